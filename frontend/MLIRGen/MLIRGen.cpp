@@ -1,0 +1,623 @@
+//===- MLIRGen.cpp - Typed AST to MLIR: functions and statements ----------===//
+//
+// Functions become func.func with flattened signatures; statements become
+// cf branches between blocks (so `break`, `continue` and early `return` need
+// no special structure); `var` storage is a memref.alloca at function entry.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/MLIRGen/MLIRGen.h"
+#include "frontend/MLIRGen/MLIRGenImpl.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Verifier.h"
+
+namespace nlc {
+
+void registerMLIRGenDialects(mlir::DialectRegistry &registry) {
+  registry.insert<mlir::func::FuncDialect, mlir::arith::ArithDialect,
+                  mlir::math::MathDialect, mlir::scf::SCFDialect,
+                  mlir::cf::ControlFlowDialect, mlir::memref::MemRefDialect,
+                  mlir::LLVM::LLVMDialect>();
+}
+
+mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &context,
+                                          const std::vector<Module *> &modules,
+                                          const SourceManager &sm) {
+  MLIRGenImpl gen(context, sm);
+  return gen.run(modules);
+}
+
+MLIRGenImpl::MLIRGenImpl(mlir::MLIRContext &ctx, const SourceManager &sm)
+    : ctx(ctx), sm(sm), builder(&ctx) {}
+
+mlir::Location MLIRGenImpl::loc(SourceRange r) {
+  if (!r.isValid())
+    return builder.getUnknownLoc();
+  LineCol lc = sm.getLineCol(r.begin);
+  return mlir::FileLineColLoc::get(&ctx, sm.getName(r.begin.file), lc.line,
+                                   lc.col);
+}
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+mlir::Type MLIRGenImpl::scalarType(const Type *t) {
+  if (t->isBool())
+    return builder.getI1Type();
+  if (t->isInt())
+    return builder.getIntegerType(t->getIntWidth());
+  switch (t->getFloatKind()) {
+  case Type::FloatKind::F16:
+    return builder.getF16Type();
+  case Type::FloatKind::BF16:
+    return builder.getBF16Type();
+  case Type::FloatKind::F32:
+    return builder.getF32Type();
+  case Type::FloatKind::F64:
+    return builder.getF64Type();
+  }
+  return builder.getF32Type();
+}
+
+void MLIRGenImpl::leafTypes(
+    const Type *t, llvm::SmallVectorImpl<mlir::Type> &elems,
+    llvm::SmallVectorImpl<llvm::SmallVector<int64_t, 2>> &shapes,
+    llvm::ArrayRef<int64_t> outer) {
+  if (t->isScalar()) {
+    elems.push_back(scalarType(t));
+    shapes.emplace_back(outer.begin(), outer.end());
+  } else if (t->isStr()) {
+    elems.push_back(mlir::LLVM::LLVMPointerType::get(&ctx));
+    shapes.emplace_back(outer.begin(), outer.end());
+    elems.push_back(builder.getI64Type());
+    shapes.emplace_back(outer.begin(), outer.end());
+  } else if (t->isStruct()) {
+    for (const FieldDecl &f : t->getStructDecl()->fields)
+      leafTypes(f.type, elems, shapes, outer);
+  } else if (t->isArray()) {
+    llvm::SmallVector<int64_t, 2> dims(outer.begin(), outer.end());
+    dims.push_back(static_cast<int64_t>(t->getArraySize()));
+    leafTypes(t->getElementType(), elems, shapes, dims);
+  }
+}
+
+llvm::SmallVector<mlir::Type> MLIRGenImpl::abiTypes(const Type *t) {
+  llvm::SmallVector<mlir::Type> elems, out;
+  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
+  leafTypes(t, elems, shapes);
+  for (size_t i = 0; i < elems.size(); ++i)
+    out.push_back(shapes[i].empty()
+                      ? elems[i]
+                      : mlir::MemRefType::get(shapes[i], elems[i]));
+  return out;
+}
+
+unsigned MLIRGenImpl::numLeaves(const Type *t) {
+  if (t->isScalar())
+    return 1;
+  if (t->isStr())
+    return 2;
+  if (t->isArray())
+    return numLeaves(t->getElementType());
+  unsigned n = 0;
+  if (t->isStruct())
+    for (const FieldDecl &f : t->getStructDecl()->fields)
+      n += numLeaves(f.type);
+  return n;
+}
+
+unsigned MLIRGenImpl::fieldLeafOffset(StructDecl *s, unsigned field) {
+  unsigned n = 0;
+  for (unsigned i = 0; i < field; ++i)
+    n += numLeaves(s->fields[i].type);
+  return n;
+}
+
+//===----------------------------------------------------------------------===//
+// Module and functions
+//===----------------------------------------------------------------------===//
+
+mlir::OwningOpRef<mlir::ModuleOp>
+MLIRGenImpl::run(const std::vector<Module *> &modules) {
+  mlir::OwningOpRef<mlir::ModuleOp> owned =
+      mlir::ModuleOp::create(builder.getUnknownLoc());
+  module = *owned;
+  builder.setInsertionPointToEnd(module.getBody());
+  std::vector<FnDecl *> fns;
+  for (Module *m : modules) {
+    for (auto &d : m->decls)
+      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get()))
+        fns.push_back(fn);
+    for (ImplBlock &impl : m->impls)
+      for (auto &fn : impl.fns)
+        fns.push_back(fn.get());
+  }
+  for (FnDecl *fn : fns)
+    declareFunction(*fn);
+  for (FnDecl *fn : fns)
+    if (fn->body)
+      genFunction(*fn);
+  if (mlir::failed(mlir::verify(module))) {
+    module.emitError("nlc internal error: MLIRGen produced invalid IR");
+    return nullptr;
+  }
+  return owned;
+}
+
+static bool hasAttr(const FnDecl &fn, llvm::StringRef name) {
+  for (const Attribute &a : fn.attributes)
+    if (a.name.name == name)
+      return true;
+  return false;
+}
+
+void MLIRGenImpl::declareFunction(FnDecl &fn) {
+  llvm::SmallVector<mlir::Type> args, results;
+  for (auto &p : fn.params)
+    for (mlir::Type t : abiTypes(p->type))
+      args.push_back(t);
+  bool isMain = fn.symbol == "nl_main";
+  if (isMain)
+    results.push_back(builder.getI32Type());
+  else
+    results = abiTypes(fn.result);
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(module.getBody());
+  auto func = mlir::func::FuncOp::create(builder, loc(fn.name.range),
+                                         fn.symbol,
+                                         builder.getFunctionType(args, results));
+  if (fn.isExtern) {
+    func.setPrivate();
+  } else if (!isMain && !hasAttr(fn, "export")) {
+    func->setAttr("llvm.linkage", mlir::LLVM::LinkageAttr::get(
+                                      &ctx, mlir::LLVM::Linkage::Internal));
+  }
+  if (hasAttr(fn, "inline") || hasAttr(fn, "noinline"))
+    func->setAttr("passthrough",
+                  builder.getArrayAttr({builder.getStringAttr(
+                      hasAttr(fn, "inline") ? "alwaysinline" : "noinline")}));
+  functions[&fn] = func;
+}
+
+void MLIRGenImpl::genFunction(FnDecl &fn) {
+  currentFn = &fn;
+  currentFunc = functions[&fn];
+  locals.clear();
+  mlir::Block *entry = currentFunc.addEntryBlock();
+  builder.setInsertionPointToStart(entry);
+  unsigned argIdx = 0;
+  for (auto &p : fn.params) {
+    Leaves leaves;
+    llvm::SmallVector<mlir::Type> elems;
+    llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
+    leafTypes(p->type, elems, shapes);
+    for (size_t i = 0; i < elems.size(); ++i) {
+      Leaf leaf;
+      leaf.value = entry->getArgument(argIdx++);
+      leaf.elementType = elems[i];
+      leaf.shape = shapes[i];
+      leaf.isRef = !shapes[i].empty();
+      leaves.push_back(leaf);
+    }
+    locals[p.get()] = leaves;
+  }
+  genBlock(*fn.body);
+  if (!terminated()) {
+    mlir::Location l = loc(SourceRange(fn.body->range.end));
+    if (fn.symbol == "nl_main")
+      mlir::func::ReturnOp::create(builder, l,
+                                   constInt(builder.getI32Type(), 0, l));
+    else if (fn.result->isVoid())
+      mlir::func::ReturnOp::create(builder, l);
+    else
+      mlir::LLVM::UnreachableOp::create(builder, l);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Statements
+//===----------------------------------------------------------------------===//
+
+bool MLIRGenImpl::terminated() const {
+  mlir::Block *b = builder.getInsertionBlock();
+  return !b->empty() && b->back().hasTrait<mlir::OpTrait::IsTerminator>();
+}
+
+/// Continues code generation in `merge`, or, if nothing branches there,
+/// drops it and stays after the terminator of `fallback` so that the
+/// following (unreachable) statements are skipped.
+static void continueAt(mlir::OpBuilder &builder, mlir::Block *merge,
+                       mlir::Block *fallback) {
+  if (merge->hasNoPredecessors()) {
+    merge->erase();
+    builder.setInsertionPointToEnd(fallback);
+    return;
+  }
+  builder.setInsertionPointToEnd(merge);
+}
+
+void MLIRGenImpl::genBlock(BlockStmt &b) {
+  for (auto &s : b.body) {
+    if (terminated())
+      return;
+    genStmt(*s);
+  }
+}
+
+void MLIRGenImpl::genStmt(Stmt &s) {
+  mlir::Location l = loc(s.range);
+  switch (s.getKind()) {
+  case Stmt::Kind::Let:
+    genLet(llvm::cast<LetStmt>(s));
+    return;
+  case Stmt::Kind::Expr: {
+    auto &e = llvm::cast<ExprStmt>(s);
+    genExpr(*e.expr);
+    auto *call = llvm::dyn_cast<CallExpr>(e.expr.get());
+    if (call && call->builtin == Builtin::Panic)
+      mlir::LLVM::UnreachableOp::create(builder, l);
+    return;
+  }
+  case Stmt::Kind::Assign:
+    genAssign(llvm::cast<AssignStmt>(s));
+    return;
+  case Stmt::Kind::Block:
+    genBlock(llvm::cast<BlockStmt>(s));
+    return;
+  case Stmt::Kind::If:
+    genIf(llvm::cast<IfStmt>(s));
+    return;
+  case Stmt::Kind::While:
+    genWhile(llvm::cast<WhileStmt>(s));
+    return;
+  case Stmt::Kind::For:
+    genFor(llvm::cast<ForStmt>(s));
+    return;
+  case Stmt::Kind::Break:
+    mlir::cf::BranchOp::create(builder, l, loops.back().breakTarget);
+    return;
+  case Stmt::Kind::Continue:
+    mlir::cf::BranchOp::create(builder, l, loops.back().continueTarget);
+    return;
+  case Stmt::Kind::Return:
+    genReturn(llvm::cast<ReturnStmt>(s));
+    return;
+  }
+}
+
+void MLIRGenImpl::genIf(IfStmt &s) {
+  mlir::Location l = loc(s.range);
+  mlir::Value cond = genScalar(*s.cond);
+  mlir::Block *current = builder.getInsertionBlock();
+  mlir::Region *region = current->getParent();
+  auto *thenBlock = new mlir::Block();
+  auto *merge = new mlir::Block();
+  region->push_back(thenBlock);
+  mlir::Block *elseBlock = merge;
+  if (s.elseStmt) {
+    elseBlock = new mlir::Block();
+    region->push_back(elseBlock);
+  }
+  region->push_back(merge);
+  mlir::cf::CondBranchOp::create(builder, l, cond, thenBlock,
+                                 mlir::ValueRange{}, elseBlock,
+                                 mlir::ValueRange{});
+  builder.setInsertionPointToEnd(thenBlock);
+  genBlock(*s.thenBlock);
+  if (!terminated())
+    mlir::cf::BranchOp::create(builder, l, merge);
+  if (s.elseStmt) {
+    builder.setInsertionPointToEnd(elseBlock);
+    genStmt(*s.elseStmt);
+    if (!terminated())
+      mlir::cf::BranchOp::create(builder, l, merge);
+  }
+  continueAt(builder, merge, current);
+}
+
+void MLIRGenImpl::genWhile(WhileStmt &s) {
+  mlir::Location l = loc(s.range);
+  mlir::Block *current = builder.getInsertionBlock();
+  mlir::Region *region = current->getParent();
+  auto *header = new mlir::Block(), *body = new mlir::Block(),
+       *exit = new mlir::Block();
+  region->push_back(header);
+  region->push_back(body);
+  region->push_back(exit);
+  mlir::cf::BranchOp::create(builder, l, header);
+  builder.setInsertionPointToEnd(header);
+  mlir::Value cond = genScalar(*s.cond);
+  mlir::cf::CondBranchOp::create(builder, l, cond, body, mlir::ValueRange{},
+                                 exit, mlir::ValueRange{});
+  builder.setInsertionPointToEnd(body);
+  loops.push_back({exit, header});
+  genBlock(*s.body);
+  loops.pop_back();
+  if (!terminated())
+    mlir::cf::BranchOp::create(builder, l, header);
+  continueAt(builder, exit, current);
+}
+
+void MLIRGenImpl::genFor(ForStmt &s) {
+  mlir::Location l = loc(s.range);
+  const Type *t = s.var->type;
+  mlir::Type it = scalarType(t);
+  bool isSigned = t->isSigned();
+  mlir::Value start = genScalar(*s.start);
+  mlir::Value end = genScalar(*s.end);
+  mlir::Value step = s.step ? genScalar(*s.step) : constInt(it, 1, l);
+  mlir::Value zero = constInt(it, 0, l);
+  if (s.step && s.step->constValue.kind == ConstValue::Kind::None)
+    genCheck(mlir::arith::CmpIOp::create(builder, l,
+                                         mlir::arith::CmpIPredicate::eq, step,
+                                         zero),
+             "`for` step is zero", s.step->range);
+  // Counting up unless a signed step is negative.
+  mlir::Value up =
+      isSigned ? mlir::arith::CmpIOp::create(
+                     builder, l, mlir::arith::CmpIPredicate::sgt, step, zero)
+                     .getResult()
+               : constInt(builder.getI1Type(), 1, l);
+  Leaves slot = allocate(t, l);
+  mlir::memref::StoreOp::create(builder, l, start, slot[0].value);
+
+  mlir::Block *current = builder.getInsertionBlock();
+  mlir::Region *region = current->getParent();
+  auto *header = new mlir::Block(), *body = new mlir::Block(),
+       *latch = new mlir::Block(), *exit = new mlir::Block();
+  for (mlir::Block *b : {header, body, latch, exit})
+    region->push_back(b);
+  mlir::cf::BranchOp::create(builder, l, header);
+
+  // header: iv < end (counting up) or iv > end (counting down).
+  builder.setInsertionPointToEnd(header);
+  mlir::Value iv = mlir::memref::LoadOp::create(builder, l, slot[0].value);
+  auto lt = isSigned ? mlir::arith::CmpIPredicate::slt
+                     : mlir::arith::CmpIPredicate::ult;
+  auto gt = isSigned ? mlir::arith::CmpIPredicate::sgt
+                     : mlir::arith::CmpIPredicate::ugt;
+  mlir::Value below = mlir::arith::CmpIOp::create(builder, l, lt, iv, end);
+  mlir::Value above = mlir::arith::CmpIOp::create(builder, l, gt, iv, end);
+  mlir::Value inRange =
+      mlir::arith::SelectOp::create(builder, l, up, below, above);
+  mlir::cf::CondBranchOp::create(builder, l, inRange, body, mlir::ValueRange{},
+                                 exit, mlir::ValueRange{});
+
+  builder.setInsertionPointToEnd(body);
+  Leaf ivLeaf;
+  ivLeaf.value = iv;
+  ivLeaf.elementType = it;
+  locals[s.var.get()] = Leaves{ivLeaf};
+  loops.push_back({exit, latch});
+  genBlock(*s.body);
+  loops.pop_back();
+  if (!terminated())
+    mlir::cf::BranchOp::create(builder, l, latch);
+
+  // latch: stop when the distance left is at most one step. This never
+  // computes a value past `end`, so the loop cannot wrap around.
+  builder.setInsertionPointToEnd(latch);
+  mlir::Value distUp = mlir::arith::SubIOp::create(builder, l, end, iv);
+  mlir::Value distDown = mlir::arith::SubIOp::create(builder, l, iv, end);
+  mlir::Value dist =
+      mlir::arith::SelectOp::create(builder, l, up, distUp, distDown);
+  mlir::Value negStep = mlir::arith::SubIOp::create(builder, l, zero, step);
+  mlir::Value mag = mlir::arith::SelectOp::create(builder, l, up, step, negStep);
+  mlir::Value done = mlir::arith::CmpIOp::create(
+      builder, l, mlir::arith::CmpIPredicate::ule, dist, mag);
+  mlir::Value next = mlir::arith::AddIOp::create(builder, l, iv, step);
+  mlir::memref::StoreOp::create(builder, l, next, slot[0].value);
+  mlir::cf::CondBranchOp::create(builder, l, done, exit, mlir::ValueRange{},
+                                 header, mlir::ValueRange{});
+  builder.setInsertionPointToEnd(exit);
+}
+
+void MLIRGenImpl::genLet(LetStmt &s) {
+  mlir::Location l = loc(s.range);
+  Leaves value = genExpr(*s.init);
+  const Type *t = s.var->type;
+  bool fresh = llvm::isa<ArrayLitExpr>(s.init.get()) ||
+               llvm::isa<ArrayRepeatExpr>(s.init.get());
+  if (s.var->isMutable || (t->containsArray() && !fresh)) {
+    // Mutable storage, or an array copied for value semantics.
+    Leaves storage = allocate(t, l);
+    store(storage, value, l);
+    locals[s.var.get()] = s.var->isMutable ? storage : load(storage, l);
+    return;
+  }
+  locals[s.var.get()] = load(value, l);
+}
+
+void MLIRGenImpl::genAssign(AssignStmt &s) {
+  mlir::Location l = loc(s.range);
+  Leaves target = genExpr(*s.target);
+  if (!s.op) {
+    Leaves value = genExpr(*s.value);
+    store(target, value, l);
+    return;
+  }
+  mlir::Value current = load(target, l)[0].value;
+  mlir::Value rhs = genScalar(*s.value);
+  mlir::Value result =
+      genArith(*s.op, s.target->type, current, rhs, s.range);
+  Leaf v;
+  v.value = result;
+  v.elementType = result.getType();
+  store(target, Leaves{v}, l);
+}
+
+void MLIRGenImpl::genReturn(ReturnStmt &s) {
+  mlir::Location l = loc(s.range);
+  llvm::SmallVector<mlir::Value> results;
+  if (s.value) {
+    for (const Leaf &leaf : load(genExpr(*s.value), l))
+      results.push_back(leaf.value);
+  } else if (currentFn->symbol == "nl_main") {
+    results.push_back(constInt(builder.getI32Type(), 0, l));
+  }
+  mlir::func::ReturnOp::create(builder, l, results);
+}
+
+//===----------------------------------------------------------------------===//
+// Memory
+//===----------------------------------------------------------------------===//
+
+Leaves MLIRGenImpl::allocate(const Type *t, mlir::Location l) {
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(&currentFunc.getBody().front());
+  llvm::SmallVector<mlir::Type> elems;
+  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
+  leafTypes(t, elems, shapes);
+  Leaves out;
+  for (size_t i = 0; i < elems.size(); ++i) {
+    Leaf leaf;
+    leaf.isRef = true;
+    leaf.elementType = elems[i];
+    leaf.shape = shapes[i];
+    if (mlir::isa<mlir::LLVM::LLVMPointerType>(elems[i])) {
+      // memref cannot hold pointers: `str` storage is an llvm.alloca.
+      mlir::Value one = constInt(builder.getI64Type(), 1, l);
+      leaf.value = mlir::LLVM::AllocaOp::create(
+          builder, l, mlir::LLVM::LLVMPointerType::get(&ctx), elems[i], one);
+    } else {
+      leaf.value = mlir::memref::AllocaOp::create(
+          builder, l, mlir::MemRefType::get(shapes[i], elems[i]));
+    }
+    out.push_back(leaf);
+  }
+  return out;
+}
+
+/// Emits loops over `shape` and calls `body` with the induction variables.
+static void forEachIndex(
+    mlir::OpBuilder &builder, mlir::Location l, llvm::ArrayRef<int64_t> shape,
+    llvm::SmallVectorImpl<mlir::Value> &ivs,
+    llvm::function_ref<void(llvm::ArrayRef<mlir::Value>)> body) {
+  if (shape.empty()) {
+    body(ivs);
+    return;
+  }
+  mlir::Value lo = mlir::arith::ConstantIndexOp::create(builder, l, 0);
+  mlir::Value hi = mlir::arith::ConstantIndexOp::create(builder, l, shape[0]);
+  mlir::Value one = mlir::arith::ConstantIndexOp::create(builder, l, 1);
+  auto loop = mlir::scf::ForOp::create(builder, l, lo, hi, one);
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(loop.getBody()->getTerminator());
+  ivs.push_back(loop.getInductionVar());
+  forEachIndex(builder, l, shape.drop_front(), ivs, body);
+  ivs.pop_back();
+}
+
+void MLIRGenImpl::store(const Leaves &dst, const Leaves &src,
+                        mlir::Location l) {
+  for (size_t i = 0; i < dst.size(); ++i) {
+    const Leaf &d = dst[i];
+    const Leaf &s = src[i];
+    if (d.shape.empty()) {
+      mlir::Value v = load(Leaves{s}, l)[0].value;
+      if (mlir::isa<mlir::LLVM::LLVMPointerType>(d.elementType))
+        mlir::LLVM::StoreOp::create(builder, l, v, d.value);
+      else
+        mlir::memref::StoreOp::create(builder, l, v, d.value, d.indices);
+      continue;
+    }
+    // Array leaf: element-wise copy (source and target may be sub-arrays).
+    llvm::SmallVector<mlir::Value, 4> ivs;
+    forEachIndex(builder, l, d.shape, ivs,
+                 [&](llvm::ArrayRef<mlir::Value> idx) {
+                   llvm::SmallVector<mlir::Value, 4> si(s.indices.begin(),
+                                                        s.indices.end());
+                   si.append(idx.begin(), idx.end());
+                   llvm::SmallVector<mlir::Value, 4> di(d.indices.begin(),
+                                                        d.indices.end());
+                   di.append(idx.begin(), idx.end());
+                   mlir::Value v =
+                       mlir::memref::LoadOp::create(builder, l, s.value, si);
+                   mlir::memref::StoreOp::create(builder, l, v, d.value, di);
+                 });
+  }
+}
+
+mlir::Value MLIRGenImpl::copyArray(const Leaf &leaf, mlir::Location l) {
+  mlir::Value mem;
+  {
+    mlir::OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&currentFunc.getBody().front());
+    mem = mlir::memref::AllocaOp::create(
+        builder, l, mlir::MemRefType::get(leaf.shape, leaf.elementType));
+  }
+  Leaf dst;
+  dst.value = mem;
+  dst.isRef = true;
+  dst.elementType = leaf.elementType;
+  dst.shape = leaf.shape;
+  store(Leaves{dst}, Leaves{leaf}, l);
+  return mem;
+}
+
+Leaves MLIRGenImpl::load(const Leaves &leaves, mlir::Location l) {
+  Leaves out;
+  for (const Leaf &leaf : leaves) {
+    if (!leaf.isRef) {
+      out.push_back(leaf);
+      continue;
+    }
+    Leaf v = leaf;
+    if (!leaf.shape.empty()) {
+      // Arrays stay in memory; an indexed sub-array becomes its own copy.
+      if (!leaf.indices.empty()) {
+        v.value = copyArray(leaf, l);
+        v.indices.clear();
+      }
+      out.push_back(v);
+      continue;
+    }
+    v.isRef = false;
+    v.indices.clear();
+    if (mlir::isa<mlir::LLVM::LLVMPointerType>(leaf.elementType))
+      v.value = mlir::LLVM::LoadOp::create(builder, l, leaf.elementType,
+                                           leaf.value);
+    else
+      v.value = mlir::memref::LoadOp::create(builder, l, leaf.value,
+                                             leaf.indices);
+    out.push_back(v);
+  }
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Runtime interface
+//===----------------------------------------------------------------------===//
+
+mlir::func::FuncOp MLIRGenImpl::runtimeFn(llvm::StringRef name,
+                                          llvm::ArrayRef<mlir::Type> args,
+                                          llvm::ArrayRef<mlir::Type> results) {
+  auto it = runtimeFns.find(name);
+  if (it != runtimeFns.end())
+    return it->second;
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(module.getBody());
+  auto fn = mlir::func::FuncOp::create(builder, builder.getUnknownLoc(), name,
+                                       builder.getFunctionType(args, results));
+  fn.setPrivate();
+  runtimeFns[name] = fn;
+  return fn;
+}
+
+mlir::Value MLIRGenImpl::constIndex(int64_t v, mlir::Location l) {
+  return mlir::arith::ConstantIndexOp::create(builder, l, v);
+}
+
+mlir::Value MLIRGenImpl::constInt(mlir::Type t, int64_t v, mlir::Location l) {
+  return mlir::arith::ConstantOp::create(builder, l,
+                                         builder.getIntegerAttr(t, v));
+}
+
+} // namespace nlc

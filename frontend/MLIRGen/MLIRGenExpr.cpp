@@ -1,0 +1,665 @@
+//===- MLIRGenExpr.cpp - Typed AST to MLIR: expressions -------------------===//
+//
+// Expressions stay structured (scf.if for `&&`, `||` and runtime checks) so
+// that they can be emitted inside any region. Integer arithmetic wraps;
+// division by zero and out-of-bounds indexing call the runtime's panic with
+// the source location; float-to-int casts saturate (NaN becomes 0).
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/MLIRGen/MLIRGenImpl.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <cmath>
+
+namespace nlc {
+
+using mlir::arith::CmpFPredicate;
+using mlir::arith::CmpIPredicate;
+
+static Leaf scalarLeaf(mlir::Value v) {
+  Leaf leaf;
+  leaf.value = v;
+  leaf.elementType = v.getType();
+  return leaf;
+}
+
+mlir::Value MLIRGenImpl::genScalar(Expr &e) {
+  return load(genExpr(e), loc(e.range))[0].value;
+}
+
+Leaves MLIRGenImpl::genExpr(Expr &e) {
+  mlir::Location l = loc(e.range);
+  if (e.constValue.kind != ConstValue::Kind::None && e.type->isScalar())
+    return {scalarLeaf(genConstant(e.constValue, e.type, l))};
+  switch (e.getKind()) {
+  case Expr::Kind::IntLit:
+  case Expr::Kind::FloatLit:
+  case Expr::Kind::BoolLit:
+    // Literals always carry a constant value (handled above).
+    break;
+  case Expr::Kind::StrLit:
+    return genStr(llvm::cast<StrLitExpr>(e).value, l);
+  case Expr::Kind::Name:
+    return genName(llvm::cast<NameExpr>(e));
+  case Expr::Kind::Unary:
+    return {scalarLeaf(genUnary(llvm::cast<UnaryExpr>(e)))};
+  case Expr::Kind::Binary:
+    return {scalarLeaf(genBinary(llvm::cast<BinaryExpr>(e)))};
+  case Expr::Kind::Call:
+    return genCall(llvm::cast<CallExpr>(e));
+  case Expr::Kind::Field: {
+    auto &f = llvm::cast<FieldExpr>(e);
+    Leaves base = genExpr(*f.base);
+    StructDecl *s = f.base->type->getStructDecl();
+    unsigned offset = fieldLeafOffset(s, f.fieldIndex);
+    unsigned count = numLeaves(s->fields[f.fieldIndex].type);
+    return Leaves(base.begin() + offset, base.begin() + offset + count);
+  }
+  case Expr::Kind::Index:
+    return genIndex(llvm::cast<IndexExpr>(e));
+  case Expr::Kind::Cast:
+    return {scalarLeaf(genCast(llvm::cast<CastExpr>(e)))};
+  case Expr::Kind::ArrayLit:
+    return genArrayLit(llvm::cast<ArrayLitExpr>(e));
+  case Expr::Kind::ArrayRepeat:
+    return genArrayRepeat(llvm::cast<ArrayRepeatExpr>(e));
+  case Expr::Kind::StructLit:
+    return genStructLit(llvm::cast<StructLitExpr>(e));
+  }
+  llvm_unreachable("literal without a constant value");
+}
+
+Leaves MLIRGenImpl::genName(NameExpr &e) {
+  if (e.var)
+    return locals.lookup(e.var);
+  // Sema only lets constants through as non-local values, and constants
+  // are scalars folded by genExpr; a `str` constant is not allowed.
+  llvm_unreachable("non-local name without a constant value");
+}
+
+mlir::Value MLIRGenImpl::genConstant(const ConstValue &c, const Type *t,
+                                     mlir::Location l) {
+  mlir::Type mt = scalarType(t);
+  switch (c.kind) {
+  case ConstValue::Kind::Bool:
+    return constInt(mt, c.boolValue ? 1 : 0, l);
+  case ConstValue::Kind::Int:
+    return mlir::arith::ConstantOp::create(
+        builder, l,
+        builder.getIntegerAttr(mt, llvm::APInt(t->getIntWidth(), c.intBits)));
+  case ConstValue::Kind::Float:
+    return mlir::arith::ConstantOp::create(
+        builder, l, builder.getFloatAttr(mt, c.floatValue));
+  case ConstValue::Kind::None:
+    break;
+  }
+  llvm_unreachable("no constant value");
+}
+
+Leaves MLIRGenImpl::genStr(const std::string &bytes, mlir::Location l) {
+  auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
+  mlir::Value len = constInt(builder.getI64Type(), bytes.size(), l);
+  mlir::Value ptr;
+  if (bytes.empty()) {
+    ptr = mlir::LLVM::ZeroOp::create(builder, l, ptrTy);
+  } else {
+    mlir::Operation *&global = strings[bytes];
+    if (!global) {
+      mlir::OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToEnd(module.getBody());
+      auto type = mlir::LLVM::LLVMArrayType::get(builder.getI8Type(),
+                                                 bytes.size());
+      global = mlir::LLVM::GlobalOp::create(
+          builder, l, type, /*isConstant=*/true, mlir::LLVM::Linkage::Internal,
+          "str." + std::to_string(strings.size() - 1),
+          builder.getStringAttr(bytes));
+    }
+    ptr = mlir::LLVM::AddressOfOp::create(
+        builder, l, llvm::cast<mlir::LLVM::GlobalOp>(global));
+  }
+  return {scalarLeaf(ptr), scalarLeaf(len)};
+}
+
+//===----------------------------------------------------------------------===//
+// Runtime checks
+//===----------------------------------------------------------------------===//
+
+void MLIRGenImpl::genPanic(const Leaves &message, SourceRange r) {
+  mlir::Location l = loc(r);
+  LineCol lc = sm.getLineCol(r.begin);
+  Leaves file = genStr(sm.getName(r.begin.file), l);
+  auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
+  mlir::Type i64 = builder.getI64Type();
+  auto fn = runtimeFn("nl_panic", {ptrTy, i64, ptrTy, i64, i64, i64});
+  mlir::func::CallOp::create(
+      builder, l, fn,
+      mlir::ValueRange{message[0].value, message[1].value, file[0].value,
+                       file[1].value, constInt(i64, lc.line, l),
+                       constInt(i64, lc.col, l)});
+}
+
+void MLIRGenImpl::genCheck(mlir::Value failCond, const std::string &message,
+                           SourceRange r) {
+  mlir::Location l = loc(r);
+  auto ifOp = mlir::scf::IfOp::create(builder, l, failCond,
+                                      /*withElseRegion=*/false);
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+  genPanic(genStr(message, l), r);
+}
+
+//===----------------------------------------------------------------------===//
+// Operators
+//===----------------------------------------------------------------------===//
+
+mlir::Value MLIRGenImpl::genUnary(UnaryExpr &e) {
+  mlir::Location l = loc(e.range);
+  mlir::Value v = genScalar(*e.operand);
+  switch (e.op) {
+  case UnaryOp::Neg:
+    if (e.type->isFloat())
+      return mlir::arith::NegFOp::create(builder, l, v);
+    return mlir::arith::SubIOp::create(builder, l,
+                                       constInt(v.getType(), 0, l), v);
+  case UnaryOp::Not:
+  case UnaryOp::BitNot:
+    return mlir::arith::XOrIOp::create(builder, l, v,
+                                       constInt(v.getType(), -1, l));
+  }
+  llvm_unreachable("unknown unary operator");
+}
+
+mlir::Value MLIRGenImpl::genBinary(BinaryExpr &e) {
+  if (e.op == BinaryOp::LogicalAnd || e.op == BinaryOp::LogicalOr)
+    return genLogical(e);
+  mlir::Value a = genScalar(*e.lhs);
+  mlir::Value b = genScalar(*e.rhs);
+  switch (e.op) {
+  case BinaryOp::Eq:
+  case BinaryOp::Ne:
+  case BinaryOp::Lt:
+  case BinaryOp::Le:
+  case BinaryOp::Gt:
+  case BinaryOp::Ge:
+    return genCompare(e.op, e.lhs->type, a, b, loc(e.range));
+  default:
+    return genArith(e.op, e.lhs->type, a, b, e.range);
+  }
+}
+
+mlir::Value MLIRGenImpl::genArith(BinaryOp op, const Type *t, mlir::Value a,
+                                  mlir::Value b, SourceRange r) {
+  mlir::Location l = loc(r);
+  if (t->isFloat()) {
+    switch (op) {
+    case BinaryOp::Add:
+      return mlir::arith::AddFOp::create(builder, l, a, b);
+    case BinaryOp::Sub:
+      return mlir::arith::SubFOp::create(builder, l, a, b);
+    case BinaryOp::Mul:
+      return mlir::arith::MulFOp::create(builder, l, a, b);
+    case BinaryOp::Div:
+      return mlir::arith::DivFOp::create(builder, l, a, b);
+    case BinaryOp::Rem:
+      return mlir::arith::RemFOp::create(builder, l, a, b);
+    default:
+      llvm_unreachable("Sema rejects this float operator");
+    }
+  }
+  mlir::Type it = a.getType();
+  bool isSigned = t->isInt() && t->isSigned();
+  switch (op) {
+  case BinaryOp::Add:
+    return mlir::arith::AddIOp::create(builder, l, a, b);
+  case BinaryOp::Sub:
+    return mlir::arith::SubIOp::create(builder, l, a, b);
+  case BinaryOp::Mul:
+    return mlir::arith::MulIOp::create(builder, l, a, b);
+  case BinaryOp::Div:
+  case BinaryOp::Rem: {
+    bool isDiv = op == BinaryOp::Div;
+    genCheck(mlir::arith::CmpIOp::create(builder, l, CmpIPredicate::eq, b,
+                                         constInt(it, 0, l)),
+             isDiv ? "division by zero" : "remainder by zero", r);
+    if (!isSigned)
+      return isDiv ? mlir::arith::DivUIOp::create(builder, l, a, b).getResult()
+                   : mlir::arith::RemUIOp::create(builder, l, a, b).getResult();
+    // Wrapping semantics without a hardware trap: MIN / -1 == MIN (that is,
+    // 0 - a) and MIN % -1 == 0.
+    mlir::Value minusOne = constInt(it, -1, l);
+    mlir::Value isMinusOne =
+        mlir::arith::CmpIOp::create(builder, l, CmpIPredicate::eq, b, minusOne);
+    mlir::Value safe = mlir::arith::SelectOp::create(builder, l, isMinusOne,
+                                                     constInt(it, 1, l), b);
+    mlir::Value q =
+        isDiv ? mlir::arith::DivSIOp::create(builder, l, a, safe).getResult()
+              : mlir::arith::RemSIOp::create(builder, l, a, safe).getResult();
+    mlir::Value special =
+        isDiv ? mlir::arith::SubIOp::create(builder, l, constInt(it, 0, l), a)
+                    .getResult()
+              : constInt(it, 0, l);
+    return mlir::arith::SelectOp::create(builder, l, isMinusOne, special, q);
+  }
+  case BinaryOp::BitAnd:
+    return mlir::arith::AndIOp::create(builder, l, a, b);
+  case BinaryOp::BitOr:
+    return mlir::arith::OrIOp::create(builder, l, a, b);
+  case BinaryOp::BitXor:
+    return mlir::arith::XOrIOp::create(builder, l, a, b);
+  case BinaryOp::Shl:
+  case BinaryOp::Shr: {
+    // The shift amount is taken modulo the bit width.
+    unsigned w = t->getIntWidth();
+    unsigned bw = b.getType().getIntOrFloatBitWidth();
+    if (bw > w)
+      b = mlir::arith::TruncIOp::create(builder, l, it, b);
+    else if (bw < w)
+      b = mlir::arith::ExtUIOp::create(builder, l, it, b);
+    b = mlir::arith::AndIOp::create(builder, l, b, constInt(it, w - 1, l));
+    if (op == BinaryOp::Shl)
+      return mlir::arith::ShLIOp::create(builder, l, a, b);
+    return isSigned ? mlir::arith::ShRSIOp::create(builder, l, a, b).getResult()
+                    : mlir::arith::ShRUIOp::create(builder, l, a, b).getResult();
+  }
+  default:
+    llvm_unreachable("not an arithmetic operator");
+  }
+}
+
+mlir::Value MLIRGenImpl::genCompare(BinaryOp op, const Type *t, mlir::Value a,
+                                    mlir::Value b, mlir::Location l) {
+  if (t->isFloat()) {
+    CmpFPredicate p;
+    switch (op) {
+    case BinaryOp::Eq:
+      p = CmpFPredicate::OEQ;
+      break;
+    case BinaryOp::Ne:
+      p = CmpFPredicate::UNE;
+      break;
+    case BinaryOp::Lt:
+      p = CmpFPredicate::OLT;
+      break;
+    case BinaryOp::Le:
+      p = CmpFPredicate::OLE;
+      break;
+    case BinaryOp::Gt:
+      p = CmpFPredicate::OGT;
+      break;
+    default:
+      p = CmpFPredicate::OGE;
+      break;
+    }
+    return mlir::arith::CmpFOp::create(builder, l, p, a, b);
+  }
+  bool s = t->isInt() && t->isSigned();
+  CmpIPredicate p;
+  switch (op) {
+  case BinaryOp::Eq:
+    p = CmpIPredicate::eq;
+    break;
+  case BinaryOp::Ne:
+    p = CmpIPredicate::ne;
+    break;
+  case BinaryOp::Lt:
+    p = s ? CmpIPredicate::slt : CmpIPredicate::ult;
+    break;
+  case BinaryOp::Le:
+    p = s ? CmpIPredicate::sle : CmpIPredicate::ule;
+    break;
+  case BinaryOp::Gt:
+    p = s ? CmpIPredicate::sgt : CmpIPredicate::ugt;
+    break;
+  default:
+    p = s ? CmpIPredicate::sge : CmpIPredicate::uge;
+    break;
+  }
+  return mlir::arith::CmpIOp::create(builder, l, p, a, b);
+}
+
+mlir::Value MLIRGenImpl::genLogical(BinaryExpr &e) {
+  mlir::Location l = loc(e.range);
+  mlir::Value lhs = genScalar(*e.lhs);
+  bool isAnd = e.op == BinaryOp::LogicalAnd;
+  auto ifOp = mlir::scf::IfOp::create(builder, l, builder.getI1Type(), lhs,
+                                      /*withElseRegion=*/true);
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  // `a && b`: b only if a; `a || b`: b only if !a.
+  mlir::Block *evalRhs = isAnd ? ifOp.thenBlock() : ifOp.elseBlock();
+  mlir::Block *shortCut = isAnd ? ifOp.elseBlock() : ifOp.thenBlock();
+  builder.setInsertionPointToEnd(evalRhs);
+  mlir::scf::YieldOp::create(builder, l, genScalar(*e.rhs));
+  builder.setInsertionPointToEnd(shortCut);
+  mlir::scf::YieldOp::create(
+      builder, l, constInt(builder.getI1Type(), isAnd ? 0 : 1, l));
+  return ifOp.getResult(0);
+}
+
+//===----------------------------------------------------------------------===//
+// Casts
+//===----------------------------------------------------------------------===//
+
+mlir::Value MLIRGenImpl::genFloatToInt(mlir::Value v, const Type *from,
+                                       const Type *to, mlir::Location l) {
+  if (from->getBitWidth() < 32) {
+    v = mlir::arith::ExtFOp::create(builder, l, builder.getF32Type(), v);
+  }
+  mlir::Type ft = v.getType();
+  mlir::Type it = scalarType(to);
+  unsigned w = to->getIntWidth();
+  bool s = to->isSigned();
+  // Bounds are powers of two, exact in every float type.
+  double lo = s ? -std::ldexp(1.0, w - 1) : 0.0;
+  double hi = std::ldexp(1.0, s ? w - 1 : w);
+  auto fconst = [&](double d) {
+    return mlir::arith::ConstantOp::create(builder, l,
+                                           builder.getFloatAttr(ft, d));
+  };
+  mlir::Value isNan =
+      mlir::arith::CmpFOp::create(builder, l, CmpFPredicate::UNO, v, v);
+  mlir::Value tooBig =
+      mlir::arith::CmpFOp::create(builder, l, CmpFPredicate::OGE, v, fconst(hi));
+  mlir::Value tooSmall =
+      mlir::arith::CmpFOp::create(builder, l, CmpFPredicate::OLT, v, fconst(lo));
+  mlir::Value conv =
+      s ? mlir::arith::FPToSIOp::create(builder, l, it, v).getResult()
+        : mlir::arith::FPToUIOp::create(builder, l, it, v).getResult();
+  llvm::APInt maxV = s ? llvm::APInt::getSignedMaxValue(w)
+                       : llvm::APInt::getMaxValue(w);
+  llvm::APInt minV = s ? llvm::APInt::getSignedMinValue(w)
+                       : llvm::APInt::getMinValue(w);
+  auto iconst = [&](const llvm::APInt &a) {
+    return mlir::arith::ConstantOp::create(builder, l,
+                                           builder.getIntegerAttr(it, a));
+  };
+  mlir::Value r = mlir::arith::SelectOp::create(builder, l, tooSmall,
+                                                iconst(minV), conv);
+  r = mlir::arith::SelectOp::create(builder, l, tooBig, iconst(maxV), r);
+  return mlir::arith::SelectOp::create(builder, l, isNan,
+                                       constInt(it, 0, l), r);
+}
+
+mlir::Value MLIRGenImpl::genCast(CastExpr &e) {
+  mlir::Location l = loc(e.range);
+  const Type *from = e.operand->type;
+  const Type *to = e.type;
+  mlir::Value v = genScalar(*e.operand);
+  if (from == to)
+    return v;
+  mlir::Type target = scalarType(to);
+  if (from->isBool())
+    return to->isFloat()
+               ? mlir::arith::UIToFPOp::create(builder, l, target, v)
+                     .getResult()
+               : mlir::arith::ExtUIOp::create(builder, l, target, v)
+                     .getResult();
+  if (from->isInt() && to->isInt()) {
+    unsigned fw = from->getIntWidth(), tw = to->getIntWidth();
+    if (fw == tw)
+      return v;
+    if (fw > tw)
+      return mlir::arith::TruncIOp::create(builder, l, target, v);
+    return from->isSigned()
+               ? mlir::arith::ExtSIOp::create(builder, l, target, v).getResult()
+               : mlir::arith::ExtUIOp::create(builder, l, target, v)
+                     .getResult();
+  }
+  if (from->isInt())
+    return from->isSigned()
+               ? mlir::arith::SIToFPOp::create(builder, l, target, v)
+                     .getResult()
+               : mlir::arith::UIToFPOp::create(builder, l, target, v)
+                     .getResult();
+  if (to->isInt())
+    return genFloatToInt(v, from, to, l);
+  // Float to float; f16 <-> bf16 goes through f32 (exact), then rounds once.
+  unsigned fw = from->getBitWidth(), tw = to->getBitWidth();
+  if (fw == tw) {
+    v = mlir::arith::ExtFOp::create(builder, l, builder.getF32Type(), v);
+    return mlir::arith::TruncFOp::create(builder, l, target, v);
+  }
+  if (fw < tw)
+    return mlir::arith::ExtFOp::create(builder, l, target, v);
+  return mlir::arith::TruncFOp::create(builder, l, target, v);
+}
+
+//===----------------------------------------------------------------------===//
+// Calls
+//===----------------------------------------------------------------------===//
+
+Leaves MLIRGenImpl::genCall(CallExpr &e) {
+  if (e.builtin != Builtin::None)
+    return genBuiltin(e);
+  mlir::Location l = loc(e.range);
+  llvm::SmallVector<mlir::Value> operands;
+  auto addArg = [&](Expr &arg) {
+    for (const Leaf &leaf : load(genExpr(arg), l))
+      operands.push_back(leaf.value);
+  };
+  if (e.receiver)
+    addArg(*e.receiver);
+  for (Expr *arg : e.orderedArgs)
+    addArg(*arg);
+  auto call = mlir::func::CallOp::create(builder, l, functions[e.fn], operands);
+  Leaves out;
+  for (mlir::Value r : call.getResults())
+    out.push_back(scalarLeaf(r));
+  return out;
+}
+
+void MLIRGenImpl::genPrint(Expr &arg) {
+  mlir::Location l = loc(arg.range);
+  Leaves v = load(genExpr(arg), l);
+  const Type *t = arg.type;
+  mlir::Type i64 = builder.getI64Type();
+  mlir::Value x = v[0].value;
+  if (t->isStr()) {
+    auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
+    mlir::func::CallOp::create(builder, l, runtimeFn("nl_print_str", {ptrTy, i64}),
+                               mlir::ValueRange{x, v[1].value});
+    return;
+  }
+  if (t->isBool()) {
+    // C's bool is passed as a zero-extended 32-bit value.
+    mlir::Type i32 = builder.getI32Type();
+    x = mlir::arith::ExtUIOp::create(builder, l, i32, x);
+    mlir::func::CallOp::create(builder, l, runtimeFn("nl_print_bool", {i32}), x);
+    return;
+  }
+  if (t->isInt()) {
+    bool s = t->isSigned();
+    if (t->getIntWidth() < 64)
+      x = s ? mlir::arith::ExtSIOp::create(builder, l, i64, x).getResult()
+            : mlir::arith::ExtUIOp::create(builder, l, i64, x).getResult();
+    mlir::func::CallOp::create(
+        builder, l, runtimeFn(s ? "nl_print_i64" : "nl_print_u64", {i64}), x);
+    return;
+  }
+  if (t->getFloatKind() == Type::FloatKind::F64) {
+    mlir::func::CallOp::create(
+        builder, l, runtimeFn("nl_print_f64", {builder.getF64Type()}), x);
+    return;
+  }
+  // f32 prints itself; f16 and bf16 print their exact value as an f32.
+  mlir::Type f32 = builder.getF32Type();
+  if (t->getFloatKind() != Type::FloatKind::F32)
+    x = mlir::arith::ExtFOp::create(builder, l, f32, x);
+  mlir::func::CallOp::create(builder, l, runtimeFn("nl_print_f32", {f32}), x);
+}
+
+Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
+  mlir::Location l = loc(e.range);
+  mlir::Type i64 = builder.getI64Type();
+  auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
+  const Type *t = e.type;
+  switch (e.builtin) {
+  case Builtin::Print:
+  case Builtin::Println:
+    for (Expr *arg : e.orderedArgs)
+      genPrint(*arg);
+    if (e.builtin == Builtin::Println)
+      mlir::func::CallOp::create(builder, l, runtimeFn("nl_print_newline", {}),
+                                 mlir::ValueRange{});
+    return {};
+  case Builtin::Assert: {
+    mlir::Value cond = genScalar(*e.orderedArgs[0]);
+    mlir::Value fail = mlir::arith::XOrIOp::create(
+        builder, l, cond, constInt(builder.getI1Type(), 1, l));
+    auto ifOp = mlir::scf::IfOp::create(builder, l, fail, false);
+    mlir::OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    Leaves msg = e.orderedArgs.size() > 1
+                     ? load(genExpr(*e.orderedArgs[1]), l)
+                     : genStr("assertion failed", l);
+    genPanic(msg, e.range);
+    return {};
+  }
+  case Builtin::Panic:
+    genPanic(load(genExpr(*e.orderedArgs[0]), l), e.range);
+    return {};
+  case Builtin::Sqrt:
+    return {scalarLeaf(
+        mlir::math::SqrtOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
+  case Builtin::Abs: {
+    mlir::Value x = genScalar(*e.orderedArgs[0]);
+    if (t->isFloat())
+      return {scalarLeaf(mlir::math::AbsFOp::create(builder, l, x))};
+    return {scalarLeaf(mlir::math::AbsIOp::create(builder, l, x))};
+  }
+  case Builtin::Min:
+  case Builtin::Max: {
+    mlir::Value a = genScalar(*e.orderedArgs[0]);
+    mlir::Value b = genScalar(*e.orderedArgs[1]);
+    bool isMin = e.builtin == Builtin::Min;
+    mlir::Value r;
+    if (t->isFloat())
+      r = isMin ? mlir::arith::MinimumFOp::create(builder, l, a, b).getResult()
+                : mlir::arith::MaximumFOp::create(builder, l, a, b).getResult();
+    else if (t->isSigned())
+      r = isMin ? mlir::arith::MinSIOp::create(builder, l, a, b).getResult()
+                : mlir::arith::MaxSIOp::create(builder, l, a, b).getResult();
+    else
+      r = isMin ? mlir::arith::MinUIOp::create(builder, l, a, b).getResult()
+                : mlir::arith::MaxUIOp::create(builder, l, a, b).getResult();
+    return {scalarLeaf(r)};
+  }
+  case Builtin::Argc:
+    return {scalarLeaf(
+        mlir::func::CallOp::create(builder, l, runtimeFn("nl_argc", {}, {i64}),
+                                   mlir::ValueRange{})
+            .getResult(0))};
+  case Builtin::ClockNs:
+    return {scalarLeaf(mlir::func::CallOp::create(
+                           builder, l, runtimeFn("nl_clock_ns", {}, {i64}),
+                           mlir::ValueRange{})
+                           .getResult(0))};
+  case Builtin::Arg: {
+    mlir::Value i = genScalar(*e.orderedArgs[0]);
+    mlir::Value ptr =
+        mlir::func::CallOp::create(builder, l,
+                                   runtimeFn("nl_arg_ptr", {i64}, {ptrTy}), i)
+            .getResult(0);
+    mlir::Value len =
+        mlir::func::CallOp::create(builder, l,
+                                   runtimeFn("nl_arg_len", {i64}, {i64}), i)
+            .getResult(0);
+    return {scalarLeaf(ptr), scalarLeaf(len)};
+  }
+  case Builtin::StrLen:
+    return {load(genExpr(*e.receiver), l)[1]};
+  case Builtin::None:
+    break;
+  }
+  llvm_unreachable("not a builtin");
+}
+
+//===----------------------------------------------------------------------===//
+// Aggregates
+//===----------------------------------------------------------------------===//
+
+Leaves MLIRGenImpl::genIndex(IndexExpr &e) {
+  mlir::Location l = loc(e.range);
+  Leaves base = genExpr(*e.base);
+  mlir::Value idx = genScalar(*e.index);
+  const Type *it = e.index->type;
+  uint64_t size = e.base->type->getArraySize();
+  // Bounds check on the index widened to 64 bits: a negative signed index
+  // becomes a huge unsigned value and fails the same unsigned comparison.
+  mlir::Type i64 = builder.getI64Type();
+  mlir::Value wide = idx;
+  if (it->getIntWidth() < 64)
+    wide = it->isSigned()
+               ? mlir::arith::ExtSIOp::create(builder, l, i64, idx).getResult()
+               : mlir::arith::ExtUIOp::create(builder, l, i64, idx).getResult();
+  if (e.index->constValue.kind == ConstValue::Kind::None)
+    genCheck(mlir::arith::CmpIOp::create(builder, l, CmpIPredicate::uge, wide,
+                                         constInt(i64, size, l)),
+             "index out of bounds: the length is " + std::to_string(size),
+             e.index->range);
+  mlir::Value index = mlir::arith::IndexCastUIOp::create(
+      builder, l, builder.getIndexType(), wide);
+  Leaves out;
+  for (const Leaf &leaf : base) {
+    Leaf sub = leaf;
+    sub.indices.push_back(index);
+    sub.shape.erase(sub.shape.begin());
+    out.push_back(sub);
+  }
+  return out;
+}
+
+Leaves MLIRGenImpl::genArrayLit(ArrayLitExpr &e) {
+  mlir::Location l = loc(e.range);
+  Leaves storage = allocate(e.type, l);
+  for (size_t i = 0; i < e.elements.size(); ++i) {
+    Leaves value = genExpr(*e.elements[i]);
+    mlir::Value index = constIndex(i, l);
+    Leaves dst;
+    for (const Leaf &leaf : storage) {
+      Leaf d = leaf;
+      d.indices.push_back(index);
+      d.shape.erase(d.shape.begin());
+      dst.push_back(d);
+    }
+    store(dst, value, l);
+  }
+  return storage;
+}
+
+Leaves MLIRGenImpl::genArrayRepeat(ArrayRepeatExpr &e) {
+  mlir::Location l = loc(e.range);
+  Leaves storage = allocate(e.type, l);
+  Leaves value = load(genExpr(*e.value), l);
+  mlir::Value lo = constIndex(0, l);
+  mlir::Value hi = constIndex(e.countValue, l);
+  mlir::Value one = constIndex(1, l);
+  auto loop = mlir::scf::ForOp::create(builder, l, lo, hi, one);
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(loop.getBody()->getTerminator());
+  Leaves dst;
+  for (const Leaf &leaf : storage) {
+    Leaf d = leaf;
+    d.indices.push_back(loop.getInductionVar());
+    d.shape.erase(d.shape.begin());
+    dst.push_back(d);
+  }
+  store(dst, value, l);
+  return storage;
+}
+
+Leaves MLIRGenImpl::genStructLit(StructLitExpr &e) {
+  mlir::Location l = loc(e.range);
+  Leaves out;
+  for (Expr *field : e.orderedFields)
+    for (const Leaf &leaf : load(genExpr(*field), l))
+      out.push_back(leaf);
+  return out;
+}
+
+} // namespace nlc

@@ -1,0 +1,142 @@
+//===- MLIRGenImpl.h - MLIRGen internals ------------------------*- C++ -*-===//
+//
+// Private to frontend/MLIRGen. Values of Neuro-Lang types are flattened into
+// "leaves": a scalar is one leaf, `str` is two (pointer, length), a struct is
+// the concatenation of its fields' leaves, and an array `[T; N]` has one
+// memref leaf (shape N x ...) per scalar leaf of T. A leaf is either an SSA
+// value or a reference into memory (a memref and indices), which lets the
+// same code read, assign and index locals, fields and array elements.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLC_FRONTEND_MLIRGEN_MLIRGENIMPL_H
+#define NLC_FRONTEND_MLIRGEN_MLIRGENIMPL_H
+
+#include "frontend/AST.h"
+#include "frontend/SourceManager.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace nlc {
+
+/// One leaf of a flattened value.
+struct Leaf {
+  /// The SSA value, or the memory (a memref, or an !llvm.ptr slot for
+  /// pointer leaves) when `isRef`.
+  mlir::Value value;
+  llvm::SmallVector<mlir::Value, 2> indices;
+  bool isRef = false;
+  /// Element type of the leaf (the scalar type stored).
+  mlir::Type elementType;
+  /// Remaining array dimensions below the indices (empty for scalars).
+  llvm::SmallVector<int64_t, 2> shape;
+};
+using Leaves = llvm::SmallVector<Leaf, 4>;
+
+class MLIRGenImpl {
+public:
+  MLIRGenImpl(mlir::MLIRContext &ctx, const SourceManager &sm);
+  mlir::OwningOpRef<mlir::ModuleOp> run(const std::vector<Module *> &modules);
+
+private:
+  // Types and locations.
+  mlir::Location loc(SourceRange r);
+  mlir::Type scalarType(const Type *t);
+  /// The leaf shapes and element types of `t`, in flattening order.
+  void leafTypes(const Type *t, llvm::SmallVectorImpl<mlir::Type> &elems,
+                 llvm::SmallVectorImpl<llvm::SmallVector<int64_t, 2>> &shapes,
+                 llvm::ArrayRef<int64_t> outer = {});
+  /// MLIR types of the leaves of `t` as function arguments/results.
+  llvm::SmallVector<mlir::Type> abiTypes(const Type *t);
+  unsigned numLeaves(const Type *t);
+  unsigned fieldLeafOffset(StructDecl *s, unsigned field);
+
+  // Declarations and statements (MLIRGen.cpp).
+  void declareFunction(FnDecl &fn);
+  void genFunction(FnDecl &fn);
+  void genBlock(BlockStmt &b);
+  void genStmt(Stmt &s);
+  void genIf(IfStmt &s);
+  void genWhile(WhileStmt &s);
+  void genFor(ForStmt &s);
+  void genLet(LetStmt &s);
+  void genAssign(AssignStmt &s);
+  void genReturn(ReturnStmt &s);
+  bool terminated() const;
+  /// Starts a fresh block with no predecessors after a terminator.
+  void startDeadBlock();
+
+  // Memory.
+  /// Allocates storage for a value of type `t` at the function entry.
+  Leaves allocate(const Type *t, mlir::Location l);
+  /// Writes `src` into the storage `dst` (leaf by leaf).
+  void store(const Leaves &dst, const Leaves &src, mlir::Location l);
+  /// Turns reference leaves to scalars into SSA values; array leaves stay
+  /// references but are materialized as whole memrefs (copied if indexed).
+  Leaves load(const Leaves &leaves, mlir::Location l);
+  /// A fresh copy of an array-valued leaf in new storage.
+  mlir::Value copyArray(const Leaf &leaf, mlir::Location l);
+  mlir::Value arrayView(const Leaf &leaf, mlir::Location l);
+
+  // Expressions (MLIRGenExpr.cpp).
+  Leaves genExpr(Expr &e);
+  /// Generates a scalar expression and returns its single SSA value.
+  mlir::Value genScalar(Expr &e);
+  Leaves genName(NameExpr &e);
+  mlir::Value genConstant(const ConstValue &c, const Type *t, mlir::Location l);
+  mlir::Value genUnary(UnaryExpr &e);
+  mlir::Value genBinary(BinaryExpr &e);
+  mlir::Value genArith(BinaryOp op, const Type *t, mlir::Value a,
+                       mlir::Value b, SourceRange r);
+  mlir::Value genCompare(BinaryOp op, const Type *t, mlir::Value a,
+                         mlir::Value b, mlir::Location l);
+  mlir::Value genLogical(BinaryExpr &e);
+  mlir::Value genCast(CastExpr &e);
+  mlir::Value genFloatToInt(mlir::Value v, const Type *from, const Type *to,
+                            mlir::Location l);
+  Leaves genCall(CallExpr &e);
+  Leaves genBuiltin(CallExpr &e);
+  void genPrint(Expr &arg);
+  Leaves genIndex(IndexExpr &e);
+  Leaves genArrayLit(ArrayLitExpr &e);
+  Leaves genArrayRepeat(ArrayRepeatExpr &e);
+  Leaves genStructLit(StructLitExpr &e);
+  Leaves genStr(const std::string &bytes, mlir::Location l);
+  /// Emits `if (cond) nl_panic(message)` at `r`.
+  void genCheck(mlir::Value failCond, const std::string &message,
+                SourceRange r);
+  void genPanic(const Leaves &message, SourceRange r);
+
+  // Runtime interface.
+  mlir::func::FuncOp runtimeFn(llvm::StringRef name,
+                               llvm::ArrayRef<mlir::Type> args,
+                               llvm::ArrayRef<mlir::Type> results = {});
+  mlir::Value constIndex(int64_t v, mlir::Location l);
+  mlir::Value constInt(mlir::Type t, int64_t v, mlir::Location l);
+
+  mlir::MLIRContext &ctx;
+  const SourceManager &sm;
+  mlir::OpBuilder builder;
+  mlir::ModuleOp module;
+  llvm::DenseMap<FnDecl *, mlir::func::FuncOp> functions;
+  llvm::StringMap<mlir::func::FuncOp> runtimeFns;
+  llvm::StringMap<mlir::Operation *> strings;
+  llvm::DenseMap<const VarDecl *, Leaves> locals;
+  FnDecl *currentFn = nullptr;
+  mlir::func::FuncOp currentFunc;
+  struct LoopTargets {
+    mlir::Block *breakTarget;
+    mlir::Block *continueTarget;
+  };
+  llvm::SmallVector<LoopTargets> loops;
+};
+
+} // namespace nlc
+
+#endif // NLC_FRONTEND_MLIRGEN_MLIRGENIMPL_H

@@ -1,0 +1,935 @@
+//===- Parser.cpp - Neuro-Lang parser -------------------------------------===//
+//
+// Recursive descent over a pre-lexed token vector. Binary expressions use
+// precedence climbing with Rust's operator table: bitwise operators bind
+// tighter than comparisons, comparisons do not chain, `as` binds tighter
+// than every binary operator.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/Parser.h"
+#include "frontend/Lexer.h"
+
+namespace nlc {
+
+static constexpr unsigned maxNesting = 200;
+
+Parser::Parser(SourceManager &sm, DiagnosticEngine &diags, uint32_t file)
+    : sm(sm), diags(diags), file(file) {
+  Lexer lexer(sm, diags, file);
+  for (;;) {
+    tokens.push_back(lexer.lex());
+    if (tokens.back().is(TokenKind::eof))
+      break;
+  }
+}
+
+const Token &Parser::peek(unsigned n) const {
+  size_t i = pos + n;
+  return i < tokens.size() ? tokens[i] : tokens.back();
+}
+
+Token Parser::consume() {
+  Token t = tokens[pos];
+  if (pos + 1 < tokens.size())
+    ++pos;
+  return t;
+}
+
+bool Parser::consumeIf(TokenKind k) {
+  if (!is(k))
+    return false;
+  consume();
+  return true;
+}
+
+SourceLoc Parser::prevEnd() const {
+  return pos > 0 ? tokens[pos - 1].range.end : tok().range.begin;
+}
+
+std::string Parser::describe(const Token &t) const {
+  switch (t.kind) {
+  case TokenKind::eof:
+    return "end of file";
+  case TokenKind::identifier:
+    return "identifier `" + std::string(t.text) + "`";
+  case TokenKind::int_literal:
+  case TokenKind::float_literal:
+    return "literal `" + std::string(t.text) + "`";
+  case TokenKind::string_literal:
+    return "string literal";
+  default:
+    return "`" + std::string(t.text) + "`";
+  }
+}
+
+void Parser::reportExpected(const std::string &what) {
+  diags.report(tok().range, DiagID::err_expected, {what, describe(tok())});
+}
+
+bool Parser::expect(TokenKind k, const char *what) {
+  if (consumeIf(k))
+    return true;
+  reportExpected(what ? what : "`" + std::string(getTokenSpelling(k)) + "`");
+  return false;
+}
+
+bool Parser::enterNesting() {
+  if (++depth <= maxNesting)
+    return true;
+  if (!nestingReported)
+    diags.report(tok().range, DiagID::err_nesting_too_deep,
+                 {std::to_string(maxNesting)});
+  nestingReported = true;
+  return false;
+}
+
+void Parser::skipToStmtEnd() {
+  unsigned braces = 0;
+  while (!is(TokenKind::eof)) {
+    if (is(TokenKind::l_brace))
+      ++braces;
+    if (is(TokenKind::r_brace)) {
+      if (braces == 0)
+        return;
+      if (--braces == 0) {
+        consume();
+        return;
+      }
+    }
+    if (is(TokenKind::semi) && braces == 0) {
+      consume();
+      return;
+    }
+    consume();
+  }
+}
+
+void Parser::skipToDeclStart() {
+  unsigned braces = 0;
+  while (!is(TokenKind::eof)) {
+    if (braces == 0 &&
+        (is(TokenKind::kw_fn) || is(TokenKind::kw_struct) ||
+         is(TokenKind::kw_impl) || is(TokenKind::kw_const) ||
+         is(TokenKind::kw_import) || is(TokenKind::kw_extern) ||
+         is(TokenKind::at)))
+      return;
+    if (is(TokenKind::l_brace))
+      ++braces;
+    if (is(TokenKind::r_brace) && braces > 0)
+      --braces;
+    consume();
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Declarations
+//===----------------------------------------------------------------------===//
+
+std::unique_ptr<Module> Parser::parseModule(std::string name) {
+  auto m = std::make_unique<Module>();
+  m->name = std::move(name);
+  m->file = file;
+  while (!is(TokenKind::eof) && !diags.tooManyErrors()) {
+    std::vector<Attribute> attrs;
+    if (!parseAttributes(attrs)) {
+      skipToDeclStart();
+      continue;
+    }
+    if (is(TokenKind::kw_impl)) {
+      if (!attrs.empty())
+        diags.report(attrs.front().name.range,
+                     DiagID::err_attribute_not_allowed,
+                     {attrs.front().name.name, "an `impl` block"});
+      if (!parseImpl(*m))
+        skipToDeclStart();
+      continue;
+    }
+    size_t before = pos;
+    if (auto d = parseDecl(std::move(attrs))) {
+      d->module = m.get();
+      m->decls.push_back(std::move(d));
+      continue;
+    }
+    if (pos == before)
+      consume();
+    skipToDeclStart();
+  }
+  return m;
+}
+
+bool Parser::parseAttributes(std::vector<Attribute> &attrs) {
+  while (is(TokenKind::at)) {
+    SourceLoc at = consume().range.begin;
+    if (!is(TokenKind::identifier)) {
+      reportExpected("attribute name");
+      return false;
+    }
+    Token name = consume();
+    Attribute a;
+    a.name = {std::string(name.text), SourceRange(at, name.range.end)};
+    if (consumeIf(TokenKind::l_paren)) {
+      while (!is(TokenKind::r_paren) && !is(TokenKind::eof)) {
+        a.args.push_back(std::string(consume().text));
+        if (!consumeIf(TokenKind::comma))
+          break;
+      }
+      if (!expect(TokenKind::r_paren))
+        return false;
+    }
+    attrs.push_back(std::move(a));
+  }
+  return true;
+}
+
+std::unique_ptr<Decl> Parser::parseDecl(std::vector<Attribute> attrs) {
+  switch (tok().kind) {
+  case TokenKind::kw_fn:
+  case TokenKind::kw_extern:
+    return parseFn(std::move(attrs), /*inImpl=*/false);
+  case TokenKind::kw_struct:
+    return parseStruct(std::move(attrs));
+  case TokenKind::kw_const:
+    return parseConst(std::move(attrs));
+  case TokenKind::kw_import:
+    return parseImport(std::move(attrs));
+  default:
+    diags.report(tok().range, DiagID::err_expected_decl, {describe(tok())});
+    return nullptr;
+  }
+}
+
+std::unique_ptr<FnDecl> Parser::parseFn(std::vector<Attribute> attrs,
+                                        bool inImpl) {
+  SourceLoc start = tok().range.begin;
+  auto fn = std::make_unique<FnDecl>(SourceRange(start));
+  fn->attributes = std::move(attrs);
+  fn->isExtern = consumeIf(TokenKind::kw_extern);
+  if (!expect(TokenKind::kw_fn))
+    return nullptr;
+  if (!is(TokenKind::identifier)) {
+    reportExpected("function name");
+    return nullptr;
+  }
+  Token name = consume();
+  fn->name = {std::string(name.text), name.range};
+  if (!expect(TokenKind::l_paren))
+    return nullptr;
+  while (!is(TokenKind::r_paren)) {
+    auto p = std::make_unique<VarDecl>();
+    if (is(TokenKind::kw_self)) {
+      Token self = consume();
+      p->name = {"self", self.range};
+      if (!fn->params.empty() || !inImpl)
+        diags.report(self.range, inImpl ? DiagID::err_self_not_first
+                                        : DiagID::err_self_outside_impl);
+      else
+        fn->hasSelf = true;
+    } else {
+      if (!is(TokenKind::identifier)) {
+        reportExpected("parameter name");
+        return nullptr;
+      }
+      Token pn = consume();
+      p->name = {std::string(pn.text), pn.range};
+      if (!expect(TokenKind::colon))
+        return nullptr;
+      p->typeExpr = parseType();
+      if (!p->typeExpr)
+        return nullptr;
+    }
+    fn->params.push_back(std::move(p));
+    if (!consumeIf(TokenKind::comma))
+      break;
+  }
+  if (!expect(TokenKind::r_paren))
+    return nullptr;
+  if (consumeIf(TokenKind::arrow)) {
+    fn->resultType = parseType();
+    if (!fn->resultType)
+      return nullptr;
+  }
+  if (is(TokenKind::l_brace)) {
+    fn->body = parseBlock();
+    if (!fn->body)
+      return nullptr;
+    if (fn->isExtern)
+      diags.report(fn->name.range, DiagID::err_extern_with_body,
+                   {fn->name.name});
+  } else if (fn->isExtern) {
+    if (!expect(TokenKind::semi))
+      return nullptr;
+  } else {
+    reportExpected("`{` to begin the function body");
+    return nullptr;
+  }
+  fn->range = SourceRange(start, prevEnd());
+  return fn;
+}
+
+std::unique_ptr<Decl> Parser::parseStruct(std::vector<Attribute> attrs) {
+  SourceLoc start = consume().range.begin;
+  auto s = std::make_unique<StructDecl>(SourceRange(start));
+  s->attributes = std::move(attrs);
+  if (!is(TokenKind::identifier)) {
+    reportExpected("struct name");
+    return nullptr;
+  }
+  Token name = consume();
+  s->name = {std::string(name.text), name.range};
+  if (!expect(TokenKind::l_brace))
+    return nullptr;
+  while (!is(TokenKind::r_brace)) {
+    if (!is(TokenKind::identifier)) {
+      reportExpected("field name");
+      return nullptr;
+    }
+    Token fname = consume();
+    FieldDecl f;
+    f.name = {std::string(fname.text), fname.range};
+    if (!expect(TokenKind::colon))
+      return nullptr;
+    f.typeExpr = parseType();
+    if (!f.typeExpr)
+      return nullptr;
+    s->fields.push_back(std::move(f));
+    if (!consumeIf(TokenKind::comma))
+      break;
+  }
+  if (!expect(TokenKind::r_brace))
+    return nullptr;
+  s->range = SourceRange(start, prevEnd());
+  return s;
+}
+
+std::unique_ptr<Decl> Parser::parseConst(std::vector<Attribute> attrs) {
+  SourceLoc start = consume().range.begin;
+  auto c = std::make_unique<ConstDecl>(SourceRange(start));
+  c->attributes = std::move(attrs);
+  if (!is(TokenKind::identifier)) {
+    reportExpected("constant name");
+    return nullptr;
+  }
+  Token name = consume();
+  c->name = {std::string(name.text), name.range};
+  if (consumeIf(TokenKind::colon)) {
+    c->typeExpr = parseType();
+    if (!c->typeExpr)
+      return nullptr;
+  }
+  if (!expect(TokenKind::equal))
+    return nullptr;
+  c->init = parseExpr();
+  if (!c->init || !expect(TokenKind::semi))
+    return nullptr;
+  c->range = SourceRange(start, prevEnd());
+  return c;
+}
+
+std::unique_ptr<Decl> Parser::parseImport(std::vector<Attribute> attrs) {
+  SourceLoc start = consume().range.begin;
+  auto imp = std::make_unique<ImportDecl>(SourceRange(start));
+  imp->attributes = std::move(attrs);
+  do {
+    if (!is(TokenKind::identifier)) {
+      reportExpected("module name");
+      return nullptr;
+    }
+    Token part = consume();
+    imp->path.push_back({std::string(part.text), part.range});
+  } while (consumeIf(TokenKind::period));
+  if (!expect(TokenKind::semi))
+    return nullptr;
+  imp->name = imp->path.back();
+  imp->range = SourceRange(start, prevEnd());
+  return imp;
+}
+
+bool Parser::parseImpl(Module &m) {
+  SourceLoc start = consume().range.begin;
+  ImplBlock impl;
+  impl.target = parseType();
+  if (!impl.target || !expect(TokenKind::l_brace))
+    return false;
+  while (!is(TokenKind::r_brace) && !is(TokenKind::eof)) {
+    std::vector<Attribute> attrs;
+    if (!parseAttributes(attrs))
+      return false;
+    if (!is(TokenKind::kw_fn) && !is(TokenKind::kw_extern)) {
+      reportExpected("`fn` in `impl` block");
+      return false;
+    }
+    auto fn = parseFn(std::move(attrs), /*inImpl=*/true);
+    if (!fn)
+      return false;
+    fn->module = &m;
+    impl.fns.push_back(std::move(fn));
+  }
+  if (!expect(TokenKind::r_brace))
+    return false;
+  impl.range = SourceRange(start, prevEnd());
+  m.impls.push_back(std::move(impl));
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+bool Parser::parsePath(std::vector<Ident> &path) {
+  do {
+    if (!is(TokenKind::identifier) && !is(TokenKind::kw_self)) {
+      reportExpected("identifier");
+      return false;
+    }
+    Token t = consume();
+    path.push_back({std::string(t.text), t.range});
+  } while (consumeIf(TokenKind::coloncolon));
+  return true;
+}
+
+std::unique_ptr<TypeExpr> Parser::parseType(bool allowGenerics) {
+  if (!enterNesting())
+    return nullptr;
+  NestingScope scope{*this};
+  auto t = std::make_unique<TypeExpr>();
+  SourceLoc start = tok().range.begin;
+  if (consumeIf(TokenKind::l_square)) {
+    t->kind = TypeExpr::Kind::Array;
+    t->element = parseType();
+    if (!t->element || !expect(TokenKind::semi))
+      return nullptr;
+    t->size = parseExpr();
+    if (!t->size || !expect(TokenKind::r_square))
+      return nullptr;
+    t->range = SourceRange(start, prevEnd());
+    return t;
+  }
+  if (!is(TokenKind::identifier)) {
+    diags.report(tok().range, DiagID::err_expected_type, {describe(tok())});
+    return nullptr;
+  }
+  if (!parsePath(t->path))
+    return nullptr;
+  if (allowGenerics && consumeIf(TokenKind::less)) {
+    while (!is(TokenKind::greater)) {
+      GenericArg arg;
+      if (is(TokenKind::identifier) || is(TokenKind::l_square)) {
+        arg.type = parseType();
+        if (!arg.type)
+          return nullptr;
+      } else {
+        // Constant arguments are unary-level expressions: a bare `>` must
+        // close the list, so no binary operators without parentheses.
+        arg.value = parseUnary(/*noStructLit=*/true);
+        if (!arg.value)
+          return nullptr;
+      }
+      t->genericArgs.push_back(std::move(arg));
+      if (!consumeIf(TokenKind::comma))
+        break;
+    }
+    if (!expect(TokenKind::greater))
+      return nullptr;
+  }
+  t->range = SourceRange(start, prevEnd());
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// Statements
+//===----------------------------------------------------------------------===//
+
+std::unique_ptr<BlockStmt> Parser::parseBlock() {
+  if (!enterNesting())
+    return nullptr;
+  NestingScope scope{*this};
+  SourceLoc start = tok().range.begin;
+  if (!expect(TokenKind::l_brace))
+    return nullptr;
+  std::vector<std::unique_ptr<Stmt>> body;
+  while (!is(TokenKind::r_brace) && !is(TokenKind::eof) &&
+         !diags.tooManyErrors()) {
+    size_t before = pos;
+    if (auto s = parseStmt()) {
+      body.push_back(std::move(s));
+      continue;
+    }
+    if (nestingReported)
+      return nullptr;
+    if (pos == before && !is(TokenKind::r_brace))
+      consume();
+    skipToStmtEnd();
+  }
+  if (!expect(TokenKind::r_brace))
+    return nullptr;
+  return std::make_unique<BlockStmt>(SourceRange(start, prevEnd()),
+                                     std::move(body));
+}
+
+static std::optional<BinaryOp> compoundAssignOp(TokenKind k) {
+  switch (k) {
+  case TokenKind::plusequal:
+    return BinaryOp::Add;
+  case TokenKind::minusequal:
+    return BinaryOp::Sub;
+  case TokenKind::starequal:
+    return BinaryOp::Mul;
+  case TokenKind::slashequal:
+    return BinaryOp::Div;
+  case TokenKind::percentequal:
+    return BinaryOp::Rem;
+  case TokenKind::ampequal:
+    return BinaryOp::BitAnd;
+  case TokenKind::pipeequal:
+    return BinaryOp::BitOr;
+  case TokenKind::caretequal:
+    return BinaryOp::BitXor;
+  case TokenKind::lesslessequal:
+    return BinaryOp::Shl;
+  case TokenKind::greatergreaterequal:
+    return BinaryOp::Shr;
+  default:
+    return std::nullopt;
+  }
+}
+
+std::unique_ptr<Stmt> Parser::parseStmt() {
+  SourceLoc start = tok().range.begin;
+  switch (tok().kind) {
+  case TokenKind::kw_let:
+  case TokenKind::kw_var:
+    return parseLet();
+  case TokenKind::kw_if:
+    return parseIf();
+  case TokenKind::kw_while:
+    return parseWhile();
+  case TokenKind::kw_for:
+    return parseFor();
+  case TokenKind::l_brace:
+    return parseBlock();
+  case TokenKind::kw_break:
+    consume();
+    if (!expect(TokenKind::semi))
+      return nullptr;
+    return std::make_unique<BreakStmt>(SourceRange(start, prevEnd()));
+  case TokenKind::kw_continue:
+    consume();
+    if (!expect(TokenKind::semi))
+      return nullptr;
+    return std::make_unique<ContinueStmt>(SourceRange(start, prevEnd()));
+  case TokenKind::kw_return: {
+    consume();
+    std::unique_ptr<Expr> value;
+    if (!is(TokenKind::semi)) {
+      value = parseExpr();
+      if (!value)
+        return nullptr;
+    }
+    if (!expect(TokenKind::semi))
+      return nullptr;
+    return std::make_unique<ReturnStmt>(SourceRange(start, prevEnd()),
+                                        std::move(value));
+  }
+  default:
+    break;
+  }
+  auto e = parseExpr();
+  if (!e)
+    return nullptr;
+  if (is(TokenKind::equal) || compoundAssignOp(tok().kind)) {
+    std::optional<BinaryOp> op = compoundAssignOp(consume().kind);
+    auto value = parseExpr();
+    if (!value || !expect(TokenKind::semi))
+      return nullptr;
+    return std::make_unique<AssignStmt>(SourceRange(start, prevEnd()), op,
+                                        std::move(e), std::move(value));
+  }
+  if (!expect(TokenKind::semi))
+    return nullptr;
+  return std::make_unique<ExprStmt>(SourceRange(start, prevEnd()),
+                                    std::move(e));
+}
+
+std::unique_ptr<Stmt> Parser::parseLet() {
+  SourceLoc start = tok().range.begin;
+  bool isMutable = consume().is(TokenKind::kw_var);
+  auto var = std::make_unique<VarDecl>();
+  var->isMutable = isMutable;
+  if (!is(TokenKind::identifier)) {
+    reportExpected("variable name");
+    return nullptr;
+  }
+  Token name = consume();
+  var->name = {std::string(name.text), name.range};
+  if (consumeIf(TokenKind::colon)) {
+    var->typeExpr = parseType();
+    if (!var->typeExpr)
+      return nullptr;
+  }
+  if (!is(TokenKind::equal)) {
+    diags.report(tok().range, DiagID::err_let_without_init,
+                 {isMutable ? "var" : "let", var->name.name});
+    return nullptr;
+  }
+  consume();
+  auto init = parseExpr();
+  if (!init || !expect(TokenKind::semi))
+    return nullptr;
+  return std::make_unique<LetStmt>(SourceRange(start, prevEnd()),
+                                   std::move(var), std::move(init));
+}
+
+std::unique_ptr<Stmt> Parser::parseIf() {
+  if (!enterNesting())
+    return nullptr;
+  NestingScope scope{*this};
+  SourceLoc start = consume().range.begin;
+  auto cond = parseExpr(/*noStructLit=*/true);
+  if (!cond)
+    return nullptr;
+  auto thenBlock = parseBlock();
+  if (!thenBlock)
+    return nullptr;
+  std::unique_ptr<Stmt> elseStmt;
+  if (consumeIf(TokenKind::kw_else)) {
+    if (is(TokenKind::kw_if))
+      elseStmt = parseIf();
+    else
+      elseStmt = parseBlock();
+    if (!elseStmt)
+      return nullptr;
+  }
+  return std::make_unique<IfStmt>(SourceRange(start, prevEnd()),
+                                  std::move(cond), std::move(thenBlock),
+                                  std::move(elseStmt));
+}
+
+std::unique_ptr<Stmt> Parser::parseWhile() {
+  SourceLoc start = consume().range.begin;
+  auto cond = parseExpr(/*noStructLit=*/true);
+  if (!cond)
+    return nullptr;
+  auto body = parseBlock();
+  if (!body)
+    return nullptr;
+  return std::make_unique<WhileStmt>(SourceRange(start, prevEnd()),
+                                     std::move(cond), std::move(body));
+}
+
+std::unique_ptr<Stmt> Parser::parseFor() {
+  SourceLoc start = consume().range.begin;
+  auto var = std::make_unique<VarDecl>();
+  if (!is(TokenKind::identifier)) {
+    reportExpected("loop variable name");
+    return nullptr;
+  }
+  Token name = consume();
+  var->name = {std::string(name.text), name.range};
+  if (!expect(TokenKind::kw_in))
+    return nullptr;
+  auto lo = parseExpr(/*noStructLit=*/true);
+  if (!lo || !expect(TokenKind::periodperiod))
+    return nullptr;
+  auto hi = parseExpr(/*noStructLit=*/true);
+  if (!hi)
+    return nullptr;
+  std::unique_ptr<Expr> step;
+  if (consumeIf(TokenKind::kw_step)) {
+    step = parseExpr(/*noStructLit=*/true);
+    if (!step)
+      return nullptr;
+  }
+  auto body = parseBlock();
+  if (!body)
+    return nullptr;
+  return std::make_unique<ForStmt>(SourceRange(start, prevEnd()),
+                                   std::move(var), std::move(lo),
+                                   std::move(hi), std::move(step),
+                                   std::move(body));
+}
+
+//===----------------------------------------------------------------------===//
+// Expressions
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct BinOpInfo {
+  BinaryOp op;
+  int prec;
+};
+} // namespace
+
+static std::optional<BinOpInfo> binaryOpInfo(TokenKind k) {
+  switch (k) {
+  case TokenKind::pipepipe:
+    return BinOpInfo{BinaryOp::LogicalOr, 1};
+  case TokenKind::ampamp:
+    return BinOpInfo{BinaryOp::LogicalAnd, 2};
+  case TokenKind::equalequal:
+    return BinOpInfo{BinaryOp::Eq, 3};
+  case TokenKind::exclaimequal:
+    return BinOpInfo{BinaryOp::Ne, 3};
+  case TokenKind::less:
+    return BinOpInfo{BinaryOp::Lt, 3};
+  case TokenKind::lessequal:
+    return BinOpInfo{BinaryOp::Le, 3};
+  case TokenKind::greater:
+    return BinOpInfo{BinaryOp::Gt, 3};
+  case TokenKind::greaterequal:
+    return BinOpInfo{BinaryOp::Ge, 3};
+  case TokenKind::pipe:
+    return BinOpInfo{BinaryOp::BitOr, 4};
+  case TokenKind::caret:
+    return BinOpInfo{BinaryOp::BitXor, 5};
+  case TokenKind::amp:
+    return BinOpInfo{BinaryOp::BitAnd, 6};
+  case TokenKind::lessless:
+    return BinOpInfo{BinaryOp::Shl, 7};
+  case TokenKind::greatergreater:
+    return BinOpInfo{BinaryOp::Shr, 7};
+  case TokenKind::plus:
+    return BinOpInfo{BinaryOp::Add, 8};
+  case TokenKind::minus:
+    return BinOpInfo{BinaryOp::Sub, 8};
+  case TokenKind::star:
+    return BinOpInfo{BinaryOp::Mul, 9};
+  case TokenKind::slash:
+    return BinOpInfo{BinaryOp::Div, 9};
+  case TokenKind::percent:
+    return BinOpInfo{BinaryOp::Rem, 9};
+  default:
+    return std::nullopt;
+  }
+}
+
+std::unique_ptr<Expr> Parser::parseExpr(bool noStructLit) {
+  if (!enterNesting())
+    return nullptr;
+  NestingScope scope{*this};
+  return parseBinary(1, noStructLit);
+}
+
+std::unique_ptr<Expr> Parser::parseBinary(int minPrec, bool noStructLit) {
+  auto lhs = parseUnary(noStructLit);
+  if (!lhs)
+    return nullptr;
+  for (;;) {
+    std::optional<BinOpInfo> info = binaryOpInfo(tok().kind);
+    if (!info || info->prec < minPrec)
+      return lhs;
+    Token opTok = consume();
+    // Every level is left-associative; comparisons (level 3) do not chain.
+    auto rhs = parseBinary(info->prec + 1, noStructLit);
+    if (!rhs)
+      return nullptr;
+    if (info->prec == 3) {
+      std::optional<BinOpInfo> next = binaryOpInfo(tok().kind);
+      if (next && next->prec == 3) {
+        diags.report(tok().range, DiagID::err_chained_comparison);
+        diags.note(opTok.range, DiagID::note_chained_comparison);
+        return nullptr;
+      }
+    }
+    SourceRange r(lhs->range.begin, rhs->range.end);
+    lhs = std::make_unique<BinaryExpr>(r, info->op, opTok.range,
+                                       std::move(lhs), std::move(rhs));
+  }
+}
+
+std::unique_ptr<Expr> Parser::parseUnary(bool noStructLit) {
+  std::optional<UnaryOp> op;
+  if (is(TokenKind::minus))
+    op = UnaryOp::Neg;
+  else if (is(TokenKind::exclaim))
+    op = UnaryOp::Not;
+  else if (is(TokenKind::tilde))
+    op = UnaryOp::BitNot;
+  if (op) {
+    if (!enterNesting())
+      return nullptr;
+    NestingScope scope{*this};
+    SourceLoc start = consume().range.begin;
+    auto operand = parseUnary(noStructLit);
+    if (!operand)
+      return nullptr;
+    SourceRange r(start, operand->range.end);
+    return std::make_unique<UnaryExpr>(r, *op, std::move(operand));
+  }
+  auto e = parsePostfix(noStructLit);
+  while (e && is(TokenKind::kw_as)) {
+    consume();
+    auto target = parseType(/*allowGenerics=*/false);
+    if (!target)
+      return nullptr;
+    SourceRange r(e->range.begin, target->range.end);
+    e = std::make_unique<CastExpr>(r, std::move(e), std::move(target));
+  }
+  return e;
+}
+
+bool Parser::parseCallArgs(std::vector<CallArg> &args) {
+  while (!is(TokenKind::r_paren)) {
+    CallArg arg;
+    if (is(TokenKind::identifier) && peek().is(TokenKind::equal)) {
+      Token name = consume();
+      consume();
+      arg.name = Ident{std::string(name.text), name.range};
+    }
+    arg.value = parseExpr();
+    if (!arg.value)
+      return false;
+    args.push_back(std::move(arg));
+    if (!consumeIf(TokenKind::comma))
+      break;
+  }
+  return expect(TokenKind::r_paren);
+}
+
+std::unique_ptr<Expr> Parser::parsePostfix(bool noStructLit) {
+  auto e = parsePrimary(noStructLit);
+  while (e) {
+    if (consumeIf(TokenKind::l_paren)) {
+      std::vector<CallArg> args;
+      if (!parseCallArgs(args))
+        return nullptr;
+      SourceRange r(e->range.begin, prevEnd());
+      e = std::make_unique<CallExpr>(r, std::move(e), std::move(args));
+    } else if (consumeIf(TokenKind::period)) {
+      if (!is(TokenKind::identifier)) {
+        reportExpected("field or method name");
+        return nullptr;
+      }
+      Token name = consume();
+      SourceRange r(e->range.begin, name.range.end);
+      e = std::make_unique<FieldExpr>(
+          r, std::move(e), Ident{std::string(name.text), name.range});
+    } else if (consumeIf(TokenKind::l_square)) {
+      auto index = parseExpr();
+      if (!index || !expect(TokenKind::r_square))
+        return nullptr;
+      SourceRange r(e->range.begin, prevEnd());
+      e = std::make_unique<IndexExpr>(r, std::move(e), std::move(index));
+    } else {
+      break;
+    }
+  }
+  return e;
+}
+
+std::unique_ptr<Expr> Parser::parsePrimary(bool noStructLit) {
+  const Token &t = tok();
+  switch (t.kind) {
+  case TokenKind::int_literal: {
+    Token lit = consume();
+    return std::make_unique<IntLitExpr>(lit.range, std::string(lit.text));
+  }
+  case TokenKind::float_literal: {
+    Token lit = consume();
+    return std::make_unique<FloatLitExpr>(lit.range, std::string(lit.text));
+  }
+  case TokenKind::kw_true:
+  case TokenKind::kw_false: {
+    Token lit = consume();
+    return std::make_unique<BoolLitExpr>(lit.range,
+                                         lit.is(TokenKind::kw_true));
+  }
+  case TokenKind::string_literal: {
+    Token lit = consume();
+    std::string value;
+    decodeStringLiteral(lit.text, value);
+    return std::make_unique<StrLitExpr>(lit.range, std::move(value));
+  }
+  case TokenKind::l_paren: {
+    consume();
+    auto e = parseExpr();
+    if (!e || !expect(TokenKind::r_paren))
+      return nullptr;
+    return e;
+  }
+  case TokenKind::l_square:
+    return parseArrayLiteral();
+  case TokenKind::identifier:
+  case TokenKind::kw_self: {
+    SourceLoc start = t.range.begin;
+    std::vector<Ident> path;
+    if (!parsePath(path))
+      return nullptr;
+    // `Name { field: ...}` is a struct literal, except where a block may
+    // follow (conditions, ranges): there it would be ambiguous.
+    if (!noStructLit && is(TokenKind::l_brace) &&
+        (peek().is(TokenKind::r_brace) ||
+         (peek().is(TokenKind::identifier) &&
+          peek(2).is(TokenKind::colon)))) {
+      auto type = std::make_unique<TypeExpr>();
+      type->path = std::move(path);
+      type->range = SourceRange(start, prevEnd());
+      return parseStructLiteral(std::move(type));
+    }
+    return std::make_unique<NameExpr>(SourceRange(start, prevEnd()),
+                                      std::move(path));
+  }
+  default:
+    diags.report(t.range, DiagID::err_expected_expr, {describe(t)});
+    return nullptr;
+  }
+}
+
+std::unique_ptr<Expr> Parser::parseArrayLiteral() {
+  SourceLoc start = consume().range.begin;
+  std::vector<std::unique_ptr<Expr>> elements;
+  if (!is(TokenKind::r_square)) {
+    auto first = parseExpr();
+    if (!first)
+      return nullptr;
+    if (consumeIf(TokenKind::semi)) {
+      auto count = parseExpr();
+      if (!count || !expect(TokenKind::r_square))
+        return nullptr;
+      return std::make_unique<ArrayRepeatExpr>(SourceRange(start, prevEnd()),
+                                               std::move(first),
+                                               std::move(count));
+    }
+    elements.push_back(std::move(first));
+    while (consumeIf(TokenKind::comma)) {
+      if (is(TokenKind::r_square))
+        break;
+      auto e = parseExpr();
+      if (!e)
+        return nullptr;
+      elements.push_back(std::move(e));
+    }
+  }
+  if (!expect(TokenKind::r_square))
+    return nullptr;
+  return std::make_unique<ArrayLitExpr>(SourceRange(start, prevEnd()),
+                                        std::move(elements));
+}
+
+std::unique_ptr<Expr>
+Parser::parseStructLiteral(std::unique_ptr<TypeExpr> type) {
+  SourceLoc start = type->range.begin;
+  consume(); // {
+  std::vector<FieldInit> fields;
+  while (!is(TokenKind::r_brace)) {
+    if (!is(TokenKind::identifier)) {
+      reportExpected("field name");
+      return nullptr;
+    }
+    Token name = consume();
+    if (!expect(TokenKind::colon))
+      return nullptr;
+    auto value = parseExpr();
+    if (!value)
+      return nullptr;
+    fields.push_back({{std::string(name.text), name.range}, std::move(value)});
+    if (!consumeIf(TokenKind::comma))
+      break;
+  }
+  if (!expect(TokenKind::r_brace))
+    return nullptr;
+  return std::make_unique<StructLitExpr>(SourceRange(start, prevEnd()),
+                                         std::move(type), std::move(fields));
+}
+
+} // namespace nlc

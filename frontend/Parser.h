@@ -1,0 +1,93 @@
+//===- Parser.h - Neuro-Lang parser -----------------------------*- C++ -*-===//
+//
+// A recursive-descent parser from tokens to the AST of one module. It
+// reports syntax errors and recovers at statement and declaration
+// boundaries, so one run reports every independent syntax error.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLC_FRONTEND_PARSER_H
+#define NLC_FRONTEND_PARSER_H
+
+#include "frontend/AST.h"
+#include "frontend/Diagnostics.h"
+#include "frontend/Token.h"
+
+namespace nlc {
+
+class Parser {
+public:
+  Parser(SourceManager &sm, DiagnosticEngine &diags, uint32_t file);
+  /// Parses the whole file. Always returns a module (possibly partial).
+  std::unique_ptr<Module> parseModule(std::string name);
+
+private:
+  // Token stream.
+  const Token &tok() const { return tokens[pos]; }
+  const Token &peek(unsigned n = 1) const;
+  bool is(TokenKind k) const { return tok().is(k); }
+  Token consume();
+  bool consumeIf(TokenKind k);
+  /// Consumes a token of kind `k` or reports "expected ..., found ...".
+  bool expect(TokenKind k, const char *what = nullptr);
+  void reportExpected(const std::string &what);
+  std::string describe(const Token &t) const;
+  SourceLoc prevEnd() const;
+
+  // Recovery.
+  void skipToStmtEnd();
+  void skipToDeclStart();
+
+  // Declarations.
+  bool parseAttributes(std::vector<Attribute> &attrs);
+  std::unique_ptr<Decl> parseDecl(std::vector<Attribute> attrs);
+  std::unique_ptr<FnDecl> parseFn(std::vector<Attribute> attrs, bool inImpl);
+  std::unique_ptr<Decl> parseStruct(std::vector<Attribute> attrs);
+  std::unique_ptr<Decl> parseConst(std::vector<Attribute> attrs);
+  std::unique_ptr<Decl> parseImport(std::vector<Attribute> attrs);
+  bool parseImpl(Module &m);
+
+  // Types.
+  /// Parses a type. `allowGenerics` is false after `as`, where `<` is a
+  /// comparison (`x as i32 < y`).
+  std::unique_ptr<TypeExpr> parseType(bool allowGenerics = true);
+  bool parsePath(std::vector<Ident> &path);
+
+  // Statements.
+  std::unique_ptr<BlockStmt> parseBlock();
+  std::unique_ptr<Stmt> parseStmt();
+  std::unique_ptr<Stmt> parseLet();
+  std::unique_ptr<Stmt> parseIf();
+  std::unique_ptr<Stmt> parseWhile();
+  std::unique_ptr<Stmt> parseFor();
+
+  // Expressions.
+  std::unique_ptr<Expr> parseExpr(bool noStructLit = false);
+  std::unique_ptr<Expr> parseBinary(int minPrec, bool noStructLit);
+  std::unique_ptr<Expr> parseUnary(bool noStructLit);
+  std::unique_ptr<Expr> parsePostfix(bool noStructLit);
+  std::unique_ptr<Expr> parsePrimary(bool noStructLit);
+  std::unique_ptr<Expr> parseArrayLiteral();
+  std::unique_ptr<Expr> parseStructLiteral(std::unique_ptr<TypeExpr> type);
+  bool parseCallArgs(std::vector<CallArg> &args);
+
+  /// Guards recursion depth so that deeply nested input cannot overflow
+  /// the stack.
+  bool enterNesting();
+  struct NestingScope {
+    Parser &p;
+    ~NestingScope() { --p.depth; }
+  };
+
+  SourceManager &sm;
+  DiagnosticEngine &diags;
+  uint32_t file;
+  std::vector<Token> tokens;
+  size_t pos = 0;
+  unsigned depth = 0;
+  bool nestingReported = false;
+};
+
+} // namespace nlc
+
+#endif // NLC_FRONTEND_PARSER_H

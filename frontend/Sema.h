@@ -1,0 +1,98 @@
+//===- Sema.h - Neuro-Lang semantic analysis --------------------*- C++ -*-===//
+//
+// Sema resolves names, assigns types, folds constants and checks every
+// language rule, annotating the AST in place. After Sema succeeds the AST is
+// fully typed and MLIRGen can translate it without checking anything.
+//
+// Literal typing is bidirectional: an integer or float literal takes the type
+// its context expects (the declared type of a `let`, the other operand of a
+// binary operator, a parameter type), else `i64` / `f64`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLC_FRONTEND_SEMA_H
+#define NLC_FRONTEND_SEMA_H
+
+#include "frontend/AST.h"
+#include "frontend/Diagnostics.h"
+
+#include <map>
+
+namespace nlc {
+
+class Sema {
+public:
+  Sema(DiagnosticEngine &diags, TypeContext &types)
+      : diags(diags), types(types) {}
+
+  /// Checks all modules (imported modules before their importers; the last
+  /// one is the root, which must define `main`). Returns false on errors.
+  bool run(const std::vector<Module *> &modules);
+
+private:
+  // Declarations (SemaDecl.cpp).
+  void collectDecls(Module &m);
+  void attachImpls(Module &m);
+  void resolveStruct(StructDecl &s);
+  void resolveSignature(FnDecl &fn);
+  void checkAttributes(Decl &d);
+  void resolveConst(ConstDecl &c);
+  void checkMain(Module &root);
+  const Type *resolveType(const TypeExpr &t, Module &m);
+  /// Looks a name up in a module's top-level scope (not in its imports).
+  Decl *lookupTop(Module &m, const std::string &name);
+  /// Resolves `path` (all but possibly the last segment) to a module or a
+  /// struct for qualified names. Returns false after reporting an error.
+  Module *lookupModuleAlias(Module &m, const std::string &name);
+  StructDecl *resolveStructPath(const std::vector<Ident> &path, size_t count,
+                                Module &m, bool report);
+
+  // Functions and statements (SemaStmt.cpp).
+  void checkFunction(FnDecl &fn);
+  /// Returns true if control never falls off the end of `s`.
+  bool checkStmt(Stmt &s);
+  bool checkBlock(BlockStmt &b, bool newScope = true);
+  void checkAssign(AssignStmt &s);
+  void pushScope();
+  void popScope();
+  void declareLocal(VarDecl &v);
+
+  // Expressions (SemaExpr.cpp).
+  const Type *check(Expr &e, const Type *expected = nullptr);
+  const Type *checkValue(Expr &e, const Type *expected = nullptr);
+  const Type *checkIntLit(IntLitExpr &e, const Type *expected, bool negate);
+  const Type *checkName(NameExpr &e);
+  const Type *checkUnary(UnaryExpr &e, const Type *expected);
+  const Type *checkBinary(BinaryExpr &e, const Type *expected);
+  const Type *checkCall(CallExpr &e);
+  const Type *checkBuiltinCall(CallExpr &e, Builtin b);
+  const Type *checkField(FieldExpr &e);
+  const Type *checkIndex(IndexExpr &e);
+  const Type *checkCast(CastExpr &e);
+  const Type *checkArrayLit(ArrayLitExpr &e, const Type *expected);
+  const Type *checkArrayRepeat(ArrayRepeatExpr &e, const Type *expected);
+  const Type *checkStructLit(StructLitExpr &e);
+  bool matchArgs(CallExpr &e, FnDecl &fn, unsigned firstParam);
+  /// Reports a mismatch unless `found` is `expected` (or either is error).
+  bool expectType(const Expr &e, const Type *expected, const Type *found);
+  /// Evaluates a constant non-negative integer (array sizes, repeats).
+  bool evalConstIndex(Expr &e, uint64_t &out);
+  void reportUndeclared(const Ident &id, bool isType);
+  std::vector<std::string> visibleNames() const;
+
+  DiagnosticEngine &diags;
+  TypeContext &types;
+  /// Top-level names of each module.
+  std::map<Module *, std::map<std::string, Decl *>> topLevel;
+  Module *currentModule = nullptr;
+  FnDecl *currentFn = nullptr;
+  std::vector<std::vector<VarDecl *>> scopes;
+  struct LoopInfo {
+    bool sawBreak = false;
+  };
+  std::vector<LoopInfo> loops;
+};
+
+} // namespace nlc
+
+#endif // NLC_FRONTEND_SEMA_H

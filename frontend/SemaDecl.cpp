@@ -1,0 +1,288 @@
+//===- SemaDecl.cpp - Declarations, types and constants -------------------===//
+//
+// The module-level half of Sema: top-level symbol tables, `impl` blocks,
+// struct layouts, function signatures and symbols, constants, attributes and
+// the `main` entry point.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/Sema.h"
+
+#include "llvm/ADT/StringRef.h"
+
+namespace nlc {
+
+bool Sema::run(const std::vector<Module *> &modules) {
+  for (Module *m : modules)
+    collectDecls(*m);
+  for (Module *m : modules)
+    attachImpls(*m);
+  for (Module *m : modules) {
+    currentModule = m;
+    for (auto &d : m->decls) {
+      checkAttributes(*d);
+      if (auto *s = llvm::dyn_cast<StructDecl>(d.get()))
+        resolveStruct(*s);
+    }
+  }
+  for (Module *m : modules) {
+    currentModule = m;
+    for (auto &d : m->decls) {
+      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get()))
+        resolveSignature(*fn);
+      else if (auto *c = llvm::dyn_cast<ConstDecl>(d.get()))
+        resolveConst(*c);
+    }
+    for (ImplBlock &impl : m->impls)
+      for (auto &fn : impl.fns) {
+        checkAttributes(*fn);
+        resolveSignature(*fn);
+      }
+  }
+  for (Module *m : modules) {
+    currentModule = m;
+    for (auto &d : m->decls)
+      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get()))
+        checkFunction(*fn);
+    for (ImplBlock &impl : m->impls)
+      for (auto &fn : impl.fns)
+        checkFunction(*fn);
+  }
+  if (!modules.empty())
+    checkMain(*modules.back());
+  return !diags.hasErrors();
+}
+
+void Sema::collectDecls(Module &m) {
+  auto &table = topLevel[&m];
+  for (auto &d : m.decls) {
+    auto [it, inserted] = table.emplace(d->name.name, d.get());
+    if (inserted)
+      continue;
+    if (llvm::isa<ImportDecl>(d.get()) && llvm::isa<ImportDecl>(it->second)) {
+      diags.report(d->name.range, DiagID::err_duplicate_import, {d->name.name});
+      continue;
+    }
+    diags.report(d->name.range, DiagID::err_redefinition, {d->name.name});
+    diags.note(it->second->name.range, DiagID::note_previous_definition,
+               {d->name.name});
+  }
+}
+
+Decl *Sema::lookupTop(Module &m, const std::string &name) {
+  auto &table = topLevel[&m];
+  auto it = table.find(name);
+  return it == table.end() ? nullptr : it->second;
+}
+
+Module *Sema::lookupModuleAlias(Module &m, const std::string &name) {
+  if (auto *imp = llvm::dyn_cast_or_null<ImportDecl>(lookupTop(m, name)))
+    return imp->imported;
+  return nullptr;
+}
+
+StructDecl *Sema::resolveStructPath(const std::vector<Ident> &path,
+                                    size_t count, Module &m, bool report) {
+  Module *scope = &m;
+  for (size_t i = 0; i + 1 < count; ++i) {
+    Module *next = lookupModuleAlias(*scope, path[i].name);
+    if (!next) {
+      if (report)
+        reportUndeclared(path[i], /*isType=*/true);
+      return nullptr;
+    }
+    scope = next;
+  }
+  const Ident &last = path[count - 1];
+  Decl *d = lookupTop(*scope, last.name);
+  if (auto *s = llvm::dyn_cast_or_null<StructDecl>(d))
+    return s;
+  if (report) {
+    if (d)
+      diags.report(last.range, DiagID::err_not_a_type, {last.name});
+    else if (scope != &m)
+      diags.report(last.range, DiagID::err_not_in_module,
+                   {scope->name, last.name});
+    else
+      reportUndeclared(last, /*isType=*/true);
+  }
+  return nullptr;
+}
+
+void Sema::attachImpls(Module &m) {
+  currentModule = &m;
+  for (ImplBlock &impl : m.impls) {
+    StructDecl *s = resolveStructPath(impl.target->path,
+                                      impl.target->path.size(), m, true);
+    for (auto &fn : impl.fns) {
+      fn->parent = s;
+      if (!s)
+        continue;
+      for (FnDecl *other : s->methods) {
+        if (other->name.name != fn->name.name)
+          continue;
+        diags.report(fn->name.range, DiagID::err_redefinition,
+                     {s->name.name + "::" + fn->name.name});
+        diags.note(other->name.range, DiagID::note_previous_definition,
+                   {fn->name.name});
+      }
+      s->methods.push_back(fn.get());
+    }
+  }
+}
+
+void Sema::resolveStruct(StructDecl &s) {
+  if (s.fieldsResolved)
+    return;
+  if (s.resolving) {
+    diags.report(s.name.range, DiagID::err_recursive_struct, {s.name.name});
+    return;
+  }
+  s.resolving = true;
+  Module *saved = currentModule;
+  currentModule = s.module;
+  std::map<std::string, const FieldDecl *> seen;
+  for (FieldDecl &f : s.fields) {
+    auto [it, inserted] = seen.emplace(f.name.name, &f);
+    if (!inserted) {
+      diags.report(f.name.range, DiagID::err_redefinition, {f.name.name});
+      diags.note(it->second->name.range, DiagID::note_previous_definition,
+                 {f.name.name});
+    }
+    f.type = resolveType(*f.typeExpr, *s.module);
+  }
+  currentModule = saved;
+  s.resolving = false;
+  s.fieldsResolved = true;
+}
+
+const Type *Sema::resolveType(const TypeExpr &t, Module &m) {
+  if (t.kind == TypeExpr::Kind::Array) {
+    const Type *elem = resolveType(*t.element, m);
+    uint64_t size = 0;
+    if (!evalConstIndex(*t.size, size) || elem->isError())
+      return types.getError();
+    return types.getArray(elem, size);
+  }
+  if (!t.genericArgs.empty()) {
+    diags.report(t.range, DiagID::err_generic_args_unexpected,
+                 {t.path.back().name});
+    return types.getError();
+  }
+  if (t.path.size() == 1)
+    if (const Type *b = types.lookupBuiltin(t.path[0].name))
+      return b;
+  StructDecl *s = resolveStructPath(t.path, t.path.size(), m, true);
+  if (!s)
+    return types.getError();
+  resolveStruct(*s);
+  return types.getStruct(s);
+}
+
+void Sema::checkAttributes(Decl &d) {
+  for (const Attribute &a : d.attributes) {
+    const std::string &n = a.name.name;
+    if (n == "kernel") {
+      diags.report(a.name.range, DiagID::err_kernel_unsupported);
+      continue;
+    }
+    if (n == "inline" || n == "noinline" || n == "export") {
+      if (!llvm::isa<FnDecl>(d))
+        diags.report(a.name.range, DiagID::err_attribute_not_allowed,
+                     {n, "this declaration"});
+      continue;
+    }
+    diags.report(a.name.range, DiagID::warn_unknown_attribute, {n});
+  }
+}
+
+static bool hasAttribute(const Decl &d, const char *name) {
+  for (const Attribute &a : d.attributes)
+    if (a.name.name == name)
+      return true;
+  return false;
+}
+
+void Sema::resolveSignature(FnDecl &fn) {
+  Module &m = *fn.module;
+  std::map<std::string, VarDecl *> seen;
+  for (auto &p : fn.params) {
+    if (fn.hasSelf && p == fn.params.front()) {
+      p->type = fn.parent ? types.getStruct(fn.parent) : types.getError();
+    } else {
+      p->type = resolveType(*p->typeExpr, m);
+    }
+    auto [it, inserted] = seen.emplace(p->name.name, p.get());
+    if (!inserted)
+      diags.report(p->name.range, DiagID::err_duplicate_param, {p->name.name});
+  }
+  fn.result = fn.resultType ? resolveType(*fn.resultType, m) : types.getVoid();
+  if (fn.result->containsArray())
+    diags.report(fn.resultType->range, DiagID::err_unsupported_array_value,
+                 {"returning a value", fn.result->str()});
+
+  if (fn.isExtern) {
+    for (auto &p : fn.params)
+      if (!p->type->isScalar() && !p->type->isError())
+        diags.report(p->name.range, DiagID::err_extern_param_type,
+                     {fn.name.name, p->type->str()});
+    if (!fn.result->isScalar() && !fn.result->isVoid() &&
+        !fn.result->isError())
+      diags.report(fn.resultType->range, DiagID::err_extern_param_type,
+                   {fn.name.name, fn.result->str()});
+    fn.symbol = fn.name.name;
+    return;
+  }
+  if (hasAttribute(fn, "export")) {
+    fn.symbol = fn.name.name;
+    return;
+  }
+  fn.symbol = m.name + "." +
+              (fn.parent ? fn.parent->name.name + "." : std::string()) +
+              fn.name.name;
+}
+
+void Sema::resolveConst(ConstDecl &c) {
+  if (c.type)
+    return;
+  if (c.resolving) {
+    diags.report(c.name.range, DiagID::err_const_cycle, {c.name.name});
+    c.type = types.getError();
+    return;
+  }
+  c.resolving = true;
+  Module *savedModule = currentModule;
+  FnDecl *savedFn = currentFn;
+  auto savedScopes = std::move(scopes);
+  scopes.clear();
+  currentModule = c.module;
+  currentFn = nullptr;
+  const Type *declared =
+      c.typeExpr ? resolveType(*c.typeExpr, *c.module) : nullptr;
+  const Type *t = checkValue(*c.init, declared);
+  if (declared)
+    expectType(*c.init, declared, t);
+  if (!t->isError() && c.init->constValue.kind == ConstValue::Kind::None)
+    diags.report(c.init->range, DiagID::err_not_constant);
+  c.type = declared ? declared : t;
+  currentModule = savedModule;
+  currentFn = savedFn;
+  scopes = std::move(savedScopes);
+  c.resolving = false;
+}
+
+void Sema::checkMain(Module &root) {
+  auto *main = llvm::dyn_cast_or_null<FnDecl>(lookupTop(root, "main"));
+  if (!main) {
+    diags.report(SourceRange(SourceLoc{root.file, 0}), DiagID::err_no_main,
+                 {root.name});
+    return;
+  }
+  bool okResult = main->result && (main->result->isVoid() ||
+                                   main->result == types.getInt(32, true));
+  if (!main->params.empty() || !okResult || main->isExtern)
+    diags.report(main->name.range, DiagID::err_main_signature);
+  main->symbol = "nl_main";
+}
+
+} // namespace nlc

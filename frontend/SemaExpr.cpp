@@ -1,0 +1,1047 @@
+//===- SemaExpr.cpp - Expressions -----------------------------------------===//
+//
+// Type checking of expressions, literal typing, constant folding, calls
+// (user functions, methods, named arguments and builtins) and the
+// "did you mean" suggestions for undeclared names.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/Sema.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace nlc {
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static bool isLiteralLike(const Expr &e) {
+  if (llvm::isa<IntLitExpr>(e) || llvm::isa<FloatLitExpr>(e))
+    return true;
+  if (auto *u = llvm::dyn_cast<UnaryExpr>(&e))
+    return u->op == UnaryOp::Neg && isLiteralLike(*u->operand);
+  if (auto *b = llvm::dyn_cast<BinaryExpr>(&e))
+    return isLiteralLike(*b->lhs) && isLiteralLike(*b->rhs);
+  return false;
+}
+
+/// Sign-extends the low `width` bits.
+static int64_t signExtend(uint64_t bits, unsigned width) {
+  if (width >= 64)
+    return static_cast<int64_t>(bits);
+  uint64_t m = 1ULL << (width - 1);
+  bits &= (1ULL << width) - 1;
+  return static_cast<int64_t>((bits ^ m) - m);
+}
+
+static uint64_t truncBits(uint64_t bits, unsigned width) {
+  return width >= 64 ? bits : bits & ((1ULL << width) - 1);
+}
+
+static std::string constToString(const ConstValue &v, const Type *t) {
+  if (v.kind == ConstValue::Kind::Int)
+    return t->isSigned() ? std::to_string(signExtend(v.intBits, t->getIntWidth()))
+                         : std::to_string(v.intBits);
+  return "?";
+}
+
+bool Sema::expectType(const Expr &e, const Type *expected, const Type *found) {
+  if (expected == found || expected->isError() || found->isError())
+    return true;
+  diags.report(e.range, DiagID::err_type_mismatch,
+               {expected->str(), found->str()});
+  return false;
+}
+
+std::vector<std::string> Sema::visibleNames() const {
+  std::vector<std::string> names;
+  for (const auto &scope : scopes)
+    for (VarDecl *v : scope)
+      names.push_back(v->name.name);
+  auto it = topLevel.find(currentModule);
+  if (it != topLevel.end())
+    for (const auto &kv : it->second)
+      names.push_back(kv.first);
+  for (const char *b : {"print", "println", "assert", "panic", "sqrt", "abs",
+                        "min", "max", "argc", "arg", "clock_ns"})
+    names.push_back(b);
+  return names;
+}
+
+static std::string closestName(const std::string &name,
+                               const std::vector<std::string> &candidates) {
+  std::string best;
+  unsigned bestDist = ~0u;
+  // Allow about one edit in three characters, and never a full rewrite.
+  unsigned limit = (name.size() + 2) / 3;
+  for (const std::string &c : candidates) {
+    if (c == name)
+      continue;
+    unsigned d = llvm::StringRef(name).edit_distance(c, true, limit + 1);
+    if (d <= limit && d < name.size() && d < bestDist) {
+      bestDist = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+void Sema::reportUndeclared(const Ident &id, bool isType) {
+  std::vector<std::string> names;
+  if (isType) {
+    for (const char *b : {"bool", "str", "i8", "i16", "i32", "i64", "u8",
+                          "u16", "u32", "u64", "f16", "bf16", "f32", "f64"})
+      names.push_back(b);
+    auto it = topLevel.find(currentModule);
+    if (it != topLevel.end())
+      for (const auto &kv : it->second)
+        if (llvm::isa<StructDecl>(kv.second))
+          names.push_back(kv.first);
+  } else {
+    names = visibleNames();
+  }
+  std::string suggestion = closestName(id.name, names);
+  if (suggestion.empty())
+    diags.report(id.range,
+                 isType ? DiagID::err_undeclared_type : DiagID::err_undeclared,
+                 {id.name});
+  else
+    diags.report(id.range,
+                 isType ? DiagID::err_undeclared_type_suggest
+                        : DiagID::err_undeclared_suggest,
+                 {id.name, suggestion});
+}
+
+bool Sema::evalConstIndex(Expr &e, uint64_t &out) {
+  const Type *t = checkValue(e, types.getInt(64, true));
+  if (t->isError())
+    return false;
+  if (!t->isInt() || e.constValue.kind != ConstValue::Kind::Int ||
+      (t->isSigned() && signExtend(e.constValue.intBits, t->getIntWidth()) < 0)) {
+    diags.report(e.range, DiagID::err_array_size_not_const);
+    return false;
+  }
+  out = e.constValue.intBits;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Dispatch
+//===----------------------------------------------------------------------===//
+
+const Type *Sema::checkValue(Expr &e, const Type *expected) {
+  const Type *t = check(e, expected);
+  if (t->isVoid()) {
+    std::string what = "expression";
+    if (auto *c = llvm::dyn_cast<CallExpr>(&e))
+      if (auto *n = llvm::dyn_cast<NameExpr>(c->callee.get()))
+        what = n->path.back().name;
+    diags.report(e.range, DiagID::err_void_value, {what});
+    e.type = types.getError();
+    return e.type;
+  }
+  return t;
+}
+
+const Type *Sema::check(Expr &e, const Type *expected) {
+  const Type *t = types.getError();
+  switch (e.getKind()) {
+  case Expr::Kind::IntLit:
+    t = checkIntLit(llvm::cast<IntLitExpr>(e), expected, false);
+    break;
+  case Expr::Kind::FloatLit: {
+    auto &f = llvm::cast<FloatLitExpr>(e);
+    std::string digits;
+    for (char c : f.text)
+      if (c != '_')
+        digits += c;
+    if (expected && expected->isInt()) {
+      diags.report(e.range, DiagID::err_float_literal_for_int,
+                   {f.text, expected->str()});
+      break;
+    }
+    t = expected && expected->isFloat() ? expected
+                                        : types.getFloat(Type::FloatKind::F64);
+    e.constValue.kind = ConstValue::Kind::Float;
+    e.constValue.floatValue = std::strtod(digits.c_str(), nullptr);
+    break;
+  }
+  case Expr::Kind::BoolLit:
+    t = types.getBool();
+    e.constValue.kind = ConstValue::Kind::Bool;
+    e.constValue.boolValue = llvm::cast<BoolLitExpr>(e).value;
+    break;
+  case Expr::Kind::StrLit:
+    t = types.getStr();
+    break;
+  case Expr::Kind::Name:
+    t = checkName(llvm::cast<NameExpr>(e));
+    break;
+  case Expr::Kind::Unary:
+    t = checkUnary(llvm::cast<UnaryExpr>(e), expected);
+    break;
+  case Expr::Kind::Binary:
+    t = checkBinary(llvm::cast<BinaryExpr>(e), expected);
+    break;
+  case Expr::Kind::Call:
+    t = checkCall(llvm::cast<CallExpr>(e));
+    break;
+  case Expr::Kind::Field:
+    t = checkField(llvm::cast<FieldExpr>(e));
+    break;
+  case Expr::Kind::Index:
+    t = checkIndex(llvm::cast<IndexExpr>(e));
+    break;
+  case Expr::Kind::Cast:
+    t = checkCast(llvm::cast<CastExpr>(e));
+    break;
+  case Expr::Kind::ArrayLit:
+    t = checkArrayLit(llvm::cast<ArrayLitExpr>(e), expected);
+    break;
+  case Expr::Kind::ArrayRepeat:
+    t = checkArrayRepeat(llvm::cast<ArrayRepeatExpr>(e), expected);
+    break;
+  case Expr::Kind::StructLit:
+    t = checkStructLit(llvm::cast<StructLitExpr>(e));
+    break;
+  }
+  e.type = t;
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// Literals and names
+//===----------------------------------------------------------------------===//
+
+const Type *Sema::checkIntLit(IntLitExpr &e, const Type *expected,
+                              bool negate) {
+  std::string digits;
+  for (char c : e.text)
+    if (c != '_')
+      digits += c;
+  int base = 10;
+  if (digits.size() > 2 && digits[0] == '0' &&
+      (digits[1] == 'x' || digits[1] == 'b' || digits[1] == 'o')) {
+    base = digits[1] == 'x' ? 16 : digits[1] == 'b' ? 2 : 8;
+    digits = digits.substr(2);
+  }
+  const Type *t = expected && expected->isNumeric()
+                      ? expected
+                      : types.getInt(64, true);
+  if (t->isFloat()) {
+    e.constValue.kind = ConstValue::Kind::Float;
+    e.constValue.floatValue = std::strtod(digits.c_str(), nullptr);
+    if (base != 10)
+      e.constValue.floatValue =
+          static_cast<double>(std::strtoull(digits.c_str(), nullptr, base));
+    return t;
+  }
+  errno = 0;
+  char *end = nullptr;
+  unsigned long long v = std::strtoull(digits.c_str(), &end, base);
+  bool overflow = errno == ERANGE || digits.empty() || *end != '\0';
+  unsigned w = t->getIntWidth();
+  if (!overflow) {
+    if (t->isSigned()) {
+      unsigned long long limit = (1ULL << (w - 1)) - (negate ? 0 : 1);
+      overflow = v > limit;
+    } else {
+      overflow = negate ? v != 0 : (w < 64 && v >= (1ULL << w));
+    }
+  }
+  if (overflow) {
+    diags.report(e.range, DiagID::err_int_literal_too_large,
+                 {std::string(negate ? "-" : "") + e.text, t->str()});
+    return types.getError();
+  }
+  e.constValue.kind = ConstValue::Kind::Int;
+  e.constValue.intBits = truncBits(negate ? 0 - v : v, w);
+  return t;
+}
+
+const Type *Sema::checkName(NameExpr &e) {
+  const Ident &first = e.path.front();
+  if (e.path.size() == 1) {
+    for (auto s = scopes.rbegin(); s != scopes.rend(); ++s)
+      for (auto v = s->rbegin(); v != s->rend(); ++v)
+        if ((*v)->name.name == first.name) {
+          e.var = *v;
+          (*v)->used = true;
+          return (*v)->type ? (*v)->type : types.getError();
+        }
+  }
+  // Qualified names: `module::name` (possibly through several modules).
+  Module *scope = currentModule;
+  for (size_t i = 0; i + 1 < e.path.size(); ++i) {
+    Module *next = lookupModuleAlias(*scope, e.path[i].name);
+    if (!next) {
+      if (resolveStructPath(e.path, i + 1, *scope, false))
+        diags.report(e.range, DiagID::err_not_a_value,
+                     {e.path[i].name + "::" + e.path[i + 1].name, "function"});
+      else
+        reportUndeclared(e.path[i], false);
+      return types.getError();
+    }
+    scope = next;
+  }
+  const Ident &last = e.path.back();
+  Decl *d = lookupTop(*scope, last.name);
+  if (!d) {
+    if (scope != currentModule)
+      diags.report(last.range, DiagID::err_not_in_module,
+                   {scope->name, last.name});
+    else
+      reportUndeclared(last, false);
+    return types.getError();
+  }
+  e.decl = d;
+  switch (d->getKind()) {
+  case Decl::Kind::Const: {
+    auto *c = llvm::cast<ConstDecl>(d);
+    resolveConst(*c);
+    e.constValue = c->init->constValue;
+    return c->type;
+  }
+  case Decl::Kind::Fn:
+    diags.report(e.range, DiagID::err_not_a_value, {last.name, "function"});
+    return types.getError();
+  case Decl::Kind::Struct:
+    diags.report(e.range, DiagID::err_not_a_value, {last.name, "struct"});
+    return types.getError();
+  case Decl::Kind::Import:
+    diags.report(e.range, DiagID::err_not_a_value, {last.name, "module"});
+    return types.getError();
+  }
+  return types.getError();
+}
+
+//===----------------------------------------------------------------------===//
+// Operators
+//===----------------------------------------------------------------------===//
+
+const Type *Sema::checkUnary(UnaryExpr &e, const Type *expected) {
+  if (e.op == UnaryOp::Neg && llvm::isa<IntLitExpr>(e.operand.get())) {
+    const Type *t = checkIntLit(llvm::cast<IntLitExpr>(*e.operand), expected,
+                                /*negate=*/true);
+    e.operand->type = t;
+    if (t->isInt() && !t->isSigned()) {
+      diags.report(e.range, DiagID::err_invalid_unary_operand,
+                   {"-", t->str()});
+      return types.getError();
+    }
+    e.constValue = e.operand->constValue;
+    if (t->isFloat())
+      e.constValue.floatValue = -e.constValue.floatValue;
+    // The literal already holds the negated value.
+    e.operand->constValue.kind = ConstValue::Kind::None;
+    return t;
+  }
+  const Type *t = checkValue(*e.operand, expected);
+  if (t->isError())
+    return t;
+  const ConstValue &c = e.operand->constValue;
+  switch (e.op) {
+  case UnaryOp::Neg:
+    if (!t->isFloat() && !(t->isInt() && t->isSigned()))
+      break;
+    if (c.kind == ConstValue::Kind::Int) {
+      e.constValue = c;
+      e.constValue.intBits = truncBits(0 - c.intBits, t->getIntWidth());
+    } else if (c.kind == ConstValue::Kind::Float) {
+      e.constValue = c;
+      e.constValue.floatValue = -c.floatValue;
+    }
+    return t;
+  case UnaryOp::Not:
+    if (!t->isBool())
+      break;
+    if (c.kind == ConstValue::Kind::Bool) {
+      e.constValue = c;
+      e.constValue.boolValue = !c.boolValue;
+    }
+    return t;
+  case UnaryOp::BitNot:
+    if (!t->isInt())
+      break;
+    if (c.kind == ConstValue::Kind::Int) {
+      e.constValue = c;
+      e.constValue.intBits = truncBits(~c.intBits, t->getIntWidth());
+    }
+    return t;
+  }
+  diags.report(e.range, DiagID::err_invalid_unary_operand,
+               {getSpelling(e.op), t->str()});
+  return types.getError();
+}
+
+/// Folds a binary operation on constants of type `t` (the operand type).
+/// Returns false if the operation has no constant result.
+static bool foldBinary(BinaryOp op, const Type *t, const ConstValue &a,
+                       const ConstValue &b, ConstValue &out, bool &divZero) {
+  divZero = false;
+  if (a.kind != b.kind || a.kind == ConstValue::Kind::None)
+    return false;
+  auto setBool = [&](bool v) {
+    out.kind = ConstValue::Kind::Bool;
+    out.boolValue = v;
+    return true;
+  };
+  if (a.kind == ConstValue::Kind::Bool) {
+    switch (op) {
+    case BinaryOp::LogicalAnd:
+    case BinaryOp::BitAnd:
+      return setBool(a.boolValue && b.boolValue);
+    case BinaryOp::LogicalOr:
+    case BinaryOp::BitOr:
+      return setBool(a.boolValue || b.boolValue);
+    case BinaryOp::BitXor:
+    case BinaryOp::Ne:
+      return setBool(a.boolValue != b.boolValue);
+    case BinaryOp::Eq:
+      return setBool(a.boolValue == b.boolValue);
+    default:
+      return false;
+    }
+  }
+  if (a.kind == ConstValue::Kind::Float) {
+    double x = a.floatValue, y = b.floatValue;
+    out.kind = ConstValue::Kind::Float;
+    switch (op) {
+    case BinaryOp::Add:
+      out.floatValue = x + y;
+      return true;
+    case BinaryOp::Sub:
+      out.floatValue = x - y;
+      return true;
+    case BinaryOp::Mul:
+      out.floatValue = x * y;
+      return true;
+    case BinaryOp::Div:
+      out.floatValue = x / y;
+      return true;
+    case BinaryOp::Rem:
+      out.floatValue = std::fmod(x, y);
+      return true;
+    case BinaryOp::Eq:
+      return setBool(x == y);
+    case BinaryOp::Ne:
+      return setBool(x != y);
+    case BinaryOp::Lt:
+      return setBool(x < y);
+    case BinaryOp::Le:
+      return setBool(x <= y);
+    case BinaryOp::Gt:
+      return setBool(x > y);
+    case BinaryOp::Ge:
+      return setBool(x >= y);
+    default:
+      return false;
+    }
+  }
+  unsigned w = t->getIntWidth();
+  bool s = t->isSigned();
+  uint64_t x = a.intBits, y = b.intBits;
+  int64_t sx = signExtend(x, w), sy = signExtend(y, w);
+  out.kind = ConstValue::Kind::Int;
+  auto setInt = [&](uint64_t v) {
+    out.intBits = truncBits(v, w);
+    return true;
+  };
+  switch (op) {
+  case BinaryOp::Add:
+    return setInt(x + y);
+  case BinaryOp::Sub:
+    return setInt(x - y);
+  case BinaryOp::Mul:
+    return setInt(x * y);
+  case BinaryOp::Div:
+  case BinaryOp::Rem:
+    if (y == 0) {
+      divZero = true;
+      return false;
+    }
+    if (s) {
+      // Wrapping semantics: MIN / -1 == MIN, MIN % -1 == 0.
+      if (sy == -1)
+        return setInt(op == BinaryOp::Div ? 0 - x : 0);
+      return setInt(op == BinaryOp::Div ? sx / sy : sx % sy);
+    }
+    return setInt(op == BinaryOp::Div ? x / y : x % y);
+  case BinaryOp::BitAnd:
+    return setInt(x & y);
+  case BinaryOp::BitOr:
+    return setInt(x | y);
+  case BinaryOp::BitXor:
+    return setInt(x ^ y);
+  case BinaryOp::Shl:
+    return setInt(x << (y & (w - 1)));
+  case BinaryOp::Shr:
+    return setInt(s ? static_cast<uint64_t>(sx >> (y & (w - 1)))
+                    : x >> (y & (w - 1)));
+  case BinaryOp::Eq:
+    return setBool(x == y);
+  case BinaryOp::Ne:
+    return setBool(x != y);
+  case BinaryOp::Lt:
+    return setBool(s ? sx < sy : x < y);
+  case BinaryOp::Le:
+    return setBool(s ? sx <= sy : x <= y);
+  case BinaryOp::Gt:
+    return setBool(s ? sx > sy : x > y);
+  case BinaryOp::Ge:
+    return setBool(s ? sx >= sy : x >= y);
+  case BinaryOp::LogicalAnd:
+  case BinaryOp::LogicalOr:
+    return false;
+  }
+  return false;
+}
+
+const Type *Sema::checkBinary(BinaryExpr &e, const Type *expected) {
+  BinaryOp op = e.op;
+  bool isCompare = op == BinaryOp::Eq || op == BinaryOp::Ne ||
+                   op == BinaryOp::Lt || op == BinaryOp::Le ||
+                   op == BinaryOp::Gt || op == BinaryOp::Ge;
+  bool isLogical = op == BinaryOp::LogicalAnd || op == BinaryOp::LogicalOr;
+  bool isShift = op == BinaryOp::Shl || op == BinaryOp::Shr;
+  const Type *hint = isCompare ? nullptr
+                     : isLogical ? types.getBool()
+                                 : expected;
+  if (hint && !hint->isScalar())
+    hint = nullptr;
+
+  const Type *lt, *rt;
+  if (isShift) {
+    lt = checkValue(*e.lhs, hint);
+    rt = checkValue(*e.rhs, lt->isInt() ? lt : nullptr);
+  } else if (isLiteralLike(*e.lhs) && !isLiteralLike(*e.rhs)) {
+    rt = checkValue(*e.rhs, hint);
+    lt = checkValue(*e.lhs, rt);
+  } else {
+    lt = checkValue(*e.lhs, hint);
+    rt = checkValue(*e.rhs, lt);
+  }
+  if (lt->isError() || rt->isError())
+    return types.getError();
+
+  const char *spelling = getSpelling(op);
+  bool operandOk;
+  if (isLogical)
+    operandOk = lt->isBool();
+  else if (isShift)
+    operandOk = lt->isInt();
+  else if (op == BinaryOp::BitAnd || op == BinaryOp::BitOr ||
+           op == BinaryOp::BitXor)
+    operandOk = lt->isInt() || lt->isBool();
+  else if (op == BinaryOp::Eq || op == BinaryOp::Ne)
+    operandOk = lt->isScalar();
+  else
+    operandOk = lt->isNumeric();
+  if (!operandOk) {
+    diags.report(e.opRange, DiagID::err_invalid_binary_operand,
+                 {spelling, lt->str()});
+    return types.getError();
+  }
+  if (isShift ? !rt->isInt() : lt != rt) {
+    diags.report(e.opRange, DiagID::err_binary_type_mismatch,
+                 {spelling, lt->str(), rt->str()});
+    return types.getError();
+  }
+  const Type *result = (isCompare || isLogical) ? types.getBool() : lt;
+  bool divZero = false;
+  ConstValue rhsConst = e.rhs->constValue;
+  if (isShift && rhsConst.kind == ConstValue::Kind::Int)
+    rhsConst.intBits = truncBits(rhsConst.intBits, 64);
+  if (isShift && e.lhs->constValue.kind == ConstValue::Kind::Int &&
+      rhsConst.kind == ConstValue::Kind::Int)
+    foldBinary(op, lt, e.lhs->constValue, rhsConst, e.constValue, divZero);
+  else if (!isShift)
+    foldBinary(op, lt, e.lhs->constValue, e.rhs->constValue, e.constValue,
+               divZero);
+  if (divZero) {
+    diags.report(e.range, DiagID::err_const_div_zero);
+    return types.getError();
+  }
+  return result;
+}
+
+const Type *Sema::checkCast(CastExpr &e) {
+  const Type *target = resolveType(*e.target, *currentModule);
+  const Type *from = checkValue(*e.operand, nullptr);
+  if (target->isError() || from->isError())
+    return types.getError();
+  bool ok = (from->isNumeric() || from->isBool()) && target->isNumeric();
+  ok |= from == target;
+  if (!ok) {
+    diags.report(e.range, DiagID::err_invalid_cast,
+                 {from->str(), target->str()});
+    return types.getError();
+  }
+  return target;
+}
+
+//===----------------------------------------------------------------------===//
+// Aggregates
+//===----------------------------------------------------------------------===//
+
+const Type *Sema::checkField(FieldExpr &e) {
+  const Type *base = checkValue(*e.base);
+  if (base->isError())
+    return base;
+  if (!base->isStruct()) {
+    diags.report(e.field.range, DiagID::err_no_field,
+                 {base->str(), e.field.name});
+    return types.getError();
+  }
+  StructDecl *s = base->getStructDecl();
+  std::vector<std::string> names;
+  for (unsigned i = 0; i < s->fields.size(); ++i) {
+    if (s->fields[i].name.name == e.field.name) {
+      e.fieldIndex = i;
+      return s->fields[i].type ? s->fields[i].type : types.getError();
+    }
+    names.push_back(s->fields[i].name.name);
+  }
+  std::string suggestion = closestName(e.field.name, names);
+  if (suggestion.empty())
+    diags.report(e.field.range, DiagID::err_no_field,
+                 {base->str(), e.field.name});
+  else
+    diags.report(e.field.range, DiagID::err_no_field_suggest,
+                 {base->str(), e.field.name, suggestion});
+  return types.getError();
+}
+
+const Type *Sema::checkIndex(IndexExpr &e) {
+  const Type *base = checkValue(*e.base);
+  const Type *idx = checkValue(*e.index);
+  if (base->isError() || idx->isError())
+    return types.getError();
+  if (!base->isArray()) {
+    diags.report(e.base->range, DiagID::err_not_indexable, {base->str()});
+    return types.getError();
+  }
+  if (!idx->isInt()) {
+    diags.report(e.index->range, DiagID::err_index_not_int, {idx->str()});
+    return types.getError();
+  }
+  const ConstValue &c = e.index->constValue;
+  if (c.kind == ConstValue::Kind::Int) {
+    bool negative = idx->isSigned() &&
+                    signExtend(c.intBits, idx->getIntWidth()) < 0;
+    if (negative || c.intBits >= base->getArraySize()) {
+      diags.report(e.index->range, DiagID::err_index_out_of_bounds,
+                   {constToString(c, idx), base->str()});
+      return types.getError();
+    }
+  }
+  return base->getElementType();
+}
+
+const Type *Sema::checkArrayLit(ArrayLitExpr &e, const Type *expected) {
+  const Type *elemHint =
+      expected && expected->isArray() ? expected->getElementType() : nullptr;
+  if (e.elements.empty()) {
+    if (expected && expected->isArray() && expected->getArraySize() == 0)
+      return expected;
+    diags.report(e.range, DiagID::err_empty_array_literal);
+    return types.getError();
+  }
+  // Let a non-literal element fix the type for literal ones (`[1, x]`).
+  if (!elemHint)
+    for (auto &el : e.elements)
+      if (!isLiteralLike(*el)) {
+        elemHint = checkValue(*el);
+        break;
+      }
+  const Type *elem = nullptr;
+  for (auto &el : e.elements) {
+    const Type *t = checkValue(*el, elem ? elem : elemHint);
+    if (t->isError())
+      return t;
+    if (!elem) {
+      elem = t;
+      continue;
+    }
+    if (t != elem) {
+      diags.report(el->range, DiagID::err_array_elements_mismatch,
+                   {elem->str(), t->str()});
+      return types.getError();
+    }
+  }
+  return types.getArray(elem, e.elements.size());
+}
+
+const Type *Sema::checkArrayRepeat(ArrayRepeatExpr &e, const Type *expected) {
+  const Type *elemHint =
+      expected && expected->isArray() ? expected->getElementType() : nullptr;
+  const Type *elem = checkValue(*e.value, elemHint);
+  uint64_t count = 0;
+  if (!evalConstIndex(*e.count, count) || elem->isError())
+    return types.getError();
+  e.countValue = count;
+  return types.getArray(elem, count);
+}
+
+const Type *Sema::checkStructLit(StructLitExpr &e) {
+  StructDecl *s = resolveStructPath(e.typeName->path, e.typeName->path.size(),
+                                    *currentModule, true);
+  if (!s) {
+    for (FieldInit &f : e.fields)
+      check(*f.value);
+    return types.getError();
+  }
+  resolveStruct(*s);
+  const Type *st = types.getStruct(s);
+  e.orderedFields.assign(s->fields.size(), nullptr);
+  bool ok = true;
+  for (FieldInit &f : e.fields) {
+    unsigned idx = 0;
+    while (idx < s->fields.size() && s->fields[idx].name.name != f.name.name)
+      ++idx;
+    if (idx == s->fields.size()) {
+      diags.report(f.name.range, DiagID::err_no_field,
+                   {s->name.name, f.name.name});
+      check(*f.value);
+      ok = false;
+      continue;
+    }
+    if (e.orderedFields[idx]) {
+      diags.report(f.name.range, DiagID::err_duplicate_field_init,
+                   {f.name.name});
+      ok = false;
+      continue;
+    }
+    const Type *ft = s->fields[idx].type;
+    const Type *t = checkValue(*f.value, ft);
+    if (ft)
+      ok &= expectType(*f.value, ft, t);
+    e.orderedFields[idx] = f.value.get();
+  }
+  for (unsigned i = 0; i < s->fields.size(); ++i)
+    if (!e.orderedFields[i] && ok) {
+      diags.report(e.typeName->range, DiagID::err_missing_field_init,
+                   {s->fields[i].name.name, s->name.name});
+      ok = false;
+    }
+  return ok ? st : types.getError();
+}
+
+//===----------------------------------------------------------------------===//
+// Calls
+//===----------------------------------------------------------------------===//
+
+static Builtin lookupBuiltinFn(const std::string &name) {
+  static const std::pair<const char *, Builtin> table[] = {
+      {"print", Builtin::Print},   {"println", Builtin::Println},
+      {"assert", Builtin::Assert}, {"panic", Builtin::Panic},
+      {"sqrt", Builtin::Sqrt},     {"abs", Builtin::Abs},
+      {"min", Builtin::Min},       {"max", Builtin::Max},
+      {"argc", Builtin::Argc},     {"arg", Builtin::Arg},
+      {"clock_ns", Builtin::ClockNs},
+  };
+  for (const auto &[n, b] : table)
+    if (name == n)
+      return b;
+  return Builtin::None;
+}
+
+bool Sema::matchArgs(CallExpr &e, FnDecl &fn, unsigned firstParam) {
+  size_t numParams = fn.params.size() - firstParam;
+  std::vector<Expr *> ordered(numParams, nullptr);
+  bool ok = true;
+  bool sawNamed = false;
+  size_t nextPositional = 0;
+  for (CallArg &a : e.args) {
+    size_t idx;
+    if (a.name) {
+      sawNamed = true;
+      idx = 0;
+      while (idx < numParams &&
+             fn.params[firstParam + idx]->name.name != a.name->name)
+        ++idx;
+      if (idx == numParams) {
+        diags.report(a.name->range, DiagID::err_unknown_named_arg,
+                     {fn.name.name, a.name->name});
+        ok = false;
+        check(*a.value);
+        continue;
+      }
+    } else {
+      if (sawNamed) {
+        diags.report(a.value->range, DiagID::err_positional_after_named);
+        ok = false;
+        check(*a.value);
+        continue;
+      }
+      idx = nextPositional++;
+      if (idx >= numParams) {
+        check(*a.value);
+        ok = false;
+        continue;
+      }
+    }
+    if (ordered[idx]) {
+      diags.report(a.name ? a.name->range : a.value->range,
+                   DiagID::err_duplicate_arg,
+                   {fn.params[firstParam + idx]->name.name});
+      ok = false;
+      continue;
+    }
+    ordered[idx] = a.value.get();
+    const Type *pt = fn.params[firstParam + idx]->type;
+    const Type *t = checkValue(*a.value, pt);
+    if (pt)
+      ok &= expectType(*a.value, pt, t);
+  }
+  size_t given = e.args.size();
+  bool missing = false;
+  for (Expr *a : ordered)
+    missing |= a == nullptr;
+  if (given > numParams || (missing && ok)) {
+    diags.report(e.range, DiagID::err_arg_count,
+                 {fn.name.name, std::to_string(numParams),
+                  std::to_string(given)});
+    return false;
+  }
+  e.orderedArgs = std::move(ordered);
+  return ok && !missing;
+}
+
+const Type *Sema::checkCall(CallExpr &e) {
+  auto resultOf = [&](FnDecl &fn) {
+    return fn.result ? fn.result : types.getError();
+  };
+  // Method call: `receiver.name(args)`.
+  if (auto *field = llvm::dyn_cast<FieldExpr>(e.callee.get())) {
+    const Type *recv = checkValue(*field->base);
+    if (recv->isError()) {
+      for (CallArg &a : e.args)
+        check(*a.value);
+      return recv;
+    }
+    e.receiver = field->base.get();
+    if (recv->isStr() && field->field.name == "len" && e.args.empty()) {
+      e.builtin = Builtin::StrLen;
+      return types.getInt(64, true);
+    }
+    if (recv->isStruct()) {
+      for (FnDecl *m : recv->getStructDecl()->methods) {
+        if (m->name.name != field->field.name)
+          continue;
+        if (!m->hasSelf) {
+          diags.report(field->field.range, DiagID::err_method_needs_self,
+                       {recv->str(), m->name.name});
+          return types.getError();
+        }
+        e.fn = m;
+        matchArgs(e, *m, 1);
+        return resultOf(*m);
+      }
+    }
+    diags.report(field->field.range, DiagID::err_no_method,
+                 {recv->str(), field->field.name});
+    return types.getError();
+  }
+
+  auto *name = llvm::dyn_cast<NameExpr>(e.callee.get());
+  if (!name) {
+    const Type *t = check(*e.callee);
+    if (!t->isError())
+      diags.report(e.callee->range, DiagID::err_not_callable, {t->str()});
+    return types.getError();
+  }
+  const std::vector<Ident> &path = name->path;
+  const Ident &last = path.back();
+  FnDecl *fn = nullptr;
+  if (path.size() == 1) {
+    bool isLocal = false;
+    for (const auto &scope : scopes)
+      for (VarDecl *v : scope)
+        isLocal |= v->name.name == last.name;
+    Decl *d = isLocal ? nullptr : lookupTop(*currentModule, last.name);
+    if (!isLocal && !d) {
+      Builtin b = lookupBuiltinFn(last.name);
+      if (b != Builtin::None) {
+        e.builtin = b;
+        return checkBuiltinCall(e, b);
+      }
+    }
+    fn = llvm::dyn_cast_or_null<FnDecl>(d);
+  } else {
+    // `a::b::f`: modules then, optionally, a struct for a static function.
+    Module *scope = currentModule;
+    size_t i = 0;
+    for (; i + 1 < path.size(); ++i) {
+      Module *next = lookupModuleAlias(*scope, path[i].name);
+      if (!next)
+        break;
+      scope = next;
+    }
+    if (i + 1 == path.size()) {
+      fn = llvm::dyn_cast_or_null<FnDecl>(lookupTop(*scope, last.name));
+      if (!fn && !lookupTop(*scope, last.name)) {
+        diags.report(last.range, DiagID::err_not_in_module,
+                     {scope->name, last.name});
+        for (CallArg &a : e.args)
+          check(*a.value);
+        return types.getError();
+      }
+    } else if (i + 2 == path.size()) {
+      StructDecl *s = resolveStructPath(path, i + 1, *scope, false);
+      if (!s) {
+        reportUndeclared(path[i], false);
+        for (CallArg &a : e.args)
+          check(*a.value);
+        return types.getError();
+      }
+      for (FnDecl *m : s->methods)
+        if (m->name.name == last.name)
+          fn = m;
+      if (!fn) {
+        diags.report(last.range, DiagID::err_no_static_member,
+                     {s->name.name, last.name});
+        for (CallArg &a : e.args)
+          check(*a.value);
+        return types.getError();
+      }
+      if (fn->hasSelf) {
+        diags.report(e.callee->range, DiagID::err_method_called_statically,
+                     {s->name.name, last.name});
+        return types.getError();
+      }
+    } else {
+      reportUndeclared(path[i], false);
+      return types.getError();
+    }
+  }
+  if (!fn) {
+    const Type *t = check(*e.callee);
+    if (!t->isError())
+      diags.report(e.callee->range, DiagID::err_not_callable, {last.name});
+    for (CallArg &a : e.args)
+      check(*a.value);
+    return types.getError();
+  }
+  e.fn = fn;
+  name->decl = fn;
+  matchArgs(e, *fn, 0);
+  return resultOf(*fn);
+}
+
+const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b) {
+  const std::string &name = llvm::cast<NameExpr>(*e.callee).path[0].name;
+  for (CallArg &a : e.args)
+    if (a.name) {
+      diags.report(a.name->range, DiagID::err_builtin_named_arg, {name});
+      return types.getError();
+    }
+  auto argCount = [&](size_t lo, size_t hi) {
+    if (e.args.size() >= lo && e.args.size() <= hi)
+      return true;
+    diags.report(e.range, DiagID::err_arg_count,
+                 {name, lo == hi ? std::to_string(lo)
+                                 : std::to_string(lo) + " or " +
+                                       std::to_string(hi),
+                  std::to_string(e.args.size())});
+    return false;
+  };
+  for (CallArg &a : e.args)
+    e.orderedArgs.push_back(a.value.get());
+  const Type *i64 = types.getInt(64, true);
+  switch (b) {
+  case Builtin::Print:
+  case Builtin::Println: {
+    bool ok = true;
+    for (CallArg &a : e.args) {
+      const Type *t = checkValue(*a.value);
+      if (!t->isScalar() && !t->isStr() && !t->isError()) {
+        diags.report(a.value->range, DiagID::err_not_printable, {t->str()});
+        ok = false;
+      }
+    }
+    return ok ? types.getVoid() : types.getError();
+  }
+  case Builtin::Assert: {
+    if (!argCount(1, 2))
+      return types.getError();
+    const Type *c = checkValue(*e.args[0].value, types.getBool());
+    expectType(*e.args[0].value, types.getBool(), c);
+    if (e.args.size() == 2) {
+      const Type *m = checkValue(*e.args[1].value);
+      expectType(*e.args[1].value, types.getStr(), m);
+    }
+    return types.getVoid();
+  }
+  case Builtin::Panic: {
+    if (!argCount(1, 1))
+      return types.getError();
+    const Type *m = checkValue(*e.args[0].value);
+    expectType(*e.args[0].value, types.getStr(), m);
+    return types.getVoid();
+  }
+  case Builtin::Sqrt:
+  case Builtin::Abs: {
+    if (!argCount(1, 1))
+      return types.getError();
+    const Type *t = checkValue(*e.args[0].value);
+    bool ok = b == Builtin::Sqrt ? t->isFloat()
+                                 : (t->isFloat() || (t->isInt() && t->isSigned()));
+    if (!ok && !t->isError()) {
+      diags.report(e.args[0].value->range, DiagID::err_invalid_unary_operand,
+                   {name, t->str()});
+      return types.getError();
+    }
+    return t;
+  }
+  case Builtin::Min:
+  case Builtin::Max: {
+    if (!argCount(2, 2))
+      return types.getError();
+    Expr &x = *e.args[0].value, &y = *e.args[1].value;
+    const Type *tx, *ty;
+    if (isLiteralLike(x) && !isLiteralLike(y)) {
+      ty = checkValue(y);
+      tx = checkValue(x, ty);
+    } else {
+      tx = checkValue(x);
+      ty = checkValue(y, tx);
+    }
+    if (tx->isError() || ty->isError())
+      return types.getError();
+    if (!tx->isNumeric()) {
+      diags.report(x.range, DiagID::err_invalid_unary_operand,
+                   {name, tx->str()});
+      return types.getError();
+    }
+    if (tx != ty) {
+      diags.report(e.range, DiagID::err_binary_type_mismatch,
+                   {name, tx->str(), ty->str()});
+      return types.getError();
+    }
+    return tx;
+  }
+  case Builtin::Argc:
+  case Builtin::ClockNs:
+    if (!argCount(0, 0))
+      return types.getError();
+    return i64;
+  case Builtin::Arg: {
+    if (!argCount(1, 1))
+      return types.getError();
+    const Type *t = checkValue(*e.args[0].value, i64);
+    expectType(*e.args[0].value, i64, t);
+    return types.getStr();
+  }
+  case Builtin::StrLen:
+  case Builtin::None:
+    break;
+  }
+  return types.getError();
+}
+
+} // namespace nlc

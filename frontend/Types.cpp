@@ -1,0 +1,146 @@
+//===- Types.cpp - Neuro-Lang semantic types ------------------------------===//
+//
+// Interning and spelling of semantic types.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/Types.h"
+#include "frontend/AST.h"
+
+namespace nlc {
+
+unsigned Type::getBitWidth() const {
+  if (isInt())
+    return width;
+  if (isBool())
+    return 1;
+  switch (floatKind) {
+  case FloatKind::F16:
+  case FloatKind::BF16:
+    return 16;
+  case FloatKind::F32:
+    return 32;
+  case FloatKind::F64:
+    return 64;
+  }
+  return 0;
+}
+
+bool Type::containsArray() const {
+  if (isArray())
+    return true;
+  if (isStruct())
+    for (const FieldDecl &f : structDecl->fields)
+      if (f.type && f.type->containsArray())
+        return true;
+  return false;
+}
+
+std::string Type::str() const {
+  switch (kind) {
+  case Kind::Error:
+    return "<error>";
+  case Kind::Void:
+    return "()";
+  case Kind::Bool:
+    return "bool";
+  case Kind::Int:
+    return (isSignedInt ? "i" : "u") + std::to_string(width);
+  case Kind::Float:
+    switch (floatKind) {
+    case FloatKind::F16:
+      return "f16";
+    case FloatKind::BF16:
+      return "bf16";
+    case FloatKind::F32:
+      return "f32";
+    case FloatKind::F64:
+      return "f64";
+    }
+    return "f32";
+  case Kind::Str:
+    return "str";
+  case Kind::Array:
+    return "[" + element->str() + "; " + std::to_string(arraySize) + "]";
+  case Kind::Struct:
+    return structDecl->name.name;
+  }
+  return "<error>";
+}
+
+TypeContext::TypeContext() {
+  errorTy = make(Type::Kind::Error);
+  voidTy = make(Type::Kind::Void);
+  boolTy = make(Type::Kind::Bool);
+  strTy = make(Type::Kind::Str);
+}
+
+const Type *TypeContext::make(Type::Kind k) {
+  storage.push_back(std::unique_ptr<Type>(new Type(k)));
+  return storage.back().get();
+}
+
+const Type *TypeContext::getInt(unsigned width, bool isSigned) {
+  const Type *&t = ints[{width, isSigned}];
+  if (!t) {
+    auto *n = const_cast<Type *>(make(Type::Kind::Int));
+    n->width = width;
+    n->isSignedInt = isSigned;
+    t = n;
+  }
+  return t;
+}
+
+const Type *TypeContext::getFloat(Type::FloatKind kind) {
+  const Type *&t = floats[kind];
+  if (!t) {
+    auto *n = const_cast<Type *>(make(Type::Kind::Float));
+    n->floatKind = kind;
+    t = n;
+  }
+  return t;
+}
+
+const Type *TypeContext::getArray(const Type *element, uint64_t size) {
+  const Type *&t = arrays[{element, size}];
+  if (!t) {
+    auto *n = const_cast<Type *>(make(Type::Kind::Array));
+    n->element = element;
+    n->arraySize = size;
+    t = n;
+  }
+  return t;
+}
+
+const Type *TypeContext::getStruct(StructDecl *decl) {
+  const Type *&t = structs[decl];
+  if (!t) {
+    auto *n = const_cast<Type *>(make(Type::Kind::Struct));
+    n->structDecl = decl;
+    t = n;
+  }
+  return t;
+}
+
+const Type *TypeContext::lookupBuiltin(const std::string &name) {
+  if (name == "bool")
+    return boolTy;
+  if (name == "str")
+    return strTy;
+  if (name == "f16")
+    return getFloat(Type::FloatKind::F16);
+  if (name == "bf16")
+    return getFloat(Type::FloatKind::BF16);
+  if (name == "f32")
+    return getFloat(Type::FloatKind::F32);
+  if (name == "f64")
+    return getFloat(Type::FloatKind::F64);
+  if (name.size() >= 2 && (name[0] == 'i' || name[0] == 'u')) {
+    std::string bits = name.substr(1);
+    if (bits == "8" || bits == "16" || bits == "32" || bits == "64")
+      return getInt(std::stoi(bits), name[0] == 'i');
+  }
+  return nullptr;
+}
+
+} // namespace nlc

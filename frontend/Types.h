@@ -1,0 +1,93 @@
+//===- Types.h - Neuro-Lang semantic types ----------------------*- C++ -*-===//
+//
+// The types Sema assigns to expressions and declarations. Types are interned
+// by TypeContext, so two types are equal exactly when their pointers are.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLC_FRONTEND_TYPES_H
+#define NLC_FRONTEND_TYPES_H
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace nlc {
+
+struct StructDecl;
+
+class Type {
+public:
+  enum class Kind { Error, Void, Bool, Int, Float, Str, Array, Struct };
+  enum class FloatKind { F16, BF16, F32, F64 };
+
+  Kind getKind() const { return kind; }
+  bool isError() const { return kind == Kind::Error; }
+  bool isVoid() const { return kind == Kind::Void; }
+  bool isBool() const { return kind == Kind::Bool; }
+  bool isInt() const { return kind == Kind::Int; }
+  bool isFloat() const { return kind == Kind::Float; }
+  bool isNumeric() const { return isInt() || isFloat(); }
+  bool isStr() const { return kind == Kind::Str; }
+  bool isArray() const { return kind == Kind::Array; }
+  bool isStruct() const { return kind == Kind::Struct; }
+  /// Scalars are the types a register holds: bool, integers, floats.
+  bool isScalar() const { return isBool() || isInt() || isFloat(); }
+
+  unsigned getIntWidth() const { return width; }
+  bool isSigned() const { return isSignedInt; }
+  FloatKind getFloatKind() const { return floatKind; }
+  /// Bit width of an integer or float type.
+  unsigned getBitWidth() const;
+  const Type *getElementType() const { return element; }
+  uint64_t getArraySize() const { return arraySize; }
+  StructDecl *getStructDecl() const { return structDecl; }
+  /// True if this type or any type inside it is an array.
+  bool containsArray() const;
+
+  /// The spelling a user writes, e.g. `[i32; 4]` or `Point`.
+  std::string str() const;
+
+private:
+  friend class TypeContext;
+  explicit Type(Kind k) : kind(k) {}
+  Kind kind;
+  unsigned width = 0;
+  bool isSignedInt = false;
+  FloatKind floatKind = FloatKind::F32;
+  const Type *element = nullptr;
+  uint64_t arraySize = 0;
+  StructDecl *structDecl = nullptr;
+};
+
+/// Creates and owns all types of a compilation.
+class TypeContext {
+public:
+  TypeContext();
+  const Type *getError() const { return errorTy; }
+  const Type *getVoid() const { return voidTy; }
+  const Type *getBool() const { return boolTy; }
+  const Type *getStr() const { return strTy; }
+  const Type *getInt(unsigned width, bool isSigned);
+  const Type *getFloat(Type::FloatKind kind);
+  const Type *getArray(const Type *element, uint64_t size);
+  const Type *getStruct(StructDecl *decl);
+  /// Looks up a builtin scalar or `str` by name (`i32`, `f16`...).
+  const Type *lookupBuiltin(const std::string &name);
+
+private:
+  const Type *make(Type::Kind k);
+  std::vector<std::unique_ptr<Type>> storage;
+  const Type *errorTy, *voidTy, *boolTy, *strTy;
+  std::map<std::pair<unsigned, bool>, const Type *> ints;
+  std::map<Type::FloatKind, const Type *> floats;
+  std::map<std::pair<const Type *, uint64_t>, const Type *> arrays;
+  std::map<StructDecl *, const Type *> structs;
+};
+
+} // namespace nlc
+
+#endif // NLC_FRONTEND_TYPES_H

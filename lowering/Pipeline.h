@@ -1,0 +1,29 @@
+//===- Pipeline.h - MLIR lowering pipelines ---------------------*- C++ -*-===//
+//
+// Pipelines that lower nlc's MLIR to the LLVM dialect. Each is a named pass
+// pipeline, so `nlc-opt --nlc-lower-host` runs exactly what `nlc` runs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLC_LOWERING_PIPELINE_H
+#define NLC_LOWERING_PIPELINE_H
+
+namespace mlir {
+class OpPassManager;
+class DialectRegistry;
+} // namespace mlir
+
+namespace nlc {
+
+/// Host code (func/arith/math/scf/cf/memref/llvm) to the LLVM dialect.
+void buildHostLoweringPipeline(mlir::OpPassManager &pm);
+
+/// Registers the pipelines above with their command-line names.
+void registerLoweringPipelines();
+
+/// Registers the dialect interfaces needed to translate to LLVM IR.
+void registerLLVMTranslations(mlir::DialectRegistry &registry);
+
+} // namespace nlc
+
+#endif // NLC_LOWERING_PIPELINE_H

@@ -1,0 +1,58 @@
+# lit configuration for nlc's regression suite.
+#
+# Hardware-dependent tests declare `REQUIRES:` on the features detected
+# here; where the hardware or tool is missing they report UNSUPPORTED.
+
+import os
+import shutil
+import subprocess
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "nlc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".nl", ".mlir", ".c", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.nlc_obj_root, "test")
+
+llvm_config.with_system_environment(["HOME", "TMPDIR"])
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.nlc_tools_dir, append_path=True)
+
+config.substitutions.append(("%nlc-opt", os.path.join(config.nlc_tools_dir, "nlc-opt")))
+config.substitutions.append(("%nlc", os.path.join(config.nlc_tools_dir, "nlc")))
+config.substitutions.append(("%clang", config.nlc_clang))
+config.substitutions.append(("%nlrt_include", os.path.join(config.nlc_src_root, "runtime")))
+config.substitutions.append(("%nlrt_lib", os.path.join(config.nlc_lib_dir, "libnlrt.a")))
+config.substitutions.append(("%stdlib", os.path.join(config.nlc_src_root, "stdlib")))
+config.substitutions.append(("%python", "python3"))
+
+# CPU features, read from /proc/cpuinfo (the kernel only lists what it
+# enabled, which is what user code may use).
+flags = set()
+try:
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+                break
+except OSError:
+    pass
+if "avx512f" in flags:
+    config.available_features.add("host-avx512")
+if "amx_tile" in flags:
+    config.available_features.add("host-amx")
+if shutil.which("qemu-system-x86_64"):
+    config.available_features.add("qemu")
+if shutil.which("nvidia-smi"):
+    try:
+        if subprocess.run(["nvidia-smi", "-L"], capture_output=True,
+                          timeout=20).returncode == 0:
+            config.available_features.add("cuda-gpu")
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+if os.path.exists("/usr/local/cuda/bin/ptxas"):
+    config.available_features.add("cuda-toolkit")

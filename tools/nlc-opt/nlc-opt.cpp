@@ -1,0 +1,24 @@
+//===- nlc-opt.cpp - The nlc optimizer driver -----------------------------===//
+//
+// mlir-opt with every nlc dialect, pass and pipeline registered, for
+// IR-level tests of each pass in isolation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowering/Pipeline.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  nlc::registerLoweringPipelines();
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "nlc optimizer driver\n", registry));
+}

@@ -1,0 +1,412 @@
+//===- nlc.cpp - The Neuro-Lang compiler driver ---------------------------===//
+//
+// `nlc FILE.nl` compiles a program to a native executable. `--emit=` stops
+// at any stage (tokens, ast, mlir, mlir-llvm, llvm, asm, obj, exe) and
+// prints or writes it; `--run` compiles and runs. Output files are written
+// to a temporary name and renamed only when everything succeeded, so a
+// failed compilation never leaves a half-written file behind.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/AST.h"
+#include "frontend/Diagnostics.h"
+#include "frontend/Frontend.h"
+#include "frontend/Lexer.h"
+#include "frontend/MLIRGen/MLIRGen.h"
+#include "frontend/Parser.h"
+#include "lowering/Codegen.h"
+#include "lowering/Pipeline.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <fmt/format.h>
+
+using namespace nlc;
+namespace cl = llvm::cl;
+
+namespace {
+enum class Emit { Tokens, AST, MLIR, MLIRLLVM, LLVM, Asm, Obj, Exe };
+
+cl::OptionCategory nlcCategory("nlc options");
+
+/// The input file, then (with --run) the program's arguments. Options may
+/// appear anywhere; after `--` everything is an argument.
+cl::list<std::string> positionals(cl::Positional, cl::OneOrMore,
+                                  cl::desc("<input.nl> [program arguments]"),
+                                  cl::cat(nlcCategory));
+std::string inputFile;
+std::vector<std::string> programArgs;
+cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
+                                cl::value_desc("file"), cl::cat(nlcCategory));
+cl::opt<Emit> emit(
+    "emit", cl::desc("Stop after this stage and write its result"),
+    cl::init(Emit::Exe),
+    cl::values(clEnumValN(Emit::Tokens, "tokens", "token stream"),
+               clEnumValN(Emit::AST, "ast", "syntax tree after parsing"),
+               clEnumValN(Emit::MLIR, "mlir", "MLIR as produced by MLIRGen"),
+               clEnumValN(Emit::MLIRLLVM, "mlir-llvm",
+                          "MLIR lowered to the LLVM dialect"),
+               clEnumValN(Emit::LLVM, "llvm", "optimized LLVM IR"),
+               clEnumValN(Emit::Asm, "asm", "assembly"),
+               clEnumValN(Emit::Obj, "obj", "object file"),
+               clEnumValN(Emit::Exe, "exe", "linked executable (default)")),
+    cl::cat(nlcCategory));
+cl::opt<unsigned> optLevel("O", cl::desc("Optimization level (0-3)"),
+                           cl::Prefix, cl::init(2), cl::cat(nlcCategory));
+cl::opt<bool> runProgram("run",
+                         cl::desc("Compile, then run the program with the "
+                                  "arguments after the input file"),
+                         cl::cat(nlcCategory));
+cl::list<std::string> includeDirs("I", cl::desc("Add a module search path"),
+                                  cl::value_desc("dir"), cl::Prefix,
+                                  cl::cat(nlcCategory));
+cl::opt<bool> verifyDiagnostics(
+    "verify-diagnostics",
+    cl::desc("Check diagnostics against expected-error/warning/note comments"),
+    cl::cat(nlcCategory));
+cl::opt<bool> listDiagnostics("list-diagnostics",
+                              cl::desc("List every registered diagnostic"),
+                              cl::cat(nlcCategory));
+
+/// A file that appears under its final name only when `keep()` is called.
+class AtomicOutput {
+public:
+  bool open(const std::string &path, bool binary, DiagnosticEngine &diags) {
+    finalPath = path;
+    llvm::SmallString<128> model(path);
+    model += ".tmp-%%%%%%";
+    int fd;
+    if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, tmpPath)) {
+      diags.report(SourceRange(), DiagID::err_cannot_write_output,
+                   {path, ec.message()});
+      return false;
+    }
+    (void)binary;
+    os = std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
+    return true;
+  }
+  llvm::raw_pwrite_stream &stream() { return *os; }
+  const std::string &tempPath() const { return tmpStr = std::string(tmpPath), tmpStr; }
+  bool keep(DiagnosticEngine &diags) {
+    os->close();
+    if (os->has_error()) {
+      diags.report(SourceRange(), DiagID::err_cannot_write_output,
+                   {finalPath, os->error().message()});
+      os->clear_error();
+      return false;
+    }
+    if (std::error_code ec = llvm::sys::fs::rename(tmpPath, finalPath)) {
+      diags.report(SourceRange(), DiagID::err_cannot_write_output,
+                   {finalPath, ec.message()});
+      return false;
+    }
+    kept = true;
+    return true;
+  }
+  ~AtomicOutput() {
+    if (os && !kept) {
+      os->close();
+      os->clear_error();
+      llvm::sys::fs::remove(tmpPath);
+    }
+  }
+
+private:
+  std::string finalPath;
+  llvm::SmallString<128> tmpPath;
+  mutable std::string tmpStr;
+  std::unique_ptr<llvm::raw_fd_ostream> os;
+  bool kept = false;
+};
+
+std::string defaultOutput(Emit stage) {
+  std::string stem = llvm::sys::path::stem(inputFile).str();
+  switch (stage) {
+  case Emit::Exe:
+    return stem;
+  case Emit::Obj:
+    return stem + ".o";
+  case Emit::Asm:
+    return stem + ".s";
+  default:
+    return "-";
+  }
+}
+
+/// Directory of the running nlc binary (build/bin or <prefix>/bin).
+std::string binDir(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&binDir));
+  return llvm::sys::path::parent_path(exe).str();
+}
+
+/// Writes a textual stage to the output (stdout by default) atomically.
+int writeText(const std::string &text, DiagnosticEngine &diags) {
+  std::string path = outputFile.empty() ? std::string("-") : outputFile;
+  if (path == "-") {
+    llvm::outs() << text;
+    return 0;
+  }
+  AtomicOutput out;
+  if (!out.open(path, false, diags))
+    return 1;
+  out.stream() << text;
+  return out.keep(diags) ? 0 : 1;
+}
+
+int emitTokens(SourceManager &sm, DiagnosticEngine &diags) {
+  std::string error;
+  uint32_t file = sm.addFile(inputFile, error);
+  if (!file) {
+    diags.report(SourceRange(), DiagID::err_cannot_open_file,
+                 {inputFile, error});
+    return 1;
+  }
+  Lexer lexer(sm, diags, file);
+  std::string out;
+  for (;;) {
+    Token t = lexer.lex();
+    LineCol lc = sm.getLineCol(t.range.begin);
+    out += fmt::format("{} '{}' {}:{}\n", getTokenName(t.kind), t.text,
+                       lc.line, lc.col);
+    if (t.is(TokenKind::eof))
+      break;
+  }
+  if (diags.hasErrors())
+    return 1;
+  return writeText(out, diags);
+}
+
+int runExecutable(const std::string &path) {
+  std::vector<llvm::StringRef> args = {path};
+  for (const std::string &a : programArgs)
+    args.push_back(a);
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(path, args, std::nullopt, {}, 0, 0,
+                                     &error);
+  if (rc < 0) {
+    llvm::errs() << "nlc: the program did not exit normally: " << error
+                 << "\n";
+    return 1;
+  }
+  return rc;
+}
+
+int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
+  if (emit == Emit::Tokens)
+    return emitTokens(sm, diags);
+
+  std::string dir = binDir(argv0);
+  std::vector<std::string> searchPaths(includeDirs.begin(), includeDirs.end());
+  searchPaths.push_back(NLC_STDLIB_DIR);
+  Frontend frontend(sm, diags, searchPaths);
+  Module *root = frontend.parse(inputFile);
+  if (!root)
+    return 1;
+  if (emit == Emit::AST && !verifyDiagnostics) {
+    if (diags.hasErrors())
+      return 1;
+    return writeText(dumpAST(*root, sm), diags);
+  }
+  bool ok = frontend.check();
+  if (verifyDiagnostics)
+    return diags.verify() ? 0 : 1;
+  if (!ok)
+    return 1;
+  diags.flush();
+
+  mlir::DialectRegistry registry;
+  registerMLIRGenDialects(registry);
+  registerLLVMTranslations(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  mlir::ScopedDiagnosticHandler internalErrors(
+      &context, [](mlir::Diagnostic &d) {
+        llvm::errs() << "nlc: internal error: " << d << " at " << d.getLocation()
+                     << "\n";
+        return mlir::success();
+      });
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlirGen(context, frontend.getModules(), sm);
+  if (!module)
+    return 1;
+  if (emit == Emit::MLIR) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    return writeText(text, diags);
+  }
+
+  mlir::DefaultTimingManager tm;
+  mlir::applyDefaultTimingManagerCLOptions(tm);
+  mlir::PassManager pm(&context);
+  if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))
+    return 1;
+  mlir::TimingScope timing = tm.getRootScope();
+  pm.enableTiming(timing);
+  buildHostLoweringPipeline(pm);
+  if (mlir::failed(pm.run(*module)))
+    return 1;
+  if (emit == Emit::MLIRLLVM) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    return writeText(text, diags);
+  }
+
+  CodegenOptions copts;
+  copts.optLevel = optLevel;
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(copts, error);
+  if (!machine) {
+    diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+    return 1;
+  }
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateToLLVMIR(*module, llvmContext, *machine);
+  if (!llvmModule)
+    return 1;
+  optimizeModule(*llvmModule, *machine, optLevel);
+  if (emit == Emit::LLVM) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvmModule->print(os, nullptr);
+    return writeText(text, diags);
+  }
+  if (emit == Emit::Asm || emit == Emit::Obj) {
+    bool isAsm = emit == Emit::Asm;
+    std::string path = outputFile.empty() ? defaultOutput(emit) : outputFile;
+    if (path == "-") {
+      if (!emitCode(*llvmModule, *machine, llvm::outs(), isAsm, error)) {
+        diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+        return 1;
+      }
+      return 0;
+    }
+    AtomicOutput out;
+    if (!out.open(path, !isAsm, diags))
+      return 1;
+    if (!emitCode(*llvmModule, *machine, out.stream(), isAsm, error)) {
+      diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+      return 1;
+    }
+    return out.keep(diags) ? 0 : 1;
+  }
+
+  // Executable: object to a temporary file, then link.
+  llvm::SmallString<128> objPath;
+  int objFd;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("nlc", "o", objFd, objPath)) {
+    diags.report(SourceRange(), DiagID::err_cannot_write_output,
+                 {"<temporary object>", ec.message()});
+    return 1;
+  }
+  llvm::FileRemover objRemover(objPath);
+  {
+    llvm::raw_fd_ostream os(objFd, /*shouldClose=*/true);
+    if (!emitCode(*llvmModule, *machine, os, false, error)) {
+      diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+      return 1;
+    }
+  }
+  std::string runtimeLib = dir + "/../lib/libnlrt.a";
+  if (runProgram) {
+    llvm::SmallString<128> exePath;
+    int exeFd;
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("nlc-run", "", exeFd, exePath)) {
+      diags.report(SourceRange(), DiagID::err_cannot_write_output,
+                   {"<temporary executable>", ec.message()});
+      return 1;
+    }
+    llvm::sys::Process::SafelyCloseFileDescriptor(exeFd);
+    llvm::FileRemover exeRemover(exePath);
+    if (!linkExecutable({std::string(objPath)}, runtimeLib,
+                        std::string(exePath), error)) {
+      diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+      return 1;
+    }
+    diags.flush();
+    return runExecutable(std::string(exePath));
+  }
+  std::string path = outputFile.empty() ? defaultOutput(emit) : outputFile;
+  // Link to a temporary name next to the output, then rename into place.
+  AtomicOutput out;
+  if (!out.open(path, true, diags))
+    return 1;
+  if (!linkExecutable({std::string(objPath)}, runtimeLib, out.tempPath(),
+                      error)) {
+    diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+    return 1;
+  }
+  return out.keep(diags) ? 0 : 1;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  llvm::setBugReportMsg("nlc crashed: this is a compiler bug. Please report "
+                        "it with the input file and the command line.\n");
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
+  mlir::registerAsmPrinterCLOptions();
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "nlc (Neuro-Lang compiler) version " << NLC_VERSION << "\n"
+       << "  built with LLVM/MLIR " << LLVM_VERSION_STRING << "\n";
+  });
+  if (argc > 1 && llvm::StringRef(argv[1]) == "--list-diagnostics") {
+    for (const DiagInfo &d : getDiagnosticRegistry())
+      llvm::outs() << d.name << "\t" << d.format << "\n";
+    return 0;
+  }
+  cl::HideUnrelatedOptions(nlcCategory);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "Neuro-Lang compiler\n\n"
+      "  nlc prog.nl -o prog          build an executable\n"
+      "  nlc --run prog.nl [args...]  build and run it (`--` before\n"
+      "                               arguments that start with `-`)\n\n"
+      "MLIR debugging options (listed by --help-hidden) also work, e.g.\n"
+      "--mlir-print-ir-after-all and --mlir-timing.\n");
+  inputFile = positionals.front();
+  programArgs.assign(positionals.begin() + 1, positionals.end());
+  if (!programArgs.empty() && !runProgram) {
+    llvm::errs() << "nlc: error: more than one input file (program arguments "
+                    "need --run)\n";
+    return 1;
+  }
+  if (optLevel > 3) {
+    llvm::errs() << "nlc: error: invalid optimization level -O" << optLevel
+                 << " (expected 0 to 3)\n";
+    return 1;
+  }
+
+  SourceManager sm;
+  DiagnosticEngine diags(sm);
+  int rc = compile(argv[0], sm, diags);
+  diags.flush();
+  if (rc == 0 && diags.hasErrors())
+    rc = 1;
+  return rc;
+}
