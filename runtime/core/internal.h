@@ -1,0 +1,38 @@
+//===- internal.h - Helpers shared by the runtime core files --------------===//
+//
+// Declarations used across runtime/core that are not part of the public ABI:
+// the buffered byte writer behind stdout and panic messages, and the fatal
+// error path for errors the runtime detects itself (which have no source
+// location to report). Like the rest of the core, it needs no libc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NL_CORE_INTERNAL_H
+#define NL_CORE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// A byte buffer in front of a platform output stream.
+typedef struct NlWriter {
+  char *buf;  ///< Storage for pending bytes.
+  size_t cap; ///< Size of buf.
+  size_t len; ///< Number of pending bytes at the start of buf.
+  int stream; ///< NL_PLAT_STDOUT or NL_PLAT_STDERR.
+} NlWriter;
+
+/// Appends \p n bytes to \p w, flushing first when they do not fit. Data at
+/// least as large as the whole buffer bypasses it, after the pending bytes.
+void nl_writer_put(NlWriter *w, const char *data, size_t n);
+
+/// Appends the decimal form of \p v to \p w.
+void nl_writer_put_i64(NlWriter *w, int64_t v);
+
+/// Writes the pending bytes of \p w to its stream and empties the buffer.
+void nl_writer_flush(NlWriter *w);
+
+/// Ends the program like nl_panic, for errors found by the runtime itself:
+/// writes "<runtime>: runtime error: MSG\n" (\p msg is NUL-terminated).
+_Noreturn void nl_rt_fatal(const char *msg);
+
+#endif // NL_CORE_INTERNAL_H

@@ -1,0 +1,57 @@
+//===- panic.c - Panics and process exit ----------------------------------===//
+//
+// The ways a program ends other than returning from nl_main: nl_panic for
+// errors in the program, nl_rt_fatal for errors the runtime detects itself,
+// and nl_exit. Each flushes stdout first, so output printed before the error
+// is not lost and appears before the message.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../nl_runtime.h"
+#include "../platform.h"
+#include "internal.h"
+
+/// Converts a length from the ABI, where a negative one is a caller bug best
+/// treated as empty.
+static size_t byte_count(int64_t len) { return len > 0 ? (size_t)len : 0; }
+
+/// Finishes a panic message begun in \p err (its location), writes it out and
+/// exits with NL_PANIC_STATUS.
+static _Noreturn void finish_panic(NlWriter *err, const char *msg,
+                                   size_t msg_len) {
+  static const char kind[] = ": runtime error: ";
+  nl_writer_put(err, kind, sizeof kind - 1);
+  nl_writer_put(err, msg, msg_len);
+  nl_writer_put(err, "\n", 1);
+  nl_writer_flush(err);
+  nl_plat_exit(NL_PANIC_STATUS);
+}
+
+void nl_panic(const char *msg, int64_t msg_len, const char *file,
+              int64_t file_len, int64_t line, int64_t col) {
+  nl_flush();
+  char storage[256];
+  NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
+  nl_writer_put(&err, file, byte_count(file_len));
+  nl_writer_put(&err, ":", 1);
+  nl_writer_put_i64(&err, line);
+  nl_writer_put(&err, ":", 1);
+  nl_writer_put_i64(&err, col);
+  finish_panic(&err, msg, byte_count(msg_len));
+}
+
+void nl_rt_fatal(const char *msg) {
+  nl_flush();
+  char storage[256];
+  NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
+  nl_writer_put(&err, "<runtime>", 9);
+  size_t msg_len = 0;
+  while (msg[msg_len] != '\0')
+    ++msg_len;
+  finish_panic(&err, msg, msg_len);
+}
+
+void nl_exit(int32_t status) {
+  nl_flush();
+  nl_plat_exit(status);
+}
