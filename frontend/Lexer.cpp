@@ -113,15 +113,29 @@ Token Lexer::lexNumber(uint32_t start) {
   if (peek() == '0' && (peek(1) == 'x' || peek(1) == 'b' || peek(1) == 'o')) {
     int base = peek(1) == 'x' ? 16 : peek(1) == 'b' ? 2 : 8;
     pos += 2;
-    uint32_t digitsStart = pos;
-    while (isDigitOf(peek(), base))
+    bool sawDigit = false;
+    while (isDigitOf(peek(), base)) {
+      sawDigit |= peek() != '_';
       ++pos;
-    if (pos == digitsStart)
-      diags.report(SourceRange(loc(start), loc(pos)),
-                   DiagID::err_missing_digits);
-    // A trailing letter/digit of the wrong base is one bad token.
+    }
+    // Whatever follows the digits belongs to the same (bad) token: report
+    // it once here, so that Sema never sees a malformed literal.
+    uint32_t restStart = pos;
     while (isIdentChar(peek()))
       ++pos;
+    if (restStart < pos &&
+        std::isdigit(static_cast<unsigned char>(text[restStart])))
+      diags.report(SourceRange(loc(restStart), loc(restStart + 1)),
+                   DiagID::err_invalid_digit,
+                   {std::string(1, text[restStart]),
+                    base == 2 ? "binary" : "octal"});
+    else if (!sawDigit)
+      diags.report(SourceRange(loc(start), loc(restStart)),
+                   DiagID::err_missing_digits);
+    else if (restStart < pos)
+      diags.report(SourceRange(loc(restStart), loc(pos)),
+                   DiagID::err_invalid_number_suffix,
+                   {std::string(text.substr(restStart, pos - restStart))});
     return make(TokenKind::int_literal, start);
   }
   bool isFloat = false;
@@ -182,7 +196,9 @@ Token Lexer::lexString(uint32_t start) {
   if (peek() != '"') {
     diags.report(SourceRange(loc(start), loc(start + 1)),
                  DiagID::err_unterminated_string);
-    return make(TokenKind::string_literal, start);
+    Token t = make(TokenKind::string_literal, start);
+    t.followsLexError = true;
+    return t;
   }
   ++pos;
   return make(TokenKind::string_literal, start);
@@ -241,18 +257,27 @@ bool decodeStringLiteral(std::string_view tok, std::string &out) {
 }
 
 Token Lexer::lex() {
+  // Set after an unexpected character or an unterminated comment, which
+  // are skipped: the token that follows is marked.
+  bool damaged = false;
+  auto marked = [&](Token t) {
+    t.followsLexError |= damaged;
+    return t;
+  };
   for (;;) {
+    unsigned errorsBefore = diags.getNumErrors();
     skipTrivia();
+    damaged |= diags.getNumErrors() != errorsBefore;
     uint32_t start = pos;
     if (pos >= text.size())
-      return make(TokenKind::eof, start);
+      return marked(make(TokenKind::eof, start));
     char c = text[pos];
     if (isIdentStart(c))
-      return lexIdentifier(start);
+      return marked(lexIdentifier(start));
     if (std::isdigit(static_cast<unsigned char>(c)))
-      return lexNumber(start);
+      return marked(lexNumber(start));
     if (c == '"')
-      return lexString(start);
+      return marked(lexString(start));
 
     // Punctuation: longest match first.
     struct Punct {
@@ -310,7 +335,7 @@ Token Lexer::lex() {
       size_t n = std::strlen(p.spelling);
       if (text.substr(pos, n) == p.spelling) {
         pos += n;
-        return make(p.kind, start);
+        return marked(make(p.kind, start));
       }
     }
     // Skip one UTF-8 sequence so that the caret covers the whole character.
@@ -328,6 +353,7 @@ Token Lexer::lex() {
     }
     diags.report(SourceRange(loc(start), loc(pos)), DiagID::err_unexpected_char,
                  {shown});
+    damaged = true;
   }
 }
 

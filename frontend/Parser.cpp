@@ -13,6 +13,9 @@
 namespace nlc {
 
 static constexpr unsigned maxNesting = 200;
+/// Left-nested chains (`a + b + c ...`, `a.b.c ...`) grow the tree without
+/// recursion here, but later stages recurse over them: bound them too.
+static constexpr unsigned maxChain = 1000;
 
 Parser::Parser(SourceManager &sm, DiagnosticEngine &diags, uint32_t file)
     : sm(sm), diags(diags), file(file) {
@@ -63,7 +66,16 @@ std::string Parser::describe(const Token &t) const {
   }
 }
 
+/// True when an error at token `pos` would only repeat a lexer error: the
+/// token or the one before it follows text the lexer already rejected.
+static bool nearLexError(const std::vector<Token> &tokens, size_t pos) {
+  return tokens[pos].followsLexError ||
+         (pos > 0 && tokens[pos - 1].followsLexError);
+}
+
 void Parser::reportExpected(const std::string &what) {
+  if (nearLexError(tokens, pos))
+    return;
   diags.report(tok().range, DiagID::err_expected, {what, describe(tok())});
 }
 
@@ -94,6 +106,8 @@ void Parser::skipToStmtEnd() {
         return;
       if (--braces == 0) {
         consume();
+        // `S {...};` was one statement: its `;` would start a bad one.
+        consumeIf(TokenKind::semi);
         return;
       }
     }
@@ -194,7 +208,8 @@ std::unique_ptr<Decl> Parser::parseDecl(std::vector<Attribute> attrs) {
   case TokenKind::kw_import:
     return parseImport(std::move(attrs));
   default:
-    diags.report(tok().range, DiagID::err_expected_decl, {describe(tok())});
+    if (!nearLexError(tokens, pos))
+      diags.report(tok().range, DiagID::err_expected_decl, {describe(tok())});
     return nullptr;
   }
 }
@@ -406,7 +421,8 @@ std::unique_ptr<TypeExpr> Parser::parseType(bool allowGenerics) {
     return t;
   }
   if (!is(TokenKind::identifier)) {
-    diags.report(tok().range, DiagID::err_expected_type, {describe(tok())});
+    if (!nearLexError(tokens, pos))
+      diags.report(tok().range, DiagID::err_expected_type, {describe(tok())});
     return nullptr;
   }
   if (!parsePath(t->path))
@@ -635,7 +651,9 @@ std::unique_ptr<Stmt> Parser::parseFor() {
   if (!hi)
     return nullptr;
   std::unique_ptr<Expr> step;
-  if (consumeIf(TokenKind::kw_step)) {
+  // `step` is a contextual keyword: it stays usable as a name elsewhere.
+  if (is(TokenKind::identifier) && tok().text == "step") {
+    consume();
     step = parseExpr(/*noStructLit=*/true);
     if (!step)
       return nullptr;
@@ -714,10 +732,15 @@ std::unique_ptr<Expr> Parser::parseBinary(int minPrec, bool noStructLit) {
   auto lhs = parseUnary(noStructLit);
   if (!lhs)
     return nullptr;
-  for (;;) {
+  for (unsigned chain = 0;; ++chain) {
     std::optional<BinOpInfo> info = binaryOpInfo(tok().kind);
     if (!info || info->prec < minPrec)
       return lhs;
+    if (chain == maxChain) {
+      diags.report(tok().range, DiagID::err_expression_too_long,
+                   {std::to_string(maxChain)});
+      return nullptr;
+    }
     Token opTok = consume();
     // Every level is left-associative; comparisons (level 3) do not chain.
     auto rhs = parseBinary(info->prec + 1, noStructLit);
@@ -757,7 +780,12 @@ std::unique_ptr<Expr> Parser::parseUnary(bool noStructLit) {
     return std::make_unique<UnaryExpr>(r, *op, std::move(operand));
   }
   auto e = parsePostfix(noStructLit);
-  while (e && is(TokenKind::kw_as)) {
+  for (unsigned chain = 0; e && is(TokenKind::kw_as); ++chain) {
+    if (chain == maxChain) {
+      diags.report(tok().range, DiagID::err_expression_too_long,
+                   {std::to_string(maxChain)});
+      return nullptr;
+    }
     consume();
     auto target = parseType(/*allowGenerics=*/false);
     if (!target)
@@ -788,7 +816,12 @@ bool Parser::parseCallArgs(std::vector<CallArg> &args) {
 
 std::unique_ptr<Expr> Parser::parsePostfix(bool noStructLit) {
   auto e = parsePrimary(noStructLit);
-  while (e) {
+  for (unsigned chain = 0; e; ++chain) {
+    if (chain == maxChain) {
+      diags.report(tok().range, DiagID::err_expression_too_long,
+                   {std::to_string(maxChain)});
+      return nullptr;
+    }
     if (consumeIf(TokenKind::l_paren)) {
       std::vector<CallArg> args;
       if (!parseCallArgs(args))
@@ -870,7 +903,8 @@ std::unique_ptr<Expr> Parser::parsePrimary(bool noStructLit) {
                                       std::move(path));
   }
   default:
-    diags.report(t.range, DiagID::err_expected_expr, {describe(t)});
+    if (!nearLexError(tokens, pos))
+      diags.report(t.range, DiagID::err_expected_expr, {describe(t)});
     return nullptr;
   }
 }

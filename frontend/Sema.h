@@ -39,6 +39,9 @@ private:
   void resolveConst(ConstDecl &c);
   void checkMain(Module &root);
   const Type *resolveType(const TypeExpr &t, Module &m);
+  /// The array type `[elem; size]`, or an error (reported at `r`) when such
+  /// arrays are not supported.
+  const Type *makeArray(const Type *elem, uint64_t size, SourceRange r);
   /// Looks a name up in a module's top-level scope (not in its imports).
   Decl *lookupTop(Module &m, const std::string &name);
   /// Resolves `path` (all but possibly the last segment) to a module or a

@@ -162,7 +162,7 @@ const Type *Sema::resolveType(const TypeExpr &t, Module &m) {
     uint64_t size = 0;
     if (!evalConstIndex(*t.size, size) || elem->isError())
       return types.getError();
-    return types.getArray(elem, size);
+    return makeArray(elem, size, t.range);
   }
   if (!t.genericArgs.empty()) {
     diags.report(t.range, DiagID::err_generic_args_unexpected,
@@ -177,6 +177,26 @@ const Type *Sema::resolveType(const TypeExpr &t, Module &m) {
     return types.getError();
   resolveStruct(*s);
   return types.getStruct(s);
+}
+
+/// Local arrays live on the stack; keep them well below its usual 8 MiB.
+static constexpr uint64_t maxArrayBytes = 4u << 20;
+
+const Type *Sema::makeArray(const Type *elem, uint64_t size, SourceRange r) {
+  if (elem->containsStr()) {
+    diags.report(r, DiagID::err_array_of_str, {elem->str()});
+    return types.getError();
+  }
+  const Type *t = types.getArray(elem, size);
+  uint64_t bytes = t->getStorageSize();
+  if (bytes > maxArrayBytes) {
+    diags.report(r, DiagID::err_array_too_large,
+                 {t->str(), bytes == UINT64_MAX ? "too many"
+                                                : std::to_string(bytes),
+                  std::to_string(maxArrayBytes)});
+    return types.getError();
+  }
+  return t;
 }
 
 void Sema::checkAttributes(Decl &d) {

@@ -673,7 +673,7 @@ const Type *Sema::checkArrayLit(ArrayLitExpr &e, const Type *expected) {
       return types.getError();
     }
   }
-  return types.getArray(elem, e.elements.size());
+  return makeArray(elem, e.elements.size(), e.range);
 }
 
 const Type *Sema::checkArrayRepeat(ArrayRepeatExpr &e, const Type *expected) {
@@ -684,7 +684,7 @@ const Type *Sema::checkArrayRepeat(ArrayRepeatExpr &e, const Type *expected) {
   if (!evalConstIndex(*e.count, count) || elem->isError())
     return types.getError();
   e.countValue = count;
-  return types.getArray(elem, count);
+  return makeArray(elem, count, e.range);
 }
 
 const Type *Sema::checkStructLit(StructLitExpr &e) {
@@ -892,7 +892,8 @@ const Type *Sema::checkCall(CallExpr &e) {
         return types.getError();
       }
     } else if (i + 2 == path.size()) {
-      StructDecl *s = resolveStructPath(path, i + 1, *scope, false);
+      // `scope` is the innermost module named; path[i] is looked up in it.
+      StructDecl *s = resolveStructPath({path[i]}, 1, *scope, false);
       if (!s) {
         reportUndeclared(path[i], false);
         for (CallArg &a : e.args)

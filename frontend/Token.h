@@ -29,6 +29,11 @@ struct Token {
   SourceRange range;
   /// Points into the SourceManager's buffer.
   std::string_view text;
+  /// True when the lexer could not make sense of the text just before this
+  /// token or of the token itself (an unexpected character, an unterminated
+  /// string or comment): it reported that, and the parser should not report
+  /// the same root cause again as "expected ..., found ...".
+  bool followsLexError = false;
 
   bool is(TokenKind k) const { return kind == k; }
   bool isNot(TokenKind k) const { return kind != k; }

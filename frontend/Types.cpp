@@ -36,6 +36,49 @@ bool Type::containsArray() const {
   return false;
 }
 
+bool Type::containsStr() const {
+  if (isStr())
+    return true;
+  if (isArray())
+    return element->containsStr();
+  if (isStruct())
+    for (const FieldDecl &f : structDecl->fields)
+      if (f.type && f.type->containsStr())
+        return true;
+  return false;
+}
+
+uint64_t Type::getStorageSize() const {
+  switch (kind) {
+  case Kind::Error:
+  case Kind::Void:
+    return 0;
+  case Kind::Bool:
+    return 1;
+  case Kind::Int:
+  case Kind::Float:
+    return getBitWidth() / 8;
+  case Kind::Str:
+    return 16;
+  case Kind::Array: {
+    uint64_t e = element->getStorageSize();
+    // Saturate instead of overflowing: callers only compare with a limit.
+    if (e != 0 && arraySize > UINT64_MAX / e)
+      return UINT64_MAX;
+    return e * arraySize;
+  }
+  case Kind::Struct: {
+    uint64_t total = 0;
+    for (const FieldDecl &f : structDecl->fields) {
+      uint64_t fs = f.type ? f.type->getStorageSize() : 0;
+      total = fs > UINT64_MAX - total ? UINT64_MAX : total + fs;
+    }
+    return total;
+  }
+  }
+  return 0;
+}
+
 std::string Type::str() const {
   switch (kind) {
   case Kind::Error:

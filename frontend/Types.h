@@ -47,6 +47,10 @@ public:
   StructDecl *getStructDecl() const { return structDecl; }
   /// True if this type or any type inside it is an array.
   bool containsArray() const;
+  /// True if this type or any type inside it is `str`.
+  bool containsStr() const;
+  /// Size in bytes of a value of this type in memory (bool takes a byte).
+  uint64_t getStorageSize() const;
 
   /// The spelling a user writes, e.g. `[i32; 4]` or `Point`.
   std::string str() const;

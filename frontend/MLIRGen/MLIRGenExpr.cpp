@@ -453,10 +453,7 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
   return out;
 }
 
-void MLIRGenImpl::genPrint(Expr &arg) {
-  mlir::Location l = loc(arg.range);
-  Leaves v = load(genExpr(arg), l);
-  const Type *t = arg.type;
+void MLIRGenImpl::genPrint(const Leaves &v, const Type *t, mlir::Location l) {
   mlir::Type i64 = builder.getI64Type();
   mlir::Value x = v[0].value;
   if (t->isStr()) {
@@ -500,13 +497,19 @@ Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
   const Type *t = e.type;
   switch (e.builtin) {
   case Builtin::Print:
-  case Builtin::Println:
+  case Builtin::Println: {
+    // Evaluate every argument before printing any, so that a call in an
+    // argument that prints does not interleave with this line.
+    std::vector<Leaves> values;
     for (Expr *arg : e.orderedArgs)
-      genPrint(*arg);
+      values.push_back(load(genExpr(*arg), loc(arg->range)));
+    for (size_t i = 0; i < values.size(); ++i)
+      genPrint(values[i], e.orderedArgs[i]->type, loc(e.orderedArgs[i]->range));
     if (e.builtin == Builtin::Println)
       mlir::func::CallOp::create(builder, l, runtimeFn("nl_print_newline", {}),
                                  mlir::ValueRange{});
     return {};
+  }
   case Builtin::Assert: {
     mlir::Value cond = genScalar(*e.orderedArgs[0]);
     mlir::Value fail = mlir::arith::XOrIOp::create(

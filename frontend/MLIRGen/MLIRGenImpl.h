@@ -102,7 +102,7 @@ private:
                             mlir::Location l);
   Leaves genCall(CallExpr &e);
   Leaves genBuiltin(CallExpr &e);
-  void genPrint(Expr &arg);
+  void genPrint(const Leaves &value, const Type *t, mlir::Location l);
   Leaves genIndex(IndexExpr &e);
   Leaves genArrayLit(ArrayLitExpr &e);
   Leaves genArrayRepeat(ArrayRepeatExpr &e);
