@@ -17,6 +17,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Verifier.h"
 
+#include <algorithm>
+
 namespace nlc {
 
 void registerMLIRGenDialects(mlir::DialectRegistry &registry) {
@@ -139,6 +141,11 @@ MLIRGenImpl::run(const std::vector<Module *> &modules) {
       for (auto &fn : impl.fns)
         fns.push_back(fn.get());
   }
+  // Source order (impl methods included), for readable, stable output.
+  std::stable_sort(fns.begin(), fns.end(), [](FnDecl *a, FnDecl *b) {
+    return std::make_pair(a->range.begin.file, a->range.begin.offset) <
+           std::make_pair(b->range.begin.file, b->range.begin.offset);
+  });
   for (FnDecl *fn : fns)
     declareFunction(*fn);
   for (FnDecl *fn : fns)
