@@ -67,14 +67,22 @@ std::string Parser::describe(const Token &t) const {
 }
 
 /// True when an error at token `pos` would only repeat a lexer error: the
-/// token or the one before it follows text the lexer already rejected.
-static bool nearLexError(const std::vector<Token> &tokens, size_t pos) {
-  return tokens[pos].followsLexError ||
-         (pos > 0 && tokens[pos - 1].followsLexError);
+/// token or the one before it follows text the lexer already rejected, or
+/// an unterminated string swallowed the rest of a line of the declaration
+/// that starts at `declStart` (its closing brackets are gone).
+static bool nearLexError(const std::vector<Token> &tokens, size_t declStart,
+                         size_t pos) {
+  if (tokens[pos].followsLexError ||
+      (pos > 0 && tokens[pos - 1].followsLexError))
+    return true;
+  for (size_t i = declStart; i < pos; ++i)
+    if (tokens[i].followsLexError && tokens[i].is(TokenKind::string_literal))
+      return true;
+  return false;
 }
 
 void Parser::reportExpected(const std::string &what) {
-  if (nearLexError(tokens, pos))
+  if (nearLexError(tokens, declStart, pos))
     return;
   diags.report(tok().range, DiagID::err_expected, {what, describe(tok())});
 }
@@ -96,9 +104,19 @@ bool Parser::enterNesting() {
   return false;
 }
 
+/// Keywords that only start a top-level declaration, never a statement.
+static bool startsTopLevelDecl(const Token &t) {
+  return t.is(TokenKind::kw_fn) || t.is(TokenKind::kw_struct) ||
+         t.is(TokenKind::kw_impl) || t.is(TokenKind::kw_import) ||
+         t.is(TokenKind::kw_extern);
+}
+
 void Parser::skipToStmtEnd() {
   unsigned braces = 0;
   while (!is(TokenKind::eof)) {
+    // The enclosing function lost its `}` (or a string swallowed it).
+    if (braces == 0 && startsTopLevelDecl(tok()))
+      return;
     if (is(TokenKind::l_brace))
       ++braces;
     if (is(TokenKind::r_brace)) {
@@ -145,6 +163,7 @@ std::unique_ptr<Module> Parser::parseModule(std::string name) {
   m->name = std::move(name);
   m->file = file;
   while (!is(TokenKind::eof) && !diags.tooManyErrors()) {
+    declStart = pos;
     std::vector<Attribute> attrs;
     if (!parseAttributes(attrs)) {
       skipToDeclStart();
@@ -208,7 +227,7 @@ std::unique_ptr<Decl> Parser::parseDecl(std::vector<Attribute> attrs) {
   case TokenKind::kw_import:
     return parseImport(std::move(attrs));
   default:
-    if (!nearLexError(tokens, pos))
+    if (!nearLexError(tokens, declStart, pos))
       diags.report(tok().range, DiagID::err_expected_decl, {describe(tok())});
     return nullptr;
   }
@@ -421,7 +440,7 @@ std::unique_ptr<TypeExpr> Parser::parseType(bool allowGenerics) {
     return t;
   }
   if (!is(TokenKind::identifier)) {
-    if (!nearLexError(tokens, pos))
+    if (!nearLexError(tokens, declStart, pos))
       diags.report(tok().range, DiagID::err_expected_type, {describe(tok())});
     return nullptr;
   }
@@ -437,7 +456,7 @@ std::unique_ptr<TypeExpr> Parser::parseType(bool allowGenerics) {
       } else {
         // Constant arguments are unary-level expressions: a bare `>` must
         // close the list, so no binary operators without parentheses.
-        arg.value = parseUnary(/*noStructLit=*/true);
+        arg.value = parsePrefix(/*noStructLit=*/true);
         if (!arg.value)
           return nullptr;
       }
@@ -476,6 +495,9 @@ std::unique_ptr<BlockStmt> Parser::parseBlock() {
     if (pos == before && !is(TokenKind::r_brace))
       consume();
     skipToStmtEnd();
+    // Resume at the next declaration rather than parse it as statements.
+    if (startsTopLevelDecl(tok()))
+      return nullptr;
   }
   if (!expect(TokenKind::r_brace))
     return nullptr;
@@ -760,7 +782,7 @@ std::unique_ptr<Expr> Parser::parseBinary(int minPrec, bool noStructLit) {
   }
 }
 
-std::unique_ptr<Expr> Parser::parseUnary(bool noStructLit) {
+std::unique_ptr<Expr> Parser::parsePrefix(bool noStructLit) {
   std::optional<UnaryOp> op;
   if (is(TokenKind::minus))
     op = UnaryOp::Neg;
@@ -768,18 +790,22 @@ std::unique_ptr<Expr> Parser::parseUnary(bool noStructLit) {
     op = UnaryOp::Not;
   else if (is(TokenKind::tilde))
     op = UnaryOp::BitNot;
-  if (op) {
-    if (!enterNesting())
-      return nullptr;
-    NestingScope scope{*this};
-    SourceLoc start = consume().range.begin;
-    auto operand = parseUnary(noStructLit);
-    if (!operand)
-      return nullptr;
-    SourceRange r(start, operand->range.end);
-    return std::make_unique<UnaryExpr>(r, *op, std::move(operand));
-  }
-  auto e = parsePostfix(noStructLit);
+  if (!op)
+    return parsePostfix(noStructLit);
+  if (!enterNesting())
+    return nullptr;
+  NestingScope scope{*this};
+  SourceLoc start = consume().range.begin;
+  auto operand = parsePrefix(noStructLit);
+  if (!operand)
+    return nullptr;
+  SourceRange r(start, operand->range.end);
+  return std::make_unique<UnaryExpr>(r, *op, std::move(operand));
+}
+
+std::unique_ptr<Expr> Parser::parseUnary(bool noStructLit) {
+  // Prefix operators bind tighter than `as`: `-x as u8` is `(-x) as u8`.
+  auto e = parsePrefix(noStructLit);
   for (unsigned chain = 0; e && is(TokenKind::kw_as); ++chain) {
     if (chain == maxChain) {
       diags.report(tok().range, DiagID::err_expression_too_long,
@@ -903,7 +929,7 @@ std::unique_ptr<Expr> Parser::parsePrimary(bool noStructLit) {
                                       std::move(path));
   }
   default:
-    if (!nearLexError(tokens, pos))
+    if (!nearLexError(tokens, declStart, pos))
       diags.report(t.range, DiagID::err_expected_expr, {describe(t)});
     return nullptr;
   }

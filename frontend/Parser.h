@@ -64,7 +64,10 @@ private:
   // Expressions.
   std::unique_ptr<Expr> parseExpr(bool noStructLit = false);
   std::unique_ptr<Expr> parseBinary(int minPrec, bool noStructLit);
+  /// A cast expression: prefix operators, then `as T` any number of times.
   std::unique_ptr<Expr> parseUnary(bool noStructLit);
+  /// Prefix operators (`-`, `!`, `~`) applied to a postfix expression.
+  std::unique_ptr<Expr> parsePrefix(bool noStructLit);
   std::unique_ptr<Expr> parsePostfix(bool noStructLit);
   std::unique_ptr<Expr> parsePrimary(bool noStructLit);
   std::unique_ptr<Expr> parseArrayLiteral();
@@ -84,6 +87,8 @@ private:
   uint32_t file;
   std::vector<Token> tokens;
   size_t pos = 0;
+  /// Index of the first token of the top-level declaration being parsed.
+  size_t declStart = 0;
   unsigned depth = 0;
   bool nestingReported = false;
 };

@@ -213,6 +213,23 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
   if (emit == Emit::Tokens)
     return emitTokens(sm, diags);
 
+  if (emit == Emit::AST && !verifyDiagnostics) {
+    // The syntax of this one file: imports are not loaded.
+    std::string error;
+    uint32_t file = sm.addFile(inputFile, error);
+    if (!file) {
+      diags.report(SourceRange(), DiagID::err_cannot_open_file,
+                   {inputFile, error});
+      return 1;
+    }
+    Parser parser(sm, diags, file);
+    std::unique_ptr<Module> m =
+        parser.parseModule(llvm::sys::path::stem(inputFile).str());
+    if (diags.hasErrors())
+      return 1;
+    return writeText(dumpAST(*m, sm), diags);
+  }
+
   std::string dir = binDir(argv0);
   std::vector<std::string> searchPaths(includeDirs.begin(), includeDirs.end());
   searchPaths.push_back(NLC_STDLIB_DIR);
@@ -220,11 +237,6 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
   Module *root = frontend.parse(inputFile);
   if (!root)
     return 1;
-  if (emit == Emit::AST && !verifyDiagnostics) {
-    if (diags.hasErrors())
-      return 1;
-    return writeText(dumpAST(*root, sm), diags);
-  }
   bool ok = frontend.check();
   if (verifyDiagnostics)
     return diags.verify() ? 0 : 1;
