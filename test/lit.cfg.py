@@ -30,6 +30,9 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.nlc_tools_dir, append_path=True)
 
+# Longer names first: lit substitutes in order, and %nlc is a prefix.
+config.substitutions.append(("%nlc_obj_root", config.nlc_obj_root))
+config.substitutions.append(("%nlc_src_root", config.nlc_src_root))
 config.substitutions.append(("%nlc-opt", os.path.join(config.nlc_tools_dir, "nlc-opt")))
 config.substitutions.append(("%nlc", os.path.join(config.nlc_tools_dir, "nlc")))
 config.substitutions.append(("%clang", config.nlc_clang))

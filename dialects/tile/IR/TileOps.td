@@ -1,0 +1,328 @@
+//===- TileOps.td - Tile dialect operations ----------------*- tablegen -*-===//
+//
+// Every op has a summary and a description with a small example: this text
+// is the generated reference (docs/dialects/Tile.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLC_TILE_OPS
+#define NLC_TILE_OPS
+
+include "dialects/tile/IR/TileTypes.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class Tile_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Tile_Dialect, mnemonic, traits>;
+
+def Tile_View : MemRefRankOf<[AnyType], [1, 2]>;
+
+//===----------------------------------------------------------------------===//
+// Creation
+//===----------------------------------------------------------------------===//
+
+def Tile_SplatOp : Tile_Op<"splat", [Pure]> {
+  let summary = "a tile whose every element is one scalar";
+  let description = [{
+    Backs `zeros` and `full`, and scalar operands of elementwise operators.
+
+    ```mlir
+    %zero = arith.constant 0.0 : f32
+    %t = tile.splat %zero : f32 -> !tile.tile<64x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyTypeOf<[AnySignlessInteger, AnyFloat]>:$value);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = "$value attr-dict `:` qualified(type($value)) `->` qualified(type($result))";
+  let hasVerifier = 1;
+}
+
+def Tile_IotaOp : Tile_Op<"iota", [Pure]> {
+  let summary = "the rank-1 tile 0, 1, 2, ... (`arange`)";
+  let description = [{
+    ```mlir
+    %i = tile.iota : !tile.tile<128xi32>
+    ```
+  }];
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = "attr-dict `:` qualified(type($result))";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Memory
+//===----------------------------------------------------------------------===//
+
+def Tile_LoadOp : Tile_Op<"load", [MemoryEffects<[MemRead]>,
+                                   AttrSizedOperandSegments]> {
+  let summary = "read a tile from a view by tile index, padding outside it";
+  let description = [{
+    Reads the tile at tile index `[ti, tj]` of a strided view: element
+    `(r, c)` of the result is `view[ti * M + r, tj * N + c]` for a result of
+    shape `MxN`. Elements outside the view take `padding` (zero when
+    omitted), so ragged edges need no special case in the kernel.
+
+    ```mlir
+    %a = tile.load %view[%ti, %tj] padding(%pad : f16)
+        : memref<?x?xf16, strided<[?, 1], offset: ?>> -> !tile.tile<128x64xf16>
+    ```
+  }];
+  let arguments = (ins Tile_View:$view, Variadic<Index>:$indices,
+                       Optional<AnyTypeOf<[AnySignlessInteger, AnyFloat]>>:$padding);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = [{
+    $view `[` $indices `]` (`padding` `(` $padding^ `:` qualified(type($padding)) `)`)?
+    attr-dict `:` qualified(type($view)) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_StoreOp : Tile_Op<"store", [MemoryEffects<[MemWrite]>]> {
+  let summary = "write a tile to a view by tile index, masked at its edges";
+  let description = [{
+    Writes the elements of `value` that fall inside the view at tile index
+    `[ti, tj]` (see `tile.load`); elements outside are dropped.
+
+    ```mlir
+    tile.store %c, %view[%ti, %tj]
+        : !tile.tile<128x128xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+    ```
+  }];
+  let arguments = (ins Tile_TileType:$value, Tile_View:$view,
+                       Variadic<Index>:$indices);
+  let assemblyFormat = [{
+    $value `,` $view `[` $indices `]` attr-dict `:` qualified(type($value)) `,` qualified(type($view))
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+class Tile_BinaryOp<string mnemonic, string what>
+    : Tile_Op<mnemonic, [Pure, AllTypesMatch<["lhs", "rhs", "result"]>]> {
+  let summary = "elementwise " # what;
+  let description = [{
+    Both operands have the same tile type; integer tiles are signed and wrap
+    on overflow.
+
+    ```mlir
+    %r = tile.}] # mnemonic # [{ %a, %b : !tile.tile<64x64xf32>
+    ```
+  }];
+  let arguments = (ins Tile_TileType:$lhs, Tile_TileType:$rhs);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` qualified(type($result))";
+}
+
+def Tile_AddOp : Tile_BinaryOp<"add", "addition"> { let hasFolder = 1; }
+def Tile_SubOp : Tile_BinaryOp<"sub", "subtraction">;
+def Tile_MulOp : Tile_BinaryOp<"mul", "multiplication"> { let hasFolder = 1; }
+def Tile_DivOp : Tile_BinaryOp<"div", "division (integers: truncating)">;
+def Tile_MaxOp : Tile_BinaryOp<"max", "maximum (NaN if either is NaN)">;
+def Tile_MinOp : Tile_BinaryOp<"min", "minimum (NaN if either is NaN)">;
+
+class Tile_UnaryOp<string mnemonic, string what, bit floatOnly = 1>
+    : Tile_Op<mnemonic, [Pure, AllTypesMatch<["source", "result"]>]> {
+  let summary = "elementwise " # what;
+  let description = [{
+    ```mlir
+    %r = tile.}] # mnemonic # [{ %a : !tile.tile<128xf32>
+    ```
+  }];
+  let arguments = (ins Tile_TileType:$source);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = "$source attr-dict `:` qualified(type($result))";
+  let hasVerifier = floatOnly;
+}
+
+def Tile_NegOp : Tile_UnaryOp<"neg", "negation", 0>;
+def Tile_AbsOp : Tile_UnaryOp<"abs", "absolute value", 0>;
+def Tile_ExpOp : Tile_UnaryOp<"exp", "exponential">;
+def Tile_LogOp : Tile_UnaryOp<"log", "natural logarithm">;
+def Tile_SqrtOp : Tile_UnaryOp<"sqrt", "square root">;
+def Tile_RsqrtOp : Tile_UnaryOp<"rsqrt", "reciprocal square root">;
+def Tile_TanhOp : Tile_UnaryOp<"tanh", "hyperbolic tangent">;
+def Tile_ErfOp : Tile_UnaryOp<"erf", "error function">;
+
+def Tile_CmpOp : Tile_Op<"cmp", [Pure, AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "elementwise comparison, giving an `i1` tile";
+  let description = [{
+    Floats compare ordered (false if either is NaN) except `ne`, which is true
+    for NaN; integers compare signed.
+
+    ```mlir
+    %m = tile.cmp lt, %a, %b : !tile.tile<64xf32> -> !tile.tile<64xi1>
+    ```
+  }];
+  let arguments = (ins Tile_CmpPredicate:$predicate, Tile_TileType:$lhs,
+                       Tile_TileType:$rhs);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = [{
+    $predicate `,` $lhs `,` $rhs attr-dict `:` qualified(type($lhs)) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_SelectOp : Tile_Op<"select", [Pure, AllTypesMatch<["a", "b", "result"]>]> {
+  let summary = "elementwise choice (`where`)";
+  let description = [{
+    Element `i` is `a[i]` where `cond[i]` is true, else `b[i]`.
+
+    ```mlir
+    %r = tile.select %cond, %a, %b : !tile.tile<64xi1>, !tile.tile<64xf32>
+    ```
+  }];
+  let arguments = (ins Tile_TileType:$cond, Tile_TileType:$a, Tile_TileType:$b);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = "$cond `,` $a `,` $b attr-dict `:` qualified(type($cond)) `,` qualified(type($result))";
+  let hasVerifier = 1;
+  let hasCanonicalizeMethod = 1;
+}
+
+def Tile_CastOp : Tile_Op<"cast", [Pure]> {
+  let summary = "elementwise conversion to another element type";
+  let description = [{
+    Float narrowing rounds to nearest even; float to integer truncates toward
+    zero and saturates (NaN gives 0); integers are signed.
+
+    ```mlir
+    %h = tile.cast %f : !tile.tile<64x64xf32> -> !tile.tile<64x64xf16>
+    ```
+  }];
+  let arguments = (ins Tile_TileType:$source);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = "$source attr-dict `:` qualified(type($source)) `->` qualified(type($result))";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Shape
+//===----------------------------------------------------------------------===//
+
+def Tile_ReduceOp : Tile_Op<"reduce", [Pure]> {
+  let summary = "reduce a tile along one axis";
+  let description = [{
+    A rank-2 tile reduces to a rank-1 tile (the other axis), a rank-1 tile
+    to a scalar. `sum` accumulates in the element type; `argmax` gives the
+    `i32` position of the first maximum.
+
+    ```mlir
+    %rows = tile.reduce sum %t along 1 : !tile.tile<64x128xf32> -> !tile.tile<64xf32>
+    %best = tile.reduce argmax %v along 0 : !tile.tile<128xf32> -> i32
+    ```
+  }];
+  let arguments = (ins Tile_ReduceKind:$kind, Tile_TileType:$source,
+                       I64Attr:$axis);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $kind $source `along` $axis attr-dict `:` qualified(type($source)) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_BroadcastOp : Tile_Op<"broadcast", [Pure]> {
+  let summary = "repeat a rank-1 tile along a new axis";
+  let description = [{
+    `axis` is the new dimension of the result: with `along 0`, every row of
+    the `MxN` result is the `N`-element source; with `along 1`, every column
+    is the `M`-element source.
+
+    ```mlir
+    %rows = tile.broadcast %v along 0 : !tile.tile<128xf32> -> !tile.tile<64x128xf32>
+    ```
+  }];
+  let arguments = (ins Tile_TileType:$source, I64Attr:$axis);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = [{
+    $source `along` $axis attr-dict `:` qualified(type($source)) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_TransposeOp : Tile_Op<"transpose", [Pure]> {
+  let summary = "swap the two axes of a rank-2 tile";
+  let description = [{
+    The result's layout is the opposite of the source's: a transpose moves no
+    data in principle.
+
+    ```mlir
+    %t = tile.transpose %a : !tile.tile<64x128xf16> -> !tile.tile<128x64xf16, col_major>
+    ```
+  }];
+  let arguments = (ins Tile_TileType:$source);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = "$source attr-dict `:` qualified(type($source)) `->` qualified(type($result))";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Tile_ReshapeOp : Tile_Op<"reshape", [Pure]> {
+  let summary = "reinterpret a tile's elements in another shape";
+  let description = [{
+    Elements keep their row-major order; the element count is unchanged.
+
+    ```mlir
+    %flat = tile.reshape %t : !tile.tile<16x8xf32> -> !tile.tile<128xf32>
+    ```
+  }];
+  let arguments = (ins Tile_TileType:$source);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = "$source attr-dict `:` qualified(type($source)) `->` qualified(type($result))";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Contraction
+//===----------------------------------------------------------------------===//
+
+def Tile_DotOp : Tile_Op<"dot", [Pure]> {
+  let summary = "matrix product of two tiles, with mixed precision";
+  let description = [{
+    `result = lhs x rhs (+ acc)` for `lhs : MxK`, `rhs : KxN`. f16, bf16 and
+    f32 inputs accumulate in f32, f64 in f64, i8 in i32. Operands may have
+    any layout.
+
+    ```mlir
+    %c = tile.dot %a, %b, %acc : !tile.tile<128x64xf16>, !tile.tile<64x128xf16, col_major> -> !tile.tile<128x128xf32>
+    ```
+  }];
+  let arguments = (ins Tile_TileType:$lhs, Tile_TileType:$rhs,
+                       Optional<Tile_TileType>:$acc);
+  let results = (outs Tile_TileType:$result);
+  // The accumulator, when present, has the result type.
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Grid
+//===----------------------------------------------------------------------===//
+
+def Tile_ProgramIdOp : Tile_Op<"program_id", [Pure]> {
+  let summary = "this kernel instance's position in the grid along an axis";
+  let description = [{
+    ```mlir
+    %i = tile.program_id 0
+    ```
+  }];
+  let arguments = (ins ConfinedAttr<I64Attr, [IntMinValue<0>, IntMaxValue<2>]>:$axis);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$axis attr-dict";
+}
+
+def Tile_NumProgramsOp : Tile_Op<"num_programs", [Pure]> {
+  let summary = "the number of kernel instances of the grid along an axis";
+  let description = [{
+    ```mlir
+    %n = tile.num_programs 1
+    ```
+  }];
+  let arguments = (ins ConfinedAttr<I64Attr, [IntMinValue<0>, IntMaxValue<2>]>:$axis);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$axis attr-dict";
+}
+
+#endif // NLC_TILE_OPS

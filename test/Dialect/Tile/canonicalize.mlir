@@ -1,0 +1,87 @@
+// RUN: %nlc-opt %s -canonicalize -split-input-file | FileCheck %s --enable-var-scope
+
+// CHECK-LABEL: func.func @add_zero(
+// CHECK-SAME: %[[A:.+]]: !tile.tile<8xi32>)
+// CHECK-NEXT: return %[[A]], %[[A]]
+func.func @add_zero(%a: !tile.tile<8xi32>) -> (!tile.tile<8xi32>, !tile.tile<8xi32>) {
+  %c0 = arith.constant 0 : i32
+  %z = tile.splat %c0 : i32 -> !tile.tile<8xi32>
+  %r = tile.add %a, %z : !tile.tile<8xi32>
+  %l = tile.add %z, %a : !tile.tile<8xi32>
+  return %r, %l : !tile.tile<8xi32>, !tile.tile<8xi32>
+}
+
+// -----
+
+// Float `x + 0.0` is not `x` (for x = -0.0): it stays.
+// CHECK-LABEL: func.func @add_zero_float(
+// CHECK: tile.add
+func.func @add_zero_float(%a: !tile.tile<8xf32>) -> !tile.tile<8xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %z = tile.splat %c0 : f32 -> !tile.tile<8xf32>
+  %r = tile.add %a, %z : !tile.tile<8xf32>
+  return %r : !tile.tile<8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @mul_one(
+// CHECK-SAME: %[[A:.+]]: !tile.tile<8xf32>)
+// CHECK-NEXT: return %[[A]]
+func.func @mul_one(%a: !tile.tile<8xf32>) -> !tile.tile<8xf32> {
+  %c1 = arith.constant 1.0 : f32
+  %one = tile.splat %c1 : f32 -> !tile.tile<8xf32>
+  %r = tile.mul %one, %a : !tile.tile<8xf32>
+  return %r : !tile.tile<8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @transpose_twice(
+// CHECK-SAME: %[[A:.+]]: !tile.tile<4x8xf32>)
+// CHECK-NEXT: return %[[A]]
+func.func @transpose_twice(%a: !tile.tile<4x8xf32>) -> !tile.tile<4x8xf32> {
+  %t = tile.transpose %a : !tile.tile<4x8xf32> -> !tile.tile<8x4xf32, col_major>
+  %u = tile.transpose %t : !tile.tile<8x4xf32, col_major> -> !tile.tile<4x8xf32>
+  return %u : !tile.tile<4x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshape(
+// CHECK-SAME: %[[A:.+]]: !tile.tile<4x8xf32>)
+// CHECK-NEXT: %[[R:.+]] = tile.reshape %[[A]] : !tile.tile<4x8xf32> -> !tile.tile<2x16xf32>
+// CHECK-NEXT: return %[[A]], %[[R]]
+func.func @reshape(%a: !tile.tile<4x8xf32>) -> (!tile.tile<4x8xf32>, !tile.tile<2x16xf32>) {
+  %same = tile.reshape %a : !tile.tile<4x8xf32> -> !tile.tile<4x8xf32>
+  %flat = tile.reshape %a : !tile.tile<4x8xf32> -> !tile.tile<32xf32>
+  %r = tile.reshape %flat : !tile.tile<32xf32> -> !tile.tile<2x16xf32>
+  return %same, %r : !tile.tile<4x8xf32>, !tile.tile<2x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @cast_same(
+// CHECK-SAME: %[[A:.+]]: !tile.tile<4xf16>)
+// CHECK-NEXT: return %[[A]]
+func.func @cast_same(%a: !tile.tile<4xf16>) -> !tile.tile<4xf16> {
+  %r = tile.cast %a : !tile.tile<4xf16> -> !tile.tile<4xf16>
+  return %r : !tile.tile<4xf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @select(
+// CHECK-SAME: %[[A:.+]]: !tile.tile<4xf32>, %[[B:.+]]: !tile.tile<4xf32>, %[[C:.+]]: !tile.tile<4xi1>)
+// CHECK-NEXT: return %[[A]], %[[B]], %[[A]]
+func.func @select(%a: !tile.tile<4xf32>, %b: !tile.tile<4xf32>, %c: !tile.tile<4xi1>)
+    -> (!tile.tile<4xf32>, !tile.tile<4xf32>, !tile.tile<4xf32>) {
+  %t = arith.constant true
+  %f = arith.constant false
+  %all = tile.splat %t : i1 -> !tile.tile<4xi1>
+  %none = tile.splat %f : i1 -> !tile.tile<4xi1>
+  %0 = tile.select %all, %a, %b : !tile.tile<4xi1>, !tile.tile<4xf32>
+  %1 = tile.select %none, %a, %b : !tile.tile<4xi1>, !tile.tile<4xf32>
+  %2 = tile.select %c, %a, %a : !tile.tile<4xi1>, !tile.tile<4xf32>
+  return %0, %1, %2 : !tile.tile<4xf32>, !tile.tile<4xf32>, !tile.tile<4xf32>
+}

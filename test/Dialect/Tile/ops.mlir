@@ -1,0 +1,100 @@
+// RUN: %nlc-opt %s | FileCheck %s
+// Round trip: print, parse again, print the same.
+// RUN: %nlc-opt %s | %nlc-opt | FileCheck %s
+// RUN: %nlc-opt %s --mlir-print-op-generic | %nlc-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @types(
+// CHECK-SAME: %{{.+}}: !tile.tile<128xf32>, %{{.+}}: !tile.tile<128x64xf16>, %{{.+}}: !tile.tile<64x128xbf16, col_major>, %{{.+}}: !tile.tile<16x16xi8>
+func.func @types(%a: !tile.tile<128xf32>, %b: !tile.tile<128x64xf16, row_major>,
+                 %c: !tile.tile<64x128xbf16, col_major>, %d: !tile.tile<16x16xi8>) {
+  return
+}
+
+// CHECK-LABEL: func.func @memory(
+// CHECK-SAME: %[[V:.+]]: memref<?x?xf16, strided<[?, 1], offset: ?>>, %[[I:.+]]: index, %[[J:.+]]: index, %[[P:.+]]: f16)
+func.func @memory(%v: memref<?x?xf16, strided<[?, 1], offset: ?>>, %i: index,
+                  %j: index, %pad: f16) {
+  // CHECK: %[[A:.+]] = tile.load %[[V]][%[[I]], %[[J]]] : memref<?x?xf16, strided<[?, 1], offset: ?>> -> !tile.tile<128x64xf16>
+  %a = tile.load %v[%i, %j] : memref<?x?xf16, strided<[?, 1], offset: ?>> -> !tile.tile<128x64xf16>
+  // CHECK: %[[B:.+]] = tile.load %[[V]][%[[I]], %[[J]]] padding(%[[P]] : f16) : memref<?x?xf16, strided<[?, 1], offset: ?>> -> !tile.tile<128x64xf16>
+  %b = tile.load %v[%i, %j] padding(%pad : f16) : memref<?x?xf16, strided<[?, 1], offset: ?>> -> !tile.tile<128x64xf16>
+  // CHECK: tile.store %[[A]], %[[V]][%[[J]], %[[I]]] : !tile.tile<128x64xf16>, memref<?x?xf16, strided<[?, 1], offset: ?>>
+  tile.store %a, %v[%j, %i] : !tile.tile<128x64xf16>, memref<?x?xf16, strided<[?, 1], offset: ?>>
+  return
+}
+
+// CHECK-LABEL: func.func @elementwise(
+func.func @elementwise(%a: !tile.tile<64x64xf32>, %b: !tile.tile<64x64xf32>,
+                       %x: f32) -> !tile.tile<64x64xf32> {
+  // CHECK: tile.splat %{{.+}} : f32 -> !tile.tile<64x64xf32>
+  %s = tile.splat %x : f32 -> !tile.tile<64x64xf32>
+  // CHECK: tile.add {{.+}} : !tile.tile<64x64xf32>
+  // CHECK: tile.sub
+  // CHECK: tile.mul
+  // CHECK: tile.div
+  // CHECK: tile.max
+  // CHECK: tile.min
+  %0 = tile.add %a, %s : !tile.tile<64x64xf32>
+  %1 = tile.sub %0, %b : !tile.tile<64x64xf32>
+  %2 = tile.mul %1, %b : !tile.tile<64x64xf32>
+  %3 = tile.div %2, %b : !tile.tile<64x64xf32>
+  %4 = tile.max %3, %b : !tile.tile<64x64xf32>
+  %5 = tile.min %4, %b : !tile.tile<64x64xf32>
+  // CHECK: tile.neg
+  // CHECK: tile.abs
+  // CHECK: tile.exp
+  // CHECK: tile.log
+  // CHECK: tile.sqrt
+  // CHECK: tile.rsqrt
+  // CHECK: tile.tanh
+  // CHECK: tile.erf
+  %6 = tile.neg %5 : !tile.tile<64x64xf32>
+  %7 = tile.abs %6 : !tile.tile<64x64xf32>
+  %8 = tile.exp %7 : !tile.tile<64x64xf32>
+  %9 = tile.log %8 : !tile.tile<64x64xf32>
+  %10 = tile.sqrt %9 : !tile.tile<64x64xf32>
+  %11 = tile.rsqrt %10 : !tile.tile<64x64xf32>
+  %12 = tile.tanh %11 : !tile.tile<64x64xf32>
+  %13 = tile.erf %12 : !tile.tile<64x64xf32>
+  // CHECK: %[[M:.+]] = tile.cmp lt, {{.+}} : !tile.tile<64x64xf32> -> !tile.tile<64x64xi1>
+  // CHECK: tile.select %[[M]], {{.+}} : !tile.tile<64x64xi1>, !tile.tile<64x64xf32>
+  %m = tile.cmp lt, %13, %a : !tile.tile<64x64xf32> -> !tile.tile<64x64xi1>
+  %14 = tile.select %m, %13, %a : !tile.tile<64x64xi1>, !tile.tile<64x64xf32>
+  return %14 : !tile.tile<64x64xf32>
+}
+
+// CHECK-LABEL: func.func @shapes(
+func.func @shapes(%a: !tile.tile<16x8xf32>, %v: !tile.tile<8xf32>) {
+  // CHECK: tile.cast %{{.+}} : !tile.tile<16x8xf32> -> !tile.tile<16x8xbf16>
+  %h = tile.cast %a : !tile.tile<16x8xf32> -> !tile.tile<16x8xbf16>
+  // CHECK: tile.reduce sum %{{.+}} along 1 : !tile.tile<16x8xf32> -> !tile.tile<16xf32>
+  %rows = tile.reduce sum %a along 1 : !tile.tile<16x8xf32> -> !tile.tile<16xf32>
+  // CHECK: tile.reduce argmax %{{.+}} along 0 : !tile.tile<8xf32> -> i32
+  %best = tile.reduce argmax %v along 0 : !tile.tile<8xf32> -> i32
+  // CHECK: tile.broadcast %{{.+}} along 0 : !tile.tile<8xf32> -> !tile.tile<16x8xf32>
+  %b = tile.broadcast %v along 0 : !tile.tile<8xf32> -> !tile.tile<16x8xf32>
+  // CHECK: tile.transpose %{{.+}} : !tile.tile<16x8xf32> -> !tile.tile<8x16xf32, col_major>
+  %t = tile.transpose %a : !tile.tile<16x8xf32> -> !tile.tile<8x16xf32, col_major>
+  // CHECK: tile.reshape %{{.+}} : !tile.tile<16x8xf32> -> !tile.tile<128xf32>
+  %r = tile.reshape %a : !tile.tile<16x8xf32> -> !tile.tile<128xf32>
+  // CHECK: tile.iota : !tile.tile<128xi32>
+  %i = tile.iota : !tile.tile<128xi32>
+  return
+}
+
+// CHECK-LABEL: func.func @contraction(
+func.func @contraction(%a: !tile.tile<128x64xf16>, %b: !tile.tile<64x128xf16, col_major>,
+                       %acc: !tile.tile<128x128xf32>, %q: !tile.tile<16x32xi8>,
+                       %k: !tile.tile<32x16xi8>) {
+  // CHECK: tile.dot %{{.+}}, %{{.+}} : !tile.tile<128x64xf16>, !tile.tile<64x128xf16, col_major> -> !tile.tile<128x128xf32>
+  %0 = tile.dot %a, %b : !tile.tile<128x64xf16>, !tile.tile<64x128xf16, col_major> -> !tile.tile<128x128xf32>
+  // CHECK: tile.dot %{{.+}}, %{{.+}}, %{{.+}} : !tile.tile<128x64xf16>, !tile.tile<64x128xf16, col_major> -> !tile.tile<128x128xf32>
+  %1 = tile.dot %a, %b, %acc : !tile.tile<128x64xf16>, !tile.tile<64x128xf16, col_major> -> !tile.tile<128x128xf32>
+  // CHECK: tile.dot %{{.+}}, %{{.+}} : !tile.tile<16x32xi8>, !tile.tile<32x16xi8> -> !tile.tile<16x16xi32>
+  %2 = tile.dot %q, %k : !tile.tile<16x32xi8>, !tile.tile<32x16xi8> -> !tile.tile<16x16xi32>
+  // CHECK: tile.program_id 0
+  // CHECK: tile.num_programs 1
+  %p = tile.program_id 0
+  %n = tile.num_programs 1
+  return
+}
