@@ -40,6 +40,9 @@ config.substitutions.append(("%nlrt_include", os.path.join(config.nlc_src_root, 
 config.substitutions.append(("%nlrt_lib", os.path.join(config.nlc_lib_dir, "libnlrt.a")))
 config.substitutions.append(("%stdlib", os.path.join(config.nlc_src_root, "stdlib")))
 config.substitutions.append(("%python", "python3"))
+config.substitutions.append(("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner")))
+config.substitutions.append(("%mlir_c_runner_utils",
+    os.path.join(os.path.dirname(config.llvm_tools_dir), "lib", "libmlir_c_runner_utils.so")))
 
 # CPU features, read from /proc/cpuinfo (the kernel only lists what it
 # enabled, which is what user code may use).

@@ -8,14 +8,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontend/MLIRGen/MLIRGenImpl.h"
+#include "dialects/Utils/ScalarConversion.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-
-#include <cmath>
 
 namespace nlc {
 
@@ -345,88 +344,13 @@ mlir::Value MLIRGenImpl::genLogical(BinaryExpr &e) {
 // Casts
 //===----------------------------------------------------------------------===//
 
-mlir::Value MLIRGenImpl::genFloatToInt(mlir::Value v, const Type *from,
-                                       const Type *to, mlir::Location l) {
-  if (from->getBitWidth() < 32) {
-    v = mlir::arith::ExtFOp::create(builder, l, builder.getF32Type(), v);
-  }
-  mlir::Type ft = v.getType();
-  mlir::Type it = scalarType(to);
-  unsigned w = to->getIntWidth();
-  bool s = to->isSigned();
-  // Bounds are powers of two, exact in every float type.
-  double lo = s ? -std::ldexp(1.0, w - 1) : 0.0;
-  double hi = std::ldexp(1.0, s ? w - 1 : w);
-  auto fconst = [&](double d) {
-    return mlir::arith::ConstantOp::create(builder, l,
-                                           builder.getFloatAttr(ft, d));
-  };
-  mlir::Value isNan =
-      mlir::arith::CmpFOp::create(builder, l, CmpFPredicate::UNO, v, v);
-  mlir::Value tooBig =
-      mlir::arith::CmpFOp::create(builder, l, CmpFPredicate::OGE, v, fconst(hi));
-  mlir::Value tooSmall =
-      mlir::arith::CmpFOp::create(builder, l, CmpFPredicate::OLT, v, fconst(lo));
-  mlir::Value conv =
-      s ? mlir::arith::FPToSIOp::create(builder, l, it, v).getResult()
-        : mlir::arith::FPToUIOp::create(builder, l, it, v).getResult();
-  llvm::APInt maxV = s ? llvm::APInt::getSignedMaxValue(w)
-                       : llvm::APInt::getMaxValue(w);
-  llvm::APInt minV = s ? llvm::APInt::getSignedMinValue(w)
-                       : llvm::APInt::getMinValue(w);
-  auto iconst = [&](const llvm::APInt &a) {
-    return mlir::arith::ConstantOp::create(builder, l,
-                                           builder.getIntegerAttr(it, a));
-  };
-  mlir::Value r = mlir::arith::SelectOp::create(builder, l, tooSmall,
-                                                iconst(minV), conv);
-  r = mlir::arith::SelectOp::create(builder, l, tooBig, iconst(maxV), r);
-  return mlir::arith::SelectOp::create(builder, l, isNan,
-                                       constInt(it, 0, l), r);
-}
-
 mlir::Value MLIRGenImpl::genCast(CastExpr &e) {
-  mlir::Location l = loc(e.range);
   const Type *from = e.operand->type;
   const Type *to = e.type;
   mlir::Value v = genScalar(*e.operand);
-  if (from == to)
-    return v;
-  mlir::Type target = scalarType(to);
-  if (from->isBool())
-    return to->isFloat()
-               ? mlir::arith::UIToFPOp::create(builder, l, target, v)
-                     .getResult()
-               : mlir::arith::ExtUIOp::create(builder, l, target, v)
-                     .getResult();
-  if (from->isInt() && to->isInt()) {
-    unsigned fw = from->getIntWidth(), tw = to->getIntWidth();
-    if (fw == tw)
-      return v;
-    if (fw > tw)
-      return mlir::arith::TruncIOp::create(builder, l, target, v);
-    return from->isSigned()
-               ? mlir::arith::ExtSIOp::create(builder, l, target, v).getResult()
-               : mlir::arith::ExtUIOp::create(builder, l, target, v)
-                     .getResult();
-  }
-  if (from->isInt())
-    return from->isSigned()
-               ? mlir::arith::SIToFPOp::create(builder, l, target, v)
-                     .getResult()
-               : mlir::arith::UIToFPOp::create(builder, l, target, v)
-                     .getResult();
-  if (to->isInt())
-    return genFloatToInt(v, from, to, l);
-  // Float to float; f16 <-> bf16 goes through f32 (exact), then rounds once.
-  unsigned fw = from->getBitWidth(), tw = to->getBitWidth();
-  if (fw == tw) {
-    v = mlir::arith::ExtFOp::create(builder, l, builder.getF32Type(), v);
-    return mlir::arith::TruncFOp::create(builder, l, target, v);
-  }
-  if (fw < tw)
-    return mlir::arith::ExtFOp::create(builder, l, target, v);
-  return mlir::arith::TruncFOp::create(builder, l, target, v);
+  return convertScalar(builder, loc(e.range), v, scalarType(to),
+                       from->isInt() && from->isSigned(),
+                       to->isInt() && to->isSigned());
 }
 
 //===----------------------------------------------------------------------===//

@@ -98,8 +98,6 @@ private:
                          mlir::Value b, mlir::Location l);
   mlir::Value genLogical(BinaryExpr &e);
   mlir::Value genCast(CastExpr &e);
-  mlir::Value genFloatToInt(mlir::Value v, const Type *from, const Type *to,
-                            mlir::Location l);
   Leaves genCall(CallExpr &e);
   Leaves genBuiltin(CallExpr &e);
   void genPrint(const Leaves &value, const Type *t, mlir::Location l);

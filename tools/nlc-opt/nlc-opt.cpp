@@ -7,6 +7,7 @@
 
 #include "dialects/tile/IR/TileDialect.h"
 #include "lowering/Pipeline.h"
+#include "lowering/cpu/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -17,6 +18,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   nlc::registerLoweringPipelines();
+  nlc::cpu::registerCpuLowering();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

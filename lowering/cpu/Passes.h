@@ -1,0 +1,25 @@
+//===- Passes.h - CPU lowering passes ---------------------------*- C++ -*-===//
+
+#ifndef NLC_LOWERING_CPU_PASSES_H
+#define NLC_LOWERING_CPU_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace nlc::cpu {
+
+#define GEN_PASS_DECL
+#include "lowering/cpu/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "lowering/cpu/Passes.h.inc"
+
+/// The CPU reference lowering of kernels: tile ops to loops, buffer
+/// deallocation. Host lowering runs after it.
+void buildTileToLoopsPipeline(mlir::OpPassManager &pm);
+
+/// Registers the passes and pipelines of this folder with their names.
+void registerCpuLowering();
+
+} // namespace nlc::cpu
+
+#endif // NLC_LOWERING_CPU_PASSES_H
