@@ -13,6 +13,7 @@
 
 #include "frontend/SourceManager.h"
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -63,8 +64,8 @@ public:
   /// True once the error limit is reached: callers may stop early.
   bool tooManyErrors() const { return numErrors >= errorLimit; }
 
-  /// Prints every diagnostic reported so far to stderr and forgets them.
-  void flush();
+  /// Prints every diagnostic reported so far to `out` and forgets them.
+  void flush(std::FILE *out = stderr);
   /// Verify mode: checks the reported diagnostics against the
   /// `expected-*` comments of every loaded file, prints mismatches, and
   /// returns true when they match exactly. Nothing else is printed.

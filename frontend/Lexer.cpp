@@ -127,8 +127,7 @@ Token Lexer::lexNumber(uint32_t start) {
         std::isdigit(static_cast<unsigned char>(text[restStart])))
       diags.report(SourceRange(loc(restStart), loc(restStart + 1)),
                    DiagID::err_invalid_digit,
-                   {std::string(1, text[restStart]),
-                    base == 2 ? "binary" : "octal"});
+                   {std::string(1, text[restStart]), base == 2 ? "2" : "8"});
     else if (!sawDigit)
       diags.report(SourceRange(loc(start), loc(restStart)),
                    DiagID::err_missing_digits);

@@ -16,6 +16,9 @@ static constexpr unsigned maxNesting = 200;
 /// Left-nested chains (`a + b + c ...`, `a.b.c ...`) grow the tree without
 /// recursion here, but later stages recurse over them: bound them too.
 static constexpr unsigned maxChain = 1000;
+/// Chains inside chains (`(... + 1) + 1 ...`) multiply: bound the depth of
+/// a whole expression tree as well.
+static constexpr unsigned maxExprDepth = 2 * maxChain;
 
 Parser::Parser(SourceManager &sm, DiagnosticEngine &diags, uint32_t file)
     : sm(sm), diags(diags), file(file) {
@@ -84,7 +87,21 @@ static bool nearLexError(const std::vector<Token> &tokens, size_t declStart,
 void Parser::reportExpected(const std::string &what) {
   if (nearLexError(tokens, declStart, pos))
     return;
-  diags.report(tok().range, DiagID::err_expected, {what, describe(tok())});
+  // Something missing at the end of a line (usually a `;`) is reported
+  // there, right after the last token, not at the start of the next line;
+  // after an opening bracket or a separator the next line is just wrong.
+  SourceRange at = tok().range;
+  if (pos > 0 &&
+      sm.getLineCol(prevEnd()).line < sm.getLineCol(tok().range.begin).line) {
+    const Token &prev = tokens[pos - 1];
+    bool afterSeparator =
+        prev.is(TokenKind::l_brace) || prev.is(TokenKind::l_paren) ||
+        prev.is(TokenKind::l_square) || prev.is(TokenKind::comma) ||
+        prev.is(TokenKind::semi) || prev.is(TokenKind::r_brace);
+    if (is(TokenKind::eof) || !afterSeparator)
+      at = SourceRange(prevEnd(), prevEnd());
+  }
+  diags.report(at, DiagID::err_expected, {what, describe(tok())});
 }
 
 bool Parser::expect(TokenKind k, const char *what) {
@@ -111,17 +128,44 @@ static bool startsTopLevelDecl(const Token &t) {
          t.is(TokenKind::kw_extern);
 }
 
-void Parser::skipToStmtEnd() {
+bool Parser::atLineStart() const {
+  return pos == 0 ||
+         sm.getLineCol(prevEnd()).line < sm.getLineCol(tok().range.begin).line;
+}
+
+void Parser::skipToStmtEnd(size_t stmtStart) {
   unsigned braces = 0;
+  // `[T; N]` and `[v; N]` hold a `;` that does not end the statement: count
+  // the square brackets left open since the statement began.
+  unsigned squares = 0;
+  for (size_t i = stmtStart; i < pos; ++i) {
+    if (tokens[i].is(TokenKind::l_square))
+      ++squares;
+    else if (tokens[i].is(TokenKind::r_square) && squares > 0)
+      --squares;
+  }
   while (!is(TokenKind::eof)) {
     // The enclosing function lost its `}` (or a string swallowed it).
-    if (braces == 0 && startsTopLevelDecl(tok()))
+    if (braces == 0 && startsTopLevelDecl(tok()) && atLineStart())
       return;
+    if (is(TokenKind::l_square))
+      ++squares;
+    if (is(TokenKind::r_square) && squares > 0)
+      --squares;
     if (is(TokenKind::l_brace))
       ++braces;
     if (is(TokenKind::r_brace)) {
-      if (braces == 0)
-        return;
+      // A `}` followed by what cannot start a statement closes a struct
+      // literal of this statement (`P { x: 1, 2 };`), not the block.
+      if (braces == 0) {
+        const Token &next = peek();
+        if (!next.is(TokenKind::semi) && !next.is(TokenKind::r_paren) &&
+            !next.is(TokenKind::comma) && !next.is(TokenKind::r_square) &&
+            !next.is(TokenKind::period))
+          return;
+        consume();
+        continue;
+      }
       if (--braces == 0) {
         consume();
         // `S {...};` was one statement: its `;` would start a bad one.
@@ -129,7 +173,10 @@ void Parser::skipToStmtEnd() {
         return;
       }
     }
-    if (is(TokenKind::semi) && braces == 0) {
+    // Inside `[...]` only a `;` that ends its line ends the statement.
+    if (is(TokenKind::semi) && braces == 0 &&
+        (squares == 0 || sm.getLineCol(tok().range.end).line <
+                             sm.getLineCol(peek().range.begin).line)) {
       consume();
       return;
     }
@@ -140,11 +187,11 @@ void Parser::skipToStmtEnd() {
 void Parser::skipToDeclStart() {
   unsigned braces = 0;
   while (!is(TokenKind::eof)) {
+    // Only a keyword that starts a line: `struct S { x: fn }` is one error.
     if (braces == 0 &&
-        (is(TokenKind::kw_fn) || is(TokenKind::kw_struct) ||
-         is(TokenKind::kw_impl) || is(TokenKind::kw_const) ||
-         is(TokenKind::kw_import) || is(TokenKind::kw_extern) ||
-         is(TokenKind::at)))
+        (startsTopLevelDecl(tok()) || is(TokenKind::kw_const) ||
+         is(TokenKind::at)) &&
+        atLineStart())
       return;
     if (is(TokenKind::l_brace))
       ++braces;
@@ -385,17 +432,42 @@ bool Parser::parseImpl(Module &m) {
   impl.target = parseType();
   if (!impl.target || !expect(TokenKind::l_brace))
     return false;
-  while (!is(TokenKind::r_brace) && !is(TokenKind::eof)) {
+  // After a bad method, resume at the next one or at the closing `}`.
+  // `memberStart` guards progress: a bad member is at least one token.
+  auto skipToNextMethod = [&](size_t memberStart) {
+    unsigned braces = 0;
+    while (!is(TokenKind::eof)) {
+      if (braces == 0 && pos != memberStart &&
+          (is(TokenKind::r_brace) ||
+           ((is(TokenKind::kw_fn) || is(TokenKind::kw_extern) ||
+             is(TokenKind::at)) &&
+            atLineStart())))
+        return;
+      if (is(TokenKind::l_brace))
+        ++braces;
+      if (is(TokenKind::r_brace) && braces > 0)
+        --braces;
+      consume();
+    }
+  };
+  while (!is(TokenKind::r_brace) && !is(TokenKind::eof) &&
+         !diags.tooManyErrors()) {
+    size_t memberStart = pos;
     std::vector<Attribute> attrs;
-    if (!parseAttributes(attrs))
-      return false;
+    if (!parseAttributes(attrs)) {
+      skipToNextMethod(memberStart);
+      continue;
+    }
     if (!is(TokenKind::kw_fn) && !is(TokenKind::kw_extern)) {
       reportExpected("`fn` in `impl` block");
-      return false;
+      skipToNextMethod(memberStart);
+      continue;
     }
     auto fn = parseFn(std::move(attrs), /*inImpl=*/true);
-    if (!fn)
-      return false;
+    if (!fn) {
+      skipToNextMethod(memberStart);
+      continue;
+    }
     fn->module = &m;
     impl.fns.push_back(std::move(fn));
   }
@@ -492,11 +564,14 @@ std::unique_ptr<BlockStmt> Parser::parseBlock() {
     }
     if (nestingReported)
       return nullptr;
-    if (pos == before && !is(TokenKind::r_brace))
-      consume();
-    skipToStmtEnd();
+    if (pos == before && !is(TokenKind::r_brace)) {
+      // A stray `;` is a whole (bad) statement by itself.
+      if (consume().is(TokenKind::semi))
+        continue;
+    }
+    skipToStmtEnd(before);
     // Resume at the next declaration rather than parse it as statements.
-    if (startsTopLevelDecl(tok()))
+    if (startsTopLevelDecl(tok()) && atLineStart())
       return nullptr;
   }
   if (!expect(TokenKind::r_brace))
@@ -606,7 +681,7 @@ std::unique_ptr<Stmt> Parser::parseLet() {
       return nullptr;
   }
   if (!is(TokenKind::equal)) {
-    diags.report(tok().range, DiagID::err_let_without_init,
+    diags.report(var->name.range, DiagID::err_let_without_init,
                  {isMutable ? "var" : "let", var->name.name});
     return nullptr;
   }
@@ -743,11 +818,99 @@ static std::optional<BinOpInfo> binaryOpInfo(TokenKind k) {
   }
 }
 
+/// Depth of the tree under `root` (1 for a leaf), types included, computed
+/// without recursion since the tree may be deeper than the stack allows.
+static unsigned treeDepth(const Expr &root) {
+  struct Item {
+    const Expr *e;
+    const TypeExpr *t;
+    unsigned depth;
+  };
+  unsigned maxDepth = 0;
+  std::vector<Item> work{{&root, nullptr, 1}};
+  while (!work.empty()) {
+    Item it = work.back();
+    work.pop_back();
+    maxDepth = std::max(maxDepth, it.depth);
+    auto push = [&](const Expr *e) {
+      if (e)
+        work.push_back({e, nullptr, it.depth + 1});
+    };
+    auto pushType = [&](const TypeExpr *t) {
+      if (t)
+        work.push_back({nullptr, t, it.depth + 1});
+    };
+    if (it.t) {
+      pushType(it.t->element.get());
+      push(it.t->size.get());
+      for (const GenericArg &a : it.t->genericArgs) {
+        pushType(a.type.get());
+        push(a.value.get());
+      }
+      continue;
+    }
+    switch (it.e->getKind()) {
+    case Expr::Kind::IntLit:
+    case Expr::Kind::FloatLit:
+    case Expr::Kind::BoolLit:
+    case Expr::Kind::StrLit:
+    case Expr::Kind::Name:
+      break;
+    case Expr::Kind::Unary:
+      push(llvm::cast<UnaryExpr>(it.e)->operand.get());
+      break;
+    case Expr::Kind::Binary:
+      push(llvm::cast<BinaryExpr>(it.e)->lhs.get());
+      push(llvm::cast<BinaryExpr>(it.e)->rhs.get());
+      break;
+    case Expr::Kind::Call:
+      push(llvm::cast<CallExpr>(it.e)->callee.get());
+      for (const CallArg &a : llvm::cast<CallExpr>(it.e)->args)
+        push(a.value.get());
+      break;
+    case Expr::Kind::Field:
+      push(llvm::cast<FieldExpr>(it.e)->base.get());
+      break;
+    case Expr::Kind::Index:
+      push(llvm::cast<IndexExpr>(it.e)->base.get());
+      push(llvm::cast<IndexExpr>(it.e)->index.get());
+      break;
+    case Expr::Kind::Cast:
+      push(llvm::cast<CastExpr>(it.e)->operand.get());
+      pushType(llvm::cast<CastExpr>(it.e)->target.get());
+      break;
+    case Expr::Kind::ArrayLit:
+      for (const auto &el : llvm::cast<ArrayLitExpr>(it.e)->elements)
+        push(el.get());
+      break;
+    case Expr::Kind::ArrayRepeat:
+      push(llvm::cast<ArrayRepeatExpr>(it.e)->value.get());
+      push(llvm::cast<ArrayRepeatExpr>(it.e)->count.get());
+      break;
+    case Expr::Kind::StructLit:
+      for (const FieldInit &f : llvm::cast<StructLitExpr>(it.e)->fields)
+        push(f.value.get());
+      break;
+    }
+  }
+  return maxDepth;
+}
+
 std::unique_ptr<Expr> Parser::parseExpr(bool noStructLit) {
   if (!enterNesting())
     return nullptr;
   NestingScope scope{*this};
-  return parseBinary(1, noStructLit);
+  SourceLoc start = tok().range.begin;
+  ++exprNesting;
+  auto e = parseBinary(1, noStructLit);
+  --exprNesting;
+  // Checked once per outermost expression: its subexpressions are inside.
+  if (e && exprNesting == 0 && treeDepth(*e) > maxExprDepth) {
+    diags.report(SourceRange(start, prevEnd()), DiagID::err_expression_too_deep,
+                 {std::to_string(maxExprDepth)});
+    return nullptr;
+  }
+  return e;
 }
 
 std::unique_ptr<Expr> Parser::parseBinary(int minPrec, bool noStructLit) {

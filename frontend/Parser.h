@@ -35,7 +35,11 @@ private:
   SourceLoc prevEnd() const;
 
   // Recovery.
-  void skipToStmtEnd();
+  /// Skips the rest of the statement that starts at token `stmtStart`.
+  void skipToStmtEnd(size_t stmtStart);
+  /// True when the current token is the first of its line: after an error,
+  /// a declaration keyword there most likely starts the next declaration.
+  bool atLineStart() const;
   void skipToDeclStart();
 
   // Declarations.
@@ -90,6 +94,8 @@ private:
   /// Index of the first token of the top-level declaration being parsed.
   size_t declStart = 0;
   unsigned depth = 0;
+  /// How many `parseExpr` calls are active (0 outside expressions).
+  unsigned exprNesting = 0;
   bool nestingReported = false;
 };
 

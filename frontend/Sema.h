@@ -20,6 +20,10 @@
 
 namespace nlc {
 
+/// True if `e`, of type `t`, is the integer constant 0 (a divisor that
+/// always panics).
+bool isConstIntZero(const Expr &e, const Type *t);
+
 class Sema {
 public:
   Sema(DiagnosticEngine &diags, TypeContext &types)
@@ -63,7 +67,10 @@ private:
   // Expressions (SemaExpr.cpp).
   const Type *check(Expr &e, const Type *expected = nullptr);
   const Type *checkValue(Expr &e, const Type *expected = nullptr);
-  const Type *checkIntLit(IntLitExpr &e, const Type *expected, bool negate);
+  /// Types an integer literal; `negation` is the `-` applied to it, if any
+  /// (`-128` fits in `i8`, `128` does not).
+  const Type *checkIntLit(IntLitExpr &e, const Type *expected,
+                          const UnaryExpr *negation);
   const Type *checkName(NameExpr &e);
   const Type *checkUnary(UnaryExpr &e, const Type *expected);
   const Type *checkBinary(BinaryExpr &e, const Type *expected);
@@ -81,6 +88,12 @@ private:
   /// Evaluates a constant non-negative integer (array sizes, repeats).
   bool evalConstIndex(Expr &e, uint64_t &out);
   void reportUndeclared(const Ident &id, bool isType);
+  /// Reports why the qualified name `path` (spanning `range`) names nothing:
+  /// its segment `i` is not a module of `scope`.
+  void reportBadPath(const std::vector<Ident> &path, size_t i, Module &scope,
+                     SourceRange range);
+  /// The innermost local variable named `name`, or null.
+  VarDecl *lookupLocal(const std::string &name) const;
   std::vector<std::string> visibleNames() const;
 
   DiagnosticEngine &diags;
@@ -94,6 +107,13 @@ private:
     bool sawBreak = false;
   };
   std::vector<LoopInfo> loops;
+  /// How many structs and constants are being resolved inside one another.
+  unsigned resolveDepth = 0;
+  struct ResolveScope {
+    unsigned &depth;
+    explicit ResolveScope(unsigned &d) : depth(d) { ++depth; }
+    ~ResolveScope() { --depth; }
+  };
 };
 
 } // namespace nlc

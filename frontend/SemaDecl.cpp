@@ -87,8 +87,22 @@ StructDecl *Sema::resolveStructPath(const std::vector<Ident> &path,
   for (size_t i = 0; i + 1 < count; ++i) {
     Module *next = lookupModuleAlias(*scope, path[i].name);
     if (!next) {
-      if (report)
-        reportUndeclared(path[i], /*isType=*/true);
+      if (!report)
+        return nullptr;
+      if (lookupTop(*scope, path[i].name)) {
+        // `S::T`: a struct or function, not a module, cannot qualify.
+        std::string joined;
+        for (size_t j = 0; j < count; ++j)
+          joined += (j ? "::" : "") + path[j].name;
+        diags.report(
+            SourceRange(path[0].range.begin, path[count - 1].range.end),
+            DiagID::err_not_a_type, {joined});
+      } else if (scope != &m) {
+        diags.report(path[i].range, DiagID::err_not_in_module,
+                     {scope->name, path[i].name});
+      } else {
+        reportUndeclared(path[i], /*isType=*/false);
+      }
       return nullptr;
     }
     scope = next;
@@ -98,7 +112,9 @@ StructDecl *Sema::resolveStructPath(const std::vector<Ident> &path,
   if (auto *s = llvm::dyn_cast_or_null<StructDecl>(d))
     return s;
   if (report) {
-    if (d)
+    if (count == 1 && !d && types.lookupBuiltin(last.name))
+      diags.report(last.range, DiagID::err_not_a_struct, {last.name});
+    else if (d)
       diags.report(last.range, DiagID::err_not_a_type, {last.name});
     else if (scope != &m)
       diags.report(last.range, DiagID::err_not_in_module,
@@ -112,8 +128,19 @@ StructDecl *Sema::resolveStructPath(const std::vector<Ident> &path,
 void Sema::attachImpls(Module &m) {
   currentModule = &m;
   for (ImplBlock &impl : m.impls) {
-    StructDecl *s = resolveStructPath(impl.target->path,
-                                      impl.target->path.size(), m, true);
+    const TypeExpr &target = *impl.target;
+    StructDecl *s = nullptr;
+    if (target.kind == TypeExpr::Kind::Array ||
+        (target.path.size() == 1 && types.lookupBuiltin(target.path[0].name))) {
+      const Type *t = resolveType(target, m);
+      if (!t->isError())
+        diags.report(target.range, DiagID::err_not_a_struct, {t->str()});
+    } else {
+      s = resolveStructPath(target.path, target.path.size(), m, true);
+      if (s && !target.genericArgs.empty())
+        diags.report(target.range, DiagID::err_generic_args_unexpected,
+                     {s->name.name});
+    }
     for (auto &fn : impl.fns) {
       fn->parent = s;
       if (!s)
@@ -131,6 +158,10 @@ void Sema::attachImpls(Module &m) {
   }
 }
 
+/// Structs and constants resolve the definitions they use recursively:
+/// bound that chain so that no program can overflow the stack.
+static constexpr unsigned maxResolveDepth = 1000;
+
 void Sema::resolveStruct(StructDecl &s) {
   if (s.fieldsResolved)
     return;
@@ -138,6 +169,15 @@ void Sema::resolveStruct(StructDecl &s) {
     diags.report(s.name.range, DiagID::err_recursive_struct, {s.name.name});
     return;
   }
+  if (resolveDepth == maxResolveDepth) {
+    diags.report(s.name.range, DiagID::err_definition_too_deep,
+                 {s.name.name, std::to_string(maxResolveDepth)});
+    for (FieldDecl &f : s.fields)
+      f.type = types.getError();
+    s.fieldsResolved = true;
+    return;
+  }
+  ResolveScope depthScope{resolveDepth};
   s.resolving = true;
   Module *saved = currentModule;
   currentModule = s.module;
@@ -176,6 +216,10 @@ const Type *Sema::resolveType(const TypeExpr &t, Module &m) {
   if (!s)
     return types.getError();
   resolveStruct(*s);
+  // Still resolving: `s` contains itself, which resolveStruct reported. An
+  // error type here keeps the cycle out of the types.
+  if (s->resolving)
+    return types.getError();
   return types.getStruct(s);
 }
 
@@ -209,7 +253,9 @@ void Sema::checkAttributes(Decl &d) {
     if (n == "inline" || n == "noinline" || n == "export") {
       if (!llvm::isa<FnDecl>(d))
         diags.report(a.name.range, DiagID::err_attribute_not_allowed,
-                     {n, "this declaration"});
+                     {n, llvm::isa<StructDecl>(d)  ? "a struct"
+                         : llvm::isa<ConstDecl>(d) ? "a constant"
+                                                   : "an import"});
       continue;
     }
     diags.report(a.name.range, DiagID::warn_unknown_attribute, {n});
@@ -231,10 +277,15 @@ void Sema::resolveSignature(FnDecl &fn) {
       p->type = fn.parent ? types.getStruct(fn.parent) : types.getError();
     } else {
       p->type = resolveType(*p->typeExpr, m);
+      // A parameter of a bad type was reported already.
+      p->used |= p->type->isError();
     }
     auto [it, inserted] = seen.emplace(p->name.name, p.get());
-    if (!inserted)
+    if (!inserted) {
       diags.report(p->name.range, DiagID::err_duplicate_param, {p->name.name});
+      // Uses find only one of them: do not call the other unused.
+      p->used = it->second->used = true;
+    }
   }
   fn.result = fn.resultType ? resolveType(*fn.resultType, m) : types.getVoid();
   if (fn.result->containsArray())
@@ -270,6 +321,13 @@ void Sema::resolveConst(ConstDecl &c) {
     c.type = types.getError();
     return;
   }
+  if (resolveDepth == maxResolveDepth) {
+    diags.report(c.name.range, DiagID::err_definition_too_deep,
+                 {c.name.name, std::to_string(maxResolveDepth)});
+    c.type = types.getError();
+    return;
+  }
+  ResolveScope depthScope{resolveDepth};
   c.resolving = true;
   Module *savedModule = currentModule;
   FnDecl *savedFn = currentFn;

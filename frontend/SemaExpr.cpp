@@ -105,6 +105,10 @@ void Sema::reportUndeclared(const Ident &id, bool isType) {
     names = visibleNames();
   }
   std::string suggestion = closestName(id.name, names);
+  // The suggested local is what was meant: do not also call it unused.
+  if (!isType && !suggestion.empty())
+    if (VarDecl *v = lookupLocal(suggestion))
+      v->used = true;
   if (suggestion.empty())
     diags.report(id.range,
                  isType ? DiagID::err_undeclared_type : DiagID::err_undeclared,
@@ -114,6 +118,37 @@ void Sema::reportUndeclared(const Ident &id, bool isType) {
                  isType ? DiagID::err_undeclared_type_suggest
                         : DiagID::err_undeclared_suggest,
                  {id.name, suggestion});
+}
+
+VarDecl *Sema::lookupLocal(const std::string &name) const {
+  for (auto s = scopes.rbegin(); s != scopes.rend(); ++s)
+    for (auto v = s->rbegin(); v != s->rend(); ++v)
+      if ((*v)->name.name == name)
+        return *v;
+  return nullptr;
+}
+
+static Builtin lookupBuiltinFn(const std::string &name);
+
+void Sema::reportBadPath(const std::vector<Ident> &path, size_t i,
+                         Module &scope, SourceRange range) {
+  const Ident &seg = path[i];
+  VarDecl *local = i == 0 ? lookupLocal(seg.name) : nullptr;
+  if (local)
+    local->used = true;
+  bool named = local || lookupTop(scope, seg.name) ||
+               (i == 0 && (lookupBuiltinFn(seg.name) != Builtin::None ||
+                           types.lookupBuiltin(seg.name)));
+  if (named) {
+    std::string joined;
+    for (const Ident &p : path)
+      joined += (joined.empty() ? "" : "::") + p.name;
+    diags.report(range, DiagID::err_path_not_a_value, {joined});
+  } else if (&scope != currentModule) {
+    diags.report(seg.range, DiagID::err_not_in_module, {scope.name, seg.name});
+  } else {
+    reportUndeclared(seg, false);
+  }
 }
 
 bool Sema::evalConstIndex(Expr &e, uint64_t &out) {
@@ -137,9 +172,12 @@ const Type *Sema::checkValue(Expr &e, const Type *expected) {
   const Type *t = check(e, expected);
   if (t->isVoid()) {
     std::string what = "expression";
-    if (auto *c = llvm::dyn_cast<CallExpr>(&e))
+    if (auto *c = llvm::dyn_cast<CallExpr>(&e)) {
       if (auto *n = llvm::dyn_cast<NameExpr>(c->callee.get()))
         what = n->path.back().name;
+      else if (auto *f = llvm::dyn_cast<FieldExpr>(c->callee.get()))
+        what = f->field.name;
+    }
     diags.report(e.range, DiagID::err_void_value, {what});
     e.type = types.getError();
     return e.type;
@@ -151,7 +189,7 @@ const Type *Sema::check(Expr &e, const Type *expected) {
   const Type *t = types.getError();
   switch (e.getKind()) {
   case Expr::Kind::IntLit:
-    t = checkIntLit(llvm::cast<IntLitExpr>(e), expected, false);
+    t = checkIntLit(llvm::cast<IntLitExpr>(e), expected, nullptr);
     break;
   case Expr::Kind::FloatLit: {
     auto &f = llvm::cast<FloatLitExpr>(e);
@@ -218,7 +256,8 @@ const Type *Sema::check(Expr &e, const Type *expected) {
 //===----------------------------------------------------------------------===//
 
 const Type *Sema::checkIntLit(IntLitExpr &e, const Type *expected,
-                              bool negate) {
+                              const UnaryExpr *negation) {
+  bool negate = negation != nullptr;
   std::string digits;
   for (char c : e.text)
     if (c != '_')
@@ -254,7 +293,8 @@ const Type *Sema::checkIntLit(IntLitExpr &e, const Type *expected,
     }
   }
   if (overflow) {
-    diags.report(e.range, DiagID::err_int_literal_too_large,
+    diags.report(negate ? negation->range : e.range,
+                 DiagID::err_int_literal_too_large,
                  {std::string(negate ? "-" : "") + e.text, t->str()});
     return types.getError();
   }
@@ -279,11 +319,24 @@ const Type *Sema::checkName(NameExpr &e) {
   for (size_t i = 0; i + 1 < e.path.size(); ++i) {
     Module *next = lookupModuleAlias(*scope, e.path[i].name);
     if (!next) {
-      if (resolveStructPath(e.path, i + 1, *scope, false))
+      // `S::f` names a function of struct `S`, which is not a value.
+      StructDecl *s = i + 2 == e.path.size()
+                          ? resolveStructPath({e.path[i]}, 1, *scope, false)
+                          : nullptr;
+      if (!s) {
+        reportBadPath(e.path, i, *scope, e.range);
+        return types.getError();
+      }
+      const Ident &fnName = e.path.back();
+      bool found = false;
+      for (FnDecl *m : s->methods)
+        found |= m->name.name == fnName.name;
+      if (found)
         diags.report(e.range, DiagID::err_not_a_value,
-                     {e.path[i].name + "::" + e.path[i + 1].name, "function"});
+                     {s->name.name + "::" + fnName.name, "function"});
       else
-        reportUndeclared(e.path[i], false);
+        diags.report(fnName.range, DiagID::err_no_static_member,
+                     {s->name.name, fnName.name});
       return types.getError();
     }
     scope = next;
@@ -325,12 +378,11 @@ const Type *Sema::checkName(NameExpr &e) {
 
 const Type *Sema::checkUnary(UnaryExpr &e, const Type *expected) {
   if (e.op == UnaryOp::Neg && llvm::isa<IntLitExpr>(e.operand.get())) {
-    const Type *t = checkIntLit(llvm::cast<IntLitExpr>(*e.operand), expected,
-                                /*negate=*/true);
+    const Type *t =
+        checkIntLit(llvm::cast<IntLitExpr>(*e.operand), expected, &e);
     e.operand->type = t;
     if (t->isInt() && !t->isSigned()) {
-      diags.report(e.range, DiagID::err_invalid_unary_operand,
-                   {"-", t->str()});
+      diags.report(e.range, DiagID::err_invalid_operand, {"-", t->str()});
       return types.getError();
     }
     e.constValue = e.operand->constValue;
@@ -373,16 +425,20 @@ const Type *Sema::checkUnary(UnaryExpr &e, const Type *expected) {
     }
     return t;
   }
-  diags.report(e.range, DiagID::err_invalid_unary_operand,
+  diags.report(e.range, DiagID::err_invalid_operand,
                {getSpelling(e.op), t->str()});
   return types.getError();
+}
+
+bool isConstIntZero(const Expr &e, const Type *t) {
+  return t->isInt() && e.constValue.kind == ConstValue::Kind::Int &&
+         e.constValue.intBits == 0;
 }
 
 /// Folds a binary operation on constants of type `t` (the operand type).
 /// Returns false if the operation has no constant result.
 static bool foldBinary(BinaryOp op, const Type *t, const ConstValue &a,
-                       const ConstValue &b, ConstValue &out, bool &divZero) {
-  divZero = false;
+                       const ConstValue &b, ConstValue &out) {
   if (a.kind != b.kind || a.kind == ConstValue::Kind::None)
     return false;
   auto setBool = [&](bool v) {
@@ -460,10 +516,8 @@ static bool foldBinary(BinaryOp op, const Type *t, const ConstValue &a,
     return setInt(x * y);
   case BinaryOp::Div:
   case BinaryOp::Rem:
-    if (y == 0) {
-      divZero = true;
+    if (y == 0)
       return false;
-    }
     if (s) {
       // Wrapping semantics: MIN / -1 == MIN, MIN % -1 == 0.
       if (sy == -1)
@@ -542,8 +596,7 @@ const Type *Sema::checkBinary(BinaryExpr &e, const Type *expected) {
   else
     operandOk = lt->isNumeric();
   if (!operandOk) {
-    diags.report(e.opRange, DiagID::err_invalid_binary_operand,
-                 {spelling, lt->str()});
+    diags.report(e.opRange, DiagID::err_invalid_operand, {spelling, lt->str()});
     return types.getError();
   }
   if (isShift ? !rt->isInt() : lt != rt) {
@@ -552,20 +605,19 @@ const Type *Sema::checkBinary(BinaryExpr &e, const Type *expected) {
     return types.getError();
   }
   const Type *result = (isCompare || isLogical) ? types.getBool() : lt;
-  bool divZero = false;
+  if ((op == BinaryOp::Div || op == BinaryOp::Rem) &&
+      isConstIntZero(*e.rhs, lt)) {
+    diags.report(e.range, DiagID::err_const_div_zero);
+    return types.getError();
+  }
   ConstValue rhsConst = e.rhs->constValue;
   if (isShift && rhsConst.kind == ConstValue::Kind::Int)
     rhsConst.intBits = truncBits(rhsConst.intBits, 64);
   if (isShift && e.lhs->constValue.kind == ConstValue::Kind::Int &&
       rhsConst.kind == ConstValue::Kind::Int)
-    foldBinary(op, lt, e.lhs->constValue, rhsConst, e.constValue, divZero);
+    foldBinary(op, lt, e.lhs->constValue, rhsConst, e.constValue);
   else if (!isShift)
-    foldBinary(op, lt, e.lhs->constValue, e.rhs->constValue, e.constValue,
-               divZero);
-  if (divZero) {
-    diags.report(e.range, DiagID::err_const_div_zero);
-    return types.getError();
-  }
+    foldBinary(op, lt, e.lhs->constValue, e.rhs->constValue, e.constValue);
   return result;
 }
 
@@ -646,7 +698,8 @@ const Type *Sema::checkArrayLit(ArrayLitExpr &e, const Type *expected) {
   const Type *elemHint =
       expected && expected->isArray() ? expected->getElementType() : nullptr;
   if (e.elements.empty()) {
-    if (expected && expected->isArray() && expected->getArraySize() == 0)
+    if (expected && ((expected->isArray() && expected->getArraySize() == 0) ||
+                     expected->isError()))
       return expected;
     diags.report(e.range, DiagID::err_empty_array_literal);
     return types.getError();
@@ -750,6 +803,19 @@ static Builtin lookupBuiltinFn(const std::string &name) {
   return Builtin::None;
 }
 
+/// "1 argument", "2 arguments", "1 or 2 arguments".
+static std::string countArguments(size_t lo, size_t hi) {
+  std::string n = std::to_string(lo);
+  if (hi != lo)
+    n += " or " + std::to_string(hi);
+  return n + (hi == 1 ? " argument" : " arguments");
+}
+
+/// "1 was", "3 were".
+static std::string countGiven(size_t n) {
+  return std::to_string(n) + (n == 1 ? " was" : " were");
+}
+
 bool Sema::matchArgs(CallExpr &e, FnDecl &fn, unsigned firstParam) {
   size_t numParams = fn.params.size() - firstParam;
   std::vector<Expr *> ordered(numParams, nullptr);
@@ -802,10 +868,11 @@ bool Sema::matchArgs(CallExpr &e, FnDecl &fn, unsigned firstParam) {
   bool missing = false;
   for (Expr *a : ordered)
     missing |= a == nullptr;
-  if (given > numParams || (missing && ok)) {
+  // Arguments already reported (unknown names) do not count as extra.
+  if (nextPositional > numParams || (missing && ok)) {
     diags.report(e.range, DiagID::err_arg_count,
-                 {fn.name.name, std::to_string(numParams),
-                  std::to_string(given)});
+                 {fn.name.name, countArguments(numParams, numParams),
+                  countGiven(given)});
     return false;
   }
   e.orderedArgs = std::move(ordered);
@@ -825,7 +892,14 @@ const Type *Sema::checkCall(CallExpr &e) {
       return recv;
     }
     e.receiver = field->base.get();
-    if (recv->isStr() && field->field.name == "len" && e.args.empty()) {
+    if (recv->isStr() && field->field.name == "len") {
+      if (!e.args.empty()) {
+        diags.report(e.range, DiagID::err_arg_count,
+                     {"len", countArguments(0, 0), countGiven(e.args.size())});
+        for (CallArg &a : e.args)
+          check(*a.value);
+        return types.getError();
+      }
       e.builtin = Builtin::StrLen;
       return types.getInt(64, true);
     }
@@ -852,7 +926,7 @@ const Type *Sema::checkCall(CallExpr &e) {
   if (!name) {
     const Type *t = check(*e.callee);
     if (!t->isError())
-      diags.report(e.callee->range, DiagID::err_not_callable, {t->str()});
+      diags.report(e.callee->range, DiagID::err_value_not_callable, {t->str()});
     return types.getError();
   }
   const std::vector<Ident> &path = name->path;
@@ -895,7 +969,7 @@ const Type *Sema::checkCall(CallExpr &e) {
       // `scope` is the innermost module named; path[i] is looked up in it.
       StructDecl *s = resolveStructPath({path[i]}, 1, *scope, false);
       if (!s) {
-        reportUndeclared(path[i], false);
+        reportBadPath(path, i, *scope, e.callee->range);
         for (CallArg &a : e.args)
           check(*a.value);
         return types.getError();
@@ -916,7 +990,9 @@ const Type *Sema::checkCall(CallExpr &e) {
         return types.getError();
       }
     } else {
-      reportUndeclared(path[i], false);
+      reportBadPath(path, i, *scope, e.callee->range);
+      for (CallArg &a : e.args)
+        check(*a.value);
       return types.getError();
     }
   }
@@ -945,10 +1021,7 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b) {
     if (e.args.size() >= lo && e.args.size() <= hi)
       return true;
     diags.report(e.range, DiagID::err_arg_count,
-                 {name, lo == hi ? std::to_string(lo)
-                                 : std::to_string(lo) + " or " +
-                                       std::to_string(hi),
-                  std::to_string(e.args.size())});
+                 {name, countArguments(lo, hi), countGiven(e.args.size())});
     return false;
   };
   for (CallArg &a : e.args)
@@ -993,8 +1066,10 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b) {
     bool ok = b == Builtin::Sqrt ? t->isFloat()
                                  : (t->isFloat() || (t->isInt() && t->isSigned()));
     if (!ok && !t->isError()) {
-      diags.report(e.args[0].value->range, DiagID::err_invalid_unary_operand,
-                   {name, t->str()});
+      diags.report(
+          e.args[0].value->range, DiagID::err_builtin_arg_type,
+          {name, b == Builtin::Sqrt ? "a float" : "a signed integer or a float",
+           t->str()});
       return types.getError();
     }
     return t;
@@ -1015,8 +1090,8 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b) {
     if (tx->isError() || ty->isError())
       return types.getError();
     if (!tx->isNumeric()) {
-      diags.report(x.range, DiagID::err_invalid_unary_operand,
-                   {name, tx->str()});
+      diags.report(x.range, DiagID::err_builtin_arg_type,
+                   {name, "numbers", tx->str()});
       return types.getError();
     }
     if (tx != ty) {

@@ -72,8 +72,8 @@ bool Sema::checkStmt(Stmt &s) {
     const Type *t = checkValue(*l.init, declared);
     bool ok = !declared || expectType(*l.init, declared, t);
     l.var->type = declared ? declared : t;
-    // A variable whose initializer is wrong was reported already.
-    l.var->used |= t->isError() || !ok;
+    // A variable whose type or initializer is wrong was reported already.
+    l.var->used |= t->isError() || !ok || (declared && declared->isError());
     declareLocal(*l.var);
     return false;
   }
@@ -125,6 +125,8 @@ bool Sema::checkStmt(Stmt &s) {
       diags.report(f.start->range, DiagID::err_for_var_not_int, {t->str()});
     else
       expectType(*f.end, t, e);
+    // A loop variable of a bad range was reported already.
+    f.var->used |= !t->isInt();
     if (f.step) {
       const Type *st = check(*f.step, t);
       expectType(*f.step, t, st);
@@ -192,7 +194,7 @@ void Sema::checkAssign(AssignStmt &s) {
   if (!root || (!root->var && !target->isError())) {
     if (!target->isError())
       diags.report(s.target->range, DiagID::err_assign_not_lvalue);
-  } else if (root->var && !root->var->isMutable) {
+  } else if (root->var && !root->var->isMutable && !target->isError()) {
     diags.report(s.target->range, DiagID::err_assign_immutable,
                  {root->var->name.name});
     diags.note(root->var->name.range, DiagID::note_declared_here,
@@ -215,13 +217,18 @@ void Sema::checkAssign(AssignStmt &s) {
                        (!shift && target->isBool()))
                     : target->isNumeric();
   if (!ok) {
-    diags.report(s.range, DiagID::err_invalid_binary_operand,
+    diags.report(s.range, DiagID::err_invalid_operand,
                  {std::string(getSpelling(op)) + "=", target->str()});
     return;
   }
-  if (shift ? !v->isInt() : v != target)
+  if (shift ? !v->isInt() : v != target) {
     diags.report(s.value->range, DiagID::err_binary_type_mismatch,
                  {std::string(getSpelling(op)) + "=", target->str(), v->str()});
+    return;
+  }
+  if ((op == BinaryOp::Div || op == BinaryOp::Rem) &&
+      isConstIntZero(*s.value, v))
+    diags.report(s.range, DiagID::err_const_div_zero);
 }
 
 } // namespace nlc

@@ -1,7 +1,8 @@
 //===- Codegen.cpp - LLVM IR, optimization, objects, linking --------------===//
 //
-// Host code generation through LLVM's own APIs, and linking through the
-// clang driver (which knows the platform's C runtime start files).
+// Code generation through LLVM's own APIs; hosted executables are linked
+// through the clang driver (which knows the platform's C runtime start
+// files), unikernel images by ld.lld with the runtime's linker script.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +23,9 @@
 #ifndef NLC_CLANG_PATH
 #define NLC_CLANG_PATH "clang"
 #endif
+#ifndef NLC_LLD_PATH
+#define NLC_LLD_PATH "ld.lld"
+#endif
 
 namespace nlc {
 
@@ -37,13 +41,17 @@ createTargetMachine(const CodegenOptions &opts, std::string &error) {
   if (!target)
     return nullptr;
   llvm::TargetOptions to;
+  // Constructors (the --profile registration) go to .init_array, which both
+  // the hosted C runtime and the unikernel's start code run.
+  to.UseInitArray = true;
   auto level = opts.optLevel == 0   ? llvm::CodeGenOptLevel::None
                : opts.optLevel == 1 ? llvm::CodeGenOptLevel::Less
                : opts.optLevel == 2 ? llvm::CodeGenOptLevel::Default
                                     : llvm::CodeGenOptLevel::Aggressive;
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
       triple, opts.cpu.empty() ? "x86-64" : opts.cpu, "", to,
-      llvm::Reloc::PIC_, std::nullopt, level));
+      opts.bareMetal ? llvm::Reloc::Static : llvm::Reloc::PIC_, std::nullopt,
+      level));
   if (!tm)
     error = "cannot create a target machine for " + tripleName;
   return tm;
@@ -58,6 +66,13 @@ std::unique_ptr<llvm::Module> translateToLLVMIR(mlir::ModuleOp module,
   m->setTargetTriple(tm.getTargetTriple());
   m->setDataLayout(tm.createDataLayout());
   return m;
+}
+
+void addTargetAttributes(llvm::Module &module, const CodegenOptions &opts) {
+  if (!opts.bareMetal)
+    return;
+  for (llvm::Function &f : module)
+    f.addFnAttr(llvm::Attribute::NoRedZone);
 }
 
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &tm,
@@ -114,6 +129,42 @@ bool linkExecutable(const std::vector<std::string> &objects,
   if (rc != 0) {
     if (error.empty())
       error = "linking failed (clang exited with status " +
+              std::to_string(rc) + ")";
+    return false;
+  }
+  return true;
+}
+
+bool linkBareImage(const std::vector<std::string> &objects,
+                   const std::string &libDir, const std::string &output,
+                   std::string &error) {
+  llvm::ErrorOr<std::string> lld = llvm::sys::findProgramByName(NLC_LLD_PATH);
+  if (!lld) {
+    error = "cannot find the linker `" + std::string(NLC_LLD_PATH) +
+            "` (install lld-22)";
+    return false;
+  }
+  // The boot stub comes first; --gc-sections drops what the program does not
+  // use (the linker script keeps the PVH note and the constructors).
+  std::vector<std::string> args = {*lld,
+                                   "-T",
+                                   libDir + "/nlrt_bare.ld",
+                                   "--gc-sections",
+                                   "-z",
+                                   "max-page-size=4096",
+                                   "-static",
+                                   "-nostdlib",
+                                   "-o",
+                                   output,
+                                   libDir + "/nlrt_bare_boot.o"};
+  args.insert(args.end(), objects.begin(), objects.end());
+  args.push_back(libDir + "/libnlrt_bare.a");
+  std::vector<llvm::StringRef> refs(args.begin(), args.end());
+  int rc =
+      llvm::sys::ExecuteAndWait(*lld, refs, std::nullopt, {}, 0, 0, &error);
+  if (rc != 0) {
+    if (error.empty())
+      error = "linking the image failed (ld.lld exited with status " +
               std::to_string(rc) + ")";
     return false;
   }

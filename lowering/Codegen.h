@@ -2,7 +2,8 @@
 //
 // The back half of the driver: translate the LLVM dialect to LLVM IR, run
 // LLVM's optimization pipeline, emit assembly or an object file for the
-// host, and link objects with the runtime into an executable.
+// host or the bare-metal target, and link objects with the runtime into an
+// executable or a bootable image.
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,6 +33,10 @@ struct CodegenOptions {
   std::string triple;
   /// CPU name for the target machine ("" is the generic baseline).
   std::string cpu;
+  /// Freestanding code for the unikernel (--target=x86_64-bare): static
+  /// relocation model, and no red zone in any function, because CPU
+  /// exceptions push their frames onto the interrupted stack.
+  bool bareMetal = false;
 };
 
 /// Translates an LLVM-dialect module to LLVM IR, set up for the target.
@@ -42,6 +47,10 @@ std::unique_ptr<llvm::Module> translateToLLVMIR(mlir::ModuleOp module,
 /// Creates the target machine for `opts`; sets `error` on failure.
 std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const CodegenOptions &opts, std::string &error);
+
+/// Adds the function attributes the target needs that MLIR does not express
+/// (for bare metal: `noredzone` on every function).
+void addTargetAttributes(llvm::Module &module, const CodegenOptions &opts);
 
 /// Runs LLVM's standard O0-O3 pipeline.
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &tm,
@@ -56,6 +65,13 @@ bool emitCode(llvm::Module &module, llvm::TargetMachine &tm,
 bool linkExecutable(const std::vector<std::string> &objects,
                     const std::string &runtimeLib, const std::string &output,
                     std::string &error);
+
+/// Links `objects` with the freestanding runtime in `libDir` (boot stub,
+/// libnlrt_bare.a, linker script) into the bootable ELF image `output`, with
+/// ld.lld.
+bool linkBareImage(const std::vector<std::string> &objects,
+                   const std::string &libDir, const std::string &output,
+                   std::string &error);
 
 } // namespace nlc
 

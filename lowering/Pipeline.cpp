@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowering/Pipeline.h"
+#include "lowering/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -38,6 +39,7 @@ void buildHostLoweringPipeline(mlir::OpPassManager &pm) {
 }
 
 void registerLoweringPipelines() {
+  registerNLCLoweringPasses();
   mlir::PassPipelineRegistration<>(
       "nlc-lower-host",
       "Lower nlc host code (func/arith/math/scf/cf/memref) to the LLVM "

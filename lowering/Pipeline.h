@@ -18,7 +18,8 @@ namespace nlc {
 /// Host code (func/arith/math/scf/cf/memref/llvm) to the LLVM dialect.
 void buildHostLoweringPipeline(mlir::OpPassManager &pm);
 
-/// Registers the pipelines above with their command-line names.
+/// Registers the pipelines above and the passes of Passes.td with their
+/// command-line names.
 void registerLoweringPipelines();
 
 /// Registers the dialect interfaces needed to translate to LLVM IR.

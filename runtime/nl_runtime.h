@@ -3,11 +3,11 @@
 // This is the one public header of nlrt, the runtime library that is linked
 // into every executable nlc produces. It declares the stable C ABI that
 // generated code calls: buffered printing of strings, integers, floats and
-// booleans, panics and process exit, aligned allocation, a monotonic clock and
-// access to the program arguments. It includes only freestanding headers, so
-// the same declarations serve the hosted (Linux/libc) build and the bare-metal
-// unikernel build. The runtime is single-threaded: none of these functions may
-// be called concurrently.
+// booleans, panics and process exit, aligned allocation, a monotonic clock,
+// access to the program arguments and the counters of `nlc --profile`. It
+// includes only freestanding headers, so the same declarations serve the
+// hosted (Linux/libc) build and the bare-metal unikernel build. The runtime is
+// single-threaded: none of these functions may be called concurrently.
 //
 //===----------------------------------------------------------------------===//
 
@@ -121,6 +121,34 @@ void nl_set_args(int32_t argc, char **argv);
 /// generates and called by the runtime's main. Its result is the process exit
 /// status.
 int32_t nl_main(void);
+
+//===----------------------------------------------------------------------===//
+// Profiling (nlc --profile).
+//===----------------------------------------------------------------------===//
+
+/// The counters of one profiled function. nlc emits one per function with
+/// the name filled in and zero counts, and registers it from a module
+/// constructor; every call that returns adds 1 to \p calls and the cycles it
+/// took (cycle counter at return minus at entry, callees included) to
+/// \p cycles.
+typedef struct NlProfileEntry {
+  uint64_t calls;   ///< Calls that returned.
+  uint64_t cycles;  ///< Cycles spent in those calls, callees included.
+  const char *name; ///< Function name (bytes, not NUL-terminated).
+  int64_t name_len; ///< Length of name in bytes.
+  struct NlProfileEntry *next; ///< Set by nl_profile_register.
+} NlProfileEntry;
+
+/// Adds \p entry to the table that nl_profile_report prints. An entry
+/// registered twice is listed once.
+void nl_profile_register(NlProfileEntry *entry);
+
+/// Writes the profile table to stderr if any entry was registered; the
+/// runtime calls it when the program ends (return from main, nl_exit,
+/// panics). The format is documented in docs/BareMetal.md: a header line,
+/// then one line per function, most total cycles first, each starting with
+/// "profile: ".
+void nl_profile_report(void);
 
 #ifdef __cplusplus
 } // extern "C"

@@ -9,7 +9,8 @@ NLC_BUILD="${NLC_BUILD:-$NLC_ROOT/build}"
 
 packages=(
   cmake ninja-build python3 python3-psutil
-  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22
+  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
+  qemu-system-x86
   libfmt-dev libzstd-dev zlib1g-dev libxml2-dev libedit-dev
   libcurl4-openssl-dev
 )
@@ -32,4 +33,4 @@ fi
 if [ ! -f "$NLC_BUILD/build.ninja" ]; then
   cmake -G Ninja -S "$NLC_ROOT" -B "$NLC_BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-ninja -C "$NLC_BUILD" nlc nlc-opt nlrt
+ninja -C "$NLC_BUILD" nlc nlc-opt nlrt nlrt_bare

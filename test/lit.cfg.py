@@ -30,6 +30,17 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.nlc_tools_dir, append_path=True)
 
+# In a sanitizer build (NLC_SANITIZE) every report must fail its test. By
+# default a sanitizer exits with status 1, which `not %nlc` would accept as
+# an expected failure: make them abort instead, which `not` rejects.
+if config.nlc_sanitize:
+    config.available_features.add("asan")
+    for var, opts in (("ASAN_OPTIONS", "abort_on_error=1:detect_leaks=1"),
+                      ("UBSAN_OPTIONS",
+                       "abort_on_error=1:halt_on_error=1:print_stacktrace=1")):
+        user = os.environ.get(var)
+        config.environment[var] = opts + (":" + user if user else "")
+
 # Longer names first: lit substitutes in order, and %nlc is a prefix.
 config.substitutions.append(("%nlc_obj_root", config.nlc_obj_root))
 config.substitutions.append(("%nlc_src_root", config.nlc_src_root))
@@ -40,6 +51,23 @@ config.substitutions.append(("%nlrt_include", os.path.join(config.nlc_src_root, 
 config.substitutions.append(("%nlrt_lib", os.path.join(config.nlc_lib_dir, "libnlrt.a")))
 config.substitutions.append(("%stdlib", os.path.join(config.nlc_src_root, "stdlib")))
 config.substitutions.append(("%python", "python3"))
+# Bare-metal images from C (test/BareMetal): compile freestanding for the
+# unikernel, link with the boot stub, libnlrt_bare.a and its linker script,
+# boot the way `nlc --run --target=x86_64-bare` does.
+config.substitutions.append(("%bare_cc",
+    config.nlc_clang + " --target=x86_64-unknown-none-elf -march=x86-64-v3"
+    " -mno-red-zone -ffreestanding -fno-builtin -fno-pic -fno-stack-protector"
+    " -I " + os.path.join(config.nlc_src_root, "runtime")))
+config.substitutions.append(("%bare_ld",
+    config.nlc_lld + " -T " + os.path.join(config.nlc_lib_dir, "nlrt_bare.ld")
+    + " --gc-sections -static -nostdlib "
+    + os.path.join(config.nlc_lib_dir, "nlrt_bare_boot.o")))
+config.substitutions.append(("%nlrt_bare_lib",
+    os.path.join(config.nlc_lib_dir, "libnlrt_bare.a")))
+config.substitutions.append(("%qemu",
+    "timeout -k 5 60 qemu-system-x86_64 -nodefaults -accel tcg -cpu max"
+    " -m 256M -display none -no-reboot -serial stdio -monitor none"
+    " -device isa-debug-exit,iobase=0xf4,iosize=0x04"))
 config.substitutions.append(("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner")))
 config.substitutions.append(("%mlir_c_runner_utils",
     os.path.join(os.path.dirname(config.llvm_tools_dir), "lib", "libmlir_c_runner_utils.so")))

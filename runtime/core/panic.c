@@ -3,7 +3,8 @@
 // The ways a program ends other than returning from nl_main: nl_panic for
 // errors in the program, nl_rt_fatal for errors the runtime detects itself,
 // and nl_exit. Each flushes stdout first, so output printed before the error
-// is not lost and appears before the message.
+// is not lost and appears before the message, and ends with the profile
+// table of programs built with --profile.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +25,7 @@ static _Noreturn void finish_panic(NlWriter *err, const char *msg,
   nl_writer_put(err, msg, msg_len);
   nl_writer_put(err, "\n", 1);
   nl_writer_flush(err);
+  nl_profile_report();
   nl_plat_exit(NL_PANIC_STATUS);
 }
 
@@ -53,5 +55,6 @@ void nl_rt_fatal(const char *msg) {
 
 void nl_exit(int32_t status) {
   nl_flush();
+  nl_profile_report();
   nl_plat_exit(status);
 }

@@ -2,9 +2,12 @@
 //
 // `nlc FILE.nl` compiles a program to a native executable. `--emit=` stops
 // at any stage (tokens, ast, mlir, mlir-llvm, llvm, asm, obj, exe) and
-// prints or writes it; `--run` compiles and runs. Output files are written
-// to a temporary name and renamed only when everything succeeded, so a
-// failed compilation never leaves a half-written file behind.
+// prints or writes it; `--run` compiles and runs. `--target=x86_64-bare`
+// builds a bootable unikernel image instead of a Linux executable, and
+// `--run` boots it under QEMU; `--profile` counts the calls and cycles of
+// every function. Output files are written to a temporary name and renamed
+// only when everything succeeded, so a failed compilation never leaves a
+// half-written file behind.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,7 +18,9 @@
 #include "frontend/MLIRGen/MLIRGen.h"
 #include "frontend/Parser.h"
 #include "lowering/Codegen.h"
+#include "lowering/Passes.h"
 #include "lowering/Pipeline.h"
+#include "runtime/baremetal/exit_status.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -23,6 +28,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
@@ -38,11 +44,14 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 using namespace nlc;
 namespace cl = llvm::cl;
 
 namespace {
 enum class Emit { Tokens, AST, MLIR, MLIRLLVM, LLVM, Asm, Obj, Exe };
+enum class Target { Linux, Bare };
 
 cl::OptionCategory nlcCategory("nlc options");
 
@@ -74,6 +83,22 @@ cl::opt<bool> runProgram("run",
                          cl::desc("Compile, then run the program with the "
                                   "arguments after the input file"),
                          cl::cat(nlcCategory));
+cl::opt<Target> target(
+    "target", cl::desc("What to build"), cl::init(Target::Linux),
+    cl::values(clEnumValN(Target::Linux, "x86_64-linux",
+                          "a Linux executable (default)"),
+               clEnumValN(Target::Bare, "x86_64-bare",
+                          "a unikernel image booted by QEMU (x86-64-v3)")),
+    cl::cat(nlcCategory));
+cl::opt<bool> profile("profile",
+                      cl::desc("Count the calls and cycles of every function "
+                               "and print them as a table at exit"),
+                      cl::cat(nlcCategory));
+cl::opt<unsigned> runTimeout(
+    "run-timeout",
+    cl::desc("With --run, stop the program after this many seconds (0: "
+             "never; default 30 for x86_64-bare, 0 for x86_64-linux)"),
+    cl::value_desc("seconds"), cl::cat(nlcCategory));
 cl::list<std::string> includeDirs("I", cl::desc("Add a module search path"),
                                   cl::value_desc("dir"), cl::Prefix,
                                   cl::cat(nlcCategory));
@@ -140,7 +165,7 @@ std::string defaultOutput(Emit stage) {
   std::string stem = llvm::sys::path::stem(inputFile).str();
   switch (stage) {
   case Emit::Exe:
-    return stem;
+    return target == Target::Bare ? stem + ".elf" : stem;
   case Emit::Obj:
     return stem + ".o";
   case Emit::Asm:
@@ -194,19 +219,122 @@ int emitTokens(SourceManager &sm, DiagnosticEngine &diags) {
   return writeText(out, diags);
 }
 
+/// Seconds --run waits for the program (0: no limit).
+unsigned runTimeoutSeconds() {
+  if (runTimeout.getNumOccurrences() > 0)
+    return runTimeout;
+  return target == Target::Bare ? 30 : 0;
+}
+
+/// Whether a run that started at `start` and ended with ExecuteAndWait's
+/// status `rc` was stopped by the time limit (-2 also means a crash).
+bool timedOut(int rc, std::chrono::steady_clock::time_point start) {
+  unsigned timeout = runTimeoutSeconds();
+  return rc == -2 && timeout > 0 &&
+         std::chrono::steady_clock::now() - start >=
+             std::chrono::seconds(timeout);
+}
+
+/// Reports a --run that hit the time limit and returns 124, the status of
+/// timeout(1).
+int reportTimeout(llvm::StringRef what) {
+  llvm::errs() << "nlc: error: " << what << " did not exit within "
+               << runTimeoutSeconds() << " seconds (--run-timeout)\n";
+  return 124;
+}
+
 int runExecutable(const std::string &path) {
   std::vector<llvm::StringRef> args = {path};
   for (const std::string &a : programArgs)
     args.push_back(a);
   std::string error;
-  int rc = llvm::sys::ExecuteAndWait(path, args, std::nullopt, {}, 0, 0,
-                                     &error);
+  auto start = std::chrono::steady_clock::now();
+  int rc = llvm::sys::ExecuteAndWait(path, args, std::nullopt, {},
+                                     runTimeoutSeconds(), 0, &error);
+  if (timedOut(rc, start))
+    return reportTimeout("the program");
   if (rc < 0) {
     llvm::errs() << "nlc: the program did not exit normally: " << error
                  << "\n";
     return 1;
   }
   return rc;
+}
+
+/// Boots the unikernel `image` under QEMU with the program arguments on its
+/// command line; its serial console is QEMU's stdout, which is ours. Returns
+/// the program's exit status, decoded from QEMU's (exit_status.h); 124 on
+/// timeout; 125 when the guest faulted, could not start or QEMU failed; 127
+/// when QEMU is missing.
+int runImage(const std::string &image) {
+  static const char qemuName[] = "qemu-system-x86_64";
+  llvm::ErrorOr<std::string> qemu = llvm::sys::findProgramByName(qemuName);
+  if (!qemu) {
+    llvm::errs() << "nlc: error: cannot boot the image: `" << qemuName
+                 << "` is not on PATH (Debian package qemu-system-x86)\n";
+    return 127;
+  }
+  std::string commandLine = "--";
+  for (const std::string &a : programArgs) {
+    if (a.empty() || a.find_first_of(" \t\n") != std::string::npos) {
+      llvm::errs() << "nlc: error: arguments of a unikernel cannot be empty "
+                      "or contain spaces: `"
+                   << a << "`\n";
+      return 1;
+    }
+    commandLine += " " + a;
+  }
+  // TCG, because KVM cannot run this guest on these machines; the guest's
+  // RAM bounds the arena. docs/BareMetal.md shows the same command line.
+  static const char options[] =
+      "-nodefaults -accel tcg -cpu max -m 256M -display none -no-reboot "
+      "-serial stdio -monitor none "
+      "-device isa-debug-exit,iobase=0xf4,iosize=0x04";
+  std::vector<std::string> args = {*qemu};
+  for (llvm::StringRef option : llvm::split(options, ' '))
+    args.push_back(option.str());
+  args.insert(args.end(), {"-kernel", image});
+  if (!programArgs.empty())
+    args.insert(args.end(), {"-append", commandLine});
+  std::vector<llvm::StringRef> refs(args.begin(), args.end());
+  // QEMU's stdin is /dev/null: -serial stdio would otherwise read the
+  // terminal (and put it in raw mode).
+  std::optional<llvm::StringRef> redirects[] = {llvm::StringRef(""),
+                                                std::nullopt, std::nullopt};
+  std::string error;
+  llvm::outs().flush();
+  auto start = std::chrono::steady_clock::now();
+  int rc = llvm::sys::ExecuteAndWait(*qemu, refs, std::nullopt, redirects,
+                                     runTimeoutSeconds(), 0, &error);
+  if (timedOut(rc, start))
+    return reportTimeout("the guest");
+  if (rc < 0) {
+    llvm::errs() << "nlc: error: " << qemuName
+                 << " did not exit normally: " << error << "\n";
+    return 125;
+  }
+  if (rc == 0) {
+    llvm::errs() << "nlc: error: the guest stopped without reporting an exit "
+                    "status (a triple fault or a reset)\n";
+    return 125;
+  }
+  int value = rc >> 1;
+  if ((rc & 1) && value >= NL_BARE_EXIT_VALUE(0) &&
+      value <= NL_BARE_EXIT_VALUE(NL_BARE_MAX_STATUS))
+    return value - NL_BARE_EXIT_VALUE(0);
+  if (rc == NL_BARE_QEMU_STATUS(NL_BARE_EXIT_FAULT)) {
+    llvm::errs() << "nlc: error: the guest stopped on a CPU exception (see "
+                    "the report above)\n";
+    return 125;
+  }
+  if (rc == NL_BARE_QEMU_STATUS(NL_BARE_EXIT_BOOT_FAILURE)) {
+    llvm::errs() << "nlc: error: the image could not start the program (see "
+                    "the message above)\n";
+    return 125;
+  }
+  llvm::errs() << "nlc: error: " << qemuName << " failed (exit status " << rc
+               << ")\n";
+  return 125;
 }
 
 int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
@@ -274,6 +402,8 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
   mlir::TimingScope timing = tm.getRootScope();
   pm.enableTiming(timing);
   buildHostLoweringPipeline(pm);
+  if (profile)
+    pm.addPass(createProfileFunctions());
   if (mlir::failed(pm.run(*module)))
     return 1;
   if (emit == Emit::MLIRLLVM) {
@@ -285,6 +415,12 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
 
   CodegenOptions copts;
   copts.optLevel = optLevel;
+  if (target == Target::Bare) {
+    // What QEMU's TCG emulates: AVX2 and FMA, no AVX-512.
+    copts.triple = "x86_64-unknown-none-elf";
+    copts.cpu = "x86-64-v3";
+    copts.bareMetal = true;
+  }
   std::string error;
   std::unique_ptr<llvm::TargetMachine> machine =
       createTargetMachine(copts, error);
@@ -297,6 +433,7 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
       translateToLLVMIR(*module, llvmContext, *machine);
   if (!llvmModule)
     return 1;
+  addTargetAttributes(*llvmModule, copts);
   optimizeModule(*llvmModule, *machine, optLevel);
   if (emit == Emit::LLVM) {
     std::string text;
@@ -341,7 +478,13 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
       return 1;
     }
   }
-  std::string runtimeLib = dir + "/../lib/libnlrt.a";
+  std::string libDir = dir + "/../lib";
+  std::string runtimeLib = libDir + "/libnlrt.a";
+  auto link = [&](const std::string &output) {
+    if (target == Target::Bare)
+      return linkBareImage({std::string(objPath)}, libDir, output, error);
+    return linkExecutable({std::string(objPath)}, runtimeLib, output, error);
+  };
   if (runProgram) {
     llvm::SmallString<128> exePath;
     int exeFd;
@@ -353,12 +496,13 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
     }
     llvm::sys::Process::SafelyCloseFileDescriptor(exeFd);
     llvm::FileRemover exeRemover(exePath);
-    if (!linkExecutable({std::string(objPath)}, runtimeLib,
-                        std::string(exePath), error)) {
+    if (!link(std::string(exePath))) {
       diags.report(SourceRange(), DiagID::err_tool_failed, {error});
       return 1;
     }
     diags.flush();
+    if (target == Target::Bare)
+      return runImage(std::string(exePath));
     return runExecutable(std::string(exePath));
   }
   std::string path = outputFile.empty() ? defaultOutput(emit) : outputFile;
@@ -366,8 +510,7 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
   AtomicOutput out;
   if (!out.open(path, true, diags))
     return 1;
-  if (!linkExecutable({std::string(objPath)}, runtimeLib, out.tempPath(),
-                      error)) {
+  if (!link(out.tempPath())) {
     diags.report(SourceRange(), DiagID::err_tool_failed, {error});
     return 1;
   }
@@ -398,7 +541,10 @@ int main(int argc, char **argv) {
       "Neuro-Lang compiler\n\n"
       "  nlc prog.nl -o prog          build an executable\n"
       "  nlc --run prog.nl [args...]  build and run it (`--` before\n"
-      "                               arguments that start with `-`)\n\n"
+      "                               arguments that start with `-`)\n"
+      "  nlc --target=x86_64-bare prog.nl -o prog.elf\n"
+      "                               build a unikernel image; with --run,\n"
+      "                               boot it under qemu-system-x86_64\n\n"
       "MLIR debugging options (listed by --help-hidden) also work, e.g.\n"
       "--mlir-print-ir-after-all and --mlir-timing.\n");
   inputFile = positionals.front();

@@ -1,0 +1,45 @@
+//===- Passes.td - nlc lowering passes ---------------------*- tablegen -*-===//
+//
+// Passes that run on the LLVM dialect after the host lowering pipeline. Each
+// is implemented in the .cpp file named after it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLC_LOWERING_PASSES
+#define NLC_LOWERING_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def ProfileFunctions : Pass<"nlc-profile-functions", "mlir::ModuleOp"> {
+  let summary = "Count calls and cycles of every function (nlc --profile)";
+  let description = [{
+    Instruments every `llvm.func` with a body: the entry reads the cycle
+    counter (`llvm.readcyclecounter`, rdtsc on x86), and every `llvm.return`
+    reads it again and adds 1 call and the elapsed cycles to the function's
+    `NlProfileEntry` record (a global `__nl_prof.SYMBOL`). A module
+    constructor `__nl_prof_init` registers the records with the runtime
+    (`nl_profile_register`), which prints them as a table when the program
+    ends. Recursive calls are counted each time, with inclusive time. The
+    record names are the function symbols, with `nl_main` shown as `main`.
+
+    ```mlir
+    llvm.func @f() {
+      llvm.return
+    }
+    ```
+    becomes
+    ```mlir
+    llvm.func @f() {
+      %t0 = llvm.call_intrinsic "llvm.readcyclecounter"() : () -> i64
+      ...
+      %t1 = llvm.call_intrinsic "llvm.readcyclecounter"() : () -> i64
+      // calls += 1, cycles += %t1 - %t0 in @"__nl_prof.f"
+      llvm.return
+    }
+    llvm.mlir.global_ctors ctors = [@__nl_prof_init], ...
+    ```
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+#endif // NLC_LOWERING_PASSES

@@ -1,0 +1,181 @@
+//===- libcalls.c - Routines LLVM calls where x86-64-v3 has no instruction ===//
+//
+// A hosted program gets these from libm and the compiler's support library;
+// a unikernel has neither, so the bare-metal runtime defines the ones nlc's
+// code can need: fmod and fmodf (the `%` operator on floats) and the
+// narrowing conversions to f16 and bf16 that F16C does not cover. All are
+// exact (fmod) or correctly rounded (ties to even), so results match the
+// hosted build bit for bit.
+//
+//===----------------------------------------------------------------------===//
+
+#include <stdint.h>
+
+double fmod(double x, double y);
+float fmodf(float x, float y);
+_Float16 __truncdfhf2(double x);
+__bf16 __truncdfbf2(double x);
+__bf16 __truncsfbf2(float x);
+
+//===----------------------------------------------------------------------===//
+// fmod: long division on the significands, one bit per step (the algorithm
+// of musl's fmod). The result is exact, so there is nothing to round.
+//===----------------------------------------------------------------------===//
+
+/// fmod on IEEE binary formats with \p mant_bits stored significand bits
+/// and \p exp_bits exponent bits, on their bit patterns.
+static uint64_t fmod_bits(uint64_t x, uint64_t y, int mant_bits, int exp_bits,
+                          int *is_nan) {
+  const int total = mant_bits + exp_bits + 1;
+  const uint64_t sign_bit = 1ull << (total - 1);
+  const uint64_t exp_max = (1ull << exp_bits) - 1;
+  const uint64_t implicit = 1ull << mant_bits;
+  const uint64_t abs_mask = sign_bit - 1;
+  int64_t ex = (int64_t)((x >> mant_bits) & exp_max);
+  int64_t ey = (int64_t)((y >> mant_bits) & exp_max);
+  uint64_t sx = x & sign_bit;
+  uint64_t ax = x & abs_mask, ay = y & abs_mask;
+  *is_nan = 0;
+  // fmod(x, 0), fmod(inf, y) and NaN operands are NaN.
+  if (ay == 0 || ay > (exp_max << mant_bits) || (uint64_t)ex == exp_max) {
+    *is_nan = 1;
+    return 0;
+  }
+  if (ax <= ay)
+    return ax == ay ? sx : x;
+
+  // Significands with the implicit bit; subnormals normalized.
+  uint64_t mx, my;
+  if (ex == 0) {
+    mx = ax;
+    for (; (mx & implicit) == 0; mx <<= 1)
+      --ex;
+    ++ex;
+  } else {
+    mx = (ax & (implicit - 1)) | implicit;
+  }
+  if (ey == 0) {
+    my = ay;
+    for (; (my & implicit) == 0; my <<= 1)
+      --ey;
+    ++ey;
+  } else {
+    my = (ay & (implicit - 1)) | implicit;
+  }
+
+  for (; ex > ey; --ex) {
+    if (mx >= my) {
+      mx -= my;
+      if (mx == 0)
+        return sx;
+    }
+    mx <<= 1;
+  }
+  if (mx >= my) {
+    mx -= my;
+    if (mx == 0)
+      return sx;
+  }
+  for (; (mx & implicit) == 0; mx <<= 1)
+    --ex;
+
+  if (ex > 0)
+    return sx | ((uint64_t)ex << mant_bits) | (mx & (implicit - 1));
+  return sx | (mx >> (1 - ex));
+}
+
+double fmod(double x, double y) {
+  uint64_t bx, by;
+  __builtin_memcpy(&bx, &x, 8);
+  __builtin_memcpy(&by, &y, 8);
+  int is_nan;
+  uint64_t r = fmod_bits(bx, by, 52, 11, &is_nan);
+  if (is_nan)
+    return (x * y) / (x * y);
+  double d;
+  __builtin_memcpy(&d, &r, 8);
+  return d;
+}
+
+float fmodf(float x, float y) {
+  uint32_t bx, by;
+  __builtin_memcpy(&bx, &x, 4);
+  __builtin_memcpy(&by, &y, 4);
+  int is_nan;
+  uint32_t r = (uint32_t)fmod_bits(bx, by, 23, 8, &is_nan);
+  if (is_nan)
+    return (x * y) / (x * y);
+  float f;
+  __builtin_memcpy(&f, &r, 4);
+  return f;
+}
+
+//===----------------------------------------------------------------------===//
+// Narrowing conversions
+//===----------------------------------------------------------------------===//
+
+/// Rounds the double with bit pattern \p bits to the binary format with
+/// \p exp_bits exponent and \p mant_bits significand bits (ties to even) and
+/// returns its bit pattern. NaNs stay quiet NaNs with their sign and top
+/// payload bits.
+static uint16_t narrow(uint64_t bits, int exp_bits, int mant_bits) {
+  uint16_t sign = (uint16_t)((bits >> 63) << (exp_bits + mant_bits));
+  uint64_t exp = (bits >> 52) & 0x7ff;
+  uint64_t mant = bits & ((1ull << 52) - 1);
+  const uint64_t exp_max = (1ull << exp_bits) - 1;
+  if (exp == 0x7ff) {
+    if (mant == 0)
+      return sign | (uint16_t)(exp_max << mant_bits);
+    return sign | (uint16_t)(exp_max << mant_bits) |
+           (uint16_t)(1u << (mant_bits - 1)) |
+           (uint16_t)(mant >> (52 - mant_bits));
+  }
+  if (exp == 0) // Zero, or a double subnormal: far below the target's range.
+    return sign;
+  int64_t e = (int64_t)exp - 1023 + (int64_t)(exp_max >> 1);
+  if (e >= (int64_t)exp_max)
+    return sign | (uint16_t)(exp_max << mant_bits);
+  uint64_t significand = mant | (1ull << 52);
+  int shift = 52 - mant_bits;
+  uint64_t value;
+  if (e > 0) {
+    // Normal: the implicit bit's carry into the exponent field is wanted.
+    value = ((uint64_t)e << mant_bits) + (mant >> shift);
+    significand = mant;
+  } else {
+    // Subnormal in the target: the exponent field stays 0 (or becomes 1
+    // when rounding carries into it, which is then the right encoding).
+    shift += (int)(1 - e);
+    if (shift >= 64)
+      return sign;
+    value = significand >> shift;
+  }
+  uint64_t rest = significand & ((1ull << shift) - 1);
+  uint64_t half = 1ull << (shift - 1);
+  if (rest > half || (rest == half && (value & 1)))
+    ++value; // May carry up to the infinity encoding, which is correct.
+  return sign | (uint16_t)value;
+}
+
+static uint64_t double_bits(double x) {
+  uint64_t b;
+  __builtin_memcpy(&b, &x, 8);
+  return b;
+}
+
+_Float16 __truncdfhf2(double x) {
+  uint16_t h = narrow(double_bits(x), 5, 10);
+  _Float16 r;
+  __builtin_memcpy(&r, &h, 2);
+  return r;
+}
+
+__bf16 __truncdfbf2(double x) {
+  uint16_t h = narrow(double_bits(x), 8, 7);
+  __bf16 r;
+  __builtin_memcpy(&r, &h, 2);
+  return r;
+}
+
+// float -> double is exact, so rounding from the double is rounding once.
+__bf16 __truncsfbf2(float x) { return __truncdfbf2((double)x); }
