@@ -8,7 +8,9 @@
 
 #include "frontend/Sema.h"
 
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -40,6 +42,53 @@ static int64_t signExtend(uint64_t bits, unsigned width) {
 
 static uint64_t truncBits(uint64_t bits, unsigned width) {
   return width >= 64 ? bits : bits & ((1ULL << width) - 1);
+}
+
+/// Rounds `v` to the precision of float type `t` (ties to even), so that
+/// constant folding gives what the same operation gives at run time.
+static double roundToType(double v, const Type *t) {
+  const llvm::fltSemantics *sem;
+  switch (t->getFloatKind()) {
+  case Type::FloatKind::F64:
+    return v;
+  case Type::FloatKind::F32:
+    sem = &llvm::APFloat::IEEEsingle();
+    break;
+  case Type::FloatKind::F16:
+    sem = &llvm::APFloat::IEEEhalf();
+    break;
+  case Type::FloatKind::BF16:
+    sem = &llvm::APFloat::BFloat();
+    break;
+  }
+  llvm::APFloat f(v);
+  bool lost = false;
+  f.convert(*sem, llvm::APFloat::rmNearestTiesToEven, &lost);
+  f.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven,
+            &lost);
+  return f.convertToDouble();
+}
+
+/// The value of a decimal float literal in type `t`, rounded once.
+static double parseFloatIn(const std::string &digits, const Type *t) {
+  double d = std::strtod(digits.c_str(), nullptr);
+  if (t->getFloatKind() == Type::FloatKind::F64)
+    return d;
+  const llvm::fltSemantics &sem =
+      t->getFloatKind() == Type::FloatKind::F32 ? llvm::APFloat::IEEEsingle()
+      : t->getFloatKind() == Type::FloatKind::F16 ? llvm::APFloat::IEEEhalf()
+                                                  : llvm::APFloat::BFloat();
+  llvm::APFloat f(sem);
+  auto status = f.convertFromString(digits, llvm::APFloat::rmNearestTiesToEven);
+  if (!status) {
+    // The lexer only accepts well-formed literals; stay safe regardless.
+    llvm::consumeError(status.takeError());
+    return roundToType(d, t);
+  }
+  bool lost = false;
+  f.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven,
+            &lost);
+  return f.convertToDouble();
 }
 
 static std::string constToString(const ConstValue &v, const Type *t) {
@@ -205,7 +254,7 @@ const Type *Sema::check(Expr &e, const Type *expected) {
     t = expected && expected->isFloat() ? expected
                                         : types.getFloat(Type::FloatKind::F64);
     e.constValue.kind = ConstValue::Kind::Float;
-    e.constValue.floatValue = std::strtod(digits.c_str(), nullptr);
+    e.constValue.floatValue = parseFloatIn(digits, t);
     break;
   }
   case Expr::Kind::BoolLit:
@@ -273,10 +322,11 @@ const Type *Sema::checkIntLit(IntLitExpr &e, const Type *expected,
                       : types.getInt(64, true);
   if (t->isFloat()) {
     e.constValue.kind = ConstValue::Kind::Float;
-    e.constValue.floatValue = std::strtod(digits.c_str(), nullptr);
-    if (base != 10)
-      e.constValue.floatValue =
-          static_cast<double>(std::strtoull(digits.c_str(), nullptr, base));
+    e.constValue.floatValue =
+        base == 10 ? parseFloatIn(digits, t)
+                   : roundToType(static_cast<double>(std::strtoull(
+                                     digits.c_str(), nullptr, base)),
+                                 t);
     return t;
   }
   errno = 0;
@@ -464,20 +514,22 @@ static bool foldBinary(BinaryOp op, const Type *t, const ConstValue &a,
     }
   }
   if (a.kind == ConstValue::Kind::Float) {
+    // Each folded operation rounds to the operand type, like at run time
+    // (exact: double has more than twice the precision of f32 and below).
     double x = a.floatValue, y = b.floatValue;
     out.kind = ConstValue::Kind::Float;
     switch (op) {
     case BinaryOp::Add:
-      out.floatValue = x + y;
+      out.floatValue = roundToType(x + y, t);
       return true;
     case BinaryOp::Sub:
-      out.floatValue = x - y;
+      out.floatValue = roundToType(x - y, t);
       return true;
     case BinaryOp::Mul:
-      out.floatValue = x * y;
+      out.floatValue = roundToType(x * y, t);
       return true;
     case BinaryOp::Div:
-      out.floatValue = x / y;
+      out.floatValue = roundToType(x / y, t);
       return true;
     case BinaryOp::Rem:
       out.floatValue = std::fmod(x, y);
@@ -627,7 +679,8 @@ const Type *Sema::checkCast(CastExpr &e) {
   if (target->isError() || from->isError())
     return types.getError();
   bool ok = (from->isNumeric() || from->isBool()) && target->isNumeric();
-  ok |= from == target;
+  // The identity cast is allowed on scalars only: `as` converts scalars.
+  ok |= from == target && from->isScalar();
   if (!ok) {
     diags.report(e.range, DiagID::err_invalid_cast,
                  {from->str(), target->str()});

@@ -57,7 +57,7 @@ cl::OptionCategory nlcCategory("nlc options");
 
 /// The input file, then (with --run) the program's arguments. Options may
 /// appear anywhere; after `--` everything is an argument.
-cl::list<std::string> positionals(cl::Positional, cl::OneOrMore,
+cl::list<std::string> positionals(cl::Positional, cl::ZeroOrMore,
                                   cl::desc("<input.nl> [program arguments]"),
                                   cl::cat(nlcCategory));
 std::string inputFile;
@@ -445,10 +445,14 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
     bool isAsm = emit == Emit::Asm;
     std::string path = outputFile.empty() ? defaultOutput(emit) : outputFile;
     if (path == "-") {
-      if (!emitCode(*llvmModule, *machine, llvm::outs(), isAsm, error)) {
+      // Object emission may seek, which a pipe cannot: emit to memory.
+      llvm::SmallVector<char, 0> buffer;
+      llvm::raw_svector_ostream os(buffer);
+      if (!emitCode(*llvmModule, *machine, os, isAsm, error)) {
         diags.report(SourceRange(), DiagID::err_tool_failed, {error});
         return 1;
       }
+      llvm::outs() << llvm::StringRef(buffer.data(), buffer.size());
       return 0;
     }
     AtomicOutput out;
@@ -530,11 +534,6 @@ int main(int argc, char **argv) {
     os << "nlc (Neuro-Lang compiler) version " << NLC_VERSION << "\n"
        << "  built with LLVM/MLIR " << LLVM_VERSION_STRING << "\n";
   });
-  if (argc > 1 && llvm::StringRef(argv[1]) == "--list-diagnostics") {
-    for (const DiagInfo &d : getDiagnosticRegistry())
-      llvm::outs() << d.name << "\t" << d.format << "\n";
-    return 0;
-  }
   cl::HideUnrelatedOptions(nlcCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -545,8 +544,22 @@ int main(int argc, char **argv) {
       "  nlc --target=x86_64-bare prog.nl -o prog.elf\n"
       "                               build a unikernel image; with --run,\n"
       "                               boot it under qemu-system-x86_64\n\n"
-      "MLIR debugging options (listed by --help-hidden) also work, e.g.\n"
-      "--mlir-print-ir-after-all and --mlir-timing.\n");
+      "MLIR's debugging options also work, e.g. --mlir-print-ir-after-all,\n"
+      "--mlir-print-ir-before=PASS and --mlir-timing (see docs/CLI.md).\n");
+  if (listDiagnostics) {
+    for (const DiagInfo &d : getDiagnosticRegistry())
+      llvm::outs() << d.name << "\t" << d.format << "\n";
+    return 0;
+  }
+  if (positionals.empty()) {
+    llvm::errs() << "nlc: error: no input file (see nlc --help)\n";
+    return 1;
+  }
+  if (emit == Emit::Exe && !runProgram && outputFile == "-") {
+    llvm::errs() << "nlc: error: an executable cannot be written to standard "
+                    "output; use -o FILE\n";
+    return 1;
+  }
   inputFile = positionals.front();
   programArgs.assign(positionals.begin() + 1, positionals.end());
   if (!programArgs.empty() && !runProgram) {
