@@ -202,6 +202,49 @@ enum class Builtin {
   Arg,
   ClockNs,
   StrLen,
+  // Host side of kernels.
+  DeviceGet,
+  DeviceCpu,
+  TensorAlloc,
+  TensorView,
+  TensorFill,
+  TensorFillRandom,
+  TensorGet,
+  TensorSet,
+  TensorDim,
+  Allclose,
+  // Inside kernels.
+  ProgramId,
+  NumPrograms,
+  Load,
+  Store,
+  Zeros,
+  Full,
+  Dot,
+  Exp,
+  Log,
+  Rsqrt,
+  Tanh,
+  Erf,
+  Sum,
+  ReduceMax,
+  ReduceMin,
+  Argmax,
+  Broadcast,
+  Transpose,
+  Where,
+};
+
+/// How a call to a `@kernel` function runs (docs/Kernels.md).
+enum class Launch {
+  /// A plain call (from another kernel).
+  None,
+  /// Tile-map form, map rule: instance (i, j) gets tile (i, j) of each view.
+  Map,
+  /// Tile-map form, contraction rule: the sum over k of dot(P(i,k), Q(k,j)).
+  Contraction,
+  /// Explicit form: `kernel(args, grid=[...])`.
+  Grid,
 };
 
 /// `callee(args)`. A method call `v.f(x)` is a Call whose callee is a Field
@@ -220,6 +263,13 @@ struct CallExpr : Expr {
   /// Arguments in parameter order (named arguments sorted into place);
   /// excludes the receiver.
   std::vector<Expr *> orderedArgs;
+  /// Kernel calls: how the kernel runs, the `grid=` sizes (Grid), and the
+  /// parameter indices of the dot operands (Contraction).
+  Launch launch = Launch::None;
+  Expr *grid = nullptr;
+  unsigned dotLhs = 0, dotRhs = 0;
+  /// `Tensor::alloc`: the element type argument.
+  const Type *elementArg = nullptr;
   static bool classof(const Expr *e) { return e->kind == Kind::Call; }
 };
 
@@ -440,6 +490,8 @@ struct FnDecl : Decl {
   bool isExtern = false;
   /// The struct of an `impl` block this function belongs to, if any.
   StructDecl *parent = nullptr;
+  /// Set by Sema from the `@kernel` attribute.
+  bool isKernel = false;
   // Set by Sema.
   const Type *result = nullptr;
   /// The symbol name in the object file.

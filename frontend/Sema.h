@@ -54,6 +54,24 @@ private:
   StructDecl *resolveStructPath(const std::vector<Ident> &path, size_t count,
                                 Module &m, bool report);
 
+  // Tiles, tensors and kernels (SemaTile.cpp).
+  const Type *resolveBuiltinGeneric(const TypeExpr &t, Module &m);
+  const Type *genericTypeArg(const GenericArg &a, Module &m);
+  const Type *checkTileOperands(SourceRange opRange, const Type *lt,
+                                const Type *rt);
+  const Type *checkDot(CallExpr &e, const Type *a, const Type *b,
+                       const Type *acc);
+  const Type *checkKernelBuiltin(CallExpr &e, Builtin b, const Type *expected,
+                                 const char *name);
+  const Type *checkReduce(CallExpr &e, Builtin b, const Type *t);
+  const Type *checkTensorAlloc(CallExpr &e);
+  /// Methods of tensors and views; null if `method` is not one.
+  const Type *checkTensorMethod(CallExpr &e, const Type *recv,
+                                const std::string &method);
+  void checkKernelSignature(FnDecl &fn);
+  const Type *checkKernelCall(CallExpr &e, FnDecl &fn);
+  bool inKernel() const { return currentFn && currentFn->isKernel; }
+
   // Functions and statements (SemaStmt.cpp).
   void checkFunction(FnDecl &fn);
   /// Returns true if control never falls off the end of `s`.
@@ -74,8 +92,8 @@ private:
   const Type *checkName(NameExpr &e);
   const Type *checkUnary(UnaryExpr &e, const Type *expected);
   const Type *checkBinary(BinaryExpr &e, const Type *expected);
-  const Type *checkCall(CallExpr &e);
-  const Type *checkBuiltinCall(CallExpr &e, Builtin b);
+  const Type *checkCall(CallExpr &e, const Type *expected);
+  const Type *checkBuiltinCall(CallExpr &e, Builtin b, const Type *expected);
   const Type *checkField(FieldExpr &e);
   const Type *checkIndex(IndexExpr &e);
   const Type *checkCast(CastExpr &e);

@@ -39,15 +39,19 @@ bool Sema::run(const std::vector<Module *> &modules) {
         resolveSignature(*fn);
       }
   }
-  for (Module *m : modules) {
-    currentModule = m;
-    for (auto &d : m->decls)
-      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get()))
-        checkFunction(*fn);
-    for (ImplBlock &impl : m->impls)
-      for (auto &fn : impl.fns)
-        checkFunction(*fn);
-  }
+  // Kernel bodies first: how a kernel call runs depends on its body (the
+  // contraction rule), so callers are checked after it.
+  for (bool kernels : {true, false})
+    for (Module *m : modules) {
+      currentModule = m;
+      for (auto &d : m->decls)
+        if (auto *fn = llvm::dyn_cast<FnDecl>(d.get()); fn && fn->isKernel == kernels)
+          checkFunction(*fn);
+      for (ImplBlock &impl : m->impls)
+        for (auto &fn : impl.fns)
+          if (fn->isKernel == kernels)
+            checkFunction(*fn);
+    }
   if (!modules.empty())
     checkMain(*modules.back());
   return !diags.hasErrors();
@@ -204,6 +208,8 @@ const Type *Sema::resolveType(const TypeExpr &t, Module &m) {
       return types.getError();
     return makeArray(elem, size, t.range);
   }
+  if (const Type *b = resolveBuiltinGeneric(t, m))
+    return b;
   if (!t.genericArgs.empty()) {
     diags.report(t.range, DiagID::err_generic_args_unexpected,
                  {t.path.back().name});
@@ -231,6 +237,10 @@ const Type *Sema::makeArray(const Type *elem, uint64_t size, SourceRange r) {
     diags.report(r, DiagID::err_array_of_str, {elem->str()});
     return types.getError();
   }
+  if (elem->containsBuffer()) {
+    diags.report(r, DiagID::err_array_buffer, {elem->str()});
+    return types.getError();
+  }
   const Type *t = types.getArray(elem, size);
   uint64_t bytes = t->getStorageSize();
   if (bytes > maxArrayBytes) {
@@ -246,11 +256,9 @@ const Type *Sema::makeArray(const Type *elem, uint64_t size, SourceRange r) {
 void Sema::checkAttributes(Decl &d) {
   for (const Attribute &a : d.attributes) {
     const std::string &n = a.name.name;
-    if (n == "kernel") {
-      diags.report(a.name.range, DiagID::err_kernel_unsupported);
-      continue;
-    }
-    if (n == "inline" || n == "noinline" || n == "export") {
+    if (n == "kernel" || n == "inline" || n == "noinline" || n == "export") {
+      if (auto *fn = llvm::dyn_cast<FnDecl>(&d))
+        fn->isKernel |= n == "kernel";
       if (!llvm::isa<FnDecl>(d))
         diags.report(a.name.range, DiagID::err_attribute_not_allowed,
                      {n, llvm::isa<StructDecl>(d)  ? "a struct"
@@ -288,6 +296,14 @@ void Sema::resolveSignature(FnDecl &fn) {
     }
   }
   fn.result = fn.resultType ? resolveType(*fn.resultType, m) : types.getVoid();
+  if (fn.isKernel)
+    checkKernelSignature(fn);
+  // Tiles exist only inside kernels.
+  for (auto &p : fn.params)
+    if (!fn.isKernel && p->type && p->type->isTile())
+      diags.report(p->typeExpr->range, DiagID::err_kernel_only, {"Tile"});
+  if (!fn.isKernel && fn.result->isTile())
+    diags.report(fn.resultType->range, DiagID::err_kernel_only, {"Tile"});
   if (fn.result->containsArray())
     diags.report(fn.resultType->range, DiagID::err_unsupported_array_value,
                  {"returning a value", fn.result->str()});

@@ -275,7 +275,7 @@ const Type *Sema::check(Expr &e, const Type *expected) {
     t = checkBinary(llvm::cast<BinaryExpr>(e), expected);
     break;
   case Expr::Kind::Call:
-    t = checkCall(llvm::cast<CallExpr>(e));
+    t = checkCall(llvm::cast<CallExpr>(e), expected);
     break;
   case Expr::Kind::Field:
     t = checkField(llvm::cast<FieldExpr>(e));
@@ -445,6 +445,13 @@ const Type *Sema::checkUnary(UnaryExpr &e, const Type *expected) {
   const Type *t = checkValue(*e.operand, expected);
   if (t->isError())
     return t;
+  if (t->isTile()) {
+    if (e.op == UnaryOp::Neg && t->getElementType()->isNumeric())
+      return t;
+    diags.report(e.range, DiagID::err_invalid_operand,
+                 {getSpelling(e.op), t->str()});
+    return types.getError();
+  }
   const ConstValue &c = e.operand->constValue;
   switch (e.op) {
   case UnaryOp::Neg:
@@ -617,8 +624,12 @@ const Type *Sema::checkBinary(BinaryExpr &e, const Type *expected) {
   const Type *hint = isCompare ? nullptr
                      : isLogical ? types.getBool()
                                  : expected;
-  if (hint && !hint->isScalar())
+  if (hint && !hint->isScalar() && !hint->isTile())
     hint = nullptr;
+  // A literal next to a tile takes the tile's element type (broadcast).
+  auto scalarHint = [](const Type *t) {
+    return t->isTile() ? t->getElementType() : t;
+  };
 
   const Type *lt, *rt;
   if (isShift) {
@@ -626,13 +637,30 @@ const Type *Sema::checkBinary(BinaryExpr &e, const Type *expected) {
     rt = checkValue(*e.rhs, lt->isInt() ? lt : nullptr);
   } else if (isLiteralLike(*e.lhs) && !isLiteralLike(*e.rhs)) {
     rt = checkValue(*e.rhs, hint);
-    lt = checkValue(*e.lhs, rt);
+    lt = checkValue(*e.lhs, scalarHint(rt));
   } else {
-    lt = checkValue(*e.lhs, hint);
-    rt = checkValue(*e.rhs, lt);
+    lt = checkValue(*e.lhs, hint && hint->isTile() && isLiteralLike(*e.lhs)
+                                ? hint->getElementType()
+                                : hint);
+    rt = checkValue(*e.rhs, scalarHint(lt));
   }
   if (lt->isError() || rt->isError())
     return types.getError();
+  if (lt->isTile() || rt->isTile()) {
+    bool bitwise = op == BinaryOp::BitAnd || op == BinaryOp::BitOr ||
+                   op == BinaryOp::BitXor || op == BinaryOp::Rem;
+    const Type *tile = lt->isTile() ? lt : rt;
+    if (isLogical || isShift || bitwise ||
+        (!isCompare && tile->getElementType()->isBool())) {
+      diags.report(e.opRange, DiagID::err_invalid_operand,
+                   {getSpelling(op), tile->str()});
+      return types.getError();
+    }
+    const Type *t = checkTileOperands(e.opRange, lt, rt);
+    if (t->isError() || !isCompare)
+      return t;
+    return types.getTile(t->getShape(), types.getBool(), t->getLayout());
+  }
 
   const char *spelling = getSpelling(op);
   bool operandOk;
@@ -678,6 +706,18 @@ const Type *Sema::checkCast(CastExpr &e) {
   const Type *from = checkValue(*e.operand, nullptr);
   if (target->isError() || from->isError())
     return types.getError();
+  // `tile as T` converts every element.
+  if (from->isTile() && target->isNumeric()) {
+    const Type *r = types.getTile(from->getShape(), target, from->getLayout());
+    bool element = target->isFloat() ||
+                   (target->isInt() && target->isSigned() &&
+                    (target->getIntWidth() == 8 || target->getIntWidth() == 32));
+    if (element)
+      return r;
+    diags.report(e.target->range, DiagID::err_tile_element_type,
+                 {target->str()});
+    return types.getError();
+  }
   bool ok = (from->isNumeric() || from->isBool()) && target->isNumeric();
   // The identity cast is allowed on scalars only: `as` converts scalars.
   ok |= from == target && from->isScalar();
@@ -849,6 +889,24 @@ static Builtin lookupBuiltinFn(const std::string &name) {
       {"min", Builtin::Min},       {"max", Builtin::Max},
       {"argc", Builtin::Argc},     {"arg", Builtin::Arg},
       {"clock_ns", Builtin::ClockNs},
+      {"allclose", Builtin::Allclose},
+      {"program_id", Builtin::ProgramId},
+      {"num_programs", Builtin::NumPrograms},
+      {"load", Builtin::Load},
+      {"store", Builtin::Store},
+      {"zeros", Builtin::Zeros},
+      {"full", Builtin::Full},
+      {"dot", Builtin::Dot},
+      {"exp", Builtin::Exp},
+      {"log", Builtin::Log},
+      {"rsqrt", Builtin::Rsqrt},
+      {"tanh", Builtin::Tanh},
+      {"erf", Builtin::Erf},
+      {"sum", Builtin::Sum},
+      {"argmax", Builtin::Argmax},
+      {"broadcast", Builtin::Broadcast},
+      {"transpose", Builtin::Transpose},
+      {"where", Builtin::Where},
   };
   for (const auto &[n, b] : table)
     if (name == n)
@@ -932,7 +990,7 @@ bool Sema::matchArgs(CallExpr &e, FnDecl &fn, unsigned firstParam) {
   return ok && !missing;
 }
 
-const Type *Sema::checkCall(CallExpr &e) {
+const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
   auto resultOf = [&](FnDecl &fn) {
     return fn.result ? fn.result : types.getError();
   };
@@ -956,6 +1014,9 @@ const Type *Sema::checkCall(CallExpr &e) {
       e.builtin = Builtin::StrLen;
       return types.getInt(64, true);
     }
+    if (recv->isTensor() || recv->isView())
+      if (const Type *t = checkTensorMethod(e, recv, field->field.name))
+        return t;
     if (recv->isStruct()) {
       for (FnDecl *m : recv->getStructDecl()->methods) {
         if (m->name.name != field->field.name)
@@ -995,10 +1056,24 @@ const Type *Sema::checkCall(CallExpr &e) {
       Builtin b = lookupBuiltinFn(last.name);
       if (b != Builtin::None) {
         e.builtin = b;
-        return checkBuiltinCall(e, b);
+        return checkBuiltinCall(e, b, expected);
       }
     }
     fn = llvm::dyn_cast_or_null<FnDecl>(d);
+  } else if (path.size() == 2 && path[0].name == "Tensor" &&
+             last.name == "alloc" && !lookupTop(*currentModule, "Tensor")) {
+    e.builtin = Builtin::TensorAlloc;
+    return checkTensorAlloc(e);
+  } else if (path.size() == 2 && path[0].name == "device" &&
+             (last.name == "get" || last.name == "cpu") &&
+             !lookupTop(*currentModule, "device")) {
+    if (inKernel()) {
+      diags.report(e.callee->range, DiagID::err_host_only,
+                   {"device::" + last.name});
+      return types.getError();
+    }
+    e.builtin = last.name == "get" ? Builtin::DeviceGet : Builtin::DeviceCpu;
+    return checkBuiltinCall(e, e.builtin, expected);
   } else {
     // `a::b::f`: modules then, optionally, a struct for a static function.
     Module *scope = currentModule;
@@ -1059,14 +1134,19 @@ const Type *Sema::checkCall(CallExpr &e) {
   }
   e.fn = fn;
   name->decl = fn;
+  if (fn->isKernel)
+    return checkKernelCall(e, *fn);
   matchArgs(e, *fn, 0);
   return resultOf(*fn);
 }
 
-const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b) {
+const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
+                                   const Type *expected) {
   const std::string &name = llvm::cast<NameExpr>(*e.callee).path[0].name;
+  // `load(v, [i, j], pad=x)`: the one builtin with a named argument.
   for (CallArg &a : e.args)
-    if (a.name) {
+    if (a.name && !(b == Builtin::Load && a.name->name == "pad" &&
+                    &a == &e.args.back())) {
       diags.report(a.name->range, DiagID::err_builtin_named_arg, {name});
       return types.getError();
     }
@@ -1080,6 +1160,40 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b) {
   for (CallArg &a : e.args)
     e.orderedArgs.push_back(a.value.get());
   const Type *i64 = types.getInt(64, true);
+  if (b >= Builtin::ProgramId)
+    return checkKernelBuiltin(e, b, expected, name.c_str());
+  // Builtins that work on scalars and, inside kernels, on tiles.
+  if ((b == Builtin::Sqrt || b == Builtin::Abs || b == Builtin::Min ||
+       b == Builtin::Max) &&
+      inKernel() && !e.args.empty()) {
+    const Type *t = checkValue(*e.args[0].value, expected);
+    if (t->isError())
+      return t;
+    if (t->isTile()) {
+      if (b == Builtin::Sqrt || b == Builtin::Abs) {
+        if (!argCount(1, 1))
+          return types.getError();
+        if (b == Builtin::Sqrt && !t->getElementType()->isFloat()) {
+          diags.report(e.args[0].value->range, DiagID::err_builtin_arg_type,
+                       {name, "a float tile", t->str()});
+          return types.getError();
+        }
+        return t;
+      }
+      if (!argCount(2, 2))
+        return types.getError();
+      Expr &y = *e.args[1].value;
+      // max(t, axis) reduces; max(t, u) is elementwise.
+      if (llvm::isa<IntLitExpr>(y)) {
+        e.builtin = b == Builtin::Max ? Builtin::ReduceMax : Builtin::ReduceMin;
+        return checkReduce(e, e.builtin, t);
+      }
+      const Type *ty = checkValue(y, t->getElementType());
+      if (ty->isError())
+        return ty;
+      return checkTileOperands(e.range, t, ty);
+    }
+  }
   switch (b) {
   case Builtin::Print:
   case Builtin::Println: {
@@ -1166,8 +1280,41 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b) {
     expectType(*e.args[0].value, i64, t);
     return types.getStr();
   }
-  case Builtin::StrLen:
-  case Builtin::None:
+  case Builtin::DeviceGet: {
+    if (!argCount(1, 1))
+      return types.getError();
+    expectType(*e.args[0].value, i64, checkValue(*e.args[0].value, i64));
+    return types.getDevice();
+  }
+  case Builtin::DeviceCpu:
+    if (!argCount(0, 0))
+      return types.getError();
+    return types.getDevice();
+  case Builtin::Allclose: {
+    // allclose(a, b, rtol, atol): |a - b| <= atol + rtol * |b| everywhere.
+    if (!argCount(4, 4))
+      return types.getError();
+    if (inKernel()) {
+      diags.report(e.callee->range, DiagID::err_host_only, {name});
+      return types.getError();
+    }
+    const Type *a = checkValue(*e.args[0].value);
+    const Type *bt = checkValue(*e.args[1].value);
+    const Type *f64 = types.getFloat(Type::FloatKind::F64);
+    bool ok = expectType(*e.args[2].value, f64,
+                         checkValue(*e.args[2].value, f64)) &
+              expectType(*e.args[3].value, f64,
+                         checkValue(*e.args[3].value, f64));
+    if (a->isError() || bt->isError())
+      return types.getError();
+    if (!a->isTensor() || !bt->isTensor() || a->getRank() != bt->getRank()) {
+      diags.report(e.range, DiagID::err_binary_type_mismatch,
+                   {name, a->str(), bt->str()});
+      return types.getError();
+    }
+    return ok ? types.getBool() : types.getError();
+  }
+  default:
     break;
   }
   return types.getError();

@@ -63,6 +63,20 @@ static bool isConstTrue(const Expr &e) {
 }
 
 bool Sema::checkStmt(Stmt &s) {
+  if (inKernel()) {
+    // Kernel bodies lower to structured control flow (scf).
+    const char *unsupported = s.getKind() == Stmt::Kind::While      ? "while"
+                              : s.getKind() == Stmt::Kind::Break    ? "break"
+                              : s.getKind() == Stmt::Kind::Continue ? "continue"
+                                                                    : nullptr;
+    if (unsupported) {
+      diags.report(s.range, DiagID::err_kernel_stmt, {unsupported});
+      return false;
+    }
+    if (s.getKind() == Stmt::Kind::Return &&
+        &s != currentFn->body->body.back().get())
+      diags.report(s.range, DiagID::err_kernel_return_last);
+  }
   switch (s.getKind()) {
   case Stmt::Kind::Let: {
     auto &l = llvm::cast<LetStmt>(s);
@@ -72,6 +86,7 @@ bool Sema::checkStmt(Stmt &s) {
     const Type *t = checkValue(*l.init, declared);
     bool ok = !declared || expectType(*l.init, declared, t);
     l.var->type = declared ? declared : t;
+
     // A variable whose type or initializer is wrong was reported already.
     l.var->used |= t->isError() || !ok || (declared && declared->isError());
     declareLocal(*l.var);
@@ -190,6 +205,17 @@ static NameExpr *placeRoot(Expr &e) {
 
 void Sema::checkAssign(AssignStmt &s) {
   const Type *target = check(*s.target);
+  // Tensors and views are handles: their contents change, not the handle.
+  if (!inKernel() && target->containsBuffer()) {
+    diags.report(s.target->range, DiagID::err_var_buffer, {target->str()});
+    return;
+  }
+  // Kernel variables are SSA values: only whole variables are assigned.
+  if (inKernel() && !llvm::isa<NameExpr>(s.target.get()) && !target->isError()) {
+    diags.report(s.target->range, DiagID::err_kernel_stmt,
+                 {"assignment to a field or element"});
+    return;
+  }
   NameExpr *root = placeRoot(*s.target);
   if (!root || (!root->var && !target->isError())) {
     if (!target->isError())

@@ -48,13 +48,31 @@ bool Type::containsStr() const {
   return false;
 }
 
+bool Type::containsBuffer() const {
+  if (isTile() || isTensor() || isView())
+    return true;
+  if (isArray())
+    return element->containsBuffer();
+  if (isStruct())
+    for (const FieldDecl &f : structDecl->fields)
+      if (f.type && f.type->containsBuffer())
+        return true;
+  return false;
+}
+
 uint64_t Type::getStorageSize() const {
   switch (kind) {
   case Kind::Error:
   case Kind::Void:
+  case Kind::Tile:
     return 0;
   case Kind::Bool:
     return 1;
+  case Kind::Device:
+    return 4;
+  case Kind::Tensor:
+  case Kind::View:
+    return 8 + 16 * static_cast<uint64_t>(rank);
   case Kind::Int:
   case Kind::Float:
     return getBitWidth() / 8;
@@ -107,6 +125,21 @@ std::string Type::str() const {
     return "[" + element->str() + "; " + std::to_string(arraySize) + "]";
   case Kind::Struct:
     return structDecl->name.name;
+  case Kind::Tile: {
+    std::string out = "Tile<";
+    for (int64_t d : shape)
+      out += std::to_string(d) + ", ";
+    out += element->str();
+    if (layout == Layout::ColMajor)
+      out += ", Layout::ColMajor";
+    return out + ">";
+  }
+  case Kind::Tensor:
+  case Kind::View:
+    return std::string(kind == Kind::Tensor ? "Tensor<" : "View<") +
+           element->str() + ", " + std::to_string(rank) + ">";
+  case Kind::Device:
+    return "Device";
   }
   return "<error>";
 }
@@ -116,6 +149,7 @@ TypeContext::TypeContext() {
   voidTy = make(Type::Kind::Void);
   boolTy = make(Type::Kind::Bool);
   strTy = make(Type::Kind::Str);
+  deviceTy = make(Type::Kind::Device);
 }
 
 const Type *TypeContext::make(Type::Kind k) {
@@ -160,6 +194,41 @@ const Type *TypeContext::getStruct(StructDecl *decl) {
   if (!t) {
     auto *n = const_cast<Type *>(make(Type::Kind::Struct));
     n->structDecl = decl;
+    t = n;
+  }
+  return t;
+}
+
+const Type *TypeContext::getTile(std::vector<int64_t> shape,
+                                 const Type *element, Type::Layout layout) {
+  const Type *&t = tiles[{shape, element, layout}];
+  if (!t) {
+    auto *n = const_cast<Type *>(make(Type::Kind::Tile));
+    n->shape = std::move(shape);
+    n->element = element;
+    n->layout = layout;
+    t = n;
+  }
+  return t;
+}
+
+const Type *TypeContext::getTensor(const Type *element, unsigned rank) {
+  const Type *&t = buffers[{Type::Kind::Tensor, element, rank}];
+  if (!t) {
+    auto *n = const_cast<Type *>(make(Type::Kind::Tensor));
+    n->element = element;
+    n->rank = rank;
+    t = n;
+  }
+  return t;
+}
+
+const Type *TypeContext::getView(const Type *element, unsigned rank) {
+  const Type *&t = buffers[{Type::Kind::View, element, rank}];
+  if (!t) {
+    auto *n = const_cast<Type *>(make(Type::Kind::View));
+    n->element = element;
+    n->rank = rank;
     t = n;
   }
   return t;

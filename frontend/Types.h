@@ -21,7 +21,25 @@ struct StructDecl;
 
 class Type {
 public:
-  enum class Kind { Error, Void, Bool, Int, Float, Str, Array, Struct };
+  enum class Kind {
+    Error,
+    Void,
+    Bool,
+    Int,
+    Float,
+    Str,
+    Array,
+    Struct,
+    /// `Tile<M, N, T, Layout::L>`: an immutable block inside kernels.
+    Tile,
+    /// `Tensor<T, R>`: device memory with run-time sizes.
+    Tensor,
+    /// `View<T, R>`: a strided window of a tensor.
+    View,
+    /// A device handle (`device::get(i)`).
+    Device,
+  };
+  enum class Layout { RowMajor, ColMajor };
   enum class FloatKind { F16, BF16, F32, F64 };
 
   Kind getKind() const { return kind; }
@@ -34,6 +52,10 @@ public:
   bool isStr() const { return kind == Kind::Str; }
   bool isArray() const { return kind == Kind::Array; }
   bool isStruct() const { return kind == Kind::Struct; }
+  bool isTile() const { return kind == Kind::Tile; }
+  bool isTensor() const { return kind == Kind::Tensor; }
+  bool isView() const { return kind == Kind::View; }
+  bool isDevice() const { return kind == Kind::Device; }
   /// Scalars are the types a register holds: bool, integers, floats.
   bool isScalar() const { return isBool() || isInt() || isFloat(); }
 
@@ -45,10 +67,17 @@ public:
   const Type *getElementType() const { return element; }
   uint64_t getArraySize() const { return arraySize; }
   StructDecl *getStructDecl() const { return structDecl; }
+  /// Tile: dimensions; Tensor and View: the rank is `getRank()`.
+  const std::vector<int64_t> &getShape() const { return shape; }
+  unsigned getRank() const { return rank; }
+  Layout getLayout() const { return layout; }
   /// True if this type or any type inside it is an array.
   bool containsArray() const;
   /// True if this type or any type inside it is `str`.
   bool containsStr() const;
+  /// True if this type or any type inside it is a Tile, Tensor or View
+  /// (values that live in registers or device memory, not in plain storage).
+  bool containsBuffer() const;
   /// Size in bytes of a value of this type in memory (bool takes a byte).
   uint64_t getStorageSize() const;
 
@@ -65,6 +94,9 @@ private:
   const Type *element = nullptr;
   uint64_t arraySize = 0;
   StructDecl *structDecl = nullptr;
+  std::vector<int64_t> shape;
+  unsigned rank = 0;
+  Layout layout = Layout::RowMajor;
 };
 
 /// Creates and owns all types of a compilation.
@@ -79,17 +111,27 @@ public:
   const Type *getFloat(Type::FloatKind kind);
   const Type *getArray(const Type *element, uint64_t size);
   const Type *getStruct(StructDecl *decl);
+  const Type *getTile(std::vector<int64_t> shape, const Type *element,
+                      Type::Layout layout);
+  const Type *getTensor(const Type *element, unsigned rank);
+  const Type *getView(const Type *element, unsigned rank);
+  const Type *getDevice() const { return deviceTy; }
   /// Looks up a builtin scalar or `str` by name (`i32`, `f16`...).
   const Type *lookupBuiltin(const std::string &name);
 
 private:
   const Type *make(Type::Kind k);
   std::vector<std::unique_ptr<Type>> storage;
-  const Type *errorTy, *voidTy, *boolTy, *strTy;
+  const Type *errorTy, *voidTy, *boolTy, *strTy, *deviceTy;
   std::map<std::pair<unsigned, bool>, const Type *> ints;
   std::map<Type::FloatKind, const Type *> floats;
   std::map<std::pair<const Type *, uint64_t>, const Type *> arrays;
   std::map<StructDecl *, const Type *> structs;
+  std::map<std::tuple<std::vector<int64_t>, const Type *, Type::Layout>,
+           const Type *>
+      tiles;
+  std::map<std::tuple<Type::Kind, const Type *, unsigned>, const Type *>
+      buffers;
 };
 
 } // namespace nlc

@@ -15,6 +15,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -113,7 +114,7 @@ bool emitCode(llvm::Module &module, llvm::TargetMachine &tm,
 
 bool linkExecutable(const std::vector<std::string> &objects,
                     const std::string &runtimeLib, const std::string &output,
-                    std::string &error) {
+                    bool openmp, std::string &error) {
   llvm::ErrorOr<std::string> clang = llvm::sys::findProgramByName(NLC_CLANG_PATH);
   if (!clang) {
     error = "cannot find the linker driver `" + std::string(NLC_CLANG_PATH) +
@@ -123,6 +124,14 @@ bool linkExecutable(const std::vector<std::string> &objects,
   std::vector<std::string> args = {*clang};
   args.insert(args.end(), objects.begin(), objects.end());
   args.insert(args.end(), {runtimeLib, "-lm", "-o", output});
+  if (openmp) {
+    // libomp lives in LLVM's lib folder, outside the loader's default path.
+    std::string libDir =
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(*clang))
+            .str() +
+        "/lib";
+    args.insert(args.end(), {"-fopenmp", "-Wl,-rpath," + libDir});
+  }
   std::vector<llvm::StringRef> refs(args.begin(), args.end());
   int rc = llvm::sys::ExecuteAndWait(*clang, refs, std::nullopt, {}, 0, 0,
                                      &error);

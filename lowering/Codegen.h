@@ -62,9 +62,10 @@ bool emitCode(llvm::Module &module, llvm::TargetMachine &tm,
               std::string &error);
 
 /// Links `objects` and the runtime archive into `output` with clang.
+/// `openmp` links LLVM's OpenMP runtime, which kernel grids run on.
 bool linkExecutable(const std::vector<std::string> &objects,
                     const std::string &runtimeLib, const std::string &output,
-                    std::string &error);
+                    bool openmp, std::string &error);
 
 /// Links `objects` with the freestanding runtime in `libDir` (boot stub,
 /// libnlrt_bare.a, linker script) into the bootable ELF image `output`, with

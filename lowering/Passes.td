@@ -1,7 +1,7 @@
 //===- Passes.td - nlc lowering passes ---------------------*- tablegen -*-===//
 //
-// Passes that run on the LLVM dialect after the host lowering pipeline. Each
-// is implemented in the .cpp file named after it.
+// Passes of the host lowering (see Pipeline.cpp). Each is implemented in the
+// .cpp file named after it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,6 +40,19 @@ def ProfileFunctions : Pass<"nlc-profile-functions", "mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+def InlineAllocaScopes : Pass<"nlc-inline-alloca-scopes", "mlir::ModuleOp"> {
+  let summary = "Replace memref.alloca_scope by a stack save and restore";
+  let description = [{
+    `convert-scf-to-openmp` wraps parallel loop bodies in
+    `memref.alloca_scope`, whose region must stay a single block; lowering
+    nested `scf.for` to `cf` afterwards would split it. This pass inlines
+    each scope's body between `llvm.intr.stacksave` and
+    `llvm.intr.stackrestore` (what the memref-to-LLVM lowering does later),
+    so that `convert-scf-to-cf` can run next.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // NLC_LOWERING_PASSES

@@ -21,12 +21,21 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Transforms/Passes.h"
 
 namespace nlc {
 
-void buildHostLoweringPipeline(mlir::OpPassManager &pm) {
+void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel) {
   pm.addPass(mlir::createCanonicalizerPass());
+  // Kernel grids (scf.parallel) run on OpenMP's thread pool; without
+  // `parallel`, scf-to-cf runs them as plain loops (the bare-metal target).
+  if (parallel) {
+    pm.addPass(mlir::createConvertSCFToOpenMPPass());
+    pm.addPass(createInlineAllocaScopes());
+  }
   pm.addPass(mlir::createSCFToControlFlowPass());
   pm.addPass(mlir::createConvertMathToLLVMPass());
   pm.addPass(mlir::createArithToLLVMConversionPass());
@@ -34,6 +43,8 @@ void buildHostLoweringPipeline(mlir::OpPassManager &pm) {
   pm.addPass(mlir::createConvertControlFlowToLLVMPass());
   pm.addPass(mlir::createConvertFuncToLLVMPass());
   pm.addPass(mlir::createConvertIndexToLLVMPass());
+  if (parallel)
+    pm.addPass(mlir::createConvertOpenMPToLLVMPass());
   pm.addPass(mlir::createReconcileUnrealizedCastsPass());
   pm.addPass(mlir::createCanonicalizerPass());
 }
@@ -44,12 +55,13 @@ void registerLoweringPipelines() {
       "nlc-lower-host",
       "Lower nlc host code (func/arith/math/scf/cf/memref) to the LLVM "
       "dialect",
-      buildHostLoweringPipeline);
+      [](mlir::OpPassManager &pm) { buildHostLoweringPipeline(pm, false); });
 }
 
 void registerLLVMTranslations(mlir::DialectRegistry &registry) {
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);
+  mlir::registerOpenMPDialectTranslation(registry);
 }
 
 } // namespace nlc

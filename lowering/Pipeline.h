@@ -15,8 +15,9 @@ class DialectRegistry;
 
 namespace nlc {
 
-/// Host code (func/arith/math/scf/cf/memref/llvm) to the LLVM dialect.
-void buildHostLoweringPipeline(mlir::OpPassManager &pm);
+/// Host code (func/arith/math/scf/cf/memref/llvm) to the LLVM dialect;
+/// `parallel` runs kernel grids (scf.parallel) on OpenMP threads.
+void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel);
 
 /// Registers the pipelines above and the passes of Passes.td with their
 /// command-line names.

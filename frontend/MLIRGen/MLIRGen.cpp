@@ -8,6 +8,7 @@
 
 #include "frontend/MLIRGen/MLIRGen.h"
 #include "frontend/MLIRGen/MLIRGenImpl.h"
+#include "dialects/tile/IR/TileDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
@@ -22,7 +23,8 @@
 namespace nlc {
 
 void registerMLIRGenDialects(mlir::DialectRegistry &registry) {
-  registry.insert<mlir::func::FuncDialect, mlir::arith::ArithDialect,
+  registry.insert<nlc::tile::TileDialect, mlir::func::FuncDialect,
+                  mlir::arith::ArithDialect,
                   mlir::math::MathDialect, mlir::scf::SCFDialect,
                   mlir::cf::ControlFlowDialect, mlir::memref::MemRefDialect,
                   mlir::LLVM::LLVMDialect>();
@@ -51,6 +53,8 @@ mlir::Location MLIRGenImpl::loc(SourceRange r) {
 //===----------------------------------------------------------------------===//
 
 mlir::Type MLIRGenImpl::scalarType(const Type *t) {
+  if (t->isTile() || t->isTensor() || t->isView() || t->isDevice())
+    return valueType(t);
   if (t->isBool())
     return builder.getI1Type();
   if (t->isInt())
@@ -72,7 +76,8 @@ void MLIRGenImpl::leafTypes(
     const Type *t, llvm::SmallVectorImpl<mlir::Type> &elems,
     llvm::SmallVectorImpl<llvm::SmallVector<int64_t, 2>> &shapes,
     llvm::ArrayRef<int64_t> outer) {
-  if (t->isScalar()) {
+  if (t->isScalar() || t->isTile() || t->isTensor() || t->isView() ||
+      t->isDevice()) {
     elems.push_back(scalarType(t));
     shapes.emplace_back(outer.begin(), outer.end());
   } else if (t->isStr()) {
@@ -102,7 +107,8 @@ llvm::SmallVector<mlir::Type> MLIRGenImpl::abiTypes(const Type *t) {
 }
 
 unsigned MLIRGenImpl::numLeaves(const Type *t) {
-  if (t->isScalar())
+  if (t->isScalar() || t->isTile() || t->isTensor() || t->isView() ||
+      t->isDevice())
     return 1;
   if (t->isStr())
     return 2;
@@ -147,9 +153,14 @@ MLIRGenImpl::run(const std::vector<Module *> &modules) {
            std::make_pair(b->range.begin.file, b->range.begin.offset);
   });
   for (FnDecl *fn : fns)
-    declareFunction(*fn);
+    if (!isTileKernel(*fn))
+      declareFunction(*fn);
   for (FnDecl *fn : fns)
-    if (fn->body)
+    if (isTileKernel(*fn))
+      continue;
+    else if (fn->body && fn->isKernel)
+      genKernel(*fn);
+    else if (fn->body)
       genFunction(*fn);
   if (mlir::failed(mlir::verify(module))) {
     module.emitError("nlc internal error: MLIRGen produced invalid IR");
@@ -167,6 +178,9 @@ static bool hasAttr(const FnDecl &fn, llvm::StringRef name) {
 
 void MLIRGenImpl::declareFunction(FnDecl &fn) {
   llvm::SmallVector<mlir::Type> args, results;
+  // Grid kernels take their program ids and grid sizes first.
+  if (fn.isKernel && fn.result->isVoid())
+    args.append(6, builder.getI64Type());
   for (auto &p : fn.params)
     for (mlir::Type t : abiTypes(p->type))
       args.push_back(t);
@@ -432,11 +446,13 @@ void MLIRGenImpl::genLet(LetStmt &s) {
   const Type *t = s.var->type;
   bool fresh = llvm::isa<ArrayLitExpr>(s.init.get()) ||
                llvm::isa<ArrayRepeatExpr>(s.init.get());
-  if (s.var->isMutable || (t->containsArray() && !fresh)) {
+  // A `var` holding a tensor handle is never reassigned (Sema): bind it.
+  bool mutableStorage = s.var->isMutable && !t->containsBuffer();
+  if (mutableStorage || (t->containsArray() && !fresh)) {
     // Mutable storage, or an array copied for value semantics.
     Leaves storage = allocate(t, l);
     store(storage, value, l);
-    locals[s.var.get()] = s.var->isMutable ? storage : load(storage, l);
+    locals[s.var.get()] = mutableStorage ? storage : load(storage, l);
     return;
   }
   locals[s.var.get()] = load(value, l);

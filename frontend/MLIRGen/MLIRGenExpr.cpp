@@ -9,6 +9,7 @@
 
 #include "frontend/MLIRGen/MLIRGenImpl.h"
 #include "dialects/Utils/ScalarConversion.h"
+#include "dialects/tile/IR/TileDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -160,6 +161,8 @@ void MLIRGenImpl::genCheck(mlir::Value failCond, const std::string &message,
 mlir::Value MLIRGenImpl::genUnary(UnaryExpr &e) {
   mlir::Location l = loc(e.range);
   mlir::Value v = genScalar(*e.operand);
+  if (e.type->isTile())
+    return nlc::tile::NegOp::create(builder, l, v.getType(), v);
   switch (e.op) {
   case UnaryOp::Neg:
     if (e.type->isFloat())
@@ -175,6 +178,8 @@ mlir::Value MLIRGenImpl::genUnary(UnaryExpr &e) {
 }
 
 mlir::Value MLIRGenImpl::genBinary(BinaryExpr &e) {
+  if (e.lhs->type->isTile() || e.rhs->type->isTile())
+    return genTileBinary(e);
   if (e.op == BinaryOp::LogicalAnd || e.op == BinaryOp::LogicalOr)
     return genLogical(e);
   mlir::Value a = genScalar(*e.lhs);
@@ -348,6 +353,8 @@ mlir::Value MLIRGenImpl::genCast(CastExpr &e) {
   const Type *from = e.operand->type;
   const Type *to = e.type;
   mlir::Value v = genScalar(*e.operand);
+  if (from->isTile())
+    return nlc::tile::CastOp::create(builder, loc(e.range), valueType(to), v);
   return convertScalar(builder, loc(e.range), v, scalarType(to),
                        from->isInt() && from->isSigned(),
                        to->isInt() && to->isSigned());
@@ -358,6 +365,8 @@ mlir::Value MLIRGenImpl::genCast(CastExpr &e) {
 //===----------------------------------------------------------------------===//
 
 Leaves MLIRGenImpl::genCall(CallExpr &e) {
+  if (e.launch != Launch::None)
+    return genLaunch(e);
   if (e.builtin != Builtin::None)
     return genBuiltin(e);
   mlir::Location l = loc(e.range);
@@ -366,6 +375,12 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
     for (const Leaf &leaf : load(genExpr(arg), l))
       operands.push_back(leaf.value);
   };
+  if (isTileKernel(*e.fn)) {
+    llvm::SmallVector<Leaves, 4> args;
+    for (Expr *arg : e.orderedArgs)
+      args.push_back(load(genExpr(*arg), l));
+    return inlineKernel(*e.fn, args);
+  }
   if (e.receiver)
     addArg(*e.receiver);
   for (Expr *arg : e.orderedArgs)
@@ -416,6 +431,10 @@ void MLIRGenImpl::genPrint(const Leaves &v, const Type *t, mlir::Location l) {
 
 Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
   mlir::Location l = loc(e.range);
+  if (e.builtin >= Builtin::ProgramId || (e.type && e.type->isTile()))
+    return genKernelBuiltin(e);
+  if (e.builtin >= Builtin::DeviceGet)
+    return genTensorBuiltin(e);
   mlir::Type i64 = builder.getI64Type();
   auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
   const Type *t = e.type;

@@ -57,6 +57,33 @@ private:
   unsigned numLeaves(const Type *t);
   unsigned fieldLeafOffset(StructDecl *s, unsigned field);
 
+  // Kernels, tiles and tensors (MLIRGenKernel.cpp).
+  /// MLIR type of a Tile (tile dialect), Tensor (memref), View (strided
+  /// memref) or Device (i32).
+  mlir::Type valueType(const Type *t);
+  void genKernel(FnDecl &fn);
+  /// Generates `fn`'s body at this point with `args` as its parameters and
+  /// returns its result: tiles never cross function boundaries.
+  Leaves inlineKernel(FnDecl &fn, llvm::ArrayRef<Leaves> args);
+  /// True for kernels that take or return tiles (always inlined).
+  static bool isTileKernel(const FnDecl &fn);
+  void genKernelBlock(BlockStmt &b);
+  void genKernelStmt(Stmt &s);
+  void genKernelFor(ForStmt &s);
+  void genKernelIf(IfStmt &s);
+  Leaves genKernelBuiltin(CallExpr &e);
+  Leaves genTensorBuiltin(CallExpr &e);
+  Leaves genLaunch(CallExpr &e);
+  mlir::Value genTileBinary(BinaryExpr &e);
+  /// Makes `v` a tile of type `t` (splatting a scalar).
+  mlir::Value asTile(mlir::Value v, const Type *t, mlir::Location l);
+  mlir::Value toIndex(mlir::Value v, mlir::Location l);
+  /// Emits loops over every element of `mem` (a memref of rank 1 or 2).
+  void forEachTensorElement(
+      mlir::Value mem, mlir::Location l,
+      llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
+                              mlir::ValueRange)> body);
+
   // Declarations and statements (MLIRGen.cpp).
   void declareFunction(FnDecl &fn);
   void genFunction(FnDecl &fn);
@@ -127,6 +154,10 @@ private:
   llvm::StringMap<mlir::Operation *> strings;
   llvm::DenseMap<const VarDecl *, Leaves> locals;
   FnDecl *currentFn = nullptr;
+  /// Grid kernels: program ids and grid sizes (i64), as hidden arguments.
+  llvm::SmallVector<mlir::Value, 6> gridArgs;
+  /// While inlining a kernel: where its `return` value goes.
+  Leaves *inlineResult = nullptr;
   mlir::func::FuncOp currentFunc;
   struct LoopTargets {
     mlir::Block *breakTarget;

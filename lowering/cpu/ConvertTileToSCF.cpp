@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -37,8 +38,11 @@ MemRefType bufferType(tl::TileType t) {
   return MemRefType::get(t.getShape(), t.getElementType());
 }
 
+/// Tile buffers live on the stack: loop and instance bodies save and restore
+/// the stack pointer (see scopeBuffers), so they are released each time
+/// round, and carried tiles are copied out (see the end of this file).
 Value allocBuffer(OpBuilder &b, Location loc, tl::TileType t) {
-  return memref::AllocOp::create(b, loc, bufferType(t));
+  return memref::AllocaOp::create(b, loc, bufferType(t));
 }
 
 Value indexConst(OpBuilder &b, Location loc, int64_t v) {
@@ -581,6 +585,95 @@ struct GridQueryLowering : public OpConversionPattern<OpT> {
   std::string runtimeName;
 };
 
+//===----------------------------------------------------------------------===//
+// Buffer lifetimes
+//===----------------------------------------------------------------------===//
+
+/// True for the statically shaped memrefs this pass creates for tiles.
+bool isTileBuffer(Type t) {
+  auto m = dyn_cast<MemRefType>(t);
+  return m && m.hasStaticShape() && m.getLayout().isIdentity();
+}
+
+/// Copies `from` into `to` unless they are the same buffer.
+void copyInto(OpBuilder &b, Location loc, Value from, Value to) {
+  if (from != to)
+    memref::CopyOp::create(b, loc, from, to);
+}
+
+/// Gives each tile carried by an scf.for its own buffer, allocated before
+/// the loop: the body reads it and copies its new value into it at the end.
+/// The iter_arg is then loop-invariant, and canonicalization removes it.
+void uncarryLoopBuffers(scf::ForOp loop) {
+  OpBuilder b(loop);
+  Location loc = loop.getLoc();
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  for (unsigned k = 0; k < loop.getNumRegionIterArgs(); ++k) {
+    BlockArgument arg = loop.getRegionIterArgs()[k];
+    if (!isTileBuffer(arg.getType()))
+      continue;
+    b.setInsertionPoint(loop);
+    Value carried = memref::AllocaOp::create(b, loc,
+                                             cast<MemRefType>(arg.getType()));
+    copyInto(b, loc, loop.getInitArgs()[k], carried);
+    arg.replaceAllUsesExcept(carried, yield);
+    b.setInsertionPoint(yield);
+    Value next = yield.getOperand(k);
+    copyInto(b, loc, next == arg ? carried : next, carried);
+    yield->setOperand(k, arg);
+    loop.getResult(k).replaceAllUsesWith(carried);
+  }
+}
+
+/// Gives each tile an scf.if yields a buffer allocated before the `if`.
+void uncarryIfBuffers(scf::IfOp ifOp) {
+  OpBuilder b(ifOp);
+  Location loc = ifOp.getLoc();
+  for (unsigned k = 0; k < ifOp.getNumResults(); ++k) {
+    if (!isTileBuffer(ifOp.getResult(k).getType()))
+      continue;
+    b.setInsertionPoint(ifOp);
+    Value out = memref::AllocaOp::create(
+        b, loc, cast<MemRefType>(ifOp.getResult(k).getType()));
+    for (Region *r : {&ifOp.getThenRegion(), &ifOp.getElseRegion()}) {
+      if (r->empty())
+        continue;
+      auto yield = cast<scf::YieldOp>(r->front().getTerminator());
+      b.setInsertionPoint(yield);
+      copyInto(b, loc, yield.getOperand(k), out);
+      yield->setOperand(k, out);
+    }
+    ifOp.getResult(k).replaceAllUsesWith(out);
+  }
+}
+
+/// Saves the stack pointer at the start of a loop or instance body and
+/// restores it before its terminator, so that stack buffers allocated in one
+/// iteration are released before the next. (memref.alloca_scope would need
+/// its region to stay one block, which lowering nested loops breaks.)
+void releaseStackPerIteration(Block &body) {
+  bool allocates = false;
+  for (Operation &op : body.without_terminator())
+    op.walk([&](memref::AllocaOp) { allocates = true; });
+  if (!allocates)
+    return;
+  Location loc = body.getParentOp()->getLoc();
+  OpBuilder b(&body, body.begin());
+  Value sp = LLVM::StackSaveOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()));
+  b.setInsertionPoint(body.getTerminator());
+  LLVM::StackRestoreOp::create(b, loc, sp);
+}
+
+void scopeBuffers(ModuleOp module) {
+  // Inner loops first, so that their buffers are released by their own
+  // scope before the outer one wraps them.
+  module.walk([](scf::ForOp loop) { uncarryLoopBuffers(loop); });
+  module.walk([](scf::IfOp ifOp) { uncarryIfBuffers(ifOp); });
+  module.walk([](scf::ForOp loop) { releaseStackPerIteration(*loop.getBody()); });
+  module.walk([](scf::ParallelOp p) { releaseStackPerIteration(*p.getBody()); });
+}
+
 struct ConvertTileToSCFPass
     : public nlc::cpu::impl::ConvertTileToSCFBase<ConvertTileToSCFPass> {
   void runOnOperation() override {
@@ -619,7 +712,8 @@ struct ConvertTileToSCFPass
                                                          target);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    scopeBuffers(getOperation());
   }
 };
 

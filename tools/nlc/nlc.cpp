@@ -20,6 +20,7 @@
 #include "lowering/Codegen.h"
 #include "lowering/Passes.h"
 #include "lowering/Pipeline.h"
+#include "lowering/cpu/Passes.h"
 #include "runtime/baremetal/exit_status.h"
 
 #include "mlir/IR/AsmState.h"
@@ -401,7 +402,8 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
     return 1;
   mlir::TimingScope timing = tm.getRootScope();
   pm.enableTiming(timing);
-  buildHostLoweringPipeline(pm);
+  nlc::cpu::buildTileToLoopsPipeline(pm);
+  buildHostLoweringPipeline(pm, /*parallel=*/target != Target::Bare);
   if (profile)
     pm.addPass(createProfileFunctions());
   if (mlir::failed(pm.run(*module)))
@@ -483,11 +485,14 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
     }
   }
   std::string libDir = dir + "/../lib";
+  // Kernel grids lowered to OpenMP need its runtime.
+  bool openmp = llvmModule->getFunction("__kmpc_fork_call") != nullptr;
   std::string runtimeLib = libDir + "/libnlrt.a";
   auto link = [&](const std::string &output) {
     if (target == Target::Bare)
       return linkBareImage({std::string(objPath)}, libDir, output, error);
-    return linkExecutable({std::string(objPath)}, runtimeLib, output, error);
+    return linkExecutable({std::string(objPath)}, runtimeLib, output, openmp,
+                          error);
   };
   if (runProgram) {
     llvm::SmallString<128> exePath;

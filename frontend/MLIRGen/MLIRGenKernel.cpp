@@ -1,0 +1,789 @@
+//===- MLIRGenKernel.cpp - Kernels, tiles and tensors to MLIR -------------===//
+//
+// Kernel bodies become structured control flow on tile dialect values:
+// variables are SSA values, an `if` yields the variables it assigns, a
+// `for` carries them as iter_args. Kernel calls from the host become an
+// scf.parallel over the tile grid (docs/Kernels.md): the map rule loads each
+// operand's tile (i, j); the contraction rule sums dot products over k; a
+// grid launch calls the kernel once per program instance. Host tensor
+// builtins are plain memref code; run-time checks panic with the location.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/MLIRGen/MLIRGenImpl.h"
+
+#include "dialects/Utils/ScalarConversion.h"
+#include "dialects/tile/IR/TileDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace nlc {
+
+namespace tl = nlc::tile;
+
+mlir::Type MLIRGenImpl::valueType(const Type *t) {
+  if (t->isDevice())
+    return builder.getI32Type();
+  mlir::Type elem = scalarType(t->getElementType());
+  int64_t dyn = mlir::ShapedType::kDynamic;
+  if (t->isTile())
+    return tl::TileType::get(&ctx, t->getShape(), elem,
+                             t->getLayout() == Type::Layout::ColMajor
+                                 ? tl::Layout::ColMajor
+                                 : tl::Layout::RowMajor);
+  llvm::SmallVector<int64_t, 2> shape(t->getRank(), dyn);
+  if (t->isTensor())
+    return mlir::MemRefType::get(shape, elem);
+  llvm::SmallVector<int64_t, 2> strides(t->getRank(), dyn);
+  return mlir::MemRefType::get(
+      shape, elem, mlir::StridedLayoutAttr::get(&ctx, dyn, strides));
+}
+
+static Leaf valueLeaf(mlir::Value v) {
+  Leaf leaf;
+  leaf.value = v;
+  leaf.elementType = v.getType();
+  return leaf;
+}
+
+mlir::Value MLIRGenImpl::toIndex(mlir::Value v, mlir::Location l) {
+  return mlir::arith::IndexCastOp::create(builder, l, builder.getIndexType(),
+                                          v);
+}
+
+mlir::Value MLIRGenImpl::asTile(mlir::Value v, const Type *t,
+                                mlir::Location l) {
+  if (mlir::isa<tl::TileType>(v.getType()))
+    return v;
+  return tl::SplatOp::create(builder, l, valueType(t), v);
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel functions
+//===----------------------------------------------------------------------===//
+
+/// Variables declared outside `s` that `s` assigns, in a stable order.
+static void collectAssigned(Stmt &s, llvm::SetVector<const VarDecl *> &out) {
+  if (auto *a = llvm::dyn_cast<AssignStmt>(&s)) {
+    if (auto *n = llvm::dyn_cast<NameExpr>(a->target.get()); n && n->var)
+      out.insert(n->var);
+    return;
+  }
+  if (auto *b = llvm::dyn_cast<BlockStmt>(&s)) {
+    for (auto &c : b->body)
+      collectAssigned(*c, out);
+  } else if (auto *i = llvm::dyn_cast<IfStmt>(&s)) {
+    collectAssigned(*i->thenBlock, out);
+    if (i->elseStmt)
+      collectAssigned(*i->elseStmt, out);
+  } else if (auto *f = llvm::dyn_cast<ForStmt>(&s)) {
+    collectAssigned(*f->body, out);
+  }
+}
+
+bool MLIRGenImpl::isTileKernel(const FnDecl &fn) {
+  if (!fn.isKernel)
+    return false;
+  for (const auto &p : fn.params)
+    if (p->type && p->type->isTile())
+      return true;
+  return fn.result && fn.result->isTile();
+}
+
+Leaves MLIRGenImpl::inlineKernel(FnDecl &fn, llvm::ArrayRef<Leaves> args) {
+  auto savedLocals = locals;
+  Leaves *savedResult = inlineResult;
+  FnDecl *savedFn = currentFn;
+  Leaves result;
+  inlineResult = &result;
+  currentFn = &fn;
+  for (size_t i = 0; i < fn.params.size(); ++i)
+    locals[fn.params[i].get()] = args[i];
+  genKernelBlock(*fn.body);
+  locals = std::move(savedLocals);
+  inlineResult = savedResult;
+  currentFn = savedFn;
+  return result;
+}
+
+void MLIRGenImpl::genKernel(FnDecl &fn) {
+  currentFn = &fn;
+  currentFunc = functions[&fn];
+  locals.clear();
+  gridArgs.clear();
+  mlir::Block *entry = currentFunc.addEntryBlock();
+  builder.setInsertionPointToStart(entry);
+  unsigned argIdx = 0;
+  if (fn.result->isVoid())
+    for (unsigned i = 0; i < 6; ++i)
+      gridArgs.push_back(entry->getArgument(argIdx++));
+  for (auto &p : fn.params) {
+    Leaves leaves;
+    for (mlir::Type t : abiTypes(p->type)) {
+      Leaf leaf = valueLeaf(entry->getArgument(argIdx++));
+      leaf.elementType = t;
+      leaves.push_back(leaf);
+    }
+    locals[p.get()] = leaves;
+  }
+  genKernelBlock(*fn.body);
+  if (!terminated())
+    mlir::func::ReturnOp::create(builder, loc(SourceRange(fn.body->range.end)));
+}
+
+void MLIRGenImpl::genKernelBlock(BlockStmt &b) {
+  for (auto &s : b.body)
+    genKernelStmt(*s);
+}
+
+void MLIRGenImpl::genKernelStmt(Stmt &s) {
+  mlir::Location l = loc(s.range);
+  switch (s.getKind()) {
+  case Stmt::Kind::Let: {
+    auto &let = llvm::cast<LetStmt>(s);
+    locals[let.var.get()] = load(genExpr(*let.init), l);
+    return;
+  }
+  case Stmt::Kind::Assign: {
+    auto &a = llvm::cast<AssignStmt>(s);
+    auto *n = llvm::cast<NameExpr>(a.target.get());
+    Leaves value;
+    if (!a.op) {
+      value = load(genExpr(*a.value), l);
+    } else if (a.target->type->isTile()) {
+      // `t op= x`: the same as `t = t op x`.
+      mlir::Value cur = locals[n->var][0].value;
+      mlir::Value rhs = asTile(genScalar(*a.value), a.target->type, l);
+      mlir::Value r;
+      switch (*a.op) {
+      case BinaryOp::Add:
+        r = tl::AddOp::create(builder, l, cur.getType(), cur, rhs);
+        break;
+      case BinaryOp::Sub:
+        r = tl::SubOp::create(builder, l, cur.getType(), cur, rhs);
+        break;
+      case BinaryOp::Mul:
+        r = tl::MulOp::create(builder, l, cur.getType(), cur, rhs);
+        break;
+      default:
+        r = tl::DivOp::create(builder, l, cur.getType(), cur, rhs);
+        break;
+      }
+      value = {valueLeaf(r)};
+    } else {
+      mlir::Value cur = locals[n->var][0].value;
+      value = {valueLeaf(genArith(*a.op, a.target->type, cur,
+                                  genScalar(*a.value), a.range))};
+    }
+    locals[n->var] = value;
+    return;
+  }
+  case Stmt::Kind::Expr:
+    genExpr(*llvm::cast<ExprStmt>(s).expr);
+    return;
+  case Stmt::Kind::Block:
+    genKernelBlock(llvm::cast<BlockStmt>(s));
+    return;
+  case Stmt::Kind::If:
+    genKernelIf(llvm::cast<IfStmt>(s));
+    return;
+  case Stmt::Kind::For:
+    genKernelFor(llvm::cast<ForStmt>(s));
+    return;
+  case Stmt::Kind::Return: {
+    auto &r = llvm::cast<ReturnStmt>(s);
+    if (inlineResult) {
+      if (r.value)
+        *inlineResult = load(genExpr(*r.value), l);
+      return;
+    }
+    genReturn(r);
+    return;
+  }
+  case Stmt::Kind::While:
+  case Stmt::Kind::Break:
+  case Stmt::Kind::Continue:
+    // Sema rejects these in kernels.
+    return;
+  }
+}
+
+void MLIRGenImpl::genKernelIf(IfStmt &s) {
+  mlir::Location l = loc(s.range);
+  llvm::SetVector<const VarDecl *> assigned;
+  collectAssigned(s, assigned);
+  llvm::SmallVector<const VarDecl *> carried;
+  llvm::SmallVector<mlir::Type> types;
+  for (const VarDecl *v : assigned)
+    if (locals.count(v)) {
+      carried.push_back(v);
+      types.push_back(locals[v][0].value.getType());
+    }
+  mlir::Value cond = genScalar(*s.cond);
+  auto ifOp = mlir::scf::IfOp::create(builder, l, types, cond,
+                                      /*addThenBlock=*/true,
+                                      /*addElseBlock=*/true);
+  auto saved = locals;
+  auto branch = [&](mlir::Block *block, Stmt *body) {
+    mlir::OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToEnd(block);
+    locals = saved;
+    if (body)
+      genKernelStmt(*body);
+    llvm::SmallVector<mlir::Value> results;
+    for (const VarDecl *v : carried)
+      results.push_back(locals[v][0].value);
+    mlir::scf::YieldOp::create(builder, l, results);
+  };
+  branch(ifOp.thenBlock(), s.thenBlock.get());
+  branch(ifOp.elseBlock(), s.elseStmt.get());
+  locals = saved;
+  for (size_t i = 0; i < carried.size(); ++i)
+    locals[carried[i]] = {valueLeaf(ifOp.getResult(i))};
+}
+
+void MLIRGenImpl::genKernelFor(ForStmt &s) {
+  mlir::Location l = loc(s.range);
+  llvm::SetVector<const VarDecl *> assigned;
+  collectAssigned(*s.body, assigned);
+  llvm::SmallVector<const VarDecl *> carried;
+  llvm::SmallVector<mlir::Value> inits;
+  for (const VarDecl *v : assigned)
+    if (locals.count(v)) {
+      carried.push_back(v);
+      inits.push_back(locals[v][0].value);
+    }
+  // Kernels step forward by a positive constant (Sema checks it).
+  mlir::Value lb = toIndex(genScalar(*s.start), l);
+  mlir::Value ub = toIndex(genScalar(*s.end), l);
+  mlir::Value step = s.step ? toIndex(genScalar(*s.step), l)
+                            : constIndex(1, l).getDefiningOp()->getResult(0);
+  mlir::Type ivType = scalarType(s.var->type);
+  auto saved = locals;
+  auto loop = mlir::scf::ForOp::create(
+      builder, l, lb, ub, step, inits,
+      [&](mlir::OpBuilder &, mlir::Location bl, mlir::Value iv,
+          mlir::ValueRange args) {
+        for (size_t i = 0; i < carried.size(); ++i)
+          locals[carried[i]] = {valueLeaf(args[i])};
+        locals[s.var.get()] = {valueLeaf(
+            mlir::arith::IndexCastOp::create(builder, bl, ivType, iv))};
+        genKernelBlock(*s.body);
+        llvm::SmallVector<mlir::Value> results;
+        for (const VarDecl *v : carried)
+          results.push_back(locals[v][0].value);
+        mlir::scf::YieldOp::create(builder, bl, results);
+      });
+  locals = saved;
+  for (size_t i = 0; i < carried.size(); ++i)
+    locals[carried[i]] = {valueLeaf(loop.getResult(i))};
+}
+
+//===----------------------------------------------------------------------===//
+// Tile expressions
+//===----------------------------------------------------------------------===//
+
+mlir::Value MLIRGenImpl::genTileBinary(BinaryExpr &e) {
+  mlir::Location l = loc(e.range);
+  const Type *tile = e.lhs->type->isTile() ? e.lhs->type : e.rhs->type;
+  mlir::Value a = asTile(genScalar(*e.lhs), tile, l);
+  mlir::Value b = asTile(genScalar(*e.rhs), tile, l);
+  switch (e.op) {
+  case BinaryOp::Add:
+    return tl::AddOp::create(builder, l, a.getType(), a, b);
+  case BinaryOp::Sub:
+    return tl::SubOp::create(builder, l, a.getType(), a, b);
+  case BinaryOp::Mul:
+    return tl::MulOp::create(builder, l, a.getType(), a, b);
+  case BinaryOp::Div:
+    return tl::DivOp::create(builder, l, a.getType(), a, b);
+  default:
+    break;
+  }
+  tl::CmpPredicate p = e.op == BinaryOp::Eq   ? tl::CmpPredicate::eq
+                       : e.op == BinaryOp::Ne ? tl::CmpPredicate::ne
+                       : e.op == BinaryOp::Lt ? tl::CmpPredicate::lt
+                       : e.op == BinaryOp::Le ? tl::CmpPredicate::le
+                       : e.op == BinaryOp::Gt ? tl::CmpPredicate::gt
+                                              : tl::CmpPredicate::ge;
+  return tl::CmpOp::create(builder, l, valueType(e.type), p, a, b);
+}
+
+Leaves MLIRGenImpl::genKernelBuiltin(CallExpr &e) {
+  mlir::Location l = loc(e.range);
+  auto arg = [&](size_t i) { return genScalar(*e.orderedArgs[i]); };
+  auto indices = [&](Expr *list) {
+    llvm::SmallVector<mlir::Value, 2> out;
+    for (auto &el : llvm::cast<ArrayLitExpr>(list)->elements)
+      out.push_back(toIndex(genScalar(*el), l));
+    return out;
+  };
+  mlir::Type type = e.type->isVoid() ? mlir::Type() : scalarType(e.type);
+  auto one = [&](mlir::Value v) { return Leaves{valueLeaf(v)}; };
+  switch (e.builtin) {
+  case Builtin::ProgramId:
+  case Builtin::NumPrograms: {
+    int64_t axis = static_cast<int64_t>(e.orderedArgs[0]->constValue.intBits);
+    return one(gridArgs[(e.builtin == Builtin::ProgramId ? 0 : 3) + axis]);
+  }
+  case Builtin::Zeros:
+  case Builtin::Full: {
+    mlir::Type elem = mlir::cast<tl::TileType>(type).getElementType();
+    mlir::Value v = e.builtin == Builtin::Full
+                        ? arg(0)
+                        : mlir::arith::ConstantOp::create(
+                              builder, l, builder.getZeroAttr(elem))
+                              .getResult();
+    return one(tl::SplatOp::create(builder, l, type, v));
+  }
+  case Builtin::Load: {
+    mlir::Value view = arg(0);
+    auto idx = indices(e.orderedArgs[1]);
+    mlir::Value pad = e.orderedArgs.size() > 2 ? arg(2) : mlir::Value();
+    return one(tl::LoadOp::create(builder, l, type, view, idx, pad));
+  }
+  case Builtin::Store: {
+    mlir::Value view = arg(0);
+    auto idx = indices(e.orderedArgs[1]);
+    tl::StoreOp::create(builder, l, arg(2), view, idx);
+    return {};
+  }
+  case Builtin::Dot:
+    return one(tl::DotOp::create(builder, l, type, arg(0), arg(1),
+                                 e.orderedArgs.size() > 2 ? arg(2)
+                                                          : mlir::Value()));
+  case Builtin::Exp:
+    return one(tl::ExpOp::create(builder, l, type, arg(0)));
+  case Builtin::Log:
+    return one(tl::LogOp::create(builder, l, type, arg(0)));
+  case Builtin::Rsqrt:
+    return one(tl::RsqrtOp::create(builder, l, type, arg(0)));
+  case Builtin::Tanh:
+    return one(tl::TanhOp::create(builder, l, type, arg(0)));
+  case Builtin::Erf:
+    return one(tl::ErfOp::create(builder, l, type, arg(0)));
+  case Builtin::Sqrt:
+    return one(tl::SqrtOp::create(builder, l, type, arg(0)));
+  case Builtin::Abs:
+    return one(tl::AbsOp::create(builder, l, type, arg(0)));
+  case Builtin::Max:
+  case Builtin::Min: {
+    mlir::Value a = arg(0);
+    mlir::Value b = asTile(arg(1), e.type, l);
+    return e.builtin == Builtin::Max
+               ? one(tl::MaxOp::create(builder, l, type, a, b))
+               : one(tl::MinOp::create(builder, l, type, a, b));
+  }
+  case Builtin::Sum:
+  case Builtin::ReduceMax:
+  case Builtin::ReduceMin:
+  case Builtin::Argmax: {
+    tl::ReduceKind kind = e.builtin == Builtin::Sum         ? tl::ReduceKind::sum
+                          : e.builtin == Builtin::ReduceMax ? tl::ReduceKind::max
+                          : e.builtin == Builtin::ReduceMin ? tl::ReduceKind::min
+                                                            : tl::ReduceKind::argmax;
+    int64_t axis = static_cast<int64_t>(e.orderedArgs[1]->constValue.intBits);
+    return one(tl::ReduceOp::create(builder, l, type, kind, arg(0), axis));
+  }
+  case Builtin::Broadcast: {
+    int64_t axis = static_cast<int64_t>(e.orderedArgs[1]->constValue.intBits);
+    return one(tl::BroadcastOp::create(builder, l, type, arg(0), axis));
+  }
+  case Builtin::Transpose:
+    return one(tl::TransposeOp::create(builder, l, type, arg(0)));
+  case Builtin::Where:
+    return one(tl::SelectOp::create(builder, l, type, arg(0), arg(1), arg(2)));
+  default:
+    break;
+  }
+  llvm_unreachable("not a kernel builtin");
+}
+
+//===----------------------------------------------------------------------===//
+// Host side: devices and tensors
+//===----------------------------------------------------------------------===//
+
+void MLIRGenImpl::forEachTensorElement(
+    mlir::Value mem, mlir::Location l,
+    llvm::function_ref<void(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>
+        body) {
+  auto type = mlir::cast<mlir::MemRefType>(mem.getType());
+  llvm::SmallVector<mlir::Value, 2> lbs, ubs, steps;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    lbs.push_back(constIndex(0, l));
+    ubs.push_back(mlir::memref::DimOp::create(builder, l, mem, d));
+    steps.push_back(constIndex(1, l));
+  }
+  mlir::scf::buildLoopNest(builder, l, lbs, ubs, steps, body);
+}
+
+/// A counter-based random stream (splitmix64 of seed + position), so that
+/// fills are reproducible and independent of traversal order.
+static mlir::Value splitmix(mlir::OpBuilder &b, mlir::Location l,
+                            mlir::Value x) {
+  auto c = [&](uint64_t v) {
+    return mlir::arith::ConstantOp::create(
+        b, l, b.getIntegerAttr(b.getI64Type(), static_cast<int64_t>(v)));
+  };
+  auto mix = [&](mlir::Value z, unsigned shift, uint64_t mul) {
+    mlir::Value s = mlir::arith::ShRUIOp::create(b, l, z, c(shift));
+    mlir::Value x2 = mlir::arith::XOrIOp::create(b, l, z, s);
+    return mul ? mlir::arith::MulIOp::create(b, l, x2, c(mul)).getResult() : x2;
+  };
+  mlir::Value z = mlir::arith::AddIOp::create(b, l, x, c(0x9e3779b97f4a7c15ULL));
+  z = mix(z, 30, 0xbf58476d1ce4e5b9ULL);
+  z = mix(z, 27, 0x94d049bb133111ebULL);
+  return mix(z, 31, 0);
+}
+
+Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
+  mlir::Location l = loc(e.range);
+  mlir::Type i64 = builder.getI64Type();
+  auto one = [&](mlir::Value v) { return Leaves{valueLeaf(v)}; };
+  auto indicesFrom = [&](size_t first, mlir::Value mem) {
+    // Every index is checked against its dimension.
+    auto type = mlir::cast<mlir::MemRefType>(mem.getType());
+    llvm::SmallVector<mlir::Value, 2> out;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      Expr &ie = *e.orderedArgs[first + d];
+      mlir::Value i = genScalar(ie);
+      mlir::Value dim = mlir::arith::IndexCastOp::create(
+          builder, l, i64, mlir::memref::DimOp::create(builder, l, mem, d));
+      genCheck(mlir::arith::CmpIOp::create(
+                   builder, l, mlir::arith::CmpIPredicate::uge, i, dim),
+               "tensor index out of bounds", ie.range);
+      out.push_back(toIndex(i, l));
+    }
+    return out;
+  };
+  switch (e.builtin) {
+  case Builtin::DeviceCpu:
+    return one(constInt(builder.getI32Type(), 0, l));
+  case Builtin::DeviceGet: {
+    // Device 0 is the CPU while no accelerator backend is built in.
+    mlir::Value i = genScalar(*e.orderedArgs[0]);
+    genCheck(mlir::arith::CmpIOp::create(builder, l,
+                                         mlir::arith::CmpIPredicate::ne, i,
+                                         constInt(i64, 0, l)),
+             "no such device: this program runs on the CPU, device 0",
+             e.orderedArgs[0]->range);
+    return one(constInt(builder.getI32Type(), 0, l));
+  }
+  case Builtin::TensorAlloc: {
+    Leaves shape = load(genExpr(*e.orderedArgs[0]), l);
+    auto type = mlir::cast<mlir::MemRefType>(valueType(e.type));
+    llvm::SmallVector<mlir::Value, 2> dims;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      mlir::Value n = mlir::memref::LoadOp::create(builder, l, shape[0].value,
+                                                   mlir::ValueRange{constIndex(d, l)});
+      genCheck(mlir::arith::CmpIOp::create(builder, l,
+                                           mlir::arith::CmpIPredicate::slt, n,
+                                           constInt(i64, 0, l)),
+               "negative tensor size", e.orderedArgs[0]->range);
+      dims.push_back(toIndex(n, l));
+    }
+    mlir::Value mem = mlir::memref::AllocOp::create(builder, l, type, dims);
+    // Tensors start zeroed.
+    mlir::Value zero = mlir::arith::ConstantOp::create(
+        builder, l, builder.getZeroAttr(type.getElementType()));
+    forEachTensorElement(mem, l,
+                         [&](mlir::OpBuilder &b, mlir::Location bl,
+                             mlir::ValueRange iv) {
+                           mlir::memref::StoreOp::create(b, bl, zero, mem, iv);
+                         });
+    return one(mem);
+  }
+  case Builtin::TensorView: {
+    mlir::Value t = genScalar(*e.receiver);
+    return one(mlir::memref::CastOp::create(builder, l, valueType(e.type), t));
+  }
+  case Builtin::TensorDim: {
+    mlir::Value t = genScalar(*e.receiver);
+    int64_t axis = static_cast<int64_t>(e.orderedArgs[0]->constValue.intBits);
+    mlir::Value d = mlir::memref::DimOp::create(builder, l, t, axis);
+    return one(mlir::arith::IndexCastOp::create(builder, l, i64, d));
+  }
+  case Builtin::TensorGet: {
+    mlir::Value t = genScalar(*e.receiver);
+    auto idx = indicesFrom(0, t);
+    return one(mlir::memref::LoadOp::create(builder, l, t, idx));
+  }
+  case Builtin::TensorSet: {
+    mlir::Value t = genScalar(*e.receiver);
+    auto idx = indicesFrom(0, t);
+    mlir::Value v = genScalar(*e.orderedArgs.back());
+    mlir::memref::StoreOp::create(builder, l, v, t, idx);
+    return {};
+  }
+  case Builtin::TensorFill: {
+    mlir::Value t = genScalar(*e.receiver);
+    mlir::Value v = genScalar(*e.orderedArgs[0]);
+    forEachTensorElement(t, l,
+                         [&](mlir::OpBuilder &b, mlir::Location bl,
+                             mlir::ValueRange iv) {
+                           mlir::memref::StoreOp::create(b, bl, v, t, iv);
+                         });
+    return {};
+  }
+  case Builtin::TensorFillRandom: {
+    // Floats: uniform in [-1, 1) with 24-bit resolution; integers: [-8, 8).
+    mlir::Value t = genScalar(*e.receiver);
+    mlir::Value seed = genScalar(*e.orderedArgs[0]);
+    auto type = mlir::cast<mlir::MemRefType>(t.getType());
+    mlir::Type elem = type.getElementType();
+    mlir::Value cols =
+        type.getRank() == 2
+            ? mlir::arith::IndexCastOp::create(
+                  builder, l, i64, mlir::memref::DimOp::create(builder, l, t, 1))
+                  .getResult()
+            : constInt(i64, 1, l);
+    forEachTensorElement(
+        t, l, [&](mlir::OpBuilder &b, mlir::Location bl, mlir::ValueRange iv) {
+          mlir::OpBuilder::InsertionGuard guard(builder);
+          builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
+          mlir::Value pos = mlir::arith::IndexCastOp::create(builder, bl, i64, iv[0]);
+          if (iv.size() == 2)
+            pos = mlir::arith::AddIOp::create(
+                builder, bl, mlir::arith::MulIOp::create(builder, bl, pos, cols),
+                mlir::arith::IndexCastOp::create(builder, bl, i64, iv[1]));
+          mlir::Value key = mlir::arith::XOrIOp::create(
+              builder, bl, splitmix(builder, bl, seed), pos);
+          mlir::Value r = splitmix(builder, bl, key);
+          mlir::Value v;
+          if (mlir::isa<mlir::FloatType>(elem)) {
+            mlir::Value top = mlir::arith::ShRUIOp::create(
+                builder, bl, r, constInt(i64, 40, bl));
+            mlir::Value f = mlir::arith::UIToFPOp::create(
+                builder, bl, builder.getF64Type(), top);
+            mlir::Value scale = mlir::arith::ConstantOp::create(
+                builder, bl, builder.getF64FloatAttr(1.0 / 8388608.0));
+            mlir::Value one = mlir::arith::ConstantOp::create(
+                builder, bl, builder.getF64FloatAttr(1.0));
+            v = mlir::arith::SubFOp::create(
+                builder, bl, mlir::arith::MulFOp::create(builder, bl, f, scale),
+                one);
+            v = convertScalar(builder, bl, v, elem, true, true);
+          } else {
+            mlir::Value top = mlir::arith::ShRUIOp::create(
+                builder, bl, r, constInt(i64, 60, bl));
+            v = mlir::arith::SubIOp::create(builder, bl, top,
+                                            constInt(i64, 8, bl));
+            v = convertScalar(builder, bl, v, elem, true, true);
+          }
+          mlir::memref::StoreOp::create(builder, bl, v, t, iv);
+        });
+    return {};
+  }
+  case Builtin::Allclose: {
+    // |a - b| <= atol + rtol * |b| for every element, compared in f64;
+    // a NaN anywhere, or different sizes, make it false.
+    mlir::Value a = genScalar(*e.orderedArgs[0]);
+    mlir::Value b = genScalar(*e.orderedArgs[1]);
+    mlir::Value rtol = genScalar(*e.orderedArgs[2]);
+    mlir::Value atol = genScalar(*e.orderedArgs[3]);
+    auto type = mlir::cast<mlir::MemRefType>(a.getType());
+    mlir::Type f64 = builder.getF64Type();
+    mlir::Type i1 = builder.getI1Type();
+    mlir::Value same = constInt(i1, 1, l);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      same = mlir::arith::AndIOp::create(
+          builder, l, same,
+          mlir::arith::CmpIOp::create(
+              builder, l, mlir::arith::CmpIPredicate::eq,
+              mlir::memref::DimOp::create(builder, l, a, d),
+              mlir::memref::DimOp::create(builder, l, b, d)));
+    auto ifOp = mlir::scf::IfOp::create(builder, l, mlir::TypeRange{i1}, same,
+                                        true, true);
+    {
+      mlir::OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToEnd(ifOp.elseBlock());
+      mlir::scf::YieldOp::create(builder, l, constInt(i1, 0, l));
+      builder.setInsertionPointToEnd(ifOp.thenBlock());
+      mlir::Value flag = mlir::memref::AllocaOp::create(
+          builder, l, mlir::MemRefType::get({}, i1));
+      mlir::memref::StoreOp::create(builder, l, constInt(i1, 1, l), flag);
+      bool aSigned = e.orderedArgs[0]->type->getElementType()->isInt();
+      bool bSigned = e.orderedArgs[1]->type->getElementType()->isInt();
+      forEachTensorElement(
+          a, l, [&](mlir::OpBuilder &, mlir::Location bl, mlir::ValueRange iv) {
+            mlir::OpBuilder::InsertionGuard inner(builder);
+            mlir::Value x = convertScalar(
+                builder, bl, mlir::memref::LoadOp::create(builder, bl, a, iv),
+                f64, aSigned, true);
+            mlir::Value y = convertScalar(
+                builder, bl, mlir::memref::LoadOp::create(builder, bl, b, iv),
+                f64, bSigned, true);
+            mlir::Value diff = mlir::math::AbsFOp::create(
+                builder, bl, mlir::arith::SubFOp::create(builder, bl, x, y));
+            mlir::Value lim = mlir::arith::AddFOp::create(
+                builder, bl, atol,
+                mlir::arith::MulFOp::create(
+                    builder, bl, rtol, mlir::math::AbsFOp::create(builder, bl, y)));
+            mlir::Value ok = mlir::arith::CmpFOp::create(
+                builder, bl, mlir::arith::CmpFPredicate::OLE, diff, lim);
+            mlir::Value prev = mlir::memref::LoadOp::create(builder, bl, flag);
+            mlir::memref::StoreOp::create(
+                builder, bl, mlir::arith::AndIOp::create(builder, bl, prev, ok),
+                flag);
+          });
+      mlir::scf::YieldOp::create(builder, l,
+                                 mlir::memref::LoadOp::create(builder, l, flag)
+                                     .getResult());
+    }
+    return one(ifOp.getResult(0));
+  }
+  default:
+    break;
+  }
+  llvm_unreachable("not a tensor builtin");
+}
+
+//===----------------------------------------------------------------------===//
+// Launches
+//===----------------------------------------------------------------------===//
+
+Leaves MLIRGenImpl::genLaunch(CallExpr &e) {
+  mlir::Location l = loc(e.range);
+  FnDecl &fn = *e.fn;
+  mlir::Type i64 = builder.getI64Type();
+  auto ceilDiv = [&](mlir::Value n, int64_t d) {
+    mlir::Value dm1 = constIndex(d - 1, l);
+    return mlir::arith::DivUIOp::create(
+        builder, l, mlir::arith::AddIOp::create(builder, l, n, dm1),
+        constIndex(d, l));
+  };
+  if (e.launch == Launch::Grid) {
+    llvm::SmallVector<mlir::Value, 8> args;
+    for (Expr *a : e.orderedArgs)
+      for (const Leaf &leaf : load(genExpr(*a), l))
+        args.push_back(leaf.value);
+    Leaves grid = load(genExpr(*e.grid), l);
+    uint64_t rank = e.grid->type->getArraySize();
+    llvm::SmallVector<mlir::Value, 3> ubs, lbs, steps, sizes;
+    for (uint64_t d = 0; d < 3; ++d) {
+      mlir::Value n = d < rank ? mlir::memref::LoadOp::create(
+                                     builder, l, grid[0].value,
+                                     mlir::ValueRange{constIndex(d, l)})
+                                     .getResult()
+                               : constInt(i64, 1, l);
+      genCheck(mlir::arith::CmpIOp::create(builder, l,
+                                           mlir::arith::CmpIPredicate::slt, n,
+                                           constInt(i64, 0, l)),
+               "negative grid size", e.grid->range);
+      sizes.push_back(n);
+      ubs.push_back(toIndex(n, l));
+      lbs.push_back(constIndex(0, l));
+      steps.push_back(constIndex(1, l));
+    }
+    mlir::scf::ParallelOp::create(
+        builder, l, lbs, ubs, steps,
+        [&](mlir::OpBuilder &b, mlir::Location bl, mlir::ValueRange iv) {
+          llvm::SmallVector<mlir::Value, 12> operands;
+          for (mlir::Value i : iv)
+            operands.push_back(
+                mlir::arith::IndexCastOp::create(b, bl, b.getI64Type(), i));
+          operands.append(sizes.begin(), sizes.end());
+          operands.append(args.begin(), args.end());
+          mlir::func::CallOp::create(b, bl, functions[&fn], operands);
+        });
+    return {};
+  }
+
+  // Tile-map form: views in, a new tensor out.
+  llvm::SmallVector<mlir::Value, 4> views;
+  for (Expr *a : e.orderedArgs)
+    views.push_back(genScalar(*a));
+  const Type *resultTile = fn.result;
+  const std::vector<int64_t> &tshape = resultTile->getShape();
+  unsigned rank = tshape.size();
+  auto dim = [&](mlir::Value v, int64_t d) {
+    return mlir::memref::DimOp::create(builder, l, v, d).getResult();
+  };
+  auto sameDim = [&](mlir::Value a, mlir::Value b, const std::string &what) {
+    genCheck(mlir::arith::CmpIOp::create(builder, l,
+                                         mlir::arith::CmpIPredicate::ne, a, b),
+             what, e.range);
+  };
+  llvm::SmallVector<mlir::Value, 2> outDims;
+  mlir::Value kTiles;
+  if (e.launch == Launch::Contraction) {
+    mlir::Value p = views[e.dotLhs], q = views[e.dotRhs];
+    sameDim(dim(p, 1), dim(q, 0),
+            "the shared dimension of the `dot` operands differs: the left "
+            "view's columns must equal the right view's rows");
+    outDims = {dim(p, 0), dim(q, 1)};
+    kTiles = ceilDiv(dim(p, 1), fn.params[e.dotLhs]->type->getShape()[1]);
+  } else {
+    for (unsigned d = 0; d < rank; ++d)
+      outDims.push_back(dim(views[0], d));
+    for (size_t i = 1; i < views.size(); ++i)
+      for (unsigned d = 0; d < rank; ++d)
+        sameDim(dim(views[i], d), outDims[d],
+                "the views of a tile-map call must have the same sizes");
+  }
+  auto memType = mlir::cast<mlir::MemRefType>(valueType(e.type));
+  mlir::Value out = mlir::memref::AllocOp::create(builder, l, memType, outDims);
+  int64_t dyn = mlir::ShapedType::kDynamic;
+  llvm::SmallVector<int64_t, 2> strides(rank, dyn);
+  auto viewType = mlir::MemRefType::get(
+      memType.getShape(), memType.getElementType(),
+      mlir::StridedLayoutAttr::get(&ctx, dyn, strides));
+  mlir::Value outView = mlir::memref::CastOp::create(builder, l, viewType, out);
+  llvm::SmallVector<mlir::Value, 2> lbs, ubs, steps;
+  for (unsigned d = 0; d < rank; ++d) {
+    lbs.push_back(constIndex(0, l));
+    ubs.push_back(ceilDiv(outDims[d], tshape[d]));
+    steps.push_back(constIndex(1, l));
+  }
+  mlir::Type resultType = valueType(resultTile);
+  mlir::scf::ParallelOp::create(
+      builder, l, lbs, ubs, steps,
+      [&](mlir::OpBuilder &b, mlir::Location bl, mlir::ValueRange iv) {
+        mlir::Value tile;
+        if (e.launch == Launch::Contraction) {
+          // acc(i, j) = sum over k of dot(P(i, k), Q(k, j)).
+          auto resultTileType = mlir::cast<tl::TileType>(resultType);
+          mlir::Value zero = mlir::arith::ConstantOp::create(
+              b, bl, b.getZeroAttr(resultTileType.getElementType()));
+          mlir::Value acc0 = tl::SplatOp::create(b, bl, resultType, zero);
+          mlir::Value lo = mlir::arith::ConstantIndexOp::create(b, bl, 0);
+          mlir::Value step = mlir::arith::ConstantIndexOp::create(b, bl, 1);
+          mlir::Type pType = valueType(fn.params[e.dotLhs]->type);
+          mlir::Type qType = valueType(fn.params[e.dotRhs]->type);
+          auto loop = mlir::scf::ForOp::create(
+              b, bl, lo, kTiles, step, mlir::ValueRange{acc0},
+              [&](mlir::OpBuilder &lb, mlir::Location ll, mlir::Value k,
+                  mlir::ValueRange acc) {
+                mlir::Value a = tl::LoadOp::create(
+                    lb, ll, pType, views[e.dotLhs],
+                    mlir::ValueRange{iv[0], k}, mlir::Value());
+                mlir::Value q = tl::LoadOp::create(
+                    lb, ll, qType, views[e.dotRhs],
+                    mlir::ValueRange{k, iv[1]}, mlir::Value());
+                mlir::Value next =
+                    tl::DotOp::create(lb, ll, resultType, a, q, acc[0]);
+                mlir::scf::YieldOp::create(lb, ll, next);
+              });
+          tile = loop.getResult(0);
+        } else {
+          llvm::SmallVector<Leaves, 4> tiles;
+          for (size_t i = 0; i < views.size(); ++i)
+            tiles.push_back({valueLeaf(tl::LoadOp::create(
+                b, bl, valueType(fn.params[i]->type), views[i], iv,
+                mlir::Value()))});
+          mlir::OpBuilder::InsertionGuard guard(builder);
+          builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
+          tile = inlineKernel(fn, tiles)[0].value;
+        }
+        tl::StoreOp::create(b, bl, tile, outView, iv);
+      });
+  return {valueLeaf(out)};
+}
+
+} // namespace nlc

@@ -1,0 +1,724 @@
+//===- SemaTile.cpp - Tiles, tensors and kernels --------------------------===//
+//
+// The kernel half of Sema (docs/Kernels.md): the Tile, Tensor, View and
+// Device types, the builtins of each side (tensor allocation and access on
+// the host; load, store, dot, reductions... inside kernels), elementwise
+// operators on tiles, and the classification of kernel calls into tile-map
+// (map or contraction rule) and grid launches. Every shape, element type and
+// layout rule is reported here, at the call site, naming both types.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/Sema.h"
+
+namespace nlc {
+
+static bool isTileElement(const Type *t) {
+  if (t->isBool() || t->isFloat())
+    return true;
+  return t->isInt() && t->isSigned() &&
+         (t->getIntWidth() == 8 || t->getIntWidth() == 32);
+}
+
+/// The type named by a bare path in a generic argument (`f16`, `i32`).
+const Type *Sema::genericTypeArg(const GenericArg &a, Module &m) {
+  if (!a.type)
+    return nullptr;
+  return resolveType(*a.type, m);
+}
+
+const Type *Sema::resolveBuiltinGeneric(const TypeExpr &t, Module &m) {
+  const std::string &name = t.path.back().name;
+  if (t.path.size() != 1)
+    return nullptr;
+  if (name == "Device" && t.genericArgs.empty())
+    return types.getDevice();
+  if (name == "Tensor" || name == "View") {
+    const Type *elem = nullptr;
+    uint64_t rank = 0;
+    if (t.genericArgs.size() == 2 && t.genericArgs[0].type &&
+        t.genericArgs[1].value) {
+      elem = genericTypeArg(t.genericArgs[0], m);
+      if (!elem->isError() && !evalConstIndex(*t.genericArgs[1].value, rank))
+        return types.getError();
+    }
+    if (!elem || elem->isError() || rank < 1 || rank > 2 ||
+        !isTileElement(elem) || elem->isBool()) {
+      if (!elem || !elem->isError())
+        diags.report(t.range, DiagID::err_buffer_generic_args, {name});
+      return types.getError();
+    }
+    return name == "Tensor" ? types.getTensor(elem, rank)
+                            : types.getView(elem, rank);
+  }
+  if (name != "Tile")
+    return nullptr;
+  // Tile<D1 [, D2], T [, Layout::L]>
+  // A bare name parses as a type; as a dimension it names a constant.
+  auto namedConst = [&](const GenericArg &a) -> ConstDecl * {
+    if (!a.type || a.type->path.size() != 1 || !a.type->genericArgs.empty())
+      return nullptr;
+    return llvm::dyn_cast_or_null<ConstDecl>(lookupTop(m, a.type->path[0].name));
+  };
+  std::vector<int64_t> shape;
+  size_t i = 0;
+  for (; i < t.genericArgs.size(); ++i) {
+    const GenericArg &a = t.genericArgs[i];
+    ConstDecl *c = namedConst(a);
+    if (!a.value && !c)
+      break;
+    uint64_t d = 0;
+    if (c) {
+      resolveConst(*c);
+      if (!c->type->isInt() ||
+          c->init->constValue.kind != ConstValue::Kind::Int) {
+        diags.report(a.type->range, DiagID::err_tile_dim_not_positive,
+                     {c->name.name});
+        return types.getError();
+      }
+      d = c->init->constValue.intBits;
+    } else if (!evalConstIndex(*a.value, d)) {
+      return types.getError();
+    }
+    if (d == 0 || d > (1u << 20)) {
+      diags.report(a.value ? a.value->range : a.type->range,
+                   DiagID::err_tile_dim_not_positive, {std::to_string(d)});
+      return types.getError();
+    }
+    shape.push_back(static_cast<int64_t>(d));
+  }
+  size_t rest = t.genericArgs.size() - i;
+  if (shape.empty() || shape.size() > 2 || rest < 1 || rest > 2) {
+    diags.report(t.range, DiagID::err_tile_generic_args);
+    return types.getError();
+  }
+  const Type *elem = genericTypeArg(t.genericArgs[i], m);
+  if (!elem || elem->isError())
+    return types.getError();
+  if (!isTileElement(elem)) {
+    diags.report(t.genericArgs[i].type->range, DiagID::err_tile_element_type,
+                 {elem->str()});
+    return types.getError();
+  }
+  Type::Layout layout = Type::Layout::RowMajor;
+  if (rest == 2) {
+    const GenericArg &l = t.genericArgs[i + 1];
+    std::string spelled;
+    if (l.type)
+      for (size_t k = 0; k < l.type->path.size(); ++k)
+        spelled += (k ? "::" : "") + l.type->path[k].name;
+    if (spelled == "Layout::ColMajor")
+      layout = Type::Layout::ColMajor;
+    else if (spelled != "Layout::RowMajor") {
+      diags.report(l.type ? l.type->range : l.value->range,
+                   DiagID::err_unknown_layout,
+                   {spelled.empty() ? "?" : spelled});
+      return types.getError();
+    }
+    if (shape.size() == 1) {
+      diags.report(l.type->range, DiagID::err_tile_layout_rank1);
+      return types.getError();
+    }
+  }
+  return types.getTile(shape, elem, layout);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise operators on tiles
+//===----------------------------------------------------------------------===//
+
+const Type *Sema::checkTileOperands(SourceRange opRange, const Type *lt,
+                                    const Type *rt) {
+  const Type *tile = lt->isTile() ? lt : rt;
+  const Type *other = lt->isTile() ? rt : lt;
+  if (other->isTile()) {
+    if (lt->getShape() != rt->getShape() || lt->getLayout() != rt->getLayout()) {
+      diags.report(opRange, DiagID::err_tile_shape_mismatch,
+                   {lt->str(), rt->str()});
+      return types.getError();
+    }
+    if (lt->getElementType() != rt->getElementType()) {
+      diags.report(opRange, DiagID::err_tile_dtype_mismatch,
+                   {lt->str(), rt->str()});
+      return types.getError();
+    }
+    return tile;
+  }
+  // A scalar operand is broadcast; it must already have the element type.
+  if (other != tile->getElementType()) {
+    diags.report(opRange, DiagID::err_tile_dtype_mismatch,
+                 {tile->str(), other->str()});
+    return types.getError();
+  }
+  return tile;
+}
+
+//===----------------------------------------------------------------------===//
+// Builtins
+//===----------------------------------------------------------------------===//
+
+/// Element type `dot` accumulates `elem` in, or null if it cannot.
+static const Type *dotAccumulator(TypeContext &types, const Type *elem) {
+  if (elem->isFloat())
+    return elem->getFloatKind() == Type::FloatKind::F64
+               ? elem
+               : types.getFloat(Type::FloatKind::F32);
+  if (elem->isInt() && elem->getIntWidth() == 8)
+    return types.getInt(32, true);
+  return nullptr;
+}
+
+const Type *Sema::checkDot(CallExpr &e, const Type *a, const Type *b,
+                           const Type *acc) {
+  if (!a->isTile() || !b->isTile() || a->getShape().size() != 2 ||
+      b->getShape().size() != 2) {
+    diags.report(e.range, DiagID::err_dot_dtype, {a->str(), b->str()});
+    return types.getError();
+  }
+  if (a->getShape()[1] != b->getShape()[0]) {
+    diags.report(e.range, DiagID::err_dot_inner,
+                 {a->str(), std::to_string(a->getShape()[1]), b->str(),
+                  std::to_string(b->getShape()[0])});
+    return types.getError();
+  }
+  const Type *accElem = a->getElementType() == b->getElementType()
+                            ? dotAccumulator(types, a->getElementType())
+                            : nullptr;
+  if (!accElem) {
+    diags.report(e.range, DiagID::err_dot_dtype, {a->str(), b->str()});
+    return types.getError();
+  }
+  // Both operands K-major, the order mma.sync, wgmma and AMX read.
+  if (a->getLayout() != Type::Layout::RowMajor) {
+    diags.report(e.orderedArgs[0]->range, DiagID::err_dot_layout,
+                 {"left", "RowMajor", a->str()});
+    return types.getError();
+  }
+  if (b->getLayout() != Type::Layout::ColMajor) {
+    diags.report(e.orderedArgs[1]->range, DiagID::err_dot_layout,
+                 {"right", "ColMajor", b->str()});
+    return types.getError();
+  }
+  const Type *result = types.getTile({a->getShape()[0], b->getShape()[1]},
+                                     accElem, Type::Layout::RowMajor);
+  if (acc && acc != result) {
+    diags.report(e.orderedArgs[2]->range, DiagID::err_dot_acc,
+                 {result->str(), acc->str()});
+    return types.getError();
+  }
+  return result;
+}
+
+const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
+                                     const Type *expected, const char *name) {
+  if (!currentFn || !currentFn->isKernel) {
+    diags.report(e.callee->range, DiagID::err_kernel_only, {name});
+    for (Expr *a : e.orderedArgs)
+      check(*a);
+    return types.getError();
+  }
+  auto argCount = [&](size_t lo, size_t hi) {
+    if (e.orderedArgs.size() >= lo && e.orderedArgs.size() <= hi)
+      return true;
+    diags.report(e.range, DiagID::err_arg_count,
+                 {name, std::to_string(lo), std::to_string(e.orderedArgs.size())});
+    return false;
+  };
+  auto needTile = [&](const char *what) -> const Type * {
+    if (expected && expected->isTile())
+      return expected;
+    diags.report(e.range, DiagID::err_tile_infer, {what});
+    return nullptr;
+  };
+  const Type *i64 = types.getInt(64, true);
+  switch (b) {
+  case Builtin::ProgramId:
+  case Builtin::NumPrograms: {
+    if (!argCount(1, 1))
+      return types.getError();
+    uint64_t axis = 0;
+    if (!evalConstIndex(*e.orderedArgs[0], axis))
+      return types.getError();
+    if (axis > 2) {
+      diags.report(e.orderedArgs[0]->range, DiagID::err_reduce_axis,
+                   {std::to_string(axis), "the grid (0, 1 or 2)"});
+      return types.getError();
+    }
+    return i64;
+  }
+  case Builtin::Zeros:
+  case Builtin::Full: {
+    if (!argCount(b == Builtin::Zeros ? 0 : 1, b == Builtin::Zeros ? 0 : 1))
+      return types.getError();
+    const Type *t = needTile(name);
+    if (!t)
+      return types.getError();
+    if (b == Builtin::Full) {
+      const Type *v = checkValue(*e.orderedArgs[0], t->getElementType());
+      if (!expectType(*e.orderedArgs[0], t->getElementType(), v))
+        return types.getError();
+    }
+    return t;
+  }
+  case Builtin::Load: {
+    if (!argCount(2, 3))
+      return types.getError();
+    const Type *v = checkValue(*e.orderedArgs[0]);
+    const Type *t = needTile(name);
+    if (!t || v->isError())
+      return types.getError();
+    if (!v->isView() || v->getElementType() != t->getElementType() ||
+        v->getRank() != t->getShape().size()) {
+      diags.report(e.orderedArgs[0]->range, DiagID::err_store_type,
+                   {t->str(), v->str()});
+      return types.getError();
+    }
+    auto *idx = llvm::dyn_cast<ArrayLitExpr>(e.orderedArgs[1]);
+    if (!idx || idx->elements.size() != v->getRank()) {
+      diags.report(e.orderedArgs[1]->range, DiagID::err_tile_index_count,
+                   {name, std::to_string(v->getRank()),
+                    std::to_string(idx ? idx->elements.size() : 1)});
+      return types.getError();
+    }
+    for (auto &el : idx->elements)
+      expectType(*el, i64, checkValue(*el, i64));
+    if (e.orderedArgs.size() == 3)
+      expectType(*e.orderedArgs[2], t->getElementType(),
+                 checkValue(*e.orderedArgs[2], t->getElementType()));
+    return t;
+  }
+  case Builtin::Store: {
+    if (!argCount(3, 3))
+      return types.getError();
+    const Type *v = checkValue(*e.orderedArgs[0]);
+    const Type *t = checkValue(*e.orderedArgs[2]);
+    if (v->isError() || t->isError())
+      return types.getError();
+    if (!v->isView() || !t->isTile() ||
+        v->getElementType() != t->getElementType() ||
+        v->getRank() != t->getShape().size()) {
+      diags.report(e.orderedArgs[2]->range, DiagID::err_store_type,
+                   {t->str(), v->str()});
+      return types.getError();
+    }
+    auto *idx = llvm::dyn_cast<ArrayLitExpr>(e.orderedArgs[1]);
+    if (!idx || idx->elements.size() != v->getRank()) {
+      diags.report(e.orderedArgs[1]->range, DiagID::err_tile_index_count,
+                   {name, std::to_string(v->getRank()),
+                    std::to_string(idx ? idx->elements.size() : 1)});
+      return types.getError();
+    }
+    for (auto &el : idx->elements)
+      expectType(*el, i64, checkValue(*el, i64));
+    return types.getVoid();
+  }
+  case Builtin::Dot: {
+    if (!argCount(2, 3))
+      return types.getError();
+    const Type *a = checkValue(*e.orderedArgs[0]);
+    const Type *bt = checkValue(*e.orderedArgs[1]);
+    const Type *acc = e.orderedArgs.size() == 3
+                          ? checkValue(*e.orderedArgs[2])
+                          : nullptr;
+    if (a->isError() || bt->isError() || (acc && acc->isError()))
+      return types.getError();
+    return checkDot(e, a, bt, acc);
+  }
+  case Builtin::Exp:
+  case Builtin::Log:
+  case Builtin::Rsqrt:
+  case Builtin::Tanh:
+  case Builtin::Erf: {
+    if (!argCount(1, 1))
+      return types.getError();
+    const Type *t = checkValue(*e.orderedArgs[0]);
+    if (t->isError())
+      return t;
+    if (!t->isTile() || !t->getElementType()->isFloat()) {
+      diags.report(e.orderedArgs[0]->range, DiagID::err_builtin_arg_type,
+                   {name, "a float tile", t->str()});
+      return types.getError();
+    }
+    return t;
+  }
+  case Builtin::Sum:
+  case Builtin::Argmax: {
+    if (!argCount(2, 2))
+      return types.getError();
+    const Type *t = checkValue(*e.orderedArgs[0]);
+    if (t->isError())
+      return t;
+    if (!t->isTile() || t->getElementType()->isBool()) {
+      diags.report(e.orderedArgs[0]->range, DiagID::err_builtin_arg_type,
+                   {name, "a numeric tile", t->str()});
+      return types.getError();
+    }
+    return checkReduce(e, b, t);
+  }
+  case Builtin::Broadcast: {
+    if (!argCount(2, 2))
+      return types.getError();
+    const Type *s = checkValue(*e.orderedArgs[0]);
+    uint64_t axis = 0;
+    if (s->isError() || !evalConstIndex(*e.orderedArgs[1], axis))
+      return types.getError();
+    const Type *t = needTile(name);
+    if (!t)
+      return types.getError();
+    if (!s->isTile() || s->getShape().size() != 1 || t->getShape().size() != 2 ||
+        axis > 1 || t->getShape()[1 - axis] != s->getShape()[0] ||
+        s->getElementType() != t->getElementType()) {
+      diags.report(e.range, DiagID::err_tile_shape_mismatch,
+                   {s->str(), t->str()});
+      return types.getError();
+    }
+    return t;
+  }
+  case Builtin::Transpose: {
+    if (!argCount(1, 1))
+      return types.getError();
+    const Type *s = checkValue(*e.orderedArgs[0]);
+    if (s->isError())
+      return s;
+    if (!s->isTile() || s->getShape().size() != 2) {
+      diags.report(e.orderedArgs[0]->range, DiagID::err_builtin_arg_type,
+                   {name, "a rank-2 tile", s->str()});
+      return types.getError();
+    }
+    return types.getTile({s->getShape()[1], s->getShape()[0]},
+                         s->getElementType(),
+                         s->getLayout() == Type::Layout::RowMajor
+                             ? Type::Layout::ColMajor
+                             : Type::Layout::RowMajor);
+  }
+  case Builtin::Where: {
+    if (!argCount(3, 3))
+      return types.getError();
+    const Type *c = checkValue(*e.orderedArgs[0]);
+    const Type *a = checkValue(*e.orderedArgs[1], expected);
+    const Type *bt = checkValue(*e.orderedArgs[2], a);
+    if (c->isError() || a->isError() || bt->isError())
+      return types.getError();
+    if (!c->isTile() || !c->getElementType()->isBool() || !a->isTile() ||
+        a != bt || c->getShape() != a->getShape()) {
+      diags.report(e.range, DiagID::err_tile_shape_mismatch,
+                   {c->str(), a->str() + "` and `" + bt->str()});
+      return types.getError();
+    }
+    return a;
+  }
+  default:
+    break;
+  }
+  return types.getError();
+}
+
+const Type *Sema::checkReduce(CallExpr &e, Builtin b, const Type *t) {
+  uint64_t axis = 0;
+  if (!evalConstIndex(*e.orderedArgs[1], axis))
+    return types.getError();
+  if (axis >= t->getShape().size()) {
+    diags.report(e.orderedArgs[1]->range, DiagID::err_reduce_axis,
+                 {std::to_string(axis), "`" + t->str() + "`"});
+    return types.getError();
+  }
+  const Type *elem = b == Builtin::Argmax ? types.getInt(32, true)
+                                          : t->getElementType();
+  if (t->getShape().size() == 1)
+    return elem;
+  return types.getTile({t->getShape()[1 - axis]}, elem,
+                       Type::Layout::RowMajor);
+}
+
+//===----------------------------------------------------------------------===//
+// Host side: devices and tensors
+//===----------------------------------------------------------------------===//
+
+const Type *Sema::checkTensorAlloc(CallExpr &e) {
+  if (currentFn && currentFn->isKernel) {
+    diags.report(e.callee->range, DiagID::err_host_only, {"Tensor::alloc"});
+    return types.getError();
+  }
+  // Tensor::alloc(shape, T, device=d): `device` may be named or third.
+  Expr *shape = nullptr, *dtype = nullptr, *device = nullptr;
+  size_t positional = 0;
+  for (CallArg &a : e.args) {
+    if (a.name && a.name->name == "device")
+      device = a.value.get();
+    else if (a.name) {
+      diags.report(a.name->range, DiagID::err_unknown_named_arg,
+                   {"Tensor::alloc", a.name->name});
+      return types.getError();
+    } else if (positional == 0)
+      shape = a.value.get(), ++positional;
+    else if (positional == 1)
+      dtype = a.value.get(), ++positional;
+    else if (positional == 2 && !device)
+      device = a.value.get(), ++positional;
+    else {
+      diags.report(e.range, DiagID::err_arg_count,
+                   {"Tensor::alloc", "3", std::to_string(e.args.size())});
+      return types.getError();
+    }
+  }
+  if (!shape || !dtype) {
+    diags.report(e.range, DiagID::err_arg_count,
+                 {"Tensor::alloc", "3", std::to_string(e.args.size())});
+    return types.getError();
+  }
+  const Type *st = checkValue(*shape, types.getArray(types.getInt(64, true), 1));
+  if (st->isError())
+    return st;
+  if (!st->isArray() || !st->getElementType()->isInt() ||
+      st->getArraySize() < 1 || st->getArraySize() > 2) {
+    diags.report(shape->range, DiagID::err_tensor_shape_arg, {st->str()});
+    return types.getError();
+  }
+  auto *name = llvm::dyn_cast<NameExpr>(dtype);
+  const Type *elem = name && name->path.size() == 1
+                         ? types.lookupBuiltin(name->path[0].name)
+                         : nullptr;
+  if (!elem) {
+    diags.report(dtype->range, DiagID::err_tensor_dtype_arg);
+    return types.getError();
+  }
+  if (!isTileElement(elem) || elem->isBool()) {
+    diags.report(dtype->range, DiagID::err_tile_element_type, {elem->str()});
+    return types.getError();
+  }
+  dtype->type = elem;
+  e.elementArg = elem;
+  e.orderedArgs = {shape};
+  if (device) {
+    const Type *d = checkValue(*device);
+    if (!expectType(*device, types.getDevice(), d))
+      return types.getError();
+    e.orderedArgs.push_back(device);
+  }
+  return types.getTensor(elem, st->getArraySize());
+}
+
+const Type *Sema::checkTensorMethod(CallExpr &e, const Type *recv,
+                                    const std::string &method) {
+  // Kernels may ask a view its sizes; everything else is host-side.
+  if (currentFn && currentFn->isKernel && method != "dim") {
+    diags.report(e.callee->range, DiagID::err_host_only, {"." + method + "()"});
+    return types.getError();
+  }
+  for (CallArg &a : e.args)
+    if (a.name) {
+      diags.report(a.name->range, DiagID::err_builtin_named_arg, {method});
+      return types.getError();
+    }
+  for (CallArg &a : e.args)
+    e.orderedArgs.push_back(a.value.get());
+  const Type *i64 = types.getInt(64, true);
+  const Type *elem = recv->getElementType();
+  size_t n = e.orderedArgs.size();
+  auto count = [&](size_t want) {
+    if (n == want)
+      return true;
+    diags.report(e.range, DiagID::err_tensor_index_count,
+                 {method, recv->str(), std::to_string(want), std::to_string(n)});
+    return false;
+  };
+  auto indices = [&](size_t from) {
+    bool ok = true;
+    for (size_t i = from; i < from + recv->getRank(); ++i)
+      ok &= expectType(*e.orderedArgs[i], i64,
+                       checkValue(*e.orderedArgs[i], i64));
+    return ok;
+  };
+  if (method == "view" && recv->isTensor()) {
+    e.builtin = Builtin::TensorView;
+    return count(0) ? types.getView(elem, recv->getRank()) : types.getError();
+  }
+  if (method == "dim") {
+    e.builtin = Builtin::TensorDim;
+    if (!count(1))
+      return types.getError();
+    uint64_t axis = 0;
+    if (!evalConstIndex(*e.orderedArgs[0], axis))
+      return types.getError();
+    if (axis >= recv->getRank()) {
+      diags.report(e.orderedArgs[0]->range, DiagID::err_reduce_axis,
+                   {std::to_string(axis), "`" + recv->str() + "`"});
+      return types.getError();
+    }
+    return i64;
+  }
+  if (!recv->isTensor())
+    return nullptr;
+  if (method == "fill") {
+    e.builtin = Builtin::TensorFill;
+    if (!count(1))
+      return types.getError();
+    expectType(*e.orderedArgs[0], elem, checkValue(*e.orderedArgs[0], elem));
+    return types.getVoid();
+  }
+  if (method == "fill_random") {
+    e.builtin = Builtin::TensorFillRandom;
+    if (!count(1))
+      return types.getError();
+    const Type *u64 = types.getInt(64, false);
+    expectType(*e.orderedArgs[0], u64, checkValue(*e.orderedArgs[0], u64));
+    return types.getVoid();
+  }
+  if (method == "get") {
+    e.builtin = Builtin::TensorGet;
+    return count(recv->getRank()) && indices(0) ? elem : types.getError();
+  }
+  if (method == "set") {
+    e.builtin = Builtin::TensorSet;
+    if (!count(recv->getRank() + 1) || !indices(0))
+      return types.getError();
+    Expr &v = *e.orderedArgs[recv->getRank()];
+    expectType(v, elem, checkValue(v, elem));
+    return types.getVoid();
+  }
+  return nullptr;
+}
+
+//===----------------------------------------------------------------------===//
+// Kernels
+//===----------------------------------------------------------------------===//
+
+void Sema::checkKernelSignature(FnDecl &fn) {
+  if (!fn.result->isVoid() && !fn.result->isTile() && !fn.result->isError())
+    diags.report(fn.resultType->range, DiagID::err_kernel_result,
+                 {fn.result->str()});
+}
+
+/// If `fn`'s body is exactly `return dot(P, Q);` of two parameters, sets
+/// their indices and returns true (the contraction rule).
+static bool isContraction(FnDecl &fn, unsigned &lhs, unsigned &rhs) {
+  if (!fn.body || fn.body->body.size() != 1)
+    return false;
+  auto *ret = llvm::dyn_cast<ReturnStmt>(fn.body->body[0].get());
+  auto *call = ret ? llvm::dyn_cast_or_null<CallExpr>(ret->value.get()) : nullptr;
+  if (!call || call->builtin != Builtin::Dot || call->orderedArgs.size() != 2)
+    return false;
+  auto paramIndex = [&](Expr *e, unsigned &out) {
+    auto *n = llvm::dyn_cast<NameExpr>(e);
+    for (unsigned i = 0; n && i < fn.params.size(); ++i)
+      if (n->var == fn.params[i].get()) {
+        out = i;
+        return true;
+      }
+    return false;
+  };
+  return paramIndex(call->orderedArgs[0], lhs) &&
+         paramIndex(call->orderedArgs[1], rhs);
+}
+
+const Type *Sema::checkKernelCall(CallExpr &e, FnDecl &fn) {
+  // Split off `grid=`; the rest are the kernel's own arguments.
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    if (!e.args[i].name || e.args[i].name->name != "grid")
+      continue;
+    e.grid = e.args[i].value.get();
+    const Type *g = checkValue(*e.grid, types.getArray(types.getInt(64, true), 1));
+    if (!g->isError() && (!g->isArray() || !g->getElementType()->isInt() ||
+                          g->getArraySize() < 1 || g->getArraySize() > 3))
+      diags.report(e.grid->range, DiagID::err_kernel_grid_arg, {g->str()});
+    if (!fn.result->isVoid()) {
+      diags.report(e.callee->range, DiagID::err_kernel_grid_result,
+                   {fn.name.name});
+      return types.getError();
+    }
+    for (auto &p : fn.params)
+      if (p->type && p->type->isTile()) {
+        diags.report(e.range, DiagID::err_kernel_tile_param, {p->name.name});
+        return types.getError();
+      }
+    CallArg gridArg = std::move(e.args[i]);
+    e.args.erase(e.args.begin() + i);
+    bool ok = matchArgs(e, fn, 0);
+    e.args.insert(e.args.begin() + i, std::move(gridArg));
+    e.launch = Launch::Grid;
+    return ok ? types.getVoid() : types.getError();
+  }
+  bool takesTiles = false;
+  for (auto &p : fn.params)
+    takesTiles |= p->type && p->type->isTile();
+  if (currentFn && currentFn->isKernel) {
+    // A kernel calling a kernel: an ordinary call on tiles.
+    matchArgs(e, fn, 0);
+    return fn.result;
+  }
+  if (fn.result->isVoid()) {
+    diags.report(e.callee->range, DiagID::err_kernel_no_result, {fn.name.name});
+    for (CallArg &a : e.args)
+      check(*a.value);
+    return types.getError();
+  }
+  if (fn.result->isError())
+    return fn.result;
+  // Tile-map form: each tile parameter takes a view of its element type.
+  if (!takesTiles) {
+    diags.report(e.callee->range, DiagID::err_kernel_no_result, {fn.name.name});
+    return types.getError();
+  }
+  bool ok = true;
+  size_t positional = 0;
+  std::vector<Expr *> ordered(fn.params.size(), nullptr);
+  for (CallArg &a : e.args) {
+    if (a.name) {
+      diags.report(a.name->range, DiagID::err_unknown_named_arg,
+                   {fn.name.name, a.name->name});
+      ok = false;
+      continue;
+    }
+    if (positional < ordered.size())
+      ordered[positional] = a.value.get();
+    ++positional;
+  }
+  if (positional != fn.params.size()) {
+    diags.report(e.range, DiagID::err_arg_count,
+                 {fn.name.name, std::to_string(fn.params.size()),
+                  std::to_string(positional)});
+    return types.getError();
+  }
+  unsigned lhs = 0, rhs = 0;
+  bool contraction = isContraction(fn, lhs, rhs);
+  const Type *result = fn.result;
+  for (size_t i = 0; i < fn.params.size(); ++i) {
+    VarDecl &p = *fn.params[i];
+    const Type *pt = p.type;
+    const Type *at = checkValue(*ordered[i]);
+    if (!pt || pt->isError() || at->isError()) {
+      ok = false;
+      continue;
+    }
+    if (!pt->isTile()) {
+      diags.report(p.name.range, DiagID::err_kernel_map_param,
+                   {fn.name.name, p.name.name, pt->str(), result->str()});
+      ok = false;
+      continue;
+    }
+    bool inDot = contraction && (i == lhs || i == rhs);
+    if (!inDot && pt->getShape() != result->getShape()) {
+      diags.report(ordered[i]->range, DiagID::err_kernel_map_param,
+                   {fn.name.name, p.name.name, pt->str(), result->str()});
+      ok = false;
+      continue;
+    }
+    if (!at->isView() || at->getElementType() != pt->getElementType() ||
+        at->getRank() != pt->getShape().size()) {
+      diags.report(ordered[i]->range, DiagID::err_kernel_map_arg,
+                   {p.name.name, pt->str(), fn.name.name,
+                    pt->getElementType()->str(),
+                    std::to_string(pt->getShape().size()), at->str()});
+      ok = false;
+    }
+  }
+  if (!ok)
+    return types.getError();
+  e.orderedArgs = ordered;
+  e.launch = contraction ? Launch::Contraction : Launch::Map;
+  e.dotLhs = lhs;
+  e.dotRhs = rhs;
+  return types.getTensor(result->getElementType(), result->getShape().size());
+}
+
+} // namespace nlc
