@@ -233,6 +233,8 @@ enum class Builtin {
   Broadcast,
   Transpose,
   Where,
+  Arange,
+  Reshape,
 };
 
 /// How a call to a `@kernel` function runs (docs/Kernels.md).

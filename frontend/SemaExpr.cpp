@@ -907,6 +907,8 @@ static Builtin lookupBuiltinFn(const std::string &name) {
       {"broadcast", Builtin::Broadcast},
       {"transpose", Builtin::Transpose},
       {"where", Builtin::Where},
+      {"arange", Builtin::Arange},
+      {"reshape", Builtin::Reshape},
   };
   for (const auto &[n, b] : table)
     if (name == n)
@@ -1157,9 +1159,22 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
                  {name, countArguments(lo, hi), countGiven(e.args.size())});
     return false;
   };
+  // An argument may be checked twice (scalar or tile forms of a builtin):
+  // rebuild the list rather than append to it.
+  e.orderedArgs.clear();
   for (CallArg &a : e.args)
     e.orderedArgs.push_back(a.value.get());
   const Type *i64 = types.getInt(64, true);
+  // exp, log, rsqrt, tanh, erf also work on float scalars, anywhere.
+  if ((b == Builtin::Exp || b == Builtin::Log || b == Builtin::Rsqrt ||
+       b == Builtin::Tanh || b == Builtin::Erf) &&
+      e.args.size() == 1) {
+    const Type *t = checkValue(*e.args[0].value, expected);
+    if (t->isError())
+      return t;
+    if (t->isFloat())
+      return t;
+  }
   if (b >= Builtin::ProgramId)
     return checkKernelBuiltin(e, b, expected, name.c_str());
   // Builtins that work on scalars and, inside kernels, on tiles.

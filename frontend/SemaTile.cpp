@@ -374,6 +374,45 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
     }
     return t;
   }
+  case Builtin::Arange: {
+    // arange(): 0, 1, 2, ... in a rank-1 integer tile.
+    if (!argCount(0, 0))
+      return types.getError();
+    const Type *t = needTile(name);
+    if (!t)
+      return types.getError();
+    if (t->getShape().size() != 1 || !t->getElementType()->isInt()) {
+      diags.report(e.range, DiagID::err_builtin_arg_type,
+                   {name, "a rank-1 integer tile type", t->str()});
+      return types.getError();
+    }
+    return t;
+  }
+  case Builtin::Reshape: {
+    // reshape(t): the same elements, in row-major order, in the tile type
+    // the context gives.
+    if (!argCount(1, 1))
+      return types.getError();
+    const Type *s = checkValue(*e.orderedArgs[0]);
+    if (s->isError())
+      return s;
+    const Type *t = needTile(name);
+    if (!t)
+      return types.getError();
+    auto count = [](const Type *x) {
+      int64_t n = 1;
+      for (int64_t d : x->getShape())
+        n *= d;
+      return n;
+    };
+    if (!s->isTile() || s->getElementType() != t->getElementType() ||
+        count(s) != count(t)) {
+      diags.report(e.range, DiagID::err_tile_shape_mismatch,
+                   {s->str(), t->str()});
+      return types.getError();
+    }
+    return t;
+  }
   case Builtin::Transpose: {
     if (!argCount(1, 1))
       return types.getError();

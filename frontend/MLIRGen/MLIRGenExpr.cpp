@@ -431,6 +431,31 @@ void MLIRGenImpl::genPrint(const Leaves &v, const Type *t, mlir::Location l) {
 
 Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
   mlir::Location l = loc(e.range);
+  if (e.type && e.type->isFloat() &&
+      (e.builtin == Builtin::Exp || e.builtin == Builtin::Log ||
+       e.builtin == Builtin::Rsqrt || e.builtin == Builtin::Tanh ||
+       e.builtin == Builtin::Erf)) {
+    mlir::Value x = genScalar(*e.orderedArgs[0]);
+    mlir::Value r;
+    switch (e.builtin) {
+    case Builtin::Exp:
+      r = mlir::math::ExpOp::create(builder, l, x);
+      break;
+    case Builtin::Log:
+      r = mlir::math::LogOp::create(builder, l, x);
+      break;
+    case Builtin::Rsqrt:
+      r = mlir::math::RsqrtOp::create(builder, l, x);
+      break;
+    case Builtin::Tanh:
+      r = mlir::math::TanhOp::create(builder, l, x);
+      break;
+    default:
+      r = mlir::math::ErfOp::create(builder, l, x);
+      break;
+    }
+    return {scalarLeaf(r)};
+  }
   if (e.builtin >= Builtin::ProgramId || (e.type && e.type->isTile()))
     return genKernelBuiltin(e);
   if (e.builtin >= Builtin::DeviceGet)

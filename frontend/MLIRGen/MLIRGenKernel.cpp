@@ -397,6 +397,10 @@ Leaves MLIRGenImpl::genKernelBuiltin(CallExpr &e) {
   }
   case Builtin::Transpose:
     return one(tl::TransposeOp::create(builder, l, type, arg(0)));
+  case Builtin::Arange:
+    return one(tl::IotaOp::create(builder, l, type));
+  case Builtin::Reshape:
+    return one(tl::ReshapeOp::create(builder, l, type, arg(0)));
   case Builtin::Where:
     return one(tl::SelectOp::create(builder, l, type, arg(0), arg(1), arg(2)));
   default:

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Differential tester for nlc's tile kernels.
+
+Generates random map-form kernels (random rank, tile shape, view sizes that
+are mostly not tile multiples, and a random elementwise composition of tile
+operations over two inputs and scalar constants), compiles them with nlc,
+and compares every output element with the same expression evaluated by
+plain scalar host code in the same program. The two sides go through
+different code paths (tile dialect and its CPU lowering vs. scalar MLIRGen),
+so a disagreement is a miscompilation on one of them.
+
+Floats are compared exactly: both sides do the same IEEE operations in the
+same order and call the same libm functions. NaN equals NaN.
+
+Usage: difftest.py --nlc NLC --seed S --cases N [--per-program K] --workdir D
+                   [--mutate]
+Prints one line per program and a final summary line:
+  difftest: N cases, E elements compared, M mismatches
+Exits 1 if there is any mismatch or a program fails to compile or run.
+"""
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+
+
+def gen_expr(rng, depth):
+    """Returns (tile expression, scalar expression) over x and y."""
+    if depth == 0 or rng.random() < 0.25:
+        leaf = rng.choice(["x", "y", "x", "y", "c"])
+        if leaf == "c":
+            c = rng.choice(["0.5", "2.0", "1.5", "-3.0", "0.25", "7.0"])
+            return c, c
+        return leaf, leaf
+    kind = rng.choice(["bin", "bin", "bin", "un", "minmax", "where", "cast"])
+    if kind == "bin":
+        op = rng.choice(["+", "-", "*", "/"])
+        at, ascal = gen_expr(rng, depth - 1)
+        bt, bscal = gen_expr(rng, depth - 1)
+        if at[0].isdigit() or at.startswith("-"):
+            # A constant needs a tile on one side.
+            at, ascal = "x", "x"
+        return f"({at} {op} {bt})", f"({ascal} {op} {bscal})"
+    at, ascal = gen_expr(rng, depth - 1)
+    if at[0].isdigit() or at.startswith("-"):
+        at, ascal = "y", "y"
+    if kind == "un":
+        fn = rng.choice(["neg", "abs", "sqrt", "exp", "tanh"])
+        if fn == "neg":
+            return f"(-{at})", f"(-{ascal})"
+        if fn == "abs":
+            return f"abs({at})", f"abs({ascal})"
+        if fn == "sqrt":
+            return f"sqrt(abs({at}))", f"sqrt(abs({ascal}))"
+        if fn == "exp":
+            return f"exp(min({at}, 10.0))", f"exp(min({ascal}, 10.0))"
+        return f"tanh({at})", f"tanh({ascal})"
+    if kind == "minmax":
+        fn = rng.choice(["max", "min"])
+        bt, bscal = gen_expr(rng, depth - 1)
+        if bt[0].isdigit() or bt.startswith("-"):
+            return f"{fn}({at}, {bt})", f"{fn}({ascal}, {bscal})"
+        return f"{fn}({at}, {bt})", f"{fn}({ascal}, {bscal})"
+    if kind == "where":
+        bt, bscal = gen_expr(rng, depth - 1)
+        cmp = rng.choice(["<", ">", "<=", ">=", "==", "!="])
+        if bt[0].isdigit() or bt.startswith("-"):
+            bt, bscal = "x", "x"
+        return (f"where({at} {cmp} {bt}, {at}, {bt})",
+                f"pick({ascal} {cmp} {bscal}, {ascal}, {bscal})")
+    # cast through a narrower float and back
+    t = rng.choice(["f16", "bf16"])
+    return f"(({at} as {t}) as f32)", f"(({ascal} as {t}) as f32)"
+
+
+def gen_case(rng, idx, seed, mutate=False):
+    rank = rng.choice([1, 2])
+    if rank == 1:
+        tile = [rng.choice([16, 32, 64])]
+        dims = [rng.randint(1, 300)]
+    else:
+        tile = [rng.choice([4, 8, 16]), rng.choice([8, 16, 32])]
+        dims = [rng.randint(1, 70), rng.randint(1, 70)]
+    texpr, sexpr = gen_expr(rng, rng.randint(1, 4))
+    if texpr[0].isdigit() or texpr.startswith("-"):
+        # The result must be a tile, not a bare constant.
+        texpr, sexpr = f"(x * {texpr})", f"(x * {sexpr})"
+    if mutate:
+        # Self-test: a wrong kernel must be caught.
+        texpr = f"(({texpr}) + 1.0)"
+    shape = ", ".join(map(str, tile))
+    kernel = (f"@kernel\nfn k{idx}(x: Tile<{shape}, f32>, y: Tile<{shape}, f32>)"
+              f" -> Tile<{shape}, f32> {{\n  return {texpr};\n}}\n")
+    d = ", ".join(map(str, dims))
+    if rank == 1:
+        loops = ("  for i in 0..%d {\n"
+                 "    let x = a.get(i);\n    let y = b.get(i);\n"
+                 "    total += 1;\n"
+                 "    if !same(r.get(i), %s) { bad += 1; }\n  }\n"
+                 % (dims[0], sexpr))
+    else:
+        loops = ("  for i in 0..%d {\n  for j in 0..%d {\n"
+                 "    let x = a.get(i, j);\n    let y = b.get(i, j);\n"
+                 "    total += 1;\n"
+                 "    if !same(r.get(i, j), %s) { bad += 1; }\n  }\n  }\n"
+                 % (dims[0], dims[1], sexpr))
+    body = (f"fn case{idx}() -> i64 {{\n"
+            f"  let a = Tensor::alloc([{d}], f32);\n"
+            f"  let b = Tensor::alloc([{d}], f32);\n"
+            f"  a.fill_random({seed * 7919 + idx * 2 + 1});\n"
+            f"  b.fill_random({seed * 7919 + idx * 2 + 2});\n"
+            f"  let r = k{idx}(a.view(), b.view());\n"
+            f"  var bad = 0;\n  var total = 0;\n{loops}"
+            f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
+            f"  return bad;\n}}\n")
+    return kernel, body, dims
+
+
+PRELUDE = """// Generated by difftest.py: random tile kernels vs. scalar host code.
+fn same(a: f32, b: f32) -> bool { return a == b || (a != a && b != b); }
+fn pick(c: bool, a: f32, b: f32) -> f32 {
+  if c { return a; }
+  return b;
+}
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--nlc", required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--cases", type=int, default=100)
+    ap.add_argument("--per-program", type=int, default=25)
+    ap.add_argument("--workdir", required=True)
+    ap.add_argument("--mutate", action="store_true",
+                    help="change every kernel (self-test: must report mismatches)")
+    args = ap.parse_args()
+    os.makedirs(args.workdir, exist_ok=True)
+    rng = random.Random(args.seed)
+    total_cases = total_elems = total_bad = 0
+    failures = 0
+    start = 0
+    while start < args.cases:
+        n = min(args.per_program, args.cases - start)
+        kernels, bodies, calls = [], [], []
+        for i in range(start, start + n):
+            k, b, _ = gen_case(rng, i, args.seed, args.mutate)
+            kernels.append(k)
+            bodies.append(b)
+            calls.append(f"  bad += case{i}();\n")
+        src = (PRELUDE + "\n".join(kernels) + "\n".join(bodies) +
+               "fn main() -> i32 {\n  var bad = 0;\n" + "".join(calls) +
+               "  if bad != 0 { return 1; }\n  return 0;\n}\n")
+        path = os.path.join(args.workdir, f"difftest_{args.seed}_{start}.nl")
+        with open(path, "w") as f:
+            f.write(src)
+        proc = subprocess.run([args.nlc, "--run", path], capture_output=True,
+                              text=True)
+        elems = bad = 0
+        for line in proc.stdout.splitlines():
+            if line.startswith("case "):
+                parts = line.split()
+                elems += int(parts[2])
+                bad += int(parts[4])
+        if proc.returncode not in (0, 1) or elems == 0:
+            failures += 1
+            sys.stderr.write(f"{path}: nlc exited {proc.returncode}\n"
+                             f"{proc.stderr[-2000:]}\n")
+        elif bad:
+            sys.stderr.write(f"{path}: {bad} mismatches\n")
+        print(f"program {start // args.per_program}: {n} cases, "
+              f"{elems} elements, {bad} mismatches")
+        total_cases += n
+        total_elems += elems
+        total_bad += bad
+        start += n
+    print(f"difftest: {total_cases} cases, {total_elems} elements compared, "
+          f"{total_bad} mismatches, {failures} failed programs")
+    return 1 if total_bad or failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
