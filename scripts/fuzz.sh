@@ -12,7 +12,8 @@ if [ ! -f "$build/build.ninja" ]; then
   CC=clang-22 CXX=clang++-22 cmake -G Ninja -S "$NLC_ROOT" -B "$build" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNLC_SANITIZE=ON -DNLC_FUZZ=ON >/dev/null
 fi
-ninja -C "$build" nlc-fuzz
+# NINJA_FLAGS, e.g. -j1, limits the build on a busy machine.
+ninja -C "$build" ${NINJA_FLAGS:-} nlc-fuzz
 
 work="$build/fuzz"
 rm -rf "$work/seeds"
