@@ -8,6 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "../nl_runtime.h"
+
+#include <stddef.h>
 #include <stdint.h>
 
 double fmod(double x, double y);
@@ -107,4 +110,26 @@ float fmodf(float x, float y) {
   float f;
   __builtin_memcpy(&f, &r, 4);
   return f;
+}
+
+//===----------------------------------------------------------------------===//
+// malloc and free
+//===----------------------------------------------------------------------===//
+
+// MLIR's memref lowering allocates tensors with malloc. Here it is the
+// runtime's arena; running out panics ("out of memory") instead of
+// returning a null pointer that generated code would not check.
+void *malloc(size_t size) { return nl_alloc((int64_t)size, 16); }
+
+void free(void *p) { nl_free(p); }
+
+// LLVM turns malloc followed by zeroing into calloc.
+void *calloc(size_t count, size_t size) {
+  if (size != 0 && count > (size_t)INT64_MAX / size)
+    return nl_alloc(-1, 16); // Reports the bad size and stops.
+  size_t n = count * size;
+  unsigned char *p = nl_alloc((int64_t)n, 16);
+  for (size_t i = 0; i < n; ++i)
+    p[i] = 0;
+  return p;
 }
