@@ -64,6 +64,11 @@ private:
   const Type *checkKernelBuiltin(CallExpr &e, Builtin b, const Type *expected,
                                  const char *name);
   const Type *checkReduce(CallExpr &e, Builtin b, const Type *t);
+  /// load/store: the view holds the tile's element type and rank, and the
+  /// second argument lists one tile index per view dimension. Reports at
+  /// `at` when the types do not fit.
+  bool checkTileAccess(CallExpr &e, const char *name, const Type *view,
+                       const Type *tile, const Expr &at);
   const Type *checkTensorAlloc(CallExpr &e);
   /// Methods of tensors and views; null if `method` is not one.
   const Type *checkTensorMethod(CallExpr &e, const Type *recv,

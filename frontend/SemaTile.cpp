@@ -265,23 +265,9 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
       return types.getError();
     const Type *v = checkValue(*e.orderedArgs[0]);
     const Type *t = needTile(name);
-    if (!t || v->isError())
+    if (!t || v->isError() ||
+        !checkTileAccess(e, name, v, t, *e.orderedArgs[0]))
       return types.getError();
-    if (!v->isView() || v->getElementType() != t->getElementType() ||
-        v->getRank() != t->getShape().size()) {
-      diags.report(e.orderedArgs[0]->range, DiagID::err_store_type,
-                   {t->str(), v->str()});
-      return types.getError();
-    }
-    auto *idx = llvm::dyn_cast<ArrayLitExpr>(e.orderedArgs[1]);
-    if (!idx || idx->elements.size() != v->getRank()) {
-      diags.report(e.orderedArgs[1]->range, DiagID::err_tile_index_count,
-                   {name, std::to_string(v->getRank()),
-                    std::to_string(idx ? idx->elements.size() : 1)});
-      return types.getError();
-    }
-    for (auto &el : idx->elements)
-      expectType(*el, i64, checkValue(*el, i64));
     if (e.orderedArgs.size() == 3)
       expectType(*e.orderedArgs[2], t->getElementType(),
                  checkValue(*e.orderedArgs[2], t->getElementType()));
@@ -292,24 +278,9 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
       return types.getError();
     const Type *v = checkValue(*e.orderedArgs[0]);
     const Type *t = checkValue(*e.orderedArgs[2]);
-    if (v->isError() || t->isError())
+    if (v->isError() || t->isError() ||
+        !checkTileAccess(e, name, v, t, *e.orderedArgs[2]))
       return types.getError();
-    if (!v->isView() || !t->isTile() ||
-        v->getElementType() != t->getElementType() ||
-        v->getRank() != t->getShape().size()) {
-      diags.report(e.orderedArgs[2]->range, DiagID::err_store_type,
-                   {t->str(), v->str()});
-      return types.getError();
-    }
-    auto *idx = llvm::dyn_cast<ArrayLitExpr>(e.orderedArgs[1]);
-    if (!idx || idx->elements.size() != v->getRank()) {
-      diags.report(e.orderedArgs[1]->range, DiagID::err_tile_index_count,
-                   {name, std::to_string(v->getRank()),
-                    std::to_string(idx ? idx->elements.size() : 1)});
-      return types.getError();
-    }
-    for (auto &el : idx->elements)
-      expectType(*el, i64, checkValue(*el, i64));
     return types.getVoid();
   }
   case Builtin::Dot: {
@@ -450,6 +421,28 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
     break;
   }
   return types.getError();
+}
+
+bool Sema::checkTileAccess(CallExpr &e, const char *name, const Type *view,
+                           const Type *tile, const Expr &at) {
+  if (!view->isView() || !tile->isTile() ||
+      view->getElementType() != tile->getElementType() ||
+      view->getRank() != tile->getShape().size()) {
+    diags.report(at.range, DiagID::err_store_type, {tile->str(), view->str()});
+    return false;
+  }
+  auto *idx = llvm::dyn_cast<ArrayLitExpr>(e.orderedArgs[1]);
+  if (!idx || idx->elements.size() != view->getRank()) {
+    diags.report(e.orderedArgs[1]->range, DiagID::err_tile_index_count,
+                 {name, std::to_string(view->getRank()),
+                  std::to_string(idx ? idx->elements.size() : 1)});
+    return false;
+  }
+  const Type *i64 = types.getInt(64, true);
+  bool ok = true;
+  for (auto &el : idx->elements)
+    ok &= expectType(*el, i64, checkValue(*el, i64));
+  return ok;
 }
 
 const Type *Sema::checkReduce(CallExpr &e, Builtin b, const Type *t) {

@@ -212,21 +212,11 @@ const Type *TypeContext::getTile(std::vector<int64_t> shape,
   return t;
 }
 
-const Type *TypeContext::getTensor(const Type *element, unsigned rank) {
-  const Type *&t = buffers[{Type::Kind::Tensor, element, rank}];
+const Type *TypeContext::getBuffer(Type::Kind kind, const Type *element,
+                                   unsigned rank) {
+  const Type *&t = buffers[{kind, element, rank}];
   if (!t) {
-    auto *n = const_cast<Type *>(make(Type::Kind::Tensor));
-    n->element = element;
-    n->rank = rank;
-    t = n;
-  }
-  return t;
-}
-
-const Type *TypeContext::getView(const Type *element, unsigned rank) {
-  const Type *&t = buffers[{Type::Kind::View, element, rank}];
-  if (!t) {
-    auto *n = const_cast<Type *>(make(Type::Kind::View));
+    auto *n = const_cast<Type *>(make(kind));
     n->element = element;
     n->rank = rank;
     t = n;

@@ -113,14 +113,19 @@ public:
   const Type *getStruct(StructDecl *decl);
   const Type *getTile(std::vector<int64_t> shape, const Type *element,
                       Type::Layout layout);
-  const Type *getTensor(const Type *element, unsigned rank);
-  const Type *getView(const Type *element, unsigned rank);
+  const Type *getTensor(const Type *element, unsigned rank) {
+    return getBuffer(Type::Kind::Tensor, element, rank);
+  }
+  const Type *getView(const Type *element, unsigned rank) {
+    return getBuffer(Type::Kind::View, element, rank);
+  }
   const Type *getDevice() const { return deviceTy; }
   /// Looks up a builtin scalar or `str` by name (`i32`, `f16`...).
   const Type *lookupBuiltin(const std::string &name);
 
 private:
   const Type *make(Type::Kind k);
+  const Type *getBuffer(Type::Kind kind, const Type *element, unsigned rank);
   std::vector<std::unique_ptr<Type>> storage;
   const Type *errorTy, *voidTy, *boolTy, *strTy, *deviceTy;
   std::map<std::pair<unsigned, bool>, const Type *> ints;

@@ -197,14 +197,20 @@ int writeText(const std::string &text, DiagnosticEngine &diags) {
   return out.keep(diags) ? 0 : 1;
 }
 
-int emitTokens(SourceManager &sm, DiagnosticEngine &diags) {
+/// Loads the input file alone (no imports); 0 after reporting a failure.
+uint32_t loadInputFile(SourceManager &sm, DiagnosticEngine &diags) {
   std::string error;
   uint32_t file = sm.addFile(inputFile, error);
-  if (!file) {
+  if (!file)
     diags.report(SourceRange(), DiagID::err_cannot_open_file,
                  {inputFile, error});
+  return file;
+}
+
+int emitTokens(SourceManager &sm, DiagnosticEngine &diags) {
+  uint32_t file = loadInputFile(sm, diags);
+  if (!file)
     return 1;
-  }
   Lexer lexer(sm, diags, file);
   std::string out;
   for (;;) {
@@ -344,13 +350,9 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
 
   if (emit == Emit::AST && !verifyDiagnostics) {
     // The syntax of this one file: imports are not loaded.
-    std::string error;
-    uint32_t file = sm.addFile(inputFile, error);
-    if (!file) {
-      diags.report(SourceRange(), DiagID::err_cannot_open_file,
-                   {inputFile, error});
+    uint32_t file = loadInputFile(sm, diags);
+    if (!file)
       return 1;
-    }
     Parser parser(sm, diags, file);
     std::unique_ptr<Module> m =
         parser.parseModule(llvm::sys::path::stem(inputFile).str());
