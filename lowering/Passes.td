@@ -55,4 +55,21 @@ def InlineAllocaScopes : Pass<"nlc-inline-alloca-scopes", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def ApproximateMath : Pass<"nlc-approximate-math", "mlir::ModuleOp"> {
+  let summary = "Compute exp, log, tanh and erf of 32-bit and smaller floats without libm";
+  let description = [{
+    Rewrites `math.exp`, `math.log`, `math.tanh` and `math.erf` on f32 into
+    MLIR's polynomial approximations (within a few ulp), after widening f16
+    and bf16 operands to f32 (the result is rounded once to the narrow
+    type). nlc runs it for every target, so the Linux build and the
+    bare-metal image, which has no libm, compute bit-identical results, and
+    scalar and tile code agree. f64 functions are left to libm.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // NLC_LOWERING_PASSES

@@ -30,6 +30,7 @@ namespace nlc {
 
 void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel) {
   pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(createApproximateMath());
   // Kernel grids (scf.parallel) run on OpenMP's thread pool; without
   // `parallel`, scf-to-cf runs them as plain loops (the bare-metal target).
   if (parallel) {
