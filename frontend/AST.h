@@ -212,6 +212,9 @@ enum class Builtin {
   TensorGet,
   TensorSet,
   TensorDim,
+  TensorSlice,
+  TensorTo,
+  TensorPrint,
   Allclose,
   // Inside kernels.
   ProgramId,

@@ -42,6 +42,9 @@ private:
   void checkAttributes(Decl &d);
   void resolveConst(ConstDecl &c);
   void checkMain(Module &root);
+  /// Reports functions whose object symbols clash (`@export` and `extern`
+  /// names, `nl_main`), which name lookup cannot see.
+  void checkSymbols(const std::vector<Module *> &modules);
   const Type *resolveType(const TypeExpr &t, Module &m);
   /// The array type `[elem; size]`, or an error (reported at `r`) when such
   /// arrays are not supported.

@@ -54,6 +54,7 @@ bool Sema::run(const std::vector<Module *> &modules) {
     }
   if (!modules.empty())
     checkMain(*modules.back());
+  checkSymbols(modules);
   return !diags.hasErrors();
 }
 
@@ -377,6 +378,36 @@ void Sema::checkMain(Module &root) {
   if (!main->params.empty() || !okResult || main->isExtern)
     diags.report(main->name.range, DiagID::err_main_signature);
   main->symbol = "nl_main";
+}
+
+void Sema::checkSymbols(const std::vector<Module *> &modules) {
+  auto displayName = [](const FnDecl &fn) {
+    return fn.parent ? fn.parent->name.name + "::" + fn.name.name
+                     : fn.name.name;
+  };
+  std::map<std::string, FnDecl *> bySymbol;
+  auto add = [&](FnDecl &fn) {
+    auto [it, inserted] = bySymbol.emplace(fn.symbol, &fn);
+    if (inserted)
+      return;
+    const FnDecl &first = *it->second;
+    // The same name in the same scope is a redefinition, reported already.
+    if (first.module == fn.module && first.parent == fn.parent &&
+        first.name.name == fn.name.name)
+      return;
+    diags.report(fn.name.range, DiagID::err_symbol_clash,
+                 {fn.symbol, displayName(fn)});
+    diags.note(first.name.range, DiagID::note_symbol_defined_here,
+               {displayName(first), fn.symbol});
+  };
+  for (Module *m : modules) {
+    for (auto &d : m->decls)
+      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get()))
+        add(*fn);
+    for (ImplBlock &impl : m->impls)
+      for (auto &fn : impl.fns)
+        add(*fn);
+  }
 }
 
 } // namespace nlc

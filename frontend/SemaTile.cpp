@@ -579,8 +579,32 @@ const Type *Sema::checkTensorMethod(CallExpr &e, const Type *recv,
     }
     return i64;
   }
+  if (method == "slice") {
+    // v.slice(r0, r1[, c0, c1]): rows r0..r1 (and columns c0..c1).
+    e.builtin = Builtin::TensorSlice;
+    if (!count(2 * recv->getRank()))
+      return types.getError();
+    bool ok = true;
+    for (Expr *a : e.orderedArgs)
+      ok &= expectType(*a, i64, checkValue(*a, i64));
+    return ok ? types.getView(elem, recv->getRank()) : types.getError();
+  }
+  if (method == "print") {
+    e.builtin = Builtin::TensorPrint;
+    return count(0) ? types.getVoid() : types.getError();
+  }
   if (!recv->isTensor())
     return nullptr;
+  if (method == "to") {
+    // t.to(d): a copy of the tensor on device d.
+    e.builtin = Builtin::TensorTo;
+    if (!count(1))
+      return types.getError();
+    const Type *d = checkValue(*e.orderedArgs[0]);
+    return expectType(*e.orderedArgs[0], types.getDevice(), d)
+               ? recv
+               : types.getError();
+  }
   if (method == "fill") {
     e.builtin = Builtin::TensorFill;
     if (!count(1))

@@ -17,6 +17,8 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/LLVMIR/Transforms/InlinerInterfaceImpl.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -31,6 +33,9 @@ namespace nlc {
 void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel) {
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(createApproximateMath());
+  // Views of views (memref.subview) become index arithmetic.
+  pm.addPass(mlir::memref::createExpandStridedMetadataPass());
+  pm.addPass(mlir::createLowerAffinePass());
   // Kernel grids (scf.parallel) run on OpenMP's thread pool; without
   // `parallel`, scf-to-cf runs them as plain loops (the bare-metal target).
   if (parallel) {

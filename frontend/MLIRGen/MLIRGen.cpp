@@ -625,10 +625,16 @@ mlir::func::FuncOp MLIRGenImpl::runtimeFn(llvm::StringRef name,
   auto it = runtimeFns.find(name);
   if (it != runtimeFns.end())
     return it->second;
+  // The program may declare the runtime function itself (`extern fn`):
+  // calls share that declaration.
+  auto type = builder.getFunctionType(args, results);
+  if (auto existing = module.lookupSymbol<mlir::func::FuncOp>(name);
+      existing && existing.getFunctionType() == type)
+    return runtimeFns[name] = existing;
   mlir::OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
-  auto fn = mlir::func::FuncOp::create(builder, builder.getUnknownLoc(), name,
-                                       builder.getFunctionType(args, results));
+  auto fn =
+      mlir::func::FuncOp::create(builder, builder.getUnknownLoc(), name, type);
   fn.setPrivate();
   runtimeFns[name] = fn;
   return fn;

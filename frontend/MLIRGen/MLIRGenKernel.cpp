@@ -507,6 +507,108 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
     mlir::Value t = genScalar(*e.receiver);
     return one(mlir::memref::CastOp::create(builder, l, valueType(e.type), t));
   }
+  case Builtin::TensorSlice: {
+    // Bounds-checked: 0 <= start <= end <= size on every axis.
+    mlir::Value t = genScalar(*e.receiver);
+    auto type = mlir::cast<mlir::MemRefType>(t.getType());
+    llvm::SmallVector<mlir::OpFoldResult, 2> offsets, sizes, strides;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      Expr &se = *e.orderedArgs[2 * d];
+      Expr &ee = *e.orderedArgs[2 * d + 1];
+      mlir::Value start = genScalar(se);
+      mlir::Value end = genScalar(ee);
+      mlir::Value dim = mlir::arith::IndexCastOp::create(
+          builder, l, i64, mlir::memref::DimOp::create(builder, l, t, d));
+      auto lt = [&](mlir::Value a, mlir::Value b) {
+        return mlir::arith::CmpIOp::create(
+            builder, l, mlir::arith::CmpIPredicate::slt, a, b);
+      };
+      mlir::Value bad = mlir::arith::OrIOp::create(
+          builder, l, lt(start, constInt(i64, 0, l)),
+          mlir::arith::OrIOp::create(builder, l, lt(end, start), lt(dim, end)));
+      genCheck(bad, "slice out of bounds", SourceRange(se.range.begin, ee.range.end));
+      offsets.push_back(toIndex(start, l));
+      sizes.push_back(toIndex(
+          mlir::arith::SubIOp::create(builder, l, end, start), l));
+      strides.push_back(builder.getIndexAttr(1));
+    }
+    mlir::Value sub =
+        mlir::memref::SubViewOp::create(builder, l, t, offsets, sizes, strides);
+    return one(mlir::memref::CastOp::create(builder, l, valueType(e.type), sub));
+  }
+  case Builtin::TensorTo: {
+    // The only device is the CPU: a copy in new memory.
+    mlir::Value t = genScalar(*e.receiver);
+    genScalar(*e.orderedArgs[0]);
+    auto type = mlir::cast<mlir::MemRefType>(t.getType());
+    llvm::SmallVector<mlir::Value, 2> dims;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      dims.push_back(mlir::memref::DimOp::create(builder, l, t, d));
+    mlir::Value copy = mlir::memref::AllocOp::create(builder, l, type, dims);
+    mlir::memref::CopyOp::create(builder, l, t, copy);
+    return one(copy);
+  }
+  case Builtin::TensorPrint: {
+    // [a, b, c] for rank 1; rows of that, one per line, for rank 2.
+    mlir::Value t = genScalar(*e.receiver);
+    auto type = mlir::cast<mlir::MemRefType>(t.getType());
+    const Type *elem = e.receiver->type->getElementType();
+    auto text = [&](const char *s) {
+      Leaves str = genStr(s, l);
+      auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
+      mlir::func::CallOp::create(builder, l,
+                                 runtimeFn("nl_print_str", {ptrTy, i64}),
+                                 mlir::ValueRange{str[0].value, str[1].value});
+    };
+    auto printRow = [&](mlir::ValueRange outer) {
+      text("[");
+      mlir::Value n = mlir::memref::DimOp::create(builder, l, t,
+                                                  type.getRank() - 1);
+      mlir::scf::ForOp::create(
+          builder, l, constIndex(0, l), n, constIndex(1, l), mlir::ValueRange{},
+          [&](mlir::OpBuilder &, mlir::Location, mlir::Value j, mlir::ValueRange) {
+            mlir::Value first = mlir::arith::CmpIOp::create(
+                builder, l, mlir::arith::CmpIPredicate::eq, j, constIndex(0, l));
+            auto notFirst = mlir::scf::IfOp::create(builder, l, first, true);
+            {
+              mlir::OpBuilder::InsertionGuard guard(builder);
+              builder.setInsertionPoint(notFirst.elseBlock()->getTerminator());
+              text(", ");
+            }
+            llvm::SmallVector<mlir::Value, 2> idx(outer.begin(), outer.end());
+            idx.push_back(j);
+            mlir::Value v = mlir::memref::LoadOp::create(builder, l, t, idx);
+            genPrint({valueLeaf(v)}, elem, l);
+            mlir::scf::YieldOp::create(builder, l);
+          });
+      text("]");
+    };
+    if (type.getRank() == 1) {
+      printRow({});
+    } else {
+      text("[");
+      mlir::Value rows = mlir::memref::DimOp::create(builder, l, t, 0);
+      mlir::scf::ForOp::create(
+          builder, l, constIndex(0, l), rows, constIndex(1, l),
+          mlir::ValueRange{},
+          [&](mlir::OpBuilder &, mlir::Location, mlir::Value i, mlir::ValueRange) {
+            mlir::Value first = mlir::arith::CmpIOp::create(
+                builder, l, mlir::arith::CmpIPredicate::eq, i, constIndex(0, l));
+            auto notFirst = mlir::scf::IfOp::create(builder, l, first, true);
+            {
+              mlir::OpBuilder::InsertionGuard guard(builder);
+              builder.setInsertionPoint(notFirst.elseBlock()->getTerminator());
+              text(",\n ");
+            }
+            printRow({i});
+            mlir::scf::YieldOp::create(builder, l);
+          });
+      text("]");
+    }
+    mlir::func::CallOp::create(builder, l, runtimeFn("nl_print_newline", {}),
+                               mlir::ValueRange{});
+    return {};
+  }
   case Builtin::TensorDim: {
     mlir::Value t = genScalar(*e.receiver);
     int64_t axis = static_cast<int64_t>(e.orderedArgs[0]->constValue.intBits);
