@@ -146,6 +146,8 @@ struct NameExpr : Expr {
   NameExpr(SourceRange r, std::vector<Ident> path)
       : Expr(Kind::Name, r), path(std::move(path)) {}
   std::vector<Ident> path;
+  /// `f::<128, 64>`: values for a function's `const` parameters.
+  std::vector<std::unique_ptr<Expr>> genericArgs;
   // Set by Sema: exactly one of these is set for a value reference.
   VarDecl *var = nullptr;
   Decl *decl = nullptr;
@@ -484,8 +486,20 @@ struct Decl {
   Module *module = nullptr;
 };
 
+/// `const NAME: T` in `fn f<const NAME: T>(...)`.
+struct GenericParam {
+  Ident name;
+  std::unique_ptr<TypeExpr> typeExpr;
+};
+
 struct FnDecl : Decl {
   explicit FnDecl(SourceRange r) : Decl(Kind::Fn, r) {}
+  /// `const` generic parameters; a function that has them is a template,
+  /// checked and generated once per set of values (its instances).
+  std::vector<GenericParam> genericParams;
+  /// Set for an instance: the value of each generic parameter, by name.
+  std::vector<std::pair<std::string, ConstValue>> genericValues;
+  std::vector<const Type *> genericTypes;
   /// Parameters; for a method taking `self`, params[0] is `self`.
   std::vector<std::unique_ptr<VarDecl>> params;
   bool hasSelf = false;
@@ -553,6 +567,8 @@ struct Module {
   std::string name;
   uint32_t file = 0;
   std::vector<std::unique_ptr<Decl>> decls;
+  /// Instances of generic functions, made by Sema.
+  std::vector<std::unique_ptr<FnDecl>> instances;
   std::vector<ImplBlock> impls;
 };
 

@@ -95,7 +95,7 @@ void Frontend::resolveImports(Module &m, const std::string &dir) {
 bool Frontend::check() {
   if (diags.hasErrors())
     return false;
-  Sema sema(diags, types);
+  Sema sema(sm, diags, types);
   return sema.run(ordered);
 }
 

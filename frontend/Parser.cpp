@@ -238,6 +238,13 @@ std::unique_ptr<Module> Parser::parseModule(std::string name) {
   return m;
 }
 
+std::unique_ptr<FnDecl> Parser::parseFnAt(SourceLoc start) {
+  for (pos = 0; pos + 1 < tokens.size(); ++pos)
+    if (tokens[pos].range.begin.offset == start.offset)
+      return parseFn({}, /*inImpl=*/false);
+  return nullptr;
+}
+
 bool Parser::parseAttributes(std::vector<Attribute> &attrs) {
   while (is(TokenKind::at)) {
     SourceLoc at = consume().range.begin;
@@ -294,6 +301,29 @@ std::unique_ptr<FnDecl> Parser::parseFn(std::vector<Attribute> attrs,
   }
   Token name = consume();
   fn->name = {std::string(name.text), name.range};
+  if (consumeIf(TokenKind::less)) {
+    while (!is(TokenKind::greater)) {
+      if (!expect(TokenKind::kw_const, "`const` generic parameter"))
+        return nullptr;
+      if (!is(TokenKind::identifier)) {
+        reportExpected("parameter name");
+        return nullptr;
+      }
+      Token pn = consume();
+      GenericParam g;
+      g.name = {std::string(pn.text), pn.range};
+      if (!expect(TokenKind::colon))
+        return nullptr;
+      g.typeExpr = parseType();
+      if (!g.typeExpr)
+        return nullptr;
+      fn->genericParams.push_back(std::move(g));
+      if (!consumeIf(TokenKind::comma))
+        break;
+    }
+    if (!expect(TokenKind::greater))
+      return nullptr;
+  }
   if (!expect(TokenKind::l_paren))
     return nullptr;
   while (!is(TokenKind::r_paren)) {
@@ -490,7 +520,9 @@ bool Parser::parsePath(std::vector<Ident> &path) {
     }
     Token t = consume();
     path.push_back({std::string(t.text), t.range});
-  } while (consumeIf(TokenKind::coloncolon));
+    // `f::<...>` ends the path: generic arguments follow.
+  } while (is(TokenKind::coloncolon) && !peek().is(TokenKind::less) &&
+           consumeIf(TokenKind::coloncolon));
   return true;
 }
 
@@ -1088,8 +1120,24 @@ std::unique_ptr<Expr> Parser::parsePrimary(bool noStructLit) {
       type->range = SourceRange(start, prevEnd());
       return parseStructLiteral(std::move(type));
     }
-    return std::make_unique<NameExpr>(SourceRange(start, prevEnd()),
-                                      std::move(path));
+    auto name =
+        std::make_unique<NameExpr>(SourceRange(start), std::move(path));
+    if (is(TokenKind::coloncolon) && peek().is(TokenKind::less)) {
+      consume();
+      consume();
+      while (!is(TokenKind::greater)) {
+        auto arg = parsePrefix(/*noStructLit=*/true);
+        if (!arg)
+          return nullptr;
+        name->genericArgs.push_back(std::move(arg));
+        if (!consumeIf(TokenKind::comma))
+          break;
+      }
+      if (!expect(TokenKind::greater))
+        return nullptr;
+    }
+    name->range = SourceRange(start, prevEnd());
+    return name;
   }
   default:
     if (!nearLexError(tokens, declStart, pos))

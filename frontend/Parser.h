@@ -20,6 +20,9 @@ public:
   Parser(SourceManager &sm, DiagnosticEngine &diags, uint32_t file);
   /// Parses the whole file. Always returns a module (possibly partial).
   std::unique_ptr<Module> parseModule(std::string name);
+  /// Parses again the function whose `fn` (or `extern`) keyword is at
+  /// `start`: a fresh tree for an instance of a generic function.
+  std::unique_ptr<FnDecl> parseFnAt(SourceLoc start);
 
 private:
   // Token stream.

@@ -26,8 +26,8 @@ bool isConstIntZero(const Expr &e, const Type *t);
 
 class Sema {
 public:
-  Sema(DiagnosticEngine &diags, TypeContext &types)
-      : diags(diags), types(types) {}
+  Sema(SourceManager &sm, DiagnosticEngine &diags, TypeContext &types)
+      : sm(sm), diags(diags), types(types) {}
 
   /// Checks all modules (imported modules before their importers; the last
   /// one is the root, which must define `main`). Returns false on errors.
@@ -77,6 +77,12 @@ private:
   const Type *checkTensorMethod(CallExpr &e, const Type *recv,
                                 const std::string &method);
   void checkKernelSignature(FnDecl &fn);
+  /// The instance of generic `tmpl` for the `::<...>` arguments of `name`
+  /// (made, checked and cached on first use); null after an error.
+  FnDecl *instantiate(FnDecl &tmpl, NameExpr &name);
+  /// The value of generic parameter `name` in the function being checked.
+  const std::pair<std::string, ConstValue> *genericValue(
+      const std::string &name, const Type **type = nullptr) const;
   const Type *checkKernelCall(CallExpr &e, FnDecl &fn);
   bool inKernel() const { return currentFn && currentFn->isKernel; }
 
@@ -122,8 +128,12 @@ private:
   VarDecl *lookupLocal(const std::string &name) const;
   std::vector<std::string> visibleNames() const;
 
+  SourceManager &sm;
   DiagnosticEngine &diags;
   TypeContext &types;
+  /// The function whose generic parameter values are in scope.
+  const FnDecl *genericScope = nullptr;
+  std::map<std::string, FnDecl *> instances;
   /// Top-level names of each module.
   std::map<Module *, std::map<std::string, Decl *>> topLevel;
   Module *currentModule = nullptr;

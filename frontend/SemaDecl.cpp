@@ -28,7 +28,9 @@ bool Sema::run(const std::vector<Module *> &modules) {
   for (Module *m : modules) {
     currentModule = m;
     for (auto &d : m->decls) {
-      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get()))
+      // Generic functions are checked per instance (see instantiate).
+      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get());
+          fn && fn->genericParams.empty())
         resolveSignature(*fn);
       else if (auto *c = llvm::dyn_cast<ConstDecl>(d.get()))
         resolveConst(*c);
@@ -45,7 +47,8 @@ bool Sema::run(const std::vector<Module *> &modules) {
     for (Module *m : modules) {
       currentModule = m;
       for (auto &d : m->decls)
-        if (auto *fn = llvm::dyn_cast<FnDecl>(d.get()); fn && fn->isKernel == kernels)
+        if (auto *fn = llvm::dyn_cast<FnDecl>(d.get());
+            fn && fn->isKernel == kernels && fn->genericParams.empty())
           checkFunction(*fn);
       for (ImplBlock &impl : m->impls)
         for (auto &fn : impl.fns)
@@ -401,9 +404,13 @@ void Sema::checkSymbols(const std::vector<Module *> &modules) {
                {displayName(first), fn.symbol});
   };
   for (Module *m : modules) {
+    // Generic functions have no symbol of their own; their instances do.
     for (auto &d : m->decls)
-      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get()))
+      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get());
+          fn && fn->genericParams.empty())
         add(*fn);
+    for (auto &fn : m->instances)
+      add(*fn);
     for (ImplBlock &impl : m->impls)
       for (auto &fn : impl.fns)
         add(*fn);

@@ -355,6 +355,13 @@ const Type *Sema::checkIntLit(IntLitExpr &e, const Type *expected,
 
 const Type *Sema::checkName(NameExpr &e) {
   const Ident &first = e.path.front();
+  // A generic parameter of the function being checked: a constant.
+  const Type *gt = nullptr;
+  if (e.path.size() == 1)
+    if (auto *v = genericValue(first.name, &gt)) {
+      e.constValue = v->second;
+      return gt;
+    }
   if (e.path.size() == 1) {
     for (auto s = scopes.rbegin(); s != scopes.rend(); ++s)
       for (auto v = s->rbegin(); v != s->rend(); ++v)
@@ -1132,6 +1139,18 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
       diags.report(e.callee->range, DiagID::err_not_callable, {last.name});
     for (CallArg &a : e.args)
       check(*a.value);
+    return types.getError();
+  }
+  if (!fn->genericParams.empty()) {
+    fn = instantiate(*fn, *name);
+    if (!fn) {
+      for (CallArg &a : e.args)
+        check(*a.value);
+      return types.getError();
+    }
+  } else if (!name->genericArgs.empty()) {
+    diags.report(name->range, DiagID::err_generic_arg_count,
+                 {last.name, "0", std::to_string(name->genericArgs.size())});
     return types.getError();
   }
   e.fn = fn;

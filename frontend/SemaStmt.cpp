@@ -25,8 +25,9 @@ void Sema::popScope() {
 void Sema::declareLocal(VarDecl &v) { scopes.back().push_back(&v); }
 
 void Sema::checkFunction(FnDecl &fn) {
-  if (!fn.body)
+  if (!fn.body || !fn.genericParams.empty())
     return;
+  genericScope = &fn;
   currentFn = &fn;
   currentModule = fn.module;
   pushScope();
@@ -39,6 +40,7 @@ void Sema::checkFunction(FnDecl &fn) {
     diags.report(fn.name.range, DiagID::err_missing_return,
                  {fn.name.name, fn.result->str()});
   currentFn = nullptr;
+  genericScope = nullptr;
 }
 
 bool Sema::checkBlock(BlockStmt &b, bool newScope) {

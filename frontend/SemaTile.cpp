@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "frontend/Parser.h"
 #include "frontend/Sema.h"
 
 namespace nlc {
@@ -55,6 +56,12 @@ const Type *Sema::resolveBuiltinGeneric(const TypeExpr &t, Module &m) {
     return nullptr;
   // Tile<D1 [, D2], T [, Layout::L]>
   // A bare name parses as a type; as a dimension it names a constant.
+  auto genericDim = [&](const GenericArg &a) -> const ConstValue * {
+    if (!a.type || a.type->path.size() != 1)
+      return nullptr;
+    auto *v = genericValue(a.type->path[0].name);
+    return v ? &v->second : nullptr;
+  };
   auto namedConst = [&](const GenericArg &a) -> ConstDecl * {
     if (!a.type || a.type->path.size() != 1 || !a.type->genericArgs.empty())
       return nullptr;
@@ -64,11 +71,14 @@ const Type *Sema::resolveBuiltinGeneric(const TypeExpr &t, Module &m) {
   size_t i = 0;
   for (; i < t.genericArgs.size(); ++i) {
     const GenericArg &a = t.genericArgs[i];
-    ConstDecl *c = namedConst(a);
-    if (!a.value && !c)
+    const ConstValue *g = genericDim(a);
+    ConstDecl *c = g ? nullptr : namedConst(a);
+    if (!a.value && !c && !g)
       break;
     uint64_t d = 0;
-    if (c) {
+    if (g) {
+      d = g->intBits;
+    } else if (c) {
       resolveConst(*c);
       if (!c->type->isInt() ||
           c->init->constValue.kind != ConstValue::Kind::Int) {
@@ -775,6 +785,103 @@ const Type *Sema::checkKernelCall(CallExpr &e, FnDecl &fn) {
   e.dotLhs = lhs;
   e.dotRhs = rhs;
   return types.getTensor(result->getElementType(), result->getShape().size());
+}
+
+//===----------------------------------------------------------------------===//
+// Generic functions
+//===----------------------------------------------------------------------===//
+
+const std::pair<std::string, ConstValue> *
+Sema::genericValue(const std::string &name, const Type **type) const {
+  if (!genericScope)
+    return nullptr;
+  for (size_t i = 0; i < genericScope->genericValues.size(); ++i)
+    if (genericScope->genericValues[i].first == name) {
+      if (type)
+        *type = genericScope->genericTypes[i];
+      return &genericScope->genericValues[i];
+    }
+  return nullptr;
+}
+
+FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name) {
+  std::string fnName = tmpl.name.name;
+  if (name.genericArgs.size() != tmpl.genericParams.size()) {
+    diags.report(name.range, DiagID::err_generic_arg_count,
+                 {fnName, std::to_string(tmpl.genericParams.size()),
+                  std::to_string(name.genericArgs.size())});
+    return nullptr;
+  }
+  // Evaluate the arguments in the caller's context.
+  std::vector<std::pair<std::string, ConstValue>> values;
+  std::vector<const Type *> valueTypes;
+  std::string key = std::to_string(reinterpret_cast<uintptr_t>(&tmpl));
+  std::string spelled;
+  for (size_t i = 0; i < tmpl.genericParams.size(); ++i) {
+    const GenericParam &g = tmpl.genericParams[i];
+    const Type *t = resolveType(*g.typeExpr, *tmpl.module);
+    if (t->isError())
+      return nullptr;
+    if (!t->isInt()) {
+      diags.report(g.typeExpr->range, DiagID::err_generic_param_type,
+                   {t->str()});
+      return nullptr;
+    }
+    Expr &arg = *name.genericArgs[i];
+    const Type *at = checkValue(arg, t);
+    if (at->isError())
+      return nullptr;
+    if (at != t || arg.constValue.kind != ConstValue::Kind::Int) {
+      diags.report(arg.range, DiagID::err_generic_arg_value,
+                   {g.name.name, t->str()});
+      return nullptr;
+    }
+    std::string v = t->isSigned()
+                        ? std::to_string(static_cast<int64_t>(
+                              arg.constValue.intBits << (64 - t->getIntWidth())) >>
+                                         (64 - t->getIntWidth()))
+                        : std::to_string(arg.constValue.intBits);
+    values.push_back({g.name.name, arg.constValue});
+    valueTypes.push_back(t);
+    key += "," + v;
+    spelled += (spelled.empty() ? "" : ", ") + v;
+  }
+  auto it = instances.find(key);
+  if (it != instances.end())
+    return it->second;
+  // A fresh tree for this instance: parse the function's text again.
+  Parser parser(sm, diags, tmpl.module->file);
+  std::unique_ptr<FnDecl> inst = parser.parseFnAt(tmpl.range.begin);
+  if (!inst)
+    return nullptr;
+  inst->genericParams.clear();
+  inst->genericValues = std::move(values);
+  inst->genericTypes = std::move(valueTypes);
+  inst->attributes = tmpl.attributes;
+  inst->isKernel = tmpl.isKernel;
+  inst->module = tmpl.module;
+  inst->name.name = fnName + "<" + spelled + ">";
+  FnDecl *fn = inst.get();
+  tmpl.module->instances.push_back(std::move(inst));
+  instances[key] = fn;
+  // Check it now (kernel calls depend on the body), outside the caller.
+  FnDecl *savedFn = currentFn;
+  Module *savedModule = currentModule;
+  const FnDecl *savedScope = genericScope;
+  auto savedScopes = std::move(scopes);
+  auto savedLoops = std::move(loops);
+  scopes.clear();
+  loops.clear();
+  currentModule = fn->module;
+  genericScope = fn;
+  resolveSignature(*fn);
+  checkFunction(*fn);
+  currentFn = savedFn;
+  currentModule = savedModule;
+  genericScope = savedScope;
+  scopes = std::move(savedScopes);
+  loops = std::move(savedLoops);
+  return fn;
 }
 
 } // namespace nlc

@@ -141,8 +141,11 @@ MLIRGenImpl::run(const std::vector<Module *> &modules) {
   std::vector<FnDecl *> fns;
   for (Module *m : modules) {
     for (auto &d : m->decls)
-      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get()))
+      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get());
+          fn && fn->genericParams.empty())
         fns.push_back(fn);
+    for (auto &fn : m->instances)
+      fns.push_back(fn.get());
     for (ImplBlock &impl : m->impls)
       for (auto &fn : impl.fns)
         fns.push_back(fn.get());
