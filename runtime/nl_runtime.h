@@ -76,6 +76,16 @@ NL_NORETURN void nl_panic(const char *msg, int64_t msg_len, const char *file,
                           int64_t file_len, int64_t line, int64_t col);
 
 /// Flushes stdout and ends the process with exit status \p status.
+/// Bounds-checked kernels (`nlc --check-bounds`): reports that a `load` or
+/// `store` (`op`) of tile `[index0, index1]` (rank 1: `[index0]`) in program
+/// (pid0, pid1, pid2) of `kernel` lies wholly outside its view of
+/// `size0 x size1`, at FILE:LINE:COL, then exits with NL_PANIC_STATUS.
+NL_NORETURN void nl_tile_bounds_error(
+    const char *kernel, int64_t kernel_len, const char *op, int64_t op_len,
+    int64_t pid0, int64_t pid1, int64_t pid2, int64_t rank, int64_t index0,
+    int64_t index1, int64_t size0, int64_t size1, const char *file,
+    int64_t file_len, int64_t line, int64_t col);
+
 NL_NORETURN void nl_exit(int32_t status);
 
 //===----------------------------------------------------------------------===//

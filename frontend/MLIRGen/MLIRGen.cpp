@@ -32,13 +32,15 @@ void registerMLIRGenDialects(mlir::DialectRegistry &registry) {
 
 mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &context,
                                           const std::vector<Module *> &modules,
-                                          const SourceManager &sm) {
-  MLIRGenImpl gen(context, sm);
+                                          const SourceManager &sm,
+                                          bool checkBounds) {
+  MLIRGenImpl gen(context, sm, checkBounds);
   return gen.run(modules);
 }
 
-MLIRGenImpl::MLIRGenImpl(mlir::MLIRContext &ctx, const SourceManager &sm)
-    : ctx(ctx), sm(sm), builder(&ctx) {}
+MLIRGenImpl::MLIRGenImpl(mlir::MLIRContext &ctx, const SourceManager &sm,
+                         bool checkBounds)
+    : ctx(ctx), sm(sm), builder(&ctx), checkBounds(checkBounds) {}
 
 mlir::Location MLIRGenImpl::loc(SourceRange r) {
   if (!r.isValid())

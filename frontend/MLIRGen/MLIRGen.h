@@ -28,9 +28,12 @@ class SourceManager;
 void registerMLIRGenDialects(mlir::DialectRegistry &registry);
 
 /// Translates all modules (dependency order, root last) into one MLIR module.
+/// `checkBounds` makes grid kernels report, with their program id, a `load`
+/// or `store` whose tile lies wholly outside its view (`--check-bounds`).
 mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &context,
                                           const std::vector<Module *> &modules,
-                                          const SourceManager &sm);
+                                          const SourceManager &sm,
+                                          bool checkBounds = false);
 
 } // namespace nlc
 

@@ -41,7 +41,8 @@ using Leaves = llvm::SmallVector<Leaf, 4>;
 
 class MLIRGenImpl {
 public:
-  MLIRGenImpl(mlir::MLIRContext &ctx, const SourceManager &sm);
+  MLIRGenImpl(mlir::MLIRContext &ctx, const SourceManager &sm,
+              bool checkBounds);
   mlir::OwningOpRef<mlir::ModuleOp> run(const std::vector<Module *> &modules);
 
 private:
@@ -74,6 +75,10 @@ private:
   Leaves genKernelBuiltin(CallExpr &e);
   Leaves genTensorBuiltin(CallExpr &e);
   Leaves genLaunch(CallExpr &e);
+  /// --check-bounds: reports a tile access wholly outside its view.
+  void genTileBoundsCheck(CallExpr &e, const char *op, mlir::Value view,
+                          llvm::ArrayRef<mlir::Value> tileIndices,
+                          llvm::ArrayRef<int64_t> tileShape);
   mlir::Value genTileBinary(BinaryExpr &e);
   /// Makes `v` a tile of type `t` (splatting a scalar).
   mlir::Value asTile(mlir::Value v, const Type *t, mlir::Location l);
@@ -156,6 +161,7 @@ private:
   FnDecl *currentFn = nullptr;
   /// Grid kernels: program ids and grid sizes (i64), as hidden arguments.
   llvm::SmallVector<mlir::Value, 6> gridArgs;
+  bool checkBounds;
   /// While inlining a kernel: where its `return` value goes.
   Leaves *inlineResult = nullptr;
   mlir::func::FuncOp currentFunc;

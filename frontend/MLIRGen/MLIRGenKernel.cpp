@@ -345,12 +345,17 @@ Leaves MLIRGenImpl::genKernelBuiltin(CallExpr &e) {
   case Builtin::Load: {
     mlir::Value view = arg(0);
     auto idx = indices(e.orderedArgs[1]);
+    genTileBoundsCheck(e, "load", view, idx,
+                       mlir::cast<tl::TileType>(type).getShape());
     mlir::Value pad = e.orderedArgs.size() > 2 ? arg(2) : mlir::Value();
     return one(tl::LoadOp::create(builder, l, type, view, idx, pad));
   }
   case Builtin::Store: {
     mlir::Value view = arg(0);
     auto idx = indices(e.orderedArgs[1]);
+    genTileBoundsCheck(
+        e, "store", view, idx,
+        e.orderedArgs[2]->type->getShape());
     tl::StoreOp::create(builder, l, arg(2), view, idx);
     return {};
   }
@@ -407,6 +412,61 @@ Leaves MLIRGenImpl::genKernelBuiltin(CallExpr &e) {
     break;
   }
   llvm_unreachable("not a kernel builtin");
+}
+
+void MLIRGenImpl::genTileBoundsCheck(CallExpr &e, const char *op,
+                                     mlir::Value view,
+                                     llvm::ArrayRef<mlir::Value> tileIndices,
+                                     llvm::ArrayRef<int64_t> tileShape) {
+  // Only grid kernels compute tile indices themselves.
+  if (!checkBounds || gridArgs.empty())
+    return;
+  mlir::Location l = loc(e.range);
+  mlir::Type i64 = builder.getI64Type();
+  mlir::Value bad = constInt(builder.getI1Type(), 0, l);
+  llvm::SmallVector<mlir::Value, 2> index, size;
+  for (size_t d = 0; d < tileIndices.size(); ++d) {
+    // The tile starts at index * shape; it lies outside when that start is
+    // negative or at or past the end of the view.
+    mlir::Value i =
+        mlir::arith::IndexCastOp::create(builder, l, i64, tileIndices[d]);
+    mlir::Value n = mlir::arith::IndexCastOp::create(
+        builder, l, i64, mlir::memref::DimOp::create(builder, l, view, d));
+    mlir::Value start = mlir::arith::MulIOp::create(
+        builder, l, i, constInt(i64, tileShape[d], l));
+    mlir::Value outside = mlir::arith::OrIOp::create(
+        builder, l,
+        mlir::arith::CmpIOp::create(builder, l, mlir::arith::CmpIPredicate::slt,
+                                    i, constInt(i64, 0, l)),
+        mlir::arith::CmpIOp::create(builder, l, mlir::arith::CmpIPredicate::sge,
+                                    start, n));
+    bad = mlir::arith::OrIOp::create(builder, l, bad, outside);
+    index.push_back(i);
+    size.push_back(n);
+  }
+  if (index.size() == 1) {
+    index.push_back(constInt(i64, 0, l));
+    size.push_back(constInt(i64, 0, l));
+  }
+  auto ifOp = mlir::scf::IfOp::create(builder, l, bad, false);
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+  auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
+  Leaves kernel = genStr(currentFn->name.name, l);
+  Leaves opName = genStr(op, l);
+  Leaves file = genStr(sm.getName(e.range.begin.file), l);
+  LineCol lc = sm.getLineCol(e.range.begin);
+  auto fn = runtimeFn("nl_tile_bounds_error",
+                      {ptrTy, i64, ptrTy, i64, i64, i64, i64, i64, i64, i64,
+                       i64, i64, ptrTy, i64, i64, i64});
+  mlir::func::CallOp::create(
+      builder, l, fn,
+      mlir::ValueRange{kernel[0].value, kernel[1].value, opName[0].value,
+                       opName[1].value, gridArgs[0], gridArgs[1], gridArgs[2],
+                       constInt(i64, tileIndices.size(), l), index[0],
+                       index[1], size[0], size[1], file[0].value,
+                       file[1].value, constInt(i64, lc.line, l),
+                       constInt(i64, lc.col, l)});
 }
 
 //===----------------------------------------------------------------------===//

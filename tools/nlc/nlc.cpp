@@ -107,6 +107,11 @@ cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check diagnostics against expected-error/warning/note comments"),
     cl::cat(nlcCategory));
+cl::opt<bool> checkBounds(
+    "check-bounds",
+    cl::desc("In grid kernels, stop with the kernel, program id and tile "
+             "index when a load or store falls wholly outside its view"),
+    cl::cat(nlcCategory));
 cl::opt<bool> listDiagnostics("list-diagnostics",
                               cl::desc("List every registered diagnostic"),
                               cl::cat(nlcCategory));
@@ -387,7 +392,7 @@ int compile(const char *argv0, SourceManager &sm, DiagnosticEngine &diags) {
         return mlir::success();
       });
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlirGen(context, frontend.getModules(), sm);
+      mlirGen(context, frontend.getModules(), sm, checkBounds);
   if (!module)
     return 1;
   if (emit == Emit::MLIR) {
