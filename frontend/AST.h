@@ -277,6 +277,9 @@ struct CallExpr : Expr {
   unsigned dotLhs = 0, dotRhs = 0;
   /// `Tensor::alloc`: the element type argument.
   const Type *elementArg = nullptr;
+  /// `load`: the `pad=` and `mask=` arguments, if given.
+  Expr *pad = nullptr;
+  Expr *mask = nullptr;
   static bool classof(const Expr *e) { return e->kind == Kind::Call; }
 };
 

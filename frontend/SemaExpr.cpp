@@ -1164,10 +1164,10 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
 const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
                                    const Type *expected) {
   const std::string &name = llvm::cast<NameExpr>(*e.callee).path[0].name;
-  // `load(v, [i, j], pad=x)`: the one builtin with a named argument.
+  // `load(v, [i, j], pad=x, mask=m)`: the one builtin with named arguments.
   for (CallArg &a : e.args)
-    if (a.name && !(b == Builtin::Load && a.name->name == "pad" &&
-                    &a == &e.args.back())) {
+    if (a.name && !(b == Builtin::Load &&
+                    (a.name->name == "pad" || a.name->name == "mask"))) {
       diags.report(a.name->range, DiagID::err_builtin_named_arg, {name});
       return types.getError();
     }

@@ -271,16 +271,34 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
     return t;
   }
   case Builtin::Load: {
-    if (!argCount(2, 3))
+    // Positional: the view and the tile index; named: pad= and mask=.
+    e.orderedArgs.clear();
+    for (CallArg &a : e.args) {
+      if (!a.name)
+        e.orderedArgs.push_back(a.value.get());
+      else if (a.name->name == "pad")
+        e.pad = a.value.get();
+      else
+        e.mask = a.value.get();
+    }
+    if (!argCount(2, 2))
       return types.getError();
     const Type *v = checkValue(*e.orderedArgs[0]);
     const Type *t = needTile(name);
     if (!t || v->isError() ||
         !checkTileAccess(e, name, v, t, *e.orderedArgs[0]))
       return types.getError();
-    if (e.orderedArgs.size() == 3)
-      expectType(*e.orderedArgs[2], t->getElementType(),
-                 checkValue(*e.orderedArgs[2], t->getElementType()));
+    if (e.pad)
+      expectType(*e.pad, t->getElementType(),
+                 checkValue(*e.pad, t->getElementType()));
+    if (e.mask) {
+      // Elements where the mask is false take the pad value.
+      const Type *m = checkValue(*e.mask);
+      const Type *want =
+          types.getTile(t->getShape(), types.getBool(), t->getLayout());
+      if (!expectType(*e.mask, want, m))
+        return types.getError();
+    }
     return t;
   }
   case Builtin::Store: {

@@ -347,8 +347,18 @@ Leaves MLIRGenImpl::genKernelBuiltin(CallExpr &e) {
     auto idx = indices(e.orderedArgs[1]);
     genTileBoundsCheck(e, "load", view, idx,
                        mlir::cast<tl::TileType>(type).getShape());
-    mlir::Value pad = e.orderedArgs.size() > 2 ? arg(2) : mlir::Value();
-    return one(tl::LoadOp::create(builder, l, type, view, idx, pad));
+    mlir::Value pad = e.pad ? genScalar(*e.pad) : mlir::Value();
+    mlir::Value tile = tl::LoadOp::create(builder, l, type, view, idx, pad);
+    if (!e.mask)
+      return one(tile);
+    // Masked-off elements take the pad value (zero by default).
+    mlir::Type elem = mlir::cast<tl::TileType>(type).getElementType();
+    if (!pad)
+      pad = mlir::arith::ConstantOp::create(builder, l,
+                                            builder.getZeroAttr(elem));
+    mlir::Value padTile = tl::SplatOp::create(builder, l, type, pad);
+    return one(tl::SelectOp::create(builder, l, type, genScalar(*e.mask), tile,
+                                    padTile));
   }
   case Builtin::Store: {
     mlir::Value view = arg(0);
