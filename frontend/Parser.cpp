@@ -305,17 +305,8 @@ std::unique_ptr<FnDecl> Parser::parseFn(std::vector<Attribute> attrs,
     while (!is(TokenKind::greater)) {
       if (!expect(TokenKind::kw_const, "`const` generic parameter"))
         return nullptr;
-      if (!is(TokenKind::identifier)) {
-        reportExpected("parameter name");
-        return nullptr;
-      }
-      Token pn = consume();
       GenericParam g;
-      g.name = {std::string(pn.text), pn.range};
-      if (!expect(TokenKind::colon))
-        return nullptr;
-      g.typeExpr = parseType();
-      if (!g.typeExpr)
+      if (!parseTypedName("parameter name", g.name, g.typeExpr))
         return nullptr;
       fn->genericParams.push_back(std::move(g));
       if (!consumeIf(TokenKind::comma))
@@ -337,16 +328,7 @@ std::unique_ptr<FnDecl> Parser::parseFn(std::vector<Attribute> attrs,
       else
         fn->hasSelf = true;
     } else {
-      if (!is(TokenKind::identifier)) {
-        reportExpected("parameter name");
-        return nullptr;
-      }
-      Token pn = consume();
-      p->name = {std::string(pn.text), pn.range};
-      if (!expect(TokenKind::colon))
-        return nullptr;
-      p->typeExpr = parseType();
-      if (!p->typeExpr)
+      if (!parseTypedName("parameter name", p->name, p->typeExpr))
         return nullptr;
     }
     fn->params.push_back(std::move(p));
@@ -391,17 +373,8 @@ std::unique_ptr<Decl> Parser::parseStruct(std::vector<Attribute> attrs) {
   if (!expect(TokenKind::l_brace))
     return nullptr;
   while (!is(TokenKind::r_brace)) {
-    if (!is(TokenKind::identifier)) {
-      reportExpected("field name");
-      return nullptr;
-    }
-    Token fname = consume();
     FieldDecl f;
-    f.name = {std::string(fname.text), fname.range};
-    if (!expect(TokenKind::colon))
-      return nullptr;
-    f.typeExpr = parseType();
-    if (!f.typeExpr)
+    if (!parseTypedName("field name", f.name, f.typeExpr))
       return nullptr;
     s->fields.push_back(std::move(f));
     if (!consumeIf(TokenKind::comma))
@@ -524,6 +497,20 @@ bool Parser::parsePath(std::vector<Ident> &path) {
   } while (is(TokenKind::coloncolon) && !peek().is(TokenKind::less) &&
            consumeIf(TokenKind::coloncolon));
   return true;
+}
+
+bool Parser::parseTypedName(const char *what, Ident &name,
+                            std::unique_ptr<TypeExpr> &type) {
+  if (!is(TokenKind::identifier)) {
+    reportExpected(what);
+    return false;
+  }
+  Token t = consume();
+  name = {std::string(t.text), t.range};
+  if (!expect(TokenKind::colon))
+    return false;
+  type = parseType();
+  return type != nullptr;
 }
 
 std::unique_ptr<TypeExpr> Parser::parseType(bool allowGenerics) {

@@ -58,6 +58,10 @@ private:
   /// Parses a type. `allowGenerics` is false after `as`, where `<` is a
   /// comparison (`x as i32 < y`).
   std::unique_ptr<TypeExpr> parseType(bool allowGenerics = true);
+  /// Parses `name: Type` (a parameter, generic parameter or field); `what`
+  /// names the identifier in the "expected" message. False after an error.
+  bool parseTypedName(const char *what, Ident &name,
+                      std::unique_ptr<TypeExpr> &type);
   bool parsePath(std::vector<Ident> &path);
 
   // Statements.

@@ -16,17 +16,43 @@
 /// treated as empty.
 static size_t byte_count(int64_t len) { return len > 0 ? (size_t)len : 0; }
 
-/// Finishes a panic message begun in \p err (its location), writes it out and
-/// exits with NL_PANIC_STATUS.
-static _Noreturn void finish_panic(NlWriter *err, const char *msg,
-                                   size_t msg_len) {
-  static const char kind[] = ": runtime error: ";
-  nl_writer_put(err, kind, sizeof kind - 1);
-  nl_writer_put(err, msg, msg_len);
-  nl_writer_put(err, "\n", 1);
+/// The length of the NUL-terminated string \p s (there is no libc).
+static size_t c_len(const char *s) {
+  size_t n = 0;
+  while (s[n] != '\0')
+    ++n;
+  return n;
+}
+
+/// Appends the NUL-terminated string \p s.
+static void put_str(NlWriter *w, const char *s) {
+  nl_writer_put(w, s, c_len(s));
+}
+
+/// Begins an error message with its source location, `file:line:col`.
+static void put_location(NlWriter *w, const char *file, int64_t file_len,
+                         int64_t line, int64_t col) {
+  nl_writer_put(w, file, byte_count(file_len));
+  put_str(w, ":");
+  nl_writer_put_i64(w, line);
+  put_str(w, ":");
+  nl_writer_put_i64(w, col);
+}
+
+/// Writes out the message in \p err and exits with NL_PANIC_STATUS.
+static _Noreturn void end_panic(NlWriter *err) {
   nl_writer_flush(err);
   nl_profile_report();
   nl_plat_exit(NL_PANIC_STATUS);
+}
+
+/// Finishes a panic message begun in \p err (its location) and exits.
+static _Noreturn void finish_panic(NlWriter *err, const char *msg,
+                                   size_t msg_len) {
+  put_str(err, ": runtime error: ");
+  nl_writer_put(err, msg, msg_len);
+  put_str(err, "\n");
+  end_panic(err);
 }
 
 void nl_panic(const char *msg, int64_t msg_len, const char *file,
@@ -34,11 +60,7 @@ void nl_panic(const char *msg, int64_t msg_len, const char *file,
   nl_flush();
   char storage[256];
   NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
-  nl_writer_put(&err, file, byte_count(file_len));
-  nl_writer_put(&err, ":", 1);
-  nl_writer_put_i64(&err, line);
-  nl_writer_put(&err, ":", 1);
-  nl_writer_put_i64(&err, col);
+  put_location(&err, file, file_len, line, col);
   finish_panic(&err, msg, byte_count(msg_len));
 }
 
@@ -51,48 +73,39 @@ void nl_tile_bounds_error(const char *kernel, int64_t kernel_len,
   nl_flush();
   char storage[512];
   NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
-  nl_writer_put(&err, file, byte_count(file_len));
-  nl_writer_put(&err, ":", 1);
-  nl_writer_put_i64(&err, line);
-  nl_writer_put(&err, ":", 1);
-  nl_writer_put_i64(&err, col);
-  nl_writer_put(&err, ": runtime error: kernel `", 25);
+  put_location(&err, file, file_len, line, col);
+  put_str(&err, ": runtime error: kernel `");
   nl_writer_put(&err, kernel, byte_count(kernel_len));
-  nl_writer_put(&err, "`, program (", 12);
+  put_str(&err, "`, program (");
   nl_writer_put_i64(&err, pid0);
-  nl_writer_put(&err, ", ", 2);
+  put_str(&err, ", ");
   nl_writer_put_i64(&err, pid1);
-  nl_writer_put(&err, ", ", 2);
+  put_str(&err, ", ");
   nl_writer_put_i64(&err, pid2);
-  nl_writer_put(&err, "): ", 3);
+  put_str(&err, "): ");
   nl_writer_put(&err, op, byte_count(op_len));
-  nl_writer_put(&err, " of tile [", 10);
+  put_str(&err, " of tile [");
   nl_writer_put_i64(&err, index0);
   if (rank == 2) {
-    nl_writer_put(&err, ", ", 2);
+    put_str(&err, ", ");
     nl_writer_put_i64(&err, index1);
   }
-  nl_writer_put(&err, "] lies outside its view (size ", 30);
+  put_str(&err, "] lies outside its view (size ");
   nl_writer_put_i64(&err, size0);
   if (rank == 2) {
-    nl_writer_put(&err, " x ", 3);
+    put_str(&err, " x ");
     nl_writer_put_i64(&err, size1);
   }
-  nl_writer_put(&err, ")\n", 2);
-  nl_writer_flush(&err);
-  nl_profile_report();
-  nl_plat_exit(NL_PANIC_STATUS);
+  put_str(&err, ")\n");
+  end_panic(&err);
 }
 
 void nl_rt_fatal(const char *msg) {
   nl_flush();
   char storage[256];
   NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
-  nl_writer_put(&err, "<runtime>", 9);
-  size_t msg_len = 0;
-  while (msg[msg_len] != '\0')
-    ++msg_len;
-  finish_panic(&err, msg, msg_len);
+  put_str(&err, "<runtime>");
+  finish_panic(&err, msg, c_len(msg));
 }
 
 void nl_exit(int32_t status) {
