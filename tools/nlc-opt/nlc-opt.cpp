@@ -6,8 +6,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/tile/IR/TileDialect.h"
-#include "lowering/Pipeline.h"
-#include "lowering/cpu/Passes.h"
+#include "lowering/Host/Pipeline.h"
+#include "lowering/TileToSCF/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"

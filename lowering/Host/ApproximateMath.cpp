@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lowering/Passes.h"
+#include "lowering/Host/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -14,7 +14,7 @@
 
 namespace nlc {
 #define GEN_PASS_DEF_APPROXIMATEMATH
-#include "lowering/Passes.h.inc"
+#include "lowering/Host/Passes.h.inc"
 } // namespace nlc
 
 using namespace mlir;

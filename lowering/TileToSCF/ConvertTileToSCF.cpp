@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lowering/cpu/Passes.h"
+#include "lowering/TileToSCF/Passes.h"
 
 #include "dialects/Utils/ScalarConversion.h"
 #include "dialects/tile/IR/TileDialect.h"
@@ -26,7 +26,7 @@
 
 namespace nlc::cpu {
 #define GEN_PASS_DEF_CONVERTTILETOSCF
-#include "lowering/cpu/Passes.h.inc"
+#include "lowering/TileToSCF/Passes.h.inc"
 } // namespace nlc::cpu
 
 using namespace mlir;

@@ -8,10 +8,10 @@
 namespace nlc::cpu {
 
 #define GEN_PASS_DECL
-#include "lowering/cpu/Passes.h.inc"
+#include "lowering/TileToSCF/Passes.h.inc"
 
 #define GEN_PASS_REGISTRATION
-#include "lowering/cpu/Passes.h.inc"
+#include "lowering/TileToSCF/Passes.h.inc"
 
 /// The CPU reference lowering of kernels: tile ops to loops, buffer
 /// deallocation. Host lowering runs after it.

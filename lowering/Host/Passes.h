@@ -16,10 +16,10 @@
 namespace nlc {
 
 #define GEN_PASS_DECL
-#include "lowering/Passes.h.inc"
+#include "lowering/Host/Passes.h.inc"
 
 #define GEN_PASS_REGISTRATION
-#include "lowering/Passes.h.inc"
+#include "lowering/Host/Passes.h.inc"
 
 } // namespace nlc
 

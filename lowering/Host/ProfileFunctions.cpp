@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lowering/Passes.h"
+#include "lowering/Host/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -17,7 +17,7 @@
 namespace nlc {
 
 #define GEN_PASS_DEF_PROFILEFUNCTIONS
-#include "lowering/Passes.h.inc"
+#include "lowering/Host/Passes.h.inc"
 
 namespace {
 

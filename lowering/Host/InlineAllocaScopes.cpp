@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lowering/Passes.h"
+#include "lowering/Host/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -13,7 +13,7 @@
 
 namespace nlc {
 #define GEN_PASS_DEF_INLINEALLOCASCOPES
-#include "lowering/Passes.h.inc"
+#include "lowering/Host/Passes.h.inc"
 } // namespace nlc
 
 using namespace mlir;
