@@ -84,6 +84,12 @@ private:
   const std::pair<std::string, ConstValue> *genericValue(
       const std::string &name, const Type **type = nullptr) const;
   const Type *checkKernelCall(CallExpr &e, FnDecl &fn);
+  /// The contraction rule of a tile-map call of `fn`: sets `lhs`/`rhs` to
+  /// the parameters its one `dot` contracts (-1 when it has none). Reports
+  /// every `dot` that could be read two ways and returns false.
+  bool checkTileMapContraction(CallExpr &e, FnDecl &fn, int &lhs, int &rhs);
+  /// Reports kernels that call themselves, directly or not.
+  void checkKernelRecursion();
   bool inKernel() const { return currentFn && currentFn->isKernel; }
 
   // Functions and statements (SemaStmt.cpp).
@@ -134,6 +140,12 @@ private:
   /// The function whose generic parameter values are in scope.
   const FnDecl *genericScope = nullptr;
   std::map<std::string, FnDecl *> instances;
+  /// Calls from one kernel to another, for checkKernelRecursion.
+  struct KernelCall {
+    const FnDecl *caller, *callee;
+    SourceRange range;
+  };
+  std::vector<KernelCall> kernelCalls;
   /// Top-level names of each module.
   std::map<Module *, std::map<std::string, Decl *>> topLevel;
   Module *currentModule = nullptr;

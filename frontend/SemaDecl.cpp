@@ -55,6 +55,7 @@ bool Sema::run(const std::vector<Module *> &modules) {
           if (fn->isKernel == kernels)
             checkFunction(*fn);
     }
+  checkKernelRecursion();
   if (!modules.empty())
     checkMain(*modules.back());
   checkSymbols(modules);

@@ -234,6 +234,23 @@ void Sema::checkAssign(AssignStmt &s) {
     return;
   }
   // `a op= b` is checked like `a op b` assigned to `a`.
+  if (target->isTile()) {
+    // On tiles: the elementwise `t op x` (x a tile or a scalar, which a
+    // literal's type follows).
+    const Type *v = checkValue(*s.value, target->getElementType());
+    if (target->isError() || v->isError())
+      return;
+    BinaryOp op = *s.op;
+    if ((op != BinaryOp::Add && op != BinaryOp::Sub && op != BinaryOp::Mul &&
+         op != BinaryOp::Div) ||
+        target->getElementType()->isBool()) {
+      diags.report(s.range, DiagID::err_invalid_operand,
+                   {std::string(getSpelling(op)) + "=", target->str()});
+      return;
+    }
+    checkTileOperands(s.range, target, v);
+    return;
+  }
   const Type *v = checkValue(*s.value, target);
   if (target->isError() || v->isError())
     return;

@@ -12,6 +12,10 @@
 #include "frontend/Parser.h"
 #include "frontend/Sema.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+#include <functional>
+
 namespace nlc {
 
 static bool isTileElement(const Type *t) {
@@ -673,26 +677,177 @@ void Sema::checkKernelSignature(FnDecl &fn) {
                  {fn.result->str()});
 }
 
-/// If `fn`'s body is exactly `return dot(P, Q);` of two parameters, sets
-/// their indices and returns true (the contraction rule).
-static bool isContraction(FnDecl &fn, unsigned &lhs, unsigned &rhs) {
-  if (!fn.body || fn.body->body.size() != 1)
-    return false;
-  auto *ret = llvm::dyn_cast<ReturnStmt>(fn.body->body[0].get());
-  auto *call = ret ? llvm::dyn_cast_or_null<CallExpr>(ret->value.get()) : nullptr;
-  if (!call || call->builtin != Builtin::Dot || call->orderedArgs.size() != 2)
-    return false;
-  auto paramIndex = [&](Expr *e, unsigned &out) {
-    auto *n = llvm::dyn_cast<NameExpr>(e);
-    for (unsigned i = 0; n && i < fn.params.size(); ++i)
-      if (n->var == fn.params[i].get()) {
-        out = i;
-        return true;
-      }
-    return false;
+static void forEachExpr(Expr &e, llvm::function_ref<void(Expr &)> fn);
+
+/// Calls `fn` on every expression of `s`, outer expressions first.
+static void forEachExpr(Stmt &s, llvm::function_ref<void(Expr &)> fn) {
+  auto opt = [&](const std::unique_ptr<Expr> &e) {
+    if (e)
+      forEachExpr(*e, fn);
   };
-  return paramIndex(call->orderedArgs[0], lhs) &&
-         paramIndex(call->orderedArgs[1], rhs);
+  auto optStmt = [&](const auto &st) {
+    if (st)
+      forEachExpr(*st, fn);
+  };
+  switch (s.getKind()) {
+  case Stmt::Kind::Let:
+    return opt(llvm::cast<LetStmt>(s).init);
+  case Stmt::Kind::Expr:
+    return opt(llvm::cast<ExprStmt>(s).expr);
+  case Stmt::Kind::Assign: {
+    auto &a = llvm::cast<AssignStmt>(s);
+    opt(a.target);
+    return opt(a.value);
+  }
+  case Stmt::Kind::Block:
+    for (auto &c : llvm::cast<BlockStmt>(s).body)
+      forEachExpr(*c, fn);
+    return;
+  case Stmt::Kind::If: {
+    auto &i = llvm::cast<IfStmt>(s);
+    opt(i.cond);
+    optStmt(i.thenBlock);
+    return optStmt(i.elseStmt);
+  }
+  case Stmt::Kind::For: {
+    auto &f = llvm::cast<ForStmt>(s);
+    opt(f.start);
+    opt(f.end);
+    opt(f.step);
+    return optStmt(f.body);
+  }
+  case Stmt::Kind::While: {
+    auto &w = llvm::cast<WhileStmt>(s);
+    opt(w.cond);
+    return optStmt(w.body);
+  }
+  case Stmt::Kind::Return:
+    return opt(llvm::cast<ReturnStmt>(s).value);
+  case Stmt::Kind::Break:
+  case Stmt::Kind::Continue:
+    return;
+  }
+}
+
+static void forEachExpr(Expr &e, llvm::function_ref<void(Expr &)> fn) {
+  fn(e);
+  auto sub = [&](const std::unique_ptr<Expr> &x) {
+    if (x)
+      forEachExpr(*x, fn);
+  };
+  if (auto *c = llvm::dyn_cast<CallExpr>(&e)) {
+    sub(c->callee);
+    for (CallArg &a : c->args)
+      sub(a.value);
+  } else if (auto *u = llvm::dyn_cast<UnaryExpr>(&e)) {
+    sub(u->operand);
+  } else if (auto *b = llvm::dyn_cast<BinaryExpr>(&e)) {
+    sub(b->lhs);
+    sub(b->rhs);
+  } else if (auto *f = llvm::dyn_cast<FieldExpr>(&e)) {
+    sub(f->base);
+  } else if (auto *i = llvm::dyn_cast<IndexExpr>(&e)) {
+    sub(i->base);
+    sub(i->index);
+  } else if (auto *c = llvm::dyn_cast<CastExpr>(&e)) {
+    sub(c->operand);
+  } else if (auto *a = llvm::dyn_cast<ArrayLitExpr>(&e)) {
+    for (auto &x : a->elements)
+      sub(x);
+  } else if (auto *r = llvm::dyn_cast<ArrayRepeatExpr>(&e)) {
+    sub(r->value);
+    sub(r->count);
+  } else if (auto *sl = llvm::dyn_cast<StructLitExpr>(&e)) {
+    for (auto &init : sl->fields)
+      sub(init.value);
+  }
+}
+
+bool Sema::checkTileMapContraction(CallExpr &e, FnDecl &fn, int &lhs,
+                                   int &rhs) {
+  lhs = rhs = -1;
+  if (!fn.body)
+    return true;
+  std::vector<CallExpr *> dots;
+  std::map<const VarDecl *, unsigned> uses;
+  forEachExpr(*fn.body, [&](Expr &x) {
+    if (auto *c = llvm::dyn_cast<CallExpr>(&x); c && c->builtin == Builtin::Dot)
+      dots.push_back(c);
+    else if (auto *n = llvm::dyn_cast<NameExpr>(&x); n && n->var)
+      ++uses[n->var];
+  });
+  auto paramIndex = [&](Expr *x) {
+    auto *n = llvm::dyn_cast<NameExpr>(x);
+    for (unsigned i = 0; n && i < fn.params.size(); ++i)
+      if (n->var == fn.params[i].get())
+        return static_cast<int>(i);
+    return -1;
+  };
+  for (CallExpr *dot : dots)
+    if (dot->orderedArgs.size() < 2 || paramIndex(dot->orderedArgs[0]) < 0 ||
+        paramIndex(dot->orderedArgs[1]) < 0) {
+      diags.report(e.range, DiagID::err_kernel_map_dot, {fn.name.name});
+      diags.note(dot->range, DiagID::note_kernel_dot_here);
+      return false;
+    }
+  if (dots.empty())
+    return true;
+  if (dots.size() > 1) {
+    diags.report(e.range, DiagID::err_kernel_map_contractions, {fn.name.name});
+    diags.note(dots[1]->range, DiagID::note_kernel_dot_here);
+    return false;
+  }
+  CallExpr &dot = *dots[0];
+  lhs = paramIndex(dot.orderedArgs[0]);
+  rhs = paramIndex(dot.orderedArgs[1]);
+  for (auto [p, tiles] : {std::pair(lhs, "i, k"), std::pair(rhs, "k, j")})
+    if (lhs == rhs || uses[fn.params[p].get()] != 1) {
+      diags.report(e.range, DiagID::err_kernel_contraction_reuse,
+                   {fn.name.name, fn.params[p]->name.name, tiles});
+      diags.note(dot.range, DiagID::note_kernel_dot_here);
+      return false;
+    }
+  if (dot.type && dot.type->isTile() && fn.result->isTile() &&
+      dot.type->getShape() != fn.result->getShape()) {
+    diags.report(e.range, DiagID::err_kernel_contraction_shape,
+                 {fn.name.name, dot.type->str(), fn.result->str()});
+    diags.note(dot.range, DiagID::note_kernel_dot_here);
+    return false;
+  }
+  return true;
+}
+
+void Sema::checkKernelRecursion() {
+  // Depth-first search over kernel-to-kernel calls; a call to a kernel on
+  // the current path closes a cycle.
+  std::map<const FnDecl *, std::vector<const KernelCall *>> callees;
+  for (const KernelCall &c : kernelCalls)
+    callees[c.caller].push_back(&c);
+  std::map<const FnDecl *, int> state; // 1: on the path, 2: done
+  std::vector<const FnDecl *> path;
+  std::function<void(const FnDecl *)> visit = [&](const FnDecl *f) {
+    state[f] = 1;
+    path.push_back(f);
+    for (const KernelCall *c : callees[f]) {
+      if (state[c->callee] == 1) {
+        std::string through;
+        auto it = std::find(path.begin(), path.end(), c->callee);
+        for (++it; it != path.end(); ++it)
+          through += (through.empty() ? " through `" : "`, `") + (*it)->name.name;
+        if (!through.empty())
+          through += "`";
+        diags.report(c->range, DiagID::err_kernel_recursive,
+                     {c->callee->name.name, through});
+      } else if (!state[c->callee]) {
+        visit(c->callee);
+      }
+    }
+    path.pop_back();
+    state[f] = 2;
+  };
+  for (const KernelCall &c : kernelCalls)
+    if (!state[c.caller])
+      visit(c.caller);
 }
 
 const Type *Sema::checkKernelCall(CallExpr &e, FnDecl &fn) {
@@ -700,6 +855,13 @@ const Type *Sema::checkKernelCall(CallExpr &e, FnDecl &fn) {
   for (size_t i = 0; i < e.args.size(); ++i) {
     if (!e.args[i].name || e.args[i].name->name != "grid")
       continue;
+    if (inKernel()) {
+      diags.report(e.args[i].value->range, DiagID::err_kernel_launch_in_kernel,
+                   {fn.name.name});
+      for (CallArg &a : e.args)
+        check(*a.value);
+      return types.getError();
+    }
     e.grid = e.args[i].value.get();
     const Type *g = checkValue(*e.grid, types.getArray(types.getInt(64, true), 1));
     if (!g->isError() && (!g->isArray() || !g->getElementType()->isInt() ||
@@ -725,8 +887,9 @@ const Type *Sema::checkKernelCall(CallExpr &e, FnDecl &fn) {
   bool takesTiles = false;
   for (auto &p : fn.params)
     takesTiles |= p->type && p->type->isTile();
-  if (currentFn && currentFn->isKernel) {
-    // A kernel calling a kernel: an ordinary call on tiles.
+  if (inKernel()) {
+    // A kernel calling a kernel: an ordinary call, inlined later.
+    kernelCalls.push_back({currentFn, &fn, e.range});
     matchArgs(e, fn, 0);
     return fn.result;
   }
@@ -763,8 +926,10 @@ const Type *Sema::checkKernelCall(CallExpr &e, FnDecl &fn) {
                   std::to_string(positional)});
     return types.getError();
   }
-  unsigned lhs = 0, rhs = 0;
-  bool contraction = isContraction(fn, lhs, rhs);
+  int lhs, rhs;
+  if (!checkTileMapContraction(e, fn, lhs, rhs))
+    return types.getError();
+  bool contraction = lhs >= 0;
   const Type *result = fn.result;
   for (size_t i = 0; i < fn.params.size(); ++i) {
     VarDecl &p = *fn.params[i];
@@ -780,7 +945,8 @@ const Type *Sema::checkKernelCall(CallExpr &e, FnDecl &fn) {
       ok = false;
       continue;
     }
-    bool inDot = contraction && (i == lhs || i == rhs);
+    bool inDot = contraction && (static_cast<int>(i) == lhs ||
+                                 static_cast<int>(i) == rhs);
     if (!inDot && pt->getShape() != result->getShape()) {
       diags.report(ordered[i]->range, DiagID::err_kernel_map_param,
                    {fn.name.name, p.name.name, pt->str(), result->str()});
@@ -800,8 +966,8 @@ const Type *Sema::checkKernelCall(CallExpr &e, FnDecl &fn) {
     return types.getError();
   e.orderedArgs = ordered;
   e.launch = contraction ? Launch::Contraction : Launch::Map;
-  e.dotLhs = lhs;
-  e.dotRhs = rhs;
+  e.dotLhs = contraction ? lhs : 0;
+  e.dotRhs = contraction ? rhs : 0;
   return types.getTensor(result->getElementType(), result->getShape().size());
 }
 

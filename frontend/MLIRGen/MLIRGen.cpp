@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -28,6 +29,8 @@ void registerMLIRGenDialects(mlir::DialectRegistry &registry) {
                   mlir::math::MathDialect, mlir::scf::SCFDialect,
                   mlir::cf::ControlFlowDialect, mlir::memref::MemRefDialect,
                   mlir::LLVM::LLVMDialect>();
+  // Kernels are inlined through func.call (tile-inline-kernels).
+  mlir::func::registerInlinerExtension(registry);
 }
 
 mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &context,
@@ -158,15 +161,14 @@ MLIRGenImpl::run(const std::vector<Module *> &modules) {
            std::make_pair(b->range.begin.file, b->range.begin.offset);
   });
   for (FnDecl *fn : fns)
-    if (!isTileKernel(*fn))
-      declareFunction(*fn);
+    declareFunction(*fn);
   for (FnDecl *fn : fns)
-    if (isTileKernel(*fn))
-      continue;
-    else if (fn->body && fn->isKernel)
+    if (fn->body && fn->isKernel)
       genKernel(*fn);
     else if (fn->body)
       genFunction(*fn);
+  for (const auto &key : tileMapOrder)
+    genTileMapKernel(tileMapKernels[key]);
   if (mlir::failed(mlir::verify(module))) {
     module.emitError("nlc internal error: MLIRGen produced invalid IR");
     return nullptr;
@@ -183,9 +185,6 @@ static bool hasAttr(const FnDecl &fn, llvm::StringRef name) {
 
 void MLIRGenImpl::declareFunction(FnDecl &fn) {
   llvm::SmallVector<mlir::Type> args, results;
-  // Grid kernels take their program ids and grid sizes first.
-  if (fn.isKernel && fn.result->isVoid())
-    args.append(6, builder.getI64Type());
   for (auto &p : fn.params)
     for (mlir::Type t : abiTypes(p->type))
       args.push_back(t);
@@ -199,6 +198,8 @@ void MLIRGenImpl::declareFunction(FnDecl &fn) {
   auto func = mlir::func::FuncOp::create(builder, loc(fn.name.range),
                                          fn.symbol,
                                          builder.getFunctionType(args, results));
+  if (fn.isKernel)
+    func->setAttr(tile::kKernelAttrName, builder.getUnitAttr());
   if (fn.isExtern) {
     func.setPrivate();
   } else if (!isMain && !hasAttr(fn, "export")) {

@@ -375,12 +375,6 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
     for (const Leaf &leaf : load(genExpr(arg), l))
       operands.push_back(leaf.value);
   };
-  if (isTileKernel(*e.fn)) {
-    llvm::SmallVector<Leaves, 4> args;
-    for (Expr *arg : e.orderedArgs)
-      args.push_back(load(genExpr(*arg), l));
-    return inlineKernel(*e.fn, args);
-  }
   if (e.receiver)
     addArg(*e.receiver);
   for (Expr *arg : e.orderedArgs)

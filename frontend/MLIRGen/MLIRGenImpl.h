@@ -23,6 +23,8 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <map>
+
 namespace nlc {
 
 /// One leaf of a flattened value.
@@ -62,19 +64,38 @@ private:
   /// MLIR type of a Tile (tile dialect), Tensor (memref), View (strided
   /// memref) or Device (i32).
   mlir::Type valueType(const Type *t);
+  /// The body of a `@kernel` function (declared by declareFunction).
   void genKernel(FnDecl &fn);
-  /// Generates `fn`'s body at this point with `args` as its parameters and
-  /// returns its result: tiles never cross function boundaries.
-  Leaves inlineKernel(FnDecl &fn, llvm::ArrayRef<Leaves> args);
-  /// True for kernels that take or return tiles (always inlined).
-  static bool isTileKernel(const FnDecl &fn);
   void genKernelBlock(BlockStmt &b);
   void genKernelStmt(Stmt &s);
   void genKernelFor(ForStmt &s);
+  /// Iterations of a kernel `for` from `start` to `end` by `step` (values
+  /// of the loop variable's type), as an i64 (no iteration if step is 0).
+  mlir::Value kernelTripCount(mlir::Value start, mlir::Value end,
+                              mlir::Value step, bool isSigned,
+                              mlir::Location l);
   void genKernelIf(IfStmt &s);
   Leaves genKernelBuiltin(CallExpr &e);
   Leaves genTensorBuiltin(CallExpr &e);
+  /// A launch from host code: one `tile.launch` op.
   Leaves genLaunch(CallExpr &e);
+  /// `tile.program_id` or `tile.num_programs` (per `b`) along `axis`.
+  mlir::Value gridQuery(Builtin b, int64_t axis, mlir::Location l);
+  /// A grid kernel made from a kernel launched in tile-map form.
+  struct TileMapKernel {
+    mlir::func::FuncOp func;
+    FnDecl *fn;
+    bool contraction;
+    unsigned dotLhs, dotRhs;
+  };
+  /// The grid kernel that runs the tile-map call `e` (views then the
+  /// result's view as arguments), declared on first use; its body is made
+  /// by genTileMapKernel once every kernel body exists.
+  mlir::func::FuncOp tileMapKernel(CallExpr &e, mlir::TypeRange viewTypes);
+  void genTileMapKernel(TileMapKernel &w);
+  /// `a op b` on tiles of one type, for + - * /.
+  mlir::Value genTileArith(BinaryOp op, mlir::Value a, mlir::Value b,
+                           mlir::Location l);
   /// --check-bounds: reports a tile access wholly outside its view.
   void genTileBoundsCheck(CallExpr &e, const char *op, mlir::Value view,
                           llvm::ArrayRef<mlir::Value> tileIndices,
@@ -159,11 +180,10 @@ private:
   llvm::StringMap<mlir::Operation *> strings;
   llvm::DenseMap<const VarDecl *, Leaves> locals;
   FnDecl *currentFn = nullptr;
-  /// Grid kernels: program ids and grid sizes (i64), as hidden arguments.
-  llvm::SmallVector<mlir::Value, 6> gridArgs;
+  /// Tile-map grid kernels by kernel and form, in order of first use.
+  std::map<std::pair<FnDecl *, bool>, TileMapKernel> tileMapKernels;
+  std::vector<std::pair<FnDecl *, bool>> tileMapOrder;
   bool checkBounds;
-  /// While inlining a kernel: where its `return` value goes.
-  Leaves *inlineResult = nullptr;
   mlir::func::FuncOp currentFunc;
   struct LoopTargets {
     mlir::Block *breakTarget;

@@ -1,12 +1,15 @@
 //===- MLIRGenKernel.cpp - Kernels, tiles and tensors to MLIR -------------===//
 //
-// Kernel bodies become structured control flow on tile dialect values:
-// variables are SSA values, an `if` yields the variables it assigns, a
-// `for` carries them as iter_args. Kernel calls from the host become an
-// scf.parallel over the tile grid (docs/Kernels.md): the map rule loads each
-// operand's tile (i, j); the contraction rule sums dot products over k; a
-// grid launch calls the kernel once per program instance. Host tensor
-// builtins are plain memref code; run-time checks panic with the location.
+// Every `@kernel` is one function marked `tile.kernel`, whose body is
+// structured control flow on tile dialect values: variables are SSA values,
+// an `if` yields the variables it assigns, a `for` carries them as
+// iter_args. A kernel call from another kernel is a func.call (inlined by
+// `tile-inline-kernels`); a launch from host code is one `tile.launch` op.
+// The tile-map form launches a grid kernel made here from the kernel itself
+// (docs/Kernels.md): it loads tile (i, j) of each view, runs the kernel's
+// body, with its contraction `dot(P, Q, acc)` summed over k, and stores the
+// result. Host tensor builtins are plain memref code; run-time checks panic
+// with the location.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +23,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
 
 #include "llvm/ADT/SetVector.h"
 
@@ -87,42 +91,13 @@ static void collectAssigned(Stmt &s, llvm::SetVector<const VarDecl *> &out) {
   }
 }
 
-bool MLIRGenImpl::isTileKernel(const FnDecl &fn) {
-  if (!fn.isKernel)
-    return false;
-  for (const auto &p : fn.params)
-    if (p->type && p->type->isTile())
-      return true;
-  return fn.result && fn.result->isTile();
-}
-
-Leaves MLIRGenImpl::inlineKernel(FnDecl &fn, llvm::ArrayRef<Leaves> args) {
-  auto savedLocals = locals;
-  Leaves *savedResult = inlineResult;
-  FnDecl *savedFn = currentFn;
-  Leaves result;
-  inlineResult = &result;
-  currentFn = &fn;
-  for (size_t i = 0; i < fn.params.size(); ++i)
-    locals[fn.params[i].get()] = args[i];
-  genKernelBlock(*fn.body);
-  locals = std::move(savedLocals);
-  inlineResult = savedResult;
-  currentFn = savedFn;
-  return result;
-}
-
 void MLIRGenImpl::genKernel(FnDecl &fn) {
   currentFn = &fn;
   currentFunc = functions[&fn];
   locals.clear();
-  gridArgs.clear();
   mlir::Block *entry = currentFunc.addEntryBlock();
   builder.setInsertionPointToStart(entry);
   unsigned argIdx = 0;
-  if (fn.result->isVoid())
-    for (unsigned i = 0; i < 6; ++i)
-      gridArgs.push_back(entry->getArgument(argIdx++));
   for (auto &p : fn.params) {
     Leaves leaves;
     for (mlir::Type t : abiTypes(p->type)) {
@@ -160,22 +135,7 @@ void MLIRGenImpl::genKernelStmt(Stmt &s) {
       // `t op= x`: the same as `t = t op x`.
       mlir::Value cur = locals[n->var][0].value;
       mlir::Value rhs = asTile(genScalar(*a.value), a.target->type, l);
-      mlir::Value r;
-      switch (*a.op) {
-      case BinaryOp::Add:
-        r = tl::AddOp::create(builder, l, cur.getType(), cur, rhs);
-        break;
-      case BinaryOp::Sub:
-        r = tl::SubOp::create(builder, l, cur.getType(), cur, rhs);
-        break;
-      case BinaryOp::Mul:
-        r = tl::MulOp::create(builder, l, cur.getType(), cur, rhs);
-        break;
-      default:
-        r = tl::DivOp::create(builder, l, cur.getType(), cur, rhs);
-        break;
-      }
-      value = {valueLeaf(r)};
+      value = {valueLeaf(genTileArith(*a.op, cur, rhs, l))};
     } else {
       mlir::Value cur = locals[n->var][0].value;
       value = {valueLeaf(genArith(*a.op, a.target->type, cur,
@@ -196,16 +156,9 @@ void MLIRGenImpl::genKernelStmt(Stmt &s) {
   case Stmt::Kind::For:
     genKernelFor(llvm::cast<ForStmt>(s));
     return;
-  case Stmt::Kind::Return: {
-    auto &r = llvm::cast<ReturnStmt>(s);
-    if (inlineResult) {
-      if (r.value)
-        *inlineResult = load(genExpr(*r.value), l);
-      return;
-    }
-    genReturn(r);
+  case Stmt::Kind::Return:
+    genReturn(llvm::cast<ReturnStmt>(s));
     return;
-  }
   case Stmt::Kind::While:
   case Stmt::Kind::Break:
   case Stmt::Kind::Continue:
@@ -259,12 +212,19 @@ void MLIRGenImpl::genKernelFor(ForStmt &s) {
       carried.push_back(v);
       inits.push_back(locals[v][0].value);
     }
-  // Kernels step forward by a positive constant (Sema checks it).
-  mlir::Value lb = toIndex(genScalar(*s.start), l);
-  mlir::Value ub = toIndex(genScalar(*s.end), l);
-  mlir::Value step = s.step ? toIndex(genScalar(*s.step), l)
-                            : constIndex(1, l).getDefiningOp()->getResult(0);
-  mlir::Type ivType = scalarType(s.var->type);
+  // The host's semantics (MLIRGen.cpp, genFor): count up to `end`
+  // (excluded) by a positive step, down by a negative one (signed types),
+  // never past `end`. As a counted scf.for over k = 0, 1, ... trips - 1
+  // with iv = start + k * step; a zero step runs no iteration.
+  const Type *ivLang = s.var->type;
+  mlir::Type ivType = scalarType(ivLang);
+  mlir::Value start = genScalar(*s.start);
+  mlir::Value end = genScalar(*s.end);
+  mlir::Value stepV = s.step ? genScalar(*s.step) : constInt(ivType, 1, l);
+  mlir::Value trips = kernelTripCount(start, end, stepV, ivLang->isSigned(), l);
+  mlir::Value lb = constIndex(0, l);
+  mlir::Value ub = toIndex(trips, l);
+  mlir::Value step = constIndex(1, l);
   auto saved = locals;
   auto loop = mlir::scf::ForOp::create(
       builder, l, lb, ub, step, inits,
@@ -272,8 +232,10 @@ void MLIRGenImpl::genKernelFor(ForStmt &s) {
           mlir::ValueRange args) {
         for (size_t i = 0; i < carried.size(); ++i)
           locals[carried[i]] = {valueLeaf(args[i])};
-        locals[s.var.get()] = {valueLeaf(
-            mlir::arith::IndexCastOp::create(builder, bl, ivType, iv))};
+        mlir::Value k = mlir::arith::IndexCastOp::create(builder, bl, ivType, iv);
+        locals[s.var.get()] = {valueLeaf(mlir::arith::AddIOp::create(
+            builder, bl, start,
+            mlir::arith::MulIOp::create(builder, bl, k, stepV)))};
         genKernelBlock(*s.body);
         llvm::SmallVector<mlir::Value> results;
         for (const VarDecl *v : carried)
@@ -285,6 +247,44 @@ void MLIRGenImpl::genKernelFor(ForStmt &s) {
     locals[carried[i]] = {valueLeaf(loop.getResult(i))};
 }
 
+mlir::Value MLIRGenImpl::kernelTripCount(mlir::Value start, mlir::Value end,
+                                         mlir::Value step, bool isSigned,
+                                         mlir::Location l) {
+  // The distance is computed in unsigned arithmetic of the loop's width,
+  // where it is exact whenever the loop runs at all.
+  using P = mlir::arith::CmpIPredicate;
+  mlir::Type t = step.getType();
+  mlir::Value zero = constInt(t, 0, l);
+  auto cmp = [&](P p, mlir::Value a, mlir::Value b) {
+    return mlir::arith::CmpIOp::create(builder, l, p, a, b).getResult();
+  };
+  auto select = [&](mlir::Value c, mlir::Value a, mlir::Value b) {
+    return mlir::arith::SelectOp::create(builder, l, c, a, b).getResult();
+  };
+  mlir::Value down =
+      isSigned ? cmp(P::slt, step, zero) : constInt(builder.getI1Type(), 0, l);
+  mlir::Value runs = select(down, cmp(isSigned ? P::sgt : P::ugt, start, end),
+                            cmp(isSigned ? P::slt : P::ult, start, end));
+  runs = mlir::arith::AndIOp::create(builder, l, runs, cmp(P::ne, step, zero));
+  mlir::Value dist = select(down, mlir::arith::SubIOp::create(builder, l, start, end),
+                            mlir::arith::SubIOp::create(builder, l, end, start));
+  mlir::Value mag = select(down, mlir::arith::SubIOp::create(builder, l, zero, step),
+                           step);
+  mlir::Value safeMag = select(cmp(P::eq, mag, zero), constInt(t, 1, l), mag);
+  // ceil(dist / mag) without the overflow of dist + mag - 1.
+  mlir::Value q = mlir::arith::DivUIOp::create(builder, l, dist, safeMag);
+  mlir::Value r = mlir::arith::RemUIOp::create(builder, l, dist, safeMag);
+  mlir::Value trips = mlir::arith::AddIOp::create(
+      builder, l, q,
+      mlir::arith::ExtUIOp::create(builder, l, t, cmp(P::ne, r, zero)));
+  trips = select(runs, trips, zero);
+  // As an index (64 bits), unsigned.
+  mlir::Type i64 = builder.getI64Type();
+  if (t.getIntOrFloatBitWidth() < 64)
+    trips = mlir::arith::ExtUIOp::create(builder, l, i64, trips);
+  return trips;
+}
+
 //===----------------------------------------------------------------------===//
 // Tile expressions
 //===----------------------------------------------------------------------===//
@@ -294,7 +294,21 @@ mlir::Value MLIRGenImpl::genTileBinary(BinaryExpr &e) {
   const Type *tile = e.lhs->type->isTile() ? e.lhs->type : e.rhs->type;
   mlir::Value a = asTile(genScalar(*e.lhs), tile, l);
   mlir::Value b = asTile(genScalar(*e.rhs), tile, l);
-  switch (e.op) {
+  if (e.op == BinaryOp::Add || e.op == BinaryOp::Sub ||
+      e.op == BinaryOp::Mul || e.op == BinaryOp::Div)
+    return genTileArith(e.op, a, b, l);
+  tl::CmpPredicate p = e.op == BinaryOp::Eq   ? tl::CmpPredicate::eq
+                       : e.op == BinaryOp::Ne ? tl::CmpPredicate::ne
+                       : e.op == BinaryOp::Lt ? tl::CmpPredicate::lt
+                       : e.op == BinaryOp::Le ? tl::CmpPredicate::le
+                       : e.op == BinaryOp::Gt ? tl::CmpPredicate::gt
+                                              : tl::CmpPredicate::ge;
+  return tl::CmpOp::create(builder, l, valueType(e.type), p, a, b);
+}
+
+mlir::Value MLIRGenImpl::genTileArith(BinaryOp op, mlir::Value a,
+                                      mlir::Value b, mlir::Location l) {
+  switch (op) {
   case BinaryOp::Add:
     return tl::AddOp::create(builder, l, a.getType(), a, b);
   case BinaryOp::Sub:
@@ -304,15 +318,8 @@ mlir::Value MLIRGenImpl::genTileBinary(BinaryExpr &e) {
   case BinaryOp::Div:
     return tl::DivOp::create(builder, l, a.getType(), a, b);
   default:
-    break;
+    llvm_unreachable("Sema allows only + - * / between tiles");
   }
-  tl::CmpPredicate p = e.op == BinaryOp::Eq   ? tl::CmpPredicate::eq
-                       : e.op == BinaryOp::Ne ? tl::CmpPredicate::ne
-                       : e.op == BinaryOp::Lt ? tl::CmpPredicate::lt
-                       : e.op == BinaryOp::Le ? tl::CmpPredicate::le
-                       : e.op == BinaryOp::Gt ? tl::CmpPredicate::gt
-                                              : tl::CmpPredicate::ge;
-  return tl::CmpOp::create(builder, l, valueType(e.type), p, a, b);
 }
 
 Leaves MLIRGenImpl::genKernelBuiltin(CallExpr &e) {
@@ -330,7 +337,8 @@ Leaves MLIRGenImpl::genKernelBuiltin(CallExpr &e) {
   case Builtin::ProgramId:
   case Builtin::NumPrograms: {
     int64_t axis = static_cast<int64_t>(e.orderedArgs[0]->constValue.intBits);
-    return one(gridArgs[(e.builtin == Builtin::ProgramId ? 0 : 3) + axis]);
+    return one(mlir::arith::IndexCastOp::create(builder, l, type,
+                                                gridQuery(e.builtin, axis, l)));
   }
   case Builtin::Zeros:
   case Builtin::Full: {
@@ -428,28 +436,28 @@ void MLIRGenImpl::genTileBoundsCheck(CallExpr &e, const char *op,
                                      mlir::Value view,
                                      llvm::ArrayRef<mlir::Value> tileIndices,
                                      llvm::ArrayRef<int64_t> tileShape) {
-  // Only grid kernels compute tile indices themselves.
-  if (!checkBounds || gridArgs.empty())
+  if (!checkBounds)
     return;
   mlir::Location l = loc(e.range);
   mlir::Type i64 = builder.getI64Type();
   mlir::Value bad = constInt(builder.getI1Type(), 0, l);
   llvm::SmallVector<mlir::Value, 2> index, size;
   for (size_t d = 0; d < tileIndices.size(); ++d) {
-    // The tile starts at index * shape; it lies outside when that start is
-    // negative or at or past the end of the view.
+    // The tile lies outside when its index is negative or at least the
+    // number of tiles that cover the view (a product index * shape could
+    // wrap around for huge indices).
     mlir::Value i =
         mlir::arith::IndexCastOp::create(builder, l, i64, tileIndices[d]);
     mlir::Value n = mlir::arith::IndexCastOp::create(
         builder, l, i64, mlir::memref::DimOp::create(builder, l, view, d));
-    mlir::Value start = mlir::arith::MulIOp::create(
-        builder, l, i, constInt(i64, tileShape[d], l));
+    mlir::Value tiles = mlir::arith::CeilDivSIOp::create(
+        builder, l, n, constInt(i64, tileShape[d], l));
     mlir::Value outside = mlir::arith::OrIOp::create(
         builder, l,
         mlir::arith::CmpIOp::create(builder, l, mlir::arith::CmpIPredicate::slt,
                                     i, constInt(i64, 0, l)),
         mlir::arith::CmpIOp::create(builder, l, mlir::arith::CmpIPredicate::sge,
-                                    start, n));
+                                    i, tiles));
     bad = mlir::arith::OrIOp::create(builder, l, bad, outside);
     index.push_back(i);
     size.push_back(n);
@@ -461,6 +469,10 @@ void MLIRGenImpl::genTileBoundsCheck(CallExpr &e, const char *op,
   auto ifOp = mlir::scf::IfOp::create(builder, l, bad, false);
   mlir::OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+  llvm::SmallVector<mlir::Value, 3> programIds;
+  for (int64_t axis = 0; axis < 3; ++axis)
+    programIds.push_back(mlir::arith::IndexCastOp::create(
+        builder, l, i64, gridQuery(Builtin::ProgramId, axis, l)));
   auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
   Leaves kernel = genStr(currentFn->name.name, l);
   Leaves opName = genStr(op, l);
@@ -472,7 +484,8 @@ void MLIRGenImpl::genTileBoundsCheck(CallExpr &e, const char *op,
   mlir::func::CallOp::create(
       builder, l, fn,
       mlir::ValueRange{kernel[0].value, kernel[1].value, opName[0].value,
-                       opName[1].value, gridArgs[0], gridArgs[1], gridArgs[2],
+                       opName[1].value, programIds[0], programIds[1],
+                       programIds[2],
                        constInt(i64, tileIndices.size(), l), index[0],
                        index[1], size[0], size[1], file[0].value,
                        file[1].value, constInt(i64, lc.line, l),
@@ -824,16 +837,18 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
 // Launches
 //===----------------------------------------------------------------------===//
 
+mlir::Value MLIRGenImpl::gridQuery(Builtin b, int64_t axis,
+                                   mlir::Location l) {
+  mlir::IntegerAttr attr = builder.getI64IntegerAttr(axis);
+  if (b == Builtin::ProgramId)
+    return tl::ProgramIdOp::create(builder, l, builder.getIndexType(), attr);
+  return tl::NumProgramsOp::create(builder, l, builder.getIndexType(), attr);
+}
+
 Leaves MLIRGenImpl::genLaunch(CallExpr &e) {
   mlir::Location l = loc(e.range);
   FnDecl &fn = *e.fn;
   mlir::Type i64 = builder.getI64Type();
-  auto ceilDiv = [&](mlir::Value n, int64_t d) {
-    mlir::Value dm1 = constIndex(d - 1, l);
-    return mlir::arith::DivUIOp::create(
-        builder, l, mlir::arith::AddIOp::create(builder, l, n, dm1),
-        constIndex(d, l));
-  };
   if (e.launch == Launch::Grid) {
     llvm::SmallVector<mlir::Value, 8> args;
     for (Expr *a : e.orderedArgs)
@@ -841,37 +856,22 @@ Leaves MLIRGenImpl::genLaunch(CallExpr &e) {
         args.push_back(leaf.value);
     Leaves grid = load(genExpr(*e.grid), l);
     uint64_t rank = e.grid->type->getArraySize();
-    llvm::SmallVector<mlir::Value, 3> ubs, lbs, steps, sizes;
-    for (uint64_t d = 0; d < 3; ++d) {
-      mlir::Value n = d < rank ? mlir::memref::LoadOp::create(
-                                     builder, l, grid[0].value,
-                                     mlir::ValueRange{constIndex(d, l)})
-                                     .getResult()
-                               : constInt(i64, 1, l);
+    llvm::SmallVector<mlir::Value, 3> sizes;
+    for (uint64_t d = 0; d < rank; ++d) {
+      mlir::Value n = mlir::memref::LoadOp::create(
+          builder, l, grid[0].value, mlir::ValueRange{constIndex(d, l)});
       genCheck(mlir::arith::CmpIOp::create(builder, l,
                                            mlir::arith::CmpIPredicate::slt, n,
                                            constInt(i64, 0, l)),
                "negative grid size", e.grid->range);
-      sizes.push_back(n);
-      ubs.push_back(toIndex(n, l));
-      lbs.push_back(constIndex(0, l));
-      steps.push_back(constIndex(1, l));
+      sizes.push_back(toIndex(n, l));
     }
-    mlir::scf::ParallelOp::create(
-        builder, l, lbs, ubs, steps,
-        [&](mlir::OpBuilder &b, mlir::Location bl, mlir::ValueRange iv) {
-          llvm::SmallVector<mlir::Value, 12> operands;
-          for (mlir::Value i : iv)
-            operands.push_back(
-                mlir::arith::IndexCastOp::create(b, bl, b.getI64Type(), i));
-          operands.append(sizes.begin(), sizes.end());
-          operands.append(args.begin(), args.end());
-          mlir::func::CallOp::create(b, bl, functions[&fn], operands);
-        });
+    tl::LaunchOp::create(builder, l, functions[&fn].getSymName(), sizes, args);
     return {};
   }
 
-  // Tile-map form: views in, a new tensor out.
+  // Tile-map form: views in, a new tensor out, one instance per result tile.
+  bool contraction = e.launch == Launch::Contraction;
   llvm::SmallVector<mlir::Value, 4> views;
   for (Expr *a : e.orderedArgs)
     views.push_back(genScalar(*a));
@@ -887,22 +887,24 @@ Leaves MLIRGenImpl::genLaunch(CallExpr &e) {
              what, e.range);
   };
   llvm::SmallVector<mlir::Value, 2> outDims;
-  mlir::Value kTiles;
-  if (e.launch == Launch::Contraction) {
+  if (contraction) {
     mlir::Value p = views[e.dotLhs], q = views[e.dotRhs];
     sameDim(dim(p, 1), dim(q, 0),
             "the shared dimension of the `dot` operands differs: the left "
             "view's columns must equal the right view's rows");
     outDims = {dim(p, 0), dim(q, 1)};
-    kTiles = ceilDiv(dim(p, 1), fn.params[e.dotLhs]->type->getShape()[1]);
   } else {
     for (unsigned d = 0; d < rank; ++d)
       outDims.push_back(dim(views[0], d));
-    for (size_t i = 1; i < views.size(); ++i)
+  }
+  for (size_t i = 0; i < views.size(); ++i)
+    if (!contraction || (i != e.dotLhs && i != e.dotRhs))
       for (unsigned d = 0; d < rank; ++d)
         sameDim(dim(views[i], d), outDims[d],
-                "the views of a tile-map call must have the same sizes");
-  }
+                contraction ? "the views of a tile-map call other than the "
+                              "`dot` operands must have the result's sizes"
+                            : "the views of a tile-map call must have the "
+                              "same sizes");
   auto memType = mlir::cast<mlir::MemRefType>(valueType(e.type));
   mlir::Value out = mlir::memref::AllocOp::create(builder, l, memType, outDims);
   int64_t dyn = mlir::ShapedType::kDynamic;
@@ -911,55 +913,130 @@ Leaves MLIRGenImpl::genLaunch(CallExpr &e) {
       memType.getShape(), memType.getElementType(),
       mlir::StridedLayoutAttr::get(&ctx, dyn, strides));
   mlir::Value outView = mlir::memref::CastOp::create(builder, l, viewType, out);
-  llvm::SmallVector<mlir::Value, 2> lbs, ubs, steps;
-  for (unsigned d = 0; d < rank; ++d) {
-    lbs.push_back(constIndex(0, l));
-    ubs.push_back(ceilDiv(outDims[d], tshape[d]));
-    steps.push_back(constIndex(1, l));
-  }
-  mlir::Type resultType = valueType(resultTile);
-  mlir::scf::ParallelOp::create(
-      builder, l, lbs, ubs, steps,
-      [&](mlir::OpBuilder &b, mlir::Location bl, mlir::ValueRange iv) {
-        mlir::Value tile;
-        if (e.launch == Launch::Contraction) {
-          // acc(i, j) = sum over k of dot(P(i, k), Q(k, j)).
-          auto resultTileType = mlir::cast<tl::TileType>(resultType);
-          mlir::Value zero = mlir::arith::ConstantOp::create(
-              b, bl, b.getZeroAttr(resultTileType.getElementType()));
-          mlir::Value acc0 = tl::SplatOp::create(b, bl, resultType, zero);
-          mlir::Value lo = mlir::arith::ConstantIndexOp::create(b, bl, 0);
-          mlir::Value step = mlir::arith::ConstantIndexOp::create(b, bl, 1);
-          mlir::Type pType = valueType(fn.params[e.dotLhs]->type);
-          mlir::Type qType = valueType(fn.params[e.dotRhs]->type);
-          auto loop = mlir::scf::ForOp::create(
-              b, bl, lo, kTiles, step, mlir::ValueRange{acc0},
-              [&](mlir::OpBuilder &lb, mlir::Location ll, mlir::Value k,
-                  mlir::ValueRange acc) {
-                mlir::Value a = tl::LoadOp::create(
-                    lb, ll, pType, views[e.dotLhs],
-                    mlir::ValueRange{iv[0], k}, mlir::Value());
-                mlir::Value q = tl::LoadOp::create(
-                    lb, ll, qType, views[e.dotRhs],
-                    mlir::ValueRange{k, iv[1]}, mlir::Value());
-                mlir::Value next =
-                    tl::DotOp::create(lb, ll, resultType, a, q, acc[0]);
-                mlir::scf::YieldOp::create(lb, ll, next);
-              });
-          tile = loop.getResult(0);
-        } else {
-          llvm::SmallVector<Leaves, 4> tiles;
-          for (size_t i = 0; i < views.size(); ++i)
-            tiles.push_back({valueLeaf(tl::LoadOp::create(
-                b, bl, valueType(fn.params[i]->type), views[i], iv,
-                mlir::Value()))});
-          mlir::OpBuilder::InsertionGuard guard(builder);
-          builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
-          tile = inlineKernel(fn, tiles)[0].value;
-        }
-        tl::StoreOp::create(b, bl, tile, outView, iv);
-      });
+  llvm::SmallVector<mlir::Value, 2> grid;
+  for (unsigned d = 0; d < rank; ++d)
+    grid.push_back(mlir::arith::CeilDivUIOp::create(builder, l, outDims[d],
+                                                    constIndex(tshape[d], l)));
+  views.push_back(outView);
+  mlir::func::FuncOp kernel = tileMapKernel(e, mlir::ValueRange(views).getTypes());
+  tl::LaunchOp::create(builder, l, kernel.getSymName(), grid, views);
   return {valueLeaf(out)};
+}
+
+mlir::func::FuncOp MLIRGenImpl::tileMapKernel(CallExpr &e,
+                                              mlir::TypeRange viewTypes) {
+  bool contraction = e.launch == Launch::Contraction;
+  auto key = std::make_pair(e.fn, contraction);
+  auto it = tileMapKernels.find(key);
+  if (it != tileMapKernels.end())
+    return it->second.func;
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(module.getBody());
+  mlir::func::FuncOp kernel = functions[e.fn];
+  auto func = mlir::func::FuncOp::create(
+      builder, kernel.getLoc(),
+      (kernel.getSymName() + (contraction ? ".contraction" : ".map")).str(),
+      builder.getFunctionType(viewTypes, {}));
+  func->setAttr(tl::kKernelAttrName, builder.getUnitAttr());
+  func->setAttr("llvm.linkage", mlir::LLVM::LinkageAttr::get(
+                                    &ctx, mlir::LLVM::Linkage::Internal));
+  TileMapKernel entry{func, e.fn, contraction, e.dotLhs, e.dotRhs};
+  tileMapKernels[key] = entry;
+  tileMapOrder.push_back(key);
+  return func;
+}
+
+void MLIRGenImpl::genTileMapKernel(TileMapKernel &w) {
+  mlir::func::FuncOp kernel = functions[w.fn];
+  mlir::Location l = w.func.getLoc();
+  mlir::Block *entry = w.func.addEntryBlock();
+  builder.setInsertionPointToStart(entry);
+  auto resultType =
+      mlir::cast<tl::TileType>(kernel.getFunctionType().getResult(0));
+  llvm::SmallVector<mlir::Value, 2> ij;
+  for (int64_t d = 0; d < resultType.getRank(); ++d)
+    ij.push_back(gridQuery(Builtin::ProgramId, d, l));
+  unsigned n = kernel.getNumArguments();
+  auto isDotOperand = [&](unsigned a) {
+    return w.contraction && (a == w.dotLhs || a == w.dotRhs);
+  };
+  // Tile (i, j) of every view but the contraction's operands, which the
+  // contraction loads itself (a placeholder stands for them meanwhile).
+  llvm::SmallVector<mlir::Value, 4> tiles;
+  for (unsigned a = 0; a < n; ++a) {
+    mlir::Type t = kernel.getArgumentTypes()[a];
+    if (isDotOperand(a)) {
+      mlir::Type elem = mlir::cast<tl::TileType>(t).getElementType();
+      tiles.push_back(tl::SplatOp::create(
+          builder, l, t,
+          mlir::arith::ConstantOp::create(builder, l,
+                                          builder.getZeroAttr(elem))));
+      continue;
+    }
+    tiles.push_back(tl::LoadOp::create(builder, l, t, entry->getArgument(a),
+                                       ij, mlir::Value()));
+  }
+  mlir::Value result;
+  if (!w.contraction) {
+    result = mlir::func::CallOp::create(builder, l, kernel, tiles).getResult(0);
+  } else {
+    // The kernel's own body, in which `dot(P, Q, acc)` becomes the sum over
+    // k of dot(P(i, k), Q(k, j)), starting from `acc` (or zeros).
+    mlir::Block &body = kernel.getBody().front();
+    tl::DotOp dot;
+    kernel.walk([&](tl::DotOp d) {
+      if (d.getLhs() == body.getArgument(w.dotLhs) &&
+          d.getRhs() == body.getArgument(w.dotRhs))
+        dot = d;
+    });
+    mlir::IRMapping map;
+    for (unsigned a = 0; a < n; ++a)
+      map.map(body.getArgument(a), tiles[a]);
+    for (mlir::Operation &op : body.without_terminator())
+      builder.clone(op, map);
+    result = map.lookupOrDefault(body.getTerminator()->getOperand(0));
+    auto cloned = mlir::cast<tl::DotOp>(map.lookup(dot.getOperation()));
+    mlir::OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(cloned);
+    mlir::Location dl = cloned.getLoc();
+    auto lhsType = mlir::cast<tl::TileType>(dot.getLhs().getType());
+    auto accType = mlir::cast<tl::TileType>(cloned.getType());
+    mlir::Value p = entry->getArgument(w.dotLhs);
+    mlir::Value q = entry->getArgument(w.dotRhs);
+    mlir::Value kTiles = mlir::arith::CeilDivUIOp::create(
+        builder, dl, mlir::memref::DimOp::create(builder, dl, p, 1),
+        constIndex(lhsType.getShape()[1], dl));
+    mlir::Value init = cloned.getAcc();
+    if (!init)
+      init = tl::SplatOp::create(
+          builder, dl, accType,
+          mlir::arith::ConstantOp::create(
+              builder, dl, builder.getZeroAttr(accType.getElementType())));
+    auto loop = mlir::scf::ForOp::create(
+        builder, dl, constIndex(0, dl), kTiles, constIndex(1, dl),
+        mlir::ValueRange{init},
+        [&](mlir::OpBuilder &b, mlir::Location bl, mlir::Value k,
+            mlir::ValueRange acc) {
+          mlir::Value a = tl::LoadOp::create(b, bl, lhsType, p,
+                                             mlir::ValueRange{ij[0], k},
+                                             mlir::Value());
+          mlir::Value bt = tl::LoadOp::create(
+              b, bl, dot.getRhs().getType(), q, mlir::ValueRange{k, ij[1]},
+              mlir::Value());
+          mlir::Value next = tl::DotOp::create(b, bl, accType, a, bt, acc[0]);
+          mlir::scf::YieldOp::create(b, bl, next);
+        });
+    cloned.replaceAllUsesWith(loop.getResult(0));
+    if (result == cloned.getResult())
+      result = loop.getResult(0);
+    cloned.erase();
+    for (unsigned a : {w.dotLhs, w.dotRhs})
+      if (tiles[a].use_empty())
+        if (mlir::Operation *def = tiles[a].getDefiningOp())
+          def->erase();
+  }
+  tl::StoreOp::create(builder, l, result, entry->getArgument(n), ij);
+  mlir::func::ReturnOp::create(builder, l);
 }
 
 } // namespace nlc

@@ -29,4 +29,32 @@ def ConvertTileToSCF : Pass<"convert-tile-to-scf", "::mlir::ModuleOp"> {
   ];
 }
 
+def ConvertTileLaunchToSCF
+    : Pass<"convert-tile-launch-to-scf", "::mlir::ModuleOp"> {
+  let summary = "Lower tile.launch to a parallel loop calling the kernel";
+  let description = [{
+    The CPU form of a launch. Each launched kernel gets six trailing `index`
+    arguments, its position in the grid and the grid's sizes, which replace
+    `tile.program_id` and `tile.num_programs`; each `tile.launch` becomes an
+    `scf.parallel` over the grid (missing axes have size 1) that calls the
+    kernel once per point. A grid query outside a launched kernel is an
+    error. Runs after `tile-inline-kernels`, before `convert-tile-to-scf`.
+
+    ```mlir
+    tile.launch @k[%n](%x) : memref<?xf32, strided<[?], offset: ?>>
+    ```
+    becomes
+    ```mlir
+    scf.parallel (%i, %j, %k) = (%c0, %c0, %c0) to (%n, %c1, %c1) step ... {
+      func.call @k(%x, %i, %j, %k, %n, %c1, %c1) : (...) -> ()
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 #endif // NLC_LOWERING_CPU_PASSES

@@ -1,17 +1,22 @@
 //===- Pipelines.cpp - CPU lowering pipelines -----------------------------===//
 //
-// `nlc-lower-tile-cpu`: the tile dialect to loops over stack buffers. nlc
-// runs the host pipeline after it; nlc-opt runs it by name.
+// `nlc-lower-tile-cpu`: kernels inlined into the grid kernels that call
+// them, launches to parallel loops, then the tile dialect to loops over
+// buffers. nlc runs the host pipeline after it; nlc-opt runs it by name.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lowering/TileToSCF/Passes.h"
+
+#include "dialects/tile/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 void nlc::cpu::buildTileToLoopsPipeline(mlir::OpPassManager &pm) {
+  pm.addPass(tile::createTileInlineKernels());
+  pm.addPass(createConvertTileLaunchToSCF());
   pm.addPass(createConvertTileToSCF());
   // Drops the loop-invariant iter_args and if results left by the pass.
   pm.addPass(mlir::createCanonicalizerPass());
@@ -19,9 +24,10 @@ void nlc::cpu::buildTileToLoopsPipeline(mlir::OpPassManager &pm) {
 
 void nlc::cpu::registerCpuLowering() {
   registerNLCCpuPasses();
+  tile::registerTileTransformsPasses();
   mlir::PassPipelineRegistration<>(
       "nlc-lower-tile-cpu",
-      "Lower tile ops to loops over stack buffers (the CPU reference "
-      "lowering)",
+      "Inline kernels, lower launches to parallel loops and tile ops to "
+      "loops over buffers (the CPU reference lowering)",
       buildTileToLoopsPipeline);
 }

@@ -8,6 +8,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Transforms/InliningUtils.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -22,7 +23,19 @@ using namespace nlc::tile;
 #define GET_TYPEDEF_CLASSES
 #include "dialects/tile/IR/TileTypes.cpp.inc"
 
+namespace {
+/// Every tile op may be inlined: kernels on tiles are functions that the
+/// `tile-inline-kernels` pass inlines into the grid kernels that call them.
+struct TileInlinerInterface : DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+} // namespace
+
 void TileDialect::initialize() {
+  addInterfaces<TileInlinerInterface>();
   addTypes<
 #define GET_TYPEDEF_LIST
 #include "dialects/tile/IR/TileTypes.cpp.inc"

@@ -12,9 +12,17 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "dialects/tile/IR/TileDialect.h.inc"
+
+namespace nlc::tile {
+/// The unit attribute that marks a function as a kernel: a function on
+/// tiles (inlined into its callers), or a grid kernel run by `tile.launch`.
+inline constexpr llvm::StringLiteral kKernelAttrName = "tile.kernel";
+} // namespace nlc::tile
 #include "dialects/tile/IR/TileEnums.h.inc"
 
 #define GET_TYPEDEF_CLASSES

@@ -328,3 +328,30 @@ LogicalResult DotOp::verify() {
            << getAcc().getType() << " does not match result type " << r;
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// LaunchOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LaunchOp::verify() {
+  if (getGrid().empty() || getGrid().size() > 3)
+    return emitOpError("expects 1 to 3 grid sizes, got ") << getGrid().size();
+  return success();
+}
+
+LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto fn = symbols.lookupNearestSymbolFrom<FunctionOpInterface>(
+      *this, getKernelAttr());
+  if (!fn)
+    return emitOpError("kernel `") << getKernel() << "` is not a function";
+  if (!fn->hasAttr(kKernelAttrName))
+    return emitOpError("`") << getKernel() << "` is not marked `"
+                            << kKernelAttrName << "`";
+  auto type = dyn_cast<FunctionType>(fn.getFunctionType());
+  if (!type || type.getNumResults() != 0)
+    return emitOpError("kernel `") << getKernel() << "` must return nothing";
+  if (TypeRange(type.getInputs()) != getArgs().getTypes())
+    return emitOpError("argument types do not match kernel `")
+           << getKernel() << "`: " << type;
+  return success();
+}

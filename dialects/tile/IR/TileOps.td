@@ -9,6 +9,7 @@
 #define NLC_TILE_OPS
 
 include "dialects/tile/IR/TileTypes.td"
+include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 class Tile_Op<string mnemonic, list<Trait> traits = []>
@@ -323,6 +324,40 @@ def Tile_NumProgramsOp : Tile_Op<"num_programs", [Pure]> {
   let arguments = (ins ConfinedAttr<I64Attr, [IntMinValue<0>, IntMaxValue<2>]>:$axis);
   let results = (outs Index:$result);
   let assemblyFormat = "$axis attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
+// Launch
+//===----------------------------------------------------------------------===//
+
+def Tile_LaunchOp : Tile_Op<"launch", [AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "run a grid kernel once per point of a grid";
+  let description = [{
+    Host code's one way to run a kernel: `kernel` is a `func.func` marked
+    `tile.kernel` that returns nothing; it runs once per point of the grid
+    (one to three `index` sizes), with `args` as its arguments. Inside, the
+    instance's position and the grid's sizes are `tile.program_id` and
+    `tile.num_programs`. The instances may run in any order and in parallel;
+    the launch returns when all have finished. Each target lowers it its own
+    way (the CPU: a parallel loop over a thread pool; bare metal: a loop; a
+    GPU: a device launch).
+
+    ```mlir
+    func.func private @scale(%x: memref<?xf32, strided<[?], offset: ?>>,
+                             %k: f32) attributes {tile.kernel} {
+      %i = tile.program_id 0
+      ...
+    }
+    tile.launch @scale[%n](%x, %k) : memref<?xf32, strided<[?], offset: ?>>, f32
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$kernel, Variadic<Index>:$grid,
+                       Variadic<AnyType>:$args);
+  let assemblyFormat = [{
+    $kernel `[` $grid `]` `(` $args `)` attr-dict (`:` type($args)^)?
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // NLC_TILE_OPS

@@ -1,0 +1,101 @@
+//===- ConvertLaunchToSCF.cpp - Launches to parallel loops ----------------===//
+//
+// The CPU form of a launch (pass `convert-tile-launch-to-scf`): each grid
+// kernel takes its position and the grid's sizes as six trailing `index`
+// arguments, which replace `tile.program_id` and `tile.num_programs`, and
+// each `tile.launch` becomes an `scf.parallel` over the grid that calls the
+// kernel once per point. The host pipeline then runs the loop on threads
+// (Linux) or in order (bare metal).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowering/TileToSCF/Passes.h"
+
+#include "dialects/tile/IR/TileDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace nlc::cpu {
+#define GEN_PASS_DEF_CONVERTTILELAUNCHTOSCF
+#include "lowering/TileToSCF/Passes.h.inc"
+} // namespace nlc::cpu
+
+using namespace mlir;
+namespace tl = nlc::tile;
+
+namespace {
+
+/// Position (3) and sizes (3) of the grid, appended to each grid kernel.
+constexpr unsigned kGridArgs = 6;
+
+struct ConvertTileLaunchToSCF
+    : nlc::cpu::impl::ConvertTileLaunchToSCFBase<ConvertTileLaunchToSCF> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    // Launched kernels, in module order.
+    llvm::SetVector<func::FuncOp> kernels;
+    module.walk([&](tl::LaunchOp launch) {
+      kernels.insert(symbols.lookup<func::FuncOp>(launch.getKernel()));
+    });
+    // Grid queries are only meaningful in a launched kernel.
+    WalkResult stray = module.walk([&](Operation *op) {
+      if (!isa<tl::ProgramIdOp, tl::NumProgramsOp>(op))
+        return WalkResult::advance();
+      auto fn = op->getParentOfType<func::FuncOp>();
+      if (fn && kernels.contains(fn))
+        return WalkResult::advance();
+      op->emitOpError("outside a launched kernel: no grid to query");
+      return WalkResult::interrupt();
+    });
+    if (stray.wasInterrupted())
+      return signalPassFailure();
+
+    OpBuilder b(&getContext());
+    Type index = b.getIndexType();
+    for (func::FuncOp fn : kernels) {
+      unsigned first = fn.getNumArguments();
+      SmallVector<Type> types(kGridArgs, index);
+      SmallVector<DictionaryAttr> attrs(kGridArgs);
+      SmallVector<Location> locs(kGridArgs, fn.getLoc());
+      SmallVector<unsigned> positions(kGridArgs, first);
+      if (failed(fn.insertArguments(positions, types, attrs, locs)))
+        return signalPassFailure();
+      fn.walk([&](Operation *op) {
+        if (auto pid = dyn_cast<tl::ProgramIdOp>(op)) {
+          pid.replaceAllUsesWith(fn.getArgument(first + pid.getAxis()));
+          pid.erase();
+        } else if (auto n = dyn_cast<tl::NumProgramsOp>(op)) {
+          n.replaceAllUsesWith(fn.getArgument(first + 3 + n.getAxis()));
+          n.erase();
+        }
+      });
+    }
+
+    module.walk([&](tl::LaunchOp launch) {
+      Location loc = launch.getLoc();
+      b.setInsertionPoint(launch);
+      auto fn = symbols.lookup<func::FuncOp>(launch.getKernel());
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      Value one = arith::ConstantIndexOp::create(b, loc, 1);
+      SmallVector<Value, 3> sizes(launch.getGrid());
+      sizes.resize(3, one);
+      SmallVector<Value, 3> lbs(3, zero), steps(3, one);
+      SmallVector<Value> args(launch.getArgs());
+      scf::ParallelOp::create(
+          b, loc, lbs, sizes, steps,
+          [&](OpBuilder &nb, Location nl, ValueRange iv) {
+            SmallVector<Value> operands(args);
+            operands.append(iv.begin(), iv.end());
+            operands.append(sizes.begin(), sizes.end());
+            func::CallOp::create(nb, nl, fn, operands);
+          });
+      launch.erase();
+    });
+  }
+};
+
+} // namespace
