@@ -124,28 +124,32 @@ bool resolveTarget(const TargetEntry &entry, llvm::StringRef cpu,
   return true;
 }
 
-void printTargetHelp(const TargetEntry &entry, llvm::StringRef what) {
-  std::string error;
-  std::unique_ptr<llvm::MCSubtargetInfo> sti =
-      entry.isAvailable() ? createSubtargetInfo(entry, error) : nullptr;
-  if (!sti) {
-    llvm::errs() << "nlc: error: no CPU list for `" << entry.name << "`"
-                 << (error.empty() ? "" : ": " + error) << "\n";
-    return;
+bool printTargetHelp(const TargetEntry &entry, llvm::StringRef what,
+                     std::string &error) {
+  if (!entry.isAvailable()) {
+    error = std::string("cannot list the ") +
+            (what == "cpu" ? "CPUs" : "CPU features") + " of `" +
+            entry.name.str() + "`: " + entry.unavailable.str();
+    return false;
   }
+  std::unique_ptr<llvm::MCSubtargetInfo> sti =
+      createSubtargetInfo(entry, error);
+  if (!sti)
+    return false;
   if (what == "cpu") {
     llvm::outs() << "CPUs of " << entry.name << " (-mcpu=NAME; also "
                  << "`native`, this machine):\n";
     for (const llvm::SubtargetSubTypeKV &kv :
          sti->getAllProcessorDescriptions())
       llvm::outs() << "  " << kv.Key << "\n";
-    return;
+    return true;
   }
   llvm::outs() << "CPU features of " << entry.name
                << " (-mattr=+NAME,-NAME,...):\n";
   for (const llvm::SubtargetFeatureKV &kv : sti->getAllProcessorFeatures())
     llvm::outs() << "  " << llvm::left_justify(kv.Key, 24) << " " << kv.Desc
                  << "\n";
+  return true;
 }
 
 void registerTargetPipelines() {

@@ -108,8 +108,10 @@ bool resolveTarget(const TargetEntry &entry, llvm::StringRef cpu,
                    llvm::StringRef attrs, TargetInfo &info, std::string &error);
 
 /// Prints the CPUs (`what` = "cpu") or features ("attr") LLVM knows for
-/// `entry`, one per line.
-void printTargetHelp(const TargetEntry &entry, llvm::StringRef what);
+/// `entry`, one per line; false (with `error` set) for a target without
+/// them.
+bool printTargetHelp(const TargetEntry &entry, llvm::StringRef what,
+                     std::string &error);
 
 /// Registers `nlc-<target>-kernel` and `nlc-<target>-host` for every
 /// available target.

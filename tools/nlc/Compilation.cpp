@@ -240,11 +240,19 @@ int Compilation::run() {
     return writeText(text);
   }
 
+  // Code generation follows the module's own target attribute, which the
+  // pipelines could have refined.
+  std::optional<TargetInfo> target = getModuleTarget(*module);
+  if (!target) {
+    llvm::errs() << "nlc: internal error: the module lost its `"
+                 << kTargetAttrName << "` attribute\n";
+    return 1;
+  }
   CodegenOptions copts;
   copts.optLevel = opts.optLevel;
-  copts.triple = opts.targetInfo.triple;
-  copts.cpu = opts.targetInfo.cpu;
-  copts.features = opts.targetInfo.features;
+  copts.triple = target->triple;
+  copts.cpu = target->cpu;
+  copts.features = target->features;
   copts.bareMetal = opts.target->freestanding;
   std::string error;
   std::unique_ptr<llvm::TargetMachine> machine =

@@ -145,11 +145,13 @@ static std::optional<int> parseTarget(Options &opts) {
                  << "\n";
     return 1;
   }
-  if (mcpu == "help" || mattr == "help") {
-    printTargetHelp(*opts.target, mcpu == "help" ? "cpu" : "attr");
-    return 0;
-  }
   std::string error;
+  if (mcpu == "help" || mattr == "help") {
+    if (printTargetHelp(*opts.target, mcpu == "help" ? "cpu" : "attr", error))
+      return 0;
+    llvm::errs() << "nlc: error: " << error << "\n";
+    return 1;
+  }
   if (!resolveTarget(*opts.target, mcpu, mattr, opts.targetInfo, error)) {
     llvm::errs() << "nlc: error: " << error << "\n";
     return 1;
