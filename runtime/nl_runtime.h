@@ -160,6 +160,83 @@ void nl_profile_register(NlProfileEntry *entry);
 /// "profile: ".
 void nl_profile_report(void);
 
+//===----------------------------------------------------------------------===//
+// CPU features (the startup check of hosted executables).
+//===----------------------------------------------------------------------===//
+
+/// Exit status of a program started on a CPU (or an operating system) that
+/// lacks an instruction-set feature it was built for.
+#define NL_CPU_CHECK_STATUS 102
+
+/// The x86 features nlc records in a program and the runtime checks with
+/// cpuid before any code built for them runs. Each row is
+/// X(NAME, BIT, LLVM_NAME, LEAF, SUBLEAF, REG, REG_BIT, STATE): NL_CPU_<NAME>
+/// is bit BIT of the mask; LLVM_NAME is the feature in `-mattr` syntax;
+/// cpuid leaf LEAF, subleaf SUBLEAF reports it in register REG (0 eax,
+/// 1 ebx, 2 ecx, 3 edx) at REG_BIT; STATE is the register state the
+/// operating system must have enabled in XCR0 (0 none, 1 AVX, 2 AVX-512,
+/// 3 AMX tiles). Bits are part of the ABI: append, never renumber.
+#define NL_CPU_FEATURES(X)                                                     \
+  X(SSE3, 0, "sse3", 1, 0, 2, 0, 0)                                            \
+  X(PCLMUL, 1, "pclmul", 1, 0, 2, 1, 0)                                        \
+  X(SSSE3, 2, "ssse3", 1, 0, 2, 9, 0)                                          \
+  X(FMA, 3, "fma", 1, 0, 2, 12, 1)                                             \
+  X(CX16, 4, "cx16", 1, 0, 2, 13, 0)                                           \
+  X(SSE4_1, 5, "sse4.1", 1, 0, 2, 19, 0)                                       \
+  X(SSE4_2, 6, "sse4.2", 1, 0, 2, 20, 0)                                       \
+  X(MOVBE, 7, "movbe", 1, 0, 2, 22, 0)                                         \
+  X(POPCNT, 8, "popcnt", 1, 0, 2, 23, 0)                                       \
+  X(AES, 9, "aes", 1, 0, 2, 25, 0)                                             \
+  X(AVX, 10, "avx", 1, 0, 2, 28, 1)                                            \
+  X(F16C, 11, "f16c", 1, 0, 2, 29, 1)                                          \
+  X(BMI, 12, "bmi", 7, 0, 1, 3, 0)                                             \
+  X(AVX2, 13, "avx2", 7, 0, 1, 5, 1)                                           \
+  X(BMI2, 14, "bmi2", 7, 0, 1, 8, 0)                                           \
+  X(LZCNT, 15, "lzcnt", 0x80000001u, 0, 2, 5, 0)                               \
+  X(AVX512F, 16, "avx512f", 7, 0, 1, 16, 2)                                    \
+  X(AVX512DQ, 17, "avx512dq", 7, 0, 1, 17, 2)                                  \
+  X(AVX512IFMA, 18, "avx512ifma", 7, 0, 1, 21, 2)                              \
+  X(AVX512CD, 19, "avx512cd", 7, 0, 1, 28, 2)                                  \
+  X(AVX512BW, 20, "avx512bw", 7, 0, 1, 30, 2)                                  \
+  X(AVX512VL, 21, "avx512vl", 7, 0, 1, 31, 2)                                  \
+  X(AVX512VBMI, 22, "avx512vbmi", 7, 0, 2, 1, 2)                               \
+  X(AVX512VBMI2, 23, "avx512vbmi2", 7, 0, 2, 6, 2)                             \
+  X(GFNI, 24, "gfni", 7, 0, 2, 8, 0)                                           \
+  X(VAES, 25, "vaes", 7, 0, 2, 9, 1)                                           \
+  X(VPCLMULQDQ, 26, "vpclmulqdq", 7, 0, 2, 10, 1)                              \
+  X(AVX512VNNI, 27, "avx512vnni", 7, 0, 2, 11, 2)                              \
+  X(AVX512BITALG, 28, "avx512bitalg", 7, 0, 2, 12, 2)                          \
+  X(AVX512VPOPCNTDQ, 29, "avx512vpopcntdq", 7, 0, 2, 14, 2)                    \
+  X(AVX512VP2INTERSECT, 30, "avx512vp2intersect", 7, 0, 3, 8, 2)               \
+  X(AVX512FP16, 31, "avx512fp16", 7, 0, 3, 23, 2)                              \
+  X(AVXVNNI, 32, "avxvnni", 7, 1, 0, 4, 1)                                     \
+  X(AVX512BF16, 33, "avx512bf16", 7, 1, 0, 5, 2)                               \
+  X(AMX_TILE, 34, "amx-tile", 7, 0, 3, 24, 3)                                  \
+  X(AMX_BF16, 35, "amx-bf16", 7, 0, 3, 22, 3)                                  \
+  X(AMX_INT8, 36, "amx-int8", 7, 0, 3, 25, 3)                                  \
+  X(AMX_FP16, 37, "amx-fp16", 7, 1, 0, 21, 3)
+
+/// The mask bit of NL_CPU_<NAME>.
+#define NL_CPU_MASK(NAME) (UINT64_C(1) << NL_CPU_BIT_##NAME)
+
+/// NL_CPU_BIT_<NAME>: the bit number of each feature.
+enum {
+#define NL_CPU_BIT_ENUM(name, bit, ...) NL_CPU_BIT_##name = bit,
+  NL_CPU_FEATURES(NL_CPU_BIT_ENUM)
+#undef NL_CPU_BIT_ENUM
+};
+
+/// Checks that this CPU and the operating system support every feature in
+/// \p required (NL_CPU_MASK bits) and, for AMX, asks Linux for permission to
+/// use the tile state. If anything is missing it writes which features, the
+/// options the program was built with (\p built_for, NUL-terminated) and how
+/// to rebuild it to stderr, and exits with NL_CPU_CHECK_STATUS. Hosted
+/// executables run it before anything else (before constructors and main),
+/// with the values nlc records in the program as `nl_cpu_required` (i64)
+/// and `nl_cpu_built_for` (a C string); it is itself built for baseline
+/// x86-64, so it can run on any 64-bit x86 CPU.
+void nl_cpu_check(uint64_t required, const char *built_for);
+
 #ifdef __cplusplus
 } // extern "C"
 #endif

@@ -88,10 +88,21 @@ try:
                 break
 except OSError:
     pass
-if "avx512f" in flags:
+# host-avx512: what AVX-512 kernels assume (Skylake-X and later, Zen 4 and
+# later); host-avx512bf16 and host-amx for the bf16 and AMX paths.
+if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= flags:
     config.available_features.add("host-avx512")
-if "amx_tile" in flags:
+if "avx512_bf16" in flags:
+    config.available_features.add("host-avx512bf16")
+if {"amx_tile", "amx_bf16"} <= flags:
     config.available_features.add("host-amx")
+# Features some CPUs lack, for the runtime's startup check: a program built
+# for them must stop with a message here. avx512vp2intersect is on Tiger
+# Lake and Zen 5 only; amx-fp16 on Granite Rapids and later only.
+if flags and "avx512_vp2intersect" not in flags:
+    config.available_features.add("host-lacks-avx512vp2intersect")
+if flags and "amx_fp16" not in flags:
+    config.available_features.add("host-lacks-amx-fp16")
 if shutil.which("qemu-system-x86_64"):
     config.available_features.add("qemu")
 if shutil.which("nvidia-smi"):

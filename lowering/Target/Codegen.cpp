@@ -1,8 +1,7 @@
-//===- Codegen.cpp - LLVM IR, optimization, objects, linking --------------===//
+//===- Codegen.cpp - LLVM IR, optimization, objects -----------------------===//
 //
-// Code generation through LLVM's own APIs; hosted executables are linked
-// through the clang driver (which knows the platform's C runtime start
-// files), unikernel images by ld.lld with the runtime's linker script.
+// Code generation through LLVM's own APIs, for the triple, CPU and features
+// of the resolved target (TargetInfo).
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,18 +14,9 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
-
-#ifndef NLC_CLANG_PATH
-#define NLC_CLANG_PATH "clang"
-#endif
-#ifndef NLC_LLD_PATH
-#define NLC_LLD_PATH "ld.lld"
-#endif
 
 namespace nlc {
 
@@ -50,7 +40,7 @@ createTargetMachine(const CodegenOptions &opts, std::string &error) {
                : opts.optLevel == 2 ? llvm::CodeGenOptLevel::Default
                                     : llvm::CodeGenOptLevel::Aggressive;
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
-      triple, opts.cpu.empty() ? "x86-64" : opts.cpu, "", to,
+      triple, opts.cpu.empty() ? "x86-64" : opts.cpu, opts.features, to,
       opts.bareMetal ? llvm::Reloc::Static : llvm::Reloc::PIC_, std::nullopt,
       level));
   if (!tm)
@@ -70,10 +60,22 @@ std::unique_ptr<llvm::Module> translateToLLVMIR(mlir::ModuleOp module,
 }
 
 void addTargetAttributes(llvm::Module &module, const CodegenOptions &opts) {
-  if (!opts.bareMetal)
-    return;
-  for (llvm::Function &f : module)
+  for (llvm::Function &f : module) {
+    if (f.isDeclaration())
+      continue;
+    // Like clang: the IR says what it was optimized for, and inlining
+    // across functions with different features is refused.
+    f.addFnAttr("target-cpu", opts.cpu.empty() ? "x86-64" : opts.cpu);
+    if (!opts.features.empty())
+      f.addFnAttr("target-features", opts.features);
+    if (!opts.bareMetal)
+      continue;
     f.addFnAttr(llvm::Attribute::NoRedZone);
+    // Every page of a large frame is touched from the top down, so the
+    // first access below the stack lands in its guard page (a reported
+    // stack overflow) rather than in whatever lies below it.
+    f.addFnAttr("probe-stack", "inline-asm");
+  }
 }
 
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &tm,
@@ -109,74 +111,6 @@ bool emitCode(llvm::Module &module, llvm::TargetMachine &tm,
     return false;
   }
   pm.run(module);
-  return true;
-}
-
-bool linkExecutable(const std::vector<std::string> &objects,
-                    const std::string &runtimeLib, const std::string &output,
-                    bool openmp, std::string &error) {
-  llvm::ErrorOr<std::string> clang = llvm::sys::findProgramByName(NLC_CLANG_PATH);
-  if (!clang) {
-    error = "cannot find the linker driver `" + std::string(NLC_CLANG_PATH) +
-            "`";
-    return false;
-  }
-  std::vector<std::string> args = {*clang};
-  args.insert(args.end(), objects.begin(), objects.end());
-  args.insert(args.end(), {runtimeLib, "-lm", "-o", output});
-  if (openmp) {
-    // libomp lives in LLVM's lib folder, outside the loader's default path.
-    std::string libDir =
-        llvm::sys::path::parent_path(llvm::sys::path::parent_path(*clang))
-            .str() +
-        "/lib";
-    args.insert(args.end(), {"-fopenmp", "-Wl,-rpath," + libDir});
-  }
-  std::vector<llvm::StringRef> refs(args.begin(), args.end());
-  int rc = llvm::sys::ExecuteAndWait(*clang, refs, std::nullopt, {}, 0, 0,
-                                     &error);
-  if (rc != 0) {
-    if (error.empty())
-      error = "linking failed (clang exited with status " +
-              std::to_string(rc) + ")";
-    return false;
-  }
-  return true;
-}
-
-bool linkBareImage(const std::vector<std::string> &objects,
-                   const std::string &libDir, const std::string &output,
-                   std::string &error) {
-  llvm::ErrorOr<std::string> lld = llvm::sys::findProgramByName(NLC_LLD_PATH);
-  if (!lld) {
-    error = "cannot find the linker `" + std::string(NLC_LLD_PATH) +
-            "` (install lld-22)";
-    return false;
-  }
-  // The boot stub comes first; --gc-sections drops what the program does not
-  // use (the linker script keeps the PVH note and the constructors).
-  std::vector<std::string> args = {*lld,
-                                   "-T",
-                                   libDir + "/nlrt_bare.ld",
-                                   "--gc-sections",
-                                   "-z",
-                                   "max-page-size=4096",
-                                   "-static",
-                                   "-nostdlib",
-                                   "-o",
-                                   output,
-                                   libDir + "/nlrt_bare_boot.o"};
-  args.insert(args.end(), objects.begin(), objects.end());
-  args.push_back(libDir + "/libnlrt_bare.a");
-  std::vector<llvm::StringRef> refs(args.begin(), args.end());
-  int rc =
-      llvm::sys::ExecuteAndWait(*lld, refs, std::nullopt, {}, 0, 0, &error);
-  if (rc != 0) {
-    if (error.empty())
-      error = "linking the image failed (ld.lld exited with status " +
-              std::to_string(rc) + ")";
-    return false;
-  }
   return true;
 }
 

@@ -1,9 +1,8 @@
-//===- Codegen.h - LLVM IR, optimization, objects, linking ------*- C++ -*-===//
+//===- Codegen.h - LLVM IR, optimization, objects ---------------*- C++ -*-===//
 //
 // The back half of the driver: translate the LLVM dialect to LLVM IR, run
-// LLVM's optimization pipeline, emit assembly or an object file for the
-// host or the bare-metal target, and link objects with the runtime into an
-// executable or a bootable image.
+// LLVM's optimization pipeline and emit assembly or an object file for the
+// target. Linking is each target's own step (TargetRegistry.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,7 +11,6 @@
 
 #include <memory>
 #include <string>
-#include <vector>
 
 namespace llvm {
 class LLVMContext;
@@ -33,9 +31,13 @@ struct CodegenOptions {
   std::string triple;
   /// CPU name for the target machine ("" is the generic baseline).
   std::string cpu;
+  /// LLVM target features (`+avx512f,-amx-tile`); may be empty.
+  std::string features;
   /// Freestanding code for the unikernel (--target=x86_64-bare): static
-  /// relocation model, and no red zone in any function, because CPU
-  /// exceptions push their frames onto the interrupted stack.
+  /// relocation model; no red zone in any function, because CPU exceptions
+  /// push their frames onto the interrupted stack; and inline stack probes,
+  /// so that a frame larger than the guard page below the stack faults on
+  /// the guard page instead of writing past it.
   bool bareMetal = false;
 };
 
@@ -48,8 +50,9 @@ std::unique_ptr<llvm::Module> translateToLLVMIR(mlir::ModuleOp module,
 std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const CodegenOptions &opts, std::string &error);
 
-/// Adds the function attributes the target needs that MLIR does not express
-/// (for bare metal: `noredzone` on every function).
+/// Adds the function attributes the target needs that MLIR does not express:
+/// `target-cpu` and `target-features` on every function defined here, and
+/// for bare metal `noredzone` and `"probe-stack"="inline-asm"`.
 void addTargetAttributes(llvm::Module &module, const CodegenOptions &opts);
 
 /// Runs LLVM's standard O0-O3 pipeline.
@@ -60,19 +63,6 @@ void optimizeModule(llvm::Module &module, llvm::TargetMachine &tm,
 bool emitCode(llvm::Module &module, llvm::TargetMachine &tm,
               llvm::raw_pwrite_stream &out, bool asmOutput,
               std::string &error);
-
-/// Links `objects` and the runtime archive into `output` with clang.
-/// `openmp` links LLVM's OpenMP runtime, which kernel grids run on.
-bool linkExecutable(const std::vector<std::string> &objects,
-                    const std::string &runtimeLib, const std::string &output,
-                    bool openmp, std::string &error);
-
-/// Links `objects` with the freestanding runtime in `libDir` (boot stub,
-/// libnlrt_bare.a, linker script) into the bootable ELF image `output`, with
-/// ld.lld.
-bool linkBareImage(const std::vector<std::string> &objects,
-                   const std::string &libDir, const std::string &output,
-                   std::string &error);
 
 } // namespace nlc
 

@@ -11,6 +11,21 @@
 
 #include "../nl_runtime.h"
 
+/// Written by nlc into every hosted program it builds; weak, so that C
+/// programs linked with the runtime (its tests) need not define them.
+extern const uint64_t nl_cpu_required __attribute__((weak));
+extern const char nl_cpu_built_for[] __attribute__((weak));
+
+static void check_cpu(void) {
+  if (&nl_cpu_required)
+    nl_cpu_check(nl_cpu_required, nl_cpu_built_for);
+}
+
+/// Entries of .preinit_array run before the constructors of the program and
+/// of its shared libraries (libomp), and before main.
+__attribute__((section(".preinit_array"),
+               used)) static void (*const preinit_check_cpu)(void) = check_cpu;
+
 int main(int argc, char **argv) {
   nl_set_args((int32_t)argc, argv);
   int32_t status = nl_main();

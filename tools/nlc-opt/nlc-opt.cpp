@@ -7,6 +7,7 @@
 
 #include "dialects/tile/IR/TileDialect.h"
 #include "lowering/Host/Pipeline.h"
+#include "lowering/Target/TargetRegistry.h"
 #include "lowering/TileToSCF/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -19,6 +20,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   nlc::registerLoweringPipelines();
   nlc::cpu::registerCpuLowering();
+  nlc::registerTargetPipelines();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

@@ -1,0 +1,66 @@
+//===- X86Targets.cpp - The x86-64 registry entries -----------------------===//
+//
+// Both x86 targets lower kernels with the CPU reference lowering
+// (TileToSCF) and host code with the host pipeline; they differ in how
+// kernel grids run (OpenMP threads on Linux, plain loops on the unikernel's
+// one core), in the default CPU and in the link step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowering/Target/X86/X86Targets.h"
+#include "lowering/Host/Pipeline.h"
+#include "lowering/TileToSCF/Passes.h"
+
+namespace nlc::x86 {
+
+static void buildKernelPipeline(mlir::OpPassManager &pm) {
+  cpu::buildTileToLoopsPipeline(pm);
+}
+
+static void buildLinuxHostPipeline(mlir::OpPassManager &pm) {
+  buildHostLoweringPipeline(pm, /*parallel=*/true);
+}
+
+static void buildBareHostPipeline(mlir::OpPassManager &pm) {
+  buildHostLoweringPipeline(pm, /*parallel=*/false);
+}
+
+const TargetEntry &getLinuxTarget() {
+  static const TargetEntry entry = [] {
+    TargetEntry e;
+    e.name = "x86_64-linux";
+    e.description = "a Linux x86-64 executable (default)";
+    e.triple = "x86_64-unknown-linux-gnu";
+    // A performance-minded default; the startup check catches a program
+    // copied to an older machine.
+    e.defaultCpu = "native";
+    e.buildKernelPipeline = buildKernelPipeline;
+    e.buildHostPipeline = buildLinuxHostPipeline;
+    e.link = linkExecutable;
+    e.finalizeModule = recordRequiredCpuFeatures;
+    return e;
+  }();
+  return entry;
+}
+
+const TargetEntry &getBareTarget() {
+  static const TargetEntry entry = [] {
+    TargetEntry e;
+    e.name = "x86_64-bare";
+    e.description = "a unikernel image booted by QEMU (x86-64-v3)";
+    e.triple = "x86_64-unknown-none-elf";
+    // What QEMU's TCG emulates with -cpu max: AVX2 and FMA, no AVX-512.
+    e.defaultCpu = "x86-64-v3";
+    e.buildKernelPipeline = buildKernelPipeline;
+    e.buildHostPipeline = buildBareHostPipeline;
+    e.link = linkBareImage;
+    e.freestanding = true;
+    e.exeSuffix = ".elf";
+    e.run = RunKind::Qemu;
+    e.defaultRunTimeout = 30;
+    return e;
+  }();
+  return entry;
+}
+
+} // namespace nlc::x86

@@ -1,0 +1,375 @@
+//===- Compilation.cpp - One run of the compiler --------------------------===//
+//
+// The stages in order, each a function that either writes its result (when
+// it is the stage `--emit=` asks for) or hands the next one its input. The
+// only target-specific decisions are the registry entry's: its pipelines,
+// its module finalization and its link step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tools/nlc/Compilation.h"
+#include "frontend/AST.h"
+#include "frontend/Diagnostics.h"
+#include "frontend/Frontend.h"
+#include "frontend/Lexer.h"
+#include "frontend/MLIRGen/MLIRGen.h"
+#include "frontend/Parser.h"
+#include "lowering/Host/Passes.h"
+#include "lowering/Host/Pipeline.h"
+#include "lowering/Target/Codegen.h"
+#include "lowering/Target/TargetRegistry.h"
+#include "tools/nlc/Options.h"
+#include "tools/nlc/Run.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <fmt/format.h>
+
+namespace nlc::driver {
+
+namespace {
+/// A file that appears under its final name only when `keep()` is called.
+class AtomicOutput {
+public:
+  bool open(const std::string &path, DiagnosticEngine &diags) {
+    finalPath = path;
+    llvm::SmallString<128> model(path);
+    model += ".tmp-%%%%%%";
+    int fd;
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueFile(model, fd, tmpPath)) {
+      diags.report(SourceRange(), DiagID::err_cannot_write_output,
+                   {path, ec.message()});
+      return false;
+    }
+    os = std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
+    return true;
+  }
+  llvm::raw_pwrite_stream &stream() { return *os; }
+  std::string tempPath() const { return std::string(tmpPath); }
+  bool keep(DiagnosticEngine &diags) {
+    os->close();
+    if (os->has_error()) {
+      diags.report(SourceRange(), DiagID::err_cannot_write_output,
+                   {finalPath, os->error().message()});
+      os->clear_error();
+      return false;
+    }
+    if (std::error_code ec = llvm::sys::fs::rename(tmpPath, finalPath)) {
+      diags.report(SourceRange(), DiagID::err_cannot_write_output,
+                   {finalPath, ec.message()});
+      return false;
+    }
+    kept = true;
+    return true;
+  }
+  ~AtomicOutput() {
+    if (os && !kept) {
+      os->close();
+      os->clear_error();
+      llvm::sys::fs::remove(tmpPath);
+    }
+  }
+
+private:
+  std::string finalPath;
+  llvm::SmallString<128> tmpPath;
+  std::unique_ptr<llvm::raw_fd_ostream> os;
+  bool kept = false;
+};
+
+/// The state of one compilation.
+class Compilation {
+public:
+  Compilation(const Options &opts, const char *argv0, SourceManager &sm,
+              DiagnosticEngine &diags)
+      : opts(opts), argv0(argv0), sm(sm), diags(diags) {}
+
+  int run();
+
+private:
+  int writeText(const std::string &text);
+  uint32_t loadInputFile();
+  int emitTokens();
+  int emitAST();
+  int compileToLLVM(mlir::MLIRContext &context);
+  int emitFile(llvm::Module &module, llvm::TargetMachine &machine);
+  int linkAndRun(llvm::Module &module, llvm::TargetMachine &machine);
+
+  const Options &opts;
+  const char *argv0;
+  SourceManager &sm;
+  DiagnosticEngine &diags;
+};
+} // namespace
+
+/// Directory of the running nlc binary (build/bin or <prefix>/bin).
+static std::string binDir(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&binDir));
+  return llvm::sys::path::parent_path(exe).str();
+}
+
+/// Writes a textual stage to the output (stdout by default) atomically.
+int Compilation::writeText(const std::string &text) {
+  std::string path = opts.outputFile.empty() ? "-" : opts.outputFile;
+  if (path == "-") {
+    llvm::outs() << text;
+    return 0;
+  }
+  AtomicOutput out;
+  if (!out.open(path, diags))
+    return 1;
+  out.stream() << text;
+  return out.keep(diags) ? 0 : 1;
+}
+
+/// Loads the input file alone (no imports); 0 after reporting a failure.
+uint32_t Compilation::loadInputFile() {
+  std::string error;
+  uint32_t file = sm.addFile(opts.inputFile, error);
+  if (!file)
+    diags.report(SourceRange(), DiagID::err_cannot_open_file,
+                 {opts.inputFile, error});
+  return file;
+}
+
+int Compilation::emitTokens() {
+  uint32_t file = loadInputFile();
+  if (!file)
+    return 1;
+  Lexer lexer(sm, diags, file);
+  std::string out;
+  for (;;) {
+    Token t = lexer.lex();
+    LineCol lc = sm.getLineCol(t.range.begin);
+    out += fmt::format("{} '{}' {}:{}\n", getTokenName(t.kind), t.text, lc.line,
+                       lc.col);
+    if (t.is(TokenKind::eof))
+      break;
+  }
+  if (diags.hasErrors())
+    return 1;
+  return writeText(out);
+}
+
+/// The syntax of the input file alone: imports are not loaded.
+int Compilation::emitAST() {
+  uint32_t file = loadInputFile();
+  if (!file)
+    return 1;
+  Parser parser(sm, diags, file);
+  std::unique_ptr<Module> m =
+      parser.parseModule(llvm::sys::path::stem(opts.inputFile).str());
+  if (diags.hasErrors())
+    return 1;
+  return writeText(dumpAST(*m, sm));
+}
+
+int Compilation::run() {
+  if (opts.emit == Emit::Tokens)
+    return emitTokens();
+  if (opts.emit == Emit::AST && !opts.verifyDiagnostics)
+    return emitAST();
+
+  std::vector<std::string> searchPaths(opts.includeDirs);
+  searchPaths.push_back(NLC_STDLIB_DIR);
+  Frontend frontend(sm, diags, searchPaths);
+  Module *root = frontend.parse(opts.inputFile);
+  if (!root)
+    return 1;
+  bool ok = frontend.check();
+  if (opts.verifyDiagnostics)
+    return diags.verify() ? 0 : 1;
+  if (!ok)
+    return 1;
+  diags.flush();
+
+  mlir::DialectRegistry registry;
+  registerMLIRGenDialects(registry);
+  registerLLVMTranslations(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  mlir::ScopedDiagnosticHandler internalErrors(
+      &context, [](mlir::Diagnostic &d) {
+        llvm::errs() << "nlc: internal error: " << d << " at "
+                     << d.getLocation() << "\n";
+        return mlir::success();
+      });
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlirGen(context, frontend.getModules(), sm, opts.checkBounds);
+  if (!module)
+    return 1;
+  setModuleTarget(*module, opts.targetInfo);
+  if (opts.emit == Emit::MLIR) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    return writeText(text);
+  }
+
+  mlir::DefaultTimingManager tm;
+  mlir::applyDefaultTimingManagerCLOptions(tm);
+  mlir::PassManager pm(&context);
+  if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))
+    return 1;
+  mlir::TimingScope timing = tm.getRootScope();
+  pm.enableTiming(timing);
+  opts.target->buildKernelPipeline(pm);
+  opts.target->buildHostPipeline(pm);
+  if (opts.profile)
+    pm.addPass(createProfileFunctions());
+  if (mlir::failed(pm.run(*module)))
+    return 1;
+  if (opts.emit == Emit::MLIRLLVM) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    return writeText(text);
+  }
+
+  // Code generation follows the module's own target attribute, which the
+  // pipelines could have refined.
+  std::optional<TargetInfo> target = getModuleTarget(*module);
+  if (!target) {
+    llvm::errs() << "nlc: internal error: the module lost its `"
+                 << kTargetAttrName << "` attribute\n";
+    return 1;
+  }
+  CodegenOptions copts;
+  copts.optLevel = opts.optLevel;
+  copts.triple = target->triple;
+  copts.cpu = target->cpu;
+  copts.features = target->features;
+  copts.bareMetal = opts.target->freestanding;
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(copts, error);
+  if (!machine) {
+    diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+    return 1;
+  }
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateToLLVMIR(*module, llvmContext, *machine);
+  if (!llvmModule)
+    return 1;
+  addTargetAttributes(*llvmModule, copts);
+  optimizeModule(*llvmModule, *machine, opts.optLevel);
+  if (opts.target->finalizeModule)
+    opts.target->finalizeModule(*llvmModule, *machine, opts.builtFor);
+  if (opts.emit == Emit::LLVM) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvmModule->print(os, nullptr);
+    return writeText(text);
+  }
+  if (opts.emit == Emit::Asm || opts.emit == Emit::Obj)
+    return emitFile(*llvmModule, *machine);
+  return linkAndRun(*llvmModule, *machine);
+}
+
+/// Writes assembly or an object file.
+int Compilation::emitFile(llvm::Module &module, llvm::TargetMachine &machine) {
+  bool isAsm = opts.emit == Emit::Asm;
+  std::string path =
+      opts.outputFile.empty() ? opts.defaultOutput(opts.emit) : opts.outputFile;
+  std::string error;
+  if (path == "-") {
+    // Object emission may seek, which a pipe cannot: emit to memory.
+    llvm::SmallVector<char, 0> buffer;
+    llvm::raw_svector_ostream os(buffer);
+    if (!emitCode(module, machine, os, isAsm, error)) {
+      diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+      return 1;
+    }
+    llvm::outs() << llvm::StringRef(buffer.data(), buffer.size());
+    return 0;
+  }
+  AtomicOutput out;
+  if (!out.open(path, diags))
+    return 1;
+  if (!emitCode(module, machine, out.stream(), isAsm, error)) {
+    diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+    return 1;
+  }
+  return out.keep(diags) ? 0 : 1;
+}
+
+/// The executable: object to a temporary file, then the target's link
+/// step, then `--run` or the rename into place.
+int Compilation::linkAndRun(llvm::Module &module,
+                            llvm::TargetMachine &machine) {
+  llvm::SmallString<128> objPath;
+  int objFd;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("nlc", "o", objFd, objPath)) {
+    diags.report(SourceRange(), DiagID::err_cannot_write_output,
+                 {"<temporary object>", ec.message()});
+    return 1;
+  }
+  llvm::FileRemover objRemover(objPath);
+  std::string error;
+  {
+    llvm::raw_fd_ostream os(objFd, /*shouldClose=*/true);
+    if (!emitCode(module, machine, os, false, error)) {
+      diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+      return 1;
+    }
+  }
+  LinkJob job;
+  job.objects = {std::string(objPath)};
+  job.libDir = binDir(argv0) + "/../lib";
+  // Kernel grids lowered to OpenMP need its runtime.
+  job.openmp = module.getFunction("__kmpc_fork_call") != nullptr;
+  if (opts.run) {
+    llvm::SmallString<128> exePath;
+    int exeFd;
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("nlc-run", "", exeFd, exePath)) {
+      diags.report(SourceRange(), DiagID::err_cannot_write_output,
+                   {"<temporary executable>", ec.message()});
+      return 1;
+    }
+    llvm::sys::Process::SafelyCloseFileDescriptor(exeFd);
+    llvm::FileRemover exeRemover(exePath);
+    job.output = std::string(exePath);
+    if (!opts.target->link(job, error)) {
+      diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+      return 1;
+    }
+    diags.flush();
+    return runProgram(opts, job.output);
+  }
+  std::string path =
+      opts.outputFile.empty() ? opts.defaultOutput(opts.emit) : opts.outputFile;
+  // Link to a temporary name next to the output, then rename into place.
+  AtomicOutput out;
+  if (!out.open(path, diags))
+    return 1;
+  job.output = out.tempPath();
+  if (!opts.target->link(job, error)) {
+    diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+    return 1;
+  }
+  return out.keep(diags) ? 0 : 1;
+}
+
+int compile(const Options &opts, const char *argv0, SourceManager &sm,
+            DiagnosticEngine &diags) {
+  return Compilation(opts, argv0, sm, diags).run();
+}
+
+} // namespace nlc::driver

@@ -1,0 +1,221 @@
+//===- Options.cpp - The nlc command line ---------------------------------===//
+//
+// The llvm::cl declarations of every nlc option and the checks that need
+// more than one of them. `--target=` names an entry of the target registry;
+// `-mcpu=` and `-mattr=` are resolved against LLVM's tables for it here, so
+// a wrong name stops nlc before any work is done.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tools/nlc/Options.h"
+#include "frontend/Diagnostics.h"
+#include "lowering/Target/TargetRegistry.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
+
+namespace nlc::driver {
+
+namespace {
+cl::OptionCategory nlcCategory("nlc options");
+
+/// The input file, then (with --run) the program's arguments. Options may
+/// appear anywhere; after `--` everything is an argument.
+cl::list<std::string> positionals(cl::Positional, cl::ZeroOrMore,
+                                  cl::desc("<input.nl> [program arguments]"),
+                                  cl::cat(nlcCategory));
+cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
+                                cl::value_desc("file"), cl::cat(nlcCategory));
+cl::opt<Emit> emit(
+    "emit", cl::desc("Stop after this stage and write its result"),
+    cl::init(Emit::Exe),
+    cl::values(clEnumValN(Emit::Tokens, "tokens", "token stream"),
+               clEnumValN(Emit::AST, "ast", "syntax tree after parsing"),
+               clEnumValN(Emit::MLIR, "mlir", "MLIR as produced by MLIRGen"),
+               clEnumValN(Emit::MLIRLLVM, "mlir-llvm",
+                          "MLIR lowered to the LLVM dialect"),
+               clEnumValN(Emit::LLVM, "llvm", "optimized LLVM IR"),
+               clEnumValN(Emit::Asm, "asm", "assembly"),
+               clEnumValN(Emit::Obj, "obj", "object file"),
+               clEnumValN(Emit::Exe, "exe", "linked executable (default)")),
+    cl::cat(nlcCategory));
+cl::opt<unsigned> optLevel("O", cl::desc("Optimization level (0-3)"),
+                           cl::Prefix, cl::init(2), cl::cat(nlcCategory));
+cl::opt<bool> runProgram("run",
+                         cl::desc("Compile, then run the program with the "
+                                  "arguments after the input file"),
+                         cl::cat(nlcCategory));
+cl::opt<std::string> target("target", cl::desc("What to build (see below)"),
+                            cl::value_desc("target"), cl::cat(nlcCategory));
+cl::opt<std::string>
+    mcpu("mcpu",
+         cl::desc("The CPU to build for: `native` (this machine, the default "
+                  "of x86_64-linux), `x86-64-v3`, `sapphirerapids`, "
+                  "`znver4`, ...; `-mcpu=help` lists them"),
+         cl::value_desc("cpu"), cl::cat(nlcCategory));
+cl::opt<std::string>
+    mattr("mattr",
+          cl::desc("CPU features to add or remove, e.g. "
+                   "`+avx512f,-amx-tile`; `-mattr=help` lists them"),
+          cl::value_desc("+feature,-feature"), cl::cat(nlcCategory));
+cl::opt<bool> profile("profile",
+                      cl::desc("Count the calls and cycles of every function "
+                               "and print them as a table at exit"),
+                      cl::cat(nlcCategory));
+cl::opt<unsigned> runTimeout(
+    "run-timeout",
+    cl::desc("With --run, stop the program after this many seconds (0: "
+             "never; default 30 for x86_64-bare, 0 for x86_64-linux)"),
+    cl::value_desc("seconds"), cl::cat(nlcCategory));
+cl::list<std::string> includeDirs("I", cl::desc("Add a module search path"),
+                                  cl::value_desc("dir"), cl::Prefix,
+                                  cl::cat(nlcCategory));
+cl::opt<bool> verifyDiagnostics(
+    "verify-diagnostics",
+    cl::desc("Check diagnostics against expected-error/warning/note comments"),
+    cl::cat(nlcCategory));
+cl::opt<bool> checkBounds(
+    "check-bounds",
+    cl::desc("In grid kernels, stop with the kernel, program id and tile "
+             "index when a load or store falls wholly outside its view"),
+    cl::cat(nlcCategory));
+cl::opt<bool> listDiagnostics("list-diagnostics",
+                              cl::desc("List every registered diagnostic"),
+                              cl::cat(nlcCategory));
+} // namespace
+
+unsigned Options::runTimeoutSeconds() const {
+  return runTimeout ? *runTimeout : target->defaultRunTimeout;
+}
+
+std::string Options::defaultOutput(Emit stage) const {
+  std::string stem = llvm::sys::path::stem(inputFile).str();
+  switch (stage) {
+  case Emit::Exe:
+    return stem + target->exeSuffix.str();
+  case Emit::Obj:
+    return stem + ".o";
+  case Emit::Asm:
+    return stem + ".s";
+  default:
+    return "-";
+  }
+}
+
+/// The overview `--help` prints, with the registry's targets.
+static std::string getOverview() {
+  std::string text =
+      "Neuro-Lang compiler\n\n"
+      "  nlc prog.nl -o prog          build an executable\n"
+      "  nlc --run prog.nl [args...]  build and run it (`--` before\n"
+      "                               arguments that start with `-`)\n"
+      "  nlc --target=x86_64-bare prog.nl -o prog.elf\n"
+      "                               build a unikernel image; with --run,\n"
+      "                               boot it under qemu-system-x86_64\n\n"
+      "Targets (--target=):\n";
+  for (const TargetEntry *entry : getTargets())
+    text += "  " + entry->name.str() +
+            std::string(entry->name.size() < 28 ? 28 - entry->name.size() : 0,
+                        ' ') +
+            " " + entry->description.str() + "\n";
+  text += "\nMLIR's debugging options also work, e.g. "
+          "--mlir-print-ir-after-all,\n"
+          "--mlir-print-ir-before=PASS and --mlir-timing (see "
+          "docs/CLI.md).\n";
+  return text;
+}
+
+/// Resolves --target, -mcpu and -mattr into `opts`; an exit status when nlc
+/// must stop.
+static std::optional<int> parseTarget(Options &opts) {
+  opts.target = target.empty() ? getTargets().front() : lookupTarget(target);
+  if (!opts.target) {
+    llvm::errs() << "nlc: error: unknown target `" << target
+                 << "` (--target); the targets are " << getTargetNames()
+                 << "\n";
+    return 1;
+  }
+  std::string error;
+  if (mcpu == "help" || mattr == "help") {
+    if (printTargetHelp(*opts.target, mcpu == "help" ? "cpu" : "attr", error))
+      return 0;
+    llvm::errs() << "nlc: error: " << error << "\n";
+    return 1;
+  }
+  if (!resolveTarget(*opts.target, mcpu, mattr, opts.targetInfo, error)) {
+    llvm::errs() << "nlc: error: " << error << "\n";
+    return 1;
+  }
+  std::string cpu = mcpu.empty() ? opts.target->defaultCpu.str() : mcpu;
+  opts.builtFor = "-mcpu=" + cpu;
+  if (cpu != opts.targetInfo.cpu)
+    opts.builtFor += " (" + opts.targetInfo.cpu + ")";
+  if (!mattr.empty())
+    opts.builtFor += " -mattr=" + mattr;
+  return std::nullopt;
+}
+
+std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
+  mlir::registerAsmPrinterCLOptions();
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "nlc (Neuro-Lang compiler) version " << NLC_VERSION << "\n"
+       << "  built with LLVM/MLIR " << LLVM_VERSION_STRING << "\n";
+  });
+  cl::HideUnrelatedOptions(nlcCategory);
+  static const std::string overview = getOverview();
+  cl::ParseCommandLineOptions(argc, argv, overview);
+  if (listDiagnostics) {
+    for (const DiagInfo &d : getDiagnosticRegistry())
+      llvm::outs() << d.name << "\t" << d.format << "\n";
+    return 0;
+  }
+  if (std::optional<int> status = parseTarget(opts))
+    return status;
+  if (positionals.empty()) {
+    llvm::errs() << "nlc: error: no input file (see nlc --help)\n";
+    return 1;
+  }
+  if (emit == Emit::Exe && !runProgram && outputFile == "-") {
+    llvm::errs() << "nlc: error: an executable cannot be written to standard "
+                    "output; use -o FILE\n";
+    return 1;
+  }
+  opts.inputFile = positionals.front();
+  opts.programArgs.assign(positionals.begin() + 1, positionals.end());
+  if (!opts.programArgs.empty() && !runProgram) {
+    llvm::errs() << "nlc: error: more than one input file (program arguments "
+                    "need --run)\n";
+    return 1;
+  }
+  if (optLevel > 3) {
+    llvm::errs() << "nlc: error: invalid optimization level -O" << optLevel
+                 << " (expected 0 to 3)\n";
+    return 1;
+  }
+  opts.outputFile = outputFile;
+  opts.emit = emit;
+  opts.optLevel = optLevel;
+  opts.run = runProgram;
+  opts.profile = profile;
+  if (runTimeout.getNumOccurrences() > 0)
+    opts.runTimeout = runTimeout;
+  opts.includeDirs.assign(includeDirs.begin(), includeDirs.end());
+  opts.verifyDiagnostics = verifyDiagnostics;
+  opts.checkBounds = checkBounds;
+  return std::nullopt;
+}
+
+} // namespace nlc::driver

@@ -1,0 +1,63 @@
+//===- Options.h - The nlc command line -------------------------*- C++ -*-===//
+//
+// nlc's options, parsed and checked once in main and then passed around as
+// one value: the compilation (Compilation.h) and running (Run.h) read it,
+// nothing else reads the command line.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLC_TOOLS_NLC_OPTIONS_H
+#define NLC_TOOLS_NLC_OPTIONS_H
+
+#include "lowering/Target/TargetInfo.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nlc {
+
+struct TargetEntry;
+
+namespace driver {
+
+/// The stages of `--emit=`, in pipeline order.
+enum class Emit { Tokens, AST, MLIR, MLIRLLVM, LLVM, Asm, Obj, Exe };
+
+/// A checked command line.
+struct Options {
+  std::string inputFile;
+  /// With `--run`: the arguments after the input file.
+  std::vector<std::string> programArgs;
+  /// `-o`; empty: the stage's default.
+  std::string outputFile;
+  Emit emit = Emit::Exe;
+  unsigned optLevel = 2;
+  bool run = false;
+  /// The `--target=` entry.
+  const TargetEntry *target = nullptr;
+  /// The resolved target (CPU `native` replaced by the real name).
+  TargetInfo targetInfo;
+  /// `-mcpu=` and `-mattr=` as given, for the startup check's message.
+  std::string builtFor;
+  bool profile = false;
+  std::optional<unsigned> runTimeout;
+  std::vector<std::string> includeDirs;
+  bool verifyDiagnostics = false;
+  bool checkBounds = false;
+
+  /// Seconds `--run` waits for the program (0: no limit).
+  unsigned runTimeoutSeconds() const;
+  /// Where stage `stage` goes without `-o` ("-": stdout).
+  std::string defaultOutput(Emit stage) const;
+};
+
+/// Parses and checks the command line into `opts`. Returns an exit status
+/// when nlc should stop now (an error was printed, or the request was
+/// informational such as `--list-diagnostics` or `-mcpu=help`).
+std::optional<int> parseOptions(int argc, char **argv, Options &opts);
+
+} // namespace driver
+} // namespace nlc
+
+#endif // NLC_TOOLS_NLC_OPTIONS_H
