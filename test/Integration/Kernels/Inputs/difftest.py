@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Differential tester for nlc's tile kernels.
 
-Generates random map-form kernels (random rank, tile shape, view sizes that
+Generates random tile-map kernels (random rank, tile shape, view sizes that
 are mostly not tile multiples, and a random elementwise composition of tile
-operations over two inputs and scalar constants), compiles them with nlc,
-and compares every output element with the same expression evaluated by
-plain scalar host code in the same program. The two sides go through
+operations over two inputs and scalar constants; a third of the rank-2
+cases are contractions, `x = dot(p, q[, y])` over a random K followed by
+the composition as an epilogue), compiles them with nlc, and compares every
+output element with the same expression evaluated by plain scalar host code
+in the same program (the contraction as a sum in k order). The two sides go through
 different code paths (tile dialect and its CPU lowering vs. scalar MLIRGen),
 so a disagreement is a miscompilation on one of them.
 
@@ -83,6 +85,7 @@ def gen_case(rng, idx, seed, mutate=False):
     else:
         tile = [rng.choice([4, 8, 16]), rng.choice([8, 16, 32])]
         dims = [rng.randint(1, 70), rng.randint(1, 70)]
+    contraction = rank == 2 and rng.random() < 1 / 3
     texpr, sexpr = gen_expr(rng, rng.randint(1, 4))
     if texpr[0].isdigit() or texpr.startswith("-"):
         # The result must be a tile, not a bare constant.
@@ -91,9 +94,41 @@ def gen_case(rng, idx, seed, mutate=False):
         # Self-test: a wrong kernel must be caught.
         texpr = f"(({texpr}) + 1.0)"
     shape = ", ".join(map(str, tile))
+    d = ", ".join(map(str, dims))
+    seeds = (seed * 7919 + idx * 3 + 1, seed * 7919 + idx * 3 + 2,
+             seed * 7919 + idx * 3 + 3)
+    if contraction:
+        # x = dot(p, q[, y]): p is M x K, q is K x N, y is M x N.
+        tk = rng.choice([4, 8, 16])
+        kdim = rng.randint(1, 70)
+        with_acc = rng.random() < 0.5
+        acc = ", y" if with_acc else ""
+        kernel = (f"@kernel\nfn k{idx}(p: Tile<{tile[0]}, {tk}, f32>, "
+                  f"q: Tile<{tk}, {tile[1]}, f32, Layout::ColMajor>, "
+                  f"y: Tile<{shape}, f32>) -> Tile<{shape}, f32> {{\n"
+                  f"  let x = dot(p, q{acc});\n  return {texpr};\n}}\n")
+        init = "c.get(i, j)" if with_acc else "0.0"
+        loops = ("  for i in 0..%d {\n  for j in 0..%d {\n"
+                 "    var s: f32 = %s;\n"
+                 "    for kk in 0..%d { s = s + a.get(i, kk) * b.get(kk, j); }\n"
+                 "    let x = s;\n    let y = c.get(i, j);\n"
+                 "    total += 1;\n"
+                 "    if !same(r.get(i, j), %s) { bad += 1; }\n  }\n  }\n"
+                 % (dims[0], dims[1], init, kdim, sexpr))
+        body = (f"fn case{idx}() -> i64 {{\n"
+                f"  let a = Tensor::alloc([{dims[0]}, {kdim}], f32);\n"
+                f"  let b = Tensor::alloc([{kdim}, {dims[1]}], f32);\n"
+                f"  let c = Tensor::alloc([{d}], f32);\n"
+                f"  a.fill_random({seeds[0]});\n"
+                f"  b.fill_random({seeds[1]});\n"
+                f"  c.fill_random({seeds[2]});\n"
+                f"  let r = k{idx}(a.view(), b.view(), c.view());\n"
+                f"  var bad = 0;\n  var total = 0;\n{loops}"
+                f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
+                f"  return bad;\n}}\n")
+        return kernel, body, dims
     kernel = (f"@kernel\nfn k{idx}(x: Tile<{shape}, f32>, y: Tile<{shape}, f32>)"
               f" -> Tile<{shape}, f32> {{\n  return {texpr};\n}}\n")
-    d = ", ".join(map(str, dims))
     if rank == 1:
         loops = ("  for i in 0..%d {\n"
                  "    let x = a.get(i);\n    let y = b.get(i);\n"
@@ -109,8 +144,8 @@ def gen_case(rng, idx, seed, mutate=False):
     body = (f"fn case{idx}() -> i64 {{\n"
             f"  let a = Tensor::alloc([{d}], f32);\n"
             f"  let b = Tensor::alloc([{d}], f32);\n"
-            f"  a.fill_random({seed * 7919 + idx * 2 + 1});\n"
-            f"  b.fill_random({seed * 7919 + idx * 2 + 2});\n"
+            f"  a.fill_random({seeds[0]});\n"
+            f"  b.fill_random({seeds[1]});\n"
             f"  let r = k{idx}(a.view(), b.view());\n"
             f"  var bad = 0;\n  var total = 0;\n{loops}"
             f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
