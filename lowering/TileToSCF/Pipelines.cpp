@@ -1,6 +1,6 @@
 //===- Pipelines.cpp - CPU lowering pipelines -----------------------------===//
 //
-// `nlc-lower-tile-cpu`: the tile dialect to loops over stack buffers. nlc
+// `nlc-lower-tile-cpu`: the tile dialect to loops over buffers. nlc
 // runs the host pipeline after it; nlc-opt runs it by name.
 //
 //===----------------------------------------------------------------------===//
@@ -21,7 +21,7 @@ void nlc::cpu::registerCpuLowering() {
   registerNLCCpuPasses();
   mlir::PassPipelineRegistration<>(
       "nlc-lower-tile-cpu",
-      "Lower tile ops to loops over stack buffers (the CPU reference "
+      "Lower tile ops to loops over buffers (the CPU reference "
       "lowering)",
       buildTileToLoopsPipeline);
 }
