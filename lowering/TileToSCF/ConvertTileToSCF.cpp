@@ -95,7 +95,6 @@ Value zeroOf(OpBuilder &b, Location loc, Type t) {
   return arith::ConstantOp::create(b, loc, b.getZeroAttr(t));
 }
 
-
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
@@ -150,7 +149,6 @@ struct IotaLowering : public OpConversionPattern<tl::IotaOp> {
   }
 };
 
-
 //===----------------------------------------------------------------------===//
 // Memory
 //===----------------------------------------------------------------------===//
@@ -176,9 +174,10 @@ Value tileInView(OpBuilder &b, Location loc, tl::AccessOpInterface op) {
 /// View coordinates of tile element `ivs` of `op`, and whether they fall
 /// inside the view. `tileOk` (from tileInView) guards the offsets, which are
 /// only meaningful, and only free of overflow, for a tile in range.
-std::pair<SmallVector<Value, 2>, Value>
-viewPosition(OpBuilder &b, Location loc, tl::AccessOpInterface op,
-             Value tileOk, ValueRange ivs) {
+std::pair<SmallVector<Value, 2>, Value> viewPosition(OpBuilder &b, Location loc,
+                                                     tl::AccessOpInterface op,
+                                                     Value tileOk,
+                                                     ValueRange ivs) {
   SmallVector<Value, 2> pos;
   Value inside = tileOk;
   ArrayRef<int64_t> shape = op.getAccessedType().getShape();
@@ -206,21 +205,21 @@ struct LoadLowering : public OpConversionPattern<tl::LoadOp> {
                     ? adaptor.getPadding()
                     : zeroOf(rewriter, loc, type.getElementType());
     Value tileOk = tileInView(rewriter, loc, op);
-    forEachElement(
-        rewriter, loc, type.getShape(),
-        [&](OpBuilder &b, Location l, ValueRange ivs) {
-          auto [pos, inside] = viewPosition(b, l, op, tileOk, ivs);
-          auto ifOp = scf::IfOp::create(
-              b, l, inside,
-              [&](OpBuilder &tb, Location tl) {
-                Value v = memref::LoadOp::create(tb, tl, op.getView(), pos);
-                scf::YieldOp::create(tb, tl, v);
-              },
-              [&](OpBuilder &eb, Location el) {
-                scf::YieldOp::create(eb, el, pad);
-              });
-          memref::StoreOp::create(b, l, ifOp.getResult(0), out, ivs);
-        });
+    forEachElement(rewriter, loc, type.getShape(),
+                   [&](OpBuilder &b, Location l, ValueRange ivs) {
+                     auto [pos, inside] = viewPosition(b, l, op, tileOk, ivs);
+                     auto ifOp = scf::IfOp::create(
+                         b, l, inside,
+                         [&](OpBuilder &tb, Location tl) {
+                           Value v = memref::LoadOp::create(tb, tl,
+                                                            op.getView(), pos);
+                           scf::YieldOp::create(tb, tl, v);
+                         },
+                         [&](OpBuilder &eb, Location el) {
+                           scf::YieldOp::create(eb, el, pad);
+                         });
+                     memref::StoreOp::create(b, l, ifOp.getResult(0), out, ivs);
+                   });
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -597,15 +596,14 @@ Operation *stackScope(Operation *op) {
 /// outlives its block: tiles carried by loops and yielded by `if`s have
 /// buffers allocated outside them (see uncarryLoopBuffers and
 /// uncarryIfBuffers), and tiles do not cross functions.
-LogicalResult placeBuffers(ModuleOp module,
-                           ArrayRef<memref::AllocaOp> created) {
+LogicalResult placeBuffers(ArrayRef<memref::AllocaOp> created) {
   DenseMap<Operation *, int64_t> stackBytes;
   DenseMap<Block *, SmallVector<Value>> heapBuffers;
   SmallVector<Block *> blocks;
   for (memref::AllocaOp alloca : created) {
     MemRefType type = alloca.getType();
-    int64_t bytes = type.getNumElements() *
-                    ((type.getElementTypeBitWidth() + 7) / 8);
+    int64_t bytes =
+        type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
     int64_t &scopeBytes = stackBytes[stackScope(alloca)];
     if (bytes <= kMaxStackBufferBytes &&
         scopeBytes + bytes <= kStackBytesPerScope) {
@@ -668,7 +666,7 @@ LogicalResult scopeBuffers(ModuleOp module,
     if (!existing.contains(alloca))
       created.push_back(alloca);
   });
-  if (failed(placeBuffers(module, created)))
+  if (failed(placeBuffers(created)))
     return failure();
   module.walk([](scf::ForOp loop) { releaseStackPerIteration(*loop.getBody()); });
   module.walk([](scf::ParallelOp p) { releaseStackPerIteration(*p.getBody()); });
@@ -697,10 +695,9 @@ struct ConvertTileToSCFPass
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
 
     RewritePatternSet patterns(ctx);
-    patterns.add<ElementwiseLowering, IotaLowering, LoadLowering,
-                 StoreLowering, ReduceLowering, BroadcastLowering,
-                 TransposeLowering, ReshapeLowering, DotLowering>(converter,
-                                                                  ctx);
+    patterns.add<ElementwiseLowering, IotaLowering, LoadLowering, StoreLowering,
+                 ReduceLowering, BroadcastLowering, TransposeLowering,
+                 ReshapeLowering, DotLowering>(converter, ctx);
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                          target);
     if (failed(applyPartialConversion(module, target, std::move(patterns))))

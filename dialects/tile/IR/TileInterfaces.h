@@ -18,8 +18,8 @@ class Reduction : public mlir::OpTrait::TraitBase<ConcreteType, Reduction> {};
 
 /// See `Tile_Contraction` in TileInterfaces.td.
 template <typename ConcreteType>
-class Contraction
-    : public mlir::OpTrait::TraitBase<ConcreteType, Contraction> {};
+class Contraction : public mlir::OpTrait::TraitBase<ConcreteType, Contraction> {
+};
 } // namespace nlc::tile::OpTrait
 
 #include "dialects/tile/IR/TileInterfaces.h.inc"
