@@ -18,6 +18,11 @@
 
 namespace nlc {
 
+/// The most memory one tile may take: the limit of the CPU reference
+/// lowering (kMaxTileBytes in lowering/TileToSCF/ConvertTileToSCF.cpp),
+/// which every backend must be checked against.
+static constexpr uint64_t kMaxTileBytes = uint64_t(1) << 30;
+
 static bool isTileElement(const Type *t) {
   if (t->isBool() || t->isFloat())
     return true;
@@ -134,7 +139,17 @@ const Type *Sema::resolveBuiltinGeneric(const TypeExpr &t, Module &m) {
       return types.getError();
     }
   }
-  return types.getTile(shape, elem, layout);
+  const Type *tile = types.getTile(shape, elem, layout);
+  // Each dimension is at most 2^20, so the size fits in 64 bits.
+  uint64_t bytes = elem->getStorageSize();
+  for (int64_t d : shape)
+    bytes *= static_cast<uint64_t>(d);
+  if (bytes > kMaxTileBytes) {
+    diags.report(t.range, DiagID::err_tile_too_large,
+                 {tile->str(), std::to_string(bytes)});
+    return types.getError();
+  }
+  return tile;
 }
 
 //===----------------------------------------------------------------------===//
@@ -241,7 +256,9 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
   auto needTile = [&](const char *what) -> const Type * {
     if (expected && expected->isTile())
       return expected;
-    diags.report(e.range, DiagID::err_tile_infer, {what});
+    // A written tile type that is itself wrong was reported already.
+    if (!expected || !expected->isError())
+      diags.report(e.range, DiagID::err_tile_infer, {what});
     return nullptr;
   };
   const Type *i64 = types.getInt(64, true);

@@ -1,11 +1,13 @@
 //===- ConvertTileToSCF.cpp - Tile ops to loops over buffers --------------===//
 //
 // The CPU reference lowering of the tile dialect (pass `convert-tile-to-scf`).
-// Each tile value becomes a memref.alloc of its shape and each op a loop
-// nest of scalar arith/math. Semantics that the tile dialect defines and
-// hardware does not (integer division by zero, saturating casts, padding and
-// masking at view edges) are spelled out here as plain scalar code, so that
-// every faster backend can be checked against this one.
+// Each tile value becomes a buffer of its shape (a memref.alloca, or for
+// large tiles a memref.alloc freed at the end of its block) and each op a
+// loop nest of scalar arith/math. Elementwise ops share one pattern through
+// ElementwiseOpInterface, whose scalar code is the dialect's definition of
+// each op; the semantics of padding and masking at view edges and of
+// reductions and contractions are spelled out here, so that every faster
+// backend can be checked against this one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,14 +17,15 @@
 #include "dialects/tile/IR/TileDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/DialectConversion.h"
+
+#include "llvm/Support/MathExtras.h"
 
 namespace nlc::cpu {
 #define GEN_PASS_DEF_CONVERTTILETOSCF
@@ -31,18 +34,45 @@ namespace nlc::cpu {
 
 using namespace mlir;
 namespace tl = nlc::tile;
-
 namespace {
+
+/// Tiles above this size get heap buffers. 64 KiB holds a 128x128 f32 tile
+/// on the stack; a few such tiles fit easily in the 4 MiB stack of an OpenMP
+/// worker thread and in the 8 MiB stack of the bare-metal target.
+constexpr int64_t kMaxStackBufferBytes = 64 * 1024;
+
+/// Stack buffers one scope (a function, loop or parallel body) may hold
+/// before further buffers in it go to the heap, so that a long kernel body
+/// of small tiles cannot exhaust the stack either.
+constexpr int64_t kStackBytesPerScope = 256 * 1024;
+
+/// The largest tile this lowering accepts. Larger ones are rejected at
+/// compile time: their size would not fit comfortably in any memory this
+/// lowering runs in, and a failed allocation must not become a crash.
+constexpr int64_t kMaxTileBytes = int64_t(1) << 30;
 
 MemRefType bufferType(tl::TileType t) {
   return MemRefType::get(t.getShape(), t.getElementType());
 }
 
-/// Tile buffers live on the stack: loop and instance bodies save and restore
-/// the stack pointer (see scopeBuffers), so they are released each time
-/// round, and carried tiles are copied out (see the end of this file).
+/// The size of the buffer of `t` in bytes (i1 takes a byte), or nullopt if
+/// it does not fit in an int64_t.
+std::optional<int64_t> bufferBytes(tl::TileType t) {
+  int64_t bytes = (t.getElementType().getIntOrFloatBitWidth() + 7) / 8;
+  for (int64_t d : t.getShape())
+    if (llvm::MulOverflow(bytes, d, bytes))
+      return std::nullopt;
+  return bytes;
+}
+
+/// Every buffer starts as a memref.alloca; placeBuffers then moves large
+/// ones to the heap and releaseStackPerIteration scopes the rest.
+Value allocBuffer(OpBuilder &b, Location loc, MemRefType t) {
+  return memref::AllocaOp::create(b, loc, t);
+}
+
 Value allocBuffer(OpBuilder &b, Location loc, tl::TileType t) {
-  return memref::AllocaOp::create(b, loc, bufferType(t));
+  return allocBuffer(b, loc, bufferType(t));
 }
 
 Value indexConst(OpBuilder &b, Location loc, int64_t v) {
@@ -69,147 +99,30 @@ Value zeroOf(OpBuilder &b, Location loc, Type t) {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-/// Integer division without traps: x / 0 == 0, MIN / -1 wraps to MIN.
-Value safeDivSI(OpBuilder &b, Location loc, Value x, Value y) {
-  Type t = y.getType();
-  Value zero = zeroOf(b, loc, t);
-  Value one = arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, 1));
-  Value minusOne = arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, -1));
-  Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, zero);
-  Value isMinusOne =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, minusOne);
-  Value bad = arith::OrIOp::create(b, loc, isZero, isMinusOne);
-  Value safe = arith::SelectOp::create(b, loc, bad, one, y);
-  Value q = arith::DivSIOp::create(b, loc, x, safe);
-  Value neg = arith::SubIOp::create(b, loc, zero, x);
-  Value r = arith::SelectOp::create(b, loc, isMinusOne, neg, q);
-  return arith::SelectOp::create(b, loc, isZero, zero, r);
-}
-
-Value comparison(OpBuilder &b, Location loc, tl::CmpPredicate p, Value x,
-                 Value y) {
-  if (isa<FloatType>(x.getType())) {
-    arith::CmpFPredicate fp;
-    switch (p) {
-    case tl::CmpPredicate::eq:
-      fp = arith::CmpFPredicate::OEQ;
-      break;
-    case tl::CmpPredicate::ne:
-      fp = arith::CmpFPredicate::UNE;
-      break;
-    case tl::CmpPredicate::lt:
-      fp = arith::CmpFPredicate::OLT;
-      break;
-    case tl::CmpPredicate::le:
-      fp = arith::CmpFPredicate::OLE;
-      break;
-    case tl::CmpPredicate::gt:
-      fp = arith::CmpFPredicate::OGT;
-      break;
-    case tl::CmpPredicate::ge:
-      fp = arith::CmpFPredicate::OGE;
-      break;
-    }
-    return arith::CmpFOp::create(b, loc, fp, x, y);
-  }
-  arith::CmpIPredicate ip;
-  switch (p) {
-  case tl::CmpPredicate::eq:
-    ip = arith::CmpIPredicate::eq;
-    break;
-  case tl::CmpPredicate::ne:
-    ip = arith::CmpIPredicate::ne;
-    break;
-  case tl::CmpPredicate::lt:
-    ip = arith::CmpIPredicate::slt;
-    break;
-  case tl::CmpPredicate::le:
-    ip = arith::CmpIPredicate::sle;
-    break;
-  case tl::CmpPredicate::gt:
-    ip = arith::CmpIPredicate::sgt;
-    break;
-  case tl::CmpPredicate::ge:
-    ip = arith::CmpIPredicate::sge;
-    break;
-  }
-  return arith::CmpIOp::create(b, loc, ip, x, y);
-}
-
-/// The scalar computation of one element of an elementwise tile op.
-Value scalarOf(Operation *op, OpBuilder &b, Location loc, ValueRange a) {
-  Type t = a.back().getType();
-  bool isFloat = isa<FloatType>(t);
-  if (isa<tl::AddOp>(op))
-    return isFloat ? arith::AddFOp::create(b, loc, a[0], a[1]).getResult()
-                   : arith::AddIOp::create(b, loc, a[0], a[1]).getResult();
-  if (isa<tl::SubOp>(op))
-    return isFloat ? arith::SubFOp::create(b, loc, a[0], a[1]).getResult()
-                   : arith::SubIOp::create(b, loc, a[0], a[1]).getResult();
-  if (isa<tl::MulOp>(op))
-    return isFloat ? arith::MulFOp::create(b, loc, a[0], a[1]).getResult()
-                   : arith::MulIOp::create(b, loc, a[0], a[1]).getResult();
-  if (isa<tl::DivOp>(op))
-    return isFloat ? arith::DivFOp::create(b, loc, a[0], a[1]).getResult()
-                   : safeDivSI(b, loc, a[0], a[1]);
-  if (isa<tl::MaxOp>(op))
-    return isFloat ? arith::MaximumFOp::create(b, loc, a[0], a[1]).getResult()
-                   : arith::MaxSIOp::create(b, loc, a[0], a[1]).getResult();
-  if (isa<tl::MinOp>(op))
-    return isFloat ? arith::MinimumFOp::create(b, loc, a[0], a[1]).getResult()
-                   : arith::MinSIOp::create(b, loc, a[0], a[1]).getResult();
-  if (isa<tl::NegOp>(op))
-    return isFloat ? arith::NegFOp::create(b, loc, a[0]).getResult()
-                   : arith::SubIOp::create(b, loc, zeroOf(b, loc, t), a[0])
-                         .getResult();
-  if (isa<tl::AbsOp>(op))
-    return isFloat ? math::AbsFOp::create(b, loc, a[0]).getResult()
-                   : math::AbsIOp::create(b, loc, a[0]).getResult();
-  if (isa<tl::ExpOp>(op))
-    return math::ExpOp::create(b, loc, a[0]);
-  if (isa<tl::LogOp>(op))
-    return math::LogOp::create(b, loc, a[0]);
-  if (isa<tl::SqrtOp>(op))
-    return math::SqrtOp::create(b, loc, a[0]);
-  if (isa<tl::RsqrtOp>(op))
-    return math::RsqrtOp::create(b, loc, a[0]);
-  if (isa<tl::TanhOp>(op))
-    return math::TanhOp::create(b, loc, a[0]);
-  if (isa<tl::ErfOp>(op))
-    return math::ErfOp::create(b, loc, a[0]);
-  if (auto cmp = dyn_cast<tl::CmpOp>(op))
-    return comparison(b, loc, cmp.getPredicate(), a[0], a[1]);
-  if (isa<tl::SelectOp>(op))
-    return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
-  auto castOp = cast<tl::CastOp>(op);
-  // Tile integers are signed; i1 converts as 0/1.
-  return nlc::convertScalar(b, loc, a[0], castOp.getType().getElementType(),
-                            /*fromSigned=*/true, /*toSigned=*/true);
-}
-
-struct ElementwiseLowering : public ConversionPattern {
-  ElementwiseLowering(const TypeConverter &converter, MLIRContext *ctx)
-      : ConversionPattern(converter, MatchAnyOpTypeTag(), 1, ctx) {}
+/// One loop nest for every elementwise op: each result element is the op's
+/// scalar computation (ElementwiseOpInterface::buildScalar) of the operand
+/// elements at the same position; scalar operands are used as they are.
+struct ElementwiseLowering
+    : public OpInterfaceConversionPattern<tl::ElementwiseOpInterface> {
+  using OpInterfaceConversionPattern::OpInterfaceConversionPattern;
 
   LogicalResult
-  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+  matchAndRewrite(tl::ElementwiseOpInterface op, ArrayRef<Value> operands,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!isa<tl::AddOp, tl::SubOp, tl::MulOp, tl::DivOp, tl::MaxOp, tl::MinOp,
-             tl::NegOp, tl::AbsOp, tl::ExpOp, tl::LogOp, tl::SqrtOp,
-             tl::RsqrtOp, tl::TanhOp, tl::ErfOp, tl::CmpOp, tl::SelectOp,
-             tl::CastOp>(op))
-      return failure();
     Location loc = op->getLoc();
     auto type = cast<tl::TileType>(op->getResult(0).getType());
     Value out = allocBuffer(rewriter, loc, type);
-    forEachElement(rewriter, loc, type.getShape(),
-                   [&](OpBuilder &b, Location l, ValueRange ivs) {
-                     SmallVector<Value, 3> args;
-                     for (Value buf : operands)
-                       args.push_back(memref::LoadOp::create(b, l, buf, ivs));
-                     memref::StoreOp::create(b, l, scalarOf(op, b, l, args),
-                                             out, ivs);
-                   });
+    forEachElement(
+        rewriter, loc, type.getShape(),
+        [&](OpBuilder &b, Location l, ValueRange ivs) {
+          SmallVector<Value, 3> args;
+          for (auto [original, converted] :
+               llvm::zip_equal(op->getOperands(), operands))
+            args.push_back(isa<tl::TileType>(original.getType())
+                               ? memref::LoadOp::create(b, l, converted, ivs)
+                               : converted);
+          memref::StoreOp::create(b, l, op.buildScalar(b, l, args), out, ivs);
+        });
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -218,21 +131,6 @@ struct ElementwiseLowering : public ConversionPattern {
 //===----------------------------------------------------------------------===//
 // Creation
 //===----------------------------------------------------------------------===//
-
-struct SplatLowering : public OpConversionPattern<tl::SplatOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(tl::SplatOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Value out = allocBuffer(rewriter, op.getLoc(), op.getType());
-    forEachElement(rewriter, op.getLoc(), op.getType().getShape(),
-                   [&](OpBuilder &b, Location l, ValueRange ivs) {
-                     memref::StoreOp::create(b, l, adaptor.getValue(), out, ivs);
-                   });
-    rewriter.replaceOp(op, out);
-    return success();
-  }
-};
 
 struct IotaLowering : public OpConversionPattern<tl::IotaOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -255,20 +153,41 @@ struct IotaLowering : public OpConversionPattern<tl::IotaOp> {
 // Memory
 //===----------------------------------------------------------------------===//
 
-/// View coordinates of tile element `ivs` at tile index `tileIndices`, and
-/// whether they fall inside the view.
-std::pair<SmallVector<Value, 2>, Value>
-viewPosition(OpBuilder &b, Location loc, Value view, ValueRange tileIndices,
-             ArrayRef<int64_t> tileShape, ValueRange ivs) {
+/// Whether the tile index of `op` addresses a tile that overlaps its view:
+/// every index in [0, ceil(dim / tile dim)). Computed before any element
+/// offset, which would wrap for indices near 2^63 / tile dim.
+Value tileInView(OpBuilder &b, Location loc, tl::AccessOpInterface op) {
+  Value ok;
+  ArrayRef<int64_t> shape = op.getAccessedType().getShape();
+  for (auto [d, index] : llvm::enumerate(op.getIndices())) {
+    Value dim = memref::DimOp::create(b, loc, op.getView(), d);
+    Value tiles =
+        arith::CeilDivUIOp::create(b, loc, dim, indexConst(b, loc, shape[d]));
+    // Unsigned: a negative index is out of range too.
+    Value inRange =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, index, tiles);
+    ok = ok ? arith::AndIOp::create(b, loc, ok, inRange).getResult() : inRange;
+  }
+  return ok;
+}
+
+/// View coordinates of tile element `ivs` of `op`, and whether they fall
+/// inside the view. `tileOk` (from tileInView) guards the offsets, which are
+/// only meaningful, and only free of overflow, for a tile in range.
+std::pair<SmallVector<Value, 2>, Value> viewPosition(OpBuilder &b, Location loc,
+                                                     tl::AccessOpInterface op,
+                                                     Value tileOk,
+                                                     ValueRange ivs) {
   SmallVector<Value, 2> pos;
-  Value inside;
-  for (size_t d = 0; d < tileShape.size(); ++d) {
-    Value base = arith::MulIOp::create(b, loc, tileIndices[d],
-                                       indexConst(b, loc, tileShape[d]));
+  Value inside = tileOk;
+  ArrayRef<int64_t> shape = op.getAccessedType().getShape();
+  for (auto [d, index] : llvm::enumerate(op.getIndices())) {
+    Value base =
+        arith::MulIOp::create(b, loc, index, indexConst(b, loc, shape[d]));
     Value p = arith::AddIOp::create(b, loc, base, ivs[d]);
-    Value dim = memref::DimOp::create(b, loc, view, d);
+    Value dim = memref::DimOp::create(b, loc, op.getView(), d);
     Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, p, dim);
-    inside = inside ? arith::AndIOp::create(b, loc, inside, ok).getResult() : ok;
+    inside = arith::AndIOp::create(b, loc, inside, ok);
     pos.push_back(p);
   }
   return {pos, inside};
@@ -285,23 +204,22 @@ struct LoadLowering : public OpConversionPattern<tl::LoadOp> {
     Value pad = adaptor.getPadding()
                     ? adaptor.getPadding()
                     : zeroOf(rewriter, loc, type.getElementType());
-    forEachElement(
-        rewriter, loc, type.getShape(),
-        [&](OpBuilder &b, Location l, ValueRange ivs) {
-          auto [pos, inside] = viewPosition(b, l, adaptor.getView(),
-                                            adaptor.getIndices(),
-                                            type.getShape(), ivs);
-          auto ifOp = scf::IfOp::create(
-              b, l, inside,
-              [&](OpBuilder &tb, Location tl) {
-                Value v = memref::LoadOp::create(tb, tl, adaptor.getView(), pos);
-                scf::YieldOp::create(tb, tl, v);
-              },
-              [&](OpBuilder &eb, Location el) {
-                scf::YieldOp::create(eb, el, pad);
-              });
-          memref::StoreOp::create(b, l, ifOp.getResult(0), out, ivs);
-        });
+    Value tileOk = tileInView(rewriter, loc, op);
+    forEachElement(rewriter, loc, type.getShape(),
+                   [&](OpBuilder &b, Location l, ValueRange ivs) {
+                     auto [pos, inside] = viewPosition(b, l, op, tileOk, ivs);
+                     auto ifOp = scf::IfOp::create(
+                         b, l, inside,
+                         [&](OpBuilder &tb, Location tl) {
+                           Value v = memref::LoadOp::create(tb, tl,
+                                                            op.getView(), pos);
+                           scf::YieldOp::create(tb, tl, v);
+                         },
+                         [&](OpBuilder &eb, Location el) {
+                           scf::YieldOp::create(eb, el, pad);
+                         });
+                     memref::StoreOp::create(b, l, ifOp.getResult(0), out, ivs);
+                   });
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -313,15 +231,14 @@ struct StoreLowering : public OpConversionPattern<tl::StoreOp> {
   matchAndRewrite(tl::StoreOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     tl::TileType type = op.getValue().getType();
+    Value tileOk = tileInView(rewriter, op.getLoc(), op);
     forEachElement(
         rewriter, op.getLoc(), type.getShape(),
         [&](OpBuilder &b, Location l, ValueRange ivs) {
-          auto [pos, inside] = viewPosition(b, l, adaptor.getView(),
-                                            adaptor.getIndices(),
-                                            type.getShape(), ivs);
+          auto [pos, inside] = viewPosition(b, l, op, tileOk, ivs);
           scf::IfOp::create(b, l, inside, [&](OpBuilder &tb, Location tl) {
             Value v = memref::LoadOp::create(tb, tl, adaptor.getValue(), ivs);
-            memref::StoreOp::create(tb, tl, v, adaptor.getView(), pos);
+            memref::StoreOp::create(tb, tl, v, op.getView(), pos);
             scf::YieldOp::create(tb, tl);
           });
         });
@@ -381,7 +298,13 @@ Value reduceLine(OpBuilder &b, Location loc, tl::ReduceKind kind, int64_t n,
         [&](OpBuilder &lb, Location l, Value i, ValueRange st) {
           Value x = read(lb, l, i);
           // Strictly greater: the first maximum wins.
-          Value better = comparison(lb, l, tl::CmpPredicate::gt, x, st[0]);
+          Value better =
+              isFloat ? arith::CmpFOp::create(lb, l, arith::CmpFPredicate::OGT,
+                                              x, st[0])
+                            .getResult()
+                      : arith::CmpIOp::create(lb, l, arith::CmpIPredicate::sgt,
+                                              x, st[0])
+                            .getResult();
           Value best = arith::SelectOp::create(lb, l, better, x, st[0]);
           Value idx = arith::SelectOp::create(
               lb, l, better, arith::IndexCastOp::create(lb, l, i32, i), st[1]);
@@ -552,38 +475,46 @@ struct DotLowering : public OpConversionPattern<tl::DotOp> {
 };
 
 //===----------------------------------------------------------------------===//
-// Grid
+// What this lowering does not take
 //===----------------------------------------------------------------------===//
 
-/// Replaces a grid query with a call to the runtime, which knows which
-/// program instance the calling thread runs.
-template <typename OpT>
-struct GridQueryLowering : public OpConversionPattern<OpT> {
-  GridQueryLowering(const TypeConverter &tc, MLIRContext *ctx,
-                    StringRef runtimeName)
-      : OpConversionPattern<OpT>(tc, ctx), runtimeName(runtimeName) {}
-  LogicalResult
-  matchAndRewrite(OpT op, typename OpT::Adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto module = op->template getParentOfType<ModuleOp>();
-    Type i64 = rewriter.getI64Type();
-    auto fn = module.template lookupSymbol<func::FuncOp>(runtimeName);
-    if (!fn) {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToEnd(module.getBody());
-      fn = func::FuncOp::create(rewriter, op.getLoc(), runtimeName,
-                                rewriter.getFunctionType({i64}, {i64}));
-      fn.setPrivate();
+/// Reports what must not reach this lowering: grid queries (the launch
+/// lowering replaces them by arguments), functions that take or return
+/// tiles (tiles do not cross function boundaries here: kernels on tiles are
+/// inlined first) and tiles too large for any buffer.
+LogicalResult checkInput(ModuleOp module) {
+  bool ok = true;
+  module.walk([&](Operation *op) {
+    if (isa<tl::ProgramIdOp, tl::NumProgramsOp>(op)) {
+      op->emitOpError("must be lowered by the launch lowering first: the "
+                      "reference lowering has no grid to query");
+      ok = false;
     }
-    Value axis = arith::ConstantOp::create(
-        rewriter, op.getLoc(), rewriter.getI64IntegerAttr(op.getAxis()));
-    Value v = func::CallOp::create(rewriter, op.getLoc(), fn, axis).getResult(0);
-    rewriter.replaceOpWithNewOp<arith::IndexCastOp>(op, rewriter.getIndexType(),
-                                                    v);
-    return success();
-  }
-  std::string runtimeName;
-};
+    if (auto fn = dyn_cast<FunctionOpInterface>(op)) {
+      auto isTile = [](Type t) { return isa<tl::TileType>(t); };
+      if (llvm::any_of(fn.getArgumentTypes(), isTile) ||
+          llvm::any_of(fn.getResultTypes(), isTile)) {
+        op->emitOpError("takes or returns a tile: tiles cannot cross "
+                        "function boundaries in the reference lowering "
+                        "(inline kernels on tiles first)");
+        ok = false;
+      }
+    }
+    for (Type t : op->getResultTypes()) {
+      auto tile = dyn_cast<tl::TileType>(t);
+      if (!tile)
+        continue;
+      std::optional<int64_t> bytes = bufferBytes(tile);
+      if (!bytes || *bytes > kMaxTileBytes) {
+        op->emitOpError("result ")
+            << tile << " is larger than the reference lowering's limit of "
+            << kMaxTileBytes << " bytes (1 GiB) per tile";
+        ok = false;
+      }
+    }
+  });
+  return success(ok);
+}
 
 //===----------------------------------------------------------------------===//
 // Buffer lifetimes
@@ -613,8 +544,7 @@ void uncarryLoopBuffers(scf::ForOp loop) {
     if (!isTileBuffer(arg.getType()))
       continue;
     b.setInsertionPoint(loop);
-    Value carried = memref::AllocaOp::create(b, loc,
-                                             cast<MemRefType>(arg.getType()));
+    Value carried = allocBuffer(b, loc, cast<MemRefType>(arg.getType()));
     copyInto(b, loc, loop.getInitArgs()[k], carried);
     arg.replaceAllUsesExcept(carried, yield);
     b.setInsertionPoint(yield);
@@ -633,8 +563,8 @@ void uncarryIfBuffers(scf::IfOp ifOp) {
     if (!isTileBuffer(ifOp.getResult(k).getType()))
       continue;
     b.setInsertionPoint(ifOp);
-    Value out = memref::AllocaOp::create(
-        b, loc, cast<MemRefType>(ifOp.getResult(k).getType()));
+    Value out =
+        allocBuffer(b, loc, cast<MemRefType>(ifOp.getResult(k).getType()));
     for (Region *r : {&ifOp.getThenRegion(), &ifOp.getElseRegion()}) {
       if (r->empty())
         continue;
@@ -645,6 +575,64 @@ void uncarryIfBuffers(scf::IfOp ifOp) {
     }
     ifOp.getResult(k).replaceAllUsesWith(out);
   }
+}
+
+/// The op whose body releases the stack that `op` allocates: the nearest
+/// enclosing loop or parallel body (see releaseStackPerIteration) or
+/// function.
+Operation *stackScope(Operation *op) {
+  Operation *p = op->getParentOp();
+  while (p && !isa<scf::ForOp, scf::ParallelOp, FunctionOpInterface>(p))
+    p = p->getParentOp();
+  return p;
+}
+
+/// Moves the tile buffers this pass allocated (`created`) to the heap when
+/// they are larger than kMaxStackBufferBytes or their scope already holds
+/// kStackBytesPerScope of stack buffers. Each heap buffer is freed at the
+/// end of the block that allocates it, in reverse order of allocation: for
+/// loop, parallel and function bodies that is where the stack buffers are
+/// released; in an scf.if branch it is the end of the branch. No tile buffer
+/// outlives its block: tiles carried by loops and yielded by `if`s have
+/// buffers allocated outside them (see uncarryLoopBuffers and
+/// uncarryIfBuffers), and tiles do not cross functions.
+LogicalResult placeBuffers(ArrayRef<memref::AllocaOp> created) {
+  DenseMap<Operation *, int64_t> stackBytes;
+  DenseMap<Block *, SmallVector<Value>> heapBuffers;
+  SmallVector<Block *> blocks;
+  for (memref::AllocaOp alloca : created) {
+    MemRefType type = alloca.getType();
+    int64_t bytes =
+        type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+    int64_t &scopeBytes = stackBytes[stackScope(alloca)];
+    if (bytes <= kMaxStackBufferBytes &&
+        scopeBytes + bytes <= kStackBytesPerScope) {
+      scopeBytes += bytes;
+      continue;
+    }
+    OpBuilder b(alloca);
+    Value heap = memref::AllocOp::create(b, alloca.getLoc(), type);
+    alloca.replaceAllUsesWith(heap);
+    alloca.erase();
+    Block *block = heap.getParentBlock();
+    for (Operation *user : heap.getUsers()) {
+      Operation *inBlock = block->findAncestorOpInBlock(*user);
+      if (!inBlock || inBlock == block->getTerminator())
+        return user->emitOpError("uses a tile buffer outside the block that "
+                                 "defines it: the reference lowering carries "
+                                 "tiles only through `scf.for` and `scf.if`");
+    }
+    auto [it, isNew] = heapBuffers.try_emplace(block);
+    if (isNew)
+      blocks.push_back(block);
+    it->second.push_back(heap);
+  }
+  for (Block *block : blocks) {
+    OpBuilder b(block->getTerminator());
+    for (Value heap : llvm::reverse(heapBuffers[block]))
+      memref::DeallocOp::create(b, heap.getLoc(), heap);
+  }
+  return success();
 }
 
 /// Saves the stack pointer at the start of a loop or instance body and
@@ -665,19 +653,36 @@ void releaseStackPerIteration(Block &body) {
   LLVM::StackRestoreOp::create(b, loc, sp);
 }
 
-void scopeBuffers(ModuleOp module) {
+/// Gives the buffers of the converted module their places and lifetimes;
+/// `existing` are the allocas the module had before conversion.
+LogicalResult scopeBuffers(ModuleOp module,
+                           const DenseSet<Operation *> &existing) {
   // Inner loops first, so that their buffers are released by their own
   // scope before the outer one wraps them.
   module.walk([](scf::ForOp loop) { uncarryLoopBuffers(loop); });
   module.walk([](scf::IfOp ifOp) { uncarryIfBuffers(ifOp); });
+  SmallVector<memref::AllocaOp> created;
+  module.walk<WalkOrder::PreOrder>([&](memref::AllocaOp alloca) {
+    if (!existing.contains(alloca))
+      created.push_back(alloca);
+  });
+  if (failed(placeBuffers(created)))
+    return failure();
   module.walk([](scf::ForOp loop) { releaseStackPerIteration(*loop.getBody()); });
   module.walk([](scf::ParallelOp p) { releaseStackPerIteration(*p.getBody()); });
+  return success();
 }
 
 struct ConvertTileToSCFPass
     : public nlc::cpu::impl::ConvertTileToSCFBase<ConvertTileToSCFPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    ModuleOp module = getOperation();
+    if (failed(checkInput(module)))
+      return signalPassFailure();
+    DenseSet<Operation *> existing;
+    module.walk([&](memref::AllocaOp a) { existing.insert(a); });
+
     TypeConverter converter;
     converter.addConversion([](Type t) { return t; });
     converter.addConversion(
@@ -687,33 +692,18 @@ struct ConvertTileToSCFPass
     target.addIllegalDialect<tl::TileDialect>();
     target.addLegalDialect<arith::ArithDialect, math::MathDialect,
                            memref::MemRefDialect>();
-    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
-      return converter.isSignatureLegal(f.getFunctionType()) &&
-             converter.isLegal(&f.getBody());
-    });
-    target.addDynamicallyLegalOp<func::CallOp, func::ReturnOp>(
-        [&](Operation *op) { return converter.isLegal(op); });
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
 
     RewritePatternSet patterns(ctx);
-    patterns.add<ElementwiseLowering>(converter, ctx);
-    patterns.add<SplatLowering, IotaLowering, LoadLowering, StoreLowering,
+    patterns.add<ElementwiseLowering, IotaLowering, LoadLowering, StoreLowering,
                  ReduceLowering, BroadcastLowering, TransposeLowering,
                  ReshapeLowering, DotLowering>(converter, ctx);
-    patterns.add<GridQueryLowering<tl::ProgramIdOp>>(converter, ctx,
-                                                     "nl_program_id");
-    patterns.add<GridQueryLowering<tl::NumProgramsOp>>(converter, ctx,
-                                                       "nl_num_programs");
-    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                   converter);
-    populateCallOpTypeConversionPattern(patterns, converter);
-    populateReturnOpTypeConversionPattern(patterns, converter);
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                          target);
-    if (failed(applyPartialConversion(getOperation(), target,
-                                      std::move(patterns))))
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
       return signalPassFailure();
-    scopeBuffers(getOperation());
+    if (failed(scopeBuffers(module, existing)))
+      return signalPassFailure();
   }
 };
 

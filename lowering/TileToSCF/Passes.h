@@ -13,8 +13,8 @@ namespace nlc::cpu {
 #define GEN_PASS_REGISTRATION
 #include "lowering/TileToSCF/Passes.h.inc"
 
-/// The CPU reference lowering of kernels: tile ops to loops, buffer
-/// deallocation. Host lowering runs after it.
+/// The CPU reference lowering of kernels: tile ops to loops over stack and
+/// heap buffers, then canonicalization. Host lowering runs after it.
 void buildTileToLoopsPipeline(mlir::OpPassManager &pm);
 
 /// Registers the passes and pipelines of this folder with their names.

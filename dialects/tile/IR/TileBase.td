@@ -26,7 +26,8 @@ def Tile_Dialect : Dialect {
     instruction choice.
   }];
   let useDefaultTypePrinterParser = 1;
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
 }
 
 def Tile_Layout : I32EnumAttr<"Layout", "element order of a 2-D tile", [

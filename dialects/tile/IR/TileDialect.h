@@ -1,6 +1,7 @@
 //===- TileDialect.h - The tile dialect -------------------------*- C++ -*-===//
 //
-// Public header of the tile dialect: the dialect, its enums, types and ops.
+// Public header of the tile dialect: the dialect, its enums, types,
+// interfaces and ops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,6 +10,7 @@
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
@@ -27,6 +29,8 @@ inline constexpr llvm::StringLiteral kKernelAttrName = "tile.kernel";
 
 #define GET_TYPEDEF_CLASSES
 #include "dialects/tile/IR/TileTypes.h.inc"
+
+#include "dialects/tile/IR/TileInterfaces.h"
 
 #define GET_OP_CLASSES
 #include "dialects/tile/IR/TileOps.h.inc"

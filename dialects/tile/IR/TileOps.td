@@ -8,6 +8,7 @@
 #ifndef NLC_TILE_OPS
 #define NLC_TILE_OPS
 
+include "dialects/tile/IR/TileInterfaces.td"
 include "dialects/tile/IR/TileTypes.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -21,10 +22,12 @@ def Tile_View : MemRefRankOf<[AnyType], [1, 2]>;
 // Creation
 //===----------------------------------------------------------------------===//
 
-def Tile_SplatOp : Tile_Op<"splat", [Pure]> {
+def Tile_SplatOp : Tile_Op<"splat",
+    [Pure, DeclareOpInterfaceMethods<Tile_ElementwiseOpInterface>]> {
   let summary = "a tile whose every element is one scalar";
   let description = [{
     Backs `zeros` and `full`, and scalar operands of elementwise operators.
+    The scalar has the tile's element type.
 
     ```mlir
     %zero = arith.constant 0.0 : f32
@@ -40,6 +43,9 @@ def Tile_SplatOp : Tile_Op<"splat", [Pure]> {
 def Tile_IotaOp : Tile_Op<"iota", [Pure]> {
   let summary = "the rank-1 tile 0, 1, 2, ... (`arange`)";
   let description = [{
+    Element `i` is `i`, converted to the element type (wrapping if the tile
+    is longer than the type's range).
+
     ```mlir
     %i = tile.iota : !tile.tile<128xi32>
     ```
@@ -54,13 +60,17 @@ def Tile_IotaOp : Tile_Op<"iota", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def Tile_LoadOp : Tile_Op<"load", [MemoryEffects<[MemRead]>,
-                                   AttrSizedOperandSegments]> {
+                                   AttrSizedOperandSegments,
+                                   Tile_AccessOpInterface]> {
   let summary = "read a tile from a view by tile index, padding outside it";
   let description = [{
     Reads the tile at tile index `[ti, tj]` of a strided view: element
     `(r, c)` of the result is `view[ti * M + r, tj * N + c]` for a result of
     shape `MxN`. Elements outside the view take `padding` (zero when
-    omitted), so ragged edges need no special case in the kernel.
+    omitted), so ragged edges need no special case in the kernel. A tile
+    index outside `[0, ceil(dim / M))` (negative, or past the last tile,
+    however large) gives a tile of padding: positions are compared without
+    overflow, so no index wraps around onto another tile.
 
     ```mlir
     %a = tile.load %view[%ti, %tj] padding(%pad : f16)
@@ -75,13 +85,19 @@ def Tile_LoadOp : Tile_Op<"load", [MemoryEffects<[MemRead]>,
     attr-dict `:` qualified(type($view)) `->` qualified(type($result))
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The tile read (AccessOpInterface).
+    TileType getAccessedType() { return getType(); }
+  }];
 }
 
-def Tile_StoreOp : Tile_Op<"store", [MemoryEffects<[MemWrite]>]> {
+def Tile_StoreOp : Tile_Op<"store", [MemoryEffects<[MemWrite]>,
+                                     Tile_AccessOpInterface]> {
   let summary = "write a tile to a view by tile index, masked at its edges";
   let description = [{
     Writes the elements of `value` that fall inside the view at tile index
-    `[ti, tj]` (see `tile.load`); elements outside are dropped.
+    `[ti, tj]` (see `tile.load`); elements outside are dropped. A tile index
+    outside `[0, ceil(dim / M))` writes nothing.
 
     ```mlir
     tile.store %c, %view[%ti, %tj]
@@ -94,18 +110,23 @@ def Tile_StoreOp : Tile_Op<"store", [MemoryEffects<[MemWrite]>]> {
     $value `,` $view `[` $indices `]` attr-dict `:` qualified(type($value)) `,` qualified(type($view))
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The tile written (AccessOpInterface).
+    TileType getAccessedType() { return getValue().getType(); }
+  }];
 }
 
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-class Tile_BinaryOp<string mnemonic, string what>
-    : Tile_Op<mnemonic, [Pure, AllTypesMatch<["lhs", "rhs", "result"]>]> {
+class Tile_BinaryOp<string mnemonic, string what, string details = "">
+    : Tile_Op<mnemonic, [Pure, AllTypesMatch<["lhs", "rhs", "result"]>,
+                         DeclareOpInterfaceMethods<Tile_ElementwiseOpInterface>]> {
   let summary = "elementwise " # what;
   let description = [{
     Both operands have the same tile type; integer tiles are signed and wrap
-    on overflow.
+    on overflow. }] # details # [{
 
     ```mlir
     %r = tile.}] # mnemonic # [{ %a, %b : !tile.tile<64x64xf32>
@@ -119,14 +140,24 @@ class Tile_BinaryOp<string mnemonic, string what>
 def Tile_AddOp : Tile_BinaryOp<"add", "addition"> { let hasFolder = 1; }
 def Tile_SubOp : Tile_BinaryOp<"sub", "subtraction">;
 def Tile_MulOp : Tile_BinaryOp<"mul", "multiplication"> { let hasFolder = 1; }
-def Tile_DivOp : Tile_BinaryOp<"div", "division (integers: truncating)">;
-def Tile_MaxOp : Tile_BinaryOp<"max", "maximum (NaN if either is NaN)">;
-def Tile_MinOp : Tile_BinaryOp<"min", "minimum (NaN if either is NaN)">;
+def Tile_DivOp : Tile_BinaryOp<"div", "division (integers: truncating)",
+    "Integer division rounds toward zero and never traps: `x / 0` is 0 and "
+    "`MIN / -1` wraps to `MIN`.">;
+def Tile_MaxOp : Tile_BinaryOp<"max", "maximum (NaN if either is NaN)",
+    "Floats: NaN if either element is NaN, and -0.0 is less than +0.0.">;
+def Tile_MinOp : Tile_BinaryOp<"min", "minimum (NaN if either is NaN)",
+    "Floats: NaN if either element is NaN, and -0.0 is less than +0.0.">;
 
-class Tile_UnaryOp<string mnemonic, string what, bit floatOnly = 1>
-    : Tile_Op<mnemonic, [Pure, AllTypesMatch<["source", "result"]>]> {
+class Tile_UnaryOp<string mnemonic, string what, bit floatOnly = 1,
+                   string details = "">
+    : Tile_Op<mnemonic, [Pure, AllTypesMatch<["source", "result"]>,
+                         DeclareOpInterfaceMethods<Tile_ElementwiseOpInterface>]> {
   let summary = "elementwise " # what;
-  let description = [{
+  // Indented like the example below, which the doc generator dedents.
+  let description = !if(floatOnly, "    Takes a float tile.",
+                        "    Integer tiles are signed.")
+      # !if(!empty(details), "", " " # details) # [{
+
     ```mlir
     %r = tile.}] # mnemonic # [{ %a : !tile.tile<128xf32>
     ```
@@ -137,8 +168,10 @@ class Tile_UnaryOp<string mnemonic, string what, bit floatOnly = 1>
   let hasVerifier = floatOnly;
 }
 
-def Tile_NegOp : Tile_UnaryOp<"neg", "negation", 0>;
-def Tile_AbsOp : Tile_UnaryOp<"abs", "absolute value", 0>;
+def Tile_NegOp : Tile_UnaryOp<"neg", "negation", 0,
+    "The negation of `MIN` wraps to `MIN`.">;
+def Tile_AbsOp : Tile_UnaryOp<"abs", "absolute value", 0,
+    "The absolute value of `MIN` wraps to `MIN`.">;
 def Tile_ExpOp : Tile_UnaryOp<"exp", "exponential">;
 def Tile_LogOp : Tile_UnaryOp<"log", "natural logarithm">;
 def Tile_SqrtOp : Tile_UnaryOp<"sqrt", "square root">;
@@ -146,7 +179,8 @@ def Tile_RsqrtOp : Tile_UnaryOp<"rsqrt", "reciprocal square root">;
 def Tile_TanhOp : Tile_UnaryOp<"tanh", "hyperbolic tangent">;
 def Tile_ErfOp : Tile_UnaryOp<"erf", "error function">;
 
-def Tile_CmpOp : Tile_Op<"cmp", [Pure, AllTypesMatch<["lhs", "rhs"]>]> {
+def Tile_CmpOp : Tile_Op<"cmp", [Pure, AllTypesMatch<["lhs", "rhs"]>,
+    DeclareOpInterfaceMethods<Tile_ElementwiseOpInterface>]> {
   let summary = "elementwise comparison, giving an `i1` tile";
   let description = [{
     Floats compare ordered (false if either is NaN) except `ne`, which is true
@@ -165,7 +199,8 @@ def Tile_CmpOp : Tile_Op<"cmp", [Pure, AllTypesMatch<["lhs", "rhs"]>]> {
   let hasVerifier = 1;
 }
 
-def Tile_SelectOp : Tile_Op<"select", [Pure, AllTypesMatch<["a", "b", "result"]>]> {
+def Tile_SelectOp : Tile_Op<"select", [Pure, AllTypesMatch<["a", "b", "result"]>,
+    DeclareOpInterfaceMethods<Tile_ElementwiseOpInterface>]> {
   let summary = "elementwise choice (`where`)";
   let description = [{
     Element `i` is `a[i]` where `cond[i]` is true, else `b[i]`.
@@ -181,11 +216,16 @@ def Tile_SelectOp : Tile_Op<"select", [Pure, AllTypesMatch<["a", "b", "result"]>
   let hasCanonicalizeMethod = 1;
 }
 
-def Tile_CastOp : Tile_Op<"cast", [Pure]> {
+def Tile_CastOp : Tile_Op<"cast",
+    [Pure, DeclareOpInterfaceMethods<Tile_ElementwiseOpInterface>]> {
   let summary = "elementwise conversion to another element type";
   let description = [{
-    Float narrowing rounds to nearest even; float to integer truncates toward
-    zero and saturates (NaN gives 0); integers are signed.
+    Float narrowing rounds to nearest even (f16 and bf16 convert to each
+    other through f32, rounding once); float to integer truncates toward
+    zero and saturates to the integer's range (NaN gives 0); integers are
+    signed: they sign-extend, or truncate to the low bits, and convert to
+    floats rounding to nearest even. `i1` converts as 0 or 1. The shape and
+    layout are kept.
 
     ```mlir
     %h = tile.cast %f : !tile.tile<64x64xf32> -> !tile.tile<64x64xf16>
@@ -202,12 +242,19 @@ def Tile_CastOp : Tile_Op<"cast", [Pure]> {
 // Shape
 //===----------------------------------------------------------------------===//
 
-def Tile_ReduceOp : Tile_Op<"reduce", [Pure]> {
+def Tile_ReduceOp : Tile_Op<"reduce", [Pure, Tile_Reduction]> {
   let summary = "reduce a tile along one axis";
   let description = [{
     A rank-2 tile reduces to a rank-1 tile (the other axis), a rank-1 tile
-    to a scalar. `sum` accumulates in the element type; `argmax` gives the
-    `i32` position of the first maximum.
+    to a scalar. Elements combine in order of position, from 0.
+
+    - `sum`: f16 and bf16 accumulate in f32 and round once to the element
+      type at the end; f32, f64 and integers accumulate in the element type
+      (integers wrap).
+    - `max`, `min`: floats give NaN if any element is NaN, and order -0.0
+      below +0.0; integers are signed.
+    - `argmax`: the `i32` position of the first maximum. Floats compare with
+      an ordered `>`, so a NaN is chosen only if it is element 0.
 
     ```mlir
     %rows = tile.reduce sum %t along 1 : !tile.tile<64x128xf32> -> !tile.tile<64xf32>
@@ -279,12 +326,20 @@ def Tile_ReshapeOp : Tile_Op<"reshape", [Pure]> {
 // Contraction
 //===----------------------------------------------------------------------===//
 
-def Tile_DotOp : Tile_Op<"dot", [Pure]> {
+def Tile_DotOp : Tile_Op<"dot", [Pure, Tile_Contraction]> {
   let summary = "matrix product of two tiles, with mixed precision";
   let description = [{
-    `result = lhs x rhs (+ acc)` for `lhs : MxK`, `rhs : KxN`. f16, bf16 and
-    f32 inputs accumulate in f32, f64 in f64, i8 in i32. Operands may have
-    any layout.
+    `result = lhs x rhs (+ acc)` for `lhs : MxK`, `rhs : KxN`: element
+    `(i, j)` starts from `acc[i, j]` (zero without `acc`) and adds
+    `lhs[i, k] * rhs[k, j]` for `k` from 0 to K-1, in that order. Inputs are
+    first converted to the accumulator type: f16, bf16 and f32 accumulate in
+    f32, f64 in f64, i8 (sign-extended) in i32, which wraps. Each product and
+    each sum rounds separately in the reference lowering.
+
+    Indices are logical positions: a layout never changes values, so the
+    operands may have any layout and the result is the same. The language
+    gives `dot` only a `row_major` lhs and a `col_major` rhs (both K-major,
+    the order matrix units read); a fast backend may support only that.
 
     ```mlir
     %c = tile.dot %a, %b, %acc : !tile.tile<128x64xf16>, !tile.tile<64x128xf16, col_major> -> !tile.tile<128x128xf32>
@@ -305,6 +360,9 @@ def Tile_DotOp : Tile_Op<"dot", [Pure]> {
 def Tile_ProgramIdOp : Tile_Op<"program_id", [Pure]> {
   let summary = "this kernel instance's position in the grid along an axis";
   let description = [{
+    The launch lowering replaces it by an argument of the kernel instance;
+    the reference lowering (`convert-tile-to-scf`) rejects it.
+
     ```mlir
     %i = tile.program_id 0
     ```
@@ -317,6 +375,9 @@ def Tile_ProgramIdOp : Tile_Op<"program_id", [Pure]> {
 def Tile_NumProgramsOp : Tile_Op<"num_programs", [Pure]> {
   let summary = "the number of kernel instances of the grid along an axis";
   let description = [{
+    The launch lowering replaces it by an argument of the kernel instance;
+    the reference lowering (`convert-tile-to-scf`) rejects it.
+
     ```mlir
     %n = tile.num_programs 1
     ```

@@ -1,6 +1,7 @@
 //===- TileTypes.cpp - Tile dialect types ---------------------------------===//
 //
-// `!tile.tile<MxNxT[, layout]>`: parsing, printing and verification.
+// `!tile.tile<MxNxT[, layout][, encoding]>`: parsing, printing and
+// verification.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,26 +17,39 @@ Type TileType::parse(AsmParser &parser) {
   SmallVector<int64_t, 2> shape;
   Type elementType;
   Layout layout = Layout::RowMajor;
+  Attribute encoding;
   if (parser.parseLess() ||
       parser.parseDimensionList(shape, /*allowDynamic=*/false) ||
       parser.parseType(elementType))
     return {};
+  // `, layout`, `, encoding` or `, layout, encoding`: a layout is one of two
+  // keywords, anything else is the encoding (one that starts with a keyword,
+  // such as `array<...>`, needs the layout written before it).
   if (succeeded(parser.parseOptionalComma())) {
     StringRef keyword;
-    SMLoc loc = parser.getCurrentLocation();
-    if (parser.parseKeyword(&keyword))
-      return {};
-    std::optional<Layout> l = symbolizeLayout(keyword);
-    if (!l) {
-      parser.emitError(loc, "expected `row_major` or `col_major`");
-      return {};
+    if (succeeded(parser.parseOptionalKeyword(&keyword,
+                                              {"row_major", "col_major"}))) {
+      layout = *symbolizeLayout(keyword);
+      if (succeeded(parser.parseOptionalComma()) &&
+          parser.parseAttribute(encoding))
+        return {};
+    } else {
+      SMLoc loc = parser.getCurrentLocation();
+      OptionalParseResult parsed = parser.parseOptionalAttribute(encoding);
+      if (!parsed.has_value()) {
+        parser.emitError(loc, "expected `row_major`, `col_major` or an "
+                              "encoding attribute");
+        return {};
+      }
+      if (failed(*parsed))
+        return {};
     }
-    layout = *l;
   }
   if (parser.parseGreater())
     return {};
-  return parser.getChecked<TileType>(parser.getContext(), ArrayRef<int64_t>(shape), elementType,
-                                     layout);
+  return parser.getChecked<TileType>(parser.getContext(),
+                                     ArrayRef<int64_t>(shape), elementType,
+                                     layout, encoding);
 }
 
 void TileType::print(AsmPrinter &printer) const {
@@ -43,14 +57,18 @@ void TileType::print(AsmPrinter &printer) const {
   for (int64_t d : getShape())
     printer << d << "x";
   printer << getElementType();
-  if (getLayout() != Layout::RowMajor)
+  // With an encoding the layout is always written, so that any attribute
+  // parses back, even one spelled with a keyword.
+  if (getLayout() != Layout::RowMajor || getEncoding())
     printer << ", " << stringifyLayout(getLayout());
+  if (getEncoding())
+    printer << ", " << getEncoding();
   printer << ">";
 }
 
 LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
                                ArrayRef<int64_t> shape, Type elementType,
-                               Layout layout) {
+                               Layout layout, Attribute) {
   if (shape.empty() || shape.size() > 2)
     return emitError() << "tiles have rank 1 or 2, not " << shape.size();
   for (int64_t d : shape)
@@ -72,14 +90,21 @@ int64_t TileType::getNumElements() const {
 }
 
 TileType TileType::withElementType(Type t) const {
-  return TileType::get(getContext(), getShape(), t, getLayout());
+  return TileType::get(getContext(), getShape(), t, getLayout(), getEncoding());
+}
+
+TileType TileType::withoutEncoding() const {
+  return TileType::get(getContext(), getShape(), getElementType(), getLayout());
 }
 
 ShapedType TileType::cloneWith(std::optional<ArrayRef<int64_t>> shape,
                                Type elementType) const {
-  return TileType::get(getContext(), shape ? *shape : getShape(), elementType,
-                       shape && shape->size() != 2 ? Layout::RowMajor
-                                                   : getLayout());
+  // A new shape drops the encoding: what it describes need not fit.
+  if (shape && *shape != getShape())
+    return TileType::get(getContext(), *shape, elementType,
+                         shape->size() != 2 ? Layout::RowMajor : getLayout());
+  return TileType::get(getContext(), getShape(), elementType, getLayout(),
+                       getEncoding());
 }
 
 bool TileType::hasRank() const { return true; }

@@ -21,7 +21,7 @@ func.func @rank1_layout(%a: !tile.tile<4xf32, col_major>)
 
 // -----
 
-// expected-error@+1 {{expected `row_major` or `col_major`}}
+// expected-error@+1 {{expected `row_major`, `col_major` or an encoding attribute}}
 func.func @bad_layout(%a: !tile.tile<4x4xf32, diagonal>)
 
 // -----
@@ -253,5 +253,21 @@ func.func @dot_acc_type(%a: !tile.tile<4x4xf16>) {
 func.func @program_id() {
   // expected-error@+1 {{attribute 'axis' failed to satisfy constraint}}
   %p = tile.program_id 3
+  return
+}
+
+// -----
+
+// Types that differ only in their encoding are different types.
+func.func @encoding_mismatch(%a: !tile.tile<8xf32, "x">) {
+  // expected-error@+1 {{result must be '!tile.tile<8xi1, row_major, "x">', found '!tile.tile<8xi1>'}}
+  %m = tile.cmp lt, %a, %a : !tile.tile<8xf32, "x"> -> !tile.tile<8xi1>
+  return
+}
+
+// -----
+
+// expected-error@+1 {{expected attribute value}}
+func.func @encoding_missing(%a: !tile.tile<8x8xf32, col_major, >) {
   return
 }

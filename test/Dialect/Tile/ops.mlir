@@ -10,6 +10,34 @@ func.func @types(%a: !tile.tile<128xf32>, %b: !tile.tile<128x64xf16, row_major>,
   return
 }
 
+// Encodings: any attribute, after the layout (always printed with one;
+// written, it may be left out before an attribute that is not a keyword).
+// CHECK-LABEL: func.func @encodings(
+// CHECK-SAME: %{{.+}}: !tile.tile<64x64xbf16, col_major, {vnni = 2 : i64}>
+// CHECK-SAME: %{{.+}}: !tile.tile<16x32xbf16, row_major, "amx">
+// CHECK-SAME: %{{.+}}: !tile.tile<16x32xbf16, row_major, array<i64: 16, 2>>
+// CHECK-SAME: %{{.+}}: !tile.tile<128xf32, row_major, array<i64: 8>>
+// CHECK-SAME: %{{.+}}: !tile.tile<128xf32, row_major, 42 : i32>
+func.func @encodings(%a: !tile.tile<64x64xbf16, col_major, {vnni = 2 : i64}>,
+                     %b: !tile.tile<16x32xbf16, "amx">,
+                     %c: !tile.tile<16x32xbf16, row_major, array<i64: 16, 2>>,
+                     %d: !tile.tile<128xf32, row_major, array<i64: 8>>,
+                     %e: !tile.tile<128xf32, 42 : i32>) {
+  return
+}
+
+// Elementwise ops keep the encoding; a transpose may choose its own.
+// CHECK-LABEL: func.func @encoded_ops(
+func.func @encoded_ops(%a: !tile.tile<16x32xf32, row_major, "r">) {
+  // CHECK: tile.add %{{.+}}, %{{.+}} : !tile.tile<16x32xf32, row_major, "r">
+  %s = tile.add %a, %a : !tile.tile<16x32xf32, row_major, "r">
+  // CHECK: tile.cmp lt, %{{.+}}, %{{.+}} : !tile.tile<16x32xf32, row_major, "r"> -> !tile.tile<16x32xi1, row_major, "r">
+  %m = tile.cmp lt, %s, %a : !tile.tile<16x32xf32, row_major, "r"> -> !tile.tile<16x32xi1, row_major, "r">
+  // CHECK: tile.transpose %{{.+}} : !tile.tile<16x32xf32, row_major, "r"> -> !tile.tile<32x16xf32, col_major, "t">
+  %t = tile.transpose %a : !tile.tile<16x32xf32, row_major, "r"> -> !tile.tile<32x16xf32, col_major, "t">
+  return
+}
+
 // CHECK-LABEL: func.func @memory(
 // CHECK-SAME: %[[V:.+]]: memref<?x?xf16, strided<[?, 1], offset: ?>>, %[[I:.+]]: index, %[[J:.+]]: index, %[[P:.+]]: f16)
 func.func @memory(%v: memref<?x?xf16, strided<[?, 1], offset: ?>>, %i: index,

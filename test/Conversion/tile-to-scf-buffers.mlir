@@ -1,0 +1,156 @@
+// RUN: %nlc-opt %s -split-input-file --convert-tile-to-scf | FileCheck %s --enable-var-scope
+// Where convert-tile-to-scf puts tile buffers and when it releases them.
+// Tiles of up to 64 KiB live on the stack; loop and parallel bodies save
+// and restore the stack pointer. Larger tiles, and tiles past 256 KiB of
+// stack in one scope, live on the heap and are freed at the end of the
+// block that allocates them, last allocated first freed. Tiles carried by
+// loops and yielded by `if`s get a buffer outside them.
+
+// 4 MiB tiles on the heap, freed at the end of the function in reverse
+// order; the 64 KiB one (128x128xf32) stays on the stack.
+// CHECK-LABEL: func.func @large(
+// CHECK: %[[A:.+]] = memref.alloc() : memref<1024x1024xf32>
+// CHECK: %[[B:.+]] = memref.alloc() : memref<1024x1024xf32>
+// CHECK: %[[S:.+]] = memref.alloca() : memref<128x128xf32>
+// CHECK-NOT: memref.dealloc
+// CHECK: memref.dealloc %[[B]] : memref<1024x1024xf32>
+// CHECK-NEXT: memref.dealloc %[[A]] : memref<1024x1024xf32>
+// CHECK-NEXT: return
+func.func @large(%v: memref<?x?xf32>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xf32> -> !tile.tile<1024x1024xf32>
+  %b = tile.add %a, %a : !tile.tile<1024x1024xf32>
+  tile.store %b, %v[%i, %i] : !tile.tile<1024x1024xf32>, memref<?x?xf32>
+  %s = tile.load %v[%i, %i] : memref<?x?xf32> -> !tile.tile<128x128xf32>
+  tile.store %s, %v[%i, %i] : !tile.tile<128x128xf32>, memref<?x?xf32>
+  return
+}
+
+// -----
+
+// A scope keeps at most 256 KiB of stack buffers: the fifth 64 KiB tile
+// goes to the heap.
+// CHECK-LABEL: func.func @stack_budget(
+// CHECK-COUNT-4: memref.alloca() : memref<128x128xf32>
+// CHECK: %[[H:.+]] = memref.alloc() : memref<128x128xf32>
+// CHECK: memref.dealloc %[[H]]
+// CHECK-NEXT: return
+func.func @stack_budget(%x: f32, %v: memref<?x?xf32>, %i: index) {
+  %a = tile.splat %x : f32 -> !tile.tile<128x128xf32>
+  %b = tile.add %a, %a : !tile.tile<128x128xf32>
+  %c = tile.add %b, %b : !tile.tile<128x128xf32>
+  %d = tile.add %c, %c : !tile.tile<128x128xf32>
+  %e = tile.add %d, %d : !tile.tile<128x128xf32>
+  tile.store %e, %v[%i, %i] : !tile.tile<128x128xf32>, memref<?x?xf32>
+  return
+}
+
+// -----
+
+// A carried tile gets a buffer before the loop, which the body reads and
+// copies its new value into; the body's own buffers are released each
+// time round: stack by stackrestore, heap by dealloc.
+// CHECK-LABEL: func.func @carried(
+// CHECK: %[[INIT:.+]] = memref.alloca() : memref<8xf32>
+// CHECK: %[[CARRIED:.+]] = memref.alloca() : memref<8xf32>
+// CHECK: memref.copy %[[INIT]], %[[CARRIED]]
+// CHECK: scf.for
+// CHECK: %[[SP:.+]] = llvm.intr.stacksave
+// CHECK: memref.load %[[CARRIED]]
+// CHECK: memref.copy %{{.+}}, %[[CARRIED]]
+// CHECK: llvm.intr.stackrestore %[[SP]]
+// CHECK: memref.load %[[CARRIED]]
+func.func @carried(%x: f32, %n: index) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tile.splat %x : f32 -> !tile.tile<8xf32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %t) -> (!tile.tile<8xf32>) {
+    %next = tile.add %acc, %acc : !tile.tile<8xf32>
+    scf.yield %next : !tile.tile<8xf32>
+  }
+  %s = tile.reduce sum %r along 0 : !tile.tile<8xf32> -> f32
+  return %s : f32
+}
+
+// -----
+
+// CHECK-LABEL: func.func @carried_large(
+// CHECK: %[[INIT:.+]] = memref.alloc() : memref<512x512xf32>
+// CHECK: %[[CARRIED:.+]] = memref.alloc() : memref<512x512xf32>
+// CHECK: memref.copy %[[INIT]], %[[CARRIED]]
+// CHECK: scf.for
+// CHECK-NOT: llvm.intr.stacksave
+// CHECK: %[[NEXT:.+]] = memref.alloc() : memref<512x512xf32>
+// CHECK: memref.load %[[CARRIED]]
+// CHECK: memref.copy %[[NEXT]], %[[CARRIED]]
+// CHECK-NEXT: memref.dealloc %[[NEXT]]
+// CHECK-NEXT: scf.yield
+// CHECK: memref.load %[[CARRIED]]
+// CHECK: memref.dealloc %[[CARRIED]]
+// CHECK-NEXT: memref.dealloc %[[INIT]]
+// CHECK-NEXT: return
+func.func @carried_large(%x: f32, %n: index, %v: memref<?x?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tile.splat %x : f32 -> !tile.tile<512x512xf32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %t) -> (!tile.tile<512x512xf32>) {
+    %next = tile.add %acc, %acc : !tile.tile<512x512xf32>
+    scf.yield %next : !tile.tile<512x512xf32>
+  }
+  tile.store %r, %v[%c0, %c0] : !tile.tile<512x512xf32>, memref<?x?xf32>
+  return
+}
+
+// -----
+
+// A tile an `if` yields gets a buffer before it; a heap buffer made inside
+// a branch is freed at the end of that branch, after the copy out.
+// CHECK-LABEL: func.func @if_large(
+// CHECK: %[[T:.+]] = memref.alloc() : memref<256x256xf32>
+// CHECK: %[[OUT:.+]] = memref.alloc() : memref<256x256xf32>
+// CHECK: scf.if
+// CHECK: %[[A:.+]] = memref.alloc() : memref<256x256xf32>
+// CHECK: memref.copy %[[A]], %[[OUT]]
+// CHECK-NEXT: memref.dealloc %[[A]]
+// CHECK-NEXT: scf.yield %[[OUT]]
+// CHECK-NEXT: } else {
+// CHECK-NEXT: memref.copy %[[T]], %[[OUT]]
+// CHECK-NEXT: scf.yield %[[OUT]]
+// CHECK: memref.dealloc %[[OUT]]
+// CHECK-NEXT: memref.dealloc %[[T]]
+// CHECK-NEXT: return
+func.func @if_large(%c: i1, %x: f32, %v: memref<?x?xf32>) {
+  %c0 = arith.constant 0 : index
+  %t = tile.splat %x : f32 -> !tile.tile<256x256xf32>
+  %r = scf.if %c -> (!tile.tile<256x256xf32>) {
+    %a = tile.add %t, %t : !tile.tile<256x256xf32>
+    scf.yield %a : !tile.tile<256x256xf32>
+  } else {
+    scf.yield %t : !tile.tile<256x256xf32>
+  }
+  tile.store %r, %v[%c0, %c0] : !tile.tile<256x256xf32>, memref<?x?xf32>
+  return
+}
+
+// -----
+
+// Each program instance frees its heap buffers and restores its stack.
+// CHECK-LABEL: func.func @parallel(
+// CHECK: scf.parallel
+// CHECK-NEXT: %[[SP:.+]] = llvm.intr.stacksave
+// CHECK: %[[BIG:.+]] = memref.alloc() : memref<256x256xf32>
+// CHECK: %[[SMALL:.+]] = memref.alloca() : memref<16xf32>
+// CHECK: memref.dealloc %[[BIG]]
+// CHECK-NEXT: llvm.intr.stackrestore %[[SP]]
+// CHECK-NEXT: scf.reduce
+func.func @parallel(%v: memref<?x?xf32>, %w: memref<?xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.parallel (%p) = (%c0) to (%n) step (%c1) {
+    %t = tile.load %v[%p, %c0] : memref<?x?xf32> -> !tile.tile<256x256xf32>
+    tile.store %t, %v[%p, %c0] : !tile.tile<256x256xf32>, memref<?x?xf32>
+    %s = tile.load %w[%p] : memref<?xf32> -> !tile.tile<16xf32>
+    tile.store %s, %w[%p] : !tile.tile<16xf32>, memref<?xf32>
+    scf.reduce
+  }
+  return
+}
