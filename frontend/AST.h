@@ -10,6 +10,7 @@
 #ifndef NLC_FRONTEND_AST_H
 #define NLC_FRONTEND_AST_H
 
+#include "frontend/Builtins.h"
 #include "frontend/SourceManager.h"
 #include "frontend/Types.h"
 
@@ -187,59 +188,6 @@ struct BinaryExpr : Expr {
 struct CallArg {
   std::optional<Ident> name;
   std::unique_ptr<Expr> value;
-};
-
-/// Builtin functions known to Sema. `None` means a user function.
-enum class Builtin {
-  None,
-  Print,
-  Println,
-  Assert,
-  Panic,
-  Sqrt,
-  Abs,
-  Min,
-  Max,
-  Argc,
-  Arg,
-  ClockNs,
-  StrLen,
-  // Host side of kernels.
-  DeviceGet,
-  DeviceCpu,
-  TensorAlloc,
-  TensorView,
-  TensorFill,
-  TensorFillRandom,
-  TensorGet,
-  TensorSet,
-  TensorDim,
-  TensorSlice,
-  TensorTo,
-  TensorPrint,
-  Allclose,
-  // Inside kernels.
-  ProgramId,
-  NumPrograms,
-  Load,
-  Store,
-  Zeros,
-  Full,
-  Dot,
-  Exp,
-  Log,
-  Rsqrt,
-  Tanh,
-  Erf,
-  Sum,
-  ReduceMax,
-  ReduceMin,
-  Argmax,
-  Broadcast,
-  Transpose,
-  Where,
-  Arange,
-  Reshape,
 };
 
 /// How a call to a `@kernel` function runs (docs/Kernels.md).

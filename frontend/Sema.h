@@ -114,6 +114,9 @@ private:
   const Type *checkBinary(BinaryExpr &e, const Type *expected);
   const Type *checkCall(CallExpr &e, const Type *expected);
   const Type *checkBuiltinCall(CallExpr &e, Builtin b, const Type *expected);
+  /// Whether a builtin of this use may be called in the current function;
+  /// if not, reports that `spelled` is host-only or kernel-only.
+  bool checkBuiltinUse(CallExpr &e, BuiltinUse use, const std::string &spelled);
   const Type *checkField(FieldExpr &e);
   const Type *checkIndex(IndexExpr &e);
   const Type *checkCast(CastExpr &e);

@@ -11,6 +11,7 @@
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/ErrorHandling.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -177,8 +178,6 @@ VarDecl *Sema::lookupLocal(const std::string &name) const {
   return nullptr;
 }
 
-static Builtin lookupBuiltinFn(const std::string &name);
-
 void Sema::reportBadPath(const std::vector<Ident> &path, size_t i,
                          Module &scope, SourceRange range) {
   const Ident &seg = path[i];
@@ -186,7 +185,7 @@ void Sema::reportBadPath(const std::vector<Ident> &path, size_t i,
   if (local)
     local->used = true;
   bool named = local || lookupTop(scope, seg.name) ||
-               (i == 0 && (lookupBuiltinFn(seg.name) != Builtin::None ||
+               (i == 0 && (lookupBuiltinFunction(seg.name) != Builtin::None ||
                            types.lookupBuiltin(seg.name)));
   if (named) {
     std::string joined;
@@ -888,41 +887,6 @@ const Type *Sema::checkStructLit(StructLitExpr &e) {
 // Calls
 //===----------------------------------------------------------------------===//
 
-static Builtin lookupBuiltinFn(const std::string &name) {
-  static const std::pair<const char *, Builtin> table[] = {
-      {"print", Builtin::Print},   {"println", Builtin::Println},
-      {"assert", Builtin::Assert}, {"panic", Builtin::Panic},
-      {"sqrt", Builtin::Sqrt},     {"abs", Builtin::Abs},
-      {"min", Builtin::Min},       {"max", Builtin::Max},
-      {"argc", Builtin::Argc},     {"arg", Builtin::Arg},
-      {"clock_ns", Builtin::ClockNs},
-      {"allclose", Builtin::Allclose},
-      {"program_id", Builtin::ProgramId},
-      {"num_programs", Builtin::NumPrograms},
-      {"load", Builtin::Load},
-      {"store", Builtin::Store},
-      {"zeros", Builtin::Zeros},
-      {"full", Builtin::Full},
-      {"dot", Builtin::Dot},
-      {"exp", Builtin::Exp},
-      {"log", Builtin::Log},
-      {"rsqrt", Builtin::Rsqrt},
-      {"tanh", Builtin::Tanh},
-      {"erf", Builtin::Erf},
-      {"sum", Builtin::Sum},
-      {"argmax", Builtin::Argmax},
-      {"broadcast", Builtin::Broadcast},
-      {"transpose", Builtin::Transpose},
-      {"where", Builtin::Where},
-      {"arange", Builtin::Arange},
-      {"reshape", Builtin::Reshape},
-  };
-  for (const auto &[n, b] : table)
-    if (name == n)
-      return b;
-  return Builtin::None;
-}
-
 /// "1 argument", "2 arguments", "1 or 2 arguments".
 static std::string countArguments(size_t lo, size_t hi) {
   std::string n = std::to_string(lo);
@@ -1012,23 +976,29 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
       return recv;
     }
     e.receiver = field->base.get();
-    if (recv->isStr() && field->field.name == "len") {
-      if (!e.args.empty()) {
-        diags.report(e.range, DiagID::err_arg_count,
-                     {"len", countArguments(0, 0), countGiven(e.args.size())});
-        for (CallArg &a : e.args)
-          check(*a.value);
-        return types.getError();
+    const std::string &method = field->field.name;
+    if (recv->isStr()) {
+      Builtin b = lookupBuiltinMethod(method, BuiltinReceivers::Str);
+      if (b == Builtin::StrLen) {
+        const BuiltinInfo &info = getBuiltinInfo(b);
+        if (e.args.size() != info.minArgs) {
+          diags.report(e.range, DiagID::err_arg_count,
+                       {method, countArguments(info.minArgs, info.maxArgs),
+                        countGiven(e.args.size())});
+          for (CallArg &a : e.args)
+            check(*a.value);
+          return types.getError();
+        }
+        e.builtin = b;
+        return types.getInt(64, true);
       }
-      e.builtin = Builtin::StrLen;
-      return types.getInt(64, true);
     }
     if (recv->isTensor() || recv->isView())
-      if (const Type *t = checkTensorMethod(e, recv, field->field.name))
+      if (const Type *t = checkTensorMethod(e, recv, method))
         return t;
     if (recv->isStruct()) {
       for (FnDecl *m : recv->getStructDecl()->methods) {
-        if (m->name.name != field->field.name)
+        if (m->name.name != method)
           continue;
         if (!m->hasSelf) {
           diags.report(field->field.range, DiagID::err_method_needs_self,
@@ -1041,7 +1011,7 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
       }
     }
     diags.report(field->field.range, DiagID::err_no_method,
-                 {recv->str(), field->field.name});
+                 {recv->str(), method});
     return types.getError();
   }
 
@@ -1062,27 +1032,26 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
         isLocal |= v->name.name == last.name;
     Decl *d = isLocal ? nullptr : lookupTop(*currentModule, last.name);
     if (!isLocal && !d) {
-      Builtin b = lookupBuiltinFn(last.name);
+      Builtin b = lookupBuiltinFunction(last.name);
       if (b != Builtin::None) {
         e.builtin = b;
         return checkBuiltinCall(e, b, expected);
       }
     }
     fn = llvm::dyn_cast_or_null<FnDecl>(d);
-  } else if (path.size() == 2 && path[0].name == "Tensor" &&
-             last.name == "alloc" && !lookupTop(*currentModule, "Tensor")) {
-    e.builtin = Builtin::TensorAlloc;
-    return checkTensorAlloc(e);
-  } else if (path.size() == 2 && path[0].name == "device" &&
-             (last.name == "get" || last.name == "cpu") &&
-             !lookupTop(*currentModule, "device")) {
-    if (inKernel()) {
-      diags.report(e.callee->range, DiagID::err_host_only,
-                   {"device::" + last.name});
+  } else if (Builtin b = path.size() == 2
+                             ? lookupQualifiedBuiltin(path[0].name, last.name)
+                             : Builtin::None;
+             b != Builtin::None && !lookupTop(*currentModule, path[0].name)) {
+    // `Tensor::alloc`, `device::get`: unless the module declares the
+    // qualifier itself.
+    if (!checkBuiltinUse(e, getBuiltinInfo(b).use,
+                         path[0].name + "::" + last.name))
       return types.getError();
-    }
-    e.builtin = last.name == "get" ? Builtin::DeviceGet : Builtin::DeviceCpu;
-    return checkBuiltinCall(e, e.builtin, expected);
+    e.builtin = b;
+    if (b == Builtin::TensorAlloc)
+      return checkTensorAlloc(e);
+    return checkBuiltinCall(e, b, expected);
   } else {
     // `a::b::f`: modules then, optionally, a struct for a static function.
     Module *scope = currentModule;
@@ -1161,8 +1130,28 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
   return resultOf(*fn);
 }
 
+bool Sema::checkBuiltinUse(CallExpr &e, BuiltinUse use,
+                           const std::string &spelled) {
+  switch (use) {
+  case BuiltinUse::Host:
+    if (!inKernel())
+      return true;
+    diags.report(e.callee->range, DiagID::err_host_only, {spelled});
+    return false;
+  case BuiltinUse::Kernel:
+    if (inKernel())
+      return true;
+    diags.report(e.callee->range, DiagID::err_kernel_only, {spelled});
+    return false;
+  case BuiltinUse::Anywhere:
+    return true;
+  }
+  llvm_unreachable("unknown builtin use");
+}
+
 const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
                                    const Type *expected) {
+  const BuiltinInfo &info = getBuiltinInfo(b);
   const std::string &name = llvm::cast<NameExpr>(*e.callee).path[0].name;
   // `load(v, [i, j], pad=x, mask=m)`: the one builtin with named arguments.
   for (CallArg &a : e.args)
@@ -1171,11 +1160,12 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
       diags.report(a.name->range, DiagID::err_builtin_named_arg, {name});
       return types.getError();
     }
-  auto argCount = [&](size_t lo, size_t hi) {
-    if (e.args.size() >= lo && e.args.size() <= hi)
+  auto argCount = [&]() {
+    if (e.args.size() >= info.minArgs && e.args.size() <= info.maxArgs)
       return true;
     diags.report(e.range, DiagID::err_arg_count,
-                 {name, countArguments(lo, hi), countGiven(e.args.size())});
+                 {name, countArguments(info.minArgs, info.maxArgs),
+                  countGiven(e.args.size())});
     return false;
   };
   // An argument may be checked twice (scalar or tile forms of a builtin):
@@ -1184,9 +1174,7 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
   for (CallArg &a : e.args)
     e.orderedArgs.push_back(a.value.get());
   const Type *i64 = types.getInt(64, true);
-  // exp, log, rsqrt, tanh, erf also work on float scalars, anywhere.
-  if ((b == Builtin::Exp || b == Builtin::Log || b == Builtin::Rsqrt ||
-       b == Builtin::Tanh || b == Builtin::Erf) &&
+  if (info.otherForm == BuiltinOtherForm::ScalarAnywhere &&
       e.args.size() == 1) {
     const Type *t = checkValue(*e.args[0].value, expected);
     if (t->isError())
@@ -1194,19 +1182,23 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     if (t->isFloat())
       return t;
   }
-  if (b >= Builtin::ProgramId)
+  if (info.use == BuiltinUse::Kernel) {
+    if (!checkBuiltinUse(e, info.use, name)) {
+      for (Expr *a : e.orderedArgs)
+        check(*a);
+      return types.getError();
+    }
     return checkKernelBuiltin(e, b, expected, name.c_str());
-  // Builtins that work on scalars and, inside kernels, on tiles.
-  if ((b == Builtin::Sqrt || b == Builtin::Abs || b == Builtin::Min ||
-       b == Builtin::Max) &&
-      inKernel() && !e.args.empty()) {
+  }
+  if (info.otherForm == BuiltinOtherForm::TileInKernels && inKernel() &&
+      !e.args.empty()) {
     const Type *t = checkValue(*e.args[0].value, expected);
     if (t->isError())
       return t;
     if (t->isTile()) {
+      if (!argCount())
+        return types.getError();
       if (b == Builtin::Sqrt || b == Builtin::Abs) {
-        if (!argCount(1, 1))
-          return types.getError();
         if (b == Builtin::Sqrt && !t->getElementType()->isFloat()) {
           diags.report(e.args[0].value->range, DiagID::err_builtin_arg_type,
                        {name, "a float tile", t->str()});
@@ -1214,12 +1206,11 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
         }
         return t;
       }
-      if (!argCount(2, 2))
-        return types.getError();
       Expr &y = *e.args[1].value;
       // max(t, axis) reduces; max(t, u) is elementwise.
-      if (llvm::isa<IntLitExpr>(y)) {
-        e.builtin = b == Builtin::Max ? Builtin::ReduceMax : Builtin::ReduceMin;
+      Builtin reduce = getAxisForm(b);
+      if (reduce != Builtin::None && llvm::isa<IntLitExpr>(y)) {
+        e.builtin = reduce;
         return checkReduce(e, e.builtin, t);
       }
       const Type *ty = checkValue(y, t->getElementType());
@@ -1228,6 +1219,8 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
       return checkTileOperands(e.range, t, ty);
     }
   }
+  if (!argCount() || !checkBuiltinUse(e, info.use, name))
+    return types.getError();
   switch (b) {
   case Builtin::Print:
   case Builtin::Println: {
@@ -1242,8 +1235,6 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     return ok ? types.getVoid() : types.getError();
   }
   case Builtin::Assert: {
-    if (!argCount(1, 2))
-      return types.getError();
     const Type *c = checkValue(*e.args[0].value, types.getBool());
     expectType(*e.args[0].value, types.getBool(), c);
     if (e.args.size() == 2) {
@@ -1253,16 +1244,12 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     return types.getVoid();
   }
   case Builtin::Panic: {
-    if (!argCount(1, 1))
-      return types.getError();
     const Type *m = checkValue(*e.args[0].value);
     expectType(*e.args[0].value, types.getStr(), m);
     return types.getVoid();
   }
   case Builtin::Sqrt:
   case Builtin::Abs: {
-    if (!argCount(1, 1))
-      return types.getError();
     const Type *t = checkValue(*e.args[0].value);
     bool ok = b == Builtin::Sqrt ? t->isFloat()
                                  : (t->isFloat() || (t->isInt() && t->isSigned()));
@@ -1277,8 +1264,6 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
   }
   case Builtin::Min:
   case Builtin::Max: {
-    if (!argCount(2, 2))
-      return types.getError();
     Expr &x = *e.args[0].value, &y = *e.args[1].value;
     const Type *tx, *ty;
     if (isLiteralLike(x) && !isLiteralLike(y)) {
@@ -1304,34 +1289,19 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
   }
   case Builtin::Argc:
   case Builtin::ClockNs:
-    if (!argCount(0, 0))
-      return types.getError();
     return i64;
   case Builtin::Arg: {
-    if (!argCount(1, 1))
-      return types.getError();
     const Type *t = checkValue(*e.args[0].value, i64);
     expectType(*e.args[0].value, i64, t);
     return types.getStr();
   }
-  case Builtin::DeviceGet: {
-    if (!argCount(1, 1))
-      return types.getError();
+  case Builtin::DeviceGet:
     expectType(*e.args[0].value, i64, checkValue(*e.args[0].value, i64));
     return types.getDevice();
-  }
   case Builtin::DeviceCpu:
-    if (!argCount(0, 0))
-      return types.getError();
     return types.getDevice();
   case Builtin::Allclose: {
     // allclose(a, b, rtol, atol): |a - b| <= atol + rtol * |b| everywhere.
-    if (!argCount(4, 4))
-      return types.getError();
-    if (inKernel()) {
-      diags.report(e.callee->range, DiagID::err_host_only, {name});
-      return types.getError();
-    }
     const Type *a = checkValue(*e.args[0].value);
     const Type *bt = checkValue(*e.args[1].value);
     const Type *f64 = types.getFloat(Type::FloatKind::F64);

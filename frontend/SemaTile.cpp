@@ -13,6 +13,7 @@
 #include "frontend/Sema.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/ErrorHandling.h"
 
 #include <functional>
 
@@ -240,19 +241,23 @@ const Type *Sema::checkDot(CallExpr &e, const Type *a, const Type *b,
 
 const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
                                      const Type *expected, const char *name) {
-  if (!currentFn || !currentFn->isKernel) {
-    diags.report(e.callee->range, DiagID::err_kernel_only, {name});
-    for (Expr *a : e.orderedArgs)
-      check(*a);
+  const BuiltinInfo &info = getBuiltinInfo(b);
+  // Positional arguments; the named ones can only be load's pad= and mask=.
+  e.orderedArgs.clear();
+  for (CallArg &a : e.args) {
+    if (!a.name)
+      e.orderedArgs.push_back(a.value.get());
+    else if (a.name->name == "pad")
+      e.pad = a.value.get();
+    else
+      e.mask = a.value.get();
+  }
+  size_t n = e.orderedArgs.size();
+  if (n < info.minArgs || n > info.maxArgs) {
+    diags.report(e.range, DiagID::err_arg_count,
+                 {name, std::to_string(info.minArgs), std::to_string(n)});
     return types.getError();
   }
-  auto argCount = [&](size_t lo, size_t hi) {
-    if (e.orderedArgs.size() >= lo && e.orderedArgs.size() <= hi)
-      return true;
-    diags.report(e.range, DiagID::err_arg_count,
-                 {name, std::to_string(lo), std::to_string(e.orderedArgs.size())});
-    return false;
-  };
   auto needTile = [&](const char *what) -> const Type * {
     if (expected && expected->isTile())
       return expected;
@@ -265,8 +270,6 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
   switch (b) {
   case Builtin::ProgramId:
   case Builtin::NumPrograms: {
-    if (!argCount(1, 1))
-      return types.getError();
     uint64_t axis = 0;
     if (!evalConstIndex(*e.orderedArgs[0], axis))
       return types.getError();
@@ -279,8 +282,6 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
   }
   case Builtin::Zeros:
   case Builtin::Full: {
-    if (!argCount(b == Builtin::Zeros ? 0 : 1, b == Builtin::Zeros ? 0 : 1))
-      return types.getError();
     const Type *t = needTile(name);
     if (!t)
       return types.getError();
@@ -293,17 +294,6 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
   }
   case Builtin::Load: {
     // Positional: the view and the tile index; named: pad= and mask=.
-    e.orderedArgs.clear();
-    for (CallArg &a : e.args) {
-      if (!a.name)
-        e.orderedArgs.push_back(a.value.get());
-      else if (a.name->name == "pad")
-        e.pad = a.value.get();
-      else
-        e.mask = a.value.get();
-    }
-    if (!argCount(2, 2))
-      return types.getError();
     const Type *v = checkValue(*e.orderedArgs[0]);
     const Type *t = needTile(name);
     if (!t || v->isError() ||
@@ -323,8 +313,6 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
     return t;
   }
   case Builtin::Store: {
-    if (!argCount(3, 3))
-      return types.getError();
     const Type *v = checkValue(*e.orderedArgs[0]);
     const Type *t = checkValue(*e.orderedArgs[2]);
     if (v->isError() || t->isError() ||
@@ -333,8 +321,6 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
     return types.getVoid();
   }
   case Builtin::Dot: {
-    if (!argCount(2, 3))
-      return types.getError();
     const Type *a = checkValue(*e.orderedArgs[0]);
     const Type *bt = checkValue(*e.orderedArgs[1]);
     const Type *acc = e.orderedArgs.size() == 3
@@ -349,8 +335,6 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
   case Builtin::Rsqrt:
   case Builtin::Tanh:
   case Builtin::Erf: {
-    if (!argCount(1, 1))
-      return types.getError();
     const Type *t = checkValue(*e.orderedArgs[0]);
     if (t->isError())
       return t;
@@ -363,8 +347,6 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
   }
   case Builtin::Sum:
   case Builtin::Argmax: {
-    if (!argCount(2, 2))
-      return types.getError();
     const Type *t = checkValue(*e.orderedArgs[0]);
     if (t->isError())
       return t;
@@ -376,8 +358,6 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
     return checkReduce(e, b, t);
   }
   case Builtin::Broadcast: {
-    if (!argCount(2, 2))
-      return types.getError();
     const Type *s = checkValue(*e.orderedArgs[0]);
     uint64_t axis = 0;
     if (s->isError() || !evalConstIndex(*e.orderedArgs[1], axis))
@@ -396,8 +376,6 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
   }
   case Builtin::Arange: {
     // arange(): 0, 1, 2, ... in a rank-1 integer tile.
-    if (!argCount(0, 0))
-      return types.getError();
     const Type *t = needTile(name);
     if (!t)
       return types.getError();
@@ -411,8 +389,6 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
   case Builtin::Reshape: {
     // reshape(t): the same elements, in row-major order, in the tile type
     // the context gives.
-    if (!argCount(1, 1))
-      return types.getError();
     const Type *s = checkValue(*e.orderedArgs[0]);
     if (s->isError())
       return s;
@@ -434,8 +410,6 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
     return t;
   }
   case Builtin::Transpose: {
-    if (!argCount(1, 1))
-      return types.getError();
     const Type *s = checkValue(*e.orderedArgs[0]);
     if (s->isError())
       return s;
@@ -451,8 +425,6 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
                              : Type::Layout::RowMajor);
   }
   case Builtin::Where: {
-    if (!argCount(3, 3))
-      return types.getError();
     const Type *c = checkValue(*e.orderedArgs[0]);
     const Type *a = checkValue(*e.orderedArgs[1], expected);
     const Type *bt = checkValue(*e.orderedArgs[2], a);
@@ -516,11 +488,9 @@ const Type *Sema::checkReduce(CallExpr &e, Builtin b, const Type *t) {
 //===----------------------------------------------------------------------===//
 
 const Type *Sema::checkTensorAlloc(CallExpr &e) {
-  if (currentFn && currentFn->isKernel) {
-    diags.report(e.callee->range, DiagID::err_host_only, {"Tensor::alloc"});
-    return types.getError();
-  }
   // Tensor::alloc(shape, T, device=d): `device` may be named or third.
+  std::string most =
+      std::to_string(getBuiltinInfo(Builtin::TensorAlloc).maxArgs);
   Expr *shape = nullptr, *dtype = nullptr, *device = nullptr;
   size_t positional = 0;
   for (CallArg &a : e.args) {
@@ -538,13 +508,13 @@ const Type *Sema::checkTensorAlloc(CallExpr &e) {
       device = a.value.get(), ++positional;
     else {
       diags.report(e.range, DiagID::err_arg_count,
-                   {"Tensor::alloc", "3", std::to_string(e.args.size())});
+                   {"Tensor::alloc", most, std::to_string(e.args.size())});
       return types.getError();
     }
   }
   if (!shape || !dtype) {
     diags.report(e.range, DiagID::err_arg_count,
-                 {"Tensor::alloc", "3", std::to_string(e.args.size())});
+                 {"Tensor::alloc", most, std::to_string(e.args.size())});
     return types.getError();
   }
   const Type *st = checkValue(*shape, types.getArray(types.getInt(64, true), 1));
@@ -581,11 +551,15 @@ const Type *Sema::checkTensorAlloc(CallExpr &e) {
 
 const Type *Sema::checkTensorMethod(CallExpr &e, const Type *recv,
                                     const std::string &method) {
-  // Kernels may ask a view its sizes; everything else is host-side.
-  if (currentFn && currentFn->isKernel && method != "dim") {
-    diags.report(e.callee->range, DiagID::err_host_only, {"." + method + "()"});
+  Builtin b = lookupBuiltinMethod(method, recv->isTensor()
+                                              ? BuiltinReceivers::Tensor
+                                              : BuiltinReceivers::View);
+  // In a kernel, any other method on a view or tensor, even one that does
+  // not exist, is host-side code.
+  if (!checkBuiltinUse(e, b == Builtin::None ? BuiltinUse::Host
+                                             : getBuiltinInfo(b).use,
+                       "." + method + "()"))
     return types.getError();
-  }
   for (CallArg &a : e.args)
     if (a.name) {
       diags.report(a.name->range, DiagID::err_builtin_named_arg, {method});
@@ -593,16 +567,19 @@ const Type *Sema::checkTensorMethod(CallExpr &e, const Type *recv,
     }
   for (CallArg &a : e.args)
     e.orderedArgs.push_back(a.value.get());
+  if (b == Builtin::None)
+    return nullptr;
+  e.builtin = b;
+  const BuiltinInfo &info = getBuiltinInfo(b);
   const Type *i64 = types.getInt(64, true);
   const Type *elem = recv->getElementType();
   size_t n = e.orderedArgs.size();
-  auto count = [&](size_t want) {
-    if (n == want)
-      return true;
+  size_t want = info.minArgs + info.argsPerRank * recv->getRank();
+  if (n != want) {
     diags.report(e.range, DiagID::err_tensor_index_count,
                  {method, recv->str(), std::to_string(want), std::to_string(n)});
-    return false;
-  };
+    return types.getError();
+  }
   auto indices = [&](size_t from) {
     bool ok = true;
     for (size_t i = from; i < from + recv->getRank(); ++i)
@@ -610,14 +587,10 @@ const Type *Sema::checkTensorMethod(CallExpr &e, const Type *recv,
                        checkValue(*e.orderedArgs[i], i64));
     return ok;
   };
-  if (method == "view" && recv->isTensor()) {
-    e.builtin = Builtin::TensorView;
-    return count(0) ? types.getView(elem, recv->getRank()) : types.getError();
-  }
-  if (method == "dim") {
-    e.builtin = Builtin::TensorDim;
-    if (!count(1))
-      return types.getError();
+  switch (b) {
+  case Builtin::TensorView:
+    return types.getView(elem, recv->getRank());
+  case Builtin::TensorDim: {
     uint64_t axis = 0;
     if (!evalConstIndex(*e.orderedArgs[0], axis))
       return types.getError();
@@ -628,60 +601,42 @@ const Type *Sema::checkTensorMethod(CallExpr &e, const Type *recv,
     }
     return i64;
   }
-  if (method == "slice") {
+  case Builtin::TensorSlice: {
     // v.slice(r0, r1[, c0, c1]): rows r0..r1 (and columns c0..c1).
-    e.builtin = Builtin::TensorSlice;
-    if (!count(2 * recv->getRank()))
-      return types.getError();
     bool ok = true;
     for (Expr *a : e.orderedArgs)
       ok &= expectType(*a, i64, checkValue(*a, i64));
     return ok ? types.getView(elem, recv->getRank()) : types.getError();
   }
-  if (method == "print") {
-    e.builtin = Builtin::TensorPrint;
-    return count(0) ? types.getVoid() : types.getError();
-  }
-  if (!recv->isTensor())
-    return nullptr;
-  if (method == "to") {
+  case Builtin::TensorPrint:
+    return types.getVoid();
+  case Builtin::TensorTo: {
     // t.to(d): a copy of the tensor on device d.
-    e.builtin = Builtin::TensorTo;
-    if (!count(1))
-      return types.getError();
     const Type *d = checkValue(*e.orderedArgs[0]);
     return expectType(*e.orderedArgs[0], types.getDevice(), d)
                ? recv
                : types.getError();
   }
-  if (method == "fill") {
-    e.builtin = Builtin::TensorFill;
-    if (!count(1))
-      return types.getError();
+  case Builtin::TensorFill:
     expectType(*e.orderedArgs[0], elem, checkValue(*e.orderedArgs[0], elem));
     return types.getVoid();
-  }
-  if (method == "fill_random") {
-    e.builtin = Builtin::TensorFillRandom;
-    if (!count(1))
-      return types.getError();
+  case Builtin::TensorFillRandom: {
     const Type *u64 = types.getInt(64, false);
     expectType(*e.orderedArgs[0], u64, checkValue(*e.orderedArgs[0], u64));
     return types.getVoid();
   }
-  if (method == "get") {
-    e.builtin = Builtin::TensorGet;
-    return count(recv->getRank()) && indices(0) ? elem : types.getError();
-  }
-  if (method == "set") {
-    e.builtin = Builtin::TensorSet;
-    if (!count(recv->getRank() + 1) || !indices(0))
+  case Builtin::TensorGet:
+    return indices(0) ? elem : types.getError();
+  case Builtin::TensorSet: {
+    if (!indices(0))
       return types.getError();
     Expr &v = *e.orderedArgs[recv->getRank()];
     expectType(v, elem, checkValue(v, elem));
     return types.getVoid();
   }
-  return nullptr;
+  default:
+    llvm_unreachable("not a method of tensors or views");
+  }
 }
 
 //===----------------------------------------------------------------------===//

@@ -424,36 +424,28 @@ void MLIRGenImpl::genPrint(const Leaves &v, const Type *t, mlir::Location l) {
 }
 
 Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
-  mlir::Location l = loc(e.range);
-  if (e.type && e.type->isFloat() &&
-      (e.builtin == Builtin::Exp || e.builtin == Builtin::Log ||
-       e.builtin == Builtin::Rsqrt || e.builtin == Builtin::Tanh ||
-       e.builtin == Builtin::Erf)) {
-    mlir::Value x = genScalar(*e.orderedArgs[0]);
-    mlir::Value r;
-    switch (e.builtin) {
-    case Builtin::Exp:
-      r = mlir::math::ExpOp::create(builder, l, x);
-      break;
-    case Builtin::Log:
-      r = mlir::math::LogOp::create(builder, l, x);
-      break;
-    case Builtin::Rsqrt:
-      r = mlir::math::RsqrtOp::create(builder, l, x);
-      break;
-    case Builtin::Tanh:
-      r = mlir::math::TanhOp::create(builder, l, x);
-      break;
-    default:
-      r = mlir::math::ErfOp::create(builder, l, x);
-      break;
-    }
-    return {scalarLeaf(r)};
-  }
-  if (e.builtin >= Builtin::ProgramId || (e.type && e.type->isTile()))
-    return genKernelBuiltin(e);
-  if (e.builtin >= Builtin::DeviceGet)
+  const BuiltinInfo &info = getBuiltinInfo(e.builtin);
+  BuiltinGen gen = info.gen;
+  // A builtin with two forms: the type Sema gave the call says which.
+  if (info.otherForm == BuiltinOtherForm::ScalarAnywhere && e.type &&
+      e.type->isFloat())
+    gen = BuiltinGen::Scalar;
+  else if (info.otherForm == BuiltinOtherForm::TileInKernels && e.type &&
+           e.type->isTile())
+    gen = BuiltinGen::Tile;
+  switch (gen) {
+  case BuiltinGen::Scalar:
+    return genScalarBuiltin(e);
+  case BuiltinGen::Tensor:
     return genTensorBuiltin(e);
+  case BuiltinGen::Tile:
+    return genKernelBuiltin(e);
+  }
+  llvm_unreachable("unknown builtin generator");
+}
+
+Leaves MLIRGenImpl::genScalarBuiltin(CallExpr &e) {
+  mlir::Location l = loc(e.range);
   mlir::Type i64 = builder.getI64Type();
   auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
   const Type *t = e.type;
@@ -491,6 +483,21 @@ Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
   case Builtin::Sqrt:
     return {scalarLeaf(
         mlir::math::SqrtOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
+  case Builtin::Exp:
+    return {scalarLeaf(
+        mlir::math::ExpOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
+  case Builtin::Log:
+    return {scalarLeaf(
+        mlir::math::LogOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
+  case Builtin::Rsqrt:
+    return {scalarLeaf(
+        mlir::math::RsqrtOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
+  case Builtin::Tanh:
+    return {scalarLeaf(
+        mlir::math::TanhOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
+  case Builtin::Erf:
+    return {scalarLeaf(
+        mlir::math::ErfOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
   case Builtin::Abs: {
     mlir::Value x = genScalar(*e.orderedArgs[0]);
     if (t->isFloat())
@@ -538,10 +545,10 @@ Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
   }
   case Builtin::StrLen:
     return {load(genExpr(*e.receiver), l)[1]};
-  case Builtin::None:
+  default:
     break;
   }
-  llvm_unreachable("not a builtin");
+  llvm_unreachable("not a builtin of the scalar generator");
 }
 
 //===----------------------------------------------------------------------===//

@@ -152,7 +152,11 @@ private:
   mlir::Value genLogical(BinaryExpr &e);
   mlir::Value genCast(CastExpr &e);
   Leaves genCall(CallExpr &e);
+  /// Emits a builtin call through the generator the registry names
+  /// (Builtins.def).
   Leaves genBuiltin(CallExpr &e);
+  /// Host scalars, strings and the process; the scalar forms of tile math.
+  Leaves genScalarBuiltin(CallExpr &e);
   void genPrint(const Leaves &value, const Type *t, mlir::Location l);
   Leaves genIndex(IndexExpr &e);
   Leaves genArrayLit(ArrayLitExpr &e);
