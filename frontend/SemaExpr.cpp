@@ -1287,6 +1287,35 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     }
     return tx;
   }
+  case Builtin::Fma: {
+    // fma(a, b, c): a * b + c rounded once; float scalars of one type (a
+    // literal takes the others' type). Each argument is checked once.
+    const Type *t = nullptr;
+    std::vector<const Type *> found(e.args.size(), nullptr);
+    for (size_t i = 0; i < e.args.size(); ++i)
+      if (!isLiteralLike(*e.args[i].value)) {
+        found[i] = checkValue(*e.args[i].value, t);
+        if (!t && !found[i]->isError())
+          t = found[i];
+      }
+    for (size_t i = 0; i < e.args.size(); ++i)
+      if (!found[i]) {
+        found[i] = checkValue(*e.args[i].value, t);
+        if (!t && !found[i]->isError())
+          t = found[i];
+      }
+    if (!t)
+      return types.getError();
+    if (!t->isFloat()) {
+      diags.report(e.args[0].value->range, DiagID::err_builtin_arg_type,
+                   {name, "floats", t->str()});
+      return types.getError();
+    }
+    bool ok = true;
+    for (size_t i = 0; i < e.args.size(); ++i)
+      ok &= expectType(*e.args[i].value, t, found[i]);
+    return ok ? t : types.getError();
+  }
   case Builtin::Argc:
   case Builtin::ClockNs:
     return i64;

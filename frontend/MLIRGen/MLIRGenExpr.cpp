@@ -483,6 +483,10 @@ Leaves MLIRGenImpl::genScalarBuiltin(CallExpr &e) {
   case Builtin::Sqrt:
     return {scalarLeaf(
         mlir::math::SqrtOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
+  case Builtin::Fma:
+    return {scalarLeaf(mlir::math::FmaOp::create(
+        builder, l, genScalar(*e.orderedArgs[0]), genScalar(*e.orderedArgs[1]),
+        genScalar(*e.orderedArgs[2])))};
   case Builtin::Exp:
     return {scalarLeaf(
         mlir::math::ExpOp::create(builder, l, genScalar(*e.orderedArgs[0])))};

@@ -12,6 +12,7 @@
 
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -59,7 +60,8 @@ std::unique_ptr<llvm::Module> translateToLLVMIR(mlir::ModuleOp module,
   return m;
 }
 
-void addTargetAttributes(llvm::Module &module, const CodegenOptions &opts) {
+void addTargetAttributes(llvm::Module &module, const CodegenOptions &opts,
+                         const llvm::TargetMachine &tm) {
   for (llvm::Function &f : module) {
     if (f.isDeclaration())
       continue;
@@ -68,6 +70,11 @@ void addTargetAttributes(llvm::Module &module, const CodegenOptions &opts) {
     f.addFnAttr("target-cpu", opts.cpu.empty() ? "x86-64" : opts.cpu);
     if (!opts.features.empty())
       f.addFnAttr("target-features", opts.features);
+    // The kernels' 512-bit vector code stays 512 bits wide on CPUs that
+    // LLVM tunes for 256-bit vectors (Intel's: "prefer-256-bit"), as clang
+    // does for functions using 512-bit intrinsics.
+    if (tm.getMCSubtargetInfo()->checkFeatures("+avx512f"))
+      f.addFnAttr("min-legal-vector-width", "512");
     if (!opts.bareMetal)
       continue;
     f.addFnAttr(llvm::Attribute::NoRedZone);

@@ -51,9 +51,11 @@ std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const CodegenOptions &opts, std::string &error);
 
 /// Adds the function attributes the target needs that MLIR does not express:
-/// `target-cpu` and `target-features` on every function defined here, and
-/// for bare metal `noredzone` and `"probe-stack"="inline-asm"`.
-void addTargetAttributes(llvm::Module &module, const CodegenOptions &opts);
+/// `target-cpu` and `target-features` on every function defined here,
+/// `min-legal-vector-width` 512 where `tm` has AVX-512, and for bare metal
+/// `noredzone` and `"probe-stack"="inline-asm"`.
+void addTargetAttributes(llvm::Module &module, const CodegenOptions &opts,
+                         const llvm::TargetMachine &tm);
 
 /// Runs LLVM's standard O0-O3 pipeline.
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &tm,

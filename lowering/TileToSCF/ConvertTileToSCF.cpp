@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowering/TileToSCF/Passes.h"
+#include "lowering/TileToSCF/TileToSCF.h"
 
 #include "dialects/Utils/ScalarConversion.h"
 #include "dialects/tile/IR/TileDialect.h"
@@ -51,9 +52,15 @@ constexpr int64_t kStackBytesPerScope = 256 * 1024;
 /// lowering runs in, and a failed allocation must not become a crash.
 constexpr int64_t kMaxTileBytes = int64_t(1) << 30;
 
-MemRefType bufferType(tl::TileType t) {
+} // namespace
+
+MemRefType nlc::cpu::tileBufferType(tl::TileType t) {
   return MemRefType::get(t.getShape(), t.getElementType());
 }
+
+namespace {
+
+MemRefType bufferType(tl::TileType t) { return nlc::cpu::tileBufferType(t); }
 
 /// The size of the buffer of `t` in bytes (i1 takes a byte), or nullopt if
 /// it does not fit in an int64_t.
@@ -71,8 +78,16 @@ Value allocBuffer(OpBuilder &b, Location loc, MemRefType t) {
   return memref::AllocaOp::create(b, loc, t);
 }
 
-Value allocBuffer(OpBuilder &b, Location loc, tl::TileType t) {
+} // namespace
+
+Value nlc::cpu::allocTileBuffer(OpBuilder &b, Location loc, tl::TileType t) {
   return allocBuffer(b, loc, bufferType(t));
+}
+
+namespace {
+
+Value allocBuffer(OpBuilder &b, Location loc, tl::TileType t) {
+  return nlc::cpu::allocTileBuffer(b, loc, t);
 }
 
 Value indexConst(OpBuilder &b, Location loc, int64_t v) {
@@ -459,11 +474,11 @@ struct DotLowering : public OpConversionPattern<tl::DotOp> {
           Value x = widen(b, l, memref::LoadOp::create(b, l, adaptor.getRhs(),
                                                        ValueRange{iv[1], iv[2]}));
           Value c = memref::LoadOp::create(b, l, out, ValueRange{iv[0], iv[2]});
+          // Floats: one fused multiply-add per product (rounded once), as
+          // every fast lowering computes it, in k order.
           Value r =
               isFloat
-                  ? arith::AddFOp::create(b, l, c,
-                                          arith::MulFOp::create(b, l, a, x))
-                        .getResult()
+                  ? math::FmaOp::create(b, l, a, x, c).getResult()
                   : arith::AddIOp::create(b, l, c,
                                           arith::MulIOp::create(b, l, a, x))
                         .getResult();
@@ -673,37 +688,48 @@ LogicalResult scopeBuffers(ModuleOp module,
   return success();
 }
 
+} // namespace
+
+LogicalResult nlc::cpu::lowerTilesToBuffers(
+    ModuleOp module,
+    function_ref<void(TypeConverter &, RewritePatternSet &)> extra) {
+  MLIRContext *ctx = module.getContext();
+  if (failed(checkInput(module)))
+    return failure();
+  DenseSet<Operation *> existing;
+  module.walk([&](memref::AllocaOp a) { existing.insert(a); });
+
+  TypeConverter converter;
+  converter.addConversion([](Type t) { return t; });
+  converter.addConversion(
+      [](tl::TileType t) -> Type { return bufferType(t); });
+
+  ConversionTarget target(*ctx);
+  target.addIllegalDialect<tl::TileDialect>();
+  target.addLegalDialect<arith::ArithDialect, math::MathDialect,
+                         memref::MemRefDialect>();
+  target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+
+  RewritePatternSet patterns(ctx);
+  patterns.add<ElementwiseLowering, IotaLowering, LoadLowering, StoreLowering,
+               ReduceLowering, BroadcastLowering, TransposeLowering,
+               ReshapeLowering, DotLowering>(converter, ctx);
+  if (extra)
+    extra(converter, patterns);
+  scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                       target);
+  if (failed(applyPartialConversion(module, target, std::move(patterns))))
+    return failure();
+  return scopeBuffers(module, existing);
+}
+
+namespace {
+
 struct ConvertTileToSCFPass
     : public nlc::cpu::impl::ConvertTileToSCFBase<ConvertTileToSCFPass> {
   void runOnOperation() override {
-    MLIRContext *ctx = &getContext();
-    ModuleOp module = getOperation();
-    if (failed(checkInput(module)))
-      return signalPassFailure();
-    DenseSet<Operation *> existing;
-    module.walk([&](memref::AllocaOp a) { existing.insert(a); });
-
-    TypeConverter converter;
-    converter.addConversion([](Type t) { return t; });
-    converter.addConversion(
-        [](tl::TileType t) -> Type { return bufferType(t); });
-
-    ConversionTarget target(*ctx);
-    target.addIllegalDialect<tl::TileDialect>();
-    target.addLegalDialect<arith::ArithDialect, math::MathDialect,
-                           memref::MemRefDialect>();
-    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
-
-    RewritePatternSet patterns(ctx);
-    patterns.add<ElementwiseLowering, IotaLowering, LoadLowering, StoreLowering,
-                 ReduceLowering, BroadcastLowering, TransposeLowering,
-                 ReshapeLowering, DotLowering>(converter, ctx);
-    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
-                                                         target);
-    if (failed(applyPartialConversion(module, target, std::move(patterns))))
-      return signalPassFailure();
-    if (failed(scopeBuffers(module, existing)))
-      return signalPassFailure();
+    if (failed(nlc::cpu::lowerTilesToBuffers(getOperation())))
+      signalPassFailure();
   }
 };
 

@@ -13,6 +13,10 @@ namespace nlc::cpu {
 #define GEN_PASS_REGISTRATION
 #include "lowering/TileToSCF/Passes.h.inc"
 
+/// Kernels inlined into the grid kernels that call them, and launches to
+/// parallel loops: what every CPU lowering of tile ops starts with.
+void buildLaunchLoweringPipeline(mlir::OpPassManager &pm);
+
 /// The CPU reference lowering of kernels: tile ops to loops over stack and
 /// heap buffers, then canonicalization. Host lowering runs after it.
 void buildTileToLoopsPipeline(mlir::OpPassManager &pm);

@@ -14,9 +14,13 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-void nlc::cpu::buildTileToLoopsPipeline(mlir::OpPassManager &pm) {
+void nlc::cpu::buildLaunchLoweringPipeline(mlir::OpPassManager &pm) {
   pm.addPass(tile::createTileInlineKernels());
   pm.addPass(createConvertTileLaunchToSCF());
+}
+
+void nlc::cpu::buildTileToLoopsPipeline(mlir::OpPassManager &pm) {
+  buildLaunchLoweringPipeline(pm);
   pm.addPass(createConvertTileToSCF());
   // Drops the loop-invariant iter_args and if results left by the pass.
   pm.addPass(mlir::createCanonicalizerPass());

@@ -439,7 +439,7 @@ func.func @reshape(%x: f32, %v: memref<?xf32>, %w: memref<?x?xf32>, %i: index) {
 
 // -----
 
-// dot: f16 inputs widen to f32; each product and sum rounds separately;
+// dot: f16 inputs widen to f32; each step is one fused multiply-add;
 // the lhs is read at (i, k) and the rhs at (k, j) whatever their layouts.
 // Without an accumulator the result starts from zero.
 // CHECK-LABEL: func.func @dot_f16(
@@ -456,8 +456,7 @@ func.func @reshape(%x: f32, %v: memref<?xf32>, %w: memref<?x?xf32>, %i: index) {
 // CHECK-NEXT: %[[Y:.+]] = memref.load %[[B]][%[[K]], %[[J]]] : memref<8x2xf16>
 // CHECK-NEXT: %[[YW:.+]] = arith.extf %[[Y]] : f16 to f32
 // CHECK-NEXT: %[[OLD:.+]] = memref.load %[[C]][%[[I]], %[[J]]] : memref<4x2xf32>
-// CHECK-NEXT: %[[P:.+]] = arith.mulf %[[XW]], %[[YW]] : f32
-// CHECK-NEXT: %[[S:.+]] = arith.addf %[[OLD]], %[[P]] : f32
+// CHECK-NEXT: %[[S:.+]] = math.fma %[[XW]], %[[YW]], %[[OLD]] : f32
 // CHECK-NEXT: memref.store %[[S]], %[[C]][%[[I]], %[[J]]] : memref<4x2xf32>
 func.func @dot_f16(%x: f16, %v: memref<?x?xf32>, %i: index) {
   %a = tile.splat %x : f16 -> !tile.tile<4x8xf16>

@@ -8,6 +8,7 @@
 #include "dialects/tile/IR/TileDialect.h"
 #include "lowering/Host/Pipeline.h"
 #include "lowering/Target/TargetRegistry.h"
+#include "lowering/Target/X86/X86Passes.h"
 #include "lowering/TileToSCF/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -21,6 +22,7 @@ int main(int argc, char **argv) {
   nlc::registerLoweringPipelines();
   nlc::cpu::registerCpuLowering();
   nlc::registerTargetPipelines();
+  nlc::x86::registerNLCX86Passes();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

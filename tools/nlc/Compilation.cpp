@@ -266,7 +266,7 @@ int Compilation::run() {
       translateToLLVMIR(*module, llvmContext, *machine);
   if (!llvmModule)
     return 1;
-  addTargetAttributes(*llvmModule, copts);
+  addTargetAttributes(*llvmModule, copts, *machine);
   optimizeModule(*llvmModule, *machine, opts.optLevel);
   if (opts.target->finalizeModule)
     opts.target->finalizeModule(*llvmModule, *machine, opts.builtFor);

@@ -333,8 +333,12 @@ def Tile_DotOp : Tile_Op<"dot", [Pure, Tile_Contraction]> {
     `(i, j)` starts from `acc[i, j]` (zero without `acc`) and adds
     `lhs[i, k] * rhs[k, j]` for `k` from 0 to K-1, in that order. Inputs are
     first converted to the accumulator type: f16, bf16 and f32 accumulate in
-    f32, f64 in f64, i8 (sign-extended) in i32, which wraps. Each product and
-    each sum rounds separately in the reference lowering.
+    f32, f64 in f64, i8 (sign-extended) in i32, which wraps. For floats each
+    step is a fused multiply-add (`math.fma`: the product is not rounded
+    before the sum), as vector FMA units compute it, so a backend that keeps
+    the k order gives the same bits. Matrix units that add several products
+    at once (`vdpbf16ps`, AMX, tensor cores) differ from this order by
+    rounding and are checked against it with a tolerance.
 
     Indices are logical positions: a layout never changes values, so the
     operands may have any layout and the result is the same. The language

@@ -1,7 +1,8 @@
 //===- X86Targets.cpp - The x86-64 registry entries -----------------------===//
 //
-// Both x86 targets lower kernels with the CPU reference lowering
-// (TileToSCF) and host code with the host pipeline; they differ in how
+// Both x86 targets lower kernels with the x86 lowering (the reference
+// lowering, TileToSCF, with vector code for the ops it makes fast, for the
+// target's vector width) and host code with the host pipeline; they differ in how
 // kernel grids run (OpenMP threads on Linux, plain loops on the unikernel's
 // one core), in the default CPU and in the link step.
 //
@@ -10,11 +11,17 @@
 #include "lowering/Target/X86/X86Targets.h"
 #include "lowering/Host/Pipeline.h"
 #include "lowering/TileToSCF/Passes.h"
+#include "lowering/Target/X86/X86Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 
 namespace nlc::x86 {
 
 static void buildKernelPipeline(mlir::OpPassManager &pm) {
-  cpu::buildTileToLoopsPipeline(pm);
+  cpu::buildLaunchLoweringPipeline(pm);
+  pm.addPass(createConvertTileToX86());
+  pm.addPass(mlir::createCanonicalizerPass());
 }
 
 static void buildLinuxHostPipeline(mlir::OpPassManager &pm) {

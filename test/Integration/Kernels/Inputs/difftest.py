@@ -7,7 +7,8 @@ operations over two inputs and scalar constants; a third of the rank-2
 cases are contractions, `x = dot(p, q[, y])` over a random K followed by
 the composition as an epilogue), compiles them with nlc, and compares every
 output element with the same expression evaluated by plain scalar host code
-in the same program (the contraction as a sum in k order). The two sides go through
+in the same program (the contraction as fused multiply-adds in k order,
+which is how `dot` is defined). The two sides go through
 different code paths (tile dialect and its CPU lowering vs. scalar MLIRGen),
 so a disagreement is a miscompilation on one of them.
 
@@ -110,7 +111,7 @@ def gen_case(rng, idx, seed, mutate=False):
         init = "c.get(i, j)" if with_acc else "0.0"
         loops = ("  for i in 0..%d {\n  for j in 0..%d {\n"
                  "    var s: f32 = %s;\n"
-                 "    for kk in 0..%d { s = s + a.get(i, kk) * b.get(kk, j); }\n"
+                 "    for kk in 0..%d { s = fma(a.get(i, kk), b.get(kk, j), s); }\n"
                  "    let x = s;\n    let y = c.get(i, j);\n"
                  "    total += 1;\n"
                  "    if !same(r.get(i, j), %s) { bad += 1; }\n  }\n  }\n"

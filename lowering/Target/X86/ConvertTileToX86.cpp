@@ -1,0 +1,74 @@
+//===- ConvertTileToX86.cpp - The x86 lowering of the tile dialect --------===//
+//
+// The pass `convert-tile-to-x86`: the reference lowering of the tile
+// dialect with the x86 patterns added in front (X86Dot.cpp, ...), for the
+// vector width the module's target allows.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowering/Target/X86/X86Passes.h"
+#include "lowering/Target/TargetInfo.h"
+#include "lowering/TileToSCF/TileToSCF.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/TargetParser/X86TargetParser.h"
+
+namespace nlc::x86 {
+#define GEN_PASS_DEF_CONVERTTILETOX86
+#include "lowering/Target/X86/Passes.h.inc"
+} // namespace nlc::x86
+
+using namespace mlir;
+
+namespace {
+
+/// The features `target` enables: those of its CPU, then its explicit
+/// `+f`/`-f` list in order, each with what it implies (`-avx512f` also
+/// turns off AVX-512's extensions).
+llvm::StringMap<bool> enabledFeatures(const nlc::TargetInfo &target) {
+  llvm::StringMap<bool> on;
+  llvm::SmallVector<llvm::StringRef> cpuFeatures;
+  llvm::X86::getFeaturesForCPU(target.cpu, cpuFeatures);
+  // updateImpliedFeatures sets what a feature implies, not the feature.
+  auto set = [&](llvm::StringRef f, bool enabled) {
+    on[f] = enabled;
+    llvm::X86::updateImpliedFeatures(f, enabled, on);
+  };
+  for (llvm::StringRef f : cpuFeatures)
+    set(f, true);
+  for (llvm::StringRef f : llvm::split(target.features, ','))
+    if (f.size() > 1)
+      set(f.drop_front(), f.front() == '+');
+  return on;
+}
+
+struct ConvertTileToX86Pass
+    : nlc::x86::impl::ConvertTileToX86Base<ConvertTileToX86Pass> {
+  using ConvertTileToX86Base::ConvertTileToX86Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    unsigned bits = vectorBits;
+    if (!bits)
+      if (std::optional<nlc::TargetInfo> t = nlc::getModuleTarget(module)) {
+        llvm::StringMap<bool> on = enabledFeatures(*t);
+        if (on.lookup("avx512f"))
+          bits = 512;
+        else if (on.lookup("avx2") && on.lookup("fma"))
+          bits = 256;
+      }
+    nlc::x86::VectorTarget target;
+    target.f32Lanes = bits / 32;
+    // AVX-512 has 32 vector registers: 24 accumulators, 4 rows of B, one
+    // broadcast; AVX2 has 16: 12 accumulators, 2 rows, one broadcast.
+    target.dotVectors = bits >= 512 ? 4 : 2;
+    if (failed(nlc::cpu::lowerTilesToBuffers(
+            module, [&](TypeConverter &converter, RewritePatternSet &patterns) {
+              nlc::x86::populateX86DotPatterns(converter, patterns, target);
+            })))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,43 @@
+//===- Passes.td - x86 backend passes ----------------------*- tablegen -*-===//
+
+#ifndef NLC_LOWERING_TARGET_X86_PASSES
+#define NLC_LOWERING_TARGET_X86_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
+  let summary = "Lower tile ops to vector code for x86 (AVX-512 or AVX2)";
+  let description = [{
+    The x86 lowering of the tile dialect: the reference lowering
+    (`convert-tile-to-scf`) with faster patterns for the ops it makes fast,
+    which take precedence where they match. The vector width comes from the
+    module's `nlc.target` (512 bits with AVX-512F, 256 with AVX2 and FMA,
+    none otherwise, when everything stays on the reference), or from
+    `vector-bits` for tests.
+
+    - `tile.dot` on f32: a register-blocked micro-kernel. Output blocks of
+      6 rows by 4 vectors (AVX-512: 24 zmm accumulators) or 6 by 2 (AVX2)
+      stay in registers over the whole K loop; each step loads one row of
+      the right operand per vector, broadcasts one left element per row and
+      issues one FMA per accumulator. Ragged columns use masked vector loads
+      and stores; ragged rows a smaller block. An accumulator used only by
+      the `dot` is updated in place.
+
+    Results equal the reference lowering's up to the rounding of fused
+    multiply-adds (each product is added without a separate rounding).
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
+           "Vector width in bits (512, 256); 0 reads the module's target">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::math::MathDialect",
+  ];
+}
+
+#endif // NLC_LOWERING_TARGET_X86_PASSES

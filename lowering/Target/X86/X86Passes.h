@@ -1,0 +1,39 @@
+//===- X86Passes.h - x86 backend passes -------------------------*- C++ -*-===//
+
+#ifndef NLC_LOWERING_TARGET_X86_X86PASSES_H
+#define NLC_LOWERING_TARGET_X86_X86PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace nlc::x86 {
+
+#define GEN_PASS_DECL
+#include "lowering/Target/X86/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "lowering/Target/X86/Passes.h.inc"
+
+/// What the x86 patterns may use, from the target (or a test option).
+struct VectorTarget {
+  /// f32 lanes of a vector register: 16 (AVX-512), 8 (AVX2), 0 (none: the
+  /// reference lowering only).
+  unsigned f32Lanes = 0;
+  /// Rows and vectors per row of the f32 `dot` register block.
+  unsigned dotRows = 6, dotVectors = 4;
+};
+
+/// The faster `tile.dot` lowering (X86Dot.cpp).
+void populateX86DotPatterns(mlir::TypeConverter &converter,
+                            mlir::RewritePatternSet &patterns,
+                            const VectorTarget &target);
+
+} // namespace nlc::x86
+
+#endif // NLC_LOWERING_TARGET_X86_X86PASSES_H

@@ -1,0 +1,40 @@
+//===- TileToSCF.h - The reference lowering, for backends -------*- C++ -*-===//
+//
+// The reference lowering turns each tile into a buffer and each tile op into
+// loops (ConvertTileToSCF.cpp). A CPU backend reuses it whole and replaces
+// only the ops it makes faster: it adds its own conversion patterns, with a
+// benefit above 1 so that they are tried first, and everything they do not
+// match falls back to the reference.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLC_LOWERING_TILETOSCF_TILETOSCF_H
+#define NLC_LOWERING_TILETOSCF_TILETOSCF_H
+
+#include "dialects/tile/IR/TileDialect.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace nlc::cpu {
+
+/// The buffer of a tile: a statically shaped, row-major memref.
+mlir::MemRefType tileBufferType(tile::TileType t);
+
+/// A new buffer for a tile value; the lowering later decides whether it
+/// lives on the stack or the heap, and where it is released.
+mlir::Value allocTileBuffer(mlir::OpBuilder &b, mlir::Location loc,
+                            tile::TileType t);
+
+/// Converts every tile op in `module` to loops over buffers with the
+/// reference patterns plus those `extra` adds, then places the buffers and
+/// gives them their lifetimes.
+mlir::LogicalResult lowerTilesToBuffers(
+    mlir::ModuleOp module,
+    llvm::function_ref<void(mlir::TypeConverter &, mlir::RewritePatternSet &)>
+        extra = {});
+
+} // namespace nlc::cpu
+
+#endif // NLC_LOWERING_TILETOSCF_TILETOSCF_H

@@ -1,0 +1,43 @@
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512" | FileCheck %s --check-prefix=ZMM
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=256" | FileCheck %s --check-prefix=YMM
+// RUN: %nlc-opt %s -convert-tile-to-x86 | FileCheck %s --check-prefix=REF
+// f32 tile.dot on x86: 6-row blocks of 4 (AVX-512) or 2 (AVX2) vectors of
+// accumulators carried through the k loop, one broadcast per row and one
+// FMA per accumulator each step; the ragged columns (N = 72 = 64 + 8) take
+// masked loads and stores. Without a vector width (no target), the
+// reference loops.
+
+// ZMM-LABEL: func.func @mm(
+// ZMM: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} {
+// ZMM-COUNT-24: vector.load {{.+}} : memref<12x72xf32>, vector<16xf32>
+// ZMM: scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// ZMM-COUNT-4: vector.load {{.+}} : memref<5x72xf32>, vector<16xf32>
+// ZMM: memref.load {{.+}} : memref<12x5xf32>
+// ZMM-NEXT: vector.broadcast {{.+}} : f32 to vector<16xf32>
+// ZMM-COUNT-4: vector.fma
+// ZMM: scf.yield
+// ZMM-COUNT-24: vector.store
+// The last 8 columns: one masked vector per row.
+// ZMM: vector.constant_mask [8] : vector<16xi1>
+// ZMM: vector.maskedload
+// ZMM: vector.fma
+// ZMM: vector.maskedstore
+// ZMM-NOT: memref.copy
+
+// YMM-LABEL: func.func @mm(
+// YMM: scf.for %{{.+}} iter_args({{.+}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// YMM-COUNT-2: vector.fma
+
+// REF-LABEL: func.func @mm(
+// REF-NOT: vector.fma
+// REF: math.fma
+func.func @mm(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+              %b: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+              %c: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %x = tile.load %a[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<12x5xf32>
+  %y = tile.load %b[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<5x72xf32, col_major>
+  %acc = tile.load %c[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<12x72xf32>
+  %d = tile.dot %x, %y, %acc : !tile.tile<12x5xf32>, !tile.tile<5x72xf32, col_major> -> !tile.tile<12x72xf32>
+  tile.store %d, %c[%i, %i] : !tile.tile<12x72xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
