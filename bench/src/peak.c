@@ -119,7 +119,7 @@ typedef double (*loop_fn)(long);
 // Runs `fn` on `threads` threads, `reps` times; prints best and median of
 // the summed rate (each thread's FLOP over the slowest thread's time).
 static void measure(const char *name, loop_fn fn, double flop_per_iter, long iters, int threads) {
-  enum { REPS = 5 };
+  enum { REPS = 15 };
   double rate[REPS];
   volatile double sink = 0;
   for (int r = 0; r < REPS + 1; ++r) {  // the first run warms up
@@ -153,11 +153,11 @@ int main(int argc, char **argv) {
             !syscall(SYS_arch_prctl, 0x1023, 18);
   for (int a = 1; a < argc; ++a) {
     int t = atoi(argv[a]);
-    if (has_flag("avx512f")) measure("fma_f32_zmm", fma_f32, 12 * 16 * 2, 50000000, t);
+    if (has_flag("avx512f")) measure("fma_f32_zmm", fma_f32, 12 * 16 * 2, 20000000, t);
     else fprintf(stderr, "peak: no avx512f on this CPU: no zmm FMA peak\n");
-    if (has_flag("avx512_bf16")) measure("vdpbf16ps", dp_bf16, 12 * 16 * 4, 50000000, t);
-    if (has_flag("avx512_vnni")) measure("vpdpbusd_i8", dp_i8, 12 * 16 * 8, 50000000, t);
-    if (amx) measure("amx_tdpbf16ps", amx_bf16, 4 * 16384, 2000000, t);
+    if (has_flag("avx512_bf16")) measure("vdpbf16ps", dp_bf16, 12 * 16 * 4, 20000000, t);
+    if (has_flag("avx512_vnni")) measure("vpdpbusd_i8", dp_i8, 12 * 16 * 8, 20000000, t);
+    if (amx) measure("amx_tdpbf16ps", amx_bf16, 4 * 16384, 1000000, t);
   }
   return 0;
 }
