@@ -87,16 +87,36 @@ class Bench:
         self.rows.append(row)
         return row
 
+    def load_csv(self, path):
+        """Reads back a results.csv written by write_csv."""
+        with open(path) as f:
+            for r in csv.DictReader(f):
+                for key in ("m", "n", "k", "threads", "reps"):
+                    if r[key] != "":
+                        r[key] = int(r[key])
+                for key in ("best_s", "median_s", "best", "median", "pct_peak", "vs_best_lib"):
+                    if r[key] != "":
+                        r[key] = float(r[key])
+                self.rows.append(r)
+                if r["kind"] == "peak":
+                    key = (r["case"], r["threads"])
+                    self.peak[key] = max(self.peak.get(key, 0.0), r["best"])
+                if r["kind"] == "stream" and r["case"] == "copy":
+                    self.copy[r["threads"]] = r["best"]
+
     # ---- peaks and STREAM ----
-    def peaks(self):
+    def peaks(self, when):
+        """Runs the peak probes (at the start and at the end of the run: on a
+        shared machine the best of the two is the less disturbed)."""
         out, _ = run([os.path.join(self.build, "peak")] + [str(t) for t in self.a.threads])
         for line in out.splitlines():
             _, name, t, best, med = line.split(",")
-            self.peak[(name, int(t))] = float(best)
+            key = (name, int(t))
+            self.peak[key] = max(self.peak.get(key, 0.0), float(best))
             unit = "GOP/s" if name.endswith("i8") else "GFLOP/s"
             self.add(kind="peak", case=name, threads=int(t), best=float(best), median=float(med),
-                     unit=unit)
-            log(f"peak {name} x{t}: {best} {unit} (median {med})")
+                     unit=unit, note=when)
+            log(f"peak ({when}) {name} x{t}: {best} {unit} (median {med})")
 
     def stream(self):
         out, _ = run([os.path.join(self.build, "stream"), str(self.a.stream_elems)]
@@ -111,6 +131,10 @@ class Bench:
 
     # ---- matmul ----
     def peak_for(self, dtype, threads):
+        """The peak a matmul on `threads` threads is judged against: the
+        probe's best on as many threads (of its start and end runs), not the
+        per-core peak times the thread count, which two vCPUs sharing one
+        core's vector units (SMT siblings) would never reach."""
         for name in PEAK_FOR[dtype]:
             if (name, threads) in self.peak:
                 return name, self.peak[(name, threads)]
@@ -155,9 +179,9 @@ class Bench:
                                     threads=t, unit=unit_of(dtype))
                         pred = prev[1] * flop / prev[0] if prev else None
                         if pred is not None and pred > budget:
-                            self.add(**base, note=f"timeout: predicted {pred:.0f} s > "
-                                                  f"{budget:.0f} s budget")
-                            log(f"{label} {dtype} {m}x{n}x{k} x{t}: skipped (predicted {pred:.0f} s)")
+                            self.add(**base, note=f"timeout: predicted {pred:.3g} s > "
+                                                  f"{budget:.3g} s budget")
+                            log(f"{label} {dtype} {m}x{n}x{k} x{t}: skipped (predicted {pred:.3g} s)")
                             continue
                         # Launches: a warm-up plus up to `reps` timed ones within
                         # the budget; a single cold one for the slowest sizes.
@@ -273,16 +297,20 @@ def machine_info():
     return model, have, os.cpu_count()
 
 
-def write_markdown(b, path, args):
+def write_markdown(b, path, args, when=None):
     model, flags, ncpu = machine_info()
     try:
         load = open("/proc/loadavg").read().split()[:3]
     except OSError:
         load = ["?"]
     L = []
-    L.append(f"# nlc CPU benchmark, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+    when = when or datetime.datetime.now(datetime.timezone.utc)
+    L.append(f"# nlc CPU benchmark, {when:%Y-%m-%d %H:%M} UTC")
     L.append("")
     L.append(f"- CPU: {model} ({ncpu} logical CPUs visible); flags: {' '.join(flags) or 'none'}")
+    if args.nlc:
+        ver, _ = run([args.nlc, "--version"])
+        L.append(f"- nlc: `{args.nlc}`: {' '.join(ver.split())[:120]}")
     L.append(f"- Load average at the end of the run: {' '.join(load)}")
     L.append(f"- Mode: {'quick' if args.quick else 'full'}; threads {args.threads}; "
              f"nlc budget {args.budget:.0f} s per case; up to {args.reps} timed launches after a "
@@ -290,14 +318,41 @@ def write_markdown(b, path, args):
     L.append("")
     L.append("## Peaks (measured in this run)")
     L.append("")
-    L.append("| probe | threads | best | median | unit |")
-    L.append("|---|---|---|---|---|")
+    L.append("| probe | threads | when | best | median | unit |")
+    L.append("|---|---|---|---|---|---|")
     for r in b.rows:
         if r["kind"] in ("peak", "stream"):
             name = r["case"] if r["kind"] == "peak" else f"STREAM {r['case']}"
-            L.append(f"| {name} | {r['threads']} | {fmt(r['best'])} | {fmt(r['median'])} | {r['unit']} |")
+            L.append(f"| {name} | {r['threads']} | {r['note'] or 'start'} | {fmt(r['best'])} | "
+                     f"{fmt(r['median'])} | {r['unit']} |")
     L.append("")
-    L.append("## Matmul (GFLOP/s; C = A x B, row-major, f32 results, i32 for i8)")
+    L.append("`% peak` of a case on T threads is against the best of the two T-thread probe runs: " +
+             ", ".join(f"{n} x{t} {v:.1f}" for (n, t), v in sorted(b.peak.items())) + ".")
+    L.append("")
+    L.append("## Matmul summary: nlc's best form next to the best library")
+    L.append("")
+    L.append("| M x N x K | type | thr | nlc best form | nlc best | % peak | best library | library best | % peak | nlc / library |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|")
+    groups = {}
+    for r in b.rows:
+        if r["kind"] == "matmul":
+            groups.setdefault((DTYPES.index(r["dtype"]), r["m"] * r["n"] * r["k"], r["m"],
+                               r["threads"]), []).append(r)
+    for key in sorted(groups):
+        g = groups[key]
+        ran = [r for r in g if r["best"] != ""]
+        nl = max((r for r in ran if r["case"].startswith("nlc")), key=lambda r: r["best"],
+                 default=None)
+        lib = max((r for r in ran if not r["case"].startswith("nlc")), key=lambda r: r["best"],
+                  default=None)
+        r0 = g[0]
+        L.append(f"| {r0['m']}x{r0['n']}x{r0['k']} | {r0['dtype']} | {r0['threads']} | "
+                 f"{nl['case'][4:] if nl else 'none ran (timeout)'} | {fmt(nl['best']) if nl else '-'} | "
+                 f"{fmt(nl['pct_peak']) if nl else '-'} | {lib['case'] if lib else 'none'} | "
+                 f"{fmt(lib['best']) if lib else '-'} | {fmt(lib['pct_peak']) if lib else '-'} | "
+                 f"{fmt(nl['vs_best_lib'], 2) if nl else '-'} |")
+    L.append("")
+    L.append("## Matmul, every case (GFLOP/s, GOP/s for i8; C = A x B, row-major, f32 results, i32 for i8)")
     L.append("")
     L.append("| M x N x K | type | implementation | thr | n | best | median | % peak | x best lib | check | note |")
     L.append("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -378,6 +433,7 @@ def plot(b, path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", required=True)
+    ap.add_argument("--nlc", default="", help="the nlc that built the programs (reported)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--sizes", type=int, nargs="+")
@@ -385,6 +441,8 @@ def main():
     ap.add_argument("--budget", type=float, help="seconds per nlc case")
     ap.add_argument("--reps", type=int, help="timed launches after the warm-up")
     ap.add_argument("--no-transformer", action="store_true")
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite results.md and the plot from results.csv, running nothing")
     a = ap.parse_args()
     if a.sizes is None:
         a.sizes = [256, 512] if a.quick else [256, 512, 1024, 2048, 4096]
@@ -403,12 +461,21 @@ def main():
     os.makedirs(a.out, exist_ok=True)
 
     b = Bench(a)
-    b.peaks()
+    if a.report_only:
+        path = os.path.join(a.out, "results.csv")
+        b.load_csv(path)
+        when = datetime.datetime.fromtimestamp(os.path.getmtime(path), datetime.timezone.utc)
+        write_markdown(b, os.path.join(a.out, "results.md"), a, when)
+        plot(b, os.path.join(a.out, "matmul.png"))
+        return 0
+    b.peaks("start")
     b.stream()
     b.libs(shapes)
     b.nlc_matmul(shapes)
     b.matmul_ratios()
     b.nlc_mem()
+    b.peaks("end")
+    b.matmul_ratios()
     write_csv(b, os.path.join(a.out, "results.csv"))
     write_markdown(b, os.path.join(a.out, "results.md"), a)
     plot(b, os.path.join(a.out, "matmul.png"))

@@ -53,4 +53,4 @@ done
 # Debian's python3 has python3-matplotlib; another python3 first on PATH may not.
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
-exec "$PY" "$BENCH/bench.py" --build "$BUILD" --out "$OUT" "$@"
+exec "$PY" "$BENCH/bench.py" --build "$BUILD" --out "$OUT" --nlc "$NLC" "$@"
