@@ -310,7 +310,9 @@ def write_markdown(b, path, args, when=None):
     L.append(f"- CPU: {model} ({ncpu} logical CPUs visible); flags: {' '.join(flags) or 'none'}")
     if args.nlc:
         ver, _ = run([args.nlc, "--version"])
-        L.append(f"- nlc: `{args.nlc}`: {' '.join(ver.split())[:120]}")
+        built = datetime.datetime.fromtimestamp(os.path.getmtime(args.nlc), datetime.timezone.utc)
+        L.append(f"- nlc: `{args.nlc}` (file dated {built:%Y-%m-%d %H:%M} UTC): "
+                 f"{' '.join(ver.split())[:120]}")
     L.append(f"- Load average at the end of the run: {' '.join(load)}")
     L.append(f"- Mode: {'quick' if args.quick else 'full'}; threads {args.threads}; "
              f"nlc budget {args.budget:.0f} s per case; up to {args.reps} timed launches after a "
@@ -464,6 +466,7 @@ def main():
     if a.report_only:
         path = os.path.join(a.out, "results.csv")
         b.load_csv(path)
+        b.matmul_ratios()
         when = datetime.datetime.fromtimestamp(os.path.getmtime(path), datetime.timezone.utc)
         write_markdown(b, os.path.join(a.out, "results.md"), a, when)
         plot(b, os.path.join(a.out, "matmul.png"))
