@@ -132,9 +132,7 @@ class Bench:
     # ---- matmul ----
     def peak_for(self, dtype, threads):
         """The peak a matmul on `threads` threads is judged against: the
-        probe's best on as many threads (of its start and end runs), not the
-        per-core peak times the thread count, which two vCPUs sharing one
-        core's vector units (SMT siblings) would never reach."""
+        probe's best on as many threads, of its start and end runs."""
         for name in PEAK_FOR[dtype]:
             if (name, threads) in self.peak:
                 return name, self.peak[(name, threads)]
@@ -310,8 +308,7 @@ def write_markdown(b, path, args, when=None):
     L.append(f"- CPU: {model} ({ncpu} logical CPUs visible); flags: {' '.join(flags) or 'none'}")
     if args.nlc:
         ver, _ = run([args.nlc, "--version"])
-        built = datetime.datetime.fromtimestamp(os.path.getmtime(args.nlc), datetime.timezone.utc)
-        L.append(f"- nlc: `{args.nlc}` (file dated {built:%Y-%m-%d %H:%M} UTC): "
+        L.append(f"- nlc: `{args.nlc}` (file dated {args.nlc_date} when the run started): "
                  f"{' '.join(ver.split())[:120]}")
     L.append(f"- Load average at the end of the run: {' '.join(load)}")
     L.append(f"- Mode: {'quick' if args.quick else 'full'}; threads {args.threads}; "
@@ -446,6 +443,10 @@ def main():
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite results.md and the plot from results.csv, running nothing")
     a = ap.parse_args()
+    a.nlc_date = "?"
+    if a.nlc and os.path.exists(a.nlc):
+        a.nlc_date = datetime.datetime.fromtimestamp(
+            os.path.getmtime(a.nlc), datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if a.sizes is None:
         a.sizes = [256, 512] if a.quick else [256, 512, 1024, 2048, 4096]
     if a.budget is None:
