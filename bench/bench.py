@@ -310,7 +310,7 @@ def write_markdown(b, path, args, when=None):
         ver, _ = run([args.nlc, "--version"])
         L.append(f"- nlc: `{args.nlc}` (file dated {args.nlc_date} when the run started): "
                  f"{' '.join(ver.split())[:120]}")
-    L.append(f"- Load average at the end of the run: {' '.join(load)}")
+    L.append(f"- Load average {'when these tables were rewritten' if args.report_only else 'at the end of the run'}: {' '.join(load)}")
     L.append(f"- Mode: {'quick' if args.quick else 'full'}; threads {args.threads}; "
              f"nlc budget {args.budget:.0f} s per case; up to {args.reps} timed launches after a "
              f"warm-up; host {platform.node()}")
