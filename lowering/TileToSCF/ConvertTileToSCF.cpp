@@ -219,22 +219,7 @@ struct LoadLowering : public OpConversionPattern<tl::LoadOp> {
     Value pad = adaptor.getPadding()
                     ? adaptor.getPadding()
                     : zeroOf(rewriter, loc, type.getElementType());
-    Value tileOk = tileInView(rewriter, loc, op);
-    forEachElement(rewriter, loc, type.getShape(),
-                   [&](OpBuilder &b, Location l, ValueRange ivs) {
-                     auto [pos, inside] = viewPosition(b, l, op, tileOk, ivs);
-                     auto ifOp = scf::IfOp::create(
-                         b, l, inside,
-                         [&](OpBuilder &tb, Location tl) {
-                           Value v = memref::LoadOp::create(tb, tl,
-                                                            op.getView(), pos);
-                           scf::YieldOp::create(tb, tl, v);
-                         },
-                         [&](OpBuilder &eb, Location el) {
-                           scf::YieldOp::create(eb, el, pad);
-                         });
-                     memref::StoreOp::create(b, l, ifOp.getResult(0), out, ivs);
-                   });
+    nlc::cpu::emitReferenceLoad(rewriter, loc, op, pad, out);
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -245,22 +230,50 @@ struct StoreLowering : public OpConversionPattern<tl::StoreOp> {
   LogicalResult
   matchAndRewrite(tl::StoreOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    tl::TileType type = op.getValue().getType();
-    Value tileOk = tileInView(rewriter, op.getLoc(), op);
-    forEachElement(
-        rewriter, op.getLoc(), type.getShape(),
-        [&](OpBuilder &b, Location l, ValueRange ivs) {
-          auto [pos, inside] = viewPosition(b, l, op, tileOk, ivs);
-          scf::IfOp::create(b, l, inside, [&](OpBuilder &tb, Location tl) {
-            Value v = memref::LoadOp::create(tb, tl, adaptor.getValue(), ivs);
-            memref::StoreOp::create(tb, tl, v, op.getView(), pos);
-            scf::YieldOp::create(tb, tl);
-          });
-        });
+    nlc::cpu::emitReferenceStore(rewriter, op.getLoc(), op, adaptor.getValue());
     rewriter.eraseOp(op);
     return success();
   }
 };
+
+} // namespace
+
+void nlc::cpu::emitReferenceLoad(OpBuilder &builder, Location loc,
+                                 tl::LoadOp op, Value pad, Value out) {
+  Value tileOk = tileInView(builder, loc, op);
+  forEachElement(builder, loc, op.getType().getShape(),
+                 [&](OpBuilder &b, Location l, ValueRange ivs) {
+                   auto [pos, inside] = viewPosition(b, l, op, tileOk, ivs);
+                   auto ifOp = scf::IfOp::create(
+                       b, l, inside,
+                       [&](OpBuilder &tb, Location tl) {
+                         Value v =
+                             memref::LoadOp::create(tb, tl, op.getView(), pos);
+                         scf::YieldOp::create(tb, tl, v);
+                       },
+                       [&](OpBuilder &eb, Location el) {
+                         scf::YieldOp::create(eb, el, pad);
+                       });
+                   memref::StoreOp::create(b, l, ifOp.getResult(0), out, ivs);
+                 });
+}
+
+void nlc::cpu::emitReferenceStore(OpBuilder &builder, Location loc,
+                                  tl::StoreOp op, Value value) {
+  Value tileOk = tileInView(builder, loc, op);
+  forEachElement(
+      builder, loc, op.getValue().getType().getShape(),
+      [&](OpBuilder &b, Location l, ValueRange ivs) {
+        auto [pos, inside] = viewPosition(b, l, op, tileOk, ivs);
+        scf::IfOp::create(b, l, inside, [&](OpBuilder &tb, Location tl) {
+          Value v = memref::LoadOp::create(tb, tl, value, ivs);
+          memref::StoreOp::create(tb, tl, v, op.getView(), pos);
+          scf::YieldOp::create(tb, tl);
+        });
+      });
+}
+
+namespace {
 
 //===----------------------------------------------------------------------===//
 // Shape

@@ -27,6 +27,17 @@ mlir::MemRefType tileBufferType(tile::TileType t);
 mlir::Value allocTileBuffer(mlir::OpBuilder &b, mlir::Location loc,
                             tile::TileType t);
 
+/// The reference code of `op`: reads its tile into `out` element by
+/// element, `pad` where the tile leaves the view. A backend's faster load
+/// falls back to it where it does not apply.
+void emitReferenceLoad(mlir::OpBuilder &b, mlir::Location loc,
+                       tile::LoadOp op, mlir::Value pad, mlir::Value out);
+
+/// The reference code of `op`, writing the buffer `value` element by element
+/// where the tile lies inside the view.
+void emitReferenceStore(mlir::OpBuilder &b, mlir::Location loc,
+                        tile::StoreOp op, mlir::Value value);
+
 /// Converts every tile op in `module` to loops over buffers with the
 /// reference patterns plus those `extra` adds, then places the buffers and
 /// gives them their lifetimes.

@@ -66,6 +66,7 @@ struct ConvertTileToX86Pass
     if (failed(nlc::cpu::lowerTilesToBuffers(
             module, [&](TypeConverter &converter, RewritePatternSet &patterns) {
               nlc::x86::populateX86DotPatterns(converter, patterns, target);
+              nlc::x86::populateX86MemoryPatterns(converter, patterns, target);
             })))
       signalPassFailure();
   }

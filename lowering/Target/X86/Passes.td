@@ -23,8 +23,15 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
       and stores; ragged rows a smaller block. An accumulator used only by
       the `dot` is updated in place.
 
-    Results equal the reference lowering's up to the rounding of fused
-    multiply-adds (each product is added without a separate rounding).
+    - `tile.load` and `tile.store` of 8- to 64-bit elements: row-by-row
+      vector copies between the view and the buffer when the view's inner
+      stride is 1 (every view the language makes): whole vectors when the
+      tile lies inside the view, masked vectors and the pad value at its
+      edges; the reference element loop for any other stride.
+
+    Results are bit-identical to the reference lowering's (`tile.dot` is
+    defined with fused multiply-adds in k order, which the micro-kernel
+    keeps).
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",

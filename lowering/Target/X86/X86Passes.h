@@ -34,6 +34,11 @@ void populateX86DotPatterns(mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns,
                             const VectorTarget &target);
 
+/// `tile.load` and `tile.store` as vector copies (X86Memory.cpp).
+void populateX86MemoryPatterns(mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns,
+                               const VectorTarget &target);
+
 } // namespace nlc::x86
 
 #endif // NLC_LOWERING_TARGET_X86_X86PASSES_H

@@ -1,0 +1,330 @@
+//===- X86Memory.cpp - tile.load and tile.store as vector copies ----------===//
+//
+// A tile load copies a block of a view into the tile's buffer, a store the
+// other way. With a unit inner stride (every view the language makes) the
+// copy goes row by row in vectors: whole vectors when the tile lies inside
+// the view, masked vectors (and the pad value) where it leaves it, so a
+// ragged edge costs no scalar loop. A view with another inner stride takes
+// the reference code. The element values and the positions read and
+// written are the reference's.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowering/Target/X86/X86Passes.h"
+#include "lowering/TileToSCF/TileToSCF.h"
+
+using namespace mlir;
+namespace tl = nlc::tile;
+
+namespace {
+
+/// What one access of a tile covers: the tile's rows and columns (a rank-1
+/// tile is one row), where it starts in the view, how many of its rows and
+/// columns lie inside the view, and the view with a static unit inner
+/// stride (valid only where `unitStride` holds).
+struct Extent {
+  int64_t rows, cols;
+  Value row0, col0, validRows, validCols, unitStride, view;
+};
+
+Value index(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// Computes the extent of `op` on `view`. A tile index out of range gives
+/// no valid row, and offsets are never formed from it (they could wrap).
+Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op) {
+  Value view = op.getView();
+  auto viewType = cast<MemRefType>(view.getType());
+  ArrayRef<int64_t> shape = op.getAccessedType().getShape();
+  bool rank1 = shape.size() == 1;
+  Extent e;
+  e.rows = rank1 ? 1 : shape[0];
+  e.cols = shape.back();
+  Value zero = index(b, loc, 0);
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, view);
+  SmallVector<Value, 2> starts, valid;
+  for (auto [d, ti] : llvm::enumerate(op.getIndices())) {
+    Value dim = meta.getSizes()[d];
+    Value tiles = arith::CeilDivUIOp::create(b, loc, dim, index(b, loc, shape[d]));
+    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ti, tiles);
+    Value safe = arith::SelectOp::create(b, loc, ok, ti, zero);
+    Value start = arith::MulIOp::create(b, loc, safe, index(b, loc, shape[d]));
+    Value left = arith::SubIOp::create(b, loc, dim, start);
+    Value n = arith::MinUIOp::create(b, loc, left, index(b, loc, shape[d]));
+    starts.push_back(start);
+    valid.push_back(arith::SelectOp::create(b, loc, ok, n, zero));
+  }
+  if (rank1) {
+    e.row0 = zero;
+    e.col0 = starts[0];
+    // A rank-1 tile out of range has no valid element.
+    e.validRows = arith::SelectOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, valid[0], zero),
+        index(b, loc, 1), zero);
+    e.validCols = valid[0];
+  } else {
+    e.row0 = starts[0];
+    e.col0 = starts[1];
+    e.validRows = valid[0];
+    e.validCols = valid[1];
+  }
+  Value inner = meta.getStrides().back();
+  e.unitStride = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, inner,
+                                       index(b, loc, 1));
+  // The same view, its inner stride stated as 1.
+  int64_t dyn = ShapedType::kDynamic;
+  SmallVector<int64_t, 2> strides(viewType.getRank(), dyn);
+  strides.back() = 1;
+  auto unitType = MemRefType::get(
+      viewType.getShape(), viewType.getElementType(),
+      StridedLayoutAttr::get(b.getContext(), dyn, strides));
+  SmallVector<OpFoldResult, 2> sizes, strideVals;
+  for (Value v : meta.getSizes())
+    sizes.push_back(v);
+  for (size_t d = 0; d + 1 < meta.getStrides().size(); ++d)
+    strideVals.push_back(meta.getStrides()[d]);
+  strideVals.push_back(b.getIndexAttr(1));
+  e.view = memref::ReinterpretCastOp::create(b, loc, unitType, view,
+                                             OpFoldResult(meta.getOffset()),
+                                             sizes, strideVals);
+  return e;
+}
+
+/// Lanes of a vector register for `elem`, or 0 when this lowering leaves
+/// the type to the reference (bool tiles).
+int64_t lanesFor(Type elem, const nlc::x86::VectorTarget &target) {
+  unsigned bits = elem.getIntOrFloatBitWidth();
+  if (!target.f32Lanes || bits < 8 || bits % 8)
+    return 0;
+  return target.f32Lanes * 32 / bits;
+}
+
+/// View coordinates of element (r, c) of the tile.
+SmallVector<Value, 2> viewIndex(OpBuilder &b, Location loc, const Extent &e,
+                                Value r, Value c, bool rank1) {
+  Value col = arith::AddIOp::create(b, loc, e.col0, c);
+  if (rank1)
+    return {col};
+  return {arith::AddIOp::create(b, loc, e.row0, r), col};
+}
+
+SmallVector<Value, 2> bufferIndex(Value r, Value c, bool rank1) {
+  if (rank1)
+    return {c};
+  return {r, c};
+}
+
+/// Emits `body(r, c, width, mask)` for every vector piece of every row:
+/// `full` says whether the whole tile lies in the view (no masks needed);
+/// otherwise `mask` covers the piece's columns inside the view and rows at
+/// or past `validRows` get an all-false mask.
+void forEachPiece(
+    OpBuilder &b, Location loc, const Extent &e, int64_t lanes, bool full,
+    function_ref<void(OpBuilder &, Location, Value, Value, Value)> body) {
+  scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, e.rows), index(b, loc, 1),
+      ValueRange{}, [&](OpBuilder &rb, Location rl, Value r, ValueRange) {
+        Value rowIn = full ? Value()
+                           : arith::CmpIOp::create(rb, rl,
+                                                   arith::CmpIPredicate::ult,
+                                                   r, e.validRows);
+        for (int64_t c = 0; c < e.cols; c += lanes) {
+          Value col = index(rb, rl, c);
+          int64_t width = std::min(lanes, e.cols - c);
+          Value mask;
+          if (!full || width < lanes) {
+            // Columns of this piece inside both the tile and the view.
+            Value limit = index(rb, rl, width);
+            if (!full) {
+              Value left = arith::SubIOp::create(
+                  rb, rl,
+                  arith::MaxUIOp::create(rb, rl, e.validCols, col), col);
+              limit = arith::MinUIOp::create(rb, rl, left, limit);
+              limit = arith::SelectOp::create(rb, rl, rowIn, limit,
+                                              index(rb, rl, 0));
+            }
+            mask = vector::CreateMaskOp::create(
+                rb, rl, VectorType::get({lanes}, rb.getI1Type()),
+                ValueRange{limit});
+          }
+          body(rb, rl, r, col, mask);
+        }
+        scf::YieldOp::create(rb, rl);
+      });
+}
+
+struct VectorLoad : OpConversionPattern<tl::LoadOp> {
+  VectorLoad(TypeConverter &converter, MLIRContext *ctx,
+             const nlc::x86::VectorTarget &target)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target) {}
+
+  LogicalResult
+  matchAndRewrite(tl::LoadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    tl::TileType type = op.getType();
+    Type elem = type.getElementType();
+    int64_t lanes = lanesFor(elem, target);
+    if (!lanes)
+      return rewriter.notifyMatchFailure(op, "left to the reference");
+    Location loc = op.getLoc();
+    bool rank1 = type.getRank() == 1;
+    auto vt = VectorType::get({lanes}, elem);
+    Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
+    Value pad = adaptor.getPadding()
+                    ? adaptor.getPadding()
+                    : arith::ConstantOp::create(rewriter, loc,
+                                                rewriter.getZeroAttr(elem))
+                          .getResult();
+    Extent e = extentOf(rewriter, loc, op);
+    Value padVec = vector::BroadcastOp::create(rewriter, loc, vt, pad);
+    auto copy = [&](OpBuilder &b, Location l, bool full) {
+      forEachPiece(b, l, e, lanes, full,
+                   [&](OpBuilder &pb, Location pl, Value r, Value c,
+                       Value mask) {
+                     auto from = viewIndex(pb, pl, e, r, c, rank1);
+                     auto to = bufferIndex(r, c, rank1);
+                     Value v =
+                         mask ? vector::MaskedLoadOp::create(pb, pl, vt, e.view,
+                                                             from, mask, padVec)
+                                    .getResult()
+                              : vector::LoadOp::create(pb, pl, vt, e.view, from)
+                                    .getResult();
+                     storePiece(pb, pl, v, out, to, lanes, c, e.cols);
+                   });
+    };
+    Value full = arith::AndIOp::create(
+        rewriter, loc,
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                              e.validRows, index(rewriter, loc, e.rows)),
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                              e.validCols, index(rewriter, loc, e.cols)));
+    scf::IfOp::create(
+        rewriter, loc, e.unitStride,
+        [&](OpBuilder &b, Location l) {
+          scf::IfOp::create(
+              b, l, full,
+              [&](OpBuilder &fb, Location fl) {
+                copy(fb, fl, true);
+                scf::YieldOp::create(fb, fl);
+              },
+              [&](OpBuilder &eb, Location el) {
+                copy(eb, el, false);
+                scf::YieldOp::create(eb, el);
+              });
+          scf::YieldOp::create(b, l);
+        },
+        [&](OpBuilder &b, Location l) {
+          nlc::cpu::emitReferenceLoad(b, l, op, pad, out);
+          scf::YieldOp::create(b, l);
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+  /// Stores the piece at column `c` of the buffer; the tile's own last
+  /// piece may be narrower than a vector.
+  static void storePiece(OpBuilder &b, Location loc, Value v, Value buffer,
+                         SmallVector<Value, 2> at, int64_t lanes, Value c,
+                         int64_t cols) {
+    auto cst = getConstantIntValue(c);
+    int64_t width = std::min(lanes, cols - *cst);
+    if (width == lanes) {
+      vector::StoreOp::create(b, loc, v, buffer, at);
+      return;
+    }
+    Value mask = vector::ConstantMaskOp::create(
+        b, loc, VectorType::get({lanes}, b.getI1Type()),
+        ArrayRef<int64_t>{width});
+    vector::MaskedStoreOp::create(b, loc, buffer, at, mask, v);
+  }
+
+  nlc::x86::VectorTarget target;
+};
+
+struct VectorStore : OpConversionPattern<tl::StoreOp> {
+  VectorStore(TypeConverter &converter, MLIRContext *ctx,
+              const nlc::x86::VectorTarget &target)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target) {}
+
+  LogicalResult
+  matchAndRewrite(tl::StoreOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    tl::TileType type = op.getValue().getType();
+    Type elem = type.getElementType();
+    int64_t lanes = lanesFor(elem, target);
+    if (!lanes)
+      return rewriter.notifyMatchFailure(op, "left to the reference");
+    Location loc = op.getLoc();
+    bool rank1 = type.getRank() == 1;
+    auto vt = VectorType::get({lanes}, elem);
+    Value buffer = adaptor.getValue();
+    Extent e = extentOf(rewriter, loc, op);
+    auto copy = [&](OpBuilder &b, Location l, bool full) {
+      forEachPiece(
+          b, l, e, lanes, full,
+          [&](OpBuilder &pb, Location pl, Value r, Value c, Value mask) {
+            auto from = bufferIndex(r, c, rank1);
+            auto to = viewIndex(pb, pl, e, r, c, rank1);
+            int64_t width = std::min(lanes, e.cols - *getConstantIntValue(c));
+            // The buffer's last piece may be narrower than a vector: read
+            // only its own columns.
+            Value v;
+            if (width == lanes) {
+              v = vector::LoadOp::create(pb, pl, vt, buffer, from);
+            } else {
+              Value inTile = vector::ConstantMaskOp::create(
+                  pb, pl, VectorType::get({lanes}, pb.getI1Type()),
+                  ArrayRef<int64_t>{width});
+              Value zero = arith::ConstantOp::create(pb, pl,
+                                                     pb.getZeroAttr(vt));
+              v = vector::MaskedLoadOp::create(pb, pl, vt, buffer, from,
+                                               inTile, zero);
+            }
+            if (mask)
+              vector::MaskedStoreOp::create(pb, pl, e.view, to, mask, v);
+            else
+              vector::StoreOp::create(pb, pl, v, e.view, to);
+          });
+    };
+    Value full = arith::AndIOp::create(
+        rewriter, loc,
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                              e.validRows, index(rewriter, loc, e.rows)),
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                              e.validCols, index(rewriter, loc, e.cols)));
+    scf::IfOp::create(
+        rewriter, loc, e.unitStride,
+        [&](OpBuilder &b, Location l) {
+          scf::IfOp::create(
+              b, l, full,
+              [&](OpBuilder &fb, Location fl) {
+                copy(fb, fl, true);
+                scf::YieldOp::create(fb, fl);
+              },
+              [&](OpBuilder &eb, Location el) {
+                copy(eb, el, false);
+                scf::YieldOp::create(eb, el);
+              });
+          scf::YieldOp::create(b, l);
+        },
+        [&](OpBuilder &b, Location l) {
+          nlc::cpu::emitReferenceStore(b, l, op, buffer);
+          scf::YieldOp::create(b, l);
+        });
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  nlc::x86::VectorTarget target;
+};
+
+} // namespace
+
+void nlc::x86::populateX86MemoryPatterns(TypeConverter &converter,
+                                         RewritePatternSet &patterns,
+                                         const VectorTarget &target) {
+  patterns.add<VectorLoad, VectorStore>(converter, patterns.getContext(),
+                                        target);
+}

@@ -1,0 +1,42 @@
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512" | FileCheck %s --enable-var-scope
+// tile.load and tile.store on x86: with a unit inner stride the copy goes
+// row by row in vectors (whole vectors when the tile lies in the view,
+// masked vectors with the pad value at its edges); any other stride takes
+// the reference's element loop. An i8 row of 20 is one 64-lane vector;
+// an f32 row of 20 is a whole vector and a 4-lane rest.
+
+// CHECK-LABEL: func.func @copy(
+// CHECK: %{{.+}}, %{{.+}}, %{{.+}}:2, %[[STRIDES:.+]]:2 = memref.extract_strided_metadata %{{.+}}
+// CHECK: %[[UNIT:.+]] = arith.cmpi eq, %[[STRIDES]]#1, %{{.+}} : index
+// CHECK: %[[VIEW:.+]] = memref.reinterpret_cast {{.+}} to memref<?x?xf32, strided<[?, 1], offset: ?>>
+// CHECK: scf.if %[[UNIT]] {
+// CHECK: scf.if %{{.+}} {
+// Whole tile inside the view: plain vectors.
+// CHECK: vector.load %[[VIEW]]{{.+}} : memref<?x?xf32, strided<[?, 1], offset: ?>>, vector<16xf32>
+// CHECK: vector.maskedload %[[VIEW]]{{.+}} : memref<?x?xf32, strided<[?, 1], offset: ?>>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK: } else {
+// At an edge: the mask covers the columns inside the view, the pad the rest.
+// CHECK: vector.create_mask
+// CHECK: vector.maskedload
+// CHECK: } else {
+// The reference: an element loop with a bounds test per element.
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.if
+// CHECK: memref.load
+// The store: the same three paths, masked stores into the view.
+// CHECK: memref.extract_strided_metadata
+// CHECK: vector.store {{.+}} : memref<?x?xf32, strided<[?, 1], offset: ?>>, vector<16xf32>
+// CHECK: vector.maskedstore
+// CHECK-LABEL: func.func @bytes(
+// CHECK: vector.load {{.+}} vector<64xi8>
+func.func @copy(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index, %p: f32) {
+  %t = tile.load %v[%i, %i] padding(%p : f32) : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<3x20xf32>
+  tile.store %t, %v[%i, %i] : !tile.tile<3x20xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+func.func @bytes(%v: memref<?xi8, strided<[?], offset: ?>>, %i: index) {
+  %t = tile.load %v[%i] : memref<?xi8, strided<[?], offset: ?>> -> !tile.tile<64xi8>
+  tile.store %t, %v[%i] : !tile.tile<64xi8>, memref<?xi8, strided<[?], offset: ?>>
+  return
+}
