@@ -15,7 +15,8 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
     none otherwise, when everything stays on the reference), or from
     `vector-bits` for tests.
 
-    - `tile.dot` on f32: a register-blocked micro-kernel. Output blocks of
+    - `tile.dot` into f32 (of f32, f16 or bf16 tiles, widened to f32 as
+      they are read): a register-blocked micro-kernel. Output blocks of
       6 rows by 4 vectors (AVX-512: 24 zmm accumulators) or 6 by 2 (AVX2)
       stay in registers over the whole K loop; each step loads one row of
       the right operand per vector, broadcasts one left element per row and

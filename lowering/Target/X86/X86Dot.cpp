@@ -1,7 +1,7 @@
-//===- X86Dot.cpp - tile.dot on f32 as a register-blocked micro-kernel ----===//
+//===- X86Dot.cpp - tile.dot into f32 as a register-blocked micro-kernel --===//
 //
-// C (M x N) += A (M x K) times B (K x N), all row-major buffers of static
-// shape. The output is cut into blocks of R rows by V vectors; a block's
+// C (M x N, f32) += A (M x K) times B (K x N), all row-major buffers of
+// static shape; A and B hold f32, or f16 / bf16 widened to f32 as read. The output is cut into blocks of R rows by V vectors; a block's
 // R * V accumulators live in vector registers for the whole K loop, where
 // each step loads V vectors of B's row k, broadcasts A(i, k) for each of the
 // R rows and issues R * V fused multiply-adds: the textbook AVX-512 GEMM
@@ -29,11 +29,12 @@ struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
                   ConversionPatternRewriter &rewriter) const override {
     tl::TileType type = op.getType();
     Type f32 = rewriter.getF32Type();
+    Type in = op.getLhs().getType().getElementType();
     if (!target.f32Lanes || type.getRank() != 2 ||
         type.getElementType() != f32 ||
-        op.getLhs().getType().getElementType() != f32 ||
-        op.getRhs().getType().getElementType() != f32)
-      return rewriter.notifyMatchFailure(op, "not an f32 dot");
+        op.getRhs().getType().getElementType() != in ||
+        !isa<Float32Type, Float16Type, BFloat16Type>(in))
+      return rewriter.notifyMatchFailure(op, "not a dot into f32");
     Location loc = op.getLoc();
     int64_t m = type.getShape()[0], n = type.getShape()[1];
     int64_t k = op.getLhs().getType().getShape()[1];
@@ -113,6 +114,13 @@ private:
                                         mask, zero);
   }
 
+  /// `v` converted to `to` (f32 or a vector of f32) unless it already is.
+  static Value widen(OpBuilder &b, Location loc, Value v, Type to) {
+    if (v.getType() == to)
+      return v;
+    return arith::ExtFOp::create(b, loc, to, v);
+  }
+
   static void fillZero(OpBuilder &b, Location loc, Value out, int64_t m,
                        int64_t n, VectorType vt) {
     int64_t lanes = vt.getNumElements();
@@ -132,6 +140,8 @@ private:
   static void emitBlock(OpBuilder &b, Location loc, Value a, Value bm,
                         Value out, Value i0, int64_t rows, int64_t j0,
                         int64_t cols, int64_t k, VectorType vt) {
+    Type in = cast<MemRefType>(bm.getType()).getElementType();
+    auto inType = VectorType::get(vt.getShape(), in);
     int64_t lanes = vt.getNumElements();
     SmallVector<int64_t> widths;
     for (int64_t c = 0; c < cols; c += lanes)
@@ -150,13 +160,19 @@ private:
         arith::ConstantIndexOp::create(b, loc, k),
         arith::ConstantIndexOp::create(b, loc, 1), init,
         [&](OpBuilder &lb, Location ll, Value kk, ValueRange acc) {
+          // f16 and bf16 inputs are widened to f32 as they are read (what
+          // the reference does before each fma): vcvtph2ps, or a shift.
           SmallVector<Value> bv;
           for (size_t v = 0; v < widths.size(); ++v)
-            bv.push_back(
-                rowPiece(lb, ll, bm, kk, j0 + v * lanes, widths[v], vt));
+            bv.push_back(widen(lb, ll,
+                               rowPiece(lb, ll, bm, kk, j0 + v * lanes,
+                                        widths[v], inType),
+                               vt));
           SmallVector<Value> next;
           for (int64_t r = 0; r < rows; ++r) {
-            Value s = memref::LoadOp::create(lb, ll, a, ValueRange{rowIdx[r], kk});
+            Value s = widen(
+                lb, ll, memref::LoadOp::create(lb, ll, a, ValueRange{rowIdx[r], kk}),
+                vt.getElementType());
             Value bc = vector::BroadcastOp::create(lb, ll, vt, s);
             for (size_t v = 0; v < widths.size(); ++v)
               next.push_back(vector::FMAOp::create(
