@@ -45,7 +45,9 @@ void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel) {
   }
   pm.addPass(mlir::createSCFToControlFlowPass());
   // Vector code of the x86 kernel lowering (and of ApproximateMath).
-  pm.addPass(mlir::createConvertVectorToLLVMPass());
+  mlir::ConvertVectorToLLVMPassOptions vectorOptions;
+  vectorOptions.x86Vector = true;
+  pm.addPass(mlir::createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(mlir::createConvertMathToLLVMPass());
   pm.addPass(mlir::createArithToLLVMConversionPass());
   pm.addPass(mlir::createFinalizeMemRefToLLVMConversionPass());

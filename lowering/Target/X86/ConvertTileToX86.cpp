@@ -50,6 +50,7 @@ struct ConvertTileToX86Pass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     unsigned bits = vectorBits;
+    bool bf16 = bf16Dot;
     if (!bits)
       if (std::optional<nlc::TargetInfo> t = nlc::getModuleTarget(module)) {
         llvm::StringMap<bool> on = enabledFeatures(*t);
@@ -57,8 +58,10 @@ struct ConvertTileToX86Pass
           bits = 512;
         else if (on.lookup("avx2") && on.lookup("fma"))
           bits = 256;
+        bf16 = on.lookup("avx512bf16");
       }
     nlc::x86::VectorTarget target;
+    target.bf16Pairs = bf16 && bits == 512;
     target.f32Lanes = bits / 32;
     // AVX-512 has 32 vector registers: 24 accumulators, 4 rows of B, one
     // broadcast; AVX2 has 16: 12 accumulators, 2 rows, one broadcast.

@@ -23,6 +23,11 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
       issues one FMA per accumulator. Ragged columns use masked vector loads
       and stores; ragged rows a smaller block. An accumulator used only by
       the `dot` is updated in place.
+    - `tile.dot` of bf16 with AVX512-BF16 (and an even K): the same blocks,
+      two k per step with `vdpbf16ps`, after packing B into pairs of rows
+      (interleaved), with A's pair broadcast as one word. Rounds after each
+      product of a pair and flushes subnormals: not bit-identical to the
+      reference (see docs/Kernels.md for the bound).
 
     - `tile.load` and `tile.store` of 8- to 64-bit elements: row-by-row
       vector copies between the view and the buffer when the view's inner
@@ -37,6 +42,8 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
            "Vector width in bits (512, 256); 0 reads the module's target">,
+    Option<"bf16Dot", "bf16-dot", "bool", /*default=*/"false",
+           "With vector-bits=512: bf16 dot with vdpbf16ps (AVX512-BF16)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -45,6 +52,7 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
     "::mlir::vector::VectorDialect",
     "::mlir::LLVM::LLVMDialect",
     "::mlir::math::MathDialect",
+    "::mlir::x86vector::X86VectorDialect",
   ];
 }
 

@@ -1,23 +1,160 @@
 //===- X86Dot.cpp - tile.dot into f32 as a register-blocked micro-kernel --===//
 //
 // C (M x N, f32) += A (M x K) times B (K x N), all row-major buffers of
-// static shape; A and B hold f32, or f16 / bf16 widened to f32 as read. The output is cut into blocks of R rows by V vectors; a block's
-// R * V accumulators live in vector registers for the whole K loop, where
-// each step loads V vectors of B's row k, broadcasts A(i, k) for each of the
-// R rows and issues R * V fused multiply-adds: the textbook AVX-512 GEMM
-// loop (6 x 4 zmm on AVX-512, 6 x 2 ymm on AVX2), which LLVM keeps free of
-// spills. Columns past the last whole vector use masked loads and stores;
-// rows past the last whole block a block of fewer rows.
+// static shape. The output is cut into blocks of R rows by V vectors; a
+// block's R * V accumulators live in vector registers for the whole K loop
+// (6 x 4 zmm on AVX-512, 6 x 2 ymm on AVX2: the textbook GEMM loop, which
+// LLVM keeps free of spills). Columns past the last whole vector use masked
+// loads and stores; rows past the last whole block a block of fewer rows.
+//
+// Each k step, by input type:
+// - f32, f16, bf16 (every AVX-512 or AVX2 CPU): V vectors of B's row k,
+//   widened to f32 as read (vcvtph2ps, or a shift for bf16), one broadcast
+//   of A(i, k) per row, one FMA per accumulator: bit-identical to the
+//   reference, which `dot` defines as fused multiply-adds in k order.
+// - bf16 with AVX512-BF16: two k at a time with `vdpbf16ps`, which adds
+//   the products of a pair of k into each f32 lane. B is first packed so
+//   that each vector holds (B(k, j), B(k + 1, j)) for 16 columns j; A's
+//   pair (A(i, k), A(i, k + 1)) is broadcast as one 32-bit word. The
+//   instruction rounds after each product of the pair, the odd one first,
+//   so results differ from the reference by rounding (documented bound in
+//   docs/Kernels.md), and it treats subnormal inputs and results as zero.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lowering/Target/X86/X86Passes.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
+
 using namespace mlir;
 namespace tl = nlc::tile;
 
 namespace {
+
+Value index(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// The mask of the first `count` of `lanes` lanes.
+Value prefixMask(OpBuilder &b, Location loc, int64_t lanes, int64_t count) {
+  return vector::ConstantMaskOp::create(
+      b, loc, VectorType::get({lanes}, b.getI1Type()), ArrayRef<int64_t>{count});
+}
+
+/// Loads (or, given `toStore`, stores) the `width`-lane piece of row `row`
+/// of `mem` at column `col`: a plain vector access for a whole vector,
+/// masked for a ragged end.
+Value rowPiece(OpBuilder &b, Location loc, Value mem, Value row, int64_t col,
+               int64_t width, VectorType vt, Value toStore = {}) {
+  Value c = index(b, loc, col);
+  int64_t lanes = vt.getNumElements();
+  if (width == lanes) {
+    if (toStore) {
+      vector::StoreOp::create(b, loc, toStore, mem, ValueRange{row, c});
+      return {};
+    }
+    return vector::LoadOp::create(b, loc, vt, mem, ValueRange{row, c});
+  }
+  Value mask = prefixMask(b, loc, lanes, width);
+  if (toStore) {
+    vector::MaskedStoreOp::create(b, loc, mem, ValueRange{row, c}, mask,
+                                  toStore);
+    return {};
+  }
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vt));
+  return vector::MaskedLoadOp::create(b, loc, vt, mem, ValueRange{row, c},
+                                      mask, zero);
+}
+
+/// `v` converted to `to` (f32 or a vector of f32) unless it already is.
+Value widen(OpBuilder &b, Location loc, Value v, Type to) {
+  if (v.getType() == to)
+    return v;
+  return arith::ExtFOp::create(b, loc, to, v);
+}
+
+/// One k step of a block: from the accumulators `acc` (row-major, `rows`
+/// by `vectors`) and the step's index, the next accumulators.
+using StepFn = function_ref<void(OpBuilder &, Location, Value k,
+                                 ArrayRef<Value> rowIdx, int64_t j0,
+                                 ValueRange acc, SmallVectorImpl<Value> &next)>;
+
+/// One block: `rows` rows from `i0`, `cols` columns from `j0`, `steps` k
+/// steps, accumulators loaded from and stored back to `out`.
+void emitBlock(OpBuilder &b, Location loc, Value out, Value i0, int64_t rows,
+               int64_t j0, int64_t cols, int64_t steps, VectorType vt,
+               StepFn step) {
+  int64_t lanes = vt.getNumElements();
+  SmallVector<int64_t> widths;
+  for (int64_t c = 0; c < cols; c += lanes)
+    widths.push_back(std::min(lanes, cols - c));
+  SmallVector<Value> rowIdx;
+  for (int64_t r = 0; r < rows; ++r)
+    rowIdx.push_back(arith::AddIOp::create(b, loc, i0, index(b, loc, r)));
+  SmallVector<Value> init;
+  for (int64_t r = 0; r < rows; ++r)
+    for (size_t v = 0; v < widths.size(); ++v)
+      init.push_back(
+          rowPiece(b, loc, out, rowIdx[r], j0 + v * lanes, widths[v], vt));
+  auto loop = scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, steps), index(b, loc, 1), init,
+      [&](OpBuilder &lb, Location ll, Value kk, ValueRange acc) {
+        SmallVector<Value> next;
+        step(lb, ll, kk, rowIdx, j0, acc, next);
+        scf::YieldOp::create(lb, ll, next);
+      });
+  for (int64_t r = 0; r < rows; ++r)
+    for (size_t v = 0; v < widths.size(); ++v)
+      rowPiece(b, loc, out, rowIdx[r], j0 + v * lanes, widths[v], vt,
+               loop.getResult(r * widths.size() + v));
+}
+
+/// Fills `out` (m x n f32) with zeros, in vectors.
+void fillZero(OpBuilder &b, Location loc, Value out, int64_t m, int64_t n,
+              VectorType vt) {
+  int64_t lanes = vt.getNumElements();
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vt));
+  scf::ForOp::create(b, loc, index(b, loc, 0), index(b, loc, m),
+                     index(b, loc, 1), ValueRange{},
+                     [&](OpBuilder &lb, Location ll, Value i, ValueRange) {
+                       for (int64_t j = 0; j < n; j += lanes)
+                         rowPiece(lb, ll, out, i, j, std::min(lanes, n - j),
+                                  vt, zero);
+                       scf::YieldOp::create(lb, ll);
+                     });
+}
+
+/// B (k x n bf16) packed for vdpbf16ps: row p holds the pairs
+/// (B(2p, j), B(2p + 1, j)) for j = 0 .. np - 1 (np: n rounded up to whole
+/// vectors; columns past n are zero), so one 32-lane load gives the pairs
+/// of 16 columns.
+Value packPairs(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
+                int64_t np) {
+  Type bf16 = b.getBF16Type();
+  auto half = VectorType::get({16}, bf16);
+  Value packed = memref::AllocaOp::create(
+      b, loc, MemRefType::get({k / 2, 2 * np}, bf16));
+  SmallVector<int64_t> interleave;
+  for (int64_t l = 0; l < 16; ++l)
+    interleave.append({l, l + 16});
+  scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, k / 2), index(b, loc, 1),
+      ValueRange{}, [&](OpBuilder &lb, Location ll, Value p, ValueRange) {
+        Value even = arith::MulIOp::create(lb, ll, p, index(lb, ll, 2));
+        Value odd = arith::AddIOp::create(lb, ll, even, index(lb, ll, 1));
+        for (int64_t j = 0; j < np; j += 16) {
+          int64_t width = std::max<int64_t>(0, std::min<int64_t>(16, n - j));
+          Value lo = rowPiece(lb, ll, bm, even, j, width, half);
+          Value hi = rowPiece(lb, ll, bm, odd, j, width, half);
+          Value pairs = vector::ShuffleOp::create(lb, ll, lo, hi, interleave);
+          vector::StoreOp::create(lb, ll, pairs, packed,
+                                  ValueRange{p, index(lb, ll, 2 * j)});
+        }
+        scf::YieldOp::create(lb, ll);
+      });
+  return packed;
+}
 
 struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
   DotMicroKernel(TypeConverter &converter, MLIRContext *ctx,
@@ -39,10 +176,7 @@ struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
     int64_t m = type.getShape()[0], n = type.getShape()[1];
     int64_t k = op.getLhs().getType().getShape()[1];
     int64_t lanes = target.f32Lanes;
-    auto vecType = VectorType::get({lanes}, f32);
-    auto idx = [&](int64_t v) -> Value {
-      return arith::ConstantIndexOp::create(rewriter, loc, v);
-    };
+    auto vt = VectorType::get({lanes}, f32);
 
     // The accumulator buffer: updated in place when nothing else reads the
     // old value, else a copy (or zeros).
@@ -54,9 +188,69 @@ struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
       if (adaptor.getAcc())
         memref::CopyOp::create(rewriter, loc, adaptor.getAcc(), out);
       else
-        fillZero(rewriter, loc, out, m, n, vecType);
+        fillZero(rewriter, loc, out, m, n, vt);
     }
-    Value a = adaptor.getLhs(), b = adaptor.getRhs();
+    Value a = adaptor.getLhs(), bm = adaptor.getRhs();
+
+    // The k step and the number of steps.
+    bool pairs = isa<BFloat16Type>(in) && target.bf16Pairs && lanes == 16 &&
+                 k % 2 == 0;
+    int64_t steps = pairs ? k / 2 : k;
+    auto inType = VectorType::get({lanes}, in);
+    Value packed;
+    if (pairs)
+      packed = packPairs(rewriter, loc, bm, k, n,
+                         (n + lanes - 1) / lanes * lanes);
+    auto fmaStep = [&](OpBuilder &b, Location l, Value kk,
+                       ArrayRef<Value> rowIdx, int64_t j0, ValueRange acc,
+                       SmallVectorImpl<Value> &next) {
+      int64_t vectors = acc.size() / rowIdx.size();
+      SmallVector<Value> bv;
+      for (int64_t v = 0; v < vectors; ++v)
+        bv.push_back(widen(b, l,
+                           rowPiece(b, l, bm, kk, j0 + v * lanes,
+                                    std::min(lanes, n - j0 - v * lanes),
+                                    inType),
+                           vt));
+      for (size_t r = 0; r < rowIdx.size(); ++r) {
+        Value s = widen(
+            b, l, memref::LoadOp::create(b, l, a, ValueRange{rowIdx[r], kk}),
+            f32);
+        Value bc = vector::BroadcastOp::create(b, l, vt, s);
+        for (int64_t v = 0; v < vectors; ++v)
+          next.push_back(vector::FMAOp::create(b, l, bc, bv[v],
+                                               acc[r * vectors + v]));
+      }
+    };
+    auto pairStep = [&](OpBuilder &b, Location l, Value kp,
+                        ArrayRef<Value> rowIdx, int64_t j0, ValueRange acc,
+                        SmallVectorImpl<Value> &next) {
+      int64_t vectors = acc.size() / rowIdx.size();
+      auto pairType = VectorType::get({2 * lanes}, in);
+      SmallVector<Value> bv;
+      for (int64_t v = 0; v < vectors; ++v)
+        bv.push_back(vector::LoadOp::create(
+            b, l, pairType, packed,
+            ValueRange{kp, index(b, l, 2 * (j0 + v * lanes))}));
+      Value k2 = arith::MulIOp::create(b, l, kp, index(b, l, 2));
+      Type i32 = b.getI32Type();
+      for (size_t r = 0; r < rowIdx.size(); ++r) {
+        // A(i, k) and A(i, k + 1) as one 32-bit word, in every lane.
+        Value two = vector::LoadOp::create(b, l, VectorType::get({2}, in), a,
+                                           ValueRange{rowIdx[r], k2});
+        Value word = vector::ExtractOp::create(
+            b, l,
+            vector::BitCastOp::create(b, l, VectorType::get({1}, i32), two),
+            ArrayRef<int64_t>{0});
+        Value bc = vector::BitCastOp::create(
+            b, l, pairType,
+            vector::BroadcastOp::create(b, l, VectorType::get({lanes}, i32),
+                                        word));
+        for (int64_t v = 0; v < vectors; ++v)
+          next.push_back(x86vector::DotBF16Op::create(
+              b, l, vt, acc[r * vectors + v], bc, bv[v]));
+      }
+    };
 
     // Column blocks are unrolled (their count is static); row blocks are an
     // scf.for, plus one smaller block for the ragged rows.
@@ -64,126 +258,25 @@ struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
     for (int64_t j0 = 0; j0 < n; j0 += blockCols) {
       int64_t cols = std::min(blockCols, n - j0);
       int64_t fullRows = m - m % rows;
+      auto block = [&](OpBuilder &b, Location l, Value i0, int64_t r) {
+        if (pairs)
+          emitBlock(b, l, out, i0, r, j0, cols, steps, vt, pairStep);
+        else
+          emitBlock(b, l, out, i0, r, j0, cols, steps, vt, fmaStep);
+      };
       if (fullRows > 0)
         scf::ForOp::create(
-            rewriter, loc, idx(0), idx(fullRows), idx(rows), ValueRange{},
-            [&](OpBuilder &lb, Location ll, Value i0, ValueRange) {
-              emitBlock(lb, ll, a, b, out, i0, rows, j0, cols, k, vecType);
+            rewriter, loc, index(rewriter, loc, 0),
+            index(rewriter, loc, fullRows), index(rewriter, loc, rows),
+            ValueRange{}, [&](OpBuilder &lb, Location ll, Value i0, ValueRange) {
+              block(lb, ll, i0, rows);
               scf::YieldOp::create(lb, ll);
             });
       if (m % rows)
-        emitBlock(rewriter, loc, a, b, out, idx(fullRows), m % rows, j0, cols,
-                  k, vecType);
+        block(rewriter, loc, index(rewriter, loc, fullRows), m % rows);
     }
     rewriter.replaceOp(op, out);
     return success();
-  }
-
-private:
-  /// The mask of the first `count` lanes.
-  static Value prefixMask(OpBuilder &b, Location loc, int64_t lanes,
-                          int64_t count) {
-    return vector::ConstantMaskOp::create(
-        b, loc, VectorType::get({lanes}, b.getI1Type()),
-        ArrayRef<int64_t>{count});
-  }
-
-  /// Loads (or, with `store`, stores) the `width`-lane piece of row `row` at
-  /// column `col`: a plain vector access for whole vectors, masked for a
-  /// ragged end.
-  static Value rowPiece(OpBuilder &b, Location loc, Value mem, Value row,
-                        int64_t col, int64_t width, VectorType vt,
-                        Value toStore = {}) {
-    Value c = arith::ConstantIndexOp::create(b, loc, col);
-    int64_t lanes = vt.getNumElements();
-    if (width == lanes) {
-      if (toStore) {
-        vector::StoreOp::create(b, loc, toStore, mem, ValueRange{row, c});
-        return {};
-      }
-      return vector::LoadOp::create(b, loc, vt, mem, ValueRange{row, c});
-    }
-    Value mask = prefixMask(b, loc, lanes, width);
-    if (toStore) {
-      vector::MaskedStoreOp::create(b, loc, mem, ValueRange{row, c}, mask,
-                                    toStore);
-      return {};
-    }
-    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vt));
-    return vector::MaskedLoadOp::create(b, loc, vt, mem, ValueRange{row, c},
-                                        mask, zero);
-  }
-
-  /// `v` converted to `to` (f32 or a vector of f32) unless it already is.
-  static Value widen(OpBuilder &b, Location loc, Value v, Type to) {
-    if (v.getType() == to)
-      return v;
-    return arith::ExtFOp::create(b, loc, to, v);
-  }
-
-  static void fillZero(OpBuilder &b, Location loc, Value out, int64_t m,
-                       int64_t n, VectorType vt) {
-    int64_t lanes = vt.getNumElements();
-    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vt));
-    scf::ForOp::create(
-        b, loc, arith::ConstantIndexOp::create(b, loc, 0),
-        arith::ConstantIndexOp::create(b, loc, m),
-        arith::ConstantIndexOp::create(b, loc, 1), ValueRange{},
-        [&](OpBuilder &lb, Location ll, Value i, ValueRange) {
-          for (int64_t j = 0; j < n; j += lanes)
-            rowPiece(lb, ll, out, i, j, std::min(lanes, n - j), vt, zero);
-          scf::YieldOp::create(lb, ll);
-        });
-  }
-
-  /// One block: `rows` rows from `i0`, `cols` columns from `j0`.
-  static void emitBlock(OpBuilder &b, Location loc, Value a, Value bm,
-                        Value out, Value i0, int64_t rows, int64_t j0,
-                        int64_t cols, int64_t k, VectorType vt) {
-    Type in = cast<MemRefType>(bm.getType()).getElementType();
-    auto inType = VectorType::get(vt.getShape(), in);
-    int64_t lanes = vt.getNumElements();
-    SmallVector<int64_t> widths;
-    for (int64_t c = 0; c < cols; c += lanes)
-      widths.push_back(std::min(lanes, cols - c));
-    SmallVector<Value> rowIdx;
-    for (int64_t r = 0; r < rows; ++r)
-      rowIdx.push_back(arith::AddIOp::create(
-          b, loc, i0, arith::ConstantIndexOp::create(b, loc, r)));
-    SmallVector<Value> init;
-    for (int64_t r = 0; r < rows; ++r)
-      for (size_t v = 0; v < widths.size(); ++v)
-        init.push_back(rowPiece(b, loc, out, rowIdx[r], j0 + v * lanes,
-                                widths[v], vt));
-    auto loop = scf::ForOp::create(
-        b, loc, arith::ConstantIndexOp::create(b, loc, 0),
-        arith::ConstantIndexOp::create(b, loc, k),
-        arith::ConstantIndexOp::create(b, loc, 1), init,
-        [&](OpBuilder &lb, Location ll, Value kk, ValueRange acc) {
-          // f16 and bf16 inputs are widened to f32 as they are read (what
-          // the reference does before each fma): vcvtph2ps, or a shift.
-          SmallVector<Value> bv;
-          for (size_t v = 0; v < widths.size(); ++v)
-            bv.push_back(widen(lb, ll,
-                               rowPiece(lb, ll, bm, kk, j0 + v * lanes,
-                                        widths[v], inType),
-                               vt));
-          SmallVector<Value> next;
-          for (int64_t r = 0; r < rows; ++r) {
-            Value s = widen(
-                lb, ll, memref::LoadOp::create(lb, ll, a, ValueRange{rowIdx[r], kk}),
-                vt.getElementType());
-            Value bc = vector::BroadcastOp::create(lb, ll, vt, s);
-            for (size_t v = 0; v < widths.size(); ++v)
-              next.push_back(vector::FMAOp::create(
-                  lb, ll, bc, bv[v], acc[r * widths.size() + v]));
-          }
-          scf::YieldOp::create(lb, ll, next);
-        });
-    for (int64_t r = 0; r < rows; ++r)
-      for (size_t v = 0; v < widths.size(); ++v)
-        rowPiece(b, loc, out, rowIdx[r], j0 + v * lanes, widths[v], vt,
-                 loop.getResult(r * widths.size() + v));
   }
 
   nlc::x86::VectorTarget target;

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -27,6 +28,8 @@ struct VectorTarget {
   unsigned f32Lanes = 0;
   /// Rows and vectors per row of the f32 `dot` register block.
   unsigned dotRows = 6, dotVectors = 4;
+  /// bf16 `dot` two k at a time with vdpbf16ps (AVX512-BF16).
+  bool bf16Pairs = false;
 };
 
 /// The faster `tile.dot` lowering (X86Dot.cpp).
