@@ -23,8 +23,19 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
       and stores; ragged rows a smaller block. An accumulator used only by
       the `dot` is updated in place.
 
-    Results equal the reference lowering's up to the rounding of fused
-    multiply-adds (each product is added without a separate rounding).
+    - Elementwise ops (every `ElementwiseOpInterface` op): the op's scalar
+      code built on vectors, over the whole buffer in vectors of the
+      register width (for the widest type; 16-bit floats in f32 lanes),
+      ending in one masked vector. exp/log/tanh/erf become the vector form
+      of the same polynomials (`nlc-approximate-math`). Tiles of i1 and f64
+      exp/log/tanh/erf stay on the reference.
+    - `tile.broadcast`: row copies or splats, masked at the row end.
+    - `tile.reduce` of rank 2: one line per lane (a column along 0, a row
+      along 1, read by gathers), combined in the reference's order. Rank 1:
+      sum/max/min in one accumulator vector, then across the lanes.
+
+    Results equal the reference lowering's bit for bit, except rank-1 float
+    sums, whose additions are reordered (bounded in X86Reduce.cpp).
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
