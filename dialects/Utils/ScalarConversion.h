@@ -15,7 +15,9 @@
 namespace nlc {
 
 /// Converts `v` to `to`. `fromSigned`/`toSigned` give the signedness of
-/// integer types (i1 is always treated as unsigned: true is 1).
+/// integer types (i1 is always treated as unsigned: true is 1). A vector `v`
+/// converts lane by lane (`to` then names the element type or the vector
+/// type), with the same operations as a scalar.
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                           mlir::Type to, bool fromSigned, bool toSigned);
 

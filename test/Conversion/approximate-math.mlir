@@ -31,3 +31,18 @@ func.func @f64_exp(%x: f64) -> f64 {
   %a = math.exp %x : f64
   return %a : f64
 }
+
+// Vectors (from the x86 tile lowering) get the same polynomial, lane by
+// lane: no libm call per lane.
+// CHECK-LABEL: func.func @vector_ops(
+// CHECK-NOT: math.exp
+// CHECK-NOT: math.tanh
+// CHECK: arith.extf %{{.+}} : vector<16xf16> to vector<16xf32>
+// CHECK-NOT: math.exp
+// CHECK: return
+func.func @vector_ops(%x: vector<16xf32>, %h: vector<16xf16>) -> (vector<16xf32>, vector<16xf32>, vector<16xf16>) {
+  %a = math.exp %x : vector<16xf32>
+  %b = math.tanh %x : vector<16xf32>
+  %c = math.exp %h : vector<16xf16>
+  return %a, %b, %c : vector<16xf32>, vector<16xf32>, vector<16xf16>
+}

@@ -5,7 +5,9 @@
 // lowering maps it over each tile; faster backends use it for what their
 // vector code does not cover. Semantics the hardware does not agree on are
 // spelled out: integer division by zero gives 0, MIN / -1 wraps, float
-// max/min propagate NaN, conversions saturate.
+// max/min propagate NaN, conversions saturate. The same code also works on
+// vector operands, lane by lane (constants are splats), for backends that
+// build it on vectors.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +16,7 @@
 #include "dialects/Utils/ScalarConversion.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace nlc::tile;
@@ -21,19 +24,28 @@ using namespace nlc::tile;
 #include "dialects/tile/IR/TileInterfaces.cpp.inc"
 
 static bool isFloat(ValueRange operands) {
-  return isa<FloatType>(operands.back().getType());
+  return isa<FloatType>(getElementTypeOrSelf(operands.back()));
 }
 
 static Value zeroOf(OpBuilder &b, Location loc, Type t) {
   return arith::ConstantOp::create(b, loc, b.getZeroAttr(t));
 }
 
+/// The integer `v` as a constant of type `t`: an integer, or a vector of
+/// integers with `v` in every lane.
+static Value intConstant(OpBuilder &b, Location loc, Type t, int64_t v) {
+  Attribute a = b.getIntegerAttr(getElementTypeOrSelf(t), v);
+  if (auto vt = dyn_cast<VectorType>(t))
+    a = DenseElementsAttr::get(vt, a);
+  return arith::ConstantOp::create(b, loc, cast<TypedAttr>(a));
+}
+
 /// Integer division without traps: x / 0 == 0, MIN / -1 wraps to MIN.
 static Value safeDivSI(OpBuilder &b, Location loc, Value x, Value y) {
   Type t = y.getType();
   Value zero = zeroOf(b, loc, t);
-  Value one = arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, 1));
-  Value minusOne = arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, -1));
+  Value one = intConstant(b, loc, t, 1);
+  Value minusOne = intConstant(b, loc, t, -1);
   Value isZero =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, zero);
   Value isMinusOne =

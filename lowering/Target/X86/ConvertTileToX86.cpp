@@ -1,7 +1,8 @@
 //===- ConvertTileToX86.cpp - The x86 lowering of the tile dialect --------===//
 //
 // The pass `convert-tile-to-x86`: the reference lowering of the tile
-// dialect with the x86 patterns added in front (X86Dot.cpp, ...), for the
+// dialect with the x86 patterns added in front (X86Dot.cpp,
+// X86Elementwise.cpp, X86Reduce.cpp, ...), for the
 // vector width the module's target allows.
 //
 //===----------------------------------------------------------------------===//
@@ -70,6 +71,9 @@ struct ConvertTileToX86Pass
             module, [&](TypeConverter &converter, RewritePatternSet &patterns) {
               nlc::x86::populateX86DotPatterns(converter, patterns, target);
               nlc::x86::populateX86MemoryPatterns(converter, patterns, target);
+              nlc::x86::populateX86ElementwisePatterns(converter, patterns,
+                                                       target);
+              nlc::x86::populateX86ReducePatterns(converter, patterns, target);
             })))
       signalPassFailure();
   }

@@ -34,10 +34,21 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
       stride is 1 (every view the language makes): whole vectors when the
       tile lies inside the view, masked vectors and the pad value at its
       edges; the reference element loop for any other stride.
+    - Elementwise ops (every `ElementwiseOpInterface` op): the op's scalar
+      code built on vectors, over the whole buffer in vectors of the
+      register width (for the widest type; 16-bit floats in f32 lanes),
+      ending in one masked vector. exp/log/tanh/erf become the vector form
+      of the same polynomials (`nlc-approximate-math`). Tiles of i1 and f64
+      exp/log/tanh/erf stay on the reference.
+    - `tile.broadcast`: row copies or splats, masked at the row end.
+    - `tile.reduce` of rank 2: one line per lane (a column along 0, a row
+      along 1, read by gathers), combined in the reference's order. Rank 1:
+      sum/max/min in one accumulator vector, then across the lanes.
 
-    Results are bit-identical to the reference lowering's (`tile.dot` is
-    defined with fused multiply-adds in k order, which the micro-kernel
-    keeps).
+    Results equal the reference lowering's bit for bit (`tile.dot` is
+    defined with fused multiply-adds in k order, which the f32 micro-kernel
+    keeps), except the bf16 `vdpbf16ps` dot and rank-1 float sums, whose
+    additions are reordered (bounded in docs/Kernels.md and X86Reduce.cpp).
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",

@@ -42,6 +42,16 @@ void populateX86MemoryPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns,
                                const VectorTarget &target);
 
+/// Elementwise tile ops and `tile.broadcast` in vectors (X86Elementwise.cpp).
+void populateX86ElementwisePatterns(mlir::TypeConverter &converter,
+                                    mlir::RewritePatternSet &patterns,
+                                    const VectorTarget &target);
+
+/// `tile.reduce` in vector lanes (X86Reduce.cpp).
+void populateX86ReducePatterns(mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns,
+                               const VectorTarget &target);
+
 } // namespace nlc::x86
 
 #endif // NLC_LOWERING_TARGET_X86_X86PASSES_H

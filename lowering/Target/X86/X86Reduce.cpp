@@ -1,0 +1,277 @@
+//===- X86Reduce.cpp - tile.reduce in vector lanes ------------------------===//
+//
+// A rank-2 reduction is many independent lines: the lanes of a vector each
+// take one line and combine its elements in the reference's order (element
+// 0 first), so every kind (sum, max, min, argmax) gives exactly the
+// reference's result. Along axis 0 a lane is a column and a step one vector
+// load from a row; along axis 1 a lane is a row and a step one gather of a
+// column. Ragged groups of lines use masked loads, gathers and stores.
+//
+// A rank-1 reduction is one line. max and min take vectors of it and
+// combine the lanes at the end: both are exact in any order (they are a
+// total order, -0.0 below +0.0, with NaN absorbing). A float sum in lanes
+// adds in another order than the reference: lane l sums elements l, l + L,
+// ... and the L lane sums are added at the end. Both orders obey the usual
+// bound |computed - exact| <= gamma(k) * sum |x_i| (gamma(k) = k u / (1 -
+// k u), u the unit roundoff; k = n - 1 for the reference, ceil(n / L) + L - 1
+// here), so the two differ by at most gamma(n - 1) + gamma(ceil(n/L) + L - 1)
+// times sum |x_i|. Integer sums wrap and are exact; argmax of rank 1 stays
+// on the reference.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowering/Target/X86/X86VectorCode.h"
+#include "lowering/TileToSCF/TileToSCF.h"
+
+#include "llvm/ADT/APFloat.h"
+
+using namespace mlir;
+using namespace nlc::x86;
+namespace tl = nlc::tile;
+
+namespace {
+
+/// The type sums of `elem` accumulate in: f32 for 16-bit floats.
+Type sumType(OpBuilder &b, Type elem) {
+  if (isa<FloatType>(elem) && elem.getIntOrFloatBitWidth() < 32)
+    return b.getF32Type();
+  return elem;
+}
+
+Value combine(OpBuilder &b, Location loc, tl::ReduceKind kind, Value acc,
+              Value x) {
+  bool isFloat = isa<FloatType>(getElementTypeOrSelf(x));
+  switch (kind) {
+  case tl::ReduceKind::sum:
+    return isFloat ? arith::AddFOp::create(b, loc, acc, x).getResult()
+                   : arith::AddIOp::create(b, loc, acc, x).getResult();
+  case tl::ReduceKind::max:
+    return isFloat ? arith::MaximumFOp::create(b, loc, acc, x).getResult()
+                   : arith::MaxSIOp::create(b, loc, acc, x).getResult();
+  case tl::ReduceKind::min:
+    return isFloat ? arith::MinimumFOp::create(b, loc, acc, x).getResult()
+                   : arith::MinSIOp::create(b, loc, acc, x).getResult();
+  case tl::ReduceKind::argmax:
+    break;
+  }
+  llvm_unreachable("argmax is not a combination of two values");
+}
+
+/// Reduces one line per lane, `n` steps long, in the reference's order;
+/// `read(i)` loads step `i` of every lane as a vector of the element type.
+Value reduceLanes(OpBuilder &b, Location loc, tl::ReduceKind kind, int64_t n,
+                  VectorType vt,
+                  function_ref<Value(OpBuilder &, Location, Value)> read) {
+  auto idx = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Type elem = vt.getElementType();
+  bool isFloat = isa<FloatType>(elem);
+  if (kind == tl::ReduceKind::sum) {
+    auto accType = vt.clone(sumType(b, elem));
+    auto loop = scf::ForOp::create(
+        b, loc, idx(0), idx(n), idx(1),
+        ValueRange{arith::ConstantOp::create(b, loc, b.getZeroAttr(accType))},
+        [&](OpBuilder &lb, Location l, Value i, ValueRange acc) {
+          Value x = read(lb, l, i);
+          if (accType != vt)
+            x = arith::ExtFOp::create(lb, l, accType, x);
+          scf::YieldOp::create(lb, l, combine(lb, l, kind, acc[0], x));
+        });
+    Value sum = loop.getResult(0);
+    return accType == vt ? sum
+                         : arith::TruncFOp::create(b, loc, vt, sum).getResult();
+  }
+  Value first = read(b, loc, idx(0));
+  if (kind != tl::ReduceKind::argmax) {
+    auto loop = scf::ForOp::create(
+        b, loc, idx(1), idx(n), idx(1), ValueRange{first},
+        [&](OpBuilder &lb, Location l, Value i, ValueRange acc) {
+          Value x = read(lb, l, i);
+          scf::YieldOp::create(lb, l, combine(lb, l, kind, acc[0], x));
+        });
+    return loop.getResult(0);
+  }
+  auto idxType = vt.clone(b.getI32Type());
+  auto loop = scf::ForOp::create(
+      b, loc, idx(1), idx(n), idx(1),
+      ValueRange{first,
+                 arith::ConstantOp::create(b, loc, b.getZeroAttr(idxType))},
+      [&](OpBuilder &lb, Location l, Value i, ValueRange st) {
+        Value x = read(lb, l, i);
+        // Strictly greater (ordered for floats): the first maximum wins.
+        Value better =
+            isFloat ? arith::CmpFOp::create(lb, l, arith::CmpFPredicate::OGT,
+                                            x, st[0])
+                          .getResult()
+                    : arith::CmpIOp::create(lb, l, arith::CmpIPredicate::sgt,
+                                            x, st[0])
+                          .getResult();
+        Value best = arith::SelectOp::create(lb, l, better, x, st[0]);
+        Value pos = vector::BroadcastOp::create(
+            lb, l, idxType,
+            arith::IndexCastOp::create(lb, l, lb.getI32Type(), i));
+        Value at = arith::SelectOp::create(lb, l, better, pos, st[1]);
+        scf::YieldOp::create(lb, l, ValueRange{best, at});
+      });
+  return loop.getResult(1);
+}
+
+/// The element that leaves any other unchanged under `kind`.
+TypedAttr neutral(OpBuilder &b, tl::ReduceKind kind, Type elem) {
+  if (kind == tl::ReduceKind::sum)
+    return cast<TypedAttr>(b.getZeroAttr(elem));
+  bool isMax = kind == tl::ReduceKind::max;
+  if (auto ft = dyn_cast<FloatType>(elem))
+    return b.getFloatAttr(
+        ft, APFloat::getInf(ft.getFloatSemantics(), /*Negative=*/isMax));
+  unsigned w = elem.getIntOrFloatBitWidth();
+  return b.getIntegerAttr(elem, isMax ? APInt::getSignedMinValue(w)
+                                      : APInt::getSignedMaxValue(w));
+}
+
+vector::CombiningKind horizontalKind(tl::ReduceKind kind, bool isFloat) {
+  switch (kind) {
+  case tl::ReduceKind::sum:
+    return vector::CombiningKind::ADD;
+  case tl::ReduceKind::max:
+    return isFloat ? vector::CombiningKind::MAXIMUMF
+                   : vector::CombiningKind::MAXSI;
+  case tl::ReduceKind::min:
+    return isFloat ? vector::CombiningKind::MINIMUMF
+                   : vector::CombiningKind::MINSI;
+  case tl::ReduceKind::argmax:
+    break;
+  }
+  llvm_unreachable("argmax has no horizontal combination");
+}
+
+struct ReduceToVectors : OpConversionPattern<tl::ReduceOp> {
+  ReduceToVectors(TypeConverter &converter, MLIRContext *ctx,
+                  const VectorTarget &target)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target) {}
+
+  LogicalResult
+  matchAndRewrite(tl::ReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    tl::TileType src = op.getSource().getType();
+    Type elem = src.getElementType();
+    tl::ReduceKind kind = op.getKind();
+    SmallVector<Type> types{elem, sumType(rewriter, elem)};
+    if (kind == tl::ReduceKind::argmax)
+      types.push_back(rewriter.getI32Type());
+    int64_t lanes = lanesFor(target, types);
+    if (!lanes)
+      return rewriter.notifyMatchFailure(op, "no vector form for this type");
+    auto vt = VectorType::get({lanes}, elem);
+    Location loc = op.getLoc();
+    Value buf = adaptor.getSource();
+    if (src.getRank() == 1) {
+      if (kind == tl::ReduceKind::argmax)
+        return rewriter.notifyMatchFailure(op, "rank-1 argmax: reference");
+      rewriter.replaceOp(op, reduceLine(rewriter, loc, kind, buf,
+                                        src.getShape()[0], vt));
+      return success();
+    }
+
+    int64_t m = src.getShape()[0], n = src.getShape()[1];
+    bool alongRows = op.getAxis() == 1;
+    if (alongRows && (lanes - 1) * n > INT32_MAX)
+      return rewriter.notifyMatchFailure(op, "rows too long for i32 offsets");
+    auto resultType = cast<tl::TileType>(op.getType());
+    Value out = nlc::cpu::allocTileBuffer(rewriter, loc, resultType);
+    Value flat = flatten(rewriter, loc, buf);
+    // Along axis 1, lane l of a group from row r0 reads row r0 + l: offsets
+    // of whole rows from the group's first element.
+    Value rowOffsets;
+    if (alongRows) {
+      SmallVector<int32_t> offs;
+      for (int64_t l = 0; l < lanes; ++l)
+        offs.push_back(static_cast<int32_t>(l * n));
+      rowOffsets = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(
+              VectorType::get({lanes}, rewriter.getI32Type()),
+              ArrayRef<int32_t>(offs)));
+    }
+    forEachVector(
+        rewriter, loc, alongRows ? m : n, lanes,
+        [&](OpBuilder &b, Location l, Value first, Value mask) {
+          Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(vt));
+          // Masked-off lanes reduce zeros and are never stored.
+          Value fullMask = mask ? mask : prefixMask(b, l, lanes, lanes);
+          Value start;
+          if (alongRows)
+            start = arith::MulIOp::create(
+                b, l, first, arith::ConstantIndexOp::create(b, l, n));
+          Value r = reduceLanes(
+              b, l, kind, alongRows ? n : m, vt,
+              [&](OpBuilder &rb, Location rl, Value i) -> Value {
+                if (!alongRows)
+                  return loadVector(rb, rl, vt, buf, ValueRange{i, first},
+                                    mask, zero);
+                Value at = arith::AddIOp::create(rb, rl, start, i);
+                return vector::GatherOp::create(rb, rl, vt, flat,
+                                                ValueRange{at}, rowOffsets,
+                                                fullMask, zero);
+              });
+          storeVector(b, l, r, out, ValueRange{first}, mask);
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+private:
+  /// sum, max or min of the `n` elements of `buf` (rank 1): one
+  /// accumulator vector, the ragged end masked in as the neutral element,
+  /// then the lanes combined.
+  static Value reduceLine(OpBuilder &b, Location loc, tl::ReduceKind kind,
+                          Value buf, int64_t n, VectorType vt) {
+    Type elem = vt.getElementType();
+    auto accType = vt.clone(kind == tl::ReduceKind::sum ? sumType(b, elem)
+                                                        : elem);
+    Value pad = splatConstant(b, loc, vt, neutral(b, kind, elem));
+    Value init = splatConstant(b, loc, accType,
+                               neutral(b, kind, accType.getElementType()));
+    Value acc = init;
+    auto step = [&](OpBuilder &sb, Location l, Value pos, Value mask,
+                    Value accIn) {
+      Value x = loadVector(sb, l, vt, buf, ValueRange{pos}, mask, pad);
+      if (accType != vt)
+        x = arith::ExtFOp::create(sb, l, accType, x);
+      return combine(sb, l, kind, accIn, x);
+    };
+    int64_t lanes = vt.getNumElements(), whole = n - n % lanes;
+    if (whole > 0) {
+      auto idx = [&](int64_t v) -> Value {
+        return arith::ConstantIndexOp::create(b, loc, v);
+      };
+      auto loop = scf::ForOp::create(
+          b, loc, idx(0), idx(whole), idx(lanes), ValueRange{acc},
+          [&](OpBuilder &lb, Location l, Value pos, ValueRange a) {
+            scf::YieldOp::create(lb, l, step(lb, l, pos, Value(), a[0]));
+          });
+      acc = loop.getResult(0);
+    }
+    if (n % lanes)
+      acc = step(b, loc, arith::ConstantIndexOp::create(b, loc, whole),
+                 prefixMask(b, loc, lanes, n % lanes), acc);
+    Value r = vector::ReductionOp::create(
+        b, loc, horizontalKind(kind, isa<FloatType>(elem)), acc);
+    if (accType != vt)
+      r = arith::TruncFOp::create(b, loc, elem, r);
+    return r;
+  }
+
+  VectorTarget target;
+};
+
+} // namespace
+
+void nlc::x86::populateX86ReducePatterns(TypeConverter &converter,
+                                         RewritePatternSet &patterns,
+                                         const VectorTarget &target) {
+  if (!target.f32Lanes)
+    return;
+  patterns.add<ReduceToVectors>(converter, patterns.getContext(), target);
+}

@@ -1,0 +1,57 @@
+//===- X86VectorCode.h - Building blocks of the x86 vector patterns -*- C++ -*-===//
+//
+// What the x86 patterns over tile buffers share: the vector width for a set
+// of element types, and walking a run of elements in whole vectors plus one
+// masked vector for the ragged end (never a scalar epilogue).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLC_LOWERING_TARGET_X86_X86VECTORCODE_H
+#define NLC_LOWERING_TARGET_X86_X86VECTORCODE_H
+
+#include "lowering/Target/X86/X86Passes.h"
+
+namespace nlc::x86 {
+
+/// Lanes of a vector register for the widest of `types` (element types of
+/// tiles: f16, bf16, f32, f64, i8, i32, or the types an op computes in), or
+/// 0 where the target has no vectors or a type has no vector buffer form
+/// (i1 tiles are byte buffers, while LLVM packs vectors of i1 into bits).
+int64_t lanesFor(const VectorTarget &target, mlir::ArrayRef<mlir::Type> types);
+
+/// The mask of the first `count` of `lanes` lanes.
+mlir::Value prefixMask(mlir::OpBuilder &b, mlir::Location loc, int64_t lanes,
+                       int64_t count);
+
+/// A vector of `v` in every lane of `type`.
+mlir::Value splatConstant(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::VectorType type, mlir::TypedAttr v);
+
+/// Loads a vector of `type` at `indices` of `mem`: all lanes without `mask`,
+/// else the masked lanes, the others taking `passThru`.
+mlir::Value loadVector(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::VectorType type, mlir::Value mem,
+                       mlir::ValueRange indices, mlir::Value mask,
+                       mlir::Value passThru);
+
+/// Stores `v` (its masked lanes, with `mask`) at `indices` of `mem`.
+void storeVector(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                 mlir::Value mem, mlir::ValueRange indices, mlir::Value mask);
+
+/// Calls `body` for each vector of `lanes` elements that covers [0, n): an
+/// scf.for over the whole vectors (`mask` null), then the ragged end once
+/// with the mask of its lanes. `pos` is the index of the vector's first
+/// element.
+void forEachVector(
+    mlir::OpBuilder &b, mlir::Location loc, int64_t n, int64_t lanes,
+    llvm::function_ref<void(mlir::OpBuilder &, mlir::Location, mlir::Value pos,
+                            mlir::Value mask)>
+        body);
+
+/// `buffer` (a static row-major tile buffer) as one run of elements: the
+/// buffer itself at rank 1, its memref.collapse_shape at rank 2.
+mlir::Value flatten(mlir::OpBuilder &b, mlir::Location loc, mlir::Value buffer);
+
+} // namespace nlc::x86
+
+#endif // NLC_LOWERING_TARGET_X86_X86VECTORCODE_H
