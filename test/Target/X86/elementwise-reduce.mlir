@@ -16,6 +16,8 @@
 // ALL: vector.store %[[Y]]
 // ALL: math.exp %{{.+}} : vector<{{16|8}}xf32>
 // ALL-NOT: vector.maskedload
+// The tile.store that follows (its own masked edge path).
+// ALL: memref.extract_strided_metadata
 // ALL: return
 // REF-LABEL: func.func @ew(
 // REF-NOT: vector.
