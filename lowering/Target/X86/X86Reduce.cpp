@@ -7,7 +7,9 @@
 // load from a row; along axis 1 a lane is a row and a step one gather of a
 // column. Ragged groups of lines use masked loads, gathers and stores.
 //
-// A rank-1 reduction is one line. max and min take vectors of it and
+// A rank-1 reduction is one line, and so is each row of a rank-2 tile
+// reduced by max or min along axis 1 when it has fewer rows than a vector
+// has lanes (a sum of such rows stays on the reference, in order). max and min take vectors of it and
 // combine the lanes at the end: both are exact in any order (they are a
 // total order, -0.0 below +0.0, with NaN absorbing). A float sum in lanes
 // adds in another order than the reference: lane l sums elements l, l + L,
@@ -15,8 +17,8 @@
 // bound |computed - exact| <= gamma(k) * sum |x_i| (gamma(k) = k u / (1 -
 // k u), u the unit roundoff; k = n - 1 for the reference, ceil(n / L) + L - 1
 // here), so the two differ by at most gamma(n - 1) + gamma(ceil(n/L) + L - 1)
-// times sum |x_i|. Integer sums wrap and are exact; argmax of rank 1 stays
-// on the reference.
+// times sum |x_i|. Integer sums wrap and are exact; argmax of such lines
+// stays on the reference.
 //
 //===----------------------------------------------------------------------===//
 
@@ -176,6 +178,36 @@ struct ReduceToVectors : OpConversionPattern<tl::ReduceOp> {
 
     int64_t m = src.getShape()[0], n = src.getShape()[1];
     bool alongRows = op.getAxis() == 1;
+    if (alongRows && m < lanes && kind == tl::ReduceKind::sum)
+      return rewriter.notifyMatchFailure(
+          op, "few rows: gathers would idle most lanes, and a line sum "
+              "would reorder the additions");
+    if (alongRows && m < lanes && kind != tl::ReduceKind::argmax) {
+      // Fewer rows than lanes (a softmax's Tile<1, N>): gathers would leave
+      // most lanes idle; each row is reduced as a line instead (max and min
+      // are exact in any order).
+      auto resultType = cast<tl::TileType>(op.getType());
+      Value out = nlc::cpu::allocTileBuffer(rewriter, loc, resultType);
+      for (int64_t r = 0; r < m; ++r) {
+        auto rowType = MemRefType::get(
+            {n}, elem,
+            StridedLayoutAttr::get(rewriter.getContext(), r * n, {1}));
+        Value row = memref::SubViewOp::create(
+            rewriter, loc, rowType, buf,
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(r),
+                                   rewriter.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                   rewriter.getIndexAttr(n)},
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                   rewriter.getIndexAttr(1)});
+        Value v = reduceLine(rewriter, loc, kind, row, n, vt);
+        memref::StoreOp::create(
+            rewriter, loc, v, out,
+            ValueRange{arith::ConstantIndexOp::create(rewriter, loc, r)});
+      }
+      rewriter.replaceOp(op, out);
+      return success();
+    }
     if (alongRows && (lanes - 1) * n > INT32_MAX)
       return rewriter.notifyMatchFailure(op, "rows too long for i32 offsets");
     auto resultType = cast<tl::TileType>(op.getType());
