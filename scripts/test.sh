@@ -10,14 +10,5 @@ set +e
 ninja -C "$NLC_BUILD" check-nlc 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-count() {
-  local n
-  n=$(sed -n "s/^ *$1: *\([0-9]*\).*/\1/p" "$log" | tail -n 1)
-  echo "${n:-0}"
-}
-passed=$(( $(count Passed) + $(count 'Expectedly Failed') ))
-failed=$(( $(count Failed) + $(count 'Unexpectedly Passed') + $(count Unresolved) + $(count 'Timed Out') ))
-skipped=$(( $(count Unsupported) ))
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
-echo "$passed passed, $failed failed, $skipped skipped"
+bash "$(dirname "${BASH_SOURCE[0]}")/lit-summary.sh" "$log" "$status"
 exit "$status"
