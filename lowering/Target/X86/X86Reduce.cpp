@@ -8,8 +8,7 @@
 // column. Ragged groups of lines use masked loads, gathers and stores.
 //
 // A rank-1 reduction is one line, and so is each row of a rank-2 tile
-// reduced by max or min along axis 1 when it has fewer rows than a vector
-// has lanes (a sum of such rows stays on the reference, in order). max and min take vectors of it and
+// reduced along axis 1 when it has fewer rows than a vector has lanes. max and min take vectors of it and
 // combine the lanes at the end: both are exact in any order (they are a
 // total order, -0.0 below +0.0, with NaN absorbing). A float sum in lanes
 // adds in another order than the reference: lane l sums elements l, l + L,
@@ -178,14 +177,10 @@ struct ReduceToVectors : OpConversionPattern<tl::ReduceOp> {
 
     int64_t m = src.getShape()[0], n = src.getShape()[1];
     bool alongRows = op.getAxis() == 1;
-    if (alongRows && m < lanes && kind == tl::ReduceKind::sum)
-      return rewriter.notifyMatchFailure(
-          op, "few rows: gathers would idle most lanes, and a line sum "
-              "would reorder the additions");
     if (alongRows && m < lanes && kind != tl::ReduceKind::argmax) {
       // Fewer rows than lanes (a softmax's Tile<1, N>): gathers would leave
       // most lanes idle; each row is reduced as a line instead (max and min
-      // are exact in any order).
+      // exact in any order, sums reordered within the bound above).
       auto resultType = cast<tl::TileType>(op.getType());
       Value out = nlc::cpu::allocTileBuffer(rewriter, loc, resultType);
       for (int64_t r = 0; r < m; ++r) {
