@@ -258,6 +258,14 @@ void nlc::cpu::emitReferenceLoad(OpBuilder &builder, Location loc,
                  });
 }
 
+Value nlc::cpu::argmaxBetter(OpBuilder &b, Location loc, Value x, Value best) {
+  // Strictly greater (ordered for floats: NaN never wins): the first
+  // maximum wins.
+  if (isa<FloatType>(getElementTypeOrSelf(x.getType())))
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, best);
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, best);
+}
+
 void nlc::cpu::emitReferenceStore(OpBuilder &builder, Location loc,
                                   tl::StoreOp op, Value value) {
   Value tileOk = tileInView(builder, loc, op);
@@ -325,14 +333,7 @@ Value reduceLine(OpBuilder &b, Location loc, tl::ReduceKind kind, int64_t n,
         ValueRange{first, zeroOf(b, loc, i32)},
         [&](OpBuilder &lb, Location l, Value i, ValueRange st) {
           Value x = read(lb, l, i);
-          // Strictly greater: the first maximum wins.
-          Value better =
-              isFloat ? arith::CmpFOp::create(lb, l, arith::CmpFPredicate::OGT,
-                                              x, st[0])
-                            .getResult()
-                      : arith::CmpIOp::create(lb, l, arith::CmpIPredicate::sgt,
-                                              x, st[0])
-                            .getResult();
+          Value better = nlc::cpu::argmaxBetter(lb, l, x, st[0]);
           Value best = arith::SelectOp::create(lb, l, better, x, st[0]);
           Value idx = arith::SelectOp::create(
               lb, l, better, arith::IndexCastOp::create(lb, l, i32, i), st[1]);

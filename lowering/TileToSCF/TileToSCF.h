@@ -38,6 +38,11 @@ void emitReferenceLoad(mlir::OpBuilder &b, mlir::Location loc,
 void emitReferenceStore(mlir::OpBuilder &b, mlir::Location loc,
                         tile::StoreOp op, mlir::Value value);
 
+/// Whether `x` replaces `best` as the maximum in `argmax` (scalars or
+/// vectors, lane by lane): strictly greater, so the first maximum wins.
+mlir::Value argmaxBetter(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                         mlir::Value best);
+
 /// Converts every tile op in `module` to loops over buffers with the
 /// reference patterns plus those `extra` adds, then places the buffers and
 /// gives them their lifetimes.

@@ -155,6 +155,39 @@ void forEachPiece(
       });
 }
 
+/// The three ways of one access: `copy(full=true)` when the tile lies
+/// inside a unit-stride view, `copy(full=false)` at its edges, and
+/// `reference` for any other stride.
+void emitPaths(OpBuilder &b, Location loc, const Extent &e,
+               function_ref<void(OpBuilder &, Location, bool)> copy,
+               function_ref<void(OpBuilder &, Location)> reference) {
+  Value full = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e.validRows,
+                            index(b, loc, e.rows)),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e.validCols,
+                            index(b, loc, e.cols)));
+  scf::IfOp::create(
+      b, loc, e.unitStride,
+      [&](OpBuilder &ub, Location ul) {
+        scf::IfOp::create(
+            ub, ul, full,
+            [&](OpBuilder &fb, Location fl) {
+              copy(fb, fl, true);
+              scf::YieldOp::create(fb, fl);
+            },
+            [&](OpBuilder &eb, Location el) {
+              copy(eb, el, false);
+              scf::YieldOp::create(eb, el);
+            });
+        scf::YieldOp::create(ub, ul);
+      },
+      [&](OpBuilder &rb, Location rl) {
+        reference(rb, rl);
+        scf::YieldOp::create(rb, rl);
+      });
+}
+
 struct VectorLoad : OpConversionPattern<tl::LoadOp> {
   VectorLoad(TypeConverter &converter, MLIRContext *ctx,
              const nlc::x86::VectorTarget &target)
@@ -194,31 +227,9 @@ struct VectorLoad : OpConversionPattern<tl::LoadOp> {
                      storePiece(pb, pl, v, out, to, lanes, c, e.cols);
                    });
     };
-    Value full = arith::AndIOp::create(
-        rewriter, loc,
-        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                              e.validRows, index(rewriter, loc, e.rows)),
-        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                              e.validCols, index(rewriter, loc, e.cols)));
-    scf::IfOp::create(
-        rewriter, loc, e.unitStride,
-        [&](OpBuilder &b, Location l) {
-          scf::IfOp::create(
-              b, l, full,
-              [&](OpBuilder &fb, Location fl) {
-                copy(fb, fl, true);
-                scf::YieldOp::create(fb, fl);
-              },
-              [&](OpBuilder &eb, Location el) {
-                copy(eb, el, false);
-                scf::YieldOp::create(eb, el);
-              });
-          scf::YieldOp::create(b, l);
-        },
-        [&](OpBuilder &b, Location l) {
-          nlc::cpu::emitReferenceLoad(b, l, op, pad, out);
-          scf::YieldOp::create(b, l);
-        });
+    emitPaths(rewriter, loc, e, copy, [&](OpBuilder &b, Location l) {
+      nlc::cpu::emitReferenceLoad(b, l, op, pad, out);
+    });
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -288,31 +299,9 @@ struct VectorStore : OpConversionPattern<tl::StoreOp> {
               vector::StoreOp::create(pb, pl, v, e.view, to);
           });
     };
-    Value full = arith::AndIOp::create(
-        rewriter, loc,
-        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                              e.validRows, index(rewriter, loc, e.rows)),
-        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                              e.validCols, index(rewriter, loc, e.cols)));
-    scf::IfOp::create(
-        rewriter, loc, e.unitStride,
-        [&](OpBuilder &b, Location l) {
-          scf::IfOp::create(
-              b, l, full,
-              [&](OpBuilder &fb, Location fl) {
-                copy(fb, fl, true);
-                scf::YieldOp::create(fb, fl);
-              },
-              [&](OpBuilder &eb, Location el) {
-                copy(eb, el, false);
-                scf::YieldOp::create(eb, el);
-              });
-          scf::YieldOp::create(b, l);
-        },
-        [&](OpBuilder &b, Location l) {
-          nlc::cpu::emitReferenceStore(b, l, op, buffer);
-          scf::YieldOp::create(b, l);
-        });
+    emitPaths(rewriter, loc, e, copy, [&](OpBuilder &b, Location l) {
+      nlc::cpu::emitReferenceStore(b, l, op, buffer);
+    });
     rewriter.eraseOp(op);
     return success();
   }

@@ -100,14 +100,7 @@ Value reduceLanes(OpBuilder &b, Location loc, tl::ReduceKind kind, int64_t n,
                  arith::ConstantOp::create(b, loc, b.getZeroAttr(idxType))},
       [&](OpBuilder &lb, Location l, Value i, ValueRange st) {
         Value x = read(lb, l, i);
-        // Strictly greater (ordered for floats): the first maximum wins.
-        Value better =
-            isFloat ? arith::CmpFOp::create(lb, l, arith::CmpFPredicate::OGT,
-                                            x, st[0])
-                          .getResult()
-                    : arith::CmpIOp::create(lb, l, arith::CmpIPredicate::sgt,
-                                            x, st[0])
-                          .getResult();
+        Value better = nlc::cpu::argmaxBetter(lb, l, x, st[0]);
         Value best = arith::SelectOp::create(lb, l, better, x, st[0]);
         Value pos = vector::BroadcastOp::create(
             lb, l, idxType,
