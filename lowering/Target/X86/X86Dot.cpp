@@ -179,9 +179,12 @@ struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
     auto vt = VectorType::get({lanes}, f32);
 
     // The accumulator buffer: updated in place when nothing else reads the
-    // old value, else a copy (or zeros).
+    // old value, else a copy (or zeros). Nothing else means one use, in the
+    // block that defines the value: a `dot` inside a loop below that block
+    // runs once per iteration, each time from the same accumulator.
     Value out;
-    if (adaptor.getAcc() && op.getAcc().hasOneUse()) {
+    if (adaptor.getAcc() && op.getAcc().hasOneUse() &&
+        op.getAcc().getParentBlock() == op->getBlock()) {
       out = adaptor.getAcc();
     } else {
       out = nlc::cpu::allocTileBuffer(rewriter, loc, type);

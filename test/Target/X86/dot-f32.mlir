@@ -41,3 +41,22 @@ func.func @mm(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>,
   tile.store %d, %c[%i, %i] : !tile.tile<12x72xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }
+
+// An accumulator defined outside the loop that holds the dot: copied into a
+// fresh buffer each iteration, never updated in place.
+// ZMM-LABEL: func.func @acc_outside_loop(
+// ZMM: scf.for
+// ZMM: memref.copy
+// ZMM: vector.fma
+func.func @acc_outside_loop(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index, %n: index) {
+  %x = tile.load %a[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<6x16xf32>
+  %y = tile.load %a[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<16x16xf32, col_major>
+  %acc = tile.load %a[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<6x16xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %k = %c0 to %n step %c1 {
+    %d = tile.dot %x, %y, %acc : !tile.tile<6x16xf32>, !tile.tile<16x16xf32, col_major> -> !tile.tile<6x16xf32>
+    tile.store %d, %a[%k, %i] : !tile.tile<6x16xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  }
+  return
+}
