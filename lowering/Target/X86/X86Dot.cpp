@@ -22,12 +22,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lowering/Target/X86/X86Passes.h"
+#include "lowering/Target/X86/X86VectorCode.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 
 using namespace mlir;
+using namespace nlc::x86;
 namespace tl = nlc::tile;
 
 namespace {
@@ -36,35 +37,22 @@ Value index(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-/// The mask of the first `count` of `lanes` lanes.
-Value prefixMask(OpBuilder &b, Location loc, int64_t lanes, int64_t count) {
-  return vector::ConstantMaskOp::create(
-      b, loc, VectorType::get({lanes}, b.getI1Type()), ArrayRef<int64_t>{count});
-}
-
 /// Loads (or, given `toStore`, stores) the `width`-lane piece of row `row`
 /// of `mem` at column `col`: a plain vector access for a whole vector,
 /// masked for a ragged end.
 Value rowPiece(OpBuilder &b, Location loc, Value mem, Value row, int64_t col,
                int64_t width, VectorType vt, Value toStore = {}) {
-  Value c = index(b, loc, col);
+  SmallVector<Value, 2> indices{row, index(b, loc, col)};
   int64_t lanes = vt.getNumElements();
-  if (width == lanes) {
-    if (toStore) {
-      vector::StoreOp::create(b, loc, toStore, mem, ValueRange{row, c});
-      return {};
-    }
-    return vector::LoadOp::create(b, loc, vt, mem, ValueRange{row, c});
-  }
-  Value mask = prefixMask(b, loc, lanes, width);
+  Value mask = width < lanes ? prefixMask(b, loc, lanes, width) : Value();
   if (toStore) {
-    vector::MaskedStoreOp::create(b, loc, mem, ValueRange{row, c}, mask,
-                                  toStore);
+    storeVector(b, loc, toStore, mem, indices, mask);
     return {};
   }
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vt));
-  return vector::MaskedLoadOp::create(b, loc, vt, mem, ValueRange{row, c},
-                                      mask, zero);
+  Value zero = mask ? arith::ConstantOp::create(b, loc, b.getZeroAttr(vt))
+                          .getResult()
+                    : Value();
+  return loadVector(b, loc, vt, mem, indices, mask, zero);
 }
 
 /// `v` converted to `to` (f32 or a vector of f32) unless it already is.

@@ -10,10 +10,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lowering/Target/X86/X86Passes.h"
+#include "lowering/Target/X86/X86VectorCode.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
 using namespace mlir;
+using namespace nlc::x86;
 namespace tl = nlc::tile;
 
 namespace {
@@ -92,15 +93,6 @@ Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op) {
   return e;
 }
 
-/// Lanes of a vector register for `elem`, or 0 when this lowering leaves
-/// the type to the reference (bool tiles).
-int64_t lanesFor(Type elem, const nlc::x86::VectorTarget &target) {
-  unsigned bits = elem.getIntOrFloatBitWidth();
-  if (!target.f32Lanes || bits < 8 || bits % 8)
-    return 0;
-  return target.f32Lanes * 32 / bits;
-}
-
 /// View coordinates of element (r, c) of the tile.
 SmallVector<Value, 2> viewIndex(OpBuilder &b, Location loc, const Extent &e,
                                 Value r, Value c, bool rank1) {
@@ -116,13 +108,15 @@ SmallVector<Value, 2> bufferIndex(Value r, Value c, bool rank1) {
   return {r, c};
 }
 
-/// Emits `body(r, c, width, mask)` for every vector piece of every row:
+/// Emits `body(r, c, width, mask)` for every vector piece of every row
+/// (`width`: the lanes of the piece inside the tile, its last narrower):
 /// `full` says whether the whole tile lies in the view (no masks needed);
 /// otherwise `mask` covers the piece's columns inside the view and rows at
 /// or past `validRows` get an all-false mask.
 void forEachPiece(
     OpBuilder &b, Location loc, const Extent &e, int64_t lanes, bool full,
-    function_ref<void(OpBuilder &, Location, Value, Value, Value)> body) {
+    function_ref<void(OpBuilder &, Location, Value, Value, int64_t, Value)>
+        body) {
   scf::ForOp::create(
       b, loc, index(b, loc, 0), index(b, loc, e.rows), index(b, loc, 1),
       ValueRange{}, [&](OpBuilder &rb, Location rl, Value r, ValueRange) {
@@ -149,10 +143,16 @@ void forEachPiece(
                 rb, rl, VectorType::get({lanes}, rb.getI1Type()),
                 ValueRange{limit});
           }
-          body(rb, rl, r, col, mask);
+          body(rb, rl, r, col, width, mask);
         }
         scf::YieldOp::create(rb, rl);
       });
+}
+
+/// The mask of a buffer piece `width` lanes wide, or none for a whole
+/// vector: the tile's own last piece may be narrower than a vector.
+Value inTile(OpBuilder &b, Location loc, int64_t lanes, int64_t width) {
+  return width < lanes ? prefixMask(b, loc, lanes, width) : Value();
 }
 
 /// The three ways of one access: `copy(full=true)` when the tile lies
@@ -198,7 +198,7 @@ struct VectorLoad : OpConversionPattern<tl::LoadOp> {
                   ConversionPatternRewriter &rewriter) const override {
     tl::TileType type = op.getType();
     Type elem = type.getElementType();
-    int64_t lanes = lanesFor(elem, target);
+    int64_t lanes = lanesFor(target, {elem});
     if (!lanes)
       return rewriter.notifyMatchFailure(op, "left to the reference");
     Location loc = op.getLoc();
@@ -215,16 +215,12 @@ struct VectorLoad : OpConversionPattern<tl::LoadOp> {
     auto copy = [&](OpBuilder &b, Location l, bool full) {
       forEachPiece(b, l, e, lanes, full,
                    [&](OpBuilder &pb, Location pl, Value r, Value c,
-                       Value mask) {
-                     auto from = viewIndex(pb, pl, e, r, c, rank1);
-                     auto to = bufferIndex(r, c, rank1);
-                     Value v =
-                         mask ? vector::MaskedLoadOp::create(pb, pl, vt, e.view,
-                                                             from, mask, padVec)
-                                    .getResult()
-                              : vector::LoadOp::create(pb, pl, vt, e.view, from)
-                                    .getResult();
-                     storePiece(pb, pl, v, out, to, lanes, c, e.cols);
+                       int64_t width, Value mask) {
+                     Value v = loadVector(pb, pl, vt, e.view,
+                                          viewIndex(pb, pl, e, r, c, rank1),
+                                          mask, padVec);
+                     storeVector(pb, pl, v, out, bufferIndex(r, c, rank1),
+                                 inTile(pb, pl, lanes, width));
                    });
     };
     emitPaths(rewriter, loc, e, copy, [&](OpBuilder &b, Location l) {
@@ -232,23 +228,6 @@ struct VectorLoad : OpConversionPattern<tl::LoadOp> {
     });
     rewriter.replaceOp(op, out);
     return success();
-  }
-
-  /// Stores the piece at column `c` of the buffer; the tile's own last
-  /// piece may be narrower than a vector.
-  static void storePiece(OpBuilder &b, Location loc, Value v, Value buffer,
-                         SmallVector<Value, 2> at, int64_t lanes, Value c,
-                         int64_t cols) {
-    auto cst = getConstantIntValue(c);
-    int64_t width = std::min(lanes, cols - *cst);
-    if (width == lanes) {
-      vector::StoreOp::create(b, loc, v, buffer, at);
-      return;
-    }
-    Value mask = vector::ConstantMaskOp::create(
-        b, loc, VectorType::get({lanes}, b.getI1Type()),
-        ArrayRef<int64_t>{width});
-    vector::MaskedStoreOp::create(b, loc, buffer, at, mask, v);
   }
 
   nlc::x86::VectorTarget target;
@@ -264,7 +243,7 @@ struct VectorStore : OpConversionPattern<tl::StoreOp> {
                   ConversionPatternRewriter &rewriter) const override {
     tl::TileType type = op.getValue().getType();
     Type elem = type.getElementType();
-    int64_t lanes = lanesFor(elem, target);
+    int64_t lanes = lanesFor(target, {elem});
     if (!lanes)
       return rewriter.notifyMatchFailure(op, "left to the reference");
     Location loc = op.getLoc();
@@ -273,31 +252,20 @@ struct VectorStore : OpConversionPattern<tl::StoreOp> {
     Value buffer = adaptor.getValue();
     Extent e = extentOf(rewriter, loc, op);
     auto copy = [&](OpBuilder &b, Location l, bool full) {
-      forEachPiece(
-          b, l, e, lanes, full,
-          [&](OpBuilder &pb, Location pl, Value r, Value c, Value mask) {
-            auto from = bufferIndex(r, c, rank1);
-            auto to = viewIndex(pb, pl, e, r, c, rank1);
-            int64_t width = std::min(lanes, e.cols - *getConstantIntValue(c));
-            // The buffer's last piece may be narrower than a vector: read
-            // only its own columns.
-            Value v;
-            if (width == lanes) {
-              v = vector::LoadOp::create(pb, pl, vt, buffer, from);
-            } else {
-              Value inTile = vector::ConstantMaskOp::create(
-                  pb, pl, VectorType::get({lanes}, pb.getI1Type()),
-                  ArrayRef<int64_t>{width});
-              Value zero = arith::ConstantOp::create(pb, pl,
-                                                     pb.getZeroAttr(vt));
-              v = vector::MaskedLoadOp::create(pb, pl, vt, buffer, from,
-                                               inTile, zero);
-            }
-            if (mask)
-              vector::MaskedStoreOp::create(pb, pl, e.view, to, mask, v);
-            else
-              vector::StoreOp::create(pb, pl, v, e.view, to);
-          });
+      forEachPiece(b, l, e, lanes, full,
+                   [&](OpBuilder &pb, Location pl, Value r, Value c,
+                       int64_t width, Value mask) {
+                     // Only the buffer's own columns are read.
+                     Value own = inTile(pb, pl, lanes, width);
+                     Value zero = own ? arith::ConstantOp::create(
+                                            pb, pl, pb.getZeroAttr(vt))
+                                            .getResult()
+                                      : Value();
+                     Value v = loadVector(pb, pl, vt, buffer,
+                                          bufferIndex(r, c, rank1), own, zero);
+                     storeVector(pb, pl, v, e.view,
+                                 viewIndex(pb, pl, e, r, c, rank1), mask);
+                   });
     };
     emitPaths(rewriter, loc, e, copy, [&](OpBuilder &b, Location l) {
       nlc::cpu::emitReferenceStore(b, l, op, buffer);
