@@ -67,7 +67,6 @@ Value reduceLanes(OpBuilder &b, Location loc, tl::ReduceKind kind, int64_t n,
     return arith::ConstantIndexOp::create(b, loc, v);
   };
   Type elem = vt.getElementType();
-  bool isFloat = isa<FloatType>(elem);
   if (kind == tl::ReduceKind::sum) {
     auto accType = vt.clone(sumType(b, elem));
     auto loop = scf::ForOp::create(
