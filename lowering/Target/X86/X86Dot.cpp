@@ -171,8 +171,10 @@ struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
     // block that defines the value: a `dot` inside a loop below that block
     // runs once per iteration, each time from the same accumulator.
     Value out;
+    // (The converted accumulator: a loop's body block, and so its
+    // arguments, are replaced when the loop's types are converted.)
     if (adaptor.getAcc() && op.getAcc().hasOneUse() &&
-        op.getAcc().getParentBlock() == op->getBlock()) {
+        adaptor.getAcc().getParentBlock() == op->getBlock()) {
       out = adaptor.getAcc();
     } else {
       out = nlc::cpu::allocTileBuffer(rewriter, loc, type);

@@ -60,3 +60,27 @@ func.func @acc_outside_loop(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i:
   }
   return
 }
+
+// The usual K loop: the accumulator is the loop's own tile, updated in
+// place (one copy of the initial zeros before the loop, none inside it).
+// ZMM-LABEL: func.func @k_loop(
+// ZMM: memref.copy
+// ZMM: scf.for
+// ZMM-NOT: memref.copy
+// ZMM: vector.fma
+// ZMM-NOT: memref.copy
+// ZMM: return
+func.func @k_loop(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0.0 : f32
+  %init = tile.splat %z : f32 -> !tile.tile<6x16xf32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<6x16xf32>) {
+    %x = tile.load %a[%i, %k] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<6x16xf32>
+    %y = tile.load %a[%k, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<16x16xf32, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<6x16xf32>, !tile.tile<16x16xf32, col_major> -> !tile.tile<6x16xf32>
+    scf.yield %d : !tile.tile<6x16xf32>
+  }
+  tile.store %r, %a[%i, %i] : !tile.tile<6x16xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
