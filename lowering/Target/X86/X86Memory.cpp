@@ -112,11 +112,31 @@ SmallVector<Value, 2> bufferIndex(Value r, Value c, bool rank1) {
 /// (`width`: the lanes of the piece inside the tile, its last narrower):
 /// `full` says whether the whole tile lies in the view (no masks needed);
 /// otherwise `mask` covers the piece's columns inside the view and rows at
-/// or past `validRows` get an all-false mask.
+/// or past `validRows` get an all-false mask. The whole vectors of a row
+/// are a loop (code size does not grow with the tile), the narrower last
+/// piece follows it.
 void forEachPiece(
     OpBuilder &b, Location loc, const Extent &e, int64_t lanes, bool full,
     function_ref<void(OpBuilder &, Location, Value, Value, int64_t, Value)>
         body) {
+  auto piece = [&](OpBuilder &pb, Location pl, Value r, Value rowIn,
+                   Value col, int64_t width) {
+    Value mask;
+    if (!full || width < lanes) {
+      // Columns of this piece inside both the tile and the view.
+      Value limit = index(pb, pl, width);
+      if (!full) {
+        Value left = arith::SubIOp::create(
+            pb, pl, arith::MaxUIOp::create(pb, pl, e.validCols, col), col);
+        limit = arith::MinUIOp::create(pb, pl, left, limit);
+        limit = arith::SelectOp::create(pb, pl, rowIn, limit, index(pb, pl, 0));
+      }
+      mask = vector::CreateMaskOp::create(
+          pb, pl, VectorType::get({lanes}, pb.getI1Type()), ValueRange{limit});
+    }
+    body(pb, pl, r, col, width, mask);
+  };
+  int64_t whole = e.cols / lanes * lanes;
   scf::ForOp::create(
       b, loc, index(b, loc, 0), index(b, loc, e.rows), index(b, loc, 1),
       ValueRange{}, [&](OpBuilder &rb, Location rl, Value r, ValueRange) {
@@ -124,27 +144,16 @@ void forEachPiece(
                            : arith::CmpIOp::create(rb, rl,
                                                    arith::CmpIPredicate::ult,
                                                    r, e.validRows);
-        for (int64_t c = 0; c < e.cols; c += lanes) {
-          Value col = index(rb, rl, c);
-          int64_t width = std::min(lanes, e.cols - c);
-          Value mask;
-          if (!full || width < lanes) {
-            // Columns of this piece inside both the tile and the view.
-            Value limit = index(rb, rl, width);
-            if (!full) {
-              Value left = arith::SubIOp::create(
-                  rb, rl,
-                  arith::MaxUIOp::create(rb, rl, e.validCols, col), col);
-              limit = arith::MinUIOp::create(rb, rl, left, limit);
-              limit = arith::SelectOp::create(rb, rl, rowIn, limit,
-                                              index(rb, rl, 0));
-            }
-            mask = vector::CreateMaskOp::create(
-                rb, rl, VectorType::get({lanes}, rb.getI1Type()),
-                ValueRange{limit});
-          }
-          body(rb, rl, r, col, width, mask);
-        }
+        if (whole)
+          scf::ForOp::create(
+              rb, rl, index(rb, rl, 0), index(rb, rl, whole),
+              index(rb, rl, lanes), ValueRange{},
+              [&](OpBuilder &cb, Location cl, Value col, ValueRange) {
+                piece(cb, cl, r, rowIn, col, lanes);
+                scf::YieldOp::create(cb, cl);
+              });
+        if (whole < e.cols)
+          piece(rb, rl, r, rowIn, index(rb, rl, whole), e.cols - whole);
         scf::YieldOp::create(rb, rl);
       });
 }

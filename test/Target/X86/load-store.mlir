@@ -3,7 +3,8 @@
 // row by row in vectors (whole vectors when the tile lies in the view,
 // masked vectors with the pad value at its edges); any other stride takes
 // the reference's element loop. An i8 row of 20 is one 64-lane vector;
-// an f32 row of 20 is a whole vector and a 4-lane rest.
+// an f32 row of 20 is a whole vector and a 4-lane rest. The whole vectors
+// of a row are a loop, so a row of 32768 is not 2048 copies of the code.
 
 // CHECK-LABEL: func.func @copy(
 // CHECK: %{{.+}}, %{{.+}}, %{{.+}}:2, %[[STRIDES:.+]]:2 = memref.extract_strided_metadata %{{.+}}
@@ -30,6 +31,13 @@
 // CHECK: vector.maskedstore
 // CHECK-LABEL: func.func @bytes(
 // CHECK: vector.load {{.+}} vector<64xi8>
+// CHECK-LABEL: func.func @long_row(
+// CHECK: scf.for %[[C:.+]] = %c0{{.*}} to %c32768{{.*}} step %c16{{.*}} {
+// CHECK-NEXT: arith.addi %{{.+}}, %[[C]] : index
+// CHECK-NEXT: arith.addi
+// CHECK-NEXT: vector.load
+// CHECK-NEXT: vector.store
+// CHECK-NEXT: }
 func.func @copy(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index, %p: f32) {
   %t = tile.load %v[%i, %i] padding(%p : f32) : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<3x20xf32>
   tile.store %t, %v[%i, %i] : !tile.tile<3x20xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
@@ -38,5 +46,10 @@ func.func @copy(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index, %p: 
 func.func @bytes(%v: memref<?xi8, strided<[?], offset: ?>>, %i: index) {
   %t = tile.load %v[%i] : memref<?xi8, strided<[?], offset: ?>> -> !tile.tile<64xi8>
   tile.store %t, %v[%i] : !tile.tile<64xi8>, memref<?xi8, strided<[?], offset: ?>>
+  return
+}
+func.func @long_row(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %t = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<1x32768xf32>
+  tile.store %t, %v[%i, %i] : !tile.tile<1x32768xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }
