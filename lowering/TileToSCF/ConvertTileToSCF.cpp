@@ -143,6 +143,41 @@ struct ElementwiseLowering
   }
 };
 
+/// `tile.fused`: the body on the input elements at each position; a
+/// broadcast input gives the element of the result's column (axis 0) or
+/// row (axis 1).
+struct FusedLowering : public OpConversionPattern<tl::FusedOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(tl::FusedOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    tl::TileType type = op.getType();
+    Value out = allocBuffer(rewriter, loc, type);
+    forEachElement(
+        rewriter, loc, type.getShape(),
+        [&](OpBuilder &b, Location l, ValueRange ivs) {
+          SmallVector<Value> args;
+          for (auto [original, converted, axis] :
+               llvm::zip_equal(op.getInputs(), adaptor.getInputs(),
+                               op.getBroadcast())) {
+            if (!isa<tl::TileType>(original.getType())) {
+              args.push_back(converted);
+              continue;
+            }
+            ValueRange at = ivs;
+            if (axis != -1)
+              at = ivs.slice(axis == 0 ? 1 : 0, 1);
+            args.push_back(memref::LoadOp::create(b, l, converted, at));
+          }
+          memref::StoreOp::create(b, l, op.buildElement(b, l, args), out, ivs);
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // Creation
 //===----------------------------------------------------------------------===//
@@ -720,12 +755,14 @@ LogicalResult nlc::cpu::lowerTilesToBuffers(
 
   ConversionTarget target(*ctx);
   target.addIllegalDialect<tl::TileDialect>();
+  // Goes with its tile.fused, whose lowering clones the body it ends.
+  target.addLegalOp<tl::YieldOp>();
   target.addLegalDialect<arith::ArithDialect, math::MathDialect,
                          memref::MemRefDialect>();
   target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
 
   RewritePatternSet patterns(ctx);
-  patterns.add<ElementwiseLowering, IotaLowering, LoadLowering, StoreLowering,
+  patterns.add<ElementwiseLowering, FusedLowering, IotaLowering, LoadLowering, StoreLowering,
                ReduceLowering, BroadcastLowering, TransposeLowering,
                ReshapeLowering, DotLowering>(converter, ctx);
   if (extra)

@@ -498,3 +498,38 @@ func.func @encoding_ignored(%x: f32, %v: memref<?x?xf32>, %i: index) {
   tile.store %s, %v[%i, %i] : !tile.tile<4x8xf32, row_major, {vnni = 2 : i64}>, memref<?x?xf32>
   return
 }
+
+// -----
+
+// tile.fused: one loop nest; a tile input is read at (i, j), an input
+// broadcast along 0 at j, along 1 at i; a scalar is used as it is; the
+// body is cloned on the elements.
+// CHECK-LABEL: func.func @fused(
+// CHECK-SAME: %{{[^:]+}}: memref<?x?xf32>, %{{[^:]+}}: memref<?xf32>, %{{[^:]+}}: memref<?xf32>, %[[S:[^:]+]]: f32
+// The three tile.load nests, the last two reading the rank-1 views:
+// CHECK: memref.load %{{.+}} : memref<?x?xf32>
+// CHECK: memref.load %{{.+}} : memref<?xf32>
+// CHECK: memref.load %{{.+}} : memref<?xf32>
+// CHECK: scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step
+// CHECK: scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step
+// CHECK-DAG: %[[X:.+]] = memref.load %{{.+}}[%[[I]], %[[J]]] : memref<4x8xf32>
+// CHECK-DAG: %[[Y:.+]] = memref.load %{{.+}}[%[[J]]] : memref<8xf32>
+// CHECK-DAG: %[[Z:.+]] = memref.load %{{.+}}[%[[I]]] : memref<4xf32>
+// CHECK: %[[P:.+]] = arith.mulf %[[X]], %[[Y]]
+// CHECK: %[[Q:.+]] = arith.subf %[[P]], %[[Z]]
+// CHECK: %[[T:.+]] = arith.addf %[[Q]], %[[S]]
+// CHECK: memref.store %[[T]], %{{.+}}[%[[I]], %[[J]]] : memref<4x8xf32>
+func.func @fused(%va: memref<?x?xf32>, %vc: memref<?xf32>, %vr: memref<?xf32>, %s: f32, %i: index) {
+  %a = tile.load %va[%i, %i] : memref<?x?xf32> -> !tile.tile<4x8xf32>
+  %c = tile.load %vc[%i] : memref<?xf32> -> !tile.tile<8xf32>
+  %r = tile.load %vr[%i] : memref<?xf32> -> !tile.tile<4xf32>
+  %0 = tile.fused(%a, %c, %r, %s) broadcast [-1, 0, 1, -1] : (!tile.tile<4x8xf32>, !tile.tile<8xf32>, !tile.tile<4xf32>, f32) -> !tile.tile<4x8xf32> {
+  ^bb0(%x: f32, %y: f32, %z: f32, %k: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.subf %p, %z : f32
+    %t = arith.addf %q, %k : f32
+    tile.yield %t : f32
+  }
+  tile.store %0, %va[%i, %i] : !tile.tile<4x8xf32>, memref<?x?xf32>
+  return
+}

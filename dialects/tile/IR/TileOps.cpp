@@ -9,6 +9,7 @@
 #include "dialects/tile/IR/TileDialect.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/PatternMatch.h"
@@ -216,6 +217,90 @@ LogicalResult BroadcastOp::verify() {
            << src.getShape()[0] << " does not match result dimension "
            << (1 - axis) << " of " << dst;
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// FusedOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FusedOp::verify() {
+  TileType result = getType();
+  ArrayRef<int64_t> shape = result.getShape();
+  ArrayRef<int64_t> axes = getBroadcast();
+  if (axes.size() != getInputs().size())
+    return emitOpError("needs one broadcast entry per input, found ")
+           << axes.size() << " for " << getInputs().size();
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError("body takes ")
+           << body.getNumArguments() << " arguments for "
+           << getInputs().size() << " inputs";
+  for (auto [i, input, axis] : llvm::enumerate(getInputs(), axes)) {
+    Type elem = input.getType();
+    if (auto tile = dyn_cast<TileType>(elem)) {
+      elem = tile.getElementType();
+      bool fits = axis == -1 ? tile.getShape() == shape
+                             : (axis == 0 || axis == 1) && shape.size() == 2 &&
+                                   tile.getRank() == 1 &&
+                                   tile.getShape()[0] == shape[1 - axis];
+      if (!fits)
+        return emitOpError("input ")
+               << i << " of type " << tile << " does not fit result "
+               << result << " with broadcast " << axis;
+    } else if (axis != -1) {
+      return emitOpError("scalar input ") << i << " cannot be broadcast";
+    }
+    if (body.getArgument(i).getType() != elem)
+      return emitOpError("body argument ")
+             << i << " must be " << elem << ", found "
+             << body.getArgument(i).getType();
+  }
+  for (Operation &op : body.without_terminator())
+    if (op.getNumRegions() || !isMemoryEffectFree(&op))
+      return op.emitOpError("cannot be in a tile.fused body: it has ")
+             << (op.getNumRegions() ? "regions" : "side effects");
+  auto yield = cast<YieldOp>(body.getTerminator());
+  if (yield.getValue().getType() != result.getElementType())
+    return emitOpError("body yields ")
+           << yield.getValue().getType() << ", result elements are "
+           << result.getElementType();
+  return success();
+}
+
+Value FusedOp::buildElement(OpBuilder &b, Location loc, ValueRange args) {
+  Block &body = getBody().front();
+  IRMapping map;
+  map.map(body.getArguments(), args);
+  std::optional<int64_t> lanes;
+  for (Value a : args)
+    if (auto v = dyn_cast<VectorType>(a.getType()))
+      lanes = v.getNumElements();
+  auto widen = [&](Type t) -> Type {
+    return lanes ? VectorType::get({*lanes}, t) : t;
+  };
+  for (Operation &op : body.without_terminator()) {
+    if (!lanes) {
+      b.clone(op, map);
+      continue;
+    }
+    if (auto c = dyn_cast<arith::ConstantOp>(op)) {
+      auto type = cast<ShapedType>(widen(c.getType()));
+      map.map(c.getResult(), arith::ConstantOp::create(
+                                 b, loc, DenseElementsAttr::get(type, c.getValue())));
+      continue;
+    }
+    // Every body op is elementwise-mappable arith/math: the same op on
+    // vectors of its operand types.
+    OperationState state(loc, op.getName());
+    for (Value v : op.getOperands())
+      state.operands.push_back(map.lookup(v));
+    for (Type t : op.getResultTypes())
+      state.types.push_back(widen(t));
+    state.attributes = op.getAttrs();
+    Operation *vec = b.create(state);
+    map.map(op.getResults(), vec->getResults());
+  }
+  return map.lookup(cast<YieldOp>(body.getTerminator()).getValue());
 }
 
 LogicalResult TransposeOp::verify() {

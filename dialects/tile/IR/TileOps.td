@@ -238,6 +238,60 @@ def Tile_CastOp : Tile_Op<"cast",
   let hasFolder = 1;
 }
 
+def Tile_FusedOp : Tile_Op<"fused", [Pure, IsolatedFromAbove,
+    SingleBlock]> {
+  let summary = "several elementwise ops computed in one pass";
+  let description = [{
+    Made by `tile-fuse-elementwise` from a tree of elementwise ops, the
+    broadcasts and splats feeding it: result element `(i, j)` is the body
+    applied to one scalar per input. `broadcast` says, per input, which
+    element that is:
+
+    - `-1`: a tile of the result's shape gives its element `(i, j)`; a
+      scalar input is itself;
+    - `0`: a rank-1 tile of the result's column count gives element `j`
+      (the tile repeated along axis 0, as `tile.broadcast ... along 0`);
+    - `1`: a rank-1 tile of the result's row count gives element `i`.
+
+    The body is scalar arith/math code without side effects, ended by
+    `tile.yield`. It computes exactly what the fused ops computed, in their
+    element types, so fusing changes no result bit; it only saves the
+    buffers between the ops.
+
+    ```mlir
+    %e = tile.fused(%t, %m) broadcast [-1, 1]
+        : (!tile.tile<1x1024xf32>, !tile.tile<1xf32>) -> !tile.tile<1x1024xf32> {
+    ^bb0(%x: f32, %mx: f32):
+      %d = arith.subf %x, %mx : f32
+      %r = math.exp %d : f32
+      tile.yield %r : f32
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$inputs,
+                       DenseI64ArrayAttr:$broadcast);
+  let results = (outs Tile_TileType:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `(` $inputs `)` `broadcast` $broadcast attr-dict `:`
+    functional-type($inputs, $result) $body
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Builds the body at `b`'s insertion point on `args`, one per input:
+    /// scalars, or vectors of them (each body op then works on vectors of
+    /// its scalar type, constants splatted). Returns the yielded value.
+    ::mlir::Value buildElement(::mlir::OpBuilder &b, ::mlir::Location loc,
+                               ::mlir::ValueRange args);
+  }];
+}
+
+def Tile_YieldOp : Tile_Op<"yield", [Pure, Terminator, HasParent<"FusedOp">]> {
+  let summary = "the element a `tile.fused` body computes";
+  let arguments = (ins AnyType:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
 //===----------------------------------------------------------------------===//
 // Shape
 //===----------------------------------------------------------------------===//

@@ -39,4 +39,33 @@ def TileInlineKernels : Pass<"tile-inline-kernels", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def TileFuseElementwise : Pass<"tile-fuse-elementwise"> {
+  let summary = "Fuse trees of elementwise ops into tile.fused";
+  let description = [{
+    Each elementwise op (other than `tile.splat`) takes in, as one
+    `tile.fused` op, the elementwise ops whose result only it uses (in the
+    same block), and the `tile.splat` and `tile.broadcast` ops feeding it,
+    which become scalar and broadcast inputs. Applied in order, trees of any
+    depth become one op, which a backend computes in one pass over the
+    elements. Values used more than once stay tiles. A tree whose result is
+    an `i1` tile is left alone (such tiles have no vector buffer). Results
+    are unchanged bit for bit: the fused body is the ops' own scalar code.
+    ```mlir
+    %m = tile.broadcast %max along 1 : !tile.tile<1xf32> -> !tile.tile<1x1024xf32>
+    %d = tile.sub %t, %m : !tile.tile<1x1024xf32>
+    %e = tile.exp %d : !tile.tile<1x1024xf32>
+    ```
+    becomes
+    ```mlir
+    %e = tile.fused(%t, %max) broadcast [-1, 1]
+        : (!tile.tile<1x1024xf32>, !tile.tile<1xf32>) -> !tile.tile<1x1024xf32> {
+    ^bb0(%x: f32, %mx: f32):
+      %d = arith.subf %x, %mx : f32
+      %r = math.exp %d : f32
+      tile.yield %r : f32
+    }
+    ```
+  }];
+}
+
 #endif // NLC_TILE_TRANSFORMS_PASSES

@@ -34,11 +34,101 @@ Type elementTypeOf(Type t) {
   return t;
 }
 
-int64_t numElements(tl::TileType t) {
+/// Computes a tile of `type` whose element is `build` of one element per
+/// input: a tile of `type`'s shape at the same position (axis -1), a rank-1
+/// tile at the column (axis 0) or row (axis 1), or a scalar. `computeTypes`
+/// are the types the computation works in, which size the vectors. Fails
+/// where the target has no vectors for them.
+FailureOr<Value> emitVectorized(
+    ConversionPatternRewriter &rewriter, Location loc, tl::TileType type,
+    ValueRange originals, ValueRange converted, ArrayRef<int64_t> axes,
+    SmallVector<Type> computeTypes, const VectorTarget &target,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> build) {
+  // 16-bit floats compute in f32 lanes (LLVM widens their arithmetic and
+  // the math approximations work in f32): size the vector for f32.
+  for (Type &t : computeTypes)
+    if (isa<FloatType>(t) && t.getIntOrFloatBitWidth() < 32)
+      t = rewriter.getF32Type();
+  int64_t lanes = lanesFor(target, computeTypes);
+  if (!lanes)
+    return failure();
+  auto vectorOf = [&](Type elem) { return VectorType::get({lanes}, elem); };
+  // Rows only matter when some input is broadcast; otherwise the buffers
+  // are one run of elements.
+  bool byRows = llvm::any_of(axes, [](int64_t a) { return a != -1; });
+  // Scalar operands are the same in every lane: splat them once.
+  SmallVector<Value, 4> bufs, splats;
+  for (auto [original, conv, axis] :
+       llvm::zip_equal(originals, converted, axes)) {
+    bool isTile = isa<tl::TileType>(original.getType());
+    bufs.push_back(!isTile ? Value()
+                   : byRows || axis != -1 ? conv
+                                          : flatten(rewriter, loc, conv));
+    splats.push_back(isTile ? Value()
+                            : vector::BroadcastOp::create(
+                                  rewriter, loc, vectorOf(conv.getType()), conv)
+                                  .getResult());
+  }
+  Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
+  VectorType resultType = vectorOf(type.getElementType());
+  bool typesAgree = true;
+  // One run of `n` elements: `row` is null for a flat run.
+  auto run = [&](OpBuilder &rb, Location rl, Value row, Value dst, int64_t n) {
+    // Inputs broadcast along axis 1 are one element per row.
+    SmallVector<Value, 4> rowSplats(splats);
+    for (auto [i, axis] : llvm::enumerate(axes))
+      if (axis == 1)
+        rowSplats[i] = vector::BroadcastOp::create(
+            rb, rl,
+            vectorOf(cast<MemRefType>(bufs[i].getType()).getElementType()),
+            memref::LoadOp::create(rb, rl, bufs[i], ValueRange{row}));
+    forEachVector(
+        rb, rl, n, lanes, [&](OpBuilder &b, Location l, Value pos, Value mask) {
+          SmallVector<Value, 4> args;
+          for (auto [buf, sp, axis] : llvm::zip_equal(bufs, rowSplats, axes)) {
+            if (sp) {
+              args.push_back(sp);
+              continue;
+            }
+            auto vt = vectorOf(cast<MemRefType>(buf.getType()).getElementType());
+            // Masked-off lanes compute on zeros and are never stored.
+            Value zero = mask ? arith::ConstantOp::create(
+                                    b, l, b.getZeroAttr(vt)).getResult()
+                              : Value();
+            SmallVector<Value, 2> at{pos};
+            if (row && axis == -1)
+              at.insert(at.begin(), row);
+            args.push_back(loadVector(b, l, vt, buf, at, mask, zero));
+          }
+          Value r = build(b, l, args);
+          typesAgree &= r.getType() == resultType;
+          SmallVector<Value, 2> at{pos};
+          if (row)
+            at.insert(at.begin(), row);
+          storeVector(b, l, r, dst, at, mask);
+        });
+  };
   int64_t n = 1;
-  for (int64_t d : t.getShape())
+  for (int64_t d : type.getShape())
     n *= d;
-  return n;
+  if (!byRows) {
+    run(rewriter, loc, Value(), flatten(rewriter, loc, out), n);
+  } else {
+    int64_t m = type.getShape()[0];
+    auto idx = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(rewriter, loc, v);
+    };
+    scf::ForOp::create(rewriter, loc, idx(0), idx(m), idx(1), ValueRange{},
+                       [&](OpBuilder &b, Location l, Value row, ValueRange) {
+                         run(b, l, row, out, n / m);
+                         scf::YieldOp::create(b, l);
+                       });
+  }
+  // The computation is elementwise arith/math by contract; a result of
+  // another type would mean an op broke it.
+  if (!typesAgree)
+    return emitError(loc, "scalar code is not elementwise on vectors");
+  return out;
 }
 
 struct ElementwiseToVectors
@@ -54,67 +144,66 @@ struct ElementwiseToVectors
     auto type = dyn_cast<tl::TileType>(op->getResult(0).getType());
     if (!type)
       return rewriter.notifyMatchFailure(op, "no tile result");
-    // 16-bit floats compute in f32 lanes (LLVM widens their arithmetic and
-    // the math approximations work in f32): size the vector for f32.
     SmallVector<Type> types;
     for (Type t : op->getOperandTypes())
       types.push_back(elementTypeOf(t));
     types.push_back(type.getElementType());
-    bool f64 = false;
-    for (Type &t : types) {
-      f64 |= t.isF64();
-      if (isa<FloatType>(t) && t.getIntOrFloatBitWidth() < 32)
-        t = rewriter.getF32Type();
-    }
-    int64_t lanes = lanesFor(target, types);
-    if (!lanes)
-      return rewriter.notifyMatchFailure(op, "no vector form for these types");
-    if (f64 && isa<tl::ExpOp, tl::LogOp, tl::TanhOp, tl::ErfOp>(op))
+    if (llvm::any_of(types, [](Type t) { return t.isF64(); }) &&
+        isa<tl::ExpOp, tl::LogOp, tl::TanhOp, tl::ErfOp>(op))
       return rewriter.notifyMatchFailure(op, "f64 math stays on libm");
-
-    Location loc = op->getLoc();
-    auto vectorOf = [&](Type elem) { return VectorType::get({lanes}, elem); };
-    // Scalar operands are the same in every lane: splat them once.
-    SmallVector<Value, 3> flat, splats;
-    for (auto [original, converted] :
-         llvm::zip_equal(op->getOperands(), operands)) {
-      bool isTile = isa<tl::TileType>(original.getType());
-      flat.push_back(isTile ? flatten(rewriter, loc, converted) : Value());
-      splats.push_back(isTile ? Value()
-                              : vector::BroadcastOp::create(
-                                    rewriter, loc,
-                                    vectorOf(converted.getType()), converted)
-                                    .getResult());
-    }
-    Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
-    Value outFlat = flatten(rewriter, loc, out);
-    VectorType resultType = vectorOf(type.getElementType());
-    bool typesAgree = true;
-    forEachVector(
-        rewriter, loc, numElements(type), lanes,
-        [&](OpBuilder &b, Location l, Value pos, Value mask) {
-          SmallVector<Value, 3> args;
-          for (auto [f, s] : llvm::zip_equal(flat, splats)) {
-            if (s) {
-              args.push_back(s);
-              continue;
-            }
-            auto vt = vectorOf(cast<MemRefType>(f.getType()).getElementType());
-            // Masked-off lanes compute on zeros and are never stored.
-            Value zero = mask ? arith::ConstantOp::create(
-                                    b, l, b.getZeroAttr(vt)).getResult()
-                              : Value();
-            args.push_back(loadVector(b, l, vt, f, pos, mask, zero));
-          }
-          Value r = op.buildScalar(b, l, args);
-          typesAgree &= r.getType() == resultType;
-          storeVector(b, l, r, outFlat, pos, mask);
+    SmallVector<int64_t> axes(op->getNumOperands(), -1);
+    FailureOr<Value> out = emitVectorized(
+        rewriter, op->getLoc(), type, op->getOperands(), operands, axes, types,
+        target, [&](OpBuilder &b, Location l, ValueRange args) {
+          return op.buildScalar(b, l, args);
         });
-    // buildScalar is elementwise arith/math by its contract; a result of
-    // another type would mean an op broke it.
-    if (!typesAgree)
-      return op->emitOpError("scalar code is not elementwise on vectors");
-    rewriter.replaceOp(op, out);
+    if (failed(out))
+      return rewriter.notifyMatchFailure(op, "no vector form for these types");
+    rewriter.replaceOp(op, *out);
+    return success();
+  }
+
+  VectorTarget target;
+};
+
+/// `tile.fused`: its body on vectors, in one pass over the result.
+struct FusedToVectors : OpConversionPattern<tl::FusedOp> {
+  FusedToVectors(TypeConverter &converter, MLIRContext *ctx,
+                 const VectorTarget &target)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target) {}
+
+  LogicalResult
+  matchAndRewrite(tl::FusedOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    tl::TileType type = op.getType();
+    // i1 tiles are byte buffers without a vector form; inside the body,
+    // i1 values are plain vector masks.
+    auto isBool = [](Type t) { return t.isInteger(1); };
+    if (isBool(type.getElementType()) ||
+        llvm::any_of(op.getInputs().getTypes(),
+                     [&](Type t) { return isBool(elementTypeOf(t)); }))
+      return rewriter.notifyMatchFailure(op, "i1 tile in or out");
+    Block &body = op.getBody().front();
+    SmallVector<Type> types(body.getArgumentTypes());
+    bool f64 = llvm::any_of(types, [](Type t) { return t.isF64(); });
+    for (Operation &inner : body.without_terminator()) {
+      for (Type t : inner.getResultTypes())
+        if (!isBool(t))
+          types.push_back(t);
+      f64 |= llvm::any_of(inner.getResultTypes(),
+                          [](Type t) { return t.isF64(); });
+      if (f64 && isa<math::ExpOp, math::LogOp, math::TanhOp, math::ErfOp>(inner))
+        return rewriter.notifyMatchFailure(op, "f64 math stays on libm");
+    }
+    FailureOr<Value> out = emitVectorized(
+        rewriter, op.getLoc(), type, op.getInputs(), adaptor.getInputs(),
+        op.getBroadcast(), types, target,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          return op.buildElement(b, l, args);
+        });
+    if (failed(out))
+      return rewriter.notifyMatchFailure(op, "no vector form for these types");
+    rewriter.replaceOp(op, *out);
     return success();
   }
 
@@ -182,6 +271,6 @@ void nlc::x86::populateX86ElementwisePatterns(TypeConverter &converter,
                                               const VectorTarget &target) {
   if (!target.f32Lanes)
     return;
-  patterns.add<ElementwiseToVectors, BroadcastToVectors>(
+  patterns.add<ElementwiseToVectors, FusedToVectors, BroadcastToVectors>(
       converter, patterns.getContext(), target);
 }

@@ -1,8 +1,8 @@
 //===- X86Targets.cpp - The x86-64 registry entries -----------------------===//
 //
-// Both x86 targets lower kernels with the x86 lowering (the reference
-// lowering, TileToSCF, with vector code for the ops it makes fast, for the
-// target's vector width) and host code with the host pipeline; they differ in how
+// Both x86 targets lower kernels with the x86 lowering (elementwise trees
+// fused, then the reference lowering, TileToSCF, with vector code for the
+// ops it makes fast, for the target's vector width) and host code with the host pipeline; they differ in how
 // kernel grids run (OpenMP threads on Linux, plain loops on the unikernel's
 // one core), in the default CPU and in the link step.
 //
@@ -13,6 +13,8 @@
 #include "lowering/TileToSCF/Passes.h"
 #include "lowering/Target/X86/X86Passes.h"
 
+#include "dialects/tile/Transforms/Passes.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -20,6 +22,8 @@ namespace nlc::x86 {
 
 static void buildKernelPipeline(mlir::OpPassManager &pm) {
   cpu::buildLaunchLoweringPipeline(pm);
+  // One pass over the elements for each tree of elementwise ops.
+  pm.addPass(tile::createTileFuseElementwise());
   pm.addPass(createConvertTileToX86());
   pm.addPass(mlir::createCanonicalizerPass());
 }

@@ -271,3 +271,72 @@ func.func @encoding_mismatch(%a: !tile.tile<8xf32, "x">) {
 func.func @encoding_missing(%a: !tile.tile<8x8xf32, col_major, >) {
   return
 }
+
+// -----
+
+func.func @fused_axes(%a: !tile.tile<4x8xf32>) -> !tile.tile<4x8xf32> {
+  // expected-error@+1 {{needs one broadcast entry per input, found 2 for 1}}
+  %r = tile.fused(%a) broadcast [-1, -1] : (!tile.tile<4x8xf32>) -> !tile.tile<4x8xf32> {
+  ^bb0(%x: f32):
+    tile.yield %x : f32
+  }
+  return %r : !tile.tile<4x8xf32>
+}
+
+// -----
+
+func.func @fused_shape(%a: !tile.tile<4xf32>) -> !tile.tile<4x8xf32> {
+  // expected-error@+1 {{input 0 of type '!tile.tile<4xf32>' does not fit result '!tile.tile<4x8xf32>' with broadcast 0}}
+  %r = tile.fused(%a) broadcast [0] : (!tile.tile<4xf32>) -> !tile.tile<4x8xf32> {
+  ^bb0(%x: f32):
+    tile.yield %x : f32
+  }
+  return %r : !tile.tile<4x8xf32>
+}
+
+// -----
+
+func.func @fused_scalar_broadcast(%s: f32) -> !tile.tile<4x8xf32> {
+  // expected-error@+1 {{scalar input 0 cannot be broadcast}}
+  %r = tile.fused(%s) broadcast [1] : (f32) -> !tile.tile<4x8xf32> {
+  ^bb0(%x: f32):
+    tile.yield %x : f32
+  }
+  return %r : !tile.tile<4x8xf32>
+}
+
+// -----
+
+func.func @fused_arg_type(%a: !tile.tile<4x8xf32>) -> !tile.tile<4x8xf32> {
+  // expected-error@+1 {{body argument 0 must be 'f32', found 'f16'}}
+  %r = tile.fused(%a) broadcast [-1] : (!tile.tile<4x8xf32>) -> !tile.tile<4x8xf32> {
+  ^bb0(%x: f16):
+    %y = arith.extf %x : f16 to f32
+    tile.yield %y : f32
+  }
+  return %r : !tile.tile<4x8xf32>
+}
+
+// -----
+
+func.func @fused_yield_type(%a: !tile.tile<4x8xf32>) -> !tile.tile<4x8xf32> {
+  // expected-error@+1 {{body yields 'f16', result elements are 'f32'}}
+  %r = tile.fused(%a) broadcast [-1] : (!tile.tile<4x8xf32>) -> !tile.tile<4x8xf32> {
+  ^bb0(%x: f32):
+    %y = arith.truncf %x : f32 to f16
+    tile.yield %y : f16
+  }
+  return %r : !tile.tile<4x8xf32>
+}
+
+// -----
+
+func.func @fused_effects(%a: !tile.tile<4x8xf32>, %m: memref<f32>) -> !tile.tile<4x8xf32> {
+  %r = tile.fused(%a) broadcast [-1] : (!tile.tile<4x8xf32>) -> !tile.tile<4x8xf32> {
+  ^bb0(%x: f32):
+    // expected-error@+1 {{cannot be in a tile.fused body: it has side effects}}
+    %buf = memref.alloca() : memref<1xf32>
+    tile.yield %x : f32
+  }
+  return %r : !tile.tile<4x8xf32>
+}

@@ -126,3 +126,20 @@ func.func @contraction(%a: !tile.tile<128x64xf16>, %b: !tile.tile<64x128xf16, co
   %n = tile.num_programs 1
   return
 }
+
+// CHECK-LABEL: func.func @fused(
+// CHECK: %{{.+}} = tile.fused(%{{.+}}, %{{.+}}, %{{.+}}) broadcast [-1, 1, -1] : (!tile.tile<4x8xf16>, !tile.tile<4xf16>, f16) -> !tile.tile<4x8xf16> {
+// CHECK-NEXT: ^bb0(%[[X:.+]]: f16, %[[R:.+]]: f16, %[[S:.+]]: f16):
+// CHECK-NEXT: %[[D:.+]] = arith.subf %[[X]], %[[R]] : f16
+// CHECK-NEXT: %[[M:.+]] = arith.mulf %[[D]], %[[S]] : f16
+// CHECK-NEXT: tile.yield %[[M]] : f16
+// CHECK-NEXT: }
+func.func @fused(%a: !tile.tile<4x8xf16>, %r: !tile.tile<4xf16>, %s: f16) -> !tile.tile<4x8xf16> {
+  %0 = tile.fused(%a, %r, %s) broadcast [-1, 1, -1] : (!tile.tile<4x8xf16>, !tile.tile<4xf16>, f16) -> !tile.tile<4x8xf16> {
+  ^bb0(%x: f16, %row: f16, %k: f16):
+    %d = arith.subf %x, %row : f16
+    %m = arith.mulf %d, %k : f16
+    tile.yield %m : f16
+  }
+  return %0 : !tile.tile<4x8xf16>
+}
