@@ -63,7 +63,11 @@ def ApproximateMath : Pass<"nlc-approximate-math", "mlir::ModuleOp"> {
     and bf16 operands to f32 (the result is rounded once to the narrow
     type). nlc runs it for every target, so the Linux build and the
     bare-metal image, which has no libm, compute bit-identical results, and
-    scalar and tile code agree. f64 functions are left to libm.
+    scalar and tile code agree. f64 functions are left to libm. The
+    approximations are accurate for normal values only, so arguments whose
+    exp is subnormal (x < -87) and subnormal arguments of log are first
+    moved into the normal range by an exact step that is undone after
+    (`exp(x) = exp(x + 32) * exp(-32)`, `log(x) = log(x * 2^23) - 23 ln 2`).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

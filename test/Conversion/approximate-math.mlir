@@ -46,3 +46,32 @@ func.func @vector_ops(%x: vector<16xf32>, %h: vector<16xf16>) -> (vector<16xf32>
   %c = math.exp %h : vector<16xf16>
   return %a, %b, %c : vector<16xf32>, vector<16xf32>, vector<16xf16>
 }
+
+// exp and log of f32 first move subnormal cases into the normal range:
+// exp(x) = exp(x + 32) * exp(-32) below -87, log(x) = log(x * 2^23) - 23 ln 2
+// below FLT_MIN (vectors too).
+// CHECK-LABEL: func.func @subnormal_steps(
+// CHECK-SAME: %[[X:[^:]+]]: vector<8xf32>, %[[Y:[^:]+]]: f32
+// CHECK-DAG: %[[M87:.+]] = arith.constant dense<-8.700000e+01> : vector<8xf32>
+// CHECK-DAG: %[[C32:.+]] = arith.constant dense<3.200000e+01> : vector<8xf32>
+// CHECK-DAG: %[[EM32:.+]] = arith.constant dense<1.26641{{[0-9]+}}E-14> : vector<8xf32>
+// CHECK-DAG: %[[MIN:.+]] = arith.constant 1.17549435E-38 : f32
+// CHECK-DAG: %[[P23:.+]] = arith.constant 0x4B000000 : f32
+// CHECK-DAG: %[[L:.+]] = arith.constant 15.9423{{[0-9]+}} : f32
+// CHECK: %[[S:.+]] = arith.cmpf olt, %[[X]], %[[M87]] : vector<8xf32>
+// CHECK: %[[XS:.+]] = arith.addf %[[X]], %[[C32]]
+// CHECK: arith.select %[[S]], %[[XS]], %[[X]]
+// CHECK: %[[E:.+]] = arith.mulf %{{.+}}, %[[EM32]]
+// CHECK: arith.select %[[S]], %[[E]], %{{.+}} : vector<8xi1>, vector<8xf32>
+// CHECK: %[[T:.+]] = arith.cmpf olt, %[[Y]], %[[MIN]] : f32
+// CHECK: arith.mulf %[[Y]], %[[P23]]
+// CHECK: arith.subf %{{.+}}, %[[L]] : f32
+// CHECK: arith.select %[[T]]
+// CHECK-NOT: math.exp
+// CHECK-NOT: math.log
+// CHECK: return
+func.func @subnormal_steps(%x: vector<8xf32>, %y: f32) -> (vector<8xf32>, f32) {
+  %a = math.exp %x : vector<8xf32>
+  %b = math.log %y : f32
+  return %a, %b : vector<8xf32>, f32
+}
