@@ -67,6 +67,8 @@ private:
   /// temporaries borrowed there are freed after the call owning `temps`.
   Root expr(Expr &e, Use use, std::vector<Expr *> *temps);
   Root call(CallExpr &e, Use use, std::vector<Expr *> *temps);
+  /// Operands of a binary operator; `&&` and `||` may skip the right one.
+  void binary(BinaryExpr &b, std::vector<Expr *> *temps);
   void declare(const VarDecl &v, Root root = {}, SourceRange at = {});
   /// Tensor variables of scopes `depth` and deeper that own their value,
   /// innermost and last declared first: the order they are freed in.
@@ -192,6 +194,28 @@ void OwnershipChecker::loopBody(Loop &loop, BlockStmt &body) {
   if (live)
     backEdge(loop, &body.drops);
   loops.pop_back();
+}
+
+/// The operands of an expression other than a literal, a name, a binary
+/// operation or a call.
+static std::vector<Expr *> operands(Expr &e) {
+  if (auto *u = llvm::dyn_cast<UnaryExpr>(&e))
+    return {u->operand.get()};
+  if (auto *f = llvm::dyn_cast<FieldExpr>(&e))
+    return {f->base.get()};
+  if (auto *i = llvm::dyn_cast<IndexExpr>(&e))
+    return {i->base.get(), i->index.get()};
+  if (auto *c = llvm::dyn_cast<CastExpr>(&e))
+    return {c->operand.get()};
+  if (auto *r = llvm::dyn_cast<ArrayRepeatExpr>(&e))
+    return {r->value.get()};
+  if (auto *s = llvm::dyn_cast<StructLitExpr>(&e))
+    return s->orderedFields;
+  std::vector<Expr *> out;
+  if (auto *a = llvm::dyn_cast<ArrayLitExpr>(&e))
+    for (auto &el : a->elements)
+      out.push_back(el.get());
+  return out;
 }
 
 static bool isConstTrue(const Expr &e) {
@@ -352,53 +376,40 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
     }
     return {Root::Kind::Var, v};
   }
-  case Expr::Kind::Unary:
-    expr(*llvm::cast<UnaryExpr>(e).operand, Use::Borrow, temps);
+  case Expr::Kind::Binary:
+    binary(llvm::cast<BinaryExpr>(e), temps);
     return {};
-  case Expr::Kind::Binary: {
-    auto &b = llvm::cast<BinaryExpr>(e);
-    expr(*b.lhs, Use::Borrow, temps);
-    bool conditional =
-        b.op == BinaryOp::LogicalAnd || b.op == BinaryOp::LogicalOr;
-    State before = state;
-    expr(*b.rhs, Use::Borrow, temps);
-    // The right operand may not run: a move there would be a move on one
-    // path of an expression, where nothing can free the tensor on the other.
-    if (conditional)
-      for (const auto &scope : scopes)
-        for (const Local &l : scope)
-          if (state.count(l.var) && !before.count(l.var))
-            diags.report(state[l.var], DiagID::err_move_in_condition,
-                         {l.var->name.name, getSpelling(b.op)});
-    return {};
-  }
   case Expr::Kind::Call:
     return call(llvm::cast<CallExpr>(e), use, temps);
+  case Expr::Kind::Unary:
   case Expr::Kind::Field:
-    expr(*llvm::cast<FieldExpr>(e).base, Use::Borrow, temps);
-    return {};
-  case Expr::Kind::Index: {
-    auto &i = llvm::cast<IndexExpr>(e);
-    expr(*i.base, Use::Borrow, temps);
-    expr(*i.index, Use::Borrow, temps);
-    return {};
-  }
+  case Expr::Kind::Index:
   case Expr::Kind::Cast:
-    expr(*llvm::cast<CastExpr>(e).operand, Use::Borrow, temps);
-    return {};
   case Expr::Kind::ArrayLit:
-    for (auto &el : llvm::cast<ArrayLitExpr>(e).elements)
-      expr(*el, Use::Borrow, temps);
-    return {};
   case Expr::Kind::ArrayRepeat:
-    expr(*llvm::cast<ArrayRepeatExpr>(e).value, Use::Borrow, temps);
-    return {};
   case Expr::Kind::StructLit:
-    for (Expr *f : llvm::cast<StructLitExpr>(e).orderedFields)
-      expr(*f, Use::Borrow, temps);
+    // Their operands are scalars, strings, arrays and structs (no tensors),
+    // but may contain calls that use temporaries.
+    for (Expr *operand : operands(e))
+      expr(*operand, Use::Borrow, temps);
     return {};
   }
   return {};
+}
+
+void OwnershipChecker::binary(BinaryExpr &b, std::vector<Expr *> *temps) {
+  expr(*b.lhs, Use::Borrow, temps);
+  State before = state;
+  expr(*b.rhs, Use::Borrow, temps);
+  if (b.op != BinaryOp::LogicalAnd && b.op != BinaryOp::LogicalOr)
+    return;
+  // The right operand may not run: a move there would be a move on one
+  // path of an expression, where nothing can free the tensor on the other.
+  for (const auto &scope : scopes)
+    for (const Local &l : scope)
+      if (state.count(l.var) && !before.count(l.var))
+        diags.report(state[l.var], DiagID::err_move_in_condition,
+                     {l.var->name.name, getSpelling(b.op)});
 }
 
 Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
