@@ -228,6 +228,9 @@ struct CallExpr : Expr {
   /// `load`: the `pad=` and `mask=` arguments, if given.
   Expr *pad = nullptr;
   Expr *mask = nullptr;
+  /// Set by the ownership check: tensor temporaries inside this call that
+  /// nothing owns, freed right after it returns (docs/LangRef.md, section 22).
+  std::vector<Expr *> temporaries;
   static bool classof(const Expr *e) { return e->kind == Kind::Call; }
 };
 
@@ -346,6 +349,10 @@ struct ExprStmt : Stmt {
   ExprStmt(SourceRange r, std::unique_ptr<Expr> e)
       : Stmt(Kind::Expr, r), expr(std::move(e)) {}
   std::unique_ptr<Expr> expr;
+  /// Set by the ownership check: tensor temporaries that no call inside the
+  /// statement frees (its own value, or one a view of it is made from),
+  /// freed after the statement.
+  std::vector<Expr *> temporaries;
   static bool classof(const Stmt *s) { return s->kind == Kind::Expr; }
 };
 
@@ -358,6 +365,9 @@ struct AssignStmt : Stmt {
   std::optional<BinaryOp> op;
   std::unique_ptr<Expr> target;
   std::unique_ptr<Expr> value;
+  /// Set by the ownership check: the tensor variable assigned still owns
+  /// its old value, freed once the new value is computed.
+  bool dropOld = false;
   static bool classof(const Stmt *s) { return s->kind == Kind::Assign; }
 };
 
@@ -365,6 +375,9 @@ struct BlockStmt : Stmt {
   BlockStmt(SourceRange r, std::vector<std::unique_ptr<Stmt>> body)
       : Stmt(Kind::Block, r), body(std::move(body)) {}
   std::vector<std::unique_ptr<Stmt>> body;
+  /// Set by the ownership check: tensor variables freed when control falls
+  /// off the end of the block, last declared first.
+  std::vector<const VarDecl *> drops;
   static bool classof(const Stmt *s) { return s->kind == Kind::Block; }
 };
 
@@ -377,6 +390,9 @@ struct IfStmt : Stmt {
   std::unique_ptr<BlockStmt> thenBlock;
   /// A BlockStmt, an IfStmt (`else if`), or null.
   std::unique_ptr<Stmt> elseStmt;
+  /// Set by the ownership check: tensors moved on the other branch only,
+  /// freed where this branch falls through to the code after the `if`.
+  std::vector<const VarDecl *> thenDrops, elseDrops;
   static bool classof(const Stmt *s) { return s->kind == Kind::If; }
 };
 
@@ -386,6 +402,9 @@ struct WhileStmt : Stmt {
       : Stmt(Kind::While, r), cond(std::move(cond)), body(std::move(body)) {}
   std::unique_ptr<Expr> cond;
   std::unique_ptr<BlockStmt> body;
+  /// Set by the ownership check: tensors moved before some `break` only,
+  /// freed when the loop ends because its condition is false.
+  std::vector<const VarDecl *> exitDrops;
   static bool classof(const Stmt *s) { return s->kind == Kind::While; }
 };
 
@@ -400,16 +419,22 @@ struct ForStmt : Stmt {
   std::unique_ptr<VarDecl> var;
   std::unique_ptr<Expr> start, end, step;
   std::unique_ptr<BlockStmt> body;
+  /// As for `while`: freed when the loop runs out of values.
+  std::vector<const VarDecl *> exitDrops;
   static bool classof(const Stmt *s) { return s->kind == Kind::For; }
 };
 
 struct BreakStmt : Stmt {
   explicit BreakStmt(SourceRange r) : Stmt(Kind::Break, r) {}
+  /// Set by the ownership check: tensors freed before the jump.
+  std::vector<const VarDecl *> drops;
   static bool classof(const Stmt *s) { return s->kind == Kind::Break; }
 };
 
 struct ContinueStmt : Stmt {
   explicit ContinueStmt(SourceRange r) : Stmt(Kind::Continue, r) {}
+  /// Set by the ownership check: tensors freed before the jump.
+  std::vector<const VarDecl *> drops;
   static bool classof(const Stmt *s) { return s->kind == Kind::Continue; }
 };
 
@@ -417,6 +442,8 @@ struct ReturnStmt : Stmt {
   ReturnStmt(SourceRange r, std::unique_ptr<Expr> value)
       : Stmt(Kind::Return, r), value(std::move(value)) {}
   std::unique_ptr<Expr> value;
+  /// Set by the ownership check: tensors freed after the value is computed.
+  std::vector<const VarDecl *> drops;
   static bool classof(const Stmt *s) { return s->kind == Kind::Return; }
 };
 

@@ -92,6 +92,11 @@ private:
   void checkKernelRecursion();
   bool inKernel() const { return currentFn && currentFn->isKernel; }
 
+  // Ownership of tensors (SemaOwnership.cpp).
+  /// Checks moves and borrows of tensors in the host function `fn` and
+  /// records in its AST where each tensor is freed.
+  void checkOwnership(FnDecl &fn);
+
   // Functions and statements (SemaStmt.cpp).
   void checkFunction(FnDecl &fn);
   /// Returns true if control never falls off the end of `s`.

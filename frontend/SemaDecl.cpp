@@ -199,6 +199,12 @@ void Sema::resolveStruct(StructDecl &s) {
                  {f.name.name});
     }
     f.type = resolveType(*f.typeExpr, *s.module);
+    // A struct value is copied freely; a tensor (or a view of one) is not.
+    if (f.type->isTensor() || f.type->isView()) {
+      diags.report(f.typeExpr->range, DiagID::err_field_buffer,
+                   {f.name.name, f.type->str()});
+      f.type = types.getError();
+    }
   }
   currentModule = saved;
   s.resolving = false;
@@ -309,6 +315,9 @@ void Sema::resolveSignature(FnDecl &fn) {
       diags.report(p->typeExpr->range, DiagID::err_kernel_only, {"Tile"});
   if (!fn.isKernel && fn.result->isTile())
     diags.report(fn.resultType->range, DiagID::err_kernel_only, {"Tile"});
+  if (!fn.isKernel && fn.result->isView())
+    diags.report(fn.resultType->range, DiagID::err_return_view,
+                 {fn.result->str()});
   if (fn.result->containsArray())
     diags.report(fn.resultType->range, DiagID::err_unsupported_array_value,
                  {"returning a value", fn.result->str()});

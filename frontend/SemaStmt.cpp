@@ -30,6 +30,7 @@ void Sema::checkFunction(FnDecl &fn) {
   genericScope = &fn;
   currentFn = &fn;
   currentModule = fn.module;
+  unsigned errorsBefore = diags.getNumErrors();
   pushScope();
   for (auto &p : fn.params)
     declareLocal(*p);
@@ -39,6 +40,9 @@ void Sema::checkFunction(FnDecl &fn) {
       !fn.result->isError())
     diags.report(fn.name.range, DiagID::err_missing_return,
                  {fn.name.name, fn.result->str()});
+  // Ownership needs every type; kernels hold views and tiles only.
+  if (!fn.isKernel && diags.getNumErrors() == errorsBefore)
+    checkOwnership(fn);
   currentFn = nullptr;
   genericScope = nullptr;
 }
@@ -207,8 +211,8 @@ static NameExpr *placeRoot(Expr &e) {
 
 void Sema::checkAssign(AssignStmt &s) {
   const Type *target = check(*s.target);
-  // Tensors and views are handles: their contents change, not the handle.
-  if (!inKernel() && target->containsBuffer()) {
+  // A view keeps the tensor it borrows; a `var` tensor may take a new one.
+  if (!inKernel() && target->containsBuffer() && !target->isTensor()) {
     diags.report(s.target->range, DiagID::err_var_buffer, {target->str()});
     return;
   }

@@ -610,6 +610,8 @@ const Type *Sema::checkTensorMethod(CallExpr &e, const Type *recv,
   }
   case Builtin::TensorPrint:
     return types.getVoid();
+  case Builtin::TensorClone:
+    return recv;
   case Builtin::TensorTo: {
     // t.to(d): a copy of the tensor on device d.
     const Type *d = checkValue(*e.orderedArgs[0]);

@@ -106,6 +106,8 @@ if flags and "avx512_vp2intersect" not in flags:
     config.available_features.add("host-lacks-avx512vp2intersect")
 if flags and "amx_fp16" not in flags:
     config.available_features.add("host-lacks-amx-fp16")
+if shutil.which("valgrind"):
+    config.available_features.add("valgrind")
 if shutil.which("qemu-system-x86_64"):
     config.available_features.add("qemu")
 if shutil.which("nvidia-smi"):

@@ -217,6 +217,7 @@ void MLIRGenImpl::genFunction(FnDecl &fn) {
   currentFn = &fn;
   currentFunc = functions[&fn];
   locals.clear();
+  tensorValues.clear();
   mlir::Block *entry = currentFunc.addEntryBlock();
   builder.setInsertionPointToStart(entry);
   unsigned argIdx = 0;
@@ -276,6 +277,35 @@ void MLIRGenImpl::genBlock(BlockStmt &b) {
       return;
     genStmt(*s);
   }
+  if (!terminated())
+    genDrops(b.drops, loc(SourceRange(b.range.end)));
+}
+
+void MLIRGenImpl::genDrops(llvm::ArrayRef<const VarDecl *> vars,
+                           mlir::Location l) {
+  for (const VarDecl *v : vars)
+    mlir::memref::DeallocOp::create(builder, l,
+                                    load(locals.lookup(v), l)[0].value);
+}
+
+void MLIRGenImpl::genFreeTemporaries(llvm::ArrayRef<Expr *> temps,
+                                     mlir::Location l) {
+  for (Expr *t : temps)
+    if (mlir::Value v = tensorValues.lookup(t))
+      mlir::memref::DeallocOp::create(builder, l, v);
+}
+
+mlir::Block *MLIRGenImpl::dropsThen(llvm::ArrayRef<const VarDecl *> vars,
+                                    mlir::Block *next, mlir::Location l) {
+  if (vars.empty())
+    return next;
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  auto *block = new mlir::Block();
+  next->getParent()->push_back(block);
+  builder.setInsertionPointToEnd(block);
+  genDrops(vars, l);
+  mlir::cf::BranchOp::create(builder, l, next);
+  return block;
 }
 
 void MLIRGenImpl::genStmt(Stmt &s) {
@@ -287,6 +317,7 @@ void MLIRGenImpl::genStmt(Stmt &s) {
   case Stmt::Kind::Expr: {
     auto &e = llvm::cast<ExprStmt>(s);
     genExpr(*e.expr);
+    genFreeTemporaries(e.temporaries, l);
     auto *call = llvm::dyn_cast<CallExpr>(e.expr.get());
     if (call && call->builtin == Builtin::Panic)
       mlir::LLVM::UnreachableOp::create(builder, l);
@@ -308,9 +339,11 @@ void MLIRGenImpl::genStmt(Stmt &s) {
     genFor(llvm::cast<ForStmt>(s));
     return;
   case Stmt::Kind::Break:
+    genDrops(llvm::cast<BreakStmt>(s).drops, l);
     mlir::cf::BranchOp::create(builder, l, loops.back().breakTarget);
     return;
   case Stmt::Kind::Continue:
+    genDrops(llvm::cast<ContinueStmt>(s).drops, l);
     mlir::cf::BranchOp::create(builder, l, loops.back().continueTarget);
     return;
   case Stmt::Kind::Return:
@@ -328,7 +361,7 @@ void MLIRGenImpl::genIf(IfStmt &s) {
   auto *merge = new mlir::Block();
   region->push_back(thenBlock);
   mlir::Block *elseBlock = merge;
-  if (s.elseStmt) {
+  if (s.elseStmt || !s.elseDrops.empty()) {
     elseBlock = new mlir::Block();
     region->push_back(elseBlock);
   }
@@ -338,13 +371,18 @@ void MLIRGenImpl::genIf(IfStmt &s) {
                                  mlir::ValueRange{});
   builder.setInsertionPointToEnd(thenBlock);
   genBlock(*s.thenBlock);
-  if (!terminated())
+  if (!terminated()) {
+    genDrops(s.thenDrops, l);
     mlir::cf::BranchOp::create(builder, l, merge);
-  if (s.elseStmt) {
+  }
+  if (elseBlock != merge) {
     builder.setInsertionPointToEnd(elseBlock);
-    genStmt(*s.elseStmt);
-    if (!terminated())
+    if (s.elseStmt)
+      genStmt(*s.elseStmt);
+    if (!terminated()) {
+      genDrops(s.elseDrops, l);
       mlir::cf::BranchOp::create(builder, l, merge);
+    }
   }
   continueAt(builder, merge, current);
 }
@@ -362,7 +400,8 @@ void MLIRGenImpl::genWhile(WhileStmt &s) {
   builder.setInsertionPointToEnd(header);
   mlir::Value cond = genScalar(*s.cond);
   mlir::cf::CondBranchOp::create(builder, l, cond, body, mlir::ValueRange{},
-                                 exit, mlir::ValueRange{});
+                                 dropsThen(s.exitDrops, exit, l),
+                                 mlir::ValueRange{});
   builder.setInsertionPointToEnd(body);
   loops.push_back({exit, header});
   genBlock(*s.body);
@@ -401,6 +440,7 @@ void MLIRGenImpl::genFor(ForStmt &s) {
        *latch = new mlir::Block(), *exit = new mlir::Block();
   for (mlir::Block *b : {header, body, latch, exit})
     region->push_back(b);
+  mlir::Block *normalExit = dropsThen(s.exitDrops, exit, l);
   mlir::cf::BranchOp::create(builder, l, header);
 
   // header: iv < end (counting up) or iv > end (counting down).
@@ -415,7 +455,7 @@ void MLIRGenImpl::genFor(ForStmt &s) {
   mlir::Value inRange =
       mlir::arith::SelectOp::create(builder, l, up, below, above);
   mlir::cf::CondBranchOp::create(builder, l, inRange, body, mlir::ValueRange{},
-                                 exit, mlir::ValueRange{});
+                                 normalExit, mlir::ValueRange{});
 
   builder.setInsertionPointToEnd(body);
   Leaf ivLeaf;
@@ -441,8 +481,9 @@ void MLIRGenImpl::genFor(ForStmt &s) {
       builder, l, mlir::arith::CmpIPredicate::ule, dist, mag);
   mlir::Value next = mlir::arith::AddIOp::create(builder, l, iv, step);
   mlir::memref::StoreOp::create(builder, l, next, slot[0].value);
-  mlir::cf::CondBranchOp::create(builder, l, done, exit, mlir::ValueRange{},
-                                 header, mlir::ValueRange{});
+  mlir::cf::CondBranchOp::create(builder, l, done, normalExit,
+                                 mlir::ValueRange{}, header,
+                                 mlir::ValueRange{});
   builder.setInsertionPointToEnd(exit);
 }
 
@@ -452,8 +493,10 @@ void MLIRGenImpl::genLet(LetStmt &s) {
   const Type *t = s.var->type;
   bool fresh = llvm::isa<ArrayLitExpr>(s.init.get()) ||
                llvm::isa<ArrayRepeatExpr>(s.init.get());
-  // A `var` holding a tensor handle is never reassigned (Sema): bind it.
-  bool mutableStorage = s.var->isMutable && !t->containsBuffer();
+  // A `var` tensor may take a new tensor (views cannot: Sema); other
+  // handles are bound.
+  bool mutableStorage =
+      s.var->isMutable && (!t->containsBuffer() || t->isTensor());
   if (mutableStorage || (t->containsArray() && !fresh)) {
     // Mutable storage, or an array copied for value semantics.
     Leaves storage = allocate(t, l);
@@ -469,6 +512,9 @@ void MLIRGenImpl::genAssign(AssignStmt &s) {
   Leaves target = genExpr(*s.target);
   if (!s.op) {
     Leaves value = genExpr(*s.value);
+    // The old tensor may be read by the new value's computation.
+    if (s.dropOld)
+      mlir::memref::DeallocOp::create(builder, l, load(target, l)[0].value);
     store(target, value, l);
     return;
   }
@@ -491,6 +537,7 @@ void MLIRGenImpl::genReturn(ReturnStmt &s) {
   } else if (currentFn->symbol == "nl_main") {
     results.push_back(constInt(builder.getI32Type(), 0, l));
   }
+  genDrops(s.drops, l);
   mlir::func::ReturnOp::create(builder, l, results);
 }
 

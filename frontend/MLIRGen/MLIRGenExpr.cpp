@@ -51,8 +51,14 @@ Leaves MLIRGenImpl::genExpr(Expr &e) {
     return {scalarLeaf(genUnary(llvm::cast<UnaryExpr>(e)))};
   case Expr::Kind::Binary:
     return {scalarLeaf(genBinary(llvm::cast<BinaryExpr>(e)))};
-  case Expr::Kind::Call:
-    return genCall(llvm::cast<CallExpr>(e));
+  case Expr::Kind::Call: {
+    auto &call = llvm::cast<CallExpr>(e);
+    Leaves out = genCall(call);
+    if (call.type->isTensor())
+      tensorValues[&call] = out[0].value;
+    genFreeTemporaries(call.temporaries, l);
+    return out;
+  }
   case Expr::Kind::Field: {
     auto &f = llvm::cast<FieldExpr>(e);
     Leaves base = genExpr(*f.base);

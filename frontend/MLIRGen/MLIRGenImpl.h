@@ -122,6 +122,14 @@ private:
   void genAssign(AssignStmt &s);
   void genReturn(ReturnStmt &s);
   bool terminated() const;
+  /// Frees the tensors of `vars` (drop points the ownership check chose).
+  void genDrops(llvm::ArrayRef<const VarDecl *> vars, mlir::Location l);
+  /// Frees the tensor temporaries `temps`, made earlier in the statement.
+  void genFreeTemporaries(llvm::ArrayRef<Expr *> temps, mlir::Location l);
+  /// A block that frees `vars` and branches to `next`, or `next` itself if
+  /// there is nothing to free: the target of a loop's normal exit.
+  mlir::Block *dropsThen(llvm::ArrayRef<const VarDecl *> vars,
+                         mlir::Block *next, mlir::Location l);
   /// Starts a fresh block with no predecessors after a terminator.
   void startDeadBlock();
 
@@ -183,6 +191,8 @@ private:
   llvm::StringMap<mlir::func::FuncOp> runtimeFns;
   llvm::StringMap<mlir::Operation *> strings;
   llvm::DenseMap<const VarDecl *, Leaves> locals;
+  /// The value of each tensor-valued call, for freeing temporaries.
+  llvm::DenseMap<const Expr *, mlir::Value> tensorValues;
   FnDecl *currentFn = nullptr;
   /// Tile-map grid kernels by kernel and form, in order of first use.
   std::map<std::pair<FnDecl *, bool>, TileMapKernel> tileMapKernels;

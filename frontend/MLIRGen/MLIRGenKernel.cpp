@@ -619,10 +619,12 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
         mlir::memref::SubViewOp::create(builder, l, t, offsets, sizes, strides);
     return one(mlir::memref::CastOp::create(builder, l, valueType(e.type), sub));
   }
-  case Builtin::TensorTo: {
-    // The only device is the CPU: a copy in new memory.
+  case Builtin::TensorTo:
+  case Builtin::TensorClone: {
+    // A copy in new memory (for `to`, the only device is the CPU).
     mlir::Value t = genScalar(*e.receiver);
-    genScalar(*e.orderedArgs[0]);
+    if (e.builtin == Builtin::TensorTo)
+      genScalar(*e.orderedArgs[0]);
     auto type = mlir::cast<mlir::MemRefType>(t.getType());
     llvm::SmallVector<mlir::Value, 2> dims;
     for (int64_t d = 0; d < type.getRank(); ++d)

@@ -1,0 +1,457 @@
+//===- SemaOwnership.cpp - Owners, moves, borrows and drops of tensors ----===//
+//
+// The ownership check runs on every host function that type-checked without
+// errors. A tensor has one owner: a variable or parameter, or, for a value
+// that nothing binds, the call or statement that uses it (a temporary).
+// Binding, assigning, passing and returning a tensor moves it; a view borrows
+// the tensor it was made from. The check follows the function's structured
+// control flow with one state per point (which tensor variables own their
+// value), reports uses after moves and borrows that could outlive their
+// tensor, and records in the AST where each tensor is freed: MLIRGen only
+// emits those frees. The rules are docs/LangRef.md, section 24.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/Sema.h"
+
+#include <set>
+
+namespace nlc {
+namespace {
+
+/// Where a tensor or view value comes from.
+struct Root {
+  enum class Kind { None, Var, Temporary, External };
+  Kind kind = Kind::None;
+  const VarDecl *var = nullptr;
+  const Expr *temporary = nullptr;
+};
+
+/// Tensor variables that have been moved out of, with where; every other
+/// tensor variable in scope owns its value.
+using State = std::map<const VarDecl *, SourceRange>;
+
+/// A way control reaches a join point, and where to free the tensors that
+/// are moved on another way only.
+struct Edge {
+  State state;
+  std::vector<const VarDecl *> *drops;
+};
+
+/// Whether the context takes the value or only reads it.
+enum class Use { Move, Borrow };
+
+class OwnershipChecker {
+public:
+  explicit OwnershipChecker(DiagnosticEngine &diags) : diags(diags) {}
+  void run(FnDecl &fn);
+
+private:
+  /// A tensor or view variable; a view records what it borrows.
+  struct Local {
+    const VarDecl *var;
+    Root root;
+    SourceRange borrowedAt;
+  };
+  struct Loop {
+    size_t depth;
+    State head;
+    std::vector<Edge> exits;
+    std::set<const VarDecl *> reported;
+  };
+
+  void stmt(Stmt &s);
+  void block(BlockStmt &b);
+  void loopBody(Loop &loop, BlockStmt &body);
+  /// Checks `e` in a context that moves or borrows its value; tensor
+  /// temporaries borrowed there are freed after the call owning `temps`.
+  Root expr(Expr &e, Use use, std::vector<Expr *> *temps);
+  Root call(CallExpr &e, Use use, std::vector<Expr *> *temps);
+  /// Operands of a binary operator; `&&` and `||` may skip the right one.
+  void binary(BinaryExpr &b, std::vector<Expr *> *temps);
+  void declare(const VarDecl &v, Root root = {}, SourceRange at = {});
+  /// Tensor variables of scopes `depth` and deeper that own their value,
+  /// innermost and last declared first: the order they are freed in.
+  std::vector<const VarDecl *> ownedFrom(size_t depth) const;
+  const Local *borrower(const VarDecl *tensor) const;
+  Root viewRoot(const VarDecl *view) const;
+  /// Merges the states of `edges`: a tensor moved on some of them is freed
+  /// on the others and counts as moved after the join.
+  void join(std::vector<Edge> edges);
+  /// A jump back to the head of `loop`.
+  void backEdge(Loop &loop, std::vector<const VarDecl *> *drops);
+
+  DiagnosticEngine &diags;
+  std::vector<std::vector<Local>> scopes;
+  std::vector<Loop *> loops;
+  State state;
+  /// False after a statement that never completes.
+  bool live = true;
+  /// True while the value of a `return` is checked.
+  bool returning = false;
+};
+
+void OwnershipChecker::run(FnDecl &fn) {
+  scopes.emplace_back();
+  for (auto &p : fn.params)
+    declare(*p, {Root::Kind::External});
+  block(*fn.body);
+  if (live)
+    for (const VarDecl *v : ownedFrom(0))
+      fn.body->drops.push_back(v);
+}
+
+void OwnershipChecker::declare(const VarDecl &v, Root root, SourceRange at) {
+  if (v.type->isTensor() || v.type->isView())
+    scopes.back().push_back({&v, root, at});
+}
+
+std::vector<const VarDecl *> OwnershipChecker::ownedFrom(size_t depth) const {
+  std::vector<const VarDecl *> out;
+  for (size_t s = scopes.size(); s-- > depth;)
+    for (auto it = scopes[s].rbegin(); it != scopes[s].rend(); ++it)
+      if (it->var->type->isTensor() && !state.count(it->var))
+        out.push_back(it->var);
+  return out;
+}
+
+const OwnershipChecker::Local *
+OwnershipChecker::borrower(const VarDecl *tensor) const {
+  for (const auto &scope : scopes)
+    for (const Local &l : scope)
+      if (l.root.kind == Root::Kind::Var && l.root.var == tensor)
+        return &l;
+  return nullptr;
+}
+
+Root OwnershipChecker::viewRoot(const VarDecl *view) const {
+  for (const auto &scope : scopes)
+    for (const Local &l : scope)
+      if (l.var == view)
+        return l.root;
+  return {Root::Kind::External};
+}
+
+void OwnershipChecker::join(std::vector<Edge> edges) {
+  live = !edges.empty();
+  if (!live)
+    return;
+  State merged;
+  for (const auto &scope : scopes)
+    for (const Local &l : scope)
+      for (const Edge &e : edges)
+        if (auto it = e.state.find(l.var); it != e.state.end()) {
+          merged.emplace(l.var, it->second);
+          break;
+        }
+  for (const auto &scope : scopes)
+    for (const Local &l : scope)
+      if (merged.count(l.var))
+        for (Edge &e : edges)
+          if (!e.state.count(l.var))
+            e.drops->push_back(l.var);
+  state = std::move(merged);
+}
+
+void OwnershipChecker::backEdge(Loop &loop,
+                                std::vector<const VarDecl *> *drops) {
+  for (size_t s = 0; s < loop.depth; ++s)
+    for (const Local &l : scopes[s]) {
+      auto moved = state.find(l.var);
+      bool movedAtHead = loop.head.count(l.var);
+      if (moved != state.end() && !movedAtHead) {
+        if (loop.reported.insert(l.var).second) {
+          diags.report(moved->second, DiagID::err_move_in_loop,
+                       {l.var->name.name});
+          diags.note(l.var->name.range, DiagID::note_declared_here,
+                     {l.var->name.name});
+        }
+      } else if (moved == state.end() && movedAtHead) {
+        // Assigned again in the body: free it before the next iteration.
+        drops->push_back(l.var);
+      }
+    }
+}
+
+void OwnershipChecker::block(BlockStmt &b) {
+  scopes.emplace_back();
+  for (auto &s : b.body) {
+    if (!live)
+      break;
+    stmt(*s);
+  }
+  if (live)
+    for (const VarDecl *v : ownedFrom(scopes.size() - 1))
+      b.drops.push_back(v);
+  for (const Local &l : scopes.back())
+    state.erase(l.var);
+  scopes.pop_back();
+}
+
+void OwnershipChecker::loopBody(Loop &loop, BlockStmt &body) {
+  loops.push_back(&loop);
+  block(body);
+  if (live)
+    backEdge(loop, &body.drops);
+  loops.pop_back();
+}
+
+/// The operands of an expression other than a literal, a name, a binary
+/// operation or a call.
+static std::vector<Expr *> operands(Expr &e) {
+  if (auto *u = llvm::dyn_cast<UnaryExpr>(&e))
+    return {u->operand.get()};
+  if (auto *f = llvm::dyn_cast<FieldExpr>(&e))
+    return {f->base.get()};
+  if (auto *i = llvm::dyn_cast<IndexExpr>(&e))
+    return {i->base.get(), i->index.get()};
+  if (auto *c = llvm::dyn_cast<CastExpr>(&e))
+    return {c->operand.get()};
+  if (auto *r = llvm::dyn_cast<ArrayRepeatExpr>(&e))
+    return {r->value.get()};
+  if (auto *s = llvm::dyn_cast<StructLitExpr>(&e))
+    return s->orderedFields;
+  std::vector<Expr *> out;
+  if (auto *a = llvm::dyn_cast<ArrayLitExpr>(&e))
+    for (auto &el : a->elements)
+      out.push_back(el.get());
+  return out;
+}
+
+static bool isConstTrue(const Expr &e) {
+  return e.constValue.kind == ConstValue::Kind::Bool && e.constValue.boolValue;
+}
+
+void OwnershipChecker::stmt(Stmt &s) {
+  switch (s.getKind()) {
+  case Stmt::Kind::Let: {
+    auto &let = llvm::cast<LetStmt>(s);
+    const VarDecl &v = *let.var;
+    if (v.type->isTensor()) {
+      expr(*let.init, Use::Move, nullptr);
+      declare(v);
+      return;
+    }
+    Root root = expr(*let.init, Use::Borrow, nullptr);
+    if (root.kind == Root::Kind::Temporary) {
+      diags.report(v.name.range, DiagID::err_view_of_temporary, {v.name.name});
+      diags.note(root.temporary->range, DiagID::note_temporary_here);
+    }
+    declare(v, root, let.init->range);
+    return;
+  }
+  case Stmt::Kind::Expr: {
+    auto &es = llvm::cast<ExprStmt>(s);
+    expr(*es.expr, Use::Borrow, &es.temporaries);
+    auto *c = llvm::dyn_cast<CallExpr>(es.expr.get());
+    if (c && c->builtin == Builtin::Panic)
+      live = false; // The program ends: nothing needs freeing.
+    return;
+  }
+  case Stmt::Kind::Assign: {
+    auto &as = llvm::cast<AssignStmt>(s);
+    auto *name = llvm::dyn_cast<NameExpr>(as.target.get());
+    if (!name || !name->var || !name->var->type->isTensor()) {
+      expr(*as.target, Use::Borrow, nullptr);
+      expr(*as.value, Use::Borrow, nullptr);
+      return;
+    }
+    // The new value is computed before the old one is freed.
+    expr(*as.value, Use::Move, nullptr);
+    const VarDecl *v = name->var;
+    if (const Local *b = borrower(v)) {
+      diags.report(as.target->range, DiagID::err_assign_while_borrowed,
+                   {v->name.name, b->var->name.name});
+      diags.note(b->borrowedAt, DiagID::note_borrowed_here,
+                 {b->var->name.name, v->name.name});
+    }
+    as.dropOld = !state.erase(v);
+    return;
+  }
+  case Stmt::Kind::Block:
+    block(llvm::cast<BlockStmt>(s));
+    return;
+  case Stmt::Kind::If: {
+    auto &is = llvm::cast<IfStmt>(s);
+    expr(*is.cond, Use::Borrow, nullptr);
+    State before = state;
+    std::vector<Edge> edges;
+    block(*is.thenBlock);
+    if (live)
+      edges.push_back({state, &is.thenDrops});
+    state = before;
+    live = true;
+    if (is.elseStmt)
+      stmt(*is.elseStmt);
+    if (live)
+      edges.push_back({state, &is.elseDrops});
+    join(std::move(edges));
+    return;
+  }
+  case Stmt::Kind::While: {
+    auto &ws = llvm::cast<WhileStmt>(s);
+    Loop loop{scopes.size(), state, {}, {}};
+    expr(*ws.cond, Use::Borrow, nullptr);
+    State exit = state;
+    loopBody(loop, *ws.body);
+    if (!isConstTrue(*ws.cond))
+      loop.exits.push_back({exit, &ws.exitDrops});
+    join(std::move(loop.exits));
+    return;
+  }
+  case Stmt::Kind::For: {
+    auto &fs = llvm::cast<ForStmt>(s);
+    expr(*fs.start, Use::Borrow, nullptr);
+    expr(*fs.end, Use::Borrow, nullptr);
+    if (fs.step)
+      expr(*fs.step, Use::Borrow, nullptr);
+    Loop loop{scopes.size(), state, {}, {}};
+    loop.exits.push_back({state, &fs.exitDrops});
+    loopBody(loop, *fs.body);
+    join(std::move(loop.exits));
+    return;
+  }
+  case Stmt::Kind::Break: {
+    auto &bs = llvm::cast<BreakStmt>(s);
+    Loop &loop = *loops.back();
+    bs.drops = ownedFrom(loop.depth);
+    loop.exits.push_back({state, &bs.drops});
+    live = false;
+    return;
+  }
+  case Stmt::Kind::Continue: {
+    auto &cs = llvm::cast<ContinueStmt>(s);
+    Loop &loop = *loops.back();
+    cs.drops = ownedFrom(loop.depth);
+    backEdge(loop, &cs.drops);
+    live = false;
+    return;
+  }
+  case Stmt::Kind::Return: {
+    auto &rs = llvm::cast<ReturnStmt>(s);
+    returning = true;
+    if (rs.value)
+      expr(*rs.value, rs.value->type->isTensor() ? Use::Move : Use::Borrow,
+           nullptr);
+    returning = false;
+    rs.drops = ownedFrom(0);
+    live = false;
+    return;
+  }
+  }
+}
+
+Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
+  switch (e.getKind()) {
+  case Expr::Kind::IntLit:
+  case Expr::Kind::FloatLit:
+  case Expr::Kind::BoolLit:
+  case Expr::Kind::StrLit:
+    return {};
+  case Expr::Kind::Name: {
+    const VarDecl *v = llvm::cast<NameExpr>(e).var;
+    if (!v)
+      return {};
+    if (v->type->isView())
+      return viewRoot(v);
+    if (!v->type->isTensor())
+      return {};
+    if (auto moved = state.find(v); moved != state.end()) {
+      diags.report(e.range, DiagID::err_use_after_move, {v->name.name});
+      diags.note(moved->second, DiagID::note_moved_here, {v->name.name});
+      return {Root::Kind::Var, v};
+    }
+    if (use == Use::Move) {
+      // A view in scope keeps its tensor, except from `return`, which ends
+      // the view too.
+      const Local *b = returning ? nullptr : borrower(v);
+      if (b) {
+        diags.report(e.range, DiagID::err_move_while_borrowed,
+                     {v->name.name, b->var->name.name});
+        diags.note(b->borrowedAt, DiagID::note_borrowed_here,
+                   {b->var->name.name, v->name.name});
+        diags.note(v->name.range, DiagID::note_declared_here, {v->name.name});
+      }
+      state[v] = e.range;
+    }
+    return {Root::Kind::Var, v};
+  }
+  case Expr::Kind::Binary:
+    binary(llvm::cast<BinaryExpr>(e), temps);
+    return {};
+  case Expr::Kind::Call:
+    return call(llvm::cast<CallExpr>(e), use, temps);
+  case Expr::Kind::Unary:
+  case Expr::Kind::Field:
+  case Expr::Kind::Index:
+  case Expr::Kind::Cast:
+  case Expr::Kind::ArrayLit:
+  case Expr::Kind::ArrayRepeat:
+  case Expr::Kind::StructLit:
+    // Their operands are scalars, strings, arrays and structs (no tensors),
+    // but may contain calls that use temporaries.
+    for (Expr *operand : operands(e))
+      expr(*operand, Use::Borrow, temps);
+    return {};
+  }
+  return {};
+}
+
+void OwnershipChecker::binary(BinaryExpr &b, std::vector<Expr *> *temps) {
+  expr(*b.lhs, Use::Borrow, temps);
+  State before = state;
+  expr(*b.rhs, Use::Borrow, temps);
+  if (b.op != BinaryOp::LogicalAnd && b.op != BinaryOp::LogicalOr)
+    return;
+  // The right operand may not run: a move there would be a move on one
+  // path of an expression, where nothing can free the tensor on the other.
+  for (const auto &scope : scopes)
+    for (const Local &l : scope)
+      if (state.count(l.var) && !before.count(l.var))
+        diags.report(state[l.var], DiagID::err_move_in_condition,
+                     {l.var->name.name, getSpelling(b.op)});
+}
+
+Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
+  // `view()` and `slice()` borrow their receiver's tensor for whoever uses
+  // the view; every other method only while it runs.
+  bool returnsView = e.type->isView();
+  Root receiver;
+  if (e.receiver)
+    receiver =
+        expr(*e.receiver, Use::Borrow, returnsView ? temps : &e.temporaries);
+  // Functions take their tensor arguments; builtins and kernels borrow them.
+  bool moves = e.fn && !e.fn->isKernel && e.launch == Launch::None;
+  std::vector<std::pair<Root, const Expr *>> borrowed;
+  for (Expr *a : e.orderedArgs) {
+    bool movesArg = moves && a->type->isTensor();
+    Root r = expr(*a, movesArg ? Use::Move : Use::Borrow, &e.temporaries);
+    if (a->type->isView()) {
+      borrowed.emplace_back(r, a);
+      continue;
+    }
+    if (!movesArg || r.kind != Root::Kind::Var)
+      continue;
+    for (const auto &[root, by] : borrowed)
+      if (root.kind == Root::Kind::Var && root.var == r.var) {
+        diags.report(a->range, DiagID::err_move_into_borrowing_call,
+                     {r.var->name.name});
+        diags.note(by->range, DiagID::note_borrowed_by_arg, {r.var->name.name});
+        break;
+      }
+  }
+  if (e.grid)
+    expr(*e.grid, Use::Borrow, &e.temporaries);
+  if (e.type->isTensor()) {
+    if (use == Use::Borrow && temps)
+      temps->push_back(&e);
+    return {Root::Kind::Temporary, nullptr, &e};
+  }
+  return returnsView ? receiver : Root{};
+}
+
+} // namespace
+
+void Sema::checkOwnership(FnDecl &fn) { OwnershipChecker(diags).run(fn); }
+
+} // namespace nlc
