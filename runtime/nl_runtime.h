@@ -6,8 +6,13 @@
 // booleans, panics and process exit, aligned allocation, a monotonic clock,
 // access to the program arguments and the counters of `nlc --profile`. It
 // includes only freestanding headers, so the same declarations serve the
-// hosted (Linux/libc) build and the bare-metal unikernel build. The runtime is
-// single-threaded: none of these functions may be called concurrently.
+// hosted (Linux/libc) build and the bare-metal unikernel build. Kernel
+// instances run on several threads at once, so the functions they call
+// (allocation, nl_panic, nl_tile_bounds_error) are thread-safe, and the ways
+// a program ends (panics, runtime errors, nl_exit, fatal signals) take one
+// lock: the first thread to end the program flushes stdout and reports,
+// every other one blocks until the process is gone. The print functions and
+// nl_set_args are for the main thread only.
 //
 //===----------------------------------------------------------------------===//
 

@@ -2,8 +2,8 @@
 //
 // Implements platform.h with POSIX and libc: write(2) for output, exit(3) to
 // end the process, posix_memalign/free for memory and
-// clock_gettime(CLOCK_MONOTONIC) for time. This file and main_hosted.c are the
-// only parts of the hosted runtime that use libc.
+// clock_gettime(CLOCK_MONOTONIC) for time. This file, signals.c and
+// main_hosted.c are the only parts of the hosted runtime that use libc.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,6 +33,11 @@ void nl_plat_exit(int status) {
   // exit rather than _exit, so that C code linked into the program (tests,
   // foreign functions) still gets its stdio buffers flushed.
   exit(status);
+}
+
+void nl_plat_wait_forever(void) {
+  for (;;)
+    pause();
 }
 
 void *nl_plat_alloc(size_t size, size_t align) {
