@@ -31,7 +31,9 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -41,19 +43,37 @@ namespace nlc::driver {
 
 namespace {
 /// A file that appears under its final name only when `keep()` is called.
+/// The bytes go to a temporary file first, next to the output, renamed into
+/// place at the end. An output that exists and is not a regular file (a
+/// device such as /dev/null, a pipe, a symbolic link such as /dev/stdout) is
+/// never replaced: the temporary file is then made in the temporary folder
+/// and its bytes written into the output (through the link) at the end. Temporary files are removed if nlc is interrupted.
 class AtomicOutput {
 public:
   bool open(const std::string &path, DiagnosticEngine &diags) {
     finalPath = path;
-    llvm::SmallString<128> model(path);
-    model += ".tmp-%%%%%%";
+    // The path itself, not what a link points to: /dev/stdout is a link,
+    // to a regular file when stdout is redirected to one, and renaming over
+    // it would replace the link.
+    llvm::sys::fs::file_status st;
+    direct = !llvm::sys::fs::status(path, st, /*Follow=*/false) &&
+             st.type() != llvm::sys::fs::file_type::regular_file &&
+             st.type() != llvm::sys::fs::file_type::file_not_found;
     int fd;
-    if (std::error_code ec =
-            llvm::sys::fs::createUniqueFile(model, fd, tmpPath)) {
+    std::error_code ec;
+    if (direct) {
+      ec = llvm::sys::fs::createTemporaryFile("nlc-out", "", fd, tmpPath);
+    } else {
+      llvm::SmallString<128> model(path);
+      model += ".tmp-%%%%%%";
+      ec = llvm::sys::fs::createUniqueFile(model, fd, tmpPath);
+    }
+    if (ec) {
       diags.report(SourceRange(), DiagID::err_cannot_write_output,
                    {path, ec.message()});
       return false;
     }
+    llvm::sys::RemoveFileOnSignal(tmpPath);
     os = std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
     return true;
   }
@@ -67,11 +87,14 @@ public:
       os->clear_error();
       return false;
     }
-    if (std::error_code ec = llvm::sys::fs::rename(tmpPath, finalPath)) {
+    std::error_code ec = direct ? copyInto()
+                                : llvm::sys::fs::rename(tmpPath, finalPath);
+    if (ec) {
       diags.report(SourceRange(), DiagID::err_cannot_write_output,
                    {finalPath, ec.message()});
       return false;
     }
+    llvm::sys::DontRemoveFileOnSignal(tmpPath);
     kept = true;
     return true;
   }
@@ -79,15 +102,54 @@ public:
     if (os && !kept) {
       os->close();
       os->clear_error();
+    }
+    if (os && (!kept || direct)) {
       llvm::sys::fs::remove(tmpPath);
+      llvm::sys::DontRemoveFileOnSignal(tmpPath);
     }
   }
 
 private:
+  /// Writes the temporary file's bytes into the (non-regular) output.
+  std::error_code copyInto() {
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> bytes =
+        llvm::MemoryBuffer::getFile(tmpPath, /*IsText=*/false,
+                                    /*RequiresNullTerminator=*/false);
+    if (!bytes)
+      return bytes.getError();
+    std::error_code ec;
+    llvm::raw_fd_ostream out(finalPath, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      return ec;
+    out << (*bytes)->getBuffer();
+    out.close();
+    if (out.has_error()) {
+      ec = out.error();
+      out.clear_error();
+    }
+    return ec;
+  }
+
   std::string finalPath;
   llvm::SmallString<128> tmpPath;
   std::unique_ptr<llvm::raw_fd_ostream> os;
+  /// The output is not a regular file: copy into it instead of renaming.
+  bool direct = false;
   bool kept = false;
+};
+
+/// Removes a temporary file when it goes out of scope or nlc is
+/// interrupted.
+class TempFile {
+public:
+  explicit TempFile(llvm::StringRef path) : path(path), remover(path) {
+    llvm::sys::RemoveFileOnSignal(path);
+  }
+  ~TempFile() { llvm::sys::DontRemoveFileOnSignal(path); }
+
+private:
+  std::string path;
+  llvm::FileRemover remover;
 };
 
 /// The state of one compilation.
@@ -320,7 +382,7 @@ int Compilation::linkAndRun(llvm::Module &module,
                  {"<temporary object>", ec.message()});
     return 1;
   }
-  llvm::FileRemover objRemover(objPath);
+  TempFile objRemover(objPath);
   std::string error;
   {
     llvm::raw_fd_ostream os(objFd, /*shouldClose=*/true);
@@ -344,7 +406,7 @@ int Compilation::linkAndRun(llvm::Module &module,
       return 1;
     }
     llvm::sys::Process::SafelyCloseFileDescriptor(exeFd);
-    llvm::FileRemover exeRemover(exePath);
+    TempFile exeRemover(exePath);
     job.output = std::string(exePath);
     if (!opts.target->link(job, error)) {
       diags.report(SourceRange(), DiagID::err_tool_failed, {error});
