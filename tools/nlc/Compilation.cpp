@@ -37,7 +37,11 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include "llvm/Support/Regex.h"
+
 #include <fmt/format.h>
+#include <map>
+#include <set>
 
 namespace nlc::driver {
 
@@ -169,11 +173,14 @@ private:
   int compileToLLVM(mlir::MLIRContext &context);
   int emitFile(llvm::Module &module, llvm::TargetMachine &machine);
   int linkAndRun(llvm::Module &module, llvm::TargetMachine &machine);
+  void reportLinkFailure(const std::string &error);
 
   const Options &opts;
   const char *argv0;
   SourceManager &sm;
   DiagnosticEngine &diags;
+  /// The program's `extern fn` declarations, by symbol.
+  std::map<std::string, SourceRange> externs;
 };
 } // namespace
 
@@ -258,6 +265,10 @@ int Compilation::run() {
   if (!ok)
     return 1;
   diags.flush();
+  for (Module *m : frontend.getModules())
+    for (auto &d : m->decls)
+      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get()); fn && fn->isExtern)
+        externs.emplace(fn->symbol, fn->name.range);
 
   mlir::DialectRegistry registry;
   registerMLIRGenDialects(registry);
@@ -409,7 +420,7 @@ int Compilation::linkAndRun(llvm::Module &module,
     TempFile exeRemover(exePath);
     job.output = std::string(exePath);
     if (!opts.target->link(job, error)) {
-      diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+      reportLinkFailure(error);
       return 1;
     }
     diags.flush();
@@ -423,10 +434,50 @@ int Compilation::linkAndRun(llvm::Module &module,
     return 1;
   job.output = out.tempPath();
   if (!opts.target->link(job, error)) {
-    diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+    reportLinkFailure(error);
     return 1;
   }
   return out.keep(diags) ? 0 : 1;
+}
+
+/// Reports a failed link step. Its error is the linker's messages and a last
+/// line saying that linking failed. When the linker only missed symbols that
+/// `extern fn` declarations name, each is reported at its declaration;
+/// otherwise the linker's messages are shown as they are.
+void Compilation::reportLinkFailure(const std::string &error) {
+  llvm::StringRef text = llvm::StringRef(error).rtrim('\n');
+  auto [log, summary] = text.rsplit('\n');
+  if (summary.empty())
+    std::swap(log, summary);
+  // GNU ld: "undefined reference to `NAME'"; lld: "undefined symbol: NAME".
+  static const llvm::Regex undefinedRef("undefined reference to `([^']+)'");
+  static const llvm::Regex undefinedSym("undefined symbol: ([^ \n]+)");
+  std::set<std::string> missing;
+  bool onlyExterns = true;
+  for (llvm::StringRef line : llvm::split(log, '\n')) {
+    llvm::SmallVector<llvm::StringRef, 2> match;
+    if (!undefinedRef.match(line, &match) && !undefinedSym.match(line, &match))
+      continue;
+    if (externs.count(match[1].str()))
+      missing.insert(match[1].str());
+    else
+      onlyExterns = false;
+  }
+  if (missing.empty() || !onlyExterns) {
+    llvm::errs() << log << (log.empty() ? "" : "\n");
+    diags.report(SourceRange(), DiagID::err_tool_failed, {summary.str()});
+    return;
+  }
+  std::vector<std::pair<SourceRange, std::string>> reports;
+  for (const std::string &name : missing)
+    reports.emplace_back(externs[name], name);
+  // In source order.
+  llvm::sort(reports, [](const auto &a, const auto &b) {
+    return std::make_pair(a.first.begin.file, a.first.begin.offset) <
+           std::make_pair(b.first.begin.file, b.first.begin.offset);
+  });
+  for (auto &[range, name] : reports)
+    diags.report(range, DiagID::err_extern_undefined, {name});
 }
 
 int compile(const Options &opts, const char *argv0, SourceManager &sm,
