@@ -216,6 +216,7 @@ void CheckedAllocations::lowerDealloc(mlir::memref::DeallocOp op) {
 
 void CheckedAllocations::runOnOperation() {
   mlir::ModuleOp module = getOperation();
+  fileNames.clear();
   for (llvm::StringRef name : {kAllocFn, kDeallocFn}) {
     mlir::Operation *existing = module.lookupSymbol(name);
     if (existing && !mlir::isa<mlir::LLVM::LLVMFuncOp>(existing)) {
