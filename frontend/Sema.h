@@ -45,6 +45,9 @@ private:
   /// Reports functions whose object symbols clash (`@export` and `extern`
   /// names, `nl_main`), which name lookup cannot see.
   void checkSymbols(const std::vector<Module *> &modules);
+  /// Reports an `extern fn` or `@export fn` that clashes with a function of
+  /// the runtime (RuntimeFunctions.def).
+  void checkRuntimeSymbol(FnDecl &fn);
   const Type *resolveType(const TypeExpr &t, Module &m);
   /// The array type `[elem; size]`, or an error (reported at `r`) when such
   /// arrays are not supported.

@@ -10,6 +10,8 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
+
 namespace nlc {
 
 bool Sema::run(const std::vector<Module *> &modules) {
@@ -393,6 +395,45 @@ void Sema::checkMain(Module &root) {
   main->symbol = "nl_main";
 }
 
+/// The only `extern fn` signature a program may give the runtime function
+/// `symbol` ("" for none), or nullopt if `symbol` is not the runtime's.
+static std::optional<llvm::StringRef> runtimeSignature(llvm::StringRef symbol) {
+  static const std::map<llvm::StringRef, llvm::StringRef> table = {
+#define RUNTIME_FN(NAME, SIGNATURE) {#NAME, SIGNATURE},
+#include "frontend/RuntimeFunctions.def"
+  };
+  auto it = table.find(symbol);
+  if (it == table.end())
+    return std::nullopt;
+  return it->second;
+}
+
+/// `fn(P1, P2) -> R`, the signature of `fn` as RuntimeFunctions.def writes it.
+static std::string signatureText(const FnDecl &fn) {
+  std::string text = "fn(";
+  for (size_t i = 0; i < fn.params.size(); ++i)
+    text += (i ? ", " : "") + fn.params[i]->type->str();
+  text += ")";
+  if (!fn.result->isVoid())
+    text += " -> " + fn.result->str();
+  return text;
+}
+
+void Sema::checkRuntimeSymbol(FnDecl &fn) {
+  if (!fn.isExtern && !hasAttribute(fn, "export"))
+    return;
+  std::optional<llvm::StringRef> expected = runtimeSignature(fn.symbol);
+  if (!expected)
+    return;
+  if (!fn.isExtern)
+    diags.report(fn.name.range, DiagID::err_runtime_fn_defined, {fn.symbol});
+  else if (expected->empty())
+    diags.report(fn.name.range, DiagID::err_runtime_fn_declared, {fn.symbol});
+  else if (std::string actual = signatureText(fn); actual != *expected)
+    diags.report(fn.name.range, DiagID::err_runtime_fn_signature,
+                 {fn.symbol, expected->str(), actual});
+}
+
 void Sema::checkSymbols(const std::vector<Module *> &modules) {
   auto displayName = [](const FnDecl &fn) {
     return fn.parent ? fn.parent->name.name + "::" + fn.name.name
@@ -400,6 +441,7 @@ void Sema::checkSymbols(const std::vector<Module *> &modules) {
   };
   std::map<std::string, FnDecl *> bySymbol;
   auto add = [&](FnDecl &fn) {
+    checkRuntimeSymbol(fn);
     auto [it, inserted] = bySymbol.emplace(fn.symbol, &fn);
     if (inserted)
       return;

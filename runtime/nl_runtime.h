@@ -6,8 +6,13 @@
 // booleans, panics and process exit, aligned allocation, a monotonic clock,
 // access to the program arguments and the counters of `nlc --profile`. It
 // includes only freestanding headers, so the same declarations serve the
-// hosted (Linux/libc) build and the bare-metal unikernel build. The runtime is
-// single-threaded: none of these functions may be called concurrently.
+// hosted (Linux/libc) build and the bare-metal unikernel build. Kernel
+// instances run on several threads at once, so the functions they call
+// (allocation, nl_panic, nl_tile_bounds_error) are thread-safe, and the ways
+// a program ends (panics, runtime errors, nl_exit, fatal signals) take one
+// lock: the first thread to end the program flushes stdout and reports,
+// every other one blocks until the process is gone. The print functions and
+// nl_set_args are for the main thread only.
 //
 //===----------------------------------------------------------------------===//
 
@@ -99,8 +104,23 @@ NL_NORETURN void nl_exit(int32_t status);
 /// "out of memory") reported at location "<runtime>"; it never returns NULL.
 void *nl_alloc(int64_t size, int64_t align);
 
-/// Releases memory from nl_alloc. Freeing NULL does nothing.
+/// Releases memory from nl_alloc or nl_alloc_at. Freeing NULL does nothing.
 void nl_free(void *p);
+
+/// The allocation of tensors and heap tile buffers in generated code: like
+/// nl_alloc, but its errors are reported at FILE:LINE:COL, the source
+/// location of the allocation (`Tensor::alloc`, a tile-map call, a kernel's
+/// tile), as "allocation size overflows (more than 2^63 - 1 bytes)" for a
+/// negative \p size (generated code passes -1 when computing the size
+/// overflowed) and "out of memory (allocating N bytes)". Memory of at least
+/// 4 MiB is mapped on 2 MiB boundaries and marked for huge pages where the
+/// operating system offers them (hosted).
+void *nl_alloc_at(int64_t size, int64_t align, const char *file,
+                  int64_t file_len, int64_t line, int64_t col);
+
+/// nl_free under the name generated code uses, so that a program's own
+/// `extern fn nl_free` declaration cannot clash with it.
+void nl_dealloc(void *p);
 
 //===----------------------------------------------------------------------===//
 // Environment.

@@ -31,6 +31,10 @@ void nl_plat_write(int stream, const char *buf, size_t len);
 /// buffers before calling this.
 _Noreturn void nl_plat_exit(int status);
 
+/// Blocks the calling thread until the process ends: what a thread does
+/// when another one is already ending the program (panic.c).
+_Noreturn void nl_plat_wait_forever(void);
+
 /// Returns \p size bytes (size >= 1) aligned to \p align (a power of two), or
 /// NULL when the memory is exhausted or the request cannot be met.
 void *nl_plat_alloc(size_t size, size_t align);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages nlc needs (only those missing; silent when
 # nothing is missing), then configures and builds nlc in build/.
+# libclang-rt-22-dev is for the sanitizer build and the fuzzer
+# (docs/Testing.md), not for build/.
 # Sourced by quickstart.sh and test.sh; safe to run again at any time.
 set -euo pipefail
 
@@ -10,6 +12,7 @@ NLC_BUILD="${NLC_BUILD:-$NLC_ROOT/build}"
 packages=(
   cmake ninja-build python3 python3-psutil
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 libomp-22-dev lld-22
+  libclang-rt-22-dev
   qemu-system-x86
   libfmt-dev libzstd-dev zlib1g-dev libxml2-dev libedit-dev
   libcurl4-openssl-dev

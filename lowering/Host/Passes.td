@@ -33,7 +33,7 @@ def ProfileFunctions : Pass<"nlc-profile-functions", "mlir::ModuleOp"> {
       %t0 = llvm.call_intrinsic "llvm.readcyclecounter"() : () -> i64
       ...
       %t1 = llvm.call_intrinsic "llvm.readcyclecounter"() : () -> i64
-      // calls += 1, cycles += %t1 - %t0 in @"__nl_prof.f"
+      // atomically: calls += 1, cycles += %t1 - %t0 in @"__nl_prof.f"
       llvm.return
     }
     llvm.mlir.global_ctors ctors = [@__nl_prof_init], ...
@@ -73,6 +73,39 @@ def ApproximateMath : Pass<"nlc-approximate-math", "mlir::ModuleOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::math::MathDialect",
     "::mlir::vector::VectorDialect",
+  ];
+}
+
+def CheckedAllocations : Pass<"nlc-checked-allocations", "mlir::ModuleOp"> {
+  let summary = "Allocate heap memrefs through the runtime, with checked sizes";
+  let description = [{
+    Replaces every `memref.alloc` (identity layout, default memory space)
+    by a call to the runtime's `nl_alloc_at` and every `memref.dealloc` by
+    a call to `nl_dealloc`. The size in bytes is computed with overflow
+    checks (`arith.mulsi_extended`); a size that overflows or a negative
+    dimension passes -1, which the runtime reports as an error. The
+    allocation is 64-byte aligned (or more, as the op asks), and the
+    allocation's source location (file, line, column) goes along, so that
+    an overflow or an exhausted memory is reported where the program
+    allocated. The result is a memref descriptor built in the LLVM
+    dialect, cast back to the memref type for the memref-to-LLVM lowering.
+
+    ```mlir
+    %t = memref.alloc(%n) : memref<?xf32>
+    ```
+    becomes
+    ```mlir
+    %bytes = ... 4 * %n, or -1 on overflow ...
+    %p = llvm.call @nl_alloc_at(%bytes, %c64, %file, %file_len, %line, %col)
+        : (i64, i64, !llvm.ptr, i64, i64, i64) -> !llvm.ptr
+    %t = builtin.unrealized_conversion_cast %desc
+        : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
+        to memref<?xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
   ];
 }
 

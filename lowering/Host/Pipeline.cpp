@@ -31,7 +31,8 @@
 
 namespace nlc {
 
-void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel) {
+void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel,
+                               bool runtimeAllocator) {
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(createApproximateMath());
   // Views of views (memref.subview) become index arithmetic.
@@ -44,6 +45,10 @@ void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel) {
     pm.addPass(createInlineAllocaScopes());
   }
   pm.addPass(mlir::createSCFToControlFlowPass());
+  // Heap memrefs through the runtime's checked allocator, before arith is
+  // lowered (the size computation is arith code).
+  if (runtimeAllocator)
+    pm.addPass(createCheckedAllocations());
   // Vector code of the x86 kernel lowering (and of ApproximateMath).
   mlir::ConvertVectorToLLVMPassOptions vectorOptions;
   vectorOptions.x86Vector = true;
@@ -62,11 +67,15 @@ void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel) {
 
 void registerLoweringPipelines() {
   registerNLCLoweringPasses();
+  // For IR run by mlir-runner, which has no nlc runtime: heap memrefs stay
+  // malloc and free.
   mlir::PassPipelineRegistration<>(
       "nlc-lower-host",
       "Lower nlc host code (func/arith/math/scf/cf/memref) to the LLVM "
-      "dialect",
-      [](mlir::OpPassManager &pm) { buildHostLoweringPipeline(pm, false); });
+      "dialect, with MLIR's malloc/free for heap memrefs (for mlir-runner)",
+      [](mlir::OpPassManager &pm) {
+        buildHostLoweringPipeline(pm, false, /*runtimeAllocator=*/false);
+      });
 }
 
 void registerLLVMTranslations(mlir::DialectRegistry &registry) {

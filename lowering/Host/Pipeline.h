@@ -16,8 +16,12 @@ class DialectRegistry;
 namespace nlc {
 
 /// Host code (func/arith/math/scf/cf/memref/llvm) to the LLVM dialect;
-/// `parallel` runs kernel grids (scf.parallel) on OpenMP threads.
-void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel);
+/// `parallel` runs kernel grids (scf.parallel) on OpenMP threads;
+/// `runtimeAllocator` sends heap memrefs through the nlc runtime's checked
+/// allocator (nlc-checked-allocations) instead of MLIR's malloc/free, which
+/// only code run without the runtime (under mlir-runner) wants off.
+void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel,
+                               bool runtimeAllocator = true);
 
 /// Registers the pipelines above and the passes of Passes.td with their
 /// command-line names.

@@ -5,7 +5,8 @@
 // NlProfileEntry record per function (runtime/nl_runtime.h: calls, cycles,
 // name, name length, next), registered with the runtime by a module
 // constructor. The generated code stays simple: two cycle-counter reads and
-// two read-modify-writes of a global per call, no calls into the runtime.
+// two atomic adds to a global per call (kernels run on several threads), no
+// calls into the runtime.
 //
 //===----------------------------------------------------------------------===//
 
@@ -82,9 +83,10 @@ void ProfileFunctions::addTo(mlir::OpBuilder &b, mlir::Location loc,
   mlir::Value addr = mlir::LLVM::GEPOp::create(
       b, loc, ptrType, entryType, entry,
       llvm::ArrayRef<mlir::LLVM::GEPArg>{0, int32_t(field)});
-  mlir::Value old = mlir::LLVM::LoadOp::create(b, loc, b.getI64Type(), addr);
-  mlir::Value sum = mlir::LLVM::AddOp::create(b, loc, old, value);
-  mlir::LLVM::StoreOp::create(b, loc, sum, addr);
+  // Atomic: kernel instances run on several threads at once. Monotonic
+  // order is enough for counters read only when the program ends.
+  mlir::LLVM::AtomicRMWOp::create(b, loc, mlir::LLVM::AtomicBinOp::add, addr,
+                                  value, mlir::LLVM::AtomicOrdering::monotonic);
 }
 
 void ProfileFunctions::runOnOperation() {

@@ -38,6 +38,8 @@ _Noreturn void nl_plat_exit(int status) {
   nl_bare_halt();
 }
 
+void nl_plat_wait_forever(void) { nl_bare_halt(); }
+
 void *nl_plat_alloc(size_t size, size_t align) {
   return nl_bare_arena_alloc(size, align);
 }

@@ -1,29 +1,74 @@
 //===- alloc.c - Checked aligned allocation -------------------------------===//
 //
-// nl_alloc and nl_free: validate the request, give zero-sized allocations a
-// real (unique, freeable) pointer, and turn exhaustion into a runtime error,
-// so that generated code never has to test for NULL. The memory itself comes
-// from the platform.
+// nl_alloc, nl_alloc_at, nl_free and nl_dealloc: validate the request, give
+// zero-sized allocations a real (unique, freeable) pointer, and turn
+// exhaustion into a runtime error, so that generated code never has to test
+// for NULL. nl_alloc_at is what generated code calls for tensors and heap
+// tile buffers: its errors carry the source location of the allocation. The
+// memory itself comes from the platform.
 //
 //===----------------------------------------------------------------------===//
 
 #include "../nl_runtime.h"
 #include "../platform.h"
+#include "format.h"
 #include "internal.h"
+
+/// Whether \p align is a power of two.
+static bool valid_alignment(int64_t align) {
+  return align >= 1 && (align & (align - 1)) == 0;
+}
+
+/// The platform's memory for a validated request, or NULL.
+static void *platform_alloc(int64_t size, int64_t align) {
+#if SIZE_MAX < INT64_MAX
+  // On 32-bit targets a request may not even be expressible.
+  if ((uint64_t)size > SIZE_MAX || (uint64_t)align > SIZE_MAX)
+    return NULL;
+#endif
+  return nl_plat_alloc(size == 0 ? 1 : (size_t)size, (size_t)align);
+}
 
 void *nl_alloc(int64_t size, int64_t align) {
   if (size < 0)
     nl_rt_fatal("invalid allocation size");
-  if (align < 1 || (align & (align - 1)) != 0)
+  if (!valid_alignment(align))
     nl_rt_fatal("invalid allocation alignment");
-#if SIZE_MAX < INT64_MAX
-  // On 32-bit targets a request may not even be expressible.
-  if ((uint64_t)size > SIZE_MAX || (uint64_t)align > SIZE_MAX)
-    nl_rt_fatal("out of memory");
-#endif
-  void *p = nl_plat_alloc(size == 0 ? 1 : (size_t)size, (size_t)align);
+  void *p = platform_alloc(size, align);
   if (p == NULL)
     nl_rt_fatal("out of memory");
+  return p;
+}
+
+/// Ends the program with "MSG N bytes)" reported at the given location.
+static _Noreturn void alloc_error(const char *msg, size_t msg_len,
+                                  int64_t size, const char *file,
+                                  int64_t file_len, int64_t line,
+                                  int64_t col) {
+  char text[96];
+  size_t n = 0;
+  for (; n < msg_len; ++n)
+    text[n] = msg[n];
+  n += nl_format_u64(text + n, (uint64_t)size);
+  static const char unit[] = " bytes)";
+  for (size_t i = 0; i + 1 < sizeof unit; ++i)
+    text[n++] = unit[i];
+  nl_panic(text, (int64_t)n, file, file_len, line, col);
+}
+
+void *nl_alloc_at(int64_t size, int64_t align, const char *file,
+                  int64_t file_len, int64_t line, int64_t col) {
+  static const char overflow[] =
+      "allocation size overflows (more than 2^63 - 1 bytes)";
+  if (size < 0)
+    nl_panic(overflow, sizeof overflow - 1, file, file_len, line, col);
+  if (!valid_alignment(align))
+    nl_rt_fatal("invalid allocation alignment");
+  void *p = platform_alloc(size, align);
+  if (p == NULL) {
+    static const char oom[] = "out of memory (allocating ";
+    alloc_error(oom, sizeof oom - 1, size, file, file_len, line, col);
+  }
   return p;
 }
 
@@ -31,3 +76,5 @@ void nl_free(void *p) {
   if (p != NULL)
     nl_plat_free(p);
 }
+
+void nl_dealloc(void *p) { nl_free(p); }

@@ -10,6 +10,7 @@
 #ifndef NL_CORE_INTERNAL_H
 #define NL_CORE_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,5 +35,10 @@ void nl_writer_flush(NlWriter *w);
 /// Ends the program like nl_panic, for errors found by the runtime itself:
 /// writes "<runtime>: runtime error: MSG\n" (\p msg is NUL-terminated).
 _Noreturn void nl_rt_fatal(const char *msg);
+
+/// Claims the end of the program for the calling thread: true for the first
+/// caller (a panic, nl_exit, a fatal signal), false for every later one,
+/// which must not flush or report anything.
+bool nl_rt_claim_end(void);
 
 #endif // NL_CORE_INTERNAL_H

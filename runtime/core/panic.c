@@ -4,7 +4,10 @@
 // errors in the program, nl_rt_fatal for errors the runtime detects itself,
 // and nl_exit. Each flushes stdout first, so output printed before the error
 // is not lost and appears before the message, and ends with the profile
-// table of programs built with --profile.
+// table of programs built with --profile. Kernel instances run on several
+// threads and may fail at the same moment: only the first thread to end the
+// program flushes and reports; any other blocks until the process is gone,
+// so there is exactly one message and stdout is written out exactly once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,6 +42,21 @@ static void put_location(NlWriter *w, const char *file, int64_t file_len,
   nl_writer_put_i64(w, col);
 }
 
+/// Nonzero once a thread has begun to end the program.
+static int ending;
+
+bool nl_rt_claim_end(void) {
+  return __atomic_exchange_n(&ending, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+/// Makes the calling thread the one that ends the program and flushes
+/// stdout, or blocks it for good when another thread got there first.
+static void begin_end(void) {
+  if (!nl_rt_claim_end())
+    nl_plat_wait_forever();
+  nl_flush();
+}
+
 /// Writes out the message in \p err and exits with NL_PANIC_STATUS.
 static _Noreturn void end_panic(NlWriter *err) {
   nl_writer_flush(err);
@@ -57,7 +75,7 @@ static _Noreturn void finish_panic(NlWriter *err, const char *msg,
 
 void nl_panic(const char *msg, int64_t msg_len, const char *file,
               int64_t file_len, int64_t line, int64_t col) {
-  nl_flush();
+  begin_end();
   char storage[256];
   NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
   put_location(&err, file, file_len, line, col);
@@ -70,7 +88,7 @@ void nl_tile_bounds_error(const char *kernel, int64_t kernel_len,
                           int64_t index0, int64_t index1, int64_t size0,
                           int64_t size1, const char *file, int64_t file_len,
                           int64_t line, int64_t col) {
-  nl_flush();
+  begin_end();
   char storage[512];
   NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
   put_location(&err, file, file_len, line, col);
@@ -101,7 +119,7 @@ void nl_tile_bounds_error(const char *kernel, int64_t kernel_len,
 }
 
 void nl_rt_fatal(const char *msg) {
-  nl_flush();
+  begin_end();
   char storage[256];
   NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
   put_str(&err, "<runtime>");
@@ -109,7 +127,7 @@ void nl_rt_fatal(const char *msg) {
 }
 
 void nl_exit(int32_t status) {
-  nl_flush();
+  begin_end();
   nl_profile_report();
   nl_plat_exit(status);
 }

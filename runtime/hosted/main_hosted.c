@@ -1,15 +1,17 @@
 //===- main_hosted.c - Process entry point of hosted programs -------------===//
 //
 // The C main of every hosted Neuro-Lang executable: it hands the arguments to
-// the runtime, runs the program's nl_main, flushes stdout, prints the profile
-// table (programs built with --profile) and returns the status nl_main
-// returned. It lives in its own object file so that a C program
+// the runtime, installs the signal handlers that flush stdout (signals.c),
+// runs the program's nl_main and ends like nl_exit with the status nl_main
+// returned (stdout flushed, the profile table of programs built with
+// --profile printed). It lives in its own object file so that a C program
 // with its own main (such as the runtime tests) can link the library without
 // pulling it in.
 //
 //===----------------------------------------------------------------------===//
 
 #include "../nl_runtime.h"
+#include "signals.h"
 
 /// Written by nlc into every hosted program it builds; weak, so that C
 /// programs linked with the runtime (its tests) need not define them.
@@ -28,8 +30,8 @@ __attribute__((section(".preinit_array"),
 
 int main(int argc, char **argv) {
   nl_set_args((int32_t)argc, argv);
-  int32_t status = nl_main();
-  nl_flush();
-  nl_profile_report();
-  return (int)status;
+  nl_hosted_install_signal_handlers();
+  // nl_exit flushes stdout, prints the profile table and exits, unless a
+  // kernel thread is already ending the program.
+  nl_exit(nl_main());
 }

@@ -1,18 +1,24 @@
 //===- platform_hosted.c - The runtime platform layer for Linux -----------===//
 //
 // Implements platform.h with POSIX and libc: write(2) for output, exit(3) to
-// end the process, posix_memalign/free for memory and
-// clock_gettime(CLOCK_MONOTONIC) for time. This file and main_hosted.c are the
-// only parts of the hosted runtime that use libc.
+// end the process, posix_memalign/free for small blocks and mmap for large
+// ones, and clock_gettime(CLOCK_MONOTONIC) for time. Every block carries a
+// small header right below it that says how to release it: blocks of at
+// least kLargeBlock bytes are mapped on 2 MiB boundaries and marked for
+// transparent huge pages (madvise(MADV_HUGEPAGE)), so that large tensors
+// cost few TLB entries wherever the kernel offers huge pages. This file,
+// signals.c and main_hosted.c are the only parts of the hosted runtime that
+// use libc.
 //
 //===----------------------------------------------------------------------===//
 
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 
 #include "../platform.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,17 +41,80 @@ void nl_plat_exit(int status) {
   exit(status);
 }
 
-void *nl_plat_alloc(size_t size, size_t align) {
-  // posix_memalign rejects alignments below the size of a pointer.
-  if (align < sizeof(void *))
-    align = sizeof(void *);
-  void *p;
-  if (posix_memalign(&p, align, size) != 0)
+void nl_plat_wait_forever(void) {
+  for (;;)
+    pause();
+}
+
+enum {
+  kHugePage = 2 << 20,
+  /// Blocks from this size on are mapped on huge-page boundaries.
+  kLargeBlock = 4 << 20,
+};
+
+/// Lies right below every block: where its memory begins, and for mapped
+/// blocks the length of the mapping (0 for blocks from posix_memalign).
+typedef struct BlockHeader {
+  char *base;
+  size_t mapped;
+} BlockHeader;
+
+static BlockHeader *header_of(void *p) { return (BlockHeader *)p - 1; }
+
+/// \p n rounded up to a multiple of \p to (a power of two), or 0 on overflow.
+static size_t round_up(size_t n, size_t to) {
+  return n > SIZE_MAX - (to - 1) ? 0 : (n + to - 1) & ~(to - 1);
+}
+
+/// A block of \p size bytes at offset \p align into a mapping that starts on
+/// a huge-page boundary.
+static void *map_large(size_t size, size_t align) {
+  size_t keep = round_up(size + align, kHugePage);
+  if (keep == 0 || keep > SIZE_MAX - kHugePage)
     return NULL;
+  // Map one huge page more than needed, then trim to a 2 MiB boundary.
+  size_t len = keep + kHugePage;
+  char *raw = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED)
+    return NULL;
+  char *start = (char *)round_up((size_t)raw, kHugePage);
+  size_t head = (size_t)(start - raw);
+  if (head > 0)
+    munmap(raw, head);
+  if (len - head > keep)
+    munmap(start + keep, len - head - keep);
+  // Advice only: where huge pages are disabled the mapping still works.
+  madvise(start, keep, MADV_HUGEPAGE);
+  char *p = start + align;
+  *header_of(p) = (BlockHeader){start, keep};
   return p;
 }
 
-void nl_plat_free(void *p) { free(p); }
+void *nl_plat_alloc(size_t size, size_t align) {
+  // The header needs 16 bytes below the block; the block stays aligned
+  // because it starts `align` bytes into aligned memory.
+  if (align < sizeof(BlockHeader))
+    align = sizeof(BlockHeader);
+  if (size > SIZE_MAX - align)
+    return NULL;
+  if (size >= kLargeBlock && align <= kHugePage)
+    return map_large(size, align);
+  void *base;
+  if (posix_memalign(&base, align, size + align) != 0)
+    return NULL;
+  char *p = (char *)base + align;
+  *header_of(p) = (BlockHeader){base, 0};
+  return p;
+}
+
+void nl_plat_free(void *p) {
+  BlockHeader h = *header_of(p);
+  if (h.mapped != 0)
+    munmap(h.base, h.mapped);
+  else
+    free(h.base);
+}
 
 uint64_t nl_plat_clock_ns(void) {
   struct timespec now;

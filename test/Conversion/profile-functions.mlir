@@ -1,7 +1,7 @@
 // RUN: %nlc-opt --nlc-profile-functions %s | FileCheck %s --enable-var-scope
 // nlc --profile: every function with a body reads the cycle counter at entry
-// and, before each return, adds one call and the elapsed cycles to its
-// record; a constructor registers the records with the runtime.
+// and, before each return, atomically adds one call and the elapsed cycles
+// to its record; a constructor registers the records with the runtime.
 
 // CHECK-LABEL: llvm.func @twice(
 // CHECK-NEXT: %[[START:.+]] = llvm.call_intrinsic "llvm.readcyclecounter"() : () -> i64
@@ -10,14 +10,11 @@
 // CHECK: %[[END1:.+]] = llvm.call_intrinsic "llvm.readcyclecounter"() : () -> i64
 // CHECK: %[[ELAPSED1:.+]] = llvm.sub %[[END1]], %[[START]] : i64
 // CHECK: %[[ENTRY1:.+]] = llvm.mlir.addressof @__nl_prof.twice : !llvm.ptr
+// Atomic adds: kernel instances run on several threads at once.
 // CHECK: %[[CALLS1:.+]] = llvm.getelementptr %[[ENTRY1]][0, 0]
-// CHECK: %[[OLD1:.+]] = llvm.load %[[CALLS1]] : !llvm.ptr -> i64
-// CHECK: %[[NEW1:.+]] = llvm.add %[[OLD1]], %{{.+}} : i64
-// CHECK: llvm.store %[[NEW1]], %[[CALLS1]]
+// CHECK: llvm.atomicrmw add %[[CALLS1]], %{{.+}} monotonic : !llvm.ptr, i64
 // CHECK: %[[CYCLES1:.+]] = llvm.getelementptr %[[ENTRY1]][0, 1]
-// CHECK: %[[OLDC1:.+]] = llvm.load %[[CYCLES1]] : !llvm.ptr -> i64
-// CHECK: %[[NEWC1:.+]] = llvm.add %[[OLDC1]], %[[ELAPSED1]] : i64
-// CHECK: llvm.store %[[NEWC1]], %[[CYCLES1]]
+// CHECK: llvm.atomicrmw add %[[CYCLES1]], %[[ELAPSED1]] monotonic : !llvm.ptr, i64
 // CHECK-NEXT: llvm.return %{{.+}} : i64
 // Second return: the same, from the same start.
 // CHECK: %[[END2:.+]] = llvm.call_intrinsic "llvm.readcyclecounter"() : () -> i64

@@ -1,7 +1,10 @@
 // Checks nl_alloc and nl_free: every power-of-two alignment up to 64 KiB is
 // honoured for sizes from 0 up, the memory is usable, zero-sized allocations
 // are distinct and freeable, freeing NULL is allowed, and invalid requests
-// and exhausted memory are runtime errors with exit status 101.
+// and exhausted memory are runtime errors with exit status 101. Blocks of 4
+// MiB and more are mapped on 2 MiB boundaries (the block starts `align`
+// bytes in, after the header) and freed with nl_free or nl_dealloc.
+// nl_alloc_at reports its errors at the location it is given.
 //
 // RUN: %clang -O1 -I %nlrt_include %s %nlrt_lib -o %t
 // RUN: %t | FileCheck %s
@@ -14,14 +17,20 @@
 // RUN: not %t --negative-size 2> %t.err
 // RUN: FileCheck --check-prefix=SIZE --match-full-lines %s < %t.err
 // RUN: sh -c '%t --out-of-memory 2>&1; echo status=$?' | FileCheck --check-prefix=STATUS --match-full-lines %s
+// RUN: not %t --at-overflow 2> %t.err
+// RUN: FileCheck --check-prefix=AT-OVERFLOW --match-full-lines %s < %t.err
+// RUN: not %t --at-out-of-memory 2> %t.err
+// RUN: FileCheck --check-prefix=AT-OOM --match-full-lines %s < %t.err
 //
 // CHECK-NOT: FAIL
-// CHECK: alloc: 103 passed, 0 failed
+// CHECK: alloc: 108 passed, 0 failed
 //      OOM:<runtime>: runtime error: out of memory
 //    ALIGN:<runtime>: runtime error: invalid allocation alignment
 //     SIZE:<runtime>: runtime error: invalid allocation size
 //      STATUS:<runtime>: runtime error: out of memory
 // STATUS-NEXT:status=101
+// AT-OVERFLOW:prog.nl:3:14: runtime error: allocation size overflows (more than 2^63 - 1 bytes)
+// AT-OOM:prog.nl:3:14: runtime error: out of memory (allocating 9223372036854775807 bytes)
 
 #include "nl_runtime.h"
 
@@ -54,6 +63,10 @@ int32_t nl_main(void) {
     nl_alloc(16, 0);
   if (mode_is("--negative-size"))
     nl_alloc(-1, 8);
+  if (mode_is("--at-overflow"))
+    nl_alloc_at(-1, 64, "prog.nl", 7, 3, 14);
+  if (mode_is("--at-out-of-memory"))
+    nl_alloc_at(INT64_MAX, 64, "prog.nl", 7, 3, 14);
 
   static const int64_t sizes[] = {0, 1, 3, 8, 100, 4096};
   for (int64_t align = 1; align <= 65536; align *= 2) {
@@ -76,6 +89,28 @@ int32_t nl_main(void) {
   nl_free(a);
   nl_free(b);
   nl_free(NULL);
+
+  // Large blocks: usable at both ends, on a huge-page boundary plus align.
+  static const int64_t large[] = {4 << 20, (8 << 20) + 3, 64 << 20};
+  for (int i = 0; i < 3; ++i) {
+    unsigned char *p = nl_alloc_at(large[i], 64, "prog.nl", 7, 1, 1);
+    p[0] = 1;
+    p[large[i] - 1] = 2;
+    check(p[0] == 1 && p[large[i] - 1] == 2 &&
+              ((uintptr_t)p - 64) % (2u << 20) == 0,
+          "large block on a 2 MiB boundary", large[i], 64);
+    if (i == 0)
+      nl_free(p);
+    else
+      nl_dealloc(p);
+  }
+  unsigned char *small = nl_alloc_at(100, 64, "prog.nl", 7, 1, 1);
+  check((uintptr_t)small % 64 == 0, "aligned nl_alloc_at", 100, 64);
+  nl_dealloc(small);
+  void *big = nl_alloc_at(4 << 20, 4096, "prog.nl", 7, 1, 1);
+  check((uintptr_t)big % 4096 == 0, "large block, large alignment", 4 << 20,
+        4096);
+  nl_free(big);
 
   printf("alloc: %u passed, %u failed\n", passed, failed);
   return failed != 0;

@@ -4,15 +4,26 @@
 // parse and Sema (imports resolve only in an empty private directory, so an
 // import is just a diagnostic), then, when Sema succeeds, MLIRGen and the
 // MLIR verifier. Diagnostics are rendered, caret lines included, into
-// /dev/null. Findings are crashes, sanitizer reports, hangs (libFuzzer's
-// -timeout) and IR that fails verification, which this target turns into an
-// abort. Build with -DNLC_SANITIZE=ON -DNLC_FUZZ=ON; see docs/Testing.md.
+// /dev/null. With NLC_FUZZ_MODE=backend in the environment, a program that
+// passes the frontend also goes through the back half, as `nlc --emit=obj
+// -O1 -mcpu=x86-64-v3` would take it: the x86-64 Linux target's kernel and
+// host pipelines, translation to LLVM IR, LLVM's optimizer and code
+// generation into memory. Findings are crashes, sanitizer reports, hangs
+// (libFuzzer's -timeout), IR that fails verification and a pipeline or code
+// generation that fails on a program the frontend accepted, which this
+// target turns into an abort. Build with -DNLC_SANITIZE=ON -DNLC_FUZZ=ON;
+// see docs/Testing.md.
 //
 //===----------------------------------------------------------------------===//
 
 #include "frontend/Diagnostics.h"
 #include "frontend/Frontend.h"
 #include "frontend/MLIRGen/MLIRGen.h"
+#include "lowering/Host/Pipeline.h"
+#include "lowering/Target/Codegen.h"
+#include "lowering/Target/TargetRegistry.h"
+
+#include "mlir/Pass/PassManager.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -20,7 +31,10 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -45,6 +59,10 @@ struct FuzzEnv {
     sink = std::fopen("/dev/null", "w");
     if (!sink)
       std::abort();
+    const char *mode = std::getenv("NLC_FUZZ_MODE");
+    backend = mode && std::string(mode) == "backend";
+    if (backend)
+      setUpBackend();
   }
   ~FuzzEnv() {
     llvm::sys::fs::remove(path);
@@ -53,14 +71,70 @@ struct FuzzEnv {
   static mlir::DialectRegistry makeRegistry() {
     mlir::DialectRegistry registry;
     registerMLIRGenDialects(registry);
+    registerLLVMTranslations(registry);
     return registry;
+  }
+  /// The x86-64 Linux target for a fixed CPU, so that findings reproduce on
+  /// any machine.
+  void setUpBackend() {
+    target = lookupTarget("x86_64-linux");
+    std::string error;
+    if (!target ||
+        !resolveTarget(*target, "x86-64-v3", "", targetInfo, error)) {
+      std::fprintf(stderr, "nlc-fuzz: no x86-64 target: %s\n",
+                   error.c_str());
+      std::abort();
+    }
+    codegen.optLevel = 1;
+    codegen.triple = targetInfo.triple;
+    codegen.cpu = targetInfo.cpu;
+    codegen.features = targetInfo.features;
+    machine = createTargetMachine(codegen, error);
+    if (!machine) {
+      std::fprintf(stderr, "nlc-fuzz: %s\n", error.c_str());
+      std::abort();
+    }
   }
 
   mlir::MLIRContext context;
   std::string dir;
   std::string path;
   std::FILE *sink;
+  /// NLC_FUZZ_MODE=backend: lower and compile what the frontend accepts.
+  bool backend = false;
+  const TargetEntry *target = nullptr;
+  TargetInfo targetInfo;
+  CodegenOptions codegen;
+  std::unique_ptr<llvm::TargetMachine> machine;
 };
+
+/// Takes a verified module through the back half; aborts if any step fails.
+void compileBackend(FuzzEnv &env, mlir::ModuleOp module,
+                    const std::string &mlirDiags) {
+  auto fail = [&](const char *what) {
+    std::fprintf(stderr, "nlc-fuzz: %s failed on a valid program\n%s\n", what,
+                 mlirDiags.c_str());
+    std::abort();
+  };
+  setModuleTarget(module, env.targetInfo);
+  mlir::PassManager pm(&env.context);
+  env.target->buildKernelPipeline(pm);
+  env.target->buildHostPipeline(pm);
+  if (mlir::failed(pm.run(module)))
+    fail("lowering");
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateToLLVMIR(module, llvmContext, *env.machine);
+  if (!llvmModule)
+    fail("translation to LLVM IR");
+  addTargetAttributes(*llvmModule, env.codegen, *env.machine);
+  optimizeModule(*llvmModule, *env.machine, env.codegen.optLevel);
+  llvm::SmallVector<char, 0> object;
+  llvm::raw_svector_ostream os(object);
+  std::string error;
+  if (!emitCode(*llvmModule, *env.machine, os, /*asmOutput=*/false, error))
+    fail(("code generation: " + error).c_str());
+}
 } // namespace
 
 /// LLVM's BumpPtrAllocator, inlined into nlc's instrumented code, poisons
@@ -104,5 +178,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                  mlirDiags.c_str());
     std::abort();
   }
+  if (env.backend)
+    compileBackend(env, *module, mlirDiags);
   return 0;
 }

@@ -31,29 +31,53 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include "llvm/Support/Regex.h"
+
 #include <fmt/format.h>
+#include <map>
+#include <set>
 
 namespace nlc::driver {
 
 namespace {
 /// A file that appears under its final name only when `keep()` is called.
+/// The bytes go to a temporary file first, next to the output, renamed into
+/// place at the end. An output that exists and is not a regular file (a
+/// device such as /dev/null, a pipe, a symbolic link such as /dev/stdout) is
+/// never replaced: the temporary file is then made in the temporary folder
+/// and its bytes written into the output (through the link) at the end. Temporary files are removed if nlc is interrupted.
 class AtomicOutput {
 public:
   bool open(const std::string &path, DiagnosticEngine &diags) {
     finalPath = path;
-    llvm::SmallString<128> model(path);
-    model += ".tmp-%%%%%%";
+    // The path itself, not what a link points to: /dev/stdout is a link,
+    // to a regular file when stdout is redirected to one, and renaming over
+    // it would replace the link.
+    llvm::sys::fs::file_status st;
+    direct = !llvm::sys::fs::status(path, st, /*Follow=*/false) &&
+             st.type() != llvm::sys::fs::file_type::regular_file &&
+             st.type() != llvm::sys::fs::file_type::file_not_found;
     int fd;
-    if (std::error_code ec =
-            llvm::sys::fs::createUniqueFile(model, fd, tmpPath)) {
+    std::error_code ec;
+    if (direct) {
+      ec = llvm::sys::fs::createTemporaryFile("nlc-out", "", fd, tmpPath);
+    } else {
+      llvm::SmallString<128> model(path);
+      model += ".tmp-%%%%%%";
+      ec = llvm::sys::fs::createUniqueFile(model, fd, tmpPath);
+    }
+    if (ec) {
       diags.report(SourceRange(), DiagID::err_cannot_write_output,
                    {path, ec.message()});
       return false;
     }
+    llvm::sys::RemoveFileOnSignal(tmpPath);
     os = std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
     return true;
   }
@@ -67,11 +91,14 @@ public:
       os->clear_error();
       return false;
     }
-    if (std::error_code ec = llvm::sys::fs::rename(tmpPath, finalPath)) {
+    std::error_code ec = direct ? copyInto()
+                                : llvm::sys::fs::rename(tmpPath, finalPath);
+    if (ec) {
       diags.report(SourceRange(), DiagID::err_cannot_write_output,
                    {finalPath, ec.message()});
       return false;
     }
+    llvm::sys::DontRemoveFileOnSignal(tmpPath);
     kept = true;
     return true;
   }
@@ -79,15 +106,54 @@ public:
     if (os && !kept) {
       os->close();
       os->clear_error();
+    }
+    if (os && (!kept || direct)) {
       llvm::sys::fs::remove(tmpPath);
+      llvm::sys::DontRemoveFileOnSignal(tmpPath);
     }
   }
 
 private:
+  /// Writes the temporary file's bytes into the (non-regular) output.
+  std::error_code copyInto() {
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> bytes =
+        llvm::MemoryBuffer::getFile(tmpPath, /*IsText=*/false,
+                                    /*RequiresNullTerminator=*/false);
+    if (!bytes)
+      return bytes.getError();
+    std::error_code ec;
+    llvm::raw_fd_ostream out(finalPath, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      return ec;
+    out << (*bytes)->getBuffer();
+    out.close();
+    if (out.has_error()) {
+      ec = out.error();
+      out.clear_error();
+    }
+    return ec;
+  }
+
   std::string finalPath;
   llvm::SmallString<128> tmpPath;
   std::unique_ptr<llvm::raw_fd_ostream> os;
+  /// The output is not a regular file: copy into it instead of renaming.
+  bool direct = false;
   bool kept = false;
+};
+
+/// Removes a temporary file when it goes out of scope or nlc is
+/// interrupted.
+class TempFile {
+public:
+  explicit TempFile(llvm::StringRef path) : path(path), remover(path) {
+    llvm::sys::RemoveFileOnSignal(path);
+  }
+  ~TempFile() { llvm::sys::DontRemoveFileOnSignal(path); }
+
+private:
+  std::string path;
+  llvm::FileRemover remover;
 };
 
 /// The state of one compilation.
@@ -107,11 +173,14 @@ private:
   int compileToLLVM(mlir::MLIRContext &context);
   int emitFile(llvm::Module &module, llvm::TargetMachine &machine);
   int linkAndRun(llvm::Module &module, llvm::TargetMachine &machine);
+  void reportLinkFailure(const std::string &error);
 
   const Options &opts;
   const char *argv0;
   SourceManager &sm;
   DiagnosticEngine &diags;
+  /// The program's `extern fn` declarations, by symbol.
+  std::map<std::string, SourceRange> externs;
 };
 } // namespace
 
@@ -196,6 +265,10 @@ int Compilation::run() {
   if (!ok)
     return 1;
   diags.flush();
+  for (Module *m : frontend.getModules())
+    for (auto &d : m->decls)
+      if (auto *fn = llvm::dyn_cast<FnDecl>(d.get()); fn && fn->isExtern)
+        externs.emplace(fn->symbol, fn->name.range);
 
   mlir::DialectRegistry registry;
   registerMLIRGenDialects(registry);
@@ -320,7 +393,7 @@ int Compilation::linkAndRun(llvm::Module &module,
                  {"<temporary object>", ec.message()});
     return 1;
   }
-  llvm::FileRemover objRemover(objPath);
+  TempFile objRemover(objPath);
   std::string error;
   {
     llvm::raw_fd_ostream os(objFd, /*shouldClose=*/true);
@@ -344,10 +417,10 @@ int Compilation::linkAndRun(llvm::Module &module,
       return 1;
     }
     llvm::sys::Process::SafelyCloseFileDescriptor(exeFd);
-    llvm::FileRemover exeRemover(exePath);
+    TempFile exeRemover(exePath);
     job.output = std::string(exePath);
     if (!opts.target->link(job, error)) {
-      diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+      reportLinkFailure(error);
       return 1;
     }
     diags.flush();
@@ -361,10 +434,50 @@ int Compilation::linkAndRun(llvm::Module &module,
     return 1;
   job.output = out.tempPath();
   if (!opts.target->link(job, error)) {
-    diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+    reportLinkFailure(error);
     return 1;
   }
   return out.keep(diags) ? 0 : 1;
+}
+
+/// Reports a failed link step. Its error is the linker's messages and a last
+/// line saying that linking failed. When the linker only missed symbols that
+/// `extern fn` declarations name, each is reported at its declaration;
+/// otherwise the linker's messages are shown as they are.
+void Compilation::reportLinkFailure(const std::string &error) {
+  llvm::StringRef text = llvm::StringRef(error).rtrim('\n');
+  auto [log, summary] = text.rsplit('\n');
+  if (summary.empty())
+    std::swap(log, summary);
+  // GNU ld: "undefined reference to `NAME'"; lld: "undefined symbol: NAME".
+  static const llvm::Regex undefinedRef("undefined reference to `([^']+)'");
+  static const llvm::Regex undefinedSym("undefined symbol: ([^ \n]+)");
+  std::set<std::string> missing;
+  bool onlyExterns = true;
+  for (llvm::StringRef line : llvm::split(log, '\n')) {
+    llvm::SmallVector<llvm::StringRef, 2> match;
+    if (!undefinedRef.match(line, &match) && !undefinedSym.match(line, &match))
+      continue;
+    if (externs.count(match[1].str()))
+      missing.insert(match[1].str());
+    else
+      onlyExterns = false;
+  }
+  if (missing.empty() || !onlyExterns) {
+    llvm::errs() << log << (log.empty() ? "" : "\n");
+    diags.report(SourceRange(), DiagID::err_tool_failed, {summary.str()});
+    return;
+  }
+  std::vector<std::pair<SourceRange, std::string>> reports;
+  for (const std::string &name : missing)
+    reports.emplace_back(externs[name], name);
+  // In source order.
+  llvm::sort(reports, [](const auto &a, const auto &b) {
+    return std::make_pair(a.first.begin.file, a.first.begin.offset) <
+           std::make_pair(b.first.begin.file, b.first.begin.offset);
+  });
+  for (auto &[range, name] : reports)
+    diags.report(range, DiagID::err_extern_undefined, {name});
 }
 
 int compile(const Options &opts, const char *argv0, SourceManager &sm,

@@ -3,7 +3,9 @@
 // Executables run as child processes with the program's arguments; unikernel
 // images boot in qemu-system-x86_64 with the arguments on the kernel command
 // line, and QEMU's exit status is decoded back into the program's
-// (runtime/baremetal/exit_status.h).
+// (runtime/baremetal/exit_status.h). Under --run-timeout an executable gets
+// SIGTERM, then SIGKILL two seconds later, so that it can write out what it
+// printed.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,17 +19,63 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <optional>
+#include <thread>
+
+#include <signal.h>
 
 namespace nlc::driver {
 
-/// Whether a run that started at `start` and ended with ExecuteAndWait's
-/// status `rc` was stopped by the time limit (-2 also means a crash).
-static bool timedOut(const Options &opts, int rc,
-                     std::chrono::steady_clock::time_point start) {
-  unsigned timeout = opts.runTimeoutSeconds();
-  return rc == -2 && timeout > 0 &&
-         std::chrono::steady_clock::now() - start >=
-             std::chrono::seconds(timeout);
+/// How a child started by runChild ended.
+struct ChildResult {
+  /// The exit status; -1 when it could not start, -2 when a signal ended it.
+  int status = -1;
+  /// It was still running when the time limit came and was stopped.
+  bool timedOut = false;
+  /// Why it could not start or what ended it.
+  std::string error;
+};
+
+/// Runs `program` and waits for it, for at most --run-timeout seconds (0: no
+/// limit). A child that runs over is sent SIGTERM first, so that a program
+/// built by nlc writes out what it printed (its runtime flushes stdout on
+/// SIGTERM), and SIGKILL `graceSeconds` later if it is still there.
+static ChildResult runChild(const Options &opts, llvm::StringRef program,
+                            llvm::ArrayRef<llvm::StringRef> args,
+                            llvm::ArrayRef<std::optional<llvm::StringRef>>
+                                redirects,
+                            unsigned graceSeconds) {
+  ChildResult result;
+  bool failed = false;
+  llvm::sys::ProcessInfo child =
+      llvm::sys::ExecuteNoWait(program, args, std::nullopt, redirects, 0,
+                               &result.error, &failed);
+  if (failed)
+    return result;
+  using Clock = std::chrono::steady_clock;
+  unsigned limit = opts.runTimeoutSeconds();
+  auto deadline = Clock::now() + std::chrono::seconds(limit);
+  std::optional<Clock::time_point> killAt;
+  for (;;) {
+    // A zero wait polls; a limit of 0 waits for the end.
+    llvm::sys::ProcessInfo done = llvm::sys::Wait(
+        child, limit == 0 ? std::nullopt : std::optional<unsigned>(0),
+        &result.error);
+    if (done.Pid != 0) {
+      result.status = done.ReturnCode;
+      return result;
+    }
+    auto now = Clock::now();
+    if (!result.timedOut && now >= deadline) {
+      result.timedOut = true;
+      ::kill(child.Pid, graceSeconds > 0 ? SIGTERM : SIGKILL);
+      killAt = now + std::chrono::seconds(graceSeconds);
+    } else if (killAt && now >= *killAt) {
+      ::kill(child.Pid, SIGKILL);
+      killAt.reset();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 /// Reports a --run that hit the time limit and returns 124, the status of
@@ -42,17 +90,16 @@ static int runExecutable(const Options &opts, const std::string &path) {
   std::vector<llvm::StringRef> args = {path};
   for (const std::string &a : opts.programArgs)
     args.push_back(a);
-  std::string error;
-  auto start = std::chrono::steady_clock::now();
-  int rc = llvm::sys::ExecuteAndWait(path, args, std::nullopt, {},
-                                     opts.runTimeoutSeconds(), 0, &error);
-  if (timedOut(opts, rc, start))
+  // Two seconds for the runtime to write out its output after SIGTERM.
+  ChildResult run = runChild(opts, path, args, {}, /*graceSeconds=*/2);
+  if (run.timedOut)
     return reportTimeout(opts, "the program");
-  if (rc < 0) {
-    llvm::errs() << "nlc: the program did not exit normally: " << error << "\n";
+  if (run.status < 0) {
+    llvm::errs() << "nlc: the program did not exit normally: " << run.error
+                 << "\n";
     return 1;
   }
-  return rc;
+  return run.status;
 }
 
 /// Boots the unikernel `image` under QEMU with the program arguments on its
@@ -95,16 +142,16 @@ static int runImage(const Options &opts, const std::string &image) {
   // terminal (and put it in raw mode).
   std::optional<llvm::StringRef> redirects[] = {llvm::StringRef(""),
                                                 std::nullopt, std::nullopt};
-  std::string error;
   llvm::outs().flush();
-  auto start = std::chrono::steady_clock::now();
-  int rc = llvm::sys::ExecuteAndWait(*qemu, refs, std::nullopt, redirects,
-                                     opts.runTimeoutSeconds(), 0, &error);
-  if (timedOut(opts, rc, start))
+  // QEMU is killed at once: the guest's console output has already reached
+  // QEMU's stdout, and QEMU would report a SIGTERM on stderr.
+  ChildResult run = runChild(opts, *qemu, refs, redirects, /*graceSeconds=*/0);
+  if (run.timedOut)
     return reportTimeout(opts, "the guest");
+  int rc = run.status;
   if (rc < 0) {
     llvm::errs() << "nlc: error: " << qemuName
-                 << " did not exit normally: " << error << "\n";
+                 << " did not exit normally: " << run.error << "\n";
     return 125;
   }
   if (rc == 0) {

@@ -2,14 +2,20 @@
 //
 // Hosted executables are linked through the clang driver (which knows the
 // platform's C runtime start files), unikernel images by ld.lld with the
-// runtime's linker script.
+// runtime's linker script. The linker's messages are captured: when it
+// fails they are the error, which the driver reads for undefined symbols.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lowering/Target/X86/X86Targets.h"
 
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
+#include "llvm/Support/raw_ostream.h"
 
 #ifndef NLC_CLANG_PATH
 #define NLC_CLANG_PATH "clang"
@@ -19,6 +25,37 @@
 #endif
 
 namespace nlc::x86 {
+
+/// Runs the linker `program` with `args`. Returns its exit status (-1: it
+/// could not run); its messages end up in `log`.
+static int runLinker(llvm::StringRef program,
+                     const std::vector<std::string> &args, std::string &log) {
+  llvm::SmallString<128> logPath;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("nlc-link", "log", fd, logPath))
+    logPath.clear();
+  else
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  llvm::sys::RemoveFileOnSignal(logPath);
+  std::vector<llvm::StringRef> refs(args.begin(), args.end());
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, std::nullopt,
+                                                llvm::StringRef(logPath)};
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(
+      program, refs, std::nullopt,
+      logPath.empty() ? llvm::ArrayRef<std::optional<llvm::StringRef>>()
+                      : redirects,
+      0, 0, &error);
+  if (!logPath.empty()) {
+    if (auto text = llvm::MemoryBuffer::getFile(logPath))
+      log = (*text)->getBuffer().str();
+    llvm::sys::fs::remove(logPath);
+    llvm::sys::DontRemoveFileOnSignal(logPath);
+  }
+  if (!error.empty())
+    log += error + "\n";
+  return rc;
+}
 
 bool linkExecutable(const LinkJob &job, std::string &error) {
   llvm::ErrorOr<std::string> clang =
@@ -39,15 +76,14 @@ bool linkExecutable(const LinkJob &job, std::string &error) {
         "/lib";
     args.insert(args.end(), {"-fopenmp", "-Wl,-rpath," + libDir});
   }
-  std::vector<llvm::StringRef> refs(args.begin(), args.end());
-  int rc =
-      llvm::sys::ExecuteAndWait(*clang, refs, std::nullopt, {}, 0, 0, &error);
+  std::string log;
+  int rc = runLinker(*clang, args, log);
   if (rc != 0) {
-    if (error.empty())
-      error = "linking failed (clang exited with status " + std::to_string(rc) +
-              ")";
+    error = log + "linking failed (clang exited with status " +
+            std::to_string(rc) + ")";
     return false;
   }
+  llvm::errs() << log;
   return true;
 }
 
@@ -73,15 +109,14 @@ bool linkBareImage(const LinkJob &job, std::string &error) {
                                    job.libDir + "/nlrt_bare_boot.o"};
   args.insert(args.end(), job.objects.begin(), job.objects.end());
   args.push_back(job.libDir + "/libnlrt_bare.a");
-  std::vector<llvm::StringRef> refs(args.begin(), args.end());
-  int rc =
-      llvm::sys::ExecuteAndWait(*lld, refs, std::nullopt, {}, 0, 0, &error);
+  std::string log;
+  int rc = runLinker(*lld, args, log);
   if (rc != 0) {
-    if (error.empty())
-      error = "linking the image failed (ld.lld exited with status " +
-              std::to_string(rc) + ")";
+    error = log + "linking the image failed (ld.lld exited with status " +
+            std::to_string(rc) + ")";
     return false;
   }
+  llvm::errs() << log;
   return true;
 }
 
