@@ -1,6 +1,6 @@
-//===- X86Dot.cpp - tile.dot into f32 as a register-blocked micro-kernel --===//
+//===- X86Dot.cpp - tile.dot as a register-blocked micro-kernel -----------===//
 //
-// C (M x N, f32) += A (M x K) times B (K x N), all row-major buffers of
+// C (M x N, f32 or i32) += A (M x K) times B (K x N), all row-major buffers of
 // static shape. The output is cut into blocks of R rows by V vectors; a
 // block's R * V accumulators live in vector registers for the whole K loop
 // (6 x 4 zmm on AVX-512, 6 x 2 ymm on AVX2: the textbook GEMM loop, which
@@ -19,12 +19,17 @@
 //   instruction rounds after each product of the pair, the odd one first,
 //   so results differ from the reference by rounding (documented bound in
 //   docs/Kernels.md), and it treats subnormal inputs and results as zero.
+// - i8 into i32 with an even K (every AVX2 or AVX-512 CPU): the same pairs,
+//   widened to i16, with `vpmaddwd` (the two products of a lane's pair
+//   added exactly into an i32), then added to the accumulators: the
+//   reference's sum in k order, the same modulo 2^32, so bit-identical.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lowering/Target/X86/X86VectorCode.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 
 using namespace mlir;
@@ -113,29 +118,36 @@ void fillZero(OpBuilder &b, Location loc, Value out, int64_t m, int64_t n,
                      });
 }
 
-/// B (k x n bf16) packed for vdpbf16ps: row p holds the pairs
+/// B (k x n) packed for the pair instructions: row p holds the pairs
 /// (B(2p, j), B(2p + 1, j)) for j = 0 .. np - 1 (np: n rounded up to whole
-/// vectors; columns past n are zero), so one 32-lane load gives the pairs
-/// of 16 columns.
+/// vectors; columns past n are zero), as `pairElem` (bf16 stays bf16, i8
+/// is sign-extended to i16), so that one vector load of 2 * lanes elements
+/// gives the pairs of `lanes` columns.
 Value packPairs(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
-                int64_t np) {
-  Type bf16 = b.getBF16Type();
-  auto half = VectorType::get({16}, bf16);
+                int64_t np, int64_t lanes, Type pairElem) {
+  Type in = cast<MemRefType>(bm.getType()).getElementType();
+  auto half = VectorType::get({lanes}, in);
+  auto wide = VectorType::get({lanes}, pairElem);
   Value packed = memref::AllocaOp::create(
-      b, loc, MemRefType::get({k / 2, 2 * np}, bf16));
+      b, loc, MemRefType::get({k / 2, 2 * np}, pairElem));
   SmallVector<int64_t> interleave;
-  for (int64_t l = 0; l < 16; ++l)
-    interleave.append({l, l + 16});
+  for (int64_t l = 0; l < lanes; ++l)
+    interleave.append({l, l + lanes});
+  auto row = [&](OpBuilder &lb, Location ll, Value r, int64_t j,
+                 int64_t width) -> Value {
+    Value v = rowPiece(lb, ll, bm, r, j, width, half);
+    return in == pairElem ? v : arith::ExtSIOp::create(lb, ll, wide, v);
+  };
   scf::ForOp::create(
       b, loc, index(b, loc, 0), index(b, loc, k / 2), index(b, loc, 1),
       ValueRange{}, [&](OpBuilder &lb, Location ll, Value p, ValueRange) {
         Value even = arith::MulIOp::create(lb, ll, p, index(lb, ll, 2));
         Value odd = arith::AddIOp::create(lb, ll, even, index(lb, ll, 1));
-        for (int64_t j = 0; j < np; j += 16) {
-          int64_t width = std::max<int64_t>(0, std::min<int64_t>(16, n - j));
-          Value lo = rowPiece(lb, ll, bm, even, j, width, half);
-          Value hi = rowPiece(lb, ll, bm, odd, j, width, half);
-          Value pairs = vector::ShuffleOp::create(lb, ll, lo, hi, interleave);
+        for (int64_t j = 0; j < np; j += lanes) {
+          int64_t width = std::max<int64_t>(0, std::min<int64_t>(lanes, n - j));
+          Value pairs = vector::ShuffleOp::create(
+              lb, ll, row(lb, ll, even, j, width), row(lb, ll, odd, j, width),
+              interleave);
           vector::StoreOp::create(lb, ll, pairs, packed,
                                   ValueRange{p, index(lb, ll, 2 * j)});
         }
@@ -155,16 +167,17 @@ struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
     tl::TileType type = op.getType();
     Type f32 = rewriter.getF32Type();
     Type in = op.getLhs().getType().getElementType();
+    Type accType = type.getElementType();
+    int64_t k = op.getLhs().getType().getShape()[1];
+    bool floatDot = accType == f32 && isa<Float32Type, Float16Type, BFloat16Type>(in);
+    bool int8Dot = accType.isInteger(32) && in.isInteger(8) && k % 2 == 0;
     if (!target.f32Lanes || type.getRank() != 2 ||
-        type.getElementType() != f32 ||
-        op.getRhs().getType().getElementType() != in ||
-        !isa<Float32Type, Float16Type, BFloat16Type>(in))
-      return rewriter.notifyMatchFailure(op, "not a dot into f32");
+        op.getRhs().getType().getElementType() != in || !(floatDot || int8Dot))
+      return rewriter.notifyMatchFailure(op, "not a dot into f32 or i32");
     Location loc = op.getLoc();
     int64_t m = type.getShape()[0], n = type.getShape()[1];
-    int64_t k = op.getLhs().getType().getShape()[1];
     int64_t lanes = target.f32Lanes;
-    auto vt = VectorType::get({lanes}, f32);
+    auto vt = VectorType::get({lanes}, accType);
 
     // The accumulator buffer: updated in place when nothing else reads the
     // old value, else a copy (or zeros). Nothing else means one use, in the
@@ -186,14 +199,16 @@ struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
     Value a = adaptor.getLhs(), bm = adaptor.getRhs();
 
     // The k step and the number of steps.
-    bool pairs = isa<BFloat16Type>(in) && target.bf16Pairs && lanes == 16 &&
-                 k % 2 == 0;
+    bool pairs = int8Dot || (isa<BFloat16Type>(in) && target.bf16Pairs &&
+                             lanes == 16 && k % 2 == 0);
     int64_t steps = pairs ? k / 2 : k;
     auto inType = VectorType::get({lanes}, in);
+    // The elements of a pair: bf16 as it is, i8 widened to i16.
+    Type pairElem = int8Dot ? Type(rewriter.getI16Type()) : in;
     Value packed;
     if (pairs)
       packed = packPairs(rewriter, loc, bm, k, n,
-                         (n + lanes - 1) / lanes * lanes);
+                         (n + lanes - 1) / lanes * lanes, lanes, pairElem);
     auto fmaStep = [&](OpBuilder &b, Location l, Value kk,
                        ArrayRef<Value> rowIdx, int64_t j0, ValueRange acc,
                        SmallVectorImpl<Value> &next) {
@@ -215,11 +230,16 @@ struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
                                                acc[r * vectors + v]));
       }
     };
+    // vpmaddwd: each i32 lane gets the sum of the products of its two i16
+    // pairs (exact: |sum| <= 2 * 128 * 128), then adds to the accumulator
+    // (wrapping, like the reference's sum in k order: same result mod 2^32).
+    StringRef pmaddwd = lanes == 16 ? "llvm.x86.avx512.pmaddw.d.512"
+                                    : "llvm.x86.avx2.pmadd.wd";
     auto pairStep = [&](OpBuilder &b, Location l, Value kp,
                         ArrayRef<Value> rowIdx, int64_t j0, ValueRange acc,
                         SmallVectorImpl<Value> &next) {
       int64_t vectors = acc.size() / rowIdx.size();
-      auto pairType = VectorType::get({2 * lanes}, in);
+      auto pairType = VectorType::get({2 * lanes}, pairElem);
       SmallVector<Value> bv;
       for (int64_t v = 0; v < vectors; ++v)
         bv.push_back(vector::LoadOp::create(
@@ -231,6 +251,9 @@ struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
         // A(i, k) and A(i, k + 1) as one 32-bit word, in every lane.
         Value two = vector::LoadOp::create(b, l, VectorType::get({2}, in), a,
                                            ValueRange{rowIdx[r], k2});
+        if (int8Dot)
+          two = arith::ExtSIOp::create(b, l, VectorType::get({2}, pairElem),
+                                       two);
         Value word = vector::ExtractOp::create(
             b, l,
             vector::BitCastOp::create(b, l, VectorType::get({1}, i32), two),
@@ -239,9 +262,19 @@ struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
             b, l, pairType,
             vector::BroadcastOp::create(b, l, VectorType::get({lanes}, i32),
                                         word));
-        for (int64_t v = 0; v < vectors; ++v)
-          next.push_back(x86vector::DotBF16Op::create(
-              b, l, vt, acc[r * vectors + v], bc, bv[v]));
+        for (int64_t v = 0; v < vectors; ++v) {
+          Value sum = acc[r * vectors + v];
+          if (int8Dot)
+            sum = arith::AddIOp::create(
+                b, l, sum,
+                LLVM::CallIntrinsicOp::create(b, l, vt,
+                                              b.getStringAttr(pmaddwd),
+                                              ValueRange{bc, bv[v]})
+                    .getResult(0));
+          else
+            sum = x86vector::DotBF16Op::create(b, l, vt, sum, bc, bv[v]);
+          next.push_back(sum);
+        }
       }
     };
 

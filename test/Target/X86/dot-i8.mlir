@@ -1,0 +1,44 @@
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512" | FileCheck %s --check-prefixes=ZMM,ALL
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=256" | FileCheck %s --check-prefixes=YMM,ALL
+// i8 tile.dot into i32: B packed into rows of interleaved pairs widened to
+// i16 (N = 20 -> 32 columns with 16 lanes, 24 with 8), then K / 2 steps of
+// vpmaddwd on A's pair (two i16 in one 32-bit word, broadcast) and B's
+// pairs, each added to its accumulator. An odd K takes the reference.
+
+// ALL-LABEL: func.func @mm(
+// ZMM: %[[PACKED:.+]] = memref.alloca() : memref<4x64xi16>
+// YMM: %[[PACKED:.+]] = memref.alloca() : memref<4x48xi16>
+// ALL: scf.for
+// ZMM: arith.extsi {{.+}} : vector<16xi8> to vector<16xi16>
+// YMM: arith.extsi {{.+}} : vector<8xi8> to vector<8xi16>
+// ZMM: vector.shuffle {{.+}} [0, 16, 1, 17, 2, 18
+// YMM: vector.shuffle {{.+}} [0, 8, 1, 9, 2, 10
+// ALL: vector.store {{.+}}, %[[PACKED]]
+// ALL: scf.for {{.+}} iter_args
+// ZMM: vector.load %[[PACKED]]{{.+}} : memref<4x64xi16>, vector<32xi16>
+// YMM: vector.load %[[PACKED]]{{.+}} : memref<4x48xi16>, vector<16xi16>
+// ALL: vector.load {{.+}} : memref<6x8xi8>, vector<2xi8>
+// ALL: arith.extsi {{.+}} : vector<2xi8> to vector<2xi16>
+// ALL: vector.bitcast {{.+}} : vector<2xi16> to vector<1xi32>
+// ZMM: %[[P:.+]] = llvm.call_intrinsic "llvm.x86.avx512.pmaddw.d.512"({{.+}}) : (vector<32xi16>, vector<32xi16>) -> vector<16xi32>
+// YMM: %[[P:.+]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"({{.+}}) : (vector<16xi16>, vector<16xi16>) -> vector<8xi32>
+// ALL: arith.addi %{{.+}}, %[[P]]
+// ALL-LABEL: func.func @odd_k(
+// ALL-NOT: llvm.call_intrinsic
+// ALL: return
+func.func @mm(%v: memref<?x?xi8, strided<[?, ?], offset: ?>>,
+              %w: memref<?x?xi32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<6x8xi8>
+  %b = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<8x20xi8, col_major>
+  %c = tile.dot %a, %b : !tile.tile<6x8xi8>, !tile.tile<8x20xi8, col_major> -> !tile.tile<6x20xi32>
+  tile.store %c, %w[%i, %i] : !tile.tile<6x20xi32>, memref<?x?xi32, strided<[?, ?], offset: ?>>
+  return
+}
+func.func @odd_k(%v: memref<?x?xi8, strided<[?, ?], offset: ?>>,
+                 %w: memref<?x?xi32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<6x7xi8>
+  %b = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<7x16xi8, col_major>
+  %c = tile.dot %a, %b : !tile.tile<6x7xi8>, !tile.tile<7x16xi8, col_major> -> !tile.tile<6x16xi32>
+  tile.store %c, %w[%i, %i] : !tile.tile<6x16xi32>, memref<?x?xi32, strided<[?, ?], offset: ?>>
+  return
+}
