@@ -156,10 +156,8 @@ Value packPairs(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
   return packed;
 }
 
-struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
-  DotMicroKernel(TypeConverter &converter, MLIRContext *ctx,
-                 const nlc::x86::VectorTarget &target)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target) {}
+struct DotMicroKernel : VectorPattern<tl::DotOp> {
+  using VectorPattern::VectorPattern;
 
   LogicalResult
   matchAndRewrite(tl::DotOp op, OpAdaptor adaptor,
@@ -304,8 +302,6 @@ struct DotMicroKernel : OpConversionPattern<tl::DotOp> {
     rewriter.replaceOp(op, out);
     return success();
   }
-
-  nlc::x86::VectorTarget target;
 };
 
 } // namespace

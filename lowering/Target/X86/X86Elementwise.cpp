@@ -34,16 +34,18 @@ Type elementTypeOf(Type t) {
   return t;
 }
 
-/// Computes a tile of `type` whose element is `build` of one element per
-/// input: a tile of `type`'s shape at the same position (axis -1), a rank-1
-/// tile at the column (axis 0) or row (axis 1), or a scalar. `computeTypes`
-/// are the types the computation works in, which size the vectors. Fails
-/// where the target has no vectors for them.
-FailureOr<Value> emitVectorized(
-    ConversionPatternRewriter &rewriter, Location loc, tl::TileType type,
+/// Replaces `op` (whose result is a tile of `type`) by vector code whose
+/// element is `build` of one element per input: a tile of `type`'s shape
+/// at the same position (axis -1), a rank-1 tile at the column (axis 0) or
+/// row (axis 1), or a scalar. `computeTypes` are the types the computation
+/// works in, which size the vectors. Fails where the target has no vectors
+/// for them.
+LogicalResult replaceWithVectors(
+    ConversionPatternRewriter &rewriter, Operation *op, tl::TileType type,
     ValueRange originals, ValueRange converted, ArrayRef<int64_t> axes,
     SmallVector<Type> computeTypes, const VectorTarget &target,
     function_ref<Value(OpBuilder &, Location, ValueRange)> build) {
+  Location loc = op->getLoc();
   // 16-bit floats compute in f32 lanes (LLVM widens their arithmetic and
   // the math approximations work in f32): size the vector for f32.
   for (Type &t : computeTypes)
@@ -51,7 +53,7 @@ FailureOr<Value> emitVectorized(
       t = rewriter.getF32Type();
   int64_t lanes = lanesFor(target, computeTypes);
   if (!lanes)
-    return failure();
+    return rewriter.notifyMatchFailure(op, "no vector form for these types");
   auto vectorOf = [&](Type elem) { return VectorType::get({lanes}, elem); };
   // Rows only matter when some input is broadcast; otherwise the buffers
   // are one run of elements.
@@ -127,8 +129,9 @@ FailureOr<Value> emitVectorized(
   // The computation is elementwise arith/math by contract; a result of
   // another type would mean an op broke it.
   if (!typesAgree)
-    return emitError(loc, "scalar code is not elementwise on vectors");
-  return out;
+    return op->emitOpError("scalar code is not elementwise on vectors");
+  rewriter.replaceOp(op, out);
+  return success();
 }
 
 struct ElementwiseToVectors
@@ -152,25 +155,19 @@ struct ElementwiseToVectors
         isa<tl::ExpOp, tl::LogOp, tl::TanhOp, tl::ErfOp>(op))
       return rewriter.notifyMatchFailure(op, "f64 math stays on libm");
     SmallVector<int64_t> axes(op->getNumOperands(), -1);
-    FailureOr<Value> out = emitVectorized(
-        rewriter, op->getLoc(), type, op->getOperands(), operands, axes, types,
-        target, [&](OpBuilder &b, Location l, ValueRange args) {
+    return replaceWithVectors(
+        rewriter, op, type, op->getOperands(), operands, axes, types, target,
+        [&](OpBuilder &b, Location l, ValueRange args) {
           return op.buildScalar(b, l, args);
         });
-    if (failed(out))
-      return rewriter.notifyMatchFailure(op, "no vector form for these types");
-    rewriter.replaceOp(op, *out);
-    return success();
   }
 
   VectorTarget target;
 };
 
 /// `tile.fused`: its body on vectors, in one pass over the result.
-struct FusedToVectors : OpConversionPattern<tl::FusedOp> {
-  FusedToVectors(TypeConverter &converter, MLIRContext *ctx,
-                 const VectorTarget &target)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target) {}
+struct FusedToVectors : VectorPattern<tl::FusedOp> {
+  using VectorPattern::VectorPattern;
 
   LogicalResult
   matchAndRewrite(tl::FusedOp op, OpAdaptor adaptor,
@@ -195,27 +192,19 @@ struct FusedToVectors : OpConversionPattern<tl::FusedOp> {
       if (f64 && isa<math::ExpOp, math::LogOp, math::TanhOp, math::ErfOp>(inner))
         return rewriter.notifyMatchFailure(op, "f64 math stays on libm");
     }
-    FailureOr<Value> out = emitVectorized(
-        rewriter, op.getLoc(), type, op.getInputs(), adaptor.getInputs(),
+    return replaceWithVectors(
+        rewriter, op, type, op.getInputs(), adaptor.getInputs(),
         op.getBroadcast(), types, target,
         [&](OpBuilder &b, Location l, ValueRange args) {
           return op.buildElement(b, l, args);
         });
-    if (failed(out))
-      return rewriter.notifyMatchFailure(op, "no vector form for these types");
-    rewriter.replaceOp(op, *out);
-    return success();
   }
-
-  VectorTarget target;
 };
 
 /// `tile.broadcast`: along 0 each result row is a copy of the source, along
 /// 1 each result row is one source element in every column.
-struct BroadcastToVectors : OpConversionPattern<tl::BroadcastOp> {
-  BroadcastToVectors(TypeConverter &converter, MLIRContext *ctx,
-                     const VectorTarget &target)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target) {}
+struct BroadcastToVectors : VectorPattern<tl::BroadcastOp> {
+  using VectorPattern::VectorPattern;
 
   LogicalResult
   matchAndRewrite(tl::BroadcastOp op, OpAdaptor adaptor,
@@ -260,8 +249,6 @@ struct BroadcastToVectors : OpConversionPattern<tl::BroadcastOp> {
     rewriter.replaceOp(op, out);
     return success();
   }
-
-  VectorTarget target;
 };
 
 } // namespace

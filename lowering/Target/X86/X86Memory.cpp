@@ -197,10 +197,8 @@ void emitPaths(OpBuilder &b, Location loc, const Extent &e,
       });
 }
 
-struct VectorLoad : OpConversionPattern<tl::LoadOp> {
-  VectorLoad(TypeConverter &converter, MLIRContext *ctx,
-             const nlc::x86::VectorTarget &target)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target) {}
+struct VectorLoad : VectorPattern<tl::LoadOp> {
+  using VectorPattern::VectorPattern;
 
   LogicalResult
   matchAndRewrite(tl::LoadOp op, OpAdaptor adaptor,
@@ -238,14 +236,10 @@ struct VectorLoad : OpConversionPattern<tl::LoadOp> {
     rewriter.replaceOp(op, out);
     return success();
   }
-
-  nlc::x86::VectorTarget target;
 };
 
-struct VectorStore : OpConversionPattern<tl::StoreOp> {
-  VectorStore(TypeConverter &converter, MLIRContext *ctx,
-              const nlc::x86::VectorTarget &target)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target) {}
+struct VectorStore : VectorPattern<tl::StoreOp> {
+  using VectorPattern::VectorPattern;
 
   LogicalResult
   matchAndRewrite(tl::StoreOp op, OpAdaptor adaptor,
@@ -282,8 +276,6 @@ struct VectorStore : OpConversionPattern<tl::StoreOp> {
     rewriter.eraseOp(op);
     return success();
   }
-
-  nlc::x86::VectorTarget target;
 };
 
 } // namespace

@@ -139,10 +139,8 @@ vector::CombiningKind horizontalKind(tl::ReduceKind kind, bool isFloat) {
   llvm_unreachable("argmax has no horizontal combination");
 }
 
-struct ReduceToVectors : OpConversionPattern<tl::ReduceOp> {
-  ReduceToVectors(TypeConverter &converter, MLIRContext *ctx,
-                  const VectorTarget &target)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target) {}
+struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
+  using VectorPattern::VectorPattern;
 
   LogicalResult
   matchAndRewrite(tl::ReduceOp op, OpAdaptor adaptor,
@@ -281,8 +279,6 @@ private:
       r = arith::TruncFOp::create(b, loc, elem, r);
     return r;
   }
-
-  VectorTarget target;
 };
 
 } // namespace

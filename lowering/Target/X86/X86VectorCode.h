@@ -11,7 +11,20 @@
 
 #include "lowering/Target/X86/X86Passes.h"
 
+#include "mlir/Transforms/DialectConversion.h"
+
 namespace nlc::x86 {
+
+/// A conversion pattern of the x86 lowering for `OpT`: tried before the
+/// reference lowering's pattern for the same op (benefit 2), for `target`.
+template <typename OpT>
+struct VectorPattern : mlir::OpConversionPattern<OpT> {
+  VectorPattern(mlir::TypeConverter &converter, mlir::MLIRContext *ctx,
+                const VectorTarget &target)
+      : mlir::OpConversionPattern<OpT>(converter, ctx, /*benefit=*/2),
+        target(target) {}
+  VectorTarget target;
+};
 
 /// Lanes of a vector register for the widest of `types` (element types of
 /// tiles: f16, bf16, f32, f64, i8, i32, or the types an op computes in), or
