@@ -47,7 +47,8 @@ def run(cmd, stdin=None, threads=None, timeout=None):
     """Runs cmd; returns (stdout, timed_out)."""
     env = dict(os.environ)
     if threads is not None:
-        env["OMP_NUM_THREADS"] = str(threads)
+        env["OMP_NUM_THREADS"] = str(threads)  # oneDNN's OpenMP
+        env["NL_NUM_THREADS"] = str(threads)  # nlc's grid threads
         env["OPENBLAS_NUM_THREADS"] = str(threads)
     try:
         p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env,

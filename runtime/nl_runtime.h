@@ -127,6 +127,19 @@ void nl_dealloc(void *p);
 //===----------------------------------------------------------------------===//
 
 /// Returns the nanoseconds elapsed since an arbitrary fixed point in the past;
+/// The body of a kernel grid: runs instances [begin, end) of the launch
+/// whose arguments \p ctx holds (the instance index linearized x-major).
+typedef void (*NlGridBody)(void *ctx, int64_t begin, int64_t end);
+
+/// Runs instances 0 .. count - 1 of a grid on a persistent pool of threads
+/// (the caller and NL_NUM_THREADS - 1 workers, else OMP_NUM_THREADS, else
+/// the CPUs the process may use) and returns when all are done. Hosted
+/// flavour only: the bare-metal target runs grids as plain loops.
+void nl_grid_launch(NlGridBody body, void *ctx, int64_t count);
+
+/// The threads nl_grid_launch uses, the caller included.
+int64_t nl_grid_threads(void);
+
 /// the value never decreases while the program runs.
 int64_t nl_clock_ns(void);
 

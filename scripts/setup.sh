@@ -11,7 +11,7 @@ NLC_BUILD="${NLC_BUILD:-$NLC_ROOT/build}"
 
 packages=(
   cmake ninja-build python3 python3-psutil
-  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 libomp-22-dev lld-22
+  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
   libclang-rt-22-dev
   qemu-system-x86
   libfmt-dev libzstd-dev zlib1g-dev libxml2-dev libedit-dev

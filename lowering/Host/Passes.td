@@ -42,17 +42,26 @@ def ProfileFunctions : Pass<"nlc-profile-functions", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
-def InlineAllocaScopes : Pass<"nlc-inline-alloca-scopes", "mlir::ModuleOp"> {
-  let summary = "Replace memref.alloca_scope by a stack save and restore";
+def GridsToRuntime : Pass<"nlc-grids-to-runtime", "mlir::ModuleOp"> {
+  let summary = "Run kernel grids on the runtime's persistent thread pool";
   let description = [{
-    `convert-scf-to-openmp` wraps parallel loop bodies in
-    `memref.alloca_scope`, whose region must stay a single block; lowering
-    nested `scf.for` to `cf` afterwards would split it. This pass inlines
-    each scope's body between `llvm.intr.stacksave` and
-    `llvm.intr.stackrestore` (what the memref-to-LLVM lowering does later),
-    so that `convert-scf-to-cf` can run next.
+    Each `scf.parallel` marked `nlc.grid` (a `tile.launch` lowered by
+    `convert-tile-launch-to-scf`) becomes a call of the runtime's
+    `nl_grid_launch(body, ctx, count)`. `body` is a new internal
+    `llvm.func @<function>.grid(ptr ctx, i64 begin, i64 end)` that runs
+    instances `begin .. end - 1` (linearized, first grid dimension
+    fastest) with the loop's body; `ctx` is a struct on the caller's stack
+    holding what the body uses from outside, as LLVM values (a memref as
+    its descriptor), and the grid sizes. Constants are cloned instead.
+    The Linux host pipeline runs it where it used to convert grids to
+    OpenMP: the runtime's threads stay alive between launches, so a small
+    launch costs no thread wake-up.
   }];
-  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::scf::SCFDialect",
+  ];
 }
 
 def ApproximateMath : Pass<"nlc-approximate-math", "mlir::ModuleOp"> {

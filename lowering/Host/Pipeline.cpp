@@ -25,8 +25,6 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
-#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
-#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Transforms/Passes.h"
 
 namespace nlc {
@@ -38,12 +36,10 @@ void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel,
   // Views of views (memref.subview) become index arithmetic.
   pm.addPass(mlir::memref::createExpandStridedMetadataPass());
   pm.addPass(mlir::createLowerAffinePass());
-  // Kernel grids (scf.parallel) run on OpenMP's thread pool; without
+  // Kernel grids (scf.parallel) run on the runtime's thread pool; without
   // `parallel`, scf-to-cf runs them as plain loops (the bare-metal target).
-  if (parallel) {
-    pm.addPass(mlir::createConvertSCFToOpenMPPass());
-    pm.addPass(createInlineAllocaScopes());
-  }
+  if (parallel)
+    pm.addPass(createGridsToRuntime());
   pm.addPass(mlir::createSCFToControlFlowPass());
   // Heap memrefs through the runtime's checked allocator, before arith is
   // lowered (the size computation is arith code).
@@ -59,8 +55,6 @@ void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel,
   pm.addPass(mlir::createConvertControlFlowToLLVMPass());
   pm.addPass(mlir::createConvertFuncToLLVMPass());
   pm.addPass(mlir::createConvertIndexToLLVMPass());
-  if (parallel)
-    pm.addPass(mlir::createConvertOpenMPToLLVMPass());
   pm.addPass(mlir::createReconcileUnrealizedCastsPass());
   pm.addPass(mlir::createCanonicalizerPass());
 }

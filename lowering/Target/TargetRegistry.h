@@ -39,8 +39,6 @@ struct LinkJob {
   std::string libDir;
   /// The file to write.
   std::string output;
-  /// The program calls LLVM's OpenMP runtime (kernel grids).
-  bool openmp = false;
 };
 
 /// How `nlc --run` starts what the link step wrote.

@@ -38,7 +38,7 @@ namespace tl = nlc::tile;
 namespace {
 
 /// Tiles above this size get heap buffers. 64 KiB holds a 128x128 f32 tile
-/// on the stack; a few such tiles fit easily in the 4 MiB stack of an OpenMP
+/// on the stack; a few such tiles fit easily in the 8 MiB stack of a grid
 /// worker thread and in the 8 MiB stack of the bare-metal target.
 constexpr int64_t kMaxStackBufferBytes = 64 * 1024;
 

@@ -24,7 +24,7 @@ static void check_cpu(void) {
 }
 
 /// Entries of .preinit_array run before the constructors of the program and
-/// of its shared libraries (libomp), and before main.
+/// of its shared libraries, and before main.
 __attribute__((section(".preinit_array"),
                used)) static void (*const preinit_check_cpu)(void) = check_cpu;
 

@@ -405,8 +405,6 @@ int Compilation::linkAndRun(llvm::Module &module,
   LinkJob job;
   job.objects = {std::string(objPath)};
   job.libDir = binDir(argv0) + "/../lib";
-  // Kernel grids lowered to OpenMP need its runtime.
-  job.openmp = module.getFunction("__kmpc_fork_call") != nullptr;
   if (opts.run) {
     llvm::SmallString<128> exePath;
     int exeFd;

@@ -67,15 +67,9 @@ bool linkExecutable(const LinkJob &job, std::string &error) {
   }
   std::vector<std::string> args = {*clang};
   args.insert(args.end(), job.objects.begin(), job.objects.end());
-  args.insert(args.end(), {job.libDir + "/libnlrt.a", "-lm", "-o", job.output});
-  if (job.openmp) {
-    // libomp lives in LLVM's lib folder, outside the loader's default path.
-    std::string libDir =
-        llvm::sys::path::parent_path(llvm::sys::path::parent_path(*clang))
-            .str() +
-        "/lib";
-    args.insert(args.end(), {"-fopenmp", "-Wl,-rpath," + libDir});
-  }
+  // -pthread: the runtime runs kernel grids on its own threads.
+  args.insert(args.end(),
+              {job.libDir + "/libnlrt.a", "-lm", "-pthread", "-o", job.output});
   std::string log;
   int rc = runLinker(*clang, args, log);
   if (rc != 0) {

@@ -2,9 +2,10 @@
 //
 // Both x86 targets lower kernels with the x86 lowering (elementwise trees
 // fused, then the reference lowering, TileToSCF, with vector code for the
-// ops it makes fast, for the target's vector width) and host code with the host pipeline; they differ in how
-// kernel grids run (OpenMP threads on Linux, plain loops on the unikernel's
-// one core), in the default CPU and in the link step.
+// ops it makes fast, for the target's vector width) and host code with the
+// host pipeline; they differ in how kernel grids run (the runtime's thread
+// pool on Linux, plain loops on the unikernel's one core), in the default
+// CPU and in the link step.
 //
 //===----------------------------------------------------------------------===//
 

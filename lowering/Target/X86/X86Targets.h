@@ -1,6 +1,6 @@
 //===- X86Targets.h - The x86-64 targets ------------------------*- C++ -*-===//
 //
-// x86_64-linux (hosted executables, OpenMP kernel grids) and x86_64-bare
+// x86_64-linux (hosted executables, kernel grids on the runtime's threads) and x86_64-bare
 // (unikernel images for QEMU): their registry entries and the steps they
 // share.
 //
@@ -19,8 +19,8 @@ const TargetEntry &getLinuxTarget();
 /// `--target=x86_64-bare`.
 const TargetEntry &getBareTarget();
 
-/// Links a Linux executable with clang: the objects, libnlrt.a, libm and,
-/// for kernel grids, LLVM's OpenMP runtime.
+/// Links a Linux executable with clang: the objects, libnlrt.a, libm and
+/// pthreads (the runtime's grid threads).
 bool linkExecutable(const LinkJob &job, std::string &error);
 
 /// Links a unikernel image with ld.lld: the boot stub, the objects,

@@ -2,21 +2,32 @@
 // RUN: %nlc-opt --nlc-x86_64-bare-host %s | FileCheck %s --check-prefix=BARE --enable-var-scope
 // RUN: %nlc-opt --nlc-x86_64-linux-kernel %s | FileCheck %s --check-prefix=KERNEL --enable-var-scope
 // The x86 targets' pipelines, by the names of the target registry. On Linux
-// a kernel grid (scf.parallel) runs on OpenMP threads: the host pipeline
-// leaves an omp.parallel around a worksharing loop whose body is LLVM
-// dialect code (LLVM IR translation turns it into __kmpc calls). The
-// unikernel has one core: the same grid is a plain loop of branches.
+// a kernel grid (an scf.parallel marked nlc.grid) runs on the runtime's
+// thread pool: the host pipeline stores what the body uses (the memref as
+// its descriptor, the grid size) in a struct on the stack and calls
+// nl_grid_launch with an outlined function that runs a range of instances.
+// The unikernel has one core: the same grid is a plain loop of branches.
 
 // LINUX-LABEL: llvm.func @grid(
-// LINUX-SAME: %[[N:.+]]: i64, %[[BUF:.+]]: !llvm.ptr
+// LINUX-SAME: %[[N:[^:]+]]: i64, %{{.+}}: !llvm.ptr
 // LINUX-NOT: scf.
-// LINUX: omp.parallel {
-// LINUX: omp.wsloop {
-// LINUX: omp.loop_nest (%[[I:.+]]) : i64 = (%{{.+}}) to (%[[N]]) step (%{{.+}}) {
-// LINUX: %[[P:.+]] = llvm.getelementptr {{.*}}[%[[I]]]
-// LINUX: llvm.store %{{.+}}, %[[P]] : f32, !llvm.ptr
-// LINUX: omp.yield
-// LINUX: omp.terminator
+// LINUX-NOT: omp.
+// LINUX: %[[BODY:.+]] = llvm.mlir.addressof @grid.grid : !llvm.ptr
+// LINUX: %[[CTX:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, i64)>
+// LINUX: llvm.store %{{.+}}, %{{.+}} : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, !llvm.ptr
+// LINUX: llvm.store %[[N]], %{{.+}} : i64, !llvm.ptr
+// LINUX: llvm.call @nl_grid_launch(%[[BODY]], %[[CTX]], %[[N]])
+// LINUX: llvm.func @nl_grid_launch(!llvm.ptr, !llvm.ptr, i64)
+// LINUX-LABEL: llvm.func internal @grid.grid(
+// LINUX-SAME: %[[C:[^:]+]]: !llvm.ptr, %[[BEGIN:[^:]+]]: i64, %[[END:[^:]+]]: i64)
+// LINUX: %[[D:.+]] = llvm.load %{{.+}} : !llvm.ptr -> !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
+// LINUX: %[[SIZE:.+]] = llvm.load %{{.+}} : !llvm.ptr -> i64
+// LINUX: llvm.br ^bb1(%[[BEGIN]] : i64)
+// LINUX: llvm.icmp "slt" %{{.+}}, %[[END]]
+// LINUX: %[[I:.+]] = llvm.urem %{{.+}}, %[[SIZE]]
+// LINUX: llvm.extractvalue %[[D]][1]
+// LINUX: llvm.getelementptr {{.*}}[%[[I]]]
+// LINUX: llvm.store %{{.+}} : f32, !llvm.ptr
 // LINUX: llvm.return
 
 // BARE-LABEL: llvm.func @grid(
@@ -36,6 +47,6 @@ func.func @grid(%n: index, %buf: memref<?xf32>) {
   scf.parallel (%i) = (%c0) to (%n) step (%c1) {
     memref.store %one, %buf[%i] : memref<?xf32>
     scf.reduce
-  }
+  } {nlc.grid}
   return
 }

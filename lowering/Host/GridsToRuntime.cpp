@@ -1,0 +1,174 @@
+//===- GridsToRuntime.cpp - Kernel grids onto the runtime's thread pool ---===//
+//
+// Pass `nlc-grids-to-runtime` (see Passes.td).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowering/Host/Passes.h"
+
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace nlc {
+#define GEN_PASS_DEF_GRIDSTORUNTIME
+#include "lowering/Host/Passes.h.inc"
+} // namespace nlc
+
+using namespace mlir;
+
+namespace {
+
+constexpr llvm::StringLiteral kLaunch = "nl_grid_launch";
+
+struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<scf::ParallelOp> grids;
+    module.walk([&](scf::ParallelOp p) {
+      if (p->hasAttr(nlc::kGridAttrName))
+        grids.push_back(p);
+    });
+    if (grids.empty())
+      return;
+    MLIRContext *ctx = &getContext();
+    LLVMTypeConverter converter(ctx);
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto i64 = IntegerType::get(ctx, 64);
+    auto voidType = LLVM::LLVMVoidType::get(ctx);
+    OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+    if (!module.lookupSymbol(kLaunch))
+      LLVM::LLVMFuncOp::create(
+          mb, module.getLoc(), kLaunch,
+          LLVM::LLVMFunctionType::get(voidType, {ptr, ptr, i64}));
+    SymbolTable symbols(module);
+    for (scf::ParallelOp grid : grids)
+      if (failed(outline(grid, converter, symbols)))
+        return signalPassFailure();
+  }
+
+  /// Replaces `grid` by a call of nl_grid_launch with a function that runs
+  /// a range of its instances and a context that holds what its body uses
+  /// from outside (as LLVM values: memrefs as their descriptors).
+  LogicalResult outline(scf::ParallelOp grid, LLVMTypeConverter &converter,
+                        SymbolTable &symbols) {
+    MLIRContext *ctx = &getContext();
+    Location loc = grid.getLoc();
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto i64 = IntegerType::get(ctx, 64);
+    if (!llvm::all_of(grid.getLowerBound(), isZero) ||
+        !llvm::all_of(grid.getStep(), isOne) || grid.getNumReductions())
+      return grid.emitOpError("is not a kernel grid: bounds from 0 by 1, "
+                              "no reductions");
+
+    // What the body uses from outside, constants aside (cloned), and the
+    // grid sizes (to recover each instance's position).
+    llvm::SetVector<Value> used;
+    getUsedValuesDefinedAbove(grid.getRegion(), used);
+    llvm::SetVector<Value> captured;
+    SmallVector<Operation *> constants;
+    for (Value v : used) {
+      Operation *def = v.getDefiningOp();
+      if (def && def->hasTrait<OpTrait::ConstantLike>())
+        constants.push_back(def);
+      else
+        captured.insert(v);
+    }
+    captured.insert(grid.getUpperBound().begin(), grid.getUpperBound().end());
+    SmallVector<Type> fields;
+    for (Value v : captured) {
+      Type t = converter.convertType(v.getType());
+      if (!t)
+        return grid.emitOpError("uses a value of type ")
+               << v.getType() << " that cannot be passed to a grid thread";
+      fields.push_back(t);
+    }
+    auto context = LLVM::LLVMStructType::getLiteral(ctx, fields);
+    auto field = [&](OpBuilder &b, Value base, unsigned i) -> Value {
+      return LLVM::GEPOp::create(b, loc, ptr, context, base,
+                                 ArrayRef<LLVM::GEPArg>{0, int32_t(i)});
+    };
+
+    // The function: void body(ptr ctx, i64 begin, i64 end).
+    auto parentFn = grid->getParentOfType<FunctionOpInterface>();
+    std::string name =
+        (parentFn ? parentFn.getName().str() : std::string("grid")) + ".grid";
+    OpBuilder mb = OpBuilder::atBlockEnd(getOperation().getBody());
+    auto fn = LLVM::LLVMFuncOp::create(
+        mb, loc, name,
+        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
+                                    {ptr, i64, i64}),
+        LLVM::Linkage::Internal);
+    symbols.insert(fn); // Renames it if the name is taken.
+    Block *entry = fn.addEntryBlock(mb);
+    OpBuilder fb = OpBuilder::atBlockEnd(entry);
+    IRMapping map;
+    for (Operation *c : constants)
+      fb.clone(*c, map);
+    for (auto [i, v] : llvm::enumerate(captured)) {
+      Value raw = LLVM::LoadOp::create(fb, loc, fields[i],
+                                       field(fb, entry->getArgument(0), i));
+      map.map(v, castTo(fb, loc, v.getType(), raw));
+    }
+    auto toIndex = [&](OpBuilder &b, Value v) -> Value {
+      return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+    };
+    SmallVector<Value> sizes;
+    for (Value ub : grid.getUpperBound())
+      sizes.push_back(map.lookup(ub));
+    Value one = arith::ConstantIndexOp::create(fb, loc, 1);
+    scf::ForOp::create(
+        fb, loc, toIndex(fb, entry->getArgument(1)),
+        toIndex(fb, entry->getArgument(2)), one, ValueRange{},
+        [&](OpBuilder &b, Location l, Value linear, ValueRange) {
+          // Instance `linear`, first dimension fastest.
+          Value rest = linear;
+          for (auto [iv, size] :
+               llvm::zip_equal(grid.getInductionVars(), sizes)) {
+            map.map(iv, arith::RemUIOp::create(b, l, rest, size));
+            rest = arith::DivUIOp::create(b, l, rest, size);
+          }
+          for (Operation &op : grid.getBody()->without_terminator())
+            b.clone(op, map);
+          scf::YieldOp::create(b, l);
+        });
+    LLVM::ReturnOp::create(fb, loc, ValueRange{});
+
+    // The launch: the context on the stack, then the call.
+    OpBuilder b(grid);
+    Value count = arith::ConstantIndexOp::create(b, loc, 1);
+    for (Value ub : grid.getUpperBound())
+      count = arith::MulIOp::create(b, loc, count, ub);
+    Value oneI64 = LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(1));
+    Value base = LLVM::AllocaOp::create(b, loc, ptr, context, oneI64);
+    for (auto [i, v] : llvm::enumerate(captured)) {
+      LLVM::StoreOp::create(b, loc, castTo(b, loc, fields[i], v),
+                            field(b, base, i));
+    }
+    Value body = LLVM::AddressOfOp::create(b, loc, ptr, fn.getSymName());
+    Value n = arith::IndexCastOp::create(b, loc, i64, count);
+    LLVM::CallOp::create(b, loc, TypeRange{}, kLaunch,
+                         ValueRange{body, base, n});
+    grid.erase();
+    return success();
+  }
+
+  /// `v` as `type`: the two sides of the type conversion the LLVM lowering
+  /// reconciles later (nothing where the types are the same).
+  static Value castTo(OpBuilder &b, Location loc, Type type, Value v) {
+    if (v.getType() == type)
+      return v;
+    return UnrealizedConversionCastOp::create(b, loc, type, v).getResult(0);
+  }
+
+  static bool isZero(Value v) { return isConstantIntValue(v, 0); }
+  static bool isOne(Value v) { return isConstantIntValue(v, 1); }
+};
+
+} // namespace

@@ -1,0 +1,166 @@
+//===- grid.c - Kernel grids on a persistent pool of threads -------------===//
+//
+// nl_grid_launch runs the instances of a kernel grid on the calling thread
+// and on NL_NUM_THREADS - 1 worker threads created at the first launch and
+// kept for the life of the process. A launch publishes its job by bumping a
+// generation counter; workers wait for it spinning for a while (a launch
+// right after another finds them awake: no system call on either side),
+// then sleeping on a futex. Instances are handed out in chunks from one
+// atomic counter. Every worker checks in once per launch after its last
+// chunk, and the launch returns only when all have: no worker can then
+// still be touching this launch's state when the next one writes it, and
+// launches are synchronous like any call.
+//
+//===----------------------------------------------------------------------===//
+
+#define _GNU_SOURCE
+#include "nl_runtime.h"
+
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/// More threads than this are not started, whatever NL_NUM_THREADS says.
+#define NL_MAX_THREADS 256
+
+/// How long an idle worker spins before it sleeps, in pause instructions
+/// (about 100 us on current x86).
+#define NL_SPIN_LIMIT 20000
+
+typedef struct {
+  NlGridBody body;
+  void *ctx;
+  int64_t count, chunk;
+} Job;
+
+static struct {
+  Job job;
+  /// Bumped once per launch; workers wait for it to change.
+  uint32_t generation;
+  /// The next instance to hand out; workers done with this launch.
+  int64_t next;
+  int32_t arrived;
+  /// Workers asleep on `generation`.
+  int32_t sleepers;
+  int32_t workers;
+} pool;
+
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void futex_wait(uint32_t *addr, uint32_t expected) {
+  syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
+}
+
+static void futex_wake_all(uint32_t *addr) {
+  syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, 0x7fffffff, NULL, NULL, 0);
+}
+
+static void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+/// Runs chunks of the current job until none is left.
+static void run_chunks(const Job *job) {
+  for (;;) {
+    int64_t begin = __atomic_fetch_add(&pool.next, job->chunk, __ATOMIC_RELAXED);
+    if (begin >= job->count)
+      return;
+    int64_t end = begin + job->chunk < job->count ? begin + job->chunk
+                                                  : job->count;
+    job->body(job->ctx, begin, end);
+  }
+}
+
+static void *worker(void *arg) {
+  (void)arg;
+  uint32_t seen = 0;
+  for (;;) {
+    uint32_t now;
+    int spins = 0;
+    while ((now = __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE)) ==
+           seen) {
+      if (++spins < NL_SPIN_LIMIT) {
+        cpu_relax();
+        continue;
+      }
+      __atomic_fetch_add(&pool.sleepers, 1, __ATOMIC_SEQ_CST);
+      // Sleeps only if no launch came in between (futex checks the value).
+      futex_wait(&pool.generation, seen);
+      __atomic_fetch_sub(&pool.sleepers, 1, __ATOMIC_SEQ_CST);
+      spins = 0;
+    }
+    seen = now;
+    Job job = pool.job;
+    run_chunks(&job);
+    __atomic_fetch_add(&pool.arrived, 1, __ATOMIC_RELEASE);
+  }
+  return NULL;
+}
+
+/// NL_NUM_THREADS, else OMP_NUM_THREADS (what earlier nlc programs and
+/// other libraries read), else the CPUs this process may run on.
+static int thread_count(void) {
+  const char *names[] = {"NL_NUM_THREADS", "OMP_NUM_THREADS"};
+  for (int i = 0; i < 2; ++i) {
+    const char *v = getenv(names[i]);
+    if (v && *v) {
+      long n = strtol(v, NULL, 10);
+      if (n >= 1)
+        return n > NL_MAX_THREADS ? NL_MAX_THREADS : (int)n;
+    }
+  }
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    int n = CPU_COUNT(&set);
+    return n < 1 ? 1 : n > NL_MAX_THREADS ? NL_MAX_THREADS : n;
+  }
+  return 1;
+}
+
+static void start_pool(void) {
+  int n = thread_count();
+  for (int i = 1; i < n; ++i) {
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    // Kernel bodies keep tile buffers on the stack (up to 256 KiB per
+    // scope, see docs/Kernels.md): the same 8 MiB as the main thread.
+    pthread_attr_setstacksize(&attr, 8 << 20);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &attr, worker, NULL) == 0)
+      ++pool.workers;
+    pthread_attr_destroy(&attr);
+  }
+}
+
+int64_t nl_grid_threads(void) {
+  pthread_once(&pool_once, start_pool);
+  return pool.workers + 1;
+}
+
+void nl_grid_launch(NlGridBody body, void *ctx, int64_t count) {
+  if (count <= 0)
+    return;
+  pthread_once(&pool_once, start_pool);
+  if (pool.workers == 0 || count == 1) {
+    body(ctx, 0, count);
+    return;
+  }
+  int64_t threads = pool.workers + 1;
+  // About four chunks per thread: balance without a fetch-add per instance.
+  int64_t chunk = (count + 4 * threads - 1) / (4 * threads);
+  pool.job = (Job){body, ctx, count, chunk};
+  __atomic_store_n(&pool.next, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&pool.arrived, 0, __ATOMIC_RELAXED);
+  __atomic_fetch_add(&pool.generation, 1, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&pool.sleepers, __ATOMIC_SEQ_CST) > 0)
+    futex_wake_all(&pool.generation);
+  run_chunks(&pool.job);
+  while (__atomic_load_n(&pool.arrived, __ATOMIC_ACQUIRE) < pool.workers)
+    cpu_relax();
+}
