@@ -30,9 +30,11 @@ constexpr llvm::StringLiteral kLaunch = "nl_grid_launch";
 struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // nlc makes scf.parallel only for kernel grids (the launch lowering);
+    // loops with reductions stay (scf-to-cf runs them in order).
     SmallVector<scf::ParallelOp> grids;
     module.walk([&](scf::ParallelOp p) {
-      if (p->hasAttr(nlc::kGridAttrName))
+      if (!p.getNumReductions())
         grids.push_back(p);
     });
     if (grids.empty())
@@ -62,13 +64,19 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
     Location loc = grid.getLoc();
     auto ptr = LLVM::LLVMPointerType::get(ctx);
     auto i64 = IntegerType::get(ctx, 64);
-    if (!llvm::all_of(grid.getLowerBound(), isZero) ||
-        !llvm::all_of(grid.getStep(), isOne) || grid.getNumReductions())
-      return grid.emitOpError("is not a kernel grid: bounds from 0 by 1, "
-                              "no reductions");
+    // The trip count of each dimension (0 where the upper bound is not
+    // above the lower one), computed at the launch.
+    OpBuilder b(grid);
+    SmallVector<Value> trips;
+    for (auto [lb, ub, step] : llvm::zip_equal(
+             grid.getLowerBound(), grid.getUpperBound(), grid.getStep())) {
+      Value span = arith::SubIOp::create(
+          b, loc, arith::MaxSIOp::create(b, loc, ub, lb), lb);
+      trips.push_back(arith::CeilDivUIOp::create(b, loc, span, step));
+    }
 
     // What the body uses from outside, constants aside (cloned), and the
-    // grid sizes (to recover each instance's position).
+    // bounds (to recover each instance's position).
     llvm::SetVector<Value> used;
     getUsedValuesDefinedAbove(grid.getRegion(), used);
     llvm::SetVector<Value> captured;
@@ -80,7 +88,14 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
       else
         captured.insert(v);
     }
-    captured.insert(grid.getUpperBound().begin(), grid.getUpperBound().end());
+    for (ValueRange r : {ValueRange(grid.getLowerBound()),
+                         ValueRange(grid.getStep()), ValueRange(trips)})
+      for (Value v : r)
+        if (!v.getDefiningOp() ||
+            !v.getDefiningOp()->hasTrait<OpTrait::ConstantLike>())
+          captured.insert(v);
+        else if (!llvm::is_contained(constants, v.getDefiningOp()))
+          constants.push_back(v.getDefiningOp());
     SmallVector<Type> fields;
     for (Value v : captured) {
       Type t = converter.convertType(v.getType());
@@ -119,9 +134,7 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
     auto toIndex = [&](OpBuilder &b, Value v) -> Value {
       return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
     };
-    SmallVector<Value> sizes;
-    for (Value ub : grid.getUpperBound())
-      sizes.push_back(map.lookup(ub));
+    auto inFn = [&](Value v) { return map.lookup(v); };
     Value one = arith::ConstantIndexOp::create(fb, loc, 1);
     scf::ForOp::create(
         fb, loc, toIndex(fb, entry->getArgument(1)),
@@ -129,10 +142,14 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
         [&](OpBuilder &b, Location l, Value linear, ValueRange) {
           // Instance `linear`, first dimension fastest.
           Value rest = linear;
-          for (auto [iv, size] :
-               llvm::zip_equal(grid.getInductionVars(), sizes)) {
-            map.map(iv, arith::RemUIOp::create(b, l, rest, size));
-            rest = arith::DivUIOp::create(b, l, rest, size);
+          for (auto [iv, lb, step, trip] :
+               llvm::zip_equal(grid.getInductionVars(), grid.getLowerBound(),
+                               grid.getStep(), trips)) {
+            Value k = arith::RemUIOp::create(b, l, rest, inFn(trip));
+            rest = arith::DivUIOp::create(b, l, rest, inFn(trip));
+            map.map(iv, arith::AddIOp::create(
+                            b, l, inFn(lb),
+                            arith::MulIOp::create(b, l, k, inFn(step))));
           }
           for (Operation &op : grid.getBody()->without_terminator())
             b.clone(op, map);
@@ -141,12 +158,17 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
     LLVM::ReturnOp::create(fb, loc, ValueRange{});
 
     // The launch: the context on the stack, then the call.
-    OpBuilder b(grid);
     Value count = arith::ConstantIndexOp::create(b, loc, 1);
-    for (Value ub : grid.getUpperBound())
-      count = arith::MulIOp::create(b, loc, count, ub);
-    Value oneI64 = LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(1));
-    Value base = LLVM::AllocaOp::create(b, loc, ptr, context, oneI64);
+    for (Value trip : trips)
+      count = arith::MulIOp::create(b, loc, count, trip);
+    // The context is allocated once, at the start of the function (a launch
+    // in a loop reuses it; an alloca in the loop would grow the stack).
+    Operation *scope =
+        grid->getParentWithTrait<OpTrait::AutomaticAllocationScope>();
+    OpBuilder ab = OpBuilder::atBlockBegin(&scope->getRegion(0).front());
+    Value oneI64 =
+        LLVM::ConstantOp::create(ab, loc, i64, ab.getI64IntegerAttr(1));
+    Value base = LLVM::AllocaOp::create(ab, loc, ptr, context, oneI64);
     for (auto [i, v] : llvm::enumerate(captured)) {
       LLVM::StoreOp::create(b, loc, castTo(b, loc, fields[i], v),
                             field(b, base, i));
@@ -167,8 +189,6 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
     return UnrealizedConversionCastOp::create(b, loc, type, v).getResult(0);
   }
 
-  static bool isZero(Value v) { return isConstantIntValue(v, 0); }
-  static bool isOne(Value v) { return isConstantIntValue(v, 1); }
 };
 
 } // namespace

@@ -15,10 +15,6 @@
 
 namespace nlc {
 
-/// Marks the scf.parallel of a kernel grid (made by the launch lowering)
-/// for nlc-grids-to-runtime.
-inline constexpr llvm::StringLiteral kGridAttrName = "nlc.grid";
-
 #define GEN_PASS_DECL
 #include "lowering/Host/Passes.h.inc"
 

@@ -45,14 +45,14 @@ def ProfileFunctions : Pass<"nlc-profile-functions", "mlir::ModuleOp"> {
 def GridsToRuntime : Pass<"nlc-grids-to-runtime", "mlir::ModuleOp"> {
   let summary = "Run kernel grids on the runtime's persistent thread pool";
   let description = [{
-    Each `scf.parallel` marked `nlc.grid` (a `tile.launch` lowered by
-    `convert-tile-launch-to-scf`) becomes a call of the runtime's
+    Each `scf.parallel` without reductions (nlc makes them only for kernel
+    grids: `convert-tile-launch-to-scf`) becomes a call of the runtime's
     `nl_grid_launch(body, ctx, count)`. `body` is a new internal
     `llvm.func @<function>.grid(ptr ctx, i64 begin, i64 end)` that runs
-    instances `begin .. end - 1` (linearized, first grid dimension
-    fastest) with the loop's body; `ctx` is a struct on the caller's stack
-    holding what the body uses from outside, as LLVM values (a memref as
-    its descriptor), and the grid sizes. Constants are cloned instead.
+    iterations `begin .. end - 1` (linearized, first dimension fastest)
+    with the loop's body; `ctx` is a struct on the caller's stack holding
+    what the body uses from outside, as LLVM values (a memref as its
+    descriptor), and the bounds. Constants are cloned instead.
     The Linux host pipeline runs it where it used to convert grids to
     OpenMP: the runtime's threads stay alive between launches, so a small
     launch costs no thread wake-up.

@@ -16,8 +16,8 @@ class DialectRegistry;
 namespace nlc {
 
 /// Host code (func/arith/math/scf/cf/memref/llvm) to the LLVM dialect;
-/// `parallel` runs kernel grids (scf.parallel marked nlc.grid) on the
-/// runtime's thread pool (nl_grid_launch);
+/// `parallel` runs kernel grids (scf.parallel) on the runtime's thread
+/// pool (nl_grid_launch);
 /// `runtimeAllocator` sends heap memrefs through the nlc runtime's checked
 /// allocator (nlc-checked-allocations) instead of MLIR's malloc/free, which
 /// only code run without the runtime (under mlir-runner) wants off.

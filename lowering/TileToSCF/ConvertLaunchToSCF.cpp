@@ -11,8 +11,6 @@
 
 #include "lowering/TileToSCF/Passes.h"
 
-#include "lowering/Host/Passes.h"
-
 #include "dialects/tile/IR/TileDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -87,7 +85,7 @@ struct ConvertTileLaunchToSCF
       sizes.resize(3, one);
       SmallVector<Value, 3> lbs(3, zero), steps(3, one);
       SmallVector<Value> args(launch.getArgs());
-      auto grid = scf::ParallelOp::create(
+      scf::ParallelOp::create(
           b, loc, lbs, sizes, steps,
           [&](OpBuilder &nb, Location nl, ValueRange iv) {
             SmallVector<Value> operands(args);
@@ -95,7 +93,6 @@ struct ConvertTileLaunchToSCF
             operands.append(sizes.begin(), sizes.end());
             func::CallOp::create(nb, nl, fn, operands);
           });
-      grid->setAttr(nlc::kGridAttrName, b.getUnitAttr());
       launch.erase();
     });
   }

@@ -1,28 +1,32 @@
 // RUN: %nlc-opt %s -split-input-file -nlc-grids-to-runtime -verify-diagnostics | FileCheck %s --enable-var-scope
-// A kernel grid (scf.parallel marked nlc.grid) becomes a call of
+// A kernel grid (an scf.parallel without reductions) becomes a call of
 // nl_grid_launch: what the body uses from outside (a memref as its LLVM
-// descriptor, a scalar, the grid sizes) is stored in a struct on the
+// descriptor, a scalar, the trip counts) is stored in a struct on the
 // stack; constants are cloned into the outlined function, which runs
-// instances [begin, end), the first grid dimension fastest. Unmarked loops
-// are left alone.
+// iterations [begin, end), the first dimension fastest. A loop with a
+// reduction is left alone.
 
 // CHECK-LABEL: func.func @launch(
 // CHECK-SAME: %[[BUF:[^:]+]]: memref<?xf32>, %[[S:[^:]+]]: f32, %[[X:[^:]+]]: index, %[[Y:[^:]+]]: index
-// CHECK: %[[N1:.+]] = arith.muli %{{.+}}, %[[X]]
-// CHECK: %[[N2:.+]] = arith.muli %[[N1]], %[[Y]]
-// CHECK: %[[CTX:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(f32, struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, i64, i64)>
+// The argument block is allocated once, at the start of the function.
+// CHECK-NEXT: llvm.mlir.constant(1 : i64)
+// CHECK-NEXT: %[[CTX:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(f32, struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, i64, i64)>
+// CHECK: %[[TX:.+]] = arith.ceildivui %{{.+}}, %{{.+}} : index
+// CHECK: %[[TY:.+]] = arith.ceildivui %{{.+}}, %{{.+}} : index
+// CHECK: %[[N1:.+]] = arith.muli %{{.+}}, %[[TX]]
+// CHECK: %[[N2:.+]] = arith.muli %[[N1]], %[[TY]]
 // CHECK: llvm.store %[[S]], %{{.+}} : f32, !llvm.ptr
 // CHECK: %[[D:.+]] = builtin.unrealized_conversion_cast %[[BUF]] : memref<?xf32> to !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
 // CHECK: llvm.store %[[D]]
-// CHECK: %[[XI:.+]] = builtin.unrealized_conversion_cast %[[X]] : index to i64
+// CHECK: %[[XI:.+]] = builtin.unrealized_conversion_cast %[[TX]] : index to i64
 // CHECK: llvm.store %[[XI]]
-// CHECK: %[[YI:.+]] = builtin.unrealized_conversion_cast %[[Y]] : index to i64
+// CHECK: %[[YI:.+]] = builtin.unrealized_conversion_cast %[[TY]] : index to i64
 // CHECK: llvm.store %[[YI]]
 // CHECK: %[[F:.+]] = llvm.mlir.addressof @launch.grid : !llvm.ptr
 // CHECK: %[[N:.+]] = arith.index_cast %[[N2]] : index to i64
 // CHECK: llvm.call @nl_grid_launch(%[[F]], %[[CTX]], %[[N]])
-// The unmarked loop stays.
-// CHECK: scf.parallel
+// The loop with a reduction stays.
+// CHECK: scf.parallel {{.+}} -> f32
 // CHECK: llvm.func @nl_grid_launch(!llvm.ptr, !llvm.ptr, i64)
 // CHECK-LABEL: llvm.func internal @launch.grid(
 // CHECK-SAME: %[[P:[^:]+]]: !llvm.ptr, %[[B:[^:]+]]: i64, %[[E:[^:]+]]: i64)
@@ -35,8 +39,10 @@
 // CHECK-DAG: %[[EI:.+]] = arith.index_cast %[[E]] : i64 to index
 // CHECK-DAG: %[[BI:.+]] = arith.index_cast %[[B]] : i64 to index
 // CHECK: scf.for %[[L:.+]] = %[[BI]] to %[[EI]] step
-// CHECK: %[[I:.+]] = arith.remui %[[L]], %[[SX]]
+// CHECK: %[[K:.+]] = arith.remui %[[L]], %[[SX]]
 // CHECK: %[[R:.+]] = arith.divui %[[L]], %[[SX]]
+// CHECK: %[[KS:.+]] = arith.muli %[[K]], %{{.+}}
+// CHECK: %[[I:.+]] = arith.addi %{{.+}}, %[[KS]]
 // CHECK: arith.remui %[[R]], %[[SY]]
 // CHECK: %[[V:.+]] = arith.mulf %[[SV]], %[[TWO]]
 // CHECK: memref.store %[[V]], %[[MEM]][%[[I]]]
@@ -49,21 +55,42 @@ func.func @launch(%buf: memref<?xf32>, %s: f32, %x: index, %y: index) {
     %v = arith.mulf %s, %two : f32
     memref.store %v, %buf[%i] : memref<?xf32>
     scf.reduce
-  } {nlc.grid}
-  scf.parallel (%i) = (%c0) to (%x) step (%c1) {
-    memref.store %s, %buf[%i] : memref<?xf32>
-    scf.reduce
   }
+  %sum = scf.parallel (%i) = (%c0) to (%x) step (%c1) init (%s) -> f32 {
+    scf.reduce(%s : f32) {
+    ^bb0(%a: f32, %b: f32):
+      %t = arith.addf %a, %b : f32
+      scf.reduce.return %t : f32
+    }
+  }
+  memref.store %sum, %buf[%c0] : memref<?xf32>
   return
 }
 
 // -----
 
-func.func @not_from_zero(%buf: memref<?xf32>, %x: index) {
-  %c1 = arith.constant 1 : index
-  // expected-error@+1 {{is not a kernel grid: bounds from 0 by 1, no reductions}}
-  scf.parallel (%i) = (%c1) to (%x) step (%c1) {
+// Bounds other than 0 and steps other than 1: iteration k of a dimension
+// is lb + k * step, and the trip count is ceil((ub - lb) / step), 0 if
+// ub <= lb.
+// CHECK-LABEL: func.func @strided(
+// CHECK-SAME: %{{[^:]+}}: memref<?xf32>, %[[LB:[^:]+]]: index, %[[UB:[^:]+]]: index
+// CHECK: %[[HI:.+]] = arith.maxsi %[[UB]], %[[LB]]
+// CHECK: %[[SPAN:.+]] = arith.subi %[[HI]], %[[LB]]
+// CHECK: arith.ceildivui %[[SPAN]], %c3
+// CHECK: llvm.call @nl_grid_launch
+// CHECK-LABEL: llvm.func internal @strided.grid(
+// CHECK: %[[C3:.+]] = arith.constant 3 : index
+// CHECK: scf.for
+// CHECK: %[[K:.+]] = arith.remui
+// CHECK: %[[KS:.+]] = arith.muli %[[K]], %[[C3]]
+// CHECK: %[[I:.+]] = arith.addi %{{.+}}, %[[KS]]
+// CHECK: memref.store %{{.+}}[%[[I]]]
+func.func @strided(%buf: memref<?xf32>, %lb: index, %ub: index) {
+  %c3 = arith.constant 3 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i) = (%lb) to (%ub) step (%c3) {
+    memref.store %one, %buf[%i] : memref<?xf32>
     scf.reduce
-  } {nlc.grid}
+  }
   return
 }

@@ -2,7 +2,7 @@
 // RUN: %nlc-opt --nlc-x86_64-bare-host %s | FileCheck %s --check-prefix=BARE --enable-var-scope
 // RUN: %nlc-opt --nlc-x86_64-linux-kernel %s | FileCheck %s --check-prefix=KERNEL --enable-var-scope
 // The x86 targets' pipelines, by the names of the target registry. On Linux
-// a kernel grid (an scf.parallel marked nlc.grid) runs on the runtime's
+// a kernel grid (an scf.parallel) runs on the runtime's
 // thread pool: the host pipeline stores what the body uses (the memref as
 // its descriptor, the grid size) in a struct on the stack and calls
 // nl_grid_launch with an outlined function that runs a range of instances.
@@ -14,9 +14,11 @@
 // LINUX-NOT: omp.
 // LINUX: %[[BODY:.+]] = llvm.mlir.addressof @grid.grid : !llvm.ptr
 // LINUX: %[[CTX:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, i64)>
+// The trip count: max(n, 0).
+// LINUX: %[[T:.+]] = llvm.intr.smax(%[[N]], %{{.+}})
 // LINUX: llvm.store %{{.+}}, %{{.+}} : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, !llvm.ptr
-// LINUX: llvm.store %[[N]], %{{.+}} : i64, !llvm.ptr
-// LINUX: llvm.call @nl_grid_launch(%[[BODY]], %[[CTX]], %[[N]])
+// LINUX: llvm.store %[[T]], %{{.+}} : i64, !llvm.ptr
+// LINUX: llvm.call @nl_grid_launch(%[[BODY]], %[[CTX]], %[[T]])
 // LINUX: llvm.func @nl_grid_launch(!llvm.ptr, !llvm.ptr, i64)
 // LINUX-LABEL: llvm.func internal @grid.grid(
 // LINUX-SAME: %[[C:[^:]+]]: !llvm.ptr, %[[BEGIN:[^:]+]]: i64, %[[END:[^:]+]]: i64)
@@ -47,6 +49,6 @@ func.func @grid(%n: index, %buf: memref<?xf32>) {
   scf.parallel (%i) = (%c0) to (%n) step (%c1) {
     memref.store %one, %buf[%i] : memref<?xf32>
     scf.reduce
-  } {nlc.grid}
+  }
   return
 }
