@@ -53,7 +53,7 @@ const Type *Sema::resolveBuiltinGeneric(const TypeExpr &t, Module &m) {
       if (!elem->isError() && !evalConstIndex(*t.genericArgs[1].value, rank))
         return types.getError();
     }
-    if (!elem || elem->isError() || rank < 1 || rank > 2 ||
+    if (!elem || elem->isError() || rank < 1 || rank > 4 ||
         !isTileElement(elem) || elem->isBool()) {
       if (!elem || !elem->isError())
         diags.report(t.range, DiagID::err_buffer_generic_args, {name});
@@ -521,7 +521,7 @@ const Type *Sema::checkTensorAlloc(CallExpr &e) {
   if (st->isError())
     return st;
   if (!st->isArray() || !st->getElementType()->isInt() ||
-      st->getArraySize() < 1 || st->getArraySize() > 2) {
+      st->getArraySize() < 1 || st->getArraySize() > 4) {
     diags.report(shape->range, DiagID::err_tensor_shape_arg, {st->str()});
     return types.getError();
   }
@@ -646,6 +646,12 @@ const Type *Sema::checkTensorMethod(CallExpr &e, const Type *recv,
 //===----------------------------------------------------------------------===//
 
 void Sema::checkKernelSignature(FnDecl &fn) {
+  // The tile dialect's views have rank 1 or 2: loads and stores of tiles
+  // over the last two dimensions of a rank-3 or rank-4 view are not there yet.
+  for (auto &p : fn.params)
+    if (p->type && p->type->isView() && p->type->getRank() > 2)
+      diags.report(p->typeExpr->range, DiagID::err_kernel_view_rank,
+                   {p->type->str()});
   if (!fn.result->isVoid() && !fn.result->isTile() && !fn.result->isError())
     diags.report(fn.resultType->range, DiagID::err_kernel_result,
                  {fn.result->str()});
