@@ -446,9 +446,11 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
 
 bool Sema::checkTileAccess(CallExpr &e, const char *name, const Type *view,
                            const Type *tile, const Expr &at) {
+  // A view of rank 3 or 4 holds rank-2 tiles over its last two dimensions.
   if (!view->isView() || !tile->isTile() ||
       view->getElementType() != tile->getElementType() ||
-      view->getRank() != tile->getShape().size()) {
+      (view->getRank() != tile->getShape().size() &&
+       !(view->getRank() > 2 && tile->getShape().size() == 2))) {
     diags.report(at.range, DiagID::err_store_type, {tile->str(), view->str()});
     return false;
   }
@@ -646,12 +648,6 @@ const Type *Sema::checkTensorMethod(CallExpr &e, const Type *recv,
 //===----------------------------------------------------------------------===//
 
 void Sema::checkKernelSignature(FnDecl &fn) {
-  // The tile dialect's views have rank 1 or 2: loads and stores of tiles
-  // over the last two dimensions of a rank-3 or rank-4 view are not there yet.
-  for (auto &p : fn.params)
-    if (p->type && p->type->isView() && p->type->getRank() > 2)
-      diags.report(p->typeExpr->range, DiagID::err_kernel_view_rank,
-                   {p->type->str()});
   if (!fn.result->isVoid() && !fn.result->isTile() && !fn.result->isError())
     diags.report(fn.resultType->range, DiagID::err_kernel_result,
                  {fn.result->str()});

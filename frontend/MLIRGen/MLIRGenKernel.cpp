@@ -444,7 +444,10 @@ void MLIRGenImpl::genTileBoundsCheck(CallExpr &e, const char *op,
   mlir::Type i64 = builder.getI64Type();
   mlir::Value bad = constInt(builder.getI1Type(), 0, l);
   llvm::SmallVector<mlir::Value, 2> index, size;
-  for (size_t d = 0; d < tileIndices.size(); ++d) {
+  // The leading indices of a rank-3 or rank-4 view are not tile indices:
+  // the report names the tile index in the last two dimensions.
+  size_t lead = tileIndices.size() - tileShape.size();
+  for (size_t d = lead; d < tileIndices.size(); ++d) {
     // The tile lies outside when its index is negative or at least the
     // number of tiles that cover the view (a product index * shape could
     // wrap around for huge indices).
@@ -453,7 +456,7 @@ void MLIRGenImpl::genTileBoundsCheck(CallExpr &e, const char *op,
     mlir::Value n = mlir::arith::IndexCastOp::create(
         builder, l, i64, mlir::memref::DimOp::create(builder, l, view, d));
     mlir::Value tiles = mlir::arith::CeilDivSIOp::create(
-        builder, l, n, constInt(i64, tileShape[d], l));
+        builder, l, n, constInt(i64, tileShape[d - lead], l));
     mlir::Value outside = mlir::arith::OrIOp::create(
         builder, l,
         mlir::arith::CmpIOp::create(builder, l, mlir::arith::CmpIPredicate::slt,
@@ -487,9 +490,8 @@ void MLIRGenImpl::genTileBoundsCheck(CallExpr &e, const char *op,
       builder, l, fn,
       mlir::ValueRange{kernel[0].value, kernel[1].value, opName[0].value,
                        opName[1].value, programIds[0], programIds[1],
-                       programIds[2],
-                       constInt(i64, tileIndices.size(), l), index[0],
-                       index[1], size[0], size[1], file[0].value,
+                       programIds[2], constInt(i64, tileShape.size(), l),
+                       index[0], index[1], size[0], size[1], file[0].value,
                        file[1].value, constInt(i64, lc.line, l),
                        constInt(i64, lc.col, l)});
 }
@@ -689,7 +691,8 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
                 mlir::Value first = mlir::arith::CmpIOp::create(
                     builder, l, mlir::arith::CmpIPredicate::eq, i,
                     constIndex(0, l));
-                auto notFirst = mlir::scf::IfOp::create(builder, l, first, true);
+                auto notFirst =
+                    mlir::scf::IfOp::create(builder, l, first, true);
                 {
                   mlir::OpBuilder::InsertionGuard guard(builder);
                   builder.setInsertionPoint(
