@@ -53,7 +53,7 @@ const Type *Sema::resolveBuiltinGeneric(const TypeExpr &t, Module &m) {
       if (!elem->isError() && !evalConstIndex(*t.genericArgs[1].value, rank))
         return types.getError();
     }
-    if (!elem || elem->isError() || rank < 1 || rank > 2 ||
+    if (!elem || elem->isError() || rank < 1 || rank > 4 ||
         !isTileElement(elem) || elem->isBool()) {
       if (!elem || !elem->isError())
         diags.report(t.range, DiagID::err_buffer_generic_args, {name});
@@ -446,9 +446,11 @@ const Type *Sema::checkKernelBuiltin(CallExpr &e, Builtin b,
 
 bool Sema::checkTileAccess(CallExpr &e, const char *name, const Type *view,
                            const Type *tile, const Expr &at) {
+  // A view of rank 3 or 4 holds rank-2 tiles over its last two dimensions.
   if (!view->isView() || !tile->isTile() ||
       view->getElementType() != tile->getElementType() ||
-      view->getRank() != tile->getShape().size()) {
+      (view->getRank() != tile->getShape().size() &&
+       !(view->getRank() > 2 && tile->getShape().size() == 2))) {
     diags.report(at.range, DiagID::err_store_type, {tile->str(), view->str()});
     return false;
   }
@@ -521,7 +523,7 @@ const Type *Sema::checkTensorAlloc(CallExpr &e) {
   if (st->isError())
     return st;
   if (!st->isArray() || !st->getElementType()->isInt() ||
-      st->getArraySize() < 1 || st->getArraySize() > 2) {
+      st->getArraySize() < 1 || st->getArraySize() > 4) {
     diags.report(shape->range, DiagID::err_tensor_shape_arg, {st->str()});
     return types.getError();
   }

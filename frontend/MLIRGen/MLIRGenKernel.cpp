@@ -27,6 +27,8 @@
 
 #include "llvm/ADT/SetVector.h"
 
+#include <functional>
+
 namespace nlc {
 
 namespace tl = nlc::tile;
@@ -442,7 +444,10 @@ void MLIRGenImpl::genTileBoundsCheck(CallExpr &e, const char *op,
   mlir::Type i64 = builder.getI64Type();
   mlir::Value bad = constInt(builder.getI1Type(), 0, l);
   llvm::SmallVector<mlir::Value, 2> index, size;
-  for (size_t d = 0; d < tileIndices.size(); ++d) {
+  // The leading indices of a rank-3 or rank-4 view are not tile indices:
+  // the report names the tile index in the last two dimensions.
+  size_t lead = tileIndices.size() - tileShape.size();
+  for (size_t d = lead; d < tileIndices.size(); ++d) {
     // The tile lies outside when its index is negative or at least the
     // number of tiles that cover the view (a product index * shape could
     // wrap around for huge indices).
@@ -451,7 +456,7 @@ void MLIRGenImpl::genTileBoundsCheck(CallExpr &e, const char *op,
     mlir::Value n = mlir::arith::IndexCastOp::create(
         builder, l, i64, mlir::memref::DimOp::create(builder, l, view, d));
     mlir::Value tiles = mlir::arith::CeilDivSIOp::create(
-        builder, l, n, constInt(i64, tileShape[d], l));
+        builder, l, n, constInt(i64, tileShape[d - lead], l));
     mlir::Value outside = mlir::arith::OrIOp::create(
         builder, l,
         mlir::arith::CmpIOp::create(builder, l, mlir::arith::CmpIPredicate::slt,
@@ -485,9 +490,8 @@ void MLIRGenImpl::genTileBoundsCheck(CallExpr &e, const char *op,
       builder, l, fn,
       mlir::ValueRange{kernel[0].value, kernel[1].value, opName[0].value,
                        opName[1].value, programIds[0], programIds[1],
-                       programIds[2],
-                       constInt(i64, tileIndices.size(), l), index[0],
-                       index[1], size[0], size[1], file[0].value,
+                       programIds[2], constInt(i64, tileShape.size(), l),
+                       index[0], index[1], size[0], size[1], file[0].value,
                        file[1].value, constInt(i64, lc.line, l),
                        constInt(i64, lc.col, l)});
 }
@@ -634,7 +638,7 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
     return one(copy);
   }
   case Builtin::TensorPrint: {
-    // [a, b, c] for rank 1; rows of that, one per line, for rank 2.
+    // [a, b, c] for rank 1; for rank 2, rows of that, one per line.
     mlir::Value t = genScalar(*e.receiver);
     auto type = mlir::cast<mlir::MemRefType>(t.getType());
     const Type *elem = e.receiver->type->getElementType();
@@ -668,28 +672,42 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
           });
       text("]");
     };
-    if (type.getRank() == 1) {
-      printRow({});
-    } else {
-      text("[");
-      mlir::Value rows = mlir::memref::DimOp::create(builder, l, t, 0);
-      mlir::scf::ForOp::create(
-          builder, l, constIndex(0, l), rows, constIndex(1, l),
-          mlir::ValueRange{},
-          [&](mlir::OpBuilder &, mlir::Location, mlir::Value i, mlir::ValueRange) {
-            mlir::Value first = mlir::arith::CmpIOp::create(
-                builder, l, mlir::arith::CmpIPredicate::eq, i, constIndex(0, l));
-            auto notFirst = mlir::scf::IfOp::create(builder, l, first, true);
-            {
-              mlir::OpBuilder::InsertionGuard guard(builder);
-              builder.setInsertionPoint(notFirst.elseBlock()->getTerminator());
-              text(",\n ");
-            }
-            printRow({i});
-            mlir::scf::YieldOp::create(builder, l);
-          });
-      text("]");
-    }
+    // Higher ranks nest like NumPy's repr: between the items of axis `d`, a
+    // comma, one line break per axis below it, and `d + 1` spaces.
+    std::function<void(llvm::SmallVector<mlir::Value, 4> &)> printAxis =
+        [&](llvm::SmallVector<mlir::Value, 4> &outer) {
+          int64_t d = static_cast<int64_t>(outer.size());
+          if (d == type.getRank() - 1)
+            return printRow(outer);
+          text("[");
+          mlir::Value n = mlir::memref::DimOp::create(builder, l, t, d);
+          std::string sep = "," + std::string(type.getRank() - 1 - d, '\n') +
+                            std::string(d + 1, ' ');
+          mlir::scf::ForOp::create(
+              builder, l, constIndex(0, l), n, constIndex(1, l),
+              mlir::ValueRange{},
+              [&](mlir::OpBuilder &, mlir::Location, mlir::Value i,
+                  mlir::ValueRange) {
+                mlir::Value first = mlir::arith::CmpIOp::create(
+                    builder, l, mlir::arith::CmpIPredicate::eq, i,
+                    constIndex(0, l));
+                auto notFirst =
+                    mlir::scf::IfOp::create(builder, l, first, true);
+                {
+                  mlir::OpBuilder::InsertionGuard guard(builder);
+                  builder.setInsertionPoint(
+                      notFirst.elseBlock()->getTerminator());
+                  text(sep.c_str());
+                }
+                outer.push_back(i);
+                printAxis(outer);
+                outer.pop_back();
+                mlir::scf::YieldOp::create(builder, l);
+              });
+          text("]");
+        };
+    llvm::SmallVector<mlir::Value, 4> outer;
+    printAxis(outer);
     mlir::func::CallOp::create(builder, l, runtimeFn("nl_print_newline", {}),
                                mlir::ValueRange{});
     return {};
@@ -728,21 +746,21 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
     mlir::Value seed = genScalar(*e.orderedArgs[0]);
     auto type = mlir::cast<mlir::MemRefType>(t.getType());
     mlir::Type elem = type.getElementType();
-    mlir::Value cols =
-        type.getRank() == 2
-            ? mlir::arith::IndexCastOp::create(
-                  builder, l, i64, mlir::memref::DimOp::create(builder, l, t, 1))
-                  .getResult()
-            : constInt(i64, 1, l);
+    // The position of an element is its row-major index.
+    llvm::SmallVector<mlir::Value, 4> sizes;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      sizes.push_back(mlir::arith::IndexCastOp::create(
+          builder, l, i64, mlir::memref::DimOp::create(builder, l, t, d)));
     forEachTensorElement(
         t, l, [&](mlir::OpBuilder &b, mlir::Location bl, mlir::ValueRange iv) {
           mlir::OpBuilder::InsertionGuard guard(builder);
           builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
           mlir::Value pos = mlir::arith::IndexCastOp::create(builder, bl, i64, iv[0]);
-          if (iv.size() == 2)
+          for (size_t d = 1; d < iv.size(); ++d)
             pos = mlir::arith::AddIOp::create(
-                builder, bl, mlir::arith::MulIOp::create(builder, bl, pos, cols),
-                mlir::arith::IndexCastOp::create(builder, bl, i64, iv[1]));
+                builder, bl,
+                mlir::arith::MulIOp::create(builder, bl, pos, sizes[d]),
+                mlir::arith::IndexCastOp::create(builder, bl, i64, iv[d]));
           mlir::Value key = mlir::arith::XOrIOp::create(
               builder, bl, splitmix(builder, bl, seed), pos);
           mlir::Value r = splitmix(builder, bl, key);

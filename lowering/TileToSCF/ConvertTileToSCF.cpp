@@ -203,16 +203,27 @@ struct IotaLowering : public OpConversionPattern<tl::IotaOp> {
 // Memory
 //===----------------------------------------------------------------------===//
 
-/// Whether the tile index of `op` addresses a tile that overlaps its view:
-/// every index in [0, ceil(dim / tile dim)). Computed before any element
-/// offset, which would wrap for indices near 2^63 / tile dim.
+/// The number of leading element indices of `op`: those of a view of rank
+/// 3 or 4 that pick the 2-D slice its rank-2 tile lies in.
+size_t leadingIndices(tl::AccessOpInterface op) {
+  return op.getIndices().size() - op.getAccessedType().getShape().size();
+}
+
+/// Whether the indices of `op` address a tile that overlaps its view: every
+/// leading index in [0, dim), every tile index in [0, ceil(dim / tile dim)).
+/// Computed before any element offset, which would wrap for indices near
+/// 2^63 / tile dim.
 Value tileInView(OpBuilder &b, Location loc, tl::AccessOpInterface op) {
   Value ok;
   ArrayRef<int64_t> shape = op.getAccessedType().getShape();
+  size_t lead = leadingIndices(op);
   for (auto [d, index] : llvm::enumerate(op.getIndices())) {
     Value dim = memref::DimOp::create(b, loc, op.getView(), d);
-    Value tiles =
-        arith::CeilDivUIOp::create(b, loc, dim, indexConst(b, loc, shape[d]));
+    Value tiles = d < lead
+                      ? dim
+                      : arith::CeilDivUIOp::create(
+                            b, loc, dim, indexConst(b, loc, shape[d - lead]))
+                            .getResult();
     // Unsigned: a negative index is out of range too.
     Value inRange =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, index, tiles);
@@ -231,11 +242,15 @@ std::pair<SmallVector<Value, 2>, Value> viewPosition(OpBuilder &b, Location loc,
   SmallVector<Value, 2> pos;
   Value inside = tileOk;
   ArrayRef<int64_t> shape = op.getAccessedType().getShape();
-  for (auto [d, index] : llvm::enumerate(op.getIndices())) {
+  size_t lead = leadingIndices(op);
+  // Leading indices are positions already, checked by tileOk.
+  for (Value index : op.getIndices().take_front(lead))
+    pos.push_back(index);
+  for (auto [d, index] : llvm::enumerate(op.getIndices().drop_front(lead))) {
     Value base =
         arith::MulIOp::create(b, loc, index, indexConst(b, loc, shape[d]));
     Value p = arith::AddIOp::create(b, loc, base, ivs[d]);
-    Value dim = memref::DimOp::create(b, loc, op.getView(), d);
+    Value dim = memref::DimOp::create(b, loc, op.getView(), d + lead);
     Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, p, dim);
     inside = arith::AndIOp::create(b, loc, inside, ok);
     pos.push_back(p);

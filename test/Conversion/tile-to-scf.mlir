@@ -68,6 +68,41 @@ func.func @load(%v: memref<?x?xf16>, %ti: index, %tj: index, %pad: f16,
 
 // -----
 
+// On a rank-4 view the leading indices are element indices, compared with
+// their dimensions (a leading index out of range reads only padding); the
+// tile index addresses the last two dimensions.
+// CHECK-LABEL: func.func @load_rank4(
+// CHECK-SAME: %[[V:[^:]+]]: memref<?x?x?x?xf32>, %[[B:[^:]+]]: index, %[[H:[^:]+]]: index, %[[TI:[^:]+]]: index, %[[TJ:[^:]+]]: index
+// CHECK: %[[DB:.+]] = memref.dim %[[V]], %{{.+}}
+// CHECK-NOT: arith.ceildivui
+// CHECK: %[[OKB:.+]] = arith.cmpi ult, %[[B]], %[[DB]] : index
+// CHECK: %[[DH:.+]] = memref.dim %[[V]], %{{.+}}
+// CHECK-NOT: arith.ceildivui
+// CHECK: %[[OKH:.+]] = arith.cmpi ult, %[[H]], %[[DH]] : index
+// CHECK: %[[OK0:.+]] = arith.andi %[[OKB]], %[[OKH]] : i1
+// CHECK: %[[D2:.+]] = memref.dim %[[V]], %{{.+}}
+// CHECK: %[[N2:.+]] = arith.ceildivui %[[D2]], %{{.+}} : index
+// CHECK: arith.cmpi ult, %[[TI]], %[[N2]] : index
+// CHECK: %[[D3:.+]] = memref.dim %[[V]], %{{.+}}
+// CHECK: %[[N3:.+]] = arith.ceildivui %[[D3]], %{{.+}} : index
+// CHECK: arith.cmpi ult, %[[TJ]], %[[N3]] : index
+// CHECK: scf.for %[[R:[^ ]+]] =
+// CHECK: scf.for %[[C:[^ ]+]] =
+// CHECK: %[[P0:.+]] = arith.addi %{{.+}}, %[[R]] : index
+// CHECK: %[[P1:.+]] = arith.addi %{{.+}}, %[[C]] : index
+// CHECK: scf.if %{{.+}} -> (f32) {
+// CHECK-NEXT: memref.load %[[V]][%[[B]], %[[H]], %[[P0]], %[[P1]]]
+// The store: the same indices.
+// CHECK: memref.store %{{.+}}, %[[V]][%[[B]], %[[H]], %{{.+}}, %{{.+}}]
+func.func @load_rank4(%v: memref<?x?x?x?xf32>, %b: index, %h: index,
+                      %ti: index, %tj: index) {
+  %t = tile.load %v[%b, %h, %ti, %tj] : memref<?x?x?x?xf32> -> !tile.tile<4x8xf32>
+  tile.store %t, %v[%b, %h, %ti, %tj] : !tile.tile<4x8xf32>, memref<?x?x?x?xf32>
+  return
+}
+
+// -----
+
 // Without `padding`, loads pad with zero.
 // CHECK-LABEL: func.func @load_zero_pad(
 // CHECK: %[[ZERO:.+]] = arith.constant 0 : i32

@@ -41,11 +41,14 @@ def Tile_AccessOpInterface : OpInterface<"AccessOpInterface"> {
     An op that reads or writes one tile of a view, addressed by tile index:
     tile element `(r, c)` is view element `(ti * M + r, tj * N + c)`. A tile
     index outside `[0, ceil(dim / tile dim))` addresses no element at all.
+    On a view of rank 3 or 4 the tile has rank 2, the indices before the
+    last two are element indices of the leading dimensions (one 2-D slice),
+    and a leading index outside `[0, dim)` addresses no element either.
   }];
   let methods = [
     InterfaceMethod<"The view read or written.",
       "::mlir::TypedValue<::mlir::MemRefType>", "getView">,
-    InterfaceMethod<"The tile index, one per view dimension.",
+    InterfaceMethod<"The indices, one per view dimension: leading element indices, then the tile index.",
       "::mlir::Operation::operand_range", "getIndices">,
     InterfaceMethod<"The type of the tile read or written.",
       "::nlc::tile::TileType", "getAccessedType">

@@ -51,13 +51,15 @@ LogicalResult IotaOp::verify() {
 /// Checks what load and store share: tile index count, ranks, dtypes.
 static LogicalResult verifyAccess(Operation *op, TileType tile,
                                   MemRefType view, size_t numIndices) {
-  if (tile.getRank() != view.getRank())
+  // A view of rank 3 or 4 holds rank-2 tiles over its last two dimensions.
+  bool sliced = view.getRank() > 2 && tile.getRank() == 2;
+  if (tile.getRank() != view.getRank() && !sliced)
     return op->emitOpError("tile rank ")
            << tile.getRank() << " does not match view rank "
            << view.getRank();
   if (numIndices != static_cast<size_t>(view.getRank()))
     return op->emitOpError("expected ")
-           << view.getRank() << " tile indices, found " << numIndices;
+           << view.getRank() << " indices, found " << numIndices;
   if (tile.getElementType() != view.getElementType())
     return op->emitOpError("tile element type ")
            << tile.getElementType() << " does not match view element type "

@@ -16,7 +16,7 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 class Tile_Op<string mnemonic, list<Trait> traits = []>
     : Op<Tile_Dialect, mnemonic, traits>;
 
-def Tile_View : MemRefRankOf<[AnyType], [1, 2]>;
+def Tile_View : MemRefRankOf<[AnyType], [1, 2, 3, 4]>;
 
 //===----------------------------------------------------------------------===//
 // Creation
@@ -72,9 +72,17 @@ def Tile_LoadOp : Tile_Op<"load", [MemoryEffects<[MemRead]>,
     however large) gives a tile of padding: positions are compared without
     overflow, so no index wraps around onto another tile.
 
+    A view of rank 3 or 4 holds a rank-2 tile over its last two dimensions:
+    its first indices are element indices that pick one 2-D slice, and the
+    last two are the tile index within it (`%view[%b, %h, %ti, %tj]` reads
+    `view[b, h, ti * M + r, tj * N + c]`). A leading index outside
+    `[0, dim)` gives a tile of padding, like a tile index out of range.
+
     ```mlir
     %a = tile.load %view[%ti, %tj] padding(%pad : f16)
         : memref<?x?xf16, strided<[?, 1], offset: ?>> -> !tile.tile<128x64xf16>
+    %q = tile.load %qkv[%b, %h, %ti, %c0]
+        : memref<?x?x?x?xf32, strided<[?, ?, ?, 1], offset: ?>> -> !tile.tile<16x16xf32>
     ```
   }];
   let arguments = (ins Tile_View:$view, Variadic<Index>:$indices,
@@ -97,7 +105,9 @@ def Tile_StoreOp : Tile_Op<"store", [MemoryEffects<[MemWrite]>,
   let description = [{
     Writes the elements of `value` that fall inside the view at tile index
     `[ti, tj]` (see `tile.load`); elements outside are dropped. A tile index
-    outside `[0, ceil(dim / M))` writes nothing.
+    outside `[0, ceil(dim / M))` writes nothing. On a view of rank 3 or 4 the
+    leading indices pick a 2-D slice, as for `tile.load`; a leading index
+    outside `[0, dim)` writes nothing.
 
     ```mlir
     tile.store %c, %view[%ti, %tj]

@@ -20,11 +20,13 @@ namespace tl = nlc::tile;
 namespace {
 
 /// What one access of a tile covers: the tile's rows and columns (a rank-1
-/// tile is one row), where it starts in the view, how many of its rows and
-/// columns lie inside the view, and the view with a static unit inner
-/// stride (valid only where `unitStride` holds).
+/// tile is one row), the leading indices of a rank-3 or rank-4 view (the
+/// 2-D slice the tile lies in), where the tile starts in that slice, how
+/// many of its rows and columns lie inside it, and the view with a static
+/// unit inner stride (valid only where `unitStride` holds).
 struct Extent {
   int64_t rows, cols;
+  SmallVector<Value, 2> lead;
   Value row0, col0, validRows, validCols, unitStride, view;
 };
 
@@ -44,9 +46,20 @@ Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op) {
   e.cols = shape.back();
   Value zero = index(b, loc, 0);
   auto meta = memref::ExtractStridedMetadataOp::create(b, loc, view);
+  // A leading index out of range leaves no valid row; 0 stands in for it so
+  // that no address is formed from it.
+  size_t lead = op.getIndices().size() - shape.size();
+  Value leadOk;
+  for (auto [d, li] : llvm::enumerate(op.getIndices().take_front(lead))) {
+    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, li,
+                                     meta.getSizes()[d]);
+    leadOk =
+        leadOk ? arith::AndIOp::create(b, loc, leadOk, ok).getResult() : ok;
+    e.lead.push_back(arith::SelectOp::create(b, loc, ok, li, zero));
+  }
   SmallVector<Value, 2> starts, valid;
-  for (auto [d, ti] : llvm::enumerate(op.getIndices())) {
-    Value dim = meta.getSizes()[d];
+  for (auto [d, ti] : llvm::enumerate(op.getIndices().drop_front(lead))) {
+    Value dim = meta.getSizes()[d + lead];
     Value tiles = arith::CeilDivUIOp::create(b, loc, dim, index(b, loc, shape[d]));
     Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ti, tiles);
     Value safe = arith::SelectOp::create(b, loc, ok, ti, zero);
@@ -71,6 +84,8 @@ Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op) {
     e.validRows = valid[0];
     e.validCols = valid[1];
   }
+  if (leadOk)
+    e.validRows = arith::SelectOp::create(b, loc, leadOk, e.validRows, zero);
   Value inner = meta.getStrides().back();
   e.unitStride = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, inner,
                                        index(b, loc, 1));
@@ -94,12 +109,15 @@ Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op) {
 }
 
 /// View coordinates of element (r, c) of the tile.
-SmallVector<Value, 2> viewIndex(OpBuilder &b, Location loc, const Extent &e,
+SmallVector<Value, 4> viewIndex(OpBuilder &b, Location loc, const Extent &e,
                                 Value r, Value c, bool rank1) {
   Value col = arith::AddIOp::create(b, loc, e.col0, c);
   if (rank1)
     return {col};
-  return {arith::AddIOp::create(b, loc, e.row0, r), col};
+  SmallVector<Value, 4> pos(e.lead.begin(), e.lead.end());
+  pos.push_back(arith::AddIOp::create(b, loc, e.row0, r));
+  pos.push_back(col);
+  return pos;
 }
 
 SmallVector<Value, 2> bufferIndex(Value r, Value c, bool rank1) {

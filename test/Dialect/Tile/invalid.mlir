@@ -51,7 +51,7 @@ func.func @load_rank(%v: memref<?x?xf32>, %i: index) {
 // -----
 
 func.func @load_indices(%v: memref<?x?xf32>, %i: index) {
-  // expected-error@+1 {{expected 2 tile indices, found 1}}
+  // expected-error@+1 {{expected 2 indices, found 1}}
   %t = tile.load %v[%i] : memref<?x?xf32> -> !tile.tile<4x4xf32>
   return
 }
@@ -75,7 +75,7 @@ func.func @load_padding(%v: memref<?x?xf32>, %i: index, %p: f16) {
 // -----
 
 func.func @store_indices(%t: !tile.tile<4xf32>, %v: memref<?xf32>, %i: index) {
-  // expected-error@+1 {{expected 1 tile indices, found 2}}
+  // expected-error@+1 {{expected 1 indices, found 2}}
   tile.store %t, %v[%i, %i] : !tile.tile<4xf32>, memref<?xf32>
   return
 }
@@ -339,4 +339,30 @@ func.func @fused_effects(%a: !tile.tile<4x8xf32>, %m: memref<f32>) -> !tile.tile
     tile.yield %x : f32
   }
   return %r : !tile.tile<4x8xf32>
+}
+
+// -----
+
+// A view of rank 3 or 4 holds rank-2 tiles only.
+func.func @load_rank4_tile1(%v: memref<?x?x?x?xf32>, %i: index) {
+  // expected-error@+1 {{tile rank 1 does not match view rank 4}}
+  %t = tile.load %v[%i, %i, %i, %i] : memref<?x?x?x?xf32> -> !tile.tile<4xf32>
+  return
+}
+
+// -----
+
+// One index per view dimension: the leading ones, then the tile index.
+func.func @store_rank3_indices(%t: !tile.tile<4x4xf32>, %v: memref<?x?x?xf32>, %i: index) {
+  // expected-error@+1 {{expected 3 indices, found 2}}
+  tile.store %t, %v[%i, %i] : !tile.tile<4x4xf32>, memref<?x?x?xf32>
+  return
+}
+
+// -----
+
+func.func @load_rank5(%v: memref<?x?x?x?x?xf32>, %i: index) {
+  // expected-error@+1 {{operand #0 must be 1D/2D/3D/4D memref of any type values}}
+  %t = tile.load %v[%i, %i, %i, %i, %i] : memref<?x?x?x?x?xf32> -> !tile.tile<4x4xf32>
+  return
 }

@@ -51,6 +51,17 @@ func.func @memory(%v: memref<?x?xf16, strided<[?, 1], offset: ?>>, %i: index,
   return
 }
 
+// A rank-4 view: two leading element indices, then the tile index.
+// CHECK-LABEL: func.func @memory_rank4(
+func.func @memory_rank4(%v: memref<?x?x?x?xf32, strided<[?, ?, ?, 1], offset: ?>>,
+                        %b: index, %h: index, %i: index) {
+  // CHECK: %[[A:.+]] = tile.load %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] : memref<?x?x?x?xf32, strided<[?, ?, ?, 1], offset: ?>> -> !tile.tile<16x16xf32>
+  %a = tile.load %v[%b, %h, %i, %i] : memref<?x?x?x?xf32, strided<[?, ?, ?, 1], offset: ?>> -> !tile.tile<16x16xf32>
+  // CHECK: tile.store %[[A]], %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] : !tile.tile<16x16xf32>, memref<?x?x?x?xf32, strided<[?, ?, ?, 1], offset: ?>>
+  tile.store %a, %v[%h, %b, %i, %i] : !tile.tile<16x16xf32>, memref<?x?x?x?xf32, strided<[?, ?, ?, 1], offset: ?>>
+  return
+}
+
 // CHECK-LABEL: func.func @elementwise(
 func.func @elementwise(%a: !tile.tile<64x64xf32>, %b: !tile.tile<64x64xf32>,
                        %x: f32) -> !tile.tile<64x64xf32> {
