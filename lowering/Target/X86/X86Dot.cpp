@@ -156,6 +156,31 @@ Value packPairs(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
   return packed;
 }
 
+/// `a` (m x k, f16 or bf16) widened to an f32 buffer, in one pass of
+/// vector conversions. The k loop then broadcasts f32 elements straight
+/// from memory, as for f32 inputs; widening each element there instead
+/// chains every row's scalar conversion through one register.
+Value widenRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
+                int64_t lanes) {
+  Type f32 = b.getF32Type();
+  Type in = cast<MemRefType>(a.getType()).getElementType();
+  Value out = nlc::cpu::allocTileBuffer(
+      b, loc, tl::TileType::get({m, k}, f32));
+  Value src = flatten(b, loc, a), dst = flatten(b, loc, out);
+  auto inType = VectorType::get({lanes}, in);
+  forEachVector(b, loc, m * k, lanes,
+                [&](OpBuilder &vb, Location vl, Value pos, Value mask) {
+                  Value zero = mask ? arith::ConstantOp::create(
+                                          vb, vl, vb.getZeroAttr(inType))
+                                          .getResult()
+                                    : Value();
+                  Value v = loadVector(vb, vl, inType, src, pos, mask, zero);
+                  storeVector(vb, vl, widen(vb, vl, v, VectorType::get({lanes}, f32)),
+                              dst, pos, mask);
+                });
+  return out;
+}
+
 struct DotMicroKernel : VectorPattern<tl::DotOp> {
   using VectorPattern::VectorPattern;
 
@@ -207,6 +232,8 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     if (pairs)
       packed = packPairs(rewriter, loc, bm, k, n,
                          (n + lanes - 1) / lanes * lanes, lanes, pairElem);
+    else if (in != f32)
+      a = widenRows(rewriter, loc, a, m, k, lanes);
     auto fmaStep = [&](OpBuilder &b, Location l, Value kk,
                        ArrayRef<Value> rowIdx, int64_t j0, ValueRange acc,
                        SmallVectorImpl<Value> &next) {
