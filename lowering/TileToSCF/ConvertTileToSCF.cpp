@@ -114,9 +114,40 @@ Value zeroOf(OpBuilder &b, Location loc, Type t) {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-/// One loop nest for every elementwise op: each result element is the op's
-/// scalar computation (ElementwiseOpInterface::buildScalar) of the operand
-/// elements at the same position; scalar operands are used as they are.
+/// Replaces `op` (whose result is a tile of `type`) by one loop nest whose
+/// element (i, j) is `build` of one element per input: a tile of `type`'s
+/// shape at (i, j) (axis -1), a rank-1 tile at j (axis 0) or at i (axis 1),
+/// or a scalar as it is.
+LogicalResult replaceWithLoops(
+    ConversionPatternRewriter &rewriter, Operation *op, tl::TileType type,
+    ValueRange originals, ValueRange converted, ArrayRef<int64_t> axes,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> build) {
+  Location loc = op->getLoc();
+  Value out = allocBuffer(rewriter, loc, type);
+  forEachElement(
+      rewriter, loc, type.getShape(),
+      [&](OpBuilder &b, Location l, ValueRange ivs) {
+        SmallVector<Value> args;
+        for (auto [original, conv, axis] :
+             llvm::zip_equal(originals, converted, axes)) {
+          if (!isa<tl::TileType>(original.getType())) {
+            args.push_back(conv);
+            continue;
+          }
+          ValueRange at = ivs;
+          if (axis != -1)
+            at = ivs.slice(axis == 0 ? 1 : 0, 1);
+          args.push_back(memref::LoadOp::create(b, l, conv, at));
+        }
+        memref::StoreOp::create(b, l, build(b, l, args), out, ivs);
+      });
+  rewriter.replaceOp(op, out);
+  return success();
+}
+
+/// Every elementwise op: each result element is the op's scalar computation
+/// (ElementwiseOpInterface::buildScalar) of the operand elements at the
+/// same position; scalar operands are used as they are.
 struct ElementwiseLowering
     : public OpInterfaceConversionPattern<tl::ElementwiseOpInterface> {
   using OpInterfaceConversionPattern::OpInterfaceConversionPattern;
@@ -124,22 +155,13 @@ struct ElementwiseLowering
   LogicalResult
   matchAndRewrite(tl::ElementwiseOpInterface op, ArrayRef<Value> operands,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op->getLoc();
-    auto type = cast<tl::TileType>(op->getResult(0).getType());
-    Value out = allocBuffer(rewriter, loc, type);
-    forEachElement(
-        rewriter, loc, type.getShape(),
-        [&](OpBuilder &b, Location l, ValueRange ivs) {
-          SmallVector<Value, 3> args;
-          for (auto [original, converted] :
-               llvm::zip_equal(op->getOperands(), operands))
-            args.push_back(isa<tl::TileType>(original.getType())
-                               ? memref::LoadOp::create(b, l, converted, ivs)
-                               : converted);
-          memref::StoreOp::create(b, l, op.buildScalar(b, l, args), out, ivs);
+    SmallVector<int64_t> axes(operands.size(), -1);
+    return replaceWithLoops(
+        rewriter, op, cast<tl::TileType>(op->getResult(0).getType()),
+        op->getOperands(), operands, axes,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          return op.buildScalar(b, l, args);
         });
-    rewriter.replaceOp(op, out);
-    return success();
   }
 };
 
@@ -152,29 +174,11 @@ struct FusedLowering : public OpConversionPattern<tl::FusedOp> {
   LogicalResult
   matchAndRewrite(tl::FusedOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    tl::TileType type = op.getType();
-    Value out = allocBuffer(rewriter, loc, type);
-    forEachElement(
-        rewriter, loc, type.getShape(),
-        [&](OpBuilder &b, Location l, ValueRange ivs) {
-          SmallVector<Value> args;
-          for (auto [original, converted, axis] :
-               llvm::zip_equal(op.getInputs(), adaptor.getInputs(),
-                               op.getBroadcast())) {
-            if (!isa<tl::TileType>(original.getType())) {
-              args.push_back(converted);
-              continue;
-            }
-            ValueRange at = ivs;
-            if (axis != -1)
-              at = ivs.slice(axis == 0 ? 1 : 0, 1);
-            args.push_back(memref::LoadOp::create(b, l, converted, at));
-          }
-          memref::StoreOp::create(b, l, op.buildElement(b, l, args), out, ivs);
+    return replaceWithLoops(
+        rewriter, op, op.getType(), op.getInputs(), adaptor.getInputs(),
+        op.getBroadcast(), [&](OpBuilder &b, Location l, ValueRange args) {
+          return op.buildElement(b, l, args);
         });
-    rewriter.replaceOp(op, out);
-    return success();
   }
 };
 

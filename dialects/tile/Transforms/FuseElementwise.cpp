@@ -89,7 +89,7 @@ private:
       leaves[v] = addInput(bc.getSource(), bc.getAxis());
       absorbedAny = true;
     } else if (isFusable(def) && def->getBlock() == root->getBlock() &&
-               v.hasOneUse() && !leaves.count(v)) {
+               v.hasOneUse()) {
       absorbedAny = true;
       absorbedOps.push_back(def);
       if (auto fused = dyn_cast<tl::FusedOp>(def)) {

@@ -54,10 +54,7 @@ Value rowPiece(OpBuilder &b, Location loc, Value mem, Value row, int64_t col,
     storeVector(b, loc, toStore, mem, indices, mask);
     return {};
   }
-  Value zero = mask ? arith::ConstantOp::create(b, loc, b.getZeroAttr(vt))
-                          .getResult()
-                    : Value();
-  return loadVector(b, loc, vt, mem, indices, mask, zero);
+  return loadVector(b, loc, vt, mem, indices, mask);
 }
 
 /// `v` converted to `to` (f32 or a vector of f32) unless it already is.
@@ -170,12 +167,9 @@ Value widenRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
   auto inType = VectorType::get({lanes}, in);
   forEachVector(b, loc, m * k, lanes,
                 [&](OpBuilder &vb, Location vl, Value pos, Value mask) {
-                  Value zero = mask ? arith::ConstantOp::create(
-                                          vb, vl, vb.getZeroAttr(inType))
-                                          .getResult()
-                                    : Value();
-                  Value v = loadVector(vb, vl, inType, src, pos, mask, zero);
-                  storeVector(vb, vl, widen(vb, vl, v, VectorType::get({lanes}, f32)),
+                  Value v = loadVector(vb, vl, inType, src, pos, mask);
+                  storeVector(vb, vl,
+                              widen(vb, vl, v, VectorType::get({lanes}, f32)),
                               dst, pos, mask);
                 });
   return out;

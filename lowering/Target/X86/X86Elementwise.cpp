@@ -94,13 +94,10 @@ LogicalResult replaceWithVectors(
             }
             auto vt = vectorOf(cast<MemRefType>(buf.getType()).getElementType());
             // Masked-off lanes compute on zeros and are never stored.
-            Value zero = mask ? arith::ConstantOp::create(
-                                    b, l, b.getZeroAttr(vt)).getResult()
-                              : Value();
             SmallVector<Value, 2> at{pos};
             if (row && axis == -1)
               at.insert(at.begin(), row);
-            args.push_back(loadVector(b, l, vt, buf, at, mask, zero));
+            args.push_back(loadVector(b, l, vt, buf, at, mask));
           }
           Value r = build(b, l, args);
           typesAgree &= r.getType() == resultType;
@@ -201,8 +198,8 @@ struct FusedToVectors : VectorPattern<tl::FusedOp> {
   }
 };
 
-/// `tile.broadcast`: along 0 each result row is a copy of the source, along
-/// 1 each result row is one source element in every column.
+/// `tile.broadcast`: an element of its source repeated along a new axis,
+/// the shared vector code with one broadcast input.
 struct BroadcastToVectors : VectorPattern<tl::BroadcastOp> {
   using VectorPattern::VectorPattern;
 
@@ -210,44 +207,10 @@ struct BroadcastToVectors : VectorPattern<tl::BroadcastOp> {
   matchAndRewrite(tl::BroadcastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     tl::TileType type = op.getType();
-    Type elem = type.getElementType();
-    int64_t lanes = lanesFor(target, {elem});
-    if (!lanes)
-      return rewriter.notifyMatchFailure(op, "no vector form for this type");
-    Location loc = op.getLoc();
-    auto vt = VectorType::get({lanes}, elem);
-    int64_t m = type.getShape()[0], n = type.getShape()[1];
-    Value src = adaptor.getSource();
-    Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
-    bool copyRows = op.getAxis() == 0;
-    auto idx = [&](OpBuilder &b, Location l, int64_t v) -> Value {
-      return arith::ConstantIndexOp::create(b, l, v);
-    };
-    scf::ForOp::create(
-        rewriter, loc, idx(rewriter, loc, 0), idx(rewriter, loc, m),
-        idx(rewriter, loc, 1), ValueRange{},
-        [&](OpBuilder &b, Location l, Value row, ValueRange) {
-          Value splat;
-          if (!copyRows)
-            splat = vector::BroadcastOp::create(
-                b, l, vt, memref::LoadOp::create(b, l, src, ValueRange{row}));
-          forEachVector(b, l, n, lanes,
-                        [&](OpBuilder &vb, Location vl, Value pos, Value mask) {
-                          Value v = splat;
-                          if (copyRows)
-                            v = loadVector(vb, vl, vt, src, pos, mask,
-                                           mask ? arith::ConstantOp::create(
-                                                      vb, vl,
-                                                      vb.getZeroAttr(vt))
-                                                      .getResult()
-                                                : Value());
-                          storeVector(vb, vl, v, out, ValueRange{row, pos},
-                                      mask);
-                        });
-          scf::YieldOp::create(b, l);
-        });
-    rewriter.replaceOp(op, out);
-    return success();
+    return replaceWithVectors(
+        rewriter, op, type, op->getOperands(), adaptor.getOperands(),
+        {op.getAxis()}, {type.getElementType()}, target,
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
   }
 };
 

@@ -278,12 +278,8 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
                        int64_t width, Value mask) {
                      // Only the buffer's own columns are read.
                      Value own = inTile(pb, pl, lanes, width);
-                     Value zero = own ? arith::ConstantOp::create(
-                                            pb, pl, pb.getZeroAttr(vt))
-                                            .getResult()
-                                      : Value();
                      Value v = loadVector(pb, pl, vt, buffer,
-                                          bufferIndex(r, c, rank1), own, zero);
+                                          bufferIndex(r, c, rank1), own);
                      storeVector(pb, pl, v, e.view,
                                  viewIndex(pb, pl, e, r, c, rank1), mask);
                    });

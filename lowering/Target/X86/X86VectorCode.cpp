@@ -41,6 +41,8 @@ Value nlc::x86::loadVector(OpBuilder &b, Location loc, VectorType type,
                            Value passThru) {
   if (!mask)
     return vector::LoadOp::create(b, loc, type, mem, indices);
+  if (!passThru)
+    passThru = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
   return vector::MaskedLoadOp::create(b, loc, type, mem, indices, mask,
                                       passThru);
 }

@@ -41,11 +41,11 @@ mlir::Value splatConstant(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::VectorType type, mlir::TypedAttr v);
 
 /// Loads a vector of `type` at `indices` of `mem`: all lanes without `mask`,
-/// else the masked lanes, the others taking `passThru`.
+/// else the masked lanes, the others taking `passThru` (zero if null).
 mlir::Value loadVector(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::VectorType type, mlir::Value mem,
                        mlir::ValueRange indices, mlir::Value mask,
-                       mlir::Value passThru);
+                       mlir::Value passThru = {});
 
 /// Stores `v` (its masked lanes, with `mask`) at `indices` of `mem`.
 void storeVector(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
