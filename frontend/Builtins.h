@@ -65,6 +65,8 @@ enum class BuiltinGen {
   Tensor,
   /// Tiles inside kernels (genKernelBuiltin).
   Tile,
+  /// Files, the environment and the process: `sys::` (MLIRGenSys.cpp).
+  Sys,
 };
 
 /// `maxArgs` of a builtin that takes any number of arguments.

@@ -95,6 +95,9 @@ private:
   void checkKernelRecursion();
   bool inKernel() const { return currentFn && currentFn->isKernel; }
 
+  /// The `sys::` builtins (SemaSys.cpp): files, environment, exit.
+  const Type *checkSysBuiltin(CallExpr &e, Builtin b, const std::string &name);
+
   // Ownership of tensors (SemaOwnership.cpp).
   /// Checks moves and borrows of tensors in the host function `fn` and
   /// records in its AST where each tensor is freed.

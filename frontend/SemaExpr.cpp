@@ -1152,7 +1152,10 @@ bool Sema::checkBuiltinUse(CallExpr &e, BuiltinUse use,
 const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
                                    const Type *expected) {
   const BuiltinInfo &info = getBuiltinInfo(b);
-  const std::string &name = llvm::cast<NameExpr>(*e.callee).path[0].name;
+  // As written: `sqrt`, or `sys::open` for a qualified builtin.
+  std::string name;
+  for (const Ident &id : llvm::cast<NameExpr>(*e.callee).path)
+    name += (name.empty() ? "" : "::") + id.name;
   // `load(v, [i, j], pad=x, mask=m)`: the one builtin with named arguments.
   for (CallArg &a : e.args)
     if (a.name && !(b == Builtin::Load &&
@@ -1221,6 +1224,8 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
   }
   if (!argCount() || !checkBuiltinUse(e, info.use, name))
     return types.getError();
+  if (info.gen == BuiltinGen::Sys)
+    return checkSysBuiltin(e, b, name);
   switch (b) {
   case Builtin::Print:
   case Builtin::Println: {

@@ -123,10 +123,9 @@ void *nl_alloc_at(int64_t size, int64_t align, const char *file,
 void nl_dealloc(void *p);
 
 //===----------------------------------------------------------------------===//
-// Environment.
+// Kernel grids.
 //===----------------------------------------------------------------------===//
 
-/// Returns the nanoseconds elapsed since an arbitrary fixed point in the past;
 /// The body of a kernel grid: runs instances [begin, end) of the launch
 /// whose arguments \p ctx holds (the instance index linearized x-major).
 typedef void (*NlGridBody)(void *ctx, int64_t begin, int64_t end);
@@ -140,6 +139,11 @@ void nl_grid_launch(NlGridBody body, void *ctx, int64_t count);
 /// The threads nl_grid_launch uses, the caller included.
 int64_t nl_grid_threads(void);
 
+//===----------------------------------------------------------------------===//
+// Environment.
+//===----------------------------------------------------------------------===//
+
+/// Returns the nanoseconds elapsed since an arbitrary fixed point in the past;
 /// the value never decreases while the program runs.
 int64_t nl_clock_ns(void);
 
@@ -164,6 +168,68 @@ void nl_set_args(int32_t argc, char **argv);
 /// generates and called by the runtime's main. Its result is the process exit
 /// status.
 int32_t nl_main(void);
+
+//===----------------------------------------------------------------------===//
+// Files and the process (core/files.c). Paths and names are \p len bytes
+// that need not be NUL-terminated (a NUL inside is an error). Every function
+// returns a negative error code on failure: minus a Linux errno value
+// (-2 for "No such file or directory"), the same on both flavours;
+// nl_error_message gives its text. On bare metal, files are read-only and
+// come from the archive nlc hands to the guest (docs/BareMetal.md, "Files").
+//===----------------------------------------------------------------------===//
+
+/// Modes of nl_file_open.
+enum {
+  NL_FILE_READ = 0,   ///< Read; the file must exist.
+  NL_FILE_WRITE = 1,  ///< Write; created or truncated.
+  NL_FILE_APPEND = 2, ///< Write at the end; created if missing.
+  NL_FILE_UPDATE = 3, ///< Read and write; the file must exist.
+};
+
+/// Opens a file; returns a handle >= 0.
+int64_t nl_file_open(const char *path, int64_t len, int64_t mode);
+
+/// Reads up to \p n bytes into \p buf; returns the count (0 at the end).
+int64_t nl_file_read(int64_t fd, void *buf, int64_t n);
+
+/// Writes all \p n bytes of \p buf; returns n.
+int64_t nl_file_write(int64_t fd, const void *buf, int64_t n);
+
+/// Moves the position to \p offset from the start (whence 0), the current
+/// position (1) or the end (2); returns the new position.
+int64_t nl_file_seek(int64_t fd, int64_t offset, int64_t whence);
+
+/// Returns the file's size in bytes.
+int64_t nl_file_size(int64_t fd);
+
+/// Closes a handle; returns 0.
+int64_t nl_file_close(int64_t fd);
+
+/// Maps the whole file into memory without copying it and returns its
+/// address, or NULL with \p *error set. The memory is private: the program
+/// may write to it and the file never changes. nl_free releases it. An empty
+/// file gives a unique pointer.
+void *nl_file_map(int64_t fd, int64_t *error);
+
+/// nl_file_map for generated code (`sys::map`): a failure ends the program
+/// with "cannot map the file: REASON" reported at FILE:LINE:COL.
+void *nl_file_map_at(int64_t fd, const char *file, int64_t file_len,
+                     int64_t line, int64_t col);
+
+/// The text of error code \p code (negative, as the functions above return),
+/// NUL-terminated in static storage: "No such file or directory".
+const char *nl_error_message(int64_t code);
+
+/// The length of nl_error_message(code), NUL excluded.
+int64_t nl_error_message_len(int64_t code);
+
+/// The value of environment variable \p name, NUL-terminated in storage that
+/// lives as long as the program, or NULL when it is not set (or \p name is
+/// empty or holds `=` or a NUL).
+const char *nl_env_get(const char *name, int64_t name_len);
+
+/// The length of nl_env_get(name, name_len), or -1 when it is NULL.
+int64_t nl_env_len(const char *name, int64_t name_len);
 
 //===----------------------------------------------------------------------===//
 // Profiling (nlc --profile).

@@ -45,4 +45,41 @@ void nl_plat_free(void *p);
 /// Returns a monotonic clock reading in nanoseconds.
 uint64_t nl_plat_clock_ns(void);
 
+//===----------------------------------------------------------------------===//
+// Files and the environment (core/files.c). Every function returns a
+// negative Linux errno value (-ENOENT...) on failure; both platforms use the
+// Linux numbers, so messages and tests agree. \p path is NUL-terminated.
+//===----------------------------------------------------------------------===//
+
+/// Opens \p path with an NL_FILE_* mode (nl_runtime.h); returns a handle
+/// >= 0.
+int64_t nl_plat_file_open(const char *path, int64_t mode);
+
+/// Reads up to \p n bytes (n >= 0); returns the count, 0 at the end.
+int64_t nl_plat_file_read(int64_t fd, void *buf, int64_t n);
+
+/// Writes all \p n bytes; returns n.
+int64_t nl_plat_file_write(int64_t fd, const void *buf, int64_t n);
+
+/// Moves the position (whence: 0 start, 1 current, 2 end); returns it.
+int64_t nl_plat_file_seek(int64_t fd, int64_t offset, int64_t whence);
+
+/// The size of the file in bytes.
+int64_t nl_plat_file_size(int64_t fd);
+
+/// Closes the handle; returns 0.
+int64_t nl_plat_file_close(int64_t fd);
+
+/// Maps the whole file, copy-on-write: the program may read and write the
+/// memory; writes never reach the file. The result can be released with
+/// nl_plat_free like a block from nl_plat_alloc. Returns NULL and sets
+/// \p *error (a negative errno value) on failure.
+void *nl_plat_file_map(int64_t fd, int64_t *error);
+
+/// The message for the errno value \p code (positive), or NULL if unknown.
+const char *nl_plat_error_message(int64_t code);
+
+/// The value of the environment variable \p name, or NULL if unset.
+const char *nl_plat_getenv(const char *name);
+
 #endif // NL_PLATFORM_H

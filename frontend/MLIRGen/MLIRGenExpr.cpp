@@ -446,6 +446,8 @@ Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
     return genTensorBuiltin(e);
   case BuiltinGen::Tile:
     return genKernelBuiltin(e);
+  case BuiltinGen::Sys:
+    return genSysBuiltin(e);
   }
   llvm_unreachable("unknown builtin generator");
 }

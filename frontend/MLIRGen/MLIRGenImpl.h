@@ -165,6 +165,8 @@ private:
   Leaves genBuiltin(CallExpr &e);
   /// Host scalars, strings and the process; the scalar forms of tile math.
   Leaves genScalarBuiltin(CallExpr &e);
+  /// `sys::` files, environment and exit (MLIRGenSys.cpp).
+  Leaves genSysBuiltin(CallExpr &e);
   void genPrint(const Leaves &value, const Type *t, mlir::Location l);
   Leaves genIndex(IndexExpr &e);
   Leaves genArrayLit(ArrayLitExpr &e);

@@ -91,6 +91,15 @@ size_t nl_bare_arena_peak(void);
 /// The size of the memory given to nl_bare_arena_init.
 size_t nl_bare_arena_capacity(void);
 
+/// Makes the file archive of \p size bytes at \p addr (the boot module)
+/// the program's files (files_baremetal.c); a bad archive is reported and
+/// ignored.
+void nl_bare_files_init(uintptr_t addr, uint64_t size);
+/// Whether \p p points into the file archive (memory nl_plat_free keeps).
+bool nl_bare_files_contains(const void *p);
+/// Adds the environment variable assignment `NAME=VALUE` (kept, not copied).
+void nl_bare_setenv(const char *assignment);
+
 /// Set when the boot command line asks for a memory report at exit
 /// (`nl.memstats`); see start.c.
 extern bool nl_bare_memstats;

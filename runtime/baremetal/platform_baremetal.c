@@ -2,7 +2,8 @@
 //
 // Implements platform.h on bare x86-64 under QEMU: both output streams go to
 // the console (COM1 and VGA), exit writes the status to QEMU's isa-debug-exit
-// port, memory comes from the arena (arena.c) and the clock is the TSC,
+// port, memory comes from the arena (arena.c), files from the boot module
+// (files_baremetal.c) and the clock is the TSC,
 // calibrated against the PIT the first time it is read.
 //
 //===----------------------------------------------------------------------===//
@@ -44,7 +45,11 @@ void *nl_plat_alloc(size_t size, size_t align) {
   return nl_bare_arena_alloc(size, align);
 }
 
-void nl_plat_free(void *p) { nl_bare_arena_free(p); }
+void nl_plat_free(void *p) {
+  // A mapped file is memory of the boot module, not of the arena.
+  if (!nl_bare_files_contains(p))
+    nl_bare_arena_free(p);
+}
 
 //===----------------------------------------------------------------------===//
 // Clock

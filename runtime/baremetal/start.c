@@ -8,8 +8,10 @@
 //
 // The boot command line (QEMU's -append) holds the program arguments. When
 // it contains a `--` token, the tokens before it are runtime options
-// instead: `nl.memstats` prints the memory report at exit. Tokens are
-// separated by spaces; argv[0] is "nl-bare".
+// instead: `nl.memstats` prints the memory report at exit, and `NAME=VALUE`
+// sets an environment variable. Tokens are separated by spaces; argv[0] is
+// "nl-bare". The first boot module (QEMU's -initrd), if any, holds the
+// program's files (files_baremetal.c); the arena stays below it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,6 +32,13 @@ typedef struct HvmStartInfo {
   uint32_t memmap_entries;
   uint32_t reserved;
 } HvmStartInfo;
+
+typedef struct HvmModlistEntry {
+  uint64_t paddr;
+  uint64_t size;
+  uint64_t cmdline_paddr;
+  uint64_t reserved;
+} HvmModlistEntry;
 
 typedef struct HvmMemmapEntry {
   uint64_t addr;
@@ -82,6 +91,13 @@ static int32_t parse_command_line(const HvmStartInfo *info) {
     }
   }
   for (int i = 0; i + 1 < first_arg; ++i) {
+    bool assignment = false;
+    for (const char *c = tokens[i]; *c != '\0'; ++c)
+      assignment |= *c == '=' && c != tokens[i];
+    if (assignment) {
+      nl_bare_setenv(tokens[i]);
+      continue;
+    }
     const char *want = "nl.memstats";
     const char *t = tokens[i];
     while (*want != '\0' && *t == *want)
@@ -118,6 +134,12 @@ static void init_arena(const HvmStartInfo *info) {
         end = hi < (4ull << 30) ? (uintptr_t)hi : (uintptr_t)(4ull << 30);
     }
   }
+  // QEMU loads the boot module at the top of the RAM below 4 GiB.
+  const HvmModlistEntry *mods =
+      (const HvmModlistEntry *)(uintptr_t)info->modlist_paddr;
+  for (uint32_t i = 0; i < info->nr_modules && mods != NULL; ++i)
+    if (mods[i].size != 0 && begin <= mods[i].paddr && mods[i].paddr < end)
+      end = (uintptr_t)mods[i].paddr;
   nl_bare_arena_init(begin, end);
 }
 
@@ -166,6 +188,11 @@ _Noreturn void nl_bare_start(const HvmStartInfo *info) {
   nl_bare_interrupts_init();
   int32_t argc = parse_command_line(info);
   init_arena(info);
+  if (info->nr_modules > 0 && info->modlist_paddr != 0) {
+    const HvmModlistEntry *mod =
+        (const HvmModlistEntry *)(uintptr_t)info->modlist_paddr;
+    nl_bare_files_init((uintptr_t)mod->paddr, mod->size);
+  }
   if (nl_bare_memstats)
     clear_stack();
   nl_bare_unmap_page((uint64_t)__stack_guard);

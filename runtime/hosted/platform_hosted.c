@@ -6,9 +6,10 @@
 // small header right below it that says how to release it: blocks of at
 // least kLargeBlock bytes are mapped on 2 MiB boundaries and marked for
 // transparent huge pages (madvise(MADV_HUGEPAGE)), so that large tensors
-// cost few TLB entries wherever the kernel offers huge pages. This file,
-// signals.c and main_hosted.c are the only parts of the hosted runtime that
-// use libc.
+// cost few TLB entries wherever the kernel offers huge pages; mapped files
+// (nl_plat_file_map) carry the same header, so nl_plat_free releases them
+// too. This file, files_hosted.c, signals.c and main_hosted.c are the only
+// parts of the hosted runtime that use libc.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +19,7 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -127,6 +129,37 @@ void nl_plat_free(void *p) {
     munmap(h.base, h.mapped);
   else
     free(h.base);
+}
+
+void *nl_plat_file_map(int64_t fd, int64_t *error) {
+  int64_t size = nl_plat_file_size(fd);
+  if (size < 0) {
+    *error = size;
+    return NULL;
+  }
+  // One page for the header, then the file: reserve the whole range, then
+  // map the file over all of it but the first page.
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t body = round_up((size_t)size, page);
+  if ((uint64_t)size > SIZE_MAX - 2 * page || (size > 0 && body == 0)) {
+    *error = -ENOMEM;
+    return NULL;
+  }
+  char *start = mmap(NULL, page + body, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (start == MAP_FAILED) {
+    *error = -errno;
+    return NULL;
+  }
+  char *p = start + page;
+  if (size > 0 && mmap(p, (size_t)size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_FIXED, (int)fd, 0) == MAP_FAILED) {
+    *error = -errno;
+    munmap(start, page + body);
+    return NULL;
+  }
+  *header_of(p) = (BlockHeader){start, page + body};
+  return p;
 }
 
 uint64_t nl_plat_clock_ns(void) {

@@ -77,6 +77,11 @@ cl::opt<unsigned> runTimeout(
     cl::desc("With --run, stop the program after this many seconds (0: "
              "never; default 30 for x86_64-bare, 0 for x86_64-linux)"),
     cl::value_desc("seconds"), cl::cat(nlcCategory));
+cl::list<std::string> files(
+    "file",
+    cl::desc("With --run on x86_64-bare, hand this file to the guest, which "
+             "opens it by PATH (or NAME); repeatable"),
+    cl::value_desc("[NAME=]PATH"), cl::cat(nlcCategory));
 cl::list<std::string> includeDirs("I", cl::desc("Add a module search path"),
                                   cl::value_desc("dir"), cl::Prefix,
                                   cl::cat(nlcCategory));
@@ -213,6 +218,21 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   if (runTimeout.getNumOccurrences() > 0)
     opts.runTimeout = runTimeout;
   opts.includeDirs.assign(includeDirs.begin(), includeDirs.end());
+  if (!files.empty() && (!runProgram || opts.target->run != RunKind::Qemu)) {
+    llvm::errs() << "nlc: error: --file is for --run with a unikernel target "
+                    "(x86_64-bare); other programs open files directly\n";
+    return 1;
+  }
+  for (llvm::StringRef f : files) {
+    auto [name, path] = f.contains('=') ? f.split('=')
+                                        : std::make_pair(f, f);
+    if (name.empty() || path.empty()) {
+      llvm::errs() << "nlc: error: --file=" << f
+                   << ": expected PATH or NAME=PATH\n";
+      return 1;
+    }
+    opts.files.emplace_back(name.str(), path.str());
+  }
   opts.verifyDiagnostics = verifyDiagnostics;
   opts.checkBounds = checkBounds;
   return std::nullopt;

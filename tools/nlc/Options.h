@@ -43,6 +43,8 @@ struct Options {
   bool profile = false;
   std::optional<unsigned> runTimeout;
   std::vector<std::string> includeDirs;
+  /// `--file`: (name in the guest, path here) of each file for a unikernel.
+  std::vector<std::pair<std::string, std::string>> files;
   bool verifyDiagnostics = false;
   bool checkBounds = false;
 

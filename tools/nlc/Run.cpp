@@ -15,7 +15,12 @@
 #include "tools/nlc/Options.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/EndianStream.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -102,6 +107,59 @@ static int runExecutable(const Options &opts, const std::string &path) {
   return run.status;
 }
 
+/// Writes the files of `--file` as the archive the unikernel reads
+/// (runtime/baremetal/files_baremetal.c) to `out`. Returns its size, or
+/// prints an error and returns nullopt.
+static std::optional<uint64_t>
+writeFileArchive(const Options &opts, llvm::raw_fd_ostream &out) {
+  constexpr uint64_t kAlign = 4096;
+  std::vector<std::unique_ptr<llvm::MemoryBuffer>> data;
+  for (const auto &[name, path] : opts.files) {
+    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer) {
+      llvm::errs() << "nlc: error: cannot read `" << path
+                   << "`: " << buffer.getError().message() << "\n";
+      return std::nullopt;
+    }
+    data.push_back(std::move(*buffer));
+  }
+  uint64_t count = opts.files.size();
+  uint64_t offset = 16 + 32 * count;
+  // The file count, then per file: name offset and length, data offset and
+  // size (filled below).
+  std::vector<uint64_t> header = {count};
+  for (const auto &file : opts.files) {
+    header.insert(header.end(), {offset, file.first.size(), 0, 0});
+    offset += file.first.size();
+  }
+  for (size_t i = 0; i < data.size(); ++i) {
+    offset = llvm::alignTo(offset, kAlign);
+    header[1 + 4 * i + 2] = offset;
+    header[1 + 4 * i + 3] = data[i]->getBufferSize();
+    offset += data[i]->getBufferSize();
+  }
+  out << "NLFILES1";
+  for (uint64_t v : header)
+    llvm::support::endian::write<uint64_t>(out, v, llvm::endianness::little);
+  uint64_t pos = 16 + 32 * count;
+  for (const auto &file : opts.files)
+    out << file.first, pos += file.first.size();
+  for (size_t i = 0; i < data.size(); ++i) {
+    out.write_zeros(header[1 + 4 * i + 2] - pos);
+    out << data[i]->getBuffer();
+    pos = header[1 + 4 * i + 2] + data[i]->getBufferSize();
+  }
+  out.flush();
+  if (out.has_error()) {
+    llvm::errs() << "nlc: error: cannot write the file archive: "
+                 << out.error().message() << "\n";
+    out.clear_error();
+    return std::nullopt;
+  }
+  return pos;
+}
+
 /// Boots the unikernel `image` under QEMU with the program arguments on its
 /// command line; its serial console is QEMU's stdout, which is ours. Returns
 /// the program's exit status, decoded from QEMU's (exit_status.h); 124 on
@@ -125,16 +183,48 @@ static int runImage(const Options &opts, const std::string &image) {
     }
     commandLine += " " + a;
   }
+  // The `--file`s go to the guest as one archive in its boot module, which
+  // QEMU loads at the top of the guest's RAM: the RAM grows by its size.
+  uint64_t memoryMiB = 256;
+  llvm::SmallString<128> archivePath;
+  std::optional<llvm::FileRemover> archiveRemover;
+  if (!opts.files.empty()) {
+    int fd;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "nlc-files", "", fd, archivePath)) {
+      llvm::errs() << "nlc: error: cannot create the file archive: "
+                   << ec.message() << "\n";
+      return 1;
+    }
+    archiveRemover.emplace(archivePath);
+    llvm::sys::RemoveFileOnSignal(archivePath);
+    llvm::raw_fd_ostream out(fd, /*shouldClose=*/true);
+    std::optional<uint64_t> size = writeFileArchive(opts, out);
+    if (!size)
+      return 1;
+    // Below 4 GiB the guest has at most 3 GiB of RAM on QEMU's pc machine.
+    memoryMiB += llvm::divideCeil(*size, 1 << 20);
+    if (memoryMiB > 3072) {
+      llvm::errs() << "nlc: error: the --file files take "
+                   << llvm::divideCeil(*size, 1 << 20)
+                   << " MiB; a unikernel can be handed at most "
+                   << 3072 - 256 << " MiB\n";
+      return 1;
+    }
+  }
   // TCG, because KVM cannot run this guest on these machines; the guest's
   // RAM bounds the arena. docs/BareMetal.md shows the same command line.
   static const char options[] =
-      "-nodefaults -accel tcg -cpu max -m 256M -display none -no-reboot "
+      "-nodefaults -accel tcg -cpu max -display none -no-reboot "
       "-serial stdio -monitor none "
       "-device isa-debug-exit,iobase=0xf4,iosize=0x04";
   std::vector<std::string> args = {*qemu};
   for (llvm::StringRef option : llvm::split(options, ' '))
     args.push_back(option.str());
+  args.insert(args.end(), {"-m", std::to_string(memoryMiB) + "M"});
   args.insert(args.end(), {"-kernel", image});
+  if (!archivePath.empty())
+    args.insert(args.end(), {"-initrd", archivePath.str().str()});
   if (!opts.programArgs.empty())
     args.insert(args.end(), {"-append", commandLine});
   std::vector<llvm::StringRef> refs(args.begin(), args.end());
