@@ -201,8 +201,9 @@ void Sema::resolveStruct(StructDecl &s) {
                  {f.name.name});
     }
     f.type = resolveType(*f.typeExpr, *s.module);
-    // A struct value is copied freely; a tensor (or a view of one) is not.
-    if (f.type->isTensor() || f.type->isView()) {
+    // A struct that holds a tensor owns it (section 24); a view cannot be
+    // kept beyond the scope of its variable.
+    if (f.type->isView()) {
       diags.report(f.typeExpr->range, DiagID::err_field_buffer,
                    {f.name.name, f.type->str()});
       f.type = types.getError();

@@ -2,7 +2,9 @@
 //
 // The ownership check runs on every host function that type-checked without
 // errors. A tensor has one owner: a variable or parameter, or, for a value
-// that nothing binds, the call or statement that uses it (a temporary).
+// that nothing binds, the call or statement that uses it (a temporary). A
+// struct with tensor fields owns them and is moved and freed as one value
+// (Type::ownsTensors); its fields cannot be moved out one by one.
 // Binding, assigning, passing and returning a tensor moves it; a view borrows
 // the tensor it was made from. The check follows the function's structured
 // control flow with one state per point (which tensor variables own their
@@ -102,7 +104,7 @@ void OwnershipChecker::run(FnDecl &fn) {
 }
 
 void OwnershipChecker::declare(const VarDecl &v, Root root, SourceRange at) {
-  if (v.type->isTensor() || v.type->isView())
+  if (v.type->ownsTensors() || v.type->isView())
     scopes.back().push_back({&v, root, at});
 }
 
@@ -110,7 +112,7 @@ std::vector<const VarDecl *> OwnershipChecker::ownedFrom(size_t depth) const {
   std::vector<const VarDecl *> out;
   for (size_t s = scopes.size(); s-- > depth;)
     for (auto it = scopes[s].rbegin(); it != scopes[s].rend(); ++it)
-      if (it->var->type->isTensor() && !state.count(it->var))
+      if (it->var->type->ownsTensors() && !state.count(it->var))
         out.push_back(it->var);
   return out;
 }
@@ -227,7 +229,7 @@ void OwnershipChecker::stmt(Stmt &s) {
   case Stmt::Kind::Let: {
     auto &let = llvm::cast<LetStmt>(s);
     const VarDecl &v = *let.var;
-    if (v.type->isTensor()) {
+    if (v.type->ownsTensors()) {
       expr(*let.init, Use::Move, nullptr);
       declare(v);
       return;
@@ -250,14 +252,28 @@ void OwnershipChecker::stmt(Stmt &s) {
   }
   case Stmt::Kind::Assign: {
     auto &as = llvm::cast<AssignStmt>(s);
-    auto *name = llvm::dyn_cast<NameExpr>(as.target.get());
-    if (!name || !name->var || !name->var->type->isTensor()) {
+    if (!as.target->type->ownsTensors()) {
       expr(*as.target, Use::Borrow, nullptr);
       expr(*as.value, Use::Borrow, nullptr);
       return;
     }
     // The new value is computed before the old one is freed.
     expr(*as.value, Use::Move, nullptr);
+    auto *name = llvm::dyn_cast<NameExpr>(as.target.get());
+    if (!name) {
+      // A field of a struct variable: the struct keeps owning the field's
+      // tensor, so the old one is freed (the struct must not be moved).
+      Root root = expr(*as.target, Use::Borrow, nullptr);
+      if (root.kind == Root::Kind::Var)
+        if (const Local *b = borrower(root.var)) {
+          diags.report(as.target->range, DiagID::err_assign_while_borrowed,
+                       {root.var->name.name, b->var->name.name});
+          diags.note(b->borrowedAt, DiagID::note_borrowed_here,
+                     {b->var->name.name, root.var->name.name});
+        }
+      as.dropOld = true;
+      return;
+    }
     const VarDecl *v = name->var;
     if (const Local *b = borrower(v)) {
       diags.report(as.target->range, DiagID::err_assign_while_borrowed,
@@ -331,7 +347,7 @@ void OwnershipChecker::stmt(Stmt &s) {
     auto &rs = llvm::cast<ReturnStmt>(s);
     returning = true;
     if (rs.value)
-      expr(*rs.value, rs.value->type->isTensor() ? Use::Move : Use::Borrow,
+      expr(*rs.value, rs.value->type->ownsTensors() ? Use::Move : Use::Borrow,
            nullptr);
     returning = false;
     rs.drops = ownedFrom(0);
@@ -354,7 +370,7 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
       return {};
     if (v->type->isView())
       return viewRoot(v);
-    if (!v->type->isTensor())
+    if (!v->type->ownsTensors())
       return {};
     if (auto moved = state.find(v); moved != state.end()) {
       diags.report(e.range, DiagID::err_use_after_move, {v->name.name});
@@ -381,13 +397,34 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
     return {};
   case Expr::Kind::Call:
     return call(llvm::cast<CallExpr>(e), use, temps);
+  case Expr::Kind::Field: {
+    // A field of a struct that owns tensors is part of that struct: a view
+    // of it borrows the struct's variable, and it cannot be moved alone.
+    auto &f = llvm::cast<FieldExpr>(e);
+    Root root = expr(*f.base, Use::Borrow, temps);
+    if (!e.type->ownsTensors())
+      return {};
+    if (use == Use::Move && root.kind == Root::Kind::Var) {
+      diags.report(e.range, DiagID::err_move_out_of_field,
+                   {f.field.name, root.var->name.name});
+      return {};
+    }
+    return root;
+  }
+  case Expr::Kind::StructLit:
+    // The struct takes the tensors of its fields.
+    for (Expr *field : llvm::cast<StructLitExpr>(e).orderedFields)
+      expr(*field, field->type->ownsTensors() ? Use::Move : Use::Borrow,
+           temps);
+    if (e.type->ownsTensors() && use == Use::Borrow && temps)
+      temps->push_back(&e);
+    return e.type->ownsTensors() ? Root{Root::Kind::Temporary, nullptr, &e}
+                                 : Root{};
   case Expr::Kind::Unary:
-  case Expr::Kind::Field:
   case Expr::Kind::Index:
   case Expr::Kind::Cast:
   case Expr::Kind::ArrayLit:
   case Expr::Kind::ArrayRepeat:
-  case Expr::Kind::StructLit:
     // Their operands are scalars, strings, arrays and structs (no tensors),
     // but may contain calls that use temporaries.
     for (Expr *operand : operands(e))
@@ -417,14 +454,17 @@ Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
   // the view; every other method only while it runs.
   bool returnsView = e.type->isView();
   Root receiver;
+  // A method taking `self` by value takes a struct that owns tensors.
+  bool movesSelf = e.fn && e.fn->hasSelf && e.receiver &&
+                   e.receiver->type->ownsTensors();
   if (e.receiver)
-    receiver =
-        expr(*e.receiver, Use::Borrow, returnsView ? temps : &e.temporaries);
+    receiver = expr(*e.receiver, movesSelf ? Use::Move : Use::Borrow,
+                    returnsView ? temps : &e.temporaries);
   // Functions take their tensor arguments; builtins and kernels borrow them.
   bool moves = e.fn && !e.fn->isKernel && e.launch == Launch::None;
   std::vector<std::pair<Root, const Expr *>> borrowed;
   for (Expr *a : e.orderedArgs) {
-    bool movesArg = moves && a->type->isTensor();
+    bool movesArg = moves && a->type->ownsTensors();
     Root r = expr(*a, movesArg ? Use::Move : Use::Borrow, &e.temporaries);
     if (a->type->isView()) {
       borrowed.emplace_back(r, a);
@@ -442,7 +482,7 @@ Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
   }
   if (e.grid)
     expr(*e.grid, Use::Borrow, &e.temporaries);
-  if (e.type->isTensor()) {
+  if (e.type->ownsTensors()) {
     if (use == Use::Borrow && temps)
       temps->push_back(&e);
     return {Root::Kind::Temporary, nullptr, &e};

@@ -212,7 +212,7 @@ static NameExpr *placeRoot(Expr &e) {
 void Sema::checkAssign(AssignStmt &s) {
   const Type *target = check(*s.target);
   // A view keeps the tensor it borrows; a `var` tensor may take a new one.
-  if (!inKernel() && target->containsBuffer() && !target->isTensor()) {
+  if (!inKernel() && target->containsBuffer() && !target->ownsTensors()) {
     diags.report(s.target->range, DiagID::err_var_buffer, {target->str()});
     return;
   }

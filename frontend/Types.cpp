@@ -60,6 +60,16 @@ bool Type::containsBuffer() const {
   return false;
 }
 
+bool Type::ownsTensors() const {
+  if (isTensor())
+    return true;
+  if (isStruct())
+    for (const FieldDecl &f : structDecl->fields)
+      if (f.type && f.type->ownsTensors())
+        return true;
+  return false;
+}
+
 uint64_t Type::getStorageSize() const {
   switch (kind) {
   case Kind::Error:

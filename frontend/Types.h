@@ -78,6 +78,10 @@ public:
   /// True if this type or any type inside it is a Tile, Tensor or View
   /// (values that live in registers or device memory, not in plain storage).
   bool containsBuffer() const;
+  /// True for a Tensor and for a struct holding one in a field (directly or
+  /// in a nested struct): values with one owner, moved and freed by the
+  /// ownership rules (docs/LangRef.md, section 24).
+  bool ownsTensors() const;
   /// Size in bytes of a value of this type in memory (bool takes a byte).
   uint64_t getStorageSize() const;
 

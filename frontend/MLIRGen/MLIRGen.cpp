@@ -281,18 +281,41 @@ void MLIRGenImpl::genBlock(BlockStmt &b) {
     genDrops(b.drops, loc(SourceRange(b.range.end)));
 }
 
+/// Appends, per leaf of `t` in flattening order (leafTypes), whether it is a
+/// tensor.
+static void tensorLeaves(const Type *t, llvm::SmallVectorImpl<bool> &out) {
+  if (t->isStr())
+    out.append(2, false);
+  else if (t->isStruct())
+    for (const FieldDecl &f : t->getStructDecl()->fields)
+      tensorLeaves(f.type, out);
+  else if (t->isArray())
+    tensorLeaves(t->getElementType(), out);
+  else
+    out.push_back(t->isTensor());
+}
+
+void MLIRGenImpl::freeTensors(const Leaves &value, const Type *t,
+                              mlir::Location l) {
+  llvm::SmallVector<bool, 4> isTensor;
+  tensorLeaves(t, isTensor);
+  Leaves loaded = load(value, l);
+  for (size_t i = 0; i < isTensor.size(); ++i)
+    if (isTensor[i])
+      mlir::memref::DeallocOp::create(builder, l, loaded[i].value);
+}
+
 void MLIRGenImpl::genDrops(llvm::ArrayRef<const VarDecl *> vars,
                            mlir::Location l) {
   for (const VarDecl *v : vars)
-    mlir::memref::DeallocOp::create(builder, l,
-                                    load(locals.lookup(v), l)[0].value);
+    freeTensors(locals.lookup(v), v->type, l);
 }
 
 void MLIRGenImpl::genFreeTemporaries(llvm::ArrayRef<Expr *> temps,
                                      mlir::Location l) {
   for (Expr *t : temps)
-    if (mlir::Value v = tensorValues.lookup(t))
-      mlir::memref::DeallocOp::create(builder, l, v);
+    if (auto it = tensorValues.find(t); it != tensorValues.end())
+      freeTensors(it->second, t->type, l);
 }
 
 mlir::Block *MLIRGenImpl::dropsThen(llvm::ArrayRef<const VarDecl *> vars,
@@ -496,7 +519,7 @@ void MLIRGenImpl::genLet(LetStmt &s) {
   // A `var` tensor may take a new tensor (views cannot: Sema); other
   // handles are bound.
   bool mutableStorage =
-      s.var->isMutable && (!t->containsBuffer() || t->isTensor());
+      s.var->isMutable && (!t->containsBuffer() || t->ownsTensors());
   if (mutableStorage || (t->containsArray() && !fresh)) {
     // Mutable storage, or an array copied for value semantics.
     Leaves storage = allocate(t, l);
@@ -514,7 +537,7 @@ void MLIRGenImpl::genAssign(AssignStmt &s) {
     Leaves value = genExpr(*s.value);
     // The old tensor may be read by the new value's computation.
     if (s.dropOld)
-      mlir::memref::DeallocOp::create(builder, l, load(target, l)[0].value);
+      freeTensors(target, s.target->type, l);
     store(target, value, l);
     return;
   }

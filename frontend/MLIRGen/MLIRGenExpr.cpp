@@ -54,8 +54,8 @@ Leaves MLIRGenImpl::genExpr(Expr &e) {
   case Expr::Kind::Call: {
     auto &call = llvm::cast<CallExpr>(e);
     Leaves out = genCall(call);
-    if (call.type->isTensor())
-      tensorValues[&call] = out[0].value;
+    if (call.type->ownsTensors())
+      tensorValues[&call] = out;
     genFreeTemporaries(call.temporaries, l);
     return out;
   }
@@ -643,6 +643,8 @@ Leaves MLIRGenImpl::genStructLit(StructLitExpr &e) {
   for (Expr *field : e.orderedFields)
     for (const Leaf &leaf : load(genExpr(*field), l))
       out.push_back(leaf);
+  if (e.type->ownsTensors())
+    tensorValues[&e] = out;
   return out;
 }
 

@@ -122,6 +122,9 @@ private:
   void genAssign(AssignStmt &s);
   void genReturn(ReturnStmt &s);
   bool terminated() const;
+  /// Frees the tensors `value`, of type `t`, owns (a tensor, or the tensor
+  /// fields of a struct).
+  void freeTensors(const Leaves &value, const Type *t, mlir::Location l);
   /// Frees the tensors of `vars` (drop points the ownership check chose).
   void genDrops(llvm::ArrayRef<const VarDecl *> vars, mlir::Location l);
   /// Frees the tensor temporaries `temps`, made earlier in the statement.
@@ -193,8 +196,9 @@ private:
   llvm::StringMap<mlir::func::FuncOp> runtimeFns;
   llvm::StringMap<mlir::Operation *> strings;
   llvm::DenseMap<const VarDecl *, Leaves> locals;
-  /// The value of each tensor-valued call, for freeing temporaries.
-  llvm::DenseMap<const Expr *, mlir::Value> tensorValues;
+  /// The value of each call or struct literal that owns tensors, for
+  /// freeing temporaries.
+  llvm::DenseMap<const Expr *, Leaves> tensorValues;
   FnDecl *currentFn = nullptr;
   /// Tile-map grid kernels by kernel and form, in order of first use.
   std::map<std::pair<FnDecl *, bool>, TileMapKernel> tileMapKernels;
