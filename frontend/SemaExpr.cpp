@@ -1198,14 +1198,15 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     if (t->isTile()) {
       if (!argCount())
         return types.getError();
-      if (b == Builtin::Sqrt || b == Builtin::Abs) {
-        if (b == Builtin::Sqrt && !t->getElementType()->isFloat()) {
-          diags.report(e.args[0].value->range, DiagID::err_builtin_arg_type,
-                       {name, "a float tile", t->str()});
-          return types.getError();
-        }
-        return t;
+      bool floatOnly = b != Builtin::Abs && b != Builtin::Min &&
+                       b != Builtin::Max;
+      if (floatOnly && !t->getElementType()->isFloat()) {
+        diags.report(e.args[0].value->range, DiagID::err_builtin_arg_type,
+                     {name, "a float tile", t->str()});
+        return types.getError();
       }
+      if (e.args.size() == 1)
+        return t;
       Expr &y = *e.args[1].value;
       // max(t, axis) reduces; max(t, u) is elementwise.
       Builtin reduce = getAxisForm(b);

@@ -626,6 +626,25 @@ Leaves MLIRGenImpl::genKernelBuiltin(CallExpr &e) {
     return one(tl::ErfOp::create(builder, l, type, arg(0)));
   case Builtin::Sqrt:
     return one(tl::SqrtOp::create(builder, l, type, arg(0)));
+  case Builtin::Sin:
+    return one(tl::SinOp::create(builder, l, type, arg(0)));
+  case Builtin::Cos:
+    return one(tl::CosOp::create(builder, l, type, arg(0)));
+  case Builtin::Exp2:
+    return one(tl::Exp2Op::create(builder, l, type, arg(0)));
+  case Builtin::Log2:
+    return one(tl::Log2Op::create(builder, l, type, arg(0)));
+  case Builtin::Floor:
+    return one(tl::FloorOp::create(builder, l, type, arg(0)));
+  case Builtin::Ceil:
+    return one(tl::CeilOp::create(builder, l, type, arg(0)));
+  case Builtin::Round:
+    return one(tl::RoundOp::create(builder, l, type, arg(0)));
+  case Builtin::Trunc:
+    return one(tl::TruncOp::create(builder, l, type, arg(0)));
+  case Builtin::Pow:
+    return one(tl::PowOp::create(builder, l, type, arg(0),
+                                 asTile(arg(1), e.type, l)));
   case Builtin::Abs:
     return one(tl::AbsOp::create(builder, l, type, arg(0)));
   case Builtin::Max:
