@@ -97,6 +97,10 @@ private:
   /// Variables declared outside `s` that `s` assigns, exit flags included.
   void collectKernelAssigned(Stmt &s, llvm::SmallVectorImpl<const VarDecl *> &out,
                              unsigned loopDepth);
+  /// The variables a loop body assigns that exist here (the innermost
+  /// loop's flags included), appended to `carried`, their values to `inits`.
+  void loopCarried(BlockStmt &body, llvm::SmallVectorImpl<const VarDecl *> &carried,
+                   llvm::SmallVectorImpl<mlir::Value> &inits);
   /// True (i1) once the innermost loop's iteration or the kernel is left.
   mlir::Value kernelExiting(mlir::Location l);
   const VarDecl *newKernelFlag(mlir::Location l);

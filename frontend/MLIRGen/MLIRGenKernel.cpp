@@ -25,8 +25,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 
-#include "llvm/ADT/SetVector.h"
-
 #include <functional>
 
 namespace nlc {
@@ -126,6 +124,18 @@ void MLIRGenImpl::collectKernelAssigned(
   }
   unsigned depth = loopDepth + (llvm::isa<WhileStmt>(s) || llvm::isa<ForStmt>(s));
   forEachChild(s, [&](Stmt &c) { collectKernelAssigned(c, out, depth); });
+}
+
+void MLIRGenImpl::loopCarried(BlockStmt &body,
+                              llvm::SmallVectorImpl<const VarDecl *> &carried,
+                              llvm::SmallVectorImpl<mlir::Value> &inits) {
+  llvm::SmallVector<const VarDecl *> assigned;
+  collectKernelAssigned(body, assigned, 0);
+  for (const VarDecl *v : assigned)
+    if (locals.count(v)) {
+      carried.push_back(v);
+      inits.push_back(locals[v][0].value);
+    }
 }
 
 const VarDecl *MLIRGenImpl::newKernelFlag(mlir::Location l) {
@@ -348,18 +358,12 @@ void MLIRGenImpl::genKernelLoop(
   KernelLoopFlags flags;
   if (contains(body, Stmt::Kind::Break))
     flags.brk = newKernelFlag(l);
-  llvm::SmallVector<const VarDecl *> assigned;
   kernelLoops.push_back(flags);
-  collectKernelAssigned(body, assigned, 0);
   llvm::SmallVector<const VarDecl *> carried;
   llvm::SmallVector<mlir::Value> inits;
   if (counter)
     inits.push_back(counter);
-  for (const VarDecl *v : assigned)
-    if (locals.count(v)) {
-      carried.push_back(v);
-      inits.push_back(locals[v][0].value);
-    }
+  loopCarried(body, carried, inits);
   llvm::SmallVector<mlir::Type> types;
   for (mlir::Value v : inits)
     types.push_back(v.getType());
@@ -449,15 +453,9 @@ void MLIRGenImpl::genKernelFor(ForStmt &s) {
     return;
   }
   kernelLoops.push_back({});
-  llvm::SmallVector<const VarDecl *> assigned;
-  collectKernelAssigned(*s.body, assigned, 0);
   llvm::SmallVector<const VarDecl *> carried;
   llvm::SmallVector<mlir::Value> inits;
-  for (const VarDecl *v : assigned)
-    if (locals.count(v)) {
-      carried.push_back(v);
-      inits.push_back(locals[v][0].value);
-    }
+  loopCarried(*s.body, carried, inits);
   auto saved = locals;
   auto loop = mlir::scf::ForOp::create(
       builder, l, lb, ub, step, inits,
