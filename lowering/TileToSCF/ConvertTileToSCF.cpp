@@ -616,12 +616,13 @@ void copyInto(OpBuilder &b, Location loc, Value from, Value to) {
 }
 
 /// Copies each of `from` into the buffer at the same place in `to`, as one
-/// parallel assignment: a value that is also one of `to` (a loop that
-/// swaps two tiles) is copied aside first, before it is overwritten.
+/// parallel assignment: a value that is one of `to` and would be
+/// overwritten before it is read (a loop that swaps two tiles) is copied
+/// aside first.
 void copyInParallel(OpBuilder &b, Location loc, SmallVector<Value> from,
                     ArrayRef<Value> to) {
   for (size_t i = 0; i < from.size(); ++i)
-    if (from[i] != to[i] && llvm::is_contained(to, from[i])) {
+    if (llvm::is_contained(to.take_front(i), from[i])) {
       Value aside =
           allocBuffer(b, loc, cast<MemRefType>(from[i].getType()));
       copyInto(b, loc, from[i], aside);
