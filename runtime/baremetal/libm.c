@@ -11,8 +11,8 @@
 // -inf; results beyond the range overflow to inf or underflow to 0.
 //
 // Accuracy (test/BareMetal/math.test measures it against mpmath): within 1
-// ulp for f64 and f32, except sin, cos and tan of |x| > 2^31, whose range
-// reduction by a 124-bit pi/2 loses accuracy (the result stays in range).
+// ulp for f64 and f32. sin, cos and tan reduce their argument exactly, by
+// pi/2 in three parts below 2^31 and with 1280 bits of 2/pi above.
 //
 //===----------------------------------------------------------------------===//
 
@@ -168,19 +168,91 @@ static ld cos_small(ld r) {
   return p;
 }
 
+/// The first 1280 bits of 2/pi after the binary point, most significant
+/// first (computed with mpmath).
+static const uint64_t TWO_OVER_PI_BITS[20] = {
+  0xa2f9836e4e441529ull,
+  0xfc2757d1f534ddc0ull,
+  0xdb6295993c439041ull,
+  0xfe5163abdebbc561ull,
+  0xb7246e3a424dd2e0ull,
+  0x06492eea09d1921cull,
+  0xfe1deb1cb129a73eull,
+  0xe88235f52ebb4484ull,
+  0xe99c7026b45f7e41ull,
+  0x3991d639835339f4ull,
+  0x9c845f8bbdf9283bull,
+  0x1ff897ffde05980full,
+  0xef2f118b5a0a6d1full,
+  0x6d367ecf27cb09b7ull,
+  0x4f463f669e5fea2dull,
+  0x7527bac7ebe5f17bull,
+  0x3d0739f78a5292eaull,
+  0x6bfb5fb11f8d5d08ull,
+  0x56033046fc7b6babull,
+  0xf0cfbc209af4361dull
+};
+
+/// The 64 bits of 2/pi from bit i on (bit 1 is the first after the point;
+/// those before it are 0).
+static uint64_t two_over_pi_at(int i) {
+  if (i + 63 < 1)
+    return 0;
+  if (i < 1)
+    return two_over_pi_at(1) >> (1 - i);
+  int w = (i - 1) / 64, s = (i - 1) % 64;
+  uint64_t v = TWO_OVER_PI_BITS[w] << s;
+  if (s && w + 1 < 20)
+    v |= TWO_OVER_PI_BITS[w + 1] >> (64 - s);
+  return v;
+}
+
+/// x = q pi/2 + r for a finite x >= 2^31, exactly (Payne and Hanek): with
+/// x = m 2^e, m an integer, only the bits of 2/pi from 2^(1-e) on matter
+/// modulo 4; 192 of them give q and 190 bits of the fraction.
+static ld reduce_pio2_large(double x, int *q) {
+  union { double d; uint64_t u; } b = {x};
+  int e = (int)((b.u >> 52) & 0x7ff) - 1075;
+  uint64_t m = (b.u & ((1ull << 52) - 1)) | (1ull << 52);
+  uint64_t w0 = two_over_pi_at(e - 1), w1 = two_over_pi_at(e + 63),
+           w2 = two_over_pi_at(e + 127);
+  // m * (w0 2^128 + w1 2^64 + w2) modulo 2^192, as r2:r1:r0.
+  unsigned __int128 p = (unsigned __int128)m * w2;
+  uint64_t r0 = (uint64_t)p;
+  p = (unsigned __int128)m * w1 + (uint64_t)(p >> 64);
+  uint64_t r1 = (uint64_t)p;
+  uint64_t r2 = m * w0 + (uint64_t)(p >> 64);
+  *q = (int)(r2 >> 62);
+  unsigned __int128 f = ((unsigned __int128)((r2 << 2) | (r1 >> 62)) << 64) |
+                        ((r1 << 2) | (r0 >> 62));
+  int neg = (int)(f >> 127);
+  if (neg) {
+    f = -f;
+    *q = (*q + 1) & 3;
+  }
+  ld frac = (ld)(uint64_t)(f >> 64) * 0x1p-64L + (ld)(uint64_t)f * 0x1p-128L;
+  return (neg ? -frac : frac) * PIO2;
+}
+
 /// x = q pi/2 + r with |r| <= pi/4 (about); returns r, sets *q to q mod 4.
 /// x is finite.
-static ld reduce_pio2(ld x, int *q) {
-  ld n = 0;
-  if (fabsl_(x) > 0.785398163397448L) {
-    n = x * TWO_OVER_PI;
-    // Beyond 2^32 the products n * PIO2_k are no longer exact.
-    // and beyond 2^62 (|x| > 7e18) n is not rounded: the quadrant is lost.
-    n = fabsl_(n) < 0x1p62L ? nearest(n) : 0;
-    x = ((x - n * PIO2_1) - n * PIO2_2) - n * PIO2_3;
+static ld reduce_pio2(double x, int *q) {
+  if (fabs_(x) >= 0x1p31) {
+    ld r = reduce_pio2_large(fabs_(x), q);
+    if (x < 0) {
+      r = -r;
+      *q = (-*q) & 3;
+    }
+    return r;
+  }
+  ld n = 0, y = x;
+  if (fabs_(x) > 0.785398163397448) {
+    // |n| < 2^31: the products n * PIO2_k are exact.
+    n = nearest(y * TWO_OVER_PI);
+    y = ((y - n * PIO2_1) - n * PIO2_2) - n * PIO2_3;
   }
   *q = (int)((int64_t)n & 3);
-  return x;
+  return y;
 }
 
 /// sinh x for finite x, |x| < 1 by its Taylor series (no cancellation).
