@@ -166,6 +166,7 @@ void MLIRGenImpl::genKernel(FnDecl &fn) {
   currentFunc = functions[&fn];
   locals.clear();
   kernelLoops.clear();
+  kernelFlags.clear();
   kernelReturned = kernelResult = nullptr;
   mlir::Block *entry = currentFunc.addEntryBlock();
   builder.setInsertionPointToStart(entry);
