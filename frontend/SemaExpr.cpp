@@ -1201,14 +1201,15 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     if (t->isTile()) {
       if (!argCount())
         return types.getError();
-      if (b == Builtin::Sqrt || b == Builtin::Abs) {
-        if (b == Builtin::Sqrt && !t->getElementType()->isFloat()) {
-          diags.report(e.args[0].value->range, DiagID::err_builtin_arg_type,
-                       {name, "a float tile", t->str()});
-          return types.getError();
-        }
-        return t;
+      bool floatOnly = b != Builtin::Abs && b != Builtin::Min &&
+                       b != Builtin::Max;
+      if (floatOnly && !t->getElementType()->isFloat()) {
+        diags.report(e.args[0].value->range, DiagID::err_builtin_arg_type,
+                     {name, "a float tile", t->str()});
+        return types.getError();
       }
+      if (e.args.size() == 1)
+        return t;
       Expr &y = *e.args[1].value;
       // max(t, axis) reduces; max(t, u) is elementwise.
       Builtin reduce = getAxisForm(b);
@@ -1254,14 +1255,31 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     return types.getVoid();
   }
   case Builtin::Sqrt:
+  case Builtin::Sin:
+  case Builtin::Cos:
+  case Builtin::Tan:
+  case Builtin::Asin:
+  case Builtin::Acos:
+  case Builtin::Atan:
+  case Builtin::Sinh:
+  case Builtin::Cosh:
+  case Builtin::Exp2:
+  case Builtin::Log2:
+  case Builtin::Log10:
+  case Builtin::Cbrt:
+  case Builtin::Floor:
+  case Builtin::Ceil:
+  case Builtin::Round:
+  case Builtin::Trunc:
   case Builtin::Abs: {
     const Type *t = checkValue(*e.args[0].value);
-    bool ok = b == Builtin::Sqrt ? t->isFloat()
-                                 : (t->isFloat() || (t->isInt() && t->isSigned()));
+    bool isAbs = b == Builtin::Abs;
+    bool ok = !isAbs ? t->isFloat()
+                     : (t->isFloat() || (t->isInt() && t->isSigned()));
     if (!ok && !t->isError()) {
       diags.report(
           e.args[0].value->range, DiagID::err_builtin_arg_type,
-          {name, b == Builtin::Sqrt ? "a float" : "a signed integer or a float",
+          {name, !isAbs ? "a float" : "a signed integer or a float",
            t->str()});
       return types.getError();
     }
@@ -1292,9 +1310,12 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     }
     return tx;
   }
+  case Builtin::Pow:
+  case Builtin::Atan2:
   case Builtin::Fma: {
-    // fma(a, b, c): a * b + c rounded once; float scalars of one type (a
-    // literal takes the others' type). Each argument is checked once.
+    // fma(a, b, c): a * b + c rounded once, pow(x, y), atan2(y, x): float
+    // scalars of one type (a literal takes the others' type). Each argument
+    // is checked once.
     const Type *t = nullptr;
     std::vector<const Type *> found(e.args.size(), nullptr);
     for (size_t i = 0; i < e.args.size(); ++i)

@@ -69,20 +69,6 @@ static bool isConstTrue(const Expr &e) {
 }
 
 bool Sema::checkStmt(Stmt &s) {
-  if (inKernel()) {
-    // Kernel bodies lower to structured control flow (scf).
-    const char *unsupported = s.getKind() == Stmt::Kind::While      ? "while"
-                              : s.getKind() == Stmt::Kind::Break    ? "break"
-                              : s.getKind() == Stmt::Kind::Continue ? "continue"
-                                                                    : nullptr;
-    if (unsupported) {
-      diags.report(s.range, DiagID::err_kernel_stmt, {unsupported});
-      return false;
-    }
-    if (s.getKind() == Stmt::Kind::Return &&
-        &s != currentFn->body->body.back().get())
-      diags.report(s.range, DiagID::err_kernel_return_last);
-  }
   switch (s.getKind()) {
   case Stmt::Kind::Let: {
     auto &l = llvm::cast<LetStmt>(s);

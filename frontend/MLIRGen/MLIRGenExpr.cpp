@@ -452,6 +452,43 @@ Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
   llvm_unreachable("unknown builtin generator");
 }
 
+/// One math dialect op on operands of one float type.
+template <typename Op>
+static mlir::Value mathOp(mlir::OpBuilder &b, mlir::Location l,
+                          mlir::ValueRange x) {
+  return Op::create(b, l, x).getResult();
+}
+
+/// The scalar math builtins without a tile form (LangRef section 16), or
+/// null for another builtin. The host pipeline lowers each op to an LLVM
+/// intrinsic or a libm call; the bare-metal runtime defines those
+/// (runtime/baremetal/libm.c).
+static mlir::Value genMathBuiltin(mlir::OpBuilder &b, mlir::Location l,
+                                  Builtin id, mlir::ValueRange x) {
+  namespace m = mlir::math;
+  switch (id) {
+  case Builtin::Sin: return mathOp<m::SinOp>(b, l, x);
+  case Builtin::Cos: return mathOp<m::CosOp>(b, l, x);
+  case Builtin::Tan: return mathOp<m::TanOp>(b, l, x);
+  case Builtin::Asin: return mathOp<m::AsinOp>(b, l, x);
+  case Builtin::Acos: return mathOp<m::AcosOp>(b, l, x);
+  case Builtin::Atan: return mathOp<m::AtanOp>(b, l, x);
+  case Builtin::Atan2: return mathOp<m::Atan2Op>(b, l, x);
+  case Builtin::Sinh: return mathOp<m::SinhOp>(b, l, x);
+  case Builtin::Cosh: return mathOp<m::CoshOp>(b, l, x);
+  case Builtin::Exp2: return mathOp<m::Exp2Op>(b, l, x);
+  case Builtin::Log2: return mathOp<m::Log2Op>(b, l, x);
+  case Builtin::Log10: return mathOp<m::Log10Op>(b, l, x);
+  case Builtin::Pow: return mathOp<m::PowFOp>(b, l, x);
+  case Builtin::Cbrt: return mathOp<m::CbrtOp>(b, l, x);
+  case Builtin::Floor: return mathOp<m::FloorOp>(b, l, x);
+  case Builtin::Ceil: return mathOp<m::CeilOp>(b, l, x);
+  case Builtin::Round: return mathOp<m::RoundOp>(b, l, x);
+  case Builtin::Trunc: return mathOp<m::TruncOp>(b, l, x);
+  default: return {};
+  }
+}
+
 Leaves MLIRGenImpl::genScalarBuiltin(CallExpr &e) {
   mlir::Location l = loc(e.range);
   mlir::Type i64 = builder.getI64Type();
@@ -560,6 +597,11 @@ Leaves MLIRGenImpl::genScalarBuiltin(CallExpr &e) {
   default:
     break;
   }
+  llvm::SmallVector<mlir::Value, 2> operands;
+  for (Expr *arg : e.orderedArgs)
+    operands.push_back(genScalar(*arg));
+  if (mlir::Value r = genMathBuiltin(builder, l, e.builtin, operands))
+    return {scalarLeaf(r)};
   llvm_unreachable("not a builtin of the scalar generator");
 }
 

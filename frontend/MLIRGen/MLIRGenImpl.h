@@ -75,6 +75,41 @@ private:
                               mlir::Value step, bool isSigned,
                               mlir::Location l);
   void genKernelIf(IfStmt &s);
+  // Control flow that leaves a loop or the kernel early (`break`,
+  // `continue`, `return` not last): each sets a flag, an i1 carried like a
+  // variable, and the statements after one that may set it run under an
+  // scf.if on the flags; loops that may be left early are scf.while loops.
+  void genKernelWhile(WhileStmt &s);
+  /// Statements `from`.. of a block, the rest guarded after each exit.
+  void genKernelStmts(std::vector<std::unique_ptr<Stmt>> &body, size_t from);
+  /// An scf.while running `body` while `cond` holds and no exit flag is set;
+  /// `counter` (or null) is an index carried from its value here, +1 per
+  /// iteration, given to `cond` and `prologue` (which starts each iteration).
+  void genKernelLoop(BlockStmt &body, mlir::Value counter,
+                     llvm::function_ref<mlir::Value(mlir::Value)> cond,
+                     llvm::function_ref<void(mlir::Value)> prologue,
+                     mlir::Location l);
+  /// An scf.if on `cond` yielding the variables of `assigned` that exist.
+  void genKernelBranches(mlir::Value cond,
+                         llvm::ArrayRef<const VarDecl *> assigned,
+                         llvm::function_ref<void()> thenFn,
+                         llvm::function_ref<void()> elseFn, mlir::Location l);
+  /// Variables declared outside `s` that `s` assigns, exit flags included.
+  void collectKernelAssigned(Stmt &s, llvm::SmallVectorImpl<const VarDecl *> &out,
+                             unsigned loopDepth);
+  /// The variables a loop body assigns that exist here (the innermost
+  /// loop's flags included), appended to `carried`, their values to `inits`.
+  void loopCarried(BlockStmt &body, llvm::SmallVectorImpl<const VarDecl *> &carried,
+                   llvm::SmallVectorImpl<mlir::Value> &inits);
+  /// True (i1) once the innermost loop's iteration or the kernel is left.
+  mlir::Value kernelExiting(mlir::Location l);
+  const VarDecl *newKernelFlag(mlir::Location l);
+  struct KernelLoopFlags {
+    const VarDecl *brk = nullptr, *cont = nullptr;
+  };
+  std::vector<KernelLoopFlags> kernelLoops;
+  const VarDecl *kernelReturned = nullptr, *kernelResult = nullptr;
+  std::vector<std::unique_ptr<VarDecl>> kernelFlags;
   Leaves genKernelBuiltin(CallExpr &e);
   Leaves genTensorBuiltin(CallExpr &e);
   /// A launch from host code: one `tile.launch` op.

@@ -25,8 +25,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 
-#include "llvm/ADT/SetVector.h"
-
 #include <functional>
 
 namespace nlc {
@@ -74,29 +72,102 @@ mlir::Value MLIRGenImpl::asTile(mlir::Value v, const Type *t,
 // Kernel functions
 //===----------------------------------------------------------------------===//
 
-/// Variables declared outside `s` that `s` assigns, in a stable order.
-static void collectAssigned(Stmt &s, llvm::SetVector<const VarDecl *> &out) {
-  if (auto *a = llvm::dyn_cast<AssignStmt>(&s)) {
-    if (auto *n = llvm::dyn_cast<NameExpr>(a->target.get()); n && n->var)
-      out.insert(n->var);
-    return;
-  }
+/// Calls `f` on each statement directly inside `s`.
+static void forEachChild(Stmt &s, llvm::function_ref<void(Stmt &)> f) {
   if (auto *b = llvm::dyn_cast<BlockStmt>(&s)) {
     for (auto &c : b->body)
-      collectAssigned(*c, out);
+      f(*c);
   } else if (auto *i = llvm::dyn_cast<IfStmt>(&s)) {
-    collectAssigned(*i->thenBlock, out);
+    f(*i->thenBlock);
     if (i->elseStmt)
-      collectAssigned(*i->elseStmt, out);
-  } else if (auto *f = llvm::dyn_cast<ForStmt>(&s)) {
-    collectAssigned(*f->body, out);
+      f(*i->elseStmt);
+  } else if (auto *w = llvm::dyn_cast<WhileStmt>(&s)) {
+    f(*w->body);
+  } else if (auto *fs = llvm::dyn_cast<ForStmt>(&s)) {
+    f(*fs->body);
   }
+}
+
+/// Whether `s` contains a statement of kind `k`; `break` and `continue`
+/// count only outside loops nested in `s`.
+static bool contains(Stmt &s, Stmt::Kind k) {
+  if (s.getKind() == k)
+    return true;
+  if (k != Stmt::Kind::Return &&
+      (llvm::isa<WhileStmt>(s) || llvm::isa<ForStmt>(s)))
+    return false;
+  bool found = false;
+  forEachChild(s, [&](Stmt &c) { found = found || contains(c, k); });
+  return found;
+}
+
+void MLIRGenImpl::collectKernelAssigned(
+    Stmt &s, llvm::SmallVectorImpl<const VarDecl *> &out, unsigned loopDepth) {
+  auto add = [&](const VarDecl *v) {
+    if (v && !llvm::is_contained(out, v))
+      out.push_back(v);
+  };
+  if (auto *a = llvm::dyn_cast<AssignStmt>(&s)) {
+    if (auto *n = llvm::dyn_cast<NameExpr>(a->target.get()); n && n->var)
+      add(n->var);
+    return;
+  }
+  if (loopDepth == 0 && !kernelLoops.empty()) {
+    if (llvm::isa<BreakStmt>(s))
+      add(kernelLoops.back().brk);
+    if (llvm::isa<ContinueStmt>(s))
+      add(kernelLoops.back().cont);
+  }
+  if (llvm::isa<ReturnStmt>(s)) {
+    add(kernelReturned);
+    add(kernelResult);
+  }
+  unsigned depth = loopDepth + (llvm::isa<WhileStmt>(s) || llvm::isa<ForStmt>(s));
+  forEachChild(s, [&](Stmt &c) { collectKernelAssigned(c, out, depth); });
+}
+
+void MLIRGenImpl::loopCarried(BlockStmt &body,
+                              llvm::SmallVectorImpl<const VarDecl *> &carried,
+                              llvm::SmallVectorImpl<mlir::Value> &inits) {
+  llvm::SmallVector<const VarDecl *> assigned;
+  collectKernelAssigned(body, assigned, 0);
+  for (const VarDecl *v : assigned)
+    if (locals.count(v)) {
+      carried.push_back(v);
+      inits.push_back(locals[v][0].value);
+    }
+}
+
+const VarDecl *MLIRGenImpl::newKernelFlag(mlir::Location l) {
+  kernelFlags.push_back(std::make_unique<VarDecl>());
+  const VarDecl *v = kernelFlags.back().get();
+  locals[v] = {valueLeaf(constInt(builder.getI1Type(), 0, l))};
+  return v;
+}
+
+mlir::Value MLIRGenImpl::kernelExiting(mlir::Location l) {
+  mlir::Value any;
+  auto add = [&](const VarDecl *v) {
+    if (!v || !locals.count(v))
+      return;
+    mlir::Value f = locals[v][0].value;
+    any = any ? mlir::arith::OrIOp::create(builder, l, any, f).getResult() : f;
+  };
+  add(kernelReturned);
+  if (!kernelLoops.empty()) {
+    add(kernelLoops.back().brk);
+    add(kernelLoops.back().cont);
+  }
+  return any;
 }
 
 void MLIRGenImpl::genKernel(FnDecl &fn) {
   currentFn = &fn;
   currentFunc = functions[&fn];
   locals.clear();
+  kernelLoops.clear();
+  kernelFlags.clear();
+  kernelReturned = kernelResult = nullptr;
   mlir::Block *entry = currentFunc.addEntryBlock();
   builder.setInsertionPointToStart(entry);
   unsigned argIdx = 0;
@@ -109,14 +180,60 @@ void MLIRGenImpl::genKernel(FnDecl &fn) {
     }
     locals[p.get()] = leaves;
   }
+  // A `return` before the end: the result is a variable, returned at the
+  // end (a tile of zeros until a `return` sets it).
+  mlir::Location end = loc(SourceRange(fn.body->range.end));
+  auto &body = fn.body->body;
+  bool early = false;
+  for (size_t i = 0; i < body.size(); ++i)
+    early |= (i + 1 < body.size() || !llvm::isa<ReturnStmt>(*body[i])) &&
+             contains(*body[i], Stmt::Kind::Return);
+  if (early) {
+    kernelReturned = newKernelFlag(end);
+    if (currentFunc.getNumResults()) {
+      auto t = mlir::cast<tl::TileType>(currentFunc.getResultTypes()[0]);
+      kernelFlags.push_back(std::make_unique<VarDecl>());
+      kernelResult = kernelFlags.back().get();
+      locals[kernelResult] = {valueLeaf(tl::SplatOp::create(
+          builder, end, t,
+          mlir::arith::ConstantOp::create(
+              builder, end, builder.getZeroAttr(t.getElementType()))))};
+    }
+  }
   genKernelBlock(*fn.body);
-  if (!terminated())
-    mlir::func::ReturnOp::create(builder, loc(SourceRange(fn.body->range.end)));
+  if (early) {
+    llvm::SmallVector<mlir::Value, 1> results;
+    if (kernelResult)
+      results.push_back(locals[kernelResult][0].value);
+    mlir::func::ReturnOp::create(builder, end, results);
+  } else if (!terminated()) {
+    mlir::func::ReturnOp::create(builder, end);
+  }
 }
 
-void MLIRGenImpl::genKernelBlock(BlockStmt &b) {
-  for (auto &s : b.body)
-    genKernelStmt(*s);
+void MLIRGenImpl::genKernelBlock(BlockStmt &b) { genKernelStmts(b.body, 0); }
+
+void MLIRGenImpl::genKernelStmts(std::vector<std::unique_ptr<Stmt>> &body,
+                                 size_t from) {
+  for (size_t i = from; i < body.size(); ++i) {
+    Stmt &s = *body[i];
+    genKernelStmt(s);
+    bool exits = (kernelReturned && contains(s, Stmt::Kind::Return)) ||
+                 contains(s, Stmt::Kind::Break) ||
+                 contains(s, Stmt::Kind::Continue);
+    if (!exits || i + 1 == body.size())
+      continue;
+    // The rest of the block runs only if `s` did not leave.
+    mlir::Location l = loc(body[i + 1]->range);
+    llvm::SmallVector<const VarDecl *> assigned;
+    for (size_t j = i + 1; j < body.size(); ++j)
+      collectKernelAssigned(*body[j], assigned, 0);
+    mlir::Value stay = mlir::arith::XOrIOp::create(
+        builder, l, kernelExiting(l), constInt(builder.getI1Type(), 1, l));
+    genKernelBranches(
+        stay, assigned, [&] { genKernelStmts(body, i + 1); }, [] {}, l);
+    return;
+  }
 }
 
 void MLIRGenImpl::genKernelStmt(Stmt &s) {
@@ -158,21 +275,35 @@ void MLIRGenImpl::genKernelStmt(Stmt &s) {
   case Stmt::Kind::For:
     genKernelFor(llvm::cast<ForStmt>(s));
     return;
-  case Stmt::Kind::Return:
-    genReturn(llvm::cast<ReturnStmt>(s));
-    return;
   case Stmt::Kind::While:
-  case Stmt::Kind::Break:
-  case Stmt::Kind::Continue:
-    // Sema rejects these in kernels.
+    genKernelWhile(llvm::cast<WhileStmt>(s));
     return;
+  case Stmt::Kind::Break:
+  case Stmt::Kind::Continue: {
+    const KernelLoopFlags &f = kernelLoops.back();
+    locals[llvm::isa<BreakStmt>(s) ? f.brk : f.cont] = {
+        valueLeaf(constInt(builder.getI1Type(), 1, l))};
+    return;
+  }
+  case Stmt::Kind::Return: {
+    if (!kernelReturned) {
+      genReturn(llvm::cast<ReturnStmt>(s));
+      return;
+    }
+    auto &r = llvm::cast<ReturnStmt>(s);
+    if (r.value)
+      locals[kernelResult] = load(genExpr(*r.value), l);
+    locals[kernelReturned] = {valueLeaf(constInt(builder.getI1Type(), 1, l))};
+    return;
+  }
   }
 }
 
-void MLIRGenImpl::genKernelIf(IfStmt &s) {
-  mlir::Location l = loc(s.range);
-  llvm::SetVector<const VarDecl *> assigned;
-  collectAssigned(s, assigned);
+void MLIRGenImpl::genKernelBranches(mlir::Value cond,
+                                    llvm::ArrayRef<const VarDecl *> assigned,
+                                    llvm::function_ref<void()> thenFn,
+                                    llvm::function_ref<void()> elseFn,
+                                    mlir::Location l) {
   llvm::SmallVector<const VarDecl *> carried;
   llvm::SmallVector<mlir::Type> types;
   for (const VarDecl *v : assigned)
@@ -180,43 +311,120 @@ void MLIRGenImpl::genKernelIf(IfStmt &s) {
       carried.push_back(v);
       types.push_back(locals[v][0].value.getType());
     }
-  mlir::Value cond = genScalar(*s.cond);
   auto ifOp = mlir::scf::IfOp::create(builder, l, types, cond,
                                       /*addThenBlock=*/true,
                                       /*addElseBlock=*/true);
   auto saved = locals;
-  auto branch = [&](mlir::Block *block, Stmt *body) {
+  auto branch = [&](mlir::Block *block, llvm::function_ref<void()> body) {
     mlir::OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToEnd(block);
     locals = saved;
-    if (body)
-      genKernelStmt(*body);
+    body();
     llvm::SmallVector<mlir::Value> results;
     for (const VarDecl *v : carried)
       results.push_back(locals[v][0].value);
     mlir::scf::YieldOp::create(builder, l, results);
   };
-  branch(ifOp.thenBlock(), s.thenBlock.get());
-  branch(ifOp.elseBlock(), s.elseStmt.get());
+  branch(ifOp.thenBlock(), thenFn);
+  branch(ifOp.elseBlock(), elseFn);
   locals = saved;
   for (size_t i = 0; i < carried.size(); ++i)
     locals[carried[i]] = {valueLeaf(ifOp.getResult(i))};
 }
 
-void MLIRGenImpl::genKernelFor(ForStmt &s) {
-  mlir::Location l = loc(s.range);
-  llvm::SetVector<const VarDecl *> assigned;
-  collectAssigned(*s.body, assigned);
+void MLIRGenImpl::genKernelIf(IfStmt &s) {
+  llvm::SmallVector<const VarDecl *> assigned;
+  collectKernelAssigned(s, assigned, 0);
+  mlir::Value cond = genScalar(*s.cond);
+  genKernelBranches(
+      cond, assigned, [&] { genKernelStmt(*s.thenBlock); },
+      [&] {
+        if (s.elseStmt)
+          genKernelStmt(*s.elseStmt);
+      },
+      loc(s.range));
+}
+
+void MLIRGenImpl::genKernelWhile(WhileStmt &s) {
+  genKernelLoop(
+      *s.body, mlir::Value(), [&](mlir::Value) { return genScalar(*s.cond); },
+      [](mlir::Value) {}, loc(s.range));
+}
+
+void MLIRGenImpl::genKernelLoop(
+    BlockStmt &body, mlir::Value counter,
+    llvm::function_ref<mlir::Value(mlir::Value)> cond,
+    llvm::function_ref<void(mlir::Value)> prologue, mlir::Location l) {
+  auto saved = locals;
+  KernelLoopFlags flags;
+  if (contains(body, Stmt::Kind::Break))
+    flags.brk = newKernelFlag(l);
+  kernelLoops.push_back(flags);
   llvm::SmallVector<const VarDecl *> carried;
   llvm::SmallVector<mlir::Value> inits;
-  for (const VarDecl *v : assigned)
-    if (locals.count(v)) {
-      carried.push_back(v);
-      inits.push_back(locals[v][0].value);
-    }
+  if (counter)
+    inits.push_back(counter);
+  loopCarried(body, carried, inits);
+  llvm::SmallVector<mlir::Type> types;
+  for (mlir::Value v : inits)
+    types.push_back(v.getType());
+  // The carried values given to a region: the counter first, if any.
+  auto enter = [&](mlir::ValueRange args) {
+    for (size_t i = 0; i < carried.size(); ++i)
+      locals[carried[i]] = {valueLeaf(args[i + (counter ? 1 : 0)])};
+    return counter ? args[0] : mlir::Value();
+  };
+  auto loop = mlir::scf::WhileOp::create(
+      builder, l, types, inits,
+      [&](mlir::OpBuilder &, mlir::Location bl, mlir::ValueRange args) {
+        mlir::Value k = enter(args);
+        // Once left, the condition is not evaluated again.
+        mlir::Value left = kernelExiting(bl);
+        mlir::Value go;
+        if (!left) {
+          go = cond(k);
+        } else {
+          auto ifOp = mlir::scf::IfOp::create(
+              builder, bl, mlir::TypeRange{builder.getI1Type()}, left, true, true);
+          mlir::OpBuilder::InsertionGuard guard(builder);
+          builder.setInsertionPointToEnd(ifOp.thenBlock());
+          mlir::scf::YieldOp::create(
+              builder, bl, mlir::ValueRange{constInt(builder.getI1Type(), 0, bl)});
+          builder.setInsertionPointToEnd(ifOp.elseBlock());
+          mlir::scf::YieldOp::create(builder, bl, mlir::ValueRange{cond(k)});
+          go = ifOp.getResult(0);
+        }
+        mlir::scf::ConditionOp::create(builder, bl, go, args);
+      },
+      [&](mlir::OpBuilder &, mlir::Location bl, mlir::ValueRange args) {
+        mlir::Value k = enter(args);
+        if (contains(body, Stmt::Kind::Continue))
+          kernelLoops.back().cont = newKernelFlag(bl);
+        prologue(k);
+        genKernelBlock(body);
+        llvm::SmallVector<mlir::Value> results;
+        if (counter)
+          results.push_back(
+              mlir::arith::AddIOp::create(builder, bl, k, constIndex(1, bl)));
+        for (const VarDecl *v : carried)
+          results.push_back(locals[v][0].value);
+        mlir::scf::YieldOp::create(builder, bl, results);
+      });
+  kernelLoops.pop_back();
+  locals = saved;
+  for (size_t i = 0; i < carried.size(); ++i) {
+    const VarDecl *v = carried[i];
+    // The loop's own break flag ends with it.
+    if (v != flags.brk)
+      locals[v] = {valueLeaf(loop.getResult(i + (counter ? 1 : 0)))};
+  }
+}
+
+void MLIRGenImpl::genKernelFor(ForStmt &s) {
+  mlir::Location l = loc(s.range);
   // The host's semantics (MLIRGen.cpp, genFor): count up to `end`
   // (excluded) by a positive step, down by a negative one (signed types),
-  // never past `end`. As a counted scf.for over k = 0, 1, ... trips - 1
+  // never past `end`. As a counted loop over k = 0, 1, ... trips - 1
   // with iv = start + k * step; a zero step runs no iteration.
   const Type *ivLang = s.var->type;
   mlir::Type ivType = scalarType(ivLang);
@@ -227,6 +435,28 @@ void MLIRGenImpl::genKernelFor(ForStmt &s) {
   mlir::Value lb = constIndex(0, l);
   mlir::Value ub = toIndex(trips, l);
   mlir::Value step = constIndex(1, l);
+  auto setIv = [&](mlir::Value iv) {
+    mlir::Value k = mlir::arith::IndexCastOp::create(builder, l, ivType, iv);
+    locals[s.var.get()] = {valueLeaf(mlir::arith::AddIOp::create(
+        builder, l, start, mlir::arith::MulIOp::create(builder, l, k, stepV)))};
+  };
+  // A loop that may be left early (`break`, `return`) is a while loop.
+  if (contains(*s.body, Stmt::Kind::Break) ||
+      (kernelReturned && contains(*s.body, Stmt::Kind::Return))) {
+    genKernelLoop(
+        *s.body, lb,
+        [&](mlir::Value k) {
+          return mlir::arith::CmpIOp::create(
+                     builder, l, mlir::arith::CmpIPredicate::ult, k, ub)
+              .getResult();
+        },
+        setIv, l);
+    return;
+  }
+  kernelLoops.push_back({});
+  llvm::SmallVector<const VarDecl *> carried;
+  llvm::SmallVector<mlir::Value> inits;
+  loopCarried(*s.body, carried, inits);
   auto saved = locals;
   auto loop = mlir::scf::ForOp::create(
       builder, l, lb, ub, step, inits,
@@ -234,16 +464,16 @@ void MLIRGenImpl::genKernelFor(ForStmt &s) {
           mlir::ValueRange args) {
         for (size_t i = 0; i < carried.size(); ++i)
           locals[carried[i]] = {valueLeaf(args[i])};
-        mlir::Value k = mlir::arith::IndexCastOp::create(builder, bl, ivType, iv);
-        locals[s.var.get()] = {valueLeaf(mlir::arith::AddIOp::create(
-            builder, bl, start,
-            mlir::arith::MulIOp::create(builder, bl, k, stepV)))};
+        if (contains(*s.body, Stmt::Kind::Continue))
+          kernelLoops.back().cont = newKernelFlag(bl);
+        setIv(iv);
         genKernelBlock(*s.body);
         llvm::SmallVector<mlir::Value> results;
         for (const VarDecl *v : carried)
           results.push_back(locals[v][0].value);
         mlir::scf::YieldOp::create(builder, bl, results);
       });
+  kernelLoops.pop_back();
   locals = saved;
   for (size_t i = 0; i < carried.size(); ++i)
     locals[carried[i]] = {valueLeaf(loop.getResult(i))};
@@ -395,6 +625,25 @@ Leaves MLIRGenImpl::genKernelBuiltin(CallExpr &e) {
     return one(tl::ErfOp::create(builder, l, type, arg(0)));
   case Builtin::Sqrt:
     return one(tl::SqrtOp::create(builder, l, type, arg(0)));
+  case Builtin::Sin:
+    return one(tl::SinOp::create(builder, l, type, arg(0)));
+  case Builtin::Cos:
+    return one(tl::CosOp::create(builder, l, type, arg(0)));
+  case Builtin::Exp2:
+    return one(tl::Exp2Op::create(builder, l, type, arg(0)));
+  case Builtin::Log2:
+    return one(tl::Log2Op::create(builder, l, type, arg(0)));
+  case Builtin::Floor:
+    return one(tl::FloorOp::create(builder, l, type, arg(0)));
+  case Builtin::Ceil:
+    return one(tl::CeilOp::create(builder, l, type, arg(0)));
+  case Builtin::Round:
+    return one(tl::RoundOp::create(builder, l, type, arg(0)));
+  case Builtin::Trunc:
+    return one(tl::TruncOp::create(builder, l, type, arg(0)));
+  case Builtin::Pow:
+    return one(tl::PowOp::create(builder, l, type, arg(0),
+                                 asTile(arg(1), e.type, l)));
   case Builtin::Abs:
     return one(tl::AbsOp::create(builder, l, type, arg(0)));
   case Builtin::Max:

@@ -13,6 +13,7 @@
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
@@ -50,6 +51,9 @@ void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel,
   vectorOptions.x86Vector = true;
   pm.addPass(mlir::createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(mlir::createConvertMathToLLVMPass());
+  // What has no LLVM intrinsic (erf of f64, cbrt) becomes a libm call; the
+  // bare-metal runtime defines those it can need (baremetal/libm.c).
+  pm.addPass(mlir::createConvertMathToLibmPass());
   pm.addPass(mlir::createArithToLLVMConversionPass());
   pm.addPass(mlir::createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(mlir::createConvertControlFlowToLLVMPass());

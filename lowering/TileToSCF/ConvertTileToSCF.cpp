@@ -615,6 +615,23 @@ void copyInto(OpBuilder &b, Location loc, Value from, Value to) {
     memref::CopyOp::create(b, loc, from, to);
 }
 
+/// Copies each of `from` into the buffer at the same place in `to`, as one
+/// parallel assignment: a value that is one of `to` and would be
+/// overwritten before it is read (a loop that swaps two tiles) is copied
+/// aside first.
+void copyInParallel(OpBuilder &b, Location loc, SmallVector<Value> from,
+                    ArrayRef<Value> to) {
+  for (size_t i = 0; i < from.size(); ++i)
+    if (llvm::is_contained(to.take_front(i), from[i])) {
+      Value aside =
+          allocBuffer(b, loc, cast<MemRefType>(from[i].getType()));
+      copyInto(b, loc, from[i], aside);
+      from[i] = aside;
+    }
+  for (size_t i = 0; i < from.size(); ++i)
+    copyInto(b, loc, from[i], to[i]);
+}
+
 /// Gives each tile carried by an scf.for its own buffer, allocated before
 /// the loop: the body reads it and copies its new value into it at the end.
 /// The iter_arg is then loop-invariant, and canonicalization removes it.
@@ -622,6 +639,8 @@ void uncarryLoopBuffers(scf::ForOp loop) {
   OpBuilder b(loop);
   Location loc = loop.getLoc();
   auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  SmallVector<unsigned> ks;
+  SmallVector<Value> buffers, next;
   for (unsigned k = 0; k < loop.getNumRegionIterArgs(); ++k) {
     BlockArgument arg = loop.getRegionIterArgs()[k];
     if (!isTileBuffer(arg.getType()))
@@ -630,12 +649,63 @@ void uncarryLoopBuffers(scf::ForOp loop) {
     Value carried = allocBuffer(b, loc, cast<MemRefType>(arg.getType()));
     copyInto(b, loc, loop.getInitArgs()[k], carried);
     arg.replaceAllUsesExcept(carried, yield);
-    b.setInsertionPoint(yield);
-    Value next = yield.getOperand(k);
-    copyInto(b, loc, next == arg ? carried : next, carried);
-    yield->setOperand(k, arg);
     loop.getResult(k).replaceAllUsesWith(carried);
+    ks.push_back(k);
+    buffers.push_back(carried);
   }
+  // A yielded iter_arg is the old value of its buffer.
+  for (unsigned k : ks) {
+    Value v = yield.getOperand(k);
+    auto arg = dyn_cast<BlockArgument>(v);
+    if (arg && arg.getOwner() == loop.getBody() && arg.getArgNumber() > 0) {
+      auto *it = llvm::find(ks, arg.getArgNumber() - 1);
+      if (it != ks.end())
+        v = buffers[it - ks.begin()];
+    }
+    next.push_back(v);
+  }
+  b.setInsertionPoint(yield);
+  copyInParallel(b, loc, next, buffers);
+  for (unsigned k : ks)
+    yield->setOperand(k, loop.getRegionIterArgs()[k]);
+}
+
+/// Gives each tile carried by an scf.while its own buffer, allocated before
+/// the loop, which holds the value the loop carries at every point: the
+/// values forwarded by its condition and yielded by its body are copied
+/// into it, and its arguments and results read it.
+void uncarryWhileBuffers(scf::WhileOp loop) {
+  OpBuilder b(loop);
+  Location loc = loop.getLoc();
+  scf::ConditionOp cond = loop.getConditionOp();
+  scf::YieldOp yield = loop.getYieldOp();
+  SmallVector<unsigned> ks;
+  SmallVector<Value> buffers;
+  for (unsigned k = 0; k < loop.getNumResults(); ++k) {
+    Type t = loop.getResult(k).getType();
+    if (!isTileBuffer(t) || loop.getBeforeArguments()[k].getType() != t)
+      continue;
+    b.setInsertionPoint(loop);
+    Value carried = allocBuffer(b, loc, cast<MemRefType>(t));
+    copyInto(b, loc, loop.getInits()[k], carried);
+    loop->setOperand(k, carried);
+    loop.getBeforeArguments()[k].replaceAllUsesWith(carried);
+    loop.getAfterArguments()[k].replaceAllUsesWith(carried);
+    loop.getResult(k).replaceAllUsesWith(carried);
+    ks.push_back(k);
+    buffers.push_back(carried);
+  }
+  auto update = [&](Operation *term, unsigned first) {
+    SmallVector<Value> next;
+    for (unsigned k : ks)
+      next.push_back(term->getOperand(first + k));
+    b.setInsertionPoint(term);
+    copyInParallel(b, loc, next, buffers);
+    for (size_t i = 0; i < ks.size(); ++i)
+      term->setOperand(first + ks[i], buffers[i]);
+  };
+  update(cond, 1);
+  update(yield, 0);
 }
 
 /// Gives each tile an scf.if yields a buffer allocated before the `if`.
@@ -665,7 +735,8 @@ void uncarryIfBuffers(scf::IfOp ifOp) {
 /// function.
 Operation *stackScope(Operation *op) {
   Operation *p = op->getParentOp();
-  while (p && !isa<scf::ForOp, scf::ParallelOp, FunctionOpInterface>(p))
+  while (p && !isa<scf::ForOp, scf::WhileOp, scf::ParallelOp,
+                   FunctionOpInterface>(p))
     p = p->getParentOp();
   return p;
 }
@@ -703,7 +774,8 @@ LogicalResult placeBuffers(ArrayRef<memref::AllocaOp> created) {
       if (!inBlock || inBlock == block->getTerminator())
         return user->emitOpError("uses a tile buffer outside the block that "
                                  "defines it: the reference lowering carries "
-                                 "tiles only through `scf.for` and `scf.if`");
+                                 "tiles only through `scf.for`, `scf.while` "
+                                 "and `scf.if`");
     }
     auto [it, isNew] = heapBuffers.try_emplace(block);
     if (isNew)
@@ -743,6 +815,7 @@ LogicalResult scopeBuffers(ModuleOp module,
   // Inner loops first, so that their buffers are released by their own
   // scope before the outer one wraps them.
   module.walk([](scf::ForOp loop) { uncarryLoopBuffers(loop); });
+  module.walk([](scf::WhileOp loop) { uncarryWhileBuffers(loop); });
   module.walk([](scf::IfOp ifOp) { uncarryIfBuffers(ifOp); });
   SmallVector<memref::AllocaOp> created;
   module.walk<WalkOrder::PreOrder>([&](memref::AllocaOp alloca) {
@@ -752,6 +825,10 @@ LogicalResult scopeBuffers(ModuleOp module,
   if (failed(placeBuffers(created)))
     return failure();
   module.walk([](scf::ForOp loop) { releaseStackPerIteration(*loop.getBody()); });
+  module.walk([](scf::WhileOp loop) {
+    releaseStackPerIteration(loop.getBefore().front());
+    releaseStackPerIteration(loop.getAfter().front());
+  });
   module.walk([](scf::ParallelOp p) { releaseStackPerIteration(*p.getBody()); });
   return success();
 }

@@ -154,3 +154,64 @@ func.func @parallel(%v: memref<?x?xf32>, %w: memref<?xf32>, %n: index) {
   }
   return
 }
+
+// -----
+
+// A tile carried by an scf.while has one buffer before the loop: the
+// condition forwards it, the body reads it and copies its new value into
+// it before yielding it, and after the loop it holds the result. Each
+// region's own buffers are released each time round.
+// CHECK-LABEL: func.func @while_carried(
+// CHECK: %[[INIT:.+]] = memref.alloca() : memref<8xf32>
+// CHECK: %[[CARRIED:.+]] = memref.alloca() : memref<8xf32>
+// CHECK: memref.copy %[[INIT]], %[[CARRIED]]
+// CHECK: scf.while ({{.*}}%[[CARRIED]]
+// CHECK: scf.condition(%{{.+}}) {{.*}}%[[CARRIED]]
+// CHECK: do {
+// CHECK: %[[SP:.+]] = llvm.intr.stacksave
+// CHECK: memref.load %[[CARRIED]]
+// CHECK: memref.copy %{{.+}}, %[[CARRIED]]
+// CHECK: llvm.intr.stackrestore %[[SP]]
+// CHECK: scf.yield {{.*}}%[[CARRIED]]
+// CHECK: memref.load %[[CARRIED]]
+func.func @while_carried(%x: f32, %n: index, %v: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tile.splat %x : f32 -> !tile.tile<8xf32>
+  %r:2 = scf.while (%i = %c0, %acc = %t) : (index, !tile.tile<8xf32>) -> (index, !tile.tile<8xf32>) {
+    %go = arith.cmpi ult, %i, %n : index
+    scf.condition(%go) %i, %acc : index, !tile.tile<8xf32>
+  } do {
+  ^bb0(%i: index, %acc: !tile.tile<8xf32>):
+    %next = tile.add %acc, %acc : !tile.tile<8xf32>
+    %j = arith.addi %i, %c1 : index
+    scf.yield %j, %next : index, !tile.tile<8xf32>
+  }
+  tile.store %r#1, %v[%c0] : !tile.tile<8xf32>, memref<?xf32>
+  return
+}
+
+// -----
+
+// Two carried tiles that swap: the value of one buffer is copied aside
+// before the other's new value overwrites it.
+// CHECK-LABEL: func.func @swap(
+// CHECK: memref.copy %{{.+}}, %[[A:[a-z0-9_]+]] :
+// CHECK: memref.copy %{{.+}}, %[[B:[a-z0-9_]+]] :
+// CHECK: scf.for %{{.+}} iter_args
+// CHECK: %[[ASIDE:.+]] = memref.alloca() : memref<8xf32>
+// CHECK-NEXT: memref.copy %[[A]], %[[ASIDE]]
+// CHECK-NEXT: memref.copy %[[B]], %[[A]]
+// CHECK-NEXT: memref.copy %[[ASIDE]], %[[B]]
+func.func @swap(%x: f32, %y: f32, %n: index, %v: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %a = tile.splat %x : f32 -> !tile.tile<8xf32>
+  %b = tile.splat %y : f32 -> !tile.tile<8xf32>
+  %r:2 = scf.for %i = %c0 to %n step %c1 iter_args(%p = %a, %q = %b) -> (!tile.tile<8xf32>, !tile.tile<8xf32>) {
+    scf.yield %q, %p : !tile.tile<8xf32>, !tile.tile<8xf32>
+  }
+  tile.store %r#0, %v[%c0] : !tile.tile<8xf32>, memref<?xf32>
+  tile.store %r#1, %v[%c1] : !tile.tile<8xf32>, memref<?xf32>
+  return
+}

@@ -134,6 +134,22 @@ Value ErfOp::buildScalar(OpBuilder &b, Location loc, ValueRange a) {
   return math::ErfOp::create(b, loc, a[0]);
 }
 
+// One math dialect op per element, on the operands as they are.
+#define NLC_MATH_ELEMENTWISE(OP, MATH_OP)                                      \
+  Value OP::buildScalar(OpBuilder &b, Location loc, ValueRange a) {            \
+    return math::MATH_OP::create(b, loc, a);                                   \
+  }
+NLC_MATH_ELEMENTWISE(SinOp, SinOp)
+NLC_MATH_ELEMENTWISE(CosOp, CosOp)
+NLC_MATH_ELEMENTWISE(Exp2Op, Exp2Op)
+NLC_MATH_ELEMENTWISE(Log2Op, Log2Op)
+NLC_MATH_ELEMENTWISE(FloorOp, FloorOp)
+NLC_MATH_ELEMENTWISE(CeilOp, CeilOp)
+NLC_MATH_ELEMENTWISE(RoundOp, RoundOp)
+NLC_MATH_ELEMENTWISE(TruncOp, TruncOp)
+NLC_MATH_ELEMENTWISE(PowOp, PowFOp)
+#undef NLC_MATH_ELEMENTWISE
+
 /// Floats compare ordered except `ne` (true for NaN); integers signed.
 static arith::CmpFPredicate floatPredicate(CmpPredicate p) {
   switch (p) {

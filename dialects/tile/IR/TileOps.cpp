@@ -99,6 +99,19 @@ LogicalResult SqrtOp::verify() { return verifyFloatTile(*this, getType()); }
 LogicalResult RsqrtOp::verify() { return verifyFloatTile(*this, getType()); }
 LogicalResult TanhOp::verify() { return verifyFloatTile(*this, getType()); }
 LogicalResult ErfOp::verify() { return verifyFloatTile(*this, getType()); }
+// The math functions without a vector form of their own (Kernels.md).
+#define NLC_FLOAT_TILE_VERIFIER(OP)                                            \
+  LogicalResult OP::verify() { return verifyFloatTile(*this, getType()); }
+NLC_FLOAT_TILE_VERIFIER(SinOp)
+NLC_FLOAT_TILE_VERIFIER(CosOp)
+NLC_FLOAT_TILE_VERIFIER(Exp2Op)
+NLC_FLOAT_TILE_VERIFIER(Log2Op)
+NLC_FLOAT_TILE_VERIFIER(FloorOp)
+NLC_FLOAT_TILE_VERIFIER(CeilOp)
+NLC_FLOAT_TILE_VERIFIER(RoundOp)
+NLC_FLOAT_TILE_VERIFIER(TruncOp)
+NLC_FLOAT_TILE_VERIFIER(PowOp)
+#undef NLC_FLOAT_TILE_VERIFIER
 
 /// `x + 0` is `x` for integer tiles (not for floats: -0.0 + 0.0 is 0.0).
 OpFoldResult AddOp::fold(FoldAdaptor) {

@@ -157,6 +157,11 @@ def Tile_MaxOp : Tile_BinaryOp<"max", "maximum (NaN if either is NaN)",
     "Floats: NaN if either element is NaN, and -0.0 is less than +0.0.">;
 def Tile_MinOp : Tile_BinaryOp<"min", "minimum (NaN if either is NaN)",
     "Floats: NaN if either element is NaN, and -0.0 is less than +0.0.">;
+def Tile_PowOp : Tile_BinaryOp<"pow", "power (floats only)",
+    "`lhs` to the power `rhs`, C's `pow` (a negative base with a "
+    "non-integer exponent gives NaN)."> {
+  let hasVerifier = 1;
+}
 
 class Tile_UnaryOp<string mnemonic, string what, bit floatOnly = 1,
                    string details = "">
@@ -188,6 +193,15 @@ def Tile_SqrtOp : Tile_UnaryOp<"sqrt", "square root">;
 def Tile_RsqrtOp : Tile_UnaryOp<"rsqrt", "reciprocal square root">;
 def Tile_TanhOp : Tile_UnaryOp<"tanh", "hyperbolic tangent">;
 def Tile_ErfOp : Tile_UnaryOp<"erf", "error function">;
+def Tile_SinOp : Tile_UnaryOp<"sin", "sine">;
+def Tile_CosOp : Tile_UnaryOp<"cos", "cosine">;
+def Tile_Exp2Op : Tile_UnaryOp<"exp2", "power of two">;
+def Tile_Log2Op : Tile_UnaryOp<"log2", "base-2 logarithm">;
+def Tile_FloorOp : Tile_UnaryOp<"floor", "rounding down">;
+def Tile_CeilOp : Tile_UnaryOp<"ceil", "rounding up">;
+def Tile_RoundOp : Tile_UnaryOp<"round",
+    "rounding to nearest, ties away from zero">;
+def Tile_TruncOp : Tile_UnaryOp<"trunc", "rounding toward zero">;
 
 def Tile_CmpOp : Tile_Op<"cmp", [Pure, AllTypesMatch<["lhs", "rhs"]>,
     DeclareOpInterfaceMethods<Tile_ElementwiseOpInterface>]> {
