@@ -14,7 +14,6 @@
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace nlc::tile {
-class DotOp;
 class LoadOp;
 } // namespace nlc::tile
 
