@@ -3,7 +3,9 @@
 // The pass `convert-tile-to-x86`: the reference lowering of the tile
 // dialect with the x86 patterns added in front (X86Dot.cpp,
 // X86Elementwise.cpp, X86Reduce.cpp, ...), for the
-// vector width the module's target allows.
+// vector width the module's target allows. Before the conversion it marks
+// the loads whose tiles the `dot` micro-kernel reads in place
+// (markInPlaceDotOperands, X86Dot.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -67,6 +69,7 @@ struct ConvertTileToX86Pass
     // AVX-512 has 32 vector registers: 24 accumulators, 4 rows of B, one
     // broadcast; AVX2 has 16: 12 accumulators, 2 rows, one broadcast.
     target.dotVectors = bits >= 512 ? 4 : 2;
+    nlc::x86::markInPlaceDotOperands(module, target);
     if (failed(nlc::cpu::lowerTilesToBuffers(
             module, [&](TypeConverter &converter, RewritePatternSet &patterns) {
               nlc::x86::populateX86DotPatterns(converter, patterns, target);

@@ -33,7 +33,11 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
       vector copies between the view and the buffer when the view's inner
       stride is 1 (every view the language makes): whole vectors when the
       tile lies inside the view, masked vectors and the pad value at its
-      edges; the reference element loop for any other stride.
+      edges; the reference element loop for any other stride. A load whose
+      one use is an operand of a micro-kernel `tile.dot` (nothing that
+      writes memory in between) skips the copy when its tile lies inside
+      the view with contiguous rows (row stride = tile width: a tile of a
+      packed tensor); the micro-kernel then reads the view in place.
     - Elementwise ops (every `ElementwiseOpInterface` op): the op's scalar
       code built on vectors, over the whole buffer in vectors of the
       register width (for the widest type; 16-bit floats in f32 lanes),

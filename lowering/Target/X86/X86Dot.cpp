@@ -24,6 +24,18 @@
 //   added exactly into an i32), then added to the accumulators: the
 //   reference's sum in k order, the same modulo 2^32, so bit-identical.
 //
+// Operands read in place: A and B come from `tile.load`s in a grid's K
+// loop, which would copy each tile into a buffer every step before the
+// micro-kernel reads it. markInPlaceDotOperands marks the loads whose tile
+// the micro-kernel can read straight from the view instead; for those, the
+// kernel reads `select(inside, window, buffer)`, a strided memref: the
+// tile's window of the view when the tile lies wholly inside a unit-stride
+// view with its rows one after the other (a tile of a packed tensor), else
+// the buffer, which the load fills (masked, padded) only in that case
+// (X86Memory.cpp, which says why plain matrices keep the copy). The same
+// elements are multiplied in the same order either way: results are
+// unchanged.
+//
 //===----------------------------------------------------------------------===//
 
 #include "lowering/Target/X86/X86VectorCode.h"
@@ -175,22 +187,69 @@ Value widenRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
   return out;
 }
 
+/// How the micro-kernel computes a `dot`: input and accumulator types, K,
+/// and whether it takes two k per step (`pairs`).
+struct DotPlan {
+  Type in, accType;
+  int64_t k;
+  bool int8Dot, pairs;
+};
+
+/// The plan for `op`, or nothing where the micro-kernel does not apply.
+std::optional<DotPlan> planDot(tl::DotOp op, const VectorTarget &target) {
+  tl::TileType type = op.getType();
+  DotPlan p;
+  p.in = op.getLhs().getType().getElementType();
+  p.accType = type.getElementType();
+  p.k = op.getLhs().getType().getShape()[1];
+  bool floatDot = p.accType.isF32() &&
+                  isa<Float32Type, Float16Type, BFloat16Type>(p.in);
+  p.int8Dot = p.accType.isInteger(32) && p.in.isInteger(8) && p.k % 2 == 0;
+  if (!target.f32Lanes || type.getRank() != 2 ||
+      op.getRhs().getType().getElementType() != p.in ||
+      !(floatDot || p.int8Dot))
+    return std::nullopt;
+  p.pairs = p.int8Dot || (isa<BFloat16Type>(p.in) && target.bf16Pairs &&
+                          target.f32Lanes == 16 && p.k % 2 == 0);
+  return p;
+}
+
+constexpr StringLiteral kInPlace = "nlc.x86_dot_in_place";
+
+/// Whether the micro-kernel may read `load`'s tile in place (see
+/// markInPlaceDotOperands).
+bool qualifiesInPlace(tl::LoadOp load, const VectorTarget &target) {
+  if (!load->hasOneUse())
+    return false;
+  auto dot = dyn_cast<tl::DotOp>(*load->user_begin());
+  if (!dot || dot->getBlock() != load->getBlock() ||
+      dot.getAcc() == load.getResult())
+    return false;
+  std::optional<DotPlan> plan = planDot(dot, target);
+  if (!plan || (dot.getLhs() == load.getResult() && !plan->in.isF32() &&
+                !plan->pairs))
+    return false;
+  for (Operation *o = load->getNextNode(); o != dot.getOperation();
+       o = o->getNextNode())
+    if (!isMemoryEffectFree(o) && !isa<tl::LoadOp>(o))
+      return false;
+  return true;
+}
+
 struct DotMicroKernel : VectorPattern<tl::DotOp> {
   using VectorPattern::VectorPattern;
 
   LogicalResult
   matchAndRewrite(tl::DotOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    std::optional<DotPlan> plan = planDot(op, target);
+    if (!plan)
+      return rewriter.notifyMatchFailure(op, "not a dot into f32 or i32");
     tl::TileType type = op.getType();
     Type f32 = rewriter.getF32Type();
-    Type in = op.getLhs().getType().getElementType();
-    Type accType = type.getElementType();
-    int64_t k = op.getLhs().getType().getShape()[1];
-    bool floatDot = accType == f32 && isa<Float32Type, Float16Type, BFloat16Type>(in);
-    bool int8Dot = accType.isInteger(32) && in.isInteger(8) && k % 2 == 0;
-    if (!target.f32Lanes || type.getRank() != 2 ||
-        op.getRhs().getType().getElementType() != in || !(floatDot || int8Dot))
-      return rewriter.notifyMatchFailure(op, "not a dot into f32 or i32");
+    Type in = plan->in, accType = plan->accType;
+    int64_t k = plan->k;
+    bool int8Dot = plan->int8Dot, pairs = plan->pairs;
     Location loc = op.getLoc();
     int64_t m = type.getShape()[0], n = type.getShape()[1];
     int64_t lanes = target.f32Lanes;
@@ -213,11 +272,21 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
       else
         fillZero(rewriter, loc, out, m, n, vt);
     }
-    Value a = adaptor.getLhs(), bm = adaptor.getRhs();
+    // An operand read in place: its window of the view where the tile lies
+    // inside it, else the buffer its load filled.
+    auto source = [&](Value original, Value buffer) -> Value {
+      auto load = original.getDefiningOp<tl::LoadOp>();
+      if (!load || !readInPlaceByDot(load))
+        return buffer;
+      InPlaceTile t = inPlaceTile(rewriter, loc, load);
+      Value cast =
+          memref::CastOp::create(rewriter, loc, t.window.getType(), buffer);
+      return arith::SelectOp::create(rewriter, loc, t.inside, t.window, cast);
+    };
+    Value a = source(op.getLhs(), adaptor.getLhs());
+    Value bm = source(op.getRhs(), adaptor.getRhs());
 
     // The k step and the number of steps.
-    bool pairs = int8Dot || (isa<BFloat16Type>(in) && target.bf16Pairs &&
-                             lanes == 16 && k % 2 == 0);
     int64_t steps = pairs ? k / 2 : k;
     auto inType = VectorType::get({lanes}, in);
     // The elements of a pair: bf16 as it is, i8 widened to i16.
@@ -326,6 +395,18 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
 };
 
 } // namespace
+
+void nlc::x86::markInPlaceDotOperands(ModuleOp module,
+                                      const VectorTarget &target) {
+  module.walk([&](tl::LoadOp load) {
+    if (qualifiesInPlace(load, target))
+      load->setAttr(kInPlace, UnitAttr::get(load.getContext()));
+  });
+}
+
+bool nlc::x86::readInPlaceByDot(tl::LoadOp load) {
+  return load->hasAttr(kInPlace);
+}
 
 void nlc::x86::populateX86DotPatterns(TypeConverter &converter,
                                       RewritePatternSet &patterns,

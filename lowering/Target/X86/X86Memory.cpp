@@ -8,6 +8,18 @@
 // the reference code. The element values and the positions read and
 // written are the reference's.
 //
+// In-place operands of `dot`: a load whose tile only feeds the x86 `dot`
+// micro-kernel (markInPlaceDotOperands, X86Dot.cpp) is not copied when the
+// tile lies wholly inside a unit-stride view and its rows are one run of
+// memory (the view's row stride is the tile's width: a tile of a packed
+// tensor, e.g. `[tiles_m, tiles_k, 64, 32]`): the micro-kernel reads the
+// view itself (inPlaceTile). In every other case the load copies the tile,
+// with its masks and pad value, into the buffer the micro-kernel then
+// reads instead; both sides test the same condition. Measured on a Zen 3
+// (docs/Performance.md): reading a tile of a plain matrix in place, rows a
+// power-of-two stride apart, is 1.1-1.8x slower than copying it first (the
+// rows fight over a few L1 sets and TLB entries), so the copy stays there.
+//
 //===----------------------------------------------------------------------===//
 
 #include "lowering/Target/X86/X86VectorCode.h"
@@ -28,6 +40,9 @@ struct Extent {
   int64_t rows, cols;
   SmallVector<Value, 2> lead;
   Value row0, col0, validRows, validCols, unitStride, view;
+  /// The view's offset and strides (its metadata).
+  Value offset;
+  SmallVector<Value, 4> strides;
 };
 
 Value index(OpBuilder &b, Location loc, int64_t v) {
@@ -86,6 +101,8 @@ Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op) {
   }
   if (leadOk)
     e.validRows = arith::SelectOp::create(b, loc, leadOk, e.validRows, zero);
+  e.offset = meta.getOffset();
+  e.strides.assign(meta.getStrides().begin(), meta.getStrides().end());
   Value inner = meta.getStrides().back();
   e.unitStride = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, inner,
                                        index(b, loc, 1));
@@ -182,25 +199,47 @@ Value inTile(OpBuilder &b, Location loc, int64_t lanes, int64_t width) {
   return width < lanes ? prefixMask(b, loc, lanes, width) : Value();
 }
 
-/// The three ways of one access: `copy(full=true)` when the tile lies
-/// inside a unit-stride view, `copy(full=false)` at its edges, and
-/// `reference` for any other stride.
-void emitPaths(OpBuilder &b, Location loc, const Extent &e,
-               function_ref<void(OpBuilder &, Location, bool)> copy,
-               function_ref<void(OpBuilder &, Location)> reference) {
-  Value full = arith::AndIOp::create(
+/// Whether the whole tile lies inside the view (any stride).
+Value wholeTile(OpBuilder &b, Location loc, const Extent &e) {
+  return arith::AndIOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e.validRows,
                             index(b, loc, e.rows)),
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e.validCols,
                             index(b, loc, e.cols)));
+}
+
+/// Whether the rows of a rank-2 tile are not one run of memory in the view
+/// (its row stride is not the tile's width).
+Value notContiguous(OpBuilder &b, Location loc, const Extent &e) {
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                               e.strides[e.strides.size() - 2],
+                               index(b, loc, e.cols));
+}
+
+/// The three ways of one access: `copy(full=true)` when the tile lies
+/// inside a unit-stride view (with `fullInPlace`, only when its rows are
+/// not contiguous: else the `dot` reads it there), `copy(full=false)` at its
+/// edges, and `reference` for any other stride.
+void emitPaths(OpBuilder &b, Location loc, const Extent &e,
+               function_ref<void(OpBuilder &, Location, bool)> copy,
+               function_ref<void(OpBuilder &, Location)> reference,
+               bool fullInPlace = false) {
+  Value full = wholeTile(b, loc, e);
   scf::IfOp::create(
       b, loc, e.unitStride,
       [&](OpBuilder &ub, Location ul) {
         scf::IfOp::create(
             ub, ul, full,
             [&](OpBuilder &fb, Location fl) {
-              copy(fb, fl, true);
+              if (!fullInPlace)
+                copy(fb, fl, true);
+              else
+                scf::IfOp::create(fb, fl, notContiguous(fb, fl, e),
+                                  [&](OpBuilder &cb, Location cl) {
+                                    copy(cb, cl, true);
+                                    scf::YieldOp::create(cb, cl);
+                                  });
               scf::YieldOp::create(fb, fl);
             },
             [&](OpBuilder &eb, Location el) {
@@ -248,9 +287,12 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
                                  inTile(pb, pl, lanes, width));
                    });
     };
-    emitPaths(rewriter, loc, e, copy, [&](OpBuilder &b, Location l) {
-      nlc::cpu::emitReferenceLoad(b, l, op, pad, out);
-    });
+    emitPaths(
+        rewriter, loc, e, copy,
+        [&](OpBuilder &b, Location l) {
+          nlc::cpu::emitReferenceLoad(b, l, op, pad, out);
+        },
+        readInPlaceByDot(op));
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -293,6 +335,44 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
 };
 
 } // namespace
+
+InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
+                                  tl::LoadOp load) {
+  Extent e = extentOf(b, loc, load);
+  // Element (0, 0) of the tile: the view's offset plus the leading indices
+  // and the tile's start, each times its stride.
+  Value offset = e.offset;
+  auto add = [&](Value i, Value stride) {
+    offset = arith::AddIOp::create(b, loc, offset,
+                                   arith::MulIOp::create(b, loc, i, stride));
+  };
+  size_t rank = e.strides.size();
+  for (auto [i, lead] : llvm::enumerate(e.lead))
+    add(lead, e.strides[i]);
+  add(e.row0, e.strides[rank - 2]);
+  offset = arith::AddIOp::create(b, loc, offset, e.col0);
+  Type elem = load.getType().getElementType();
+  int64_t dyn = ShapedType::kDynamic;
+  // Read only where the rows are contiguous: the row stride is the width,
+  // a constant, which keeps the micro-kernel's addressing as on a buffer.
+  auto windowType = MemRefType::get(
+      {e.rows, e.cols}, elem,
+      StridedLayoutAttr::get(b.getContext(), dyn, {e.cols, 1}));
+  SmallVector<OpFoldResult, 2> sizes{b.getIndexAttr(e.rows),
+                                     b.getIndexAttr(e.cols)};
+  SmallVector<OpFoldResult, 2> strides{b.getIndexAttr(e.cols),
+                                       b.getIndexAttr(1)};
+  Value window = memref::ReinterpretCastOp::create(
+      b, loc, windowType, load.getView(), OpFoldResult(offset), sizes,
+      strides);
+  Value contiguous = arith::XOrIOp::create(
+      b, loc, notContiguous(b, loc, e),
+      arith::ConstantIntOp::create(b, loc, 1, 1));
+  Value inside = arith::AndIOp::create(
+      b, loc, e.unitStride,
+      arith::AndIOp::create(b, loc, wholeTile(b, loc, e), contiguous));
+  return {inside, window};
+}
 
 void nlc::x86::populateX86MemoryPatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,

@@ -37,6 +37,17 @@ void populateX86DotPatterns(mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns,
                             const VectorTarget &target);
 
+/// Marks the `tile.load`s whose tile the x86 `dot` micro-kernel
+/// (X86Dot.cpp) reads straight from the view when the tile lies wholly
+/// inside it, so that the load copies it into its buffer only otherwise
+/// (X86Memory.cpp). A load qualifies when its one use is an operand of a
+/// `tile.dot` in the same block that the micro-kernel reads row by row (any
+/// B; A of f32, or A read in pairs: an f16/bf16 A is widened into an f32
+/// buffer anyway) and nothing between them may write memory (the read
+/// moves from the load to the dot). Decided before the conversion, which
+/// inserts stores between them.
+void markInPlaceDotOperands(mlir::ModuleOp module, const VectorTarget &target);
+
 /// `tile.load` and `tile.store` as vector copies (X86Memory.cpp).
 void populateX86MemoryPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns,

@@ -13,6 +13,10 @@
 
 #include "mlir/Transforms/DialectConversion.h"
 
+namespace nlc::tile {
+class LoadOp;
+} // namespace nlc::tile
+
 namespace nlc::x86 {
 
 /// A conversion pattern of the x86 lowering for `OpT`: tried before the
@@ -64,6 +68,20 @@ void forEachVector(
 /// `buffer` (a static row-major tile buffer) as one run of elements: the
 /// buffer itself at rank 1, its memref.collapse_shape at rank 2.
 mlir::Value flatten(mlir::OpBuilder &b, mlir::Location loc, mlir::Value buffer);
+
+/// Whether `load` was marked by markInPlaceDotOperands.
+bool readInPlaceByDot(tile::LoadOp load);
+
+/// For a load marked by markInPlaceDotOperands: `inside` (i1) says whether
+/// its tile lies wholly inside a view of unit inner stride with its rows
+/// contiguous (row stride = the tile's width); `window` is then that tile of
+/// the view, a `rows x cols` memref with a dynamic offset (computed whatever
+/// `inside` says, but to be read only where it holds).
+struct InPlaceTile {
+  mlir::Value inside, window;
+};
+InPlaceTile inPlaceTile(mlir::OpBuilder &b, mlir::Location loc,
+                        tile::LoadOp load);
 
 } // namespace nlc::x86
 

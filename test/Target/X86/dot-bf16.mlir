@@ -12,7 +12,7 @@
 // PAIRS: vector.store {{.+}}, %[[PACKED]]
 // PAIRS: scf.for {{.+}} iter_args
 // PAIRS: vector.load %[[PACKED]]{{.+}} : memref<4x64xbf16>, vector<32xbf16>
-// PAIRS: vector.load {{.+}} : memref<6x8xbf16>, vector<2xbf16>
+// PAIRS: vector.load {{.+}} : memref<6x8xbf16, strided<[8, 1], offset: ?>>, vector<2xbf16>
 // PAIRS: vector.bitcast {{.+}} : vector<2xbf16> to vector<1xi32>
 // PAIRS: vector.broadcast {{.+}} : i32 to vector<16xi32>
 // PAIRS: vector.bitcast {{.+}} : vector<16xi32> to vector<32xbf16>

@@ -5,14 +5,15 @@
 // accumulators carried through the k loop, one broadcast per row and one
 // FMA per accumulator each step; the ragged columns (N = 72 = 64 + 8) take
 // masked loads and stores. Without a vector width (no target), the
-// reference loops.
+// reference loops. The micro-kernel reads its operands through memrefs with
+// a dynamic offset: their tiles may be read in place (dot-in-place.mlir).
 
 // ZMM-LABEL: func.func @mm(
 // ZMM: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} {
 // ZMM-COUNT-24: vector.load {{.+}} : memref<12x72xf32>, vector<16xf32>
 // ZMM: scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// ZMM-COUNT-4: vector.load {{.+}} : memref<5x72xf32>, vector<16xf32>
-// ZMM: memref.load {{.+}} : memref<12x5xf32>
+// ZMM-COUNT-4: vector.load {{.+}} : memref<5x72xf32, strided<[72, 1], offset: ?>>, vector<16xf32>
+// ZMM: memref.load {{.+}} : memref<12x5xf32, strided<[5, 1], offset: ?>>
 // ZMM-NEXT: vector.broadcast {{.+}} : f32 to vector<16xf32>
 // ZMM-COUNT-4: vector.fma
 // ZMM: scf.yield

@@ -17,7 +17,7 @@
 // ALL: scf.for {{.+}} iter_args
 // ZMM: vector.load %[[PACKED]]{{.+}} : memref<4x64xi16>, vector<32xi16>
 // YMM: vector.load %[[PACKED]]{{.+}} : memref<4x48xi16>, vector<16xi16>
-// ALL: vector.load {{.+}} : memref<6x8xi8>, vector<2xi8>
+// ALL: vector.load {{.+}} : memref<6x8xi8, strided<[8, 1], offset: ?>>, vector<2xi8>
 // ALL: arith.extsi {{.+}} : vector<2xi8> to vector<2xi16>
 // ALL: vector.bitcast {{.+}} : vector<2xi16> to vector<1xi32>
 // ZMM: %[[P:.+]] = llvm.call_intrinsic "llvm.x86.avx512.pmaddw.d.512"({{.+}}) : (vector<32xi16>, vector<32xi16>) -> vector<16xi32>
