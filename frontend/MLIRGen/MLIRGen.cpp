@@ -186,13 +186,12 @@ static bool hasAttr(const FnDecl &fn, llvm::StringRef name) {
 void MLIRGenImpl::declareFunction(FnDecl &fn) {
   llvm::SmallVector<mlir::Type> args, results;
   for (auto &p : fn.params)
-    for (mlir::Type t : abiTypes(p->type))
-      args.push_back(t);
+    paramAbiTypes(*p, args);
   bool isMain = fn.symbol == "nl_main";
   if (isMain)
     results.push_back(builder.getI32Type());
   else
-    results = abiTypes(fn.result);
+    resultAbiTypes(fn.result, args, results);
   mlir::OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
   auto func = mlir::func::FuncOp::create(builder, loc(fn.name.range),
@@ -231,11 +230,12 @@ void MLIRGenImpl::genFunction(FnDecl &fn) {
       leaf.value = entry->getArgument(argIdx++);
       leaf.elementType = elems[i];
       leaf.shape = shapes[i];
-      leaf.isRef = !shapes[i].empty();
+      leaf.isRef = !shapes[i].empty() || p->ref != RefKind::None;
       leaves.push_back(leaf);
     }
     locals[p.get()] = leaves;
   }
+  resultSlots.assign(entry->args_begin() + argIdx, entry->args_end());
   genBlock(*fn.body);
   if (!terminated()) {
     mlir::Location l = loc(SourceRange(fn.body->range.end));
@@ -532,8 +532,18 @@ void MLIRGenImpl::genReturn(ReturnStmt &s) {
   mlir::Location l = loc(s.range);
   llvm::SmallVector<mlir::Value> results;
   if (s.value) {
-    for (const Leaf &leaf : load(genExpr(*s.value), l))
-      results.push_back(leaf.value);
+    // Array leaves go to the out-parameters.
+    unsigned slot = 0;
+    for (const Leaf &leaf : genExpr(*s.value)) {
+      if (leaf.shape.empty()) {
+        results.push_back(load(Leaves{leaf}, l)[0].value);
+        continue;
+      }
+      Leaf dst = leaf;
+      dst.value = resultSlots[slot++];
+      dst.indices.clear();
+      store(Leaves{dst}, Leaves{leaf}, l);
+    }
   } else if (currentFn->symbol == "nl_main") {
     results.push_back(constInt(builder.getI32Type(), 0, l));
   }
@@ -647,8 +657,12 @@ Leaves MLIRGenImpl::load(const Leaves &leaves, mlir::Location l) {
     }
     Leaf v = leaf;
     if (!leaf.shape.empty()) {
-      // Arrays stay in memory; an indexed sub-array becomes its own copy.
-      if (!leaf.indices.empty()) {
+      // Arrays stay in memory; an indexed sub-array, or one seen through a
+      // reference (a strided memref), becomes its own copy.
+      if (!leaf.indices.empty() ||
+          !mlir::cast<mlir::MemRefType>(leaf.value.getType())
+               .getLayout()
+               .isIdentity()) {
         v.value = copyArray(leaf, l);
         v.indices.clear();
       }

@@ -110,6 +110,26 @@ private:
       llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
                               mlir::ValueRange)> body);
 
+  // References and array results (MLIRGenRef.cpp).
+  /// The ABI type of one leaf of a reference: a memref of `shape` with a
+  /// dynamic strided layout, or the !llvm.ptr slot of a pointer leaf.
+  mlir::Type refLeafType(llvm::ArrayRef<int64_t> shape, mlir::Type elem);
+  /// The argument types of parameter `p` (by value or by reference).
+  void paramAbiTypes(const VarDecl &p, llvm::SmallVectorImpl<mlir::Type> &out);
+  /// The storage of `leaf` as a reference argument (spilled if it has none).
+  mlir::Value refLeaf(const Leaf &leaf, mlir::Location l);
+  /// The operands of `arg` for a reference parameter.
+  void genRefArg(Expr &arg, llvm::SmallVectorImpl<mlir::Value> &out);
+  /// The ABI of a result of type `t`: scalar leaves are results, array
+  /// leaves out-parameters appended to `args`.
+  void resultAbiTypes(const Type *t, llvm::SmallVectorImpl<mlir::Type> &args,
+                      llvm::SmallVectorImpl<mlir::Type> &results);
+  /// Storage for the array leaves of a call's `result`, appended to
+  /// `operands` as out-parameters; returns the result's leaves with the
+  /// scalar ones still to fill in from the call's results.
+  Leaves allocateResultArrays(const Type *result, mlir::Location l,
+                              llvm::SmallVectorImpl<mlir::Value> &operands);
+
   // Declarations and statements (MLIRGen.cpp).
   void declareFunction(FnDecl &fn);
   void genFunction(FnDecl &fn);
@@ -199,6 +219,8 @@ private:
   std::vector<std::pair<FnDecl *, bool>> tileMapOrder;
   bool checkBounds;
   mlir::func::FuncOp currentFunc;
+  /// The out-parameters of the current function's array result leaves.
+  llvm::SmallVector<mlir::Value> resultSlots;
   struct LoopTargets {
     mlir::Block *breakTarget;
     mlir::Block *continueTarget;
