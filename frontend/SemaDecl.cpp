@@ -254,10 +254,6 @@ const Type *Sema::resolveType(const TypeExpr &t, Module &m) {
 static constexpr uint64_t maxArrayBytes = 4u << 20;
 
 const Type *Sema::makeArray(const Type *elem, uint64_t size, SourceRange r) {
-  if (elem->containsStr()) {
-    diags.report(r, DiagID::err_array_of_str, {elem->str()});
-    return types.getError();
-  }
   if (elem->containsBuffer()) {
     diags.report(r, DiagID::err_array_buffer, {elem->str()});
     return types.getError();

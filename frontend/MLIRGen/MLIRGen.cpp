@@ -100,14 +100,20 @@ void MLIRGenImpl::leafTypes(
   }
 }
 
+mlir::MemRefType MLIRGenImpl::memType(llvm::ArrayRef<int64_t> shape,
+                                      mlir::Type elem) {
+  // memref cannot hold pointers: a `str` pointer is stored as an i64.
+  if (mlir::isa<mlir::LLVM::LLVMPointerType>(elem))
+    elem = builder.getI64Type();
+  return mlir::MemRefType::get(shape, elem);
+}
+
 llvm::SmallVector<mlir::Type> MLIRGenImpl::abiTypes(const Type *t) {
   llvm::SmallVector<mlir::Type> elems, out;
   llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
   leafTypes(t, elems, shapes);
   for (size_t i = 0; i < elems.size(); ++i)
-    out.push_back(shapes[i].empty()
-                      ? elems[i]
-                      : mlir::MemRefType::get(shapes[i], elems[i]));
+    out.push_back(shapes[i].empty() ? elems[i] : memType(shapes[i], elems[i]));
   return out;
 }
 
@@ -567,15 +573,8 @@ Leaves MLIRGenImpl::allocate(const Type *t, mlir::Location l) {
     leaf.isRef = true;
     leaf.elementType = elems[i];
     leaf.shape = shapes[i];
-    if (mlir::isa<mlir::LLVM::LLVMPointerType>(elems[i])) {
-      // memref cannot hold pointers: `str` storage is an llvm.alloca.
-      mlir::Value one = constInt(builder.getI64Type(), 1, l);
-      leaf.value = mlir::LLVM::AllocaOp::create(
-          builder, l, mlir::LLVM::LLVMPointerType::get(&ctx), elems[i], one);
-    } else {
-      leaf.value = mlir::memref::AllocaOp::create(
-          builder, l, mlir::MemRefType::get(shapes[i], elems[i]));
-    }
+    leaf.value =
+        mlir::memref::AllocaOp::create(builder, l, memType(shapes[i], elems[i]));
     out.push_back(leaf);
   }
   return out;
@@ -608,10 +607,9 @@ void MLIRGenImpl::store(const Leaves &dst, const Leaves &src,
     const Leaf &s = src[i];
     if (d.shape.empty()) {
       mlir::Value v = load(Leaves{s}, l)[0].value;
-      if (mlir::isa<mlir::LLVM::LLVMPointerType>(d.elementType))
-        mlir::LLVM::StoreOp::create(builder, l, v, d.value);
-      else
-        mlir::memref::StoreOp::create(builder, l, v, d.value, d.indices);
+      if (mlir::isa<mlir::LLVM::LLVMPointerType>(v.getType()))
+        v = mlir::LLVM::PtrToIntOp::create(builder, l, builder.getI64Type(), v);
+      mlir::memref::StoreOp::create(builder, l, v, d.value, d.indices);
       continue;
     }
     // Array leaf: element-wise copy (source and target may be sub-arrays).
@@ -637,7 +635,7 @@ mlir::Value MLIRGenImpl::copyArray(const Leaf &leaf, mlir::Location l) {
     mlir::OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(&currentFunc.getBody().front());
     mem = mlir::memref::AllocaOp::create(
-        builder, l, mlir::MemRefType::get(leaf.shape, leaf.elementType));
+        builder, l, memType(leaf.shape, leaf.elementType));
   }
   Leaf dst;
   dst.value = mem;
@@ -671,12 +669,11 @@ Leaves MLIRGenImpl::load(const Leaves &leaves, mlir::Location l) {
     }
     v.isRef = false;
     v.indices.clear();
+    v.value =
+        mlir::memref::LoadOp::create(builder, l, leaf.value, leaf.indices);
     if (mlir::isa<mlir::LLVM::LLVMPointerType>(leaf.elementType))
-      v.value = mlir::LLVM::LoadOp::create(builder, l, leaf.elementType,
-                                           leaf.value);
-    else
-      v.value = mlir::memref::LoadOp::create(builder, l, leaf.value,
-                                             leaf.indices);
+      v.value = mlir::LLVM::IntToPtrOp::create(builder, l, leaf.elementType,
+                                               v.value);
     out.push_back(v);
   }
   return out;

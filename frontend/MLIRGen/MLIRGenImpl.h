@@ -29,8 +29,8 @@ namespace nlc {
 
 /// One leaf of a flattened value.
 struct Leaf {
-  /// The SSA value, or the memory (a memref, or an !llvm.ptr slot for
-  /// pointer leaves) when `isRef`.
+  /// The SSA value, or the memory (a memref; a `str` pointer is stored as
+  /// an i64) when `isRef`.
   mlir::Value value;
   llvm::SmallVector<mlir::Value, 2> indices;
   bool isRef = false;
@@ -55,6 +55,9 @@ private:
   void leafTypes(const Type *t, llvm::SmallVectorImpl<mlir::Type> &elems,
                  llvm::SmallVectorImpl<llvm::SmallVector<int64_t, 2>> &shapes,
                  llvm::ArrayRef<int64_t> outer = {});
+  /// The memref that stores leaves of element type `elem` (a `str`
+  /// pointer as an i64).
+  mlir::MemRefType memType(llvm::ArrayRef<int64_t> shape, mlir::Type elem);
   /// MLIR types of the leaves of `t` as function arguments/results.
   llvm::SmallVector<mlir::Type> abiTypes(const Type *t);
   unsigned numLeaves(const Type *t);
@@ -112,7 +115,7 @@ private:
 
   // References and array results (MLIRGenRef.cpp).
   /// The ABI type of one leaf of a reference: a memref of `shape` with a
-  /// dynamic strided layout, or the !llvm.ptr slot of a pointer leaf.
+  /// dynamic strided layout.
   mlir::Type refLeafType(llvm::ArrayRef<int64_t> shape, mlir::Type elem);
   /// The argument types of parameter `p` (by value or by reference).
   void paramAbiTypes(const VarDecl &p, llvm::SmallVectorImpl<mlir::Type> &out);

@@ -3,9 +3,9 @@
 // A reference parameter `&T` / `&mut T` is passed as the memory of each of
 // T's leaves, so the callee reads and writes the caller's storage: a memref
 // with a fully dynamic strided layout per scalar or array leaf (rank 0 for
-// a scalar; a sub-array `a[i]` is a memref.subview of `a`), and the
-// !llvm.ptr slot for the pointer leaf of a `str`. A value that has no
-// storage (a `let` scalar, a temporary) is spilled to a fresh slot first.
+// a scalar; a sub-array `a[i]` is a memref.subview of `a`; a `str`
+// pointer is stored as an i64). A value that has no storage (a `let`
+// scalar, a temporary) is spilled to a fresh slot first.
 //
 // A function whose result contains arrays returns its scalar leaves as
 // results and writes each array leaf into an out-parameter (a memref the
@@ -22,12 +22,11 @@ namespace nlc {
 
 mlir::Type MLIRGenImpl::refLeafType(llvm::ArrayRef<int64_t> shape,
                                     mlir::Type elem) {
-  if (mlir::isa<mlir::LLVM::LLVMPointerType>(elem))
-    return elem;
   llvm::SmallVector<int64_t> strides(shape.size(), mlir::ShapedType::kDynamic);
   auto layout = mlir::StridedLayoutAttr::get(&ctx, mlir::ShapedType::kDynamic,
                                              strides);
-  return mlir::MemRefType::get(shape, elem, layout);
+  return mlir::MemRefType::get(shape, memType(shape, elem).getElementType(),
+                               layout);
 }
 
 void MLIRGenImpl::paramAbiTypes(const VarDecl &p,
@@ -54,19 +53,12 @@ mlir::Value MLIRGenImpl::refLeaf(const Leaf &leaf, mlir::Location l) {
     {
       mlir::OpBuilder::InsertionGuard guard(builder);
       builder.setInsertionPointToStart(&currentFunc.getBody().front());
-      if (mlir::isa<mlir::LLVM::LLVMPointerType>(leaf.elementType))
-        slot.value = mlir::LLVM::AllocaOp::create(
-            builder, l, leaf.elementType, leaf.elementType,
-            constInt(builder.getI64Type(), 1, l));
-      else
-        slot.value = mlir::memref::AllocaOp::create(
-            builder, l, mlir::MemRefType::get({}, leaf.elementType));
+      slot.value = mlir::memref::AllocaOp::create(
+          builder, l, memType({}, leaf.elementType));
     }
     store(Leaves{slot}, Leaves{leaf}, l);
     return refLeaf(slot, l);
   }
-  if (mlir::isa<mlir::LLVM::LLVMPointerType>(leaf.elementType))
-    return leaf.value;
   mlir::Value mem = leaf.value;
   if (!leaf.indices.empty()) {
     // `a[i]`, `a[i][j]`: the sub-array or element as a view of `a`.
@@ -114,7 +106,7 @@ void MLIRGenImpl::resultAbiTypes(const Type *t,
     if (shapes[i].empty())
       results.push_back(elems[i]);
     else
-      args.push_back(mlir::MemRefType::get(shapes[i], elems[i]));
+      args.push_back(memType(shapes[i], elems[i]));
   }
 }
 
@@ -131,8 +123,8 @@ Leaves MLIRGenImpl::allocateResultArrays(const Type *result, mlir::Location l,
     if (!shapes[i].empty()) {
       mlir::OpBuilder::InsertionGuard guard(builder);
       builder.setInsertionPointToStart(&currentFunc.getBody().front());
-      leaf.value = mlir::memref::AllocaOp::create(
-          builder, l, mlir::MemRefType::get(shapes[i], elems[i]));
+      leaf.value =
+          mlir::memref::AllocaOp::create(builder, l, memType(shapes[i], elems[i]));
       leaf.isRef = true;
       operands.push_back(leaf.value);
     }
