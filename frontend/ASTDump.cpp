@@ -22,7 +22,7 @@ const char *getSpelling(UnaryOp op) {
   case UnaryOp::Borrow:
     return "&";
   case UnaryOp::BorrowMut:
-    return "&mut ";
+    return "&mut";
   }
   return "?";
 }
