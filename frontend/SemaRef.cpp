@@ -95,7 +95,9 @@ void Sema::resolveParamType(FnDecl &fn, VarDecl &p) {
   if (fn.isKernel || fn.isExtern)
     diags.report(r, DiagID::err_ref_param_not_allowed,
                  {fn.isKernel ? "a kernel" : "an `extern` function"});
-  else if (p.type->containsBuffer())
+  else if (p.type->isTensor() && p.ref == RefKind::Mut)
+    diags.report(r, DiagID::err_ref_mut_tensor, {p.type->str()});
+  else if (p.type->containsBuffer() && !p.type->isTensor())
     diags.report(r, DiagID::err_ref_to_buffer, {p.type->str()});
 }
 

@@ -236,7 +236,7 @@ void MLIRGenImpl::genFunction(FnDecl &fn) {
       leaf.value = entry->getArgument(argIdx++);
       leaf.elementType = elems[i];
       leaf.shape = shapes[i];
-      leaf.isRef = !shapes[i].empty() || p->ref != RefKind::None;
+      leaf.isRef = !shapes[i].empty() || !passedAsValue(*p);
       leaves.push_back(leaf);
     }
     locals[p.get()] = leaves;

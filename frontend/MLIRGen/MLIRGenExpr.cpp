@@ -382,11 +382,15 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
   mlir::Location l = loc(e.range);
   llvm::SmallVector<mlir::Value> operands;
   auto addArg = [&](Expr &arg, const VarDecl &param) {
-    if (param.ref != RefKind::None)
+    if (!passedAsValue(param))
       return genRefArg(arg, operands);
+    Expr *value = &arg;
+    if (auto *u = llvm::dyn_cast<UnaryExpr>(&arg);
+        u && u->op == UnaryOp::Borrow)
+      value = u->operand.get(); // `&t` of a tensor
     // Arrays are passed as their memory: copied if a later argument may
     // write them through a `&mut`.
-    for (const Leaf &leaf : load(genExpr(arg), l))
+    for (const Leaf &leaf : load(genExpr(*value), l))
       operands.push_back(e.copyArgs && !leaf.shape.empty()
                              ? copyArray(leaf, l)
                              : leaf.value);

@@ -117,6 +117,9 @@ private:
   /// The ABI type of one leaf of a reference: a memref of `shape` with a
   /// dynamic strided layout.
   mlir::Type refLeafType(llvm::ArrayRef<int64_t> shape, mlir::Type elem);
+  /// Whether parameter `p` is passed as its value (by-value parameters,
+  /// and `&Tensor`, whose value is a memref already).
+  bool passedAsValue(const VarDecl &p);
   /// The argument types of parameter `p` (by value or by reference).
   void paramAbiTypes(const VarDecl &p, llvm::SmallVectorImpl<mlir::Type> &out);
   /// The storage of `leaf` as a reference argument (spilled if it has none).

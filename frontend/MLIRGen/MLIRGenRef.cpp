@@ -29,9 +29,14 @@ mlir::Type MLIRGenImpl::refLeafType(llvm::ArrayRef<int64_t> shape,
                                layout);
 }
 
+bool MLIRGenImpl::passedAsValue(const VarDecl &p) {
+  // A tensor is a memref already: `&Tensor` passes it as it is.
+  return p.ref == RefKind::None || p.type->isTensor();
+}
+
 void MLIRGenImpl::paramAbiTypes(const VarDecl &p,
                                 llvm::SmallVectorImpl<mlir::Type> &out) {
-  if (p.ref == RefKind::None) {
+  if (passedAsValue(p)) {
     for (mlir::Type t : abiTypes(p.type))
       out.push_back(t);
     return;
