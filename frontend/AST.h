@@ -49,6 +49,10 @@ struct Expr;
 
 struct TypeExpr;
 
+/// How a parameter is passed: by value (a copy), or by a shared (`&T`) or
+/// exclusive (`&mut T`) reference to the caller's value.
+enum class RefKind { None, Shared, Mut };
+
 /// One `<...>` argument of a named type: a type, or a constant expression
 /// (`Tile<128, 64, f16>` has two expressions and one type). A bare name is
 /// parsed as a type; Sema decides what it denotes.
@@ -58,17 +62,20 @@ struct GenericArg {
 };
 
 /// A type as written: a (possibly qualified) name with optional generic
-/// arguments, or an array type `[T; N]`.
+/// arguments, an array type `[T; N]`, or a reference `&T` / `&mut T`
+/// (allowed only as a parameter type; `element` is `T`).
 struct TypeExpr {
-  enum class Kind { Named, Array };
+  enum class Kind { Named, Array, Ref };
   Kind kind = Kind::Named;
   SourceRange range;
   /// Named: `a::b::T` is {a, b, T}.
   std::vector<Ident> path;
   /// Named: `<...>` arguments.
   std::vector<GenericArg> genericArgs;
-  /// Array: element type and size expression.
+  /// Array: element type and size expression. Ref: the referenced type.
   std::unique_ptr<TypeExpr> element;
+  /// Ref: `&mut T` rather than `&T`.
+  bool refMut = false;
   std::unique_ptr<Expr> size;
 };
 
@@ -155,7 +162,9 @@ struct NameExpr : Expr {
   static bool classof(const Expr *e) { return e->kind == Kind::Name; }
 };
 
-enum class UnaryOp { Neg, Not, BitNot };
+/// `Borrow` and `BorrowMut` are `&x` and `&mut x`, allowed only as the
+/// argument of a reference parameter.
+enum class UnaryOp { Neg, Not, BitNot, Borrow, BorrowMut };
 enum class BinaryOp {
   Add, Sub, Mul, Div, Rem,
   BitAnd, BitOr, BitXor, Shl, Shr,
@@ -223,6 +232,10 @@ struct CallExpr : Expr {
   Launch launch = Launch::None;
   Expr *grid = nullptr;
   unsigned dotLhs = 0, dotRhs = 0;
+  /// Set by Sema when an argument may write through a `&mut` (it calls a
+  /// function that takes one): arrays passed by value are then copied
+  /// before the later arguments run.
+  bool copyArgs = false;
   /// `Tensor::alloc`: the element type argument.
   const Type *elementArg = nullptr;
   /// `load`: the `pad=` and `mask=` arguments, if given.
@@ -298,6 +311,8 @@ struct StructLitExpr : Expr {
   std::vector<FieldInit> fields;
   // Set by Sema: initializers in declaration order of the struct's fields.
   std::vector<Expr *> orderedFields;
+  /// As CallExpr::copyArgs, for the field values.
+  bool copyFields = false;
   static bool classof(const Expr *e) { return e->kind == Kind::StructLit; }
 };
 
@@ -309,6 +324,8 @@ struct StructLitExpr : Expr {
 struct VarDecl {
   Ident name;
   bool isMutable = false;
+  /// Parameters only: passed by reference (`p: &T`, `&mut self`).
+  RefKind ref = RefKind::None;
   std::unique_ptr<TypeExpr> typeExpr;
   // Set by Sema.
   const Type *type = nullptr;

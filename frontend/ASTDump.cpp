@@ -19,6 +19,10 @@ const char *getSpelling(UnaryOp op) {
     return "!";
   case UnaryOp::BitNot:
     return "~";
+  case UnaryOp::Borrow:
+    return "&";
+  case UnaryOp::BorrowMut:
+    return "&mut";
   }
   return "?";
 }
@@ -100,6 +104,8 @@ private:
   std::string typeExpr(const TypeExpr &t) {
     if (t.kind == TypeExpr::Kind::Array)
       return fmt::format("[{}; {}]", typeExpr(*t.element), exprInline(*t.size));
+    if (t.kind == TypeExpr::Kind::Ref)
+      return (t.refMut ? "&mut " : "&") + typeExpr(*t.element);
     std::string s;
     for (size_t i = 0; i < t.path.size(); ++i)
       s += (i ? "::" : "") + t.path[i].name;
@@ -154,7 +160,11 @@ private:
       attrs(d, indent + 1);
       for (const auto &p : fn.params)
         line(indent + 1,
-             fmt::format("Param {}{}", p->name.name,
+             fmt::format("Param {}{}{}",
+                         p->typeExpr || p->ref == RefKind::None ? ""
+                         : p->ref == RefKind::Mut                 ? "&mut "
+                                                                  : "&",
+                         p->name.name,
                          p->typeExpr ? ": " + typeExpr(*p->typeExpr) : ""));
       if (fn.body)
         stmt(*fn.body, indent + 1);

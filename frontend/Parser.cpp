@@ -35,6 +35,27 @@ const Token &Parser::peek(unsigned n) const {
   return i < tokens.size() ? tokens[i] : tokens.back();
 }
 
+bool Parser::peekIsMut(unsigned n) const {
+  return peek(n).is(TokenKind::identifier) && peek(n).text == "mut";
+}
+
+bool Parser::isMutKeyword() const {
+  // `mut` is not reserved: it is the keyword only before a type.
+  const Token &next = peek();
+  return peekIsMut(0) &&
+         (next.is(TokenKind::identifier) || next.is(TokenKind::l_square) ||
+          next.is(TokenKind::amp));
+}
+
+bool Parser::isMutBorrow() const {
+  // `&mut x`, `&mut self.a`, `&mut (x)`; `&mut` alone borrows a variable
+  // named `mut`.
+  const Token &next = peek(2);
+  return peekIsMut(1) &&
+         (next.is(TokenKind::identifier) || next.is(TokenKind::kw_self) ||
+          next.is(TokenKind::l_paren));
+}
+
 Token Parser::consume() {
   Token t = tokens[pos];
   if (pos + 1 < tokens.size())
@@ -319,7 +340,14 @@ std::unique_ptr<FnDecl> Parser::parseFn(std::vector<Attribute> attrs,
     return nullptr;
   while (!is(TokenKind::r_paren)) {
     auto p = std::make_unique<VarDecl>();
-    if (is(TokenKind::kw_self)) {
+    // `&self` and `&mut self` borrow the receiver.
+    unsigned selfAt = is(TokenKind::amp) ? (peekIsMut(1) ? 2 : 1) : 0;
+    if (peek(selfAt).is(TokenKind::kw_self)) {
+      if (selfAt) {
+        p->ref = selfAt == 2 ? RefKind::Mut : RefKind::Shared;
+        for (unsigned i = 0; i < selfAt; ++i)
+          consume();
+      }
       Token self = consume();
       p->name = {"self", self.range};
       if (!fn->params.empty() || !inImpl)
@@ -519,6 +547,17 @@ std::unique_ptr<TypeExpr> Parser::parseType(bool allowGenerics) {
   NestingScope scope{*this};
   auto t = std::make_unique<TypeExpr>();
   SourceLoc start = tok().range.begin;
+  if (consumeIf(TokenKind::amp)) {
+    t->kind = TypeExpr::Kind::Ref;
+    t->refMut = isMutKeyword();
+    if (t->refMut)
+      consume();
+    t->element = parseType();
+    if (!t->element)
+      return nullptr;
+    t->range = SourceRange(start, prevEnd());
+    return t;
+  }
   if (consumeIf(TokenKind::l_square)) {
     t->kind = TypeExpr::Kind::Array;
     t->element = parseType();
@@ -972,12 +1011,16 @@ std::unique_ptr<Expr> Parser::parsePrefix(bool noStructLit) {
     op = UnaryOp::Not;
   else if (is(TokenKind::tilde))
     op = UnaryOp::BitNot;
+  else if (is(TokenKind::amp))
+    op = isMutBorrow() ? UnaryOp::BorrowMut : UnaryOp::Borrow;
   if (!op)
     return parsePostfix(noStructLit);
   if (!enterNesting())
     return nullptr;
   NestingScope scope{*this};
   SourceLoc start = consume().range.begin;
+  if (*op == UnaryOp::BorrowMut)
+    consume();
   auto operand = parsePrefix(noStructLit);
   if (!operand)
     return nullptr;

@@ -28,6 +28,12 @@ private:
   // Token stream.
   const Token &tok() const { return tokens[pos]; }
   const Token &peek(unsigned n = 1) const;
+  /// Whether `peek(n)` is the contextual keyword `mut`.
+  bool peekIsMut(unsigned n) const;
+  /// At `mut` that makes a reference type `&mut T` (after the `&`).
+  bool isMutKeyword() const;
+  /// At `&` that starts a mutable borrow `&mut place`.
+  bool isMutBorrow() const;
   bool is(TokenKind k) const { return tok().is(k); }
   Token consume();
   bool consumeIf(TokenKind k);

@@ -24,6 +24,10 @@ namespace nlc {
 /// always panics).
 bool isConstIntZero(const Expr &e, const Type *t);
 
+/// The variable at the root of a place (`a`, `a.f`, `a[i].f`), or null if
+/// the expression is not a place.
+NameExpr *placeRoot(Expr &e);
+
 class Sema {
 public:
   Sema(SourceManager &sm, DiagnosticEngine &diags, TypeContext &types)
@@ -103,6 +107,20 @@ private:
   /// records in its AST where each tensor is freed.
   void checkOwnership(FnDecl &fn);
 
+  // References (SemaRef.cpp).
+  /// Resolves the type of parameter `p` of `fn`; `&T` and `&mut T` set
+  /// `p.ref` and give `p` the type `T`.
+  void resolveParamType(FnDecl &fn, VarDecl &p);
+  /// Checks argument `arg` of `param`: a value, a borrow `&x` / `&mut x`,
+  /// or a reference parameter passed on.
+  const Type *checkArg(Expr &arg, const VarDecl &param, const FnDecl &fn);
+  /// `&mut x` needs a place rooted in a `var` or a `&mut` parameter.
+  bool checkMutPlace(Expr &place);
+  /// A `&mut self` method borrows its receiver: the same rule.
+  bool checkMutReceiver(CallExpr &e, const FnDecl &method);
+  /// Reports an argument that overlaps a `&mut` borrow of the same call.
+  void checkBorrowConflicts(CallExpr &e);
+
   // Functions and statements (SemaStmt.cpp).
   void checkFunction(FnDecl &fn);
   /// Returns true if control never falls off the end of `s`.
@@ -169,6 +187,9 @@ private:
     bool sawBreak = false;
   };
   std::vector<LoopInfo> loops;
+  /// How many `&mut` borrows were checked so far (a call whose arguments
+  /// add one may see them write: CallExpr::copyArgs).
+  unsigned mutBorrows = 0;
   /// How many structs and constants are being resolved inside one another.
   unsigned resolveDepth = 0;
   struct ResolveScope {

@@ -215,6 +215,14 @@ void Sema::resolveStruct(StructDecl &s) {
 }
 
 const Type *Sema::resolveType(const TypeExpr &t, Module &m) {
+  if (t.kind == TypeExpr::Kind::Ref) {
+    // Parameters resolve `&T` themselves (resolveParamType).
+    const Type *elem = resolveType(*t.element, m);
+    if (!elem->isError())
+      diags.report(t.range, DiagID::err_ref_type_position,
+                   {(t.refMut ? "&mut " : "&") + elem->str()});
+    return types.getError();
+  }
   if (t.kind == TypeExpr::Kind::Array) {
     const Type *elem = resolveType(*t.element, m);
     uint64_t size = 0;
@@ -247,10 +255,6 @@ const Type *Sema::resolveType(const TypeExpr &t, Module &m) {
 static constexpr uint64_t maxArrayBytes = 4u << 20;
 
 const Type *Sema::makeArray(const Type *elem, uint64_t size, SourceRange r) {
-  if (elem->containsStr()) {
-    diags.report(r, DiagID::err_array_of_str, {elem->str()});
-    return types.getError();
-  }
   if (elem->containsBuffer()) {
     diags.report(r, DiagID::err_array_buffer, {elem->str()});
     return types.getError();
@@ -298,7 +302,7 @@ void Sema::resolveSignature(FnDecl &fn) {
     if (fn.hasSelf && p == fn.params.front()) {
       p->type = fn.parent ? types.getStruct(fn.parent) : types.getError();
     } else {
-      p->type = resolveType(*p->typeExpr, m);
+      resolveParamType(fn, *p);
       // A parameter of a bad type was reported already.
       p->used |= p->type->isError();
     }
@@ -321,9 +325,6 @@ void Sema::resolveSignature(FnDecl &fn) {
   if (!fn.isKernel && fn.result->isView())
     diags.report(fn.resultType->range, DiagID::err_return_view,
                  {fn.result->str()});
-  if (fn.result->containsArray())
-    diags.report(fn.resultType->range, DiagID::err_unsupported_array_value,
-                 {"returning a value", fn.result->str()});
 
   if (fn.isExtern) {
     for (auto &p : fn.params)

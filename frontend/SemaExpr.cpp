@@ -273,9 +273,12 @@ const Type *Sema::check(Expr &e, const Type *expected) {
   case Expr::Kind::Binary:
     t = checkBinary(llvm::cast<BinaryExpr>(e), expected);
     break;
-  case Expr::Kind::Call:
+  case Expr::Kind::Call: {
+    unsigned borrowsBefore = mutBorrows;
     t = checkCall(llvm::cast<CallExpr>(e), expected);
+    llvm::cast<CallExpr>(e).copyArgs = mutBorrows != borrowsBefore;
     break;
+  }
   case Expr::Kind::Field:
     t = checkField(llvm::cast<FieldExpr>(e));
     break;
@@ -291,9 +294,12 @@ const Type *Sema::check(Expr &e, const Type *expected) {
   case Expr::Kind::ArrayRepeat:
     t = checkArrayRepeat(llvm::cast<ArrayRepeatExpr>(e), expected);
     break;
-  case Expr::Kind::StructLit:
+  case Expr::Kind::StructLit: {
+    unsigned borrowsBefore = mutBorrows;
     t = checkStructLit(llvm::cast<StructLitExpr>(e));
+    llvm::cast<StructLitExpr>(e).copyFields = mutBorrows != borrowsBefore;
     break;
+  }
   }
   e.type = t;
   return t;
@@ -433,6 +439,13 @@ const Type *Sema::checkName(NameExpr &e) {
 //===----------------------------------------------------------------------===//
 
 const Type *Sema::checkUnary(UnaryExpr &e, const Type *expected) {
+  if (e.op == UnaryOp::Borrow || e.op == UnaryOp::BorrowMut) {
+    // Call arguments of reference parameters are checked by checkArg.
+    checkValue(*e.operand);
+    diags.report(e.range, DiagID::err_borrow_not_arg,
+                 {e.op == UnaryOp::Borrow ? "&" : "&mut"});
+    return types.getError();
+  }
   if (e.op == UnaryOp::Neg && llvm::isa<IntLitExpr>(e.operand.get())) {
     const Type *t =
         checkIntLit(llvm::cast<IntLitExpr>(*e.operand), expected, &e);
@@ -487,6 +500,9 @@ const Type *Sema::checkUnary(UnaryExpr &e, const Type *expected) {
       e.constValue.intBits = truncBits(~c.intBits, t->getIntWidth());
     }
     return t;
+  case UnaryOp::Borrow:
+  case UnaryOp::BorrowMut:
+    break;
   }
   diags.report(e.range, DiagID::err_invalid_operand,
                {getSpelling(e.op), t->str()});
@@ -944,7 +960,7 @@ bool Sema::matchArgs(CallExpr &e, FnDecl &fn, unsigned firstParam) {
     }
     ordered[idx] = a.value.get();
     const Type *pt = fn.params[firstParam + idx]->type;
-    const Type *t = checkValue(*a.value, pt);
+    const Type *t = checkArg(*a.value, *fn.params[firstParam + idx], fn);
     if (pt)
       ok &= expectType(*a.value, pt, t);
   }
@@ -1006,7 +1022,9 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
           return types.getError();
         }
         e.fn = m;
-        matchArgs(e, *m, 1);
+        bool ok = checkMutReceiver(e, *m);
+        if (matchArgs(e, *m, 1) && ok)
+          checkBorrowConflicts(e);
         return resultOf(*m);
       }
     }
@@ -1126,7 +1144,8 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
   name->decl = fn;
   if (fn->isKernel)
     return checkKernelCall(e, *fn);
-  matchArgs(e, *fn, 0);
+  if (matchArgs(e, *fn, 0))
+    checkBorrowConflicts(e);
   return resultOf(*fn);
 }
 

@@ -95,8 +95,10 @@ private:
 
 void OwnershipChecker::run(FnDecl &fn) {
   scopes.emplace_back();
+  // A `&Tensor` parameter is the caller's: never freed or moved here.
   for (auto &p : fn.params)
-    declare(*p, {Root::Kind::External});
+    if (p->ref == RefKind::None)
+      declare(*p, {Root::Kind::External});
   block(*fn.body);
   if (live)
     for (const VarDecl *v : ownedFrom(0))
@@ -377,6 +379,10 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
       diags.note(moved->second, DiagID::note_moved_here, {v->name.name});
       return {Root::Kind::Var, v};
     }
+    if (use == Use::Move && v->ref != RefKind::None) {
+      diags.report(e.range, DiagID::err_move_out_of_ref, {v->name.name});
+      return {Root::Kind::Var, v};
+    }
     if (use == Use::Move) {
       // A view in scope keeps its tensor, except from `return`, which ends
       // the view too.
@@ -454,8 +460,10 @@ Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
   // the view; every other method only while it runs.
   bool returnsView = e.type->isView();
   Root receiver;
-  // A method taking `self` by value takes a struct that owns tensors.
+  // A method taking `self` by value (not `&self`) takes a struct that owns
+  // tensors.
   bool movesSelf = e.fn && e.fn->hasSelf && e.receiver &&
+                   e.fn->params[0]->ref == RefKind::None &&
                    e.receiver->type->ownsTensors();
   if (e.receiver)
     receiver = expr(*e.receiver, movesSelf ? Use::Move : Use::Borrow,
@@ -463,10 +471,16 @@ Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
   // Functions take their tensor arguments; builtins and kernels borrow them.
   bool moves = e.fn && !e.fn->isKernel && e.launch == Launch::None;
   std::vector<std::pair<Root, const Expr *>> borrowed;
+  unsigned param = e.receiver ? 1 : 0;
   for (Expr *a : e.orderedArgs) {
-    bool movesArg = moves && a->type->ownsTensors();
-    Root r = expr(*a, movesArg ? Use::Move : Use::Borrow, &e.temporaries);
-    if (a->type->isView()) {
+    // A reference parameter borrows its tensor (`&t`) for the call.
+    bool byRef = moves && e.fn->params[param++]->ref != RefKind::None;
+    bool movesArg = moves && a->type->ownsTensors() && !byRef;
+    Expr *value = a;
+    if (auto *u = llvm::dyn_cast<UnaryExpr>(a); u && byRef)
+      value = u->operand.get(); // `&t`
+    Root r = expr(*value, movesArg ? Use::Move : Use::Borrow, &e.temporaries);
+    if (a->type->isView() || (byRef && a->type->isTensor())) {
       borrowed.emplace_back(r, a);
       continue;
     }

@@ -183,18 +183,6 @@ bool Sema::checkStmt(Stmt &s) {
   return false;
 }
 
-/// Finds the variable at the root of an assignable place (`a`, `a.f`,
-/// `a[i].f`), or null if the expression is not a place.
-static NameExpr *placeRoot(Expr &e) {
-  if (auto *n = llvm::dyn_cast<NameExpr>(&e))
-    return n;
-  if (auto *f = llvm::dyn_cast<FieldExpr>(&e))
-    return placeRoot(*f->base);
-  if (auto *i = llvm::dyn_cast<IndexExpr>(&e))
-    return placeRoot(*i->base);
-  return nullptr;
-}
-
 void Sema::checkAssign(AssignStmt &s) {
   const Type *target = check(*s.target);
   // A view keeps the tensor it borrows; a `var` tensor may take a new one.
@@ -212,7 +200,12 @@ void Sema::checkAssign(AssignStmt &s) {
   if (!root || (!root->var && !target->isError())) {
     if (!target->isError())
       diags.report(s.target->range, DiagID::err_assign_not_lvalue);
-  } else if (root->var && !root->var->isMutable && !target->isError()) {
+  } else if (root->var && root->var->ref == RefKind::Shared &&
+             !target->isError()) {
+    diags.report(s.target->range, DiagID::err_assign_through_shared,
+                 {root->var->name.name});
+  } else if (root->var && !root->var->isMutable &&
+             root->var->ref != RefKind::Mut && !target->isError()) {
     diags.report(s.target->range, DiagID::err_assign_immutable,
                  {root->var->name.name});
     diags.note(root->var->name.range, DiagID::note_declared_here,

@@ -36,18 +36,6 @@ bool Type::containsArray() const {
   return false;
 }
 
-bool Type::containsStr() const {
-  if (isStr())
-    return true;
-  if (isArray())
-    return element->containsStr();
-  if (isStruct())
-    for (const FieldDecl &f : structDecl->fields)
-      if (f.type && f.type->containsStr())
-        return true;
-  return false;
-}
-
 bool Type::containsBuffer() const {
   if (isTile() || isTensor() || isView())
     return true;

@@ -73,8 +73,6 @@ public:
   Layout getLayout() const { return layout; }
   /// True if this type or any type inside it is an array.
   bool containsArray() const;
-  /// True if this type or any type inside it is `str`.
-  bool containsStr() const;
   /// True if this type or any type inside it is a Tile, Tensor or View
   /// (values that live in registers or device memory, not in plain storage).
   bool containsBuffer() const;

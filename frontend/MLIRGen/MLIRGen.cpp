@@ -100,14 +100,20 @@ void MLIRGenImpl::leafTypes(
   }
 }
 
+mlir::MemRefType MLIRGenImpl::memType(llvm::ArrayRef<int64_t> shape,
+                                      mlir::Type elem) {
+  // memref cannot hold pointers: a `str` pointer is stored as an i64.
+  if (mlir::isa<mlir::LLVM::LLVMPointerType>(elem))
+    elem = builder.getI64Type();
+  return mlir::MemRefType::get(shape, elem);
+}
+
 llvm::SmallVector<mlir::Type> MLIRGenImpl::abiTypes(const Type *t) {
   llvm::SmallVector<mlir::Type> elems, out;
   llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
   leafTypes(t, elems, shapes);
   for (size_t i = 0; i < elems.size(); ++i)
-    out.push_back(shapes[i].empty()
-                      ? elems[i]
-                      : mlir::MemRefType::get(shapes[i], elems[i]));
+    out.push_back(shapes[i].empty() ? elems[i] : memType(shapes[i], elems[i]));
   return out;
 }
 
@@ -186,13 +192,12 @@ static bool hasAttr(const FnDecl &fn, llvm::StringRef name) {
 void MLIRGenImpl::declareFunction(FnDecl &fn) {
   llvm::SmallVector<mlir::Type> args, results;
   for (auto &p : fn.params)
-    for (mlir::Type t : abiTypes(p->type))
-      args.push_back(t);
+    paramAbiTypes(*p, args);
   bool isMain = fn.symbol == "nl_main";
   if (isMain)
     results.push_back(builder.getI32Type());
   else
-    results = abiTypes(fn.result);
+    resultAbiTypes(fn.result, args, results);
   mlir::OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
   auto func = mlir::func::FuncOp::create(builder, loc(fn.name.range),
@@ -231,11 +236,12 @@ void MLIRGenImpl::genFunction(FnDecl &fn) {
       leaf.value = entry->getArgument(argIdx++);
       leaf.elementType = elems[i];
       leaf.shape = shapes[i];
-      leaf.isRef = !shapes[i].empty();
+      leaf.isRef = !shapes[i].empty() || !passedAsValue(*p);
       leaves.push_back(leaf);
     }
     locals[p.get()] = leaves;
   }
+  resultSlots.assign(entry->args_begin() + argIdx, entry->args_end());
   genBlock(*fn.body);
   if (!terminated()) {
     mlir::Location l = loc(SourceRange(fn.body->range.end));
@@ -555,8 +561,18 @@ void MLIRGenImpl::genReturn(ReturnStmt &s) {
   mlir::Location l = loc(s.range);
   llvm::SmallVector<mlir::Value> results;
   if (s.value) {
-    for (const Leaf &leaf : load(genExpr(*s.value), l))
-      results.push_back(leaf.value);
+    // Array leaves go to the out-parameters.
+    unsigned slot = 0;
+    for (const Leaf &leaf : genExpr(*s.value)) {
+      if (leaf.shape.empty()) {
+        results.push_back(load(Leaves{leaf}, l)[0].value);
+        continue;
+      }
+      Leaf dst = leaf;
+      dst.value = resultSlots[slot++];
+      dst.indices.clear();
+      store(Leaves{dst}, Leaves{leaf}, l);
+    }
   } else if (currentFn->symbol == "nl_main") {
     results.push_back(constInt(builder.getI32Type(), 0, l));
   }
@@ -580,15 +596,8 @@ Leaves MLIRGenImpl::allocate(const Type *t, mlir::Location l) {
     leaf.isRef = true;
     leaf.elementType = elems[i];
     leaf.shape = shapes[i];
-    if (mlir::isa<mlir::LLVM::LLVMPointerType>(elems[i])) {
-      // memref cannot hold pointers: `str` storage is an llvm.alloca.
-      mlir::Value one = constInt(builder.getI64Type(), 1, l);
-      leaf.value = mlir::LLVM::AllocaOp::create(
-          builder, l, mlir::LLVM::LLVMPointerType::get(&ctx), elems[i], one);
-    } else {
-      leaf.value = mlir::memref::AllocaOp::create(
-          builder, l, mlir::MemRefType::get(shapes[i], elems[i]));
-    }
+    leaf.value =
+        mlir::memref::AllocaOp::create(builder, l, memType(shapes[i], elems[i]));
     out.push_back(leaf);
   }
   return out;
@@ -621,10 +630,9 @@ void MLIRGenImpl::store(const Leaves &dst, const Leaves &src,
     const Leaf &s = src[i];
     if (d.shape.empty()) {
       mlir::Value v = load(Leaves{s}, l)[0].value;
-      if (mlir::isa<mlir::LLVM::LLVMPointerType>(d.elementType))
-        mlir::LLVM::StoreOp::create(builder, l, v, d.value);
-      else
-        mlir::memref::StoreOp::create(builder, l, v, d.value, d.indices);
+      if (mlir::isa<mlir::LLVM::LLVMPointerType>(v.getType()))
+        v = mlir::LLVM::PtrToIntOp::create(builder, l, builder.getI64Type(), v);
+      mlir::memref::StoreOp::create(builder, l, v, d.value, d.indices);
       continue;
     }
     // Array leaf: element-wise copy (source and target may be sub-arrays).
@@ -650,7 +658,7 @@ mlir::Value MLIRGenImpl::copyArray(const Leaf &leaf, mlir::Location l) {
     mlir::OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(&currentFunc.getBody().front());
     mem = mlir::memref::AllocaOp::create(
-        builder, l, mlir::MemRefType::get(leaf.shape, leaf.elementType));
+        builder, l, memType(leaf.shape, leaf.elementType));
   }
   Leaf dst;
   dst.value = mem;
@@ -670,8 +678,12 @@ Leaves MLIRGenImpl::load(const Leaves &leaves, mlir::Location l) {
     }
     Leaf v = leaf;
     if (!leaf.shape.empty()) {
-      // Arrays stay in memory; an indexed sub-array becomes its own copy.
-      if (!leaf.indices.empty()) {
+      // Arrays stay in memory; an indexed sub-array, or one seen through a
+      // reference (a strided memref), becomes its own copy.
+      if (!leaf.indices.empty() ||
+          !mlir::cast<mlir::MemRefType>(leaf.value.getType())
+               .getLayout()
+               .isIdentity()) {
         v.value = copyArray(leaf, l);
         v.indices.clear();
       }
@@ -680,12 +692,11 @@ Leaves MLIRGenImpl::load(const Leaves &leaves, mlir::Location l) {
     }
     v.isRef = false;
     v.indices.clear();
+    v.value =
+        mlir::memref::LoadOp::create(builder, l, leaf.value, leaf.indices);
     if (mlir::isa<mlir::LLVM::LLVMPointerType>(leaf.elementType))
-      v.value = mlir::LLVM::LoadOp::create(builder, l, leaf.elementType,
-                                           leaf.value);
-    else
-      v.value = mlir::memref::LoadOp::create(builder, l, leaf.value,
-                                             leaf.indices);
+      v.value = mlir::LLVM::IntToPtrOp::create(builder, l, leaf.elementType,
+                                               v.value);
     out.push_back(v);
   }
   return out;

@@ -179,6 +179,10 @@ mlir::Value MLIRGenImpl::genUnary(UnaryExpr &e) {
   case UnaryOp::BitNot:
     return mlir::arith::XOrIOp::create(builder, l, v,
                                        constInt(v.getType(), -1, l));
+  case UnaryOp::Borrow:
+  case UnaryOp::BorrowMut:
+    // Sema allows borrows only as arguments of reference parameters.
+    break;
   }
   llvm_unreachable("unknown unary operator");
 }
@@ -377,18 +381,31 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
     return genBuiltin(e);
   mlir::Location l = loc(e.range);
   llvm::SmallVector<mlir::Value> operands;
-  auto addArg = [&](Expr &arg) {
-    for (const Leaf &leaf : load(genExpr(arg), l))
-      operands.push_back(leaf.value);
+  auto addArg = [&](Expr &arg, const VarDecl &param) {
+    if (!passedAsValue(param))
+      return genRefArg(arg, operands);
+    Expr *value = &arg;
+    if (auto *u = llvm::dyn_cast<UnaryExpr>(&arg);
+        u && u->op == UnaryOp::Borrow)
+      value = u->operand.get(); // `&t` of a tensor
+    // Arrays are passed as their memory: copied if a later argument may
+    // write them through a `&mut`.
+    for (const Leaf &leaf : load(genExpr(*value), l))
+      operands.push_back(e.copyArgs && !leaf.shape.empty()
+                             ? copyArray(leaf, l)
+                             : leaf.value);
   };
+  unsigned param = 0;
   if (e.receiver)
-    addArg(*e.receiver);
+    addArg(*e.receiver, *e.fn->params[param++]);
   for (Expr *arg : e.orderedArgs)
-    addArg(*arg);
+    addArg(*arg, *e.fn->params[param++]);
+  Leaves out = allocateResultArrays(e.fn->result, l, operands);
   auto call = mlir::func::CallOp::create(builder, l, functions[e.fn], operands);
-  Leaves out;
-  for (mlir::Value r : call.getResults())
-    out.push_back(scalarLeaf(r));
+  unsigned result = 0;
+  for (Leaf &leaf : out)
+    if (leaf.shape.empty())
+      leaf = scalarLeaf(call.getResult(result++));
   return out;
 }
 
@@ -683,8 +700,12 @@ Leaves MLIRGenImpl::genStructLit(StructLitExpr &e) {
   mlir::Location l = loc(e.range);
   Leaves out;
   for (Expr *field : e.orderedFields)
-    for (const Leaf &leaf : load(genExpr(*field), l))
+    for (Leaf leaf : load(genExpr(*field), l)) {
+      // As for call arguments (genCall).
+      if (e.copyFields && !leaf.shape.empty())
+        leaf.value = copyArray(leaf, l);
       out.push_back(leaf);
+    }
   if (e.type->ownsTensors())
     tensorValues[&e] = out;
   return out;

@@ -29,8 +29,8 @@ namespace nlc {
 
 /// One leaf of a flattened value.
 struct Leaf {
-  /// The SSA value, or the memory (a memref, or an !llvm.ptr slot for
-  /// pointer leaves) when `isRef`.
+  /// The SSA value, or the memory (a memref; a `str` pointer is stored as
+  /// an i64) when `isRef`.
   mlir::Value value;
   llvm::SmallVector<mlir::Value, 2> indices;
   bool isRef = false;
@@ -55,6 +55,9 @@ private:
   void leafTypes(const Type *t, llvm::SmallVectorImpl<mlir::Type> &elems,
                  llvm::SmallVectorImpl<llvm::SmallVector<int64_t, 2>> &shapes,
                  llvm::ArrayRef<int64_t> outer = {});
+  /// The memref that stores leaves of element type `elem` (a `str`
+  /// pointer as an i64).
+  mlir::MemRefType memType(llvm::ArrayRef<int64_t> shape, mlir::Type elem);
   /// MLIR types of the leaves of `t` as function arguments/results.
   llvm::SmallVector<mlir::Type> abiTypes(const Type *t);
   unsigned numLeaves(const Type *t);
@@ -144,6 +147,29 @@ private:
       mlir::Value mem, mlir::Location l,
       llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
                               mlir::ValueRange)> body);
+
+  // References and array results (MLIRGenRef.cpp).
+  /// The ABI type of one leaf of a reference: a memref of `shape` with a
+  /// dynamic strided layout.
+  mlir::Type refLeafType(llvm::ArrayRef<int64_t> shape, mlir::Type elem);
+  /// Whether parameter `p` is passed as its value (by-value parameters,
+  /// and `&Tensor`, whose value is a memref already).
+  bool passedAsValue(const VarDecl &p);
+  /// The argument types of parameter `p` (by value or by reference).
+  void paramAbiTypes(const VarDecl &p, llvm::SmallVectorImpl<mlir::Type> &out);
+  /// The storage of `leaf` as a reference argument (spilled if it has none).
+  mlir::Value refLeaf(const Leaf &leaf, mlir::Location l);
+  /// The operands of `arg` for a reference parameter.
+  void genRefArg(Expr &arg, llvm::SmallVectorImpl<mlir::Value> &out);
+  /// The ABI of a result of type `t`: scalar leaves are results, array
+  /// leaves out-parameters appended to `args`.
+  void resultAbiTypes(const Type *t, llvm::SmallVectorImpl<mlir::Type> &args,
+                      llvm::SmallVectorImpl<mlir::Type> &results);
+  /// Storage for the array leaves of a call's `result`, appended to
+  /// `operands` as out-parameters; returns the result's leaves with the
+  /// scalar ones still to fill in from the call's results.
+  Leaves allocateResultArrays(const Type *result, mlir::Location l,
+                              llvm::SmallVectorImpl<mlir::Value> &operands);
 
   // Declarations and statements (MLIRGen.cpp).
   void declareFunction(FnDecl &fn);
@@ -240,6 +266,8 @@ private:
   std::vector<std::pair<FnDecl *, bool>> tileMapOrder;
   bool checkBounds;
   mlir::func::FuncOp currentFunc;
+  /// The out-parameters of the current function's array result leaves.
+  llvm::SmallVector<mlir::Value> resultSlots;
   struct LoopTargets {
     mlir::Block *breakTarget;
     mlir::Block *continueTarget;
