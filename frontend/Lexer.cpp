@@ -290,6 +290,7 @@ Token Lexer::lex() {
         {"..", TokenKind::periodperiod},
         {"->", TokenKind::arrow},
         {"==", TokenKind::equalequal},
+        {"=>", TokenKind::fatarrow},
         {"!=", TokenKind::exclaimequal},
         {"<=", TokenKind::lessequal},
         {">=", TokenKind::greaterequal},

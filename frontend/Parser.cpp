@@ -124,6 +124,7 @@ bool Parser::enterNesting() {
 /// Keywords that only start a top-level declaration, never a statement.
 static bool startsTopLevelDecl(const Token &t) {
   return t.is(TokenKind::kw_fn) || t.is(TokenKind::kw_struct) ||
+         t.is(TokenKind::kw_enum) ||
          t.is(TokenKind::kw_impl) || t.is(TokenKind::kw_import) ||
          t.is(TokenKind::kw_extern);
 }
@@ -238,10 +239,10 @@ std::unique_ptr<Module> Parser::parseModule(std::string name) {
   return m;
 }
 
-std::unique_ptr<FnDecl> Parser::parseFnAt(SourceLoc start) {
+std::unique_ptr<FnDecl> Parser::parseFnAt(SourceLoc start, bool inImpl) {
   for (pos = 0; pos + 1 < tokens.size(); ++pos)
     if (tokens[pos].range.begin.offset == start.offset)
-      return parseFn({}, /*inImpl=*/false);
+      return parseFn({}, inImpl);
   return nullptr;
 }
 
@@ -276,6 +277,8 @@ std::unique_ptr<Decl> Parser::parseDecl(std::vector<Attribute> attrs) {
     return parseFn(std::move(attrs), /*inImpl=*/false);
   case TokenKind::kw_struct:
     return parseStruct(std::move(attrs));
+  case TokenKind::kw_enum:
+    return parseEnum(std::move(attrs));
   case TokenKind::kw_const:
     return parseConst(std::move(attrs));
   case TokenKind::kw_import:
@@ -301,20 +304,8 @@ std::unique_ptr<FnDecl> Parser::parseFn(std::vector<Attribute> attrs,
   }
   Token name = consume();
   fn->name = {std::string(name.text), name.range};
-  if (consumeIf(TokenKind::less)) {
-    while (!is(TokenKind::greater)) {
-      if (!expect(TokenKind::kw_const, "`const` generic parameter"))
-        return nullptr;
-      GenericParam g;
-      if (!parseTypedName("parameter name", g.name, g.typeExpr))
-        return nullptr;
-      fn->genericParams.push_back(std::move(g));
-      if (!consumeIf(TokenKind::comma))
-        break;
-    }
-    if (!expect(TokenKind::greater))
-      return nullptr;
-  }
+  if (is(TokenKind::less) && !parseGenericParams(fn->genericParams, true))
+    return nullptr;
   if (!expect(TokenKind::l_paren))
     return nullptr;
   while (!is(TokenKind::r_paren)) {
@@ -360,6 +351,53 @@ std::unique_ptr<FnDecl> Parser::parseFn(std::vector<Attribute> attrs,
   return fn;
 }
 
+bool Parser::parseGenericParams(std::vector<GenericParam> &out,
+                                bool allowConst) {
+  consume(); // <
+  while (!is(TokenKind::greater)) {
+    GenericParam g;
+    if (is(TokenKind::identifier)) {
+      // A type parameter: `T` or `T: Bound`.
+      Token name = consume();
+      g.isType = true;
+      g.name = {std::string(name.text), name.range};
+      if (consumeIf(TokenKind::colon)) {
+        if (!is(TokenKind::identifier)) {
+          reportExpected("bound (`Float`, `Int` or `Numeric`)");
+          return false;
+        }
+        Token bound = consume();
+        g.bound = {std::string(bound.text), bound.range};
+      }
+    } else {
+      if (!allowConst) {
+        reportExpected("type parameter");
+        return false;
+      }
+      if (!expect(TokenKind::kw_const, "`const` or type generic parameter"))
+        return false;
+      if (!parseTypedName("parameter name", g.name, g.typeExpr))
+        return false;
+    }
+    out.push_back(std::move(g));
+    if (!consumeIf(TokenKind::comma))
+      break;
+  }
+  return expect(TokenKind::greater);
+}
+
+std::unique_ptr<StructDecl> Parser::parseStructAt(SourceLoc start) {
+  for (pos = 0; pos + 1 < tokens.size(); ++pos)
+    if (tokens[pos].range.begin.offset == start.offset) {
+      std::unique_ptr<Decl> d = tokens[pos].is(TokenKind::kw_enum)
+                                    ? parseEnum({})
+                                    : parseStruct({});
+      return std::unique_ptr<StructDecl>(
+          llvm::cast_or_null<StructDecl>(d.release()));
+    }
+  return nullptr;
+}
+
 std::unique_ptr<Decl> Parser::parseStruct(std::vector<Attribute> attrs) {
   SourceLoc start = consume().range.begin;
   auto s = std::make_unique<StructDecl>(SourceRange(start));
@@ -370,6 +408,8 @@ std::unique_ptr<Decl> Parser::parseStruct(std::vector<Attribute> attrs) {
   }
   Token name = consume();
   s->name = {std::string(name.text), name.range};
+  if (is(TokenKind::less) && !parseGenericParams(s->genericParams, false))
+    return nullptr;
   if (!expect(TokenKind::l_brace))
     return nullptr;
   while (!is(TokenKind::r_brace)) {
@@ -377,6 +417,51 @@ std::unique_ptr<Decl> Parser::parseStruct(std::vector<Attribute> attrs) {
     if (!parseTypedName("field name", f.name, f.typeExpr))
       return nullptr;
     s->fields.push_back(std::move(f));
+    if (!consumeIf(TokenKind::comma))
+      break;
+  }
+  if (!expect(TokenKind::r_brace))
+    return nullptr;
+  s->range = SourceRange(start, prevEnd());
+  return s;
+}
+
+std::unique_ptr<Decl> Parser::parseEnum(std::vector<Attribute> attrs) {
+  SourceLoc start = consume().range.begin;
+  auto s = std::make_unique<StructDecl>(SourceRange(start));
+  s->isEnum = true;
+  s->attributes = std::move(attrs);
+  if (!is(TokenKind::identifier)) {
+    reportExpected("enum name");
+    return nullptr;
+  }
+  Token name = consume();
+  s->name = {std::string(name.text), name.range};
+  if (is(TokenKind::less) && !parseGenericParams(s->genericParams, false))
+    return nullptr;
+  if (!expect(TokenKind::l_brace))
+    return nullptr;
+  while (!is(TokenKind::r_brace)) {
+    if (!is(TokenKind::identifier)) {
+      reportExpected("variant name");
+      return nullptr;
+    }
+    Token vname = consume();
+    VariantDecl v;
+    v.name = {std::string(vname.text), vname.range};
+    if (consumeIf(TokenKind::l_paren)) {
+      while (!is(TokenKind::r_paren)) {
+        auto t = parseType();
+        if (!t)
+          return nullptr;
+        v.payloadExprs.push_back(std::move(t));
+        if (!consumeIf(TokenKind::comma))
+          break;
+      }
+      if (!expect(TokenKind::r_paren))
+        return nullptr;
+    }
+    s->variants.push_back(std::move(v));
     if (!consumeIf(TokenKind::comma))
       break;
   }
@@ -432,6 +517,8 @@ std::unique_ptr<Decl> Parser::parseImport(std::vector<Attribute> attrs) {
 bool Parser::parseImpl(Module &m) {
   SourceLoc start = consume().range.begin;
   ImplBlock impl;
+  if (is(TokenKind::less) && !parseGenericParams(impl.genericParams, false))
+    return false;
   impl.target = parseType();
   if (!impl.target || !expect(TokenKind::l_brace))
     return false;
@@ -638,6 +725,14 @@ std::unique_ptr<Stmt> Parser::parseStmt() {
     return parseWhile();
   case TokenKind::kw_for:
     return parseFor();
+  case TokenKind::kw_match: {
+    auto m = parseMatch(/*isStmt=*/true);
+    if (!m)
+      return nullptr;
+    consumeIf(TokenKind::semi);
+    return std::make_unique<ExprStmt>(SourceRange(start, prevEnd()),
+                                      std::move(m));
+  }
   case TokenKind::l_brace:
     return parseBlock();
   case TokenKind::kw_break:
@@ -910,6 +1005,12 @@ static unsigned treeDepth(const Expr &root) {
       for (const FieldInit &f : llvm::cast<StructLitExpr>(it.e)->fields)
         push(f.value.get());
       break;
+    case Expr::Kind::Match:
+      push(llvm::cast<MatchExpr>(it.e)->scrutinee.get());
+      for (const MatchArm &a : llvm::cast<MatchExpr>(it.e)->arms)
+        if (a.value)
+          push(a.value.get());
+      break;
     }
   }
   return maxDepth;
@@ -1090,6 +1191,8 @@ std::unique_ptr<Expr> Parser::parsePrimary(bool noStructLit) {
   }
   case TokenKind::l_square:
     return parseArrayLiteral();
+  case TokenKind::kw_match:
+    return parseMatch(/*isStmt=*/false);
   case TokenKind::identifier:
   case TokenKind::kw_self: {
     SourceLoc start = t.range.begin;
@@ -1131,6 +1234,112 @@ std::unique_ptr<Expr> Parser::parsePrimary(bool noStructLit) {
       diags.report(t.range, DiagID::err_expected_expr, {describe(t)});
     return nullptr;
   }
+}
+
+std::unique_ptr<Expr> Parser::parseMatch(bool isStmt) {
+  if (!enterNesting())
+    return nullptr;
+  NestingScope scope{*this};
+  SourceLoc start = consume().range.begin;
+  auto scrutinee = parseExpr(/*noStructLit=*/true);
+  if (!scrutinee || !expect(TokenKind::l_brace))
+    return nullptr;
+  auto m = std::make_unique<MatchExpr>(SourceRange(start), std::move(scrutinee));
+  m->isStmt = isStmt;
+  // After a bad arm, resume at the next one: the `match` stays whole, so
+  // the statements after it parse normally.
+  auto skipArm = [&] {
+    unsigned nested = 0;
+    while (!is(TokenKind::eof) && !(nested == 0 && is(TokenKind::r_brace))) {
+      if (is(TokenKind::l_brace) || is(TokenKind::l_paren) ||
+          is(TokenKind::l_square))
+        ++nested;
+      else if ((is(TokenKind::r_brace) || is(TokenKind::r_paren) ||
+                is(TokenKind::r_square)) &&
+               nested > 0)
+        --nested;
+      else if (nested == 0 && is(TokenKind::comma)) {
+        consume();
+        return;
+      }
+      consume();
+    }
+  };
+  while (!is(TokenKind::r_brace) && !is(TokenKind::eof) &&
+         !diags.tooManyErrors()) {
+    MatchArm arm;
+    size_t armStart = pos;
+    if (!parsePattern(arm.pattern) || !expect(TokenKind::fatarrow)) {
+      if (nestingReported)
+        return nullptr;
+      skipArm();
+      if (pos == armStart)
+        consume();
+      continue;
+    }
+    if (is(TokenKind::l_brace)) {
+      arm.block = parseBlock();
+      if (!arm.block)
+        return nullptr;
+      consumeIf(TokenKind::comma);
+    } else {
+      arm.value = parseExpr();
+      if (!arm.value || (!consumeIf(TokenKind::comma) && !is(TokenKind::r_brace))) {
+        if (nestingReported)
+          return nullptr;
+        if (arm.value)
+          reportExpected("`,` or `}` after a `match` arm");
+        skipArm();
+        continue;
+      }
+    }
+    m->arms.push_back(std::move(arm));
+  }
+  if (!expect(TokenKind::r_brace))
+    return nullptr;
+  m->range = SourceRange(start, prevEnd());
+  return m;
+}
+
+bool Parser::parsePattern(Pattern &p) {
+  SourceLoc start = tok().range.begin;
+  if (is(TokenKind::int_literal) || is(TokenKind::kw_true) ||
+      is(TokenKind::kw_false) ||
+      (is(TokenKind::minus) && peek().is(TokenKind::int_literal))) {
+    p.kind = Pattern::Kind::Literal;
+    p.literal = parsePrefix(/*noStructLit=*/true);
+    p.range = SourceRange(start, prevEnd());
+    return p.literal != nullptr;
+  }
+  if (!is(TokenKind::identifier)) {
+    reportExpected("pattern");
+    return false;
+  }
+  if (tok().text == "_" && !peek().is(TokenKind::coloncolon)) {
+    p.range = consume().range;
+    return true;
+  }
+  p.kind = Pattern::Kind::Variant;
+  if (!parsePath(p.path))
+    return false;
+  if (consumeIf(TokenKind::l_paren)) {
+    while (!is(TokenKind::r_paren)) {
+      if (!is(TokenKind::identifier)) {
+        reportExpected("binding name");
+        return false;
+      }
+      Token name = consume();
+      auto v = std::make_unique<VarDecl>();
+      v->name = {std::string(name.text), name.range};
+      p.vars.push_back(std::move(v));
+      if (!consumeIf(TokenKind::comma))
+        break;
+    }
+    if (!expect(TokenKind::r_paren))
+      return false;
+  }
+  p.range = SourceRange(start, prevEnd());
+  return true;
 }
 
 std::unique_ptr<Expr> Parser::parseArrayLiteral() {

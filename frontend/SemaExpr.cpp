@@ -22,7 +22,7 @@ namespace nlc {
 // Helpers
 //===----------------------------------------------------------------------===//
 
-static bool isLiteralLike(const Expr &e) {
+bool isLiteralLike(const Expr &e) {
   if (llvm::isa<IntLitExpr>(e) || llvm::isa<FloatLitExpr>(e))
     return true;
   if (auto *u = llvm::dyn_cast<UnaryExpr>(&e))
@@ -265,7 +265,7 @@ const Type *Sema::check(Expr &e, const Type *expected) {
     t = types.getStr();
     break;
   case Expr::Kind::Name:
-    t = checkName(llvm::cast<NameExpr>(e));
+    t = checkName(llvm::cast<NameExpr>(e), expected);
     break;
   case Expr::Kind::Unary:
     t = checkUnary(llvm::cast<UnaryExpr>(e), expected);
@@ -292,7 +292,10 @@ const Type *Sema::check(Expr &e, const Type *expected) {
     t = checkArrayRepeat(llvm::cast<ArrayRepeatExpr>(e), expected);
     break;
   case Expr::Kind::StructLit:
-    t = checkStructLit(llvm::cast<StructLitExpr>(e));
+    t = checkStructLit(llvm::cast<StructLitExpr>(e), expected);
+    break;
+  case Expr::Kind::Match:
+    t = checkMatch(llvm::cast<MatchExpr>(e), expected);
     break;
   }
   e.type = t;
@@ -352,7 +355,7 @@ const Type *Sema::checkIntLit(IntLitExpr &e, const Type *expected,
   return t;
 }
 
-const Type *Sema::checkName(NameExpr &e) {
+const Type *Sema::checkName(NameExpr &e, const Type *expected) {
   const Ident &first = e.path.front();
   // A generic parameter of the function being checked: a constant.
   const Type *gt = nullptr;
@@ -384,6 +387,8 @@ const Type *Sema::checkName(NameExpr &e) {
         return types.getError();
       }
       const Ident &fnName = e.path.back();
+      if (int v = s->isEnum ? lookupVariant(*s, fnName.name) : -1; v >= 0)
+        return checkVariant(e, *s, v, expected);
       bool found = false;
       for (FnDecl *m : s->methods)
         found |= m->name.name == fnName.name;
@@ -839,13 +844,34 @@ const Type *Sema::checkArrayRepeat(ArrayRepeatExpr &e, const Type *expected) {
   return makeArray(elem, count, e.range);
 }
 
-const Type *Sema::checkStructLit(StructLitExpr &e) {
+const Type *Sema::checkStructLit(StructLitExpr &e, const Type *expected) {
   StructDecl *s = resolveStructPath(e.typeName->path, e.typeName->path.size(),
                                     *currentModule, true);
   if (!s) {
     for (FieldInit &f : e.fields)
       check(*f.value);
     return types.getError();
+  }
+  if (s->isEnum) {
+    diags.report(e.typeName->range, DiagID::err_not_a_struct, {s->name.name});
+    for (FieldInit &f : e.fields)
+      check(*f.value);
+    return types.getError();
+  }
+  if (!s->genericParams.empty()) {
+    // `Pair { a: 1, b: x }`: the instance the context expects, else the
+    // one the field values give.
+    std::vector<std::pair<Expr *, const TypeExpr *>> pairs;
+    for (FieldInit &f : e.fields)
+      for (FieldDecl &fd : s->fields)
+        if (fd.name.name == f.name.name)
+          pairs.push_back({f.value.get(), fd.typeExpr.get()});
+    s = genericInstanceFor(*s, expected, pairs, e.typeName->range);
+    if (!s) {
+      for (FieldInit &f : e.fields)
+        check(*f.value);
+      return types.getError();
+    }
   }
   resolveStruct(*s);
   const Type *st = types.getStruct(s);
@@ -996,7 +1022,7 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
     if (recv->isTensor() || recv->isView())
       if (const Type *t = checkTensorMethod(e, recv, method))
         return t;
-    if (recv->isStruct()) {
+    if (recv->isStruct() || recv->isEnum()) {
       for (FnDecl *m : recv->getStructDecl()->methods) {
         if (m->name.name != method)
           continue;
@@ -1080,6 +1106,8 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
           check(*a.value);
         return types.getError();
       }
+      if (int v = s->isEnum ? lookupVariant(*s, last.name) : -1; v >= 0)
+        return checkVariant(e, *s, v, expected);
       for (FnDecl *m : s->methods)
         if (m->name.name == last.name)
           fn = m;
@@ -1111,7 +1139,7 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
     return types.getError();
   }
   if (!fn->genericParams.empty()) {
-    fn = instantiate(*fn, *name);
+    fn = instantiate(*fn, *name, &e);
     if (!fn) {
       for (CallArg &a : e.args)
         check(*a.value);

@@ -104,6 +104,8 @@ bool Sema::checkStmt(Stmt &s) {
     auto *call = llvm::dyn_cast<CallExpr>(e.expr.get());
     if (!call && !t->isVoid() && !t->isError())
       diags.report(e.expr->range, DiagID::warn_unused_result, {t->str()});
+    if (auto *m = llvm::dyn_cast<MatchExpr>(e.expr.get()))
+      return m->diverges;
     return call && call->builtin == Builtin::Panic;
   }
   case Stmt::Kind::Assign:

@@ -26,13 +26,23 @@ unsigned Type::getBitWidth() const {
   return 0;
 }
 
+std::vector<const Type *> Type::members() const {
+  std::vector<const Type *> out;
+  if (isStruct())
+    for (const FieldDecl &f : structDecl->fields)
+      out.push_back(f.type);
+  if (isEnum())
+    for (const VariantDecl &v : structDecl->variants)
+      out.insert(out.end(), v.payload.begin(), v.payload.end());
+  return out;
+}
+
 bool Type::containsArray() const {
   if (isArray())
     return true;
-  if (isStruct())
-    for (const FieldDecl &f : structDecl->fields)
-      if (f.type && f.type->containsArray())
-        return true;
+  for (const Type *m : members())
+    if (m && m->containsArray())
+      return true;
   return false;
 }
 
@@ -41,10 +51,9 @@ bool Type::containsStr() const {
     return true;
   if (isArray())
     return element->containsStr();
-  if (isStruct())
-    for (const FieldDecl &f : structDecl->fields)
-      if (f.type && f.type->containsStr())
-        return true;
+  for (const Type *m : members())
+    if (m && m->containsStr())
+      return true;
   return false;
 }
 
@@ -53,10 +62,9 @@ bool Type::containsBuffer() const {
     return true;
   if (isArray())
     return element->containsBuffer();
-  if (isStruct())
-    for (const FieldDecl &f : structDecl->fields)
-      if (f.type && f.type->containsBuffer())
-        return true;
+  for (const Type *m : members())
+    if (m && m->containsBuffer())
+      return true;
   return false;
 }
 
@@ -85,10 +93,12 @@ uint64_t Type::getStorageSize() const {
       return UINT64_MAX;
     return e * arraySize;
   }
-  case Kind::Struct: {
-    uint64_t total = 0;
-    for (const FieldDecl &f : structDecl->fields) {
-      uint64_t fs = f.type ? f.type->getStorageSize() : 0;
+  case Kind::Struct:
+  case Kind::Enum: {
+    // An enum holds its tag and the payloads of every variant.
+    uint64_t total = isEnum() ? 4 : 0;
+    for (const Type *m : members()) {
+      uint64_t fs = m ? m->getStorageSize() : 0;
       total = fs > UINT64_MAX - total ? UINT64_MAX : total + fs;
     }
     return total;
@@ -124,6 +134,7 @@ std::string Type::str() const {
   case Kind::Array:
     return "[" + element->str() + "; " + std::to_string(arraySize) + "]";
   case Kind::Struct:
+  case Kind::Enum:
     return structDecl->name.name;
   case Kind::Tile: {
     std::string out = "Tile<";
@@ -192,7 +203,7 @@ const Type *TypeContext::getArray(const Type *element, uint64_t size) {
 const Type *TypeContext::getStruct(StructDecl *decl) {
   const Type *&t = structs[decl];
   if (!t) {
-    auto *n = const_cast<Type *>(make(Type::Kind::Struct));
+    auto *n = const_cast<Type *>(make(decl->isEnum ? Type::Kind::Enum : Type::Kind::Struct));
     n->structDecl = decl;
     t = n;
   }

@@ -77,6 +77,8 @@ Leaves MLIRGenImpl::genExpr(Expr &e) {
     return genArrayRepeat(llvm::cast<ArrayRepeatExpr>(e));
   case Expr::Kind::StructLit:
     return genStructLit(llvm::cast<StructLitExpr>(e));
+  case Expr::Kind::Match:
+    return genMatch(llvm::cast<MatchExpr>(e));
   }
   llvm_unreachable("literal without a constant value");
 }
@@ -84,6 +86,8 @@ Leaves MLIRGenImpl::genExpr(Expr &e) {
 Leaves MLIRGenImpl::genName(NameExpr &e) {
   if (e.var)
     return locals.lookup(e.var);
+  if (e.variant >= 0)
+    return genVariant(e.type, e.variant, {}, loc(e.range));
   // Sema only lets constants through as non-local values, and constants
   // are scalars folded by genExpr; a `str` constant is not allowed.
   llvm_unreachable("non-local name without a constant value");
@@ -376,6 +380,8 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
   if (e.builtin != Builtin::None)
     return genBuiltin(e);
   mlir::Location l = loc(e.range);
+  if (e.variant >= 0)
+    return genVariant(e.type, e.variant, e.orderedArgs, l);
   llvm::SmallVector<mlir::Value> operands;
   auto addArg = [&](Expr &arg) {
     for (const Leaf &leaf : load(genExpr(arg), l))
