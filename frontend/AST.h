@@ -102,6 +102,7 @@ struct Expr {
     ArrayRepeat,
     StructLit,
     Match,
+    Try,
   };
   Expr(Kind k, SourceRange r) : kind(k), range(r) {}
   virtual ~Expr() = default;
@@ -351,6 +352,20 @@ struct MatchExpr : Expr {
   static bool classof(const Expr *e) { return e->kind == Kind::Match; }
 };
 
+/// `operand?` on an `Option` or a `Result`: the `Some` / `Ok` payload, or
+/// an early return of `None` / `Err(e)` from the function.
+struct TryExpr : Expr {
+  TryExpr(SourceRange r, std::unique_ptr<Expr> operand)
+      : Expr(Kind::Try, r), operand(std::move(operand)) {}
+  std::unique_ptr<Expr> operand;
+  // Set by Sema: the variant of the operand that yields its payload, the
+  // one that returns, and the variant of the function's result returned.
+  unsigned okVariant = 0, failVariant = 0, resultVariant = 0;
+  /// Set by the ownership check: tensors freed on the early return.
+  std::vector<const VarDecl *> drops;
+  static bool classof(const Expr *e) { return e->kind == Kind::Try; }
+};
+
 //===----------------------------------------------------------------------===//
 // Statements
 //===----------------------------------------------------------------------===//
@@ -534,6 +549,9 @@ struct FnDecl : Decl {
   std::vector<const Type *> genericTypes;
   /// Set for an instance: the type of each type parameter, by name.
   std::vector<std::pair<std::string, const Type *>> typeArgs;
+  /// An instance of a template that has another instance: its unused
+  /// variables were reported for the first one already.
+  bool repeatInstance = false;
   /// Parameters; for a method taking `self`, params[0] is `self`.
   std::vector<std::unique_ptr<VarDecl>> params;
   bool hasSelf = false;
@@ -629,6 +647,8 @@ struct Module {
   /// Instances of generic functions (and of the methods of generic types),
   /// made by Sema.
   std::vector<std::unique_ptr<FnDecl>> instances;
+  /// The prelude (stdlib/prelude.nl), whose names every module sees.
+  bool isPrelude = false;
   /// Instances of generic structs and enums, made by Sema.
   std::vector<std::unique_ptr<StructDecl>> typeInstances;
   std::vector<ImplBlock> impls;

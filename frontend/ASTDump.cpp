@@ -375,6 +375,10 @@ private:
       }
       return;
     }
+    case Expr::Kind::Try:
+      line(indent, "Try " + p);
+      expr(*llvm::cast<TryExpr>(e).operand, indent + 1);
+      return;
     case Expr::Kind::Match: {
       auto &m = llvm::cast<MatchExpr>(e);
       line(indent, fmt::format("Match{} {}", m.isStmt ? "Stmt" : "", p));

@@ -25,6 +25,17 @@ static std::string canonical(const std::string &path) {
 }
 
 Module *Frontend::parse(const std::string &path) {
+  // The prelude (Option, Result...), which every module sees without
+  // `import`, is the first module when the standard library has one.
+  for (const std::string &dir : searchPaths) {
+    llvm::SmallString<256> prelude(dir);
+    llvm::sys::path::append(prelude, "prelude.nl");
+    if (!llvm::sys::fs::is_regular_file(prelude))
+      continue;
+    if (Module *m = load(std::string(prelude), "prelude"))
+      m->isPrelude = true;
+    break;
+  }
   std::string name = llvm::sys::path::stem(path).str();
   return load(path, name);
 }

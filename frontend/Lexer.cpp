@@ -317,6 +317,7 @@ Token Lexer::lex() {
         {":", TokenKind::colon},
         {".", TokenKind::period},
         {"@", TokenKind::at},
+        {"?", TokenKind::question},
         {"=", TokenKind::equal},
         {"<", TokenKind::less},
         {">", TokenKind::greater},

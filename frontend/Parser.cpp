@@ -642,6 +642,15 @@ std::unique_ptr<TypeExpr> Parser::parseType(bool allowGenerics) {
       if (!consumeIf(TokenKind::comma))
         break;
     }
+    // `Pair<Pair<i32>>`: the `>>` token closes two lists.
+    if (is(TokenKind::greatergreater)) {
+      Token &both = tokens[pos];
+      both.kind = TokenKind::greater;
+      both.range.begin.offset += 1;
+      both.text = both.text.substr(1);
+      t->range = SourceRange(start, both.range.begin);
+      return t;
+    }
     if (!expect(TokenKind::greater))
       return nullptr;
   }
@@ -1005,6 +1014,9 @@ static unsigned treeDepth(const Expr &root) {
       for (const FieldInit &f : llvm::cast<StructLitExpr>(it.e)->fields)
         push(f.value.get());
       break;
+    case Expr::Kind::Try:
+      push(llvm::cast<TryExpr>(it.e)->operand.get());
+      break;
     case Expr::Kind::Match:
       push(llvm::cast<MatchExpr>(it.e)->scrutinee.get());
       for (const MatchArm &a : llvm::cast<MatchExpr>(it.e)->arms)
@@ -1146,6 +1158,9 @@ std::unique_ptr<Expr> Parser::parsePostfix(bool noStructLit) {
       SourceRange r(e->range.begin, name.range.end);
       e = std::make_unique<FieldExpr>(
           r, std::move(e), Ident{std::string(name.text), name.range});
+    } else if (is(TokenKind::question)) {
+      SourceRange r(e->range.begin, consume().range.end);
+      e = std::make_unique<TryExpr>(r, std::move(e));
     } else if (consumeIf(TokenKind::l_square)) {
       auto index = parseExpr();
       if (!index || !expect(TokenKind::r_square))

@@ -17,6 +17,7 @@
 #include "frontend/Diagnostics.h"
 
 #include <map>
+#include <set>
 
 namespace nlc {
 
@@ -149,6 +150,8 @@ private:
   const Type *checkVariant(Expr &e, StructDecl &en, unsigned variant,
                            const Type *expected);
   const Type *checkMatch(MatchExpr &e, const Type *expected);
+  /// `e?` (SemaGeneric.cpp): the prelude's Option and Result.
+  const Type *checkTry(TryExpr &e);
   /// Resolves the pattern of `arm` against the scrutinee type `st`; false
   /// after an error.
   bool checkPattern(MatchArm &arm, const Type *st);
@@ -214,6 +217,8 @@ private:
   std::map<std::string, FnDecl *> instances;
   std::map<std::pair<StructDecl *, std::vector<const Type *>>, StructDecl *>
       typeInstances;
+  /// Templates (functions, methods of generic impls) with an instance.
+  std::set<const FnDecl *> instantiated;
   /// Methods of generic type instances whose bodies are not checked yet.
   std::vector<FnDecl *> pendingMethods;
   /// The type arguments of the generic struct being resolved.
@@ -233,6 +238,17 @@ private:
     bool sawBreak = false;
   };
   std::vector<LoopInfo> loops;
+  /// The prelude module, if loaded: lookupTop falls back to it.
+  Module *prelude = nullptr;
+  /// Non-zero where `?` cannot return early (operands of `&&` and `||`,
+  /// arms of a `match` value: structured regions).
+  unsigned noEarlyExit = 0;
+  struct NoEarlyExit {
+    unsigned &depth;
+    bool on;
+    NoEarlyExit(unsigned &d, bool on) : depth(d), on(on) { depth += on; }
+    ~NoEarlyExit() { depth -= on; }
+  };
   /// How many structs and constants are being resolved inside one another.
   unsigned resolveDepth = 0;
   struct ResolveScope {

@@ -19,8 +19,11 @@ namespace nlc {
 static const std::vector<std::unique_ptr<FnDecl>> noFns;
 
 bool Sema::run(const std::vector<Module *> &modules) {
-  for (Module *m : modules)
+  for (Module *m : modules) {
     collectDecls(*m);
+    if (m->isPrelude)
+      prelude = m;
+  }
   for (Module *m : modules)
     attachImpls(*m);
   for (Module *m : modules) {
@@ -101,7 +104,13 @@ void Sema::collectDecls(Module &m) {
 Decl *Sema::lookupTop(Module &m, const std::string &name) {
   auto &table = topLevel[&m];
   auto it = table.find(name);
-  return it == table.end() ? nullptr : it->second;
+  if (it != table.end())
+    return it->second;
+  // Every module sees the prelude's declarations (not its imports).
+  if (prelude && &m != prelude)
+    if (Decl *d = lookupTop(*prelude, name); d && !llvm::isa<ImportDecl>(d))
+      return d;
+  return nullptr;
 }
 
 Module *Sema::lookupModuleAlias(Module &m, const std::string &name) {

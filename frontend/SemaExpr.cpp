@@ -297,6 +297,9 @@ const Type *Sema::check(Expr &e, const Type *expected) {
   case Expr::Kind::Match:
     t = checkMatch(llvm::cast<MatchExpr>(e), expected);
     break;
+  case Expr::Kind::Try:
+    t = checkTry(llvm::cast<TryExpr>(e));
+    break;
   }
   e.type = t;
   return t;
@@ -642,6 +645,9 @@ const Type *Sema::checkBinary(BinaryExpr &e, const Type *expected) {
     return t->isTile() ? t->getElementType() : t;
   };
 
+  // No `?` in `&&` and `||`: their operands are emitted as one structured
+  // region, which an early return cannot leave.
+  NoEarlyExit guard{noEarlyExit, isLogical};
   const Type *lt, *rt;
   if (isShift) {
     lt = checkValue(*e.lhs, hint);

@@ -210,6 +210,7 @@ const Type *Sema::instantiateType(StructDecl &tmpl,
       m->module = fn->module;
       m->attributes = fn->attributes;
       m->parent = s;
+      m->repeatInstance = !instantiated.insert(fn.get()).second;
       for (size_t i = 0; i < impl->genericParams.size(); ++i)
         m->typeArgs.push_back({impl->genericParams[i].name.name, args[i]});
       FnDecl *method = m.get();
@@ -246,6 +247,47 @@ void Sema::checkPendingMethods() {
     scopes = std::move(savedScopes);
     loops = std::move(savedLoops);
   }
+}
+
+const Type *Sema::checkTry(TryExpr &e) {
+  const Type *t = checkValue(*e.operand);
+  if (t->isError())
+    return t;
+  auto preludeEnum = [&](const char *name) {
+    return prelude ? llvm::dyn_cast_or_null<StructDecl>(lookupTop(*prelude, name))
+                   : nullptr;
+  };
+  StructDecl *option = preludeEnum("Option"), *result = preludeEnum("Result");
+  StructDecl *sd = t->isEnum() ? t->getStructDecl() : nullptr;
+  StructDecl *tmpl = sd ? sd->genericTemplate : nullptr;
+  if (!tmpl || (tmpl != option && tmpl != result)) {
+    diags.report(e.operand->range, DiagID::err_try_operand, {t->str()});
+    return types.getError();
+  }
+  bool isOption = tmpl == option;
+  const char *okName = isOption ? "Some" : "Ok";
+  const char *failName = isOption ? "None" : "Err";
+  e.okVariant = lookupVariant(*sd, okName);
+  e.failVariant = lookupVariant(*sd, failName);
+  if (!currentFn || noEarlyExit) {
+    diags.report(e.range, DiagID::err_try_here);
+    return types.getError();
+  }
+  // `Result<T, E>?` needs `Result<U, E>`: the error value is returned as is.
+  const Type *r = currentFn->result;
+  StructDecl *rd = r && r->isEnum() ? r->getStructDecl() : nullptr;
+  bool ok = rd && rd->genericTemplate == tmpl &&
+            (isOption || rd->typeArgs[1].second == sd->typeArgs[1].second);
+  if (!ok) {
+    std::string need = isOption ? "an `Option`"
+                                : "a `Result` with error type `" +
+                                      sd->typeArgs[1].second->str() + "`";
+    diags.report(e.range, DiagID::err_try_result,
+                 {t->str(), need, currentFn->name.name, r->str()});
+    return types.getError();
+  }
+  e.resultVariant = lookupVariant(*rd, failName);
+  return sd->variants[e.okVariant].payload[0];
 }
 
 } // namespace nlc

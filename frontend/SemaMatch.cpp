@@ -232,6 +232,7 @@ bool Sema::checkArm(MatchExpr &e, MatchArm &arm, const Type *&result) {
     auto *call = llvm::dyn_cast<CallExpr>(arm.value.get());
     diverges = call && call->builtin == Builtin::Panic;
   } else {
+    NoEarlyExit guard{noEarlyExit, true};
     const Type *t = checkValue(*arm.value, result);
     if (!result && !t->isError())
       result = t;

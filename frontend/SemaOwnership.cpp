@@ -386,6 +386,13 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
   case Expr::Kind::Match:
     match(llvm::cast<MatchExpr>(e));
     return {};
+  case Expr::Kind::Try: {
+    // The early return frees what the function owns, as `return` does.
+    auto &t = llvm::cast<TryExpr>(e);
+    expr(*t.operand, Use::Borrow, temps);
+    t.drops = ownedFrom(0);
+    return {};
+  }
   case Expr::Kind::Unary:
   case Expr::Kind::Field:
   case Expr::Kind::Index:

@@ -14,9 +14,10 @@ namespace nlc {
 void Sema::pushScope() { scopes.emplace_back(); }
 
 void Sema::popScope() {
+  bool repeat = currentFn && currentFn->repeatInstance;
   for (VarDecl *v : scopes.back())
-    if (!v->used && !v->name.name.empty() && v->name.name[0] != '_' &&
-        v->name.name != "self")
+    if (!v->used && !repeat && !v->name.name.empty() &&
+        v->name.name[0] != '_' && v->name.name != "self")
       diags.report(v->name.range, DiagID::warn_unused_variable,
                    {v->name.name});
   scopes.pop_back();

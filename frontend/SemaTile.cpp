@@ -1059,6 +1059,7 @@ FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call) {
   inst->module = tmpl.module;
   inst->name.name = fnName + "<" + spelled + ">";
   FnDecl *fn = inst.get();
+  fn->repeatInstance = !instantiated.insert(&tmpl).second;
   tmpl.module->instances.push_back(std::move(inst));
   instances[key] = fn;
   // Check it now (kernel calls depend on the body), outside the caller.

@@ -79,6 +79,8 @@ Leaves MLIRGenImpl::genExpr(Expr &e) {
     return genStructLit(llvm::cast<StructLitExpr>(e));
   case Expr::Kind::Match:
     return genMatch(llvm::cast<MatchExpr>(e));
+  case Expr::Kind::Try:
+    return genTry(llvm::cast<TryExpr>(e));
   }
   llvm_unreachable("literal without a constant value");
 }

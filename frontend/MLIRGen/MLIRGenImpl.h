@@ -67,6 +67,8 @@ private:
   Leaves genVariant(const Type *t, unsigned variant,
                     llvm::ArrayRef<Expr *> payload, mlir::Location l);
   Leaves genMatch(MatchExpr &e);
+  /// `e?`: the payload, or an early return of the failure (cf branches).
+  Leaves genTry(TryExpr &e);
   /// The i1 that selects `arm` for the scrutinee `scrut`, or null for `_`.
   mlir::Value armCondition(const MatchArm &arm, const Leaves &scrut,
                            const Type *st, mlir::Location l);

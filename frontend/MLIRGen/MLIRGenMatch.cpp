@@ -172,4 +172,43 @@ Leaves MLIRGenImpl::genMatchValue(MatchExpr &e, const Leaves &scrut,
   return out;
 }
 
+Leaves MLIRGenImpl::genTry(TryExpr &e) {
+  mlir::Location l = loc(e.range);
+  Leaves v = load(genExpr(*e.operand), l);
+  StructDecl *sd = e.operand->type->getStructDecl();
+  mlir::Value isOk = mlir::arith::CmpIOp::create(
+      builder, l, mlir::arith::CmpIPredicate::eq, v[0].value,
+      constInt(builder.getI32Type(), e.okVariant, l));
+  mlir::Region *region = builder.getInsertionBlock()->getParent();
+  auto *okBlock = new mlir::Block(), *failBlock = new mlir::Block();
+  region->push_back(failBlock);
+  region->push_back(okBlock);
+  mlir::cf::CondBranchOp::create(builder, l, isOk, okBlock, mlir::ValueRange{},
+                                 failBlock, mlir::ValueRange{});
+  // The failure: the function's result holding the operand's failure
+  // payload (`None` has none, `Err(e)` passes `e` on).
+  builder.setInsertionPointToEnd(failBlock);
+  const Type *rt = currentFn->result;
+  Leaves result = allocate(rt, l);
+  Leaf tag;
+  tag.value = constInt(builder.getI32Type(), e.resultVariant, l);
+  tag.elementType = tag.value.getType();
+  store(Leaves{result[0]}, Leaves{tag}, l);
+  unsigned from = variantLeafOffset(sd, e.failVariant);
+  unsigned to = variantLeafOffset(rt->getStructDecl(), e.resultVariant);
+  unsigned n = 0;
+  for (const Type *t : sd->variants[e.failVariant].payload)
+    n += numLeaves(t);
+  store(Leaves(result.begin() + to, result.begin() + to + n),
+        Leaves(v.begin() + from, v.begin() + from + n), l);
+  llvm::SmallVector<mlir::Value> values;
+  for (const Leaf &leaf : load(result, l))
+    values.push_back(leaf.value);
+  genDrops(e.drops, l);
+  mlir::func::ReturnOp::create(builder, l, values);
+  builder.setInsertionPointToEnd(okBlock);
+  unsigned ok = variantLeafOffset(sd, e.okVariant);
+  return Leaves(v.begin() + ok, v.begin() + ok + numLeaves(e.type));
+}
+
 } // namespace nlc
