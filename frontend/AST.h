@@ -549,6 +549,8 @@ struct FnDecl : Decl {
   std::vector<const Type *> genericTypes;
   /// Set for an instance: the type of each type parameter, by name.
   std::vector<std::pair<std::string, const Type *>> typeArgs;
+  /// Set for an instance: the bound of each of `typeArgs` ("" for none).
+  std::vector<std::string> typeBounds;
   /// An instance of a template that has another instance: its unused
   /// variables were reported for the first one already.
   bool repeatInstance = false;

@@ -1240,6 +1240,28 @@ std::unique_ptr<Expr> Parser::parsePrimary(bool noStructLit) {
       }
       if (!expect(TokenKind::greater))
         return nullptr;
+      // `Pair::<i32, f64> { a: 1, b: 2.0 }`: a literal of that instance.
+      if (!noStructLit && is(TokenKind::l_brace) &&
+          (peek().is(TokenKind::r_brace) ||
+           (peek().is(TokenKind::identifier) &&
+            peek(2).is(TokenKind::colon)))) {
+        auto type = std::make_unique<TypeExpr>();
+        type->path = std::move(name->path);
+        for (auto &arg : name->genericArgs) {
+          GenericArg g;
+          auto *n = llvm::dyn_cast<NameExpr>(arg.get());
+          if (n && n->genericArgs.empty()) {
+            g.type = std::make_unique<TypeExpr>();
+            g.type->path = n->path;
+            g.type->range = n->range;
+          } else {
+            g.value = std::move(arg);
+          }
+          type->genericArgs.push_back(std::move(g));
+        }
+        type->range = SourceRange(start, prevEnd());
+        return parseStructLiteral(std::move(type));
+      }
     }
     name->range = SourceRange(start, prevEnd());
     return name;

@@ -150,6 +150,9 @@ private:
   const Type *checkVariant(Expr &e, StructDecl &en, unsigned variant,
                            const Type *expected);
   const Type *checkMatch(MatchExpr &e, const Type *expected);
+  /// In an instance, reports `op` applied to a variable declared with a
+  /// type parameter whose bound does not allow it (SemaGeneric.cpp).
+  bool checkGenericOperand(const Expr &operand, const char *op, bool bitwise);
   /// `e?` (SemaGeneric.cpp): the prelude's Option and Result.
   const Type *checkTry(TryExpr &e);
   /// Resolves the pattern of `arm` against the scrutinee type `st`; false

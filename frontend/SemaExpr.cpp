@@ -457,8 +457,10 @@ const Type *Sema::checkUnary(UnaryExpr &e, const Type *expected) {
     return t;
   }
   const Type *t = checkValue(*e.operand, expected);
-  if (t->isError())
-    return t;
+  if (t->isError() ||
+      !checkGenericOperand(*e.operand, getSpelling(e.op),
+                           e.op == UnaryOp::BitNot))
+    return t->isError() ? t : types.getError();
   if (t->isTile()) {
     if (e.op == UnaryOp::Neg && t->getElementType()->isNumeric())
       return t;
@@ -663,6 +665,12 @@ const Type *Sema::checkBinary(BinaryExpr &e, const Type *expected) {
   }
   if (lt->isError() || rt->isError())
     return types.getError();
+  // `a + b` with `a: T`: only what T's bound allows.
+  bool bitwise = op == BinaryOp::BitAnd || op == BinaryOp::BitOr ||
+                 op == BinaryOp::BitXor || isShift;
+  if (!checkGenericOperand(*e.lhs, getSpelling(op), bitwise) ||
+      !checkGenericOperand(*e.rhs, getSpelling(op), bitwise))
+    return types.getError();
   if (lt->isTile() || rt->isTile()) {
     bool bitwise = op == BinaryOp::BitAnd || op == BinaryOp::BitOr ||
                    op == BinaryOp::BitXor || op == BinaryOp::Rem;
@@ -864,7 +872,16 @@ const Type *Sema::checkStructLit(StructLitExpr &e, const Type *expected) {
       check(*f.value);
     return types.getError();
   }
-  if (!s->genericParams.empty()) {
+  if (!e.typeName->genericArgs.empty()) {
+    // `Pair::<i32, f64> { ... }`: the instance named.
+    const Type *t = resolveType(*e.typeName, *currentModule);
+    s = t->isStruct() ? t->getStructDecl() : nullptr;
+    if (!s) {
+      for (FieldInit &f : e.fields)
+        check(*f.value);
+      return types.getError();
+    }
+  } else if (!s->genericParams.empty()) {
     // `Pair { a: 1, b: x }`: the instance the context expects, else the
     // one the field values give.
     std::vector<std::pair<Expr *, const TypeExpr *>> pairs;

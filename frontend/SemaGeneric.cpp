@@ -211,8 +211,10 @@ const Type *Sema::instantiateType(StructDecl &tmpl,
       m->attributes = fn->attributes;
       m->parent = s;
       m->repeatInstance = !instantiated.insert(fn.get()).second;
-      for (size_t i = 0; i < impl->genericParams.size(); ++i)
+      for (size_t i = 0; i < impl->genericParams.size(); ++i) {
         m->typeArgs.push_back({impl->genericParams[i].name.name, args[i]});
+        m->typeBounds.push_back(tmpl.genericParams[i].bound.name);
+      }
       FnDecl *method = m.get();
       fn->module->instances.push_back(std::move(m));
       s->methods.push_back(method);
@@ -247,6 +249,33 @@ void Sema::checkPendingMethods() {
     scopes = std::move(savedScopes);
     loops = std::move(savedLoops);
   }
+}
+
+bool Sema::checkGenericOperand(const Expr &operand, const char *op,
+                               bool bitwise) {
+  // A variable declared with a type parameter's name: `a` in `a + b`.
+  auto *n = llvm::dyn_cast<NameExpr>(&operand);
+  const TypeExpr *te = n && n->var ? n->var->typeExpr.get() : nullptr;
+  if (!genericScope || !te || te->kind != TypeExpr::Kind::Named ||
+      te->path.size() != 1 || !te->genericArgs.empty())
+    return true;
+  const auto &args = genericScope->typeArgs;
+  for (size_t i = 0; i < args.size() && i < genericScope->typeBounds.size();
+       ++i) {
+    if (args[i].first != te->path[0].name)
+      continue;
+    const std::string &bound = genericScope->typeBounds[i];
+    // Numeric bounds allow arithmetic and comparisons; only `Int` allows
+    // bitwise operators and shifts.
+    if (!bound.empty() && (!bitwise || bound == "Int"))
+      return true;
+    diags.report(operand.range, DiagID::err_generic_operand,
+                 {op, n->path[0].name, args[i].first,
+                  bound.empty() ? "it has no bound"
+                                : "its bound `" + bound + "` does not allow it"});
+    return false;
+  }
+  return true;
 }
 
 const Type *Sema::checkTry(TryExpr &e) {

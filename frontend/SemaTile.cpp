@@ -995,6 +995,7 @@ FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call) {
   std::vector<std::pair<std::string, ConstValue>> values;
   std::vector<const Type *> valueTypes;
   std::vector<std::pair<std::string, const Type *>> typeArgs;
+  std::vector<std::string> typeBounds;
   std::string key = std::to_string(reinterpret_cast<uintptr_t>(&tmpl));
   std::string spelled;
   for (size_t i = 0; i < tmpl.genericParams.size(); ++i) {
@@ -1011,6 +1012,7 @@ FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call) {
         return nullptr;
       }
       typeArgs.push_back({g.name.name, t});
+      typeBounds.push_back(g.bound.name);
       key += ",t" + std::to_string(reinterpret_cast<uintptr_t>(t));
       spelled += (spelled.empty() ? "" : ", ") + t->str();
       continue;
@@ -1054,6 +1056,7 @@ FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call) {
   inst->genericValues = std::move(values);
   inst->genericTypes = std::move(valueTypes);
   inst->typeArgs = std::move(typeArgs);
+  inst->typeBounds = std::move(typeBounds);
   inst->attributes = tmpl.attributes;
   inst->isKernel = tmpl.isKernel;
   inst->module = tmpl.module;
