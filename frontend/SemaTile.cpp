@@ -528,9 +528,13 @@ const Type *Sema::checkTensorAlloc(CallExpr &e) {
     return types.getError();
   }
   auto *name = llvm::dyn_cast<NameExpr>(dtype);
-  const Type *elem = name && name->path.size() == 1
-                         ? types.lookupBuiltin(name->path[0].name)
-                         : nullptr;
+  // A builtin type, or a type parameter of a generic function (`T`).
+  const Type *elem = nullptr;
+  if (name && name->path.size() == 1) {
+    elem = genericTypeParam(name->path[0].name);
+    if (!elem)
+      elem = types.lookupBuiltin(name->path[0].name);
+  }
   if (!elem) {
     diags.report(dtype->range, DiagID::err_tensor_dtype_arg);
     return types.getError();
