@@ -108,6 +108,8 @@ struct Expr {
     ArrayLit,
     ArrayRepeat,
     StructLit,
+    Match,
+    Try,
   };
   Expr(Kind k, SourceRange r) : kind(k), range(r) {}
   virtual ~Expr() = default;
@@ -159,6 +161,8 @@ struct NameExpr : Expr {
   // Set by Sema: exactly one of these is set for a value reference.
   VarDecl *var = nullptr;
   Decl *decl = nullptr;
+  /// A variant without payload (`Shape::Empty`): its index in the enum.
+  int variant = -1;
   static bool classof(const Expr *e) { return e->kind == Kind::Name; }
 };
 
@@ -244,6 +248,9 @@ struct CallExpr : Expr {
   /// Set by the ownership check: tensor temporaries inside this call that
   /// nothing owns, freed right after it returns (docs/LangRef.md, section 22).
   std::vector<Expr *> temporaries;
+  /// `Shape::Circle(r)`: the variant's index in the enum (the call's type);
+  /// orderedArgs are its payload.
+  int variant = -1;
   static bool classof(const Expr *e) { return e->kind == Kind::Call; }
 };
 
@@ -314,6 +321,64 @@ struct StructLitExpr : Expr {
   /// As CallExpr::copyArgs, for the field values.
   bool copyFields = false;
   static bool classof(const Expr *e) { return e->kind == Kind::StructLit; }
+};
+
+struct VarDecl;
+struct BlockStmt;
+
+/// The pattern of a `match` arm: `_`, a variant with one binding (or `_`)
+/// per payload value, or an integer or bool literal.
+struct Pattern {
+  enum class Kind { Wildcard, Variant, Literal };
+  Kind kind = Kind::Wildcard;
+  SourceRange range;
+  /// Variant: the (possibly qualified) path `geo::Shape::Circle`.
+  std::vector<Ident> path;
+  /// Variant: one immutable local per payload value (named `_` to ignore).
+  std::vector<std::unique_ptr<VarDecl>> vars;
+  /// Literal: the literal (an IntLit, a negated IntLit or a BoolLit).
+  std::unique_ptr<Expr> literal;
+  // Set by Sema.
+  unsigned variant = 0;
+};
+
+struct MatchArm {
+  Pattern pattern;
+  /// The arm's body: an expression or, in a `match` statement, a block.
+  std::unique_ptr<Expr> value;
+  std::unique_ptr<BlockStmt> block;
+  /// Set by the ownership check: tensor temporaries of `value` freed after
+  /// it, and tensors moved on another arm only, freed when this one ends.
+  std::vector<Expr *> temporaries;
+  std::vector<const VarDecl *> drops;
+};
+
+/// `match scrutinee { pattern => body, ... }`.
+struct MatchExpr : Expr {
+  MatchExpr(SourceRange r, std::unique_ptr<Expr> scrutinee)
+      : Expr(Kind::Match, r), scrutinee(std::move(scrutinee)) {}
+  std::unique_ptr<Expr> scrutinee;
+  std::vector<MatchArm> arms;
+  /// A `match` that starts a statement: arms may be blocks, its value is
+  /// discarded.
+  bool isStmt = false;
+  // Set by Sema: a statement whose every arm returns (or panics, breaks...).
+  bool diverges = false;
+  static bool classof(const Expr *e) { return e->kind == Kind::Match; }
+};
+
+/// `operand?` on an `Option` or a `Result`: the `Some` / `Ok` payload, or
+/// an early return of `None` / `Err(e)` from the function.
+struct TryExpr : Expr {
+  TryExpr(SourceRange r, std::unique_ptr<Expr> operand)
+      : Expr(Kind::Try, r), operand(std::move(operand)) {}
+  std::unique_ptr<Expr> operand;
+  // Set by Sema: the variant of the operand that yields its payload, the
+  // one that returns, and the variant of the function's result returned.
+  unsigned okVariant = 0, failVariant = 0, resultVariant = 0;
+  /// Set by the ownership check: tensors freed on the early return.
+  std::vector<const VarDecl *> drops;
+  static bool classof(const Expr *e) { return e->kind == Kind::Try; }
 };
 
 //===----------------------------------------------------------------------===//
@@ -481,20 +546,31 @@ struct Decl {
   Module *module = nullptr;
 };
 
-/// `const NAME: T` in `fn f<const NAME: T>(...)`.
+/// `const NAME: T` in `fn f<const NAME: T>(...)`, or a type parameter
+/// `T` / `T: Bound` (`isType`; `bound` is empty without one).
 struct GenericParam {
   Ident name;
   std::unique_ptr<TypeExpr> typeExpr;
+  bool isType = false;
+  Ident bound;
 };
 
 struct FnDecl : Decl {
   explicit FnDecl(SourceRange r) : Decl(Kind::Fn, r) {}
-  /// `const` generic parameters; a function that has them is a template,
-  /// checked and generated once per set of values (its instances).
+  /// Generic parameters (`const` and type); a function that has them is a
+  /// template, checked and generated once per set of arguments (its
+  /// instances).
   std::vector<GenericParam> genericParams;
-  /// Set for an instance: the value of each generic parameter, by name.
+  /// Set for an instance: the value of each `const` parameter, by name.
   std::vector<std::pair<std::string, ConstValue>> genericValues;
   std::vector<const Type *> genericTypes;
+  /// Set for an instance: the type of each type parameter, by name.
+  std::vector<std::pair<std::string, const Type *>> typeArgs;
+  /// Set for an instance: the bound of each of `typeArgs` ("" for none).
+  std::vector<std::string> typeBounds;
+  /// An instance of a template that has another instance: its unused
+  /// variables were reported for the first one already.
+  bool repeatInstance = false;
   /// Parameters; for a method taking `self`, params[0] is `self`.
   std::vector<std::unique_ptr<VarDecl>> params;
   bool hasSelf = false;
@@ -520,9 +596,31 @@ struct FieldDecl {
   const Type *type = nullptr;
 };
 
+/// One variant of an enum: `Circle(f64)` or `Empty`.
+struct VariantDecl {
+  Ident name;
+  std::vector<std::unique_ptr<TypeExpr>> payloadExprs;
+  // Set by Sema.
+  std::vector<const Type *> payload;
+};
+
+/// A struct, or an enum (`isEnum`, with variants instead of fields): both
+/// are plain values with `impl` methods.
+struct ImplBlock;
+
 struct StructDecl : Decl {
   explicit StructDecl(SourceRange r) : Decl(Kind::Struct, r) {}
   std::vector<FieldDecl> fields;
+  bool isEnum = false;
+  std::vector<VariantDecl> variants;
+  /// Type parameters (`struct Pair<A, B>`): a template, instantiated once
+  /// per list of type arguments (`Pair<i32, f64>`).
+  std::vector<GenericParam> genericParams;
+  /// `impl<T> Pair<T> { ... }` blocks of a template (owned by the module).
+  std::vector<ImplBlock *> genericImpls;
+  /// Set for an instance: its template and the type of each parameter.
+  StructDecl *genericTemplate = nullptr;
+  std::vector<std::pair<std::string, const Type *>> typeArgs;
   /// Functions of `impl` blocks for this struct (owned by the module).
   std::vector<FnDecl *> methods;
   // Set by Sema.
@@ -553,6 +651,9 @@ struct ImportDecl : Decl {
 /// `impl T { fns }`: kept as syntax until Sema attaches the functions.
 struct ImplBlock {
   SourceRange range;
+  /// `impl<T> Pair<T>`: the type parameters (a template of methods, made
+  /// for each instance of the type).
+  std::vector<GenericParam> genericParams;
   std::unique_ptr<TypeExpr> target;
   std::vector<std::unique_ptr<FnDecl>> fns;
 };
@@ -562,8 +663,13 @@ struct Module {
   std::string name;
   uint32_t file = 0;
   std::vector<std::unique_ptr<Decl>> decls;
-  /// Instances of generic functions, made by Sema.
+  /// Instances of generic functions (and of the methods of generic types),
+  /// made by Sema.
   std::vector<std::unique_ptr<FnDecl>> instances;
+  /// The prelude (stdlib/prelude.nl), whose names every module sees.
+  bool isPrelude = false;
+  /// Instances of generic structs and enums, made by Sema.
+  std::vector<std::unique_ptr<StructDecl>> typeInstances;
   std::vector<ImplBlock> impls;
 };
 

@@ -80,7 +80,8 @@ public:
     for (const auto &d : m.decls)
       decl(*d, 1);
     for (const ImplBlock &impl : m.impls) {
-      line(1, fmt::format("Impl {} {}", typeExpr(*impl.target),
+      line(1, fmt::format("Impl{} {} {}", generics(impl.genericParams),
+                          typeExpr(*impl.target),
                           pos(impl.range)));
       for (const auto &fn : impl.fns)
         decl(*fn, 2);
@@ -152,8 +153,9 @@ private:
     switch (d.getKind()) {
     case Decl::Kind::Fn: {
       auto &fn = llvm::cast<FnDecl>(d);
-      line(indent, fmt::format("{}Fn {} {}{}", fn.isExtern ? "Extern" : "",
-                               fn.name.name, pos(fn.range),
+      line(indent, fmt::format("{}Fn {}{} {}{}", fn.isExtern ? "Extern" : "",
+                               fn.name.name, generics(fn.genericParams),
+                               pos(fn.range),
                                fn.resultType
                                    ? " -> " + typeExpr(*fn.resultType)
                                    : ""));
@@ -172,11 +174,20 @@ private:
     }
     case Decl::Kind::Struct: {
       auto &s = llvm::cast<StructDecl>(d);
-      line(indent, fmt::format("Struct {} {}", s.name.name, pos(s.range)));
+      line(indent, fmt::format("{} {}{} {}", s.isEnum ? "Enum" : "Struct",
+                               s.name.name, generics(s.genericParams),
+                               pos(s.range)));
       attrs(d, indent + 1);
       for (const FieldDecl &f : s.fields)
         line(indent + 1,
              fmt::format("Field {}: {}", f.name.name, typeExpr(*f.typeExpr)));
+      for (const VariantDecl &v : s.variants) {
+        std::string payload;
+        for (size_t i = 0; i < v.payloadExprs.size(); ++i)
+          payload += (i ? ", " : "(") + typeExpr(*v.payloadExprs[i]);
+        line(indent + 1, fmt::format("Variant {}{}", v.name.name,
+                                     payload.empty() ? "" : payload + ")"));
+      }
       return;
     }
     case Decl::Kind::Const: {
@@ -374,7 +385,53 @@ private:
       }
       return;
     }
+    case Expr::Kind::Try:
+      line(indent, "Try " + p);
+      expr(*llvm::cast<TryExpr>(e).operand, indent + 1);
+      return;
+    case Expr::Kind::Match: {
+      auto &m = llvm::cast<MatchExpr>(e);
+      line(indent, fmt::format("Match{} {}", m.isStmt ? "Stmt" : "", p));
+      expr(*m.scrutinee, indent + 1);
+      for (const MatchArm &a : m.arms) {
+        line(indent + 1, "Arm " + pattern(a.pattern));
+        if (a.pattern.literal)
+          expr(*a.pattern.literal, indent + 2);
+        if (a.block)
+          stmt(*a.block, indent + 2);
+        else
+          expr(*a.value, indent + 2);
+      }
+      return;
     }
+    }
+  }
+
+  /// `<T: Float, const N: i64>`, or "" without generic parameters.
+  std::string generics(const std::vector<GenericParam> &params) {
+    std::string out;
+    for (const GenericParam &g : params) {
+      out += out.empty() ? "<" : ", ";
+      if (g.isType)
+        out += g.name.name + (g.bound.name.empty() ? "" : ": " + g.bound.name);
+      else
+        out += "const " + g.name.name + ": " + typeExpr(*g.typeExpr);
+    }
+    return out.empty() ? out : out + ">";
+  }
+
+  /// `_`, `Shape::Rect(w, _)` or `literal`.
+  static std::string pattern(const Pattern &p) {
+    if (p.kind == Pattern::Kind::Wildcard)
+      return "_";
+    if (p.kind == Pattern::Kind::Literal)
+      return "literal";
+    std::string out;
+    for (size_t i = 0; i < p.path.size(); ++i)
+      out += (i ? "::" : "") + p.path[i].name;
+    for (size_t i = 0; i < p.vars.size(); ++i)
+      out += (i ? ", " : "(") + p.vars[i]->name.name;
+    return p.vars.empty() ? out : out + ")";
   }
 };
 } // namespace

@@ -25,6 +25,16 @@ static std::string canonical(const std::string &path) {
 }
 
 Module *Frontend::parse(const std::string &path) {
+  // The prelude (Option, Result...), which every module sees without
+  // `import`, is the first module when the standard library (the last
+  // search path) has one.
+  if (!searchPaths.empty()) {
+    llvm::SmallString<256> prelude(searchPaths.back());
+    llvm::sys::path::append(prelude, "prelude.nl");
+    if (llvm::sys::fs::is_regular_file(prelude))
+      if (Module *m = load(std::string(prelude), "prelude"))
+        m->isPrelude = true;
+  }
   std::string name = llvm::sys::path::stem(path).str();
   return load(path, name);
 }

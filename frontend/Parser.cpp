@@ -145,6 +145,7 @@ bool Parser::enterNesting() {
 /// Keywords that only start a top-level declaration, never a statement.
 static bool startsTopLevelDecl(const Token &t) {
   return t.is(TokenKind::kw_fn) || t.is(TokenKind::kw_struct) ||
+         t.is(TokenKind::kw_enum) ||
          t.is(TokenKind::kw_impl) || t.is(TokenKind::kw_import) ||
          t.is(TokenKind::kw_extern);
 }
@@ -259,10 +260,10 @@ std::unique_ptr<Module> Parser::parseModule(std::string name) {
   return m;
 }
 
-std::unique_ptr<FnDecl> Parser::parseFnAt(SourceLoc start) {
+std::unique_ptr<FnDecl> Parser::parseFnAt(SourceLoc start, bool inImpl) {
   for (pos = 0; pos + 1 < tokens.size(); ++pos)
     if (tokens[pos].range.begin.offset == start.offset)
-      return parseFn({}, /*inImpl=*/false);
+      return parseFn({}, inImpl);
   return nullptr;
 }
 
@@ -297,6 +298,8 @@ std::unique_ptr<Decl> Parser::parseDecl(std::vector<Attribute> attrs) {
     return parseFn(std::move(attrs), /*inImpl=*/false);
   case TokenKind::kw_struct:
     return parseStruct(std::move(attrs));
+  case TokenKind::kw_enum:
+    return parseEnum(std::move(attrs));
   case TokenKind::kw_const:
     return parseConst(std::move(attrs));
   case TokenKind::kw_import:
@@ -322,20 +325,8 @@ std::unique_ptr<FnDecl> Parser::parseFn(std::vector<Attribute> attrs,
   }
   Token name = consume();
   fn->name = {std::string(name.text), name.range};
-  if (consumeIf(TokenKind::less)) {
-    while (!is(TokenKind::greater)) {
-      if (!expect(TokenKind::kw_const, "`const` generic parameter"))
-        return nullptr;
-      GenericParam g;
-      if (!parseTypedName("parameter name", g.name, g.typeExpr))
-        return nullptr;
-      fn->genericParams.push_back(std::move(g));
-      if (!consumeIf(TokenKind::comma))
-        break;
-    }
-    if (!expect(TokenKind::greater))
-      return nullptr;
-  }
+  if (is(TokenKind::less) && !parseGenericParams(fn->genericParams, true))
+    return nullptr;
   if (!expect(TokenKind::l_paren))
     return nullptr;
   while (!is(TokenKind::r_paren)) {
@@ -388,6 +379,53 @@ std::unique_ptr<FnDecl> Parser::parseFn(std::vector<Attribute> attrs,
   return fn;
 }
 
+bool Parser::parseGenericParams(std::vector<GenericParam> &out,
+                                bool allowConst) {
+  consume(); // <
+  while (!is(TokenKind::greater)) {
+    GenericParam g;
+    if (is(TokenKind::identifier)) {
+      // A type parameter: `T` or `T: Bound`.
+      Token name = consume();
+      g.isType = true;
+      g.name = {std::string(name.text), name.range};
+      if (consumeIf(TokenKind::colon)) {
+        if (!is(TokenKind::identifier)) {
+          reportExpected("bound (`Float`, `Int` or `Numeric`)");
+          return false;
+        }
+        Token bound = consume();
+        g.bound = {std::string(bound.text), bound.range};
+      }
+    } else {
+      if (!allowConst) {
+        reportExpected("type parameter");
+        return false;
+      }
+      if (!expect(TokenKind::kw_const, "`const` or type generic parameter"))
+        return false;
+      if (!parseTypedName("parameter name", g.name, g.typeExpr))
+        return false;
+    }
+    out.push_back(std::move(g));
+    if (!consumeIf(TokenKind::comma))
+      break;
+  }
+  return expect(TokenKind::greater);
+}
+
+std::unique_ptr<StructDecl> Parser::parseStructAt(SourceLoc start) {
+  for (pos = 0; pos + 1 < tokens.size(); ++pos)
+    if (tokens[pos].range.begin.offset == start.offset) {
+      std::unique_ptr<Decl> d = tokens[pos].is(TokenKind::kw_enum)
+                                    ? parseEnum({})
+                                    : parseStruct({});
+      return std::unique_ptr<StructDecl>(
+          llvm::cast_or_null<StructDecl>(d.release()));
+    }
+  return nullptr;
+}
+
 std::unique_ptr<Decl> Parser::parseStruct(std::vector<Attribute> attrs) {
   SourceLoc start = consume().range.begin;
   auto s = std::make_unique<StructDecl>(SourceRange(start));
@@ -398,6 +436,8 @@ std::unique_ptr<Decl> Parser::parseStruct(std::vector<Attribute> attrs) {
   }
   Token name = consume();
   s->name = {std::string(name.text), name.range};
+  if (is(TokenKind::less) && !parseGenericParams(s->genericParams, false))
+    return nullptr;
   if (!expect(TokenKind::l_brace))
     return nullptr;
   while (!is(TokenKind::r_brace)) {
@@ -405,6 +445,51 @@ std::unique_ptr<Decl> Parser::parseStruct(std::vector<Attribute> attrs) {
     if (!parseTypedName("field name", f.name, f.typeExpr))
       return nullptr;
     s->fields.push_back(std::move(f));
+    if (!consumeIf(TokenKind::comma))
+      break;
+  }
+  if (!expect(TokenKind::r_brace))
+    return nullptr;
+  s->range = SourceRange(start, prevEnd());
+  return s;
+}
+
+std::unique_ptr<Decl> Parser::parseEnum(std::vector<Attribute> attrs) {
+  SourceLoc start = consume().range.begin;
+  auto s = std::make_unique<StructDecl>(SourceRange(start));
+  s->isEnum = true;
+  s->attributes = std::move(attrs);
+  if (!is(TokenKind::identifier)) {
+    reportExpected("enum name");
+    return nullptr;
+  }
+  Token name = consume();
+  s->name = {std::string(name.text), name.range};
+  if (is(TokenKind::less) && !parseGenericParams(s->genericParams, false))
+    return nullptr;
+  if (!expect(TokenKind::l_brace))
+    return nullptr;
+  while (!is(TokenKind::r_brace)) {
+    if (!is(TokenKind::identifier)) {
+      reportExpected("variant name");
+      return nullptr;
+    }
+    Token vname = consume();
+    VariantDecl v;
+    v.name = {std::string(vname.text), vname.range};
+    if (consumeIf(TokenKind::l_paren)) {
+      while (!is(TokenKind::r_paren)) {
+        auto t = parseType();
+        if (!t)
+          return nullptr;
+        v.payloadExprs.push_back(std::move(t));
+        if (!consumeIf(TokenKind::comma))
+          break;
+      }
+      if (!expect(TokenKind::r_paren))
+        return nullptr;
+    }
+    s->variants.push_back(std::move(v));
     if (!consumeIf(TokenKind::comma))
       break;
   }
@@ -460,6 +545,8 @@ std::unique_ptr<Decl> Parser::parseImport(std::vector<Attribute> attrs) {
 bool Parser::parseImpl(Module &m) {
   SourceLoc start = consume().range.begin;
   ImplBlock impl;
+  if (is(TokenKind::less) && !parseGenericParams(impl.genericParams, false))
+    return false;
   impl.target = parseType();
   if (!impl.target || !expect(TokenKind::l_brace))
     return false;
@@ -594,6 +681,15 @@ std::unique_ptr<TypeExpr> Parser::parseType(bool allowGenerics) {
       if (!consumeIf(TokenKind::comma))
         break;
     }
+    // `Pair<Pair<i32>>`: the `>>` token closes two lists.
+    if (is(TokenKind::greatergreater)) {
+      Token &both = tokens[pos];
+      both.kind = TokenKind::greater;
+      both.range.begin.offset += 1;
+      both.text = both.text.substr(1);
+      t->range = SourceRange(start, both.range.begin);
+      return t;
+    }
     if (!expect(TokenKind::greater))
       return nullptr;
   }
@@ -677,6 +773,14 @@ std::unique_ptr<Stmt> Parser::parseStmt() {
     return parseWhile();
   case TokenKind::kw_for:
     return parseFor();
+  case TokenKind::kw_match: {
+    auto m = parseMatch(/*isStmt=*/true);
+    if (!m)
+      return nullptr;
+    consumeIf(TokenKind::semi);
+    return std::make_unique<ExprStmt>(SourceRange(start, prevEnd()),
+                                      std::move(m));
+  }
   case TokenKind::l_brace:
     return parseBlock();
   case TokenKind::kw_break:
@@ -949,6 +1053,15 @@ static unsigned treeDepth(const Expr &root) {
       for (const FieldInit &f : llvm::cast<StructLitExpr>(it.e)->fields)
         push(f.value.get());
       break;
+    case Expr::Kind::Try:
+      push(llvm::cast<TryExpr>(it.e)->operand.get());
+      break;
+    case Expr::Kind::Match:
+      push(llvm::cast<MatchExpr>(it.e)->scrutinee.get());
+      for (const MatchArm &a : llvm::cast<MatchExpr>(it.e)->arms)
+        if (a.value)
+          push(a.value.get());
+      break;
     }
   }
   return maxDepth;
@@ -1088,6 +1201,9 @@ std::unique_ptr<Expr> Parser::parsePostfix(bool noStructLit) {
       SourceRange r(e->range.begin, name.range.end);
       e = std::make_unique<FieldExpr>(
           r, std::move(e), Ident{std::string(name.text), name.range});
+    } else if (is(TokenKind::question)) {
+      SourceRange r(e->range.begin, consume().range.end);
+      e = std::make_unique<TryExpr>(r, std::move(e));
     } else if (consumeIf(TokenKind::l_square)) {
       auto index = parseExpr();
       if (!index || !expect(TokenKind::r_square))
@@ -1133,6 +1249,8 @@ std::unique_ptr<Expr> Parser::parsePrimary(bool noStructLit) {
   }
   case TokenKind::l_square:
     return parseArrayLiteral();
+  case TokenKind::kw_match:
+    return parseMatch(/*isStmt=*/false);
   case TokenKind::identifier:
   case TokenKind::kw_self: {
     SourceLoc start = t.range.begin;
@@ -1165,6 +1283,28 @@ std::unique_ptr<Expr> Parser::parsePrimary(bool noStructLit) {
       }
       if (!expect(TokenKind::greater))
         return nullptr;
+      // `Pair::<i32, f64> { a: 1, b: 2.0 }`: a literal of that instance.
+      if (!noStructLit && is(TokenKind::l_brace) &&
+          (peek().is(TokenKind::r_brace) ||
+           (peek().is(TokenKind::identifier) &&
+            peek(2).is(TokenKind::colon)))) {
+        auto type = std::make_unique<TypeExpr>();
+        type->path = std::move(name->path);
+        for (auto &arg : name->genericArgs) {
+          GenericArg g;
+          auto *n = llvm::dyn_cast<NameExpr>(arg.get());
+          if (n && n->genericArgs.empty()) {
+            g.type = std::make_unique<TypeExpr>();
+            g.type->path = n->path;
+            g.type->range = n->range;
+          } else {
+            g.value = std::move(arg);
+          }
+          type->genericArgs.push_back(std::move(g));
+        }
+        type->range = SourceRange(start, prevEnd());
+        return parseStructLiteral(std::move(type));
+      }
     }
     name->range = SourceRange(start, prevEnd());
     return name;
@@ -1174,6 +1314,112 @@ std::unique_ptr<Expr> Parser::parsePrimary(bool noStructLit) {
       diags.report(t.range, DiagID::err_expected_expr, {describe(t)});
     return nullptr;
   }
+}
+
+std::unique_ptr<Expr> Parser::parseMatch(bool isStmt) {
+  if (!enterNesting())
+    return nullptr;
+  NestingScope scope{*this};
+  SourceLoc start = consume().range.begin;
+  auto scrutinee = parseExpr(/*noStructLit=*/true);
+  if (!scrutinee || !expect(TokenKind::l_brace))
+    return nullptr;
+  auto m = std::make_unique<MatchExpr>(SourceRange(start), std::move(scrutinee));
+  m->isStmt = isStmt;
+  // After a bad arm, resume at the next one: the `match` stays whole, so
+  // the statements after it parse normally.
+  auto skipArm = [&] {
+    unsigned nested = 0;
+    while (!is(TokenKind::eof) && !(nested == 0 && is(TokenKind::r_brace))) {
+      if (is(TokenKind::l_brace) || is(TokenKind::l_paren) ||
+          is(TokenKind::l_square))
+        ++nested;
+      else if ((is(TokenKind::r_brace) || is(TokenKind::r_paren) ||
+                is(TokenKind::r_square)) &&
+               nested > 0)
+        --nested;
+      else if (nested == 0 && is(TokenKind::comma)) {
+        consume();
+        return;
+      }
+      consume();
+    }
+  };
+  while (!is(TokenKind::r_brace) && !is(TokenKind::eof) &&
+         !diags.tooManyErrors()) {
+    MatchArm arm;
+    size_t armStart = pos;
+    if (!parsePattern(arm.pattern) || !expect(TokenKind::fatarrow)) {
+      if (nestingReported)
+        return nullptr;
+      skipArm();
+      if (pos == armStart)
+        consume();
+      continue;
+    }
+    if (is(TokenKind::l_brace)) {
+      arm.block = parseBlock();
+      if (!arm.block)
+        return nullptr;
+      consumeIf(TokenKind::comma);
+    } else {
+      arm.value = parseExpr();
+      if (!arm.value || (!consumeIf(TokenKind::comma) && !is(TokenKind::r_brace))) {
+        if (nestingReported)
+          return nullptr;
+        if (arm.value)
+          reportExpected("`,` or `}` after a `match` arm");
+        skipArm();
+        continue;
+      }
+    }
+    m->arms.push_back(std::move(arm));
+  }
+  if (!expect(TokenKind::r_brace))
+    return nullptr;
+  m->range = SourceRange(start, prevEnd());
+  return m;
+}
+
+bool Parser::parsePattern(Pattern &p) {
+  SourceLoc start = tok().range.begin;
+  if (is(TokenKind::int_literal) || is(TokenKind::kw_true) ||
+      is(TokenKind::kw_false) ||
+      (is(TokenKind::minus) && peek().is(TokenKind::int_literal))) {
+    p.kind = Pattern::Kind::Literal;
+    p.literal = parsePrefix(/*noStructLit=*/true);
+    p.range = SourceRange(start, prevEnd());
+    return p.literal != nullptr;
+  }
+  if (!is(TokenKind::identifier)) {
+    reportExpected("pattern");
+    return false;
+  }
+  if (tok().text == "_" && !peek().is(TokenKind::coloncolon)) {
+    p.range = consume().range;
+    return true;
+  }
+  p.kind = Pattern::Kind::Variant;
+  if (!parsePath(p.path))
+    return false;
+  if (consumeIf(TokenKind::l_paren)) {
+    while (!is(TokenKind::r_paren)) {
+      if (!is(TokenKind::identifier)) {
+        reportExpected("binding name");
+        return false;
+      }
+      Token name = consume();
+      auto v = std::make_unique<VarDecl>();
+      v->name = {std::string(name.text), name.range};
+      p.vars.push_back(std::move(v));
+      if (!consumeIf(TokenKind::comma))
+        break;
+    }
+    if (!expect(TokenKind::r_paren))
+      return false;
+  }
+  p.range = SourceRange(start, prevEnd());
+  return true;
 }
 
 std::unique_ptr<Expr> Parser::parseArrayLiteral() {

@@ -22,7 +22,9 @@ public:
   std::unique_ptr<Module> parseModule(std::string name);
   /// Parses again the function whose `fn` (or `extern`) keyword is at
   /// `start`: a fresh tree for an instance of a generic function.
-  std::unique_ptr<FnDecl> parseFnAt(SourceLoc start);
+  std::unique_ptr<FnDecl> parseFnAt(SourceLoc start, bool inImpl = false);
+  /// Likewise for the `struct` or `enum` keyword at `start`.
+  std::unique_ptr<StructDecl> parseStructAt(SourceLoc start);
 
 private:
   // Token stream.
@@ -56,9 +58,13 @@ private:
   std::unique_ptr<Decl> parseDecl(std::vector<Attribute> attrs);
   std::unique_ptr<FnDecl> parseFn(std::vector<Attribute> attrs, bool inImpl);
   std::unique_ptr<Decl> parseStruct(std::vector<Attribute> attrs);
+  std::unique_ptr<Decl> parseEnum(std::vector<Attribute> attrs);
   std::unique_ptr<Decl> parseConst(std::vector<Attribute> attrs);
   std::unique_ptr<Decl> parseImport(std::vector<Attribute> attrs);
   bool parseImpl(Module &m);
+  /// `<T, U: Float, const N: i64>` after a declaration's name (the `<` is
+  /// the current token); `allowConst` for functions.
+  bool parseGenericParams(std::vector<GenericParam> &out, bool allowConst);
 
   // Types.
   /// Parses a type. `allowGenerics` is false after `as`, where `<` is a
@@ -90,6 +96,9 @@ private:
   std::unique_ptr<Expr> parseArrayLiteral();
   std::unique_ptr<Expr> parseStructLiteral(std::unique_ptr<TypeExpr> type);
   bool parseCallArgs(std::vector<CallArg> &args);
+  /// `match e { arms }`; `isStmt` when it starts a statement.
+  std::unique_ptr<Expr> parseMatch(bool isStmt);
+  bool parsePattern(Pattern &p);
 
   /// Guards recursion depth so that deeply nested input cannot overflow
   /// the stack.

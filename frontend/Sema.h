@@ -17,6 +17,7 @@
 #include "frontend/Diagnostics.h"
 
 #include <map>
+#include <set>
 
 namespace nlc {
 
@@ -27,6 +28,13 @@ bool isConstIntZero(const Expr &e, const Type *t);
 /// The variable at the root of a place (`a`, `a.f`, `a[i].f`), or null if
 /// the expression is not a place.
 NameExpr *placeRoot(Expr &e);
+
+/// Whether `t` may be given for type parameter `g` (its bound, if any:
+/// `Float`, `Int` or `Numeric`).
+bool satisfiesBound(const GenericParam &g, const Type *t);
+
+/// True for a literal, possibly negated: it takes the type of its context.
+bool isLiteralLike(const Expr &e);
 
 class Sema {
 public:
@@ -41,7 +49,11 @@ private:
   // Declarations (SemaDecl.cpp).
   void collectDecls(Module &m);
   void attachImpls(Module &m);
+  /// Records `impl<T> S<T> { ... }` on generic `s` (SemaDecl.cpp).
+  void attachGenericImpl(ImplBlock &impl, StructDecl &s);
   void resolveStruct(StructDecl &s);
+  /// The payload types of an enum's variants (SemaMatch.cpp).
+  void resolveVariants(StructDecl &e);
   void resolveSignature(FnDecl &fn);
   void checkAttributes(Decl &d);
   void resolveConst(ConstDecl &c);
@@ -86,7 +98,42 @@ private:
   void checkKernelSignature(FnDecl &fn);
   /// The instance of generic `tmpl` for the `::<...>` arguments of `name`
   /// (made, checked and cached on first use); null after an error.
-  FnDecl *instantiate(FnDecl &tmpl, NameExpr &name);
+  /// Type parameters without `::<...>` are inferred from the arguments of
+  /// `call` (docs/LangRef.md, section 26).
+  FnDecl *instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call);
+  /// Binds the type parameters of `tmpl` from the types of the arguments
+  /// of `call`; false after an error.
+  bool inferTypeArgs(FnDecl &tmpl, CallExpr &call,
+                     std::map<std::string, const Type *> &out);
+  /// Binds `params` (named `what` in messages) from values and the types
+  /// their places declare; reports at `at` a parameter left unbound.
+  bool inferFromPairs(
+      const std::string &what, const std::vector<GenericParam> &params,
+      const std::vector<std::pair<Expr *, const TypeExpr *>> &pairs,
+      SourceRange at, std::map<std::string, const Type *> &out);
+  bool unifyTypeArg(const std::string &what, const TypeExpr &pt,
+                    const Type *at, const Expr &arg,
+                    std::map<std::string, const Type *> &out);
+  /// The instance of generic struct or enum `tmpl` for `args` (made on
+  /// first use, with its methods), or an error type.
+  const Type *instantiateType(StructDecl &tmpl,
+                              const std::vector<const Type *> &args,
+                              SourceRange at);
+  /// `expected` if it is an instance of `tmpl`, else the instance whose
+  /// type arguments the `pairs` (values and their declared types) give;
+  /// null after an error.
+  StructDecl *genericInstanceFor(
+      StructDecl &tmpl, const Type *expected,
+      const std::vector<std::pair<Expr *, const TypeExpr *>> &pairs,
+      SourceRange at);
+  /// Checks the bodies of methods of generic type instances made so far.
+  void checkPendingMethods();
+  /// The type given for type parameter `name` of the function being
+  /// checked, or null.
+  const Type *genericTypeParam(const std::string &name) const;
+  /// The type an explicit generic argument `f::<f32>` names for type
+  /// parameter `g`, or null after an error.
+  const Type *typeFromExpr(Expr &arg, const GenericParam &g);
   /// The value of generic parameter `name` in the function being checked.
   const std::pair<std::string, ConstValue> *genericValue(
       const std::string &name, const Type **type = nullptr) const;
@@ -101,6 +148,26 @@ private:
 
   /// The `sys::` builtins (SemaSys.cpp): files, environment, exit.
   const Type *checkSysBuiltin(CallExpr &e, Builtin b, const std::string &name);
+
+  // Enums and `match` (SemaMatch.cpp).
+  /// The index of variant `name` of enum `e`, or -1.
+  static int lookupVariant(const StructDecl &e, const std::string &name);
+  /// `Shape::Empty` (a NameExpr) or `Shape::Circle(..)` (a CallExpr whose
+  /// orderedArgs become the payload): the enum's type, or an error.
+  const Type *checkVariant(Expr &e, StructDecl &en, unsigned variant,
+                           const Type *expected);
+  const Type *checkMatch(MatchExpr &e, const Type *expected);
+  /// In an instance, reports `op` applied to a variable declared with a
+  /// type parameter whose bound does not allow it (SemaGeneric.cpp).
+  bool checkGenericOperand(const Expr &operand, const char *op, bool bitwise);
+  /// `e?` (SemaGeneric.cpp): the prelude's Option and Result.
+  const Type *checkTry(TryExpr &e);
+  /// Resolves the pattern of `arm` against the scrutinee type `st`; false
+  /// after an error.
+  bool checkPattern(MatchArm &arm, const Type *st);
+  /// Checks the body of `arm` with its bindings in scope; returns whether
+  /// it never completes. Sets `result` from the first value arm.
+  bool checkArm(MatchExpr &e, MatchArm &arm, const Type *&result);
 
   // Ownership of tensors (SemaOwnership.cpp).
   /// Checks moves and borrows of tensors in the host function `fn` and
@@ -138,7 +205,7 @@ private:
   /// (`-128` fits in `i8`, `128` does not).
   const Type *checkIntLit(IntLitExpr &e, const Type *expected,
                           const UnaryExpr *negation);
-  const Type *checkName(NameExpr &e);
+  const Type *checkName(NameExpr &e, const Type *expected = nullptr);
   const Type *checkUnary(UnaryExpr &e, const Type *expected);
   const Type *checkBinary(BinaryExpr &e, const Type *expected);
   const Type *checkCall(CallExpr &e, const Type *expected);
@@ -151,7 +218,7 @@ private:
   const Type *checkCast(CastExpr &e);
   const Type *checkArrayLit(ArrayLitExpr &e, const Type *expected);
   const Type *checkArrayRepeat(ArrayRepeatExpr &e, const Type *expected);
-  const Type *checkStructLit(StructLitExpr &e);
+  const Type *checkStructLit(StructLitExpr &e, const Type *expected = nullptr);
   bool matchArgs(CallExpr &e, FnDecl &fn, unsigned firstParam);
   /// Reports a mismatch unless `found` is `expected` (or either is error).
   bool expectType(const Expr &e, const Type *expected, const Type *found);
@@ -172,6 +239,14 @@ private:
   /// The function whose generic parameter values are in scope.
   const FnDecl *genericScope = nullptr;
   std::map<std::string, FnDecl *> instances;
+  std::map<std::pair<StructDecl *, std::vector<const Type *>>, StructDecl *>
+      typeInstances;
+  /// Templates (functions, methods of generic impls) with an instance.
+  std::set<const FnDecl *> instantiated;
+  /// Methods of generic type instances whose bodies are not checked yet.
+  std::vector<FnDecl *> pendingMethods;
+  /// The type arguments of the generic struct being resolved.
+  const std::vector<std::pair<std::string, const Type *>> *typeScope = nullptr;
   /// Calls from one kernel to another, for checkKernelRecursion.
   struct KernelCall {
     const FnDecl *caller, *callee;
@@ -190,6 +265,18 @@ private:
   /// How many `&mut` borrows were checked so far (a call whose arguments
   /// add one may see them write: CallExpr::copyArgs).
   unsigned mutBorrows = 0;
+
+  /// The prelude module, if loaded: lookupTop falls back to it.
+  Module *prelude = nullptr;
+  /// Non-zero where `?` cannot return early (operands of `&&` and `||`,
+  /// arms of a `match` value: structured regions).
+  unsigned noEarlyExit = 0;
+  struct NoEarlyExit {
+    unsigned &depth;
+    bool on;
+    NoEarlyExit(unsigned &d, bool on) : depth(d), on(on) { depth += on; }
+    ~NoEarlyExit() { depth -= on; }
+  };
   /// How many structs and constants are being resolved inside one another.
   unsigned resolveDepth = 0;
   struct ResolveScope {

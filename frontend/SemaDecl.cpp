@@ -14,16 +14,25 @@
 
 namespace nlc {
 
+/// The functions of a generic `impl` block are templates: nothing checks
+/// them as they are (their instances are checked).
+static const std::vector<std::unique_ptr<FnDecl>> noFns;
+
 bool Sema::run(const std::vector<Module *> &modules) {
-  for (Module *m : modules)
+  for (Module *m : modules) {
     collectDecls(*m);
+    if (m->isPrelude)
+      prelude = m;
+  }
   for (Module *m : modules)
     attachImpls(*m);
   for (Module *m : modules) {
     currentModule = m;
     for (auto &d : m->decls) {
       checkAttributes(*d);
-      if (auto *s = llvm::dyn_cast<StructDecl>(d.get()))
+      // Generic structs are resolved per instance (see instantiateType).
+      if (auto *s = llvm::dyn_cast<StructDecl>(d.get());
+          s && s->genericParams.empty())
         resolveStruct(*s);
     }
   }
@@ -38,9 +47,20 @@ bool Sema::run(const std::vector<Module *> &modules) {
         resolveConst(*c);
     }
     for (ImplBlock &impl : m->impls)
-      for (auto &fn : impl.fns) {
+      for (auto &fn : impl.genericParams.empty() ? impl.fns
+                                                 : noFns) {
         checkAttributes(*fn);
+        if (!fn->genericParams.empty()) {
+          // Reported once; its parameters then stand for error types.
+          diags.report(fn->genericParams.front().name.range,
+                       DiagID::err_generic_method);
+          for (const GenericParam &g : fn->genericParams)
+            fn->typeArgs.push_back({g.name.name, types.getError()});
+          fn->genericParams.clear();
+        }
+        genericScope = fn.get();
         resolveSignature(*fn);
+        genericScope = nullptr;
       }
   }
   // Kernel bodies first: how a kernel call runs depends on its body (the
@@ -53,10 +73,11 @@ bool Sema::run(const std::vector<Module *> &modules) {
             fn && fn->isKernel == kernels && fn->genericParams.empty())
           checkFunction(*fn);
       for (ImplBlock &impl : m->impls)
-        for (auto &fn : impl.fns)
+        for (auto &fn : impl.genericParams.empty() ? impl.fns : noFns)
           if (fn->isKernel == kernels)
             checkFunction(*fn);
     }
+  checkPendingMethods();
   checkKernelRecursion();
   if (!modules.empty())
     checkMain(*modules.back());
@@ -83,7 +104,13 @@ void Sema::collectDecls(Module &m) {
 Decl *Sema::lookupTop(Module &m, const std::string &name) {
   auto &table = topLevel[&m];
   auto it = table.find(name);
-  return it == table.end() ? nullptr : it->second;
+  if (it != table.end())
+    return it->second;
+  // Every module sees the prelude's declarations (not its imports).
+  if (prelude && &m != prelude)
+    if (Decl *d = lookupTop(*prelude, name); d && !llvm::isa<ImportDecl>(d))
+      return d;
+  return nullptr;
 }
 
 Module *Sema::lookupModuleAlias(Module &m, const std::string &name) {
@@ -148,6 +175,10 @@ void Sema::attachImpls(Module &m) {
         diags.report(target.range, DiagID::err_not_a_struct, {t->str()});
     } else {
       s = resolveStructPath(target.path, target.path.size(), m, true);
+      if (s && (!s->genericParams.empty() || !impl.genericParams.empty())) {
+        attachGenericImpl(impl, *s);
+        continue;
+      }
       if (s && !target.genericArgs.empty())
         diags.report(target.range, DiagID::err_generic_args_unexpected,
                      {s->name.name});
@@ -169,6 +200,33 @@ void Sema::attachImpls(Module &m) {
   }
 }
 
+void Sema::attachGenericImpl(ImplBlock &impl, StructDecl &s) {
+  // `impl<A, B> Pair<A, B>`: the impl's parameters, in the type's order.
+  bool ok = impl.genericParams.size() == s.genericParams.size() &&
+            impl.target->genericArgs.size() == s.genericParams.size();
+  for (size_t i = 0; ok && i < impl.genericParams.size(); ++i) {
+    const GenericArg &a = impl.target->genericArgs[i];
+    ok = a.type && a.type->path.size() == 1 && a.type->genericArgs.empty() &&
+         a.type->path[0].name == impl.genericParams[i].name.name &&
+         impl.genericParams[i].bound.name.empty();
+  }
+  if (!ok) {
+    std::string params;
+    for (size_t i = 0; i < s.genericParams.size(); ++i)
+      params += (i ? ", " : "") + s.genericParams[i].name.name;
+    diags.report(impl.target->range, DiagID::err_generic_impl,
+                 {s.name.name, params});
+    impl.genericParams.clear();
+    impl.fns.clear();
+    return;
+  }
+  for (auto &fn : impl.fns)
+    if (!fn->genericParams.empty())
+      diags.report(fn->genericParams.front().name.range,
+                   DiagID::err_generic_method);
+  s.genericImpls.push_back(&impl);
+}
+
 /// Structs and constants resolve the definitions they use recursively:
 /// bound that chain so that no program can overflow the stack.
 static constexpr unsigned maxResolveDepth = 1000;
@@ -177,7 +235,10 @@ void Sema::resolveStruct(StructDecl &s) {
   if (s.fieldsResolved)
     return;
   if (s.resolving) {
-    diags.report(s.name.range, DiagID::err_recursive_struct, {s.name.name});
+    diags.report(s.name.range,
+                 s.isEnum ? DiagID::err_recursive_enum
+                          : DiagID::err_recursive_struct,
+                 {s.name.name});
     return;
   }
   if (resolveDepth == maxResolveDepth) {
@@ -185,6 +246,8 @@ void Sema::resolveStruct(StructDecl &s) {
                  {s.name.name, std::to_string(maxResolveDepth)});
     for (FieldDecl &f : s.fields)
       f.type = types.getError();
+    for (VariantDecl &v : s.variants)
+      v.payload.assign(v.payloadExprs.size(), types.getError());
     s.fieldsResolved = true;
     return;
   }
@@ -192,6 +255,10 @@ void Sema::resolveStruct(StructDecl &s) {
   s.resolving = true;
   Module *saved = currentModule;
   currentModule = s.module;
+  const FnDecl *savedScope = genericScope;
+  auto *savedTypeScope = typeScope;
+  genericScope = nullptr;
+  typeScope = &s.typeArgs;
   std::map<std::string, const FieldDecl *> seen;
   for (FieldDecl &f : s.fields) {
     auto [it, inserted] = seen.emplace(f.name.name, &f);
@@ -209,6 +276,10 @@ void Sema::resolveStruct(StructDecl &s) {
       f.type = types.getError();
     }
   }
+  if (s.isEnum)
+    resolveVariants(s);
+  genericScope = savedScope;
+  typeScope = savedTypeScope;
   currentModule = saved;
   s.resolving = false;
   s.fieldsResolved = true;
@@ -232,17 +303,41 @@ const Type *Sema::resolveType(const TypeExpr &t, Module &m) {
   }
   if (const Type *b = resolveBuiltinGeneric(t, m))
     return b;
+  if (t.path.size() == 1 && t.genericArgs.empty())
+    if (const Type *g = genericTypeParam(t.path[0].name))
+      return g;
+  bool builtin = t.path.size() == 1 && types.lookupBuiltin(t.path[0].name);
   if (!t.genericArgs.empty()) {
-    diags.report(t.range, DiagID::err_generic_args_unexpected,
-                 {t.path.back().name});
-    return types.getError();
+    StructDecl *g = builtin ? nullptr
+                            : resolveStructPath(t.path, t.path.size(), m,
+                                                /*report=*/false);
+    if (!g || g->genericParams.empty()) {
+      diags.report(t.range, DiagID::err_generic_args_unexpected,
+                   {t.path.back().name});
+      return types.getError();
+    }
   }
-  if (t.path.size() == 1)
-    if (const Type *b = types.lookupBuiltin(t.path[0].name))
-      return b;
+  if (builtin)
+    return types.lookupBuiltin(t.path[0].name);
   StructDecl *s = resolveStructPath(t.path, t.path.size(), m, true);
   if (!s)
     return types.getError();
+  if (!s->genericParams.empty()) {
+    // `Pair<i32, f64>`: an instance of a generic struct or enum.
+    std::vector<const Type *> args;
+    for (const GenericArg &a : t.genericArgs) {
+      if (!a.type) {
+        diags.report(a.value->range, DiagID::err_generic_type_arg,
+                     {s->name.name});
+        return types.getError();
+      }
+      const Type *at = resolveType(*a.type, m);
+      if (at->isError())
+        return at;
+      args.push_back(at);
+    }
+    return instantiateType(*s, args, t.range);
+  }
   resolveStruct(*s);
   // Still resolving: `s` contains itself, which resolveStruct reported. An
   // error type here keeps the cycle out of the types.
@@ -279,7 +374,9 @@ void Sema::checkAttributes(Decl &d) {
         fn->isKernel |= n == "kernel";
       if (!llvm::isa<FnDecl>(d))
         diags.report(a.name.range, DiagID::err_attribute_not_allowed,
-                     {n, llvm::isa<StructDecl>(d)  ? "a struct"
+                     {n, llvm::isa<StructDecl>(d)
+                             ? (llvm::cast<StructDecl>(d).isEnum ? "an enum"
+                                                                 : "a struct")
                          : llvm::isa<ConstDecl>(d) ? "a constant"
                                                    : "an import"});
       continue;
@@ -466,7 +563,7 @@ void Sema::checkSymbols(const std::vector<Module *> &modules) {
     for (auto &fn : m->instances)
       add(*fn);
     for (ImplBlock &impl : m->impls)
-      for (auto &fn : impl.fns)
+      for (auto &fn : impl.genericParams.empty() ? impl.fns : noFns)
         add(*fn);
   }
 }

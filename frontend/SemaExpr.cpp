@@ -22,7 +22,7 @@ namespace nlc {
 // Helpers
 //===----------------------------------------------------------------------===//
 
-static bool isLiteralLike(const Expr &e) {
+bool isLiteralLike(const Expr &e) {
   if (llvm::isa<IntLitExpr>(e) || llvm::isa<FloatLitExpr>(e))
     return true;
   if (auto *u = llvm::dyn_cast<UnaryExpr>(&e))
@@ -265,7 +265,7 @@ const Type *Sema::check(Expr &e, const Type *expected) {
     t = types.getStr();
     break;
   case Expr::Kind::Name:
-    t = checkName(llvm::cast<NameExpr>(e));
+    t = checkName(llvm::cast<NameExpr>(e), expected);
     break;
   case Expr::Kind::Unary:
     t = checkUnary(llvm::cast<UnaryExpr>(e), expected);
@@ -296,10 +296,16 @@ const Type *Sema::check(Expr &e, const Type *expected) {
     break;
   case Expr::Kind::StructLit: {
     unsigned borrowsBefore = mutBorrows;
-    t = checkStructLit(llvm::cast<StructLitExpr>(e));
+    t = checkStructLit(llvm::cast<StructLitExpr>(e), expected);
     llvm::cast<StructLitExpr>(e).copyFields = mutBorrows != borrowsBefore;
     break;
   }
+  case Expr::Kind::Match:
+    t = checkMatch(llvm::cast<MatchExpr>(e), expected);
+    break;
+  case Expr::Kind::Try:
+    t = checkTry(llvm::cast<TryExpr>(e));
+    break;
   }
   e.type = t;
   return t;
@@ -358,7 +364,7 @@ const Type *Sema::checkIntLit(IntLitExpr &e, const Type *expected,
   return t;
 }
 
-const Type *Sema::checkName(NameExpr &e) {
+const Type *Sema::checkName(NameExpr &e, const Type *expected) {
   const Ident &first = e.path.front();
   // A generic parameter of the function being checked: a constant.
   const Type *gt = nullptr;
@@ -390,6 +396,8 @@ const Type *Sema::checkName(NameExpr &e) {
         return types.getError();
       }
       const Ident &fnName = e.path.back();
+      if (int v = s->isEnum ? lookupVariant(*s, fnName.name) : -1; v >= 0)
+        return checkVariant(e, *s, v, expected);
       bool found = false;
       for (FnDecl *m : s->methods)
         found |= m->name.name == fnName.name;
@@ -462,8 +470,10 @@ const Type *Sema::checkUnary(UnaryExpr &e, const Type *expected) {
     return t;
   }
   const Type *t = checkValue(*e.operand, expected);
-  if (t->isError())
-    return t;
+  if (t->isError() ||
+      !checkGenericOperand(*e.operand, getSpelling(e.op),
+                           e.op == UnaryOp::BitNot))
+    return t->isError() ? t : types.getError();
   if (t->isTile()) {
     if (e.op == UnaryOp::Neg && t->getElementType()->isNumeric())
       return t;
@@ -653,6 +663,9 @@ const Type *Sema::checkBinary(BinaryExpr &e, const Type *expected) {
     return t->isTile() ? t->getElementType() : t;
   };
 
+  // No `?` in `&&` and `||`: their operands are emitted as one structured
+  // region, which an early return cannot leave.
+  NoEarlyExit guard{noEarlyExit, isLogical};
   const Type *lt, *rt;
   if (isShift) {
     lt = checkValue(*e.lhs, hint);
@@ -667,6 +680,12 @@ const Type *Sema::checkBinary(BinaryExpr &e, const Type *expected) {
     rt = checkValue(*e.rhs, scalarHint(lt));
   }
   if (lt->isError() || rt->isError())
+    return types.getError();
+  // `a + b` with `a: T`: only what T's bound allows.
+  bool bitwise = op == BinaryOp::BitAnd || op == BinaryOp::BitOr ||
+                 op == BinaryOp::BitXor || isShift;
+  if (!checkGenericOperand(*e.lhs, getSpelling(op), bitwise) ||
+      !checkGenericOperand(*e.rhs, getSpelling(op), bitwise))
     return types.getError();
   if (lt->isTile() || rt->isTile()) {
     bool bitwise = op == BinaryOp::BitAnd || op == BinaryOp::BitOr ||
@@ -855,13 +874,43 @@ const Type *Sema::checkArrayRepeat(ArrayRepeatExpr &e, const Type *expected) {
   return makeArray(elem, count, e.range);
 }
 
-const Type *Sema::checkStructLit(StructLitExpr &e) {
+const Type *Sema::checkStructLit(StructLitExpr &e, const Type *expected) {
   StructDecl *s = resolveStructPath(e.typeName->path, e.typeName->path.size(),
                                     *currentModule, true);
   if (!s) {
     for (FieldInit &f : e.fields)
       check(*f.value);
     return types.getError();
+  }
+  if (s->isEnum) {
+    diags.report(e.typeName->range, DiagID::err_not_a_struct, {s->name.name});
+    for (FieldInit &f : e.fields)
+      check(*f.value);
+    return types.getError();
+  }
+  if (!e.typeName->genericArgs.empty()) {
+    // `Pair::<i32, f64> { ... }`: the instance named.
+    const Type *t = resolveType(*e.typeName, *currentModule);
+    s = t->isStruct() ? t->getStructDecl() : nullptr;
+    if (!s) {
+      for (FieldInit &f : e.fields)
+        check(*f.value);
+      return types.getError();
+    }
+  } else if (!s->genericParams.empty()) {
+    // `Pair { a: 1, b: x }`: the instance the context expects, else the
+    // one the field values give.
+    std::vector<std::pair<Expr *, const TypeExpr *>> pairs;
+    for (FieldInit &f : e.fields)
+      for (FieldDecl &fd : s->fields)
+        if (fd.name.name == f.name.name)
+          pairs.push_back({f.value.get(), fd.typeExpr.get()});
+    s = genericInstanceFor(*s, expected, pairs, e.typeName->range);
+    if (!s) {
+      for (FieldInit &f : e.fields)
+        check(*f.value);
+      return types.getError();
+    }
   }
   resolveStruct(*s);
   const Type *st = types.getStruct(s);
@@ -1012,7 +1061,7 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
     if (recv->isTensor() || recv->isView())
       if (const Type *t = checkTensorMethod(e, recv, method))
         return t;
-    if (recv->isStruct()) {
+    if (recv->isStruct() || recv->isEnum()) {
       for (FnDecl *m : recv->getStructDecl()->methods) {
         if (m->name.name != method)
           continue;
@@ -1098,6 +1147,8 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
           check(*a.value);
         return types.getError();
       }
+      if (int v = s->isEnum ? lookupVariant(*s, last.name) : -1; v >= 0)
+        return checkVariant(e, *s, v, expected);
       for (FnDecl *m : s->methods)
         if (m->name.name == last.name)
           fn = m;
@@ -1129,7 +1180,7 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
     return types.getError();
   }
   if (!fn->genericParams.empty()) {
-    fn = instantiate(*fn, *name);
+    fn = instantiate(*fn, *name, &e);
     if (!fn) {
       for (CallArg &a : e.args)
         check(*a.value);

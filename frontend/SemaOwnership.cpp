@@ -71,6 +71,8 @@ private:
   Root call(CallExpr &e, Use use, std::vector<Expr *> *temps);
   /// Operands of a binary operator; `&&` and `||` may skip the right one.
   void binary(BinaryExpr &b, std::vector<Expr *> *temps);
+  /// The arms of a `match` are branches joined after it, as for `if`.
+  void match(MatchExpr &m);
   void declare(const VarDecl &v, Root root = {}, SourceRange at = {});
   /// Tensor variables of scopes `depth` and deeper that own their value,
   /// innermost and last declared first: the order they are freed in.
@@ -426,6 +428,16 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
       temps->push_back(&e);
     return e.type->ownsTensors() ? Root{Root::Kind::Temporary, nullptr, &e}
                                  : Root{};
+  case Expr::Kind::Match:
+    match(llvm::cast<MatchExpr>(e));
+    return {};
+  case Expr::Kind::Try: {
+    // The early return frees what the function owns, as `return` does.
+    auto &t = llvm::cast<TryExpr>(e);
+    expr(*t.operand, Use::Borrow, temps);
+    t.drops = ownedFrom(0);
+    return {};
+  }
   case Expr::Kind::Unary:
   case Expr::Kind::Index:
   case Expr::Kind::Cast:
@@ -453,6 +465,27 @@ void OwnershipChecker::binary(BinaryExpr &b, std::vector<Expr *> *temps) {
       if (state.count(l.var) && !before.count(l.var))
         diags.report(state[l.var], DiagID::err_move_in_condition,
                      {l.var->name.name, getSpelling(b.op)});
+}
+
+void OwnershipChecker::match(MatchExpr &m) {
+  expr(*m.scrutinee, Use::Borrow, nullptr);
+  State before = state;
+  std::vector<Edge> edges;
+  for (MatchArm &arm : m.arms) {
+    state = before;
+    live = true;
+    if (arm.block) {
+      block(*arm.block);
+    } else {
+      expr(*arm.value, Use::Borrow, &arm.temporaries);
+      auto *c = llvm::dyn_cast<CallExpr>(arm.value.get());
+      if (c && c->builtin == Builtin::Panic)
+        live = false;
+    }
+    if (live)
+      edges.push_back({state, &arm.drops});
+  }
+  join(std::move(edges));
 }
 
 Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {

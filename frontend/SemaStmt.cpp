@@ -14,9 +14,10 @@ namespace nlc {
 void Sema::pushScope() { scopes.emplace_back(); }
 
 void Sema::popScope() {
+  bool repeat = currentFn && currentFn->repeatInstance;
   for (VarDecl *v : scopes.back())
-    if (!v->used && !v->name.name.empty() && v->name.name[0] != '_' &&
-        v->name.name != "self")
+    if (!v->used && !repeat && !v->name.name.empty() &&
+        v->name.name[0] != '_' && v->name.name != "self")
       diags.report(v->name.range, DiagID::warn_unused_variable,
                    {v->name.name});
   scopes.pop_back();
@@ -90,6 +91,8 @@ bool Sema::checkStmt(Stmt &s) {
     auto *call = llvm::dyn_cast<CallExpr>(e.expr.get());
     if (!call && !t->isVoid() && !t->isError())
       diags.report(e.expr->range, DiagID::warn_unused_result, {t->str()});
+    if (auto *m = llvm::dyn_cast<MatchExpr>(e.expr.get()))
+      return m->diverges;
     return call && call->builtin == Builtin::Panic;
   }
   case Stmt::Kind::Assign:

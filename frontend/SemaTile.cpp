@@ -528,9 +528,13 @@ const Type *Sema::checkTensorAlloc(CallExpr &e) {
     return types.getError();
   }
   auto *name = llvm::dyn_cast<NameExpr>(dtype);
-  const Type *elem = name && name->path.size() == 1
-                         ? types.lookupBuiltin(name->path[0].name)
-                         : nullptr;
+  // A builtin type, or a type parameter of a generic function (`T`).
+  const Type *elem = nullptr;
+  if (name && name->path.size() == 1) {
+    elem = genericTypeParam(name->path[0].name);
+    if (!elem)
+      elem = types.lookupBuiltin(name->path[0].name);
+  }
   if (!elem) {
     diags.report(dtype->range, DiagID::err_tensor_dtype_arg);
     return types.getError();
@@ -648,6 +652,10 @@ const Type *Sema::checkTensorMethod(CallExpr &e, const Type *recv,
 //===----------------------------------------------------------------------===//
 
 void Sema::checkKernelSignature(FnDecl &fn) {
+  for (auto &p : fn.params)
+    if (p->type->isEnum())
+      diags.report(p->typeExpr ? p->typeExpr->range : p->name.range,
+                   DiagID::err_enum_in_kernel);
   if (!fn.result->isVoid() && !fn.result->isTile() && !fn.result->isError())
     diags.report(fn.resultType->range, DiagID::err_kernel_result,
                  {fn.result->str()});
@@ -964,21 +972,55 @@ Sema::genericValue(const std::string &name, const Type **type) const {
   return nullptr;
 }
 
-FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name) {
+FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call) {
   std::string fnName = tmpl.name.name;
-  if (name.genericArgs.size() != tmpl.genericParams.size()) {
+  size_t numTypes = 0;
+  for (const GenericParam &g : tmpl.genericParams) {
+    numTypes += g.isType;
+    if (g.isType && !g.bound.name.empty() && g.bound.name != "Float" &&
+        g.bound.name != "Int" && g.bound.name != "Numeric") {
+      diags.report(g.bound.range, DiagID::err_unknown_bound, {g.bound.name});
+      return nullptr;
+    }
+  }
+  // Only type parameters, none given: inferred from the arguments.
+  bool infer = name.genericArgs.empty() && call && numTypes > 0 &&
+               numTypes == tmpl.genericParams.size();
+  if (!infer && name.genericArgs.size() != tmpl.genericParams.size()) {
     diags.report(name.range, DiagID::err_generic_arg_count,
                  {fnName, std::to_string(tmpl.genericParams.size()),
                   std::to_string(name.genericArgs.size())});
     return nullptr;
   }
+  std::map<std::string, const Type *> inferred;
+  if (infer && !inferTypeArgs(tmpl, *call, inferred))
+    return nullptr;
   // Evaluate the arguments in the caller's context.
   std::vector<std::pair<std::string, ConstValue>> values;
   std::vector<const Type *> valueTypes;
+  std::vector<std::pair<std::string, const Type *>> typeArgs;
+  std::vector<std::string> typeBounds;
   std::string key = std::to_string(reinterpret_cast<uintptr_t>(&tmpl));
   std::string spelled;
   for (size_t i = 0; i < tmpl.genericParams.size(); ++i) {
     const GenericParam &g = tmpl.genericParams[i];
+    if (g.isType) {
+      const Type *t = infer ? inferred[g.name.name]
+                            : typeFromExpr(*name.genericArgs[i], g);
+      if (!t)
+        return nullptr;
+      if (!satisfiesBound(g, t)) {
+        diags.report(infer ? name.range : name.genericArgs[i]->range,
+                     DiagID::err_generic_bound,
+                     {t->str(), g.bound.name, g.name.name});
+        return nullptr;
+      }
+      typeArgs.push_back({g.name.name, t});
+      typeBounds.push_back(g.bound.name);
+      key += ",t" + std::to_string(reinterpret_cast<uintptr_t>(t));
+      spelled += (spelled.empty() ? "" : ", ") + t->str();
+      continue;
+    }
     const Type *t = resolveType(*g.typeExpr, *tmpl.module);
     if (t->isError())
       return nullptr;
@@ -1017,11 +1059,14 @@ FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name) {
   inst->genericParams.clear();
   inst->genericValues = std::move(values);
   inst->genericTypes = std::move(valueTypes);
+  inst->typeArgs = std::move(typeArgs);
+  inst->typeBounds = std::move(typeBounds);
   inst->attributes = tmpl.attributes;
   inst->isKernel = tmpl.isKernel;
   inst->module = tmpl.module;
   inst->name.name = fnName + "<" + spelled + ">";
   FnDecl *fn = inst.get();
+  fn->repeatInstance = !instantiated.insert(&tmpl).second;
   tmpl.module->instances.push_back(std::move(inst));
   instances[key] = fn;
   // Check it now (kernel calls depend on the body), outside the caller.
@@ -1034,8 +1079,11 @@ FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name) {
   loops.clear();
   currentModule = fn->module;
   genericScope = fn;
+  unsigned errorsBefore = diags.getNumErrors();
   resolveSignature(*fn);
   checkFunction(*fn);
+  if (diags.getNumErrors() > errorsBefore)
+    diags.note(name.range, DiagID::note_in_instance, {fn->name.name});
   currentFn = savedFn;
   currentModule = savedModule;
   genericScope = savedScope;

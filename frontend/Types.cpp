@@ -26,13 +26,34 @@ unsigned Type::getBitWidth() const {
   return 0;
 }
 
+std::vector<const Type *> Type::members() const {
+  std::vector<const Type *> out;
+  if (isStruct())
+    for (const FieldDecl &f : structDecl->fields)
+      out.push_back(f.type);
+  if (isEnum())
+    for (const VariantDecl &v : structDecl->variants)
+      out.insert(out.end(), v.payload.begin(), v.payload.end());
+  return out;
+}
+
 bool Type::containsArray() const {
   if (isArray())
     return true;
-  if (isStruct())
-    for (const FieldDecl &f : structDecl->fields)
-      if (f.type && f.type->containsArray())
-        return true;
+  for (const Type *m : members())
+    if (m && m->containsArray())
+      return true;
+  return false;
+}
+
+bool Type::containsStr() const {
+  if (isStr())
+    return true;
+  if (isArray())
+    return element->containsStr();
+  for (const Type *m : members())
+    if (m && m->containsStr())
+      return true;
   return false;
 }
 
@@ -41,10 +62,9 @@ bool Type::containsBuffer() const {
     return true;
   if (isArray())
     return element->containsBuffer();
-  if (isStruct())
-    for (const FieldDecl &f : structDecl->fields)
-      if (f.type && f.type->containsBuffer())
-        return true;
+  for (const Type *m : members())
+    if (m && m->containsBuffer())
+      return true;
   return false;
 }
 
@@ -83,10 +103,12 @@ uint64_t Type::getStorageSize() const {
       return UINT64_MAX;
     return e * arraySize;
   }
-  case Kind::Struct: {
-    uint64_t total = 0;
-    for (const FieldDecl &f : structDecl->fields) {
-      uint64_t fs = f.type ? f.type->getStorageSize() : 0;
+  case Kind::Struct:
+  case Kind::Enum: {
+    // An enum holds its tag and the payloads of every variant.
+    uint64_t total = isEnum() ? 4 : 0;
+    for (const Type *m : members()) {
+      uint64_t fs = m ? m->getStorageSize() : 0;
       total = fs > UINT64_MAX - total ? UINT64_MAX : total + fs;
     }
     return total;
@@ -122,6 +144,7 @@ std::string Type::str() const {
   case Kind::Array:
     return "[" + element->str() + "; " + std::to_string(arraySize) + "]";
   case Kind::Struct:
+  case Kind::Enum:
     return structDecl->name.name;
   case Kind::Tile: {
     std::string out = "Tile<";
@@ -190,7 +213,7 @@ const Type *TypeContext::getArray(const Type *element, uint64_t size) {
 const Type *TypeContext::getStruct(StructDecl *decl) {
   const Type *&t = structs[decl];
   if (!t) {
-    auto *n = const_cast<Type *>(make(Type::Kind::Struct));
+    auto *n = const_cast<Type *>(make(decl->isEnum ? Type::Kind::Enum : Type::Kind::Struct));
     n->structDecl = decl;
     t = n;
   }

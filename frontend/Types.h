@@ -30,6 +30,8 @@ public:
     Str,
     Array,
     Struct,
+    /// An `enum`: its StructDecl has variants.
+    Enum,
     /// `Tile<M, N, T, Layout::L>`: an immutable block inside kernels.
     Tile,
     /// `Tensor<T, R>`: device memory with run-time sizes.
@@ -52,6 +54,7 @@ public:
   bool isStr() const { return kind == Kind::Str; }
   bool isArray() const { return kind == Kind::Array; }
   bool isStruct() const { return kind == Kind::Struct; }
+  bool isEnum() const { return kind == Kind::Enum; }
   bool isTile() const { return kind == Kind::Tile; }
   bool isTensor() const { return kind == Kind::Tensor; }
   bool isView() const { return kind == Kind::View; }
@@ -71,6 +74,9 @@ public:
   const std::vector<int64_t> &getShape() const { return shape; }
   unsigned getRank() const { return rank; }
   Layout getLayout() const { return layout; }
+  /// The types directly inside a struct (fields) or an enum (payloads of
+  /// every variant, in order); empty for other types.
+  std::vector<const Type *> members() const;
   /// True if this type or any type inside it is an array.
   bool containsArray() const;
   /// True if this type or any type inside it is a Tile, Tensor or View
@@ -112,6 +118,7 @@ public:
   const Type *getInt(unsigned width, bool isSigned);
   const Type *getFloat(Type::FloatKind kind);
   const Type *getArray(const Type *element, uint64_t size);
+  /// The type of a struct, or of an enum when `decl->isEnum`.
   const Type *getStruct(StructDecl *decl);
   const Type *getTile(std::vector<int64_t> shape, const Type *element,
                       Type::Layout layout);

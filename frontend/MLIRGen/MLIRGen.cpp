@@ -90,9 +90,14 @@ void MLIRGenImpl::leafTypes(
     shapes.emplace_back(outer.begin(), outer.end());
     elems.push_back(builder.getI64Type());
     shapes.emplace_back(outer.begin(), outer.end());
-  } else if (t->isStruct()) {
-    for (const FieldDecl &f : t->getStructDecl()->fields)
-      leafTypes(f.type, elems, shapes, outer);
+  } else if (t->isStruct() || t->isEnum()) {
+    // An enum is its i32 tag, then the payloads of all its variants.
+    if (t->isEnum()) {
+      elems.push_back(builder.getI32Type());
+      shapes.emplace_back(outer.begin(), outer.end());
+    }
+    for (const Type *m : t->members())
+      leafTypes(m, elems, shapes, outer);
   } else if (t->isArray()) {
     llvm::SmallVector<int64_t, 2> dims(outer.begin(), outer.end());
     dims.push_back(static_cast<int64_t>(t->getArraySize()));
@@ -125,10 +130,9 @@ unsigned MLIRGenImpl::numLeaves(const Type *t) {
     return 2;
   if (t->isArray())
     return numLeaves(t->getElementType());
-  unsigned n = 0;
-  if (t->isStruct())
-    for (const FieldDecl &f : t->getStructDecl()->fields)
-      n += numLeaves(f.type);
+  unsigned n = t->isEnum() ? 1 : 0;
+  for (const Type *m : t->members())
+    n += numLeaves(m);
   return n;
 }
 
@@ -158,8 +162,9 @@ MLIRGenImpl::run(const std::vector<Module *> &modules) {
     for (auto &fn : m->instances)
       fns.push_back(fn.get());
     for (ImplBlock &impl : m->impls)
-      for (auto &fn : impl.fns)
-        fns.push_back(fn.get());
+      if (impl.genericParams.empty()) // Else templates: instances above.
+        for (auto &fn : impl.fns)
+          fns.push_back(fn.get());
   }
   // Source order (impl methods included), for readable, stable output.
   std::stable_sort(fns.begin(), fns.end(), [](FnDecl *a, FnDecl *b) {
@@ -346,6 +351,9 @@ void MLIRGenImpl::genStmt(Stmt &s) {
   case Stmt::Kind::Expr: {
     auto &e = llvm::cast<ExprStmt>(s);
     genExpr(*e.expr);
+    // A `match` statement whose every arm returns.
+    if (terminated())
+      return;
     genFreeTemporaries(e.temporaries, l);
     auto *call = llvm::dyn_cast<CallExpr>(e.expr.get());
     if (call && call->builtin == Builtin::Panic)

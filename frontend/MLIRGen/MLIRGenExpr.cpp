@@ -77,6 +77,10 @@ Leaves MLIRGenImpl::genExpr(Expr &e) {
     return genArrayRepeat(llvm::cast<ArrayRepeatExpr>(e));
   case Expr::Kind::StructLit:
     return genStructLit(llvm::cast<StructLitExpr>(e));
+  case Expr::Kind::Match:
+    return genMatch(llvm::cast<MatchExpr>(e));
+  case Expr::Kind::Try:
+    return genTry(llvm::cast<TryExpr>(e));
   }
   llvm_unreachable("literal without a constant value");
 }
@@ -84,6 +88,8 @@ Leaves MLIRGenImpl::genExpr(Expr &e) {
 Leaves MLIRGenImpl::genName(NameExpr &e) {
   if (e.var)
     return locals.lookup(e.var);
+  if (e.variant >= 0)
+    return genVariant(e.type, e.variant, {}, loc(e.range));
   // Sema only lets constants through as non-local values, and constants
   // are scalars folded by genExpr; a `str` constant is not allowed.
   llvm_unreachable("non-local name without a constant value");
@@ -380,6 +386,8 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
   if (e.builtin != Builtin::None)
     return genBuiltin(e);
   mlir::Location l = loc(e.range);
+  if (e.variant >= 0)
+    return genVariant(e.type, e.variant, e.orderedArgs, l);
   llvm::SmallVector<mlir::Value> operands;
   auto addArg = [&](Expr &arg, const VarDecl &param) {
     if (!passedAsValue(param))

@@ -63,6 +63,26 @@ private:
   unsigned numLeaves(const Type *t);
   unsigned fieldLeafOffset(StructDecl *s, unsigned field);
 
+  // Enums and `match` (MLIRGenMatch.cpp).
+  /// The index of the first payload leaf of `variant` (the tag is leaf 0).
+  unsigned variantLeafOffset(StructDecl *e, unsigned variant);
+  /// A value of enum type `t` holding `variant` with `payload`.
+  Leaves genVariant(const Type *t, unsigned variant,
+                    llvm::ArrayRef<Expr *> payload, mlir::Location l);
+  Leaves genMatch(MatchExpr &e);
+  /// `e?`: the payload, or an early return of the failure (cf branches).
+  Leaves genTry(TryExpr &e);
+  /// The i1 that selects `arm` for the scrutinee `scrut`, or null for `_`.
+  mlir::Value armCondition(const MatchArm &arm, const Leaves &scrut,
+                           const Type *st, mlir::Location l);
+  /// Binds the payload names of `arm` to the leaves of `scrut`.
+  void bindArm(const MatchArm &arm, const Leaves &scrut, const Type *st);
+  /// A `match` statement: cf branches, so arms may return or break.
+  void genMatchStmt(MatchExpr &e, const Leaves &scrut);
+  /// Arms `first`.. of a `match` value: nested scf.if, so that it can be
+  /// emitted inside any region.
+  Leaves genMatchValue(MatchExpr &e, const Leaves &scrut, size_t first);
+
   // Kernels, tiles and tensors (MLIRGenKernel.cpp).
   /// MLIR type of a Tile (tile dialect), Tensor (memref), View (strided
   /// memref) or Device (i32).
