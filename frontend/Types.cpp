@@ -46,17 +46,6 @@ bool Type::containsArray() const {
   return false;
 }
 
-bool Type::containsStr() const {
-  if (isStr())
-    return true;
-  if (isArray())
-    return element->containsStr();
-  for (const Type *m : members())
-    if (m && m->containsStr())
-      return true;
-  return false;
-}
-
 bool Type::containsBuffer() const {
   if (isTile() || isTensor() || isView())
     return true;
