@@ -426,12 +426,13 @@ std::unique_ptr<StructDecl> Parser::parseStructAt(SourceLoc start) {
   return nullptr;
 }
 
-std::unique_ptr<Decl> Parser::parseStruct(std::vector<Attribute> attrs) {
+std::unique_ptr<StructDecl>
+Parser::parseTypeDeclHead(std::vector<Attribute> attrs, const char *what) {
   SourceLoc start = consume().range.begin;
   auto s = std::make_unique<StructDecl>(SourceRange(start));
   s->attributes = std::move(attrs);
   if (!is(TokenKind::identifier)) {
-    reportExpected("struct name");
+    reportExpected(what);
     return nullptr;
   }
   Token name = consume();
@@ -439,6 +440,15 @@ std::unique_ptr<Decl> Parser::parseStruct(std::vector<Attribute> attrs) {
   if (is(TokenKind::less) && !parseGenericParams(s->genericParams, false))
     return nullptr;
   if (!expect(TokenKind::l_brace))
+    return nullptr;
+  return s;
+}
+
+std::unique_ptr<Decl> Parser::parseStruct(std::vector<Attribute> attrs) {
+  SourceLoc start = tok().range.begin;
+  std::unique_ptr<StructDecl> s =
+      parseTypeDeclHead(std::move(attrs), "struct name");
+  if (!s)
     return nullptr;
   while (!is(TokenKind::r_brace)) {
     FieldDecl f;
@@ -455,20 +465,12 @@ std::unique_ptr<Decl> Parser::parseStruct(std::vector<Attribute> attrs) {
 }
 
 std::unique_ptr<Decl> Parser::parseEnum(std::vector<Attribute> attrs) {
-  SourceLoc start = consume().range.begin;
-  auto s = std::make_unique<StructDecl>(SourceRange(start));
+  SourceLoc start = tok().range.begin;
+  std::unique_ptr<StructDecl> s =
+      parseTypeDeclHead(std::move(attrs), "enum name");
+  if (!s)
+    return nullptr;
   s->isEnum = true;
-  s->attributes = std::move(attrs);
-  if (!is(TokenKind::identifier)) {
-    reportExpected("enum name");
-    return nullptr;
-  }
-  Token name = consume();
-  s->name = {std::string(name.text), name.range};
-  if (is(TokenKind::less) && !parseGenericParams(s->genericParams, false))
-    return nullptr;
-  if (!expect(TokenKind::l_brace))
-    return nullptr;
   while (!is(TokenKind::r_brace)) {
     if (!is(TokenKind::identifier)) {
       reportExpected("variant name");

@@ -59,6 +59,10 @@ private:
   std::unique_ptr<FnDecl> parseFn(std::vector<Attribute> attrs, bool inImpl);
   std::unique_ptr<Decl> parseStruct(std::vector<Attribute> attrs);
   std::unique_ptr<Decl> parseEnum(std::vector<Attribute> attrs);
+  /// `struct`/`enum` keyword, name, generic parameters and `{` of a type
+  /// declaration; null after an error (`what` names the missing name).
+  std::unique_ptr<StructDecl> parseTypeDeclHead(std::vector<Attribute> attrs,
+                                                const char *what);
   std::unique_ptr<Decl> parseConst(std::vector<Attribute> attrs);
   std::unique_ptr<Decl> parseImport(std::vector<Attribute> attrs);
   bool parseImpl(Module &m);
