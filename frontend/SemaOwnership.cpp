@@ -4,7 +4,7 @@
 // errors. A tensor has one owner: a variable or parameter, or, for a value
 // that nothing binds, the call or statement that uses it (a temporary). A
 // struct with tensor fields owns them and is moved and freed as one value
-// (Type::ownsTensors); its fields cannot be moved out one by one.
+// (Type::isOwned); its fields cannot be moved out one by one.
 // Binding, assigning, passing and returning a tensor moves it; a view borrows
 // the tensor it was made from. The check follows the function's structured
 // control flow with one state per point (which tensor variables own their
@@ -108,7 +108,7 @@ void OwnershipChecker::run(FnDecl &fn) {
 }
 
 void OwnershipChecker::declare(const VarDecl &v, Root root, SourceRange at) {
-  if (v.type->ownsTensors() || v.type->isView())
+  if (v.type->isOwned() || v.type->isView())
     scopes.back().push_back({&v, root, at});
 }
 
@@ -116,7 +116,7 @@ std::vector<const VarDecl *> OwnershipChecker::ownedFrom(size_t depth) const {
   std::vector<const VarDecl *> out;
   for (size_t s = scopes.size(); s-- > depth;)
     for (auto it = scopes[s].rbegin(); it != scopes[s].rend(); ++it)
-      if (it->var->type->ownsTensors() && !state.count(it->var))
+      if (it->var->type->isOwned() && !state.count(it->var))
         out.push_back(it->var);
   return out;
 }
@@ -233,7 +233,7 @@ void OwnershipChecker::stmt(Stmt &s) {
   case Stmt::Kind::Let: {
     auto &let = llvm::cast<LetStmt>(s);
     const VarDecl &v = *let.var;
-    if (v.type->ownsTensors()) {
+    if (v.type->isOwned()) {
       expr(*let.init, Use::Move, nullptr);
       declare(v);
       return;
@@ -256,7 +256,7 @@ void OwnershipChecker::stmt(Stmt &s) {
   }
   case Stmt::Kind::Assign: {
     auto &as = llvm::cast<AssignStmt>(s);
-    if (!as.target->type->ownsTensors()) {
+    if (!as.target->type->isOwned()) {
       expr(*as.target, Use::Borrow, nullptr);
       expr(*as.value, Use::Borrow, nullptr);
       return;
@@ -351,7 +351,7 @@ void OwnershipChecker::stmt(Stmt &s) {
     auto &rs = llvm::cast<ReturnStmt>(s);
     returning = true;
     if (rs.value)
-      expr(*rs.value, rs.value->type->ownsTensors() ? Use::Move : Use::Borrow,
+      expr(*rs.value, rs.value->type->isOwned() ? Use::Move : Use::Borrow,
            nullptr);
     returning = false;
     rs.drops = ownedFrom(0);
@@ -374,7 +374,7 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
       return {};
     if (v->type->isView())
       return viewRoot(v);
-    if (!v->type->ownsTensors())
+    if (!v->type->isOwned())
       return {};
     if (auto moved = state.find(v); moved != state.end()) {
       diags.report(e.range, DiagID::err_use_after_move, {v->name.name});
@@ -410,7 +410,7 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
     // of it borrows the struct's variable, and it cannot be moved alone.
     auto &f = llvm::cast<FieldExpr>(e);
     Root root = expr(*f.base, Use::Borrow, temps);
-    if (!e.type->ownsTensors())
+    if (!e.type->isOwned())
       return {};
     if (use == Use::Move && root.kind == Root::Kind::Var) {
       diags.report(e.range, DiagID::err_move_out_of_field,
@@ -422,11 +422,11 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
   case Expr::Kind::StructLit:
     // The struct takes the tensors of its fields.
     for (Expr *field : llvm::cast<StructLitExpr>(e).orderedFields)
-      expr(*field, field->type->ownsTensors() ? Use::Move : Use::Borrow,
+      expr(*field, field->type->isOwned() ? Use::Move : Use::Borrow,
            temps);
-    if (e.type->ownsTensors() && use == Use::Borrow && temps)
+    if (e.type->isOwned() && use == Use::Borrow && temps)
       temps->push_back(&e);
-    return e.type->ownsTensors() ? Root{Root::Kind::Temporary, nullptr, &e}
+    return e.type->isOwned() ? Root{Root::Kind::Temporary, nullptr, &e}
                                  : Root{};
   case Expr::Kind::Match:
     match(llvm::cast<MatchExpr>(e));
@@ -497,7 +497,7 @@ Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
   // tensors.
   bool movesSelf = e.fn && e.fn->hasSelf && e.receiver &&
                    e.fn->params[0]->ref == RefKind::None &&
-                   e.receiver->type->ownsTensors();
+                   e.receiver->type->isOwned();
   if (e.receiver)
     receiver = expr(*e.receiver, movesSelf ? Use::Move : Use::Borrow,
                     returnsView ? temps : &e.temporaries);
@@ -508,7 +508,7 @@ Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
   for (Expr *a : e.orderedArgs) {
     // A reference parameter borrows its tensor (`&t`) for the call.
     bool byRef = moves && e.fn->params[param++]->ref != RefKind::None;
-    bool movesArg = moves && a->type->ownsTensors() && !byRef;
+    bool movesArg = moves && a->type->isOwned() && !byRef;
     Expr *value = a;
     if (auto *u = llvm::dyn_cast<UnaryExpr>(a); u && byRef)
       value = u->operand.get(); // `&t`
@@ -529,7 +529,7 @@ Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
   }
   if (e.grid)
     expr(*e.grid, Use::Borrow, &e.temporaries);
-  if (e.type->ownsTensors()) {
+  if (e.type->isOwned()) {
     if (use == Use::Borrow && temps)
       temps->push_back(&e);
     return {Root::Kind::Temporary, nullptr, &e};

@@ -189,7 +189,7 @@ bool Sema::checkStmt(Stmt &s) {
 void Sema::checkAssign(AssignStmt &s) {
   const Type *target = check(*s.target);
   // A view keeps the tensor it borrows; a `var` tensor may take a new one.
-  if (!inKernel() && target->containsBuffer() && !target->ownsTensors()) {
+  if (!inKernel() && target->containsBuffer() && !target->isOwned()) {
     diags.report(s.target->range, DiagID::err_var_buffer, {target->str()});
     return;
   }

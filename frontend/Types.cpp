@@ -57,12 +57,12 @@ bool Type::containsBuffer() const {
   return false;
 }
 
-bool Type::ownsTensors() const {
+bool Type::isOwned() const {
   if (isTensor())
     return true;
   if (isStruct())
     for (const FieldDecl &f : structDecl->fields)
-      if (f.type && f.type->ownsTensors())
+      if (f.type && f.type->isOwned())
         return true;
   return false;
 }

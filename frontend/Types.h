@@ -82,10 +82,11 @@ public:
   /// True if this type or any type inside it is a Tile, Tensor or View
   /// (values that live in registers or device memory, not in plain storage).
   bool containsBuffer() const;
-  /// True for a Tensor and for a struct holding one in a field (directly or
-  /// in a nested struct): values with one owner, moved and freed by the
-  /// ownership rules (docs/LangRef.md, section 24).
-  bool ownsTensors() const;
+  /// True for values with one owner, moved and freed by the ownership rules
+  /// (docs/LangRef.md, section 24): a Tensor, and a struct holding an owned
+  /// value in a field (directly or in a nested struct). A new kind of owned
+  /// value is added here, in MLIRGenImpl::dropLeaves and in LangRef 24.
+  bool isOwned() const;
   /// Size in bytes of a value of this type in memory (bool takes a byte).
   uint64_t getStorageSize() const;
 

@@ -292,41 +292,42 @@ void MLIRGenImpl::genBlock(BlockStmt &b) {
     genDrops(b.drops, loc(SourceRange(b.range.end)));
 }
 
-/// Appends, per leaf of `t` in flattening order (leafTypes), whether it is a
-/// tensor.
-static void tensorLeaves(const Type *t, llvm::SmallVectorImpl<bool> &out) {
-  if (t->isStr())
-    out.append(2, false);
-  else if (t->isStruct())
-    for (const FieldDecl &f : t->getStructDecl()->fields)
-      tensorLeaves(f.type, out);
-  else if (t->isArray())
-    tensorLeaves(t->getElementType(), out);
-  else
-    out.push_back(t->isTensor());
+/// Frees what the value `leaves` (loaded, in leafTypes order) of type `t`
+/// owns. Each kind of owned value (Type::isOwned) is one case here.
+void MLIRGenImpl::dropLeaves(llvm::ArrayRef<Leaf> leaves, const Type *t,
+                             mlir::Location l) {
+  if (!t->isOwned())
+    return;
+  if (t->isTensor()) {
+    mlir::memref::DeallocOp::create(builder, l, leaves[0].value);
+    return;
+  }
+  if (t->isStruct()) {
+    for (const FieldDecl &f : t->getStructDecl()->fields) {
+      unsigned n = numLeaves(f.type);
+      dropLeaves(leaves.take_front(n), f.type, l);
+      leaves = leaves.drop_front(n);
+    }
+  }
 }
 
-void MLIRGenImpl::freeTensors(const Leaves &value, const Type *t,
-                              mlir::Location l) {
-  llvm::SmallVector<bool, 4> isTensor;
-  tensorLeaves(t, isTensor);
-  Leaves loaded = load(value, l);
-  for (size_t i = 0; i < isTensor.size(); ++i)
-    if (isTensor[i])
-      mlir::memref::DeallocOp::create(builder, l, loaded[i].value);
+void MLIRGenImpl::dropValue(const Leaves &value, const Type *t,
+                            mlir::Location l) {
+  if (t->isOwned())
+    dropLeaves(load(value, l), t, l);
 }
 
 void MLIRGenImpl::genDrops(llvm::ArrayRef<const VarDecl *> vars,
                            mlir::Location l) {
   for (const VarDecl *v : vars)
-    freeTensors(locals.lookup(v), v->type, l);
+    dropValue(locals.lookup(v), v->type, l);
 }
 
 void MLIRGenImpl::genFreeTemporaries(llvm::ArrayRef<Expr *> temps,
                                      mlir::Location l) {
   for (Expr *t : temps)
     if (auto it = tensorValues.find(t); it != tensorValues.end())
-      freeTensors(it->second, t->type, l);
+      dropValue(it->second, t->type, l);
 }
 
 mlir::Block *MLIRGenImpl::dropsThen(llvm::ArrayRef<const VarDecl *> vars,
@@ -533,7 +534,7 @@ void MLIRGenImpl::genLet(LetStmt &s) {
   // A `var` tensor may take a new tensor (views cannot: Sema); other
   // handles are bound.
   bool mutableStorage =
-      s.var->isMutable && (!t->containsBuffer() || t->ownsTensors());
+      s.var->isMutable && (!t->containsBuffer() || t->isOwned());
   if (mutableStorage || (t->containsArray() && !fresh)) {
     // Mutable storage, or an array copied for value semantics.
     Leaves storage = allocate(t, l);
@@ -551,7 +552,7 @@ void MLIRGenImpl::genAssign(AssignStmt &s) {
     Leaves value = genExpr(*s.value);
     // The old tensor may be read by the new value's computation.
     if (s.dropOld)
-      freeTensors(target, s.target->type, l);
+      dropValue(target, s.target->type, l);
     store(target, value, l);
     return;
   }

@@ -54,7 +54,7 @@ Leaves MLIRGenImpl::genExpr(Expr &e) {
   case Expr::Kind::Call: {
     auto &call = llvm::cast<CallExpr>(e);
     Leaves out = genCall(call);
-    if (call.type->ownsTensors())
+    if (call.type->isOwned())
       tensorValues[&call] = out;
     genFreeTemporaries(call.temporaries, l);
     return out;
@@ -714,7 +714,7 @@ Leaves MLIRGenImpl::genStructLit(StructLitExpr &e) {
         leaf.value = copyArray(leaf, l);
       out.push_back(leaf);
     }
-  if (e.type->ownsTensors())
+  if (e.type->isOwned())
     tensorValues[&e] = out;
   return out;
 }

@@ -205,7 +205,10 @@ private:
   bool terminated() const;
   /// Frees the tensors `value`, of type `t`, owns (a tensor, or the tensor
   /// fields of a struct).
-  void freeTensors(const Leaves &value, const Type *t, mlir::Location l);
+  /// Frees what a value of type `t` owns (its tensors; see Type::isOwned).
+  void dropValue(const Leaves &value, const Type *t, mlir::Location l);
+  void dropLeaves(llvm::ArrayRef<Leaf> leaves, const Type *t,
+                  mlir::Location l);
   /// Frees the tensors of `vars` (drop points the ownership check chose).
   void genDrops(llvm::ArrayRef<const VarDecl *> vars, mlir::Location l);
   /// Frees the tensor temporaries `temps`, made earlier in the statement.
