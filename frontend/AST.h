@@ -364,6 +364,9 @@ struct MatchExpr : Expr {
   bool isStmt = false;
   // Set by Sema: a statement whose every arm returns (or panics, breaks...).
   bool diverges = false;
+  /// Set by the ownership check: the `match` took an owned scrutinee; each
+  /// arm frees the payloads of it that it does not bind (LangRef 27).
+  bool ownsScrutinee = false;
   static bool classof(const Expr *e) { return e->kind == Kind::Match; }
 };
 

@@ -46,7 +46,9 @@ void Sema::resolveVariants(StructDecl &e) {
     v.payload.clear();
     for (auto &te : v.payloadExprs) {
       const Type *t = resolveType(*te, *e.module);
-      if (t->containsBuffer()) {
+      // Owned values (tensors, structs holding them) may be payloads; tiles
+      // and views may not.
+      if (t->containsBuffer() && !t->isOwned()) {
         diags.report(te->range, DiagID::err_enum_payload_buffer,
                      {e.name.name + "::" + v.name.name, t->str()});
         t = types.getError();

@@ -69,6 +69,11 @@ private:
   /// temporaries borrowed there are freed after the call owning `temps`.
   Root expr(Expr &e, Use use, std::vector<Expr *> *temps);
   Root call(CallExpr &e, Use use, std::vector<Expr *> *temps);
+  /// The root of an owned value `e` that nothing binds yet: a temporary,
+  /// freed after the call owning `temps` when only borrowed.
+  Root ownedValue(Expr &e, Use use, std::vector<Expr *> *temps);
+  /// Whether a `match` takes its owned scrutinee (LangRef 27).
+  static bool matchTakes(const MatchExpr &m);
   /// Operands of a binary operator; `&&` and `||` may skip the right one.
   void binary(BinaryExpr &b, std::vector<Expr *> *temps);
   /// The arms of a `match` are branches joined after it, as for `if`.
@@ -432,11 +437,14 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
     match(llvm::cast<MatchExpr>(e));
     return {};
   case Expr::Kind::Try: {
-    // The early return frees what the function owns, as `return` does.
+    // The early return frees what the function owns, as `return` does. An
+    // owned operand is taken: its payload becomes the value (`Ok`) or moves
+    // into the result returned (`Err`).
     auto &t = llvm::cast<TryExpr>(e);
-    expr(*t.operand, Use::Borrow, temps);
+    bool owned = t.operand->type->isOwned();
+    expr(*t.operand, owned ? Use::Move : Use::Borrow, temps);
     t.drops = ownedFrom(0);
-    return {};
+    return ownedValue(e, use, temps);
   }
   case Expr::Kind::Unary:
   case Expr::Kind::Index:
@@ -467,13 +475,36 @@ void OwnershipChecker::binary(BinaryExpr &b, std::vector<Expr *> *temps) {
                      {l.var->name.name, getSpelling(b.op)});
 }
 
+bool OwnershipChecker::matchTakes(const MatchExpr &m) {
+  if (!m.scrutinee->type->isOwned())
+    return false;
+  // A temporary is always taken (nothing else would free it); a place only
+  // when a pattern binds an owned payload.
+  if (!llvm::isa<NameExpr>(m.scrutinee.get()) &&
+      !llvm::isa<FieldExpr>(m.scrutinee.get()))
+    return true;
+  for (const MatchArm &arm : m.arms)
+    for (const auto &var : arm.pattern.vars)
+      if (var->name.name != "_" && var->type->isOwned())
+        return true;
+  return false;
+}
+
 void OwnershipChecker::match(MatchExpr &m) {
-  expr(*m.scrutinee, Use::Borrow, nullptr);
+  // A `match` that takes its scrutinee moves it; its arms own the payloads
+  // they bind and MLIRGen frees the others. Otherwise it only reads it.
+  m.ownsScrutinee = matchTakes(m);
+  expr(*m.scrutinee, m.ownsScrutinee ? Use::Move : Use::Borrow, nullptr);
   State before = state;
   std::vector<Edge> edges;
   for (MatchArm &arm : m.arms) {
     state = before;
     live = true;
+    // The bindings live in a scope of the arm, freed when it ends.
+    scopes.emplace_back();
+    for (auto &var : arm.pattern.vars)
+      if (m.ownsScrutinee && var->name.name != "_")
+        declare(*var);
     if (arm.block) {
       block(*arm.block);
     } else {
@@ -482,6 +513,12 @@ void OwnershipChecker::match(MatchExpr &m) {
       if (c && c->builtin == Builtin::Panic)
         live = false;
     }
+    if (live)
+      for (const VarDecl *v : ownedFrom(scopes.size() - 1))
+        arm.drops.push_back(v);
+    for (const Local &l : scopes.back())
+      state.erase(l.var);
+    scopes.pop_back();
     if (live)
       edges.push_back({state, &arm.drops});
   }
@@ -501,13 +538,15 @@ Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
   if (e.receiver)
     receiver = expr(*e.receiver, movesSelf ? Use::Move : Use::Borrow,
                     returnsView ? temps : &e.temporaries);
-  // Functions take their tensor arguments; builtins and kernels borrow them.
-  bool moves = e.fn && !e.fn->isKernel && e.launch == Launch::None;
+  // Functions and variants (`Option::Some(t)`) take their tensor
+  // arguments; builtins and kernels borrow them.
+  bool moves =
+      (e.fn && !e.fn->isKernel && e.launch == Launch::None) || e.variant >= 0;
   std::vector<std::pair<Root, const Expr *>> borrowed;
   unsigned param = e.receiver ? 1 : 0;
   for (Expr *a : e.orderedArgs) {
     // A reference parameter borrows its tensor (`&t`) for the call.
-    bool byRef = moves && e.fn->params[param++]->ref != RefKind::None;
+    bool byRef = moves && e.fn && e.fn->params[param++]->ref != RefKind::None;
     bool movesArg = moves && a->type->isOwned() && !byRef;
     Expr *value = a;
     if (auto *u = llvm::dyn_cast<UnaryExpr>(a); u && byRef)
@@ -529,12 +568,18 @@ Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
   }
   if (e.grid)
     expr(*e.grid, Use::Borrow, &e.temporaries);
-  if (e.type->isOwned()) {
-    if (use == Use::Borrow && temps)
-      temps->push_back(&e);
-    return {Root::Kind::Temporary, nullptr, &e};
-  }
+  if (e.type->isOwned())
+    return ownedValue(e, use, temps);
   return returnsView ? receiver : Root{};
+}
+
+Root OwnershipChecker::ownedValue(Expr &e, Use use,
+                                  std::vector<Expr *> *temps) {
+  if (!e.type->isOwned())
+    return {};
+  if (use == Use::Borrow && temps)
+    temps->push_back(&e);
+  return {Root::Kind::Temporary, nullptr, &e};
 }
 
 } // namespace

@@ -60,9 +60,10 @@ bool Type::containsBuffer() const {
 bool Type::isOwned() const {
   if (isTensor())
     return true;
-  if (isStruct())
-    for (const FieldDecl &f : structDecl->fields)
-      if (f.type && f.type->isOwned())
+  // A struct or an enum holding an owned value owns it.
+  if (isStruct() || isEnum())
+    for (const Type *m : members())
+      if (m && m->isOwned())
         return true;
   return false;
 }

@@ -302,6 +302,10 @@ void MLIRGenImpl::dropLeaves(llvm::ArrayRef<Leaf> leaves, const Type *t,
     mlir::memref::DeallocOp::create(builder, l, leaves[0].value);
     return;
   }
+  if (t->isEnum()) {
+    dropEnumLeaves(leaves, t, l);
+    return;
+  }
   if (t->isStruct()) {
     for (const FieldDecl &f : t->getStructDecl()->fields) {
       unsigned n = numLeaves(f.type);

@@ -75,8 +75,13 @@ private:
   /// The i1 that selects `arm` for the scrutinee `scrut`, or null for `_`.
   mlir::Value armCondition(const MatchArm &arm, const Leaves &scrut,
                            const Type *st, mlir::Location l);
-  /// Binds the payload names of `arm` to the leaves of `scrut`.
-  void bindArm(const MatchArm &arm, const Leaves &scrut, const Type *st);
+  /// Binds the payload names of `arm` to the leaves of `scrut`; for a
+  /// `match` that owns its scrutinee, frees what the arm does not bind.
+  void bindArm(const MatchExpr &e, const MatchArm &arm, const Leaves &scrut);
+  /// dropLeaves of an enum: frees the owned payload of the variant its tag
+  /// names (scf.if per variant, so it can sit in any region).
+  void dropEnumLeaves(llvm::ArrayRef<Leaf> leaves, const Type *t,
+                      mlir::Location l);
   /// A `match` statement: cf branches, so arms may return or break.
   void genMatchStmt(MatchExpr &e, const Leaves &scrut);
   /// Arms `first`.. of a `match` value: nested scf.if, so that it can be

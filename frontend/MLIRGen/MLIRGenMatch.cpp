@@ -59,16 +59,49 @@ mlir::Value MLIRGenImpl::armCondition(const MatchArm &arm, const Leaves &scrut,
                                      scrut[0].value, expected);
 }
 
-void MLIRGenImpl::bindArm(const MatchArm &arm, const Leaves &scrut,
-                          const Type *st) {
+void MLIRGenImpl::dropEnumLeaves(llvm::ArrayRef<Leaf> leaves, const Type *t,
+                                  mlir::Location l) {
+  StructDecl *en = t->getStructDecl();
+  for (unsigned v = 0; v < en->variants.size(); ++v) {
+    const Type *payload = nullptr;
+    for (const Type *pt : en->variants[v].payload)
+      if (pt->isOwned())
+        payload = pt;
+    if (!payload)
+      continue;
+    mlir::Value isV = mlir::arith::CmpIOp::create(
+        builder, l, mlir::arith::CmpIPredicate::eq, leaves[0].value,
+        constInt(builder.getI32Type(), v, l));
+    auto ifOp = mlir::scf::IfOp::create(builder, l, mlir::TypeRange{}, isV,
+                                        /*withElseRegion=*/false);
+    mlir::OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    unsigned offset = variantLeafOffset(en, v);
+    for (const Type *pt : en->variants[v].payload) {
+      unsigned n = numLeaves(pt);
+      dropLeaves(leaves.slice(offset, n), pt, l);
+      offset += n;
+    }
+  }
+}
+
+void MLIRGenImpl::bindArm(const MatchExpr &e, const MatchArm &arm,
+                          const Leaves &scrut) {
   const Pattern &p = arm.pattern;
+  const Type *st = e.scrutinee->type;
+  mlir::Location l = loc(p.range);
+  if (p.kind == Pattern::Kind::Wildcard && e.ownsScrutinee)
+    dropLeaves(scrut, st, l);
   if (p.kind != Pattern::Kind::Variant)
     return;
   unsigned offset = variantLeafOffset(st->getStructDecl(), p.variant);
   for (const auto &var : p.vars) {
     unsigned n = numLeaves(var->type);
-    locals[var.get()] =
-        Leaves(scrut.begin() + offset, scrut.begin() + offset + n);
+    Leaves value(scrut.begin() + offset, scrut.begin() + offset + n);
+    if (var->name.name != "_")
+      locals[var.get()] = value;
+    else if (e.ownsScrutinee)
+      dropLeaves(value, var->type, l);
     offset += n;
   }
 }
@@ -104,7 +137,7 @@ void MLIRGenImpl::genMatchStmt(MatchExpr &e, const Leaves &scrut) {
                                      mlir::ValueRange{});
       builder.setInsertionPointToEnd(body);
     }
-    bindArm(arm, scrut, st);
+    bindArm(e, arm, scrut);
     mlir::Location al = loc(arm.pattern.range);
     if (arm.block) {
       genBlock(*arm.block);
@@ -140,7 +173,7 @@ Leaves MLIRGenImpl::genMatchValue(MatchExpr &e, const Leaves &scrut,
   MatchArm &arm = e.arms[first];
   mlir::Location l = loc(arm.pattern.range);
   auto genArm = [&](MatchArm &a) {
-    bindArm(a, scrut, st);
+    bindArm(e, a, scrut);
     Leaves v = load(genExpr(*a.value), l);
     genDrops(a.drops, l);
     return v;
@@ -208,7 +241,10 @@ Leaves MLIRGenImpl::genTry(TryExpr &e) {
   mlir::func::ReturnOp::create(builder, l, values);
   builder.setInsertionPointToEnd(okBlock);
   unsigned ok = variantLeafOffset(sd, e.okVariant);
-  return Leaves(v.begin() + ok, v.begin() + ok + numLeaves(e.type));
+  Leaves out(v.begin() + ok, v.begin() + ok + numLeaves(e.type));
+  if (e.type->isOwned())
+    tensorValues[&e] = out; // A temporary (SemaOwnership).
+  return out;
 }
 
 } // namespace nlc
