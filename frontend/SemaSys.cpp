@@ -64,6 +64,18 @@ const Type *Sema::checkSysBuiltin(CallExpr &e, Builtin b,
     expect(0, i64);
     result = types.getTensor(types.getInt(8, true), 1);
     break;
+  case Builtin::SysTryMap: {
+    // `Result<Tensor<i8, 1>, i64>`: the prelude's Result (always loaded).
+    expect(0, i64);
+    auto *tmpl = prelude ? llvm::dyn_cast_or_null<StructDecl>(
+                               lookupTop(*prelude, "Result"))
+                         : nullptr;
+    if (!tmpl)
+      llvm::report_fatal_error("sys::try_map needs the prelude's `Result`");
+    result = instantiateType(
+        *tmpl, {types.getTensor(types.getInt(8, true), 1), i64}, e.range);
+    break;
+  }
   case Builtin::SysErrorMessage:
     expect(0, i64);
     result = types.getStr();

@@ -216,6 +216,11 @@ void *nl_file_map(int64_t fd, int64_t *error);
 void *nl_file_map_at(int64_t fd, const char *file, int64_t file_len,
                      int64_t line, int64_t col);
 
+/// nl_file_map for generated code (`sys::try_map`): the address, or on
+/// failure the (negative) error code, as Linux system calls return it: a
+/// value in [-4095, -1] is an error, anything else the address.
+int64_t nl_file_try_map(int64_t fd);
+
 /// The text of error code \p code (negative, as the functions above return),
 /// NUL-terminated in static storage: "No such file or directory".
 const char *nl_error_message(int64_t code);

@@ -58,6 +58,27 @@ Leaves MLIRGenImpl::genSysBuiltin(CallExpr &e) {
     return {mlir::LLVM::IntToPtrOp::create(builder, l, ptr, addr),
             bytes(meta.getSizes()[0])};
   };
+  // The tensor `t` of a mapped file: the descriptor of memref<?xi8>
+  // (allocated and aligned pointer `data`, offset 0, the file's size,
+  // stride 1).
+  auto mapped = [&](mlir::Value fd, mlir::Value data, const Type *t) {
+    mlir::Value size = call("nl_file_size", {i64}, {i64}, {fd});
+    auto array = mlir::LLVM::LLVMArrayType::get(i64, 1);
+    auto descType = mlir::LLVM::LLVMStructType::getLiteral(
+        &ctx, {ptr, ptr, i64, array, array});
+    mlir::Value desc = mlir::LLVM::UndefOp::create(builder, l, descType);
+    auto insert = [&](mlir::Value v, llvm::ArrayRef<int64_t> pos) {
+      desc = mlir::LLVM::InsertValueOp::create(builder, l, desc, v, pos);
+    };
+    insert(data, {0});
+    insert(data, {1});
+    insert(constInt(i64, 0, l), {2});
+    insert(size, {3, 0});
+    insert(constInt(i64, 1, l), {4, 0});
+    return mlir::UnrealizedConversionCastOp::create(builder, l, valueType(t),
+                                                    desc)
+        .getResult(0);
+  };
   Expr *a0 = e.orderedArgs.empty() ? nullptr : e.orderedArgs[0];
   switch (e.builtin) {
   case Builtin::SysOpen: {
@@ -93,33 +114,31 @@ Leaves MLIRGenImpl::genSysBuiltin(CallExpr &e) {
         e.builtin == Builtin::SysSize ? "nl_file_size" : "nl_file_close";
     return {scalar(call(fn, {i64}, {i64}, {genScalar(*a0)}))};
   }
-  case Builtin::SysMap: {
+  case Builtin::SysMap:
+  case Builtin::SysTryMap: {
     mlir::Value fd = genScalar(*a0);
+    if (e.builtin == Builtin::SysTryMap) {
+      // `Result<Tensor<i8, 1>, i64>`: the tag, the tensor (meaningful for
+      // Ok), the error code (for Err).
+      mlir::Value r = call("nl_file_try_map", {i64}, {i64}, {fd});
+      mlir::Value failed = mlir::arith::CmpIOp::create(
+          builder, l, mlir::arith::CmpIPredicate::uge, r,
+          constInt(i64, -4095, l));
+      mlir::Value data = mlir::LLVM::IntToPtrOp::create(builder, l, ptr, r);
+      StructDecl *sd = e.type->getStructDecl();
+      unsigned ok = sd->variants[0].name.name == "Ok" ? 0 : 1;
+      mlir::Value tag = mlir::arith::SelectOp::create(
+          builder, l, failed, constInt(i32, 1 - ok, l), constInt(i32, ok, l));
+      return {scalar(tag), scalar(mapped(fd, data, sd->variants[ok].payload[0])),
+              scalar(r)};
+    }
     LineCol lc = sm.getLineCol(e.range.begin);
     Leaves file = genStr(sm.getName(e.range.begin.file), l);
     mlir::Value data = call("nl_file_map_at", {i64, ptr, i64, i64, i64}, {ptr},
                             {fd, file[0].value, file[1].value,
                              constInt(i64, lc.line, l),
                              constInt(i64, lc.col, l)});
-    mlir::Value size = call("nl_file_size", {i64}, {i64}, {fd});
-    // The descriptor of memref<?xi8>: allocated and aligned pointer,
-    // offset 0, size, stride 1.
-    auto array = mlir::LLVM::LLVMArrayType::get(i64, 1);
-    auto descType = mlir::LLVM::LLVMStructType::getLiteral(
-        &ctx, {ptr, ptr, i64, array, array});
-    mlir::Value desc = mlir::LLVM::UndefOp::create(builder, l, descType);
-    auto insert = [&](mlir::Value v, llvm::ArrayRef<int64_t> pos) {
-      desc = mlir::LLVM::InsertValueOp::create(builder, l, desc, v, pos);
-    };
-    insert(data, {0});
-    insert(data, {1});
-    insert(constInt(i64, 0, l), {2});
-    insert(size, {3, 0});
-    insert(constInt(i64, 1, l), {4, 0});
-    mlir::Value mem = mlir::UnrealizedConversionCastOp::create(
-                          builder, l, valueType(e.type), desc)
-                          .getResult(0);
-    return {scalar(mem)};
+    return {scalar(mapped(fd, data, e.type))};
   }
   case Builtin::SysErrorMessage: {
     mlir::Value code = genScalar(*a0);

@@ -89,6 +89,12 @@ void *nl_file_map_at(int64_t fd, const char *file, int64_t file_len,
   nl_panic(text, n, file, file_len, line, col);
 }
 
+int64_t nl_file_try_map(int64_t fd) {
+  int64_t error;
+  void *p = nl_file_map(fd, &error);
+  return p != NULL ? (int64_t)(uintptr_t)p : error;
+}
+
 static int64_t length(const char *s) {
   int64_t n = 0;
   while (s[n] != '\0')
