@@ -218,13 +218,18 @@ const Type *Sema::instantiateType(StructDecl &tmpl,
       FnDecl *method = m.get();
       fn->module->instances.push_back(std::move(m));
       s->methods.push_back(method);
+      // The method's own type arguments, not those of a struct whose field
+      // made this instance (`struct S { o: Option<i64> }`).
       const FnDecl *savedScope = genericScope;
+      auto *savedTypeScope = typeScope;
       Module *savedModule = currentModule;
       genericScope = method;
+      typeScope = nullptr;
       currentModule = method->module;
       checkAttributes(*method);
       resolveSignature(*method);
       genericScope = savedScope;
+      typeScope = savedTypeScope;
       currentModule = savedModule;
       pendingMethods.push_back(method);
     }
