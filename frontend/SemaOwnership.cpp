@@ -74,6 +74,8 @@ private:
   Root ownedValue(Expr &e, Use use, std::vector<Expr *> *temps);
   /// Whether a `match` takes its owned scrutinee (LangRef 27).
   static bool matchTakes(const MatchExpr &m);
+  /// The first binding of an owned payload in the patterns of `m`, or null.
+  static const VarDecl *ownedBinding(const MatchExpr &m);
   /// Operands of a binary operator; `&&` and `||` may skip the right one.
   void binary(BinaryExpr &b, std::vector<Expr *> *temps);
   /// The arms of a `match` are branches joined after it, as for `if`.
@@ -475,26 +477,35 @@ void OwnershipChecker::binary(BinaryExpr &b, std::vector<Expr *> *temps) {
                      {l.var->name.name, getSpelling(b.op)});
 }
 
+const VarDecl *OwnershipChecker::ownedBinding(const MatchExpr &m) {
+  for (const MatchArm &arm : m.arms)
+    for (const auto &var : arm.pattern.vars)
+      if (var->name.name != "_" && var->type->isOwned())
+        return var.get();
+  return nullptr;
+}
+
 bool OwnershipChecker::matchTakes(const MatchExpr &m) {
   if (!m.scrutinee->type->isOwned())
     return false;
   // A temporary is always taken (nothing else would free it); a place only
   // when a pattern binds an owned payload.
-  if (!llvm::isa<NameExpr>(m.scrutinee.get()) &&
-      !llvm::isa<FieldExpr>(m.scrutinee.get()))
-    return true;
-  for (const MatchArm &arm : m.arms)
-    for (const auto &var : arm.pattern.vars)
-      if (var->name.name != "_" && var->type->isOwned())
-        return true;
-  return false;
+  return (!llvm::isa<NameExpr>(m.scrutinee.get()) &&
+          !llvm::isa<FieldExpr>(m.scrutinee.get())) ||
+         ownedBinding(m);
 }
 
 void OwnershipChecker::match(MatchExpr &m) {
   // A `match` that takes its scrutinee moves it; its arms own the payloads
   // they bind and MLIRGen frees the others. Otherwise it only reads it.
   m.ownsScrutinee = matchTakes(m);
+  unsigned errors = diags.getNumErrors();
   expr(*m.scrutinee, m.ownsScrutinee ? Use::Move : Use::Borrow, nullptr);
+  // Say why the match moved what it could not (a field, a reference).
+  if (diags.getNumErrors() != errors)
+    if (const VarDecl *b = ownedBinding(m))
+      diags.note(b->name.range, DiagID::note_match_takes,
+                 {b->name.name, b->type->str()});
   State before = state;
   std::vector<Edge> edges;
   for (MatchArm &arm : m.arms) {
