@@ -4,7 +4,9 @@
 // errors. A tensor has one owner: a variable or parameter, or, for a value
 // that nothing binds, the call or statement that uses it (a temporary). A
 // struct with tensor fields owns them and is moved and freed as one value
-// (Type::isOwned); its fields cannot be moved out one by one.
+// (Type::isOwned); its fields cannot be moved out one by one. So does an enum
+// with an owned payload: a variant takes its payload, and a `match` takes
+// the enum when it binds an owned payload (or the enum is a temporary).
 // Binding, assigning, passing and returning a tensor moves it; a view borrows
 // the tensor it was made from. The check follows the function's structured
 // control flow with one state per point (which tensor variables own their
