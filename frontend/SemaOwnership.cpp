@@ -102,6 +102,9 @@ private:
   bool live = true;
   /// True while the value of a `return` is checked.
   bool returning = false;
+  /// Scrutinees a `match` took, by where they start, with the binding that
+  /// made it take them (for the note after a use after move).
+  std::map<std::pair<uint32_t, uint32_t>, const VarDecl *> takenBy;
 };
 
 void OwnershipChecker::run(FnDecl &fn) {
@@ -388,6 +391,10 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
     if (auto moved = state.find(v); moved != state.end()) {
       diags.report(e.range, DiagID::err_use_after_move, {v->name.name});
       diags.note(moved->second, DiagID::note_moved_here, {v->name.name});
+      SourceLoc at = moved->second.begin;
+      if (auto it = takenBy.find({at.file, at.offset}); it != takenBy.end())
+        diags.note(it->second->name.range, DiagID::note_match_takes,
+                   {it->second->name.name, it->second->type->str()});
       return {Root::Kind::Var, v};
     }
     if (use == Use::Move && v->ref != RefKind::None) {
@@ -501,6 +508,9 @@ void OwnershipChecker::match(MatchExpr &m) {
   // A `match` that takes its scrutinee moves it; its arms own the payloads
   // they bind and MLIRGen frees the others. Otherwise it only reads it.
   m.ownsScrutinee = matchTakes(m);
+  if (const VarDecl *b = ownedBinding(m))
+    takenBy[{m.scrutinee->range.begin.file, m.scrutinee->range.begin.offset}] =
+        b;
   unsigned errors = diags.getNumErrors();
   expr(*m.scrutinee, m.ownsScrutinee ? Use::Move : Use::Borrow, nullptr);
   // Say why the match moved what it could not (a field, a reference).
