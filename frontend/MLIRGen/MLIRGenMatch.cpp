@@ -6,6 +6,9 @@
 // statement branches with cf (its arms may return, break or continue); a
 // `match` used as a value is a chain of scf.if yielding its leaves, so it
 // can sit inside any region (the right operand of `&&`, for instance).
+// An enum that owns tensors frees the payload its tag selects (scf.if per
+// variant); a `match` that took its scrutinee frees what an arm leaves
+// unbound when the arm starts (SemaOwnership decides which match takes).
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,11 +66,8 @@ void MLIRGenImpl::dropEnumLeaves(llvm::ArrayRef<Leaf> leaves, const Type *t,
                                   mlir::Location l) {
   StructDecl *en = t->getStructDecl();
   for (unsigned v = 0; v < en->variants.size(); ++v) {
-    const Type *payload = nullptr;
-    for (const Type *pt : en->variants[v].payload)
-      if (pt->isOwned())
-        payload = pt;
-    if (!payload)
+    const auto &payload = en->variants[v].payload;
+    if (llvm::none_of(payload, [](const Type *pt) { return pt->isOwned(); }))
       continue;
     mlir::Value isV = mlir::arith::CmpIOp::create(
         builder, l, mlir::arith::CmpIPredicate::eq, leaves[0].value,
@@ -77,7 +77,7 @@ void MLIRGenImpl::dropEnumLeaves(llvm::ArrayRef<Leaf> leaves, const Type *t,
     mlir::OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPoint(ifOp.thenBlock()->getTerminator());
     unsigned offset = variantLeafOffset(en, v);
-    for (const Type *pt : en->variants[v].payload) {
+    for (const Type *pt : payload) {
       unsigned n = numLeaves(pt);
       dropLeaves(leaves.slice(offset, n), pt, l);
       offset += n;
