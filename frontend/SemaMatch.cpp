@@ -112,6 +112,9 @@ const Type *Sema::checkVariant(Expr &e, StructDecl &en, unsigned variant,
     return types.getError();
   }
   bool ok = true;
+  // Inferring an outer variant's type may have checked this one already
+  // (`Option::Some(Option::Some(3))`).
+  call->orderedArgs.clear();
   for (size_t i = 0; i < call->args.size(); ++i) {
     CallArg &a = call->args[i];
     if (a.name) {
