@@ -12,7 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "nl_runtime.h"
+#include "../nl_runtime.h"
 
 #include "bigint.h"
 #include "format.h"
@@ -23,26 +23,30 @@ static void copy_bytes(char *dst, const char *src, int64_t n) {
 }
 
 /// Makes room for \p extra more bytes, at least doubling the capacity.
-static void reserve(NlString *s, int64_t extra) {
+/// Returns the old buffer when the text moved, for the caller to free once
+/// it has copied what it appends (which may come from that buffer).
+static char *reserve(NlString *s, int64_t extra) {
   if (s->cap - s->len >= extra)
-    return;
+    return NULL;
   int64_t need = s->len + extra;
   int64_t cap = s->cap < 8 ? 16 : s->cap;
   while (cap < need)
     cap = cap > INT64_MAX / 2 ? need : cap * 2;
   char *p = (char *)nl_alloc(cap, 1);
   copy_bytes(p, s->ptr, s->len);
-  nl_free(s->ptr);
+  char *old = s->ptr;
   s->ptr = p;
   s->cap = cap;
+  return old;
 }
 
 void nl_string_push(NlString *s, const char *p, int64_t n) {
   if (n <= 0)
     return;
-  reserve(s, n);
+  char *old = reserve(s, n);
   copy_bytes(s->ptr + s->len, p, n);
   s->len += n;
+  nl_free(old);
 }
 
 void nl_string_push_byte(NlString *s, int64_t b) {
