@@ -50,6 +50,10 @@ void Sema::resolveVariants(StructDecl &e) {
         diags.report(te->range, DiagID::err_enum_payload_buffer,
                      {e.name.name + "::" + v.name.name, t->str()});
         t = types.getError();
+      } else if (t->isOwned()) {
+        diags.report(te->range, DiagID::err_enum_payload_owned,
+                     {e.name.name + "::" + v.name.name, t->str()});
+        t = types.getError();
       }
       v.payload.push_back(t);
     }
@@ -310,7 +314,8 @@ const Type *Sema::checkMatch(MatchExpr &e, const Type *expected) {
   }
   if (!result)
     return types.getError();
-  if (result->containsBuffer() || result->containsArray()) {
+  if (result->containsBuffer() || result->containsArray() ||
+      result->isOwned()) {
     diags.report(e.range, DiagID::err_match_value_type, {result->str()});
     return types.getError();
   }
