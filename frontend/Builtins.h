@@ -109,6 +109,8 @@ Builtin lookupQualifiedBuiltin(llvm::StringRef qualifier, llvm::StringRef name);
 Builtin lookupBuiltinMethod(llvm::StringRef name, BuiltinReceivers receiver);
 /// The builtin that `b(tile, axis)` becomes, or `None` if there is none.
 Builtin getAxisForm(Builtin b);
+/// Whether string method `b` changes its receiver (`push_str`, `clear`...).
+bool changesString(Builtin b);
 
 } // namespace nlc
 

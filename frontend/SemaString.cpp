@@ -123,10 +123,7 @@ const Type *Sema::checkStringMethod(CallExpr &e, const Type *recv, Builtin b,
     return expectType(a, i64, checkValue(a, i64));
   };
   // The methods that change the receiver need a place they may write.
-  bool mutates = b == Builtin::StringPushStr || b == Builtin::StringPushByte ||
-                 b == Builtin::StringPushChar || b == Builtin::StringPushInt ||
-                 b == Builtin::StringPushFloat || b == Builtin::StringClear;
-  if (mutates) {
+  if (changesString(b)) {
     NameExpr *root = placeRoot(*e.receiver);
     if (root && root->var && !root->var->isMutable &&
         root->var->ref == RefKind::None) {
@@ -151,8 +148,6 @@ const Type *Sema::checkStringMethod(CallExpr &e, const Type *recv, Builtin b,
   case Builtin::StringClear:
     break;
   case Builtin::StringClone:
-    result = recv;
-    break;
   case Builtin::TextTrim:
     result = recv;
     break;

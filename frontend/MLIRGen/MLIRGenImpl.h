@@ -273,6 +273,9 @@ private:
   /// Reads a text operand (`&x` reads `x`).
   Text genText(Expr &e);
   Leaves genStringBuiltin(CallExpr &e);
+  /// A method that changes its `String` receiver (Builtins.h,
+  /// changesString): read, change in a slot, write back.
+  void genStringChange(CallExpr &e, mlir::Location l);
   /// Comparisons and `+` with a `str` or `String` operand.
   Leaves genStringBinary(BinaryExpr &e);
   /// `s[i]`: the byte, bounds-checked.

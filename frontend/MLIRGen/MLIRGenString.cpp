@@ -184,6 +184,58 @@ Leaves MLIRGenImpl::parseResult(CallExpr &e, mlir::Location l) {
   return {valueLeaf(tag), valueLeaf(value), valueLeaf(error)};
 }
 
+void MLIRGenImpl::genStringChange(CallExpr &e, mlir::Location l) {
+  mlir::Type i64 = builder.getI64Type();
+  // The receiver is a place: read-modify-write its leaves. The argument
+  // is read first, so `s.push_str(&s)` appends the old text.
+  Leaves target = genExpr(*e.receiver);
+  Text text{};
+  mlir::Value scalar;
+  if (e.builtin == Builtin::StringPushStr)
+    text = genText(*e.orderedArgs[0]);
+  else if (e.builtin != Builtin::StringClear)
+    scalar = genScalar(*e.orderedArgs[0]);
+  if (e.builtin == Builtin::StringClear) {
+    Leaves v = load(target, l);
+    v[1] = valueLeaf(constInt(i64, 0, l));
+    store(target, v, l);
+    return;
+  }
+  mlir::Value slot = stringSlot(target, l);
+  switch (e.builtin) {
+  case Builtin::StringPushStr:
+    callRuntime("nl_string_push", {slot, text.ptr, text.len}, {}, l);
+    break;
+  case Builtin::StringPushByte:
+    callRuntime("nl_string_push_byte",
+                {slot, toI64(builder, l, scalar, e.orderedArgs[0]->type)}, {},
+                l);
+    break;
+  case Builtin::StringPushChar: {
+    // A Unicode scalar value: not a surrogate, at most U+10FFFF.
+    mlir::Type i32 = builder.getI32Type();
+    mlir::Value surrogate = mlir::arith::CmpIOp::create(
+        builder, l, CmpIPredicate::ult,
+        mlir::arith::SubIOp::create(builder, l, scalar,
+                                    constInt(i32, 0xD800, l)),
+        constInt(i32, 0x800, l));
+    mlir::Value tooBig = mlir::arith::CmpIOp::create(
+        builder, l, CmpIPredicate::ugt, scalar, constInt(i32, 0x10FFFF, l));
+    genCheck(mlir::arith::OrIOp::create(builder, l, surrogate, tooBig),
+             "invalid char: not a Unicode scalar value",
+             e.orderedArgs[0]->range);
+    callRuntime("nl_string_push_char",
+                {slot, toI64(builder, l, scalar, e.orderedArgs[0]->type)}, {},
+                l);
+    break;
+  }
+  default:
+    pushScalar(slot, scalar, e.orderedArgs[0]->type, l);
+    break;
+  }
+  store(target, loadStringSlot(slot, l), l);
+}
+
 Leaves MLIRGenImpl::genStringBuiltin(CallExpr &e) {
   mlir::Location l = loc(e.range);
   mlir::Type i64 = builder.getI64Type();
@@ -209,63 +261,10 @@ Leaves MLIRGenImpl::genStringBuiltin(CallExpr &e) {
   }
   // Methods.
   const Type *recvType = e.receiver->type;
-  if (e.builtin == Builtin::StringPushStr ||
-      e.builtin == Builtin::StringPushByte ||
-      e.builtin == Builtin::StringPushChar ||
-      e.builtin == Builtin::StringPushInt ||
-      e.builtin == Builtin::StringPushFloat ||
-      e.builtin == Builtin::StringClear) {
-    // The receiver is a place: read-modify-write its leaves. The argument
-    // is read first, so `s.push_str(&s)` appends the old text.
-    Leaves target = genExpr(*e.receiver);
-    Text text{};
-    mlir::Value scalar;
-    if (e.builtin == Builtin::StringPushStr)
-      text = genText(*e.orderedArgs[0]);
-    else if (e.builtin != Builtin::StringClear)
-      scalar = genScalar(*e.orderedArgs[0]);
-    if (e.builtin == Builtin::StringClear) {
-      Leaves v = load(target, l);
-      v[1] = valueLeaf(constInt(i64, 0, l));
-      store(target, v, l);
-      return {};
-    }
-    mlir::Value slot = stringSlot(target, l);
-    switch (e.builtin) {
-    case Builtin::StringPushStr:
-      callRuntime("nl_string_push", {slot, text.ptr, text.len}, {}, l);
-      break;
-    case Builtin::StringPushByte:
-      callRuntime("nl_string_push_byte",
-                  {slot, toI64(builder, l, scalar, e.orderedArgs[0]->type)}, {},
-                  l);
-      break;
-    case Builtin::StringPushChar: {
-      // A Unicode scalar value: not a surrogate, at most U+10FFFF.
-      mlir::Type i32 = builder.getI32Type();
-      mlir::Value surrogate = mlir::arith::CmpIOp::create(
-          builder, l, CmpIPredicate::ult,
-          mlir::arith::SubIOp::create(builder, l, scalar,
-                                      constInt(i32, 0xD800, l)),
-          constInt(i32, 0x800, l));
-      mlir::Value tooBig = mlir::arith::CmpIOp::create(
-          builder, l, CmpIPredicate::ugt, scalar, constInt(i32, 0x10FFFF, l));
-      genCheck(mlir::arith::OrIOp::create(builder, l, surrogate, tooBig),
-               "invalid char: not a Unicode scalar value",
-               e.orderedArgs[0]->range);
-      callRuntime("nl_string_push_char",
-                  {slot, toI64(builder, l, scalar, e.orderedArgs[0]->type)}, {},
-                  l);
-      break;
-    }
-    default:
-      pushScalar(slot, scalar, e.orderedArgs[0]->type, l);
-      break;
-    }
-    store(target, loadStringSlot(slot, l), l);
+  if (changesString(e.builtin)) {
+    genStringChange(e, l);
     return {};
   }
-
   Text text = genText(*e.receiver);
   auto boolOf = [&](mlir::Value v) {
     return mlir::arith::CmpIOp::create(builder, l, CmpIPredicate::ne, v,
