@@ -64,10 +64,10 @@ const Type *Sema::checkStringBuiltin(CallExpr &e, Builtin b,
                                                  : types.getError();
   case Builtin::ToString: {
     Expr &arg = *e.orderedArgs[0];
-    Expr &value = unborrowed(arg);
-    const Type *t = checkValue(value);
-    if (&value != &arg)
-      arg.type = t;
+    // `&s` borrows a text; numbers are passed as values.
+    if (&unborrowed(arg) != &arg)
+      return checkTextArg(arg, name) ? types.getString() : types.getError();
+    const Type *t = checkValue(arg);
     if (t->isError())
       return t;
     if (!t->isScalar() && !t->isText()) {
