@@ -194,6 +194,9 @@ struct BinaryExpr : Expr {
   BinaryOp op;
   SourceRange opRange;
   std::unique_ptr<Expr> lhs, rhs;
+  /// Set by the ownership check for operators on strings: `String`
+  /// temporaries among the operands, freed once the operator has run.
+  std::vector<Expr *> temporaries;
   static bool classof(const Expr *e) { return e->kind == Kind::Binary; }
 };
 
@@ -270,6 +273,9 @@ struct IndexExpr : Expr {
       : Expr(Kind::Index, r), base(std::move(base)), index(std::move(index)) {}
   std::unique_ptr<Expr> base;
   std::unique_ptr<Expr> index;
+  /// Set by the ownership check when indexing a string: `String`
+  /// temporaries of the base and index, freed after the byte is read.
+  std::vector<Expr *> temporaries;
   static bool classof(const Expr *e) { return e->kind == Kind::Index; }
 };
 

@@ -74,4 +74,10 @@ Builtin getAxisForm(Builtin b) {
   return Builtin::None;
 }
 
+bool changesString(Builtin b) {
+  return b == Builtin::StringPushStr || b == Builtin::StringPushByte ||
+         b == Builtin::StringPushChar || b == Builtin::StringPushInt ||
+         b == Builtin::StringPushFloat || b == Builtin::StringClear;
+}
+
 } // namespace nlc

@@ -55,6 +55,9 @@ enum class BuiltinReceivers : unsigned {
   Tensor = 2,
   View = 4,
   TensorOrView = Tensor | View,
+  String = 8,
+  /// `str` or `String`.
+  Text = Str | String,
 };
 
 /// The MLIRGen generator that emits a call.
@@ -67,6 +70,8 @@ enum class BuiltinGen {
   Tile,
   /// Files, the environment and the process: `sys::` (MLIRGenSys.cpp).
   Sys,
+  /// `String` and the operations on strings (MLIRGenString.cpp).
+  String,
 };
 
 /// `maxArgs` of a builtin that takes any number of arguments.
@@ -104,6 +109,8 @@ Builtin lookupQualifiedBuiltin(llvm::StringRef qualifier, llvm::StringRef name);
 Builtin lookupBuiltinMethod(llvm::StringRef name, BuiltinReceivers receiver);
 /// The builtin that `b(tile, axis)` becomes, or `None` if there is none.
 Builtin getAxisForm(Builtin b);
+/// Whether string method `b` changes its receiver (`push_str`, `clear`...).
+bool changesString(Builtin b);
 
 } // namespace nlc
 

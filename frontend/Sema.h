@@ -146,6 +146,21 @@ private:
   void checkKernelRecursion();
   bool inKernel() const { return currentFn && currentFn->isKernel; }
 
+  // Strings (SemaString.cpp).
+  /// Checks an argument that must be a `str` or `String` (or `&` of one).
+  bool checkTextArg(Expr &arg, const std::string &name);
+  /// `Result<value, ParseError>` of the prelude, or an error.
+  const Type *parseResultType(CallExpr &e, const Type *value);
+  /// `String::new`, `String::from`, `to_string`, `parse_i64`, `parse_f64`.
+  const Type *checkStringBuiltin(CallExpr &e, Builtin b,
+                                 const std::string &name);
+  /// Method `b` of a `str` or `String` receiver of type `recv`, given the
+  /// right number of arguments.
+  const Type *checkStringMethod(CallExpr &e, const Type *recv, Builtin b,
+                                const std::string &method);
+  /// A binary operator with a `str` or `String` operand.
+  const Type *checkStringBinary(BinaryExpr &e, const Type *lt, const Type *rt);
+
   /// The `sys::` builtins (SemaSys.cpp): files, environment, exit.
   const Type *checkSysBuiltin(CallExpr &e, Builtin b, const std::string &name);
 

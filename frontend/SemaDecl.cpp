@@ -350,7 +350,8 @@ const Type *Sema::resolveType(const TypeExpr &t, Module &m) {
 static constexpr uint64_t maxArrayBytes = 4u << 20;
 
 const Type *Sema::makeArray(const Type *elem, uint64_t size, SourceRange r) {
-  if (elem->containsBuffer()) {
+  // An array would need a drop per element of an owned value (`String`).
+  if (elem->containsBuffer() || elem->isOwned()) {
     diags.report(r, DiagID::err_array_buffer, {elem->str()});
     return types.getError();
   }

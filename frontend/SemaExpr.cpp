@@ -681,6 +681,8 @@ const Type *Sema::checkBinary(BinaryExpr &e, const Type *expected) {
   }
   if (lt->isError() || rt->isError())
     return types.getError();
+  if (lt->isText() || rt->isText())
+    return checkStringBinary(e, lt, rt);
   // `a + b` with `a: T`: only what T's bound allows.
   bool bitwise = op == BinaryOp::BitAnd || op == BinaryOp::BitOr ||
                  op == BinaryOp::BitXor || isShift;
@@ -807,7 +809,10 @@ const Type *Sema::checkIndex(IndexExpr &e) {
   const Type *idx = checkValue(*e.index);
   if (base->isError() || idx->isError())
     return types.getError();
-  if (!base->isArray()) {
+  // A byte of a string, checked against its length at run time.
+  if (base->isText() && idx->isInt())
+    return types.getInt(8, false);
+  if (!base->isArray() && !base->isText()) {
     diags.report(e.base->range, DiagID::err_not_indexable, {base->str()});
     return types.getError();
   }
@@ -1042,9 +1047,11 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
     }
     e.receiver = field->base.get();
     const std::string &method = field->field.name;
-    if (recv->isStr()) {
-      Builtin b = lookupBuiltinMethod(method, BuiltinReceivers::Str);
-      if (b == Builtin::StrLen) {
+    if (recv->isText()) {
+      Builtin b = lookupBuiltinMethod(method, recv->isStr()
+                                                  ? BuiltinReceivers::Str
+                                                  : BuiltinReceivers::String);
+      if (b != Builtin::None) {
         const BuiltinInfo &info = getBuiltinInfo(b);
         if (e.args.size() != info.minArgs) {
           diags.report(e.range, DiagID::err_arg_count,
@@ -1054,8 +1061,7 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
             check(*a.value);
           return types.getError();
         }
-        e.builtin = b;
-        return types.getInt(64, true);
+        return checkStringMethod(e, recv, b, method);
       }
     }
     if (recv->isTensor() || recv->isView())
@@ -1297,13 +1303,15 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     return types.getError();
   if (info.gen == BuiltinGen::Sys)
     return checkSysBuiltin(e, b, name);
+  if (info.gen == BuiltinGen::String)
+    return checkStringBuiltin(e, b, name);
   switch (b) {
   case Builtin::Print:
   case Builtin::Println: {
     bool ok = true;
     for (CallArg &a : e.args) {
       const Type *t = checkValue(*a.value);
-      if (!t->isScalar() && !t->isStr() && !t->isError()) {
+      if (!t->isScalar() && !t->isText() && !t->isError()) {
         diags.report(a.value->range, DiagID::err_not_printable, {t->str()});
         ok = false;
       }

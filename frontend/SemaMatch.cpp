@@ -315,7 +315,8 @@ const Type *Sema::checkMatch(MatchExpr &e, const Type *expected) {
   }
   if (!result)
     return types.getError();
-  if (result->containsBuffer() || result->containsArray()) {
+  if (result->containsBuffer() || result->containsArray() ||
+      result->isOwned()) {
     diags.report(e.range, DiagID::err_match_value_type, {result->str()});
     return types.getError();
   }

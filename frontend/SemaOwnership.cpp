@@ -416,9 +416,22 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
     }
     return {Root::Kind::Var, v};
   }
-  case Expr::Kind::Binary:
-    binary(llvm::cast<BinaryExpr>(e), temps);
-    return {};
+  case Expr::Kind::Binary: {
+    auto &b = llvm::cast<BinaryExpr>(e);
+    if (!b.lhs->type->isText() && !b.rhs->type->isText()) {
+      binary(b, temps);
+      return {};
+    }
+    // On strings: the operands are read while the operator runs; `+`
+    // makes a new `String`.
+    expr(*b.lhs, Use::Borrow, &b.temporaries);
+    expr(*b.rhs, Use::Borrow, &b.temporaries);
+    if (!e.type->isOwned())
+      return {};
+    if (use == Use::Borrow && temps)
+      temps->push_back(&e);
+    return {Root::Kind::Temporary, nullptr, &e};
+  }
   case Expr::Kind::Call:
     return call(llvm::cast<CallExpr>(e), use, temps);
   case Expr::Kind::Field: {
@@ -457,8 +470,14 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
     t.drops = ownedFrom(0);
     return ownedValue(e, use, temps);
   }
-  case Expr::Kind::Unary:
   case Expr::Kind::Index:
+    if (auto &i = llvm::cast<IndexExpr>(e); i.base->type->isText()) {
+      expr(*i.base, Use::Borrow, &i.temporaries);
+      expr(*i.index, Use::Borrow, &i.temporaries);
+      return {};
+    }
+    [[fallthrough]];
+  case Expr::Kind::Unary:
   case Expr::Kind::Cast:
   case Expr::Kind::ArrayLit:
   case Expr::Kind::ArrayRepeat:

@@ -200,6 +200,10 @@ void Sema::checkAssign(AssignStmt &s) {
     return;
   }
   NameExpr *root = placeRoot(*s.target);
+  // The bytes of a string are changed only through `String` methods.
+  auto *index = llvm::dyn_cast<IndexExpr>(s.target.get());
+  if (index && index->base->type && index->base->type->isText())
+    root = nullptr;
   if (!root || (!root->var && !target->isError())) {
     if (!target->isError())
       diags.report(s.target->range, DiagID::err_assign_not_lvalue);

@@ -49,7 +49,7 @@ const Type *Sema::checkSysBuiltin(CallExpr &e, Builtin b,
     break;
   case Builtin::SysWriteStr:
     expect(0, i64);
-    expect(1, types.getStr());
+    ok &= checkTextArg(*e.orderedArgs[1], name);
     break;
   case Builtin::SysSeek:
     expect(0, i64);

@@ -652,10 +652,14 @@ const Type *Sema::checkTensorMethod(CallExpr &e, const Type *recv,
 //===----------------------------------------------------------------------===//
 
 void Sema::checkKernelSignature(FnDecl &fn) {
-  for (auto &p : fn.params)
+  for (auto &p : fn.params) {
+    SourceRange r = p->typeExpr ? p->typeExpr->range : p->name.range;
     if (p->type->isEnum())
-      diags.report(p->typeExpr ? p->typeExpr->range : p->name.range,
-                   DiagID::err_enum_in_kernel);
+      diags.report(r, DiagID::err_enum_in_kernel);
+    // Strings live on the host heap (a struct holding one included).
+    else if (p->type->isOwned() && !p->type->containsBuffer())
+      diags.report(r, DiagID::err_string_in_kernel, {p->type->str()});
+  }
   if (!fn.result->isVoid() && !fn.result->isTile() && !fn.result->isError())
     diags.report(fn.resultType->range, DiagID::err_kernel_result,
                  {fn.result->str()});

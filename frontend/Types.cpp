@@ -58,7 +58,7 @@ bool Type::containsBuffer() const {
 }
 
 bool Type::isOwned() const {
-  if (isTensor())
+  if (isTensor() || isString())
     return true;
   // A struct or an enum holding an owned value owns it.
   if (isStruct() || isEnum())
@@ -86,6 +86,8 @@ uint64_t Type::getStorageSize() const {
     return getBitWidth() / 8;
   case Kind::Str:
     return 16;
+  case Kind::String:
+    return 24;
   case Kind::Array: {
     uint64_t e = element->getStorageSize();
     // Saturate instead of overflowing: callers only compare with a limit.
@@ -131,6 +133,8 @@ std::string Type::str() const {
     return "f32";
   case Kind::Str:
     return "str";
+  case Kind::String:
+    return "String";
   case Kind::Array:
     return "[" + element->str() + "; " + std::to_string(arraySize) + "]";
   case Kind::Struct:
@@ -160,6 +164,7 @@ TypeContext::TypeContext() {
   voidTy = make(Type::Kind::Void);
   boolTy = make(Type::Kind::Bool);
   strTy = make(Type::Kind::Str);
+  stringTy = make(Type::Kind::String);
   deviceTy = make(Type::Kind::Device);
 }
 
@@ -240,6 +245,8 @@ const Type *TypeContext::lookupBuiltin(const std::string &name) {
     return boolTy;
   if (name == "str")
     return strTy;
+  if (name == "String")
+    return stringTy;
   if (name == "f16")
     return getFloat(Type::FloatKind::F16);
   if (name == "bf16")

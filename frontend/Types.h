@@ -28,6 +28,8 @@ public:
     Int,
     Float,
     Str,
+    /// `String`: an owned, growable byte string (buffer, length, capacity).
+    String,
     Array,
     Struct,
     /// An `enum`: its StructDecl has variants.
@@ -52,6 +54,9 @@ public:
   bool isFloat() const { return kind == Kind::Float; }
   bool isNumeric() const { return isInt() || isFloat(); }
   bool isStr() const { return kind == Kind::Str; }
+  bool isString() const { return kind == Kind::String; }
+  /// Text: a `str` or a `String`, which string operations accept alike.
+  bool isText() const { return isStr() || isString(); }
   bool isArray() const { return kind == Kind::Array; }
   bool isStruct() const { return kind == Kind::Struct; }
   bool isEnum() const { return kind == Kind::Enum; }
@@ -116,6 +121,7 @@ public:
   const Type *getVoid() const { return voidTy; }
   const Type *getBool() const { return boolTy; }
   const Type *getStr() const { return strTy; }
+  const Type *getString() const { return stringTy; }
   const Type *getInt(unsigned width, bool isSigned);
   const Type *getFloat(Type::FloatKind kind);
   const Type *getArray(const Type *element, uint64_t size);
@@ -130,14 +136,14 @@ public:
     return getBuffer(Type::Kind::View, element, rank);
   }
   const Type *getDevice() const { return deviceTy; }
-  /// Looks up a builtin scalar or `str` by name (`i32`, `f16`...).
+  /// Looks up a builtin scalar, `str` or `String` by name (`i32`, `f16`...).
   const Type *lookupBuiltin(const std::string &name);
 
 private:
   const Type *make(Type::Kind k);
   const Type *getBuffer(Type::Kind kind, const Type *element, unsigned rank);
   std::vector<std::unique_ptr<Type>> storage;
-  const Type *errorTy, *voidTy, *boolTy, *strTy, *deviceTy;
+  const Type *errorTy, *voidTy, *boolTy, *strTy, *stringTy, *deviceTy;
   std::map<std::pair<unsigned, bool>, const Type *> ints;
   std::map<Type::FloatKind, const Type *> floats;
   std::map<std::pair<const Type *, uint64_t>, const Type *> arrays;

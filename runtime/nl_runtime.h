@@ -341,6 +341,73 @@ enum {
 /// x86-64, so it can run on any 64-bit x86 CPU.
 void nl_cpu_check(uint64_t required, const char *built_for);
 
+
+//===----------------------------------------------------------------------===//
+// Strings (runtime/core/strings.c; docs/LangRef.md, section 15). A `String`
+// is three leaves that generated code keeps in its own storage: the buffer
+// (from nl_alloc, NULL while `cap` is 0), the length and the capacity. The
+// functions that change a string take the address of the three, laid out as
+// NlString; the rest take (pointer, length) pairs, from a `str` or a
+// `String`. Lengths and positions are in bytes.
+//===----------------------------------------------------------------------===//
+
+/// The leaves of a `String` in memory.
+typedef struct NlString {
+  char *ptr;
+  int64_t len;
+  int64_t cap;
+} NlString;
+
+/// Appends the \p n bytes at \p p, growing the buffer (at least doubling).
+void nl_string_push(NlString *s, const char *p, int64_t n);
+/// Appends the byte \p b (its low 8 bits).
+void nl_string_push_byte(NlString *s, int64_t b);
+/// Appends the UTF-8 encoding of \p c, a Unicode scalar value (generated
+/// code rejects the others before the call).
+void nl_string_push_char(NlString *s, int64_t c);
+/// Append the text nl_print_i64, nl_print_u64, nl_print_f64, nl_print_f32
+/// and nl_print_bool print for \p v.
+void nl_string_push_i64(NlString *s, int64_t v);
+void nl_string_push_u64(NlString *s, uint64_t v);
+void nl_string_push_f64(NlString *s, double v);
+void nl_string_push_f32(NlString *s, float v);
+void nl_string_push_bool(NlString *s, int32_t v);
+/// Frees the buffer of a `String` (NULL does nothing).
+void nl_string_free(char *ptr);
+/// -1, 0 or 1 as a is bytewise before, equal to or after b (a proper prefix
+/// comes first).
+int64_t nl_string_compare(const char *a, int64_t an, const char *b,
+                          int64_t bn);
+/// 1 if \p s begins (ends) with the \p pn bytes at \p p, else 0.
+int64_t nl_string_starts_with(const char *s, int64_t n, const char *p,
+                              int64_t pn);
+int64_t nl_string_ends_with(const char *s, int64_t n, const char *p,
+                            int64_t pn);
+/// The first position >= \p start (0 <= start <= n) where \p p occurs in
+/// \p s, or -1.
+int64_t nl_string_find(const char *s, int64_t n, const char *p, int64_t pn,
+                       int64_t start);
+/// FNV-1a, 64 bits (offset basis 0xcbf29ce484222325, prime 0x100000001b3).
+uint64_t nl_string_hash_bytes(const void *p, int64_t n);
+/// The number of leading ASCII whitespace bytes (space, \t, \n, \v, \f,
+/// \r); the length without the trailing ones.
+int64_t nl_string_trim_start(const char *s, int64_t n);
+int64_t nl_string_trim_end(const char *s, int64_t n);
+/// The code point of the UTF-8 sequence at byte \p i (0 <= i < n) and its
+/// length in bytes; an invalid sequence (bad or missing continuation bytes,
+/// overlong forms, surrogates, above U+10FFFF) is U+FFFD of length 1.
+int64_t nl_string_char_at(const char *s, int64_t n, int64_t i);
+int64_t nl_string_char_len_at(const char *s, int64_t n, int64_t i);
+/// The number of code points, invalid bytes counting one each as above.
+int64_t nl_string_char_count(const char *s, int64_t n);
+/// Parse the whole of \p s as a decimal i64 (optional sign, digits) or f64
+/// (optional sign, digits with an optional point, optional exponent; or
+/// "inf", "nan"), correctly rounded to nearest, ties to even, for up to 40
+/// significant digits. Return 0 and set *out, or 1 (empty), 2 (invalid),
+/// 3 (out of range) - the order of `ParseError`'s variants plus one.
+int32_t nl_string_parse_i64(const char *s, int64_t n, int64_t *out);
+int32_t nl_string_parse_f64(const char *s, int64_t n, double *out);
+
 #ifdef __cplusplus
 } // extern "C"
 #endif

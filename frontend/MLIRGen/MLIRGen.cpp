@@ -85,11 +85,14 @@ void MLIRGenImpl::leafTypes(
       t->isDevice()) {
     elems.push_back(scalarType(t));
     shapes.emplace_back(outer.begin(), outer.end());
-  } else if (t->isStr()) {
+  } else if (t->isText()) {
+    // `str`: pointer, length; `String`: buffer, length, capacity.
     elems.push_back(mlir::LLVM::LLVMPointerType::get(&ctx));
     shapes.emplace_back(outer.begin(), outer.end());
-    elems.push_back(builder.getI64Type());
-    shapes.emplace_back(outer.begin(), outer.end());
+    for (unsigned i = 1; i < numLeaves(t); ++i) {
+      elems.push_back(builder.getI64Type());
+      shapes.emplace_back(outer.begin(), outer.end());
+    }
   } else if (t->isStruct() || t->isEnum()) {
     // An enum is its i32 tag, then the payloads of all its variants.
     if (t->isEnum()) {
@@ -126,8 +129,8 @@ unsigned MLIRGenImpl::numLeaves(const Type *t) {
   if (t->isScalar() || t->isTile() || t->isTensor() || t->isView() ||
       t->isDevice())
     return 1;
-  if (t->isStr())
-    return 2;
+  if (t->isText())
+    return t->isStr() ? 2 : 3;
   if (t->isArray())
     return numLeaves(t->getElementType());
   unsigned n = t->isEnum() ? 1 : 0;
@@ -304,6 +307,10 @@ void MLIRGenImpl::dropLeaves(llvm::ArrayRef<Leaf> leaves, const Type *t,
   }
   if (t->isEnum()) {
     dropEnumLeaves(leaves, t, l);
+    return;
+  }
+  if (t->isString()) {
+    dropString(leaves, l);
     return;
   }
   if (t->isStruct()) {

@@ -49,8 +49,15 @@ Leaves MLIRGenImpl::genExpr(Expr &e) {
     return genName(llvm::cast<NameExpr>(e));
   case Expr::Kind::Unary:
     return {scalarLeaf(genUnary(llvm::cast<UnaryExpr>(e)))};
-  case Expr::Kind::Binary:
-    return {scalarLeaf(genBinary(llvm::cast<BinaryExpr>(e)))};
+  case Expr::Kind::Binary: {
+    auto &b = llvm::cast<BinaryExpr>(e);
+    if (!b.lhs->type->isText())
+      return {scalarLeaf(genBinary(b))};
+    Leaves out = genStringBinary(b);
+    if (b.type->isOwned())
+      tensorValues[&b] = out;
+    return out;
+  }
   case Expr::Kind::Call: {
     auto &call = llvm::cast<CallExpr>(e);
     Leaves out = genCall(call);
@@ -68,6 +75,8 @@ Leaves MLIRGenImpl::genExpr(Expr &e) {
     return Leaves(base.begin() + offset, base.begin() + offset + count);
   }
   case Expr::Kind::Index:
+    if (llvm::cast<IndexExpr>(e).base->type->isText())
+      return genStringIndex(llvm::cast<IndexExpr>(e));
     return genIndex(llvm::cast<IndexExpr>(e));
   case Expr::Kind::Cast:
     return {scalarLeaf(genCast(llvm::cast<CastExpr>(e)))};
@@ -420,7 +429,7 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
 void MLIRGenImpl::genPrint(const Leaves &v, const Type *t, mlir::Location l) {
   mlir::Type i64 = builder.getI64Type();
   mlir::Value x = v[0].value;
-  if (t->isStr()) {
+  if (t->isText()) {
     auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
     mlir::func::CallOp::create(builder, l, runtimeFn("nl_print_str", {ptrTy, i64}),
                                mlir::ValueRange{x, v[1].value});
@@ -473,6 +482,8 @@ Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
     return genKernelBuiltin(e);
   case BuiltinGen::Sys:
     return genSysBuiltin(e);
+  case BuiltinGen::String:
+    return genStringBuiltin(e);
   }
   llvm_unreachable("unknown builtin generator");
 }
@@ -617,8 +628,6 @@ Leaves MLIRGenImpl::genScalarBuiltin(CallExpr &e) {
             .getResult(0);
     return {scalarLeaf(ptr), scalarLeaf(len)};
   }
-  case Builtin::StrLen:
-    return {load(genExpr(*e.receiver), l)[1]};
   default:
     break;
   }

@@ -270,6 +270,46 @@ private:
                 SourceRange r);
   void genPanic(const Leaves &message, SourceRange r);
 
+  // Strings (MLIRGenString.cpp).
+  /// The pointer and length of a `str` or `String`.
+  struct Text {
+    mlir::Value ptr, len;
+  };
+  /// Reads a text operand (`&x` reads `x`).
+  Text genText(Expr &e);
+  Leaves genStringBuiltin(CallExpr &e);
+  /// A method that changes its `String` receiver (Builtins.h,
+  /// changesString): read, change in a slot, write back.
+  void genStringChange(CallExpr &e, mlir::Location l);
+  /// Comparisons and `+` with a `str` or `String` operand.
+  Leaves genStringBinary(BinaryExpr &e);
+  /// `s[i]`: the byte, bounds-checked.
+  Leaves genStringIndex(IndexExpr &e);
+  /// Frees the buffer of the loaded `String` leaves.
+  void dropString(llvm::ArrayRef<Leaf> leaves, mlir::Location l);
+  /// A stack slot (an NlString) holding the `String` `init`, or an empty one.
+  mlir::Value stringSlot(llvm::ArrayRef<Leaf> init, mlir::Location l);
+  Leaves loadStringSlot(mlir::Value slot, mlir::Location l);
+  /// A new `String` holding a copy of `text`.
+  Leaves copyText(Text text, mlir::Location l);
+  /// `part` of a text of type `t`: a `str`, or a copy for a `String`.
+  Leaves subText(const Type *t, Text part, mlir::Location l);
+  /// Appends the text `print` shows for the scalar `v` of type `t`.
+  void pushScalar(mlir::Value slot, mlir::Value v, const Type *t,
+                  mlir::Location l);
+  /// Panics with `message` at `r` unless 0 <= pos < limit (or <= limit
+  /// when `mayEqual`), as one unsigned comparison.
+  void checkPosition(mlir::Value pos, mlir::Value limit, bool mayEqual,
+                     const char *message, SourceRange r);
+  /// `parse_i64`/`parse_f64`: a `Result<T, ParseError>`.
+  Leaves parseResult(CallExpr &e, mlir::Location l);
+  /// LLVM stack memory for one `elem` at the function entry.
+  mlir::Value entryAlloca(mlir::Type elem, mlir::Location l);
+  /// Calls runtime function `name` with `args`; its result (of type
+  /// `result`, or none when null).
+  mlir::Value callRuntime(llvm::StringRef name, llvm::ArrayRef<mlir::Value> args,
+                          mlir::Type result, mlir::Location l);
+
   // Runtime interface.
   mlir::func::FuncOp runtimeFn(llvm::StringRef name,
                                llvm::ArrayRef<mlir::Type> args,

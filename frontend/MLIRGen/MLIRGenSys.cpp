@@ -97,9 +97,10 @@ Leaves MLIRGenImpl::genSysBuiltin(CallExpr &e) {
   }
   case Builtin::SysWriteStr: {
     mlir::Value fd = genScalar(*a0);
-    Leaves s = str(*e.orderedArgs[1]);
+    // A `str` or `String`, also borrowed as `&s`.
+    Text s = genText(*e.orderedArgs[1]);
     return {scalar(call("nl_file_write", {i64, ptr, i64}, {i64},
-                        {fd, s[0].value, s[1].value}))};
+                        {fd, s.ptr, s.len}))};
   }
   case Builtin::SysSeek: {
     mlir::Value fd = genScalar(*a0);
