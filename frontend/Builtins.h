@@ -55,6 +55,7 @@ enum class BuiltinReceivers : unsigned {
   Tensor = 2,
   View = 4,
   TensorOrView = Tensor | View,
+  Vec = 8,
 };
 
 /// The MLIRGen generator that emits a call.
@@ -67,6 +68,8 @@ enum class BuiltinGen {
   Tile,
   /// Files, the environment and the process: `sys::` (MLIRGenSys.cpp).
   Sys,
+  /// `Vec<T>` and `hash` (MLIRGenCollections.cpp).
+  Collections,
 };
 
 /// `maxArgs` of a builtin that takes any number of arguments.

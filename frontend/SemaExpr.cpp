@@ -807,6 +807,13 @@ const Type *Sema::checkIndex(IndexExpr &e) {
   const Type *idx = checkValue(*e.index);
   if (base->isError() || idx->isError())
     return types.getError();
+  if (base->isVec()) {
+    // Bounds are checked when the program runs (docs/LangRef.md, 30).
+    if (idx->isInt())
+      return base->getElementType();
+    diags.report(e.index->range, DiagID::err_index_not_int, {idx->str()});
+    return types.getError();
+  }
   if (!base->isArray()) {
     diags.report(e.base->range, DiagID::err_not_indexable, {base->str()});
     return types.getError();
@@ -953,7 +960,7 @@ const Type *Sema::checkStructLit(StructLitExpr &e, const Type *expected) {
 //===----------------------------------------------------------------------===//
 
 /// "1 argument", "2 arguments", "1 or 2 arguments".
-static std::string countArguments(size_t lo, size_t hi) {
+std::string countArguments(size_t lo, size_t hi) {
   std::string n = std::to_string(lo);
   if (hi != lo)
     n += " or " + std::to_string(hi);
@@ -961,7 +968,7 @@ static std::string countArguments(size_t lo, size_t hi) {
 }
 
 /// "1 was", "3 were".
-static std::string countGiven(size_t n) {
+std::string countGiven(size_t n) {
   return std::to_string(n) + (n == 1 ? " was" : " were");
 }
 
@@ -1058,6 +1065,8 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
         return types.getInt(64, true);
       }
     }
+    if (recv->isVec())
+      return checkVecMethod(e, field->field, recv);
     if (recv->isTensor() || recv->isView())
       if (const Type *t = checkTensorMethod(e, recv, method))
         return t;
@@ -1118,6 +1127,17 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
     e.builtin = b;
     if (b == Builtin::TensorAlloc)
       return checkTensorAlloc(e);
+    if (b == Builtin::VecNew || b == Builtin::VecWithCapacity) {
+      if (e.args.size() != getBuiltinInfo(b).minArgs) {
+        diags.report(e.range, DiagID::err_arg_count,
+                     {path[0].name + "::" + last.name,
+                      countArguments(getBuiltinInfo(b).minArgs,
+                                     getBuiltinInfo(b).maxArgs),
+                      countGiven(e.args.size())});
+        return types.getError();
+      }
+      return checkVecNew(e, b, expected);
+    }
     return checkBuiltinCall(e, b, expected);
   } else {
     // `a::b::f`: modules then, optionally, a struct for a static function.
@@ -1149,6 +1169,11 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
       }
       if (int v = s->isEnum ? lookupVariant(*s, last.name) : -1; v >= 0)
         return checkVariant(e, *s, v, expected);
+      // `Map::new()` of a generic type: the instance the context expects.
+      if (!s->genericParams.empty() && expected &&
+          (expected->isStruct() || expected->isEnum()) &&
+          expected->getStructDecl()->genericTemplate == s)
+        s = expected->getStructDecl();
       for (FnDecl *m : s->methods)
         if (m->name.name == last.name)
           fn = m;
@@ -1297,6 +1322,8 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     return types.getError();
   if (info.gen == BuiltinGen::Sys)
     return checkSysBuiltin(e, b, name);
+  if (b == Builtin::Hash)
+    return checkHash(e);
   switch (b) {
   case Builtin::Print:
   case Builtin::Println: {

@@ -20,7 +20,14 @@ bool satisfiesBound(const GenericParam &g, const Type *t) {
     return t->isInt();
   if (b == "Numeric")
     return t->isNumeric();
+  if (b == "Eq")
+    return t->isScalar() || t->isStr();
   return true;
+}
+
+bool isKnownBound(const std::string &bound) {
+  return bound.empty() || bound == "Float" || bound == "Int" ||
+         bound == "Numeric" || bound == "Eq";
 }
 
 const Type *Sema::genericTypeParam(const std::string &name) const {
@@ -170,8 +177,7 @@ const Type *Sema::instantiateType(StructDecl &tmpl,
   std::string spelled;
   for (size_t i = 0; i < args.size(); ++i) {
     const GenericParam &g = tmpl.genericParams[i];
-    if (!g.bound.name.empty() && g.bound.name != "Float" &&
-        g.bound.name != "Int" && g.bound.name != "Numeric") {
+    if (!isKnownBound(g.bound.name)) {
       diags.report(g.bound.range, DiagID::err_unknown_bound, {g.bound.name});
       return types.getError();
     }
@@ -266,8 +272,10 @@ bool Sema::checkGenericOperand(const Expr &operand, const char *op,
       continue;
     const std::string &bound = genericScope->typeBounds[i];
     // Numeric bounds allow arithmetic and comparisons; only `Int` allows
-    // bitwise operators and shifts.
-    if (!bound.empty() && (!bitwise || bound == "Int"))
+    // bitwise operators and shifts; `Eq` allows only `==` and `!=`.
+    bool equality = std::string(op) == "==" || std::string(op) == "!=";
+    if (bound == "Eq" ? equality
+                      : !bound.empty() && (!bitwise || bound == "Int"))
       return true;
     diags.report(operand.range, DiagID::err_generic_operand,
                  {op, n->path[0].name, args[i].first,

@@ -50,6 +50,10 @@ void Sema::resolveVariants(StructDecl &e) {
         diags.report(te->range, DiagID::err_enum_payload_buffer,
                      {e.name.name + "::" + v.name.name, t->str()});
         t = types.getError();
+      } else if (t->isOwned()) {
+        diags.report(te->range, DiagID::err_enum_payload_owned,
+                     {e.name.name + "::" + v.name.name, t->str()});
+        t = types.getError();
       }
       v.payload.push_back(t);
     }

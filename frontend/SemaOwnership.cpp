@@ -438,8 +438,22 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
     t.drops = ownedFrom(0);
     return {};
   }
+  case Expr::Kind::Index: {
+    // An element of a Vec that owns memory stays in the Vec: it is a part
+    // of the Vec's variable, like a field, and is taken out by methods.
+    auto &ix = llvm::cast<IndexExpr>(e);
+    Root root = expr(*ix.base, Use::Borrow, temps);
+    expr(*ix.index, Use::Borrow, temps);
+    if (!e.type->isOwned())
+      return {};
+    if (use == Use::Move) {
+      diags.report(e.range, DiagID::err_move_out_of_index,
+                   {ix.base->type->str()});
+      return {};
+    }
+    return root;
+  }
   case Expr::Kind::Unary:
-  case Expr::Kind::Index:
   case Expr::Kind::Cast:
   case Expr::Kind::ArrayLit:
   case Expr::Kind::ArrayRepeat:
@@ -501,14 +515,17 @@ Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
   if (e.receiver)
     receiver = expr(*e.receiver, movesSelf ? Use::Move : Use::Borrow,
                     returnsView ? temps : &e.temporaries);
-  // Functions take their tensor arguments; builtins and kernels borrow them.
+  // Functions take their tensor arguments; builtins and kernels borrow them,
+  // except the Vec methods that store an element.
   bool moves = e.fn && !e.fn->isKernel && e.launch == Launch::None;
+  bool storesElement =
+      e.builtin == Builtin::VecPush || e.builtin == Builtin::VecInsert;
   std::vector<std::pair<Root, const Expr *>> borrowed;
   unsigned param = e.receiver ? 1 : 0;
   for (Expr *a : e.orderedArgs) {
     // A reference parameter borrows its tensor (`&t`) for the call.
     bool byRef = moves && e.fn->params[param++]->ref != RefKind::None;
-    bool movesArg = moves && a->type->isOwned() && !byRef;
+    bool movesArg = (moves || storesElement) && a->type->isOwned() && !byRef;
     Expr *value = a;
     if (auto *u = llvm::dyn_cast<UnaryExpr>(a); u && byRef)
       value = u->operand.get(); // `&t`

@@ -58,7 +58,7 @@ bool Type::containsBuffer() const {
 }
 
 bool Type::isOwned() const {
-  if (isTensor())
+  if (isTensor() || isVec())
     return true;
   if (isStruct())
     for (const FieldDecl &f : structDecl->fields)
@@ -85,6 +85,9 @@ uint64_t Type::getStorageSize() const {
     return getBitWidth() / 8;
   case Kind::Str:
     return 16;
+  case Kind::Vec:
+    // Its pointers (at least one), length and capacity.
+    return 24;
   case Kind::Array: {
     uint64_t e = element->getStorageSize();
     // Saturate instead of overflowing: callers only compare with a limit.
@@ -150,6 +153,8 @@ std::string Type::str() const {
            element->str() + ", " + std::to_string(rank) + ">";
   case Kind::Device:
     return "Device";
+  case Kind::Vec:
+    return "Vec<" + element->str() + ">";
   }
   return "<error>";
 }
@@ -194,6 +199,16 @@ const Type *TypeContext::getArray(const Type *element, uint64_t size) {
     auto *n = const_cast<Type *>(make(Type::Kind::Array));
     n->element = element;
     n->arraySize = size;
+    t = n;
+  }
+  return t;
+}
+
+const Type *TypeContext::getVec(const Type *element) {
+  const Type *&t = vecs[element];
+  if (!t) {
+    auto *n = const_cast<Type *>(make(Type::Kind::Vec));
+    n->element = element;
     t = n;
   }
   return t;

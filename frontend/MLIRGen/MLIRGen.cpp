@@ -90,6 +90,16 @@ void MLIRGenImpl::leafTypes(
     shapes.emplace_back(outer.begin(), outer.end());
     elems.push_back(builder.getI64Type());
     shapes.emplace_back(outer.begin(), outer.end());
+  } else if (t->isVec()) {
+    // A data pointer per leaf of the element, then length and capacity.
+    for (unsigned i = 0, n = numLeaves(t->getElementType()); i < n; ++i) {
+      elems.push_back(mlir::LLVM::LLVMPointerType::get(&ctx));
+      shapes.emplace_back(outer.begin(), outer.end());
+    }
+    for (int i = 0; i < 2; ++i) {
+      elems.push_back(builder.getI64Type());
+      shapes.emplace_back(outer.begin(), outer.end());
+    }
   } else if (t->isStruct() || t->isEnum()) {
     // An enum is its i32 tag, then the payloads of all its variants.
     if (t->isEnum()) {
@@ -128,6 +138,8 @@ unsigned MLIRGenImpl::numLeaves(const Type *t) {
     return 1;
   if (t->isStr())
     return 2;
+  if (t->isVec())
+    return numLeaves(t->getElementType()) + 2;
   if (t->isArray())
     return numLeaves(t->getElementType());
   unsigned n = t->isEnum() ? 1 : 0;
@@ -300,6 +312,10 @@ void MLIRGenImpl::dropLeaves(llvm::ArrayRef<Leaf> leaves, const Type *t,
     return;
   if (t->isTensor()) {
     mlir::memref::DeallocOp::create(builder, l, leaves[0].value);
+    return;
+  }
+  if (t->isVec()) {
+    dropVec(leaves, t, l);
     return;
   }
   if (t->isStruct()) {

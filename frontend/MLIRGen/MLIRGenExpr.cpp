@@ -473,6 +473,8 @@ Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
     return genKernelBuiltin(e);
   case BuiltinGen::Sys:
     return genSysBuiltin(e);
+  case BuiltinGen::Collections:
+    return genCollectionsBuiltin(e);
   }
   llvm_unreachable("unknown builtin generator");
 }
@@ -635,6 +637,8 @@ Leaves MLIRGenImpl::genScalarBuiltin(CallExpr &e) {
 //===----------------------------------------------------------------------===//
 
 Leaves MLIRGenImpl::genIndex(IndexExpr &e) {
+  if (e.base->type->isVec())
+    return genVecIndex(e);
   mlir::Location l = loc(e.range);
   Leaves base = genExpr(*e.base);
   mlir::Value idx = genScalar(*e.index);
