@@ -713,7 +713,7 @@ const Type *Sema::checkBinary(BinaryExpr &e, const Type *expected) {
            op == BinaryOp::BitXor)
     operandOk = lt->isInt() || lt->isBool();
   else if (op == BinaryOp::Eq || op == BinaryOp::Ne)
-    operandOk = lt->isScalar();
+    operandOk = lt->isScalar() || lt->isStr();
   else
     operandOk = lt->isNumeric();
   if (!operandOk) {
@@ -1169,10 +1169,14 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
       }
       if (int v = s->isEnum ? lookupVariant(*s, last.name) : -1; v >= 0)
         return checkVariant(e, *s, v, expected);
-      // `Map::new()` of a generic type: the instance the context expects.
-      if (!s->genericParams.empty() && expected &&
-          (expected->isStruct() || expected->isEnum()) &&
-          expected->getStructDecl()->genericTemplate == s)
+      // `Map::new()` of a generic type: in its own methods, their instance;
+      // elsewhere the instance the context expects.
+      if (!s->genericParams.empty() && currentFn && currentFn->parent &&
+          currentFn->parent->genericTemplate == s)
+        s = currentFn->parent;
+      else if (!s->genericParams.empty() && expected &&
+               (expected->isStruct() || expected->isEnum()) &&
+               expected->getStructDecl()->genericTemplate == s)
         s = expected->getStructDecl();
       for (FnDecl *m : s->methods)
         if (m->name.name == last.name)

@@ -138,6 +138,11 @@ void nl_vec_move(void *buffer, int64_t to, int64_t from, int64_t bytes);
 /// over \p n bytes at \p p: the `hash` builtin.
 uint64_t nl_hash_bytes(const void *p, int64_t n);
 
+/// 1 if the strings (\p a_len bytes at \p a, \p b_len at \p b) hold the
+/// same bytes, else 0: `==` on `str`.
+int64_t nl_str_equal(const char *a, int64_t a_len, const char *b,
+                     int64_t b_len);
+
 //===----------------------------------------------------------------------===//
 // Kernel grids.
 //===----------------------------------------------------------------------===//

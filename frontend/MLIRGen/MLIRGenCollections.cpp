@@ -263,6 +263,21 @@ Leaves MLIRGenImpl::genHash(CallExpr &e) {
   return {out};
 }
 
+mlir::Value MLIRGenImpl::genStrEqual(BinaryExpr &e) {
+  mlir::Location l = loc(e.range);
+  Leaves a = load(genExpr(*e.lhs), l);
+  Leaves b = load(genExpr(*e.rhs), l);
+  mlir::Type i64 = builder.getI64Type();
+  auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
+  auto fn = runtimeFn("nl_str_equal", {ptrTy, i64, ptrTy, i64}, {i64});
+  mlir::Value eq = callRuntime(
+      *this, builder, fn, {a[0].value, a[1].value, b[0].value, b[1].value}, l);
+  return mlir::arith::CmpIOp::create(
+      builder, l,
+      e.op == BinaryOp::Eq ? CmpIPredicate::ne : CmpIPredicate::eq, eq,
+      constInt(i64, 0, l));
+}
+
 Leaves MLIRGenImpl::genCollectionsBuiltin(CallExpr &e) {
   if (e.builtin == Builtin::Hash)
     return genHash(e);

@@ -198,6 +198,8 @@ mlir::Value MLIRGenImpl::genBinary(BinaryExpr &e) {
     return genTileBinary(e);
   if (e.op == BinaryOp::LogicalAnd || e.op == BinaryOp::LogicalOr)
     return genLogical(e);
+  if (e.lhs->type->isStr())
+    return genStrEqual(e);
   mlir::Value a = genScalar(*e.lhs);
   mlir::Value b = genScalar(*e.rhs);
   switch (e.op) {

@@ -103,6 +103,8 @@ private:
   /// frees its buffers.
   void dropVec(llvm::ArrayRef<Leaf> leaves, const Type *t, mlir::Location l);
   Leaves genHash(CallExpr &e);
+  /// `a == b` / `a != b` on `str`: the same bytes.
+  mlir::Value genStrEqual(BinaryExpr &e);
   Leaves genCollectionsBuiltin(CallExpr &e);
 
   // Kernels, tiles and tensors (MLIRGenKernel.cpp).
