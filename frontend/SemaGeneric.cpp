@@ -82,9 +82,9 @@ bool Sema::unifyTypeArg(const std::string &what, const TypeExpr &pt,
            unifyTypeArg(what, *pt.element, at->getElementType(), arg, out);
   if (std::string param = bareParam(pt, out); !param.empty())
     return bind(param, at);
-  // `Tile<..., T>`, `Tensor<T, R>`, `View<T, R>`: T is the element type (a
-  // view also fills a tile parameter, in a tile-map launch).
-  if (!at->isTile() && !at->isTensor() && !at->isView())
+  // `Tile<..., T>`, `Tensor<T, R>`, `View<T, R>`, `Vec<T>`: T is the
+  // element type (a view also fills a tile parameter, in a tile-map launch).
+  if (!at->isTile() && !at->isTensor() && !at->isView() && !at->isVec())
     return true;
   for (const GenericArg &a : pt.genericArgs)
     if (a.type)
@@ -132,8 +132,17 @@ bool Sema::inferFromPairs(
         if (param.empty() || out[param])
           continue;
       }
-      const Type *t = checkValue(*arg);
-      if (t->isError() || !unifyTypeArg(what, *pt, t, *arg, out))
+      // A reference parameter `&T` / `&mut T` binds from what `&x` borrows.
+      Expr *value = arg;
+      const TypeExpr *type = pt;
+      if (pt->kind == TypeExpr::Kind::Ref) {
+        type = pt->element.get();
+        auto *u = llvm::dyn_cast<UnaryExpr>(arg);
+        if (u && (u->op == UnaryOp::Borrow || u->op == UnaryOp::BorrowMut))
+          value = u->operand.get();
+      }
+      const Type *t = checkValue(*value);
+      if (t->isError() || !unifyTypeArg(what, *type, t, *value, out))
         return false;
     }
   for (const GenericParam &g : params)
