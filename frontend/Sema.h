@@ -33,6 +33,9 @@ NameExpr *placeRoot(Expr &e);
 /// `Float`, `Int` or `Numeric`).
 bool satisfiesBound(const GenericParam &g, const Type *t);
 
+/// Whether `t` is a `Vec` or holds one (in a field, an array element).
+bool holdsVec(const Type *t);
+
 /// Whether `bound` is empty or names a bound (`Float`, `Int`, `Numeric`,
 /// `Eq`).
 bool isKnownBound(const std::string &bound);

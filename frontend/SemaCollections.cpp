@@ -10,6 +10,17 @@
 
 namespace nlc {
 
+bool holdsVec(const Type *t) {
+  if (t->isVec())
+    return true;
+  if (t->isArray())
+    return holdsVec(t->getElementType());
+  for (const Type *m : t->members())
+    if (m && holdsVec(m))
+      return true;
+  return false;
+}
+
 const Type *Sema::resolveVecType(const TypeExpr &t, Module &m) {
   if (t.genericArgs.size() != 1 || !t.genericArgs[0].type) {
     diags.report(t.range, DiagID::err_vec_generic_args);

@@ -658,6 +658,9 @@ void Sema::checkKernelSignature(FnDecl &fn) {
     if (p->type->isEnum())
       diags.report(p->typeExpr ? p->typeExpr->range : p->name.range,
                    DiagID::err_enum_in_kernel);
+    else if (holdsVec(p->type))
+      diags.report(p->typeExpr ? p->typeExpr->range : p->name.range,
+                   DiagID::err_vec_in_kernel, {p->type->str()});
   if (!fn.result->isVoid() && !fn.result->isTile() && !fn.result->isError())
     diags.report(fn.resultType->range, DiagID::err_kernel_result,
                  {fn.result->str()});
