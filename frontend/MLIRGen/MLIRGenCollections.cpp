@@ -112,10 +112,8 @@ Leaves MLIRGenImpl::vecElement(const Type *vecTy, const Leaves &vec,
   return out;
 }
 
-mlir::Value MLIRGenImpl::vecIndex(const Type *vecTy, const Leaves &vec,
-                                  Expr &indexExpr, bool inclusive,
-                                  SourceRange r) {
-  mlir::Location l = loc(r);
+mlir::Value MLIRGenImpl::genVecIndexValue(Expr &indexExpr) {
+  mlir::Location l = loc(indexExpr.range);
   mlir::Value idx = genScalar(indexExpr);
   const Type *it = indexExpr.type;
   mlir::Type i64 = builder.getI64Type();
@@ -123,6 +121,13 @@ mlir::Value MLIRGenImpl::vecIndex(const Type *vecTy, const Leaves &vec,
     idx = it->isSigned()
               ? mlir::arith::ExtSIOp::create(builder, l, i64, idx).getResult()
               : mlir::arith::ExtUIOp::create(builder, l, i64, idx).getResult();
+  return idx;
+}
+
+mlir::Value MLIRGenImpl::vecIndex(const Type *vecTy, const Leaves &vec,
+                                  mlir::Value idx, bool inclusive,
+                                  SourceRange r) {
+  mlir::Location l = loc(r);
   // A negative index becomes a huge unsigned value and fails too.
   mlir::Value len = load(vec, l)[numLeaves(vecTy) - 2].value;
   genCheck(mlir::arith::CmpIOp::create(
@@ -135,7 +140,8 @@ mlir::Value MLIRGenImpl::vecIndex(const Type *vecTy, const Leaves &vec,
 Leaves MLIRGenImpl::genVecIndex(IndexExpr &e) {
   mlir::Location l = loc(e.range);
   Leaves base = genExpr(*e.base);
-  mlir::Value idx = vecIndex(e.base->type, base, *e.index, false, e.index->range);
+  mlir::Value idx = vecIndex(e.base->type, base, genVecIndexValue(*e.index),
+                             false, e.index->range);
   return vecElement(e.base->type, base, toIndex(idx, l), l);
 }
 
@@ -311,7 +317,16 @@ Leaves MLIRGenImpl::genCollectionsBuiltin(CallExpr &e) {
       vecReserve(vecTy, parts, genScalar(*e.orderedArgs[0]), l);
     return parts;
   }
+  // The arguments first: they may change the Vec (`v.push(v.pop())`).
   Leaves recv = genExpr(*e.receiver);
+  llvm::SmallVector<mlir::Value, 2> args;
+  Leaves value;
+  for (Expr *a : e.orderedArgs)
+    if (a == e.orderedArgs.back() &&
+        (e.builtin == Builtin::VecPush || e.builtin == Builtin::VecInsert))
+      value = load(genExpr(*a), l);
+    else
+      args.push_back(genVecIndexValue(*a));
   Leaves parts = load(recv, l);
   mlir::Value &len = parts[parts.size() - 2].value;
   switch (e.builtin) {
@@ -333,10 +348,7 @@ Leaves MLIRGenImpl::genCollectionsBuiltin(CallExpr &e) {
   case Builtin::VecInsert: {
     mlir::Value at = len;
     if (e.builtin == Builtin::VecInsert)
-      at = vecIndex(vecTy, parts, *e.orderedArgs[0], true,
-                    e.orderedArgs[0]->range);
-    // The value first: it may be read from this Vec, which may move.
-    Leaves value = load(genExpr(*e.orderedArgs.back()), l);
+      at = vecIndex(vecTy, parts, args[0], true, e.orderedArgs[0]->range);
     vecReserve(vecTy, parts, add(len, 1), l);
     if (e.builtin == Builtin::VecInsert)
       vecMove(vecTy, parts, add(at, 1), at,
@@ -354,8 +366,7 @@ Leaves MLIRGenImpl::genCollectionsBuiltin(CallExpr &e) {
                "`pop` on an empty `Vec`", e.range);
       at = add(len, -1);
     } else {
-      at = vecIndex(vecTy, parts, *e.orderedArgs[0], false,
-                    e.orderedArgs[0]->range);
+      at = vecIndex(vecTy, parts, args[0], false, e.orderedArgs[0]->range);
     }
     // The element's own copy (an array leaf is copied by load).
     result = load(element(at), l);
@@ -369,9 +380,9 @@ Leaves MLIRGenImpl::genCollectionsBuiltin(CallExpr &e) {
     break;
   }
   case Builtin::VecSwap: {
-    mlir::Value i = vecIndex(vecTy, parts, *e.orderedArgs[0], false,
+    mlir::Value i = vecIndex(vecTy, parts, args[0], false,
                              e.orderedArgs[0]->range);
-    mlir::Value j = vecIndex(vecTy, parts, *e.orderedArgs[1], false,
+    mlir::Value j = vecIndex(vecTy, parts, args[1], false,
                              e.orderedArgs[1]->range);
     Leaves a = load(element(i), l);
     Leaves b = load(element(j), l);
@@ -383,7 +394,7 @@ Leaves MLIRGenImpl::genCollectionsBuiltin(CallExpr &e) {
   case Builtin::VecTruncate: {
     mlir::Value n = constInt(i64, 0, l);
     if (e.builtin == Builtin::VecTruncate) {
-      n = genScalar(*e.orderedArgs[0]);
+      n = args[0];
       genCheck(cmp(CmpIPredicate::slt, n, constInt(i64, 0, l)),
                "`truncate` to a negative length", e.orderedArgs[0]->range);
       n = mlir::arith::MinSIOp::create(builder, l, n, len);

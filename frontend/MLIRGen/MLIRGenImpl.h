@@ -88,9 +88,11 @@ private:
   /// (leaves of a value of type `vecTy`): places in the Vec's memory.
   Leaves vecElement(const Type *vecTy, const Leaves &vec, mlir::Value index,
                     mlir::Location l);
-  /// `indexExpr` as an i64, after a check that it is below the length of
-  /// `vec` (at most the length if `inclusive`), panicking at `r`.
-  mlir::Value vecIndex(const Type *vecTy, const Leaves &vec, Expr &indexExpr,
+  /// An index (any integer type) widened to i64.
+  mlir::Value genVecIndexValue(Expr &indexExpr);
+  /// `idx` (an i64), after a check that it is below the length of `vec`
+  /// (at most the length if `inclusive`), panicking at `r`.
+  mlir::Value vecIndex(const Type *vecTy, const Leaves &vec, mlir::Value idx,
                        bool inclusive, SourceRange r);
   Leaves genVecIndex(IndexExpr &e);
   /// Moves `count` elements of `vec` from index `from` to `to` (i64s).
