@@ -38,6 +38,14 @@ const Type *Sema::resolveVecType(const TypeExpr &t, Module &m) {
 }
 
 const Type *Sema::checkVecNew(CallExpr &e, Builtin b, const Type *expected) {
+  const BuiltinInfo &info = getBuiltinInfo(b);
+  std::string name = std::string("Vec::") + info.name;
+  if (e.args.size() != info.minArgs) {
+    diags.report(e.range, DiagID::err_arg_count,
+                 {name, countArguments(info.minArgs, info.maxArgs),
+                  countGiven(e.args.size())});
+    return types.getError();
+  }
   for (CallArg &a : e.args)
     e.orderedArgs.push_back(a.value.get());
   bool ok = true;
@@ -48,8 +56,7 @@ const Type *Sema::checkVecNew(CallExpr &e, Builtin b, const Type *expected) {
   if (expected && expected->isError())
     return expected;
   if (!expected || !expected->isVec()) {
-    diags.report(e.callee->range, DiagID::err_vec_new_infer,
-                 {b == Builtin::VecNew ? "Vec::new" : "Vec::with_capacity"});
+    diags.report(e.callee->range, DiagID::err_vec_new_infer, {name});
     return types.getError();
   }
   return ok ? expected : types.getError();

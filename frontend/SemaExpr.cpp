@@ -1127,17 +1127,8 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
     e.builtin = b;
     if (b == Builtin::TensorAlloc)
       return checkTensorAlloc(e);
-    if (b == Builtin::VecNew || b == Builtin::VecWithCapacity) {
-      if (e.args.size() != getBuiltinInfo(b).minArgs) {
-        diags.report(e.range, DiagID::err_arg_count,
-                     {path[0].name + "::" + last.name,
-                      countArguments(getBuiltinInfo(b).minArgs,
-                                     getBuiltinInfo(b).maxArgs),
-                      countGiven(e.args.size())});
-        return types.getError();
-      }
+    if (b == Builtin::VecNew || b == Builtin::VecWithCapacity)
       return checkVecNew(e, b, expected);
-    }
     return checkBuiltinCall(e, b, expected);
   } else {
     // `a::b::f`: modules then, optionally, a struct for a static function.
