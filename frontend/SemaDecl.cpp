@@ -354,10 +354,6 @@ const Type *Sema::makeArray(const Type *elem, uint64_t size, SourceRange r) {
     diags.report(r, DiagID::err_array_buffer, {elem->str()});
     return types.getError();
   }
-  if (elem->isOwned()) {
-    diags.report(r, DiagID::err_array_owned, {elem->str()});
-    return types.getError();
-  }
   const Type *t = types.getArray(elem, size);
   uint64_t bytes = t->getStorageSize();
   if (bytes > maxArrayBytes) {

@@ -878,6 +878,11 @@ const Type *Sema::checkArrayRepeat(ArrayRepeatExpr &e, const Type *expected) {
   if (!evalConstIndex(*e.count, count) || elem->isError())
     return types.getError();
   e.countValue = count;
+  if (elem->isOwned()) {
+    // One value cannot have several owners.
+    diags.report(e.value->range, DiagID::err_array_repeat_owned, {elem->str()});
+    return types.getError();
+  }
   return makeArray(elem, count, e.range);
 }
 

@@ -420,8 +420,9 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
     return root;
   }
   case Expr::Kind::StructLit:
-    // The struct takes the tensors of its fields.
-    for (Expr *field : llvm::cast<StructLitExpr>(e).orderedFields)
+  case Expr::Kind::ArrayLit:
+    // The struct or array takes the owned values of its fields / elements.
+    for (Expr *field : operands(e))
       expr(*field, field->type->isOwned() ? Use::Move : Use::Borrow,
            temps);
     if (e.type->isOwned() && use == Use::Borrow && temps)
@@ -455,7 +456,6 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
   }
   case Expr::Kind::Unary:
   case Expr::Kind::Cast:
-  case Expr::Kind::ArrayLit:
   case Expr::Kind::ArrayRepeat:
     // Their operands are scalars, strings, arrays and structs (no tensors),
     // but may contain calls that use temporaries.

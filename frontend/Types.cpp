@@ -60,6 +60,8 @@ bool Type::containsBuffer() const {
 bool Type::isOwned() const {
   if (isTensor() || isVec())
     return true;
+  if (isArray())
+    return element->isOwned();
   if (isStruct())
     for (const FieldDecl &f : structDecl->fields)
       if (f.type && f.type->isOwned())

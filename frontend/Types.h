@@ -86,8 +86,9 @@ public:
   /// (values that live in registers or device memory, not in plain storage).
   bool containsBuffer() const;
   /// True for values with one owner, moved and freed by the ownership rules
-  /// (docs/LangRef.md, section 24): a Tensor, a Vec, and a struct holding an owned
-  /// value in a field (directly or in a nested struct). A new kind of owned
+  /// (docs/LangRef.md, section 24): a Tensor, a Vec, an array of owned
+  /// values, and a struct holding an owned value in a field (directly or in
+  /// a nested struct). A new kind of owned
   /// value is added here, in MLIRGenImpl::dropLeaves and in LangRef 24.
   bool isOwned() const;
   /// Size in bytes of a value of this type in memory (bool takes a byte).

@@ -318,6 +318,23 @@ void MLIRGenImpl::dropLeaves(llvm::ArrayRef<Leaf> leaves, const Type *t,
     dropVec(leaves, t, l);
     return;
   }
+  if (t->isArray()) {
+    // Each element in turn: every leaf has the array's length outermost.
+    auto loop = mlir::scf::ForOp::create(
+        builder, l, constIndex(0, l),
+        constIndex(static_cast<int64_t>(t->getArraySize()), l),
+        constIndex(1, l));
+    mlir::OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(loop.getBody()->getTerminator());
+    Leaves element;
+    for (Leaf leaf : leaves) {
+      leaf.indices.push_back(loop.getInductionVar());
+      leaf.shape.erase(leaf.shape.begin());
+      element.push_back(leaf);
+    }
+    dropLeaves(load(element, l), t->getElementType(), l);
+    return;
+  }
   if (t->isStruct()) {
     for (const FieldDecl &f : t->getStructDecl()->fields) {
       unsigned n = numLeaves(f.type);

@@ -686,6 +686,8 @@ Leaves MLIRGenImpl::genArrayLit(ArrayLitExpr &e) {
     }
     store(dst, value, l);
   }
+  if (e.type->isOwned())
+    tensorValues[&e] = storage;
   return storage;
 }
 
