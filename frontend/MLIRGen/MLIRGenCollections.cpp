@@ -145,10 +145,9 @@ Leaves MLIRGenImpl::genVecIndex(IndexExpr &e) {
   return vecElement(e.base->type, base, toIndex(idx, l), l);
 }
 
-/// Calls runtime function `name` and returns its result, if any.
-static mlir::Value callRuntime(MLIRGenImpl &gen, mlir::OpBuilder &builder,
-                               mlir::func::FuncOp fn, mlir::ValueRange args,
-                               mlir::Location l) {
+/// Calls runtime function `fn` and returns its result, if any.
+static mlir::Value callRuntime(mlir::OpBuilder &builder, mlir::func::FuncOp fn,
+                               mlir::ValueRange args, mlir::Location l) {
   auto op = mlir::func::CallOp::create(builder, l, fn, args);
   return op.getNumResults() ? op.getResult(0) : mlir::Value();
 }
@@ -168,7 +167,7 @@ void MLIRGenImpl::vecMove(const Type *vecTy, const Leaves &vec, mlir::Value to,
     auto bytes = [&](mlir::Value v) {
       return mlir::arith::MulIOp::create(builder, l, v, size).getResult();
     };
-    callRuntime(*this, builder, fn,
+    callRuntime(builder, fn,
                 {p.ptrs[k], bytes(to), bytes(from), bytes(count)}, l);
   }
 }
@@ -202,7 +201,7 @@ void MLIRGenImpl::vecReserve(const Type *vecTy, Leaves &parts,
       mlir::Value oldBytes = mlir::arith::MulIOp::create(builder, l, p.len, size);
       mlir::Value newBytes = mlir::arith::MulIOp::create(builder, l, cap, size);
       yields.push_back(
-          callRuntime(*this, builder, fn, {p.ptrs[k], oldBytes, newBytes}, l));
+          callRuntime(builder, fn, {p.ptrs[k], oldBytes, newBytes}, l));
     }
     yields.push_back(cap);
     mlir::scf::YieldOp::create(builder, l, yields);
@@ -232,7 +231,7 @@ void MLIRGenImpl::dropVec(llvm::ArrayRef<Leaf> leaves, const Type *t,
   auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
   auto fn = runtimeFn("nl_vec_free", {ptrTy});
   for (mlir::Value ptr : p.ptrs)
-    callRuntime(*this, builder, fn, {ptr}, l);
+    callRuntime(builder, fn, {ptr}, l);
 }
 
 Leaves MLIRGenImpl::genHash(CallExpr &e) {
@@ -264,7 +263,7 @@ Leaves MLIRGenImpl::genHash(CallExpr &e) {
   }
   auto fn = runtimeFn("nl_hash_bytes", {ptrTy, i64}, {i64});
   Leaf out;
-  out.value = callRuntime(*this, builder, fn, {ptr, bytes}, l);
+  out.value = callRuntime(builder, fn, {ptr, bytes}, l);
   out.elementType = i64;
   return {out};
 }
@@ -277,7 +276,7 @@ mlir::Value MLIRGenImpl::genStrEqual(BinaryExpr &e) {
   auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
   auto fn = runtimeFn("nl_str_equal", {ptrTy, i64, ptrTy, i64}, {i64});
   mlir::Value eq = callRuntime(
-      *this, builder, fn, {a[0].value, a[1].value, b[0].value, b[1].value}, l);
+      builder, fn, {a[0].value, a[1].value, b[0].value, b[1].value}, l);
   return mlir::arith::CmpIOp::create(
       builder, l,
       e.op == BinaryOp::Eq ? CmpIPredicate::ne : CmpIPredicate::eq, eq,
