@@ -58,6 +58,7 @@ enum class BuiltinReceivers : unsigned {
   String = 8,
   /// `str` or `String`.
   Text = Str | String,
+  Vec = 16,
 };
 
 /// The MLIRGen generator that emits a call.
@@ -72,6 +73,8 @@ enum class BuiltinGen {
   Sys,
   /// `String` and the operations on strings (MLIRGenString.cpp).
   String,
+  /// `Vec<T>` and `hash` (MLIRGenCollections.cpp).
+  Collections,
 };
 
 /// `maxArgs` of a builtin that takes any number of arguments.

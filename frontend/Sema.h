@@ -33,8 +33,20 @@ NameExpr *placeRoot(Expr &e);
 /// `Float`, `Int` or `Numeric`).
 bool satisfiesBound(const GenericParam &g, const Type *t);
 
+/// Whether `t` is a `Vec` or holds one (in a field, an array element).
+bool holdsVec(const Type *t);
+
+/// Whether `bound` is empty or names a bound (`Float`, `Int`, `Numeric`,
+/// `Eq`).
+bool isKnownBound(const std::string &bound);
+
 /// True for a literal, possibly negated: it takes the type of its context.
 bool isLiteralLike(const Expr &e);
+
+/// "1 argument", "2 arguments", "1 or 2 arguments".
+std::string countArguments(size_t lo, size_t hi);
+/// "1 was", "3 were".
+std::string countGiven(size_t n);
 
 class Sema {
 public:
@@ -164,6 +176,18 @@ private:
   /// The `sys::` builtins (SemaSys.cpp): files, environment, exit.
   const Type *checkSysBuiltin(CallExpr &e, Builtin b, const std::string &name);
 
+  // Collections (SemaCollections.cpp): `Vec<T>` and `hash`.
+  /// `Vec<T>`: T must live in plain memory.
+  const Type *resolveVecType(const TypeExpr &t, Module &m);
+  /// `Vec::new()` / `Vec::with_capacity(n)`: the element type comes from
+  /// `expected`.
+  const Type *checkVecNew(CallExpr &e, Builtin b, const Type *expected);
+  /// `v.push(x)`, `v.len()`...: the methods of `Vec<T>`.
+  const Type *checkVecMethod(CallExpr &e, const Ident &method,
+                             const Type *recv);
+  /// `hash(x)`: integers, `bool` and `str`.
+  const Type *checkHash(CallExpr &e);
+
   // Enums and `match` (SemaMatch.cpp).
   /// The index of variant `name` of enum `e`, or -1.
   static int lookupVariant(const StructDecl &e, const std::string &name);
@@ -200,6 +224,8 @@ private:
   bool checkMutPlace(Expr &place);
   /// A `&mut self` method borrows its receiver: the same rule.
   bool checkMutReceiver(CallExpr &e, const FnDecl &method);
+  /// The rule for the receiver of a method named `method` that changes it.
+  bool checkMutReceiver(Expr &receiver, const std::string &method);
   /// Reports an argument that overlaps a `&mut` borrow of the same call.
   void checkBorrowConflicts(CallExpr &e);
 

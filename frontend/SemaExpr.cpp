@@ -812,6 +812,13 @@ const Type *Sema::checkIndex(IndexExpr &e) {
   // A byte of a string, checked against its length at run time.
   if (base->isText() && idx->isInt())
     return types.getInt(8, false);
+  if (base->isVec()) {
+    // Bounds are checked when the program runs (docs/LangRef.md, 30).
+    if (idx->isInt())
+      return base->getElementType();
+    diags.report(e.index->range, DiagID::err_index_not_int, {idx->str()});
+    return types.getError();
+  }
   if (!base->isArray() && !base->isText()) {
     diags.report(e.base->range, DiagID::err_not_indexable, {base->str()});
     return types.getError();
@@ -876,6 +883,11 @@ const Type *Sema::checkArrayRepeat(ArrayRepeatExpr &e, const Type *expected) {
   if (!evalConstIndex(*e.count, count) || elem->isError())
     return types.getError();
   e.countValue = count;
+  if (elem->isOwned()) {
+    // One value cannot have several owners.
+    diags.report(e.value->range, DiagID::err_array_repeat_owned, {elem->str()});
+    return types.getError();
+  }
   return makeArray(elem, count, e.range);
 }
 
@@ -958,7 +970,7 @@ const Type *Sema::checkStructLit(StructLitExpr &e, const Type *expected) {
 //===----------------------------------------------------------------------===//
 
 /// "1 argument", "2 arguments", "1 or 2 arguments".
-static std::string countArguments(size_t lo, size_t hi) {
+std::string countArguments(size_t lo, size_t hi) {
   std::string n = std::to_string(lo);
   if (hi != lo)
     n += " or " + std::to_string(hi);
@@ -966,7 +978,7 @@ static std::string countArguments(size_t lo, size_t hi) {
 }
 
 /// "1 was", "3 were".
-static std::string countGiven(size_t n) {
+std::string countGiven(size_t n) {
   return std::to_string(n) + (n == 1 ? " was" : " were");
 }
 
@@ -1064,6 +1076,8 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
         return checkStringMethod(e, recv, b, method);
       }
     }
+    if (recv->isVec())
+      return checkVecMethod(e, field->field, recv);
     if (recv->isTensor() || recv->isView())
       if (const Type *t = checkTensorMethod(e, recv, method))
         return t;
@@ -1124,6 +1138,8 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
     e.builtin = b;
     if (b == Builtin::TensorAlloc)
       return checkTensorAlloc(e);
+    if (b == Builtin::VecNew || b == Builtin::VecWithCapacity)
+      return checkVecNew(e, b, expected);
     return checkBuiltinCall(e, b, expected);
   } else {
     // `a::b::f`: modules then, optionally, a struct for a static function.
@@ -1155,6 +1171,15 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
       }
       if (int v = s->isEnum ? lookupVariant(*s, last.name) : -1; v >= 0)
         return checkVariant(e, *s, v, expected);
+      // `Map::new()` of a generic type: in its own methods, their instance;
+      // elsewhere the instance the context expects.
+      if (!s->genericParams.empty() && currentFn && currentFn->parent &&
+          currentFn->parent->genericTemplate == s)
+        s = currentFn->parent;
+      else if (!s->genericParams.empty() && expected &&
+               (expected->isStruct() || expected->isEnum()) &&
+               expected->getStructDecl()->genericTemplate == s)
+        s = expected->getStructDecl();
       for (FnDecl *m : s->methods)
         if (m->name.name == last.name)
           fn = m;
@@ -1305,6 +1330,8 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     return checkSysBuiltin(e, b, name);
   if (info.gen == BuiltinGen::String)
     return checkStringBuiltin(e, b, name);
+  if (b == Builtin::Hash)
+    return checkHash(e);
   switch (b) {
   case Builtin::Print:
   case Builtin::Println: {

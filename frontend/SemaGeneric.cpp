@@ -20,7 +20,14 @@ bool satisfiesBound(const GenericParam &g, const Type *t) {
     return t->isInt();
   if (b == "Numeric")
     return t->isNumeric();
+  if (b == "Eq")
+    return t->isScalar() || t->isText();
   return true;
+}
+
+bool isKnownBound(const std::string &bound) {
+  return bound.empty() || bound == "Float" || bound == "Int" ||
+         bound == "Numeric" || bound == "Eq";
 }
 
 const Type *Sema::genericTypeParam(const std::string &name) const {
@@ -75,9 +82,9 @@ bool Sema::unifyTypeArg(const std::string &what, const TypeExpr &pt,
            unifyTypeArg(what, *pt.element, at->getElementType(), arg, out);
   if (std::string param = bareParam(pt, out); !param.empty())
     return bind(param, at);
-  // `Tile<..., T>`, `Tensor<T, R>`, `View<T, R>`: T is the element type (a
-  // view also fills a tile parameter, in a tile-map launch).
-  if (!at->isTile() && !at->isTensor() && !at->isView())
+  // `Tile<..., T>`, `Tensor<T, R>`, `View<T, R>`, `Vec<T>`: T is the
+  // element type (a view also fills a tile parameter, in a tile-map launch).
+  if (!at->isTile() && !at->isTensor() && !at->isView() && !at->isVec())
     return true;
   for (const GenericArg &a : pt.genericArgs)
     if (a.type)
@@ -125,8 +132,17 @@ bool Sema::inferFromPairs(
         if (param.empty() || out[param])
           continue;
       }
-      const Type *t = checkValue(*arg);
-      if (t->isError() || !unifyTypeArg(what, *pt, t, *arg, out))
+      // A reference parameter `&T` / `&mut T` binds from what `&x` borrows.
+      Expr *value = arg;
+      const TypeExpr *type = pt;
+      if (pt->kind == TypeExpr::Kind::Ref) {
+        type = pt->element.get();
+        auto *u = llvm::dyn_cast<UnaryExpr>(arg);
+        if (u && (u->op == UnaryOp::Borrow || u->op == UnaryOp::BorrowMut))
+          value = u->operand.get();
+      }
+      const Type *t = checkValue(*value);
+      if (t->isError() || !unifyTypeArg(what, *type, t, *value, out))
         return false;
     }
   for (const GenericParam &g : params)
@@ -170,8 +186,7 @@ const Type *Sema::instantiateType(StructDecl &tmpl,
   std::string spelled;
   for (size_t i = 0; i < args.size(); ++i) {
     const GenericParam &g = tmpl.genericParams[i];
-    if (!g.bound.name.empty() && g.bound.name != "Float" &&
-        g.bound.name != "Int" && g.bound.name != "Numeric") {
+    if (!isKnownBound(g.bound.name)) {
       diags.report(g.bound.range, DiagID::err_unknown_bound, {g.bound.name});
       return types.getError();
     }
@@ -271,8 +286,10 @@ bool Sema::checkGenericOperand(const Expr &operand, const char *op,
       continue;
     const std::string &bound = genericScope->typeBounds[i];
     // Numeric bounds allow arithmetic and comparisons; only `Int` allows
-    // bitwise operators and shifts.
-    if (!bound.empty() && (!bitwise || bound == "Int"))
+    // bitwise operators and shifts; `Eq` allows only `==` and `!=`.
+    bool equality = std::string(op) == "==" || std::string(op) == "!=";
+    if (bound == "Eq" ? equality
+                      : !bound.empty() && (!bitwise || bound == "Int"))
       return true;
     diags.report(operand.range, DiagID::err_generic_operand,
                  {op, n->path[0].name, args[i].first,

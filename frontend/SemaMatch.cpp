@@ -46,8 +46,8 @@ void Sema::resolveVariants(StructDecl &e) {
     v.payload.clear();
     for (auto &te : v.payloadExprs) {
       const Type *t = resolveType(*te, *e.module);
-      // Owned values (tensors, structs holding them) may be payloads; tiles
-      // and views may not.
+      // Owned values (tensors, strings, Vecs, structs holding them) may be
+      // payloads; tiles and views may not.
       if (t->containsBuffer() && !t->isOwned()) {
         diags.report(te->range, DiagID::err_enum_payload_buffer,
                      {e.name.name + "::" + v.name.name, t->str()});

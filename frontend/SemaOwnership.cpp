@@ -449,8 +449,9 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
     return root;
   }
   case Expr::Kind::StructLit:
-    // The struct takes the tensors of its fields.
-    for (Expr *field : llvm::cast<StructLitExpr>(e).orderedFields)
+  case Expr::Kind::ArrayLit:
+    // The struct or array takes the owned values of its fields / elements.
+    for (Expr *field : operands(e))
       expr(*field, field->type->isOwned() ? Use::Move : Use::Borrow,
            temps);
     if (e.type->isOwned() && use == Use::Borrow && temps)
@@ -470,16 +471,29 @@ Root OwnershipChecker::expr(Expr &e, Use use, std::vector<Expr *> *temps) {
     t.drops = ownedFrom(0);
     return ownedValue(e, use, temps);
   }
-  case Expr::Kind::Index:
-    if (auto &i = llvm::cast<IndexExpr>(e); i.base->type->isText()) {
-      expr(*i.base, Use::Borrow, &i.temporaries);
-      expr(*i.index, Use::Borrow, &i.temporaries);
+  case Expr::Kind::Index: {
+    auto &ix = llvm::cast<IndexExpr>(e);
+    // A byte of a string: its temporaries (`(a + b)[0]`) are the index's.
+    if (ix.base->type->isText()) {
+      expr(*ix.base, Use::Borrow, &ix.temporaries);
+      expr(*ix.index, Use::Borrow, &ix.temporaries);
       return {};
     }
-    [[fallthrough]];
+    // An element of a Vec that owns memory stays in the Vec: it is a part
+    // of the Vec's variable, like a field, and is taken out by methods.
+    Root root = expr(*ix.base, Use::Borrow, temps);
+    expr(*ix.index, Use::Borrow, temps);
+    if (!e.type->isOwned())
+      return {};
+    if (use == Use::Move) {
+      diags.report(e.range, DiagID::err_move_out_of_index,
+                   {ix.base->type->str()});
+      return {};
+    }
+    return root;
+  }
   case Expr::Kind::Unary:
   case Expr::Kind::Cast:
-  case Expr::Kind::ArrayLit:
   case Expr::Kind::ArrayRepeat:
     // Their operands are scalars, strings, arrays and structs (no tensors),
     // but may contain calls that use temporaries.
@@ -580,16 +594,19 @@ Root OwnershipChecker::call(CallExpr &e, Use use, std::vector<Expr *> *temps) {
   if (e.receiver)
     receiver = expr(*e.receiver, movesSelf ? Use::Move : Use::Borrow,
                     returnsView ? temps : &e.temporaries);
-  // Functions and variants (`Option::Some(t)`) take their tensor
-  // arguments; builtins and kernels borrow them.
+  // Functions and variants (`Option::Some(t)`) take their owned arguments;
+  // builtins and kernels borrow them, except the Vec methods that store an
+  // element.
   bool moves =
       (e.fn && !e.fn->isKernel && e.launch == Launch::None) || e.variant >= 0;
+  bool storesElement =
+      e.builtin == Builtin::VecPush || e.builtin == Builtin::VecInsert;
   std::vector<std::pair<Root, const Expr *>> borrowed;
   unsigned param = e.receiver ? 1 : 0;
   for (Expr *a : e.orderedArgs) {
     // A reference parameter borrows its tensor (`&t`) for the call.
     bool byRef = moves && e.fn && e.fn->params[param++]->ref != RefKind::None;
-    bool movesArg = moves && a->type->isOwned() && !byRef;
+    bool movesArg = (moves || storesElement) && a->type->isOwned() && !byRef;
     Expr *value = a;
     if (auto *u = llvm::dyn_cast<UnaryExpr>(a); u && byRef)
       value = u->operand.get(); // `&t`

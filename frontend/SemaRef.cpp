@@ -175,16 +175,20 @@ const Type *Sema::checkArg(Expr &arg, const VarDecl &param, const FnDecl &fn) {
 bool Sema::checkMutReceiver(CallExpr &e, const FnDecl &method) {
   if (method.params.front()->ref != RefKind::Mut)
     return true;
-  NameExpr *root = placeRoot(*e.receiver);
+  return checkMutReceiver(*e.receiver, method.name.name);
+}
+
+bool Sema::checkMutReceiver(Expr &receiver, const std::string &method) {
+  NameExpr *root = placeRoot(receiver);
   if (root && root->var && !root->var->isMutable &&
       root->var->ref == RefKind::None) {
     const VarDecl &v = *root->var;
-    diags.report(e.receiver->range, DiagID::err_mut_method_needs_var,
-                 {method.name.name, v.name.name});
+    diags.report(receiver.range, DiagID::err_mut_method_needs_var,
+                 {method, v.name.name});
     diags.note(v.name.range, DiagID::note_declared_here, {v.name.name});
     return false;
   }
-  if (!checkMutPlace(*e.receiver))
+  if (!checkMutPlace(receiver))
     return false;
   ++mutBorrows;
   return true;

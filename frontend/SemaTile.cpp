@@ -44,6 +44,8 @@ const Type *Sema::resolveBuiltinGeneric(const TypeExpr &t, Module &m) {
     return nullptr;
   if (name == "Device" && t.genericArgs.empty())
     return types.getDevice();
+  if (name == "Vec")
+    return resolveVecType(t, m);
   if (name == "Tensor" || name == "View") {
     const Type *elem = nullptr;
     uint64_t rank = 0;
@@ -656,6 +658,8 @@ void Sema::checkKernelSignature(FnDecl &fn) {
     SourceRange r = p->typeExpr ? p->typeExpr->range : p->name.range;
     if (p->type->isEnum())
       diags.report(r, DiagID::err_enum_in_kernel);
+    else if (holdsVec(p->type))
+      diags.report(r, DiagID::err_vec_in_kernel, {p->type->str()});
     // Strings live on the host heap (a struct holding one included).
     else if (p->type->isOwned() && !p->type->containsBuffer())
       diags.report(r, DiagID::err_string_in_kernel, {p->type->str()});
@@ -981,8 +985,7 @@ FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call) {
   size_t numTypes = 0;
   for (const GenericParam &g : tmpl.genericParams) {
     numTypes += g.isType;
-    if (g.isType && !g.bound.name.empty() && g.bound.name != "Float" &&
-        g.bound.name != "Int" && g.bound.name != "Numeric") {
+    if (g.isType && !isKnownBound(g.bound.name)) {
       diags.report(g.bound.range, DiagID::err_unknown_bound, {g.bound.name});
       return nullptr;
     }

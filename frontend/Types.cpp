@@ -58,8 +58,10 @@ bool Type::containsBuffer() const {
 }
 
 bool Type::isOwned() const {
-  if (isTensor() || isString())
+  if (isTensor() || isString() || isVec())
     return true;
+  if (isArray())
+    return element->isOwned();
   // A struct or an enum holding an owned value owns it.
   if (isStruct() || isEnum())
     for (const Type *m : members())
@@ -87,6 +89,9 @@ uint64_t Type::getStorageSize() const {
   case Kind::Str:
     return 16;
   case Kind::String:
+    // Buffer, length, capacity.
+  case Kind::Vec:
+    // Its pointers (at least one), length and capacity.
     return 24;
   case Kind::Array: {
     uint64_t e = element->getStorageSize();
@@ -155,6 +160,8 @@ std::string Type::str() const {
            element->str() + ", " + std::to_string(rank) + ">";
   case Kind::Device:
     return "Device";
+  case Kind::Vec:
+    return "Vec<" + element->str() + ">";
   }
   return "<error>";
 }
@@ -200,6 +207,16 @@ const Type *TypeContext::getArray(const Type *element, uint64_t size) {
     auto *n = const_cast<Type *>(make(Type::Kind::Array));
     n->element = element;
     n->arraySize = size;
+    t = n;
+  }
+  return t;
+}
+
+const Type *TypeContext::getVec(const Type *element) {
+  const Type *&t = vecs[element];
+  if (!t) {
+    auto *n = const_cast<Type *>(make(Type::Kind::Vec));
+    n->element = element;
     t = n;
   }
   return t;

@@ -42,6 +42,8 @@ public:
     View,
     /// A device handle (`device::get(i)`).
     Device,
+    /// `Vec<T>`: an owned growable array (docs/LangRef.md, section 30).
+    Vec,
   };
   enum class Layout { RowMajor, ColMajor };
   enum class FloatKind { F16, BF16, F32, F64 };
@@ -64,6 +66,7 @@ public:
   bool isTensor() const { return kind == Kind::Tensor; }
   bool isView() const { return kind == Kind::View; }
   bool isDevice() const { return kind == Kind::Device; }
+  bool isVec() const { return kind == Kind::Vec; }
   /// Scalars are the types a register holds: bool, integers, floats.
   bool isScalar() const { return isBool() || isInt() || isFloat(); }
 
@@ -88,8 +91,9 @@ public:
   /// (values that live in registers or device memory, not in plain storage).
   bool containsBuffer() const;
   /// True for values with one owner, moved and freed by the ownership rules
-  /// (docs/LangRef.md, section 24): a Tensor, and a struct holding an owned
-  /// value in a field (directly or in a nested struct). A new kind of owned
+  /// (docs/LangRef.md, section 24): a Tensor, a Vec, an array of owned
+  /// values, and a struct holding an owned value in a field (directly or in
+  /// a nested struct). A new kind of owned
   /// value is added here, in MLIRGenImpl::dropLeaves and in LangRef 24.
   bool isOwned() const;
   /// Size in bytes of a value of this type in memory (bool takes a byte).
@@ -136,6 +140,7 @@ public:
     return getBuffer(Type::Kind::View, element, rank);
   }
   const Type *getDevice() const { return deviceTy; }
+  const Type *getVec(const Type *element);
   /// Looks up a builtin scalar, `str` or `String` by name (`i32`, `f16`...).
   const Type *lookupBuiltin(const std::string &name);
 
@@ -147,6 +152,7 @@ private:
   std::map<std::pair<unsigned, bool>, const Type *> ints;
   std::map<Type::FloatKind, const Type *> floats;
   std::map<std::pair<const Type *, uint64_t>, const Type *> arrays;
+  std::map<const Type *, const Type *> vecs;
   std::map<StructDecl *, const Type *> structs;
   std::map<std::tuple<std::vector<int64_t>, const Type *, Type::Layout>,
            const Type *>

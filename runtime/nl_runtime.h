@@ -122,6 +122,22 @@ void *nl_alloc_at(int64_t size, int64_t align, const char *file,
 /// `extern fn nl_free` declaration cannot clash with it.
 void nl_dealloc(void *p);
 
+/// The buffer of one leaf of a `Vec<T>` grown to \p new_bytes: a new buffer
+/// from nl_alloc holding the first \p old_bytes of \p old, which is freed
+/// (\p old may be NULL).
+void *nl_vec_grow(void *old, int64_t old_bytes, int64_t new_bytes);
+
+/// Frees a buffer of a `Vec<T>` (NULL does nothing).
+void nl_vec_free(void *buffer);
+
+/// Moves \p bytes bytes of \p buffer from offset \p from to offset \p to
+/// (the ranges may overlap): `insert` and `remove` of a `Vec<T>`.
+void nl_vec_move(void *buffer, int64_t to, int64_t from, int64_t bytes);
+
+/// FNV-1a (64 bits: offset basis 0xcbf29ce484222325, prime 0x100000001b3)
+/// over \p n bytes at \p p: the `hash` builtin.
+uint64_t nl_hash_bytes(const void *p, int64_t n);
+
 //===----------------------------------------------------------------------===//
 // Kernel grids.
 //===----------------------------------------------------------------------===//
@@ -388,7 +404,6 @@ int64_t nl_string_ends_with(const char *s, int64_t n, const char *p,
 int64_t nl_string_find(const char *s, int64_t n, const char *p, int64_t pn,
                        int64_t start);
 /// FNV-1a, 64 bits (offset basis 0xcbf29ce484222325, prime 0x100000001b3).
-uint64_t nl_string_hash_bytes(const void *p, int64_t n);
 /// The number of leading ASCII whitespace bytes (space, \t, \n, \v, \f,
 /// \r); the length without the trailing ones.
 int64_t nl_string_trim_start(const char *s, int64_t n);

@@ -93,6 +93,16 @@ void MLIRGenImpl::leafTypes(
       elems.push_back(builder.getI64Type());
       shapes.emplace_back(outer.begin(), outer.end());
     }
+  } else if (t->isVec()) {
+    // A data pointer per leaf of the element, then length and capacity.
+    for (unsigned i = 0, n = numLeaves(t->getElementType()); i < n; ++i) {
+      elems.push_back(mlir::LLVM::LLVMPointerType::get(&ctx));
+      shapes.emplace_back(outer.begin(), outer.end());
+    }
+    for (int i = 0; i < 2; ++i) {
+      elems.push_back(builder.getI64Type());
+      shapes.emplace_back(outer.begin(), outer.end());
+    }
   } else if (t->isStruct() || t->isEnum()) {
     // An enum is its i32 tag, then the payloads of all its variants.
     if (t->isEnum()) {
@@ -131,6 +141,8 @@ unsigned MLIRGenImpl::numLeaves(const Type *t) {
     return 1;
   if (t->isText())
     return t->isStr() ? 2 : 3;
+  if (t->isVec())
+    return numLeaves(t->getElementType()) + 2;
   if (t->isArray())
     return numLeaves(t->getElementType());
   unsigned n = t->isEnum() ? 1 : 0;
@@ -311,6 +323,27 @@ void MLIRGenImpl::dropLeaves(llvm::ArrayRef<Leaf> leaves, const Type *t,
   }
   if (t->isString()) {
     dropString(leaves, l);
+    return;
+  }
+  if (t->isVec()) {
+    dropVec(leaves, t, l);
+    return;
+  }
+  if (t->isArray()) {
+    // Each element in turn: every leaf has the array's length outermost.
+    auto loop = mlir::scf::ForOp::create(
+        builder, l, constIndex(0, l),
+        constIndex(static_cast<int64_t>(t->getArraySize()), l),
+        constIndex(1, l));
+    mlir::OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(loop.getBody()->getTerminator());
+    Leaves element;
+    for (Leaf leaf : leaves) {
+      leaf.indices.push_back(loop.getInductionVar());
+      leaf.shape.erase(leaf.shape.begin());
+      element.push_back(leaf);
+    }
+    dropLeaves(load(element, l), t->getElementType(), l);
     return;
   }
   if (t->isStruct()) {

@@ -484,6 +484,8 @@ Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
     return genSysBuiltin(e);
   case BuiltinGen::String:
     return genStringBuiltin(e);
+  case BuiltinGen::Collections:
+    return genCollectionsBuiltin(e);
   }
   llvm_unreachable("unknown builtin generator");
 }
@@ -644,6 +646,8 @@ Leaves MLIRGenImpl::genScalarBuiltin(CallExpr &e) {
 //===----------------------------------------------------------------------===//
 
 Leaves MLIRGenImpl::genIndex(IndexExpr &e) {
+  if (e.base->type->isVec())
+    return genVecIndex(e);
   mlir::Location l = loc(e.range);
   Leaves base = genExpr(*e.base);
   mlir::Value idx = genScalar(*e.index);
@@ -689,6 +693,8 @@ Leaves MLIRGenImpl::genArrayLit(ArrayLitExpr &e) {
     }
     store(dst, value, l);
   }
+  if (e.type->isOwned())
+    tensorValues[&e] = storage;
   return storage;
 }
 

@@ -88,6 +88,31 @@ private:
   /// emitted inside any region.
   Leaves genMatchValue(MatchExpr &e, const Leaves &scrut, size_t first);
 
+  // Collections (MLIRGenCollections.cpp): `Vec<T>` and `hash`.
+  /// The leaves of element `index` (an index value) of the Vec `vec`
+  /// (leaves of a value of type `vecTy`): places in the Vec's memory.
+  Leaves vecElement(const Type *vecTy, const Leaves &vec, mlir::Value index,
+                    mlir::Location l);
+  /// An index (any integer type) widened to i64.
+  mlir::Value genVecIndexValue(Expr &indexExpr);
+  /// `idx` (an i64), after a check that it is below the length of `vec`
+  /// (at most the length if `inclusive`), panicking at `r`.
+  mlir::Value vecIndex(const Type *vecTy, const Leaves &vec, mlir::Value idx,
+                       bool inclusive, SourceRange r);
+  Leaves genVecIndex(IndexExpr &e);
+  /// Moves `count` elements of `vec` from index `from` to `to` (i64s).
+  void vecMove(const Type *vecTy, const Leaves &vec, mlir::Value to,
+               mlir::Value from, mlir::Value count, mlir::Location l);
+  /// Grows the loaded Vec `parts` to room for `needed` elements.
+  void vecReserve(const Type *vecTy, Leaves &parts, mlir::Value needed,
+                  mlir::Location l);
+  /// dropLeaves of a Vec: drops its elements if they own memory, then
+  /// frees its buffers.
+  void dropVec(llvm::ArrayRef<Leaf> leaves, const Type *t, mlir::Location l);
+  Leaves genHash(CallExpr &e);
+  /// `a == b` / `a != b` on `str`: the same bytes.
+  Leaves genCollectionsBuiltin(CallExpr &e);
+
   // Kernels, tiles and tensors (MLIRGenKernel.cpp).
   /// MLIR type of a Tile (tile dialect), Tensor (memref), View (strided
   /// memref) or Device (i32).

@@ -321,7 +321,7 @@ Leaves MLIRGenImpl::genStringBuiltin(CallExpr &e) {
     return subText(recvType, {byteOffset(builder, l, text.ptr, from), len}, l);
   }
   case Builtin::TextHash:
-    return {valueLeaf(callRuntime("nl_string_hash_bytes",
+    return {valueLeaf(callRuntime("nl_hash_bytes",
                                   {text.ptr, text.len}, i64, l))};
   case Builtin::TextCharCount:
     return {valueLeaf(callRuntime("nl_string_char_count",

@@ -144,16 +144,6 @@ int64_t nl_string_find(const char *s, int64_t n, const char *p, int64_t pn,
   return -1;
 }
 
-uint64_t nl_string_hash_bytes(const void *p, int64_t n) {
-  const uint8_t *b = (const uint8_t *)p;
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (int64_t i = 0; i < n; ++i) {
-    h ^= b[i];
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
 static bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
          c == '\r';

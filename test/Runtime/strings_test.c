@@ -66,7 +66,7 @@ static void check_hash(void) {
       {"foobar", 0x85944171f73967e8ull},
   };
   for (size_t i = 0; i < sizeof known / sizeof known[0]; ++i)
-    check(nl_string_hash_bytes(known[i].text, (int64_t)strlen(known[i].text)) ==
+    check(nl_hash_bytes(known[i].text, (int64_t)strlen(known[i].text)) ==
               known[i].hash,
           "hash", known[i].text);
 }
