@@ -146,7 +146,7 @@ Leaves MLIRGenImpl::genVecIndex(IndexExpr &e) {
 }
 
 /// Calls runtime function `fn` and returns its result, if any.
-static mlir::Value callRuntime(mlir::OpBuilder &builder, mlir::func::FuncOp fn,
+static mlir::Value callFn(mlir::OpBuilder &builder, mlir::func::FuncOp fn,
                                mlir::ValueRange args, mlir::Location l) {
   auto op = mlir::func::CallOp::create(builder, l, fn, args);
   return op.getNumResults() ? op.getResult(0) : mlir::Value();
@@ -167,7 +167,7 @@ void MLIRGenImpl::vecMove(const Type *vecTy, const Leaves &vec, mlir::Value to,
     auto bytes = [&](mlir::Value v) {
       return mlir::arith::MulIOp::create(builder, l, v, size).getResult();
     };
-    callRuntime(builder, fn,
+    callFn(builder, fn,
                 {p.ptrs[k], bytes(to), bytes(from), bytes(count)}, l);
   }
 }
@@ -201,7 +201,7 @@ void MLIRGenImpl::vecReserve(const Type *vecTy, Leaves &parts,
       mlir::Value oldBytes = mlir::arith::MulIOp::create(builder, l, p.len, size);
       mlir::Value newBytes = mlir::arith::MulIOp::create(builder, l, cap, size);
       yields.push_back(
-          callRuntime(builder, fn, {p.ptrs[k], oldBytes, newBytes}, l));
+          callFn(builder, fn, {p.ptrs[k], oldBytes, newBytes}, l));
     }
     yields.push_back(cap);
     mlir::scf::YieldOp::create(builder, l, yields);
@@ -231,7 +231,7 @@ void MLIRGenImpl::dropVec(llvm::ArrayRef<Leaf> leaves, const Type *t,
   auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
   auto fn = runtimeFn("nl_vec_free", {ptrTy});
   for (mlir::Value ptr : p.ptrs)
-    callRuntime(builder, fn, {ptr}, l);
+    callFn(builder, fn, {ptr}, l);
 }
 
 Leaves MLIRGenImpl::genHash(CallExpr &e) {
@@ -264,7 +264,7 @@ Leaves MLIRGenImpl::genHash(CallExpr &e) {
   }
   auto fn = runtimeFn("nl_hash_bytes", {ptrTy, i64}, {i64});
   Leaf out;
-  out.value = callRuntime(builder, fn, {ptr, bytes}, l);
+  out.value = callFn(builder, fn, {ptr, bytes}, l);
   out.elementType = i64;
   return {out};
 }
