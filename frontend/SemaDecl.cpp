@@ -350,8 +350,9 @@ const Type *Sema::resolveType(const TypeExpr &t, Module &m) {
 static constexpr uint64_t maxArrayBytes = 4u << 20;
 
 const Type *Sema::makeArray(const Type *elem, uint64_t size, SourceRange r) {
-  // An array would need a drop per element of an owned value (`String`).
-  if (elem->containsBuffer() || elem->isOwned()) {
+  // Arrays of owned values (`[String; 2]`, `[Vec<i64>; 3]`) are owned and
+  // drop each element; tiles, tensors and views cannot be elements.
+  if (elem->containsBuffer()) {
     diags.report(r, DiagID::err_array_buffer, {elem->str()});
     return types.getError();
   }
