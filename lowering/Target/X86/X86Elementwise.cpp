@@ -131,6 +131,22 @@ LogicalResult replaceWithVectors(
   return success();
 }
 
+/// A reduction computes `op` itself (lineProducer): nothing to write, only
+/// a buffer to stand for the result until the reduction is rewritten (then
+/// unused). Fails for any other op.
+LogicalResult leaveToReduction(ConversionPatternRewriter &rewriter,
+                               Operation *op, tl::TileType type,
+                               const VectorTarget &target) {
+  if (!op->hasOneUse())
+    return failure();
+  auto reduce = dyn_cast<tl::ReduceOp>(*op->getUsers().begin());
+  if (!reduce || lineProducer(reduce, target) != op)
+    return failure();
+  rewriter.replaceOp(op,
+                     nlc::cpu::allocTileBuffer(rewriter, op->getLoc(), type));
+  return success();
+}
+
 struct ElementwiseToVectors
     : OpInterfaceConversionPattern<tl::ElementwiseOpInterface> {
   ElementwiseToVectors(TypeConverter &converter, MLIRContext *ctx,
@@ -144,6 +160,8 @@ struct ElementwiseToVectors
     auto type = dyn_cast<tl::TileType>(op->getResult(0).getType());
     if (!type)
       return rewriter.notifyMatchFailure(op, "no tile result");
+    if (succeeded(leaveToReduction(rewriter, op, type, target)))
+      return success();
     SmallVector<Type> types;
     for (Type t : op->getOperandTypes())
       types.push_back(elementTypeOf(t));
@@ -170,6 +188,8 @@ struct FusedToVectors : VectorPattern<tl::FusedOp> {
   matchAndRewrite(tl::FusedOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     tl::TileType type = op.getType();
+    if (succeeded(leaveToReduction(rewriter, op, type, target)))
+      return success();
     // i1 tiles are byte buffers without a vector form; inside the body,
     // i1 values are plain vector masks.
     auto isBool = [](Type t) { return t.isInteger(1); };

@@ -29,6 +29,8 @@
 
 #include "llvm/ADT/APFloat.h"
 
+#include <functional>
+
 using namespace mlir;
 using namespace nlc::x86;
 namespace tl = nlc::tile;
@@ -113,6 +115,11 @@ Value reduceLanes(OpBuilder &b, Location loc, tl::ReduceKind kind, int64_t n,
   return loop.getResult(1);
 }
 
+/// Reads the vector of a line at `pos`, lanes outside `mask` (if any) set
+/// to `pad`.
+using LineReader = std::function<Value(OpBuilder &, Location, Value pos,
+                                       Value mask, Value pad)>;
+
 /// The element that leaves any other unchanged under `kind`.
 TypedAttr neutral(OpBuilder &b, tl::ReduceKind kind, Type elem) {
   if (kind == tl::ReduceKind::sum)
@@ -163,8 +170,8 @@ struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
     if (src.getRank() == 1) {
       if (kind == tl::ReduceKind::argmax)
         return rewriter.notifyMatchFailure(op, "rank-1 argmax: reference");
-      rewriter.replaceOp(op, reduceLine(rewriter, loc, kind, buf,
-                                        src.getShape()[0], vt));
+      rewriter.replaceOp(op, reduceLine(rewriter, loc, kind, src.getShape()[0],
+                                        vt, lineReader(rewriter, op, buf, -1, vt)));
       return success();
     }
 
@@ -177,18 +184,8 @@ struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
       auto resultType = cast<tl::TileType>(op.getType());
       Value out = nlc::cpu::allocTileBuffer(rewriter, loc, resultType);
       for (int64_t r = 0; r < m; ++r) {
-        auto rowType = MemRefType::get(
-            {n}, elem,
-            StridedLayoutAttr::get(rewriter.getContext(), r * n, {1}));
-        Value row = memref::SubViewOp::create(
-            rewriter, loc, rowType, buf,
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(r),
-                                   rewriter.getIndexAttr(0)},
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
-                                   rewriter.getIndexAttr(n)},
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
-                                   rewriter.getIndexAttr(1)});
-        Value v = reduceLine(rewriter, loc, kind, row, n, vt);
+        Value v = reduceLine(rewriter, loc, kind, n, vt,
+                             lineReader(rewriter, op, buf, r, vt));
         memref::StoreOp::create(
             rewriter, loc, v, out,
             ValueRange{arith::ConstantIndexOp::create(rewriter, loc, r)});
@@ -242,15 +239,78 @@ struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
   }
 
 private:
-  /// sum, max or min of the `n` elements of `buf` (rank 1): A = 4
-  /// accumulator vectors (2 or 1 when the line has fewer whole vectors)
-  /// taking vectors 0, 1, .. A-1, A, ... in turn, so that A combinations
-  /// are in flight instead of one chain of dependent ones; the whole
-  /// vectors left over and the ragged end (masked in as the neutral
+  /// The reader of line `r` of `op`'s source (row `r` of a rank-2 tile,
+  /// the whole rank-1 tile for -1): the source's buffer `buf`, or, for a
+  /// producer the reduction takes in (lineProducer), that producer's
+  /// scalar code on its inputs' vectors, so that its tile is never written.
+  LineReader lineReader(ConversionPatternRewriter &rewriter, tl::ReduceOp op,
+                        Value buf, int64_t r, VectorType vt) const {
+    Operation *producer = lineProducer(op, target);
+    if (!producer) {
+      Value line = buf;
+      if (r >= 0) {
+        int64_t n = op.getSource().getType().getShape()[1];
+        auto rowType = MemRefType::get(
+            {n}, vt.getElementType(),
+            StridedLayoutAttr::get(rewriter.getContext(), r * n, {1}));
+        line = memref::SubViewOp::create(
+            rewriter, op.getLoc(), rowType, buf,
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(r),
+                                   rewriter.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                   rewriter.getIndexAttr(n)},
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                   rewriter.getIndexAttr(1)});
+      }
+      return [line, vt](OpBuilder &b, Location l, Value pos, Value mask,
+                        Value pad) {
+        return loadVector(b, l, vt, line, ValueRange{pos}, mask, pad);
+      };
+    }
+    SmallVector<Value> inputs;
+    for (Value in : producer->getOperands())
+      inputs.push_back(rewriter.getRemappedValue(in));
+    auto fused = dyn_cast<tl::FusedOp>(producer);
+    SmallVector<int64_t> axes(inputs.size(), -1);
+    if (fused)
+      axes.assign(fused.getBroadcast().begin(), fused.getBroadcast().end());
+    return [producer, inputs, axes, r, vt](OpBuilder &b, Location l,
+                                          Value pos, Value mask, Value pad) {
+      SmallVector<Value, 4> args;
+      for (auto [in, axis] : llvm::zip_equal(inputs, axes)) {
+        if (!isa<MemRefType>(in.getType())) {
+          args.push_back(vector::BroadcastOp::create(b, l, vt, in));
+        } else if (axis == 1) {
+          Value row = arith::ConstantIndexOp::create(b, l, r);
+          args.push_back(vector::BroadcastOp::create(
+              b, l, vt, memref::LoadOp::create(b, l, in, ValueRange{row})));
+        } else {
+          SmallVector<Value, 2> at{pos};
+          if (axis == -1 && r >= 0)
+            at.insert(at.begin(), arith::ConstantIndexOp::create(b, l, r));
+          // Masked-off lanes compute on zeros and are replaced by `pad`.
+          args.push_back(loadVector(b, l, vt, in, at, mask));
+        }
+      }
+      Value v =
+          isa<tl::FusedOp>(producer)
+              ? cast<tl::FusedOp>(producer).buildElement(b, l, args)
+              : cast<tl::ElementwiseOpInterface>(producer).buildScalar(b, l,
+                                                                      args);
+      return mask ? arith::SelectOp::create(b, l, mask, v, pad).getResult() : v;
+    };
+  }
+
+  /// sum, max or min of a line of `n` elements, `read(pos, mask, pad)`
+  /// giving the vector at `pos` (its lanes outside `mask` set to `pad`):
+  /// A = 4 accumulator vectors (2 or 1 when the line has fewer whole
+  /// vectors) taking vectors 0, 1, .. A-1, A, ... in turn, so that A
+  /// combinations are in flight instead of one chain of dependent ones; the
+  /// whole vectors left over and the ragged end (masked in as the neutral
   /// element) go to accumulator 0; then the accumulators are combined
   /// pairwise and their lanes in order.
   static Value reduceLine(OpBuilder &b, Location loc, tl::ReduceKind kind,
-                          Value buf, int64_t n, VectorType vt) {
+                          int64_t n, VectorType vt, const LineReader &read) {
     Type elem = vt.getElementType();
     auto accType = vt.clone(kind == tl::ReduceKind::sum ? sumType(b, elem)
                                                         : elem);
@@ -262,7 +322,7 @@ private:
     };
     auto step = [&](OpBuilder &sb, Location l, Value pos, Value mask,
                     Value accIn) {
-      Value x = loadVector(sb, l, vt, buf, ValueRange{pos}, mask, pad);
+      Value x = read(sb, l, pos, mask, pad);
       if (accType != vt)
         x = arith::ExtFOp::create(sb, l, accType, x);
       return combine(sb, l, kind, accIn, x);
@@ -302,6 +362,54 @@ private:
 };
 
 } // namespace
+
+Operation *nlc::x86::lineProducer(tl::ReduceOp op,
+                                  const VectorTarget &target) {
+  if (op.getKind() == tl::ReduceKind::argmax)
+    return nullptr;
+  Operation *def = op.getSource().getDefiningOp();
+  auto fused = dyn_cast_if_present<tl::FusedOp>(def);
+  bool elementwise =
+      isa_and_present<tl::ElementwiseOpInterface>(def) && !isa<tl::SplatOp>(def);
+  if (!(fused || elementwise) || !def->hasOneUse() ||
+      def->getBlock() != op->getBlock())
+    return nullptr;
+  tl::TileType src = op.getSource().getType();
+  Type elem = src.getElementType();
+  int64_t lanes = lanesFor(target, {elem});
+  if (!lanes || !(elem.isF32() || elem.isInteger(32)))
+    return nullptr;
+  bool rank1 = src.getRank() == 1;
+  if (!rank1 && !(op.getAxis() == 1 && src.getShape()[0] < lanes))
+    return nullptr;
+  // One vector width for the whole computation: every input and every
+  // value it computes (but comparison results) of the element type.
+  auto other = [&](Type t) {
+    if (auto tile = dyn_cast<tl::TileType>(t))
+      t = tile.getElementType();
+    return t != elem && !t.isInteger(1);
+  };
+  if (elementwise) {
+    // A plain op takes tiles of the result's shape or scalars.
+    return llvm::any_of(def->getOperandTypes(), [&](Type t) {
+             auto tile = dyn_cast<tl::TileType>(t);
+             return (tile && tile.getShape() != src.getShape()) ||
+                    (tile ? tile.getElementType() : t) != elem;
+           })
+               ? nullptr
+               : def;
+  }
+  if (rank1 && llvm::any_of(fused.getBroadcast(),
+                            [](int64_t a) { return a != -1; }))
+    return nullptr;
+  Block &body = fused.getBody().front();
+  if (llvm::any_of(body.getArgumentTypes(), [&](Type t) { return t != elem; }))
+    return nullptr;
+  for (Operation &inner : body.without_terminator())
+    if (llvm::any_of(inner.getResultTypes(), other))
+      return nullptr;
+  return def;
+}
 
 void nlc::x86::populateX86ReducePatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,

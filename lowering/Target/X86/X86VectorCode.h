@@ -15,6 +15,7 @@
 
 namespace nlc::tile {
 class LoadOp;
+class ReduceOp;
 } // namespace nlc::tile
 
 namespace nlc::x86 {
@@ -68,6 +69,15 @@ void forEachVector(
 /// `buffer` (a static row-major tile buffer) as one run of elements: the
 /// buffer itself at rank 1, its memref.collapse_shape at rank 2.
 mlir::Value flatten(mlir::OpBuilder &b, mlir::Location loc, mlir::Value buffer);
+
+/// The producer a sum, max or min of lines (a rank-1 tile, or the rows of a
+/// tile with fewer rows than lanes) computes itself, vector by vector, so
+/// that its tile is never written: `op`'s source when it is a `tile.fused`
+/// or another elementwise op (not a splat) used only by `op`, in its block,
+/// computing in `op`'s element type (f32 or i32) throughout. Null
+/// otherwise. X86Reduce.cpp; X86Elementwise.cpp then leaves that op's
+/// buffer unwritten.
+mlir::Operation *lineProducer(tile::ReduceOp op, const VectorTarget &target);
 
 /// Whether `load` was marked by markInPlaceDotOperands.
 bool readInPlaceByDot(tile::LoadOp load);
