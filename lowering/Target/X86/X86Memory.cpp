@@ -380,21 +380,58 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
     bool rank1 = type.getRank() == 1;
     auto vt = VectorType::get({lanes}, elem);
     Value buffer = adaptor.getValue();
+    // A producer taken in is computed here, vector by vector, straight
+    // into the view; its buffer (`buffer`) is never written.
+    Operation *producer = storedProducer(op, target);
+    SmallVector<Value> inputs;
+    if (producer)
+      for (Value in : producer->getOperands())
+        inputs.push_back(rewriter.getRemappedValue(in));
+    // The vector of the stored tile at (r, c), its lanes outside `own`
+    // not read.
+    auto tileVector = [&](OpBuilder &b, Location l, Value r, Value c,
+                          Value own) {
+      if (producer)
+        return producerVector(b, l, producer, inputs, rank1 ? Value() : r, c,
+                              own, vt);
+      return loadVector(b, l, vt, buffer, bufferIndex(r, c, rank1), own);
+    };
     Extent e = extentOf(rewriter, loc, op);
     auto copy = [&](OpBuilder &b, Location l, bool full) {
       forEachPiece(b, l, e, lanes, full,
                    [&](OpBuilder &pb, Location pl, Value r, Value c,
                        int64_t width, Value mask) {
-                     // Only the buffer's own columns are read.
-                     Value own = inTile(pb, pl, lanes, width);
-                     Value v = loadVector(pb, pl, vt, buffer,
-                                          bufferIndex(r, c, rank1), own);
+                     // Only the tile's own columns are read.
+                     Value v = tileVector(pb, pl, r, c,
+                                          inTile(pb, pl, lanes, width));
                      storeVector(pb, pl, v, e.view,
                                  viewIndex(pb, pl, e, r, c, rank1), mask);
                    });
     };
     emitPaths(rewriter, loc, e, copy, [&](OpBuilder &b, Location l) {
-      nlc::cpu::emitReferenceStore(b, l, op, buffer);
+      Value tile = buffer;
+      if (producer) {
+        // Another stride: the reference store, from the producer's tile.
+        tile = nlc::cpu::allocTileBuffer(b, l, type);
+        Value flat = flatten(b, l, tile);
+        int64_t cols = type.getShape().back();
+        scf::ForOp::create(
+            b, l, index(b, l, 0), index(b, l, rank1 ? 1 : type.getShape()[0]),
+            index(b, l, 1), ValueRange{},
+            [&](OpBuilder &rb, Location rl, Value r, ValueRange) {
+              Value start =
+                  arith::MulIOp::create(rb, rl, r, index(rb, rl, cols));
+              forEachVector(
+                  rb, rl, cols, lanes,
+                  [&](OpBuilder &vb, Location vl, Value c, Value mask) {
+                    Value at = arith::AddIOp::create(vb, vl, start, c);
+                    storeVector(vb, vl, tileVector(vb, vl, r, c, mask), flat,
+                                ValueRange{at}, mask);
+                  });
+              scf::YieldOp::create(rb, rl);
+            });
+      }
+      nlc::cpu::emitReferenceStore(b, l, op, tile);
     });
     prefetchNext(rewriter, loc, op, /*write=*/true);
     rewriter.eraseOp(op);
@@ -403,6 +440,12 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
 };
 
 } // namespace
+
+Operation *nlc::x86::storedProducer(tl::StoreOp op,
+                                    const VectorTarget &target) {
+  Type elem = op.getValue().getType().getElementType();
+  return lanesFor(target, {elem}) ? takenProducer(op, op.getValue()) : nullptr;
+}
 
 InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
                                   tl::LoadOp load) {

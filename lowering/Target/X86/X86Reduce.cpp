@@ -270,33 +270,12 @@ private:
     SmallVector<Value> inputs;
     for (Value in : producer->getOperands())
       inputs.push_back(rewriter.getRemappedValue(in));
-    auto fused = dyn_cast<tl::FusedOp>(producer);
-    SmallVector<int64_t> axes(inputs.size(), -1);
-    if (fused)
-      axes.assign(fused.getBroadcast().begin(), fused.getBroadcast().end());
-    return [producer, inputs, axes, r, vt](OpBuilder &b, Location l,
-                                          Value pos, Value mask, Value pad) {
-      SmallVector<Value, 4> args;
-      for (auto [in, axis] : llvm::zip_equal(inputs, axes)) {
-        if (!isa<MemRefType>(in.getType())) {
-          args.push_back(vector::BroadcastOp::create(b, l, vt, in));
-        } else if (axis == 1) {
-          Value row = arith::ConstantIndexOp::create(b, l, r);
-          args.push_back(vector::BroadcastOp::create(
-              b, l, vt, memref::LoadOp::create(b, l, in, ValueRange{row})));
-        } else {
-          SmallVector<Value, 2> at{pos};
-          if (axis == -1 && r >= 0)
-            at.insert(at.begin(), arith::ConstantIndexOp::create(b, l, r));
-          // Masked-off lanes compute on zeros and are replaced by `pad`.
-          args.push_back(loadVector(b, l, vt, in, at, mask));
-        }
-      }
-      Value v =
-          isa<tl::FusedOp>(producer)
-              ? cast<tl::FusedOp>(producer).buildElement(b, l, args)
-              : cast<tl::ElementwiseOpInterface>(producer).buildScalar(b, l,
-                                                                      args);
+    return [producer, inputs, r, vt](OpBuilder &b, Location l, Value pos,
+                                     Value mask, Value pad) {
+      Value row = r >= 0 ? arith::ConstantIndexOp::create(b, l, r).getResult()
+                         : Value();
+      // Masked-off lanes compute on zeros and are replaced by `pad`.
+      Value v = producerVector(b, l, producer, inputs, row, pos, mask, vt);
       return mask ? arith::SelectOp::create(b, l, mask, v, pad).getResult() : v;
     };
   }
@@ -367,48 +346,11 @@ Operation *nlc::x86::lineProducer(tl::ReduceOp op,
                                   const VectorTarget &target) {
   if (op.getKind() == tl::ReduceKind::argmax)
     return nullptr;
-  Operation *def = op.getSource().getDefiningOp();
-  auto fused = dyn_cast_if_present<tl::FusedOp>(def);
-  bool elementwise =
-      isa_and_present<tl::ElementwiseOpInterface>(def) && !isa<tl::SplatOp>(def);
-  if (!(fused || elementwise) || !def->hasOneUse() ||
-      def->getBlock() != op->getBlock())
-    return nullptr;
   tl::TileType src = op.getSource().getType();
-  Type elem = src.getElementType();
-  int64_t lanes = lanesFor(target, {elem});
-  if (!lanes || !(elem.isF32() || elem.isInteger(32)))
-    return nullptr;
-  bool rank1 = src.getRank() == 1;
-  if (!rank1 && !(op.getAxis() == 1 && src.getShape()[0] < lanes))
-    return nullptr;
-  // One vector width for the whole computation: every input and every
-  // value it computes (but comparison results) of the element type.
-  auto other = [&](Type t) {
-    if (auto tile = dyn_cast<tl::TileType>(t))
-      t = tile.getElementType();
-    return t != elem && !t.isInteger(1);
-  };
-  if (elementwise) {
-    // A plain op takes tiles of the result's shape or scalars.
-    return llvm::any_of(def->getOperandTypes(), [&](Type t) {
-             auto tile = dyn_cast<tl::TileType>(t);
-             return (tile && tile.getShape() != src.getShape()) ||
-                    (tile ? tile.getElementType() : t) != elem;
-           })
-               ? nullptr
-               : def;
-  }
-  if (rank1 && llvm::any_of(fused.getBroadcast(),
-                            [](int64_t a) { return a != -1; }))
-    return nullptr;
-  Block &body = fused.getBody().front();
-  if (llvm::any_of(body.getArgumentTypes(), [&](Type t) { return t != elem; }))
-    return nullptr;
-  for (Operation &inner : body.without_terminator())
-    if (llvm::any_of(inner.getResultTypes(), other))
-      return nullptr;
-  return def;
+  int64_t lanes = lanesFor(target, {src.getElementType()});
+  bool line = src.getRank() == 1 ||
+              (op.getAxis() == 1 && src.getShape()[0] < lanes);
+  return lanes && line ? takenProducer(op, op.getSource()) : nullptr;
 }
 
 void nlc::x86::populateX86ReducePatterns(TypeConverter &converter,
