@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -43,7 +44,10 @@ Value constantLike(OpBuilder &b, Location loc, Type t, double v) {
 ///   exp(x) = exp(x + 32) * exp(-32)   for x < -87 (exp(-87) is normal),
 ///   log(x) = log(x * 2^23) - 23 ln 2  for x < FLT_MIN.
 /// x + 32 is exact there (its ulp is that of x), and so is x * 2^23; the
-/// final multiplication rounds once into the subnormal range.
+/// final multiplication rounds once into the subnormal range. A scalar
+/// selects between the two; a vector computes the shifted case only when
+/// one of its lanes needs it (`scf.if` on any lane), since it costs a
+/// second polynomial and the lanes of a kernel's vector loop rarely do.
 void shiftSubnormalCases(Operation *root) {
   SmallVector<Operation *> ops;
   root->walk([&](Operation *op) {
@@ -56,22 +60,47 @@ void shiftSubnormalCases(Operation *root) {
     Value x = op->getOperand(0);
     Type t = x.getType();
     bool isExp = isa<math::ExpOp>(op);
-    auto c = [&](double v) { return constantLike(b, loc, t, v); };
+    auto c = [&](OpBuilder &cb, double v) {
+      return constantLike(cb, loc, t, v);
+    };
     Value shift = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
-                                        c(isExp ? -87.0 : 0x1p-126));
-    Value moved = isExp ? arith::AddFOp::create(b, loc, x, c(32.0)).getResult()
-                        : arith::MulFOp::create(b, loc, x, c(0x1p23)).getResult();
-    Value arg = arith::SelectOp::create(b, loc, shift, moved, x);
-    Value r = isExp ? math::ExpOp::create(b, loc, arg).getResult()
-                    : math::LogOp::create(b, loc, arg).getResult();
-    // exp(-32) and 23 ln 2, rounded to f32.
-    Value back =
-        isExp ? arith::MulFOp::create(b, loc, r, c(1.2664165549094176e-14))
-                    .getResult()
-              : arith::SubFOp::create(b, loc, r, c(15.942385152878742))
-                    .getResult();
-    op->getResult(0).replaceAllUsesWith(
-        arith::SelectOp::create(b, loc, shift, back, r).getResult());
+                                        c(b, isExp ? -87.0 : 0x1p-126));
+    auto expOrLog = [&](OpBuilder &eb, Value arg) -> Value {
+      return isExp ? math::ExpOp::create(eb, loc, arg).getResult()
+                   : math::LogOp::create(eb, loc, arg).getResult();
+    };
+    // Each element shifted where `shift` holds.
+    auto shifted = [&](OpBuilder &sb) -> Value {
+      Value moved =
+          isExp ? arith::AddFOp::create(sb, loc, x, c(sb, 32.0)).getResult()
+                : arith::MulFOp::create(sb, loc, x, c(sb, 0x1p23)).getResult();
+      Value r = expOrLog(
+          sb, arith::SelectOp::create(sb, loc, shift, moved, x).getResult());
+      // exp(-32) and 23 ln 2, rounded to f32.
+      Value back =
+          isExp ? arith::MulFOp::create(sb, loc, r, c(sb, 1.2664165549094176e-14))
+                      .getResult()
+                : arith::SubFOp::create(sb, loc, r, c(sb, 15.942385152878742))
+                      .getResult();
+      return arith::SelectOp::create(sb, loc, shift, back, r);
+    };
+    Value result;
+    if (!isa<VectorType>(t)) {
+      result = shifted(b);
+    } else {
+      Value any = vector::ReductionOp::create(
+          b, loc, vector::CombiningKind::OR, shift);
+      result = scf::IfOp::create(
+                   b, loc, any,
+                   [&](OpBuilder &tb, Location l) {
+                     scf::YieldOp::create(tb, l, shifted(tb));
+                   },
+                   [&](OpBuilder &eb, Location l) {
+                     scf::YieldOp::create(eb, l, expOrLog(eb, x));
+                   })
+                   .getResult(0);
+    }
+    op->getResult(0).replaceAllUsesWith(result);
     op->erase();
   }
 }

@@ -131,6 +131,25 @@ LogicalResult replaceWithVectors(
   return success();
 }
 
+/// A reduction or a store computes `op` itself (lineProducer,
+/// storedProducer): nothing to write, only a buffer to stand for the result
+/// until its user is rewritten (then unused). Fails for any other op.
+LogicalResult leaveToConsumer(ConversionPatternRewriter &rewriter,
+                              Operation *op, tl::TileType type,
+                              const VectorTarget &target) {
+  if (!op->hasOneUse())
+    return failure();
+  Operation *user = *op->getUsers().begin();
+  auto reduce = dyn_cast<tl::ReduceOp>(user);
+  auto store = dyn_cast<tl::StoreOp>(user);
+  if (!(reduce && lineProducer(reduce, target) == op) &&
+      !(store && storedProducer(store, target) == op))
+    return failure();
+  rewriter.replaceOp(op,
+                     nlc::cpu::allocTileBuffer(rewriter, op->getLoc(), type));
+  return success();
+}
+
 struct ElementwiseToVectors
     : OpInterfaceConversionPattern<tl::ElementwiseOpInterface> {
   ElementwiseToVectors(TypeConverter &converter, MLIRContext *ctx,
@@ -144,6 +163,8 @@ struct ElementwiseToVectors
     auto type = dyn_cast<tl::TileType>(op->getResult(0).getType());
     if (!type)
       return rewriter.notifyMatchFailure(op, "no tile result");
+    if (succeeded(leaveToConsumer(rewriter, op, type, target)))
+      return success();
     SmallVector<Type> types;
     for (Type t : op->getOperandTypes())
       types.push_back(elementTypeOf(t));
@@ -170,6 +191,8 @@ struct FusedToVectors : VectorPattern<tl::FusedOp> {
   matchAndRewrite(tl::FusedOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     tl::TileType type = op.getType();
+    if (succeeded(leaveToConsumer(rewriter, op, type, target)))
+      return success();
     // i1 tiles are byte buffers without a vector form; inside the body,
     // i1 values are plain vector masks.
     auto isBool = [](Type t) { return t.isInteger(1); };

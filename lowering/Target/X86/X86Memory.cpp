@@ -25,6 +25,8 @@
 #include "lowering/Target/X86/X86VectorCode.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
 using namespace mlir;
 using namespace nlc::x86;
 namespace tl = nlc::tile;
@@ -49,9 +51,13 @@ Value index(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-/// Computes the extent of `op` on `view`. A tile index out of range gives
-/// no valid row, and offsets are never formed from it (they could wrap).
-Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op) {
+/// Computes the extent of `op` on `view` (at `indices`, else the op's own).
+/// A tile index out of range gives no valid row, and offsets are never
+/// formed from it (they could wrap).
+Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op,
+                ValueRange indices = {}) {
+  if (indices.empty())
+    indices = op.getIndices();
   Value view = op.getView();
   auto viewType = cast<MemRefType>(view.getType());
   ArrayRef<int64_t> shape = op.getAccessedType().getShape();
@@ -63,9 +69,9 @@ Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op) {
   auto meta = memref::ExtractStridedMetadataOp::create(b, loc, view);
   // A leading index out of range leaves no valid row; 0 stands in for it so
   // that no address is formed from it.
-  size_t lead = op.getIndices().size() - shape.size();
+  size_t lead = indices.size() - shape.size();
   Value leadOk;
-  for (auto [d, li] : llvm::enumerate(op.getIndices().take_front(lead))) {
+  for (auto [d, li] : llvm::enumerate(indices.take_front(lead))) {
     Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, li,
                                      meta.getSizes()[d]);
     leadOk =
@@ -73,7 +79,7 @@ Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op) {
     e.lead.push_back(arith::SelectOp::create(b, loc, ok, li, zero));
   }
   SmallVector<Value, 2> starts, valid;
-  for (auto [d, ti] : llvm::enumerate(op.getIndices().drop_front(lead))) {
+  for (auto [d, ti] : llvm::enumerate(indices.drop_front(lead))) {
     Value dim = meta.getSizes()[d + lead];
     Value tiles = arith::CeilDivUIOp::create(b, loc, dim, index(b, loc, shape[d]));
     Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ti, tiles);
@@ -254,6 +260,66 @@ void emitPaths(OpBuilder &b, Location loc, const Extent &e,
       });
 }
 
+/// The largest tile whose successor is prefetched (see prefetchNext).
+constexpr int64_t kPrefetchBytes = 64 * 1024;
+
+/// In a grid kernel, an access whose index (leading or tile) is
+/// `program_id(0)` is followed on the same thread by the same access of the
+/// next instance at that index plus one (instances run in chunks of
+/// consecutive ids, axis 0 fastest: nl_grid_launch). Prefetches that tile's
+/// cache lines (for writing with `write`) where it lies in a unit-stride
+/// view, so that its memory traffic overlaps this instance's work instead
+/// of stalling the next one: a row kernel (softmax, layernorm: one row per
+/// instance) otherwise starts each row on a cold page, which the hardware
+/// prefetchers do not enter on their own. Nothing for larger tiles (the
+/// prefetched lines would evict the current ones) or other accesses.
+void prefetchNext(OpBuilder &b, Location loc, tl::AccessOpInterface op,
+                  bool write) {
+  auto fn = op->getParentOfType<func::FuncOp>();
+  // convert-tile-launch-to-scf appends the grid position and sizes.
+  if (!fn || !fn->hasAttr(tl::kKernelAttrName) || fn.getNumArguments() < 6)
+    return;
+  Value pid0 = fn.getArgument(fn.getNumArguments() - 6);
+  auto strip = [](Value v) {
+    while (auto cast = v.getDefiningOp<arith::IndexCastOp>())
+      v = cast.getIn();
+    return v;
+  };
+  SmallVector<Value, 4> next(op.getIndices());
+  int64_t at = -1;
+  for (auto [d, v] : llvm::enumerate(next))
+    if (strip(v) == pid0)
+      at = at == -1 ? static_cast<int64_t>(d) : -2;
+  tl::TileType type = op.getAccessedType();
+  int64_t bytes = type.getNumElements() *
+                  (type.getElementType().getIntOrFloatBitWidth() / 8);
+  if (at < 0 || bytes > kPrefetchBytes || bytes == 0)
+    return;
+  next[at] = arith::AddIOp::create(b, loc, next[at], index(b, loc, 1));
+  Extent e = extentOf(b, loc, op, next);
+  bool rank1 = type.getRank() == 1;
+  int64_t step = std::max<int64_t>(
+      1, 64 / (type.getElementType().getIntOrFloatBitWidth() / 8));
+  scf::IfOp::create(b, loc, e.unitStride, [&](OpBuilder &ib, Location il) {
+    scf::ForOp::create(
+        ib, il, index(ib, il, 0), e.validRows, index(ib, il, 1), ValueRange{},
+        [&](OpBuilder &rb, Location rl, Value r, ValueRange) {
+          scf::ForOp::create(
+              rb, rl, index(rb, rl, 0), e.validCols, index(rb, rl, step),
+              ValueRange{},
+              [&](OpBuilder &cb, Location cl, Value c, ValueRange) {
+                memref::PrefetchOp::create(cb, cl, e.view,
+                                           viewIndex(cb, cl, e, r, c, rank1),
+                                           write, /*localityHint=*/3,
+                                           /*isDataCache=*/true);
+                scf::YieldOp::create(cb, cl);
+              });
+          scf::YieldOp::create(rb, rl);
+        });
+    scf::YieldOp::create(ib, il);
+  });
+}
+
 struct VectorLoad : VectorPattern<tl::LoadOp> {
   using VectorPattern::VectorPattern;
 
@@ -293,6 +359,7 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
           nlc::cpu::emitReferenceLoad(b, l, op, pad, out);
         },
         readInPlaceByDot(op));
+    prefetchNext(rewriter, loc, op, /*write=*/false);
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -313,28 +380,72 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
     bool rank1 = type.getRank() == 1;
     auto vt = VectorType::get({lanes}, elem);
     Value buffer = adaptor.getValue();
+    // A producer taken in is computed here, vector by vector, straight
+    // into the view; its buffer (`buffer`) is never written.
+    Operation *producer = storedProducer(op, target);
+    SmallVector<Value> inputs;
+    if (producer)
+      for (Value in : producer->getOperands())
+        inputs.push_back(rewriter.getRemappedValue(in));
+    // The vector of the stored tile at (r, c), its lanes outside `own`
+    // not read.
+    auto tileVector = [&](OpBuilder &b, Location l, Value r, Value c,
+                          Value own) {
+      if (producer)
+        return producerVector(b, l, producer, inputs, rank1 ? Value() : r, c,
+                              own, vt);
+      return loadVector(b, l, vt, buffer, bufferIndex(r, c, rank1), own);
+    };
     Extent e = extentOf(rewriter, loc, op);
     auto copy = [&](OpBuilder &b, Location l, bool full) {
       forEachPiece(b, l, e, lanes, full,
                    [&](OpBuilder &pb, Location pl, Value r, Value c,
                        int64_t width, Value mask) {
-                     // Only the buffer's own columns are read.
-                     Value own = inTile(pb, pl, lanes, width);
-                     Value v = loadVector(pb, pl, vt, buffer,
-                                          bufferIndex(r, c, rank1), own);
+                     // Only the tile's own columns are read.
+                     Value v = tileVector(pb, pl, r, c,
+                                          inTile(pb, pl, lanes, width));
                      storeVector(pb, pl, v, e.view,
                                  viewIndex(pb, pl, e, r, c, rank1), mask);
                    });
     };
     emitPaths(rewriter, loc, e, copy, [&](OpBuilder &b, Location l) {
-      nlc::cpu::emitReferenceStore(b, l, op, buffer);
+      Value tile = buffer;
+      if (producer) {
+        // Another stride: the reference store, from the producer's tile.
+        tile = nlc::cpu::allocTileBuffer(b, l, type);
+        Value flat = flatten(b, l, tile);
+        int64_t cols = type.getShape().back();
+        scf::ForOp::create(
+            b, l, index(b, l, 0), index(b, l, rank1 ? 1 : type.getShape()[0]),
+            index(b, l, 1), ValueRange{},
+            [&](OpBuilder &rb, Location rl, Value r, ValueRange) {
+              Value start =
+                  arith::MulIOp::create(rb, rl, r, index(rb, rl, cols));
+              forEachVector(
+                  rb, rl, cols, lanes,
+                  [&](OpBuilder &vb, Location vl, Value c, Value mask) {
+                    Value at = arith::AddIOp::create(vb, vl, start, c);
+                    storeVector(vb, vl, tileVector(vb, vl, r, c, mask), flat,
+                                ValueRange{at}, mask);
+                  });
+              scf::YieldOp::create(rb, rl);
+            });
+      }
+      nlc::cpu::emitReferenceStore(b, l, op, tile);
     });
+    prefetchNext(rewriter, loc, op, /*write=*/true);
     rewriter.eraseOp(op);
     return success();
   }
 };
 
 } // namespace
+
+Operation *nlc::x86::storedProducer(tl::StoreOp op,
+                                    const VectorTarget &target) {
+  Type elem = op.getValue().getType().getElementType();
+  return lanesFor(target, {elem}) ? takenProducer(op, op.getValue()) : nullptr;
+}
 
 InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
                                   tl::LoadOp load) {

@@ -11,12 +11,15 @@
 // reduced along axis 1 when it has fewer rows than a vector has lanes. max and min take vectors of it and
 // combine the lanes at the end: both are exact in any order (they are a
 // total order, -0.0 below +0.0, with NaN absorbing). A float sum in lanes
-// adds in another order than the reference: lane l sums elements l, l + L,
-// ... and the L lane sums are added at the end. Both orders obey the usual
-// bound |computed - exact| <= gamma(k) * sum |x_i| (gamma(k) = k u / (1 -
-// k u), u the unit roundoff; k = n - 1 for the reference, ceil(n / L) + L - 1
-// here), so the two differ by at most gamma(n - 1) + gamma(ceil(n/L) + L - 1)
-// times sum |x_i|. Integer sums wrap and are exact; argmax of such lines
+// adds in another order than the reference: with A accumulator vectors (4,
+// or 2 or 1 for lines of fewer than 4 or 2 whole vectors), lane l of
+// accumulator a sums elements a L + l, (A + a) L + l, ..., the accumulators
+// are added pairwise and the L lanes of the result in order. Both orders
+// obey the usual bound |computed - exact| <= gamma(k) * sum |x_i| (gamma(k)
+// = k u / (1 - k u), u the unit roundoff; k = n - 1 for the reference,
+// ceil(n / (A L)) + log2(A) + L - 1 here, which is at most ceil(n / L) +
+// L - 1), so the two differ by at most gamma(n - 1) + gamma(ceil(n/L) + L -
+// 1) times sum |x_i|. Integer sums wrap and are exact; argmax of such lines
 // stays on the reference.
 //
 //===----------------------------------------------------------------------===//
@@ -25,6 +28,8 @@
 #include "lowering/TileToSCF/TileToSCF.h"
 
 #include "llvm/ADT/APFloat.h"
+
+#include <functional>
 
 using namespace mlir;
 using namespace nlc::x86;
@@ -110,6 +115,11 @@ Value reduceLanes(OpBuilder &b, Location loc, tl::ReduceKind kind, int64_t n,
   return loop.getResult(1);
 }
 
+/// Reads the vector of a line at `pos`, lanes outside `mask` (if any) set
+/// to `pad`.
+using LineReader = std::function<Value(OpBuilder &, Location, Value pos,
+                                       Value mask, Value pad)>;
+
 /// The element that leaves any other unchanged under `kind`.
 TypedAttr neutral(OpBuilder &b, tl::ReduceKind kind, Type elem) {
   if (kind == tl::ReduceKind::sum)
@@ -160,8 +170,8 @@ struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
     if (src.getRank() == 1) {
       if (kind == tl::ReduceKind::argmax)
         return rewriter.notifyMatchFailure(op, "rank-1 argmax: reference");
-      rewriter.replaceOp(op, reduceLine(rewriter, loc, kind, buf,
-                                        src.getShape()[0], vt));
+      rewriter.replaceOp(op, reduceLine(rewriter, loc, kind, src.getShape()[0],
+                                        vt, lineReader(rewriter, op, buf, -1, vt)));
       return success();
     }
 
@@ -174,18 +184,8 @@ struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
       auto resultType = cast<tl::TileType>(op.getType());
       Value out = nlc::cpu::allocTileBuffer(rewriter, loc, resultType);
       for (int64_t r = 0; r < m; ++r) {
-        auto rowType = MemRefType::get(
-            {n}, elem,
-            StridedLayoutAttr::get(rewriter.getContext(), r * n, {1}));
-        Value row = memref::SubViewOp::create(
-            rewriter, loc, rowType, buf,
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(r),
-                                   rewriter.getIndexAttr(0)},
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
-                                   rewriter.getIndexAttr(n)},
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
-                                   rewriter.getIndexAttr(1)});
-        Value v = reduceLine(rewriter, loc, kind, row, n, vt);
+        Value v = reduceLine(rewriter, loc, kind, n, vt,
+                             lineReader(rewriter, op, buf, r, vt));
         memref::StoreOp::create(
             rewriter, loc, v, out,
             ValueRange{arith::ConstantIndexOp::create(rewriter, loc, r)});
@@ -239,42 +239,101 @@ struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
   }
 
 private:
-  /// sum, max or min of the `n` elements of `buf` (rank 1): one
-  /// accumulator vector, the ragged end masked in as the neutral element,
-  /// then the lanes combined.
+  /// The reader of line `r` of `op`'s source (row `r` of a rank-2 tile,
+  /// the whole rank-1 tile for -1): the source's buffer `buf`, or, for a
+  /// producer the reduction takes in (lineProducer), that producer's
+  /// scalar code on its inputs' vectors, so that its tile is never written.
+  LineReader lineReader(ConversionPatternRewriter &rewriter, tl::ReduceOp op,
+                        Value buf, int64_t r, VectorType vt) const {
+    Operation *producer = lineProducer(op, target);
+    if (!producer) {
+      Value line = buf;
+      if (r >= 0) {
+        int64_t n = op.getSource().getType().getShape()[1];
+        auto rowType = MemRefType::get(
+            {n}, vt.getElementType(),
+            StridedLayoutAttr::get(rewriter.getContext(), r * n, {1}));
+        line = memref::SubViewOp::create(
+            rewriter, op.getLoc(), rowType, buf,
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(r),
+                                   rewriter.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                   rewriter.getIndexAttr(n)},
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                   rewriter.getIndexAttr(1)});
+      }
+      return [line, vt](OpBuilder &b, Location l, Value pos, Value mask,
+                        Value pad) {
+        return loadVector(b, l, vt, line, ValueRange{pos}, mask, pad);
+      };
+    }
+    SmallVector<Value> inputs;
+    for (Value in : producer->getOperands())
+      inputs.push_back(rewriter.getRemappedValue(in));
+    return [producer, inputs, r, vt](OpBuilder &b, Location l, Value pos,
+                                     Value mask, Value pad) {
+      Value row = r >= 0 ? arith::ConstantIndexOp::create(b, l, r).getResult()
+                         : Value();
+      // Masked-off lanes compute on zeros and are replaced by `pad`.
+      Value v = producerVector(b, l, producer, inputs, row, pos, mask, vt);
+      return mask ? arith::SelectOp::create(b, l, mask, v, pad).getResult() : v;
+    };
+  }
+
+  /// sum, max or min of a line of `n` elements, `read(pos, mask, pad)`
+  /// giving the vector at `pos` (its lanes outside `mask` set to `pad`):
+  /// A = 4 accumulator vectors (2 or 1 when the line has fewer whole
+  /// vectors) taking vectors 0, 1, .. A-1, A, ... in turn, so that A
+  /// combinations are in flight instead of one chain of dependent ones; the
+  /// whole vectors left over and the ragged end (masked in as the neutral
+  /// element) go to accumulator 0; then the accumulators are combined
+  /// pairwise and their lanes in order.
   static Value reduceLine(OpBuilder &b, Location loc, tl::ReduceKind kind,
-                          Value buf, int64_t n, VectorType vt) {
+                          int64_t n, VectorType vt, const LineReader &read) {
     Type elem = vt.getElementType();
     auto accType = vt.clone(kind == tl::ReduceKind::sum ? sumType(b, elem)
                                                         : elem);
     Value pad = splatConstant(b, loc, vt, neutral(b, kind, elem));
     Value init = splatConstant(b, loc, accType,
                                neutral(b, kind, accType.getElementType()));
-    Value acc = init;
+    auto idx = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
     auto step = [&](OpBuilder &sb, Location l, Value pos, Value mask,
                     Value accIn) {
-      Value x = loadVector(sb, l, vt, buf, ValueRange{pos}, mask, pad);
+      Value x = read(sb, l, pos, mask, pad);
       if (accType != vt)
         x = arith::ExtFOp::create(sb, l, accType, x);
       return combine(sb, l, kind, accIn, x);
     };
     int64_t lanes = vt.getNumElements(), whole = n - n % lanes;
-    if (whole > 0) {
-      auto idx = [&](int64_t v) -> Value {
-        return arith::ConstantIndexOp::create(b, loc, v);
-      };
+    int64_t accs = whole >= 4 * lanes ? 4 : whole >= 2 * lanes ? 2 : 1;
+    int64_t group = accs * lanes, grouped = whole - whole % group;
+    SmallVector<Value, 4> acc(accs, init);
+    if (grouped > 0) {
       auto loop = scf::ForOp::create(
-          b, loc, idx(0), idx(whole), idx(lanes), ValueRange{acc},
+          b, loc, idx(0), idx(grouped), idx(group), acc,
           [&](OpBuilder &lb, Location l, Value pos, ValueRange a) {
-            scf::YieldOp::create(lb, l, step(lb, l, pos, Value(), a[0]));
+            SmallVector<Value, 4> next;
+            for (int64_t k = 0; k < accs; ++k) {
+              Value at = arith::AddIOp::create(
+                  lb, l, pos, arith::ConstantIndexOp::create(lb, l, k * lanes));
+              next.push_back(step(lb, l, at, Value(), a[k]));
+            }
+            scf::YieldOp::create(lb, l, next);
           });
-      acc = loop.getResult(0);
+      acc.assign(loop.getResults().begin(), loop.getResults().end());
     }
+    for (int64_t pos = grouped; pos < whole; pos += lanes)
+      acc[0] = step(b, loc, idx(pos), Value(), acc[0]);
     if (n % lanes)
-      acc = step(b, loc, arith::ConstantIndexOp::create(b, loc, whole),
-                 prefixMask(b, loc, lanes, n % lanes), acc);
+      acc[0] = step(b, loc, idx(whole), prefixMask(b, loc, lanes, n % lanes),
+                    acc[0]);
+    for (int64_t width = accs; width > 1; width /= 2)
+      for (int64_t k = 0; k < width / 2; ++k)
+        acc[k] = combine(b, loc, kind, acc[k], acc[k + width / 2]);
     Value r = vector::ReductionOp::create(
-        b, loc, horizontalKind(kind, isa<FloatType>(elem)), acc);
+        b, loc, horizontalKind(kind, isa<FloatType>(elem)), acc[0]);
     if (accType != vt)
       r = arith::TruncFOp::create(b, loc, elem, r);
     return r;
@@ -282,6 +341,17 @@ private:
 };
 
 } // namespace
+
+Operation *nlc::x86::lineProducer(tl::ReduceOp op,
+                                  const VectorTarget &target) {
+  if (op.getKind() == tl::ReduceKind::argmax)
+    return nullptr;
+  tl::TileType src = op.getSource().getType();
+  int64_t lanes = lanesFor(target, {src.getElementType()});
+  bool line = src.getRank() == 1 ||
+              (op.getAxis() == 1 && src.getShape()[0] < lanes);
+  return lanes && line ? takenProducer(op, op.getSource()) : nullptr;
+}
 
 void nlc::x86::populateX86ReducePatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,

@@ -6,6 +6,8 @@
 
 #include "lowering/Target/X86/X86VectorCode.h"
 
+#include "dialects/tile/IR/TileDialect.h"
+
 using namespace mlir;
 
 int64_t nlc::x86::lanesFor(const VectorTarget &target, ArrayRef<Type> types) {
@@ -81,4 +83,68 @@ Value nlc::x86::flatten(OpBuilder &b, Location loc, Value buffer) {
     return buffer;
   SmallVector<ReassociationIndices> all{ReassociationIndices{0, 1}};
   return memref::CollapseShapeOp::create(b, loc, buffer, all);
+}
+
+Operation *nlc::x86::takenProducer(Operation *consumer, Value value) {
+  Operation *def = value.getDefiningOp();
+  auto fused = dyn_cast_if_present<tile::FusedOp>(def);
+  bool elementwise = isa_and_present<tile::ElementwiseOpInterface>(def) &&
+                     !isa<tile::SplatOp>(def);
+  if (!(fused || elementwise) || !def->hasOneUse() ||
+      def->getBlock() != consumer->getBlock())
+    return nullptr;
+  auto type = cast<tile::TileType>(value.getType());
+  Type elem = type.getElementType();
+  if (!(elem.isF32() || elem.isInteger(32)))
+    return nullptr;
+  // One vector width for the whole computation: every input and every
+  // value it computes (but comparison results) of the element type.
+  auto other = [&](Type t) {
+    if (auto tile = dyn_cast<tile::TileType>(t))
+      t = tile.getElementType();
+    return t != elem && !t.isInteger(1);
+  };
+  if (elementwise) {
+    // A plain op takes tiles of its result's shape or scalars.
+    bool ok = llvm::all_of(def->getOperandTypes(), [&](Type t) {
+      auto tile = dyn_cast<tile::TileType>(t);
+      return (tile ? tile.getElementType() : t) == elem &&
+             (!tile || tile.getShape() == type.getShape());
+    });
+    return ok ? def : nullptr;
+  }
+  if (type.getRank() == 1 &&
+      llvm::any_of(fused.getBroadcast(), [](int64_t a) { return a != -1; }))
+    return nullptr;
+  Block &body = fused.getBody().front();
+  if (llvm::any_of(body.getArgumentTypes(), [&](Type t) { return t != elem; }))
+    return nullptr;
+  for (Operation &inner : body.without_terminator())
+    if (llvm::any_of(inner.getResultTypes(), other))
+      return nullptr;
+  return def;
+}
+
+Value nlc::x86::producerVector(OpBuilder &b, Location loc, Operation *producer,
+                               ValueRange inputs, Value row, Value col,
+                               Value mask, VectorType type) {
+  auto fused = dyn_cast<tile::FusedOp>(producer);
+  SmallVector<Value, 4> args;
+  for (auto [i, in] : llvm::enumerate(inputs)) {
+    int64_t axis = fused ? fused.getBroadcast()[i] : -1;
+    if (!isa<MemRefType>(in.getType())) {
+      args.push_back(vector::BroadcastOp::create(b, loc, type, in));
+    } else if (axis == 1) {
+      args.push_back(vector::BroadcastOp::create(
+          b, loc, type, memref::LoadOp::create(b, loc, in, ValueRange{row})));
+    } else {
+      SmallVector<Value, 2> at{col};
+      if (axis == -1 && row)
+        at.insert(at.begin(), row);
+      args.push_back(loadVector(b, loc, type, in, at, mask));
+    }
+  }
+  if (fused)
+    return fused.buildElement(b, loc, args);
+  return cast<tile::ElementwiseOpInterface>(producer).buildScalar(b, loc, args);
 }

@@ -15,6 +15,8 @@
 
 namespace nlc::tile {
 class LoadOp;
+class ReduceOp;
+class StoreOp;
 } // namespace nlc::tile
 
 namespace nlc::x86 {
@@ -68,6 +70,30 @@ void forEachVector(
 /// `buffer` (a static row-major tile buffer) as one run of elements: the
 /// buffer itself at rank 1, its memref.collapse_shape at rank 2.
 mlir::Value flatten(mlir::OpBuilder &b, mlir::Location loc, mlir::Value buffer);
+
+/// The producer `consumer` computes itself, vector by vector, so that its
+/// tile is never written: `value`'s definition when it is a `tile.fused` or
+/// another elementwise op (not a splat) used only by `consumer`, in its
+/// block, computing in one 32-bit type (f32 or i32) throughout, its tile
+/// operands of its own shape or (fused inputs) broadcast. Null otherwise.
+mlir::Operation *takenProducer(mlir::Operation *consumer, mlir::Value value);
+
+/// The vector of `producer`'s result (see takenProducer) at row `row` (null
+/// for a rank-1 result) and columns from `col`, computed from its converted
+/// operands `inputs` (buffers and scalars) by its scalar code on vectors of
+/// `type`; lanes outside `mask` (if any) are computed on zeros.
+mlir::Value producerVector(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Operation *producer, mlir::ValueRange inputs,
+                           mlir::Value row, mlir::Value col, mlir::Value mask,
+                           mlir::VectorType type);
+
+/// The producer a sum, max or min of lines (a rank-1 tile, or the rows of a
+/// tile with fewer rows than lanes) takes in (takenProducer), or null.
+/// X86Reduce.cpp.
+mlir::Operation *lineProducer(tile::ReduceOp op, const VectorTarget &target);
+
+/// The producer a store takes in (takenProducer), or null. X86Memory.cpp.
+mlir::Operation *storedProducer(tile::StoreOp op, const VectorTarget &target);
 
 /// Whether `load` was marked by markInPlaceDotOperands.
 bool readInPlaceByDot(tile::LoadOp load);

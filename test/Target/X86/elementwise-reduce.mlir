@@ -4,6 +4,8 @@
 // Elementwise ops run over the whole buffer (16 x 100 = 1600 elements: 100
 // zmm or 200 ymm vectors, no ragged end); 13 x 9 = 117 elements end in one
 // masked vector, with no scalar loop. Scalar operands are splat once.
+// (Each result is stored twice, so it has a buffer: a tile only stored once
+// is computed by its store, see store-producer.mlir.)
 // Without a vector width, the reference loops.
 
 // ALL-LABEL: func.func @ew(
@@ -28,6 +30,7 @@ func.func @ew(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index, %s: f3
   %y = tile.add %x, %z : !tile.tile<16x100xf32>
   %e = tile.exp %y : !tile.tile<16x100xf32>
   tile.store %e, %a[%i, %i] : !tile.tile<16x100xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  tile.store %e, %a[%i, %i] : !tile.tile<16x100xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }
 
@@ -49,8 +52,10 @@ func.func @ragged(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %b: memref<?x
   %x = tile.load %a[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<13x9xf32>
   %y = tile.mul %x, %x : !tile.tile<13x9xf32>
   tile.store %y, %a[%i, %i] : !tile.tile<13x9xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  tile.store %y, %a[%i, %i] : !tile.tile<13x9xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   %c = tile.load %b[%i, %i] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<13x9xi8>
   %d = tile.div %c, %c : !tile.tile<13x9xi8>
+  tile.store %d, %b[%i, %i] : !tile.tile<13x9xi8>, memref<?x?xi8, strided<[?, ?], offset: ?>>
   tile.store %d, %b[%i, %i] : !tile.tile<13x9xi8>, memref<?x?xi8, strided<[?, ?], offset: ?>>
   return
 }

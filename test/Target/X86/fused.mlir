@@ -1,6 +1,8 @@
 // RUN: %nlc-opt %s -split-input-file -tile-fuse-elementwise -convert-tile-to-x86="vector-bits=512" | FileCheck %s --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -tile-fuse-elementwise -convert-tile-to-x86="vector-bits=256" | FileCheck %s --check-prefix=YMM
-// tile.fused on x86: one pass over the result in vectors. Without
+// tile.fused on x86: one pass over the result in vectors (here each result
+// is stored twice, so it has a buffer: a tile only stored once is computed
+// by its store, see store-producer.mlir). Without
 // broadcast inputs the buffers are one run of elements; with them, a loop
 // over rows splats each row's element (along 1) once and loads the column
 // vector (along 0) at each position. i1 tiles in or out, and f64
@@ -35,6 +37,7 @@ func.func @rows(%v: memref<?x?xf32>, %w: memref<?xf32>, %i: index) {
   %gb = tile.broadcast %g along 0 : !tile.tile<40xf32> -> !tile.tile<3x40xf32>
   %p = tile.mul %e, %gb : !tile.tile<3x40xf32>
   tile.store %p, %v[%i, %i] : !tile.tile<3x40xf32>, memref<?x?xf32>
+  tile.store %p, %v[%i, %i] : !tile.tile<3x40xf32>, memref<?x?xf32>
   return
 }
 
@@ -53,6 +56,7 @@ func.func @flat(%v: memref<?x?xf32>, %i: index) {
   %c = tile.cmp lt, %a, %b : !tile.tile<4x8xf32> -> !tile.tile<4x8xi1>
   %s = tile.select %c, %a, %b : !tile.tile<4x8xi1>, !tile.tile<4x8xf32>
   %t = tile.add %s, %a : !tile.tile<4x8xf32>
+  tile.store %t, %v[%i, %i] : !tile.tile<4x8xf32>, memref<?x?xf32>
   tile.store %t, %v[%i, %i] : !tile.tile<4x8xf32>, memref<?x?xf32>
   return
 }

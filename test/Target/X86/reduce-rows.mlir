@@ -1,15 +1,20 @@
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512" | FileCheck %s
 // A rank-2 tile with fewer rows than lanes (a softmax's Tile<1, N>)
-// reduced along axis 1: each row is one line of vector loads (the ragged
-// end masked in as the neutral element), then the lanes are combined; no
-// gathers (max and min are exact in any order).
+// reduced along axis 1: each row is one line of vector loads into 4
+// accumulator vectors (independent chains), the whole vectors left over and
+// the ragged end (masked in as the neutral element) into the first, the
+// accumulators combined pairwise, then the lanes; no gathers (max and min
+// are exact in any order).
 
 // CHECK-LABEL: func.func @row_max(
 // CHECK: memref.subview {{.+}}[0, 0] [1, 100] [1, 1]
-// CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>)
-// CHECK: vector.load
-// CHECK: arith.maximumf {{.+}} : vector<16xf32>
-// CHECK: vector.maskedload
+// CHECK: scf.for {{.+}} to %c64{{.*}} step %c64{{.*}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-COUNT-4: arith.maximumf {{.+}} : vector<16xf32>
+// CHECK: scf.yield
+// CHECK: vector.load {{.+}}[%c64{{.*}}]
+// CHECK: vector.load {{.+}}[%c80{{.*}}]
+// CHECK: vector.maskedload {{.+}}[%c96{{.*}}]
+// CHECK-COUNT-3: arith.maximumf {{.+}} : vector<16xf32>
 // CHECK: vector.reduction <maximumf>
 // CHECK: memref.subview {{.+}}[1, 0] [1, 100] [1, 1]
 // CHECK-NOT: vector.gather
@@ -21,10 +26,10 @@ func.func @row_max(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
   return
 }
 
-// A row sum of such a tile: one accumulator vector per row, the ragged end
-// masked in as 0, the lanes added at the end (reordered, bounded).
+// A row sum of such a tile: the same 4 accumulators, the ragged end masked
+// in as 0, the lanes added at the end (reordered, bounded).
 // CHECK-LABEL: func.func @row_sum(
-// CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>)
+// CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: arith.addf {{.+}} : vector<16xf32>
 // CHECK: vector.reduction <add>
 // CHECK-NOT: vector.gather
@@ -33,5 +38,39 @@ func.func @row_sum(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
   %m = tile.reduce sum %t along 1 : !tile.tile<1x100xf32> -> !tile.tile<1xf32>
   %b = tile.broadcast %m along 1 : !tile.tile<1xf32> -> !tile.tile<1x100xf32>
   tile.store %b, %v[%i, %i] : !tile.tile<1x100xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+
+// A line reduction computes its elementwise producer used by nothing else
+// (here `t * t`, and a fused tree with a column broadcast) vector by vector:
+// the product's tile is never written, masked-off lanes of the ragged end
+// take the neutral element after the computation.
+// CHECK-LABEL: func.func @row_sum_of_products(
+// CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: %[[X:.+]] = vector.load %[[T:.+]][%c0{{.*}}, %{{.+}}] : memref<1x100xf32>, vector<16xf32>
+// CHECK: %[[P:.+]] = arith.mulf %[[X]], %{{.+}} : vector<16xf32>
+// CHECK: arith.addf %{{.+}}, %[[P]] : vector<16xf32>
+// CHECK: %[[MASK:.+]] = vector.constant_mask [4] : vector<16xi1>
+// CHECK: %[[XT:.+]] = vector.maskedload %[[T]][%c0{{.*}}, %c96], %[[MASK]]
+// CHECK: %[[PT:.+]] = arith.mulf %[[XT]], %{{.+}} : vector<16xf32>
+// CHECK: arith.select %[[MASK]], %[[PT]], %{{.+}} : vector<16xi1>, vector<16xf32>
+// CHECK: vector.reduction <add>
+// CHECK-NOT: vector.store {{.+}} : memref<1x100xf32>
+// CHECK: vector.reduction <maximumf>
+// CHECK: return
+func.func @row_sum_of_products(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %w: memref<?xf32>, %i: index) {
+  %t = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<1x100xf32>
+  %p = tile.mul %t, %t : !tile.tile<1x100xf32>
+  %s = tile.reduce sum %p along 1 : !tile.tile<1x100xf32> -> !tile.tile<1xf32>
+  %g = tile.load %w[%i] : memref<?xf32> -> !tile.tile<100xf32>
+  %f = tile.fused(%t, %g) broadcast [-1, 0] : (!tile.tile<1x100xf32>, !tile.tile<100xf32>) -> !tile.tile<1x100xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %d = arith.subf %a, %b : f32
+    tile.yield %d : f32
+  }
+  %m = tile.reduce max %f along 1 : !tile.tile<1x100xf32> -> !tile.tile<1xf32>
+  %q = tile.add %s, %m : !tile.tile<1xf32>
+  %b2 = tile.broadcast %q along 1 : !tile.tile<1xf32> -> !tile.tile<1x100xf32>
+  tile.store %b2, %v[%i, %i] : !tile.tile<1x100xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }
