@@ -114,13 +114,16 @@ bool mayWrite(func::FuncOp kernel, unsigned arg) {
                       [](Operation *u) { return !isa<tl::LoadOp, memref::DimOp>(u); });
 }
 
-/// `memref<?x?x?x?xT, strided<[?, ?, ?, ?], offset: ?>>`: the kernel's type
-/// of a packed view.
-MemRefType packedViewType(Type elem) {
+/// `memref<?x?xTMxTKxT, strided<[?, ?, TK, 1], offset: ?>>`: a packed view
+/// of `tile`'s tiles. Its static tile shape and strides tell a backend at
+/// compile time that each tile is whole and contiguous.
+MemRefType packedViewType(tl::TileType tile) {
   int64_t dyn = ShapedType::kDynamic;
+  ArrayRef<int64_t> shape = tile.getShape();
+  Type elem = tile.getElementType();
   return MemRefType::get(
-      {dyn, dyn, dyn, dyn}, elem,
-      StridedLayoutAttr::get(elem.getContext(), dyn, {dyn, dyn, dyn, dyn}));
+      {dyn, dyn, shape[0], shape[1]}, elem,
+      StridedLayoutAttr::get(elem.getContext(), dyn, {dyn, dyn, shape[1], 1}));
 }
 
 struct TilePackDotOperands
@@ -167,7 +170,7 @@ struct TilePackDotOperands
     for (const PackPlan &p : plans) {
       unsigned extra = clone.getNumArguments();
       if (failed(clone.insertArgument(extra,
-                                      packedViewType(p.tile.getElementType()),
+                                      packedViewType(p.tile),
                                       {}, clone.getLoc())))
         return clone;
       Value packed = clone.getArgument(extra);
@@ -196,7 +199,7 @@ struct TilePackDotOperands
     OpBuilder b(kernel);
     Location loc = kernel.getLoc();
     Type src = kernel.getArgument(p.arg).getType();
-    Type dst = packedViewType(p.tile.getElementType());
+    Type dst = packedViewType(p.tile);
     auto fn = func::FuncOp::create(
         b, loc, (kernel.getSymName() + ".pack" + Twine(p.arg)).str(),
         b.getFunctionType({src, dst}, {}));
@@ -271,7 +274,7 @@ struct TilePackDotOperands
                                           ValueRange{nt.first, nt.second});
       buffers.push_back(buf);
       Value view = memref::CastOp::create(
-          b, loc, packedViewType(p.tile.getElementType()), buf);
+          b, loc, packedViewType(p.tile), buf);
       tl::LaunchOp::create(b, loc, pack.getSymName(),
                            ValueRange{nt.first, nt.second},
                            ValueRange{launch.getArgs()[p.arg], view});
