@@ -103,7 +103,7 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"minElements", "min-elements", "int64_t", "65536",
+    Option<"minElements", "min-elements", "int64_t", "32768",
            "Pack a view only from this many elements (rows x columns)">,
   ];
   let dependentDialects = [

@@ -83,7 +83,7 @@ func.func private @not_dot(%a: !v2, %b: !v2, %c: !v2, %e: !v2, %p: f32) attribut
 // CHECK: %[[R:.+]] = memref.dim %[[HA]], %{{.+}}
 // CHECK: %[[C:.+]] = memref.dim %[[HA]], %{{.+}}
 // CHECK: %[[N:.+]] = arith.muli %[[R]], %[[C]] : index
-// CHECK: arith.cmpi uge, %[[N]], %c65536
+// CHECK: arith.cmpi uge, %[[N]], %c32768
 // CHECK: %[[PC:.+]] = memref.extract_aligned_pointer_as_index %[[HC]]
 // CHECK: %[[PA0:.+]] = memref.extract_aligned_pointer_as_index %[[HA]]
 // CHECK: arith.cmpi ne, %[[PA0]], %[[PC]] : index
