@@ -67,8 +67,10 @@ Attribute padOf(tl::LoadOp load) {
 
 /// Whether `arg` of `kernel` is only read by loads of one tile shape, element
 /// type and pad value whose every use is a `dot` operand (not its
-/// accumulator), its other uses asking for its sizes.
-std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg) {
+/// accumulator), its other uses asking for its sizes. A left operand of f16
+/// or bf16 only with `narrowFloatLhs`.
+std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg,
+                                bool narrowFloatLhs) {
   Value view = kernel.getArgument(arg);
   auto type = dyn_cast<MemRefType>(view.getType());
   if (!type || type.getRank() != 2)
@@ -96,6 +98,9 @@ std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg) {
     for (OpOperand &use : load->getUses()) {
       auto dot = dyn_cast<tl::DotOp>(use.getOwner());
       if (!dot || dot.getAcc() == load.getResult())
+        return std::nullopt;
+      if (!narrowFloatLhs && dot.getLhs() == load.getResult() &&
+          (t.getElementType().isF16() || t.getElementType().isBF16()))
         return std::nullopt;
     }
   }
@@ -145,7 +150,7 @@ struct TilePackDotOperands
         continue;
       SmallVector<PackPlan> plans;
       for (unsigned a = 0; a < kernel.getNumArguments(); ++a)
-        if (std::optional<PackPlan> p = planArg(kernel, a))
+        if (std::optional<PackPlan> p = planArg(kernel, a, packNarrowFloatLhs))
           plans.push_back(*p);
       if (plans.empty())
         continue;

@@ -79,7 +79,9 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     with the load's pad value) by a grid of copies (`@k.pack<n>`, one
     program per tile), and a clone of the kernel (`@k.packed`, one more
     argument per packed view) loads tile `[ti, tj, 0, 0]` of it instead.
-    Results are unchanged bit for bit. The launch takes the packed form only
+    A view loaded as the left operand of an f16 or bf16 `dot` is packed
+    only with `pack-narrow-float-lhs`. Results are unchanged bit for bit.
+    The launch takes the packed form only
     when every packed view has at least `min-elements` elements and its base
     pointer differs from that of every other view the kernel may write
     (checked at run time); otherwise it runs as before. Runs after
@@ -105,6 +107,10 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
   let options = [
     Option<"minElements", "min-elements", "int64_t", "32768",
            "Pack a view only from this many elements (rows x columns)">,
+    Option<"packNarrowFloatLhs", "pack-narrow-float-lhs", "bool", "false",
+           "Also pack views loaded as the left operand of an f16 or bf16 dot "
+           "(the x86 micro-kernel widens that operand into a buffer anyway, "
+           "so packing it only adds a pass)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -1,5 +1,6 @@
 // RUN: nlc-opt %s -tile-pack-dot-operands | FileCheck %s --enable-var-scope
 // RUN: nlc-opt %s -tile-pack-dot-operands="min-elements=1000" | FileCheck %s --check-prefix=MIN
+// RUN: nlc-opt %s -tile-pack-dot-operands="pack-narrow-float-lhs=true" | FileCheck %s --check-prefix=NARROW
 // tile-pack-dot-operands: a rank-2 view read only by loads of one tile type
 // (and memref.dim) whose tiles feed dot operands alone is packed into tiles
 // once per launch; everything else keeps the launch as it was.
@@ -78,6 +79,25 @@ func.func private @not_dot(%a: !v2, %b: !v2, %c: !v2, %e: !v2, %p: f32) attribut
 // CHECK-NOT: @written.packed
 // CHECK-NOT: @not_dot.packed
 
+// An f16 dot: B is packed, A (the left operand, which the x86 micro-kernel
+// widens into a buffer anyway) only with pack-narrow-float-lhs.
+!h2 = memref<?x?xf16, strided<[?, ?], offset: ?>>
+func.func private @half(%a: !h2, %b: !h2, %c: !v2) attributes {tile.kernel} {
+  %i = tile.program_id 0
+  %x = tile.load %a[%i, %i] : !h2 -> !tile.tile<8x8xf16>
+  %y = tile.load %b[%i, %i] : !h2 -> !tile.tile<8x8xf16>
+  %d = tile.dot %x, %y : !tile.tile<8x8xf16>, !tile.tile<8x8xf16> -> !tile.tile<8x8xf32>
+  tile.store %d, %c[%i, %i] : !tile.tile<8x8xf32>, !v2
+  return
+}
+// CHECK-LABEL: func.func private @half.packed(
+// CHECK-SAME: %{{[^:]+}}: memref<?x?x8x8xf16, strided<[?, ?, 8, 1], offset: ?>>)
+// CHECK-NOT: @half.pack0
+// CHECK: func.func private @half.pack1(
+// NARROW-LABEL: func.func private @half.packed(
+// NARROW-SAME: memref<?x?x8x8xf16, strided<[?, ?, 8, 1], offset: ?>>, %{{[^:]+}}: memref<?x?x8x8xf16
+// NARROW: func.func private @half.pack0(
+
 // CHECK-LABEL: func.func @host(
 // CHECK-SAME: %[[HA:[^:]+]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %[[HB:[^:]+]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %[[HC:[^:]+]]: memref<?x?xf32
 // CHECK: %[[R:.+]] = memref.dim %[[HA]], %{{.+}}
@@ -104,7 +124,8 @@ func.func private @not_dot(%a: !v2, %b: !v2, %c: !v2, %e: !v2, %p: f32) attribut
 // CHECK: tile.launch @not_dot
 // MIN-LABEL: func.func @host(
 // MIN: arith.constant 1000 : index
-func.func @host(%a: !v2, %b: !v2, %c: !v2, %n: index, %p: f32) {
+func.func @host(%a: !v2, %b: !v2, %c: !v2, %n: index, %p: f32, %ha: !h2, %hb: !h2) {
+  tile.launch @half[%n](%ha, %hb, %c) : !h2, !h2, !v2
   tile.launch @mm[%n, %n](%a, %b, %c, %n) : !v2, !v2, !v2, index
   tile.launch @written[%n](%a, %b) : !v2, !v2
   tile.launch @not_dot[%n](%a, %b, %c, %b, %p) : !v2, !v2, !v2, !v2, f32
