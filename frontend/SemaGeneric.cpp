@@ -318,22 +318,28 @@ void Sema::checkUnusedMethods(const std::vector<Module *> &modules) {
           !usedMethodTemplates.count(fn->methodTemplate) &&
           seen.insert(fn->methodTemplate).second)
         probes.push_back(fn.get());
+  std::vector<size_t> made;
+  for (Module *m : modules)
+    made.push_back(m->instances.size());
+  probingUnused = true;
   for (FnDecl *fn : probes) {
-    size_t mark = diags.size();
-    probingUnused = true;
     fn->repeatInstance = true; // No unused-variable warnings.
+    size_t before = diags.size();
     checkAside(*fn);
-    probingUnused = false;
-    // Diagnostics in the body that a type argument decides are dropped;
-    // those elsewhere (generic functions it instantiated) are kept.
-    diags.eraseSince(mark, [&](const Diagnostic &d) {
-      return d.range.begin.file == fn->range.begin.file &&
-             d.range.begin.offset >= fn->range.begin.offset &&
-             d.range.begin.offset < fn->range.end.offset &&
-             !independentOfTypeArgs(d.id);
+    // Only unknown names in its own body are reported: the rest depends
+    // on the type arguments of an instance nobody asked for.
+    diags.eraseSince(before, [&](const Diagnostic &d) {
+      return !independentOfTypeArgs(d.id) ||
+             d.range.begin.file != fn->range.begin.file ||
+             d.range.begin.offset < fn->range.begin.offset ||
+             d.range.begin.offset >= fn->range.end.offset;
     });
-    checkPendingMethods();
   }
+  probingUnused = false;
+  // Instances of generic functions the probes made are not generated.
+  for (size_t i = 0; i < modules.size(); ++i)
+    for (size_t j = made[i]; j < modules[i]->instances.size(); ++j)
+      modules[i]->instances[j]->unused = true;
 }
 
 bool Sema::checkGenericOperand(const Expr &operand, const char *op,
