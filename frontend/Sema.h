@@ -340,6 +340,9 @@ private:
   };
   /// How many structs and constants are being resolved inside one another.
   unsigned resolveDepth = 0;
+  /// Instances of generic functions being checked, one inside the other.
+  unsigned instanceDepth = 0;
+  bool instanceTooDeep = false;
   struct ResolveScope {
     unsigned &depth;
     explicit ResolveScope(unsigned &d) : depth(d) { ++depth; }

@@ -216,6 +216,12 @@ void Sema::attachGenericImpl(ImplBlock &impl, StructDecl &s) {
     impl.fns.clear();
     return;
   }
+  for (auto &fn : impl.fns)
+    for (const GenericParam &g : fn->genericParams)
+      for (const GenericParam &outer : impl.genericParams)
+        if (g.name.name == outer.name.name)
+          diags.report(g.name.range, DiagID::err_generic_shadow,
+                       {g.name.name, fn->name.name});
   s.genericImpls.push_back(&impl);
 }
 

@@ -314,7 +314,7 @@ void Sema::checkUnusedMethods(const std::vector<Module *> &modules) {
   std::vector<FnDecl *> probes;
   for (Module *m : modules)
     for (auto &fn : m->instances)
-      if (fn->unused && fn->genericParams.empty() &&
+      if (fn->unused && fn->methodTemplate && fn->genericParams.empty() &&
           !usedMethodTemplates.count(fn->methodTemplate) &&
           seen.insert(fn->methodTemplate).second)
         probes.push_back(fn.get());

@@ -1095,10 +1095,25 @@ FnDecl *Sema::instantiate(FnDecl &tmpl,
   currentModule = fn->module;
   genericScope = fn;
   unsigned errorsBefore = diags.getNumErrors();
-  resolveSignature(*fn);
-  checkFunction(*fn);
-  if (diags.getNumErrors() > errorsBefore)
+  // Each instance checked inside another nests on the stack: bound it.
+  static constexpr unsigned maxInstanceDepth = 100;
+  if (instanceDepth == maxInstanceDepth) {
+    diags.report(at, DiagID::err_instance_too_deep,
+                 {instanceName(tmpl), std::to_string(maxInstanceDepth)});
+    instanceTooDeep = true; // One note, at the outermost instance.
+    instances.erase(key);
+    fn->unused = true; // Never generated, nor given a symbol.
+    fn = nullptr;
+  } else {
+    ++instanceDepth;
+    resolveSignature(*fn);
+    checkFunction(*fn);
+    --instanceDepth;
+  }
+  if (fn && diags.getNumErrors() > errorsBefore &&
+      (!instanceTooDeep || instanceDepth == 0))
     diags.note(at, DiagID::note_in_instance, {instanceName(*fn)});
+  instanceTooDeep &= instanceDepth != 0;
   currentFn = savedFn;
   currentModule = savedModule;
   genericScope = savedScope;
