@@ -295,7 +295,7 @@ private:
   std::map<std::string, FnDecl *> instances;
   std::map<std::pair<StructDecl *, std::vector<const Type *>>, StructDecl *>
       typeInstances;
-  /// Templates (functions, methods of generic impls) with an instance.
+  /// Generic functions and methods with an instance (for repeatInstance).
   std::set<const FnDecl *> instantiated;
   /// Methods of generic type instances whose bodies are not checked yet.
   std::vector<FnDecl *> pendingMethods;

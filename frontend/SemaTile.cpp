@@ -1085,15 +1085,6 @@ FnDecl *Sema::instantiate(FnDecl &tmpl,
   tmpl.module->instances.push_back(std::move(inst));
   instances[key] = fn;
   // Check it now (kernel calls depend on the body), outside the caller.
-  FnDecl *savedFn = currentFn;
-  Module *savedModule = currentModule;
-  const FnDecl *savedScope = genericScope;
-  auto savedScopes = std::move(scopes);
-  auto savedLoops = std::move(loops);
-  scopes.clear();
-  loops.clear();
-  currentModule = fn->module;
-  genericScope = fn;
   unsigned errorsBefore = diags.getNumErrors();
   // Each instance checked inside another nests on the stack: bound it.
   static constexpr unsigned maxInstanceDepth = 100;
@@ -1103,22 +1094,22 @@ FnDecl *Sema::instantiate(FnDecl &tmpl,
     instanceTooDeep = true; // One note, at the outermost instance.
     instances.erase(key);
     fn->unused = true; // Never generated, nor given a symbol.
-    fn = nullptr;
-  } else {
-    ++instanceDepth;
-    resolveSignature(*fn);
-    checkFunction(*fn);
-    --instanceDepth;
+    return nullptr;
   }
-  if (fn && diags.getNumErrors() > errorsBefore &&
+  ++instanceDepth;
+  const FnDecl *savedScope = genericScope;
+  Module *savedModule = currentModule;
+  genericScope = fn;
+  currentModule = fn->module;
+  resolveSignature(*fn);
+  genericScope = savedScope;
+  currentModule = savedModule;
+  checkAside(*fn);
+  --instanceDepth;
+  if (diags.getNumErrors() > errorsBefore &&
       (!instanceTooDeep || instanceDepth == 0))
     diags.note(at, DiagID::note_in_instance, {instanceName(*fn)});
   instanceTooDeep &= instanceDepth != 0;
-  currentFn = savedFn;
-  currentModule = savedModule;
-  genericScope = savedScope;
-  scopes = std::move(savedScopes);
-  loops = std::move(savedLoops);
   return fn;
 }
 
