@@ -1110,8 +1110,10 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
       }
       if (!m->genericParams.empty() &&
           !(m = instantiate(*m, field->genericArgs, field->range, &e))) {
+        // Those that inference checked already are not reported twice.
         for (CallArg &a : e.args)
-          check(*a.value);
+          if (!a.value->type)
+            check(*a.value);
         return types.getError();
       }
       useMethod(*m, field->range);
@@ -1238,7 +1240,8 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
     fn = instantiate(*fn, name->genericArgs, name->range, &e);
     if (!fn) {
       for (CallArg &a : e.args)
-        check(*a.value);
+        if (!a.value->type)
+          check(*a.value);
       return types.getError();
     }
   } else if (!name->genericArgs.empty()) {
