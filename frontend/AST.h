@@ -262,6 +262,8 @@ struct FieldExpr : Expr {
       : Expr(Kind::Field, r), base(std::move(base)), field(std::move(field)) {}
   std::unique_ptr<Expr> base;
   Ident field;
+  /// `x.m::<f32>`: explicit type arguments of a generic method.
+  std::vector<std::unique_ptr<Expr>> genericArgs;
   // Set by Sema.
   unsigned fieldIndex = 0;
   static bool classof(const Expr *e) { return e->kind == Kind::Field; }
@@ -580,6 +582,12 @@ struct FnDecl : Decl {
   /// An instance of a template that has another instance: its unused
   /// variables were reported for the first one already.
   bool repeatInstance = false;
+  /// A method of a generic type's instance that nothing calls yet: its body
+  /// is checked and generated only once a call uses it (LangRef 28).
+  bool unused = false;
+  /// For a method of a generic type's instance: the `impl` function it
+  /// was made from.
+  const FnDecl *methodTemplate = nullptr;
   /// Parameters; for a method taking `self`, params[0] is `self`.
   std::vector<std::unique_ptr<VarDecl>> params;
   bool hasSelf = false;

@@ -64,6 +64,17 @@ public:
   /// True once the error limit is reached: callers may stop early.
   bool tooManyErrors() const { return numErrors >= errorLimit; }
 
+  /// How many diagnostics are stored: a mark for eraseSince.
+  size_t size() const { return diags.size(); }
+  /// Forgets the diagnostics stored since `mark` for which `drop` holds.
+  template <typename Pred> void eraseSince(size_t mark, Pred drop) {
+    for (size_t i = diags.size(); i-- > mark;)
+      if (drop(diags[i])) {
+        numErrors -= diags[i].kind == DiagKind::Error;
+        diags.erase(diags.begin() + i);
+      }
+  }
+
   /// Prints every diagnostic reported so far to `out` and forgets them.
   void flush(std::FILE *out = stderr);
   /// Verify mode: checks the reported diagnostics against the

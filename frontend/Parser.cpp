@@ -1118,6 +1118,20 @@ std::unique_ptr<Expr> Parser::parseBinary(int minPrec, bool noStructLit) {
   }
 }
 
+bool Parser::parseGenericArgs(std::vector<std::unique_ptr<Expr>> &out) {
+  consume(); // `::`
+  consume(); // `<`
+  while (!is(TokenKind::greater)) {
+    auto arg = parsePrefix(/*noStructLit=*/true);
+    if (!arg)
+      return false;
+    out.push_back(std::move(arg));
+    if (!consumeIf(TokenKind::comma))
+      break;
+  }
+  return expect(TokenKind::greater);
+}
+
 std::unique_ptr<Expr> Parser::parsePrefix(bool noStructLit) {
   std::optional<UnaryOp> op;
   if (is(TokenKind::minus))
@@ -1201,8 +1215,15 @@ std::unique_ptr<Expr> Parser::parsePostfix(bool noStructLit) {
       }
       Token name = consume();
       SourceRange r(e->range.begin, name.range.end);
-      e = std::make_unique<FieldExpr>(
+      auto field = std::make_unique<FieldExpr>(
           r, std::move(e), Ident{std::string(name.text), name.range});
+      // `x.m::<f32>(...)`: a generic method with explicit type arguments.
+      if (is(TokenKind::coloncolon) && peek().is(TokenKind::less)) {
+        if (!parseGenericArgs(field->genericArgs))
+          return nullptr;
+        field->range = SourceRange(field->range.begin, prevEnd());
+      }
+      e = std::move(field);
     } else if (is(TokenKind::question)) {
       SourceRange r(e->range.begin, consume().range.end);
       e = std::make_unique<TryExpr>(r, std::move(e));
@@ -1273,17 +1294,7 @@ std::unique_ptr<Expr> Parser::parsePrimary(bool noStructLit) {
     auto name =
         std::make_unique<NameExpr>(SourceRange(start), std::move(path));
     if (is(TokenKind::coloncolon) && peek().is(TokenKind::less)) {
-      consume();
-      consume();
-      while (!is(TokenKind::greater)) {
-        auto arg = parsePrefix(/*noStructLit=*/true);
-        if (!arg)
-          return nullptr;
-        name->genericArgs.push_back(std::move(arg));
-        if (!consumeIf(TokenKind::comma))
-          break;
-      }
-      if (!expect(TokenKind::greater))
+      if (!parseGenericArgs(name->genericArgs))
         return nullptr;
       // `Pair::<i32, f64> { a: 1, b: 2.0 }`: a literal of that instance.
       if (!noStructLit && is(TokenKind::l_brace) &&

@@ -93,6 +93,8 @@ private:
   std::unique_ptr<Expr> parseBinary(int minPrec, bool noStructLit);
   /// A cast expression: prefix operators, then `as T` any number of times.
   std::unique_ptr<Expr> parseUnary(bool noStructLit);
+  /// `::<A, B>` after a name or a method: the arguments, into `out`.
+  bool parseGenericArgs(std::vector<std::unique_ptr<Expr>> &out);
   /// Prefix operators (`-`, `!`, `~`) applied to a postfix expression.
   std::unique_ptr<Expr> parsePrefix(bool noStructLit);
   std::unique_ptr<Expr> parsePostfix(bool noStructLit);

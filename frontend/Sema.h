@@ -108,11 +108,22 @@ private:
   const Type *checkTensorMethod(CallExpr &e, const Type *recv,
                                 const std::string &method);
   void checkKernelSignature(FnDecl &fn);
-  /// The instance of generic `tmpl` for the `::<...>` arguments of `name`
-  /// (made, checked and cached on first use); null after an error.
-  /// Type parameters without `::<...>` are inferred from the arguments of
-  /// `call` (docs/LangRef.md, section 26).
-  FnDecl *instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call);
+  /// The instance of generic function or method `tmpl` for the `::<...>`
+  /// arguments `genericArgs` written at `at` (made, checked and cached on
+  /// first use); null after an error. Type parameters without `::<...>`
+  /// are inferred from the arguments of `call` (docs/LangRef.md, 28).
+  FnDecl *instantiate(FnDecl &tmpl,
+                      std::vector<std::unique_ptr<Expr>> &genericArgs,
+                      SourceRange at, CallExpr *call);
+  /// `Type::method` for a method (`module::Type::method` outside its
+  /// module), else the function's name: how notes name an instance.
+  std::string instanceName(const FnDecl &fn) const;
+  /// Marks method `m` of a generic type's instance used by a call at `at`:
+  /// its body is checked (once) with the other pending methods.
+  void useMethod(FnDecl &m, SourceRange at);
+  /// Checks, keeping only the errors that do not depend on type arguments,
+  /// the methods of generic `impl`s that no instance uses.
+  void checkUnusedMethods(const std::vector<Module *> &modules);
   /// Binds the type parameters of `tmpl` from the types of the arguments
   /// of `call`; false after an error.
   bool inferTypeArgs(FnDecl &tmpl, CallExpr &call,
@@ -138,8 +149,10 @@ private:
       StructDecl &tmpl, const Type *expected,
       const std::vector<std::pair<Expr *, const TypeExpr *>> &pairs,
       SourceRange at);
-  /// Checks the bodies of methods of generic type instances made so far.
+  /// Checks the bodies of methods of generic type instances used so far.
   void checkPendingMethods();
+  /// Checks `fn`'s body outside the function being checked.
+  void checkAside(FnDecl &fn);
   /// The type given for type parameter `name` of the function being
   /// checked, or null.
   const Type *genericTypeParam(const std::string &name) const;
@@ -282,10 +295,17 @@ private:
   std::map<std::string, FnDecl *> instances;
   std::map<std::pair<StructDecl *, std::vector<const Type *>>, StructDecl *>
       typeInstances;
-  /// Templates (functions, methods of generic impls) with an instance.
+  /// Generic functions and methods with an instance (for repeatInstance).
   std::set<const FnDecl *> instantiated;
   /// Methods of generic type instances whose bodies are not checked yet.
   std::vector<FnDecl *> pendingMethods;
+  /// `impl` functions of generic types with a used instance method.
+  std::set<const FnDecl *> usedMethodTemplates;
+  /// Set while checkUnusedMethods checks a body: calls do not use methods.
+  bool probingUnused = false;
+  /// The first use of each used method of a generic type's instance, and
+  /// the instance's name as the user spells it, for notes.
+  std::map<const FnDecl *, std::pair<SourceRange, std::string>> methodUses;
   /// The type arguments of the generic struct being resolved.
   const std::vector<std::pair<std::string, const Type *>> *typeScope = nullptr;
   /// Calls from one kernel to another, for checkKernelRecursion.
@@ -320,6 +340,9 @@ private:
   };
   /// How many structs and constants are being resolved inside one another.
   unsigned resolveDepth = 0;
+  /// Instances of generic functions being checked, one inside the other.
+  unsigned instanceDepth = 0;
+  bool instanceTooDeep = false;
   struct ResolveScope {
     unsigned &depth;
     explicit ResolveScope(unsigned &d) : depth(d) { ++depth; }

@@ -50,14 +50,9 @@ bool Sema::run(const std::vector<Module *> &modules) {
       for (auto &fn : impl.genericParams.empty() ? impl.fns
                                                  : noFns) {
         checkAttributes(*fn);
-        if (!fn->genericParams.empty()) {
-          // Reported once; its parameters then stand for error types.
-          diags.report(fn->genericParams.front().name.range,
-                       DiagID::err_generic_method);
-          for (const GenericParam &g : fn->genericParams)
-            fn->typeArgs.push_back({g.name.name, types.getError()});
-          fn->genericParams.clear();
-        }
+        // A generic method is resolved per instance (see instantiate).
+        if (!fn->genericParams.empty())
+          continue;
         genericScope = fn.get();
         resolveSignature(*fn);
         genericScope = nullptr;
@@ -78,6 +73,7 @@ bool Sema::run(const std::vector<Module *> &modules) {
             checkFunction(*fn);
     }
   checkPendingMethods();
+  checkUnusedMethods(modules);
   checkKernelRecursion();
   if (!modules.empty())
     checkMain(*modules.back());
@@ -221,9 +217,11 @@ void Sema::attachGenericImpl(ImplBlock &impl, StructDecl &s) {
     return;
   }
   for (auto &fn : impl.fns)
-    if (!fn->genericParams.empty())
-      diags.report(fn->genericParams.front().name.range,
-                   DiagID::err_generic_method);
+    for (const GenericParam &g : fn->genericParams)
+      for (const GenericParam &outer : impl.genericParams)
+        if (g.name.name == outer.name.name)
+          diags.report(g.name.range, DiagID::err_generic_shadow,
+                       {g.name.name, fn->name.name});
   s.genericImpls.push_back(&impl);
 }
 
@@ -562,11 +560,14 @@ void Sema::checkSymbols(const std::vector<Module *> &modules) {
       if (auto *fn = llvm::dyn_cast<FnDecl>(d.get());
           fn && fn->genericParams.empty())
         add(*fn);
+    // Nor do generic methods, and unused methods of instances are not made.
     for (auto &fn : m->instances)
-      add(*fn);
+      if (fn->genericParams.empty() && !fn->unused)
+        add(*fn);
     for (ImplBlock &impl : m->impls)
       for (auto &fn : impl.genericParams.empty() ? impl.fns : noFns)
-        add(*fn);
+        if (fn->genericParams.empty())
+          add(*fn);
   }
 }
 

@@ -780,6 +780,11 @@ const Type *Sema::checkField(FieldExpr &e) {
   const Type *base = checkValue(*e.base);
   if (base->isError())
     return base;
+  if (!e.genericArgs.empty()) {
+    diags.report(e.range, DiagID::err_no_type_args,
+                 {base->str() + "::" + e.field.name});
+    return types.getError();
+  }
   if (!base->isStruct()) {
     diags.report(e.field.range, DiagID::err_no_field,
                  {base->str(), e.field.name});
@@ -1045,6 +1050,8 @@ bool Sema::matchArgs(CallExpr &e, FnDecl &fn, unsigned firstParam) {
   return ok && !missing;
 }
 
+static const std::vector<FnDecl *> noMethods;
+
 const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
   auto resultOf = [&](FnDecl &fn) {
     return fn.result ? fn.result : types.getError();
@@ -1059,6 +1066,20 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
     }
     e.receiver = field->base.get();
     const std::string &method = field->field.name;
+    bool user = recv->isStruct() || recv->isEnum();
+    FnDecl *m = nullptr;
+    for (FnDecl *c : user ? recv->getStructDecl()->methods : noMethods)
+      if (!m && c->name.name == method)
+        m = c;
+    // `x.m::<...>()`: only methods of `impl` blocks may be generic.
+    if (!field->genericArgs.empty() && (m || !user) &&
+        (!m || m->genericParams.empty())) {
+      diags.report(field->range, DiagID::err_no_type_args,
+                   {recv->str() + "::" + method});
+      for (CallArg &a : e.args)
+        check(*a.value);
+      return types.getError();
+    }
     if (recv->isText()) {
       Builtin b = lookupBuiltinMethod(method, recv->isStr()
                                                   ? BuiltinReceivers::Str
@@ -1081,21 +1102,26 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
     if (recv->isTensor() || recv->isView())
       if (const Type *t = checkTensorMethod(e, recv, method))
         return t;
-    if (recv->isStruct() || recv->isEnum()) {
-      for (FnDecl *m : recv->getStructDecl()->methods) {
-        if (m->name.name != method)
-          continue;
-        if (!m->hasSelf) {
-          diags.report(field->field.range, DiagID::err_method_needs_self,
-                       {recv->str(), m->name.name});
-          return types.getError();
-        }
-        e.fn = m;
-        bool ok = checkMutReceiver(e, *m);
-        if (matchArgs(e, *m, 1) && ok)
-          checkBorrowConflicts(e);
-        return resultOf(*m);
+    if (m) {
+      if (!m->hasSelf) {
+        diags.report(field->field.range, DiagID::err_method_needs_self,
+                     {recv->str(), m->name.name});
+        return types.getError();
       }
+      if (!m->genericParams.empty() &&
+          !(m = instantiate(*m, field->genericArgs, field->range, &e))) {
+        // Those that inference checked already are not reported twice.
+        for (CallArg &a : e.args)
+          if (!a.value->type)
+            check(*a.value);
+        return types.getError();
+      }
+      useMethod(*m, field->range);
+      e.fn = m;
+      bool ok = checkMutReceiver(e, *m);
+      if (matchArgs(e, *m, 1) && ok)
+        checkBorrowConflicts(e);
+      return resultOf(*m);
     }
     diags.report(field->field.range, DiagID::err_no_method,
                  {recv->str(), method});
@@ -1211,10 +1237,11 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
     return types.getError();
   }
   if (!fn->genericParams.empty()) {
-    fn = instantiate(*fn, *name, &e);
+    fn = instantiate(*fn, name->genericArgs, name->range, &e);
     if (!fn) {
       for (CallArg &a : e.args)
-        check(*a.value);
+        if (!a.value->type)
+          check(*a.value);
       return types.getError();
     }
   } else if (!name->genericArgs.empty()) {
@@ -1222,6 +1249,7 @@ const Type *Sema::checkCall(CallExpr &e, const Type *expected) {
                  {last.name, "0", std::to_string(name->genericArgs.size())});
     return types.getError();
   }
+  useMethod(*fn, name->range);
   e.fn = fn;
   name->decl = fn;
   if (fn->isKernel)

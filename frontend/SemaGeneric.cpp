@@ -98,7 +98,7 @@ bool Sema::inferTypeArgs(FnDecl &tmpl, CallExpr &call,
                          std::map<std::string, const Type *> &out) {
   // Each argument with its parameter's type, positionally or by name.
   std::vector<std::pair<Expr *, const TypeExpr *>> pairs;
-  size_t next = 0;
+  size_t next = tmpl.hasSelf; // A method's receiver is not in `call.args`.
   for (CallArg &a : call.args) {
     const VarDecl *p = nullptr;
     if (a.name) {
@@ -213,8 +213,8 @@ const Type *Sema::instantiateType(StructDecl &tmpl,
   typeInstances[key] = s;
   resolveStruct(*s);
   // Its methods: every `impl<...>` block of the template, made again with
-  // the impl's parameters bound to `args`. Bodies are checked later, once
-  // every signature is known.
+  // the impl's parameters bound to `args`. A body is checked only once a
+  // call uses it (useMethod), after every signature is known.
   for (ImplBlock *impl : tmpl.genericImpls)
     for (auto &fn : impl->fns) {
       Parser fnParser(sm, diags, fn->module->file);
@@ -225,7 +225,8 @@ const Type *Sema::instantiateType(StructDecl &tmpl,
       m->module = fn->module;
       m->attributes = fn->attributes;
       m->parent = s;
-      m->repeatInstance = !instantiated.insert(fn.get()).second;
+      m->unused = true;
+      m->methodTemplate = fn.get();
       for (size_t i = 0; i < impl->genericParams.size(); ++i) {
         m->typeArgs.push_back({impl->genericParams[i].name.name, args[i]});
         m->typeBounds.push_back(tmpl.genericParams[i].bound.name);
@@ -233,6 +234,9 @@ const Type *Sema::instantiateType(StructDecl &tmpl,
       FnDecl *method = m.get();
       fn->module->instances.push_back(std::move(m));
       s->methods.push_back(method);
+      // A generic method is resolved per instance of its own (instantiate).
+      if (!method->genericParams.empty())
+        continue;
       // The method's own type arguments, not those of a struct whose field
       // made this instance (`struct S { o: Option<i64> }`).
       const FnDecl *savedScope = genericScope;
@@ -246,29 +250,96 @@ const Type *Sema::instantiateType(StructDecl &tmpl,
       genericScope = savedScope;
       typeScope = savedTypeScope;
       currentModule = savedModule;
-      pendingMethods.push_back(method);
     }
   return types.getStruct(s);
+}
+
+std::string Sema::instanceName(const FnDecl &fn) const {
+  if (!fn.parent)
+    return fn.name.name;
+  const Module *m = fn.parent->module;
+  return (m && m != currentModule ? m->name + "::" : std::string()) +
+         fn.parent->name.name + "::" + fn.name.name;
+}
+
+void Sema::useMethod(FnDecl &m, SourceRange at) {
+  if (!m.unused || probingUnused)
+    return;
+  m.unused = false;
+  m.repeatInstance = !usedMethodTemplates.insert(m.methodTemplate).second;
+  methodUses[&m] = {at, instanceName(m)};
+  pendingMethods.push_back(&m);
+}
+
+/// Checks `fn`'s body outside the function being checked.
+void Sema::checkAside(FnDecl &fn) {
+  FnDecl *savedFn = currentFn;
+  Module *savedModule = currentModule;
+  const FnDecl *savedScope = genericScope;
+  auto savedScopes = std::move(scopes);
+  auto savedLoops = std::move(loops);
+  scopes.clear();
+  loops.clear();
+  checkFunction(fn);
+  currentFn = savedFn;
+  currentModule = savedModule;
+  genericScope = savedScope;
+  scopes = std::move(savedScopes);
+  loops = std::move(savedLoops);
 }
 
 void Sema::checkPendingMethods() {
   while (!pendingMethods.empty()) {
     FnDecl *fn = pendingMethods.back();
     pendingMethods.pop_back();
-    FnDecl *savedFn = currentFn;
-    Module *savedModule = currentModule;
-    const FnDecl *savedScope = genericScope;
-    auto savedScopes = std::move(scopes);
-    auto savedLoops = std::move(loops);
-    scopes.clear();
-    loops.clear();
-    checkFunction(*fn);
-    currentFn = savedFn;
-    currentModule = savedModule;
-    genericScope = savedScope;
-    scopes = std::move(savedScopes);
-    loops = std::move(savedLoops);
+    unsigned errorsBefore = diags.getNumErrors();
+    checkAside(*fn);
+    if (diags.getNumErrors() > errorsBefore) {
+      auto &[at, name] = methodUses[fn];
+      diags.note(at, DiagID::note_in_instance, {name});
+    }
   }
+}
+
+/// Errors that no type argument can cause or mend: unknown names.
+static bool independentOfTypeArgs(DiagID id) {
+  return id == DiagID::err_undeclared || id == DiagID::err_undeclared_suggest ||
+         id == DiagID::err_undeclared_type ||
+         id == DiagID::err_undeclared_type_suggest;
+}
+
+void Sema::checkUnusedMethods(const std::vector<Module *> &modules) {
+  // One instance of each unused template method stands for the template.
+  std::set<const FnDecl *> seen;
+  std::vector<FnDecl *> probes;
+  for (Module *m : modules)
+    for (auto &fn : m->instances)
+      if (fn->unused && fn->methodTemplate && fn->genericParams.empty() &&
+          !usedMethodTemplates.count(fn->methodTemplate) &&
+          seen.insert(fn->methodTemplate).second)
+        probes.push_back(fn.get());
+  std::vector<size_t> made;
+  for (Module *m : modules)
+    made.push_back(m->instances.size());
+  probingUnused = true;
+  for (FnDecl *fn : probes) {
+    fn->repeatInstance = true; // No unused-variable warnings.
+    size_t before = diags.size();
+    checkAside(*fn);
+    // Only unknown names in its own body are reported: the rest depends
+    // on the type arguments of an instance nobody asked for.
+    diags.eraseSince(before, [&](const Diagnostic &d) {
+      return !independentOfTypeArgs(d.id) ||
+             d.range.begin.file != fn->range.begin.file ||
+             d.range.begin.offset < fn->range.begin.offset ||
+             d.range.begin.offset >= fn->range.end.offset;
+    });
+  }
+  probingUnused = false;
+  // Instances of generic functions the probes made are not generated.
+  for (size_t i = 0; i < modules.size(); ++i)
+    for (size_t j = made[i]; j < modules[i]->instances.size(); ++j)
+      modules[i]->instances[j]->unused = true;
 }
 
 bool Sema::checkGenericOperand(const Expr &operand, const char *op,

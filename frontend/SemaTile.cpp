@@ -980,7 +980,9 @@ Sema::genericValue(const std::string &name, const Type **type) const {
   return nullptr;
 }
 
-FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call) {
+FnDecl *Sema::instantiate(FnDecl &tmpl,
+                          std::vector<std::unique_ptr<Expr>> &genericArgs,
+                          SourceRange at, CallExpr *call) {
   std::string fnName = tmpl.name.name;
   size_t numTypes = 0;
   for (const GenericParam &g : tmpl.genericParams) {
@@ -991,12 +993,12 @@ FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call) {
     }
   }
   // Only type parameters, none given: inferred from the arguments.
-  bool infer = name.genericArgs.empty() && call && numTypes > 0 &&
+  bool infer = genericArgs.empty() && call && numTypes > 0 &&
                numTypes == tmpl.genericParams.size();
-  if (!infer && name.genericArgs.size() != tmpl.genericParams.size()) {
-    diags.report(name.range, DiagID::err_generic_arg_count,
+  if (!infer && genericArgs.size() != tmpl.genericParams.size()) {
+    diags.report(at, DiagID::err_generic_arg_count,
                  {fnName, std::to_string(tmpl.genericParams.size()),
-                  std::to_string(name.genericArgs.size())});
+                  std::to_string(genericArgs.size())});
     return nullptr;
   }
   std::map<std::string, const Type *> inferred;
@@ -1005,19 +1007,20 @@ FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call) {
   // Evaluate the arguments in the caller's context.
   std::vector<std::pair<std::string, ConstValue>> values;
   std::vector<const Type *> valueTypes;
-  std::vector<std::pair<std::string, const Type *>> typeArgs;
-  std::vector<std::string> typeBounds;
+  // A generic method keeps the type arguments of its type's instance.
+  std::vector<std::pair<std::string, const Type *>> typeArgs = tmpl.typeArgs;
+  std::vector<std::string> typeBounds = tmpl.typeBounds;
   std::string key = std::to_string(reinterpret_cast<uintptr_t>(&tmpl));
   std::string spelled;
   for (size_t i = 0; i < tmpl.genericParams.size(); ++i) {
     const GenericParam &g = tmpl.genericParams[i];
     if (g.isType) {
       const Type *t = infer ? inferred[g.name.name]
-                            : typeFromExpr(*name.genericArgs[i], g);
+                            : typeFromExpr(*genericArgs[i], g);
       if (!t)
         return nullptr;
       if (!satisfiesBound(g, t)) {
-        diags.report(infer ? name.range : name.genericArgs[i]->range,
+        diags.report(infer ? at : genericArgs[i]->range,
                      DiagID::err_generic_bound,
                      {t->str(), g.bound.name, g.name.name});
         return nullptr;
@@ -1036,11 +1039,11 @@ FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call) {
                    {t->str()});
       return nullptr;
     }
-    Expr &arg = *name.genericArgs[i];
-    const Type *at = checkValue(arg, t);
-    if (at->isError())
+    Expr &arg = *genericArgs[i];
+    const Type *argType = checkValue(arg, t);
+    if (argType->isError())
       return nullptr;
-    if (at != t || arg.constValue.kind != ConstValue::Kind::Int) {
+    if (argType != t || arg.constValue.kind != ConstValue::Kind::Int) {
       diags.report(arg.range, DiagID::err_generic_arg_value,
                    {g.name.name, t->str()});
       return nullptr;
@@ -1060,7 +1063,8 @@ FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call) {
     return it->second;
   // A fresh tree for this instance: parse the function's text again.
   Parser parser(sm, diags, tmpl.module->file);
-  std::unique_ptr<FnDecl> inst = parser.parseFnAt(tmpl.range.begin);
+  std::unique_ptr<FnDecl> inst =
+      parser.parseFnAt(tmpl.range.begin, /*inImpl=*/tmpl.parent != nullptr);
   if (!inst)
     return nullptr;
   inst->genericParams.clear();
@@ -1071,31 +1075,41 @@ FnDecl *Sema::instantiate(FnDecl &tmpl, NameExpr &name, CallExpr *call) {
   inst->attributes = tmpl.attributes;
   inst->isKernel = tmpl.isKernel;
   inst->module = tmpl.module;
+  inst->parent = tmpl.parent;
   inst->name.name = fnName + "<" + spelled + ">";
   FnDecl *fn = inst.get();
-  fn->repeatInstance = !instantiated.insert(&tmpl).second;
+  fn->repeatInstance =
+      !instantiated
+           .insert(tmpl.methodTemplate ? tmpl.methodTemplate : &tmpl)
+           .second;
   tmpl.module->instances.push_back(std::move(inst));
   instances[key] = fn;
   // Check it now (kernel calls depend on the body), outside the caller.
-  FnDecl *savedFn = currentFn;
-  Module *savedModule = currentModule;
-  const FnDecl *savedScope = genericScope;
-  auto savedScopes = std::move(scopes);
-  auto savedLoops = std::move(loops);
-  scopes.clear();
-  loops.clear();
-  currentModule = fn->module;
-  genericScope = fn;
   unsigned errorsBefore = diags.getNumErrors();
+  // Each instance checked inside another nests on the stack: bound it.
+  static constexpr unsigned maxInstanceDepth = 100;
+  if (instanceDepth == maxInstanceDepth) {
+    diags.report(at, DiagID::err_instance_too_deep,
+                 {instanceName(tmpl), std::to_string(maxInstanceDepth)});
+    instanceTooDeep = true; // One note, at the outermost instance.
+    instances.erase(key);
+    fn->unused = true; // Never generated, nor given a symbol.
+    return nullptr;
+  }
+  ++instanceDepth;
+  const FnDecl *savedScope = genericScope;
+  Module *savedModule = currentModule;
+  genericScope = fn;
+  currentModule = fn->module;
   resolveSignature(*fn);
-  checkFunction(*fn);
-  if (diags.getNumErrors() > errorsBefore)
-    diags.note(name.range, DiagID::note_in_instance, {fn->name.name});
-  currentFn = savedFn;
-  currentModule = savedModule;
   genericScope = savedScope;
-  scopes = std::move(savedScopes);
-  loops = std::move(savedLoops);
+  currentModule = savedModule;
+  checkAside(*fn);
+  --instanceDepth;
+  if (diags.getNumErrors() > errorsBefore &&
+      (!instanceTooDeep || instanceDepth == 0))
+    diags.note(at, DiagID::note_in_instance, {instanceName(*fn)});
+  instanceTooDeep &= instanceDepth != 0;
   return fn;
 }
 

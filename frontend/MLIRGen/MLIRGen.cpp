@@ -181,6 +181,11 @@ MLIRGenImpl::run(const std::vector<Module *> &modules) {
         for (auto &fn : impl.fns)
           fns.push_back(fn.get());
   }
+  // Generic methods are templates, and methods of a generic type's
+  // instance that nothing calls are neither checked nor made.
+  llvm::erase_if(fns, [](FnDecl *fn) {
+    return !fn->genericParams.empty() || fn->unused;
+  });
   // Source order (impl methods included), for readable, stable output.
   std::stable_sort(fns.begin(), fns.end(), [](FnDecl *a, FnDecl *b) {
     return std::make_pair(a->range.begin.file, a->range.begin.offset) <
