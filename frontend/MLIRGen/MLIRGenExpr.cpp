@@ -486,6 +486,8 @@ Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
     return genStringBuiltin(e);
   case BuiltinGen::Collections:
     return genCollectionsBuiltin(e);
+  case BuiltinGen::Bits:
+    return genBitsBuiltin(e);
   }
   llvm_unreachable("unknown builtin generator");
 }
