@@ -20,6 +20,10 @@ As a program:
   gguf_writer.py compare EXPECTED.txt OUTPUT.txt
       compares line by line; numbers are compared as the f32/f64 values
       they spell (exactly), so the printing format does not matter.
+  gguf_writer.py check-errors DIR EVERY -- COMMAND...
+      makes the corrupt variants of DIR/source.gguf, runs COMMAND FILE on
+      them (every EVERY-th truncation) and checks that each prints an
+      `error: ` line and exits with status 1.
   gguf_writer.py corrupt IN.gguf OUTDIR
       writes corrupt variants of IN.gguf (bad magic, bad version, huge
       counts, a string length past the end, an unknown value type, an
@@ -294,6 +298,26 @@ def corrupt_variants(path, outdir):
     return names
 
 
+def check_errors(outdir, names, command):
+    """Runs `command` + [file] on each corrupt file: each must exit with
+    status 1 after printing one line `error: ... at byte N` (or, for a
+    missing key, without the offset). Prints `name: message` lines."""
+    import os
+    import subprocess
+    bad = 0
+    for name in names:
+        r = subprocess.run(command + [os.path.join(outdir, name)],
+                           capture_output=True, text=True)
+        lines = r.stdout.splitlines()
+        ok = r.returncode == 1 and lines and lines[-1].startswith("error: ")
+        print("%s: %s%s" % (name, lines[-1] if lines else "(no output)",
+                            "" if ok else "  <-- BAD (status %d) %s" %
+                            (r.returncode, r.stderr.strip())))
+        bad += not ok
+    print("%d files, %d bad" % (len(names), bad))
+    return bad == 0
+
+
 def main(argv):
     if len(argv) == 5 and argv[1] == "random":
         lines = random_file(int(argv[2]), argv[3])
@@ -305,6 +329,14 @@ def main(argv):
     if len(argv) == 4 and argv[1] == "corrupt":
         print("\n".join(corrupt_variants(argv[2], argv[3])))
         return 0
+    if len(argv) >= 6 and argv[1] == "check-errors" and argv[4] == "--":
+        # check-errors OUTDIR EVERY -- COMMAND...: every file made by
+        # `corrupt`, or every EVERY-th one (the named variants always).
+        names = corrupt_variants(argv[2] + "/source.gguf", argv[2])
+        every = int(argv[3])
+        names = [n for i, n in enumerate(names)
+                 if not n.startswith("trunc-") or i % every == 0]
+        return 0 if check_errors(argv[2], names, argv[5:]) else 1
     sys.stderr.write(__doc__)
     return 2
 
