@@ -21,8 +21,8 @@ As a program:
       compares line by line; numbers are compared as the f32/f64 values
       they spell (exactly), so the printing format does not matter.
   gguf_writer.py check-errors DIR EVERY -- COMMAND...
-      makes the corrupt variants of DIR/source.gguf, runs COMMAND FILE on
-      them (every EVERY-th truncation) and checks that each prints an
+      makes the corrupt variants of DIR/source.gguf, runs COMMAND FILE
+      (or COMMAND with `{}` replaced by FILE) on them (every EVERY-th truncation) and checks that each prints an
       `error: ` line and exits with status 1.
   gguf_writer.py corrupt IN.gguf OUTDIR
       writes corrupt variants of IN.gguf (bad magic, bad version, huge
@@ -299,14 +299,19 @@ def corrupt_variants(path, outdir):
 
 
 def check_errors(outdir, names, command):
-    """Runs `command` + [file] on each corrupt file: each must exit with
+    """Runs `command` on each corrupt file (named where an argument holds
+    `{}`, else appended as the last argument): each must exit with
     status 1 after printing one line `error: ... at byte N` (or, for a
     missing key, without the offset). Prints `name: message` lines."""
     import os
     import subprocess
     bad = 0
     for name in names:
-        r = subprocess.run(command + [os.path.join(outdir, name)],
+        path = os.path.join(outdir, name)
+        args = [a.replace("{}", path) for a in command]
+        if args == command:
+            args.append(path)
+        r = subprocess.run(args,
                            capture_output=True, text=True)
         lines = r.stdout.splitlines()
         ok = r.returncode == 1 and lines and lines[-1].startswith("error: ")
