@@ -17,6 +17,8 @@ As a program:
       a file with random metadata of every value type and random tensors in
       F32, F16, BF16 and Q8_0; EXPECTED.txt is what test/Stdlib's
       gguf_dump.nl prints for it, values in Python's repr.
+  gguf_writer.py fixed OUT.gguf
+      a small file of values known by hand (see fixed_file).
   gguf_writer.py compare EXPECTED.txt OUTPUT.txt
       compares line by line; numbers are compared as the f32/f64 values
       they spell (exactly), so the printing format does not matter.
@@ -219,6 +221,27 @@ def random_file(seed, path):
     return lines
 
 
+def fixed_file(path):
+    """A small file whose values are known by hand (test/Stdlib/gguf.test
+    checks them literally): a Q8_0 block of the integers -127..121 step 8
+    (scale exactly 1.0), a block of their halves (scale 0.5), F16 and
+    BF16 values that are exact in those types, a vocabulary."""
+    w = Writer()
+    w.add("general.architecture", STRING, "llama")
+    w.add("llama.block_count", U32, 7)
+    w.add("llama.rope.freq_base", F32, 10000.0)
+    w.add("tokenizer.ggml.tokens", ARRAY, (STRING, ["<s>", "</s>", "h\u00e9"]))
+    w.add("tokenizer.ggml.scores", ARRAY, (F32, [0.0, -1.5, 2.25]))
+    w.add("tokenizer.ggml.token_type", ARRAY, (I32, [3, 3, 1]))
+    q = np.arange(-127, 128, 8, dtype=np.float32)
+    w.add_tensor("q", np.stack([q, q / 2]),
+                 GGML_Q8_0)
+    w.add_tensor("h", np.array([1.0, -2.5, 65504.0, 2.0**-24]), GGML_F16)
+    w.add_tensor("b", np.array([[1.0, 3.140625], [-0.5, 2.0**100]]),
+                 GGML_BF16)
+    w.write(path)
+
+
 def compare(expected_path, output_path):
     exp = open(expected_path, encoding="utf-8").read().splitlines()
     out = open(output_path, encoding="utf-8").read().splitlines()
@@ -328,6 +351,9 @@ def main(argv):
         lines = random_file(int(argv[2]), argv[3])
         with open(argv[4], "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
+        return 0
+    if len(argv) == 3 and argv[1] == "fixed":
+        fixed_file(argv[2])
         return 0
     if len(argv) == 4 and argv[1] == "compare":
         return 0 if compare(argv[2], argv[3]) else 1
