@@ -22,13 +22,6 @@ namespace nlc {
 using mlir::arith::CmpFPredicate;
 using mlir::arith::CmpIPredicate;
 
-static Leaf scalarLeaf(mlir::Value v) {
-  Leaf leaf;
-  leaf.value = v;
-  leaf.elementType = v.getType();
-  return leaf;
-}
-
 mlir::Value MLIRGenImpl::genScalar(Expr &e) {
   return load(genExpr(e), loc(e.range))[0].value;
 }
@@ -36,7 +29,7 @@ mlir::Value MLIRGenImpl::genScalar(Expr &e) {
 Leaves MLIRGenImpl::genExpr(Expr &e) {
   mlir::Location l = loc(e.range);
   if (e.constValue.kind != ConstValue::Kind::None && e.type->isScalar())
-    return {scalarLeaf(genConstant(e.constValue, e.type, l))};
+    return {valueLeaf(genConstant(e.constValue, e.type, l))};
   switch (e.getKind()) {
   case Expr::Kind::IntLit:
   case Expr::Kind::FloatLit:
@@ -48,11 +41,11 @@ Leaves MLIRGenImpl::genExpr(Expr &e) {
   case Expr::Kind::Name:
     return genName(llvm::cast<NameExpr>(e));
   case Expr::Kind::Unary:
-    return {scalarLeaf(genUnary(llvm::cast<UnaryExpr>(e)))};
+    return {valueLeaf(genUnary(llvm::cast<UnaryExpr>(e)))};
   case Expr::Kind::Binary: {
     auto &b = llvm::cast<BinaryExpr>(e);
     if (!b.lhs->type->isText())
-      return {scalarLeaf(genBinary(b))};
+      return {valueLeaf(genBinary(b))};
     Leaves out = genStringBinary(b);
     if (b.type->isOwned())
       tensorValues[&b] = out;
@@ -79,7 +72,7 @@ Leaves MLIRGenImpl::genExpr(Expr &e) {
       return genStringIndex(llvm::cast<IndexExpr>(e));
     return genIndex(llvm::cast<IndexExpr>(e));
   case Expr::Kind::Cast:
-    return {scalarLeaf(genCast(llvm::cast<CastExpr>(e)))};
+    return {valueLeaf(genCast(llvm::cast<CastExpr>(e)))};
   case Expr::Kind::ArrayLit:
     return genArrayLit(llvm::cast<ArrayLitExpr>(e));
   case Expr::Kind::ArrayRepeat:
@@ -144,7 +137,7 @@ Leaves MLIRGenImpl::genStr(const std::string &bytes, mlir::Location l) {
     ptr = mlir::LLVM::AddressOfOp::create(
         builder, l, llvm::cast<mlir::LLVM::GlobalOp>(global));
   }
-  return {scalarLeaf(ptr), scalarLeaf(len)};
+  return {valueLeaf(ptr), valueLeaf(len)};
 }
 
 //===----------------------------------------------------------------------===//
@@ -422,7 +415,7 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
   unsigned result = 0;
   for (Leaf &leaf : out)
     if (leaf.shape.empty())
-      leaf = scalarLeaf(call.getResult(result++));
+      leaf = valueLeaf(call.getResult(result++));
   return out;
 }
 
@@ -566,32 +559,32 @@ Leaves MLIRGenImpl::genScalarBuiltin(CallExpr &e) {
     genPanic(load(genExpr(*e.orderedArgs[0]), l), e.range);
     return {};
   case Builtin::Sqrt:
-    return {scalarLeaf(
+    return {valueLeaf(
         mlir::math::SqrtOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
   case Builtin::Fma:
-    return {scalarLeaf(mlir::math::FmaOp::create(
+    return {valueLeaf(mlir::math::FmaOp::create(
         builder, l, genScalar(*e.orderedArgs[0]), genScalar(*e.orderedArgs[1]),
         genScalar(*e.orderedArgs[2])))};
   case Builtin::Exp:
-    return {scalarLeaf(
+    return {valueLeaf(
         mlir::math::ExpOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
   case Builtin::Log:
-    return {scalarLeaf(
+    return {valueLeaf(
         mlir::math::LogOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
   case Builtin::Rsqrt:
-    return {scalarLeaf(
+    return {valueLeaf(
         mlir::math::RsqrtOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
   case Builtin::Tanh:
-    return {scalarLeaf(
+    return {valueLeaf(
         mlir::math::TanhOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
   case Builtin::Erf:
-    return {scalarLeaf(
+    return {valueLeaf(
         mlir::math::ErfOp::create(builder, l, genScalar(*e.orderedArgs[0])))};
   case Builtin::Abs: {
     mlir::Value x = genScalar(*e.orderedArgs[0]);
     if (t->isFloat())
-      return {scalarLeaf(mlir::math::AbsFOp::create(builder, l, x))};
-    return {scalarLeaf(mlir::math::AbsIOp::create(builder, l, x))};
+      return {valueLeaf(mlir::math::AbsFOp::create(builder, l, x))};
+    return {valueLeaf(mlir::math::AbsIOp::create(builder, l, x))};
   }
   case Builtin::Min:
   case Builtin::Max: {
@@ -608,15 +601,15 @@ Leaves MLIRGenImpl::genScalarBuiltin(CallExpr &e) {
     else
       r = isMin ? mlir::arith::MinUIOp::create(builder, l, a, b).getResult()
                 : mlir::arith::MaxUIOp::create(builder, l, a, b).getResult();
-    return {scalarLeaf(r)};
+    return {valueLeaf(r)};
   }
   case Builtin::Argc:
-    return {scalarLeaf(
+    return {valueLeaf(
         mlir::func::CallOp::create(builder, l, runtimeFn("nl_argc", {}, {i64}),
                                    mlir::ValueRange{})
             .getResult(0))};
   case Builtin::ClockNs:
-    return {scalarLeaf(mlir::func::CallOp::create(
+    return {valueLeaf(mlir::func::CallOp::create(
                            builder, l, runtimeFn("nl_clock_ns", {}, {i64}),
                            mlir::ValueRange{})
                            .getResult(0))};
@@ -630,7 +623,7 @@ Leaves MLIRGenImpl::genScalarBuiltin(CallExpr &e) {
         mlir::func::CallOp::create(builder, l,
                                    runtimeFn("nl_arg_len", {i64}, {i64}), i)
             .getResult(0);
-    return {scalarLeaf(ptr), scalarLeaf(len)};
+    return {valueLeaf(ptr), valueLeaf(len)};
   }
   default:
     break;
@@ -639,7 +632,7 @@ Leaves MLIRGenImpl::genScalarBuiltin(CallExpr &e) {
   for (Expr *arg : e.orderedArgs)
     operands.push_back(genScalar(*arg));
   if (mlir::Value r = genMathBuiltin(builder, l, e.builtin, operands))
-    return {scalarLeaf(r)};
+    return {valueLeaf(r)};
   llvm_unreachable("not a builtin of the scalar generator");
 }
 

@@ -41,6 +41,14 @@ struct Leaf {
 };
 using Leaves = llvm::SmallVector<Leaf, 4>;
 
+/// The leaf that is the SSA value `v` itself.
+inline Leaf valueLeaf(mlir::Value v) {
+  Leaf leaf;
+  leaf.value = v;
+  leaf.elementType = v.getType();
+  return leaf;
+}
+
 class MLIRGenImpl {
 public:
   MLIRGenImpl(mlir::MLIRContext &ctx, const SourceManager &sm,

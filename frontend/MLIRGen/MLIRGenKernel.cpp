@@ -49,13 +49,6 @@ mlir::Type MLIRGenImpl::valueType(const Type *t) {
       shape, elem, mlir::StridedLayoutAttr::get(&ctx, dyn, strides));
 }
 
-static Leaf valueLeaf(mlir::Value v) {
-  Leaf leaf;
-  leaf.value = v;
-  leaf.elementType = v.getType();
-  return leaf;
-}
-
 mlir::Value MLIRGenImpl::toIndex(mlir::Value v, mlir::Location l) {
   return mlir::arith::IndexCastOp::create(builder, l, builder.getIndexType(),
                                           v);

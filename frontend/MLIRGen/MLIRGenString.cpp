@@ -19,13 +19,6 @@ namespace nlc {
 
 using mlir::arith::CmpIPredicate;
 
-static Leaf valueLeaf(mlir::Value v) {
-  Leaf leaf;
-  leaf.value = v;
-  leaf.elementType = v.getType();
-  return leaf;
-}
-
 mlir::Value MLIRGenImpl::callRuntime(llvm::StringRef name,
                                      llvm::ArrayRef<mlir::Value> args,
                                      mlir::Type result, mlir::Location l) {

@@ -15,7 +15,8 @@ namespace nlc::cpu {
 
 /// Kernels inlined into the grid kernels that call them, and launches to
 /// parallel loops: what every CPU lowering of tile ops starts with.
-void buildLaunchLoweringPipeline(mlir::OpPassManager &pm);
+void buildLaunchLoweringPipeline(mlir::OpPassManager &pm,
+                                 bool packDotOperands = false);
 
 /// The CPU reference lowering of kernels: tile ops to loops over stack and
 /// heap buffers, then canonicalization. Host lowering runs after it.

@@ -14,8 +14,11 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-void nlc::cpu::buildLaunchLoweringPipeline(mlir::OpPassManager &pm) {
+void nlc::cpu::buildLaunchLoweringPipeline(mlir::OpPassManager &pm,
+                                           bool packDotOperands) {
   pm.addPass(tile::createTileInlineKernels());
+  if (packDotOperands)
+    pm.addPass(tile::createTilePackDotOperands());
   pm.addPass(createConvertTileLaunchToSCF());
 }
 

@@ -68,4 +68,55 @@ def TileFuseElementwise : Pass<"tile-fuse-elementwise"> {
   }];
 }
 
+def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
+  let summary = "Pack views read only as dot operands into tiles, once per launch";
+  let description = [{
+    For each `tile.launch`, a rank-2 view argument of the kernel whose every
+    use is a `tile.load` of one tile shape, element type and constant pad
+    value, each loaded tile used only as a `tile.dot` operand (not its
+    accumulator), is copied once per launch into a tensor of tiles
+    (`[ceil(rows / TM), ceil(cols / TK), TM, TK]`, the ragged tiles padded
+    with the load's pad value) by a grid of copies (`@k.pack<n>`, one
+    program per tile), and a clone of the kernel (`@k.packed`, one more
+    argument per packed view) loads tile `[ti, tj, 0, 0]` of it instead.
+    A view loaded as the left operand of an f16 or bf16 `dot` is packed
+    only with `pack-narrow-float-lhs`. Results are unchanged bit for bit.
+    The launch takes the packed form only
+    when every packed view has at least `min-elements` elements and its base
+    pointer differs from that of every other view the kernel may write
+    (checked at run time); otherwise it runs as before. Runs after
+    `tile-inline-kernels`, before the launch lowering.
+
+    ```mlir
+    tile.launch @mm[%tm, %tn](%a, %b, %c, %kt) : ...
+    ```
+    becomes
+    ```mlir
+    scf.if %pays {
+      %pa = memref.alloc(%tma, %tka) : memref<?x?x64x32xf32>
+      tile.launch @mm.pack0[%tma, %tka](%a, %pa_view) : ...
+      ...
+      tile.launch @mm.packed[%tm, %tn](%a, %b, %c, %kt, %pa_view, %pb_view) : ...
+      memref.dealloc %pa : memref<?x?x64x32xf32>
+      ...
+    } else {
+      tile.launch @mm[%tm, %tn](%a, %b, %c, %kt) : ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"minElements", "min-elements", "int64_t", "32768",
+           "Pack a view only from this many elements (rows x columns)">,
+    Option<"packNarrowFloatLhs", "pack-narrow-float-lhs", "bool", "false",
+           "Also pack views loaded as the left operand of an f16 or bf16 dot "
+           "(the x86 micro-kernel widens that operand into a buffer anyway, "
+           "so packing it only adds a pass)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 #endif // NLC_TILE_TRANSFORMS_PASSES

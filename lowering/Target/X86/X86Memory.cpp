@@ -120,8 +120,11 @@ Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op,
       viewType.getShape(), viewType.getElementType(),
       StridedLayoutAttr::get(b.getContext(), dyn, strides));
   SmallVector<OpFoldResult, 2> sizes, strideVals;
-  for (Value v : meta.getSizes())
-    sizes.push_back(v);
+  // A static size stays static (a packed view's tile dimensions).
+  for (auto [d, v] : llvm::enumerate(meta.getSizes()))
+    sizes.push_back(viewType.isDynamicDim(d)
+                        ? OpFoldResult(v)
+                        : b.getIndexAttr(viewType.getDimSize(d)));
   for (size_t d = 0; d + 1 < meta.getStrides().size(); ++d)
     strideVals.push_back(meta.getStrides()[d]);
   strideVals.push_back(b.getIndexAttr(1));

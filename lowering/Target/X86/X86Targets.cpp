@@ -22,7 +22,9 @@
 namespace nlc::x86 {
 
 static void buildKernelPipeline(mlir::OpPassManager &pm) {
-  cpu::buildLaunchLoweringPipeline(pm);
+  // Views read only as `dot` operands packed into tiles once per launch,
+  // which the micro-kernel reads in place (docs/Kernels.md).
+  cpu::buildLaunchLoweringPipeline(pm, /*packDotOperands=*/true);
   // One pass over the elements for each tree of elementwise ops.
   pm.addPass(tile::createTileFuseElementwise());
   pm.addPass(createConvertTileToX86());

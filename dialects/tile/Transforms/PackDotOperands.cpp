@@ -1,0 +1,296 @@
+//===- PackDotOperands.cpp - Pack dot operands once per launch ------------===//
+//
+// The `tile-pack-dot-operands` pass. A grid kernel's K loop loads a tile of
+// A and a tile of B every step; on a plain matrix each load copies its tile
+// (rows a long stride apart) into a contiguous buffer, and the instances
+// along N (or M) copy the same tiles again. When a rank-2 view argument is
+// only read, by `tile.load`s of one tile shape whose tiles feed `tile.dot`
+// operands alone, this pass copies the view once per launch into a tensor
+// of tiles (`[ceil(rows / TM), ceil(cols / TK), TM, TK]`, each tile's
+// padding included), with a grid of copies that runs before the kernel,
+// and the kernel reads tile `[ti, tj, 0, 0]` of that tensor instead: a
+// contiguous tile a backend can read in place (docs/Kernels.md).
+//
+// Values are unchanged bit for bit: a tile inside the view holds the same
+// elements and the same padding (the load's own pad value) in both forms,
+// and a tile index out of range reads padding in both (a leading index out
+// of range of a rank-4 view reads padding, like a tile index).
+//
+// The launch becomes `scf.if (packing pays and no alias) { alloc, pack,
+// launch the packed kernel, dealloc } else { the launch as it was }`.
+// Packing pays from `min-elements` elements per packed view (every packed
+// view must reach it); "no alias" compares, at run time, the base pointer
+// of each packed view with that of every other view argument the kernel
+// may write (views of one allocation share it): a kernel that wrote the
+// memory a packed view reads would see the old values.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/tile/Transforms/Passes.h"
+
+#include "dialects/tile/IR/TileDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace nlc::tile {
+#define GEN_PASS_DEF_TILEPACKDOTOPERANDS
+#include "dialects/tile/Transforms/Passes.h.inc"
+} // namespace nlc::tile
+
+using namespace mlir;
+namespace tl = nlc::tile;
+
+namespace {
+
+/// How one view argument of a kernel is read: the tile type of its loads and
+/// their pad value (null for zero).
+struct PackPlan {
+  unsigned arg;
+  tl::TileType tile;
+  Attribute pad;
+};
+
+/// The constant pad value of `load`, the zero attribute when it has none,
+/// null when it is not a constant.
+Attribute padOf(tl::LoadOp load) {
+  if (!load.getPadding())
+    return UnitAttr::get(load.getContext());
+  Attribute pad;
+  if (matchPattern(load.getPadding(), m_Constant(&pad)))
+    return pad;
+  return {};
+}
+
+/// Whether `arg` of `kernel` is only read by loads of one tile shape, element
+/// type and pad value whose every use is a `dot` operand (not its
+/// accumulator), its other uses asking for its sizes. A left operand of f16
+/// or bf16 only with `narrowFloatLhs`.
+std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg,
+                                bool narrowFloatLhs) {
+  Value view = kernel.getArgument(arg);
+  auto type = dyn_cast<MemRefType>(view.getType());
+  if (!type || type.getRank() != 2)
+    return std::nullopt;
+  PackPlan plan{arg, {}, {}};
+  for (Operation *user : view.getUsers()) {
+    // Its sizes stay the original view's.
+    if (isa<memref::DimOp>(user))
+      continue;
+    auto load = dyn_cast<tl::LoadOp>(user);
+    if (!load || load.getView() != view)
+      return std::nullopt;
+    Attribute pad = padOf(load);
+    tl::TileType t = load.getType();
+    if (!pad || t.getRank() != 2)
+      return std::nullopt;
+    if (!plan.tile) {
+      plan.tile = t;
+      plan.pad = pad;
+    } else if (t.getShape() != plan.tile.getShape() ||
+               t.getElementType() != plan.tile.getElementType() ||
+               pad != plan.pad) {
+      return std::nullopt;
+    }
+    for (OpOperand &use : load->getUses()) {
+      auto dot = dyn_cast<tl::DotOp>(use.getOwner());
+      if (!dot || dot.getAcc() == load.getResult())
+        return std::nullopt;
+      if (!narrowFloatLhs && dot.getLhs() == load.getResult() &&
+          (t.getElementType().isF16() || t.getElementType().isBF16()))
+        return std::nullopt;
+    }
+  }
+  if (!plan.tile)
+    return std::nullopt;
+  return plan;
+}
+
+/// Whether the kernel may write through `arg` (anything but a `tile.load`
+/// or a `memref.dim` uses it).
+bool mayWrite(func::FuncOp kernel, unsigned arg) {
+  Value v = kernel.getArgument(arg);
+  if (!isa<MemRefType>(v.getType()))
+    return false;
+  return llvm::any_of(v.getUsers(),
+                      [](Operation *u) { return !isa<tl::LoadOp, memref::DimOp>(u); });
+}
+
+/// `memref<?x?xTMxTKxT, strided<[?, ?, TK, 1], offset: ?>>`: a packed view
+/// of `tile`'s tiles. Its static tile shape and strides tell a backend at
+/// compile time that each tile is whole and contiguous.
+MemRefType packedViewType(tl::TileType tile) {
+  int64_t dyn = ShapedType::kDynamic;
+  ArrayRef<int64_t> shape = tile.getShape();
+  Type elem = tile.getElementType();
+  return MemRefType::get(
+      {dyn, dyn, shape[0], shape[1]}, elem,
+      StridedLayoutAttr::get(elem.getContext(), dyn, {dyn, dyn, shape[1], 1}));
+}
+
+struct TilePackDotOperands
+    : nlc::tile::impl::TilePackDotOperandsBase<TilePackDotOperands> {
+  using TilePackDotOperandsBase::TilePackDotOperandsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    SmallVector<tl::LaunchOp> launches;
+    module.walk([&](tl::LaunchOp l) { launches.push_back(l); });
+    // One packed clone and one packing kernel per kernel (a kernel's plan
+    // depends on its body only).
+    llvm::DenseMap<Operation *, func::FuncOp> packedKernels;
+    llvm::DenseMap<Operation *, SmallVector<func::FuncOp>> packKernels;
+    for (tl::LaunchOp launch : launches) {
+      auto kernel = symbols.lookup<func::FuncOp>(launch.getKernel());
+      if (!kernel || kernel.isExternal())
+        continue;
+      SmallVector<PackPlan> plans;
+      for (unsigned a = 0; a < kernel.getNumArguments(); ++a)
+        if (std::optional<PackPlan> p = planArg(kernel, a, packNarrowFloatLhs))
+          plans.push_back(*p);
+      if (plans.empty())
+        continue;
+      if (!packedKernels.count(kernel)) {
+        packedKernels[kernel] = clonePacked(symbols, kernel, plans);
+        for (const PackPlan &p : plans)
+          packKernels[kernel].push_back(makePackKernel(symbols, kernel, p));
+      }
+      rewriteLaunch(launch, kernel, plans, packedKernels[kernel],
+                    packKernels[kernel]);
+    }
+  }
+
+  /// `@k.packed`: `kernel` with one more argument per plan, a packed view,
+  /// whose loads read tile `[ti, tj, 0, 0]` of it.
+  func::FuncOp clonePacked(SymbolTable &symbols, func::FuncOp kernel,
+                           ArrayRef<PackPlan> plans) {
+    OpBuilder b(kernel);
+    auto clone = cast<func::FuncOp>(b.clone(*kernel));
+    clone.setSymName((kernel.getSymName() + ".packed").str());
+    symbols.insert(clone);
+    for (const PackPlan &p : plans) {
+      unsigned extra = clone.getNumArguments();
+      if (failed(clone.insertArgument(extra,
+                                      packedViewType(p.tile),
+                                      {}, clone.getLoc())))
+        return clone;
+      Value packed = clone.getArgument(extra);
+      for (Operation *user :
+           llvm::make_early_inc_range(clone.getArgument(p.arg).getUsers())) {
+        auto load = dyn_cast<tl::LoadOp>(user);
+        if (!load)
+          continue;
+        OpBuilder lb(load);
+        Value zero = arith::ConstantIndexOp::create(lb, load.getLoc(), 0);
+        SmallVector<Value, 4> idx(load.getIndices());
+        idx.append({zero, zero});
+        auto packedLoad = tl::LoadOp::create(lb, load.getLoc(), load.getType(),
+                                             packed, idx, load.getPadding());
+        load.replaceAllUsesWith(packedLoad.getResult());
+        load.erase();
+      }
+    }
+    return clone;
+  }
+
+  /// `@k.pack<arg>`: program (i, j) copies tile (i, j) of the view, padding
+  /// included, into slice [i, j] of the packed view.
+  func::FuncOp makePackKernel(SymbolTable &symbols, func::FuncOp kernel,
+                              const PackPlan &p) {
+    OpBuilder b(kernel);
+    Location loc = kernel.getLoc();
+    Type src = kernel.getArgument(p.arg).getType();
+    Type dst = packedViewType(p.tile);
+    auto fn = func::FuncOp::create(
+        b, loc, (kernel.getSymName() + ".pack" + Twine(p.arg)).str(),
+        b.getFunctionType({src, dst}, {}));
+    fn.setPrivate();
+    fn->setAttr(tl::kKernelAttrName, b.getUnitAttr());
+    if (Attribute linkage = kernel->getAttr("llvm.linkage"))
+      fn->setAttr("llvm.linkage", linkage);
+    symbols.insert(fn);
+    Block *body = fn.addEntryBlock();
+    b.setInsertionPointToStart(body);
+    Value i = tl::ProgramIdOp::create(b, loc, b.getIndexType(),
+                                      b.getI64IntegerAttr(0));
+    Value j = tl::ProgramIdOp::create(b, loc, b.getIndexType(),
+                                      b.getI64IntegerAttr(1));
+    Value pad;
+    if (auto typed = dyn_cast<TypedAttr>(p.pad))
+      pad = arith::ConstantOp::create(b, loc, typed);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value t = tl::LoadOp::create(b, loc, p.tile, body->getArgument(0),
+                                 ValueRange{i, j}, pad);
+    tl::StoreOp::create(b, loc, t, body->getArgument(1),
+                        ValueRange{i, j, zero, zero});
+    func::ReturnOp::create(b, loc);
+    return fn;
+  }
+
+  void rewriteLaunch(tl::LaunchOp launch, func::FuncOp kernel,
+                     ArrayRef<PackPlan> plans, func::FuncOp packed,
+                     ArrayRef<func::FuncOp> packs) {
+    OpBuilder b(launch);
+    Location loc = launch.getLoc();
+    auto index = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    auto basePtr = [&](Value v) -> Value {
+      return memref::ExtractAlignedPointerAsIndexOp::create(b, loc, v);
+    };
+    Value pays = arith::ConstantIntOp::create(b, loc, 1, 1);
+    auto both = [&](Value c) { pays = arith::AndIOp::create(b, loc, pays, c); };
+    SmallVector<std::pair<Value, Value>> tiles; // per plan: tiles along rows, cols
+    for (const PackPlan &p : plans) {
+      Value view = launch.getArgs()[p.arg];
+      Value rows = memref::DimOp::create(b, loc, view, 0);
+      Value cols = memref::DimOp::create(b, loc, view, 1);
+      both(arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::uge,
+          arith::MulIOp::create(b, loc, rows, cols), index(minElements)));
+      for (unsigned a = 0; a < kernel.getNumArguments(); ++a)
+        if (a != p.arg && mayWrite(kernel, a))
+          both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                     basePtr(view),
+                                     basePtr(launch.getArgs()[a])));
+      auto ceilDiv = [&](Value n, int64_t d) -> Value {
+        return arith::DivUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, n, index(d - 1)), index(d));
+      };
+      tiles.push_back({ceilDiv(rows, p.tile.getShape()[0]),
+                       ceilDiv(cols, p.tile.getShape()[1])});
+    }
+    auto ifOp = scf::IfOp::create(b, loc, pays, /*withElseRegion=*/true);
+    // Packed: allocate, pack (a grid of copies each), launch, free.
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    SmallVector<Value> args(launch.getArgs());
+    SmallVector<Value> buffers;
+    for (auto [p, packFn, nt] : llvm::zip_equal(plans, packs, tiles)) {
+      func::FuncOp pack = packFn;
+      ArrayRef<int64_t> shape = p.tile.getShape();
+      int64_t dyn = ShapedType::kDynamic;
+      auto bufType =
+          MemRefType::get({dyn, dyn, shape[0], shape[1]}, p.tile.getElementType());
+      Value buf = memref::AllocOp::create(b, loc, bufType,
+                                          ValueRange{nt.first, nt.second});
+      buffers.push_back(buf);
+      Value view = memref::CastOp::create(
+          b, loc, packedViewType(p.tile), buf);
+      tl::LaunchOp::create(b, loc, pack.getSymName(),
+                           ValueRange{nt.first, nt.second},
+                           ValueRange{launch.getArgs()[p.arg], view});
+      args.push_back(view);
+    }
+    tl::LaunchOp::create(b, loc, packed.getSymName(), launch.getGrid(), args);
+    for (Value buf : buffers)
+      memref::DeallocOp::create(b, loc, buf);
+    // Otherwise the launch as it was.
+    launch->moveBefore(ifOp.elseBlock()->getTerminator());
+  }
+};
+
+} // namespace

@@ -1,0 +1,133 @@
+// RUN: nlc-opt %s -tile-pack-dot-operands | FileCheck %s --enable-var-scope
+// RUN: nlc-opt %s -tile-pack-dot-operands="min-elements=1000" | FileCheck %s --check-prefix=MIN
+// RUN: nlc-opt %s -tile-pack-dot-operands="pack-narrow-float-lhs=true" | FileCheck %s --check-prefix=NARROW
+// tile-pack-dot-operands: a rank-2 view read only by loads of one tile type
+// (and memref.dim) whose tiles feed dot operands alone is packed into tiles
+// once per launch; everything else keeps the launch as it was.
+
+!v2 = memref<?x?xf32, strided<[?, ?], offset: ?>>
+
+// A and B are packed; C is written, so it is not, and each packed view's
+// base pointer is compared with C's at run time.
+func.func private @mm(%a: !v2, %b: !v2, %c: !v2, %kt: index) attributes {tile.kernel} {
+  %i = tile.program_id 0
+  %j = tile.program_id 1
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %cst = arith.constant 1.5 : f32
+  %zero = tile.splat %cst : f32 -> !tile.tile<8x16xf32>
+  %r = scf.for %k = %c0 to %kt step %c1 iter_args(%acc = %zero) -> (!tile.tile<8x16xf32>) {
+    %x = tile.load %a[%i, %k] padding(%cst : f32) : !v2 -> !tile.tile<8x4xf32>
+    %y = tile.load %b[%k, %j] : !v2 -> !tile.tile<4x16xf32, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<8x4xf32>, !tile.tile<4x16xf32, col_major> -> !tile.tile<8x16xf32>
+    scf.yield %d : !tile.tile<8x16xf32>
+  }
+  tile.store %r, %c[%i, %j] : !tile.tile<8x16xf32>, !v2
+  return
+}
+
+// CHECK-LABEL: func.func private @mm.packed(
+// CHECK-SAME: %[[A:[^:]+]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %{{[^:]+}}: memref<?x?xf32
+// CHECK-SAME: %[[PA:[^:]+]]: memref<?x?x8x4xf32, strided<[?, ?, 4, 1], offset: ?>>
+// CHECK-SAME: %[[PB:[^:]+]]: memref<?x?x4x16xf32, strided<[?, ?, 16, 1], offset: ?>>
+// CHECK: scf.for
+// CHECK: tile.load %[[PA]][%{{.+}}, %{{.+}}, %[[Z:.+]], %[[Z]]] padding(%{{.+}} : f32)
+// CHECK-SAME: -> !tile.tile<8x4xf32>
+// CHECK: tile.load %[[PB]][%{{.+}}, %{{.+}}, %[[Z2:.+]], %[[Z2]]] :
+// CHECK-SAME: -> !tile.tile<4x16xf32, col_major>
+// CHECK: tile.dot
+
+// The packing kernels: program (i, j) copies tile (i, j), with the load's
+// own pad value, into slice [i, j, 0, 0].
+// CHECK-LABEL: func.func private @mm.pack0(
+// CHECK-SAME: attributes {tile.kernel}
+// CHECK: %[[PI:.+]] = tile.program_id 0
+// CHECK: %[[PJ:.+]] = tile.program_id 1
+// CHECK: %[[PAD:.+]] = arith.constant 1.500000e+00 : f32
+// CHECK: %[[T:.+]] = tile.load %{{.+}}[%[[PI]], %[[PJ]]] padding(%[[PAD]] : f32) : {{.+}} -> !tile.tile<8x4xf32>
+// CHECK: tile.store %[[T]], %{{.+}}[%[[PI]], %[[PJ]], %{{.+}}, %{{.+}}]
+// CHECK-LABEL: func.func private @mm.pack1(
+// CHECK: tile.load %{{.+}}[%{{.+}}, %{{.+}}] : {{.+}} -> !tile.tile<4x16xf32, col_major>
+
+// A view that is also stored to, a load that feeds an add, a load used as
+// the accumulator, two tile shapes, and a pad value that is not a constant:
+// none of these is packed.
+func.func private @written(%a: !v2, %b: !v2) attributes {tile.kernel} {
+  %i = tile.program_id 0
+  %x = tile.load %a[%i, %i] : !v2 -> !tile.tile<8x4xf32>
+  %y = tile.load %b[%i, %i] : !v2 -> !tile.tile<4x16xf32>
+  %d = tile.dot %x, %y : !tile.tile<8x4xf32>, !tile.tile<4x16xf32> -> !tile.tile<8x16xf32>
+  tile.store %x, %a[%i, %i] : !tile.tile<8x4xf32>, !v2
+  tile.store %d, %b[%i, %i] : !tile.tile<8x16xf32>, !v2
+  return
+}
+func.func private @not_dot(%a: !v2, %b: !v2, %c: !v2, %e: !v2, %p: f32) attributes {tile.kernel} {
+  %i = tile.program_id 0
+  %x = tile.load %a[%i, %i] : !v2 -> !tile.tile<8x8xf32>
+  %y = tile.load %b[%i, %i] padding(%p : f32) : !v2 -> !tile.tile<8x8xf32>
+  %s = tile.add %x, %x : !tile.tile<8x8xf32>
+  %d = tile.dot %s, %y : !tile.tile<8x8xf32>, !tile.tile<8x8xf32> -> !tile.tile<8x8xf32>
+  %w = tile.load %c[%i, %i] : !v2 -> !tile.tile<8x8xf32>
+  %w2 = tile.load %c[%i, %i] : !v2 -> !tile.tile<4x8xf32>
+  %f = tile.dot %w2, %w : !tile.tile<4x8xf32>, !tile.tile<8x8xf32> -> !tile.tile<4x8xf32>
+  %g = tile.load %e[%i, %i] : !v2 -> !tile.tile<8x8xf32>
+  %h = tile.dot %d, %d, %g : !tile.tile<8x8xf32>, !tile.tile<8x8xf32> -> !tile.tile<8x8xf32>
+  tile.store %f, %a[%i, %i] : !tile.tile<4x8xf32>, !v2
+  tile.store %h, %a[%i, %i] : !tile.tile<8x8xf32>, !v2
+  return
+}
+// CHECK-NOT: @written.packed
+// CHECK-NOT: @not_dot.packed
+
+// An f16 dot: B is packed, A (the left operand, which the x86 micro-kernel
+// widens into a buffer anyway) only with pack-narrow-float-lhs.
+!h2 = memref<?x?xf16, strided<[?, ?], offset: ?>>
+func.func private @half(%a: !h2, %b: !h2, %c: !v2) attributes {tile.kernel} {
+  %i = tile.program_id 0
+  %x = tile.load %a[%i, %i] : !h2 -> !tile.tile<8x8xf16>
+  %y = tile.load %b[%i, %i] : !h2 -> !tile.tile<8x8xf16>
+  %d = tile.dot %x, %y : !tile.tile<8x8xf16>, !tile.tile<8x8xf16> -> !tile.tile<8x8xf32>
+  tile.store %d, %c[%i, %i] : !tile.tile<8x8xf32>, !v2
+  return
+}
+// CHECK-LABEL: func.func private @half.packed(
+// CHECK-SAME: %{{[^:]+}}: memref<?x?x8x8xf16, strided<[?, ?, 8, 1], offset: ?>>)
+// CHECK-NOT: @half.pack0
+// CHECK: func.func private @half.pack1(
+// NARROW-LABEL: func.func private @half.packed(
+// NARROW-SAME: memref<?x?x8x8xf16, strided<[?, ?, 8, 1], offset: ?>>, %{{[^:]+}}: memref<?x?x8x8xf16
+// NARROW: func.func private @half.pack0(
+
+// CHECK-LABEL: func.func @host(
+// CHECK-SAME: %[[HA:[^:]+]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %[[HB:[^:]+]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %[[HC:[^:]+]]: memref<?x?xf32
+// CHECK: %[[R:.+]] = memref.dim %[[HA]], %{{.+}}
+// CHECK: %[[C:.+]] = memref.dim %[[HA]], %{{.+}}
+// CHECK: %[[N:.+]] = arith.muli %[[R]], %[[C]] : index
+// CHECK: arith.cmpi uge, %[[N]], %c32768
+// CHECK: %[[PC:.+]] = memref.extract_aligned_pointer_as_index %[[HC]]
+// CHECK: %[[PA0:.+]] = memref.extract_aligned_pointer_as_index %[[HA]]
+// CHECK: arith.cmpi ne, %[[PA0]], %[[PC]] : index
+// CHECK: scf.if %{{.+}} {
+// CHECK: %[[BA:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x?x8x4xf32>
+// CHECK: %[[VA:.+]] = memref.cast %[[BA]] : memref<?x?x8x4xf32> to memref<?x?x8x4xf32, strided<[?, ?, 4, 1], offset: ?>>
+// CHECK: tile.launch @mm.pack0[%{{.+}}, %{{.+}}] (%[[HA]], %[[VA]])
+// CHECK: %[[BB:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x?x4x16xf32>
+// CHECK: tile.launch @mm.pack1
+// CHECK: tile.launch @mm.packed[%{{.+}}, %{{.+}}] (%[[HA]], %[[HB]], %[[HC]], %{{.+}}, %[[VA]], %{{.+}})
+// CHECK: memref.dealloc %[[BA]]
+// CHECK: memref.dealloc %[[BB]]
+// CHECK: } else {
+// CHECK: tile.launch @mm[%{{.+}}, %{{.+}}] (%[[HA]], %[[HB]], %[[HC]], %{{.+}})
+// CHECK: }
+// CHECK: tile.launch @written
+// CHECK-NOT: scf.if
+// CHECK: tile.launch @not_dot
+// MIN-LABEL: func.func @host(
+// MIN: arith.constant 1000 : index
+func.func @host(%a: !v2, %b: !v2, %c: !v2, %n: index, %p: f32, %ha: !h2, %hb: !h2) {
+  tile.launch @half[%n](%ha, %hb, %c) : !h2, !h2, !v2
+  tile.launch @mm[%n, %n](%a, %b, %c, %n) : !v2, !v2, !v2, index
+  tile.launch @written[%n](%a, %b) : !v2, !v2
+  tile.launch @not_dot[%n](%a, %b, %c, %b, %p) : !v2, !v2, !v2, !v2, f32
+  return
+}
