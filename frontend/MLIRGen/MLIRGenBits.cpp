@@ -14,11 +14,8 @@ namespace nlc {
 Leaves MLIRGenImpl::genBitsBuiltin(CallExpr &e) {
   mlir::Location l = loc(e.range);
   mlir::Value bits = genScalar(*e.orderedArgs[0]);
-  Leaf leaf;
-  leaf.value = mlir::arith::BitcastOp::create(builder, l, scalarType(e.type),
-                                              bits);
-  leaf.elementType = leaf.value.getType();
-  return {leaf};
+  return {valueLeaf(
+      mlir::arith::BitcastOp::create(builder, l, scalarType(e.type), bits))};
 }
 
 } // namespace nlc
