@@ -75,6 +75,8 @@ enum class BuiltinGen {
   String,
   /// `Vec<T>` and `hash` (MLIRGenCollections.cpp).
   Collections,
+  /// Floats from bit patterns: `f32::from_bits` (MLIRGenBits.cpp).
+  Bits,
 };
 
 /// `maxArgs` of a builtin that takes any number of arguments.

@@ -188,6 +188,7 @@ private:
 
   /// The `sys::` builtins (SemaSys.cpp): files, environment, exit.
   const Type *checkSysBuiltin(CallExpr &e, Builtin b, const std::string &name);
+  const Type *checkBitsBuiltin(CallExpr &e, Builtin b, const std::string &name);
 
   // Collections (SemaCollections.cpp): `Vec<T>` and `hash`.
   /// `Vec<T>`: T must live in plain memory.

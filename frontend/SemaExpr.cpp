@@ -1356,6 +1356,8 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     return types.getError();
   if (info.gen == BuiltinGen::Sys)
     return checkSysBuiltin(e, b, name);
+  if (info.gen == BuiltinGen::Bits)
+    return checkBitsBuiltin(e, b, name);
   if (info.gen == BuiltinGen::String)
     return checkStringBuiltin(e, b, name);
   if (b == Builtin::Hash)

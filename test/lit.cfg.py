@@ -110,6 +110,18 @@ if shutil.which("valgrind"):
     config.available_features.add("valgrind")
 if shutil.which("qemu-system-x86_64"):
     config.available_features.add("qemu")
+# numpy (Debian's python3-numpy, which scripts/setup.sh installs) for the
+# tests that write GGUF files (scripts/gguf_writer.py): the first Python
+# that has it is %python_numpy; without one those tests are UNSUPPORTED.
+for python in ["python3", "/usr/bin/python3"]:
+    try:
+        if subprocess.run([python, "-c", "import numpy"], capture_output=True,
+                          timeout=60).returncode == 0:
+            config.available_features.add("numpy")
+            config.substitutions.insert(0, ("%python_numpy", python))
+            break
+    except (OSError, subprocess.TimeoutExpired):
+        pass
 if shutil.which("nvidia-smi"):
     try:
         if subprocess.run(["nvidia-smi", "-L"], capture_output=True,

@@ -479,6 +479,8 @@ Leaves MLIRGenImpl::genBuiltin(CallExpr &e) {
     return genStringBuiltin(e);
   case BuiltinGen::Collections:
     return genCollectionsBuiltin(e);
+  case BuiltinGen::Bits:
+    return genBitsBuiltin(e);
   }
   llvm_unreachable("unknown builtin generator");
 }

@@ -292,6 +292,7 @@ private:
   Leaves genScalarBuiltin(CallExpr &e);
   /// `sys::` files, environment and exit (MLIRGenSys.cpp).
   Leaves genSysBuiltin(CallExpr &e);
+  Leaves genBitsBuiltin(CallExpr &e);
   void genPrint(const Leaves &value, const Type *t, mlir::Location l);
   Leaves genIndex(IndexExpr &e);
   Leaves genArrayLit(ArrayLitExpr &e);
