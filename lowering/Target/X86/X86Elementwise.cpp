@@ -133,18 +133,12 @@ LogicalResult replaceWithVectors(
 
 /// A reduction or a store computes `op` itself (lineProducer,
 /// storedProducer): nothing to write, only a buffer to stand for the result
-/// until its user is rewritten (then unused); or a line reduction writes
-/// that buffer while it reduces it (lineWriter). Fails for any other op.
+/// until its user is rewritten (then unused). Fails for any other op.
 LogicalResult leaveToConsumer(ConversionPatternRewriter &rewriter,
                               Operation *op, tl::TileType type,
                               const VectorTarget &target) {
-  if (!op->hasOneUse() && !writtenByReduction(op, target))
+  if (!op->hasOneUse())
     return failure();
-  if (!op->hasOneUse()) {
-    rewriter.replaceOp(
-        op, nlc::cpu::allocTileBuffer(rewriter, op->getLoc(), type));
-    return success();
-  }
   Operation *user = *op->getUsers().begin();
   auto reduce = dyn_cast<tl::ReduceOp>(user);
   auto store = dyn_cast<tl::StoreOp>(user);

@@ -229,9 +229,8 @@ struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
         for (tl::ReduceOp r : group)
           reads.push_back(lineReader(
               rewriter, r,
-              lineProducer(r, target)
-                  ? Value()
-                  : rewriter.getRemappedValue(r.getSource()),
+              lineProducer(r, target) ? Value()
+                                      : rewriter.getRemappedValue(r.getSource()),
               src.getRank() == 2 ? row : -1, vt));
         SmallVector<Value> v = reduceLines(rewriter, loc, kinds, n, vt, reads);
         if (src.getRank() == 1) {
@@ -301,9 +300,6 @@ private:
   LineReader lineReader(ConversionPatternRewriter &rewriter, tl::ReduceOp op,
                         Value buf, int64_t r, VectorType vt) const {
     Operation *producer = lineProducer(op, target);
-    Operation *writer = producer ? nullptr : lineWriter(op, target);
-    if (writer)
-      producer = writer;
     if (!producer) {
       Value line = buf;
       if (r >= 0) {
@@ -328,21 +324,12 @@ private:
     SmallVector<Value> inputs;
     for (Value in : producer->getOperands())
       inputs.push_back(rewriter.getRemappedValue(in));
-    // A written producer's tile: the buffer its own lowering left empty.
-    Value tileBuf = writer ? buf : Value();
-    return [producer, inputs, r, vt, tileBuf](OpBuilder &b, Location l,
-                                              Value pos, Value mask,
-                                              Value pad) {
+    return [producer, inputs, r, vt](OpBuilder &b, Location l, Value pos,
+                                     Value mask, Value pad) {
       Value row = r >= 0 ? arith::ConstantIndexOp::create(b, l, r).getResult()
                          : Value();
       // Masked-off lanes compute on zeros and are replaced by `pad`.
       Value v = producerVector(b, l, producer, inputs, row, pos, mask, vt);
-      if (tileBuf) {
-        SmallVector<Value, 2> at{pos};
-        if (row)
-          at.insert(at.begin(), row);
-        storeVector(b, l, v, tileBuf, at, mask);
-      }
       return mask ? arith::SelectOp::create(b, l, mask, v, pad).getResult() : v;
     };
   }
@@ -429,49 +416,15 @@ private:
 
 } // namespace
 
-/// takenProducer of a line reduction, with `onlyUse`.
-static Operation *lineInput(tl::ReduceOp op, const VectorTarget &target,
-                            bool onlyUse) {
+Operation *nlc::x86::lineProducer(tl::ReduceOp op,
+                                  const VectorTarget &target) {
   if (op.getKind() == tl::ReduceKind::argmax)
     return nullptr;
   tl::TileType src = op.getSource().getType();
   int64_t lanes = lanesFor(target, {src.getElementType()});
   bool line = src.getRank() == 1 ||
               (op.getAxis() == 1 && src.getShape()[0] < lanes);
-  return lanes && line ? takenProducer(op, op.getSource(), onlyUse) : nullptr;
-}
-
-Operation *nlc::x86::lineProducer(tl::ReduceOp op,
-                                  const VectorTarget &target) {
-  return lineInput(op, target, /*onlyUse=*/true);
-}
-
-Operation *nlc::x86::lineWriter(tl::ReduceOp op, const VectorTarget &target) {
-  Operation *def = lineInput(op, target, /*onlyUse=*/false);
-  if (!def || def->hasOneUse())
-    return nullptr;
-  Block *block = op->getBlock();
-  for (Operation *user : def->getUsers()) {
-    Operation *at = block->findAncestorOpInBlock(*user);
-    if (user != op.getOperation() && !(at && op->isBeforeInBlock(at)))
-      return nullptr;
-  }
-  // The first line reduction of it writes it.
-  for (Operation *o = def->getNextNode(); o != op.getOperation();
-       o = o->getNextNode())
-    if (auto r = dyn_cast<tl::ReduceOp>(o))
-      if (r.getSource() == op.getSource())
-        return nullptr;
-  return def;
-}
-
-tl::ReduceOp nlc::x86::writtenByReduction(Operation *producer,
-                                          const VectorTarget &target) {
-  for (Operation *user : producer->getUsers())
-    if (auto r = dyn_cast<tl::ReduceOp>(user))
-      if (lineWriter(r, target) == producer)
-        return r;
-  return nullptr;
+  return lanes && line ? takenProducer(op, op.getSource()) : nullptr;
 }
 
 void nlc::x86::populateX86ReducePatterns(TypeConverter &converter,

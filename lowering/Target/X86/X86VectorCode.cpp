@@ -85,13 +85,12 @@ Value nlc::x86::flatten(OpBuilder &b, Location loc, Value buffer) {
   return memref::CollapseShapeOp::create(b, loc, buffer, all);
 }
 
-Operation *nlc::x86::takenProducer(Operation *consumer, Value value,
-                                   bool onlyUse) {
+Operation *nlc::x86::takenProducer(Operation *consumer, Value value) {
   Operation *def = value.getDefiningOp();
   auto fused = dyn_cast_if_present<tile::FusedOp>(def);
   bool elementwise = isa_and_present<tile::ElementwiseOpInterface>(def) &&
                      !isa<tile::SplatOp>(def);
-  if (!(fused || elementwise) || (onlyUse && !def->hasOneUse()) ||
+  if (!(fused || elementwise) || !def->hasOneUse() ||
       def->getBlock() != consumer->getBlock())
     return nullptr;
   auto type = cast<tile::TileType>(value.getType());

@@ -76,9 +76,7 @@ mlir::Value flatten(mlir::OpBuilder &b, mlir::Location loc, mlir::Value buffer);
 /// another elementwise op (not a splat) used only by `consumer`, in its
 /// block, computing in one 32-bit type (f32 or i32) throughout, its tile
 /// operands of its own shape or (fused inputs) broadcast. Null otherwise.
-/// With `onlyUse` false, the producer may have other uses.
-mlir::Operation *takenProducer(mlir::Operation *consumer, mlir::Value value,
-                               bool onlyUse = true);
+mlir::Operation *takenProducer(mlir::Operation *consumer, mlir::Value value);
 
 /// The vector of `producer`'s result (see takenProducer) at row `row` (null
 /// for a rank-1 result) and columns from `col`, computed from its converted
@@ -93,17 +91,6 @@ mlir::Value producerVector(mlir::OpBuilder &b, mlir::Location loc,
 /// tile with fewer rows than lanes) takes in (takenProducer), or null.
 /// X86Reduce.cpp.
 mlir::Operation *lineProducer(tile::ReduceOp op, const VectorTarget &target);
-
-/// The producer whose tile a line reduction writes while it reduces it, in
-/// the same pass: `value`'s definition when it would be a lineProducer of
-/// `op` but has other uses, all after `op` in its block (softmax's
-/// exponentials, reduced by the sum and read again by the division), or
-/// null. X86Reduce.cpp.
-mlir::Operation *lineWriter(tile::ReduceOp op, const VectorTarget &target);
-
-/// The line reduction that writes `producer`'s tile (lineWriter), or null.
-tile::ReduceOp writtenByReduction(mlir::Operation *producer,
-                                  const VectorTarget &target);
 
 /// The producer a store takes in (takenProducer), or null. X86Memory.cpp.
 mlir::Operation *storedProducer(tile::StoreOp op, const VectorTarget &target);

@@ -109,31 +109,3 @@ func.func @one_pass(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) 
   tile.store %b2, %v[%i, %i] : !tile.tile<1x100xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }
-
-// A producer reduced by a line reduction and used again after it
-// (softmax's exponentials, summed and then divided): the reduction computes
-// it, writes its tile and sums it in one pass; the producer's own lowering
-// writes nothing.
-// CHECK-LABEL: func.func @writes_producer(
-// CHECK: memref.alloca() : memref<1x100xf32>
-// CHECK: %[[E:.+]] = memref.alloca() : memref<1x100xf32>
-// CHECK-NOT: vector.store {{.+}}, %[[E]]
-// CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK: %[[X:.+]] = math.exp
-// CHECK: vector.store %[[X]], %[[E]]
-// CHECK: arith.addf %{{.+}}, %[[X]] : vector<16xf32>
-// CHECK: scf.yield
-// CHECK: math.exp
-// CHECK: vector.maskedstore %[[E]][%c0{{.*}}, %c96{{.*}}]
-// CHECK: vector.reduction <add>
-// CHECK: vector.load %[[E]]
-// CHECK: return
-func.func @writes_producer(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
-  %t = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<1x100xf32>
-  %e = tile.exp %t : !tile.tile<1x100xf32>
-  %s = tile.reduce sum %e along 1 : !tile.tile<1x100xf32> -> !tile.tile<1xf32>
-  %sb = tile.broadcast %s along 1 : !tile.tile<1xf32> -> !tile.tile<1x100xf32>
-  %q = tile.div %e, %sb : !tile.tile<1x100xf32>
-  tile.store %q, %v[%i, %i] : !tile.tile<1x100xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
-  return
-}
