@@ -221,19 +221,21 @@ Value wholeTile(OpBuilder &b, Location loc, const Extent &e) {
 /// Whether the rows of a rank-2 tile are not one run of memory in the view
 /// (its row stride is not the tile's width).
 Value notContiguous(OpBuilder &b, Location loc, const Extent &e) {
+  if (e.rows == 1)
+    return arith::ConstantIntOp::create(b, loc, 0, 1);
   return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
                                e.strides[e.strides.size() - 2],
                                index(b, loc, e.cols));
 }
 
 /// The three ways of one access: `copy(full=true)` when the tile lies
-/// inside a unit-stride view (with `fullInPlace`, only when its rows are
-/// not contiguous: else the `dot` reads it there), `copy(full=false)` at its
+/// inside a unit-stride view (with `needsCopy`, only where the condition it
+/// builds holds: else the tile is read in place), `copy(full=false)` at its
 /// edges, and `reference` for any other stride.
 void emitPaths(OpBuilder &b, Location loc, const Extent &e,
                function_ref<void(OpBuilder &, Location, bool)> copy,
                function_ref<void(OpBuilder &, Location)> reference,
-               bool fullInPlace = false) {
+               function_ref<Value(OpBuilder &, Location)> needsCopy = nullptr) {
   Value full = wholeTile(b, loc, e);
   scf::IfOp::create(
       b, loc, e.unitStride,
@@ -241,10 +243,10 @@ void emitPaths(OpBuilder &b, Location loc, const Extent &e,
         scf::IfOp::create(
             ub, ul, full,
             [&](OpBuilder &fb, Location fl) {
-              if (!fullInPlace)
+              if (!needsCopy)
                 copy(fb, fl, true);
               else
-                scf::IfOp::create(fb, fl, notContiguous(fb, fl, e),
+                scf::IfOp::create(fb, fl, needsCopy(fb, fl),
                                   [&](OpBuilder &cb, Location cl) {
                                     copy(cb, cl, true);
                                     scf::YieldOp::create(cb, cl);
@@ -261,6 +263,79 @@ void emitPaths(OpBuilder &b, Location loc, const Extent &e,
         reference(rb, rl);
         scf::YieldOp::create(rb, rl);
       });
+}
+
+/// Marks a load whose tile is read in the view where it lies wholly inside
+/// it (markInPlaceLoads).
+constexpr StringLiteral kReadInPlace = "nlc.x86_read_in_place";
+
+/// The stores after `load` in its block: they may run while its tile is
+/// still read (a store or a line reduction computes its producer late).
+SmallVector<tl::StoreOp> storesAfter(tl::LoadOp load) {
+  SmallVector<tl::StoreOp> stores;
+  for (Operation *o = load->getNextNode(); o; o = o->getNextNode())
+    if (auto store = dyn_cast<tl::StoreOp>(o))
+      stores.push_back(store);
+  return stores;
+}
+
+/// Element (0, 0) of the tile in the view's underlying memory: the view's
+/// offset plus the leading indices and the tile's start, each times its
+/// stride.
+Value tileOffset(OpBuilder &b, Location loc, const Extent &e) {
+  Value offset = e.offset;
+  auto add = [&](Value i, Value stride) {
+    offset = arith::AddIOp::create(b, loc, offset,
+                                   arith::MulIOp::create(b, loc, i, stride));
+  };
+  size_t rank = e.strides.size();
+  for (auto [i, lead] : llvm::enumerate(e.lead))
+    add(lead, e.strides[i]);
+  if (rank >= 2)
+    add(e.row0, e.strides[rank - 2]);
+  return arith::AddIOp::create(b, loc, offset, e.col0);
+}
+
+/// The LLVM descriptor of a memref of rank `rank` (MLIR's memref lowering:
+/// allocated and aligned pointer, offset, sizes, strides).
+LLVM::LLVMStructType descriptorType(MLIRContext *ctx, int64_t rank) {
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i64 = IntegerType::get(ctx, 64);
+  auto array = LLVM::LLVMArrayType::get(i64, rank);
+  return LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, i64, array, array});
+}
+
+/// The aligned pointer of `mem` as an LLVM pointer (the casts meet the
+/// memref lowering's own and cancel out).
+Value alignedPointer(OpBuilder &b, Location loc, Value mem) {
+  auto type = cast<MemRefType>(mem.getType());
+  Value desc = UnrealizedConversionCastOp::create(
+                   b, loc, descriptorType(b.getContext(), type.getRank()), mem)
+                   .getResult(0);
+  return LLVM::ExtractValueOp::create(b, loc, desc, ArrayRef<int64_t>{1});
+}
+
+/// A tile buffer of `type` (static, row-major) whose elements start at `ptr`.
+Value bufferAt(OpBuilder &b, Location loc, MemRefType type, Value ptr) {
+  int64_t rank = type.getRank();
+  auto desc0 = descriptorType(b.getContext(), rank);
+  auto i64c = [&](int64_t v) -> Value {
+    return LLVM::ConstantOp::create(b, loc, b.getI64Type(), v);
+  };
+  Value desc = LLVM::UndefOp::create(b, loc, desc0);
+  desc = LLVM::InsertValueOp::create(b, loc, desc, ptr, ArrayRef<int64_t>{0});
+  desc = LLVM::InsertValueOp::create(b, loc, desc, ptr, ArrayRef<int64_t>{1});
+  desc = LLVM::InsertValueOp::create(b, loc, desc, i64c(0),
+                                     ArrayRef<int64_t>{2});
+  int64_t stride = 1;
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    desc = LLVM::InsertValueOp::create(b, loc, desc, i64c(type.getDimSize(d)),
+                                       ArrayRef<int64_t>{3, d});
+    desc = LLVM::InsertValueOp::create(b, loc, desc, i64c(stride),
+                                       ArrayRef<int64_t>{4, d});
+    stride *= type.getDimSize(d);
+  }
+  return UnrealizedConversionCastOp::create(b, loc, type, desc).getResult(0);
 }
 
 /// The largest tile whose successor is prefetched (see prefetchNext).
@@ -356,14 +431,60 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
                                  inTile(pb, pl, lanes, width));
                    });
     };
+    // Where the tile lies wholly inside the view with its rows one run of
+    // memory, a `dot` operand is read there by the micro-kernel, and a
+    // tile marked by markInPlaceLoads is the view's memory itself, unless
+    // a later store may write it (a view of the same tensor).
+    Value inPlace;
+    std::function<Value(OpBuilder &, Location)> needsCopy;
+    if (readInPlaceByDot(op)) {
+      needsCopy = [&](OpBuilder &b, Location l) {
+        return notContiguous(b, l, e);
+      };
+    } else if (op->hasAttr(kReadInPlace)) {
+      Value contiguous = arith::XOrIOp::create(
+          rewriter, loc, notContiguous(rewriter, loc, e),
+          arith::ConstantIntOp::create(rewriter, loc, 1, 1));
+      inPlace = arith::AndIOp::create(
+          rewriter, loc, e.unitStride,
+          arith::AndIOp::create(rewriter, loc, wholeTile(rewriter, loc, e),
+                                contiguous));
+      Value base = memref::ExtractAlignedPointerAsIndexOp::create(
+          rewriter, loc, op.getView());
+      for (tl::StoreOp store : storesAfter(op)) {
+        Value other = memref::ExtractAlignedPointerAsIndexOp::create(
+            rewriter, loc, store.getView());
+        inPlace = arith::AndIOp::create(
+            rewriter, loc, inPlace,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne,
+                                  base, other));
+      }
+      needsCopy = [&](OpBuilder &b, Location l) -> Value {
+        return arith::XOrIOp::create(b, l, inPlace,
+                                     arith::ConstantIntOp::create(b, l, 1, 1));
+      };
+    }
     emitPaths(
         rewriter, loc, e, copy,
         [&](OpBuilder &b, Location l) {
           nlc::cpu::emitReferenceLoad(b, l, op, pad, out);
         },
-        readInPlaceByDot(op));
+        needsCopy ? function_ref<Value(OpBuilder &, Location)>(needsCopy)
+                  : nullptr);
     prefetchNext(rewriter, loc, op, /*write=*/false);
-    rewriter.replaceOp(op, out);
+    Value result = out;
+    if (inPlace) {
+      auto ptrType = LLVM::LLVMPointerType::get(rewriter.getContext());
+      Value at = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(),
+                                            tileOffset(rewriter, loc, e));
+      Value window = LLVM::GEPOp::create(
+          rewriter, loc, ptrType, elem,
+          alignedPointer(rewriter, loc, op.getView()), ValueRange{at});
+      Value ptr = LLVM::SelectOp::create(rewriter, loc, inPlace, window,
+                                         alignedPointer(rewriter, loc, out));
+      result = bufferAt(rewriter, loc, cast<MemRefType>(out.getType()), ptr);
+    }
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -453,18 +574,7 @@ Operation *nlc::x86::storedProducer(tl::StoreOp op,
 InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
                                   tl::LoadOp load) {
   Extent e = extentOf(b, loc, load);
-  // Element (0, 0) of the tile: the view's offset plus the leading indices
-  // and the tile's start, each times its stride.
-  Value offset = e.offset;
-  auto add = [&](Value i, Value stride) {
-    offset = arith::AddIOp::create(b, loc, offset,
-                                   arith::MulIOp::create(b, loc, i, stride));
-  };
-  size_t rank = e.strides.size();
-  for (auto [i, lead] : llvm::enumerate(e.lead))
-    add(lead, e.strides[i]);
-  add(e.row0, e.strides[rank - 2]);
-  offset = arith::AddIOp::create(b, loc, offset, e.col0);
+  Value offset = tileOffset(b, loc, e);
   Type elem = load.getType().getElementType();
   int64_t dyn = ShapedType::kDynamic;
   // Read only where the rows are contiguous: the row stride is the width,
@@ -486,6 +596,27 @@ InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
       b, loc, e.unitStride,
       arith::AndIOp::create(b, loc, wholeTile(b, loc, e), contiguous));
   return {inside, window};
+}
+
+void nlc::x86::markInPlaceLoads(ModuleOp module, const VectorTarget &target) {
+  module.walk([&](tl::LoadOp load) {
+    if (readInPlaceByDot(load) ||
+        !lanesFor(target, {load.getType().getElementType()}))
+      return;
+    // Every use only reads the tile, in the load's block (never keeps its
+    // buffer: a yield, a loop's carried tile, a `dot` accumulator).
+    for (Operation *user : load->getUsers())
+      if (user->getBlock() != load->getBlock() ||
+          !(isa<tl::FusedOp, tl::ReduceOp, tl::BroadcastOp, tl::StoreOp,
+                tl::ElementwiseOpInterface>(user)))
+        return;
+    // Nothing after it in the block writes memory but stores, whose views
+    // the load compares with its own at run time.
+    for (Operation *o = load->getNextNode(); o; o = o->getNextNode())
+      if (!isMemoryEffectFree(o) && !isa<tl::LoadOp, tl::StoreOp>(o))
+        return;
+    load->setAttr(kReadInPlace, UnitAttr::get(load.getContext()));
+  });
 }
 
 void nlc::x86::populateX86MemoryPatterns(TypeConverter &converter,

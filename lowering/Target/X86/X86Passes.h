@@ -48,6 +48,16 @@ void populateX86DotPatterns(mlir::TypeConverter &converter,
 /// inserts stores between them.
 void markInPlaceDotOperands(mlir::ModuleOp module, const VectorTarget &target);
 
+/// Marks the other `tile.load`s whose tile is read in the view itself where
+/// it lies wholly inside it with its rows one run of memory (a rank-1 tile,
+/// a row, a tile of a matrix one tile wide), instead of being copied into a
+/// buffer (X86Memory.cpp): every use of the tile only reads it (elementwise
+/// ops, `tile.fused`, reductions, broadcasts, stores), in the load's block,
+/// and nothing after the load in that block writes memory except stores,
+/// whose views must not share the loaded view's tensor (tested at run
+/// time: otherwise the tile is copied). Decided before the conversion.
+void markInPlaceLoads(mlir::ModuleOp module, const VectorTarget &target);
+
 /// `tile.load` and `tile.store` as vector copies (X86Memory.cpp).
 void populateX86MemoryPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns,

@@ -149,6 +149,41 @@ vector::CombiningKind horizontalKind(tl::ReduceKind kind, bool isFloat) {
   llvm_unreachable("argmax has no horizontal combination");
 }
 
+/// At most this many reductions share one pass over their lines (each has
+/// up to 4 accumulator vectors; AVX2 has 16 registers).
+constexpr size_t kMaxLinesPerPass = 3;
+
+/// The later reductions in `op`'s block that reduce lines of the same
+/// shape (the same source type and axis; sum, max or min) and whose lines
+/// are computed before `op` (their source, or the inputs of the producer
+/// they take in: lineProducer): `op`'s lowering computes them in its pass
+/// (layernorm's sum(t) and sum(t * t)). Tiles are values, so reading their
+/// lines earlier changes nothing.
+SmallVector<tl::ReduceOp> lineSiblings(tl::ReduceOp op,
+                                       const VectorTarget &target) {
+  auto before = [&](Value v) {
+    Operation *d = v.getDefiningOp();
+    if (!d)
+      return cast<BlockArgument>(v).getOwner()->findAncestorOpInBlock(*op) !=
+             nullptr;
+    Operation *anc = d->getBlock()->findAncestorOpInBlock(*op);
+    return anc && d != anc && d->isBeforeInBlock(anc);
+  };
+  SmallVector<tl::ReduceOp> siblings;
+  for (Operation *o = op->getNextNode();
+       o && siblings.size() + 1 < kMaxLinesPerPass; o = o->getNextNode()) {
+    auto r = dyn_cast<tl::ReduceOp>(o);
+    if (!r || r.getSource().getType() != op.getSource().getType() ||
+        r.getAxis() != op.getAxis() || r.getKind() == tl::ReduceKind::argmax)
+      continue;
+    Operation *producer = lineProducer(r, target);
+    if (producer ? llvm::all_of(producer->getOperands(), before)
+                 : before(r.getSource()))
+      siblings.push_back(r);
+  }
+  return siblings;
+}
+
 struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
   using VectorPattern::VectorPattern;
 
@@ -166,33 +201,52 @@ struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
       return rewriter.notifyMatchFailure(op, "no vector form for this type");
     auto vt = VectorType::get({lanes}, elem);
     Location loc = op.getLoc();
-    Value buf = adaptor.getSource();
-    if (src.getRank() == 1) {
-      if (kind == tl::ReduceKind::argmax)
-        return rewriter.notifyMatchFailure(op, "rank-1 argmax: reference");
-      rewriter.replaceOp(op, reduceLine(rewriter, loc, kind, src.getShape()[0],
-                                        vt, lineReader(rewriter, op, buf, -1, vt)));
-      return success();
-    }
-
-    int64_t m = src.getShape()[0], n = src.getShape()[1];
-    bool alongRows = op.getAxis() == 1;
-    if (alongRows && m < lanes && kind != tl::ReduceKind::argmax) {
-      // Fewer rows than lanes (a softmax's Tile<1, N>): gathers would leave
-      // most lanes idle; each row is reduced as a line instead (max and min
-      // exact in any order, sums reordered within the bound above).
-      auto resultType = cast<tl::TileType>(op.getType());
-      Value out = nlc::cpu::allocTileBuffer(rewriter, loc, resultType);
-      for (int64_t r = 0; r < m; ++r) {
-        Value v = reduceLine(rewriter, loc, kind, n, vt,
-                             lineReader(rewriter, op, buf, r, vt));
-        memref::StoreOp::create(
-            rewriter, loc, v, out,
-            ValueRange{arith::ConstantIndexOp::create(rewriter, loc, r)});
+    if (src.getRank() == 1 && kind == tl::ReduceKind::argmax)
+      return rewriter.notifyMatchFailure(op, "rank-1 argmax: reference");
+    int64_t m = src.getRank() == 1 ? 1 : src.getShape()[0];
+    int64_t n = src.getShape().back();
+    bool alongRows = src.getRank() == 2 && op.getAxis() == 1;
+    if (src.getRank() == 1 ||
+        (alongRows && m < lanes && kind != tl::ReduceKind::argmax)) {
+      // One line, or fewer rows than lanes (a softmax's Tile<1, N>):
+      // gathers would leave most lanes idle; each row is reduced as a line
+      // instead (max and min exact in any order, sums reordered within the
+      // bound above), together with the later reductions of the same lines
+      // (lineSiblings).
+      SmallVector<tl::ReduceOp> group{op};
+      llvm::append_range(group, lineSiblings(op, target));
+      SmallVector<tl::ReduceKind> kinds;
+      SmallVector<Value> outs;
+      for (tl::ReduceOp r : group) {
+        kinds.push_back(r.getKind());
+        if (src.getRank() == 2)
+          outs.push_back(nlc::cpu::allocTileBuffer(
+              rewriter, loc, cast<tl::TileType>(r.getType())));
       }
-      rewriter.replaceOp(op, out);
+      for (int64_t row = 0; row < m; ++row) {
+        SmallVector<LineReader> reads;
+        // A producer's tile (defined later for a sibling) is not read.
+        for (tl::ReduceOp r : group)
+          reads.push_back(lineReader(
+              rewriter, r,
+              lineProducer(r, target) ? Value()
+                                      : rewriter.getRemappedValue(r.getSource()),
+              src.getRank() == 2 ? row : -1, vt));
+        SmallVector<Value> v = reduceLines(rewriter, loc, kinds, n, vt, reads);
+        if (src.getRank() == 1) {
+          outs = v;
+          break;
+        }
+        for (auto [out, value] : llvm::zip(outs, v))
+          memref::StoreOp::create(
+              rewriter, loc, value, out,
+              ValueRange{arith::ConstantIndexOp::create(rewriter, loc, row)});
+      }
+      for (auto [r, out] : llvm::zip(group, outs))
+        rewriter.replaceOp(r, out);
       return success();
     }
+    Value buf = adaptor.getSource();
     if (alongRows && (lanes - 1) * n > INT32_MAX)
       return rewriter.notifyMatchFailure(op, "rows too long for i32 offsets");
     auto resultType = cast<tl::TileType>(op.getType());
@@ -287,56 +341,76 @@ private:
   /// combinations are in flight instead of one chain of dependent ones; the
   /// whole vectors left over and the ragged end (masked in as the neutral
   /// element) go to accumulator 0; then the accumulators are combined
-  /// pairwise and their lanes in order.
-  static Value reduceLine(OpBuilder &b, Location loc, tl::ReduceKind kind,
-                          int64_t n, VectorType vt, const LineReader &read) {
+  /// pairwise and their lanes in order. Several reductions of lines of one
+  /// length (`kinds[i]` of `reads[i]`) share the one loop, each with its
+  /// own accumulators and in the same order as alone.
+  static SmallVector<Value> reduceLines(OpBuilder &b, Location loc,
+                                        ArrayRef<tl::ReduceKind> kinds,
+                                        int64_t n, VectorType vt,
+                                        ArrayRef<LineReader> reads) {
     Type elem = vt.getElementType();
-    auto accType = vt.clone(kind == tl::ReduceKind::sum ? sumType(b, elem)
-                                                        : elem);
-    Value pad = splatConstant(b, loc, vt, neutral(b, kind, elem));
-    Value init = splatConstant(b, loc, accType,
-                               neutral(b, kind, accType.getElementType()));
+    size_t count = kinds.size();
+    SmallVector<VectorType> accTypes;
+    SmallVector<Value> pads, inits;
+    for (tl::ReduceKind kind : kinds) {
+      auto accType = vt.clone(kind == tl::ReduceKind::sum ? sumType(b, elem)
+                                                          : elem);
+      accTypes.push_back(accType);
+      pads.push_back(splatConstant(b, loc, vt, neutral(b, kind, elem)));
+      inits.push_back(splatConstant(
+          b, loc, accType, neutral(b, kind, accType.getElementType())));
+    }
     auto idx = [&](int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
     };
-    auto step = [&](OpBuilder &sb, Location l, Value pos, Value mask,
-                    Value accIn) {
-      Value x = read(sb, l, pos, mask, pad);
-      if (accType != vt)
-        x = arith::ExtFOp::create(sb, l, accType, x);
-      return combine(sb, l, kind, accIn, x);
+    auto step = [&](OpBuilder &sb, Location l, size_t q, Value pos,
+                    Value mask, Value accIn) {
+      Value x = reads[q](sb, l, pos, mask, pads[q]);
+      if (accTypes[q] != vt)
+        x = arith::ExtFOp::create(sb, l, accTypes[q], x);
+      return combine(sb, l, kinds[q], accIn, x);
     };
     int64_t lanes = vt.getNumElements(), whole = n - n % lanes;
     int64_t accs = whole >= 4 * lanes ? 4 : whole >= 2 * lanes ? 2 : 1;
     int64_t group = accs * lanes, grouped = whole - whole % group;
-    SmallVector<Value, 4> acc(accs, init);
+    // acc[q * accs + k]: accumulator k of reduction q.
+    SmallVector<Value, 8> acc;
+    for (size_t q = 0; q < count; ++q)
+      acc.append(accs, inits[q]);
     if (grouped > 0) {
       auto loop = scf::ForOp::create(
           b, loc, idx(0), idx(grouped), idx(group), acc,
           [&](OpBuilder &lb, Location l, Value pos, ValueRange a) {
-            SmallVector<Value, 4> next;
-            for (int64_t k = 0; k < accs; ++k) {
-              Value at = arith::AddIOp::create(
-                  lb, l, pos, arith::ConstantIndexOp::create(lb, l, k * lanes));
-              next.push_back(step(lb, l, at, Value(), a[k]));
-            }
+            SmallVector<Value, 8> next;
+            for (size_t q = 0; q < count; ++q)
+              for (int64_t k = 0; k < accs; ++k) {
+                Value at = arith::AddIOp::create(
+                    lb, l, pos,
+                    arith::ConstantIndexOp::create(lb, l, k * lanes));
+                next.push_back(step(lb, l, q, at, Value(), a[q * accs + k]));
+              }
             scf::YieldOp::create(lb, l, next);
           });
       acc.assign(loop.getResults().begin(), loop.getResults().end());
     }
-    for (int64_t pos = grouped; pos < whole; pos += lanes)
-      acc[0] = step(b, loc, idx(pos), Value(), acc[0]);
-    if (n % lanes)
-      acc[0] = step(b, loc, idx(whole), prefixMask(b, loc, lanes, n % lanes),
-                    acc[0]);
-    for (int64_t width = accs; width > 1; width /= 2)
-      for (int64_t k = 0; k < width / 2; ++k)
-        acc[k] = combine(b, loc, kind, acc[k], acc[k + width / 2]);
-    Value r = vector::ReductionOp::create(
-        b, loc, horizontalKind(kind, isa<FloatType>(elem)), acc[0]);
-    if (accType != vt)
-      r = arith::TruncFOp::create(b, loc, elem, r);
-    return r;
+    SmallVector<Value> results;
+    for (size_t q = 0; q < count; ++q) {
+      MutableArrayRef<Value> a(&acc[q * accs], accs);
+      for (int64_t pos = grouped; pos < whole; pos += lanes)
+        a[0] = step(b, loc, q, idx(pos), Value(), a[0]);
+      if (n % lanes)
+        a[0] = step(b, loc, q, idx(whole),
+                    prefixMask(b, loc, lanes, n % lanes), a[0]);
+      for (int64_t width = accs; width > 1; width /= 2)
+        for (int64_t k = 0; k < width / 2; ++k)
+          a[k] = combine(b, loc, kinds[q], a[k], a[k + width / 2]);
+      Value r = vector::ReductionOp::create(
+          b, loc, horizontalKind(kinds[q], isa<FloatType>(elem)), a[0]);
+      if (accTypes[q] != vt)
+        r = arith::TruncFOp::create(b, loc, elem, r);
+      results.push_back(r);
+    }
+    return results;
   }
 };
 

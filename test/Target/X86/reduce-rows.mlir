@@ -74,3 +74,38 @@ func.func @row_sum_of_products(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, 
   tile.store %b2, %v[%i, %i] : !tile.tile<1x100xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }
+
+// Reductions of the same lines whose inputs are all computed before the
+// first (layernorm's sum(t) and sum(t * t), here also max(t)) share its
+// pass: one loop carrying the accumulators of all three, each combined and
+// reduced as alone. A reduction of a tile computed after the first (%e,
+// from the sum) gets its own pass.
+// CHECK-LABEL: func.func @one_pass(
+// CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-COUNT-4: arith.addf {{.+}} : vector<16xf32>
+// CHECK-COUNT-4: arith.mulf {{.+}} : vector<16xf32>
+// CHECK-COUNT-4: arith.maximumf {{.+}} : vector<16xf32>
+// CHECK: scf.yield
+// CHECK: vector.reduction <add>
+// CHECK: vector.reduction <add>
+// CHECK: vector.reduction <maximumf>
+// CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: math.exp
+// CHECK: vector.reduction <add>
+// CHECK: return
+func.func @one_pass(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %t = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<1x100xf32>
+  %s = tile.reduce sum %t along 1 : !tile.tile<1x100xf32> -> !tile.tile<1xf32>
+  %p = tile.mul %t, %t : !tile.tile<1x100xf32>
+  %q = tile.reduce sum %p along 1 : !tile.tile<1x100xf32> -> !tile.tile<1xf32>
+  %m = tile.reduce max %t along 1 : !tile.tile<1x100xf32> -> !tile.tile<1xf32>
+  %sb = tile.broadcast %s along 1 : !tile.tile<1xf32> -> !tile.tile<1x100xf32>
+  %d = tile.sub %t, %sb : !tile.tile<1x100xf32>
+  %e = tile.exp %d : !tile.tile<1x100xf32>
+  %r = tile.reduce sum %e along 1 : !tile.tile<1x100xf32> -> !tile.tile<1xf32>
+  %a = tile.add %q, %m : !tile.tile<1xf32>
+  %a2 = tile.add %a, %r : !tile.tile<1xf32>
+  %b2 = tile.broadcast %a2 along 1 : !tile.tile<1xf32> -> !tile.tile<1x100xf32>
+  tile.store %b2, %v[%i, %i] : !tile.tile<1x100xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
