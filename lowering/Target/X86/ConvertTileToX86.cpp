@@ -70,6 +70,7 @@ struct ConvertTileToX86Pass
     // broadcast; AVX2 has 16: 12 accumulators, 2 rows, one broadcast.
     target.dotVectors = bits >= 512 ? 4 : 2;
     nlc::x86::markInPlaceDotOperands(module, target);
+    nlc::x86::splitDotKLoops(module, target);
     if (failed(nlc::cpu::lowerTilesToBuffers(
             module, [&](TypeConverter &converter, RewritePatternSet &patterns) {
               nlc::x86::populateX86DotPatterns(converter, patterns, target);

@@ -451,8 +451,8 @@ Operation *nlc::x86::storedProducer(tl::StoreOp op,
 }
 
 InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
-                                  tl::LoadOp load) {
-  Extent e = extentOf(b, loc, load);
+                                  tl::LoadOp load, ValueRange indices) {
+  Extent e = extentOf(b, loc, load, indices);
   // Element (0, 0) of the tile: the view's offset plus the leading indices
   // and the tile's start, each times its stride.
   Value offset = e.offset;
