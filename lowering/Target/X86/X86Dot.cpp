@@ -6,6 +6,8 @@
 // (6 x 4 zmm on AVX-512, 6 x 2 ymm on AVX2: the textbook GEMM loop, which
 // LLVM keeps free of spills). Columns past the last whole vector use masked
 // loads and stores; rows past the last whole block a block of fewer rows.
+// A grid's K loop of `dot`s on packed f32 tiles runs as one such loop per
+// block across the loop's iterations ("The K loop run whole", below).
 //
 // Each k step, by input type:
 // - f32, f16, bf16 (every AVX-512 or AVX2 CPU): V vectors of B's row k,
