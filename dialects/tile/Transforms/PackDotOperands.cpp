@@ -9,7 +9,10 @@
 // of tiles (`[ceil(rows / TM), ceil(cols / TK), TM, TK]`, each tile's
 // padding included), with a grid of copies that runs before the kernel,
 // and the kernel reads tile `[ti, tj, 0, 0]` of that tensor instead: a
-// contiguous tile a backend can read in place (docs/Kernels.md).
+// contiguous tile a backend can read in place (docs/Kernels.md). A view
+// read only as right operands keeps its tiles column of tiles by column of
+// tiles in memory (through a transposed view of the same shape), so that
+// a K loop's tiles of it follow each other like those of the left operand.
 //
 // Values are unchanged bit for bit: a tile inside the view holds the same
 // elements and the same padding (the load's own pad value) in both forms,
