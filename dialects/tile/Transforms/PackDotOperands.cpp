@@ -9,7 +9,10 @@
 // of tiles (`[ceil(rows / TM), ceil(cols / TK), TM, TK]`, each tile's
 // padding included), with a grid of copies that runs before the kernel,
 // and the kernel reads tile `[ti, tj, 0, 0]` of that tensor instead: a
-// contiguous tile a backend can read in place (docs/Kernels.md).
+// contiguous tile a backend can read in place (docs/Kernels.md). A view
+// read only as right operands keeps its tiles column of tiles by column of
+// tiles in memory (through a transposed view of the same shape), so that
+// a K loop's tiles of it follow each other like those of the left operand.
 //
 // Values are unchanged bit for bit: a tile inside the view holds the same
 // elements and the same padding (the load's own pad value) in both forms,
@@ -47,11 +50,14 @@ namespace tl = nlc::tile;
 namespace {
 
 /// How one view argument of a kernel is read: the tile type of its loads and
-/// their pad value (null for zero).
+/// their pad value (null for zero); `byColumns` when every load is a right
+/// `dot` operand (its tiles are then stored column of tiles by column of
+/// tiles, see rewriteLaunch).
 struct PackPlan {
   unsigned arg;
   tl::TileType tile;
   Attribute pad;
+  bool byColumns = true;
 };
 
 /// The constant pad value of `load`, the zero attribute when it has none,
@@ -99,6 +105,8 @@ std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg,
       auto dot = dyn_cast<tl::DotOp>(use.getOwner());
       if (!dot || dot.getAcc() == load.getResult())
         return std::nullopt;
+      if (dot.getRhs() != load.getResult())
+        plan.byColumns = false;
       if (!narrowFloatLhs && dot.getLhs() == load.getResult() &&
           (t.getElementType().isF16() || t.getElementType().isBF16()))
         return std::nullopt;
@@ -275,11 +283,25 @@ struct TilePackDotOperands
       int64_t dyn = ShapedType::kDynamic;
       auto bufType =
           MemRefType::get({dyn, dyn, shape[0], shape[1]}, p.tile.getElementType());
-      Value buf = memref::AllocOp::create(b, loc, bufType,
-                                          ValueRange{nt.first, nt.second});
+      // B's tiles column by column: a K loop then reads each of its column
+      // of tiles, like each row of tiles of A, as one run of memory (tile
+      // (k + 1, j) right after tile (k, j)), not one tile every
+      // `tiles_n * TK * TN` elements (a power of two apart for power-of-two
+      // sizes: all in the same few L1 sets). The packed view's tile strides
+      // are run-time values: the kernel reads either order.
+      Value buf = memref::AllocOp::create(
+          b, loc, bufType,
+          p.byColumns ? ValueRange{nt.second, nt.first}
+                      : ValueRange{nt.first, nt.second});
       buffers.push_back(buf);
+      Value tiled = buf;
+      if (p.byColumns)
+        tiled = memref::TransposeOp::create(
+            b, loc, buf,
+            AffineMapAttr::get(AffineMap::getPermutationMap(
+                ArrayRef<unsigned>{1, 0, 2, 3}, b.getContext())));
       Value view = memref::CastOp::create(
-          b, loc, packedViewType(p.tile), buf);
+          b, loc, packedViewType(p.tile), tiled);
       tl::LaunchOp::create(b, loc, pack.getSymName(),
                            ValueRange{nt.first, nt.second},
                            ValueRange{launch.getArgs()[p.arg], view});

@@ -71,6 +71,7 @@ struct ConvertTileToX86Pass
     target.dotVectors = bits >= 512 ? 4 : 2;
     nlc::x86::markInPlaceDotOperands(module, target);
     nlc::x86::markInPlaceLoads(module, target);
+    nlc::x86::splitDotKLoops(module, target);
     if (failed(nlc::cpu::lowerTilesToBuffers(
             module, [&](TypeConverter &converter, RewritePatternSet &patterns) {
               nlc::x86::populateX86DotPatterns(converter, patterns, target);

@@ -6,6 +6,8 @@
 // (6 x 4 zmm on AVX-512, 6 x 2 ymm on AVX2: the textbook GEMM loop, which
 // LLVM keeps free of spills). Columns past the last whole vector use masked
 // loads and stores; rows past the last whole block a block of fewer rows.
+// A grid's K loop of `dot`s on packed f32 tiles runs as one such loop per
+// block across the loop's iterations ("The K loop run whole", below).
 //
 // Each k step, by input type:
 // - f32, f16, bf16 (every AVX-512 or AVX2 CPU): V vectors of B's row k,
@@ -82,11 +84,31 @@ using StepFn = function_ref<void(OpBuilder &, Location, Value k,
                                  ArrayRef<Value> rowIdx, int64_t j0,
                                  ValueRange acc, SmallVectorImpl<Value> &next)>;
 
-/// One block: `rows` rows from `i0`, `cols` columns from `j0`, `steps` k
-/// steps, accumulators loaded from and stored back to `out`.
-void emitBlock(OpBuilder &b, Location loc, Value out, Value i0, int64_t rows,
-               int64_t j0, int64_t cols, int64_t steps, VectorType vt,
-               StepFn step) {
+/// What a block does with its accumulators between loading and storing
+/// them: from the rows' indices and the initial accumulators, the final
+/// ones.
+using AccFn = function_ref<SmallVector<Value>(
+    OpBuilder &, Location, ArrayRef<Value> rowIdx, ValueRange init)>;
+
+/// The loop of `steps` k steps over the accumulators `init`; its results.
+SmallVector<Value> stepLoop(OpBuilder &b, Location loc, int64_t steps,
+                            ArrayRef<Value> rowIdx, int64_t j0,
+                            ValueRange init, StepFn step) {
+  auto loop = scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, steps), index(b, loc, 1), init,
+      [&](OpBuilder &lb, Location ll, Value kk, ValueRange acc) {
+        SmallVector<Value> next;
+        step(lb, ll, kk, rowIdx, j0, acc, next);
+        scf::YieldOp::create(lb, ll, next);
+      });
+  return SmallVector<Value>(loop.getResults());
+}
+
+/// One block: `rows` rows from `i0`, `cols` columns from `j0`, its
+/// accumulators loaded from `out`, updated by `body` and stored back.
+void emitBlockWith(OpBuilder &b, Location loc, Value out, Value i0,
+                   int64_t rows, int64_t j0, int64_t cols, VectorType vt,
+                   AccFn body) {
   int64_t lanes = vt.getNumElements();
   SmallVector<int64_t> widths;
   for (int64_t c = 0; c < cols; c += lanes)
@@ -99,17 +121,74 @@ void emitBlock(OpBuilder &b, Location loc, Value out, Value i0, int64_t rows,
     for (size_t v = 0; v < widths.size(); ++v)
       init.push_back(
           rowPiece(b, loc, out, rowIdx[r], j0 + v * lanes, widths[v], vt));
-  auto loop = scf::ForOp::create(
-      b, loc, index(b, loc, 0), index(b, loc, steps), index(b, loc, 1), init,
-      [&](OpBuilder &lb, Location ll, Value kk, ValueRange acc) {
-        SmallVector<Value> next;
-        step(lb, ll, kk, rowIdx, j0, acc, next);
-        scf::YieldOp::create(lb, ll, next);
-      });
+  SmallVector<Value> result = body(b, loc, rowIdx, init);
   for (int64_t r = 0; r < rows; ++r)
     for (size_t v = 0; v < widths.size(); ++v)
       rowPiece(b, loc, out, rowIdx[r], j0 + v * lanes, widths[v], vt,
-               loop.getResult(r * widths.size() + v));
+               result[r * widths.size() + v]);
+}
+
+/// One block whose accumulators go through `steps` k steps.
+void emitBlock(OpBuilder &b, Location loc, Value out, Value i0, int64_t rows,
+               int64_t j0, int64_t cols, int64_t steps, VectorType vt,
+               StepFn step) {
+  emitBlockWith(b, loc, out, i0, rows, j0, cols, vt,
+                [&](OpBuilder &lb, Location ll, ArrayRef<Value> rowIdx,
+                    ValueRange init) {
+                  return stepLoop(lb, ll, steps, rowIdx, j0, init, step);
+                });
+}
+
+/// Calls `block` for each register block of an `m x n` output: column
+/// blocks unrolled (their count is static), row blocks an scf.for of
+/// `target.dotRows` rows plus one smaller block for the ragged rows.
+void forEachBlock(
+    OpBuilder &b, Location loc, int64_t m, int64_t n,
+    const VectorTarget &target,
+    function_ref<void(OpBuilder &, Location, Value i0, int64_t rows,
+                      int64_t j0, int64_t cols)>
+        block) {
+  int64_t rows = target.dotRows;
+  int64_t blockCols = target.f32Lanes * target.dotVectors;
+  for (int64_t j0 = 0; j0 < n; j0 += blockCols) {
+    int64_t cols = std::min(blockCols, n - j0);
+    int64_t fullRows = m - m % rows;
+    if (fullRows > 0)
+      scf::ForOp::create(
+          b, loc, index(b, loc, 0), index(b, loc, fullRows),
+          index(b, loc, rows), ValueRange{},
+          [&](OpBuilder &lb, Location ll, Value i0, ValueRange) {
+            block(lb, ll, i0, rows, j0, cols);
+            scf::YieldOp::create(lb, ll);
+          });
+    if (m % rows)
+      block(b, loc, index(b, loc, fullRows), m % rows, j0, cols);
+  }
+}
+
+/// One k step of f32 FMAs: B's row `kk` (columns from `j0`, `n` in all),
+/// widened to f32 as read, times A(i, kk) broadcast, for each row i.
+void fmaStep(OpBuilder &b, Location l, Value a, Value bm, int64_t n,
+             VectorType vt, Type in, Value kk, ArrayRef<Value> rowIdx,
+             int64_t j0, ValueRange acc, SmallVectorImpl<Value> &next) {
+  int64_t lanes = vt.getNumElements();
+  auto inType = VectorType::get({lanes}, in);
+  int64_t vectors = acc.size() / rowIdx.size();
+  SmallVector<Value> bv;
+  for (int64_t v = 0; v < vectors; ++v)
+    bv.push_back(widen(b, l,
+                       rowPiece(b, l, bm, kk, j0 + v * lanes,
+                                std::min(lanes, n - j0 - v * lanes), inType),
+                       vt));
+  for (size_t r = 0; r < rowIdx.size(); ++r) {
+    Value s = widen(
+        b, l, memref::LoadOp::create(b, l, a, ValueRange{rowIdx[r], kk}),
+        b.getF32Type());
+    Value bc = vector::BroadcastOp::create(b, l, vt, s);
+    for (int64_t v = 0; v < vectors; ++v)
+      next.push_back(
+          vector::FMAOp::create(b, l, bc, bv[v], acc[r * vectors + v]));
+  }
 }
 
 /// Fills `out` (m x n f32) with zeros, in vectors.
@@ -288,7 +367,6 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
 
     // The k step and the number of steps.
     int64_t steps = pairs ? k / 2 : k;
-    auto inType = VectorType::get({lanes}, in);
     // The elements of a pair: bf16 as it is, i8 widened to i16.
     Type pairElem = int8Dot ? Type(rewriter.getI16Type()) : in;
     Value packed;
@@ -297,26 +375,10 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
                          (n + lanes - 1) / lanes * lanes, lanes, pairElem);
     else if (in != f32)
       a = widenRows(rewriter, loc, a, m, k, lanes);
-    auto fmaStep = [&](OpBuilder &b, Location l, Value kk,
-                       ArrayRef<Value> rowIdx, int64_t j0, ValueRange acc,
-                       SmallVectorImpl<Value> &next) {
-      int64_t vectors = acc.size() / rowIdx.size();
-      SmallVector<Value> bv;
-      for (int64_t v = 0; v < vectors; ++v)
-        bv.push_back(widen(b, l,
-                           rowPiece(b, l, bm, kk, j0 + v * lanes,
-                                    std::min(lanes, n - j0 - v * lanes),
-                                    inType),
-                           vt));
-      for (size_t r = 0; r < rowIdx.size(); ++r) {
-        Value s = widen(
-            b, l, memref::LoadOp::create(b, l, a, ValueRange{rowIdx[r], kk}),
-            f32);
-        Value bc = vector::BroadcastOp::create(b, l, vt, s);
-        for (int64_t v = 0; v < vectors; ++v)
-          next.push_back(vector::FMAOp::create(b, l, bc, bv[v],
-                                               acc[r * vectors + v]));
-      }
+    auto step = [&](OpBuilder &b, Location l, Value kk,
+                    ArrayRef<Value> rowIdx, int64_t j0, ValueRange acc,
+                    SmallVectorImpl<Value> &next) {
+      fmaStep(b, l, a, bm, n, vt, in, kk, rowIdx, j0, acc, next);
     };
     // vpmaddwd: each i32 lane gets the sum of the products of its two i16
     // pairs (exact: |sum| <= 2 * 128 * 128), then adds to the accumulator
@@ -366,30 +428,171 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
       }
     };
 
-    // Column blocks are unrolled (their count is static); row blocks are an
-    // scf.for, plus one smaller block for the ragged rows.
-    int64_t rows = target.dotRows, blockCols = lanes * target.dotVectors;
-    for (int64_t j0 = 0; j0 < n; j0 += blockCols) {
-      int64_t cols = std::min(blockCols, n - j0);
-      int64_t fullRows = m - m % rows;
-      auto block = [&](OpBuilder &b, Location l, Value i0, int64_t r) {
-        if (pairs)
-          emitBlock(b, l, out, i0, r, j0, cols, steps, vt, pairStep);
-        else
-          emitBlock(b, l, out, i0, r, j0, cols, steps, vt, fmaStep);
-      };
-      if (fullRows > 0)
-        scf::ForOp::create(
-            rewriter, loc, index(rewriter, loc, 0),
-            index(rewriter, loc, fullRows), index(rewriter, loc, rows),
-            ValueRange{}, [&](OpBuilder &lb, Location ll, Value i0, ValueRange) {
-              block(lb, ll, i0, rows);
-              scf::YieldOp::create(lb, ll);
-            });
-      if (m % rows)
-        block(rewriter, loc, index(rewriter, loc, fullRows), m % rows);
-    }
+    forEachBlock(rewriter, loc, m, n, target,
+                 [&](OpBuilder &b, Location l, Value i0, int64_t rows,
+                     int64_t j0, int64_t cols) {
+                   if (pairs)
+                     emitBlock(b, l, out, i0, rows, j0, cols, steps, vt,
+                               pairStep);
+                   else
+                     emitBlock(b, l, out, i0, rows, j0, cols, steps, vt, step);
+                 });
     rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+// The K loop run whole. A grid's K loop whose body only loads two tiles
+// read in place and adds their `dot` to the tile it carries,
+//
+//   acc = init; for k { acc = dot(load(A, [.., k]), load(B, [k, ..]), acc) }
+//
+// would run the micro-kernel once per iteration: every register block
+// loads its accumulators from the tile buffer, runs K steps (32 in the
+// usual form) and stores them back. When every tile the loop loads lies
+// inside its view with contiguous rows (a tile of a packed tensor), the
+// loop's iterations and the micro-kernel's blocks commute: each block
+// keeps its accumulators in registers across all the loop's iterations,
+// reading each iteration's A and B tiles in their views. Each accumulator
+// element still gets the same fused multiply-adds in the same order (the
+// loop's iterations in order, k in order within each), so results are
+// bit-identical. Whether the tiles lie inside is only known at run time:
+// splitDotKLoops puts the loop in an scf.if on a check of every
+// iteration's indices, its copy marked for DotKLoop in the `then` branch,
+// the loop as it was (one micro-kernel per iteration) in the `else`.
+
+constexpr StringLiteral kKLoop = "nlc.x86_dot_k_loop";
+
+/// About how many k steps a chunk of the K loop's iterations holds
+/// (DotKLoop): two tiles of the usual K step of 32. Chunks of 4 tiles or
+/// more measured slower at 2048^3 on a Zen 3 (docs/Performance.md).
+constexpr int64_t kChunkSteps = 64;
+
+/// A K loop's two operand loads and its `dot`.
+struct KLoop {
+  tl::LoadOp lhs, rhs;
+  tl::DotOp dot;
+};
+
+/// `loop` as a K loop: one carried tile, added to by an f32 `dot` of two
+/// loads read in place (views defined outside the loop), yielded; every
+/// other op of the body index arithmetic (no memory effect, no region, no
+/// tile).
+std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
+  Block *body = loop.getBody();
+  if (loop.getNumRegionIterArgs() != 1)
+    return std::nullopt;
+  Value acc = loop.getRegionIterArgs()[0];
+  auto dot = body->getTerminator()->getOperand(0).getDefiningOp<tl::DotOp>();
+  if (!dot || dot->getBlock() != body || dot.getAcc() != acc ||
+      !acc.hasOneUse() || !dot->hasOneUse())
+    return std::nullopt;
+  std::optional<DotPlan> plan = planDot(dot, target);
+  auto lhs = dot.getLhs().getDefiningOp<tl::LoadOp>();
+  auto rhs = dot.getRhs().getDefiningOp<tl::LoadOp>();
+  if (!plan || !plan->in.isF32() || !lhs || !rhs || lhs == rhs)
+    return std::nullopt;
+  for (tl::LoadOp load : {lhs, rhs})
+    if (load->getBlock() != body || !readInPlaceByDot(load) ||
+        !loop.isDefinedOutsideOfLoop(load.getView()))
+      return std::nullopt;
+  for (Operation &o : body->without_terminator())
+    if (&o != lhs && &o != rhs && &o != dot &&
+        (o.getNumRegions() || !isMemoryEffectFree(&o) ||
+         llvm::any_of(o.getResultTypes(),
+                      [](Type t) { return isa<tl::TileType>(t); })))
+      return std::nullopt;
+  return KLoop{lhs, rhs, dot};
+}
+
+/// Clones the index arithmetic of `loop`'s body at `b`'s insertion point,
+/// its induction variable replaced by `iv`; returns the indices of each
+/// operand load there (A's, then B's).
+std::array<SmallVector<Value, 4>, 2>
+cloneIndices(OpBuilder &b, scf::ForOp loop, const KLoop &k, Value iv) {
+  IRMapping map;
+  map.map(loop.getInductionVar(), iv);
+  for (Operation &o : loop.getBody()->without_terminator())
+    if (&o != k.lhs && &o != k.rhs && &o != k.dot)
+      b.clone(o, map);
+  auto indices = [&](tl::LoadOp load) {
+    return llvm::map_to_vector<4>(
+        load.getIndices(), [&](Value v) { return map.lookupOrDefault(v); });
+  };
+  return {indices(k.lhs), indices(k.rhs)};
+}
+
+/// The marked K loop (splitDotKLoops) as register blocks that each run all
+/// of its iterations.
+struct DotKLoop : OpConversionPattern<scf::ForOp> {
+  DotKLoop(TypeConverter &converter, MLIRContext *ctx,
+           const VectorTarget &target)
+      : OpConversionPattern(converter, ctx, /*benefit=*/10), target(target) {}
+  VectorTarget target;
+
+  LogicalResult
+  matchAndRewrite(scf::ForOp loop, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    std::optional<KLoop> k;
+    if (loop->hasAttr(kKLoop))
+      k = matchKLoop(loop, target);
+    if (!k)
+      return rewriter.notifyMatchFailure(loop, "not a marked K loop");
+    Location loc = loop.getLoc();
+    tl::TileType type = k->dot.getType();
+    int64_t m = type.getShape()[0], n = type.getShape()[1];
+    int64_t steps = k->lhs.getType().getShape()[1];
+    auto vt = VectorType::get({target.f32Lanes}, rewriter.getF32Type());
+    Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
+    memref::CopyOp::create(rewriter, loc, adaptor.getInitArgs()[0], out);
+    // The iterations go in chunks of about kChunkSteps k steps: all blocks
+    // run one chunk before the next, so that a block's strip of B (and of
+    // A) for the chunk stays in L1 while the next row block reads it.
+    Value step = adaptor.getStep();
+    Value chunk = arith::MulIOp::create(
+        rewriter, loc, step,
+        arith::ConstantOp::create(
+            rewriter, loc,
+            rewriter.getIntegerAttr(step.getType(),
+                                    std::max<int64_t>(1, kChunkSteps / steps))));
+    auto chunks = scf::ForOp::create(rewriter, loc, adaptor.getLowerBound(),
+                                     adaptor.getUpperBound(), chunk);
+    rewriter.setInsertionPointToStart(chunks.getBody());
+    Value from = chunks.getInductionVar();
+    Value to = arith::MinSIOp::create(
+        rewriter, loc, arith::AddIOp::create(rewriter, loc, from, chunk),
+        adaptor.getUpperBound());
+    auto tiles = [&](OpBuilder &b, Location l, ArrayRef<Value> rowIdx,
+                     int64_t j0, ValueRange init) {
+      auto each = scf::ForOp::create(
+          b, l, from, to, step, init,
+          [&](OpBuilder &tb, Location tl, Value iv, ValueRange acc) {
+            auto [ai, bi] = cloneIndices(tb, loop, *k, iv);
+            Value a = inPlaceTile(tb, tl, k->lhs, ai).window;
+            Value bm = inPlaceTile(tb, tl, k->rhs, bi).window;
+            scf::YieldOp::create(
+                tb, tl,
+                stepLoop(tb, tl, steps, rowIdx, j0, acc,
+                         [&](OpBuilder &sb, Location sl, Value kk,
+                             ArrayRef<Value> rows, int64_t j,
+                             ValueRange sacc, SmallVectorImpl<Value> &next) {
+                           fmaStep(sb, sl, a, bm, n, vt, sb.getF32Type(), kk,
+                                   rows, j, sacc, next);
+                         }));
+          });
+      return SmallVector<Value>(each.getResults());
+    };
+    forEachBlock(rewriter, loc, m, n, target,
+                 [&](OpBuilder &b, Location l, Value i0, int64_t rows,
+                     int64_t j0, int64_t cols) {
+                   emitBlockWith(b, l, out, i0, rows, j0, cols, vt,
+                                 [&](OpBuilder &bb, Location ll,
+                                     ArrayRef<Value> rowIdx, ValueRange init) {
+                                   return tiles(bb, ll, rowIdx, j0, init);
+                                 });
+                 });
+    rewriter.setInsertionPointAfter(chunks);
+    rewriter.replaceOp(loop, out);
     return success();
   }
 };
@@ -408,8 +611,44 @@ bool nlc::x86::readInPlaceByDot(tl::LoadOp load) {
   return load->hasAttr(kInPlace);
 }
 
+void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {
+  SmallVector<std::pair<scf::ForOp, KLoop>> loops;
+  module.walk([&](scf::ForOp loop) {
+    if (std::optional<KLoop> k = matchKLoop(loop, target))
+      loops.push_back({loop, *k});
+  });
+  for (auto [loop, k] : loops) {
+    OpBuilder b(loop);
+    Location loc = loop.getLoc();
+    // Whether every tile the loop loads lies inside its view, contiguous.
+    auto check = scf::ForOp::create(
+        b, loc, loop.getLowerBound(), loop.getUpperBound(), loop.getStep(),
+        ValueRange{arith::ConstantIntOp::create(b, loc, 1, 1)},
+        [&](OpBuilder &lb, Location ll, Value iv, ValueRange all) {
+          auto [ai, bi] = cloneIndices(lb, loop, k, iv);
+          Value ok = arith::AndIOp::create(
+              lb, ll, inPlaceTile(lb, ll, k.lhs, ai).inside,
+              inPlaceTile(lb, ll, k.rhs, bi).inside);
+          scf::YieldOp::create(lb, ll,
+                               ValueRange{arith::AndIOp::create(
+                                   lb, ll, all[0], ok)});
+        });
+    auto split = scf::IfOp::create(b, loc, loop.getResultTypes(),
+                                   check.getResult(0), /*withElse=*/true);
+    loop->replaceAllUsesWith(split.getResults());
+    OpBuilder then = split.getThenBodyBuilder();
+    Operation *whole = then.clone(*loop);
+    whole->setAttr(kKLoop, UnitAttr::get(loop.getContext()));
+    scf::YieldOp::create(then, loc, whole->getResults());
+    OpBuilder other = split.getElseBodyBuilder();
+    loop->moveBefore(other.getInsertionBlock(), other.getInsertionPoint());
+    scf::YieldOp::create(other, loc, loop->getResults());
+  }
+}
+
 void nlc::x86::populateX86DotPatterns(TypeConverter &converter,
                                       RewritePatternSet &patterns,
                                       const VectorTarget &target) {
-  patterns.add<DotMicroKernel>(converter, patterns.getContext(), target);
+  patterns.add<DotMicroKernel, DotKLoop>(converter, patterns.getContext(),
+                                         target);
 }

@@ -572,8 +572,8 @@ Operation *nlc::x86::storedProducer(tl::StoreOp op,
 }
 
 InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
-                                  tl::LoadOp load) {
-  Extent e = extentOf(b, loc, load);
+                                  tl::LoadOp load, ValueRange indices) {
+  Extent e = extentOf(b, loc, load, indices);
   Value offset = tileOffset(b, loc, e);
   Type elem = load.getType().getElementType();
   int64_t dyn = ShapedType::kDynamic;

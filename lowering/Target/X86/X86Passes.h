@@ -57,6 +57,13 @@ void markInPlaceDotOperands(mlir::ModuleOp module, const VectorTarget &target);
 /// whose views must not share the loaded view's tensor (tested at run
 /// time: otherwise the tile is copied). Decided before the conversion.
 void markInPlaceLoads(mlir::ModuleOp module, const VectorTarget &target);
+/// Splits each K loop whose body only adds to the tile it carries the `dot`
+/// of two tiles read in place (f32): an scf.if on whether every tile the
+/// loop loads lies inside its view with contiguous rows runs, where it
+/// does, a copy that the `dot` patterns lower as register blocks each
+/// keeping its accumulators across all the loop's iterations, else the
+/// loop as written. Runs after markInPlaceDotOperands (X86Dot.cpp).
+void splitDotKLoops(mlir::ModuleOp module, const VectorTarget &target);
 
 /// `tile.load` and `tile.store` as vector copies (X86Memory.cpp).
 void populateX86MemoryPatterns(mlir::TypeConverter &converter,

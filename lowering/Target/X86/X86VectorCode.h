@@ -106,8 +106,10 @@ bool readInPlaceByDot(tile::LoadOp load);
 struct InPlaceTile {
   mlir::Value inside, window;
 };
+/// With `indices`: the same for the tile at those indices of the load's
+/// view instead of the load's own.
 InPlaceTile inPlaceTile(mlir::OpBuilder &b, mlir::Location loc,
-                        tile::LoadOp load);
+                        tile::LoadOp load, mlir::ValueRange indices = {});
 
 } // namespace nlc::x86
 

@@ -111,7 +111,11 @@ func.func private @half(%a: !h2, %b: !h2, %c: !v2) attributes {tile.kernel} {
 // CHECK: %[[BA:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x?x8x4xf32>
 // CHECK: %[[VA:.+]] = memref.cast %[[BA]] : memref<?x?x8x4xf32> to memref<?x?x8x4xf32, strided<[?, ?, 4, 1], offset: ?>>
 // CHECK: tile.launch @mm.pack0[%{{.+}}, %{{.+}}] (%[[HA]], %[[VA]])
+// B (only a right operand) is stored column of tiles by column of tiles:
+// allocated [tiles_n, tiles_k, ..] and read through a transposed view.
 // CHECK: %[[BB:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x?x4x16xf32>
+// CHECK: %[[TB:.+]] = memref.transpose %[[BB]] (d0, d1, d2, d3) -> (d1, d0, d2, d3) : memref<?x?x4x16xf32> to memref<?x?x4x16xf32, strided<[64, ?, 16, 1]>>
+// CHECK: memref.cast %[[TB]]
 // CHECK: tile.launch @mm.pack1
 // CHECK: tile.launch @mm.packed[%{{.+}}, %{{.+}}] (%[[HA]], %[[HB]], %[[HC]], %{{.+}}, %[[VA]], %{{.+}})
 // CHECK: memref.dealloc %[[BA]]

@@ -1,0 +1,90 @@
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=256" -canonicalize | FileCheck %s --enable-var-scope
+// The K loop run whole (X86Dot.cpp, splitDotKLoops and DotKLoop). A loop
+// whose body only adds the `dot` of two tiles read in place to the tile it
+// carries is split on a check of every iteration's tiles (all inside their
+// views, rows contiguous): then each register block loads its accumulators
+// once, runs the loop's iterations (in chunks of 64 k steps: 16 iterations
+// of K = 4 here) with them in registers, reading each iteration's A and B
+// tiles in their views, and stores them once; else the loop as written.
+
+// CHECK-LABEL: func.func @k_loop(
+// CHECK-SAME: %[[A:[^:]+]]: memref<?x?x12x4xf32
+// CHECK-SAME: %[[B:[^:]+]]: memref<?x?x4x16xf32
+// CHECK-SAME: %[[N:[^:]+]]: index)
+// The check: one and-reduction over the iterations.
+// CHECK: %[[ALL:.+]] = scf.for %{{.+}} = %c0 to %[[N]] step %c1 iter_args(%[[OK:.+]] = %true) -> (i1) {
+// CHECK: %[[NEXT:.+]] = arith.andi %[[OK]], %{{.+}} : i1
+// CHECK-NEXT: scf.yield %[[NEXT]] : i1
+// CHECK: scf.if %[[ALL]] {
+// CHECK: memref.copy %{{.+}}, %[[OUT:.+]] : memref<12x16xf32> to memref<12x16xf32>
+// CHECK: scf.for %[[C0:.+]] = %c0 to %[[N]] step %c16 {
+// CHECK: %[[C1:.+]] = arith.minsi %{{.+}}, %[[N]] : index
+// CHECK: scf.for %[[I0:.+]] = %c0 to %c12 step %c6 {
+// CHECK-COUNT-12: vector.load %[[OUT]]
+// CHECK-NEXT: %[[ACC:.+]]:12 = scf.for %{{.+}} = %[[C0]] to %[[C1]] step %c1 iter_args(
+// CHECK-NOT: %[[OUT]]
+// CHECK: %[[AW:.+]] = memref.reinterpret_cast %[[A]] to offset: [%{{.+}}], sizes: [12, 4], strides: [4, 1]
+// CHECK-NOT: %[[OUT]]
+// CHECK: %[[BW:.+]] = memref.reinterpret_cast %[[B]] to offset: [%{{.+}}], sizes: [4, 16], strides: [16, 1]
+// CHECK-NEXT: %[[STEPS:.+]]:12 = scf.for %{{.+}} = %c0 to %c4 step %c1 iter_args(
+// CHECK-NEXT: vector.load %[[BW]]
+// CHECK-NEXT: vector.load %[[BW]]
+// CHECK-NEXT: memref.load %[[AW]][%[[I0]],
+// CHECK-NOT: %[[OUT]]
+// CHECK-COUNT-12: vector.fma
+// CHECK-NOT: %[[OUT]]
+// CHECK: scf.yield %[[STEPS]]#0,
+// CHECK-NEXT: }
+// CHECK-NEXT: vector.store %[[ACC]]#0, %[[OUT]][%[[I0]], %c0]
+// CHECK-COUNT-11: vector.store %[[ACC]]
+// The loop as written: a micro-kernel per iteration.
+// CHECK: } else {
+// CHECK: scf.for %{{.+}} = %c0 to %[[N]] step %c1 {
+// CHECK: vector.fma
+// CHECK: return
+func.func @k_loop(%a: memref<?x?x12x4xf32, strided<[?, ?, 4, 1], offset: ?>>,
+                  %b: memref<?x?x4x16xf32, strided<[?, ?, 16, 1], offset: ?>>,
+                  %c: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0.0 : f32
+  %init = tile.splat %z : f32 -> !tile.tile<12x16xf32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<12x16xf32>) {
+    %x = tile.load %a[%i, %k, %c0, %c0] : memref<?x?x12x4xf32, strided<[?, ?, 4, 1], offset: ?>> -> !tile.tile<12x4xf32>
+    %y = tile.load %b[%k, %i, %c0, %c0] : memref<?x?x4x16xf32, strided<[?, ?, 16, 1], offset: ?>> -> !tile.tile<4x16xf32, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<12x4xf32>, !tile.tile<4x16xf32, col_major> -> !tile.tile<12x16xf32>
+    scf.yield %d : !tile.tile<12x16xf32>
+  }
+  tile.store %r, %c[%i, %i] : !tile.tile<12x16xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  return
+}
+
+// Not K loops to run whole: a store inside the loop, and a sum of `dot`s
+// (`acc + dot(x, y)` rounds differently from `dot(x, y, acc)`).
+// CHECK-LABEL: func.func @not_k_loops(
+// CHECK-NOT: -> (i1)
+// CHECK: return
+func.func @not_k_loops(%a: memref<?x?x12x4xf32, strided<[?, ?, 4, 1], offset: ?>>,
+                       %b: memref<?x?x4x16xf32, strided<[?, ?, 16, 1], offset: ?>>,
+                       %c: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0.0 : f32
+  %init = tile.splat %z : f32 -> !tile.tile<12x16xf32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<12x16xf32>) {
+    %x = tile.load %a[%i, %k, %c0, %c0] : memref<?x?x12x4xf32, strided<[?, ?, 4, 1], offset: ?>> -> !tile.tile<12x4xf32>
+    %y = tile.load %b[%k, %i, %c0, %c0] : memref<?x?x4x16xf32, strided<[?, ?, 16, 1], offset: ?>> -> !tile.tile<4x16xf32, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<12x4xf32>, !tile.tile<4x16xf32, col_major> -> !tile.tile<12x16xf32>
+    tile.store %d, %c[%k, %i] : !tile.tile<12x16xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+    scf.yield %d : !tile.tile<12x16xf32>
+  }
+  %s = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %r) -> (!tile.tile<12x16xf32>) {
+    %x = tile.load %a[%i, %k, %c0, %c0] : memref<?x?x12x4xf32, strided<[?, ?, 4, 1], offset: ?>> -> !tile.tile<12x4xf32>
+    %y = tile.load %b[%k, %i, %c0, %c0] : memref<?x?x4x16xf32, strided<[?, ?, 16, 1], offset: ?>> -> !tile.tile<4x16xf32, col_major>
+    %d = tile.dot %x, %y : !tile.tile<12x4xf32>, !tile.tile<4x16xf32, col_major> -> !tile.tile<12x16xf32>
+    %e = tile.add %acc, %d : !tile.tile<12x16xf32>
+    scf.yield %e : !tile.tile<12x16xf32>
+  }
+  tile.store %s, %c[%i, %i] : !tile.tile<12x16xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  return
+}
