@@ -145,13 +145,6 @@ Leaves MLIRGenImpl::genVecIndex(IndexExpr &e) {
   return vecElement(e.base->type, base, toIndex(idx, l), l);
 }
 
-/// Calls runtime function `fn` and returns its result, if any.
-static mlir::Value callFn(mlir::OpBuilder &builder, mlir::func::FuncOp fn,
-                               mlir::ValueRange args, mlir::Location l) {
-  auto op = mlir::func::CallOp::create(builder, l, fn, args);
-  return op.getNumResults() ? op.getResult(0) : mlir::Value();
-}
-
 void MLIRGenImpl::vecMove(const Type *vecTy, const Leaves &vec, mlir::Value to,
                           mlir::Value from, mlir::Value count,
                           mlir::Location l) {
@@ -161,14 +154,13 @@ void MLIRGenImpl::vecMove(const Type *vecTy, const Leaves &vec, mlir::Value to,
   leafTypes(vecTy->getElementType(), elems, shapes);
   mlir::Type i64 = builder.getI64Type();
   auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
-  auto fn = runtimeFn("nl_vec_move", {ptrTy, i64, i64, i64});
   for (size_t k = 0; k < elems.size(); ++k) {
     mlir::Value size = constInt(i64, leafBytes(elems[k], shapes[k]), l);
     auto bytes = [&](mlir::Value v) {
       return mlir::arith::MulIOp::create(builder, l, v, size).getResult();
     };
-    callFn(builder, fn,
-                {p.ptrs[k], bytes(to), bytes(from), bytes(count)}, l);
+    callRuntime("nl_vec_move", {p.ptrs[k], bytes(to), bytes(from), bytes(count)},
+                {}, l);
   }
 }
 
@@ -194,14 +186,13 @@ void MLIRGenImpl::vecReserve(const Type *vecTy, Leaves &parts,
                                                     constInt(i64, 2, l));
     mlir::Value cap = mlir::arith::MaxSIOp::create(builder, l, twice, needed);
     cap = mlir::arith::MaxSIOp::create(builder, l, cap, constInt(i64, 4, l));
-    auto fn = runtimeFn("nl_vec_grow", {ptrTy, i64, i64}, {ptrTy});
     llvm::SmallVector<mlir::Value> yields;
     for (size_t k = 0; k < elems.size(); ++k) {
       mlir::Value size = constInt(i64, leafBytes(elems[k], shapes[k]), l);
       mlir::Value oldBytes = mlir::arith::MulIOp::create(builder, l, p.len, size);
       mlir::Value newBytes = mlir::arith::MulIOp::create(builder, l, cap, size);
       yields.push_back(
-          callFn(builder, fn, {p.ptrs[k], oldBytes, newBytes}, l));
+          callRuntime("nl_vec_grow", {p.ptrs[k], oldBytes, newBytes}, ptrTy, l));
     }
     yields.push_back(cap);
     mlir::scf::YieldOp::create(builder, l, yields);
@@ -228,10 +219,8 @@ void MLIRGenImpl::dropVec(llvm::ArrayRef<Leaf> leaves, const Type *t,
     Leaves e = vecElement(t, vec, loop.getInductionVar(), l);
     dropLeaves(load(e, l), elem, l);
   }
-  auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
-  auto fn = runtimeFn("nl_vec_free", {ptrTy});
   for (mlir::Value ptr : p.ptrs)
-    callFn(builder, fn, {ptr}, l);
+    callRuntime("nl_vec_free", {ptr}, {}, l);
 }
 
 Leaves MLIRGenImpl::genHash(CallExpr &e) {
@@ -239,7 +228,6 @@ Leaves MLIRGenImpl::genHash(CallExpr &e) {
   Expr &arg = *e.orderedArgs[0];
   const Type *t = arg.type;
   mlir::Type i64 = builder.getI64Type();
-  auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
   mlir::Value ptr, bytes;
   // The one place that says how each type `hash` takes is hashed (its
   // typing rule: Sema::checkHash): FNV-1a over its bytes.
@@ -253,20 +241,11 @@ Leaves MLIRGenImpl::genHash(CallExpr &e) {
     mlir::Value v = genScalar(arg);
     if (t->isBool())
       v = mlir::arith::ExtUIOp::create(builder, l, builder.getI8Type(), v);
-    {
-      mlir::OpBuilder::InsertionGuard guard(builder);
-      builder.setInsertionPointToStart(&currentFunc.getBody().front());
-      ptr = mlir::LLVM::AllocaOp::create(builder, l, ptrTy, v.getType(),
-                                         constInt(i64, 1, l));
-    }
+    ptr = entryAlloca(v.getType(), l);
     mlir::LLVM::StoreOp::create(builder, l, v, ptr);
     bytes = constInt(i64, v.getType().getIntOrFloatBitWidth() / 8, l);
   }
-  auto fn = runtimeFn("nl_hash_bytes", {ptrTy, i64}, {i64});
-  Leaf out;
-  out.value = callFn(builder, fn, {ptr, bytes}, l);
-  out.elementType = i64;
-  return {out};
+  return {valueLeaf(callRuntime("nl_hash_bytes", {ptr, bytes}, i64, l))};
 }
 
 Leaves MLIRGenImpl::genCollectionsBuiltin(CallExpr &e) {
@@ -278,10 +257,7 @@ Leaves MLIRGenImpl::genCollectionsBuiltin(CallExpr &e) {
   const Type *vecTy = e.receiver ? e.receiver->type : e.type;
   const Type *elem = vecTy->getElementType();
   auto scalar = [&](mlir::Value v) {
-    Leaf leaf;
-    leaf.value = v;
-    leaf.elementType = v.getType();
-    return Leaves{leaf};
+    return Leaves{valueLeaf(v)};
   };
   auto cmp = [&](CmpIPredicate p, mlir::Value a, mlir::Value b) {
     return mlir::arith::CmpIOp::create(builder, l, p, a, b).getResult();
