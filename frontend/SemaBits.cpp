@@ -15,33 +15,30 @@ namespace nlc {
 const Type *Sema::checkBitsBuiltin(CallExpr &e, Builtin b,
                                    const std::string &name) {
   Type::FloatKind kind;
-  unsigned width;
   switch (b) {
   case Builtin::F16FromBits:
     kind = Type::FloatKind::F16;
-    width = 16;
     break;
   case Builtin::BF16FromBits:
     kind = Type::FloatKind::BF16;
-    width = 16;
     break;
   case Builtin::F32FromBits:
     kind = Type::FloatKind::F32;
-    width = 32;
     break;
   case Builtin::F64FromBits:
     kind = Type::FloatKind::F64;
-    width = 64;
     break;
   default:
     llvm_unreachable("not a from_bits builtin");
   }
   (void)name;
+  // The argument is the unsigned integer of the float's width.
+  const Type *result = types.getFloat(kind);
   Expr &a = *e.orderedArgs[0];
-  const Type *bits = types.getInt(width, false);
+  const Type *bits = types.getInt(result->getBitWidth(), false);
   if (!expectType(a, bits, checkValue(a, bits)))
     return types.getError();
-  return types.getFloat(kind);
+  return result;
 }
 
 } // namespace nlc

@@ -64,6 +64,16 @@ static Leaves partsLeaves(const VecParts &p) {
   return out;
 }
 
+llvm::SmallVector<int64_t> MLIRGenImpl::vecLeafBytes(const Type *vecTy) {
+  llvm::SmallVector<mlir::Type> elems;
+  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
+  leafTypes(vecTy->getElementType(), elems, shapes);
+  llvm::SmallVector<int64_t> sizes;
+  for (size_t k = 0; k < elems.size(); ++k)
+    sizes.push_back(leafBytes(elems[k], shapes[k]));
+  return sizes;
+}
+
 Leaves MLIRGenImpl::vecElement(const Type *vecTy, const Leaves &vec,
                                mlir::Value index, mlir::Location l) {
   VecParts p = vecParts(load(vec, l));
@@ -149,13 +159,10 @@ void MLIRGenImpl::vecMove(const Type *vecTy, const Leaves &vec, mlir::Value to,
                           mlir::Value from, mlir::Value count,
                           mlir::Location l) {
   VecParts p = vecParts(load(vec, l));
-  llvm::SmallVector<mlir::Type> elems;
-  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
-  leafTypes(vecTy->getElementType(), elems, shapes);
+  llvm::SmallVector<int64_t> sizes = vecLeafBytes(vecTy);
   mlir::Type i64 = builder.getI64Type();
-  auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
-  for (size_t k = 0; k < elems.size(); ++k) {
-    mlir::Value size = constInt(i64, leafBytes(elems[k], shapes[k]), l);
+  for (size_t k = 0; k < sizes.size(); ++k) {
+    mlir::Value size = constInt(i64, sizes[k], l);
     auto bytes = [&](mlir::Value v) {
       return mlir::arith::MulIOp::create(builder, l, v, size).getResult();
     };
@@ -167,9 +174,7 @@ void MLIRGenImpl::vecMove(const Type *vecTy, const Leaves &vec, mlir::Value to,
 void MLIRGenImpl::vecReserve(const Type *vecTy, Leaves &parts,
                              mlir::Value needed, mlir::Location l) {
   VecParts p = vecParts(parts);
-  llvm::SmallVector<mlir::Type> elems;
-  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
-  leafTypes(vecTy->getElementType(), elems, shapes);
+  llvm::SmallVector<int64_t> sizes = vecLeafBytes(vecTy);
   mlir::Type i64 = builder.getI64Type();
   auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
   mlir::Value grow = mlir::arith::CmpIOp::create(builder, l, CmpIPredicate::sgt,
@@ -187,8 +192,8 @@ void MLIRGenImpl::vecReserve(const Type *vecTy, Leaves &parts,
     mlir::Value cap = mlir::arith::MaxSIOp::create(builder, l, twice, needed);
     cap = mlir::arith::MaxSIOp::create(builder, l, cap, constInt(i64, 4, l));
     llvm::SmallVector<mlir::Value> yields;
-    for (size_t k = 0; k < elems.size(); ++k) {
-      mlir::Value size = constInt(i64, leafBytes(elems[k], shapes[k]), l);
+    for (size_t k = 0; k < sizes.size(); ++k) {
+      mlir::Value size = constInt(i64, sizes[k], l);
       mlir::Value oldBytes = mlir::arith::MulIOp::create(builder, l, p.len, size);
       mlir::Value newBytes = mlir::arith::MulIOp::create(builder, l, cap, size);
       yields.push_back(

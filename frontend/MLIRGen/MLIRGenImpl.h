@@ -97,6 +97,8 @@ private:
   Leaves genMatchValue(MatchExpr &e, const Leaves &scrut, size_t first);
 
   // Collections (MLIRGenCollections.cpp): `Vec<T>` and `hash`.
+  /// Bytes per element of each buffer of a `Vec<T>` (one per leaf of T).
+  llvm::SmallVector<int64_t> vecLeafBytes(const Type *vecTy);
   /// The leaves of element `index` (an index value) of the Vec `vec`
   /// (leaves of a value of type `vecTy`): places in the Vec's memory.
   Leaves vecElement(const Type *vecTy, const Leaves &vec, mlir::Value index,
