@@ -152,19 +152,25 @@ SmallVector<Value, 2> bufferIndex(Value r, Value c, bool rank1) {
   return {r, c};
 }
 
-/// Emits `body(r, c, width, mask)` for every vector piece of every row
-/// (`width`: the lanes of the piece inside the tile, its last narrower):
-/// `full` says whether the whole tile lies in the view (no masks needed);
-/// otherwise `mask` covers the piece's columns inside the view and rows at
-/// or past `validRows` get an all-false mask. The whole vectors of a row
-/// are a loop (code size does not grow with the tile), the narrower last
-/// piece follows it.
+/// Emits `body(r, c, width, mask)` for every vector piece of every row of
+/// the tile that lies in the view (`width`: the lanes of the piece inside
+/// the tile, its last narrower): `full` says whether the whole tile lies in
+/// the view (no masks needed); otherwise `mask` covers the piece's columns
+/// inside the view. Rows at or past `validRows` touch no memory of the
+/// view: `outside(r, c, width)` is emitted for their pieces, or nothing
+/// when it is null. (A masked access whose lanes are all off still costs a
+/// microcode assist per access where its address lies outside mapped
+/// memory: a 1-row matrix read in 64-row tiles ran 10x slower.) The whole
+/// vectors of a row are a loop (code size does not grow with the tile), the
+/// narrower last piece follows it.
 void forEachPiece(
     OpBuilder &b, Location loc, const Extent &e, int64_t lanes, bool full,
     function_ref<void(OpBuilder &, Location, Value, Value, int64_t, Value)>
-        body) {
-  auto piece = [&](OpBuilder &pb, Location pl, Value r, Value rowIn,
-                   Value col, int64_t width) {
+        body,
+    function_ref<void(OpBuilder &, Location, Value, Value, int64_t)>
+        outside = nullptr) {
+  auto piece = [&](OpBuilder &pb, Location pl, Value r, Value col,
+                   int64_t width) {
     Value mask;
     if (!full || width < lanes) {
       // Columns of this piece inside both the tile and the view.
@@ -173,7 +179,6 @@ void forEachPiece(
         Value left = arith::SubIOp::create(
             pb, pl, arith::MaxUIOp::create(pb, pl, e.validCols, col), col);
         limit = arith::MinUIOp::create(pb, pl, left, limit);
-        limit = arith::SelectOp::create(pb, pl, rowIn, limit, index(pb, pl, 0));
       }
       mask = vector::CreateMaskOp::create(
           pb, pl, VectorType::get({lanes}, pb.getI1Type()), ValueRange{limit});
@@ -181,25 +186,33 @@ void forEachPiece(
     body(pb, pl, r, col, width, mask);
   };
   int64_t whole = e.cols / lanes * lanes;
-  scf::ForOp::create(
-      b, loc, index(b, loc, 0), index(b, loc, e.rows), index(b, loc, 1),
-      ValueRange{}, [&](OpBuilder &rb, Location rl, Value r, ValueRange) {
-        Value rowIn = full ? Value()
-                           : arith::CmpIOp::create(rb, rl,
-                                                   arith::CmpIPredicate::ult,
-                                                   r, e.validRows);
-        if (whole)
-          scf::ForOp::create(
-              rb, rl, index(rb, rl, 0), index(rb, rl, whole),
-              index(rb, rl, lanes), ValueRange{},
-              [&](OpBuilder &cb, Location cl, Value col, ValueRange) {
-                piece(cb, cl, r, rowIn, col, lanes);
-                scf::YieldOp::create(cb, cl);
-              });
-        if (whole < e.cols)
-          piece(rb, rl, r, rowIn, index(rb, rl, whole), e.cols - whole);
-        scf::YieldOp::create(rb, rl);
-      });
+  // Every piece of rows `from` to `to`, each given to `each`.
+  auto rowsLoop = [&](Value from, Value to,
+                      function_ref<void(OpBuilder &, Location, Value, Value,
+                                        int64_t)>
+                          each) {
+    scf::ForOp::create(
+        b, loc, from, to, index(b, loc, 1), ValueRange{},
+        [&](OpBuilder &rb, Location rl, Value r, ValueRange) {
+          if (whole)
+            scf::ForOp::create(
+                rb, rl, index(rb, rl, 0), index(rb, rl, whole),
+                index(rb, rl, lanes), ValueRange{},
+                [&](OpBuilder &cb, Location cl, Value col, ValueRange) {
+                  each(cb, cl, r, col, lanes);
+                  scf::YieldOp::create(cb, cl);
+                });
+          if (whole < e.cols)
+            each(rb, rl, r, index(rb, rl, whole), e.cols - whole);
+          scf::YieldOp::create(rb, rl);
+        });
+  };
+  Value rows = index(b, loc, e.rows);
+  Value inside =
+      full ? rows : arith::MinUIOp::create(b, loc, e.validRows, rows);
+  rowsLoop(index(b, loc, 0), inside, piece);
+  if (!full && outside)
+    rowsLoop(inside, rows, outside);
 }
 
 /// The mask of a buffer piece `width` lanes wide, or none for a whole
@@ -428,6 +441,11 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
                                           viewIndex(pb, pl, e, r, c, rank1),
                                           mask, padVec);
                      storeVector(pb, pl, v, out, bufferIndex(r, c, rank1),
+                                 inTile(pb, pl, lanes, width));
+                   },
+                   [&](OpBuilder &pb, Location pl, Value r, Value c,
+                       int64_t width) {
+                     storeVector(pb, pl, padVec, out, bufferIndex(r, c, rank1),
                                  inTile(pb, pl, lanes, width));
                    });
     };

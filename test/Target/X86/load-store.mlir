@@ -1,7 +1,8 @@
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512" | FileCheck %s --enable-var-scope
 // tile.load and tile.store on x86: with a unit inner stride the copy goes
 // row by row in vectors (whole vectors when the tile lies in the view,
-// masked vectors with the pad value at its edges); any other stride takes
+// masked vectors with the pad value at its edges, the pad alone for rows
+// past the view's last); any other stride takes
 // the reference's element loop. An i8 row of 20 is one 64-lane vector;
 // an f32 row of 20 is a whole vector and a 4-lane rest. The whole vectors
 // of a row are a loop, so a row of 32768 is not 2048 copies of the code.
@@ -16,10 +17,20 @@
 // CHECK: vector.load %[[VIEW]]{{.+}} : memref<?x?xf32, strided<[?, 1], offset: ?>>, vector<16xf32>
 // CHECK: vector.maskedload %[[VIEW]]{{.+}} : memref<?x?xf32, strided<[?, 1], offset: ?>>, vector<16xi1>, vector<16xf32> into vector<16xf32>
 // CHECK: } else {
-// At an edge: the mask covers the columns inside the view, the pad the rest.
+// At an edge: the rows inside the view are masked loads (the mask covers
+// the columns inside it, the pad the rest); the rows past it are the pad
+// alone, with no access to the view at all (an all-false masked load
+// outside mapped memory costs a microcode assist each).
+// CHECK: %[[IN:.+]] = arith.minui %{{.+}}, %c3{{.*}} : index
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %[[IN]] step
 // CHECK: vector.create_mask
 // CHECK: vector.maskedload
-// CHECK: } else {
+// CHECK: scf.for %{{.+}} = %[[IN]] to %c3{{.*}} step
+// CHECK-NOT: %[[VIEW]]
+// CHECK: vector.maskedstore %alloca
+// CHECK-NEXT: }
+// CHECK-NEXT: }
+// CHECK-NEXT: } else {
 // The reference: an element loop with a bounds test per element.
 // CHECK: scf.for
 // CHECK: scf.for
