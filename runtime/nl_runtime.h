@@ -119,8 +119,21 @@ void *nl_alloc_at(int64_t size, int64_t align, const char *file,
                   int64_t file_len, int64_t line, int64_t col);
 
 /// nl_free under the name generated code uses, so that a program's own
-/// `extern fn nl_free` declaration cannot clash with it.
+/// `extern fn nl_free` declaration cannot clash with it. A scratch block
+/// (nl_scratch_take_at) is kept for reuse instead of freed.
 void nl_dealloc(void *p);
+
+/// A scratch block of \p size bytes, aligned to 64: memory generated code
+/// takes before a launch and gives back (nl_dealloc) after it, such as the
+/// packed `dot` operands. The runtime keeps the last few such blocks and
+/// hands an idle one of at least \p size bytes out again, so that a grid
+/// launched many times does not write fresh pages every time. Errors as
+/// for nl_alloc_at. Host code only (one thread), never in a kernel.
+void *nl_scratch_take_at(int64_t size, const char *file, int64_t file_len,
+                         int64_t line, int64_t col);
+
+/// Frees the idle scratch blocks (nl_exit does, before the program ends).
+void nl_scratch_release(void);
 
 /// The buffer of one leaf of a `Vec<T>` grown to \p new_bytes: a new buffer
 /// from nl_alloc holding the first \p old_bytes of \p old, which is freed

@@ -29,6 +29,11 @@ namespace nlc {
 namespace {
 
 constexpr llvm::StringLiteral kAllocFn = "nl_alloc_at";
+/// An allocation marked `nlc.scratch` (memory taken and given back around
+/// one launch, e.g. tile-pack-dot-operands' buffers) comes from the
+/// runtime's kept scratch blocks instead; nl_dealloc gives it back.
+constexpr llvm::StringLiteral kScratchFn = "nl_scratch_take_at";
+constexpr llvm::StringLiteral kScratchAttr = "nlc.scratch";
 constexpr llvm::StringLiteral kDeallocFn = "nl_dealloc";
 /// Tensor data is aligned for the widest vector loads (AVX-512, cache lines).
 constexpr int64_t kAlignment = 64;
@@ -148,15 +153,25 @@ mlir::LogicalResult CheckedAllocations::lowerAlloc(mlir::memref::AllocOp op) {
   }
   mlir::Value filePtr =
       mlir::LLVM::AddressOfOp::create(b, loc, fileName(file, loc));
-  auto allocType =
-      mlir::LLVM::LLVMFunctionType::get(ptr, {i64, i64, ptr, i64, i64, i64});
-  mlir::Value mem =
-      mlir::LLVM::CallOp::create(
-          b, loc, runtimeFn(kAllocFn, allocType),
-          mlir::ValueRange{bytes, constI64(align), filePtr,
-                           constI64(file.size()), constI64(line),
-                           constI64(col)})
-          .getResult();
+  mlir::Value mem;
+  if (op->hasAttr(kScratchAttr) && align <= kAlignment) {
+    auto takeType =
+        mlir::LLVM::LLVMFunctionType::get(ptr, {i64, ptr, i64, i64, i64});
+    mem = mlir::LLVM::CallOp::create(
+              b, loc, runtimeFn(kScratchFn, takeType),
+              mlir::ValueRange{bytes, filePtr, constI64(file.size()),
+                               constI64(line), constI64(col)})
+              .getResult();
+  } else {
+    auto allocType =
+        mlir::LLVM::LLVMFunctionType::get(ptr, {i64, i64, ptr, i64, i64, i64});
+    mem = mlir::LLVM::CallOp::create(
+              b, loc, runtimeFn(kAllocFn, allocType),
+              mlir::ValueRange{bytes, constI64(align), filePtr,
+                               constI64(file.size()), constI64(line),
+                               constI64(col)})
+              .getResult();
+  }
 
   // The descriptor MLIR's memref lowering expects: allocated and aligned
   // pointer, offset, sizes, strides.
@@ -217,7 +232,7 @@ void CheckedAllocations::lowerDealloc(mlir::memref::DeallocOp op) {
 void CheckedAllocations::runOnOperation() {
   mlir::ModuleOp module = getOperation();
   fileNames.clear();
-  for (llvm::StringRef name : {kAllocFn, kDeallocFn}) {
+  for (llvm::StringRef name : {kAllocFn, kDeallocFn, kScratchFn}) {
     mlir::Operation *existing = module.lookupSymbol(name);
     if (existing && !mlir::isa<mlir::LLVM::LLVMFuncOp>(existing)) {
       existing->emitError() << "`" << name

@@ -7,6 +7,15 @@
 // tile buffers: its errors carry the source location of the allocation. The
 // memory itself comes from the platform.
 //
+// Scratch blocks (nl_scratch_take_at) are memory that generated code takes
+// and gives back around one launch: the packed `dot` operands of
+// tile-pack-dot-operands. A program that launches the same grid again and
+// again would otherwise get fresh pages from the platform each time (glibc
+// grows its heap for about ten launches before reusing freed blocks, and
+// maps blocks from 4 MiB anew every time): every page written for the
+// first time costs a fault and a clearing. The few most recent scratch
+// blocks are kept instead and handed out again.
+//
 //===----------------------------------------------------------------------===//
 
 #include "../nl_runtime.h"
@@ -77,4 +86,71 @@ void nl_free(void *p) {
     nl_plat_free(p);
 }
 
-void nl_dealloc(void *p) { nl_free(p); }
+enum {
+  /// How many scratch blocks are kept.
+  kScratchSlots = 4,
+  /// Their alignment (the widest vector loads, cache lines).
+  kScratchAlign = 64,
+};
+
+/// A kept scratch block: its memory and size; `busy` while taken. Generated
+/// code takes and gives scratch blocks on the host's one thread (launch
+/// sites), never in a kernel, so the slots need no lock.
+typedef struct ScratchSlot {
+  void *mem;
+  int64_t size;
+  bool busy;
+} ScratchSlot;
+
+static ScratchSlot scratch[kScratchSlots];
+
+void *nl_scratch_take_at(int64_t size, const char *file, int64_t file_len,
+                         int64_t line, int64_t col) {
+  // The smallest idle block large enough; else an empty slot, or the
+  // smallest idle block, freed, takes a new one of this size.
+  ScratchSlot *fit = NULL, *spare = NULL;
+  for (int i = 0; i < kScratchSlots; ++i) {
+    ScratchSlot *s = &scratch[i];
+    if (s->busy)
+      continue;
+    if (s->mem != NULL && s->size >= size && size >= 0 &&
+        (fit == NULL || s->size < fit->size))
+      fit = s;
+    if (spare == NULL || s->mem == NULL ||
+        (spare->mem != NULL && s->size < spare->size))
+      spare = s;
+  }
+  if (fit != NULL) {
+    fit->busy = true;
+    return fit->mem;
+  }
+  void *p = nl_alloc_at(size, kScratchAlign, file, file_len, line, col);
+  if (spare != NULL) {
+    nl_free(spare->mem);
+    *spare = (ScratchSlot){p, size, true};
+  }
+  return p;
+}
+
+/// Whether \p p is a kept scratch block; if so it becomes idle again.
+static bool give_scratch(void *p) {
+  for (int i = 0; i < kScratchSlots; ++i)
+    if (scratch[i].mem == p && p != NULL) {
+      scratch[i].busy = false;
+      return true;
+    }
+  return false;
+}
+
+void nl_scratch_release(void) {
+  for (int i = 0; i < kScratchSlots; ++i)
+    if (!scratch[i].busy) {
+      nl_free(scratch[i].mem);
+      scratch[i] = (ScratchSlot){NULL, 0, false};
+    }
+}
+
+void nl_dealloc(void *p) {
+  if (!give_scratch(p))
+    nl_free(p);
+}

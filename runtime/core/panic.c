@@ -128,6 +128,7 @@ void nl_rt_fatal(const char *msg) {
 
 void nl_exit(int32_t status) {
   begin_end();
+  nl_scratch_release();
   nl_profile_report();
   nl_plat_exit(status);
 }

@@ -6,6 +6,7 @@
 // CHECK-DAG: llvm.mlir.global internal constant @[[$FILE:.+]]("prog.nl")
 // CHECK-DAG: llvm.func @nl_alloc_at(i64, i64, !llvm.ptr, i64, i64, i64) -> !llvm.ptr
 // CHECK-DAG: llvm.func @nl_dealloc(!llvm.ptr)
+// CHECK-DAG: llvm.func @nl_scratch_take_at(i64, !llvm.ptr, i64, i64, i64) -> !llvm.ptr
 
 // CHECK-LABEL: func.func @dynamic(
 // CHECK-SAME: %[[N:.+]]: index, %[[M:.+]]: index
@@ -45,4 +46,20 @@ func.func @dynamic(%n: index, %m: index) {
 func.func @located() -> memref<16xi8> {
   %t = memref.alloc() : memref<16xi8> loc("prog.nl":5:9)
   return %t : memref<16xi8>
+}
+
+// A scratch allocation (`nlc.scratch`, tile-pack-dot-operands' buffers)
+// comes from the runtime's kept blocks, without an alignment argument (they
+// are 64-byte aligned); nl_dealloc gives it back like any other.
+// CHECK-LABEL: func.func @scratch(
+// CHECK-DAG: %[[LEN:.+]] = arith.constant 7 : i64
+// CHECK-DAG: %[[LINE:.+]] = arith.constant 8 : i64
+// CHECK-DAG: %[[COL:.+]] = arith.constant 2 : i64
+// CHECK: %[[P:.+]] = llvm.call @nl_scratch_take_at(%{{.+}}, %{{.+}}, %[[LEN]], %[[LINE]], %[[COL]])
+// CHECK-NOT: @nl_alloc_at
+// CHECK: llvm.call @nl_dealloc(
+func.func @scratch(%n: index) {
+  %t = memref.alloc(%n) {nlc.scratch} : memref<?xf32> loc("prog.nl":8:2)
+  memref.dealloc %t : memref<?xf32>
+  return
 }

@@ -4,7 +4,8 @@
 // and exhausted memory are runtime errors with exit status 101. Blocks of 4
 // MiB and more are mapped on 2 MiB boundaries (the block starts `align`
 // bytes in, after the header) and freed with nl_free or nl_dealloc.
-// nl_alloc_at reports its errors at the location it is given.
+// nl_alloc_at reports its errors at the location it is given. Scratch
+// blocks (nl_scratch_take_at) given back with nl_dealloc are reused.
 //
 // RUN: %clang -O1 -I %nlrt_include %s %nlrt_lib -o %t
 // RUN: %t | FileCheck %s
@@ -23,7 +24,7 @@
 // RUN: FileCheck --check-prefix=AT-OOM --match-full-lines %s < %t.err
 //
 // CHECK-NOT: FAIL
-// CHECK: alloc: 108 passed, 0 failed
+// CHECK: alloc: 116 passed, 0 failed
 //      OOM:<runtime>: runtime error: out of memory
 //    ALIGN:<runtime>: runtime error: invalid allocation alignment
 //     SIZE:<runtime>: runtime error: invalid allocation size
@@ -111,6 +112,48 @@ int32_t nl_main(void) {
   check((uintptr_t)big % 4096 == 0, "large block, large alignment", 4 << 20,
         4096);
   nl_free(big);
+
+  // Scratch blocks: one given back (nl_dealloc) is handed out again for a
+  // request it covers, the smallest idle one that fits; a taken one is not;
+  // at most 4 are kept, the smallest idle one making room for a new one.
+  unsigned char *s1 = nl_scratch_take_at(1000, "prog.nl", 7, 1, 1);
+  memset(s1, 1, 1000);
+  check((uintptr_t)s1 % 64 == 0, "aligned scratch block", 1000, 64);
+  nl_dealloc(s1);
+  unsigned char *s2 = nl_scratch_take_at(800, "prog.nl", 7, 1, 1);
+  check(s2 == s1, "idle scratch block reused", 800, 64);
+  unsigned char *s3 = nl_scratch_take_at(800, "prog.nl", 7, 1, 1);
+  check(s3 != s2, "taken scratch block not handed out", 800, 64);
+  unsigned char *s4 = nl_scratch_take_at(5 << 20, "prog.nl", 7, 1, 1);
+  memset(s4, 2, 5 << 20);
+  check(s4 != s2 && s4 != s3, "larger scratch block is new", 5 << 20, 64);
+  nl_dealloc(s2);
+  nl_dealloc(s3);
+  nl_dealloc(s4);
+  unsigned char *s5 = nl_scratch_take_at(900, "prog.nl", 7, 1, 1);
+  check(s5 == s1 || s5 == s3, "smallest fitting block reused", 900, 64);
+  unsigned char *s6 = nl_scratch_take_at(4 << 20, "prog.nl", 7, 1, 1);
+  check(s6 == s4, "large idle block reused", 4 << 20, 64);
+  nl_dealloc(s5);
+  nl_dealloc(s6);
+  // Four more sizes than fit: every block stays usable and distinct.
+  unsigned char *many[6];
+  for (int i = 0; i < 6; ++i) {
+    many[i] = nl_scratch_take_at(2000 * (i + 1), "prog.nl", 7, 1, 1);
+    memset(many[i], i, (size_t)(2000 * (i + 1)));
+  }
+  bool intact = true;
+  for (int i = 0; i < 6; ++i)
+    for (int j = 0; j < 2000 * (i + 1); ++j)
+      intact = intact && many[i][j] == i;
+  check(intact, "six scratch blocks at once", 12000, 64);
+  for (int i = 0; i < 6; ++i)
+    nl_dealloc(many[i]);
+  nl_scratch_release();
+  unsigned char *s7 = nl_scratch_take_at(100, "prog.nl", 7, 1, 1);
+  s7[99] = 7;
+  check(s7[99] == 7, "scratch after release", 100, 64);
+  nl_dealloc(s7);
 
   printf("alloc: %u passed, %u failed\n", passed, failed);
   return failed != 0;

@@ -20,7 +20,10 @@
 // of range of a rank-4 view reads padding, like a tile index).
 //
 // The launch becomes `scf.if (packing pays and no alias) { alloc, pack,
-// launch the packed kernel, dealloc } else { the launch as it was }`.
+// launch the packed kernel, dealloc } else { the launch as it was }`. The
+// allocations are marked `nlc.scratch`: the runtime keeps those blocks for
+// the next launch (nl_scratch_take_at), so the packing writes pages that
+// are already there.
 // Packing pays from `min-elements` elements per packed view (every packed
 // view must reach it); "no alias" compares, at run time, the base pointer
 // of each packed view with that of every other view argument the kernel
@@ -289,10 +292,14 @@ struct TilePackDotOperands
       // `tiles_n * TK * TN` elements (a power of two apart for power-of-two
       // sizes: all in the same few L1 sets). The packed view's tile strides
       // are run-time values: the kernel reads either order.
-      Value buf = memref::AllocOp::create(
+      auto alloc = memref::AllocOp::create(
           b, loc, bufType,
           p.byColumns ? ValueRange{nt.second, nt.first}
                       : ValueRange{nt.first, nt.second});
+      // Scratch memory (nlc-checked-allocations): the runtime keeps the
+      // buffer for the next launch instead of freeing it.
+      alloc->setAttr("nlc.scratch", b.getUnitAttr());
+      Value buf = alloc;
       buffers.push_back(buf);
       Value tiled = buf;
       if (p.byColumns)

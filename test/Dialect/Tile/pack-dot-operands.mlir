@@ -108,12 +108,13 @@ func.func private @half(%a: !h2, %b: !h2, %c: !v2) attributes {tile.kernel} {
 // CHECK: %[[PA0:.+]] = memref.extract_aligned_pointer_as_index %[[HA]]
 // CHECK: arith.cmpi ne, %[[PA0]], %[[PC]] : index
 // CHECK: scf.if %{{.+}} {
-// CHECK: %[[BA:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x?x8x4xf32>
+// The buffers are scratch memory, kept by the runtime between launches.
+// CHECK: %[[BA:.+]] = memref.alloc(%{{.+}}, %{{.+}}) {nlc.scratch} : memref<?x?x8x4xf32>
 // CHECK: %[[VA:.+]] = memref.cast %[[BA]] : memref<?x?x8x4xf32> to memref<?x?x8x4xf32, strided<[?, ?, 4, 1], offset: ?>>
 // CHECK: tile.launch @mm.pack0[%{{.+}}, %{{.+}}] (%[[HA]], %[[VA]])
 // B (only a right operand) is stored column of tiles by column of tiles:
 // allocated [tiles_n, tiles_k, ..] and read through a transposed view.
-// CHECK: %[[BB:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x?x4x16xf32>
+// CHECK: %[[BB:.+]] = memref.alloc(%{{.+}}, %{{.+}}) {nlc.scratch} : memref<?x?x4x16xf32>
 // CHECK: %[[TB:.+]] = memref.transpose %[[BB]] (d0, d1, d2, d3) -> (d1, d0, d2, d3) : memref<?x?x4x16xf32> to memref<?x?x4x16xf32, strided<[64, ?, 16, 1]>>
 // CHECK: memref.cast %[[TB]]
 // CHECK: tile.launch @mm.pack1
