@@ -72,9 +72,12 @@ struct ConvertTileToX86Pass
     nlc::x86::markInPlaceDotOperands(module, target);
     nlc::x86::markInPlaceLoads(module, target);
     nlc::x86::splitDotKLoops(module, target);
+    nlc::x86::LiveDotRows live;
+    nlc::x86::findLiveDotRows(module, live);
     if (failed(nlc::cpu::lowerTilesToBuffers(
             module, [&](TypeConverter &converter, RewritePatternSet &patterns) {
-              nlc::x86::populateX86DotPatterns(converter, patterns, target);
+              nlc::x86::populateX86DotPatterns(converter, patterns, target,
+                                               live);
               nlc::x86::populateX86MemoryPatterns(converter, patterns, target);
               nlc::x86::populateX86ElementwisePatterns(converter, patterns,
                                                        target);

@@ -45,6 +45,8 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 using namespace nlc::x86;
@@ -141,28 +143,53 @@ void emitBlock(OpBuilder &b, Location loc, Value out, Value i0, int64_t rows,
 
 /// Calls `block` for each register block of an `m x n` output: column
 /// blocks unrolled (their count is static), row blocks an scf.for of
-/// `target.dotRows` rows plus one smaller block for the ragged rows.
+/// `target.dotRows` rows plus one smaller block for the ragged rows. With
+/// `live` (an index: the rows of the result anything observes, see
+/// findLiveDotRows), only the blocks that hold one of its first `live` rows
+/// run; the others keep what the output held.
 void forEachBlock(
     OpBuilder &b, Location loc, int64_t m, int64_t n,
     const VectorTarget &target,
     function_ref<void(OpBuilder &, Location, Value i0, int64_t rows,
                       int64_t j0, int64_t cols)>
-        block) {
+        block,
+    Value live = {}) {
   int64_t rows = target.dotRows;
   int64_t blockCols = target.f32Lanes * target.dotVectors;
+  int64_t fullRows = m - m % rows;
+  // Where the loop of whole row blocks ends: the live rows rounded up to
+  // whole blocks, at most all of them.
+  Value fullEnd = index(b, loc, fullRows);
+  if (live && fullRows > 0)
+    fullEnd = arith::MinUIOp::create(
+        b, loc, fullEnd,
+        arith::MulIOp::create(
+            b, loc,
+            arith::CeilDivUIOp::create(b, loc, live, index(b, loc, rows)),
+            index(b, loc, rows)));
   for (int64_t j0 = 0; j0 < n; j0 += blockCols) {
     int64_t cols = std::min(blockCols, n - j0);
-    int64_t fullRows = m - m % rows;
     if (fullRows > 0)
       scf::ForOp::create(
-          b, loc, index(b, loc, 0), index(b, loc, fullRows),
-          index(b, loc, rows), ValueRange{},
+          b, loc, index(b, loc, 0), fullEnd, index(b, loc, rows),
+          ValueRange{},
           [&](OpBuilder &lb, Location ll, Value i0, ValueRange) {
             block(lb, ll, i0, rows, j0, cols);
             scf::YieldOp::create(lb, ll);
           });
-    if (m % rows)
+    if (m % rows == 0)
+      continue;
+    if (!live) {
       block(b, loc, index(b, loc, fullRows), m % rows, j0, cols);
+      continue;
+    }
+    auto ragged = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, live,
+                              index(b, loc, fullRows)),
+        /*withElseRegion=*/false);
+    OpBuilder rb = ragged.getThenBodyBuilder();
+    block(rb, loc, index(rb, loc, fullRows), m % rows, j0, cols);
   }
 }
 
@@ -316,7 +343,10 @@ bool qualifiesInPlace(tl::LoadOp load, const VectorTarget &target) {
 }
 
 struct DotMicroKernel : VectorPattern<tl::DotOp> {
-  using VectorPattern::VectorPattern;
+  DotMicroKernel(TypeConverter &converter, MLIRContext *ctx,
+                 const VectorTarget &target, const LiveDotRows &live)
+      : VectorPattern(converter, ctx, target), live(live) {}
+  const LiveDotRows &live;
 
   LogicalResult
   matchAndRewrite(tl::DotOp op, OpAdaptor adaptor,
@@ -428,15 +458,16 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
       }
     };
 
-    forEachBlock(rewriter, loc, m, n, target,
-                 [&](OpBuilder &b, Location l, Value i0, int64_t rows,
-                     int64_t j0, int64_t cols) {
-                   if (pairs)
-                     emitBlock(b, l, out, i0, rows, j0, cols, steps, vt,
-                               pairStep);
-                   else
-                     emitBlock(b, l, out, i0, rows, j0, cols, steps, vt, step);
-                 });
+    forEachBlock(
+        rewriter, loc, m, n, target,
+        [&](OpBuilder &b, Location l, Value i0, int64_t rows, int64_t j0,
+            int64_t cols) {
+          if (pairs)
+            emitBlock(b, l, out, i0, rows, j0, cols, steps, vt, pairStep);
+          else
+            emitBlock(b, l, out, i0, rows, j0, cols, steps, vt, step);
+        },
+        live.lookup(op));
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -526,9 +557,11 @@ cloneIndices(OpBuilder &b, scf::ForOp loop, const KLoop &k, Value iv) {
 /// of its iterations.
 struct DotKLoop : OpConversionPattern<scf::ForOp> {
   DotKLoop(TypeConverter &converter, MLIRContext *ctx,
-           const VectorTarget &target)
-      : OpConversionPattern(converter, ctx, /*benefit=*/10), target(target) {}
+           const VectorTarget &target, const LiveDotRows &live)
+      : OpConversionPattern(converter, ctx, /*benefit=*/10), target(target),
+        live(live) {}
   VectorTarget target;
+  const LiveDotRows &live;
 
   LogicalResult
   matchAndRewrite(scf::ForOp loop, OpAdaptor adaptor,
@@ -582,15 +615,17 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
           });
       return SmallVector<Value>(each.getResults());
     };
-    forEachBlock(rewriter, loc, m, n, target,
-                 [&](OpBuilder &b, Location l, Value i0, int64_t rows,
-                     int64_t j0, int64_t cols) {
-                   emitBlockWith(b, l, out, i0, rows, j0, cols, vt,
-                                 [&](OpBuilder &bb, Location ll,
-                                     ArrayRef<Value> rowIdx, ValueRange init) {
-                                   return tiles(bb, ll, rowIdx, j0, init);
-                                 });
-                 });
+    forEachBlock(
+        rewriter, loc, m, n, target,
+        [&](OpBuilder &b, Location l, Value i0, int64_t rows, int64_t j0,
+            int64_t cols) {
+          emitBlockWith(b, l, out, i0, rows, j0, cols, vt,
+                        [&](OpBuilder &bb, Location ll, ArrayRef<Value> rowIdx,
+                            ValueRange init) {
+                          return tiles(bb, ll, rowIdx, j0, init);
+                        });
+        },
+        live.lookup(k->dot));
     rewriter.setInsertionPointAfter(chunks);
     rewriter.replaceOp(loop, out);
     return success();
@@ -646,9 +681,104 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {
   }
 }
 
+// Rows nothing observes. A 1 x 4096 matrix read in 64 x 32 tiles makes a
+// `dot` of 64 rows of which 63 are padding; their results are never
+// stored. When a `dot`'s result reaches one `tile.store` and nothing else
+// (straight, or as the tile a loop carries from `dot` to `dot`, out of the
+// loop and out of scf.if regions), only the rows that store writes are
+// observable: the micro-kernel computes the register blocks holding those
+// and leaves the rest of the buffer as it was (the values of the rows it
+// skips are never read). The number of rows the store writes is computed
+// before the outermost region holding the `dot`, from the store's view and
+// row index, which must be defined there.
+
+/// The store that alone observes `dot`'s result, or null.
+static tl::StoreOp soleStore(tl::DotOp dot) {
+  Value v = dot.getResult();
+  // A K loop: the carried tile goes from this dot to this dot only.
+  if (auto loop = dyn_cast<scf::ForOp>(dot->getParentOp())) {
+    auto acc = dyn_cast_if_present<BlockArgument>(dot.getAcc());
+    if (acc && acc.getOwner() == loop.getBody() && acc.hasOneUse() &&
+        v.hasOneUse() &&
+        isa<scf::YieldOp>(*v.user_begin()) &&
+        v.use_begin()->getOperandNumber() + 1 == acc.getArgNumber())
+      v = loop.getResult(acc.getArgNumber() - 1);
+  }
+  while (v.hasOneUse()) {
+    OpOperand &use = *v.use_begin();
+    Operation *user = use.getOwner();
+    if (auto store = dyn_cast<tl::StoreOp>(user))
+      return store.getValue() == v ? store : tl::StoreOp();
+    auto yield = dyn_cast<scf::YieldOp>(user);
+    auto branch = yield ? dyn_cast<scf::IfOp>(yield->getParentOp()) : nullptr;
+    if (!branch)
+      return {};
+    v = branch.getResult(use.getOperandNumber());
+  }
+  return {};
+}
+
+/// `v` at `b`'s insertion point (before `anchor`): itself where it is
+/// defined before `anchor`, else a copy of the pure index arithmetic that
+/// computes it from such values (a few ops deep), else null.
+static Value availableBefore(Value v, Operation *anchor, OpBuilder &b,
+                             DominanceInfo &dominance, int depth = 4) {
+  if (dominance.properlyDominates(v, anchor))
+    return v;
+  Operation *def = v.getDefiningOp();
+  if (!def || depth == 0 || def->getNumResults() != 1 ||
+      def->getNumRegions() || !isMemoryEffectFree(def))
+    return {};
+  IRMapping map;
+  for (Value operand : def->getOperands()) {
+    Value there = availableBefore(operand, anchor, b, dominance, depth - 1);
+    if (!there)
+      return {};
+    map.map(operand, there);
+  }
+  return b.clone(*def, map)->getResult(0);
+}
+
+void nlc::x86::findLiveDotRows(ModuleOp module, LiveDotRows &live) {
+  DominanceInfo dominance(module);
+  module.walk([&](tl::DotOp dot) {
+    tl::StoreOp store = soleStore(dot);
+    if (!store ||
+        cast<MemRefType>(store.getView().getType()).getRank() != 2 ||
+        store.getIndices().size() != 2 ||
+        dot.getType().getShape() != store.getValue().getType().getShape())
+      return;
+    Operation *anchor = store->getBlock()->findAncestorOpInBlock(*dot);
+    if (!anchor || !dominance.properlyDominates(store.getView(), anchor))
+      return;
+    OpBuilder b(anchor);
+    // The row index is often computed again after the loop (MLIRGen casts
+    // at each use): a copy of that arithmetic goes before it.
+    Value idx =
+        availableBefore(store.getIndices()[0], anchor, b, dominance);
+    if (!idx)
+      return;
+    // rows = the view's rows; row0 = index * m; live = min(rows - row0, m)
+    // where the tile starts inside the view, else 0.
+    Location loc = dot.getLoc();
+    int64_t m = dot.getType().getShape()[0];
+    Value rows = memref::DimOp::create(b, loc, store.getView(), 0);
+    Value tileRows = index(b, loc, m);
+    Value inRange = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ult, idx,
+        arith::CeilDivUIOp::create(b, loc, rows, tileRows));
+    Value left = arith::SubIOp::create(
+        b, loc, rows, arith::MulIOp::create(b, loc, idx, tileRows));
+    live[dot] = arith::SelectOp::create(
+        b, loc, inRange, arith::MinUIOp::create(b, loc, left, tileRows),
+        index(b, loc, 0));
+  });
+}
+
 void nlc::x86::populateX86DotPatterns(TypeConverter &converter,
                                       RewritePatternSet &patterns,
-                                      const VectorTarget &target) {
+                                      const VectorTarget &target,
+                                      const LiveDotRows &live) {
   patterns.add<DotMicroKernel, DotKLoop>(converter, patterns.getContext(),
-                                         target);
+                                         target, live);
 }

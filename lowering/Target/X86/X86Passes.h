@@ -32,10 +32,18 @@ struct VectorTarget {
   bool bf16Pairs = false;
 };
 
-/// The faster `tile.dot` lowering (X86Dot.cpp).
+/// For each `tile.dot` whose result only one `tile.store` observes, the
+/// number of its rows that store writes (an index computed before the
+/// `dot`'s outermost enclosing region): the rows past it need not be
+/// computed (X86Dot.cpp).
+using LiveDotRows = llvm::DenseMap<mlir::Operation *, mlir::Value>;
+void findLiveDotRows(mlir::ModuleOp module, LiveDotRows &live);
+
+/// The faster `tile.dot` lowering (X86Dot.cpp); `live` from findLiveDotRows.
 void populateX86DotPatterns(mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns,
-                            const VectorTarget &target);
+                            const VectorTarget &target,
+                            const LiveDotRows &live);
 
 /// Marks the `tile.load`s whose tile the x86 `dot` micro-kernel
 /// (X86Dot.cpp) reads straight from the view when the tile lies wholly

@@ -1,0 +1,62 @@
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512" | FileCheck %s --enable-var-scope
+// Rows nothing observes (findLiveDotRows): a K loop's `dot` whose result
+// only one store writes computes the register blocks holding the rows that
+// store writes. Their number is computed before the loop from the store's
+// view and row index (here cast again after the loop, as MLIRGen does: a
+// copy of the cast goes before the loop): min(rows - i * 64, 64) where the
+// tile starts inside the view, else 0. The loop of 6-row blocks then ends
+// at that count rounded up to whole blocks (at most 60), and the ragged
+// block of rows 60..63 runs only when the count passes 60.
+
+// CHECK-LABEL: func.func @kloop(
+// After the loop that checks whether the K loop can run whole:
+// CHECK: scf.yield %{{.+}} : i1
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[ROW:.+]] = arith.index_cast %arg3 : i64 to index
+// CHECK: %[[DIM:.+]] = memref.dim %arg2, %{{.+}} : memref<?x?xf32, strided<[?, ?], offset: ?>>
+// CHECK: %[[TILES:.+]] = arith.ceildivui %[[DIM]], %c64
+// CHECK: %[[IN:.+]] = arith.cmpi ult, %[[ROW]], %[[TILES]] : index
+// CHECK: %[[START:.+]] = arith.muli %[[ROW]], %c64
+// CHECK: %[[LEFT:.+]] = arith.subi %[[DIM]], %[[START]] : index
+// CHECK: %[[MIN:.+]] = arith.minui %[[LEFT]], %c64
+// CHECK: %[[LIVE:.+]] = arith.select %[[IN]], %[[MIN]], %c0{{.*}} : index
+// CHECK: scf.if
+// CHECK: %[[BLOCKS:.+]] = arith.ceildivui %[[LIVE]], %c6{{.*}} : index
+// CHECK: %[[ROWS:.+]] = arith.muli %[[BLOCKS]], %c6{{.*}} : index
+// CHECK: %[[END:.+]] = arith.minui %c60{{.*}}, %[[ROWS]] : index
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %[[END]] step %c6
+// CHECK: %[[RAGGED:.+]] = arith.cmpi ugt, %[[LIVE]], %c60{{.*}} : index
+// CHECK: scf.if %[[RAGGED]] {
+func.func @kloop(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %b: memref<?x?xf32, strided<[?, ?], offset: ?>>, %c: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: i64, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %init = tile.splat %zero : f32 -> !tile.tile<64x64xf32>
+  %ii = arith.index_cast %i : i64 to index
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<64x64xf32>) {
+    %x = tile.load %a[%ii, %k] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<64x32xf32>
+    %y = tile.load %b[%k, %c0] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<32x64xf32, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<64x32xf32>, !tile.tile<32x64xf32, col_major> -> !tile.tile<64x64xf32>
+    scf.yield %d : !tile.tile<64x64xf32>
+  }
+  %row = arith.index_cast %i : i64 to index
+  tile.store %r, %c[%row, %c0] : !tile.tile<64x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+
+// A result stored twice: every row is computed (the row blocks run to 60
+// and the ragged block always).
+// CHECK-LABEL: func.func @two_uses(
+// CHECK-NOT: memref.dim %arg2
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c60{{.*}} step %c6
+// CHECK-NOT: arith.cmpi ugt
+// CHECK: return
+func.func @two_uses(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %b: memref<?x?xf32, strided<[?, ?], offset: ?>>, %c: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %a[%i, %c0] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<64x32xf32>
+  %y = tile.load %b[%c0, %c0] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<32x64xf32, col_major>
+  %d = tile.dot %x, %y : !tile.tile<64x32xf32>, !tile.tile<32x64xf32, col_major> -> !tile.tile<64x64xf32>
+  tile.store %d, %c[%i, %c0] : !tile.tile<64x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  tile.store %d, %a[%i, %c0] : !tile.tile<64x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
