@@ -97,19 +97,27 @@ Operation *nlc::x86::takenProducer(Operation *consumer, Value value) {
   Type elem = type.getElementType();
   if (!(elem.isF32() || elem.isInteger(32)))
     return nullptr;
-  // One vector width for the whole computation: every input and every
-  // value it computes (but comparison results) of the element type.
+  // One vector of `lanes` elements per value: every value the producer
+  // computes (but comparison results) of the element type; its inputs
+  // too, or narrower (f16, bf16, i8, i16: `lanes` of them fill at most a
+  // register, and a cast in the producer widens them, e.g. the `w as f32`
+  // of `sum((w as f32) * x, 1)` on 16-bit weights).
   auto other = [&](Type t) {
     if (auto tile = dyn_cast<tile::TileType>(t))
       t = tile.getElementType();
     return t != elem && !t.isInteger(1);
   };
+  auto input = [&](Type t) {
+    if (auto tile = dyn_cast<tile::TileType>(t))
+      t = tile.getElementType();
+    return t == elem || isa<Float16Type, BFloat16Type>(t) ||
+           t.isInteger(8) || t.isInteger(16);
+  };
   if (elementwise) {
     // A plain op takes tiles of its result's shape or scalars.
     bool ok = llvm::all_of(def->getOperandTypes(), [&](Type t) {
       auto tile = dyn_cast<tile::TileType>(t);
-      return (tile ? tile.getElementType() : t) == elem &&
-             (!tile || tile.getShape() == type.getShape());
+      return input(t) && (!tile || tile.getShape() == type.getShape());
     });
     return ok ? def : nullptr;
   }
@@ -117,7 +125,7 @@ Operation *nlc::x86::takenProducer(Operation *consumer, Value value) {
       llvm::any_of(fused.getBroadcast(), [](int64_t a) { return a != -1; }))
     return nullptr;
   Block &body = fused.getBody().front();
-  if (llvm::any_of(body.getArgumentTypes(), [&](Type t) { return t != elem; }))
+  if (!llvm::all_of(body.getArgumentTypes(), input))
     return nullptr;
   for (Operation &inner : body.without_terminator())
     if (llvm::any_of(inner.getResultTypes(), other))
@@ -129,19 +137,28 @@ Value nlc::x86::producerVector(OpBuilder &b, Location loc, Operation *producer,
                                ValueRange inputs, Value row, Value col,
                                Value mask, VectorType type) {
   auto fused = dyn_cast<tile::FusedOp>(producer);
+  // The vector of an input's own element type (narrower inputs: see
+  // takenProducer).
+  auto lanesOf = [&](Type scalar) {
+    return VectorType::get(type.getShape(), scalar);
+  };
   SmallVector<Value, 4> args;
   for (auto [i, in] : llvm::enumerate(inputs)) {
     int64_t axis = fused ? fused.getBroadcast()[i] : -1;
-    if (!isa<MemRefType>(in.getType())) {
-      args.push_back(vector::BroadcastOp::create(b, loc, type, in));
+    auto mem = dyn_cast<MemRefType>(in.getType());
+    if (!mem) {
+      args.push_back(
+          vector::BroadcastOp::create(b, loc, lanesOf(in.getType()), in));
     } else if (axis == 1) {
       args.push_back(vector::BroadcastOp::create(
-          b, loc, type, memref::LoadOp::create(b, loc, in, ValueRange{row})));
+          b, loc, lanesOf(mem.getElementType()),
+          memref::LoadOp::create(b, loc, in, ValueRange{row})));
     } else {
       SmallVector<Value, 2> at{col};
       if (axis == -1 && row)
         at.insert(at.begin(), row);
-      args.push_back(loadVector(b, loc, type, in, at, mask));
+      args.push_back(
+          loadVector(b, loc, lanesOf(mem.getElementType()), in, at, mask));
     }
   }
   if (fused)

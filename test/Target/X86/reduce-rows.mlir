@@ -109,3 +109,27 @@ func.func @one_pass(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) 
   tile.store %b2, %v[%i, %i] : !tile.tile<1x100xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }
+
+// A producer on narrower inputs (16-bit weights times f32 activations, the
+// row of a matrix-vector product): each input is loaded as a vector of its
+// own type and widened in registers; no tile buffer of the product.
+// CHECK-LABEL: func.func @narrow_inputs(
+// CHECK: scf.for {{.+}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK: %[[W:.+]] = vector.load %{{.+}} : memref<1x100xf16>, vector<16xf16>
+// CHECK-NEXT: %[[X:.+]] = vector.load %{{.+}} : memref<1x100xf32>, vector<16xf32>
+// CHECK-NEXT: %[[E:.+]] = arith.extf %[[W]] : vector<16xf16> to vector<16xf32>
+// CHECK-NEXT: %[[P:.+]] = arith.mulf %[[E]], %[[X]] : vector<16xf32>
+// CHECK-NEXT: arith.addf %{{.+}}, %[[P]] : vector<16xf32>
+func.func @narrow_inputs(%v: memref<?x?xf16, strided<[?, ?], offset: ?>>, %x: memref<?x?xf32, strided<[?, ?], offset: ?>>, %o: memref<?xf32, strided<[?], offset: ?>>, %i: index) {
+  %w = tile.load %v[%i, %i] : memref<?x?xf16, strided<[?, ?], offset: ?>> -> !tile.tile<1x100xf16>
+  %t = tile.load %x[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<1x100xf32>
+  %f = tile.fused(%w, %t) broadcast [-1, -1] : (!tile.tile<1x100xf16>, !tile.tile<1x100xf32>) -> !tile.tile<1x100xf32> {
+  ^bb0(%a: f16, %b: f32):
+    %e = arith.extf %a : f16 to f32
+    %d = arith.mulf %e, %b : f32
+    tile.yield %d : f32
+  }
+  %s = tile.reduce sum %f along 1 : !tile.tile<1x100xf32> -> !tile.tile<1xf32>
+  tile.store %s, %o[%i] : !tile.tile<1xf32>, memref<?xf32, strided<[?], offset: ?>>
+  return
+}
