@@ -38,6 +38,7 @@ The tokenizer (`Vocab`), llama.cpp's `tokenizer.ggml.model = llama`
 (SentencePiece BPE): keys `tokenizer.ggml.tokens`, `.scores`, `.token_type`
 (1 normal, 2 unknown, 3 control, 6 byte), `.bos_token_id` (1),
 `.eos_token_id` (2), `.unknown_token_id` (0), `.add_bos_token` (true).
+Absent ids take llama.cpp's defaults (BOS 1, unknown 0, add BOS).
 The vocabulary: 0 `<unk>`, 1 `<s>`, 2 `</s>`, 3..258 `<0x00>`..`<0xFF>`,
 then the learned pieces (a space is written U+2581), each merge scored
 minus its rank, then the single characters of the text. Encoding: BOS
@@ -49,16 +50,19 @@ pair is a token; each symbol left is its token, or else its UTF-8 bytes
 as byte tokens. Decoding: byte tokens are bytes, U+2581 is a space,
 control tokens are nothing, the unknown token is U+2585 (as llama.cpp
 prints it), and the one leading space of the text (the prefix added on
-encoding) is dropped, so decode(encode(t)) == t.
+encoding) is dropped, so decode(encode(t)) == t for every text without
+U+2581 (which decodes as a space).
 
 Usage (errors go to stderr with exit status 1):
   llama_gguf.py make OUT.gguf [--seed S] [--type f32|f16|bf16|q8_0]
       [--dim 64] [--layers 2] [--heads 4] [--kv-heads 2] [--ffn 160]
       [--ctx 128] [--vocab 512] [--tied] [--text FILE]
+      [--tokenizer-model llama]
       a model with random weights (deterministic for a seed); the
       vocabulary is learned from FILE (a built-in English paragraph if
       absent) and padded with synthetic pieces to exactly --vocab tokens.
       Q8_0 needs dim and ffn multiples of 32. Prints one summary line.
+      (--tokenizer-model: another `tokenizer.ggml.model`, to test errors.)
   llama_gguf.py logits MODEL.gguf --tokens 1,5,9
       the logits at each position: a line `pos P`, then one logit a line.
   llama_gguf.py generate MODEL.gguf --tokens 1,5,9 -n N
@@ -71,10 +75,12 @@ Usage (errors go to stderr with exit status 1):
   llama_gguf.py argmax LOGITS [--from K] [--count N]
       the greedy choice (argmax, the lowest id on a tie) at positions K,
       K+1... (N of them, or all) of a `logits` output, on one line.
-  llama_gguf.py tokenize MODEL.gguf (TEXT | --file F) [--no-bos]
-      the token ids of TEXT (or of file F's UTF-8 text), separated by spaces.
-  llama_gguf.py detokenize MODEL.gguf IDS
-      the text of the ids (comma- or space-separated), then a newline.
+  llama_gguf.py tokenize MODEL.gguf (TEXT | --file F...) [--no-bos]
+      the token ids of TEXT, separated by spaces (--file, any number of
+      times: one line for each file's UTF-8 text).
+  llama_gguf.py detokenize MODEL.gguf (IDS | @FILE)
+      the text of the ids (comma- or space-separated), then a line feed;
+      @FILE: that for each line of FILE.
 """
 import argparse
 import math
@@ -150,18 +156,24 @@ def learn_bpe(text, slots, rng):
         merges.append(a + b)
         taken.add(a + b)
         words = {merge_pair(w, a, b): n for w, n in words.items()}
-    # Synthetic merges: a piece followed by one that does not start a word.
-    pieces = chars + merges
+    # Synthetic merges: a piece of at most 12 characters, then a character
+    # or learned piece that does not start a word (random indices drawn
+    # 4096 at a time).
+    pieces = [p for p in chars + merges if len(p) <= 12]
+    tails = [p for p in chars + merges if not p.startswith(SPACE)]
     tries = 0
-    while len(chars) + len(merges) < slots and tries < 100 * slots:
-        tries += 1
-        a = pieces[int(rng.integers(len(pieces)))]
-        b = pieces[int(rng.integers(len(pieces)))]
-        if b.startswith(SPACE) or a + b in taken or len(a + b) > 16:
-            continue
-        merges.append(a + b)
-        pieces.append(a + b)
-        taken.add(a + b)
+    while len(chars) + len(merges) < slots and tails and tries < 100 * slots:
+        ia = rng.integers(0, 2**62, 4096)
+        ib = rng.integers(0, len(tails), 4096)
+        for i, j in zip(ia, ib):
+            tries += 1
+            p = pieces[int(i) % len(pieces)] + tails[int(j)]
+            if p in taken or len(chars) + len(merges) == slots:
+                continue
+            merges.append(p)
+            taken.add(p)
+            if len(p) <= 12:
+                pieces.append(p)
     # Texts too poor for that (e.g. only spaces): letter strings.
     n = 0
     while len(chars) + len(merges) < slots:
@@ -245,7 +257,7 @@ def make_model(args):
         w.add("llama." + key, gw.U32, value)
     w.add("llama.rope.freq_base", gw.F32, 10000.0)
     w.add("llama.attention.layer_norm_rms_epsilon", gw.F32, 1e-5)
-    w.add("tokenizer.ggml.model", gw.STRING, "llama")
+    w.add("tokenizer.ggml.model", gw.STRING, args.tokenizer_model)
     w.add("tokenizer.ggml.tokens", gw.ARRAY, (gw.STRING, tokens))
     w.add("tokenizer.ggml.scores", gw.ARRAY, (gw.F32, scores))
     w.add("tokenizer.ggml.token_type", gw.ARRAY, (gw.I32, types))
@@ -492,8 +504,12 @@ class Vocab:
         self.tokens = f.get("tokenizer.ggml.tokens")
         self.scores = f.get("tokenizer.ggml.scores")
         self.types = f.get("tokenizer.ggml.token_type")
-        self.bos = f.get("tokenizer.ggml.bos_token_id")
-        self.unk = f.get("tokenizer.ggml.unknown_token_id")
+        if not len(self.tokens) == len(self.scores) == len(self.types):
+            raise Error("tokenizer.ggml.tokens, .scores and .token_type "
+                        "differ in length")
+        # Absent ids take llama.cpp's defaults for this model.
+        self.bos = f.meta.get("tokenizer.ggml.bos_token_id", 1)
+        self.unk = f.meta.get("tokenizer.ggml.unknown_token_id", 0)
         self.add_bos = f.meta.get("tokenizer.ggml.add_bos_token", True)
         self.ids = {t: i for i, t in enumerate(self.tokens)}
 
@@ -622,6 +638,7 @@ def main(argv):
                           ("vocab", 512)]:
         m.add_argument("--" + name, type=int, default=default)
     m.add_argument("--tied", action="store_true")
+    m.add_argument("--tokenizer-model", default="llama")
     m.add_argument("--text")
     lg = sub.add_parser("logits")
     lg.add_argument("model")
@@ -637,7 +654,7 @@ def main(argv):
     tk = sub.add_parser("tokenize")
     tk.add_argument("model")
     tk.add_argument("text", nargs="?")
-    tk.add_argument("--file")
+    tk.add_argument("--file", action="append")
     tk.add_argument("--no-bos", action="store_true")
     am = sub.add_parser("argmax")
     am.add_argument("logits")
@@ -674,21 +691,31 @@ def main(argv):
     elif args.cmd == "tokenize":
         if (args.text is None) == (args.file is None):
             raise Error("tokenize takes a TEXT or --file, one of them")
-        text = args.text
+        texts = [args.text]
         if args.file is not None:
-            with open(args.file, encoding="utf-8") as f:
-                text = f.read()
+            texts = []
+            for name in args.file:
+                with open(name, encoding="utf-8") as f:
+                    texts.append(f.read())
         vocab = Vocab(GGUF(args.model))
         add_bos = vocab.add_bos and not args.no_bos
-        print(" ".join(map(str, vocab.encode(text, add_bos))))
+        for text in texts:
+            print(" ".join(map(str, vocab.encode(text, add_bos))))
     elif args.cmd == "detokenize":
         vocab = Vocab(GGUF(args.model))
-        ids = token_list(args.ids)
-        for t in ids:
-            if not 0 <= t < len(vocab.tokens):
-                raise Error("token %d out of range" % t)
+        lines = [args.ids]
+        if args.ids.startswith("@"):
+            with open(args.ids[1:]) as f:
+                lines = f.read().splitlines()
+        out = b""
+        for line in lines:
+            ids = token_list(line)
+            for t in ids:
+                if not 0 <= t < len(vocab.tokens):
+                    raise Error("token %d out of range" % t)
+            out += vocab.decode(ids) + b"\n"
         sys.stdout.flush()
-        sys.stdout.buffer.write(vocab.decode(ids) + b"\n")
+        sys.stdout.buffer.write(out)
     return 0
 
 
