@@ -28,6 +28,8 @@ namespace tl = nlc::tile;
 
 namespace {
 
+constexpr StringLiteral kResultInOperand = "nlc.x86_result_in_operand";
+
 Type elementTypeOf(Type t) {
   if (auto tile = dyn_cast<tl::TileType>(t))
     return tile.getElementType();
@@ -71,7 +73,17 @@ LogicalResult replaceWithVectors(
                                   rewriter, loc, vectorOf(conv.getType()), conv)
                                   .getResult());
   }
-  Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
+  // The tile a loop carries, updated in place (markInPlaceResults): the
+  // result goes into the operand's buffer, which the loop then carries
+  // without a copy.
+  Value out;
+  if (auto operand = op->getAttrOfType<IntegerAttr>(kResultInOperand))
+    out = converted[operand.getInt()];
+  auto outType = out ? dyn_cast<MemRefType>(out.getType()) : MemRefType();
+  if (!outType || outType.getShape() != type.getShape() ||
+      outType.getElementType() != type.getElementType() ||
+      !outType.getLayout().isIdentity())
+    out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
   VectorType resultType = vectorOf(type.getElementType());
   bool typesAgree = true;
   // One run of `n` elements: `row` is null for a flat run.
@@ -246,4 +258,28 @@ void nlc::x86::populateX86ElementwisePatterns(TypeConverter &converter,
     return;
   patterns.add<ElementwiseToVectors, FusedToVectors, BroadcastToVectors>(
       converter, patterns.getContext(), target);
+}
+
+void nlc::x86::markInPlaceResults(ModuleOp module) {
+  module.walk([&](Operation *op) {
+    auto fused = dyn_cast<tl::FusedOp>(op);
+    if (!(fused || isa<tl::ElementwiseOpInterface>(op)) ||
+        op->getNumResults() != 1 || !op->hasOneUse())
+      return;
+    auto yield = dyn_cast<scf::YieldOp>(*op->user_begin());
+    auto loop = yield ? dyn_cast<scf::ForOp>(yield->getParentOp()) : nullptr;
+    if (!loop)
+      return;
+    BlockArgument carried =
+        loop.getRegionIterArgs()[op->use_begin()->getOperandNumber()];
+    if (carried.getType() != op->getResult(0).getType() ||
+        !carried.hasOneUse() || carried.use_begin()->getOwner() != op)
+      return;
+    unsigned i = carried.use_begin()->getOperandNumber();
+    // Read element by element at the result's own position.
+    if (fused && fused.getBroadcast()[i] != -1)
+      return;
+    op->setAttr(kResultInOperand,
+                IntegerAttr::get(IntegerType::get(op->getContext(), 32), i));
+  });
 }

@@ -65,6 +65,12 @@ void markInPlaceDotOperands(mlir::ModuleOp module, const VectorTarget &target);
 /// whose views must not share the loaded view's tensor (tested at run
 /// time: otherwise the tile is copied). Decided before the conversion.
 void markInPlaceLoads(mlir::ModuleOp module, const VectorTarget &target);
+/// Marks each elementwise op (or `tile.fused`) whose result is what an
+/// scf.for yields for a tile it carries, and that is the only reader of
+/// that carried tile, element by element (`acc = acc + w * x`): its vector
+/// lowering writes the result into the carried tile's buffer, so the loop
+/// carries it without copying it every iteration (X86Elementwise.cpp).
+void markInPlaceResults(mlir::ModuleOp module);
 /// Splits each K loop whose body only adds to the tile it carries the `dot`
 /// of two tiles read in place (f32): an scf.if on whether every tile the
 /// loop loads lies inside its view with contiguous rows runs, where it
