@@ -173,9 +173,10 @@ class LlamaCpp(Engine):
 
     name = "llama.cpp"
 
-    def __init__(self, harness, backends, kv, flash):
+    def __init__(self, harness, backends, kv, flash, poll):
         self.base = [harness, "--backends", backends, "--kv", kv,
                      "--flash", flash]
+        self.base += ["--poll", str(poll)] if poll >= 0 else ["--no-threadpool"]
         self.variant = None  # the ggml-cpu library that loaded
 
     def _run(self, args):
@@ -304,11 +305,15 @@ def main():
                     help="llama.cpp's KV cache type")
     ap.add_argument("--flash", default="off", choices=["off", "on", "auto"],
                     help="llama.cpp's flash attention")
+    ap.add_argument("--poll", type=int, default=50,
+                    help="llama.cpp's threadpool polling level (0..100; -1: "
+                    "no threadpool, ggml makes one per llama_decode call)")
     args = ap.parse_args()
     os.makedirs(args.build, exist_ok=True)
     os.makedirs(args.out, exist_ok=True)
 
-    llama = LlamaCpp(args.harness, args.backends, args.kv, args.flash)
+    llama = LlamaCpp(args.harness, args.backends, args.kv, args.flash,
+                     args.poll)
     engines = [llama]
     if args.nlc:
         engines.append(Nlc(args.nlc))
@@ -391,7 +396,7 @@ def main():
                 continue  # no speed row for a model llama.cpp cannot load
 
             for th in args.threads:
-                row = {}
+                row = {"load": os.getloadavg()[0]}
                 for e in engines:
                     p, d, msg = e.speed(path, prompt_path, args.n, th, args.runs)
                     if msg is not None and e is not llama:
@@ -422,8 +427,10 @@ def render(args, llama, started, load_before, load_after, checks, speeds,
     L.append("- load average before / after: %.2f / %.2f (1 min)" %
              (load_before[0], load_after[0]))
     L.append("- llama.cpp: @node-llama-cpp/linux-x64 3.22.1, CPU backend %s, "
-             "KV cache %s, flash attention %s" %
-             (llama.variant or "?", args.kv, args.flash))
+             "KV cache %s, flash attention %s, %s" %
+             (llama.variant or "?", args.kv, args.flash,
+              "threadpool polling %d" % args.poll if args.poll >= 0 else
+              "no threadpool"))
     L.append("- nlc: %s" % (args.nlc or "not available (no examples/llama "
                             "program was built)"))
     L.append("- models: %s; weights seed %d" % ("; ".join(
@@ -456,8 +463,8 @@ def render(args, llama, started, load_before, load_after, checks, speeds,
     L.append("")
     L.append("| model | type | threads | llama.cpp prefill | llama.cpp decode | "
              "nlc prefill | nlc decode | nlc / llama.cpp prefill | "
-             "nlc / llama.cpp decode | tokens and logits agree |")
-    L.append("|---|---|---|---|---|---|---|---|---|---|")
+             "nlc / llama.cpp decode | tokens and logits agree | load |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for m, t, th, row in speeds:
         lp, ld, lmsg, lok = row["llama.cpp"]
         if "nlc" in row:
@@ -474,9 +481,9 @@ def render(args, llama, started, load_before, load_after, checks, speeds,
         agree = "llama.cpp %s; nlc %s" % (
             "yes" if lok else "no",
             "n/a" if nok is None else ("yes" if nok else "no"))
-        L.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |" % tuple(
+        L.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %.1f |" % tuple(
             [m, t, th, fmt_rate(lp) if not lmsg else "failed: " + lmsg,
-             fmt_rate(ld)] + nlc_cells + [agree]))
+             fmt_rate(ld)] + nlc_cells + [agree, row["load"]]))
     if skipped:
         L.append("")
         L.append("## Skipped")
@@ -485,7 +492,10 @@ def render(args, llama, started, load_before, load_after, checks, speeds,
             L.append("- " + s)
     L.append("")
     L.append("\"agree\": logits within the type's tolerance and, for f32, the "
-             "free-running greedy tokens identical to the reference's.")
+             "free-running greedy tokens identical to the reference's. "
+             "\"load\": the 1-minute load average when the row started (the "
+             "machine may be shared; on 2 vCPUs a load past 1 slows the "
+             "2-thread rows most).")
     return "\n".join(L) + "\n"
 
 

@@ -21,8 +21,19 @@
 //
 // Options: --threads T (1; both n_threads and n_threads_batch), --kv f32|f16
 // (the KV cache type, f32 by default), --flash off|on|auto (flash attention,
-// off by default), --ctx C (the context, 0 = the model's), --verbose
-// (llama.cpp's own log on stderr). Whatever the options, stderr gets the
+// off by default), --ctx C (the context, 0 = the model's), --poll P (the
+// threadpool's polling level, 0..100, 50 by default: its idle workers spin
+// that long before they sleep), --no-threadpool, --verbose
+// (llama.cpp's own log on stderr).
+//
+// The context runs on one threadpool made at the start, as llama-cli and
+// llama-bench do. Without one (--no-threadpool, what a plain llama.h
+// program gets) ggml makes and joins a threadpool in every llama_decode
+// call; measured on the shared 2-vCPU machine of docs/Performance.md under
+// load, that made 2-thread decode of the tiny model 64 tokens/s instead of
+// about 5500.
+//
+// Whatever the options, stderr gets the
 // lines where ggml says which backend library it loaded, e.g.
 // `load_backend: loaded CPU backend from .../libggml-cpu-haswell.so`.
 //
@@ -31,6 +42,7 @@
 // fails with "no backends are loaded". Errors: one `error:` line on stderr,
 // status 1.
 #include "ggml-backend.h"
+#include "ggml-cpu.h"
 #include "llama.h"
 
 #include <stdarg.h>
@@ -204,6 +216,23 @@ static void bench(struct llama_context *ctx, const llama_token *prompt, int n, i
     printf("decode: %d tokens, %.3f tokens/s\n", steps - 1, (steps - 1) / best_d);
 }
 
+/// Runs `ctx` on a threadpool of `threads` threads that poll at level
+/// `poll`, made with the CPU backend's own ggml_threadpool_new (the
+/// backend is a library loaded at run time, so the function is looked up).
+static void attach_threadpool(struct llama_context *ctx, int threads, int poll) {
+  ggml_backend_reg_t cpu = ggml_backend_reg_by_name("CPU");
+  typedef struct ggml_threadpool *(*new_fn)(struct ggml_threadpool_params *);
+  new_fn make = cpu ? (new_fn)ggml_backend_reg_get_proc_address(cpu, "ggml_threadpool_new") : NULL;
+  if (!make)
+    die("the CPU backend has no ggml_threadpool_new");
+  struct ggml_threadpool_params tp = ggml_threadpool_params_default(threads);
+  tp.poll = (uint32_t)poll;
+  struct ggml_threadpool *pool = make(&tp);
+  if (!pool)
+    die("cannot make a threadpool of %d threads", threads);
+  llama_attach_threadpool(ctx, pool, pool);
+}
+
 /// Parses an integer option value, dying on anything else.
 static int int_arg(const char *opt, const char *v) {
   char *end;
@@ -216,14 +245,16 @@ static int int_arg(const char *opt, const char *v) {
 int main(int argc, char **argv) {
   const char *backends = NULL, *model_path = NULL, *token_text = NULL;
   const char *kv = "f32", *flash = "off";
-  int steps = -1, threads = 1, runs = 3, ctx_size = 0;
-  bool want_logits = false, want_bench = false;
+  int steps = -1, threads = 1, runs = 3, ctx_size = 0, poll = 50;
+  bool want_logits = false, want_bench = false, threadpool = true;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--logits")) {
       want_logits = true;
     } else if (!strcmp(a, "--bench")) {
       want_bench = true;
+    } else if (!strcmp(a, "--no-threadpool")) {
+      threadpool = false;
     } else if (!strcmp(a, "--verbose")) {
       verbose = true;
     } else if (a[0] == '-' && a[1] != 0) {
@@ -240,6 +271,8 @@ int main(int argc, char **argv) {
         threads = int_arg(a, v);
       else if (!strcmp(a, "--runs"))
         runs = int_arg(a, v);
+      else if (!strcmp(a, "--poll"))
+        poll = int_arg(a, v);
       else if (!strcmp(a, "--ctx"))
         ctx_size = int_arg(a, v);
       else if (!strcmp(a, "--kv"))
@@ -257,11 +290,13 @@ int main(int argc, char **argv) {
   if (!backends || !model_path || !token_text || want_logits + want_bench + (steps >= 0 && !want_bench) != 1)
     die("usage: llama_cpp_harness --backends DIR MODEL.gguf --tokens 1,5,9 "
         "(--logits | -n N | -n N --bench) [--threads T] [--runs R] [--kv f32|f16] "
-        "[--flash off|on|auto] [--ctx C] [--verbose]");
+        "[--flash off|on|auto] [--ctx C] [--poll P] [--no-threadpool] [--verbose]");
   if (want_bench && steps < 1)
     die("--bench needs -n N with N >= 1");
   if (threads < 1 || runs < 1)
     die("--threads and --runs must be at least 1");
+  if (poll > 100)
+    die("--poll takes 0..100");
 
   llama_log_set(log_line, NULL);
   ggml_backend_load_all_from_path(backends);
@@ -304,6 +339,8 @@ int main(int argc, char **argv) {
   struct llama_context *ctx = llama_init_from_model(model, cp);
   if (!ctx)
     die("llama.cpp cannot make a context for %s", model_path);
+  if (threadpool)
+    attach_threadpool(ctx, threads, poll);
   int positions = n + (steps > 0 ? steps : 0);
   if ((uint32_t)positions > llama_n_ctx(ctx))
     die("the prompt and -n need %d positions, the context holds %u", positions, llama_n_ctx(ctx));
