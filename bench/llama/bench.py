@@ -66,9 +66,10 @@ SEED = 1
 
 
 def run(cmd, env=None, timeout=1800):
-    """Runs cmd; returns (status, stdout, stderr) as text."""
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env,
-                       timeout=timeout)
+    """Runs cmd; returns (status, stdout, stderr) as text (bytes that are not
+    UTF-8, e.g. the text of random tokens, become U+FFFD)."""
+    p = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
+                       env=env, timeout=timeout)
     return p.returncode, p.stdout, p.stderr
 
 
