@@ -29,9 +29,9 @@
 // The context runs on one threadpool made at the start, as llama-cli and
 // llama-bench do. Without one (--no-threadpool, what a plain llama.h
 // program gets) ggml makes and joins a threadpool in every llama_decode
-// call; measured on the shared 2-vCPU machine of docs/Performance.md under
-// load, that made 2-thread decode of the tiny model 64 tokens/s instead of
-// about 5500.
+// call; on the shared 2-vCPU machine of docs/Performance.md that made
+// 2-thread decode of the tiny model about 60 tokens/s instead of about
+// 5500 (measured at load averages from 0.9 to 3).
 //
 // Whatever the options, stderr gets the
 // lines where ggml says which backend library it loaded, e.g.
