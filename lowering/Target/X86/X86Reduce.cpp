@@ -14,12 +14,12 @@
 // adds in another order than the reference: with A accumulator vectors (4,
 // or 2 or 1 for lines of fewer than 4 or 2 whole vectors), lane l of
 // accumulator a sums elements a L + l, (A + a) L + l, ..., the accumulators
-// are added pairwise and the L lanes of the result in order. Both orders
-// obey the usual bound |computed - exact| <= gamma(k) * sum |x_i| (gamma(k)
-// = k u / (1 - k u), u the unit roundoff; k = n - 1 for the reference,
-// ceil(n / (A L)) + log2(A) + L - 1 here, which is at most ceil(n / L) +
-// L - 1), so the two differ by at most gamma(n - 1) + gamma(ceil(n/L) + L -
-// 1) times sum |x_i|. Integer sums wrap and are exact; argmax of such lines
+// are added pairwise and the L lanes of the result pairwise too (a tree).
+// Both orders obey the usual bound |computed - exact| <= gamma(k) * sum
+// |x_i| (gamma(k) = k u / (1 - k u), u the unit roundoff; k = n - 1 for the
+// reference, ceil(n / (A L)) + log2(A) + log2(L) here, which is at most
+// ceil(n / L) + L - 1), so the two differ by at most gamma(n - 1) +
+// gamma(ceil(n/L) + L - 1) times sum |x_i|. Integer sums wrap and are exact; argmax of such lines
 // stays on the reference.
 //
 //===----------------------------------------------------------------------===//
@@ -404,8 +404,17 @@ private:
       for (int64_t width = accs; width > 1; width /= 2)
         for (int64_t k = 0; k < width / 2; ++k)
           a[k] = combine(b, loc, kinds[q], a[k], a[k + width / 2]);
+      // The lanes of a float sum are added pairwise (reassoc: a tree of
+      // shuffles and vector adds, log2(L) deep) rather than one after the
+      // other (a chain of L - 1 dependent scalar adds, which a matrix-vector
+      // product with short rows spent most of its time in).
+      vector::CombiningKind kind =
+          horizontalKind(kinds[q], isa<FloatType>(elem));
       Value r = vector::ReductionOp::create(
-          b, loc, horizontalKind(kinds[q], isa<FloatType>(elem)), a[0]);
+          b, loc, kind, a[0],
+          kind == vector::CombiningKind::ADD && isa<FloatType>(elem)
+              ? arith::FastMathFlags::reassoc
+              : arith::FastMathFlags::none);
       if (accTypes[q] != vt)
         r = arith::TruncFOp::create(b, loc, elem, r);
       results.push_back(r);
