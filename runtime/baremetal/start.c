@@ -9,8 +9,10 @@
 // The boot command line (QEMU's -append) holds the program arguments. When
 // it contains a `--` token, the tokens before it are runtime options
 // instead: `nl.memstats` prints the memory report at exit, and `NAME=VALUE`
-// sets an environment variable. Tokens are separated by spaces; argv[0] is
-// "nl-bare". The first boot module (QEMU's -initrd), if any, holds the
+// sets an environment variable. Tokens are separated by spaces; a token in
+// double quotes may hold spaces and be empty, with `\"` and `\\` for a quote
+// and a backslash inside (how `nlc --run` passes such arguments); argv[0]
+// is "nl-bare". The first boot module (QEMU's -initrd), if any, holds the
 // program's files (files_baremetal.c); the arena stays below it.
 //
 //===----------------------------------------------------------------------===//
@@ -70,6 +72,7 @@ static int32_t parse_command_line(const HvmStartInfo *info) {
     command_line[len] = src[len];
     ++len;
   }
+  // Tokens are unquoted in place: `out` never passes `i`.
   char *tokens[kMaxArgs];
   int n = 0;
   for (size_t i = 0; i < len && n < kMaxArgs;) {
@@ -77,11 +80,24 @@ static int32_t parse_command_line(const HvmStartInfo *info) {
       command_line[i++] = '\0';
     if (i == len)
       break;
-    tokens[n++] = &command_line[i];
-    while (i < len && command_line[i] != ' ')
-      ++i;
+    char *out = &command_line[i];
+    tokens[n++] = out;
+    bool quoted = false;
+    while (i < len && (quoted || command_line[i] != ' ')) {
+      char c = command_line[i++];
+      if (c == '"') {
+        quoted = !quoted;
+        continue;
+      }
+      if (quoted && c == '\\' && i < len &&
+          (command_line[i] == '"' || command_line[i] == '\\'))
+        c = command_line[i++];
+      *out++ = c;
+    }
+    // The separator (or the end) becomes the token's terminator.
     if (i < len)
-      command_line[i++] = '\0';
+      ++i;
+    *out = '\0';
   }
   int first_arg = 0;
   for (int i = 0; i < n; ++i) {

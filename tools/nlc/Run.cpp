@@ -173,15 +173,30 @@ static int runImage(const Options &opts, const std::string &image) {
                  << "` is not on PATH (Debian package qemu-system-x86)\n";
     return 127;
   }
+  // Each argument is one token of the boot command line: quoted, with `"`
+  // and `\` escaped by a backslash, when it is empty or holds a space, a
+  // tab, a quote or a backslash (runtime/baremetal/start.c reads it back).
   std::string commandLine = "--";
   for (const std::string &a : opts.programArgs) {
-    if (a.empty() || a.find_first_of(" \t\n") != std::string::npos) {
-      llvm::errs() << "nlc: error: arguments of a unikernel cannot be empty "
-                      "or contain spaces: `"
+    if (a.find_first_of("\n\r") != std::string::npos ||
+        a.find('\0') != std::string::npos) {
+      llvm::errs() << "nlc: error: arguments of a unikernel cannot contain "
+                      "line breaks: `"
                    << a << "`\n";
       return 1;
     }
-    commandLine += " " + a;
+    commandLine += " ";
+    if (!a.empty() && a.find_first_of(" \t\"\\") == std::string::npos) {
+      commandLine += a;
+      continue;
+    }
+    commandLine += '"';
+    for (char c : a) {
+      if (c == '"' || c == '\\')
+        commandLine += '\\';
+      commandLine += c;
+    }
+    commandLine += '"';
   }
   // The `--file`s go to the guest as one archive in its boot module, which
   // QEMU loads at the top of the guest's RAM: the RAM grows by its size.
