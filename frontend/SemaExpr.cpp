@@ -1044,6 +1044,10 @@ bool Sema::matchArgs(CallExpr &e, FnDecl &fn, unsigned firstParam) {
     diags.report(e.range, DiagID::err_arg_count,
                  {fn.name.name, countArguments(numParams, numParams),
                   countGiven(given)});
+    // A user function named like a builtin (`load`, `exp`...) is what the
+    // call found: say so, the call was probably meant for the builtin.
+    if (lookupBuiltinFunction(fn.name.name) != Builtin::None)
+      diags.note(fn.name.range, DiagID::note_hides_builtin, {fn.name.name});
     return false;
   }
   e.orderedArgs = std::move(ordered);
