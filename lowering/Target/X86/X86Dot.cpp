@@ -688,9 +688,10 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {
 // loop and out of scf.if regions), only the rows that store writes are
 // observable: the micro-kernel computes the register blocks holding those
 // and leaves the rest of the buffer as it was (the values of the rows it
-// skips are never read). The number of rows the store writes is computed
-// before the outermost region holding the `dot`, from the store's view and
-// row index, which must be defined there.
+// skips are never read). The number of rows the store writes (validRows,
+// as the store computes it, any view rank) is computed before the
+// outermost region holding the `dot`, from the store's view and indices,
+// which must be defined there.
 
 /// The store that alone observes `dot`'s result, or null.
 static tl::StoreOp soleStore(tl::DotOp dot) {
@@ -744,34 +745,22 @@ void nlc::x86::findLiveDotRows(ModuleOp module, LiveDotRows &live) {
   module.walk([&](tl::DotOp dot) {
     tl::StoreOp store = soleStore(dot);
     if (!store ||
-        cast<MemRefType>(store.getView().getType()).getRank() != 2 ||
-        store.getIndices().size() != 2 ||
         dot.getType().getShape() != store.getValue().getType().getShape())
       return;
     Operation *anchor = store->getBlock()->findAncestorOpInBlock(*dot);
     if (!anchor || !dominance.properlyDominates(store.getView(), anchor))
       return;
     OpBuilder b(anchor);
-    // The row index is often computed again after the loop (MLIRGen casts
+    // The indices are often computed again after the loop (MLIRGen casts
     // at each use): a copy of that arithmetic goes before it.
-    Value idx =
-        availableBefore(store.getIndices()[0], anchor, b, dominance);
-    if (!idx)
-      return;
-    // rows = the view's rows; row0 = index * m; live = min(rows - row0, m)
-    // where the tile starts inside the view, else 0.
-    Location loc = dot.getLoc();
-    int64_t m = dot.getType().getShape()[0];
-    Value rows = memref::DimOp::create(b, loc, store.getView(), 0);
-    Value tileRows = index(b, loc, m);
-    Value inRange = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::ult, idx,
-        arith::CeilDivUIOp::create(b, loc, rows, tileRows));
-    Value left = arith::SubIOp::create(
-        b, loc, rows, arith::MulIOp::create(b, loc, idx, tileRows));
-    live[dot] = arith::SelectOp::create(
-        b, loc, inRange, arith::MinUIOp::create(b, loc, left, tileRows),
-        index(b, loc, 0));
+    SmallVector<Value, 4> indices;
+    for (Value i : store.getIndices())
+      if (Value there = availableBefore(i, anchor, b, dominance))
+        indices.push_back(there);
+      else
+        return;
+    // The rows the store writes, as the store itself computes them.
+    live[dot] = validRows(b, dot.getLoc(), store, indices);
   });
 }
 

@@ -589,6 +589,11 @@ Operation *nlc::x86::storedProducer(tl::StoreOp op,
   return lanesFor(target, {elem}) ? takenProducer(op, op.getValue()) : nullptr;
 }
 
+Value nlc::x86::validRows(OpBuilder &b, Location loc, tl::StoreOp store,
+                          ValueRange indices) {
+  return extentOf(b, loc, store, indices).validRows;
+}
+
 InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
                                   tl::LoadOp load, ValueRange indices) {
   Extent e = extentOf(b, loc, load, indices);

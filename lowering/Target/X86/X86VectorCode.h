@@ -98,6 +98,12 @@ mlir::Operation *storedProducer(tile::StoreOp op, const VectorTarget &target);
 /// Whether `load` was marked by markInPlaceDotOperands.
 bool readInPlaceByDot(tile::LoadOp load);
 
+/// How many rows of `store`'s tile at `indices` lie inside its view (0 for
+/// a tile index out of range), as the x86 store computes it
+/// (X86Memory.cpp). Other ops it builds are left for dead-code removal.
+mlir::Value validRows(mlir::OpBuilder &b, mlir::Location loc,
+                      tile::StoreOp store, mlir::ValueRange indices);
+
 /// For a load marked by markInPlaceDotOperands: `inside` (i1) says whether
 /// its tile lies wholly inside a view of unit inner stride with its rows
 /// contiguous (row stride = the tile's width); `window` is then that tile of

@@ -2,9 +2,10 @@
 // Rows nothing observes (findLiveDotRows): a K loop's `dot` whose result
 // only one store writes computes the register blocks holding the rows that
 // store writes. Their number is computed before the loop from the store's
-// view and row index (here cast again after the loop, as MLIRGen does: a
-// copy of the cast goes before the loop): min(rows - i * 64, 64) where the
-// tile starts inside the view, else 0. The loop of 6-row blocks then ends
+// view and indices, as the store computes it (here the row index is cast
+// again after the loop, as MLIRGen does: a copy of the cast goes before the
+// loop): min(rows - i * 64, 64) where the tile starts inside the view,
+// else 0. The loop of 6-row blocks then ends
 // at that count rounded up to whole blocks (at most 60), and the ragged
 // block of rows 60..63 runs only when the count passes 60.
 
@@ -13,11 +14,12 @@
 // CHECK: scf.yield %{{.+}} : i1
 // CHECK-NEXT: }
 // CHECK-NEXT: %[[ROW:.+]] = arith.index_cast %arg3 : i64 to index
-// CHECK: %[[DIM:.+]] = memref.dim %arg2, %{{.+}} : memref<?x?xf32, strided<[?, ?], offset: ?>>
-// CHECK: %[[TILES:.+]] = arith.ceildivui %[[DIM]], %c64
+// CHECK: %{{.+}}, %{{.+}}, %[[SIZES:.+]]:2, %{{.+}}:2 = memref.extract_strided_metadata %arg2
+// CHECK: %[[TILES:.+]] = arith.ceildivui %[[SIZES]]#0, %c64
 // CHECK: %[[IN:.+]] = arith.cmpi ult, %[[ROW]], %[[TILES]] : index
-// CHECK: %[[START:.+]] = arith.muli %[[ROW]], %c64
-// CHECK: %[[LEFT:.+]] = arith.subi %[[DIM]], %[[START]] : index
+// CHECK: %[[SAFE:.+]] = arith.select %[[IN]], %[[ROW]], %c0{{.*}} : index
+// CHECK: %[[START:.+]] = arith.muli %[[SAFE]], %c64
+// CHECK: %[[LEFT:.+]] = arith.subi %[[SIZES]]#0, %[[START]] : index
 // CHECK: %[[MIN:.+]] = arith.minui %[[LEFT]], %c64
 // CHECK: %[[LIVE:.+]] = arith.select %[[IN]], %[[MIN]], %c0{{.*}} : index
 // CHECK: scf.if
@@ -47,7 +49,6 @@ func.func @kloop(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %b: memref<?x?
 // A result stored twice: every row is computed (the row blocks run to 60
 // and the ragged block always).
 // CHECK-LABEL: func.func @two_uses(
-// CHECK-NOT: memref.dim %arg2
 // CHECK: scf.for %{{.+}} = %c0{{.*}} to %c60{{.*}} step %c6
 // CHECK-NOT: arith.cmpi ugt
 // CHECK: return
