@@ -47,29 +47,63 @@ func.func @vector_ops(%x: vector<16xf32>, %h: vector<16xf16>) -> (vector<16xf32>
   return %a, %b, %c : vector<16xf32>, vector<16xf32>, vector<16xf16>
 }
 
-// exp and log of f32 first move subnormal cases into the normal range:
-// exp(x) = exp(x + 32) * exp(-32) below -87, log(x) = log(x * 2^23) - 23 ln 2
-// below FLT_MIN. A vector takes that path only when some lane needs it
-// (scf.if on the or of the lanes); otherwise it is the plain polynomial.
+// f32 exp is nlc's own (ApproximateMath.cpp, ExpF32): a vector whose lanes
+// all lie in [-87, 88.72] (|x - 0.86| <= 87.86, the `and` of the lanes)
+// takes the core alone: k from x * log2(e) + 1.5 * 2^23 in one FMA, r in
+// two, a degree-5 polynomial in FMAs, and 2^k added to the exponent bits.
+// Any other vector takes the full form: x < -87 as exp(x + 32) * exp(-32)
+// (clamped at -87.3), x > ln(FLT_MAX) as +inf, NaN as itself.
+// log of f32 moves a subnormal argument into the normal range first:
+// log(x) = log(x * 2^23) - 23 ln 2 below FLT_MIN.
 // CHECK-LABEL: func.func @subnormal_steps(
 // CHECK-SAME: %[[X:[^:]+]]: vector<8xf32>, %[[Y:[^:]+]]: f32
-// CHECK-DAG: %[[M87:.+]] = arith.constant dense<-8.700000e+01> : vector<8xf32>
-// CHECK-DAG: %[[C32:.+]] = arith.constant dense<3.200000e+01> : vector<8xf32>
-// CHECK-DAG: %[[EM32:.+]] = arith.constant dense<1.26641{{[0-9]+}}E-14> : vector<8xf32>
 // CHECK-DAG: %[[MIN:.+]] = arith.constant 1.17549435E-38 : f32
 // CHECK-DAG: %[[P23:.+]] = arith.constant 0x4B000000 : f32
 // CHECK-DAG: %[[L:.+]] = arith.constant 15.9423{{[0-9]+}} : f32
-// CHECK: %[[S:.+]] = arith.cmpf olt, %[[X]], %[[M87]] : vector<8xf32>
-// CHECK: %[[ANY:.+]] = vector.reduction <or>, %[[S]] : vector<8xi1> into i1
-// CHECK: scf.if %[[ANY]] -> (vector<8xf32>) {
-// CHECK: %[[XS:.+]] = arith.addf %[[X]], %[[C32]]
-// CHECK: arith.select %[[S]], %[[XS]], %[[X]]
-// CHECK: %[[E:.+]] = arith.mulf %{{.+}}, %[[EM32]]
-// CHECK: %[[SEL:.+]] = arith.select %[[S]], %[[E]], %{{.+}} : vector<8xi1>, vector<8xf32>
-// CHECK: scf.yield %[[SEL]]
+// CHECK-DAG: %[[C086:.+]] = arith.constant dense<8.600000e-01> : vector<8xf32>
+// CHECK-DAG: %[[C8786:.+]] = arith.constant dense<8.786000e+01> : vector<8xf32>
+// CHECK-DAG: %[[SHIFTER:.+]] = arith.constant dense<0x4B400000> : vector<8xf32>
+// CHECK-DAG: %[[LOG2E:.+]] = arith.constant dense<1.44269502> : vector<8xf32>
+// CHECK-DAG: %[[LN2HI:.+]] = arith.constant dense<-0.693145751> : vector<8xf32>
+// CHECK-DAG: %[[LN2LO:.+]] = arith.constant dense<-1.42860677E-6> : vector<8xf32>
+// CHECK-DAG: %[[C23:.+]] = arith.constant dense<23> : vector<8xi32>
+// CHECK-DAG: %[[M87:.+]] = arith.constant dense<-8.700000e+01> : vector<8xf32>
+// CHECK-DAG: %[[M873:.+]] = arith.constant dense<-8.730000e+01> : vector<8xf32>
+// CHECK-DAG: %[[C32:.+]] = arith.constant dense<3.200000e+01> : vector<8xf32>
+// CHECK-DAG: %[[EM32:.+]] = arith.constant dense<1.26641{{[0-9]+}}E-14> : vector<8xf32>
+// CHECK-DAG: %[[HI:.+]] = arith.constant dense<88.7228317> : vector<8xf32>
+// CHECK-DAG: %[[INF:.+]] = arith.constant dense<0x7F800000> : vector<8xf32>
+// CHECK: %[[D:.+]] = arith.subf %[[X]], %[[C086]]
+// CHECK: %[[A:.+]] = math.absf %[[D]]
+// CHECK: %[[IN:.+]] = arith.cmpf ole, %[[A]], %[[C8786]]
+// CHECK: %[[ALL:.+]] = vector.reduction <and>, %[[IN]] : vector<8xi1> into i1
+// CHECK: scf.if %[[ALL]] -> (vector<8xf32>) {
+// CHECK: %[[S:.+]] = math.fma %[[X]], %[[LOG2E]], %[[SHIFTER]]
+// CHECK: %[[K:.+]] = arith.subf %[[S]], %[[SHIFTER]]
+// CHECK: %[[R1:.+]] = math.fma %[[K]], %[[LN2HI]], %[[X]]
+// CHECK: %[[R:.+]] = math.fma %[[K]], %[[LN2LO]], %[[R1]]
+// CHECK-COUNT-6: math.fma %{{.+}}, %[[R]]
+// CHECK: %[[SB:.+]] = arith.bitcast %[[S]] : vector<8xf32> to vector<8xi32>
+// CHECK: %[[SCALE:.+]] = arith.shli %[[SB]], %[[C23]]
+// CHECK: %[[PB:.+]] = arith.bitcast %{{.+}} : vector<8xf32> to vector<8xi32>
+// CHECK: %[[E:.+]] = arith.addi %[[PB]], %[[SCALE]]
+// CHECK: %[[EF:.+]] = arith.bitcast %[[E]] : vector<8xi32> to vector<8xf32>
+// CHECK: scf.yield %[[EF]]
 // CHECK: } else {
-// CHECK-NOT: arith.select %[[S]]
-// CHECK: scf.yield
+// CHECK: %[[LOW:.+]] = arith.cmpf olt, %[[X]], %[[M87]]
+// CHECK: %[[XS:.+]] = arith.addf %[[X]], %[[C32]]
+// CHECK: %[[MOVED:.+]] = arith.select %[[LOW]], %[[XS]], %[[X]]
+// CHECK: %[[UNDER:.+]] = arith.cmpf olt, %[[MOVED]], %[[M873]]
+// CHECK: %[[CLAMPED:.+]] = arith.select %[[UNDER]], %[[M873]], %[[MOVED]]
+// CHECK: math.fma %[[CLAMPED]], %[[LOG2E]], %[[SHIFTER]]
+// CHECK: %[[CORE:.+]] = arith.bitcast %{{.+}} : vector<8xi32> to vector<8xf32>
+// CHECK: %[[BACK:.+]] = arith.mulf %[[CORE]], %[[EM32]]
+// CHECK: %[[R2:.+]] = arith.select %[[LOW]], %[[BACK]], %[[CORE]]
+// CHECK: %[[OVER:.+]] = arith.cmpf ogt, %[[X]], %[[HI]]
+// CHECK: %[[R3:.+]] = arith.select %[[OVER]], %[[INF]], %[[R2]]
+// CHECK: %[[NAN:.+]] = arith.cmpf uno, %[[X]], %[[X]]
+// CHECK: %[[R4:.+]] = arith.select %[[NAN]], %[[X]], %[[R3]]
+// CHECK: scf.yield %[[R4]]
 // CHECK: }
 // CHECK: %[[T:.+]] = arith.cmpf olt, %[[Y]], %[[MIN]] : f32
 // CHECK: arith.mulf %[[Y]], %[[P23]]
