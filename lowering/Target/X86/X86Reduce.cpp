@@ -232,7 +232,8 @@ struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
               lineProducer(r, target) ? Value()
                                       : rewriter.getRemappedValue(r.getSource()),
               src.getRank() == 2 ? row : -1, vt));
-        SmallVector<Value> v = reduceLines(rewriter, loc, kinds, n, vt, reads);
+        SmallVector<Value> v = reduceLinesChecked(rewriter, loc, kinds, n, vt,
+                                                  reads);
         if (src.getRank() == 1) {
           outs = v;
           break;
@@ -344,10 +345,18 @@ private:
   /// pairwise and their lanes in order. Several reductions of lines of one
   /// length (`kinds[i]` of `reads[i]`) share the one loop, each with its
   /// own accumulators and in the same order as alone.
+  ///
+  /// With `fast`, a float max or min combines with one compare-and-select
+  /// (`vmaxps`: NaN and the sign of a zero not handled) and adds the line's
+  /// elements into A more accumulators, whose sum is NaN where an element
+  /// is (see reduceLinesChecked); `checks` gets those sums.
   static SmallVector<Value> reduceLines(OpBuilder &b, Location loc,
                                         ArrayRef<tl::ReduceKind> kinds,
                                         int64_t n, VectorType vt,
-                                        ArrayRef<LineReader> reads) {
+                                        ArrayRef<LineReader> reads,
+                                        bool fast = false,
+                                        SmallVectorImpl<Value> *checks =
+                                            nullptr) {
     Type elem = vt.getElementType();
     size_t count = kinds.size();
     SmallVector<VectorType> accTypes;
@@ -363,47 +372,89 @@ private:
     auto idx = [&](int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
     };
+    bool isFloat = isa<FloatType>(elem);
+    // Whether reduction q takes the fast form.
+    auto fastKind = [&](size_t q) {
+      return fast && isFloat && kinds[q] != tl::ReduceKind::sum;
+    };
+    auto fastCombine = [&](OpBuilder &sb, Location l, size_t q, Value accIn,
+                           Value x) -> Value {
+      if (!fastKind(q))
+        return combine(sb, l, kinds[q], accIn, x);
+      auto pred = kinds[q] == tl::ReduceKind::max ? arith::CmpFPredicate::OGT
+                                                  : arith::CmpFPredicate::OLT;
+      return arith::SelectOp::create(
+          sb, l, arith::CmpFOp::create(sb, l, pred, accIn, x), accIn, x);
+    };
+    // One step of reduction q; with the fast form, also adds x to `check`.
     auto step = [&](OpBuilder &sb, Location l, size_t q, Value pos,
-                    Value mask, Value accIn) {
+                    Value mask, Value accIn, Value *check) {
       Value x = reads[q](sb, l, pos, mask, pads[q]);
       if (accTypes[q] != vt)
         x = arith::ExtFOp::create(sb, l, accTypes[q], x);
-      return combine(sb, l, kinds[q], accIn, x);
+      if (check)
+        *check = arith::AddFOp::create(sb, l, *check, x);
+      return fastCombine(sb, l, q, accIn, x);
     };
     int64_t lanes = vt.getNumElements(), whole = n - n % lanes;
     int64_t accs = whole >= 4 * lanes ? 4 : whole >= 2 * lanes ? 2 : 1;
     int64_t group = accs * lanes, grouped = whole - whole % group;
-    // acc[q * accs + k]: accumulator k of reduction q.
-    SmallVector<Value, 8> acc;
-    for (size_t q = 0; q < count; ++q)
+    // acc[q * accs + k]: accumulator k of reduction q; for a reduction in
+    // the fast form, chk[chkAt[q] + k] the sum beside it.
+    SmallVector<Value, 8> acc, chk;
+    SmallVector<int64_t, 4> chkAt;
+    Value zero =
+        fast ? arith::ConstantOp::create(b, loc, b.getZeroAttr(vt)) : Value();
+    for (size_t q = 0; q < count; ++q) {
       acc.append(accs, inits[q]);
+      chkAt.push_back(fastKind(q) ? chk.size() : -1);
+      if (fastKind(q))
+        chk.append(accs, zero);
+    }
     if (grouped > 0) {
+      SmallVector<Value, 16> init(acc.begin(), acc.end());
+      llvm::append_range(init, chk);
+      size_t accCount = acc.size();
       auto loop = scf::ForOp::create(
-          b, loc, idx(0), idx(grouped), idx(group), acc,
+          b, loc, idx(0), idx(grouped), idx(group), init,
           [&](OpBuilder &lb, Location l, Value pos, ValueRange a) {
-            SmallVector<Value, 8> next;
+            SmallVector<Value, 16> next(a.begin(), a.end());
             for (size_t q = 0; q < count; ++q)
               for (int64_t k = 0; k < accs; ++k) {
                 Value at = arith::AddIOp::create(
                     lb, l, pos,
                     arith::ConstantIndexOp::create(lb, l, k * lanes));
-                next.push_back(step(lb, l, q, at, Value(), a[q * accs + k]));
+                Value *c = chkAt[q] < 0 ? nullptr
+                                        : &next[accCount + chkAt[q] + k];
+                next[q * accs + k] =
+                    step(lb, l, q, at, Value(), a[q * accs + k], c);
               }
             scf::YieldOp::create(lb, l, next);
           });
-      acc.assign(loop.getResults().begin(), loop.getResults().end());
+      acc.assign(loop.getResults().begin(),
+                 loop.getResults().begin() + accCount);
+      chk.assign(loop.getResults().begin() + accCount,
+                 loop.getResults().end());
     }
     SmallVector<Value> results;
     for (size_t q = 0; q < count; ++q) {
       MutableArrayRef<Value> a(&acc[q * accs], accs);
+      Value *c = chkAt[q] < 0 ? nullptr : &chk[chkAt[q]];
       for (int64_t pos = grouped; pos < whole; pos += lanes)
-        a[0] = step(b, loc, q, idx(pos), Value(), a[0]);
+        a[0] = step(b, loc, q, idx(pos), Value(), a[0], c);
       if (n % lanes)
         a[0] = step(b, loc, q, idx(whole),
-                    prefixMask(b, loc, lanes, n % lanes), a[0]);
+                    prefixMask(b, loc, lanes, n % lanes), a[0], c);
       for (int64_t width = accs; width > 1; width /= 2)
-        for (int64_t k = 0; k < width / 2; ++k)
-          a[k] = combine(b, loc, kinds[q], a[k], a[k + width / 2]);
+        for (int64_t k = 0; k < width / 2; ++k) {
+          a[k] = fastCombine(b, loc, q, a[k], a[k + width / 2]);
+          if (c)
+            c[k] = arith::AddFOp::create(b, loc, c[k], c[k + width / 2]);
+        }
+      if (c)
+        checks->push_back(vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::ADD, c[0],
+            arith::FastMathFlags::reassoc));
       // The lanes of a float sum are added pairwise (reassoc: a tree of
       // shuffles and vector adds, log2(L) deep) rather than one after the
       // other (a chain of L - 1 dependent scalar adds, which a matrix-vector
@@ -418,6 +469,56 @@ private:
       if (accTypes[q] != vt)
         r = arith::TruncFOp::create(b, loc, elem, r);
       results.push_back(r);
+    }
+    return results;
+  }
+
+  /// reduceLines, float max and min of lines of 4 vectors or more in the
+  /// fast form: a line's max (min) is its compare-and-select result unless
+  /// the line holds a NaN (its elements' sum is then NaN; an inf and a -inf
+  /// make a NaN too, and overflow an inf, which only costs a second pass)
+  /// or that result is a zero (whose sign the select does not choose as the
+  /// reference does); then the line is reduced again in the exact form.
+  /// Otherwise the result is the reference's: without NaN, the largest
+  /// element is the largest in the select's order too, and nonzero floats
+  /// of equal value have equal bits.
+  static SmallVector<Value> reduceLinesChecked(OpBuilder &b, Location loc,
+                                               ArrayRef<tl::ReduceKind> kinds,
+                                               int64_t n, VectorType vt,
+                                               ArrayRef<LineReader> reads) {
+    bool any = isa<FloatType>(vt.getElementType()) &&
+               n >= 4 * vt.getNumElements() &&
+               llvm::any_of(kinds, [](tl::ReduceKind k) {
+                 return k == tl::ReduceKind::max || k == tl::ReduceKind::min;
+               });
+    if (!any)
+      return reduceLines(b, loc, kinds, n, vt, reads);
+    SmallVector<Value> checks;
+    SmallVector<Value> results =
+        reduceLines(b, loc, kinds, n, vt, reads, /*fast=*/true, &checks);
+    auto check = checks.begin();
+    for (size_t q = 0; q < kinds.size(); ++q) {
+      if (kinds[q] == tl::ReduceKind::sum)
+        continue;
+      Value r = results[q];
+      Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(r.getType()));
+      Value isZero =
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, r, zero);
+      Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
+                                          *check, *check);
+      Value again = arith::OrIOp::create(b, loc, isNan, isZero);
+      ++check;
+      results[q] =
+          scf::IfOp::create(
+              b, loc, again,
+              [&](OpBuilder &tb, Location l) {
+                scf::YieldOp::create(
+                    tb, l, reduceLines(tb, l, kinds[q], n, vt, reads[q]));
+              },
+              [&](OpBuilder &eb, Location l) {
+                scf::YieldOp::create(eb, l, r);
+              })
+              .getResult(0);
     }
     return results;
   }

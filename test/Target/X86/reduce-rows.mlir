@@ -80,15 +80,20 @@ func.func @row_sum_of_products(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, 
 // pass: one loop carrying the accumulators of all three, each combined and
 // reduced as alone. A reduction of a tile computed after the first (%e,
 // from the sum) gets its own pass.
+// The max takes the checked fast form (@fast_max below): its 4 accumulators
+// and the 4 sums beside them make 16 in all.
 // CHECK-LABEL: func.func @one_pass(
-// CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK-COUNT-4: arith.addf {{.+}} : vector<16xf32>
 // CHECK-COUNT-4: arith.mulf {{.+}} : vector<16xf32>
-// CHECK-COUNT-4: arith.maximumf {{.+}} : vector<16xf32>
+// CHECK: arith.cmpf ogt
 // CHECK: scf.yield
 // CHECK: vector.reduction <add>
 // CHECK: vector.reduction <add>
+// CHECK: vector.reduction <add>
 // CHECK: vector.reduction <maximumf>
+// CHECK: scf.if
+// CHECK: arith.maximumf
 // CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: math.exp
 // CHECK: vector.reduction <add>
@@ -131,5 +136,39 @@ func.func @narrow_inputs(%v: memref<?x?xf16, strided<[?, ?], offset: ?>>, %x: me
   }
   %s = tile.reduce sum %f along 1 : !tile.tile<1x100xf32> -> !tile.tile<1xf32>
   tile.store %s, %o[%i] : !tile.tile<1xf32>, memref<?xf32, strided<[?], offset: ?>>
+  return
+}
+
+// A float max (or min) of a line of 4 vectors or more: each accumulator
+// takes the larger with one compare and select (vmaxps: NaN and the sign of
+// a zero left aside), while a second accumulator beside it sums the same
+// elements. The line's max is that result unless the sum is NaN (some
+// element was, or an inf met a -inf) or the result is a zero: then the line
+// is reduced again with arith.maximumf, the reference's order.
+// CHECK-LABEL: func.func @fast_max(
+// CHECK: %[[L:.+]]:8 = scf.for {{.+}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK: %[[X:.+]] = vector.load
+// CHECK-NEXT: %[[S:.+]] = arith.addf %{{.+}}, %[[X]] : vector<16xf32>
+// CHECK-NEXT: %[[GT:.+]] = arith.cmpf olt, %{{.+}}, %[[X]] : vector<16xf32>
+// CHECK-NEXT: arith.select %[[GT]], %{{.+}}, %[[X]] : vector<16xi1>, vector<16xf32>
+// CHECK-NOT: arith.minimumf
+// CHECK: scf.yield
+// CHECK: %[[SUM:.+]] = vector.reduction <add>, %{{.+}} fastmath<reassoc>
+// CHECK-NEXT: %[[M:.+]] = vector.reduction <minimumf>
+// CHECK: %[[Z:.+]] = arith.cmpf oeq, %[[M]], %{{.+}} : f32
+// CHECK-NEXT: %[[NAN:.+]] = arith.cmpf uno, %[[SUM]], %[[SUM]] : f32
+// CHECK-NEXT: %[[AGAIN:.+]] = arith.ori %[[NAN]], %[[Z]] : i1
+// CHECK-NEXT: scf.if %[[AGAIN]] -> (f32) {
+// CHECK: scf.for
+// CHECK-COUNT-4: arith.minimumf %{{.+}} : vector<16xf32>
+// CHECK: vector.reduction <minimumf>
+// CHECK: } else {
+// CHECK-NEXT: scf.yield %[[M]] : f32
+// CHECK: return
+func.func @fast_max(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %t = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<1x128xf32>
+  %m = tile.reduce min %t along 1 : !tile.tile<1x128xf32> -> !tile.tile<1xf32>
+  %b = tile.broadcast %m along 1 : !tile.tile<1xf32> -> !tile.tile<1x128xf32>
+  tile.store %b, %v[%i, %i] : !tile.tile<1x128xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }
