@@ -19,7 +19,13 @@
 // |x_i| (gamma(k) = k u / (1 - k u), u the unit roundoff; k = n - 1 for the
 // reference, ceil(n / (A L)) + log2(A) + log2(L) here, which is at most
 // ceil(n / L) + L - 1), so the two differ by at most gamma(n - 1) +
-// gamma(ceil(n/L) + L - 1) times sum |x_i|. Integer sums wrap and are exact; argmax of such lines
+// gamma(ceil(n/L) + L - 1) times sum |x_i|. A sum of products the line
+// computes itself (`sum(w * x)`) adds each product with an FMA, exact
+// where the reference rounds it: with x_i the exact products, the
+// reference's k becomes n (one rounding more per element), so the bound is
+// gamma(n) + gamma(ceil(n/L) + L - 1) times sum |x_i|. Lines of at most 4
+// elements are combined lane by lane in the reference's order
+// (bit-identical). Integer sums wrap and are exact; argmax of such lines
 // stays on the reference.
 //
 //===----------------------------------------------------------------------===//
@@ -148,6 +154,10 @@ vector::CombiningKind horizontalKind(tl::ReduceKind kind, bool isFloat) {
   }
   llvm_unreachable("argmax has no horizontal combination");
 }
+
+/// Lines of at most this many elements are combined lane by lane
+/// (reduceLines).
+constexpr int64_t kScalarLine = 4;
 
 /// At most this many reductions share one pass over their lines (each has
 /// up to 4 accumulator vectors; AVX2 has 16 registers).
@@ -388,15 +398,50 @@ private:
     };
     // One step of reduction q; with the fast form, also adds x to `check`.
     auto step = [&](OpBuilder &sb, Location l, size_t q, Value pos,
-                    Value mask, Value accIn, Value *check) {
+                    Value mask, Value accIn, Value *check) -> Value {
       Value x = reads[q](sb, l, pos, mask, pads[q]);
       if (accTypes[q] != vt)
         x = arith::ExtFOp::create(sb, l, accTypes[q], x);
       if (check)
         *check = arith::AddFOp::create(sb, l, *check, x);
+      // A float sum of products computed here (the producer's last op a
+      // multiplication, `sum(w * x)`): one FMA per vector. The product is
+      // then exact where the reference rounds it first; the bound below
+      // counts it (one more rounding per element).
+      auto mul = x.getDefiningOp<arith::MulFOp>();
+      if (kinds[q] == tl::ReduceKind::sum && isFloat && mul && x.use_empty())
+        return vector::FMAOp::create(sb, l, mul.getLhs(), mul.getRhs(), accIn)
+            .getResult();
       return fastCombine(sb, l, q, accIn, x);
     };
     int64_t lanes = vt.getNumElements(), whole = n - n % lanes;
+    if (n <= kScalarLine && llvm::all_of(accTypes, [&](VectorType t) {
+          return t == vt;
+        })) {
+      // A line of a few elements (`sum(part, 0)` of a Tile<1>): one masked
+      // vector, its lanes combined one by one in the reference's order
+      // (bit-identical), not a horizontal tree over mostly padding.
+      SmallVector<Value> results;
+      for (size_t q = 0; q < count; ++q) {
+        Value v = reads[q](b, loc, idx(0), prefixMask(b, loc, lanes, n),
+                           pads[q]);
+        auto lane = [&](int64_t i) -> Value {
+          return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{i});
+        };
+        // A sum starts from +0, like the reference's.
+        Value zero = kinds[q] == tl::ReduceKind::sum
+                         ? arith::ConstantOp::create(b, loc,
+                                                     b.getZeroAttr(elem))
+                         : Value();
+        Value r = lane(0);
+        if (zero)
+          r = combine(b, loc, kinds[q], zero, r);
+        for (int64_t i = 1; i < n; ++i)
+          r = combine(b, loc, kinds[q], r, lane(i));
+        results.push_back(r);
+      }
+      return results;
+    }
     int64_t accs = whole >= 4 * lanes ? 4 : whole >= 2 * lanes ? 2 : 1;
     int64_t group = accs * lanes, grouped = whole - whole % group;
     // acc[q * accs + k]: accumulator k of reduction q; for a reduction in

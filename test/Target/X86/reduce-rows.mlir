@@ -44,12 +44,12 @@ func.func @row_sum(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
 // A line reduction computes its elementwise producer used by nothing else
 // (here `t * t`, and a fused tree with a column broadcast) vector by vector:
 // the product's tile is never written, masked-off lanes of the ragged end
-// take the neutral element after the computation.
+// take the neutral element after the computation. A sum of products adds
+// each whole vector's product with one FMA (the multiplication left dead).
 // CHECK-LABEL: func.func @row_sum_of_products(
 // CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: %[[X:.+]] = vector.load %[[T:.+]][%c0{{.*}}, %{{.+}}] : memref<1x100xf32>, vector<16xf32>
-// CHECK: %[[P:.+]] = arith.mulf %[[X]], %{{.+}} : vector<16xf32>
-// CHECK: arith.addf %{{.+}}, %[[P]] : vector<16xf32>
+// CHECK: vector.fma %[[X]], %{{.+}}, %{{.+}} : vector<16xf32>
 // CHECK: %[[MASK:.+]] = vector.constant_mask [4] : vector<16xi1>
 // CHECK: %[[XT:.+]] = vector.maskedload %[[T]][%c0{{.*}}, %c96], %[[MASK]]
 // CHECK: %[[PT:.+]] = arith.mulf %[[XT]], %{{.+}} : vector<16xf32>
@@ -123,8 +123,8 @@ func.func @one_pass(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) 
 // CHECK: %[[W:.+]] = vector.load %{{.+}} : memref<1x100xf16>, vector<16xf16>
 // CHECK-NEXT: %[[X:.+]] = vector.load %{{.+}} : memref<1x100xf32>, vector<16xf32>
 // CHECK-NEXT: %[[E:.+]] = arith.extf %[[W]] : vector<16xf16> to vector<16xf32>
-// CHECK-NEXT: %[[P:.+]] = arith.mulf %[[E]], %[[X]] : vector<16xf32>
-// CHECK-NEXT: arith.addf %{{.+}}, %[[P]] : vector<16xf32>
+// CHECK-NEXT: arith.mulf %[[E]], %[[X]] : vector<16xf32>
+// CHECK-NEXT: vector.fma %[[E]], %[[X]], %{{.+}} : vector<16xf32>
 func.func @narrow_inputs(%v: memref<?x?xf16, strided<[?, ?], offset: ?>>, %x: memref<?x?xf32, strided<[?, ?], offset: ?>>, %o: memref<?xf32, strided<[?], offset: ?>>, %i: index) {
   %w = tile.load %v[%i, %i] : memref<?x?xf16, strided<[?, ?], offset: ?>> -> !tile.tile<1x100xf16>
   %t = tile.load %x[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<1x100xf32>
@@ -170,5 +170,25 @@ func.func @fast_max(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) 
   %m = tile.reduce min %t along 1 : !tile.tile<1x128xf32> -> !tile.tile<1xf32>
   %b = tile.broadcast %m along 1 : !tile.tile<1xf32> -> !tile.tile<1x128xf32>
   tile.store %b, %v[%i, %i] : !tile.tile<1x128xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+
+// A line of at most 4 elements (a rank-1 Tile<3>, or `sum(part, 0)` of a
+// Tile<1>): one masked load, its lanes combined one by one in the
+// reference's order from +0 (bit-identical), no horizontal tree.
+// CHECK-LABEL: func.func @short_line(
+// CHECK: %[[V:.+]] = vector.maskedload %{{.+}} : memref<3xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK: %[[E0:.+]] = vector.extract %[[V]][0] : f32 from vector<16xf32>
+// CHECK-NEXT: %[[S0:.+]] = arith.addf %{{.+}}, %[[E0]] : f32
+// CHECK-NEXT: %[[E1:.+]] = vector.extract %[[V]][1] : f32 from vector<16xf32>
+// CHECK-NEXT: %[[S1:.+]] = arith.addf %[[S0]], %[[E1]] : f32
+// CHECK-NEXT: %[[E2:.+]] = vector.extract %[[V]][2] : f32 from vector<16xf32>
+// CHECK-NEXT: arith.addf %[[S1]], %[[E2]] : f32
+// CHECK-NOT: vector.reduction
+// CHECK: return
+func.func @short_line(%v: memref<?xf32>, %o: memref<?xf32>, %i: index) {
+  %t = tile.load %v[%i] : memref<?xf32> -> !tile.tile<3xf32>
+  %s = tile.reduce sum %t along 0 : !tile.tile<3xf32> -> f32
+  memref.store %s, %o[%i] : memref<?xf32>
   return
 }
