@@ -6,6 +6,11 @@
 // reference's result. Along axis 0 a lane is a column and a step one vector
 // load from a row; along axis 1 a lane is a row and a step one gather of a
 // column. Ragged groups of lines use masked loads, gathers and stores.
+// Along axis 1 with at least as many rows and columns as lanes (but
+// argmax), the rows go L at a time without gathers instead
+// (transposedRows): each row's vectors into one accumulator, then the L
+// accumulators combined by shuffles; a float sum is then reordered like a
+// line's below with A = 1.
 //
 // A rank-1 reduction is one line, and so is each row of a rank-2 tile
 // reduced along axis 1 when it has fewer rows than a vector has lanes. max and min take vectors of it and
@@ -257,6 +262,8 @@ struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
         rewriter.replaceOp(r, out);
       return success();
     }
+    if (alongRows && n >= lanes && kind != tl::ReduceKind::argmax)
+      return transposedRows(rewriter, op, m, n, vt);
     Value buf = adaptor.getSource();
     if (alongRows && (lanes - 1) * n > INT32_MAX)
       return rewriter.notifyMatchFailure(op, "rows too long for i32 offsets");
@@ -304,6 +311,130 @@ struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
   }
 
 private:
+  /// The rows of an `m x n` tile (m and n at least the lanes L) reduced
+  /// along axis 1, L rows at a time: one accumulator vector per row, lane l
+  /// taking the row's elements l, L + l, ... in order (the ragged end
+  /// masked in as the neutral element, a sum of products with FMAs as in
+  /// reduceLines), then the L vectors combined into one whose lane r is row
+  /// r's result (transposeCombine): log2(L) levels of two shuffles and one
+  /// combination per pair. No gathers, and each row is read in whole
+  /// vectors; a producer the reduction takes in (lineProducer) is computed
+  /// row by row, never written. Rows past m in the last group read row
+  /// m - 1 and are not stored. A float sum is reordered like a line's (the
+  /// bound in the file comment, with A = 1); max and min are exact.
+  LogicalResult transposedRows(ConversionPatternRewriter &rewriter,
+                               tl::ReduceOp op, int64_t m, int64_t n,
+                               VectorType vt) const {
+    Location loc = op.getLoc();
+    tl::ReduceKind kind = op.getKind();
+    Type elem = vt.getElementType();
+    int64_t lanes = vt.getNumElements();
+    auto accType = vt.clone(kind == tl::ReduceKind::sum ? sumType(rewriter, elem)
+                                                        : elem);
+    Value out = nlc::cpu::allocTileBuffer(rewriter, loc,
+                                          cast<tl::TileType>(op.getType()));
+    Operation *producer = lineProducer(op, target);
+    SmallVector<Value> inputs;
+    Value buf;
+    if (producer)
+      for (Value in : producer->getOperands())
+        inputs.push_back(rewriter.getRemappedValue(in));
+    else
+      buf = rewriter.getRemappedValue(op.getSource());
+    Value pad = splatConstant(rewriter, loc, vt, neutral(rewriter, kind, elem));
+    Value init = splatConstant(rewriter, loc, accType,
+                               neutral(rewriter, kind, accType.getElementType()));
+    // The vector of row `row` at column `pos`, lanes outside `mask` `pad`;
+    // for a sum, the next accumulator from `acc`.
+    auto step = [&](OpBuilder &b, Location l, Value row, Value pos, Value mask,
+                    Value acc) -> Value {
+      Value x;
+      if (producer) {
+        x = producerVector(b, l, producer, inputs, row, pos, mask, vt);
+        if (mask)
+          x = arith::SelectOp::create(b, l, mask, x, pad);
+      } else {
+        x = loadVector(b, l, vt, buf, ValueRange{row, pos}, mask, pad);
+      }
+      auto mul = x.getDefiningOp<arith::MulFOp>();
+      if (kind == tl::ReduceKind::sum && accType == vt && mul &&
+          x.use_empty())
+        return vector::FMAOp::create(b, l, mul.getLhs(), mul.getRhs(), acc);
+      if (accType != vt)
+        x = arith::ExtFOp::create(b, l, accType, x);
+      return combine(b, l, kind, acc, x);
+    };
+    int64_t whole = n - n % lanes;
+    forEachVector(
+        rewriter, loc, m, lanes,
+        [&](OpBuilder &b, Location l, Value first, Value mask) {
+          SmallVector<Value> rows;
+          for (int64_t r = 0; r < lanes; ++r) {
+            Value row = arith::AddIOp::create(
+                b, l, first, arith::ConstantIndexOp::create(b, l, r));
+            if (mask)
+              row = arith::MinUIOp::create(
+                  b, l, row, arith::ConstantIndexOp::create(b, l, m - 1));
+            rows.push_back(row);
+          }
+          SmallVector<Value> acc(lanes, init);
+          auto loop = scf::ForOp::create(
+              b, l, arith::ConstantIndexOp::create(b, l, 0),
+              arith::ConstantIndexOp::create(b, l, whole),
+              arith::ConstantIndexOp::create(b, l, lanes), acc,
+              [&](OpBuilder &lb, Location ll, Value pos, ValueRange a) {
+                SmallVector<Value> next;
+                for (int64_t r = 0; r < lanes; ++r)
+                  next.push_back(step(lb, ll, rows[r], pos, Value(), a[r]));
+                scf::YieldOp::create(lb, ll, next);
+              });
+          acc.assign(loop.getResults().begin(), loop.getResults().end());
+          if (n % lanes) {
+            Value tail = prefixMask(b, l, lanes, n % lanes);
+            Value at = arith::ConstantIndexOp::create(b, l, whole);
+            for (int64_t r = 0; r < lanes; ++r)
+              acc[r] = step(b, l, rows[r], at, tail, acc[r]);
+          }
+          Value v = transposeCombine(b, l, kind, acc);
+          if (accType != vt)
+            v = arith::TruncFOp::create(b, l, vt, v);
+          storeVector(b, l, v, out, ValueRange{first}, mask);
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+  /// From L vectors of L lanes, the vector whose lane r combines (`kind`)
+  /// the lanes of vector r. Level by level, vectors r and r + half are
+  /// paired; each holds its rows in segments of S lanes (S = L at the
+  /// start), and the pair becomes one vector with segments of S / 2: for
+  /// each segment, the sum of its two halves from the first vector, then
+  /// the same from the second. Pairing r with r + half keeps the rows in
+  /// order: after the last level, lane r is row r.
+  static Value transposeCombine(OpBuilder &b, Location loc,
+                                tl::ReduceKind kind, SmallVector<Value> v) {
+    int64_t lanes = cast<VectorType>(v[0].getType()).getNumElements();
+    for (int64_t seg = lanes; seg > 1; seg /= 2) {
+      SmallVector<int64_t> lo, hi;
+      for (int64_t s = 0; s < lanes; s += seg)
+        for (int64_t from : {int64_t(0), lanes}) {
+          for (int64_t i = 0; i < seg / 2; ++i) {
+            lo.push_back(from + s + i);
+            hi.push_back(from + s + seg / 2 + i);
+          }
+        }
+      int64_t half = v.size() / 2;
+      SmallVector<Value> next;
+      for (int64_t r = 0; r < half; ++r) {
+        Value a = vector::ShuffleOp::create(b, loc, v[r], v[r + half], lo);
+        Value c = vector::ShuffleOp::create(b, loc, v[r], v[r + half], hi);
+        next.push_back(combine(b, loc, kind, a, c));
+      }
+      v = next;
+    }
+    return v[0];
+  }
+
   /// The reader of line `r` of `op`'s source (row `r` of a rank-2 tile,
   /// the whole rank-1 tile for -1): the source's buffer `buf`, or, for a
   /// producer the reduction takes in (lineProducer), that producer's
@@ -577,8 +708,11 @@ Operation *nlc::x86::lineProducer(tl::ReduceOp op,
     return nullptr;
   tl::TileType src = op.getSource().getType();
   int64_t lanes = lanesFor(target, {src.getElementType()});
+  // Lines (rank 1, or rows fewer than lanes), and the rows of a tile with
+  // at least as many rows and columns as lanes (transposedRows).
   bool line = src.getRank() == 1 ||
-              (op.getAxis() == 1 && src.getShape()[0] < lanes);
+              (op.getAxis() == 1 && (src.getShape()[0] < lanes ||
+                                     src.getShape()[1] >= lanes));
   return lanes && line ? takenProducer(op, op.getSource()) : nullptr;
 }
 

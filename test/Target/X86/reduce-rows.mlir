@@ -192,3 +192,32 @@ func.func @short_line(%v: memref<?xf32>, %o: memref<?xf32>, %i: index) {
   memref.store %s, %o[%i] : memref<?xf32>
   return
 }
+
+// Rows of a tile with at least as many rows and columns as lanes: 16 rows
+// at a time (AVX-512), one accumulator per row over whole vectors (the
+// product computed in place, with an FMA), the ragged 4 columns masked in,
+// then the 16 row vectors combined by pairs of shuffles in 4 levels into
+// one vector whose lane r is row r's sum, stored in one vector store. No
+// gathers.
+// CHECK-LABEL: func.func @transposed_rows(
+// CHECK-NOT: vector.gather
+// CHECK: scf.for {{.+}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK-COUNT-16: vector.fma
+// CHECK: scf.yield
+// CHECK: vector.shuffle %{{.+}}, %{{.+}} [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]
+// CHECK: vector.shuffle %{{.+}}, %{{.+}} [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]
+// CHECK: vector.shuffle %{{.+}}, %{{.+}} [0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30]
+// CHECK: vector.shuffle %{{.+}}, %{{.+}} [1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31]
+// CHECK: %[[R:.+]] = arith.addf
+// CHECK-NOT: vector.shuffle
+// CHECK: vector.store %[[R]], %{{.+}} : memref<32xf32>, vector<16xf32>
+// CHECK-NOT: vector.gather
+// CHECK: return
+func.func @transposed_rows(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %o: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %t = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<32x100xf32>
+  %p = tile.mul %t, %t : !tile.tile<32x100xf32>
+  %s = tile.reduce sum %p along 1 : !tile.tile<32x100xf32> -> !tile.tile<32xf32>
+  %b = tile.broadcast %s along 1 : !tile.tile<32xf32> -> !tile.tile<32x100xf32>
+  tile.store %b, %o[%i, %i] : !tile.tile<32x100xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
