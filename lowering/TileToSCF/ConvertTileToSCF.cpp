@@ -708,7 +708,23 @@ void uncarryWhileBuffers(scf::WhileOp loop) {
   update(yield, 0);
 }
 
-/// Gives each tile an scf.if yields a buffer allocated before the `if`.
+/// Whether the `k`th value `yield` yields is a buffer allocated in the
+/// yield's block for nothing else: yielded once, its every use in that
+/// block (or nested in it).
+bool ownBuffer(scf::YieldOp yield, unsigned k) {
+  auto alloca = yield.getOperand(k).getDefiningOp<memref::AllocaOp>();
+  if (!alloca || alloca->getBlock() != yield->getBlock() ||
+      llvm::count(yield.getOperands(), alloca.getResult()) != 1)
+    return false;
+  return llvm::all_of(alloca->getUsers(), [&](Operation *user) {
+    return yield->getBlock()->findAncestorOpInBlock(*user) != nullptr;
+  });
+}
+
+/// Gives each tile an scf.if yields a buffer allocated before the `if`. A
+/// branch whose value is a buffer of its own (ownBuffer: a dot's
+/// accumulator, a loop's carried tile) computes it in that buffer
+/// directly; any other value is copied into it at the end of the branch.
 void uncarryIfBuffers(scf::IfOp ifOp) {
   OpBuilder b(ifOp);
   Location loc = ifOp.getLoc();
@@ -722,6 +738,12 @@ void uncarryIfBuffers(scf::IfOp ifOp) {
       if (r->empty())
         continue;
       auto yield = cast<scf::YieldOp>(r->front().getTerminator());
+      if (ownBuffer(yield, k) && yield.getOperand(k).getType() == out.getType()) {
+        Operation *own = yield.getOperand(k).getDefiningOp();
+        own->replaceAllUsesWith(ValueRange{out});
+        own->erase();
+        continue;
+      }
       b.setInsertionPoint(yield);
       copyInto(b, loc, yield.getOperand(k), out);
       yield->setOperand(k, out);

@@ -102,16 +102,19 @@ func.func @carried_large(%x: f32, %n: index, %v: memref<?x?xf32>) {
 
 // -----
 
-// A tile an `if` yields gets a buffer before it; a heap buffer made inside
-// a branch is freed at the end of that branch, after the copy out.
+// A tile an `if` yields gets a buffer before it. A branch whose value is a
+// buffer of its own (here the sum's) computes it in that buffer directly;
+// a branch yielding another value (the splat's, also used after the `if`)
+// copies it in at its end. Heap buffers made inside a branch are freed at
+// the end of that branch (none here).
 // CHECK-LABEL: func.func @if_large(
 // CHECK: %[[T:.+]] = memref.alloc() : memref<256x256xf32>
 // CHECK: %[[OUT:.+]] = memref.alloc() : memref<256x256xf32>
 // CHECK: scf.if
-// CHECK: %[[A:.+]] = memref.alloc() : memref<256x256xf32>
-// CHECK: memref.copy %[[A]], %[[OUT]]
-// CHECK-NEXT: memref.dealloc %[[A]]
-// CHECK-NEXT: scf.yield %[[OUT]]
+// CHECK-NOT: memref.alloc
+// CHECK: memref.store %{{.+}}, %[[OUT]]
+// CHECK-NOT: memref.copy
+// CHECK: scf.yield %[[OUT]]
 // CHECK-NEXT: } else {
 // CHECK-NEXT: memref.copy %[[T]], %[[OUT]]
 // CHECK-NEXT: scf.yield %[[OUT]]
@@ -124,6 +127,32 @@ func.func @if_large(%c: i1, %x: f32, %v: memref<?x?xf32>) {
   %r = scf.if %c -> (!tile.tile<256x256xf32>) {
     %a = tile.add %t, %t : !tile.tile<256x256xf32>
     scf.yield %a : !tile.tile<256x256xf32>
+  } else {
+    scf.yield %t : !tile.tile<256x256xf32>
+  }
+  tile.store %r, %v[%c0, %c0] : !tile.tile<256x256xf32>, memref<?x?xf32>
+  return
+}
+
+// -----
+
+// A heap buffer made inside a branch for a value the branch does not yield
+// is freed at the end of that branch.
+// CHECK-LABEL: func.func @if_temporary(
+// CHECK: %[[OUT:.+]] = memref.alloc() : memref<256x256xf32>
+// CHECK: scf.if
+// CHECK: %[[A:.+]] = memref.alloc() : memref<256x256xf32>
+// CHECK: memref.store %{{.+}}, %[[A]]
+// CHECK: memref.store %{{.+}}, %[[OUT]]
+// CHECK: memref.dealloc %[[A]]
+// CHECK-NEXT: scf.yield %[[OUT]]
+func.func @if_temporary(%c: i1, %x: f32, %v: memref<?x?xf32>) {
+  %c0 = arith.constant 0 : index
+  %t = tile.splat %x : f32 -> !tile.tile<256x256xf32>
+  %r = scf.if %c -> (!tile.tile<256x256xf32>) {
+    %a = tile.add %t, %t : !tile.tile<256x256xf32>
+    %b = tile.mul %a, %t : !tile.tile<256x256xf32>
+    scf.yield %b : !tile.tile<256x256xf32>
   } else {
     scf.yield %t : !tile.tile<256x256xf32>
   }

@@ -218,11 +218,14 @@ void fmaStep(OpBuilder &b, Location l, Value a, Value bm, int64_t n,
   }
 }
 
-/// Fills `out` (m x n f32) with zeros, in vectors.
+/// Fills `out` (m x n f32) with `value` in every element (zeros without
+/// it), in vectors.
 void fillZero(OpBuilder &b, Location loc, Value out, int64_t m, int64_t n,
-              VectorType vt) {
+              VectorType vt, Value value = {}) {
   int64_t lanes = vt.getNumElements();
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vt));
+  Value zero = value ? vector::BroadcastOp::create(b, loc, vt, value).getResult()
+                     : arith::ConstantOp::create(b, loc, b.getZeroAttr(vt))
+                           .getResult();
   scf::ForOp::create(b, loc, index(b, loc, 0), index(b, loc, m),
                      index(b, loc, 1), ValueRange{},
                      [&](OpBuilder &lb, Location ll, Value i, ValueRange) {
@@ -577,7 +580,13 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     int64_t steps = k->lhs.getType().getShape()[1];
     auto vt = VectorType::get({target.f32Lanes}, rewriter.getF32Type());
     Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
-    memref::CopyOp::create(rewriter, loc, adaptor.getInitArgs()[0], out);
+    // A carried tile that starts as a splat (`zeros()`) is filled with its
+    // scalar, not copied from the splat's buffer (which is then unused).
+    if (auto splat = loop.getInitArgs()[0].getDefiningOp<tl::SplatOp>())
+      fillZero(rewriter, loc, out, m, n, vt,
+               rewriter.getRemappedValue(splat.getValue()));
+    else
+      memref::CopyOp::create(rewriter, loc, adaptor.getInitArgs()[0], out);
     // The iterations go in chunks of about kChunkSteps k steps: all blocks
     // run one chunk before the next, so that a block's strip of B (and of
     // A) for the chunk stays in L1 while the next row block reads it.
