@@ -77,6 +77,11 @@ void addTargetAttributes(llvm::Module &module, const CodegenOptions &opts,
       f.addFnAttr("min-legal-vector-width", "512");
     if (!opts.bareMetal)
       continue;
+    // The image is optimized for size, like clang's -Os: no loop
+    // unrolling and less inlining. The kernels' vector code is already
+    // vector code before LLVM sees it; unrolling it again mostly made
+    // the image larger (docs/BareMetal.md, image size).
+    f.addFnAttr(llvm::Attribute::OptimizeForSize);
     f.addFnAttr(llvm::Attribute::NoRedZone);
     // Every page of a large frame is touched from the top down, so the
     // first access below the stack lands in its guard page (a reported

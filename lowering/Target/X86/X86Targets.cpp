@@ -5,7 +5,7 @@
 // ops it makes fast, for the target's vector width) and host code with the
 // host pipeline; they differ in how kernel grids run (the runtime's thread
 // pool on Linux, plain loops on the unikernel's one core), in the default
-// CPU and in the link step.
+// CPU, in whether `dot` operands are packed and in the link step.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,14 +21,27 @@
 
 namespace nlc::x86 {
 
-static void buildKernelPipeline(mlir::OpPassManager &pm) {
-  // Views read only as `dot` operands packed into tiles once per launch,
-  // which the micro-kernel reads in place (docs/Kernels.md).
-  cpu::buildLaunchLoweringPipeline(pm, /*packDotOperands=*/true);
+static void buildKernelPipeline(mlir::OpPassManager &pm, bool packDotOperands) {
+  cpu::buildLaunchLoweringPipeline(pm, packDotOperands);
   // One pass over the elements for each tree of elementwise ops.
   pm.addPass(tile::createTileFuseElementwise());
   pm.addPass(createConvertTileToX86());
   pm.addPass(mlir::createCanonicalizerPass());
+}
+
+static void buildLinuxKernelPipeline(mlir::OpPassManager &pm) {
+  // Views read only as `dot` operands packed into tiles once per launch,
+  // which the micro-kernel reads in place (docs/Kernels.md): the grid's
+  // threads then share one copy instead of each copying its tiles.
+  buildKernelPipeline(pm, /*packDotOperands=*/true);
+}
+
+static void buildBareKernelPipeline(mlir::OpPassManager &pm) {
+  // No packing: it would add a `.packed` clone of every `dot` kernel to the
+  // image (each as large as the kernel) to save, on the unikernel's one
+  // core, a tile copy per K step that is small next to the step's products
+  // (docs/BareMetal.md, image size).
+  buildKernelPipeline(pm, /*packDotOperands=*/false);
 }
 
 static void buildLinuxHostPipeline(mlir::OpPassManager &pm) {
@@ -48,7 +61,7 @@ const TargetEntry &getLinuxTarget() {
     // A performance-minded default; the startup check catches a program
     // copied to an older machine.
     e.defaultCpu = "native";
-    e.buildKernelPipeline = buildKernelPipeline;
+    e.buildKernelPipeline = buildLinuxKernelPipeline;
     e.buildHostPipeline = buildLinuxHostPipeline;
     e.link = linkExecutable;
     e.finalizeModule = recordRequiredCpuFeatures;
@@ -65,7 +78,7 @@ const TargetEntry &getBareTarget() {
     e.triple = "x86_64-unknown-none-elf";
     // What QEMU's TCG emulates with -cpu max: AVX2 and FMA, no AVX-512.
     e.defaultCpu = "x86-64-v3";
-    e.buildKernelPipeline = buildKernelPipeline;
+    e.buildKernelPipeline = buildBareKernelPipeline;
     e.buildHostPipeline = buildBareHostPipeline;
     e.link = linkBareImage;
     e.freestanding = true;
