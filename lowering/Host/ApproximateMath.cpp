@@ -54,7 +54,7 @@ Value constantLike(OpBuilder &b, Location loc, Type t, double v) {
 /// computes the shifted case only when one of its lanes needs it (`scf.if`
 /// on any lane), since it costs a second polynomial and the lanes of a
 /// kernel's vector loop rarely do.
-void shiftSubnormalCases(Operation *root) {
+void shiftSubnormalLogs(Operation *root) {
   SmallVector<Operation *> ops;
   root->walk([&](Operation *op) {
     if (isa<math::LogOp>(op) && isF32(op->getResult(0).getType()))
@@ -70,14 +70,14 @@ void shiftSubnormalCases(Operation *root) {
     };
     Value shift = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
                                         c(b, 0x1p-126));
-    auto expOrLog = [&](OpBuilder &eb, Value arg) -> Value {
+    auto log = [&](OpBuilder &eb, Value arg) -> Value {
       return math::LogOp::create(eb, loc, arg).getResult();
     };
     // Each element shifted where `shift` holds.
     auto shifted = [&](OpBuilder &sb) -> Value {
       Value moved = arith::MulFOp::create(sb, loc, x, c(sb, 0x1p23));
-      Value r = expOrLog(
-          sb, arith::SelectOp::create(sb, loc, shift, moved, x).getResult());
+      Value r =
+          log(sb, arith::SelectOp::create(sb, loc, shift, moved, x).getResult());
       // 23 ln 2, rounded to f32.
       Value back = arith::SubFOp::create(sb, loc, r, c(sb, 15.942385152878742));
       return arith::SelectOp::create(sb, loc, shift, back, r);
@@ -94,7 +94,7 @@ void shiftSubnormalCases(Operation *root) {
                      scf::YieldOp::create(tb, l, shifted(tb));
                    },
                    [&](OpBuilder &eb, Location l) {
-                     scf::YieldOp::create(eb, l, expOrLog(eb, x));
+                     scf::YieldOp::create(eb, l, log(eb, x));
                    })
                    .getResult(0);
     }
@@ -214,7 +214,7 @@ struct ExpF32 : OpRewritePattern<math::ExpOp> {
 struct ApproximateMathPass
     : public nlc::impl::ApproximateMathBase<ApproximateMathPass> {
   void runOnOperation() override {
-    shiftSubnormalCases(getOperation());
+    shiftSubnormalLogs(getOperation());
     RewritePatternSet patterns(&getContext());
     populateMathF32ExpansionPatterns(patterns, approximated);
     populateMathPolynomialApproximationPatterns(

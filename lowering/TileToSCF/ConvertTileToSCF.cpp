@@ -708,17 +708,16 @@ void uncarryWhileBuffers(scf::WhileOp loop) {
   update(yield, 0);
 }
 
-/// Whether the `k`th value `yield` yields is a buffer allocated in the
-/// yield's block for nothing else: yielded once, its every use in that
-/// block (or nested in it).
-bool ownBuffer(scf::YieldOp yield, unsigned k) {
+/// The buffer of `type` that `yield` yields as its `k`th value when the
+/// yield's block allocated it and yields it only there (its other uses are
+/// then all inside that block), else null.
+memref::AllocaOp ownBuffer(scf::YieldOp yield, unsigned k, Type type) {
   auto alloca = yield.getOperand(k).getDefiningOp<memref::AllocaOp>();
-  if (!alloca || alloca->getBlock() != yield->getBlock() ||
+  if (!alloca || alloca.getType() != type ||
+      alloca->getBlock() != yield->getBlock() ||
       llvm::count(yield.getOperands(), alloca.getResult()) != 1)
-    return false;
-  return llvm::all_of(alloca->getUsers(), [&](Operation *user) {
-    return yield->getBlock()->findAncestorOpInBlock(*user) != nullptr;
-  });
+    return {};
+  return alloca;
 }
 
 /// Gives each tile an scf.if yields a buffer allocated before the `if`. A
@@ -738,10 +737,9 @@ void uncarryIfBuffers(scf::IfOp ifOp) {
       if (r->empty())
         continue;
       auto yield = cast<scf::YieldOp>(r->front().getTerminator());
-      if (ownBuffer(yield, k) && yield.getOperand(k).getType() == out.getType()) {
-        Operation *own = yield.getOperand(k).getDefiningOp();
-        own->replaceAllUsesWith(ValueRange{out});
-        own->erase();
+      if (memref::AllocaOp own = ownBuffer(yield, k, out.getType())) {
+        own.replaceAllUsesWith(out);
+        own.erase();
         continue;
       }
       b.setInsertionPoint(yield);

@@ -220,18 +220,18 @@ void fmaStep(OpBuilder &b, Location l, Value a, Value bm, int64_t n,
 
 /// Fills `out` (m x n f32) with `value` in every element (zeros without
 /// it), in vectors.
-void fillZero(OpBuilder &b, Location loc, Value out, int64_t m, int64_t n,
+void fillWith(OpBuilder &b, Location loc, Value out, int64_t m, int64_t n,
               VectorType vt, Value value = {}) {
   int64_t lanes = vt.getNumElements();
-  Value zero = value ? vector::BroadcastOp::create(b, loc, vt, value).getResult()
-                     : arith::ConstantOp::create(b, loc, b.getZeroAttr(vt))
-                           .getResult();
+  Value splat =
+      value ? vector::BroadcastOp::create(b, loc, vt, value).getResult()
+            : arith::ConstantOp::create(b, loc, b.getZeroAttr(vt)).getResult();
   scf::ForOp::create(b, loc, index(b, loc, 0), index(b, loc, m),
                      index(b, loc, 1), ValueRange{},
                      [&](OpBuilder &lb, Location ll, Value i, ValueRange) {
                        for (int64_t j = 0; j < n; j += lanes)
                          rowPiece(lb, ll, out, i, j, std::min(lanes, n - j),
-                                  vt, zero);
+                                  vt, splat);
                        scf::YieldOp::create(lb, ll);
                      });
 }
@@ -382,7 +382,7 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
       if (adaptor.getAcc())
         memref::CopyOp::create(rewriter, loc, adaptor.getAcc(), out);
       else
-        fillZero(rewriter, loc, out, m, n, vt);
+        fillWith(rewriter, loc, out, m, n, vt);
     }
     // An operand read in place: its window of the view where the tile lies
     // inside it, else the buffer its load filled.
@@ -583,7 +583,7 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     // A carried tile that starts as a splat (`zeros()`) is filled with its
     // scalar, not copied from the splat's buffer (which is then unused).
     if (auto splat = loop.getInitArgs()[0].getDefiningOp<tl::SplatOp>())
-      fillZero(rewriter, loc, out, m, n, vt,
+      fillWith(rewriter, loc, out, m, n, vt,
                rewriter.getRemappedValue(splat.getValue()));
     else
       memref::CopyOp::create(rewriter, loc, adaptor.getInitArgs()[0], out);

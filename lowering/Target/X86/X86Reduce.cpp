@@ -74,6 +74,18 @@ Value combine(OpBuilder &b, Location loc, tl::ReduceKind kind, Value acc,
   llvm_unreachable("argmax is not a combination of two values");
 }
 
+/// `acc` combined with `x` under `kind`, where a float sum whose `x` is a
+/// multiplication built for it alone (a producer's `w * x`) is one FMA: the
+/// product is then exact where the reference rounds it first (the bound in
+/// the file comment counts it).
+Value accumulate(OpBuilder &b, Location loc, tl::ReduceKind kind, Value acc,
+                 Value x) {
+  auto mul = x.getDefiningOp<arith::MulFOp>();
+  if (kind == tl::ReduceKind::sum && mul && x.use_empty())
+    return vector::FMAOp::create(b, loc, mul.getLhs(), mul.getRhs(), acc);
+  return combine(b, loc, kind, acc, x);
+}
+
 /// Reduces one line per lane, `n` steps long, in the reference's order;
 /// `read(i)` loads step `i` of every lane as a vector of the element type.
 Value reduceLanes(OpBuilder &b, Location loc, tl::ReduceKind kind, int64_t n,
@@ -356,13 +368,9 @@ private:
       } else {
         x = loadVector(b, l, vt, buf, ValueRange{row, pos}, mask, pad);
       }
-      auto mul = x.getDefiningOp<arith::MulFOp>();
-      if (kind == tl::ReduceKind::sum && accType == vt && mul &&
-          x.use_empty())
-        return vector::FMAOp::create(b, l, mul.getLhs(), mul.getRhs(), acc);
       if (accType != vt)
         x = arith::ExtFOp::create(b, l, accType, x);
-      return combine(b, l, kind, acc, x);
+      return accumulate(b, l, kind, acc, x);
     };
     int64_t whole = n - n % lanes;
     forEachVector(
@@ -535,15 +543,8 @@ private:
         x = arith::ExtFOp::create(sb, l, accTypes[q], x);
       if (check)
         *check = arith::AddFOp::create(sb, l, *check, x);
-      // A float sum of products computed here (the producer's last op a
-      // multiplication, `sum(w * x)`): one FMA per vector. The product is
-      // then exact where the reference rounds it first; the bound below
-      // counts it (one more rounding per element).
-      auto mul = x.getDefiningOp<arith::MulFOp>();
-      if (kinds[q] == tl::ReduceKind::sum && isFloat && mul && x.use_empty())
-        return vector::FMAOp::create(sb, l, mul.getLhs(), mul.getRhs(), accIn)
-            .getResult();
-      return fastCombine(sb, l, q, accIn, x);
+      return fastKind(q) ? fastCombine(sb, l, q, accIn, x)
+                         : accumulate(sb, l, kinds[q], accIn, x);
     };
     int64_t lanes = vt.getNumElements(), whole = n - n % lanes;
     if (n <= kScalarLine && llvm::all_of(accTypes, [&](VectorType t) {
