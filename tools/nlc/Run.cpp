@@ -178,8 +178,7 @@ static int runImage(const Options &opts, const std::string &image) {
   // tab, a quote or a backslash (runtime/baremetal/start.c reads it back).
   std::string commandLine = "--";
   for (const std::string &a : opts.programArgs) {
-    if (a.find_first_of("\n\r") != std::string::npos ||
-        a.find('\0') != std::string::npos) {
+    if (a.find_first_of("\n\r") != std::string::npos) {
       llvm::errs() << "nlc: error: arguments of a unikernel cannot contain "
                       "line breaks: `"
                    << a << "`\n";
