@@ -131,3 +131,4 @@ if shutil.which("nvidia-smi"):
         pass
 if os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("cuda-toolkit")
+    config.substitutions.append(("%ptxas", "/usr/local/cuda/bin/ptxas"))

@@ -19,12 +19,31 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 
+// LLVM's NVPTX backend (part of Debian's libLLVM), for the kernels of
+// --target=nvptx64-nvidia-cuda.
+extern "C" void LLVMInitializeNVPTXTargetInfo();
+extern "C" void LLVMInitializeNVPTXTarget();
+extern "C" void LLVMInitializeNVPTXTargetMC();
+extern "C" void LLVMInitializeNVPTXAsmPrinter();
+
 namespace nlc {
+
+void initializeLLVMTargets() {
+  static bool done = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    LLVMInitializeNVPTXTargetInfo();
+    LLVMInitializeNVPTXTarget();
+    LLVMInitializeNVPTXTargetMC();
+    LLVMInitializeNVPTXAsmPrinter();
+    return true;
+  }();
+  (void)done;
+}
 
 std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const CodegenOptions &opts, std::string &error) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
+  initializeLLVMTargets();
   std::string tripleName =
       opts.triple.empty() ? llvm::sys::getDefaultTargetTriple() : opts.triple;
   llvm::Triple triple(tripleName);

@@ -41,6 +41,10 @@ struct CodegenOptions {
   bool bareMetal = false;
 };
 
+/// Registers the LLVM backends nlc generates code with: the host's (x86)
+/// and NVPTX. Idempotent.
+void initializeLLVMTargets();
+
 /// Translates an LLVM-dialect module to LLVM IR, set up for the target.
 std::unique_ptr<llvm::Module> translateToLLVMIR(mlir::ModuleOp module,
                                                 llvm::LLVMContext &ctx,

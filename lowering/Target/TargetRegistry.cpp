@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowering/Target/TargetRegistry.h"
+#include "lowering/Target/Codegen.h"
 #include "lowering/Target/NVPTX/NVPTXTarget.h"
 #include "lowering/Target/X86/X86Targets.h"
 
@@ -54,7 +55,7 @@ std::string getTargetNames() {
 /// this LLVM has no backend for it.
 static std::unique_ptr<llvm::MCSubtargetInfo>
 createSubtargetInfo(const TargetEntry &entry, std::string &error) {
-  llvm::InitializeNativeTarget();
+  initializeLLVMTargets();
   llvm::Triple triple(entry.triple);
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
@@ -78,6 +79,12 @@ bool resolveTarget(const TargetEntry &entry, llvm::StringRef cpu,
     return false;
   std::string cpuName = cpu.empty() ? entry.defaultCpu.str() : cpu.str();
   std::vector<std::string> features;
+  if (cpuName == "native" && entry.host) {
+    error = "-mcpu=native names this machine's CPU; for `" +
+            entry.name.str() + "` name the device (`nlc --target=" +
+            entry.name.str() + " -mcpu=help` lists them)";
+    return false;
+  }
   if (cpuName == "native") {
     cpuName = llvm::sys::getHostCPUName().str();
     llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();

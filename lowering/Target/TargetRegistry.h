@@ -73,6 +73,10 @@ struct TargetEntry {
   PipelineBuilder buildHostPipeline = nullptr;
   /// Objects to the final file (executable or image).
   LinkStep link = nullptr;
+  /// For a target whose kernels run on a device (a GPU): the target of the
+  /// host code, whose triple and default CPU the host code is built for.
+  /// Null when host and kernels share `triple`.
+  const TargetEntry *host = nullptr;
   /// Freestanding code: static relocation, no red zone, stack probes.
   bool freestanding = false;
   /// Run on the optimized LLVM module before code emission; the x86 Linux

@@ -8,6 +8,7 @@
 #include "dialects/tile/IR/TileDialect.h"
 #include "lowering/Host/Pipeline.h"
 #include "lowering/Target/TargetRegistry.h"
+#include "lowering/Target/NVPTX/NVPTXPasses.h"
 #include "lowering/Target/X86/X86Passes.h"
 #include "lowering/TileToSCF/Passes.h"
 
@@ -23,10 +24,13 @@ int main(int argc, char **argv) {
   nlc::cpu::registerCpuLowering();
   nlc::registerTargetPipelines();
   nlc::x86::registerNLCX86Passes();
+  nlc::nvptx::registerNLCNVPTXPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<nlc::tile::TileDialect>();
+  // nlc-gpu-launches-to-runtime compiles device code to PTX.
+  nlc::registerLLVMTranslations(registry);
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "nlc optimizer driver\n", registry));
 }

@@ -17,6 +17,7 @@
 #include "lowering/Host/Passes.h"
 #include "lowering/Host/Pipeline.h"
 #include "lowering/Target/Codegen.h"
+#include "lowering/Target/NVPTX/NVPTXPasses.h"
 #include "lowering/Target/TargetRegistry.h"
 #include "tools/nlc/Options.h"
 #include "tools/nlc/Run.h"
@@ -172,6 +173,7 @@ private:
   int emitAST();
   int compileToLLVM(mlir::MLIRContext &context);
   int emitFile(llvm::Module &module, llvm::TargetMachine &machine);
+  int emitPTX(mlir::ModuleOp module);
   int linkAndRun(llvm::Module &module, llvm::TargetMachine &machine);
   void reportLinkFailure(const std::string &error);
 
@@ -273,6 +275,7 @@ int Compilation::run() {
   mlir::DialectRegistry registry;
   registerMLIRGenDialects(registry);
   registerLLVMTranslations(registry);
+  nvptx::registerDeviceLoweringInterfaces(registry);
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
   mlir::ScopedDiagnosticHandler internalErrors(
@@ -301,11 +304,14 @@ int Compilation::run() {
   mlir::TimingScope timing = tm.getRootScope();
   pm.enableTiming(timing);
   opts.target->buildKernelPipeline(pm);
-  opts.target->buildHostPipeline(pm);
+  if (opts.emit != Emit::PTX)
+    opts.target->buildHostPipeline(pm);
   if (opts.profile)
     pm.addPass(createProfileFunctions());
   if (mlir::failed(pm.run(*module)))
     return 1;
+  if (opts.emit == Emit::PTX)
+    return emitPTX(*module);
   if (opts.emit == Emit::MLIRLLVM) {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -320,6 +326,17 @@ int Compilation::run() {
     llvm::errs() << "nlc: internal error: the module lost its `"
                  << kTargetAttrName << "` attribute\n";
     return 1;
+  }
+  std::string builtFor = opts.builtFor;
+  if (const TargetEntry *host = opts.target->host) {
+    // Kernels run on a device and are already compiled: the rest is host
+    // code, built for this machine.
+    std::string error;
+    if (!resolveTarget(*host, "", "", *target, error)) {
+      diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+      return 1;
+    }
+    builtFor = "-mcpu=" + host->defaultCpu.str() + " (" + target->cpu + ")";
   }
   CodegenOptions copts;
   copts.optLevel = opts.optLevel;
@@ -342,7 +359,7 @@ int Compilation::run() {
   addTargetAttributes(*llvmModule, copts, *machine);
   optimizeModule(*llvmModule, *machine, opts.optLevel);
   if (opts.target->finalizeModule)
-    opts.target->finalizeModule(*llvmModule, *machine, opts.builtFor);
+    opts.target->finalizeModule(*llvmModule, *machine, builtFor);
   if (opts.emit == Emit::LLVM) {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -352,6 +369,24 @@ int Compilation::run() {
   if (opts.emit == Emit::Asm || opts.emit == Emit::Obj)
     return emitFile(*llvmModule, *machine);
   return linkAndRun(*llvmModule, *machine);
+}
+
+/// Writes the PTX of the kernels, which the kernel pipeline has left in the
+/// NVVM and LLVM dialects.
+int Compilation::emitPTX(mlir::ModuleOp module) {
+  auto kernels = module.lookupSymbol<mlir::gpu::GPUModuleOp>(
+      nvptx::kKernelModuleName);
+  if (!kernels) {
+    diags.report(SourceRange(), DiagID::err_tool_failed,
+                 {"--emit=ptx: the program launches no kernel"});
+    return 1;
+  }
+  std::string ptx, error;
+  if (!nvptx::emitPTX(kernels, opts.targetInfo, opts.optLevel, ptx, error)) {
+    diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+    return 1;
+  }
+  return writeText(ptx);
 }
 
 /// Writes assembly or an object file.

@@ -47,6 +47,8 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::LLVM, "llvm", "optimized LLVM IR"),
                clEnumValN(Emit::Asm, "asm", "assembly"),
                clEnumValN(Emit::Obj, "obj", "object file"),
+               clEnumValN(Emit::PTX, "ptx",
+                          "PTX of the kernels (nvptx64-nvidia-cuda)"),
                clEnumValN(Emit::Exe, "exe", "linked executable (default)")),
     cl::cat(nlcCategory));
 cl::opt<unsigned> optLevel("O", cl::desc("Optimization level (0-3)"),
@@ -191,6 +193,11 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
     return status;
   if (positionals.empty()) {
     llvm::errs() << "nlc: error: no input file (see nlc --help)\n";
+    return 1;
+  }
+  if (emit == Emit::PTX && !opts.target->host) {
+    llvm::errs() << "nlc: error: --emit=ptx needs a GPU target "
+                    "(--target=nvptx64-nvidia-cuda)\n";
     return 1;
   }
   if (emit == Emit::Exe && !runProgram && outputFile == "-") {

@@ -22,7 +22,7 @@ struct TargetEntry;
 namespace driver {
 
 /// The stages of `--emit=`, in pipeline order.
-enum class Emit { Tokens, AST, MLIR, MLIRLLVM, LLVM, Asm, Obj, Exe };
+enum class Emit { Tokens, AST, MLIR, MLIRLLVM, LLVM, Asm, Obj, PTX, Exe };
 
 /// A checked command line.
 struct Options {

@@ -1,10 +1,12 @@
-//===- NVPTXTarget.h - The NVIDIA target (reserved) -------------*- C++ -*-===//
+//===- NVPTXTarget.h - The NVIDIA target ------------------------*- C++ -*-===//
 //
-// `--target=nvptx64-nvidia-cuda` is a registered name so that the option,
-// the messages and the tests exist before the backend does. This folder will
-// hold its kernel pipeline (tile ops to nvgpu/nvvm: mma.sync, wgmma, TMA),
-// its host pipeline (launches through the CUDA driver API) and its emit
-// step (PTX, checked with ptxas, embedded in the host executable).
+// `--target=nvptx64-nvidia-cuda -mcpu=sm_XX`: a Linux x86-64 executable
+// whose grid kernels run on an NVIDIA GPU. Kernels go to a gpu.module
+// (convert-tile-launch-to-gpu), are lowered there by the reference lowering
+// and MLIR's GPU-to-NVVM conversion, and become PTX through LLVM's NVPTX
+// backend (emitPTX); the host code launches them through the runtime
+// (nlc-gpu-launches-to-runtime, runtime/hosted/gpu.c), which loads the CUDA
+// driver when the program runs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,8 +17,12 @@
 
 namespace nlc::nvptx {
 
-/// `--target=nvptx64-nvidia-cuda`: registered, not available yet.
+/// `--target=nvptx64-nvidia-cuda`.
 const TargetEntry &getCudaTarget();
+
+/// The kernel pipeline of that target up to device code in the NVVM and
+/// LLVM dialects (what `--emit=ptx` compiles).
+void buildKernelPipeline(mlir::OpPassManager &pm);
 
 } // namespace nlc::nvptx
 

@@ -1,0 +1,271 @@
+//===- GPULaunchesToRuntime.cpp - PTX in the host, launches as calls ------===//
+//
+// Pass `nlc-gpu-launches-to-runtime` (see Passes.td). The runtime's side is
+// nl_gpu_launch (runtime/hosted/gpu.c).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowering/Target/NVPTX/NVPTXPasses.h"
+#include "lowering/Target/TargetInfo.h"
+
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+#include <map>
+
+namespace nlc::nvptx {
+#define GEN_PASS_DEF_GPULAUNCHESTORUNTIME
+#include "lowering/Target/NVPTX/Passes.h.inc"
+} // namespace nlc::nvptx
+
+using namespace mlir;
+
+namespace {
+
+constexpr llvm::StringLiteral kLaunch = "nl_gpu_launch";
+
+struct GPULaunchesToRuntime
+    : nlc::nvptx::impl::GPULaunchesToRuntimeBase<GPULaunchesToRuntime> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<gpu::GPUModuleOp> gpuModules(
+        module.getOps<gpu::GPUModuleOp>());
+    if (gpuModules.empty())
+      return;
+    std::optional<nlc::TargetInfo> target = nlc::getModuleTarget(module);
+    if (!target) {
+      module.emitError("has no `nlc.target` to compile its kernels for");
+      return signalPassFailure();
+    }
+    ctx = &getContext();
+    ptrType = LLVM::LLVMPointerType::get(ctx);
+    i32 = IntegerType::get(ctx, 32);
+    i64 = IntegerType::get(ctx, 64);
+    mapType = LLVM::LLVMStructType::getLiteral(ctx, {i32, i32, i64, i64});
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    if (!module.lookupSymbol(kLaunch))
+      LLVM::LLVMFuncOp::create(
+          b, module.getLoc(), kLaunch,
+          LLVM::LLVMFunctionType::get(
+              LLVM::LLVMVoidType::get(ctx),
+              {ptrType, i64, i64, i64, i32, ptrType, i32, ptrType, i32}));
+    SymbolTable table(module);
+    symbols = &table;
+
+    for (gpu::GPUModuleOp gm : gpuModules) {
+      std::string ptx, error;
+      if (!nlc::nvptx::emitPTX(gm, *target, optLevel, ptx, error)) {
+        gm.emitError("cannot compile the kernels for ")
+            << target->cpu << ": " << error;
+        return signalPassFailure();
+      }
+      LLVM::GlobalOp image =
+          addString(b, gm.getLoc(), (gm.getName() + ".ptx").str(), ptx);
+      for (auto fn : gm.getOps<LLVM::LLVMFuncOp>())
+        if (!fn.isExternal())
+          records[{gm.getName().str(), fn.getName().str()}] = addRecord(b, image, fn);
+    }
+
+    WalkResult result = module.walk([&](gpu::LaunchFuncOp launch) {
+      if (failed(lowerLaunch(launch)))
+        return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return signalPassFailure();
+    for (gpu::GPUModuleOp gm : gpuModules)
+      gm.erase();
+    module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
+  }
+
+private:
+  /// A private constant global holding `text` and a NUL.
+  LLVM::GlobalOp addString(OpBuilder &b, Location loc, StringRef name,
+                           StringRef text) {
+    std::string bytes = text.str();
+    bytes.push_back('\0');
+    auto type = LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8),
+                                         bytes.size());
+    auto global = LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/true,
+                                         LLVM::Linkage::Private, name,
+                                         b.getStringAttr(bytes));
+    symbols->insert(global);
+    return global;
+  }
+
+  /// The `nl_gpu_kernel` record of `fn`, an entry of the PTX `image`:
+  /// { image, name, where, function = null }.
+  LLVM::GlobalOp addRecord(OpBuilder &b, LLVM::GlobalOp image,
+                           LLVM::LLVMFuncOp fn) {
+    Location loc = fn.getLoc();
+    std::string prefix = ("nl_gpu." + fn.getName()).str();
+    LLVM::GlobalOp name = addString(b, loc, prefix + ".name", fn.getName());
+    LLVM::GlobalOp where = addString(b, loc, prefix + ".where", nlc::nvptx::sourcePosition(loc));
+    auto type = LLVM::LLVMStructType::getLiteral(
+        ctx, {ptrType, ptrType, ptrType, ptrType});
+    auto record = LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/false,
+                                         LLVM::Linkage::Internal, prefix,
+                                         Attribute());
+    symbols->insert(record);
+    OpBuilder ib(ctx);
+    ib.setInsertionPointToStart(&record.getInitializerRegion().emplaceBlock());
+    Value value = LLVM::UndefOp::create(ib, loc, type);
+    SmallVector<Value, 4> fields;
+    for (LLVM::GlobalOp g : {image, name, where})
+      fields.push_back(LLVM::AddressOfOp::create(ib, loc, g));
+    fields.push_back(LLVM::ZeroOp::create(ib, loc, ptrType));
+    for (auto [i, f] : llvm::enumerate(fields))
+      value = LLVM::InsertValueOp::create(ib, loc, value, f, i);
+    LLVM::ReturnOp::create(ib, loc, value);
+    return record;
+  }
+
+  /// `v` (an integer, float or index) as the i64 of its parameter slot: the
+  /// value in the low bytes (little-endian), as the kernel reads it.
+  Value toSlot(OpBuilder &b, Location loc, Value v) {
+    Type t = v.getType();
+    if (t.isIndex())
+      return arith::IndexCastOp::create(b, loc, i64, v);
+    if (auto f = dyn_cast<FloatType>(t)) {
+      v = arith::BitcastOp::create(b, loc, b.getIntegerType(f.getWidth()), v);
+      t = v.getType();
+    }
+    if (t.getIntOrFloatBitWidth() < 64)
+      v = arith::ExtUIOp::create(b, loc, i64, v);
+    return v;
+  }
+
+  LogicalResult lowerLaunch(gpu::LaunchFuncOp launch) {
+    Location loc = launch.getLoc();
+    auto it = records.find({launch.getKernelModuleName().getValue().str(),
+                            launch.getKernelName().getValue().str()});
+    if (it == records.end())
+      return launch.emitOpError("launches a kernel that was not compiled");
+    OpBuilder b(launch);
+
+    // The kernel's parameters as its lowered signature has them, and for
+    // each memref the bytes it can reach from its aligned pointer.
+    SmallVector<Value> params;
+    struct Map {
+      unsigned allocated;
+      Value lo, hi;
+    };
+    SmallVector<Map> maps;
+    for (Value arg : launch.getKernelOperands()) {
+      auto memref = dyn_cast<MemRefType>(arg.getType());
+      if (!memref) {
+        if (!arg.getType().isIntOrIndexOrFloat())
+          return launch.emitOpError("passes a ")
+                 << arg.getType() << " to a GPU kernel";
+        params.push_back(toSlot(b, loc, arg));
+        continue;
+      }
+      unsigned rank = memref.getRank();
+      auto meta = memref::ExtractStridedMetadataOp::create(b, loc, arg);
+      Value aligned =
+          memref::ExtractAlignedPointerAsIndexOp::create(b, loc, arg);
+      Map map;
+      map.allocated = params.size();
+      // The kernel never reads the allocated pointer: the aligned one
+      // stands in for it.
+      params.push_back(toSlot(b, loc, aligned));
+      params.push_back(toSlot(b, loc, aligned));
+      params.push_back(toSlot(b, loc, meta.getOffset()));
+      for (Value size : meta.getSizes())
+        params.push_back(toSlot(b, loc, size));
+      for (Value stride : meta.getStrides())
+        params.push_back(toSlot(b, loc, stride));
+      // Elements [offset, offset + sum((size - 1) * stride) + 1), none when
+      // a size is 0.
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      Value one = arith::ConstantIndexOp::create(b, loc, 1);
+      Value last = meta.getOffset();
+      Value empty = arith::ConstantIntOp::create(b, loc, 0, 1);
+      for (unsigned d = 0; d < rank; ++d) {
+        Value size = meta.getSizes()[d];
+        Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                             size, zero);
+        empty = arith::OrIOp::create(b, loc, empty, isZero);
+        Value steps = arith::SubIOp::create(b, loc, size, one);
+        last = arith::AddIOp::create(
+            b, loc, last,
+            arith::MulIOp::create(b, loc, steps, meta.getStrides()[d]));
+      }
+      Value bytes = arith::ConstantIndexOp::create(
+          b, loc, (memref.getElementTypeBitWidth() + 7) / 8);
+      Value lo = arith::MulIOp::create(b, loc, meta.getOffset(), bytes);
+      Value hi = arith::MulIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, last, one), bytes);
+      hi = arith::SelectOp::create(b, loc, empty, lo, hi);
+      map.lo = toSlot(b, loc, lo);
+      map.hi = toSlot(b, loc, hi);
+      maps.push_back(map);
+    }
+
+    // Launch-private arrays at the start of the function, so that a
+    // launch in a loop does not grow the stack.
+    auto fn = launch->getParentOfType<FunctionOpInterface>();
+    OpBuilder eb(ctx);
+    eb.setInsertionPointToStart(&fn.getFunctionBody().front());
+    auto count = [&](size_t n) {
+      return LLVM::ConstantOp::create(eb, loc, i64,
+                                      eb.getI64IntegerAttr(std::max<size_t>(n, 1)));
+    };
+    Value slots = LLVM::AllocaOp::create(eb, loc, ptrType, i64,
+                                         count(params.size()));
+    Value pointers = LLVM::AllocaOp::create(eb, loc, ptrType, ptrType,
+                                            count(params.size()));
+    Value mapArray =
+        LLVM::AllocaOp::create(eb, loc, ptrType, mapType, count(maps.size()));
+
+    for (auto [k, v] : llvm::enumerate(params)) {
+      Value slot = LLVM::GEPOp::create(b, loc, ptrType, i64, slots,
+                                       ArrayRef<LLVM::GEPArg>{int32_t(k)});
+      LLVM::StoreOp::create(b, loc, v, slot);
+      Value entry = LLVM::GEPOp::create(b, loc, ptrType, ptrType, pointers,
+                                        ArrayRef<LLVM::GEPArg>{int32_t(k)});
+      LLVM::StoreOp::create(b, loc, slot, entry);
+    }
+    for (auto [k, map] : llvm::enumerate(maps)) {
+      auto field = [&](int32_t f) {
+        return LLVM::GEPOp::create(b, loc, ptrType, mapType, mapArray,
+                                   ArrayRef<LLVM::GEPArg>{int32_t(k), f});
+      };
+      auto index32 = [&](unsigned v) {
+        return LLVM::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(v));
+      };
+      LLVM::StoreOp::create(b, loc, index32(map.allocated), field(0));
+      LLVM::StoreOp::create(b, loc, index32(map.allocated + 1), field(1));
+      LLVM::StoreOp::create(b, loc, map.lo, field(2));
+      LLVM::StoreOp::create(b, loc, map.hi, field(3));
+    }
+
+    gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
+    gpu::KernelDim3 block = launch.getBlockSizeOperandValues();
+    Value threads = arith::MulIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, block.x, block.y), block.z);
+    Value record = LLVM::AddressOfOp::create(b, loc, it->second);
+    auto i32Const = [&](size_t v) {
+      return LLVM::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(v));
+    };
+    LLVM::CallOp::create(
+        b, loc, TypeRange{}, kLaunch,
+        ValueRange{record, toSlot(b, loc, grid.x), toSlot(b, loc, grid.y),
+                   toSlot(b, loc, grid.z),
+                   arith::IndexCastOp::create(b, loc, i32, threads), pointers,
+                   i32Const(params.size()), mapArray, i32Const(maps.size())});
+    launch.erase();
+    return success();
+  }
+
+  MLIRContext *ctx = nullptr;
+  Type ptrType, i32, i64, mapType;
+  /// The module's, during runOnOperation.
+  SymbolTable *symbols = nullptr;
+  /// The `nl_gpu_kernel` record of each (gpu.module, kernel).
+  std::map<std::pair<std::string, std::string>, LLVM::GlobalOp> records;
+};
+
+} // namespace

@@ -1,0 +1,50 @@
+//===- NVPTXPasses.h - NVIDIA backend passes --------------------*- C++ -*-===//
+
+#ifndef NLC_LOWERING_TARGET_NVPTX_NVPTXPASSES_H
+#define NLC_LOWERING_TARGET_NVPTX_NVPTXPASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Pass/Pass.h"
+
+#include <string>
+
+namespace nlc {
+struct TargetInfo;
+}
+
+namespace nlc::nvptx {
+
+#define GEN_PASS_DECL
+#include "lowering/Target/NVPTX/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "lowering/Target/NVPTX/Passes.h.inc"
+
+/// The name of the one gpu.module convert-tile-launch-to-gpu creates.
+inline constexpr llvm::StringLiteral kKernelModuleName = "nl_kernels";
+
+/// "file:line:col" of the first file location in `loc` (for messages the
+/// program prints), else "?".
+std::string sourcePosition(mlir::Location loc);
+
+/// Registers what the GPU-to-NVVM conversion asks of the dialects it meets
+/// (their conversion to the LLVM dialect), for drivers that do not register
+/// every extension as nlc-opt does.
+void registerDeviceLoweringInterfaces(mlir::DialectRegistry &registry);
+
+/// PTX for `kernels`, a gpu.module lowered to the LLVM and NVVM dialects,
+/// for the chip and features of `target` (an NVPTX TargetInfo), through
+/// LLVM's NVPTX backend at `optLevel`. Calls of libdevice functions
+/// (`__nv_*`, what MLIR makes of math ops nlc does not expand itself) are
+/// linked from the CUDA toolkit's libdevice when it is installed. On
+/// failure returns false with `error` set.
+bool emitPTX(mlir::gpu::GPUModuleOp kernels, const TargetInfo &target,
+             unsigned optLevel, std::string &ptx, std::string &error);
+
+} // namespace nlc::nvptx
+
+#endif // NLC_LOWERING_TARGET_NVPTX_NVPTXPASSES_H

@@ -1,0 +1,66 @@
+//===- Passes.td - NVIDIA backend passes -------------------*- tablegen -*-===//
+
+#ifndef NLC_LOWERING_TARGET_NVPTX_PASSES
+#define NLC_LOWERING_TARGET_NVPTX_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertTileLaunchToGPU
+    : Pass<"convert-tile-launch-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Move launched kernels into a gpu.module and launch them there";
+  let description = [{
+    The GPU form of a launch. Every grid kernel that a `tile.launch` names
+    becomes a `gpu.func` marked `kernel` in one `gpu.module @nl_kernels`
+    (its name made a valid PTX identifier: characters other than letters,
+    digits and `_` become `_`), with `tile.program_id` and
+    `tile.num_programs` replaced by `gpu.block_id` and `gpu.grid_dim`: one
+    thread block per grid instance. Each `tile.launch` becomes a
+    `gpu.launch_func` of one thread per block; the tile ops of the body are
+    then lowered by the reference lowering, so each instance runs the
+    reference code on one thread. A kernel that calls a function outside
+    the kernels, or a grid query outside a launched kernel, is an error.
+    Runs after `tile-inline-kernels`, before `convert-tile-to-scf`.
+
+    ```mlir
+    tile.launch @k[%n](%x) : memref<?xf32, strided<[?], offset: ?>>
+    ```
+    becomes
+    ```mlir
+    gpu.launch_func @nl_kernels::@k blocks in (%n, %c1, %c1)
+        threads in (%c1, %c1, %c1) args(%x : memref<?xf32, ...>)
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+  ];
+}
+
+def GPULaunchesToRuntime
+    : Pass<"nlc-gpu-launches-to-runtime", "::mlir::ModuleOp"> {
+  let summary = "Compile each gpu.module to PTX and launch through the runtime";
+  let description = [{
+    The host side of GPU launches. Each `gpu.module` (already lowered to
+    the NVVM and LLVM dialects) is compiled to PTX for the module's
+    `nlc.target` chip by LLVM's NVPTX backend and becomes a constant string
+    in the host module; the `gpu.module` is then removed. Each kernel gets
+    one `nl_gpu_kernel` record (the PTX, its entry name and source location,
+    and the runtime's cache of the loaded function), and each
+    `gpu.launch_func` becomes one call of `nl_gpu_launch` with the
+    kernel's parameters in launch-private slots (memrefs expanded as the
+    kernel's signature expands them) and, for each memref, the bytes the
+    kernel can reach from its aligned pointer, which the runtime copies to
+    the device before the launch and back after it.
+  }];
+  let options = [
+    Option<"optLevel", "opt-level", "unsigned", "2",
+           "LLVM optimization level of the device code">,
+  ];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::func::FuncDialect",
+  ];
+}
+
+#endif // NLC_LOWERING_TARGET_NVPTX_PASSES

@@ -1,0 +1,57 @@
+// RUN: %nlc-opt %s --nlc-nvptx64-nvidia-cuda-kernel -nlc-gpu-launches-to-runtime | FileCheck %s --enable-var-scope
+// The host side of a GPU launch: the kernels become PTX in a constant string,
+// each kernel gets a record (PTX, entry name, source position, the runtime's
+// cache), and the launch is one call of nl_gpu_launch with the parameters in
+// slots (a memref as allocated and aligned pointer, offset, sizes and
+// strides; the aligned pointer stands for both; an f32 as its bits) and, for
+// the memref, the bytes [offset, offset + (size - 1) * stride + 1) x 4 the
+// kernel can reach, which the runtime copies to the device and back.
+
+// CHECK-NOT: gpu.container_module
+// CHECK-LABEL: func.func @host(
+// CHECK-SAME: %[[X:[a-z0-9]+]]: memref<?xf32, strided<[?], offset: ?>>, %[[A:[a-z0-9]+]]: f32, %[[N:[a-z0-9]+]]: index)
+// CHECK: %[[SLOTS:.+]] = llvm.alloca %{{.+}} x i64
+// CHECK: %[[PARAMS:.+]] = llvm.alloca %{{.+}} x !llvm.ptr
+// CHECK: %[[MAPS:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(i32, i32, i64, i64)>
+// CHECK: %{{.+}}, %[[OFF:.+]], %[[SIZE:.+]], %[[STRIDE:.+]] = memref.extract_strided_metadata %[[X]]
+// CHECK: %[[PTR:.+]] = memref.extract_aligned_pointer_as_index %[[X]]
+// CHECK: %[[LAST_STEPS:.+]] = arith.subi %[[SIZE]], %{{.+}} : index
+// CHECK: %[[SPAN:.+]] = arith.muli %[[LAST_STEPS]], %[[STRIDE]] : index
+// CHECK: %[[LAST:.+]] = arith.addi %[[OFF]], %[[SPAN]] : index
+// CHECK: %[[C4:.+]] = arith.constant 4 : index
+// CHECK: %[[LO:.+]] = arith.muli %[[OFF]], %[[C4]] : index
+// CHECK: %[[END:.+]] = arith.addi %[[LAST]], %{{.+}} : index
+// CHECK: %[[HI:.+]] = arith.muli %[[END]], %[[C4]] : index
+// CHECK: arith.select %{{.+}}, %[[LO]], %[[HI]] : index
+// CHECK: %[[ABITS:.+]] = arith.bitcast %[[A]] : f32 to i32
+// CHECK: %[[ASLOT:.+]] = arith.extui %[[ABITS]] : i32 to i64
+// CHECK: %[[S5:.+]] = llvm.getelementptr %[[SLOTS]][5]
+// CHECK-NEXT: llvm.store %[[ASLOT]], %[[S5]] : i64, !llvm.ptr
+// CHECK: %[[REC:.+]] = llvm.mlir.addressof @nl_gpu.k : !llvm.ptr
+// CHECK: %[[GX:.+]] = arith.index_cast %[[N]] : index to i64
+// CHECK-DAG: %[[NPARAMS:.+]] = llvm.mlir.constant(6 : i32) : i32
+// CHECK-DAG: %[[NMAPS:.+]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK: llvm.call @nl_gpu_launch(%[[REC]], %[[GX]], %{{.+}}, %{{.+}}, %{{.+}}, %[[PARAMS]], %[[NPARAMS]], %[[MAPS]], %[[NMAPS]])
+// CHECK: llvm.func @nl_gpu_launch(!llvm.ptr, i64, i64, i64, i32, !llvm.ptr, i32, !llvm.ptr, i32)
+// CHECK: llvm.mlir.global private constant @nl_kernels.ptx("{{.*}}.target sm_90a{{.*}}.visible .entry k(
+// CHECK: llvm.mlir.global private constant @nl_gpu.k.name("k\00")
+// CHECK: llvm.mlir.global private constant @nl_gpu.k.where("{{.*}}launches-to-runtime.mlir:[[@LINE+8]]:1\00")
+// CHECK: llvm.mlir.global internal @nl_gpu.k()
+// CHECK: llvm.mlir.addressof @nl_kernels.ptx
+// CHECK: llvm.mlir.addressof @nl_gpu.k.name
+// CHECK: llvm.mlir.addressof @nl_gpu.k.where
+// CHECK: llvm.mlir.zero : !llvm.ptr
+// CHECK-NOT: gpu.module
+module attributes {nlc.target = {name = "nvptx64-nvidia-cuda", triple = "nvptx64-nvidia-cuda", cpu = "sm_90a", features = ""}} {
+func.func private @k(%x: memref<?xf32, strided<[?], offset: ?>>, %a: f32) attributes {tile.kernel} {
+  %i = tile.program_id 0
+  %v = memref.load %x[%i] : memref<?xf32, strided<[?], offset: ?>>
+  %w = arith.mulf %v, %a : f32
+  memref.store %w, %x[%i] : memref<?xf32, strided<[?], offset: ?>>
+  return
+}
+func.func @host(%x: memref<?xf32, strided<[?], offset: ?>>, %a: f32, %n: index) {
+  tile.launch @k[%n] (%x, %a) : memref<?xf32, strided<[?], offset: ?>>, f32
+  return
+}
+}
