@@ -16,6 +16,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IRReader/IRReader.h"
 #include "llvm/Linker/Linker.h"
+#include "llvm/Transforms/IPO/Internalize.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -57,8 +58,14 @@ static bool linkLibdevice(llvm::Module &module, std::string &error) {
   }
   lib->setTargetTriple(module.getTargetTriple());
   lib->setDataLayout(module.getDataLayout());
+  // What is linked in is internal, so that it is inlined or dropped.
+  auto internalize = [](llvm::Module &m, const llvm::StringSet<> &linked) {
+    llvm::internalizeModule(m, [&](const llvm::GlobalValue &gv) {
+      return !gv.hasName() || !linked.contains(gv.getName());
+    });
+  };
   if (llvm::Linker::linkModules(module, std::move(lib),
-                                llvm::Linker::LinkOnlyNeeded)) {
+                                llvm::Linker::LinkOnlyNeeded, internalize)) {
     error = "cannot link " + path + " into the kernels";
     return false;
   }

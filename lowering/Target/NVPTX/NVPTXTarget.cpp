@@ -58,6 +58,7 @@ void buildKernelPipeline(mlir::OpPassManager &pm) {
   device.addPass(mlir::memref::createExpandStridedMetadataPass());
   device.addPass(mlir::createLowerAffinePass());
   device.addPass(mlir::createSCFToControlFlowPass());
+  device.addPass(createGPUExactMath());
   device.addPass(mlir::createConvertGpuOpsToNVVMOps());
   device.addPass(mlir::createReconcileUnrealizedCastsPass());
   device.addPass(mlir::createCanonicalizerPass());

@@ -63,4 +63,18 @@ def GPULaunchesToRuntime
   ];
 }
 
+def GPUExactMath : Pass<"nlc-gpu-exact-math"> {
+  let summary = "Math ops PTX computes exactly, as LLVM intrinsics";
+  let description = [{
+    MLIR's GPU-to-NVVM conversion makes every math op a call of CUDA's
+    libdevice. Those whose result PTX computes exactly in one instruction
+    (`sqrt` as sqrt.rn, `absf`, `fma`, `floor`, `ceil`, `trunc`, `round`,
+    `roundeven` on f32 and f64) become LLVM intrinsics here first, so that
+    kernels need libdevice (and the CUDA toolkit) only for the
+    transcendental functions nlc does not expand itself (`sin`, `cos`,
+    `pow`, ...). Run on device code before `convert-gpu-to-nvvm`.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // NLC_LOWERING_TARGET_NVPTX_PASSES
