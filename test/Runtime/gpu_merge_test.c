@@ -63,8 +63,7 @@ int main(void) {
   RUN("empty and inverted", {10, 10}, {30, 20});
   RUN("empty inside and between", {10, 20}, {15, 15}, {25, 25}, {30, 40});
   RUN("chain", {40, 50}, {10, 20}, {30, 41}, {19, 31});
-  RUN("mixed", {100, 110}, {0, 8}, {8, 16}, {105, 120}, {200, 200},
-      {64, 72});
+  RUN("mixed", {100, 110}, {0, 8}, {8, 16}, {105, 120}, {200, 200}, {64, 72});
   RUN("top of the address space", {UINTPTR_MAX - 15, UINTPTR_MAX},
       {UINTPTR_MAX - 5, UINTPTR_MAX});
   return 0;
