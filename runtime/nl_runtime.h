@@ -3,8 +3,9 @@
 // This is the one public header of nlrt, the runtime library that is linked
 // into every executable nlc produces. It declares the stable C ABI that
 // generated code calls: buffered printing of strings, integers, floats and
-// booleans, panics and process exit, aligned allocation, a monotonic clock,
-// access to the program arguments and the counters of `nlc --profile`. It
+// booleans, panics and process exit, aligned allocation, kernel grids (on a
+// pool of threads or an NVIDIA GPU), a monotonic clock, access to the
+// program arguments and the counters of `nlc --profile`. It
 // includes only freestanding headers, so the same declarations serve the
 // hosted (Linux/libc) build and the bare-metal unikernel build. Kernel
 // instances run on several threads at once, so the functions they call
@@ -167,6 +168,45 @@ void nl_grid_launch(NlGridBody body, void *ctx, int64_t count);
 
 /// The threads nl_grid_launch uses, the caller included.
 int64_t nl_grid_threads(void);
+
+//===----------------------------------------------------------------------===//
+// Kernels on an NVIDIA GPU (hosted flavour only; runtime/hosted/gpu.c). The
+// CUDA driver is loaded with dlopen at the first launch, so a program that
+// never launches on the GPU runs where there is none.
+//===----------------------------------------------------------------------===//
+
+/// A kernel compiled for the GPU: one per kernel in the program, a static
+/// global that nlc emits with `function` zero.
+typedef struct NlGpuKernel {
+  const char *image; ///< PTX text, NUL-terminated (for cuModuleLoadData).
+  const char *name;  ///< The `.entry` name in the PTX, NUL-terminated.
+  const char *where; ///< "file.nl:LINE:COL" of the kernel, for messages.
+  void *function;    ///< The CUfunction, filled in by the first launch.
+} NlGpuKernel;
+
+/// A view argument of a launch: host memory the kernel reads or writes.
+typedef struct NlGpuMap {
+  int32_t allocated; ///< Index in params of the memref's allocated pointer.
+  int32_t aligned;   ///< Index in params of the memref's aligned pointer.
+  /// Bytes [lo, hi) relative to the aligned pointer that the kernel can
+  /// touch; hi <= lo means none.
+  int64_t lo, hi;
+} NlGpuMap;
+
+/// Runs \p k on a grid of \p gx x \p gy x \p gz blocks of \p threads threads
+/// and returns when it is done. \p params are cuLaunchKernel's kernelParams
+/// (params[i] points to the value of parameter i); the slots they point to
+/// belong to this launch, which overwrites the pointers of \p maps with
+/// device addresses. The host memory of the maps is copied to the device
+/// before the launch and back after it; ranges that overlap or touch (two
+/// views of one tensor) share one device block. A grid with no block does
+/// nothing. Any CUDA error, a missing driver or GPU included, ends the
+/// program with a message that names the kernel, its location and the
+/// error (exit status NL_PANIC_STATUS). Thread-safe. NL_CUDA_LIBRARY, when
+/// set, is the driver library to load instead of libcuda.so.1.
+void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
+                   int32_t threads, void **params, int32_t nparams,
+                   const NlGpuMap *maps, int32_t nmaps);
 
 //===----------------------------------------------------------------------===//
 // Environment.

@@ -132,3 +132,18 @@ if shutil.which("nvidia-smi"):
 if os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("cuda-toolkit")
     config.substitutions.append(("%ptxas", "/usr/local/cuda/bin/ptxas"))
+# cuda-driver: a CUDA driver library (libcuda.so.1) loads, as the runtime
+# loads it for GPU launches (tested in a child process, so that lit itself
+# never holds the driver). cuda-stub: the toolkit's stub driver, which loads
+# but fails every call, is %cuda_stub.
+try:
+    if subprocess.run(["python3", "-c",
+                       "import ctypes; ctypes.CDLL('libcuda.so.1')"],
+                      capture_output=True, timeout=60).returncode == 0:
+        config.available_features.add("cuda-driver")
+except (OSError, subprocess.TimeoutExpired):
+    pass
+cuda_stub = "/usr/local/cuda/lib64/stubs/libcuda.so"
+if os.path.exists(cuda_stub):
+    config.available_features.add("cuda-stub")
+    config.substitutions.append(("%cuda_stub", cuda_stub))

@@ -1,0 +1,90 @@
+//===- cuda_driver.h - The part of the CUDA driver API that nlrt calls ----===//
+//
+// The types, constants and entry points of the CUDA driver API (cuda.h) that
+// runtime/hosted/gpu.c uses, declared here so that the runtime builds where
+// no CUDA toolkit is installed and never links libcuda: gpu.c loads the
+// driver with dlopen and asks cuGetProcAddress for each entry point by its
+// base name, for the ABI of CUDA 12.0 (NL_CUDA_API_VERSION). The names in
+// NL_CUDA_FUNCTIONS are those base names, not the `_v2` names that cuda.h's
+// macros substitute; the signatures are those of the versions the driver
+// returns for 12.0. Values are copied from cuda.h, where they are part of
+// the driver's stable ABI.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NL_HOSTED_CUDA_DRIVER_H
+#define NL_HOSTED_CUDA_DRIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// The status every driver function returns (an enum in cuda.h).
+typedef int CUresult;
+
+/// The CUresult values the runtime names itself, for when the driver cannot
+/// (cuGetErrorName is itself an entry point that may fail to resolve).
+enum {
+  CUDA_SUCCESS = 0,
+  CUDA_ERROR_INVALID_VALUE = 1,
+  CUDA_ERROR_NOT_INITIALIZED = 3,
+  CUDA_ERROR_STUB_LIBRARY = 34,
+  CUDA_ERROR_INSUFFICIENT_DRIVER = 35,
+  CUDA_ERROR_NO_DEVICE = 100,
+  CUDA_ERROR_NOT_FOUND = 500,
+};
+
+typedef int CUdevice;
+typedef unsigned long long CUdeviceptr;
+typedef struct CUctx_st *CUcontext;
+typedef struct CUmod_st *CUmodule;
+typedef struct CUfunc_st *CUfunction;
+typedef struct CUstream_st *CUstream;
+
+/// cuGetProcAddress's flags: look the symbol up the default way.
+enum { CU_GET_PROC_ADDRESS_DEFAULT = 0 };
+
+/// The CUDA version (major * 1000 + minor * 10) whose ABI the entry points
+/// are asked for.
+#define NL_CUDA_API_VERSION 12000
+
+/// cuGetProcAddress as CUDA 12 and later export it, as `cuGetProcAddress_v2`
+/// (\p symbolStatus may be NULL).
+typedef CUresult (*NlCuGetProcAddressV2)(const char *symbol, void **pfn,
+                                         int cudaVersion, uint64_t flags,
+                                         int *symbolStatus);
+
+/// cuGetProcAddress as CUDA 11.3 to 11.8 export it, as `cuGetProcAddress`.
+typedef CUresult (*NlCuGetProcAddressV1)(const char *symbol, void **pfn,
+                                         int cudaVersion, uint64_t flags);
+
+/// The entry points resolved through cuGetProcAddress, as
+/// X(NAME, PARAMETERS); each returns CUresult. NlCu_NAME is the type of a
+/// pointer to NAME. Those that name errors come first and may be missing
+/// (messages then name the errors themselves); the rest are required.
+#define NL_CUDA_ERROR_FUNCTIONS(X)                                             \
+  X(cuGetErrorName, (CUresult error, const char **str))                        \
+  X(cuGetErrorString, (CUresult error, const char **str))
+#define NL_CUDA_FUNCTIONS(X)                                                   \
+  X(cuInit, (unsigned flags))                                                  \
+  X(cuDeviceGet, (CUdevice * device, int ordinal))                             \
+  X(cuDevicePrimaryCtxRetain, (CUcontext * ctx, CUdevice device))              \
+  X(cuCtxSetCurrent, (CUcontext ctx))                                          \
+  X(cuCtxSynchronize, (void))                                                  \
+  X(cuModuleLoadData, (CUmodule * module, const void *image))                  \
+  X(cuModuleGetFunction,                                                       \
+    (CUfunction * function, CUmodule module, const char *name))                \
+  X(cuMemAlloc, (CUdeviceptr * dptr, size_t bytes))                            \
+  X(cuMemFree, (CUdeviceptr dptr))                                             \
+  X(cuMemcpyHtoD, (CUdeviceptr dst, const void *src, size_t bytes))            \
+  X(cuMemcpyDtoH, (void *dst, CUdeviceptr src, size_t bytes))                  \
+  X(cuLaunchKernel,                                                            \
+    (CUfunction f, unsigned gridX, unsigned gridY, unsigned gridZ,             \
+     unsigned blockX, unsigned blockY, unsigned blockZ, unsigned sharedBytes,  \
+     CUstream stream, void **params, void **extra))
+
+#define NL_CUDA_TYPEDEF(name, params) typedef CUresult(*NlCu_##name) params;
+NL_CUDA_ERROR_FUNCTIONS(NL_CUDA_TYPEDEF)
+NL_CUDA_FUNCTIONS(NL_CUDA_TYPEDEF)
+#undef NL_CUDA_TYPEDEF
+
+#endif // NL_HOSTED_CUDA_DRIVER_H

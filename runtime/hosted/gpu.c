@@ -1,0 +1,478 @@
+//===- gpu.c - Kernel launches on an NVIDIA GPU through the driver API ----===//
+//
+// nl_gpu_launch, the call that a `tile.launch` of a kernel compiled for an
+// NVIDIA GPU becomes. The first launch loads the CUDA driver with dlopen
+// (libcuda.so.1, or NL_CUDA_LIBRARY) and resolves its entry points through
+// cuGetProcAddress for the ABI of CUDA 12.0 (cuda_driver.h), so nlrt never
+// links libcuda and a program runs on a machine without a GPU until it
+// launches a kernel there. It then initializes device 0 and makes its
+// primary context current. Each kernel's PTX is loaded once per image and
+// its function kept in the kernel's descriptor. A launch copies the host
+// memory of its views to the device (views whose ranges overlap or touch
+// share one block, so that two views of one tensor stay one memory), points
+// the kernel's parameters at the copies, runs the kernel, waits for it and
+// copies everything back: launches are synchronous, like grids on the CPU.
+// Any CUDA error ends the program with one message naming the kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include "gpu.h"
+#include "../core/internal.h"
+#include "../nl_runtime.h"
+#include "../platform.h"
+#include "cuda_driver.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+//===----------------------------------------------------------------------===//
+// Messages
+//===----------------------------------------------------------------------===//
+
+/// Messages for the CUresult values that can occur before the driver's own
+/// cuGetErrorName is available, or when it cannot be resolved (the stub
+/// library of the CUDA toolkit fails every call with CUDA_ERROR_STUB_LIBRARY).
+/// The texts are the driver's.
+static const struct {
+  CUresult code;
+  const char *name, *text;
+} known_errors[] = {
+    {CUDA_ERROR_INVALID_VALUE, "CUDA_ERROR_INVALID_VALUE", "invalid argument"},
+    {CUDA_ERROR_NOT_INITIALIZED, "CUDA_ERROR_NOT_INITIALIZED",
+     "initialization error"},
+    {CUDA_ERROR_STUB_LIBRARY, "CUDA_ERROR_STUB_LIBRARY",
+     "CUDA driver is a stub library"},
+    {CUDA_ERROR_INSUFFICIENT_DRIVER, "CUDA_ERROR_INSUFFICIENT_DRIVER",
+     "CUDA driver version is insufficient for CUDA runtime version"},
+    {CUDA_ERROR_NO_DEVICE, "CUDA_ERROR_NO_DEVICE",
+     "no CUDA-capable device is detected"},
+    {CUDA_ERROR_NOT_FOUND, "CUDA_ERROR_NOT_FOUND", "named symbol not found"},
+};
+
+/// The driver, once loaded: its entry points and the context of device 0.
+static struct {
+  pthread_mutex_t lock; ///< Guards everything below and module loading.
+  bool ready;           ///< Set (release) when the rest is usable.
+  CUcontext context;
+#define NL_CUDA_FIELD(name, params) NlCu_##name name;
+  NL_CUDA_ERROR_FUNCTIONS(NL_CUDA_FIELD)
+  NL_CUDA_FUNCTIONS(NL_CUDA_FIELD)
+#undef NL_CUDA_FIELD
+} cu = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void put(NlWriter *w, const char *s) {
+  size_t n = 0;
+  while (s[n])
+    ++n;
+  nl_writer_put(w, s, n);
+}
+
+/// Writes "NAME: TEXT" for \p r, from the driver when it can say, else from
+/// known_errors, else "CUDA error N".
+static void put_cuda_error(NlWriter *w, CUresult r) {
+  const char *name = NULL, *text = NULL;
+  if (cu.cuGetErrorName && cu.cuGetErrorName(r, &name) != CUDA_SUCCESS)
+    name = NULL;
+  if (cu.cuGetErrorString && cu.cuGetErrorString(r, &text) != CUDA_SUCCESS)
+    text = NULL;
+  for (size_t i = 0; i < sizeof known_errors / sizeof known_errors[0]; ++i) {
+    if (known_errors[i].code != r)
+      continue;
+    if (!name)
+      name = known_errors[i].name;
+    if (!text)
+      text = known_errors[i].text;
+  }
+  if (!name) {
+    put(w, "CUDA error ");
+    nl_writer_put_i64(w, r);
+  } else {
+    put(w, name);
+  }
+  if (text) {
+    put(w, ": ");
+    put(w, text);
+  }
+}
+
+/// Claims the end of the program for this thread (another thread already
+/// ending it blocks this one for good), flushes stdout so that the program's
+/// output precedes the message, and begins the message in \p err.
+static void begin_error(NlWriter *err) {
+  if (!nl_rt_claim_end())
+    nl_plat_wait_forever();
+  nl_flush();
+  put(err, "error: ");
+}
+
+/// Ends the message in \p err and the program, like a panic.
+static _Noreturn void end_error(NlWriter *err) {
+  put(err, "\n");
+  nl_writer_flush(err);
+  nl_profile_report();
+  nl_plat_exit(NL_PANIC_STATUS);
+}
+
+/// "kernel 'NAME' (FILE:LINE:COL)".
+static void put_kernel(NlWriter *err, const NlGpuKernel *k) {
+  put(err, "kernel '");
+  put(err, k->name ? k->name : "?");
+  put(err, "' (");
+  put(err, k->where ? k->where : "?");
+  put(err, ")");
+}
+
+/// "CALL failed: NAME: TEXT".
+static void put_failed_call(NlWriter *err, const char *call, CUresult r) {
+  put(err, call);
+  put(err, " failed: ");
+  put_cuda_error(err, r);
+}
+
+/// No usable driver library: \p why, then \p why2 (may be NULL).
+static _Noreturn void fail_no_driver(const NlGpuKernel *k, const char *why,
+                                     const char *why2) {
+  char storage[1024];
+  NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
+  begin_error(&err);
+  put_kernel(&err, k);
+  put(&err, " is compiled for an NVIDIA GPU, but no CUDA driver was found: ");
+  put(&err, why ? why : "unknown reason");
+  if (why2)
+    put(&err, why2);
+  end_error(&err);
+}
+
+/// The driver loaded, but \p call failed while setting up device 0.
+static _Noreturn void fail_no_device(const NlGpuKernel *k, const char *call,
+                                     CUresult r) {
+  char storage[1024];
+  NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
+  begin_error(&err);
+  put_kernel(&err, k);
+  put(&err, " is compiled for an NVIDIA GPU, but no NVIDIA GPU is "
+            "available: ");
+  put_failed_call(&err, call, r);
+  end_error(&err);
+}
+
+/// Begins "GPU launch of kernel 'NAME' (WHERE): ".
+static void begin_launch_error(NlWriter *err, const NlGpuKernel *k) {
+  begin_error(err);
+  put(err, "GPU launch of ");
+  put_kernel(err, k);
+  put(err, ": ");
+}
+
+/// \p call failed during a launch of \p k.
+static _Noreturn void fail_launch(const NlGpuKernel *k, const char *call,
+                                  CUresult r) {
+  char storage[1024];
+  NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
+  begin_launch_error(&err, k);
+  put_failed_call(&err, call, r);
+  end_error(&err);
+}
+
+//===----------------------------------------------------------------------===//
+// The driver, its context and the modules
+//===----------------------------------------------------------------------===//
+
+/// Asks the driver for entry point \p name, in its CUDA 12.0 version, with
+/// whichever cuGetProcAddress it has (\p v2 if not NULL, else \p v1).
+static CUresult resolve(NlCuGetProcAddressV2 v2, NlCuGetProcAddressV1 v1,
+                        const char *name, void **fn) {
+  *fn = NULL;
+  CUresult r =
+      v2 ? v2(name, fn, NL_CUDA_API_VERSION, CU_GET_PROC_ADDRESS_DEFAULT, NULL)
+         : v1(name, fn, NL_CUDA_API_VERSION, CU_GET_PROC_ADDRESS_DEFAULT);
+  if (r == CUDA_SUCCESS && !*fn)
+    r = CUDA_ERROR_NOT_FOUND;
+  return r;
+}
+
+/// Loads the driver and sets up device 0; called once, with cu.lock held.
+/// \p k is the kernel whose launch needs it, for messages.
+static void load_driver(const NlGpuKernel *k) {
+  const char *path = getenv("NL_CUDA_LIBRARY");
+  if (!path || !*path)
+    path = "libcuda.so.1";
+  void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!library)
+    fail_no_driver(k, dlerror(), NULL);
+  // CUDA 12 and later export the five-argument version under its own name;
+  // the plain name is the four-argument one of CUDA 11.3 to 11.8.
+  NlCuGetProcAddressV2 get_v2 =
+      (NlCuGetProcAddressV2)dlsym(library, "cuGetProcAddress_v2");
+  NlCuGetProcAddressV1 get_v1 =
+      get_v2 ? NULL : (NlCuGetProcAddressV1)dlsym(library, "cuGetProcAddress");
+  if (!get_v2 && !get_v1)
+    fail_no_driver(k, path,
+                   " has no cuGetProcAddress (CUDA 11.3 or later is needed)");
+
+  // The error names are resolved first, so that the messages about the rest
+  // can use them; without them, messages fall back to known_errors.
+  void *fn;
+#define NL_CUDA_RESOLVE_OPTIONAL(name, params)                                 \
+  if (resolve(get_v2, get_v1, #name, &fn) == CUDA_SUCCESS)                     \
+    cu.name = (NlCu_##name)fn;
+  NL_CUDA_ERROR_FUNCTIONS(NL_CUDA_RESOLVE_OPTIONAL)
+#undef NL_CUDA_RESOLVE_OPTIONAL
+  CUresult r;
+#define NL_CUDA_RESOLVE(name, params)                                          \
+  if ((r = resolve(get_v2, get_v1, #name, &fn)) != CUDA_SUCCESS)               \
+    fail_no_device(k, "cuGetProcAddress(" #name ")", r);                       \
+  cu.name = (NlCu_##name)fn;
+  NL_CUDA_FUNCTIONS(NL_CUDA_RESOLVE)
+#undef NL_CUDA_RESOLVE
+
+  r = cu.cuInit(0);
+  if (r != CUDA_SUCCESS)
+    fail_no_device(k, "cuInit", r);
+  CUdevice device;
+  r = cu.cuDeviceGet(&device, 0);
+  if (r != CUDA_SUCCESS)
+    fail_no_device(k, "cuDeviceGet", r);
+  r = cu.cuDevicePrimaryCtxRetain(&cu.context, device);
+  if (r != CUDA_SUCCESS)
+    fail_no_device(k, "cuDevicePrimaryCtxRetain", r);
+}
+
+/// Whether this thread has made the primary context current (the current
+/// context belongs to a thread, and launches may come from several).
+static _Thread_local bool context_current;
+
+/// Makes the driver usable on the calling thread.
+static void use_driver(const NlGpuKernel *k) {
+  if (!__atomic_load_n(&cu.ready, __ATOMIC_ACQUIRE)) {
+    pthread_mutex_lock(&cu.lock);
+    if (!cu.ready) {
+      load_driver(k);
+      __atomic_store_n(&cu.ready, true, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&cu.lock);
+  }
+  if (context_current)
+    return;
+  CUresult r = cu.cuCtxSetCurrent(cu.context);
+  if (r != CUDA_SUCCESS)
+    fail_launch(k, "cuCtxSetCurrent", r);
+  context_current = true;
+}
+
+/// A loaded PTX image. Several kernels of a program may share one image.
+typedef struct Module {
+  const char *image;
+  CUmodule module;
+  struct Module *next;
+} Module;
+
+/// The images loaded so far, guarded by cu.lock.
+static Module *modules;
+
+/// The module of \p k's image, loaded on first use; cu.lock is held.
+static CUmodule module_of(const NlGpuKernel *k) {
+  for (Module *m = modules; m; m = m->next)
+    if (m->image == k->image)
+      return m->module;
+  Module *m = malloc(sizeof *m);
+  if (!m)
+    nl_rt_fatal("out of memory");
+  CUresult r = cu.cuModuleLoadData(&m->module, k->image);
+  if (r != CUDA_SUCCESS)
+    fail_launch(k, "cuModuleLoadData", r);
+  m->image = k->image;
+  m->next = modules;
+  modules = m;
+  return m->module;
+}
+
+/// \p k's function, looked up on its first launch and kept in k->function.
+static CUfunction function_of(NlGpuKernel *k) {
+  void *fn = __atomic_load_n(&k->function, __ATOMIC_ACQUIRE);
+  if (fn)
+    return (CUfunction)fn;
+  pthread_mutex_lock(&cu.lock);
+  fn = k->function;
+  if (!fn) {
+    CUfunction f;
+    CUresult r = cu.cuModuleGetFunction(&f, module_of(k), k->name);
+    if (r != CUDA_SUCCESS)
+      fail_launch(k, "cuModuleGetFunction", r);
+    fn = (void *)f;
+    __atomic_store_n(&k->function, fn, __ATOMIC_RELEASE);
+  }
+  pthread_mutex_unlock(&cu.lock);
+  return (CUfunction)fn;
+}
+
+//===----------------------------------------------------------------------===//
+// Launches
+//===----------------------------------------------------------------------===//
+
+static int compare_ranges(const void *a, const void *b) {
+  const NlGpuRange *x = a, *y = b;
+  if (x->lo != y->lo)
+    return x->lo < y->lo ? -1 : 1;
+  if (x->hi != y->hi)
+    return x->hi < y->hi ? -1 : 1;
+  return 0;
+}
+
+int32_t nl_gpu_merge_ranges(NlGpuRange *ranges, int32_t n) {
+  int32_t kept = 0;
+  for (int32_t i = 0; i < n; ++i)
+    if (ranges[i].hi > ranges[i].lo)
+      ranges[kept++] = ranges[i];
+  if (kept > 1)
+    qsort(ranges, (size_t)kept, sizeof *ranges, compare_ranges);
+  int32_t merged = 0;
+  for (int32_t i = 0; i < kept; ++i) {
+    NlGpuRange *last = merged > 0 ? &ranges[merged - 1] : NULL;
+    if (last && ranges[i].lo <= last->hi) {
+      if (ranges[i].hi > last->hi)
+        last->hi = ranges[i].hi;
+      continue;
+    }
+    ranges[merged++] = ranges[i];
+  }
+  return merged;
+}
+
+/// The index of the range of the \p n sorted disjoint \p ranges that holds
+/// \p addr (one does: each map's range went into the merge).
+static int32_t range_holding(const NlGpuRange *ranges, int32_t n,
+                             uintptr_t addr) {
+  int32_t lo = 0, hi = n - 1;
+  while (lo < hi) {
+    int32_t mid = lo + (hi - lo + 1) / 2;
+    if (ranges[mid].lo <= addr)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return lo;
+}
+
+/// Rejects what CUDA cannot launch or what no compiled launch passes: a
+/// grid dimension beyond 32 bits, no thread per block, a map that names a
+/// parameter that does not exist.
+static void check_launch(const NlGpuKernel *k, int64_t gx, int64_t gy,
+                         int64_t gz, int32_t threads, int32_t nparams,
+                         const NlGpuMap *maps, int32_t nmaps) {
+  char storage[1024];
+  NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
+  if (gx > UINT32_MAX || gy > UINT32_MAX || gz > UINT32_MAX || threads < 1) {
+    begin_launch_error(&err, k);
+    put(&err, "cannot launch a grid of ");
+    nl_writer_put_i64(&err, gx);
+    put(&err, " x ");
+    nl_writer_put_i64(&err, gy);
+    put(&err, " x ");
+    nl_writer_put_i64(&err, gz);
+    put(&err, " blocks of ");
+    nl_writer_put_i64(&err, threads);
+    put(&err, " threads");
+    end_error(&err);
+  }
+  for (int32_t i = 0; i < nmaps; ++i) {
+    const NlGpuMap *m = &maps[i];
+    if (m->allocated >= 0 && m->allocated < nparams && m->aligned >= 0 &&
+        m->aligned < nparams)
+      continue;
+    begin_launch_error(&err, k);
+    put(&err, "view ");
+    nl_writer_put_i64(&err, i);
+    put(&err, " names parameters ");
+    nl_writer_put_i64(&err, m->allocated);
+    put(&err, " and ");
+    nl_writer_put_i64(&err, m->aligned);
+    put(&err, " of ");
+    nl_writer_put_i64(&err, nparams);
+    end_error(&err);
+  }
+}
+
+/// malloc for the bookkeeping of a launch.
+static void *take(size_t count, size_t size) {
+  void *p = malloc(count ? count * size : 1);
+  if (!p)
+    nl_rt_fatal("out of memory");
+  return p;
+}
+
+void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
+                   int32_t threads, void **params, int32_t nparams,
+                   const NlGpuMap *maps, int32_t nmaps) {
+  if (gx <= 0 || gy <= 0 || gz <= 0)
+    return;
+  if (nmaps < 0)
+    nmaps = 0;
+  check_launch(k, gx, gy, gz, threads, nparams, maps, nmaps);
+  use_driver(k);
+  CUfunction function = function_of(k);
+
+  // Every pointer is read before any is rewritten, in case two views share
+  // a parameter.
+  uintptr_t *aligned = take((size_t)nmaps, sizeof *aligned);
+  uintptr_t *allocated = take((size_t)nmaps, sizeof *allocated);
+  NlGpuRange *ranges = take((size_t)nmaps, sizeof *ranges);
+  for (int32_t i = 0; i < nmaps; ++i) {
+    aligned[i] = (uintptr_t) * (void **)params[maps[i].aligned];
+    allocated[i] = (uintptr_t) * (void **)params[maps[i].allocated];
+    ranges[i].lo = aligned[i] + (uintptr_t)maps[i].lo;
+    ranges[i].hi = aligned[i] + (uintptr_t)maps[i].hi;
+  }
+  int32_t blocks = nl_gpu_merge_ranges(ranges, nmaps);
+
+  CUdeviceptr *device = take((size_t)blocks, sizeof *device);
+  for (int32_t b = 0; b < blocks; ++b) {
+    size_t bytes = ranges[b].hi - ranges[b].lo;
+    CUresult r = cu.cuMemAlloc(&device[b], bytes);
+    if (r != CUDA_SUCCESS)
+      fail_launch(k, "cuMemAlloc", r);
+    r = cu.cuMemcpyHtoD(device[b], (const void *)ranges[b].lo, bytes);
+    if (r != CUDA_SUCCESS)
+      fail_launch(k, "cuMemcpyHtoD", r);
+  }
+  for (int32_t i = 0; i < nmaps; ++i) {
+    if (maps[i].hi <= maps[i].lo)
+      continue;
+    uintptr_t start = aligned[i] + (uintptr_t)maps[i].lo;
+    int32_t b = range_holding(ranges, blocks, start);
+    // Unsigned arithmetic wraps, so the shift from host to device address
+    // is right whichever is larger.
+    uintptr_t shift = (uintptr_t)device[b] - ranges[b].lo;
+    *(void **)params[maps[i].aligned] = (void *)(aligned[i] + shift);
+    *(void **)params[maps[i].allocated] = (void *)(allocated[i] + shift);
+  }
+
+  CUresult r =
+      cu.cuLaunchKernel(function, (unsigned)gx, (unsigned)gy, (unsigned)gz,
+                        (unsigned)threads, 1, 1, 0, NULL, params, NULL);
+  if (r != CUDA_SUCCESS)
+    fail_launch(k, "cuLaunchKernel", r);
+  // Faults inside the kernel are reported here.
+  r = cu.cuCtxSynchronize();
+  if (r != CUDA_SUCCESS)
+    fail_launch(k, "cuCtxSynchronize", r);
+
+  for (int32_t b = 0; b < blocks; ++b) {
+    r = cu.cuMemcpyDtoH((void *)ranges[b].lo, device[b],
+                        ranges[b].hi - ranges[b].lo);
+    if (r != CUDA_SUCCESS)
+      fail_launch(k, "cuMemcpyDtoH", r);
+    r = cu.cuMemFree(device[b]);
+    if (r != CUDA_SUCCESS)
+      fail_launch(k, "cuMemFree", r);
+  }
+  free(device);
+  free(ranges);
+  free(allocated);
+  free(aligned);
+}

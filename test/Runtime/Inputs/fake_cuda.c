@@ -1,0 +1,252 @@
+// A stand-in for the CUDA driver library, for testing nl_gpu_launch where
+// there is no GPU (gpu_launch_test.c loads it through NL_CUDA_LIBRARY). It
+// exports cuGetProcAddress_v2 (or, built with -DFAKE_CUDA_V1_ONLY, only the
+// four-argument cuGetProcAddress of CUDA 11) and hands out the entry points
+// of runtime/hosted/cuda_driver.h, which act on host memory: "device"
+// memory is malloc'd (and filled with 0xee, so that a missing copy shows),
+// a module is its image, and a function is the function of the same name in
+// the test program (linked with -rdynamic), called once per launch as
+// fn(params, gridX, gridY, gridZ, blockX).
+//
+// Every call is logged on stderr, one line each, unless FAKE_CUDA_QUIET is
+// set; with FAKE_CUDA_SUMMARY set, the counts of some calls are written at
+// exit. FAKE_CUDA_FAIL=NAME=CODE makes entry point NAME return CODE, and
+// NAME=-CODE makes cuGetProcAddress return CODE for NAME.
+
+#include "hosted/cuda_driver.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef void (*KernelBody)(void **params, unsigned gx, unsigned gy, unsigned gz,
+                           unsigned threads);
+
+/// What a CUfunction points to.
+typedef struct FakeFunction {
+  KernelBody body;
+  char name[64];
+} FakeFunction;
+
+static struct { int loads, lookups, launches, allocs, frees, current; } counts;
+
+static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void count(int *counter) {
+  pthread_mutex_lock(&count_lock);
+  ++*counter;
+  pthread_mutex_unlock(&count_lock);
+}
+
+/// Writes one line to stderr with a single write, unless FAKE_CUDA_QUIET.
+static void note(const char *format, ...) {
+  if (getenv("FAKE_CUDA_QUIET"))
+    return;
+  char line[512];
+  va_list args;
+  va_start(args, format);
+  int n = vsnprintf(line, sizeof line - 1, format, args);
+  va_end(args);
+  if (n < 0)
+    return;
+  if (n > (int)sizeof line - 2)
+    n = (int)sizeof line - 2;
+  line[n++] = '\n';
+  if (write(2, line, (size_t)n) < 0)
+    return;
+}
+
+/// The code FAKE_CUDA_FAIL asks \p name to fail with, or CUDA_SUCCESS.
+static CUresult injected(const char *name) {
+  const char *spec = getenv("FAKE_CUDA_FAIL");
+  size_t n = strlen(name);
+  if (!spec || strncmp(spec, name, n) != 0 || spec[n] != '=')
+    return CUDA_SUCCESS;
+  return atoi(spec + n + 1);
+}
+
+static const struct {
+  CUresult code;
+  const char *name, *text;
+} errors[] = {
+    {1, "CUDA_ERROR_INVALID_VALUE", "invalid argument"},
+    {2, "CUDA_ERROR_OUT_OF_MEMORY", "out of memory"},
+    {100, "CUDA_ERROR_NO_DEVICE", "no CUDA-capable device is detected"},
+    {500, "CUDA_ERROR_NOT_FOUND", "named symbol not found"},
+    {700, "CUDA_ERROR_ILLEGAL_ADDRESS",
+     "an illegal memory access was encountered"},
+};
+
+static CUresult error_entry(CUresult error, const char **str, int text) {
+  for (size_t i = 0; i < sizeof errors / sizeof errors[0]; ++i)
+    if (errors[i].code == error) {
+      *str = text ? errors[i].text : errors[i].name;
+      return CUDA_SUCCESS;
+    }
+  *str = NULL;
+  return CUDA_ERROR_INVALID_VALUE;
+}
+
+static CUresult fake_cuGetErrorName(CUresult error, const char **str) {
+  return error_entry(error, str, 0);
+}
+
+static CUresult fake_cuGetErrorString(CUresult error, const char **str) {
+  return error_entry(error, str, 1);
+}
+
+static CUresult fake_cuInit(unsigned flags) {
+  note("cuInit %u", flags);
+  return injected("cuInit");
+}
+
+static CUresult fake_cuDeviceGet(CUdevice *device, int ordinal) {
+  note("cuDeviceGet %d", ordinal);
+  *device = 0;
+  return injected("cuDeviceGet");
+}
+
+static CUresult fake_cuDevicePrimaryCtxRetain(CUcontext *ctx, CUdevice device) {
+  note("cuDevicePrimaryCtxRetain %d", device);
+  *ctx = (CUcontext)&counts;
+  return injected("cuDevicePrimaryCtxRetain");
+}
+
+static CUresult fake_cuCtxSetCurrent(CUcontext ctx) {
+  note("cuCtxSetCurrent %s", ctx == (CUcontext)&counts ? "primary" : "other");
+  count(&counts.current);
+  return injected("cuCtxSetCurrent");
+}
+
+static CUresult fake_cuCtxSynchronize(void) {
+  note("cuCtxSynchronize");
+  return injected("cuCtxSynchronize");
+}
+
+static CUresult fake_cuModuleLoadData(CUmodule *module, const void *image) {
+  note("cuModuleLoadData \"%s\"", (const char *)image);
+  count(&counts.loads);
+  *module = (CUmodule)image;
+  return injected("cuModuleLoadData");
+}
+
+static CUresult fake_cuModuleGetFunction(CUfunction *function, CUmodule module,
+                                         const char *name) {
+  note("cuModuleGetFunction \"%s\" in \"%s\"", name, (const char *)module);
+  count(&counts.lookups);
+  CUresult r = injected("cuModuleGetFunction");
+  if (r != CUDA_SUCCESS)
+    return r;
+  KernelBody body = (KernelBody)dlsym(RTLD_DEFAULT, name);
+  if (!body)
+    return CUDA_ERROR_NOT_FOUND;
+  FakeFunction *f = malloc(sizeof *f);
+  f->body = body;
+  snprintf(f->name, sizeof f->name, "%s", name);
+  *function = (CUfunction)f;
+  return CUDA_SUCCESS;
+}
+
+static CUresult fake_cuMemAlloc(CUdeviceptr *dptr, size_t bytes) {
+  note("cuMemAlloc %zu", bytes);
+  count(&counts.allocs);
+  CUresult r = injected("cuMemAlloc");
+  if (r != CUDA_SUCCESS)
+    return r;
+  void *p = malloc(bytes);
+  memset(p, 0xee, bytes);
+  *dptr = (CUdeviceptr)(uintptr_t)p;
+  return CUDA_SUCCESS;
+}
+
+static CUresult fake_cuMemFree(CUdeviceptr dptr) {
+  note("cuMemFree");
+  count(&counts.frees);
+  free((void *)(uintptr_t)dptr);
+  return injected("cuMemFree");
+}
+
+static CUresult fake_cuMemcpyHtoD(CUdeviceptr dst, const void *src,
+                                  size_t bytes) {
+  note("cuMemcpyHtoD %zu", bytes);
+  memcpy((void *)(uintptr_t)dst, src, bytes);
+  return injected("cuMemcpyHtoD");
+}
+
+static CUresult fake_cuMemcpyDtoH(void *dst, CUdeviceptr src, size_t bytes) {
+  note("cuMemcpyDtoH %zu", bytes);
+  memcpy(dst, (const void *)(uintptr_t)src, bytes);
+  return injected("cuMemcpyDtoH");
+}
+
+static CUresult fake_cuLaunchKernel(CUfunction f, unsigned gridX,
+                                    unsigned gridY, unsigned gridZ,
+                                    unsigned blockX, unsigned blockY,
+                                    unsigned blockZ, unsigned sharedBytes,
+                                    CUstream stream, void **params,
+                                    void **extra) {
+  FakeFunction *fn = (FakeFunction *)f;
+  note("cuLaunchKernel %s grid %u x %u x %u block %u x %u x %u shared %u "
+       "stream %s extra %s",
+       fn->name, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes,
+       stream ? "set" : "null", extra ? "set" : "null");
+  count(&counts.launches);
+  CUresult r = injected("cuLaunchKernel");
+  if (r != CUDA_SUCCESS)
+    return r;
+  fn->body(params, gridX, gridY, gridZ, blockX);
+  return CUDA_SUCCESS;
+}
+
+/// The entry points by name; the initializers check their types.
+static const struct {
+  const char *name;
+  void *fn;
+} entries[] = {
+#define FAKE_ENTRY(name, params) {#name, (void *)(NlCu_##name)fake_##name},
+    NL_CUDA_ERROR_FUNCTIONS(FAKE_ENTRY) NL_CUDA_FUNCTIONS(FAKE_ENTRY)
+#undef FAKE_ENTRY
+};
+
+static CUresult lookup(const char *how, const char *symbol, void **pfn,
+                       int version, uint64_t flags) {
+  note("%s %s %d %llu", how, symbol, version, (unsigned long long)flags);
+  *pfn = NULL;
+  CUresult r = injected(symbol);
+  if (r < 0)
+    return -r;
+  for (size_t i = 0; i < sizeof entries / sizeof entries[0]; ++i)
+    if (strcmp(entries[i].name, symbol) == 0) {
+      *pfn = entries[i].fn;
+      return CUDA_SUCCESS;
+    }
+  return CUDA_ERROR_NOT_FOUND;
+}
+
+#ifdef FAKE_CUDA_V1_ONLY
+CUresult cuGetProcAddress(const char *symbol, void **pfn, int version,
+                          uint64_t flags) {
+  return lookup("cuGetProcAddress", symbol, pfn, version, flags);
+}
+#else
+CUresult cuGetProcAddress_v2(const char *symbol, void **pfn, int version,
+                             uint64_t flags, int *status) {
+  if (status)
+    *status = 0;
+  return lookup("cuGetProcAddress_v2", symbol, pfn, version, flags);
+}
+#endif
+
+__attribute__((destructor)) static void summary(void) {
+  if (!getenv("FAKE_CUDA_SUMMARY"))
+    return;
+  fprintf(stderr,
+          "fake: %d loads, %d lookups, %d launches, %d allocs, %d frees, "
+          "%d made current\n",
+          counts.loads, counts.lookups, counts.launches, counts.allocs,
+          counts.frees, counts.current);
+}

@@ -1,0 +1,324 @@
+// Checks nl_gpu_launch against a fake CUDA driver (Inputs/fake_cuda.c, which
+// runs "kernels" on the host and logs every driver call on stderr), loaded
+// through NL_CUDA_LIBRARY: the entry points are asked for by base name for
+// CUDA 12.0, through cuGetProcAddress_v2 or, from an older driver, the
+// four-argument cuGetProcAddress; two overlapping views of one tensor share
+// one device block and see each other's writes, a disjoint view gets its
+// own, an empty view none (its pointers are left alone); the parameters
+// point at device memory, allocated pointers shifted like aligned ones;
+// everything is copied back and freed; a module is loaded once per image
+// and a function looked up once per kernel, also when four threads launch
+// at once; an empty grid does nothing. Every failure ends the program with
+// status 101, one message naming the kernel and the CUDA error on stderr,
+// and the output printed before it on stdout.
+//
+// RUN: %clang -O1 -shared -fPIC -I %nlrt_include %S/Inputs/fake_cuda.c -o %t.fake.so
+// RUN: %clang -O1 -shared -fPIC -DFAKE_CUDA_V1_ONLY -I %nlrt_include %S/Inputs/fake_cuda.c -o %t.fake-v1.so
+// RUN: %clang -O1 -rdynamic -I %nlrt_include %s %nlrt_lib -o %t
+//
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so %t --basic > %t.out 2> %t.err
+// RUN: FileCheck %s --check-prefix=OUT --match-full-lines < %t.out
+// RUN: FileCheck %s --check-prefix=LOG --match-full-lines < %t.err
+// RUN: env NL_CUDA_LIBRARY=%t.fake-v1.so %t --one 2>&1 | FileCheck %s --check-prefix=V1 --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_SUMMARY=1 %t --threads 2>&1 | FileCheck %s --check-prefix=THREADS --match-full-lines
+//
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuLaunchKernel=1 not %t --one > %t.out 2> %t.err
+// RUN: FileCheck %s --check-prefix=BEFORE --match-full-lines --strict-whitespace < %t.out
+// RUN: FileCheck %s --check-prefix=ERR --match-full-lines --strict-whitespace < %t.err
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuLaunchKernel=1 sh -c '%t --one 2>&1; echo status=$?' | FileCheck %s --check-prefixes=BOTH,LAUNCH --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuInit=100 sh -c '%t --one 2>&1; echo status=$?' | FileCheck %s --check-prefixes=BOTH,INIT --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuMemcpyHtoD=-500 sh -c '%t --one 2>&1; echo status=$?' | FileCheck %s --check-prefixes=BOTH,RESOLVE --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuModuleLoadData=218 sh -c '%t --one 2>&1; echo status=$?' | FileCheck %s --check-prefixes=BOTH,LOAD --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuMemAlloc=2 sh -c '%t --one 2>&1; echo status=$?' | FileCheck %s --check-prefixes=BOTH,ALLOC --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuCtxSynchronize=700 sh -c '%t --one 2>&1; echo status=$?' | FileCheck %s --check-prefixes=BOTH,SYNC --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 sh -c '%t --missing 2>&1; echo status=$?' | FileCheck %s --check-prefixes=BOTH,MISSING --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 sh -c '%t --big-grid 2>&1; echo status=$?' | FileCheck %s --check-prefixes=BOTH,GRID --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 sh -c '%t --bad-map 2>&1; echo status=$?' | FileCheck %s --check-prefixes=BOTH,MAP --match-full-lines
+//
+//      OUT:after launch 1: a = 0 10 20 30 40 50 60 70 8 9 10 11 12 13 14 15
+// OUT-NEXT:out = 40 50 60 70 8 9 10 11
+// OUT-NEXT:between = -1 -1 -1 -1
+// OUT-NEXT:v1 on the host: 0, v2 - v1: 16, v1 aligned - allocated: 0, v2 aligned - allocated: 16, empty view untouched: 1, n: 8
+// OUT-NEXT:after launch 2: a = 0 100 200 300 400 500 600 700 8 9 10 11 12 13 14 15
+// OUT-NEXT:out = 400 500 600 700 8 9 10 11
+// OUT-NEXT:after the other kernels: c = 2 3 4 5
+//
+//      LOG:cuGetProcAddress_v2 cuGetErrorName 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuGetErrorString 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuInit 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuDeviceGet 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuDevicePrimaryCtxRetain 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuCtxSetCurrent 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuCtxSynchronize 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuModuleLoadData 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuModuleGetFunction 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuMemAlloc 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuMemFree 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuMemcpyHtoD 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuMemcpyDtoH 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuLaunchKernel 12000 0
+// LOG-NEXT:cuInit 0
+// LOG-NEXT:cuDeviceGet 0
+// LOG-NEXT:cuDevicePrimaryCtxRetain 0
+// LOG-NEXT:cuCtxSetCurrent primary
+// LOG-NEXT:cuModuleLoadData "ptx image one"
+// LOG-NEXT:cuModuleGetFunction "alias_kernel" in "ptx image one"
+// LOG-NEXT:cuMemAlloc 48
+// LOG-NEXT:cuMemcpyHtoD 48
+// LOG-NEXT:cuMemAlloc 32
+// LOG-NEXT:cuMemcpyHtoD 32
+// LOG-NEXT:cuLaunchKernel alias_kernel grid 2 x 3 x 4 block 128 x 1 x 1 shared 0 stream null extra null
+// LOG-NEXT:cuCtxSynchronize
+// LOG-NEXT:cuMemcpyDtoH 48
+// LOG-NEXT:cuMemFree
+// LOG-NEXT:cuMemcpyDtoH 32
+// LOG-NEXT:cuMemFree
+// LOG-NEXT:-- launch 2
+// LOG-NEXT:cuMemAlloc 48
+// LOG-NEXT:cuMemcpyHtoD 48
+// LOG-NEXT:cuMemAlloc 32
+// LOG-NEXT:cuMemcpyHtoD 32
+// LOG-NEXT:cuLaunchKernel alias_kernel grid 1 x 1 x 1 block 32 x 1 x 1 shared 0 stream null extra null
+// LOG-NEXT:cuCtxSynchronize
+// LOG-NEXT:cuMemcpyDtoH 48
+// LOG-NEXT:cuMemFree
+// LOG-NEXT:cuMemcpyDtoH 32
+// LOG-NEXT:cuMemFree
+// LOG-NEXT:-- another kernel of the same image
+// LOG-NEXT:cuModuleGetFunction "inc_kernel" in "ptx image one"
+// LOG-NEXT:cuMemAlloc 16
+// LOG-NEXT:cuMemcpyHtoD 16
+// LOG-NEXT:cuLaunchKernel inc_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
+// LOG-NEXT:cuCtxSynchronize
+// LOG-NEXT:cuMemcpyDtoH 16
+// LOG-NEXT:cuMemFree
+// LOG-NEXT:-- a kernel of another image
+// LOG-NEXT:cuModuleLoadData "ptx image two"
+// LOG-NEXT:cuModuleGetFunction "inc_kernel" in "ptx image two"
+// LOG-NEXT:cuMemAlloc 16
+// LOG-NEXT:cuMemcpyHtoD 16
+// LOG-NEXT:cuLaunchKernel inc_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
+// LOG-NEXT:cuCtxSynchronize
+// LOG-NEXT:cuMemcpyDtoH 16
+// LOG-NEXT:cuMemFree
+// LOG-NEXT:-- empty grids
+// LOG-NEXT:-- done
+//  LOG-NOT:{{.}}
+//
+//      V1:cuGetProcAddress cuGetErrorName 12000 0
+// V1-NEXT:cuGetProcAddress cuGetErrorString 12000 0
+//      V1:cuGetProcAddress cuLaunchKernel 12000 0
+//      V1:cuLaunchKernel alias_kernel grid 2 x 3 x 4 block 128 x 1 x 1 shared 0 stream null extra null
+//      V1:before the launch
+// V1-NEXT:after the launch: out = 40 50 60 70 8 9 10 11
+//
+//      THREADS:threads: 200 launches, 0 wrong
+// THREADS-NEXT:fake: 1 loads, 1 lookups, 200 launches, 200 allocs, 200 frees, 4 made current
+//
+//     BEFORE:before the launch
+// BEFORE-NOT:{{.}}
+//        ERR:error: GPU launch of kernel 'alias_kernel' (gpu_launch.nl:3:1): cuLaunchKernel failed: CUDA_ERROR_INVALID_VALUE: invalid argument
+//    ERR-NOT:{{.}}
+//
+//         BOTH:before the launch
+//  LAUNCH-NEXT:error: GPU launch of kernel 'alias_kernel' (gpu_launch.nl:3:1): cuLaunchKernel failed: CUDA_ERROR_INVALID_VALUE: invalid argument
+//    INIT-NEXT:error: kernel 'alias_kernel' (gpu_launch.nl:3:1) is compiled for an NVIDIA GPU, but no NVIDIA GPU is available: cuInit failed: CUDA_ERROR_NO_DEVICE: no CUDA-capable device is detected
+// RESOLVE-NEXT:error: kernel 'alias_kernel' (gpu_launch.nl:3:1) is compiled for an NVIDIA GPU, but no NVIDIA GPU is available: cuGetProcAddress(cuMemcpyHtoD) failed: CUDA_ERROR_NOT_FOUND: named symbol not found
+//    LOAD-NEXT:error: GPU launch of kernel 'alias_kernel' (gpu_launch.nl:3:1): cuModuleLoadData failed: CUDA error 218
+//   ALLOC-NEXT:error: GPU launch of kernel 'alias_kernel' (gpu_launch.nl:3:1): cuMemAlloc failed: CUDA_ERROR_OUT_OF_MEMORY: out of memory
+//    SYNC-NEXT:error: GPU launch of kernel 'alias_kernel' (gpu_launch.nl:3:1): cuCtxSynchronize failed: CUDA_ERROR_ILLEGAL_ADDRESS: an illegal memory access was encountered
+// MISSING-NEXT:error: GPU launch of kernel 'no_such_kernel' (gpu_launch.nl:9:5): cuModuleGetFunction failed: CUDA_ERROR_NOT_FOUND: named symbol not found
+//    GRID-NEXT:error: GPU launch of kernel 'alias_kernel' (gpu_launch.nl:3:1): cannot launch a grid of 8589934592 x 3 x 4 blocks of 128 threads
+//     MAP-NEXT:error: GPU launch of kernel 'alias_kernel' (gpu_launch.nl:3:1): view 1 names parameters 3 and 12 of 10
+//    BOTH-NEXT:status=101
+
+#include "nl_runtime.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static NlGpuKernel alias_kernel_desc = {"ptx image one", "alias_kernel",
+                                        "gpu_launch.nl:3:1", NULL};
+static NlGpuKernel inc_kernel_desc = {"ptx image one", "inc_kernel",
+                                      "gpu_launch.nl:6:1", NULL};
+static NlGpuKernel inc_other_image = {"ptx image two", "inc_kernel",
+                                      "gpu_launch.nl:6:1", NULL};
+static NlGpuKernel inc_threads = {"ptx image three", "inc_kernel",
+                                  "gpu_launch.nl:6:1", NULL};
+static NlGpuKernel missing_kernel = {"ptx image one", "no_such_kernel",
+                                     "gpu_launch.nl:9:5", NULL};
+
+/// What alias_kernel saw of its parameters.
+static struct {
+  int v1_on_host;
+  long v2_minus_v1, v1_alloc_delta, v2_alloc_delta;
+  int empty_untouched;
+  long n;
+} seen;
+
+/// The host memory of the basic case: tensor `a` is mem[0, 16), the output
+/// mem[20, 28), and mem[16, 20) between them no view's.
+static float mem[32];
+static int empty_target;
+
+/// Views v1 = a[0, 8) and v2 = a[4, 12) (aliasing), out, a scalar n and an
+/// empty view: v1 *= 10, then out = v2. Parameters: v1 allocated, aligned,
+/// offset; v2 allocated, aligned; out allocated, aligned; n; empty view
+/// allocated, aligned.
+void alias_kernel(void **params, unsigned gx, unsigned gy, unsigned gz,
+                  unsigned threads) {
+  (void)gx, (void)gy, (void)gz, (void)threads;
+  float *v1_alloc = *(float **)params[0], *v1 = *(float **)params[1];
+  float *v2_alloc = *(float **)params[3], *v2 = *(float **)params[4];
+  float *out = *(float **)params[6];
+  int64_t n = *(int64_t *)params[7];
+  seen.v1_on_host = v1 == mem;
+  seen.v2_minus_v1 = (long)((char *)v2 - (char *)v1);
+  seen.v1_alloc_delta = (long)((char *)v1 - (char *)v1_alloc);
+  seen.v2_alloc_delta = (long)((char *)v2 - (char *)v2_alloc);
+  seen.empty_untouched = *(int **)params[8] == &empty_target &&
+                         *(int **)params[9] == &empty_target;
+  seen.n = (long)n;
+  for (int64_t i = 0; i < n; ++i)
+    v1[i] *= 10;
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = v2[i];
+}
+
+/// Adds 1 to the four int32 of its one view (parameters: allocated,
+/// aligned).
+void inc_kernel(void **params, unsigned gx, unsigned gy, unsigned gz,
+                unsigned threads) {
+  (void)gx, (void)gy, (void)gz, (void)threads;
+  int32_t *p = *(int32_t **)params[1];
+  for (int i = 0; i < 4; ++i)
+    p[i] += 1;
+}
+
+/// printf to the runtime's stdout, so that the order with its other output
+/// holds.
+__attribute__((format(printf, 1, 2))) static void say(const char *format, ...) {
+  char line[512];
+  va_list args;
+  va_start(args, format);
+  int n = vsnprintf(line, sizeof line, format, args);
+  va_end(args);
+  nl_print_str(line, n < (int)sizeof line ? n : (int)sizeof line - 1);
+}
+
+static void print_floats(const char *label, const float *p, int n) {
+  say("%s", label);
+  for (int i = 0; i < n; ++i)
+    say(" %d", (int)p[i]);
+  say("\n");
+}
+
+/// Marks a step in the log of the fake driver.
+static void mark(const char *step) { fprintf(stderr, "-- %s\n", step); }
+
+/// Launches alias_kernel on mem with the given grid; \p bad_map names a
+/// parameter that does not exist.
+static void launch_alias(int64_t gx, int64_t gy, int64_t gz, int32_t threads,
+                         bool bad_map) {
+  void *v1_alloc = mem, *v1 = mem, *v2_alloc = mem, *v2 = mem + 4;
+  void *out_alloc = mem + 20, *out = mem + 20;
+  void *empty_alloc = &empty_target, *empty = &empty_target;
+  int64_t offset = 0, n = 8;
+  void *params[] = {&v1_alloc,  &v1,  &offset, &v2_alloc,    &v2,
+                    &out_alloc, &out, &n,      &empty_alloc, &empty};
+  NlGpuMap maps[] = {
+      {0, 1, 0, 32}, {3, bad_map ? 12 : 4, 0, 32}, {5, 6, 0, 32}, {8, 9, 0, 0}};
+  nl_gpu_launch(&alias_kernel_desc, gx, gy, gz, threads, params, 10, maps, 4);
+}
+
+static void launch_inc(NlGpuKernel *k, int32_t *c, int64_t gx) {
+  void *alloc = c, *aligned = c;
+  void *params[] = {&alloc, &aligned};
+  NlGpuMap map = {0, 1, 0, 16};
+  nl_gpu_launch(k, gx, 1, 1, 1, params, 2, &map, 1);
+}
+
+static void reset_mem(void) {
+  for (int i = 0; i < 32; ++i)
+    mem[i] = i < 16 ? (float)i : -1;
+}
+
+static void run_basic(void) {
+  reset_mem();
+  launch_alias(2, 3, 4, 128, false);
+  print_floats("after launch 1: a =", mem, 16);
+  print_floats("out =", mem + 20, 8);
+  print_floats("between =", mem + 16, 4);
+  say("v1 on the host: %d, v2 - v1: %ld, v1 aligned - allocated: %ld, "
+      "v2 aligned - allocated: %ld, empty view untouched: %d, n: %ld\n",
+      seen.v1_on_host, seen.v2_minus_v1, seen.v1_alloc_delta,
+      seen.v2_alloc_delta, seen.empty_untouched, seen.n);
+  mark("launch 2");
+  launch_alias(1, 1, 1, 32, false);
+  print_floats("after launch 2: a =", mem, 16);
+  print_floats("out =", mem + 20, 8);
+  int32_t c[4] = {0, 1, 2, 3};
+  mark("another kernel of the same image");
+  launch_inc(&inc_kernel_desc, c, 1);
+  mark("a kernel of another image");
+  launch_inc(&inc_other_image, c, 1);
+  mark("empty grids");
+  launch_inc(&inc_other_image, c, 0);
+  nl_gpu_launch(&inc_other_image, 1, 0, 1, 1, NULL, 0, NULL, 0);
+  nl_gpu_launch(&inc_other_image, 1, 1, -1, 1, NULL, 0, NULL, 0);
+  mark("done");
+  say("after the other kernels: c = %d %d %d %d\n", c[0], c[1], c[2], c[3]);
+}
+
+enum { kThreads = 4, kLaunchesPerThread = 50 };
+
+static int wrong;
+
+static void *thread_body(void *arg) {
+  (void)arg;
+  int32_t c[4] = {0, 0, 0, 0};
+  for (int i = 0; i < kLaunchesPerThread; ++i)
+    launch_inc(&inc_threads, c, 1);
+  for (int i = 0; i < 4; ++i)
+    if (c[i] != kLaunchesPerThread)
+      __atomic_fetch_add(&wrong, 1, __ATOMIC_RELAXED);
+  return NULL;
+}
+
+static void run_threads(void) {
+  pthread_t threads[kThreads];
+  for (int i = 0; i < kThreads; ++i)
+    pthread_create(&threads[i], NULL, thread_body, NULL);
+  for (int i = 0; i < kThreads; ++i)
+    pthread_join(threads[i], NULL);
+  say("threads: %d launches, %d wrong\n", kThreads * kLaunchesPerThread, wrong);
+}
+
+/// Whether the only program argument is \p flag.
+static bool mode_is(const char *flag) {
+  return nl_argc() == 2 && strcmp(nl_arg_ptr(1), flag) == 0;
+}
+
+int32_t nl_main(void) {
+  if (mode_is("--basic")) {
+    run_basic();
+    return 0;
+  }
+  if (mode_is("--threads")) {
+    run_threads();
+    return 0;
+  }
+  reset_mem();
+  say("before the launch\n");
+  if (mode_is("--missing")) {
+    int32_t c[4] = {0, 0, 0, 0};
+    launch_inc(&missing_kernel, c, 1);
+  } else {
+    launch_alias(mode_is("--big-grid") ? INT64_C(1) << 33 : 2, 3, 4, 128,
+                 mode_is("--bad-map"));
+  }
+  print_floats("after the launch: out =", mem + 20, 8);
+  return 0;
+}
