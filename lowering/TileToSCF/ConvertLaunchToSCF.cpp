@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowering/TileToSCF/Passes.h"
+#include "lowering/TileToSCF/TileToSCF.h"
 
 #include "dialects/tile/IR/TileDialect.h"
 
@@ -26,6 +27,25 @@ namespace nlc::cpu {
 using namespace mlir;
 namespace tl = nlc::tile;
 
+LogicalResult
+nlc::cpu::findLaunchedKernels(ModuleOp module, SymbolTable &symbols,
+                              llvm::SetVector<func::FuncOp> &kernels) {
+  module.walk([&](tl::LaunchOp launch) {
+    kernels.insert(symbols.lookup<func::FuncOp>(launch.getKernel()));
+  });
+  // Grid queries are only meaningful in a launched kernel.
+  WalkResult stray = module.walk([&](Operation *op) {
+    if (!isa<tl::ProgramIdOp, tl::NumProgramsOp>(op))
+      return WalkResult::advance();
+    auto fn = op->getParentOfType<func::FuncOp>();
+    if (fn && kernels.contains(fn))
+      return WalkResult::advance();
+    op->emitOpError("outside a launched kernel: no grid to query");
+    return WalkResult::interrupt();
+  });
+  return failure(stray.wasInterrupted());
+}
+
 namespace {
 
 /// Position (3) and sizes (3) of the grid, appended to each grid kernel.
@@ -36,22 +56,8 @@ struct ConvertTileLaunchToSCF
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
-    // Launched kernels, in module order.
     llvm::SetVector<func::FuncOp> kernels;
-    module.walk([&](tl::LaunchOp launch) {
-      kernels.insert(symbols.lookup<func::FuncOp>(launch.getKernel()));
-    });
-    // Grid queries are only meaningful in a launched kernel.
-    WalkResult stray = module.walk([&](Operation *op) {
-      if (!isa<tl::ProgramIdOp, tl::NumProgramsOp>(op))
-        return WalkResult::advance();
-      auto fn = op->getParentOfType<func::FuncOp>();
-      if (fn && kernels.contains(fn))
-        return WalkResult::advance();
-      op->emitOpError("outside a launched kernel: no grid to query");
-      return WalkResult::interrupt();
-    });
-    if (stray.wasInterrupted())
+    if (failed(nlc::cpu::findLaunchedKernels(module, symbols, kernels)))
       return signalPassFailure();
 
     OpBuilder b(&getContext());

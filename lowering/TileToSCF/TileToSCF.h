@@ -13,9 +13,13 @@
 
 #include "dialects/tile/IR/TileDialect.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/DialectConversion.h"
+
+#include "llvm/ADT/SetVector.h"
 
 namespace nlc::cpu {
 
@@ -42,6 +46,13 @@ void emitReferenceStore(mlir::OpBuilder &b, mlir::Location loc,
 /// vectors, lane by lane): strictly greater, so the first maximum wins.
 mlir::Value argmaxBetter(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                          mlir::Value best);
+
+/// The grid kernels `module`'s launches name, in module order (a launch
+/// lowering's input). Reports a grid query (`tile.program_id`,
+/// `tile.num_programs`) outside them and fails.
+mlir::LogicalResult
+findLaunchedKernels(mlir::ModuleOp module, mlir::SymbolTable &symbols,
+                    llvm::SetVector<mlir::func::FuncOp> &kernels);
 
 /// Converts every tile op in `module` to loops over buffers with the
 /// reference patterns plus those `extra` adds, then places the buffers and

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowering/Target/NVPTX/NVPTXPasses.h"
+#include "lowering/TileToSCF/TileToSCF.h"
 
 #include "dialects/tile/IR/TileDialect.h"
 
@@ -134,19 +135,7 @@ struct ConvertTileLaunchToGPU
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
     llvm::SetVector<func::FuncOp> kernels;
-    module.walk([&](tl::LaunchOp launch) {
-      kernels.insert(symbols.lookup<func::FuncOp>(launch.getKernel()));
-    });
-    WalkResult stray = module.walk([&](Operation *op) {
-      if (!isa<tl::ProgramIdOp, tl::NumProgramsOp>(op))
-        return WalkResult::advance();
-      auto fn = op->getParentOfType<func::FuncOp>();
-      if (fn && kernels.contains(fn))
-        return WalkResult::advance();
-      op->emitOpError("outside a launched kernel: no grid to query");
-      return WalkResult::interrupt();
-    });
-    if (stray.wasInterrupted())
+    if (failed(nlc::cpu::findLaunchedKernels(module, symbols, kernels)))
       return signalPassFailure();
     if (kernels.empty())
       return;
