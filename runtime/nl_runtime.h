@@ -180,7 +180,9 @@ int64_t nl_grid_threads(void);
 typedef struct NlGpuKernel {
   const char *image; ///< PTX text, NUL-terminated (for cuModuleLoadData).
   const char *name;  ///< The `.entry` name in the PTX, NUL-terminated.
-  const char *where; ///< "file.nl:LINE:COL" of the kernel, for messages.
+  /// "file.nl:LINE:COL" of the kernel, after "NAME at " when its source
+  /// name differs from the entry's; for messages.
+  const char *where;
   void *function;    ///< The CUfunction, filled in by the first launch.
 } NlGpuKernel;
 

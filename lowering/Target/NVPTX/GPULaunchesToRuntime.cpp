@@ -102,7 +102,13 @@ private:
     Location loc = fn.getLoc();
     std::string prefix = ("nl_gpu." + fn.getName()).str();
     LLVM::GlobalOp name = addString(b, loc, prefix + ".name", fn.getName());
-    LLVM::GlobalOp where = addString(b, loc, prefix + ".where", nlc::nvptx::sourcePosition(loc));
+    // Messages name the kernel as the source does where its PTX name
+    // differs (`mod.k.map` for `mod_k_map`).
+    std::string position = nlc::nvptx::sourcePosition(loc);
+    if (auto source = fn->getAttrOfType<StringAttr>("nlc.source_name");
+        source && source.getValue() != fn.getName())
+      position = (source.getValue() + " at " + position).str();
+    LLVM::GlobalOp where = addString(b, loc, prefix + ".where", position);
     auto type = LLVM::LLVMStructType::getLiteral(
         ctx, {ptrType, ptrType, ptrType, ptrType});
     auto record = LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/false,

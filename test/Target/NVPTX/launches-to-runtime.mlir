@@ -35,7 +35,7 @@
 // CHECK: llvm.func @nl_gpu_launch(!llvm.ptr, i64, i64, i64, i32, !llvm.ptr, i32, !llvm.ptr, i32)
 // CHECK: llvm.mlir.global private constant @nl_kernels.ptx("{{.*}}.target sm_90a{{.*}}.visible .entry k(
 // CHECK: llvm.mlir.global private constant @nl_gpu.k.name("k\00")
-// CHECK: llvm.mlir.global private constant @nl_gpu.k.where("{{.*}}launches-to-runtime.mlir:[[@LINE+8]]:1\00")
+// CHECK: llvm.mlir.global private constant @nl_gpu.k.where("{{[^ ]*}}launches-to-runtime.mlir:[[@LINE+8]]:1\00")
 // CHECK: llvm.mlir.global internal @nl_gpu.k()
 // CHECK: llvm.mlir.addressof @nl_kernels.ptx
 // CHECK: llvm.mlir.addressof @nl_gpu.k.name
