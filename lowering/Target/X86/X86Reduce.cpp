@@ -701,6 +701,118 @@ private:
   }
 };
 
+/// The `tile.fused` that `op` sums when `op` is a row sum into i32 of the
+/// products of two i8 or i16 tiles (`sum((a as i32) * (b as i32), 1)`):
+/// two tile inputs of the result's shape, each widened by `extsi`, one
+/// `muli`. Null otherwise.
+tl::FusedOp pairProducts(tl::ReduceOp op) {
+  tl::TileType src = op.getSource().getType();
+  if (op.getKind() != tl::ReduceKind::sum || src.getRank() != 2 ||
+      op.getAxis() != 1 || !src.getElementType().isInteger(32))
+    return {};
+  auto fused = op.getSource().getDefiningOp<tl::FusedOp>();
+  if (!fused || !fused->hasOneUse() || fused.getInputs().size() != 2 ||
+      llvm::any_of(fused.getBroadcast(), [](int64_t a) { return a != -1; }))
+    return {};
+  for (Type t : fused.getInputs().getTypes()) {
+    auto tile = dyn_cast<tl::TileType>(t);
+    if (!tile || tile.getShape() != src.getShape() ||
+        !(tile.getElementType().isInteger(8) ||
+          tile.getElementType().isInteger(16)))
+      return {};
+  }
+  Block &body = fused.getBody().front();
+  Operation *yield = body.getTerminator();
+  auto mul = yield->getOperand(0).getDefiningOp<arith::MulIOp>();
+  if (!mul || std::distance(body.begin(), body.end()) != 4)
+    return {};
+  auto widened = [&](Value v, BlockArgument &arg) {
+    auto ext = v.getDefiningOp<arith::ExtSIOp>();
+    arg = ext ? dyn_cast<BlockArgument>(ext.getIn()) : BlockArgument();
+    return arg && arg.getOwner() == &body;
+  };
+  BlockArgument x, y;
+  if (!widened(mul.getLhs(), x) || !widened(mul.getRhs(), y) || x == y)
+    return {};
+  return fused;
+}
+
+/// The row sums of pairProducts: `vpmaddwd` multiplies 2L i16 elements
+/// of each input and adds the two products of each pair into L i32 lanes,
+/// which accumulate over the row; the lanes are added at the end. Integer
+/// sums wrap and are exact in any order, and a pair's sum cannot overflow
+/// (at most 2 * 2^30): the result is the reference's, bit for bit. Rows
+/// whose length is not a multiple of 2L stay with ReduceToVectors.
+struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
+  RowSumsOfPairs(TypeConverter &converter, MLIRContext *ctx,
+                 const VectorTarget &target)
+      : OpConversionPattern(converter, ctx, /*benefit=*/3), target(target) {}
+
+  LogicalResult
+  matchAndRewrite(tl::ReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    tl::FusedOp fused = pairProducts(op);
+    int64_t lanes = target.f32Lanes;
+    if (!fused || lineProducer(op, target) != fused.getOperation())
+      return rewriter.notifyMatchFailure(op, "not a row sum of i8 products");
+    int64_t m = op.getSource().getType().getShape()[0];
+    int64_t n = op.getSource().getType().getShape()[1];
+    if (n % (2 * lanes))
+      return rewriter.notifyMatchFailure(op, "rows not in whole pairs");
+    Location loc = op.getLoc();
+    Type i16 = rewriter.getI16Type(), i32 = rewriter.getI32Type();
+    auto acc = VectorType::get({lanes}, i32);
+    StringRef pmaddwd = lanes == 16 ? "llvm.x86.avx512.pmaddw.d.512"
+                                    : "llvm.x86.avx2.pmadd.wd";
+    SmallVector<Value, 2> inputs;
+    for (Value in : fused.getInputs())
+      inputs.push_back(rewriter.getRemappedValue(in));
+    Value out = nlc::cpu::allocTileBuffer(
+        rewriter, loc, cast<tl::TileType>(op.getType()));
+    auto index = [&](OpBuilder &b, Location l, int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, l, v);
+    };
+    scf::ForOp::create(
+        rewriter, loc, index(rewriter, loc, 0), index(rewriter, loc, m),
+        index(rewriter, loc, 1), ValueRange{},
+        [&](OpBuilder &b, Location l, Value row, ValueRange) {
+          Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(acc));
+          auto sums = scf::ForOp::create(
+              b, l, index(b, l, 0), index(b, l, n), index(b, l, 2 * lanes),
+              ValueRange{zero},
+              [&](OpBuilder &fb, Location fl, Value col, ValueRange carried) {
+                SmallVector<Value, 2> words;
+                for (Value in : inputs) {
+                  Type elem = cast<MemRefType>(in.getType()).getElementType();
+                  Value v = vector::LoadOp::create(
+                      fb, fl, VectorType::get({2 * lanes}, elem), in,
+                      ValueRange{row, col});
+                  if (!elem.isInteger(16))
+                    v = arith::ExtSIOp::create(
+                        fb, fl, VectorType::get({2 * lanes}, i16), v);
+                  words.push_back(v);
+                }
+                Value pairs = LLVM::CallIntrinsicOp::create(
+                                  fb, fl, acc, fb.getStringAttr(pmaddwd),
+                                  words)
+                                  .getResult(0);
+                scf::YieldOp::create(
+                    fb, fl,
+                    ValueRange{arith::AddIOp::create(fb, fl, carried[0],
+                                                     pairs)});
+              });
+          Value total = vector::ReductionOp::create(
+              b, l, vector::CombiningKind::ADD, sums.getResult(0));
+          memref::StoreOp::create(b, l, total, out, ValueRange{row});
+          scf::YieldOp::create(b, l);
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+  VectorTarget target;
+};
+
 } // namespace
 
 Operation *nlc::x86::lineProducer(tl::ReduceOp op,
@@ -722,5 +834,6 @@ void nlc::x86::populateX86ReducePatterns(TypeConverter &converter,
                                          const VectorTarget &target) {
   if (!target.f32Lanes)
     return;
-  patterns.add<ReduceToVectors>(converter, patterns.getContext(), target);
+  patterns.add<ReduceToVectors, RowSumsOfPairs>(converter,
+                                                patterns.getContext(), target);
 }
