@@ -211,6 +211,37 @@ SmallVector<tl::ReduceOp> lineSiblings(tl::ReduceOp op,
   return siblings;
 }
 
+/// From L vectors of L lanes, the vector whose lane r combines (`kind`)
+/// the lanes of vector r. Level by level, vectors r and r + half are
+/// paired; each holds its rows in segments of S lanes (S = L at the
+/// start), and the pair becomes one vector with segments of S / 2: for
+/// each segment, the sum of its two halves from the first vector, then
+/// the same from the second. Pairing r with r + half keeps the rows in
+/// order: after the last level, lane r is row r.
+Value transposeCombine(OpBuilder &b, Location loc,
+                              tl::ReduceKind kind, SmallVector<Value> v) {
+  int64_t lanes = cast<VectorType>(v[0].getType()).getNumElements();
+  for (int64_t seg = lanes; seg > 1; seg /= 2) {
+    SmallVector<int64_t> lo, hi;
+    for (int64_t s = 0; s < lanes; s += seg)
+      for (int64_t from : {int64_t(0), lanes}) {
+        for (int64_t i = 0; i < seg / 2; ++i) {
+          lo.push_back(from + s + i);
+          hi.push_back(from + s + seg / 2 + i);
+        }
+      }
+    int64_t half = v.size() / 2;
+    SmallVector<Value> next;
+    for (int64_t r = 0; r < half; ++r) {
+      Value a = vector::ShuffleOp::create(b, loc, v[r], v[r + half], lo);
+      Value c = vector::ShuffleOp::create(b, loc, v[r], v[r + half], hi);
+      next.push_back(combine(b, loc, kind, a, c));
+    }
+    v = next;
+  }
+  return v[0];
+}
+
 struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
   using VectorPattern::VectorPattern;
 
@@ -412,36 +443,6 @@ private:
     return success();
   }
 
-  /// From L vectors of L lanes, the vector whose lane r combines (`kind`)
-  /// the lanes of vector r. Level by level, vectors r and r + half are
-  /// paired; each holds its rows in segments of S lanes (S = L at the
-  /// start), and the pair becomes one vector with segments of S / 2: for
-  /// each segment, the sum of its two halves from the first vector, then
-  /// the same from the second. Pairing r with r + half keeps the rows in
-  /// order: after the last level, lane r is row r.
-  static Value transposeCombine(OpBuilder &b, Location loc,
-                                tl::ReduceKind kind, SmallVector<Value> v) {
-    int64_t lanes = cast<VectorType>(v[0].getType()).getNumElements();
-    for (int64_t seg = lanes; seg > 1; seg /= 2) {
-      SmallVector<int64_t> lo, hi;
-      for (int64_t s = 0; s < lanes; s += seg)
-        for (int64_t from : {int64_t(0), lanes}) {
-          for (int64_t i = 0; i < seg / 2; ++i) {
-            lo.push_back(from + s + i);
-            hi.push_back(from + s + seg / 2 + i);
-          }
-        }
-      int64_t half = v.size() / 2;
-      SmallVector<Value> next;
-      for (int64_t r = 0; r < half; ++r) {
-        Value a = vector::ShuffleOp::create(b, loc, v[r], v[r + half], lo);
-        Value c = vector::ShuffleOp::create(b, loc, v[r], v[r + half], hi);
-        next.push_back(combine(b, loc, kind, a, c));
-      }
-      v = next;
-    }
-    return v[0];
-  }
 
   /// The reader of line `r` of `op`'s source (row `r` of a rank-2 tile,
   /// the whole rank-1 tile for -1): the source's buffer `buf`, or, for a
@@ -772,40 +773,62 @@ struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
     auto index = [&](OpBuilder &b, Location l, int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, l, v);
     };
-    scf::ForOp::create(
-        rewriter, loc, index(rewriter, loc, 0), index(rewriter, loc, m),
-        index(rewriter, loc, 1), ValueRange{},
-        [&](OpBuilder &b, Location l, Value row, ValueRange) {
-          Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(acc));
-          auto sums = scf::ForOp::create(
-              b, l, index(b, l, 0), index(b, l, n), index(b, l, 2 * lanes),
-              ValueRange{zero},
-              [&](OpBuilder &fb, Location fl, Value col, ValueRange carried) {
-                SmallVector<Value, 2> words;
-                for (Value in : inputs) {
-                  Type elem = cast<MemRefType>(in.getType()).getElementType();
-                  Value v = vector::LoadOp::create(
-                      fb, fl, VectorType::get({2 * lanes}, elem), in,
-                      ValueRange{row, col});
-                  if (!elem.isInteger(16))
-                    v = arith::ExtSIOp::create(
-                        fb, fl, VectorType::get({2 * lanes}, i16), v);
-                  words.push_back(v);
-                }
-                Value pairs = LLVM::CallIntrinsicOp::create(
-                                  fb, fl, acc, fb.getStringAttr(pmaddwd),
-                                  words)
-                                  .getResult(0);
-                scf::YieldOp::create(
-                    fb, fl,
-                    ValueRange{arith::AddIOp::create(fb, fl, carried[0],
-                                                     pairs)});
-              });
-          Value total = vector::ReductionOp::create(
-              b, l, vector::CombiningKind::ADD, sums.getResult(0));
-          memref::StoreOp::create(b, l, total, out, ValueRange{row});
-          scf::YieldOp::create(b, l);
-        });
+    // The sum of row `row`'s pairs, in L lanes.
+    auto rowSums = [&](OpBuilder &b, Location l, Value row) -> Value {
+      Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(acc));
+      auto loop = scf::ForOp::create(
+          b, l, index(b, l, 0), index(b, l, n), index(b, l, 2 * lanes),
+          ValueRange{zero},
+          [&](OpBuilder &fb, Location fl, Value col, ValueRange carried) {
+            SmallVector<Value, 2> words;
+            for (Value in : inputs) {
+              Type elem = cast<MemRefType>(in.getType()).getElementType();
+              Value v = vector::LoadOp::create(
+                  fb, fl, VectorType::get({2 * lanes}, elem), in,
+                  ValueRange{row, col});
+              if (!elem.isInteger(16))
+                v = arith::ExtSIOp::create(
+                    fb, fl, VectorType::get({2 * lanes}, i16), v);
+              words.push_back(v);
+            }
+            Value pairs =
+                LLVM::CallIntrinsicOp::create(fb, fl, acc,
+                                              fb.getStringAttr(pmaddwd), words)
+                    .getResult(0);
+            scf::YieldOp::create(
+                fb, fl,
+                ValueRange{arith::AddIOp::create(fb, fl, carried[0], pairs)});
+          });
+      return loop.getResult(0);
+    };
+    if (m < lanes) {
+      // Fewer rows than lanes: each row's lanes added on their own.
+      for (int64_t r = 0; r < m; ++r) {
+        Value row = index(rewriter, loc, r);
+        Value total = vector::ReductionOp::create(
+            rewriter, loc, vector::CombiningKind::ADD,
+            rowSums(rewriter, loc, row));
+        memref::StoreOp::create(rewriter, loc, total, out, ValueRange{row});
+      }
+    } else {
+      // L rows at a time, their L vectors combined into one whose lane r is
+      // row r's sum (transposeCombine); rows past m in the last group read
+      // row m - 1 and are not stored.
+      forEachVector(
+          rewriter, loc, m, lanes,
+          [&](OpBuilder &b, Location l, Value first, Value mask) {
+            SmallVector<Value> sums;
+            for (int64_t r = 0; r < lanes; ++r) {
+              Value row = arith::AddIOp::create(b, l, first, index(b, l, r));
+              if (mask)
+                row = arith::MinUIOp::create(b, l, row, index(b, l, m - 1));
+              sums.push_back(rowSums(b, l, row));
+            }
+            storeVector(b, l,
+                        transposeCombine(b, l, tl::ReduceKind::sum, sums),
+                        out, ValueRange{first}, mask);
+          });
+    }
     rewriter.replaceOp(op, out);
     return success();
   }
