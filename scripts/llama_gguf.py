@@ -63,11 +63,15 @@ Usage (errors go to stderr with exit status 1):
       absent) and padded with synthetic pieces to exactly --vocab tokens.
       Q8_0 needs dim and ffn multiples of 32. Prints one summary line.
       (--tokenizer-model: another `tokenizer.ggml.model`, to test errors.)
-  llama_gguf.py logits MODEL.gguf --tokens 1,5,9
+  llama_gguf.py logits MODEL.gguf --tokens 1,5,9 [--q8-from P]
       the logits at each position: a line `pos P`, then one logit a line.
-  llama_gguf.py generate MODEL.gguf --tokens 1,5,9 -n N
+      (--q8-from P: from position P on, Q8_0 matrices with rows of a
+      multiple of 256 take their input rounded to Q8_0 blocks, as nlc's
+      decode steps do.)
+  llama_gguf.py generate MODEL.gguf --tokens 1,5,9 -n N [--q8-decode]
       N greedy tokens after the prompt (argmax, the lowest id on a tie),
-      on one line separated by spaces. (--tokens @FILE: the ids in FILE.)
+      on one line separated by spaces. (--tokens @FILE: the ids in FILE.
+      --q8-decode: --q8-from the prompt's length.)
   llama_gguf.py compare EXPECTED ACTUAL --tol T
       compares two `logits` outputs: |a - e| <= T * max(1, max |e| of the
       position) for every element; prints the largest error and `ok`, or
@@ -413,10 +417,27 @@ def rope(x, pos, base):
     return out
 
 
-class Model:
-    """A Llama model from a GGUF file, in float64, with a KV cache."""
+def quantize_q8(x):
+    """x (a vector of a multiple of 32 values) rounded as nlc's and
+    llama.cpp's decode step rounds activations for Q8_0 matrices (quant_x in
+    stdlib/llama.nl), in f32: per block of 32, d = max|x| * f32(1 / 127),
+    q = round(x * (1 / d)) (halves away from zero; 0 where d is 0); the
+    result is q * d."""
+    b = x.astype(np.float32).reshape(-1, 32)
+    d = np.max(np.abs(b), axis=1) * np.float32(1.0 / 127.0)
+    inv = np.where(d == 0, np.float32(0), np.float32(1) / np.where(d == 0, 1, d))
+    t = (b * inv[:, None]).astype(np.float32)
+    q = np.sign(t) * np.floor(np.abs(t) + np.float32(0.5))
+    return (q.astype(np.float64) * d[:, None].astype(np.float64)).reshape(-1)
 
-    def __init__(self, f):
+
+class Model:
+    """A Llama model from a GGUF file, in float64, with a KV cache. With
+    `q8_from`, the positions from it on (nlc's decode steps) multiply Q8_0
+    matrices whose rows hold a multiple of 256 values by their input
+    rounded to Q8_0 blocks (quantize_q8), as nlc's decode step does."""
+
+    def __init__(self, f, q8_from=None):
         g = f.get
         self.dim = g("llama.embedding_length")
         self.layers = g("llama.block_count")
@@ -434,6 +455,15 @@ class Model:
                  "ffn_norm", "ffn_gate", "ffn_up", "ffn_down"]
         self.blk = [{n: f.tensor("blk.%d.%s.weight" % (i, n)) for n in names}
                     for i in range(self.layers)]
+
+        def q8(name):
+            dims, ttype, _ = f.tensors[name]
+            return ttype == gw.GGML_Q8_0 and dims[0] % 256 == 0
+        self.q8_from = q8_from
+        self.blk_q8 = [{n: q8("blk.%d.%s.weight" % (i, n)) for n in names}
+                       for i in range(self.layers)]
+        self.out_q8 = q8("output.weight" if "output.weight" in f.tensors
+                         else "token_embd.weight")
         self.cache = [([], []) for _ in range(self.layers)]
 
     def forward(self, token, pos):
@@ -446,13 +476,18 @@ class Model:
                         (pos, self.ctx))
         x = self.embd[token].copy()
         group = self.heads // self.kv
-        for b, (keys, values) in zip(self.blk, self.cache):
+        decode = self.q8_from is not None and pos >= self.q8_from
+
+        for b, bq8, (keys, values) in zip(self.blk, self.blk_q8, self.cache):
+            def mv(name, v):
+                return b[name] @ (quantize_q8(v) if decode and bq8[name]
+                                  else v)
             h = rmsnorm(x, b["attn_norm"], self.eps)
-            q = rope((b["attn_q"] @ h).reshape(self.heads, self.hd), pos,
+            q = rope(mv("attn_q", h).reshape(self.heads, self.hd), pos,
                      self.base)
-            k = rope((b["attn_k"] @ h).reshape(self.kv, self.hd), pos,
+            k = rope(mv("attn_k", h).reshape(self.kv, self.hd), pos,
                      self.base)
-            v = (b["attn_v"] @ h).reshape(self.kv, self.hd)
+            v = mv("attn_v", h).reshape(self.kv, self.hd)
             del keys[pos:], values[pos:]
             keys.append(k)
             values.append(v)
@@ -463,12 +498,12 @@ class Model:
                 p = np.exp(scores - scores.max())
                 p /= p.sum()
                 out[head] = p @ V[:, head // group]
-            x = x + b["attn_output"] @ out.reshape(-1)
+            x = x + mv("attn_output", out.reshape(-1))
             h = rmsnorm(x, b["ffn_norm"], self.eps)
-            g = b["ffn_gate"] @ h
-            x = x + b["ffn_down"] @ (g / (1.0 + np.exp(-g)) *
-                                     (b["ffn_up"] @ h))
-        return self.out @ rmsnorm(x, self.out_norm, self.eps)
+            g = mv("ffn_gate", h)
+            x = x + mv("ffn_down", g / (1.0 + np.exp(-g)) * mv("ffn_up", h))
+        h = rmsnorm(x, self.out_norm, self.eps)
+        return self.out @ (quantize_q8(h) if decode and self.out_q8 else h)
 
 
 def all_logits(model, tokens):
@@ -643,10 +678,12 @@ def main(argv):
     lg = sub.add_parser("logits")
     lg.add_argument("model")
     lg.add_argument("--tokens", required=True)
+    lg.add_argument("--q8-from", type=int)
     gen = sub.add_parser("generate")
     gen.add_argument("model")
     gen.add_argument("--tokens", required=True)
     gen.add_argument("-n", type=int, required=True)
+    gen.add_argument("--q8-decode", action="store_true")
     c = sub.add_parser("compare")
     c.add_argument("expected")
     c.add_argument("actual")
@@ -668,15 +705,17 @@ def main(argv):
     if args.cmd == "make":
         print(make_model(args))
     elif args.cmd == "logits":
-        model = Model(GGUF(args.model))
+        model = Model(GGUF(args.model), args.q8_from)
         lines = []
         for p, row in enumerate(all_logits(model, token_list(args.tokens))):
             lines.append("pos %d" % p)
             lines += [repr(float(v)) for v in row]
         sys.stdout.write("\n".join(lines) + "\n")
     elif args.cmd == "generate":
-        model = Model(GGUF(args.model))
-        new = generate(model, token_list(args.tokens), args.n)
+        tokens = token_list(args.tokens)
+        model = Model(GGUF(args.model),
+                      len(tokens) if args.q8_decode else None)
+        new = generate(model, tokens, args.n)
         print(" ".join(map(str, new)))
     elif args.cmd == "argmax":
         rows = read_logits(args.logits)[args.first:]
