@@ -703,7 +703,7 @@ private:
 };
 
 /// The `tile.fused` that `op` sums when `op` is a row sum into i32 of the
-/// products of two i8 or i16 tiles (`sum((a as i32) * (b as i32), 1)`):
+/// products of two i8 tiles (`sum((a as i32) * (b as i32), 1)`):
 /// two tile inputs of the result's shape, each widened by `extsi`, one
 /// `muli`. Null otherwise.
 tl::FusedOp pairProducts(tl::ReduceOp op) {
@@ -718,8 +718,7 @@ tl::FusedOp pairProducts(tl::ReduceOp op) {
   for (Type t : fused.getInputs().getTypes()) {
     auto tile = dyn_cast<tl::TileType>(t);
     if (!tile || tile.getShape() != src.getShape() ||
-        !(tile.getElementType().isInteger(8) ||
-          tile.getElementType().isInteger(16)))
+        !tile.getElementType().isInteger(8))
       return {};
   }
   Block &body = fused.getBody().front();
@@ -741,9 +740,10 @@ tl::FusedOp pairProducts(tl::ReduceOp op) {
 /// The row sums of pairProducts: `vpmaddwd` multiplies 2L i16 elements
 /// of each input and adds the two products of each pair into L i32 lanes,
 /// which accumulate over the row; the lanes are added at the end. Integer
-/// sums wrap and are exact in any order, and a pair's sum cannot overflow
-/// (at most 2 * 2^30): the result is the reference's, bit for bit. Rows
-/// whose length is not a multiple of 2L stay with ReduceToVectors.
+/// sums wrap and are exact in any order, and a pair's sum of i8 products
+/// cannot overflow (at most 2 * 2^14): the result is the reference's, bit
+/// for bit. Rows whose length is not a multiple of 2L stay with
+/// ReduceToVectors.
 struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
   RowSumsOfPairs(TypeConverter &converter, MLIRContext *ctx,
                  const VectorTarget &target)
@@ -781,16 +781,12 @@ struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
           ValueRange{zero},
           [&](OpBuilder &fb, Location fl, Value col, ValueRange carried) {
             SmallVector<Value, 2> words;
-            for (Value in : inputs) {
-              Type elem = cast<MemRefType>(in.getType()).getElementType();
-              Value v = vector::LoadOp::create(
-                  fb, fl, VectorType::get({2 * lanes}, elem), in,
-                  ValueRange{row, col});
-              if (!elem.isInteger(16))
-                v = arith::ExtSIOp::create(
-                    fb, fl, VectorType::get({2 * lanes}, i16), v);
-              words.push_back(v);
-            }
+            for (Value in : inputs)
+              words.push_back(arith::ExtSIOp::create(
+                  fb, fl, VectorType::get({2 * lanes}, i16),
+                  vector::LoadOp::create(
+                      fb, fl, VectorType::get({2 * lanes}, fb.getI8Type()),
+                      in, ValueRange{row, col})));
             Value pairs =
                 LLVM::CallIntrinsicOp::create(fb, fl, acc,
                                               fb.getStringAttr(pmaddwd), words)
