@@ -149,7 +149,6 @@ struct ConvertTileLaunchToGPU
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     auto gpuModule =
         gpu::GPUModuleOp::create(b, module.getLoc(), nlc::nvptx::kKernelModuleName);
-    SymbolTable gpuSymbols(gpuModule);
     llvm::StringSet<> taken;
     llvm::DenseMap<func::FuncOp, gpu::GPUFuncOp> moved;
     for (func::FuncOp fn : kernels) {

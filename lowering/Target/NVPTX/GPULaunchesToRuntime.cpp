@@ -40,6 +40,7 @@ struct GPULaunchesToRuntime
       return signalPassFailure();
     }
     ctx = &getContext();
+    records.clear();
     ptrType = LLVM::LLVMPointerType::get(ctx);
     i32 = IntegerType::get(ctx, 32);
     i64 = IntegerType::get(ctx, 64);
@@ -95,7 +96,7 @@ private:
     return global;
   }
 
-  /// The `nl_gpu_kernel` record of `fn`, an entry of the PTX `image`:
+  /// The `NlGpuKernel` record of `fn`, an entry of the PTX `image`:
   /// { image, name, where, function = null }.
   LLVM::GlobalOp addRecord(OpBuilder &b, LLVM::GlobalOp image,
                            LLVM::LLVMFuncOp fn) {
@@ -141,6 +142,10 @@ private:
     if (t.getIntOrFloatBitWidth() < 64)
       v = arith::ExtUIOp::create(b, loc, i64, v);
     return v;
+  }
+
+  Value i32Const(OpBuilder &b, Location loc, int64_t v) {
+    return LLVM::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(v));
   }
 
   LogicalResult lowerLaunch(gpu::LaunchFuncOp launch) {
@@ -239,11 +244,9 @@ private:
         return LLVM::GEPOp::create(b, loc, ptrType, mapType, mapArray,
                                    ArrayRef<LLVM::GEPArg>{int32_t(k), f});
       };
-      auto index32 = [&](unsigned v) {
-        return LLVM::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(v));
-      };
-      LLVM::StoreOp::create(b, loc, index32(map.allocated), field(0));
-      LLVM::StoreOp::create(b, loc, index32(map.allocated + 1), field(1));
+      LLVM::StoreOp::create(b, loc, i32Const(b, loc, map.allocated), field(0));
+      LLVM::StoreOp::create(b, loc, i32Const(b, loc, map.allocated + 1),
+                            field(1));
       LLVM::StoreOp::create(b, loc, map.lo, field(2));
       LLVM::StoreOp::create(b, loc, map.hi, field(3));
     }
@@ -253,15 +256,13 @@ private:
     Value threads = arith::MulIOp::create(
         b, loc, arith::MulIOp::create(b, loc, block.x, block.y), block.z);
     Value record = LLVM::AddressOfOp::create(b, loc, it->second);
-    auto i32Const = [&](size_t v) {
-      return LLVM::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(v));
-    };
     LLVM::CallOp::create(
         b, loc, TypeRange{}, kLaunch,
         ValueRange{record, toSlot(b, loc, grid.x), toSlot(b, loc, grid.y),
                    toSlot(b, loc, grid.z),
                    arith::IndexCastOp::create(b, loc, i32, threads), pointers,
-                   i32Const(params.size()), mapArray, i32Const(maps.size())});
+                   i32Const(b, loc, params.size()), mapArray,
+                   i32Const(b, loc, maps.size())});
     launch.erase();
     return success();
   }
@@ -270,7 +271,7 @@ private:
   Type ptrType, i32, i64, mapType;
   /// The module's, during runOnOperation.
   SymbolTable *symbols = nullptr;
-  /// The `nl_gpu_kernel` record of each (gpu.module, kernel).
+  /// The `NlGpuKernel` record of each (gpu.module, kernel).
   std::map<std::pair<std::string, std::string>, LLVM::GlobalOp> records;
 };
 

@@ -44,7 +44,7 @@ def GPULaunchesToRuntime
     the NVVM and LLVM dialects) is compiled to PTX for the module's
     `nlc.target` chip by LLVM's NVPTX backend and becomes a constant string
     in the host module; the `gpu.module` is then removed. Each kernel gets
-    one `nl_gpu_kernel` record (the PTX, its entry name and source location,
+    one `NlGpuKernel` record (the PTX, its entry name and source location,
     and the runtime's cache of the loaded function), and each
     `gpu.launch_func` becomes one call of `nl_gpu_launch` with the
     kernel's parameters in launch-private slots (memrefs expanded as the

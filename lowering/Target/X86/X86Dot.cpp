@@ -416,8 +416,6 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     // vpmaddwd: each i32 lane gets the sum of the products of its two i16
     // pairs (exact: |sum| <= 2 * 128 * 128), then adds to the accumulator
     // (wrapping, like the reference's sum in k order: same result mod 2^32).
-    StringRef pmaddwd = lanes == 16 ? "llvm.x86.avx512.pmaddw.d.512"
-                                    : "llvm.x86.avx2.pmadd.wd";
     auto pairStep = [&](OpBuilder &b, Location l, Value kp,
                         ArrayRef<Value> rowIdx, int64_t j0, ValueRange acc,
                         SmallVectorImpl<Value> &next) {
@@ -448,12 +446,8 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
         for (int64_t v = 0; v < vectors; ++v) {
           Value sum = acc[r * vectors + v];
           if (int8Dot)
-            sum = arith::AddIOp::create(
-                b, l, sum,
-                LLVM::CallIntrinsicOp::create(b, l, vt,
-                                              b.getStringAttr(pmaddwd),
-                                              ValueRange{bc, bv[v]})
-                    .getResult(0));
+            sum = arith::AddIOp::create(b, l, sum,
+                                        multiplyAddPairs(b, l, bc, bv[v]));
           else
             sum = x86vector::DotBF16Op::create(b, l, vt, sum, bc, bv[v]);
           next.push_back(sum);

@@ -761,10 +761,8 @@ struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
     if (n % (2 * lanes))
       return rewriter.notifyMatchFailure(op, "rows not in whole pairs");
     Location loc = op.getLoc();
-    Type i16 = rewriter.getI16Type(), i32 = rewriter.getI32Type();
-    auto acc = VectorType::get({lanes}, i32);
-    StringRef pmaddwd = lanes == 16 ? "llvm.x86.avx512.pmaddw.d.512"
-                                    : "llvm.x86.avx2.pmadd.wd";
+    auto acc = VectorType::get({lanes}, rewriter.getI32Type());
+    auto pairType = VectorType::get({2 * lanes}, rewriter.getI16Type());
     SmallVector<Value, 2> inputs;
     for (Value in : fused.getInputs())
       inputs.push_back(rewriter.getRemappedValue(in));
@@ -783,14 +781,11 @@ struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
             SmallVector<Value, 2> words;
             for (Value in : inputs)
               words.push_back(arith::ExtSIOp::create(
-                  fb, fl, VectorType::get({2 * lanes}, i16),
+                  fb, fl, pairType,
                   vector::LoadOp::create(
                       fb, fl, VectorType::get({2 * lanes}, fb.getI8Type()),
                       in, ValueRange{row, col})));
-            Value pairs =
-                LLVM::CallIntrinsicOp::create(fb, fl, acc,
-                                              fb.getStringAttr(pmaddwd), words)
-                    .getResult(0);
+            Value pairs = multiplyAddPairs(fb, fl, words[0], words[1]);
             scf::YieldOp::create(
                 fb, fl,
                 ValueRange{arith::AddIOp::create(fb, fl, carried[0], pairs)});

@@ -38,6 +38,17 @@ Value nlc::x86::splatConstant(OpBuilder &b, Location loc, VectorType type,
                                    DenseElementsAttr::get(type, Attribute(v)));
 }
 
+Value nlc::x86::multiplyAddPairs(OpBuilder &b, Location loc, Value x,
+                                Value y) {
+  int64_t lanes = cast<VectorType>(x.getType()).getNumElements() / 2;
+  StringRef name = lanes == 16 ? "llvm.x86.avx512.pmaddw.d.512"
+                               : "llvm.x86.avx2.pmadd.wd";
+  auto type = VectorType::get({lanes}, b.getI32Type());
+  return LLVM::CallIntrinsicOp::create(b, loc, type, b.getStringAttr(name),
+                                       ValueRange{x, y})
+      .getResult(0);
+}
+
 Value nlc::x86::loadVector(OpBuilder &b, Location loc, VectorType type,
                            Value mem, ValueRange indices, Value mask,
                            Value passThru) {

@@ -46,6 +46,11 @@ mlir::Value prefixMask(mlir::OpBuilder &b, mlir::Location loc, int64_t lanes,
 mlir::Value splatConstant(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::VectorType type, mlir::TypedAttr v);
 
+/// `vpmaddwd` on two vectors of 2L i16 (L = 8 or 16): lane l of the
+/// vector<L x i32> result is x[2l] * y[2l] + x[2l+1] * y[2l+1].
+mlir::Value multiplyAddPairs(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value x, mlir::Value y);
+
 /// Loads a vector of `type` at `indices` of `mem`: all lanes without `mask`,
 /// else the masked lanes, the others taking `passThru` (zero if null).
 mlir::Value loadVector(mlir::OpBuilder &b, mlir::Location loc,
