@@ -25,6 +25,8 @@ typedef struct NlWriter {
 /// Appends \p n bytes to \p w, flushing first when they do not fit. Data at
 /// least as large as the whole buffer bypasses it, after the pending bytes.
 void nl_writer_put(NlWriter *w, const char *data, size_t n);
+/// Appends the NUL-terminated string \p s to \p w.
+void nl_writer_put_cstr(NlWriter *w, const char *s);
 
 /// Appends the decimal form of \p v to \p w.
 void nl_writer_put_i64(NlWriter *w, int64_t v);

@@ -27,18 +27,13 @@ static size_t c_len(const char *s) {
   return n;
 }
 
-/// Appends the NUL-terminated string \p s.
-static void put_str(NlWriter *w, const char *s) {
-  nl_writer_put(w, s, c_len(s));
-}
-
 /// Begins an error message with its source location, `file:line:col`.
 static void put_location(NlWriter *w, const char *file, int64_t file_len,
                          int64_t line, int64_t col) {
   nl_writer_put(w, file, byte_count(file_len));
-  put_str(w, ":");
+  nl_writer_put_cstr(w, ":");
   nl_writer_put_i64(w, line);
-  put_str(w, ":");
+  nl_writer_put_cstr(w, ":");
   nl_writer_put_i64(w, col);
 }
 
@@ -67,9 +62,9 @@ static _Noreturn void end_panic(NlWriter *err) {
 /// Finishes a panic message begun in \p err (its location) and exits.
 static _Noreturn void finish_panic(NlWriter *err, const char *msg,
                                    size_t msg_len) {
-  put_str(err, ": runtime error: ");
+  nl_writer_put_cstr(err, ": runtime error: ");
   nl_writer_put(err, msg, msg_len);
-  put_str(err, "\n");
+  nl_writer_put_cstr(err, "\n");
   end_panic(err);
 }
 
@@ -92,29 +87,29 @@ void nl_tile_bounds_error(const char *kernel, int64_t kernel_len,
   char storage[512];
   NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
   put_location(&err, file, file_len, line, col);
-  put_str(&err, ": runtime error: kernel `");
+  nl_writer_put_cstr(&err, ": runtime error: kernel `");
   nl_writer_put(&err, kernel, byte_count(kernel_len));
-  put_str(&err, "`, program (");
+  nl_writer_put_cstr(&err, "`, program (");
   nl_writer_put_i64(&err, pid0);
-  put_str(&err, ", ");
+  nl_writer_put_cstr(&err, ", ");
   nl_writer_put_i64(&err, pid1);
-  put_str(&err, ", ");
+  nl_writer_put_cstr(&err, ", ");
   nl_writer_put_i64(&err, pid2);
-  put_str(&err, "): ");
+  nl_writer_put_cstr(&err, "): ");
   nl_writer_put(&err, op, byte_count(op_len));
-  put_str(&err, " of tile [");
+  nl_writer_put_cstr(&err, " of tile [");
   nl_writer_put_i64(&err, index0);
   if (rank == 2) {
-    put_str(&err, ", ");
+    nl_writer_put_cstr(&err, ", ");
     nl_writer_put_i64(&err, index1);
   }
-  put_str(&err, "] lies outside its view (size ");
+  nl_writer_put_cstr(&err, "] lies outside its view (size ");
   nl_writer_put_i64(&err, size0);
   if (rank == 2) {
-    put_str(&err, " x ");
+    nl_writer_put_cstr(&err, " x ");
     nl_writer_put_i64(&err, size1);
   }
-  put_str(&err, ")\n");
+  nl_writer_put_cstr(&err, ")\n");
   end_panic(&err);
 }
 
@@ -122,7 +117,7 @@ void nl_rt_fatal(const char *msg) {
   begin_end();
   char storage[256];
   NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
-  put_str(&err, "<runtime>");
+  nl_writer_put_cstr(&err, "<runtime>");
   finish_panic(&err, msg, c_len(msg));
 }
 

@@ -31,6 +31,13 @@ void nl_writer_put(NlWriter *w, const char *data, size_t n) {
   w->len += n;
 }
 
+void nl_writer_put_cstr(NlWriter *w, const char *s) {
+  size_t n = 0;
+  while (s[n])
+    ++n;
+  nl_writer_put(w, s, n);
+}
+
 void nl_writer_put_i64(NlWriter *w, int64_t v) {
   char text[NL_FORMAT_INT_MAX_LEN];
   nl_writer_put(w, text, nl_format_i64(text, v));

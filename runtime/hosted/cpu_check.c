@@ -81,13 +81,6 @@ static int state_enabled(unsigned state, uint64_t xcr0) {
   return 1;
 }
 
-static void put(NlWriter *w, const char *s) {
-  size_t n = 0;
-  while (s[n])
-    ++n;
-  nl_writer_put(w, s, n);
-}
-
 void nl_cpu_check(uint64_t required, const char *built_for) {
   char buf[1024];
   NlWriter err = {buf, sizeof buf, 0, NL_PLAT_STDERR};
@@ -106,25 +99,28 @@ void nl_cpu_check(uint64_t required, const char *built_for) {
       amx = 1;
     if (!why)
       continue;
-    put(&err, missing ? ", " : "<runtime>: fatal: this CPU lacks ");
-    put(&err, f->name);
-    put(&err, why);
+    nl_writer_put_cstr(&err,
+                       missing ? ", " : "<runtime>: fatal: this CPU lacks ");
+    nl_writer_put_cstr(&err, f->name);
+    nl_writer_put_cstr(&err, why);
     ++missing;
   }
   // Linux hands out the AMX tile state only on request, once per process.
   if (!missing && amx &&
       syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) != 0) {
-    put(&err, "<runtime>: fatal: Linux refused this process the AMX tile "
+    nl_writer_put_cstr(
+        &err, "<runtime>: fatal: Linux refused this process the AMX tile "
               "state (arch_prctl ARCH_REQ_XCOMP_PERM)");
     ++missing;
   }
   if (!missing)
     return;
-  put(&err, "\n<runtime>: the program was built for ");
-  put(&err, built_for && *built_for ? built_for : "another CPU");
-  put(&err, "\n<runtime>: help: rebuild it for this CPU with `nlc "
-            "-mcpu=native`, or for any x86-64 CPU with AVX2 with `nlc "
-            "-mcpu=x86-64-v3`\n");
+  nl_writer_put_cstr(&err, "\n<runtime>: the program was built for ");
+  nl_writer_put_cstr(&err, built_for && *built_for ? built_for : "another CPU");
+  nl_writer_put_cstr(&err,
+                     "\n<runtime>: help: rebuild it for this CPU with `nlc "
+                     "-mcpu=native`, or for any x86-64 CPU with AVX2 with `nlc "
+                     "-mcpu=x86-64-v3`\n");
   nl_writer_flush(&err);
   nl_plat_exit(NL_CPU_CHECK_STATUS);
 }

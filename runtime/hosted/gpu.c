@@ -65,13 +65,6 @@ static struct {
 #undef NL_CUDA_FIELD
 } cu = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static void put(NlWriter *w, const char *s) {
-  size_t n = 0;
-  while (s[n])
-    ++n;
-  nl_writer_put(w, s, n);
-}
-
 /// Writes "NAME: TEXT" for \p r, from the driver when it can say, else from
 /// known_errors, else "CUDA error N".
 static void put_cuda_error(NlWriter *w, CUresult r) {
@@ -89,14 +82,14 @@ static void put_cuda_error(NlWriter *w, CUresult r) {
       text = known_errors[i].text;
   }
   if (!name) {
-    put(w, "CUDA error ");
+    nl_writer_put_cstr(w, "CUDA error ");
     nl_writer_put_i64(w, r);
   } else {
-    put(w, name);
+    nl_writer_put_cstr(w, name);
   }
   if (text) {
-    put(w, ": ");
-    put(w, text);
+    nl_writer_put_cstr(w, ": ");
+    nl_writer_put_cstr(w, text);
   }
 }
 
@@ -107,12 +100,12 @@ static void begin_error(NlWriter *err) {
   if (!nl_rt_claim_end())
     nl_plat_wait_forever();
   nl_flush();
-  put(err, "error: ");
+  nl_writer_put_cstr(err, "error: ");
 }
 
 /// Ends the message in \p err and the program, like a panic.
 static _Noreturn void end_error(NlWriter *err) {
-  put(err, "\n");
+  nl_writer_put_cstr(err, "\n");
   nl_writer_flush(err);
   nl_profile_report();
   nl_plat_exit(NL_PANIC_STATUS);
@@ -120,17 +113,17 @@ static _Noreturn void end_error(NlWriter *err) {
 
 /// "kernel 'NAME' (FILE:LINE:COL)".
 static void put_kernel(NlWriter *err, const NlGpuKernel *k) {
-  put(err, "kernel '");
-  put(err, k->name ? k->name : "?");
-  put(err, "' (");
-  put(err, k->where ? k->where : "?");
-  put(err, ")");
+  nl_writer_put_cstr(err, "kernel '");
+  nl_writer_put_cstr(err, k->name ? k->name : "?");
+  nl_writer_put_cstr(err, "' (");
+  nl_writer_put_cstr(err, k->where ? k->where : "?");
+  nl_writer_put_cstr(err, ")");
 }
 
 /// "CALL failed: NAME: TEXT".
 static void put_failed_call(NlWriter *err, const char *call, CUresult r) {
-  put(err, call);
-  put(err, " failed: ");
+  nl_writer_put_cstr(err, call);
+  nl_writer_put_cstr(err, " failed: ");
   put_cuda_error(err, r);
 }
 
@@ -141,10 +134,11 @@ static _Noreturn void fail_no_driver(const NlGpuKernel *k, const char *why,
   NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
   begin_error(&err);
   put_kernel(&err, k);
-  put(&err, " is compiled for an NVIDIA GPU, but no CUDA driver was found: ");
-  put(&err, why ? why : "unknown reason");
+  nl_writer_put_cstr(
+      &err, " is compiled for an NVIDIA GPU, but no CUDA driver was found: ");
+  nl_writer_put_cstr(&err, why ? why : "unknown reason");
   if (why2)
-    put(&err, why2);
+    nl_writer_put_cstr(&err, why2);
   end_error(&err);
 }
 
@@ -155,8 +149,9 @@ static _Noreturn void fail_no_device(const NlGpuKernel *k, const char *call,
   NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
   begin_error(&err);
   put_kernel(&err, k);
-  put(&err, " is compiled for an NVIDIA GPU, but no NVIDIA GPU is "
-            "available: ");
+  nl_writer_put_cstr(&err,
+                     " is compiled for an NVIDIA GPU, but no NVIDIA GPU is "
+                     "available: ");
   put_failed_call(&err, call, r);
   end_error(&err);
 }
@@ -164,9 +159,9 @@ static _Noreturn void fail_no_device(const NlGpuKernel *k, const char *call,
 /// Begins "GPU launch of kernel 'NAME' (WHERE): ".
 static void begin_launch_error(NlWriter *err, const NlGpuKernel *k) {
   begin_error(err);
-  put(err, "GPU launch of ");
+  nl_writer_put_cstr(err, "GPU launch of ");
   put_kernel(err, k);
-  put(err, ": ");
+  nl_writer_put_cstr(err, ": ");
 }
 
 /// \p call failed during a launch of \p k.
@@ -369,15 +364,15 @@ static void check_launch(const NlGpuKernel *k, int64_t gx, int64_t gy,
   NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
   if (gx > UINT32_MAX || gy > UINT32_MAX || gz > UINT32_MAX || threads < 1) {
     begin_launch_error(&err, k);
-    put(&err, "cannot launch a grid of ");
+    nl_writer_put_cstr(&err, "cannot launch a grid of ");
     nl_writer_put_i64(&err, gx);
-    put(&err, " x ");
+    nl_writer_put_cstr(&err, " x ");
     nl_writer_put_i64(&err, gy);
-    put(&err, " x ");
+    nl_writer_put_cstr(&err, " x ");
     nl_writer_put_i64(&err, gz);
-    put(&err, " blocks of ");
+    nl_writer_put_cstr(&err, " blocks of ");
     nl_writer_put_i64(&err, threads);
-    put(&err, " threads");
+    nl_writer_put_cstr(&err, " threads");
     end_error(&err);
   }
   for (int32_t i = 0; i < nmaps; ++i) {
@@ -386,13 +381,13 @@ static void check_launch(const NlGpuKernel *k, int64_t gx, int64_t gy,
         m->aligned < nparams)
       continue;
     begin_launch_error(&err, k);
-    put(&err, "view ");
+    nl_writer_put_cstr(&err, "view ");
     nl_writer_put_i64(&err, i);
-    put(&err, " names parameters ");
+    nl_writer_put_cstr(&err, " names parameters ");
     nl_writer_put_i64(&err, m->allocated);
-    put(&err, " and ");
+    nl_writer_put_cstr(&err, " and ");
     nl_writer_put_i64(&err, m->aligned);
-    put(&err, " of ");
+    nl_writer_put_cstr(&err, " of ");
     nl_writer_put_i64(&err, nparams);
     end_error(&err);
   }
