@@ -6,7 +6,10 @@ TMPDIR=$dir "$nlc" --run "$program" &
 pid=$!
 child=
 for i in $(seq 600); do
-  child=$(pgrep -P "$pid" -f nlc-run)
+  # By process name: the link step's command line also names the
+  # temporary executable (-o .../nlc-run-*), and matching it there sent
+  # SIGTERM before the program existed and left the program running.
+  child=$(pgrep -P "$pid" '^nlc-run-')
   [ -n "$child" ] && break
   sleep 0.1
 done
