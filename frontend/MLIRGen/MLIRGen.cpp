@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/IR/Verifier.h"
 
 #include <algorithm>
@@ -28,7 +29,7 @@ void registerMLIRGenDialects(mlir::DialectRegistry &registry) {
                   mlir::arith::ArithDialect,
                   mlir::math::MathDialect, mlir::scf::SCFDialect,
                   mlir::cf::ControlFlowDialect, mlir::memref::MemRefDialect,
-                  mlir::LLVM::LLVMDialect>();
+                  mlir::LLVM::LLVMDialect, mlir::ub::UBDialect>();
   // Kernels are inlined through func.call (tile-inline-kernels).
   mlir::func::registerInlinerExtension(registry);
 }

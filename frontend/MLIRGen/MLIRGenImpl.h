@@ -74,6 +74,14 @@ private:
   // Enums and `match` (MLIRGenMatch.cpp).
   /// The index of the first payload leaf of `variant` (the tag is leaf 0).
   unsigned variantLeafOffset(StructDecl *e, unsigned variant);
+  /// A value of enum type `t` holding `variant` whose payload leaves are
+  /// `payload` (loaded). The other variants' leaves are `ub.poison`, which
+  /// nothing reads and which costs nothing (fresh storage loaded at every
+  /// `?` of a function returning a large struct left LLVM hundreds of
+  /// stack slots it could not promote); an enum with array leaves copies
+  /// into storage instead, for value semantics.
+  Leaves enumValue(const Type *t, unsigned variant, const Leaves &payload,
+                   mlir::Location l);
   /// A value of enum type `t` holding `variant` with `payload`.
   Leaves genVariant(const Type *t, unsigned variant,
                     llvm::ArrayRef<Expr *> payload, mlir::Location l);

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 
 namespace nlc {
 
@@ -29,23 +30,43 @@ unsigned MLIRGenImpl::variantLeafOffset(StructDecl *e, unsigned variant) {
   return n;
 }
 
+Leaves MLIRGenImpl::enumValue(const Type *t, unsigned variant,
+                              const Leaves &payload, mlir::Location l) {
+  StructDecl *en = t->getStructDecl();
+  unsigned offset = variantLeafOffset(en, variant);
+  llvm::SmallVector<mlir::Type> elems;
+  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
+  leafTypes(t, elems, shapes);
+  mlir::Value tag = constInt(builder.getI32Type(), variant, l);
+  if (llvm::any_of(shapes, [](const auto &s) { return !s.empty(); })) {
+    // Arrays keep value semantics: the payload is copied into storage.
+    Leaves storage = allocate(t, l);
+    store(Leaves{storage[0]}, Leaves{valueLeaf(tag)}, l);
+    store(Leaves(storage.begin() + offset,
+                 storage.begin() + offset + payload.size()),
+          payload, l);
+    return load(storage, l);
+  }
+  Leaves out;
+  for (size_t i = 0; i < elems.size(); ++i) {
+    if (i == 0)
+      out.push_back(valueLeaf(tag));
+    else if (i >= offset && i < offset + payload.size())
+      out.push_back(payload[i - offset]);
+    else
+      out.push_back(valueLeaf(
+          mlir::ub::PoisonOp::create(builder, l, elems[i]).getResult()));
+  }
+  return out;
+}
+
 Leaves MLIRGenImpl::genVariant(const Type *t, unsigned variant,
                                llvm::ArrayRef<Expr *> payload,
                                mlir::Location l) {
-  // The other variants' leaves stay unset: nothing reads them.
-  Leaves storage = allocate(t, l);
-  Leaf tag;
-  tag.value = constInt(builder.getI32Type(), variant, l);
-  tag.elementType = tag.value.getType();
-  store(Leaves{storage[0]}, Leaves{tag}, l);
-  unsigned offset = variantLeafOffset(t->getStructDecl(), variant);
-  for (Expr *value : payload) {
-    unsigned n = numLeaves(value->type);
-    Leaves dst(storage.begin() + offset, storage.begin() + offset + n);
-    store(dst, genExpr(*value), l);
-    offset += n;
-  }
-  return load(storage, l);
+  Leaves values;
+  for (Expr *value : payload)
+    values.append(load(genExpr(*value), l));
+  return enumValue(t, variant, values, l);
 }
 
 mlir::Value MLIRGenImpl::armCondition(const MatchArm &arm, const Leaves &scrut,
@@ -222,20 +243,14 @@ Leaves MLIRGenImpl::genTry(TryExpr &e) {
   // payload (`None` has none, `Err(e)` passes `e` on).
   builder.setInsertionPointToEnd(failBlock);
   const Type *rt = currentFn->result;
-  Leaves result = allocate(rt, l);
-  Leaf tag;
-  tag.value = constInt(builder.getI32Type(), e.resultVariant, l);
-  tag.elementType = tag.value.getType();
-  store(Leaves{result[0]}, Leaves{tag}, l);
   unsigned from = variantLeafOffset(sd, e.failVariant);
-  unsigned to = variantLeafOffset(rt->getStructDecl(), e.resultVariant);
   unsigned n = 0;
   for (const Type *t : sd->variants[e.failVariant].payload)
     n += numLeaves(t);
-  store(Leaves(result.begin() + to, result.begin() + to + n),
-        Leaves(v.begin() + from, v.begin() + from + n), l);
   llvm::SmallVector<mlir::Value> values;
-  for (const Leaf &leaf : load(result, l))
+  for (const Leaf &leaf :
+       enumValue(rt, e.resultVariant,
+                 Leaves(v.begin() + from, v.begin() + from + n), l))
     values.push_back(leaf.value);
   genDrops(e.drops, l);
   mlir::func::ReturnOp::create(builder, l, values);
