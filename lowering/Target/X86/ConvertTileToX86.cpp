@@ -73,6 +73,7 @@ struct ConvertTileToX86Pass
     nlc::x86::markInPlaceLoads(module, target);
     nlc::x86::markInPlaceResults(module);
     nlc::x86::splitDotKLoops(module, target);
+    nlc::x86::markNextTileBelow(module);
     nlc::x86::LiveDotRows live;
     nlc::x86::findLiveDotRows(module, live);
     if (failed(nlc::cpu::lowerTilesToBuffers(

@@ -65,6 +65,11 @@ void markInPlaceDotOperands(mlir::ModuleOp module, const VectorTarget &target);
 /// whose views must not share the loaded view's tensor (tested at run
 /// time: otherwise the tile is copied). Decided before the conversion.
 void markInPlaceLoads(mlir::ModuleOp module, const VectorTarget &target);
+/// Marks the `tile.load`s whose row tile index is the induction variable of
+/// the scf.for right around them (`load(b, [k, j])` in a K loop): the next
+/// iteration loads the tile right below, whose first rows the copy of this
+/// one prefetches (X86Memory.cpp, rows ahead).
+void markNextTileBelow(mlir::ModuleOp module);
 /// Marks each elementwise op (or `tile.fused`) whose result is what an
 /// scf.for yields for a tile it carries, and that is the only reader of
 /// that carried tile, element by element (`acc = acc + w * x`): its vector
