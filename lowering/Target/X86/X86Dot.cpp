@@ -145,8 +145,11 @@ void emitBlock(OpBuilder &b, Location loc, Value out, Value i0, int64_t rows,
 /// blocks unrolled (their count is static), row blocks an scf.for of
 /// `target.dotRows` rows plus one smaller block for the ragged rows. With
 /// `live` (an index: the rows of the result anything observes, see
-/// findLiveDotRows), only the blocks that hold one of its first `live` rows
-/// run; the others keep what the output held.
+/// findLiveDotRows), only the rows below `live` run: whole blocks while
+/// `dotRows` of them are live, then, where fewer than all m rows are live,
+/// blocks of one row for the live rest (a 1 x 4096 matrix in 64-row tiles
+/// computes one row, not a block of six); the other rows keep what the
+/// output held.
 void forEachBlock(
     OpBuilder &b, Location loc, int64_t m, int64_t n,
     const VectorTarget &target,
@@ -157,16 +160,19 @@ void forEachBlock(
   int64_t rows = target.dotRows;
   int64_t blockCols = target.f32Lanes * target.dotVectors;
   int64_t fullRows = m - m % rows;
-  // Where the loop of whole row blocks ends: the live rows rounded up to
+  // Where the loop of whole row blocks ends: the live rows rounded down to
   // whole blocks, at most all of them.
   Value fullEnd = index(b, loc, fullRows);
-  if (live && fullRows > 0)
+  Value allLive;
+  if (live) {
     fullEnd = arith::MinUIOp::create(
         b, loc, fullEnd,
         arith::MulIOp::create(
-            b, loc,
-            arith::CeilDivUIOp::create(b, loc, live, index(b, loc, rows)),
+            b, loc, arith::DivUIOp::create(b, loc, live, index(b, loc, rows)),
             index(b, loc, rows)));
+    allLive = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, live,
+                                    index(b, loc, m));
+  }
   for (int64_t j0 = 0; j0 < n; j0 += blockCols) {
     int64_t cols = std::min(blockCols, n - j0);
     if (fullRows > 0)
@@ -177,19 +183,29 @@ void forEachBlock(
             block(lb, ll, i0, rows, j0, cols);
             scf::YieldOp::create(lb, ll);
           });
-    if (m % rows == 0)
-      continue;
     if (!live) {
-      block(b, loc, index(b, loc, fullRows), m % rows, j0, cols);
+      if (m % rows)
+        block(b, loc, index(b, loc, fullRows), m % rows, j0, cols);
       continue;
     }
-    auto ragged = scf::IfOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, live,
-                              index(b, loc, fullRows)),
-        /*withElseRegion=*/false);
-    OpBuilder rb = ragged.getThenBodyBuilder();
-    block(rb, loc, index(rb, loc, fullRows), m % rows, j0, cols);
+    // Every row live: the ragged block as without `live`; else one-row
+    // blocks from the whole blocks' end to the last live row.
+    scf::IfOp::create(
+        b, loc, allLive,
+        [&](OpBuilder &tb, Location tl) {
+          if (m % rows)
+            block(tb, tl, index(tb, tl, fullRows), m % rows, j0, cols);
+          scf::YieldOp::create(tb, tl);
+        },
+        [&](OpBuilder &eb, Location el) {
+          scf::ForOp::create(
+              eb, el, fullEnd, live, index(eb, el, 1), ValueRange{},
+              [&](OpBuilder &lb, Location ll, Value i0, ValueRange) {
+                block(lb, ll, i0, 1, j0, cols);
+                scf::YieldOp::create(lb, ll);
+              });
+          scf::YieldOp::create(eb, el);
+        });
   }
 }
 

@@ -26,6 +26,7 @@
 // The row blocks end at the rows the store after the loop writes
 // (dot-live-rows.mlir).
 // CHECK: %[[END:.+]] = arith.minui %{{.+}}, %c12 : index
+// CHECK-NEXT: arith.cmpi uge
 // CHECK-NEXT: scf.for %[[I0:.+]] = %c0 to %[[END]] step %c6 {
 // CHECK-COUNT-12: vector.load %[[OUT]]
 // CHECK-NEXT: %[[ACC:.+]]:12 = scf.for %{{.+}} = %[[C0]] to %[[C1]] step %c1 iter_args(

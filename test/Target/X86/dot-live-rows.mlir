@@ -6,8 +6,9 @@
 // again after the loop, as MLIRGen does: a copy of the cast goes before the
 // loop): min(rows - i * 64, 64) where the tile starts inside the view,
 // else 0. The loop of 6-row blocks then ends
-// at that count rounded up to whole blocks (at most 60), and the ragged
-// block of rows 60..63 runs only when the count passes 60.
+// at that count rounded down to whole blocks (at most 60); when all 64
+// rows are live the ragged block of rows 60..63 follows, else blocks of
+// one row up to the count (a 1-row matrix computes one row, not six).
 
 // CHECK-LABEL: func.func @kloop(
 // After the loop that checks whether the K loop can run whole:
@@ -23,12 +24,14 @@
 // CHECK: %[[MIN:.+]] = arith.minui %[[LEFT]], %c64
 // CHECK: %[[LIVE:.+]] = arith.select %[[IN]], %[[MIN]], %c0{{.*}} : index
 // CHECK: scf.if
-// CHECK: %[[BLOCKS:.+]] = arith.ceildivui %[[LIVE]], %c6{{.*}} : index
+// CHECK: %[[BLOCKS:.+]] = arith.divui %[[LIVE]], %c6{{.*}} : index
 // CHECK: %[[ROWS:.+]] = arith.muli %[[BLOCKS]], %c6{{.*}} : index
 // CHECK: %[[END:.+]] = arith.minui %c60{{.*}}, %[[ROWS]] : index
+// CHECK: %[[ALL:.+]] = arith.cmpi uge, %[[LIVE]], %c64{{.*}} : index
 // CHECK: scf.for %{{.+}} = %c0{{.*}} to %[[END]] step %c6
-// CHECK: %[[RAGGED:.+]] = arith.cmpi ugt, %[[LIVE]], %c60{{.*}} : index
-// CHECK: scf.if %[[RAGGED]] {
+// CHECK: scf.if %[[ALL]] {
+// CHECK: } else {
+// CHECK: scf.for %{{.+}} = %[[END]] to %[[LIVE]] step %c1
 func.func @kloop(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %b: memref<?x?xf32, strided<[?, ?], offset: ?>>, %c: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: i64, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -50,7 +53,7 @@ func.func @kloop(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %b: memref<?x?
 // and the ragged block always).
 // CHECK-LABEL: func.func @two_uses(
 // CHECK: scf.for %{{.+}} = %c0{{.*}} to %c60{{.*}} step %c6
-// CHECK-NOT: arith.cmpi ugt
+// CHECK-NOT: arith.cmpi uge
 // CHECK: return
 func.func @two_uses(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %b: memref<?x?xf32, strided<[?, ?], offset: ?>>, %c: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
   %c0 = arith.constant 0 : index
