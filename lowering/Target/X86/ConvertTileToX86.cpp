@@ -80,7 +80,8 @@ struct ConvertTileToX86Pass
             module, [&](TypeConverter &converter, RewritePatternSet &patterns) {
               nlc::x86::populateX86DotPatterns(converter, patterns, target,
                                                live);
-              nlc::x86::populateX86MemoryPatterns(converter, patterns, target);
+              nlc::x86::populateX86MemoryPatterns(converter, patterns, target,
+                                                  live);
               nlc::x86::populateX86ElementwisePatterns(converter, patterns,
                                                        target);
               nlc::x86::populateX86ReducePatterns(converter, patterns, target);

@@ -166,14 +166,16 @@ SmallVector<Value, 2> bufferIndex(Value r, Value c, bool rank1) {
 /// memory: a 1-row matrix read in 64-row tiles ran 10x slower.) The whole
 /// vectors of a row are a loop (code size does not grow with the tile), the
 /// narrower last piece follows it. `eachRow(r)`, if given, is emitted once
-/// per row inside the view, before its pieces.
+/// per row inside the view, before its pieces; `outsideEnd`, if given, ends
+/// the rows given to `outside` there (at most the tile's).
 void forEachPiece(
     OpBuilder &b, Location loc, const Extent &e, int64_t lanes, bool full,
     function_ref<void(OpBuilder &, Location, Value, Value, int64_t, Value)>
         body,
     function_ref<void(OpBuilder &, Location, Value, Value, int64_t)> outside =
         nullptr,
-    function_ref<void(OpBuilder &, Location, Value)> eachRow = nullptr) {
+    function_ref<void(OpBuilder &, Location, Value)> eachRow = nullptr,
+    Value outsideEnd = {}) {
   auto piece = [&](OpBuilder &pb, Location pl, Value r, Value col,
                    int64_t width) {
     Value mask;
@@ -219,7 +221,10 @@ void forEachPiece(
       full ? rows : arith::MinUIOp::create(b, loc, e.validRows, rows);
   rowsLoop(index(b, loc, 0), inside, piece, eachRow);
   if (!full && outside)
-    rowsLoop(inside, rows, outside, nullptr);
+    rowsLoop(inside,
+             outsideEnd ? arith::MinUIOp::create(b, loc, outsideEnd, rows)
+                        : rows,
+             outside, nullptr);
 }
 
 /// The mask of a buffer piece `width` lanes wide, or none for a whole
@@ -462,8 +467,35 @@ void prefetchRowAhead(OpBuilder &b, Location loc, const Extent &e, Value r,
         /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
 }
 
+/// Where the padding rows of `load`'s tile may end: the live rows of the
+/// `dot` whose A the tile alone is (findLiveDotRows), which reads no row
+/// past them unless all are live, where that count is computed before the
+/// load; null for every other load.
+Value padRowsEnd(tl::LoadOp load, const LiveDotRows &live) {
+  if (!load->hasOneUse())
+    return {};
+  auto dot = dyn_cast<tl::DotOp>(*load->user_begin());
+  if (!dot || dot.getLhs() != load.getResult() ||
+      dot.getAcc() == load.getResult())
+    return {};
+  Value rows = live.lookup(dot);
+  if (!rows)
+    return {};
+  // Defined in a block around the load, before it (findLiveDotRows puts
+  // it before the outermost op holding the `dot`, which may follow the
+  // load or not hold it).
+  Operation *at = rows.getParentBlock()->findAncestorOpInBlock(*load);
+  Operation *def = rows.getDefiningOp();
+  if (!at || (def && !def->isBeforeInBlock(at)))
+    return {};
+  return rows;
+}
+
 struct VectorLoad : VectorPattern<tl::LoadOp> {
-  using VectorPattern::VectorPattern;
+  VectorLoad(TypeConverter &converter, MLIRContext *ctx,
+             const VectorTarget &target, const LiveDotRows &live)
+      : VectorPattern(converter, ctx, target), live(live) {}
+  const LiveDotRows &live;
 
   LogicalResult
   matchAndRewrite(tl::LoadOp op, OpAdaptor adaptor,
@@ -484,6 +516,7 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
                           .getResult();
     Extent e = extentOf(rewriter, loc, op);
     Value padVec = vector::BroadcastOp::create(rewriter, loc, vt, pad);
+    Value padEnd = padRowsEnd(op, live);
     int64_t elemBytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
     bool rowsAhead =
         !rank1 && e.rows > 1 && e.cols * elemBytes <= kAheadRowBytes;
@@ -512,7 +545,8 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
           },
           full && rowsAhead
               ? function_ref<void(OpBuilder &, Location, Value)>(ahead)
-              : nullptr);
+              : nullptr,
+          padEnd);
     };
     // Where the tile lies wholly inside the view with its rows one run of
     // memory, a `dot` operand is read there by the micro-kernel, and a
@@ -734,7 +768,8 @@ void nlc::x86::markNextTileBelow(ModuleOp module) {
 
 void nlc::x86::populateX86MemoryPatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns,
-                                         const VectorTarget &target) {
-  patterns.add<VectorLoad, VectorStore>(converter, patterns.getContext(),
-                                        target);
+                                         const VectorTarget &target,
+                                         const LiveDotRows &live) {
+  patterns.add<VectorLoad>(converter, patterns.getContext(), target, live);
+  patterns.add<VectorStore>(converter, patterns.getContext(), target);
 }

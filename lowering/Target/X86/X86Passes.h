@@ -84,10 +84,13 @@ void markInPlaceResults(mlir::ModuleOp module);
 /// loop as written. Runs after markInPlaceDotOperands (X86Dot.cpp).
 void splitDotKLoops(mlir::ModuleOp module, const VectorTarget &target);
 
-/// `tile.load` and `tile.store` as vector copies (X86Memory.cpp).
+/// `tile.load` and `tile.store` as vector copies (X86Memory.cpp); `live`
+/// from findLiveDotRows (the padding rows of a `dot`'s A past its live rows
+/// are left unwritten: the micro-kernel does not read them).
 void populateX86MemoryPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns,
-                               const VectorTarget &target);
+                               const VectorTarget &target,
+                               const LiveDotRows &live);
 
 /// Elementwise tile ops and `tile.broadcast` in vectors (X86Elementwise.cpp).
 void populateX86ElementwisePatterns(mlir::TypeConverter &converter,

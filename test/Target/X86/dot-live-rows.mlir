@@ -1,11 +1,13 @@
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512" | FileCheck %s --enable-var-scope
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512" -canonicalize -cse | FileCheck %s --check-prefix=PAD --enable-var-scope
 // Rows nothing observes (findLiveDotRows): a K loop's `dot` whose result
 // only one store writes computes the register blocks holding the rows that
 // store writes. Their number is computed before the loop from the store's
 // view and indices, as the store computes it (here the row index is cast
 // again after the loop, as MLIRGen does: a copy of the cast goes before the
 // loop): min(rows - i * 64, 64) where the tile starts inside the view,
-// else 0. The loop of 6-row blocks then ends
+// else 0 (and A's padding rows are written only up to it). The loop of
+// 6-row blocks then ends
 // at that count rounded down to whole blocks (at most 60); when all 64
 // rows are live the ragged block of rows 60..63 follows, else blocks of
 // one row up to the count (a 1-row matrix computes one row, not six).
@@ -62,5 +64,33 @@ func.func @two_uses(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %b: memref<
   %d = tile.dot %x, %y : !tile.tile<64x32xf32>, !tile.tile<32x64xf32, col_major> -> !tile.tile<64x64xf32>
   tile.store %d, %c[%i, %c0] : !tile.tile<64x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   tile.store %d, %a[%i, %c0] : !tile.tile<64x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+
+// A's padding rows (an i8 `dot`, whose K loop is not run whole): where A's
+// tile leaves its view, its copy fills the padding rows only up to the live
+// count (the blocks read no row past it unless every row is live).
+// PAD-LABEL: func.func @pad_rows(
+// PAD: %[[MIN:.+]] = arith.minui %{{.+}}, %c64 : index
+// PAD-NEXT: %[[LIVE:.+]] = arith.select %{{.+}}, %[[MIN]], %c0 : index
+// PAD: scf.for
+// PAD: } else {
+// PAD-NEXT: %[[IN:.+]] = arith.minui %{{.+}}, %c64 : index
+// PAD-NEXT: scf.for %{{.+}} = %c0 to %[[IN]] step %c1 {
+// PAD: %[[PADEND:.+]] = arith.minui %[[LIVE]], %c64 : index
+// PAD-NEXT: scf.for %{{.+}} = %[[IN]] to %[[PADEND]] step %c1 {
+// PAD: return
+func.func @pad_rows(%a: memref<?x?xi8, strided<[?, ?], offset: ?>>, %b: memref<?x?xi8, strided<[?, ?], offset: ?>>, %c: memref<?x?xi32, strided<[?, ?], offset: ?>>, %i: index, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0 : i32
+  %init = tile.splat %zero : i32 -> !tile.tile<64x64xi32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<64x64xi32>) {
+    %x = tile.load %a[%i, %k] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<64x32xi8>
+    %y = tile.load %b[%k, %c0] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<32x64xi8, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<64x32xi8>, !tile.tile<32x64xi8, col_major> -> !tile.tile<64x64xi32>
+    scf.yield %d : !tile.tile<64x64xi32>
+  }
+  tile.store %r, %c[%i, %c0] : !tile.tile<64x64xi32>, memref<?x?xi32, strided<[?, ?], offset: ?>>
   return
 }
