@@ -638,17 +638,6 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
       return loadVector(b, l, vt, buffer, bufferIndex(r, c, rank1), own);
     };
     Extent e = extentOf(rewriter, loc, op);
-    int64_t elemBytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
-    bool rowsAhead =
-        !rank1 && e.rows > 1 && e.cols * elemBytes <= kAheadRowBytes;
-    auto ahead = [&](OpBuilder &b, Location l, Value r) {
-      scf::IfOp::create(b, l, notContiguous(b, l, e),
-                        [&](OpBuilder &ib, Location il) {
-                          prefetchRowAhead(ib, il, e, r, elemBytes,
-                                           op->hasAttr(kNextTileBelow));
-                          scf::YieldOp::create(ib, il);
-                        });
-    };
     auto copy = [&](OpBuilder &b, Location l, bool full) {
       forEachPiece(b, l, e, lanes, full,
                    [&](OpBuilder &pb, Location pl, Value r, Value c,
