@@ -7,10 +7,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowering/Target/TargetRegistry.h"
+#include "lowering/Host/Pipeline.h"
 #include "lowering/Target/Codegen.h"
+#include "lowering/Target/NVPTX/NVPTXPasses.h"
 #include "lowering/Target/NVPTX/NVPTXTarget.h"
+#include "lowering/Target/X86/X86Passes.h"
 #include "lowering/Target/X86/X86Targets.h"
+#include "lowering/TileToSCF/Passes.h"
 
+#include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 
@@ -174,6 +179,14 @@ void registerTargetPipelines() {
             " (what nlc runs after the kernel pipeline)",
         entry->buildHostPipeline);
   }
+}
+
+void registerAllPasses() {
+  mlir::registerAllPasses();
+  registerLoweringPipelines();
+  cpu::registerCpuLowering();
+  x86::registerNLCX86Passes();
+  nvptx::registerNLCNVPTXPasses();
 }
 
 } // namespace nlc

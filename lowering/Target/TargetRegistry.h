@@ -119,6 +119,12 @@ bool printTargetHelp(const TargetEntry &entry, llvm::StringRef what,
 /// available target.
 void registerTargetPipelines();
 
+/// Registers MLIR's passes and every pass of nlc's pipelines (host, CPU
+/// kernels, x86, NVPTX), so that pass names resolve: nlc-opt's command
+/// line, nlc's --mlir-print-ir-before/after=PASS. Call it before the pass
+/// manager's command-line options are registered.
+void registerAllPasses();
+
 } // namespace nlc
 
 #endif // NLC_LOWERING_TARGET_TARGETREGISTRY_H

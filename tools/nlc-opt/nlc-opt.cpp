@@ -8,23 +8,15 @@
 #include "dialects/tile/IR/TileDialect.h"
 #include "lowering/Host/Pipeline.h"
 #include "lowering/Target/TargetRegistry.h"
-#include "lowering/Target/NVPTX/NVPTXPasses.h"
-#include "lowering/Target/X86/X86Passes.h"
-#include "lowering/TileToSCF/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
 int main(int argc, char **argv) {
-  mlir::registerAllPasses();
-  nlc::registerLoweringPipelines();
-  nlc::cpu::registerCpuLowering();
+  nlc::registerAllPasses();
   nlc::registerTargetPipelines();
-  nlc::x86::registerNLCX86Passes();
-  nlc::nvptx::registerNLCNVPTXPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

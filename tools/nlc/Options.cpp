@@ -9,15 +9,10 @@
 
 #include "tools/nlc/Options.h"
 #include "frontend/Diagnostics.h"
-#include "lowering/Host/Pipeline.h"
-#include "lowering/Target/NVPTX/NVPTXPasses.h"
 #include "lowering/Target/TargetRegistry.h"
-#include "lowering/Target/X86/X86Passes.h"
-#include "lowering/TileToSCF/Passes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 
@@ -180,13 +175,8 @@ static std::optional<int> parseTarget(Options &opts) {
 std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   mlir::registerMLIRContextCLOptions();
   // --mlir-print-ir-before=PASS and --mlir-print-ir-after=PASS take the
-  // passes registered when the pass manager's options are made: those of
-  // nlc's pipelines (upstream and nlc's own) are registered first.
-  mlir::registerAllPasses();
-  registerLoweringPipelines();
-  cpu::registerCpuLowering();
-  x86::registerNLCX86Passes();
-  nvptx::registerNLCNVPTXPasses();
+  // passes registered when the pass manager's options are made.
+  registerAllPasses();
   mlir::registerPassManagerCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
   mlir::registerAsmPrinterCLOptions();

@@ -426,9 +426,9 @@ void prefetchNext(OpBuilder &b, Location loc, tl::AccessOpInterface op,
 // Rows ahead. A tile of a matrix whose rows are not one run of memory (a
 // 32 x 64 f32 tile of a 4096-wide matrix: 256 bytes a row, 16 KiB apart)
 // is as many short streams as rows, which the hardware prefetchers enter
-// late: a grid reading a 4096 x 4096 matrix in such column strips (the
-// decode shape 1 x 4096 x 4096, B's tiles in the K loop) read 6.7 GB/s on
-// a Zen 3 against 16 for a copy. While a whole tile is copied, each row
+// late: a C model of a grid reading a 4096 x 4096 matrix in such column
+// strips (the decode shape 1 x 4096 x 4096, B's tiles in the K loop) read
+// 6.6-6.8 GB/s on a Zen 3, where STREAM copy reaches about 16. While a whole tile is copied, each row
 // prefetches the row kRowsAhead below it: the tile's own later rows, and
 // for the last ones, where the next iteration of the loop around the load
 // reads the tile below (markNextTileBelow), that tile's first rows, else

@@ -218,8 +218,8 @@ SmallVector<tl::ReduceOp> lineSiblings(tl::ReduceOp op,
 /// each segment, the sum of its two halves from the first vector, then
 /// the same from the second. Pairing r with r + half keeps the rows in
 /// order: after the last level, lane r is row r.
-Value transposeCombine(OpBuilder &b, Location loc,
-                              tl::ReduceKind kind, SmallVector<Value> v) {
+Value transposeCombine(OpBuilder &b, Location loc, tl::ReduceKind kind,
+                       SmallVector<Value> v) {
   int64_t lanes = cast<VectorType>(v[0].getType()).getNumElements();
   for (int64_t seg = lanes; seg > 1; seg /= 2) {
     SmallVector<int64_t> lo, hi;
@@ -442,7 +442,6 @@ private:
     rewriter.replaceOp(op, out);
     return success();
   }
-
 
   /// The reader of line `r` of `op`'s source (row `r` of a rank-2 tile,
   /// the whole rank-1 tile for -1): the source's buffer `buf`, or, for a
