@@ -172,9 +172,11 @@ private:
   int emitTokens();
   int emitAST();
   int compileToLLVM(mlir::MLIRContext &context);
-  int emitFile(llvm::Module &module, llvm::TargetMachine &machine);
+  int emitFile(llvm::Module &module, llvm::TargetMachine &machine,
+               mlir::TimingScope &timing);
   int emitPTX(mlir::ModuleOp module);
-  int linkAndRun(llvm::Module &module, llvm::TargetMachine &machine);
+  int linkAndRun(llvm::Module &module, llvm::TargetMachine &machine,
+                 mlir::TimingScope &timing);
   void reportLinkFailure(const std::string &error);
 
   const Options &opts;
@@ -255,13 +257,22 @@ int Compilation::run() {
   if (opts.emit == Emit::AST && !opts.verifyDiagnostics)
     return emitAST();
 
+  // `--mlir-timing` reports the compiler's phases, the passes of the MLIR
+  // pipeline nested among them.
+  mlir::DefaultTimingManager tm;
+  mlir::applyDefaultTimingManagerCLOptions(tm);
+  mlir::TimingScope timing = tm.getRootScope();
+
   std::vector<std::string> searchPaths(opts.includeDirs);
   searchPaths.push_back(NLC_STDLIB_DIR);
   Frontend frontend(sm, diags, searchPaths);
+  mlir::TimingScope phase = timing.nest("Parse");
   Module *root = frontend.parse(opts.inputFile);
   if (!root)
     return 1;
+  phase = timing.nest("Check");
   bool ok = frontend.check();
+  phase.stop();
   if (opts.verifyDiagnostics)
     return diags.verify() ? 0 : 1;
   if (!ok)
@@ -276,6 +287,7 @@ int Compilation::run() {
   registerMLIRGenDialects(registry);
   registerLLVMTranslations(registry);
   nvptx::registerDeviceLoweringInterfaces(registry);
+  phase = timing.nest("MLIR context");
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
   mlir::ScopedDiagnosticHandler internalErrors(
@@ -284,8 +296,10 @@ int Compilation::run() {
                      << d.getLocation() << "\n";
         return mlir::success();
       });
+  phase = timing.nest("MLIRGen");
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlirGen(context, frontend.getModules(), sm, opts.checkBounds);
+  phase.stop();
   if (!module)
     return 1;
   setModuleTarget(*module, opts.targetInfo);
@@ -296,12 +310,9 @@ int Compilation::run() {
     return writeText(text);
   }
 
-  mlir::DefaultTimingManager tm;
-  mlir::applyDefaultTimingManagerCLOptions(tm);
   mlir::PassManager pm(&context);
   if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))
     return 1;
-  mlir::TimingScope timing = tm.getRootScope();
   pm.enableTiming(timing);
   opts.target->buildKernelPipeline(pm);
   if (opts.emit != Emit::PTX)
@@ -352,14 +363,17 @@ int Compilation::run() {
     return 1;
   }
   llvm::LLVMContext llvmContext;
+  phase = timing.nest("Translate to LLVM IR");
   std::unique_ptr<llvm::Module> llvmModule =
       translateToLLVMIR(*module, llvmContext, *machine);
   if (!llvmModule)
     return 1;
   addTargetAttributes(*llvmModule, copts, *machine);
+  phase = timing.nest("LLVM optimization");
   optimizeModule(*llvmModule, *machine, opts.optLevel);
   if (opts.target->finalizeModule)
     opts.target->finalizeModule(*llvmModule, *machine, builtFor);
+  phase.stop();
   if (opts.emit == Emit::LLVM) {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -367,8 +381,8 @@ int Compilation::run() {
     return writeText(text);
   }
   if (opts.emit == Emit::Asm || opts.emit == Emit::Obj)
-    return emitFile(*llvmModule, *machine);
-  return linkAndRun(*llvmModule, *machine);
+    return emitFile(*llvmModule, *machine, timing);
+  return linkAndRun(*llvmModule, *machine, timing);
 }
 
 /// Writes the PTX of the kernels, which the kernel pipeline has left in the
@@ -390,7 +404,9 @@ int Compilation::emitPTX(mlir::ModuleOp module) {
 }
 
 /// Writes assembly or an object file.
-int Compilation::emitFile(llvm::Module &module, llvm::TargetMachine &machine) {
+int Compilation::emitFile(llvm::Module &module, llvm::TargetMachine &machine,
+                          mlir::TimingScope &timing) {
+  mlir::TimingScope phase = timing.nest("Code generation");
   bool isAsm = opts.emit == Emit::Asm;
   std::string path =
       opts.outputFile.empty() ? opts.defaultOutput(opts.emit) : opts.outputFile;
@@ -418,8 +434,9 @@ int Compilation::emitFile(llvm::Module &module, llvm::TargetMachine &machine) {
 
 /// The executable: object to a temporary file, then the target's link
 /// step, then `--run` or the rename into place.
-int Compilation::linkAndRun(llvm::Module &module,
-                            llvm::TargetMachine &machine) {
+int Compilation::linkAndRun(llvm::Module &module, llvm::TargetMachine &machine,
+                            mlir::TimingScope &timing) {
+  mlir::TimingScope phase = timing.nest("Code generation");
   llvm::SmallString<128> objPath;
   int objFd;
   if (std::error_code ec =
@@ -437,6 +454,7 @@ int Compilation::linkAndRun(llvm::Module &module,
       return 1;
     }
   }
+  phase = timing.nest("Link");
   LinkJob job;
   job.objects = {std::string(objPath)};
   job.libDir = binDir(argv0) + "/../lib";
@@ -456,6 +474,7 @@ int Compilation::linkAndRun(llvm::Module &module,
       reportLinkFailure(error);
       return 1;
     }
+    phase.stop();
     diags.flush();
     return runProgram(opts, job.output);
   }
