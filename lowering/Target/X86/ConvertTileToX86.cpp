@@ -76,6 +76,9 @@ struct ConvertTileToX86Pass
     nlc::x86::markNextTileBelow(module);
     nlc::x86::LiveDotRows live;
     nlc::x86::findLiveDotRows(module, live);
+    nlc::x86::SpreadPrefetches spread;
+    nlc::x86::planSpreadPrefetches(module, target, spread);
+    target.spread = &spread;
     if (failed(nlc::cpu::lowerTilesToBuffers(
             module, [&](TypeConverter &converter, RewritePatternSet &patterns) {
               nlc::x86::populateX86DotPatterns(converter, patterns, target,

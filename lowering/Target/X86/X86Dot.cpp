@@ -738,27 +738,6 @@ static tl::StoreOp soleStore(tl::DotOp dot) {
   return {};
 }
 
-/// `v` at `b`'s insertion point (before `anchor`): itself where it is
-/// defined before `anchor`, else a copy of the pure index arithmetic that
-/// computes it from such values (a few ops deep), else null.
-static Value availableBefore(Value v, Operation *anchor, OpBuilder &b,
-                             DominanceInfo &dominance, int depth = 4) {
-  if (dominance.properlyDominates(v, anchor))
-    return v;
-  Operation *def = v.getDefiningOp();
-  if (!def || depth == 0 || def->getNumResults() != 1 ||
-      def->getNumRegions() || !isMemoryEffectFree(def))
-    return {};
-  IRMapping map;
-  for (Value operand : def->getOperands()) {
-    Value there = availableBefore(operand, anchor, b, dominance, depth - 1);
-    if (!there)
-      return {};
-    map.map(operand, there);
-  }
-  return b.clone(*def, map)->getResult(0);
-}
-
 void nlc::x86::findLiveDotRows(ModuleOp module, LiveDotRows &live) {
   DominanceInfo dominance(module);
   module.walk([&](tl::DotOp dot) {

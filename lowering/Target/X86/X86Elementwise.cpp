@@ -86,6 +86,10 @@ LogicalResult replaceWithVectors(
     out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
   VectorType resultType = vectorOf(type.getElementType());
   bool typesAgree = true;
+  int64_t n = type.getNumElements();
+  // The next instance's prefetches this loop hosts (planSpreadPrefetches).
+  PrefetchAt prefetchAt =
+      prepareSpreadPrefetches(rewriter, loc, op, target, n, lanes);
   // One run of `n` elements: `row` is null for a flat run.
   auto run = [&](OpBuilder &rb, Location rl, Value row, Value dst, int64_t n) {
     // Inputs broadcast along axis 1 are one element per row.
@@ -98,6 +102,16 @@ LogicalResult replaceWithVectors(
             memref::LoadOp::create(rb, rl, bufs[i], ValueRange{row}));
     forEachVector(
         rb, rl, n, lanes, [&](OpBuilder &b, Location l, Value pos, Value mask) {
+          if (prefetchAt) {
+            // The row-major position of the vector in the tile.
+            Value flat = pos;
+            if (row) {
+              Value n0 = arith::ConstantIndexOp::create(b, l, n);
+              Value start = arith::MulIOp::create(b, l, row, n0);
+              flat = arith::AddIOp::create(b, l, start, pos);
+            }
+            prefetchAt(b, l, flat);
+          }
           SmallVector<Value, 4> args;
           for (auto [buf, sp, axis] : llvm::zip_equal(bufs, rowSplats, axes)) {
             if (sp) {
@@ -119,9 +133,6 @@ LogicalResult replaceWithVectors(
           storeVector(b, l, r, dst, at, mask);
         });
   };
-  int64_t n = 1;
-  for (int64_t d : type.getShape())
-    n *= d;
   if (!byRows) {
     run(rewriter, loc, Value(), flatten(rewriter, loc, out), n);
   } else {

@@ -26,6 +26,7 @@
 #include "lowering/TileToSCF/TileToSCF.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Dominance.h"
 
 using namespace mlir;
 using namespace nlc::x86;
@@ -56,13 +57,10 @@ Value index(OpBuilder &b, Location loc, int64_t v) {
 /// Computes the extent of `op` on `view` (at `indices`, else the op's own).
 /// A tile index out of range gives no valid row, and offsets are never
 /// formed from it (they could wrap).
-Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op,
-                ValueRange indices = {}) {
-  if (indices.empty())
-    indices = op.getIndices();
-  Value view = op.getView();
+Extent extentOf(OpBuilder &b, Location loc, Value view, tl::TileType type,
+                ValueRange indices) {
   auto viewType = cast<MemRefType>(view.getType());
-  ArrayRef<int64_t> shape = op.getAccessedType().getShape();
+  ArrayRef<int64_t> shape = type.getShape();
   bool rank1 = shape.size() == 1;
   Extent e;
   e.rows = rank1 ? 1 : shape[0];
@@ -135,6 +133,13 @@ Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op,
                                              OpFoldResult(meta.getOffset()),
                                              sizes, strideVals);
   return e;
+}
+
+Extent extentOf(OpBuilder &b, Location loc, tl::AccessOpInterface op,
+                ValueRange indices = {}) {
+  if (indices.empty())
+    indices = op.getIndices();
+  return extentOf(b, loc, op.getView(), op.getAccessedType(), indices);
 }
 
 /// View coordinates of element (r, c) of the tile.
@@ -376,29 +381,42 @@ constexpr int64_t kPrefetchBytes = 64 * 1024;
 /// instance) otherwise starts each row on a cold page, which the hardware
 /// prefetchers do not enter on their own. Nothing for larger tiles (the
 /// prefetched lines would evict the current ones) or other accesses.
-void prefetchNext(OpBuilder &b, Location loc, tl::AccessOpInterface op,
-                  bool write) {
+/// The index of `op` that is `program_id(0)` of its grid kernel (through
+/// casts), if exactly one is and its tile is one prefetchNext fetches.
+std::optional<unsigned> nextInstanceIndex(tl::AccessOpInterface op) {
   auto fn = op->getParentOfType<func::FuncOp>();
   // convert-tile-launch-to-scf appends the grid position and sizes.
   if (!fn || !fn->hasAttr(tl::kKernelAttrName) || fn.getNumArguments() < 6)
-    return;
+    return std::nullopt;
   Value pid0 = fn.getArgument(fn.getNumArguments() - 6);
   auto strip = [](Value v) {
     while (auto cast = v.getDefiningOp<arith::IndexCastOp>())
       v = cast.getIn();
     return v;
   };
-  SmallVector<Value, 4> next(op.getIndices());
-  int64_t at = -1;
-  for (auto [d, v] : llvm::enumerate(next))
-    if (strip(v) == pid0)
-      at = at == -1 ? static_cast<int64_t>(d) : -2;
+  std::optional<unsigned> at;
+  for (auto [d, v] : llvm::enumerate(op.getIndices()))
+    if (strip(v) == pid0) {
+      if (at)
+        return std::nullopt;
+      at = d;
+    }
   tl::TileType type = op.getAccessedType();
   int64_t bytes = type.getNumElements() *
                   (type.getElementType().getIntOrFloatBitWidth() / 8);
-  if (at < 0 || bytes > kPrefetchBytes || bytes == 0)
+  if (bytes > kPrefetchBytes || bytes == 0)
+    return std::nullopt;
+  return at;
+}
+
+void prefetchNext(OpBuilder &b, Location loc, tl::AccessOpInterface op,
+                  bool write, const VectorTarget &target) {
+  std::optional<unsigned> at = nextInstanceIndex(op);
+  if (!at || (target.spread && target.spread->moved.contains(op)))
     return;
-  next[at] = arith::AddIOp::create(b, loc, next[at], index(b, loc, 1));
+  tl::TileType type = op.getAccessedType();
+  SmallVector<Value, 4> next(op.getIndices());
+  next[*at] = arith::AddIOp::create(b, loc, next[*at], index(b, loc, 1));
   Extent e = extentOf(b, loc, op, next);
   bool rank1 = type.getRank() == 1;
   int64_t step = std::max<int64_t>(
@@ -588,7 +606,7 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
         },
         needsCopy ? function_ref<Value(OpBuilder &, Location)>(needsCopy)
                   : nullptr);
-    prefetchNext(rewriter, loc, op, /*write=*/false);
+    prefetchNext(rewriter, loc, op, /*write=*/false, target);
     Value result = out;
     if (inPlace) {
       auto ptrType = LLVM::LLVMPointerType::get(rewriter.getContext());
@@ -638,10 +656,25 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
       return loadVector(b, l, vt, buffer, bufferIndex(r, c, rank1), own);
     };
     Extent e = extentOf(rewriter, loc, op);
+    // A store computing its producer may host the next instance's
+    // prefetches (planSpreadPrefetches).
+    PrefetchAt prefetchAt =
+        producer ? prepareSpreadPrefetches(rewriter, loc, op, target,
+                                           type.getNumElements(), lanes)
+                 : nullptr;
+    // The tile's element (r, c) as a row-major position.
+    auto flatPos = [&](OpBuilder &b, Location l, Value r, Value c) -> Value {
+      if (rank1)
+        return c;
+      Value start = arith::MulIOp::create(b, l, r, index(b, l, e.cols));
+      return arith::AddIOp::create(b, l, start, c);
+    };
     auto copy = [&](OpBuilder &b, Location l, bool full) {
       forEachPiece(b, l, e, lanes, full,
                    [&](OpBuilder &pb, Location pl, Value r, Value c,
                        int64_t width, Value mask) {
+                     if (prefetchAt)
+                       prefetchAt(pb, pl, flatPos(pb, pl, r, c));
                      // Only the tile's own columns are read.
                      Value v = tileVector(pb, pl, r, c,
                                           inTile(pb, pl, lanes, width));
@@ -674,7 +707,7 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
       }
       nlc::cpu::emitReferenceStore(b, l, op, tile);
     });
-    prefetchNext(rewriter, loc, op, /*write=*/true);
+    prefetchNext(rewriter, loc, op, /*write=*/true, target);
     rewriter.eraseOp(op);
     return success();
   }
@@ -753,6 +786,167 @@ void nlc::x86::markNextTileBelow(ModuleOp module) {
     if (row == loop.getInductionVar() && matchPattern(loop.getStep(), m_One()))
       load->setAttr(kNextTileBelow, UnitAttr::get(load.getContext()));
   });
+}
+
+/// How much vector work `op` does as a host of spread prefetches: the
+/// elements of the vector loop it lowers to times the scalar ops per
+/// element; 0 where it lowers to none of its own (a producer its consumer
+/// computes, an i1 tile, a store without a producer).
+static int64_t hostWork(Operation *op, const VectorTarget &target) {
+  auto opsIn = [](Operation *producer) -> int64_t {
+    if (auto fused = dyn_cast<tl::FusedOp>(producer))
+      return std::distance(fused.getBody().front().begin(),
+                           fused.getBody().front().end()) -
+             1;
+    return 1;
+  };
+  if (auto store = dyn_cast<tl::StoreOp>(op)) {
+    Operation *producer = storedProducer(store, target);
+    int64_t elems = store.getValue().getType().getNumElements();
+    return producer ? elems * opsIn(producer) : 0;
+  }
+  bool elementwise =
+      isa<tl::ElementwiseOpInterface>(op) && !isa<tl::SplatOp>(op);
+  if (!(isa<tl::FusedOp>(op) || elementwise) || op->getNumResults() != 1)
+    return 0;
+  auto type = dyn_cast<tl::TileType>(op->getResult(0).getType());
+  if (!type || !lanesFor(target, {type.getElementType()}))
+    return 0;
+  // Computed inside its consumer: no loop of its own.
+  if (op->hasOneUse()) {
+    Operation *user = *op->user_begin();
+    auto reduce = dyn_cast<tl::ReduceOp>(user);
+    auto store = dyn_cast<tl::StoreOp>(user);
+    if ((reduce && lineProducer(reduce, target) == op) ||
+        (store && storedProducer(store, target) == op))
+      return 0;
+  }
+  return type.getNumElements() * opsIn(op);
+}
+
+void nlc::x86::planSpreadPrefetches(ModuleOp module, const VectorTarget &target,
+                                    SpreadPrefetches &plan) {
+  if (!target.f32Lanes)
+    return;
+  DominanceInfo dominance(module);
+  module.walk([&](func::FuncOp fn) {
+    if (!fn->hasAttr(tl::kKernelAttrName) || fn.getBody().empty())
+      return;
+    Block &body = fn.getBody().front();
+    Operation *host = nullptr;
+    int64_t most = 0;
+    SmallVector<tl::AccessOpInterface> accesses;
+    for (Operation &op : body) {
+      auto access = dyn_cast<tl::AccessOpInterface>(&op);
+      if (access && isa<tl::LoadOp, tl::StoreOp>(op) &&
+          nextInstanceIndex(access))
+        accesses.push_back(access);
+      // The first of the hosts with the most work.
+      if (int64_t work = hostWork(&op, target); work > most) {
+        most = work;
+        host = &op;
+      }
+    }
+    // A loop of at least 16 vectors, so that the prefetches spread.
+    if (!host || accesses.empty() ||
+        most < 16 * static_cast<int64_t>(target.f32Lanes))
+      return;
+    OpBuilder b(host);
+    for (tl::AccessOpInterface access : accesses) {
+      if (!dominance.properlyDominates(access.getView(), host))
+        continue;
+      SmallVector<Value, 4> next;
+      for (Value v : access.getIndices())
+        if (Value there = availableBefore(v, host, b, dominance))
+          next.push_back(there);
+      if (next.size() != access.getIndices().size())
+        continue;
+      unsigned at = *nextInstanceIndex(access);
+      next[at] = arith::AddIOp::create(b, access.getLoc(), next[at],
+                                       index(b, access.getLoc(), 1));
+      plan.byHost[host].push_back({access.getView(), next,
+                                   access.getAccessedType(),
+                                   isa<tl::StoreOp>(access)});
+      plan.moved.insert(access);
+    }
+  });
+}
+
+PrefetchAt nlc::x86::prepareSpreadPrefetches(OpBuilder &b, Location loc,
+                                             Operation *host,
+                                             const VectorTarget &target,
+                                             int64_t elems, int64_t lanes) {
+  if (!target.spread)
+    return nullptr;
+  auto it = target.spread->byHost.find(host);
+  if (it == target.spread->byHost.end() || elems <= 0)
+    return nullptr;
+  // Per access: its extent, the last row and column inside the view (0
+  // where none is: the address stays one of the view's), and how the
+  // host's element positions map to its lines.
+  struct Stream {
+    Extent e;
+    Value lastRow, lastCol;
+    bool rank1, write;
+    int64_t elems, cols, elemsPerLine, scale, perVector;
+  };
+  SmallVector<Stream> streams;
+  for (const SpreadPrefetch &p : it->second) {
+    auto type = cast<tl::TileType>(p.type);
+    Stream st;
+    st.e = extentOf(b, loc, p.view, type, p.indices);
+    auto last = [&](Value valid) {
+      return arith::SubIOp::create(
+          b, loc, arith::MaxUIOp::create(b, loc, valid, index(b, loc, 1)),
+          index(b, loc, 1));
+    };
+    st.lastRow = last(st.e.validRows);
+    st.lastCol = last(st.e.validCols);
+    st.rank1 = type.getRank() == 1;
+    st.write = p.write;
+    st.elems = type.getNumElements();
+    st.cols = type.getShape().back();
+    int64_t elemBytes =
+        std::max<int64_t>(1, type.getElementType().getIntOrFloatBitWidth() / 8);
+    st.elemsPerLine = std::max<int64_t>(1, 64 / elemBytes);
+    // Bytes of the access per host vector: under a line, the position
+    // runs `scale` times faster (each vector a new line, the last ones
+    // repeating the tile's end); over it, `perVector` lines per vector.
+    int64_t bytes = lanes * st.elems * elemBytes;
+    st.scale = bytes < 64 * elems ? llvm::divideCeil(64 * elems, bytes) : 1;
+    st.perVector = bytes > 64 * elems ? llvm::divideCeil(bytes, 64 * elems) : 1;
+    streams.push_back(st);
+  }
+  return [streams, elems](OpBuilder &pb, Location pl, Value pos) {
+    for (const Stream &st : streams) {
+      // The access's element at the host's position, `scale` times on.
+      Value at = pos;
+      if (st.elems != elems) {
+        Value scaled = arith::MulIOp::create(
+            pb, pl, pos, index(pb, pl, st.elems * st.scale));
+        at = arith::DivUIOp::create(pb, pl, scaled, index(pb, pl, elems));
+      } else if (st.scale != 1) {
+        at = arith::MulIOp::create(pb, pl, pos, index(pb, pl, st.scale));
+      }
+      for (int64_t j = 0; j < st.perVector; ++j) {
+        Value o = at;
+        if (j)
+          o = arith::AddIOp::create(pb, pl, at,
+                                    index(pb, pl, j * st.elemsPerLine));
+        Value r = index(pb, pl, 0), c = o;
+        if (st.e.rows > 1) {
+          r = arith::DivUIOp::create(pb, pl, o, index(pb, pl, st.cols));
+          c = arith::RemUIOp::create(pb, pl, o, index(pb, pl, st.cols));
+          r = arith::MinUIOp::create(pb, pl, r, st.lastRow);
+        }
+        c = arith::MinUIOp::create(pb, pl, c, st.lastCol);
+        memref::PrefetchOp::create(pb, pl, st.e.view,
+                                   viewIndex(pb, pl, st.e, r, c, st.rank1),
+                                   st.write, /*localityHint=*/3,
+                                   /*isDataCache=*/true);
+      }
+    }
+  };
 }
 
 void nlc::x86::populateX86MemoryPatterns(TypeConverter &converter,

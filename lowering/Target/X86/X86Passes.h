@@ -13,6 +13,8 @@
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include "llvm/ADT/DenseSet.h"
+
 namespace nlc::x86 {
 
 #define GEN_PASS_DECL
@@ -21,7 +23,10 @@ namespace nlc::x86 {
 #define GEN_PASS_REGISTRATION
 #include "lowering/Target/X86/Passes.h.inc"
 
-/// What the x86 patterns may use, from the target (or a test option).
+struct SpreadPrefetches;
+
+/// What the x86 patterns may use, from the target (or a test option), and
+/// the plans made before the conversion that they follow.
 struct VectorTarget {
   /// f32 lanes of a vector register: 16 (AVX-512), 8 (AVX2), 0 (none: the
   /// reference lowering only).
@@ -30,7 +35,39 @@ struct VectorTarget {
   unsigned dotRows = 6, dotVectors = 4;
   /// bf16 `dot` two k at a time with vdpbf16ps (AVX512-BF16).
   bool bf16Pairs = false;
+  /// The next instance's prefetches spread over a vector loop
+  /// (planSpreadPrefetches); null: none.
+  const SpreadPrefetches *spread = nullptr;
 };
+
+/// One next-instance prefetch spread over the vector loop of another op:
+/// the tile of `type` at `indices` of `view` (the next instance's indices,
+/// computed before that op), for writing with `write`.
+struct SpreadPrefetch {
+  mlir::Value view;
+  llvm::SmallVector<mlir::Value, 4> indices;
+  mlir::Type type;
+  bool write;
+};
+struct SpreadPrefetches {
+  /// The prefetches each host op's vector loop issues.
+  llvm::DenseMap<mlir::Operation *, llvm::SmallVector<SpreadPrefetch, 2>>
+      byHost;
+  /// The loads and stores whose next-instance prefetch moved to a host.
+  llvm::DenseSet<mlir::Operation *> moved;
+};
+
+/// In a grid kernel, an access whose index is `program_id(0)` prefetches
+/// the tile the next instance accesses there (X86Memory.cpp). Issued all at
+/// once at the access, those prefetches wait for memory as a demand read
+/// would; this plans them instead into the longest vector loop of the
+/// kernel's body (the "host": an elementwise op or a store computing one),
+/// a few per iteration, so that the next row streams in while this one is
+/// computed. Only accesses and hosts in the kernel's own block (run once
+/// per instance); accesses whose indices cannot be computed before the
+/// host keep their prefetches.
+void planSpreadPrefetches(mlir::ModuleOp module, const VectorTarget &target,
+                          SpreadPrefetches &plan);
 
 /// For each `tile.dot` whose result only one `tile.store` observes, the
 /// number of its rows that store writes (an index computed before the

@@ -8,6 +8,10 @@
 
 #include "dialects/tile/IR/TileDialect.h"
 
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
 using namespace mlir;
 
 int64_t nlc::x86::lanesFor(const VectorTarget &target, ArrayRef<Type> types) {
@@ -175,4 +179,22 @@ Value nlc::x86::producerVector(OpBuilder &b, Location loc, Operation *producer,
   if (fused)
     return fused.buildElement(b, loc, args);
   return cast<tile::ElementwiseOpInterface>(producer).buildScalar(b, loc, args);
+}
+
+Value nlc::x86::availableBefore(Value v, Operation *anchor, OpBuilder &b,
+                                DominanceInfo &dominance, int depth) {
+  if (dominance.properlyDominates(v, anchor))
+    return v;
+  Operation *def = v.getDefiningOp();
+  if (!def || depth == 0 || def->getNumResults() != 1 || def->getNumRegions() ||
+      !isMemoryEffectFree(def))
+    return {};
+  IRMapping map;
+  for (Value operand : def->getOperands()) {
+    Value there = availableBefore(operand, anchor, b, dominance, depth - 1);
+    if (!there)
+      return {};
+    map.map(operand, there);
+  }
+  return b.clone(*def, map)->getResult(0);
 }

@@ -13,6 +13,12 @@
 
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <functional>
+
+namespace mlir {
+class DominanceInfo;
+} // namespace mlir
+
 namespace nlc::tile {
 class LoadOp;
 class ReduceOp;
@@ -121,6 +127,26 @@ struct InPlaceTile {
 /// view instead of the load's own.
 InPlaceTile inPlaceTile(mlir::OpBuilder &b, mlir::Location loc,
                         tile::LoadOp load, mlir::ValueRange indices = {});
+
+/// What a host's vector loop (planSpreadPrefetches) emits per vector: the
+/// prefetches for the vector whose first element is `pos` (row-major,
+/// within the host's tile).
+using PrefetchAt =
+    std::function<void(mlir::OpBuilder &, mlir::Location, mlir::Value pos)>;
+/// Prepares, before the vector loop of `host` (`elems` elements, `lanes` a
+/// vector), the prefetches planned for it, and returns what emits them in
+/// the loop; null where none are planned. X86Memory.cpp.
+PrefetchAt prepareSpreadPrefetches(mlir::OpBuilder &b, mlir::Location loc,
+                                   mlir::Operation *host,
+                                   const VectorTarget &target, int64_t elems,
+                                   int64_t lanes);
+
+/// `v` at `b`'s insertion point, which lies before `anchor`: itself where
+/// it is defined before `anchor`, else a copy of the pure index arithmetic
+/// that computes it from such values (at most `depth` ops deep), else null.
+mlir::Value availableBefore(mlir::Value v, mlir::Operation *anchor,
+                            mlir::OpBuilder &b, mlir::DominanceInfo &dominance,
+                            int depth = 4);
 
 } // namespace nlc::x86
 
