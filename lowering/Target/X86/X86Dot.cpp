@@ -58,12 +58,19 @@ Value index(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+/// `j0 + offset`.
+Value plus(OpBuilder &b, Location loc, Value j0, int64_t offset) {
+  if (!offset)
+    return j0;
+  return arith::AddIOp::create(b, loc, j0, index(b, loc, offset));
+}
+
 /// Loads (or, given `toStore`, stores) the `width`-lane piece of row `row`
 /// of `mem` at column `col`: a plain vector access for a whole vector,
 /// masked for a ragged end.
-Value rowPiece(OpBuilder &b, Location loc, Value mem, Value row, int64_t col,
+Value rowPiece(OpBuilder &b, Location loc, Value mem, Value row, Value col,
                int64_t width, VectorType vt, Value toStore = {}) {
-  SmallVector<Value, 2> indices{row, index(b, loc, col)};
+  SmallVector<Value, 2> indices{row, col};
   int64_t lanes = vt.getNumElements();
   Value mask = width < lanes ? prefixMask(b, loc, lanes, width) : Value();
   if (toStore) {
@@ -80,10 +87,11 @@ Value widen(OpBuilder &b, Location loc, Value v, Type to) {
   return arith::ExtFOp::create(b, loc, to, v);
 }
 
-/// One k step of a block: from the accumulators `acc` (row-major, `rows`
-/// by `vectors`) and the step's index, the next accumulators.
+/// One k step of a block (its `cols` columns from `j0`): from the
+/// accumulators `acc` (row-major, `rows` by `vectors`) and the step's
+/// index, the next accumulators.
 using StepFn = function_ref<void(OpBuilder &, Location, Value k,
-                                 ArrayRef<Value> rowIdx, int64_t j0,
+                                 ArrayRef<Value> rowIdx, Value j0, int64_t cols,
                                  ValueRange acc, SmallVectorImpl<Value> &next)>;
 
 /// What a block does with its accumulators between loading and storing
@@ -94,13 +102,13 @@ using AccFn = function_ref<SmallVector<Value>(
 
 /// The loop of `steps` k steps over the accumulators `init`; its results.
 SmallVector<Value> stepLoop(OpBuilder &b, Location loc, int64_t steps,
-                            ArrayRef<Value> rowIdx, int64_t j0,
+                            ArrayRef<Value> rowIdx, Value j0, int64_t cols,
                             ValueRange init, StepFn step) {
   auto loop = scf::ForOp::create(
       b, loc, index(b, loc, 0), index(b, loc, steps), index(b, loc, 1), init,
       [&](OpBuilder &lb, Location ll, Value kk, ValueRange acc) {
         SmallVector<Value> next;
-        step(lb, ll, kk, rowIdx, j0, acc, next);
+        step(lb, ll, kk, rowIdx, j0, cols, acc, next);
         scf::YieldOp::create(lb, ll, next);
       });
   return SmallVector<Value>(loop.getResults());
@@ -109,7 +117,7 @@ SmallVector<Value> stepLoop(OpBuilder &b, Location loc, int64_t steps,
 /// One block: `rows` rows from `i0`, `cols` columns from `j0`, its
 /// accumulators loaded from `out`, updated by `body` and stored back.
 void emitBlockWith(OpBuilder &b, Location loc, Value out, Value i0,
-                   int64_t rows, int64_t j0, int64_t cols, VectorType vt,
+                   int64_t rows, Value j0, int64_t cols, VectorType vt,
                    AccFn body) {
   int64_t lanes = vt.getNumElements();
   SmallVector<int64_t> widths;
@@ -121,28 +129,30 @@ void emitBlockWith(OpBuilder &b, Location loc, Value out, Value i0,
   SmallVector<Value> init;
   for (int64_t r = 0; r < rows; ++r)
     for (size_t v = 0; v < widths.size(); ++v)
-      init.push_back(
-          rowPiece(b, loc, out, rowIdx[r], j0 + v * lanes, widths[v], vt));
+      init.push_back(rowPiece(b, loc, out, rowIdx[r],
+                              plus(b, loc, j0, v * lanes), widths[v], vt));
   SmallVector<Value> result = body(b, loc, rowIdx, init);
   for (int64_t r = 0; r < rows; ++r)
     for (size_t v = 0; v < widths.size(); ++v)
-      rowPiece(b, loc, out, rowIdx[r], j0 + v * lanes, widths[v], vt,
-               result[r * widths.size() + v]);
+      rowPiece(b, loc, out, rowIdx[r], plus(b, loc, j0, v * lanes), widths[v],
+               vt, result[r * widths.size() + v]);
 }
 
 /// One block whose accumulators go through `steps` k steps.
 void emitBlock(OpBuilder &b, Location loc, Value out, Value i0, int64_t rows,
-               int64_t j0, int64_t cols, int64_t steps, VectorType vt,
+               Value j0, int64_t cols, int64_t steps, VectorType vt,
                StepFn step) {
-  emitBlockWith(b, loc, out, i0, rows, j0, cols, vt,
-                [&](OpBuilder &lb, Location ll, ArrayRef<Value> rowIdx,
-                    ValueRange init) {
-                  return stepLoop(lb, ll, steps, rowIdx, j0, init, step);
-                });
+  emitBlockWith(
+      b, loc, out, i0, rows, j0, cols, vt,
+      [&](OpBuilder &lb, Location ll, ArrayRef<Value> rowIdx, ValueRange init) {
+        return stepLoop(lb, ll, steps, rowIdx, j0, cols, init, step);
+      });
 }
 
-/// Calls `block` for each register block of an `m x n` output: column
-/// blocks unrolled (their count is static), row blocks an scf.for of
+/// Calls `block` for each register block of an `m x n` output: an scf.for
+/// over the whole column blocks (one copy of the block's code, not one per
+/// block: the code of a 128-wide tile was eight copies) and one narrower
+/// block for the ragged columns; within each, row blocks an scf.for of
 /// `target.dotRows` rows plus one smaller block for the ragged rows. With
 /// `live` (an index: the rows of the result anything observes, see
 /// findLiveDotRows), only the rows below `live` run: whole blocks while
@@ -150,13 +160,12 @@ void emitBlock(OpBuilder &b, Location loc, Value out, Value i0, int64_t rows,
 /// blocks of one row for the live rest (a 1 x 4096 matrix in 64-row tiles
 /// computes one row, not a block of six); the other rows keep what the
 /// output held.
-void forEachBlock(
-    OpBuilder &b, Location loc, int64_t m, int64_t n,
-    const VectorTarget &target,
-    function_ref<void(OpBuilder &, Location, Value i0, int64_t rows,
-                      int64_t j0, int64_t cols)>
-        block,
-    Value live = {}) {
+void forEachBlock(OpBuilder &b, Location loc, int64_t m, int64_t n,
+                  const VectorTarget &target,
+                  function_ref<void(OpBuilder &, Location, Value i0,
+                                    int64_t rows, Value j0, int64_t cols)>
+                      block,
+                  Value live = {}) {
   int64_t rows = target.dotRows;
   int64_t blockCols = target.f32Lanes * target.dotVectors;
   int64_t fullRows = m - m % rows;
@@ -173,8 +182,8 @@ void forEachBlock(
     allLive = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, live,
                                     index(b, loc, m));
   }
-  for (int64_t j0 = 0; j0 < n; j0 += blockCols) {
-    int64_t cols = std::min(blockCols, n - j0);
+  // Every row block of the `cols` columns from `j0`.
+  auto column = [&](OpBuilder &b, Location loc, Value j0, int64_t cols) {
     if (fullRows > 0)
       scf::ForOp::create(
           b, loc, index(b, loc, 0), fullEnd, index(b, loc, rows),
@@ -186,7 +195,7 @@ void forEachBlock(
     if (!live) {
       if (m % rows)
         block(b, loc, index(b, loc, fullRows), m % rows, j0, cols);
-      continue;
+      return;
     }
     // Every row live: the ragged block as without `live`; else one-row
     // blocks from the whole blocks' end to the last live row.
@@ -206,22 +215,34 @@ void forEachBlock(
               });
           scf::YieldOp::create(eb, el);
         });
-  }
+  };
+  int64_t wholeCols = n - n % blockCols;
+  if (wholeCols == blockCols)
+    column(b, loc, index(b, loc, 0), blockCols);
+  else if (wholeCols > blockCols)
+    scf::ForOp::create(b, loc, index(b, loc, 0), index(b, loc, wholeCols),
+                       index(b, loc, blockCols), ValueRange{},
+                       [&](OpBuilder &cb, Location cl, Value j0, ValueRange) {
+                         column(cb, cl, j0, blockCols);
+                         scf::YieldOp::create(cb, cl);
+                       });
+  if (n % blockCols)
+    column(b, loc, index(b, loc, wholeCols), n % blockCols);
 }
 
 /// One k step of f32 FMAs: B's row `kk` (columns from `j0`, `n` in all),
 /// widened to f32 as read, times A(i, kk) broadcast, for each row i.
-void fmaStep(OpBuilder &b, Location l, Value a, Value bm, int64_t n,
-             VectorType vt, Type in, Value kk, ArrayRef<Value> rowIdx,
-             int64_t j0, ValueRange acc, SmallVectorImpl<Value> &next) {
+void fmaStep(OpBuilder &b, Location l, Value a, Value bm, VectorType vt,
+             Type in, Value kk, ArrayRef<Value> rowIdx, Value j0, int64_t cols,
+             ValueRange acc, SmallVectorImpl<Value> &next) {
   int64_t lanes = vt.getNumElements();
   auto inType = VectorType::get({lanes}, in);
   int64_t vectors = acc.size() / rowIdx.size();
   SmallVector<Value> bv;
   for (int64_t v = 0; v < vectors; ++v)
     bv.push_back(widen(b, l,
-                       rowPiece(b, l, bm, kk, j0 + v * lanes,
-                                std::min(lanes, n - j0 - v * lanes), inType),
+                       rowPiece(b, l, bm, kk, plus(b, l, j0, v * lanes),
+                                std::min(lanes, cols - v * lanes), inType),
                        vt));
   for (size_t r = 0; r < rowIdx.size(); ++r) {
     Value s = widen(
@@ -246,8 +267,8 @@ void fillWith(OpBuilder &b, Location loc, Value out, int64_t m, int64_t n,
                      index(b, loc, 1), ValueRange{},
                      [&](OpBuilder &lb, Location ll, Value i, ValueRange) {
                        for (int64_t j = 0; j < n; j += lanes)
-                         rowPiece(lb, ll, out, i, j, std::min(lanes, n - j),
-                                  vt, splat);
+                         rowPiece(lb, ll, out, i, index(lb, ll, j),
+                                  std::min(lanes, n - j), vt, splat);
                        scf::YieldOp::create(lb, ll);
                      });
 }
@@ -269,7 +290,7 @@ Value packPairs(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
     interleave.append({l, l + lanes});
   auto row = [&](OpBuilder &lb, Location ll, Value r, int64_t j,
                  int64_t width) -> Value {
-    Value v = rowPiece(lb, ll, bm, r, j, width, half);
+    Value v = rowPiece(lb, ll, bm, r, index(lb, ll, j), width, half);
     return in == pairElem ? v : arith::ExtSIOp::create(lb, ll, wide, v);
   };
   scf::ForOp::create(
@@ -424,24 +445,25 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
                          (n + lanes - 1) / lanes * lanes, lanes, pairElem);
     else if (in != f32)
       a = widenRows(rewriter, loc, a, m, k, lanes);
-    auto step = [&](OpBuilder &b, Location l, Value kk,
-                    ArrayRef<Value> rowIdx, int64_t j0, ValueRange acc,
+    auto step = [&](OpBuilder &b, Location l, Value kk, ArrayRef<Value> rowIdx,
+                    Value j0, int64_t cols, ValueRange acc,
                     SmallVectorImpl<Value> &next) {
-      fmaStep(b, l, a, bm, n, vt, in, kk, rowIdx, j0, acc, next);
+      fmaStep(b, l, a, bm, vt, in, kk, rowIdx, j0, cols, acc, next);
     };
     // vpmaddwd: each i32 lane gets the sum of the products of its two i16
     // pairs (exact: |sum| <= 2 * 128 * 128), then adds to the accumulator
     // (wrapping, like the reference's sum in k order: same result mod 2^32).
     auto pairStep = [&](OpBuilder &b, Location l, Value kp,
-                        ArrayRef<Value> rowIdx, int64_t j0, ValueRange acc,
-                        SmallVectorImpl<Value> &next) {
+                        ArrayRef<Value> rowIdx, Value j0, int64_t,
+                        ValueRange acc, SmallVectorImpl<Value> &next) {
       int64_t vectors = acc.size() / rowIdx.size();
       auto pairType = VectorType::get({2 * lanes}, pairElem);
       SmallVector<Value> bv;
+      Value twice = arith::MulIOp::create(b, l, j0, index(b, l, 2));
       for (int64_t v = 0; v < vectors; ++v)
         bv.push_back(vector::LoadOp::create(
             b, l, pairType, packed,
-            ValueRange{kp, index(b, l, 2 * (j0 + v * lanes))}));
+            ValueRange{kp, plus(b, l, twice, 2 * v * lanes)}));
       Value k2 = arith::MulIOp::create(b, l, kp, index(b, l, 2));
       Type i32 = b.getI32Type();
       for (size_t r = 0; r < rowIdx.size(); ++r) {
@@ -473,7 +495,7 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
 
     forEachBlock(
         rewriter, loc, m, n, target,
-        [&](OpBuilder &b, Location l, Value i0, int64_t rows, int64_t j0,
+        [&](OpBuilder &b, Location l, Value i0, int64_t rows, Value j0,
             int64_t cols) {
           if (pairs)
             emitBlock(b, l, out, i0, rows, j0, cols, steps, vt, pairStep);
@@ -614,8 +636,8 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     Value to = arith::MinSIOp::create(
         rewriter, loc, arith::AddIOp::create(rewriter, loc, from, chunk),
         adaptor.getUpperBound());
-    auto tiles = [&](OpBuilder &b, Location l, ArrayRef<Value> rowIdx,
-                     int64_t j0, ValueRange init) {
+    auto tiles = [&](OpBuilder &b, Location l, ArrayRef<Value> rowIdx, Value j0,
+                     int64_t cols, ValueRange init) {
       auto each = scf::ForOp::create(
           b, l, from, to, step, init,
           [&](OpBuilder &tb, Location tl, Value iv, ValueRange acc) {
@@ -624,24 +646,24 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
             Value bm = inPlaceTile(tb, tl, k->rhs, bi).window;
             scf::YieldOp::create(
                 tb, tl,
-                stepLoop(tb, tl, steps, rowIdx, j0, acc,
+                stepLoop(tb, tl, steps, rowIdx, j0, cols, acc,
                          [&](OpBuilder &sb, Location sl, Value kk,
-                             ArrayRef<Value> rows, int64_t j,
+                             ArrayRef<Value> rows, Value j, int64_t w,
                              ValueRange sacc, SmallVectorImpl<Value> &next) {
-                           fmaStep(sb, sl, a, bm, n, vt, sb.getF32Type(), kk,
-                                   rows, j, sacc, next);
+                           fmaStep(sb, sl, a, bm, vt, sb.getF32Type(), kk, rows,
+                                   j, w, sacc, next);
                          }));
           });
       return SmallVector<Value>(each.getResults());
     };
     forEachBlock(
         rewriter, loc, m, n, target,
-        [&](OpBuilder &b, Location l, Value i0, int64_t rows, int64_t j0,
+        [&](OpBuilder &b, Location l, Value i0, int64_t rows, Value j0,
             int64_t cols) {
           emitBlockWith(b, l, out, i0, rows, j0, cols, vt,
                         [&](OpBuilder &bb, Location ll, ArrayRef<Value> rowIdx,
                             ValueRange init) {
-                          return tiles(bb, ll, rowIdx, j0, init);
+                          return tiles(bb, ll, rowIdx, j0, cols, init);
                         });
         },
         live.lookup(k->dot));

@@ -25,9 +25,15 @@
 // ZMM: vector.maskedstore
 // ZMM-NOT: memref.copy
 
+// With 8 lanes, the four whole column blocks of 16 are one loop around
+// one copy of the block's code (12 accumulators); the last 8 columns, one
+// vector a row, follow it (6 accumulators).
 // YMM-LABEL: func.func @mm(
+// YMM: scf.for %[[J:.+]] = %{{.+}} to %c64 step %c16 {
 // YMM: scf.for %{{.+}} iter_args({{.+}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
-// YMM-COUNT-2: vector.fma
+// YMM-COUNT-12: vector.fma
+// YMM: scf.for %{{.+}} iter_args({{.+}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// YMM-COUNT-6: vector.fma
 
 // REF-LABEL: func.func @mm(
 // REF-NOT: vector.fma
