@@ -812,6 +812,16 @@ static int64_t hostWork(Operation *op, const VectorTarget &target) {
   auto type = dyn_cast<tl::TileType>(op->getResult(0).getType());
   if (!type || !lanesFor(target, {type.getElementType()}))
     return 0;
+  // Left to the reference lowering (X86Elementwise.cpp): i1 tiles in, f64
+  // math.
+  auto scalar = [](Type t) {
+    auto tile = dyn_cast<tl::TileType>(t);
+    return tile ? tile.getElementType() : t;
+  };
+  if (llvm::any_of(op->getOperandTypes(), [&](Type t) {
+        return scalar(t).isInteger(1) || scalar(t).isF64();
+      }))
+    return 0;
   // Computed inside its consumer: no loop of its own.
   if (op->hasOneUse()) {
     Operation *user = *op->user_begin();
