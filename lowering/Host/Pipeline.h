@@ -28,7 +28,8 @@ void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel,
 /// command-line names.
 void registerLoweringPipelines();
 
-/// Registers the dialect interfaces needed to translate to LLVM IR.
+/// Registers the dialect interfaces needed to lower to the LLVM dialect
+/// (convert-to-llvm) and to translate to LLVM IR.
 void registerLLVMTranslations(mlir::DialectRegistry &registry);
 
 } // namespace nlc
