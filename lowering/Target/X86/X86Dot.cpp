@@ -230,7 +230,7 @@ void forEachBlock(OpBuilder &b, Location loc, int64_t m, int64_t n,
     column(b, loc, index(b, loc, wholeCols), n % blockCols);
 }
 
-/// One k step of f32 FMAs: B's row `kk` (columns from `j0`, `n` in all),
+/// One k step of f32 FMAs: B's row `kk` (`cols` columns from `j0`),
 /// widened to f32 as read, times A(i, kk) broadcast, for each row i.
 void fmaStep(OpBuilder &b, Location l, Value a, Value bm, VectorType vt,
              Type in, Value kk, ArrayRef<Value> rowIdx, Value j0, int64_t cols,

@@ -88,8 +88,8 @@ LogicalResult replaceWithVectors(
   bool typesAgree = true;
   int64_t n = type.getNumElements();
   // The next instance's prefetches this loop hosts (planSpreadPrefetches).
-  PrefetchAt prefetchAt =
-      prepareSpreadPrefetches(rewriter, loc, op, target, n, lanes);
+  PrefetchAt prefetchAt = prepareSpreadPrefetches(
+      rewriter, loc, op, target, n, type.getShape().back(), lanes);
   // One run of `n` elements: `row` is null for a flat run.
   auto run = [&](OpBuilder &rb, Location rl, Value row, Value dst, int64_t n) {
     // Inputs broadcast along axis 1 are one element per row.
@@ -102,16 +102,8 @@ LogicalResult replaceWithVectors(
             memref::LoadOp::create(rb, rl, bufs[i], ValueRange{row}));
     forEachVector(
         rb, rl, n, lanes, [&](OpBuilder &b, Location l, Value pos, Value mask) {
-          if (prefetchAt) {
-            // The row-major position of the vector in the tile.
-            Value flat = pos;
-            if (row) {
-              Value n0 = arith::ConstantIndexOp::create(b, l, n);
-              Value start = arith::MulIOp::create(b, l, row, n0);
-              flat = arith::AddIOp::create(b, l, start, pos);
-            }
-            prefetchAt(b, l, flat);
-          }
+          if (prefetchAt)
+            prefetchAt(b, l, row, pos);
           SmallVector<Value, 4> args;
           for (auto [buf, sp, axis] : llvm::zip_equal(bufs, rowSplats, axes)) {
             if (sp) {

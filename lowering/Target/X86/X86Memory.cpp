@@ -371,16 +371,6 @@ Value bufferAt(OpBuilder &b, Location loc, MemRefType type, Value ptr) {
 /// The largest tile whose successor is prefetched (see prefetchNext).
 constexpr int64_t kPrefetchBytes = 64 * 1024;
 
-/// In a grid kernel, an access whose index (leading or tile) is
-/// `program_id(0)` is followed on the same thread by the same access of the
-/// next instance at that index plus one (instances run in chunks of
-/// consecutive ids, axis 0 fastest: nl_grid_launch). Prefetches that tile's
-/// cache lines (for writing with `write`) where it lies in a unit-stride
-/// view, so that its memory traffic overlaps this instance's work instead
-/// of stalling the next one: a row kernel (softmax, layernorm: one row per
-/// instance) otherwise starts each row on a cold page, which the hardware
-/// prefetchers do not enter on their own. Nothing for larger tiles (the
-/// prefetched lines would evict the current ones) or other accesses.
 /// The index of `op` that is `program_id(0)` of its grid kernel (through
 /// casts), if exactly one is and its tile is one prefetchNext fetches.
 std::optional<unsigned> nextInstanceIndex(tl::AccessOpInterface op) {
@@ -409,6 +399,18 @@ std::optional<unsigned> nextInstanceIndex(tl::AccessOpInterface op) {
   return at;
 }
 
+/// In a grid kernel, an access whose index (leading or tile) is
+/// `program_id(0)` is followed on the same thread by the same access of the
+/// next instance at that index plus one (instances run in chunks of
+/// consecutive ids, axis 0 fastest: nl_grid_launch). Prefetches that tile's
+/// cache lines (for writing with `write`) where it lies in a unit-stride
+/// view, so that its memory traffic overlaps this instance's work instead
+/// of stalling the next one: a row kernel (softmax, layernorm: one row per
+/// instance) otherwise starts each row on a cold page, which the hardware
+/// prefetchers do not enter on their own. Nothing for larger tiles (the
+/// prefetched lines would evict the current ones) or other accesses, nor
+/// for an access whose prefetches a vector loop issues instead
+/// (planSpreadPrefetches): these are all issued here at once.
 void prefetchNext(OpBuilder &b, Location loc, tl::AccessOpInterface op,
                   bool write, const VectorTarget &target) {
   std::optional<unsigned> at = nextInstanceIndex(op);
@@ -446,11 +448,12 @@ void prefetchNext(OpBuilder &b, Location loc, tl::AccessOpInterface op,
 // is as many short streams as rows, which the hardware prefetchers enter
 // late: a C model of a grid reading a 4096 x 4096 matrix in such column
 // strips (the decode shape 1 x 4096 x 4096, B's tiles in the K loop) read
-// 6.6-6.8 GB/s on a Zen 3, where STREAM copy reaches about 16. While a whole tile is copied, each row
-// prefetches the row kRowsAhead below it: the tile's own later rows, and
-// for the last ones, where the next iteration of the loop around the load
-// reads the tile below (markNextTileBelow), that tile's first rows, else
-// the tile's last row again (no line outside the tile is fetched). Only
+// 6.6-6.8 GB/s on a Zen 3, where STREAM copy reaches about 16. While a
+// whole tile is copied, each row prefetches the row kRowsAhead below it:
+// the tile's own later rows, and for the last ones, where the next
+// iteration of the loop around the load reads the tile below
+// (markNextTileBelow), that tile's first rows, else the tile's last row
+// again (no line outside the tile is fetched). Only
 // the copy path does it (a tile read in place is a run of memory), and
 // only for rows of at most kAheadRowBytes; wider rows are long runs, which
 // the prefetchers follow by themselves. A prefetch changes no value.
@@ -660,21 +663,14 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
     // prefetches (planSpreadPrefetches).
     PrefetchAt prefetchAt =
         producer ? prepareSpreadPrefetches(rewriter, loc, op, target,
-                                           type.getNumElements(), lanes)
+                                           type.getNumElements(), e.cols, lanes)
                  : nullptr;
-    // The tile's element (r, c) as a row-major position.
-    auto flatPos = [&](OpBuilder &b, Location l, Value r, Value c) -> Value {
-      if (rank1)
-        return c;
-      Value start = arith::MulIOp::create(b, l, r, index(b, l, e.cols));
-      return arith::AddIOp::create(b, l, start, c);
-    };
     auto copy = [&](OpBuilder &b, Location l, bool full) {
       forEachPiece(b, l, e, lanes, full,
                    [&](OpBuilder &pb, Location pl, Value r, Value c,
                        int64_t width, Value mask) {
                      if (prefetchAt)
-                       prefetchAt(pb, pl, flatPos(pb, pl, r, c));
+                       prefetchAt(pb, pl, rank1 ? Value() : r, c);
                      // Only the tile's own columns are read.
                      Value v = tileVector(pb, pl, r, c,
                                           inTile(pb, pl, lanes, width));
@@ -845,12 +841,13 @@ void nlc::x86::planSpreadPrefetches(ModuleOp module, const VectorTarget &target,
     Block &body = fn.getBody().front();
     Operation *host = nullptr;
     int64_t most = 0;
-    SmallVector<tl::AccessOpInterface> accesses;
+    // Each access with the index that is program_id(0).
+    SmallVector<std::pair<tl::AccessOpInterface, unsigned>> accesses;
     for (Operation &op : body) {
       auto access = dyn_cast<tl::AccessOpInterface>(&op);
-      if (access && isa<tl::LoadOp, tl::StoreOp>(op) &&
-          nextInstanceIndex(access))
-        accesses.push_back(access);
+      if (access && isa<tl::LoadOp, tl::StoreOp>(op))
+        if (std::optional<unsigned> at = nextInstanceIndex(access))
+          accesses.emplace_back(access, *at);
       // The first of the hosts with the most work.
       if (int64_t work = hostWork(&op, target); work > most) {
         most = work;
@@ -862,7 +859,7 @@ void nlc::x86::planSpreadPrefetches(ModuleOp module, const VectorTarget &target,
         most < 16 * static_cast<int64_t>(target.f32Lanes))
       return;
     OpBuilder b(host);
-    for (tl::AccessOpInterface access : accesses) {
+    for (auto [access, at] : accesses) {
       if (!dominance.properlyDominates(access.getView(), host))
         continue;
       SmallVector<Value, 4> next;
@@ -871,7 +868,6 @@ void nlc::x86::planSpreadPrefetches(ModuleOp module, const VectorTarget &target,
           next.push_back(there);
       if (next.size() != access.getIndices().size())
         continue;
-      unsigned at = *nextInstanceIndex(access);
       next[at] = arith::AddIOp::create(b, access.getLoc(), next[at],
                                        index(b, access.getLoc(), 1));
       plan.byHost[host].push_back({access.getView(), next,
@@ -885,7 +881,8 @@ void nlc::x86::planSpreadPrefetches(ModuleOp module, const VectorTarget &target,
 PrefetchAt nlc::x86::prepareSpreadPrefetches(OpBuilder &b, Location loc,
                                              Operation *host,
                                              const VectorTarget &target,
-                                             int64_t elems, int64_t lanes) {
+                                             int64_t elems, int64_t cols,
+                                             int64_t lanes) {
   if (!target.spread)
     return nullptr;
   auto it = target.spread->byHost.find(host);
@@ -927,7 +924,14 @@ PrefetchAt nlc::x86::prepareSpreadPrefetches(OpBuilder &b, Location loc,
     st.perVector = bytes > 64 * elems ? llvm::divideCeil(bytes, 64 * elems) : 1;
     streams.push_back(st);
   }
-  return [streams, elems](OpBuilder &pb, Location pl, Value pos) {
+  return [streams, elems, cols](OpBuilder &pb, Location pl, Value row,
+                                Value col) {
+    // The vector's row-major position in the host's tile.
+    Value pos = col;
+    if (row) {
+      Value start = arith::MulIOp::create(pb, pl, row, index(pb, pl, cols));
+      pos = arith::AddIOp::create(pb, pl, start, col);
+    }
     for (const Stream &st : streams) {
       // The access's element at the host's position, `scale` times on.
       Value at = pos;

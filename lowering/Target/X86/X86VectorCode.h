@@ -129,17 +129,17 @@ InPlaceTile inPlaceTile(mlir::OpBuilder &b, mlir::Location loc,
                         tile::LoadOp load, mlir::ValueRange indices = {});
 
 /// What a host's vector loop (planSpreadPrefetches) emits per vector: the
-/// prefetches for the vector whose first element is `pos` (row-major,
-/// within the host's tile).
-using PrefetchAt =
-    std::function<void(mlir::OpBuilder &, mlir::Location, mlir::Value pos)>;
-/// Prepares, before the vector loop of `host` (`elems` elements, `lanes` a
-/// vector), the prefetches planned for it, and returns what emits them in
-/// the loop; null where none are planned. X86Memory.cpp.
+/// prefetches for the vector whose first element is at `row` (null: the
+/// tile as one run of elements) and `col` of the host's tile.
+using PrefetchAt = std::function<void(mlir::OpBuilder &, mlir::Location,
+                                      mlir::Value row, mlir::Value col)>;
+/// Prepares, before the vector loop of `host` (`elems` elements, rows of
+/// `cols`, `lanes` a vector), the prefetches planned for it, and returns
+/// what emits them in the loop; null where none are planned. X86Memory.cpp.
 PrefetchAt prepareSpreadPrefetches(mlir::OpBuilder &b, mlir::Location loc,
                                    mlir::Operation *host,
                                    const VectorTarget &target, int64_t elems,
-                                   int64_t lanes);
+                                   int64_t cols, int64_t lanes);
 
 /// `v` at `b`'s insertion point, which lies before `anchor`: itself where
 /// it is defined before `anchor`, else a copy of the pure index arithmetic

@@ -101,3 +101,43 @@ func.func @short_rows(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %y: memre
   tile.store %r, %y[%p0, %c0] : !tile.tile<1x64xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   return
 }
+
+// The store's column index is read from memory after the exp loop, so it
+// cannot be computed before it: the load's prefetch moves into the loop
+// (read), the store keeps its own, all at once after it (write).
+// CHECK-LABEL: func.func @late_index(
+// CHECK-NOT: memref.prefetch
+// CHECK: scf.for %{{.+}} = %c0 to %c1024 step %c8 {
+// CHECK-NOT: write
+// CHECK: memref.prefetch %{{.+}}, read, locality<3>, data
+// CHECK-NOT: memref.prefetch
+// CHECK: math.exp
+// CHECK-NOT: memref.prefetch
+// CHECK: arith.divf
+// CHECK-NOT: memref.prefetch %{{.+}}, read
+// CHECK: scf.for %{{.+}} = %c0 to %{{.+}} step %c16 {
+// CHECK-NEXT: arith.addi
+// CHECK-NEXT: arith.addi
+// CHECK-NEXT: memref.prefetch %{{.+}}, write, locality<3>, data
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @late_index(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %y: memref<?x?xf32, strided<[?, 1], offset: ?>>, %m: memref<1xindex>, %p0: index, %p1: index, %p2: index, %n0: index, %n1: index, %n2: index) attributes {tile.kernel} {
+  %c0 = arith.constant 0 : index
+  %t = tile.load %x[%p0, %c0] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> !tile.tile<1x1024xf32>
+  %m1 = tile.reduce max %t along 1 : !tile.tile<1x1024xf32> -> !tile.tile<1xf32>
+  %e = tile.fused(%t, %m1) broadcast [-1, 1] : (!tile.tile<1x1024xf32>, !tile.tile<1xf32>) -> !tile.tile<1x1024xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %d = arith.subf %a, %b : f32
+    %v = math.exp %d : f32
+    tile.yield %v : f32
+  }
+  %s = tile.reduce sum %e along 1 : !tile.tile<1x1024xf32> -> !tile.tile<1xf32>
+  %q = tile.fused(%e, %s) broadcast [-1, 1] : (!tile.tile<1x1024xf32>, !tile.tile<1xf32>) -> !tile.tile<1x1024xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %v = arith.divf %a, %b : f32
+    tile.yield %v : f32
+  }
+  %j = memref.load %m[%c0] : memref<1xindex>
+  tile.store %q, %y[%p0, %j] : !tile.tile<1x1024xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  return
+}
