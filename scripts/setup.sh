@@ -10,7 +10,7 @@ NLC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NLC_BUILD="${NLC_BUILD:-$NLC_ROOT/build}"
 
 packages=(
-  cmake ninja-build python3 python3-psutil python3-numpy
+  cmake ninja-build python3 python3-psutil python3-numpy python3-mpmath
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
   libclang-rt-22-dev
   qemu-system-x86
