@@ -89,7 +89,8 @@ try:
 except OSError:
     pass
 # host-avx512: what AVX-512 kernels assume (Skylake-X and later, Zen 4 and
-# later); host-avx512bf16 and host-amx for the bf16 and AMX paths.
+# later); host-avx512bf16, host-avx512vnni and host-amx for the bf16, i8
+# and AMX paths.
 # host-avx2: the AVX2 + FMA kernels (x86-64-v3: Haswell, Zen 1 and later).
 if {"avx2", "fma"} <= flags:
     config.available_features.add("host-avx2")
@@ -97,6 +98,8 @@ if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= flags:
     config.available_features.add("host-avx512")
 if "avx512_bf16" in flags:
     config.available_features.add("host-avx512bf16")
+if "avx512_vnni" in flags:
+    config.available_features.add("host-avx512vnni")
 if {"amx_tile", "amx_bf16"} <= flags:
     config.available_features.add("host-amx")
 # Features some CPUs lack, for the runtime's startup check: a program built

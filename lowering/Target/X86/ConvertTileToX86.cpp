@@ -53,7 +53,7 @@ struct ConvertTileToX86Pass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     unsigned bits = vectorBits;
-    bool bf16 = bf16Dot;
+    bool bf16 = bf16Dot, vnni = vnniDot;
     if (!bits)
       if (std::optional<nlc::TargetInfo> t = nlc::getModuleTarget(module)) {
         llvm::StringMap<bool> on = enabledFeatures(*t);
@@ -62,9 +62,11 @@ struct ConvertTileToX86Pass
         else if (on.lookup("avx2") && on.lookup("fma"))
           bits = 256;
         bf16 = on.lookup("avx512bf16");
+        vnni = on.lookup("avx512vnni");
       }
     nlc::x86::VectorTarget target;
     target.bf16Pairs = bf16 && bits == 512;
+    target.int8Quads = vnni && bits == 512;
     target.f32Lanes = bits / 32;
     // AVX-512 has 32 vector registers: 24 accumulators, 4 rows of B, one
     // broadcast; AVX2 has 16: 12 accumulators, 2 rows, one broadcast.

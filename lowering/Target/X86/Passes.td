@@ -28,6 +28,12 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
       (interleaved), with A's pair broadcast as one word. Rounds after each
       product of a pair and flushes subnormals: not bit-identical to the
       reference (see docs/Kernels.md for the bound).
+    - `tile.dot` of i8 into i32 with an even K: pairs of k widened to i16
+      with `vpmaddwd`; with AVX512-VNNI and K a multiple of 4, four k per
+      step with `vpdpbusd` on B packed into quads of rows and A biased to
+      unsigned bytes (A + 128), the bias's 128 * (column sums of B)
+      subtracted from the accumulators. Integer sums wrap: both equal the
+      reference bit for bit.
 
     - `tile.load` and `tile.store` of 8- to 64-bit elements: row-by-row
       vector copies between the view and the buffer when the view's inner
@@ -59,6 +65,8 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
            "Vector width in bits (512, 256); 0 reads the module's target">,
     Option<"bf16Dot", "bf16-dot", "bool", /*default=*/"false",
            "With vector-bits=512: bf16 dot with vdpbf16ps (AVX512-BF16)">,
+    Option<"vnniDot", "vnni-dot", "bool", /*default=*/"false",
+           "With vector-bits=512: i8 dot with vpdpbusd (AVX512-VNNI)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -25,6 +25,15 @@
 //   widened to i16, with `vpmaddwd` (the two products of a lane's pair
 //   added exactly into an i32), then added to the accumulators: the
 //   reference's sum in k order, the same modulo 2^32, so bit-identical.
+// - i8 into i32 with AVX512-VNNI and K a multiple of 4: four k at a time
+//   with `vpdpbusd`, which adds the four products of unsigned by signed
+//   bytes into each i32 lane (64 products per instruction, twice vpmaddwd's
+//   32). B is packed (signed) so that each vector holds the quads
+//   (B(k..k+3, j)) of 16 columns; A, signed too, is first biased into
+//   unsigned bytes, A + 128 (its bits xor 0x80), and its quad broadcast as
+//   one word. The bias adds 128 * sum_k B(k, j) to column j; packing sums
+//   B's columns, and each block subtracts that from its accumulators before
+//   its k loop. All wraps modulo 2^32: bit-identical again.
 //
 // Operands read in place: A and B come from `tile.load`s in a grid's K
 // loop, which would copy each tile into a buffer every step before the
@@ -311,6 +320,87 @@ Value packPairs(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
   return packed;
 }
 
+/// B (k x n, i8) packed for `vpdpbusd`: row q holds the quads
+/// (B(4q, j), .., B(4q + 3, j)) for j = 0 .. np - 1 (np: n rounded up to
+/// whole vectors; columns past n are zero), so that one vector load of
+/// 4 * lanes bytes gives the quads of `lanes` columns; and `bias`, np i32:
+/// 128 * (the sum of column j) for each j, what biasing A by 128 adds to
+/// column j of the product.
+struct PackedQuads {
+  Value packed, bias;
+};
+PackedQuads packQuads(OpBuilder &b, Location loc, Value bm, int64_t k,
+                      int64_t n, int64_t np, int64_t lanes) {
+  Type i8 = b.getI8Type(), i16 = b.getI16Type(), i32 = b.getI32Type();
+  auto row = VectorType::get({lanes}, i8);
+  auto quads = VectorType::get({4 * lanes}, i8);
+  auto sums = VectorType::get({lanes}, i32);
+  PackedQuads p;
+  p.packed =
+      memref::AllocaOp::create(b, loc, MemRefType::get({k / 4, 4 * np}, i8));
+  p.bias = memref::AllocaOp::create(b, loc, MemRefType::get({np}, i32));
+  SmallVector<int64_t> interleave;
+  for (int64_t l = 0; l < lanes; ++l)
+    interleave.append({l, l + lanes});
+  Value ones = splatConstant(b, loc, quads, b.getI8IntegerAttr(1));
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(sums));
+  for (int64_t j = 0; j < np; j += lanes) {
+    int64_t width = std::max<int64_t>(0, std::min<int64_t>(lanes, n - j));
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, loc, 0), index(b, loc, k / 4), index(b, loc, 1),
+        ValueRange{zero},
+        [&](OpBuilder &lb, Location ll, Value q, ValueRange sum) {
+          Value first = arith::MulIOp::create(lb, ll, q, index(lb, ll, 4));
+          SmallVector<Value, 4> rows;
+          for (int64_t r = 0; r < 4; ++r)
+            rows.push_back(rowPiece(lb, ll, bm, plus(lb, ll, first, r),
+                                    index(lb, ll, j), width, row));
+          // (B(k, j), B(k + 1, j)) as one i16 per column, for k = 4q and
+          // 4q + 2; then those interleaved: the column's four bytes.
+          auto pairs = [&](Value even, Value odd) {
+            return vector::BitCastOp::create(
+                lb, ll, VectorType::get({lanes}, i16),
+                vector::ShuffleOp::create(lb, ll, even, odd, interleave));
+          };
+          Value v = vector::BitCastOp::create(
+              lb, ll, quads,
+              vector::ShuffleOp::create(lb, ll, pairs(rows[0], rows[1]),
+                                        pairs(rows[2], rows[3]), interleave));
+          vector::StoreOp::create(lb, ll, v, p.packed,
+                                  ValueRange{q, index(lb, ll, 4 * j)});
+          scf::YieldOp::create(lb, ll,
+                               multiplyAddQuads(lb, ll, sum[0], ones, v));
+        });
+    Value bias = arith::ShLIOp::create(
+        b, loc, loop.getResult(0),
+        splatConstant(b, loc, sums, b.getI32IntegerAttr(7)));
+    vector::StoreOp::create(b, loc, bias, p.bias, ValueRange{index(b, loc, j)});
+  }
+  return p;
+}
+
+/// `a` (m x k, i8) biased into unsigned bytes, a + 128 (each byte's top bit
+/// flipped), in a new buffer, for `vpdpbusd`'s unsigned operand.
+Value biasRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k) {
+  Type i8 = b.getI8Type();
+  Value out = nlc::cpu::allocTileBuffer(b, loc, tl::TileType::get({m, k}, i8));
+  constexpr int64_t bytes = 64;
+  auto vt = VectorType::get({bytes}, i8);
+  Value flip = splatConstant(b, loc, vt, b.getI8IntegerAttr(-128));
+  scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, m), index(b, loc, 1),
+      ValueRange{}, [&](OpBuilder &lb, Location ll, Value i, ValueRange) {
+        for (int64_t j = 0; j < k; j += bytes) {
+          int64_t width = std::min(bytes, k - j);
+          Value v = rowPiece(lb, ll, a, i, index(lb, ll, j), width, vt);
+          rowPiece(lb, ll, out, i, index(lb, ll, j), width, vt,
+                   arith::XOrIOp::create(lb, ll, v, flip));
+        }
+        scf::YieldOp::create(lb, ll);
+      });
+  return out;
+}
+
 /// `a` (m x k, f16 or bf16) widened to an f32 buffer, in one pass of
 /// vector conversions. The k loop then broadcasts f32 elements straight
 /// from memory, as for f32 inputs; widening each element there instead
@@ -334,11 +424,12 @@ Value widenRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
 }
 
 /// How the micro-kernel computes a `dot`: input and accumulator types, K,
-/// and whether it takes two k per step (`pairs`).
+/// and whether it takes two k per step (`pairs`) or four (`quads`, i8
+/// with vpdpbusd).
 struct DotPlan {
   Type in, accType;
   int64_t k;
-  bool int8Dot, pairs;
+  bool int8Dot, pairs, quads;
 };
 
 /// The plan for `op`, or nothing where the micro-kernel does not apply.
@@ -355,8 +446,11 @@ std::optional<DotPlan> planDot(tl::DotOp op, const VectorTarget &target) {
       op.getRhs().getType().getElementType() != p.in ||
       !(floatDot || p.int8Dot))
     return std::nullopt;
-  p.pairs = p.int8Dot || (isa<BFloat16Type>(p.in) && target.bf16Pairs &&
-                          target.f32Lanes == 16 && p.k % 2 == 0);
+  p.quads =
+      p.int8Dot && target.int8Quads && target.f32Lanes == 16 && p.k % 4 == 0;
+  p.pairs =
+      (p.int8Dot && !p.quads) || (isa<BFloat16Type>(p.in) && target.bf16Pairs &&
+                                  target.f32Lanes == 16 && p.k % 2 == 0);
   return p;
 }
 
@@ -373,7 +467,7 @@ bool qualifiesInPlace(tl::LoadOp load, const VectorTarget &target) {
     return false;
   std::optional<DotPlan> plan = planDot(dot, target);
   if (!plan || (dot.getLhs() == load.getResult() && !plan->in.isF32() &&
-                !plan->pairs))
+                !plan->pairs && !plan->quads))
     return false;
   for (Operation *o = load->getNextNode(); o != dot.getOperation();
        o = o->getNextNode())
@@ -398,7 +492,7 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     Type f32 = rewriter.getF32Type();
     Type in = plan->in, accType = plan->accType;
     int64_t k = plan->k;
-    bool int8Dot = plan->int8Dot, pairs = plan->pairs;
+    bool int8Dot = plan->int8Dot, pairs = plan->pairs, quads = plan->quads;
     Location loc = op.getLoc();
     int64_t m = type.getShape()[0], n = type.getShape()[1];
     int64_t lanes = target.f32Lanes;
@@ -436,13 +530,17 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     Value bm = source(op.getRhs(), adaptor.getRhs());
 
     // The k step and the number of steps.
-    int64_t steps = pairs ? k / 2 : k;
+    int64_t steps = quads ? k / 4 : pairs ? k / 2 : k;
     // The elements of a pair: bf16 as it is, i8 widened to i16.
     Type pairElem = int8Dot ? Type(rewriter.getI16Type()) : in;
+    int64_t np = (n + lanes - 1) / lanes * lanes;
     Value packed;
-    if (pairs)
-      packed = packPairs(rewriter, loc, bm, k, n,
-                         (n + lanes - 1) / lanes * lanes, lanes, pairElem);
+    PackedQuads packedQuads;
+    if (quads) {
+      packedQuads = packQuads(rewriter, loc, bm, k, n, np, lanes);
+      a = biasRows(rewriter, loc, a, m, k);
+    } else if (pairs)
+      packed = packPairs(rewriter, loc, bm, k, n, np, lanes, pairElem);
     else if (in != f32)
       a = widenRows(rewriter, loc, a, m, k, lanes);
     auto step = [&](OpBuilder &b, Location l, Value kk, ArrayRef<Value> rowIdx,
@@ -493,11 +591,63 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
       }
     };
 
+    // vpdpbusd: A's quad (biased) broadcast, B's quads of each vector.
+    auto quadStep = [&](OpBuilder &b, Location l, Value kq,
+                        ArrayRef<Value> rowIdx, Value j0, int64_t,
+                        ValueRange acc, SmallVectorImpl<Value> &next) {
+      int64_t vectors = acc.size() / rowIdx.size();
+      auto quadType = VectorType::get({4 * lanes}, in);
+      SmallVector<Value> bv;
+      Value four = arith::MulIOp::create(b, l, j0, index(b, l, 4));
+      for (int64_t v = 0; v < vectors; ++v)
+        bv.push_back(vector::LoadOp::create(
+            b, l, quadType, packedQuads.packed,
+            ValueRange{kq, plus(b, l, four, 4 * v * lanes)}));
+      Value k4 = arith::MulIOp::create(b, l, kq, index(b, l, 4));
+      Type i32 = b.getI32Type();
+      for (size_t r = 0; r < rowIdx.size(); ++r) {
+        Value quad = vector::LoadOp::create(b, l, VectorType::get({4}, in), a,
+                                            ValueRange{rowIdx[r], k4});
+        Value word = vector::ExtractOp::create(
+            b, l,
+            vector::BitCastOp::create(b, l, VectorType::get({1}, i32), quad),
+            ArrayRef<int64_t>{0});
+        Value bc = vector::BitCastOp::create(
+            b, l, quadType, vector::BroadcastOp::create(b, l, vt, word));
+        for (int64_t v = 0; v < vectors; ++v)
+          next.push_back(
+              multiplyAddQuads(b, l, acc[r * vectors + v], bc, bv[v]));
+      }
+    };
+    // A block's accumulators less the bias of their columns, then the quad
+    // steps.
+    auto quadBlock = [&](OpBuilder &b, Location l, Value i0, int64_t rows,
+                         Value j0, int64_t cols) {
+      emitBlockWith(b, l, out, i0, rows, j0, cols, vt,
+                    [&](OpBuilder &bb, Location ll, ArrayRef<Value> rowIdx,
+                        ValueRange init) {
+                      int64_t vectors = init.size() / rows;
+                      SmallVector<Value> bias, start;
+                      for (int64_t v = 0; v < vectors; ++v)
+                        bias.push_back(vector::LoadOp::create(
+                            bb, ll, vt, packedQuads.bias,
+                            ValueRange{plus(bb, ll, j0, v * lanes)}));
+                      for (int64_t r = 0; r < rows; ++r)
+                        for (int64_t v = 0; v < vectors; ++v)
+                          start.push_back(arith::SubIOp::create(
+                              bb, ll, init[r * vectors + v], bias[v]));
+                      return stepLoop(bb, ll, steps, rowIdx, j0, cols, start,
+                                      quadStep);
+                    });
+    };
+
     forEachBlock(
         rewriter, loc, m, n, target,
         [&](OpBuilder &b, Location l, Value i0, int64_t rows, Value j0,
             int64_t cols) {
-          if (pairs)
+          if (quads)
+            quadBlock(b, l, i0, rows, j0, cols);
+          else if (pairs)
             emitBlock(b, l, out, i0, rows, j0, cols, steps, vt, pairStep);
           else
             emitBlock(b, l, out, i0, rows, j0, cols, steps, vt, step);

@@ -35,6 +35,8 @@ struct VectorTarget {
   unsigned dotRows = 6, dotVectors = 4;
   /// bf16 `dot` two k at a time with vdpbf16ps (AVX512-BF16).
   bool bf16Pairs = false;
+  /// i8 `dot` four k at a time with vpdpbusd (AVX512-VNNI).
+  bool int8Quads = false;
   /// The next instance's prefetches spread over a vector loop
   /// (planSpreadPrefetches); null: none.
   const SpreadPrefetches *spread = nullptr;

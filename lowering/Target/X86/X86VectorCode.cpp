@@ -53,6 +53,15 @@ Value nlc::x86::multiplyAddPairs(OpBuilder &b, Location loc, Value x,
       .getResult(0);
 }
 
+Value nlc::x86::multiplyAddQuads(OpBuilder &b, Location loc, Value acc, Value u,
+                                 Value s) {
+  return LLVM::CallIntrinsicOp::create(
+             b, loc, acc.getType(),
+             b.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
+             ValueRange{acc, u, s})
+      .getResult(0);
+}
+
 Value nlc::x86::loadVector(OpBuilder &b, Location loc, VectorType type,
                            Value mem, ValueRange indices, Value mask,
                            Value passThru) {
