@@ -5,7 +5,8 @@ Generates random tile-map kernels (random rank, tile shape, view sizes that
 are mostly not tile multiples, and a random elementwise composition of tile
 operations over two inputs and scalar constants; a third of the rank-2
 cases are contractions, `x = dot(p, q[, y])` over a random K followed by
-the composition as an epilogue), compiles them with nlc, and compares every
+the composition as an epilogue, four in ten of those of i8 tiles into i32
+with an integer epilogue), compiles them with nlc, and compares every
 output element with the same expression evaluated by plain scalar host code
 in the same program (the contraction as fused multiply-adds in k order,
 which is how `dot` is defined). The two sides go through
@@ -98,6 +99,8 @@ def gen_case(rng, idx, seed, mutate=False):
     d = ", ".join(map(str, dims))
     seeds = (seed * 7919 + idx * 3 + 1, seed * 7919 + idx * 3 + 2,
              seed * 7919 + idx * 3 + 3)
+    if contraction and rng.random() < 0.4:
+        return gen_int8_contraction(rng, idx, tile, dims, seeds, mutate)
     if contraction:
         # x = dot(p, q[, y]): p is M x K, q is K x N, y is M x N.
         tk = rng.choice([4, 8, 16])
@@ -148,6 +151,47 @@ def gen_case(rng, idx, seed, mutate=False):
             f"  a.fill_random({seeds[0]});\n"
             f"  b.fill_random({seeds[1]});\n"
             f"  let r = k{idx}(a.view(), b.view());\n"
+            f"  var bad = 0;\n  var total = 0;\n{loops}"
+            f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
+            f"  return bad;\n}}\n")
+    return kernel, body, dims
+
+
+def gen_int8_contraction(rng, idx, tile, dims, seeds, mutate):
+    """x = dot(p, q[, y]) of i8 tiles into i32, then an integer epilogue;
+    the host sums the products in i32. K steps of 4, 8, 12 and 16 take the
+    x86 quad path (vpdpbusd) where AVX512-VNNI is present, 2 and 6 the
+    pairs (vpmaddwd), 3 and 5 the reference loops."""
+    shape = ", ".join(map(str, tile))
+    tk = rng.choice([4, 8, 12, 16, 2, 6, 3, 5])
+    kdim = rng.randint(1, 70)
+    with_acc = rng.random() < 0.5
+    acc = ", y" if with_acc else ""
+    texpr, sexpr = rng.choice([("x", "s"), ("(x + y)", "(s + y)"),
+                               ("(x - y)", "(s - y)"),
+                               ("max(x, y)", "max(s, y)")])
+    if mutate:
+        texpr = f"(({texpr}) + 1)"
+    kernel = (f"@kernel\nfn k{idx}(p: Tile<{tile[0]}, {tk}, i8>, "
+              f"q: Tile<{tk}, {tile[1]}, i8, Layout::ColMajor>, "
+              f"y: Tile<{shape}, i32>) -> Tile<{shape}, i32> {{\n"
+              f"  let x = dot(p, q{acc});\n  return {texpr};\n}}\n")
+    init = "c.get(i, j)" if with_acc else "0"
+    loops = ("  for i in 0..%d {\n  for j in 0..%d {\n"
+             "    var s: i32 = %s;\n"
+             "    for kk in 0..%d { s += (a.get(i, kk) as i32) * (b.get(kk, j) as i32); }\n"
+             "    let y = c.get(i, j);\n"
+             "    total += 1;\n"
+             "    if r.get(i, j) != %s { bad += 1; }\n  }\n  }\n"
+             % (dims[0], dims[1], init, kdim, sexpr))
+    body = (f"fn case{idx}() -> i64 {{\n"
+            f"  let a = Tensor::alloc([{dims[0]}, {kdim}], i8);\n"
+            f"  let b = Tensor::alloc([{kdim}, {dims[1]}], i8);\n"
+            f"  let c = Tensor::alloc([{dims[0]}, {dims[1]}], i32);\n"
+            f"  a.fill_random({seeds[0]});\n"
+            f"  b.fill_random({seeds[1]});\n"
+            f"  c.fill_random({seeds[2]});\n"
+            f"  let r = k{idx}(a.view(), b.view(), c.view());\n"
             f"  var bad = 0;\n  var total = 0;\n{loops}"
             f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
             f"  return bad;\n}}\n")
