@@ -141,3 +141,27 @@ func.func @late_index(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %y: memre
   tile.store %q, %y[%p0, %j] : !tile.tile<1x1024xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   return
 }
+
+// The limit is 128 KiB: a row of 32768 f32 (128 KiB) prefetches the next
+// one over its exp loop; a row of 65536 (256 KiB) prefetches nothing.
+// CHECK-LABEL: func.func @limit(
+// CHECK: scf.for %{{.+}} = %c0 to %c32768 step %c8 {
+// CHECK: memref.prefetch %{{.+}}, read, locality<3>, data
+// CHECK: math.exp
+// CHECK-LABEL: func.func @over_limit(
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @limit(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %y: memref<?x?xf32, strided<[?, 1], offset: ?>>, %p0: index, %p1: index, %p2: index, %n0: index, %n1: index, %n2: index) attributes {tile.kernel} {
+  %c0 = arith.constant 0 : index
+  %t = tile.load %x[%p0, %c0] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> !tile.tile<1x32768xf32>
+  %q = tile.exp %t : !tile.tile<1x32768xf32>
+  tile.store %q, %y[%p1, %c0] : !tile.tile<1x32768xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  return
+}
+func.func @over_limit(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %y: memref<?x?xf32, strided<[?, 1], offset: ?>>, %p0: index, %p1: index, %p2: index, %n0: index, %n1: index, %n2: index) attributes {tile.kernel} {
+  %c0 = arith.constant 0 : index
+  %t = tile.load %x[%p0, %c0] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> !tile.tile<1x65536xf32>
+  %q = tile.exp %t : !tile.tile<1x65536xf32>
+  tile.store %q, %y[%p1, %c0] : !tile.tile<1x65536xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  return
+}
