@@ -109,6 +109,9 @@ if flags and "avx512_vp2intersect" not in flags:
     config.available_features.add("host-lacks-avx512vp2intersect")
 if flags and "amx_fp16" not in flags:
     config.available_features.add("host-lacks-amx-fp16")
+# two-cpus: the process may run on two CPUs or more (grid threads pinned).
+if hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) >= 2:
+    config.available_features.add("two-cpus")
 if shutil.which("valgrind"):
     config.available_features.add("valgrind")
 if shutil.which("qemu-system-x86_64"):
