@@ -53,6 +53,10 @@ def run(cmd, stdin=None, threads=None, timeout=None):
         env["OMP_NUM_THREADS"] = str(threads)  # oneDNN's OpenMP
         env["NL_NUM_THREADS"] = str(threads)  # nlc's grid threads
         env["OPENBLAS_NUM_THREADS"] = str(threads)
+    # OpenMP threads (oneDNN, STREAM, the peak probes) one per CPU, as nlc's
+    # grid threads are: unbound, a 2-thread oneDNN matmul at 512^3 took
+    # 5-8 ms in some runs and 0.25 ms in others (its threads shared a CPU).
+    env["OMP_PROC_BIND"] = "true"
     try:
         p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env,
                            timeout=timeout)
