@@ -423,6 +423,46 @@ Value widenRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
   return out;
 }
 
+/// One step of `group` k at a time (2: pairs, 4: quads) of a block: B's
+/// vectors of groups from `packed` (row `kg`, column group * (j0 + v *
+/// lanes) for each vector v), and for each row A's group at (row, group *
+/// kg), `in` elements widened to `groupElem` (bf16 stays bf16, i8 becomes
+/// i16 for pairs, stays i8 for quads), as one 32-bit word broadcast to
+/// every lane; `mac` adds the products of a broadcast and a B vector to an
+/// accumulator.
+void groupStep(
+    OpBuilder &b, Location l, int64_t group, int64_t lanes, Value packed,
+    Value a, Type in, Type groupElem, Value kg, ArrayRef<Value> rowIdx,
+    Value j0, ValueRange acc, SmallVectorImpl<Value> &next,
+    function_ref<Value(OpBuilder &, Location, Value acc, Value a, Value b)>
+        mac) {
+  int64_t vectors = acc.size() / rowIdx.size();
+  auto groupType = VectorType::get({group * lanes}, groupElem);
+  Type i32 = b.getI32Type();
+  Value first = arith::MulIOp::create(b, l, j0, index(b, l, group));
+  SmallVector<Value> bv;
+  for (int64_t v = 0; v < vectors; ++v)
+    bv.push_back(vector::LoadOp::create(
+        b, l, groupType, packed,
+        ValueRange{kg, plus(b, l, first, group * v * lanes)}));
+  Value k = arith::MulIOp::create(b, l, kg, index(b, l, group));
+  for (size_t r = 0; r < rowIdx.size(); ++r) {
+    Value elems = vector::LoadOp::create(b, l, VectorType::get({group}, in), a,
+                                         ValueRange{rowIdx[r], k});
+    if (in != groupElem)
+      elems = arith::ExtSIOp::create(b, l, VectorType::get({group}, groupElem),
+                                     elems);
+    Value word = vector::ExtractOp::create(
+        b, l, vector::BitCastOp::create(b, l, VectorType::get({1}, i32), elems),
+        ArrayRef<int64_t>{0});
+    Value bc = vector::BitCastOp::create(
+        b, l, groupType,
+        vector::BroadcastOp::create(b, l, VectorType::get({lanes}, i32), word));
+    for (int64_t v = 0; v < vectors; ++v)
+      next.push_back(mac(b, l, acc[r * vectors + v], bc, bv[v]));
+  }
+}
+
 /// How the micro-kernel computes a `dot`: input and accumulator types, K,
 /// and whether it takes two k per step (`pairs`) or four (`quads`, i8
 /// with vpdpbusd).
@@ -554,70 +594,22 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     auto pairStep = [&](OpBuilder &b, Location l, Value kp,
                         ArrayRef<Value> rowIdx, Value j0, int64_t,
                         ValueRange acc, SmallVectorImpl<Value> &next) {
-      int64_t vectors = acc.size() / rowIdx.size();
-      auto pairType = VectorType::get({2 * lanes}, pairElem);
-      SmallVector<Value> bv;
-      Value twice = arith::MulIOp::create(b, l, j0, index(b, l, 2));
-      for (int64_t v = 0; v < vectors; ++v)
-        bv.push_back(vector::LoadOp::create(
-            b, l, pairType, packed,
-            ValueRange{kp, plus(b, l, twice, 2 * v * lanes)}));
-      Value k2 = arith::MulIOp::create(b, l, kp, index(b, l, 2));
-      Type i32 = b.getI32Type();
-      for (size_t r = 0; r < rowIdx.size(); ++r) {
-        // A(i, k) and A(i, k + 1) as one 32-bit word, in every lane.
-        Value two = vector::LoadOp::create(b, l, VectorType::get({2}, in), a,
-                                           ValueRange{rowIdx[r], k2});
-        if (int8Dot)
-          two = arith::ExtSIOp::create(b, l, VectorType::get({2}, pairElem),
-                                       two);
-        Value word = vector::ExtractOp::create(
-            b, l,
-            vector::BitCastOp::create(b, l, VectorType::get({1}, i32), two),
-            ArrayRef<int64_t>{0});
-        Value bc = vector::BitCastOp::create(
-            b, l, pairType,
-            vector::BroadcastOp::create(b, l, VectorType::get({lanes}, i32),
-                                        word));
-        for (int64_t v = 0; v < vectors; ++v) {
-          Value sum = acc[r * vectors + v];
-          if (int8Dot)
-            sum = arith::AddIOp::create(b, l, sum,
-                                        multiplyAddPairs(b, l, bc, bv[v]));
-          else
-            sum = x86vector::DotBF16Op::create(b, l, vt, sum, bc, bv[v]);
-          next.push_back(sum);
-        }
-      }
+      groupStep(b, l, 2, lanes, packed, a, in, pairElem, kp, rowIdx, j0, acc,
+                next,
+                [&](OpBuilder &mb, Location ml, Value sum, Value x,
+                    Value y) -> Value {
+                  if (int8Dot)
+                    return arith::AddIOp::create(
+                        mb, ml, sum, multiplyAddPairs(mb, ml, x, y));
+                  return x86vector::DotBF16Op::create(mb, ml, vt, sum, x, y);
+                });
     };
-
     // vpdpbusd: A's quad (biased) broadcast, B's quads of each vector.
     auto quadStep = [&](OpBuilder &b, Location l, Value kq,
                         ArrayRef<Value> rowIdx, Value j0, int64_t,
                         ValueRange acc, SmallVectorImpl<Value> &next) {
-      int64_t vectors = acc.size() / rowIdx.size();
-      auto quadType = VectorType::get({4 * lanes}, in);
-      SmallVector<Value> bv;
-      Value four = arith::MulIOp::create(b, l, j0, index(b, l, 4));
-      for (int64_t v = 0; v < vectors; ++v)
-        bv.push_back(vector::LoadOp::create(
-            b, l, quadType, packedQuads.packed,
-            ValueRange{kq, plus(b, l, four, 4 * v * lanes)}));
-      Value k4 = arith::MulIOp::create(b, l, kq, index(b, l, 4));
-      Type i32 = b.getI32Type();
-      for (size_t r = 0; r < rowIdx.size(); ++r) {
-        Value quad = vector::LoadOp::create(b, l, VectorType::get({4}, in), a,
-                                            ValueRange{rowIdx[r], k4});
-        Value word = vector::ExtractOp::create(
-            b, l,
-            vector::BitCastOp::create(b, l, VectorType::get({1}, i32), quad),
-            ArrayRef<int64_t>{0});
-        Value bc = vector::BitCastOp::create(
-            b, l, quadType, vector::BroadcastOp::create(b, l, vt, word));
-        for (int64_t v = 0; v < vectors; ++v)
-          next.push_back(
-              multiplyAddQuads(b, l, acc[r * vectors + v], bc, bv[v]));
-      }
+      groupStep(b, l, 4, lanes, packedQuads.packed, a, in, in, kq, rowIdx, j0,
+                acc, next, multiplyAddQuads);
     };
     // A block's accumulators less the bias of their columns, then the quad
     // steps.
