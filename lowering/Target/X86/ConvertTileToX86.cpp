@@ -76,6 +76,9 @@ struct ConvertTileToX86Pass
     nlc::x86::markInPlaceResults(module);
     nlc::x86::splitDotKLoops(module, target);
     nlc::x86::markNextTileBelow(module);
+    nlc::x86::StreamingStores streaming;
+    nlc::x86::planStreamingStores(module, target, streaming);
+    target.streaming = &streaming;
     nlc::x86::LiveDotRows live;
     nlc::x86::findLiveDotRows(module, live);
     nlc::x86::SpreadPrefetches spread;

@@ -43,7 +43,10 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
       one use is an operand of a micro-kernel `tile.dot` (nothing that
       writes memory in between) skips the copy when its tile lies inside
       the view with contiguous rows (row stride = tile width: a tile of a
-      packed tensor); the micro-kernel then reads the view in place.
+      packed tensor); the micro-kernel then reads the view in place. The
+      store of a `dot`'s result of 16 KiB or more that accumulated at most
+      512 k, into a view of 32 MiB or more, aligned (checked at run time),
+      uses non-temporal vector stores and an `sfence`.
     - Elementwise ops (every `ElementwiseOpInterface` op): the op's scalar
       code built on vectors, over the whole buffer in vectors of the
       register width (for the widest type; 16-bit floats in f32 lanes),

@@ -630,6 +630,102 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
   }
 };
 
+// Streaming stores. A grid matmul writes each output tile once, at the
+// end of its K loop; when the output is much larger than the caches (a
+// 4096 x 4096 f32 result is 64 MiB), each store first reads its line from
+// memory (the write-allocate of a normal store) and evicts another: for a
+// short K (4096 x 4096 x 128) the tile's store took a quarter of the
+// kernel's time on a Zen 5. A store planned by planStreamingStores writes
+// its whole vectors with non-temporal stores instead (`vmovntps`: no read,
+// no cache line taken) when, at run time, its `dot`s added up at most
+// kStreamMaxK k, the view spans at least kStreamBytes and the tile's rows
+// start on vector boundaries (the instruction needs aligned addresses);
+// then an `sfence` orders them before anything the instance does next,
+// and no `prefetchw` of the next instance's tile is issued (it would pull
+// in the lines the streaming stores then evict). Otherwise the store is
+// the usual one. Results are the same either way.
+
+/// Views smaller than this (bytes of the 2-D slice a tile lies in) keep
+/// normal stores: their lines may well be read again from the caches.
+constexpr int64_t kStreamBytes = 32 << 20;
+
+/// Whether `v` is a `dot`'s result: straight, or through the results of
+/// loops carrying it and of `scf.if`s whose branches both yield one.
+bool fromDot(Value v, int depth = 0) {
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 4)
+    return false;
+  if (isa<tl::DotOp>(def))
+    return true;
+  unsigned i = cast<OpResult>(v).getResultNumber();
+  if (auto loop = dyn_cast<scf::ForOp>(def))
+    return fromDot(loop.getBody()->getTerminator()->getOperand(i), depth + 1);
+  if (auto branch = dyn_cast<scf::IfOp>(def))
+    return branch.elseBlock() &&
+           fromDot(branch.thenYield().getOperand(i), depth + 1) &&
+           fromDot(branch.elseYield().getOperand(i), depth + 1);
+  return false;
+}
+
+/// The most k a streaming store's tile may have accumulated (the K of its
+/// `dot`s, all the K loop's iterations together): with more, its store is a
+/// small part of the work, and streaming it measured 4-7% slower at 4096^3
+/// (its burst of writes to memory competes with the operands' reads).
+constexpr int64_t kStreamMaxK = 512;
+
+/// How many k the `dot` result `v` (fromDot) has accumulated, as an index
+/// computed at `b` (a K loop's trip count from its bounds, which are
+/// defined before it), or null.
+Value accumulatedK(OpBuilder &b, Location loc, Value v, int depth = 0) {
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 4)
+    return {};
+  if (auto dot = dyn_cast<tl::DotOp>(def))
+    return index(b, loc, dot.getLhs().getType().getShape()[1]);
+  unsigned i = cast<OpResult>(v).getResultNumber();
+  if (auto branch = dyn_cast<scf::IfOp>(def))
+    return accumulatedK(b, loc, branch.thenYield().getOperand(i), depth + 1);
+  auto loop = dyn_cast<scf::ForOp>(def);
+  if (!loop || !loop.getLowerBound().getType().isIndex())
+    return {};
+  Value inner = accumulatedK(
+      b, loc, loop.getBody()->getTerminator()->getOperand(i), depth + 1);
+  if (!inner)
+    return {};
+  Value lb = loop.getLowerBound(), ub = loop.getUpperBound();
+  Value span =
+      arith::SubIOp::create(b, loc, arith::MaxSIOp::create(b, loc, ub, lb), lb);
+  Value trips = arith::CeilDivUIOp::create(b, loc, span, loop.getStep());
+  return arith::MulIOp::create(b, loc, trips, inner);
+}
+
+/// Whether the store of extent `e` may stream at run time: the view's 2-D
+/// slice spans kStreamBytes or more, the tile's first element and the row
+/// stride are whole vectors of `vectorBytes`.
+Value streamsHere(OpBuilder &b, Location loc, const Extent &e,
+                  int64_t elemBytes, int64_t vectorBytes) {
+  size_t rank = e.strides.size();
+  Value rowStride = rank >= 2 ? e.strides[rank - 2] : index(b, loc, 0);
+  Value span =
+      arith::MulIOp::create(b, loc, rank >= 2 ? e.viewRows : index(b, loc, 1),
+                            rank >= 2 ? rowStride : index(b, loc, 0));
+  Value big = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, span,
+                                    index(b, loc, kStreamBytes / elemBytes));
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, e.view);
+  Value first =
+      arith::AddIOp::create(b, loc, base,
+                            arith::MulIOp::create(b, loc, tileOffset(b, loc, e),
+                                                  index(b, loc, elemBytes)));
+  Value misaligned = arith::OrIOp::create(
+      b, loc, first,
+      arith::MulIOp::create(b, loc, rowStride, index(b, loc, elemBytes)));
+  Value aligned = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      arith::RemUIOp::create(b, loc, misaligned, index(b, loc, vectorBytes)),
+      index(b, loc, 0));
+  return arith::AndIOp::create(b, loc, big, aligned);
+}
+
 struct VectorStore : VectorPattern<tl::StoreOp> {
   using VectorPattern::VectorPattern;
 
@@ -668,7 +764,16 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
         producer ? prepareSpreadPrefetches(rewriter, loc, op, target,
                                            type.getNumElements(), e.cols, lanes)
                  : nullptr;
-    auto copy = [&](OpBuilder &b, Location l, bool full) {
+    int64_t elemBytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
+    Value streams;
+    if (target.streaming)
+      if (Value k = target.streaming->lookup(op))
+        streams = arith::AndIOp::create(
+            rewriter, loc,
+            streamsHere(rewriter, loc, e, elemBytes, lanes * elemBytes),
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ule, k,
+                                  index(rewriter, loc, kStreamMaxK)));
+    auto pieces = [&](OpBuilder &b, Location l, bool full, bool streaming) {
       forEachPiece(b, l, e, lanes, full,
                    [&](OpBuilder &pb, Location pl, Value r, Value c,
                        int64_t width, Value mask) {
@@ -677,9 +782,35 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
                      // Only the tile's own columns are read.
                      Value v = tileVector(pb, pl, r, c,
                                           inTile(pb, pl, lanes, width));
-                     storeVector(pb, pl, v, e.view,
-                                 viewIndex(pb, pl, e, r, c, rank1), mask);
+                     SmallVector<Value, 4> at =
+                         viewIndex(pb, pl, e, r, c, rank1);
+                     if (!streaming || mask) {
+                       storeVector(pb, pl, v, e.view, at, mask);
+                       return;
+                     }
+                     auto store =
+                         vector::StoreOp::create(pb, pl, v, e.view, at);
+                     store.setNontemporal(true);
+                     store.setAlignment(lanes * elemBytes);
                    });
+    };
+    auto copy = [&](OpBuilder &b, Location l, bool full) {
+      if (!full || !streams) {
+        pieces(b, l, full, false);
+        return;
+      }
+      scf::IfOp::create(
+          b, l, streams,
+          [&](OpBuilder &sb, Location sl) {
+            pieces(sb, sl, true, true);
+            LLVM::CallIntrinsicOp::create(
+                sb, sl, sb.getStringAttr("llvm.x86.sse.sfence"), ValueRange{});
+            scf::YieldOp::create(sb, sl);
+          },
+          [&](OpBuilder &nb, Location nl) {
+            pieces(nb, nl, true, false);
+            scf::YieldOp::create(nb, nl);
+          });
     };
     emitPaths(rewriter, loc, e, copy, [&](OpBuilder &b, Location l) {
       Value tile = buffer;
@@ -706,7 +837,17 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
       }
       nlc::cpu::emitReferenceStore(b, l, op, tile);
     });
-    prefetchNext(rewriter, loc, op, /*write=*/true, target);
+    if (!streams)
+      prefetchNext(rewriter, loc, op, /*write=*/true, target);
+    else
+      scf::IfOp::create(rewriter, loc,
+                        arith::XOrIOp::create(
+                            rewriter, loc, streams,
+                            arith::ConstantIntOp::create(rewriter, loc, 1, 1)),
+                        [&](OpBuilder &pb, Location pl) {
+                          prefetchNext(pb, pl, op, /*write=*/true, target);
+                          scf::YieldOp::create(pb, pl);
+                        });
     rewriter.eraseOp(op);
     return success();
   }
@@ -770,6 +911,23 @@ void nlc::x86::markInPlaceLoads(ModuleOp module, const VectorTarget &target) {
       if (!isMemoryEffectFree(o) && !isa<tl::LoadOp, tl::StoreOp>(o))
         return;
     load->setAttr(kReadInPlace, UnitAttr::get(load.getContext()));
+  });
+}
+
+void nlc::x86::planStreamingStores(ModuleOp module, const VectorTarget &target,
+                                   StreamingStores &plan) {
+  module.walk([&](tl::StoreOp store) {
+    tl::TileType type = store.getValue().getType();
+    Type elem = type.getElementType();
+    int64_t lanes = lanesFor(target, {elem});
+    int64_t bytes = type.getNumElements() * (elem.getIntOrFloatBitWidth() / 8);
+    Operation *def = store.getValue().getDefiningOp();
+    if (!lanes || bytes < 16 * 1024 || type.getShape().back() % lanes || !def ||
+        !fromDot(store.getValue()))
+      return;
+    OpBuilder b(def);
+    if (Value k = accumulatedK(b, store.getLoc(), store.getValue()))
+      plan[store] = k;
   });
 }
 

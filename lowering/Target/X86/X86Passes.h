@@ -24,6 +24,7 @@ namespace nlc::x86 {
 #include "lowering/Target/X86/Passes.h.inc"
 
 struct SpreadPrefetches;
+using StreamingStores = llvm::DenseMap<mlir::Operation *, mlir::Value>;
 
 /// What the x86 patterns may use, from the target (or a test option), and
 /// the plans made before the conversion that they follow.
@@ -40,6 +41,8 @@ struct VectorTarget {
   /// The next instance's prefetches spread over a vector loop
   /// (planSpreadPrefetches); null: none.
   const SpreadPrefetches *spread = nullptr;
+  /// The stores that may stream (planStreamingStores); null: none.
+  const StreamingStores *streaming = nullptr;
 };
 
 /// One next-instance prefetch spread over the vector loop of another op:
@@ -109,6 +112,15 @@ void markInPlaceLoads(mlir::ModuleOp module, const VectorTarget &target);
 /// iteration loads the tile right below, whose first rows the copy of this
 /// one prefetches (X86Memory.cpp, rows ahead).
 void markNextTileBelow(mlir::ModuleOp module);
+
+/// The stores of a `dot`'s result (straight, or the tile a K loop carries
+/// from `dot` to `dot`) of tiles of at least 16 KiB whose whole rows are
+/// whole vectors, each with the number of k its tile accumulated (an index
+/// computed before the `dot` or its loop): where that is small, the view
+/// large and the tile aligned, they bypass the caches (X86Memory.cpp,
+/// "Streaming stores").
+void planStreamingStores(mlir::ModuleOp module, const VectorTarget &target,
+                         StreamingStores &plan);
 /// Marks each elementwise op (or `tile.fused`) whose result is what an
 /// scf.for yields for a tile it carries, and that is the only reader of
 /// that carried tile, element by element (`acc = acc + w * x`): its vector

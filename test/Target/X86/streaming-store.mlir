@@ -1,0 +1,56 @@
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512" | FileCheck %s
+// Streaming stores (X86Memory.cpp): the store of a `dot`'s result of 16 KiB
+// or more chooses at run time between non-temporal vector stores (aligned
+// to the vector, then an `sfence`) and the usual ones: streaming when its
+// tile accumulated at most 512 k (here 32, a constant made before the
+// `dot`), the view's 2-D slice spans at least 32 MiB (8388608 f32: rows
+// times row stride) and the tile's first element and the row stride are
+// whole vectors (an or of the two, remainder by 64 bytes). Other stores
+// never stream.
+
+// CHECK-LABEL: func.func @dot_result(
+// CHECK: %[[K:.+]] = arith.cmpi ule, %{{.+}}, %c512 : index
+// CHECK: %[[SPAN:.+]] = arith.muli %[[ROWS:.+]], %[[STRIDE:.+]] : index
+// CHECK: %[[BIG:.+]] = arith.cmpi uge, %[[SPAN]], %c8388608 : index
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: %[[BOTH:.+]] = arith.ori
+// CHECK: %[[REM:.+]] = arith.remui %[[BOTH]], %c64{{.*}} : index
+// CHECK: %[[AL:.+]] = arith.cmpi eq, %[[REM]], %c0{{.*}} : index
+// CHECK: %[[OK:.+]] = arith.andi %[[BIG]], %[[AL]] : i1
+// CHECK: %[[STREAM:.+]] = arith.andi %[[OK]], %[[K]] : i1
+// CHECK: scf.if %[[STREAM]] {
+// CHECK: vector.store {{.+}} {alignment = 64 : i64, nontemporal = true} : memref<?x?xf32, strided<[?, 1], offset: ?>>, vector<16xf32>
+// CHECK: llvm.call_intrinsic "llvm.x86.sse.sfence"() : () -> ()
+// CHECK-NEXT: } else {
+// CHECK-NOT: nontemporal
+// CHECK: vector.store {{.+}} : memref<?x?xf32, strided<[?, 1], offset: ?>>, vector<16xf32>
+// CHECK-LABEL: func.func @small_dot(
+// CHECK-NOT: nontemporal
+// CHECK-NOT: sfence
+// CHECK-LABEL: func.func @not_a_dot(
+// CHECK-NOT: nontemporal
+// CHECK-NOT: sfence
+// CHECK: return
+func.func @dot_result(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+                      %w: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<64x32xf32>
+  %b = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<32x64xf32, col_major>
+  %c = tile.dot %a, %b : !tile.tile<64x32xf32>, !tile.tile<32x64xf32, col_major> -> !tile.tile<64x64xf32>
+  tile.store %c, %w[%i, %i] : !tile.tile<64x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+func.func @small_dot(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+                     %w: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<16x32xf32>
+  %b = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<32x16xf32, col_major>
+  %c = tile.dot %a, %b : !tile.tile<16x32xf32>, !tile.tile<32x16xf32, col_major> -> !tile.tile<16x16xf32>
+  tile.store %c, %w[%i, %i] : !tile.tile<16x16xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+func.func @not_a_dot(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+                     %w: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<64x64xf32>
+  %e = tile.exp %a : !tile.tile<64x64xf32>
+  tile.store %e, %w[%i, %i] : !tile.tile<64x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
