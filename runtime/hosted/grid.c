@@ -168,11 +168,11 @@ static void pin_to(int cpu, pthread_attr_t *attr) {
 
 /// Threads are pinned when there are as many as the CPUs the process may
 /// use (the default) and NL_PIN_THREADS is not 0: one thread per CPU.
-/// Unpinned, Linux started
-/// each worker on the launching thread's CPU and moved it away only after
-/// some milliseconds: a short program's launches ran on one CPU (a 256^3
-/// bf16 matmul on 2 threads at 74 us a launch instead of 40; a 2-thread
-/// layernorm took 4 launches to reach its speed).
+/// Unpinned, Linux started each worker on the launching thread's CPU and
+/// moved it away only after some milliseconds: a short program's launches
+/// ran on one CPU (a 256^3 bf16 matmul on 2 threads at 74 us a launch
+/// instead of 40; a 2-thread layernorm took 4 launches to reach its
+/// speed).
 static bool pin_threads(int n, cpu_set_t *allowed) {
   const char *v = getenv("NL_PIN_THREADS");
   if (n < 2 || (v && strcmp(v, "0") == 0))
