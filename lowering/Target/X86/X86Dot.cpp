@@ -379,26 +379,35 @@ PackedQuads packQuads(OpBuilder &b, Location loc, Value bm, int64_t k,
   return p;
 }
 
+/// `a` (m x k, its rows one run of memory: a tile buffer or a tile read in
+/// place) mapped element by element by `f` into a new m x k buffer of
+/// `outElem`, in vectors of `lanes` over the whole tile.
+Value mapTile(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
+              int64_t lanes, Type outElem,
+              function_ref<Value(OpBuilder &, Location, Value)> f) {
+  Type in = cast<MemRefType>(a.getType()).getElementType();
+  Value out =
+      nlc::cpu::allocTileBuffer(b, loc, tl::TileType::get({m, k}, outElem));
+  Value src = flatten(b, loc, a), dst = flatten(b, loc, out);
+  auto inType = VectorType::get({lanes}, in);
+  forEachVector(b, loc, m * k, lanes,
+                [&](OpBuilder &vb, Location vl, Value pos, Value mask) {
+                  Value v = loadVector(vb, vl, inType, src, pos, mask);
+                  storeVector(vb, vl, f(vb, vl, v), dst, pos, mask);
+                });
+  return out;
+}
+
 /// `a` (m x k, i8) biased into unsigned bytes, a + 128 (each byte's top bit
 /// flipped), in a new buffer, for `vpdpbusd`'s unsigned operand.
 Value biasRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k) {
-  Type i8 = b.getI8Type();
-  Value out = nlc::cpu::allocTileBuffer(b, loc, tl::TileType::get({m, k}, i8));
   constexpr int64_t bytes = 64;
-  auto vt = VectorType::get({bytes}, i8);
-  Value flip = splatConstant(b, loc, vt, b.getI8IntegerAttr(-128));
-  scf::ForOp::create(
-      b, loc, index(b, loc, 0), index(b, loc, m), index(b, loc, 1),
-      ValueRange{}, [&](OpBuilder &lb, Location ll, Value i, ValueRange) {
-        for (int64_t j = 0; j < k; j += bytes) {
-          int64_t width = std::min(bytes, k - j);
-          Value v = rowPiece(lb, ll, a, i, index(lb, ll, j), width, vt);
-          rowPiece(lb, ll, out, i, index(lb, ll, j), width, vt,
-                   arith::XOrIOp::create(lb, ll, v, flip));
-        }
-        scf::YieldOp::create(lb, ll);
-      });
-  return out;
+  Value flip = splatConstant(b, loc, VectorType::get({bytes}, b.getI8Type()),
+                             b.getI8IntegerAttr(-128));
+  return mapTile(b, loc, a, m, k, bytes, b.getI8Type(),
+                 [&](OpBuilder &vb, Location vl, Value v) -> Value {
+                   return arith::XOrIOp::create(vb, vl, v, flip);
+                 });
 }
 
 /// `a` (m x k, f16 or bf16) widened to an f32 buffer, in one pass of
@@ -407,20 +416,11 @@ Value biasRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k) {
 /// chains every row's scalar conversion through one register.
 Value widenRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
                 int64_t lanes) {
-  Type f32 = b.getF32Type();
-  Type in = cast<MemRefType>(a.getType()).getElementType();
-  Value out = nlc::cpu::allocTileBuffer(
-      b, loc, tl::TileType::get({m, k}, f32));
-  Value src = flatten(b, loc, a), dst = flatten(b, loc, out);
-  auto inType = VectorType::get({lanes}, in);
-  forEachVector(b, loc, m * k, lanes,
-                [&](OpBuilder &vb, Location vl, Value pos, Value mask) {
-                  Value v = loadVector(vb, vl, inType, src, pos, mask);
-                  storeVector(vb, vl,
-                              widen(vb, vl, v, VectorType::get({lanes}, f32)),
-                              dst, pos, mask);
-                });
-  return out;
+  auto wide = VectorType::get({lanes}, b.getF32Type());
+  return mapTile(b, loc, a, m, k, lanes, b.getF32Type(),
+                 [&](OpBuilder &vb, Location vl, Value v) {
+                   return widen(vb, vl, v, wide);
+                 });
 }
 
 /// One step of `group` k at a time (2: pairs, 4: quads) of a block: B's

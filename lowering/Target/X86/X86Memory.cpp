@@ -649,23 +649,8 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
 /// normal stores: their lines may well be read again from the caches.
 constexpr int64_t kStreamBytes = 32 << 20;
 
-/// Whether `v` is a `dot`'s result: straight, or through the results of
-/// loops carrying it and of `scf.if`s whose branches both yield one.
-bool fromDot(Value v, int depth = 0) {
-  Operation *def = v.getDefiningOp();
-  if (!def || depth > 4)
-    return false;
-  if (isa<tl::DotOp>(def))
-    return true;
-  unsigned i = cast<OpResult>(v).getResultNumber();
-  if (auto loop = dyn_cast<scf::ForOp>(def))
-    return fromDot(loop.getBody()->getTerminator()->getOperand(i), depth + 1);
-  if (auto branch = dyn_cast<scf::IfOp>(def))
-    return branch.elseBlock() &&
-           fromDot(branch.thenYield().getOperand(i), depth + 1) &&
-           fromDot(branch.elseYield().getOperand(i), depth + 1);
-  return false;
-}
+/// Stores of tiles smaller than this never stream.
+constexpr int64_t kStreamTileBytes = 16 * 1024;
 
 /// The most k a streaming store's tile may have accumulated (the K of its
 /// `dot`s, all the K loop's iterations together): with more, its store is a
@@ -673,44 +658,43 @@ bool fromDot(Value v, int depth = 0) {
 /// (its burst of writes to memory competes with the operands' reads).
 constexpr int64_t kStreamMaxK = 512;
 
-/// How many k the `dot` result `v` (fromDot) has accumulated, as an index
-/// computed at `b` (a K loop's trip count from its bounds, which are
-/// defined before it), or null.
-Value accumulatedK(OpBuilder &b, Location loc, Value v, int depth = 0) {
+/// The `dot` whose result `v` is: straight, or through the results of loops
+/// carrying it and of `scf.if`s whose branches both yield one; the loops it
+/// passes through go to `loops` (an scf.if's `then` branch's). Null where
+/// `v` is no `dot`'s result.
+tl::DotOp dotOf(Value v, SmallVectorImpl<scf::ForOp> &loops, int depth = 0) {
   Operation *def = v.getDefiningOp();
   if (!def || depth > 4)
     return {};
   if (auto dot = dyn_cast<tl::DotOp>(def))
-    return index(b, loc, dot.getLhs().getType().getShape()[1]);
+    return dot;
   unsigned i = cast<OpResult>(v).getResultNumber();
-  if (auto branch = dyn_cast<scf::IfOp>(def))
-    return accumulatedK(b, loc, branch.thenYield().getOperand(i), depth + 1);
-  auto loop = dyn_cast<scf::ForOp>(def);
-  if (!loop || !loop.getLowerBound().getType().isIndex())
+  if (auto loop = dyn_cast<scf::ForOp>(def)) {
+    loops.push_back(loop);
+    return dotOf(loop.getBody()->getTerminator()->getOperand(i), loops,
+                 depth + 1);
+  }
+  auto branch = dyn_cast<scf::IfOp>(def);
+  SmallVector<scf::ForOp> other;
+  if (!branch || !branch.elseBlock() ||
+      !dotOf(branch.elseYield().getOperand(i), other, depth + 1))
     return {};
-  Value inner = accumulatedK(
-      b, loc, loop.getBody()->getTerminator()->getOperand(i), depth + 1);
-  if (!inner)
-    return {};
-  Value lb = loop.getLowerBound(), ub = loop.getUpperBound();
-  Value span =
-      arith::SubIOp::create(b, loc, arith::MaxSIOp::create(b, loc, ub, lb), lb);
-  Value trips = arith::CeilDivUIOp::create(b, loc, span, loop.getStep());
-  return arith::MulIOp::create(b, loc, trips, inner);
+  return dotOf(branch.thenYield().getOperand(i), loops, depth + 1);
 }
 
-/// Whether the store of extent `e` may stream at run time: the view's 2-D
-/// slice spans kStreamBytes or more, the tile's first element and the row
-/// stride are whole vectors of `vectorBytes`.
-Value streamsHere(OpBuilder &b, Location loc, const Extent &e,
+/// Whether the store of extent `e`, whose tile accumulated `k` k, streams
+/// at run time: `k` is at most kStreamMaxK, the view's 2-D slice (rows
+/// times row stride) spans kStreamBytes or more, and the tile's first
+/// element and the row stride are whole vectors of `vectorBytes`.
+Value streamsHere(OpBuilder &b, Location loc, const Extent &e, Value k,
                   int64_t elemBytes, int64_t vectorBytes) {
-  size_t rank = e.strides.size();
-  Value rowStride = rank >= 2 ? e.strides[rank - 2] : index(b, loc, 0);
-  Value span =
-      arith::MulIOp::create(b, loc, rank >= 2 ? e.viewRows : index(b, loc, 1),
-                            rank >= 2 ? rowStride : index(b, loc, 0));
-  Value big = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, span,
-                                    index(b, loc, kStreamBytes / elemBytes));
+  Value rowStride = e.strides[e.strides.size() - 2];
+  Value shortK = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, k,
+                                       index(b, loc, kStreamMaxK));
+  Value big = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::uge,
+      arith::MulIOp::create(b, loc, e.viewRows, rowStride),
+      index(b, loc, kStreamBytes / elemBytes));
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, e.view);
   Value first =
       arith::AddIOp::create(b, loc, base,
@@ -723,7 +707,8 @@ Value streamsHere(OpBuilder &b, Location loc, const Extent &e,
       b, loc, arith::CmpIPredicate::eq,
       arith::RemUIOp::create(b, loc, misaligned, index(b, loc, vectorBytes)),
       index(b, loc, 0));
-  return arith::AndIOp::create(b, loc, big, aligned);
+  return arith::AndIOp::create(
+      b, loc, arith::AndIOp::create(b, loc, big, aligned), shortK);
 }
 
 struct VectorStore : VectorPattern<tl::StoreOp> {
@@ -768,11 +753,8 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
     Value streams;
     if (target.streaming)
       if (Value k = target.streaming->lookup(op))
-        streams = arith::AndIOp::create(
-            rewriter, loc,
-            streamsHere(rewriter, loc, e, elemBytes, lanes * elemBytes),
-            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ule, k,
-                                  index(rewriter, loc, kStreamMaxK)));
+        streams =
+            streamsHere(rewriter, loc, e, k, elemBytes, lanes * elemBytes);
     auto pieces = [&](OpBuilder &b, Location l, bool full, bool streaming) {
       forEachPiece(b, l, e, lanes, full,
                    [&](OpBuilder &pb, Location pl, Value r, Value c,
@@ -921,13 +903,32 @@ void nlc::x86::planStreamingStores(ModuleOp module, const VectorTarget &target,
     Type elem = type.getElementType();
     int64_t lanes = lanesFor(target, {elem});
     int64_t bytes = type.getNumElements() * (elem.getIntOrFloatBitWidth() / 8);
-    Operation *def = store.getValue().getDefiningOp();
-    if (!lanes || bytes < 16 * 1024 || type.getShape().back() % lanes || !def ||
-        !fromDot(store.getValue()))
+    SmallVector<scf::ForOp> loops;
+    tl::DotOp dot = dotOf(store.getValue(), loops);
+    if (!lanes || bytes < kStreamTileBytes || type.getShape().back() % lanes ||
+        !dot)
       return;
-    OpBuilder b(def);
-    if (Value k = accumulatedK(b, store.getLoc(), store.getValue()))
-      plan[store] = k;
+    // The k accumulated: the `dot`'s K times each loop's trip count,
+    // computed before the outermost op of the chain, `anchor`, from bounds
+    // defined outside it (else the store does not stream).
+    Operation *anchor = store.getValue().getDefiningOp();
+    for (scf::ForOp loop : loops)
+      for (Value bound :
+           {loop.getLowerBound(), loop.getUpperBound(), loop.getStep()})
+        if (!bound.getType().isIndex() ||
+            anchor->isAncestor(bound.getParentBlock()->getParentOp()))
+          return;
+    OpBuilder b(anchor);
+    Location loc = store.getLoc();
+    Value k = index(b, loc, dot.getLhs().getType().getShape()[1]);
+    for (scf::ForOp loop : loops) {
+      Value lb = loop.getLowerBound();
+      Value span = arith::SubIOp::create(
+          b, loc, arith::MaxSIOp::create(b, loc, loop.getUpperBound(), lb), lb);
+      k = arith::MulIOp::create(
+          b, loc, k, arith::CeilDivUIOp::create(b, loc, span, loop.getStep()));
+    }
+    plan[store] = k;
   });
 }
 

@@ -31,8 +31,9 @@
 // With AVX512-VNNI and K a multiple of 4: B packed into quads of rows
 // (K = 8 -> 2 rows of 32 columns of 4 bytes), its column sums times 128
 // kept aside (vpdpbusd of ones, shifted by 7); A biased by 128 (xor 0x80)
-// into a buffer; each block's accumulators less the bias, then K / 4
-// steps of vpdpbusd on A's quad (one word, broadcast) and B's quads.
+// into a buffer, in 64-byte vectors over the whole tile; each block's
+// accumulators less the bias, then K / 4 steps of vpdpbusd on A's quad
+// (one word, broadcast) and B's quads.
 // K = 6 takes the pairs; an odd K, the reference.
 // QUADS-LABEL: func.func @mm(
 // QUADS: %[[PACKED:.+]] = memref.alloca() : memref<2x128xi8>
@@ -44,8 +45,9 @@
 // QUADS: %[[B128:.+]] = arith.shli
 // QUADS: vector.store %[[B128]], %[[BIAS]]
 // QUADS: %[[BIASED:.+]] = memref.alloca() : memref<6x8xi8>
+// QUADS: %[[FLAT:.+]] = memref.collapse_shape %[[BIASED]]
 // QUADS: %[[FLIP:.+]] = arith.xori {{.+}} : vector<64xi8>
-// QUADS: vector.maskedstore %[[BIASED]]{{.+}}, %[[FLIP]]
+// QUADS: vector.maskedstore %[[FLAT]]{{.+}}, %[[FLIP]]
 // QUADS: vector.load %[[BIAS]]
 // QUADS: arith.subi {{.+}} : vector<16xi32>
 // QUADS: scf.for {{.+}} iter_args

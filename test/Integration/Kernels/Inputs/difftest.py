@@ -106,21 +106,13 @@ def gen_case(rng, idx, seed, mutate=False):
         tk = rng.choice([4, 8, 16])
         kdim = rng.randint(1, 70)
         with_acc = rng.random() < 0.5
-        acc = ", y" if with_acc else ""
-        kernel = (f"@kernel\nfn k{idx}(p: Tile<{tile[0]}, {tk}, f32>, "
-                  f"q: Tile<{tk}, {tile[1]}, f32, Layout::ColMajor>, "
-                  f"y: Tile<{shape}, f32>) -> Tile<{shape}, f32> {{\n"
-                  f"  let x = dot(p, q{acc});\n  return {texpr};\n}}\n")
-        init = "c.get(i, j)" if with_acc else "0.0"
-        loops = ("  for i in 0..%d {\n  for j in 0..%d {\n"
-                 "    var s: f32 = %s;\n"
-                 "    for kk in 0..%d { s = fma(a.get(i, kk), b.get(kk, j), s); }\n"
-                 "    let x = s;\n    let y = c.get(i, j);\n"
-                 "    total += 1;\n"
-                 "    if !same(r.get(i, j), %s) { bad += 1; }\n  }\n  }\n"
-                 % (dims[0], dims[1], init, kdim, sexpr))
-        return kernel, contraction_body(idx, dims, kdim, "f32", "f32", seeds,
-                                        loops), dims
+        kernel = contraction_kernel(idx, tile, tk, "f32", "f32", with_acc,
+                                    texpr)
+        return kernel, contraction_body(
+            idx, dims, kdim, "f32", "f32", seeds,
+            "c.get(i, j)" if with_acc else "0.0",
+            "s = fma(a.get(i, kk), b.get(kk, j), s);",
+            f"!same(r.get(i, j), {sexpr})"), dims
     kernel = (f"@kernel\nfn k{idx}(x: Tile<{shape}, f32>, y: Tile<{shape}, f32>)"
               f" -> Tile<{shape}, f32> {{\n  return {texpr};\n}}\n")
     if rank == 1:
@@ -152,36 +144,43 @@ def gen_int8_contraction(rng, idx, tile, dims, seeds, mutate):
     the host sums the products in i32. K steps of 4, 8, 12 and 16 take the
     x86 quad path (vpdpbusd) where AVX512-VNNI is present, 2 and 6 the
     pairs (vpmaddwd), 3 and 5 the reference loops."""
-    shape = ", ".join(map(str, tile))
     tk = rng.choice([4, 8, 12, 16, 2, 6, 3, 5])
     kdim = rng.randint(1, 70)
     with_acc = rng.random() < 0.5
+    sexpr = rng.choice(["x", "(x + y)", "(x - y)", "max(x, y)"])
+    texpr = f"(({sexpr}) + 1)" if mutate else sexpr
+    kernel = contraction_kernel(idx, tile, tk, "i8", "i32", with_acc, texpr)
+    return kernel, contraction_body(
+        idx, dims, kdim, "i8", "i32", seeds,
+        "c.get(i, j)" if with_acc else "0",
+        "s += (a.get(i, kk) as i32) * (b.get(kk, j) as i32);",
+        f"r.get(i, j) != {sexpr}"), dims
+
+
+def contraction_kernel(idx, tile, tk, elem, acc_elem, with_acc, texpr):
+    """The kernel of a contraction case: x = dot(p, q[, y]) of `elem` tiles
+    (K step `tk`) into `acc_elem`, then `texpr`."""
+    shape = ", ".join(map(str, tile))
     acc = ", y" if with_acc else ""
-    texpr, sexpr = rng.choice([("x", "s"), ("(x + y)", "(s + y)"),
-                               ("(x - y)", "(s - y)"),
-                               ("max(x, y)", "max(s, y)")])
-    if mutate:
-        texpr = f"(({texpr}) + 1)"
-    kernel = (f"@kernel\nfn k{idx}(p: Tile<{tile[0]}, {tk}, i8>, "
-              f"q: Tile<{tk}, {tile[1]}, i8, Layout::ColMajor>, "
-              f"y: Tile<{shape}, i32>) -> Tile<{shape}, i32> {{\n"
-              f"  let x = dot(p, q{acc});\n  return {texpr};\n}}\n")
-    init = "c.get(i, j)" if with_acc else "0"
-    loops = ("  for i in 0..%d {\n  for j in 0..%d {\n"
-             "    var s: i32 = %s;\n"
-             "    for kk in 0..%d { s += (a.get(i, kk) as i32) * (b.get(kk, j) as i32); }\n"
-             "    let y = c.get(i, j);\n"
-             "    total += 1;\n"
-             "    if r.get(i, j) != %s { bad += 1; }\n  }\n  }\n"
-             % (dims[0], dims[1], init, kdim, sexpr))
-    return kernel, contraction_body(idx, dims, kdim, "i8", "i32", seeds,
-                                    loops), dims
+    return (f"@kernel\nfn k{idx}(p: Tile<{tile[0]}, {tk}, {elem}>, "
+            f"q: Tile<{tk}, {tile[1]}, {elem}, Layout::ColMajor>, "
+            f"y: Tile<{shape}, {acc_elem}>) -> Tile<{shape}, {acc_elem}> {{\n"
+            f"  let x = dot(p, q{acc});\n  return {texpr};\n}}\n")
 
 
-def contraction_body(idx, dims, kdim, elem, acc_elem, seeds, loops):
+def contraction_body(idx, dims, kdim, elem, acc_elem, seeds, init, step,
+                     wrong):
     """The host side of a contraction case: A (M x K) and B (K x N) of
     `elem`, C (M x N) of `acc_elem`, filled at random, the kernel called on
-    their views, then `loops` comparing each element."""
+    their views; then each element's sum `s` of `acc_elem`, from `init`,
+    `step` for each k in order, is `x` (`y` the element of C) and is wrong
+    where `wrong` holds."""
+    loops = (f"  for i in 0..{dims[0]} {{\n  for j in 0..{dims[1]} {{\n"
+             f"    var s: {acc_elem} = {init};\n"
+             f"    for kk in 0..{kdim} {{ {step} }}\n"
+             f"    let x = s;\n    let y = c.get(i, j);\n"
+             f"    total += 1;\n"
+             f"    if {wrong} {{ bad += 1; }}\n  }}\n  }}\n")
     return (f"fn case{idx}() -> i64 {{\n"
             f"  let a = Tensor::alloc([{dims[0]}, {kdim}], {elem});\n"
             f"  let b = Tensor::alloc([{kdim}, {dims[1]}], {elem});\n"
