@@ -1,30 +1,66 @@
 #!/usr/bin/env bash
-# Runs, on a machine with an NVIDIA GPU, what prepare.sh built: each kernel
-# example with its kernels on the GPU must print what the CPU build printed
-# (the examples' own element-by-element verdicts). Also assembles the PTX
-# with the machine's ptxas (-v: registers, stack, spills) when it has one.
-# Prints one line per example and ends non-zero if any differs.
+# Runs, on a machine with an NVIDIA GPU, what prepare.sh built:
+#  1. each kernel example with its kernels on the GPU must print what the
+#     CPU build printed (the examples' own element-by-element verdicts);
+#     ptxas -v on its PTX; compute-sanitizer's memcheck on one example;
+#  2. nlc's launch overhead next to the raw driver's (rawlaunch);
+#  3. the CPU benchmark's matmul and memory programs on the GPU (their
+#     outputs are kept for bench/gpu/check.sh, run back where nlc is built);
+#  4. the libraries' figures (baselines.py: cuBLAS, PyTorch, Triton).
+#
+#   bash bench/gpu/run.sh [OUTDIR]   log and outputs in OUTDIR/gpu-run.tar.gz
+# Ends non-zero if an example differs.
 set -uo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)/carry
+out=${1:-$dir/out}
 [ -d "$dir" ] || { echo "run bench/gpu/prepare.sh first (and carry bench/gpu/carry)"; exit 2; }
+res=$dir/results && rm -rf "$res" && mkdir -p "$res" "$out"
+export PATH=$PATH:/usr/local/cuda/bin
 nvidia-smi -L || true
+echo "== 1. examples"
 failed=0
 for ex in vecadd softmax layernorm tile_matmul; do
   start=$(date +%s%N)
-  "$dir/$ex.gpu" > "$dir/$ex.got" 2> "$dir/$ex.err"
+  timeout 120 "$dir/$ex.gpu" > "$res/$ex.got" 2> "$res/$ex.err"
   status=$?
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  if [ $status -eq 0 ] && diff -q "$dir/$ex.expected" "$dir/$ex.got" > /dev/null; then
+  if [ $status -eq 0 ] && diff -q "$dir/$ex.expected" "$res/$ex.got" > /dev/null; then
     echo "$ex: same output as the CPU ($ms ms, whole program)"
   else
     failed=1
     echo "$ex: DIFFERS (status $status, $ms ms)"
-    diff "$dir/$ex.expected" "$dir/$ex.got" | head -20
-    head -20 "$dir/$ex.err"
+    diff "$dir/$ex.expected" "$res/$ex.got" | head -20
+    head -20 "$res/$ex.err"
   fi
-  if command -v ptxas > /dev/null || [ -x /usr/local/cuda/bin/ptxas ]; then
-    PATH=$PATH:/usr/local/cuda/bin ptxas -arch=sm_90a -v "$dir/$ex.ptx" \
-      -o /dev/null 2>&1 | grep -E 'error|spill|Used' | sort | uniq -c
+  if command -v ptxas > /dev/null; then
+    ptxas -arch=sm_90a -v "$dir/$ex.ptx" -o /dev/null 2>&1 | grep -E 'error|spill|Used|stack' | sort | uniq -c
   fi
 done
+if command -v compute-sanitizer > /dev/null; then
+  timeout 120 compute-sanitizer --tool memcheck "$dir/vecadd.gpu" 2>&1 | tail -4
+fi
+echo "== 2. launch overhead"
+"$dir/rawlaunch" 20000
+echo "4 0 0 20000" | timeout 60 "$dir/mem.gpu" > "$res/launch.out" 2>&1
+grep time_ns "$res/launch.out" | awk '{ print "nlc launch grid=[4] on 1024 f32 (4 KiB in, 4 KiB out), ns per launch:", $2 / 20000 }'
+echo "== 3. nlc benchmark programs on the GPU"
+run_case() {  # prog, stdin, name
+  start=$(date +%s%N)
+  echo "$2" | timeout 120 "$dir/$1.gpu" > "$res/$3.out" 2> "$res/$3.err"
+  status=$?
+  best=$(grep time_ns "$res/$3.out" | awk 'NR == 1 || $2 < b { b = $2 } END { print b / 1e6 }')
+  echo "$3: status $status, best launch $best ms, whole $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  head -3 "$res/$3.err"
+}
+for t in f32 bf16; do
+  run_case matmul_$t "0 256 256 256 3" "mm_${t}_grid64_256"
+  run_case matmul_$t "2 256 256 256 3" "mm_${t}_map64_256"
+  run_case matmul_$t "0 1024 1024 1024 2" "mm_${t}_grid64_1024"
+done
+run_case mem "0 4096 1024 3" softmax_4096x1024
+run_case mem "1 4096 1024 3" layernorm_4096x1024
+run_case mem "2 4096 1024 3" vecadd_4M
+echo "== 4. libraries"
+(cd "$dir" && timeout 300 python3 baselines.py) 2>&1 | grep -v Warning
+tar -C "$dir" -czf "$out/gpu-run.tar.gz" results
 exit $failed

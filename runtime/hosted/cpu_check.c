@@ -22,6 +22,7 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -117,10 +118,17 @@ void nl_cpu_check(uint64_t required, const char *built_for) {
     return;
   nl_writer_put_cstr(&err, "\n<runtime>: the program was built for ");
   nl_writer_put_cstr(&err, built_for && *built_for ? built_for : "another CPU");
+  // A GPU target's host code is built for --host-cpu (-mcpu names the GPU).
+  const char *option = built_for && strncmp(built_for, "--host-cpu=", 11) == 0
+                           ? "--host-cpu"
+                           : "-mcpu";
   nl_writer_put_cstr(&err,
-                     "\n<runtime>: help: rebuild it for this CPU with `nlc "
-                     "-mcpu=native`, or for any x86-64 CPU with AVX2 with `nlc "
-                     "-mcpu=x86-64-v3`\n");
+                     "\n<runtime>: help: rebuild it for this CPU with `nlc ");
+  nl_writer_put_cstr(&err, option);
+  nl_writer_put_cstr(&err,
+                     "=native`, or for any x86-64 CPU with AVX2 with `nlc ");
+  nl_writer_put_cstr(&err, option);
+  nl_writer_put_cstr(&err, "=x86-64-v3`\n");
   nl_writer_flush(&err);
   nl_plat_exit(NL_CPU_CHECK_STATUS);
 }

@@ -341,13 +341,17 @@ int Compilation::run() {
   std::string builtFor = opts.builtFor;
   if (const TargetEntry *host = opts.target->host) {
     // Kernels run on a device and are already compiled: the rest is host
-    // code, built for this machine.
+    // code, built for --host-cpu (this machine by default).
     std::string error;
-    if (!resolveTarget(*host, "", "", *target, error)) {
+    if (!resolveTarget(*host, opts.hostCpu, "", *target, error)) {
       diags.report(SourceRange(), DiagID::err_tool_failed, {error});
       return 1;
     }
-    builtFor = "-mcpu=" + host->defaultCpu.str() + " (" + target->cpu + ")";
+    std::string cpu =
+        opts.hostCpu.empty() ? host->defaultCpu.str() : opts.hostCpu;
+    builtFor = "--host-cpu=" + cpu;
+    if (cpu != target->cpu)
+      builtFor += " (" + target->cpu + ")";
   }
   CodegenOptions copts;
   copts.optLevel = opts.optLevel;

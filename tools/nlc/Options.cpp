@@ -70,6 +70,12 @@ cl::opt<std::string>
           cl::desc("CPU features to add or remove, e.g. "
                    "`+avx512f,-amx-tile`; `-mattr=help` lists them"),
           cl::value_desc("+feature,-feature"), cl::cat(nlcCategory));
+cl::opt<std::string> hostCpu(
+    "host-cpu",
+    cl::desc("For a target whose kernels run on a device "
+             "(nvptx64-nvidia-cuda): the CPU of the host code, `native` by "
+             "default; `x86-64-v3` for an executable that runs elsewhere"),
+    cl::value_desc("cpu"), cl::cat(nlcCategory));
 cl::opt<bool> profile("profile",
                       cl::desc("Count the calls and cycles of every function "
                                "and print them as a table at exit"),
@@ -169,6 +175,21 @@ static std::optional<int> parseTarget(Options &opts) {
     opts.builtFor += " (" + opts.targetInfo.cpu + ")";
   if (!mattr.empty())
     opts.builtFor += " -mattr=" + mattr;
+  if (hostCpu.getNumOccurrences()) {
+    if (!opts.target->host) {
+      llvm::errs() << "nlc: error: --host-cpu is for a target whose kernels "
+                      "run on a device (--target=nvptx64-nvidia-cuda); the "
+                      "CPU of `"
+                   << opts.target->name << "` is -mcpu\n";
+      return 1;
+    }
+    TargetInfo host;
+    if (!resolveTarget(*opts.target->host, hostCpu, "", host, error)) {
+      llvm::errs() << "nlc: error: --host-cpu: " << error << "\n";
+      return 1;
+    }
+    opts.hostCpu = hostCpu;
+  }
   return std::nullopt;
 }
 

@@ -40,6 +40,9 @@ struct Options {
   TargetInfo targetInfo;
   /// `-mcpu=` and `-mattr=` as given, for the startup check's message.
   std::string builtFor;
+  /// `--host-cpu=`: the host code's CPU where kernels run on a device
+  /// (empty: the host target's default, `native`).
+  std::string hostCpu;
   bool profile = false;
   std::optional<unsigned> runTimeout;
   std::vector<std::string> includeDirs;

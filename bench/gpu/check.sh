@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Checks, where nlc and the CPU benchmark are built (bench/run.sh made
+# bench/build/libmm), the results of the benchmark programs that
+# bench/gpu/run.sh ran on a GPU: each against the libraries' reference.
+#
+#   bash bench/gpu/check.sh DIR    DIR holds gpu-run.tar.gz from run.sh
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+libmm=$root/bench/build/libmm
+work=$(mktemp -d) && trap 'rm -rf "$work"' EXIT
+tar -C "$work" -xzf "$1/gpu-run.tar.gz"
+failed=0
+chk() {  # file, check arguments...
+  f=$work/results/$1.out
+  shift
+  verdict=$("$libmm" check "$@" < "$f" 2>&1 | head -1)
+  echo "$(basename "$f" .out): $verdict"
+  case $verdict in "check ok"*) ;; *) failed=1 ;; esac
+}
+for t in f32 bf16; do
+  chk mm_${t}_grid64_256 mm $t 256 256 256
+  chk mm_${t}_map64_256 mm $t 256 256 256
+  chk mm_${t}_grid64_1024 mm $t 1024 1024 1024
+done
+chk softmax_4096x1024 mem 0 4096 1024
+chk layernorm_4096x1024 mem 1 4096 1024
+chk vecadd_4M mem 2 4096 1024
+exit $failed
