@@ -25,4 +25,13 @@ done
 chk softmax_4096x1024 mem 0 4096 1024
 chk layernorm_4096x1024 mem 1 4096 1024
 chk vecadd_4M mem 2 4096 1024
+# examples/llama: the GPU's logits against the CPU build's, within 1e-4.
+for m in f32 bf16 q8_0; do
+  sed '/^ids: /,$d' "$root/bench/gpu/carry/llama/$m.expected" > "$work/$m.ref"
+  sed '/^ids: /,$d' "$work/results/llama_$m.out" > "$work/$m.got"
+  verdict=$(/usr/bin/python3 "$root/scripts/llama_gguf.py" compare "$work/$m.ref" "$work/$m.got" \
+    --tol 1e-4 2>&1 | tail -2 | tr '\n' ' ')
+  echo "llama $m logits: $verdict"
+  case $verdict in *" ok ") ;; *) failed=1 ;; esac
+done
 exit $failed

@@ -5,7 +5,7 @@
 # checks its results element by element against host code), and the same
 # program with its kernels compiled for the GPU (-mcpu, default sm_90a);
 # the CPU benchmark's matmul (f32, bf16) and memory programs built for the
-# GPU; the raw-driver launch probe; the library baselines' script.
+# GPU; the differential tester's programs; examples/llama on tiny models; the raw-driver launch probe; the library baselines' script.
 #
 #   bash bench/gpu/prepare.sh [-mcpu=sm_XX]   writes bench/gpu/carry/
 #
@@ -34,6 +34,29 @@ for t in f32:f32 bf16:f32; do
   "$nlc" "${gpu[@]}" "$out/matmul_${t%%:*}.nl" -o "$out/matmul_${t%%:*}.gpu"
 done
 "$nlc" "${gpu[@]}" "$root/bench/nl/mem.nl" -o "$out/mem.gpu"
+# The differential tester's programs (kernels on the GPU, host code the
+# reference), run there with --run-only.
+dt=$root/test/Integration/Kernels/Inputs/difftest.py
+cp "$dt" "$out/"
+for seed in 7 11; do
+  python3 "$dt" --nlc "$nlc" --seed $seed --cases 200 --per-program 25 \
+    --workdir "$out/difftest" --build-only "${gpu[@]/#/--nlc-arg=}"
+done
+# examples/llama on three tiny random models (scripts/llama_gguf.py): the
+# CPU build's greedy tokens and logits are what the GPU build must print.
+ll=(/usr/bin/python3 "$root/scripts/llama_gguf.py")
+mkdir -p "$out/llama"
+"${ll[@]}" make "$out/llama/f32.gguf" --seed 11 --type f32 > /dev/null
+"${ll[@]}" make "$out/llama/bf16.gguf" --seed 13 --type bf16 --kv-heads 4 > /dev/null
+"${ll[@]}" make "$out/llama/q8_0.gguf" --seed 14 --type q8_0 --tied --kv-heads 1 > /dev/null
+python3 -c "print(' '.join(str((i * 37 + 11) % 512) for i in range(70)))" > "$out/llama/prompt.txt"
+"$nlc" "$root/examples/llama/generate.nl" -o "$out/llama/llama.cpu"
+"$nlc" "${gpu[@]}" "$root/examples/llama/generate.nl" -o "$out/llama/llama.gpu"
+for m in f32 bf16 q8_0; do
+  "$out/llama/llama.cpu" "$out/llama/$m.gguf" --tokens @"$out/llama/prompt.txt" -n 12 \
+    --dump-logits > "$out/llama/$m.expected"
+done
+rm "$out/llama/llama.cpu"
 "${CC:-clang-22}" -O2 -Wall -o "$out/rawlaunch" "$root/bench/gpu/src/rawlaunch.c" -ldl
 cp "$root/bench/gpu/baselines.py" "$out/"
 echo "prepared $(ls "$out" | wc -l) files in $out"

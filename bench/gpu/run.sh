@@ -3,12 +3,15 @@
 #  1. each kernel example with its kernels on the GPU must print what the
 #     CPU build printed (the examples' own element-by-element verdicts);
 #     ptxas -v on its PTX; compute-sanitizer's memcheck on one example;
+#     the differential tester's programs, kernels on the GPU; examples/llama
+#     on tiny models (greedy tokens here, logits in check.sh);
 #  2. nlc's launch overhead next to the raw driver's (rawlaunch);
 #  3. the CPU benchmark's matmul and memory programs on the GPU (their
 #     outputs are kept for bench/gpu/check.sh, run back where nlc is built);
 #  4. the libraries' figures (baselines.py: cuBLAS, PyTorch, Triton).
 #
 #   bash bench/gpu/run.sh [OUTDIR]   log and outputs in OUTDIR/gpu-run.tar.gz
+#   (NL_GPU_SKIP_LIBS=1 skips part 4)
 # Ends non-zero if an example differs.
 set -uo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)/carry
@@ -39,6 +42,22 @@ done
 if command -v compute-sanitizer > /dev/null; then
   timeout 120 compute-sanitizer --tool memcheck "$dir/vecadd.gpu" 2>&1 | tail -4
 fi
+echo "== 1b. the differential tester's kernels on the GPU"
+for seed in 7 11; do
+  (cd "$dir" && timeout 100 python3 difftest.py --nlc none --seed $seed --cases 200 \
+     --per-program 25 --workdir difftest --run-only 2>&1 | tail -4)
+done
+echo "== 1c. examples/llama on tiny models (logits compared by check.sh)"
+for m in f32 bf16 q8_0; do
+  start=$(date +%s%N)
+  (cd "$dir/llama" && timeout 60 ./llama.gpu $m.gguf --tokens @prompt.txt -n 12 --dump-logits \
+     > "$res/llama_$m.out" 2> "$res/llama_$m.err")
+  status=$?
+  same=$(cmp -s <(grep '^ids: ' "$dir/llama/$m.expected") <(grep '^ids: ' "$res/llama_$m.out") && echo same || echo DIFFERENT)
+  echo "llama $m: status $status, greedy tokens $same as the CPU's, $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  grep -E 'tokens/s' "$res/llama_$m.out" | head -2
+  head -3 "$res/llama_$m.err"
+done
 echo "== 2. launch overhead"
 "$dir/rawlaunch" 20000
 echo "4 0 0 20000" | timeout 60 "$dir/mem.gpu" > "$res/launch.out" 2>&1
@@ -61,6 +80,10 @@ run_case mem "0 4096 1024 3" softmax_4096x1024
 run_case mem "1 4096 1024 3" layernorm_4096x1024
 run_case mem "2 4096 1024 3" vecadd_4M
 echo "== 4. libraries"
-(cd "$dir" && timeout 300 python3 baselines.py) 2>&1 | grep -v Warning
+if [ "${NL_GPU_SKIP_LIBS:-0}" = 1 ]; then
+  echo "skipped (NL_GPU_SKIP_LIBS=1)"
+else
+  (cd "$dir" && timeout 300 python3 baselines.py) 2>&1 | grep -v Warning
+fi
 tar -C "$dir" -czf "$out/gpu-run.tar.gz" results
 exit $failed

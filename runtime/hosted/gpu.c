@@ -43,6 +43,7 @@ static const struct {
   const char *name, *text;
 } known_errors[] = {
     {CUDA_ERROR_INVALID_VALUE, "CUDA_ERROR_INVALID_VALUE", "invalid argument"},
+    {CUDA_ERROR_OUT_OF_MEMORY, "CUDA_ERROR_OUT_OF_MEMORY", "out of memory"},
     {CUDA_ERROR_NOT_INITIALIZED, "CUDA_ERROR_NOT_INITIALIZED",
      "initialization error"},
     {CUDA_ERROR_STUB_LIBRARY, "CUDA_ERROR_STUB_LIBRARY",
@@ -307,6 +308,71 @@ static CUfunction function_of(NlGpuKernel *k) {
 }
 
 //===----------------------------------------------------------------------===//
+// Device blocks
+//===----------------------------------------------------------------------===//
+
+// Launches keep the device blocks of views for the next launches: a
+// cuMemAlloc and a cuMemFree cost microseconds each, and cuMemFree waits for
+// the GPU. A launch takes the smallest kept block that holds what it needs
+// without being more than twice as large, else allocates; a finished launch
+// gives its blocks back (launches are synchronous: the GPU is done with
+// them). At most kPoolBlocks blocks and kPoolBytes bytes are kept; beyond
+// that blocks are freed. An allocation that fails for want of memory frees
+// every kept block and tries once more.
+enum { kPoolBlocks = 32 };
+static const size_t kPoolBytes = (size_t)2 << 30;
+static struct {
+  pthread_mutex_t lock;
+  int count;
+  size_t bytes;
+  struct {
+    CUdeviceptr ptr;
+    size_t bytes;
+  } block[kPoolBlocks];
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static CUresult take_block(CUdeviceptr *ptr, size_t bytes, size_t *kept) {
+  pthread_mutex_lock(&pool.lock);
+  int best = -1;
+  for (int i = 0; i < pool.count; ++i)
+    if (pool.block[i].bytes >= bytes && pool.block[i].bytes / 2 <= bytes &&
+        (best < 0 || pool.block[i].bytes < pool.block[best].bytes))
+      best = i;
+  if (best >= 0) {
+    *ptr = pool.block[best].ptr;
+    *kept = pool.block[best].bytes;
+    pool.bytes -= *kept;
+    pool.block[best] = pool.block[--pool.count];
+    pthread_mutex_unlock(&pool.lock);
+    return CUDA_SUCCESS;
+  }
+  pthread_mutex_unlock(&pool.lock);
+  *kept = bytes;
+  CUresult r = cu.cuMemAlloc(ptr, bytes);
+  if (r != CUDA_ERROR_OUT_OF_MEMORY)
+    return r;
+  pthread_mutex_lock(&pool.lock);
+  for (; pool.count > 0; --pool.count)
+    cu.cuMemFree(pool.block[pool.count - 1].ptr);
+  pool.bytes = 0;
+  pthread_mutex_unlock(&pool.lock);
+  return cu.cuMemAlloc(ptr, bytes);
+}
+
+static CUresult give_block(CUdeviceptr ptr, size_t bytes) {
+  pthread_mutex_lock(&pool.lock);
+  if (pool.count < kPoolBlocks && pool.bytes + bytes <= kPoolBytes) {
+    pool.block[pool.count].ptr = ptr;
+    pool.block[pool.count++].bytes = bytes;
+    pool.bytes += bytes;
+    pthread_mutex_unlock(&pool.lock);
+    return CUDA_SUCCESS;
+  }
+  pthread_mutex_unlock(&pool.lock);
+  return cu.cuMemFree(ptr);
+}
+
+//===----------------------------------------------------------------------===//
 // Launches
 //===----------------------------------------------------------------------===//
 
@@ -426,9 +492,10 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
   int32_t blocks = nl_gpu_merge_ranges(ranges, nmaps);
 
   CUdeviceptr *device = take((size_t)blocks, sizeof *device);
+  size_t *kept = take((size_t)blocks, sizeof *kept);
   for (int32_t b = 0; b < blocks; ++b) {
     size_t bytes = ranges[b].hi - ranges[b].lo;
-    CUresult r = cu.cuMemAlloc(&device[b], bytes);
+    CUresult r = take_block(&device[b], bytes, &kept[b]);
     if (r != CUDA_SUCCESS)
       fail_launch(k, "cuMemAlloc", r);
     r = cu.cuMemcpyHtoD(device[b], (const void *)ranges[b].lo, bytes);
@@ -462,10 +529,11 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
                         ranges[b].hi - ranges[b].lo);
     if (r != CUDA_SUCCESS)
       fail_launch(k, "cuMemcpyDtoH", r);
-    r = cu.cuMemFree(device[b]);
+    r = give_block(device[b], kept[b]);
     if (r != CUDA_SUCCESS)
       fail_launch(k, "cuMemFree", r);
   }
+  free(kept);
   free(device);
   free(ranges);
   free(allocated);

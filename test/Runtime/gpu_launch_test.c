@@ -1,3 +1,4 @@
+// clang-format off
 // Checks nl_gpu_launch against a fake CUDA driver (Inputs/fake_cuda.c, which
 // runs "kernels" on the host and logs every driver call on stderr), loaded
 // through NL_CUDA_LIBRARY: the entry points are asked for by base name for
@@ -6,8 +7,11 @@
 // one device block and see each other's writes, a disjoint view gets its
 // own, an empty view none (its pointers are left alone); the parameters
 // point at device memory, allocated pointers shifted like aligned ones;
-// everything is copied back and freed; a module is loaded once per image
-// and a function looked up once per kernel, also when four threads launch
+// everything is copied back; device blocks are kept for the next launches
+// (a 16-byte view reuses a kept 32-byte block, never a 48-byte one), and an
+// allocation that runs out of memory frees the kept blocks and is tried
+// once more; a module is loaded once per image and a function looked up
+// once per kernel, also when four threads launch
 // at once; an empty grid does nothing. Every failure ends the program with
 // status 101, one message naming the kernel and the CUDA error on stderr,
 // and the output printed before it on stdout.
@@ -20,6 +24,9 @@
 // RUN: FileCheck %s --check-prefix=OUT --match-full-lines < %t.out
 // RUN: FileCheck %s --check-prefix=LOG --match-full-lines < %t.err
 // RUN: env NL_CUDA_LIBRARY=%t.fake-v1.so %t --one 2>&1 | FileCheck %s --check-prefix=V1 --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_FAIL=cuMemAlloc=2@2 %t --oom > %t.out 2> %t.err
+// RUN: FileCheck %s --check-prefix=OOM-OUT --match-full-lines < %t.out
+// RUN: FileCheck %s --check-prefix=OOM --match-full-lines < %t.err
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_SUMMARY=1 %t --threads 2>&1 | FileCheck %s --check-prefix=THREADS --match-full-lines
 //
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuLaunchKernel=1 not %t --one > %t.out 2> %t.err
@@ -70,40 +77,44 @@
 // LOG-NEXT:cuLaunchKernel alias_kernel grid 2 x 3 x 4 block 128 x 1 x 1 shared 0 stream null extra null
 // LOG-NEXT:cuCtxSynchronize
 // LOG-NEXT:cuMemcpyDtoH 48
-// LOG-NEXT:cuMemFree
 // LOG-NEXT:cuMemcpyDtoH 32
-// LOG-NEXT:cuMemFree
 // LOG-NEXT:-- launch 2
-// LOG-NEXT:cuMemAlloc 48
 // LOG-NEXT:cuMemcpyHtoD 48
-// LOG-NEXT:cuMemAlloc 32
 // LOG-NEXT:cuMemcpyHtoD 32
 // LOG-NEXT:cuLaunchKernel alias_kernel grid 1 x 1 x 1 block 32 x 1 x 1 shared 0 stream null extra null
 // LOG-NEXT:cuCtxSynchronize
 // LOG-NEXT:cuMemcpyDtoH 48
-// LOG-NEXT:cuMemFree
 // LOG-NEXT:cuMemcpyDtoH 32
-// LOG-NEXT:cuMemFree
 // LOG-NEXT:-- another kernel of the same image
 // LOG-NEXT:cuModuleGetFunction "inc_kernel" in "ptx image one"
-// LOG-NEXT:cuMemAlloc 16
 // LOG-NEXT:cuMemcpyHtoD 16
 // LOG-NEXT:cuLaunchKernel inc_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
 // LOG-NEXT:cuCtxSynchronize
 // LOG-NEXT:cuMemcpyDtoH 16
-// LOG-NEXT:cuMemFree
 // LOG-NEXT:-- a kernel of another image
 // LOG-NEXT:cuModuleLoadData "ptx image two"
 // LOG-NEXT:cuModuleGetFunction "inc_kernel" in "ptx image two"
-// LOG-NEXT:cuMemAlloc 16
 // LOG-NEXT:cuMemcpyHtoD 16
 // LOG-NEXT:cuLaunchKernel inc_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
 // LOG-NEXT:cuCtxSynchronize
 // LOG-NEXT:cuMemcpyDtoH 16
-// LOG-NEXT:cuMemFree
 // LOG-NEXT:-- empty grids
 // LOG-NEXT:-- done
 //  LOG-NOT:{{.}}
+//
+//      OOM:-- a 16-byte view
+//      OOM:cuMemAlloc 16
+//      OOM:-- a 64-byte view: out of memory, the kept block freed, once more
+// OOM-NEXT:cuMemAlloc 64
+// OOM-NEXT:cuMemFree
+// OOM-NEXT:cuMemAlloc 64
+// OOM-NEXT:cuMemcpyHtoD 64
+//  OOM-NOT:cuMem{{Alloc|Free}}
+//      OOM:-- done
+//  OOM-NOT:cuMem{{Alloc|Free}}
+//
+//      OOM-OUT:c = 1 2 3 4
+// OOM-OUT-NEXT:d = 2 2 2 2 0 0 0 0 0 0 0 0 0 0 0 0
 //
 //      V1:cuGetProcAddress cuGetErrorName 12000 0
 // V1-NEXT:cuGetProcAddress cuGetErrorString 12000 0
@@ -113,7 +124,7 @@
 // V1-NEXT:after the launch: out = 40 50 60 70 8 9 10 11
 //
 //      THREADS:threads: 200 launches, 0 wrong
-// THREADS-NEXT:fake: 1 loads, 1 lookups, 200 launches, 200 allocs, 200 frees, 4 made current
+// THREADS-NEXT:fake: 1 loads, 1 lookups, 200 launches, {{[1-4]}} allocs, 0 frees, 4 made current
 //
 //     BEFORE:before the launch
 // BEFORE-NOT:{{.}}
@@ -131,6 +142,7 @@
 //    GRID-NEXT:error: GPU launch of kernel 'alias_kernel' (gpu_launch.nl:3:1): cannot launch a grid of 8589934592 x 3 x 4 blocks of 128 threads
 //     MAP-NEXT:error: GPU launch of kernel 'alias_kernel' (gpu_launch.nl:3:1): view 1 names parameters 3 and 12 of 10
 //    BOTH-NEXT:status=101
+// clang-format on
 
 #include "nl_runtime.h"
 
@@ -240,6 +252,30 @@ static void launch_inc(NlGpuKernel *k, int32_t *c, int64_t gx) {
   nl_gpu_launch(k, gx, 1, 1, 1, params, 2, &map, 1);
 }
 
+/// Adds 1 to the first four int32 of a 64-byte view: a block that no kept
+/// 16-byte one can hold.
+static void launch_inc64(int32_t *d) {
+  void *alloc = d, *aligned = d;
+  void *params[] = {&alloc, &aligned};
+  NlGpuMap map = {0, 1, 0, 64};
+  nl_gpu_launch(&inc_kernel_desc, 1, 1, 1, 1, params, 2, &map, 1);
+}
+
+static void run_oom(void) {
+  int32_t c[4] = {0, 1, 2, 3}, d[16] = {0};
+  mark("a 16-byte view");
+  launch_inc(&inc_kernel_desc, c, 1);
+  mark("a 64-byte view: out of memory, the kept block freed, once more");
+  launch_inc64(d);
+  launch_inc64(d);
+  mark("done");
+  say("c = %d %d %d %d\n", c[0], c[1], c[2], c[3]);
+  say("d =");
+  for (int i = 0; i < 16; ++i)
+    say(" %d", d[i]);
+  say("\n");
+}
+
 static void reset_mem(void) {
   for (int i = 0; i < 32; ++i)
     mem[i] = i < 16 ? (float)i : -1;
@@ -304,6 +340,10 @@ static bool mode_is(const char *flag) {
 int32_t nl_main(void) {
   if (mode_is("--basic")) {
     run_basic();
+    return 0;
+  }
+  if (mode_is("--oom")) {
+    run_oom();
     return 0;
   }
   if (mode_is("--threads")) {

@@ -10,8 +10,9 @@
 //
 // Every call is logged on stderr, one line each, unless FAKE_CUDA_QUIET is
 // set; with FAKE_CUDA_SUMMARY set, the counts of some calls are written at
-// exit. FAKE_CUDA_FAIL=NAME=CODE makes entry point NAME return CODE, and
-// NAME=-CODE makes cuGetProcAddress return CODE for NAME.
+// exit. FAKE_CUDA_FAIL=NAME=CODE makes entry point NAME return CODE,
+// NAME=CODE@N only its Nth call (from 1), and NAME=-CODE makes
+// cuGetProcAddress return CODE for NAME.
 
 #include "hosted/cuda_driver.h"
 
@@ -60,14 +61,23 @@ static void note(const char *format, ...) {
     return;
 }
 
-/// The code FAKE_CUDA_FAIL asks \p name to fail with, or CUDA_SUCCESS.
-static CUresult injected(const char *name) {
+/// The code FAKE_CUDA_FAIL asks \p name to fail with, or CUDA_SUCCESS;
+/// \p is_call: a call of the entry point (counted for NAME=CODE@N), not its
+/// lookup.
+static CUresult injected_at(const char *name, int is_call) {
   const char *spec = getenv("FAKE_CUDA_FAIL");
   size_t n = strlen(name);
   if (!spec || strncmp(spec, name, n) != 0 || spec[n] != '=')
     return CUDA_SUCCESS;
+  static int calls; // of the one entry point FAKE_CUDA_FAIL names
+  const char *at = strchr(spec + n + 1, '@');
+  if (at && (!is_call ||
+             atoi(at + 1) != __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED)))
+    return CUDA_SUCCESS;
   return atoi(spec + n + 1);
 }
+
+static CUresult injected(const char *name) { return injected_at(name, 1); }
 
 static const struct {
   CUresult code;
@@ -216,7 +226,7 @@ static CUresult lookup(const char *how, const char *symbol, void **pfn,
                        int version, uint64_t flags) {
   note("%s %s %d %llu", how, symbol, version, (unsigned long long)flags);
   *pfn = NULL;
-  CUresult r = injected(symbol);
+  CUresult r = injected_at(symbol, 0);
   if (r < 0)
     return -r;
   for (size_t i = 0; i < sizeof entries / sizeof entries[0]; ++i)

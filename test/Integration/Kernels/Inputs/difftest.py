@@ -17,7 +17,11 @@ Floats are compared exactly: both sides do the same IEEE operations in the
 same order and call the same libm functions. NaN equals NaN.
 
 Usage: difftest.py --nlc NLC --seed S --cases N [--per-program K] --workdir D
-                   [--mutate]
+                   [--mutate] [--nlc-arg ARG ...] [--build-only | --run-only]
+--nlc-arg passes an option to nlc (--nlc-arg=--target=nvptx64-nvidia-cuda
+runs the kernels on a GPU). --build-only writes each program's executable
+into the work directory and stops; --run-only runs those executables (on
+another machine: the GPU's) instead of compiling, with the same arguments.
 Prints one line per program and a final summary line:
   difftest: N cases, E elements compared, M mismatches
 Exits 1 if there is any mismatch or a program fails to compile or run.
@@ -212,6 +216,13 @@ def main():
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--mutate", action="store_true",
                     help="change every kernel (self-test: must report mismatches)")
+    ap.add_argument("--nlc-arg", action="append", default=[],
+                    help="an option for nlc (repeatable)")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--build-only", action="store_true",
+                      help="write the executables into the work directory, run nothing")
+    mode.add_argument("--run-only", action="store_true",
+                      help="run the executables --build-only wrote")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     rng = random.Random(args.seed)
@@ -230,10 +241,23 @@ def main():
                "fn main() -> i32 {\n  var bad = 0;\n" + "".join(calls) +
                "  if bad != 0 { return 1; }\n  return 0;\n}\n")
         path = os.path.join(args.workdir, f"difftest_{args.seed}_{start}.nl")
-        with open(path, "w") as f:
-            f.write(src)
-        proc = subprocess.run([args.nlc, "--run", path], capture_output=True,
-                              text=True)
+        exe = path[:-3]
+        if args.run_only:
+            cmd = [exe]
+        else:
+            with open(path, "w") as f:
+                f.write(src)
+            cmd = [args.nlc] + args.nlc_arg + ["--run", path]
+        if args.build_only:
+            proc = subprocess.run([args.nlc] + args.nlc_arg + [path, "-o", exe],
+                                  capture_output=True, text=True)
+            if proc.returncode != 0:
+                failures += 1
+                sys.stderr.write(f"{path}: nlc exited {proc.returncode}\n"
+                                 f"{proc.stderr[-2000:]}\n")
+            start += n
+            continue
+        proc = subprocess.run(cmd, capture_output=True, text=True)
         elems = bad = 0
         for line in proc.stdout.splitlines():
             if line.startswith("case "):
@@ -252,6 +276,9 @@ def main():
         total_elems += elems
         total_bad += bad
         start += n
+    if args.build_only:
+        print(f"difftest: {args.cases} cases built, {failures} failed programs")
+        return 1 if failures else 0
     print(f"difftest: {total_cases} cases, {total_elems} elements compared, "
           f"{total_bad} mismatches, {failures} failed programs")
     return 1 if total_bad or failures else 0
