@@ -95,15 +95,24 @@ Value indexConst(OpBuilder &b, Location loc, int64_t v) {
 }
 
 /// Emits a loop nest over `shape`; `body` receives the induction variables.
+/// The outermost loop is marked (nlc::cpu::kElementLoopsAttr) with which
+/// loops of the nest are independent: all, or those `parallel` says.
 void forEachElement(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                    function_ref<void(OpBuilder &, Location, ValueRange)> body) {
+                    function_ref<void(OpBuilder &, Location, ValueRange)> body,
+                    ArrayRef<bool> parallel = {}) {
   SmallVector<Value> lbs, ubs, steps;
   for (int64_t d : shape) {
     lbs.push_back(indexConst(b, loc, 0));
     ubs.push_back(indexConst(b, loc, d));
     steps.push_back(indexConst(b, loc, 1));
   }
-  scf::buildLoopNest(b, loc, lbs, ubs, steps, body);
+  scf::LoopNest nest = scf::buildLoopNest(b, loc, lbs, ubs, steps, body);
+  if (nest.loops.empty())
+    return;
+  SmallVector<bool> marks(parallel.begin(), parallel.end());
+  marks.resize(shape.size(), parallel.empty());
+  nest.loops.front()->setAttr(nlc::cpu::kElementLoopsAttr,
+                              b.getDenseBoolArrayAttr(marks));
 }
 
 Value zeroOf(OpBuilder &b, Location loc, Type t) {
@@ -534,9 +543,11 @@ struct DotLowering : public OpConversionPattern<tl::DotOp> {
     auto widen = [&](OpBuilder &b, Location l, Value v) {
       return nlc::convertScalar(b, l, v, acc, true, true);
     };
-    // i, k, j order: the innermost loop walks rows of rhs and out.
+    // i, k, j order: the innermost loop walks rows of rhs and out. The k
+    // loop accumulates: only i and j are independent.
     forEachElement(
-        rewriter, loc, {m, k, n}, [&](OpBuilder &b, Location l, ValueRange iv) {
+        rewriter, loc, {m, k, n},
+        [&](OpBuilder &b, Location l, ValueRange iv) {
           Value a = widen(b, l, memref::LoadOp::create(b, l, adaptor.getLhs(),
                                                        ValueRange{iv[0], iv[1]}));
           Value x = widen(b, l, memref::LoadOp::create(b, l, adaptor.getRhs(),
@@ -551,7 +562,8 @@ struct DotLowering : public OpConversionPattern<tl::DotOp> {
                                           arith::MulIOp::create(b, l, a, x))
                         .getResult();
           memref::StoreOp::create(b, l, r, out, ValueRange{iv[0], iv[2]});
-        });
+        },
+        {true, false, true});
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -857,7 +869,8 @@ LogicalResult scopeBuffers(ModuleOp module,
 
 LogicalResult nlc::cpu::lowerTilesToBuffers(
     ModuleOp module,
-    function_ref<void(TypeConverter &, RewritePatternSet &)> extra) {
+    function_ref<void(TypeConverter &, RewritePatternSet &)> extra,
+    bool markElementLoops) {
   MLIRContext *ctx = module.getContext();
   if (failed(checkInput(module)))
     return failure();
@@ -887,6 +900,9 @@ LogicalResult nlc::cpu::lowerTilesToBuffers(
                                                        target);
   if (failed(applyPartialConversion(module, target, std::move(patterns))))
     return failure();
+  if (!markElementLoops)
+    module.walk(
+        [](scf::ForOp loop) { loop->removeAttr(nlc::cpu::kElementLoopsAttr); });
   return scopeBuffers(module, existing);
 }
 
@@ -894,8 +910,10 @@ namespace {
 
 struct ConvertTileToSCFPass
     : public nlc::cpu::impl::ConvertTileToSCFBase<ConvertTileToSCFPass> {
+  using Base::Base;
   void runOnOperation() override {
-    if (failed(nlc::cpu::lowerTilesToBuffers(getOperation())))
+    if (failed(nlc::cpu::lowerTilesToBuffers(getOperation(), {},
+                                             markElementLoops)))
       signalPassFailure();
   }
 };

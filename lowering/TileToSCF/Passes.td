@@ -28,7 +28,16 @@ def ConvertTileToSCF : Pass<"convert-tile-to-scf", "::mlir::ModuleOp"> {
     first), and tiles larger than 1 GiB. Fast backends (AVX-512, AMX,
     tensor cores) replace this lowering op by op; this one defines the
     expected results.
+
+    With `mark-element-loops`, the outermost loop of each nest over a tile's
+    elements keeps an attribute, `nlc.element_loops`, that says which loops
+    of the nest are independent (all but a contraction's k loop), for the
+    GPU lowering that spreads them over a block's threads.
   }];
+  let options = [
+    Option<"markElementLoops", "mark-element-loops", "bool", "false",
+           "Keep the nlc.element_loops attribute on element loop nests">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::LLVM::LLVMDialect",

@@ -54,13 +54,23 @@ mlir::LogicalResult
 findLaunchedKernels(mlir::ModuleOp module, mlir::SymbolTable &symbols,
                     llvm::SetVector<mlir::func::FuncOp> &kernels);
 
+/// The attribute `convert-tile-to-scf` with `mark-element-loops` leaves on
+/// the outermost `scf.for` of each loop nest over a tile's elements (a
+/// perfect nest of loops from 0 to a constant by 1): a dense bool array,
+/// one per loop of the nest, true where the loop's iterations are
+/// independent (all but a contraction's k loop), so that a GPU lowering can
+/// spread them over threads.
+inline constexpr llvm::StringLiteral kElementLoopsAttr = "nlc.element_loops";
+
 /// Converts every tile op in `module` to loops over buffers with the
 /// reference patterns plus those `extra` adds, then places the buffers and
-/// gives them their lifetimes.
+/// gives them their lifetimes. With `markElementLoops`, element loop nests
+/// keep kElementLoopsAttr.
 mlir::LogicalResult lowerTilesToBuffers(
     mlir::ModuleOp module,
     llvm::function_ref<void(mlir::TypeConverter &, mlir::RewritePatternSet &)>
-        extra = {});
+        extra = {},
+    bool markElementLoops = false);
 
 } // namespace nlc::cpu
 

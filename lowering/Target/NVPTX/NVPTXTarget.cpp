@@ -48,8 +48,13 @@ void buildKernelPipeline(mlir::OpPassManager &pm) {
   pm.addPass(tile::createTileInlineKernels());
   pm.addPass(createConvertTileLaunchToGPU());
   pm.addPass(tile::createTileFuseElementwise());
-  // Each instance runs the reference code of its tile ops on one thread.
-  pm.addPass(cpu::createConvertTileToSCF());
+  // Each instance runs the reference code of its tile ops on a block of
+  // threads: element loops spread over the threads, buffers in shared
+  // memory (one thread where they do not fit).
+  cpu::ConvertTileToSCFOptions reference;
+  reference.markElementLoops = true;
+  pm.addPass(cpu::createConvertTileToSCF(reference));
+  pm.addPass(createGPUDistributeTiles());
   pm.addPass(mlir::createCanonicalizerPass());
   // nlc's own exp, log, tanh, erf (documented bounds), before the GPU
   // conversion would turn them into PTX's approximate instructions.

@@ -16,8 +16,8 @@ def ConvertTileLaunchToGPU
     `tile.num_programs` replaced by `gpu.block_id` and `gpu.grid_dim`: one
     thread block per grid instance. Each `tile.launch` becomes a
     `gpu.launch_func` of one thread per block; the tile ops of the body are
-    then lowered by the reference lowering, so each instance runs the
-    reference code on one thread. A kernel that calls a function outside
+    then lowered by the reference lowering, which
+    `nlc-gpu-distribute-tiles` spreads over a block of threads. A kernel that calls a function outside
     the kernels, or a grid query outside a launched kernel, is an error.
     Runs after `tile-inline-kernels`, before `convert-tile-to-scf`.
 
@@ -60,6 +60,55 @@ def GPULaunchesToRuntime
     "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::func::FuncDialect",
+  ];
+}
+
+def GPUDistributeTiles
+    : Pass<"nlc-gpu-distribute-tiles", "::mlir::ModuleOp"> {
+  let summary = "Run each program instance on a block of threads";
+  let description = [{
+    Spreads the reference code of a GPU kernel over the threads of its
+    block. Runs on the output of `convert-tile-to-scf` with
+    `mark-element-loops`, before canonicalization.
+
+    - The kernel's tile buffers (`memref.alloca` and `memref.alloc` of
+      static shape) move into one shared-memory arena, a workgroup
+      attribution of the `gpu.func`: each buffer is a `memref.view` of it at
+      a fixed offset, cast back to the generic address space so that its
+      users are unchanged. Buffers of one block follow each other; the
+      buffers of a nested region start where its parent's are so far, and
+      the next region reuses that space (no buffer outlives the block that
+      allocates it). `memref.dealloc`s of them go.
+    - Each loop nest over a tile's elements (marked `nlc.element_loops`)
+      becomes one loop over its independent iterations, the thread's index
+      plus multiples of the block's size, delinearized row-major (so that
+      consecutive threads take consecutive elements), around the nest's
+      dependent loops (a contraction's k loop); each `memref.copy` of tile
+      buffers becomes such a loop too. A `gpu.barrier` comes before and
+      after each of them.
+    - Everything else (scalar code, control flow, reductions to a scalar)
+      is run by every thread alike: its values are the same in every
+      thread. Buffers are written only inside the spread loops, between
+      barriers, so no thread overwrites what another still reads.
+    - The kernel's launches get `threads` threads per block (fewer when the
+      kernel's largest element loop has fewer iterations: a multiple of
+      32), and the `gpu.func` its `known_block_size`.
+
+    A kernel whose buffers need more than `shared-bytes` of shared memory,
+    or whose tile buffers are written or passed anywhere else, is left as
+    it is: one thread per block, buffers in local memory.
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", "128",
+           "Threads per block of a spread kernel">,
+    Option<"sharedBytes", "shared-bytes", "int64_t", "48 * 1024",
+           "The most shared memory a spread kernel's buffers may take">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
   ];
 }
 

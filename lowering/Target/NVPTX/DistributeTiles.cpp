@@ -1,0 +1,364 @@
+//===- DistributeTiles.cpp - A block of threads per program instance ------===//
+//
+// Pass `nlc-gpu-distribute-tiles` (see Passes.td).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowering/Target/NVPTX/NVPTXPasses.h"
+#include "lowering/TileToSCF/TileToSCF.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include "llvm/Support/MathExtras.h"
+
+namespace nlc::nvptx {
+#define GEN_PASS_DEF_GPUDISTRIBUTETILES
+#include "lowering/Target/NVPTX/Passes.h.inc"
+} // namespace nlc::nvptx
+
+using namespace mlir;
+
+namespace {
+
+/// A tile buffer of the reference lowering: a statically shaped alloca or
+/// alloc of rank >= 1 in the default memory space.
+bool isTileBuffer(Operation *op) {
+  if (!isa_and_nonnull<memref::AllocaOp, memref::AllocOp>(op))
+    return false;
+  auto type = cast<MemRefType>(op->getResult(0).getType());
+  return type.getRank() >= 1 && type.hasStaticShape() &&
+         type.getLayout().isIdentity() && !type.getMemorySpace();
+}
+
+int64_t bufferBytes(MemRefType type) {
+  return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+}
+
+/// A loop nest over a tile's elements: its loops, outermost first, their
+/// trip counts, and which are independent.
+struct ElementNest {
+  SmallVector<scf::ForOp> loops;
+  SmallVector<int64_t> trips;
+  SmallVector<bool> parallel;
+
+  int64_t parallelTrips() const {
+    int64_t n = 1;
+    for (auto [t, p] : llvm::zip_equal(trips, parallel))
+      n *= p ? t : 1;
+    return n;
+  }
+};
+
+/// The nest `outer` heads (marked by convert-tile-to-scf), if it has the
+/// shape the mark promises: perfectly nested loops from 0 to a constant by
+/// 1, without loop-carried values.
+std::optional<ElementNest> elementNest(scf::ForOp outer) {
+  auto marks =
+      outer->getAttrOfType<DenseBoolArrayAttr>(nlc::cpu::kElementLoopsAttr);
+  if (!marks)
+    return std::nullopt;
+  ElementNest nest;
+  scf::ForOp loop = outer;
+  for (bool parallel : marks.asArrayRef()) {
+    if (!loop)
+      return std::nullopt;
+    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+    std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+    if (!lb || !ub || !step || *lb != 0 || *step != 1 || *ub < 0 ||
+        loop.getNumRegionIterArgs() != 0)
+      return std::nullopt;
+    nest.loops.push_back(loop);
+    nest.trips.push_back(*ub);
+    nest.parallel.push_back(parallel);
+    Block *body = loop.getBody();
+    loop = body->getOperations().size() == 2
+               ? dyn_cast<scf::ForOp>(body->front())
+               : scf::ForOp();
+  }
+  return nest;
+}
+
+/// What spreading one kernel takes: its element nests and buffer copies,
+/// and the arena offset of each tile buffer.
+struct Plan {
+  SmallVector<ElementNest> nests;
+  SmallVector<memref::CopyOp> copies;
+  DenseMap<Operation *, int64_t> offsets;
+  int64_t arenaBytes = 0;
+  int64_t maxTrips = 0;
+};
+
+/// Gives the tile buffers of `block` arena offsets from `base` on, and those
+/// of its nested regions offsets from where the block's are so far.
+void placeBuffers(Block &block, int64_t base, Plan &plan) {
+  int64_t next = base;
+  for (Operation &op : block) {
+    if (isTileBuffer(&op)) {
+      plan.offsets[&op] = next;
+      next += llvm::alignTo(
+          bufferBytes(cast<MemRefType>(op.getResult(0).getType())), 16);
+      plan.arenaBytes = std::max(plan.arenaBytes, next);
+    }
+    for (Region &region : op.getRegions())
+      for (Block &inner : region)
+        placeBuffers(inner, next, plan);
+  }
+}
+
+/// Whether `op` lies inside one of the element nests of `inNest`.
+bool insideNest(Operation *op, const DenseSet<Operation *> &inNest) {
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
+    if (inNest.contains(p))
+      return true;
+  return false;
+}
+
+/// The plan for `fn`, or nullopt when it cannot be spread: a marked nest
+/// of an unexpected shape, a tile buffer written outside the element nests
+/// or used by an op this pass does not know, or an arena over `limit`.
+std::optional<Plan> planKernel(gpu::GPUFuncOp fn, int64_t limit) {
+  Plan plan;
+  bool ok = true;
+  fn.walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
+    if (!loop->hasAttr(nlc::cpu::kElementLoopsAttr))
+      return WalkResult::advance();
+    std::optional<ElementNest> nest = elementNest(loop);
+    if (!nest) {
+      ok = false;
+      return WalkResult::interrupt();
+    }
+    plan.maxTrips = std::max(plan.maxTrips, nest->parallelTrips());
+    plan.nests.push_back(std::move(*nest));
+    // Nests do not nest: what is inside is the nest's own body.
+    return WalkResult::skip();
+  });
+  if (!ok)
+    return std::nullopt;
+  DenseSet<Operation *> inNest;
+  for (ElementNest &nest : plan.nests)
+    inNest.insert(nest.loops.front());
+  fn.walk([&](Operation *op) {
+    if (!isTileBuffer(op))
+      return WalkResult::advance();
+    for (Operation *user : op->getResult(0).getUsers()) {
+      if (isa<memref::LoadOp, memref::DeallocOp, scf::YieldOp, scf::ForOp,
+              scf::WhileOp, scf::ConditionOp>(user))
+        continue;
+      if (isa<memref::StoreOp>(user) && insideNest(user, inNest))
+        continue;
+      auto copy = dyn_cast<memref::CopyOp>(user);
+      if (copy && isTileBuffer(copy.getSource().getDefiningOp()) &&
+          isTileBuffer(copy.getTarget().getDefiningOp()) &&
+          !insideNest(copy, inNest))
+        continue;
+      ok = false;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (!ok)
+    return std::nullopt;
+  // Copies of anything but whole tile buffers are not spread (they would
+  // be run by every thread).
+  fn.walk([&](memref::CopyOp copy) {
+    if (!isTileBuffer(copy.getSource().getDefiningOp()) ||
+        !isTileBuffer(copy.getTarget().getDefiningOp())) {
+      ok = false;
+      return WalkResult::interrupt();
+    }
+    plan.copies.push_back(copy);
+    plan.maxTrips =
+        std::max(plan.maxTrips,
+                 cast<MemRefType>(copy.getSource().getType()).getNumElements());
+    return WalkResult::advance();
+  });
+  if (!ok)
+    return std::nullopt;
+  for (Block &block : fn.getBody())
+    placeBuffers(block, 0, plan);
+  if (plan.arenaBytes > limit)
+    return std::nullopt;
+  return plan;
+}
+
+Value indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// Emits, at `b`'s insertion point, a barrier, then a loop that gives each
+/// thread (`tid` of `threads`) its share of the `trips` (row-major) of the
+/// independent loops, around loops over `serialTrips`, then a barrier.
+/// Returns the innermost body's builder position (before its terminator)
+/// and the induction values, in the nest's order.
+std::pair<Block *, SmallVector<Value>>
+emitSpreadNest(OpBuilder &b, Location loc, Value tid, int64_t threads,
+               ArrayRef<int64_t> trips, ArrayRef<bool> parallel) {
+  gpu::BarrierOp::create(b, loc);
+  int64_t total = 1;
+  for (auto [t, p] : llvm::zip_equal(trips, parallel))
+    total *= p ? t : 1;
+  OpBuilder::InsertionGuard guard(b);
+  Value end = indexConst(b, loc, total);
+  Value step = indexConst(b, loc, threads);
+  auto spread = scf::ForOp::create(b, loc, tid, end, step);
+  b.setInsertionPointAfter(spread);
+  gpu::BarrierOp::create(b, loc);
+  b.setInsertionPoint(spread.getBody()->getTerminator());
+  SmallVector<Value> ivs(trips.size());
+  Value rest = spread.getInductionVar();
+  int64_t outermost = llvm::find(parallel, true) - parallel.begin();
+  for (int64_t d = trips.size() - 1; d >= 0; --d) {
+    if (!parallel[d])
+      continue;
+    if (d == outermost) {
+      ivs[d] = rest; // below its trip count: the loop stops at the total
+      break;
+    }
+    Value trip = indexConst(b, loc, trips[d]);
+    ivs[d] = arith::RemUIOp::create(b, loc, rest, trip);
+    rest = arith::DivUIOp::create(b, loc, rest, trip);
+  }
+  Block *body = spread.getBody();
+  for (size_t d = 0; d < trips.size(); ++d) {
+    if (parallel[d])
+      continue;
+    Value lb = indexConst(b, loc, 0);
+    Value ub = indexConst(b, loc, trips[d]);
+    auto loop = scf::ForOp::create(b, loc, lb, ub, indexConst(b, loc, 1));
+    ivs[d] = loop.getInductionVar();
+    body = loop.getBody();
+    b.setInsertionPoint(body->getTerminator());
+  }
+  return {body, ivs};
+}
+
+/// Replaces `nest` by its spread form (emitSpreadNest), moving its body.
+void spreadNest(ElementNest &nest, Value tid, int64_t threads) {
+  scf::ForOp outer = nest.loops.front();
+  OpBuilder b(outer);
+  auto [body, ivs] = emitSpreadNest(b, outer.getLoc(), tid, threads, nest.trips,
+                                    nest.parallel);
+  Block *old = nest.loops.back().getBody();
+  body->getOperations().splice(Block::iterator(body->getTerminator()),
+                               old->getOperations(), old->begin(),
+                               std::prev(old->end()));
+  for (auto [loop, iv] : llvm::zip_equal(nest.loops, ivs))
+    loop.getInductionVar().replaceAllUsesWith(iv);
+  outer.erase();
+}
+
+/// Replaces a copy of tile buffers by a spread loop of loads and stores.
+void spreadCopy(memref::CopyOp copy, Value tid, int64_t threads) {
+  OpBuilder b(copy);
+  Location loc = copy.getLoc();
+  auto type = cast<MemRefType>(copy.getSource().getType());
+  SmallVector<bool> parallel(type.getRank(), true);
+  auto [body, ivs] =
+      emitSpreadNest(b, loc, tid, threads, type.getShape(), parallel);
+  b.setInsertionPoint(body->getTerminator());
+  Value v = memref::LoadOp::create(b, loc, copy.getSource(), ivs);
+  memref::StoreOp::create(b, loc, v, copy.getTarget(), ivs);
+  copy.erase();
+}
+
+/// Moves the tile buffers into the arena (see Passes.td).
+void placeInArena(gpu::GPUFuncOp fn, Plan &plan) {
+  MLIRContext *ctx = fn.getContext();
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
+  auto arenaType =
+      MemRefType::get({std::max<int64_t>(plan.arenaBytes, 16)},
+                      IntegerType::get(ctx, 8), AffineMap(), workgroup);
+  Value arena = fn.addWorkgroupAttribution(arenaType, fn.getLoc());
+  // Offsets are multiples of 16; the arena must be as aligned.
+  fn.setWorkgroupAttributionAttr(
+      fn.getNumWorkgroupAttributions() - 1,
+      LLVM::LLVMDialect::getAlignAttrName(),
+      IntegerAttr::get(IntegerType::get(ctx, 64), 16));
+  for (auto [op, offset] : plan.offsets) {
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    auto type = cast<MemRefType>(op->getResult(0).getType());
+    auto shared = MemRefType::get(type.getShape(), type.getElementType(),
+                                  AffineMap(), workgroup);
+    Value view = memref::ViewOp::create(
+        b, loc, shared, arena, indexConst(b, loc, offset), ValueRange{});
+    Value generic = memref::MemorySpaceCastOp::create(b, loc, type, view);
+    for (Operation *user : llvm::make_early_inc_range(op->getUsers()))
+      if (isa<memref::DeallocOp>(user))
+        user->erase();
+    op->getResult(0).replaceAllUsesWith(generic);
+    op->erase();
+  }
+}
+
+/// Drops each barrier that only memory-effect-free ops separate from the
+/// barrier before it (one nest's closing barrier and the next one's
+/// opening barrier).
+void dropRepeatedBarriers(gpu::GPUFuncOp fn) {
+  SmallVector<gpu::BarrierOp> repeated;
+  fn.walk([&](gpu::BarrierOp barrier) {
+    for (Operation *op = barrier->getPrevNode(); op; op = op->getPrevNode()) {
+      if (isa<gpu::BarrierOp>(op)) {
+        repeated.push_back(barrier);
+        return;
+      }
+      if (!isPure(op))
+        return;
+    }
+  });
+  for (gpu::BarrierOp barrier : repeated)
+    barrier.erase();
+}
+
+struct GPUDistributeTiles
+    : nlc::nvptx::impl::GPUDistributeTilesBase<GPUDistributeTiles> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    module.walk([&](gpu::GPUFuncOp fn) {
+      if (!fn.isKernel())
+        return;
+      std::optional<Plan> plan = planKernel(fn, sharedBytes);
+      if (!plan)
+        return;
+      // A multiple of a warp, no more than the widest loop needs.
+      int64_t block = std::clamp<int64_t>(llvm::alignTo(plan->maxTrips, 32), 32,
+                                          std::max<int64_t>(threads, 32));
+      OpBuilder b(fn.getBody());
+      Value tid = gpu::ThreadIdOp::create(b, fn.getLoc(), gpu::Dimension::x);
+      for (ElementNest &nest : plan->nests)
+        spreadNest(nest, tid, block);
+      for (memref::CopyOp copy : plan->copies)
+        spreadCopy(copy, tid, block);
+      placeInArena(fn, *plan);
+      dropRepeatedBarriers(fn);
+      fn.setKnownBlockSizeAttr(
+          b.getDenseI32ArrayAttr({static_cast<int32_t>(block), 1, 1}));
+      setBlockSize(module, fn, block);
+    });
+    // The marks are for this pass only.
+    module.walk(
+        [](scf::ForOp loop) { loop->removeAttr(nlc::cpu::kElementLoopsAttr); });
+  }
+
+  /// Launches of `fn` get `block` threads per block.
+  static void setBlockSize(ModuleOp module, gpu::GPUFuncOp fn, int64_t block) {
+    auto gpuModule = fn->getParentOfType<gpu::GPUModuleOp>();
+    module.walk([&](gpu::LaunchFuncOp launch) {
+      if (launch.getKernelModuleName() != gpuModule.getSymNameAttr() ||
+          launch.getKernelName() != fn.getNameAttr())
+        return;
+      OpBuilder b(launch);
+      Location loc = launch.getLoc();
+      launch.getBlockSizeXMutable().assign(indexConst(b, loc, block));
+      launch.getBlockSizeYMutable().assign(indexConst(b, loc, 1));
+      launch.getBlockSizeZMutable().assign(indexConst(b, loc, 1));
+    });
+  }
+};
+
+} // namespace

@@ -1,0 +1,103 @@
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=shared-bytes=256 | FileCheck %s --check-prefix=SMALL
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf | FileCheck %s --check-prefix=UNMARKED
+// A GPU kernel's reference code on a block of threads: tile buffers in one
+// shared-memory arena (views cast back to the generic address space), each
+// element loop nest one loop from the thread's index by the block's size
+// between barriers (one between two nests), a contraction's k loop inside it, copies of buffers
+// spread too, and launches of the kernel with that many threads. A kernel
+// whose buffers do not fit stays on one thread, and the CPU reference
+// keeps no marks.
+
+// CHECK-LABEL: func.func @host(
+// CHECK: %[[T:.+]] = arith.constant 128 : index
+// CHECK: gpu.launch_func @nl_kernels::@k blocks in (%{{.+}}, %{{.+}}, %{{.+}}) threads in (%[[T]], %{{.+}}, %{{.+}})
+// CHECK: gpu.func @k(%[[X:.+]]: memref<?x?xf32>) workgroup(%[[ARENA:.+]] : memref<2592xi8, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}) kernel attributes {known_block_size = array<i32: 128, 1, 1>}
+// CHECK: %[[TID:.+]] = gpu.thread_id x
+// The first load's tile at offset 0, a view cast to the generic space.
+// CHECK: %[[V0:.+]] = memref.view %[[ARENA]][%{{.+}}][] : memref<2592xi8, #gpu.address_space<workgroup>> to memref<8x16xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[A:.+]] = memref.memory_space_cast %[[V0]] : memref<8x16xf32, #gpu.address_space<workgroup>> to memref<8x16xf32>
+// Its 128 elements, one per thread: column = index mod 16, row = index / 16.
+// CHECK: gpu.barrier
+// CHECK: scf.for %[[L:.+]] = %[[TID]] to %c128{{(_[0-9]+)?}} step %c128{{(_[0-9]+)?}} {
+// CHECK: %[[J:.+]] = arith.remui %[[L]], %[[C16:.+]] : index
+// CHECK: %[[I:.+]] = arith.divui %[[L]], %[[C16]] : index
+// CHECK: memref.store %{{.+}}, %[[A]][%[[I]], %[[J]]]
+// CHECK: }
+// CHECK-NEXT: gpu.barrier
+// The second at 512 (after 512 bytes), 256 elements over 128 threads; one
+// barrier between two nests.
+// CHECK-NOT: gpu.barrier
+// CHECK: %[[C512:.+]] = arith.constant 512 : index
+// CHECK: %[[V1:.+]] = memref.view %[[ARENA]][%[[C512]]][] : {{.*}} to memref<16x16xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[W:.+]] = memref.memory_space_cast %[[V1]]
+// CHECK: scf.for %{{.+}} = %[[TID]] to %c256{{(_[0-9]+)?}} step %c128{{(_[0-9]+)?}} {
+// CHECK: gpu.barrier
+// The row sums at 1536: each of 8 threads sums a row, in order.
+// CHECK: %[[C1536:.+]] = arith.constant 1536 : index
+// CHECK: %[[V2:.+]] = memref.view %[[ARENA]][%[[C1536]]][] : {{.*}} to memref<8xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[S:.+]] = memref.memory_space_cast %[[V2]]
+// CHECK: scf.for %[[R:.+]] = %[[TID]] to %c8{{(_[0-9]+)?}} step %c128{{(_[0-9]+)?}} {
+// CHECK: %[[SUM:.+]] = scf.for %[[C:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}) -> (f32) {
+// CHECK: memref.load %[[A]][%[[R]], %[[C]]]
+// CHECK: memref.store %[[SUM]], %[[S]][%[[R]]]
+// CHECK: gpu.barrier
+// The broadcast at 1568, then the product at 2080, zeroed: spread too.
+// CHECK: %[[C1568:.+]] = arith.constant 1568 : index
+// CHECK: %[[V3:.+]] = memref.view %[[ARENA]][%[[C1568]]][]
+// CHECK: %[[B:.+]] = memref.memory_space_cast %[[V3]]
+// CHECK: %[[C2080:.+]] = arith.constant 2080 : index
+// CHECK: %[[V4:.+]] = memref.view %[[ARENA]][%[[C2080]]][]
+// CHECK: %[[OUT:.+]] = memref.memory_space_cast %[[V4]]
+// CHECK: scf.for
+// CHECK: memref.store %{{.+}}, %[[OUT]]
+// CHECK: gpu.barrier
+// The contraction: (i, j) spread over the threads, k inside, in order.
+// CHECK: scf.for %[[L2:.+]] = %[[TID]] to %{{.+}} step %{{.+}} {
+// CHECK: %[[J2:.+]] = arith.remui %[[L2]]
+// CHECK: %[[I2:.+]] = arith.divui %[[L2]]
+// CHECK: scf.for %[[K:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK: %[[LHS:.+]] = memref.load %[[B]][%[[I2]], %[[K]]]
+// CHECK: %[[RHS:.+]] = memref.load %[[W]][%[[K]], %[[J2]]]
+// CHECK: %[[ACC:.+]] = memref.load %[[OUT]][%[[I2]], %[[J2]]]
+// CHECK: %[[FMA:.+]] = math.fma %[[LHS]], %[[RHS]], %[[ACC]]
+// CHECK: memref.store %[[FMA]], %[[OUT]][%[[I2]], %[[J2]]]
+// CHECK: }
+// CHECK: }
+// CHECK-NEXT: gpu.barrier
+// The store to the view, spread, and nothing left on the stack.
+// CHECK: scf.for %{{.+}} = %[[TID]]
+// CHECK: memref.store %{{.+}}, %[[X]]
+// CHECK: gpu.barrier
+// CHECK-NEXT: gpu.return
+// CHECK-NOT: memref.alloca
+// CHECK-NOT: nlc.element_loops
+
+// SMALL-LABEL: func.func @host(
+// SMALL: gpu.launch_func @nl_kernels::@k blocks in (%{{.+}}, %{{.+}}, %{{.+}}) threads in (%{{.+}}, %{{.+}}, %{{.+}})
+// SMALL-NOT: workgroup(
+// SMALL-NOT: gpu.barrier
+// SMALL: memref.alloca() : memref<8x16xf32>
+
+// UNMARKED-NOT: nlc.element_loops
+
+module attributes {gpu.container_module} {
+  func.func @host(%x: memref<?x?xf32>, %n: index) {
+    %c1 = arith.constant 1 : index
+    gpu.launch_func @nl_kernels::@k blocks in (%n, %c1, %c1) threads in (%c1, %c1, %c1) args(%x : memref<?x?xf32>)
+    return
+  }
+  gpu.module @nl_kernels {
+    gpu.func @k(%x: memref<?x?xf32>) kernel {
+      %i = gpu.block_id x
+      %c0 = arith.constant 0 : index
+      %t = tile.load %x[%i, %c0] : memref<?x?xf32> -> !tile.tile<8x16xf32>
+      %w = tile.load %x[%c0, %c0] : memref<?x?xf32> -> !tile.tile<16x16xf32, col_major>
+      %s = tile.reduce sum %t along 1 : !tile.tile<8x16xf32> -> !tile.tile<8xf32>
+      %b = tile.broadcast %s along 1 : !tile.tile<8xf32> -> !tile.tile<8x16xf32>
+      %c = tile.dot %b, %w : !tile.tile<8x16xf32>, !tile.tile<16x16xf32, col_major> -> !tile.tile<8x16xf32>
+      tile.store %c, %x[%i, %c0] : !tile.tile<8x16xf32>, memref<?x?xf32>
+      gpu.return
+    }
+  }
+}
