@@ -196,19 +196,21 @@ typedef struct NlGpuMap {
 } NlGpuMap;
 
 /// Runs \p k on a grid of \p gx x \p gy x \p gz blocks of \p threads threads
-/// and returns when it is done. \p params are cuLaunchKernel's kernelParams
-/// (params[i] points to the value of parameter i); the slots they point to
-/// belong to this launch, which overwrites the pointers of \p maps with
-/// device addresses. The host memory of the maps is copied to the device
-/// before the launch and back after it; ranges that overlap or touch (two
-/// views of one tensor) share one device block. A grid with no block does
-/// nothing. Any CUDA error, a missing driver or GPU included, ends the
-/// program with a message that names the kernel, its location and the
-/// error (exit status NL_PANIC_STATUS). Thread-safe. NL_CUDA_LIBRARY, when
-/// set, is the driver library to load instead of libcuda.so.1.
+/// with \p shared_bytes of dynamic shared memory each (more than 48 KiB is
+/// asked of the driver first) and returns when it is done. \p params are
+/// cuLaunchKernel's kernelParams (params[i] points to the value of parameter
+/// i); the slots they point to belong to this launch, which overwrites the
+/// pointers of \p maps with device addresses. The host memory of the maps is
+/// copied to the device before the launch and back after it; ranges that
+/// overlap or touch (two views of one tensor) share one device block. A grid
+/// with no block does nothing. Any CUDA error, a missing driver or GPU
+/// included, ends the program with a message that names the kernel, its
+/// location and the error (exit status NL_PANIC_STATUS). Thread-safe.
+/// NL_CUDA_LIBRARY, when set, is the driver library to load instead of
+/// libcuda.so.1.
 void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
-                   int32_t threads, void **params, int32_t nparams,
-                   const NlGpuMap *maps, int32_t nmaps);
+                   int32_t threads, int32_t shared_bytes, void **params,
+                   int32_t nparams, const NlGpuMap *maps, int32_t nmaps);
 
 //===----------------------------------------------------------------------===//
 // Environment.

@@ -40,6 +40,10 @@ typedef struct CUctx_st *CUcontext;
 typedef struct CUmod_st *CUmodule;
 typedef struct CUfunc_st *CUfunction;
 typedef struct CUstream_st *CUstream;
+typedef struct CUevent_st *CUevent;
+
+/// CUfunction_attribute: the most dynamic shared memory a launch may ask.
+enum { CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8 };
 
 /// cuGetProcAddress's flags: look the symbol up the default way.
 enum { CU_GET_PROC_ADDRESS_DEFAULT = 0 };
@@ -78,14 +82,23 @@ typedef CUresult (*NlCuGetProcAddressV1)(const char *symbol, void **pfn,
   X(cuMemFree, (CUdeviceptr dptr))                                             \
   X(cuMemcpyHtoD, (CUdeviceptr dst, const void *src, size_t bytes))            \
   X(cuMemcpyDtoH, (void *dst, CUdeviceptr src, size_t bytes))                  \
+  X(cuFuncSetAttribute, (CUfunction f, int attribute, int value))              \
   X(cuLaunchKernel,                                                            \
     (CUfunction f, unsigned gridX, unsigned gridY, unsigned gridZ,             \
      unsigned blockX, unsigned blockY, unsigned blockZ, unsigned sharedBytes,  \
      CUstream stream, void **params, void **extra))
 
+/// The entry points NL_GPU_TIMING needs, resolved only when it is set.
+#define NL_CUDA_TIMING_FUNCTIONS(X)                                            \
+  X(cuEventCreate, (CUevent * event, unsigned flags))                          \
+  X(cuEventRecord, (CUevent event, CUstream stream))                           \
+  X(cuEventSynchronize, (CUevent event))                                       \
+  X(cuEventElapsedTime, (float *ms, CUevent start, CUevent end))
+
 #define NL_CUDA_TYPEDEF(name, params) typedef CUresult(*NlCu_##name) params;
 NL_CUDA_ERROR_FUNCTIONS(NL_CUDA_TYPEDEF)
 NL_CUDA_FUNCTIONS(NL_CUDA_TYPEDEF)
+NL_CUDA_TIMING_FUNCTIONS(NL_CUDA_TYPEDEF)
 #undef NL_CUDA_TYPEDEF
 
 #endif // NL_HOSTED_CUDA_DRIVER_H

@@ -29,6 +29,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 //===----------------------------------------------------------------------===//
 // Messages
@@ -63,7 +64,11 @@ static struct {
 #define NL_CUDA_FIELD(name, params) NlCu_##name name;
   NL_CUDA_ERROR_FUNCTIONS(NL_CUDA_FIELD)
   NL_CUDA_FUNCTIONS(NL_CUDA_FIELD)
+  NL_CUDA_TIMING_FUNCTIONS(NL_CUDA_FIELD)
 #undef NL_CUDA_FIELD
+  /// NL_GPU_TIMING is set and its entry points resolved.
+  bool timing;
+  CUevent start, stop;
 } cu = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /// Writes "NAME: TEXT" for \p r, from the driver when it can say, else from
@@ -194,6 +199,8 @@ static CUresult resolve(NlCuGetProcAddressV2 v2, NlCuGetProcAddressV1 v1,
 
 /// Loads the driver and sets up device 0; called once, with cu.lock held.
 /// \p k is the kernel whose launch needs it, for messages.
+static void start_timing(NlCuGetProcAddressV2 v2, NlCuGetProcAddressV1 v1);
+
 static void load_driver(const NlGpuKernel *k) {
   const char *path = getenv("NL_CUDA_LIBRARY");
   if (!path || !*path)
@@ -237,6 +244,90 @@ static void load_driver(const NlGpuKernel *k) {
   r = cu.cuDevicePrimaryCtxRetain(&cu.context, device);
   if (r != CUDA_SUCCESS)
     fail_no_device(k, "cuDevicePrimaryCtxRetain", r);
+  const char *timing = getenv("NL_GPU_TIMING");
+  if (timing && *timing && strcmp(timing, "0") != 0)
+    start_timing(get_v2, get_v1);
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel times (NL_GPU_TIMING)
+//===----------------------------------------------------------------------===//
+
+// With NL_GPU_TIMING set (not "0"), each launch is timed on the GPU with
+// CUDA events around cuLaunchKernel (the kernel alone: no copies), timed
+// launches are serialized, and the program writes at exit, to stderr, one
+// line per kernel: launches, total, best and mean time.
+
+enum { kTimedKernels = 256 };
+static struct {
+  pthread_mutex_t lock;
+  int count;
+  struct {
+    const NlGpuKernel *kernel;
+    int64_t launches;
+    double total_ms, best_ms;
+  } entry[kTimedKernels];
+} times = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/// Writes \p v with 3 decimals.
+static void put_ms(NlWriter *w, double v) {
+  int64_t thousandths = (int64_t)(v * 1000.0 + 0.5);
+  nl_writer_put_i64(w, thousandths / 1000);
+  nl_writer_put_cstr(w, ".");
+  char digits[4] = {(char)('0' + thousandths / 100 % 10),
+                    (char)('0' + thousandths / 10 % 10),
+                    (char)('0' + thousandths % 10), 0};
+  nl_writer_put_cstr(w, digits);
+}
+
+static void print_times(void) {
+  char storage[512];
+  NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
+  for (int i = 0; i < times.count; ++i) {
+    nl_writer_put_cstr(&err, "gpu time: ");
+    nl_writer_put_cstr(&err, times.entry[i].kernel->name);
+    nl_writer_put_cstr(&err, ": ");
+    nl_writer_put_i64(&err, times.entry[i].launches);
+    nl_writer_put_cstr(&err, " launches, total ");
+    put_ms(&err, times.entry[i].total_ms);
+    nl_writer_put_cstr(&err, " ms, best ");
+    put_ms(&err, times.entry[i].best_ms * 1000.0);
+    nl_writer_put_cstr(&err, " us, mean ");
+    put_ms(&err,
+           times.entry[i].total_ms * 1000.0 / (double)times.entry[i].launches);
+    nl_writer_put_cstr(&err, " us\n");
+  }
+  nl_writer_flush(&err);
+}
+
+/// Resolves the event entry points; timing stays off if one is missing.
+static void start_timing(NlCuGetProcAddressV2 v2, NlCuGetProcAddressV1 v1) {
+  void *fn;
+#define NL_CUDA_RESOLVE_TIMING(name, params)                                   \
+  if (resolve(v2, v1, #name, &fn) != CUDA_SUCCESS)                             \
+    return;                                                                    \
+  cu.name = (NlCu_##name)fn;
+  NL_CUDA_TIMING_FUNCTIONS(NL_CUDA_RESOLVE_TIMING)
+#undef NL_CUDA_RESOLVE_TIMING
+  cu.timing = true;
+  atexit(print_times);
+}
+
+/// Adds one launch of \p k that took \p ms.
+static void add_time(const NlGpuKernel *k, float ms) {
+  int i = 0;
+  while (i < times.count && times.entry[i].kernel != k)
+    ++i;
+  if (i == times.count) {
+    if (times.count == kTimedKernels)
+      return;
+    times.entry[times.count++].kernel = k;
+    times.entry[i].best_ms = ms;
+  }
+  times.entry[i].launches += 1;
+  times.entry[i].total_ms += ms;
+  if (ms < times.entry[i].best_ms)
+    times.entry[i].best_ms = ms;
 }
 
 /// Whether this thread has made the primary context current (the current
@@ -468,8 +559,8 @@ static void *take(size_t count, size_t size) {
 }
 
 void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
-                   int32_t threads, void **params, int32_t nparams,
-                   const NlGpuMap *maps, int32_t nmaps) {
+                   int32_t threads, int32_t shared_bytes, void **params,
+                   int32_t nparams, const NlGpuMap *maps, int32_t nmaps) {
   if (gx <= 0 || gy <= 0 || gz <= 0)
     return;
   if (nmaps < 0)
@@ -514,15 +605,41 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
     *(void **)params[maps[i].allocated] = (void *)(allocated[i] + shift);
   }
 
-  CUresult r =
-      cu.cuLaunchKernel(function, (unsigned)gx, (unsigned)gy, (unsigned)gz,
-                        (unsigned)threads, 1, 1, 0, NULL, params, NULL);
+  CUresult r = CUDA_SUCCESS;
+  // Beyond 48 KiB a kernel must be allowed its dynamic shared memory.
+  if (shared_bytes > 48 * 1024)
+    r = cu.cuFuncSetAttribute(function,
+                              CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                              shared_bytes);
+  if (r != CUDA_SUCCESS)
+    fail_launch(k, "cuFuncSetAttribute", r);
+  bool timed = cu.timing;
+  if (timed) {
+    pthread_mutex_lock(&times.lock);
+    if (!cu.start && ((r = cu.cuEventCreate(&cu.start, 0)) != CUDA_SUCCESS ||
+                      (r = cu.cuEventCreate(&cu.stop, 0)) != CUDA_SUCCESS))
+      fail_launch(k, "cuEventCreate", r);
+    if ((r = cu.cuEventRecord(cu.start, NULL)) != CUDA_SUCCESS)
+      fail_launch(k, "cuEventRecord", r);
+  }
+  r = cu.cuLaunchKernel(function, (unsigned)gx, (unsigned)gy, (unsigned)gz,
+                        (unsigned)threads, 1, 1, (unsigned)shared_bytes, NULL,
+                        params, NULL);
   if (r != CUDA_SUCCESS)
     fail_launch(k, "cuLaunchKernel", r);
+  if (timed && (r = cu.cuEventRecord(cu.stop, NULL)) != CUDA_SUCCESS)
+    fail_launch(k, "cuEventRecord", r);
   // Faults inside the kernel are reported here.
   r = cu.cuCtxSynchronize();
   if (r != CUDA_SUCCESS)
     fail_launch(k, "cuCtxSynchronize", r);
+  if (timed) {
+    float ms = 0;
+    if ((r = cu.cuEventElapsedTime(&ms, cu.start, cu.stop)) != CUDA_SUCCESS)
+      fail_launch(k, "cuEventElapsedTime", r);
+    add_time(k, ms);
+    pthread_mutex_unlock(&times.lock);
+  }
 
   for (int32_t b = 0; b < blocks; ++b) {
     r = cu.cuMemcpyDtoH((void *)ranges[b].lo, device[b],

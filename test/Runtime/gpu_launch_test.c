@@ -12,7 +12,9 @@
 // allocation that runs out of memory frees the kept blocks and is tried
 // once more; a module is loaded once per image and a function looked up
 // once per kernel, also when four threads launch
-// at once; an empty grid does nothing. Every failure ends the program with
+// at once; a launch with more than 48 KiB of shared memory asks for it
+// first; with NL_GPU_TIMING, launches are timed with events and the times
+// written at exit; an empty grid does nothing. Every failure ends the program with
 // status 101, one message naming the kernel and the CUDA error on stderr,
 // and the output printed before it on stdout.
 //
@@ -27,6 +29,7 @@
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_FAIL=cuMemAlloc=2@2 %t --oom > %t.out 2> %t.err
 // RUN: FileCheck %s --check-prefix=OOM-OUT --match-full-lines < %t.out
 // RUN: FileCheck %s --check-prefix=OOM --match-full-lines < %t.err
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so NL_GPU_TIMING=1 %t --basic 2>&1 > /dev/null | FileCheck %s --check-prefix=TIMING --match-full-lines
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_SUMMARY=1 %t --threads 2>&1 | FileCheck %s --check-prefix=THREADS --match-full-lines
 //
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuLaunchKernel=1 not %t --one > %t.out 2> %t.err
@@ -63,6 +66,7 @@
 // LOG-NEXT:cuGetProcAddress_v2 cuMemFree 12000 0
 // LOG-NEXT:cuGetProcAddress_v2 cuMemcpyHtoD 12000 0
 // LOG-NEXT:cuGetProcAddress_v2 cuMemcpyDtoH 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuFuncSetAttribute 12000 0
 // LOG-NEXT:cuGetProcAddress_v2 cuLaunchKernel 12000 0
 // LOG-NEXT:cuInit 0
 // LOG-NEXT:cuDeviceGet 0
@@ -81,7 +85,8 @@
 // LOG-NEXT:-- launch 2
 // LOG-NEXT:cuMemcpyHtoD 48
 // LOG-NEXT:cuMemcpyHtoD 32
-// LOG-NEXT:cuLaunchKernel alias_kernel grid 1 x 1 x 1 block 32 x 1 x 1 shared 0 stream null extra null
+// LOG-NEXT:cuFuncSetAttribute alias_kernel 8 65536
+// LOG-NEXT:cuLaunchKernel alias_kernel grid 1 x 1 x 1 block 32 x 1 x 1 shared 65536 stream null extra null
 // LOG-NEXT:cuCtxSynchronize
 // LOG-NEXT:cuMemcpyDtoH 48
 // LOG-NEXT:cuMemcpyDtoH 32
@@ -115,6 +120,19 @@
 //
 //      OOM-OUT:c = 1 2 3 4
 // OOM-OUT-NEXT:d = 2 2 2 2 0 0 0 0 0 0 0 0 0 0 0 0
+//
+//      TIMING:cuGetProcAddress_v2 cuEventElapsedTime 12000 0
+//      TIMING:cuEventCreate 0
+// TIMING-NEXT:cuEventCreate 0
+// TIMING-NEXT:cuEventRecord null
+// TIMING-NEXT:cuLaunchKernel alias_kernel grid 2 x 3 x 4 block 128 x 1 x 1 shared 0 stream null extra null
+// TIMING-NEXT:cuEventRecord null
+// TIMING-NEXT:cuCtxSynchronize
+// TIMING-NEXT:cuEventElapsedTime
+//      TIMING:gpu time: alias_kernel: 2 launches, total 3.000 ms, best 1500.000 us, mean 1500.000 us
+// TIMING-NEXT:gpu time: inc_kernel: 1 launches, total 1.500 ms, best 1500.000 us, mean 1500.000 us
+// TIMING-NEXT:gpu time: inc_kernel: 1 launches, total 1.500 ms, best 1500.000 us, mean 1500.000 us
+//  TIMING-NOT:gpu time
 //
 //      V1:cuGetProcAddress cuGetErrorName 12000 0
 // V1-NEXT:cuGetProcAddress cuGetErrorString 12000 0
@@ -233,7 +251,7 @@ static void mark(const char *step) { fprintf(stderr, "-- %s\n", step); }
 /// Launches alias_kernel on mem with the given grid; \p bad_map names a
 /// parameter that does not exist.
 static void launch_alias(int64_t gx, int64_t gy, int64_t gz, int32_t threads,
-                         bool bad_map) {
+                         int32_t shared, bool bad_map) {
   void *v1_alloc = mem, *v1 = mem, *v2_alloc = mem, *v2 = mem + 4;
   void *out_alloc = mem + 20, *out = mem + 20;
   void *empty_alloc = &empty_target, *empty = &empty_target;
@@ -242,14 +260,15 @@ static void launch_alias(int64_t gx, int64_t gy, int64_t gz, int32_t threads,
                     &out_alloc, &out, &n,      &empty_alloc, &empty};
   NlGpuMap maps[] = {
       {0, 1, 0, 32}, {3, bad_map ? 12 : 4, 0, 32}, {5, 6, 0, 32}, {8, 9, 0, 0}};
-  nl_gpu_launch(&alias_kernel_desc, gx, gy, gz, threads, params, 10, maps, 4);
+  nl_gpu_launch(&alias_kernel_desc, gx, gy, gz, threads, shared, params, 10,
+                maps, 4);
 }
 
 static void launch_inc(NlGpuKernel *k, int32_t *c, int64_t gx) {
   void *alloc = c, *aligned = c;
   void *params[] = {&alloc, &aligned};
   NlGpuMap map = {0, 1, 0, 16};
-  nl_gpu_launch(k, gx, 1, 1, 1, params, 2, &map, 1);
+  nl_gpu_launch(k, gx, 1, 1, 1, 0, params, 2, &map, 1);
 }
 
 /// Adds 1 to the first four int32 of a 64-byte view: a block that no kept
@@ -258,7 +277,7 @@ static void launch_inc64(int32_t *d) {
   void *alloc = d, *aligned = d;
   void *params[] = {&alloc, &aligned};
   NlGpuMap map = {0, 1, 0, 64};
-  nl_gpu_launch(&inc_kernel_desc, 1, 1, 1, 1, params, 2, &map, 1);
+  nl_gpu_launch(&inc_kernel_desc, 1, 1, 1, 1, 0, params, 2, &map, 1);
 }
 
 static void run_oom(void) {
@@ -283,7 +302,7 @@ static void reset_mem(void) {
 
 static void run_basic(void) {
   reset_mem();
-  launch_alias(2, 3, 4, 128, false);
+  launch_alias(2, 3, 4, 128, 0, false);
   print_floats("after launch 1: a =", mem, 16);
   print_floats("out =", mem + 20, 8);
   print_floats("between =", mem + 16, 4);
@@ -292,7 +311,7 @@ static void run_basic(void) {
       seen.v1_on_host, seen.v2_minus_v1, seen.v1_alloc_delta,
       seen.v2_alloc_delta, seen.empty_untouched, seen.n);
   mark("launch 2");
-  launch_alias(1, 1, 1, 32, false);
+  launch_alias(1, 1, 1, 32, 64 * 1024, false);
   print_floats("after launch 2: a =", mem, 16);
   print_floats("out =", mem + 20, 8);
   int32_t c[4] = {0, 1, 2, 3};
@@ -302,8 +321,8 @@ static void run_basic(void) {
   launch_inc(&inc_other_image, c, 1);
   mark("empty grids");
   launch_inc(&inc_other_image, c, 0);
-  nl_gpu_launch(&inc_other_image, 1, 0, 1, 1, NULL, 0, NULL, 0);
-  nl_gpu_launch(&inc_other_image, 1, 1, -1, 1, NULL, 0, NULL, 0);
+  nl_gpu_launch(&inc_other_image, 1, 0, 1, 1, 0, NULL, 0, NULL, 0);
+  nl_gpu_launch(&inc_other_image, 1, 1, -1, 1, 0, NULL, 0, NULL, 0);
   mark("done");
   say("after the other kernels: c = %d %d %d %d\n", c[0], c[1], c[2], c[3]);
 }
@@ -356,7 +375,7 @@ int32_t nl_main(void) {
     int32_t c[4] = {0, 0, 0, 0};
     launch_inc(&missing_kernel, c, 1);
   } else {
-    launch_alias(mode_is("--big-grid") ? INT64_C(1) << 33 : 2, 3, 4, 128,
+    launch_alias(mode_is("--big-grid") ? INT64_C(1) << 33 : 2, 3, 4, 128, 0,
                  mode_is("--bad-map"));
   }
   print_floats("after the launch: out =", mem + 20, 8);

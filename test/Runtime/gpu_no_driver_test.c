@@ -30,7 +30,7 @@ int32_t nl_main(void) {
   void *params[] = {&allocated, &aligned, &offset, &size, &stride};
   NlGpuMap map = {0, 1, 0, sizeof x};
   nl_print_str("before the launch\n", 18);
-  nl_gpu_launch(&add, 1, 1, 1, 128, params, 5, &map, 1);
+  nl_gpu_launch(&add, 1, 1, 1, 128, 0, params, 5, &map, 1);
   nl_print_str("after the launch\n", 17);
   return 0;
 }

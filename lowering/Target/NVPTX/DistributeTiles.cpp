@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowering/Target/NVPTX/NVPTXPasses.h"
+#include "lowering/Target/TargetInfo.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -263,20 +264,48 @@ void spreadCopy(memref::CopyOp copy, Value tid, int64_t threads) {
   copy.erase();
 }
 
-/// Moves the tile buffers into the arena (see Passes.td).
+/// Static shared memory a block may have without asking the driver.
+constexpr int64_t kStaticSharedBytes = 48 * 1024;
+
+/// The shared memory one block may have on `chip` ("sm_90a", ...).
+int64_t sharedBytesOf(StringRef chip) {
+  unsigned sm = 0;
+  if (!chip.consume_front("sm_") ||
+      chip.take_while(llvm::isDigit).getAsInteger(10, sm))
+    return kStaticSharedBytes;
+  if (sm >= 90)
+    return 227 * 1024;
+  if (sm == 80 || sm == 87)
+    return 163 * 1024;
+  if (sm == 86 || sm == 89)
+    return 99 * 1024;
+  return kStaticSharedBytes;
+}
+
+/// Moves the tile buffers into the arena (see Passes.td): a workgroup
+/// attribution up to kStaticSharedBytes, else the dynamic shared memory.
 void placeInArena(gpu::GPUFuncOp fn, Plan &plan) {
   MLIRContext *ctx = fn.getContext();
   auto workgroup = gpu::AddressSpaceAttr::get(
       ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
-  auto arenaType =
-      MemRefType::get({std::max<int64_t>(plan.arenaBytes, 16)},
-                      IntegerType::get(ctx, 8), AffineMap(), workgroup);
-  Value arena = fn.addWorkgroupAttribution(arenaType, fn.getLoc());
-  // Offsets are multiples of 16; the arena must be as aligned.
-  fn.setWorkgroupAttributionAttr(
-      fn.getNumWorkgroupAttributions() - 1,
-      LLVM::LLVMDialect::getAlignAttrName(),
-      IntegerAttr::get(IntegerType::get(ctx, 64), 16));
+  Value arena;
+  if (plan.arenaBytes > kStaticSharedBytes) {
+    OpBuilder b(fn.getBody());
+    arena = gpu::DynamicSharedMemoryOp::create(
+        b, fn.getLoc(),
+        MemRefType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 8),
+                        AffineMap(), workgroup));
+  } else {
+    auto arenaType =
+        MemRefType::get({std::max<int64_t>(plan.arenaBytes, 16)},
+                        IntegerType::get(ctx, 8), AffineMap(), workgroup);
+    arena = fn.addWorkgroupAttribution(arenaType, fn.getLoc());
+    // Offsets are multiples of 16; the arena must be as aligned.
+    fn.setWorkgroupAttributionAttr(
+        fn.getNumWorkgroupAttributions() - 1,
+        LLVM::LLVMDialect::getAlignAttrName(),
+        IntegerAttr::get(IntegerType::get(ctx, 64), 16));
+  }
   for (auto [op, offset] : plan.offsets) {
     OpBuilder b(op);
     Location loc = op->getLoc();
@@ -319,10 +348,15 @@ struct GPUDistributeTiles
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    int64_t limit = sharedBytes;
+    if (limit <= 0) {
+      std::optional<nlc::TargetInfo> target = nlc::getModuleTarget(module);
+      limit = sharedBytesOf(target ? StringRef(target->cpu) : "");
+    }
     module.walk([&](gpu::GPUFuncOp fn) {
       if (!fn.isKernel())
         return;
-      std::optional<Plan> plan = planKernel(fn, sharedBytes);
+      std::optional<Plan> plan = planKernel(fn, limit);
       if (!plan)
         return;
       // A multiple of a warp, no more than the widest loop needs.
@@ -338,15 +372,32 @@ struct GPUDistributeTiles
       dropRepeatedBarriers(fn);
       fn.setKnownBlockSizeAttr(
           b.getDenseI32ArrayAttr({static_cast<int32_t>(block), 1, 1}));
-      setBlockSize(module, fn, block);
+      // The dynamic shared memory follows the kernel's static shared
+      // memory, which the arena's symbol itself counts as (a byte): 16
+      // bytes more keep the arena's end inside the launch's allocation.
+      setBlockSize(module, fn, block,
+                   plan->arenaBytes > kStaticSharedBytes ? plan->arenaBytes + 16
+                                                         : 0);
+      // No stack buffer is left: the stack needs no restoring.
+      if (fn.walk([](memref::AllocaOp) {
+              return WalkResult::interrupt();
+            }).wasInterrupted() == false)
+        fn.walk([](Operation *op) {
+          if (isa<LLVM::StackSaveOp, LLVM::StackRestoreOp>(op)) {
+            op->dropAllUses();
+            op->erase();
+          }
+        });
     });
     // The marks are for this pass only.
     module.walk(
         [](scf::ForOp loop) { loop->removeAttr(nlc::cpu::kElementLoopsAttr); });
   }
 
-  /// Launches of `fn` get `block` threads per block.
-  static void setBlockSize(ModuleOp module, gpu::GPUFuncOp fn, int64_t block) {
+  /// Launches of `fn` get `block` threads per block and `dynamicShared`
+  /// bytes of dynamic shared memory.
+  static void setBlockSize(ModuleOp module, gpu::GPUFuncOp fn, int64_t block,
+                           int64_t dynamicShared) {
     auto gpuModule = fn->getParentOfType<gpu::GPUModuleOp>();
     module.walk([&](gpu::LaunchFuncOp launch) {
       if (launch.getKernelModuleName() != gpuModule.getSymNameAttr() ||
@@ -357,6 +408,9 @@ struct GPUDistributeTiles
       launch.getBlockSizeXMutable().assign(indexConst(b, loc, block));
       launch.getBlockSizeYMutable().assign(indexConst(b, loc, 1));
       launch.getBlockSizeZMutable().assign(indexConst(b, loc, 1));
+      if (dynamicShared)
+        launch.getDynamicSharedMemorySizeMutable().assign(
+            arith::ConstantIntOp::create(b, loc, dynamicShared, 32));
     });
   }
 };

@@ -51,7 +51,7 @@ struct GPULaunchesToRuntime
           b, module.getLoc(), kLaunch,
           LLVM::LLVMFunctionType::get(
               LLVM::LLVMVoidType::get(ctx),
-              {ptrType, i64, i64, i64, i32, ptrType, i32, ptrType, i32}));
+              {ptrType, i64, i64, i64, i32, i32, ptrType, i32, ptrType, i32}));
     SymbolTable table(module);
     symbols = &table;
 
@@ -256,12 +256,15 @@ private:
     Value threads = arith::MulIOp::create(
         b, loc, arith::MulIOp::create(b, loc, block.x, block.y), block.z);
     Value record = LLVM::AddressOfOp::create(b, loc, it->second);
+    Value shared = launch.getDynamicSharedMemorySize();
+    if (!shared)
+      shared = i32Const(b, loc, 0);
     LLVM::CallOp::create(
         b, loc, TypeRange{}, kLaunch,
         ValueRange{record, toSlot(b, loc, grid.x), toSlot(b, loc, grid.y),
                    toSlot(b, loc, grid.z),
-                   arith::IndexCastOp::create(b, loc, i32, threads), pointers,
-                   i32Const(b, loc, params.size()), mapArray,
+                   arith::IndexCastOp::create(b, loc, i32, threads), shared,
+                   pointers, i32Const(b, loc, params.size()), mapArray,
                    i32Const(b, loc, maps.size())});
     launch.erase();
     return success();

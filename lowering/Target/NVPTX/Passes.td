@@ -94,15 +94,20 @@ def GPUDistributeTiles
       kernel's largest element loop has fewer iterations: a multiple of
       32), and the `gpu.func` its `known_block_size`.
 
-    A kernel whose buffers need more than `shared-bytes` of shared memory,
-    or whose tile buffers are written or passed anywhere else, is left as
-    it is: one thread per block, buffers in local memory.
+    An arena of up to 48 KiB is static shared memory; a larger one is the
+    launch's dynamic shared memory (`gpu.dynamic_shared_memory`), up to
+    what the module's chip gives a block: 227 KiB on sm_90, 163 KiB on
+    sm_80 and sm_87, 99 KiB on sm_86 and sm_89, else 48 KiB (or
+    `shared-bytes`). A kernel whose buffers need more, or whose tile
+    buffers are written or passed anywhere else, is left as it is: one
+    thread per block, buffers in local memory.
   }];
   let options = [
     Option<"threads", "threads", "int64_t", "128",
            "Threads per block of a spread kernel">,
-    Option<"sharedBytes", "shared-bytes", "int64_t", "48 * 1024",
-           "The most shared memory a spread kernel's buffers may take">,
+    Option<"sharedBytes", "shared-bytes", "int64_t", "0",
+           "The most shared memory a spread kernel's buffers may take (0: "
+           "what the module's chip allows)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -193,6 +193,13 @@ static CUresult fake_cuMemcpyDtoH(void *dst, CUdeviceptr src, size_t bytes) {
   return injected("cuMemcpyDtoH");
 }
 
+static CUresult fake_cuFuncSetAttribute(CUfunction f, int attribute,
+                                        int value) {
+  note("cuFuncSetAttribute %s %d %d", ((FakeFunction *)f)->name, attribute,
+       value);
+  return injected("cuFuncSetAttribute");
+}
+
 static CUresult fake_cuLaunchKernel(CUfunction f, unsigned gridX,
                                     unsigned gridY, unsigned gridZ,
                                     unsigned blockX, unsigned blockY,
@@ -212,6 +219,33 @@ static CUresult fake_cuLaunchKernel(CUfunction f, unsigned gridX,
   return CUDA_SUCCESS;
 }
 
+static CUresult fake_cuEventCreate(CUevent *event, unsigned flags) {
+  static int events;
+  note("cuEventCreate %u", flags);
+  *event = (CUevent)&events;
+  return injected("cuEventCreate");
+}
+
+static CUresult fake_cuEventRecord(CUevent event, CUstream stream) {
+  (void)event;
+  note("cuEventRecord %s", stream ? "set" : "null");
+  return injected("cuEventRecord");
+}
+
+static CUresult fake_cuEventSynchronize(CUevent event) {
+  (void)event;
+  note("cuEventSynchronize");
+  return injected("cuEventSynchronize");
+}
+
+/// Every timed launch takes 1.5 ms.
+static CUresult fake_cuEventElapsedTime(float *ms, CUevent start, CUevent end) {
+  (void)start, (void)end;
+  note("cuEventElapsedTime");
+  *ms = 1.5f;
+  return injected("cuEventElapsedTime");
+}
+
 /// The entry points by name; the initializers check their types.
 static const struct {
   const char *name;
@@ -219,6 +253,7 @@ static const struct {
 } entries[] = {
 #define FAKE_ENTRY(name, params) {#name, (void *)(NlCu_##name)fake_##name},
     NL_CUDA_ERROR_FUNCTIONS(FAKE_ENTRY) NL_CUDA_FUNCTIONS(FAKE_ENTRY)
+        NL_CUDA_TIMING_FUNCTIONS(FAKE_ENTRY)
 #undef FAKE_ENTRY
 };
 

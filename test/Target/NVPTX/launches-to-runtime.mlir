@@ -31,8 +31,8 @@
 // CHECK: %[[GX:.+]] = arith.index_cast %[[N]] : index to i64
 // CHECK-DAG: %[[NPARAMS:.+]] = llvm.mlir.constant(6 : i32) : i32
 // CHECK-DAG: %[[NMAPS:.+]] = llvm.mlir.constant(1 : i32) : i32
-// CHECK: llvm.call @nl_gpu_launch(%[[REC]], %[[GX]], %{{.+}}, %{{.+}}, %{{.+}}, %[[PARAMS]], %[[NPARAMS]], %[[MAPS]], %[[NMAPS]])
-// CHECK: llvm.func @nl_gpu_launch(!llvm.ptr, i64, i64, i64, i32, !llvm.ptr, i32, !llvm.ptr, i32)
+// CHECK: llvm.call @nl_gpu_launch(%[[REC]], %[[GX]], %{{.+}}, %{{.+}}, %{{.+}}, %[[SHARED:.+]], %[[PARAMS]], %[[NPARAMS]], %[[MAPS]], %[[NMAPS]])
+// CHECK: llvm.func @nl_gpu_launch(!llvm.ptr, i64, i64, i64, i32, i32, !llvm.ptr, i32, !llvm.ptr, i32)
 // CHECK: llvm.mlir.global private constant @nl_kernels.ptx("{{.*}}.target sm_90a{{.*}}.visible .entry k(
 // CHECK: llvm.mlir.global private constant @nl_gpu.k.name("k\00")
 // CHECK: llvm.mlir.global private constant @nl_gpu.k.where("{{[^ ]*}}launches-to-runtime.mlir:[[@LINE+8]]:1\00")
