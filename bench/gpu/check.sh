@@ -21,8 +21,11 @@ for t in f32 bf16; do
   chk mm_${t}_grid64_256 mm $t 256 256 256
   chk mm_${t}_map64_256 mm $t 256 256 256
   chk mm_${t}_grid64_1024 mm $t 1024 1024 1024
+  chk mm_${t}_grid128_1024 mm $t 1024 1024 1024
+  chk mm_${t}_grid64_4096 mm $t 4096 4096 4096
 done
 chk softmax_4096x1024 mem 0 4096 1024
+chk softmax_4096x4096 mem 0 4096 4096
 chk layernorm_4096x1024 mem 1 4096 1024
 chk vecadd_4M mem 2 4096 1024
 # examples/llama: the GPU's logits against the CPU build's, within 1e-4.

@@ -62,23 +62,27 @@ echo "== 2. launch overhead"
 "$dir/rawlaunch" 20000
 echo "4 0 0 20000" | timeout 60 "$dir/mem.gpu" > "$res/launch.out" 2>&1
 grep time_ns "$res/launch.out" | awk '{ print "nlc launch grid=[4] on 1024 f32 (4 KiB in, 4 KiB out), ns per launch:", $2 / 20000 }'
-echo "== 3. nlc benchmark programs on the GPU"
-run_case() {  # prog, stdin, name
+echo "== 3. nlc benchmark programs on the GPU (kernel times from NL_GPU_TIMING: CUDA events around the launch)"
+run_case() {  # prog, stdin, name, work per launch (FLOP or bytes), unit
   start=$(date +%s%N)
-  echo "$2" | timeout 120 "$dir/$1.gpu" > "$res/$3.out" 2> "$res/$3.err"
+  echo "$2" | NL_GPU_TIMING=1 timeout 120 "$dir/$1.gpu" > "$res/$3.out" 2> "$res/$3.err"
   status=$?
   best=$(grep time_ns "$res/$3.out" | awk 'NR == 1 || $2 < b { b = $2 } END { print b / 1e6 }')
-  echo "$3: status $status, best launch $best ms, whole $(( ($(date +%s%N) - start) / 1000000 )) ms"
-  head -3 "$res/$3.err"
+  echo "$3: status $status, best launch with copies $best ms, whole $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  grep '^gpu time' "$res/$3.err" | awk -v w="$4" -v u="$5" '{ for (i = 1; i <= NF; ++i) if ($i == "best") b = $(i + 1); t = $3; printf "  %s best %.1f us = %.1f %s\n", t, b, w / (b * 1e-6) / (u == "TFLOP/s" ? 1e12 : 1e9), u }'
+  grep -v '^gpu time' "$res/$3.err" | head -3
 }
 for t in f32 bf16; do
-  run_case matmul_$t "0 256 256 256 3" "mm_${t}_grid64_256"
-  run_case matmul_$t "2 256 256 256 3" "mm_${t}_map64_256"
-  run_case matmul_$t "0 1024 1024 1024 2" "mm_${t}_grid64_1024"
+  run_case matmul_$t "0 256 256 256 3" "mm_${t}_grid64_256" $((2 * 256 ** 3)) TFLOP/s
+  run_case matmul_$t "2 256 256 256 3" "mm_${t}_map64_256" $((2 * 256 ** 3)) TFLOP/s
+  run_case matmul_$t "0 1024 1024 1024 3" "mm_${t}_grid64_1024" $((2 * 1024 ** 3)) TFLOP/s
+  run_case matmul_$t "1 1024 1024 1024 3" "mm_${t}_grid128_1024" $((2 * 1024 ** 3)) TFLOP/s
+  run_case matmul_$t "0 4096 4096 4096 2" "mm_${t}_grid64_4096" $((2 * 4096 ** 3)) TFLOP/s
 done
-run_case mem "0 4096 1024 3" softmax_4096x1024
-run_case mem "1 4096 1024 3" layernorm_4096x1024
-run_case mem "2 4096 1024 3" vecadd_4M
+run_case mem "0 4096 1024 3" softmax_4096x1024 $((8 * 4096 * 1024)) GB/s
+run_case mem "1 4096 1024 3" layernorm_4096x1024 $((8 * 4096 * 1024)) GB/s
+run_case mem "0 4096 4096 3" softmax_4096x4096 $((8 * 4096 * 4096)) GB/s
+run_case mem "2 4096 1024 3" vecadd_4M $((12 * 4096 * 1024)) GB/s
 echo "== 4. libraries"
 if [ "${NL_GPU_SKIP_LIBS:-0}" = 1 ]; then
   echo "skipped (NL_GPU_SKIP_LIBS=1)"

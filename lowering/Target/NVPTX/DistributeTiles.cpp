@@ -8,6 +8,8 @@
 #include "lowering/Target/TargetInfo.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -89,6 +91,8 @@ struct Plan {
   DenseMap<Operation *, int64_t> offsets;
   int64_t arenaBytes = 0;
   int64_t maxTrips = 0;
+  /// Threads per block.
+  int64_t block = 0;
 };
 
 /// Gives the tile buffers of `block` arena offsets from `base` on, and those
@@ -119,7 +123,8 @@ bool insideNest(Operation *op, const DenseSet<Operation *> &inNest) {
 /// The plan for `fn`, or nullopt when it cannot be spread: a marked nest
 /// of an unexpected shape, a tile buffer written outside the element nests
 /// or used by an op this pass does not know, or an arena over `limit`.
-std::optional<Plan> planKernel(gpu::GPUFuncOp fn, int64_t limit) {
+std::optional<Plan> planKernel(gpu::GPUFuncOp fn, int64_t limit,
+                               int64_t maxThreads) {
   Plan plan;
   bool ok = true;
   fn.walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
@@ -179,6 +184,9 @@ std::optional<Plan> planKernel(gpu::GPUFuncOp fn, int64_t limit) {
     return std::nullopt;
   for (Block &block : fn.getBody())
     placeBuffers(block, 0, plan);
+  // A multiple of a warp, no more than the widest loop needs.
+  plan.block = std::clamp<int64_t>(llvm::alignTo(plan.maxTrips, 32), 32,
+                                   std::max<int64_t>(maxThreads, 32));
   if (plan.arenaBytes > limit)
     return std::nullopt;
   return plan;
@@ -235,6 +243,144 @@ emitSpreadNest(OpBuilder &b, Location loc, Value tid, int64_t threads,
   return {body, ivs};
 }
 
+/// A contraction the tensor cores can compute: the reference lowering's
+/// nest over (i, k, j) whose body is out[i, j] = fma(lhs[i, k], rhs[k, j],
+/// out[i, j]) on bf16 operands (widened to f32) into f32, with M a
+/// multiple of 16, N of 8 and K of 16 (mma.sync m16n8k16). (f16 takes the
+/// same fragments; it waits for a run on a GPU.)
+struct MmaDot {
+  Value lhs, rhs, out;
+  int64_t m, n, k;
+  NVVM::MMATypes type;
+};
+
+std::optional<MmaDot> mmaDot(ElementNest &nest) {
+  if (nest.parallel != ArrayRef<bool>{true, false, true})
+    return std::nullopt;
+  SmallVector<memref::LoadOp, 3> loads;
+  memref::StoreOp store;
+  bool fma = false;
+  for (Operation &op : nest.loops.back().getBody()->without_terminator()) {
+    if (auto load = dyn_cast<memref::LoadOp>(op))
+      loads.push_back(load);
+    else if (auto st = dyn_cast<memref::StoreOp>(op))
+      store = store ? memref::StoreOp() : st;
+    else if (isa<math::FmaOp>(op))
+      fma = true;
+    else if (!isa<arith::ExtFOp, arith::ConstantOp>(op))
+      return std::nullopt;
+  }
+  if (loads.size() != 3 || !store || !fma)
+    return std::nullopt;
+  Value i = nest.loops[0].getInductionVar(),
+        k = nest.loops[1].getInductionVar(),
+        j = nest.loops[2].getInductionVar();
+  auto at = [](ValueRange indices, Value a, Value b) {
+    return indices.size() == 2 && indices[0] == a && indices[1] == b;
+  };
+  if (!at(loads[0].getIndices(), i, k) || !at(loads[1].getIndices(), k, j) ||
+      !at(loads[2].getIndices(), i, j) || !at(store.getIndices(), i, j) ||
+      store.getMemRef() != loads[2].getMemRef())
+    return std::nullopt;
+  MmaDot dot{loads[0].getMemRef(), loads[1].getMemRef(), store.getMemRef(),
+             nest.trips[0],        nest.trips[2],        nest.trips[1],
+             NVVM::MMATypes::bf16};
+  Type a = loads[0].getType(), b = loads[1].getType();
+  if (a != b || !loads[2].getType().isF32())
+    return std::nullopt;
+  if (!a.isBF16())
+    return std::nullopt;
+  if (dot.m % 16 || dot.n % 8 || dot.k % 16)
+    return std::nullopt;
+  return dot;
+}
+
+/// Replaces `nest`, a contraction mmaDot accepts, by warp-wide mma.sync:
+/// each warp of the block takes 16x8 blocks of `out` in turn, loads its
+/// lanes' accumulators, runs the K loop 16 at a time with the operands
+/// packed into 32-bit registers as the instruction's fragments lay them
+/// out, and stores the accumulators back, between barriers.
+void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
+  scf::ForOp outer = nest.loops.front();
+  OpBuilder b(outer);
+  Location loc = outer.getLoc();
+  MLIRContext *ctx = b.getContext();
+  Type i32 = b.getI32Type(), i16 = b.getI16Type(), f32 = b.getF32Type();
+  auto c = [&](int64_t v) { return indexConst(b, loc, v); };
+  auto add = [&](Value x, Value y) {
+    return arith::AddIOp::create(b, loc, x, y).getResult();
+  };
+  auto mul = [&](Value x, int64_t y) {
+    return arith::MulIOp::create(b, loc, x, c(y)).getResult();
+  };
+  gpu::BarrierOp::create(b, loc);
+  Value lane = arith::RemUIOp::create(b, loc, tid, c(32));
+  Value warp = arith::DivUIOp::create(b, loc, tid, c(32));
+  Value group = arith::DivUIOp::create(b, loc, lane, c(4));
+  Value quad = arith::RemUIOp::create(b, loc, lane, c(4));
+  int64_t tilesN = dot.n / 8;
+  auto tiles =
+      scf::ForOp::create(b, loc, warp, c(dot.m / 16 * tilesN), c(threads / 32));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(tiles.getBody()->getTerminator());
+  Value t = tiles.getInductionVar();
+  Value r0 = add(mul(arith::DivUIOp::create(b, loc, t, c(tilesN)), 16), group);
+  Value r1 = add(r0, c(8));
+  Value tn8 = mul(arith::RemUIOp::create(b, loc, t, c(tilesN)), 8);
+  Value c0 = add(tn8, mul(quad, 2));
+  Value c1 = add(c0, c(1));
+  Value col = add(tn8, group);
+  auto load = [&](Value m, Value x, Value y) {
+    return memref::LoadOp::create(b, loc, m, ValueRange{x, y}).getResult();
+  };
+  // Two 16-bit operands in one register, the first in the low half.
+  auto pack = [&](Value lo, Value hi) {
+    auto bits = [&](Value v) {
+      Value h = arith::BitcastOp::create(b, loc, i16, v);
+      return arith::ExtUIOp::create(b, loc, i32, h).getResult();
+    };
+    Value high = arith::ShLIOp::create(
+        b, loc, bits(hi), arith::ConstantIntOp::create(b, loc, 16, 32));
+    return arith::OrIOp::create(b, loc, bits(lo), high).getResult();
+  };
+  SmallVector<Value> acc = {load(dot.out, r0, c0), load(dot.out, r0, c1),
+                            load(dot.out, r1, c0), load(dot.out, r1, c1)};
+  auto kLoop = scf::ForOp::create(b, loc, c(0), c(dot.k), c(16), acc);
+  {
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(kLoop.getBody());
+    Value kb = kLoop.getInductionVar();
+    Value k0 = add(kb, mul(quad, 2)), k1 = add(k0, c(1));
+    Value k8 = add(k0, c(8)), k9 = add(k0, c(9));
+    SmallVector<Value> a = {pack(load(dot.lhs, r0, k0), load(dot.lhs, r0, k1)),
+                            pack(load(dot.lhs, r1, k0), load(dot.lhs, r1, k1)),
+                            pack(load(dot.lhs, r0, k8), load(dot.lhs, r0, k9)),
+                            pack(load(dot.lhs, r1, k8), load(dot.lhs, r1, k9))};
+    SmallVector<Value> bv = {
+        pack(load(dot.rhs, k0, col), load(dot.rhs, k1, col)),
+        pack(load(dot.rhs, k8, col), load(dot.rhs, k9, col))};
+    auto result = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
+    Value d =
+        NVVM::MmaOp::create(b, loc, result, a, bv, kLoop.getRegionIterArgs(),
+                            {16, 8, 16}, std::nullopt, std::nullopt,
+                            std::array<NVVM::MMATypes, 2>{dot.type, dot.type},
+                            std::array<NVVM::MMALayout, 2>{
+                                NVVM::MMALayout::row, NVVM::MMALayout::col});
+    SmallVector<Value> next;
+    for (int64_t e = 0; e < 4; ++e)
+      next.push_back(LLVM::ExtractValueOp::create(b, loc, d, e));
+    scf::YieldOp::create(b, loc, next);
+  }
+  ValueRange d = kLoop.getResults();
+  memref::StoreOp::create(b, loc, d[0], dot.out, ValueRange{r0, c0});
+  memref::StoreOp::create(b, loc, d[1], dot.out, ValueRange{r0, c1});
+  memref::StoreOp::create(b, loc, d[2], dot.out, ValueRange{r1, c0});
+  memref::StoreOp::create(b, loc, d[3], dot.out, ValueRange{r1, c1});
+  b.setInsertionPointAfter(tiles);
+  gpu::BarrierOp::create(b, loc);
+  outer.erase();
+}
+
 /// Replaces `nest` by its spread form (emitSpreadNest), moving its body.
 void spreadNest(ElementNest &nest, Value tid, int64_t threads) {
   scf::ForOp outer = nest.loops.front();
@@ -267,12 +413,18 @@ void spreadCopy(memref::CopyOp copy, Value tid, int64_t threads) {
 /// Static shared memory a block may have without asking the driver.
 constexpr int64_t kStaticSharedBytes = 48 * 1024;
 
-/// The shared memory one block may have on `chip` ("sm_90a", ...).
-int64_t sharedBytesOf(StringRef chip) {
+/// The number of `chip` ("sm_90a" -> 90), 0 if it has none.
+unsigned smVersion(StringRef chip) {
   unsigned sm = 0;
   if (!chip.consume_front("sm_") ||
       chip.take_while(llvm::isDigit).getAsInteger(10, sm))
-    return kStaticSharedBytes;
+    return 0;
+  return sm;
+}
+
+/// The shared memory one block may have on `chip` ("sm_90a", ...).
+int64_t sharedBytesOf(StringRef chip) {
+  unsigned sm = smVersion(chip);
   if (sm >= 90)
     return 227 * 1024;
   if (sm == 80 || sm == 87)
@@ -284,7 +436,8 @@ int64_t sharedBytesOf(StringRef chip) {
 
 /// Moves the tile buffers into the arena (see Passes.td): a workgroup
 /// attribution up to kStaticSharedBytes, else the dynamic shared memory.
-void placeInArena(gpu::GPUFuncOp fn, Plan &plan) {
+/// Returns the arena.
+Value placeInArena(gpu::GPUFuncOp fn, Plan &plan) {
   MLIRContext *ctx = fn.getContext();
   auto workgroup = gpu::AddressSpaceAttr::get(
       ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
@@ -321,6 +474,7 @@ void placeInArena(gpu::GPUFuncOp fn, Plan &plan) {
     op->getResult(0).replaceAllUsesWith(generic);
     op->erase();
   }
+  return arena;
 }
 
 /// Drops each barrier that only memory-effect-free ops separate from the
@@ -348,24 +502,27 @@ struct GPUDistributeTiles
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    int64_t limit = sharedBytes;
-    if (limit <= 0) {
-      std::optional<nlc::TargetInfo> target = nlc::getModuleTarget(module);
-      limit = sharedBytesOf(target ? StringRef(target->cpu) : "");
-    }
+    std::optional<nlc::TargetInfo> target = nlc::getModuleTarget(module);
+    StringRef chip = target ? StringRef(target->cpu) : "";
+    int64_t limit = sharedBytes > 0 ? sharedBytes : sharedBytesOf(chip);
+    // mma.sync m16n8k16 on bf16: sm_80 and later.
+    bool mmaOk = useMma && smVersion(chip) >= 80;
     module.walk([&](gpu::GPUFuncOp fn) {
       if (!fn.isKernel())
         return;
-      std::optional<Plan> plan = planKernel(fn, limit);
+      std::optional<Plan> plan = planKernel(fn, limit, threads);
       if (!plan)
         return;
-      // A multiple of a warp, no more than the widest loop needs.
-      int64_t block = std::clamp<int64_t>(llvm::alignTo(plan->maxTrips, 32), 32,
-                                          std::max<int64_t>(threads, 32));
+      int64_t block = plan->block;
       OpBuilder b(fn.getBody());
       Value tid = gpu::ThreadIdOp::create(b, fn.getLoc(), gpu::Dimension::x);
-      for (ElementNest &nest : plan->nests)
-        spreadNest(nest, tid, block);
+      for (ElementNest &nest : plan->nests) {
+        std::optional<MmaDot> dot = mmaOk ? mmaDot(nest) : std::nullopt;
+        if (dot)
+          mmaNest(nest, *dot, tid, block);
+        else
+          spreadNest(nest, tid, block);
+      }
       for (memref::CopyOp copy : plan->copies)
         spreadCopy(copy, tid, block);
       placeInArena(fn, *plan);

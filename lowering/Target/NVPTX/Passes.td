@@ -85,7 +85,14 @@ def GPUDistributeTiles
       consecutive threads take consecutive elements), around the nest's
       dependent loops (a contraction's k loop); each `memref.copy` of tile
       buffers becomes such a loop too. A `gpu.barrier` comes before and
-      after each of them.
+      after each of them (one between two).
+    - On sm_80 and later (option `mma`), a contraction of bf16 tiles into
+      f32 with M, N, K multiples of 16, 8, 16 runs on the tensor
+      cores instead: each warp takes 16x8 blocks of the result in turn and
+      computes them with `mma.sync.m16n8k16` (`nvvm.mma.sync`), its
+      operands read from the shared buffers in the instruction's fragment
+      layout. The products are exact and the sums in f32, but not in the
+      reference's order: results differ from it by f32 rounding.
     - Everything else (scalar code, control flow, reductions to a scalar)
       is run by every thread alike: its values are the same in every
       thread. Buffers are written only inside the spread loops, between
@@ -105,6 +112,9 @@ def GPUDistributeTiles
   let options = [
     Option<"threads", "threads", "int64_t", "128",
            "Threads per block of a spread kernel">,
+    Option<"useMma", "mma", "bool", "true",
+           "Contractions of bf16 tiles on the tensor cores (sm_80 and "
+           "later)">,
     Option<"sharedBytes", "shared-bytes", "int64_t", "0",
            "The most shared memory a spread kernel's buffers may take (0: "
            "what the module's chip allows)">,
@@ -113,6 +123,7 @@ def GPUDistributeTiles
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect",
     "::mlir::scf::SCFDialect",
   ];
 }

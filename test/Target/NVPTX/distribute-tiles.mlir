@@ -1,5 +1,7 @@
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=shared-bytes=256 | FileCheck %s --check-prefix=SMALL
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=MMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=mma=0 | FileCheck %s --check-prefix=SCALAR
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf | FileCheck %s --check-prefix=UNMARKED
 // A GPU kernel's reference code on a block of threads: tile buffers in one
 // shared-memory arena (views cast back to the generic address space), each
@@ -97,6 +99,54 @@ module attributes {gpu.container_module} {
       %b = tile.broadcast %s along 1 : !tile.tile<8xf32> -> !tile.tile<8x16xf32>
       %c = tile.dot %b, %w : !tile.tile<8x16xf32>, !tile.tile<16x16xf32, col_major> -> !tile.tile<8x16xf32>
       tile.store %c, %x[%i, %c0] : !tile.tile<8x16xf32>, memref<?x?xf32>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// A bf16 contraction into f32 on sm_80 and later: warps take 16x8 blocks of
+// the result (here 32x16: 4 blocks, one to each warp of the 128 threads that
+// the loads' 1024 elements take) and run the
+// K loop 16 at a time with mma.sync m16n8k16, the operands read from the
+// shared buffers in the fragment layout (two bf16 in a 32-bit register, the
+// lower k in the low half) and the accumulators loaded and stored around
+// the loop; without `mma`, the scalar form.
+
+// MMA-LABEL: gpu.func @mm(
+// MMA: %[[TID:.+]] = gpu.thread_id x
+// MMA: %[[LANE:.+]] = arith.remui %[[TID]], %c32
+// MMA: %[[WARP:.+]] = arith.divui %[[TID]], %c32
+// MMA: scf.for %[[T:.+]] = %[[WARP]] to %c4{{.*}} step %c4{{.*}} {
+// MMA: %[[C0:.+]] = memref.load %[[OUT:.+]][%{{.+}}, %{{.+}}] : memref<32x16xf32>
+// MMA: scf.for %{{.+}} = %{{.+}} to %c32{{.*}} step %c16{{.*}} iter_args(
+// MMA: arith.bitcast %{{.+}} : bf16 to i16
+// MMA: arith.shli %{{.+}}, %c16_i32
+// MMA: nvvm.mma.sync A[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] B[%{{.+}}, %{{.+}}] C[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}]
+// MMA-SAME: layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>
+// MMA-SAME: multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>
+// MMA-SAME: shape = #nvvm.shape<m = 16, n = 8, k = 16>
+// MMA: memref.store %{{.+}}, %[[OUT]]
+// MMA-NOT: math.fma
+
+// SCALAR-LABEL: gpu.func @mm(
+// SCALAR-NOT: nvvm.mma.sync
+// SCALAR: math.fma
+
+module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features = "", name = "nvptx64-nvidia-cuda", triple = "nvptx64-nvidia-cuda"}} {
+  func.func @host(%x: memref<?x?xbf16>, %y: memref<?x?xf32>) {
+    %c1 = arith.constant 1 : index
+    gpu.launch_func @nl_kernels::@mm blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%x : memref<?x?xbf16>, %y : memref<?x?xf32>)
+    return
+  }
+  gpu.module @nl_kernels {
+    gpu.func @mm(%x: memref<?x?xbf16>, %y: memref<?x?xf32>) kernel {
+      %c0 = arith.constant 0 : index
+      %a = tile.load %x[%c0, %c0] : memref<?x?xbf16> -> !tile.tile<32x32xbf16>
+      %b = tile.load %x[%c0, %c0] : memref<?x?xbf16> -> !tile.tile<32x16xbf16, col_major>
+      %c = tile.dot %a, %b : !tile.tile<32x32xbf16>, !tile.tile<32x16xbf16, col_major> -> !tile.tile<32x16xf32>
+      tile.store %c, %y[%c0, %c0] : !tile.tile<32x16xf32>, memref<?x?xf32>
       gpu.return
     }
   }
