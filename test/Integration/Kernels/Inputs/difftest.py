@@ -5,16 +5,20 @@ Generates random tile-map kernels (random rank, tile shape, view sizes that
 are mostly not tile multiples, and a random elementwise composition of tile
 operations over two inputs and scalar constants; a third of the rank-2
 cases are contractions, `x = dot(p, q[, y])` over a random K followed by
-the composition as an epilogue, four in ten of those of i8 tiles into i32
-with an integer epilogue), compiles them with nlc, and compares every
-output element with the same expression evaluated by plain scalar host code
+the composition as an epilogue; four in ten of those of i8 tiles into i32
+with an integer epilogue, and half the rest of bf16 or f16 tiles into f32,
+checked within a tolerance, see gen_half_contraction), compiles them
+with nlc, and compares every output element with the same expression evaluated by plain scalar host code
 in the same program (the contraction as fused multiply-adds in k order,
 which is how `dot` is defined). The two sides go through
 different code paths (tile dialect and its CPU lowering vs. scalar MLIRGen),
 so a disagreement is a miscompilation on one of them.
 
 Floats are compared exactly: both sides do the same IEEE operations in the
-same order and call the same libm functions. NaN equals NaN.
+same order and call the same libm functions. NaN equals NaN. The one
+exception is the bf16 and f16 contraction, whose fast paths add in their
+own order: there each element must be within 1e-5 of the sum of the
+products' magnitudes from the exact (f64) sum.
 
 Usage: difftest.py --nlc NLC --seed S --cases N [--per-program K] --workdir D
                    [--mutate] [--nlc-arg ARG ...] [--build-only | --run-only]
@@ -105,6 +109,8 @@ def gen_case(rng, idx, seed, mutate=False):
              seed * 7919 + idx * 3 + 3)
     if contraction and rng.random() < 0.4:
         return gen_int8_contraction(rng, idx, tile, dims, seeds, mutate)
+    if contraction and rng.random() < 0.5:
+        return gen_half_contraction(rng, idx, tile, dims, seeds, mutate)
     if contraction:
         # x = dot(p, q[, y]): p is M x K, q is K x N, y is M x N.
         tk = rng.choice([4, 8, 16])
@@ -161,6 +167,29 @@ def gen_int8_contraction(rng, idx, tile, dims, seeds, mutate):
         f"r.get(i, j) != {sexpr}"), dims
 
 
+def gen_half_contraction(rng, idx, tile, dims, seeds, mutate):
+    """x = dot(p, q[, y]) of bf16 or f16 tiles into f32, no epilogue. The
+    fast paths multiply exactly but add in their own order (x86
+    `vdpbf16ps` takes k in pairs, the GPU's `mma.sync` 16 at a time), so
+    the host sums the products in f64 and each element must be within
+    1e-5 of the sum of their magnitudes (K <= 70 roundings to f32 cost at
+    most 70 * 2^-24 of it). Even K steps take the x86 pairs, odd ones the
+    reference loops."""
+    elem = rng.choice(["bf16", "f16"])
+    tk = rng.choice([2, 4, 8, 16, 32, 3])
+    kdim = rng.randint(1, 70)
+    with_acc = rng.random() < 0.5
+    texpr = "(x + 1.0)" if mutate else "x"
+    kernel = contraction_kernel(idx, tile, tk, elem, "f32", with_acc, texpr)
+    init = "(c.get(i, j) as f64)" if with_acc else "0.0"
+    return kernel, contraction_body(
+        idx, dims, kdim, elem, "f64", seeds, init,
+        "let t = (a.get(i, kk) as f64) * (b.get(kk, j) as f64); s += t; "
+        "m += abs(t);",
+        "!(abs((r.get(i, j) as f64) - s) <= 1e-5 * m)",
+        result_elem="f32"), dims
+
+
 def contraction_kernel(idx, tile, tk, elem, acc_elem, with_acc, texpr):
     """The kernel of a contraction case: x = dot(p, q[, y]) of `elem` tiles
     (K step `tk`) into `acc_elem`, then `texpr`."""
@@ -173,14 +202,17 @@ def contraction_kernel(idx, tile, tk, elem, acc_elem, with_acc, texpr):
 
 
 def contraction_body(idx, dims, kdim, elem, acc_elem, seeds, init, step,
-                     wrong):
+                     wrong, result_elem=None):
     """The host side of a contraction case: A (M x K) and B (K x N) of
-    `elem`, C (M x N) of `acc_elem`, filled at random, the kernel called on
-    their views; then each element's sum `s` of `acc_elem`, from `init`,
-    `step` for each k in order, is `x` (`y` the element of C) and is wrong
-    where `wrong` holds."""
+    `elem`, C (M x N) of `result_elem` (default `acc_elem`), filled at
+    random, the kernel called on their views; then each element's sum `s`
+    of `acc_elem` (and `m`, for a step that wants it), from `init`, `step`
+    for each k in order, is `x` (`y` the element of C) and is wrong where
+    `wrong` holds."""
+    result_elem = result_elem or acc_elem
+    magnitude = f"    var m: {acc_elem} = abs(s);\n" if "m +=" in step else ""
     loops = (f"  for i in 0..{dims[0]} {{\n  for j in 0..{dims[1]} {{\n"
-             f"    var s: {acc_elem} = {init};\n"
+             f"    var s: {acc_elem} = {init};\n{magnitude}"
              f"    for kk in 0..{kdim} {{ {step} }}\n"
              f"    let x = s;\n    let y = c.get(i, j);\n"
              f"    total += 1;\n"
@@ -188,7 +220,7 @@ def contraction_body(idx, dims, kdim, elem, acc_elem, seeds, init, step,
     return (f"fn case{idx}() -> i64 {{\n"
             f"  let a = Tensor::alloc([{dims[0]}, {kdim}], {elem});\n"
             f"  let b = Tensor::alloc([{kdim}, {dims[1]}], {elem});\n"
-            f"  let c = Tensor::alloc([{dims[0]}, {dims[1]}], {acc_elem});\n"
+            f"  let c = Tensor::alloc([{dims[0]}, {dims[1]}], {result_elem});\n"
             f"  a.fill_random({seeds[0]});\n"
             f"  b.fill_random({seeds[1]});\n"
             f"  c.fill_random({seeds[2]});\n"
