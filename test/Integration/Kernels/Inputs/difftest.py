@@ -7,7 +7,9 @@ operations over two inputs and scalar constants; a third of the rank-2
 cases are contractions, `x = dot(p, q[, y])` over a random K followed by
 the composition as an epilogue; four in ten of those of i8 tiles into i32
 with an integer epilogue, and half the rest of bf16 or f16 tiles into f32,
-checked within a tolerance, see gen_half_contraction), compiles them
+checked within a tolerance, see gen_half_contraction; a quarter of the
+other rank-2 cases are grid kernels that reduce whole rows or columns:
+sums of products, maxima, minima, see gen_reduction), compiles them
 with nlc, and compares every output element with the same expression evaluated by plain scalar host code
 in the same program (the contraction as fused multiply-adds in k order,
 which is how `dot` is defined). The two sides go through
@@ -16,9 +18,9 @@ so a disagreement is a miscompilation on one of them.
 
 Floats are compared exactly: both sides do the same IEEE operations in the
 same order and call the same libm functions. NaN equals NaN. The one
-exception is the bf16 and f16 contraction, whose fast paths add in their
-own order: there each element must be within 1e-5 of the sum of the
-products' magnitudes from the exact (f64) sum.
+exceptions are the bf16 and f16 contraction and the sum reduction, whose
+fast paths add in their own order: there each element must be within
+1e-5 of the sum of the terms' magnitudes from the exact (f64) sum.
 
 Usage: difftest.py --nlc NLC --seed S --cases N [--per-program K] --workdir D
                    [--mutate] [--nlc-arg ARG ...] [--build-only | --run-only]
@@ -107,6 +109,8 @@ def gen_case(rng, idx, seed, mutate=False):
     d = ", ".join(map(str, dims))
     seeds = (seed * 7919 + idx * 3 + 1, seed * 7919 + idx * 3 + 2,
              seed * 7919 + idx * 3 + 3)
+    if rank == 2 and not contraction and rng.random() < 0.25:
+        return gen_reduction(rng, idx, seeds, mutate)
     if contraction and rng.random() < 0.4:
         return gen_int8_contraction(rng, idx, tile, dims, seeds, mutate)
     if contraction and rng.random() < 0.5:
@@ -144,6 +148,69 @@ def gen_case(rng, idx, seed, mutate=False):
             f"  b.fill_random({seeds[1]});\n"
             f"  let r = k{idx}(a.view(), b.view());\n"
             f"  var bad = 0;\n  var total = 0;\n{loops}"
+            f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
+            f"  return bad;\n}}\n")
+    return kernel, body, dims
+
+
+def gen_reduction(rng, idx, seeds, mutate):
+    """A grid kernel that reduces whole rows (axis 1) or whole columns
+    (axis 0) of a matrix, one tile per instance across the reduced axis:
+    the sum of x * y (padding 0 on both, so padded elements add 0), or the
+    max or min of x (padding -inf or +inf). Max and min must be exact;
+    sums, which the fast paths add in their own order, within 1e-5 of the
+    sum of the magnitudes of the f32 products."""
+    kind = rng.choice(["sum", "max", "min"])
+    axis = rng.choice([0, 1])
+    tile = [rng.choice([4, 8, 16, 32, 64]), rng.choice([8, 16, 32, 64, 128])]
+    # The reduced axis fits in one tile; the other is ragged.
+    dims = ([rng.randint(1, tile[0]), rng.randint(1, 150)] if axis == 0 else
+            [rng.randint(1, 100), rng.randint(1, tile[1])])
+    other = dims[1 - axis]
+    shape = f"{tile[0]}, {tile[1]}"
+    at = "[0, program_id(0)]" if axis == 0 else "[program_id(0), 0]"
+    out = f"Tile<{tile[1 - axis]}, f32>"
+    bump = " + 1.0" if mutate else ""
+    if kind == "sum":
+        kernel_body = (f"  let x: Tile<{shape}, f32> = load(a, {at});\n"
+                       f"  let y: Tile<{shape}, f32> = load(b, {at});\n"
+                       f"  let s: {out} = sum(x * y, {axis}){bump};\n")
+    else:
+        pad = "-1.0 / 0.0" if kind == "max" else "1.0 / 0.0"
+        kernel_body = (f"  let pad: f32 = {pad};\n"
+                       f"  let x: Tile<{shape}, f32> = load(a, {at}, pad=pad);\n"
+                       f"  let s: {out} = {kind}(x, {axis}){bump};\n")
+    kernel = (f"@kernel\nfn k{idx}(a: View<f32, 2>, b: View<f32, 2>, "
+              f"r: View<f32, 1>) {{\n{kernel_body}"
+              f"  store(r, [program_id(0)], s);\n}}\n")
+    if axis == 0:
+        elem_a, elem_b = "a.get(q, o)", "b.get(q, o)"
+    else:
+        elem_a, elem_b = "a.get(o, q)", "b.get(o, q)"
+    if kind == "sum":
+        step = (f"let t = (({elem_a} * {elem_b}) as f64); s += t; "
+                f"m += abs(t);")
+        init = "var s: f64 = 0.0;\n    var m: f64 = 0.0;"
+        wrong = "!(abs((r.get(o) as f64) - s) <= 1e-5 * m)"
+    else:
+        fn = kind
+        step = f"s = {fn}(s, {elem_a});"
+        init = f"var s: f32 = {'-' if kind == 'max' else ''}1.0 / 0.0;"
+        wrong = "!same(r.get(o), s)"
+    tiles = f"({other} + {tile[1 - axis] - 1}) / {tile[1 - axis]}"
+    body = (f"fn case{idx}() -> i64 {{\n"
+            f"  let a = Tensor::alloc([{dims[0]}, {dims[1]}], f32);\n"
+            f"  let b = Tensor::alloc([{dims[0]}, {dims[1]}], f32);\n"
+            f"  let r = Tensor::alloc([{other}], f32);\n"
+            f"  a.fill_random({seeds[0]});\n"
+            f"  b.fill_random({seeds[1]});\n"
+            f"  k{idx}(a.view(), b.view(), r.view(), grid=[{tiles}]);\n"
+            f"  var bad = 0;\n  var total = 0;\n"
+            f"  for o in 0..{other} {{\n"
+            f"    {init}\n"
+            f"    for q in 0..{dims[axis]} {{ {step} }}\n"
+            f"    total += 1;\n"
+            f"    if {wrong} {{ bad += 1; }}\n  }}\n"
             f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
             f"  return bad;\n}}\n")
     return kernel, body, dims
