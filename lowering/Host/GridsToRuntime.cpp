@@ -27,6 +27,11 @@ namespace {
 
 constexpr llvm::StringLiteral kLaunch = "nl_grid_launch";
 
+/// Rows of the first grid dimension per group of instances (see
+/// instancePosition): with 64-row tiles of a K of 4096 f32, eight rows of A
+/// are 8 MiB, which the L3 of the machines nlc runs on holds.
+constexpr int64_t kGroupRows = 8;
+
 struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -55,9 +60,49 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
         return signalPassFailure();
   }
 
-  /// Replaces `grid` by a call of nl_grid_launch with a function that runs
-  /// a range of its instances and a context that holds what its body uses
-  /// from outside (as LLVM values: memrefs as their descriptors).
+  /// The position, one index per dimension, of the instance numbered
+  /// `linear` in a grid of `trips` instances along each dimension. The
+  /// first dimension goes fastest, but with two or more dimensions, the
+  /// first two go in groups of kGroupRows positions of the first: all of
+  /// the second dimension for the group's first rows, then the next group.
+  /// A 2-D grid of matmul tiles then reuses the group's rows of A for every
+  /// column, from the cache, instead of streaming all of A again for each
+  /// column (a 4096^3 f32 product: 1.7x on one thread of a Zen 5).
+  static SmallVector<Value> instancePosition(OpBuilder &b, Location l,
+                                             Value linear,
+                                             ArrayRef<Value> trips) {
+    SmallVector<Value> position;
+    Value rest = linear;
+    size_t d = 0;
+    if (trips.size() >= 2) {
+      Value group = arith::ConstantIndexOp::create(b, l, kGroupRows);
+      Value plane = arith::MulIOp::create(b, l, trips[0], trips[1]);
+      Value inPlane = arith::RemUIOp::create(b, l, rest, plane);
+      rest = arith::DivUIOp::create(b, l, rest, plane);
+      Value span = arith::MulIOp::create(b, l, group, trips[1]);
+      Value g = arith::DivUIOp::create(b, l, inPlane, span);
+      Value first = arith::MulIOp::create(b, l, g, group);
+      // The last group may have fewer rows.
+      Value rows = arith::MinUIOp::create(
+          b, l, group, arith::SubIOp::create(b, l, trips[0], first));
+      Value r = arith::SubIOp::create(b, l, inPlane,
+                                      arith::MulIOp::create(b, l, g, span));
+      position.push_back(arith::AddIOp::create(
+          b, l, first, arith::RemUIOp::create(b, l, r, rows)));
+      position.push_back(arith::DivUIOp::create(b, l, r, rows));
+      d = 2;
+    }
+    for (; d < trips.size(); ++d) {
+      position.push_back(arith::RemUIOp::create(b, l, rest, trips[d]));
+      rest = arith::DivUIOp::create(b, l, rest, trips[d]);
+    }
+    return position;
+  }
+
+  /// Replaces `grid` by a call of nl_grid_launch with a function that runs  ///
+  /// Replaces `grid` by a call of nl_grid_launch with a function that runs a
+  /// range of its instances and a context that holds what its body uses from
+  /// outside (as LLVM values: memrefs as their descriptors).
   LogicalResult outline(scf::ParallelOp grid, LLVMTypeConverter &converter,
                         SymbolTable &symbols) {
     MLIRContext *ctx = &getContext();
@@ -140,17 +185,17 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
         fb, loc, toIndex(fb, entry->getArgument(1)),
         toIndex(fb, entry->getArgument(2)), one, ValueRange{},
         [&](OpBuilder &b, Location l, Value linear, ValueRange) {
-          // Instance `linear`, first dimension fastest.
-          Value rest = linear;
-          for (auto [iv, lb, step, trip] :
+          // Instance `linear`, first dimension fastest, except that the
+          // first two go in groups of kGroupRows positions of the first
+          // (see Passes.td).
+          SmallVector<Value> position =
+              instancePosition(b, l, linear, llvm::map_to_vector(trips, inFn));
+          for (auto [iv, lb, step, k] :
                llvm::zip_equal(grid.getInductionVars(), grid.getLowerBound(),
-                               grid.getStep(), trips)) {
-            Value k = arith::RemUIOp::create(b, l, rest, inFn(trip));
-            rest = arith::DivUIOp::create(b, l, rest, inFn(trip));
+                               grid.getStep(), position))
             map.map(iv, arith::AddIOp::create(
                             b, l, inFn(lb),
                             arith::MulIOp::create(b, l, k, inFn(step))));
-          }
           for (Operation &op : grid.getBody()->without_terminator())
             b.clone(op, map);
           scf::YieldOp::create(b, l);

@@ -3,8 +3,12 @@
 // nl_grid_launch: what the body uses from outside (a memref as its LLVM
 // descriptor, a scalar, the trip counts) is stored in a struct on the
 // stack; constants are cloned into the outlined function, which runs
-// iterations [begin, end), the first dimension fastest. A loop with a
-// reduction is left alone.
+// iterations [begin, end), the first dimension fastest, but with two or
+// more dimensions the first two in groups of 8 positions of the first (all
+// of the second for each group: instance l is at first + r % rows, r /
+// rows, where the group g = (l % plane) / (8 * trip1) starts at row first =
+// 8 g, has rows = min(8, trip0 - first) rows, and r = l % plane - g * 8 *
+// trip1). A loop with a reduction is left alone.
 
 // CHECK-LABEL: func.func @launch(
 // CHECK-SAME: %[[BUF:[^:]+]]: memref<?xf32>, %[[S:[^:]+]]: f32, %[[X:[^:]+]]: index, %[[Y:[^:]+]]: index
@@ -39,11 +43,21 @@
 // CHECK-DAG: %[[EI:.+]] = arith.index_cast %[[E]] : i64 to index
 // CHECK-DAG: %[[BI:.+]] = arith.index_cast %[[B]] : i64 to index
 // CHECK: scf.for %[[L:.+]] = %[[BI]] to %[[EI]] step
-// CHECK: %[[K:.+]] = arith.remui %[[L]], %[[SX]]
-// CHECK: %[[R:.+]] = arith.divui %[[L]], %[[SX]]
+// CHECK: %[[G:.+]] = arith.constant 8 : index
+// CHECK: %[[PLANE:.+]] = arith.muli %[[SX]], %[[SY]]
+// CHECK: %[[IN:.+]] = arith.remui %[[L]], %[[PLANE]]
+// CHECK: %[[SPAN:.+]] = arith.muli %[[G]], %[[SY]]
+// CHECK: %[[GI:.+]] = arith.divui %[[IN]], %[[SPAN]]
+// CHECK: %[[FIRST:.+]] = arith.muli %[[GI]], %[[G]]
+// CHECK: %[[LEFT:.+]] = arith.subi %[[SX]], %[[FIRST]]
+// CHECK: %[[ROWS:.+]] = arith.minui %[[G]], %[[LEFT]]
+// CHECK: %[[START:.+]] = arith.muli %[[GI]], %[[SPAN]]
+// CHECK: %[[R:.+]] = arith.subi %[[IN]], %[[START]]
+// CHECK: %[[RI:.+]] = arith.remui %[[R]], %[[ROWS]]
+// CHECK: %[[K:.+]] = arith.addi %[[FIRST]], %[[RI]]
+// CHECK: arith.divui %[[R]], %[[ROWS]]
 // CHECK: %[[KS:.+]] = arith.muli %[[K]], %{{.+}}
 // CHECK: %[[I:.+]] = arith.addi %{{.+}}, %[[KS]]
-// CHECK: arith.remui %[[R]], %[[SY]]
 // CHECK: %[[V:.+]] = arith.mulf %[[SV]], %[[TWO]]
 // CHECK: memref.store %[[V]], %[[MEM]][%[[I]]]
 // CHECK: llvm.return

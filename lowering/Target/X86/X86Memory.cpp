@@ -405,7 +405,9 @@ std::optional<unsigned> nextInstanceIndex(tl::AccessOpInterface op) {
 /// In a grid kernel, an access whose index (leading or tile) is
 /// `program_id(0)` is followed on the same thread by the same access of the
 /// next instance at that index plus one (instances run in chunks of
-/// consecutive ids, axis 0 fastest: nl_grid_launch). Prefetches that tile's
+/// consecutive ids, axis 0 fastest: nl_grid_launch; in 2-D grids within
+/// groups of 8 along axis 0, where the prefetch past a group's last row is
+/// wasted). Prefetches that tile's
 /// cache lines (for writing with `write`) where it lies in a unit-stride
 /// view, so that its memory traffic overlaps this instance's work instead
 /// of stalling the next one: a row kernel (softmax, layernorm: one row per
