@@ -28,9 +28,12 @@ namespace {
 constexpr llvm::StringLiteral kLaunch = "nl_grid_launch";
 
 /// Rows of the first grid dimension per group of instances (see
-/// instancePosition): with 64-row tiles of a K of 4096 f32, eight rows of A
-/// are 8 MiB, which the L3 of the machines nlc runs on holds.
-constexpr int64_t kGroupRows = 8;
+/// instancePosition). Two threads work on two groups at once: with 64-row
+/// tiles of a K of 4096 f32, the two groups' rows of A are 8 MiB, which the
+/// L3 of the machines nlc runs on keeps beside other processes' data
+/// (groups of 8 did as well on one thread of a Zen 5 and worse on two;
+/// 16, worse on both).
+constexpr int64_t kGroupRows = 4;
 
 struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
   void runOnOperation() override {

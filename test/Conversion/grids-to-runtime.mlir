@@ -4,10 +4,10 @@
 // descriptor, a scalar, the trip counts) is stored in a struct on the
 // stack; constants are cloned into the outlined function, which runs
 // iterations [begin, end), the first dimension fastest, but with two or
-// more dimensions the first two in groups of 8 positions of the first (all
+// more dimensions the first two in groups of 4 positions of the first (all
 // of the second for each group: instance l is at first + r % rows, r /
-// rows, where the group g = (l % plane) / (8 * trip1) starts at row first =
-// 8 g, has rows = min(8, trip0 - first) rows, and r = l % plane - g * 8 *
+// rows, where the group g = (l % plane) / (4 * trip1) starts at row first =
+// 4 g, has rows = min(4, trip0 - first) rows, and r = l % plane - g * 4 *
 // trip1). A loop with a reduction is left alone.
 
 // CHECK-LABEL: func.func @launch(
@@ -43,7 +43,7 @@
 // CHECK-DAG: %[[EI:.+]] = arith.index_cast %[[E]] : i64 to index
 // CHECK-DAG: %[[BI:.+]] = arith.index_cast %[[B]] : i64 to index
 // CHECK: scf.for %[[L:.+]] = %[[BI]] to %[[EI]] step
-// CHECK: %[[G:.+]] = arith.constant 8 : index
+// CHECK: %[[G:.+]] = arith.constant 4 : index
 // CHECK: %[[PLANE:.+]] = arith.muli %[[SX]], %[[SY]]
 // CHECK: %[[IN:.+]] = arith.remui %[[L]], %[[PLANE]]
 // CHECK: %[[SPAN:.+]] = arith.muli %[[G]], %[[SY]]

@@ -406,7 +406,7 @@ std::optional<unsigned> nextInstanceIndex(tl::AccessOpInterface op) {
 /// `program_id(0)` is followed on the same thread by the same access of the
 /// next instance at that index plus one (instances run in chunks of
 /// consecutive ids, axis 0 fastest: nl_grid_launch; in 2-D grids within
-/// groups of 8 along axis 0, where the prefetch past a group's last row is
+/// groups of 4 along axis 0, where the prefetch past a group's last row is
 /// wasted). Prefetches that tile's
 /// cache lines (for writing with `write`) where it lies in a unit-stride
 /// view, so that its memory traffic overlaps this instance's work instead
