@@ -38,19 +38,21 @@ int64_t bufferBytes(MemRefType type) {
   return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
 }
 
+/// The iterations of the independent loops of a nest of `trips` (those
+/// `parallel` marks), all together.
+int64_t parallelTrips(ArrayRef<int64_t> trips, ArrayRef<bool> parallel) {
+  int64_t n = 1;
+  for (auto [t, p] : llvm::zip_equal(trips, parallel))
+    n *= p ? t : 1;
+  return n;
+}
+
 /// A loop nest over a tile's elements: its loops, outermost first, their
 /// trip counts, and which are independent.
 struct ElementNest {
   SmallVector<scf::ForOp> loops;
   SmallVector<int64_t> trips;
   SmallVector<bool> parallel;
-
-  int64_t parallelTrips() const {
-    int64_t n = 1;
-    for (auto [t, p] : llvm::zip_equal(trips, parallel))
-      n *= p ? t : 1;
-    return n;
-  }
 };
 
 /// The nest `outer` heads (marked by convert-tile-to-scf), if it has the
@@ -135,7 +137,8 @@ std::optional<Plan> planKernel(gpu::GPUFuncOp fn, int64_t limit,
       ok = false;
       return WalkResult::interrupt();
     }
-    plan.maxTrips = std::max(plan.maxTrips, nest->parallelTrips());
+    plan.maxTrips =
+        std::max(plan.maxTrips, parallelTrips(nest->trips, nest->parallel));
     plan.nests.push_back(std::move(*nest));
     // Nests do not nest: what is inside is the nest's own body.
     return WalkResult::skip();
@@ -154,10 +157,7 @@ std::optional<Plan> planKernel(gpu::GPUFuncOp fn, int64_t limit,
         continue;
       if (isa<memref::StoreOp>(user) && insideNest(user, inNest))
         continue;
-      auto copy = dyn_cast<memref::CopyOp>(user);
-      if (copy && isTileBuffer(copy.getSource().getDefiningOp()) &&
-          isTileBuffer(copy.getTarget().getDefiningOp()) &&
-          !insideNest(copy, inNest))
+      if (isa<memref::CopyOp>(user)) // Checked below.
         continue;
       ok = false;
       return WalkResult::interrupt();
@@ -166,11 +166,12 @@ std::optional<Plan> planKernel(gpu::GPUFuncOp fn, int64_t limit,
   });
   if (!ok)
     return std::nullopt;
-  // Copies of anything but whole tile buffers are not spread (they would
-  // be run by every thread).
+  // Only copies of whole tile buffers outside the nests are spread; any
+  // other would be run by every thread (or by every thread of a nest).
   fn.walk([&](memref::CopyOp copy) {
     if (!isTileBuffer(copy.getSource().getDefiningOp()) ||
-        !isTileBuffer(copy.getTarget().getDefiningOp())) {
+        !isTileBuffer(copy.getTarget().getDefiningOp()) ||
+        insideNest(copy, inNest)) {
       ok = false;
       return WalkResult::interrupt();
     }
@@ -197,19 +198,17 @@ Value indexConst(OpBuilder &b, Location loc, int64_t v) {
 }
 
 /// Emits, at `b`'s insertion point, a barrier, then a loop that gives each
-/// thread (`tid` of `threads`) its share of the `trips` (row-major) of the
-/// independent loops, around loops over `serialTrips`, then a barrier.
+/// thread (`tid` of `threads`) its share of the iterations (row-major) of
+/// the loops `parallel` marks, around loops over the other `trips` in
+/// order, then a barrier.
 /// Returns the innermost body's builder position (before its terminator)
 /// and the induction values, in the nest's order.
 std::pair<Block *, SmallVector<Value>>
 emitSpreadNest(OpBuilder &b, Location loc, Value tid, int64_t threads,
                ArrayRef<int64_t> trips, ArrayRef<bool> parallel) {
   gpu::BarrierOp::create(b, loc);
-  int64_t total = 1;
-  for (auto [t, p] : llvm::zip_equal(trips, parallel))
-    total *= p ? t : 1;
   OpBuilder::InsertionGuard guard(b);
-  Value end = indexConst(b, loc, total);
+  Value end = indexConst(b, loc, parallelTrips(trips, parallel));
   Value step = indexConst(b, loc, threads);
   auto spread = scf::ForOp::create(b, loc, tid, end, step);
   b.setInsertionPointAfter(spread);
@@ -251,7 +250,6 @@ emitSpreadNest(OpBuilder &b, Location loc, Value tid, int64_t threads,
 struct MmaDot {
   Value lhs, rhs, out;
   int64_t m, n, k;
-  NVVM::MMATypes type;
 };
 
 std::optional<MmaDot> mmaDot(ElementNest &nest) {
@@ -283,14 +281,9 @@ std::optional<MmaDot> mmaDot(ElementNest &nest) {
       store.getMemRef() != loads[2].getMemRef())
     return std::nullopt;
   MmaDot dot{loads[0].getMemRef(), loads[1].getMemRef(), store.getMemRef(),
-             nest.trips[0],        nest.trips[2],        nest.trips[1],
-             NVVM::MMATypes::bf16};
-  Type a = loads[0].getType(), b = loads[1].getType();
-  if (a != b || !loads[2].getType().isF32())
-    return std::nullopt;
-  if (!a.isBF16())
-    return std::nullopt;
-  if (dot.m % 16 || dot.n % 8 || dot.k % 16)
+             nest.trips[0],        nest.trips[2],        nest.trips[1]};
+  if (!loads[0].getType().isBF16() || !loads[1].getType().isBF16() ||
+      !loads[2].getType().isF32() || dot.m % 16 || dot.n % 8 || dot.k % 16)
     return std::nullopt;
   return dot;
 }
@@ -363,7 +356,8 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
     Value d =
         NVVM::MmaOp::create(b, loc, result, a, bv, kLoop.getRegionIterArgs(),
                             {16, 8, 16}, std::nullopt, std::nullopt,
-                            std::array<NVVM::MMATypes, 2>{dot.type, dot.type},
+                            std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                                          NVVM::MMATypes::bf16},
                             std::array<NVVM::MMALayout, 2>{
                                 NVVM::MMALayout::row, NVVM::MMALayout::col});
     SmallVector<Value> next;
@@ -436,8 +430,7 @@ int64_t sharedBytesOf(StringRef chip) {
 
 /// Moves the tile buffers into the arena (see Passes.td): a workgroup
 /// attribution up to kStaticSharedBytes, else the dynamic shared memory.
-/// Returns the arena.
-Value placeInArena(gpu::GPUFuncOp fn, Plan &plan) {
+void placeInArena(gpu::GPUFuncOp fn, Plan &plan) {
   MLIRContext *ctx = fn.getContext();
   auto workgroup = gpu::AddressSpaceAttr::get(
       ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
@@ -474,7 +467,6 @@ Value placeInArena(gpu::GPUFuncOp fn, Plan &plan) {
     op->getResult(0).replaceAllUsesWith(generic);
     op->erase();
   }
-  return arena;
 }
 
 /// Drops each barrier that only memory-effect-free ops separate from the
@@ -536,15 +528,12 @@ struct GPUDistributeTiles
                    plan->arenaBytes > kStaticSharedBytes ? plan->arenaBytes + 16
                                                          : 0);
       // No stack buffer is left: the stack needs no restoring.
-      if (fn.walk([](memref::AllocaOp) {
-              return WalkResult::interrupt();
-            }).wasInterrupted() == false)
-        fn.walk([](Operation *op) {
-          if (isa<LLVM::StackSaveOp, LLVM::StackRestoreOp>(op)) {
-            op->dropAllUses();
-            op->erase();
-          }
-        });
+      if (!fn.walk([](memref::AllocaOp) {
+               return WalkResult::interrupt();
+             }).wasInterrupted()) {
+        fn.walk([](LLVM::StackRestoreOp op) { op.erase(); });
+        fn.walk([](LLVM::StackSaveOp op) { op.erase(); });
+      }
     });
     // The marks are for this pass only.
     module.walk(

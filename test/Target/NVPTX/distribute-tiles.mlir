@@ -2,6 +2,7 @@
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=shared-bytes=256 | FileCheck %s --check-prefix=SMALL
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=MMA --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=mma=0 | FileCheck %s --check-prefix=SCALAR
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=STACK
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf | FileCheck %s --check-prefix=UNMARKED
 // A GPU kernel's reference code on a block of threads: tile buffers in one
 // shared-memory arena (views cast back to the generic address space), each
@@ -147,6 +148,37 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
       %b = tile.load %x[%c0, %c0] : memref<?x?xbf16> -> !tile.tile<32x16xbf16, col_major>
       %c = tile.dot %a, %b : !tile.tile<32x32xbf16>, !tile.tile<32x16xbf16, col_major> -> !tile.tile<32x16xf32>
       tile.store %c, %y[%c0, %c0] : !tile.tile<32x16xf32>, memref<?x?xf32>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// A tile loaded in a loop: the reference lowering saves and restores the
+// stack around each iteration for its buffer; in the arena no stack buffer
+// is left, so neither is the stack's save and restore.
+
+// STACK-LABEL: gpu.func @looped(
+// STACK: scf.for
+// STACK-NOT: llvm.intr.stacksave
+// STACK-NOT: llvm.intr.stackrestore
+// STACK: gpu.return
+
+module attributes {gpu.container_module} {
+  func.func @host(%x: memref<?x?xf32>, %n: index) {
+    %c1 = arith.constant 1 : index
+    gpu.launch_func @nl_kernels::@looped blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%x : memref<?x?xf32>, %n : index)
+    return
+  }
+  gpu.module @nl_kernels {
+    gpu.func @looped(%x: memref<?x?xf32>, %n: index) kernel {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      scf.for %i = %c0 to %n step %c1 {
+        %t = tile.load %x[%i, %c0] : memref<?x?xf32> -> !tile.tile<4x32xf32>
+        tile.store %t, %x[%i, %c0] : !tile.tile<4x32xf32>, memref<?x?xf32>
+      }
       gpu.return
     }
   }
