@@ -282,18 +282,18 @@ void fillWith(OpBuilder &b, Location loc, Value out, int64_t m, int64_t n,
                      });
 }
 
-/// B (k x n) packed for the pair instructions: row p holds the pairs
-/// (B(2p, j), B(2p + 1, j)) for j = 0 .. np - 1 (np: n rounded up to whole
-/// vectors; columns past n are zero), as `pairElem` (bf16 stays bf16, i8
-/// is sign-extended to i16), so that one vector load of 2 * lanes elements
-/// gives the pairs of `lanes` columns.
-Value packPairs(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
-                int64_t np, int64_t lanes, Type pairElem) {
+/// B (k x n) packed for the pair instructions into rows `row0` ..
+/// `row0 + k / 2 - 1` of `packed` (at least 2 * np wide): row row0 + p
+/// holds the pairs (B(2p, j), B(2p + 1, j)) for j = 0 .. np - 1 (np: n
+/// rounded up to whole vectors; columns past n are zero), as `pairElem`
+/// (bf16 stays bf16, i8 is sign-extended to i16), so that one vector load
+/// of 2 * lanes elements gives the pairs of `lanes` columns.
+void packPairsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
+                   int64_t np, int64_t lanes, Type pairElem, Value packed,
+                   Value row0) {
   Type in = cast<MemRefType>(bm.getType()).getElementType();
   auto half = VectorType::get({lanes}, in);
   auto wide = VectorType::get({lanes}, pairElem);
-  Value packed = memref::AllocaOp::create(
-      b, loc, MemRefType::get({k / 2, 2 * np}, pairElem));
   SmallVector<int64_t> interleave;
   for (int64_t l = 0; l < lanes; ++l)
     interleave.append({l, l + lanes});
@@ -307,17 +307,40 @@ Value packPairs(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
       ValueRange{}, [&](OpBuilder &lb, Location ll, Value p, ValueRange) {
         Value even = arith::MulIOp::create(lb, ll, p, index(lb, ll, 2));
         Value odd = arith::AddIOp::create(lb, ll, even, index(lb, ll, 1));
+        Value to = arith::AddIOp::create(lb, ll, row0, p);
         for (int64_t j = 0; j < np; j += lanes) {
           int64_t width = std::max<int64_t>(0, std::min<int64_t>(lanes, n - j));
           Value pairs = vector::ShuffleOp::create(
               lb, ll, row(lb, ll, even, j, width), row(lb, ll, odd, j, width),
               interleave);
           vector::StoreOp::create(lb, ll, pairs, packed,
-                                  ValueRange{p, index(lb, ll, 2 * j)});
+                                  ValueRange{to, index(lb, ll, 2 * j)});
         }
         scf::YieldOp::create(lb, ll);
       });
+}
+
+/// B packed for the pair instructions (packPairsInto) into a new buffer.
+Value packPairs(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
+                int64_t np, int64_t lanes, Type pairElem) {
+  Value packed = memref::AllocaOp::create(
+      b, loc, MemRefType::get({k / 2, 2 * np}, pairElem));
+  packPairsInto(b, loc, bm, k, n, np, lanes, pairElem, packed,
+                index(b, loc, 0));
   return packed;
+}
+
+/// `sum` plus the products of the pairs of `x` and `y` in each lane: i16
+/// pairs with `vpmaddwd` (the two products of a lane's pair added exactly
+/// into an i32, |sum| <= 2 * 128 * 128, then added to the accumulator,
+/// wrapping like the reference's sum in k order: the same result modulo
+/// 2^32), bf16 pairs with `vdpbf16ps`.
+Value multiplyAddPairsInto(OpBuilder &b, Location l, Value sum, Value x,
+                           Value y) {
+  auto vt = cast<VectorType>(sum.getType());
+  if (vt.getElementType().isInteger(32))
+    return arith::AddIOp::create(b, l, sum, multiplyAddPairs(b, l, x, y));
+  return x86vector::DotBF16Op::create(b, l, vt, sum, x, y);
 }
 
 /// B (k x n, i8) packed for `vpdpbusd`: row q holds the quads
@@ -588,21 +611,12 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
                     SmallVectorImpl<Value> &next) {
       fmaStep(b, l, a, bm, vt, in, kk, rowIdx, j0, cols, acc, next);
     };
-    // vpmaddwd: each i32 lane gets the sum of the products of its two i16
-    // pairs (exact: |sum| <= 2 * 128 * 128), then adds to the accumulator
-    // (wrapping, like the reference's sum in k order: same result mod 2^32).
+    // Pairs: vpmaddwd (i8 widened to i16) or vdpbf16ps.
     auto pairStep = [&](OpBuilder &b, Location l, Value kp,
                         ArrayRef<Value> rowIdx, Value j0, int64_t,
                         ValueRange acc, SmallVectorImpl<Value> &next) {
       groupStep(b, l, 2, lanes, packed, a, in, pairElem, kp, rowIdx, j0, acc,
-                next,
-                [&](OpBuilder &mb, Location ml, Value sum, Value x,
-                    Value y) -> Value {
-                  if (int8Dot)
-                    return arith::AddIOp::create(
-                        mb, ml, sum, multiplyAddPairs(mb, ml, x, y));
-                  return x86vector::DotBF16Op::create(mb, ml, vt, sum, x, y);
-                });
+                next, multiplyAddPairsInto);
     };
     // vpdpbusd: A's quad (biased) broadcast, B's quads of each vector.
     auto quadStep = [&](OpBuilder &b, Location l, Value kq,
@@ -658,34 +672,50 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
 // would run the micro-kernel once per iteration: every register block
 // loads its accumulators from the tile buffer, runs K steps (32 in the
 // usual form) and stores them back. When every tile the loop loads lies
-// inside its view with contiguous rows (a tile of a packed tensor), the
-// loop's iterations and the micro-kernel's blocks commute: each block
-// keeps its accumulators in registers across all the loop's iterations,
-// reading each iteration's A and B tiles in their views. Each accumulator
-// element still gets the same fused multiply-adds in the same order (the
-// loop's iterations in order, k in order within each), so results are
-// bit-identical. Whether the tiles lie inside is only known at run time:
-// splitDotKLoops puts the loop in an scf.if on a check of every
-// iteration's indices, its copy marked for DotKLoop in the `then` branch,
-// the loop as it was (one micro-kernel per iteration) in the `else`.
+// inside its view, the loop's iterations and the micro-kernel's blocks
+// commute: each block keeps its accumulators in registers across a chunk
+// of the loop's iterations, reading each iteration's A and B tiles in
+// their views. Each accumulator element still gets the same operations in
+// the same order (the loop's iterations in order, k in order within each),
+// so results are bit-identical to the loop of micro-kernels.
+//
+// - f32: the tiles must also have contiguous rows (a tile of a packed
+//   tensor): the k steps read B's rows and broadcast A's elements straight
+//   from them, which on a plain matrix's long row stride measured slower
+//   than the copies.
+// - pairs (bf16 with vdpbf16ps, i8 with vpmaddwd): any row stride. Each
+//   chunk first packs its iterations' B tiles into pairs (packPairsInto),
+//   one after the other in one buffer, and the blocks read that and A's
+//   pairs in place. This skips the loads' copies of both tiles and the
+//   accumulators' loads and stores at every iteration.
+//
+// Whether the tiles lie inside is only known at run time: splitDotKLoops
+// puts the loop in an scf.if on a check of every iteration's indices, its
+// copy marked for DotKLoop in the `then` branch, the loop as it was (one
+// micro-kernel per iteration) in the `else`.
 
 constexpr StringLiteral kKLoop = "nlc.x86_dot_k_loop";
 
-/// About how many k steps a chunk of the K loop's iterations holds
-/// (DotKLoop): two tiles of the usual K step of 32. Chunks of 4 tiles or
-/// more measured slower at 2048^3 on a Zen 3 (docs/Performance.md).
-constexpr int64_t kChunkSteps = 64;
+/// About how many k a chunk of the K loop's iterations holds (DotKLoop),
+/// f32: two tiles of the usual K step of 32. Chunks of 4 tiles or more
+/// measured slower at 2048^3 on a Zen 3 (docs/Performance.md).
+constexpr int64_t kChunkK = 64;
+/// The same for pairs, whose elements are half as wide: a block's strip of
+/// packed B for the chunk (this many k by 64 columns) is 32 KiB of bf16.
+constexpr int64_t kPairChunkK = 256;
 
-/// A K loop's two operand loads and its `dot`.
+/// A K loop's two operand loads and its `dot`; `pairs` when the `dot`
+/// takes its k two at a time.
 struct KLoop {
   tl::LoadOp lhs, rhs;
   tl::DotOp dot;
+  bool pairs;
 };
 
-/// `loop` as a K loop: one carried tile, added to by an f32 `dot` of two
-/// loads read in place (views defined outside the loop), yielded; every
-/// other op of the body index arithmetic (no memory effect, no region, no
-/// tile).
+/// `loop` as a K loop: one carried tile, added to by an f32 `dot` or one
+/// of pairs (DotPlan) of two loads read in place (views defined outside
+/// the loop), yielded; every other op of the body index arithmetic (no
+/// memory effect, no region, no tile).
 std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
   Block *body = loop.getBody();
   if (loop.getNumRegionIterArgs() != 1)
@@ -698,7 +728,7 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
   std::optional<DotPlan> plan = planDot(dot, target);
   auto lhs = dot.getLhs().getDefiningOp<tl::LoadOp>();
   auto rhs = dot.getRhs().getDefiningOp<tl::LoadOp>();
-  if (!plan || !plan->in.isF32() || !lhs || !rhs || lhs == rhs)
+  if (!plan || !(plan->in.isF32() || plan->pairs) || !lhs || !rhs || lhs == rhs)
     return std::nullopt;
   for (tl::LoadOp load : {lhs, rhs})
     if (load->getBlock() != body || !readInPlaceByDot(load) ||
@@ -710,7 +740,7 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
          llvm::any_of(o.getResultTypes(),
                       [](Type t) { return isa<tl::TileType>(t); })))
       return std::nullopt;
-  return KLoop{lhs, rhs, dot};
+  return KLoop{lhs, rhs, dot, plan->pairs};
 }
 
 /// Clones the index arithmetic of `loop`'s body at `b`'s insertion point,
@@ -730,8 +760,18 @@ cloneIndices(OpBuilder &b, scf::ForOp loop, const KLoop &k, Value iv) {
   return {indices(k.lhs), indices(k.rhs)};
 }
 
-/// The marked K loop (splitDotKLoops) as register blocks that each run all
-/// of its iterations.
+/// The in-place tiles of iteration `iv` of `loop` (A's, then B's), as
+/// DotKLoop reads them.
+std::array<InPlaceTile, 2> iterationTiles(OpBuilder &b, Location loc,
+                                          scf::ForOp loop, const KLoop &k,
+                                          Value iv) {
+  auto [ai, bi] = cloneIndices(b, loop, k, iv);
+  return {inPlaceTile(b, loc, k.lhs, ai, k.pairs),
+          inPlaceTile(b, loc, k.rhs, bi, k.pairs)};
+}
+
+/// The marked K loop (splitDotKLoops) as register blocks that each run a
+/// chunk of its iterations at a time.
 struct DotKLoop : OpConversionPattern<scf::ForOp> {
   DotKLoop(TypeConverter &converter, MLIRContext *ctx,
            const VectorTarget &target, const LiveDotRows &live)
@@ -751,8 +791,10 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     Location loc = loop.getLoc();
     tl::TileType type = k->dot.getType();
     int64_t m = type.getShape()[0], n = type.getShape()[1];
-    int64_t steps = k->lhs.getType().getShape()[1];
-    auto vt = VectorType::get({target.f32Lanes}, rewriter.getF32Type());
+    int64_t kt = k->lhs.getType().getShape()[1];
+    int64_t lanes = target.f32Lanes;
+    Type in = k->lhs.getType().getElementType();
+    auto vt = VectorType::get({lanes}, type.getElementType());
     Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
     // A carried tile that starts as a splat (`zeros()`) is filled with its
     // scalar, not copied from the splat's buffer (which is then unused).
@@ -761,16 +803,25 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                rewriter.getRemappedValue(splat.getValue()));
     else
       memref::CopyOp::create(rewriter, loc, adaptor.getInitArgs()[0], out);
-    // The iterations go in chunks of about kChunkSteps k steps: all blocks
-    // run one chunk before the next, so that a block's strip of B (and of
-    // A) for the chunk stays in L1 while the next row block reads it.
+    // Pairs: each chunk's B tiles packed, one below the other.
+    int64_t chunkIters =
+        std::max<int64_t>(1, (k->pairs ? kPairChunkK : kChunkK) / kt);
+    int64_t np = (n + lanes - 1) / lanes * lanes;
+    Type pairElem = in.isInteger(8) ? Type(rewriter.getI16Type()) : in;
+    Value packed;
+    if (k->pairs)
+      packed = memref::AllocaOp::create(
+          rewriter, loc,
+          MemRefType::get({chunkIters * kt / 2, 2 * np}, pairElem));
+    // The iterations go in chunks: all blocks run one chunk before the
+    // next, so that a block's strip of B (and of A) for the chunk stays in
+    // L1 while the next row block reads it.
     Value step = adaptor.getStep();
     Value chunk = arith::MulIOp::create(
         rewriter, loc, step,
         arith::ConstantOp::create(
             rewriter, loc,
-            rewriter.getIntegerAttr(step.getType(),
-                                    std::max<int64_t>(1, kChunkSteps / steps))));
+            rewriter.getIntegerAttr(step.getType(), chunkIters)));
     auto chunks = scf::ForOp::create(rewriter, loc, adaptor.getLowerBound(),
                                      adaptor.getUpperBound(), chunk);
     rewriter.setInsertionPointToStart(chunks.getBody());
@@ -778,25 +829,69 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     Value to = arith::MinSIOp::create(
         rewriter, loc, arith::AddIOp::create(rewriter, loc, from, chunk),
         adaptor.getUpperBound());
-    auto tiles = [&](OpBuilder &b, Location l, ArrayRef<Value> rowIdx, Value j0,
-                     int64_t cols, ValueRange init) {
+    // Iteration `iv`'s first row in `packed`: its place in the chunk times
+    // K / 2.
+    auto packedRow = [&](OpBuilder &b, Location l, Value iv) -> Value {
+      Value place = arith::DivSIOp::create(
+          b, l, arith::SubIOp::create(b, l, iv, from), step);
+      if (!place.getType().isIndex())
+        place = arith::IndexCastOp::create(b, l, b.getIndexType(), place);
+      return arith::MulIOp::create(b, l, place, index(b, l, kt / 2));
+    };
+    // Iterations from `from` to `to`, each given its iteration variable.
+    auto iterations = [&](OpBuilder &b, Location l, ValueRange init,
+                          function_ref<SmallVector<Value>(OpBuilder &, Location,
+                                                          Value, ValueRange)>
+                              body) {
       auto each = scf::ForOp::create(
           b, l, from, to, step, init,
           [&](OpBuilder &tb, Location tl, Value iv, ValueRange acc) {
-            auto [ai, bi] = cloneIndices(tb, loop, *k, iv);
-            Value a = inPlaceTile(tb, tl, k->lhs, ai).window;
-            Value bm = inPlaceTile(tb, tl, k->rhs, bi).window;
-            scf::YieldOp::create(
-                tb, tl,
-                stepLoop(tb, tl, steps, rowIdx, j0, cols, acc,
-                         [&](OpBuilder &sb, Location sl, Value kk,
-                             ArrayRef<Value> rows, Value j, int64_t w,
-                             ValueRange sacc, SmallVectorImpl<Value> &next) {
-                           fmaStep(sb, sl, a, bm, vt, sb.getF32Type(), kk, rows,
-                                   j, w, sacc, next);
-                         }));
+            scf::YieldOp::create(tb, tl, body(tb, tl, iv, acc));
           });
       return SmallVector<Value>(each.getResults());
+    };
+    if (k->pairs)
+      iterations(rewriter, loc, {},
+                 [&](OpBuilder &b, Location l, Value iv, ValueRange) {
+                   Value bm = iterationTiles(b, l, loop, *k, iv)[1].window;
+                   packPairsInto(b, l, bm, kt, n, np, lanes, pairElem, packed,
+                                 packedRow(b, l, iv));
+                   return SmallVector<Value>();
+                 });
+    auto tiles = [&](OpBuilder &b, Location l, ArrayRef<Value> rowIdx, Value j0,
+                     int64_t cols, ValueRange init) {
+      return iterations(
+          b, l, init,
+          [&](OpBuilder &tb, Location tl, Value iv, ValueRange acc) {
+            auto [a, bt] = iterationTiles(tb, tl, loop, *k, iv);
+            if (!k->pairs)
+              return stepLoop(tb, tl, kt, rowIdx, j0, cols, acc,
+                              [&](OpBuilder &sb, Location sl, Value kk,
+                                  ArrayRef<Value> rows, Value j, int64_t w,
+                                  ValueRange sacc,
+                                  SmallVectorImpl<Value> &next) {
+                                fmaStep(sb, sl, a.window, bt.window, vt, in, kk,
+                                        rows, j, w, sacc, next);
+                              });
+            Value row0 = packedRow(tb, tl, iv);
+            return stepLoop(
+                tb, tl, kt / 2, rowIdx, j0, cols, acc,
+                [&](OpBuilder &sb, Location sl, Value kp, ArrayRef<Value> rows,
+                    Value j, int64_t, ValueRange sacc,
+                    SmallVectorImpl<Value> &next) {
+                  // groupStep reads row `kp` of the packed tile: this
+                  // iteration's rows start at row0.
+                  Value pb = memref::SubViewOp::create(
+                      sb, sl, packed,
+                      ArrayRef<OpFoldResult>{row0, sb.getIndexAttr(0)},
+                      ArrayRef<OpFoldResult>{sb.getIndexAttr(kt / 2),
+                                             sb.getIndexAttr(2 * np)},
+                      ArrayRef<OpFoldResult>{sb.getIndexAttr(1),
+                                             sb.getIndexAttr(1)});
+                  groupStep(sb, sl, 2, lanes, pb, a.window, in, pairElem, kp,
+                            rows, j, sacc, next, multiplyAddPairsInto);
+                });
+          });
     };
     forEachBlock(
         rewriter, loc, m, n, target,
@@ -838,15 +933,14 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {
   for (auto [loop, k] : loops) {
     OpBuilder b(loop);
     Location loc = loop.getLoc();
-    // Whether every tile the loop loads lies inside its view, contiguous.
+    // Whether every tile the loop loads lies inside its view (with
+    // contiguous rows for f32).
     auto check = scf::ForOp::create(
         b, loc, loop.getLowerBound(), loop.getUpperBound(), loop.getStep(),
         ValueRange{arith::ConstantIntOp::create(b, loc, 1, 1)},
         [&](OpBuilder &lb, Location ll, Value iv, ValueRange all) {
-          auto [ai, bi] = cloneIndices(lb, loop, k, iv);
-          Value ok = arith::AndIOp::create(
-              lb, ll, inPlaceTile(lb, ll, k.lhs, ai).inside,
-              inPlaceTile(lb, ll, k.rhs, bi).inside);
+          auto [a, bt] = iterationTiles(lb, ll, loop, k, iv);
+          Value ok = arith::AndIOp::create(lb, ll, a.inside, bt.inside);
           scf::YieldOp::create(lb, ll,
                                ValueRange{arith::AndIOp::create(
                                    lb, ll, all[0], ok)});

@@ -850,30 +850,35 @@ Value nlc::x86::validRows(OpBuilder &b, Location loc, tl::StoreOp store,
   return extentOf(b, loc, store, indices).validRows;
 }
 
-InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
-                                  tl::LoadOp load, ValueRange indices) {
+InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc, tl::LoadOp load,
+                                  ValueRange indices, bool anyRowStride) {
   Extent e = extentOf(b, loc, load, indices);
   Value offset = tileOffset(b, loc, e);
   Type elem = load.getType().getElementType();
   int64_t dyn = ShapedType::kDynamic;
-  // Read only where the rows are contiguous: the row stride is the width,
-  // a constant, which keeps the micro-kernel's addressing as on a buffer.
-  auto windowType = MemRefType::get(
-      {e.rows, e.cols}, elem,
-      StridedLayoutAttr::get(b.getContext(), dyn, {e.cols, 1}));
+  // By default read only where the rows are contiguous: the row stride is
+  // the width, a constant, which keeps the micro-kernel's addressing as on
+  // a buffer. With `anyRowStride`, the view's own row stride.
+  OpFoldResult rowStride = b.getIndexAttr(e.cols);
+  if (anyRowStride && e.rows > 1)
+    rowStride = e.strides[e.strides.size() - 2];
+  auto windowType =
+      MemRefType::get({e.rows, e.cols}, elem,
+                      StridedLayoutAttr::get(b.getContext(), dyn,
+                                             {anyRowStride ? dyn : e.cols, 1}));
   SmallVector<OpFoldResult, 2> sizes{b.getIndexAttr(e.rows),
                                      b.getIndexAttr(e.cols)};
-  SmallVector<OpFoldResult, 2> strides{b.getIndexAttr(e.cols),
-                                       b.getIndexAttr(1)};
+  SmallVector<OpFoldResult, 2> strides{rowStride, b.getIndexAttr(1)};
   Value window = memref::ReinterpretCastOp::create(
       b, loc, windowType, load.getView(), OpFoldResult(offset), sizes,
       strides);
-  Value contiguous = arith::XOrIOp::create(
-      b, loc, notContiguous(b, loc, e),
-      arith::ConstantIntOp::create(b, loc, 1, 1));
-  Value inside = arith::AndIOp::create(
-      b, loc, e.unitStride,
-      arith::AndIOp::create(b, loc, wholeTile(b, loc, e), contiguous));
+  Value inside =
+      arith::AndIOp::create(b, loc, e.unitStride, wholeTile(b, loc, e));
+  if (!anyRowStride)
+    inside = arith::AndIOp::create(
+        b, loc, inside,
+        arith::XOrIOp::create(b, loc, notContiguous(b, loc, e),
+                              arith::ConstantIntOp::create(b, loc, 1, 1)));
   return {inside, window};
 }
 

@@ -131,9 +131,11 @@ struct InPlaceTile {
   mlir::Value inside, window;
 };
 /// With `indices`: the same for the tile at those indices of the load's
-/// view instead of the load's own.
+/// view instead of the load's own. With `anyRowStride`, rows need not be
+/// contiguous: `window` then has the view's row stride (dynamic).
 InPlaceTile inPlaceTile(mlir::OpBuilder &b, mlir::Location loc,
-                        tile::LoadOp load, mlir::ValueRange indices = {});
+                        tile::LoadOp load, mlir::ValueRange indices = {},
+                        bool anyRowStride = false);
 
 /// What a host's vector loop (planSpreadPrefetches) emits per vector: the
 /// prefetches for the vector whose first element is at `row` (null: the

@@ -68,7 +68,8 @@ func.func @two_uses(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %b: memref<
   return
 }
 
-// A's padding rows (an i8 `dot`, whose K loop is not run whole): where A's
+// A's padding rows (an f16 `dot`, whose K loop is not run whole and whose A is
+// copied): where A's
 // tile leaves its view, its copy fills the padding rows only up to the live
 // count (the blocks read no row past it unless every row is live).
 // PAD-LABEL: func.func @pad_rows(
@@ -81,17 +82,17 @@ func.func @two_uses(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %b: memref<
 // PAD: %[[PADEND:.+]] = arith.minui %[[LIVE]], %c64 : index
 // PAD-NEXT: scf.for %{{.+}} = %[[IN]] to %[[PADEND]] step %c1 {
 // PAD: return
-func.func @pad_rows(%a: memref<?x?xi8, strided<[?, ?], offset: ?>>, %b: memref<?x?xi8, strided<[?, ?], offset: ?>>, %c: memref<?x?xi32, strided<[?, ?], offset: ?>>, %i: index, %n: index) {
+func.func @pad_rows(%a: memref<?x?xf16, strided<[?, ?], offset: ?>>, %b: memref<?x?xf16, strided<[?, ?], offset: ?>>, %c: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  %zero = arith.constant 0 : i32
-  %init = tile.splat %zero : i32 -> !tile.tile<64x64xi32>
-  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<64x64xi32>) {
-    %x = tile.load %a[%i, %k] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<64x32xi8>
-    %y = tile.load %b[%k, %c0] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<32x64xi8, col_major>
-    %d = tile.dot %x, %y, %acc : !tile.tile<64x32xi8>, !tile.tile<32x64xi8, col_major> -> !tile.tile<64x64xi32>
-    scf.yield %d : !tile.tile<64x64xi32>
+  %zero = arith.constant 0.0 : f32
+  %init = tile.splat %zero : f32 -> !tile.tile<64x64xf32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<64x64xf32>) {
+    %x = tile.load %a[%i, %k] : memref<?x?xf16, strided<[?, ?], offset: ?>> -> !tile.tile<64x32xf16>
+    %y = tile.load %b[%k, %c0] : memref<?x?xf16, strided<[?, ?], offset: ?>> -> !tile.tile<32x64xf16, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<64x32xf16>, !tile.tile<32x64xf16, col_major> -> !tile.tile<64x64xf32>
+    scf.yield %d : !tile.tile<64x64xf32>
   }
-  tile.store %r, %c[%i, %c0] : !tile.tile<64x64xi32>, memref<?x?xi32, strided<[?, ?], offset: ?>>
+  tile.store %r, %c[%i, %c0] : !tile.tile<64x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }

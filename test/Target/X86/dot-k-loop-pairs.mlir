@@ -1,0 +1,109 @@
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 bf16-dot=1" -canonicalize | FileCheck %s --enable-var-scope --check-prefix=BF16
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=256" -canonicalize | FileCheck %s --enable-var-scope --check-prefix=I8
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512" -canonicalize | FileCheck %s --check-prefix=NOPAIRS
+// The K loop run whole for `dot`s of pairs (X86Dot.cpp, DotKLoop): bf16
+// with vdpbf16ps, i8 with vpmaddwd. The tiles are read in place in views
+// of any row stride (plain matrices), so the check asks only that every
+// iteration's tiles lie inside their views. Each chunk of iterations (256
+// k: 4 iterations of K = 64) first packs its B tiles into pairs, one below
+// the other in one buffer (32 rows of pairs each), then every register
+// block runs the chunk's iterations with its accumulators in registers,
+// reading A's pairs from the view and B's from the buffer at the
+// iteration's rows.
+
+// BF16-LABEL: func.func @bf16_k_loop(
+// BF16-SAME: %[[A:[^:]+]]: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
+// BF16-SAME: %[[B:[^:]+]]: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
+// BF16-SAME: %[[N:[^:]+]]: index)
+// BF16: %[[ALL:.+]] = scf.for %{{.+}} = %c0 to %[[N]] step %c1 iter_args(%{{.+}} = %true) -> (i1) {
+// BF16: scf.if %[[ALL]] {
+// BF16: %[[PACKED:.+]] = memref.alloca() : memref<128x64xbf16>
+// BF16-NEXT: scf.for %[[C0:.+]] = %c0 to %[[N]] step %c4 {
+// BF16: %[[C1:.+]] = arith.minsi %{{.+}}, %[[N]] : index
+// The packing: each iteration's B tile, in the view (its row stride), to
+// rows (iteration - chunk start) * 32 + p of the buffer.
+// BF16-NEXT: scf.for %[[IT:.+]] = %[[C0]] to %[[C1]] step %c1 {
+// BF16: %[[BW:.+]] = memref.reinterpret_cast %[[B]] to offset: [%{{.+}}], sizes: [64, 32], strides: [%[[BSTRIDE:.+]], 1]
+// BF16-NEXT: %[[PLACE:.+]] = arith.subi %[[IT]], %[[C0]] : index
+// BF16-NEXT: %[[ROW0:.+]] = arith.muli %[[PLACE]], %c32 : index
+// BF16-NEXT: scf.for %[[P:.+]] = %c0 to %c32 step %c1 {
+// BF16: %[[TO:.+]] = arith.addi %[[ROW0]], %[[P]] : index
+// BF16: vector.load %[[BW]]
+// BF16: vector.interleave
+// BF16-NEXT: vector.store %{{.+}}, %[[PACKED]][%[[TO]], %c0] : memref<128x64xbf16>, vector<32xbf16>
+// The blocks: accumulators loaded once per chunk, then the chunk's
+// iterations and their 32 pair steps.
+// BF16: scf.for %[[I0:.+]] = %c0 to %{{.+}} step %c6 {
+// BF16-COUNT-12: vector.load %[[OUT:alloca_[0-9]+]]
+// BF16-NEXT: %[[ACC:.+]]:12 = scf.for %[[IT2:.+]] = %[[C0]] to %[[C1]] step %c1 iter_args(
+// BF16: %[[AW:.+]] = memref.reinterpret_cast %[[A]] to offset: [%{{.+}}], sizes: [12, 64], strides: [%{{.+}}, 1]
+// BF16-NOT: %[[OUT]]
+// BF16: %[[STEPS:.+]]:12 = scf.for %[[KP:.+]] = %c0 to %c32 step %c1 iter_args(
+// BF16-NEXT: %[[PB:.+]] = memref.subview %[[PACKED]][%{{.+}}, 0] [32, 64] [1, 1]
+// BF16-NEXT: vector.load %[[PB]][%[[KP]], %c0] : {{.+}}, vector<32xbf16>
+// BF16-NEXT: vector.load %[[PB]][%[[KP]], %c32] : {{.+}}, vector<32xbf16>
+// BF16: vector.load %[[AW]][%[[I0]], %{{.+}}] : {{.+}}, vector<2xbf16>
+// BF16-NOT: %[[OUT]]
+// BF16-COUNT-12: x86vector.avx512.dot
+// BF16-NOT: %[[OUT]]
+// BF16: scf.yield %[[STEPS]]#0,
+// BF16: vector.store %[[ACC]]#0, %[[OUT]][%[[I0]], %c0]
+// The loop as written: a micro-kernel per iteration.
+// BF16: } else {
+// BF16: scf.for %{{.+}} = %c0 to %[[N]] step %c1 {
+// BF16: x86vector.avx512.dot
+// BF16: return
+
+// Without AVX512-BF16 the bf16 `dot` widens to f32 FMAs, which need
+// contiguous rows: the check asks for them.
+// NOPAIRS-LABEL: func.func @bf16_k_loop(
+// NOPAIRS-NOT: x86vector.avx512.dot
+// NOPAIRS-NOT: sizes: [{{[0-9]+}}, {{[0-9]+}}], strides: [%
+// NOPAIRS: return
+func.func @bf16_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
+                       %b: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
+                       %c: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0.0 : f32
+  %init = tile.splat %z : f32 -> !tile.tile<12x32xf32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<12x32xf32>) {
+    %x = tile.load %a[%i, %k] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<12x64xbf16>
+    %y = tile.load %b[%k, %i] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<64x32xbf16, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<12x64xbf16>, !tile.tile<64x32xbf16, col_major> -> !tile.tile<12x32xf32>
+    scf.yield %d : !tile.tile<12x32xf32>
+  }
+  tile.store %r, %c[%i, %i] : !tile.tile<12x32xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  return
+}
+
+// i8 on AVX2: pairs widened to i16 when packed (8 lanes: a vector holds
+// the pairs of 8 columns, 16 i16), vpmaddwd then an add.
+// I8-LABEL: func.func @i8_k_loop(
+// I8: scf.if %{{.+}} {
+// I8: %[[PACKED:.+]] = memref.alloca() : memref<128x32xi16>
+// I8: arith.extsi %{{.+}} : vector<8xi8> to vector<8xi16>
+// I8: vector.store %{{.+}}, %[[PACKED]][%{{.+}}, %c0] : memref<128x32xi16>, vector<16xi16>
+// I8: %[[PB:.+]] = memref.subview %[[PACKED]][%{{.+}}, 0] [32, 32] [1, 1]
+// I8: vector.load %[[PB]]{{.+}} vector<16xi16>
+// I8: arith.extsi %{{.+}} : vector<2xi8> to vector<2xi16>
+// I8: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
+// I8: arith.addi %{{.+}} : vector<8xi32>
+// I8: } else {
+// I8: return
+func.func @i8_k_loop(%a: memref<?x?xi8, strided<[?, 1], offset: ?>>,
+                     %b: memref<?x?xi8, strided<[?, 1], offset: ?>>,
+                     %c: memref<?x?xi32, strided<[?, 1], offset: ?>>, %i: index, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0 : i32
+  %init = tile.splat %z : i32 -> !tile.tile<12x16xi32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<12x16xi32>) {
+    %x = tile.load %a[%i, %k] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<12x64xi8>
+    %y = tile.load %b[%k, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<64x16xi8, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<12x64xi8>, !tile.tile<64x16xi8, col_major> -> !tile.tile<12x16xi32>
+    scf.yield %d : !tile.tile<12x16xi32>
+  }
+  tile.store %r, %c[%i, %i] : !tile.tile<12x16xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
+  return
+}
