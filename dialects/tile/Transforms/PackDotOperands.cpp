@@ -25,10 +25,10 @@
 // the next launch (nl_scratch_take_at), so the packing writes pages that
 // are already there.
 // Packing pays from `min-elements` elements per packed view (every packed
-// view must reach it); "no alias" compares, at run time, the base pointer
-// of each packed view with that of every other view argument the kernel
-// may write (views of one allocation share it): a kernel that wrote the
-// memory a packed view reads would see the old values.
+// view must reach it; `min-f32-elements` for f32 views); "no alias" compares,
+// at run time, the base pointer of each packed view with that of every other
+// view argument the kernel may write (views of one allocation share it): a
+// kernel that wrote the memory a packed view reads would see the old values.
 //
 //===----------------------------------------------------------------------===//
 
@@ -260,9 +260,11 @@ struct TilePackDotOperands
       Value view = launch.getArgs()[p.arg];
       Value rows = memref::DimOp::create(b, loc, view, 0);
       Value cols = memref::DimOp::create(b, loc, view, 1);
-      both(arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::uge,
-          arith::MulIOp::create(b, loc, rows, cols), index(minElements)));
+      int64_t least =
+          p.tile.getElementType().isF32() ? minF32Elements : minElements;
+      both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge,
+                                 arith::MulIOp::create(b, loc, rows, cols),
+                                 index(least)));
       for (unsigned a = 0; a < kernel.getNumArguments(); ++a)
         if (a != p.arg && mayWrite(kernel, a))
           both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,

@@ -703,6 +703,12 @@ constexpr int64_t kChunkK = 64;
 /// The same for pairs, whose elements are half as wide: a block's strip of
 /// packed B for the chunk (this many k by 64 columns) is 32 KiB of bf16.
 constexpr int64_t kPairChunkK = 256;
+/// f32 tiles whose rows are not contiguous are read in place only from
+/// views of at most this many elements each (2 MiB), the views that
+/// tile-pack-dot-operands leaves unpacked (its `min-f32-elements`): there
+/// this measured 1.03-1.20x the loop of copies and micro-kernels (256^2 and
+/// 512^2 on a Zen 5); on larger plain matrices 0.8-1.2x (docs/Kernels.md).
+constexpr int64_t kF32StridedElements = 524288;
 
 /// A K loop's two operand loads and its `dot`; `pairs` when the `dot`
 /// takes its k two at a time.
@@ -766,8 +772,8 @@ std::array<InPlaceTile, 2> iterationTiles(OpBuilder &b, Location loc,
                                           scf::ForOp loop, const KLoop &k,
                                           Value iv) {
   auto [ai, bi] = cloneIndices(b, loop, k, iv);
-  return {inPlaceTile(b, loc, k.lhs, ai, k.pairs),
-          inPlaceTile(b, loc, k.rhs, bi, k.pairs)};
+  return {inPlaceTile(b, loc, k.lhs, ai, /*anyRowStride=*/true),
+          inPlaceTile(b, loc, k.rhs, bi, /*anyRowStride=*/true)};
 }
 
 /// The marked K loop (splitDotKLoops) as register blocks that each run a
@@ -933,14 +939,38 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {
   for (auto [loop, k] : loops) {
     OpBuilder b(loop);
     Location loc = loop.getLoc();
-    // Whether every tile the loop loads lies inside its view (with
-    // contiguous rows for f32).
+    // f32: whether both views are small (kF32StridedElements).
+    Value small;
+    if (!k.pairs) {
+      small = arith::ConstantIntOp::create(b, loc, 1, 1);
+      for (tl::LoadOp load : {k.lhs, k.rhs}) {
+        Value view = load.getView(), elements = index(b, loc, 1);
+        for (int64_t d = 0, e = cast<MemRefType>(view.getType()).getRank();
+             d < e; ++d)
+          elements = arith::MulIOp::create(
+              b, loc, elements, memref::DimOp::create(b, loc, view, d));
+        small = arith::AndIOp::create(
+            b, loc, small,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, elements,
+                                  index(b, loc, kF32StridedElements)));
+      }
+    }
+    // Whether every tile the loop loads lies inside its view (for f32,
+    // with contiguous rows unless both views are small).
     auto check = scf::ForOp::create(
         b, loc, loop.getLowerBound(), loop.getUpperBound(), loop.getStep(),
         ValueRange{arith::ConstantIntOp::create(b, loc, 1, 1)},
         [&](OpBuilder &lb, Location ll, Value iv, ValueRange all) {
           auto [a, bt] = iterationTiles(lb, ll, loop, k, iv);
           Value ok = arith::AndIOp::create(lb, ll, a.inside, bt.inside);
+          if (small) {
+            auto [ai, bi] = cloneIndices(lb, loop, k, iv);
+            Value contiguous = arith::AndIOp::create(
+                lb, ll, inPlaceTile(lb, ll, k.lhs, ai).inside,
+                inPlaceTile(lb, ll, k.rhs, bi).inside);
+            ok = arith::AndIOp::create(
+                lb, ll, ok, arith::OrIOp::create(lb, ll, small, contiguous));
+          }
           scf::YieldOp::create(lb, ll,
                                ValueRange{arith::AndIOp::create(
                                    lb, ll, all[0], ok)});

@@ -1,5 +1,5 @@
 // RUN: nlc-opt %s -tile-pack-dot-operands | FileCheck %s --enable-var-scope
-// RUN: nlc-opt %s -tile-pack-dot-operands="min-elements=1000" | FileCheck %s --check-prefix=MIN
+// RUN: nlc-opt %s -tile-pack-dot-operands="min-elements=1000 min-f32-elements=2000" | FileCheck %s --check-prefix=MIN
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-narrow-float-lhs=true" | FileCheck %s --check-prefix=NARROW
 // tile-pack-dot-operands: a rank-2 view read only by loads of one tile type
 // (and memref.dim) whose tiles feed dot operands alone is packed into tiles
@@ -103,7 +103,7 @@ func.func private @half(%a: !h2, %b: !h2, %c: !v2) attributes {tile.kernel} {
 // CHECK: %[[R:.+]] = memref.dim %[[HA]], %{{.+}}
 // CHECK: %[[C:.+]] = memref.dim %[[HA]], %{{.+}}
 // CHECK: %[[N:.+]] = arith.muli %[[R]], %[[C]] : index
-// CHECK: arith.cmpi uge, %[[N]], %c32768
+// CHECK: arith.cmpi uge, %[[N]], %c524288
 // CHECK: %[[PC:.+]] = memref.extract_aligned_pointer_as_index %[[HC]]
 // CHECK: %[[PA0:.+]] = memref.extract_aligned_pointer_as_index %[[HA]]
 // CHECK: arith.cmpi ne, %[[PA0]], %[[PC]] : index
@@ -129,6 +129,7 @@ func.func private @half(%a: !h2, %b: !h2, %c: !v2) attributes {tile.kernel} {
 // CHECK: tile.launch @not_dot
 // MIN-LABEL: func.func @host(
 // MIN: arith.constant 1000 : index
+// MIN: arith.constant 2000 : index
 func.func @host(%a: !v2, %b: !v2, %c: !v2, %n: index, %p: f32, %ha: !h2, %hb: !h2) {
   tile.launch @half[%n](%ha, %hb, %c) : !h2, !h2, !v2
   tile.launch @mm[%n, %n](%a, %b, %c, %n) : !v2, !v2, !v2, index

@@ -2,17 +2,24 @@
 // The K loop run whole (X86Dot.cpp, splitDotKLoops and DotKLoop). A loop
 // whose body only adds the `dot` of two tiles read in place to the tile it
 // carries is split on a check of every iteration's tiles (all inside their
-// views, rows contiguous): then each register block loads its accumulators
-// once, runs the loop's iterations (in chunks of 64 k steps: 16 iterations
-// of K = 4 here) with them in registers, reading each iteration's A and B
-// tiles in their views, and stores them once; else the loop as written.
+// views, and for f32 rows contiguous unless both views have at most 2^19
+// elements): then each register block loads its accumulators once per
+// chunk of the loop's iterations (64 k steps: 16 iterations of K = 4
+// here), runs them with them in registers, reading each iteration's A and
+// B tiles in their views, and stores them once; else the loop as written.
 
 // CHECK-LABEL: func.func @k_loop(
 // CHECK-SAME: %[[A:[^:]+]]: memref<?x?x12x4xf32
 // CHECK-SAME: %[[B:[^:]+]]: memref<?x?x4x16xf32
 // CHECK-SAME: %[[N:[^:]+]]: index)
-// The check: one and-reduction over the iterations.
+// Whether both views are small: their elements against 2^19.
+// CHECK: %[[SMALLA:.+]] = arith.cmpi ule, %{{.+}}, %c524288 : index
+// CHECK: %[[SMALLB:.+]] = arith.cmpi ule, %{{.+}}, %c524288 : index
+// CHECK: %[[SMALL:.+]] = arith.andi %[[SMALLA]], %[[SMALLB]] : i1
+// The check: one and-reduction over the iterations, each inside its view
+// and small or contiguous.
 // CHECK: %[[ALL:.+]] = scf.for %{{.+}} = %c0 to %[[N]] step %c1 iter_args(%[[OK:.+]] = %true) -> (i1) {
+// CHECK: arith.ori %[[SMALL]], %{{.+}} : i1
 // CHECK: %[[NEXT:.+]] = arith.andi %[[OK]], %{{.+}} : i1
 // CHECK-NEXT: scf.yield %[[NEXT]] : i1
 // The carried tile starts as zeros (a splat): the accumulator buffer, which
