@@ -352,16 +352,17 @@ Value multiplyAddPairsInto(OpBuilder &b, Location l, Value sum, Value x,
 struct PackedQuads {
   Value packed, bias;
 };
-PackedQuads packQuads(OpBuilder &b, Location loc, Value bm, int64_t k,
-                      int64_t n, int64_t np, int64_t lanes) {
+
+/// B packed for `vpdpbusd` (as above) into rows `row0` .. `row0 + k / 4 -
+/// 1` of `packed` (at least 4 * np wide), and its bias stored into `bias`
+/// (np i32), or added to what `bias` holds with `accumulate`.
+void packQuadsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
+                   int64_t np, int64_t lanes, Value packed, Value row0,
+                   Value bias, bool accumulate) {
   Type i8 = b.getI8Type(), i16 = b.getI16Type(), i32 = b.getI32Type();
   auto row = VectorType::get({lanes}, i8);
   auto quads = VectorType::get({4 * lanes}, i8);
   auto sums = VectorType::get({lanes}, i32);
-  PackedQuads p;
-  p.packed =
-      memref::AllocaOp::create(b, loc, MemRefType::get({k / 4, 4 * np}, i8));
-  p.bias = memref::AllocaOp::create(b, loc, MemRefType::get({np}, i32));
   SmallVector<int64_t> interleave;
   for (int64_t l = 0; l < lanes; ++l)
     interleave.append({l, l + lanes});
@@ -389,17 +390,57 @@ PackedQuads packQuads(OpBuilder &b, Location loc, Value bm, int64_t k,
               lb, ll, quads,
               vector::ShuffleOp::create(lb, ll, pairs(rows[0], rows[1]),
                                         pairs(rows[2], rows[3]), interleave));
-          vector::StoreOp::create(lb, ll, v, p.packed,
-                                  ValueRange{q, index(lb, ll, 4 * j)});
+          vector::StoreOp::create(
+              lb, ll, v, packed,
+              ValueRange{arith::AddIOp::create(lb, ll, row0, q),
+                         index(lb, ll, 4 * j)});
           scf::YieldOp::create(lb, ll,
                                multiplyAddQuads(lb, ll, sum[0], ones, v));
         });
-    Value bias = arith::ShLIOp::create(
+    Value at = index(b, loc, j);
+    Value columnBias = arith::ShLIOp::create(
         b, loc, loop.getResult(0),
         splatConstant(b, loc, sums, b.getI32IntegerAttr(7)));
-    vector::StoreOp::create(b, loc, bias, p.bias, ValueRange{index(b, loc, j)});
+    if (accumulate)
+      columnBias = arith::AddIOp::create(
+          b, loc, vector::LoadOp::create(b, loc, sums, bias, ValueRange{at}),
+          columnBias);
+    vector::StoreOp::create(b, loc, columnBias, bias, ValueRange{at});
   }
+}
+
+PackedQuads packQuads(OpBuilder &b, Location loc, Value bm, int64_t k,
+                      int64_t n, int64_t np, int64_t lanes) {
+  PackedQuads p;
+  p.packed = memref::AllocaOp::create(
+      b, loc, MemRefType::get({k / 4, 4 * np}, b.getI8Type()));
+  p.bias =
+      memref::AllocaOp::create(b, loc, MemRefType::get({np}, b.getI32Type()));
+  packQuadsInto(b, loc, bm, k, n, np, lanes, p.packed, index(b, loc, 0), p.bias,
+                /*accumulate=*/false);
   return p;
+}
+
+/// The bytes of `a` (m x k, i8, any row stride) biased into unsigned bytes,
+/// a + 128 (each byte's top bit flipped), stored into rows `row0` .. `row0
+/// + m - 1` of `dest`, for `vpdpbusd`'s unsigned operand.
+void biasRowsInto(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
+                  Value dest, Value row0) {
+  constexpr int64_t bytes = 64;
+  auto vt = VectorType::get({bytes}, b.getI8Type());
+  Value flip = splatConstant(b, loc, vt, b.getI8IntegerAttr(-128));
+  scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, m), index(b, loc, 1),
+      ValueRange{}, [&](OpBuilder &lb, Location ll, Value r, ValueRange) {
+        Value to = arith::AddIOp::create(lb, ll, row0, r);
+        for (int64_t c = 0; c < k; c += bytes) {
+          int64_t width = std::min(bytes, k - c);
+          Value v = rowPiece(lb, ll, a, r, index(lb, ll, c), width, vt);
+          rowPiece(lb, ll, dest, to, index(lb, ll, c), width, vt,
+                   arith::XOrIOp::create(lb, ll, v, flip));
+        }
+        scf::YieldOp::create(lb, ll);
+      });
 }
 
 /// `a` (m x k, its rows one run of memory: a tile buffer or a tile read in
@@ -710,12 +751,12 @@ constexpr int64_t kPairChunkK = 256;
 /// 512^2 on a Zen 5); on larger plain matrices 0.8-1.2x (docs/Kernels.md).
 constexpr int64_t kF32StridedElements = 524288;
 
-/// A K loop's two operand loads and its `dot`; `pairs` when the `dot`
-/// takes its k two at a time.
+/// A K loop's two operand loads and its `dot`, which takes its k `group`
+/// at a time: 1 (f32), 2 (pairs) or 4 (quads, DotPlan).
 struct KLoop {
   tl::LoadOp lhs, rhs;
   tl::DotOp dot;
-  bool pairs;
+  int64_t group;
 };
 
 /// `loop` as a K loop: one carried tile, added to by an f32 `dot` or one
@@ -734,7 +775,8 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
   std::optional<DotPlan> plan = planDot(dot, target);
   auto lhs = dot.getLhs().getDefiningOp<tl::LoadOp>();
   auto rhs = dot.getRhs().getDefiningOp<tl::LoadOp>();
-  if (!plan || !(plan->in.isF32() || plan->pairs) || !lhs || !rhs || lhs == rhs)
+  if (!plan || !(plan->in.isF32() || plan->pairs || plan->quads) || !lhs ||
+      !rhs || lhs == rhs)
     return std::nullopt;
   for (tl::LoadOp load : {lhs, rhs})
     if (load->getBlock() != body || !readInPlaceByDot(load) ||
@@ -746,7 +788,7 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
          llvm::any_of(o.getResultTypes(),
                       [](Type t) { return isa<tl::TileType>(t); })))
       return std::nullopt;
-  return KLoop{lhs, rhs, dot, plan->pairs};
+  return KLoop{lhs, rhs, dot, plan->quads ? 4 : plan->pairs ? 2 : 1};
 }
 
 /// Clones the index arithmetic of `loop`'s body at `b`'s insertion point,
@@ -809,16 +851,26 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                rewriter.getRemappedValue(splat.getValue()));
     else
       memref::CopyOp::create(rewriter, loc, adaptor.getInitArgs()[0], out);
-    // Pairs: each chunk's B tiles packed, one below the other.
+    // Pairs and quads: each chunk's B tiles packed, one below the other;
+    // quads also A's tiles biased, and the chunk's bias (the sum of its
+    // tiles' biases: everything wraps modulo 2^32).
+    int64_t group = k->group;
     int64_t chunkIters =
-        std::max<int64_t>(1, (k->pairs ? kPairChunkK : kChunkK) / kt);
+        std::max<int64_t>(1, (group == 1 ? kChunkK : kPairChunkK) / kt);
     int64_t np = (n + lanes - 1) / lanes * lanes;
-    Type pairElem = in.isInteger(8) ? Type(rewriter.getI16Type()) : in;
-    Value packed;
-    if (k->pairs)
+    Type groupElem =
+        group == 2 && in.isInteger(8) ? Type(rewriter.getI16Type()) : in;
+    Value packed, bias, biasedA;
+    if (group > 1)
       packed = memref::AllocaOp::create(
           rewriter, loc,
-          MemRefType::get({chunkIters * kt / 2, 2 * np}, pairElem));
+          MemRefType::get({chunkIters * kt / group, group * np}, groupElem));
+    if (group == 4) {
+      bias = memref::AllocaOp::create(
+          rewriter, loc, MemRefType::get({np}, rewriter.getI32Type()));
+      biasedA = memref::AllocaOp::create(
+          rewriter, loc, MemRefType::get({chunkIters * m, kt}, in));
+    }
     // The iterations go in chunks: all blocks run one chunk before the
     // next, so that a block's strip of B (and of A) for the chunk stays in
     // L1 while the next row block reads it.
@@ -835,14 +887,24 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     Value to = arith::MinSIOp::create(
         rewriter, loc, arith::AddIOp::create(rewriter, loc, from, chunk),
         adaptor.getUpperBound());
-    // Iteration `iv`'s first row in `packed`: its place in the chunk times
-    // K / 2.
-    auto packedRow = [&](OpBuilder &b, Location l, Value iv) -> Value {
-      Value place = arith::DivSIOp::create(
+    // Iteration `iv`'s place in the chunk.
+    auto place = [&](OpBuilder &b, Location l, Value iv) -> Value {
+      Value p = arith::DivSIOp::create(
           b, l, arith::SubIOp::create(b, l, iv, from), step);
-      if (!place.getType().isIndex())
-        place = arith::IndexCastOp::create(b, l, b.getIndexType(), place);
-      return arith::MulIOp::create(b, l, place, index(b, l, kt / 2));
+      if (!p.getType().isIndex())
+        p = arith::IndexCastOp::create(b, l, b.getIndexType(), p);
+      return p;
+    };
+    // Rows `rows` from row `place * rows` of `buffer` (cols wide).
+    auto slot = [&](OpBuilder &b, Location l, Value buffer, Value at,
+                    int64_t rows, int64_t cols) -> Value {
+      return memref::SubViewOp::create(
+          b, l, buffer,
+          ArrayRef<OpFoldResult>{
+              arith::MulIOp::create(b, l, at, index(b, l, rows)).getResult(),
+              b.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(rows), b.getIndexAttr(cols)},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
     };
     // Iterations from `from` to `to`, each given its iteration variable.
     auto iterations = [&](OpBuilder &b, Location l, ValueRange init,
@@ -856,21 +918,51 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
           });
       return SmallVector<Value>(each.getResults());
     };
-    if (k->pairs)
+    if (group == 4)
+      fillWith(rewriter, loc,
+               memref::ExpandShapeOp::create(
+                   rewriter, loc,
+                   MemRefType::get({1, np}, rewriter.getI32Type()), bias,
+                   ArrayRef<ReassociationIndices>{{0, 1}}),
+               1, np, VectorType::get({lanes}, rewriter.getI32Type()));
+    if (group > 1)
       iterations(rewriter, loc, {},
                  [&](OpBuilder &b, Location l, Value iv, ValueRange) {
-                   Value bm = iterationTiles(b, l, loop, *k, iv)[1].window;
-                   packPairsInto(b, l, bm, kt, n, np, lanes, pairElem, packed,
-                                 packedRow(b, l, iv));
+                   auto [a, bt] = iterationTiles(b, l, loop, *k, iv);
+                   Value at = place(b, l, iv);
+                   Value row0 =
+                       arith::MulIOp::create(b, l, at, index(b, l, kt / group));
+                   if (group == 2) {
+                     packPairsInto(b, l, bt.window, kt, n, np, lanes, groupElem,
+                                   packed, row0);
+                   } else {
+                     packQuadsInto(b, l, bt.window, kt, n, np, lanes, packed,
+                                   row0, bias, /*accumulate=*/true);
+                     biasRowsInto(
+                         b, l, a.window, m, kt, biasedA,
+                         arith::MulIOp::create(b, l, at, index(b, l, m)));
+                   }
                    return SmallVector<Value>();
                  });
     auto tiles = [&](OpBuilder &b, Location l, ArrayRef<Value> rowIdx, Value j0,
                      int64_t cols, ValueRange init) {
+      SmallVector<Value> start(init);
+      // Quads: the accumulators less the chunk's bias of their columns.
+      if (group == 4) {
+        int64_t vectors = init.size() / rowIdx.size();
+        for (int64_t v = 0; v < vectors; ++v) {
+          Value columnBias = vector::LoadOp::create(
+              b, l, vt, bias, ValueRange{plus(b, l, j0, v * lanes)});
+          for (size_t r = 0; r < rowIdx.size(); ++r)
+            start[r * vectors + v] =
+                arith::SubIOp::create(b, l, start[r * vectors + v], columnBias);
+        }
+      }
       return iterations(
-          b, l, init,
+          b, l, start,
           [&](OpBuilder &tb, Location tl, Value iv, ValueRange acc) {
             auto [a, bt] = iterationTiles(tb, tl, loop, *k, iv);
-            if (!k->pairs)
+            if (group == 1)
               return stepLoop(tb, tl, kt, rowIdx, j0, cols, acc,
                               [&](OpBuilder &sb, Location sl, Value kk,
                                   ArrayRef<Value> rows, Value j, int64_t w,
@@ -879,23 +971,22 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                                 fmaStep(sb, sl, a.window, bt.window, vt, in, kk,
                                         rows, j, w, sacc, next);
                               });
-            Value row0 = packedRow(tb, tl, iv);
+            // groupStep reads rows of this iteration's packed B (and
+            // biased A) tile.
+            Value at = place(tb, tl, iv);
+            Value pb = slot(tb, tl, packed, at, kt / group, group * np);
+            Value pa = group == 4 ? slot(tb, tl, biasedA, at, m, kt) : a.window;
             return stepLoop(
-                tb, tl, kt / 2, rowIdx, j0, cols, acc,
-                [&](OpBuilder &sb, Location sl, Value kp, ArrayRef<Value> rows,
+                tb, tl, kt / group, rowIdx, j0, cols, acc,
+                [&](OpBuilder &sb, Location sl, Value kg, ArrayRef<Value> rows,
                     Value j, int64_t, ValueRange sacc,
                     SmallVectorImpl<Value> &next) {
-                  // groupStep reads row `kp` of the packed tile: this
-                  // iteration's rows start at row0.
-                  Value pb = memref::SubViewOp::create(
-                      sb, sl, packed,
-                      ArrayRef<OpFoldResult>{row0, sb.getIndexAttr(0)},
-                      ArrayRef<OpFoldResult>{sb.getIndexAttr(kt / 2),
-                                             sb.getIndexAttr(2 * np)},
-                      ArrayRef<OpFoldResult>{sb.getIndexAttr(1),
-                                             sb.getIndexAttr(1)});
-                  groupStep(sb, sl, 2, lanes, pb, a.window, in, pairElem, kp,
-                            rows, j, sacc, next, multiplyAddPairsInto);
+                  if (group == 2)
+                    groupStep(sb, sl, 2, lanes, pb, pa, in, groupElem, kg, rows,
+                              j, sacc, next, multiplyAddPairsInto);
+                  else
+                    groupStep(sb, sl, 4, lanes, pb, pa, in, in, kg, rows, j,
+                              sacc, next, multiplyAddQuads);
                 });
           });
     };
@@ -941,7 +1032,7 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {
     Location loc = loop.getLoc();
     // f32: whether both views are small (kF32StridedElements).
     Value small;
-    if (!k.pairs) {
+    if (k.group == 1) {
       small = arith::ConstantIntOp::create(b, loc, 1, 1);
       for (tl::LoadOp load : {k.lhs, k.rhs}) {
         Value view = load.getView(), elements = index(b, loc, 1);

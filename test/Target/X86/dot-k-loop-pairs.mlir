@@ -1,8 +1,9 @@
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 bf16-dot=1" -canonicalize | FileCheck %s --enable-var-scope --check-prefix=BF16
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=256" -canonicalize | FileCheck %s --enable-var-scope --check-prefix=I8
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512" -canonicalize | FileCheck %s --check-prefix=NOPAIRS
-// The K loop run whole for `dot`s of pairs (X86Dot.cpp, DotKLoop): bf16
-// with vdpbf16ps, i8 with vpmaddwd. The tiles are read in place in views
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 vnni-dot=1" -canonicalize | FileCheck %s --enable-var-scope --check-prefix=QUADS
+// The K loop run whole for `dot`s of pairs and quads (X86Dot.cpp,
+// DotKLoop): bf16 with vdpbf16ps, i8 with vpmaddwd, i8 with vpdpbusd. The tiles are read in place in views
 // of any row stride (plain matrices), so the check asks only that every
 // iteration's tiles lie inside their views. Each chunk of iterations (256
 // k: 4 iterations of K = 64) first packs its B tiles into pairs, one below
@@ -38,8 +39,8 @@
 // BF16-NEXT: %[[ACC:.+]]:12 = scf.for %[[IT2:.+]] = %[[C0]] to %[[C1]] step %c1 iter_args(
 // BF16: %[[AW:.+]] = memref.reinterpret_cast %[[A]] to offset: [%{{.+}}], sizes: [12, 64], strides: [%{{.+}}, 1]
 // BF16-NOT: %[[OUT]]
-// BF16: %[[STEPS:.+]]:12 = scf.for %[[KP:.+]] = %c0 to %c32 step %c1 iter_args(
-// BF16-NEXT: %[[PB:.+]] = memref.subview %[[PACKED]][%{{.+}}, 0] [32, 64] [1, 1]
+// BF16: %[[PB:.+]] = memref.subview %[[PACKED]][%{{.+}}, 0] [32, 64] [1, 1]
+// BF16-NEXT: %[[STEPS:.+]]:12 = scf.for %[[KP:.+]] = %c0 to %c32 step %c1 iter_args(
 // BF16-NEXT: vector.load %[[PB]][%[[KP]], %c0] : {{.+}}, vector<32xbf16>
 // BF16-NEXT: vector.load %[[PB]][%[[KP]], %c32] : {{.+}}, vector<32xbf16>
 // BF16: vector.load %[[AW]][%[[I0]], %{{.+}}] : {{.+}}, vector<2xbf16>
@@ -76,6 +77,38 @@ func.func @bf16_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
   tile.store %r, %c[%i, %i] : !tile.tile<12x32xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   return
 }
+
+// i8 with AVX512-VNNI: quads. Each chunk also biases its A tiles (xor
+// 0x80) into a buffer, one below the other (12 rows each), and sums its B
+// tiles' biases (128 x column sums, zeroed at the chunk's start); each
+// block subtracts that sum from its accumulators once per chunk, then runs
+// the chunk's iterations, 16 vpdpbusd steps each.
+// QUADS-LABEL: func.func @i8_k_loop(
+// QUADS: scf.if %{{.+}} {
+// QUADS: %[[PACKED:.+]] = memref.alloca() : memref<64x64xi8>
+// QUADS-NEXT: %[[BIAS:.+]] = memref.alloca() : memref<16xi32>
+// QUADS-NEXT: %[[BIASED:.+]] = memref.alloca() : memref<48x64xi8>
+// QUADS-NEXT: scf.for %[[C0:.+]] = %c0 to %{{.+}} step %c4 {
+// QUADS: %[[ZERO:.+]] = memref.expand_shape %[[BIAS]]
+// QUADS-NEXT: vector.store %{{.+}}, %[[ZERO]][%c0, %c0]
+// QUADS: vector.store %{{.+}}, %[[PACKED]][%{{.+}}, %c0] : memref<64x64xi8>, vector<64xi8>
+// QUADS: %[[OLD:.+]] = vector.load %[[BIAS]][%c0]
+// QUADS-NEXT: %[[NEW:.+]] = arith.addi %[[OLD]], %{{.+}} : vector<16xi32>
+// QUADS-NEXT: vector.store %[[NEW]], %[[BIAS]][%c0]
+// QUADS: arith.xori %{{.+}} : vector<64xi8>
+// QUADS-NEXT: vector.store %{{.+}}, %[[BIASED]]
+// QUADS: scf.for %[[I0:.+]] = %c0 to %{{.+}} step %c6 {
+// QUADS: %[[CB:.+]] = vector.load %[[BIAS]][%c0]
+// QUADS-COUNT-6: arith.subi %{{.+}}, %[[CB]] : vector<16xi32>
+// QUADS-NEXT: scf.for %{{.+}} = %[[C0]] to
+// QUADS: %[[PB:.+]] = memref.subview %[[PACKED]][%{{.+}}, 0] [16, 64] [1, 1]
+// QUADS: %[[PA:.+]] = memref.subview %[[BIASED]][%{{.+}}, 0] [12, 64] [1, 1]
+// QUADS-NEXT: scf.for %[[KQ:.+]] = %c0 to %c16 step %c1 iter_args(
+// QUADS-NEXT: vector.load %[[PB]][%[[KQ]], %c0]
+// QUADS: vector.load %[[PA]][%[[I0]], %{{.+}}] : {{.+}}, vector<4xi8>
+// QUADS: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// QUADS: } else {
+// QUADS: return
 
 // i8 on AVX2: pairs widened to i16 when packed (8 lanes: a vector holds
 // the pairs of 8 columns, 16 i16), vpmaddwd then an add.
