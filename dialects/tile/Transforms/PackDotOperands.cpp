@@ -25,7 +25,8 @@
 // the next launch (nl_scratch_take_at), so the packing writes pages that
 // are already there.
 // Packing pays from `min-elements` elements per packed view (every packed
-// view must reach it; `min-f32-elements` for f32 views); "no alias" compares,
+// view must reach it), and when every packed view is f32, from
+// `min-f32-elements` for one of them at least; "no alias" compares,
 // at run time, the base pointer of each packed view with that of every other
 // view argument the kernel may write (views of one allocation share it): a
 // kernel that wrote the memory a packed view reads would see the old values.
@@ -255,16 +256,23 @@ struct TilePackDotOperands
     };
     Value pays = arith::ConstantIntOp::create(b, loc, 1, 1);
     auto both = [&](Value c) { pays = arith::AndIOp::create(b, loc, pays, c); };
+    // Whether some view is not f32 or has min-f32-elements.
+    Value large = arith::ConstantIntOp::create(b, loc, 0, 1);
     SmallVector<std::pair<Value, Value>> tiles; // per plan: tiles along rows, cols
     for (const PackPlan &p : plans) {
       Value view = launch.getArgs()[p.arg];
       Value rows = memref::DimOp::create(b, loc, view, 0);
       Value cols = memref::DimOp::create(b, loc, view, 1);
-      int64_t least =
-          p.tile.getElementType().isF32() ? minF32Elements : minElements;
-      both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge,
-                                 arith::MulIOp::create(b, loc, rows, cols),
-                                 index(least)));
+      Value elements = arith::MulIOp::create(b, loc, rows, cols);
+      both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, elements,
+                                 index(minElements)));
+      large = arith::OrIOp::create(
+          b, loc, large,
+          p.tile.getElementType().isF32()
+              ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge,
+                                      elements, index(minF32Elements))
+                    .getResult()
+              : arith::ConstantIntOp::create(b, loc, 1, 1).getResult());
       for (unsigned a = 0; a < kernel.getNumArguments(); ++a)
         if (a != p.arg && mayWrite(kernel, a))
           both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
@@ -277,6 +285,7 @@ struct TilePackDotOperands
       tiles.push_back({ceilDiv(rows, p.tile.getShape()[0]),
                        ceilDiv(cols, p.tile.getShape()[1])});
     }
+    both(large);
     auto ifOp = scf::IfOp::create(b, loc, pays, /*withElseRegion=*/true);
     // Packed: allocate, pack (a grid of copies each), launch, free.
     b.setInsertionPointToStart(ifOp.thenBlock());

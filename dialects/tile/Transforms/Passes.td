@@ -82,8 +82,8 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     A view loaded as the left operand of an f16 or bf16 `dot` is packed
     only with `pack-narrow-float-lhs`. Results are unchanged bit for bit.
     The launch takes the packed form only
-    when every packed view has at least `min-elements` elements
-    (`min-f32-elements` for an f32 view) and its base
+    when every packed view has at least `min-elements` elements (and, when
+    they are all f32, one of them at least `min-f32-elements`) and its base
     pointer differs from that of every other view the kernel may write
     (checked at run time); otherwise it runs as before. Runs after
     `tile-inline-kernels`, before the launch lowering.
@@ -109,9 +109,9 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     Option<"minElements", "min-elements", "int64_t", "32768",
            "Pack a view only from this many elements (rows x columns)">,
     Option<"minF32Elements", "min-f32-elements", "int64_t", "524288",
-           "Pack an f32 view only from this many elements (below it, the x86 "
-           "lowering's K loops read the tiles in place at the view's row "
-           "stride, which measured faster)">,
+           "Pack f32 views only when one of them has this many elements "
+           "(below it, the x86 lowering's K loops read the tiles in place "
+           "at the view's row stride, which measured faster)">,
     Option<"packNarrowFloatLhs", "pack-narrow-float-lhs", "bool", "false",
            "Also pack views loaded as the left operand of an f16 or bf16 dot "
            "(the x86 micro-kernel widens that operand into a buffer anyway, "

@@ -102,12 +102,21 @@ func.func private @half(%a: !h2, %b: !h2, %c: !v2) attributes {tile.kernel} {
 // CHECK-SAME: %[[HA:[^:]+]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %[[HB:[^:]+]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %[[HC:[^:]+]]: memref<?x?xf32
 // CHECK: %[[R:.+]] = memref.dim %[[HA]], %{{.+}}
 // CHECK: %[[C:.+]] = memref.dim %[[HA]], %{{.+}}
+// Every packed view has min-elements (32768); the views being all f32,
+// one of them (A or B) must also have min-f32-elements (2^19).
 // CHECK: %[[N:.+]] = arith.muli %[[R]], %[[C]] : index
-// CHECK: arith.cmpi uge, %[[N]], %c524288
+// CHECK: arith.cmpi uge, %[[N]], %c32768
+// CHECK: %[[LA:.+]] = arith.cmpi uge, %[[N]], %c524288
+// CHECK: %[[LARGEA:.+]] = arith.ori %false{{.*}}, %[[LA]] : i1
 // CHECK: %[[PC:.+]] = memref.extract_aligned_pointer_as_index %[[HC]]
 // CHECK: %[[PA0:.+]] = memref.extract_aligned_pointer_as_index %[[HA]]
 // CHECK: arith.cmpi ne, %[[PA0]], %[[PC]] : index
-// CHECK: scf.if %{{.+}} {
+// CHECK: %[[NB:.+]] = arith.muli
+// CHECK: arith.cmpi uge, %[[NB]], %c32768
+// CHECK: %[[LB:.+]] = arith.cmpi uge, %[[NB]], %c524288
+// CHECK: %[[LARGE:.+]] = arith.ori %[[LARGEA]], %[[LB]] : i1
+// CHECK: %[[PAYS:.+]] = arith.andi %{{.+}}, %[[LARGE]] : i1
+// CHECK: scf.if %[[PAYS]] {
 // The buffers are scratch memory, kept by the runtime between launches.
 // CHECK: %[[BA:.+]] = memref.alloc(%{{.+}}, %{{.+}}) {nlc.scratch} : memref<?x?x8x4xf32>
 // CHECK: %[[VA:.+]] = memref.cast %[[BA]] : memref<?x?x8x4xf32> to memref<?x?x8x4xf32, strided<[?, ?, 4, 1], offset: ?>>
