@@ -720,15 +720,20 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
 // the same order (the loop's iterations in order, k in order within each),
 // so results are bit-identical to the loop of micro-kernels.
 //
-// - f32: the tiles must also have contiguous rows (a tile of a packed
-//   tensor): the k steps read B's rows and broadcast A's elements straight
-//   from them, which on a plain matrix's long row stride measured slower
-//   than the copies.
-// - pairs (bf16 with vdpbf16ps, i8 with vpmaddwd): any row stride. Each
-//   chunk first packs its iterations' B tiles into pairs (packPairsInto),
-//   one after the other in one buffer, and the blocks read that and A's
-//   pairs in place. This skips the loads' copies of both tiles and the
-//   accumulators' loads and stores at every iteration.
+// - f32: the k steps read B's rows and broadcast A's elements straight
+//   from the views. The tiles must have contiguous rows (a tile of a
+//   packed tensor) unless both views are small (kF32StridedElements): on
+//   a large plain matrix's long row stride that measured slower than the
+//   copies.
+// - pairs (bf16 with vdpbf16ps, i8 with vpmaddwd) and quads (i8 with
+//   vpdpbusd): any row stride. Each chunk first packs its iterations' B
+//   tiles into pairs or quads (packPairsInto, packQuadsInto), one after
+//   the other in one buffer, and the blocks read that and A's groups in
+//   place; quads read A biased into another buffer (biasRowsInto) and
+//   subtract the chunk's bias (the sum of its tiles' column sums, times
+//   128) from the accumulators once per chunk. This skips the loads'
+//   copies of both tiles and the accumulators' loads and stores at every
+//   iteration.
 //
 // Whether the tiles lie inside is only known at run time: splitDotKLoops
 // puts the loop in an scf.if on a check of every iteration's indices, its
@@ -760,8 +765,8 @@ struct KLoop {
 };
 
 /// `loop` as a K loop: one carried tile, added to by an f32 `dot` or one
-/// of pairs (DotPlan) of two loads read in place (views defined outside
-/// the loop), yielded; every other op of the body index arithmetic (no
+/// of pairs or quads (DotPlan) of two loads read in place (views defined
+/// outside the loop), yielded; every other op of the body index arithmetic (no
 /// memory effect, no region, no tile).
 std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
   Block *body = loop.getBody();
