@@ -123,11 +123,17 @@ SmallVector<Value> stepLoop(OpBuilder &b, Location loc, int64_t steps,
   return SmallVector<Value>(loop.getResults());
 }
 
+/// How a block's accumulators start: from the rows' indices and what
+/// loads them from the output, the initial accumulators.
+using InitFn = function_ref<SmallVector<Value>(
+    OpBuilder &, Location, function_ref<SmallVector<Value>(OpBuilder &)> load)>;
+
 /// One block: `rows` rows from `i0`, `cols` columns from `j0`, its
-/// accumulators loaded from `out`, updated by `body` and stored back.
+/// accumulators loaded from `out` (or as `start` makes them), updated by
+/// `body` and stored back.
 void emitBlockWith(OpBuilder &b, Location loc, Value out, Value i0,
                    int64_t rows, Value j0, int64_t cols, VectorType vt,
-                   AccFn body) {
+                   AccFn body, InitFn start = {}) {
   int64_t lanes = vt.getNumElements();
   SmallVector<int64_t> widths;
   for (int64_t c = 0; c < cols; c += lanes)
@@ -135,11 +141,15 @@ void emitBlockWith(OpBuilder &b, Location loc, Value out, Value i0,
   SmallVector<Value> rowIdx;
   for (int64_t r = 0; r < rows; ++r)
     rowIdx.push_back(arith::AddIOp::create(b, loc, i0, index(b, loc, r)));
-  SmallVector<Value> init;
-  for (int64_t r = 0; r < rows; ++r)
-    for (size_t v = 0; v < widths.size(); ++v)
-      init.push_back(rowPiece(b, loc, out, rowIdx[r],
-                              plus(b, loc, j0, v * lanes), widths[v], vt));
+  auto load = [&](OpBuilder &lb) {
+    SmallVector<Value> init;
+    for (int64_t r = 0; r < rows; ++r)
+      for (size_t v = 0; v < widths.size(); ++v)
+        init.push_back(rowPiece(lb, loc, out, rowIdx[r],
+                                plus(lb, loc, j0, v * lanes), widths[v], vt));
+    return init;
+  };
+  SmallVector<Value> init = start ? start(b, loc, load) : load(b);
   SmallVector<Value> result = body(b, loc, rowIdx, init);
   for (int64_t r = 0; r < rows; ++r)
     for (size_t v = 0; v < widths.size(); ++v)
@@ -849,13 +859,24 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     Type in = k->lhs.getType().getElementType();
     auto vt = VectorType::get({lanes}, type.getElementType());
     Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
-    // A carried tile that starts as a splat (`zeros()`) is filled with its
-    // scalar, not copied from the splat's buffer (which is then unused).
-    if (auto splat = loop.getInitArgs()[0].getDefiningOp<tl::SplatOp>())
-      fillWith(rewriter, loc, out, m, n, vt,
-               rewriter.getRemappedValue(splat.getValue()));
-    else
+    // A carried tile that starts as a splat (`zeros()`) is not copied from
+    // the splat's buffer (which is then unused): the blocks of the first
+    // chunk start from its scalar in registers, and the buffer is filled
+    // with it only when the loop runs no iteration.
+    Value splatValue;
+    if (auto splat = loop.getInitArgs()[0].getDefiningOp<tl::SplatOp>()) {
+      splatValue = rewriter.getRemappedValue(splat.getValue());
+      scf::IfOp::create(rewriter, loc,
+                        arith::CmpIOp::create(
+                            rewriter, loc, arith::CmpIPredicate::sge,
+                            adaptor.getLowerBound(), adaptor.getUpperBound()),
+                        [&](OpBuilder &b, Location l) {
+                          fillWith(b, l, out, m, n, vt, splatValue);
+                          scf::YieldOp::create(b, l);
+                        });
+    } else {
       memref::CopyOp::create(rewriter, loc, adaptor.getInitArgs()[0], out);
+    }
     // Pairs and quads: each chunk's B tiles packed, one below the other;
     // quads also A's tiles biased, and the chunk's bias (the sum of its
     // tiles' biases: everything wraps modulo 2^32).
@@ -999,11 +1020,32 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
         rewriter, loc, m, n, target,
         [&](OpBuilder &b, Location l, Value i0, int64_t rows, Value j0,
             int64_t cols) {
-          emitBlockWith(b, l, out, i0, rows, j0, cols, vt,
-                        [&](OpBuilder &bb, Location ll, ArrayRef<Value> rowIdx,
-                            ValueRange init) {
-                          return tiles(bb, ll, rowIdx, j0, cols, init);
-                        });
+          emitBlockWith(
+              b, l, out, i0, rows, j0, cols, vt,
+              [&](OpBuilder &bb, Location ll, ArrayRef<Value> rowIdx,
+                  ValueRange init) {
+                return tiles(bb, ll, rowIdx, j0, cols, init);
+              },
+              [&](OpBuilder &bb, Location ll,
+                  function_ref<SmallVector<Value>(OpBuilder &)> load) {
+                if (!splatValue)
+                  return load(bb);
+                // The splat in the first chunk, the buffer after.
+                int64_t count = rows * ((cols + lanes - 1) / lanes);
+                auto first = scf::IfOp::create(
+                    bb, ll, SmallVector<Type>(count, vt),
+                    arith::CmpIOp::create(bb, ll, arith::CmpIPredicate::eq,
+                                          from, adaptor.getLowerBound()),
+                    /*withElse=*/true);
+                OpBuilder tb = first.getThenBodyBuilder();
+                scf::YieldOp::create(
+                    tb, ll,
+                    SmallVector<Value>(count, vector::BroadcastOp::create(
+                                                  tb, ll, vt, splatValue)));
+                OpBuilder eb = first.getElseBodyBuilder();
+                scf::YieldOp::create(eb, ll, load(eb));
+                return SmallVector<Value>(first.getResults());
+              });
         },
         live.lookup(k->dot));
     rewriter.setInsertionPointAfter(chunks);

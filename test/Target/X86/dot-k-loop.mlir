@@ -24,9 +24,12 @@
 // CHECK-NEXT: scf.yield %[[NEXT]] : i1
 // The carried tile starts as zeros (a splat): the accumulator buffer, which
 // is the `if`'s result buffer itself (no copy at the end of the branch), is
-// filled with them.
+// filled with them only when the loop runs no iteration; the blocks of the
+// first chunk start from them in registers.
 // CHECK: scf.if %[[ALL]] {
 // CHECK-NOT: memref.copy
+// CHECK: %[[EMPTY:.+]] = arith.cmpi sle, %[[N]], %c0 : index
+// CHECK-NEXT: scf.if %[[EMPTY]] {
 // CHECK: vector.store %{{.+}}, %[[OUT:.+]][%{{.+}}, %c0] : memref<12x16xf32>, vector<8xf32>
 // CHECK: scf.for %[[C0:.+]] = %c0 to %[[N]] step %c16 {
 // CHECK: %[[C1:.+]] = arith.minsi %{{.+}}, %[[N]] : index
@@ -35,8 +38,12 @@
 // CHECK: %[[END:.+]] = arith.minui %{{.+}}, %c12 : index
 // CHECK-NEXT: arith.cmpi uge
 // CHECK-NEXT: scf.for %[[I0:.+]] = %c0 to %[[END]] step %c6 {
+// CHECK: %[[FIRST:.+]] = arith.cmpi eq, %[[C0]], %c0 : index
+// CHECK-NEXT: %[[INIT:.+]]:12 = scf.if %[[FIRST]]
+// CHECK-NEXT: scf.yield %cst, %cst,
+// CHECK-NEXT: } else {
 // CHECK-COUNT-12: vector.load %[[OUT]]
-// CHECK-NEXT: %[[ACC:.+]]:12 = scf.for %{{.+}} = %[[C0]] to %[[C1]] step %c1 iter_args(
+// CHECK: %[[ACC:.+]]:12 = scf.for %{{.+}} = %[[C0]] to %[[C1]] step %c1 iter_args(%{{.+}} = %[[INIT]]#0,
 // CHECK-NOT: %[[OUT]]
 // CHECK: %[[AW:.+]] = memref.reinterpret_cast %[[A]] to offset: [%{{.+}}], sizes: [12, 4], strides: [4, 1]
 // CHECK-NOT: %[[OUT]]
