@@ -5,6 +5,10 @@
 
 #include "mlir/Pass/Pass.h"
 
+namespace nlc::tile {
+struct TilePackDotOperandsOptions;
+} // namespace nlc::tile
+
 namespace nlc::cpu {
 
 #define GEN_PASS_DECL
@@ -14,9 +18,11 @@ namespace nlc::cpu {
 #include "lowering/TileToSCF/Passes.h.inc"
 
 /// Kernels inlined into the grid kernels that call them, and launches to
-/// parallel loops: what every CPU lowering of tile ops starts with.
-void buildLaunchLoweringPipeline(mlir::OpPassManager &pm,
-                                 bool packDotOperands = false);
+/// parallel loops: what every CPU lowering of tile ops starts with. With
+/// `pack`, `dot` operands are packed first (tile-pack-dot-operands).
+void buildLaunchLoweringPipeline(
+    mlir::OpPassManager &pm,
+    const tile::TilePackDotOperandsOptions *pack = nullptr);
 
 /// The CPU reference lowering of kernels: tile ops to loops over stack and
 /// heap buffers, then canonicalization. Host lowering runs after it.

@@ -14,11 +14,11 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-void nlc::cpu::buildLaunchLoweringPipeline(mlir::OpPassManager &pm,
-                                           bool packDotOperands) {
+void nlc::cpu::buildLaunchLoweringPipeline(
+    mlir::OpPassManager &pm, const tile::TilePackDotOperandsOptions *pack) {
   pm.addPass(tile::createTileInlineKernels());
-  if (packDotOperands)
-    pm.addPass(tile::createTilePackDotOperands());
+  if (pack)
+    pm.addPass(tile::createTilePackDotOperands(*pack));
   pm.addPass(createConvertTileLaunchToSCF());
 }
 

@@ -78,9 +78,9 @@ Attribute padOf(tl::LoadOp load) {
 /// Whether `arg` of `kernel` is only read by loads of one tile shape, element
 /// type and pad value whose every use is a `dot` operand (not its
 /// accumulator), its other uses asking for its sizes. A left operand of f16
-/// or bf16 only with `narrowFloatLhs`.
+/// or bf16 only with `narrowFloatLhs`, of f32 only with `f32Lhs`.
 std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg,
-                                bool narrowFloatLhs) {
+                                bool narrowFloatLhs, bool f32Lhs) {
   Value view = kernel.getArgument(arg);
   auto type = dyn_cast<MemRefType>(view.getType());
   if (!type || type.getRank() != 2)
@@ -111,6 +111,9 @@ std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg,
         return std::nullopt;
       if (dot.getRhs() != load.getResult())
         plan.byColumns = false;
+      if (!f32Lhs && dot.getLhs() == load.getResult() &&
+          t.getElementType().isF32())
+        return std::nullopt;
       if (!narrowFloatLhs && dot.getLhs() == load.getResult() &&
           (t.getElementType().isF16() || t.getElementType().isBF16()))
         return std::nullopt;
@@ -162,7 +165,8 @@ struct TilePackDotOperands
         continue;
       SmallVector<PackPlan> plans;
       for (unsigned a = 0; a < kernel.getNumArguments(); ++a)
-        if (std::optional<PackPlan> p = planArg(kernel, a, packNarrowFloatLhs))
+        if (std::optional<PackPlan> p =
+                planArg(kernel, a, packNarrowFloatLhs, packF32Lhs))
           plans.push_back(*p);
       if (plans.empty())
         continue;

@@ -80,7 +80,8 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     program per tile), and a clone of the kernel (`@k.packed`, one more
     argument per packed view) loads tile `[ti, tj, 0, 0]` of it instead.
     A view loaded as the left operand of an f16 or bf16 `dot` is packed
-    only with `pack-narrow-float-lhs`. Results are unchanged bit for bit.
+    only with `pack-narrow-float-lhs`, of an f32 `dot` only with
+    `pack-f32-lhs` (the default). Results are unchanged bit for bit.
     The launch takes the packed form only
     when every packed view has at least `min-elements` elements (and, when
     they are all f32, one of them at least `min-f32-elements`) and its base
@@ -112,6 +113,9 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
            "Pack f32 views only when one of them has this many elements "
            "(below it, the x86 lowering's K loops read the tiles in place "
            "at the view's row stride, which measured faster)">,
+    Option<"packF32Lhs", "pack-f32-lhs", "bool", "true",
+           "Pack views loaded as the left operand of an f32 dot (the x86 "
+           "micro-kernel reads A's tiles at their row stride as fast)">,
     Option<"packNarrowFloatLhs", "pack-narrow-float-lhs", "bool", "false",
            "Also pack views loaded as the left operand of an f16 or bf16 dot "
            "(the x86 micro-kernel widens that operand into a buffer anyway, "

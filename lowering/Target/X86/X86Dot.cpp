@@ -731,10 +731,10 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
 // so results are bit-identical to the loop of micro-kernels.
 //
 // - f32: the k steps read B's rows and broadcast A's elements straight
-//   from the views. The tiles must have contiguous rows (a tile of a
-//   packed tensor) unless both views are small (kF32StridedElements): on
-//   a large plain matrix's long row stride that measured slower than the
-//   copies.
+//   from the views. B's tiles must have contiguous rows (a tile of a
+//   packed tensor) unless its view is small (kF32StridedElements): on a
+//   large plain matrix's long row stride that measured slower than the
+//   copies. A's may have any row stride.
 // - pairs (bf16 with vdpbf16ps, i8 with vpmaddwd) and quads (i8 with
 //   vpdpbusd): any row stride. Each chunk first packs its iterations' B
 //   tiles into pairs or quads (packPairsInto, packQuadsInto), one after
@@ -759,11 +759,13 @@ constexpr int64_t kChunkK = 64;
 /// The same for pairs, whose elements are half as wide: a block's strip of
 /// packed B for the chunk (this many k by 64 columns) is 32 KiB of bf16.
 constexpr int64_t kPairChunkK = 256;
-/// f32 tiles whose rows are not contiguous are read in place only from
-/// views of at most this many elements each (2 MiB), the views that
+/// f32 B tiles whose rows are not contiguous are read in place only from
+/// views of at most this many elements (2 MiB), the views that
 /// tile-pack-dot-operands leaves unpacked (its `min-f32-elements`): there
 /// this measured 1.03-1.20x the loop of copies and micro-kernels (256^2 and
 /// 512^2 on a Zen 5); on larger plain matrices 0.8-1.2x (docs/Kernels.md).
+/// A's tiles, whose elements each k step broadcasts from 6 rows, are read
+/// at any stride (the Linux pipeline no longer packs f32 A).
 constexpr int64_t kF32StridedElements = 524288;
 
 /// A K loop's two operand loads and its `dot`, which takes its k `group`
@@ -1077,24 +1079,19 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {
   for (auto [loop, k] : loops) {
     OpBuilder b(loop);
     Location loc = loop.getLoc();
-    // f32: whether both views are small (kF32StridedElements).
+    // f32: whether B's view is small (kF32StridedElements).
     Value small;
     if (k.group == 1) {
-      small = arith::ConstantIntOp::create(b, loc, 1, 1);
-      for (tl::LoadOp load : {k.lhs, k.rhs}) {
-        Value view = load.getView(), elements = index(b, loc, 1);
-        for (int64_t d = 0, e = cast<MemRefType>(view.getType()).getRank();
-             d < e; ++d)
-          elements = arith::MulIOp::create(
-              b, loc, elements, memref::DimOp::create(b, loc, view, d));
-        small = arith::AndIOp::create(
-            b, loc, small,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, elements,
-                                  index(b, loc, kF32StridedElements)));
-      }
+      Value view = k.rhs.getView(), elements = index(b, loc, 1);
+      for (int64_t d = 0, e = cast<MemRefType>(view.getType()).getRank(); d < e;
+           ++d)
+        elements = arith::MulIOp::create(
+            b, loc, elements, memref::DimOp::create(b, loc, view, d));
+      small = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, elements,
+                                    index(b, loc, kF32StridedElements));
     }
     // Whether every tile the loop loads lies inside its view (for f32,
-    // with contiguous rows unless both views are small).
+    // B's with contiguous rows unless its view is small).
     auto check = scf::ForOp::create(
         b, loc, loop.getLowerBound(), loop.getUpperBound(), loop.getStep(),
         ValueRange{arith::ConstantIntOp::create(b, loc, 1, 1)},
@@ -1102,10 +1099,9 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {
           auto [a, bt] = iterationTiles(lb, ll, loop, k, iv);
           Value ok = arith::AndIOp::create(lb, ll, a.inside, bt.inside);
           if (small) {
-            auto [ai, bi] = cloneIndices(lb, loop, k, iv);
-            Value contiguous = arith::AndIOp::create(
-                lb, ll, inPlaceTile(lb, ll, k.lhs, ai).inside,
-                inPlaceTile(lb, ll, k.rhs, bi).inside);
+            Value contiguous =
+                inPlaceTile(lb, ll, k.rhs, cloneIndices(lb, loop, k, iv)[1])
+                    .inside;
             ok = arith::AndIOp::create(
                 lb, ll, ok, arith::OrIOp::create(lb, ll, small, contiguous));
           }

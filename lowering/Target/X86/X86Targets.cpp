@@ -21,8 +21,9 @@
 
 namespace nlc::x86 {
 
-static void buildKernelPipeline(mlir::OpPassManager &pm, bool packDotOperands) {
-  cpu::buildLaunchLoweringPipeline(pm, packDotOperands);
+static void buildKernelPipeline(mlir::OpPassManager &pm,
+                                const tile::TilePackDotOperandsOptions *pack) {
+  cpu::buildLaunchLoweringPipeline(pm, pack);
   // One pass over the elements for each tree of elementwise ops.
   pm.addPass(tile::createTileFuseElementwise());
   pm.addPass(createConvertTileToX86());
@@ -32,8 +33,13 @@ static void buildKernelPipeline(mlir::OpPassManager &pm, bool packDotOperands) {
 static void buildLinuxKernelPipeline(mlir::OpPassManager &pm) {
   // Views read only as `dot` operands packed into tiles once per launch,
   // which the micro-kernel reads in place (docs/Kernels.md): the grid's
-  // threads then share one copy instead of each copying its tiles.
-  buildKernelPipeline(pm, /*packDotOperands=*/true);
+  // threads then share one copy instead of each copying its tiles. Not an
+  // f32 left operand: the micro-kernel broadcasts A's elements from its
+  // rows at any stride as fast (1.00-1.10x without packing it at
+  // 1024-4096 on a Zen 5, docs/Performance.md).
+  tile::TilePackDotOperandsOptions pack;
+  pack.packF32Lhs = false;
+  buildKernelPipeline(pm, &pack);
 }
 
 static void buildBareKernelPipeline(mlir::OpPassManager &pm) {
@@ -41,7 +47,7 @@ static void buildBareKernelPipeline(mlir::OpPassManager &pm) {
   // image (each as large as the kernel) to save, on the unikernel's one
   // core, a tile copy per K step that is small next to the step's products
   // (docs/BareMetal.md, image size).
-  buildKernelPipeline(pm, /*packDotOperands=*/false);
+  buildKernelPipeline(pm, /*pack=*/nullptr);
 }
 
 static void buildLinuxHostPipeline(mlir::OpPassManager &pm) {
