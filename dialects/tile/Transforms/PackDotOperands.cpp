@@ -62,6 +62,10 @@ struct PackPlan {
   tl::TileType tile;
   Attribute pad;
   bool byColumns = true;
+  /// False for a view that could be packed but is not (an f32 left
+  /// operand without `pack-f32-lhs`): it still takes part in the launch's
+  /// size check, as it did when it was packed.
+  bool pack = true;
 };
 
 /// The constant pad value of `load`, the zero attribute when it has none,
@@ -111,9 +115,6 @@ std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg,
         return std::nullopt;
       if (dot.getRhs() != load.getResult())
         plan.byColumns = false;
-      if (!f32Lhs && dot.getLhs() == load.getResult() &&
-          t.getElementType().isF32())
-        return std::nullopt;
       if (!narrowFloatLhs && dot.getLhs() == load.getResult() &&
           (t.getElementType().isF16() || t.getElementType().isBF16()))
         return std::nullopt;
@@ -121,6 +122,8 @@ std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg,
   }
   if (!plan.tile)
     return std::nullopt;
+  if (!f32Lhs && !plan.byColumns && plan.tile.getElementType().isF32())
+    plan.pack = false;
   return plan;
 }
 
@@ -168,11 +171,14 @@ struct TilePackDotOperands
         if (std::optional<PackPlan> p =
                 planArg(kernel, a, packNarrowFloatLhs, packF32Lhs))
           plans.push_back(*p);
-      if (plans.empty())
+      SmallVector<PackPlan> packing;
+      llvm::copy_if(plans, std::back_inserter(packing),
+                    [](const PackPlan &p) { return p.pack; });
+      if (packing.empty())
         continue;
       if (!packedKernels.count(kernel)) {
-        packedKernels[kernel] = clonePacked(symbols, kernel, plans);
-        for (const PackPlan &p : plans)
+        packedKernels[kernel] = clonePacked(symbols, kernel, packing);
+        for (const PackPlan &p : packing)
           packKernels[kernel].push_back(makePackKernel(symbols, kernel, p));
       }
       rewriteLaunch(launch, kernel, plans, packedKernels[kernel],
@@ -262,7 +268,9 @@ struct TilePackDotOperands
     auto both = [&](Value c) { pays = arith::AndIOp::create(b, loc, pays, c); };
     // Whether some view is not f32 or has min-f32-elements.
     Value large = arith::ConstantIntOp::create(b, loc, 0, 1);
-    SmallVector<std::pair<Value, Value>> tiles; // per plan: tiles along rows, cols
+    // Per packed plan: tiles along rows, cols.
+    SmallVector<std::pair<Value, Value>> tiles;
+    SmallVector<PackPlan> packing;
     for (const PackPlan &p : plans) {
       Value view = launch.getArgs()[p.arg];
       Value rows = memref::DimOp::create(b, loc, view, 0);
@@ -270,6 +278,9 @@ struct TilePackDotOperands
       Value elements = arith::MulIOp::create(b, loc, rows, cols);
       both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, elements,
                                  index(minElements)));
+      if (!p.pack)
+        continue;
+      packing.push_back(p);
       large = arith::OrIOp::create(
           b, loc, large,
           p.tile.getElementType().isF32()
@@ -295,7 +306,7 @@ struct TilePackDotOperands
     b.setInsertionPointToStart(ifOp.thenBlock());
     SmallVector<Value> args(launch.getArgs());
     SmallVector<Value> buffers;
-    for (auto [p, packFn, nt] : llvm::zip_equal(plans, packs, tiles)) {
+    for (auto [p, packFn, nt] : llvm::zip_equal(packing, packs, tiles)) {
       func::FuncOp pack = packFn;
       ArrayRef<int64_t> shape = p.tile.getShape();
       int64_t dyn = ShapedType::kDynamic;

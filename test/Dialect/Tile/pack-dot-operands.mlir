@@ -1,6 +1,7 @@
 // RUN: nlc-opt %s -tile-pack-dot-operands | FileCheck %s --enable-var-scope
 // RUN: nlc-opt %s -tile-pack-dot-operands="min-elements=1000 min-f32-elements=2000" | FileCheck %s --check-prefix=MIN
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-narrow-float-lhs=true" | FileCheck %s --check-prefix=NARROW
+// RUN: nlc-opt %s -tile-pack-dot-operands="pack-f32-lhs=false" | FileCheck %s --check-prefix=NOLHS --enable-var-scope
 // tile-pack-dot-operands: a rank-2 view read only by loads of one tile type
 // (and memref.dim) whose tiles feed dot operands alone is packed into tiles
 // once per launch; everything else keeps the launch as it was.
@@ -146,3 +147,23 @@ func.func @host(%a: !v2, %b: !v2, %c: !v2, %n: index, %p: f32, %ha: !h2, %hb: !h
   tile.launch @not_dot[%n](%a, %b, %c, %b, %p) : !v2, !v2, !v2, !v2, f32
   return
 }
+
+// Without pack-f32-lhs (the x86 Linux pipeline), @mm's A is not packed:
+// no @mm.pack0, the packed clone takes B's packed view only; but A's size
+// still decides, with B's, whether the launch packs (a one-row A, as in a
+// decoding step's matrix-vector product, reads each tile of B once: packing
+// B would only add a pass over it).
+// NOLHS-NOT: @mm.pack0
+// NOLHS-LABEL: func.func private @mm.packed(
+// NOLHS-SAME: %{{[^:]+}}: index, %{{[^:]+}}: memref<?x?x4x16xf32, strided<[?, ?, 16, 1], offset: ?>>) attributes
+// NOLHS-LABEL: func.func @host(
+// NOLHS: tile.launch @half
+// NOLHS: %[[RA:.+]] = memref.dim %arg0, %c0
+// NOLHS: %[[CA:.+]] = memref.dim %arg0, %c1
+// NOLHS: %[[NA:.+]] = arith.muli %[[RA]], %[[CA]] : index
+// NOLHS: arith.cmpi uge, %[[NA]], %c32768
+// NOLHS: %[[NB:.+]] = arith.muli
+// NOLHS: arith.cmpi uge, %[[NB]], %c32768
+// NOLHS: arith.cmpi uge, %[[NB]], %c524288
+// NOLHS: tile.launch @mm.pack1
+// NOLHS-NEXT: tile.launch @mm.packed
