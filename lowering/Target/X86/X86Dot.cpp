@@ -756,8 +756,9 @@ constexpr StringLiteral kKLoop = "nlc.x86_dot_k_loop";
 /// f32: two tiles of the usual K step of 32. Chunks of 4 tiles or more
 /// measured slower at 2048^3 on a Zen 3 (docs/Performance.md).
 constexpr int64_t kChunkK = 64;
-/// The same for pairs, whose elements are half as wide: a block's strip of
-/// packed B for the chunk (this many k by 64 columns) is 32 KiB of bf16.
+/// The same for pairs and quads, whose elements are half as wide or less: a
+/// block's strip of packed B for the chunk (this many k by 64 columns) is
+/// 32 KiB of bf16 (16 KiB of i8; 512 measured no faster for quads).
 constexpr int64_t kPairChunkK = 256;
 /// f32 B tiles whose rows are not contiguous are read in place only from
 /// views of at most this many elements (2 MiB), the views that
