@@ -123,8 +123,8 @@ SmallVector<Value> stepLoop(OpBuilder &b, Location loc, int64_t steps,
   return SmallVector<Value>(loop.getResults());
 }
 
-/// How a block's accumulators start: from the rows' indices and what
-/// loads them from the output, the initial accumulators.
+/// How a block's accumulators start: given what loads them from the
+/// output, the initial accumulators.
 using InitFn = function_ref<SmallVector<Value>(
     OpBuilder &, Location, function_ref<SmallVector<Value>(OpBuilder &)> load)>;
 
@@ -472,8 +472,9 @@ Value mapTile(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
   return out;
 }
 
-/// `a` (m x k, i8) biased into unsigned bytes, a + 128 (each byte's top bit
-/// flipped), in a new buffer, for `vpdpbusd`'s unsigned operand.
+/// `a` (m x k, i8, its rows one run of memory) biased as biasRowsInto
+/// does, into a new buffer, in 64-byte vectors over the whole tile (not
+/// row by row: a tile of short rows takes a few vectors, not one per row).
 Value biasRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k) {
   constexpr int64_t bytes = 64;
   Value flip = splatConstant(b, loc, VectorType::get({bytes}, b.getI8Type()),
@@ -1097,15 +1098,16 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {
         b, loc, loop.getLowerBound(), loop.getUpperBound(), loop.getStep(),
         ValueRange{arith::ConstantIntOp::create(b, loc, 1, 1)},
         [&](OpBuilder &lb, Location ll, Value iv, ValueRange all) {
-          auto [a, bt] = iterationTiles(lb, ll, loop, k, iv);
-          Value ok = arith::AndIOp::create(lb, ll, a.inside, bt.inside);
-          if (small) {
-            Value contiguous =
-                inPlaceTile(lb, ll, k.rhs, cloneIndices(lb, loop, k, iv)[1])
-                    .inside;
+          auto [ai, bi] = cloneIndices(lb, loop, k, iv);
+          Value ok = arith::AndIOp::create(
+              lb, ll,
+              inPlaceTile(lb, ll, k.lhs, ai, /*anyRowStride=*/true).inside,
+              inPlaceTile(lb, ll, k.rhs, bi, /*anyRowStride=*/true).inside);
+          if (small)
             ok = arith::AndIOp::create(
-                lb, ll, ok, arith::OrIOp::create(lb, ll, small, contiguous));
-          }
+                lb, ll, ok,
+                arith::OrIOp::create(lb, ll, small,
+                                     inPlaceTile(lb, ll, k.rhs, bi).inside));
           scf::YieldOp::create(lb, ll,
                                ValueRange{arith::AndIOp::create(
                                    lb, ll, all[0], ok)});
