@@ -757,10 +757,16 @@ constexpr StringLiteral kKLoop = "nlc.x86_dot_k_loop";
 /// f32: two tiles of the usual K step of 32. Chunks of 4 tiles or more
 /// measured slower at 2048^3 on a Zen 3 (docs/Performance.md).
 constexpr int64_t kChunkK = 64;
-/// The same for pairs and quads, whose elements are half as wide or less: a
-/// block's strip of packed B for the chunk (this many k by 64 columns) is
-/// 32 KiB of bf16 (16 KiB of i8; 512 measured no faster for quads).
-constexpr int64_t kPairChunkK = 256;
+/// The most k a chunk of pairs or quads holds, and the most bytes its packed
+/// B may take (a buffer over 64 KiB is on the heap, placeBuffers in
+/// ConvertTileToSCF.cpp). Each block loads and stores its accumulators once
+/// per chunk, so the fewer chunks the better; the blocks then read their
+/// strip of packed B from L2 rather than L1, which measured no slower: on a
+/// Zen 5, chunks of 2048 k against 256 ran bf16 1024^3-4096^3 with 128x128
+/// tiles 1.02-1.12x and i8 1.03-1.06x, 64x64 tiles 1.00-1.02x
+/// (docs/Performance.md).
+constexpr int64_t kPairChunkK = 2048;
+constexpr int64_t kPairChunkBytes = 512 << 10;
 /// f32 B tiles whose rows are not contiguous are read in place only from
 /// views of at most this many elements (2 MiB), the views that
 /// tile-pack-dot-operands leaves unpacked (its `min-f32-elements`): there
@@ -885,11 +891,15 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     // quads also A's tiles biased, and the chunk's bias (the sum of its
     // tiles' biases: everything wraps modulo 2^32).
     int64_t group = k->group;
-    int64_t chunkIters =
-        std::max<int64_t>(1, (group == 1 ? kChunkK : kPairChunkK) / kt);
     int64_t np = (n + lanes - 1) / lanes * lanes;
     Type groupElem =
         group == 2 && in.isInteger(8) ? Type(rewriter.getI16Type()) : in;
+    int64_t chunkK =
+        group == 1 ? kChunkK
+                   : std::min(kPairChunkK,
+                              kPairChunkBytes /
+                                  (np * groupElem.getIntOrFloatBitWidth() / 8));
+    int64_t chunkIters = std::max<int64_t>(1, chunkK / kt);
     Value packed, bias, biasedA;
     if (group > 1)
       packed = memref::AllocaOp::create(

@@ -5,8 +5,8 @@
 // The K loop run whole for `dot`s of pairs and quads (X86Dot.cpp,
 // DotKLoop): bf16 with vdpbf16ps, i8 with vpmaddwd, i8 with vpdpbusd. The tiles are read in place in views
 // of any row stride (plain matrices), so the check asks only that every
-// iteration's tiles lie inside their views. Each chunk of iterations (256
-// k: 4 iterations of K = 64) first packs its B tiles into pairs, one below
+// iteration's tiles lie inside their views. Each chunk of iterations (2048
+// k: 32 iterations of K = 64) first packs its B tiles into pairs, one below
 // the other in one buffer (32 rows of pairs each), then every register
 // block runs the chunk's iterations with its accumulators in registers,
 // reading A's pairs from the view and B's from the buffer at the
@@ -18,8 +18,8 @@
 // BF16-SAME: %[[N:[^:]+]]: index)
 // BF16: %[[ALL:.+]] = scf.for %{{.+}} = %c0 to %[[N]] step %c1 iter_args(%{{.+}} = %true) -> (i1) {
 // BF16: scf.if %[[ALL]] {
-// BF16: %[[PACKED:.+]] = memref.alloca() : memref<128x64xbf16>
-// BF16-NEXT: scf.for %[[C0:.+]] = %c0 to %[[N]] step %c4 {
+// BF16: %[[PACKED:.+]] = memref.alloc() : memref<1024x64xbf16>
+// BF16-NEXT: scf.for %[[C0:.+]] = %c0 to %[[N]] step %c32 {
 // BF16: %[[C1:.+]] = arith.minsi %{{.+}}, %[[N]] : index
 // The packing: each iteration's B tile, in the view (its row stride), to
 // rows (iteration - chunk start) * 32 + p of the buffer.
@@ -31,7 +31,7 @@
 // BF16: %[[TO:.+]] = arith.addi %[[ROW0]], %[[P]] : index
 // BF16: vector.load %[[BW]]
 // BF16: vector.interleave
-// BF16-NEXT: vector.store %{{.+}}, %[[PACKED]][%[[TO]], %c0] : memref<128x64xbf16>, vector<32xbf16>
+// BF16-NEXT: vector.store %{{.+}}, %[[PACKED]][%[[TO]], %c0] : memref<1024x64xbf16>, vector<32xbf16>
 // The blocks: accumulators loaded once per chunk, then the chunk's
 // iterations and their 32 pair steps.
 // BF16: scf.for %[[I0:.+]] = %c0 to %{{.+}} step %c6 {
@@ -80,6 +80,28 @@ func.func @bf16_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
   return
 }
 
+// A chunk's packed B takes at most 512 KiB: 256 columns of bf16 leave room
+// for 1024 k (16 iterations), not 2048.
+// BF16-LABEL: func.func @bf16_wide_k_loop(
+// BF16: memref.alloc() : memref<512x512xbf16>
+// BF16-NEXT: scf.for %{{.+}} = %c0 to %{{.+}} step %c16 {
+func.func @bf16_wide_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
+                            %b: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
+                            %c: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0.0 : f32
+  %init = tile.splat %z : f32 -> !tile.tile<6x256xf32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<6x256xf32>) {
+    %x = tile.load %a[%i, %k] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<6x64xbf16>
+    %y = tile.load %b[%k, %i] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<64x256xbf16, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<6x64xbf16>, !tile.tile<64x256xbf16, col_major> -> !tile.tile<6x256xf32>
+    scf.yield %d : !tile.tile<6x256xf32>
+  }
+  tile.store %r, %c[%i, %i] : !tile.tile<6x256xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  return
+}
+
 // i8 with AVX512-VNNI: quads. Each chunk also biases its A tiles (xor
 // 0x80) into a buffer, one below the other (12 rows each), and sums its B
 // tiles' biases (128 x column sums, zeroed at the chunk's start); each
@@ -87,13 +109,13 @@ func.func @bf16_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
 // the chunk's iterations, 16 vpdpbusd steps each.
 // QUADS-LABEL: func.func @i8_k_loop(
 // QUADS: scf.if %{{.+}} {
-// QUADS: %[[PACKED:.+]] = memref.alloca() : memref<64x64xi8>
+// QUADS: %[[PACKED:.+]] = memref.alloca() : memref<512x64xi8>
 // QUADS-NEXT: %[[BIAS:.+]] = memref.alloca() : memref<16xi32>
-// QUADS-NEXT: %[[BIASED:.+]] = memref.alloca() : memref<48x64xi8>
-// QUADS-NEXT: scf.for %[[C0:.+]] = %c0 to %{{.+}} step %c4 {
+// QUADS-NEXT: %[[BIASED:.+]] = memref.alloca() : memref<384x64xi8>
+// QUADS-NEXT: scf.for %[[C0:.+]] = %c0 to %{{.+}} step %c32 {
 // QUADS: %[[ZERO:.+]] = memref.expand_shape %[[BIAS]]
 // QUADS-NEXT: vector.store %{{.+}}, %[[ZERO]][%c0, %c0]
-// QUADS: vector.store %{{.+}}, %[[PACKED]][%{{.+}}, %c0] : memref<64x64xi8>, vector<64xi8>
+// QUADS: vector.store %{{.+}}, %[[PACKED]][%{{.+}}, %c0] : memref<512x64xi8>, vector<64xi8>
 // QUADS: %[[OLD:.+]] = vector.load %[[BIAS]][%c0]
 // QUADS-NEXT: %[[NEW:.+]] = arith.addi %[[OLD]], %{{.+}} : vector<16xi32>
 // QUADS-NEXT: vector.store %[[NEW]], %[[BIAS]][%c0]
@@ -116,9 +138,9 @@ func.func @bf16_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
 // the pairs of 8 columns, 16 i16), vpmaddwd then an add.
 // I8-LABEL: func.func @i8_k_loop(
 // I8: scf.if %{{.+}} {
-// I8: %[[PACKED:.+]] = memref.alloca() : memref<128x32xi16>
+// I8: %[[PACKED:.+]] = memref.alloca() : memref<1024x32xi16>
 // I8: arith.extsi %{{.+}} : vector<8xi8> to vector<8xi16>
-// I8: vector.store %{{.+}}, %[[PACKED]][%{{.+}}, %c0] : memref<128x32xi16>, vector<16xi16>
+// I8: vector.store %{{.+}}, %[[PACKED]][%{{.+}}, %c0] : memref<1024x32xi16>, vector<16xi16>
 // I8: %[[PB:.+]] = memref.subview %[[PACKED]][%{{.+}}, 0] [32, 32] [1, 1]
 // I8: vector.load %[[PB]]{{.+}} vector<16xi16>
 // I8: arith.extsi %{{.+}} : vector<2xi8> to vector<2xi16>
