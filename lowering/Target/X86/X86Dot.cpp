@@ -754,9 +754,11 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
 constexpr StringLiteral kKLoop = "nlc.x86_dot_k_loop";
 
 /// About how many k a chunk of the K loop's iterations holds (DotKLoop),
-/// f32: two tiles of the usual K step of 32. Chunks of 4 tiles or more
-/// measured slower at 2048^3 on a Zen 3 (docs/Performance.md).
-constexpr int64_t kChunkK = 64;
+/// f32: four tiles of the usual K step of 64. On a Zen 5 this measured
+/// 1.02-1.12x chunks of 64 k at 256^3-4096^3 (the most at 4096^3), and 512
+/// no faster (docs/Performance.md); on a Zen 3 chunks of 128 k or more had
+/// measured slower at 2048^3.
+constexpr int64_t kChunkK = 256;
 /// The most k a chunk of pairs or quads holds, and the most bytes its packed
 /// B may take (a buffer over 64 KiB is on the heap, placeBuffers in
 /// ConvertTileToSCF.cpp). Each block loads and stores its accumulators once

@@ -4,7 +4,7 @@
 // carries is split on a check of every iteration's tiles (all inside their
 // views, and for f32 B's rows contiguous unless its view has at most 2^19
 // elements): then each register block loads its accumulators once per
-// chunk of the loop's iterations (64 k steps: 16 iterations of K = 4
+// chunk of the loop's iterations (256 k steps: 64 iterations of K = 4
 // here), runs them with them in registers, reading each iteration's A and
 // B tiles in their views, and stores them once; else the loop as written.
 
@@ -30,7 +30,7 @@
 // CHECK: %[[EMPTY:.+]] = arith.cmpi sle, %[[N]], %c0 : index
 // CHECK-NEXT: scf.if %[[EMPTY]] {
 // CHECK: vector.store %{{.+}}, %[[OUT:.+]][%{{.+}}, %c0] : memref<12x16xf32>, vector<8xf32>
-// CHECK: scf.for %[[C0:.+]] = %c0 to %[[N]] step %c16 {
+// CHECK: scf.for %[[C0:.+]] = %c0 to %[[N]] step %c64 {
 // CHECK: %[[C1:.+]] = arith.minsi %{{.+}}, %[[N]] : index
 // The row blocks end at the rows the store after the loop writes
 // (dot-live-rows.mlir).
