@@ -788,6 +788,9 @@ LogicalResult placeBuffers(ArrayRef<memref::AllocaOp> created) {
   SmallVector<Block *> blocks;
   for (memref::AllocaOp alloca : created) {
     MemRefType type = alloca.getType();
+    // Sized at run time by a lowering that bounds it (X86Dot.cpp, DotKLoop).
+    if (!type.hasStaticShape())
+      continue;
     int64_t bytes =
         type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
     int64_t &scopeBytes = stackBytes[stackScope(alloca)];

@@ -760,12 +760,11 @@ constexpr StringLiteral kKLoop = "nlc.x86_dot_k_loop";
 /// measured slower at 2048^3.
 constexpr int64_t kChunkK = 256;
 /// The most k a chunk of pairs or quads holds, and the most bytes its packed
-/// B may take (a buffer over 64 KiB is on the heap, placeBuffers in
-/// ConvertTileToSCF.cpp). Each block loads and stores its accumulators once
-/// per chunk, so the fewer chunks the better; the blocks then read their
-/// strip of packed B from L2 rather than L1, which measured no slower: on a
-/// Zen 5, chunks of 2048 k against 256 ran bf16 1024^3-4096^3 with 128x128
-/// tiles 1.02-1.12x and i8 1.03-1.06x, 64x64 tiles 1.00-1.02x
+/// B may take (on the stack, DotKLoop). Each block loads and stores its
+/// accumulators once per chunk, so the fewer chunks the better; the blocks then
+/// read their strip of packed B from L2 rather than L1, which measured no
+/// slower: on a Zen 5, chunks of 2048 k against 256 ran bf16 1024^3-4096^3 with
+/// 128x128 tiles 1.02-1.12x and i8 1.03-1.06x, 64x64 tiles 1.00-1.02x
 /// (docs/Performance.md).
 constexpr int64_t kPairChunkK = 2048;
 constexpr int64_t kPairChunkBytes = 512 << 10;
@@ -902,16 +901,40 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                               kPairChunkBytes /
                                   (np * groupElem.getIntOrFloatBitWidth() / 8));
     int64_t chunkIters = std::max<int64_t>(1, chunkK / kt);
+    // The buffers hold a chunk's iterations, or all of the loop's when it
+    // has fewer (at least one): sized at run time, on the stack, so that a
+    // short loop takes no more room than it needs (placeBuffers leaves
+    // allocas of dynamic size where they are; kPairChunkBytes bounds them).
     Value packed, bias, biasedA;
-    if (group > 1)
+    if (group > 1) {
+      Value step = adaptor.getStep();
+      Value trips = arith::CeilDivSIOp::create(
+          rewriter, loc,
+          arith::SubIOp::create(rewriter, loc, adaptor.getUpperBound(),
+                                adaptor.getLowerBound()),
+          step);
+      if (!trips.getType().isIndex())
+        trips = arith::IndexCastOp::create(rewriter, loc,
+                                           rewriter.getIndexType(), trips);
+      Value iters = arith::MaxSIOp::create(
+          rewriter, loc, index(rewriter, loc, 1),
+          arith::MinSIOp::create(rewriter, loc, trips,
+                                 index(rewriter, loc, chunkIters)));
+      auto rows = [&](int64_t perIteration) -> Value {
+        return arith::MulIOp::create(rewriter, loc, iters,
+                                     index(rewriter, loc, perIteration));
+      };
       packed = memref::AllocaOp::create(
           rewriter, loc,
-          MemRefType::get({chunkIters * kt / group, group * np}, groupElem));
-    if (group == 4) {
-      bias = memref::AllocaOp::create(
-          rewriter, loc, MemRefType::get({np}, rewriter.getI32Type()));
-      biasedA = memref::AllocaOp::create(
-          rewriter, loc, MemRefType::get({chunkIters * m, kt}, in));
+          MemRefType::get({ShapedType::kDynamic, group * np}, groupElem),
+          ValueRange{rows(kt / group)});
+      if (group == 4) {
+        bias = memref::AllocaOp::create(
+            rewriter, loc, MemRefType::get({np}, rewriter.getI32Type()));
+        biasedA = memref::AllocaOp::create(
+            rewriter, loc, MemRefType::get({ShapedType::kDynamic, kt}, in),
+            ValueRange{rows(m)});
+      }
     }
     // The iterations go in chunks: all blocks run one chunk before the
     // next, so that a block's strip of B (and of A) for the chunk stays in

@@ -18,7 +18,12 @@
 // BF16-SAME: %[[N:[^:]+]]: index)
 // BF16: %[[ALL:.+]] = scf.for %{{.+}} = %c0 to %[[N]] step %c1 iter_args(%{{.+}} = %true) -> (i1) {
 // BF16: scf.if %[[ALL]] {
-// BF16: %[[PACKED:.+]] = memref.alloc() : memref<1024x64xbf16>
+// The buffer holds a chunk's iterations, or the loop's if it has fewer,
+// sized at run time.
+// BF16: %[[FEWER:.+]] = arith.minsi %[[N]], %c32 : index
+// BF16-NEXT: %[[ITERS:.+]] = arith.maxsi %[[FEWER]], %c1 : index
+// BF16-NEXT: %[[ROWS:.+]] = arith.muli %[[ITERS]], %c32 : index
+// BF16-NEXT: %[[PACKED:.+]] = memref.alloca(%[[ROWS]]) : memref<?x64xbf16>
 // BF16-NEXT: scf.for %[[C0:.+]] = %c0 to %[[N]] step %c32 {
 // BF16: %[[C1:.+]] = arith.minsi %{{.+}}, %[[N]] : index
 // The packing: each iteration's B tile, in the view (its row stride), to
@@ -31,7 +36,7 @@
 // BF16: %[[TO:.+]] = arith.addi %[[ROW0]], %[[P]] : index
 // BF16: vector.load %[[BW]]
 // BF16: vector.interleave
-// BF16-NEXT: vector.store %{{.+}}, %[[PACKED]][%[[TO]], %c0] : memref<1024x64xbf16>, vector<32xbf16>
+// BF16-NEXT: vector.store %{{.+}}, %[[PACKED]][%[[TO]], %c0] : memref<?x64xbf16>, vector<32xbf16>
 // The blocks: accumulators loaded once per chunk, then the chunk's
 // iterations and their 32 pair steps.
 // BF16: scf.for %[[I0:.+]] = %c0 to %{{.+}} step %c6 {
@@ -83,7 +88,8 @@ func.func @bf16_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
 // A chunk's packed B takes at most 512 KiB: 256 columns of bf16 leave room
 // for 1024 k (16 iterations), not 2048.
 // BF16-LABEL: func.func @bf16_wide_k_loop(
-// BF16: memref.alloc() : memref<512x512xbf16>
+// BF16: arith.minsi %{{.+}}, %c16 : index
+// BF16: memref.alloca(%{{.+}}) : memref<?x512xbf16>
 // BF16-NEXT: scf.for %{{.+}} = %c0 to %{{.+}} step %c16 {
 func.func @bf16_wide_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
                             %b: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
@@ -109,13 +115,17 @@ func.func @bf16_wide_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
 // the chunk's iterations, 16 vpdpbusd steps each.
 // QUADS-LABEL: func.func @i8_k_loop(
 // QUADS: scf.if %{{.+}} {
-// QUADS: %[[PACKED:.+]] = memref.alloca() : memref<512x64xi8>
+// QUADS: %[[FEWER:.+]] = arith.minsi %{{.+}}, %c32 : index
+// QUADS-NEXT: %[[ITERS:.+]] = arith.maxsi %[[FEWER]], %c1 : index
+// QUADS-NEXT: %[[ROWS:.+]] = arith.muli %[[ITERS]], %c16 : index
+// QUADS-NEXT: %[[PACKED:.+]] = memref.alloca(%[[ROWS]]) : memref<?x64xi8>
 // QUADS-NEXT: %[[BIAS:.+]] = memref.alloca() : memref<16xi32>
-// QUADS-NEXT: %[[BIASED:.+]] = memref.alloca() : memref<384x64xi8>
+// QUADS-NEXT: %[[AROWS:.+]] = arith.muli %[[ITERS]], %c12 : index
+// QUADS-NEXT: %[[BIASED:.+]] = memref.alloca(%[[AROWS]]) : memref<?x64xi8>
 // QUADS-NEXT: scf.for %[[C0:.+]] = %c0 to %{{.+}} step %c32 {
 // QUADS: %[[ZERO:.+]] = memref.expand_shape %[[BIAS]]
 // QUADS-NEXT: vector.store %{{.+}}, %[[ZERO]][%c0, %c0]
-// QUADS: vector.store %{{.+}}, %[[PACKED]][%{{.+}}, %c0] : memref<512x64xi8>, vector<64xi8>
+// QUADS: vector.store %{{.+}}, %[[PACKED]][%{{.+}}, %c0] : memref<?x64xi8>, vector<64xi8>
 // QUADS: %[[OLD:.+]] = vector.load %[[BIAS]][%c0]
 // QUADS-NEXT: %[[NEW:.+]] = arith.addi %[[OLD]], %{{.+}} : vector<16xi32>
 // QUADS-NEXT: vector.store %[[NEW]], %[[BIAS]][%c0]
@@ -138,9 +148,9 @@ func.func @bf16_wide_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
 // the pairs of 8 columns, 16 i16), vpmaddwd then an add.
 // I8-LABEL: func.func @i8_k_loop(
 // I8: scf.if %{{.+}} {
-// I8: %[[PACKED:.+]] = memref.alloca() : memref<1024x32xi16>
+// I8: %[[PACKED:.+]] = memref.alloca(%{{.+}}) : memref<?x32xi16>
 // I8: arith.extsi %{{.+}} : vector<8xi8> to vector<8xi16>
-// I8: vector.store %{{.+}}, %[[PACKED]][%{{.+}}, %c0] : memref<1024x32xi16>, vector<16xi16>
+// I8: vector.store %{{.+}}, %[[PACKED]][%{{.+}}, %c0] : memref<?x32xi16>, vector<16xi16>
 // I8: %[[PB:.+]] = memref.subview %[[PACKED]][%{{.+}}, 0] [32, 32] [1, 1]
 // I8: vector.load %[[PB]]{{.+}} vector<16xi16>
 // I8: arith.extsi %{{.+}} : vector<2xi8> to vector<2xi16>
