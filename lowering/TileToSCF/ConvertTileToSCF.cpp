@@ -517,6 +517,32 @@ struct ReshapeLowering : public GatherLowering<tl::ReshapeOp> {
   }
 };
 
+struct PairRowsLowering : public GatherLowering<tl::PairRowsOp> {
+  using GatherLowering::GatherLowering;
+  SmallVector<Value, 2> sourceIndex(tl::PairRowsOp, OpBuilder &b, Location l,
+                                    ValueRange ivs) const override {
+    // Result (p, q) is source (2p + q % 2, q / 2).
+    Value two = indexConst(b, l, 2);
+    Value even = arith::MulIOp::create(b, l, ivs[0], two);
+    Value odd = arith::RemUIOp::create(b, l, ivs[1], two);
+    Value row = arith::AddIOp::create(b, l, even, odd);
+    return {row, arith::DivUIOp::create(b, l, ivs[1], two)};
+  }
+};
+
+struct UnpairRowsLowering : public GatherLowering<tl::UnpairRowsOp> {
+  using GatherLowering::GatherLowering;
+  SmallVector<Value, 2> sourceIndex(tl::UnpairRowsOp, OpBuilder &b, Location l,
+                                    ValueRange ivs) const override {
+    // Result (r, c) is source (r / 2, 2c + r % 2).
+    Value two = indexConst(b, l, 2);
+    Value row = arith::DivUIOp::create(b, l, ivs[0], two);
+    Value even = arith::MulIOp::create(b, l, ivs[1], two);
+    Value odd = arith::RemUIOp::create(b, l, ivs[0], two);
+    return {row, arith::AddIOp::create(b, l, even, odd)};
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // Contraction
 //===----------------------------------------------------------------------===//
@@ -894,9 +920,11 @@ LogicalResult nlc::cpu::lowerTilesToBuffers(
   target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
 
   RewritePatternSet patterns(ctx);
-  patterns.add<ElementwiseLowering, FusedLowering, IotaLowering, LoadLowering, StoreLowering,
-               ReduceLowering, BroadcastLowering, TransposeLowering,
-               ReshapeLowering, DotLowering>(converter, ctx);
+  patterns
+      .add<ElementwiseLowering, FusedLowering, IotaLowering, LoadLowering,
+           StoreLowering, ReduceLowering, BroadcastLowering, TransposeLowering,
+           PairRowsLowering, UnpairRowsLowering, ReshapeLowering, DotLowering>(
+          converter, ctx);
   if (extra)
     extra(converter, patterns);
   scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,

@@ -5,10 +5,6 @@
 
 #include "mlir/Pass/Pass.h"
 
-namespace nlc::tile {
-struct TilePackDotOperandsOptions;
-} // namespace nlc::tile
-
 namespace nlc::cpu {
 
 #define GEN_PASS_DECL
@@ -19,10 +15,9 @@ namespace nlc::cpu {
 
 /// Kernels inlined into the grid kernels that call them, and launches to
 /// parallel loops: what every CPU lowering of tile ops starts with. With
-/// `pack`, `dot` operands are packed first (tile-pack-dot-operands).
-void buildLaunchLoweringPipeline(
-    mlir::OpPassManager &pm,
-    const tile::TilePackDotOperandsOptions *pack = nullptr);
+/// `pack` (a tile-pack-dot-operands pass), `dot` operands are packed first.
+void buildLaunchLoweringPipeline(mlir::OpPassManager &pm,
+                                 std::unique_ptr<mlir::Pass> pack = nullptr);
 
 /// The CPU reference lowering of kernels: tile ops to loops over stack and
 /// heap buffers, then canonicalization. Host lowering runs after it.

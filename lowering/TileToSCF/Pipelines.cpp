@@ -14,11 +14,11 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-void nlc::cpu::buildLaunchLoweringPipeline(
-    mlir::OpPassManager &pm, const tile::TilePackDotOperandsOptions *pack) {
+void nlc::cpu::buildLaunchLoweringPipeline(mlir::OpPassManager &pm,
+                                           std::unique_ptr<mlir::Pass> pack) {
   pm.addPass(tile::createTileInlineKernels());
   if (pack)
-    pm.addPass(tile::createTilePackDotOperands(*pack));
+    pm.addPass(std::move(pack));
   pm.addPass(createConvertTileLaunchToSCF());
 }
 

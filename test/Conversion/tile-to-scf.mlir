@@ -474,6 +474,41 @@ func.func @reshape(%x: f32, %v: memref<?xf32>, %w: memref<?x?xf32>, %i: index) {
 
 // -----
 
+// pair_rows: result (p, q) is source (2p + q % 2, q / 2); unpair_rows:
+// result (r, c) is source (r / 2, 2c + r % 2), whatever its layout.
+// CHECK-LABEL: func.func @pair_rows(
+// CHECK: %[[SRC:.+]] = memref.alloca() : memref<4x8xbf16>
+// CHECK: %[[P:.+]] = memref.alloca() : memref<2x16xbf16>
+// CHECK: scf.for %[[R:[^ ]+]] =
+// CHECK-NEXT: scf.for %[[Q:[^ ]+]] =
+// CHECK-NEXT: %[[TWO:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[EVEN:.+]] = arith.muli %[[R]], %[[TWO]] : index
+// CHECK-NEXT: %[[ODD:.+]] = arith.remui %[[Q]], %[[TWO]] : index
+// CHECK-NEXT: %[[ROW:.+]] = arith.addi %[[EVEN]], %[[ODD]] : index
+// CHECK-NEXT: %[[COL:.+]] = arith.divui %[[Q]], %[[TWO]] : index
+// CHECK-NEXT: %[[X:.+]] = memref.load %[[SRC]][%[[ROW]], %[[COL]]] : memref<4x8xbf16>
+// CHECK-NEXT: memref.store %[[X]], %[[P]][%[[R]], %[[Q]]]
+// CHECK: %[[U:.+]] = memref.alloca() : memref<4x8xbf16>
+// CHECK: scf.for %[[R2:[^ ]+]] =
+// CHECK-NEXT: scf.for %[[C2:[^ ]+]] =
+// CHECK-NEXT: %[[TWO2:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[ROW2:.+]] = arith.divui %[[R2]], %[[TWO2]] : index
+// CHECK-NEXT: %[[EVEN2:.+]] = arith.muli %[[C2]], %[[TWO2]] : index
+// CHECK-NEXT: %[[ODD2:.+]] = arith.remui %[[R2]], %[[TWO2]] : index
+// CHECK-NEXT: %[[COL2:.+]] = arith.addi %[[EVEN2]], %[[ODD2]] : index
+// CHECK-NEXT: %[[Y:.+]] = memref.load %[[P]][%[[ROW2]], %[[COL2]]] : memref<2x16xbf16>
+// CHECK-NEXT: memref.store %[[Y]], %[[U]][%[[R2]], %[[C2]]]
+func.func @pair_rows(%v: memref<?x?xbf16>, %w: memref<?x?xbf16>, %i: index) {
+  %t = tile.load %v[%i, %i] : memref<?x?xbf16> -> !tile.tile<4x8xbf16>
+  %p = tile.pair_rows %t : !tile.tile<4x8xbf16> -> !tile.tile<2x16xbf16>
+  %u = tile.unpair_rows %p : !tile.tile<2x16xbf16> -> !tile.tile<4x8xbf16, col_major>
+  tile.store %p, %w[%i, %i] : !tile.tile<2x16xbf16>, memref<?x?xbf16>
+  tile.store %u, %v[%i, %i] : !tile.tile<4x8xbf16, col_major>, memref<?x?xbf16>
+  return
+}
+
+// -----
+
 // dot: f16 inputs widen to f32; each step is one fused multiply-add;
 // the lhs is read at (i, k) and the rhs at (k, j) whatever their layouts.
 // Without an accumulator the result starts from zero.

@@ -338,6 +338,42 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
   return {};
 }
 
+/// Whether `paired` is `whole` with its rows paired (tile.pair_rows):
+/// (K/2)x(2N) for KxN, K even, the same element type, any layouts.
+static LogicalResult verifyPairedRows(Operation *op, TileType whole,
+                                      TileType paired) {
+  if (whole.getRank() != 2 || paired.getRank() != 2)
+    return op->emitOpError("needs rank-2 tiles, found ")
+           << whole << " and " << paired;
+  ArrayRef<int64_t> w = whole.getShape(), p = paired.getShape();
+  if (w[0] % 2 != 0)
+    return op->emitOpError("needs an even number of rows, found ") << whole;
+  if (p[0] * 2 != w[0] || p[1] != w[1] * 2)
+    return op->emitOpError("pairs the rows of ")
+           << whole << " into " << w[0] / 2 << "x" << w[1] * 2 << ", found "
+           << paired;
+  if (whole.getElementType() != paired.getElementType())
+    return op->emitOpError("element types differ: ")
+           << whole << " and " << paired;
+  return success();
+}
+
+LogicalResult PairRowsOp::verify() {
+  return verifyPairedRows(*this, getSource().getType(), getType());
+}
+
+LogicalResult UnpairRowsOp::verify() {
+  return verifyPairedRows(*this, getType(), getSource().getType());
+}
+
+OpFoldResult UnpairRowsOp::fold(FoldAdaptor) {
+  // unpair_rows(pair_rows(x)) is x, when the layouts agree.
+  if (auto inner = getSource().getDefiningOp<PairRowsOp>())
+    if (inner.getSource().getType() == getType())
+      return inner.getSource();
+  return {};
+}
+
 LogicalResult ReshapeOp::verify() {
   TileType src = getSource().getType(), dst = getType();
   if (src.getNumElements() != dst.getNumElements())

@@ -13,6 +13,10 @@
 // read only as right operands keeps its tiles column of tiles by column of
 // tiles in memory (through a transposed view of the same shape), so that
 // a K loop's tiles of it follow each other like those of the left operand.
+// With `pack-rhs-pairs`, such a view of bf16 tiles with an even number of
+// rows stores each tile with its rows paired (tile.pair_rows, the layout
+// of instructions that multiply pairs along K), and the packed kernel
+// unpairs the tile it loads (tile.unpair_rows), which a backend may skip.
 //
 // Values are unchanged bit for bit: a tile inside the view holds the same
 // elements and the same padding (the load's own pad value) in both forms,
@@ -66,6 +70,18 @@ struct PackPlan {
   /// operand without `pack-f32-lhs`): it still takes part in the launch's
   /// size check, as it did when it was packed.
   bool pack = true;
+  /// Its tiles stored with their rows paired (`pack-rhs-pairs`).
+  bool pairs = false;
+
+  /// The tile as the packed view stores it: `tile`, or with its rows
+  /// paired, (TK/2)x(2TN), row-major.
+  tl::TileType stored() const {
+    if (!pairs)
+      return tile;
+    ArrayRef<int64_t> s = tile.getShape();
+    return tl::TileType::get(tile.getContext(), {s[0] / 2, s[1] * 2},
+                             tile.getElementType(), tl::Layout::RowMajor);
+  }
 };
 
 /// The constant pad value of `load`, the zero attribute when it has none,
@@ -84,7 +100,8 @@ Attribute padOf(tl::LoadOp load) {
 /// accumulator), its other uses asking for its sizes. A left operand of f16
 /// or bf16 only with `narrowFloatLhs`, of f32 only with `f32Lhs`.
 std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg,
-                                bool narrowFloatLhs, bool f32Lhs) {
+                                bool narrowFloatLhs, bool f32Lhs,
+                                bool rhsPairs) {
   Value view = kernel.getArgument(arg);
   auto type = dyn_cast<MemRefType>(view.getType());
   if (!type || type.getRank() != 2)
@@ -124,6 +141,9 @@ std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg,
     return std::nullopt;
   if (!f32Lhs && !plan.byColumns && plan.tile.getElementType().isF32())
     plan.pack = false;
+  plan.pairs = rhsPairs && plan.byColumns &&
+               plan.tile.getElementType().isBF16() &&
+               plan.tile.getShape()[0] % 2 == 0;
   return plan;
 }
 
@@ -168,8 +188,8 @@ struct TilePackDotOperands
         continue;
       SmallVector<PackPlan> plans;
       for (unsigned a = 0; a < kernel.getNumArguments(); ++a)
-        if (std::optional<PackPlan> p =
-                planArg(kernel, a, packNarrowFloatLhs, packF32Lhs))
+        if (std::optional<PackPlan> p = planArg(kernel, a, packNarrowFloatLhs,
+                                                packF32Lhs, packRhsPairs))
           plans.push_back(*p);
       SmallVector<PackPlan> packing;
       llvm::copy_if(plans, std::back_inserter(packing),
@@ -196,9 +216,8 @@ struct TilePackDotOperands
     symbols.insert(clone);
     for (const PackPlan &p : plans) {
       unsigned extra = clone.getNumArguments();
-      if (failed(clone.insertArgument(extra,
-                                      packedViewType(p.tile),
-                                      {}, clone.getLoc())))
+      if (failed(clone.insertArgument(extra, packedViewType(p.stored()), {},
+                                      clone.getLoc())))
         return clone;
       Value packed = clone.getArgument(extra);
       for (Operation *user :
@@ -210,9 +229,12 @@ struct TilePackDotOperands
         Value zero = arith::ConstantIndexOp::create(lb, load.getLoc(), 0);
         SmallVector<Value, 4> idx(load.getIndices());
         idx.append({zero, zero});
-        auto packedLoad = tl::LoadOp::create(lb, load.getLoc(), load.getType(),
-                                             packed, idx, load.getPadding());
-        load.replaceAllUsesWith(packedLoad.getResult());
+        Value tile = tl::LoadOp::create(lb, load.getLoc(), p.stored(), packed,
+                                        idx, load.getPadding());
+        if (p.pairs)
+          tile =
+              tl::UnpairRowsOp::create(lb, load.getLoc(), load.getType(), tile);
+        load.replaceAllUsesWith(tile);
         load.erase();
       }
     }
@@ -220,13 +242,14 @@ struct TilePackDotOperands
   }
 
   /// `@k.pack<arg>`: program (i, j) copies tile (i, j) of the view, padding
-  /// included, into slice [i, j] of the packed view.
+  /// included, into slice [i, j] of the packed view (its rows paired for
+  /// `pairs`).
   func::FuncOp makePackKernel(SymbolTable &symbols, func::FuncOp kernel,
                               const PackPlan &p) {
     OpBuilder b(kernel);
     Location loc = kernel.getLoc();
     Type src = kernel.getArgument(p.arg).getType();
-    Type dst = packedViewType(p.tile);
+    Type dst = packedViewType(p.stored());
     auto fn = func::FuncOp::create(
         b, loc, (kernel.getSymName() + ".pack" + Twine(p.arg)).str(),
         b.getFunctionType({src, dst}, {}));
@@ -245,8 +268,17 @@ struct TilePackDotOperands
     if (auto typed = dyn_cast<TypedAttr>(p.pad))
       pad = arith::ConstantOp::create(b, loc, typed);
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value t = tl::LoadOp::create(b, loc, p.tile, body->getArgument(0),
+    // Paired rows are read from a row-major tile: the layout of the tile
+    // the kernel loads changes no value.
+    tl::TileType read =
+        p.pairs
+            ? tl::TileType::get(p.tile.getContext(), p.tile.getShape(),
+                                p.tile.getElementType(), tl::Layout::RowMajor)
+            : p.tile;
+    Value t = tl::LoadOp::create(b, loc, read, body->getArgument(0),
                                  ValueRange{i, j}, pad);
+    if (p.pairs)
+      t = tl::PairRowsOp::create(b, loc, p.stored(), t);
     tl::StoreOp::create(b, loc, t, body->getArgument(1),
                         ValueRange{i, j, zero, zero});
     func::ReturnOp::create(b, loc);
@@ -308,7 +340,7 @@ struct TilePackDotOperands
     SmallVector<Value> buffers;
     for (auto [p, packFn, nt] : llvm::zip_equal(packing, packs, tiles)) {
       func::FuncOp pack = packFn;
-      ArrayRef<int64_t> shape = p.tile.getShape();
+      ArrayRef<int64_t> shape = p.stored().getShape();
       int64_t dyn = ShapedType::kDynamic;
       auto bufType =
           MemRefType::get({dyn, dyn, shape[0], shape[1]}, p.tile.getElementType());
@@ -333,8 +365,8 @@ struct TilePackDotOperands
             b, loc, buf,
             AffineMapAttr::get(AffineMap::getPermutationMap(
                 ArrayRef<unsigned>{1, 0, 2, 3}, b.getContext())));
-      Value view = memref::CastOp::create(
-          b, loc, packedViewType(p.tile), tiled);
+      Value view =
+          memref::CastOp::create(b, loc, packedViewType(p.stored()), tiled);
       tl::LaunchOp::create(b, loc, pack.getSymName(),
                            ValueRange{nt.first, nt.second},
                            ValueRange{launch.getArgs()[p.arg], view});

@@ -81,7 +81,11 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     argument per packed view) loads tile `[ti, tj, 0, 0]` of it instead.
     A view loaded as the left operand of an f16 or bf16 `dot` is packed
     only with `pack-narrow-float-lhs`, of an f32 `dot` only with
-    `pack-f32-lhs` (the default). Results are unchanged bit for bit.
+    `pack-f32-lhs` (the default). With `pack-rhs-pairs`, a bf16 view read
+    only as right operands, its tiles of an even number of rows, is stored
+    with each tile's rows paired (`tile.pair_rows`, a tensor
+    `[.., .., TK/2, 2*TN]`), and the packed kernel reads
+    `tile.unpair_rows` of that tile. Results are unchanged bit for bit.
     The launch takes the packed form only
     when every packed view has at least `min-elements` elements (and, when
     they are all f32, one of them at least `min-f32-elements`) and its base
@@ -120,6 +124,11 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
            "Also pack views loaded as the left operand of an f16 or bf16 dot "
            "(the x86 micro-kernel widens that operand into a buffer anyway, "
            "so packing it only adds a pass)">,
+    Option<"packRhsPairs", "pack-rhs-pairs", "bool", "false",
+           "Store packed bf16 right operands with their rows paired "
+           "(tile.pair_rows, K even), which the packed kernel unpairs "
+           "(tile.unpair_rows): for a backend whose dot reads B in pairs "
+           "along K (x86 vdpbf16ps) in place">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

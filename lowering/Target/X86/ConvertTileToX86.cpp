@@ -9,9 +9,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lowering/Target/X86/X86Passes.h"
+#include "dialects/tile/Transforms/Passes.h"
 #include "lowering/Target/TargetInfo.h"
+#include "lowering/Target/X86/X86Passes.h"
 #include "lowering/TileToSCF/TileToSCF.h"
+
+#include "mlir/Pass/PassManager.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -19,6 +22,7 @@
 
 namespace nlc::x86 {
 #define GEN_PASS_DEF_CONVERTTILETOX86
+#define GEN_PASS_DEF_X86PACKDOTOPERANDS
 #include "lowering/Target/X86/Passes.h.inc"
 } // namespace nlc::x86
 
@@ -94,6 +98,26 @@ struct ConvertTileToX86Pass
                                                        target);
               nlc::x86::populateX86ReducePatterns(converter, patterns, target);
             })))
+      signalPassFailure();
+  }
+};
+
+struct X86PackDotOperandsPass
+    : nlc::x86::impl::X86PackDotOperandsBase<X86PackDotOperandsPass> {
+  using X86PackDotOperandsBase::X86PackDotOperandsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    nlc::tile::TilePackDotOperandsOptions options;
+    options.packF32Lhs = false;
+    options.packRhsPairs = rhsPairs;
+    if (std::optional<nlc::TargetInfo> t = nlc::getModuleTarget(module)) {
+      llvm::StringMap<bool> on = enabledFeatures(*t);
+      options.packRhsPairs = on.lookup("avx512f") && on.lookup("avx512bf16");
+    }
+    OpPassManager pm(ModuleOp::getOperationName());
+    pm.addPass(nlc::tile::createTilePackDotOperands(options));
+    if (failed(runPipeline(pm, module)))
       signalPassFailure();
   }
 };

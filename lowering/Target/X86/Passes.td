@@ -82,4 +82,26 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
   ];
 }
 
+def X86PackDotOperands : Pass<"x86-pack-dot-operands", "::mlir::ModuleOp"> {
+  let summary = "tile-pack-dot-operands as the x86 Linux pipeline runs it";
+  let description = [{
+    Runs `tile-pack-dot-operands` with the options for the module's target
+    (`nlc.target`): f32 left operands are not packed (the micro-kernel
+    broadcasts A's elements at any row stride as fast), and where the
+    target has AVX-512F and AVX512-BF16, bf16 right operands are stored
+    with their rows paired (`pack-rhs-pairs`), which the `vdpbf16ps` K
+    loops read in place instead of pairing each instance's tiles again.
+    `rhs-pairs` decides that for a module without a target (tests).
+  }];
+  let options = [
+    Option<"rhsPairs", "rhs-pairs", "bool", /*default=*/"false",
+           "Without a module target: store bf16 right operands in pairs">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 #endif // NLC_LOWERING_TARGET_X86_PASSES

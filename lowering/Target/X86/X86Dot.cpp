@@ -783,6 +783,9 @@ struct KLoop {
   tl::LoadOp lhs, rhs;
   tl::DotOp dot;
   int64_t group;
+  /// B's tiles stored in pairs (tile-pack-dot-operands' pack-rhs-pairs),
+  /// which the `dot` reads through this unpair_rows; null otherwise.
+  tl::UnpairRowsOp unpair;
 };
 
 /// `loop` as a K loop: one carried tile, added to by an f32 `dot` or one
@@ -800,21 +803,32 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
     return std::nullopt;
   std::optional<DotPlan> plan = planDot(dot, target);
   auto lhs = dot.getLhs().getDefiningOp<tl::LoadOp>();
-  auto rhs = dot.getRhs().getDefiningOp<tl::LoadOp>();
+  auto unpair = dot.getRhs().getDefiningOp<tl::UnpairRowsOp>();
+  auto rhs = unpair ? unpair.getSource().getDefiningOp<tl::LoadOp>()
+                    : dot.getRhs().getDefiningOp<tl::LoadOp>();
   if (!plan || !(plan->in.isF32() || plan->pairs || plan->quads) || !lhs ||
       !rhs || lhs == rhs)
     return std::nullopt;
+  // B's tiles stored in pairs (tile-pack-dot-operands' pack-rhs-pairs) are
+  // read as they are by bf16 pair steps over whole vectors of columns.
+  bool pairedInPlace = unpair && unpair->getBlock() == body &&
+                       rhs->hasOneUse() && unpair->hasOneUse() && plan->pairs &&
+                       plan->in.isBF16() &&
+                       dot.getType().getShape()[1] % target.f32Lanes == 0;
+  if (unpair && !pairedInPlace)
+    return std::nullopt;
   for (tl::LoadOp load : {lhs, rhs})
-    if (load->getBlock() != body || !readInPlaceByDot(load) ||
+    if (load->getBlock() != body ||
+        !(load == rhs && unpair ? true : readInPlaceByDot(load)) ||
         !loop.isDefinedOutsideOfLoop(load.getView()))
       return std::nullopt;
   for (Operation &o : body->without_terminator())
-    if (&o != lhs && &o != rhs && &o != dot &&
+    if (&o != lhs && &o != rhs && &o != dot && &o != unpair &&
         (o.getNumRegions() || !isMemoryEffectFree(&o) ||
          llvm::any_of(o.getResultTypes(),
                       [](Type t) { return isa<tl::TileType>(t); })))
       return std::nullopt;
-  return KLoop{lhs, rhs, dot, plan->quads ? 4 : plan->pairs ? 2 : 1};
+  return KLoop{lhs, rhs, dot, plan->quads ? 4 : plan->pairs ? 2 : 1, unpair};
 }
 
 /// Clones the index arithmetic of `loop`'s body at `b`'s insertion point,
@@ -825,7 +839,7 @@ cloneIndices(OpBuilder &b, scf::ForOp loop, const KLoop &k, Value iv) {
   IRMapping map;
   map.map(loop.getInductionVar(), iv);
   for (Operation &o : loop.getBody()->without_terminator())
-    if (&o != k.lhs && &o != k.rhs && &o != k.dot)
+    if (&o != k.lhs && &o != k.rhs && &o != k.dot && &o != k.unpair)
       b.clone(o, map);
   auto indices = [&](tl::LoadOp load) {
     return llvm::map_to_vector<4>(
@@ -905,8 +919,10 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     // has fewer (at least one): sized at run time, on the stack, so that a
     // short loop takes no more room than it needs (placeBuffers leaves
     // allocas of dynamic size where they are; kPairChunkBytes bounds them).
+    // B stored in pairs is read in place: no packing.
+    bool paired = bool(k->unpair);
     Value packed, bias, biasedA;
-    if (group > 1) {
+    if (group > 1 && !paired) {
       Value step = adaptor.getStep();
       Value trips = arith::CeilDivSIOp::create(
           rewriter, loc,
@@ -990,7 +1006,7 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                    MemRefType::get({1, np}, rewriter.getI32Type()), bias,
                    ArrayRef<ReassociationIndices>{{0, 1}}),
                1, np, VectorType::get({lanes}, rewriter.getI32Type()));
-    if (group > 1)
+    if (group > 1 && !paired)
       iterations(rewriter, loc, {},
                  [&](OpBuilder &b, Location l, Value iv, ValueRange) {
                    auto [a, bt] = iterationTiles(b, l, loop, *k, iv);
@@ -1039,7 +1055,9 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
             // groupStep reads rows of this iteration's packed B (and
             // biased A) tile.
             Value at = place(tb, tl, iv);
-            Value pb = slot(tb, tl, packed, at, kt / group, group * np);
+            Value pb = paired
+                           ? bt.window
+                           : slot(tb, tl, packed, at, kt / group, group * np);
             Value pa = group == 4 ? slot(tb, tl, biasedA, at, m, kt) : a.window;
             return stepLoop(
                 tb, tl, kt / group, rowIdx, j0, cols, acc,
@@ -1089,6 +1107,79 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
         live.lookup(k->dot));
     rewriter.setInsertionPointAfter(chunks);
     rewriter.replaceOp(loop, out);
+    return success();
+  }
+};
+
+/// `tile.pair_rows` of a tile of 16-bit elements whose rows are whole
+/// vectors (tile-pack-dot-operands' packing of bf16 B into pairs) as the
+/// vector interleaving of packPairsInto.
+struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
+  using VectorPattern::VectorPattern;
+
+  LogicalResult
+  matchAndRewrite(tl::PairRowsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    tl::TileType type = op.getSource().getType();
+    Type elem = type.getElementType();
+    int64_t k = type.getShape()[0], n = type.getShape()[1];
+    int64_t lanes = target.f32Lanes;
+    auto source = cast<MemRefType>(adaptor.getSource().getType());
+    if (!lanes || elem.getIntOrFloatBitWidth() != 16 || n % lanes != 0 ||
+        !source.isLastDimUnitStride())
+      return rewriter.notifyMatchFailure(op, "not whole vectors of 16 bits");
+    Location loc = op.getLoc();
+    Value out = nlc::cpu::allocTileBuffer(rewriter, loc, op.getType());
+    packPairsInto(rewriter, loc, adaptor.getSource(), k, n, n, lanes, elem, out,
+                  index(rewriter, loc, 0));
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+/// `tile.unpair_rows` of a tile of 16-bit elements whose rows are whole
+/// vectors, where a `dot` does not read the pairs as they are (outside a K
+/// loop run whole): each row of pairs split into its two rows by vector
+/// shuffles.
+struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
+  using VectorPattern::VectorPattern;
+
+  LogicalResult
+  matchAndRewrite(tl::UnpairRowsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    tl::TileType type = op.getType();
+    Type elem = type.getElementType();
+    int64_t k = type.getShape()[0], n = type.getShape()[1];
+    int64_t lanes = target.f32Lanes;
+    auto source = cast<MemRefType>(adaptor.getSource().getType());
+    if (!lanes || elem.getIntOrFloatBitWidth() != 16 || n % lanes != 0 ||
+        !source.isLastDimUnitStride())
+      return rewriter.notifyMatchFailure(op, "not whole vectors of 16 bits");
+    Location loc = op.getLoc();
+    Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
+    auto pairs = VectorType::get({2 * lanes}, elem);
+    SmallVector<int64_t> even, odd;
+    for (int64_t l = 0; l < lanes; ++l) {
+      even.push_back(2 * l);
+      odd.push_back(2 * l + 1);
+    }
+    scf::ForOp::create(
+        rewriter, loc, index(rewriter, loc, 0), index(rewriter, loc, k / 2),
+        index(rewriter, loc, 1), ValueRange{},
+        [&](OpBuilder &b, Location l, Value p, ValueRange) {
+          Value row = arith::MulIOp::create(b, l, p, index(b, l, 2));
+          Value next = arith::AddIOp::create(b, l, row, index(b, l, 1));
+          for (int64_t j = 0; j < n; j += lanes) {
+            Value v = vector::LoadOp::create(b, l, pairs, adaptor.getSource(),
+                                             ValueRange{p, index(b, l, 2 * j)});
+            for (auto [r, picks] : {std::pair{row, &even}, {next, &odd}})
+              vector::StoreOp::create(
+                  b, l, vector::ShuffleOp::create(b, l, v, v, *picks), out,
+                  ValueRange{r, index(b, l, j)});
+          }
+          scf::YieldOp::create(b, l);
+        });
+    rewriter.replaceOp(op, out);
     return success();
   }
 };
@@ -1228,4 +1319,6 @@ void nlc::x86::populateX86DotPatterns(TypeConverter &converter,
                                       const LiveDotRows &live) {
   patterns.add<DotMicroKernel, DotKLoop>(converter, patterns.getContext(),
                                          target, live);
+  patterns.add<PairRowsToVectors, UnpairRowsToVectors>(
+      converter, patterns.getContext(), target);
 }

@@ -22,8 +22,8 @@
 namespace nlc::x86 {
 
 static void buildKernelPipeline(mlir::OpPassManager &pm,
-                                const tile::TilePackDotOperandsOptions *pack) {
-  cpu::buildLaunchLoweringPipeline(pm, pack);
+                                std::unique_ptr<mlir::Pass> pack) {
+  cpu::buildLaunchLoweringPipeline(pm, std::move(pack));
   // One pass over the elements for each tree of elementwise ops.
   pm.addPass(tile::createTileFuseElementwise());
   pm.addPass(createConvertTileToX86());
@@ -36,10 +36,9 @@ static void buildLinuxKernelPipeline(mlir::OpPassManager &pm) {
   // threads then share one copy instead of each copying its tiles. Not an
   // f32 left operand: the micro-kernel broadcasts A's elements from its
   // rows at any stride as fast (1.00-1.10x without packing it at
-  // 1024-4096 on a Zen 5, docs/Performance.md).
-  tile::TilePackDotOperandsOptions pack;
-  pack.packF32Lhs = false;
-  buildKernelPipeline(pm, &pack);
+  // 1024-4096 on a Zen 5, docs/Performance.md). With AVX512-BF16, bf16 B
+  // stored in pairs, which vdpbf16ps reads in place (x86-pack-dot-operands).
+  buildKernelPipeline(pm, createX86PackDotOperands());
 }
 
 static void buildBareKernelPipeline(mlir::OpPassManager &pm) {

@@ -48,6 +48,22 @@ func.func @transpose_twice(%a: !tile.tile<4x8xf32>) -> !tile.tile<4x8xf32> {
 
 // -----
 
+// unpair_rows(pair_rows(x)) is x when the layouts agree; with another
+// layout it stays.
+// CHECK-LABEL: func.func @pair_unpair(
+// CHECK-SAME: %[[A:.+]]: !tile.tile<4x8xbf16>)
+// CHECK-NEXT: %[[P:.+]] = tile.pair_rows %[[A]]
+// CHECK-NEXT: %[[C:.+]] = tile.unpair_rows %[[P]] : !tile.tile<2x16xbf16> -> !tile.tile<4x8xbf16, col_major>
+// CHECK-NEXT: return %[[A]], %[[C]]
+func.func @pair_unpair(%a: !tile.tile<4x8xbf16>) -> (!tile.tile<4x8xbf16>, !tile.tile<4x8xbf16, col_major>) {
+  %p = tile.pair_rows %a : !tile.tile<4x8xbf16> -> !tile.tile<2x16xbf16>
+  %u = tile.unpair_rows %p : !tile.tile<2x16xbf16> -> !tile.tile<4x8xbf16>
+  %c = tile.unpair_rows %p : !tile.tile<2x16xbf16> -> !tile.tile<4x8xbf16, col_major>
+  return %u, %c : !tile.tile<4x8xbf16>, !tile.tile<4x8xbf16, col_major>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @reshape(
 // CHECK-SAME: %[[A:.+]]: !tile.tile<4x8xf32>)
 // CHECK-NEXT: %[[R:.+]] = tile.reshape %[[A]] : !tile.tile<4x8xf32> -> !tile.tile<2x16xf32>

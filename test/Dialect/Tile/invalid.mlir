@@ -186,6 +186,38 @@ func.func @transpose_layout(%a: !tile.tile<4x8xf32>) {
 
 // -----
 
+func.func @pair_rows_odd(%a: !tile.tile<5x8xbf16>) {
+  // expected-error@+1 {{needs an even number of rows, found '!tile.tile<5x8xbf16>'}}
+  %r = tile.pair_rows %a : !tile.tile<5x8xbf16> -> !tile.tile<2x16xbf16>
+  return
+}
+
+// -----
+
+func.func @pair_rows_shape(%a: !tile.tile<4x8xbf16>) {
+  // expected-error@+1 {{pairs the rows of '!tile.tile<4x8xbf16>' into 2x16, found '!tile.tile<4x8xbf16>'}}
+  %r = tile.pair_rows %a : !tile.tile<4x8xbf16> -> !tile.tile<4x8xbf16>
+  return
+}
+
+// -----
+
+func.func @pair_rows_rank(%a: !tile.tile<8xbf16>) {
+  // expected-error@+1 {{needs rank-2 tiles, found '!tile.tile<8xbf16>' and '!tile.tile<8xbf16>'}}
+  %r = tile.pair_rows %a : !tile.tile<8xbf16> -> !tile.tile<8xbf16>
+  return
+}
+
+// -----
+
+func.func @unpair_rows_type(%a: !tile.tile<2x16xbf16>) {
+  // expected-error@+1 {{element types differ: '!tile.tile<4x8xf32>' and '!tile.tile<2x16xbf16>'}}
+  %r = tile.unpair_rows %a : !tile.tile<2x16xbf16> -> !tile.tile<4x8xf32>
+  return
+}
+
+// -----
+
 func.func @reshape_count(%a: !tile.tile<4x8xf32>) {
   // expected-error@+1 {{element count changes: '!tile.tile<4x8xf32>' has 32, '!tile.tile<30xf32>' has 30}}
   %r = tile.reshape %a : !tile.tile<4x8xf32> -> !tile.tile<30xf32>

@@ -116,6 +116,10 @@ func.func @shapes(%a: !tile.tile<16x8xf32>, %v: !tile.tile<8xf32>) {
   %t = tile.transpose %a : !tile.tile<16x8xf32> -> !tile.tile<8x16xf32, col_major>
   // CHECK: tile.reshape %{{.+}} : !tile.tile<16x8xf32> -> !tile.tile<128xf32>
   %r = tile.reshape %a : !tile.tile<16x8xf32> -> !tile.tile<128xf32>
+  // CHECK: tile.pair_rows %{{.+}} : !tile.tile<16x8xf32> -> !tile.tile<8x16xf32>
+  %p = tile.pair_rows %a : !tile.tile<16x8xf32> -> !tile.tile<8x16xf32>
+  // CHECK: tile.unpair_rows %{{.+}} : !tile.tile<8x16xf32> -> !tile.tile<16x8xf32, col_major>
+  %u = tile.unpair_rows %p : !tile.tile<8x16xf32> -> !tile.tile<16x8xf32, col_major>
   // CHECK: tile.iota : !tile.tile<128xi32>
   %i = tile.iota : !tile.tile<128xi32>
   return
