@@ -1111,6 +1111,15 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
   }
 };
 
+/// Whether the rows of `whole` (the unpaired tile) pair in vectors of
+/// `lanes`: 16-bit elements, rows of whole vectors, and `source` (the
+/// converted operand) read with a unit inner stride.
+bool pairsInVectors(tl::TileType whole, Value source, int64_t lanes) {
+  return lanes && whole.getElementType().getIntOrFloatBitWidth() == 16 &&
+         whole.getShape()[1] % lanes == 0 &&
+         cast<MemRefType>(source.getType()).isLastDimUnitStride();
+}
+
 /// `tile.pair_rows` of a tile of 16-bit elements whose rows are whole
 /// vectors (tile-pack-dot-operands' packing of bf16 B into pairs) as the
 /// vector interleaving of packPairsInto.
@@ -1124,9 +1133,7 @@ struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
     Type elem = type.getElementType();
     int64_t k = type.getShape()[0], n = type.getShape()[1];
     int64_t lanes = target.f32Lanes;
-    auto source = cast<MemRefType>(adaptor.getSource().getType());
-    if (!lanes || elem.getIntOrFloatBitWidth() != 16 || n % lanes != 0 ||
-        !source.isLastDimUnitStride())
+    if (!pairsInVectors(type, adaptor.getSource(), lanes))
       return rewriter.notifyMatchFailure(op, "not whole vectors of 16 bits");
     Location loc = op.getLoc();
     Value out = nlc::cpu::allocTileBuffer(rewriter, loc, op.getType());
@@ -1151,9 +1158,7 @@ struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
     Type elem = type.getElementType();
     int64_t k = type.getShape()[0], n = type.getShape()[1];
     int64_t lanes = target.f32Lanes;
-    auto source = cast<MemRefType>(adaptor.getSource().getType());
-    if (!lanes || elem.getIntOrFloatBitWidth() != 16 || n % lanes != 0 ||
-        !source.isLastDimUnitStride())
+    if (!pairsInVectors(type, adaptor.getSource(), lanes))
       return rewriter.notifyMatchFailure(op, "not whole vectors of 16 bits");
     Location loc = op.getLoc();
     Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
