@@ -86,6 +86,10 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     with each tile's rows paired (`tile.pair_rows`, a tensor
     `[.., .., TK/2, 2*TN]`), and the packed kernel reads
     `tile.unpair_rows` of that tile. Results are unchanged bit for bit.
+    A right operand of other than f32 elements whose `dot`s all take their
+    left operand from one rank-2 view argument is packed only when that
+    view has more than one row tile (otherwise each of its tiles is read
+    once).
     The launch takes the packed form only
     when every packed view has at least `min-elements` elements (and, when
     they are all f32, one of them at least `min-f32-elements`) and its base

@@ -101,6 +101,11 @@ func.func private @half(%a: !h2, %b: !h2, %c: !v2) attributes {tile.kernel} {
 
 // CHECK-LABEL: func.func @host(
 // CHECK-SAME: %[[HA:[^:]+]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %[[HB:[^:]+]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %[[HC:[^:]+]]: memref<?x?xf32
+// CHECK-SAME: %[[HH:[^:]+]]: memref<?x?xf16, strided<[?, ?], offset: ?>>, %{{[^:]+}}: memref<?x?xf16
+// The f16 launch: each tile of its B is read once per row tile of its A
+// (tiles of 8 rows): B is packed only where A has more than one.
+// CHECK: %[[HROWS:.+]] = memref.dim %[[HH]], %{{.+}}
+// CHECK-NEXT: arith.cmpi ugt, %[[HROWS]], %c8{{.*}} : index
 // CHECK: %[[R:.+]] = memref.dim %[[HA]], %{{.+}}
 // CHECK: %[[C:.+]] = memref.dim %[[HA]], %{{.+}}
 // Every packed view has min-elements (32768); the views being all f32,
@@ -114,6 +119,8 @@ func.func private @half(%a: !h2, %b: !h2, %c: !v2) attributes {tile.kernel} {
 // CHECK: arith.cmpi ne, %[[PA0]], %[[PC]] : index
 // CHECK: %[[NB:.+]] = arith.muli
 // CHECK: arith.cmpi uge, %[[NB]], %c32768
+// An f32 B is packed even where A has one row tile (see the f16 launch).
+// CHECK-NOT: arith.cmpi ugt
 // CHECK: %[[LB:.+]] = arith.cmpi uge, %[[NB]], %c524288
 // CHECK: %[[LARGE:.+]] = arith.ori %[[LARGEA]], %[[LB]] : i1
 // CHECK: %[[PAYS:.+]] = arith.andi %{{.+}}, %[[LARGE]] : i1
