@@ -107,8 +107,8 @@ Attribute padOf(tl::LoadOp load) {
 /// accumulator), its other uses asking for its sizes. A left operand of f16
 /// or bf16 only with `narrowFloatLhs`, of f32 only with `f32Lhs`.
 std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg,
-                                bool narrowFloatLhs, bool f32Lhs,
-                                bool rhsPairs) {
+                                bool narrowFloatLhs, bool f32Lhs, bool rhsPairs,
+                                int64_t pairColumns) {
   Value view = kernel.getArgument(arg);
   auto type = dyn_cast<MemRefType>(view.getType());
   if (!type || type.getRank() != 2)
@@ -172,7 +172,8 @@ std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg,
     plan.pack = false;
   plan.pairs = rhsPairs && plan.byColumns &&
                plan.tile.getElementType().isBF16() &&
-               plan.tile.getShape()[0] % 2 == 0;
+               plan.tile.getShape()[0] % 2 == 0 &&
+               plan.tile.getShape()[1] % std::max<int64_t>(1, pairColumns) == 0;
   return plan;
 }
 
@@ -217,8 +218,9 @@ struct TilePackDotOperands
         continue;
       SmallVector<PackPlan> plans;
       for (unsigned a = 0; a < kernel.getNumArguments(); ++a)
-        if (std::optional<PackPlan> p = planArg(kernel, a, packNarrowFloatLhs,
-                                                packF32Lhs, packRhsPairs))
+        if (std::optional<PackPlan> p =
+                planArg(kernel, a, packNarrowFloatLhs, packF32Lhs, packRhsPairs,
+                        pairColumns))
           plans.push_back(*p);
       SmallVector<PackPlan> packing;
       llvm::copy_if(plans, std::back_inserter(packing),

@@ -133,6 +133,10 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
            "(tile.pair_rows, K even), which the packed kernel unpairs "
            "(tile.unpair_rows): for a backend whose dot reads B in pairs "
            "along K (x86 vdpbf16ps) in place">,
+    Option<"pairColumns", "pair-columns", "int64_t", "1",
+           "With pack-rhs-pairs: pair only tiles whose columns are a "
+           "multiple of this (the backend's vector lanes: x86 pairs and "
+           "unpairs such rows with vector shuffles)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -1,10 +1,12 @@
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-rhs-pairs=true" | FileCheck %s --enable-var-scope
+// RUN: nlc-opt %s -tile-pack-dot-operands="pack-rhs-pairs=true pair-columns=16" | FileCheck %s --check-prefix=WIDE
 // RUN: nlc-opt %s -tile-pack-dot-operands | FileCheck %s --check-prefix=PLAIN
 // With `pack-rhs-pairs`, a bf16 view read only as right operands of `dot`s
 // is packed with each tile's rows paired (tile.pair_rows: a tile of 16x8
 // is stored as 8x16), and the packed kernel unpairs the tile it loads; the
 // left operand, an f16 right operand and a bf16 one of an odd number of
-// rows are packed as before.
+// rows are packed as before. With `pair-columns=16`, tiles of 8 columns
+// are not paired.
 
 !b2 = memref<?x?xbf16, strided<[?, ?], offset: ?>>
 !h2 = memref<?x?xf16, strided<[?, ?], offset: ?>>
@@ -29,6 +31,10 @@ func.func private @bf(%a: !b2, %b: !b2, %c: !v2) attributes {tile.kernel} {
 // CHECK: %[[T:.+]] = tile.load %[[SRC]][%{{.+}}, %{{.+}}] : memref<?x?xbf16, strided<[?, ?], offset: ?>> -> !tile.tile<16x8xbf16>
 // CHECK-NEXT: %[[P:.+]] = tile.pair_rows %[[T]] : !tile.tile<16x8xbf16> -> !tile.tile<8x16xbf16>
 // CHECK-NEXT: tile.store %[[P]], %[[DST]]
+// WIDE-LABEL: func.func private @bf.packed(
+// WIDE-SAME: memref<?x?x16x8xbf16, strided<[?, ?, 8, 1], offset: ?>>)
+// WIDE-NOT: pair_rows
+// WIDE-LABEL: func.func @host(
 // PLAIN-LABEL: func.func private @bf.packed(
 // PLAIN-SAME: memref<?x?x16x8xbf16, strided<[?, ?, 8, 1], offset: ?>>)
 // PLAIN-NOT: unpair_rows
