@@ -10,6 +10,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
@@ -17,8 +19,12 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Passes/StandardInstrumentations.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/Transforms/Utils/SplitModule.h"
+
+#include <thread>
 
 // LLVM's NVPTX backend (part of Debian's libLLVM), for the kernels of
 // --target=nvptx64-nvidia-cuda.
@@ -149,6 +155,58 @@ bool emitCode(llvm::Module &module, llvm::TargetMachine &tm,
     return false;
   }
   pm.run(module);
+  return true;
+}
+
+unsigned codegenPieces(const llvm::Module &module) {
+  // Below this many instructions code generation takes well under a second
+  // and the split's bitcode round trip is not worth it.
+  constexpr unsigned kMinInstructions = 20000;
+  unsigned instructions = module.getInstructionCount();
+  unsigned cpus = llvm::hardware_concurrency().compute_thread_count();
+  if (instructions < kMinInstructions || cpus < 2)
+    return 1;
+  return std::min({cpus, 8u, instructions / kMinInstructions + 1});
+}
+
+bool emitObjectsInParallel(llvm::Module &module, const CodegenOptions &opts,
+                           llvm::ArrayRef<llvm::raw_pwrite_stream *> outs,
+                           std::string &error) {
+  std::vector<llvm::SmallVector<char, 0>> bitcode;
+  llvm::SplitModule(
+      module, outs.size(),
+      [&](std::unique_ptr<llvm::Module> piece) {
+        llvm::raw_svector_ostream os(bitcode.emplace_back());
+        llvm::WriteBitcodeToFile(*piece, os);
+      },
+      /*PreserveLocals=*/false);
+  std::vector<std::string> errors(bitcode.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < bitcode.size(); ++i)
+    threads.emplace_back([&, i] {
+      llvm::LLVMContext ctx;
+      llvm::Expected<std::unique_ptr<llvm::Module>> piece =
+          llvm::parseBitcodeFile(
+              llvm::MemoryBufferRef(
+                  llvm::StringRef(bitcode[i].data(), bitcode[i].size()),
+                  "piece"),
+              ctx);
+      if (!piece) {
+        errors[i] = llvm::toString(piece.takeError());
+        return;
+      }
+      std::unique_ptr<llvm::TargetMachine> tm =
+          createTargetMachine(opts, errors[i]);
+      if (tm)
+        emitCode(**piece, *tm, *outs[i], /*asmOutput=*/false, errors[i]);
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (const std::string &e : errors)
+    if (!e.empty()) {
+      error = e;
+      return false;
+    }
   return true;
 }
 

@@ -9,6 +9,8 @@
 #ifndef NLC_LOWERING_CODEGEN_H
 #define NLC_LOWERING_CODEGEN_H
 
+#include "llvm/ADT/ArrayRef.h"
+
 #include <memory>
 #include <string>
 
@@ -69,6 +71,20 @@ void optimizeModule(llvm::Module &module, llvm::TargetMachine &tm,
 bool emitCode(llvm::Module &module, llvm::TargetMachine &tm,
               llvm::raw_pwrite_stream &out, bool asmOutput,
               std::string &error);
+
+/// Object code for `module` in `outs.size()` pieces generated at once, one
+/// per thread: LLVM's SplitModule cuts the module (its local symbols made
+/// hidden globals, so that the pieces link together), each piece goes
+/// through bitcode into a context of its own and is compiled by a target
+/// machine of its own for `opts`, into one object file of `outs`. The
+/// module is left cut up: only its pieces are meant to be used.
+bool emitObjectsInParallel(llvm::Module &module, const CodegenOptions &opts,
+                           llvm::ArrayRef<llvm::raw_pwrite_stream *> outs,
+                           std::string &error);
+
+/// How many pieces emitObjectsInParallel should cut `module` into on this
+/// machine: 1 (no split) for a small module or a machine of one CPU.
+unsigned codegenPieces(const llvm::Module &module);
 
 } // namespace nlc
 

@@ -176,7 +176,7 @@ private:
                mlir::TimingScope &timing);
   int emitPTX(mlir::ModuleOp module);
   int linkAndRun(llvm::Module &module, llvm::TargetMachine &machine,
-                 mlir::TimingScope &timing);
+                 const CodegenOptions &copts, mlir::TimingScope &timing);
   void reportLinkFailure(const std::string &error);
 
   const Options &opts;
@@ -386,7 +386,7 @@ int Compilation::run() {
   }
   if (opts.emit == Emit::Asm || opts.emit == Emit::Obj)
     return emitFile(*llvmModule, *machine, timing);
-  return linkAndRun(*llvmModule, *machine, timing);
+  return linkAndRun(*llvmModule, *machine, copts, timing);
 }
 
 /// Writes the PTX of the kernels, which the kernel pipeline has left in the
@@ -439,28 +439,47 @@ int Compilation::emitFile(llvm::Module &module, llvm::TargetMachine &machine,
 /// The executable: object to a temporary file, then the target's link
 /// step, then `--run` or the rename into place.
 int Compilation::linkAndRun(llvm::Module &module, llvm::TargetMachine &machine,
+                            const CodegenOptions &copts,
                             mlir::TimingScope &timing) {
   mlir::TimingScope phase = timing.nest("Code generation");
-  llvm::SmallString<128> objPath;
-  int objFd;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("nlc", "o", objFd, objPath)) {
-    diags.report(SourceRange(), DiagID::err_cannot_write_output,
-                 {"<temporary object>", ec.message()});
-    return 1;
-  }
-  TempFile objRemover(objPath);
-  std::string error;
-  {
-    llvm::raw_fd_ostream os(objFd, /*shouldClose=*/true);
-    if (!emitCode(module, machine, os, false, error)) {
-      diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+  // A large module is compiled in pieces on several threads, one object
+  // file each (emitObjectsInParallel).
+  unsigned pieces =
+      opts.codegenThreads ? opts.codegenThreads : codegenPieces(module);
+  std::vector<std::unique_ptr<TempFile>> removers;
+  std::vector<std::unique_ptr<llvm::raw_fd_ostream>> streams;
+  LinkJob job;
+  for (unsigned i = 0; i < pieces; ++i) {
+    llvm::SmallString<128> objPath;
+    int objFd;
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("nlc", "o", objFd, objPath)) {
+      diags.report(SourceRange(), DiagID::err_cannot_write_output,
+                   {"<temporary object>", ec.message()});
       return 1;
     }
+    removers.push_back(std::make_unique<TempFile>(objPath));
+    streams.push_back(
+        std::make_unique<llvm::raw_fd_ostream>(objFd, /*shouldClose=*/true));
+    job.objects.push_back(std::string(objPath));
+  }
+  std::string error;
+  bool emitted =
+      pieces == 1
+          ? emitCode(module, machine, *streams[0], false, error)
+          : emitObjectsInParallel(
+                module, copts,
+                llvm::map_to_vector(streams,
+                                    [](auto &s) -> llvm::raw_pwrite_stream * {
+                                      return s.get();
+                                    }),
+                error);
+  streams.clear();
+  if (!emitted) {
+    diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+    return 1;
   }
   phase = timing.nest("Link");
-  LinkJob job;
-  job.objects = {std::string(objPath)};
   job.libDir = binDir(argv0) + "/../lib";
   if (opts.run) {
     llvm::SmallString<128> exePath;

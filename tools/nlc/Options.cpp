@@ -102,6 +102,12 @@ cl::opt<bool> checkBounds(
     cl::desc("In grid kernels, stop with the kernel, program id and tile "
              "index when a load or store falls wholly outside its view"),
     cl::cat(nlcCategory));
+cl::opt<unsigned> codegenThreads(
+    "codegen-threads",
+    cl::desc("Generate the executable's code in this many pieces at once "
+             "(0, the default: one per CPU for a large program, one for a "
+             "small one)"),
+    cl::value_desc("n"), cl::init(0), cl::cat(nlcCategory));
 cl::opt<bool> listDiagnostics("list-diagnostics",
                               cl::desc("List every registered diagnostic"),
                               cl::cat(nlcCategory));
@@ -266,6 +272,7 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   }
   opts.verifyDiagnostics = verifyDiagnostics;
   opts.checkBounds = checkBounds;
+  opts.codegenThreads = codegenThreads;
   return std::nullopt;
 }
 

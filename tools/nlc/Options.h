@@ -50,6 +50,9 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> files;
   bool verifyDiagnostics = false;
   bool checkBounds = false;
+  /// --codegen-threads: pieces of the executable's code generated at once
+  /// (0: codegenPieces decides).
+  unsigned codegenThreads = 0;
 
   /// Seconds `--run` waits for the program (0: no limit).
   unsigned runTimeoutSeconds() const;
