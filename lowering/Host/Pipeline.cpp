@@ -39,11 +39,11 @@ namespace nlc {
 
 void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel,
                                bool runtimeAllocator) {
-  pm.addPass(mlir::createCanonicalizerPass());
+  pm.nestAny().addPass(mlir::createCanonicalizerPass());
   pm.addPass(createApproximateMath());
   // Views of views (memref.subview) become index arithmetic.
-  pm.addPass(mlir::memref::createExpandStridedMetadataPass());
-  pm.addPass(mlir::createLowerAffinePass());
+  pm.nestAny().addPass(mlir::memref::createExpandStridedMetadataPass());
+  pm.nestAny().addPass(mlir::createLowerAffinePass());
   // Kernel grids (scf.parallel) run on the runtime's thread pool; without
   // `parallel`, scf-to-cf runs them as plain loops (the bare-metal target).
   if (parallel)
@@ -67,7 +67,7 @@ void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel,
   rest.filterDialects = {"arith", "ub", "memref", "cf", "func", "index"};
   pm.addPass(mlir::createConvertToLLVMPass(rest));
   pm.addPass(mlir::createReconcileUnrealizedCastsPass());
-  pm.addPass(mlir::createCanonicalizerPass());
+  pm.nestAny().addPass(mlir::createCanonicalizerPass());
 }
 
 void registerLoweringPipelines() {

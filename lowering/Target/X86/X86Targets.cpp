@@ -27,7 +27,7 @@ static void buildKernelPipeline(mlir::OpPassManager &pm,
   // One pass over the elements for each tree of elementwise ops.
   pm.addPass(tile::createTileFuseElementwise());
   pm.addPass(createConvertTileToX86());
-  pm.addPass(mlir::createCanonicalizerPass());
+  pm.nestAny().addPass(mlir::createCanonicalizerPass());
 }
 
 static void buildLinuxKernelPipeline(mlir::OpPassManager &pm) {
