@@ -68,7 +68,7 @@ def GridsToRuntime : Pass<"nlc-grids-to-runtime", "mlir::ModuleOp"> {
   ];
 }
 
-def ApproximateMath : Pass<"nlc-approximate-math", "mlir::ModuleOp"> {
+def ApproximateMath : Pass<"nlc-approximate-math"> {
   let summary = "Compute exp, log, tanh and erf of 32-bit and smaller floats without libm";
   let description = [{
     Rewrites `math.exp`, `math.log`, `math.tanh` and `math.erf` on f32 into

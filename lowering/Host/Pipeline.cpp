@@ -40,7 +40,7 @@ namespace nlc {
 void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel,
                                bool runtimeAllocator) {
   pm.nestAny().addPass(mlir::createCanonicalizerPass());
-  pm.addPass(createApproximateMath());
+  pm.nestAny().addPass(createApproximateMath());
   // Views of views (memref.subview) become index arithmetic.
   pm.nestAny().addPass(mlir::memref::createExpandStridedMetadataPass());
   pm.nestAny().addPass(mlir::createLowerAffinePass());
