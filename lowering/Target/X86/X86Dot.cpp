@@ -744,7 +744,9 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
 //   subtract the chunk's bias (the sum of its tiles' column sums, times
 //   128) from the accumulators once per chunk. This skips the loads'
 //   copies of both tiles and the accumulators' loads and stores at every
-//   iteration.
+//   iteration. A bf16 B already stored in pairs (tile-pack-dot-operands'
+//   pack-rhs-pairs: the `dot` reads `tile.unpair_rows` of the loaded
+//   tile) is read as it is: no packing, no buffer.
 //
 // Whether the tiles lie inside is only known at run time: splitDotKLoops
 // puts the loop in an scf.if on a check of every iteration's indices, its
@@ -754,7 +756,7 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
 constexpr StringLiteral kKLoop = "nlc.x86_dot_k_loop";
 
 /// About how many k a chunk of the K loop's iterations holds (DotKLoop),
-/// f32: four tiles of the usual K step of 64. On a Zen 5 this measured
+/// f32: four tiles of a K step of 64, eight of 32. On a Zen 5 this measured
 /// 1.02-1.12x chunks of 64 k at 256^3-4096^3 (the most at 4096^3), and 512
 /// no faster (docs/Performance.md); on a Zen 3 chunks of 128 k or more had
 /// measured slower at 2048^3.
@@ -819,7 +821,7 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
     return std::nullopt;
   for (tl::LoadOp load : {lhs, rhs})
     if (load->getBlock() != body ||
-        !(load == rhs && unpair ? true : readInPlaceByDot(load)) ||
+        !((load == rhs && unpair) || readInPlaceByDot(load)) ||
         !loop.isDefinedOutsideOfLoop(load.getView()))
       return std::nullopt;
   for (Operation &o : body->without_terminator())
