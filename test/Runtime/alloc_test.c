@@ -5,7 +5,9 @@
 // MiB and more are mapped on 2 MiB boundaries (the block starts `align`
 // bytes in, after the header) and freed with nl_free or nl_dealloc.
 // nl_alloc_at reports its errors at the location it is given. Scratch
-// blocks (nl_scratch_take_at) given back with nl_dealloc are reused.
+// blocks (nl_scratch_take_at) given back with nl_dealloc are reused, and so
+// are freed blocks of 64 KiB or more for a request of the same size and
+// alignment (the hosted platform's block cache).
 //
 // RUN: %clang -O1 -I %nlrt_include %s %nlrt_lib -o %t
 // RUN: %t | FileCheck %s
@@ -17,21 +19,22 @@
 // RUN: FileCheck --check-prefix=ALIGN --match-full-lines %s < %t.err
 // RUN: not %t --negative-size 2> %t.err
 // RUN: FileCheck --check-prefix=SIZE --match-full-lines %s < %t.err
-// RUN: sh -c '%t --out-of-memory 2>&1; echo status=$?' | FileCheck --check-prefix=STATUS --match-full-lines %s
-// RUN: not %t --at-overflow 2> %t.err
-// RUN: FileCheck --check-prefix=AT-OVERFLOW --match-full-lines %s < %t.err
-// RUN: not %t --at-out-of-memory 2> %t.err
-// RUN: FileCheck --check-prefix=AT-OOM --match-full-lines %s < %t.err
+// RUN: sh -c '%t --out-of-memory 2>&1; echo status=$?' | FileCheck
+// --check-prefix=STATUS --match-full-lines %s RUN: not %t --at-overflow 2>
+// %t.err RUN: FileCheck --check-prefix=AT-OVERFLOW --match-full-lines %s <
+// %t.err RUN: not %t --at-out-of-memory 2> %t.err RUN: FileCheck
+// --check-prefix=AT-OOM --match-full-lines %s < %t.err
 //
 // CHECK-NOT: FAIL
-// CHECK: alloc: 116 passed, 0 failed
+// CHECK: alloc: 122 passed, 0 failed
 //      OOM:<runtime>: runtime error: out of memory
 //    ALIGN:<runtime>: runtime error: invalid allocation alignment
 //     SIZE:<runtime>: runtime error: invalid allocation size
 //      STATUS:<runtime>: runtime error: out of memory
 // STATUS-NEXT:status=101
-// AT-OVERFLOW:prog.nl:3:14: runtime error: allocation size overflows (more than 2^63 - 1 bytes)
-// AT-OOM:prog.nl:3:14: runtime error: out of memory (allocating 9223372036854775807 bytes)
+// AT-OVERFLOW:prog.nl:3:14: runtime error: allocation size overflows (more than
+// 2^63 - 1 bytes) AT-OOM:prog.nl:3:14: runtime error: out of memory (allocating
+// 9223372036854775807 bytes)
 
 #include "nl_runtime.h"
 
@@ -154,6 +157,36 @@ int32_t nl_main(void) {
   s7[99] = 7;
   check(s7[99] == 7, "scratch after release", 100, 64);
   nl_dealloc(s7);
+
+  // Freed blocks of 64 KiB or more are kept (up to eight) and handed out
+  // again to a request of the same size and alignment, mapped ones too.
+  unsigned char *c1 = nl_alloc(200000, 64);
+  nl_free(c1);
+  unsigned char *c2 = nl_alloc(200000, 64);
+  check(c2 == c1, "freed block reused", 200000, 64);
+  nl_free(c2);
+  unsigned char *c3 = nl_alloc(200001, 64);
+  check(c3 != c2, "kept block not given for another size", 200001, 64);
+  unsigned char *c4 = nl_alloc(200000, 64);
+  check(c4 == c2, "kept block still kept", 200000, 64);
+  memset(c4, 5, 200000);
+  check(c4[199999] == 5, "kept block usable", 200000, 64);
+  nl_free(c3);
+  nl_free(c4);
+  unsigned char *m1 = nl_alloc(5 << 20, 64);
+  nl_free(m1);
+  unsigned char *m2 = nl_alloc(5 << 20, 64);
+  check(m2 == m1 && ((uintptr_t)m2 - 64) % (2 << 20) == 0,
+        "mapped block reused, still on a 2 MiB boundary", 5 << 20, 64);
+  nl_free(m2);
+  unsigned char *nine[9];
+  for (int i = 0; i < 9; ++i)
+    nine[i] = nl_alloc(100000 + i, 64);
+  for (int i = 0; i < 9; ++i)
+    nl_free(nine[i]);
+  unsigned char *last = nl_alloc(100008, 64);
+  check(last == nine[8], "newest of nine freed blocks kept", 100008, 64);
+  nl_free(last);
 
   printf("alloc: %u passed, %u failed\n", passed, failed);
   return failed != 0;
