@@ -1,3 +1,4 @@
+// clang-format off
 // Checks nl_alloc and nl_free: every power-of-two alignment up to 64 KiB is
 // honoured for sizes from 0 up, the memory is usable, zero-sized allocations
 // are distinct and freeable, freeing NULL is allowed, and invalid requests
@@ -19,11 +20,11 @@
 // RUN: FileCheck --check-prefix=ALIGN --match-full-lines %s < %t.err
 // RUN: not %t --negative-size 2> %t.err
 // RUN: FileCheck --check-prefix=SIZE --match-full-lines %s < %t.err
-// RUN: sh -c '%t --out-of-memory 2>&1; echo status=$?' | FileCheck
-// --check-prefix=STATUS --match-full-lines %s RUN: not %t --at-overflow 2>
-// %t.err RUN: FileCheck --check-prefix=AT-OVERFLOW --match-full-lines %s <
-// %t.err RUN: not %t --at-out-of-memory 2> %t.err RUN: FileCheck
-// --check-prefix=AT-OOM --match-full-lines %s < %t.err
+// RUN: sh -c '%t --out-of-memory 2>&1; echo status=$?' | FileCheck --check-prefix=STATUS --match-full-lines %s
+// RUN: not %t --at-overflow 2> %t.err
+// RUN: FileCheck --check-prefix=AT-OVERFLOW --match-full-lines %s < %t.err
+// RUN: not %t --at-out-of-memory 2> %t.err
+// RUN: FileCheck --check-prefix=AT-OOM --match-full-lines %s < %t.err
 //
 // CHECK-NOT: FAIL
 // CHECK: alloc: 122 passed, 0 failed
@@ -32,9 +33,9 @@
 //     SIZE:<runtime>: runtime error: invalid allocation size
 //      STATUS:<runtime>: runtime error: out of memory
 // STATUS-NEXT:status=101
-// AT-OVERFLOW:prog.nl:3:14: runtime error: allocation size overflows (more than
-// 2^63 - 1 bytes) AT-OOM:prog.nl:3:14: runtime error: out of memory (allocating
-// 9223372036854775807 bytes)
+// AT-OVERFLOW:prog.nl:3:14: runtime error: allocation size overflows (more than 2^63 - 1 bytes)
+// AT-OOM:prog.nl:3:14: runtime error: out of memory (allocating 9223372036854775807 bytes)
+// clang-format on
 
 #include "nl_runtime.h"
 
