@@ -14,7 +14,11 @@
 // grows its heap for about ten launches before reusing freed blocks, and
 // maps blocks from 4 MiB anew every time): every page written for the
 // first time costs a fault and a clearing. The few most recent scratch
-// blocks are kept instead and handed out again.
+// blocks are kept instead and handed out again, for any request they are
+// large enough for. (The hosted platform now also keeps recently freed
+// blocks for a request of the same size, platform_hosted.c, which covers
+// the same-size case of these too; the scratch slots remain for sizes that
+// change between launches.)
 //
 //===----------------------------------------------------------------------===//
 

@@ -102,81 +102,6 @@ Attribute padOf(tl::LoadOp load) {
   return {};
 }
 
-/// Whether `arg` of `kernel` is only read by loads of one tile shape, element
-/// type and pad value whose every use is a `dot` operand (not its
-/// accumulator), its other uses asking for its sizes. A left operand of f16
-/// or bf16 only with `narrowFloatLhs`, of f32 only with `f32Lhs`.
-std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg,
-                                bool narrowFloatLhs, bool f32Lhs, bool rhsPairs,
-                                int64_t pairColumns) {
-  Value view = kernel.getArgument(arg);
-  auto type = dyn_cast<MemRefType>(view.getType());
-  if (!type || type.getRank() != 2)
-    return std::nullopt;
-  PackPlan plan{arg, {}, {}};
-  // The left operands' view and tile rows, while they agree (see lhsArg).
-  bool lhsAgrees = true;
-  for (Operation *user : view.getUsers()) {
-    // Its sizes stay the original view's.
-    if (isa<memref::DimOp>(user))
-      continue;
-    auto load = dyn_cast<tl::LoadOp>(user);
-    if (!load || load.getView() != view)
-      return std::nullopt;
-    Attribute pad = padOf(load);
-    tl::TileType t = load.getType();
-    if (!pad || t.getRank() != 2)
-      return std::nullopt;
-    if (!plan.tile) {
-      plan.tile = t;
-      plan.pad = pad;
-    } else if (t.getShape() != plan.tile.getShape() ||
-               t.getElementType() != plan.tile.getElementType() ||
-               pad != plan.pad) {
-      return std::nullopt;
-    }
-    for (OpOperand &use : load->getUses()) {
-      auto dot = dyn_cast<tl::DotOp>(use.getOwner());
-      if (!dot || dot.getAcc() == load.getResult())
-        return std::nullopt;
-      if (dot.getRhs() != load.getResult()) {
-        plan.byColumns = false;
-      } else if (lhsAgrees) {
-        auto lhs = dot.getLhs().getDefiningOp<tl::LoadOp>();
-        auto lhsArg = lhs ? dyn_cast<BlockArgument>(lhs.getView()) : nullptr;
-        int64_t rows = dot.getLhs().getType().getShape()[0];
-        if (!lhsArg || lhsArg.getOwner() != &kernel.front() ||
-            cast<MemRefType>(lhsArg.getType()).getRank() != 2 ||
-            (plan.lhsArg && (*plan.lhsArg != lhsArg.getArgNumber() ||
-                             plan.lhsTileRows != rows))) {
-          lhsAgrees = false;
-        } else {
-          plan.lhsArg = lhsArg.getArgNumber();
-          plan.lhsTileRows = rows;
-        }
-      }
-      if (!narrowFloatLhs && dot.getLhs() == load.getResult() &&
-          (t.getElementType().isF16() || t.getElementType().isBF16()))
-        return std::nullopt;
-    }
-  }
-  if (!plan.tile)
-    return std::nullopt;
-  // f32 keeps packing even without reuse: the x86 K loop reads a large
-  // f32 B in place only when its rows are contiguous (a packed tile), and
-  // packing one row tile of A's B measured 1.02-1.08x there (64 x 768 x
-  // 768 to 64 x 768 x 2048, Zen 5).
-  if (!lhsAgrees || !plan.byColumns || plan.tile.getElementType().isF32())
-    plan.lhsArg.reset();
-  if (!f32Lhs && !plan.byColumns && plan.tile.getElementType().isF32())
-    plan.pack = false;
-  plan.pairs = rhsPairs && plan.byColumns &&
-               plan.tile.getElementType().isBF16() &&
-               plan.tile.getShape()[0] % 2 == 0 &&
-               plan.tile.getShape()[1] % std::max<int64_t>(1, pairColumns) == 0;
-  return plan;
-}
-
 /// Whether the kernel may write through `arg` (anything but a `tile.load`
 /// or a `memref.dim` uses it).
 bool mayWrite(func::FuncOp kernel, unsigned arg) {
@@ -218,9 +143,7 @@ struct TilePackDotOperands
         continue;
       SmallVector<PackPlan> plans;
       for (unsigned a = 0; a < kernel.getNumArguments(); ++a)
-        if (std::optional<PackPlan> p =
-                planArg(kernel, a, packNarrowFloatLhs, packF32Lhs, packRhsPairs,
-                        pairColumns))
+        if (std::optional<PackPlan> p = planArg(kernel, a))
           plans.push_back(*p);
       SmallVector<PackPlan> packing;
       llvm::copy_if(plans, std::back_inserter(packing),
@@ -235,6 +158,80 @@ struct TilePackDotOperands
       rewriteLaunch(launch, kernel, plans, packedKernels[kernel],
                     packKernels[kernel]);
     }
+  }
+
+  /// Whether `arg` of `kernel` is only read by loads of one tile shape, element
+  /// type and pad value whose every use is a `dot` operand (not its
+  /// accumulator), its other uses asking for its sizes. A left operand of f16
+  /// or bf16 only with `pack-narrow-float-lhs`, of f32 only with
+  /// `pack-f32-lhs`.
+  std::optional<PackPlan> planArg(func::FuncOp kernel, unsigned arg) const {
+    Value view = kernel.getArgument(arg);
+    auto type = dyn_cast<MemRefType>(view.getType());
+    if (!type || type.getRank() != 2)
+      return std::nullopt;
+    PackPlan plan{arg, {}, {}};
+    // The left operands' view and tile rows, while they agree (see lhsArg).
+    bool lhsAgrees = true;
+    for (Operation *user : view.getUsers()) {
+      // Its sizes stay the original view's.
+      if (isa<memref::DimOp>(user))
+        continue;
+      auto load = dyn_cast<tl::LoadOp>(user);
+      if (!load || load.getView() != view)
+        return std::nullopt;
+      Attribute pad = padOf(load);
+      tl::TileType t = load.getType();
+      if (!pad || t.getRank() != 2)
+        return std::nullopt;
+      if (!plan.tile) {
+        plan.tile = t;
+        plan.pad = pad;
+      } else if (t.getShape() != plan.tile.getShape() ||
+                 t.getElementType() != plan.tile.getElementType() ||
+                 pad != plan.pad) {
+        return std::nullopt;
+      }
+      for (OpOperand &use : load->getUses()) {
+        auto dot = dyn_cast<tl::DotOp>(use.getOwner());
+        if (!dot || dot.getAcc() == load.getResult())
+          return std::nullopt;
+        if (dot.getRhs() != load.getResult()) {
+          plan.byColumns = false;
+        } else if (lhsAgrees) {
+          auto lhs = dot.getLhs().getDefiningOp<tl::LoadOp>();
+          auto lhsView = lhs ? dyn_cast<BlockArgument>(lhs.getView()) : nullptr;
+          int64_t rows = dot.getLhs().getType().getShape()[0];
+          if (!lhsView || lhsView.getOwner() != &kernel.front() ||
+              cast<MemRefType>(lhsView.getType()).getRank() != 2 ||
+              (plan.lhsArg && (*plan.lhsArg != lhsView.getArgNumber() ||
+                               plan.lhsTileRows != rows))) {
+            lhsAgrees = false;
+          } else {
+            plan.lhsArg = lhsView.getArgNumber();
+            plan.lhsTileRows = rows;
+          }
+        }
+        if (!packNarrowFloatLhs && dot.getLhs() == load.getResult() &&
+            (t.getElementType().isF16() || t.getElementType().isBF16()))
+          return std::nullopt;
+      }
+    }
+    if (!plan.tile)
+      return std::nullopt;
+    // f32 keeps packing even without reuse: the x86 K loop reads a large
+    // f32 B in place only when its rows are contiguous (a packed tile), and
+    // packing one row tile of A's B measured 1.02-1.08x there (64 x 768 x
+    // 768 to 64 x 768 x 2048, Zen 5).
+    if (!lhsAgrees || !plan.byColumns || plan.tile.getElementType().isF32())
+      plan.lhsArg.reset();
+    if (!packF32Lhs && !plan.byColumns && plan.tile.getElementType().isF32())
+      plan.pack = false;
+    plan.pairs =
+        packRhsPairs && plan.byColumns && plan.tile.getElementType().isBF16() &&
+        plan.tile.getShape()[0] % 2 == 0 &&
+        plan.tile.getShape()[1] % std::max<int64_t>(1, pairColumns) == 0;
+    return plan;
   }
 
   /// `@k.packed`: `kernel` with one more argument per plan, a packed view,

@@ -1148,8 +1148,8 @@ struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
 
 /// `tile.unpair_rows` of a tile of 16-bit elements whose rows are whole
 /// vectors, where a `dot` does not read the pairs as they are (outside a K
-/// loop run whole): each row of pairs split into its two rows by vector
-/// shuffles.
+/// loop run whole): each row of pairs deinterleaved into its two rows (the
+/// inverse of packPairsInto's interleave).
 struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
   using VectorPattern::VectorPattern;
 
@@ -1165,11 +1165,6 @@ struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
     Location loc = op.getLoc();
     Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
     auto pairs = VectorType::get({2 * lanes}, elem);
-    SmallVector<int64_t> even, odd;
-    for (int64_t l = 0; l < lanes; ++l) {
-      even.push_back(2 * l);
-      odd.push_back(2 * l + 1);
-    }
     scf::ForOp::create(
         rewriter, loc, index(rewriter, loc, 0), index(rewriter, loc, k / 2),
         index(rewriter, loc, 1), ValueRange{},
@@ -1177,12 +1172,14 @@ struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
           Value row = arith::MulIOp::create(b, l, p, index(b, l, 2));
           Value next = arith::AddIOp::create(b, l, row, index(b, l, 1));
           for (int64_t j = 0; j < n; j += lanes) {
-            Value v = vector::LoadOp::create(b, l, pairs, adaptor.getSource(),
-                                             ValueRange{p, index(b, l, 2 * j)});
-            for (auto [r, picks] : {std::pair{row, &even}, {next, &odd}})
-              vector::StoreOp::create(
-                  b, l, vector::ShuffleOp::create(b, l, v, v, *picks), out,
-                  ValueRange{r, index(b, l, j)});
+            auto split = vector::DeinterleaveOp::create(
+                b, l,
+                vector::LoadOp::create(b, l, pairs, adaptor.getSource(),
+                                       ValueRange{p, index(b, l, 2 * j)}));
+            vector::StoreOp::create(b, l, split.getRes1(), out,
+                                    ValueRange{row, index(b, l, j)});
+            vector::StoreOp::create(b, l, split.getRes2(), out,
+                                    ValueRange{next, index(b, l, j)});
           }
           scf::YieldOp::create(b, l);
         });

@@ -6,8 +6,8 @@
 // - A K loop of bf16 pairs (X86Dot.cpp, DotKLoop) reads the paired tile in
 //   place as the packed B of its pair steps: no buffer, no packing.
 // - Elsewhere (the loop as written, or a target without vdpbf16ps),
-//   tile.unpair_rows splits each row of pairs into its two rows with vector
-//   shuffles, and tile.pair_rows (the packing kernel) interleaves two rows.
+//   tile.unpair_rows deinterleaves each row of pairs into its two rows, and
+//   tile.pair_rows (the packing kernel) interleaves two rows.
 
 // CHECK-LABEL: func.func @bf16_paired_k_loop(
 // CHECK-SAME: %[[A:[^:]+]]: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
@@ -26,16 +26,15 @@
 // CHECK-NEXT: %[[EVEN:.+]] = arith.muli %[[P]], %c2 : index
 // CHECK-NEXT: %[[ODD:.+]] = arith.addi %[[EVEN]], %c1 : index
 // CHECK-NEXT: %[[V:.+]] = vector.load %{{.+}}[%[[P]], %c0] : memref<32x32xbf16>, vector<32xbf16>
-// CHECK-NEXT: %[[E:.+]] = vector.shuffle %[[V]], %[[V]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+// CHECK-NEXT: %[[E:.+]], %[[O:.+]] = vector.deinterleave %[[V]] : vector<32xbf16> -> vector<16xbf16>
 // CHECK-NEXT: vector.store %[[E]], %[[UNPAIRED]][%[[EVEN]], %c0]
-// CHECK-NEXT: %[[O:.+]] = vector.shuffle %[[V]], %[[V]] [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31]
 // CHECK-NEXT: vector.store %[[O]], %[[UNPAIRED]][%[[ODD]], %c0]
 // CHECK: return
 
 // Without vdpbf16ps no K loop reads the pairs: every iteration unpairs.
 // NOPAIRS-LABEL: func.func @bf16_paired_k_loop(
 // NOPAIRS-NOT: x86vector.avx512.dot
-// NOPAIRS: vector.shuffle %{{.+}} [0, 2, 4,
+// NOPAIRS: vector.deinterleave
 // NOPAIRS: return
 func.func @bf16_paired_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
                               %b: memref<?x?x32x32xbf16, strided<[?, ?, 32, 1], offset: ?>>,
