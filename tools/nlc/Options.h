@@ -51,7 +51,7 @@ struct Options {
   bool verifyDiagnostics = false;
   bool checkBounds = false;
   /// --codegen-threads: pieces of the executable's code generated at once
-  /// (0: codegenPieces decides).
+  /// (0 or 1: one).
   unsigned codegenThreads = 0;
 
   /// Seconds `--run` waits for the program (0: no limit).
