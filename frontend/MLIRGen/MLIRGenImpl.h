@@ -135,6 +135,8 @@ private:
   /// MLIR type of a Tile (tile dialect), Tensor (memref), View (strided
   /// memref) or Device (i32).
   mlir::Type valueType(const Type *t);
+  mlir::MemRefType viewMemRefType(llvm::ArrayRef<int64_t> shape,
+                                  mlir::Type elem);
   /// The body of a `@kernel` function (declared by declareFunction).
   void genKernel(FnDecl &fn);
   void genKernelBlock(BlockStmt &b);

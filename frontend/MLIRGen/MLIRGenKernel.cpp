@@ -44,7 +44,20 @@ mlir::Type MLIRGenImpl::valueType(const Type *t) {
   llvm::SmallVector<int64_t, 2> shape(t->getRank(), dyn);
   if (t->isTensor())
     return mlir::MemRefType::get(shape, elem);
-  llvm::SmallVector<int64_t, 2> strides(t->getRank(), dyn);
+  return viewMemRefType(shape, elem);
+}
+
+// A view's elements along its last axis are adjacent in every view the
+// language makes (`t.view()`, `t.slice(...)`, a tile-map's result): the type
+// says so with a static inner stride of 1, so that the lowering of a tile
+// access needs no path for another stride. Its offset and other strides are
+// the tensor's and the slice's, known at run time.
+mlir::MemRefType MLIRGenImpl::viewMemRefType(llvm::ArrayRef<int64_t> shape,
+                                             mlir::Type elem) {
+  int64_t dyn = mlir::ShapedType::kDynamic;
+  llvm::SmallVector<int64_t, 2> strides(shape.size(), dyn);
+  if (!strides.empty())
+    strides.back() = 1;
   return mlir::MemRefType::get(
       shape, elem, mlir::StridedLayoutAttr::get(&ctx, dyn, strides));
 }
@@ -1169,11 +1182,7 @@ Leaves MLIRGenImpl::genLaunch(CallExpr &e) {
                               "same sizes");
   auto memType = mlir::cast<mlir::MemRefType>(valueType(e.type));
   mlir::Value out = mlir::memref::AllocOp::create(builder, l, memType, outDims);
-  int64_t dyn = mlir::ShapedType::kDynamic;
-  llvm::SmallVector<int64_t, 2> strides(rank, dyn);
-  auto viewType = mlir::MemRefType::get(
-      memType.getShape(), memType.getElementType(),
-      mlir::StridedLayoutAttr::get(&ctx, dyn, strides));
+  auto viewType = viewMemRefType(memType.getShape(), memType.getElementType());
   mlir::Value outView = mlir::memref::CastOp::create(builder, l, viewType, out);
   llvm::SmallVector<mlir::Value, 2> grid;
   for (unsigned d = 0; d < rank; ++d)

@@ -1,12 +1,13 @@
 //===- X86Memory.cpp - tile.load and tile.store as vector copies ----------===//
 //
 // A tile load copies a block of a view into the tile's buffer, a store the
-// other way. With a unit inner stride (every view the language makes) the
-// copy goes row by row in vectors: whole vectors when the tile lies inside
-// the view, masked vectors (and the pad value) where it leaves it, so a
-// ragged edge costs no scalar loop. A view with another inner stride takes
-// the reference code. The element values and the positions read and
-// written are the reference's.
+// other way. With a unit inner stride (every view the language makes; its
+// type says so statically, so the test below folds away) the copy goes row
+// by row in vectors: whole vectors when the tile lies inside the view,
+// masked vectors (and the pad value) where it leaves it, so a ragged edge
+// costs no scalar loop. A view with another inner stride (a memref written
+// by hand in the tile dialect) takes the reference code. The element values and
+// the positions read and written are the reference's.
 //
 // In-place operands of `dot`: a load whose tile only feeds the x86 `dot`
 // micro-kernel (markInPlaceDotOperands, X86Dot.cpp) is not copied when the
