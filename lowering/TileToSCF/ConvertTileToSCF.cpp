@@ -47,6 +47,12 @@ constexpr int64_t kMaxStackBufferBytes = 64 * 1024;
 /// of small tiles cannot exhaust the stack either.
 constexpr int64_t kStackBytesPerScope = 256 * 1024;
 
+/// Tile buffers up to this size are allocated once, at the start of their
+/// function or parallel body, instead of in each iteration of the loops
+/// around them (hoistSmallBuffers), within kHoistedBytesPerScope per scope.
+constexpr int64_t kHoistedBufferBytes = 4 * 1024;
+constexpr int64_t kHoistedBytesPerScope = 32 * 1024;
+
 /// The largest tile this lowering accepts. Larger ones are rejected at
 /// compile time: their size would not fit comfortably in any memory this
 /// lowering runs in, and a failed allocation must not become a crash.
@@ -851,6 +857,48 @@ LogicalResult placeBuffers(ArrayRef<memref::AllocaOp> created) {
   return success();
 }
 
+/// Moves the small tile buffers among `created` (static, at most
+/// kHoistedBufferBytes) out of the loops and branches around them to the
+/// start of their function or parallel body, within kHoistedBytesPerScope
+/// per body. A buffer holds a value within one iteration only (tiles carried
+/// from one to the next have buffers outside the loop already), so one
+/// allocation serves every iteration. In the entry block of a function,
+/// LLVM's SROA can then keep a buffer in registers (a one-element tile of a
+/// reduction) and the loop needs no stack save and restore per iteration:
+/// in a memory-bound matrix-vector product those had cost about a quarter
+/// of the speed (docs/Performance.md). A parallel body (an instance of a
+/// grid, which may run on several threads) keeps its own buffers.
+void hoistSmallBuffers(ArrayRef<memref::AllocaOp> created) {
+  DenseMap<Block *, int64_t> hoisted;
+  // The last buffer moved to each entry block: the next goes after it, so
+  // that they keep their order.
+  DenseMap<Block *, Operation *> last;
+  for (memref::AllocaOp alloca : created) {
+    MemRefType type = alloca.getType();
+    if (!type.hasStaticShape() || alloca->getNumOperands() != 0)
+      continue;
+    int64_t bytes =
+        type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+    Operation *scope = alloca->getParentOp();
+    while (scope && !isa<scf::ParallelOp, FunctionOpInterface>(scope))
+      scope = scope->getParentOp();
+    if (!scope || bytes > kHoistedBufferBytes)
+      continue;
+    Block *entry = &scope->getRegion(0).front();
+    if (alloca->getBlock() == entry)
+      continue;
+    int64_t &total = hoisted[entry];
+    if (total + bytes > kHoistedBytesPerScope)
+      continue;
+    total += bytes;
+    if (Operation *prev = last.lookup(entry))
+      alloca->moveAfter(prev);
+    else
+      alloca->moveBefore(entry, entry->begin());
+    last[entry] = alloca;
+  }
+}
+
 /// Saves the stack pointer at the start of a loop or instance body and
 /// restores it before its terminator, so that stack buffers allocated in one
 /// iteration are released before the next. (memref.alloca_scope would need
@@ -883,6 +931,7 @@ LogicalResult scopeBuffers(ModuleOp module,
     if (!existing.contains(alloca))
       created.push_back(alloca);
   });
+  hoistSmallBuffers(created);
   if (failed(placeBuffers(created)))
     return failure();
   module.walk([](scf::ForOp loop) { releaseStackPerIteration(*loop.getBody()); });

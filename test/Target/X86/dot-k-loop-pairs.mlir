@@ -114,12 +114,13 @@ func.func @bf16_wide_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
 // block subtracts that sum from its accumulators once per chunk, then runs
 // the chunk's iterations, 16 vpdpbusd steps each.
 // QUADS-LABEL: func.func @i8_k_loop(
+// The bias sums' buffer (64 bytes) is allocated once, at the start.
+// QUADS: %[[BIAS:.+]] = memref.alloca() : memref<16xi32>
 // QUADS: scf.if %{{.+}} {
 // QUADS: %[[FEWER:.+]] = arith.minsi %{{.+}}, %c32 : index
 // QUADS-NEXT: %[[ITERS:.+]] = arith.maxsi %[[FEWER]], %c1 : index
 // QUADS-NEXT: %[[ROWS:.+]] = arith.muli %[[ITERS]], %c16 : index
 // QUADS-NEXT: %[[PACKED:.+]] = memref.alloca(%[[ROWS]]) : memref<?x64xi8>
-// QUADS-NEXT: %[[BIAS:.+]] = memref.alloca() : memref<16xi32>
 // QUADS-NEXT: %[[AROWS:.+]] = arith.muli %[[ITERS]], %c12 : index
 // QUADS-NEXT: %[[BIASED:.+]] = memref.alloca(%[[AROWS]]) : memref<?x64xi8>
 // QUADS-NEXT: scf.for %[[C0:.+]] = %c0 to %{{.+}} step %c32 {
