@@ -19,6 +19,7 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Passes/StandardInstrumentations.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/Transforms/Utils/SplitModule.h"
@@ -155,6 +156,17 @@ bool emitCode(llvm::Module &module, llvm::TargetMachine &tm,
   }
   pm.run(module);
   return true;
+}
+
+unsigned codegenPieces(const llvm::Module &module) {
+  // Below this many instructions code generation takes well under a second
+  // and the split's bitcode round trip is not worth it.
+  constexpr unsigned kMinInstructions = 20000;
+  unsigned instructions = module.getInstructionCount();
+  unsigned cpus = llvm::hardware_concurrency().compute_thread_count();
+  if (instructions < kMinInstructions || cpus < 2)
+    return 1;
+  return std::min({cpus, 8u, instructions / kMinInstructions + 1});
 }
 
 bool emitObjectsInParallel(llvm::Module &module, const CodegenOptions &opts,

@@ -82,6 +82,10 @@ bool emitObjectsInParallel(llvm::Module &module, const CodegenOptions &opts,
                            llvm::ArrayRef<llvm::raw_pwrite_stream *> outs,
                            std::string &error);
 
+/// How many pieces emitObjectsInParallel should cut `module` into on this
+/// machine: 1 (no split) for a small module or a machine of one CPU.
+unsigned codegenPieces(const llvm::Module &module);
+
 } // namespace nlc
 
 #endif // NLC_LOWERING_CODEGEN_H

@@ -104,8 +104,9 @@ cl::opt<bool> checkBounds(
     cl::cat(nlcCategory));
 cl::opt<unsigned> codegenThreads(
     "codegen-threads",
-    cl::desc("Generate the executable's code in this many pieces at once, "
-             "one thread each (default: one piece)"),
+    cl::desc("Generate the executable's code in this many pieces at once "
+             "(0, the default: one per CPU for a large program, one for a "
+             "small one)"),
     cl::value_desc("n"), cl::init(0), cl::cat(nlcCategory));
 cl::opt<bool> listDiagnostics("list-diagnostics",
                               cl::desc("List every registered diagnostic"),

@@ -51,7 +51,7 @@ struct Options {
   bool verifyDiagnostics = false;
   bool checkBounds = false;
   /// --codegen-threads: pieces of the executable's code generated at once
-  /// (0 or 1: one).
+  /// (0: codegenPieces decides).
   unsigned codegenThreads = 0;
 
   /// Seconds `--run` waits for the program (0: no limit).
