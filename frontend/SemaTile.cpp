@@ -635,6 +635,16 @@ const Type *Sema::checkTensorMethod(CallExpr &e, const Type *recv,
     expectType(*e.orderedArgs[0], u64, checkValue(*e.orderedArgs[0], u64));
     return types.getVoid();
   }
+  case Builtin::TensorCopyBytes: {
+    // v.copy_bytes(bytes, offset): v's elements from the little-endian
+    // bytes of a View<i8, 1> from `offset` on (tensors hold no `bool`).
+    const Type *bytes = types.getView(types.getInt(8, true), 1);
+    bool ok = expectType(*e.orderedArgs[0], bytes,
+                         checkValue(*e.orderedArgs[0], bytes));
+    ok &=
+        expectType(*e.orderedArgs[1], i64, checkValue(*e.orderedArgs[1], i64));
+    return ok ? types.getVoid() : types.getError();
+  }
   case Builtin::TensorGet:
     return indices(0) ? elem : types.getError();
   case Builtin::TensorSet: {

@@ -995,6 +995,87 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
                          });
     return {};
   }
+  case Builtin::TensorCopyBytes: {
+    // v.copy_bytes(bytes, offset): each run of v's last axis (contiguous:
+    // a view's inner stride is 1) is copied from the next bytes of the
+    // source, in v's row-major order, after a check that they all lie in it.
+    mlir::Value t = genScalar(*e.receiver);
+    mlir::Value src = genScalar(*e.orderedArgs[0]);
+    mlir::Value off = genScalar(*e.orderedArgs[1]);
+    auto type = mlir::cast<mlir::MemRefType>(t.getType());
+    int64_t rank = type.getRank();
+    int64_t elemBytes = (type.getElementTypeBitWidth() + 7) / 8;
+    auto toI64 = [&](mlir::Value v) -> mlir::Value {
+      return mlir::arith::IndexCastOp::create(builder, l, i64, v);
+    };
+    llvm::SmallVector<mlir::Value, 4> dims;
+    mlir::Value count = constInt(i64, 1, l);
+    for (int64_t d = 0; d < rank; ++d) {
+      dims.push_back(mlir::memref::DimOp::create(builder, l, t, d));
+      count = mlir::arith::MulIOp::create(builder, l, count, toI64(dims[d]));
+    }
+    mlir::Value bytes = mlir::arith::MulIOp::create(
+        builder, l, count, constInt(i64, elemBytes, l));
+    mlir::Value srcLen = toI64(mlir::memref::DimOp::create(builder, l, src, 0));
+    auto cmp = [&](mlir::arith::CmpIPredicate p, mlir::Value a, mlir::Value b) {
+      return mlir::arith::CmpIOp::create(builder, l, p, a, b);
+    };
+    mlir::Value bad = mlir::arith::OrIOp::create(
+        builder, l,
+        mlir::arith::OrIOp::create(
+            builder, l,
+            cmp(mlir::arith::CmpIPredicate::slt, off, constInt(i64, 0, l)),
+            cmp(mlir::arith::CmpIPredicate::sgt, off, srcLen)),
+        cmp(mlir::arith::CmpIPredicate::sgt, bytes,
+            mlir::arith::SubIOp::create(builder, l, srcLen, off)));
+    genCheck(bad, "copy_bytes out of bounds", e.range);
+    auto dstMeta =
+        mlir::memref::ExtractStridedMetadataOp::create(builder, l, t);
+    auto srcMeta =
+        mlir::memref::ExtractStridedMetadataOp::create(builder, l, src);
+    mlir::Value dstBase = toI64(
+        mlir::memref::ExtractAlignedPointerAsIndexOp::create(builder, l, t));
+    mlir::Value srcBase = mlir::arith::AddIOp::create(
+        builder, l,
+        toI64(mlir::memref::ExtractAlignedPointerAsIndexOp::create(builder, l,
+                                                                   src)),
+        mlir::arith::AddIOp::create(builder, l, toI64(srcMeta.getOffset()),
+                                    off));
+    mlir::Value rowBytes = mlir::arith::MulIOp::create(
+        builder, l, toI64(dims[rank - 1]), constInt(i64, elemBytes, l));
+    auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
+    llvm::SmallVector<mlir::Value, 3> lbs, ubs, steps;
+    for (int64_t d = 0; d + 1 < rank; ++d) {
+      lbs.push_back(constIndex(0, l));
+      ubs.push_back(dims[d]);
+      steps.push_back(constIndex(1, l));
+    }
+    auto copyRow = [&](mlir::OpBuilder &b, mlir::Location bl,
+                       mlir::ValueRange iv) {
+      // The row's first element in the view, and its row-major number.
+      mlir::Value at = dstMeta.getOffset();
+      mlir::Value row = constIndex(0, bl);
+      for (auto [d, i] : llvm::enumerate(iv)) {
+        at = mlir::arith::AddIOp::create(
+            b, bl, at,
+            mlir::arith::MulIOp::create(b, bl, i, dstMeta.getStrides()[d]));
+        row = mlir::arith::AddIOp::create(
+            b, bl, mlir::arith::MulIOp::create(b, bl, row, dims[d]), i);
+      }
+      auto addr = [&](mlir::Value base, mlir::Value by, mlir::Value unit) {
+        mlir::Value a = mlir::arith::AddIOp::create(
+            b, bl, base,
+            mlir::arith::MulIOp::create(
+                b, bl, mlir::arith::IndexCastOp::create(b, bl, i64, by), unit));
+        return mlir::LLVM::IntToPtrOp::create(b, bl, ptrTy, a);
+      };
+      mlir::LLVM::MemcpyOp::create(
+          b, bl, addr(dstBase, at, constInt(i64, elemBytes, bl)),
+          addr(srcBase, row, rowBytes), rowBytes, /*isVolatile=*/false);
+    };
+    mlir::scf::buildLoopNest(builder, l, lbs, ubs, steps, copyRow);
+    return {};
+  }
   case Builtin::TensorFillRandom: {
     // Floats: uniform in [-1, 1) with 24-bit resolution; integers: [-8, 8).
     mlir::Value t = genScalar(*e.receiver);
