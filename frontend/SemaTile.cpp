@@ -542,7 +542,7 @@ const Type *Sema::checkTensorAlloc(CallExpr &e) {
     return types.getError();
   }
   if (!isTileElement(elem) || elem->isBool()) {
-    diags.report(dtype->range, DiagID::err_tile_element_type, {elem->str()});
+    diags.report(dtype->range, DiagID::err_tensor_element_type, {elem->str()});
     return types.getError();
   }
   dtype->type = elem;
