@@ -476,9 +476,25 @@ int Compilation::linkAndRun(llvm::Module &module, llvm::TargetMachine &machine,
                                       return s.get();
                                     }),
                 error);
+  // A write that failed (a full disk) is reported, not left to abort the
+  // program in the stream's destructor.
+  std::string writeError;
+  for (std::unique_ptr<llvm::raw_fd_ostream> &s : streams) {
+    s->close();
+    if (s->has_error()) {
+      if (writeError.empty())
+        writeError = s->error().message();
+      s->clear_error();
+    }
+  }
   streams.clear();
   if (!emitted) {
     diags.report(SourceRange(), DiagID::err_tool_failed, {error});
+    return 1;
+  }
+  if (!writeError.empty()) {
+    diags.report(SourceRange(), DiagID::err_cannot_write_output,
+                 {"<temporary object>", writeError});
     return 1;
   }
   phase = timing.nest("Link");
