@@ -805,6 +805,11 @@ Operation *stackScope(Operation *op) {
   return p;
 }
 
+/// The bytes of a static tile buffer.
+int64_t bufferBytes(MemRefType type) {
+  return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+}
+
 /// Moves the tile buffers this pass allocated (`created`) to the heap when
 /// they are larger than kMaxStackBufferBytes or their scope already holds
 /// kStackBytesPerScope of stack buffers. Each heap buffer is freed at the
@@ -823,8 +828,7 @@ LogicalResult placeBuffers(ArrayRef<memref::AllocaOp> created) {
     // Sized at run time by a lowering that bounds it (X86Dot.cpp, DotKLoop).
     if (!type.hasStaticShape())
       continue;
-    int64_t bytes =
-        type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+    int64_t bytes = bufferBytes(type);
     int64_t &scopeBytes = stackBytes[stackScope(alloca)];
     if (bytes <= kMaxStackBufferBytes &&
         scopeBytes + bytes <= kStackBytesPerScope) {
@@ -875,10 +879,9 @@ void hoistSmallBuffers(ArrayRef<memref::AllocaOp> created) {
   DenseMap<Block *, Operation *> last;
   for (memref::AllocaOp alloca : created) {
     MemRefType type = alloca.getType();
-    if (!type.hasStaticShape() || alloca->getNumOperands() != 0)
+    if (!type.hasStaticShape())
       continue;
-    int64_t bytes =
-        type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+    int64_t bytes = bufferBytes(type);
     Operation *scope = alloca->getParentOp();
     while (scope && !isa<scf::ParallelOp, FunctionOpInterface>(scope))
       scope = scope->getParentOp();

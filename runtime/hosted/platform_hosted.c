@@ -136,6 +136,16 @@ static void release(void *p) {
     free(h.base);
 }
 
+/// Takes slot \p i out of the cache (the lock held) and gives its block.
+static void *take_slot(size_t i) {
+  void *p = cache[i];
+  for (size_t j = i; j + 1 < cache_count; ++j)
+    cache[j] = cache[j + 1];
+  --cache_count;
+  cache_bytes -= header_of(p)->size;
+  return p;
+}
+
 /// A cached block of exactly \p size bytes aligned to \p align, or NULL.
 static void *take_cached(size_t size, size_t align) {
   void *found = NULL;
@@ -143,11 +153,7 @@ static void *take_cached(size_t size, size_t align) {
   for (size_t i = cache_count; i-- > 0;) {
     BlockHeader *h = header_of(cache[i]);
     if (h->size == size && h->align == align) {
-      found = cache[i];
-      for (size_t j = i; j + 1 < cache_count; ++j)
-        cache[j] = cache[j + 1];
-      --cache_count;
-      cache_bytes -= size;
+      found = take_slot(i);
       break;
     }
   }
@@ -195,13 +201,8 @@ void nl_plat_free(void *p) {
   size_t n = 0;
   pthread_mutex_lock(&cache_lock);
   while (cache_count > 0 &&
-         (cache_count == kCacheSlots || cache_bytes + size > kCacheBytes)) {
-    evicted[n++] = cache[0];
-    cache_bytes -= header_of(cache[0])->size;
-    for (size_t j = 0; j + 1 < cache_count; ++j)
-      cache[j] = cache[j + 1];
-    --cache_count;
-  }
+         (cache_count == kCacheSlots || cache_bytes + size > kCacheBytes))
+    evicted[n++] = take_slot(0);
   cache[cache_count++] = p;
   cache_bytes += size;
   pthread_mutex_unlock(&cache_lock);
