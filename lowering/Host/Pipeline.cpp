@@ -23,6 +23,7 @@
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Dialect/AMX/Transforms.h"
 #include "mlir/Dialect/Index/IR/IndexDialect.h"
 #include "mlir/Dialect/LLVMIR/Transforms/InlinerInterfaceImpl.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -53,9 +54,11 @@ void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel,
   // lowered (the size computation is arith code).
   if (runtimeAllocator)
     pm.addPass(createCheckedAllocations());
-  // Vector code of the x86 kernel lowering (and of ApproximateMath).
+  // Vector code of the x86 kernel lowering (and of ApproximateMath), its
+  // AMX tiles included.
   mlir::ConvertVectorToLLVMPassOptions vectorOptions;
   vectorOptions.x86Vector = true;
+  vectorOptions.amx = true;
   pm.addPass(mlir::createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(mlir::createConvertMathToLLVMPass());
   // What has no LLVM intrinsic (erf of f64, cbrt) becomes a libm call; the
@@ -64,7 +67,9 @@ void buildHostLoweringPipeline(mlir::OpPassManager &pm, bool parallel,
   // The rest in one conversion (ub.poison: the unset payload leaves of
   // enum values, MLIRGen).
   mlir::ConvertToLLVMPassOptions rest;
-  rest.filterDialects = {"arith", "ub", "memref", "cf", "func", "index"};
+  // (amx: its tile type, for the branches that carry tiles: a K loop's
+  // accumulators.)
+  rest.filterDialects = {"arith", "ub", "memref", "cf", "func", "index", "amx"};
   pm.addPass(mlir::createConvertToLLVMPass(rest));
   pm.addPass(mlir::createReconcileUnrealizedCastsPass());
   pm.nestAny().addPass(mlir::createCanonicalizerPass());
@@ -90,6 +95,7 @@ void registerLLVMTranslations(mlir::DialectRegistry &registry) {
   mlir::registerConvertMemRefToLLVMInterface(registry);
   mlir::cf::registerConvertControlFlowToLLVMInterface(registry);
   mlir::registerConvertFuncToLLVMInterface(registry);
+  mlir::registerConvertAMXToLLVMInterface(registry);
   registry.insert<mlir::index::IndexDialect>();
   mlir::index::registerConvertIndexToLLVMInterface(registry);
   mlir::registerBuiltinDialectTranslation(registry);

@@ -42,6 +42,13 @@ struct TargetInfo {
 /// The name of the module attribute.
 inline constexpr llvm::StringLiteral kTargetAttrName = "nlc.target";
 
+/// A unit attribute of the module (nlc --amx-emulation): kernels get the
+/// AMX lowering of `dot` on any AVX-512 CPU, the tile instructions emulated
+/// in vector code (lowering/Target/X86/X86Amx.cpp). A test of that
+/// lowering where no CPU has AMX; slow.
+inline constexpr llvm::StringLiteral kAmxEmulationAttrName =
+    "nlc.amx_emulation";
+
 /// Reads `nlc.target` from `module`; std::nullopt when it is absent or
 /// malformed.
 std::optional<TargetInfo> getModuleTarget(mlir::ModuleOp module);

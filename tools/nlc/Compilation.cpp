@@ -303,6 +303,8 @@ int Compilation::run() {
   if (!module)
     return 1;
   setModuleTarget(*module, opts.targetInfo);
+  if (opts.amxEmulation)
+    (*module)->setAttr(kAmxEmulationAttrName, mlir::UnitAttr::get(&context));
   if (opts.emit == Emit::MLIR) {
     std::string text;
     llvm::raw_string_ostream os(text);

@@ -80,6 +80,12 @@ cl::opt<bool> profile("profile",
                       cl::desc("Count the calls and cycles of every function "
                                "and print them as a table at exit"),
                       cl::cat(nlcCategory));
+cl::opt<bool> amxEmulation(
+    "amx-emulation",
+    cl::desc("Testing: lower bf16 and i8 `dot` for AMX tiles on a CPU "
+             "without AMX, the tile instructions emulated in vector code "
+             "(x86_64-linux with AVX-512; slow)"),
+    cl::cat(nlcCategory));
 cl::opt<unsigned> runTimeout(
     "run-timeout",
     cl::desc("With --run, stop the program after this many seconds (0: "
@@ -252,6 +258,7 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   opts.optLevel = optLevel;
   opts.run = runProgram;
   opts.profile = profile;
+  opts.amxEmulation = amxEmulation;
   if (runTimeout.getNumOccurrences() > 0)
     opts.runTimeout = runTimeout;
   opts.includeDirs.assign(includeDirs.begin(), includeDirs.end());

@@ -44,6 +44,8 @@ struct Options {
   /// (empty: the host target's default, `native`).
   std::string hostCpu;
   bool profile = false;
+  /// --amx-emulation (kAmxEmulationAttrName).
+  bool amxEmulation = false;
   std::optional<unsigned> runTimeout;
   std::vector<std::string> includeDirs;
   /// `--file`: (name in the guest, path here) of each file for a unikernel.

@@ -58,6 +58,7 @@ struct ConvertTileToX86Pass
     ModuleOp module = getOperation();
     unsigned bits = vectorBits;
     bool bf16 = bf16Dot, vnni = vnniDot;
+    bool amxBf16 = amx, amxInt8 = amx;
     if (!bits)
       if (std::optional<nlc::TargetInfo> t = nlc::getModuleTarget(module)) {
         llvm::StringMap<bool> on = enabledFeatures(*t);
@@ -67,10 +68,16 @@ struct ConvertTileToX86Pass
           bits = 256;
         bf16 = on.lookup("avx512bf16");
         vnni = on.lookup("avx512vnni");
+        amxBf16 = on.lookup("amx-tile") && on.lookup("amx-bf16");
+        amxInt8 = on.lookup("amx-tile") && on.lookup("amx-int8");
       }
+    if (nlc::x86::emulatingAmx(module))
+      amxBf16 = amxInt8 = true;
     nlc::x86::VectorTarget target;
     target.bf16Pairs = bf16 && bits == 512;
     target.int8Quads = vnni && bits == 512;
+    target.amxBf16 = amxBf16 && bits == 512;
+    target.amxInt8 = amxInt8 && bits == 512;
     target.f32Lanes = bits / 32;
     // AVX-512 has 32 vector registers: 24 accumulators, 4 rows of B, one
     // broadcast; AVX2 has 16: 12 accumulators, 2 rows, one broadcast.

@@ -28,6 +28,12 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
       (interleaved), with A's pair broadcast as one word. Rounds after each
       product of a pair and flushes subnormals: not bit-identical to the
       reference (see docs/Kernels.md for the bound).
+    - `tile.dot` of bf16 into f32 (AMX-BF16) or i8 into i32 (AMX-INT8) of
+      whole AMX tiles (M, N multiples of 16, K of 32 bf16 or 64 i8):
+      tdpbf16ps / tdpbssd on the tile registers, B packed in pairs or
+      quads, blocks of 2 x 2 accumulator tiles carried through the k loop
+      (X86Amx.cpp); `amx` for tests, or a module marked nlc.amx_emulation
+      (then `x86-emulate-amx` emulates the tiles).
     - `tile.dot` of i8 into i32 with an even K: pairs of k widened to i16
       with `vpmaddwd`; with AVX512-VNNI and K a multiple of 4, four k per
       step with `vpdpbusd` on B packed into quads of rows and A biased to
@@ -70,6 +76,8 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
            "With vector-bits=512: bf16 dot with vdpbf16ps (AVX512-BF16)">,
     Option<"vnniDot", "vnni-dot", "bool", /*default=*/"false",
            "With vector-bits=512: i8 dot with vpdpbusd (AVX512-VNNI)">,
+    Option<"amx", "amx", "bool", /*default=*/"false",
+           "With vector-bits=512: bf16 and i8 dot of whole tiles on AMX">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -79,6 +87,33 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
     "::mlir::LLVM::LLVMDialect",
     "::mlir::math::MathDialect",
     "::mlir::x86vector::X86VectorDialect",
+    "::mlir::amx::AMXDialect",
+  ];
+}
+
+def X86EmulateAmx : Pass<"x86-emulate-amx", "::mlir::ModuleOp"> {
+  let summary = "Replace AMX tile ops by vector code (a test of the AMX lowering)";
+  let description = [{
+    In a module marked `nlc.amx_emulation` (nlc --amx-emulation), replaces
+    the `amx` dialect's tile ops that `convert-tile-to-x86` made by vector
+    code with their semantics: a tile becomes a vector of its shape,
+    `tile_load`/`tile_store` row-by-row vector loads and stores,
+    `tile_mulf` (tdpbf16ps) and `tile_muli` (tdpbssd) a call, in an
+    alloca scope, of a function of loops (one per shape, created in the
+    module) that adds their products in the order Intel describes (for
+    each row, each pair or quad of k in order, one rounding per product),
+    without the instructions' flushing of subnormals. The AMX
+    lowering then runs, slowly, on any AVX-512 CPU, and its results can be
+    checked against the reference where no CPU has AMX. Other modules are
+    left as they are.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

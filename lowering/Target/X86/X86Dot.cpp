@@ -365,7 +365,8 @@ struct PackedQuads {
 
 /// B packed for `vpdpbusd` (as above) into rows `row0` .. `row0 + k / 4 -
 /// 1` of `packed` (at least 4 * np wide), and its bias stored into `bias`
-/// (np i32), or added to what `bias` holds with `accumulate`.
+/// (np i32), or added to what `bias` holds with `accumulate`; no bias
+/// where `bias` is null (AMX's tdpbssd multiplies signed bytes).
 void packQuadsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
                    int64_t np, int64_t lanes, Value packed, Value row0,
                    Value bias, bool accumulate) {
@@ -405,8 +406,11 @@ void packQuadsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
               ValueRange{arith::AddIOp::create(lb, ll, row0, q),
                          index(lb, ll, 4 * j)});
           scf::YieldOp::create(lb, ll,
-                               multiplyAddQuads(lb, ll, sum[0], ones, v));
+                               bias ? multiplyAddQuads(lb, ll, sum[0], ones, v)
+                                    : sum[0]);
         });
+    if (!bias)
+      continue;
     Value at = index(b, loc, j);
     Value columnBias = arith::ShLIOp::create(
         b, loc, loop.getResult(0),
@@ -540,11 +544,12 @@ void groupStep(
 
 /// How the micro-kernel computes a `dot`: input and accumulator types, K,
 /// and whether it takes two k per step (`pairs`) or four (`quads`, i8
-/// with vpdpbusd).
+/// with vpdpbusd), or runs on AMX tiles (`amx`, X86Amx.cpp: B packed in
+/// pairs for bf16, in quads for i8, which `pairs` and `quads` then say).
 struct DotPlan {
   Type in, accType;
   int64_t k;
-  bool int8Dot, pairs, quads;
+  bool int8Dot, pairs, quads, amx;
 };
 
 /// The plan for `op`, or nothing where the micro-kernel does not apply.
@@ -561,11 +566,15 @@ std::optional<DotPlan> planDot(tl::DotOp op, const VectorTarget &target) {
       op.getRhs().getType().getElementType() != p.in ||
       !(floatDot || p.int8Dot))
     return std::nullopt;
+  p.amx = amxDot(p.in, p.accType, type.getShape()[0], type.getShape()[1], p.k,
+                 target);
   p.quads =
-      p.int8Dot && target.int8Quads && target.f32Lanes == 16 && p.k % 4 == 0;
+      p.int8Dot &&
+      ((target.int8Quads && target.f32Lanes == 16 && p.k % 4 == 0) || p.amx);
   p.pairs =
-      (p.int8Dot && !p.quads) || (isa<BFloat16Type>(p.in) && target.bf16Pairs &&
-                                  target.f32Lanes == 16 && p.k % 2 == 0);
+      (p.int8Dot && !p.quads) ||
+      (isa<BFloat16Type>(p.in) &&
+       ((target.bf16Pairs && target.f32Lanes == 16 && p.k % 2 == 0) || p.amx));
   return p;
 }
 
@@ -643,6 +652,27 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     };
     Value a = source(op.getLhs(), adaptor.getLhs());
     Value bm = source(op.getRhs(), adaptor.getRhs());
+
+    if (plan->amx) {
+      Value packed;
+      if (quads) {
+        packed = memref::AllocaOp::create(rewriter, loc,
+                                          MemRefType::get({k / 4, 4 * n}, in));
+        packQuadsInto(rewriter, loc, bm, k, n, n, lanes, packed,
+                      index(rewriter, loc, 0), /*bias=*/{},
+                      /*accumulate=*/false);
+      } else {
+        packed = packPairs(rewriter, loc, bm, k, n, n, lanes, in);
+      }
+      forEachAmxBlock(rewriter, loc, out, m, n, live.lookup(op),
+                      [&](OpBuilder &b, Location l, Value i0, int64_t rowTiles,
+                          Value j0, int64_t colTiles, ValueRange acc) {
+                        return amxSteps(b, l, a, packed, k, i0, rowTiles, j0,
+                                        colTiles, acc);
+                      });
+      rewriter.replaceOp(op, out);
+      return success();
+    }
 
     // The k step and the number of steps.
     int64_t steps = quads ? k / 4 : pairs ? k / 2 : k;
@@ -788,6 +818,8 @@ struct KLoop {
   /// B's tiles stored in pairs (tile-pack-dot-operands' pack-rhs-pairs),
   /// which the `dot` reads through this unpair_rows; null otherwise.
   tl::UnpairRowsOp unpair;
+  /// On AMX tiles (DotPlan).
+  bool amx;
 };
 
 /// `loop` as a K loop: one carried tile, added to by an f32 `dot` or one
@@ -830,7 +862,8 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
          llvm::any_of(o.getResultTypes(),
                       [](Type t) { return isa<tl::TileType>(t); })))
       return std::nullopt;
-  return KLoop{lhs, rhs, dot, plan->quads ? 4 : plan->pairs ? 2 : 1, unpair};
+  return KLoop{lhs,    rhs,      dot, plan->quads ? 4 : plan->pairs ? 2 : 1,
+               unpair, plan->amx};
 }
 
 /// Clones the index arithmetic of `loop`'s body at `b`'s insertion point,
@@ -890,8 +923,13 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     // the splat's buffer (which is then unused): the blocks of the first
     // chunk start from its scalar in registers, and the buffer is filled
     // with it only when the loop runs no iteration.
+    // AMX blocks load their tiles from the buffer: it holds the splat.
     Value splatValue;
-    if (auto splat = loop.getInitArgs()[0].getDefiningOp<tl::SplatOp>()) {
+    auto splat = loop.getInitArgs()[0].getDefiningOp<tl::SplatOp>();
+    if (splat && k->amx) {
+      fillWith(rewriter, loc, out, m, n, vt,
+               rewriter.getRemappedValue(splat.getValue()));
+    } else if (splat) {
       splatValue = rewriter.getRemappedValue(splat.getValue());
       scf::IfOp::create(rewriter, loc,
                         arith::CmpIOp::create(
@@ -946,7 +984,7 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
           rewriter, loc,
           MemRefType::get({ShapedType::kDynamic, group * np}, groupElem),
           ValueRange{rows(kt / group)});
-      if (group == 4) {
+      if (group == 4 && !k->amx) {
         bias = memref::AllocaOp::create(
             rewriter, loc, MemRefType::get({np}, rewriter.getI32Type()));
         biasedA = memref::AllocaOp::create(
@@ -1001,7 +1039,7 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
           });
       return SmallVector<Value>(each.getResults());
     };
-    if (group == 4)
+    if (bias)
       fillWith(rewriter, loc,
                memref::ExpandShapeOp::create(
                    rewriter, loc,
@@ -1021,9 +1059,10 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                    } else {
                      packQuadsInto(b, l, bt.window, kt, n, np, lanes, packed,
                                    row0, bias, /*accumulate=*/true);
-                     biasRowsInto(
-                         b, l, a.window, m, kt, biasedA,
-                         arith::MulIOp::create(b, l, at, index(b, l, m)));
+                     if (!k->amx)
+                       biasRowsInto(
+                           b, l, a.window, m, kt, biasedA,
+                           arith::MulIOp::create(b, l, at, index(b, l, m)));
                    }
                    return SmallVector<Value>();
                  });
@@ -1075,6 +1114,28 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                 });
           });
     };
+    // AMX: each block's tiles through the chunk's iterations, each
+    // iteration's A read in place and B packed (or stored in pairs).
+    if (k->amx) {
+      forEachAmxBlock(
+          rewriter, loc, out, m, n, live.lookup(k->dot),
+          [&](OpBuilder &b, Location l, Value i0, int64_t rowTiles, Value j0,
+              int64_t colTiles, ValueRange acc) {
+            return iterations(
+                b, l, acc,
+                [&](OpBuilder &tb, Location tl, Value iv, ValueRange tiles) {
+                  auto [a, bt] = iterationTiles(tb, tl, loop, *k, iv);
+                  Value pb = paired ? bt.window
+                                    : slot(tb, tl, packed, place(tb, tl, iv),
+                                           kt / group, group * np);
+                  return amxSteps(tb, tl, a.window, pb, kt, i0, rowTiles, j0,
+                                  colTiles, tiles);
+                });
+          });
+      rewriter.setInsertionPointAfter(chunks);
+      rewriter.replaceOp(loop, out);
+      return success();
+    }
     forEachBlock(
         rewriter, loc, m, n, target,
         [&](OpBuilder &b, Location l, Value i0, int64_t rows, Value j0,

@@ -3,7 +3,9 @@
 #ifndef NLC_LOWERING_TARGET_X86_X86PASSES_H
 #define NLC_LOWERING_TARGET_X86_X86PASSES_H
 
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -38,6 +40,9 @@ struct VectorTarget {
   bool bf16Pairs = false;
   /// i8 `dot` four k at a time with vpdpbusd (AVX512-VNNI).
   bool int8Quads = false;
+  /// `dot` of whole AMX tiles on the tile registers: bf16 with tdpbf16ps
+  /// (AMX-BF16), i8 with tdpbssd (AMX-INT8); X86Amx.cpp.
+  bool amxBf16 = false, amxInt8 = false;
   /// The next instance's prefetches spread over a vector loop
   /// (planSpreadPrefetches); null: none.
   const SpreadPrefetches *spread = nullptr;
@@ -152,6 +157,11 @@ void populateX86ElementwisePatterns(mlir::TypeConverter &converter,
 void populateX86ReducePatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns,
                                const VectorTarget &target);
+
+/// Whether `module` asks for the AMX lowering on a CPU without AMX, its
+/// tile instructions emulated in vector code (kAmxEmulationAttrName,
+/// X86Amx.cpp).
+bool emulatingAmx(mlir::ModuleOp module);
 
 } // namespace nlc::x86
 

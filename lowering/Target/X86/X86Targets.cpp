@@ -27,6 +27,8 @@ static void buildKernelPipeline(mlir::OpPassManager &pm,
   // One pass over the elements for each tree of elementwise ops.
   pm.addPass(tile::createTileFuseElementwise());
   pm.addPass(createConvertTileToX86());
+  // Only in a module marked for it (nlc --amx-emulation): a test.
+  pm.addPass(createX86EmulateAmx());
   pm.nestAny().addPass(mlir::createCanonicalizerPass());
 }
 

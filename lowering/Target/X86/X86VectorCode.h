@@ -137,6 +137,34 @@ InPlaceTile inPlaceTile(mlir::OpBuilder &b, mlir::Location loc,
                         tile::LoadOp load, mlir::ValueRange indices = {},
                         bool anyRowStride = false);
 
+/// Whether a `dot` of `in` into `acc`, m x n by k, runs on AMX tiles
+/// (X86Amx.cpp): bf16 into f32 or i8 into i32 where `target` has AMX for
+/// it, m and n multiples of 16, k of 32 (bf16) or 64 (i8).
+bool amxDot(mlir::Type in, mlir::Type acc, int64_t m, int64_t n, int64_t k,
+            const VectorTarget &target);
+
+/// What a block of AMX accumulator tiles (`rowTiles` x `colTiles` tiles of
+/// 16 x 16 from (i0, j0), row-major in `acc`) becomes: the tiles after its
+/// k steps.
+using AmxBlockFn = llvm::function_ref<llvm::SmallVector<mlir::Value>(
+    mlir::OpBuilder &, mlir::Location, mlir::Value i0, int64_t rowTiles,
+    mlir::Value j0, int64_t colTiles, mlir::ValueRange acc)>;
+/// For each block of up to 2 x 2 accumulator tiles of `out` (an m x n
+/// buffer, multiples of 16): its tiles loaded, updated by `body` and stored
+/// back. With `live` (findLiveDotRows), only the row tiles holding rows
+/// below it.
+void forEachAmxBlock(mlir::OpBuilder &b, mlir::Location loc, mlir::Value out,
+                     int64_t m, int64_t n, mlir::Value live, AmxBlockFn body);
+/// The accumulator tiles `acc` of a block (as forEachAmxBlock gives them)
+/// after the k steps of A (`a`, rows from i0, k columns, any row stride)
+/// times B packed in pairs (bf16) or quads (i8) in `packed` (k / 2 or
+/// k / 4 rows from 0, columns of groups from j0).
+llvm::SmallVector<mlir::Value> amxSteps(mlir::OpBuilder &b, mlir::Location loc,
+                                        mlir::Value a, mlir::Value packed,
+                                        int64_t k, mlir::Value i0,
+                                        int64_t rowTiles, mlir::Value j0,
+                                        int64_t colTiles, mlir::ValueRange acc);
+
 /// What a host's vector loop (planSpreadPrefetches) emits per vector: the
 /// prefetches for the vector whose first element is at `row` (null: the
 /// tile as one run of elements) and `col` of the host's tile.

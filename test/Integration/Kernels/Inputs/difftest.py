@@ -89,7 +89,7 @@ def gen_expr(rng, depth):
     return f"(({at} as {t}) as f32)", f"(({ascal} as {t}) as f32)"
 
 
-def gen_case(rng, idx, seed, mutate=False):
+def gen_case(rng, idx, seed, mutate=False, amx=False):
     rank = rng.choice([1, 2])
     if rank == 1:
         tile = [rng.choice([16, 32, 64])]
@@ -97,7 +97,10 @@ def gen_case(rng, idx, seed, mutate=False):
     else:
         tile = [rng.choice([4, 8, 16]), rng.choice([8, 16, 32])]
         dims = [rng.randint(1, 70), rng.randint(1, 70)]
-    contraction = rank == 2 and rng.random() < 1 / 3
+    contraction = rank == 2 and rng.random() < (2 / 3 if amx else 1 / 3)
+    if contraction and amx:
+        # Whole AMX tiles (16 x 16 blocks of the result).
+        tile = [rng.choice([16, 32, 48]), rng.choice([16, 32, 48])]
     texpr, sexpr = gen_expr(rng, rng.randint(1, 4))
     if texpr[0].isdigit() or texpr.startswith("-"):
         # The result must be a tile, not a bare constant.
@@ -112,9 +115,9 @@ def gen_case(rng, idx, seed, mutate=False):
     if rank == 2 and not contraction and rng.random() < 0.25:
         return gen_reduction(rng, idx, seeds, mutate)
     if contraction and rng.random() < 0.4:
-        return gen_int8_contraction(rng, idx, tile, dims, seeds, mutate)
-    if contraction and rng.random() < 0.5:
-        return gen_half_contraction(rng, idx, tile, dims, seeds, mutate)
+        return gen_int8_contraction(rng, idx, tile, dims, seeds, mutate, amx)
+    if contraction and (amx or rng.random() < 0.5):
+        return gen_half_contraction(rng, idx, tile, dims, seeds, mutate, amx)
     if contraction:
         # x = dot(p, q[, y]): p is M x K, q is K x N, y is M x N.
         tk = rng.choice([4, 8, 16])
@@ -217,12 +220,13 @@ def gen_reduction(rng, idx, seeds, mutate):
     return kernel, body, dims
 
 
-def gen_int8_contraction(rng, idx, tile, dims, seeds, mutate):
+def gen_int8_contraction(rng, idx, tile, dims, seeds, mutate, amx=False):
     """x = dot(p, q[, y]) of i8 tiles into i32, then an integer epilogue;
     the host sums the products in i32. K steps of 4, 8, 12 and 16 take the
     x86 quad path (vpdpbusd) where AVX512-VNNI is present, 2 and 6 the
-    pairs (vpmaddwd), 3 and 5 the reference loops."""
-    tk = rng.choice([4, 8, 12, 16, 2, 6, 3, 5])
+    pairs (vpmaddwd), 3 and 5 the reference loops; with `amx`, steps of 64
+    and 128 the AMX tiles (tdpbssd), 16 the quads."""
+    tk = rng.choice([64, 128, 64, 16] if amx else [4, 8, 12, 16, 2, 6, 3, 5])
     kdim = rng.randint(1, 70)
     with_acc = rng.random() < 0.5
     sexpr = rng.choice(["x", "(x + y)", "(x - y)", "max(x, y)"])
@@ -235,16 +239,17 @@ def gen_int8_contraction(rng, idx, tile, dims, seeds, mutate):
         f"r.get(i, j) != {sexpr}"), dims
 
 
-def gen_half_contraction(rng, idx, tile, dims, seeds, mutate):
+def gen_half_contraction(rng, idx, tile, dims, seeds, mutate, amx=False):
     """x = dot(p, q[, y]) of bf16 or f16 tiles into f32, no epilogue. The
     fast paths multiply exactly but add in their own order (x86
     `vdpbf16ps` takes k in pairs, the GPU's `mma.sync` 16 at a time), so
     the host sums the products in f64 and each element must be within
     1e-5 of the sum of their magnitudes (K <= 70 roundings to f32 cost at
     most 70 * 2^-24 of it). Even K steps take the x86 pairs, odd ones the
-    reference loops."""
-    elem = rng.choice(["bf16", "f16"])
-    tk = rng.choice([2, 4, 8, 16, 32, 3])
+    reference loops; with `amx`, bf16 steps of 32 and 64 the AMX tiles
+    (tdpbf16ps)."""
+    elem = rng.choice(["bf16", "bf16", "bf16", "f16"] if amx else ["bf16", "f16"])
+    tk = rng.choice([32, 64, 32, 16] if amx else [2, 4, 8, 16, 32, 3])
     kdim = rng.randint(1, 70)
     with_acc = rng.random() < 0.5
     texpr = "(x + 1.0)" if mutate else "x"
@@ -316,6 +321,9 @@ def main():
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--mutate", action="store_true",
                     help="change every kernel (self-test: must report mismatches)")
+    ap.add_argument("--amx", action="store_true",
+                    help="contractions of whole AMX tiles, compiled with "
+                         "--amx-emulation (X86Amx.cpp)")
     ap.add_argument("--nlc-arg", action="append", default=[],
                     help="an option for nlc (repeatable)")
     mode = ap.add_mutually_exclusive_group()
@@ -324,6 +332,8 @@ def main():
     mode.add_argument("--run-only", action="store_true",
                       help="run the executables --build-only wrote")
     args = ap.parse_args()
+    if args.amx:
+        args.nlc_arg.append("--amx-emulation")
     os.makedirs(args.workdir, exist_ok=True)
     rng = random.Random(args.seed)
     total_cases = total_elems = total_bad = 0
@@ -333,7 +343,7 @@ def main():
         n = min(args.per_program, args.cases - start)
         kernels, bodies, calls = [], [], []
         for i in range(start, start + n):
-            k, b, _ = gen_case(rng, i, args.seed, args.mutate)
+            k, b, _ = gen_case(rng, i, args.seed, args.mutate, args.amx)
             kernels.append(k)
             bodies.append(b)
             calls.append(f"  bad += case{i}();\n")

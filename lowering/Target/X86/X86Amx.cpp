@@ -1,0 +1,439 @@
+//===- X86Amx.cpp - tile.dot on AMX tile registers ------------------------===//
+//
+// With AMX (amx-bf16, amx-int8), a `tile.dot` of bf16 into f32 or of i8
+// into i32 whose shape is made of whole AMX tiles (M and N multiples of 16,
+// K of 32 bf16 or 64 i8) runs on the tile registers. C is cut into 16 x 16
+// accumulator tiles, taken in blocks of 2 x 2 (the one block that fits the
+// 8 tile registers: 4 accumulators, 2 tiles of A, 2 of B; 1 x 2, 2 x 1 or
+// 1 x 1 at the edges). A block's accumulators are loaded from the output
+// buffer, updated by one `tdpbf16ps` (`tdpbssd`) per accumulator and k
+// step of 32 bf16 (64 i8), and stored back. A's tiles are read from its
+// rows as they lie (any row stride); B's from its rows packed in pairs
+// (bf16) or quads (i8), as packPairsInto and packQuadsInto in X86Dot.cpp
+// pack them: the layout the instructions read (`[K/2][N][2]`,
+// `[K/4][N][4]`). Every tile has the same shape, 16 rows of 64 bytes, so
+// LLVM configures the tiles once per function (`ldtilecfg` at its entry)
+// and keeps the accumulators in tile registers across the k loop.
+//
+// Results: `tdpbssd`'s sums wrap modulo 2^32 as the reference's do:
+// bit-identical. `tdpbf16ps` adds, by Intel's description, the two
+// products of a pair one after the other, the even k first, rounding each
+// time; a product of two bf16 is exact in f32, so that is the reference's
+// fused multiply-add in k order. It treats subnormal inputs and results as
+// zero, where it can differ (docs/Kernels.md).
+//
+// Emulation (`x86-emulate-amx`): on a CPU without AMX the tile
+// instructions can be replaced by vector code with the same semantics
+// (subnormals aside), so that the lowering above (blocking, packing,
+// indexing, the K loop run whole) runs and is checked against the reference
+// on any AVX-512 machine (nlc --amx-emulation). It is a test of nlc's
+// lowering, not of LLVM's AMX code generation, which tests check in the
+// assembly, and which runs only where the CPU has AMX (lit: host-amx).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowering/Target/TargetInfo.h"
+#include "lowering/Target/X86/X86VectorCode.h"
+
+#include "mlir/Dialect/AMX/AMXDialect.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+
+namespace nlc::x86 {
+#define GEN_PASS_DEF_X86EMULATEAMX
+#include "lowering/Target/X86/Passes.h.inc"
+} // namespace nlc::x86
+
+using namespace mlir;
+using namespace nlc::x86;
+
+namespace {
+
+/// Rows and bytes per row of every tile this lowering uses.
+constexpr int64_t kTileRows = 16, kTileBytes = 64;
+
+Value index(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// `base + offset`.
+Value plus(OpBuilder &b, Location loc, Value base, int64_t offset) {
+  if (!offset)
+    return base;
+  return arith::AddIOp::create(b, loc, base, index(b, loc, offset));
+}
+
+/// k per row of a packed B (pairs or quads): 32-bit groups of `in`.
+int64_t groupOf(Type in) { return 32 / in.getIntOrFloatBitWidth(); }
+
+} // namespace
+
+bool nlc::x86::amxDot(Type in, Type acc, int64_t m, int64_t n, int64_t k,
+                      const VectorTarget &target) {
+  if (target.f32Lanes != 16 || m % kTileRows || n % kTileRows)
+    return false;
+  if (in.isBF16() && acc.isF32())
+    return target.amxBf16 && k % (2 * kTileRows) == 0;
+  if (in.isInteger(8) && acc.isInteger(32))
+    return target.amxInt8 && k % (4 * kTileRows) == 0;
+  return false;
+}
+
+SmallVector<Value> nlc::x86::amxSteps(OpBuilder &b, Location loc, Value a,
+                                      Value packed, int64_t k, Value i0,
+                                      int64_t rowTiles, Value j0,
+                                      int64_t colTiles, ValueRange acc) {
+  Type in = cast<MemRefType>(a.getType()).getElementType();
+  int64_t group = groupOf(in);
+  // k per step: one tile of A's columns, one of B's rows of groups.
+  int64_t kStep = group * kTileRows;
+  auto operand = amx::TileType::get({kTileRows, kStep}, in);
+  Type accType = acc.front().getType();
+  auto loop = scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, k / kStep), index(b, loc, 1), acc,
+      [&](OpBuilder &lb, Location l, Value s, ValueRange c) {
+        Value ka = arith::MulIOp::create(lb, l, s, index(lb, l, kStep));
+        Value kb = arith::MulIOp::create(lb, l, s, index(lb, l, kTileRows));
+        Value jb = arith::MulIOp::create(lb, l, j0, index(lb, l, group));
+        SmallVector<Value, 2> as, bs;
+        for (int64_t r = 0; r < rowTiles; ++r)
+          as.push_back(amx::TileLoadOp::create(
+              lb, l, operand, a,
+              ValueRange{plus(lb, l, i0, r * kTileRows), ka}));
+        for (int64_t t = 0; t < colTiles; ++t)
+          bs.push_back(amx::TileLoadOp::create(
+              lb, l, operand, packed,
+              ValueRange{kb, plus(lb, l, jb, t * group * kTileRows)}));
+        SmallVector<Value, 4> next;
+        for (int64_t r = 0; r < rowTiles; ++r)
+          for (int64_t t = 0; t < colTiles; ++t) {
+            Value sum = c[r * colTiles + t];
+            if (in.isBF16())
+              next.push_back(
+                  amx::TileMulFOp::create(lb, l, accType, as[r], bs[t], sum));
+            else
+              next.push_back(
+                  amx::TileMulIOp::create(lb, l, accType, as[r], bs[t], sum));
+          }
+        scf::YieldOp::create(lb, l, next);
+      });
+  return SmallVector<Value>(loop.getResults());
+}
+
+void nlc::x86::forEachAmxBlock(OpBuilder &b, Location loc, Value out, int64_t m,
+                               int64_t n, Value live, AmxBlockFn body) {
+  Type elem = cast<MemRefType>(out.getType()).getElementType();
+  auto accTile = amx::TileType::get({kTileRows, kTileRows}, elem);
+  int64_t span = 2 * kTileRows;
+  auto block = [&](OpBuilder &bb, Location l, Value i0, int64_t rowTiles,
+                   Value j0, int64_t colTiles) {
+    auto at = [&](int64_t r, int64_t t) -> SmallVector<Value, 2> {
+      return {plus(bb, l, i0, r * kTileRows), plus(bb, l, j0, t * kTileRows)};
+    };
+    SmallVector<Value, 4> acc;
+    for (int64_t r = 0; r < rowTiles; ++r)
+      for (int64_t t = 0; t < colTiles; ++t)
+        acc.push_back(amx::TileLoadOp::create(bb, l, accTile, out, at(r, t)));
+    SmallVector<Value> result = body(bb, l, i0, rowTiles, j0, colTiles, acc);
+    for (int64_t r = 0; r < rowTiles; ++r)
+      for (int64_t t = 0; t < colTiles; ++t)
+        amx::TileStoreOp::create(bb, l, out, at(r, t),
+                                 result[r * colTiles + t]);
+  };
+  // The row blocks of the columns from `j0`: pairs of row tiles up to the
+  // live rows (rounded up to a pair), then the last row tile where M is an
+  // odd number of tiles and it holds a live row.
+  auto column = [&](OpBuilder &cb, Location cl, Value j0, int64_t colTiles) {
+    int64_t whole = m - m % span;
+    Value end = index(cb, cl, whole);
+    if (live)
+      end = arith::MinUIOp::create(
+          cb, cl, end,
+          arith::MulIOp::create(
+              cb, cl,
+              arith::CeilDivUIOp::create(cb, cl, live, index(cb, cl, span)),
+              index(cb, cl, span)));
+    if (whole)
+      scf::ForOp::create(cb, cl, index(cb, cl, 0), end, index(cb, cl, span),
+                         ValueRange{},
+                         [&](OpBuilder &lb, Location ll, Value i0, ValueRange) {
+                           block(lb, ll, i0, 2, j0, colTiles);
+                           scf::YieldOp::create(lb, ll);
+                         });
+    if (m % span == 0)
+      return;
+    Value last = index(cb, cl, whole);
+    if (!live) {
+      block(cb, cl, last, 1, j0, colTiles);
+      return;
+    }
+    scf::IfOp::create(
+        cb, cl,
+        arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::ugt, live, last),
+        [&](OpBuilder &tb, Location tl) {
+          block(tb, tl, last, 1, j0, colTiles);
+          scf::YieldOp::create(tb, tl);
+        });
+  };
+  int64_t whole = n - n % span;
+  if (whole)
+    scf::ForOp::create(b, loc, index(b, loc, 0), index(b, loc, whole),
+                       index(b, loc, span), ValueRange{},
+                       [&](OpBuilder &cb, Location cl, Value j0, ValueRange) {
+                         column(cb, cl, j0, 2);
+                         scf::YieldOp::create(cb, cl);
+                       });
+  if (n % span)
+    column(b, loc, index(b, loc, whole), 1);
+}
+
+//===----------------------------------------------------------------------===//
+// Emulation
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A tile as the vector of its shape.
+VectorType vectorOf(amx::TileType t) {
+  return VectorType::get(t.getShape(), t.getElementType());
+}
+
+struct EmulateTileZero : OpConversionPattern<amx::TileZeroOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(amx::TileZeroOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    VectorType vt = vectorOf(op.getTileType());
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, vt,
+                                                   rewriter.getZeroAttr(vt));
+    return success();
+  }
+};
+
+/// Row r of the tile at [i, j] of a rank-2 memref: `base[i + r, j ..]`.
+SmallVector<Value, 2> rowAt(OpBuilder &b, Location loc, ValueRange indices,
+                            int64_t r) {
+  return {plus(b, loc, indices[0], r), indices[1]};
+}
+
+struct EmulateTileLoad : OpConversionPattern<amx::TileLoadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(amx::TileLoadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (adaptor.getStride() || adaptor.getIndices().size() != 2)
+      return rewriter.notifyMatchFailure(op, "not a rank-2 load");
+    Location loc = op.getLoc();
+    VectorType vt = vectorOf(op.getTileType());
+    auto row = VectorType::get({vt.getShape()[1]}, vt.getElementType());
+    Value tile =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(vt));
+    for (int64_t r = 0; r < vt.getShape()[0]; ++r)
+      tile = vector::InsertOp::create(
+          rewriter, loc,
+          vector::LoadOp::create(rewriter, loc, row, adaptor.getBase(),
+                                 rowAt(rewriter, loc, adaptor.getIndices(), r)),
+          tile, ArrayRef<int64_t>{r});
+    rewriter.replaceOp(op, tile);
+    return success();
+  }
+};
+
+struct EmulateTileStore : OpConversionPattern<amx::TileStoreOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(amx::TileStoreOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (adaptor.getStride() || adaptor.getIndices().size() != 2)
+      return rewriter.notifyMatchFailure(op, "not a rank-2 store");
+    Location loc = op.getLoc();
+    int64_t rows = op.getTileType().getShape()[0];
+    for (int64_t r = 0; r < rows; ++r)
+      vector::StoreOp::create(
+          rewriter, loc,
+          vector::ExtractOp::create(rewriter, loc, adaptor.getVal(),
+                                    ArrayRef<int64_t>{r}),
+          adaptor.getBase(), rowAt(rewriter, loc, adaptor.getIndices(), r));
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// The function that emulates a tile product of `op`'s types (created in
+/// `module` at the first use): `c` (M x N) += `a` (M x G*P) times `b`
+/// (P x G*N, groups of G k per column), as the instructions define it: for
+/// each row m, each group p in order and each k of the group in order,
+/// C(m, n) += A(m, G*p + q) * B(p, G*n + q), each product added with one
+/// rounding (floats: an fma, a bf16 product being exact in f32) or wrapping
+/// (i32). Loops, so that each product is a call, not hundreds of ops.
+func::FuncOp productFunction(ModuleOp module, Operation *op, amx::TileType lhs,
+                             amx::TileType rhs, amx::TileType acc, bool zextLhs,
+                             bool zextRhs) {
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  os << "nlc.amx_emulation." << op->getName().stripDialect() << "."
+     << (zextLhs ? "u" : "s") << (zextRhs ? "u" : "s");
+  for (amx::TileType t : {lhs, rhs, acc})
+    os << "." << t.getShape()[0] << "x" << t.getShape()[1] << "x"
+       << t.getElementType();
+  if (auto f = module.lookupSymbol<func::FuncOp>(name))
+    return f;
+  MLIRContext *ctx = module.getContext();
+  auto memrefOf = [](amx::TileType t) {
+    return MemRefType::get(t.getShape(), t.getElementType());
+  };
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  Location loc = op->getLoc();
+  auto f = func::FuncOp::create(
+      b, loc, name,
+      FunctionType::get(ctx, {memrefOf(lhs), memrefOf(rhs), memrefOf(acc)},
+                        {}));
+  f.setPrivate();
+  b.setInsertionPointToStart(f.addEntryBlock());
+  Value a = f.getArgument(0), bm = f.getArgument(1), c = f.getArgument(2);
+  int64_t rows = acc.getShape()[0], cols = acc.getShape()[1];
+  int64_t groups = rhs.getShape()[0], group = rhs.getShape()[1] / cols;
+  Type accElem = acc.getElementType();
+  auto widen = [&](OpBuilder &lb, Location l, Value v, bool zext) -> Value {
+    if (isa<FloatType>(accElem))
+      return arith::ExtFOp::create(lb, l, accElem, v);
+    if (zext)
+      return arith::ExtUIOp::create(lb, l, accElem, v);
+    return arith::ExtSIOp::create(lb, l, accElem, v);
+  };
+  auto loop = [&](OpBuilder &lb, Location l, int64_t n,
+                  function_ref<void(OpBuilder &, Location, Value)> body) {
+    scf::ForOp::create(lb, l, index(lb, l, 0), index(lb, l, n), index(lb, l, 1),
+                       ValueRange{},
+                       [&](OpBuilder &ib, Location il, Value iv, ValueRange) {
+                         body(ib, il, iv);
+                         scf::YieldOp::create(ib, il);
+                       });
+  };
+  loop(b, loc, rows, [&](OpBuilder &b1, Location l1, Value m) {
+    loop(b1, l1, groups, [&](OpBuilder &b2, Location l2, Value p) {
+      loop(b2, l2, group, [&](OpBuilder &b3, Location l3, Value q) {
+        Value k = arith::AddIOp::create(
+            b3, l3, arith::MulIOp::create(b3, l3, p, index(b3, l3, group)), q);
+        Value x =
+            widen(b3, l3, memref::LoadOp::create(b3, l3, a, ValueRange{m, k}),
+                  zextLhs);
+        loop(b3, l3, cols, [&](OpBuilder &b4, Location l4, Value n) {
+          Value col = arith::AddIOp::create(
+              b4, l4, arith::MulIOp::create(b4, l4, n, index(b4, l4, group)),
+              q);
+          Value y = widen(
+              b4, l4, memref::LoadOp::create(b4, l4, bm, ValueRange{p, col}),
+              zextRhs);
+          Value sum = memref::LoadOp::create(b4, l4, c, ValueRange{m, n});
+          Value next =
+              isa<FloatType>(accElem)
+                  ? Value(math::FmaOp::create(b4, l4, x, y, sum))
+                  : Value(arith::AddIOp::create(
+                        b4, l4, sum, arith::MulIOp::create(b4, l4, x, y)));
+          memref::StoreOp::create(b4, l4, next, c, ValueRange{m, n});
+        });
+      });
+    });
+  });
+  func::ReturnOp::create(b, loc);
+  return f;
+}
+
+/// `acc` plus the product of `lhs` and `rhs` (tiles as vectors): the three
+/// stored into stack buffers of an alloca scope, multiplied there by
+/// productFunction's function, the result loaded back.
+Value emulateProduct(OpBuilder &b, Location loc, Operation *op, Value lhs,
+                     Value rhs, Value acc, bool zextLhs, bool zextRhs) {
+  auto tileOf = [](Value v) {
+    auto vt = cast<VectorType>(v.getType());
+    return amx::TileType::get(vt.getShape(), vt.getElementType());
+  };
+  func::FuncOp f =
+      productFunction(op->getParentOfType<ModuleOp>(), op, tileOf(lhs),
+                      tileOf(rhs), tileOf(acc), zextLhs, zextRhs);
+  // The scope yields C's rows: 1-D vectors, which the scope's lowering to
+  // LLVM passes on as they are.
+  auto accType = cast<VectorType>(acc.getType());
+  int64_t rows = accType.getShape()[0];
+  auto row = VectorType::get({accType.getShape()[1]}, accType.getElementType());
+  auto scope =
+      memref::AllocaScopeOp::create(b, loc, SmallVector<Type>(rows, row));
+  OpBuilder sb = OpBuilder::atBlockBegin(&scope.getBodyRegion().emplaceBlock());
+  SmallVector<Value, 3> buffers;
+  for (Value v : {lhs, rhs, acc}) {
+    auto vt = cast<VectorType>(v.getType());
+    Value buffer = memref::AllocaOp::create(
+        sb, loc, MemRefType::get(vt.getShape(), vt.getElementType()));
+    for (int64_t r = 0; r < vt.getShape()[0]; ++r)
+      vector::StoreOp::create(
+          sb, loc, vector::ExtractOp::create(sb, loc, v, ArrayRef<int64_t>{r}),
+          buffer, ValueRange{index(sb, loc, r), index(sb, loc, 0)});
+    buffers.push_back(buffer);
+  }
+  func::CallOp::create(sb, loc, f, buffers);
+  SmallVector<Value> result;
+  for (int64_t r = 0; r < rows; ++r)
+    result.push_back(vector::LoadOp::create(
+        sb, loc, row, buffers[2],
+        ValueRange{index(sb, loc, r), index(sb, loc, 0)}));
+  memref::AllocaScopeReturnOp::create(sb, loc, result);
+  Value out = arith::ConstantOp::create(b, loc, b.getZeroAttr(accType));
+  for (int64_t r = 0; r < rows; ++r)
+    out = vector::InsertOp::create(b, loc, scope.getResult(r), out,
+                                   ArrayRef<int64_t>{r});
+  return out;
+}
+
+/// `tile_mulf` and `tile_muli` (signed or zero-extended bytes) by
+/// emulateProduct.
+template <typename MulOp>
+struct EmulateTileProduct : OpConversionPattern<MulOp> {
+  using OpConversionPattern<MulOp>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MulOp op, typename MulOp::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    bool zextLhs = false, zextRhs = false;
+    if constexpr (std::is_same_v<MulOp, amx::TileMulIOp>) {
+      zextLhs = op.getIsZextLhs();
+      zextRhs = op.getIsZextRhs();
+    }
+    rewriter.replaceOp(op, emulateProduct(rewriter, op.getLoc(), op,
+                                          adaptor.getLhs(), adaptor.getRhs(),
+                                          adaptor.getAcc(), zextLhs, zextRhs));
+    return success();
+  }
+};
+
+struct X86EmulateAmxPass
+    : nlc::x86::impl::X86EmulateAmxBase<X86EmulateAmxPass> {
+  using X86EmulateAmxBase::X86EmulateAmxBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (!emulatingAmx(module))
+      return;
+    MLIRContext *ctx = &getContext();
+    TypeConverter converter;
+    converter.addConversion([](Type t) { return t; });
+    converter.addConversion(
+        [](amx::TileType t) -> Type { return vectorOf(t); });
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<amx::AMXDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(ctx);
+    patterns.add<EmulateTileZero, EmulateTileLoad, EmulateTileStore,
+                 EmulateTileProduct<amx::TileMulFOp>,
+                 EmulateTileProduct<amx::TileMulIOp>>(converter, ctx);
+    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                         target);
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+bool nlc::x86::emulatingAmx(ModuleOp module) {
+  return module->hasAttr(nlc::kAmxEmulationAttrName);
+}

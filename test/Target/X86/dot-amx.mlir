@@ -1,0 +1,93 @@
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 bf16-dot=1 vnni-dot=1 amx=1" -canonicalize | FileCheck %s
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 bf16-dot=1 vnni-dot=1" | FileCheck %s --check-prefix=VEC --implicit-check-not=amx.
+// `dot` on AMX tiles (X86Amx.cpp): bf16 into f32 and i8 into i32 of whole
+// tiles (M, N multiples of 16; K of 32 bf16, 64 i8). B is packed in pairs
+// (bf16: K/2 x 2N) or quads (i8: K/4 x 4N, no bias: tdpbssd multiplies
+// signed bytes); C's 16 x 16 tiles go in blocks of 2 x 2 (48 x 80: pairs of
+// row tiles, then the last row tile; pairs of column tiles, then the
+// last), each block's tiles loaded from the accumulator buffer, carried by
+// the k loop (one step per 32 bf16 or 64 i8: a tile of A per row tile, of
+// B per column tile, one product per accumulator) and stored back. A shape
+// that is not whole tiles keeps the vector micro-kernel. Without `amx`,
+// every `dot` takes the vector micro-kernels.
+
+// CHECK-LABEL: func.func @bf16_48x80x64(
+// CHECK: %[[PACKED:.+]] = memref.alloca() : memref<32x160xbf16>
+// CHECK: vector.interleave
+// CHECK: vector.store {{.+}}, %[[PACKED]]
+// Columns: pairs of column tiles, then the last one (80 = 2 * 32 + 16);
+// rows: pairs of row tiles up to the live rows (the store's), then the
+// last one (48 = 32 + 16) where it holds a live row.
+// CHECK: scf.for %{{.+}} = %c0 to %c64 step %c32
+// CHECK: scf.for %{{.+}} = %c0 to %{{.+}} step %c32
+// CHECK-COUNT-4: amx.tile_load %{{.+}} : memref<48x80xf32> into !amx.tile<16x16xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c2 step %c1 iter_args(
+// CHECK-COUNT-2: amx.tile_load %{{.+}} : memref<48x64xbf16, strided<[64, 1], offset: ?>> into !amx.tile<16x32xbf16>
+// CHECK-COUNT-2: amx.tile_load %[[PACKED]]{{.+}} into !amx.tile<16x32xbf16>
+// CHECK-COUNT-4: amx.tile_mulf {{.+}} : !amx.tile<16x32xbf16>, !amx.tile<16x32xbf16>, !amx.tile<16x16xf32>
+// CHECK: scf.yield
+// CHECK-COUNT-4: amx.tile_store
+// CHECK: scf.if
+// CHECK-COUNT-2: amx.tile_mulf
+// CHECK: scf.yield
+// CHECK-COUNT-2: amx.tile_store
+// The last column tile: 2 x 1 blocks, then 1 x 1.
+// CHECK: scf.for %{{.+}} = %c0 to %{{.+}} step %c32
+// CHECK-COUNT-2: amx.tile_mulf
+// CHECK: scf.yield
+// CHECK-COUNT-2: amx.tile_store
+// CHECK: scf.if
+// CHECK-COUNT-1: amx.tile_mulf
+// CHECK: scf.yield
+// CHECK-COUNT-1: amx.tile_store
+
+// CHECK-LABEL: func.func @i8_32x32x128(
+// CHECK-NOT: x86vector
+// CHECK: scf.for %{{.+}} = %c0 to %c2 step %c1 iter_args(
+// CHECK-COUNT-2: amx.tile_load %{{.+}} into !amx.tile<16x64xi8>
+// CHECK-COUNT-4: amx.tile_muli {{.+}} : !amx.tile<16x64xi8>, !amx.tile<16x64xi8>, !amx.tile<16x16xi32>
+
+// CHECK-LABEL: func.func @ragged_m(
+// CHECK-NOT: amx.
+// CHECK: x86vector.avx512.dot
+// CHECK-LABEL: func.func @ragged_k(
+// CHECK-NOT: amx.
+// CHECK: x86vector.avx512.dot
+
+// VEC-LABEL: func.func @bf16_48x80x64(
+// VEC: x86vector.avx512.dot
+// VEC-LABEL: func.func @i8_32x32x128(
+// VEC: vpdpbusd.512
+
+func.func @bf16_48x80x64(%v: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
+                         %w: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<48x64xbf16>
+  %b = tile.load %v[%i, %i] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<64x80xbf16, col_major>
+  %c = tile.dot %a, %b : !tile.tile<48x64xbf16>, !tile.tile<64x80xbf16, col_major> -> !tile.tile<48x80xf32>
+  tile.store %c, %w[%i, %i] : !tile.tile<48x80xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  return
+}
+func.func @i8_32x32x128(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
+                        %w: memref<?x?xi32, strided<[?, 1], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x128xi8>
+  %b = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<128x32xi8, col_major>
+  %c = tile.dot %a, %b : !tile.tile<32x128xi8>, !tile.tile<128x32xi8, col_major> -> !tile.tile<32x32xi32>
+  tile.store %c, %w[%i, %i] : !tile.tile<32x32xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
+  return
+}
+func.func @ragged_m(%v: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
+                    %w: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<20x32xbf16>
+  %b = tile.load %v[%i, %i] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xbf16, col_major>
+  %c = tile.dot %a, %b : !tile.tile<20x32xbf16>, !tile.tile<32x32xbf16, col_major> -> !tile.tile<20x32xf32>
+  tile.store %c, %w[%i, %i] : !tile.tile<20x32xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  return
+}
+func.func @ragged_k(%v: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
+                    %w: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<32x48xbf16>
+  %b = tile.load %v[%i, %i] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<48x32xbf16, col_major>
+  %c = tile.dot %a, %b : !tile.tile<32x48xbf16>, !tile.tile<48x32xbf16, col_major> -> !tile.tile<32x32xf32>
+  tile.store %c, %w[%i, %i] : !tile.tile<32x32xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  return
+}
