@@ -10,6 +10,7 @@
 #include "tools/nlc/Options.h"
 #include "frontend/Diagnostics.h"
 #include "lowering/Target/TargetRegistry.h"
+#include "lowering/Target/X86/X86Targets.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -261,6 +262,17 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   opts.amxEmulation = amxEmulation;
   if (runTimeout.getNumOccurrences() > 0)
     opts.runTimeout = runTimeout;
+  if (amxEmulation && opts.target->name != "x86_64-linux") {
+    llvm::errs() << "nlc: error: --amx-emulation needs --target=x86_64-linux, "
+                    "not "
+                 << opts.target->name << "\n";
+    return 1;
+  }
+  if (amxEmulation && !x86::hasFeature(opts.targetInfo, "avx512f")) {
+    llvm::errs() << "nlc: error: --amx-emulation needs a CPU with AVX-512 ("
+                 << opts.builtFor << " has no avx512f)\n";
+    return 1;
+  }
   opts.includeDirs.assign(includeDirs.begin(), includeDirs.end());
   if (!files.empty() && (!runProgram || opts.target->run != RunKind::Qemu)) {
     llvm::errs() << "nlc: error: --file is for --run with a unikernel target "

@@ -12,6 +12,7 @@
 #include "dialects/tile/Transforms/Passes.h"
 #include "lowering/Target/TargetInfo.h"
 #include "lowering/Target/X86/X86Passes.h"
+#include "lowering/Target/X86/X86Targets.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -49,6 +50,14 @@ llvm::StringMap<bool> enabledFeatures(const nlc::TargetInfo &target) {
       set(f.drop_front(), f.front() == '+');
   return on;
 }
+
+} // namespace
+
+bool nlc::x86::hasFeature(const TargetInfo &target, llvm::StringRef feature) {
+  return enabledFeatures(target).lookup(feature);
+}
+
+namespace {
 
 struct ConvertTileToX86Pass
     : nlc::x86::impl::ConvertTileToX86Base<ConvertTileToX86Pass> {

@@ -27,6 +27,10 @@ bool linkExecutable(const LinkJob &job, std::string &error);
 /// libnlrt_bare.a and its linker script.
 bool linkBareImage(const LinkJob &job, std::string &error);
 
+/// Whether x86 `target` (its CPU's features, then its explicit `+f`/`-f`
+/// list, each with what it implies) enables `feature` (`avx512f`, ...).
+bool hasFeature(const TargetInfo &target, llvm::StringRef feature);
+
 /// Adds `nl_cpu_required` (the NL_CPU_* mask of nl_runtime.h for the
 /// features `machine` was created with) and `nl_cpu_built_for` (`builtFor`,
 /// a C string) to `module`, for the hosted runtime's startup check.
