@@ -15,6 +15,7 @@
 #include "lowering/Target/X86/X86Targets.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/ADT/StringExtras.h"

@@ -49,19 +49,9 @@ using namespace nlc::x86;
 
 namespace {
 
-/// Rows and bytes per row of every tile this lowering uses.
-constexpr int64_t kTileRows = 16, kTileBytes = 64;
-
-Value index(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-/// `base + offset`.
-Value plus(OpBuilder &b, Location loc, Value base, int64_t offset) {
-  if (!offset)
-    return base;
-  return arith::AddIOp::create(b, loc, base, index(b, loc, offset));
-}
+/// Rows of every tile this lowering uses (each 64 bytes wide), and the
+/// columns of an accumulator tile.
+constexpr int64_t kTileRows = 16;
 
 /// k per row of a packed B (pairs or quads): 32-bit groups of `in`.
 int64_t groupOf(Type in) { return 32 / in.getIntOrFloatBitWidth(); }

@@ -63,17 +63,6 @@ namespace tl = nlc::tile;
 
 namespace {
 
-Value index(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-/// `j0 + offset`.
-Value plus(OpBuilder &b, Location loc, Value j0, int64_t offset) {
-  if (!offset)
-    return j0;
-  return arith::AddIOp::create(b, loc, j0, index(b, loc, offset));
-}
-
 /// Loads (or, given `toStore`, stores) the `width`-lane piece of row `row`
 /// of `mem` at column `col`: a plain vector access for a whole vector,
 /// masked for a ragged end.

@@ -51,10 +51,6 @@ struct Extent {
   SmallVector<Value, 4> strides;
 };
 
-Value index(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
 /// Computes the extent of `op` on `view` (at `indices`, else the op's own).
 /// A tile index out of range gives no valid row, and offsets are never
 /// formed from it (they could wrap).

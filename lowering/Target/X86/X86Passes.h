@@ -3,9 +3,7 @@
 #ifndef NLC_LOWERING_TARGET_X86_X86PASSES_H
 #define NLC_LOWERING_TARGET_X86_X86PASSES_H
 
-#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"

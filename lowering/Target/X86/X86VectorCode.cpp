@@ -14,6 +14,16 @@
 
 using namespace mlir;
 
+Value nlc::x86::index(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+Value nlc::x86::plus(OpBuilder &b, Location loc, Value base, int64_t offset) {
+  if (!offset)
+    return base;
+  return arith::AddIOp::create(b, loc, base, index(b, loc, offset));
+}
+
 int64_t nlc::x86::lanesFor(const VectorTarget &target, ArrayRef<Type> types) {
   int64_t widest = 0;
   for (Type t : types) {

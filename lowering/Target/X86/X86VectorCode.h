@@ -44,6 +44,13 @@ struct VectorPattern : mlir::OpConversionPattern<OpT> {
 /// (i1 tiles are byte buffers, while LLVM packs vectors of i1 into bits).
 int64_t lanesFor(const VectorTarget &target, mlir::ArrayRef<mlir::Type> types);
 
+/// The index constant `v`.
+mlir::Value index(mlir::OpBuilder &b, mlir::Location loc, int64_t v);
+
+/// `base + offset` (`base` itself for 0).
+mlir::Value plus(mlir::OpBuilder &b, mlir::Location loc, mlir::Value base,
+                 int64_t offset);
+
 /// The mask of the first `count` of `lanes` lanes.
 mlir::Value prefixMask(mlir::OpBuilder &b, mlir::Location loc, int64_t lanes,
                        int64_t count);
