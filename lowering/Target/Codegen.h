@@ -10,9 +10,11 @@
 #define NLC_LOWERING_CODEGEN_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace llvm {
 class LLVMContext;
@@ -72,18 +74,27 @@ bool emitCode(llvm::Module &module, llvm::TargetMachine &tm,
               llvm::raw_pwrite_stream &out, bool asmOutput,
               std::string &error);
 
-/// Object code for `module` in `outs.size()` pieces generated at once, one
-/// per thread: LLVM's SplitModule cuts the module (its local symbols made
-/// hidden globals, so that the pieces link together), each piece goes
-/// through bitcode into a context of its own and is compiled by a target
-/// machine of its own for `opts`, into one object file of `outs`. The
-/// module is left cut up: only its pieces are meant to be used.
-bool emitObjectsInParallel(llvm::Module &module, const CodegenOptions &opts,
-                           llvm::ArrayRef<llvm::raw_pwrite_stream *> outs,
-                           std::string &error);
+/// Cuts `module` into `pieces` modules that link together, as bitcode:
+/// each function that is not only called directly (an exported one, a
+/// grid's body, a constructor) goes to one piece with every local function
+/// it calls, which is copied into each piece that calls it, so that each
+/// piece optimizes as the whole module would. Those functions and the
+/// variables become hidden globals; read-only local variables are copied.
+/// `module` is left changed so (its symbols externalized). A module with
+/// aliases, ifuncs or comdats is not cut: one piece.
+std::vector<llvm::SmallVector<char, 0>> partitionModule(llvm::Module &module,
+                                                        unsigned pieces);
 
-/// How many pieces emitObjectsInParallel should cut `module` into on this
-/// machine: 1 (no split) for a small module or a machine of one CPU.
+/// Optimizes (optimizeModule) and compiles `module` into `outs.size()`
+/// object files at once, one piece of partitionModule per thread, each in a
+/// context and with a target machine of its own for `opts`. The module is
+/// left cut up: only its pieces are meant to be used.
+bool optimizeAndEmitInParallel(llvm::Module &module, const CodegenOptions &opts,
+                               llvm::ArrayRef<llvm::raw_pwrite_stream *> outs,
+                               std::string &error);
+
+/// How many pieces optimizeAndEmitInParallel should cut `module` (not yet
+/// optimized) into on this machine: 1 for a small module or one CPU.
 unsigned codegenPieces(const llvm::Module &module);
 
 } // namespace nlc

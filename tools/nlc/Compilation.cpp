@@ -176,7 +176,8 @@ private:
                mlir::TimingScope &timing);
   int emitPTX(mlir::ModuleOp module);
   int linkAndRun(llvm::Module &module, llvm::TargetMachine &machine,
-                 const CodegenOptions &copts, mlir::TimingScope &timing);
+                 const CodegenOptions &copts, unsigned pieces,
+                 mlir::TimingScope &timing);
   void reportLinkFailure(const std::string &error);
 
   const Options &opts;
@@ -375,11 +376,19 @@ int Compilation::run() {
   if (!llvmModule)
     return 1;
   addTargetAttributes(*llvmModule, copts, *machine);
-  phase = timing.nest("LLVM optimization");
-  optimizeModule(*llvmModule, *machine, opts.optLevel);
+  // A large executable is optimized and compiled in pieces, one thread
+  // each (linkAndRun); anything else here, in one.
+  unsigned pieces = 1;
+  if (opts.emit == Emit::Exe)
+    pieces =
+        opts.codegenThreads ? opts.codegenThreads : codegenPieces(*llvmModule);
+  if (pieces == 1) {
+    phase = timing.nest("LLVM optimization");
+    optimizeModule(*llvmModule, *machine, opts.optLevel);
+    phase.stop();
+  }
   if (opts.target->finalizeModule)
     opts.target->finalizeModule(*llvmModule, *machine, builtFor);
-  phase.stop();
   if (opts.emit == Emit::LLVM) {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -388,7 +397,7 @@ int Compilation::run() {
   }
   if (opts.emit == Emit::Asm || opts.emit == Emit::Obj)
     return emitFile(*llvmModule, *machine, timing);
-  return linkAndRun(*llvmModule, *machine, copts, timing);
+  return linkAndRun(*llvmModule, *machine, copts, pieces, timing);
 }
 
 /// Writes the PTX of the kernels, which the kernel pipeline has left in the
@@ -441,15 +450,12 @@ int Compilation::emitFile(llvm::Module &module, llvm::TargetMachine &machine,
 /// The executable: object to a temporary file, then the target's link
 /// step, then `--run` or the rename into place.
 int Compilation::linkAndRun(llvm::Module &module, llvm::TargetMachine &machine,
-                            const CodegenOptions &copts,
+                            const CodegenOptions &copts, unsigned pieces,
                             mlir::TimingScope &timing) {
-  mlir::TimingScope phase = timing.nest("Code generation");
-  // A large module is compiled in pieces on several threads, one object
-  // file each (emitObjectsInParallel). examples/llama built in two pieces
-  // decodes as fast as in one (2026-12-05: 101.6 against 99.6 tokens/s of
-  // f32, alternated, Zen 5; an earlier build had decoded 10% slower).
-  unsigned pieces =
-      opts.codegenThreads ? opts.codegenThreads : codegenPieces(module);
+  // In pieces (optimizeAndEmitInParallel), the module is optimized here.
+  mlir::TimingScope phase =
+      timing.nest(pieces == 1 ? "Code generation"
+                              : "LLVM optimization and code generation");
   std::vector<std::unique_ptr<TempFile>> removers;
   std::vector<std::unique_ptr<llvm::raw_fd_ostream>> streams;
   LinkJob job;
@@ -471,7 +477,7 @@ int Compilation::linkAndRun(llvm::Module &module, llvm::TargetMachine &machine,
   bool emitted =
       pieces == 1
           ? emitCode(module, machine, *streams[0], false, error)
-          : emitObjectsInParallel(
+          : optimizeAndEmitInParallel(
                 module, copts,
                 llvm::map_to_vector(streams,
                                     [](auto &s) -> llvm::raw_pwrite_stream * {
