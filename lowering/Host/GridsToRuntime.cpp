@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowering/Host/Passes.h"
+#include "lowering/Target/Codegen.h"
 
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -168,6 +169,10 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
                                     {ptr, i64, i64}),
         LLVM::Linkage::Internal);
     symbols.insert(fn); // Renames it if the name is taken.
+    // Code generation tunes grid bodies, and what they call, for the CPU
+    // (addTargetAttributes in lowering/Target/Codegen.cpp).
+    fn.setPassthroughAttr(
+        mb.getArrayAttr({mb.getStringAttr(nlc::kGridBodyAttrName)}));
     Block *entry = fn.addEntryBlock(mb);
     OpBuilder fb = OpBuilder::atBlockEnd(entry);
     IRMapping map;

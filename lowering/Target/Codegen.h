@@ -11,6 +11,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 
 #include <memory>
 #include <string>
@@ -28,6 +29,11 @@ class ModuleOp;
 }
 
 namespace nlc {
+
+/// The LLVM function attribute of a grid's body (`nlc-grids-to-runtime`):
+/// it and the functions it calls are kernel code, which
+/// addTargetAttributes tunes for the target CPU.
+inline constexpr llvm::StringLiteral kGridBodyAttrName = "nlc-grid-body";
 
 struct CodegenOptions {
   unsigned optLevel = 2;

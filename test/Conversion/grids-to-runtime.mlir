@@ -32,8 +32,11 @@
 // The loop with a reduction stays.
 // CHECK: scf.parallel {{.+}} -> f32
 // CHECK: llvm.func @nl_grid_launch(!llvm.ptr, !llvm.ptr, i64)
+// The body is marked as kernel code, which code generation tunes for the
+// CPU (test/Driver/kernel-tuning.nl).
 // CHECK-LABEL: llvm.func internal @launch.grid(
 // CHECK-SAME: %[[P:[^:]+]]: !llvm.ptr, %[[B:[^:]+]]: i64, %[[E:[^:]+]]: i64)
+// CHECK-SAME: attributes {passthrough = ["nlc-grid-body"]}
 // CHECK: %[[TWO:.+]] = arith.constant 2.0
 // CHECK: %[[SV:.+]] = llvm.load %{{.+}} : !llvm.ptr -> f32
 // CHECK: llvm.load {{.+}} -> !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
