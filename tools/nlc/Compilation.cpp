@@ -389,6 +389,7 @@ int Compilation::run() {
   }
   if (opts.target->finalizeModule)
     opts.target->finalizeModule(*llvmModule, *machine, builtFor);
+  phase.stop();
   if (opts.emit == Emit::LLVM) {
     std::string text;
     llvm::raw_string_ostream os(text);
