@@ -589,6 +589,27 @@ bool qualifiesInPlace(tl::LoadOp load, const VectorTarget &target) {
   return true;
 }
 
+constexpr StringLiteral kPairsInPlace = "nlc.x86_pairs_in_place";
+
+/// A load whose one use is a `tile.pair_rows` of rows of whole vectors of
+/// 16 bits, in the same block, with nothing between them that may write
+/// memory: the pairing reads the tile's rows in the view itself.
+bool qualifiesForPairsInPlace(tl::LoadOp load, const VectorTarget &target) {
+  if (!load->hasOneUse())
+    return false;
+  auto pair = dyn_cast<tl::PairRowsOp>(*load->user_begin());
+  tl::TileType type = load.getType();
+  if (!pair || pair->getBlock() != load->getBlock() || type.getRank() != 2 ||
+      !target.f32Lanes || type.getElementType().getIntOrFloatBitWidth() != 16 ||
+      type.getShape()[1] % target.f32Lanes)
+    return false;
+  for (Operation *o = load->getNextNode(); o != pair.getOperation();
+       o = o->getNextNode())
+    if (!isMemoryEffectFree(o) && !isa<tl::LoadOp>(o))
+      return false;
+  return true;
+}
+
 struct DotMicroKernel : VectorPattern<tl::DotOp> {
   DotMicroKernel(TypeConverter &converter, MLIRContext *ctx,
                  const VectorTarget &target, const LiveDotRows &live)
@@ -1185,11 +1206,23 @@ struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
     Type elem = type.getElementType();
     int64_t k = type.getShape()[0], n = type.getShape()[1];
     int64_t lanes = target.f32Lanes;
-    if (!pairsInVectors(type, adaptor.getSource(), lanes))
-      return rewriter.notifyMatchFailure(op, "not whole vectors of 16 bits");
     Location loc = op.getLoc();
+    // A tile loaded for this alone is read in its view where it lies
+    // inside it (at the view's row stride), else in the load's buffer.
+    Value source = adaptor.getSource();
+    auto load = op.getSource().getDefiningOp<tl::LoadOp>();
+    if (load && readInPlaceByPairRows(load)) {
+      InPlaceTile t = inPlaceTile(rewriter, loc, load, {},
+                                  /*anyRowStride=*/true);
+      Value buffer =
+          memref::CastOp::create(rewriter, loc, t.window.getType(), source);
+      source =
+          arith::SelectOp::create(rewriter, loc, t.inside, t.window, buffer);
+    }
+    if (!pairsInVectors(type, source, lanes))
+      return rewriter.notifyMatchFailure(op, "not whole vectors of 16 bits");
     Value out = nlc::cpu::allocTileBuffer(rewriter, loc, op.getType());
-    packPairsInto(rewriter, loc, adaptor.getSource(), k, n, n, lanes, elem, out,
+    packPairsInto(rewriter, loc, source, k, n, n, lanes, elem, out,
                   index(rewriter, loc, 0));
     rewriter.replaceOp(op, out);
     return success();
@@ -1245,11 +1278,17 @@ void nlc::x86::markInPlaceDotOperands(ModuleOp module,
   module.walk([&](tl::LoadOp load) {
     if (qualifiesInPlace(load, target))
       load->setAttr(kInPlace, UnitAttr::get(load.getContext()));
+    else if (qualifiesForPairsInPlace(load, target))
+      load->setAttr(kPairsInPlace, UnitAttr::get(load.getContext()));
   });
 }
 
 bool nlc::x86::readInPlaceByDot(tl::LoadOp load) {
   return load->hasAttr(kInPlace);
+}
+
+bool nlc::x86::readInPlaceByPairRows(tl::LoadOp load) {
+  return load->hasAttr(kPairsInPlace);
 }
 
 void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {

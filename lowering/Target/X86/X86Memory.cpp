@@ -581,6 +581,10 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
       needsCopy = [&](OpBuilder &b, Location l) {
         return notContiguous(b, l, e);
       };
+    } else if (readInPlaceByPairRows(op)) {
+      needsCopy = [&](OpBuilder &b, Location l) -> Value {
+        return arith::ConstantIntOp::create(b, l, 0, 1);
+      };
     } else if (op->hasAttr(kReadInPlace)) {
       Value contiguous = arith::XOrIOp::create(
           rewriter, loc, notContiguous(rewriter, loc, e),

@@ -98,7 +98,8 @@ void populateX86DotPatterns(mlir::TypeConverter &converter,
 /// B; A of f32, or A read in pairs: an f16/bf16 A is widened into an f32
 /// buffer anyway) and nothing between them may write memory (the read
 /// moves from the load to the dot). Decided before the conversion, which
-/// inserts stores between them.
+/// inserts stores between them. Also marks, alike, the loads read only by a
+/// `tile.pair_rows` of rows of whole vectors (readInPlaceByPairRows).
 void markInPlaceDotOperands(mlir::ModuleOp module, const VectorTarget &target);
 
 /// Marks the other `tile.load`s whose tile is read in the view itself where

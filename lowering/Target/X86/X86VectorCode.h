@@ -122,6 +122,12 @@ mlir::Operation *storedProducer(tile::StoreOp op, const VectorTarget &target);
 
 /// Whether `load` was marked by markInPlaceDotOperands.
 bool readInPlaceByDot(tile::LoadOp load);
+/// Whether `load` was marked by markInPlaceDotOperands for the
+/// `tile.pair_rows` that is its one use (tile-pack-dot-operands' packing of
+/// bf16 B), which reads the tile's rows in the view at any row stride where
+/// the tile lies wholly inside a view of unit inner stride: the load copies
+/// it into its buffer only otherwise.
+bool readInPlaceByPairRows(tile::LoadOp load);
 
 /// How many rows of `store`'s tile at `indices` lie inside its view (0 for
 /// a tile index out of range), as the x86 store computes it
