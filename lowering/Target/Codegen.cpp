@@ -240,8 +240,8 @@ std::vector<llvm::SmallVector<char, 0>> partitionModule(llvm::Module &module,
   // What nlc does not generate, and a cut would have to treat apart: one
   // piece. (A discardable definition, for one, could be dropped by the
   // piece it went to while another piece refers to it.)
-  bool uncut = pieces < 2 || pieces > 64 || !module.aliases().empty() ||
-               !module.ifuncs().empty() ||
+  bool uncut = pieces < 2 || pieces > kMaxCodegenPieces ||
+               !module.aliases().empty() || !module.ifuncs().empty() ||
                !module.getComdatSymbolTable().empty();
   for (const llvm::GlobalValue &gv : module.global_values())
     uncut |= !gv.isDeclaration() && gv.isDiscardableIfUnused() &&

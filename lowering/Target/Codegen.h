@@ -80,6 +80,9 @@ bool emitCode(llvm::Module &module, llvm::TargetMachine &tm,
               llvm::raw_pwrite_stream &out, bool asmOutput,
               std::string &error);
 
+/// The most pieces partitionModule cuts a module into.
+inline constexpr unsigned kMaxCodegenPieces = 64;
+
 /// Cuts `module` into `pieces` modules that link together, as bitcode:
 /// each function that is not only called directly (an exported one, a
 /// grid's body, a constructor) goes to one piece with every local function

@@ -9,6 +9,7 @@
 
 #include "tools/nlc/Options.h"
 #include "frontend/Diagnostics.h"
+#include "lowering/Target/Codegen.h"
 #include "lowering/Target/TargetRegistry.h"
 #include "lowering/Target/X86/X86Targets.h"
 
@@ -252,6 +253,12 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   if (optLevel > 3) {
     llvm::errs() << "nlc: error: invalid optimization level -O" << optLevel
                  << " (expected 0 to 3)\n";
+    return 1;
+  }
+  if (codegenThreads > kMaxCodegenPieces) {
+    llvm::errs() << "nlc: error: --codegen-threads=" << codegenThreads
+                 << " is more than the " << kMaxCodegenPieces
+                 << " pieces a program can be cut into\n";
     return 1;
   }
   opts.outputFile = outputFile;
