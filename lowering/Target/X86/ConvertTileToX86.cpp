@@ -103,7 +103,7 @@ struct ConvertTileToX86Pass
     nlc::x86::LiveDotRows live;
     nlc::x86::findLiveDotRows(module, live);
     nlc::x86::SpreadPrefetches spread;
-    nlc::x86::planSpreadPrefetches(module, target, spread);
+    nlc::x86::planSpreadPrefetches(module, target, streaming, spread);
     target.spread = &spread;
     if (failed(nlc::cpu::lowerTilesToBuffers(
             module, [&](TypeConverter &converter, RewritePatternSet &patterns) {

@@ -73,8 +73,10 @@ struct SpreadPrefetches {
 /// a few per iteration, so that the next row streams in while this one is
 /// computed. Only accesses and hosts in the kernel's own block (run once
 /// per instance); accesses whose indices cannot be computed before the
-/// host keep their prefetches.
+/// host keep their prefetches. Stores in `streaming` (planStreamingStores)
+/// get none: they may write their tiles past the caches.
 void planSpreadPrefetches(mlir::ModuleOp module, const VectorTarget &target,
+                          const StreamingStores &streaming,
                           SpreadPrefetches &plan);
 
 /// For each `tile.dot` whose result only one `tile.store` observes, the
@@ -122,7 +124,9 @@ void markNextTileBelow(mlir::ModuleOp module);
 /// whole vectors, each with the number of k its tile accumulated (an index
 /// computed before the `dot` or its loop): where that is small, the view
 /// large and the tile aligned, they bypass the caches (X86Memory.cpp,
-/// "Streaming stores").
+/// "Streaming stores"). Also the stores of such tiles that compute them
+/// from elementwise ops whose full-size inputs are all loaded tiles, with
+/// k 0: only their view's size and alignment decide.
 void planStreamingStores(mlir::ModuleOp module, const VectorTarget &target,
                          StreamingStores &plan);
 /// Marks each elementwise op (or `tile.fused`) whose result is what an

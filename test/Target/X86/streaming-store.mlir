@@ -5,8 +5,12 @@
 // tile accumulated at most 512 k (here 32, a constant made before the
 // `dot`), the view's 2-D slice spans at least 32 MiB (8388608 f32: rows
 // times row stride) and the tile's first element and the row stride are
-// whole vectors (an or of the two, remainder by 64 bytes). Other stores
-// never stream.
+// whole vectors (an or of the two, remainder by 64 bytes). A store that
+// computes its tile of 16 KiB or more from elementwise ops of loaded tiles
+// (a layernorm's last pass) streams where the view spans at least 16 MiB
+// (4194304 f32), with no K condition (its k is 0). Other stores never
+// stream: smaller tiles, and tiles computed from a `dot`'s result (an
+// epilogue, whose K matters) or from another computed full-size tile.
 
 // CHECK-LABEL: func.func @dot_result(
 // CHECK: %[[K:.+]] = arith.cmpi ule, %{{.+}}, %c512 : index
@@ -27,7 +31,20 @@
 // CHECK-LABEL: func.func @small_dot(
 // CHECK-NOT: nontemporal
 // CHECK-NOT: sfence
-// CHECK-LABEL: func.func @not_a_dot(
+// CHECK-LABEL: func.func @computed(
+// CHECK: %[[K0:.+]] = arith.cmpi ule, %c0{{.*}}, %c512 : index
+// CHECK: %[[CSPAN:.+]] = arith.muli %{{.+}}, %{{.+}} : index
+// CHECK: %[[CBIG:.+]] = arith.cmpi uge, %[[CSPAN]], %c4194304 : index
+// CHECK: %[[COK:.+]] = arith.andi %[[CBIG]], %{{.+}} : i1
+// CHECK: %[[CSTREAM:.+]] = arith.andi %[[COK]], %[[K0]] : i1
+// CHECK: scf.if %[[CSTREAM]] {
+// CHECK: math.exp
+// CHECK: vector.store {{.+}} {alignment = 64 : i64, nontemporal = true}
+// CHECK: llvm.call_intrinsic "llvm.x86.sse.sfence"() : () -> ()
+// CHECK-LABEL: func.func @small_computed(
+// CHECK-NOT: nontemporal
+// CHECK-NOT: sfence
+// CHECK-LABEL: func.func @dot_epilogue(
 // CHECK-NOT: nontemporal
 // CHECK-NOT: sfence
 // CHECK: return
@@ -47,10 +64,26 @@ func.func @small_dot(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
   tile.store %c, %w[%i, %i] : !tile.tile<16x16xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }
-func.func @not_a_dot(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+func.func @computed(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
                      %w: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
   %a = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<64x64xf32>
   %e = tile.exp %a : !tile.tile<64x64xf32>
+  tile.store %e, %w[%i, %i] : !tile.tile<64x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+func.func @small_computed(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+                          %w: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<32x32xf32>
+  %e = tile.exp %a : !tile.tile<32x32xf32>
+  tile.store %e, %w[%i, %i] : !tile.tile<32x32xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+func.func @dot_epilogue(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+                        %w: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<64x32xf32>
+  %b = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<32x64xf32, col_major>
+  %c = tile.dot %a, %b : !tile.tile<64x32xf32>, !tile.tile<32x64xf32, col_major> -> !tile.tile<64x64xf32>
+  %e = tile.exp %c : !tile.tile<64x64xf32>
   tile.store %e, %w[%i, %i] : !tile.tile<64x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }
