@@ -569,24 +569,31 @@ std::optional<DotPlan> planDot(tl::DotOp op, const VectorTarget &target) {
 
 constexpr StringLiteral kInPlace = "nlc.x86_dot_in_place";
 
+/// Whether `load`'s one user `user` follows it in its block with nothing
+/// between them that may write memory (other loads only read): the read
+/// can move from the load to the user.
+bool readCanMoveTo(tl::LoadOp load, Operation *user) {
+  if (user->getBlock() != load->getBlock())
+    return false;
+  for (Operation *o = load->getNextNode(); o != user; o = o->getNextNode())
+    if (!isMemoryEffectFree(o) && !isa<tl::LoadOp>(o))
+      return false;
+  return true;
+}
+
 /// Whether the micro-kernel may read `load`'s tile in place (see
 /// markInPlaceDotOperands).
 bool qualifiesInPlace(tl::LoadOp load, const VectorTarget &target) {
   if (!load->hasOneUse())
     return false;
   auto dot = dyn_cast<tl::DotOp>(*load->user_begin());
-  if (!dot || dot->getBlock() != load->getBlock() ||
-      dot.getAcc() == load.getResult())
+  if (!dot || dot.getAcc() == load.getResult())
     return false;
   std::optional<DotPlan> plan = planDot(dot, target);
   if (!plan || (dot.getLhs() == load.getResult() && !plan->in.isF32() &&
                 !plan->pairs && !plan->quads))
     return false;
-  for (Operation *o = load->getNextNode(); o != dot.getOperation();
-       o = o->getNextNode())
-    if (!isMemoryEffectFree(o) && !isa<tl::LoadOp>(o))
-      return false;
-  return true;
+  return readCanMoveTo(load, dot);
 }
 
 constexpr StringLiteral kPairsInPlace = "nlc.x86_pairs_in_place";
@@ -599,15 +606,9 @@ bool qualifiesForPairsInPlace(tl::LoadOp load, const VectorTarget &target) {
     return false;
   auto pair = dyn_cast<tl::PairRowsOp>(*load->user_begin());
   tl::TileType type = load.getType();
-  if (!pair || pair->getBlock() != load->getBlock() || type.getRank() != 2 ||
-      !target.f32Lanes || type.getElementType().getIntOrFloatBitWidth() != 16 ||
-      type.getShape()[1] % target.f32Lanes)
-    return false;
-  for (Operation *o = load->getNextNode(); o != pair.getOperation();
-       o = o->getNextNode())
-    if (!isMemoryEffectFree(o) && !isa<tl::LoadOp>(o))
-      return false;
-  return true;
+  return pair && type.getRank() == 2 && target.f32Lanes &&
+         type.getElementType().getIntOrFloatBitWidth() == 16 &&
+         type.getShape()[1] % target.f32Lanes == 0 && readCanMoveTo(load, pair);
 }
 
 struct DotMicroKernel : VectorPattern<tl::DotOp> {
