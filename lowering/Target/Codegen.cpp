@@ -118,6 +118,8 @@ void addTargetAttributes(llvm::Module &module, const CodegenOptions &opts,
     // examples/llama: 3.5-3.6 s -> 3.0-3.1 s (Zen 5, 2 CPUs, 2026-12-05).
     if (!kernels.contains(&f))
       f.addFnAttr("tune-cpu", "generic");
+    // Like clang: the IR says what it was optimized for, and inlining
+    // across functions with different features is refused.
     f.addFnAttr("target-cpu", opts.cpu.empty() ? "x86-64" : opts.cpu);
     if (!opts.features.empty())
       f.addFnAttr("target-features", opts.features);
