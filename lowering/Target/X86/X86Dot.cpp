@@ -597,6 +597,7 @@ bool qualifiesInPlace(tl::LoadOp load, const VectorTarget &target) {
 }
 
 constexpr StringLiteral kPairsInPlace = "nlc.x86_pairs_in_place";
+constexpr StringLiteral kPairsStored = "nlc.x86_pairs_stored";
 
 /// A load whose one use is a `tile.pair_rows` of rows of whole vectors of
 /// 16 bits, in the same block, with nothing between them that may write
@@ -1194,6 +1195,32 @@ bool pairsInVectors(tl::TileType whole, Value source, int64_t lanes) {
          cast<MemRefType>(source.getType()).isLastDimUnitStride();
 }
 
+/// The store that is `pair`'s one use, right after it, where it writes
+/// into the last two dimensions of a view that are the paired tile's own,
+/// contiguous (a tensor of tiles, `[.., .., TK/2, 2*TN]`, as
+/// tile-pack-dot-operands makes), at tile (0, 0) of them; else null.
+tl::StoreOp storedInTensorOfTiles(tl::PairRowsOp pair) {
+  if (!pair->hasOneUse())
+    return {};
+  auto store = dyn_cast<tl::StoreOp>(*pair->user_begin());
+  if (!store || store->getPrevNode() != pair.getOperation() ||
+      store.getValue() != pair.getResult())
+    return {};
+  auto view = cast<MemRefType>(store.getView().getType());
+  ArrayRef<int64_t> shape = pair.getType().getShape();
+  int64_t rank = view.getRank();
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (rank < 3 || view.getShape().take_back(2) != shape ||
+      failed(view.getStridesAndOffset(strides, offset)) ||
+      strides[rank - 1] != 1 || strides[rank - 2] != shape[1])
+    return {};
+  for (Value i : store.getIndices().take_back(2))
+    if (getConstantIntValue(i) != 0)
+      return {};
+  return store;
+}
+
 /// `tile.pair_rows` of a tile of 16-bit elements whose rows are whole
 /// vectors (tile-pack-dot-operands' packing of bf16 B into pairs) as the
 /// vector interleaving of packPairsInto.
@@ -1223,8 +1250,40 @@ struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
     if (!pairsInVectors(type, source, lanes))
       return rewriter.notifyMatchFailure(op, "not whole vectors of 16 bits");
     Value out = nlc::cpu::allocTileBuffer(rewriter, loc, op.getType());
-    packPairsInto(rewriter, loc, source, k, n, n, lanes, elem, out,
-                  index(rewriter, loc, 0));
+    if (tl::StoreOp store = storedInTensorOfTiles(op)) {
+      // The pairs go straight to their tile of the packed tensor, which
+      // the store then leaves alone; an index out of range writes nothing,
+      // as the store would.
+      Value view = store.getView();
+      auto viewType = cast<MemRefType>(view.getType());
+      int64_t rank = viewType.getRank();
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      for (int64_t d = 0; d < rank; ++d) {
+        offsets.push_back(d < rank - 2 ? OpFoldResult(store.getIndices()[d])
+                                       : rewriter.getIndexAttr(0));
+        sizes.push_back(
+            rewriter.getIndexAttr(d < rank - 2 ? 1 : viewType.getShape()[d]));
+        strides.push_back(rewriter.getIndexAttr(1));
+      }
+      auto windowType = memref::SubViewOp::inferRankReducedResultType(
+          op.getType().getShape(), viewType, offsets, sizes, strides);
+      Value inside = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq,
+          validRows(rewriter, loc, store, store.getIndices()),
+          index(rewriter, loc, k / 2));
+      scf::IfOp::create(rewriter, loc, inside, [&](OpBuilder &b, Location l) {
+        Value window = memref::SubViewOp::create(
+            b, l, cast<MemRefType>(windowType), view, offsets, sizes, strides);
+        packPairsInto(b, l, source, k, n, n, lanes, elem, window,
+                      index(b, l, 0));
+        scf::YieldOp::create(b, l);
+      });
+      rewriter.modifyOpInPlace(
+          store, [&] { store->setAttr(kPairsStored, rewriter.getUnitAttr()); });
+    } else {
+      packPairsInto(rewriter, loc, source, k, n, n, lanes, elem, out,
+                    index(rewriter, loc, 0));
+    }
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -1290,6 +1349,10 @@ bool nlc::x86::readInPlaceByDot(tl::LoadOp load) {
 
 bool nlc::x86::readInPlaceByPairRows(tl::LoadOp load) {
   return load->hasAttr(kPairsInPlace);
+}
+
+bool nlc::x86::writtenByPairRows(tl::StoreOp store) {
+  return store->hasAttr(kPairsStored);
 }
 
 void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {

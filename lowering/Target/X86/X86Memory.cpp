@@ -738,6 +738,10 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
   LogicalResult
   matchAndRewrite(tl::StoreOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (writtenByPairRows(op)) {
+      rewriter.eraseOp(op);
+      return success();
+    }
     tl::TileType type = op.getValue().getType();
     Type elem = type.getElementType();
     int64_t lanes = lanesFor(target, {elem});

@@ -128,6 +128,10 @@ bool readInPlaceByDot(tile::LoadOp load);
 /// the tile lies wholly inside a view of unit inner stride: the load copies
 /// it into its buffer only otherwise.
 bool readInPlaceByPairRows(tile::LoadOp load);
+/// Whether the `tile.pair_rows` whose tile `store` stores has written it
+/// into the store's view itself (a tile of a packed tensor, X86Dot.cpp):
+/// the store then has nothing left to do.
+bool writtenByPairRows(tile::StoreOp store);
 
 /// How many rows of `store`'s tile at `indices` lie inside its view (0 for
 /// a tile index out of range), as the x86 store computes it

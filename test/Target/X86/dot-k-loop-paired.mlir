@@ -55,22 +55,33 @@ func.func @bf16_paired_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
 // The packing kernel's tile.pair_rows: rows 2p and 2p + 1 interleaved into
 // row p. Its load copies the tile only at the view's edges (the full-tile
 // branch is empty); the pairing reads the rows in the view itself where
-// the tile lies inside it, at the view's row stride, else the copy.
+// the tile lies inside it, at the view's row stride, else the copy. The
+// pairs go straight into their tile of the packed tensor (the store right
+// after is a tensor of 32 x 32 tiles at tile (0, 0) of its last two
+// dimensions), when the store's indices are in range: no buffer, no copy.
 // CHECK-LABEL: func.func @pair_rows(
+// CHECK-SAME: %{{[^:]+}}: memref<?x?xbf16, strided<[?, 1], offset: ?>>, %[[W:[^:]+]]: memref<?x?x32x32xbf16, strided<[?, ?, 32, 1], offset: ?>>, %[[I:[^:]+]]: index)
 // CHECK: %[[BUF:.+]] = memref.alloca() : memref<64x16xbf16>
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: %[[WINDOW:.+]] = memref.reinterpret_cast %{{.+}} to offset: [%{{.+}}], sizes: [64, 16], strides: [%{{.+}}, 1]
 // CHECK: %[[CAST:.+]] = memref.cast %[[BUF]] : memref<64x16xbf16> to memref<64x16xbf16, strided<[?, 1], offset: ?>>
 // CHECK-NEXT: %[[SRC:.+]] = arith.select %{{.+}}, %[[WINDOW]], %[[CAST]]
-// CHECK-NEXT: %[[PAIRED:.+]] = memref.alloca() : memref<32x32xbf16>
+// CHECK-NOT: memref.alloca
+// CHECK: %[[ROWS:.+]] = arith.select %{{.+}}, %c32, %c0 : index
+// CHECK-NEXT: %[[WHOLE:.+]] = arith.cmpi eq, %[[ROWS]], %c32 : index
+// CHECK-NEXT: scf.if %[[WHOLE]] {
+// CHECK-NEXT: %[[TILE:.+]] = memref.subview %[[W]][%[[I]], %[[I]], 0, 0] [1, 1, 32, 32] [1, 1, 1, 1] : memref<?x?x32x32xbf16, strided<[?, ?, 32, 1], offset: ?>> to memref<32x32xbf16, strided<[32, 1], offset: ?>>
 // CHECK-NEXT: scf.for %[[P:.+]] = %c0 to %c32 step %c1 {
 // CHECK-NEXT: %[[EVEN:.+]] = arith.muli %[[P]], %c2 : index
 // CHECK-NEXT: %[[ODD:.+]] = arith.addi %[[EVEN]], %c1 : index
 // CHECK-NEXT: %[[O:.+]] = vector.load %[[SRC]][%[[ODD]], %c0] : memref<64x16xbf16, strided<[?, 1], offset: ?>>, vector<16xbf16>
 // CHECK-NEXT: %[[E:.+]] = vector.load %[[SRC]][%[[EVEN]], %c0] : memref<64x16xbf16, strided<[?, 1], offset: ?>>, vector<16xbf16>
 // CHECK-NEXT: %[[V:.+]] = vector.interleave %[[E]], %[[O]] : vector<16xbf16> -> vector<32xbf16>
-// CHECK-NEXT: vector.store %[[V]], %[[PAIRED]][%[[P]], %c0] : memref<32x32xbf16>, vector<32xbf16>
+// CHECK-NEXT: vector.store %[[V]], %[[TILE]][%[[P]], %c0] : memref<32x32xbf16, strided<[32, 1], offset: ?>>, vector<32xbf16>
+// CHECK-NEXT: }
+// CHECK-NEXT: }
+// CHECK-NEXT: return
 func.func @pair_rows(%v: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
                      %w: memref<?x?x32x32xbf16, strided<[?, ?, 32, 1], offset: ?>>, %i: index) {
   %c0 = arith.constant 0 : index
