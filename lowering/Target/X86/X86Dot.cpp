@@ -1234,9 +1234,12 @@ struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
     Type elem = type.getElementType();
     int64_t k = type.getShape()[0], n = type.getShape()[1];
     int64_t lanes = target.f32Lanes;
+    if (!pairsInVectors(type, adaptor.getSource(), lanes))
+      return rewriter.notifyMatchFailure(op, "not whole vectors of 16 bits");
     Location loc = op.getLoc();
     // A tile loaded for this alone is read in its view where it lies
-    // inside it (at the view's row stride), else in the load's buffer.
+    // inside it (at the view's row stride, the inner one 1 as the
+    // buffer's), else in the load's buffer.
     Value source = adaptor.getSource();
     auto load = op.getSource().getDefiningOp<tl::LoadOp>();
     if (load && readInPlaceByPairRows(load)) {
@@ -1247,8 +1250,6 @@ struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
       source =
           arith::SelectOp::create(rewriter, loc, t.inside, t.window, buffer);
     }
-    if (!pairsInVectors(type, source, lanes))
-      return rewriter.notifyMatchFailure(op, "not whole vectors of 16 bits");
     Value out = nlc::cpu::allocTileBuffer(rewriter, loc, op.getType());
     if (tl::StoreOp store = storedInTensorOfTiles(op)) {
       // The pairs go straight to their tile of the packed tensor, which
