@@ -88,26 +88,35 @@ std::unique_ptr<llvm::Module> translateToLLVMIR(mlir::ModuleOp module,
   return m;
 }
 
-/// The grids' bodies and every function they call.
-static llvm::SmallPtrSet<llvm::Function *, 32>
-kernelFunctions(llvm::Module &module) {
-  llvm::SmallPtrSet<llvm::Function *, 32> kernels;
-  llvm::SmallVector<llvm::Function *> work;
-  for (llvm::Function &f : module)
-    if (f.hasFnAttribute(kGridBodyAttrName) && kernels.insert(&f).second)
-      work.push_back(&f);
-  while (!work.empty())
-    for (llvm::Instruction &inst : llvm::instructions(*work.pop_back_val()))
+/// `from`, then every function defined here that they call directly,
+/// transitively, but those `skip` says (and not what only they call), in
+/// the order found.
+static llvm::SmallVector<llvm::Function *>
+calledFrom(llvm::ArrayRef<llvm::Function *> from,
+           llvm::function_ref<bool(const llvm::Function &)> skip) {
+  llvm::SmallVector<llvm::Function *> order(from.begin(), from.end());
+  llvm::SmallPtrSet<llvm::Function *, 32> seen(from.begin(), from.end());
+  for (size_t i = 0; i < order.size(); ++i)
+    for (llvm::Instruction &inst : llvm::instructions(*order[i]))
       if (auto *call = llvm::dyn_cast<llvm::CallBase>(&inst))
         if (llvm::Function *callee = call->getCalledFunction();
-            callee && !callee->isDeclaration() && kernels.insert(callee).second)
-          work.push_back(callee);
-  return kernels;
+            callee && !callee->isDeclaration() && !skip(*callee) &&
+            seen.insert(callee).second)
+          order.push_back(callee);
+  return order;
 }
 
 void addTargetAttributes(llvm::Module &module, const CodegenOptions &opts,
                          const llvm::TargetMachine &tm) {
-  llvm::SmallPtrSet<llvm::Function *, 32> kernels = kernelFunctions(module);
+  // Kernel code: the grids' bodies and every function they call.
+  llvm::SmallVector<llvm::Function *> bodies;
+  for (llvm::Function &f : module)
+    if (f.hasFnAttribute(kGridBodyAttrName))
+      bodies.push_back(&f);
+  llvm::SmallPtrSet<llvm::Function *, 32> kernels;
+  for (llvm::Function *f :
+       calledFrom(bodies, [](const llvm::Function &) { return false; }))
+    kernels.insert(f);
   for (llvm::Function &f : module) {
     if (f.isDeclaration())
       continue;
@@ -207,22 +216,6 @@ bool isRoot(const llvm::Function &f) {
   return !f.hasLocalLinkage() || f.hasAddressTaken();
 }
 
-/// The local functions `root` calls directly, transitively, itself
-/// included: what a piece must define for the inliner to see all that it
-/// sees in the whole module.
-llvm::SmallVector<llvm::Function *> callees(llvm::Function &root) {
-  llvm::SmallVector<llvm::Function *> order{&root};
-  llvm::SmallPtrSet<llvm::Function *, 16> seen{&root};
-  for (size_t i = 0; i < order.size(); ++i)
-    for (llvm::Instruction &inst : llvm::instructions(*order[i]))
-      if (auto *call = llvm::dyn_cast<llvm::CallBase>(&inst))
-        if (llvm::Function *callee = call->getCalledFunction();
-            callee && !callee->isDeclaration() && !isRoot(*callee) &&
-            seen.insert(callee).second)
-          order.push_back(callee);
-  return order;
-}
-
 /// Makes `gv` a hidden global, so that the piece that defines it and the
 /// pieces that refer to it link together.
 void externalize(llvm::GlobalValue &gv) {
@@ -265,7 +258,9 @@ std::vector<llvm::SmallVector<char, 0>> partitionModule(llvm::Module &module,
     if (f.isDeclaration() || !isRoot(f))
       continue;
     Root &root = roots.emplace_back();
-    root.functions = callees(f);
+    // The local functions it calls, transitively: what the piece must
+    // define for the inliner to see all that it sees in the whole module.
+    root.functions = calledFrom({&f}, isRoot);
     for (llvm::Function *g : root.functions)
       root.size += g->getInstructionCount();
   }
