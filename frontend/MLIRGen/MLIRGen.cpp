@@ -268,6 +268,7 @@ void MLIRGenImpl::genFunction(FnDecl &fn) {
     locals[p.get()] = leaves;
   }
   resultSlots.assign(entry->args_begin() + argIdx, entry->args_end());
+  exitBlocks.clear();
   genBlock(*fn.body);
   if (!terminated()) {
     mlir::Location l = loc(SourceRange(fn.body->range.end));
@@ -635,8 +636,46 @@ void MLIRGenImpl::genReturn(ReturnStmt &s) {
   } else if (currentFn->symbol == "nl_main") {
     results.push_back(constInt(builder.getI32Type(), 0, l));
   }
-  genDrops(s.drops, l);
-  mlir::func::ReturnOp::create(builder, l, results);
+  genExit(s.drops, results, l);
+}
+
+// Each exit used to free its variables itself, so a function whose `?`s
+// come one after another, each with one more live variable, had code
+// quadratic in their number (llama's Loader.model: 302 calls of
+// nl_dealloc). Variables are freed innermost first, so exits in the same
+// scopes end their lists alike: one chain of blocks, each freeing one
+// variable, serves them all.
+void MLIRGenImpl::genExit(llvm::ArrayRef<const VarDecl *> drops,
+                          mlir::ValueRange results, mlir::Location l) {
+  if (mlir::Block *chain = exitBlock(drops, l))
+    mlir::cf::BranchOp::create(builder, l, chain, results);
+  else
+    mlir::func::ReturnOp::create(builder, l, results);
+}
+
+mlir::Block *MLIRGenImpl::exitBlock(llvm::ArrayRef<const VarDecl *> drops,
+                                    mlir::Location l) {
+  if (drops.empty())
+    return nullptr;
+  std::vector<const VarDecl *> key(drops.begin(), drops.end());
+  if (auto it = exitBlocks.find(key); it != exitBlocks.end())
+    return it->second;
+  // Every exit reaching the block frees drops[0], so the variable is in
+  // scope there: its definition dominates each of them, hence the block.
+  mlir::Block *next = exitBlock(drops.drop_front(), l);
+  auto *block = new mlir::Block();
+  currentFunc.getBody().push_back(block);
+  for (mlir::Type t : currentFunc.getFunctionType().getResults())
+    block->addArgument(t, l);
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(block);
+  genDrops(drops.take_front(), l);
+  if (next)
+    mlir::cf::BranchOp::create(builder, l, next, block->getArguments());
+  else
+    mlir::func::ReturnOp::create(builder, l, block->getArguments());
+  exitBlocks.emplace(std::move(key), block);
+  return block;
 }
 
 //===----------------------------------------------------------------------===//

@@ -263,6 +263,15 @@ private:
   void genDrops(llvm::ArrayRef<const VarDecl *> vars, mlir::Location l);
   /// Frees the tensor temporaries `temps`, made earlier in the statement.
   void genFreeTemporaries(llvm::ArrayRef<Expr *> temps, mlir::Location l);
+  /// Leaves the function with `results` after freeing `drops` (a `return`,
+  /// a failing `?`). Exits share the blocks that free the same last
+  /// variables (exitBlock).
+  void genExit(llvm::ArrayRef<const VarDecl *> drops, mlir::ValueRange results,
+               mlir::Location l);
+  /// The block that frees `drops[0]`, then the rest of `drops`, then returns
+  /// its arguments (the function's results); null when `drops` is empty.
+  mlir::Block *exitBlock(llvm::ArrayRef<const VarDecl *> drops,
+                         mlir::Location l);
   /// A block that frees `vars` and branches to `next`, or `next` itself if
   /// there is nothing to free: the target of a loop's normal exit.
   mlir::Block *dropsThen(llvm::ArrayRef<const VarDecl *> vars,
@@ -382,6 +391,9 @@ private:
   mlir::func::FuncOp currentFunc;
   /// The out-parameters of the current function's array result leaves.
   llvm::SmallVector<mlir::Value> resultSlots;
+  /// The current function's exit blocks (exitBlock), by the variables
+  /// they free.
+  std::map<std::vector<const VarDecl *>, mlir::Block *> exitBlocks;
   struct LoopTargets {
     mlir::Block *breakTarget;
     mlir::Block *continueTarget;

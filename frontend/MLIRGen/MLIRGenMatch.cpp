@@ -252,8 +252,7 @@ Leaves MLIRGenImpl::genTry(TryExpr &e) {
        enumValue(rt, e.resultVariant,
                  Leaves(v.begin() + from, v.begin() + from + n), l))
     values.push_back(leaf.value);
-  genDrops(e.drops, l);
-  mlir::func::ReturnOp::create(builder, l, values);
+  genExit(e.drops, values, l);
   builder.setInsertionPointToEnd(okBlock);
   unsigned ok = variantLeafOffset(sd, e.okVariant);
   Leaves out(v.begin() + ok, v.begin() + ok + numLeaves(e.type));
