@@ -92,7 +92,8 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     once).
     The launch takes the packed form only
     when every packed view has at least `min-elements` elements (and, when
-    they are all f32, one of them at least `min-f32-elements`) and its base
+    they are all f32, one of them at least `min-f32-elements`; all i8,
+    `min-i8-elements`) and its base
     pointer differs from that of every other view the kernel may write
     (checked at run time); otherwise it runs as before. Runs after
     `tile-inline-kernels`, before the launch lowering.
@@ -121,6 +122,11 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
            "Pack f32 views only when one of them has this many elements "
            "(below it, the x86 lowering's K loops read the tiles in place "
            "at the view's row stride, which measured faster)">,
+    Option<"minI8Elements", "min-i8-elements", "int64_t", "524288",
+           "Pack i8 views only when one of them has this many elements "
+           "(below it, the x86 lowering's K loops, which pack B's quads and "
+           "bias A per instance from any row stride anyway, measured faster "
+           "without the launch's copies)">,
     Option<"packF32Lhs", "pack-f32-lhs", "bool", "true",
            "Pack views loaded as the left operand of an f32 dot (the x86 "
            "micro-kernel reads A's tiles at their row stride as fast)">,

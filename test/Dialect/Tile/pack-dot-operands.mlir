@@ -1,5 +1,5 @@
 // RUN: nlc-opt %s -tile-pack-dot-operands | FileCheck %s --enable-var-scope
-// RUN: nlc-opt %s -tile-pack-dot-operands="min-elements=1000 min-f32-elements=2000" | FileCheck %s --check-prefix=MIN
+// RUN: nlc-opt %s -tile-pack-dot-operands="min-elements=1000 min-f32-elements=2000 min-i8-elements=3000" | FileCheck %s --check-prefix=MIN
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-narrow-float-lhs=true" | FileCheck %s --check-prefix=NARROW
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-f32-lhs=false" | FileCheck %s --check-prefix=NOLHS --enable-var-scope
 // tile-pack-dot-operands: a rank-2 view read only by loads of one tile type
@@ -152,6 +152,41 @@ func.func @host(%a: !v2, %b: !v2, %c: !v2, %n: index, %p: f32, %ha: !h2, %hb: !h
   tile.launch @mm[%n, %n](%a, %b, %c, %n) : !v2, !v2, !v2, index
   tile.launch @written[%n](%a, %b) : !v2, !v2
   tile.launch @not_dot[%n](%a, %b, %c, %b, %p) : !v2, !v2, !v2, !v2, f32
+  return
+}
+
+// An i8 dot: as for f32, one of its views must also have min-i8-elements
+// (2^19): the x86 K loop packs B's quads and biases A per instance from any
+// row stride, which smaller views do faster without the launch's copies.
+!b2 = memref<?x?xi8, strided<[?, ?], offset: ?>>
+!w2 = memref<?x?xi32, strided<[?, ?], offset: ?>>
+func.func private @bytes(%a: !b2, %b: !b2, %c: !w2) attributes {tile.kernel} {
+  %i = tile.program_id 0
+  %j = tile.program_id 1
+  %x = tile.load %a[%i, %i] : !b2 -> !tile.tile<8x8xi8>
+  %y = tile.load %b[%i, %j] : !b2 -> !tile.tile<8x16xi8, col_major>
+  %d = tile.dot %x, %y : !tile.tile<8x8xi8>, !tile.tile<8x16xi8, col_major> -> !tile.tile<8x16xi32>
+  tile.store %d, %c[%i, %j] : !tile.tile<8x16xi32>, !w2
+  return
+}
+// CHECK-LABEL: func.func @host_bytes(
+// CHECK: %[[IA:.+]] = arith.muli
+// CHECK: arith.cmpi uge, %[[IA]], %c32768
+// CHECK: %[[ILA:.+]] = arith.cmpi uge, %[[IA]], %c524288
+// CHECK-NEXT: %[[ILARGEA:.+]] = arith.ori %false{{.*}}, %[[ILA]] : i1
+// CHECK: %[[IB:.+]] = arith.muli
+// CHECK: arith.cmpi uge, %[[IB]], %c32768
+// CHECK: %[[ILB:.+]] = arith.cmpi uge, %[[IB]], %c524288
+// CHECK-NEXT: %[[ILARGE:.+]] = arith.ori %[[ILARGEA]], %[[ILB]] : i1
+// CHECK: %[[IPAYS:.+]] = arith.andi %{{.+}}, %[[ILARGE]] : i1
+// CHECK: scf.if %[[IPAYS]] {
+// CHECK: tile.launch @bytes.packed
+// CHECK: } else {
+// CHECK: tile.launch @bytes[
+// MIN-LABEL: func.func @host_bytes(
+// MIN: arith.constant 3000 : index
+func.func @host_bytes(%a: !b2, %b: !b2, %c: !w2, %n: index) {
+  tile.launch @bytes[%n, %n](%a, %b, %c) : !b2, !b2, !w2
   return
 }
 
