@@ -32,7 +32,7 @@
 // view must reach it), and when every packed view is f32 (or i8), from
 // `min-f32-elements` (`min-i8-elements`) for one of them at least. On a
 // Zen 5, i8 at 256^3 ran 1.04-1.26x faster unpacked, 512^3 0.99-1.07x,
-// 1024^3 0.93-0.96x, 2048^3 0.82-0.94x (grid forms, 1 and 2 threads): the
+// 1024^3 0.93-0.97x, 2048^3 0.82-0.95x (grid forms, 1 and 2 threads): the
 // x86 K loop packs B's quads and biases A per instance from the view's own
 // rows either way, so the launch's copies pay only where the views' long
 // row strides cost more than they do; "no alias" compares,
