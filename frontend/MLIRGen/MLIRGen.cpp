@@ -217,11 +217,17 @@ static bool hasAttr(const FnDecl &fn, llvm::StringRef name) {
 
 void MLIRGenImpl::declareFunction(FnDecl &fn) {
   llvm::SmallVector<mlir::Type> args, results;
-  for (auto &p : fn.params)
-    paramAbiTypes(*p, args);
+  for (auto &p : fn.params) {
+    if (paramInMemory(fn, *p))
+      args.push_back(bufferType(p->type));
+    else
+      paramAbiTypes(*p, args);
+  }
   bool isMain = fn.symbol == "nl_main";
   if (isMain)
     results.push_back(builder.getI32Type());
+  else if (resultInMemory(fn))
+    args.push_back(bufferType(fn.result));
   else
     resultAbiTypes(fn.result, args, results);
   mlir::OpBuilder::InsertionGuard guard(builder);
@@ -253,6 +259,11 @@ void MLIRGenImpl::genFunction(FnDecl &fn) {
   builder.setInsertionPointToStart(entry);
   unsigned argIdx = 0;
   for (auto &p : fn.params) {
+    if (paramInMemory(fn, *p)) {
+      locals[p.get()] = bufferLeaves(entry->getArgument(argIdx++), p->type,
+                                     loc(p->name.range));
+      continue;
+    }
     Leaves leaves;
     llvm::SmallVector<mlir::Type> elems;
     llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
@@ -268,6 +279,7 @@ void MLIRGenImpl::genFunction(FnDecl &fn) {
     locals[p.get()] = leaves;
   }
   resultSlots.assign(entry->args_begin() + argIdx, entry->args_end());
+  resultBuffer = resultInMemory(fn) ? resultSlots.front() : mlir::Value();
   exitBlocks.clear();
   genBlock(*fn.body);
   if (!terminated()) {
@@ -593,6 +605,13 @@ void MLIRGenImpl::genLet(LetStmt &s) {
     locals[s.var.get()] = mutableStorage ? storage : load(storage, l);
     return;
   }
+  // A large value a call returned in its buffer (or its payload, `f()?`)
+  // stays there: its leaves are read where they are used. The buffer is
+  // the call's own, written again only when this `let` runs again.
+  if (isLarge(t) && returnedInMemory(*s.init)) {
+    locals[s.var.get()] = value;
+    return;
+  }
   locals[s.var.get()] = load(value, l);
 }
 
@@ -620,7 +639,9 @@ void MLIRGenImpl::genAssign(AssignStmt &s) {
 void MLIRGenImpl::genReturn(ReturnStmt &s) {
   mlir::Location l = loc(s.range);
   llvm::SmallVector<mlir::Value> results;
-  if (s.value) {
+  if (s.value && resultBuffer) {
+    storeToBuffer(resultBuffer, currentFn->result, genExpr(*s.value), l);
+  } else if (s.value) {
     // Array leaves go to the out-parameters.
     unsigned slot = 0;
     for (const Leaf &leaf : genExpr(*s.value)) {

@@ -394,6 +394,12 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
   auto addArg = [&](Expr &arg, const VarDecl &param) {
     if (!passedAsValue(param))
       return genRefArg(arg, operands);
+    if (paramInMemory(*e.fn, param)) {
+      mlir::Value buffer = allocateBuffer(param.type, l);
+      storeToBuffer(buffer, param.type, genExpr(arg), l);
+      operands.push_back(buffer);
+      return;
+    }
     Expr *value = &arg;
     if (auto *u = llvm::dyn_cast<UnaryExpr>(&arg);
         u && u->op == UnaryOp::Borrow)
@@ -410,6 +416,13 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
     addArg(*e.receiver, *e.fn->params[param++]);
   for (Expr *arg : e.orderedArgs)
     addArg(*arg, *e.fn->params[param++]);
+  if (resultInMemory(*e.fn)) {
+    // The result in a buffer of this call's own (MLIRGenRef.cpp).
+    mlir::Value buffer = allocateBuffer(e.fn->result, l);
+    operands.push_back(buffer);
+    mlir::func::CallOp::create(builder, l, functions[e.fn], operands);
+    return bufferLeaves(buffer, e.fn->result, l);
+  }
   Leaves out = allocateResultArrays(e.fn->result, l, operands);
   auto call = mlir::func::CallOp::create(builder, l, functions[e.fn], operands);
   unsigned result = 0;

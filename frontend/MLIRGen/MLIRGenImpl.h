@@ -240,6 +240,30 @@ private:
   /// scalar ones still to fill in from the call's results.
   Leaves allocateResultArrays(const Type *result, mlir::Location l,
                               llvm::SmallVectorImpl<mlir::Value> &operands);
+  /// Whether `fn` passes its large struct and enum values in memory
+  /// (MLIRGenRef.cpp): every function nlc defines but `main`, `@export`
+  /// functions and kernels.
+  bool usesMemoryAbi(const FnDecl &fn) const;
+  /// Whether a value of type `t` is large: a struct or enum of more than
+  /// kRegisterLeaves leaves, none of them an array.
+  bool isLarge(const Type *t);
+  /// Whether `fn` takes parameter `p` in memory, returns its result so.
+  bool paramInMemory(const FnDecl &fn, const VarDecl &p);
+  bool resultInMemory(const FnDecl &fn);
+  /// The buffer type of a large value of type `t` (bytes, each leaf at
+  /// its offset).
+  mlir::MemRefType bufferType(const Type *t);
+  /// The leaves of a value of type `t` in `buffer`, as references.
+  Leaves bufferLeaves(mlir::Value buffer, const Type *t, mlir::Location l);
+  /// A fresh buffer for a value of type `t`, at the function's entry.
+  mlir::Value allocateBuffer(const Type *t, mlir::Location l);
+  /// Whether `e` is a call that returns its value in a buffer of its own
+  /// (or `f()?` of one): the value's leaves are references into it.
+  bool returnedInMemory(const Expr &e);
+  /// Writes `value` (leaves of type `t`) into `buffer`; unset (poison)
+  /// leaves are left alone.
+  void storeToBuffer(mlir::Value buffer, const Type *t, const Leaves &value,
+                     mlir::Location l);
 
   // Declarations and statements (MLIRGen.cpp).
   void declareFunction(FnDecl &fn);
@@ -391,6 +415,8 @@ private:
   mlir::func::FuncOp currentFunc;
   /// The out-parameters of the current function's array result leaves.
   llvm::SmallVector<mlir::Value> resultSlots;
+  /// The current function's result buffer where it returns in memory.
+  mlir::Value resultBuffer;
   /// The current function's exit blocks (exitBlock), by the variables
   /// they free.
   std::map<std::vector<const VarDecl *>, mlir::Block *> exitBlocks;

@@ -112,7 +112,7 @@ void MLIRGenImpl::bindArm(const MatchExpr &e, const MatchArm &arm,
   const Type *st = e.scrutinee->type;
   mlir::Location l = loc(p.range);
   if (p.kind == Pattern::Kind::Wildcard && e.ownsScrutinee)
-    dropLeaves(scrut, st, l);
+    dropValue(scrut, st, l);
   if (p.kind != Pattern::Kind::Variant)
     return;
   unsigned offset = variantLeafOffset(st->getStructDecl(), p.variant);
@@ -122,14 +122,20 @@ void MLIRGenImpl::bindArm(const MatchExpr &e, const MatchArm &arm,
     if (var->name.name != "_")
       locals[var.get()] = value;
     else if (e.ownsScrutinee)
-      dropLeaves(value, var->type, l);
+      dropValue(value, var->type, l);
     offset += n;
   }
 }
 
 Leaves MLIRGenImpl::genMatch(MatchExpr &e) {
   mlir::Location l = loc(e.scrutinee->range);
-  Leaves scrut = load(genExpr(*e.scrutinee), l);
+  // A call's result in its own buffer stays there (the arms read what they
+  // bind where they use it); only the tag is read here.
+  Leaves scrut = genExpr(*e.scrutinee);
+  if (returnedInMemory(*e.scrutinee))
+    scrut[0] = load(Leaves{scrut[0]}, l)[0];
+  else
+    scrut = load(scrut, l);
   if (e.isStmt) {
     genMatchStmt(e, scrut);
     return {};
@@ -228,7 +234,13 @@ Leaves MLIRGenImpl::genMatchValue(MatchExpr &e, const Leaves &scrut,
 
 Leaves MLIRGenImpl::genTry(TryExpr &e) {
   mlir::Location l = loc(e.range);
-  Leaves v = load(genExpr(*e.operand), l);
+  // A call's result in its own buffer stays there (only the tag is read
+  // here); any other operand is read whole, as its storage may change.
+  Leaves v = genExpr(*e.operand);
+  if (returnedInMemory(*e.operand))
+    v[0] = load(Leaves{v[0]}, l)[0];
+  else
+    v = load(v, l);
   StructDecl *sd = e.operand->type->getStructDecl();
   mlir::Value isOk = mlir::arith::CmpIOp::create(
       builder, l, mlir::arith::CmpIPredicate::eq, v[0].value,
@@ -247,11 +259,16 @@ Leaves MLIRGenImpl::genTry(TryExpr &e) {
   unsigned n = 0;
   for (const Type *t : sd->variants[e.failVariant].payload)
     n += numLeaves(t);
+  // (The payload is read here, before the exit frees anything.)
+  Leaves failure =
+      enumValue(rt, e.resultVariant,
+                load(Leaves(v.begin() + from, v.begin() + from + n), l), l);
   llvm::SmallVector<mlir::Value> values;
-  for (const Leaf &leaf :
-       enumValue(rt, e.resultVariant,
-                 Leaves(v.begin() + from, v.begin() + from + n), l))
-    values.push_back(leaf.value);
+  if (resultBuffer)
+    storeToBuffer(resultBuffer, rt, failure, l);
+  else
+    for (const Leaf &leaf : failure)
+      values.push_back(leaf.value);
   genExit(e.drops, values, l);
   builder.setInsertionPointToEnd(okBlock);
   unsigned ok = variantLeafOffset(sd, e.okVariant);

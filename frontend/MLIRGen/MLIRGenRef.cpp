@@ -11,12 +11,26 @@
 // results and writes each array leaf into an out-parameter (a memref the
 // caller allocates), appended after the parameters.
 //
+// Large values in memory. A struct or enum of more than kRegisterLeaves
+// leaves (no arrays) passes between the functions nlc defines as one
+// buffer of bytes, each leaf at its offset (8 bytes for a scalar, a
+// memref's descriptor for a tensor or view): a parameter as the buffer
+// its caller filled, a result as a buffer the caller allocates and the
+// callee's `return` fills, appended after the parameters. The callee reads
+// a parameter's leaves where it uses them and the caller a result's, so a
+// value of hundreds of leaves (llama's `Model`, about 620) is not carried
+// through registers and spill slots leaf by leaf, nor passed as hundreds
+// of arguments. `main`, `@export` functions (called from C) and kernels
+// keep the ABI above.
+//
 //===----------------------------------------------------------------------===//
 
 #include "frontend/MLIRGen/MLIRGenImpl.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 namespace nlc {
 
@@ -136,6 +150,141 @@ Leaves MLIRGenImpl::allocateResultArrays(const Type *result, mlir::Location l,
     out.push_back(leaf);
   }
   return out;
+}
+
+/// More leaves than this and a struct or enum value passes in memory.
+constexpr unsigned kRegisterLeaves = 8;
+
+bool MLIRGenImpl::usesMemoryAbi(const FnDecl &fn) const {
+  if (fn.isExtern || fn.isKernel || fn.symbol == "nl_main")
+    return false;
+  for (const Attribute &a : fn.attributes)
+    if (a.name.name == "export")
+      return false;
+  return true;
+}
+
+bool MLIRGenImpl::isLarge(const Type *t) {
+  return (t->isStruct() || t->isEnum()) && !t->containsArray() &&
+         numLeaves(t) > kRegisterLeaves;
+}
+
+bool MLIRGenImpl::paramInMemory(const FnDecl &fn, const VarDecl &p) {
+  return usesMemoryAbi(fn) && p.ref == RefKind::None && isLarge(p.type);
+}
+
+bool MLIRGenImpl::resultInMemory(const FnDecl &fn) {
+  return usesMemoryAbi(fn) && isLarge(fn.result);
+}
+
+/// The bytes a leaf of element type `elem` takes in a buffer: a memref's
+/// descriptor (two pointers, the offset, the sizes and the strides), else
+/// 8.
+static int64_t leafBytes(mlir::Type elem) {
+  if (auto m = mlir::dyn_cast<mlir::MemRefType>(elem))
+    return 8 * (3 + 2 * m.getRank());
+  return 8;
+}
+
+bool MLIRGenImpl::returnedInMemory(const Expr &e) {
+  if (auto *t = llvm::dyn_cast<TryExpr>(&e))
+    return returnedInMemory(*t->operand);
+  auto *call = llvm::dyn_cast<CallExpr>(&e);
+  return call && call->launch == Launch::None &&
+         call->builtin == Builtin::None && call->variant < 0 && call->fn &&
+         resultInMemory(*call->fn);
+}
+
+mlir::MemRefType MLIRGenImpl::bufferType(const Type *t) {
+  llvm::SmallVector<mlir::Type> elems;
+  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
+  leafTypes(t, elems, shapes);
+  int64_t bytes = 0;
+  for (mlir::Type e : elems)
+    bytes += leafBytes(e);
+  return mlir::MemRefType::get({bytes}, builder.getI8Type());
+}
+
+Leaves MLIRGenImpl::bufferLeaves(mlir::Value buffer, const Type *t,
+                                 mlir::Location l) {
+  llvm::SmallVector<mlir::Type> elems;
+  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
+  leafTypes(t, elems, shapes);
+  Leaves out;
+  int64_t offset = 0;
+  for (mlir::Type e : elems) {
+    Leaf leaf;
+    leaf.isRef = true;
+    leaf.elementType = e;
+    leaf.value =
+        mlir::memref::ViewOp::create(builder, l, memType({}, e), buffer,
+                                     constIndex(offset, l), mlir::ValueRange{});
+    offset += leafBytes(e);
+    out.push_back(leaf);
+  }
+  return out;
+}
+
+mlir::Value MLIRGenImpl::allocateBuffer(const Type *t, mlir::Location l) {
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(&currentFunc.getBody().front());
+  // Aligned for its 8-byte leaves (each at a multiple of 8).
+  return mlir::memref::AllocaOp::create(builder, l, bufferType(t),
+                                        builder.getI64IntegerAttr(8));
+}
+
+/// Where `leaf` lies in a buffer (bufferLeaves): the buffer and the byte
+/// offset, or a null buffer.
+static std::pair<mlir::Value, int64_t> placeInBuffer(const Leaf &leaf) {
+  auto view = leaf.isRef && leaf.indices.empty()
+                  ? leaf.value.getDefiningOp<mlir::memref::ViewOp>()
+                  : nullptr;
+  if (!view)
+    return {};
+  std::optional<int64_t> shift = mlir::getConstantIntValue(view.getByteShift());
+  if (!shift)
+    return {};
+  return {view.getSource(), *shift};
+}
+
+void MLIRGenImpl::storeToBuffer(mlir::Value buffer, const Type *t,
+                                const Leaves &value, mlir::Location l) {
+  llvm::SmallVector<mlir::Type> elems;
+  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
+  leafTypes(t, elems, shapes);
+  llvm::SmallVector<int64_t> offsets{0};
+  for (mlir::Type e : elems)
+    offsets.push_back(offsets.back() + leafBytes(e));
+  Leaves slots = bufferLeaves(buffer, t, l);
+  // Runs of leaves that lie one after the other in one buffer, as they do
+  // in this one (a value read from another buffer, or a part of one: an
+  // enum's payload), are copied as bytes, one memcpy a run.
+  auto bytes = [&](mlir::Value mem, int64_t at, int64_t size) {
+    return mlir::memref::SubViewOp::create(
+        builder, l, mem,
+        llvm::ArrayRef<mlir::OpFoldResult>{builder.getIndexAttr(at)},
+        llvm::ArrayRef<mlir::OpFoldResult>{builder.getIndexAttr(size)},
+        llvm::ArrayRef<mlir::OpFoldResult>{builder.getIndexAttr(1)});
+  };
+  for (size_t i = 0; i < slots.size();) {
+    auto [from, at] = placeInBuffer(value[i]);
+    size_t end = i + 1;
+    while (from && end < slots.size() &&
+           placeInBuffer(value[end]) ==
+               std::make_pair(from, at + offsets[end] - offsets[i]))
+      ++end;
+    if (end - i > 1) {
+      int64_t size = offsets[end] - offsets[i];
+      mlir::memref::CopyOp::create(builder, l, bytes(from, at, size),
+                                   bytes(buffer, offsets[i], size));
+      i = end;
+      continue;
+    }
+    Leaf v = load(Leaves{value[i]}, l)[0];
+    if (!v.value.getDefiningOp<mlir::ub::PoisonOp>())
+      store(Leaves{slots[i]}, Leaves{v}, l);
+    ++i;
+  }
 }
 
 } // namespace nlc
