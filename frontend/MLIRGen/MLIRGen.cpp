@@ -218,10 +218,15 @@ static bool hasAttr(const FnDecl &fn, llvm::StringRef name) {
 void MLIRGenImpl::declareFunction(FnDecl &fn) {
   llvm::SmallVector<mlir::Type> args, results;
   for (auto &p : fn.params) {
-    if (paramInMemory(fn, *p))
+    if (paramInMemory(fn, *p)) {
       args.push_back(bufferType(p->type));
-    else
+    } else if (refInMemory(fn, *p)) {
+      args.push_back(mlir::MemRefType::get({mlir::ShapedType::kDynamic},
+                                           builder.getI8Type()));
+      args.push_back(builder.getIndexType());
+    } else {
       paramAbiTypes(*p, args);
+    }
   }
   bool isMain = fn.symbol == "nl_main";
   if (isMain)
@@ -262,6 +267,13 @@ void MLIRGenImpl::genFunction(FnDecl &fn) {
     if (paramInMemory(fn, *p)) {
       locals[p.get()] = bufferLeaves(entry->getArgument(argIdx++), p->type,
                                      loc(p->name.range));
+      continue;
+    }
+    if (refInMemory(fn, *p)) {
+      locals[p.get()] =
+          bufferLeaves(entry->getArgument(argIdx), p->type, loc(p->name.range),
+                       entry->getArgument(argIdx + 1));
+      argIdx += 2;
       continue;
     }
     Leaves leaves;
@@ -599,8 +611,10 @@ void MLIRGenImpl::genLet(LetStmt &s) {
   bool mutableStorage =
       s.var->isMutable && (!t->containsBuffer() || t->isOwned());
   if (mutableStorage || (t->containsArray() && !fresh)) {
-    // Mutable storage, or an array copied for value semantics.
-    Leaves storage = allocate(t, l);
+    // Mutable storage, or an array copied for value semantics; a large
+    // value's in one buffer, so that a reference to it is that buffer.
+    Leaves storage =
+        isLarge(t) ? bufferLeaves(allocateBuffer(t, l), t, l) : allocate(t, l);
     store(storage, value, l);
     locals[s.var.get()] = mutableStorage ? storage : load(storage, l);
     return;

@@ -391,7 +391,16 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
   if (e.variant >= 0)
     return genVariant(e.type, e.variant, e.orderedArgs, l);
   llvm::SmallVector<mlir::Value> operands;
+  // Copies back into `&mut` places passed as copies (genBufferRefArg).
+  llvm::SmallVector<std::function<void()>> writeBacks;
   auto addArg = [&](Expr &arg, const VarDecl &param) {
+    if (refInMemory(*e.fn, param)) {
+      std::function<void()> writeBack;
+      genBufferRefArg(arg, param, operands, writeBack);
+      if (writeBack)
+        writeBacks.push_back(std::move(writeBack));
+      return;
+    }
     if (!passedAsValue(param))
       return genRefArg(arg, operands);
     if (paramInMemory(*e.fn, param)) {
@@ -421,10 +430,14 @@ Leaves MLIRGenImpl::genCall(CallExpr &e) {
     mlir::Value buffer = allocateBuffer(e.fn->result, l);
     operands.push_back(buffer);
     mlir::func::CallOp::create(builder, l, functions[e.fn], operands);
+    for (auto &w : writeBacks)
+      w();
     return bufferLeaves(buffer, e.fn->result, l);
   }
   Leaves out = allocateResultArrays(e.fn->result, l, operands);
   auto call = mlir::func::CallOp::create(builder, l, functions[e.fn], operands);
+  for (auto &w : writeBacks)
+    w();
   unsigned result = 0;
   for (Leaf &leaf : out)
     if (leaf.shape.empty())

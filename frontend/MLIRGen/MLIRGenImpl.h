@@ -23,6 +23,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <functional>
 #include <map>
 
 namespace nlc {
@@ -249,12 +250,23 @@ private:
   bool isLarge(const Type *t);
   /// Whether `fn` takes parameter `p` in memory, returns its result so.
   bool paramInMemory(const FnDecl &fn, const VarDecl &p);
+  /// Whether `fn` takes reference parameter `p` as one buffer and a byte
+  /// offset into it.
+  bool refInMemory(const FnDecl &fn, const VarDecl &p);
+  /// The operands of `arg` for such a parameter; `writeBack` is set to the
+  /// copy to make after the call for a `&mut` whose place is not one run
+  /// of a buffer (the value was copied into a fresh one).
+  void genBufferRefArg(Expr &arg, const VarDecl &param,
+                       llvm::SmallVectorImpl<mlir::Value> &out,
+                       std::function<void()> &writeBack);
   bool resultInMemory(const FnDecl &fn);
   /// The buffer type of a large value of type `t` (bytes, each leaf at
   /// its offset).
   mlir::MemRefType bufferType(const Type *t);
-  /// The leaves of a value of type `t` in `buffer`, as references.
-  Leaves bufferLeaves(mlir::Value buffer, const Type *t, mlir::Location l);
+  /// The leaves of a value of type `t` in `buffer`, as references, from
+  /// byte `base` (an index value; 0 when null).
+  Leaves bufferLeaves(mlir::Value buffer, const Type *t, mlir::Location l,
+                      mlir::Value base = {});
   /// A fresh buffer for a value of type `t`, at the function's entry.
   mlir::Value allocateBuffer(const Type *t, mlir::Location l);
   /// Whether `e` is a call that returns its value in a buffer of its own

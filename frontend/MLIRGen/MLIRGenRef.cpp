@@ -27,6 +27,7 @@
 
 #include "frontend/MLIRGen/MLIRGenImpl.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
@@ -173,6 +174,10 @@ bool MLIRGenImpl::paramInMemory(const FnDecl &fn, const VarDecl &p) {
   return usesMemoryAbi(fn) && p.ref == RefKind::None && isLarge(p.type);
 }
 
+bool MLIRGenImpl::refInMemory(const FnDecl &fn, const VarDecl &p) {
+  return usesMemoryAbi(fn) && p.ref != RefKind::None && isLarge(p.type);
+}
+
 bool MLIRGenImpl::resultInMemory(const FnDecl &fn) {
   return usesMemoryAbi(fn) && isLarge(fn.result);
 }
@@ -206,7 +211,7 @@ mlir::MemRefType MLIRGenImpl::bufferType(const Type *t) {
 }
 
 Leaves MLIRGenImpl::bufferLeaves(mlir::Value buffer, const Type *t,
-                                 mlir::Location l) {
+                                 mlir::Location l, mlir::Value base) {
   llvm::SmallVector<mlir::Type> elems;
   llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
   leafTypes(t, elems, shapes);
@@ -216,9 +221,11 @@ Leaves MLIRGenImpl::bufferLeaves(mlir::Value buffer, const Type *t,
     Leaf leaf;
     leaf.isRef = true;
     leaf.elementType = e;
-    leaf.value =
-        mlir::memref::ViewOp::create(builder, l, memType({}, e), buffer,
-                                     constIndex(offset, l), mlir::ValueRange{});
+    mlir::Value shift = constIndex(offset, l);
+    if (base)
+      shift = mlir::arith::AddIOp::create(builder, l, base, shift);
+    leaf.value = mlir::memref::ViewOp::create(
+        builder, l, memType({}, e), buffer, shift, mlir::ValueRange{});
     offset += leafBytes(e);
     out.push_back(leaf);
   }
@@ -233,18 +240,44 @@ mlir::Value MLIRGenImpl::allocateBuffer(const Type *t, mlir::Location l) {
                                         builder.getI64IntegerAttr(8));
 }
 
-/// Where `leaf` lies in a buffer (bufferLeaves): the buffer and the byte
-/// offset, or a null buffer.
-static std::pair<mlir::Value, int64_t> placeInBuffer(const Leaf &leaf) {
+namespace {
+
+/// Where a leaf lies in a buffer (bufferLeaves): the buffer, a byte offset
+/// known only at run time (or null) and a constant one added to it.
+struct BufferPlace {
+  mlir::Value buffer, base;
+  int64_t offset = 0;
+  bool operator==(const BufferPlace &o) const {
+    return buffer == o.buffer && base == o.base && offset == o.offset;
+  }
+};
+
+} // namespace
+
+/// `leaf`'s place in a buffer, or one with a null buffer.
+static BufferPlace placeInBuffer(const Leaf &leaf) {
   auto view = leaf.isRef && leaf.indices.empty()
                   ? leaf.value.getDefiningOp<mlir::memref::ViewOp>()
                   : nullptr;
   if (!view)
     return {};
-  std::optional<int64_t> shift = mlir::getConstantIntValue(view.getByteShift());
-  if (!shift)
-    return {};
-  return {view.getSource(), *shift};
+  mlir::Value shift = view.getByteShift();
+  if (std::optional<int64_t> c = mlir::getConstantIntValue(shift))
+    return {view.getSource(), {}, *c};
+  if (auto add = shift.getDefiningOp<mlir::arith::AddIOp>())
+    if (std::optional<int64_t> c = mlir::getConstantIntValue(add.getRhs()))
+      return {view.getSource(), add.getLhs(), *c};
+  return {};
+}
+
+/// The byte offset of each leaf of types `elems` in a buffer, and the
+/// buffer's size last.
+static llvm::SmallVector<int64_t>
+leafOffsets(llvm::ArrayRef<mlir::Type> elems) {
+  llvm::SmallVector<int64_t> offsets{0};
+  for (mlir::Type e : elems)
+    offsets.push_back(offsets.back() + leafBytes(e));
+  return offsets;
 }
 
 void MLIRGenImpl::storeToBuffer(mlir::Value buffer, const Type *t,
@@ -252,31 +285,35 @@ void MLIRGenImpl::storeToBuffer(mlir::Value buffer, const Type *t,
   llvm::SmallVector<mlir::Type> elems;
   llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
   leafTypes(t, elems, shapes);
-  llvm::SmallVector<int64_t> offsets{0};
-  for (mlir::Type e : elems)
-    offsets.push_back(offsets.back() + leafBytes(e));
+  llvm::SmallVector<int64_t> offsets = leafOffsets(elems);
   Leaves slots = bufferLeaves(buffer, t, l);
   // Runs of leaves that lie one after the other in one buffer, as they do
   // in this one (a value read from another buffer, or a part of one: an
-  // enum's payload), are copied as bytes, one memcpy a run.
-  auto bytes = [&](mlir::Value mem, int64_t at, int64_t size) {
+  // enum's payload, a field), are copied as bytes, one memcpy a run.
+  auto bytes = [&](mlir::Value mem, mlir::OpFoldResult at, int64_t size) {
     return mlir::memref::SubViewOp::create(
-        builder, l, mem,
-        llvm::ArrayRef<mlir::OpFoldResult>{builder.getIndexAttr(at)},
+        builder, l, mem, llvm::ArrayRef<mlir::OpFoldResult>{at},
         llvm::ArrayRef<mlir::OpFoldResult>{builder.getIndexAttr(size)},
         llvm::ArrayRef<mlir::OpFoldResult>{builder.getIndexAttr(1)});
   };
   for (size_t i = 0; i < slots.size();) {
-    auto [from, at] = placeInBuffer(value[i]);
+    BufferPlace from = placeInBuffer(value[i]);
     size_t end = i + 1;
-    while (from && end < slots.size() &&
+    while (from.buffer && end < slots.size() &&
            placeInBuffer(value[end]) ==
-               std::make_pair(from, at + offsets[end] - offsets[i]))
+               BufferPlace{from.buffer, from.base,
+                           from.offset + offsets[end] - offsets[i]})
       ++end;
     if (end - i > 1) {
       int64_t size = offsets[end] - offsets[i];
-      mlir::memref::CopyOp::create(builder, l, bytes(from, at, size),
-                                   bytes(buffer, offsets[i], size));
+      mlir::OpFoldResult at = builder.getIndexAttr(from.offset);
+      if (from.base)
+        at = mlir::arith::AddIOp::create(builder, l, from.base,
+                                         constIndex(from.offset, l))
+                 .getResult();
+      mlir::memref::CopyOp::create(
+          builder, l, bytes(from.buffer, at, size),
+          bytes(buffer, builder.getIndexAttr(offsets[i]), size));
       i = end;
       continue;
     }
@@ -285,6 +322,49 @@ void MLIRGenImpl::storeToBuffer(mlir::Value buffer, const Type *t,
       store(Leaves{slots[i]}, Leaves{v}, l);
     ++i;
   }
+}
+
+void MLIRGenImpl::genBufferRefArg(Expr &arg, const VarDecl &param,
+                                  llvm::SmallVectorImpl<mlir::Value> &out,
+                                  std::function<void()> &writeBack) {
+  Expr *place = &arg;
+  if (auto *u = llvm::dyn_cast<UnaryExpr>(&arg);
+      u && (u->op == UnaryOp::Borrow || u->op == UnaryOp::BorrowMut))
+    place = u->operand.get();
+  mlir::Location l = loc(arg.range);
+  const Type *t = param.type;
+  auto bytes =
+      mlir::MemRefType::get({mlir::ShapedType::kDynamic}, builder.getI8Type());
+  Leaves leaves = genExpr(*place);
+  llvm::SmallVector<mlir::Type> elems;
+  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
+  leafTypes(t, elems, shapes);
+  llvm::SmallVector<int64_t> offsets = leafOffsets(elems);
+  // The place is one run of a buffer (a parameter, a call's result, a
+  // `var`, or a part of one): that buffer, from the run's first byte.
+  BufferPlace first = placeInBuffer(leaves[0]);
+  bool run = bool(first.buffer);
+  for (size_t i = 1; run && i < leaves.size(); ++i)
+    run = placeInBuffer(leaves[i]) ==
+          BufferPlace{first.buffer, first.base, first.offset + offsets[i]};
+  if (run) {
+    mlir::Value at = constIndex(first.offset, l);
+    if (first.base)
+      at = mlir::arith::AddIOp::create(builder, l, first.base, at);
+    out.push_back(
+        mlir::memref::CastOp::create(builder, l, bytes, first.buffer));
+    out.push_back(at);
+    return;
+  }
+  // Otherwise a copy in a fresh buffer, copied back after a `&mut` call.
+  mlir::Value copy = allocateBuffer(t, l);
+  storeToBuffer(copy, t, leaves, l);
+  out.push_back(mlir::memref::CastOp::create(builder, l, bytes, copy));
+  out.push_back(constIndex(0, l));
+  if (param.ref == RefKind::Mut)
+    writeBack = [this, copy, t, leaves, l] {
+      store(leaves, load(bufferLeaves(copy, t, l), l), l);
+    };
 }
 
 } // namespace nlc
