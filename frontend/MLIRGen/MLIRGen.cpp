@@ -612,10 +612,17 @@ void MLIRGenImpl::genLet(LetStmt &s) {
       s.var->isMutable && (!t->containsBuffer() || t->isOwned());
   if (mutableStorage || (t->containsArray() && !fresh)) {
     // Mutable storage, or an array copied for value semantics; a large
-    // value's in one buffer, so that a reference to it is that buffer.
-    Leaves storage =
-        isLarge(t) ? bufferLeaves(allocateBuffer(t, l), t, l) : allocate(t, l);
-    store(storage, value, l);
+    // value's in one buffer, so that a reference to it is that buffer (and
+    // a value from another buffer is copied as bytes).
+    Leaves storage;
+    if (isLarge(t)) {
+      mlir::Value buffer = allocateBuffer(t, l);
+      storeToBuffer(buffer, t, value, l);
+      storage = bufferLeaves(buffer, t, l);
+    } else {
+      storage = allocate(t, l);
+      store(storage, value, l);
+    }
     locals[s.var.get()] = mutableStorage ? storage : load(storage, l);
     return;
   }

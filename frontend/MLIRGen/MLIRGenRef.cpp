@@ -311,9 +311,11 @@ void MLIRGenImpl::storeToBuffer(mlir::Value buffer, const Type *t,
         at = mlir::arith::AddIOp::create(builder, l, from.base,
                                          constIndex(from.offset, l))
                  .getResult();
-      mlir::memref::CopyOp::create(
-          builder, l, bytes(from.buffer, at, size),
-          bytes(buffer, builder.getIndexAttr(offsets[i]), size));
+      // (Source, then target: in this order in the IR.)
+      mlir::Value source = bytes(from.buffer, at, size);
+      mlir::Value target =
+          bytes(buffer, builder.getIndexAttr(offsets[i]), size);
+      mlir::memref::CopyOp::create(builder, l, source, target);
       i = end;
       continue;
     }
