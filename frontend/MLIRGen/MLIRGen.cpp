@@ -644,6 +644,14 @@ void MLIRGenImpl::genAssign(AssignStmt &s) {
     // The old tensor may be read by the new value's computation.
     if (s.dropOld)
       dropValue(target, s.target->type, l);
+    // A large value into a buffer: runs of it from another buffer are
+    // copied as bytes.
+    const Type *t = s.target->type;
+    if (isLarge(t))
+      if (auto run = runInBuffer(target, t, l)) {
+        storeToBuffer(run->first, t, value, l, run->second);
+        return;
+      }
     store(target, value, l);
     return;
   }

@@ -272,10 +272,15 @@ private:
   /// Whether `e` is a call that returns its value in a buffer of its own
   /// (or `f()?` of one): the value's leaves are references into it.
   bool returnedInMemory(const Expr &e);
-  /// Writes `value` (leaves of type `t`) into `buffer`; unset (poison)
-  /// leaves are left alone.
+  /// Writes `value` (leaves of type `t`) into `buffer` from byte `at` (0
+  /// when null); unset (poison) leaves are left alone.
   void storeToBuffer(mlir::Value buffer, const Type *t, const Leaves &value,
-                     mlir::Location l);
+                     mlir::Location l, mlir::Value at = {});
+  /// The buffer `leaves` (of type `t`) lie in, one after the other as
+  /// bufferLeaves places them, and the byte where they start; nothing
+  /// where they do not.
+  std::optional<std::pair<mlir::Value, mlir::Value>>
+  runInBuffer(const Leaves &leaves, const Type *t, mlir::Location l);
 
   // Declarations and statements (MLIRGen.cpp).
   void declareFunction(FnDecl &fn);

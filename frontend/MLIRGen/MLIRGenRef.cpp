@@ -281,12 +281,20 @@ leafOffsets(llvm::ArrayRef<mlir::Type> elems) {
 }
 
 void MLIRGenImpl::storeToBuffer(mlir::Value buffer, const Type *t,
-                                const Leaves &value, mlir::Location l) {
+                                const Leaves &value, mlir::Location l,
+                                mlir::Value at) {
   llvm::SmallVector<mlir::Type> elems;
   llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
   leafTypes(t, elems, shapes);
   llvm::SmallVector<int64_t> offsets = leafOffsets(elems);
-  Leaves slots = bufferLeaves(buffer, t, l);
+  Leaves slots = bufferLeaves(buffer, t, l, at);
+  // Byte `offset` of the value in `buffer`.
+  auto target = [&](int64_t offset) -> mlir::OpFoldResult {
+    if (!at)
+      return builder.getIndexAttr(offset);
+    return mlir::arith::AddIOp::create(builder, l, at, constIndex(offset, l))
+        .getResult();
+  };
   // Runs of leaves that lie one after the other in one buffer, as they do
   // in this one (a value read from another buffer, or a part of one: an
   // enum's payload, a field), are copied as bytes, one memcpy a run.
@@ -306,16 +314,15 @@ void MLIRGenImpl::storeToBuffer(mlir::Value buffer, const Type *t,
       ++end;
     if (end - i > 1) {
       int64_t size = offsets[end] - offsets[i];
-      mlir::OpFoldResult at = builder.getIndexAttr(from.offset);
+      mlir::OpFoldResult start = builder.getIndexAttr(from.offset);
       if (from.base)
-        at = mlir::arith::AddIOp::create(builder, l, from.base,
-                                         constIndex(from.offset, l))
-                 .getResult();
+        start = mlir::arith::AddIOp::create(builder, l, from.base,
+                                            constIndex(from.offset, l))
+                    .getResult();
       // (Source, then target: in this order in the IR.)
-      mlir::Value source = bytes(from.buffer, at, size);
-      mlir::Value target =
-          bytes(buffer, builder.getIndexAttr(offsets[i]), size);
-      mlir::memref::CopyOp::create(builder, l, source, target);
+      mlir::Value source = bytes(from.buffer, start, size);
+      mlir::Value dest = bytes(buffer, target(offsets[i]), size);
+      mlir::memref::CopyOp::create(builder, l, source, dest);
       i = end;
       continue;
     }
@@ -324,6 +331,26 @@ void MLIRGenImpl::storeToBuffer(mlir::Value buffer, const Type *t,
       store(Leaves{slots[i]}, Leaves{v}, l);
     ++i;
   }
+}
+
+std::optional<std::pair<mlir::Value, mlir::Value>>
+MLIRGenImpl::runInBuffer(const Leaves &leaves, const Type *t,
+                         mlir::Location l) {
+  llvm::SmallVector<mlir::Type> elems;
+  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
+  leafTypes(t, elems, shapes);
+  llvm::SmallVector<int64_t> offsets = leafOffsets(elems);
+  BufferPlace first = placeInBuffer(leaves[0]);
+  if (!first.buffer)
+    return std::nullopt;
+  for (size_t i = 1; i < leaves.size(); ++i)
+    if (!(placeInBuffer(leaves[i]) ==
+          BufferPlace{first.buffer, first.base, first.offset + offsets[i]}))
+      return std::nullopt;
+  mlir::Value at = constIndex(first.offset, l);
+  if (first.base)
+    at = mlir::arith::AddIOp::create(builder, l, first.base, at);
+  return std::make_pair(first.buffer, at);
 }
 
 void MLIRGenImpl::genBufferRefArg(Expr &arg, const VarDecl &param,
@@ -338,24 +365,11 @@ void MLIRGenImpl::genBufferRefArg(Expr &arg, const VarDecl &param,
   auto bytes =
       mlir::MemRefType::get({mlir::ShapedType::kDynamic}, builder.getI8Type());
   Leaves leaves = genExpr(*place);
-  llvm::SmallVector<mlir::Type> elems;
-  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
-  leafTypes(t, elems, shapes);
-  llvm::SmallVector<int64_t> offsets = leafOffsets(elems);
   // The place is one run of a buffer (a parameter, a call's result, a
   // `var`, or a part of one): that buffer, from the run's first byte.
-  BufferPlace first = placeInBuffer(leaves[0]);
-  bool run = bool(first.buffer);
-  for (size_t i = 1; run && i < leaves.size(); ++i)
-    run = placeInBuffer(leaves[i]) ==
-          BufferPlace{first.buffer, first.base, first.offset + offsets[i]};
-  if (run) {
-    mlir::Value at = constIndex(first.offset, l);
-    if (first.base)
-      at = mlir::arith::AddIOp::create(builder, l, first.base, at);
-    out.push_back(
-        mlir::memref::CastOp::create(builder, l, bytes, first.buffer));
-    out.push_back(at);
+  if (auto run = runInBuffer(leaves, t, l)) {
+    out.push_back(mlir::memref::CastOp::create(builder, l, bytes, run->first));
+    out.push_back(run->second);
     return;
   }
   // Otherwise a copy in a fresh buffer, copied back after a `&mut` call.
