@@ -208,7 +208,7 @@ MLIRGenImpl::run(const std::vector<Module *> &modules) {
   return owned;
 }
 
-static bool hasAttr(const FnDecl &fn, llvm::StringRef name) {
+bool hasAttr(const FnDecl &fn, llvm::StringRef name) {
   for (const Attribute &a : fn.attributes)
     if (a.name.name == name)
       return true;
@@ -221,8 +221,7 @@ void MLIRGenImpl::declareFunction(FnDecl &fn) {
     if (paramInMemory(fn, *p)) {
       args.push_back(bufferType(p->type));
     } else if (refInMemory(fn, *p)) {
-      args.push_back(mlir::MemRefType::get({mlir::ShapedType::kDynamic},
-                                           builder.getI8Type()));
+      args.push_back(refBufferType());
       args.push_back(builder.getIndexType());
     } else {
       paramAbiTypes(*p, args);

@@ -42,6 +42,9 @@ struct Leaf {
 };
 using Leaves = llvm::SmallVector<Leaf, 4>;
 
+/// Whether `fn` carries the attribute `@name`.
+bool hasAttr(const FnDecl &fn, llvm::StringRef name);
+
 /// The leaf that is the SSA value `v` itself.
 inline Leaf valueLeaf(mlir::Value v) {
   Leaf leaf;
@@ -250,8 +253,9 @@ private:
   bool isLarge(const Type *t);
   /// Whether `fn` takes parameter `p` in memory, returns its result so.
   bool paramInMemory(const FnDecl &fn, const VarDecl &p);
-  /// Whether `fn` takes reference parameter `p` as one buffer and a byte
-  /// offset into it.
+  bool resultInMemory(const FnDecl &fn);
+  /// Whether `fn` takes reference parameter `p` as one buffer
+  /// (refBufferType) and a byte offset into it.
   bool refInMemory(const FnDecl &fn, const VarDecl &p);
   /// The operands of `arg` for such a parameter; `writeBack` is set to the
   /// copy to make after the call for a `&mut` whose place is not one run
@@ -259,10 +263,20 @@ private:
   void genBufferRefArg(Expr &arg, const VarDecl &param,
                        llvm::SmallVectorImpl<mlir::Value> &out,
                        std::function<void()> &writeBack);
-  bool resultInMemory(const FnDecl &fn);
   /// The buffer type of a large value of type `t` (bytes, each leaf at
-  /// its offset).
+  /// its offset), and that of a reference to one (any size).
   mlir::MemRefType bufferType(const Type *t);
+  mlir::MemRefType refBufferType();
+  /// The leaf types of `t` and each leaf's byte offset in a buffer, the
+  /// buffer's size last.
+  llvm::SmallVector<int64_t>
+  bufferOffsets(const Type *t, llvm::SmallVectorImpl<mlir::Type> &elems);
+  /// Byte `offset` past `base` (an index value, or 0 when null): a
+  /// constant, or `arith.addi base, offset`, the form placeInBuffer reads;
+  /// bytePosition leaves a constant an attribute.
+  mlir::Value byteValue(mlir::Value base, int64_t offset, mlir::Location l);
+  mlir::OpFoldResult bytePosition(mlir::Value base, int64_t offset,
+                                  mlir::Location l);
   /// The leaves of a value of type `t` in `buffer`, as references, from
   /// byte `base` (an index value; 0 when null).
   Leaves bufferLeaves(mlir::Value buffer, const Type *t, mlir::Location l,
@@ -272,6 +286,10 @@ private:
   /// Whether `e` is a call that returns its value in a buffer of its own
   /// (or `f()?` of one): the value's leaves are references into it.
   bool returnedInMemory(const Expr &e);
+  /// The leaves `v` of the enum value `e` (the scrutinee of a `match` or
+  /// `?`) with its tag read: all of them read where `e` is not a call's
+  /// result in its own buffer (any other storage may change meanwhile).
+  Leaves readEnum(const Expr &e, Leaves v, mlir::Location l);
   /// Writes `value` (leaves of type `t`) into `buffer` from byte `at` (0
   /// when null); unset (poison) leaves are left alone.
   void storeToBuffer(mlir::Value buffer, const Type *t, const Leaves &value,

@@ -129,13 +129,8 @@ void MLIRGenImpl::bindArm(const MatchExpr &e, const MatchArm &arm,
 
 Leaves MLIRGenImpl::genMatch(MatchExpr &e) {
   mlir::Location l = loc(e.scrutinee->range);
-  // A call's result in its own buffer stays there (the arms read what they
-  // bind where they use it); only the tag is read here.
-  Leaves scrut = genExpr(*e.scrutinee);
-  if (returnedInMemory(*e.scrutinee))
-    scrut[0] = load(Leaves{scrut[0]}, l)[0];
-  else
-    scrut = load(scrut, l);
+  // (The arms read what they bind where they use it.)
+  Leaves scrut = readEnum(*e.scrutinee, genExpr(*e.scrutinee), l);
   if (e.isStmt) {
     genMatchStmt(e, scrut);
     return {};
@@ -234,13 +229,7 @@ Leaves MLIRGenImpl::genMatchValue(MatchExpr &e, const Leaves &scrut,
 
 Leaves MLIRGenImpl::genTry(TryExpr &e) {
   mlir::Location l = loc(e.range);
-  // A call's result in its own buffer stays there (only the tag is read
-  // here); any other operand is read whole, as its storage may change.
-  Leaves v = genExpr(*e.operand);
-  if (returnedInMemory(*e.operand))
-    v[0] = load(Leaves{v[0]}, l)[0];
-  else
-    v = load(v, l);
+  Leaves v = readEnum(*e.operand, genExpr(*e.operand), l);
   StructDecl *sd = e.operand->type->getStructDecl();
   mlir::Value isOk = mlir::arith::CmpIOp::create(
       builder, l, mlir::arith::CmpIPredicate::eq, v[0].value,

@@ -104,15 +104,19 @@ mlir::Value MLIRGenImpl::refLeaf(const Leaf &leaf, mlir::Location l) {
   return mem;
 }
 
-void MLIRGenImpl::genRefArg(Expr &arg, llvm::SmallVectorImpl<mlir::Value> &out) {
-  // `&x` and `&mut x` pass x's storage; a reference parameter passed on
-  // is already a reference.
-  Expr *place = &arg;
+/// The place a reference argument names: `x` for `&x` and `&mut x`; a
+/// reference parameter passed on is already one.
+static Expr &borrowedPlace(Expr &arg) {
   if (auto *u = llvm::dyn_cast<UnaryExpr>(&arg);
       u && (u->op == UnaryOp::Borrow || u->op == UnaryOp::BorrowMut))
-    place = u->operand.get();
+    return *u->operand;
+  return arg;
+}
+
+void MLIRGenImpl::genRefArg(Expr &arg,
+                            llvm::SmallVectorImpl<mlir::Value> &out) {
   mlir::Location l = loc(arg.range);
-  for (const Leaf &leaf : genExpr(*place))
+  for (const Leaf &leaf : genExpr(borrowedPlace(arg)))
     out.push_back(refLeaf(leaf, l));
 }
 
@@ -157,12 +161,8 @@ Leaves MLIRGenImpl::allocateResultArrays(const Type *result, mlir::Location l,
 constexpr unsigned kRegisterLeaves = 8;
 
 bool MLIRGenImpl::usesMemoryAbi(const FnDecl &fn) const {
-  if (fn.isExtern || fn.isKernel || fn.symbol == "nl_main")
-    return false;
-  for (const Attribute &a : fn.attributes)
-    if (a.name.name == "export")
-      return false;
-  return true;
+  return !fn.isExtern && !fn.isKernel && fn.symbol != "nl_main" &&
+         !hasAttr(fn, "export");
 }
 
 bool MLIRGenImpl::isLarge(const Type *t) {
@@ -191,6 +191,13 @@ static int64_t leafBytes(mlir::Type elem) {
   return 8;
 }
 
+Leaves MLIRGenImpl::readEnum(const Expr &e, Leaves v, mlir::Location l) {
+  if (!returnedInMemory(e))
+    return load(v, l);
+  v[0] = load(Leaves{v[0]}, l)[0];
+  return v;
+}
+
 bool MLIRGenImpl::returnedInMemory(const Expr &e) {
   if (auto *t = llvm::dyn_cast<TryExpr>(&e))
     return returnedInMemory(*t->operand);
@@ -200,33 +207,54 @@ bool MLIRGenImpl::returnedInMemory(const Expr &e) {
          resultInMemory(*call->fn);
 }
 
-mlir::MemRefType MLIRGenImpl::bufferType(const Type *t) {
-  llvm::SmallVector<mlir::Type> elems;
+llvm::SmallVector<int64_t>
+MLIRGenImpl::bufferOffsets(const Type *t,
+                           llvm::SmallVectorImpl<mlir::Type> &elems) {
   llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
   leafTypes(t, elems, shapes);
-  int64_t bytes = 0;
+  llvm::SmallVector<int64_t> offsets{0};
   for (mlir::Type e : elems)
-    bytes += leafBytes(e);
-  return mlir::MemRefType::get({bytes}, builder.getI8Type());
+    offsets.push_back(offsets.back() + leafBytes(e));
+  return offsets;
+}
+
+mlir::MemRefType MLIRGenImpl::bufferType(const Type *t) {
+  llvm::SmallVector<mlir::Type> elems;
+  return mlir::MemRefType::get({bufferOffsets(t, elems).back()},
+                               builder.getI8Type());
+}
+
+mlir::MemRefType MLIRGenImpl::refBufferType() {
+  return mlir::MemRefType::get({mlir::ShapedType::kDynamic},
+                               builder.getI8Type());
+}
+
+mlir::Value MLIRGenImpl::byteValue(mlir::Value base, int64_t offset,
+                                   mlir::Location l) {
+  mlir::Value c = constIndex(offset, l);
+  return base ? mlir::arith::AddIOp::create(builder, l, base, c).getResult()
+              : c;
+}
+
+mlir::OpFoldResult MLIRGenImpl::bytePosition(mlir::Value base, int64_t offset,
+                                             mlir::Location l) {
+  if (!base)
+    return builder.getIndexAttr(offset);
+  return byteValue(base, offset, l);
 }
 
 Leaves MLIRGenImpl::bufferLeaves(mlir::Value buffer, const Type *t,
                                  mlir::Location l, mlir::Value base) {
   llvm::SmallVector<mlir::Type> elems;
-  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
-  leafTypes(t, elems, shapes);
+  llvm::SmallVector<int64_t> offsets = bufferOffsets(t, elems);
   Leaves out;
-  int64_t offset = 0;
-  for (mlir::Type e : elems) {
+  for (auto [e, offset] : llvm::zip(elems, offsets)) {
     Leaf leaf;
     leaf.isRef = true;
     leaf.elementType = e;
-    mlir::Value shift = constIndex(offset, l);
-    if (base)
-      shift = mlir::arith::AddIOp::create(builder, l, base, shift);
     leaf.value = mlir::memref::ViewOp::create(
-        builder, l, memType({}, e), buffer, shift, mlir::ValueRange{});
-    offset += leafBytes(e);
+        builder, l, memType({}, e), buffer, byteValue(base, offset, l),
+        mlir::ValueRange{});
     out.push_back(leaf);
   }
   return out;
@@ -270,31 +298,12 @@ static BufferPlace placeInBuffer(const Leaf &leaf) {
   return {};
 }
 
-/// The byte offset of each leaf of types `elems` in a buffer, and the
-/// buffer's size last.
-static llvm::SmallVector<int64_t>
-leafOffsets(llvm::ArrayRef<mlir::Type> elems) {
-  llvm::SmallVector<int64_t> offsets{0};
-  for (mlir::Type e : elems)
-    offsets.push_back(offsets.back() + leafBytes(e));
-  return offsets;
-}
-
 void MLIRGenImpl::storeToBuffer(mlir::Value buffer, const Type *t,
                                 const Leaves &value, mlir::Location l,
                                 mlir::Value at) {
   llvm::SmallVector<mlir::Type> elems;
-  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
-  leafTypes(t, elems, shapes);
-  llvm::SmallVector<int64_t> offsets = leafOffsets(elems);
+  llvm::SmallVector<int64_t> offsets = bufferOffsets(t, elems);
   Leaves slots = bufferLeaves(buffer, t, l, at);
-  // Byte `offset` of the value in `buffer`.
-  auto target = [&](int64_t offset) -> mlir::OpFoldResult {
-    if (!at)
-      return builder.getIndexAttr(offset);
-    return mlir::arith::AddIOp::create(builder, l, at, constIndex(offset, l))
-        .getResult();
-  };
   // Runs of leaves that lie one after the other in one buffer, as they do
   // in this one (a value read from another buffer, or a part of one: an
   // enum's payload, a field), are copied as bytes, one memcpy a run.
@@ -314,14 +323,10 @@ void MLIRGenImpl::storeToBuffer(mlir::Value buffer, const Type *t,
       ++end;
     if (end - i > 1) {
       int64_t size = offsets[end] - offsets[i];
-      mlir::OpFoldResult start = builder.getIndexAttr(from.offset);
-      if (from.base)
-        start = mlir::arith::AddIOp::create(builder, l, from.base,
-                                            constIndex(from.offset, l))
-                    .getResult();
       // (Source, then target: in this order in the IR.)
-      mlir::Value source = bytes(from.buffer, start, size);
-      mlir::Value dest = bytes(buffer, target(offsets[i]), size);
+      mlir::Value source =
+          bytes(from.buffer, bytePosition(from.base, from.offset, l), size);
+      mlir::Value dest = bytes(buffer, bytePosition(at, offsets[i], l), size);
       mlir::memref::CopyOp::create(builder, l, source, dest);
       i = end;
       continue;
@@ -337,9 +342,7 @@ std::optional<std::pair<mlir::Value, mlir::Value>>
 MLIRGenImpl::runInBuffer(const Leaves &leaves, const Type *t,
                          mlir::Location l) {
   llvm::SmallVector<mlir::Type> elems;
-  llvm::SmallVector<llvm::SmallVector<int64_t, 2>> shapes;
-  leafTypes(t, elems, shapes);
-  llvm::SmallVector<int64_t> offsets = leafOffsets(elems);
+  llvm::SmallVector<int64_t> offsets = bufferOffsets(t, elems);
   BufferPlace first = placeInBuffer(leaves[0]);
   if (!first.buffer)
     return std::nullopt;
@@ -347,24 +350,16 @@ MLIRGenImpl::runInBuffer(const Leaves &leaves, const Type *t,
     if (!(placeInBuffer(leaves[i]) ==
           BufferPlace{first.buffer, first.base, first.offset + offsets[i]}))
       return std::nullopt;
-  mlir::Value at = constIndex(first.offset, l);
-  if (first.base)
-    at = mlir::arith::AddIOp::create(builder, l, first.base, at);
-  return std::make_pair(first.buffer, at);
+  return std::make_pair(first.buffer, byteValue(first.base, first.offset, l));
 }
 
 void MLIRGenImpl::genBufferRefArg(Expr &arg, const VarDecl &param,
                                   llvm::SmallVectorImpl<mlir::Value> &out,
                                   std::function<void()> &writeBack) {
-  Expr *place = &arg;
-  if (auto *u = llvm::dyn_cast<UnaryExpr>(&arg);
-      u && (u->op == UnaryOp::Borrow || u->op == UnaryOp::BorrowMut))
-    place = u->operand.get();
   mlir::Location l = loc(arg.range);
   const Type *t = param.type;
-  auto bytes =
-      mlir::MemRefType::get({mlir::ShapedType::kDynamic}, builder.getI8Type());
-  Leaves leaves = genExpr(*place);
+  mlir::MemRefType bytes = refBufferType();
+  Leaves leaves = genExpr(borrowedPlace(arg));
   // The place is one run of a buffer (a parameter, a call's result, a
   // `var`, or a part of one): that buffer, from the run's first byte.
   if (auto run = runInBuffer(leaves, t, l)) {
