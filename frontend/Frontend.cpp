@@ -40,22 +40,37 @@ Module *Frontend::parse(const std::string &path) {
 }
 
 Module *Frontend::load(const std::string &path, const std::string &name) {
-  std::string key = canonical(path);
   std::string error;
   uint32_t file = sm.addFile(path, error);
   if (!file) {
     diags.report(SourceRange(), DiagID::err_cannot_open_file, {path, error});
     return nullptr;
   }
+  return loadFile(file, canonical(path), name,
+                  llvm::sys::path::parent_path(path).str());
+}
+
+Module *Frontend::loadFile(uint32_t file, const std::string &key,
+                           const std::string &name, const std::string &dir) {
   Parser parser(sm, diags, file);
   modules.push_back(parser.parseModule(name));
   Module *m = modules.back().get();
   loaded[key] = m;
   loading.push_back(key);
-  resolveImports(*m, llvm::sys::path::parent_path(path).str());
+  resolveImports(*m, dir);
   loading.pop_back();
   ordered.push_back(m);
   return m;
+}
+
+/// The text of the standard library's `target` module, which the compiler
+/// writes for the program being built.
+static std::string targetModuleText(const TargetFacts &t) {
+  auto b = [](bool v) { return v ? "true" : "false"; };
+  return std::string("// The target this program is built for, written by "
+                     "nlc (docs/LangRef.md, \"The target\").\n"
+                     "const BARE_METAL: bool = ") +
+         b(t.bareMetal) + ";\n";
 }
 
 std::string Frontend::findModule(const ImportDecl &imp, const std::string &dir,
@@ -87,6 +102,19 @@ void Frontend::resolveImports(Module &m, const std::string &dir) {
       dotted += (dotted.empty() ? "" : ".") + part.name;
     std::string searched;
     std::string path = findModule(*imp, dir, searched);
+    // The standard library's `target` module is not a file: the compiler
+    // writes it (a file of that name found first takes its place, as for
+    // any module of the standard library).
+    if (path.empty() && dotted == "target") {
+      const std::string key = "<target>";
+      auto it = loaded.find(key);
+      imp->imported =
+          it != loaded.end()
+              ? it->second
+              : loadFile(sm.addBuffer(key, targetModuleText(target)), key,
+                         dotted, "");
+      continue;
+    }
     if (path.empty()) {
       diags.report(imp->range, DiagID::err_module_not_found,
                    {dotted, searched});

@@ -14,11 +14,19 @@
 
 namespace nlc {
 
+/// What the standard library's `target` module says about the program being
+/// built (docs/LangRef.md, "The target").
+struct TargetFacts {
+  /// A unikernel image (--target=x86_64-bare), not a Linux executable.
+  bool bareMetal = false;
+};
+
 class Frontend {
 public:
   Frontend(SourceManager &sm, DiagnosticEngine &diags,
-           std::vector<std::string> searchPaths)
-      : sm(sm), diags(diags), searchPaths(std::move(searchPaths)) {}
+           std::vector<std::string> searchPaths, TargetFacts target = {})
+      : sm(sm), diags(diags), searchPaths(std::move(searchPaths)),
+        target(target) {}
 
   /// Parses `path` and its imports. Returns the root module, or null if the
   /// root file cannot be read. Syntax errors are reported, not fatal.
@@ -32,6 +40,9 @@ public:
 
 private:
   Module *load(const std::string &path, const std::string &name);
+  /// Parses a module from `file` (in `dir` for its own imports).
+  Module *loadFile(uint32_t file, const std::string &key,
+                   const std::string &name, const std::string &dir);
   void resolveImports(Module &m, const std::string &dir);
   std::string findModule(const ImportDecl &imp, const std::string &dir,
                          std::string &searched);
@@ -39,6 +50,7 @@ private:
   SourceManager &sm;
   DiagnosticEngine &diags;
   std::vector<std::string> searchPaths;
+  TargetFacts target;
   TypeContext types;
   std::vector<std::unique_ptr<Module>> modules;
   std::vector<Module *> ordered;

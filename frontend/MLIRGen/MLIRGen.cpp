@@ -466,9 +466,30 @@ void MLIRGenImpl::genStmt(Stmt &s) {
 
 void MLIRGenImpl::genIf(IfStmt &s) {
   mlir::Location l = loc(s.range);
-  mlir::Value cond = genScalar(*s.cond);
   mlir::Block *current = builder.getInsertionBlock();
   mlir::Region *region = current->getParent();
+  // A condition the compiler knows (a constant such as
+  // `target::BARE_METAL`): only the branch taken is generated, so that the
+  // kernel instances the other one launches are not built at all.
+  if (s.cond->constValue.kind == ConstValue::Kind::Bool) {
+    bool taken = s.cond->constValue.boolValue;
+    auto *body = new mlir::Block(), *merge = new mlir::Block();
+    region->push_back(body);
+    region->push_back(merge);
+    mlir::cf::BranchOp::create(builder, l, body);
+    builder.setInsertionPointToEnd(body);
+    if (taken)
+      genBlock(*s.thenBlock);
+    else if (s.elseStmt)
+      genStmt(*s.elseStmt);
+    if (!terminated()) {
+      genDrops(taken ? s.thenDrops : s.elseDrops, l);
+      mlir::cf::BranchOp::create(builder, l, merge);
+    }
+    continueAt(builder, merge, current);
+    return;
+  }
+  mlir::Value cond = genScalar(*s.cond);
   auto *thenBlock = new mlir::Block();
   auto *merge = new mlir::Block();
   region->push_back(thenBlock);

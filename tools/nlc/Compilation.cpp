@@ -266,7 +266,9 @@ int Compilation::run() {
 
   std::vector<std::string> searchPaths(opts.includeDirs);
   searchPaths.push_back(NLC_STDLIB_DIR);
-  Frontend frontend(sm, diags, searchPaths);
+  TargetFacts facts;
+  facts.bareMetal = opts.target->freestanding;
+  Frontend frontend(sm, diags, searchPaths, facts);
   mlir::TimingScope phase = timing.nest("Parse");
   Module *root = frontend.parse(opts.inputFile);
   if (!root)
