@@ -89,6 +89,7 @@ struct ConvertTileToX86Pass
     target.amxBf16 = amxBf16 && bits == 512;
     target.amxInt8 = amxInt8 && bits == 512;
     target.f32Lanes = bits / 32;
+    target.smallCode = smallCode;
     // AVX-512 has 32 vector registers: 24 accumulators, 4 rows of B, one
     // broadcast; AVX2 has 16: 12 accumulators, 2 rows, one broadcast.
     target.dotVectors = bits >= 512 ? 4 : 2;

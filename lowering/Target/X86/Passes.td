@@ -78,6 +78,10 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
            "With vector-bits=512: i8 dot with vpdpbusd (AVX512-VNNI)">,
     Option<"amx", "amx", "bool", /*default=*/"false",
            "With vector-bits=512: bf16 and i8 dot of whole tiles on AMX">,
+    Option<"smallCode", "small-code", "bool", /*default=*/"false",
+           "Code size over speed: a tile load or store is one masked copy, "
+           "without a second, unmasked one for tiles wholly inside their "
+           "view (the unikernel image)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -258,8 +258,12 @@ Value notContiguous(OpBuilder &b, Location loc, const Extent &e) {
 /// The three ways of one access: `copy(full=true)` when the tile lies
 /// inside a unit-stride view (with `needsCopy`, only where the condition it
 /// builds holds: else the tile is read in place), `copy(full=false)` at its
-/// edges, and `reference` for any other stride.
-void emitPaths(OpBuilder &b, Location loc, const Extent &e,
+/// edges, and `reference` for any other stride. With `smallCode` the masked
+/// copy serves every unit-stride access: its masks are all on inside the
+/// view, so it does what the unmasked one does, a little slower, with one
+/// copy of the loop in the code instead of two (a tile read in place is
+/// then copied too, which costs time only).
+void emitPaths(OpBuilder &b, Location loc, const Extent &e, bool smallCode,
                function_ref<void(OpBuilder &, Location, bool)> copy,
                function_ref<void(OpBuilder &, Location)> reference,
                function_ref<Value(OpBuilder &, Location)> needsCopy = nullptr) {
@@ -267,6 +271,11 @@ void emitPaths(OpBuilder &b, Location loc, const Extent &e,
   scf::IfOp::create(
       b, loc, e.unitStride,
       [&](OpBuilder &ub, Location ul) {
+        if (smallCode) {
+          copy(ub, ul, false);
+          scf::YieldOp::create(ub, ul);
+          return;
+        }
         scf::IfOp::create(
             ub, ul, full,
             [&](OpBuilder &fb, Location fl) {
@@ -609,7 +618,7 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
       };
     }
     emitPaths(
-        rewriter, loc, e, copy,
+        rewriter, loc, e, target.smallCode, copy,
         [&](OpBuilder &b, Location l) {
           nlc::cpu::emitReferenceLoad(b, l, op, pad, out);
         },
@@ -820,7 +829,8 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
             scf::YieldOp::create(nb, nl);
           });
     };
-    emitPaths(rewriter, loc, e, copy, [&](OpBuilder &b, Location l) {
+    bool small = target.smallCode;
+    emitPaths(rewriter, loc, e, small, copy, [&](OpBuilder &b, Location l) {
       Value tile = buffer;
       if (producer) {
         // Another stride: the reference store, from the producer's tile.

@@ -41,6 +41,9 @@ struct VectorTarget {
   /// `dot` of whole AMX tiles on the tile registers: bf16 with tdpbf16ps
   /// (AMX-BF16), i8 with tdpbssd (AMX-INT8); X86Amx.cpp.
   bool amxBf16 = false, amxInt8 = false;
+  /// Code size over speed: tile copies take their masked path only
+  /// (X86Memory.cpp, emitPaths).
+  bool smallCode = false;
   /// The next instance's prefetches spread over a vector loop
   /// (planSpreadPrefetches); null: none.
   const SpreadPrefetches *spread = nullptr;

@@ -22,11 +22,14 @@
 namespace nlc::x86 {
 
 static void buildKernelPipeline(mlir::OpPassManager &pm,
-                                std::unique_ptr<mlir::Pass> pack) {
+                                std::unique_ptr<mlir::Pass> pack,
+                                bool smallCode) {
   cpu::buildLaunchLoweringPipeline(pm, std::move(pack));
   // One pass over the elements for each tree of elementwise ops.
   pm.addPass(tile::createTileFuseElementwise());
-  pm.addPass(createConvertTileToX86());
+  ConvertTileToX86Options options;
+  options.smallCode = smallCode;
+  pm.addPass(createConvertTileToX86(options));
   // Only in a module marked for it (nlc --amx-emulation): a test.
   pm.addPass(createX86EmulateAmx());
   pm.nestAny().addPass(mlir::createCanonicalizerPass());
@@ -40,15 +43,16 @@ static void buildLinuxKernelPipeline(mlir::OpPassManager &pm) {
   // rows at any stride as fast (1.00-1.10x without packing it at
   // 1024-4096 on a Zen 5, docs/Performance.md). With AVX512-BF16, bf16 B
   // stored in pairs, which vdpbf16ps reads in place (x86-pack-dot-operands).
-  buildKernelPipeline(pm, createX86PackDotOperands());
+  buildKernelPipeline(pm, createX86PackDotOperands(), /*smallCode=*/false);
 }
 
 static void buildBareKernelPipeline(mlir::OpPassManager &pm) {
   // No packing: it would add a `.packed` clone of every `dot` kernel to the
   // image (each as large as the kernel) to save, on the unikernel's one
   // core, a tile copy per K step that is small next to the step's products
-  // (docs/BareMetal.md, image size).
-  buildKernelPipeline(pm, /*pack=*/nullptr);
+  // (docs/BareMetal.md, image size). For the same reason tile copies have
+  // one path, masked, not a second one for whole tiles.
+  buildKernelPipeline(pm, /*pack=*/nullptr, /*smallCode=*/true);
 }
 
 static void buildLinuxHostPipeline(mlir::OpPassManager &pm) {

@@ -1,4 +1,5 @@
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512" | FileCheck %s --enable-var-scope
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 small-code=1" | FileCheck %s --check-prefix=SMALL --enable-var-scope
 // tile.load and tile.store on x86: with a unit inner stride the copy goes
 // row by row in vectors (whole vectors when the tile lies in the view,
 // masked vectors with the pad value at its edges, the pad alone for rows
@@ -49,6 +50,23 @@
 // CHECK-NEXT: vector.load
 // CHECK-NEXT: vector.store
 // CHECK-NEXT: }
+// With small-code (the unikernel image), a unit-stride copy has the masked
+// path only, whole tile or not: no plain vector access and no test of
+// whether the tile lies inside the view; other strides keep the reference.
+// SMALL-LABEL: func.func @copy(
+// SMALL: %[[UNIT:.+]] = arith.cmpi eq
+// SMALL-NOT: vector.load
+// SMALL: scf.if %[[UNIT]] {
+// SMALL-NOT: scf.if
+// SMALL-NOT: vector.load
+// SMALL: vector.maskedload
+// SMALL-NOT: vector.load
+// SMALL: } else {
+// SMALL: memref.load
+// SMALL-NOT: vector.store {{.+}} : memref<?x?xf32
+// SMALL: vector.maskedstore {{.+}} : memref<?x?xf32
+// SMALL-NOT: vector.store {{.+}} : memref<?x?xf32
+// SMALL-LABEL: func.func @bytes(
 func.func @copy(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index, %p: f32) {
   %t = tile.load %v[%i, %i] padding(%p : f32) : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<3x20xf32>
   tile.store %t, %v[%i, %i] : !tile.tile<3x20xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
