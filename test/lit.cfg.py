@@ -50,7 +50,12 @@ if config.nlc_sanitize:
 config.substitutions.append(("%nlc_obj_root", config.nlc_obj_root))
 config.substitutions.append(("%nlc_src_root", config.nlc_src_root))
 config.substitutions.append(("%nlc-opt", os.path.join(config.nlc_tools_dir, "nlc-opt")))
-config.substitutions.append(("%nlc", os.path.join(config.nlc_tools_dir, "nlc")))
+# The tests check the IR after every pass of nlc's MLIR pipeline, which
+# the compiler itself does only after MLIRGen and at the pipeline's end.
+# %nlc_bin is the executable alone, for scripts that take its path (they
+# pass --verify-each themselves where they can).
+config.substitutions.append(("%nlc_bin", os.path.join(config.nlc_tools_dir, "nlc")))
+config.substitutions.append(("%nlc", os.path.join(config.nlc_tools_dir, "nlc") + " --verify-each"))
 config.substitutions.append(("%clang", config.nlc_clang))
 config.substitutions.append(("%nlrt_include", os.path.join(config.nlc_src_root, "runtime")))
 config.substitutions.append(("%nlrt_lib", os.path.join(config.nlc_lib_dir, "libnlrt.a")))

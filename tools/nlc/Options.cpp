@@ -82,6 +82,11 @@ cl::opt<bool> profile("profile",
                       cl::desc("Count the calls and cycles of every function "
                                "and print them as a table at exit"),
                       cl::cat(nlcCategory));
+cl::opt<bool> verifyEach(
+    "verify-each",
+    cl::desc("Check the IR after every pass of the MLIR pipeline, not only "
+             "after MLIRGen and at its end (slower; the test suite runs so)"),
+    cl::cat(nlcCategory));
 cl::opt<bool> amxEmulation(
     "amx-emulation",
     cl::desc("Testing: lower bf16 and i8 `dot` for AMX tiles on a CPU "
@@ -266,6 +271,7 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   opts.optLevel = optLevel;
   opts.run = runProgram;
   opts.profile = profile;
+  opts.verifyEach = verifyEach;
   opts.amxEmulation = amxEmulation;
   if (runTimeout.getNumOccurrences() > 0)
     opts.runTimeout = runTimeout;

@@ -44,6 +44,8 @@ struct Options {
   /// (empty: the host target's default, `native`).
   std::string hostCpu;
   bool profile = false;
+  /// --verify-each: the MLIR verifier after every pass.
+  bool verifyEach = false;
   /// --amx-emulation (kAmxEmulationAttrName).
   bool amxEmulation = false;
   std::optional<unsigned> runTimeout;
