@@ -247,7 +247,7 @@ struct BroadcastToVectors : VectorPattern<tl::BroadcastOp> {
     tl::TileType type = op.getType();
     return replaceWithVectors(
         rewriter, op, type, op->getOperands(), adaptor.getOperands(),
-        {op.getAxis()}, {type.getElementType()}, target,
+        {static_cast<int64_t>(op.getAxis())}, {type.getElementType()}, target,
         [](OpBuilder &, Location, ValueRange args) { return args[0]; });
   }
 };
