@@ -79,13 +79,13 @@ struct TileInlineKernels
     // Kernels that no launch names have no use left. The names in use are
     // gathered in one walk of the module (a walk per kernel took most of
     // this pass's time on a program of 80 kernel instances).
-    llvm::DenseSet<StringAttr> named;
-    if (std::optional<SymbolTable::UseRange> uses =
-            SymbolTable::getSymbolUses(&module.getBodyRegion()))
-      for (const SymbolTable::SymbolUse &use : *uses)
-        named.insert(use.getSymbolRef().getRootReference());
-    else
+    std::optional<SymbolTable::UseRange> uses =
+        SymbolTable::getSymbolUses(&module.getBodyRegion());
+    if (!uses)
       return; // An op that may refer to symbols unseen: erase nothing.
+    llvm::DenseSet<StringAttr> named;
+    for (const SymbolTable::SymbolUse &use : *uses)
+      named.insert(use.getSymbolRef().getRootReference());
     for (func::FuncOp fn :
          llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
       if (fn->hasAttr(nlc::tile::kKernelAttrName) &&
