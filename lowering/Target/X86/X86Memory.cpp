@@ -717,25 +717,31 @@ tl::DotOp dotOf(Value v, SmallVectorImpl<scf::ForOp> &loops, int depth = 0) {
 
 /// Whether the store of extent `e`, whose tile accumulated `k` k, streams
 /// at run time: `k` is at most kStreamMaxK, the view's 2-D slice (rows
-/// times row stride) spans `minBytes` or more, and the tile's first
-/// element and the row stride are whole vectors of `vectorBytes`.
+/// times row stride; a rank-1 view's length) spans `minBytes` or more, and
+/// the tile's first element and the row stride are whole vectors of
+/// `vectorBytes`.
 Value streamsHere(OpBuilder &b, Location loc, const Extent &e, Value k,
                   int64_t minBytes, int64_t elemBytes, int64_t vectorBytes) {
-  Value rowStride = e.strides[e.strides.size() - 2];
+  bool line = e.strides.size() == 1;
+  Value rowStride = line ? Value() : e.strides[e.strides.size() - 2];
   Value shortK = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, k,
                                        index(b, loc, kStreamMaxK));
-  Value big = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::uge,
-      arith::MulIOp::create(b, loc, e.viewRows, rowStride),
-      index(b, loc, minBytes / elemBytes));
+  Value span =
+      line ? memref::DimOp::create(b, loc, e.view, 0).getResult()
+           : arith::MulIOp::create(b, loc, e.viewRows, rowStride).getResult();
+  Value big = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, span,
+                                    index(b, loc, minBytes / elemBytes));
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, e.view);
   Value first =
       arith::AddIOp::create(b, loc, base,
                             arith::MulIOp::create(b, loc, tileOffset(b, loc, e),
                                                   index(b, loc, elemBytes)));
-  Value misaligned = arith::OrIOp::create(
-      b, loc, first,
-      arith::MulIOp::create(b, loc, rowStride, index(b, loc, elemBytes)));
+  Value misaligned = line ? first
+                          : arith::OrIOp::create(
+                                b, loc, first,
+                                arith::MulIOp::create(b, loc, rowStride,
+                                                      index(b, loc, elemBytes)))
+                                .getResult();
   Value aligned = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::eq,
       arith::RemUIOp::create(b, loc, misaligned, index(b, loc, vectorBytes)),

@@ -41,6 +41,18 @@
 // CHECK: math.exp
 // CHECK: vector.store {{.+}} {alignment = 64 : i64, nontemporal = true}
 // CHECK: llvm.call_intrinsic "llvm.x86.sse.sfence"() : () -> ()
+// A rank-1 store's span is its view's length (memref.dim), and only its
+// first element's alignment is checked (no row stride).
+// CHECK-LABEL: func.func @computed_line(
+// CHECK: %[[LEN:.+]] = memref.dim %{{.+}}, %c0{{.*}} : memref<?xf32, strided<[1], offset: ?>>
+// CHECK: %[[LBIG:.+]] = arith.cmpi uge, %[[LEN]], %c4194304 : index
+// CHECK: %[[PTR:.+]] = memref.extract_aligned_pointer_as_index
+// CHECK: %[[FIRST:.+]] = arith.addi %[[PTR]], %{{.+}} : index
+// CHECK-NOT: arith.ori
+// CHECK: arith.remui %[[FIRST]], %c64{{.*}} : index
+// CHECK: scf.if %{{.+}} {
+// CHECK: vector.store {{.+}} {alignment = 64 : i64, nontemporal = true} : memref<?xf32, strided<[1], offset: ?>>, vector<16xf32>
+// CHECK: llvm.call_intrinsic "llvm.x86.sse.sfence"() : () -> ()
 // CHECK-LABEL: func.func @small_computed(
 // CHECK-NOT: nontemporal
 // CHECK-NOT: sfence
@@ -69,6 +81,13 @@ func.func @computed(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
   %a = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<64x64xf32>
   %e = tile.exp %a : !tile.tile<64x64xf32>
   tile.store %e, %w[%i, %i] : !tile.tile<64x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+func.func @computed_line(%v: memref<?xf32, strided<[?], offset: ?>>,
+                         %w: memref<?xf32, strided<[?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i] : memref<?xf32, strided<[?], offset: ?>> -> !tile.tile<4096xf32>
+  %e = tile.exp %a : !tile.tile<4096xf32>
+  tile.store %e, %w[%i] : !tile.tile<4096xf32>, memref<?xf32, strided<[?], offset: ?>>
   return
 }
 func.func @small_computed(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
