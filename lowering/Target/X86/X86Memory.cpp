@@ -668,10 +668,10 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
 // the pass's own, and the row written no longer evicts what the next
 // row's pass reads. On a Zen 5 a layernorm of 16 MiB, rows of 4096 or
 // 16384 f32, went from 34-42 GB/s (70-80% of STREAM copy) to 63-71 on one
-// thread; a softmax's last pass (which loads its row again) streams too,
-// as fast as before (38-49 GB/s on one thread, 75-80 on two, alternated).
-// A pass whose full-size input is a tile the kernel computed before (in a
-// buffer) keeps its normal stores: not measured.
+// thread (tiles of kStreamComputedTileBytes and more); a softmax's last pass
+// (which loads its row again) streams too, as fast as before (38-49 GB/s on one
+// thread, 75-80 on two, alternated). A pass whose full-size input is a tile the
+// kernel computed before (in a buffer) keeps its normal stores: not measured.
 
 /// Views smaller than this (bytes of the 2-D slice a tile lies in) keep
 /// normal stores: their lines may well be read again from the caches.
@@ -682,8 +682,18 @@ constexpr int64_t kStreamBytes = 32 << 20;
 /// run on, the input it is computed from taking about as much again.
 constexpr int64_t kStreamComputedBytes = 16 << 20;
 
-/// Stores of tiles smaller than this never stream.
+/// Stores of `dot` results smaller than this never stream.
 constexpr int64_t kStreamTileBytes = 16 * 1024;
+
+/// Stores of computed tiles smaller than this never stream. From 8 KiB on,
+/// a row pass that reads its row, a gamma and a beta (a layernorm's last
+/// pass) and writes its row fills Zen 4's 32 KiB L1: streaming the rows of
+/// 2048 f32 of a 16 MiB layernorm took it from 21-27 to 40-41 GB/s on one
+/// Zen 4 thread, alternated (two threads: 45-50 -> 51). Rows of 1024 f32
+/// (4 KiB) keep normal stores: streamed, they ran 12% faster on one thread
+/// but 10-25% slower on two, where their output stays partly in L3 and
+/// the next row's output is no longer prefetched over the pass.
+constexpr int64_t kStreamComputedTileBytes = 8 * 1024;
 
 /// The most k a streaming store's tile may have accumulated (the K of its
 /// `dot`s, all the K loop's iterations together): with more, its store is a
@@ -953,10 +963,13 @@ void nlc::x86::planStreamingStores(ModuleOp module, const VectorTarget &target,
     Type elem = type.getElementType();
     int64_t lanes = lanesFor(target, {elem});
     int64_t bytes = type.getNumElements() * (elem.getIntOrFloatBitWidth() / 8);
-    if (!lanes || bytes < kStreamTileBytes || type.getShape().back() % lanes)
+    if (!lanes || bytes < kStreamComputedTileBytes ||
+        type.getShape().back() % lanes)
       return;
     SmallVector<scf::ForOp> loops;
     tl::DotOp dot = dotOf(store.getValue(), loops);
+    if (dot && bytes < kStreamTileBytes)
+      return;
     if (!dot) {
       // A tile the store computes from elementwise ops whose full-size
       // inputs are all loaded tiles (the pass reads them from memory as it

@@ -6,10 +6,11 @@
 // `dot`), the view's 2-D slice spans at least 32 MiB (8388608 f32: rows
 // times row stride) and the tile's first element and the row stride are
 // whole vectors (an or of the two, remainder by 64 bytes). A store that
-// computes its tile of 16 KiB or more from elementwise ops of loaded tiles
+// computes its tile of 8 KiB or more from elementwise ops of loaded tiles
 // (a layernorm's last pass) streams where the view spans at least 16 MiB
 // (4194304 f32), with no K condition (its k is 0). Other stores never
-// stream: smaller tiles, and tiles computed from a `dot`'s result (an
+// stream: smaller tiles (under 16 KiB for a `dot`'s result, under 8 KiB
+// for a computed tile), and tiles computed from a `dot`'s result (an
 // epilogue, whose K matters) or from another computed full-size tile.
 
 // CHECK-LABEL: func.func @dot_result(
@@ -53,6 +54,14 @@
 // CHECK: scf.if %{{.+}} {
 // CHECK: vector.store {{.+}} {alignment = 64 : i64, nontemporal = true} : memref<?xf32, strided<[1], offset: ?>>, vector<16xf32>
 // CHECK: llvm.call_intrinsic "llvm.x86.sse.sfence"() : () -> ()
+// A computed tile of 8 KiB streams too (a layernorm's row of 2048 f32); a
+// `dot` result of 8 KiB does not.
+// CHECK-LABEL: func.func @computed_8k(
+// CHECK: arith.cmpi uge, %{{.+}}, %c4194304 : index
+// CHECK: vector.store {{.+}} {alignment = 64 : i64, nontemporal = true}
+// CHECK-LABEL: func.func @dot_8k(
+// CHECK-NOT: nontemporal
+// CHECK-NOT: sfence
 // CHECK-LABEL: func.func @small_computed(
 // CHECK-NOT: nontemporal
 // CHECK-NOT: sfence
@@ -88,6 +97,21 @@ func.func @computed_line(%v: memref<?xf32, strided<[?], offset: ?>>,
   %a = tile.load %v[%i] : memref<?xf32, strided<[?], offset: ?>> -> !tile.tile<4096xf32>
   %e = tile.exp %a : !tile.tile<4096xf32>
   tile.store %e, %w[%i] : !tile.tile<4096xf32>, memref<?xf32, strided<[?], offset: ?>>
+  return
+}
+func.func @computed_8k(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+                       %w: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<1x2048xf32>
+  %e = tile.exp %a : !tile.tile<1x2048xf32>
+  tile.store %e, %w[%i, %i] : !tile.tile<1x2048xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+func.func @dot_8k(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+                  %w: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<32x32xf32>
+  %b = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<32x64xf32, col_major>
+  %c = tile.dot %a, %b : !tile.tile<32x32xf32>, !tile.tile<32x64xf32, col_major> -> !tile.tile<32x64xf32>
+  tile.store %c, %w[%i, %i] : !tile.tile<32x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }
 func.func @small_computed(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
