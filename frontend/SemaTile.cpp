@@ -453,7 +453,10 @@ bool Sema::checkTileAccess(CallExpr &e, const char *name, const Type *view,
       view->getElementType() != tile->getElementType() ||
       (view->getRank() != tile->getShape().size() &&
        !(view->getRank() > 2 && tile->getShape().size() == 2))) {
-    diags.report(at.range, DiagID::err_store_type, {tile->str(), view->str()});
+    diags.report(at.range,
+                 e.builtin == Builtin::Load ? DiagID::err_load_type
+                                            : DiagID::err_store_type,
+                 {tile->str(), view->str()});
     return false;
   }
   auto *idx = llvm::dyn_cast<ArrayLitExpr>(e.orderedArgs[1]);
