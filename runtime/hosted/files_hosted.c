@@ -7,7 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 
 #include "../nl_runtime.h"
 #include "../platform.h"

@@ -19,7 +19,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "nl_runtime.h"
 
 #include <linux/futex.h>
