@@ -352,6 +352,21 @@ struct PackedQuads {
   Value packed, bias;
 };
 
+/// Stores 128 times the column sums `sums` (of columns j .. j + lanes - 1)
+/// into `bias` at `j`, or adds them to what it holds with `accumulate`.
+void storeColumnBias(OpBuilder &b, Location loc, Value sums, Value bias,
+                     int64_t j, bool accumulate) {
+  auto type = cast<VectorType>(sums.getType());
+  Value at = index(b, loc, j);
+  Value columnBias = arith::ShLIOp::create(
+      b, loc, sums, splatConstant(b, loc, type, b.getI32IntegerAttr(7)));
+  if (accumulate)
+    columnBias = arith::AddIOp::create(
+        b, loc, vector::LoadOp::create(b, loc, type, bias, ValueRange{at}),
+        columnBias);
+  vector::StoreOp::create(b, loc, columnBias, bias, ValueRange{at});
+}
+
 /// B packed for `vpdpbusd` (as above) into rows `row0` .. `row0 + k / 4 -
 /// 1` of `packed` (at least 4 * np wide), and its bias stored into `bias`
 /// (np i32), or added to what `bias` holds with `accumulate`; no bias
@@ -398,17 +413,8 @@ void packQuadsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
                                bias ? multiplyAddQuads(lb, ll, sum[0], ones, v)
                                     : sum[0]);
         });
-    if (!bias)
-      continue;
-    Value at = index(b, loc, j);
-    Value columnBias = arith::ShLIOp::create(
-        b, loc, loop.getResult(0),
-        splatConstant(b, loc, sums, b.getI32IntegerAttr(7)));
-    if (accumulate)
-      columnBias = arith::AddIOp::create(
-          b, loc, vector::LoadOp::create(b, loc, sums, bias, ValueRange{at}),
-          columnBias);
-    vector::StoreOp::create(b, loc, columnBias, bias, ValueRange{at});
+    if (bias)
+      storeColumnBias(b, loc, loop.getResult(0), bias, j, accumulate);
   }
 }
 
@@ -422,6 +428,153 @@ PackedQuads packQuads(OpBuilder &b, Location loc, Value bm, int64_t k,
   packQuadsInto(b, loc, bm, k, n, np, lanes, p.packed, index(b, loc, 0), p.bias,
                 /*accumulate=*/false);
   return p;
+}
+
+/// The shuffle masks that take the vectors `in` (each a list of element
+/// labels) to vectors of the labels `out` lists, two inputs per output:
+/// for each output, the pair of inputs its labels come from and the mask
+/// (indices into the two concatenated), found by looking the labels up.
+struct ShufflePlan {
+  unsigned lhs, rhs;
+  SmallVector<int64_t> mask;
+};
+ShufflePlan shuffleFor(ArrayRef<SmallVector<int64_t>> in, unsigned lhs,
+                       unsigned rhs, ArrayRef<int64_t> out) {
+  ShufflePlan plan{lhs, rhs, {}};
+  int64_t width = in[lhs].size();
+  for (int64_t label : out) {
+    const auto *at = llvm::find(in[lhs], label);
+    if (at != in[lhs].end()) {
+      plan.mask.push_back(at - in[lhs].begin());
+      continue;
+    }
+    at = llvm::find(in[rhs], label);
+    assert(at != in[rhs].end() && "a label from neither input");
+    plan.mask.push_back(width + (at - in[rhs].begin()));
+  }
+  return plan;
+}
+
+/// B packed for `vpdpbusd` and its bias, as packQuads does, into `packed`
+/// and `bias`, from the tile B is the
+/// transpose of: `bt` (n x k, i8, unit inner stride), whose rows hold each
+/// column of B, so that a column's quads are already 4-byte words in a
+/// row. Per 16 columns and 8 quads: 16 row pieces of 32 bytes (8 words,
+/// rows past n are zeros), two to a vector, then a 16 x 8 transpose of
+/// words in three rounds of 8 two-input shuffles (`vpermt2d`), the rows of
+/// each round's outputs twice as many and their quads half as many; where
+/// B itself would be built element by element first. Needs 16 lanes and
+/// k a multiple of 32.
+void packQuadsTransposedInto(OpBuilder &b, Location loc, Value bt, int64_t k,
+                             int64_t n, int64_t np, int64_t lanes, Value packed,
+                             Value bias) {
+  assert(lanes == 16 && k % 32 == 0 && "16 lanes and whole groups of 8 quads");
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto piece = VectorType::get({32}, i8);
+  auto half = VectorType::get({8}, i32);
+  auto words = VectorType::get({16}, i32);
+  auto quads = VectorType::get({64}, i8);
+  Value ones = splatConstant(b, loc, quads, b.getI8IntegerAttr(1));
+  Value zeroHalf = arith::ConstantOp::create(b, loc, b.getZeroAttr(half));
+  // Labels: quad q of column j (j < 16 within the block) is 16 * q + j.
+  // Input vector v holds columns 2v and 2v + 1, quads 0..7 each.
+  auto label = [](int64_t j, int64_t q) { return 16 * q + j; };
+  SmallVector<SmallVector<int64_t>> inLabels;
+  for (int64_t v = 0; v < 8; ++v) {
+    SmallVector<int64_t> l;
+    for (int64_t jj = 0; jj < 2; ++jj)
+      for (int64_t q = 0; q < 8; ++q)
+        l.push_back(label(2 * v + jj, q));
+    inLabels.push_back(l);
+  }
+  // Output o of round r holds `span` = 4 << r columns for `per` = 4 >> r
+  // quads, quad by quad (round 2: all 16 columns of one quad), from the two
+  // outputs of the round before that hold them.
+  SmallVector<SmallVector<ShufflePlan>> rounds;
+  SmallVector<SmallVector<int64_t>> labels = inLabels;
+  for (int64_t r = 0; r < 3; ++r) {
+    int64_t span = 4 << r, per = 4 >> r; // columns, quads per output
+    int64_t groups = 8 / per;            // outputs per column span
+    SmallVector<SmallVector<int64_t>> next;
+    SmallVector<ShufflePlan> round;
+    for (int64_t o = 0; o < 8; ++o) {
+      int64_t j0 = (o / groups) * span, q0 = (o % groups) * per;
+      SmallVector<int64_t> out;
+      for (int64_t q = q0; q < q0 + per; ++q)
+        for (int64_t j = j0; j < j0 + span; ++j)
+          out.push_back(label(j, q));
+      unsigned lhs = 0, rhs = 0;
+      bool found = false;
+      for (unsigned x = 0; x < labels.size() && !found; ++x)
+        for (unsigned y = x + 1; y < labels.size() && !found; ++y) {
+          SmallVector<int64_t> both(labels[x]);
+          both.append(labels[y]);
+          if (llvm::all_of(out, [&](int64_t lb) {
+                return llvm::is_contained(both, lb);
+              })) {
+            lhs = x, rhs = y, found = true;
+          }
+        }
+      assert(found && "an output whose labels no two inputs hold");
+      round.push_back(shuffleFor(labels, lhs, rhs, out));
+      next.push_back(out);
+    }
+    rounds.push_back(round);
+    labels = next;
+  }
+  // The quad order of the last round's outputs.
+  SmallVector<int64_t> quadOf;
+  for (const SmallVector<int64_t> &l : labels)
+    quadOf.push_back(l.front() / 16);
+  SmallVector<int64_t> concat;
+  for (int64_t i = 0; i < 16; ++i)
+    concat.push_back(i);
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(words));
+  for (int64_t j = 0; j < np; j += lanes) {
+    // One iteration per 8 quads (32 bytes of each row), carrying the
+    // column sums.
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, loc, 0), index(b, loc, k / 32), index(b, loc, 1),
+        ValueRange{zero},
+        [&](OpBuilder &lb, Location ll, Value g, ValueRange carried) {
+          Value col = arith::MulIOp::create(lb, ll, g, index(lb, ll, 32));
+          SmallVector<Value> vs;
+          for (int64_t v = 0; v < 8; ++v) {
+            Value halves[2];
+            for (int64_t jj = 0; jj < 2; ++jj) {
+              int64_t row = j + 2 * v + jj;
+              halves[jj] =
+                  row < n ? vector::BitCastOp::create(
+                                lb, ll, half,
+                                vector::LoadOp::create(
+                                    lb, ll, piece, bt,
+                                    ValueRange{index(lb, ll, row), col}))
+                                .getResult()
+                          : zeroHalf;
+            }
+            vs.push_back(vector::ShuffleOp::create(lb, ll, halves[0],
+                                                   halves[1], concat));
+          }
+          for (const SmallVector<ShufflePlan> &round : rounds) {
+            SmallVector<Value> next;
+            for (const ShufflePlan &sp : round)
+              next.push_back(vector::ShuffleOp::create(lb, ll, vs[sp.lhs],
+                                                       vs[sp.rhs], sp.mask));
+            vs = next;
+          }
+          Value first = arith::MulIOp::create(lb, ll, g, index(lb, ll, 8));
+          Value sum = carried[0];
+          for (auto [o, v] : llvm::enumerate(vs)) {
+            Value bytes = vector::BitCastOp::create(lb, ll, quads, v);
+            vector::StoreOp::create(lb, ll, bytes, packed,
+                                    ValueRange{plus(lb, ll, first, quadOf[o]),
+                                               index(lb, ll, 4 * j)});
+            sum = multiplyAddQuads(lb, ll, sum, ones, bytes);
+          }
+          scf::YieldOp::create(lb, ll, sum);
+        });
+    storeColumnBias(b, loc, loop.getResult(0), bias, j, /*accumulate=*/false);
+  }
 }
 
 /// The bytes of `a` (m x k, i8, any row stride) biased into unsigned bytes,
@@ -569,6 +722,19 @@ std::optional<DotPlan> planDot(tl::DotOp op, const VectorTarget &target) {
 
 constexpr StringLiteral kInPlace = "nlc.x86_dot_in_place";
 
+/// On a `tile.transpose` whose one use is the right operand of a `dot` in
+/// quads (not AMX) with K a multiple of 32, of a row-major i8 tile: the
+/// `dot` packs B's quads from the transpose's source
+/// (packQuadsTransposedInto) and the transpose builds nothing.
+constexpr StringLiteral kTransposedQuads = "nlc.x86_transposed_quads";
+
+/// The transpose the right operand of `op` is, where the `dot` packs its
+/// quads from the transpose's source.
+tl::TransposeOp transposedQuadsOf(tl::DotOp op) {
+  auto t = op.getRhs().getDefiningOp<tl::TransposeOp>();
+  return t && t->hasAttr(kTransposedQuads) ? t : tl::TransposeOp();
+}
+
 /// Whether `load`'s one user `user` follows it in its block with nothing
 /// between them that may write memory (other loads only read): the read
 /// can move from the load to the user.
@@ -693,7 +859,16 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     int64_t np = (n + lanes - 1) / lanes * lanes;
     Value packed;
     PackedQuads packedQuads;
-    if (quads) {
+    if (tl::TransposeOp t = transposedQuadsOf(op)) {
+      packedQuads.packed = memref::AllocaOp::create(
+          rewriter, loc, MemRefType::get({k / 4, 4 * np}, in));
+      packedQuads.bias = memref::AllocaOp::create(
+          rewriter, loc, MemRefType::get({np}, rewriter.getI32Type()));
+      packQuadsTransposedInto(rewriter, loc,
+                              rewriter.getRemappedValue(t.getSource()), k, n,
+                              np, lanes, packedQuads.packed, packedQuads.bias);
+      a = biasRows(rewriter, loc, a, m, k);
+    } else if (quads) {
       packedQuads = packQuads(rewriter, loc, bm, k, n, np, lanes);
       a = biasRows(rewriter, loc, a, m, k);
     } else if (pairs)
@@ -1290,6 +1465,34 @@ struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
   }
 };
 
+/// A transpose whose `dot` packs B's quads from its source
+/// (kTransposedQuads): nothing is built; the result stands for a buffer no
+/// one reads (the source's, reinterpreted in the result's shape).
+struct TransposedQuadsToNothing : VectorPattern<tl::TransposeOp> {
+  using VectorPattern::VectorPattern;
+
+  LogicalResult
+  matchAndRewrite(tl::TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!op->hasAttr(kTransposedQuads))
+      return rewriter.notifyMatchFailure(op, "the transpose is read");
+    auto type = dyn_cast_or_null<MemRefType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
+      return rewriter.notifyMatchFailure(op, "no plain buffer type");
+    ArrayRef<int64_t> shape = type.getShape();
+    Value stand = memref::ReinterpretCastOp::create(
+        rewriter, op.getLoc(), type, adaptor.getSource(),
+        rewriter.getIndexAttr(0),
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(shape[0]),
+                               rewriter.getIndexAttr(shape[1])},
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(shape[1]),
+                               rewriter.getIndexAttr(1)});
+    rewriter.replaceOp(op, stand);
+    return success();
+  }
+};
+
 /// `tile.unpair_rows` of a tile of 16-bit elements whose rows are whole
 /// vectors, where a `dot` does not read the pairs as they are (outside a K
 /// loop run whole): each row of pairs deinterleaved into its two rows (the
@@ -1336,6 +1539,20 @@ struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
 
 void nlc::x86::markInPlaceDotOperands(ModuleOp module,
                                       const VectorTarget &target) {
+  module.walk([&](tl::TransposeOp t) {
+    tl::TileType src = t.getSource().getType();
+    if (!t->hasOneUse() || src.getRank() != 2 ||
+        !src.getElementType().isInteger(8) ||
+        src.getLayout() != tl::Layout::RowMajor || src.getShape()[1] % 32 ||
+        target.f32Lanes != 16)
+      return;
+    auto dot = dyn_cast<tl::DotOp>(*t->user_begin());
+    if (!dot || dot.getRhs() != t.getResult())
+      return;
+    std::optional<DotPlan> plan = planDot(dot, target);
+    if (plan && plan->quads && !plan->amx)
+      t->setAttr(kTransposedQuads, UnitAttr::get(t.getContext()));
+  });
   module.walk([&](tl::LoadOp load) {
     if (qualifiesInPlace(load, target))
       load->setAttr(kInPlace, UnitAttr::get(load.getContext()));
@@ -1477,6 +1694,7 @@ void nlc::x86::populateX86DotPatterns(TypeConverter &converter,
                                       const LiveDotRows &live) {
   patterns.add<DotMicroKernel, DotKLoop>(converter, patterns.getContext(),
                                          target, live);
-  patterns.add<PairRowsToVectors, UnpairRowsToVectors>(
-      converter, patterns.getContext(), target);
+  patterns.add<PairRowsToVectors, UnpairRowsToVectors,
+               TransposedQuadsToNothing>(converter, patterns.getContext(),
+                                         target);
 }
