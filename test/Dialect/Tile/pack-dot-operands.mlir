@@ -190,6 +190,28 @@ func.func @host_bytes(%a: !b2, %b: !b2, %c: !w2, %n: index) {
   return
 }
 
+// An i8 dot whose right operand is not a load (`dot(x, transpose(w))`):
+// only its left operand could be packed, which the x86 K loop biases into
+// a buffer anyway; no packed clone, the launch unchanged.
+// CHECK-NOT: @bytes_t.packed
+// CHECK-LABEL: func.func @host_bytes_t(
+// CHECK-NEXT: tile.launch @bytes_t[
+// CHECK-NEXT: return
+func.func private @bytes_t(%a: !b2, %w: !b2, %c: !w2) attributes {tile.kernel} {
+  %i = tile.program_id 0
+  %j = tile.program_id 1
+  %x = tile.load %a[%i, %i] : !b2 -> !tile.tile<8x32xi8>
+  %y = tile.load %w[%j, %i] : !b2 -> !tile.tile<16x32xi8>
+  %t = tile.transpose %y : !tile.tile<16x32xi8> -> !tile.tile<32x16xi8, col_major>
+  %d = tile.dot %x, %t : !tile.tile<8x32xi8>, !tile.tile<32x16xi8, col_major> -> !tile.tile<8x16xi32>
+  tile.store %d, %c[%i, %j] : !tile.tile<8x16xi32>, !w2
+  return
+}
+func.func @host_bytes_t(%a: !b2, %w: !b2, %c: !w2, %n: index) {
+  tile.launch @bytes_t[%n, %n](%a, %w, %c) : !b2, !b2, !w2
+  return
+}
+
 // Without pack-f32-lhs (the x86 Linux pipeline), @mm's A is not packed:
 // no @mm.pack0, the packed clone takes B's packed view only; but A's size
 // still decides, with B's, whether the launch packs (a one-row A, as in a
