@@ -6,7 +6,8 @@ are mostly not tile multiples, and a random elementwise composition of tile
 operations over two inputs and scalar constants; a third of the rank-2
 cases are contractions, `x = dot(p, q[, y])` over a random K followed by
 the composition as an epilogue; four in ten of those of i8 tiles into i32
-with an integer epilogue, and half the rest of bf16 or f16 tiles into f32,
+with an integer epilogue (one in four of these a grid kernel's
+`dot(x, transpose(w))`, see gen_int8_transposed), and half the rest of bf16 or f16 tiles into f32,
 checked within a tolerance, see gen_half_contraction; a quarter of the
 other rank-2 cases are grid kernels that reduce whole rows or columns:
 sums of products, maxima, minima, see gen_reduction), compiles them
@@ -36,6 +37,7 @@ Exits 1 if there is any mismatch or a program fails to compile or run.
 import argparse
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -231,12 +233,65 @@ def gen_int8_contraction(rng, idx, tile, dims, seeds, mutate, amx=False):
     with_acc = rng.random() < 0.5
     sexpr = rng.choice(["x", "(x + y)", "(x - y)", "max(x, y)"])
     texpr = f"(({sexpr}) + 1)" if mutate else sexpr
+    if not amx and idx % 4 == 1:
+        # One in four: the same product from a matrix stored by columns of
+        # B (a weight matrix), dot(x, transpose(w)) in a grid kernel, K
+        # tiles of 32 or 64 (x86: B's quads read from w's rows). Chosen by
+        # the case's index, not the generator, so the other cases stay.
+        kernel, body = gen_int8_transposed(idx, tile, dims,
+                                           32 if idx % 8 == 1 else 64, kdim,
+                                           with_acc, sexpr, texpr, seeds)
+        return kernel, body, dims
     kernel = contraction_kernel(idx, tile, tk, "i8", "i32", with_acc, texpr)
     return kernel, contraction_body(
         idx, dims, kdim, "i8", "i32", seeds,
         "c.get(i, j)" if with_acc else "0",
         "s += (a.get(i, kk) as i32) * (b.get(kk, j) as i32);",
         f"r.get(i, j) != {sexpr}"), dims
+
+
+def gen_int8_transposed(idx, tile, dims, tk, kdim, with_acc, sexpr, texpr,
+                        seeds):
+    """x = dot(p, transpose(w)[, y]) of i8 tiles into i32 over K tiles of
+    `tk`, then the integer epilogue, as a grid kernel over A (M x K), W
+    (N x K: row j holds column j of B) and C; each element must equal the
+    host's i32 sum (`x`, `y` the element of C)."""
+    bm, bn = tile
+    init = "load(c, [i, j])" if with_acc else "zeros()"
+    tx = re.sub(r"\by\b", "c0", re.sub(r"\bx\b", "acc", texpr))
+    y_load = (f"  let c0: Tile<{bm}, {bn}, i32> = load(c, [i, j]);\n"
+              if "c0" in tx else "")
+    kernel = (f"@kernel\nfn k{idx}(a: View<i8, 2>, w: View<i8, 2>, "
+              f"c: View<i32, 2>, kt: i64) {{\n"
+              f"  let i = program_id(0);\n  let j = program_id(1);\n"
+              f"  var acc: Tile<{bm}, {bn}, i32> = {init};\n"
+              f"  for kk in 0..kt {{\n"
+              f"    let x: Tile<{bm}, {tk}, i8> = load(a, [i, kk]);\n"
+              f"    let wt: Tile<{bn}, {tk}, i8> = load(w, [j, kk]);\n"
+              f"    acc = dot(x, transpose(wt), acc);\n  }}\n"
+              f"{y_load}  store(c, [i, j], {tx});\n}}\n")
+    m, n = dims
+    loops = (f"  for i in 0..{m} {{\n  for j in 0..{n} {{\n"
+             f"    var s: i32 = {'c0.get(i, j)' if with_acc else '0'};\n"
+             f"    for kk in 0..{kdim} {{ s += (a.get(i, kk) as i32) * "
+             f"(w.get(j, kk) as i32); }}\n"
+             f"    let x = s;\n    let y = c0.get(i, j);\n"
+             f"    total += 1;\n"
+             f"    if c.get(i, j) != {sexpr} {{ bad += 1; }}\n  }}\n  }}\n")
+    body = (f"fn case{idx}() -> i64 {{\n"
+            f"  let a = Tensor::alloc([{m}, {kdim}], i8);\n"
+            f"  let w = Tensor::alloc([{n}, {kdim}], i8);\n"
+            f"  let c0 = Tensor::alloc([{m}, {n}], i32);\n"
+            f"  a.fill_random({seeds[0]});\n"
+            f"  w.fill_random({seeds[1]});\n"
+            f"  c0.fill_random({seeds[2]});\n"
+            f"  let c = c0.to(device::cpu());\n"
+            f"  k{idx}(a.view(), w.view(), c.view(), {-(-kdim // tk)}, "
+            f"grid=[{-(-m // bm)}, {-(-n // bn)}]);\n"
+            f"  var bad = 0;\n  var total = 0;\n{loops}"
+            f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
+            f"  return bad;\n}}\n")
+    return kernel, body
 
 
 def gen_half_contraction(rng, idx, tile, dims, seeds, mutate, amx=False):
