@@ -963,12 +963,11 @@ void nlc::x86::planStreamingStores(ModuleOp module, const VectorTarget &target,
     Type elem = type.getElementType();
     int64_t lanes = lanesFor(target, {elem});
     int64_t bytes = type.getNumElements() * (elem.getIntOrFloatBitWidth() / 8);
-    if (!lanes || bytes < kStreamComputedTileBytes ||
-        type.getShape().back() % lanes)
+    if (!lanes || type.getShape().back() % lanes)
       return;
     SmallVector<scf::ForOp> loops;
     tl::DotOp dot = dotOf(store.getValue(), loops);
-    if (dot && bytes < kStreamTileBytes)
+    if (bytes < (dot ? kStreamTileBytes : kStreamComputedTileBytes))
       return;
     if (!dot) {
       // A tile the store computes from elementwise ops whose full-size
