@@ -671,7 +671,8 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
 // thread (tiles of kStreamComputedTileBytes and more); a softmax's last pass
 // (which loads its row again) streams too, as fast as before (38-49 GB/s on one
 // thread, 75-80 on two, alternated). A pass whose full-size input is a tile the
-// kernel computed before (in a buffer) keeps its normal stores: not measured.
+// kernel computed before (in a buffer) streams only from
+// kStreamBufferedTileBytes on.
 
 /// Views smaller than this (bytes of the 2-D slice a tile lies in) keep
 /// normal stores: their lines may well be read again from the caches.
@@ -694,6 +695,15 @@ constexpr int64_t kStreamTileBytes = 16 * 1024;
 /// but 10-25% slower on two, where their output stays partly in L3 and
 /// the next row's output is no longer prefetched over the pass.
 constexpr int64_t kStreamComputedTileBytes = 8 * 1024;
+
+/// Stores of a tile computed from a tile the kernel computed before (in a
+/// buffer: a softmax's last pass, `e / sum(e)`) stream from this size on,
+/// where the row's buffer and its output no longer fit in a 32 KiB L1.
+/// Softmax over 16 MiB on one Zen 4 thread, alternated: rows of 8192 f32
+/// 14.3-14.7 -> 20.2-21.0 GB/s, 16384 17.2-17.9 -> 20.5-20.6, 32768
+/// 16.9-17.6 -> 19.7-19.9 (two threads: 32768 32-34 -> 38.5-38.9). Rows of
+/// 2048 and 4096 ran 5-13% slower streamed and keep normal stores.
+constexpr int64_t kStreamBufferedTileBytes = 32 * 1024;
 
 /// The most k a streaming store's tile may have accumulated (the K of its
 /// `dot`s, all the K loop's iterations together): with more, its store is a
@@ -723,6 +733,19 @@ tl::DotOp dotOf(Value v, SmallVectorImpl<scf::ForOp> &loops, int depth = 0) {
       !dotOf(branch.elseYield().getOperand(i), other, depth + 1))
     return {};
   return dotOf(branch.thenYield().getOperand(i), loops, depth + 1);
+}
+
+/// Whether tile `v` may come from a `dot`'s result, through the ops that
+/// compute it from their operands (a loop's or a branch's result, a
+/// block argument, or a chain deeper than 8 ops count as may).
+bool fromDot(Value v, int depth = 0) {
+  if (!isa<tl::TileType>(v.getType()))
+    return false;
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 8 || isa<tl::DotOp, scf::ForOp, scf::IfOp>(def))
+    return true;
+  return llvm::any_of(def->getOperands(),
+                      [&](Value in) { return fromDot(in, depth + 1); });
 }
 
 /// Whether the store of extent `e`, whose tile accumulated `k` k, streams
@@ -979,7 +1002,14 @@ void nlc::x86::planStreamingStores(ModuleOp module, const VectorTarget &target,
         return !t || t.getNumElements() < type.getNumElements() ||
                in.getDefiningOp<tl::LoadOp>();
       };
-      if (producer && llvm::all_of(producer->getOperands(), fromMemory)) {
+      // Or, from kStreamBufferedTileBytes on, a tile computed before in
+      // the kernel, from no `dot`'s result.
+      auto fromBuffer = [&](Value in) {
+        return bytes >= kStreamBufferedTileBytes && !fromDot(in);
+      };
+      if (producer && llvm::all_of(producer->getOperands(), [&](Value in) {
+            return fromMemory(in) || fromBuffer(in);
+          })) {
         OpBuilder b(store);
         plan[store] = index(b, store.getLoc(), 0);
       }

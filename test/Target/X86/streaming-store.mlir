@@ -11,7 +11,10 @@
 // (4194304 f32), with no K condition (its k is 0). Other stores never
 // stream: smaller tiles (under 16 KiB for a `dot`'s result, under 8 KiB
 // for a computed tile), and tiles computed from a `dot`'s result (an
-// epilogue, whose K matters) or from another computed full-size tile.
+// epilogue, whose K matters) or from another computed full-size tile
+// under 32 KiB. From 32 KiB on, a tile computed from one the kernel computed
+// before (a softmax's `e / sum(e)`, e in a buffer) streams too, unless
+// that one comes from a `dot`.
 
 // CHECK-LABEL: func.func @dot_result(
 // CHECK: %[[K:.+]] = arith.cmpi ule, %{{.+}}, %c512 : index
@@ -66,6 +69,18 @@
 // CHECK-NOT: nontemporal
 // CHECK-NOT: sfence
 // CHECK-LABEL: func.func @dot_epilogue(
+// CHECK-NOT: nontemporal
+// CHECK-NOT: sfence
+// CHECK-LABEL: func.func @buffered_32k(
+// CHECK: math.exp
+// CHECK: arith.cmpi uge, %{{.+}}, %c4194304 : index
+// CHECK: arith.divf
+// CHECK: vector.store {{.+}} {alignment = 64 : i64, nontemporal = true}
+// CHECK: llvm.call_intrinsic "llvm.x86.sse.sfence"() : () -> ()
+// CHECK-LABEL: func.func @buffered_16k(
+// CHECK-NOT: nontemporal
+// CHECK-NOT: sfence
+// CHECK-LABEL: func.func @dot_epilogue_64k(
 // CHECK-NOT: nontemporal
 // CHECK-NOT: sfence
 // CHECK: return
@@ -128,5 +143,36 @@ func.func @dot_epilogue(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
   %c = tile.dot %a, %b : !tile.tile<64x32xf32>, !tile.tile<32x64xf32, col_major> -> !tile.tile<64x64xf32>
   %e = tile.exp %c : !tile.tile<64x64xf32>
   tile.store %e, %w[%i, %i] : !tile.tile<64x64xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+// A softmax's last pass over rows of 8192 f32 (32 KiB) and of 4096.
+func.func @buffered_32k(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+                        %w: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<1x8192xf32>
+  %e = tile.exp %a : !tile.tile<1x8192xf32>
+  %s = tile.reduce sum %e along 1 : !tile.tile<1x8192xf32> -> !tile.tile<1xf32>
+  %sb = tile.broadcast %s along 1 : !tile.tile<1xf32> -> !tile.tile<1x8192xf32>
+  %y = tile.div %e, %sb : !tile.tile<1x8192xf32>
+  tile.store %y, %w[%i, %i] : !tile.tile<1x8192xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+func.func @buffered_16k(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+                        %w: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<1x4096xf32>
+  %e = tile.exp %a : !tile.tile<1x4096xf32>
+  %s = tile.reduce sum %e along 1 : !tile.tile<1x4096xf32> -> !tile.tile<1xf32>
+  %sb = tile.broadcast %s along 1 : !tile.tile<1xf32> -> !tile.tile<1x4096xf32>
+  %y = tile.div %e, %sb : !tile.tile<1x4096xf32>
+  tile.store %y, %w[%i, %i] : !tile.tile<1x4096xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+// An epilogue of 64 KiB keeps its normal stores.
+func.func @dot_epilogue_64k(%v: memref<?x?xf32, strided<[?, ?], offset: ?>>,
+                            %w: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<128x32xf32>
+  %b = tile.load %v[%i, %i] : memref<?x?xf32, strided<[?, ?], offset: ?>> -> !tile.tile<32x128xf32, col_major>
+  %c = tile.dot %a, %b : !tile.tile<128x32xf32>, !tile.tile<32x128xf32, col_major> -> !tile.tile<128x128xf32>
+  %e = tile.exp %c : !tile.tile<128x128xf32>
+  tile.store %e, %w[%i, %i] : !tile.tile<128x128xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   return
 }
