@@ -5,17 +5,25 @@
 // kept for the life of the process. A launch publishes its job by bumping a
 // generation counter; workers wait for it spinning for a while (a launch
 // right after another finds them awake: no system call on either side),
-// then sleeping on a futex. Instances are handed out in chunks from one
-// atomic counter. A worker joins a launch while it is open and checks in
-// after its last chunk; the launching thread, once it finds no chunk left,
-// closes the launch (no one joins it any more) and waits for the workers
-// that joined: no worker can then still be touching this launch's state
-// when the next one writes it, and launches are synchronous like any call.
-// A worker that had not joined by then (asleep, or descheduled because
-// another process holds the CPU) does not hold the launch up: waiting for
-// every worker to check in cost a scheduler time slice per launch on a
-// busy machine (a decoding step of about 30 launches fell from 15,000 to
-// 43 steps per second).
+// then sleeping on a futex. The instances are cut into one run per thread
+// (thread 0 the launching one, the workers 1, 2, ... in the order they
+// were started); a thread takes chunks of its own run first, from an
+// atomic counter of that run, then chunks of the other runs in turn, so a
+// thread that falls behind is helped. Consecutive launches of the same
+// shape thus give each thread the same instances while no thread falls
+// behind: a grid that reads what the previous one wrote (a matmul reading
+// the tiles of B the launch before packed, a pack overwriting the tiles
+// the matmul before read) finds them in its own core's cache instead of
+// taking them, line by line, from the other core's. A worker joins a
+// launch while it is open and checks in after its last chunk; the launching
+// thread, once it finds no chunk left, closes the launch (no one joins it any
+// more) and waits for the workers that joined: no worker can then still be
+// touching this launch's state when the next one writes it, and launches are
+// synchronous like any call. A worker that had not joined by then (asleep, or
+// descheduled because another process holds the CPU) does not hold the launch
+// up: waiting for every worker to check in cost a scheduler time slice per
+// launch on a busy machine (a decoding step of about 30 launches fell from
+// 15,000 to 43 steps per second).
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,15 +50,21 @@
 typedef struct {
   NlGridBody body;
   void *ctx;
-  int64_t count, chunk;
+  int64_t count, chunk, threads;
 } Job;
+
+/// The next instance to hand out of one thread's run, on a cache line of
+/// its own.
+typedef struct {
+  _Alignas(64) int64_t next;
+} RunCounter;
 
 static struct {
   Job job;
   /// Bumped once per launch; workers wait for it to change.
   uint32_t generation;
-  /// The next instance to hand out.
-  int64_t next;
+  /// One per thread: the next instance of its run.
+  RunCounter next[NL_MAX_THREADS];
   /// kOpen while workers may join the current launch, plus the number
   /// that joined; the number of those done with it.
   uint32_t joined;
@@ -79,20 +93,32 @@ static void cpu_relax(void) {
 #endif
 }
 
-/// Runs chunks of the current job until none is left.
-static void run_chunks(const Job *job) {
-  for (;;) {
-    int64_t begin = __atomic_fetch_add(&pool.next, job->chunk, __ATOMIC_RELAXED);
-    if (begin >= job->count)
-      return;
-    int64_t end = begin + job->chunk < job->count ? begin + job->chunk
-                                                  : job->count;
-    job->body(job->ctx, begin, end);
+/// The first instance of thread \p t's run (of \p job->threads).
+static int64_t run_begin(const Job *job, int64_t t) {
+  // count * t / threads, without the product (which could overflow).
+  return job->count / job->threads * t +
+         job->count % job->threads * t / job->threads;
+}
+
+/// Runs chunks of the current job until none is left: those of thread
+/// \p self's run, then those of the next runs in turn.
+static void run_chunks(const Job *job, int64_t self) {
+  for (int64_t i = 0; i < job->threads; ++i) {
+    int64_t t = (self + i) % job->threads;
+    int64_t last = run_begin(job, t + 1);
+    for (;;) {
+      int64_t begin =
+          __atomic_fetch_add(&pool.next[t].next, job->chunk, __ATOMIC_RELAXED);
+      if (begin >= last)
+        break;
+      int64_t end = begin + job->chunk < last ? begin + job->chunk : last;
+      job->body(job->ctx, begin, end);
+    }
   }
 }
 
 static void *worker(void *arg) {
-  (void)arg;
+  int64_t self = (int64_t)(intptr_t)arg;
   uint32_t seen = 0;
   for (;;) {
     uint32_t now;
@@ -123,7 +149,7 @@ static void *worker(void *arg) {
     if (!joined)
       continue;
     Job job = pool.job;
-    run_chunks(&job);
+    run_chunks(&job, self);
     __atomic_fetch_add(&pool.arrived, 1, __ATOMIC_RELEASE);
   }
   return NULL;
@@ -207,7 +233,9 @@ static void start_pool(void) {
     // scope, see docs/Kernels.md): the same 8 MiB as the main thread.
     pthread_attr_setstacksize(&attr, 8 << 20);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &attr, worker, NULL) == 0)
+    // (Its index: the workers that started before it, plus the caller.)
+    if (pthread_create(&t, &attr, worker,
+                       (void *)(intptr_t)(pool.workers + 1)) == 0)
       ++pool.workers;
     pthread_attr_destroy(&attr);
   }
@@ -229,14 +257,16 @@ void nl_grid_launch(NlGridBody body, void *ctx, int64_t count) {
   int64_t threads = pool.workers + 1;
   // About four chunks per thread: balance without a fetch-add per instance.
   int64_t chunk = (count + 4 * threads - 1) / (4 * threads);
-  pool.job = (Job){body, ctx, count, chunk};
-  __atomic_store_n(&pool.next, 0, __ATOMIC_RELAXED);
+  pool.job = (Job){body, ctx, count, chunk, threads};
+  for (int64_t t = 0; t < threads; ++t)
+    __atomic_store_n(&pool.next[t].next, run_begin(&pool.job, t),
+                     __ATOMIC_RELAXED);
   __atomic_store_n(&pool.arrived, 0, __ATOMIC_RELAXED);
   __atomic_store_n(&pool.joined, NL_OPEN, __ATOMIC_RELEASE);
   __atomic_fetch_add(&pool.generation, 1, __ATOMIC_SEQ_CST);
   if (__atomic_load_n(&pool.sleepers, __ATOMIC_SEQ_CST) > 0)
     futex_wake_all(&pool.generation);
-  run_chunks(&pool.job);
+  run_chunks(&pool.job, 0);
   // Close the launch, then wait for the workers that joined it.
   uint32_t joined =
       __atomic_fetch_and(&pool.joined, ~NL_OPEN, __ATOMIC_ACQ_REL) & ~NL_OPEN;

@@ -282,9 +282,16 @@ struct TilePackDotOperands
     return clone;
   }
 
-  /// `@k.pack<arg>`: program (i, j) copies tile (i, j) of the view, padding
-  /// included, into slice [i, j] of the packed view (its rows paired for
-  /// `pairs`).
+  /// `@k.pack<arg>`: program l of a 1-D grid copies tile (i, j) of the
+  /// view, padding included, into slice [i, j] of the packed view (its rows
+  /// paired for `pairs`), l running through the packed tensor in memory
+  /// order: (i, j) = (l % tiles_i, l / tiles_i) for a view stored by
+  /// columns of tiles, (l / tiles_j, l % tiles_j) otherwise. The runtime
+  /// gives each thread one run of consecutive instances (of this launch and
+  /// of the kernel's after it), so a thread packs one part of the tensor,
+  /// and where it then reads only that part (the columns of tiles of B its
+  /// instances of a product with at most 4 row tiles use, 256^3 with tiles
+  /// of 64), it reads tiles its own core wrote.
   func::FuncOp makePackKernel(SymbolTable &symbols, func::FuncOp kernel,
                               const PackPlan &p) {
     OpBuilder b(kernel);
@@ -301,10 +308,14 @@ struct TilePackDotOperands
     symbols.insert(fn);
     Block *body = fn.addEntryBlock();
     b.setInsertionPointToStart(body);
-    Value i = tl::ProgramIdOp::create(b, loc, b.getIndexType(),
+    Value l = tl::ProgramIdOp::create(b, loc, b.getIndexType(),
                                       b.getI64IntegerAttr(0));
-    Value j = tl::ProgramIdOp::create(b, loc, b.getIndexType(),
-                                      b.getI64IntegerAttr(1));
+    Value fast = memref::DimOp::create(b, loc, body->getArgument(1),
+                                       p.byColumns ? 0 : 1);
+    Value along = arith::RemUIOp::create(b, loc, l, fast);
+    Value across = arith::DivUIOp::create(b, loc, l, fast);
+    Value i = p.byColumns ? along : across;
+    Value j = p.byColumns ? across : along;
     Value pad;
     if (auto typed = dyn_cast<TypedAttr>(p.pad))
       pad = arith::ConstantOp::create(b, loc, typed);
@@ -418,9 +429,10 @@ struct TilePackDotOperands
                 ArrayRef<unsigned>{1, 0, 2, 3}, b.getContext())));
       Value view =
           memref::CastOp::create(b, loc, packedViewType(p.stored()), tiled);
-      tl::LaunchOp::create(b, loc, pack.getSymName(),
-                           ValueRange{nt.first, nt.second},
-                           ValueRange{launch.getArgs()[p.arg], view});
+      tl::LaunchOp::create(
+          b, loc, pack.getSymName(),
+          ValueRange{arith::MulIOp::create(b, loc, nt.first, nt.second)},
+          ValueRange{launch.getArgs()[p.arg], view});
       args.push_back(view);
     }
     tl::LaunchOp::create(b, loc, packed.getSymName(), launch.getGrid(), args);

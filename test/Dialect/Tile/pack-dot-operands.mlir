@@ -38,17 +38,25 @@ func.func private @mm(%a: !v2, %b: !v2, %c: !v2, %kt: index) attributes {tile.ke
 // CHECK-SAME: -> !tile.tile<4x16xf32, col_major>
 // CHECK: tile.dot
 
-// The packing kernels: program (i, j) copies tile (i, j), with the load's
-// own pad value, into slice [i, j, 0, 0].
+// The packing kernels: program l of a 1-D grid copies tile (i, j), with the
+// load's own pad value, into slice [i, j, 0, 0], l in the packed tensor's
+// memory order: A's by rows of tiles (j = l % tiles_j, i = l / tiles_j),
+// B's by columns of tiles (i = l % tiles_i, j = l / tiles_i).
 // CHECK-LABEL: func.func private @mm.pack0(
 // CHECK-SAME: attributes {tile.kernel}
-// CHECK: %[[PI:.+]] = tile.program_id 0
-// CHECK: %[[PJ:.+]] = tile.program_id 1
+// CHECK: %[[PL:.+]] = tile.program_id 0
+// CHECK: %[[PN:.+]] = memref.dim %arg1, %c1
+// CHECK: %[[PJ:.+]] = arith.remui %[[PL]], %[[PN]] : index
+// CHECK: %[[PI:.+]] = arith.divui %[[PL]], %[[PN]] : index
 // CHECK: %[[PAD:.+]] = arith.constant 1.500000e+00 : f32
 // CHECK: %[[T:.+]] = tile.load %{{.+}}[%[[PI]], %[[PJ]]] padding(%[[PAD]] : f32) : {{.+}} -> !tile.tile<8x4xf32>
 // CHECK: tile.store %[[T]], %{{.+}}[%[[PI]], %[[PJ]], %{{.+}}, %{{.+}}]
 // CHECK-LABEL: func.func private @mm.pack1(
-// CHECK: tile.load %{{.+}}[%{{.+}}, %{{.+}}] : {{.+}} -> !tile.tile<4x16xf32, col_major>
+// CHECK: %[[QL:.+]] = tile.program_id 0
+// CHECK: %[[QN:.+]] = memref.dim %arg1, %c0
+// CHECK: %[[QI:.+]] = arith.remui %[[QL]], %[[QN]] : index
+// CHECK: %[[QJ:.+]] = arith.divui %[[QL]], %[[QN]] : index
+// CHECK: tile.load %{{.+}}[%[[QI]], %[[QJ]]] : {{.+}} -> !tile.tile<4x16xf32, col_major>
 
 // A view that is also stored to, a load that feeds an add, a load used as
 // the accumulator, two tile shapes, and a pad value that is not a constant:
@@ -128,7 +136,8 @@ func.func private @half(%a: !h2, %b: !h2, %c: !v2) attributes {tile.kernel} {
 // The buffers are scratch memory, kept by the runtime between launches.
 // CHECK: %[[BA:.+]] = memref.alloc(%{{.+}}, %{{.+}}) {nlc.scratch} : memref<?x?x8x4xf32>
 // CHECK: %[[VA:.+]] = memref.cast %[[BA]] : memref<?x?x8x4xf32> to memref<?x?x8x4xf32, strided<[?, ?, 4, 1], offset: ?>>
-// CHECK: tile.launch @mm.pack0[%{{.+}}, %{{.+}}] (%[[HA]], %[[VA]])
+// CHECK: %[[NTA:.+]] = arith.muli %{{.+}}, %{{.+}} : index
+// CHECK: tile.launch @mm.pack0[%[[NTA]]] (%[[HA]], %[[VA]])
 // B (only a right operand) is stored column of tiles by column of tiles:
 // allocated [tiles_n, tiles_k, ..] and read through a transposed view.
 // CHECK: %[[BB:.+]] = memref.alloc(%{{.+}}, %{{.+}}) {nlc.scratch} : memref<?x?x4x16xf32>
