@@ -701,7 +701,8 @@ constexpr int64_t kStreamComputedTileBytes = 8 * 1024;
 /// where the row's buffer and its output no longer fit in a 32 KiB L1.
 /// Softmax over 16 MiB on one Zen 4 thread, alternated: rows of 8192 f32
 /// 14.3-14.7 -> 20.2-21.0 GB/s, 16384 17.2-17.9 -> 20.5-20.6, 32768
-/// 16.9-17.6 -> 19.7-19.9 (two threads: 32768 32-34 -> 38.5-38.9). Rows of
+/// 16.9-17.6 -> 19.7-19.9 (two threads: 32768 32-34 -> 38.5-38.9, and
+/// 33.0 -> 32.6 in a later pair; 8192 about even). Rows of
 /// 2048 and 4096 ran 5-13% slower streamed and keep normal stores.
 constexpr int64_t kStreamBufferedTileBytes = 32 * 1024;
 
