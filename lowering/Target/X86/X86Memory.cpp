@@ -664,7 +664,7 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
 // A store that computes its tile from elementwise ops of tiles it loads
 // (a layernorm's last pass: the row, gamma and beta, and the row's mean
 // and scale) streams alike where its view spans at least
-// kStreamBytes: the write-allocate reads no longer compete with
+// kStreamComputedBytes: the write-allocate reads no longer compete with
 // the pass's own, and the row written no longer evicts what the next
 // row's pass reads. On a Zen 5 a layernorm of 16 MiB, rows of 4096 or
 // 16384 f32, went from 34-42 GB/s (70-80% of STREAM copy) to 63-71 on one
@@ -675,18 +675,25 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
 // kStreamBufferedTileBytes on.
 
 /// Views smaller than this (bytes of the 2-D slice a tile lies in) keep
-/// normal stores: their lines may well be read again from the caches. Half
-/// the 32 MiB L3 of the Zen 4/5 dies these machines run on, what the view
-/// is computed from taking about as much again. For `dot` results this
-/// was 32 MiB until 2026-12-06; at 16 MiB, one Zen 4 thread, alternated:
-/// bf16 4096 x 1024 x 128 73.7-77.4% -> 77.9-87.9% of the `vdpbf16ps`
-/// peak, 2048^2 x 128 75.8-76.7% -> 87.3-87.5%, f32 4096 x 1024 x 128
-/// 82.8-84.6% -> 91.2-91.7% of the FMA peak; 2048^2 x 256 bf16 83.2 ->
-/// 90.4%, f32 89.1 -> 94.7% (two threads: +2-9 points). Outputs of 8 MiB gained
-/// as much (2048 x 1024 x 128 bf16 75.9 -> 88.1%) but keep normal stores, so
-/// that a kernel reading the result next finds more of it in L3 (that
-/// side not measured).
-constexpr int64_t kStreamBytes = 16 << 20;
+/// normal stores for a `dot`'s result: their lines may well be read again
+/// from the caches. It was 32 MiB until 2026-12-06; at 16 MiB, one Zen 4
+/// thread, alternated: bf16 4096 x 1024 x 128 73.7-77.4% -> 77.9-87.9% of
+/// the `vdpbf16ps` peak, 2048^2 x 128 75.8-76.7% -> 87.3-87.5%, f32 4096 x
+/// 1024 x 128 82.8-84.6% -> 91.2-91.7% of the FMA peak; 2048^2 x 256 bf16
+/// 83.2 -> 90.4%, f32 89.1 -> 94.7% (two threads: +2-9 points); at 8 MiB,
+/// 2048 x 1024 x 128 bf16 75.9 -> 88.1%. With a kernel that reads the
+/// result next (a scale of each row, f32, Zen 4), the pair ran faster at
+/// 8 MiB too: 2048 x 1024 x 128 6.08-6.20 -> 5.74-5.76 ms on one thread,
+/// 3.04-3.13 -> 3.02-3.06 on two, the reading kernel 0.71-0.75 ms either
+/// way; at 4 MiB (1024 x 1024 x 128) the reading kernel took 0.25-0.27 ms
+/// instead of 0.12-0.15 after streaming stores, and the pair 2.68-2.70
+/// instead of 2.57-2.62 ms on one thread: such results stay in L3.
+constexpr int64_t kStreamBytes = 8 << 20;
+
+/// Views smaller than this keep normal stores for a tile computed from
+/// elementwise ops: half the 32 MiB L3 of the Zen 4/5 dies these machines
+/// run on, the input it is computed from taking about as much again.
+constexpr int64_t kStreamComputedBytes = 16 << 20;
 
 /// Stores of `dot` results smaller than this never stream.
 constexpr int64_t kStreamTileBytes = 16 * 1024;
@@ -756,11 +763,11 @@ bool fromDot(Value v, int depth = 0) {
 
 /// Whether the store of extent `e`, whose tile accumulated `k` k, streams
 /// at run time: `k` is at most kStreamMaxK, the view's 2-D slice (rows
-/// times row stride; a rank-1 view's length) spans kStreamBytes or more, and
+/// times row stride; a rank-1 view's length) spans `minBytes` or more, and
 /// the tile's first element and the row stride are whole vectors of
 /// `vectorBytes`.
 Value streamsHere(OpBuilder &b, Location loc, const Extent &e, Value k,
-                  int64_t elemBytes, int64_t vectorBytes) {
+                  int64_t minBytes, int64_t elemBytes, int64_t vectorBytes) {
   bool line = e.strides.size() == 1;
   Value rowStride = line ? Value() : e.strides[e.strides.size() - 2];
   Value shortK = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, k,
@@ -769,7 +776,7 @@ Value streamsHere(OpBuilder &b, Location loc, const Extent &e, Value k,
       line ? memref::DimOp::create(b, loc, e.view, 0).getResult()
            : arith::MulIOp::create(b, loc, e.viewRows, rowStride).getResult();
   Value big = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, span,
-                                    index(b, loc, kStreamBytes / elemBytes));
+                                    index(b, loc, minBytes / elemBytes));
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, e.view);
   Value first =
       arith::AddIOp::create(b, loc, base,
@@ -835,8 +842,9 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
     Value streams;
     if (target.streaming)
       if (Value k = target.streaming->lookup(op))
-        streams =
-            streamsHere(rewriter, loc, e, k, elemBytes, lanes * elemBytes);
+        streams = streamsHere(rewriter, loc, e, k,
+                              producer ? kStreamComputedBytes : kStreamBytes,
+                              elemBytes, lanes * elemBytes);
     auto pieces = [&](OpBuilder &b, Location l, bool full, bool streaming) {
       forEachPiece(b, l, e, lanes, full,
                    [&](OpBuilder &pb, Location pl, Value r, Value c,

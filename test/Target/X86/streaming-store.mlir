@@ -3,7 +3,7 @@
 // or more chooses at run time between non-temporal vector stores (aligned
 // to the vector, then an `sfence`) and the usual ones: streaming when its
 // tile accumulated at most 512 k (here 32, a constant made before the
-// `dot`), the view's 2-D slice spans at least 16 MiB (4194304 f32: rows
+// `dot`), the view's 2-D slice spans at least 8 MiB (2097152 f32: rows
 // times row stride) and the tile's first element and the row stride are
 // whole vectors (an or of the two, remainder by 64 bytes). A store that
 // computes its tile of 8 KiB or more from elementwise ops of loaded tiles
@@ -19,7 +19,7 @@
 // CHECK-LABEL: func.func @dot_result(
 // CHECK: %[[K:.+]] = arith.cmpi ule, %{{.+}}, %c512 : index
 // CHECK: %[[SPAN:.+]] = arith.muli %[[ROWS:.+]], %[[STRIDE:.+]] : index
-// CHECK: %[[BIG:.+]] = arith.cmpi uge, %[[SPAN]], %c4194304 : index
+// CHECK: %[[BIG:.+]] = arith.cmpi uge, %[[SPAN]], %c2097152 : index
 // CHECK: memref.extract_aligned_pointer_as_index
 // CHECK: %[[BOTH:.+]] = arith.ori
 // CHECK: %[[REM:.+]] = arith.remui %[[BOTH]], %c64{{.*}} : index
