@@ -51,8 +51,11 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
       the view with contiguous rows (row stride = tile width: a tile of a
       packed tensor); the micro-kernel then reads the view in place. The
       store of a `dot`'s result of 16 KiB or more that accumulated at most
-      512 k, into a view of 32 MiB or more, aligned (checked at run time),
-      uses non-temporal vector stores and an `sfence`.
+      512 k, into a view of 8 MiB or more, aligned (checked at run time),
+      uses non-temporal vector stores and an `sfence`; so does the store of
+      a tile of 8 KiB or more computed from loaded tiles (32 KiB or more
+      where it reads a tile computed before, from no `dot`), into a view
+      of 16 MiB or more.
     - Elementwise ops (every `ElementwiseOpInterface` op): the op's scalar
       code built on vectors, over the whole buffer in vectors of the
       register width (for the widest type; 16-bit floats in f32 lanes),
