@@ -418,18 +418,6 @@ void packQuadsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
   }
 }
 
-PackedQuads packQuads(OpBuilder &b, Location loc, Value bm, int64_t k,
-                      int64_t n, int64_t np, int64_t lanes) {
-  PackedQuads p;
-  p.packed = memref::AllocaOp::create(
-      b, loc, MemRefType::get({k / 4, 4 * np}, b.getI8Type()));
-  p.bias =
-      memref::AllocaOp::create(b, loc, MemRefType::get({np}, b.getI32Type()));
-  packQuadsInto(b, loc, bm, k, n, np, lanes, p.packed, index(b, loc, 0), p.bias,
-                /*accumulate=*/false);
-  return p;
-}
-
 /// The shuffle masks that take the vectors `in` (each a list of element
 /// labels) to vectors of the labels `out` lists, two inputs per output:
 /// for each output, the pair of inputs its labels come from and the mask
@@ -575,6 +563,24 @@ void packQuadsTransposedInto(OpBuilder &b, Location loc, Value bt, int64_t k,
         });
     storeColumnBias(b, loc, loop.getResult(0), bias, j, /*accumulate=*/false);
   }
+}
+
+/// B packed for `vpdpbusd` and its bias, into new buffers: from B (`bm`,
+/// k x n), or with `transposed` from the tile B is the transpose of (`bm`,
+/// n x k: packQuadsTransposedInto).
+PackedQuads packQuads(OpBuilder &b, Location loc, Value bm, int64_t k,
+                      int64_t n, int64_t np, int64_t lanes, bool transposed) {
+  PackedQuads p;
+  p.packed = memref::AllocaOp::create(
+      b, loc, MemRefType::get({k / 4, 4 * np}, b.getI8Type()));
+  p.bias =
+      memref::AllocaOp::create(b, loc, MemRefType::get({np}, b.getI32Type()));
+  if (transposed)
+    packQuadsTransposedInto(b, loc, bm, k, n, np, lanes, p.packed, p.bias);
+  else
+    packQuadsInto(b, loc, bm, k, n, np, lanes, p.packed, index(b, loc, 0),
+                  p.bias, /*accumulate=*/false);
+  return p;
 }
 
 /// The bytes of `a` (m x k, i8, any row stride) biased into unsigned bytes,
@@ -859,17 +865,11 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     int64_t np = (n + lanes - 1) / lanes * lanes;
     Value packed;
     PackedQuads packedQuads;
-    if (tl::TransposeOp t = transposedQuadsOf(op)) {
-      packedQuads.packed = memref::AllocaOp::create(
-          rewriter, loc, MemRefType::get({k / 4, 4 * np}, in));
-      packedQuads.bias = memref::AllocaOp::create(
-          rewriter, loc, MemRefType::get({np}, rewriter.getI32Type()));
-      packQuadsTransposedInto(rewriter, loc,
-                              rewriter.getRemappedValue(t.getSource()), k, n,
-                              np, lanes, packedQuads.packed, packedQuads.bias);
-      a = biasRows(rewriter, loc, a, m, k);
-    } else if (quads) {
-      packedQuads = packQuads(rewriter, loc, bm, k, n, np, lanes);
+    if (quads) {
+      tl::TransposeOp t = transposedQuadsOf(op);
+      packedQuads = packQuads(rewriter, loc,
+                              t ? rewriter.getRemappedValue(t.getSource()) : bm,
+                              k, n, np, lanes, /*transposed=*/bool(t));
       a = biasRows(rewriter, loc, a, m, k);
     } else if (pairs)
       packed = packPairs(rewriter, loc, bm, k, n, np, lanes, pairElem);

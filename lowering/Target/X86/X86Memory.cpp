@@ -676,18 +676,11 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
 
 /// Views smaller than this (bytes of the 2-D slice a tile lies in) keep
 /// normal stores for a `dot`'s result: their lines may well be read again
-/// from the caches. It was 32 MiB until 2026-12-06; at 16 MiB, one Zen 4
-/// thread, alternated: bf16 4096 x 1024 x 128 73.7-77.4% -> 77.9-87.9% of
-/// the `vdpbf16ps` peak, 2048^2 x 128 75.8-76.7% -> 87.3-87.5%, f32 4096 x
-/// 1024 x 128 82.8-84.6% -> 91.2-91.7% of the FMA peak; 2048^2 x 256 bf16
-/// 83.2 -> 90.4%, f32 89.1 -> 94.7% (two threads: +2-9 points); at 8 MiB,
-/// 2048 x 1024 x 128 bf16 75.9 -> 88.1%. With a kernel that reads the
-/// result next (a scale of each row, f32, Zen 4), the pair ran faster at
-/// 8 MiB too: 2048 x 1024 x 128 6.08-6.20 -> 5.74-5.76 ms on one thread,
-/// 3.04-3.13 -> 3.02-3.06 on two, the reading kernel 0.71-0.75 ms either
-/// way; at 4 MiB (1024 x 1024 x 128) the reading kernel took 0.25-0.27 ms
-/// instead of 0.12-0.15 after streaming stores, and the pair 2.68-2.70
-/// instead of 2.57-2.62 ms on one thread: such results stay in L3.
+/// from the caches. On one Zen 4 thread, outputs of 8-16 MiB with a short K
+/// ran 1.1-1.2x faster streamed (2048 x 1024 x 128 bf16 75.9 -> 88.1% of
+/// the `vdpbf16ps` peak), and a kernel reading the 8 MiB result next was
+/// no slower; a 4 MiB result, read next from L3 when stored normally, took
+/// that kernel twice as long streamed (docs/Performance.md, 2026-12-06).
 constexpr int64_t kStreamBytes = 8 << 20;
 
 /// Views smaller than this keep normal stores for a tile computed from

@@ -7,8 +7,9 @@ operations over two inputs and scalar constants; a third of the rank-2
 cases are contractions, `x = dot(p, q[, y])` over a random K followed by
 the composition as an epilogue; four in ten of those of i8 tiles into i32
 with an integer epilogue (one in four of these a grid kernel's
-`dot(x, transpose(w))`, see gen_int8_transposed), and half the rest of bf16 or f16 tiles into f32,
-checked within a tolerance, see gen_half_contraction; a quarter of the
+`dot(x, transpose(w))`, see gen_int8_transposed), and half the rest of
+bf16 or f16 tiles into f32, checked within a tolerance, see
+gen_half_contraction; a quarter of the
 other rank-2 cases are grid kernels that reduce whole rows or columns:
 sums of products, maxima, minima, see gen_reduction), compiles them
 with nlc, and compares every output element with the same expression evaluated by plain scalar host code
