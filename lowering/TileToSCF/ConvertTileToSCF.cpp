@@ -525,27 +525,27 @@ struct ReshapeLowering : public GatherLowering<tl::ReshapeOp> {
 
 struct PairRowsLowering : public GatherLowering<tl::PairRowsOp> {
   using GatherLowering::GatherLowering;
-  SmallVector<Value, 2> sourceIndex(tl::PairRowsOp, OpBuilder &b, Location l,
+  SmallVector<Value, 2> sourceIndex(tl::PairRowsOp op, OpBuilder &b, Location l,
                                     ValueRange ivs) const override {
-    // Result (p, q) is source (2p + q % 2, q / 2).
-    Value two = indexConst(b, l, 2);
-    Value even = arith::MulIOp::create(b, l, ivs[0], two);
-    Value odd = arith::RemUIOp::create(b, l, ivs[1], two);
-    Value row = arith::AddIOp::create(b, l, even, odd);
-    return {row, arith::DivUIOp::create(b, l, ivs[1], two)};
+    // Result (p, q) is source (g p + q % g, q / g), g the group size.
+    Value g = indexConst(b, l, op.getGroup());
+    Value first = arith::MulIOp::create(b, l, ivs[0], g);
+    Value within = arith::RemUIOp::create(b, l, ivs[1], g);
+    Value row = arith::AddIOp::create(b, l, first, within);
+    return {row, arith::DivUIOp::create(b, l, ivs[1], g)};
   }
 };
 
 struct UnpairRowsLowering : public GatherLowering<tl::UnpairRowsOp> {
   using GatherLowering::GatherLowering;
-  SmallVector<Value, 2> sourceIndex(tl::UnpairRowsOp, OpBuilder &b, Location l,
-                                    ValueRange ivs) const override {
-    // Result (r, c) is source (r / 2, 2c + r % 2).
-    Value two = indexConst(b, l, 2);
-    Value row = arith::DivUIOp::create(b, l, ivs[0], two);
-    Value even = arith::MulIOp::create(b, l, ivs[1], two);
-    Value odd = arith::RemUIOp::create(b, l, ivs[0], two);
-    return {row, arith::AddIOp::create(b, l, even, odd)};
+  SmallVector<Value, 2> sourceIndex(tl::UnpairRowsOp op, OpBuilder &b,
+                                    Location l, ValueRange ivs) const override {
+    // Result (r, c) is source (r / g, g c + r % g), g the group size.
+    Value g = indexConst(b, l, op.getGroup());
+    Value row = arith::DivUIOp::create(b, l, ivs[0], g);
+    Value first = arith::MulIOp::create(b, l, ivs[1], g);
+    Value within = arith::RemUIOp::create(b, l, ivs[0], g);
+    return {row, arith::AddIOp::create(b, l, first, within)};
   }
 };
 

@@ -509,6 +509,41 @@ func.func @pair_rows(%v: memref<?x?xbf16>, %w: memref<?x?xbf16>, %i: index) {
 
 // -----
 
+// Quads (group 4): result (p, q) is source (4p + q % 4, q / 4); back,
+// result (r, c) is source (r / 4, 4c + r % 4).
+// CHECK-LABEL: func.func @quad_rows(
+// CHECK: %[[SRC:.+]] = memref.alloca() : memref<8x4xi8>
+// CHECK: %[[P:.+]] = memref.alloca() : memref<2x16xi8>
+// CHECK: scf.for %[[R:[^ ]+]] =
+// CHECK-NEXT: scf.for %[[Q:[^ ]+]] =
+// CHECK-NEXT: %[[FOUR:.+]] = arith.constant 4 : index
+// CHECK-NEXT: %[[FIRST:.+]] = arith.muli %[[R]], %[[FOUR]] : index
+// CHECK-NEXT: %[[IN:.+]] = arith.remui %[[Q]], %[[FOUR]] : index
+// CHECK-NEXT: %[[ROW:.+]] = arith.addi %[[FIRST]], %[[IN]] : index
+// CHECK-NEXT: %[[COL:.+]] = arith.divui %[[Q]], %[[FOUR]] : index
+// CHECK-NEXT: %[[X:.+]] = memref.load %[[SRC]][%[[ROW]], %[[COL]]] : memref<8x4xi8>
+// CHECK-NEXT: memref.store %[[X]], %[[P]][%[[R]], %[[Q]]]
+// CHECK: %[[U:.+]] = memref.alloca() : memref<8x4xi8>
+// CHECK: scf.for %[[R2:[^ ]+]] =
+// CHECK-NEXT: scf.for %[[C2:[^ ]+]] =
+// CHECK-NEXT: %[[FOUR2:.+]] = arith.constant 4 : index
+// CHECK-NEXT: %[[ROW2:.+]] = arith.divui %[[R2]], %[[FOUR2]] : index
+// CHECK-NEXT: %[[FIRST2:.+]] = arith.muli %[[C2]], %[[FOUR2]] : index
+// CHECK-NEXT: %[[IN2:.+]] = arith.remui %[[R2]], %[[FOUR2]] : index
+// CHECK-NEXT: %[[COL2:.+]] = arith.addi %[[FIRST2]], %[[IN2]] : index
+// CHECK-NEXT: %[[Y:.+]] = memref.load %[[P]][%[[ROW2]], %[[COL2]]] : memref<2x16xi8>
+// CHECK-NEXT: memref.store %[[Y]], %[[U]][%[[R2]], %[[C2]]]
+func.func @quad_rows(%v: memref<?x?xi8>, %w: memref<?x?xi8>, %i: index) {
+  %t = tile.load %v[%i, %i] : memref<?x?xi8> -> !tile.tile<8x4xi8>
+  %p = tile.pair_rows %t group 4 : !tile.tile<8x4xi8> -> !tile.tile<2x16xi8>
+  %u = tile.unpair_rows %p group 4 : !tile.tile<2x16xi8> -> !tile.tile<8x4xi8, col_major>
+  tile.store %p, %w[%i, %i] : !tile.tile<2x16xi8>, memref<?x?xi8>
+  tile.store %u, %v[%i, %i] : !tile.tile<8x4xi8, col_major>, memref<?x?xi8>
+  return
+}
+
+// -----
+
 // dot: f16 inputs widen to f32; each step is one fused multiply-add;
 // the lhs is read at (i, k) and the rhs at (k, j) whatever their layouts.
 // Without an accumulator the result starts from zero.

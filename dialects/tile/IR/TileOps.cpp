@@ -338,20 +338,24 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
   return {};
 }
 
-/// Whether `paired` is `whole` with its rows paired (tile.pair_rows):
-/// (K/2)x(2N) for KxN, K even, the same element type, any layouts.
+/// Whether `paired` is `whole` with its rows interleaved in groups of
+/// `group` (tile.pair_rows): (K/g)x(gN) for KxN, K a multiple of g (2 or
+/// 4), the same element type, any layouts.
 static LogicalResult verifyPairedRows(Operation *op, TileType whole,
-                                      TileType paired) {
+                                      TileType paired, int64_t group) {
+  if (group != 2 && group != 4)
+    return op->emitOpError("groups rows by 2 or 4, found ") << group;
   if (whole.getRank() != 2 || paired.getRank() != 2)
     return op->emitOpError("needs rank-2 tiles, found ")
            << whole << " and " << paired;
   ArrayRef<int64_t> w = whole.getShape(), p = paired.getShape();
-  if (w[0] % 2 != 0)
-    return op->emitOpError("needs an even number of rows, found ") << whole;
-  if (p[0] * 2 != w[0] || p[1] != w[1] * 2)
-    return op->emitOpError("pairs the rows of ")
-           << whole << " into " << w[0] / 2 << "x" << w[1] * 2 << ", found "
-           << paired;
+  if (w[0] % group != 0)
+    return op->emitOpError("needs a number of rows that is a multiple of ")
+           << group << ", found " << whole;
+  if (p[0] * group != w[0] || p[1] != w[1] * group)
+    return op->emitOpError("groups the rows of ")
+           << whole << " into " << w[0] / group << "x" << w[1] * group
+           << ", found " << paired;
   if (whole.getElementType() != paired.getElementType())
     return op->emitOpError("element types differ: ")
            << whole << " and " << paired;
@@ -359,17 +363,18 @@ static LogicalResult verifyPairedRows(Operation *op, TileType whole,
 }
 
 LogicalResult PairRowsOp::verify() {
-  return verifyPairedRows(*this, getSource().getType(), getType());
+  return verifyPairedRows(*this, getSource().getType(), getType(), getGroup());
 }
 
 LogicalResult UnpairRowsOp::verify() {
-  return verifyPairedRows(*this, getType(), getSource().getType());
+  return verifyPairedRows(*this, getType(), getSource().getType(), getGroup());
 }
 
 OpFoldResult UnpairRowsOp::fold(FoldAdaptor) {
-  // unpair_rows(pair_rows(x)) is x, when the layouts agree.
+  // unpair_rows(pair_rows(x)) is x, when the layouts and groups agree.
   if (auto inner = getSource().getDefiningOp<PairRowsOp>())
-    if (inner.getSource().getType() == getType())
+    if (inner.getSource().getType() == getType() &&
+        inner.getGroup() == getGroup())
       return inner.getSource();
   return {};
 }

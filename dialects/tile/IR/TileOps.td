@@ -401,39 +401,45 @@ def Tile_ReshapeOp : Tile_Op<"reshape", [Pure]> {
 }
 
 def Tile_PairRowsOp : Tile_Op<"pair_rows", [Pure]> {
-  let summary = "interleave a rank-2 tile's rows two by two";
+  let summary = "interleave a rank-2 tile's rows in groups (pairs by default)";
   let description = [{
-    For a source of shape `KxN` (K even), the result is `(K/2)x(2N)`: row
-    `p` holds rows `2p` and `2p + 1` of the source interleaved, element
-    `(p, 2c + s)` being the source's `(2p + s, c)`. This is the layout in
-    which instructions that multiply pairs along K (x86 `vdpbf16ps`) read
-    the right operand of a `dot`; `tile-pack-dot-operands` stores packed
-    tiles so (`pack-rhs-pairs`), and `tile.unpair_rows` gives them back.
+    For a source of shape `KxN` and a group size `g` (2, the default, or
+    4; K a multiple of g), the result is `(K/g)x(gN)`: row `p` holds rows
+    `gp` .. `gp + g - 1` of the source interleaved, element `(p, gc + s)`
+    being the source's `(gp + s, c)`. This is the layout in which
+    instructions that multiply groups along K read the right operand of a
+    `dot`: pairs for x86 `vdpbf16ps`, quads of bytes for `vpdpbusd`;
+    `tile-pack-dot-operands` stores packed tiles so (`pack-rhs-pairs`,
+    `pack-rhs-quads`), and `tile.unpair_rows` gives them back.
 
     ```mlir
     %p = tile.pair_rows %b : !tile.tile<64x128xbf16> -> !tile.tile<32x256xbf16>
+    %q = tile.pair_rows %w group 4 : !tile.tile<64x64xi8> -> !tile.tile<16x256xi8>
     ```
   }];
-  let arguments = (ins Tile_TileType:$source);
+  let arguments = (ins Tile_TileType:$source,
+                       DefaultValuedAttr<I64Attr, "2">:$group);
   let results = (outs Tile_TileType:$result);
-  let assemblyFormat = "$source attr-dict `:` qualified(type($source)) `->` qualified(type($result))";
+  let assemblyFormat = "$source (`group` $group^)? attr-dict `:` qualified(type($source)) `->` qualified(type($result))";
   let hasVerifier = 1;
 }
 
 def Tile_UnpairRowsOp : Tile_Op<"unpair_rows", [Pure]> {
   let summary = "the inverse of tile.pair_rows";
   let description = [{
-    For a source of shape `(K/2)x(2N)`, the result is `KxN`, element
-    `(r, c)` being the source's `(r / 2, 2c + r % 2)`. The result may have
-    either layout.
+    For a source of shape `(K/g)x(gN)` (`g` the group size, 2 by default,
+    or 4), the result is `KxN`, element `(r, c)` being the source's
+    `(r / g, gc + r % g)`. The result may have either layout.
 
     ```mlir
     %b = tile.unpair_rows %p : !tile.tile<32x256xbf16> -> !tile.tile<64x128xbf16, col_major>
+    %w = tile.unpair_rows %q group 4 : !tile.tile<16x256xi8> -> !tile.tile<64x64xi8, col_major>
     ```
   }];
-  let arguments = (ins Tile_TileType:$source);
+  let arguments = (ins Tile_TileType:$source,
+                       DefaultValuedAttr<I64Attr, "2">:$group);
   let results = (outs Tile_TileType:$result);
-  let assemblyFormat = "$source attr-dict `:` qualified(type($source)) `->` qualified(type($result))";
+  let assemblyFormat = "$source (`group` $group^)? attr-dict `:` qualified(type($source)) `->` qualified(type($result))";
   let hasVerifier = 1;
   let hasFolder = 1;
 }

@@ -16,7 +16,9 @@
 // With `pack-rhs-pairs`, such a view of bf16 tiles with an even number of
 // rows stores each tile with its rows paired (tile.pair_rows, the layout
 // of instructions that multiply pairs along K), and the packed kernel
-// unpairs the tile it loads (tile.unpair_rows), which a backend may skip.
+// unpairs the tile it loads (tile.unpair_rows), which a backend may skip;
+// `pack-rhs-quads` does the same with quads of rows for an i8 view
+// (tile.pair_rows group 4, the layout of x86 `vpdpbusd`).
 //
 // Values are unchanged bit for bit: a tile inside the view holds the same
 // elements and the same padding (the load's own pad value) in both forms,
@@ -75,8 +77,9 @@ struct PackPlan {
   /// operand without `pack-f32-lhs`): it still takes part in the launch's
   /// size check, as it did when it was packed.
   bool pack = true;
-  /// Its tiles stored with their rows paired (`pack-rhs-pairs`).
-  bool pairs = false;
+  /// Its tiles stored with their rows grouped by this many: 2
+  /// (`pack-rhs-pairs`), 4 (`pack-rhs-quads`), or 1 (as they are).
+  int64_t group = 1;
   /// For a right operand (not f32) whose `dot`s all take their left
   /// operand from loads of one rank-2 view argument, with tiles of
   /// `lhsTileRows` rows: that argument. Each tile of B is then read once
@@ -86,12 +89,12 @@ struct PackPlan {
   int64_t lhsTileRows = 0;
 
   /// The tile as the packed view stores it: `tile`, or with its rows
-  /// paired, (TK/2)x(2TN), row-major.
+  /// grouped, (TK/g)x(g TN), row-major.
   tl::TileType stored() const {
-    if (!pairs)
+    if (group == 1)
       return tile;
     ArrayRef<int64_t> s = tile.getShape();
-    return tl::TileType::get(tile.getContext(), {s[0] / 2, s[1] * 2},
+    return tl::TileType::get(tile.getContext(), {s[0] / group, s[1] * group},
                              tile.getElementType(), tl::Layout::RowMajor);
   }
 };
@@ -240,10 +243,13 @@ struct TilePackDotOperands
       plan.lhsArg.reset();
     if (!packF32Lhs && !plan.byColumns && plan.tile.getElementType().isF32())
       plan.pack = false;
-    plan.pairs =
-        packRhsPairs && plan.byColumns && plan.tile.getElementType().isBF16() &&
-        plan.tile.getShape()[0] % 2 == 0 &&
-        plan.tile.getShape()[1] % std::max<int64_t>(1, pairColumns) == 0;
+    Type elem = plan.tile.getElementType();
+    int64_t group = packRhsPairs && elem.isBF16()       ? 2
+                    : packRhsQuads && elem.isInteger(8) ? 4
+                                                        : 1;
+    if (plan.byColumns && plan.tile.getShape()[0] % group == 0 &&
+        plan.tile.getShape()[1] % std::max<int64_t>(1, pairColumns) == 0)
+      plan.group = group;
     return plan;
   }
 
@@ -272,9 +278,9 @@ struct TilePackDotOperands
         idx.append({zero, zero});
         Value tile = tl::LoadOp::create(lb, load.getLoc(), p.stored(), packed,
                                         idx, load.getPadding());
-        if (p.pairs)
-          tile =
-              tl::UnpairRowsOp::create(lb, load.getLoc(), load.getType(), tile);
+        if (p.group != 1)
+          tile = tl::UnpairRowsOp::create(lb, load.getLoc(), load.getType(),
+                                          tile, p.group);
         load.replaceAllUsesWith(tile);
         load.erase();
       }
@@ -284,7 +290,7 @@ struct TilePackDotOperands
 
   /// `@k.pack<arg>`: program l of a 1-D grid copies tile (i, j) of the
   /// view, padding included, into slice [i, j] of the packed view (its rows
-  /// paired for `pairs`), l running through the packed tensor in memory
+  /// grouped as the plan says), l running through the packed tensor in memory
   /// order: (i, j) = (l % tiles_i, l / tiles_i) for a view stored by
   /// columns of tiles, (l / tiles_j, l % tiles_j) otherwise. The runtime
   /// gives each thread one run of consecutive instances (of this launch and
@@ -320,17 +326,17 @@ struct TilePackDotOperands
     if (auto typed = dyn_cast<TypedAttr>(p.pad))
       pad = arith::ConstantOp::create(b, loc, typed);
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    // Paired rows are read from a row-major tile: the layout of the tile
+    // Grouped rows are read from a row-major tile: the layout of the tile
     // the kernel loads changes no value.
     tl::TileType read =
-        p.pairs
+        p.group != 1
             ? tl::TileType::get(p.tile.getContext(), p.tile.getShape(),
                                 p.tile.getElementType(), tl::Layout::RowMajor)
             : p.tile;
     Value t = tl::LoadOp::create(b, loc, read, body->getArgument(0),
                                  ValueRange{i, j}, pad);
-    if (p.pairs)
-      t = tl::PairRowsOp::create(b, loc, p.stored(), t);
+    if (p.group != 1)
+      t = tl::PairRowsOp::create(b, loc, p.stored(), t, p.group);
     tl::StoreOp::create(b, loc, t, body->getArgument(1),
                         ValueRange{i, j, zero, zero});
     func::ReturnOp::create(b, loc);

@@ -85,7 +85,11 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     only as right operands, its tiles of an even number of rows, is stored
     with each tile's rows paired (`tile.pair_rows`, a tensor
     `[.., .., TK/2, 2*TN]`), and the packed kernel reads
-    `tile.unpair_rows` of that tile. Results are unchanged bit for bit.
+    `tile.unpair_rows` of that tile. With `pack-rhs-quads`, an i8 view read
+    only as right operands, its tiles of a multiple of 4 rows, is stored
+    with each tile's rows in quads (`tile.pair_rows group 4`, a tensor
+    `[.., .., TK/4, 4*TN]`), read through `tile.unpair_rows group 4`.
+    Results are unchanged bit for bit.
     A right operand of other than f32 elements whose `dot`s all take their
     left operand from one rank-2 view argument is packed only when that
     view has more than one row tile (otherwise each of its tiles is read
@@ -139,10 +143,15 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
            "(tile.pair_rows, K even), which the packed kernel unpairs "
            "(tile.unpair_rows): for a backend whose dot reads B in pairs "
            "along K (x86 vdpbf16ps) in place">,
+    Option<"packRhsQuads", "pack-rhs-quads", "bool", "false",
+           "Store packed i8 right operands with their rows in quads "
+           "(tile.pair_rows group 4, K a multiple of 4), which the packed "
+           "kernel ungroups (tile.unpair_rows group 4): for a backend whose "
+           "dot reads B in quads of bytes along K (x86 vpdpbusd) in place">,
     Option<"pairColumns", "pair-columns", "int64_t", "1",
-           "With pack-rhs-pairs: pair only tiles whose columns are a "
-           "multiple of this (the backend's vector lanes: x86 pairs and "
-           "unpairs such rows with vector shuffles)">,
+           "With pack-rhs-pairs or pack-rhs-quads: group only tiles whose "
+           "columns are a multiple of this (the backend's vector lanes: x86 "
+           "groups and ungroups such rows with vector shuffles)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

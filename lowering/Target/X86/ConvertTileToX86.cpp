@@ -129,12 +129,14 @@ struct X86PackDotOperandsPass
     nlc::tile::TilePackDotOperandsOptions options;
     options.packF32Lhs = false;
     options.packRhsPairs = rhsPairs;
+    options.packRhsQuads = rhsQuads;
     // Whole zmm vectors of f32 lanes: the columns DotKLoop reads in pairs
-    // (and pair_rows / unpair_rows shuffle) at a time.
+    // or quads (and pair_rows / unpair_rows shuffle) at a time.
     options.pairColumns = 16;
     if (std::optional<nlc::TargetInfo> t = nlc::getModuleTarget(module)) {
       llvm::StringMap<bool> on = enabledFeatures(*t);
       options.packRhsPairs = on.lookup("avx512f") && on.lookup("avx512bf16");
+      options.packRhsQuads = on.lookup("avx512f") && on.lookup("avx512vnni");
     }
     OpPassManager pm(ModuleOp::getOperationName());
     pm.addPass(nlc::tile::createTilePackDotOperands(options));

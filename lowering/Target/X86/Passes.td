@@ -132,12 +132,17 @@ def X86PackDotOperands : Pass<"x86-pack-dot-operands", "::mlir::ModuleOp"> {
     broadcasts A's elements at any row stride as fast), and where the
     target has AVX-512F and AVX512-BF16, bf16 right operands are stored
     with their rows paired (`pack-rhs-pairs`), which the `vdpbf16ps` K
-    loops read in place instead of pairing each instance's tiles again.
-    `rhs-pairs` decides that for a module without a target (tests).
+    loops read in place instead of pairing each instance's tiles again;
+    where it has AVX-512F and AVX512-VNNI, i8 right operands are stored
+    with their rows in quads (`pack-rhs-quads`), which the `vpdpbusd` K
+    loops read in place. `rhs-pairs` and `rhs-quads` decide that for a
+    module without a target (tests).
   }];
   let options = [
     Option<"rhsPairs", "rhs-pairs", "bool", /*default=*/"false",
            "Without a module target: store bf16 right operands in pairs">,
+    Option<"rhsQuads", "rhs-quads", "bool", /*default=*/"false",
+           "Without a module target: store i8 right operands in quads">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -565,6 +565,29 @@ void packQuadsTransposedInto(OpBuilder &b, Location loc, Value bt, int64_t k,
   }
 }
 
+/// Adds the bias of B's quads already packed (`quads`, k / 4 rows of np
+/// quads, as packQuadsInto makes them) to `bias` (np i32): 128 times each
+/// column's sum, one `vpdpbusd` of ones per vector of quads.
+void addQuadColumnBias(OpBuilder &b, Location loc, Value quads, int64_t k,
+                       int64_t np, int64_t lanes, Value bias) {
+  auto quadType = VectorType::get({4 * lanes}, b.getI8Type());
+  auto sums = VectorType::get({lanes}, b.getI32Type());
+  Value ones = splatConstant(b, loc, quadType, b.getI8IntegerAttr(1));
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(sums));
+  for (int64_t j = 0; j < np; j += lanes) {
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, loc, 0), index(b, loc, k / 4), index(b, loc, 1),
+        ValueRange{zero},
+        [&](OpBuilder &lb, Location ll, Value q, ValueRange sum) {
+          Value v = vector::LoadOp::create(lb, ll, quadType, quads,
+                                           ValueRange{q, index(lb, ll, 4 * j)});
+          scf::YieldOp::create(lb, ll,
+                               multiplyAddQuads(lb, ll, sum[0], ones, v));
+        });
+    storeColumnBias(b, loc, loop.getResult(0), bias, j, /*accumulate=*/true);
+  }
+}
+
 /// B packed for `vpdpbusd` and its bias, into new buffers: from B (`bm`,
 /// k x n), or with `transposed` from the tile B is the transpose of (`bm`,
 /// n x k: packQuadsTransposedInto).
@@ -771,17 +794,27 @@ bool qualifiesInPlace(tl::LoadOp load, const VectorTarget &target) {
 constexpr StringLiteral kPairsInPlace = "nlc.x86_pairs_in_place";
 constexpr StringLiteral kPairsStored = "nlc.x86_pairs_stored";
 
-/// A load whose one use is a `tile.pair_rows` of rows of whole vectors of
-/// 16 bits, in the same block, with nothing between them that may write
-/// memory: the pairing reads the tile's rows in the view itself.
+/// Whether rows of `whole` (KxN) group by `group` in vectors of `lanes`:
+/// pairs of 16-bit elements or quads of bytes (16 lanes), rows of whole
+/// vectors.
+bool groupsInVectors(tl::TileType whole, int64_t group, int64_t lanes) {
+  unsigned bits = whole.getElementType().getIntOrFloatBitWidth();
+  return lanes && whole.getRank() == 2 &&
+         ((group == 2 && bits == 16) ||
+          (group == 4 && bits == 8 && lanes == 16)) &&
+         whole.getShape()[1] % lanes == 0;
+}
+
+/// A load whose one use is a `tile.pair_rows` that groups in vectors, in
+/// the same block, with nothing between them that may write memory: the
+/// grouping reads the tile's rows in the view itself.
 bool qualifiesForPairsInPlace(tl::LoadOp load, const VectorTarget &target) {
   if (!load->hasOneUse())
     return false;
   auto pair = dyn_cast<tl::PairRowsOp>(*load->user_begin());
-  tl::TileType type = load.getType();
-  return pair && type.getRank() == 2 && target.f32Lanes &&
-         type.getElementType().getIntOrFloatBitWidth() == 16 &&
-         type.getShape()[1] % target.f32Lanes == 0 && readCanMoveTo(load, pair);
+  return pair &&
+         groupsInVectors(load.getType(), pair.getGroup(), target.f32Lanes) &&
+         readCanMoveTo(load, pair);
 }
 
 struct DotMicroKernel : VectorPattern<tl::DotOp> {
@@ -1002,8 +1035,9 @@ struct KLoop {
   tl::LoadOp lhs, rhs;
   tl::DotOp dot;
   int64_t group;
-  /// B's tiles stored in pairs (tile-pack-dot-operands' pack-rhs-pairs),
-  /// which the `dot` reads through this unpair_rows; null otherwise.
+  /// B's tiles stored in pairs or quads (tile-pack-dot-operands'
+  /// pack-rhs-pairs, pack-rhs-quads), which the `dot` reads through this
+  /// unpair_rows; null otherwise.
   tl::UnpairRowsOp unpair;
   /// On AMX tiles (DotPlan).
   bool amx;
@@ -1030,12 +1064,15 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
   if (!plan || !(plan->in.isF32() || plan->pairs || plan->quads) || !lhs ||
       !rhs || lhs == rhs)
     return std::nullopt;
-  // B's tiles stored in pairs (tile-pack-dot-operands' pack-rhs-pairs) are
-  // read as they are by bf16 pair steps over whole vectors of columns.
-  bool pairedInPlace = unpair && unpair->getBlock() == body &&
-                       rhs->hasOneUse() && unpair->hasOneUse() && plan->pairs &&
-                       plan->in.isBF16() &&
-                       dot.getType().getShape()[1] % target.f32Lanes == 0;
+  // B's tiles stored in pairs or quads (tile-pack-dot-operands'
+  // pack-rhs-pairs, pack-rhs-quads) are read as they are by bf16 pair steps
+  // or i8 quad steps over whole vectors of columns.
+  bool pairedInPlace =
+      unpair && unpair->getBlock() == body && rhs->hasOneUse() &&
+      unpair->hasOneUse() &&
+      ((plan->pairs && plan->in.isBF16() && unpair.getGroup() == 2) ||
+       (plan->quads && plan->in.isInteger(8) && unpair.getGroup() == 4)) &&
+      dot.getType().getShape()[1] % target.f32Lanes == 0;
   if (unpair && !pairedInPlace)
     return std::nullopt;
   for (tl::LoadOp load : {lhs, rhs})
@@ -1146,10 +1183,11 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     // has fewer (at least one): sized at run time, on the stack, so that a
     // short loop takes no more room than it needs (placeBuffers leaves
     // allocas of dynamic size where they are; kPairChunkBytes bounds them).
-    // B stored in pairs is read in place: no packing.
+    // B stored in pairs or quads is read in place: no packing (quads still
+    // sum its columns and bias A).
     bool paired = bool(k->unpair);
     Value packed, bias, biasedA;
-    if (group > 1 && !paired) {
+    if (group > 1 && (!paired || (group == 4 && !k->amx))) {
       Value step = adaptor.getStep();
       Value trips = arith::CeilDivSIOp::create(
           rewriter, loc,
@@ -1167,10 +1205,11 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
         return arith::MulIOp::create(rewriter, loc, iters,
                                      index(rewriter, loc, perIteration));
       };
-      packed = memref::AllocaOp::create(
-          rewriter, loc,
-          MemRefType::get({ShapedType::kDynamic, group * np}, groupElem),
-          ValueRange{rows(kt / group)});
+      if (!paired)
+        packed = memref::AllocaOp::create(
+            rewriter, loc,
+            MemRefType::get({ShapedType::kDynamic, group * np}, groupElem),
+            ValueRange{rows(kt / group)});
       if (group == 4 && !k->amx) {
         bias = memref::AllocaOp::create(
             rewriter, loc, MemRefType::get({np}, rewriter.getI32Type()));
@@ -1233,7 +1272,7 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                    MemRefType::get({1, np}, rewriter.getI32Type()), bias,
                    ArrayRef<ReassociationIndices>{{0, 1}}),
                1, np, VectorType::get({lanes}, rewriter.getI32Type()));
-    if (group > 1 && !paired)
+    if (packed || biasedA)
       iterations(rewriter, loc, {},
                  [&](OpBuilder &b, Location l, Value iv, ValueRange) {
                    auto [a, bt] = iterationTiles(b, l, loop, *k, iv);
@@ -1244,8 +1283,11 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                      packPairsInto(b, l, bt.window, kt, n, np, lanes, groupElem,
                                    packed, row0);
                    } else {
-                     packQuadsInto(b, l, bt.window, kt, n, np, lanes, packed,
-                                   row0, bias, /*accumulate=*/true);
+                     if (paired)
+                       addQuadColumnBias(b, l, bt.window, kt, np, lanes, bias);
+                     else
+                       packQuadsInto(b, l, bt.window, kt, n, np, lanes, packed,
+                                     row0, bias, /*accumulate=*/true);
                      if (!k->amx)
                        biasRowsInto(
                            b, l, a.window, m, kt, biasedA,
@@ -1361,12 +1403,12 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
   }
 };
 
-/// Whether the rows of `whole` (the unpaired tile) pair in vectors of
-/// `lanes`: 16-bit elements, rows of whole vectors, and `source` (the
-/// converted operand) read with a unit inner stride.
-bool pairsInVectors(tl::TileType whole, Value source, int64_t lanes) {
-  return lanes && whole.getElementType().getIntOrFloatBitWidth() == 16 &&
-         whole.getShape()[1] % lanes == 0 &&
+/// Whether the rows of `whole` (the ungrouped tile) group by `group` in
+/// vectors of `lanes` (groupsInVectors), `source` (the converted operand)
+/// read with a unit inner stride.
+bool pairsInVectors(tl::TileType whole, int64_t group, Value source,
+                    int64_t lanes) {
+  return groupsInVectors(whole, group, lanes) &&
          cast<MemRefType>(source.getType()).isLastDimUnitStride();
 }
 
@@ -1396,9 +1438,9 @@ tl::StoreOp storedInTensorOfTiles(tl::PairRowsOp pair) {
   return store;
 }
 
-/// `tile.pair_rows` of a tile of 16-bit elements whose rows are whole
-/// vectors (tile-pack-dot-operands' packing of bf16 B into pairs) as the
-/// vector interleaving of packPairsInto.
+/// `tile.pair_rows` of a tile whose rows group in vectors
+/// (tile-pack-dot-operands' packing of bf16 B into pairs, of i8 B into
+/// quads) as the vector interleaving of packPairsInto or packQuadsInto.
 struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
   using VectorPattern::VectorPattern;
 
@@ -1408,10 +1450,18 @@ struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
     tl::TileType type = op.getSource().getType();
     Type elem = type.getElementType();
     int64_t k = type.getShape()[0], n = type.getShape()[1];
-    int64_t lanes = target.f32Lanes;
-    if (!pairsInVectors(type, adaptor.getSource(), lanes))
-      return rewriter.notifyMatchFailure(op, "not whole vectors of 16 bits");
+    int64_t lanes = target.f32Lanes, group = op.getGroup();
+    if (!pairsInVectors(type, group, adaptor.getSource(), lanes))
+      return rewriter.notifyMatchFailure(op, "rows not in whole vectors");
     Location loc = op.getLoc();
+    // Rows `row0` .. of `dest` hold the groups.
+    auto pack = [&](OpBuilder &b, Location l, Value source, Value dest) {
+      if (group == 4)
+        packQuadsInto(b, l, source, k, n, n, lanes, dest, index(b, l, 0),
+                      /*bias=*/nullptr, /*accumulate=*/false);
+      else
+        packPairsInto(b, l, source, k, n, n, lanes, elem, dest, index(b, l, 0));
+    };
     // A tile loaded for this alone is read in its view where it lies
     // inside it (at the view's row stride, the inner one 1 as the
     // buffer's), else in the load's buffer.
@@ -1446,19 +1496,17 @@ struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
       Value inside = arith::CmpIOp::create(
           rewriter, loc, arith::CmpIPredicate::eq,
           validRows(rewriter, loc, store, store.getIndices()),
-          index(rewriter, loc, k / 2));
+          index(rewriter, loc, k / group));
       scf::IfOp::create(rewriter, loc, inside, [&](OpBuilder &b, Location l) {
-        Value window = memref::SubViewOp::create(
-            b, l, cast<MemRefType>(windowType), view, offsets, sizes, strides);
-        packPairsInto(b, l, source, k, n, n, lanes, elem, window,
-                      index(b, l, 0));
+        pack(b, l, source,
+             memref::SubViewOp::create(b, l, cast<MemRefType>(windowType), view,
+                                       offsets, sizes, strides));
         scf::YieldOp::create(b, l);
       });
       rewriter.modifyOpInPlace(
           store, [&] { store->setAttr(kPairsStored, rewriter.getUnitAttr()); });
     } else {
-      packPairsInto(rewriter, loc, source, k, n, n, lanes, elem, out,
-                    index(rewriter, loc, 0));
+      pack(rewriter, loc, source, out);
     }
     rewriter.replaceOp(op, out);
     return success();
@@ -1493,10 +1541,10 @@ struct TransposedQuadsToNothing : VectorPattern<tl::TransposeOp> {
   }
 };
 
-/// `tile.unpair_rows` of a tile of 16-bit elements whose rows are whole
-/// vectors, where a `dot` does not read the pairs as they are (outside a K
-/// loop run whole): each row of pairs deinterleaved into its two rows (the
-/// inverse of packPairsInto's interleave).
+/// `tile.unpair_rows` of a tile whose rows group in vectors, where a `dot`
+/// does not read the groups as they are (outside a K loop run whole): each
+/// row of pairs deinterleaved into its two rows (the inverse of
+/// packPairsInto's interleave), each row of quads into its four (twice).
 struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
   using VectorPattern::VectorPattern;
 
@@ -1506,27 +1554,39 @@ struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
     tl::TileType type = op.getType();
     Type elem = type.getElementType();
     int64_t k = type.getShape()[0], n = type.getShape()[1];
-    int64_t lanes = target.f32Lanes;
-    if (!pairsInVectors(type, adaptor.getSource(), lanes))
-      return rewriter.notifyMatchFailure(op, "not whole vectors of 16 bits");
+    int64_t lanes = target.f32Lanes, group = op.getGroup();
+    if (!pairsInVectors(type, group, adaptor.getSource(), lanes))
+      return rewriter.notifyMatchFailure(op, "rows not in whole vectors");
     Location loc = op.getLoc();
     Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
-    auto pairs = VectorType::get({2 * lanes}, elem);
+    auto groups = VectorType::get({group * lanes}, elem);
     scf::ForOp::create(
-        rewriter, loc, index(rewriter, loc, 0), index(rewriter, loc, k / 2),
+        rewriter, loc, index(rewriter, loc, 0), index(rewriter, loc, k / group),
         index(rewriter, loc, 1), ValueRange{},
         [&](OpBuilder &b, Location l, Value p, ValueRange) {
-          Value row = arith::MulIOp::create(b, l, p, index(b, l, 2));
-          Value next = arith::AddIOp::create(b, l, row, index(b, l, 1));
+          Value first = arith::MulIOp::create(b, l, p, index(b, l, group));
           for (int64_t j = 0; j < n; j += lanes) {
-            auto split = vector::DeinterleaveOp::create(
-                b, l,
-                vector::LoadOp::create(b, l, pairs, adaptor.getSource(),
-                                       ValueRange{p, index(b, l, 2 * j)}));
-            vector::StoreOp::create(b, l, split.getRes1(), out,
-                                    ValueRange{row, index(b, l, j)});
-            vector::StoreOp::create(b, l, split.getRes2(), out,
-                                    ValueRange{next, index(b, l, j)});
+            // rows[s]: row `first + s`'s lanes, split in halves until each
+            // vector holds one row.
+            SmallVector<Value, 4> rows = {
+                vector::LoadOp::create(b, l, groups, adaptor.getSource(),
+                                       ValueRange{p, index(b, l, group * j)})};
+            while (rows.size() < size_t(group)) {
+              // Deinterleaving a vector of rows s, s + d, ... (d apart)
+              // gives rows s, s + 2d, ... and s + d, s + 3d, ...
+              SmallVector<Value, 4> even, odd;
+              for (Value v : rows) {
+                auto split = vector::DeinterleaveOp::create(b, l, v);
+                even.push_back(split.getRes1());
+                odd.push_back(split.getRes2());
+              }
+              rows = even;
+              rows.append(odd);
+            }
+            for (int64_t r = 0; r < group; ++r)
+              vector::StoreOp::create(
+                  b, l, rows[r], out,
+                  ValueRange{plus(b, l, first, r), index(b, l, j)});
           }
           scf::YieldOp::create(b, l);
         });

@@ -64,6 +64,23 @@ func.func @pair_unpair(%a: !tile.tile<4x8xbf16>) -> (!tile.tile<4x8xbf16>, !tile
 
 // -----
 
+// Quads fold like pairs; ungrouping by another group than the grouping
+// (a tile of another shape) stays.
+// CHECK-LABEL: func.func @quads_unquad(
+// CHECK-SAME: %[[A:.+]]: !tile.tile<8x16xi8>)
+// CHECK-NEXT: %[[P:.+]] = tile.pair_rows %[[A]] :
+// CHECK-NEXT: %[[U:.+]] = tile.unpair_rows %[[P]] group 4 : !tile.tile<4x32xi8> -> !tile.tile<16x8xi8>
+// CHECK-NEXT: return %[[A]], %[[U]]
+func.func @quads_unquad(%a: !tile.tile<8x16xi8>) -> (!tile.tile<8x16xi8>, !tile.tile<16x8xi8>) {
+  %q = tile.pair_rows %a group 4 : !tile.tile<8x16xi8> -> !tile.tile<2x64xi8>
+  %u = tile.unpair_rows %q group 4 : !tile.tile<2x64xi8> -> !tile.tile<8x16xi8>
+  %p = tile.pair_rows %a : !tile.tile<8x16xi8> -> !tile.tile<4x32xi8>
+  %w = tile.unpair_rows %p group 4 : !tile.tile<4x32xi8> -> !tile.tile<16x8xi8>
+  return %u, %w : !tile.tile<8x16xi8>, !tile.tile<16x8xi8>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @reshape(
 // CHECK-SAME: %[[A:.+]]: !tile.tile<4x8xf32>)
 // CHECK-NEXT: %[[R:.+]] = tile.reshape %[[A]] : !tile.tile<4x8xf32> -> !tile.tile<2x16xf32>

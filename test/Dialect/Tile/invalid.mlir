@@ -187,7 +187,7 @@ func.func @transpose_layout(%a: !tile.tile<4x8xf32>) {
 // -----
 
 func.func @pair_rows_odd(%a: !tile.tile<5x8xbf16>) {
-  // expected-error@+1 {{needs an even number of rows, found '!tile.tile<5x8xbf16>'}}
+  // expected-error@+1 {{needs a number of rows that is a multiple of 2, found '!tile.tile<5x8xbf16>'}}
   %r = tile.pair_rows %a : !tile.tile<5x8xbf16> -> !tile.tile<2x16xbf16>
   return
 }
@@ -195,8 +195,32 @@ func.func @pair_rows_odd(%a: !tile.tile<5x8xbf16>) {
 // -----
 
 func.func @pair_rows_shape(%a: !tile.tile<4x8xbf16>) {
-  // expected-error@+1 {{pairs the rows of '!tile.tile<4x8xbf16>' into 2x16, found '!tile.tile<4x8xbf16>'}}
+  // expected-error@+1 {{groups the rows of '!tile.tile<4x8xbf16>' into 2x16, found '!tile.tile<4x8xbf16>'}}
   %r = tile.pair_rows %a : !tile.tile<4x8xbf16> -> !tile.tile<4x8xbf16>
+  return
+}
+
+// -----
+
+func.func @pair_rows_quads_rows(%a: !tile.tile<6x16xi8>) {
+  // expected-error@+1 {{needs a number of rows that is a multiple of 4, found '!tile.tile<6x16xi8>'}}
+  %r = tile.pair_rows %a group 4 : !tile.tile<6x16xi8> -> !tile.tile<3x32xi8>
+  return
+}
+
+// -----
+
+func.func @pair_rows_quads_shape(%a: !tile.tile<8x16xi8>) {
+  // expected-error@+1 {{groups the rows of '!tile.tile<8x16xi8>' into 2x64, found '!tile.tile<4x32xi8>'}}
+  %r = tile.pair_rows %a group 4 : !tile.tile<8x16xi8> -> !tile.tile<4x32xi8>
+  return
+}
+
+// -----
+
+func.func @pair_rows_group(%a: !tile.tile<8x16xi8>) {
+  // expected-error@+1 {{groups rows by 2 or 4, found 3}}
+  %r = tile.unpair_rows %a group 3 : !tile.tile<8x16xi8> -> !tile.tile<24x16xi8>
   return
 }
 

@@ -120,6 +120,13 @@ func.func @shapes(%a: !tile.tile<16x8xf32>, %v: !tile.tile<8xf32>) {
   %p = tile.pair_rows %a : !tile.tile<16x8xf32> -> !tile.tile<8x16xf32>
   // CHECK: tile.unpair_rows %{{.+}} : !tile.tile<8x16xf32> -> !tile.tile<16x8xf32, col_major>
   %u = tile.unpair_rows %p : !tile.tile<8x16xf32> -> !tile.tile<16x8xf32, col_major>
+  // The default group (2) is not printed; 4 is.
+  // CHECK: tile.pair_rows %{{.+}} group 4 : !tile.tile<16x8xf32> -> !tile.tile<4x32xf32>
+  %q = tile.pair_rows %a group 4 : !tile.tile<16x8xf32> -> !tile.tile<4x32xf32>
+  // CHECK: tile.unpair_rows %{{.+}} group 4 : !tile.tile<4x32xf32> -> !tile.tile<16x8xf32>
+  %uq = tile.unpair_rows %q group 4 : !tile.tile<4x32xf32> -> !tile.tile<16x8xf32>
+  // CHECK: tile.pair_rows %{{.+}} : !tile.tile<16x8xf32> -> !tile.tile<8x16xf32>
+  %p2 = tile.pair_rows %a group 2 : !tile.tile<16x8xf32> -> !tile.tile<8x16xf32>
   // CHECK: tile.iota : !tile.tile<128xi32>
   %i = tile.iota : !tile.tile<128xi32>
   return

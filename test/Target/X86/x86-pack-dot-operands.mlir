@@ -1,10 +1,11 @@
 // RUN: %nlc-opt %s -split-input-file -x86-pack-dot-operands | FileCheck %s
-// RUN: %nlc-opt %s -split-input-file -x86-pack-dot-operands="rhs-pairs=true" | FileCheck %s --check-prefix=FORCED
+// RUN: %nlc-opt %s -split-input-file -x86-pack-dot-operands="rhs-pairs=true rhs-quads=true" | FileCheck %s --check-prefix=FORCED
 // x86-pack-dot-operands: tile-pack-dot-operands with the x86 Linux options.
 // bf16 B is stored in pairs where the module's target has AVX-512F and
 // AVX512-BF16 (znver4), not elsewhere (znver3; or -avx512bf16), and only
-// for tiles of whole zmm vectors of columns (16); `rhs-pairs` decides for
-// a module without a target. An f32 A is not packed.
+// for tiles of whole zmm vectors of columns (16); i8 B in quads where it
+// has AVX-512F and AVX512-VNNI; `rhs-pairs` and `rhs-quads` decide for a
+// module without a target. An f32 A is not packed.
 
 !b2 = memref<?x?xbf16, strided<[?, ?], offset: ?>>
 !v2 = memref<?x?xf32, strided<[?, ?], offset: ?>>
@@ -115,6 +116,95 @@ module {
   }
   func.func @host(%a: !b2, %b: !b2, %c: !v2, %n: index) {
     tile.launch @bf[%n](%a, %b, %c) : !b2, !b2, !v2
+    return
+  }
+}
+
+// -----
+
+!i2 = memref<?x?xi8, strided<[?, ?], offset: ?>>
+!w2 = memref<?x?xi32, strided<[?, ?], offset: ?>>
+
+// i8 B in quads (AVX512-VNNI), then without VNNI and without a target.
+// CHECK-LABEL: module attributes {nlc.target = {cpu = "znver4", features = ""
+// CHECK: func.func private @q.packed(
+// CHECK-SAME: memref<?x?x8x128xi8, strided<[?, ?, 128, 1], offset: ?>>)
+// CHECK: tile.unpair_rows %{{.+}} group 4 : !tile.tile<8x128xi8> -> !tile.tile<32x32xi8, col_major>
+// CHECK: func.func private @q.pack1(
+// CHECK: tile.pair_rows %{{.+}} group 4 : !tile.tile<32x32xi8> -> !tile.tile<8x128xi8>
+module attributes {nlc.target = {name = "x86_64-linux", triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = ""}} {
+  func.func private @q(%a: !i2, %b: !i2, %c: !w2) attributes {tile.kernel} {
+    %i = tile.program_id 0
+    %x = tile.load %a[%i, %i] : !i2 -> !tile.tile<16x32xi8>
+    %y = tile.load %b[%i, %i] : !i2 -> !tile.tile<32x32xi8, col_major>
+    %d = tile.dot %x, %y : !tile.tile<16x32xi8>, !tile.tile<32x32xi8, col_major> -> !tile.tile<16x32xi32>
+    tile.store %d, %c[%i, %i] : !tile.tile<16x32xi32>, !w2
+    return
+  }
+  func.func @host(%a: !i2, %b: !i2, %c: !w2, %n: index) {
+    tile.launch @q[%n](%a, %b, %c) : !i2, !i2, !w2
+    return
+  }
+}
+
+// -----
+
+!i2 = memref<?x?xi8, strided<[?, ?], offset: ?>>
+!w2 = memref<?x?xi32, strided<[?, ?], offset: ?>>
+
+// CHECK-LABEL: module attributes {nlc.target = {cpu = "znver4", features = "-avx512vnni"
+// CHECK: func.func private @q.packed(
+// CHECK-SAME: memref<?x?x32x32xi8, strided<[?, ?, 32, 1], offset: ?>>)
+// CHECK-NOT: pair_rows
+// CHECK-LABEL: func.func @host(
+module attributes {nlc.target = {name = "x86_64-linux", triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "-avx512vnni"}} {
+  func.func private @q(%a: !i2, %b: !i2, %c: !w2) attributes {tile.kernel} {
+    %i = tile.program_id 0
+    %x = tile.load %a[%i, %i] : !i2 -> !tile.tile<16x32xi8>
+    %y = tile.load %b[%i, %i] : !i2 -> !tile.tile<32x32xi8, col_major>
+    %d = tile.dot %x, %y : !tile.tile<16x32xi8>, !tile.tile<32x32xi8, col_major> -> !tile.tile<16x32xi32>
+    tile.store %d, %c[%i, %i] : !tile.tile<16x32xi32>, !w2
+    return
+  }
+  func.func @host(%a: !i2, %b: !i2, %c: !w2, %n: index) {
+    tile.launch @q[%n](%a, %b, %c) : !i2, !i2, !w2
+    return
+  }
+}
+
+// -----
+
+!i2 = memref<?x?xi8, strided<[?, ?], offset: ?>>
+!w2 = memref<?x?xi32, strided<[?, ?], offset: ?>>
+
+// No target; tiles of 24 columns (not whole vectors) are not grouped even
+// when forced.
+// CHECK-LABEL: module {
+// CHECK: func.func private @q.packed(
+// CHECK-SAME: memref<?x?x32x32xi8, strided<[?, ?, 32, 1], offset: ?>>
+// CHECK-SAME: memref<?x?x32x24xi8, strided<[?, ?, 24, 1], offset: ?>>)
+// FORCED-LABEL: module {
+// FORCED: func.func private @q.packed(
+// FORCED-SAME: memref<?x?x8x128xi8, strided<[?, ?, 128, 1], offset: ?>>
+// FORCED-SAME: memref<?x?x32x24xi8, strided<[?, ?, 24, 1], offset: ?>>)
+// FORCED: tile.unpair_rows %{{.+}} group 4
+// FORCED-NOT: tile.unpair_rows
+// FORCED-LABEL: func.func @host(
+module {
+  func.func private @q(%a: !i2, %b: !i2, %c: !w2, %b2: !i2, %c2: !w2) attributes {tile.kernel} {
+    %i = tile.program_id 0
+    %x = tile.load %a[%i, %i] : !i2 -> !tile.tile<16x32xi8>
+    %y = tile.load %b[%i, %i] : !i2 -> !tile.tile<32x32xi8, col_major>
+    %d = tile.dot %x, %y : !tile.tile<16x32xi8>, !tile.tile<32x32xi8, col_major> -> !tile.tile<16x32xi32>
+    tile.store %d, %c[%i, %i] : !tile.tile<16x32xi32>, !w2
+    %x2 = tile.load %a[%i, %i] : !i2 -> !tile.tile<16x32xi8>
+    %y2 = tile.load %b2[%i, %i] : !i2 -> !tile.tile<32x24xi8>
+    %d2 = tile.dot %x2, %y2 : !tile.tile<16x32xi8>, !tile.tile<32x24xi8> -> !tile.tile<16x24xi32>
+    tile.store %d2, %c2[%i, %i] : !tile.tile<16x24xi32>, !w2
+    return
+  }
+  func.func @host(%a: !i2, %b: !i2, %c: !w2, %b2: !i2, %c2: !w2, %n: index) {
+    tile.launch @q[%n](%a, %b, %c, %b2, %c2) : !i2, !i2, !w2, !i2, !w2
     return
   }
 }
