@@ -18,7 +18,9 @@
 // of instructions that multiply pairs along K), and the packed kernel
 // unpairs the tile it loads (tile.unpair_rows), which a backend may skip;
 // `pack-rhs-quads` does the same with quads of rows for an i8 view
-// (tile.pair_rows group 4, the layout of x86 `vpdpbusd`).
+// (tile.pair_rows group 4, the layout of x86 `vpdpbusd`), and
+// `bias-i8-lhs` stores an i8 left operand with -128 added to each byte (the
+// unsigned bytes `vpdpbusd` multiplies), which the packed kernel adds back.
 //
 // Values are unchanged bit for bit: a tile inside the view holds the same
 // elements and the same padding (the load's own pad value) in both forms,
@@ -80,6 +82,9 @@ struct PackPlan {
   /// Its tiles stored with their rows grouped by this many: 2
   /// (`pack-rhs-pairs`), 4 (`pack-rhs-quads`), or 1 (as they are).
   int64_t group = 1;
+  /// Stored with -128 added to each byte (`bias-i8-lhs`, an i8 left
+  /// operand).
+  bool biased = false;
   /// For a right operand (not f32) whose `dot`s all take their left
   /// operand from loads of one rank-2 view argument, with tiles of
   /// `lhsTileRows` rows: that argument. Each tile of B is then read once
@@ -108,6 +113,22 @@ Attribute padOf(tl::LoadOp load) {
   if (matchPattern(load.getPadding(), m_Constant(&pad)))
     return pad;
   return {};
+}
+
+/// `t` (an i8 tile) with -128 added to each element, wrapping.
+Value addMinus128(OpBuilder &b, Location loc, Value t) {
+  Value c = arith::ConstantIntOp::create(b, loc, -128, 8);
+  Value s = tl::SplatOp::create(b, loc, t.getType(), c);
+  return tl::AddOp::create(b, loc, t.getType(), t, s);
+}
+
+/// The i8 constant `pad` (an attribute as padOf gives it: unit for zero)
+/// plus -128, wrapping.
+Value biasedByte(OpBuilder &b, Location loc, Attribute pad) {
+  int64_t v = 0;
+  if (auto i = dyn_cast<IntegerAttr>(pad))
+    v = i.getValue().getSExtValue();
+  return arith::ConstantIntOp::create(b, loc, int8_t(uint8_t(v) ^ 0x80), 8);
 }
 
 /// Whether the kernel may write through `arg` (anything but a `tile.load`
@@ -247,6 +268,7 @@ struct TilePackDotOperands
     int64_t group = packRhsPairs && elem.isBF16()       ? 2
                     : packRhsQuads && elem.isInteger(8) ? 4
                                                         : 1;
+    plan.biased = biasI8Lhs && !plan.byColumns && elem.isInteger(8);
     if (plan.byColumns && plan.tile.getShape()[0] % group == 0 &&
         plan.tile.getShape()[1] % std::max<int64_t>(1, pairColumns) == 0)
       plan.group = group;
@@ -276,8 +298,15 @@ struct TilePackDotOperands
         Value zero = arith::ConstantIndexOp::create(lb, load.getLoc(), 0);
         SmallVector<Value, 4> idx(load.getIndices());
         idx.append({zero, zero});
+        // A biased tile out of range reads its pad value biased, so that
+        // adding -128 gives the pad value back.
+        Value pad = load.getPadding();
+        if (p.biased)
+          pad = biasedByte(lb, load.getLoc(), p.pad);
         Value tile = tl::LoadOp::create(lb, load.getLoc(), p.stored(), packed,
-                                        idx, load.getPadding());
+                                        idx, pad);
+        if (p.biased)
+          tile = addMinus128(lb, load.getLoc(), tile);
         if (p.group != 1)
           tile = tl::UnpairRowsOp::create(lb, load.getLoc(), load.getType(),
                                           tile, p.group);
@@ -335,6 +364,8 @@ struct TilePackDotOperands
             : p.tile;
     Value t = tl::LoadOp::create(b, loc, read, body->getArgument(0),
                                  ValueRange{i, j}, pad);
+    if (p.biased)
+      t = addMinus128(b, loc, t);
     if (p.group != 1)
       t = tl::PairRowsOp::create(b, loc, p.stored(), t, p.group);
     tl::StoreOp::create(b, loc, t, body->getArgument(1),

@@ -88,7 +88,10 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     `tile.unpair_rows` of that tile. With `pack-rhs-quads`, an i8 view read
     only as right operands, its tiles of a multiple of 4 rows, is stored
     with each tile's rows in quads (`tile.pair_rows group 4`, a tensor
-    `[.., .., TK/4, 4*TN]`), read through `tile.unpair_rows group 4`.
+    `[.., .., TK/4, 4*TN]`), read through `tile.unpair_rows group 4`. With
+    `bias-i8-lhs`, a packed i8 left operand is stored with -128 added to
+    each byte (wrapping; its pad value too), and the packed kernel adds -128
+    to the tile it loads, which gives the bytes back.
     Results are unchanged bit for bit.
     A right operand of other than f32 elements whose `dot`s all take their
     left operand from one rank-2 view argument is packed only when that
@@ -148,6 +151,12 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
            "(tile.pair_rows group 4, K a multiple of 4), which the packed "
            "kernel ungroups (tile.unpair_rows group 4): for a backend whose "
            "dot reads B in quads of bytes along K (x86 vpdpbusd) in place">,
+    Option<"biasI8Lhs", "bias-i8-lhs", "bool", "false",
+           "Store packed i8 left operands biased, -128 added to every byte "
+           "(wrapping: the top bit flipped), which the packed kernel adds "
+           "back (tile.add of a splat of -128): for a backend whose dot "
+           "multiplies unsigned left bytes (x86 vpdpbusd) and can read "
+           "them so">,
     Option<"pairColumns", "pair-columns", "int64_t", "1",
            "With pack-rhs-pairs or pack-rhs-quads: group only tiles whose "
            "columns are a multiple of this (the backend's vector lanes: x86 "

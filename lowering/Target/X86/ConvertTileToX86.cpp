@@ -130,6 +130,7 @@ struct X86PackDotOperandsPass
     options.packF32Lhs = false;
     options.packRhsPairs = rhsPairs;
     options.packRhsQuads = rhsQuads;
+    options.biasI8Lhs = rhsQuads;
     // Whole zmm vectors of f32 lanes: the columns DotKLoop reads in pairs
     // or quads (and pair_rows / unpair_rows shuffle) at a time.
     options.pairColumns = 16;
@@ -137,6 +138,8 @@ struct X86PackDotOperandsPass
       llvm::StringMap<bool> on = enabledFeatures(*t);
       options.packRhsPairs = on.lookup("avx512f") && on.lookup("avx512bf16");
       options.packRhsQuads = on.lookup("avx512f") && on.lookup("avx512vnni");
+      // AMX's tdpbssd multiplies signed bytes: A stays as it is there.
+      options.biasI8Lhs = options.packRhsQuads && !on.lookup("amx-int8");
     }
     OpPassManager pm(ModuleOp::getOperationName());
     pm.addPass(nlc::tile::createTilePackDotOperands(options));

@@ -56,6 +56,7 @@
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace nlc::x86;
@@ -1041,7 +1042,55 @@ struct KLoop {
   tl::UnpairRowsOp unpair;
   /// On AMX tiles (DotPlan).
   bool amx;
+  /// A's tiles stored biased for `vpdpbusd` (tile-pack-dot-operands'
+  /// bias-i8-lhs), which the `dot` reads through this op adding -128 to
+  /// every byte (flippedSignLoad); null otherwise. Its splat, if one.
+  Operation *unbias = nullptr, *unbiasSplat = nullptr;
 };
+
+/// The load whose bytes `v` is with each top bit flipped (-128 added,
+/// wrapping): `tile.add` of it and a splat of -128, or the `tile.fused`
+/// tile-fuse-elementwise makes of that; else null.
+tl::LoadOp flippedSignLoad(Value v, Operation *&splat) {
+  auto isMinus128 = [](Value c) {
+    APInt v;
+    return matchPattern(c, m_ConstantInt(&v)) && v.getBitWidth() == 8 &&
+           v.isMinSignedValue();
+  };
+  splat = nullptr;
+  if (auto add = v.getDefiningOp<tl::AddOp>()) {
+    for (auto [x, y] : {std::pair(add.getLhs(), add.getRhs()),
+                        std::pair(add.getRhs(), add.getLhs())}) {
+      auto s = y.getDefiningOp<tl::SplatOp>();
+      auto load = x.getDefiningOp<tl::LoadOp>();
+      if (s && load && isMinus128(s.getValue())) {
+        splat = s;
+        return load;
+      }
+    }
+    return {};
+  }
+  auto fused = v.getDefiningOp<tl::FusedOp>();
+  if (!fused || fused.getInputs().size() != 2)
+    return {};
+  Block &body = fused.getBody().front();
+  auto add = dyn_cast<arith::AddIOp>(body.front());
+  if (!add || &body.front() != body.getTerminator()->getPrevNode() ||
+      body.getTerminator()->getOperand(0) != add.getResult())
+    return {};
+  for (unsigned t = 0; t < 2; ++t) {
+    auto load = fused.getInputs()[t].getDefiningOp<tl::LoadOp>();
+    Value scalar = fused.getInputs()[1 - t];
+    if (load && fused.getBroadcast()[t] == -1 &&
+        load.getType() == fused.getType() && isMinus128(scalar) &&
+        llvm::is_contained(ValueRange{add.getLhs(), add.getRhs()},
+                           body.getArgument(t)) &&
+        llvm::is_contained(ValueRange{add.getLhs(), add.getRhs()},
+                           body.getArgument(1 - t)))
+      return load;
+  }
+  return {};
+}
 
 /// `loop` as a K loop: one carried tile, added to by an f32 `dot` or one
 /// of pairs or quads (DotPlan) of two loads read in place (views defined
@@ -1058,6 +1107,22 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
     return std::nullopt;
   std::optional<DotPlan> plan = planDot(dot, target);
   auto lhs = dot.getLhs().getDefiningOp<tl::LoadOp>();
+  // A stored biased (bias-i8-lhs) is read as it is by i8 quad steps, which
+  // would otherwise bias it into a buffer.
+  Operation *unbias = nullptr, *unbiasSplat = nullptr;
+  if (!lhs && plan && plan->quads && !plan->amx) {
+    lhs = flippedSignLoad(dot.getLhs(), unbiasSplat);
+    if (lhs) {
+      unbias = dot.getLhs().getDefiningOp();
+      if (unbias->getBlock() != body || !lhs->hasOneUse() ||
+          !unbias->hasOneUse() ||
+          (unbiasSplat && (unbiasSplat->getBlock() == body &&
+                           !unbiasSplat->hasOneUse())))
+        return std::nullopt;
+      if (unbiasSplat && unbiasSplat->getBlock() != body)
+        unbiasSplat = nullptr;
+    }
+  }
   auto unpair = dot.getRhs().getDefiningOp<tl::UnpairRowsOp>();
   auto rhs = unpair ? unpair.getSource().getDefiningOp<tl::LoadOp>()
                     : dot.getRhs().getDefiningOp<tl::LoadOp>();
@@ -1077,17 +1142,19 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
     return std::nullopt;
   for (tl::LoadOp load : {lhs, rhs})
     if (load->getBlock() != body ||
-        !((load == rhs && unpair) || readInPlaceByDot(load)) ||
+        !((load == rhs && unpair) || (load == lhs && unbias) ||
+          readInPlaceByDot(load)) ||
         !loop.isDefinedOutsideOfLoop(load.getView()))
       return std::nullopt;
   for (Operation &o : body->without_terminator())
-    if (&o != lhs && &o != rhs && &o != dot && &o != unpair &&
+    if (&o != lhs && &o != rhs && &o != dot && &o != unpair && &o != unbias &&
+        &o != unbiasSplat &&
         (o.getNumRegions() || !isMemoryEffectFree(&o) ||
          llvm::any_of(o.getResultTypes(),
                       [](Type t) { return isa<tl::TileType>(t); })))
       return std::nullopt;
-  return KLoop{lhs,    rhs,      dot, plan->quads ? 4 : plan->pairs ? 2 : 1,
-               unpair, plan->amx};
+  return KLoop{lhs,       rhs, dot, plan->quads ? 4 : plan->pairs ? 2 : 1,
+               unpair,    plan->amx, unbias, unbiasSplat};
 }
 
 /// Clones the index arithmetic of `loop`'s body at `b`'s insertion point,
@@ -1098,7 +1165,8 @@ cloneIndices(OpBuilder &b, scf::ForOp loop, const KLoop &k, Value iv) {
   IRMapping map;
   map.map(loop.getInductionVar(), iv);
   for (Operation &o : loop.getBody()->without_terminator())
-    if (&o != k.lhs && &o != k.rhs && &o != k.dot && &o != k.unpair)
+    if (&o != k.lhs && &o != k.rhs && &o != k.dot && &o != k.unpair &&
+        &o != k.unbias && &o != k.unbiasSplat)
       b.clone(o, map);
   auto indices = [&](tl::LoadOp load) {
     return llvm::map_to_vector<4>(
@@ -1213,7 +1281,9 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
       if (group == 4 && !k->amx) {
         bias = memref::AllocaOp::create(
             rewriter, loc, MemRefType::get({np}, rewriter.getI32Type()));
-        biasedA = memref::AllocaOp::create(
+        // A stored biased is read in place.
+        if (!k->unbias)
+          biasedA = memref::AllocaOp::create(
             rewriter, loc, MemRefType::get({ShapedType::kDynamic, kt}, in),
             ValueRange{rows(m)});
       }
@@ -1272,7 +1342,7 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                    MemRefType::get({1, np}, rewriter.getI32Type()), bias,
                    ArrayRef<ReassociationIndices>{{0, 1}}),
                1, np, VectorType::get({lanes}, rewriter.getI32Type()));
-    if (packed || biasedA)
+    if (packed || bias)
       iterations(rewriter, loc, {},
                  [&](OpBuilder &b, Location l, Value iv, ValueRange) {
                    auto [a, bt] = iterationTiles(b, l, loop, *k, iv);
@@ -1288,7 +1358,7 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                      else
                        packQuadsInto(b, l, bt.window, kt, n, np, lanes, packed,
                                      row0, bias, /*accumulate=*/true);
-                     if (!k->amx)
+                     if (biasedA)
                        biasRowsInto(
                            b, l, a.window, m, kt, biasedA,
                            arith::MulIOp::create(b, l, at, index(b, l, m)));
@@ -1328,7 +1398,8 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
             Value pb = paired
                            ? bt.window
                            : slot(tb, tl, packed, at, kt / group, group * np);
-            Value pa = group == 4 ? slot(tb, tl, biasedA, at, m, kt) : a.window;
+            Value pa =
+                biasedA ? slot(tb, tl, biasedA, at, m, kt) : a.window;
             return stepLoop(
                 tb, tl, kt / group, rowIdx, j0, cols, acc,
                 [&](OpBuilder &sb, Location sl, Value kg, ArrayRef<Value> rows,

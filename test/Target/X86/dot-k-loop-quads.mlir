@@ -7,6 +7,10 @@
 //   as the packed B of its `vpdpbusd` steps: no buffer of packed B, no
 //   shuffles; it only sums B's columns from the quads (one `vpdpbusd` of
 //   ones per vector) and biases A.
+// - A stored biased (bias-i8-lhs: the kernel adds -128 to each byte of the
+//   tile it loads, a tile.add of a splat or, after tile-fuse-elementwise,
+//   a tile.fused) is read in place as the biased A of the quad steps: no
+//   buffer, no copy.
 // - Elsewhere (the loop as written, or a target without VNNI),
 //   tile.unpair_rows group 4 deinterleaves each row of quads into its four
 //   rows, and tile.pair_rows group 4 (the packing kernel) interleaves four.
@@ -88,5 +92,96 @@ func.func @quad_rows(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
   %t = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x16xi8>
   %p = tile.pair_rows %t group 4 : !tile.tile<32x16xi8> -> !tile.tile<8x64xi8>
   tile.store %p, %w[%i, %i, %c0, %c0] : !tile.tile<8x64xi8>, memref<?x?x8x64xi8, strided<[?, ?, 64, 1], offset: ?>>
+  return
+}
+
+// A stored biased, as tile-pack-dot-operands leaves it (tile.add of a
+// splat) and as tile-fuse-elementwise makes it (tile.fused): the quad
+// steps broadcast A's words from its view; neither a buffer of biased A
+// nor an xor. The loop as written still adds -128 (in the `else`).
+// CHECK-LABEL: func.func @i8_biased_lhs(
+// CHECK-SAME: %[[A:[^:]+]]: memref<?x?x12x32xi8, strided<[?, ?, 32, 1], offset: ?>>,
+// CHECK: scf.if %{{.+}} {
+// CHECK-NOT: memref.alloca(%{{.+}}) : memref<?x32xi8>
+// CHECK-NOT: arith.xori
+// CHECK: %[[PA:.+]] = memref.reinterpret_cast %[[A]] to offset: [%{{.+}}], sizes: [12, 32], strides: [32, 1]
+// CHECK: vector.load %[[PA]]
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK: } else {
+// CHECK: arith.addi %{{.+}}, %{{.+}} : vector<64xi8>
+// CHECK-LABEL: func.func @i8_biased_lhs_fused(
+// CHECK: scf.if %{{.+}} {
+// CHECK-NOT: memref.alloca(%{{.+}}) : memref<?x32xi8>
+// CHECK-NOT: arith.xori
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK: } else {
+// Another constant is not the bias: no K loop run whole (which would read
+// B's quads in place).
+// CHECK-LABEL: func.func @i8_not_biased(
+// CHECK-NOT: sizes: [8, 64], strides: [64, 1]
+// CHECK: return
+func.func @i8_biased_lhs(%a: memref<?x?x12x32xi8, strided<[?, ?, 32, 1], offset: ?>>,
+                         %b: memref<?x?x8x64xi8, strided<[?, ?, 64, 1], offset: ?>>,
+                         %c: memref<?x?xi32, strided<[?, 1], offset: ?>>, %i: index, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0 : i32
+  %m = arith.constant -128 : i8
+  %init = tile.splat %z : i32 -> !tile.tile<12x16xi32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<12x16xi32>) {
+    %t = tile.load %a[%i, %k, %c0, %c0] padding(%m : i8) : memref<?x?x12x32xi8, strided<[?, ?, 32, 1], offset: ?>> -> !tile.tile<12x32xi8>
+    %s = tile.splat %m : i8 -> !tile.tile<12x32xi8>
+    %x = tile.add %t, %s : !tile.tile<12x32xi8>
+    %p = tile.load %b[%k, %i, %c0, %c0] : memref<?x?x8x64xi8, strided<[?, ?, 64, 1], offset: ?>> -> !tile.tile<8x64xi8>
+    %y = tile.unpair_rows %p group 4 : !tile.tile<8x64xi8> -> !tile.tile<32x16xi8, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<12x32xi8>, !tile.tile<32x16xi8, col_major> -> !tile.tile<12x16xi32>
+    scf.yield %d : !tile.tile<12x16xi32>
+  }
+  tile.store %r, %c[%i, %i] : !tile.tile<12x16xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
+  return
+}
+
+func.func @i8_biased_lhs_fused(%a: memref<?x?x12x32xi8, strided<[?, ?, 32, 1], offset: ?>>,
+                               %b: memref<?x?x8x64xi8, strided<[?, ?, 64, 1], offset: ?>>,
+                               %c: memref<?x?xi32, strided<[?, 1], offset: ?>>, %i: index, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0 : i32
+  %m = arith.constant -128 : i8
+  %init = tile.splat %z : i32 -> !tile.tile<12x16xi32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<12x16xi32>) {
+    %t = tile.load %a[%i, %k, %c0, %c0] padding(%m : i8) : memref<?x?x12x32xi8, strided<[?, ?, 32, 1], offset: ?>> -> !tile.tile<12x32xi8>
+    %x = tile.fused(%t, %m) broadcast [-1, -1] : (!tile.tile<12x32xi8>, i8) -> !tile.tile<12x32xi8> {
+    ^bb0(%e: i8, %v: i8):
+      %u = arith.addi %e, %v : i8
+      tile.yield %u : i8
+    }
+    %p = tile.load %b[%k, %i, %c0, %c0] : memref<?x?x8x64xi8, strided<[?, ?, 64, 1], offset: ?>> -> !tile.tile<8x64xi8>
+    %y = tile.unpair_rows %p group 4 : !tile.tile<8x64xi8> -> !tile.tile<32x16xi8, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<12x32xi8>, !tile.tile<32x16xi8, col_major> -> !tile.tile<12x16xi32>
+    scf.yield %d : !tile.tile<12x16xi32>
+  }
+  tile.store %r, %c[%i, %i] : !tile.tile<12x16xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
+  return
+}
+
+func.func @i8_not_biased(%a: memref<?x?x12x32xi8, strided<[?, ?, 32, 1], offset: ?>>,
+                         %b: memref<?x?x8x64xi8, strided<[?, ?, 64, 1], offset: ?>>,
+                         %c: memref<?x?xi32, strided<[?, 1], offset: ?>>, %i: index, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0 : i32
+  %m = arith.constant 127 : i8
+  %init = tile.splat %z : i32 -> !tile.tile<12x16xi32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<12x16xi32>) {
+    %t = tile.load %a[%i, %k, %c0, %c0] : memref<?x?x12x32xi8, strided<[?, ?, 32, 1], offset: ?>> -> !tile.tile<12x32xi8>
+    %s = tile.splat %m : i8 -> !tile.tile<12x32xi8>
+    %x = tile.add %t, %s : !tile.tile<12x32xi8>
+    %p = tile.load %b[%k, %i, %c0, %c0] : memref<?x?x8x64xi8, strided<[?, ?, 64, 1], offset: ?>> -> !tile.tile<8x64xi8>
+    %y = tile.unpair_rows %p group 4 : !tile.tile<8x64xi8> -> !tile.tile<32x16xi8, col_major>
+    %d = tile.dot %x, %y, %acc : !tile.tile<12x32xi8>, !tile.tile<32x16xi8, col_major> -> !tile.tile<12x16xi32>
+    scf.yield %d : !tile.tile<12x16xi32>
+  }
+  tile.store %r, %c[%i, %i] : !tile.tile<12x16xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
   return
 }

@@ -3,9 +3,10 @@
 // x86-pack-dot-operands: tile-pack-dot-operands with the x86 Linux options.
 // bf16 B is stored in pairs where the module's target has AVX-512F and
 // AVX512-BF16 (znver4), not elsewhere (znver3; or -avx512bf16), and only
-// for tiles of whole zmm vectors of columns (16); i8 B in quads where it
-// has AVX-512F and AVX512-VNNI; `rhs-pairs` and `rhs-quads` decide for a
-// module without a target. An f32 A is not packed.
+// for tiles of whole zmm vectors of columns (16); i8 B in quads, and i8 A
+// biased, where it has AVX-512F and AVX512-VNNI (A not biased with AMX);
+// `rhs-pairs` and `rhs-quads` decide for a module without a target. An f32
+// A is not packed.
 
 !b2 = memref<?x?xbf16, strided<[?, ?], offset: ?>>
 !v2 = memref<?x?xf32, strided<[?, ?], offset: ?>>
@@ -126,10 +127,24 @@ module {
 !w2 = memref<?x?xi32, strided<[?, ?], offset: ?>>
 
 // i8 B in quads (AVX512-VNNI), then without VNNI and without a target.
+// A is stored biased (-128 added to each byte, its pad value 0 too) and
+// the packed kernel adds -128 back.
 // CHECK-LABEL: module attributes {nlc.target = {cpu = "znver4", features = ""
 // CHECK: func.func private @q.packed(
-// CHECK-SAME: memref<?x?x8x128xi8, strided<[?, ?, 128, 1], offset: ?>>)
+// CHECK-SAME: %[[PA:[^:]+]]: memref<?x?x16x32xi8, strided<[?, ?, 32, 1], offset: ?>>, %{{[^:]+}}: memref<?x?x8x128xi8, strided<[?, ?, 128, 1], offset: ?>>)
+// CHECK: %[[PAD:.+]] = arith.constant -128 : i8
+// CHECK-NEXT: %[[T:.+]] = tile.load %[[PA]][{{.+}}] padding(%[[PAD]] : i8)
+// CHECK-NEXT: %[[M:.+]] = arith.constant -128 : i8
+// CHECK-NEXT: %[[S:.+]] = tile.splat %[[M]] : i8 -> !tile.tile<16x32xi8>
+// CHECK-NEXT: %[[X:.+]] = tile.add %[[T]], %[[S]] : !tile.tile<16x32xi8>
 // CHECK: tile.unpair_rows %{{.+}} group 4 : !tile.tile<8x128xi8> -> !tile.tile<32x32xi8, col_major>
+// CHECK: tile.dot %[[X]]
+// CHECK: func.func private @q.pack0(
+// CHECK: %[[L:.+]] = tile.load
+// CHECK-NEXT: %[[M0:.+]] = arith.constant -128 : i8
+// CHECK-NEXT: %[[S0:.+]] = tile.splat %[[M0]] : i8 -> !tile.tile<16x32xi8>
+// CHECK-NEXT: %[[B0:.+]] = tile.add %[[L]], %[[S0]] : !tile.tile<16x32xi8>
+// CHECK: tile.store %[[B0]]
 // CHECK: func.func private @q.pack1(
 // CHECK: tile.pair_rows %{{.+}} group 4 : !tile.tile<32x32xi8> -> !tile.tile<8x128xi8>
 module attributes {nlc.target = {name = "x86_64-linux", triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = ""}} {
@@ -205,6 +220,34 @@ module {
   }
   func.func @host(%a: !i2, %b: !i2, %c: !w2, %b2: !i2, %c2: !w2, %n: index) {
     tile.launch @q[%n](%a, %b, %c, %b2, %c2) : !i2, !i2, !w2, !i2, !w2
+    return
+  }
+}
+
+// -----
+
+!i2 = memref<?x?xi8, strided<[?, ?], offset: ?>>
+!w2 = memref<?x?xi32, strided<[?, ?], offset: ?>>
+
+// With AMX (tdpbssd multiplies signed bytes) B is in quads, A not biased.
+// CHECK-LABEL: module attributes {nlc.target = {cpu = "sapphirerapids"
+// CHECK: func.func private @q.packed(
+// CHECK-SAME: memref<?x?x8x128xi8, strided<[?, ?, 128, 1], offset: ?>>)
+// CHECK-NOT: tile.add
+// CHECK: tile.unpair_rows %{{.+}} group 4
+// CHECK-NOT: tile.add
+// CHECK-LABEL: func.func @host(
+module attributes {nlc.target = {name = "x86_64-linux", triple = "x86_64-unknown-linux-gnu", cpu = "sapphirerapids", features = ""}} {
+  func.func private @q(%a: !i2, %b: !i2, %c: !w2) attributes {tile.kernel} {
+    %i = tile.program_id 0
+    %x = tile.load %a[%i, %i] : !i2 -> !tile.tile<16x32xi8>
+    %y = tile.load %b[%i, %i] : !i2 -> !tile.tile<32x32xi8, col_major>
+    %d = tile.dot %x, %y : !tile.tile<16x32xi8>, !tile.tile<32x32xi8, col_major> -> !tile.tile<16x32xi32>
+    tile.store %d, %c[%i, %i] : !tile.tile<16x32xi32>, !w2
+    return
+  }
+  func.func @host(%a: !i2, %b: !i2, %c: !w2, %n: index) {
+    tile.launch @q[%n](%a, %b, %c) : !i2, !i2, !w2
     return
   }
 }
