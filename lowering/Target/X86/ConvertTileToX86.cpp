@@ -138,8 +138,10 @@ struct X86PackDotOperandsPass
       llvm::StringMap<bool> on = enabledFeatures(*t);
       options.packRhsPairs = on.lookup("avx512f") && on.lookup("avx512bf16");
       options.packRhsQuads = on.lookup("avx512f") && on.lookup("avx512vnni");
-      // AMX's tdpbssd multiplies signed bytes: A stays as it is there.
-      options.biasI8Lhs = options.packRhsQuads && !on.lookup("amx-int8");
+      // AMX's tdpbssd multiplies signed bytes: A stays as it is there
+      // (emulated AMX included, so that it runs the K loops AMX runs).
+      options.biasI8Lhs = options.packRhsQuads && !on.lookup("amx-int8") &&
+                          !nlc::x86::emulatingAmx(module);
     }
     OpPassManager pm(ModuleOp::getOperationName());
     pm.addPass(nlc::tile::createTilePackDotOperands(options));
