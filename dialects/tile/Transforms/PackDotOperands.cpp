@@ -34,12 +34,12 @@
 // are already there.
 // Packing pays from `min-elements` elements per packed view (every packed
 // view must reach it), and when every packed view is f32 (or i8), from
-// `min-f32-elements` (`min-i8-elements`) for one of them at least. On a
-// Zen 5, i8 at 256^3 ran 1.04-1.26x faster unpacked, 512^3 0.99-1.07x,
-// 1024^3 0.93-0.97x, 2048^3 0.82-0.95x (grid forms, 1 and 2 threads): the
-// x86 K loop packs B's quads and biases A per instance from the view's own
-// rows either way, so the launch's copies pay only where the views' long
-// row strides cost more than they do; "no alias" compares,
+// `min-f32-elements` (`min-i8-elements`) for one of them at least. i8 with
+// B in quads and A biased at the launch (x86 with VNNI), on a Zen 4: 512^3
+// ran 1.03-1.04x packed on one thread (best form; the other forms 1.1x),
+// 1.00x on two; 256^3 1.00x on one thread and 0.92x on two (its 128 x 128
+// grid has four instances), so i8 packs from 2^17 elements; "no alias"
+// compares,
 // at run time, the base pointer of each packed view with that of every other
 // view argument the kernel may write (views of one allocation share it): a
 // kernel that wrote the memory a packed view reads would see the old values.

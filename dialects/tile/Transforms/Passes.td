@@ -129,11 +129,11 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
            "Pack f32 views only when one of them has this many elements "
            "(below it, the x86 lowering's K loops read the tiles in place "
            "at the view's row stride, which measured faster)">,
-    Option<"minI8Elements", "min-i8-elements", "int64_t", "524288",
+    Option<"minI8Elements", "min-i8-elements", "int64_t", "131072",
            "Pack i8 views only when one of them has this many elements "
            "(below it, the x86 lowering's K loops, which pack B's quads and "
-           "bias A per instance from any row stride anyway, measured faster "
-           "without the launch's copies)">,
+           "bias A per instance from any row stride when the launch does "
+           "not, measured faster without the launch's copies)">,
     Option<"packF32Lhs", "pack-f32-lhs", "bool", "true",
            "Pack views loaded as the left operand of an f32 dot (the x86 "
            "micro-kernel reads A's tiles at their row stride as fast)">,

@@ -165,8 +165,9 @@ func.func @host(%a: !v2, %b: !v2, %c: !v2, %n: index, %p: f32, %ha: !h2, %hb: !h
 }
 
 // An i8 dot: as for f32, one of its views must also have min-i8-elements
-// (2^19): the x86 K loop packs B's quads and biases A per instance from any
-// row stride, which smaller views do faster without the launch's copies.
+// (2^17): unpacked, the x86 K loop packs B's quads and biases A per
+// instance from any row stride, which smaller views do faster than the
+// launch's copies.
 !b2 = memref<?x?xi8, strided<[?, ?], offset: ?>>
 !w2 = memref<?x?xi32, strided<[?, ?], offset: ?>>
 func.func private @bytes(%a: !b2, %b: !b2, %c: !w2) attributes {tile.kernel} {
@@ -181,11 +182,11 @@ func.func private @bytes(%a: !b2, %b: !b2, %c: !w2) attributes {tile.kernel} {
 // CHECK-LABEL: func.func @host_bytes(
 // CHECK: %[[IA:.+]] = arith.muli
 // CHECK: arith.cmpi uge, %[[IA]], %c32768
-// CHECK: %[[ILA:.+]] = arith.cmpi uge, %[[IA]], %c524288
+// CHECK: %[[ILA:.+]] = arith.cmpi uge, %[[IA]], %c131072
 // CHECK-NEXT: %[[ILARGEA:.+]] = arith.ori %false{{.*}}, %[[ILA]] : i1
 // CHECK: %[[IB:.+]] = arith.muli
 // CHECK: arith.cmpi uge, %[[IB]], %c32768
-// CHECK: %[[ILB:.+]] = arith.cmpi uge, %[[IB]], %c524288
+// CHECK: %[[ILB:.+]] = arith.cmpi uge, %[[IB]], %c131072
 // CHECK-NEXT: %[[ILARGE:.+]] = arith.ori %[[ILARGEA]], %[[ILB]] : i1
 // CHECK: %[[IPAYS:.+]] = arith.andi %{{.+}}, %[[ILARGE]] : i1
 // CHECK: scf.if %[[IPAYS]] {
