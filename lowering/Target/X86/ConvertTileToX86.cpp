@@ -96,7 +96,9 @@ struct ConvertTileToX86Pass
     nlc::x86::markInPlaceDotOperands(module, target);
     nlc::x86::markInPlaceLoads(module, target);
     nlc::x86::markInPlaceResults(module);
-    nlc::x86::splitDotKLoops(module, target);
+    nlc::x86::DirectStores direct;
+    nlc::x86::splitDotKLoops(module, target, direct);
+    target.direct = &direct;
     nlc::x86::markNextTileBelow(module);
     nlc::x86::StreamingStores streaming;
     nlc::x86::planStreamingStores(module, target, streaming);

@@ -120,10 +120,12 @@ using InitFn = function_ref<SmallVector<Value>(
 
 /// One block: `rows` rows from `i0`, `cols` columns from `j0`, its
 /// accumulators loaded from `out` (or as `start` makes them), updated by
-/// `body` and stored back.
+/// `body` and stored back: with non-temporal stores of its whole vectors
+/// where `nontemporal` (i1, if given) holds at run time (`out` a view whose
+/// rows start on vector boundaries).
 void emitBlockWith(OpBuilder &b, Location loc, Value out, Value i0,
                    int64_t rows, Value j0, int64_t cols, VectorType vt,
-                   AccFn body, InitFn start = {}) {
+                   AccFn body, InitFn start = {}, Value nontemporal = {}) {
   int64_t lanes = vt.getNumElements();
   SmallVector<int64_t> widths;
   for (int64_t c = 0; c < cols; c += lanes)
@@ -141,10 +143,36 @@ void emitBlockWith(OpBuilder &b, Location loc, Value out, Value i0,
   };
   SmallVector<Value> init = start ? start(b, loc, load) : load(b);
   SmallVector<Value> result = body(b, loc, rowIdx, init);
-  for (int64_t r = 0; r < rows; ++r)
-    for (size_t v = 0; v < widths.size(); ++v)
-      rowPiece(b, loc, out, rowIdx[r], plus(b, loc, j0, v * lanes), widths[v],
-               vt, result[r * widths.size() + v]);
+  auto storeAll = [&](OpBuilder &sb, bool streaming) {
+    int64_t bytes = lanes * vt.getElementTypeBitWidth() / 8;
+    for (int64_t r = 0; r < rows; ++r)
+      for (size_t v = 0; v < widths.size(); ++v) {
+        Value col = plus(sb, loc, j0, v * lanes);
+        Value acc = result[r * widths.size() + v];
+        if (!streaming || widths[v] != lanes) {
+          rowPiece(sb, loc, out, rowIdx[r], col, widths[v], vt, acc);
+          continue;
+        }
+        auto store =
+            vector::StoreOp::create(sb, loc, acc, out, ValueRange{rowIdx[r], col});
+        store.setNontemporal(true);
+        store.setAlignment(bytes);
+      }
+  };
+  if (!nontemporal) {
+    storeAll(b, false);
+    return;
+  }
+  scf::IfOp::create(
+      b, loc, nontemporal,
+      [&](OpBuilder &sb, Location) {
+        storeAll(sb, true);
+        scf::YieldOp::create(sb, loc);
+      },
+      [&](OpBuilder &sb, Location) {
+        storeAll(sb, false);
+        scf::YieldOp::create(sb, loc);
+      });
 }
 
 /// One block whose accumulators go through `steps` k steps.
@@ -1157,6 +1185,23 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
                unpair,    plan->amx, unbias, unbiasSplat};
 }
 
+/// How many of a K loop's iterations DotKLoop runs per chunk: about
+/// kChunkK k for f32, kPairChunkK for pairs and quads within
+/// kPairChunkBytes of packed B.
+int64_t chunkIterations(KLoop k, const VectorTarget &target) {
+  int64_t n = k.dot.getType().getShape()[1];
+  int64_t kt = k.lhs.getType().getShape()[1];
+  int64_t lanes = target.f32Lanes;
+  int64_t np = (n + lanes - 1) / lanes * lanes;
+  Type in = k.lhs.getType().getElementType();
+  int64_t bytes =
+      k.group == 2 && in.isInteger(8) ? 2 : in.getIntOrFloatBitWidth() / 8;
+  int64_t chunkK = k.group == 1
+                       ? kChunkK
+                       : std::min(kPairChunkK, kPairChunkBytes / (np * bytes));
+  return std::max<int64_t>(1, chunkK / kt);
+}
+
 /// Clones the index arithmetic of `loop`'s body at `b`'s insertion point,
 /// its induction variable replaced by `iv`; returns the indices of each
 /// operand load there (A's, then B's).
@@ -1210,7 +1255,25 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     int64_t lanes = target.f32Lanes;
     Type in = k->lhs.getType().getElementType();
     auto vt = VectorType::get({lanes}, type.getElementType());
-    Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
+    Value buffer = nlc::cpu::allocTileBuffer(rewriter, loc, type);
+    // The blocks write the loop's result straight where the store after
+    // it would copy it, where they may (DirectStore), with non-temporal
+    // stores where that store would stream; else into the buffer.
+    Value out = buffer, nontemporal;
+    const DirectStore *direct = nullptr;
+    if (target.direct)
+      if (auto it = target.direct->find(loop); it != target.direct->end())
+        direct = &it->second;
+    if (direct) {
+      Value typed =
+          memref::CastOp::create(rewriter, loc, direct->window.getType(), buffer);
+      out = arith::SelectOp::create(rewriter, loc, direct->direct,
+                                    direct->window, typed);
+      if (Value streams = storeStreams(
+              rewriter, loc, cast<tl::StoreOp>(direct->store), target))
+        nontemporal =
+            arith::AndIOp::create(rewriter, loc, direct->direct, streams);
+    }
     // A carried tile that starts as a splat (`zeros()`) is not copied from
     // the splat's buffer (which is then unused): the blocks of the first
     // chunk start from its scalar in registers, and the buffer is filled
@@ -1241,12 +1304,7 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     int64_t np = (n + lanes - 1) / lanes * lanes;
     Type groupElem =
         group == 2 && in.isInteger(8) ? Type(rewriter.getI16Type()) : in;
-    int64_t chunkK =
-        group == 1 ? kChunkK
-                   : std::min(kPairChunkK,
-                              kPairChunkBytes /
-                                  (np * groupElem.getIntOrFloatBitWidth() / 8));
-    int64_t chunkIters = std::max<int64_t>(1, chunkK / kt);
+    int64_t chunkIters = chunkIterations(*k, target);
     // The buffers hold a chunk's iterations, or all of the loop's when it
     // has fewer (at least one): sized at run time, on the stack, so that a
     // short loop takes no more room than it needs (placeBuffers leaves
@@ -1433,7 +1491,7 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                 });
           });
       rewriter.setInsertionPointAfter(chunks);
-      rewriter.replaceOp(loop, out);
+      rewriter.replaceOp(loop, buffer);
       return success();
     }
     forEachBlock(
@@ -1465,11 +1523,23 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                 OpBuilder eb = first.getElseBodyBuilder();
                 scf::YieldOp::create(eb, ll, load(eb));
                 return SmallVector<Value>(first.getResults());
-              });
+              },
+              nontemporal);
         },
         live.lookup(k->dot));
     rewriter.setInsertionPointAfter(chunks);
-    rewriter.replaceOp(loop, out);
+    // Streaming stores are ordered before what the instance does next.
+    if (nontemporal)
+      scf::IfOp::create(rewriter, loc, nontemporal,
+                        [&](OpBuilder &b, Location l) {
+                          LLVM::CallIntrinsicOp::create(
+                              b, l, b.getStringAttr("llvm.x86.sse.sfence"),
+                              ValueRange{});
+                          scf::YieldOp::create(b, l);
+                        });
+    // The result as the loop's users read it: the buffer (where the blocks
+    // wrote the store's view instead, the store does not run).
+    rewriter.replaceOp(loop, buffer);
     return success();
   }
 };
@@ -1704,15 +1774,99 @@ bool nlc::x86::writtenByPairRows(tl::StoreOp store) {
   return store->hasAttr(kPairsStored);
 }
 
-void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {
+/// The store that alone reads `loop`'s result, after it in its block with
+/// nothing between them that touches memory, and whose view and indices
+/// are defined before the loop (or can move there), the loop starting
+/// from a splat: the one the blocks of the whole loop may write for
+/// (DirectStore); null otherwise (AMX blocks, other element types).
+static tl::StoreOp directStoreOf(scf::ForOp loop, KLoop k,
+                                 DominanceInfo &dom) {
+  Type elem = k.dot.getType().getElementType();
+  Value result = loop.getResult(0);
+  // From a splat (`zeros()`): the first chunk's blocks start from it in
+  // registers, nothing is copied into the view before the loop.
+  if (k.amx || !(elem.isF32() || elem.isInteger(32)) || !result.hasOneUse() ||
+      !loop.getInitArgs()[0].getDefiningOp<tl::SplatOp>())
+    return {};
+  auto store = dyn_cast<tl::StoreOp>(*result.user_begin());
+  if (!store || store.getValue() != result ||
+      store->getBlock() != loop->getBlock())
+    return {};
+  for (Operation *o = loop->getNextNode(); o != store; o = o->getNextNode())
+    if (!isMemoryEffectFree(o))
+      return {};
+  // Index arithmetic between the loop and the store (casts of the program
+  // ids) moves above the loop, where its own operands are defined.
+  std::function<bool(Value, int)> before = [&](Value v, int depth) {
+    if (dom.properlyDominates(v, loop))
+      return true;
+    Operation *def = v.getDefiningOp();
+    if (!def || depth > 4 || def->getBlock() != loop->getBlock() ||
+        def->getNumRegions() || !isMemoryEffectFree(def) ||
+        !loop->isBeforeInBlock(def))
+      return false;
+    for (Value in : def->getOperands())
+      if (!before(in, depth + 1))
+        return false;
+    def->moveBefore(loop);
+    return true;
+  };
+  for (Value v : store->getOperands())
+    if (v != result && !before(v, 0))
+      return {};
+  return store;
+}
+
+void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
+                              DirectStores &direct) {
   SmallVector<std::pair<scf::ForOp, KLoop>> loops;
   module.walk([&](scf::ForOp loop) {
     if (std::optional<KLoop> k = matchKLoop(loop, target))
       loops.push_back({loop, *k});
   });
+  DominanceInfo dom(module);
   for (auto [loop, k] : loops) {
     OpBuilder b(loop);
     Location loc = loop.getLoc();
+    // Where the loop's result is stored right after it: whether the blocks
+    // may write it there themselves. The store's tile must lie wholly
+    // inside its view (unit inner stride), the loop run in one chunk (each
+    // block then stores its accumulators once, never to read them back),
+    // and the view share no base pointer with A's or B's (the loop reads
+    // them while the blocks write).
+    tl::StoreOp store = directStoreOf(loop, k, dom);
+    Value writesStore, window;
+    if (store) {
+      InPlaceTile w = inPlaceTile(b, loc, store, store.getIndices(),
+                                  /*anyRowStride=*/true);
+      window = w.window;
+      auto asIndex = [&](Value v) -> Value {
+        return v.getType().isIndex()
+                   ? v
+                   : arith::IndexCastOp::create(b, loc, b.getIndexType(), v)
+                         .getResult();
+      };
+      Value lb = asIndex(loop.getLowerBound());
+      Value trips = arith::CeilDivSIOp::create(
+          b, loc,
+          arith::SubIOp::create(
+              b, loc, arith::MaxSIOp::create(b, loc, asIndex(loop.getUpperBound()), lb),
+              lb),
+          asIndex(loop.getStep()));
+      Value oneChunk = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::sle, trips,
+          index(b, loc, chunkIterations(k, target)));
+      Value base = memref::ExtractAlignedPointerAsIndexOp::create(
+          b, loc, store.getView());
+      writesStore = arith::AndIOp::create(b, loc, w.inside, oneChunk);
+      for (tl::LoadOp load : {k.lhs, k.rhs})
+        writesStore = arith::AndIOp::create(
+            b, loc, writesStore,
+            arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::ne, base,
+                memref::ExtractAlignedPointerAsIndexOp::create(
+                    b, loc, load.getView())));
+    }
     // f32: whether B's view is small (kF32StridedElements).
     Value small;
     if (k.group == 1) {
@@ -1754,6 +1908,19 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target) {
     OpBuilder other = split.getElseBodyBuilder();
     loop->moveBefore(other.getInsertionBlock(), other.getInsertionPoint());
     scf::YieldOp::create(other, loc, loop->getResults());
+    if (!store)
+      continue;
+    // The whole loop writes the store's tile where it may; the store runs
+    // where it did not.
+    OpBuilder sb(store);
+    Value wrote = arith::AndIOp::create(sb, loc, check.getResult(0), writesStore);
+    auto runs = scf::IfOp::create(
+        sb, loc,
+        arith::XOrIOp::create(sb, loc, wrote,
+                              arith::ConstantIntOp::create(sb, loc, 1, 1)),
+        /*withElse=*/false);
+    store->moveBefore(runs.thenBlock()->getTerminator());
+    direct[whole] = {store, writesStore, window};
   }
 }
 
@@ -1802,7 +1969,11 @@ void nlc::x86::findLiveDotRows(ModuleOp module, LiveDotRows &live) {
     if (!store ||
         dot.getType().getShape() != store.getValue().getType().getShape())
       return;
-    Operation *anchor = store->getBlock()->findAncestorOpInBlock(*dot);
+    // The outermost op holding the `dot` in a block holding the store (the
+    // store may sit in an scf.if of its own: splitDotKLoops).
+    Operation *anchor = nullptr;
+    for (Operation *at = store; at && !anchor; at = at->getParentOp())
+      anchor = at->getBlock()->findAncestorOpInBlock(*dot);
     if (!anchor || !dominance.properlyDominates(store.getView(), anchor))
       return;
     OpBuilder b(anchor);

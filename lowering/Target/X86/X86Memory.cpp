@@ -932,11 +932,12 @@ Value nlc::x86::validRows(OpBuilder &b, Location loc, tl::StoreOp store,
   return extentOf(b, loc, store, indices).validRows;
 }
 
-InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc, tl::LoadOp load,
+InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
+                                  tl::AccessOpInterface load,
                                   ValueRange indices, bool anyRowStride) {
   Extent e = extentOf(b, loc, load, indices);
   Value offset = tileOffset(b, loc, e);
-  Type elem = load.getType().getElementType();
+  Type elem = load.getAccessedType().getElementType();
   int64_t dyn = ShapedType::kDynamic;
   // By default read only where the rows are contiguous: the row stride is
   // the width, a constant, which keeps the micro-kernel's addressing as on
@@ -962,6 +963,21 @@ InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc, tl::LoadOp load,
         arith::XOrIOp::create(b, loc, notContiguous(b, loc, e),
                               arith::ConstantIntOp::create(b, loc, 1, 1)));
   return {inside, window};
+}
+
+Value nlc::x86::storeStreams(OpBuilder &b, Location loc, tl::StoreOp store,
+                             const VectorTarget &target) {
+  Value k = target.streaming ? target.streaming->lookup(store) : Value();
+  Type elem = store.getValue().getType().getElementType();
+  int64_t lanes = lanesFor(target, {elem});
+  if (!k || !lanes)
+    return {};
+  int64_t elemBytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
+  Extent e = extentOf(b, loc, store);
+  return streamsHere(b, loc, e, k,
+                     storedProducer(store, target) ? kStreamComputedBytes
+                                                   : kStreamBytes,
+                     elemBytes, lanes * elemBytes);
 }
 
 void nlc::x86::markInPlaceLoads(ModuleOp module, const VectorTarget &target) {

@@ -26,6 +26,17 @@ namespace nlc::x86 {
 struct SpreadPrefetches;
 using StreamingStores = llvm::DenseMap<mlir::Operation *, mlir::Value>;
 
+/// A K loop run whole whose result one store writes right after it
+/// (splitDotKLoops): where `direct` (i1, computed before the loop) holds,
+/// the loop's register blocks store their accumulators straight into
+/// `window` (the store's tile in its view) and the store, which then does
+/// not run, is skipped.
+struct DirectStore {
+  mlir::Operation *store = nullptr;
+  mlir::Value direct, window;
+};
+using DirectStores = llvm::DenseMap<mlir::Operation *, DirectStore>;
+
 /// What the x86 patterns may use, from the target (or a test option), and
 /// the plans made before the conversion that they follow.
 struct VectorTarget {
@@ -49,6 +60,9 @@ struct VectorTarget {
   const SpreadPrefetches *spread = nullptr;
   /// The stores that may stream (planStreamingStores); null: none.
   const StreamingStores *streaming = nullptr;
+  /// The K loops that may write their result where it is stored
+  /// (splitDotKLoops); null: none.
+  const DirectStores *direct = nullptr;
 };
 
 /// One next-instance prefetch spread over the vector loop of another op:
@@ -143,8 +157,11 @@ void markInPlaceResults(mlir::ModuleOp module);
 /// loop loads lies inside its view with contiguous rows runs, where it
 /// does, a copy that the `dot` patterns lower as register blocks each
 /// keeping its accumulators across all the loop's iterations, else the
-/// loop as written. Runs after markInPlaceDotOperands (X86Dot.cpp).
-void splitDotKLoops(mlir::ModuleOp module, const VectorTarget &target);
+/// loop as written. Runs after markInPlaceDotOperands (X86Dot.cpp). A
+/// loop whose result one store writes right after it goes to `direct`,
+/// that store into an scf.if skipping it where the loop wrote it.
+void splitDotKLoops(mlir::ModuleOp module, const VectorTarget &target,
+                    DirectStores &direct);
 
 /// `tile.load` and `tile.store` as vector copies (X86Memory.cpp); `live`
 /// from findLiveDotRows (the padding rows of a `dot`'s A past its live rows

@@ -20,6 +20,7 @@ class DominanceInfo;
 } // namespace mlir
 
 namespace nlc::tile {
+class AccessOpInterface;
 class LoadOp;
 class ReduceOp;
 class StoreOp;
@@ -151,8 +152,15 @@ struct InPlaceTile {
 /// view instead of the load's own. With `anyRowStride`, rows need not be
 /// contiguous: `window` then has the view's row stride (dynamic).
 InPlaceTile inPlaceTile(mlir::OpBuilder &b, mlir::Location loc,
-                        tile::LoadOp load, mlir::ValueRange indices = {},
+                        tile::AccessOpInterface load,
+                        mlir::ValueRange indices = {},
                         bool anyRowStride = false);
+
+/// Whether `store` (planned by planStreamingStores) streams at run time,
+/// as its x86 lowering decides it; null where it never does. Built at
+/// `b`'s insertion point, which the store's operands must dominate.
+mlir::Value storeStreams(mlir::OpBuilder &b, mlir::Location loc,
+                         tile::StoreOp store, const VectorTarget &target);
 
 /// Whether a `dot` of `in` into `acc`, m x n by k, runs on AMX tiles
 /// (X86Amx.cpp): bf16 into f32 or i8 into i32 where `target` has AMX for

@@ -42,7 +42,7 @@
 // BF16: scf.for %[[I0:.+]] = %c0 to %{{.+}} step %c6 {
 // BF16: scf.if
 // BF16: } else {
-// BF16-COUNT-12: vector.load %[[OUT:alloca_[0-9]+]]
+// BF16-COUNT-12: vector.load %[[OUT:[0-9]+]]
 // BF16: %[[ACC:.+]]:12 = scf.for %[[IT2:.+]] = %[[C0]] to %[[C1]] step %c1 iter_args(
 // BF16: %[[AW:.+]] = memref.reinterpret_cast %[[A]] to offset: [%{{.+}}], sizes: [12, 64], strides: [%{{.+}}, 1]
 // BF16-NOT: %[[OUT]]

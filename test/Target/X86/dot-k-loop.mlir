@@ -12,6 +12,18 @@
 // CHECK-SAME: %[[A:[^:]+]]: memref<?x?x12x4xf32
 // CHECK-SAME: %[[B:[^:]+]]: memref<?x?x4x16xf32
 // CHECK-SAME: %[[N:[^:]+]]: index)
+// The store after the loop is its result's one use: where its tile lies
+// inside C, the loop runs in one chunk and C shares no base pointer with A
+// or B, the blocks write their accumulators into C's tile (the window)
+// themselves and the store does not run.
+// CHECK: %[[WINDOW:.+]] = memref.reinterpret_cast %[[C:[^ ]+]] to offset: [%{{.+}}], sizes: [12, 16], strides: [%{{.+}}, 1]
+// CHECK: %[[ONE:.+]] = arith.cmpi sle, %{{.+}}, %c64 : index
+// CHECK: %[[CP:.+]] = memref.extract_aligned_pointer_as_index %[[C]]
+// CHECK: %[[AP:.+]] = memref.extract_aligned_pointer_as_index %[[A]]
+// CHECK: arith.cmpi ne, %[[CP]], %[[AP]] : index
+// CHECK: %[[BP:.+]] = memref.extract_aligned_pointer_as_index %[[B]]
+// CHECK: arith.cmpi ne, %[[CP]], %[[BP]] : index
+// CHECK: %[[DIRECT:.+]] = arith.andi
 // Whether B's view is small: its elements against 2^19.
 // CHECK: memref.dim %[[B]], %c0
 // CHECK: %[[SMALL:.+]] = arith.cmpi ule, %{{.+}}, %c524288 : index
@@ -25,11 +37,14 @@
 // is the `if`'s result buffer itself (no copy at the end of the branch), is
 // filled with them only when the loop runs no iteration; the blocks of the
 // first chunk start from them in registers.
+// CHECK: %[[BUF:.+]] = memref.alloca() : memref<12x16xf32>
 // CHECK: scf.if %[[ALL]] {
 // CHECK-NOT: memref.copy
+// CHECK: %[[CAST:.+]] = memref.cast %[[BUF]] : memref<12x16xf32> to memref<12x16xf32, strided<[?, 1], offset: ?>>
+// CHECK-NEXT: %[[OUT:.+]] = arith.select %[[DIRECT]], %[[WINDOW]], %[[CAST]]
 // CHECK: %[[EMPTY:.+]] = arith.cmpi sle, %[[N]], %c0 : index
 // CHECK-NEXT: scf.if %[[EMPTY]] {
-// CHECK: vector.store %{{.+}}, %[[OUT:.+]][%{{.+}}, %c0] : memref<12x16xf32>, vector<8xf32>
+// CHECK: vector.store %{{.+}}, %[[OUT]][%{{.+}}, %c0] : memref<12x16xf32, strided<[?, 1], offset: ?>>, vector<8xf32>
 // CHECK: scf.for %[[C0:.+]] = %c0 to %[[N]] step %c64 {
 // CHECK: %[[C1:.+]] = arith.minsi %{{.+}}, %[[N]] : index
 // The row blocks end at the rows the store after the loop writes
@@ -62,6 +77,12 @@
 // CHECK: } else {
 // CHECK: scf.for %{{.+}} = %c0 to %[[N]] step %c1 {
 // CHECK: vector.fma
+// The store runs where the blocks did not write C.
+// CHECK: %[[WROTE:.+]] = arith.andi %[[ALL]], %[[DIRECT]] : i1
+// CHECK-NEXT: %[[RUNS:.+]] = arith.xori %[[WROTE]], %true : i1
+// CHECK-NEXT: scf.if %[[RUNS]] {
+// CHECK: vector.load %[[BUF]]
+// CHECK: vector.store %{{.+}} : memref<?x?xf32, strided<[?, 1], offset: ?>>, vector<8xf32>
 // CHECK: return
 func.func @k_loop(%a: memref<?x?x12x4xf32, strided<[?, ?, 4, 1], offset: ?>>,
                   %b: memref<?x?x4x16xf32, strided<[?, ?, 16, 1], offset: ?>>,

@@ -4,8 +4,9 @@
 // only one store writes computes the register blocks holding the rows that
 // store writes. Their number is computed before the loop from the store's
 // view and indices, as the store computes it (here the row index is cast
-// again after the loop, as MLIRGen does: a copy of the cast goes before the
-// loop): min(rows - i * 64, 64) where the tile starts inside the view,
+// again after the loop, as MLIRGen does: the cast moves before the loop,
+// splitDotKLoops' DirectStore): min(rows - i * 64, 64) where the tile
+// starts inside the view,
 // else 0 (and A's padding rows are written only up to it). The loop of
 // 6-row blocks then ends
 // at that count rounded down to whole blocks (at most 60); when all 64
@@ -13,11 +14,12 @@
 // one row up to the count (a 1-row matrix computes one row, not six).
 
 // CHECK-LABEL: func.func @kloop(
+// CHECK: arith.index_cast %arg3 : i64 to index
+// CHECK-NEXT: %[[ROW:.+]] = arith.index_cast %arg3 : i64 to index
 // After the loop that checks whether the K loop can run whole (and the
 // streaming store's count of k, planStreamingStores):
 // CHECK: scf.yield %{{.+}} : i1
 // CHECK-NEXT: }
-// CHECK: %[[ROW:.+]] = arith.index_cast %arg3 : i64 to index
 // CHECK: %{{.+}}, %{{.+}}, %[[SIZES:.+]]:2, %{{.+}}:2 = memref.extract_strided_metadata %arg2
 // CHECK: %[[TILES:.+]] = arith.ceildivui %[[SIZES]]#0, %c64
 // CHECK: %[[IN:.+]] = arith.cmpi ult, %[[ROW]], %[[TILES]] : index
