@@ -396,6 +396,36 @@ void storeColumnBias(OpBuilder &b, Location loc, Value sums, Value bias,
   vector::StoreOp::create(b, loc, columnBias, bias, ValueRange{at});
 }
 
+/// For each vector of `lanes` columns j = 0, lanes, .. below `np`: a loop
+/// of `trips` steps, `step(i, j)` giving the vectors of quads (4 * lanes
+/// bytes) its step `i` makes (after making them), whose column sums the
+/// loop carries where there is a `bias`; then 128 times those sums stored
+/// into `bias` at j, or added to what it holds with `accumulate`.
+void quadColumnLoops(
+    OpBuilder &b, Location loc, int64_t np, int64_t lanes, int64_t trips,
+    Value bias, bool accumulate,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, int64_t)>
+        step) {
+  auto quads = VectorType::get({4 * lanes}, b.getI8Type());
+  auto sums = VectorType::get({lanes}, b.getI32Type());
+  Value ones = splatConstant(b, loc, quads, b.getI8IntegerAttr(1));
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(sums));
+  for (int64_t j = 0; j < np; j += lanes) {
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, loc, 0), index(b, loc, trips), index(b, loc, 1),
+        ValueRange{zero},
+        [&](OpBuilder &lb, Location ll, Value i, ValueRange carried) {
+          Value sum = carried[0];
+          for (Value v : step(lb, ll, i, j))
+            if (bias)
+              sum = multiplyAddQuads(lb, ll, sum, ones, v);
+          scf::YieldOp::create(lb, ll, sum);
+        });
+    if (bias)
+      storeColumnBias(b, loc, loop.getResult(0), bias, j, accumulate);
+  }
+}
+
 /// B packed for `vpdpbusd` (as above) into rows `row0` .. `row0 + k / 4 -
 /// 1` of `packed` (at least 4 * np wide), and its bias stored into `bias`
 /// (np i32), or added to what `bias` holds with `accumulate`; no bias
@@ -403,48 +433,39 @@ void storeColumnBias(OpBuilder &b, Location loc, Value sums, Value bias,
 void packQuadsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
                    int64_t np, int64_t lanes, Value packed, Value row0,
                    Value bias, bool accumulate) {
-  Type i8 = b.getI8Type(), i16 = b.getI16Type(), i32 = b.getI32Type();
+  Type i8 = b.getI8Type(), i16 = b.getI16Type();
   auto row = VectorType::get({lanes}, i8);
   auto quads = VectorType::get({4 * lanes}, i8);
-  auto sums = VectorType::get({lanes}, i32);
   SmallVector<int64_t> interleave;
   for (int64_t l = 0; l < lanes; ++l)
     interleave.append({l, l + lanes});
-  Value ones = splatConstant(b, loc, quads, b.getI8IntegerAttr(1));
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(sums));
-  for (int64_t j = 0; j < np; j += lanes) {
-    int64_t width = std::max<int64_t>(0, std::min<int64_t>(lanes, n - j));
-    auto loop = scf::ForOp::create(
-        b, loc, index(b, loc, 0), index(b, loc, k / 4), index(b, loc, 1),
-        ValueRange{zero},
-        [&](OpBuilder &lb, Location ll, Value q, ValueRange sum) {
-          Value first = arith::MulIOp::create(lb, ll, q, index(lb, ll, 4));
-          SmallVector<Value, 4> rows;
-          for (int64_t r = 0; r < 4; ++r)
-            rows.push_back(rowPiece(lb, ll, bm, plus(lb, ll, first, r),
-                                    index(lb, ll, j), width, row));
-          // (B(k, j), B(k + 1, j)) as one i16 per column, for k = 4q and
-          // 4q + 2; then those interleaved: the column's four bytes.
-          auto pairs = [&](Value even, Value odd) {
-            return vector::BitCastOp::create(
-                lb, ll, VectorType::get({lanes}, i16),
-                vector::ShuffleOp::create(lb, ll, even, odd, interleave));
-          };
-          Value v = vector::BitCastOp::create(
-              lb, ll, quads,
-              vector::ShuffleOp::create(lb, ll, pairs(rows[0], rows[1]),
-                                        pairs(rows[2], rows[3]), interleave));
-          vector::StoreOp::create(
-              lb, ll, v, packed,
-              ValueRange{arith::AddIOp::create(lb, ll, row0, q),
-                         index(lb, ll, 4 * j)});
-          scf::YieldOp::create(lb, ll,
-                               bias ? multiplyAddQuads(lb, ll, sum[0], ones, v)
-                                    : sum[0]);
-        });
-    if (bias)
-      storeColumnBias(b, loc, loop.getResult(0), bias, j, accumulate);
-  }
+  quadColumnLoops(
+      b, loc, np, lanes, k / 4, bias, accumulate,
+      [&](OpBuilder &lb, Location ll, Value q,
+          int64_t j) -> SmallVector<Value> {
+        int64_t width = std::max<int64_t>(0, std::min<int64_t>(lanes, n - j));
+        Value first = arith::MulIOp::create(lb, ll, q, index(lb, ll, 4));
+        SmallVector<Value, 4> rows;
+        for (int64_t r = 0; r < 4; ++r)
+          rows.push_back(rowPiece(lb, ll, bm, plus(lb, ll, first, r),
+                                  index(lb, ll, j), width, row));
+        // (B(k, j), B(k + 1, j)) as one i16 per column, for k = 4q and
+        // 4q + 2; then those interleaved: the column's four bytes.
+        auto pairs = [&](Value even, Value odd) {
+          return vector::BitCastOp::create(
+              lb, ll, VectorType::get({lanes}, i16),
+              vector::ShuffleOp::create(lb, ll, even, odd, interleave));
+        };
+        Value v = vector::BitCastOp::create(
+            lb, ll, quads,
+            vector::ShuffleOp::create(lb, ll, pairs(rows[0], rows[1]),
+                                      pairs(rows[2], rows[3]), interleave));
+        vector::StoreOp::create(
+            lb, ll, v, packed,
+            ValueRange{arith::AddIOp::create(lb, ll, row0, q),
+                       index(lb, ll, 4 * j)});
+        return {v};
+      });
 }
 
 /// The shuffle masks that take the vectors `in` (each a list of element
@@ -489,9 +510,7 @@ void packQuadsTransposedInto(OpBuilder &b, Location loc, Value bt, int64_t k,
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   auto piece = VectorType::get({32}, i8);
   auto half = VectorType::get({8}, i32);
-  auto words = VectorType::get({16}, i32);
   auto quads = VectorType::get({64}, i8);
-  Value ones = splatConstant(b, loc, quads, b.getI8IntegerAttr(1));
   Value zeroHalf = arith::ConstantOp::create(b, loc, b.getZeroAttr(half));
   // Labels: quad q of column j (j < 16 within the block) is 16 * q + j.
   // Input vector v holds columns 2v and 2v + 1, quads 0..7 each.
@@ -546,14 +565,11 @@ void packQuadsTransposedInto(OpBuilder &b, Location loc, Value bt, int64_t k,
   SmallVector<int64_t> concat;
   for (int64_t i = 0; i < 16; ++i)
     concat.push_back(i);
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(words));
-  for (int64_t j = 0; j < np; j += lanes) {
-    // One iteration per 8 quads (32 bytes of each row), carrying the
-    // column sums.
-    auto loop = scf::ForOp::create(
-        b, loc, index(b, loc, 0), index(b, loc, k / 32), index(b, loc, 1),
-        ValueRange{zero},
-        [&](OpBuilder &lb, Location ll, Value g, ValueRange carried) {
+  // One step per 8 quads (32 bytes of each row).
+  quadColumnLoops(
+      b, loc, np, lanes, k / 32, bias, /*accumulate=*/false,
+      [&](OpBuilder &lb, Location ll, Value g,
+          int64_t j) -> SmallVector<Value> {
           Value col = arith::MulIOp::create(lb, ll, g, index(lb, ll, 32));
           SmallVector<Value> vs;
           for (int64_t v = 0; v < 8; ++v) {
@@ -580,18 +596,16 @@ void packQuadsTransposedInto(OpBuilder &b, Location loc, Value bt, int64_t k,
             vs = next;
           }
           Value first = arith::MulIOp::create(lb, ll, g, index(lb, ll, 8));
-          Value sum = carried[0];
+          SmallVector<Value> made;
           for (auto [o, v] : llvm::enumerate(vs)) {
             Value bytes = vector::BitCastOp::create(lb, ll, quads, v);
             vector::StoreOp::create(lb, ll, bytes, packed,
                                     ValueRange{plus(lb, ll, first, quadOf[o]),
                                                index(lb, ll, 4 * j)});
-            sum = multiplyAddQuads(lb, ll, sum, ones, bytes);
+            made.push_back(bytes);
           }
-          scf::YieldOp::create(lb, ll, sum);
-        });
-    storeColumnBias(b, loc, loop.getResult(0), bias, j, /*accumulate=*/false);
-  }
+          return made;
+      });
 }
 
 /// Adds the bias of B's quads already packed (`quads`, k / 4 rows of np
@@ -600,21 +614,13 @@ void packQuadsTransposedInto(OpBuilder &b, Location loc, Value bt, int64_t k,
 void addQuadColumnBias(OpBuilder &b, Location loc, Value quads, int64_t k,
                        int64_t np, int64_t lanes, Value bias) {
   auto quadType = VectorType::get({4 * lanes}, b.getI8Type());
-  auto sums = VectorType::get({lanes}, b.getI32Type());
-  Value ones = splatConstant(b, loc, quadType, b.getI8IntegerAttr(1));
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(sums));
-  for (int64_t j = 0; j < np; j += lanes) {
-    auto loop = scf::ForOp::create(
-        b, loc, index(b, loc, 0), index(b, loc, k / 4), index(b, loc, 1),
-        ValueRange{zero},
-        [&](OpBuilder &lb, Location ll, Value q, ValueRange sum) {
-          Value v = vector::LoadOp::create(lb, ll, quadType, quads,
-                                           ValueRange{q, index(lb, ll, 4 * j)});
-          scf::YieldOp::create(lb, ll,
-                               multiplyAddQuads(lb, ll, sum[0], ones, v));
-        });
-    storeColumnBias(b, loc, loop.getResult(0), bias, j, /*accumulate=*/true);
-  }
+  quadColumnLoops(b, loc, np, lanes, k / 4, bias, /*accumulate=*/true,
+                  [&](OpBuilder &lb, Location ll, Value q,
+                      int64_t j) -> SmallVector<Value> {
+                    return {vector::LoadOp::create(
+                        lb, ll, quadType, quads,
+                        ValueRange{q, index(lb, ll, 4 * j)})};
+                  });
 }
 
 /// B packed for `vpdpbusd` and its bias, into new buffers: from B (`bm`,
