@@ -1149,11 +1149,13 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
     if (lhs) {
       unbias = dot.getLhs().getDefiningOp();
       if (unbias->getBlock() != body || !lhs->hasOneUse() ||
-          !unbias->hasOneUse() ||
-          (unbiasSplat && (unbiasSplat->getBlock() == body &&
-                           !unbiasSplat->hasOneUse())))
+          !unbias->hasOneUse())
         return std::nullopt;
-      if (unbiasSplat && unbiasSplat->getBlock() != body)
+      // Its splat goes with it where only it uses the splat in the body
+      // (a splat used elsewhere in the body is a tile the check below
+      // refuses; one outside the body stays where it is).
+      if (unbiasSplat &&
+          (unbiasSplat->getBlock() != body || !unbiasSplat->hasOneUse()))
         unbiasSplat = nullptr;
     }
   }
