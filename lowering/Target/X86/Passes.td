@@ -134,15 +134,18 @@ def X86PackDotOperands : Pass<"x86-pack-dot-operands", "::mlir::ModuleOp"> {
     with their rows paired (`pack-rhs-pairs`), which the `vdpbf16ps` K
     loops read in place instead of pairing each instance's tiles again;
     where it has AVX-512F and AVX512-VNNI, i8 right operands are stored
-    with their rows in quads (`pack-rhs-quads`), which the `vpdpbusd` K
-    loops read in place. `rhs-pairs` and `rhs-quads` decide that for a
-    module without a target (tests).
+    with their rows in quads (`pack-rhs-quads`), and, without AMX (real or
+    emulated), i8 left operands with -128 added to each byte
+    (`bias-i8-lhs`): the `vpdpbusd` K loops read both in place. `rhs-pairs`
+    and `rhs-quads` (quads and bias) decide that for a module without a
+    target (tests).
   }];
   let options = [
     Option<"rhsPairs", "rhs-pairs", "bool", /*default=*/"false",
            "Without a module target: store bf16 right operands in pairs">,
     Option<"rhsQuads", "rhs-quads", "bool", /*default=*/"false",
-           "Without a module target: store i8 right operands in quads">,
+           "Without a module target: store i8 right operands in quads and "
+           "i8 left operands biased">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -570,41 +570,40 @@ void packQuadsTransposedInto(OpBuilder &b, Location loc, Value bt, int64_t k,
       b, loc, np, lanes, k / 32, bias, /*accumulate=*/false,
       [&](OpBuilder &lb, Location ll, Value g,
           int64_t j) -> SmallVector<Value> {
-          Value col = arith::MulIOp::create(lb, ll, g, index(lb, ll, 32));
-          SmallVector<Value> vs;
-          for (int64_t v = 0; v < 8; ++v) {
-            Value halves[2];
-            for (int64_t jj = 0; jj < 2; ++jj) {
-              int64_t row = j + 2 * v + jj;
-              halves[jj] =
-                  row < n ? vector::BitCastOp::create(
-                                lb, ll, half,
-                                vector::LoadOp::create(
-                                    lb, ll, piece, bt,
-                                    ValueRange{index(lb, ll, row), col}))
-                                .getResult()
-                          : zeroHalf;
-            }
-            vs.push_back(vector::ShuffleOp::create(lb, ll, halves[0],
-                                                   halves[1], concat));
+        Value col = arith::MulIOp::create(lb, ll, g, index(lb, ll, 32));
+        SmallVector<Value> vs;
+        for (int64_t v = 0; v < 8; ++v) {
+          Value halves[2];
+          for (int64_t jj = 0; jj < 2; ++jj) {
+            int64_t row = j + 2 * v + jj;
+            halves[jj] = row < n ? vector::BitCastOp::create(
+                                       lb, ll, half,
+                                       vector::LoadOp::create(
+                                           lb, ll, piece, bt,
+                                           ValueRange{index(lb, ll, row), col}))
+                                       .getResult()
+                                 : zeroHalf;
           }
-          for (const SmallVector<ShufflePlan> &round : rounds) {
-            SmallVector<Value> next;
-            for (const ShufflePlan &sp : round)
-              next.push_back(vector::ShuffleOp::create(lb, ll, vs[sp.lhs],
-                                                       vs[sp.rhs], sp.mask));
-            vs = next;
-          }
-          Value first = arith::MulIOp::create(lb, ll, g, index(lb, ll, 8));
-          SmallVector<Value> made;
-          for (auto [o, v] : llvm::enumerate(vs)) {
-            Value bytes = vector::BitCastOp::create(lb, ll, quads, v);
-            vector::StoreOp::create(lb, ll, bytes, packed,
-                                    ValueRange{plus(lb, ll, first, quadOf[o]),
-                                               index(lb, ll, 4 * j)});
-            made.push_back(bytes);
-          }
-          return made;
+          vs.push_back(
+              vector::ShuffleOp::create(lb, ll, halves[0], halves[1], concat));
+        }
+        for (const SmallVector<ShufflePlan> &round : rounds) {
+          SmallVector<Value> next;
+          for (const ShufflePlan &sp : round)
+            next.push_back(vector::ShuffleOp::create(lb, ll, vs[sp.lhs],
+                                                     vs[sp.rhs], sp.mask));
+          vs = next;
+        }
+        Value first = arith::MulIOp::create(lb, ll, g, index(lb, ll, 8));
+        SmallVector<Value> made;
+        for (auto [o, v] : llvm::enumerate(vs)) {
+          Value bytes = vector::BitCastOp::create(lb, ll, quads, v);
+          vector::StoreOp::create(
+              lb, ll, bytes, packed,
+              ValueRange{plus(lb, ll, first, quadOf[o]), index(lb, ll, 4 * j)});
+          made.push_back(bytes);
+        }
+        return made;
       });
 }
 
@@ -1193,6 +1192,16 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
                unpair,    plan->amx, unbias, unbiasSplat};
 }
 
+/// The iterations of a loop from `lb` to `ub` by `step` (any integer type,
+/// a positive step), as an index: at most 0 where `ub` is at or below `lb`.
+Value tripCount(OpBuilder &b, Location loc, Value lb, Value ub, Value step) {
+  Value trips = arith::CeilDivSIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, ub, lb), step);
+  if (trips.getType().isIndex())
+    return trips;
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), trips);
+}
+
 /// How many of a K loop's iterations DotKLoop runs per chunk: about
 /// kChunkK k for f32, kPairChunkK for pairs and quads within
 /// kPairChunkBytes of packed B.
@@ -1322,15 +1331,9 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     bool paired = bool(k->unpair);
     Value packed, bias, biasedA;
     if (group > 1 && (!paired || (group == 4 && !k->amx))) {
-      Value step = adaptor.getStep();
-      Value trips = arith::CeilDivSIOp::create(
-          rewriter, loc,
-          arith::SubIOp::create(rewriter, loc, adaptor.getUpperBound(),
-                                adaptor.getLowerBound()),
-          step);
-      if (!trips.getType().isIndex())
-        trips = arith::IndexCastOp::create(rewriter, loc,
-                                           rewriter.getIndexType(), trips);
+      Value trips =
+          tripCount(rewriter, loc, adaptor.getLowerBound(),
+                    adaptor.getUpperBound(), adaptor.getStep());
       Value iters = arith::MaxSIOp::create(
           rewriter, loc, index(rewriter, loc, 1),
           arith::MinSIOp::create(rewriter, loc, trips,
@@ -1848,19 +1851,8 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
       InPlaceTile w = inPlaceTile(b, loc, store, store.getIndices(),
                                   /*anyRowStride=*/true);
       window = w.window;
-      auto asIndex = [&](Value v) -> Value {
-        return v.getType().isIndex()
-                   ? v
-                   : arith::IndexCastOp::create(b, loc, b.getIndexType(), v)
-                         .getResult();
-      };
-      Value lb = asIndex(loop.getLowerBound());
-      Value trips = arith::CeilDivSIOp::create(
-          b, loc,
-          arith::SubIOp::create(
-              b, loc, arith::MaxSIOp::create(b, loc, asIndex(loop.getUpperBound()), lb),
-              lb),
-          asIndex(loop.getStep()));
+      Value trips = tripCount(b, loc, loop.getLowerBound(),
+                              loop.getUpperBound(), loop.getStep());
       Value oneChunk = arith::CmpIOp::create(
           b, loc, arith::CmpIPredicate::sle, trips,
           index(b, loc, chunkIterations(k, target)));

@@ -789,6 +789,22 @@ Value streamsHere(OpBuilder &b, Location loc, const Extent &e, Value k,
       b, loc, arith::AndIOp::create(b, loc, big, aligned), shortK);
 }
 
+/// Whether `store`, of extent `e`, streams at run time as planStreamingStores
+/// planned it (streamsHere); null where it never does.
+Value plannedStreams(OpBuilder &b, Location loc, tl::StoreOp store,
+                     const Extent &e, const VectorTarget &target) {
+  Value k = target.streaming ? target.streaming->lookup(store) : Value();
+  Type elem = store.getValue().getType().getElementType();
+  int64_t lanes = lanesFor(target, {elem});
+  if (!k || !lanes)
+    return {};
+  int64_t elemBytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
+  return streamsHere(b, loc, e, k,
+                     storedProducer(store, target) ? kStreamComputedBytes
+                                                   : kStreamBytes,
+                     elemBytes, lanes * elemBytes);
+}
+
 struct VectorStore : VectorPattern<tl::StoreOp> {
   using VectorPattern::VectorPattern;
 
@@ -832,12 +848,7 @@ struct VectorStore : VectorPattern<tl::StoreOp> {
                                            type.getNumElements(), e.cols, lanes)
                  : nullptr;
     int64_t elemBytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
-    Value streams;
-    if (target.streaming)
-      if (Value k = target.streaming->lookup(op))
-        streams = streamsHere(rewriter, loc, e, k,
-                              producer ? kStreamComputedBytes : kStreamBytes,
-                              elemBytes, lanes * elemBytes);
+    Value streams = plannedStreams(rewriter, loc, op, e, target);
     auto pieces = [&](OpBuilder &b, Location l, bool full, bool streaming) {
       forEachPiece(b, l, e, lanes, full,
                    [&](OpBuilder &pb, Location pl, Value r, Value c,
@@ -933,11 +944,11 @@ Value nlc::x86::validRows(OpBuilder &b, Location loc, tl::StoreOp store,
 }
 
 InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
-                                  tl::AccessOpInterface load,
+                                  tl::AccessOpInterface access,
                                   ValueRange indices, bool anyRowStride) {
-  Extent e = extentOf(b, loc, load, indices);
+  Extent e = extentOf(b, loc, access, indices);
   Value offset = tileOffset(b, loc, e);
-  Type elem = load.getAccessedType().getElementType();
+  Type elem = access.getAccessedType().getElementType();
   int64_t dyn = ShapedType::kDynamic;
   // By default read only where the rows are contiguous: the row stride is
   // the width, a constant, which keeps the micro-kernel's addressing as on
@@ -953,7 +964,7 @@ InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
                                      b.getIndexAttr(e.cols)};
   SmallVector<OpFoldResult, 2> strides{rowStride, b.getIndexAttr(1)};
   Value window = memref::ReinterpretCastOp::create(
-      b, loc, windowType, load.getView(), OpFoldResult(offset), sizes,
+      b, loc, windowType, access.getView(), OpFoldResult(offset), sizes,
       strides);
   Value inside =
       arith::AndIOp::create(b, loc, e.unitStride, wholeTile(b, loc, e));
@@ -967,17 +978,9 @@ InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
 
 Value nlc::x86::storeStreams(OpBuilder &b, Location loc, tl::StoreOp store,
                              const VectorTarget &target) {
-  Value k = target.streaming ? target.streaming->lookup(store) : Value();
-  Type elem = store.getValue().getType().getElementType();
-  int64_t lanes = lanesFor(target, {elem});
-  if (!k || !lanes)
+  if (!target.streaming || !target.streaming->count(store))
     return {};
-  int64_t elemBytes = std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
-  Extent e = extentOf(b, loc, store);
-  return streamsHere(b, loc, e, k,
-                     storedProducer(store, target) ? kStreamComputedBytes
-                                                   : kStreamBytes,
-                     elemBytes, lanes * elemBytes);
+  return plannedStreams(b, loc, store, extentOf(b, loc, store), target);
 }
 
 void nlc::x86::markInPlaceLoads(ModuleOp module, const VectorTarget &target) {

@@ -140,19 +140,20 @@ bool writtenByPairRows(tile::StoreOp store);
 mlir::Value validRows(mlir::OpBuilder &b, mlir::Location loc,
                       tile::StoreOp store, mlir::ValueRange indices);
 
-/// For a load marked by markInPlaceDotOperands: `inside` (i1) says whether
-/// its tile lies wholly inside a view of unit inner stride with its rows
-/// contiguous (row stride = the tile's width); `window` is then that tile of
-/// the view, a `rows x cols` memref with a dynamic offset (computed whatever
-/// `inside` says, but to be read only where it holds).
+/// For a load marked by markInPlaceDotOperands (or a store a K loop may
+/// write for, splitDotKLoops): `inside` (i1) says whether its tile lies
+/// wholly inside a view of unit inner stride with its rows contiguous (row
+/// stride = the tile's width); `window` is then that tile of the view, a
+/// `rows x cols` memref with a dynamic offset (computed whatever `inside`
+/// says, but to be accessed only where it holds).
 struct InPlaceTile {
   mlir::Value inside, window;
 };
-/// With `indices`: the same for the tile at those indices of the load's
-/// view instead of the load's own. With `anyRowStride`, rows need not be
+/// With `indices`: the same for the tile at those indices of the access's
+/// view instead of its own. With `anyRowStride`, rows need not be
 /// contiguous: `window` then has the view's row stride (dynamic).
 InPlaceTile inPlaceTile(mlir::OpBuilder &b, mlir::Location loc,
-                        tile::AccessOpInterface load,
+                        tile::AccessOpInterface access,
                         mlir::ValueRange indices = {},
                         bool anyRowStride = false);
 
