@@ -67,7 +67,7 @@ struct ConvertTileToX86Pass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     unsigned bits = vectorBits;
-    bool bf16 = bf16Dot, vnni = vnniDot;
+    bool bf16 = bf16Dot, vnni = vnniDot, vl = vnniDot;
     bool amxBf16 = amx, amxInt8 = amx;
     if (!bits)
       if (std::optional<nlc::TargetInfo> t = nlc::getModuleTarget(module)) {
@@ -78,6 +78,7 @@ struct ConvertTileToX86Pass
           bits = 256;
         bf16 = on.lookup("avx512bf16");
         vnni = on.lookup("avx512vnni");
+        vl = on.lookup("avx512vl");
         amxBf16 = on.lookup("amx-tile") && on.lookup("amx-bf16");
         amxInt8 = on.lookup("amx-tile") && on.lookup("amx-int8");
       }
@@ -86,6 +87,7 @@ struct ConvertTileToX86Pass
     nlc::x86::VectorTarget target;
     target.bf16Pairs = bf16 && bits == 512;
     target.int8Quads = vnni && bits == 512;
+    target.narrowQuads = target.int8Quads && vl;
     target.amxBf16 = amxBf16 && bits == 512;
     target.amxInt8 = amxInt8 && bits == 512;
     target.f32Lanes = bits / 32;

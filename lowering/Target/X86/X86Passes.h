@@ -49,6 +49,8 @@ struct VectorTarget {
   bool bf16Pairs = false;
   /// i8 `dot` four k at a time with vpdpbusd (AVX512-VNNI).
   bool int8Quads = false;
+  /// vpdpbusd on ymm and xmm registers as well (AVX512VL).
+  bool narrowQuads = false;
   /// `dot` of whole AMX tiles on the tile registers: bf16 with tdpbf16ps
   /// (AMX-BF16), i8 with tdpbssd (AMX-INT8); X86Amx.cpp.
   bool amxBf16 = false, amxInt8 = false;

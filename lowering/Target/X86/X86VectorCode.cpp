@@ -65,10 +65,13 @@ Value nlc::x86::multiplyAddPairs(OpBuilder &b, Location loc, Value x,
 
 Value nlc::x86::multiplyAddQuads(OpBuilder &b, Location loc, Value acc, Value u,
                                  Value s) {
-  return LLVM::CallIntrinsicOp::create(
-             b, loc, acc.getType(),
-             b.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
-             ValueRange{acc, u, s})
+  int64_t lanes = cast<VectorType>(acc.getType()).getNumElements();
+  StringRef name = lanes == 16  ? "llvm.x86.avx512.vpdpbusd.512"
+                   : lanes == 8 ? "llvm.x86.avx512.vpdpbusd.256"
+                                : "llvm.x86.avx512.vpdpbusd.128";
+  return LLVM::CallIntrinsicOp::create(b, loc, acc.getType(),
+                                       b.getStringAttr(name),
+                                       ValueRange{acc, u, s})
       .getResult(0);
 }
 

@@ -65,10 +65,11 @@ mlir::Value splatConstant(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value multiplyAddPairs(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value x, mlir::Value y);
 
-/// `vpdpbusd` (AVX512-VNNI): `acc` (vector<16 x i32>) plus, in lane l, the
-/// four products of the unsigned bytes u[4l..4l+3] and the signed bytes
-/// s[4l..4l+3] (both vector<64 x i8>); the sum of a lane's products is
-/// exact, its addition to the lane wraps modulo 2^32.
+/// `vpdpbusd` (AVX512-VNNI): `acc` (vector<L x i32>, L = 16, or 8 and 4
+/// with AVX512VL) plus, in lane l, the four products of the unsigned bytes
+/// u[4l..4l+3] and the signed bytes s[4l..4l+3] (both vector<4L x i8>);
+/// the sum of a lane's products is exact, its addition to the lane wraps
+/// modulo 2^32.
 mlir::Value multiplyAddQuads(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value acc, mlir::Value u, mlir::Value s);
 

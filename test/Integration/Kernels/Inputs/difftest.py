@@ -166,6 +166,9 @@ def gen_reduction(rng, idx, seeds, mutate):
     max or min of x (padding -inf or +inf). Max and min must be exact;
     sums, which the fast paths add in their own order, within 1e-5 of the
     sum of the magnitudes of the f32 products."""
+    if idx % 4 == 3:
+        # One in four (by the case's index): the row sums of i8 products.
+        return gen_int8_row_sums(rng, idx, seeds, mutate)
     kind = rng.choice(["sum", "max", "min"])
     axis = rng.choice([0, 1])
     # One row or one column a tile too: the shape of a softmax's rows.
@@ -218,6 +221,46 @@ def gen_reduction(rng, idx, seeds, mutate):
             f"    for q in 0..{dims[axis]} {{ {step} }}\n"
             f"    total += 1;\n"
             f"    if {wrong} {{ bad += 1; }}\n  }}\n"
+            f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
+            f"  return bad;\n}}\n")
+    return kernel, body, dims
+
+
+def gen_int8_row_sums(rng, idx, seeds, mutate):
+    """A grid kernel of the int8 block dot products of a Q8_0 matrix-vector
+    product: the row sums into i32 of the products of two i8 tiles,
+    `sum((x as i32) * (y as i32), 1)`, one tile of rows per instance,
+    padding 0 past the ragged edges. On x86: vpdpbusd on rows of whole
+    16-byte quads (AVX512-VNNI), vpmaddwd on rows of whole pairs of
+    vectors, the other vector paths else. Integer sums are exact: every
+    sum must equal the host's."""
+    tile = [rng.choice([1, 4, 8, 16, 24, 32]),
+            rng.choice([16, 32, 48, 64, 96, 128, 20])]
+    dims = [rng.randint(1, 100), rng.randint(1, tile[1])]
+    shape = f"{tile[0]}, {tile[1]}"
+    bump = " + 1" if mutate else ""
+    kernel = (f"@kernel\nfn k{idx}(a: View<i8, 2>, b: View<i8, 2>, "
+              f"r: View<i32, 1>) {{\n"
+              f"  let x: Tile<{shape}, i8> = load(a, [program_id(0), 0]);\n"
+              f"  let y: Tile<{shape}, i8> = load(b, [program_id(0), 0]);\n"
+              f"  let s: Tile<{tile[0]}, i32> = "
+              f"sum((x as i32) * (y as i32), 1){bump};\n"
+              f"  store(r, [program_id(0)], s);\n}}\n")
+    tiles = f"({dims[0]} + {tile[0] - 1}) / {tile[0]}"
+    body = (f"fn case{idx}() -> i64 {{\n"
+            f"  let a = Tensor::alloc([{dims[0]}, {dims[1]}], i8);\n"
+            f"  let b = Tensor::alloc([{dims[0]}, {dims[1]}], i8);\n"
+            f"  let r = Tensor::alloc([{dims[0]}], i32);\n"
+            f"  a.fill_random({seeds[0]});\n"
+            f"  b.fill_random({seeds[1]});\n"
+            f"  k{idx}(a.view(), b.view(), r.view(), grid=[{tiles}]);\n"
+            f"  var bad = 0;\n  var total = 0;\n"
+            f"  for o in 0..{dims[0]} {{\n"
+            f"    var s: i32 = 0;\n"
+            f"    for q in 0..{dims[1]} {{ "
+            f"s += (a.get(o, q) as i32) * (b.get(o, q) as i32); }}\n"
+            f"    total += 1;\n"
+            f"    if r.get(o) != s {{ bad += 1; }}\n  }}\n"
             f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
             f"  return bad;\n}}\n")
     return kernel, body, dims
