@@ -98,6 +98,9 @@ struct ConvertTileToX86Pass
     nlc::x86::markInPlaceDotOperands(module, target);
     nlc::x86::markInPlaceLoads(module, target);
     nlc::x86::markInPlaceResults(module);
+    nlc::x86::FusedSums fusedSums;
+    nlc::x86::planFusedSums(module, target, fusedSums);
+    target.fusedSums = &fusedSums;
     nlc::x86::DirectStores direct;
     nlc::x86::splitDotKLoops(module, target, direct);
     target.direct = &direct;

@@ -57,9 +57,14 @@ LogicalResult replaceWithVectors(
   if (!lanes)
     return rewriter.notifyMatchFailure(op, "no vector form for these types");
   auto vectorOf = [&](Type elem) { return VectorType::get({lanes}, elem); };
-  // Rows only matter when some input is broadcast; otherwise the buffers
-  // are one run of elements.
-  bool byRows = llvm::any_of(axes, [](int64_t a) { return a != -1; });
+  // The row sum of the result this loop computes too (planFusedSums).
+  tl::ReduceOp fusedSum;
+  if (target.fusedSums)
+    fusedSum = dyn_cast_if_present<tl::ReduceOp>(
+        target.fusedSums->byProducer.lookup(op));
+  // Rows only matter when some input is broadcast or the rows are summed;
+  // otherwise the buffers are one run of elements.
+  bool byRows = fusedSum || llvm::any_of(axes, [](int64_t a) { return a != -1; });
   // Scalar operands are the same in every lane: splat them once.
   SmallVector<Value, 4> bufs, splats;
   for (auto [original, conv, axis] :
@@ -90,6 +95,10 @@ LogicalResult replaceWithVectors(
   // The next instance's prefetches this loop hosts (planSpreadPrefetches).
   PrefetchAt prefetchAt = prepareSpreadPrefetches(
       rewriter, loc, op, target, n, type.getShape().back(), lanes);
+  Value sums = fusedSum ? nlc::cpu::allocTileBuffer(
+                              rewriter, loc,
+                              cast<tl::TileType>(fusedSum.getType()))
+                        : Value();
   // One run of `n` elements: `row` is null for a flat run.
   auto run = [&](OpBuilder &rb, Location rl, Value row, Value dst, int64_t n) {
     // Inputs broadcast along axis 1 are one element per row.
@@ -100,30 +109,56 @@ LogicalResult replaceWithVectors(
             rb, rl,
             vectorOf(cast<MemRefType>(bufs[i].getType()).getElementType()),
             memref::LoadOp::create(rb, rl, bufs[i], ValueRange{row}));
-    forEachVector(
-        rb, rl, n, lanes, [&](OpBuilder &b, Location l, Value pos, Value mask) {
-          if (prefetchAt)
-            prefetchAt(b, l, row, pos);
-          SmallVector<Value, 4> args;
-          for (auto [buf, sp, axis] : llvm::zip_equal(bufs, rowSplats, axes)) {
-            if (sp) {
-              args.push_back(sp);
-              continue;
-            }
-            auto vt = vectorOf(cast<MemRefType>(buf.getType()).getElementType());
-            // Masked-off lanes compute on zeros and are never stored.
-            SmallVector<Value, 2> at{pos};
-            if (row && axis == -1)
-              at.insert(at.begin(), row);
-            args.push_back(loadVector(b, l, vt, buf, at, mask));
-          }
-          Value r = build(b, l, args);
-          typesAgree &= r.getType() == resultType;
-          SmallVector<Value, 2> at{pos};
-          if (row)
-            at.insert(at.begin(), row);
-          storeVector(b, l, r, dst, at, mask);
+    // The result's vector at `pos`, stored (lanes outside `mask`, if any,
+    // computed on zeros and not stored).
+    auto vectorAt = [&](OpBuilder &b, Location l, Value pos,
+                        Value mask) -> Value {
+      if (prefetchAt)
+        prefetchAt(b, l, row, pos);
+      SmallVector<Value, 4> args;
+      for (auto [buf, sp, axis] : llvm::zip_equal(bufs, rowSplats, axes)) {
+        if (sp) {
+          args.push_back(sp);
+          continue;
+        }
+        auto vt = vectorOf(cast<MemRefType>(buf.getType()).getElementType());
+        SmallVector<Value, 2> at{pos};
+        if (row && axis == -1)
+          at.insert(at.begin(), row);
+        args.push_back(loadVector(b, l, vt, buf, at, mask));
+      }
+      Value r = build(b, l, args);
+      typesAgree &= r.getType() == resultType;
+      SmallVector<Value, 2> at{pos};
+      if (row)
+        at.insert(at.begin(), row);
+      storeVector(b, l, r, dst, at, mask);
+      return r;
+    };
+    if (!fusedSum) {
+      forEachVector(rb, rl, n, lanes,
+                    [&](OpBuilder &b, Location l, Value pos, Value mask) {
+                      vectorAt(b, l, pos, mask);
+                    });
+      return;
+    }
+    // The row's vectors added up in one accumulator (the masked-off lanes
+    // of the last as zeros), its lanes then pairwise: a sum in another
+    // order than the reference's, within the bound of X86Reduce.cpp's
+    // file comment (A = 1).
+    Value zero = arith::ConstantOp::create(rb, rl, rb.getZeroAttr(resultType));
+    Value acc = foldVectors(
+        rb, rl, n, lanes, zero,
+        [&](OpBuilder &b, Location l, Value pos, Value mask, Value carried) {
+          Value r = vectorAt(b, l, pos, mask);
+          if (mask)
+            r = arith::SelectOp::create(b, l, mask, r, zero);
+          return arith::AddFOp::create(b, l, carried, r).getResult();
         });
+    Value total =
+        vector::ReductionOp::create(rb, rl, vector::CombiningKind::ADD, acc,
+                                    arith::FastMathFlags::reassoc);
+    memref::StoreOp::create(rb, rl, total, sums, ValueRange{row});
   };
   if (!byRows) {
     run(rewriter, loc, Value(), flatten(rewriter, loc, out), n);
@@ -142,6 +177,8 @@ LogicalResult replaceWithVectors(
   // another type would mean an op broke it.
   if (!typesAgree)
     return op->emitOpError("scalar code is not elementwise on vectors");
+  if (fusedSum)
+    target.fusedSums->results[fusedSum] = sums;
   rewriter.replaceOp(op, out);
   return success();
 }
@@ -261,6 +298,35 @@ void nlc::x86::populateX86ElementwisePatterns(TypeConverter &converter,
     return;
   patterns.add<ElementwiseToVectors, FusedToVectors, BroadcastToVectors>(
       converter, patterns.getContext(), target);
+}
+
+void nlc::x86::planFusedSums(ModuleOp module, const VectorTarget &target,
+                             FusedSums &plan) {
+  int64_t lanes = target.f32Lanes;
+  if (!lanes)
+    return;
+  module.walk([&](tl::ReduceOp reduce) {
+    tl::TileType src = reduce.getSource().getType();
+    if (reduce.getKind() != tl::ReduceKind::sum || src.getRank() != 2 ||
+        reduce.getAxis() != 1 || !src.getElementType().isF32() ||
+        src.getShape()[0] >= lanes || src.getShape()[1] < 4 * lanes)
+      return;
+    Operation *producer = reduce.getSource().getDefiningOp();
+    // A producer read only by the sum is computed by the sum itself
+    // (lineProducer), never written.
+    if (!producer || producer->hasOneUse() ||
+        producer->getBlock() != reduce->getBlock() ||
+        !(isa<tl::FusedOp>(producer) ||
+          (isa<tl::ElementwiseOpInterface>(producer) &&
+           !isa<tl::SplatOp>(producer))) ||
+        plan.byProducer.count(producer))
+      return;
+    for (Operation *o = producer->getNextNode(); o != reduce;
+         o = o->getNextNode())
+      if (isa<tl::ReduceOp>(o))
+        return;
+    plan.byProducer[producer] = reduce;
+  });
 }
 
 void nlc::x86::markInPlaceResults(ModuleOp module) {

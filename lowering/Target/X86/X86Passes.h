@@ -37,6 +37,15 @@ struct DirectStore {
 };
 using DirectStores = llvm::DenseMap<mlir::Operation *, DirectStore>;
 
+/// The row sums that the vector loop of the op computing their rows also
+/// computes (planFusedSums): `byProducer` maps that op to the
+/// `tile.reduce`; the loop records the reduction's result buffer in
+/// `results`, which the reduction's pattern then takes as its result.
+struct FusedSums {
+  llvm::DenseMap<mlir::Operation *, mlir::Operation *> byProducer;
+  llvm::DenseMap<mlir::Operation *, mlir::Value> results;
+};
+
 /// What the x86 patterns may use, from the target (or a test option), and
 /// the plans made before the conversion that they follow.
 struct VectorTarget {
@@ -65,6 +74,9 @@ struct VectorTarget {
   /// The K loops that may write their result where it is stored
   /// (splitDotKLoops); null: none.
   const DirectStores *direct = nullptr;
+  /// The row sums computed in their source's loop (planFusedSums); null:
+  /// none. Filled in as the conversion goes.
+  FusedSums *fusedSums = nullptr;
 };
 
 /// One next-instance prefetch spread over the vector loop of another op:
@@ -154,6 +166,17 @@ void planStreamingStores(mlir::ModuleOp module, const VectorTarget &target,
 /// lowering writes the result into the carried tile's buffer, so the loop
 /// carries it without copying it every iteration (X86Elementwise.cpp).
 void markInPlaceResults(mlir::ModuleOp module);
+/// Plans the f32 row sums (`sum(e, 1)` of a tile of fewer rows than lanes
+/// and rows of at least 4 vectors: a softmax's `Tile<1, N>`) whose source
+/// `e` an elementwise op (or `tile.fused`) computes into a buffer because
+/// something else reads it too (a softmax's `e / sum(e)`): that op's vector
+/// loop adds each vector it computes into one accumulator per row and
+/// stores the row's sum, so the sum does not read `e` again
+/// (X86Elementwise.cpp). The op must come before the sum in its block with
+/// no other reduction between them (which could take the sum into its own
+/// pass: lineSiblings, X86Reduce.cpp).
+void planFusedSums(mlir::ModuleOp module, const VectorTarget &target,
+                   FusedSums &plan);
 /// Splits each K loop whose body only adds to the tile it carries the `dot`
 /// of two tiles read in place (f32): an scf.if on whether every tile the
 /// loop loads lies inside its view with contiguous rows runs, where it

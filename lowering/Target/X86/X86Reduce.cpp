@@ -248,6 +248,12 @@ struct ReduceToVectors : VectorPattern<tl::ReduceOp> {
   LogicalResult
   matchAndRewrite(tl::ReduceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    // Computed already by the loop that computed the source (planFusedSums).
+    if (target.fusedSums)
+      if (Value sums = target.fusedSums->results.lookup(op)) {
+        rewriter.replaceOp(op, sums);
+        return success();
+      }
     tl::TileType src = op.getSource().getType();
     Type elem = src.getElementType();
     tl::ReduceKind kind = op.getKind();

@@ -114,6 +114,28 @@ void nlc::x86::forEachVector(
     body(b, loc, idx(whole), prefixMask(b, loc, lanes, n % lanes));
 }
 
+Value nlc::x86::foldVectors(
+    OpBuilder &b, Location loc, int64_t n, int64_t lanes, Value init,
+    function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
+  int64_t whole = n - n % lanes;
+  Value v = init;
+  if (whole == lanes)
+    v = body(b, loc, index(b, loc, 0), Value(), v);
+  else if (whole > 0)
+    v = scf::ForOp::create(
+            b, loc, index(b, loc, 0), index(b, loc, whole),
+            index(b, loc, lanes), ValueRange{v},
+            [&](OpBuilder &lb, Location ll, Value pos, ValueRange carried) {
+              scf::YieldOp::create(
+                  lb, ll, body(lb, ll, pos, Value(), carried.front()));
+            })
+            .getResult(0);
+  if (n % lanes)
+    v = body(b, loc, index(b, loc, whole), prefixMask(b, loc, lanes, n % lanes),
+             v);
+  return v;
+}
+
 Value nlc::x86::flatten(OpBuilder &b, Location loc, Value buffer) {
   auto type = cast<MemRefType>(buffer.getType());
   if (type.getRank() == 1)

@@ -11,13 +11,14 @@
 // A softmax row: the exp loop hosts both, at twice the loop's position (a
 // vector is half a line), clamped to the next tile's last column; the row
 // is program_id(0) + 1, the store's index computed before the loop though
-// the store's own cast comes after it. Nowhere else a prefetch.
+// the store's own cast comes after it. Nowhere else a prefetch. (The exp
+// loop also sums the row: fused-sum.mlir.)
 // CHECK-LABEL: func.func @softmax(
 // CHECK-SAME: %{{[^:]+}}: memref<{{.+}}>, %{{[^:]+}}: memref<{{.+}}>, %[[PID:[^:]+]]: index
 // CHECK-NOT: memref.prefetch
 // CHECK: arith.addi %[[PID]], %c1 : index
 // CHECK-NOT: memref.prefetch
-// CHECK: scf.for %[[V:.+]] = %c0 to %c1024 step %c8 {
+// CHECK: scf.for %[[V:[^ ]+]] = %c0 to %c1024 step %c8 iter_args({{.+}}) -> (vector<8xf32>) {
 // CHECK-NEXT: %[[P:.+]] = arith.muli %[[V]], %c2 : index
 // CHECK-NEXT: %[[X:.+]] = arith.minui %[[P]], %{{.+}} : index
 // CHECK-NEXT: memref.prefetch %{{.+}}[%{{.+}}, %[[X]]], read, locality<3>, data

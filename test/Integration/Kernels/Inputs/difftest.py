@@ -165,14 +165,21 @@ def gen_reduction(rng, idx, seeds, mutate):
     the sum of x * y (padding 0 on both, so padded elements add 0), or the
     max or min of x (padding -inf or +inf). Max and min must be exact;
     sums, which the fast paths add in their own order, within 1e-5 of the
-    sum of the magnitudes of the f32 products."""
+    sum of the magnitudes of the f32 products. One in four row sums (by
+    the case's index) also stores the products, which then have a buffer
+    that the loop computing them sums as it goes (a softmax's `e` and
+    `sum(e)`: x86 planFusedSums); each stored product must be the host's."""
     if idx % 4 == 3:
         # One in four (by the case's index): the row sums of i8 products.
         return gen_int8_row_sums(rng, idx, seeds, mutate)
-    kind = rng.choice(["sum", "max", "min"])
-    axis = rng.choice([0, 1])
+    stored = idx % 4 == 1
+    kind = "sum" if stored else rng.choice(["sum", "max", "min"])
+    axis = 1 if stored else rng.choice([0, 1])
     # One row or one column a tile too: the shape of a softmax's rows.
     tile = [rng.choice([1, 4, 8, 16, 32, 64]), rng.choice([1, 8, 16, 32, 64, 128])]
+    if stored:
+        # Mostly a softmax's shape: few rows of at least 4 vectors.
+        tile = [rng.choice([1, 3, 8, 32]), rng.choice([64, 100, 128, 16])]
     # The reduced axis fits in one tile; the other is ragged.
     dims = ([rng.randint(1, tile[0]), rng.randint(1, 150)] if axis == 0 else
             [rng.randint(1, 100), rng.randint(1, tile[1])])
@@ -181,7 +188,13 @@ def gen_reduction(rng, idx, seeds, mutate):
     at = "[0, program_id(0)]" if axis == 0 else "[program_id(0), 0]"
     out = f"Tile<{tile[1 - axis]}, f32>"
     bump = " + 1.0" if mutate else ""
-    if kind == "sum":
+    if stored:
+        kernel_body = (f"  let x: Tile<{shape}, f32> = load(a, {at});\n"
+                       f"  let y: Tile<{shape}, f32> = load(b, {at});\n"
+                       f"  let p = x * y;\n"
+                       f"  let s: {out} = sum(p, {axis}){bump};\n"
+                       f"  store(pr, {at}, p);\n")
+    elif kind == "sum":
         kernel_body = (f"  let x: Tile<{shape}, f32> = load(a, {at});\n"
                        f"  let y: Tile<{shape}, f32> = load(b, {at});\n"
                        f"  let s: {out} = sum(x * y, {axis}){bump};\n")
@@ -191,7 +204,7 @@ def gen_reduction(rng, idx, seeds, mutate):
                        f"  let x: Tile<{shape}, f32> = load(a, {at}, pad=pad);\n"
                        f"  let s: {out} = {kind}(x, {axis}){bump};\n")
     kernel = (f"@kernel\nfn k{idx}(a: View<f32, 2>, b: View<f32, 2>, "
-              f"r: View<f32, 1>) {{\n{kernel_body}"
+              f"r: View<f32, 1>, pr: View<f32, 2>) {{\n{kernel_body}"
               f"  store(r, [program_id(0)], s);\n}}\n")
     if axis == 0:
         elem_a, elem_b = "a.get(q, o)", "b.get(q, o)"
@@ -200,6 +213,8 @@ def gen_reduction(rng, idx, seeds, mutate):
     if kind == "sum":
         step = (f"let t = (({elem_a} * {elem_b}) as f64); s += t; "
                 f"m += abs(t);")
+        if stored:
+            step += f" if pr.get(o, q) != {elem_a} * {elem_b} {{ bad += 1; }}"
         init = "var s: f64 = 0.0;\n    var m: f64 = 0.0;"
         wrong = "!(abs((r.get(o) as f64) - s) <= 1e-5 * m)"
     else:
@@ -212,9 +227,10 @@ def gen_reduction(rng, idx, seeds, mutate):
             f"  let a = Tensor::alloc([{dims[0]}, {dims[1]}], f32);\n"
             f"  let b = Tensor::alloc([{dims[0]}, {dims[1]}], f32);\n"
             f"  let r = Tensor::alloc([{other}], f32);\n"
+            f"  let pr = Tensor::alloc([{dims[0]}, {dims[1]}], f32);\n"
             f"  a.fill_random({seeds[0]});\n"
             f"  b.fill_random({seeds[1]});\n"
-            f"  k{idx}(a.view(), b.view(), r.view(), grid=[{tiles}]);\n"
+            f"  k{idx}(a.view(), b.view(), r.view(), pr.view(), grid=[{tiles}]);\n"
             f"  var bad = 0;\n  var total = 0;\n"
             f"  for o in 0..{other} {{\n"
             f"    {init}\n"
