@@ -289,6 +289,87 @@ struct BroadcastToVectors : VectorPattern<tl::BroadcastOp> {
   }
 };
 
+/// The L x L matrix whose rows are `rows` (L vectors of L lanes),
+/// transposed: log2(L) levels of two-source shuffles; at the level of block
+/// size b, rows i and i + b (i with bit b clear) trade their off-diagonal
+/// b x b blocks, so that after b = L / 2, ..., 1 row c holds column c.
+SmallVector<Value> transposeSquare(OpBuilder &b, Location loc,
+                                   SmallVector<Value> rows) {
+  int64_t lanes = static_cast<int64_t>(rows.size());
+  for (int64_t block = lanes / 2; block >= 1; block /= 2) {
+    SmallVector<int64_t> lo, hi;
+    for (int64_t j = 0; j < lanes; ++j) {
+      bool second = j & block;
+      lo.push_back(second ? lanes + j - block : j);
+      hi.push_back(second ? lanes + j : j + block);
+    }
+    for (int64_t i = 0; i < lanes; ++i) {
+      if (i & block)
+        continue;
+      Value a = rows[i], c = rows[i + block];
+      rows[i] = vector::ShuffleOp::create(b, loc, a, c, lo);
+      rows[i + block] = vector::ShuffleOp::create(b, loc, a, c, hi);
+    }
+  }
+  return rows;
+}
+
+/// `tile.transpose` of a tile of 32-bit elements whose sides are whole
+/// vectors: L x L blocks (L the f32 lanes), each read as L row vectors,
+/// transposed in registers (transposeSquare) and written as L rows of the
+/// result. The reference copies element by element, which LLVM turns into
+/// a gather per vector (`dot(q, transpose(k))` of an attention kernel spent
+/// 40% of its time there). Moves data only: bit-identical.
+struct TransposeToVectors : VectorPattern<tl::TransposeOp> {
+  using VectorPattern::VectorPattern;
+
+  LogicalResult
+  matchAndRewrite(tl::TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    tl::TileType src = op.getSource().getType();
+    Type elem = src.getElementType();
+    int64_t lanes = target.f32Lanes;
+    if (src.getRank() != 2 || !elem.isIntOrFloat() ||
+        elem.getIntOrFloatBitWidth() != 32)
+      return rewriter.notifyMatchFailure(op, "not a tile of 32-bit elements");
+    int64_t rows = src.getShape()[0], cols = src.getShape()[1];
+    if (rows % lanes || cols % lanes)
+      return rewriter.notifyMatchFailure(op, "sides not whole vectors");
+    Location loc = op.getLoc();
+    Value in = adaptor.getSource();
+    auto inType = dyn_cast<MemRefType>(in.getType());
+    int64_t offset;
+    SmallVector<int64_t> strides;
+    if (!inType || failed(inType.getStridesAndOffset(strides, offset)) ||
+        strides.back() != 1)
+      return rewriter.notifyMatchFailure(op, "rows not contiguous");
+    Value out = nlc::cpu::allocTileBuffer(rewriter, loc, op.getType());
+    auto vt = VectorType::get({lanes}, elem);
+    auto blocks = [&](OpBuilder &b, Location l, int64_t n, auto body) {
+      scf::ForOp::create(b, l, index(b, l, 0), index(b, l, n),
+                         index(b, l, lanes), ValueRange{},
+                         [&](OpBuilder &lb, Location ll, Value i, ValueRange) {
+                           body(lb, ll, i);
+                           scf::YieldOp::create(lb, ll);
+                         });
+    };
+    blocks(rewriter, loc, rows, [&](OpBuilder &b, Location l, Value r0) {
+      blocks(b, l, cols, [&](OpBuilder &cb, Location cl, Value c0) {
+        SmallVector<Value> v;
+        for (int64_t r = 0; r < lanes; ++r)
+          v.push_back(vector::LoadOp::create(
+              cb, cl, vt, in, ValueRange{plus(cb, cl, r0, r), c0}));
+        v = transposeSquare(cb, cl, v);
+        for (int64_t c = 0; c < lanes; ++c)
+          vector::StoreOp::create(cb, cl, v[c], out,
+                                  ValueRange{plus(cb, cl, c0, c), r0});
+      });
+    });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
 } // namespace
 
 void nlc::x86::populateX86ElementwisePatterns(TypeConverter &converter,
@@ -296,8 +377,8 @@ void nlc::x86::populateX86ElementwisePatterns(TypeConverter &converter,
                                               const VectorTarget &target) {
   if (!target.f32Lanes)
     return;
-  patterns.add<ElementwiseToVectors, FusedToVectors, BroadcastToVectors>(
-      converter, patterns.getContext(), target);
+  patterns.add<ElementwiseToVectors, FusedToVectors, BroadcastToVectors,
+               TransposeToVectors>(converter, patterns.getContext(), target);
 }
 
 void nlc::x86::planFusedSums(ModuleOp module, const VectorTarget &target,
