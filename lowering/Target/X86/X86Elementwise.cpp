@@ -64,7 +64,8 @@ LogicalResult replaceWithVectors(
         target.fusedSums->byProducer.lookup(op));
   // Rows only matter when some input is broadcast or the rows are summed;
   // otherwise the buffers are one run of elements.
-  bool byRows = fusedSum || llvm::any_of(axes, [](int64_t a) { return a != -1; });
+  bool byRows =
+      fusedSum || llvm::any_of(axes, [](int64_t a) { return a != -1; });
   // Scalar operands are the same in every lane: splat them once.
   SmallVector<Value, 4> bufs, splats;
   for (auto [original, conv, axis] :
@@ -95,10 +96,10 @@ LogicalResult replaceWithVectors(
   // The next instance's prefetches this loop hosts (planSpreadPrefetches).
   PrefetchAt prefetchAt = prepareSpreadPrefetches(
       rewriter, loc, op, target, n, type.getShape().back(), lanes);
-  Value sums = fusedSum ? nlc::cpu::allocTileBuffer(
-                              rewriter, loc,
-                              cast<tl::TileType>(fusedSum.getType()))
-                        : Value();
+  Value sums = fusedSum
+                   ? nlc::cpu::allocTileBuffer(
+                         rewriter, loc, cast<tl::TileType>(fusedSum.getType()))
+                   : Value();
   // One run of `n` elements: `row` is null for a flat run.
   auto run = [&](OpBuilder &rb, Location rl, Value row, Value dst, int64_t n) {
     // Inputs broadcast along axis 1 are one element per row.
@@ -155,9 +156,8 @@ LogicalResult replaceWithVectors(
             r = arith::SelectOp::create(b, l, mask, r, zero);
           return arith::AddFOp::create(b, l, carried, r).getResult();
         });
-    Value total =
-        vector::ReductionOp::create(rb, rl, vector::CombiningKind::ADD, acc,
-                                    arith::FastMathFlags::reassoc);
+    Value total = vector::ReductionOp::create(
+        rb, rl, vector::CombiningKind::ADD, acc, arith::FastMathFlags::reassoc);
     memref::StoreOp::create(rb, rl, total, sums, ValueRange{row});
   };
   if (!byRows) {

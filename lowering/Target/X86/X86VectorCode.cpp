@@ -126,8 +126,8 @@ Value nlc::x86::foldVectors(
             b, loc, index(b, loc, 0), index(b, loc, whole),
             index(b, loc, lanes), ValueRange{v},
             [&](OpBuilder &lb, Location ll, Value pos, ValueRange carried) {
-              scf::YieldOp::create(
-                  lb, ll, body(lb, ll, pos, Value(), carried.front()));
+              scf::YieldOp::create(lb, ll,
+                                   body(lb, ll, pos, Value(), carried.front()));
             })
             .getResult(0);
   if (n % lanes)

@@ -97,13 +97,13 @@ void forEachVector(
 /// forEachVector carrying one value: `body` returns the value after the
 /// vector from the value before it (`init` before the first); the result
 /// is the value after the last vector.
-mlir::Value foldVectors(
-    mlir::OpBuilder &b, mlir::Location loc, int64_t n, int64_t lanes,
-    mlir::Value init,
-    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
-                                   mlir::Value pos, mlir::Value mask,
-                                   mlir::Value carried)>
-        body);
+mlir::Value
+foldVectors(mlir::OpBuilder &b, mlir::Location loc, int64_t n, int64_t lanes,
+            mlir::Value init,
+            llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                           mlir::Value pos, mlir::Value mask,
+                                           mlir::Value carried)>
+                body);
 
 /// `buffer` (a static row-major tile buffer) as one run of elements: the
 /// buffer itself at rank 1, its memref.collapse_shape at rank 2.
