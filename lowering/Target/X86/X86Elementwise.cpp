@@ -314,12 +314,14 @@ SmallVector<Value> transposeSquare(OpBuilder &b, Location loc,
   return rows;
 }
 
-/// `tile.transpose` of a tile of 32-bit elements whose sides are whole
-/// vectors: L x L blocks (L the f32 lanes), each read as L row vectors,
-/// transposed in registers (transposeSquare) and written as L rows of the
-/// result. The reference copies element by element, which LLVM turns into
-/// a gather per vector (`dot(q, transpose(k))` of an attention kernel spent
-/// 40% of its time there). Moves data only: bit-identical.
+/// `tile.transpose` of a tile of 32- or 16-bit elements whose sides are
+/// whole multiples of L, the f32 lanes: L x L blocks, each read as L row
+/// vectors (of L 16-bit elements: half a register), transposed in
+/// registers (transposeSquare) and written as L rows of the result. The
+/// reference copies element by element, which LLVM turns into a gather per
+/// vector (`dot(q, transpose(k))` of an attention kernel spent 40% of its
+/// time there). Moves data only: bit-identical. (i8 tiles keep the
+/// reference, or the `dot`'s own reading of a transpose in quads.)
 struct TransposeToVectors : VectorPattern<tl::TransposeOp> {
   using VectorPattern::VectorPattern;
 
@@ -330,8 +332,9 @@ struct TransposeToVectors : VectorPattern<tl::TransposeOp> {
     Type elem = src.getElementType();
     int64_t lanes = target.f32Lanes;
     if (src.getRank() != 2 || !elem.isIntOrFloat() ||
-        elem.getIntOrFloatBitWidth() != 32)
-      return rewriter.notifyMatchFailure(op, "not a tile of 32-bit elements");
+        (elem.getIntOrFloatBitWidth() != 32 &&
+         elem.getIntOrFloatBitWidth() != 16))
+      return rewriter.notifyMatchFailure(op, "not 32- or 16-bit elements");
     int64_t rows = src.getShape()[0], cols = src.getShape()[1];
     if (rows % lanes || cols % lanes)
       return rewriter.notifyMatchFailure(op, "sides not whole vectors");

@@ -1,8 +1,9 @@
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-x86="vector-bits=512" | FileCheck %s --check-prefix=ZMM --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-x86="vector-bits=256" | FileCheck %s --check-prefix=YMM --enable-var-scope
-// `tile.transpose` of a tile of 32-bit elements whose sides are whole
-// vectors (X86Elementwise.cpp, TransposeToVectors): L x L blocks, each
-// read as L row vectors, transposed by log2(L) levels of shuffles (16 x 16:
+// `tile.transpose` of a tile of 32- or 16-bit elements whose sides are
+// whole multiples of L, the f32 lanes (X86Elementwise.cpp,
+// TransposeToVectors): L x L blocks, each read as L row vectors (of L
+// 16-bit elements: half a register), transposed by log2(L) levels of shuffles (16 x 16:
 // 4 levels of 16 shuffles; 8 x 8: 3 of 8) and written as L rows of the
 // result, block row r0 and block column c0 going to (c0, r0). No element
 // by element copy (which became gathers).
@@ -59,21 +60,38 @@ func.func @levels(%a: memref<?x?xi32, strided<[?, 1], offset: ?>>, %i: index) {
 
 // -----
 
-// Sides that are not whole vectors, and 16-bit elements, stay with the
+// 16-bit elements: the same blocks, of 16 elements a row (a ymm).
+// ZMM-LABEL: func.func @halves(
+// ZMM: scf.for %{{[^ ]+}} = %{{[^ ]+}} to %c16{{[^ ]*}} step %c16{{[^ ]*}} {
+// ZMM: scf.for %{{[^ ]+}} = %{{[^ ]+}} to %c32{{[^ ]*}} step %c16{{[^ ]*}} {
+// ZMM-COUNT-16: vector.load %{{.+}} : memref<16x32xbf16>, vector<16xbf16>
+// ZMM-COUNT-64: vector.shuffle
+// ZMM-COUNT-16: vector.store %{{.+}} : memref<32x16xbf16>, vector<16xbf16>
+// ZMM: return
+func.func @halves(%b: memref<?x?xbf16, strided<[?, 1], offset: ?>>, %i: index) {
+  %h = tile.load %b[%i, %i] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<16x32xbf16>
+  %g = tile.transpose %h : !tile.tile<16x32xbf16> -> !tile.tile<32x16xbf16, col_major>
+  tile.store %g, %b[%i, %i] : !tile.tile<32x16xbf16, col_major>, memref<?x?xbf16, strided<[?, 1], offset: ?>>
+  return
+}
+
+// -----
+
+// Sides that are not whole vectors, and i8 tiles, stay with the
 // reference's element loop.
 // ZMM-LABEL: func.func @left(
 // ZMM-NOT: vector.shuffle
 // ZMM: memref.load %{{.+}} : memref<10x16xf32>
 // ZMM-NOT: vector.shuffle
-// ZMM: memref.load %{{.+}} : memref<16x16xf16>
+// ZMM: memref.load %{{.+}} : memref<16x16xi8>
 // ZMM-NOT: vector.shuffle
 // ZMM: return
-func.func @left(%a: memref<?x?xf32, strided<[?, 1], offset: ?>>, %b: memref<?x?xf16, strided<[?, 1], offset: ?>>, %i: index) {
+func.func @left(%a: memref<?x?xf32, strided<[?, 1], offset: ?>>, %b: memref<?x?xi8, strided<[?, 1], offset: ?>>, %i: index) {
   %t = tile.load %a[%i, %i] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> !tile.tile<10x16xf32>
   %u = tile.transpose %t : !tile.tile<10x16xf32> -> !tile.tile<16x10xf32, col_major>
   tile.store %u, %a[%i, %i] : !tile.tile<16x10xf32, col_major>, memref<?x?xf32, strided<[?, 1], offset: ?>>
-  %h = tile.load %b[%i, %i] : memref<?x?xf16, strided<[?, 1], offset: ?>> -> !tile.tile<16x16xf16>
-  %g = tile.transpose %h : !tile.tile<16x16xf16> -> !tile.tile<16x16xf16, col_major>
-  tile.store %g, %b[%i, %i] : !tile.tile<16x16xf16, col_major>, memref<?x?xf16, strided<[?, 1], offset: ?>>
+  %h = tile.load %b[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<16x16xi8>
+  %g = tile.transpose %h : !tile.tile<16x16xi8> -> !tile.tile<16x16xi8, col_major>
+  tile.store %g, %b[%i, %i] : !tile.tile<16x16xi8, col_major>, memref<?x?xi8, strided<[?, 1], offset: ?>>
   return
 }
