@@ -98,9 +98,6 @@ struct ConvertTileToX86Pass
     nlc::x86::markInPlaceDotOperands(module, target);
     nlc::x86::markInPlaceLoads(module, target);
     nlc::x86::markInPlaceResults(module);
-    nlc::x86::FusedSums fusedSums;
-    nlc::x86::planFusedSums(module, target, fusedSums);
-    target.fusedSums = &fusedSums;
     nlc::x86::DirectStores direct;
     nlc::x86::splitDotKLoops(module, target, direct);
     target.direct = &direct;
@@ -113,6 +110,10 @@ struct ConvertTileToX86Pass
     nlc::x86::SpreadPrefetches spread;
     nlc::x86::planSpreadPrefetches(module, target, streaming, spread);
     target.spread = &spread;
+    // After splitDotKLoops, which clones and moves ops: the plan holds ops.
+    nlc::x86::FusedSums fusedSums;
+    nlc::x86::planFusedSums(module, target, fusedSums);
+    target.fusedSums = &fusedSums;
     if (failed(nlc::cpu::lowerTilesToBuffers(
             module, [&](TypeConverter &converter, RewritePatternSet &patterns) {
               nlc::x86::populateX86DotPatterns(converter, patterns, target,
