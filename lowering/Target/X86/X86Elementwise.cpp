@@ -148,14 +148,16 @@ LogicalResult replaceWithVectors(
     // order than the reference's, within the bound of X86Reduce.cpp's
     // file comment (A = 1).
     Value zero = arith::ConstantOp::create(rb, rl, rb.getZeroAttr(resultType));
-    Value acc = foldVectors(
-        rb, rl, n, lanes, zero,
-        [&](OpBuilder &b, Location l, Value pos, Value mask, Value carried) {
-          Value r = vectorAt(b, l, pos, mask);
-          if (mask)
-            r = arith::SelectOp::create(b, l, mask, r, zero);
-          return arith::AddFOp::create(b, l, carried, r).getResult();
-        });
+    Value acc =
+        foldVectors(rb, rl, n, lanes, zero,
+                    [&](OpBuilder &b, Location l, Value pos, Value mask,
+                        ValueRange carried) -> SmallVector<Value> {
+                      Value r = vectorAt(b, l, pos, mask);
+                      if (mask)
+                        r = arith::SelectOp::create(b, l, mask, r, zero);
+                      return {arith::AddFOp::create(b, l, carried[0], r)};
+                    })
+            .front();
     Value total = vector::ReductionOp::create(
         rb, rl, vector::CombiningKind::ADD, acc, arith::FastMathFlags::reassoc);
     memref::StoreOp::create(rb, rl, total, sums, ValueRange{row});

@@ -800,7 +800,7 @@ struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
     auto index = [&](OpBuilder &b, Location l, int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, l, v);
     };
-    // The sum of row `row`'s pairs, in L lanes.
+    // The sum of row `row`'s pairs (or quads), in L lanes.
     auto rowSums = [&](OpBuilder &b, Location l, Value row) -> Value {
       Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(acc));
       SmallVector<Value, 2> init(quads ? 2 : 1, zero);

@@ -97,39 +97,33 @@ void nlc::x86::storeVector(OpBuilder &b, Location loc, Value v, Value mem,
 void nlc::x86::forEachVector(
     OpBuilder &b, Location loc, int64_t n, int64_t lanes,
     function_ref<void(OpBuilder &, Location, Value, Value)> body) {
-  int64_t whole = n - n % lanes;
-  auto idx = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
-  // One whole vector needs no loop; canonicalization would fold it anyway.
-  if (whole == lanes)
-    body(b, loc, idx(0), Value());
-  else if (whole > 0)
-    scf::ForOp::create(b, loc, idx(0), idx(whole), idx(lanes), ValueRange{},
-                       [&](OpBuilder &lb, Location ll, Value pos, ValueRange) {
-                         body(lb, ll, pos, Value());
-                         scf::YieldOp::create(lb, ll);
-                       });
-  if (n % lanes)
-    body(b, loc, idx(whole), prefixMask(b, loc, lanes, n % lanes));
+  foldVectors(
+      b, loc, n, lanes, ValueRange{},
+      [&](OpBuilder &vb, Location vl, Value pos, Value mask, ValueRange) {
+        body(vb, vl, pos, mask);
+        return SmallVector<Value>();
+      });
 }
 
-Value nlc::x86::foldVectors(
-    OpBuilder &b, Location loc, int64_t n, int64_t lanes, Value init,
-    function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
+SmallVector<Value>
+nlc::x86::foldVectors(OpBuilder &b, Location loc, int64_t n, int64_t lanes,
+                      ValueRange init,
+                      function_ref<SmallVector<Value>(OpBuilder &, Location,
+                                                      Value, Value, ValueRange)>
+                          body) {
   int64_t whole = n - n % lanes;
-  Value v = init;
+  SmallVector<Value> v(init);
+  // One whole vector needs no loop; canonicalization would fold it anyway.
   if (whole == lanes)
     v = body(b, loc, index(b, loc, 0), Value(), v);
   else if (whole > 0)
     v = scf::ForOp::create(
             b, loc, index(b, loc, 0), index(b, loc, whole),
-            index(b, loc, lanes), ValueRange{v},
+            index(b, loc, lanes), v,
             [&](OpBuilder &lb, Location ll, Value pos, ValueRange carried) {
-              scf::YieldOp::create(lb, ll,
-                                   body(lb, ll, pos, Value(), carried.front()));
+              scf::YieldOp::create(lb, ll, body(lb, ll, pos, Value(), carried));
             })
-            .getResult(0);
+            .getResults();
   if (n % lanes)
     v = body(b, loc, index(b, loc, whole), prefixMask(b, loc, lanes, n % lanes),
              v);

@@ -94,15 +94,15 @@ void forEachVector(
                             mlir::Value mask)>
         body);
 
-/// forEachVector carrying one value: `body` returns the value after the
-/// vector from the value before it (`init` before the first); the result
-/// is the value after the last vector.
-mlir::Value
+/// forEachVector carrying values: `body` returns the values after the
+/// vector from the values before it (`init` before the first); the result
+/// is the values after the last vector.
+llvm::SmallVector<mlir::Value>
 foldVectors(mlir::OpBuilder &b, mlir::Location loc, int64_t n, int64_t lanes,
-            mlir::Value init,
-            llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
-                                           mlir::Value pos, mlir::Value mask,
-                                           mlir::Value carried)>
+            mlir::ValueRange init,
+            llvm::function_ref<llvm::SmallVector<mlir::Value>(
+                mlir::OpBuilder &, mlir::Location, mlir::Value pos,
+                mlir::Value mask, mlir::ValueRange carried)>
                 body);
 
 /// `buffer` (a static row-major tile buffer) as one run of elements: the
