@@ -78,7 +78,8 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
     Option<"bf16Dot", "bf16-dot", "bool", /*default=*/"false",
            "With vector-bits=512: bf16 dot with vdpbf16ps (AVX512-BF16)">,
     Option<"vnniDot", "vnni-dot", "bool", /*default=*/"false",
-           "With vector-bits=512: i8 dot with vpdpbusd (AVX512-VNNI)">,
+           "With vector-bits=512: i8 dot and row sums of i8 products with "
+           "vpdpbusd (AVX512-VNNI; row sums on ymm and xmm too, AVX512VL)">,
     Option<"amx", "amx", "bool", /*default=*/"false",
            "With vector-bits=512: bf16 and i8 dot of whole tiles on AMX">,
     Option<"smallCode", "small-code", "bool", /*default=*/"false",
