@@ -130,11 +130,11 @@ void Frontend::resolveImports(Module &m, const std::string &dir) {
   }
 }
 
-bool Frontend::check() {
+bool Frontend::check(bool library) {
   if (diags.hasErrors())
     return false;
   Sema sema(sm, diags, types);
-  return sema.run(ordered);
+  return sema.run(ordered, library);
 }
 
 } // namespace nlc

@@ -31,8 +31,9 @@ public:
   /// Parses `path` and its imports. Returns the root module, or null if the
   /// root file cannot be read. Syntax errors are reported, not fatal.
   Module *parse(const std::string &path);
-  /// Runs Sema over everything parsed. Returns false on errors.
-  bool check();
+  /// Runs Sema over everything parsed; a `library` root needs no `main`.
+  /// Returns false on errors.
+  bool check(bool library = false);
 
   /// Modules in dependency order: imports before importers, root last.
   const std::vector<Module *> &getModules() const { return ordered; }

@@ -54,8 +54,9 @@ public:
       : sm(sm), diags(diags), types(types) {}
 
   /// Checks all modules (imported modules before their importers; the last
-  /// one is the root, which must define `main`). Returns false on errors.
-  bool run(const std::vector<Module *> &modules);
+  /// one is the root, which must define `main` unless it is a library).
+  /// Returns false on errors.
+  bool run(const std::vector<Module *> &modules, bool library = false);
 
 private:
   // Declarations (SemaDecl.cpp).

@@ -18,7 +18,7 @@ namespace nlc {
 /// them as they are (their instances are checked).
 static const std::vector<std::unique_ptr<FnDecl>> noFns;
 
-bool Sema::run(const std::vector<Module *> &modules) {
+bool Sema::run(const std::vector<Module *> &modules, bool library) {
   for (Module *m : modules) {
     collectDecls(*m);
     if (m->isPrelude)
@@ -75,7 +75,7 @@ bool Sema::run(const std::vector<Module *> &modules) {
   checkPendingMethods();
   checkUnusedMethods(modules);
   checkKernelRecursion();
-  if (!modules.empty())
+  if (!modules.empty() && !library)
     checkMain(*modules.back());
   checkSymbols(modules);
   return !diags.hasErrors();

@@ -37,14 +37,15 @@ void registerMLIRGenDialects(mlir::DialectRegistry &registry) {
 mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &context,
                                           const std::vector<Module *> &modules,
                                           const SourceManager &sm,
-                                          bool checkBounds) {
-  MLIRGenImpl gen(context, sm, checkBounds);
+                                          const MLIRGenOptions &options) {
+  MLIRGenImpl gen(context, sm, options);
   return gen.run(modules);
 }
 
 MLIRGenImpl::MLIRGenImpl(mlir::MLIRContext &ctx, const SourceManager &sm,
-                         bool checkBounds)
-    : ctx(ctx), sm(sm), builder(&ctx), checkBounds(checkBounds) {}
+                         const MLIRGenOptions &options)
+    : ctx(ctx), sm(sm), builder(&ctx), checkBounds(options.checkBounds),
+      options(options) {}
 
 mlir::Location MLIRGenImpl::loc(SourceRange r) {
   if (!r.isValid())
@@ -163,6 +164,9 @@ unsigned MLIRGenImpl::fieldLeafOffset(StructDecl *s, unsigned field) {
 // Module and functions
 //===----------------------------------------------------------------------===//
 
+static void dropUnreachable(mlir::ModuleOp module,
+                            const llvm::DenseSet<mlir::Operation *> &roots);
+
 mlir::OwningOpRef<mlir::ModuleOp>
 MLIRGenImpl::run(const std::vector<Module *> &modules) {
   mlir::OwningOpRef<mlir::ModuleOp> owned =
@@ -170,17 +174,25 @@ MLIRGenImpl::run(const std::vector<Module *> &modules) {
   module = *owned;
   builder.setInsertionPointToEnd(module.getBody());
   std::vector<FnDecl *> fns;
+  // The module of each function that another object could define or call
+  // (isLinkable): not the instances of templates.
+  llvm::DenseMap<FnDecl *, const Module *> linkable;
+  auto own = [&](FnDecl *fn, const Module *m) {
+    fns.push_back(fn);
+    if (isLinkable(*fn))
+      linkable[fn] = m;
+  };
   for (Module *m : modules) {
     for (auto &d : m->decls)
       if (auto *fn = llvm::dyn_cast<FnDecl>(d.get());
           fn && fn->genericParams.empty())
-        fns.push_back(fn);
+        own(fn, m);
     for (auto &fn : m->instances)
       fns.push_back(fn.get());
     for (ImplBlock &impl : m->impls)
       if (impl.genericParams.empty()) // Else templates: instances above.
         for (auto &fn : impl.fns)
-          fns.push_back(fn.get());
+          own(fn.get(), m);
   }
   // Generic methods are templates, and methods of a generic type's
   // instance that nothing calls are neither checked nor made.
@@ -194,13 +206,33 @@ MLIRGenImpl::run(const std::vector<Module *> &modules) {
   });
   for (FnDecl *fn : fns)
     declareFunction(*fn);
-  for (FnDecl *fn : fns)
+  const Module *root = modules.empty() ? nullptr : modules.back();
+  for (FnDecl *fn : fns) {
+    if (auto it = linkable.find(fn); it != linkable.end()) {
+      mlir::func::FuncOp func = functions[fn];
+      if (options.separate.count(it->second)) {
+        // Made in its module's own object.
+        func->removeAttr("llvm.linkage");
+        func.setPrivate();
+        continue;
+      }
+      if (options.library && it->second == root)
+        func->removeAttr("llvm.linkage");
+    }
     if (fn->body && fn->isKernel)
       genKernel(*fn);
     else if (fn->body)
       genFunction(*fn);
+  }
   for (const auto &key : tileMapOrder)
     genTileMapKernel(tileMapKernels[key]);
+  if (!options.separate.empty() || options.library) {
+    llvm::DenseSet<mlir::Operation *> roots;
+    for (auto [fn, m] : linkable)
+      if (m == root)
+        roots.insert(functions[fn].getOperation());
+    dropUnreachable(module, roots);
+  }
   if (mlir::failed(mlir::verify(module))) {
     module.emitError("nlc internal error: MLIRGen produced invalid IR");
     return nullptr;
@@ -213,6 +245,40 @@ bool hasAttr(const FnDecl &fn, llvm::StringRef name) {
     if (a.name.name == name)
       return true;
   return false;
+}
+
+bool isLinkable(const FnDecl &fn) {
+  return fn.body && !fn.isKernel && !fn.isExtern && fn.genericParams.empty() &&
+         !hasAttr(fn, "inline");
+}
+
+/// Drops the functions of `module` that no function of `roots`, no
+/// function visible outside the module (`main`, `@export`, a library's)
+/// and no function they reach refers to.
+static void dropUnreachable(mlir::ModuleOp module,
+                            const llvm::DenseSet<mlir::Operation *> &roots) {
+  mlir::SymbolTable symbols(module);
+  llvm::SmallVector<mlir::Operation *> work;
+  llvm::DenseSet<mlir::Operation *> reached;
+  auto reach = [&](mlir::Operation *op) {
+    if (op && reached.insert(op).second)
+      work.push_back(op);
+  };
+  for (auto func : module.getOps<mlir::func::FuncOp>())
+    if (roots.contains(func.getOperation()) ||
+        (!func.isDeclaration() && !func->hasAttr("llvm.linkage")))
+      reach(func);
+  while (!work.empty()) {
+    mlir::Operation *op = work.pop_back_val();
+    if (std::optional<mlir::SymbolTable::UseRange> uses =
+            mlir::SymbolTable::getSymbolUses(op))
+      for (const mlir::SymbolTable::SymbolUse &use : *uses)
+        reach(symbols.lookup(use.getSymbolRef().getRootReference()));
+  }
+  for (auto func :
+       llvm::make_early_inc_range(module.getOps<mlir::func::FuncOp>()))
+    if (!reached.contains(func))
+      func.erase();
 }
 
 void MLIRGenImpl::declareFunction(FnDecl &fn) {

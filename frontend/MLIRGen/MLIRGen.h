@@ -12,6 +12,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <set>
 #include <vector>
 
 namespace mlir {
@@ -21,19 +22,41 @@ class DialectRegistry;
 
 namespace nlc {
 
+struct FnDecl;
 struct Module;
 class SourceManager;
 
 /// Registers the dialects MLIRGen produces.
 void registerMLIRGenDialects(mlir::DialectRegistry &registry);
 
+/// What mlirGen makes besides the code of every function.
+struct MLIRGenOptions {
+  /// Grid kernels report, with their program id, a `load` or `store` whose
+  /// tile lies wholly outside its view (`--check-bounds`).
+  bool checkBounds = false;
+  /// Modules compiled apart (the prebuilt standard modules, docs/CLI.md):
+  /// their linkable functions (isLinkable) are declared, not made. The
+  /// instances of their templates and their kernels are made where used.
+  std::set<const Module *> separate;
+  /// The root is compiled as a library module (`--build-stdlib`): it needs
+  /// no `main`, and its linkable functions are visible to other objects.
+  bool library = false;
+};
+
+/// Whether `fn`, a function of a module's own declarations (not an
+/// instance of a template), is made once in its module's object when that
+/// module is compiled apart, and called from others: it has a body and is
+/// neither a kernel (a launch needs the body) nor `@inline`.
+bool isLinkable(const FnDecl &fn);
+
 /// Translates all modules (dependency order, root last) into one MLIR module.
-/// `checkBounds` makes grid kernels report, with their program id, a `load`
-/// or `store` whose tile lies wholly outside its view (`--check-bounds`).
+/// With modules compiled apart or a library root, functions that nothing
+/// made here reaches (from `main`, the root's functions and the library's
+/// linkable ones) are dropped.
 mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &context,
                                           const std::vector<Module *> &modules,
                                           const SourceManager &sm,
-                                          bool checkBounds = false);
+                                          const MLIRGenOptions &options = {});
 
 } // namespace nlc
 

@@ -13,6 +13,7 @@
 #define NLC_FRONTEND_MLIRGEN_MLIRGENIMPL_H
 
 #include "frontend/AST.h"
+#include "frontend/MLIRGen/MLIRGen.h"
 #include "frontend/SourceManager.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -56,7 +57,7 @@ inline Leaf valueLeaf(mlir::Value v) {
 class MLIRGenImpl {
 public:
   MLIRGenImpl(mlir::MLIRContext &ctx, const SourceManager &sm,
-              bool checkBounds);
+              const MLIRGenOptions &options);
   mlir::OwningOpRef<mlir::ModuleOp> run(const std::vector<Module *> &modules);
 
 private:
@@ -447,6 +448,7 @@ private:
   std::map<std::pair<FnDecl *, bool>, TileMapKernel> tileMapKernels;
   std::vector<std::pair<FnDecl *, bool>> tileMapOrder;
   bool checkBounds;
+  const MLIRGenOptions &options;
   mlir::func::FuncOp currentFunc;
   /// The out-parameters of the current function's array result leaves.
   llvm::SmallVector<mlir::Value> resultSlots;

@@ -21,6 +21,7 @@
 #include "lowering/Target/TargetRegistry.h"
 #include "tools/nlc/Options.h"
 #include "tools/nlc/Run.h"
+#include "tools/nlc/StdlibObjects.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -187,11 +188,12 @@ private:
   DiagnosticEngine &diags;
   /// The program's `extern fn` declarations, by symbol.
   std::map<std::string, SourceRange> externs;
+  /// The compiled standard modules the executable links, if any.
+  std::string stdlibArchive;
 };
 } // namespace
 
-/// Directory of the running nlc binary (build/bin or <prefix>/bin).
-static std::string binDir(const char *argv0) {
+std::string binDir(const char *argv0) {
   std::string exe = llvm::sys::fs::getMainExecutable(
       argv0, reinterpret_cast<void *>(&binDir));
   return llvm::sys::path::parent_path(exe).str();
@@ -275,7 +277,7 @@ int Compilation::run() {
   if (!root)
     return 1;
   phase = timing.nest("Check");
-  bool ok = frontend.check();
+  bool ok = frontend.check(opts.library);
   phase.stop();
   if (opts.verifyDiagnostics)
     return diags.verify() ? 0 : 1;
@@ -300,9 +302,41 @@ int Compilation::run() {
                      << d.getLocation() << "\n";
         return mlir::success();
       });
+  MLIRGenOptions genOptions;
+  genOptions.checkBounds = opts.checkBounds;
+  genOptions.library = opts.library;
+  // The standard modules come compiled (StdlibObjects.h) into a library
+  // (each of them compiled apart) or into an executable, when their
+  // objects were built for this compilation's options.
+  StdlibObjects stdlib;
+  if (opts.library)
+    stdlib.archive = "-";
+  else if (opts.emit == Emit::Exe)
+    stdlib = findStdlibObjects(opts, argv0);
+  else
+    stdlib.why = "only executables link them";
+  const std::vector<Module *> &modules = frontend.getModules();
+  std::string separateNames;
+  if (!stdlib.archive.empty())
+    for (Module *m : llvm::ArrayRef(modules).drop_back())
+      if (isStdlibFile(sm.getName(m->file))) {
+        genOptions.separate.insert(m);
+        separateNames += (separateNames.empty() ? "" : ", ") + m->name;
+      }
+  if (opts.verbose && !opts.library) {
+    if (genOptions.separate.empty())
+      llvm::errs() << "nlc: standard modules compiled with the program: "
+                   << (stdlib.archive.empty() ? stdlib.why : "it imports none")
+                   << "\n";
+    else
+      llvm::errs() << "nlc: standard modules linked from " << stdlib.archive
+                   << ": " << separateNames << "\n";
+  }
+  if (!opts.library && !genOptions.separate.empty())
+    stdlibArchive = stdlib.archive;
   phase = timing.nest("MLIRGen");
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlirGen(context, frontend.getModules(), sm, opts.checkBounds);
+      mlirGen(context, modules, sm, genOptions);
   phase.stop();
   if (!module)
     return 1;
@@ -397,7 +431,8 @@ int Compilation::run() {
     optimizeModule(*llvmModule, *machine, opts.optLevel);
     phase.stop();
   }
-  if (opts.target->finalizeModule)
+  // A library's code runs in executables that record what they need.
+  if (opts.target->finalizeModule && !opts.library)
     opts.target->finalizeModule(*llvmModule, *machine, builtFor);
   phase.stop();
   if (opts.emit == Emit::LLVM) {
@@ -518,6 +553,8 @@ int Compilation::linkAndRun(llvm::Module &module, llvm::TargetMachine &machine,
   }
   phase = timing.nest("Link");
   job.libDir = binDir(argv0) + "/../lib";
+  if (!stdlibArchive.empty())
+    job.objects.push_back(stdlibArchive);
   if (opts.run) {
     llvm::SmallString<128> exePath;
     int exeFd;

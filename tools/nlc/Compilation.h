@@ -12,6 +12,8 @@
 #ifndef NLC_TOOLS_NLC_COMPILATION_H
 #define NLC_TOOLS_NLC_COMPILATION_H
 
+#include <string>
+
 namespace nlc {
 class DiagnosticEngine;
 class SourceManager;
@@ -23,6 +25,9 @@ struct Options;
 /// status. `argv0` locates the runtime libraries next to nlc.
 int compile(const Options &opts, const char *argv0, SourceManager &sm,
             DiagnosticEngine &diags);
+
+/// The directory of the running nlc binary (build/bin or <prefix>/bin).
+std::string binDir(const char *argv0);
 
 } // namespace driver
 } // namespace nlc

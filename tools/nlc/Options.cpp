@@ -121,6 +121,27 @@ cl::opt<unsigned> codegenThreads(
              "(0, the default: one per CPU for a large program, one for a "
              "small one)"),
     cl::value_desc("n"), cl::init(0), cl::cat(nlcCategory));
+cl::opt<std::string> buildStdlib(
+    "build-stdlib",
+    cl::desc("Compile the standard modules once, for the options given "
+             "(-O, -mcpu, -mattr, --check-bounds), into this directory; "
+             "programs built with the same options link them (the build "
+             "does this for the default options: docs/CLI.md)"),
+    cl::value_desc("dir"), cl::cat(nlcCategory));
+cl::opt<std::string> stdlibObjects(
+    "stdlib-objects",
+    cl::desc("Where programs find the compiled standard modules (default: "
+             "lib/nlstd beside nlc's bin directory)"),
+    cl::value_desc("dir"), cl::cat(nlcCategory));
+cl::opt<bool> noStdlibObjects(
+    "no-stdlib-objects",
+    cl::desc("Compile the standard modules a program imports with it"),
+    cl::cat(nlcCategory));
+cl::opt<bool> verbose("verbose",
+                      cl::desc("Say where the standard modules come from"),
+                      cl::cat(nlcCategory));
+cl::alias verboseShort("v", cl::desc("Alias for --verbose"),
+                       cl::aliasopt(verbose), cl::cat(nlcCategory));
 cl::opt<bool> listDiagnostics("list-diagnostics",
                               cl::desc("List every registered diagnostic"),
                               cl::cat(nlcCategory));
@@ -234,6 +255,24 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   }
   if (std::optional<int> status = parseTarget(opts))
     return status;
+  opts.optLevel = optLevel;
+  opts.checkBounds = checkBounds;
+  opts.buildStdlibDir = buildStdlib;
+  opts.stdlibObjectsDir = stdlibObjects;
+  opts.noStdlibObjects = noStdlibObjects;
+  opts.verbose = verbose;
+  if (!opts.buildStdlibDir.empty()) {
+    if (!positionals.empty()) {
+      llvm::errs() << "nlc: error: --build-stdlib takes no input file\n";
+      return 1;
+    }
+    if (optLevel > 3) {
+      llvm::errs() << "nlc: error: invalid optimization level -O" << optLevel
+                   << " (expected 0 to 3)\n";
+      return 1;
+    }
+    return std::nullopt;
+  }
   if (positionals.empty()) {
     llvm::errs() << "nlc: error: no input file (see nlc --help)\n";
     return 1;
@@ -268,7 +307,6 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   }
   opts.outputFile = outputFile;
   opts.emit = emit;
-  opts.optLevel = optLevel;
   opts.run = runProgram;
   opts.profile = profile;
   opts.verifyEach = verifyEach;
@@ -303,7 +341,6 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
     opts.files.emplace_back(name.str(), path.str());
   }
   opts.verifyDiagnostics = verifyDiagnostics;
-  opts.checkBounds = checkBounds;
   opts.codegenThreads = codegenThreads;
   return std::nullopt;
 }

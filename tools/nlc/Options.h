@@ -57,6 +57,18 @@ struct Options {
   /// --codegen-threads: pieces of the executable's code generated at once
   /// (0: codegenPieces decides).
   unsigned codegenThreads = 0;
+  /// --build-stdlib: where to compile the standard modules (StdlibObjects.h).
+  std::string buildStdlibDir;
+  /// --stdlib-objects: where they are (empty: the default directory).
+  std::string stdlibObjectsDir;
+  /// --no-stdlib-objects: compile the standard modules a program imports
+  /// with it.
+  bool noStdlibObjects = false;
+  /// The input is a module compiled alone, as a library object: no `main`,
+  /// its functions visible to other objects (--build-stdlib sets it).
+  bool library = false;
+  /// --verbose: say where the standard modules come from.
+  bool verbose = false;
 
   /// Seconds `--run` waits for the program (0: no limit).
   unsigned runTimeoutSeconds() const;

@@ -12,6 +12,7 @@
 #include "frontend/SourceManager.h"
 #include "tools/nlc/Compilation.h"
 #include "tools/nlc/Options.h"
+#include "tools/nlc/StdlibObjects.h"
 
 #include "llvm/Support/InitLLVM.h"
 
@@ -22,6 +23,8 @@ int main(int argc, char **argv) {
   nlc::driver::Options opts;
   if (std::optional<int> status = nlc::driver::parseOptions(argc, argv, opts))
     return *status;
+  if (!opts.buildStdlibDir.empty())
+    return nlc::driver::buildStdlib(opts, argv[0]);
   nlc::SourceManager sm;
   nlc::DiagnosticEngine diags(sm);
   int rc = nlc::driver::compile(opts, argv[0], sm, diags);
