@@ -12,6 +12,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -390,6 +392,115 @@ void spreadNest(ElementNest &nest, Value tid, int64_t threads) {
   outer.erase();
 }
 
+/// Whether `op` and everything nested in it only compute and read memory.
+bool onlyReads(Operation *op) {
+  return !op
+              ->walk([](Operation *inner) {
+                if (isa<memref::LoadOp>(inner) || isMemoryEffectFree(inner) ||
+                    inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+                  return WalkResult::advance();
+                return WalkResult::interrupt();
+              })
+              .wasInterrupted();
+}
+
+/// A nest of independent loops (over a tile's rows, say) whose body reduces
+/// a line: one `scf.for` by 1 that carries one 32-bit value, `acc = f(acc,
+/// v)` with `f` an arith op that has a neutral element (sum, product, max,
+/// min, and, or, xor), around code that only reads, and stores after it.
+struct LineReduction {
+  scf::ForOp loop;
+  Operation *combine;
+};
+
+std::optional<LineReduction> lineReduction(ElementNest &nest) {
+  if (!llvm::all_of(nest.parallel, [](bool p) { return p; }))
+    return std::nullopt;
+  LineReduction red{};
+  for (Operation &op : nest.loops.back().getBody()->without_terminator()) {
+    if (auto loop = dyn_cast<scf::ForOp>(op); loop && !red.loop) {
+      red.loop = loop;
+      continue;
+    }
+    // Stores only once the line is reduced.
+    if (isa<memref::StoreOp>(op) ? !red.loop : !onlyReads(&op))
+      return std::nullopt;
+  }
+  if (!red.loop || red.loop.getNumRegionIterArgs() != 1)
+    return std::nullopt;
+  std::optional<int64_t> step = getConstantIntValue(red.loop.getStep());
+  Type type = red.loop.getRegionIterArgs()[0].getType();
+  if (!step || *step != 1 || !type.isIntOrFloat() ||
+      type.getIntOrFloatBitWidth() != 32)
+    return std::nullopt;
+  Value acc = red.loop.getRegionIterArgs()[0];
+  auto yield = cast<scf::YieldOp>(red.loop.getBody()->getTerminator());
+  red.combine = yield.getOperand(0).getDefiningOp();
+  if (!red.combine || red.combine->getNumOperands() != 2 ||
+      red.combine->getNumResults() != 1 ||
+      red.combine->getBlock() != red.loop.getBody() || !acc.hasOneUse() ||
+      acc.getUses().begin()->getOwner() != red.combine ||
+      !arith::getNeutralElement(red.combine))
+    return std::nullopt;
+  for (Operation &op : red.loop.getBody()->without_terminator())
+    if (!onlyReads(&op))
+      return std::nullopt;
+  return red;
+}
+
+/// Replaces `nest`, whose body reduces a line (`red`), by a loop that gives
+/// each warp of the block one iteration of the nest in turn; the warp's
+/// lanes share out the line (lane l takes elements l, l + 32, ...), each
+/// reducing its share from the neutral element, then combine their results
+/// across the warp by shuffles (xor 16, 8, 4, 2, 1), so that every lane
+/// has the line's result; the reduction's initial value is combined last.
+/// Every lane then runs the rest of the body alike (its stores write the
+/// same values). Sums are in another order than the reference's: they
+/// differ from it by rounding.
+void warpReduceNest(ElementNest &nest, const LineReduction &red, Value tid,
+                    int64_t threads) {
+  scf::ForOp loop = red.loop;
+  OpBuilder b(nest.loops.front());
+  Location loc = loop.getLoc();
+  Value c32 = indexConst(b, loc, 32);
+  Value warp = arith::DivUIOp::create(b, loc, tid, c32);
+  Value lane = arith::RemUIOp::create(b, loc, tid, c32);
+  spreadNest(nest, warp, threads / 32);
+  b.setInsertionPoint(loop);
+  Value acc = loop.getRegionIterArgs()[0];
+  Value neutral = arith::ConstantOp::create(
+      b, loc, *arith::getNeutralElement(red.combine));
+  auto share = scf::ForOp::create(
+      b, loc, arith::AddIOp::create(b, loc, loop.getLowerBound(), lane),
+      loop.getUpperBound(), c32, ValueRange{neutral});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(share.getBody());
+    IRMapping map;
+    map.map(loop.getInductionVar(), share.getInductionVar());
+    map.map(acc, share.getRegionIterArgs()[0]);
+    for (Operation &op : loop.getBody()->without_terminator())
+      b.clone(op, map);
+    scf::YieldOp::create(
+        b, loc, map.lookup(loop.getBody()->getTerminator()->getOperand(0)));
+  }
+  // combine(acc: x, the other operand: y), as the loop's body has it.
+  auto combine = [&](Value x, Value y) {
+    IRMapping map;
+    for (Value operand : red.combine->getOperands())
+      map.map(operand, operand == acc ? x : y);
+    return b.clone(*red.combine, map)->getResult(0);
+  };
+  Value total = share.getResult(0);
+  for (int32_t offset = 16; offset >= 1; offset /= 2) {
+    auto other = gpu::ShuffleOp::create(b, loc, total, offset, /*width=*/32,
+                                        gpu::ShuffleMode::XOR);
+    total = combine(total, other.getShuffleResult());
+  }
+  loop.getResult(0).replaceAllUsesWith(combine(loop.getInitArgs()[0], total));
+  loop.erase();
+}
+
 /// Replaces a copy of tile buffers by a spread loop of loads and stores.
 void spreadCopy(memref::CopyOp copy, Value tid, int64_t threads) {
   OpBuilder b(copy);
@@ -510,8 +621,17 @@ struct GPUDistributeTiles
       Value tid = gpu::ThreadIdOp::create(b, fn.getLoc(), gpu::Dimension::x);
       for (ElementNest &nest : plan->nests) {
         std::optional<MmaDot> dot = mmaOk ? mmaDot(nest) : std::nullopt;
+        // Lines reduced by warps where the nest has fewer lines than the
+        // block has threads (a softmax's row max and sum).
+        std::optional<LineReduction> line =
+            warpReductions &&
+                    parallelTrips(nest.trips, nest.parallel) < block
+                ? lineReduction(nest)
+                : std::nullopt;
         if (dot)
           mmaNest(nest, *dot, tid, block);
+        else if (line)
+          warpReduceNest(nest, *line, tid, block);
         else
           spreadNest(nest, tid, block);
       }

@@ -93,6 +93,15 @@ def GPUDistributeTiles
       operands read from the shared buffers in the instruction's fragment
       layout. The products are exact and the sums in f32, but not in the
       reference's order: results differ from it by f32 rounding.
+    - A nest that reduces lines (`acc = f(acc, v)` in a loop by 1 inside
+      independent loops, `f` an arith op with a neutral element, the
+      value 32-bit) and has fewer lines than the block has threads (option
+      `warp-reductions`): each warp takes one line at a time, its lanes
+      reduce every 32nd element from the neutral element, `gpu.shuffle xor`
+      combines their results across the warp (16, 8, 4, 2, 1), and the
+      line's initial value comes last. A softmax's row max and sum so take
+      the whole block instead of one thread per row. Sums are not in the
+      reference's order: results differ from it by rounding.
     - Everything else (scalar code, control flow, reductions to a scalar)
       is run by every thread alike: its values are the same in every
       thread. Buffers are written only inside the spread loops, between
@@ -115,6 +124,9 @@ def GPUDistributeTiles
     Option<"useMma", "mma", "bool", "true",
            "Contractions of bf16 tiles on the tensor cores (sm_80 and "
            "later)">,
+    Option<"warpReductions", "warp-reductions", "bool", "true",
+           "Lines of a reduction shared out among the lanes of a warp "
+           "where the nest has fewer lines than the block has threads">,
     Option<"sharedBytes", "shared-bytes", "int64_t", "0",
            "The most shared memory a spread kernel's buffers may take (0: "
            "what the module's chip allows)">,

@@ -1,4 +1,4 @@
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=warp-reductions=0 | FileCheck %s --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=shared-bytes=256 | FileCheck %s --check-prefix=SMALL
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=MMA --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=mma=0 | FileCheck %s --check-prefix=SCALAR
@@ -36,7 +36,8 @@
 // CHECK: %[[W:.+]] = memref.memory_space_cast %[[V1]]
 // CHECK: scf.for %{{.+}} = %[[TID]] to %c256{{(_[0-9]+)?}} step %c128{{(_[0-9]+)?}} {
 // CHECK: gpu.barrier
-// The row sums at 1536: each of 8 threads sums a row, in order.
+// The row sums at 1536 (warp-reductions=0: warp-reductions.mlir has the
+// default): each of 8 threads sums a row, in order.
 // CHECK: %[[C1536:.+]] = arith.constant 1536 : index
 // CHECK: %[[V2:.+]] = memref.view %[[ARENA]][%[[C1536]]][] : {{.*}} to memref<8xf32, #gpu.address_space<workgroup>>
 // CHECK: %[[S:.+]] = memref.memory_space_cast %[[V2]]
