@@ -202,7 +202,8 @@ typedef struct NlGpuMap {
 /// i); the slots they point to belong to this launch, which overwrites the
 /// pointers of \p maps with device addresses. The host memory of the maps is
 /// copied to the device before the launch and back after it; ranges that
-/// overlap or touch (two views of one tensor) share one device block. A grid
+/// overlap or touch (two views of one tensor) share one device block. A map
+/// that lies in device memory (nl_gpu_alloc_at) is passed as it is. A grid
 /// with no block does nothing. Any CUDA error, a missing driver or GPU
 /// included, ends the program with a message that names the kernel, its
 /// location and the error (exit status NL_PANIC_STATUS). Thread-safe.
@@ -211,6 +212,23 @@ typedef struct NlGpuMap {
 void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
                    int32_t threads, int32_t shared_bytes, void **params,
                    int32_t nparams, const NlGpuMap *maps, int32_t nmaps);
+
+/// How many GPUs a program built for one may use: 1 when the CUDA driver
+/// loads and sets up device 0 (loading it if no launch has yet), else 0.
+/// Never fails. `device::get(i)` asks it.
+int32_t nl_gpu_device_count(void);
+
+/// \p size bytes of memory on the GPU for a tensor (CUDA managed memory:
+/// the host reads and writes it too, and launches pass its views to kernels
+/// without copying them), at least 1, freed by nl_dealloc. A negative size
+/// or a failure is a panic at FILE:LINE:COL. Only once nl_gpu_device_count
+/// has said 1.
+void *nl_gpu_alloc_at(int64_t size, const char *file, int64_t file_len,
+                      int64_t line, int64_t col);
+
+/// The device whose memory holds address \p addr: 1 (the GPU) for memory of
+/// nl_gpu_alloc_at, else 0 (the CPU).
+int32_t nl_gpu_device_of(int64_t addr);
 
 //===----------------------------------------------------------------------===//
 // Environment.

@@ -41,6 +41,10 @@ struct MLIRGenOptions {
   /// The root is compiled as a library module (`--build-stdlib`): it needs
   /// no `main`, and its linkable functions are visible to other objects.
   bool library = false;
+  /// The program is built for a GPU (`--target=nvptx64-nvidia-cuda`):
+  /// `device::get(0)` is the GPU when there is one, and tensors on it are
+  /// allocated there (memref.alloc marked `nlc.device_memory`).
+  bool gpu = false;
 };
 
 /// Whether `fn`, a function of a module's own declarations (not an

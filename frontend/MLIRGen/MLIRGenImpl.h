@@ -424,6 +424,12 @@ private:
   /// `result`, or none when null).
   mlir::Value callRuntime(llvm::StringRef name, llvm::ArrayRef<mlir::Value> args,
                           mlir::Type result, mlir::Location l);
+  /// A new tensor of `type` with sizes `dims` on `device` (an i32 device
+  /// value; null: the CPU). Its elements are not set.
+  mlir::Value allocTensor(mlir::MemRefType type, mlir::ValueRange dims,
+                          mlir::Value device, mlir::Location l);
+  /// The device value of the memory `tensor` (a memref) lies in.
+  mlir::Value deviceOf(mlir::Value tensor, mlir::Location l);
 
   // Runtime interface.
   mlir::func::FuncOp runtimeFn(llvm::StringRef name,

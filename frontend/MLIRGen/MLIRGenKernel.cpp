@@ -812,14 +812,20 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
   case Builtin::DeviceCpu:
     return one(constInt(builder.getI32Type(), 0, l));
   case Builtin::DeviceGet: {
-    // Device 0 is the CPU while no accelerator backend is built in.
+    // Device 0 is the CPU, or in a program built for a GPU, the GPU when
+    // there is one (device value 1), else the CPU.
     mlir::Value i = genScalar(*e.orderedArgs[0]);
     genCheck(mlir::arith::CmpIOp::create(builder, l,
                                          mlir::arith::CmpIPredicate::ne, i,
                                          constInt(i64, 0, l)),
-             "no such device: this program runs on the CPU, device 0",
+             options.gpu ? "no such device: device 0 is the GPU, or the CPU "
+                           "where there is none"
+                         : "no such device: this program runs on the CPU, "
+                           "device 0",
              e.orderedArgs[0]->range);
-    return one(constInt(builder.getI32Type(), 0, l));
+    if (!options.gpu)
+      return one(constInt(builder.getI32Type(), 0, l));
+    return one(callRuntime("nl_gpu_device_count", {}, builder.getI32Type(), l));
   }
   case Builtin::TensorAlloc: {
     Leaves shape = load(genExpr(*e.orderedArgs[0]), l);
@@ -834,7 +840,9 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
                "negative tensor size", e.orderedArgs[0]->range);
       dims.push_back(toIndex(n, l));
     }
-    mlir::Value mem = mlir::memref::AllocOp::create(builder, l, type, dims);
+    mlir::Value device =
+        e.orderedArgs.size() > 1 ? genScalar(*e.orderedArgs[1]) : nullptr;
+    mlir::Value mem = allocTensor(type, dims, device, l);
     // Tensors start zeroed.
     mlir::Value zero = mlir::arith::ConstantOp::create(
         builder, l, builder.getZeroAttr(type.getElementType()));
@@ -880,15 +888,17 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
   }
   case Builtin::TensorTo:
   case Builtin::TensorClone: {
-    // A copy in new memory (for `to`, the only device is the CPU).
+    // A copy in new memory: on device `d` for `to(d)`, on the tensor's own
+    // for `clone`.
     mlir::Value t = genScalar(*e.receiver);
-    if (e.builtin == Builtin::TensorTo)
-      genScalar(*e.orderedArgs[0]);
+    mlir::Value device = e.builtin == Builtin::TensorTo
+                             ? genScalar(*e.orderedArgs[0])
+                             : deviceOf(t, l);
     auto type = mlir::cast<mlir::MemRefType>(t.getType());
     llvm::SmallVector<mlir::Value, 2> dims;
     for (int64_t d = 0; d < type.getRank(); ++d)
       dims.push_back(mlir::memref::DimOp::create(builder, l, t, d));
-    mlir::Value copy = mlir::memref::AllocOp::create(builder, l, type, dims);
+    mlir::Value copy = allocTensor(type, dims, device, l);
     mlir::memref::CopyOp::create(builder, l, t, copy);
     return one(copy);
   }
@@ -1262,7 +1272,8 @@ Leaves MLIRGenImpl::genLaunch(CallExpr &e) {
                             : "the views of a tile-map call must have the "
                               "same sizes");
   auto memType = mlir::cast<mlir::MemRefType>(valueType(e.type));
-  mlir::Value out = mlir::memref::AllocOp::create(builder, l, memType, outDims);
+  // On the device of the first view's memory.
+  mlir::Value out = allocTensor(memType, outDims, deviceOf(views[0], l), l);
   auto viewType = viewMemRefType(memType.getShape(), memType.getElementType());
   mlir::Value outView = mlir::memref::CastOp::create(builder, l, viewType, out);
   llvm::SmallVector<mlir::Value, 2> grid;
@@ -1389,6 +1400,40 @@ void MLIRGenImpl::genTileMapKernel(TileMapKernel &w) {
   }
   tl::StoreOp::create(builder, l, result, entry->getArgument(n), ij);
   mlir::func::ReturnOp::create(builder, l);
+}
+
+mlir::Value MLIRGenImpl::allocTensor(mlir::MemRefType type,
+                                     mlir::ValueRange dims, mlir::Value device,
+                                     mlir::Location l) {
+  if (!options.gpu || !device)
+    return mlir::memref::AllocOp::create(builder, l, type, dims);
+  // Device value 0 is the CPU; any other is the GPU (nl_gpu_alloc_at,
+  // through nlc-checked-allocations).
+  mlir::Value onGpu =
+      mlir::arith::CmpIOp::create(builder, l, mlir::arith::CmpIPredicate::ne,
+                                  device, constInt(builder.getI32Type(), 0, l));
+  auto choice = mlir::scf::IfOp::create(
+      builder, l, onGpu,
+      [&](mlir::OpBuilder &b, mlir::Location bl) {
+        auto mem = mlir::memref::AllocOp::create(b, bl, type, dims);
+        mem->setAttr("nlc.device_memory", b.getUnitAttr());
+        mlir::scf::YieldOp::create(b, bl, mem.getResult());
+      },
+      [&](mlir::OpBuilder &b, mlir::Location bl) {
+        mlir::Value mem = mlir::memref::AllocOp::create(b, bl, type, dims);
+        mlir::scf::YieldOp::create(b, bl, mem);
+      });
+  return choice.getResult(0);
+}
+
+mlir::Value MLIRGenImpl::deviceOf(mlir::Value tensor, mlir::Location l) {
+  if (!options.gpu)
+    return nullptr;
+  mlir::Value addr =
+      mlir::memref::ExtractAlignedPointerAsIndexOp::create(builder, l, tensor);
+  addr =
+      mlir::arith::IndexCastOp::create(builder, l, builder.getI64Type(), addr);
+  return callRuntime("nl_gpu_device_of", {addr}, builder.getI32Type(), l);
 }
 
 } // namespace nlc

@@ -35,6 +35,11 @@ constexpr llvm::StringLiteral kAllocFn = "nl_alloc_at";
 constexpr llvm::StringLiteral kScratchFn = "nl_scratch_take_at";
 constexpr llvm::StringLiteral kScratchAttr = "nlc.scratch";
 constexpr llvm::StringLiteral kDeallocFn = "nl_dealloc";
+/// An allocation marked `nlc.device_memory` (a tensor on the GPU, in a
+/// program built for one) comes from nl_gpu_alloc_at: GPU memory the host
+/// reads and writes too. nl_dealloc frees it.
+constexpr llvm::StringLiteral kDeviceFn = "nl_gpu_alloc_at";
+constexpr llvm::StringLiteral kDeviceAttr = "nlc.device_memory";
 /// Tensor data is aligned for the widest vector loads (AVX-512, cache lines).
 constexpr int64_t kAlignment = 64;
 
@@ -154,7 +159,15 @@ mlir::LogicalResult CheckedAllocations::lowerAlloc(mlir::memref::AllocOp op) {
   mlir::Value filePtr =
       mlir::LLVM::AddressOfOp::create(b, loc, fileName(file, loc));
   mlir::Value mem;
-  if (op->hasAttr(kScratchAttr) && align <= kAlignment) {
+  if (op->hasAttr(kDeviceAttr) && align <= kAlignment) {
+    auto deviceType =
+        mlir::LLVM::LLVMFunctionType::get(ptr, {i64, ptr, i64, i64, i64});
+    mem = mlir::LLVM::CallOp::create(
+              b, loc, runtimeFn(kDeviceFn, deviceType),
+              mlir::ValueRange{bytes, filePtr, constI64(file.size()),
+                               constI64(line), constI64(col)})
+              .getResult();
+  } else if (op->hasAttr(kScratchAttr) && align <= kAlignment) {
     auto takeType =
         mlir::LLVM::LLVMFunctionType::get(ptr, {i64, ptr, i64, i64, i64});
     mem = mlir::LLVM::CallOp::create(
@@ -232,7 +245,7 @@ void CheckedAllocations::lowerDealloc(mlir::memref::DeallocOp op) {
 void CheckedAllocations::runOnOperation() {
   mlir::ModuleOp module = getOperation();
   fileNames.clear();
-  for (llvm::StringRef name : {kAllocFn, kDeallocFn, kScratchFn}) {
+  for (llvm::StringRef name : {kAllocFn, kDeallocFn, kScratchFn, kDeviceFn}) {
     mlir::Operation *existing = module.lookupSymbol(name);
     if (existing && !mlir::isa<mlir::LLVM::LLVMFuncOp>(existing)) {
       existing->emitError() << "`" << name

@@ -106,6 +106,10 @@ def CheckedAllocations : Pass<"nlc-checked-allocations", "mlir::ModuleOp"> {
     an overflow or an exhausted memory is reported where the program
     allocated. The result is a memref descriptor built in the LLVM
     dialect, cast back to the memref type for the memref-to-LLVM lowering.
+    An allocation marked `nlc.scratch` comes from `nl_scratch_take_at`
+    (blocks kept for the next launch), one marked `nlc.device_memory` (a
+    tensor on the GPU) from `nl_gpu_alloc_at`; both without an alignment
+    argument.
 
     ```mlir
     %t = memref.alloc(%n) : memref<?xf32>

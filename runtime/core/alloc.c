@@ -154,7 +154,14 @@ void nl_scratch_release(void) {
     }
 }
 
+bool (*nl_rt_free_device_memory)(void *p);
+
 void nl_dealloc(void *p) {
-  if (!give_scratch(p))
-    nl_free(p);
+  if (give_scratch(p))
+    return;
+  bool (*device)(void *) =
+      __atomic_load_n(&nl_rt_free_device_memory, __ATOMIC_ACQUIRE);
+  if (device && device(p))
+    return;
+  nl_free(p);
 }

@@ -36,6 +36,11 @@ void nl_writer_flush(NlWriter *w);
 
 /// Ends the program like nl_panic, for errors found by the runtime itself:
 /// writes "<runtime>: runtime error: MSG\n" (\p msg is NUL-terminated).
+/// Set by the hosted GPU runtime once it has given out device memory (a
+/// tensor on a GPU, runtime/hosted/gpu.c): frees \p p and returns true if
+/// \p p is such memory, else returns false. nl_dealloc asks it first.
+extern bool (*nl_rt_free_device_memory)(void *p);
+
 _Noreturn void nl_rt_fatal(const char *msg);
 
 /// Claims the end of the program for the calling thread: true for the first

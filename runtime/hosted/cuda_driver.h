@@ -47,6 +47,8 @@ enum { CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8 };
 
 /// cuGetProcAddress's flags: look the symbol up the default way.
 enum { CU_GET_PROC_ADDRESS_DEFAULT = 0 };
+/// cuMemAllocManaged: memory any stream on any device may use.
+enum { CU_MEM_ATTACH_GLOBAL = 1 };
 
 /// The CUDA version (major * 1000 + minor * 10) whose ABI the entry points
 /// are asked for.
@@ -79,6 +81,7 @@ typedef CUresult (*NlCuGetProcAddressV1)(const char *symbol, void **pfn,
   X(cuModuleGetFunction,                                                       \
     (CUfunction * function, CUmodule module, const char *name))                \
   X(cuMemAlloc, (CUdeviceptr * dptr, size_t bytes))                            \
+  X(cuMemAllocManaged, (CUdeviceptr * dptr, size_t bytes, unsigned flags))     \
   X(cuMemFree, (CUdeviceptr dptr))                                             \
   X(cuMemcpyHtoD, (CUdeviceptr dst, const void *src, size_t bytes))            \
   X(cuMemcpyDtoH, (void *dst, CUdeviceptr src, size_t bytes))                  \

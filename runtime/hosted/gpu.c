@@ -12,6 +12,8 @@
 // share one block, so that two views of one tensor stay one memory), points
 // the kernel's parameters at the copies, runs the kernel, waits for it and
 // copies everything back: launches are synchronous, like grids on the CPU.
+// Views of tensors on the GPU (managed memory, nl_gpu_alloc_at) go to the
+// kernel as they are.
 // Any CUDA error ends the program with one message naming the kernel.
 //
 //===----------------------------------------------------------------------===//
@@ -197,15 +199,19 @@ static CUresult resolve(NlCuGetProcAddressV2 v2, NlCuGetProcAddressV1 v1,
   return r;
 }
 
-/// Loads the driver and sets up device 0; called once, with cu.lock held.
-/// \p k is the kernel whose launch needs it, for messages.
+/// Loads the driver and sets up device 0, with cu.lock held; returns
+/// whether it could. \p k is the kernel whose launch needs it, for the
+/// message that ends the program when it cannot; with \p k NULL (asking
+/// whether there is a GPU), a failure only returns false.
 static void start_timing(NlCuGetProcAddressV2 v2, NlCuGetProcAddressV1 v1);
 
-static void load_driver(const NlGpuKernel *k) {
+static bool load_driver(const NlGpuKernel *k) {
   const char *path = getenv("NL_CUDA_LIBRARY");
   if (!path || !*path)
     path = "libcuda.so.1";
   void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!library && !k)
+    return false;
   if (!library)
     fail_no_driver(k, dlerror(), NULL);
   // CUDA 12 and later export the five-argument version under its own name;
@@ -214,6 +220,8 @@ static void load_driver(const NlGpuKernel *k) {
       (NlCuGetProcAddressV2)dlsym(library, "cuGetProcAddress_v2");
   NlCuGetProcAddressV1 get_v1 =
       get_v2 ? NULL : (NlCuGetProcAddressV1)dlsym(library, "cuGetProcAddress");
+  if (!get_v2 && !get_v1 && !k)
+    return false;
   if (!get_v2 && !get_v1)
     fail_no_driver(k, path,
                    " has no cuGetProcAddress (CUDA 11.3 or later is needed)");
@@ -228,25 +236,31 @@ static void load_driver(const NlGpuKernel *k) {
 #undef NL_CUDA_RESOLVE_OPTIONAL
   CUresult r;
 #define NL_CUDA_RESOLVE(name, params)                                          \
-  if ((r = resolve(get_v2, get_v1, #name, &fn)) != CUDA_SUCCESS)               \
+  if ((r = resolve(get_v2, get_v1, #name, &fn)) != CUDA_SUCCESS && !k)         \
+    return false;                                                              \
+  if (r != CUDA_SUCCESS)                                                       \
     fail_no_device(k, "cuGetProcAddress(" #name ")", r);                       \
   cu.name = (NlCu_##name)fn;
   NL_CUDA_FUNCTIONS(NL_CUDA_RESOLVE)
 #undef NL_CUDA_RESOLVE
 
-  r = cu.cuInit(0);
-  if (r != CUDA_SUCCESS)
-    fail_no_device(k, "cuInit", r);
   CUdevice device;
-  r = cu.cuDeviceGet(&device, 0);
-  if (r != CUDA_SUCCESS)
-    fail_no_device(k, "cuDeviceGet", r);
-  r = cu.cuDevicePrimaryCtxRetain(&cu.context, device);
-  if (r != CUDA_SUCCESS)
-    fail_no_device(k, "cuDevicePrimaryCtxRetain", r);
+  const char *failed = NULL;
+  if ((r = cu.cuInit(0)) != CUDA_SUCCESS)
+    failed = "cuInit";
+  else if ((r = cu.cuDeviceGet(&device, 0)) != CUDA_SUCCESS)
+    failed = "cuDeviceGet";
+  else if ((r = cu.cuDevicePrimaryCtxRetain(&cu.context, device)) !=
+           CUDA_SUCCESS)
+    failed = "cuDevicePrimaryCtxRetain";
+  if (failed && !k)
+    return false;
+  if (failed)
+    fail_no_device(k, failed, r);
   const char *timing = getenv("NL_GPU_TIMING");
   if (timing && *timing && strcmp(timing, "0") != 0)
     start_timing(get_v2, get_v1);
+  return true;
 }
 
 //===----------------------------------------------------------------------===//
@@ -334,22 +348,37 @@ static void add_time(const NlGpuKernel *k, float ms) {
 /// context belongs to a thread, and launches may come from several).
 static _Thread_local bool context_current;
 
+/// Whether the driver is loaded and device 0 set up, loading it if not;
+/// with \p k NULL, false when that fails, else the failure ends the
+/// program with a message about \p k.
+static bool driver_ready(const NlGpuKernel *k) {
+  if (__atomic_load_n(&cu.ready, __ATOMIC_ACQUIRE))
+    return true;
+  pthread_mutex_lock(&cu.lock);
+  if (!cu.ready && load_driver(k))
+    __atomic_store_n(&cu.ready, true, __ATOMIC_RELEASE);
+  bool ready = cu.ready;
+  pthread_mutex_unlock(&cu.lock);
+  return ready;
+}
+
+/// Makes device 0's context current on the calling thread; the driver is
+/// ready. Returns the error of cuCtxSetCurrent.
+static CUresult make_current(void) {
+  if (context_current)
+    return CUDA_SUCCESS;
+  CUresult r = cu.cuCtxSetCurrent(cu.context);
+  if (r == CUDA_SUCCESS)
+    context_current = true;
+  return r;
+}
+
 /// Makes the driver usable on the calling thread.
 static void use_driver(const NlGpuKernel *k) {
-  if (!__atomic_load_n(&cu.ready, __ATOMIC_ACQUIRE)) {
-    pthread_mutex_lock(&cu.lock);
-    if (!cu.ready) {
-      load_driver(k);
-      __atomic_store_n(&cu.ready, true, __ATOMIC_RELEASE);
-    }
-    pthread_mutex_unlock(&cu.lock);
-  }
-  if (context_current)
-    return;
-  CUresult r = cu.cuCtxSetCurrent(cu.context);
+  driver_ready(k);
+  CUresult r = make_current();
   if (r != CUDA_SUCCESS)
     fail_launch(k, "cuCtxSetCurrent", r);
-  context_current = true;
 }
 
 /// A loaded PTX image. Several kernels of a program may share one image.
@@ -464,6 +493,151 @@ static CUresult give_block(CUdeviceptr ptr, size_t bytes) {
 }
 
 //===----------------------------------------------------------------------===//
+// Device memory: tensors on the GPU
+//===----------------------------------------------------------------------===//
+
+// A tensor on the GPU (`Tensor::alloc(..., device=gpu)`, `t.to(gpu)`) is
+// CUDA managed memory: one address for the host and the GPU, the driver
+// moving its pages to whichever touches them. Host code reads and writes it
+// as any memory (launches are synchronous: the GPU is done with it whenever
+// host code runs), and a launch hands a view of it to the kernel as it is,
+// with no copy. The blocks given out are recorded, sorted by address, so
+// that a launch can tell them from host memory and nl_dealloc can free
+// them.
+
+static struct {
+  pthread_mutex_t lock;
+  int32_t count, capacity;
+  NlGpuRange *block;
+} device_memory = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/// The index of the recorded block that holds the addresses [lo, hi) (lo
+/// alone when hi <= lo), or -1; device_memory.lock is held.
+static int32_t device_block_holding(uintptr_t lo, uintptr_t hi) {
+  int32_t a = 0, b = device_memory.count - 1, last = -1;
+  while (a <= b) {
+    int32_t mid = a + (b - a) / 2;
+    if (device_memory.block[mid].lo <= lo) {
+      last = mid;
+      a = mid + 1;
+    } else {
+      b = mid - 1;
+    }
+  }
+  if (last < 0 || lo >= device_memory.block[last].hi ||
+      hi > device_memory.block[last].hi)
+    return -1;
+  return last;
+}
+
+/// Ends the program: \p call failed on device memory of \p bytes for the
+/// code at FILE:LINE:COL (a panic there).
+static _Noreturn void fail_device_memory(const char *call, CUresult r,
+                                         int64_t bytes, const char *file,
+                                         int64_t file_len, int64_t line,
+                                         int64_t col) {
+  char text[512];
+  NlWriter msg = {text, sizeof text, 0, NL_PLAT_STDERR};
+  nl_writer_put_cstr(&msg, "GPU memory of ");
+  nl_writer_put_i64(&msg, bytes);
+  nl_writer_put_cstr(&msg, " bytes: ");
+  put_failed_call(&msg, call, r);
+  nl_panic(text, (int64_t)msg.len, file, file_len, line, col);
+}
+
+/// nl_dealloc's hook: frees \p p if it is device memory.
+static bool free_device_memory(void *p) {
+  uintptr_t addr = (uintptr_t)p;
+  pthread_mutex_lock(&device_memory.lock);
+  int32_t i = device_block_holding(addr, addr);
+  bool ours = i >= 0 && device_memory.block[i].lo == addr;
+  if (ours) {
+    memmove(&device_memory.block[i], &device_memory.block[i + 1],
+            (size_t)(device_memory.count - i - 1) *
+                sizeof *device_memory.block);
+    --device_memory.count;
+  }
+  pthread_mutex_unlock(&device_memory.lock);
+  if (!ours)
+    return false;
+  const char *call = "cuCtxSetCurrent";
+  CUresult r = make_current();
+  if (r == CUDA_SUCCESS) {
+    call = "cuMemFree";
+    r = cu.cuMemFree((CUdeviceptr)addr);
+  }
+  if (r != CUDA_SUCCESS) {
+    char storage[512];
+    NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
+    begin_error(&err);
+    nl_writer_put_cstr(&err, "freeing a tensor on the GPU: ");
+    put_failed_call(&err, call, r);
+    end_error(&err);
+  }
+  return true;
+}
+
+int32_t nl_gpu_device_count(void) { return driver_ready(NULL) ? 1 : 0; }
+
+void *nl_gpu_alloc_at(int64_t size, const char *file, int64_t file_len,
+                      int64_t line, int64_t col) {
+  static const char overflow[] =
+      "allocation size overflows (more than 2^63 - 1 bytes)";
+  if (size < 0)
+    nl_panic(overflow, sizeof overflow - 1, file, file_len, line, col);
+  // Device values that name the GPU come from device::get, which loaded
+  // the driver.
+  if (!driver_ready(NULL))
+    nl_rt_fatal("GPU memory asked for, but no GPU is available");
+  CUresult r = make_current();
+  if (r != CUDA_SUCCESS)
+    fail_device_memory("cuCtxSetCurrent", r, size, file, file_len, line, col);
+  // A real, unique block even for no bytes, as host tensors have.
+  size_t bytes = size > 0 ? (size_t)size : 1;
+  CUdeviceptr mem;
+  r = cu.cuMemAllocManaged(&mem, bytes, CU_MEM_ATTACH_GLOBAL);
+  if (r != CUDA_SUCCESS)
+    fail_device_memory("cuMemAllocManaged", r, size, file, file_len, line, col);
+  pthread_mutex_lock(&device_memory.lock);
+  if (device_memory.count == device_memory.capacity) {
+    int32_t capacity = device_memory.capacity ? 2 * device_memory.capacity : 64;
+    NlGpuRange *grown = realloc(device_memory.block,
+                                (size_t)capacity * sizeof *device_memory.block);
+    if (!grown)
+      nl_rt_fatal("out of memory");
+    device_memory.block = grown;
+    device_memory.capacity = capacity;
+  }
+  int32_t at = device_memory.count;
+  while (at > 0 && device_memory.block[at - 1].lo > (uintptr_t)mem)
+    --at;
+  memmove(&device_memory.block[at + 1], &device_memory.block[at],
+          (size_t)(device_memory.count - at) * sizeof *device_memory.block);
+  device_memory.block[at] =
+      (NlGpuRange){(uintptr_t)mem, (uintptr_t)mem + bytes};
+  ++device_memory.count;
+  pthread_mutex_unlock(&device_memory.lock);
+  __atomic_store_n(&nl_rt_free_device_memory, free_device_memory,
+                   __ATOMIC_RELEASE);
+  return (void *)(uintptr_t)mem;
+}
+
+int32_t nl_gpu_device_of(int64_t addr) {
+  pthread_mutex_lock(&device_memory.lock);
+  int32_t i = device_block_holding((uintptr_t)addr, (uintptr_t)addr);
+  pthread_mutex_unlock(&device_memory.lock);
+  return i >= 0 ? 1 : 0;
+}
+
+/// Whether the addresses [lo, hi) lie in one block of device memory.
+static bool in_device_memory(uintptr_t lo, uintptr_t hi) {
+  pthread_mutex_lock(&device_memory.lock);
+  bool in = device_block_holding(lo, hi) >= 0;
+  pthread_mutex_unlock(&device_memory.lock);
+  return in;
+}
+
+//===----------------------------------------------------------------------===//
 // Launches
 //===----------------------------------------------------------------------===//
 
@@ -574,11 +748,18 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
   uintptr_t *aligned = take((size_t)nmaps, sizeof *aligned);
   uintptr_t *allocated = take((size_t)nmaps, sizeof *allocated);
   NlGpuRange *ranges = take((size_t)nmaps, sizeof *ranges);
+  // Views of device memory go to the kernel as they are (`direct`); the
+  // others' host memory is copied.
+  bool *direct = take((size_t)nmaps, sizeof *direct);
   for (int32_t i = 0; i < nmaps; ++i) {
     aligned[i] = (uintptr_t) * (void **)params[maps[i].aligned];
     allocated[i] = (uintptr_t) * (void **)params[maps[i].allocated];
     ranges[i].lo = aligned[i] + (uintptr_t)maps[i].lo;
     ranges[i].hi = aligned[i] + (uintptr_t)maps[i].hi;
+    direct[i] = ranges[i].hi > ranges[i].lo &&
+                in_device_memory(ranges[i].lo, ranges[i].hi);
+    if (direct[i])
+      ranges[i].hi = ranges[i].lo;
   }
   int32_t blocks = nl_gpu_merge_ranges(ranges, nmaps);
 
@@ -594,7 +775,7 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
       fail_launch(k, "cuMemcpyHtoD", r);
   }
   for (int32_t i = 0; i < nmaps; ++i) {
-    if (maps[i].hi <= maps[i].lo)
+    if (maps[i].hi <= maps[i].lo || direct[i])
       continue;
     uintptr_t start = aligned[i] + (uintptr_t)maps[i].lo;
     int32_t b = range_holding(ranges, blocks, start);
@@ -652,6 +833,7 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
   }
   free(kept);
   free(device);
+  free(direct);
   free(ranges);
   free(allocated);
   free(aligned);

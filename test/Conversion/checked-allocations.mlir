@@ -7,6 +7,7 @@
 // CHECK-DAG: llvm.func @nl_alloc_at(i64, i64, !llvm.ptr, i64, i64, i64) -> !llvm.ptr
 // CHECK-DAG: llvm.func @nl_dealloc(!llvm.ptr)
 // CHECK-DAG: llvm.func @nl_scratch_take_at(i64, !llvm.ptr, i64, i64, i64) -> !llvm.ptr
+// CHECK-DAG: llvm.func @nl_gpu_alloc_at(i64, !llvm.ptr, i64, i64, i64) -> !llvm.ptr
 
 // CHECK-LABEL: func.func @dynamic(
 // CHECK-SAME: %[[N:.+]]: index, %[[M:.+]]: index
@@ -60,6 +61,22 @@ func.func @located() -> memref<16xi8> {
 // CHECK: llvm.call @nl_dealloc(
 func.func @scratch(%n: index) {
   %t = memref.alloc(%n) {nlc.scratch} : memref<?xf32> loc("prog.nl":8:2)
+  memref.dealloc %t : memref<?xf32>
+  return
+}
+
+// A tensor on the GPU (`nlc.device_memory`, in a program built for one)
+// comes from nl_gpu_alloc_at (managed memory, without an alignment
+// argument); nl_dealloc frees it like any other.
+// CHECK-LABEL: func.func @device_memory(
+// CHECK-DAG: %[[LEN:.+]] = arith.constant 7 : i64
+// CHECK-DAG: %[[LINE:.+]] = arith.constant 9 : i64
+// CHECK-DAG: %[[COL:.+]] = arith.constant 3 : i64
+// CHECK: %[[P:.+]] = llvm.call @nl_gpu_alloc_at(%{{.+}}, %{{.+}}, %[[LEN]], %[[LINE]], %[[COL]])
+// CHECK-NOT: @nl_alloc_at
+// CHECK: llvm.call @nl_dealloc(
+func.func @device_memory(%n: index) {
+  %t = memref.alloc(%n) {nlc.device_memory} : memref<?xf32> loc("prog.nl":9:3)
   memref.dealloc %t : memref<?xf32>
   return
 }

@@ -30,6 +30,12 @@
 // RUN: FileCheck %s --check-prefix=OOM-OUT --match-full-lines < %t.out
 // RUN: FileCheck %s --check-prefix=OOM --match-full-lines < %t.err
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so NL_GPU_TIMING=1 %t --basic 2>&1 > /dev/null | FileCheck %s --check-prefix=TIMING --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so %t --device-memory > %t.out 2> %t.err
+// RUN: FileCheck %s --check-prefix=DEVICE-OUT --match-full-lines < %t.out
+// RUN: FileCheck %s --check-prefix=DEVICE --match-full-lines < %t.err
+// RUN: env NL_CUDA_LIBRARY=/nonexistent/libcuda.so %t --device-count | FileCheck %s --check-prefix=NO-GPU --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuInit=100 %t --device-count | FileCheck %s --check-prefix=NO-GPU --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuMemAllocManaged=2 not %t --device-oom 2>&1 | FileCheck %s --check-prefix=DEVICE-OOM --match-full-lines
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_SUMMARY=1 %t --threads 2>&1 | FileCheck %s --check-prefix=THREADS --match-full-lines
 //
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuLaunchKernel=1 not %t --one > %t.out 2> %t.err
@@ -63,6 +69,7 @@
 // LOG-NEXT:cuGetProcAddress_v2 cuModuleLoadData 12000 0
 // LOG-NEXT:cuGetProcAddress_v2 cuModuleGetFunction 12000 0
 // LOG-NEXT:cuGetProcAddress_v2 cuMemAlloc 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuMemAllocManaged 12000 0
 // LOG-NEXT:cuGetProcAddress_v2 cuMemFree 12000 0
 // LOG-NEXT:cuGetProcAddress_v2 cuMemcpyHtoD 12000 0
 // LOG-NEXT:cuGetProcAddress_v2 cuMemcpyDtoH 12000 0
@@ -120,6 +127,34 @@
 //
 //      OOM-OUT:c = 1 2 3 4
 // OOM-OUT-NEXT:d = 2 2 2 2 0 0 0 0 0 0 0 0 0 0 0 0
+//
+// Device memory (a tensor on the GPU): managed memory that the host reads
+// and writes; a launch passes a view of it as it is, copying only the
+// host memory of the others; nl_dealloc frees it with cuMemFree, and
+// host memory as before. Without a usable driver there is no GPU (and no
+// error); device memory that cannot be had is a panic at its source
+// position.
+//      DEVICE:cuMemAllocManaged 64 1
+// DEVICE-NEXT:cuMemAllocManaged 16 1
+// DEVICE-NEXT:-- a launch on device memory and host memory
+// DEVICE-NEXT:cuModuleLoadData "ptx image one"
+// DEVICE-NEXT:cuModuleGetFunction "alias_kernel" in "ptx image one"
+// DEVICE-NEXT:cuMemAlloc 32
+// DEVICE-NEXT:cuMemcpyHtoD 32
+// DEVICE-NEXT:cuLaunchKernel alias_kernel grid 1 x 1 x 1 block 32 x 1 x 1 shared 0 stream null extra null
+// DEVICE-NEXT:cuCtxSynchronize
+// DEVICE-NEXT:cuMemcpyDtoH 32
+// DEVICE-NEXT:-- freed
+// DEVICE-NEXT:cuMemFree
+// DEVICE-NEXT:cuMemFree
+// DEVICE-NEXT:-- done
+//  DEVICE-NOT:{{.}}
+//      DEVICE-OUT:devices: 1, on the GPU: 1 1 1, on the CPU: 0 0
+// DEVICE-OUT-NEXT:v1 in device memory as it is: 1, v2 - v1: 16
+// DEVICE-OUT-NEXT:after: a = 0 10 20 30 40 50 60 70 8 9 10 11 12 13 14 15
+// DEVICE-OUT-NEXT:out = 40 50 60 70 8 9 10 11
+//      NO-GPU:devices: 0
+//      DEVICE-OOM:gpu_launch.nl:3:7: runtime error: GPU memory of 4096 bytes: cuMemAllocManaged failed: CUDA_ERROR_OUT_OF_MEMORY: out of memory
 //
 //      TIMING:cuGetProcAddress_v2 cuEventElapsedTime 12000 0
 //      TIMING:cuEventCreate 0
@@ -351,6 +386,42 @@ static void run_threads(void) {
   say("threads: %d launches, %d wrong\n", kThreads * kLaunchesPerThread, wrong);
 }
 
+/// alias_kernel's launch with `a` (16 floats) in device memory and `out`
+/// in host memory.
+static void run_device_memory(void) {
+  float *a = nl_gpu_alloc_at(64, "t.nl", 4, 1, 1);
+  float *other = nl_gpu_alloc_at(16, "t.nl", 4, 2, 1);
+  int32_t count = nl_gpu_device_count();
+  for (int i = 0; i < 16; ++i)
+    a[i] = (float)i;
+  reset_mem();
+  say("devices: %d, on the GPU: %d %d %d, on the CPU: %d %d\n", count,
+      nl_gpu_device_of((int64_t)(uintptr_t)a),
+      nl_gpu_device_of((int64_t)(uintptr_t)(a + 15)),
+      nl_gpu_device_of((int64_t)(uintptr_t)other),
+      nl_gpu_device_of((int64_t)(uintptr_t)(a + 16)),
+      nl_gpu_device_of((int64_t)(uintptr_t)mem));
+  mark("a launch on device memory and host memory");
+  void *v1_alloc = a, *v1 = a, *v2_alloc = a, *v2 = a + 4;
+  void *out_alloc = mem + 20, *out = mem + 20;
+  void *empty_alloc = &empty_target, *empty = &empty_target;
+  int64_t offset = 0, n = 8;
+  void *params[] = {&v1_alloc,  &v1,  &offset, &v2_alloc,    &v2,
+                    &out_alloc, &out, &n,      &empty_alloc, &empty};
+  NlGpuMap maps[] = {{0, 1, 0, 32}, {3, 4, 0, 32}, {5, 6, 0, 32}, {8, 9, 0, 0}};
+  nl_gpu_launch(&alias_kernel_desc, 1, 1, 1, 32, 0, params, 10, maps, 4);
+  say("v1 in device memory as it is: %d, v2 - v1: %ld\n",
+      seen.v2_minus_v1 == 16 && *(float **)params[1] == a, seen.v2_minus_v1);
+  print_floats("after: a =", a, 16);
+  print_floats("out =", mem + 20, 8);
+  mark("freed");
+  nl_dealloc(a);
+  nl_dealloc(other);
+  void *host = nl_alloc_at(32, 64, "t.nl", 4, 3, 1);
+  nl_dealloc(host);
+  mark("done");
+}
+
 /// Whether the only program argument is \p flag.
 static bool mode_is(const char *flag) {
   return nl_argc() == 2 && strcmp(nl_arg_ptr(1), flag) == 0;
@@ -367,6 +438,19 @@ int32_t nl_main(void) {
   }
   if (mode_is("--threads")) {
     run_threads();
+    return 0;
+  }
+  if (mode_is("--device-memory")) {
+    run_device_memory();
+    return 0;
+  }
+  if (mode_is("--device-count")) {
+    say("devices: %d\n", nl_gpu_device_count());
+    return 0;
+  }
+  if (mode_is("--device-oom")) {
+    nl_gpu_device_count();
+    nl_gpu_alloc_at(4096, "gpu_launch.nl", 13, 3, 7);
     return 0;
   }
   reset_mem();

@@ -305,6 +305,8 @@ int Compilation::run() {
   MLIRGenOptions genOptions;
   genOptions.checkBounds = opts.checkBounds;
   genOptions.library = opts.library;
+  // Kernels on a device: the program's tensors may live there.
+  genOptions.gpu = opts.target->host != nullptr;
   // The standard modules come compiled (StdlibObjects.h) into a library
   // (each of them compiled apart) or into an executable, when their
   // objects were built for this compilation's options.

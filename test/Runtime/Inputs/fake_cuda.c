@@ -173,6 +173,19 @@ static CUresult fake_cuMemAlloc(CUdeviceptr *dptr, size_t bytes) {
   return CUDA_SUCCESS;
 }
 
+static CUresult fake_cuMemAllocManaged(CUdeviceptr *dptr, size_t bytes,
+                                       unsigned flags) {
+  note("cuMemAllocManaged %zu %u", bytes, flags);
+  count(&counts.allocs);
+  CUresult r = injected("cuMemAllocManaged");
+  if (r != CUDA_SUCCESS)
+    return r;
+  void *p = malloc(bytes);
+  memset(p, 0xee, bytes);
+  *dptr = (CUdeviceptr)(uintptr_t)p;
+  return CUDA_SUCCESS;
+}
+
 static CUresult fake_cuMemFree(CUdeviceptr dptr) {
   note("cuMemFree");
   count(&counts.frees);
