@@ -61,14 +61,16 @@ done
 echo "== 2. launch overhead"
 "$dir/rawlaunch" 20000
 echo "4 0 0 20000" | timeout 60 "$dir/mem.gpu" > "$res/launch.out" 2>&1
-grep time_ns "$res/launch.out" | awk '{ print "nlc launch grid=[4] on 1024 f32 (4 KiB in, 4 KiB out), ns per launch:", $2 / 20000 }'
+grep time_ns "$res/launch.out" | awk '{ print "nlc launch grid=[4] on 1024 f32 tensors on the GPU (nothing copied), ns per launch:", $2 / 20000 }'
+echo "5 0 0 20000" | timeout 60 "$dir/mem.gpu" > "$res/launch_host.out" 2>&1
+grep time_ns "$res/launch_host.out" | awk '{ print "nlc launch grid=[4] on 1024 f32 host tensors (4 KiB in, 4 KiB out), ns per launch:", $2 / 20000 }'
 echo "== 3. nlc benchmark programs on the GPU (kernel times from NL_GPU_TIMING: CUDA events around the launch)"
 run_case() {  # prog, stdin, name, work per launch (FLOP or bytes), unit
   start=$(date +%s%N)
   echo "$2" | NL_GPU_TIMING=1 timeout 120 "$dir/$1.gpu" > "$res/$3.out" 2> "$res/$3.err"
   status=$?
   best=$(grep time_ns "$res/$3.out" | awk 'NR == 1 || $2 < b { b = $2 } END { print b / 1e6 }')
-  echo "$3: status $status, best launch with copies $best ms, whole $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  echo "$3: status $status, best launch (copies included for host tensors) $best ms, whole $(( ($(date +%s%N) - start) / 1000000 )) ms"
   grep '^gpu time' "$res/$3.err" | awk -v w="$4" -v u="$5" '{ for (i = 1; i <= NF; ++i) if ($i == "best") b = $(i + 1); t = $3; printf "  %s best %.1f us = %.1f %s\n", t, b, w / (b * 1e-6) / (u == "TFLOP/s" ? 1e12 : 1e9), u }'
   grep -v '^gpu time' "$res/$3.err" | head -3
 }
