@@ -159,19 +159,16 @@ mlir::LogicalResult CheckedAllocations::lowerAlloc(mlir::memref::AllocOp op) {
   mlir::Value filePtr =
       mlir::LLVM::AddressOfOp::create(b, loc, fileName(file, loc));
   mlir::Value mem;
-  if (op->hasAttr(kDeviceAttr) && align <= kAlignment) {
-    auto deviceType =
-        mlir::LLVM::LLVMFunctionType::get(ptr, {i64, ptr, i64, i64, i64});
-    mem = mlir::LLVM::CallOp::create(
-              b, loc, runtimeFn(kDeviceFn, deviceType),
-              mlir::ValueRange{bytes, filePtr, constI64(file.size()),
-                               constI64(line), constI64(col)})
-              .getResult();
-  } else if (op->hasAttr(kScratchAttr) && align <= kAlignment) {
+  // GPU memory and scratch blocks are 64-byte aligned (or more) and take no
+  // alignment argument.
+  llvm::StringRef special = op->hasAttr(kDeviceAttr)    ? kDeviceFn
+                            : op->hasAttr(kScratchAttr) ? kScratchFn
+                                                        : "";
+  if (!special.empty() && align <= kAlignment) {
     auto takeType =
         mlir::LLVM::LLVMFunctionType::get(ptr, {i64, ptr, i64, i64, i64});
     mem = mlir::LLVM::CallOp::create(
-              b, loc, runtimeFn(kScratchFn, takeType),
+              b, loc, runtimeFn(special, takeType),
               mlir::ValueRange{bytes, filePtr, constI64(file.size()),
                                constI64(line), constI64(col)})
               .getResult();
