@@ -20,7 +20,7 @@ nlc=$root/build/bin/nlc
 # Host code for any x86-64 with AVX2: the GPU machine has another CPU.
 gpu=(--target=nvptx64-nvidia-cuda "$chip" --host-cpu=x86-64-v3)
 rm -rf "$out" && mkdir -p "$out"
-for ex in vecadd softmax layernorm tile_matmul; do
+for ex in vecadd softmax layernorm tile_matmul attention; do
   src=$root/examples/$ex/$ex.nl
   "$nlc" "$src" -o "$out/$ex.cpu"
   "$out/$ex.cpu" > "$out/$ex.expected"
