@@ -34,6 +34,7 @@ for t in f32:f32 bf16:f32; do
   "$nlc" "${gpu[@]}" "$out/matmul_${t%%:*}.nl" -o "$out/matmul_${t%%:*}.gpu"
 done
 "$nlc" "${gpu[@]}" "$root/bench/nl/mem.nl" -o "$out/mem.gpu"
+"$nlc" "${gpu[@]}" "$root/bench/nl/attention.nl" -o "$out/attention_bench.gpu"
 # The differential tester's programs (kernels on the GPU, host code the
 # reference), run there with --run-only.
 dt=$root/test/Integration/Kernels/Inputs/difftest.py

@@ -6,7 +6,8 @@
 #     the differential tester's programs, kernels on the GPU; examples/llama
 #     on tiny models (greedy tokens here, logits in check.sh);
 #  2. nlc's launch overhead next to the raw driver's (rawlaunch);
-#  3. the CPU benchmark's matmul and memory programs on the GPU (their
+#  3. the CPU benchmark's matmul and memory programs and flash attention
+#     (bench/nl/attention.nl, checked by itself) on the GPU (their
 #     outputs are kept for bench/gpu/check.sh, run back where nlc is built);
 #  4. the libraries' figures (baselines.py: cuBLAS, PyTorch, Triton).
 #
@@ -73,6 +74,7 @@ run_case() {  # prog, stdin, name, work per launch (FLOP or bytes), unit
   echo "$3: status $status, best launch (copies included for host tensors) $best ms, whole $(( ($(date +%s%N) - start) / 1000000 )) ms"
   grep '^gpu time' "$res/$3.err" | awk -v w="$4" -v u="$5" '{ for (i = 1; i <= NF; ++i) if ($i == "best") b = $(i + 1); t = $3; printf "  %s best %.1f us = %.1f %s\n", t, b, w / (b * 1e-6) / (u == "TFLOP/s" ? 1e12 : 1e9), u }'
   grep -v '^gpu time' "$res/$3.err" | head -3
+  grep '^check' "$res/$3.out" | sed 's/^/  /'
 }
 for t in f32 bf16; do
   run_case matmul_$t "0 256 256 256 3" "mm_${t}_grid64_256" $((2 * 256 ** 3)) TFLOP/s
@@ -85,6 +87,10 @@ run_case mem "0 4096 1024 3" softmax_4096x1024 $((8 * 4096 * 1024)) GB/s
 run_case mem "1 4096 1024 3" layernorm_4096x1024 $((8 * 4096 * 1024)) GB/s
 run_case mem "0 4096 4096 3" softmax_4096x4096 $((8 * 4096 * 4096)) GB/s
 run_case mem "2 4096 1024 3" vecadd_4M $((12 * 4096 * 1024)) GB/s
+# Flash attention (bf16), the shapes of baselines.py's PyTorch SDPA: batch
+# and heads folded together.
+run_case attention_bench "32 1024 64 3" attention_b1h32_s1024_d64 $((4 * 32 * 1024 * 1024 * 64)) TFLOP/s
+run_case attention_bench "128 4096 128 2" attention_b4h32_s4096_d128 $((4 * 128 * 4096 * 4096 * 128)) TFLOP/s
 echo "== 4. libraries"
 if [ "${NL_GPU_SKIP_LIBS:-0}" = 1 ]; then
   echo "skipped (NL_GPU_SKIP_LIBS=1)"
