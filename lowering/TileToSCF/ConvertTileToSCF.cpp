@@ -562,14 +562,27 @@ struct DotLowering : public OpConversionPattern<tl::DotOp> {
     tl::TileType type = op.getType();
     Type acc = type.getElementType();
     bool isFloat = isa<FloatType>(acc);
-    Value out = allocBuffer(rewriter, loc, type);
-    if (adaptor.getAcc())
-      memref::CopyOp::create(rewriter, loc, adaptor.getAcc(), out);
-    else
-      forEachElement(rewriter, loc, type.getShape(),
-                     [&](OpBuilder &b, Location l, ValueRange ivs) {
-                       memref::StoreOp::create(b, l, zeroOf(b, l, acc), out, ivs);
-                     });
+    // The accumulator's buffer is updated in place when nothing else reads
+    // its old value: one use, in the block that defines the value (a `dot`
+    // in a loop below that block runs once per iteration, each time from the
+    // same accumulator). In a K loop (`acc = dot(a, b, acc)`) the carried
+    // buffer is then the result, and neither the copy in nor the loop's
+    // copy back are made. Else a copy (or zeros).
+    Value out;
+    if (adaptor.getAcc() && op.getAcc().hasOneUse() &&
+        adaptor.getAcc().getParentBlock() == op->getBlock()) {
+      out = adaptor.getAcc();
+    } else {
+      out = allocBuffer(rewriter, loc, type);
+      if (adaptor.getAcc())
+        memref::CopyOp::create(rewriter, loc, adaptor.getAcc(), out);
+      else
+        forEachElement(rewriter, loc, type.getShape(),
+                       [&](OpBuilder &b, Location l, ValueRange ivs) {
+                         memref::StoreOp::create(b, l, zeroOf(b, l, acc), out,
+                                                 ivs);
+                       });
+    }
     int64_t m = type.getShape()[0], n = type.getShape()[1];
     int64_t k = op.getLhs().getType().getShape()[1];
     auto widen = [&](OpBuilder &b, Location l, Value v) {

@@ -573,15 +573,17 @@ func.func @dot_f16(%x: f16, %v: memref<?x?xf32>, %i: index) {
 
 // -----
 
-// i8 inputs sign-extend to i32, which wraps; an accumulator is copied in.
+// i8 inputs sign-extend to i32, which wraps. An accumulator that nothing
+// else reads is updated in place; one read again is copied in first.
 // CHECK-LABEL: func.func @dot_i8_acc(
 // CHECK: %[[ACC:.+]] = memref.alloca() : memref<2x2xi32>
-// CHECK: %[[C:.+]] = memref.alloca() : memref<2x2xi32>
-// CHECK-NEXT: memref.copy %[[ACC]], %[[C]]
+// CHECK-NOT: memref.copy
+// CHECK-NOT: memref.alloca
 // CHECK: arith.extsi %{{.+}} : i8 to i32
 // CHECK: arith.extsi %{{.+}} : i8 to i32
 // CHECK: %[[P:.+]] = arith.muli %{{.+}}, %{{.+}} : i32
-// CHECK-NEXT: arith.addi %{{.+}}, %[[P]] : i32
+// CHECK-NEXT: %[[S:.+]] = arith.addi %{{.+}}, %[[P]] : i32
+// CHECK-NEXT: memref.store %[[S]], %[[ACC]]
 func.func @dot_i8_acc(%x: i8, %k: i32, %v: memref<?x?xi32>, %i: index) {
   %a = tile.splat %x : i8 -> !tile.tile<2x4xi8>
   %b = tile.splat %x : i8 -> !tile.tile<4x2xi8, col_major>
@@ -590,6 +592,48 @@ func.func @dot_i8_acc(%x: i8, %k: i32, %v: memref<?x?xi32>, %i: index) {
   tile.store %c, %v[%i, %i] : !tile.tile<2x2xi32>, memref<?x?xi32>
   return
 }
+
+// CHECK-LABEL: func.func @dot_acc_read_again(
+// CHECK: %[[ACC:.+]] = memref.alloca() : memref<2x2xi32>
+// CHECK: %[[C:.+]] = memref.alloca() : memref<2x2xi32>
+// CHECK-NEXT: memref.copy %[[ACC]], %[[C]]
+// CHECK: memref.store %{{.+}}, %[[C]]
+func.func @dot_acc_read_again(%x: i8, %k: i32, %v: memref<?x?xi32>, %i: index) {
+  %a = tile.splat %x : i8 -> !tile.tile<2x4xi8>
+  %b = tile.splat %x : i8 -> !tile.tile<4x2xi8, col_major>
+  %acc = tile.splat %k : i32 -> !tile.tile<2x2xi32>
+  %c = tile.dot %a, %b, %acc : !tile.tile<2x4xi8>, !tile.tile<4x2xi8, col_major> -> !tile.tile<2x2xi32>
+  tile.store %c, %v[%i, %i] : !tile.tile<2x2xi32>, memref<?x?xi32>
+  tile.store %acc, %v[%i, %i] : !tile.tile<2x2xi32>, memref<?x?xi32>
+  return
+}
+
+// A K loop: the carried accumulator is the `dot`'s result, so no copy in
+// and none back at the end of the iteration.
+// CHECK-LABEL: func.func @dot_k_loop(
+// CHECK: memref.copy %{{.+}}, %[[ACC:.+]] : memref<2x2xf32> to memref<2x2xf32>
+// CHECK-NEXT: scf.for
+// CHECK-NOT: memref.copy
+// CHECK: %[[OLD:.+]] = memref.load %[[ACC]]
+// CHECK-NEXT: %[[NEW:.+]] = math.fma %{{.+}}, %{{.+}}, %[[OLD]]
+// CHECK-NEXT: memref.store %[[NEW]], %[[ACC]]
+// CHECK-NOT: memref.copy
+// CHECK: call @tile_to_scf_end_of_dot_k_loop
+func.func @dot_k_loop(%x: f32, %v: memref<?x?xf32>, %i: index, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %a = tile.splat %x : f32 -> !tile.tile<2x4xf32>
+  %b = tile.splat %x : f32 -> !tile.tile<4x2xf32, col_major>
+  %zero = tile.splat %x : f32 -> !tile.tile<2x2xf32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %zero) -> (!tile.tile<2x2xf32>) {
+    %c = tile.dot %a, %b, %acc : !tile.tile<2x4xf32>, !tile.tile<4x2xf32, col_major> -> !tile.tile<2x2xf32>
+    scf.yield %c : !tile.tile<2x2xf32>
+  }
+  tile.store %r, %v[%i, %i] : !tile.tile<2x2xf32>, memref<?x?xf32>
+  func.call @tile_to_scf_end_of_dot_k_loop() : () -> ()
+  return
+}
+func.func private @tile_to_scf_end_of_dot_k_loop()
 
 // -----
 
