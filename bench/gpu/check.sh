@@ -17,7 +17,7 @@ chk() {  # file, check arguments...
   echo "$(basename "$f" .out): $verdict"
   case $verdict in "check ok"*) ;; *) failed=1 ;; esac
 }
-for t in f32 bf16; do
+for t in f32 bf16 i8; do
   chk mm_${t}_grid64_256 mm $t 256 256 256
   chk mm_${t}_map64_256 mm $t 256 256 256
   chk mm_${t}_grid64_1024 mm $t 1024 1024 1024

@@ -28,7 +28,7 @@ for ex in vecadd softmax layernorm tile_matmul attention; do
   "$nlc" "${gpu[@]}" --emit=ptx "$src" -o "$out/$ex.ptx"
 done
 # The benchmark programs (bench/nl), instantiated as bench/run.sh does.
-for t in f32:f32 bf16:f32; do
+for t in f32:f32 bf16:f32 i8:i32; do
   sed -e "s/@T@/${t%%:*}/g" -e "s/@ACC@/${t##*:}/g" "$root/bench/nl/matmul.nl.in" \
     > "$out/matmul_${t%%:*}.nl"
   "$nlc" "${gpu[@]}" "$out/matmul_${t%%:*}.nl" -o "$out/matmul_${t%%:*}.gpu"

@@ -76,7 +76,7 @@ run_case() {  # prog, stdin, name, work per launch (FLOP or bytes), unit
   grep -v '^gpu time' "$res/$3.err" | head -3
   grep '^check' "$res/$3.out" | sed 's/^/  /'
 }
-for t in f32 bf16; do
+for t in f32 bf16 i8; do
   run_case matmul_$t "0 256 256 256 3" "mm_${t}_grid64_256" $((2 * 256 ** 3)) TFLOP/s
   run_case matmul_$t "2 256 256 256 3" "mm_${t}_map64_256" $((2 * 256 ** 3)) TFLOP/s
   run_case matmul_$t "0 1024 1024 1024 3" "mm_${t}_grid64_1024" $((2 * 1024 ** 3)) TFLOP/s

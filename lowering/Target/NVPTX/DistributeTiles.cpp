@@ -247,11 +247,15 @@ emitSpreadNest(OpBuilder &b, Location loc, Value tid, int64_t threads,
 /// A contraction the tensor cores can compute: the reference lowering's
 /// nest over (i, k, j) whose body is out[i, j] = fma(lhs[i, k], rhs[k, j],
 /// out[i, j]) on bf16 operands (widened to f32) into f32, with M a
-/// multiple of 16, N of 8 and K of 16 (mma.sync m16n8k16). (f16 takes the
-/// same fragments; it waits for a run on a GPU.)
+/// multiple of 16, N of 8 and K of 16 (mma.sync m16n8k16), or out[i, j] +
+/// lhs[i, k] * rhs[k, j] on i8 operands (sign-extended) into i32, K a
+/// multiple of 32 (mma.sync m16n8k32, wrapping as the reference's i32
+/// sums do). (f16 takes the bf16 fragments; it waits for a run on a GPU.)
 struct MmaDot {
   Value lhs, rhs, out;
   int64_t m, n, k;
+  /// i8 into i32, else bf16 into f32.
+  bool int8;
 };
 
 std::optional<MmaDot> mmaDot(ElementNest &nest) {
@@ -259,7 +263,7 @@ std::optional<MmaDot> mmaDot(ElementNest &nest) {
     return std::nullopt;
   SmallVector<memref::LoadOp, 3> loads;
   memref::StoreOp store;
-  bool fma = false;
+  bool fma = false, mul = false, add = false;
   for (Operation &op : nest.loops.back().getBody()->without_terminator()) {
     if (auto load = dyn_cast<memref::LoadOp>(op))
       loads.push_back(load);
@@ -267,10 +271,14 @@ std::optional<MmaDot> mmaDot(ElementNest &nest) {
       store = store ? memref::StoreOp() : st;
     else if (isa<math::FmaOp>(op))
       fma = true;
-    else if (!isa<arith::ExtFOp, arith::ConstantOp>(op))
+    else if (isa<arith::MulIOp>(op))
+      mul = true;
+    else if (isa<arith::AddIOp>(op))
+      add = true;
+    else if (!isa<arith::ExtFOp, arith::ExtSIOp, arith::ConstantOp>(op))
       return std::nullopt;
   }
-  if (loads.size() != 3 || !store || !fma)
+  if (loads.size() != 3 || !store || (!fma && !(mul && add)))
     return std::nullopt;
   Value i = nest.loops[0].getInductionVar(),
         k = nest.loops[1].getInductionVar(),
@@ -283,24 +291,34 @@ std::optional<MmaDot> mmaDot(ElementNest &nest) {
       store.getMemRef() != loads[2].getMemRef())
     return std::nullopt;
   MmaDot dot{loads[0].getMemRef(), loads[1].getMemRef(), store.getMemRef(),
-             nest.trips[0],        nest.trips[2],        nest.trips[1]};
-  if (!loads[0].getType().isBF16() || !loads[1].getType().isBF16() ||
-      !loads[2].getType().isF32() || dot.m % 16 || dot.n % 8 || dot.k % 16)
+             nest.trips[0],        nest.trips[2],        nest.trips[1],
+             /*int8=*/!fma};
+  Type a = loads[0].getType(), b = loads[1].getType(), c = loads[2].getType();
+  bool bf16 = fma && a.isBF16() && b.isBF16() && c.isF32();
+  bool int8 = !fma && a.isInteger(8) && b.isInteger(8) && c.isInteger(32);
+  if ((!bf16 && !int8) || dot.m % 16 || dot.n % 8 || dot.k % (int8 ? 32 : 16))
     return std::nullopt;
   return dot;
 }
 
 /// Replaces `nest`, a contraction mmaDot accepts, by warp-wide mma.sync:
 /// each warp of the block takes 16x8 blocks of `out` in turn, loads its
-/// lanes' accumulators, runs the K loop 16 at a time with the operands
-/// packed into 32-bit registers as the instruction's fragments lay them
-/// out, and stores the accumulators back, between barriers.
+/// lanes' accumulators, runs the K loop 16 (bf16) or 32 (i8) at a time
+/// with the operands packed into 32-bit registers as the instruction's
+/// fragments lay them out, and stores the accumulators back, between
+/// barriers. Lane l (group g = l / 4, q = l % 4) holds A's rows g and g + 8
+/// and B's column g, from k = q * E on (E elements to a register: 2 bf16
+/// or 4 i8) and from k = q * E + 8 E on, and the result's rows g and g + 8,
+/// columns 2 q and 2 q + 1.
 void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
   scf::ForOp outer = nest.loops.front();
   OpBuilder b(outer);
   Location loc = outer.getLoc();
   MLIRContext *ctx = b.getContext();
-  Type i32 = b.getI32Type(), i16 = b.getI16Type(), f32 = b.getF32Type();
+  Type i32 = b.getI32Type(), i16 = b.getI16Type();
+  Type accType = dot.int8 ? i32 : b.getF32Type();
+  // Elements to a 32-bit register, and the k extent of one instruction.
+  int64_t per = dot.int8 ? 4 : 2, kStep = 8 * per;
   auto c = [&](int64_t v) { return indexConst(b, loc, v); };
   auto add = [&](Value x, Value y) {
     return arith::AddIOp::create(b, loc, x, y).getResult();
@@ -328,40 +346,58 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
   auto load = [&](Value m, Value x, Value y) {
     return memref::LoadOp::create(b, loc, m, ValueRange{x, y}).getResult();
   };
-  // Two 16-bit operands in one register, the first in the low half.
-  auto pack = [&](Value lo, Value hi) {
-    auto bits = [&](Value v) {
-      Value h = arith::BitcastOp::create(b, loc, i16, v);
-      return arith::ExtUIOp::create(b, loc, i32, h).getResult();
-    };
-    Value high = arith::ShLIOp::create(
-        b, loc, bits(hi), arith::ConstantIntOp::create(b, loc, 16, 32));
-    return arith::OrIOp::create(b, loc, bits(lo), high).getResult();
+  // `per` elements in one register, the first in the lowest bits.
+  auto pack = [&](ArrayRef<Value> elements) {
+    int64_t bits = 32 / per;
+    Value packed;
+    for (auto [e, v] : llvm::enumerate(elements)) {
+      Value x = v;
+      if (!x.getType().isInteger(bits))
+        x = arith::BitcastOp::create(b, loc, i16, x);
+      x = arith::ExtUIOp::create(b, loc, i32, x);
+      if (e > 0)
+        x = arith::ShLIOp::create(
+            b, loc, x, arith::ConstantIntOp::create(b, loc, bits * e, 32));
+      packed = packed ? arith::OrIOp::create(b, loc, packed, x).getResult() : x;
+    }
+    return packed;
   };
   SmallVector<Value> acc = {load(dot.out, r0, c0), load(dot.out, r0, c1),
                             load(dot.out, r1, c0), load(dot.out, r1, c1)};
-  auto kLoop = scf::ForOp::create(b, loc, c(0), c(dot.k), c(16), acc);
+  auto kLoop = scf::ForOp::create(b, loc, c(0), c(dot.k), c(kStep), acc);
   {
     OpBuilder::InsertionGuard inner(b);
     b.setInsertionPointToStart(kLoop.getBody());
     Value kb = kLoop.getInductionVar();
-    Value k0 = add(kb, mul(quad, 2)), k1 = add(k0, c(1));
-    Value k8 = add(k0, c(8)), k9 = add(k0, c(9));
-    SmallVector<Value> a = {pack(load(dot.lhs, r0, k0), load(dot.lhs, r0, k1)),
-                            pack(load(dot.lhs, r1, k0), load(dot.lhs, r1, k1)),
-                            pack(load(dot.lhs, r0, k8), load(dot.lhs, r0, k9)),
-                            pack(load(dot.lhs, r1, k8), load(dot.lhs, r1, k9))};
-    SmallVector<Value> bv = {
-        pack(load(dot.rhs, k0, col), load(dot.rhs, k1, col)),
-        pack(load(dot.rhs, k8, col), load(dot.rhs, k9, col))};
-    auto result = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
-    Value d =
-        NVVM::MmaOp::create(b, loc, result, a, bv, kLoop.getRegionIterArgs(),
-                            {16, 8, 16}, std::nullopt, std::nullopt,
-                            std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                                          NVVM::MMATypes::bf16},
-                            std::array<NVVM::MMALayout, 2>{
-                                NVVM::MMALayout::row, NVVM::MMALayout::col});
+    Value k0 = add(kb, mul(quad, per)), kHalf = add(k0, c(kStep / 2));
+    // A's `per` elements of row `row` from k = `from` on, B's of column
+    // `col` from k = `from` on.
+    auto rowOf = [&](Value row, Value from) {
+      SmallVector<Value, 4> v;
+      for (int64_t e = 0; e < per; ++e)
+        v.push_back(load(dot.lhs, row, add(from, c(e))));
+      return pack(v);
+    };
+    auto colOf = [&](Value from) {
+      SmallVector<Value, 4> v;
+      for (int64_t e = 0; e < per; ++e)
+        v.push_back(load(dot.rhs, add(from, c(e)), col));
+      return pack(v);
+    };
+    SmallVector<Value> a = {rowOf(r0, k0), rowOf(r1, k0), rowOf(r0, kHalf),
+                            rowOf(r1, kHalf)};
+    SmallVector<Value> bv = {colOf(k0), colOf(kHalf)};
+    auto result = LLVM::LLVMStructType::getLiteral(
+        ctx, {accType, accType, accType, accType});
+    NVVM::MMATypes in = dot.int8 ? NVVM::MMATypes::s8 : NVVM::MMATypes::bf16;
+    std::optional<NVVM::MMAIntOverflow> overflow;
+    if (dot.int8)
+      overflow = NVVM::MMAIntOverflow::wrapped;
+    Value d = NVVM::MmaOp::create(
+        b, loc, result, a, bv, kLoop.getRegionIterArgs(), {16, 8, kStep},
+        std::nullopt, overflow, std::array<NVVM::MMATypes, 2>{in, in},
+        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                       NVVM::MMALayout::col});
     SmallVector<Value> next;
     for (int64_t e = 0; e < 4; ++e)
       next.push_back(LLVM::ExtractValueOp::create(b, loc, d, e));
@@ -608,7 +644,7 @@ struct GPUDistributeTiles
     std::optional<nlc::TargetInfo> target = nlc::getModuleTarget(module);
     StringRef chip = target ? StringRef(target->cpu) : "";
     int64_t limit = sharedBytes > 0 ? sharedBytes : sharedBytesOf(chip);
-    // mma.sync m16n8k16 on bf16: sm_80 and later.
+    // mma.sync m16n8k16 on bf16 and m16n8k32 on i8: sm_80 and later.
     bool mmaOk = useMma && smVersion(chip) >= 80;
     module.walk([&](gpu::GPUFuncOp fn) {
       if (!fn.isKernel())

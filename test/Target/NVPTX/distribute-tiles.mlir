@@ -156,6 +156,65 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 
 // -----
 
+// An i8 contraction into i32 on sm_80 and later: mma.sync m16n8k32, the K
+// loop 32 at a time, four i8 to a register (the lowest k in the low byte),
+// sums wrapping as the reference's i32 sums do; without `mma`, the scalar
+// form.
+
+// MMA-LABEL: gpu.func @mm_i8(
+// MMA: %[[C0:.+]] = memref.load %[[OUT:.+]][%{{.+}}, %{{.+}}] : memref<32x16xi32>
+// MMA: scf.for %[[KB:.+]] = %{{.+}} to %c64{{.*}} step %c32{{.*}} iter_args(
+// MMA: %[[Q4:.+]] = arith.muli %{{.+}}, %c4{{.*}} : index
+// MMA-NEXT: %[[K0:.+]] = arith.addi %[[KB]], %[[Q4]] : index
+// MMA: %[[A0:.+]] = memref.load %[[A:.+]][%{{.+}}, %{{.+}}] : memref<32x64xi8>
+// MMA: %[[A1:.+]] = memref.load %[[A]]
+// MMA: %[[A2:.+]] = memref.load %[[A]]
+// MMA: %[[A3:.+]] = memref.load %[[A]]
+// MMA-NEXT: %[[E0:.+]] = arith.extui %[[A0]] : i8 to i32
+// MMA-NEXT: %[[E1:.+]] = arith.extui %[[A1]] : i8 to i32
+// MMA-NEXT: %[[C8:.+]] = arith.constant 8 : i32
+// MMA-NEXT: %[[S1:.+]] = arith.shli %[[E1]], %[[C8]]
+// MMA-NEXT: %[[P1:.+]] = arith.ori %[[E0]], %[[S1]] : i32
+// MMA-NEXT: %[[E2:.+]] = arith.extui %[[A2]] : i8 to i32
+// MMA-NEXT: %[[C16:.+]] = arith.constant 16 : i32
+// MMA-NEXT: %[[S2:.+]] = arith.shli %[[E2]], %[[C16]]
+// MMA-NEXT: %[[P2:.+]] = arith.ori %[[P1]], %[[S2]] : i32
+// MMA-NEXT: %[[E3:.+]] = arith.extui %[[A3]] : i8 to i32
+// MMA-NEXT: %[[C24:.+]] = arith.constant 24 : i32
+// MMA-NEXT: %[[S3:.+]] = arith.shli %[[E3]], %[[C24]]
+// MMA-NEXT: arith.ori %[[P2]], %[[S3]] : i32
+// MMA: nvvm.mma.sync A[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] B[%{{.+}}, %{{.+}}] C[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}]
+// MMA-SAME: intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>
+// MMA-SAME: layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>
+// MMA-SAME: multiplicandAPtxType = #nvvm.mma_type<s8>, multiplicandBPtxType = #nvvm.mma_type<s8>
+// MMA-SAME: shape = #nvvm.shape<m = 16, n = 8, k = 32>
+// MMA: memref.store %{{.+}}, %[[OUT]]
+// MMA-NOT: arith.muli %{{.+}} : i32
+
+// SCALAR-LABEL: gpu.func @mm_i8(
+// SCALAR-NOT: nvvm.mma.sync
+// SCALAR: arith.muli %{{.+}} : i32
+
+module attributes {gpu.container_module, nlc.target = {cpu = "sm_80", features = "", name = "nvptx64-nvidia-cuda", triple = "nvptx64-nvidia-cuda"}} {
+  func.func @host(%x: memref<?x?xi8>, %y: memref<?x?xi32>) {
+    %c1 = arith.constant 1 : index
+    gpu.launch_func @nl_kernels::@mm_i8 blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%x : memref<?x?xi8>, %y : memref<?x?xi32>)
+    return
+  }
+  gpu.module @nl_kernels {
+    gpu.func @mm_i8(%x: memref<?x?xi8>, %y: memref<?x?xi32>) kernel {
+      %c0 = arith.constant 0 : index
+      %a = tile.load %x[%c0, %c0] : memref<?x?xi8> -> !tile.tile<32x64xi8>
+      %b = tile.load %x[%c0, %c0] : memref<?x?xi8> -> !tile.tile<64x16xi8, col_major>
+      %c = tile.dot %a, %b : !tile.tile<32x64xi8>, !tile.tile<64x16xi8, col_major> -> !tile.tile<32x16xi32>
+      tile.store %c, %y[%c0, %c0] : !tile.tile<32x16xi32>, memref<?x?xi32>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
 // A tile loaded in a loop: the reference lowering saves and restores the
 // stack around each iteration for its buffer; in the arena no stack buffer
 // is left, so neither is the stack's save and restore.
