@@ -1123,6 +1123,12 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
             v = mlir::arith::SubFOp::create(
                 builder, bl, mlir::arith::MulFOp::create(builder, bl, f, scale),
                 one);
+            // 24 significant bits: exact in f32, from which a 16-bit float
+            // is a few instructions (from f64, a call of the compiler's
+            // runtime per element), and rounds to the same value.
+            if (elem.getIntOrFloatBitWidth() < 32)
+              v = convertScalar(builder, bl, v, builder.getF32Type(), true,
+                                true);
             v = convertScalar(builder, bl, v, elem, true, true);
           } else {
             mlir::Value top = mlir::arith::ShRUIOp::create(
