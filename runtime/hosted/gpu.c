@@ -577,7 +577,17 @@ static bool free_device_memory(void *p) {
   return true;
 }
 
-int32_t nl_gpu_device_count(void) { return driver_ready(NULL) ? 1 : 0; }
+int32_t nl_gpu_device_count(void) {
+  // A program may ask often (device::get in a loop): where there is no GPU,
+  // the driver is looked for once.
+  static bool absent;
+  if (__atomic_load_n(&absent, __ATOMIC_ACQUIRE))
+    return 0;
+  if (driver_ready(NULL))
+    return 1;
+  __atomic_store_n(&absent, true, __ATOMIC_RELEASE);
+  return 0;
+}
 
 void *nl_gpu_alloc_at(int64_t size, const char *file, int64_t file_len,
                       int64_t line, int64_t col) {

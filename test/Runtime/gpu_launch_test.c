@@ -34,7 +34,9 @@
 // RUN: FileCheck %s --check-prefix=DEVICE-OUT --match-full-lines < %t.out
 // RUN: FileCheck %s --check-prefix=DEVICE --match-full-lines < %t.err
 // RUN: env NL_CUDA_LIBRARY=/nonexistent/libcuda.so %t --device-count | FileCheck %s --check-prefix=NO-GPU --match-full-lines
-// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuInit=100 %t --device-count | FileCheck %s --check-prefix=NO-GPU --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_FAIL=cuInit=100 %t --device-count > %t.out 2> %t.err
+// RUN: FileCheck %s --check-prefix=NO-GPU --match-full-lines < %t.out
+// RUN: FileCheck %s --check-prefix=NO-GPU-LOG --match-full-lines < %t.err
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuMemAllocManaged=2 not %t --device-oom 2>&1 | FileCheck %s --check-prefix=DEVICE-OOM --match-full-lines
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_SUMMARY=1 %t --threads 2>&1 | FileCheck %s --check-prefix=THREADS --match-full-lines
 //
@@ -154,6 +156,10 @@
 // DEVICE-OUT-NEXT:after: a = 0 10 20 30 40 50 60 70 8 9 10 11 12 13 14 15
 // DEVICE-OUT-NEXT:out = 40 50 60 70 8 9 10 11
 //      NO-GPU:devices: 0
+// NO-GPU-NEXT:devices, again: 0
+// The driver is looked for once (cuInit failed: no device).
+//      NO-GPU-LOG:cuInit 0
+//  NO-GPU-LOG-NOT:cuInit
 //      DEVICE-OOM:gpu_launch.nl:3:7: runtime error: GPU memory of 4096 bytes: cuMemAllocManaged failed: CUDA_ERROR_OUT_OF_MEMORY: out of memory
 //
 //      TIMING:cuGetProcAddress_v2 cuEventElapsedTime 12000 0
@@ -446,6 +452,7 @@ int32_t nl_main(void) {
   }
   if (mode_is("--device-count")) {
     say("devices: %d\n", nl_gpu_device_count());
+    say("devices, again: %d\n", nl_gpu_device_count());
     return 0;
   }
   if (mode_is("--device-oom")) {
