@@ -193,6 +193,9 @@ typedef struct NlGpuMap {
   /// Bytes [lo, hi) relative to the aligned pointer that the kernel can
   /// touch; hi <= lo means none.
   int64_t lo, hi;
+  /// 0 when the kernel only reads the view: its host memory is not copied
+  /// back (unless another view of the same memory is written).
+  int32_t written;
 } NlGpuMap;
 
 /// Runs \p k on a grid of \p gx x \p gy x \p gz blocks of \p threads threads
@@ -201,8 +204,9 @@ typedef struct NlGpuMap {
 /// cuLaunchKernel's kernelParams (params[i] points to the value of parameter
 /// i); the slots they point to belong to this launch, which overwrites the
 /// pointers of \p maps with device addresses. The host memory of the maps is
-/// copied to the device before the launch and back after it; ranges that
-/// overlap or touch (two views of one tensor) share one device block. A map
+/// copied to the device before the launch and back after it (back only the
+/// blocks that a map the kernel may write lies in); ranges that overlap or
+/// touch (two views of one tensor) share one device block. A map
 /// that lies in device memory (nl_gpu_alloc_at) is passed as it is. A grid
 /// with no block does nothing. Any CUDA error, a missing driver or GPU
 /// included, ends the program with a message that names the kernel, its

@@ -775,6 +775,10 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
 
   CUdeviceptr *device = take((size_t)blocks, sizeof *device);
   size_t *kept = take((size_t)blocks, sizeof *kept);
+  // A block goes back to the host if a view the kernel may write lies in it.
+  bool *dirty = take((size_t)blocks, sizeof *dirty);
+  for (int32_t b = 0; b < blocks; ++b)
+    dirty[b] = false;
   for (int32_t b = 0; b < blocks; ++b) {
     size_t bytes = ranges[b].hi - ranges[b].lo;
     CUresult r = take_block(&device[b], bytes, &kept[b]);
@@ -789,6 +793,8 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
       continue;
     uintptr_t start = aligned[i] + (uintptr_t)maps[i].lo;
     int32_t b = range_holding(ranges, blocks, start);
+    if (maps[i].written)
+      dirty[b] = true;
     // Unsigned arithmetic wraps, so the shift from host to device address
     // is right whichever is larger.
     uintptr_t shift = (uintptr_t)device[b] - ranges[b].lo;
@@ -833,14 +839,15 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
   }
 
   for (int32_t b = 0; b < blocks; ++b) {
-    r = cu.cuMemcpyDtoH((void *)ranges[b].lo, device[b],
-                        ranges[b].hi - ranges[b].lo);
-    if (r != CUDA_SUCCESS)
+    if (dirty[b] &&
+        (r = cu.cuMemcpyDtoH((void *)ranges[b].lo, device[b],
+                             ranges[b].hi - ranges[b].lo)) != CUDA_SUCCESS)
       fail_launch(k, "cuMemcpyDtoH", r);
     r = give_block(device[b], kept[b]);
     if (r != CUDA_SUCCESS)
       fail_launch(k, "cuMemFree", r);
   }
+  free(dirty);
   free(kept);
   free(device);
   free(direct);

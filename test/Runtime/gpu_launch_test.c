@@ -30,6 +30,9 @@
 // RUN: FileCheck %s --check-prefix=OOM-OUT --match-full-lines < %t.out
 // RUN: FileCheck %s --check-prefix=OOM --match-full-lines < %t.err
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so NL_GPU_TIMING=1 %t --basic 2>&1 > /dev/null | FileCheck %s --check-prefix=TIMING --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so %t --read-only > %t.out 2> %t.err
+// RUN: FileCheck %s --check-prefix=RO-OUT --match-full-lines < %t.out
+// RUN: FileCheck %s --check-prefix=RO --match-full-lines < %t.err
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so %t --device-memory > %t.out 2> %t.err
 // RUN: FileCheck %s --check-prefix=DEVICE-OUT --match-full-lines < %t.out
 // RUN: FileCheck %s --check-prefix=DEVICE --match-full-lines < %t.err
@@ -129,6 +132,24 @@
 //
 //      OOM-OUT:c = 1 2 3 4
 // OOM-OUT-NEXT:d = 2 2 2 2 0 0 0 0 0 0 0 0 0 0 0 0
+//
+// A view the kernel only reads (`written` 0) is copied to the device, not
+// back, unless a written view shares its block.
+//      RO:-- x read only, y apart
+//      RO:cuMemcpyHtoD 16
+// RO-NEXT:cuMemAlloc 4
+// RO-NEXT:cuMemcpyHtoD 4
+// RO-NEXT:cuLaunchKernel sum_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
+// RO-NEXT:cuCtxSynchronize
+// RO-NEXT:cuMemcpyDtoH 4
+// RO-NEXT:-- x read only, y overlapping it
+// RO-NEXT:cuMemcpyHtoD 16
+// RO-NEXT:cuLaunchKernel sum_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
+// RO-NEXT:cuCtxSynchronize
+// RO-NEXT:cuMemcpyDtoH 16
+//  RO-NOT:{{.}}
+//      RO-OUT:c = 1 2 3 4 0 0 10 0
+// RO-OUT-NEXT:c = 99 2 10 4 0 0 10 0
 //
 // Device memory (a tensor on the GPU): managed memory that the host reads
 // and writes; a launch passes a view of it as it is, copying only the
@@ -268,6 +289,17 @@ void inc_kernel(void **params, unsigned gx, unsigned gy, unsigned gz,
     p[i] += 1;
 }
 
+/// y[0] = the sum of x's four int32 (parameters: x allocated, aligned; y
+/// allocated, aligned). It then sets x[0] to 99, which its launch says it
+/// does not: the host must not see that unless y's block holds x too.
+void sum_kernel(void **params, unsigned gx, unsigned gy, unsigned gz,
+                unsigned threads) {
+  (void)gx, (void)gy, (void)gz, (void)threads;
+  int32_t *x = *(int32_t **)params[1], *y = *(int32_t **)params[3];
+  y[0] = x[0] + x[1] + x[2] + x[3];
+  x[0] = 99;
+}
+
 /// printf to the runtime's stdout, so that the order with its other output
 /// holds.
 __attribute__((format(printf, 1, 2))) static void say(const char *format, ...) {
@@ -300,7 +332,10 @@ static void launch_alias(int64_t gx, int64_t gy, int64_t gz, int32_t threads,
   void *params[] = {&v1_alloc,  &v1,  &offset, &v2_alloc,    &v2,
                     &out_alloc, &out, &n,      &empty_alloc, &empty};
   NlGpuMap maps[] = {
-      {0, 1, 0, 32}, {3, bad_map ? 12 : 4, 0, 32}, {5, 6, 0, 32}, {8, 9, 0, 0}};
+      {0, 1, 0, 32, 1},
+      {3, bad_map ? 12 : 4, 0, 32, 1},
+      {5, 6, 0, 32, 1},
+      {8, 9, 0, 0, 1}};
   nl_gpu_launch(&alias_kernel_desc, gx, gy, gz, threads, shared, params, 10,
                 maps, 4);
 }
@@ -308,7 +343,7 @@ static void launch_alias(int64_t gx, int64_t gy, int64_t gz, int32_t threads,
 static void launch_inc(NlGpuKernel *k, int32_t *c, int64_t gx) {
   void *alloc = c, *aligned = c;
   void *params[] = {&alloc, &aligned};
-  NlGpuMap map = {0, 1, 0, 16};
+  NlGpuMap map = {0, 1, 0, 16, 1};
   nl_gpu_launch(k, gx, 1, 1, 1, 0, params, 2, &map, 1);
 }
 
@@ -317,7 +352,7 @@ static void launch_inc(NlGpuKernel *k, int32_t *c, int64_t gx) {
 static void launch_inc64(int32_t *d) {
   void *alloc = d, *aligned = d;
   void *params[] = {&alloc, &aligned};
-  NlGpuMap map = {0, 1, 0, 64};
+  NlGpuMap map = {0, 1, 0, 64, 1};
   nl_gpu_launch(&inc_kernel_desc, 1, 1, 1, 1, 0, params, 2, &map, 1);
 }
 
@@ -414,7 +449,8 @@ static void run_device_memory(void) {
   int64_t offset = 0, n = 8;
   void *params[] = {&v1_alloc,  &v1,  &offset, &v2_alloc,    &v2,
                     &out_alloc, &out, &n,      &empty_alloc, &empty};
-  NlGpuMap maps[] = {{0, 1, 0, 32}, {3, 4, 0, 32}, {5, 6, 0, 32}, {8, 9, 0, 0}};
+  NlGpuMap maps[] = {
+      {0, 1, 0, 32, 1}, {3, 4, 0, 32, 1}, {5, 6, 0, 32, 1}, {8, 9, 0, 0, 1}};
   nl_gpu_launch(&alias_kernel_desc, 1, 1, 1, 32, 0, params, 10, maps, 4);
   say("v1 in device memory as it is: %d, v2 - v1: %ld\n",
       seen.v2_minus_v1 == 16 && *(float **)params[1] == a, seen.v2_minus_v1);
@@ -426,6 +462,24 @@ static void run_device_memory(void) {
   void *host = nl_alloc_at(32, 64, "t.nl", 4, 3, 1);
   nl_dealloc(host);
   mark("done");
+}
+
+static NlGpuKernel sum_kernel_desc = {"ptx image one", "sum_kernel",
+                                      "gpu_launch.nl:12:5", NULL};
+
+/// sum_kernel with x read only, y written: apart, then y overlapping x.
+static void run_read_only(void) {
+  int32_t c[8] = {1, 2, 3, 4, 0, 0, 0, 0};
+  for (int apart = 1; apart >= 0; --apart) {
+    int32_t *x = c, *y = apart ? c + 6 : c + 2;
+    mark(apart ? "x read only, y apart" : "x read only, y overlapping it");
+    void *xa = x, *xp = x, *ya = y, *yp = y;
+    void *params[] = {&xa, &xp, &ya, &yp};
+    NlGpuMap maps[] = {{0, 1, 0, 16, 0}, {2, 3, 0, 4, 1}};
+    nl_gpu_launch(&sum_kernel_desc, 1, 1, 1, 1, 0, params, 4, maps, 2);
+    say("c = %d %d %d %d %d %d %d %d\n", c[0], c[1], c[2], c[3], c[4], c[5],
+        c[6], c[7]);
+  }
 }
 
 /// Whether the only program argument is \p flag.
@@ -448,6 +502,10 @@ int32_t nl_main(void) {
   }
   if (mode_is("--device-memory")) {
     run_device_memory();
+    return 0;
+  }
+  if (mode_is("--read-only")) {
+    run_read_only();
     return 0;
   }
   if (mode_is("--device-count")) {

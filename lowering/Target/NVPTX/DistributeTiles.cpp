@@ -551,6 +551,47 @@ void spreadCopy(memref::CopyOp copy, Value tid, int64_t threads) {
   copy.erase();
 }
 
+/// Whether the kernel only reads memory through `view`: every use loads
+/// from it, asks its sizes, is the source of a copy, or makes another view
+/// of it that the kernel only reads. Anything else (a store, a call, its
+/// address taken) may write it.
+bool onlyReadThrough(Value view) {
+  for (OpOperand &use : view.getUses()) {
+    Operation *user = use.getOwner();
+    if (isa<memref::LoadOp, memref::DimOp>(user))
+      continue;
+    if (auto copy = dyn_cast<memref::CopyOp>(user);
+        copy && use.get() == copy.getSource() && use.get() != copy.getTarget())
+      continue;
+    if (isa<memref::SubViewOp, memref::CastOp, memref::ReinterpretCastOp,
+            memref::MemorySpaceCastOp, memref::ExpandShapeOp,
+            memref::CollapseShapeOp>(user) &&
+        use.getOperandNumber() == 0 && onlyReadThrough(user->getResult(0)))
+      continue;
+    if (auto meta = dyn_cast<memref::ExtractStridedMetadataOp>(user);
+        meta && onlyReadThrough(meta.getBaseBuffer()))
+      continue;
+    return false;
+  }
+  return true;
+}
+
+/// Marks each launch of `fn` with the memref arguments `fn` may write
+/// (kWrittenViewsAttr).
+void markWrittenViews(ModuleOp module, gpu::GPUFuncOp fn) {
+  SmallVector<bool> written;
+  for (BlockArgument arg : fn.getArguments())
+    if (isa<MemRefType>(arg.getType()))
+      written.push_back(!onlyReadThrough(arg));
+  auto gpuModule = fn->getParentOfType<gpu::GPUModuleOp>();
+  module.walk([&](gpu::LaunchFuncOp launch) {
+    if (launch.getKernelModuleName() == gpuModule.getSymNameAttr() &&
+        launch.getKernelName() == fn.getNameAttr())
+      launch->setAttr(nlc::nvptx::kWrittenViewsAttr,
+                      DenseBoolArrayAttr::get(module.getContext(), written));
+  });
+}
+
 /// Static shared memory a block may have without asking the driver.
 constexpr int64_t kStaticSharedBytes = 48 * 1024;
 
@@ -649,6 +690,7 @@ struct GPUDistributeTiles
     module.walk([&](gpu::GPUFuncOp fn) {
       if (!fn.isKernel())
         return;
+      markWrittenViews(module, fn);
       std::optional<Plan> plan = planKernel(fn, limit, threads);
       if (!plan)
         return;

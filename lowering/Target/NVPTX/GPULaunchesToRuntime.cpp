@@ -44,7 +44,7 @@ struct GPULaunchesToRuntime
     ptrType = LLVM::LLVMPointerType::get(ctx);
     i32 = IntegerType::get(ctx, 32);
     i64 = IntegerType::get(ctx, 64);
-    mapType = LLVM::LLVMStructType::getLiteral(ctx, {i32, i32, i64, i64});
+    mapType = LLVM::LLVMStructType::getLiteral(ctx, {i32, i32, i64, i64, i32});
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     if (!module.lookupSymbol(kLaunch))
       LLVM::LLVMFuncOp::create(
@@ -156,6 +156,11 @@ private:
       return launch.emitOpError("launches a kernel that was not compiled");
     OpBuilder b(launch);
 
+    // Which views the kernel may write (nlc-gpu-distribute-tiles).
+    ArrayRef<bool> written;
+    if (auto mark = launch->getAttrOfType<DenseBoolArrayAttr>(
+            nlc::nvptx::kWrittenViewsAttr))
+      written = mark.asArrayRef();
     // The kernel's parameters as its lowered signature has them, and for
     // each memref the bytes it can reach from its aligned pointer.
     SmallVector<Value> params;
@@ -249,6 +254,9 @@ private:
                             field(1));
       LLVM::StoreOp::create(b, loc, map.lo, field(2));
       LLVM::StoreOp::create(b, loc, map.hi, field(3));
+      // Without the mark, a view may be written.
+      bool mayWrite = k >= written.size() || written[k];
+      LLVM::StoreOp::create(b, loc, i32Const(b, loc, mayWrite), field(4));
     }
 
     gpu::KernelDim3 grid = launch.getGridSizeOperandValues();

@@ -26,6 +26,10 @@ namespace nlc::nvptx {
 
 /// The name of the one gpu.module convert-tile-launch-to-gpu creates.
 inline constexpr llvm::StringLiteral kKernelModuleName = "nl_kernels";
+/// On a gpu.launch_func (nlc-gpu-distribute-tiles): for each memref operand
+/// in order, whether the kernel may write it. The runtime copies back only
+/// the host memory of views a kernel may write. Without it, every view.
+inline constexpr llvm::StringLiteral kWrittenViewsAttr = "nlc.written_views";
 
 /// "file:line:col" of the first file location in `loc` (for messages the
 /// program prints), else "?".

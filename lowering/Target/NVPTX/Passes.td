@@ -106,6 +106,10 @@ def GPUDistributeTiles
       is run by every thread alike: its values are the same in every
       thread. Buffers are written only inside the spread loops, between
       barriers, so no thread overwrites what another still reads.
+    - Each launch of a kernel gets `nlc.written_views`: for each memref
+      operand, whether the kernel may write it (anything but loads, sizes,
+      the source of a copy and views of it that are only read counts as a
+      write), so that the runtime copies back only those.
     - The kernel's launches get `threads` threads per block (fewer when the
       kernel's largest element loop has fewer iterations: a multiple of
       32), and the `gpu.func` its `known_block_size`.

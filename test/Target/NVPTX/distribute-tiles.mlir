@@ -14,7 +14,9 @@
 
 // CHECK-LABEL: func.func @host(
 // CHECK: %[[T:.+]] = arith.constant 128 : index
-// CHECK: gpu.launch_func @nl_kernels::@k blocks in (%{{.+}}, %{{.+}}, %{{.+}}) threads in (%[[T]], %{{.+}}, %{{.+}})
+// The launch says which views the kernel may write (this one stores to
+// its view): the runtime copies back only those.
+// CHECK: gpu.launch_func @nl_kernels::@k blocks in (%{{.+}}, %{{.+}}, %{{.+}}) threads in (%[[T]], %{{.+}}, %{{.+}}) args(%{{.+}} : memref<?x?xf32>) {nlc.written_views = array<i1: true>}
 // CHECK: gpu.func @k(%[[X:.+]]: memref<?x?xf32>) workgroup(%[[ARENA:.+]] : memref<2592xi8, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}) kernel attributes {known_block_size = array<i32: 128, 1, 1>}
 // CHECK: %[[TID:.+]] = gpu.thread_id x
 // The first load's tile at offset 0, a view cast to the generic space.
@@ -116,6 +118,7 @@ module attributes {gpu.container_module} {
 // lower k in the low half) and the accumulators loaded and stored around
 // the loop; without `mma`, the scalar form.
 
+// MMA: gpu.launch_func @nl_kernels::@mm {{.*}} {nlc.written_views = array<i1: false, true>}
 // MMA-LABEL: gpu.func @mm(
 // MMA: %[[TID:.+]] = gpu.thread_id x
 // MMA: %[[LANE:.+]] = arith.remui %[[TID]], %c32
@@ -239,6 +242,34 @@ module attributes {gpu.container_module} {
         %t = tile.load %x[%i, %c0] : memref<?x?xf32> -> !tile.tile<4x32xf32>
         tile.store %t, %x[%i, %c0] : !tile.tile<4x32xf32>, memref<?x?xf32>
       }
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// Which views a kernel may write, through other views of them too: read
+// through a subview (no), written through a cast (yes), the address taken
+// (yes: anything may happen to it).
+// CHECK-LABEL: func.func @views(
+// CHECK: gpu.launch_func @nl_kernels::@views {{.*}} {nlc.written_views = array<i1: false, true, true>}
+
+module attributes {gpu.container_module} {
+  func.func @views(%a: memref<?xf32>, %b: memref<?xf32>, %c: memref<?xf32>) {
+    %c1 = arith.constant 1 : index
+    gpu.launch_func @nl_kernels::@views blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%a : memref<?xf32>, %b : memref<?xf32>, %c : memref<?xf32>)
+    return
+  }
+  gpu.module @nl_kernels {
+    gpu.func @views(%a: memref<?xf32>, %b: memref<?xf32>, %c: memref<?xf32>) kernel {
+      %c0 = arith.constant 0 : index
+      %c4 = arith.constant 4 : index
+      %sub = memref.subview %a[%c0] [%c4] [1] : memref<?xf32> to memref<?xf32, strided<[1], offset: ?>>
+      %v = memref.load %sub[%c0] : memref<?xf32, strided<[1], offset: ?>>
+      %cast = memref.cast %b : memref<?xf32> to memref<4xf32>
+      memref.store %v, %cast[%c0] : memref<4xf32>
+      %p = memref.extract_aligned_pointer_as_index %c : memref<?xf32> -> index
       gpu.return
     }
   }

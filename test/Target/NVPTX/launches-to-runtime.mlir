@@ -12,7 +12,7 @@
 // CHECK-SAME: %[[X:[a-z0-9]+]]: memref<?xf32, strided<[?], offset: ?>>, %[[A:[a-z0-9]+]]: f32, %[[N:[a-z0-9]+]]: index)
 // CHECK: %[[SLOTS:.+]] = llvm.alloca %{{.+}} x i64
 // CHECK: %[[PARAMS:.+]] = llvm.alloca %{{.+}} x !llvm.ptr
-// CHECK: %[[MAPS:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(i32, i32, i64, i64)>
+// CHECK: %[[MAPS:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(i32, i32, i64, i64, i32)>
 // CHECK: %{{.+}}, %[[OFF:.+]], %[[SIZE:.+]], %[[STRIDE:.+]] = memref.extract_strided_metadata %[[X]]
 // CHECK: %[[PTR:.+]] = memref.extract_aligned_pointer_as_index %[[X]]
 // CHECK: %[[LAST_STEPS:.+]] = arith.subi %[[SIZE]], %{{.+}} : index
@@ -27,11 +27,27 @@
 // CHECK: %[[ASLOT:.+]] = arith.extui %[[ABITS]] : i32 to i64
 // CHECK: %[[S5:.+]] = llvm.getelementptr %[[SLOTS]][5]
 // CHECK-NEXT: llvm.store %[[ASLOT]], %[[S5]] : i64, !llvm.ptr
+// The kernel writes its view: the map says so (field 4), and the runtime
+// copies it back.
+// CHECK: %[[W:.+]] = llvm.getelementptr %[[MAPS]][0, 4]
+// CHECK-NEXT: %[[ONE:.+]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK-NEXT: llvm.store %[[ONE]], %[[W]] : i32, !llvm.ptr
 // CHECK: %[[REC:.+]] = llvm.mlir.addressof @nl_gpu.k : !llvm.ptr
 // CHECK: %[[GX:.+]] = arith.index_cast %[[N]] : index to i64
 // CHECK-DAG: %[[NPARAMS:.+]] = llvm.mlir.constant(6 : i32) : i32
 // CHECK-DAG: %[[NMAPS:.+]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK: llvm.call @nl_gpu_launch(%[[REC]], %[[GX]], %{{.+}}, %{{.+}}, %{{.+}}, %[[SHARED:.+]], %[[PARAMS]], %[[NPARAMS]], %[[MAPS]], %[[NMAPS]])
+// A kernel that only reads its first view: that map says 0 (not copied
+// back), the second's 1.
+// CHECK-LABEL: func.func @host_copy(
+// CHECK: %[[CMAPS:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(i32, i32, i64, i64, i32)>
+// CHECK: %[[XW:.+]] = llvm.getelementptr %[[CMAPS]][0, 4]
+// CHECK-NEXT: %[[ZERO:.+]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-NEXT: llvm.store %[[ZERO]], %[[XW]] : i32, !llvm.ptr
+// CHECK: %[[YW:.+]] = llvm.getelementptr %[[CMAPS]][1, 4]
+// CHECK-NEXT: %[[ONE:.+]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK-NEXT: llvm.store %[[ONE]], %[[YW]] : i32, !llvm.ptr
+// CHECK: llvm.call @nl_gpu_launch(
 // CHECK: llvm.func @nl_gpu_launch(!llvm.ptr, i64, i64, i64, i32, i32, !llvm.ptr, i32, !llvm.ptr, i32)
 // CHECK: llvm.mlir.global private constant @nl_kernels.ptx("{{.*}}.target sm_90a{{.*}}.visible .entry k(
 // CHECK: llvm.mlir.global private constant @nl_gpu.k.name("k\00")
@@ -52,6 +68,16 @@ func.func private @k(%x: memref<?xf32, strided<[?], offset: ?>>, %a: f32) attrib
 }
 func.func @host(%x: memref<?xf32, strided<[?], offset: ?>>, %a: f32, %n: index) {
   tile.launch @k[%n] (%x, %a) : memref<?xf32, strided<[?], offset: ?>>, f32
+  return
+}
+func.func private @copy(%x: memref<?xf32>, %y: memref<?xf32>) attributes {tile.kernel} {
+  %i = tile.program_id 0
+  %v = memref.load %x[%i] : memref<?xf32>
+  memref.store %v, %y[%i] : memref<?xf32>
+  return
+}
+func.func @host_copy(%x: memref<?xf32>, %y: memref<?xf32>, %n: index) {
+  tile.launch @copy[%n] (%x, %y) : memref<?xf32>, memref<?xf32>
   return
 }
 }
