@@ -331,11 +331,10 @@ static void launch_alias(int64_t gx, int64_t gy, int64_t gz, int32_t threads,
   int64_t offset = 0, n = 8;
   void *params[] = {&v1_alloc,  &v1,  &offset, &v2_alloc,    &v2,
                     &out_alloc, &out, &n,      &empty_alloc, &empty};
-  NlGpuMap maps[] = {
-      {0, 1, 0, 32, 1},
-      {3, bad_map ? 12 : 4, 0, 32, 1},
-      {5, 6, 0, 32, 1},
-      {8, 9, 0, 0, 1}};
+  NlGpuMap maps[] = {{0, 1, 0, 32, 1},
+                     {3, bad_map ? 12 : 4, 0, 32, 1},
+                     {5, 6, 0, 32, 1},
+                     {8, 9, 0, 0, 1}};
   nl_gpu_launch(&alias_kernel_desc, gx, gy, gz, threads, shared, params, 10,
                 maps, 4);
 }
