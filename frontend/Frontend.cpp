@@ -70,7 +70,7 @@ static std::string targetModuleText(const TargetFacts &t) {
   return std::string("// The target this program is built for, written by "
                      "nlc (docs/LangRef.md, \"The target\").\n"
                      "const BARE_METAL: bool = ") +
-         b(t.bareMetal) + ";\n";
+         b(t.bareMetal) + ";\nconst GPU: bool = " + b(t.gpu) + ";\n";
 }
 
 std::string Frontend::findModule(const ImportDecl &imp, const std::string &dir,

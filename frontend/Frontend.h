@@ -19,6 +19,8 @@ namespace nlc {
 struct TargetFacts {
   /// A unikernel image (--target=x86_64-bare), not a Linux executable.
   bool bareMetal = false;
+  /// Kernels run on a GPU (--target=nvptx64-nvidia-cuda).
+  bool gpu = false;
 };
 
 class Frontend {

@@ -271,6 +271,7 @@ int Compilation::run() {
   searchPaths.push_back(NLC_STDLIB_DIR);
   TargetFacts facts;
   facts.bareMetal = opts.target->freestanding;
+  facts.gpu = opts.target->host != nullptr;
   Frontend frontend(sm, diags, searchPaths, facts);
   mlir::TimingScope phase = timing.nest("Parse");
   Module *root = frontend.parse(opts.inputFile);
