@@ -308,19 +308,17 @@ int Compilation::run() {
   genOptions.library = opts.library;
   // Kernels on a device: the program's tensors may live there.
   genOptions.gpu = opts.target->host != nullptr;
-  // The standard modules come compiled (StdlibObjects.h) into a library
-  // (each of them compiled apart) or into an executable, when their
-  // objects were built for this compilation's options.
+  // The standard modules are compiled apart (StdlibObjects.h): always from
+  // a library (each is one), from an executable when their objects were
+  // built for this compilation's options.
   StdlibObjects stdlib;
-  if (opts.library)
-    stdlib.archive = "-";
-  else if (opts.emit == Emit::Exe)
+  if (!opts.library && opts.emit == Emit::Exe)
     stdlib = findStdlibObjects(opts, argv0);
-  else
+  else if (!opts.library)
     stdlib.why = "only executables link them";
   const std::vector<Module *> &modules = frontend.getModules();
   std::string separateNames;
-  if (!stdlib.archive.empty())
+  if (opts.library || !stdlib.archive.empty())
     for (Module *m : llvm::ArrayRef(modules).drop_back())
       if (isStdlibFile(sm.getName(m->file))) {
         genOptions.separate.insert(m);

@@ -576,6 +576,18 @@ bool onlyReadThrough(Value view) {
   return true;
 }
 
+/// The launches of `fn` in `module`.
+SmallVector<gpu::LaunchFuncOp> launchesOf(ModuleOp module, gpu::GPUFuncOp fn) {
+  auto gpuModule = fn->getParentOfType<gpu::GPUModuleOp>();
+  SmallVector<gpu::LaunchFuncOp> launches;
+  module.walk([&](gpu::LaunchFuncOp launch) {
+    if (launch.getKernelModuleName() == gpuModule.getSymNameAttr() &&
+        launch.getKernelName() == fn.getNameAttr())
+      launches.push_back(launch);
+  });
+  return launches;
+}
+
 /// Marks each launch of `fn` with the memref arguments `fn` may write
 /// (kWrittenViewsAttr).
 void markWrittenViews(ModuleOp module, gpu::GPUFuncOp fn) {
@@ -583,13 +595,9 @@ void markWrittenViews(ModuleOp module, gpu::GPUFuncOp fn) {
   for (BlockArgument arg : fn.getArguments())
     if (isa<MemRefType>(arg.getType()))
       written.push_back(!onlyReadThrough(arg));
-  auto gpuModule = fn->getParentOfType<gpu::GPUModuleOp>();
-  module.walk([&](gpu::LaunchFuncOp launch) {
-    if (launch.getKernelModuleName() == gpuModule.getSymNameAttr() &&
-        launch.getKernelName() == fn.getNameAttr())
-      launch->setAttr(nlc::nvptx::kWrittenViewsAttr,
-                      DenseBoolArrayAttr::get(module.getContext(), written));
-  });
+  for (gpu::LaunchFuncOp launch : launchesOf(module, fn))
+    launch->setAttr(nlc::nvptx::kWrittenViewsAttr,
+                    DenseBoolArrayAttr::get(module.getContext(), written));
 }
 
 /// Static shared memory a block may have without asking the driver.
@@ -742,11 +750,7 @@ struct GPUDistributeTiles
   /// bytes of dynamic shared memory.
   static void setBlockSize(ModuleOp module, gpu::GPUFuncOp fn, int64_t block,
                            int64_t dynamicShared) {
-    auto gpuModule = fn->getParentOfType<gpu::GPUModuleOp>();
-    module.walk([&](gpu::LaunchFuncOp launch) {
-      if (launch.getKernelModuleName() != gpuModule.getSymNameAttr() ||
-          launch.getKernelName() != fn.getNameAttr())
-        return;
+    for (gpu::LaunchFuncOp launch : launchesOf(module, fn)) {
       OpBuilder b(launch);
       Location loc = launch.getLoc();
       launch.getBlockSizeXMutable().assign(indexConst(b, loc, block));
@@ -755,7 +759,7 @@ struct GPUDistributeTiles
       if (dynamicShared)
         launch.getDynamicSharedMemorySizeMutable().assign(
             arith::ConstantIntOp::create(b, loc, dynamicShared, 32));
-    });
+    }
   }
 };
 
