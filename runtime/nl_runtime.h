@@ -235,6 +235,50 @@ void *nl_gpu_alloc_at(int64_t size, const char *file, int64_t file_len,
 int32_t nl_gpu_device_of(int64_t addr);
 
 //===----------------------------------------------------------------------===//
+// GPU kernels emulated on the CPU (nlc --gpu-emulation; hosted flavour only;
+// runtime/hosted/gpu_emulate.c): a test of nlc's GPU code generation where
+// there is no GPU. nlc compiles each kernel also as `nl_emu.NAME`, a host
+// function that runs one thread of a block; a stand-in driver library
+// (test/Runtime/Inputs/fake_cuda.c) launches it through nl_gpu_emulate.
+//===----------------------------------------------------------------------===//
+
+/// One thread of an emulated block.
+typedef struct NlEmuThread NlEmuThread;
+
+/// A kernel's emulated body: \p params as cuLaunchKernel's kernelParams.
+typedef void (*NlEmuKernel)(void **params, NlEmuThread *thread);
+
+/// Runs \p body on a grid of \p gx x \p gy x \p gz blocks of \p threads
+/// threads as the GPU would, the threads of a block interleaved at barriers
+/// and warp-wide operations (deterministically), with 48 KiB of static and
+/// \p dynamic_shared bytes of dynamic shared memory per block, filled with
+/// 0xee. Threads that wait for others that never come, lanes of a warp at
+/// different warp-wide operations or an mma.sync in a partial warp end the
+/// program with a message naming \p name (NL_PANIC_STATUS).
+void nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
+                    uint32_t gx, uint32_t gy, uint32_t gz, uint32_t threads,
+                    uint32_t dynamic_shared);
+
+/// What the emulated kernels call for gpu.thread_id, block_id, block_dim,
+/// grid_dim (dimension 0, 1, 2), the shared memory (\p dynamic: 0 the
+/// static, 1 the dynamic), gpu.barrier, gpu.shuffle (the 32 bits of the
+/// value, bit 32 the `valid` flag; \p mode 0 idx, 1 up, 2 down, 3 xor) and
+/// nvvm.mma.sync (\p kind 0: m16n8k16 bf16 into f32, 1: m16n8k32 s8 into
+/// s32, wrapping; the four results then come from nl_emu_mma_result).
+uint32_t nl_emu_thread_id(NlEmuThread *t, int32_t dim);
+uint32_t nl_emu_block_id(NlEmuThread *t, int32_t dim);
+uint32_t nl_emu_block_dim(NlEmuThread *t, int32_t dim);
+uint32_t nl_emu_grid_dim(NlEmuThread *t, int32_t dim);
+void *nl_emu_shared(NlEmuThread *t, int32_t dynamic);
+void nl_emu_barrier(NlEmuThread *t);
+uint64_t nl_emu_shuffle(NlEmuThread *t, uint32_t value, uint32_t offset,
+                        uint32_t width, int32_t mode);
+void nl_emu_mma(NlEmuThread *t, int32_t kind, uint32_t a0, uint32_t a1,
+                uint32_t a2, uint32_t a3, uint32_t b0, uint32_t b1, uint32_t c0,
+                uint32_t c1, uint32_t c2, uint32_t c3);
+uint32_t nl_emu_mma_result(NlEmuThread *t, int32_t i);
+
+//===----------------------------------------------------------------------===//
 // Environment.
 //===----------------------------------------------------------------------===//
 

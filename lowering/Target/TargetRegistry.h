@@ -39,6 +39,9 @@ struct LinkJob {
   std::string libDir;
   /// The file to write.
   std::string output;
+  /// Every symbol of the executable in its dynamic symbol table (-rdynamic):
+  /// nlc --gpu-emulation, whose kernels a driver library looks up.
+  bool exportDynamic = false;
 };
 
 /// How `nlc --run` starts what the link step wrote.

@@ -344,6 +344,8 @@ int Compilation::run() {
   setModuleTarget(*module, opts.targetInfo);
   if (opts.amxEmulation)
     (*module)->setAttr(kAmxEmulationAttrName, mlir::UnitAttr::get(&context));
+  if (opts.gpuEmulation)
+    (*module)->setAttr(nvptx::kGpuEmulationAttr, mlir::UnitAttr::get(&context));
   if (opts.emit == Emit::MLIR) {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -554,6 +556,8 @@ int Compilation::linkAndRun(llvm::Module &module, llvm::TargetMachine &machine,
   }
   phase = timing.nest("Link");
   job.libDir = binDir(argv0) + "/../lib";
+  // The stand-in driver finds the emulated kernels with dlsym.
+  job.exportDynamic = opts.gpuEmulation;
   if (!stdlibArchive.empty())
     job.objects.push_back(stdlibArchive);
   if (opts.run) {

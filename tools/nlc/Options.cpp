@@ -93,6 +93,12 @@ cl::opt<bool> amxEmulation(
              "without AMX, the tile instructions emulated in vector code "
              "(x86_64-linux with AVX-512; slow)"),
     cl::cat(nlcCategory));
+cl::opt<bool> gpuEmulation(
+    "gpu-emulation",
+    cl::desc("Testing: also compile each GPU kernel for the host, as "
+             "`nl_emu.NAME`, which a stand-in CUDA driver runs on the CPU "
+             "as the GPU would (nvptx64-nvidia-cuda; slow)"),
+    cl::cat(nlcCategory));
 cl::opt<unsigned> runTimeout(
     "run-timeout",
     cl::desc("With --run, stop the program after this many seconds (0: "
@@ -311,6 +317,13 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   opts.profile = profile;
   opts.verifyEach = verifyEach;
   opts.amxEmulation = amxEmulation;
+  opts.gpuEmulation = gpuEmulation;
+  if (gpuEmulation && opts.target->name != "nvptx64-nvidia-cuda") {
+    llvm::errs() << "nlc: error: --gpu-emulation needs "
+                    "--target=nvptx64-nvidia-cuda, not "
+                 << opts.target->name << "\n";
+    return 1;
+  }
   if (runTimeout.getNumOccurrences() > 0)
     opts.runTimeout = runTimeout;
   if (amxEmulation && opts.target->name != "x86_64-linux") {

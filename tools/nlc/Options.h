@@ -48,6 +48,8 @@ struct Options {
   bool verifyEach = false;
   /// --amx-emulation (kAmxEmulationAttrName).
   bool amxEmulation = false;
+  /// --gpu-emulation (nvptx::kGpuEmulationAttr).
+  bool gpuEmulation = false;
   std::optional<unsigned> runTimeout;
   std::vector<std::string> includeDirs;
   /// `--file`: (name in the guest, path here) of each file for a unikernel.

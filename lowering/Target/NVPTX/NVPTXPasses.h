@@ -4,6 +4,7 @@
 #define NLC_LOWERING_TARGET_NVPTX_NVPTXPASSES_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -30,6 +31,9 @@ inline constexpr llvm::StringLiteral kKernelModuleName = "nl_kernels";
 /// in order, whether the kernel may write it. The runtime copies back only
 /// the host memory of views a kernel may write. Without it, every view.
 inline constexpr llvm::StringLiteral kWrittenViewsAttr = "nlc.written_views";
+/// A unit attribute of the module (nlc --gpu-emulation): nlc-gpu-emulate-
+/// kernels also compiles each kernel for the host, as `nl_emu.NAME`.
+inline constexpr llvm::StringLiteral kGpuEmulationAttr = "nlc.gpu_emulation";
 
 /// "file:line:col" of the first file location in `loc` (for messages the
 /// program prints), else "?".

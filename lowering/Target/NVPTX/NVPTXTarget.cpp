@@ -59,6 +59,8 @@ void buildKernelPipeline(mlir::OpPassManager &pm) {
   // nlc's own exp, log, tanh, erf (documented bounds), before the GPU
   // conversion would turn them into PTX's approximate instructions.
   pm.addPass(createApproximateMath());
+  // nlc --gpu-emulation: the kernels also as host functions, from here.
+  pm.addPass(createGPUEmulateKernels());
   mlir::OpPassManager &device = pm.nest<mlir::gpu::GPUModuleOp>();
   device.addPass(mlir::memref::createExpandStridedMetadataPass());
   device.addPass(mlir::createLowerAffinePass());

@@ -158,4 +158,28 @@ def GPUExactMath : Pass<"nlc-gpu-exact-math"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def GPUEmulateKernels : Pass<"nlc-gpu-emulate-kernels", "::mlir::ModuleOp"> {
+  let summary = "Also compile each GPU kernel for the host, to run it emulated";
+  let description = [{
+    In a module marked `nlc.gpu_emulation` (nlc --gpu-emulation), each
+    kernel of each gpu.module, as nlc-gpu-distribute-tiles made it (loops
+    over threads, shared memory, barriers, shuffles, `nvvm.mma.sync`), is
+    copied into the host module as the public function `nl_emu.NAME(params,
+    thread)`, which runs one thread of a block on the CPU: it reads its
+    arguments from cuLaunchKernel's kernelParams (a memref as its lowered
+    fields: allocated and aligned pointers, offset, sizes, strides), and
+    thread and block indices, shared memory, barriers, shuffles and
+    mma.sync become calls of the runtime's emulator (`nl_emu_*`,
+    runtime/hosted/gpu_emulate.c), which runs a block's threads as fibers.
+    A kernel with an operation the emulator does not know is an error. The
+    PTX is made as before: the emulation is a test of the GPU lowering
+    before NVVM where there is no GPU. Unmarked modules are left alone.
+  }];
+  let dependentDialects = [
+    "::mlir::cf::ControlFlowDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect",
+  ];
+}
+
 #endif // NLC_LOWERING_TARGET_NVPTX_PASSES

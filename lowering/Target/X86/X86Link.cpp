@@ -67,6 +67,8 @@ bool linkExecutable(const LinkJob &job, std::string &error) {
   }
   std::vector<std::string> args = {*clang};
   args.insert(args.end(), job.objects.begin(), job.objects.end());
+  if (job.exportDynamic)
+    args.push_back("-rdynamic");
   // -pthread: the runtime runs kernel grids on its own threads.
   args.insert(args.end(),
               {job.libDir + "/libnlrt.a", "-lm", "-pthread", "-o", job.output});

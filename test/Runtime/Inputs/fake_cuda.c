@@ -6,7 +6,9 @@
 // memory is malloc'd (and filled with 0xee, so that a missing copy shows),
 // a module is its image, and a function is the function of the same name in
 // the test program (linked with -rdynamic), called once per launch as
-// fn(params, gridX, gridY, gridZ, blockX).
+// fn(params, gridX, gridY, gridZ, blockX). In a program built with nlc
+// --gpu-emulation, a kernel NAME is its host copy `nl_emu.NAME`, which a
+// launch runs through the runtime's emulator, nl_gpu_emulate.
 //
 // Every call is logged on stderr, one line each, unless FAKE_CUDA_QUIET is
 // set; with FAKE_CUDA_SUMMARY set, the counts of some calls are written at
@@ -26,10 +28,15 @@
 
 typedef void (*KernelBody)(void **params, unsigned gx, unsigned gy, unsigned gz,
                            unsigned threads);
+typedef void (*Emulate)(void *body, const char *name, void **params,
+                        unsigned gx, unsigned gy, unsigned gz, unsigned threads,
+                        unsigned shared);
 
 /// What a CUfunction points to.
 typedef struct FakeFunction {
   KernelBody body;
+  /// nl_emu.NAME, else null.
+  void *emulated;
   char name[64];
 } FakeFunction;
 
@@ -151,11 +158,15 @@ static CUresult fake_cuModuleGetFunction(CUfunction *function, CUmodule module,
   CUresult r = injected("cuModuleGetFunction");
   if (r != CUDA_SUCCESS)
     return r;
-  KernelBody body = (KernelBody)dlsym(RTLD_DEFAULT, name);
-  if (!body)
-    return CUDA_ERROR_NOT_FOUND;
+  char emulated[96];
+  snprintf(emulated, sizeof emulated, "nl_emu.%s", name);
   FakeFunction *f = malloc(sizeof *f);
-  f->body = body;
+  f->emulated = dlsym(RTLD_DEFAULT, emulated);
+  f->body = (KernelBody)dlsym(RTLD_DEFAULT, name);
+  if (!f->body && !f->emulated) {
+    free(f);
+    return CUDA_ERROR_NOT_FOUND;
+  }
   snprintf(f->name, sizeof f->name, "%s", name);
   *function = (CUfunction)f;
   return CUDA_SUCCESS;
@@ -228,7 +239,15 @@ static CUresult fake_cuLaunchKernel(CUfunction f, unsigned gridX,
   CUresult r = injected("cuLaunchKernel");
   if (r != CUDA_SUCCESS)
     return r;
-  fn->body(params, gridX, gridY, gridZ, blockX);
+  if (fn->emulated) {
+    Emulate emulate = (Emulate)dlsym(RTLD_DEFAULT, "nl_gpu_emulate");
+    if (!emulate)
+      return CUDA_ERROR_NOT_FOUND;
+    emulate(fn->emulated, fn->name, params, gridX, gridY, gridZ,
+            blockX * blockY * blockZ, sharedBytes);
+  } else {
+    fn->body(params, gridX, gridY, gridZ, blockX);
+  }
   return CUDA_SUCCESS;
 }
 

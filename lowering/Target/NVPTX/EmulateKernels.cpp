@@ -1,0 +1,355 @@
+//===- EmulateKernels.cpp - GPU kernels also compiled for the host --------===//
+//
+// Pass `nlc-gpu-emulate-kernels` (see Passes.td). The runtime's side is
+// runtime/hosted/gpu_emulate.c.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowering/Target/NVPTX/NVPTXPasses.h"
+
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace nlc::nvptx {
+#define GEN_PASS_DEF_GPUEMULATEKERNELS
+#include "lowering/Target/NVPTX/Passes.h.inc"
+} // namespace nlc::nvptx
+
+using namespace mlir;
+
+namespace {
+
+/// The most dynamic shared memory a block can have (sm_90: 227 KiB), the
+/// size of the memref that stands for it.
+constexpr int64_t kMaxDynamicShared = 227 << 10;
+
+/// `type` in the default memory space.
+Type withoutMemorySpace(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  if (!memref || !memref.getMemorySpace())
+    return type;
+  return MemRefType::get(memref.getShape(), memref.getElementType(),
+                         memref.getLayout());
+}
+
+struct GPUEmulateKernels
+    : nlc::nvptx::impl::GPUEmulateKernelsBase<GPUEmulateKernels> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (!module->hasAttr(nlc::nvptx::kGpuEmulationAttr))
+      return;
+    MLIRContext *ctx = &getContext();
+    ptr = LLVM::LLVMPointerType::get(ctx);
+    i32 = IntegerType::get(ctx, 32);
+    i64 = IntegerType::get(ctx, 64);
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    auto declare = [&](StringRef name, TypeRange args, TypeRange results) {
+      if (!module.lookupSymbol(name))
+        func::FuncOp::create(b, module.getLoc(), name,
+                             b.getFunctionType(args, results))
+            .setPrivate();
+    };
+    for (StringRef name : {"nl_emu_thread_id", "nl_emu_block_id",
+                           "nl_emu_block_dim", "nl_emu_grid_dim"})
+      declare(name, {ptr, i32}, {i32});
+    declare("nl_emu_shared", {ptr, i32}, {ptr});
+    declare("nl_emu_barrier", {ptr}, {});
+    declare("nl_emu_shuffle", {ptr, i32, i32, i32, i32}, {i64});
+    declare("nl_emu_mma",
+            {ptr, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32}, {});
+    declare("nl_emu_mma_result", {ptr, i32}, {i32});
+    for (auto gm : module.getOps<gpu::GPUModuleOp>())
+      for (auto fn : gm.getOps<gpu::GPUFuncOp>())
+        if (fn.isKernel() && failed(emulate(module, fn)))
+          return signalPassFailure();
+  }
+
+private:
+  Value call(OpBuilder &b, Location loc, StringRef name, TypeRange results,
+             ValueRange args) {
+    auto op = func::CallOp::create(b, loc, name, results, args);
+    return op.getNumResults() ? op.getResult(0) : Value();
+  }
+
+  Value i32Const(OpBuilder &b, Location loc, int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, v, 32);
+  }
+
+  /// A memref of `type` (default memory space) with the given fields.
+  Value memref(OpBuilder &b, Location loc, MemRefType type, Value allocated,
+               Value aligned, Value offset, ArrayRef<Value> sizes,
+               ArrayRef<Value> strides) {
+    int64_t rank = type.getRank();
+    SmallVector<Type> fields = {ptr, ptr, i64};
+    if (rank > 0) {
+      fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
+      fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
+    }
+    auto structType = LLVM::LLVMStructType::getLiteral(b.getContext(), fields);
+    Value d = LLVM::UndefOp::create(b, loc, structType);
+    d = LLVM::InsertValueOp::create(b, loc, d, allocated, ArrayRef<int64_t>{0});
+    d = LLVM::InsertValueOp::create(b, loc, d, aligned, ArrayRef<int64_t>{1});
+    d = LLVM::InsertValueOp::create(b, loc, d, offset, ArrayRef<int64_t>{2});
+    for (int64_t i = 0; i < rank; ++i) {
+      d = LLVM::InsertValueOp::create(b, loc, d, sizes[i],
+                                      ArrayRef<int64_t>{3, i});
+      d = LLVM::InsertValueOp::create(b, loc, d, strides[i],
+                                      ArrayRef<int64_t>{4, i});
+    }
+    return UnrealizedConversionCastOp::create(b, loc, type, d).getResult(0);
+  }
+
+  /// A contiguous memref of static `type` at `base`.
+  Value staticMemRef(OpBuilder &b, Location loc, MemRefType type, Value base) {
+    auto c = [&](int64_t v) {
+      return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v))
+          .getResult();
+    };
+    SmallVector<Value> sizes, strides;
+    int64_t stride = 1;
+    for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+      sizes.insert(sizes.begin(), c(type.getDimSize(d)));
+      strides.insert(strides.begin(), c(stride));
+      stride *= type.getDimSize(d);
+    }
+    return memref(b, loc, type, base, base, c(0), sizes, strides);
+  }
+
+  /// The kernel's arguments from cuLaunchKernel's `params`, in the slots
+  /// nlc-gpu-launches-to-runtime fills: a memref as its lowered fields, a
+  /// scalar in the low bytes of its slot.
+  LogicalResult unpackArguments(OpBuilder &b, Location loc, gpu::GPUFuncOp fn,
+                                Value params, SmallVectorImpl<Value> &args) {
+    int32_t next = 0;
+    auto slot = [&]() {
+      Value at = LLVM::GEPOp::create(b, loc, ptr, ptr, params,
+                                     ArrayRef<LLVM::GEPArg>{next++});
+      return LLVM::LoadOp::create(b, loc, ptr, at).getResult();
+    };
+    auto load = [&](Type type) {
+      return LLVM::LoadOp::create(b, loc, type, slot()).getResult();
+    };
+    // The body's first arguments; the attributions follow.
+    for (Type type : fn.getFunctionType().getInputs()) {
+      if (auto m = dyn_cast<MemRefType>(type)) {
+        Value allocated = load(ptr), aligned = load(ptr), offset = load(i64);
+        SmallVector<Value> sizes, strides;
+        for (int64_t d = 0; d < m.getRank(); ++d)
+          sizes.push_back(load(i64));
+        for (int64_t d = 0; d < m.getRank(); ++d)
+          strides.push_back(load(i64));
+        args.push_back(memref(b, loc, cast<MemRefType>(withoutMemorySpace(m)),
+                              allocated, aligned, offset, sizes, strides));
+      } else if (type.isIndex()) {
+        args.push_back(arith::IndexCastOp::create(b, loc, type, load(i64)));
+      } else if (type.isIntOrFloat()) {
+        args.push_back(load(type));
+      } else {
+        return fn.emitError("cannot emulate a kernel that takes a ") << type;
+      }
+    }
+    return success();
+  }
+
+  LogicalResult emulate(ModuleOp module, gpu::GPUFuncOp fn) {
+    if (!fn.getPrivateAttributions().empty())
+      return fn.emitError("cannot emulate a kernel with private attributions");
+    Location loc = fn.getLoc();
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    auto emu = func::FuncOp::create(b, loc, ("nl_emu." + fn.getName()).str(),
+                                    b.getFunctionType({ptr, ptr}, {}));
+    IRMapping mapping;
+    fn.getBody().cloneInto(&emu.getBody(), mapping);
+    Block *body = &emu.getBody().front();
+    Block *entry = b.createBlock(&emu.getBody(), emu.getBody().begin(),
+                                 {ptr, ptr}, {loc, loc});
+    Value params = entry->getArgument(0);
+    thread = entry->getArgument(1);
+    SmallVector<Value> args;
+    if (failed(unpackArguments(b, loc, fn, params, args)))
+      return failure();
+    // The workgroup attributions, one after the other in static shared
+    // memory.
+    Value shared = call(b, loc, "nl_emu_shared", ptr,
+                        ValueRange{thread, i32Const(b, loc, 0)});
+    int64_t offset = 0;
+    for (BlockArgument arg : fn.getWorkgroupAttributions()) {
+      auto type = cast<MemRefType>(withoutMemorySpace(arg.getType()));
+      Value base = LLVM::GEPOp::create(b, loc, ptr, b.getI8Type(), shared,
+                                       ArrayRef<LLVM::GEPArg>{int32_t(offset)});
+      args.push_back(staticMemRef(b, loc, type, base));
+      offset += llvm::alignTo(type.getNumElements() *
+                                  ((type.getElementTypeBitWidth() + 7) / 8),
+                              16);
+    }
+    for (BlockArgument arg : body->getArguments())
+      arg.setType(withoutMemorySpace(arg.getType()));
+    cf::BranchOp::create(b, loc, body, args);
+
+    // Every memref in the default memory space: shared memory is host
+    // memory here.
+    emu.walk([](Operation *op) {
+      for (OpResult r : op->getResults())
+        r.setType(withoutMemorySpace(r.getType()));
+      for (Region &region : op->getRegions())
+        for (Block &block : region)
+          for (BlockArgument a : block.getArguments())
+            a.setType(withoutMemorySpace(a.getType()));
+    });
+    SmallVector<Operation *> ops;
+    emu.walk([&](Operation *op) {
+      if (isa<gpu::GPUDialect, NVVM::NVVMDialect>(op->getDialect()) ||
+          isa<memref::MemorySpaceCastOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops)
+      if (failed(rewrite(op)))
+        return failure();
+    return success();
+  }
+
+  /// Replaces `op`, a GPU or NVVM op or a memory space cast, by its host
+  /// form.
+  LogicalResult rewrite(Operation *op) {
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    Type index = b.getIndexType();
+    auto dimCall = [&](StringRef name, gpu::Dimension dim) {
+      Value v = call(b, loc, name, i32,
+                     ValueRange{thread, i32Const(b, loc, int64_t(dim))});
+      return arith::IndexCastUIOp::create(b, loc, index, v).getResult();
+    };
+    Value replacement;
+    if (auto cast = dyn_cast<memref::MemorySpaceCastOp>(op)) {
+      replacement = cast.getSource();
+    } else if (auto id = dyn_cast<gpu::ThreadIdOp>(op)) {
+      replacement = dimCall("nl_emu_thread_id", id.getDimension());
+    } else if (auto id = dyn_cast<gpu::BlockIdOp>(op)) {
+      replacement = dimCall("nl_emu_block_id", id.getDimension());
+    } else if (auto dim = dyn_cast<gpu::BlockDimOp>(op)) {
+      replacement = dimCall("nl_emu_block_dim", dim.getDimension());
+    } else if (auto dim = dyn_cast<gpu::GridDimOp>(op)) {
+      replacement = dimCall("nl_emu_grid_dim", dim.getDimension());
+    } else if (isa<gpu::BarrierOp>(op)) {
+      call(b, loc, "nl_emu_barrier", {}, ValueRange{thread});
+    } else if (isa<gpu::ReturnOp>(op)) {
+      func::ReturnOp::create(b, loc);
+    } else if (auto dyn = dyn_cast<gpu::DynamicSharedMemoryOp>(op)) {
+      Value base = call(b, loc, "nl_emu_shared", ptr,
+                        ValueRange{thread, i32Const(b, loc, 1)});
+      auto type =
+          MemRefType::get({kMaxDynamicShared}, dyn.getType().getElementType());
+      Value whole = staticMemRef(b, loc, type, base);
+      replacement = memref::CastOp::create(b, loc, dyn.getType(), whole);
+    } else if (auto shuffle = dyn_cast<gpu::ShuffleOp>(op)) {
+      return rewriteShuffle(b, shuffle);
+    } else if (auto mma = dyn_cast<NVVM::MmaOp>(op)) {
+      return rewriteMma(b, mma);
+    } else {
+      return op->emitError("cannot emulate `")
+             << op->getName() << "` on the CPU (nlc --gpu-emulation)";
+    }
+    if (replacement)
+      op->getResult(0).replaceAllUsesWith(replacement);
+    op->erase();
+    return success();
+  }
+
+  LogicalResult rewriteShuffle(OpBuilder &b, gpu::ShuffleOp op) {
+    Location loc = op.getLoc();
+    Type type = op.getValue().getType();
+    if (!type.isInteger(32) && !type.isF32())
+      return op.emitError("cannot emulate a shuffle of ") << type;
+    int64_t mode = 0;
+    switch (op.getMode()) {
+    case gpu::ShuffleMode::IDX:
+      mode = 0;
+      break;
+    case gpu::ShuffleMode::UP:
+      mode = 1;
+      break;
+    case gpu::ShuffleMode::DOWN:
+      mode = 2;
+      break;
+    case gpu::ShuffleMode::XOR:
+      mode = 3;
+      break;
+    }
+    Value value = op.getValue();
+    if (type.isF32())
+      value = arith::BitcastOp::create(b, loc, i32, value);
+    Value r = call(b, loc, "nl_emu_shuffle", i64,
+                   ValueRange{thread, value, op.getOffset(), op.getWidth(),
+                              i32Const(b, loc, mode)});
+    Value result = arith::TruncIOp::create(b, loc, i32, r);
+    if (type.isF32())
+      result = arith::BitcastOp::create(b, loc, type, result);
+    Value flag = arith::ShRUIOp::create(
+        b, loc, r,
+        LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(32)));
+    Value valid = arith::TruncIOp::create(b, loc, b.getI1Type(), flag);
+    op.getShuffleResult().replaceAllUsesWith(result);
+    op.getValid().replaceAllUsesWith(valid);
+    op.erase();
+    return success();
+  }
+
+  /// mma.sync m16n8k16 bf16 into f32 (kind 0) or m16n8k32 s8 into s32,
+  /// wrapping (kind 1), row-major A and column-major B: what
+  /// nlc-gpu-distribute-tiles makes.
+  LogicalResult rewriteMma(OpBuilder &b, NVVM::MmaOp op) {
+    Location loc = op.getLoc();
+    NVVM::MMAShapeAttr shape = op.getShape();
+    auto types = [&](NVVM::MMATypes t) {
+      return op.getMultiplicandAPtxType() == t &&
+             op.getMultiplicandBPtxType() == t;
+    };
+    int64_t kind = -1;
+    if (types(NVVM::MMATypes::bf16) && shape.getK() == 16)
+      kind = 0;
+    else if (types(NVVM::MMATypes::s8) && shape.getK() == 32 &&
+             op.getIntOverflowBehavior() == NVVM::MMAIntOverflow::wrapped)
+      kind = 1;
+    if (kind < 0 || shape.getM() != 16 || shape.getN() != 8 ||
+        op.getLayoutA() != NVVM::MMALayout::row ||
+        op.getLayoutB() != NVVM::MMALayout::col ||
+        op.getOperandA().size() != 4 || op.getOperandB().size() != 2 ||
+        op.getOperandC().size() != 4)
+      return op.emitError("cannot emulate this form of mma.sync");
+    SmallVector<Value> args = {thread, i32Const(b, loc, kind)};
+    auto bits = [&](Value v) {
+      return v.getType().isF32()
+                 ? arith::BitcastOp::create(b, loc, i32, v).getResult()
+                 : v;
+    };
+    for (Value v : op.getOperandA())
+      args.push_back(bits(v));
+    for (Value v : op.getOperandB())
+      args.push_back(bits(v));
+    for (Value v : op.getOperandC())
+      args.push_back(bits(v));
+    call(b, loc, "nl_emu_mma", {}, args);
+    Type accType = op.getOperandC()[0].getType();
+    Value result = LLVM::UndefOp::create(b, loc, op.getRes().getType());
+    for (int64_t i = 0; i < 4; ++i) {
+      Value d = call(b, loc, "nl_emu_mma_result", i32,
+                     ValueRange{thread, i32Const(b, loc, i)});
+      if (accType.isF32())
+        d = arith::BitcastOp::create(b, loc, accType, d);
+      result =
+          LLVM::InsertValueOp::create(b, loc, result, d, ArrayRef<int64_t>{i});
+    }
+    op.getRes().replaceAllUsesWith(result);
+    op.erase();
+    return success();
+  }
+
+  Type ptr, i32, i64;
+  /// The emulated kernel's thread argument, while it is built.
+  Value thread;
+};
+
+} // namespace

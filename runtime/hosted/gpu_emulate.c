@@ -1,0 +1,359 @@
+// GPU kernels emulated on the CPU (nlc --gpu-emulation): the side of the
+// runtime that runs a kernel as the GPU would, for testing nlc's GPU code
+// generation where there is no GPU.
+//
+// nlc compiles each kernel a second time for the host, from the MLIR its
+// GPU lowering made (threads, barriers, shared memory, warp shuffles,
+// mma.sync), as a function `body(params, thread)` that runs one thread. The
+// threads of a block are fibers (ucontext) of the calling thread, run in
+// turn; a thread gives the CPU up only where it must wait for others: at a
+// barrier and at a warp-wide operation, which completes once every lane of
+// the warp has reached it and whose results are computed then, from every
+// lane's operands, as the PTX ISA defines them (written from its fragment
+// figures, not from nlc's GPU lowering, which they check). The schedule is
+// deterministic. Blocks run one after the other, each with shared memory
+// filled with 0xee, so that a read of shared memory nobody wrote shows.
+//
+// What the hardware would leave undefined is an error here: threads that
+// wait at a barrier or warp-wide operation the others never reach, lanes of
+// one warp at different warp-wide operations, a warp-wide operation of a
+// partial warp. The message names the kernel and the block; the program
+// ends with NL_PANIC_STATUS.
+
+#include "nl_runtime.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+enum { kWarp = 32, kStackBytes = 512 << 10, kStaticShared = 48 << 10 };
+
+/// A warp-wide operation.
+enum { kShuffle = 1, kMma = 2 };
+
+/// Warp-wide operations by kind (nl_emu_mma's `kind`).
+enum { kMmaBf16 = 0, kMmaS8 = 1 };
+
+typedef struct Lane {
+  uint32_t a[4], b[2], c[4]; ///< mma.sync operands.
+  uint32_t value, offset;    ///< shfl.sync operands.
+  uint32_t width, mode;
+  uint32_t out[4]; ///< Results, written when the warp completes.
+  uint32_t valid;
+} Lane;
+
+typedef struct Warp {
+  uint32_t arrived, generation;
+  int32_t op, kind; ///< The operation the first lane reached.
+  Lane lanes[kWarp];
+} Warp;
+
+typedef struct Launch Launch;
+
+struct NlEmuThread {
+  ucontext_t context;
+  Launch *launch;
+  char *stack;
+  uint32_t tid;
+  bool done;
+};
+
+struct Launch {
+  NlEmuKernel body;
+  const char *name;
+  void **params;
+  uint32_t grid[3], block[3], threads;
+  unsigned char *shared;
+  uint32_t dynamic_shared;
+  NlEmuThread *fibers;
+  Warp *warps;
+  ucontext_t scheduler;
+  /// Counts arrivals and completions: unchanged over a round in which
+  /// every live thread ran, nothing can go on.
+  uint64_t progress;
+  uint32_t barrier_arrived, barrier_generation, live;
+};
+
+static _Noreturn void fail(const Launch *l, const char *what) {
+  nl_flush();
+  fprintf(stderr, "error: emulated kernel '%s', block (%u, %u, %u): %s\n",
+          l->name, l->block[0], l->block[1], l->block[2], what);
+  exit(NL_PANIC_STATUS);
+}
+
+static void yield(NlEmuThread *t) {
+  swapcontext(&t->context, &t->launch->scheduler);
+}
+
+/// The fiber being started (makecontext passes no pointer portably).
+static _Thread_local NlEmuThread *current_fiber;
+
+static void run_fiber(void) {
+  NlEmuThread *t = current_fiber;
+  Launch *l = t->launch;
+  l->body(l->params, t);
+  t->done = true;
+  --l->live;
+  ++l->progress;
+  // A barrier waits for live threads only (as bar.sync counts the threads
+  // that have not exited): this one may have been the last it waited for.
+  if (l->barrier_arrived && l->barrier_arrived == l->live) {
+    l->barrier_arrived = 0;
+    ++l->barrier_generation;
+  }
+  // uc_link returns to the scheduler.
+}
+
+/// Runs every thread of block l->block to its end.
+static void run_block(Launch *l) {
+  memset(l->shared, 0xee, kStaticShared + (size_t)l->dynamic_shared);
+  memset(l->warps, 0, sizeof(Warp) * ((l->threads + kWarp - 1) / kWarp));
+  l->barrier_arrived = 0;
+  l->live = l->threads;
+  for (uint32_t i = 0; i < l->threads; ++i) {
+    NlEmuThread *t = &l->fibers[i];
+    t->done = false;
+    getcontext(&t->context);
+    t->context.uc_stack.ss_sp = t->stack;
+    t->context.uc_stack.ss_size = kStackBytes;
+    t->context.uc_link = &l->scheduler;
+    makecontext(&t->context, run_fiber, 0);
+  }
+  while (l->live) {
+    uint64_t before = l->progress;
+    for (uint32_t i = 0; i < l->threads; ++i) {
+      NlEmuThread *t = &l->fibers[i];
+      if (t->done)
+        continue;
+      current_fiber = t;
+      swapcontext(&l->scheduler, &t->context);
+    }
+    if (l->live && l->progress == before)
+      fail(l, "threads wait at a barrier or a warp-wide operation that "
+              "other threads of the block or warp never reach");
+  }
+}
+
+void nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
+                    uint32_t gx, uint32_t gy, uint32_t gz, uint32_t threads,
+                    uint32_t dynamic_shared) {
+  if (gx == 0 || gy == 0 || gz == 0 || threads == 0)
+    return;
+  Launch l = {.body = body,
+              .name = name,
+              .params = params,
+              .threads = threads,
+              .dynamic_shared = dynamic_shared,
+              .grid = {gx, gy, gz}};
+  size_t stacks = (size_t)threads * kStackBytes;
+  char *stack = mmap(NULL, stacks, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  l.fibers = calloc(threads, sizeof *l.fibers);
+  l.warps = malloc(sizeof(Warp) * ((threads + kWarp - 1) / kWarp));
+  l.shared = malloc(kStaticShared + (size_t)dynamic_shared);
+  if (stack == MAP_FAILED || !l.fibers || !l.warps || !l.shared)
+    fail(&l, "out of memory for the emulation");
+  for (uint32_t i = 0; i < threads; ++i) {
+    l.fibers[i].launch = &l;
+    l.fibers[i].tid = i;
+    l.fibers[i].stack = stack + (size_t)i * kStackBytes;
+  }
+  for (uint32_t z = 0; z < gz; ++z)
+    for (uint32_t y = 0; y < gy; ++y)
+      for (uint32_t x = 0; x < gx; ++x) {
+        l.block[0] = x, l.block[1] = y, l.block[2] = z;
+        run_block(&l);
+      }
+  munmap(stack, stacks);
+  free(l.fibers);
+  free(l.warps);
+  free(l.shared);
+}
+
+uint32_t nl_emu_thread_id(NlEmuThread *t, int32_t dim) {
+  return dim == 0 ? t->tid : 0;
+}
+
+uint32_t nl_emu_block_id(NlEmuThread *t, int32_t dim) {
+  return t->launch->block[dim];
+}
+
+uint32_t nl_emu_block_dim(NlEmuThread *t, int32_t dim) {
+  return dim == 0 ? t->launch->threads : 1;
+}
+
+uint32_t nl_emu_grid_dim(NlEmuThread *t, int32_t dim) {
+  return t->launch->grid[dim];
+}
+
+void *nl_emu_shared(NlEmuThread *t, int32_t dynamic) {
+  return t->launch->shared + (dynamic ? kStaticShared : 0);
+}
+
+void nl_emu_barrier(NlEmuThread *t) {
+  Launch *l = t->launch;
+  uint32_t generation = l->barrier_generation;
+  ++l->progress;
+  if (++l->barrier_arrived == l->live) {
+    l->barrier_arrived = 0;
+    ++l->barrier_generation;
+    return;
+  }
+  while (l->barrier_generation == generation)
+    yield(t);
+}
+
+/// Element `i` of the bf16 pairs in 32-bit registers `regs` (the first of a
+/// pair in the low bits), widened to f32.
+static float bf16_at(const uint32_t *regs, unsigned i) {
+  uint32_t half = (regs[i / 2] >> (16 * (i % 2))) & 0xffff;
+  uint32_t bits = half << 16;
+  float f;
+  memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+/// Element `i` of the s8 quadruples in `regs`, sign-extended.
+static int32_t s8_at(const uint32_t *regs, unsigned i) {
+  return (int8_t)((regs[i / 4] >> (8 * (i % 4))) & 0xff);
+}
+
+/// Computes D = A B + C of mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16
+/// .f32 (kMmaBf16) or m16n8k32.row.col.satfinite-less s32.s8.s8.s32
+/// (kMmaS8, sums wrapping) for the 32 lanes of `w`. Fragments, PTX ISA
+/// 9.7.14.5.8 (m16n8k16) and 9.7.14.5.9 (m16n8k32), with groupID = lane / 4
+/// and tig = lane % 4: A's element i of a lane is at row groupID (+8 for
+/// the second and fourth quarter of its elements), column tig * E + i % E
+/// (+8E for the second half), E = 2 (bf16) or 4 (s8) elements to a
+/// register; B's element i at row tig * E + i % E (+8E for the second
+/// half), column groupID; C and D's element i at row groupID (+8 for
+/// i >= 2), column tig * 2 + i % 2.
+static void mma(Warp *w, int32_t kind) {
+  enum { M = 16, N = 8 };
+  unsigned e = kind == kMmaS8 ? 4 : 2, k = 8 * e;
+  float af[M][32], bf[32][N];
+  int32_t ai[M][32], bi[32][N];
+  for (unsigned lane = 0; lane < kWarp; ++lane) {
+    unsigned group = lane / 4, tig = lane % 4;
+    const Lane *x = &w->lanes[lane];
+    for (unsigned i = 0; i < 4 * e; ++i) {
+      unsigned quarter = i / e;
+      unsigned row = group + (quarter % 2) * 8;
+      unsigned col = tig * e + i % e + (quarter / 2) * 4 * e;
+      if (kind == kMmaS8)
+        ai[row][col] = s8_at(x->a, i);
+      else
+        af[row][col] = bf16_at(x->a, i);
+    }
+    for (unsigned i = 0; i < 2 * e; ++i) {
+      unsigned row = tig * e + i % e + (i / e) * 4 * e;
+      if (kind == kMmaS8)
+        bi[row][group] = s8_at(x->b, i);
+      else
+        bf[row][group] = bf16_at(x->b, i);
+    }
+  }
+  for (unsigned lane = 0; lane < kWarp; ++lane) {
+    unsigned group = lane / 4, tig = lane % 4;
+    Lane *x = &w->lanes[lane];
+    for (unsigned i = 0; i < 4; ++i) {
+      unsigned row = group + (i / 2) * 8, col = tig * 2 + i % 2;
+      if (kind == kMmaS8) {
+        uint32_t sum = x->c[i];
+        for (unsigned kk = 0; kk < k; ++kk)
+          sum += (uint32_t)(ai[row][kk] * bi[kk][col]);
+        x->out[i] = sum;
+      } else {
+        float sum;
+        memcpy(&sum, &x->c[i], sizeof sum);
+        for (unsigned kk = 0; kk < k; ++kk)
+          sum = __builtin_fmaf(af[row][kk], bf[kk][col], sum);
+        memcpy(&x->out[i], &sum, sizeof sum);
+      }
+    }
+  }
+}
+
+/// shfl.sync with a full mask, as CUDA's __shfl*_sync with `width`: lanes
+/// in segments of `width`; mode 0 idx, 1 up, 2 down, 3 xor (gpu.shuffle's
+/// order). A lane whose source lies outside its segment keeps its value,
+/// and `valid` is 0.
+static void shuffle(Warp *w, unsigned lanes) {
+  for (unsigned lane = 0; lane < lanes; ++lane) {
+    Lane *x = &w->lanes[lane];
+    unsigned width = x->width, first = lane & ~(width - 1);
+    int64_t src;
+    switch (x->mode) {
+    case 0:
+      src = first + (x->offset & (width - 1));
+      break;
+    case 1:
+      src = (int64_t)lane - x->offset;
+      break;
+    case 2:
+      src = (int64_t)lane + x->offset;
+      break;
+    default:
+      src = lane ^ x->offset;
+      break;
+    }
+    bool valid = src >= first && src < first + width && src < lanes;
+    x->valid = valid;
+    x->out[0] = valid ? w->lanes[src].value : x->value;
+  }
+}
+
+/// Lane `t` reaches warp-wide operation `op`: waits for the other lanes of
+/// its warp; the last to come computes every lane's results.
+static void arrive(NlEmuThread *t, int32_t op, int32_t kind) {
+  Launch *l = t->launch;
+  Warp *w = &l->warps[t->tid / kWarp];
+  uint32_t first = t->tid / kWarp * kWarp;
+  uint32_t lanes = l->threads - first < kWarp ? l->threads - first : kWarp;
+  if (op == kMma && lanes != kWarp)
+    fail(l, "mma.sync in a warp of fewer than 32 threads");
+  if (w->arrived == 0)
+    w->op = op, w->kind = kind;
+  else if (w->op != op || w->kind != kind)
+    fail(l, "lanes of one warp at different warp-wide operations");
+  uint32_t generation = w->generation;
+  ++l->progress;
+  if (++w->arrived == lanes) {
+    if (op == kMma)
+      mma(w, kind);
+    else
+      shuffle(w, lanes);
+    w->arrived = 0;
+    ++w->generation;
+    return;
+  }
+  while (w->generation == generation)
+    yield(t);
+}
+
+uint64_t nl_emu_shuffle(NlEmuThread *t, uint32_t value, uint32_t offset,
+                        uint32_t width, int32_t mode) {
+  if (width == 0 || width > kWarp || (width & (width - 1)))
+    fail(t->launch, "a shuffle's width is not a power of 2 up to 32");
+  Lane *x = &t->launch->warps[t->tid / kWarp].lanes[t->tid % kWarp];
+  x->value = value, x->offset = offset, x->width = width, x->mode = mode;
+  arrive(t, kShuffle, 0);
+  return x->out[0] | (uint64_t)x->valid << 32;
+}
+
+void nl_emu_mma(NlEmuThread *t, int32_t kind, uint32_t a0, uint32_t a1,
+                uint32_t a2, uint32_t a3, uint32_t b0, uint32_t b1, uint32_t c0,
+                uint32_t c1, uint32_t c2, uint32_t c3) {
+  Lane *x = &t->launch->warps[t->tid / kWarp].lanes[t->tid % kWarp];
+  uint32_t a[4] = {a0, a1, a2, a3}, b[2] = {b0, b1}, c[4] = {c0, c1, c2, c3};
+  memcpy(x->a, a, sizeof a);
+  memcpy(x->b, b, sizeof b);
+  memcpy(x->c, c, sizeof c);
+  arrive(t, kMma, kind);
+}
+
+uint32_t nl_emu_mma_result(NlEmuThread *t, int32_t i) {
+  return t->launch->warps[t->tid / kWarp].lanes[t->tid % kWarp].out[i];
+}

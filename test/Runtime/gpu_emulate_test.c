@@ -1,0 +1,229 @@
+// The GPU emulator of nlc --gpu-emulation (runtime/hosted/gpu_emulate.c),
+// driven by hand-written kernel bodies: thread and block indices, barriers
+// over shared memory, shared memory that nobody wrote (0xee), the four
+// shuffle modes with segments narrower than a warp (checked against CUDA's
+// definition of __shfl*_sync, computed here lane by lane), mma.sync m16n8k16
+// bf16 and m16n8k32 s8 against a plain matrix product (each lane's
+// fragments written by the PTX ISA's figures), and the errors: threads that
+// wait for others that never come, lanes of a warp at different warp-wide
+// operations.
+// RUN: %clang -O1 -I %nlrt_include %s %nlrt_lib -lm -o %t
+// RUN: %t ids | FileCheck %s --check-prefix=IDS --match-full-lines
+// RUN: %t barrier | FileCheck %s --check-prefix=BARRIER --match-full-lines
+// RUN: %t shuffle | FileCheck %s --check-prefix=SHUFFLE --match-full-lines
+// RUN: %t mma | FileCheck %s --check-prefix=MMA --match-full-lines
+// RUN: not %t deadlock 2>&1 | FileCheck %s --check-prefix=DEADLOCK
+// RUN: %t deadlock > /dev/null 2>&1; test $? -eq 101
+// RUN: not %t mixed 2>&1 | FileCheck %s --check-prefix=MIXED
+// RUN: not %t partial 2>&1 | FileCheck %s --check-prefix=PARTIAL
+
+#include "nl_runtime.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static unsigned seen[4][3][64];
+
+static void ids(void **params, NlEmuThread *t) {
+  (void)params;
+  unsigned x = nl_emu_block_id(t, 0), y = nl_emu_block_id(t, 1);
+  unsigned tid = nl_emu_thread_id(t, 0);
+  seen[x][y][tid] += 1 + nl_emu_block_dim(t, 0) * 1000 +
+                     nl_emu_grid_dim(t, 0) * 100000 +
+                     nl_emu_grid_dim(t, 1) * 1000000 + nl_emu_thread_id(t, 1) +
+                     nl_emu_block_id(t, 2);
+}
+
+// Each thread writes its slot of shared memory, and after a barrier reads
+// its neighbour's; before, it reads what nobody wrote.
+static unsigned barrier_out[2][96];
+
+static void barrier(void **params, NlEmuThread *t) {
+  (void)params;
+  unsigned *shared = nl_emu_shared(t, 1);
+  unsigned tid = nl_emu_thread_id(t, 0), n = nl_emu_block_dim(t, 0);
+  unsigned before = shared[tid];
+  nl_emu_barrier(t);
+  shared[tid] = tid * 3 + nl_emu_block_id(t, 0) * 1000;
+  nl_emu_barrier(t);
+  barrier_out[nl_emu_block_id(t, 0)][tid] =
+      shared[(tid + 1) % n] + (before == 0xeeeeeeeeu ? 0 : 1000000);
+}
+
+static unsigned shuffle_out[4][64], shuffle_valid[4][64];
+
+static void shuffle(void **params, NlEmuThread *t) {
+  (void)params;
+  unsigned tid = nl_emu_thread_id(t, 0);
+  // mode, offset, width: idx 5 in 8, up 3 in 8, down 2 in 16, xor 1 in 32.
+  static const unsigned cases[4][3] = {
+      {0, 5, 8}, {1, 3, 8}, {2, 2, 16}, {3, 1, 32}};
+  for (int c = 0; c < 4; ++c) {
+    uint64_t r = nl_emu_shuffle(t, tid * 10, cases[c][1], cases[c][2],
+                                (int32_t)cases[c][0]);
+    shuffle_out[c][tid] = (unsigned)r;
+    shuffle_valid[c][tid] = (unsigned)(r >> 32);
+  }
+}
+
+// mma.sync: A (16 x K) and B (K x 8) of small integers, exact in bf16 and
+// in f32 sums; C = 0.5 (bf16) or 7 (s8).
+enum { kK = 32 };
+static int A[16][kK], B[kK][8];
+static uint32_t mma_out[2][32][4];
+
+static uint32_t bf16_bits(int v) {
+  float f = (float)v;
+  uint32_t bits;
+  memcpy(&bits, &f, sizeof bits);
+  return bits >> 16; // exact: small integers
+}
+
+static void mma(void **params, NlEmuThread *t) {
+  int kind = *(int *)params[0];
+  unsigned lane = nl_emu_thread_id(t, 0), g = lane / 4, q = lane % 4;
+  unsigned e = kind ? 4 : 2; // elements to a register
+  uint32_t a[4] = {0}, b[2] = {0}, c[4];
+  // PTX ISA, mma.m16n8k16 .bf16 and mma.m16n8k32 .s8 fragments: register
+  // r of A holds row g (r even) or g + 8 (r odd), columns q * e .. + e - 1,
+  // plus 4e in registers 2 and 3; register r of B holds column g, rows
+  // q * e .. + e - 1, plus 4e in register 1; the lowest index in the lowest
+  // bits.
+  for (unsigned r = 0; r < 4; ++r)
+    for (unsigned i = 0; i < e; ++i) {
+      int v = A[g + (r % 2) * 8][q * e + i + (r / 2) * 4 * e];
+      uint32_t bits = kind ? (uint32_t)(uint8_t)(int8_t)v : bf16_bits(v);
+      a[r] |= bits << (i * (32 / e));
+    }
+  for (unsigned r = 0; r < 2; ++r)
+    for (unsigned i = 0; i < e; ++i) {
+      int v = B[q * e + i + r * 4 * e][g];
+      uint32_t bits = kind ? (uint32_t)(uint8_t)(int8_t)v : bf16_bits(v);
+      b[r] |= bits << (i * (32 / e));
+    }
+  for (unsigned i = 0; i < 4; ++i) {
+    float half = 0.5f;
+    uint32_t seven = 7;
+    memcpy(&c[i], kind ? (void *)&seven : (void *)&half, 4);
+  }
+  nl_emu_mma(t, kind, a[0], a[1], a[2], a[3], b[0], b[1], c[0], c[1], c[2],
+             c[3]);
+  for (int i = 0; i < 4; ++i)
+    mma_out[kind][lane][i] = nl_emu_mma_result(t, i);
+}
+
+// Lane 0 waits at a barrier, the others at a shuffle that needs lane 0.
+static void deadlock(void **params, NlEmuThread *t) {
+  (void)params;
+  if (nl_emu_thread_id(t, 0) == 0)
+    nl_emu_barrier(t);
+  else
+    nl_emu_shuffle(t, 1, 1, 32, 3);
+}
+
+static void mixed(void **params, NlEmuThread *t) {
+  (void)params;
+  if (nl_emu_thread_id(t, 0) < 16)
+    nl_emu_shuffle(t, 1, 1, 32, 3);
+  else
+    nl_emu_mma(t, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+}
+
+static void partial(void **params, NlEmuThread *t) {
+  (void)params;
+  nl_emu_mma(t, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+}
+
+int main(int argc, char **argv) {
+  const char *what = argc > 1 ? argv[1] : "";
+  if (!strcmp(what, "ids")) {
+    // 4 x 3 blocks of 64 threads: each thread runs once; an empty grid
+    // runs nothing.
+    nl_gpu_emulate(ids, "ids", NULL, 4, 3, 1, 64, 0);
+    nl_gpu_emulate(ids, "ids", NULL, 0, 3, 1, 64, 0);
+    unsigned wrong = 0;
+    for (int x = 0; x < 4; ++x)
+      for (int y = 0; y < 3; ++y)
+        for (int i = 0; i < 64; ++i)
+          wrong += seen[x][y][i] != 1 + 64 * 1000 + 4 * 100000 + 3 * 1000000;
+    printf("ids: %u wrong of 768\n", wrong);
+    // IDS: ids: 0 wrong of 768
+  } else if (!strcmp(what, "barrier")) {
+    nl_gpu_emulate(barrier, "barrier", NULL, 2, 1, 1, 96, 96 * 4);
+    unsigned wrong = 0;
+    for (unsigned b = 0; b < 2; ++b)
+      for (unsigned i = 0; i < 96; ++i)
+        wrong += barrier_out[b][i] != (i + 1) % 96 * 3 + b * 1000;
+    printf("barrier: %u wrong of 192\n", wrong);
+    // BARRIER: barrier: 0 wrong of 192
+  } else if (!strcmp(what, "shuffle")) {
+    // 48 threads: a warp and a half warp.
+    nl_gpu_emulate(shuffle, "shuffle", NULL, 1, 1, 1, 48, 0);
+    unsigned wrong = 0;
+    for (unsigned i = 0; i < 48; ++i) {
+      unsigned lane = i % 32, base = i - lane, lanes = i < 32 ? 32 : 16;
+      // __shfl_sync(v, 5, 8): lane 5 of the lane's group of 8.
+      unsigned idx = base + (lane & ~7u) + 5;
+      // __shfl_up_sync(v, 3, 8): lane - 3 within the group, else its own.
+      bool up = lane % 8 >= 3;
+      // __shfl_down_sync(v, 2, 16): lane + 2 within the group of 16.
+      bool down = lane % 16 + 2 < 16 && lane + 2 < lanes;
+      // __shfl_xor_sync(v, 1): the neighbour.
+      bool xr = (lane ^ 1) < lanes;
+      unsigned expect[4] = {idx * 10, (up ? i - 3 : i) * 10,
+                            (down ? i + 2 : i) * 10,
+                            (xr ? base + (lane ^ 1) : i) * 10};
+      unsigned valid[4] = {1, up, down, xr};
+      for (int c = 0; c < 4; ++c)
+        wrong +=
+            shuffle_out[c][i] != expect[c] || shuffle_valid[c][i] != valid[c];
+    }
+    printf("shuffle: %u wrong of 192\n", wrong);
+    // SHUFFLE: shuffle: 0 wrong of 192
+  } else if (!strcmp(what, "mma")) {
+    for (int r = 0; r < 16; ++r)
+      for (int k = 0; k < kK; ++k)
+        A[r][k] = (r * 7 + k * 3) % 11 - 5;
+    for (int k = 0; k < kK; ++k)
+      for (int n = 0; n < 8; ++n)
+        B[k][n] = (k * 5 + n * 13) % 9 - 4;
+    for (int kind = 0; kind < 2; ++kind) {
+      void *params[] = {&kind};
+      nl_gpu_emulate(mma, "mma", params, 1, 1, 1, 32, 0);
+      unsigned wrong = 0;
+      int k = kind ? 32 : 16;
+      for (unsigned lane = 0; lane < 32; ++lane)
+        for (unsigned i = 0; i < 4; ++i) {
+          unsigned row = lane / 4 + (i / 2) * 8, col = lane % 4 * 2 + i % 2;
+          int sum = 0;
+          for (int kk = 0; kk < k; ++kk)
+            sum += A[row][kk] * B[kk][col];
+          uint32_t got = mma_out[kind][lane][i];
+          if (kind) {
+            wrong += (int32_t)got != sum + 7;
+          } else {
+            float f;
+            memcpy(&f, &got, sizeof f);
+            wrong += f != (float)sum + 0.5f;
+          }
+        }
+      printf("%s: %u wrong of 128\n", kind ? "s8" : "bf16", wrong);
+    }
+    // MMA: bf16: 0 wrong of 128
+    // MMA-NEXT: s8: 0 wrong of 128
+  } else if (!strcmp(what, "deadlock")) {
+    nl_gpu_emulate(deadlock, "deadlock", NULL, 2, 1, 1, 32, 0);
+    // DEADLOCK: error: emulated kernel 'deadlock', block (0, 0, 0):
+    // DEADLOCK-SAME: threads wait at a barrier or a warp-wide operation
+    // DEADLOCK-SAME: that other threads of the block or warp never reach
+  } else if (!strcmp(what, "mixed")) {
+    nl_gpu_emulate(mixed, "mixed", NULL, 1, 1, 1, 32, 0);
+    // MIXED: error: emulated kernel 'mixed', block (0, 0, 0):
+    // MIXED-SAME: lanes of one warp at different warp-wide operations
+  } else if (!strcmp(what, "partial")) {
+    nl_gpu_emulate(partial, "partial", NULL, 1, 1, 1, 48, 0);
+    // PARTIAL: error: emulated kernel 'partial', block (0, 0, 0):
+    // PARTIAL-SAME: mma.sync in a warp of fewer than 32 threads
+  }
+  return 0;
+}

@@ -1,0 +1,147 @@
+// RUN: %nlc-opt %s -split-input-file -nlc-gpu-emulate-kernels -verify-diagnostics | FileCheck %s --enable-var-scope
+// nlc-gpu-emulate-kernels (nlc --gpu-emulation): in a module marked
+// nlc.gpu_emulation, each kernel also becomes the host function
+// `nl_emu.NAME(params, thread)`: its arguments from cuLaunchKernel's
+// parameter slots (a memref as allocated and aligned pointers, offset,
+// sizes, strides), the workgroup attribution at the start of the static
+// shared memory, the body behind a branch, thread and block indices,
+// barriers, shuffles and mma.sync as calls of the runtime's emulator, every
+// memref in the default memory space. The kernel itself stays for PTX.
+
+// CHECK-LABEL: gpu.func @k(
+// CHECK: gpu.shuffle
+// CHECK: func.func private @nl_emu_shuffle(!llvm.ptr, i32, i32, i32, i32) -> i64
+// CHECK-LABEL: func.func @nl_emu.k(
+// CHECK-SAME: %[[PARAMS:[^:]+]]: !llvm.ptr, %[[T:[^:]+]]: !llvm.ptr) {
+// The memref: seven slots, the first two pointers.
+// CHECK: %[[S0:.+]] = llvm.getelementptr %[[PARAMS]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[P0:.+]] = llvm.load %[[S0]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[ALLOCATED:.+]] = llvm.load %[[P0]] : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.getelementptr %[[PARAMS]][6]
+// CHECK: %[[X:.+]] = builtin.unrealized_conversion_cast %{{.+}} : !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)> to memref<?x?xf32, strided<[?, 1], offset: ?>>
+// The index and the f32, one slot each.
+// CHECK: llvm.getelementptr %[[PARAMS]][7]
+// CHECK: %[[N64:.+]] = llvm.load %{{.+}} : !llvm.ptr -> i64
+// CHECK: %[[N:.+]] = arith.index_cast %[[N64]] : i64 to index
+// CHECK: llvm.getelementptr %[[PARAMS]][8]
+// CHECK: %[[S:.+]] = llvm.load %{{.+}} : !llvm.ptr -> f32
+// CHECK: %[[SHARED:.+]] = call @nl_emu_shared(%[[T]], %c0_i32) : (!llvm.ptr, i32) -> !llvm.ptr
+// CHECK: %[[ARENA:.+]] = builtin.unrealized_conversion_cast %{{.+}} : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)> to memref<64xi8>
+// CHECK: cf.br ^bb1(%[[X]], %[[N]], %[[S]], %[[ARENA]] : memref<?x?xf32, strided<[?, 1], offset: ?>>, index, f32, memref<64xi8>)
+// CHECK: ^bb1(%[[BX:.+]]: memref<?x?xf32, strided<[?, 1], offset: ?>>, %[[BN:.+]]: index, %[[BS:.+]]: f32, %[[BA:.+]]: memref<64xi8>):
+// CHECK: %[[TID32:.+]] = call @nl_emu_thread_id(%[[T]], %c0_i32{{.*}}) : (!llvm.ptr, i32) -> i32
+// CHECK: %[[TID:.+]] = arith.index_castui %[[TID32]] : i32 to index
+// CHECK: %[[BID32:.+]] = call @nl_emu_block_id(%[[T]], %c1_i32{{.*}})
+// CHECK: %[[BID:.+]] = arith.index_castui %[[BID32]] : i32 to index
+// CHECK: %[[VIEW:.+]] = memref.view %[[BA]][%{{.+}}][] : memref<64xi8> to memref<16xf32>
+// CHECK: memref.store %[[BS]], %[[VIEW]][%[[TID]]] : memref<16xf32>
+// CHECK: call @nl_emu_barrier(%[[T]]) : (!llvm.ptr) -> ()
+// CHECK: %[[V:.+]] = memref.load %[[VIEW]][%[[TID]]] : memref<16xf32>
+// CHECK: %[[VBITS:.+]] = arith.bitcast %[[V]] : f32 to i32
+// CHECK: %[[R:.+]] = call @nl_emu_shuffle(%[[T]], %[[VBITS]], %{{.+}}, %{{.+}}, %c3_i32) : (!llvm.ptr, i32, i32, i32, i32) -> i64
+// CHECK: %[[RBITS:.+]] = arith.trunci %[[R]] : i64 to i32
+// CHECK: %[[RF:.+]] = arith.bitcast %[[RBITS]] : i32 to f32
+// CHECK: memref.store %[[RF]], %[[BX]][%[[BID]], %[[BN]]]
+// CHECK: return
+module attributes {gpu.container_module, nlc.gpu_emulation} {
+  gpu.module @nl_kernels {
+    gpu.func @k(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %n: index, %s: f32) workgroup(%arena : memref<64xi8, #gpu.address_space<workgroup>>) kernel {
+      %c0 = arith.constant 0 : index
+      %tid = gpu.thread_id x
+      %bid = gpu.block_id y
+      %view = memref.view %arena[%c0][] : memref<64xi8, #gpu.address_space<workgroup>> to memref<16xf32, #gpu.address_space<workgroup>>
+      %buf = memref.memory_space_cast %view : memref<16xf32, #gpu.address_space<workgroup>> to memref<16xf32>
+      memref.store %s, %buf[%tid] : memref<16xf32>
+      gpu.barrier
+      %v = memref.load %buf[%tid] : memref<16xf32>
+      %c1 = arith.constant 1 : i32
+      %c32 = arith.constant 32 : i32
+      %r, %ok = gpu.shuffle xor %v, %c1, %c32 : f32
+      memref.store %r, %x[%bid, %n] : memref<?x?xf32, strided<[?, 1], offset: ?>>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// mma.sync (bf16 into f32): the operands as 32-bit values, the results one
+// by one into the struct the kernel reads. Dynamic shared memory is the
+// emulator's second region.
+// CHECK-LABEL: func.func @nl_emu.mma(
+// CHECK-SAME: %{{[^:]+}}: !llvm.ptr, %[[T:[^:]+]]: !llvm.ptr) {
+// CHECK: ^bb1(%[[A:[^:]+]]: i32, %[[B:[^:]+]]: i32, %[[C:[^:]+]]: f32, %{{.+}}: memref<1xf32>):
+// CHECK: %[[DYN:.+]] = call @nl_emu_shared(%[[T]], %c1_i32) : (!llvm.ptr, i32) -> !llvm.ptr
+// CHECK: %[[WHOLE:.+]] = builtin.unrealized_conversion_cast %{{.+}} to memref<232448xi8>
+// CHECK: memref.cast %[[WHOLE]] : memref<232448xi8> to memref<?xi8>
+// CHECK: %[[CB:.+]] = arith.bitcast %[[C]] : f32 to i32
+// CHECK: call @nl_emu_mma(%[[T]], %c0_i32{{.*}}, %[[A]], %[[A]], %[[A]], %[[A]], %[[B]], %[[B]], %[[CB]], %{{.+}}, %{{.+}}, %{{.+}})
+// CHECK: %[[U:.+]] = llvm.mlir.undef : !llvm.struct<(f32, f32, f32, f32)>
+// CHECK: %[[D0:.+]] = call @nl_emu_mma_result(%[[T]], %c0_i32{{.*}}) : (!llvm.ptr, i32) -> i32
+// CHECK: %[[F0:.+]] = arith.bitcast %[[D0]] : i32 to f32
+// CHECK: llvm.insertvalue %[[F0]], %[[U]][0]
+// CHECK: call @nl_emu_mma_result(%[[T]], %c3_i32)
+// CHECK: %[[D:.+]] = llvm.insertvalue %{{.+}}[3]
+// CHECK: llvm.extractvalue %[[D]][0]
+module attributes {gpu.container_module, nlc.gpu_emulation} {
+  gpu.module @nl_kernels {
+    gpu.func @mma(%a: i32, %b: i32, %c: f32, %out: memref<1xf32>) kernel {
+      %shared = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+      %d = nvvm.mma.sync A[%a, %a, %a, %a] B[%b, %b] C[%c, %c, %c, %c]
+        {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
+         multiplicandAPtxType = #nvvm.mma_type<bf16>,
+         multiplicandBPtxType = #nvvm.mma_type<bf16>,
+         shape = #nvvm.shape<m = 16, n = 8, k = 16>}
+        : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+      %d0 = llvm.extractvalue %d[0] : !llvm.struct<(f32, f32, f32, f32)>
+      %c0 = arith.constant 0 : index
+      memref.store %d0, %out[%c0] : memref<1xf32>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// Without the mark, nothing changes.
+// CHECK-LABEL: gpu.func @plain(
+// CHECK-NOT: nl_emu
+module attributes {gpu.container_module} {
+  gpu.module @nl_kernels {
+    gpu.func @plain() kernel {
+      gpu.barrier
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// What the emulator does not know is an error.
+module attributes {gpu.container_module, nlc.gpu_emulation} {
+  gpu.module @nl_kernels {
+    gpu.func @unknown() kernel {
+      // expected-error @+1 {{cannot emulate `gpu.lane_id` on the CPU (nlc --gpu-emulation)}}
+      %l = gpu.lane_id
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+module attributes {gpu.container_module, nlc.gpu_emulation} {
+  gpu.module @nl_kernels {
+    gpu.func @saturating(%a: i32, %b: i32, %c: i32) kernel {
+      // expected-error @+1 {{cannot emulate this form of mma.sync}}
+      %d = nvvm.mma.sync A[%a, %a, %a, %a] B[%b, %b] C[%c, %c, %c, %c]
+        {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
+         multiplicandAPtxType = #nvvm.mma_type<s8>,
+         multiplicandBPtxType = #nvvm.mma_type<s8>,
+         intOverflowBehavior = #nvvm.mma_int_overflow<satfinite>,
+         shape = #nvvm.shape<m = 16, n = 8, k = 32>}
+        : (i32, i32, i32) -> !llvm.struct<(i32, i32, i32, i32)>
+      gpu.return
+    }
+  }
+}
