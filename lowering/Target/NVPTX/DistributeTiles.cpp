@@ -301,6 +301,29 @@ std::optional<MmaDot> mmaDot(ElementNest &nest) {
   return dot;
 }
 
+/// Accumulators one thread may keep in registers across a K loop (4 per
+/// 16 x 8 block of the result).
+constexpr int64_t kMaxRegisterAccumulators = 64;
+
+/// The loop around `nest` across whose iterations its accumulators can stay
+/// in registers, or null: a loop directly around the nest, with `dot.out`
+/// from outside it and read or written inside it by the nest alone, and
+/// the result's 16 x 8 blocks shared evenly among the `warps`, at most
+/// kMaxRegisterAccumulators a thread.
+scf::ForOp accumulatorLoop(ElementNest &nest, const MmaDot &dot,
+                           int64_t warps) {
+  scf::ForOp outer = nest.loops.front();
+  auto loop = dyn_cast<scf::ForOp>(outer->getParentOp());
+  int64_t blocks = dot.m / 16 * (dot.n / 8);
+  if (!loop || blocks % warps || blocks / warps * 4 > kMaxRegisterAccumulators ||
+      !loop.isDefinedOutsideOfLoop(dot.out))
+    return {};
+  for (Operation *user : dot.out.getUsers())
+    if (loop->isAncestor(user) && !outer->isAncestor(user))
+      return {};
+  return loop;
+}
+
 /// Replaces `nest`, a contraction mmaDot accepts, by warp-wide mma.sync:
 /// each warp of the block takes 16x8 blocks of `out` in turn, loads its
 /// lanes' accumulators, runs the K loop 16 (bf16) or 32 (i8) at a time
@@ -309,7 +332,10 @@ std::optional<MmaDot> mmaDot(ElementNest &nest) {
 /// barriers. Lane l (group g = l / 4, q = l % 4) holds A's rows g and g + 8
 /// and B's column g, from k = q * E on (E elements to a register: 2 bf16
 /// or 4 i8) and from k = q * E + 8 E on, and the result's rows g and g + 8,
-/// columns 2 q and 2 q + 1.
+/// columns 2 q and 2 q + 1. Where accumulatorLoop finds a loop around the
+/// nest (a grid's K loop), each warp's blocks are fixed (warp w takes w,
+/// w + warps, ...) and their accumulators are loaded before that loop,
+/// carried through it in registers and stored after it.
 void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
   scf::ForOp outer = nest.loops.front();
   OpBuilder b(outer);
@@ -319,6 +345,8 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
   Type accType = dot.int8 ? i32 : b.getF32Type();
   // Elements to a 32-bit register, and the k extent of one instruction.
   int64_t per = dot.int8 ? 4 : 2, kStep = 8 * per;
+  int64_t warps = threads / 32, tilesN = dot.n / 8,
+          tiles = dot.m / 16 * tilesN;
   auto c = [&](int64_t v) { return indexConst(b, loc, v); };
   auto add = [&](Value x, Value y) {
     return arith::AddIOp::create(b, loc, x, y).getResult();
@@ -326,23 +354,6 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
   auto mul = [&](Value x, int64_t y) {
     return arith::MulIOp::create(b, loc, x, c(y)).getResult();
   };
-  gpu::BarrierOp::create(b, loc);
-  Value lane = arith::RemUIOp::create(b, loc, tid, c(32));
-  Value warp = arith::DivUIOp::create(b, loc, tid, c(32));
-  Value group = arith::DivUIOp::create(b, loc, lane, c(4));
-  Value quad = arith::RemUIOp::create(b, loc, lane, c(4));
-  int64_t tilesN = dot.n / 8;
-  auto tiles =
-      scf::ForOp::create(b, loc, warp, c(dot.m / 16 * tilesN), c(threads / 32));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPoint(tiles.getBody()->getTerminator());
-  Value t = tiles.getInductionVar();
-  Value r0 = add(mul(arith::DivUIOp::create(b, loc, t, c(tilesN)), 16), group);
-  Value r1 = add(r0, c(8));
-  Value tn8 = mul(arith::RemUIOp::create(b, loc, t, c(tilesN)), 8);
-  Value c0 = add(tn8, mul(quad, 2));
-  Value c1 = add(c0, c(1));
-  Value col = add(tn8, group);
   auto load = [&](Value m, Value x, Value y) {
     return memref::LoadOp::create(b, loc, m, ValueRange{x, y}).getResult();
   };
@@ -362,10 +373,38 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
     }
     return packed;
   };
-  SmallVector<Value> acc = {load(dot.out, r0, c0), load(dot.out, r0, c1),
-                            load(dot.out, r1, c0), load(dot.out, r1, c1)};
-  auto kLoop = scf::ForOp::create(b, loc, c(0), c(dot.k), c(kStep), acc);
-  {
+  // Where lane (group, quad) of the warp taking block `t` works: rows r0
+  // and r1 = r0 + 8, columns c0 and c1 = c0 + 1 of the result, column col
+  // of B.
+  struct Block16x8 {
+    Value r0, r1, c0, c1, col;
+  };
+  Value lane, group, quad, warp;
+  auto blockAt = [&](Value t) {
+    Block16x8 at;
+    at.r0 = add(mul(arith::DivUIOp::create(b, loc, t, c(tilesN)), 16), group);
+    at.r1 = add(at.r0, c(8));
+    Value tn8 = mul(arith::RemUIOp::create(b, loc, t, c(tilesN)), 8);
+    at.c0 = add(tn8, mul(quad, 2));
+    at.c1 = add(at.c0, c(1));
+    at.col = add(tn8, group);
+    return at;
+  };
+  auto loadAcc = [&](const Block16x8 &at) {
+    return SmallVector<Value>{load(dot.out, at.r0, at.c0),
+                              load(dot.out, at.r0, at.c1),
+                              load(dot.out, at.r1, at.c0),
+                              load(dot.out, at.r1, at.c1)};
+  };
+  auto storeAcc = [&](const Block16x8 &at, ValueRange d) {
+    memref::StoreOp::create(b, loc, d[0], dot.out, ValueRange{at.r0, at.c0});
+    memref::StoreOp::create(b, loc, d[1], dot.out, ValueRange{at.r0, at.c1});
+    memref::StoreOp::create(b, loc, d[2], dot.out, ValueRange{at.r1, at.c0});
+    memref::StoreOp::create(b, loc, d[3], dot.out, ValueRange{at.r1, at.c1});
+  };
+  // The K loop of one block: its four accumulators after it.
+  auto kLoopOf = [&](const Block16x8 &at, ValueRange acc) {
+    auto kLoop = scf::ForOp::create(b, loc, c(0), c(dot.k), c(kStep), acc);
     OpBuilder::InsertionGuard inner(b);
     b.setInsertionPointToStart(kLoop.getBody());
     Value kb = kLoop.getInductionVar();
@@ -381,11 +420,11 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
     auto colOf = [&](Value from) {
       SmallVector<Value, 4> v;
       for (int64_t e = 0; e < per; ++e)
-        v.push_back(load(dot.rhs, add(from, c(e)), col));
+        v.push_back(load(dot.rhs, add(from, c(e)), at.col));
       return pack(v);
     };
-    SmallVector<Value> a = {rowOf(r0, k0), rowOf(r1, k0), rowOf(r0, kHalf),
-                            rowOf(r1, kHalf)};
+    SmallVector<Value> a = {rowOf(at.r0, k0), rowOf(at.r1, k0),
+                            rowOf(at.r0, kHalf), rowOf(at.r1, kHalf)};
     SmallVector<Value> bv = {colOf(k0), colOf(kHalf)};
     auto result = LLVM::LLVMStructType::getLiteral(
         ctx, {accType, accType, accType, accType});
@@ -402,13 +441,62 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
     for (int64_t e = 0; e < 4; ++e)
       next.push_back(LLVM::ExtractValueOp::create(b, loc, d, e));
     scf::YieldOp::create(b, loc, next);
+    return SmallVector<Value>(kLoop.getResults());
+  };
+  auto lanes = [&]() {
+    lane = arith::RemUIOp::create(b, loc, tid, c(32));
+    warp = arith::DivUIOp::create(b, loc, tid, c(32));
+    group = arith::DivUIOp::create(b, loc, lane, c(4));
+    quad = arith::RemUIOp::create(b, loc, lane, c(4));
+  };
+
+  if (scf::ForOp loop = accumulatorLoop(nest, dot, warps)) {
+    // Before the loop: each warp's blocks and their accumulators.
+    b.setInsertionPoint(loop);
+    gpu::BarrierOp::create(b, loc);
+    lanes();
+    SmallVector<Block16x8> blocks;
+    SmallVector<Value> inits;
+    for (int64_t i = 0; i < tiles / warps; ++i) {
+      blocks.push_back(blockAt(add(warp, c(i * warps))));
+      llvm::append_range(inits, loadAcc(blocks.back()));
+    }
+    IRRewriter rewriter(ctx);
+    FailureOr<LoopLikeOpInterface> replaced = loop.replaceWithAdditionalYields(
+        rewriter, inits, /*replaceInitOperandUsesInLoop=*/false,
+        [&](OpBuilder &, Location, ArrayRef<BlockArgument> carried) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(outer);
+          gpu::BarrierOp::create(b, loc);
+          SmallVector<Value> next;
+          for (auto [i, at] : llvm::enumerate(blocks))
+            llvm::append_range(
+                next, kLoopOf(at, ValueRange(carried.slice(4 * i, 4))));
+          gpu::BarrierOp::create(b, loc);
+          return next;
+        });
+    assert(succeeded(replaced) && "scf.for takes more results");
+    // After it: the accumulators back into `out`.
+    auto results = replaced->getLoopResults();
+    b.setInsertionPointAfter(*replaced);
+    ValueRange finals = ValueRange(*results).take_back(inits.size());
+    for (auto [i, at] : llvm::enumerate(blocks))
+      storeAcc(at, finals.slice(4 * i, 4));
+    gpu::BarrierOp::create(b, loc);
+    outer.erase();
+    return;
   }
-  ValueRange d = kLoop.getResults();
-  memref::StoreOp::create(b, loc, d[0], dot.out, ValueRange{r0, c0});
-  memref::StoreOp::create(b, loc, d[1], dot.out, ValueRange{r0, c1});
-  memref::StoreOp::create(b, loc, d[2], dot.out, ValueRange{r1, c0});
-  memref::StoreOp::create(b, loc, d[3], dot.out, ValueRange{r1, c1});
-  b.setInsertionPointAfter(tiles);
+
+  gpu::BarrierOp::create(b, loc);
+  lanes();
+  auto tilesLoop = scf::ForOp::create(b, loc, warp, c(tiles), c(warps));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(tilesLoop.getBody()->getTerminator());
+    Block16x8 at = blockAt(tilesLoop.getInductionVar());
+    storeAcc(at, kLoopOf(at, loadAcc(at)));
+  }
+  b.setInsertionPointAfter(tilesLoop);
   gpu::BarrierOp::create(b, loc);
   outer.erase();
 }

@@ -159,6 +159,57 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 
 // -----
 
+// The same contraction in a K loop that carries its accumulator (a grid's
+// `acc = dot(a, b, acc)`): warp w keeps blocks w and w + 4 of the 64 x 16
+// result (8 blocks, 4 warps) in registers. Their accumulators are loaded
+// before the loop, carried through it (8 more values), and stored after
+// it; each iteration runs the blocks' K loops between barriers, with no
+// access to the accumulator's buffer.
+
+// MMA-LABEL: gpu.func @mm_loop(
+// MMA: %[[TID:.+]] = gpu.thread_id x
+// MMA: gpu.barrier
+// MMA: %[[WARP:.+]] = arith.divui %[[TID]], %c32
+// MMA: %[[T0:.+]] = arith.addi %[[WARP]], %c0
+// MMA: %[[A00:.+]] = memref.load %[[OUT:.+]][%{{.+}}, %{{.+}}] : memref<64x16xf32>
+// MMA: %[[T1:.+]] = arith.addi %[[WARP]], %c4
+// MMA: %[[A10:.+]] = memref.load %[[OUT]][%{{.+}}, %{{.+}}] : memref<64x16xf32>
+// MMA: %[[R:.+]]:9 = scf.for %{{.+}} iter_args(%{{.+}} = %{{.+}}, %[[C00:.+]] = %[[A00]], %{{.+}}, %{{.+}}, %{{.+}}, %[[C10:.+]] = %[[A10]], %{{.+}}, %{{.+}}, %{{.+}}) -> (memref<64x16xf32>, f32, f32, f32, f32, f32, f32, f32, f32) {
+// MMA-NOT: %[[OUT]]
+// MMA: gpu.barrier
+// MMA: %[[K0:.+]]:4 = scf.for %{{.+}} iter_args(%{{.+}} = %[[C00]], %{{.+}}, %{{.+}}, %{{.+}}) -> (f32, f32, f32, f32) {
+// MMA: nvvm.mma.sync
+// MMA: %[[K1:.+]]:4 = scf.for %{{.+}} iter_args(%{{.+}} = %[[C10]], %{{.+}}, %{{.+}}, %{{.+}}) -> (f32, f32, f32, f32) {
+// MMA: nvvm.mma.sync
+// MMA-NOT: %[[OUT]]
+// MMA: gpu.barrier
+// MMA-NEXT: scf.yield %{{.+}}, %[[K0]]#0, %[[K0]]#1, %[[K0]]#2, %[[K0]]#3, %[[K1]]#0, %[[K1]]#1, %[[K1]]#2, %[[K1]]#3 :
+// MMA-NEXT: }
+// MMA-NEXT: memref.store %[[R]]#1, %[[OUT]]
+// MMA: memref.store %[[R]]#8, %[[OUT]]
+// MMA-NEXT: gpu.barrier
+
+module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features = "", name = "nvptx64-nvidia-cuda", triple = "nvptx64-nvidia-cuda"}} {
+  gpu.module @nl_kernels {
+    gpu.func @mm_loop(%x: memref<?x?xbf16>, %y: memref<?x?xf32>, %kt: index) kernel {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %f0 = arith.constant 0.0 : f32
+      %zero = tile.splat %f0 : f32 -> !tile.tile<64x16xf32>
+      %r = scf.for %k = %c0 to %kt step %c1 iter_args(%acc = %zero) -> (!tile.tile<64x16xf32>) {
+        %a = tile.load %x[%c0, %k] : memref<?x?xbf16> -> !tile.tile<64x32xbf16>
+        %b = tile.load %x[%k, %c0] : memref<?x?xbf16> -> !tile.tile<32x16xbf16, col_major>
+        %d = tile.dot %a, %b, %acc : !tile.tile<64x32xbf16>, !tile.tile<32x16xbf16, col_major> -> !tile.tile<64x16xf32>
+        scf.yield %d : !tile.tile<64x16xf32>
+      }
+      tile.store %r, %y[%c0, %c0] : !tile.tile<64x16xf32>, memref<?x?xf32>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
 // An i8 contraction into i32 on sm_80 and later: mma.sync m16n8k32, the K
 // loop 32 at a time, four i8 to a register (the lowest k in the low byte),
 // sums wrapping as the reference's i32 sums do; without `mma`, the scalar
