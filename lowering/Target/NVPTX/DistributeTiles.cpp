@@ -315,7 +315,8 @@ scf::ForOp accumulatorLoop(ElementNest &nest, const MmaDot &dot,
   scf::ForOp outer = nest.loops.front();
   auto loop = dyn_cast<scf::ForOp>(outer->getParentOp());
   int64_t blocks = dot.m / 16 * (dot.n / 8);
-  if (!loop || blocks % warps || blocks / warps * 4 > kMaxRegisterAccumulators ||
+  if (!loop || blocks % warps ||
+      blocks / warps * 4 > kMaxRegisterAccumulators ||
       !loop.isDefinedOutsideOfLoop(dot.out))
     return {};
   for (Operation *user : dot.out.getUsers())
@@ -345,8 +346,7 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
   Type accType = dot.int8 ? i32 : b.getF32Type();
   // Elements to a 32-bit register, and the k extent of one instruction.
   int64_t per = dot.int8 ? 4 : 2, kStep = 8 * per;
-  int64_t warps = threads / 32, tilesN = dot.n / 8,
-          tiles = dot.m / 16 * tilesN;
+  int64_t warps = threads / 32, tilesN = dot.n / 8, tiles = dot.m / 16 * tilesN;
   auto c = [&](int64_t v) { return indexConst(b, loc, v); };
   auto add = [&](Value x, Value y) {
     return arith::AddIOp::create(b, loc, x, y).getResult();
@@ -391,10 +391,9 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
     return at;
   };
   auto loadAcc = [&](const Block16x8 &at) {
-    return SmallVector<Value>{load(dot.out, at.r0, at.c0),
-                              load(dot.out, at.r0, at.c1),
-                              load(dot.out, at.r1, at.c0),
-                              load(dot.out, at.r1, at.c1)};
+    return SmallVector<Value>{
+        load(dot.out, at.r0, at.c0), load(dot.out, at.r0, at.c1),
+        load(dot.out, at.r1, at.c0), load(dot.out, at.r1, at.c1)};
   };
   auto storeAcc = [&](const Block16x8 &at, ValueRange d) {
     memref::StoreOp::create(b, loc, d[0], dot.out, ValueRange{at.r0, at.c0});
