@@ -11,6 +11,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -256,9 +257,14 @@ struct MmaDot {
   int64_t m, n, k;
   /// i8 into i32, else bf16 into f32.
   bool int8;
+  /// `rhs` is stored transposed, [N][K] (layOutMmaOperands).
+  bool rhsTransposed;
 };
 
-std::optional<MmaDot> mmaDot(ElementNest &nest) {
+/// `transposed`: buffers layOutMmaOperands stored transposed, whose loads
+/// have their indices swapped.
+std::optional<MmaDot> mmaDot(ElementNest &nest,
+                             const DenseSet<Value> &transposed) {
   if (nest.parallel != ArrayRef<bool>{true, false, true})
     return std::nullopt;
   SmallVector<memref::LoadOp, 3> loads;
@@ -286,19 +292,82 @@ std::optional<MmaDot> mmaDot(ElementNest &nest) {
   auto at = [](ValueRange indices, Value a, Value b) {
     return indices.size() == 2 && indices[0] == a && indices[1] == b;
   };
-  if (!at(loads[0].getIndices(), i, k) || !at(loads[1].getIndices(), k, j) ||
+  bool rhsTransposed = transposed.contains(loads[1].getMemRef());
+  if (!at(loads[0].getIndices(), i, k) ||
+      !(rhsTransposed ? at(loads[1].getIndices(), j, k)
+                      : at(loads[1].getIndices(), k, j)) ||
       !at(loads[2].getIndices(), i, j) || !at(store.getIndices(), i, j) ||
       store.getMemRef() != loads[2].getMemRef())
     return std::nullopt;
   MmaDot dot{loads[0].getMemRef(), loads[1].getMemRef(), store.getMemRef(),
              nest.trips[0],        nest.trips[2],        nest.trips[1],
-             /*int8=*/!fma};
+             /*int8=*/!fma, rhsTransposed};
   Type a = loads[0].getType(), b = loads[1].getType(), c = loads[2].getType();
   bool bf16 = fma && a.isBF16() && b.isBF16() && c.isF32();
   bool int8 = !fma && a.isInteger(8) && b.isInteger(8) && c.isInteger(32);
   if ((!bf16 && !int8) || dot.m % 16 || dot.n % 8 || dot.k % (int8 ? 32 : 16))
     return std::nullopt;
   return dot;
+}
+
+/// Lays out the operand buffers of the contractions mmaDot accepts in `fn`
+/// for mma.sync's fragments, where element loads and stores are all that
+/// reads and writes a buffer: B transposed to [N][K], so that the 2 (bf16)
+/// or 4 (i8) consecutive k of a lane's register are one aligned 32-bit
+/// word, as they are in A; and the rows of both padded by 16 bytes, so that
+/// the 8 lane groups of a warp, which read 8 rows at once, find them in
+/// different banks. Returns the transposed buffers. Run before planKernel,
+/// which places buffers by their size.
+DenseSet<Value> layOutMmaOperands(gpu::GPUFuncOp fn) {
+  DenseSet<Value> lhs, rhs, transposed;
+  fn.walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
+    if (!loop->hasAttr(nlc::cpu::kElementLoopsAttr))
+      return WalkResult::advance();
+    if (std::optional<ElementNest> nest = elementNest(loop))
+      if (std::optional<MmaDot> dot = mmaDot(*nest, transposed)) {
+        lhs.insert(dot->lhs);
+        rhs.insert(dot->rhs);
+      }
+    return WalkResult::skip();
+  });
+  auto onlyElements = [](Value buffer) {
+    if (!isTileBuffer(buffer.getDefiningOp()) ||
+        cast<MemRefType>(buffer.getType()).getRank() != 2)
+      return false;
+    for (OpOperand &use : buffer.getUses()) {
+      auto store = dyn_cast<memref::StoreOp>(use.getOwner());
+      if (!isa<memref::LoadOp>(use.getOwner()) &&
+          !(store && store.getMemRef() == use.get()))
+        return false;
+    }
+    return true;
+  };
+  SetVector<Value> buffers;
+  buffers.insert(lhs.begin(), lhs.end());
+  buffers.insert(rhs.begin(), rhs.end());
+  for (Value buffer : buffers) {
+    if (!onlyElements(buffer))
+      continue;
+    auto type = cast<MemRefType>(buffer.getType());
+    int64_t pad = 16 / (type.getElementTypeBitWidth() / 8);
+    // A buffer both contractions' A and B stays [K][N].
+    bool transpose = rhs.contains(buffer) && !lhs.contains(buffer);
+    int64_t rows = type.getDimSize(transpose ? 1 : 0),
+            cols = type.getDimSize(transpose ? 0 : 1);
+    buffer.setType(MemRefType::get({rows, cols + pad}, type.getElementType()));
+    if (!transpose)
+      continue;
+    transposed.insert(buffer);
+    for (Operation *user : buffer.getUsers()) {
+      auto load = dyn_cast<memref::LoadOp>(user);
+      MutableOperandRange indices =
+          load ? load.getIndicesMutable()
+               : cast<memref::StoreOp>(user).getIndicesMutable();
+      SmallVector<Value, 2> ij(ValueRange(indices.getAsOperandRange()));
+      indices.assign(ValueRange{ij[1], ij[0]});
+    }
+  }
+  return transposed;
 }
 
 /// Accumulators one thread may keep in registers across a K loop (4 per
@@ -408,15 +477,24 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
     b.setInsertionPointToStart(kLoop.getBody());
     Value kb = kLoop.getInductionVar();
     Value k0 = add(kb, mul(quad, per)), kHalf = add(k0, c(kStep / 2));
+    // The `per` elements of row `row` of `m` from column `from` on, which
+    // lie in one 32-bit word: the row's start is (its length is a multiple
+    // of 16 bytes, padded or not; the buffer starts on 16 bytes in shared
+    // memory) and `from` is a multiple of `per`.
+    auto word = [&](Value m, Value row, Value from) -> Value {
+      Type element = cast<MemRefType>(m.getType()).getElementType();
+      Value v = vector::LoadOp::create(
+          b, loc, VectorType::get({per}, element), m, ValueRange{row, from},
+          /*nontemporal=*/false, llvm::Align(4));
+      v = vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), v);
+      return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
+    };
     // A's `per` elements of row `row` from k = `from` on, B's of column
     // `col` from k = `from` on.
-    auto rowOf = [&](Value row, Value from) {
-      SmallVector<Value, 4> v;
-      for (int64_t e = 0; e < per; ++e)
-        v.push_back(load(dot.lhs, row, add(from, c(e))));
-      return pack(v);
-    };
+    auto rowOf = [&](Value row, Value from) { return word(dot.lhs, row, from); };
     auto colOf = [&](Value from) {
+      if (dot.rhsTransposed)
+        return word(dot.rhs, at.col, from);
       SmallVector<Value, 4> v;
       for (int64_t e = 0; e < per; ++e)
         v.push_back(load(dot.rhs, add(from, c(e)), at.col));
@@ -786,6 +864,8 @@ struct GPUDistributeTiles
       if (!fn.isKernel())
         return;
       markWrittenViews(module, fn);
+      DenseSet<Value> transposed =
+          mmaOk ? layOutMmaOperands(fn) : DenseSet<Value>();
       std::optional<Plan> plan = planKernel(fn, limit, threads);
       if (!plan)
         return;
@@ -793,7 +873,8 @@ struct GPUDistributeTiles
       OpBuilder b(fn.getBody());
       Value tid = gpu::ThreadIdOp::create(b, fn.getLoc(), gpu::Dimension::x);
       for (ElementNest &nest : plan->nests) {
-        std::optional<MmaDot> dot = mmaOk ? mmaDot(nest) : std::nullopt;
+        std::optional<MmaDot> dot =
+            mmaOk ? mmaDot(nest, transposed) : std::nullopt;
         // Lines reduced by warps where the nest has fewer lines than the
         // block has threads (a softmax's row max and sum).
         std::optional<LineReduction> line =

@@ -116,19 +116,29 @@ module attributes {gpu.container_module} {
 // K loop 16 at a time with mma.sync m16n8k16, the operands read from the
 // shared buffers in the fragment layout (two bf16 in a 32-bit register, the
 // lower k in the low half) and the accumulators loaded and stored around
-// the loop; without `mma`, the scalar form.
+// the loop; without `mma`, the scalar form. B is stored transposed ([N][K],
+// its load's stores with the indices swapped), so that a register's two k
+// are one 32-bit word in both operands, and the rows of both are padded by
+// 16 bytes (8 bf16), against bank conflicts.
 
 // MMA: gpu.launch_func @nl_kernels::@mm {{.*}} {nlc.written_views = array<i1: false, true>}
 // MMA-LABEL: gpu.func @mm(
 // MMA: %[[TID:.+]] = gpu.thread_id x
+// MMA: %[[A:.+]] = memref.memory_space_cast %{{.+}} to memref<32x40xbf16>
+// MMA: %[[B:.+]] = memref.memory_space_cast %{{.+}} to memref<16x40xbf16>
+// MMA: %[[J:.+]] = arith.remui %{{.+}}, %c16
+// MMA-NEXT: %[[K:.+]] = arith.divui
+// MMA: memref.store %{{.+}}, %[[B]][%[[J]], %[[K]]] : memref<16x40xbf16>
 // MMA: %[[LANE:.+]] = arith.remui %[[TID]], %c32
 // MMA: %[[WARP:.+]] = arith.divui %[[TID]], %c32
 // MMA: scf.for %[[T:.+]] = %[[WARP]] to %c4{{.*}} step %c4{{.*}} {
 // MMA: %[[C0:.+]] = memref.load %[[OUT:.+]][%{{.+}}, %{{.+}}] : memref<32x16xf32>
 // MMA: scf.for %{{.+}} = %{{.+}} to %c32{{.*}} step %c16{{.*}} iter_args(
-// MMA: arith.bitcast %{{.+}} : bf16 to i16
-// MMA: arith.shli %{{.+}}, %c16_i32
-// MMA: nvvm.mma.sync A[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] B[%{{.+}}, %{{.+}}] C[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}]
+// MMA: %[[AV:.+]] = vector.load %[[A]][%{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<32x40xbf16>, vector<2xbf16>
+// MMA-NEXT: %[[AW:.+]] = vector.bitcast %[[AV]] : vector<2xbf16> to vector<1xi32>
+// MMA-NEXT: %[[A0:.+]] = vector.extract %[[AW]][0] : i32 from vector<1xi32>
+// MMA: %[[BV:.+]] = vector.load %[[B]][%{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<16x40xbf16>, vector<2xbf16>
+// MMA: nvvm.mma.sync A[%[[A0]], %{{.+}}, %{{.+}}, %{{.+}}] B[%{{.+}}, %{{.+}}] C[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}]
 // MMA-SAME: layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>
 // MMA-SAME: multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>
 // MMA-SAME: shape = #nvvm.shape<m = 16, n = 8, k = 16>
@@ -211,7 +221,8 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // -----
 
 // An i8 contraction into i32 on sm_80 and later: mma.sync m16n8k32, the K
-// loop 32 at a time, four i8 to a register (the lowest k in the low byte),
+// loop 32 at a time, four i8 to a register (the lowest k in the low byte:
+// one 32-bit word of A, or of B stored transposed; rows padded by 16),
 // sums wrapping as the reference's i32 sums do; without `mma`, the scalar
 // form.
 
@@ -220,23 +231,9 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // MMA: scf.for %[[KB:.+]] = %{{.+}} to %c64{{.*}} step %c32{{.*}} iter_args(
 // MMA: %[[Q4:.+]] = arith.muli %{{.+}}, %c4{{.*}} : index
 // MMA-NEXT: %[[K0:.+]] = arith.addi %[[KB]], %[[Q4]] : index
-// MMA: %[[A0:.+]] = memref.load %[[A:.+]][%{{.+}}, %{{.+}}] : memref<32x64xi8>
-// MMA: %[[A1:.+]] = memref.load %[[A]]
-// MMA: %[[A2:.+]] = memref.load %[[A]]
-// MMA: %[[A3:.+]] = memref.load %[[A]]
-// MMA-NEXT: %[[E0:.+]] = arith.extui %[[A0]] : i8 to i32
-// MMA-NEXT: %[[E1:.+]] = arith.extui %[[A1]] : i8 to i32
-// MMA-NEXT: %[[C8:.+]] = arith.constant 8 : i32
-// MMA-NEXT: %[[S1:.+]] = arith.shli %[[E1]], %[[C8]]
-// MMA-NEXT: %[[P1:.+]] = arith.ori %[[E0]], %[[S1]] : i32
-// MMA-NEXT: %[[E2:.+]] = arith.extui %[[A2]] : i8 to i32
-// MMA-NEXT: %[[C16:.+]] = arith.constant 16 : i32
-// MMA-NEXT: %[[S2:.+]] = arith.shli %[[E2]], %[[C16]]
-// MMA-NEXT: %[[P2:.+]] = arith.ori %[[P1]], %[[S2]] : i32
-// MMA-NEXT: %[[E3:.+]] = arith.extui %[[A3]] : i8 to i32
-// MMA-NEXT: %[[C24:.+]] = arith.constant 24 : i32
-// MMA-NEXT: %[[S3:.+]] = arith.shli %[[E3]], %[[C24]]
-// MMA-NEXT: arith.ori %[[P2]], %[[S3]] : i32
+// MMA: %[[AV:.+]] = vector.load %[[A:.+]][%{{.+}}, %[[K0]]] {alignment = 4 : i64} : memref<32x80xi8>, vector<4xi8>
+// MMA-NEXT: %[[AW:.+]] = vector.bitcast %[[AV]] : vector<4xi8> to vector<1xi32>
+// MMA: vector.load %[[B:.+]][%{{.+}}, %[[K0]]] {alignment = 4 : i64} : memref<16x80xi8>, vector<4xi8>
 // MMA: nvvm.mma.sync A[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] B[%{{.+}}, %{{.+}}] C[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}]
 // MMA-SAME: intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>
 // MMA-SAME: layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>
