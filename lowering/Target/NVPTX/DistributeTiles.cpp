@@ -11,8 +11,8 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -301,7 +301,7 @@ std::optional<MmaDot> mmaDot(ElementNest &nest,
     return std::nullopt;
   MmaDot dot{loads[0].getMemRef(), loads[1].getMemRef(), store.getMemRef(),
              nest.trips[0],        nest.trips[2],        nest.trips[1],
-             /*int8=*/!fma, rhsTransposed};
+             /*int8=*/!fma,        rhsTransposed};
   Type a = loads[0].getType(), b = loads[1].getType(), c = loads[2].getType();
   bool bf16 = fma && a.isBF16() && b.isBF16() && c.isF32();
   bool int8 = !fma && a.isInteger(8) && b.isInteger(8) && c.isInteger(32);
@@ -483,15 +483,17 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
     // memory) and `from` is a multiple of `per`.
     auto word = [&](Value m, Value row, Value from) -> Value {
       Type element = cast<MemRefType>(m.getType()).getElementType();
-      Value v = vector::LoadOp::create(
-          b, loc, VectorType::get({per}, element), m, ValueRange{row, from},
-          /*nontemporal=*/false, llvm::Align(4));
+      Value v = vector::LoadOp::create(b, loc, VectorType::get({per}, element),
+                                       m, ValueRange{row, from},
+                                       /*nontemporal=*/false, llvm::Align(4));
       v = vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), v);
       return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
     };
     // A's `per` elements of row `row` from k = `from` on, B's of column
     // `col` from k = `from` on.
-    auto rowOf = [&](Value row, Value from) { return word(dot.lhs, row, from); };
+    auto rowOf = [&](Value row, Value from) {
+      return word(dot.lhs, row, from);
+    };
     auto colOf = [&](Value from) {
       if (dot.rhsTransposed)
         return word(dot.rhs, at.col, from);
