@@ -580,6 +580,215 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
   outer.erase();
 }
 
+/// The reference lowering's copy of a tile from a view (tile.load): a nest
+/// of independent loops whose body computes indices and conditions, loads
+/// one element of `load`'s view, guarded by `guard` (else the pad value)
+/// where the tile may leave the view, and stores it into a tile buffer at
+/// the nest's indices. The view's last index is the innermost loop's
+/// variable plus a value that does not depend on it, no other index
+/// depends on it, and the view's last stride is 1: consecutive iterations
+/// of the innermost loop read consecutive elements. The buffer's indices
+/// are the nest's variables, in any order.
+struct LoadNest {
+  memref::LoadOp load;
+  scf::IfOp guard;
+  memref::StoreOp store;
+};
+
+std::optional<LoadNest> loadNest(ElementNest &nest) {
+  if (llvm::is_contained(nest.parallel, false))
+    return std::nullopt;
+  Block *body = nest.loops.back().getBody();
+  Value iv = nest.loops.back().getInductionVar();
+  LoadNest copy;
+  for (Operation &op : body->without_terminator()) {
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      if (copy.store)
+        return std::nullopt;
+      copy.store = store;
+    } else if (auto guard = dyn_cast<scf::IfOp>(op)) {
+      if (copy.guard || guard.getNumResults() != 1)
+        return std::nullopt;
+      copy.guard = guard;
+    } else if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      if (copy.load)
+        return std::nullopt;
+      copy.load = load;
+    } else if (!isPure(&op)) {
+      return std::nullopt;
+    }
+  }
+  if (!copy.store || !isTileBuffer(copy.store.getMemRef().getDefiningOp()))
+    return std::nullopt;
+  SmallVector<Value> ivs;
+  for (scf::ForOp loop : nest.loops)
+    ivs.push_back(loop.getInductionVar());
+  // The nest's indices, in any order (a buffer stored transposed).
+  ValueRange at = copy.store.getIndices();
+  if (at.size() != ivs.size() ||
+      !std::is_permutation(at.begin(), at.end(), ivs.begin()))
+    return std::nullopt;
+  Value stored = copy.store.getValueToStore();
+  if (copy.guard) {
+    // then { load; yield it } else { yield the pad, from outside }
+    Block *then = copy.guard.thenBlock(), *other = copy.guard.elseBlock();
+    if (copy.load || stored != copy.guard.getResult(0) || !other ||
+        then->getOperations().size() != 2 ||
+        other->getOperations().size() != 1)
+      return std::nullopt;
+    copy.load = dyn_cast<memref::LoadOp>(then->front());
+    Value pad = other->getTerminator()->getOperand(0);
+    if (!copy.load ||
+        then->getTerminator()->getOperand(0) != copy.load.getResult() ||
+        nest.loops.front()->isAncestor(pad.getParentBlock()->getParentOp()))
+      return std::nullopt;
+  } else if (!copy.load || stored != copy.load.getResult()) {
+    return std::nullopt;
+  }
+  auto view = cast<MemRefType>(copy.load.getMemRef().getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (view.getRank() == 0 || failed(view.getStridesAndOffset(strides, offset)) ||
+      strides.back() != 1 || view.getMemorySpace())
+    return std::nullopt;
+  // Whether `v` depends on the innermost loop's variable.
+  DenseMap<Value, bool> memo;
+  std::function<bool(Value)> varies = [&](Value v) {
+    if (v == iv)
+      return true;
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getBlock() != body)
+      return false;
+    auto [it, inserted] = memo.try_emplace(v, false);
+    if (!inserted)
+      return it->second;
+    bool result = llvm::any_of(def->getOperands(), varies);
+    memo[v] = result;
+    return result;
+  };
+  ValueRange indices = copy.load.getIndices();
+  for (Value index : indices.drop_back())
+    if (varies(index))
+      return std::nullopt;
+  Value last = indices.back();
+  auto addi = last.getDefiningOp<arith::AddIOp>();
+  bool plusIv = last == iv ||
+                (addi && ((addi.getLhs() == iv && !varies(addi.getRhs())) ||
+                          (addi.getRhs() == iv && !varies(addi.getLhs()))));
+  if (!plusIv)
+    return std::nullopt;
+  return copy;
+}
+
+/// Copies 16 bytes at a time in the LoadNest `copy` of `nest`, whose
+/// innermost loop then counts groups of `width` elements (16 bytes): for
+/// each group, the body's index and condition computations run for each
+/// element, and where every element's condition holds and the group's
+/// first element lies on 16 bytes in the view, one 16-byte load and store
+/// copy it; otherwise the elements one by one, as before. The loop counts
+/// whole groups: its trip count must be a multiple of `width`.
+void vectorizeLoadNest(ElementNest &nest, LoadNest &copy, int64_t width) {
+  scf::ForOp inner = nest.loops.back();
+  Block *body = inner.getBody();
+  Location loc = copy.store.getLoc();
+  SmallVector<Operation *> ops;
+  for (Operation &op : body->without_terminator())
+    if (&op != copy.guard && &op != copy.store && &op != copy.load)
+      ops.push_back(&op);
+  OpBuilder b(inner);
+  auto c = [&](int64_t v) { return indexConst(b, loc, v); };
+  nest.trips.back() /= width;
+  inner.getUpperBoundMutable().assign(c(nest.trips.back()));
+  b.setInsertionPointToStart(body);
+  Value iv = inner.getInductionVar();
+  Value first = arith::MulIOp::create(b, loc, iv, c(width));
+  // Each element's indices and condition.
+  SmallVector<IRMapping> element(width);
+  Value all;
+  for (int64_t e = 0; e < width; ++e) {
+    element[e].map(iv, e ? arith::AddIOp::create(b, loc, first, c(e))
+                             .getResult()
+                       : first);
+    for (Operation *op : ops)
+      b.clone(*op, element[e]);
+    if (copy.guard) {
+      Value ok = element[e].lookupOrDefault(copy.guard.getCondition());
+      all = all ? arith::AndIOp::create(b, loc, all, ok).getResult() : ok;
+    }
+  }
+  Value view = copy.load.getMemRef();
+  auto viewType = cast<MemRefType>(view.getType());
+  int64_t bytes = viewType.getElementTypeBitWidth() / 8;
+  SmallVector<Value> at = llvm::map_to_vector(
+      copy.load.getIndices(),
+      [&](Value v) { return element[0].lookupOrDefault(v); });
+  // The group's first element lies on 16 bytes.
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, view);
+  Value address = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, view);
+  Value linear = meta.getOffset();
+  for (auto [index, stride] : llvm::zip_equal(at, meta.getStrides()))
+    linear = arith::AddIOp::create(
+        b, loc, linear, arith::MulIOp::create(b, loc, index, stride));
+  address = arith::AddIOp::create(
+      b, loc, address, arith::MulIOp::create(b, loc, linear, c(bytes)));
+  Value aligned = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      arith::RemUIOp::create(b, loc, address, c(16)), c(0));
+  all = all ? arith::AndIOp::create(b, loc, all, aligned).getResult()
+            : aligned;
+  Value buffer = copy.store.getMemRef();
+  auto bufferType = cast<MemRefType>(buffer.getType());
+  // Where element e goes in the buffer.
+  auto into = [&](int64_t e) {
+    return llvm::map_to_vector(copy.store.getIndices(), [&](Value x) {
+      return element[e].lookupOrDefault(x);
+    });
+  };
+  // The buffer's rows start on 16 bytes where their length is a multiple
+  // of 16 bytes (the buffer itself starts on 16 bytes in shared memory).
+  int64_t rowBytes = bufferType.getShape().back() * bytes;
+  auto vectorType = VectorType::get({width}, viewType.getElementType());
+  scf::IfOp::create(
+      b, loc, all,
+      [&](OpBuilder &tb, Location l) {
+        Value v = vector::LoadOp::create(tb, l, vectorType, view, at,
+                                         /*nontemporal=*/false, llvm::Align(16));
+        if (copy.store.getIndices().back() == iv) {
+          vector::StoreOp::create(
+              tb, l, v, buffer, into(0), /*nontemporal=*/false,
+              llvm::Align(rowBytes % 16 == 0 || bufferType.getRank() == 1
+                              ? 16
+                              : bytes));
+        } else {
+          // A column of the buffer: element by element.
+          for (int64_t e = 0; e < width; ++e)
+            memref::StoreOp::create(
+                tb, l, vector::ExtractOp::create(tb, l, v, e), buffer, into(e));
+        }
+        scf::YieldOp::create(tb, l);
+      },
+      [&](OpBuilder &eb, Location l) {
+        for (int64_t e = 0; e < width; ++e) {
+          IRMapping &map = element[e];
+          Value v;
+          if (copy.guard) {
+            v = eb.clone(*copy.guard, map)->getResult(0);
+          } else {
+            v = eb.clone(*copy.load, map)->getResult(0);
+          }
+          memref::StoreOp::create(eb, l, v, buffer, into(e));
+        }
+        scf::YieldOp::create(eb, l);
+      });
+  copy.store.erase();
+  if (copy.guard)
+    copy.guard.erase();
+  else
+    copy.load.erase();
+  for (Operation *op : llvm::reverse(ops))
+    op->erase();
+}
+
 /// Replaces `nest` by its spread form (emitSpreadNest), moving its body.
 void spreadNest(ElementNest &nest, Value tid, int64_t threads) {
   scf::ForOp outer = nest.loops.front();
@@ -888,8 +1097,20 @@ struct GPUDistributeTiles
           mmaNest(nest, *dot, tid, block);
         else if (line)
           warpReduceNest(nest, *line, tid, block);
-        else
+        else {
+          // Tile loads 16 bytes at a time where the innermost loop's
+          // trips come in whole groups of 16 bytes.
+          if (std::optional<LoadNest> copy = loadNest(nest)) {
+            int64_t bytes =
+                cast<MemRefType>(copy->load.getMemRef().getType())
+                    .getElementTypeBitWidth() /
+                8;
+            if (bytes >= 1 && bytes <= 16 &&
+                nest.trips.back() % (16 / bytes) == 0)
+              vectorizeLoadNest(nest, *copy, 16 / bytes);
+          }
           spreadNest(nest, tid, block);
+        }
       }
       for (memref::CopyOp copy : plan->copies)
         spreadCopy(copy, tid, block);

@@ -22,21 +22,36 @@
 // The first load's tile at offset 0, a view cast to the generic space.
 // CHECK: %[[V0:.+]] = memref.view %[[ARENA]][%{{.+}}][] : memref<2592xi8, #gpu.address_space<workgroup>> to memref<8x16xf32, #gpu.address_space<workgroup>>
 // CHECK: %[[A:.+]] = memref.memory_space_cast %[[V0]] : memref<8x16xf32, #gpu.address_space<workgroup>> to memref<8x16xf32>
-// Its 128 elements, one per thread: column = index mod 16, row = index / 16.
+// Its 128 elements in 32 groups of 4 (16 bytes), a group per thread: group
+// column = index mod 4, row = index / 4. A group that lies in the view (each
+// element's condition) and on 16 bytes is one vector load and store; any
+// other, its elements one by one as the reference copies them.
 // CHECK: gpu.barrier
-// CHECK: scf.for %[[L:.+]] = %[[TID]] to %c128{{(_[0-9]+)?}} step %c128{{(_[0-9]+)?}} {
-// CHECK: %[[J:.+]] = arith.remui %[[L]], %[[C16:.+]] : index
-// CHECK: %[[I:.+]] = arith.divui %[[L]], %[[C16]] : index
+// CHECK: scf.for %[[L:.+]] = %[[TID]] to %c32{{(_[0-9]+)?}} step %c128{{(_[0-9]+)?}} {
+// CHECK: %[[G:.+]] = arith.remui %[[L]], %[[C4:.+]] : index
+// CHECK: %[[I:.+]] = arith.divui %[[L]], %[[C4]] : index
+// CHECK: %[[J:.+]] = arith.muli %[[G]], %{{.+}} : index
+// CHECK: %[[PTR:.+]] = memref.extract_aligned_pointer_as_index %[[X]]
+// CHECK: %[[MOD:.+]] = arith.remui %{{.+}}, %c16{{.*}} : index
+// CHECK: %[[ALIGNED:.+]] = arith.cmpi eq, %[[MOD]], %c0{{.*}} : index
+// CHECK: %[[FAST:.+]] = arith.andi %{{.+}}, %[[ALIGNED]] : i1
+// CHECK: scf.if %[[FAST]] {
+// CHECK-NEXT: %[[VEC:.+]] = vector.load %[[X]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
+// CHECK-NEXT: vector.store %[[VEC]], %[[A]][%[[I]], %[[J]]] {alignment = 16 : i64} : memref<8x16xf32>, vector<4xf32>
+// CHECK-NEXT: } else {
+// CHECK: memref.load %[[X]]
 // CHECK: memref.store %{{.+}}, %[[A]][%[[I]], %[[J]]]
+// CHECK-COUNT-3: memref.store %{{.+}}, %[[A]][%[[I]], %{{.+}}]
 // CHECK: }
+// CHECK-NEXT: }
 // CHECK-NEXT: gpu.barrier
-// The second at 512 (after 512 bytes), 256 elements over 128 threads; one
+// The second at 512 (after 512 bytes), 64 groups over 128 threads; one
 // barrier between two nests.
 // CHECK-NOT: gpu.barrier
 // CHECK: %[[C512:.+]] = arith.constant 512 : index
 // CHECK: %[[V1:.+]] = memref.view %[[ARENA]][%[[C512]]][] : {{.*}} to memref<16x16xf32, #gpu.address_space<workgroup>>
 // CHECK: %[[W:.+]] = memref.memory_space_cast %[[V1]]
-// CHECK: scf.for %{{.+}} = %[[TID]] to %c256{{(_[0-9]+)?}} step %c128{{(_[0-9]+)?}} {
+// CHECK: scf.for %{{.+}} = %[[TID]] to %c64{{(_[0-9]+)?}} step %c128{{(_[0-9]+)?}} {
 // CHECK: gpu.barrier
 // The row sums at 1536 (warp-reductions=0: warp-reductions.mlir has the
 // default): each of 8 threads sums a row, in order.
@@ -126,9 +141,16 @@ module attributes {gpu.container_module} {
 // MMA: %[[TID:.+]] = gpu.thread_id x
 // MMA: %[[A:.+]] = memref.memory_space_cast %{{.+}} to memref<32x40xbf16>
 // MMA: %[[B:.+]] = memref.memory_space_cast %{{.+}} to memref<16x40xbf16>
-// MMA: %[[J:.+]] = arith.remui %{{.+}}, %c16
+// B's load: 8 bf16 of a row of the view at a time, into a column of the
+// transposed buffer (the view's row k, columns j .. j + 7, to [j + e][k]).
+// MMA: %[[G:.+]] = arith.remui %{{.+}}, %c2
 // MMA-NEXT: %[[K:.+]] = arith.divui
-// MMA: memref.store %{{.+}}, %[[B]][%[[J]], %[[K]]] : memref<16x40xbf16>
+// MMA: %[[J:.+]] = arith.muli %[[G]], %c8
+// MMA: %[[ROW:.+]] = vector.load %{{.+}} {alignment = 16 : i64} : memref<?x?xbf16>, vector<8xbf16>
+// MMA-NEXT: %[[E0:.+]] = vector.extract %[[ROW]][0] : bf16 from vector<8xbf16>
+// MMA-NEXT: memref.store %[[E0]], %[[B]][%[[J]], %[[K]]] : memref<16x40xbf16>
+// MMA-NEXT: %[[E1:.+]] = vector.extract %[[ROW]][1] : bf16 from vector<8xbf16>
+// MMA-NEXT: memref.store %[[E1]], %[[B]][%{{.+}}, %[[K]]] : memref<16x40xbf16>
 // MMA: %[[LANE:.+]] = arith.remui %[[TID]], %c32
 // MMA: %[[WARP:.+]] = arith.divui %[[TID]], %c32
 // MMA: scf.for %[[T:.+]] = %[[WARP]] to %c4{{.*}} step %c4{{.*}} {
