@@ -633,8 +633,7 @@ std::optional<LoadNest> loadNest(ElementNest &nest) {
     // then { load; yield it } else { yield the pad, from outside }
     Block *then = copy.guard.thenBlock(), *other = copy.guard.elseBlock();
     if (copy.load || stored != copy.guard.getResult(0) || !other ||
-        then->getOperations().size() != 2 ||
-        other->getOperations().size() != 1)
+        then->getOperations().size() != 2 || other->getOperations().size() != 1)
       return std::nullopt;
     copy.load = dyn_cast<memref::LoadOp>(then->front());
     Value pad = other->getTerminator()->getOperand(0);
@@ -648,7 +647,8 @@ std::optional<LoadNest> loadNest(ElementNest &nest) {
   auto view = cast<MemRefType>(copy.load.getMemRef().getType());
   SmallVector<int64_t> strides;
   int64_t offset;
-  if (view.getRank() == 0 || failed(view.getStridesAndOffset(strides, offset)) ||
+  if (view.getRank() == 0 ||
+      failed(view.getStridesAndOffset(strides, offset)) ||
       strides.back() != 1 || view.getMemorySpace())
     return std::nullopt;
   // Whether `v` depends on the innermost loop's variable.
@@ -672,9 +672,9 @@ std::optional<LoadNest> loadNest(ElementNest &nest) {
       return std::nullopt;
   Value last = indices.back();
   auto addi = last.getDefiningOp<arith::AddIOp>();
-  bool plusIv = last == iv ||
-                (addi && ((addi.getLhs() == iv && !varies(addi.getRhs())) ||
-                          (addi.getRhs() == iv && !varies(addi.getLhs()))));
+  bool plusIv =
+      last == iv || (addi && ((addi.getLhs() == iv && !varies(addi.getRhs())) ||
+                              (addi.getRhs() == iv && !varies(addi.getLhs()))));
   if (!plusIv)
     return std::nullopt;
   return copy;
@@ -706,9 +706,8 @@ void vectorizeLoadNest(ElementNest &nest, LoadNest &copy, int64_t width) {
   SmallVector<IRMapping> element(width);
   Value all;
   for (int64_t e = 0; e < width; ++e) {
-    element[e].map(iv, e ? arith::AddIOp::create(b, loc, first, c(e))
-                             .getResult()
-                       : first);
+    element[e].map(
+        iv, e ? arith::AddIOp::create(b, loc, first, c(e)).getResult() : first);
     for (Operation *op : ops)
       b.clone(*op, element[e]);
     if (copy.guard) {
@@ -719,9 +718,10 @@ void vectorizeLoadNest(ElementNest &nest, LoadNest &copy, int64_t width) {
   Value view = copy.load.getMemRef();
   auto viewType = cast<MemRefType>(view.getType());
   int64_t bytes = viewType.getElementTypeBitWidth() / 8;
-  SmallVector<Value> at = llvm::map_to_vector(
-      copy.load.getIndices(),
-      [&](Value v) { return element[0].lookupOrDefault(v); });
+  SmallVector<Value> at =
+      llvm::map_to_vector(copy.load.getIndices(), [&](Value v) {
+        return element[0].lookupOrDefault(v);
+      });
   // The group's first element lies on 16 bytes.
   auto meta = memref::ExtractStridedMetadataOp::create(b, loc, view);
   Value address = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, view);
@@ -734,8 +734,7 @@ void vectorizeLoadNest(ElementNest &nest, LoadNest &copy, int64_t width) {
   Value aligned = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::eq,
       arith::RemUIOp::create(b, loc, address, c(16)), c(0));
-  all = all ? arith::AndIOp::create(b, loc, all, aligned).getResult()
-            : aligned;
+  all = all ? arith::AndIOp::create(b, loc, all, aligned).getResult() : aligned;
   Value buffer = copy.store.getMemRef();
   auto bufferType = cast<MemRefType>(buffer.getType());
   // Where element e goes in the buffer.
@@ -751,8 +750,9 @@ void vectorizeLoadNest(ElementNest &nest, LoadNest &copy, int64_t width) {
   scf::IfOp::create(
       b, loc, all,
       [&](OpBuilder &tb, Location l) {
-        Value v = vector::LoadOp::create(tb, l, vectorType, view, at,
-                                         /*nontemporal=*/false, llvm::Align(16));
+        Value v =
+            vector::LoadOp::create(tb, l, vectorType, view, at,
+                                   /*nontemporal=*/false, llvm::Align(16));
         if (copy.store.getIndices().back() == iv) {
           vector::StoreOp::create(
               tb, l, v, buffer, into(0), /*nontemporal=*/false,
@@ -1101,10 +1101,9 @@ struct GPUDistributeTiles
           // Tile loads 16 bytes at a time where the innermost loop's
           // trips come in whole groups of 16 bytes.
           if (std::optional<LoadNest> copy = loadNest(nest)) {
-            int64_t bytes =
-                cast<MemRefType>(copy->load.getMemRef().getType())
-                    .getElementTypeBitWidth() /
-                8;
+            int64_t bytes = cast<MemRefType>(copy->load.getMemRef().getType())
+                                .getElementTypeBitWidth() /
+                            8;
             if (bytes >= 1 && bytes <= 16 &&
                 nest.trips.back() % (16 / bytes) == 0)
               vectorizeLoadNest(nest, *copy, 16 / bytes);
