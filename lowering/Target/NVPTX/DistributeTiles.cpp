@@ -580,71 +580,96 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
   outer.erase();
 }
 
-/// The reference lowering's copy of a tile from a view (tile.load): a nest
-/// of independent loops whose body computes indices and conditions, loads
-/// one element of `load`'s view, guarded by `guard` (else the pad value)
-/// where the tile may leave the view, and stores it into a tile buffer at
-/// the nest's indices. The view's last index is the innermost loop's
-/// variable plus a value that does not depend on it, no other index
+/// The reference lowering's copy of a tile between a view and a tile
+/// buffer: a nest of independent loops whose body computes indices and
+/// conditions and copies one element. From the view (tile.load): the
+/// element is loaded under `guard` where the tile may leave the view (which
+/// yields the pad value otherwise) and stored into the buffer. Into the
+/// view (tile.store): `guard` holds the buffer's load and the view's
+/// store. The buffer's indices are the nest's variables, in any order (a
+/// buffer stored transposed); the view's last index is the innermost
+/// loop's variable plus a value that does not depend on it, no other index
 /// depends on it, and the view's last stride is 1: consecutive iterations
-/// of the innermost loop read consecutive elements. The buffer's indices
-/// are the nest's variables, in any order.
-struct LoadNest {
+/// of the innermost loop touch consecutive elements of the view.
+struct CopyNest {
   memref::LoadOp load;
-  scf::IfOp guard;
   memref::StoreOp store;
+  scf::IfOp guard;
+  /// tile.store: from the buffer into the view.
+  bool intoView = false;
+
+  Value view() { return intoView ? store.getMemRef() : load.getMemRef(); }
+  ValueRange viewIndices() {
+    return intoView ? store.getIndices() : load.getIndices();
+  }
+  Value buffer() { return intoView ? load.getMemRef() : store.getMemRef(); }
+  ValueRange bufferIndices() {
+    return intoView ? load.getIndices() : store.getIndices();
+  }
 };
 
-std::optional<LoadNest> loadNest(ElementNest &nest) {
+std::optional<CopyNest> copyNest(ElementNest &nest) {
   if (llvm::is_contained(nest.parallel, false))
     return std::nullopt;
   Block *body = nest.loops.back().getBody();
   Value iv = nest.loops.back().getInductionVar();
-  LoadNest copy;
+  CopyNest copy;
   for (Operation &op : body->without_terminator()) {
-    if (auto store = dyn_cast<memref::StoreOp>(op)) {
-      if (copy.store)
-        return std::nullopt;
-      copy.store = store;
-    } else if (auto guard = dyn_cast<scf::IfOp>(op)) {
-      if (copy.guard || guard.getNumResults() != 1)
-        return std::nullopt;
-      copy.guard = guard;
-    } else if (auto load = dyn_cast<memref::LoadOp>(op)) {
-      if (copy.load)
-        return std::nullopt;
+    auto load = dyn_cast<memref::LoadOp>(op);
+    auto store = dyn_cast<memref::StoreOp>(op);
+    auto guard = dyn_cast<scf::IfOp>(op);
+    if ((load && copy.load) || (store && copy.store) || (guard && copy.guard))
+      return std::nullopt;
+    if (load)
       copy.load = load;
-    } else if (!isPure(&op)) {
+    else if (store)
+      copy.store = store;
+    else if (guard)
+      copy.guard = guard;
+    else if (!isPure(&op))
+      return std::nullopt;
+  }
+  if (copy.guard) {
+    // tile.load: then { load; yield it } else { yield the pad, from
+    // outside }, its result stored; tile.store: then { load; store }.
+    Block *then = copy.guard.thenBlock(), *other = copy.guard.elseBlock();
+    bool intoView = copy.guard.getNumResults() == 0;
+    if (copy.load || then->getOperations().size() != (intoView ? 3 : 2))
+      return std::nullopt;
+    copy.load = dyn_cast<memref::LoadOp>(then->front());
+    if (!copy.load)
+      return std::nullopt;
+    if (!intoView && copy.store && other &&
+        other->getOperations().size() == 1) {
+      Value pad = other->getTerminator()->getOperand(0);
+      if (then->getTerminator()->getOperand(0) != copy.load.getResult() ||
+          nest.loops.front()->isAncestor(pad.getParentBlock()->getParentOp()))
+        return std::nullopt;
+    } else if (intoView && !copy.store && !other) {
+      copy.store = dyn_cast<memref::StoreOp>(*std::next(then->begin()));
+      copy.intoView = true;
+    } else {
       return std::nullopt;
     }
+  } else {
+    copy.intoView =
+        copy.load && isTileBuffer(copy.load.getMemRef().getDefiningOp());
   }
-  if (!copy.store || !isTileBuffer(copy.store.getMemRef().getDefiningOp()))
+  if (!copy.load || !copy.store ||
+      copy.store.getValueToStore() !=
+          (copy.guard && !copy.intoView ? copy.guard.getResult(0)
+                                        : copy.load.getResult()) ||
+      !isTileBuffer(copy.buffer().getDefiningOp()) ||
+      isTileBuffer(copy.view().getDefiningOp()))
     return std::nullopt;
   SmallVector<Value> ivs;
   for (scf::ForOp loop : nest.loops)
     ivs.push_back(loop.getInductionVar());
-  // The nest's indices, in any order (a buffer stored transposed).
-  ValueRange at = copy.store.getIndices();
+  ValueRange at = copy.bufferIndices();
   if (at.size() != ivs.size() ||
       !std::is_permutation(at.begin(), at.end(), ivs.begin()))
     return std::nullopt;
-  Value stored = copy.store.getValueToStore();
-  if (copy.guard) {
-    // then { load; yield it } else { yield the pad, from outside }
-    Block *then = copy.guard.thenBlock(), *other = copy.guard.elseBlock();
-    if (copy.load || stored != copy.guard.getResult(0) || !other ||
-        then->getOperations().size() != 2 || other->getOperations().size() != 1)
-      return std::nullopt;
-    copy.load = dyn_cast<memref::LoadOp>(then->front());
-    Value pad = other->getTerminator()->getOperand(0);
-    if (!copy.load ||
-        then->getTerminator()->getOperand(0) != copy.load.getResult() ||
-        nest.loops.front()->isAncestor(pad.getParentBlock()->getParentOp()))
-      return std::nullopt;
-  } else if (!copy.load || stored != copy.load.getResult()) {
-    return std::nullopt;
-  }
-  auto view = cast<MemRefType>(copy.load.getMemRef().getType());
+  auto view = cast<MemRefType>(copy.view().getType());
   SmallVector<int64_t> strides;
   int64_t offset;
   if (view.getRank() == 0 ||
@@ -666,28 +691,65 @@ std::optional<LoadNest> loadNest(ElementNest &nest) {
     memo[v] = result;
     return result;
   };
-  ValueRange indices = copy.load.getIndices();
+  ValueRange indices = copy.viewIndices();
   for (Value index : indices.drop_back())
     if (varies(index))
       return std::nullopt;
   Value last = indices.back();
   auto addi = last.getDefiningOp<arith::AddIOp>();
-  bool plusIv =
-      last == iv || (addi && ((addi.getLhs() == iv && !varies(addi.getRhs())) ||
-                              (addi.getRhs() == iv && !varies(addi.getLhs()))));
+  bool plusIv = last == iv ||
+                (addi && ((addi.getLhs() == iv && !varies(addi.getRhs())) ||
+                          (addi.getRhs() == iv && !varies(addi.getLhs()))));
   if (!plusIv)
     return std::nullopt;
   return copy;
 }
 
-/// Copies 16 bytes at a time in the LoadNest `copy` of `nest`, whose
+/// Whether the i1 `cond`, computed in `body` from its loop's variable `iv`,
+/// holds on an interval of `iv`'s values: a conjunction of values that do
+/// not depend on `iv` and of order comparisons of an increasing function of
+/// `iv` (`iv`, or it plus a value that does not depend on it) with such a
+/// value (index arithmetic that addresses memory does not wrap).
+bool intervalCondition(Value cond, Value iv, Block *body) {
+  std::function<bool(Value)> varies = [&](Value v) {
+    if (v == iv)
+      return true;
+    Operation *def = v.getDefiningOp();
+    return def && def->getBlock() == body &&
+           llvm::any_of(def->getOperands(), varies);
+  };
+  std::function<bool(Value)> increasing = [&](Value v) {
+    if (v == iv)
+      return true;
+    auto add = v.getDefiningOp<arith::AddIOp>();
+    return add && ((increasing(add.getLhs()) && !varies(add.getRhs())) ||
+                   (increasing(add.getRhs()) && !varies(add.getLhs())));
+  };
+  std::function<bool(Value)> holds = [&](Value v) {
+    if (!varies(v))
+      return true;
+    if (auto both = v.getDefiningOp<arith::AndIOp>())
+      return holds(both.getLhs()) && holds(both.getRhs());
+    auto cmp = v.getDefiningOp<arith::CmpIOp>();
+    if (!cmp || cmp.getPredicate() == arith::CmpIPredicate::eq ||
+        cmp.getPredicate() == arith::CmpIPredicate::ne)
+      return false;
+    return (increasing(cmp.getLhs()) && !varies(cmp.getRhs())) ||
+           (increasing(cmp.getRhs()) && !varies(cmp.getLhs()));
+  };
+  return holds(cond);
+}
+
+/// Copies 16 bytes at a time in the CopyNest `copy` of `nest`, whose
 /// innermost loop then counts groups of `width` elements (16 bytes): for
 /// each group, the body's index and condition computations run for each
 /// element, and where every element's condition holds and the group's
-/// first element lies on 16 bytes in the view, one 16-byte load and store
-/// copy it; otherwise the elements one by one, as before. The loop counts
-/// whole groups: its trip count must be a multiple of `width`.
-void vectorizeLoadNest(ElementNest &nest, LoadNest &copy, int64_t width) {
+/// first element lies on 16 bytes in the view, one 16-byte access of the
+/// view copies it (the buffer's side one access too where the group is a
+/// run of the buffer's row, else element by element); otherwise the
+/// elements one by one, as before. The loop's trip count must be a
+/// multiple of `width`.
+void vectorizeCopyNest(ElementNest &nest, CopyNest &copy, int64_t width) {
   scf::ForOp inner = nest.loops.back();
   Block *body = inner.getBody();
   Location loc = copy.store.getLoc();
@@ -702,31 +764,47 @@ void vectorizeLoadNest(ElementNest &nest, LoadNest &copy, int64_t width) {
   b.setInsertionPointToStart(body);
   Value iv = inner.getInductionVar();
   Value first = arith::MulIOp::create(b, loc, iv, c(width));
-  // Each element's indices and condition.
+  // The indices and condition of the elements the common path needs.
   SmallVector<IRMapping> element(width);
-  Value all;
-  for (int64_t e = 0; e < width; ++e) {
-    element[e].map(
-        iv, e ? arith::AddIOp::create(b, loc, first, c(e)).getResult() : first);
+  auto compute = [&](int64_t e) {
+    element[e].map(iv, e ? arith::AddIOp::create(b, loc, first, c(e))
+                             .getResult()
+                         : first);
     for (Operation *op : ops)
       b.clone(*op, element[e]);
+  };
+  // The group lies in the view where every element's condition holds; where
+  // the condition holds on an interval of the innermost variable (bounds
+  // checks), where the first and the last element's do. (The others'
+  // conditions, all computed here, would stay in predicate registers that
+  // the path element by element reads: ptxas spilled them in the attention
+  // example's kernel.)
+  Value all;
+  bool interval = !copy.guard ||
+                  intervalCondition(copy.guard.getCondition(), iv, body);
+  for (int64_t e = 0; e < width; ++e) {
+    if (e > 0 && (e < width - 1 ? interval : !copy.guard))
+      continue;
+    compute(e);
     if (copy.guard) {
       Value ok = element[e].lookupOrDefault(copy.guard.getCondition());
       all = all ? arith::AndIOp::create(b, loc, all, ok).getResult() : ok;
     }
   }
-  Value view = copy.load.getMemRef();
+  auto at = [&](ValueRange indices, int64_t e) {
+    return llvm::map_to_vector(
+        indices, [&](Value x) { return element[e].lookupOrDefault(x); });
+  };
+  Value view = copy.view(), buffer = copy.buffer();
   auto viewType = cast<MemRefType>(view.getType());
+  auto bufferType = cast<MemRefType>(buffer.getType());
   int64_t bytes = viewType.getElementTypeBitWidth() / 8;
-  SmallVector<Value> at =
-      llvm::map_to_vector(copy.load.getIndices(), [&](Value v) {
-        return element[0].lookupOrDefault(v);
-      });
+  SmallVector<Value> viewAt = at(copy.viewIndices(), 0);
   // The group's first element lies on 16 bytes.
   auto meta = memref::ExtractStridedMetadataOp::create(b, loc, view);
   Value address = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, view);
   Value linear = meta.getOffset();
-  for (auto [index, stride] : llvm::zip_equal(at, meta.getStrides()))
+  for (auto [index, stride] : llvm::zip_equal(viewAt, meta.getStrides()))
     linear = arith::AddIOp::create(
         b, loc, linear, arith::MulIOp::create(b, loc, index, stride));
   address = arith::AddIOp::create(
@@ -734,53 +812,85 @@ void vectorizeLoadNest(ElementNest &nest, LoadNest &copy, int64_t width) {
   Value aligned = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::eq,
       arith::RemUIOp::create(b, loc, address, c(16)), c(0));
-  all = all ? arith::AndIOp::create(b, loc, all, aligned).getResult() : aligned;
-  Value buffer = copy.store.getMemRef();
-  auto bufferType = cast<MemRefType>(buffer.getType());
-  // Where element e goes in the buffer.
-  auto into = [&](int64_t e) {
-    return llvm::map_to_vector(copy.store.getIndices(), [&](Value x) {
-      return element[e].lookupOrDefault(x);
+  all = all ? arith::AndIOp::create(b, loc, all, aligned).getResult()
+            : aligned;
+  // The group is a run of the buffer's row, which starts on 16 bytes where
+  // its length is a multiple of 16 bytes (the buffer starts on 16 bytes in
+  // shared memory).
+  bool run = copy.bufferIndices().back() == iv;
+  // Element e's place in the buffer, whose indices are the nest's
+  // variables: the innermost one is first + e.
+  auto bufferAt = [&](OpBuilder &at, int64_t e) {
+    return llvm::map_to_vector(copy.bufferIndices(), [&](Value x) -> Value {
+      if (x != iv)
+        return x;
+      return e ? arith::AddIOp::create(at, loc, first, indexConst(at, loc, e))
+                     .getResult()
+               : first;
     });
   };
-  // The buffer's rows start on 16 bytes where their length is a multiple
-  // of 16 bytes (the buffer itself starts on 16 bytes in shared memory).
   int64_t rowBytes = bufferType.getShape().back() * bytes;
+  llvm::Align bufferAlign(rowBytes % 16 == 0 ? 16 : bytes);
   auto vectorType = VectorType::get({width}, viewType.getElementType());
   scf::IfOp::create(
       b, loc, all,
       [&](OpBuilder &tb, Location l) {
-        Value v =
-            vector::LoadOp::create(tb, l, vectorType, view, at,
-                                   /*nontemporal=*/false, llvm::Align(16));
-        if (copy.store.getIndices().back() == iv) {
-          vector::StoreOp::create(
-              tb, l, v, buffer, into(0), /*nontemporal=*/false,
-              llvm::Align(rowBytes % 16 == 0 || bufferType.getRank() == 1
-                              ? 16
-                              : bytes));
+        if (!copy.intoView) {
+          Value v = vector::LoadOp::create(tb, l, vectorType, view, viewAt,
+                                           /*nontemporal=*/false,
+                                           llvm::Align(16));
+          if (run) {
+            vector::StoreOp::create(tb, l, v, buffer,
+                                    at(copy.bufferIndices(), 0),
+                                    /*nontemporal=*/false, bufferAlign);
+          } else {
+            for (int64_t e = 0; e < width; ++e)
+              memref::StoreOp::create(tb, l,
+                                      vector::ExtractOp::create(tb, l, v, e),
+                                      buffer, bufferAt(tb, e));
+          }
         } else {
-          // A column of the buffer: element by element.
-          for (int64_t e = 0; e < width; ++e)
-            memref::StoreOp::create(
-                tb, l, vector::ExtractOp::create(tb, l, v, e), buffer, into(e));
+          Value v;
+          if (run) {
+            v = vector::LoadOp::create(tb, l, vectorType, buffer,
+                                       at(copy.bufferIndices(), 0),
+                                       /*nontemporal=*/false, bufferAlign);
+          } else {
+            SmallVector<Value> elements;
+            for (int64_t e = 0; e < width; ++e)
+              elements.push_back(
+                  memref::LoadOp::create(tb, l, buffer, bufferAt(tb, e)));
+            v = vector::FromElementsOp::create(tb, l, vectorType, elements);
+          }
+          vector::StoreOp::create(tb, l, v, view, viewAt,
+                                  /*nontemporal=*/false, llvm::Align(16));
         }
         scf::YieldOp::create(tb, l);
       },
       [&](OpBuilder &eb, Location l) {
-        for (int64_t e = 0; e < width; ++e) {
-          IRMapping &map = element[e];
-          Value v;
-          if (copy.guard) {
-            v = eb.clone(*copy.guard, map)->getResult(0);
-          } else {
-            v = eb.clone(*copy.load, map)->getResult(0);
-          }
-          memref::StoreOp::create(eb, l, v, buffer, into(e));
+        // The elements one by one, in a loop: each one's conditions are
+        // computed where it is copied.
+        auto each = scf::ForOp::create(eb, l, indexConst(eb, l, 0),
+                                       indexConst(eb, l, width),
+                                       indexConst(eb, l, 1));
+        OpBuilder lb = OpBuilder::atBlockTerminator(each.getBody());
+        IRMapping map;
+        map.map(iv, arith::AddIOp::create(lb, l, first, each.getInductionVar()));
+        for (Operation *op : ops)
+          lb.clone(*op, map);
+        if (copy.intoView && copy.guard) {
+          lb.clone(*copy.guard, map);
+        } else {
+          Value v = copy.guard ? lb.clone(*copy.guard, map)->getResult(0)
+                               : lb.clone(*copy.load, map)->getResult(0);
+          map.map(copy.store.getValueToStore(), v);
+          lb.clone(*copy.store, map);
         }
         scf::YieldOp::create(eb, l);
       });
-  copy.store.erase();
+  // The guard of a tile.store holds its load and store.
+  if (!copy.guard || !copy.intoView)
+    copy.store.erase();
   if (copy.guard)
     copy.guard.erase();
   else
@@ -1098,15 +1208,15 @@ struct GPUDistributeTiles
         else if (line)
           warpReduceNest(nest, *line, tid, block);
         else {
-          // Tile loads 16 bytes at a time where the innermost loop's
-          // trips come in whole groups of 16 bytes.
-          if (std::optional<LoadNest> copy = loadNest(nest)) {
-            int64_t bytes = cast<MemRefType>(copy->load.getMemRef().getType())
+          // Tile loads and stores 16 bytes at a time where the innermost
+          // loop's trips come in whole groups of 16 bytes.
+          if (std::optional<CopyNest> copy = copyNest(nest)) {
+            int64_t bytes = cast<MemRefType>(copy->view().getType())
                                 .getElementTypeBitWidth() /
                             8;
             if (bytes >= 1 && bytes <= 16 &&
                 nest.trips.back() % (16 / bytes) == 0)
-              vectorizeLoadNest(nest, *copy, 16 / bytes);
+              vectorizeCopyNest(nest, *copy, 16 / bytes);
           }
           spreadNest(nest, tid, block);
         }

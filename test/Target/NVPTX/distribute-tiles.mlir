@@ -23,9 +23,10 @@
 // CHECK: %[[V0:.+]] = memref.view %[[ARENA]][%{{.+}}][] : memref<2592xi8, #gpu.address_space<workgroup>> to memref<8x16xf32, #gpu.address_space<workgroup>>
 // CHECK: %[[A:.+]] = memref.memory_space_cast %[[V0]] : memref<8x16xf32, #gpu.address_space<workgroup>> to memref<8x16xf32>
 // Its 128 elements in 32 groups of 4 (16 bytes), a group per thread: group
-// column = index mod 4, row = index / 4. A group that lies in the view (each
-// element's condition) and on 16 bytes is one vector load and store; any
-// other, its elements one by one as the reference copies them.
+// column = index mod 4, row = index / 4. A group that lies in the view (the
+// bounds conditions of its first and last element: they hold on an
+// interval) and on 16 bytes is one vector load and store; any other, its
+// elements one by one in a loop, as the reference copies them.
 // CHECK: gpu.barrier
 // CHECK: scf.for %[[L:.+]] = %[[TID]] to %c32{{(_[0-9]+)?}} step %c128{{(_[0-9]+)?}} {
 // CHECK: %[[G:.+]] = arith.remui %[[L]], %[[C4:.+]] : index
@@ -39,10 +40,13 @@
 // CHECK-NEXT: %[[VEC:.+]] = vector.load %[[X]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
 // CHECK-NEXT: vector.store %[[VEC]], %[[A]][%[[I]], %[[J]]] {alignment = 16 : i64} : memref<8x16xf32>, vector<4xf32>
 // CHECK-NEXT: } else {
-// CHECK: memref.load %[[X]]
-// CHECK: memref.store %{{.+}}, %[[A]][%[[I]], %[[J]]]
-// CHECK-COUNT-3: memref.store %{{.+}}, %[[A]][%[[I]], %{{.+}}]
-// CHECK: }
+// CHECK: scf.for %[[E:.+]] = %{{.+}} to %c4{{.*}} step %c1{{.*}} {
+// CHECK-NEXT: %[[JE:.+]] = arith.addi %[[J]], %[[E]] : index
+// CHECK: %[[V:.+]] = scf.if %{{.+}} -> (f32) {
+// CHECK-NEXT: memref.load %[[X]]
+// CHECK: memref.store %[[V]], %[[A]][%[[I]], %[[JE]]]
+// CHECK-NEXT: }
+// CHECK-NEXT: }
 // CHECK-NEXT: }
 // CHECK-NEXT: gpu.barrier
 // The second at 512 (after 512 bytes), 64 groups over 128 threads; one
@@ -86,9 +90,19 @@
 // CHECK: }
 // CHECK: }
 // CHECK-NEXT: gpu.barrier
-// The store to the view, spread, and nothing left on the stack.
-// CHECK: scf.for %{{.+}} = %[[TID]]
-// CHECK: memref.store %{{.+}}, %[[X]]
+// The store to the view, spread in groups of 16 bytes as the loads: a
+// group inside the view and on 16 bytes is one vector load of the buffer's
+// row and one vector store; any other, its elements one by one. Nothing is
+// left on the stack.
+// CHECK: scf.for %{{.+}} = %[[TID]] to %c32{{.*}}
+// CHECK: scf.if %{{.+}} {
+// CHECK-NEXT: %[[ROW:.+]] = vector.load %[[OUT]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<8x16xf32>, vector<4xf32>
+// CHECK-NEXT: vector.store %[[ROW]], %[[X]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
+// CHECK-NEXT: } else {
+// CHECK: scf.for
+// CHECK: scf.if %{{.+}} {
+// CHECK-NEXT: %[[E:.+]] = memref.load %[[OUT]]
+// CHECK-NEXT: memref.store %[[E]], %[[X]]
 // CHECK: gpu.barrier
 // CHECK-NEXT: gpu.return
 // CHECK-NOT: memref.alloca
@@ -149,7 +163,7 @@ module attributes {gpu.container_module} {
 // MMA: %[[ROW:.+]] = vector.load %{{.+}} {alignment = 16 : i64} : memref<?x?xbf16>, vector<8xbf16>
 // MMA-NEXT: %[[E0:.+]] = vector.extract %[[ROW]][0] : bf16 from vector<8xbf16>
 // MMA-NEXT: memref.store %[[E0]], %[[B]][%[[J]], %[[K]]] : memref<16x40xbf16>
-// MMA-NEXT: %[[E1:.+]] = vector.extract %[[ROW]][1] : bf16 from vector<8xbf16>
+// MMA: %[[E1:.+]] = vector.extract %[[ROW]][1] : bf16 from vector<8xbf16>
 // MMA-NEXT: memref.store %[[E1]], %[[B]][%{{.+}}, %[[K]]] : memref<16x40xbf16>
 // MMA: %[[LANE:.+]] = arith.remui %[[TID]], %c32
 // MMA: %[[WARP:.+]] = arith.divui %[[TID]], %c32
