@@ -656,9 +656,9 @@ std::optional<CopyNest> copyNest(ElementNest &nest) {
         copy.load && isTileBuffer(copy.load.getMemRef().getDefiningOp());
   }
   if (!copy.load || !copy.store ||
-      copy.store.getValueToStore() !=
-          (copy.guard && !copy.intoView ? copy.guard.getResult(0)
-                                        : copy.load.getResult()) ||
+      copy.store.getValueToStore() != (copy.guard && !copy.intoView
+                                           ? copy.guard.getResult(0)
+                                           : copy.load.getResult()) ||
       !isTileBuffer(copy.buffer().getDefiningOp()) ||
       isTileBuffer(copy.view().getDefiningOp()))
     return std::nullopt;
@@ -697,9 +697,9 @@ std::optional<CopyNest> copyNest(ElementNest &nest) {
       return std::nullopt;
   Value last = indices.back();
   auto addi = last.getDefiningOp<arith::AddIOp>();
-  bool plusIv = last == iv ||
-                (addi && ((addi.getLhs() == iv && !varies(addi.getRhs())) ||
-                          (addi.getRhs() == iv && !varies(addi.getLhs()))));
+  bool plusIv =
+      last == iv || (addi && ((addi.getLhs() == iv && !varies(addi.getRhs())) ||
+                              (addi.getRhs() == iv && !varies(addi.getLhs()))));
   if (!plusIv)
     return std::nullopt;
   return copy;
@@ -767,9 +767,8 @@ void vectorizeCopyNest(ElementNest &nest, CopyNest &copy, int64_t width) {
   // The indices and condition of the elements the common path needs.
   SmallVector<IRMapping> element(width);
   auto compute = [&](int64_t e) {
-    element[e].map(iv, e ? arith::AddIOp::create(b, loc, first, c(e))
-                             .getResult()
-                         : first);
+    element[e].map(
+        iv, e ? arith::AddIOp::create(b, loc, first, c(e)).getResult() : first);
     for (Operation *op : ops)
       b.clone(*op, element[e]);
   };
@@ -780,8 +779,8 @@ void vectorizeCopyNest(ElementNest &nest, CopyNest &copy, int64_t width) {
   // the path element by element reads: ptxas spilled them in the attention
   // example's kernel.)
   Value all;
-  bool interval = !copy.guard ||
-                  intervalCondition(copy.guard.getCondition(), iv, body);
+  bool interval =
+      !copy.guard || intervalCondition(copy.guard.getCondition(), iv, body);
   for (int64_t e = 0; e < width; ++e) {
     if (e > 0 && (e < width - 1 ? interval : !copy.guard))
       continue;
@@ -812,8 +811,7 @@ void vectorizeCopyNest(ElementNest &nest, CopyNest &copy, int64_t width) {
   Value aligned = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::eq,
       arith::RemUIOp::create(b, loc, address, c(16)), c(0));
-  all = all ? arith::AndIOp::create(b, loc, all, aligned).getResult()
-            : aligned;
+  all = all ? arith::AndIOp::create(b, loc, all, aligned).getResult() : aligned;
   // The group is a run of the buffer's row, which starts on 16 bytes where
   // its length is a multiple of 16 bytes (the buffer starts on 16 bytes in
   // shared memory).
@@ -836,9 +834,9 @@ void vectorizeCopyNest(ElementNest &nest, CopyNest &copy, int64_t width) {
       b, loc, all,
       [&](OpBuilder &tb, Location l) {
         if (!copy.intoView) {
-          Value v = vector::LoadOp::create(tb, l, vectorType, view, viewAt,
-                                           /*nontemporal=*/false,
-                                           llvm::Align(16));
+          Value v =
+              vector::LoadOp::create(tb, l, vectorType, view, viewAt,
+                                     /*nontemporal=*/false, llvm::Align(16));
           if (run) {
             vector::StoreOp::create(tb, l, v, buffer,
                                     at(copy.bufferIndices(), 0),
@@ -870,12 +868,13 @@ void vectorizeCopyNest(ElementNest &nest, CopyNest &copy, int64_t width) {
       [&](OpBuilder &eb, Location l) {
         // The elements one by one, in a loop: each one's conditions are
         // computed where it is copied.
-        auto each = scf::ForOp::create(eb, l, indexConst(eb, l, 0),
-                                       indexConst(eb, l, width),
-                                       indexConst(eb, l, 1));
+        auto each =
+            scf::ForOp::create(eb, l, indexConst(eb, l, 0),
+                               indexConst(eb, l, width), indexConst(eb, l, 1));
         OpBuilder lb = OpBuilder::atBlockTerminator(each.getBody());
         IRMapping map;
-        map.map(iv, arith::AddIOp::create(lb, l, first, each.getInductionVar()));
+        map.map(iv,
+                arith::AddIOp::create(lb, l, first, each.getInductionVar()));
         for (Operation *op : ops)
           lb.clone(*op, map);
         if (copy.intoView && copy.guard) {
