@@ -374,6 +374,24 @@ DenseSet<Value> layOutMmaOperands(gpu::GPUFuncOp fn) {
 /// 16 x 8 block of the result).
 constexpr int64_t kMaxRegisterAccumulators = 64;
 
+/// The threads per block that the mma.sync contractions of `fn` want, up
+/// to 256: enough warps that each keeps at most kMaxRegisterAccumulators
+/// accumulators (a 128 x 128 f32 result takes 8 warps); 0 without one.
+int64_t mmaThreads(gpu::GPUFuncOp fn, const DenseSet<Value> &transposed) {
+  int64_t warps = 0;
+  fn.walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
+    if (!loop->hasAttr(nlc::cpu::kElementLoopsAttr))
+      return WalkResult::advance();
+    if (std::optional<ElementNest> nest = elementNest(loop))
+      if (std::optional<MmaDot> dot = mmaDot(*nest, transposed))
+        warps = std::max<int64_t>(warps, llvm::divideCeil(dot->m / 16 * (dot->n / 8) *
+                                                     4,
+                                                 kMaxRegisterAccumulators));
+    return WalkResult::skip();
+  });
+  return std::min<int64_t>(warps, 8) * 32;
+}
+
 /// The loop around `nest` across whose iterations its accumulators can stay
 /// in registers, or null: a loop directly around the nest, with `dot.out`
 /// from outside it and read or written inside it by the nest alone, and
@@ -470,8 +488,14 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
     memref::StoreOp::create(b, loc, d[2], dot.out, ValueRange{at.r1, at.c0});
     memref::StoreOp::create(b, loc, d[3], dot.out, ValueRange{at.r1, at.c1});
   };
-  // The K loop of one block: its four accumulators after it.
-  auto kLoopOf = [&](const Block16x8 &at, ValueRange acc) {
+  // The K loop of a warp's blocks, `rows` x `cols` of them (row-major in
+  // `blocks`, each row's blocks in the same rows of the result, each
+  // column's in the same columns): their accumulators after it. Each k
+  // step loads each row's A fragment and each column's B fragment once and
+  // runs every block's mma.sync on them, so a warp with 2 x 4 blocks loads
+  // 16 words for 8 instructions instead of 48.
+  auto kLoopOf = [&](ArrayRef<Block16x8> blocks, int64_t rows, int64_t cols,
+                     ValueRange acc) {
     auto kLoop = scf::ForOp::create(b, loc, c(0), c(dot.k), c(kStep), acc);
     OpBuilder::InsertionGuard inner(b);
     b.setInsertionPointToStart(kLoop.getBody());
@@ -494,31 +518,39 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
     auto rowOf = [&](Value row, Value from) {
       return word(dot.lhs, row, from);
     };
-    auto colOf = [&](Value from) {
+    auto colOf = [&](Value col, Value from) {
       if (dot.rhsTransposed)
-        return word(dot.rhs, at.col, from);
+        return word(dot.rhs, col, from);
       SmallVector<Value, 4> v;
       for (int64_t e = 0; e < per; ++e)
-        v.push_back(load(dot.rhs, add(from, c(e)), at.col));
+        v.push_back(load(dot.rhs, add(from, c(e)), col));
       return pack(v);
     };
-    SmallVector<Value> a = {rowOf(at.r0, k0), rowOf(at.r1, k0),
-                            rowOf(at.r0, kHalf), rowOf(at.r1, kHalf)};
-    SmallVector<Value> bv = {colOf(k0), colOf(kHalf)};
+    SmallVector<SmallVector<Value>> a, bv;
+    for (int64_t r = 0; r < rows; ++r) {
+      const Block16x8 &at = blocks[r * cols];
+      a.push_back({rowOf(at.r0, k0), rowOf(at.r1, k0), rowOf(at.r0, kHalf),
+                   rowOf(at.r1, kHalf)});
+    }
+    for (int64_t j = 0; j < cols; ++j)
+      bv.push_back({colOf(blocks[j].col, k0), colOf(blocks[j].col, kHalf)});
     auto result = LLVM::LLVMStructType::getLiteral(
         ctx, {accType, accType, accType, accType});
     NVVM::MMATypes in = dot.int8 ? NVVM::MMATypes::s8 : NVVM::MMATypes::bf16;
     std::optional<NVVM::MMAIntOverflow> overflow;
     if (dot.int8)
       overflow = NVVM::MMAIntOverflow::wrapped;
-    Value d = NVVM::MmaOp::create(
-        b, loc, result, a, bv, kLoop.getRegionIterArgs(), {16, 8, kStep},
-        std::nullopt, overflow, std::array<NVVM::MMATypes, 2>{in, in},
-        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                       NVVM::MMALayout::col});
     SmallVector<Value> next;
-    for (int64_t e = 0; e < 4; ++e)
-      next.push_back(LLVM::ExtractValueOp::create(b, loc, d, e));
+    for (int64_t i = 0; i < rows * cols; ++i) {
+      Value d = NVVM::MmaOp::create(
+          b, loc, result, a[i / cols], bv[i % cols],
+          kLoop.getRegionIterArgs().slice(4 * i, 4), {16, 8, kStep},
+          std::nullopt, overflow, std::array<NVVM::MMATypes, 2>{in, in},
+          std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                         NVVM::MMALayout::col});
+      for (int64_t e = 0; e < 4; ++e)
+        next.push_back(LLVM::ExtractValueOp::create(b, loc, d, e));
+    }
     scf::YieldOp::create(b, loc, next);
     return SmallVector<Value>(kLoop.getResults());
   };
@@ -530,16 +562,38 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
   };
 
   if (scf::ForOp loop = accumulatorLoop(nest, dot, warps)) {
-    // Before the loop: each warp's blocks and their accumulators.
+    // Before the loop: each warp's blocks and their accumulators. The
+    // warps split the result into a grid of warps x 1 ... 1 x warps equal
+    // parts, the one whose k steps load the fewest words (4 for each row of
+    // blocks, 2 for each column); where none fits, warp w takes blocks w,
+    // w + warps, ... alone.
     b.setInsertionPoint(loop);
     gpu::BarrierOp::create(b, loc);
     lanes();
-    SmallVector<Block16x8> blocks;
-    SmallVector<Value> inits;
-    for (int64_t i = 0; i < tiles / warps; ++i) {
-      blocks.push_back(blockAt(add(warp, c(i * warps))));
-      llvm::append_range(inits, loadAcc(blocks.back()));
+    int64_t tilesM = dot.m / 16, rows = 0, cols = 0;
+    for (int64_t wm = 1; wm <= warps; ++wm) {
+      int64_t wn = warps / wm;
+      if (wm * wn != warps || tilesM % wm || tilesN % wn)
+        continue;
+      int64_t r = tilesM / wm, cl = tilesN / wn;
+      if (!rows || 4 * r + 2 * cl < 4 * rows + 2 * cols)
+        rows = r, cols = cl;
     }
+    SmallVector<Block16x8> blocks;
+    if (rows) {
+      Value wr = arith::DivUIOp::create(b, loc, warp, c(tilesN / cols));
+      Value wc = arith::RemUIOp::create(b, loc, warp, c(tilesN / cols));
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = 0; j < cols; ++j)
+          blocks.push_back(blockAt(
+              add(mul(add(mul(wr, rows), c(r)), tilesN), add(mul(wc, cols), c(j)))));
+    } else {
+      for (int64_t i = 0; i < tiles / warps; ++i)
+        blocks.push_back(blockAt(add(warp, c(i * warps))));
+    }
+    SmallVector<Value> inits;
+    for (const Block16x8 &at : blocks)
+      llvm::append_range(inits, loadAcc(at));
     IRRewriter rewriter(ctx);
     FailureOr<LoopLikeOpInterface> replaced = loop.replaceWithAdditionalYields(
         rewriter, inits, /*replaceInitOperandUsesInLoop=*/false,
@@ -548,9 +602,13 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
           b.setInsertionPoint(outer);
           gpu::BarrierOp::create(b, loc);
           SmallVector<Value> next;
-          for (auto [i, at] : llvm::enumerate(blocks))
-            llvm::append_range(
-                next, kLoopOf(at, ValueRange(carried.slice(4 * i, 4))));
+          if (rows) {
+            next = kLoopOf(blocks, rows, cols, ValueRange(carried));
+          } else {
+            for (auto [i, at] : llvm::enumerate(blocks))
+              llvm::append_range(
+                  next, kLoopOf(at, 1, 1, ValueRange(carried.slice(4 * i, 4))));
+          }
           gpu::BarrierOp::create(b, loc);
           return next;
         });
@@ -573,7 +631,7 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(tilesLoop.getBody()->getTerminator());
     Block16x8 at = blockAt(tilesLoop.getInductionVar());
-    storeAcc(at, kLoopOf(at, loadAcc(at)));
+    storeAcc(at, kLoopOf(at, 1, 1, loadAcc(at)));
   }
   b.setInsertionPointAfter(tilesLoop);
   gpu::BarrierOp::create(b, loc);
@@ -1186,7 +1244,9 @@ struct GPUDistributeTiles
       markWrittenViews(module, fn);
       DenseSet<Value> transposed =
           mmaOk ? layOutMmaOperands(fn) : DenseSet<Value>();
-      std::optional<Plan> plan = planKernel(fn, limit, threads);
+      std::optional<Plan> plan =
+          planKernel(fn, limit,
+                     std::max<int64_t>(threads, mmaOk ? mmaThreads(fn, transposed) : 0));
       if (!plan)
         return;
       int64_t block = plan->block;

@@ -87,12 +87,26 @@ def GPUDistributeTiles
       buffers becomes such a loop too. A `gpu.barrier` comes before and
       after each of them (one between two).
     - On sm_80 and later (option `mma`), a contraction of bf16 tiles into
-      f32 with M, N, K multiples of 16, 8, 16 runs on the tensor
-      cores instead: each warp takes 16x8 blocks of the result in turn and
-      computes them with `mma.sync.m16n8k16` (`nvvm.mma.sync`), its
-      operands read from the shared buffers in the instruction's fragment
-      layout. The products are exact and the sums in f32, but not in the
-      reference's order: results differ from it by f32 rounding.
+      f32 with M, N, K multiples of 16, 8, 16 (i8 into i32: K a multiple
+      of 32, `m16n8k32`) runs on the tensor cores instead: each warp
+      computes 16x8 blocks of the result with `mma.sync.m16n8k16`
+      (`nvvm.mma.sync`), its operands read from the shared buffers in the
+      instruction's fragment layout, a 32-bit word at a time: B's buffer is
+      stored transposed ([N][K]) and both operands' rows are padded by 16
+      bytes where only element loads and stores use them. In a loop that
+      carries the contraction's accumulator (a K loop), the warps split
+      the result into a grid of equal parts (the one whose k steps load the
+      fewest words), each warp's accumulators stay in registers across the
+      loop, and each k step loads a row's A fragment and a column's B
+      fragment once for all the warp's blocks; a kernel with such a
+      contraction gets enough threads (up to 256) that a thread keeps at
+      most 64 accumulators. The products are exact and the sums in f32, but
+      not in the reference's order: results differ from it by f32 rounding.
+    - A copy of a tile between a view and a buffer (tile.load, tile.store)
+      along the view's contiguous dimension, in whole groups of 16 bytes,
+      copies a group at a time: one 16-byte access where the group lies in
+      the view and on 16 bytes (checked at run time), else its elements one
+      by one as before.
     - A nest that reduces lines (`acc = f(acc, v)` in a loop by 1 inside
       independent loops, `f` an arith op with a neutral element, the
       value 32-bit) and has fewer lines than the block has threads (option

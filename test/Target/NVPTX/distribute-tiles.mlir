@@ -206,30 +206,35 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // -----
 
 // The same contraction in a K loop that carries its accumulator (a grid's
-// `acc = dot(a, b, acc)`): warp w keeps blocks w and w + 4 of the 64 x 16
-// result (8 blocks, 4 warps) in registers. Their accumulators are loaded
-// before the loop, carried through it (8 more values), and stored after
-// it; each iteration runs the blocks' K loops between barriers, with no
-// access to the accumulator's buffer.
+// `acc = dot(a, b, acc)`): the 4 x 2 blocks of the 64 x 16 result are
+// split among the 4 warps as the grid that loads fewest words per k step
+// (4 x 1 warps: a row of 2 blocks each, 4 + 2 x 2 words), and each warp
+// keeps its 2 blocks' accumulators in registers: loaded before the loop,
+// carried through it (8 more values), stored after it. Each iteration runs
+// one K loop for both blocks between barriers, loading the row's A
+// fragment once for both mma.sync, with no access to the accumulator's
+// buffer.
 
 // MMA-LABEL: gpu.func @mm_loop(
 // MMA: %[[TID:.+]] = gpu.thread_id x
-// MMA: gpu.barrier
 // MMA: %[[WARP:.+]] = arith.divui %[[TID]], %c32
-// MMA: %[[T0:.+]] = arith.addi %[[WARP]], %c0
 // MMA: %[[A00:.+]] = memref.load %[[OUT:.+]][%{{.+}}, %{{.+}}] : memref<64x16xf32>
-// MMA: %[[T1:.+]] = arith.addi %[[WARP]], %c4
+// MMA-COUNT-3: memref.load %[[OUT]]
 // MMA: %[[A10:.+]] = memref.load %[[OUT]][%{{.+}}, %{{.+}}] : memref<64x16xf32>
-// MMA: %[[R:.+]]:9 = scf.for %{{.+}} iter_args(%{{.+}} = %{{.+}}, %[[C00:.+]] = %[[A00]], %{{.+}}, %{{.+}}, %{{.+}}, %[[C10:.+]] = %[[A10]], %{{.+}}, %{{.+}}, %{{.+}}) -> (memref<64x16xf32>, f32, f32, f32, f32, f32, f32, f32, f32) {
+// MMA: %[[R:.+]]:9 = scf.for %{{.+}} iter_args(%{{.+}} = %{{.+}}, %[[C00:.+]] = %[[A00]], %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %[[C10:.+]] = %[[A10]], %{{.+}}) -> (memref<64x16xf32>, f32, f32, f32, f32, f32, f32, f32, f32) {
 // MMA-NOT: %[[OUT]]
 // MMA: gpu.barrier
-// MMA: %[[K0:.+]]:4 = scf.for %{{.+}} iter_args(%{{.+}} = %[[C00]], %{{.+}}, %{{.+}}, %{{.+}}) -> (f32, f32, f32, f32) {
-// MMA: nvvm.mma.sync
-// MMA: %[[K1:.+]]:4 = scf.for %{{.+}} iter_args(%{{.+}} = %[[C10]], %{{.+}}, %{{.+}}, %{{.+}}) -> (f32, f32, f32, f32) {
-// MMA: nvvm.mma.sync
+// MMA: %[[K:.+]]:8 = scf.for %{{.+}} iter_args(%[[K00:.+]] = %[[C00]], %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %[[K10:.+]] = %[[C10]], %{{.+}}) -> (f32, f32, f32, f32, f32, f32, f32, f32) {
+// MMA-COUNT-4: vector.load %{{.+}} : memref<64x40xbf16>, vector<2xbf16>
+// MMA-COUNT-4: vector.load %{{.+}} : memref<16x40xbf16>, vector<2xbf16>
+// MMA: nvvm.mma.sync A[%[[W0:.+]], %[[W1:.+]], %[[W2:.+]], %[[W3:.+]]] B[%{{.+}}, %{{.+}}] C[%[[K00]],
+// MMA-NOT: vector.load
+// MMA: nvvm.mma.sync A[%[[W0]], %[[W1]], %[[W2]], %[[W3]]] B[%{{.+}}, %{{.+}}] C[%[[K10]],
+// MMA-NOT: vector.load
+// MMA: scf.yield
 // MMA-NOT: %[[OUT]]
 // MMA: gpu.barrier
-// MMA-NEXT: scf.yield %{{.+}}, %[[K0]]#0, %[[K0]]#1, %[[K0]]#2, %[[K0]]#3, %[[K1]]#0, %[[K1]]#1, %[[K1]]#2, %[[K1]]#3 :
+// MMA-NEXT: scf.yield %{{.+}}, %[[K]]#0, %[[K]]#1, %[[K]]#2, %[[K]]#3, %[[K]]#4, %[[K]]#5, %[[K]]#6, %[[K]]#7 :
 // MMA-NEXT: }
 // MMA-NEXT: memref.store %[[R]]#1, %[[OUT]]
 // MMA: memref.store %[[R]]#8, %[[OUT]]
