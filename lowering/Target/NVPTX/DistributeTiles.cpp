@@ -384,9 +384,9 @@ int64_t mmaThreads(gpu::GPUFuncOp fn, const DenseSet<Value> &transposed) {
       return WalkResult::advance();
     if (std::optional<ElementNest> nest = elementNest(loop))
       if (std::optional<MmaDot> dot = mmaDot(*nest, transposed))
-        warps = std::max<int64_t>(warps, llvm::divideCeil(dot->m / 16 * (dot->n / 8) *
-                                                     4,
-                                                 kMaxRegisterAccumulators));
+        warps = std::max<int64_t>(
+            warps, llvm::divideCeil(dot->m / 16 * (dot->n / 8) * 4,
+                                    kMaxRegisterAccumulators));
     return WalkResult::skip();
   });
   return std::min<int64_t>(warps, 8) * 32;
@@ -585,8 +585,8 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
       Value wc = arith::RemUIOp::create(b, loc, warp, c(tilesN / cols));
       for (int64_t r = 0; r < rows; ++r)
         for (int64_t j = 0; j < cols; ++j)
-          blocks.push_back(blockAt(
-              add(mul(add(mul(wr, rows), c(r)), tilesN), add(mul(wc, cols), c(j)))));
+          blocks.push_back(blockAt(add(mul(add(mul(wr, rows), c(r)), tilesN),
+                                       add(mul(wc, cols), c(j)))));
     } else {
       for (int64_t i = 0; i < tiles / warps; ++i)
         blocks.push_back(blockAt(add(warp, c(i * warps))));
@@ -1244,9 +1244,9 @@ struct GPUDistributeTiles
       markWrittenViews(module, fn);
       DenseSet<Value> transposed =
           mmaOk ? layOutMmaOperands(fn) : DenseSet<Value>();
-      std::optional<Plan> plan =
-          planKernel(fn, limit,
-                     std::max<int64_t>(threads, mmaOk ? mmaThreads(fn, transposed) : 0));
+      std::optional<Plan> plan = planKernel(
+          fn, limit,
+          std::max<int64_t>(threads, mmaOk ? mmaThreads(fn, transposed) : 0));
       if (!plan)
         return;
       int64_t block = plan->block;
