@@ -254,10 +254,11 @@ typedef void (*NlEmuKernel)(void **params, NlEmuThread *thread);
 /// \p dynamic_shared bytes of dynamic shared memory per block, filled with
 /// 0xee. Threads that wait for others that never come, lanes of a warp at
 /// different warp-wide operations or an mma.sync in a partial warp end the
-/// program with a message naming \p name (NL_PANIC_STATUS).
-void nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
-                    uint32_t gx, uint32_t gy, uint32_t gz, uint32_t threads,
-                    uint32_t dynamic_shared);
+/// program with a message naming \p name (NL_PANIC_STATUS). Returns 1 when
+/// a thread trapped (nl_emu_trap: the launch stopped there), else 0.
+int32_t nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
+                       uint32_t gx, uint32_t gy, uint32_t gz, uint32_t threads,
+                       uint32_t dynamic_shared);
 
 /// What the emulated kernels call for gpu.thread_id, block_id, block_dim,
 /// grid_dim (dimension 0, 1, 2), the shared memory (\p dynamic: 0 the
@@ -277,6 +278,10 @@ void nl_emu_mma(NlEmuThread *t, int32_t kind, uint32_t a0, uint32_t a1,
                 uint32_t a2, uint32_t a3, uint32_t b0, uint32_t b1, uint32_t c0,
                 uint32_t c1, uint32_t c2, uint32_t c3);
 uint32_t nl_emu_mma_result(NlEmuThread *t, int32_t i);
+/// gpu.printf (the program's output flushed first) and llvm.intr.trap,
+/// which ends the launch.
+void nl_emu_printf(NlEmuThread *t, const char *format, ...);
+NL_NORETURN void nl_emu_trap(NlEmuThread *t);
 
 //===----------------------------------------------------------------------===//
 // Environment.

@@ -18,10 +18,13 @@
 // wait at a barrier or warp-wide operation the others never reach, lanes of
 // one warp at different warp-wide operations, a warp-wide operation of a
 // partial warp. The message names the kernel and the block; the program
-// ends with NL_PANIC_STATUS.
+// ends with NL_PANIC_STATUS. A kernel's own failed check prints its message
+// (the device's printf) and traps, as on the GPU: the launch stops there
+// and fails (nl_gpu_emulate returns 1), which the driver reports.
 
 #include "nl_runtime.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +77,8 @@ struct Launch {
   /// every live thread ran, nothing can go on.
   uint64_t progress;
   uint32_t barrier_arrived, barrier_generation, live;
+  /// A thread trapped: the launch ends.
+  bool trapped;
 };
 
 static _Noreturn void fail(const Launch *l, const char *what) {
@@ -129,6 +134,8 @@ static void run_block(Launch *l) {
         continue;
       current_fiber = t;
       swapcontext(&l->scheduler, &t->context);
+      if (l->trapped)
+        return;
     }
     if (l->live && l->progress == before)
       fail(l, "threads wait at a barrier or a warp-wide operation that "
@@ -136,11 +143,11 @@ static void run_block(Launch *l) {
   }
 }
 
-void nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
-                    uint32_t gx, uint32_t gy, uint32_t gz, uint32_t threads,
-                    uint32_t dynamic_shared) {
+int32_t nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
+                       uint32_t gx, uint32_t gy, uint32_t gz, uint32_t threads,
+                       uint32_t dynamic_shared) {
   if (gx == 0 || gy == 0 || gz == 0 || threads == 0)
-    return;
+    return 0;
   Launch l = {.body = body,
               .name = name,
               .params = params,
@@ -160,9 +167,9 @@ void nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
     l.fibers[i].tid = i;
     l.fibers[i].stack = stack + (size_t)i * kStackBytes;
   }
-  for (uint32_t z = 0; z < gz; ++z)
-    for (uint32_t y = 0; y < gy; ++y)
-      for (uint32_t x = 0; x < gx; ++x) {
+  for (uint32_t z = 0; z < gz && !l.trapped; ++z)
+    for (uint32_t y = 0; y < gy && !l.trapped; ++y)
+      for (uint32_t x = 0; x < gx && !l.trapped; ++x) {
         l.block[0] = x, l.block[1] = y, l.block[2] = z;
         run_block(&l);
       }
@@ -170,6 +177,24 @@ void nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
   free(l.fibers);
   free(l.warps);
   free(l.shared);
+  return l.trapped;
+}
+
+void nl_emu_printf(NlEmuThread *t, const char *format, ...) {
+  (void)t;
+  nl_flush();
+  va_list args;
+  va_start(args, format);
+  vprintf(format, args);
+  va_end(args);
+  fflush(stdout);
+}
+
+void nl_emu_trap(NlEmuThread *t) {
+  // The launch ends: the scheduler never resumes this block's threads.
+  t->launch->trapped = true;
+  swapcontext(&t->context, &t->launch->scheduler);
+  __builtin_unreachable();
 }
 
 uint32_t nl_emu_thread_id(NlEmuThread *t, int32_t dim) {

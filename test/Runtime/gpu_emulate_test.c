@@ -4,8 +4,9 @@
 // shuffle modes with segments narrower than a warp (checked against CUDA's
 // definition of __shfl*_sync, computed here lane by lane), mma.sync m16n8k16
 // bf16 and m16n8k32 s8 against a plain matrix product (each lane's
-// fragments written by the PTX ISA's figures), and the errors: threads that
-// wait for others that never come, lanes of a warp at different warp-wide
+// fragments written by the PTX ISA's figures), a printf and a trap (the
+// launch stops: no later block runs), and the errors: threads that wait for
+// others that never come, lanes of a warp at different warp-wide
 // operations.
 // RUN: %clang -O1 -I %nlrt_include %s %nlrt_lib -lm -o %t
 // RUN: %t ids | FileCheck %s --check-prefix=IDS --match-full-lines
@@ -16,6 +17,7 @@
 // RUN: %t deadlock > /dev/null 2>&1; test $? -eq 101
 // RUN: not %t mixed 2>&1 | FileCheck %s --check-prefix=MIXED
 // RUN: not %t partial 2>&1 | FileCheck %s --check-prefix=PARTIAL
+// RUN: %t trap | FileCheck %s --check-prefix=TRAP --match-full-lines
 
 #include "nl_runtime.h"
 
@@ -129,6 +131,20 @@ static void mixed(void **params, NlEmuThread *t) {
     nl_emu_mma(t, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }
 
+// Thread 3 of block 1 prints and traps; the others count themselves.
+static unsigned ran;
+
+static void trap(void **params, NlEmuThread *t) {
+  (void)params;
+  ++ran;
+  if (nl_emu_block_id(t, 0) == 1 && nl_emu_thread_id(t, 0) == 3) {
+    nl_emu_printf(t, "trap in block %u, thread %u\n", 1u, 3u);
+    nl_emu_trap(t);
+  }
+  nl_emu_barrier(t);
+  ++ran;
+}
+
 static void partial(void **params, NlEmuThread *t) {
   (void)params;
   nl_emu_mma(t, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -220,6 +236,14 @@ int main(int argc, char **argv) {
     nl_gpu_emulate(mixed, "mixed", NULL, 1, 1, 1, 32, 0);
     // MIXED: error: emulated kernel 'mixed', block (0, 0, 0):
     // MIXED-SAME: lanes of one warp at different warp-wide operations
+  } else if (!strcmp(what, "trap")) {
+    // Block 0 runs whole (64 x 2); in block 1, threads 0 to 3 start (the
+    // first three wait at the barrier) and thread 3's trap ends the launch:
+    // the rest of block 1 and block 2 never run.
+    int trapped = nl_gpu_emulate(trap, "trap", NULL, 3, 1, 1, 64, 0);
+    printf("trapped: %d, ran: %u\n", trapped, ran);
+    // TRAP: trap in block 1, thread 3
+    // TRAP-NEXT: trapped: 1, ran: 132
   } else if (!strcmp(what, "partial")) {
     nl_gpu_emulate(partial, "partial", NULL, 1, 1, 1, 48, 0);
     // PARTIAL: error: emulated kernel 'partial', block (0, 0, 0):

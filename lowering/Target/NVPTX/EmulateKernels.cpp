@@ -61,6 +61,15 @@ struct GPUEmulateKernels
     declare("nl_emu_mma",
             {ptr, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32}, {});
     declare("nl_emu_mma_result", {ptr, i32}, {i32});
+    declare("nl_emu_trap", {ptr}, {});
+    printfDecl = dyn_cast_or_null<LLVM::LLVMFuncOp>(
+        module.lookupSymbol("nl_emu_printf"));
+    if (!printfDecl)
+      printfDecl = LLVM::LLVMFuncOp::create(
+          b, module.getLoc(), "nl_emu_printf",
+          LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptr, ptr},
+                                      /*isVarArg=*/true));
+    this->module = module;
     for (auto gm : module.getOps<gpu::GPUModuleOp>())
       for (auto fn : gm.getOps<gpu::GPUFuncOp>())
         if (fn.isKernel() && failed(emulate(module, fn)))
@@ -202,7 +211,7 @@ private:
     SmallVector<Operation *> ops;
     emu.walk([&](Operation *op) {
       if (isa<gpu::GPUDialect, NVVM::NVVMDialect>(op->getDialect()) ||
-          isa<memref::MemorySpaceCastOp>(op))
+          isa<memref::MemorySpaceCastOp, LLVM::Trap>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops)
@@ -244,6 +253,10 @@ private:
           MemRefType::get({kMaxDynamicShared}, dyn.getType().getElementType());
       Value whole = staticMemRef(b, loc, type, base);
       replacement = memref::CastOp::create(b, loc, dyn.getType(), whole);
+    } else if (isa<LLVM::Trap>(op)) {
+      call(b, loc, "nl_emu_trap", {}, ValueRange{thread});
+    } else if (auto print = dyn_cast<gpu::PrintfOp>(op)) {
+      return rewritePrintf(b, print);
     } else if (auto shuffle = dyn_cast<gpu::ShuffleOp>(op)) {
       return rewriteShuffle(b, shuffle);
     } else if (auto mma = dyn_cast<NVVM::MmaOp>(op)) {
@@ -255,6 +268,39 @@ private:
     if (replacement)
       op->getResult(0).replaceAllUsesWith(replacement);
     op->erase();
+    return success();
+  }
+
+  /// gpu.printf as a call of nl_emu_printf with the format in a constant
+  /// global and the arguments as C passes them to a variadic function.
+  LogicalResult rewritePrintf(OpBuilder &b, gpu::PrintfOp op) {
+    Location loc = op.getLoc();
+    std::string text = op.getFormat().str();
+    text.push_back('\0');
+    auto type = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
+    LLVM::GlobalOp format;
+    {
+      OpBuilder gb = OpBuilder::atBlockEnd(module.getBody());
+      format = LLVM::GlobalOp::create(
+          gb, loc, type, /*isConstant=*/true, LLVM::Linkage::Private,
+          ("nl_emu.format." + Twine(formats++)).str(), b.getStringAttr(text));
+    }
+    SmallVector<Value> args = {thread,
+                               LLVM::AddressOfOp::create(b, loc, format)};
+    for (Value v : op.getArgs()) {
+      Type t = v.getType();
+      if (t.isIndex())
+        v = arith::IndexCastOp::create(b, loc, i64, v);
+      else if (t.isF32() || t.isF16() || t.isBF16())
+        v = arith::ExtFOp::create(b, loc, b.getF64Type(), v);
+      else if (t.isInteger() && t.getIntOrFloatBitWidth() < 32)
+        v = arith::ExtSIOp::create(b, loc, i32, v);
+      else if (!t.isInteger(32) && !t.isInteger(64) && !t.isF64())
+        return op.emitError("cannot emulate a printf of ") << t;
+      args.push_back(v);
+    }
+    LLVM::CallOp::create(b, loc, printfDecl, args);
+    op.erase();
     return success();
   }
 
@@ -348,6 +394,10 @@ private:
   }
 
   Type ptr, i32, i64;
+  ModuleOp module;
+  LLVM::LLVMFuncOp printfDecl;
+  /// Formats of printfs so far, for their globals' names.
+  int64_t formats = 0;
   /// The emulated kernel's thread argument, while it is built.
   Value thread;
 };

@@ -28,9 +28,9 @@
 
 typedef void (*KernelBody)(void **params, unsigned gx, unsigned gy, unsigned gz,
                            unsigned threads);
-typedef void (*Emulate)(void *body, const char *name, void **params,
-                        unsigned gx, unsigned gy, unsigned gz, unsigned threads,
-                        unsigned shared);
+typedef int (*Emulate)(void *body, const char *name, void **params, unsigned gx,
+                       unsigned gy, unsigned gz, unsigned threads,
+                       unsigned shared);
 
 /// What a CUfunction points to.
 typedef struct FakeFunction {
@@ -96,6 +96,7 @@ static const struct {
     {500, "CUDA_ERROR_NOT_FOUND", "named symbol not found"},
     {700, "CUDA_ERROR_ILLEGAL_ADDRESS",
      "an illegal memory access was encountered"},
+    {719, "CUDA_ERROR_LAUNCH_FAILED", "unspecified launch failure"},
 };
 
 static CUresult error_entry(CUresult error, const char **str, int text) {
@@ -243,8 +244,10 @@ static CUresult fake_cuLaunchKernel(CUfunction f, unsigned gridX,
     Emulate emulate = (Emulate)dlsym(RTLD_DEFAULT, "nl_gpu_emulate");
     if (!emulate)
       return CUDA_ERROR_NOT_FOUND;
-    emulate(fn->emulated, fn->name, params, gridX, gridY, gridZ,
-            blockX * blockY * blockZ, sharedBytes);
+    // A trap fails the launch, as the GPU's does.
+    if (emulate(fn->emulated, fn->name, params, gridX, gridY, gridZ,
+                blockX * blockY * blockZ, sharedBytes))
+      return CUDA_ERROR_LAUNCH_FAILED;
   } else {
     fn->body(params, gridX, gridY, gridZ, blockX);
   }

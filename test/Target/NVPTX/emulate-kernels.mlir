@@ -103,6 +103,27 @@ module attributes {gpu.container_module, nlc.gpu_emulation} {
 
 // -----
 
+// A failed check's printf and trap: nl_emu_printf (variadic, the format a
+// constant global) and nl_emu_trap, which ends the launch.
+// CHECK: llvm.func @nl_emu_printf(!llvm.ptr, !llvm.ptr, ...)
+// CHECK-LABEL: func.func @nl_emu.check(
+// CHECK-SAME: %{{[^:]+}}: !llvm.ptr, %[[T:[^:]+]]: !llvm.ptr) {
+// CHECK: %[[FMT:.+]] = llvm.mlir.addressof @nl_emu.format.0 : !llvm.ptr
+// CHECK: llvm.call @nl_emu_printf(%[[T]], %[[FMT]], %{{.+}}) vararg(!llvm.func<void (ptr, ptr, ...)>) : (!llvm.ptr, !llvm.ptr, i32) -> ()
+// CHECK-NEXT: call @nl_emu_trap(%[[T]]) : (!llvm.ptr) -> ()
+// CHECK: llvm.mlir.global private constant @nl_emu.format.0("error: %u\0A\00")
+module attributes {gpu.container_module, nlc.gpu_emulation} {
+  gpu.module @nl_kernels {
+    gpu.func @check(%x: i32) kernel {
+      gpu.printf "error: %u\n", %x : i32
+      llvm.intr.trap
+      gpu.return
+    }
+  }
+}
+
+// -----
+
 // Without the mark, nothing changes.
 // CHECK-LABEL: gpu.func @plain(
 // CHECK-NOT: nl_emu
