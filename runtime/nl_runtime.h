@@ -278,6 +278,10 @@ void nl_emu_mma(NlEmuThread *t, int32_t kind, uint32_t a0, uint32_t a1,
                 uint32_t a2, uint32_t a3, uint32_t b0, uint32_t b1, uint32_t c0,
                 uint32_t c1, uint32_t c2, uint32_t c3);
 uint32_t nl_emu_mma_result(NlEmuThread *t, int32_t i);
+/// An access of \p bytes at \p address (a write when \p write): checked
+/// for data races where it lies in the block's shared memory.
+void nl_emu_access(NlEmuThread *t, uint64_t address, uint32_t bytes,
+                   int32_t write);
 /// gpu.printf (the program's output flushed first) and llvm.intr.trap,
 /// which ends the launch.
 void nl_emu_printf(NlEmuThread *t, const char *format, ...);

@@ -17,10 +17,14 @@
 // What the hardware would leave undefined is an error here: threads that
 // wait at a barrier or warp-wide operation the others never reach, lanes of
 // one warp at different warp-wide operations, a warp-wide operation of a
-// partial warp. The message names the kernel and the block; the program
-// ends with NL_PANIC_STATUS. A kernel's own failed check prints its message
-// (the device's printf) and traps, as on the GPU: the launch stops there
-// and fails (nl_gpu_emulate returns 1), which the driver reports.
+// partial warp, and data races in shared memory: every access the kernel
+// makes to a tile buffer comes here first (nl_emu_access), and a byte that
+// one thread writes and another reads or writes with no barrier between
+// them is an error, whatever order the fibers ran in. The message names the
+// kernel and the block; the program ends with NL_PANIC_STATUS. A kernel's own
+// failed check prints its message (the device's printf) and traps, as on the
+// GPU: the launch stops there and fails (nl_gpu_emulate returns 1), which the
+// driver reports.
 
 #include "nl_runtime.h"
 
@@ -53,6 +57,16 @@ typedef struct Warp {
   Lane lanes[kWarp];
 } Warp;
 
+/// What a byte of shared memory saw since the block's last barrier: the
+/// thread that wrote it and the one that read it (thread index + 1; 0: none,
+/// kMany: several), valid while `epoch` is the launch's.
+typedef struct Shadow {
+  uint32_t epoch;
+  uint16_t writer, reader;
+} Shadow;
+
+enum { kMany = 0xffff };
+
 typedef struct Launch Launch;
 
 struct NlEmuThread {
@@ -79,6 +93,10 @@ struct Launch {
   uint32_t barrier_arrived, barrier_generation, live;
   /// A thread trapped: the launch ends.
   bool trapped;
+  /// One entry per byte of shared memory, and the current interval between
+  /// barriers (a new one at each barrier and each block).
+  Shadow *shadow;
+  uint32_t epoch;
 };
 
 static _Noreturn void fail(const Launch *l, const char *what) {
@@ -107,6 +125,7 @@ static void run_fiber(void) {
   if (l->barrier_arrived && l->barrier_arrived == l->live) {
     l->barrier_arrived = 0;
     ++l->barrier_generation;
+    ++l->epoch;
   }
   // uc_link returns to the scheduler.
 }
@@ -114,6 +133,7 @@ static void run_fiber(void) {
 /// Runs every thread of block l->block to its end.
 static void run_block(Launch *l) {
   memset(l->shared, 0xee, kStaticShared + (size_t)l->dynamic_shared);
+  ++l->epoch;
   memset(l->warps, 0, sizeof(Warp) * ((l->threads + kWarp - 1) / kWarp));
   l->barrier_arrived = 0;
   l->live = l->threads;
@@ -160,7 +180,8 @@ int32_t nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
   l.fibers = calloc(threads, sizeof *l.fibers);
   l.warps = malloc(sizeof(Warp) * ((threads + kWarp - 1) / kWarp));
   l.shared = malloc(kStaticShared + (size_t)dynamic_shared);
-  if (stack == MAP_FAILED || !l.fibers || !l.warps || !l.shared)
+  l.shadow = calloc(kStaticShared + (size_t)dynamic_shared, sizeof(Shadow));
+  if (stack == MAP_FAILED || !l.fibers || !l.warps || !l.shared || !l.shadow)
     fail(&l, "out of memory for the emulation");
   for (uint32_t i = 0; i < threads; ++i) {
     l.fibers[i].launch = &l;
@@ -177,7 +198,52 @@ int32_t nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
   free(l.fibers);
   free(l.warps);
   free(l.shared);
+  free(l.shadow);
   return l.trapped;
+}
+
+/// Thread `second` (index + 1) accesses byte `offset` of shared memory,
+/// which thread `first` (index + 1; 0: several threads) wrote (`wrote`) or
+/// read since the last barrier.
+static _Noreturn void race(const Launch *l, uint32_t first, uint32_t second,
+                           size_t offset, bool write, bool wrote) {
+  char other[32] = "other threads";
+  if (first)
+    snprintf(other, sizeof other, "thread %u", first - 1);
+  char what[256];
+  snprintf(what, sizeof what,
+           "data race in shared memory: thread %u %s byte %zu of the %s "
+           "shared memory, which %s %s, with no barrier between them",
+           second - 1, write ? "writes" : "reads",
+           offset >= kStaticShared ? offset - kStaticShared : offset,
+           offset >= kStaticShared ? "dynamic" : "static", other,
+           wrote ? "wrote" : "read");
+  fail(l, what);
+}
+
+void nl_emu_access(NlEmuThread *t, uint64_t address, uint32_t bytes,
+                   int32_t write) {
+  Launch *l = t->launch;
+  uintptr_t base = (uintptr_t)l->shared;
+  size_t size = kStaticShared + (size_t)l->dynamic_shared;
+  if (address < base || address - base >= size)
+    return; // not shared memory
+  size_t offset = address - base;
+  uint16_t me = (uint16_t)(t->tid + 1);
+  for (size_t i = offset; i < offset + bytes && i < size; ++i) {
+    Shadow *s = &l->shadow[i];
+    if (s->epoch != l->epoch)
+      *s = (Shadow){.epoch = l->epoch};
+    if (s->writer && s->writer != me)
+      race(l, s->writer, me, i, write, true);
+    if (write) {
+      if (s->reader && s->reader != me)
+        race(l, s->reader == kMany ? 0 : s->reader, me, i, true, false);
+      s->writer = me;
+    } else {
+      s->reader = !s->reader || s->reader == me ? me : kMany;
+    }
+  }
 }
 
 void nl_emu_printf(NlEmuThread *t, const char *format, ...) {
@@ -224,6 +290,7 @@ void nl_emu_barrier(NlEmuThread *t) {
   if (++l->barrier_arrived == l->live) {
     l->barrier_arrived = 0;
     ++l->barrier_generation;
+    ++l->epoch;
     return;
   }
   while (l->barrier_generation == generation)

@@ -7,7 +7,10 @@
 // fragments written by the PTX ISA's figures), a printf and a trap (the
 // launch stops: no later block runs), and the errors: threads that wait for
 // others that never come, lanes of a warp at different warp-wide
-// operations.
+// operations, data races in shared memory (accesses reported as the
+// compiler reports them, nl_emu_access): a write and another thread's read
+// or write of a byte with no barrier between them, whichever comes first,
+// in this block or after another block's accesses of the same bytes.
 // RUN: %clang -O1 -I %nlrt_include %s %nlrt_lib -lm -o %t
 // RUN: %t ids | FileCheck %s --check-prefix=IDS --match-full-lines
 // RUN: %t barrier | FileCheck %s --check-prefix=BARRIER --match-full-lines
@@ -18,6 +21,10 @@
 // RUN: not %t mixed 2>&1 | FileCheck %s --check-prefix=MIXED
 // RUN: not %t partial 2>&1 | FileCheck %s --check-prefix=PARTIAL
 // RUN: %t trap | FileCheck %s --check-prefix=TRAP --match-full-lines
+// RUN: %t ordered | FileCheck %s --check-prefix=ORDERED --match-full-lines
+// RUN: not %t race-read 2>&1 | FileCheck %s --check-prefix=RACE-READ
+// RUN: not %t race-write 2>&1 | FileCheck %s --check-prefix=RACE-WRITE
+// RUN: not %t race-readers 2>&1 | FileCheck %s --check-prefix=RACE-READERS
 
 #include "nl_runtime.h"
 
@@ -145,6 +152,38 @@ static void trap(void **params, NlEmuThread *t) {
   ++ran;
 }
 
+// Accesses of shared memory as an emulated kernel reports them: thread 0
+// writes word 0, then (mode 0) every thread reads it after a barrier, each
+// writes its own word and reads it back: no race; mode 1: thread 1 reads
+// word 0 without the barrier; mode 2: thread 1 writes it; mode 3: threads 1
+// and 2 read word 0 after the barrier and thread 3 then writes it.
+static void access(NlEmuThread *t, unsigned word, int write) {
+  nl_emu_access(t,
+                (uint64_t)(uintptr_t)((unsigned *)nl_emu_shared(t, 0) + word),
+                4, write);
+}
+
+static void races(void **params, NlEmuThread *t) {
+  int mode = *(int *)params[0];
+  unsigned tid = nl_emu_thread_id(t, 0);
+  if (tid == 0)
+    access(t, 0, 1);
+  if (mode == 1 && tid == 1)
+    access(t, 0, 0);
+  if (mode == 2 && tid == 1)
+    access(t, 0, 1);
+  nl_emu_barrier(t);
+  if (mode == 0) {
+    access(t, 0, 0);
+    access(t, 1 + tid, 1);
+    access(t, 1 + tid, 0);
+  }
+  if (mode == 3 && (tid == 1 || tid == 2))
+    access(t, 0, 0);
+  if (mode == 3 && tid == 3)
+    access(t, 0, 1);
+}
+
 static void partial(void **params, NlEmuThread *t) {
   (void)params;
   nl_emu_mma(t, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -244,6 +283,24 @@ int main(int argc, char **argv) {
     printf("trapped: %d, ran: %u\n", trapped, ran);
     // TRAP: trap in block 1, thread 3
     // TRAP-NEXT: trapped: 1, ran: 132
+  } else if (!strcmp(what, "ordered") || !strncmp(what, "race-", 5)) {
+    int mode = !strcmp(what, "ordered")      ? 0
+               : !strcmp(what, "race-read")  ? 1
+               : !strcmp(what, "race-write") ? 2
+                                             : 3;
+    void *params[] = {&mode};
+    // Two blocks: the second's accesses of the same bytes do not race with
+    // the first's.
+    nl_gpu_emulate(races, "races", params, 2, 1, 1, 64, 0);
+    printf("no race\n");
+    // ORDERED: no race
+    // RACE-READ: error: emulated kernel 'races', block (0, 0, 0): data race
+    // RACE-READ-SAME: in shared memory: thread 1 reads byte 0 of the static
+    // RACE-READ-SAME: shared memory, which thread 0 wrote, with no barrier
+    // RACE-WRITE: thread 1 writes byte 0 of the static shared memory, which
+    // RACE-WRITE-SAME: thread 0 wrote
+    // RACE-READERS: thread 3 writes byte 0 of the static shared memory,
+    // RACE-READERS-SAME: which other threads read
   } else if (!strcmp(what, "partial")) {
     nl_gpu_emulate(partial, "partial", NULL, 1, 1, 1, 48, 0);
     // PARTIAL: error: emulated kernel 'partial', block (0, 0, 0):

@@ -1077,6 +1077,19 @@ void warpReduceNest(ElementNest &nest, const LineReduction &red, Value tid,
     total = combine(total, other.getShuffleResult());
   }
   loop.getResult(0).replaceAllUsesWith(combine(loop.getInitArgs()[0], total));
+  // Every lane has the line's result: lane 0 alone stores what the line's
+  // body stores, so that no two threads write a byte between barriers.
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                                      indexConst(b, loc, 0));
+  SmallVector<memref::StoreOp> stores;
+  for (Operation *op = loop->getNextNode(); op; op = op->getNextNode())
+    if (auto store = dyn_cast<memref::StoreOp>(op))
+      stores.push_back(store);
+  for (memref::StoreOp store : stores) {
+    b.setInsertionPoint(store);
+    auto once = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+    store->moveBefore(once.thenBlock()->getTerminator());
+  }
   loop.erase();
 }
 

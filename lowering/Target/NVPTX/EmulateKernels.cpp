@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 
 namespace nlc::nvptx {
@@ -62,6 +63,7 @@ struct GPUEmulateKernels
             {ptr, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32}, {});
     declare("nl_emu_mma_result", {ptr, i32}, {i32});
     declare("nl_emu_trap", {ptr}, {});
+    declare("nl_emu_access", {ptr, i64, i32, i32}, {});
     printfDecl = dyn_cast_or_null<LLVM::LLVMFuncOp>(
         module.lookupSymbol("nl_emu_printf"));
     if (!printfDecl)
@@ -217,7 +219,46 @@ private:
     for (Operation *op : ops)
       if (failed(rewrite(op)))
         return failure();
+    // Every access of a statically shaped memref (the kernel's tile
+    // buffers, in shared memory) is first checked for races.
+    emu.walk([&](Operation *op) {
+      if (auto load = dyn_cast<memref::LoadOp>(op))
+        checkAccess(load, load.getMemRef(), load.getIndices(), 1, false);
+      else if (auto store = dyn_cast<memref::StoreOp>(op))
+        checkAccess(store, store.getMemRef(), store.getIndices(), 1, true);
+      else if (auto load = dyn_cast<vector::LoadOp>(op))
+        checkAccess(load, load.getBase(), load.getIndices(),
+                    load.getVectorType().getNumElements(), false);
+      else if (auto store = dyn_cast<vector::StoreOp>(op))
+        checkAccess(store, store.getBase(), store.getIndices(),
+                    store.getVectorType().getNumElements(), true);
+    });
     return success();
+  }
+
+  /// Before `op`, which reads or writes `count` consecutive elements of
+  /// `m` from `indices` on: nl_emu_access with their address, where `m` has
+  /// a static shape.
+  void checkAccess(Operation *op, Value m, ValueRange indices, int64_t count,
+                   bool write) {
+    auto type = cast<MemRefType>(m.getType());
+    if (!type.hasStaticShape())
+      return;
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    auto meta = memref::ExtractStridedMetadataOp::create(b, loc, m);
+    Value linear = meta.getOffset();
+    for (auto [index, stride] : llvm::zip_equal(indices, meta.getStrides()))
+      linear = arith::AddIOp::create(
+          b, loc, linear, arith::MulIOp::create(b, loc, index, stride));
+    int64_t bytes = (type.getElementTypeBitWidth() + 7) / 8;
+    Value address = arith::AddIOp::create(
+        b, loc, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, m),
+        arith::MulIOp::create(b, loc, linear,
+                              arith::ConstantIndexOp::create(b, loc, bytes)));
+    call(b, loc, "nl_emu_access", {},
+         ValueRange{thread, arith::IndexCastOp::create(b, loc, i64, address),
+                    i32Const(b, loc, bytes * count), i32Const(b, loc, write)});
   }
 
   /// Replaces `op`, a GPU or NVVM op or a memory space cast, by its host

@@ -6,7 +6,10 @@
 // sizes, strides), the workgroup attribution at the start of the static
 // shared memory, the body behind a branch, thread and block indices,
 // barriers, shuffles and mma.sync as calls of the runtime's emulator, every
-// memref in the default memory space. The kernel itself stays for PTX.
+// memref in the default memory space, and every access of a statically
+// shaped memref (a tile buffer) reported first with its address, size and
+// direction, for the emulator's race check (not those of the views, whose
+// shapes are dynamic). The kernel itself stays for PTX.
 
 // CHECK-LABEL: gpu.func @k(
 // CHECK: gpu.shuffle
@@ -34,13 +37,19 @@
 // CHECK: %[[BID32:.+]] = call @nl_emu_block_id(%[[T]], %c1_i32{{.*}})
 // CHECK: %[[BID:.+]] = arith.index_castui %[[BID32]] : i32 to index
 // CHECK: %[[VIEW:.+]] = memref.view %[[BA]][%{{.+}}][] : memref<64xi8> to memref<16xf32>
-// CHECK: memref.store %[[BS]], %[[VIEW]][%[[TID]]] : memref<16xf32>
+// CHECK: %[[PTR:.+]] = memref.extract_aligned_pointer_as_index %[[VIEW]]
+// CHECK: %[[ADDR:.+]] = arith.addi %[[PTR]], %{{.+}} : index
+// CHECK: %[[A64:.+]] = arith.index_cast %[[ADDR]] : index to i64
+// CHECK: call @nl_emu_access(%[[T]], %[[A64]], %c4_i32, %c1_i32{{.*}}) : (!llvm.ptr, i64, i32, i32) -> ()
+// CHECK-NEXT: memref.store %[[BS]], %[[VIEW]][%[[TID]]] : memref<16xf32>
 // CHECK: call @nl_emu_barrier(%[[T]]) : (!llvm.ptr) -> ()
-// CHECK: %[[V:.+]] = memref.load %[[VIEW]][%[[TID]]] : memref<16xf32>
+// CHECK: call @nl_emu_access(%[[T]], %{{.+}}, %c4_i32{{.*}}, %c0_i32{{.*}})
+// CHECK-NEXT: %[[V:.+]] = memref.load %[[VIEW]][%[[TID]]] : memref<16xf32>
 // CHECK: %[[VBITS:.+]] = arith.bitcast %[[V]] : f32 to i32
 // CHECK: %[[R:.+]] = call @nl_emu_shuffle(%[[T]], %[[VBITS]], %{{.+}}, %{{.+}}, %c3_i32) : (!llvm.ptr, i32, i32, i32, i32) -> i64
 // CHECK: %[[RBITS:.+]] = arith.trunci %[[R]] : i64 to i32
 // CHECK: %[[RF:.+]] = arith.bitcast %[[RBITS]] : i32 to f32
+// CHECK-NOT: nl_emu_access
 // CHECK: memref.store %[[RF]], %[[BX]][%[[BID]], %[[BN]]]
 // CHECK: return
 module attributes {gpu.container_module, nlc.gpu_emulation} {

@@ -4,7 +4,8 @@
 // fewer lines than the block has threads gives each warp one line at a
 // time; its lanes reduce every 32nd element from the operation's neutral
 // element, shuffles (xor 16, 8, 4, 2, 1) combine the lanes' results, and
-// the line's initial value comes last; every lane stores the same result.
+// the line's initial value comes last; every lane has the result, and lane
+// 0 alone stores it (no two threads write one byte between barriers).
 // Lines as many as the threads, a reduction that carries two values (argmax)
 // or a 64-bit one keep a thread per line.
 
@@ -34,8 +35,11 @@
 // CHECK: %[[S1:.+]], %{{.+}} = gpu.shuffle xor %[[R2]], %c1_i32, %{{.+}} : f32
 // CHECK: %[[R1:.+]] = arith.addf %[[R2]], %[[S1]] : f32
 // CHECK: %[[SUM:.+]] = arith.addf %[[INIT]], %[[R1]] : f32
-// CHECK: memref.store %[[SUM]], %{{.+}}[%[[ROW]]] : memref<8xf32>
-// CHECK: }
+// CHECK: %[[LANE0:.+]] = arith.cmpi eq, %[[LANE]], %c0{{.*}} : index
+// CHECK-NEXT: scf.if %[[LANE0]] {
+// CHECK-NEXT: memref.store %[[SUM]], %{{.+}}[%[[ROW]]] : memref<8xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: }
 // CHECK-NEXT: gpu.barrier
 
 // OFF-LABEL: gpu.func @row_sums(
@@ -73,6 +77,7 @@ module attributes {gpu.container_module} {
 // CHECK-COUNT-4: gpu.shuffle xor
 // CHECK: %[[ALL:.+]] = arith.maximumf %{{.+}}, %{{.+}} : f32
 // CHECK-NEXT: %[[MAX:.+]] = arith.maximumf %[[FIRST]], %[[ALL]] : f32
+// CHECK: scf.if
 // CHECK-NEXT: memref.store %[[MAX]]
 
 module attributes {gpu.container_module} {
