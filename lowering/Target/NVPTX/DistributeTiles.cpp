@@ -876,11 +876,11 @@ void vectorizeCopyNest(ElementNest &nest, CopyNest &copy, int64_t width) {
   bool run = copy.bufferIndices().back() == iv;
   // Element e's place in the buffer, whose indices are the nest's
   // variables: the innermost one is first + e.
-  auto bufferAt = [&](OpBuilder &at, int64_t e) {
+  auto bufferAt = [&](OpBuilder &ib, int64_t e) {
     return llvm::map_to_vector(copy.bufferIndices(), [&](Value x) -> Value {
       if (x != iv)
         return x;
-      return e ? arith::AddIOp::create(at, loc, first, indexConst(at, loc, e))
+      return e ? arith::AddIOp::create(ib, loc, first, indexConst(ib, loc, e))
                      .getResult()
                : first;
     });
