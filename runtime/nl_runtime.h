@@ -265,7 +265,9 @@ int32_t nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
 /// static, 1 the dynamic), gpu.barrier, gpu.shuffle (the 32 bits of the
 /// value, bit 32 the `valid` flag; \p mode 0 idx, 1 up, 2 down, 3 xor) and
 /// nvvm.mma.sync (\p kind 0: m16n8k16 bf16 into f32, 1: m16n8k32 s8 into
-/// s32, wrapping; the four results then come from nl_emu_mma_result).
+/// s32, wrapping; the four results then come from nl_emu_result) and
+/// nvvm.ldmatrix (m8n8 b16, not transposed, \p count matrices, this lane's
+/// row at \p address; result i is matrix i's word).
 uint32_t nl_emu_thread_id(NlEmuThread *t, int32_t dim);
 uint32_t nl_emu_block_id(NlEmuThread *t, int32_t dim);
 uint32_t nl_emu_block_dim(NlEmuThread *t, int32_t dim);
@@ -277,7 +279,8 @@ uint64_t nl_emu_shuffle(NlEmuThread *t, uint32_t value, uint32_t offset,
 void nl_emu_mma(NlEmuThread *t, int32_t kind, uint32_t a0, uint32_t a1,
                 uint32_t a2, uint32_t a3, uint32_t b0, uint32_t b1, uint32_t c0,
                 uint32_t c1, uint32_t c2, uint32_t c3);
-uint32_t nl_emu_mma_result(NlEmuThread *t, int32_t i);
+void nl_emu_ldmatrix(NlEmuThread *t, int32_t count, uint64_t address);
+uint32_t nl_emu_result(NlEmuThread *t, int32_t i);
 /// An access of \p bytes at \p address (a write when \p write): checked
 /// for data races where it lies in the block's shared memory.
 void nl_emu_access(NlEmuThread *t, uint64_t address, uint32_t bytes,

@@ -38,7 +38,7 @@
 enum { kWarp = 32, kStackBytes = 512 << 10, kStaticShared = 48 << 10 };
 
 /// A warp-wide operation.
-enum { kShuffle = 1, kMma = 2 };
+enum { kShuffle = 1, kMma = 2, kLdmatrix = 3 };
 
 /// Warp-wide operations by kind (nl_emu_mma's `kind`).
 enum { kMmaBf16 = 0, kMmaS8 = 1 };
@@ -47,6 +47,7 @@ typedef struct Lane {
   uint32_t a[4], b[2], c[4]; ///< mma.sync operands.
   uint32_t value, offset;    ///< shfl.sync operands.
   uint32_t width, mode;
+  uint64_t address; ///< ldmatrix's row address.
   uint32_t out[4]; ///< Results, written when the warp completes.
   uint32_t valid;
 } Lane;
@@ -397,6 +398,23 @@ static void shuffle(Warp *w, unsigned lanes) {
   }
 }
 
+/// ldmatrix.sync.aligned.m8n8.x`count`.shared.b16 for the lanes of `w`, the
+/// first of which is thread `first` of `l` (PTX ISA 9.7.14.5.15): the rows of
+/// matrix i start at the addresses of lanes 8 i to 8 i + 7, 16 bytes each,
+/// and lane l receives, of each matrix i, the 32-bit word at column 2 (l %
+/// 4) of row l / 4 (two 16-bit elements). The rows' bytes are reads of the
+/// threads that gave their addresses, for the race check.
+static void ldmatrix(Launch *l, Warp *w, uint32_t first, int32_t count) {
+  for (int32_t i = 0; i < 8 * count; ++i)
+    nl_emu_access(&l->fibers[first + i], w->lanes[i].address, 16, 0);
+  for (unsigned lane = 0; lane < kWarp; ++lane)
+    for (int32_t i = 0; i < count; ++i) {
+      uint64_t row = w->lanes[8 * i + lane / 4].address;
+      memcpy(&w->lanes[lane].out[i],
+             (const void *)(uintptr_t)(row + 4 * (lane % 4)), 4);
+    }
+}
+
 /// Lane `t` reaches warp-wide operation `op`: waits for the other lanes of
 /// its warp; the last to come computes every lane's results.
 static void arrive(NlEmuThread *t, int32_t op, int32_t kind) {
@@ -406,6 +424,8 @@ static void arrive(NlEmuThread *t, int32_t op, int32_t kind) {
   uint32_t lanes = l->threads - first < kWarp ? l->threads - first : kWarp;
   if (op == kMma && lanes != kWarp)
     fail(l, "mma.sync in a warp of fewer than 32 threads");
+  if (op == kLdmatrix && lanes != kWarp)
+    fail(l, "ldmatrix in a warp of fewer than 32 threads");
   if (w->arrived == 0)
     w->op = op, w->kind = kind;
   else if (w->op != op || w->kind != kind)
@@ -415,6 +435,8 @@ static void arrive(NlEmuThread *t, int32_t op, int32_t kind) {
   if (++w->arrived == lanes) {
     if (op == kMma)
       mma(w, kind);
+    else if (op == kLdmatrix)
+      ldmatrix(l, w, first, kind);
     else
       shuffle(w, lanes);
     w->arrived = 0;
@@ -446,6 +468,13 @@ void nl_emu_mma(NlEmuThread *t, int32_t kind, uint32_t a0, uint32_t a1,
   arrive(t, kMma, kind);
 }
 
-uint32_t nl_emu_mma_result(NlEmuThread *t, int32_t i) {
+void nl_emu_ldmatrix(NlEmuThread *t, int32_t count, uint64_t address) {
+  if (count != 1 && count != 2 && count != 4)
+    fail(t->launch, "ldmatrix of other than 1, 2 or 4 matrices");
+  t->launch->warps[t->tid / kWarp].lanes[t->tid % kWarp].address = address;
+  arrive(t, kLdmatrix, count);
+}
+
+uint32_t nl_emu_result(NlEmuThread *t, int32_t i) {
   return t->launch->warps[t->tid / kWarp].lanes[t->tid % kWarp].out[i];
 }

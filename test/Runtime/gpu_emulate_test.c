@@ -16,6 +16,7 @@
 // RUN: %t barrier | FileCheck %s --check-prefix=BARRIER --match-full-lines
 // RUN: %t shuffle | FileCheck %s --check-prefix=SHUFFLE --match-full-lines
 // RUN: %t mma | FileCheck %s --check-prefix=MMA --match-full-lines
+// RUN: %t ldmatrix | FileCheck %s --check-prefix=LDMATRIX --match-full-lines
 // RUN: not %t deadlock 2>&1 | FileCheck %s --check-prefix=DEADLOCK
 // RUN: %t deadlock > /dev/null 2>&1; test $? -eq 101
 // RUN: not %t mixed 2>&1 | FileCheck %s --check-prefix=MIXED
@@ -118,7 +119,31 @@ static void mma(void **params, NlEmuThread *t) {
   nl_emu_mma(t, kind, a[0], a[1], a[2], a[3], b[0], b[1], c[0], c[1], c[2],
              c[3]);
   for (int i = 0; i < 4; ++i)
-    mma_out[kind][lane][i] = nl_emu_mma_result(t, i);
+    mma_out[kind][lane][i] = nl_emu_result(t, i);
+}
+
+// ldmatrix .x4 of four 8 x 8 matrices of 16-bit values in shared memory,
+// rows 20 values apart: matrix i's element (r, c) is 1000 i + 10 r + c;
+// lane l gives the row of matrix l / 8, row l % 8, in reverse order of the
+// matrices (lanes 0-7 matrix 3, ...) to show that the addresses, not the
+// lanes' order, make the matrices.
+static uint32_t ld_out[32][4];
+
+static void ld(void **params, NlEmuThread *t) {
+  (void)params;
+  uint16_t *shared = nl_emu_shared(t, 0);
+  unsigned lane = nl_emu_thread_id(t, 0);
+  if (lane == 0)
+    for (unsigned i = 0; i < 4; ++i)
+      for (unsigned r = 0; r < 8; ++r)
+        for (unsigned c = 0; c < 8; ++c)
+          shared[(i * 8 + r) * 20 + c] = (uint16_t)(1000 * i + 10 * r + c);
+  nl_emu_barrier(t);
+  unsigned matrix = 3 - lane / 8, row = lane % 8;
+  nl_emu_ldmatrix(t, 4,
+                  (uint64_t)(uintptr_t)(shared + (matrix * 8 + row) * 20));
+  for (int i = 0; i < 4; ++i)
+    ld_out[lane][i] = nl_emu_result(t, i);
 }
 
 // Lane 0 waits at a barrier, the others at a shuffle that needs lane 0.
@@ -266,6 +291,19 @@ int main(int argc, char **argv) {
     }
     // MMA: bf16: 0 wrong of 128
     // MMA-NEXT: s8: 0 wrong of 128
+  } else if (!strcmp(what, "ldmatrix")) {
+    nl_gpu_emulate(ld, "ld", NULL, 1, 1, 1, 32, 0);
+    // PTX ISA: lane l receives, of the matrix whose rows lanes 8 i to
+    // 8 i + 7 gave, the elements (l / 4, 2 (l % 4)) and (l / 4, 2 (l % 4) +
+    // 1), the first in the low half; here that matrix is 3 - i.
+    unsigned wrong = 0;
+    for (unsigned lane = 0; lane < 32; ++lane)
+      for (unsigned i = 0; i < 4; ++i) {
+        unsigned first = 1000 * (3 - i) + 10 * (lane / 4) + 2 * (lane % 4);
+        wrong += ld_out[lane][i] != (first | (first + 1) << 16);
+      }
+    printf("ldmatrix: %u wrong of 128\n", wrong);
+    // LDMATRIX: ldmatrix: 0 wrong of 128
   } else if (!strcmp(what, "deadlock")) {
     nl_gpu_emulate(deadlock, "deadlock", NULL, 2, 1, 1, 32, 0);
     // DEADLOCK: error: emulated kernel 'deadlock', block (0, 0, 0):

@@ -424,7 +424,8 @@ scf::ForOp accumulatorLoop(ElementNest &nest, const MmaDot &dot,
 /// nest (a grid's K loop), each warp's blocks are fixed (warp w takes w,
 /// w + warps, ...) and their accumulators are loaded before that loop,
 /// carried through it in registers and stored after it.
-void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
+void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads,
+             bool useLdmatrix) {
   scf::ForOp outer = nest.loops.front();
   OpBuilder b(outer);
   Location loc = outer.getLoc();
@@ -465,13 +466,17 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
   // of B.
   struct Block16x8 {
     Value r0, r1, c0, c1, col;
+    /// The block's first row and column in the result.
+    Value row16, col8;
   };
   Value lane, group, quad, warp;
   auto blockAt = [&](Value t) {
     Block16x8 at;
-    at.r0 = add(mul(arith::DivUIOp::create(b, loc, t, c(tilesN)), 16), group);
+    at.row16 = mul(arith::DivUIOp::create(b, loc, t, c(tilesN)), 16);
+    at.r0 = add(at.row16, group);
     at.r1 = add(at.r0, c(8));
     Value tn8 = mul(arith::RemUIOp::create(b, loc, t, c(tilesN)), 8);
+    at.col8 = tn8;
     at.c0 = add(tn8, mul(quad, 2));
     at.c1 = add(at.c0, c(1));
     at.col = add(tn8, group);
@@ -494,6 +499,9 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
   // step loads each row's A fragment and each column's B fragment once and
   // runs every block's mma.sync on them, so a warp with 2 x 4 blocks loads
   // 16 words for 8 instructions instead of 48.
+  // ldmatrix where B is stored transposed (both operands' fragments are
+  // then rows of 16 bytes).
+  bool ldmatrix = useLdmatrix && dot.rhsTransposed;
   auto kLoopOf = [&](ArrayRef<Block16x8> blocks, int64_t rows, int64_t cols,
                      ValueRange acc) {
     auto kLoop = scf::ForOp::create(b, loc, c(0), c(dot.k), c(kStep), acc);
@@ -513,6 +521,35 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
       v = vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), v);
       return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
     };
+    // `count` 8 x 8 matrices by ldmatrix, this lane's row of one of them
+    // starting at element (row, from) of `m`: the shared-memory address
+    // from the generic one of the buffer (a view of the shared arena).
+    auto matrices = [&](Value m, Value row, Value from, int64_t count) {
+      auto type = cast<MemRefType>(m.getType());
+      int64_t bytes = type.getElementTypeBitWidth() / 8;
+      Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, m);
+      Value offset = add(mul(row, type.getDimSize(1)), from);
+      Value address = arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                                 add(base, mul(offset, bytes)));
+      Value generic = LLVM::IntToPtrOp::create(
+          b, loc, LLVM::LLVMPointerType::get(ctx), address);
+      Value shared = LLVM::AddrSpaceCastOp::create(
+          b, loc, LLVM::LLVMPointerType::get(ctx, 3), generic);
+      Type result = count == 1 ? Type(i32)
+                               : LLVM::LLVMStructType::getLiteral(
+                                     ctx, SmallVector<Type>(count, i32));
+      Value v = NVVM::LdMatrixOp::create(
+          b, loc, result, shared, count, NVVM::MMALayout::row,
+          NVVM::LdStMatrixShapeAttr::get(ctx, 8, 8),
+          NVVM::LdStMatrixEltType::B16);
+      SmallVector<Value> words;
+      for (int64_t i = 0; i < count; ++i)
+        words.push_back(
+            count == 1
+                ? v
+                : LLVM::ExtractValueOp::create(b, loc, v, i).getResult());
+      return words;
+    };
     // A's `per` elements of row `row` from k = `from` on, B's of column
     // `col` from k = `from` on.
     auto rowOf = [&](Value row, Value from) {
@@ -527,13 +564,45 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads) {
       return pack(v);
     };
     SmallVector<SmallVector<Value>> a, bv;
-    for (int64_t r = 0; r < rows; ++r) {
-      const Block16x8 &at = blocks[r * cols];
-      a.push_back({rowOf(at.r0, k0), rowOf(at.r1, k0), rowOf(at.r0, kHalf),
-                   rowOf(at.r1, kHalf)});
+    if (ldmatrix) {
+      // ldmatrix: lane l gives the start of one 16-byte row of an 8 x 8
+      // matrix of 16-bit units (2 bf16 or 4 i8 to a lane's word), and
+      // receives word l % 4 of row l / 4 of each matrix: its fragment.
+      Value kHalfStep = c(kStep / 2);
+      Value sixteen = arith::DivUIOp::create(b, loc, lane, c(16));
+      Value eighth = arith::RemUIOp::create(
+          b, loc, arith::DivUIOp::create(b, loc, lane, c(8)), c(2));
+      // A's four matrices: rows 0-7 and 8-15 of the block (lanes 0-15),
+      // at k and k + kStep / 2 (lanes 16-31): a0 to a3.
+      for (int64_t r = 0; r < rows; ++r) {
+        const Block16x8 &at = blocks[r * cols];
+        Value row = add(at.row16, arith::RemUIOp::create(b, loc, lane, c(16)));
+        Value from = add(kb, arith::MulIOp::create(b, loc, sixteen, kHalfStep));
+        a.push_back(matrices(dot.lhs, row, from, 4));
+      }
+      // B's (transposed: its rows are the result's columns): the block's 8
+      // columns at k and k + kStep / 2, two blocks at a time.
+      for (int64_t j = 0; j < cols; j += 2) {
+        int64_t count = j + 1 < cols ? 4 : 2;
+        Value n =
+            add(blocks[j].col8, arith::RemUIOp::create(b, loc, lane, c(8)));
+        if (count == 4)
+          n = add(n, arith::MulIOp::create(b, loc, sixteen, c(8)));
+        Value from = add(kb, arith::MulIOp::create(b, loc, eighth, kHalfStep));
+        SmallVector<Value> words = matrices(dot.rhs, n, from, count);
+        bv.push_back({words[0], words[1]});
+        if (count == 4)
+          bv.push_back({words[2], words[3]});
+      }
+    } else {
+      for (int64_t r = 0; r < rows; ++r) {
+        const Block16x8 &at = blocks[r * cols];
+        a.push_back({rowOf(at.r0, k0), rowOf(at.r1, k0), rowOf(at.r0, kHalf),
+                     rowOf(at.r1, kHalf)});
+      }
+      for (int64_t j = 0; j < cols; ++j)
+        bv.push_back({colOf(blocks[j].col, k0), colOf(blocks[j].col, kHalf)});
     }
-    for (int64_t j = 0; j < cols; ++j)
-      bv.push_back({colOf(blocks[j].col, k0), colOf(blocks[j].col, kHalf)});
     auto result = LLVM::LLVMStructType::getLiteral(
         ctx, {accType, accType, accType, accType});
     NVVM::MMATypes in = dot.int8 ? NVVM::MMATypes::s8 : NVVM::MMATypes::bf16;
@@ -1276,7 +1345,7 @@ struct GPUDistributeTiles
                 ? lineReduction(nest)
                 : std::nullopt;
         if (dot)
-          mmaNest(nest, *dot, tid, block);
+          mmaNest(nest, *dot, tid, block, ldmatrix);
         else if (line)
           warpReduceNest(nest, *line, tid, block);
         else {

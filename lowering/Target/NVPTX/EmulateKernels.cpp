@@ -61,7 +61,8 @@ struct GPUEmulateKernels
     declare("nl_emu_shuffle", {ptr, i32, i32, i32, i32}, {i64});
     declare("nl_emu_mma",
             {ptr, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32}, {});
-    declare("nl_emu_mma_result", {ptr, i32}, {i32});
+    declare("nl_emu_result", {ptr, i32}, {i32});
+    declare("nl_emu_ldmatrix", {ptr, i32, i64}, {});
     declare("nl_emu_trap", {ptr}, {});
     declare("nl_emu_access", {ptr, i64, i32, i32}, {});
     printfDecl = dyn_cast_or_null<LLVM::LLVMFuncOp>(
@@ -302,6 +303,8 @@ private:
       return rewriteShuffle(b, shuffle);
     } else if (auto mma = dyn_cast<NVVM::MmaOp>(op)) {
       return rewriteMma(b, mma);
+    } else if (auto ld = dyn_cast<NVVM::LdMatrixOp>(op)) {
+      return rewriteLdMatrix(b, ld);
     } else {
       return op->emitError("cannot emulate `")
              << op->getName() << "` on the CPU (nlc --gpu-emulation)";
@@ -342,6 +345,43 @@ private:
     }
     LLVM::CallOp::create(b, loc, printfDecl, args);
     op.erase();
+    return success();
+  }
+
+  /// ldmatrix (m8n8, b16, not transposed) of the address
+  /// nlc-gpu-distribute-tiles gives it: a shared-memory pointer cast from
+  /// the integer of a generic one.
+  LogicalResult rewriteLdMatrix(OpBuilder &b, NVVM::LdMatrixOp op) {
+    Location loc = op.getLoc();
+    auto cast = op.getPtr().getDefiningOp<LLVM::AddrSpaceCastOp>();
+    auto fromInt =
+        cast ? cast.getArg().getDefiningOp<LLVM::IntToPtrOp>() : nullptr;
+    if (!fromInt || op.getLayout() != NVVM::MMALayout::row ||
+        op.getShape().getM() != 8 || op.getShape().getN() != 8 ||
+        op.getEltType() != NVVM::LdStMatrixEltType::B16)
+      return op.emitError("cannot emulate this form of ldmatrix");
+    int64_t count = op.getNum();
+    call(b, loc, "nl_emu_ldmatrix", {},
+         ValueRange{thread, i32Const(b, loc, count), fromInt.getArg()});
+    Value result;
+    if (count == 1) {
+      result = call(b, loc, "nl_emu_result", i32,
+                    ValueRange{thread, i32Const(b, loc, 0)});
+    } else {
+      result = LLVM::UndefOp::create(b, loc, op.getRes().getType());
+      for (int64_t i = 0; i < count; ++i)
+        result = LLVM::InsertValueOp::create(
+            b, loc, result,
+            call(b, loc, "nl_emu_result", i32,
+                 ValueRange{thread, i32Const(b, loc, i)}),
+            ArrayRef<int64_t>{i});
+    }
+    op.getRes().replaceAllUsesWith(result);
+    op.erase();
+    if (cast->use_empty())
+      cast.erase();
+    if (fromInt->use_empty())
+      fromInt.erase();
     return success();
   }
 
@@ -422,7 +462,7 @@ private:
     Type accType = op.getOperandC()[0].getType();
     Value result = LLVM::UndefOp::create(b, loc, op.getRes().getType());
     for (int64_t i = 0; i < 4; ++i) {
-      Value d = call(b, loc, "nl_emu_mma_result", i32,
+      Value d = call(b, loc, "nl_emu_result", i32,
                      ValueRange{thread, i32Const(b, loc, i)});
       if (accType.isF32())
         d = arith::BitcastOp::create(b, loc, accType, d);

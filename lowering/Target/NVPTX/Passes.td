@@ -93,7 +93,9 @@ def GPUDistributeTiles
       (`nvvm.mma.sync`), its operands read from the shared buffers in the
       instruction's fragment layout, a 32-bit word at a time: B's buffer is
       stored transposed ([N][K]) and both operands' rows are padded by 16
-      bytes where only element loads and stores use them. In a loop that
+      bytes where only element loads and stores use them; then (option
+      `ldmatrix`) `nvvm.ldmatrix` loads the fragments, four 8 x 8
+      matrices of A's block row or of two of B's block columns at a time. In a loop that
       carries the contraction's accumulator (a K loop), the warps split
       the result into a grid of equal parts (the one whose k steps load the
       fewest words), each warp's accumulators stay in registers across the
@@ -142,6 +144,8 @@ def GPUDistributeTiles
     Option<"useMma", "mma", "bool", "true",
            "Contractions of bf16 tiles on the tensor cores (sm_80 and "
            "later)">,
+    Option<"ldmatrix", "ldmatrix", "bool", "true",
+           "mma.sync operands by ldmatrix where B is stored transposed">,
     Option<"warpReductions", "warp-reductions", "bool", "true",
            "Lines of a reduction shared out among the lanes of a warp "
            "where the nest has fewer lines than the block has threads">,

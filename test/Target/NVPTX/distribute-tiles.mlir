@@ -1,6 +1,7 @@
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=warp-reductions=0 | FileCheck %s --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=shared-bytes=256 | FileCheck %s --check-prefix=SMALL
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=MMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=ldmatrix=0 | FileCheck %s --check-prefix=MMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=LDM --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=mma=0 | FileCheck %s --check-prefix=SCALAR
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=STACK
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf | FileCheck %s --check-prefix=UNMARKED
@@ -180,6 +181,27 @@ module attributes {gpu.container_module} {
 // MMA-SAME: shape = #nvvm.shape<m = 16, n = 8, k = 16>
 // MMA: memref.store %{{.+}}, %[[OUT]]
 // MMA-NOT: math.fma
+
+// By default (option `ldmatrix`), with B stored transposed, the fragments
+// come from ldmatrix: A's four 8 x 8 matrices (rows 0-15 of the block at k
+// and k + 8: lane l gives row l mod 16 at k + 8 (l / 16)), B's two (the
+// block's 8 columns at k and k + 8), each lane's row address the generic
+// address of the shared buffer's element, made a shared-memory pointer.
+// LDM-LABEL: gpu.func @mm(
+// LDM: %[[A:.+]] = memref.memory_space_cast %{{.+}} to memref<32x40xbf16>
+// LDM: %[[B:.+]] = memref.memory_space_cast %{{.+}} to memref<16x40xbf16>
+// LDM: scf.for %{{.+}} = %{{.+}} to %c32{{.*}} step %c16{{.*}} iter_args(
+// LDM: %[[APTR:.+]] = memref.extract_aligned_pointer_as_index %[[A]] : memref<32x40xbf16> -> index
+// LDM: %[[AGEN:.+]] = llvm.inttoptr %{{.+}} : i64 to !llvm.ptr
+// LDM-NEXT: %[[ASH:.+]] = llvm.addrspacecast %[[AGEN]] : !llvm.ptr to !llvm.ptr<3>
+// LDM-NEXT: %[[AM:.+]] = nvvm.ldmatrix %[[ASH]] {eltType = #nvvm.ld_st_matrix_elt_type<b16>, layout = #nvvm.mma_layout<row>, num = 4 : i32, shape = #nvvm.ld_st_matrix_shape<m = 8, n = 8>} : (!llvm.ptr<3>) -> !llvm.struct<(i32, i32, i32, i32)>
+// LDM-NEXT: %[[A0:.+]] = llvm.extractvalue %[[AM]][0]
+// LDM-NOT: vector.load
+// LDM: memref.extract_aligned_pointer_as_index %[[B]] : memref<16x40xbf16> -> index
+// LDM: %[[BM:.+]] = nvvm.ldmatrix %{{.+}} {{{.*}}num = 2 : i32{{.*}}} : (!llvm.ptr<3>) -> !llvm.struct<(i32, i32)>
+// LDM-NEXT: %[[B0:.+]] = llvm.extractvalue %[[BM]][0]
+// LDM-NOT: vector.load
+// LDM: nvvm.mma.sync A[%[[A0]], %{{.+}}, %{{.+}}, %{{.+}}] B[%[[B0]], %{{.+}}]
 
 // SCALAR-LABEL: gpu.func @mm(
 // SCALAR-NOT: nvvm.mma.sync

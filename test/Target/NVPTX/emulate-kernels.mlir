@@ -86,10 +86,10 @@ module attributes {gpu.container_module, nlc.gpu_emulation} {
 // CHECK: %[[CB:.+]] = arith.bitcast %[[C]] : f32 to i32
 // CHECK: call @nl_emu_mma(%[[T]], %c0_i32{{.*}}, %[[A]], %[[A]], %[[A]], %[[A]], %[[B]], %[[B]], %[[CB]], %{{.+}}, %{{.+}}, %{{.+}})
 // CHECK: %[[U:.+]] = llvm.mlir.undef : !llvm.struct<(f32, f32, f32, f32)>
-// CHECK: %[[D0:.+]] = call @nl_emu_mma_result(%[[T]], %c0_i32{{.*}}) : (!llvm.ptr, i32) -> i32
+// CHECK: %[[D0:.+]] = call @nl_emu_result(%[[T]], %c0_i32{{.*}}) : (!llvm.ptr, i32) -> i32
 // CHECK: %[[F0:.+]] = arith.bitcast %[[D0]] : i32 to f32
 // CHECK: llvm.insertvalue %[[F0]], %[[U]][0]
-// CHECK: call @nl_emu_mma_result(%[[T]], %c3_i32)
+// CHECK: call @nl_emu_result(%[[T]], %c3_i32)
 // CHECK: %[[D:.+]] = llvm.insertvalue %{{.+}}[3]
 // CHECK: llvm.extractvalue %[[D]][0]
 module attributes {gpu.container_module, nlc.gpu_emulation} {
@@ -126,6 +126,31 @@ module attributes {gpu.container_module, nlc.gpu_emulation} {
     gpu.func @check(%x: i32) kernel {
       gpu.printf "error: %u\n", %x : i32
       llvm.intr.trap
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// ldmatrix: the integer of the generic address the shared pointer was cast
+// from goes to the emulator, the matrices' words come back one by one.
+// CHECK-LABEL: func.func @nl_emu.ld(
+// CHECK-SAME: %{{[^:]+}}: !llvm.ptr, %[[T:[^:]+]]: !llvm.ptr) {
+// CHECK: ^bb1(%[[ADDR:[^:]+]]: i64, %{{.+}}: memref<2xi32>):
+// CHECK-NOT: llvm.addrspacecast
+// CHECK: call @nl_emu_ldmatrix(%[[T]], %c2_i32, %[[ADDR]]) : (!llvm.ptr, i32, i64) -> ()
+// CHECK: call @nl_emu_result(%[[T]], %c0_i32
+// CHECK: call @nl_emu_result(%[[T]], %c1_i32
+module attributes {gpu.container_module, nlc.gpu_emulation} {
+  gpu.module @nl_kernels {
+    gpu.func @ld(%addr: i64, %out: memref<2xi32>) kernel {
+      %p = llvm.inttoptr %addr : i64 to !llvm.ptr
+      %s = llvm.addrspacecast %p : !llvm.ptr to !llvm.ptr<3>
+      %m = nvvm.ldmatrix %s {eltType = #nvvm.ld_st_matrix_elt_type<b16>, layout = #nvvm.mma_layout<row>, num = 2 : i32, shape = #nvvm.ld_st_matrix_shape<m = 8, n = 8>} : (!llvm.ptr<3>) -> !llvm.struct<(i32, i32)>
+      %w = llvm.extractvalue %m[1] : !llvm.struct<(i32, i32)>
+      %c0 = arith.constant 0 : index
+      memref.store %w, %out[%c0] : memref<2xi32>
       gpu.return
     }
   }
