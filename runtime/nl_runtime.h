@@ -238,8 +238,10 @@ int32_t nl_gpu_device_of(int64_t addr);
 // GPU kernels emulated on the CPU (nlc --gpu-emulation; hosted flavour only;
 // runtime/hosted/gpu_emulate.c): a test of nlc's GPU code generation where
 // there is no GPU. nlc compiles each kernel also as `nl_emu.NAME`, a host
-// function that runs one thread of a block; a stand-in driver library
-// (test/Runtime/Inputs/fake_cuda.c) launches it through nl_gpu_emulate.
+// function that runs one thread of a block, and defines nl_gpu_emulation;
+// the runtime then launches kernels on its emulated driver, which runs
+// them through nl_gpu_emulate (or a driver library NL_CUDA_LIBRARY names,
+// such as the tests' stand-in, test/Runtime/Inputs/fake_cuda.c).
 //===----------------------------------------------------------------------===//
 
 /// One thread of an emulated block.

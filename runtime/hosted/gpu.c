@@ -205,19 +205,28 @@ static CUresult resolve(NlCuGetProcAddressV2 v2, NlCuGetProcAddressV1 v1,
 /// whether there is a GPU), a failure only returns false.
 static void start_timing(NlCuGetProcAddressV2 v2, NlCuGetProcAddressV1 v1);
 
+/// Defined (1) by a program built with --gpu-emulation: its kernels run on
+/// the emulated driver (gpu_emulate.c) unless NL_CUDA_LIBRARY names one.
+extern const int32_t nl_gpu_emulation __attribute__((weak));
+
+CUresult nl_gpu_emulated_driver(const char *symbol, void **pfn, int version,
+                                uint64_t flags, int *status);
+
 static bool load_driver(const NlGpuKernel *k) {
   const char *path = getenv("NL_CUDA_LIBRARY");
+  bool emulated = (!path || !*path) && &nl_gpu_emulation && nl_gpu_emulation;
   if (!path || !*path)
     path = "libcuda.so.1";
-  void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if (!library && !k)
+  void *library = emulated ? NULL : dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!emulated && !library && !k)
     return false;
-  if (!library)
+  if (!emulated && !library)
     fail_no_driver(k, dlerror(), NULL);
   // CUDA 12 and later export the five-argument version under its own name;
   // the plain name is the four-argument one of CUDA 11.3 to 11.8.
   NlCuGetProcAddressV2 get_v2 =
-      (NlCuGetProcAddressV2)dlsym(library, "cuGetProcAddress_v2");
+      emulated ? nl_gpu_emulated_driver
+               : (NlCuGetProcAddressV2)dlsym(library, "cuGetProcAddress_v2");
   NlCuGetProcAddressV1 get_v1 =
       get_v2 ? NULL : (NlCuGetProcAddressV1)dlsym(library, "cuGetProcAddress");
   if (!get_v2 && !get_v1 && !k)

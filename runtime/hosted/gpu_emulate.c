@@ -361,8 +361,11 @@ static void mma(Warp *w, int32_t kind) {
       } else {
         float sum;
         memcpy(&sum, &x->c[i], sizeof sum);
+        // A product of two bf16 is exact in f32 (8 significant bits
+        // each; unless it underflows): one rounding, as an fma's, without
+        // libm, which not every program that links the runtime has.
         for (unsigned kk = 0; kk < k; ++kk)
-          sum = __builtin_fmaf(af[row][kk], bf[kk][col], sum);
+          sum = af[row][kk] * bf[kk][col] + sum;
         memcpy(&x->out[i], &sum, sizeof sum);
       }
     }
@@ -477,4 +480,187 @@ void nl_emu_ldmatrix(NlEmuThread *t, int32_t count, uint64_t address) {
 
 uint32_t nl_emu_result(NlEmuThread *t, int32_t i) {
   return t->launch->warps[t->tid / kWarp].lanes[t->tid % kWarp].out[i];
+}
+
+//===----------------------------------------------------------------------===//
+// The emulated driver: the CUDA driver's entry points that runtime/hosted/
+// gpu.c uses, on host memory, for a program built with --gpu-emulation
+// (nl_gpu_emulated_driver). "Device" memory is malloc'd, filled with 0xee
+// as a missing copy would show; a module is its image; kernel NAME is the
+// program's `nl_emu.NAME` (exported: the executable is linked with
+// -rdynamic), which a launch runs on nl_gpu_emulate. Events are host
+// clocks.
+//===----------------------------------------------------------------------===//
+
+#include "hosted/cuda_driver.h"
+
+#include <dlfcn.h>
+#include <time.h>
+
+typedef struct EmulatedFunction {
+  NlEmuKernel body;
+  char name[128];
+} EmulatedFunction;
+
+static CUresult emu_cuGetErrorName(CUresult error, const char **str) {
+  *str = error == CUDA_ERROR_LAUNCH_FAILED   ? "CUDA_ERROR_LAUNCH_FAILED"
+         : error == CUDA_ERROR_OUT_OF_MEMORY ? "CUDA_ERROR_OUT_OF_MEMORY"
+         : error == CUDA_ERROR_NOT_FOUND     ? "CUDA_ERROR_NOT_FOUND"
+                                             : NULL;
+  return *str ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+static CUresult emu_cuGetErrorString(CUresult error, const char **str) {
+  *str = error == CUDA_ERROR_LAUNCH_FAILED   ? "a kernel trapped (emulated GPU)"
+         : error == CUDA_ERROR_OUT_OF_MEMORY ? "out of memory (emulated GPU)"
+         : error == CUDA_ERROR_NOT_FOUND
+             ? "no emulated kernel of that name (built without "
+               "--gpu-emulation?)"
+             : NULL;
+  return *str ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+static CUresult emu_cuInit(unsigned flags) {
+  (void)flags;
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuDeviceGet(CUdevice *device, int ordinal) {
+  if (ordinal != 0)
+    return CUDA_ERROR_INVALID_VALUE;
+  *device = 0;
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuDevicePrimaryCtxRetain(CUcontext *ctx, CUdevice device) {
+  (void)device;
+  static int context;
+  *ctx = (CUcontext)&context;
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuCtxSetCurrent(CUcontext ctx) {
+  (void)ctx;
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuCtxSynchronize(void) { return CUDA_SUCCESS; }
+
+static CUresult emu_cuModuleLoadData(CUmodule *module, const void *image) {
+  *module = (CUmodule)image;
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuModuleGetFunction(CUfunction *function, CUmodule module,
+                                        const char *name) {
+  (void)module;
+  EmulatedFunction *f = malloc(sizeof *f);
+  if (!f)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  char symbol[160];
+  snprintf(symbol, sizeof symbol, "nl_emu.%s", name);
+  f->body = (NlEmuKernel)dlsym(RTLD_DEFAULT, symbol);
+  if (!f->body) {
+    free(f);
+    return CUDA_ERROR_NOT_FOUND;
+  }
+  snprintf(f->name, sizeof f->name, "%s", name);
+  *function = (CUfunction)f;
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_alloc(CUdeviceptr *dptr, size_t bytes) {
+  void *p = malloc(bytes ? bytes : 1);
+  if (!p)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  memset(p, 0xee, bytes);
+  *dptr = (CUdeviceptr)(uintptr_t)p;
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuMemAlloc(CUdeviceptr *dptr, size_t bytes) {
+  return emu_alloc(dptr, bytes);
+}
+
+static CUresult emu_cuMemAllocManaged(CUdeviceptr *dptr, size_t bytes,
+                                      unsigned flags) {
+  (void)flags;
+  return emu_alloc(dptr, bytes);
+}
+
+static CUresult emu_cuMemFree(CUdeviceptr dptr) {
+  free((void *)(uintptr_t)dptr);
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuMemcpyHtoD(CUdeviceptr dst, const void *src,
+                                 size_t bytes) {
+  memcpy((void *)(uintptr_t)dst, src, bytes);
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuMemcpyDtoH(void *dst, CUdeviceptr src, size_t bytes) {
+  memcpy(dst, (const void *)(uintptr_t)src, bytes);
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuFuncSetAttribute(CUfunction f, int attribute, int value) {
+  (void)f, (void)attribute, (void)value;
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuLaunchKernel(CUfunction f, unsigned gridX, unsigned gridY,
+                                   unsigned gridZ, unsigned blockX,
+                                   unsigned blockY, unsigned blockZ,
+                                   unsigned sharedBytes, CUstream stream,
+                                   void **params, void **extra) {
+  (void)stream, (void)extra;
+  EmulatedFunction *fn = (EmulatedFunction *)f;
+  if (nl_gpu_emulate(fn->body, fn->name, params, gridX, gridY, gridZ,
+                     blockX * blockY * blockZ, sharedBytes))
+    return CUDA_ERROR_LAUNCH_FAILED;
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuEventCreate(CUevent *event, unsigned flags) {
+  (void)flags;
+  double *at = malloc(sizeof *at);
+  if (!at)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  *event = (CUevent)at;
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuEventRecord(CUevent event, CUstream stream) {
+  (void)stream;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  *(double *)event = now.tv_sec * 1e3 + now.tv_nsec * 1e-6;
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuEventSynchronize(CUevent event) {
+  (void)event;
+  return CUDA_SUCCESS;
+}
+
+static CUresult emu_cuEventElapsedTime(float *ms, CUevent start, CUevent end) {
+  *ms = (float)(*(double *)end - *(double *)start);
+  return CUDA_SUCCESS;
+}
+
+CUresult nl_gpu_emulated_driver(const char *symbol, void **pfn, int version,
+                                uint64_t flags, int *status) {
+  (void)version, (void)flags;
+  if (status)
+    *status = 0;
+  *pfn = NULL;
+#define NL_EMU_ENTRY(name, params)                                             \
+  if (!strcmp(symbol, #name))                                                  \
+    *pfn = (void *)emu_##name;
+  NL_CUDA_ERROR_FUNCTIONS(NL_EMU_ENTRY)
+  NL_CUDA_FUNCTIONS(NL_EMU_ENTRY)
+  NL_CUDA_TIMING_FUNCTIONS(NL_EMU_ENTRY)
+#undef NL_EMU_ENTRY
+  return *pfn ? CUDA_SUCCESS : CUDA_ERROR_NOT_FOUND;
 }

@@ -96,8 +96,8 @@ cl::opt<bool> amxEmulation(
 cl::opt<bool> gpuEmulation(
     "gpu-emulation",
     cl::desc("Testing: also compile each GPU kernel for the host, as "
-             "`nl_emu.NAME`, which a stand-in CUDA driver runs on the CPU "
-             "as the GPU would (nvptx64-nvidia-cuda; slow)"),
+             "`nl_emu.NAME`, and run the kernels on the CPU as the GPU "
+             "would (nvptx64-nvidia-cuda; slow)"),
     cl::cat(nlcCategory));
 cl::opt<unsigned> runTimeout(
     "run-timeout",

@@ -73,6 +73,12 @@ struct GPUEmulateKernels
           LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptr, ptr},
                                       /*isVarArg=*/true));
     this->module = module;
+    // The runtime runs the kernels on its emulated driver where this is
+    // defined (runtime/hosted/gpu.c).
+    if (!module.lookupSymbol("nl_gpu_emulation"))
+      LLVM::GlobalOp::create(b, module.getLoc(), i32, /*isConstant=*/true,
+                             LLVM::Linkage::External, "nl_gpu_emulation",
+                             b.getI32IntegerAttr(1));
     for (auto gm : module.getOps<gpu::GPUModuleOp>())
       for (auto fn : gm.getOps<gpu::GPUFuncOp>())
         if (fn.isKernel() && failed(emulate(module, fn)))

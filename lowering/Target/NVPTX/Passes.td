@@ -187,12 +187,16 @@ def GPUEmulateKernels : Pass<"nlc-gpu-emulate-kernels", "::mlir::ModuleOp"> {
     thread)`, which runs one thread of a block on the CPU: it reads its
     arguments from cuLaunchKernel's kernelParams (a memref as its lowered
     fields: allocated and aligned pointers, offset, sizes, strides), and
-    thread and block indices, shared memory, barriers, shuffles and
-    mma.sync become calls of the runtime's emulator (`nl_emu_*`,
-    runtime/hosted/gpu_emulate.c), which runs a block's threads as fibers.
-    A kernel with an operation the emulator does not know is an error. The
-    PTX is made as before: the emulation is a test of the GPU lowering
-    before NVVM where there is no GPU. Unmarked modules are left alone.
+    thread and block indices, shared memory, barriers, shuffles, mma.sync,
+    ldmatrix, printf and trap become calls of the runtime's emulator
+    (`nl_emu_*`, runtime/hosted/gpu_emulate.c), which runs a block's
+    threads as fibers; every access of a statically shaped memref (a tile
+    buffer) is reported to it first (`nl_emu_access`), for its race check.
+    The module also defines `nl_gpu_emulation`, which makes the runtime
+    launch kernels on its emulated driver. A kernel with an operation the
+    emulator does not know is an error. The PTX is made as before: the
+    emulation is a test of the GPU lowering before NVVM where there is no
+    GPU. Unmarked modules are left alone.
   }];
   let dependentDialects = [
     "::mlir::cf::ControlFlowDialect",

@@ -14,6 +14,8 @@
 // CHECK-LABEL: gpu.func @k(
 // CHECK: gpu.shuffle
 // CHECK: func.func private @nl_emu_shuffle(!llvm.ptr, i32, i32, i32, i32) -> i64
+// The mark the runtime reads to launch on its emulated driver.
+// CHECK: llvm.mlir.global external constant @nl_gpu_emulation(1 : i32)
 // CHECK-LABEL: func.func @nl_emu.k(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: !llvm.ptr, %[[T:[^:]+]]: !llvm.ptr) {
 // The memref: seven slots, the first two pointers.
