@@ -20,8 +20,11 @@ nlc=$root/build/bin/nlc
 # Host code for any x86-64 with AVX2: the GPU machine has another CPU.
 gpu=(--target=nvptx64-nvidia-cuda "$chip" --host-cpu=x86-64-v3)
 rm -rf "$out" && mkdir -p "$out"
-for ex in vecadd softmax layernorm tile_matmul attention; do
+# The kernel examples, and the grid matmuls of the tensor-core path
+# (test/Target/NVPTX/mma-grids.nl: every element checked in the program).
+for ex in vecadd softmax layernorm tile_matmul attention mma-grids; do
   src=$root/examples/$ex/$ex.nl
+  [ $ex = mma-grids ] && src=$root/test/Target/NVPTX/mma-grids.nl
   "$nlc" "$src" -o "$out/$ex.cpu"
   "$out/$ex.cpu" > "$out/$ex.expected"
   "$nlc" "${gpu[@]}" "$src" -o "$out/$ex.gpu"
