@@ -21,6 +21,9 @@
 // RUN: %t deadlock > /dev/null 2>&1; test $? -eq 101
 // RUN: not %t mixed 2>&1 | FileCheck %s --check-prefix=MIXED
 // RUN: not %t partial 2>&1 | FileCheck %s --check-prefix=PARTIAL
+// RUN: not %t partial-ldmatrix 2>&1 | FileCheck %s --check-prefix=PARTIAL-LD
+// RUN: not %t bad-width 2>&1 | FileCheck %s --check-prefix=BAD-WIDTH
+// RUN: not %t bad-count 2>&1 | FileCheck %s --check-prefix=BAD-COUNT
 // RUN: %t trap | FileCheck %s --check-prefix=TRAP --match-full-lines
 // RUN: %t ordered | FileCheck %s --check-prefix=ORDERED --match-full-lines
 // RUN: not %t race-read 2>&1 | FileCheck %s --check-prefix=RACE-READ
@@ -209,6 +212,21 @@ static void races(void **params, NlEmuThread *t) {
     access(t, 0, 1);
 }
 
+static void partial_ldmatrix(void **params, NlEmuThread *t) {
+  (void)params;
+  nl_emu_ldmatrix(t, 1, (uint64_t)(uintptr_t)nl_emu_shared(t, 0));
+}
+
+static void bad_width(void **params, NlEmuThread *t) {
+  (void)params;
+  nl_emu_shuffle(t, 1, 1, 24, 3);
+}
+
+static void bad_count(void **params, NlEmuThread *t) {
+  (void)params;
+  nl_emu_ldmatrix(t, 3, (uint64_t)(uintptr_t)nl_emu_shared(t, 0));
+}
+
 static void partial(void **params, NlEmuThread *t) {
   (void)params;
   nl_emu_mma(t, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -339,6 +357,18 @@ int main(int argc, char **argv) {
     // RACE-WRITE-SAME: thread 0 wrote
     // RACE-READERS: thread 3 writes byte 0 of the static shared memory,
     // RACE-READERS-SAME: which other threads read
+  } else if (!strcmp(what, "partial-ldmatrix")) {
+    nl_gpu_emulate(partial_ldmatrix, "partial", NULL, 1, 1, 1, 48, 0);
+    // PARTIAL-LD: error: emulated kernel 'partial', block (0, 0, 0):
+    // PARTIAL-LD-SAME: ldmatrix in a warp of fewer than 32 threads
+  } else if (!strcmp(what, "bad-width")) {
+    nl_gpu_emulate(bad_width, "width", NULL, 1, 1, 1, 32, 0);
+    // BAD-WIDTH: error: emulated kernel 'width', block (0, 0, 0): a
+    // BAD-WIDTH-SAME: shuffle's width is not a power of 2 up to 32
+  } else if (!strcmp(what, "bad-count")) {
+    nl_gpu_emulate(bad_count, "count", NULL, 1, 1, 1, 32, 0);
+    // BAD-COUNT: error: emulated kernel 'count', block (0, 0, 0): ldmatrix
+    // BAD-COUNT-SAME: of other than 1, 2 or 4 matrices
   } else if (!strcmp(what, "partial")) {
     nl_gpu_emulate(partial, "partial", NULL, 1, 1, 1, 48, 0);
     // PARTIAL: error: emulated kernel 'partial', block (0, 0, 0):

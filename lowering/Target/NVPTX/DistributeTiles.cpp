@@ -200,6 +200,24 @@ Value indexConst(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+} // namespace
+
+Value nlc::nvptx::elementAddress(OpBuilder &b, Location loc, Value memref,
+                                 ValueRange indices) {
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+  Value linear = meta.getOffset();
+  for (auto [index, stride] : llvm::zip_equal(indices, meta.getStrides()))
+    linear = arith::AddIOp::create(
+        b, loc, linear, arith::MulIOp::create(b, loc, index, stride));
+  int64_t bytes =
+      (cast<MemRefType>(memref.getType()).getElementTypeBitWidth() + 7) / 8;
+  return arith::AddIOp::create(
+      b, loc, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref),
+      arith::MulIOp::create(b, loc, linear, indexConst(b, loc, bytes)));
+}
+
+namespace {
+
 /// Emits, at `b`'s insertion point, a barrier, then a loop that gives each
 /// thread (`tid` of `threads`) its share of the iterations (row-major) of
 /// the loops `parallel` marks, around loops over the other `trips` in
@@ -927,14 +945,7 @@ void vectorizeCopyNest(ElementNest &nest, CopyNest &copy, int64_t width) {
   int64_t bytes = viewType.getElementTypeBitWidth() / 8;
   SmallVector<Value> viewAt = at(copy.viewIndices(), 0);
   // The group's first element lies on 16 bytes.
-  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, view);
-  Value address = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, view);
-  Value linear = meta.getOffset();
-  for (auto [index, stride] : llvm::zip_equal(viewAt, meta.getStrides()))
-    linear = arith::AddIOp::create(
-        b, loc, linear, arith::MulIOp::create(b, loc, index, stride));
-  address = arith::AddIOp::create(
-      b, loc, address, arith::MulIOp::create(b, loc, linear, c(bytes)));
+  Value address = nlc::nvptx::elementAddress(b, loc, view, viewAt);
   Value aligned = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::eq,
       arith::RemUIOp::create(b, loc, address, c(16)), c(0));

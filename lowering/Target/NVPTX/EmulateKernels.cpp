@@ -81,7 +81,7 @@ struct GPUEmulateKernels
                              b.getI32IntegerAttr(1));
     for (auto gm : module.getOps<gpu::GPUModuleOp>())
       for (auto fn : gm.getOps<gpu::GPUFuncOp>())
-        if (fn.isKernel() && failed(emulate(module, fn)))
+        if (fn.isKernel() && failed(emulate(fn)))
           return signalPassFailure();
   }
 
@@ -172,7 +172,7 @@ private:
     return success();
   }
 
-  LogicalResult emulate(ModuleOp module, gpu::GPUFuncOp fn) {
+  LogicalResult emulate(gpu::GPUFuncOp fn) {
     if (!fn.getPrivateAttributions().empty())
       return fn.emitError("cannot emulate a kernel with private attributions");
     Location loc = fn.getLoc();
@@ -253,16 +253,8 @@ private:
       return;
     OpBuilder b(op);
     Location loc = op->getLoc();
-    auto meta = memref::ExtractStridedMetadataOp::create(b, loc, m);
-    Value linear = meta.getOffset();
-    for (auto [index, stride] : llvm::zip_equal(indices, meta.getStrides()))
-      linear = arith::AddIOp::create(
-          b, loc, linear, arith::MulIOp::create(b, loc, index, stride));
     int64_t bytes = (type.getElementTypeBitWidth() + 7) / 8;
-    Value address = arith::AddIOp::create(
-        b, loc, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, m),
-        arith::MulIOp::create(b, loc, linear,
-                              arith::ConstantIndexOp::create(b, loc, bytes)));
+    Value address = nlc::nvptx::elementAddress(b, loc, m, indices);
     call(b, loc, "nl_emu_access", {},
          ValueRange{thread, arith::IndexCastOp::create(b, loc, i64, address),
                     i32Const(b, loc, bytes * count), i32Const(b, loc, write)});

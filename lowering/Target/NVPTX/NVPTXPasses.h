@@ -35,6 +35,11 @@ inline constexpr llvm::StringLiteral kWrittenViewsAttr = "nlc.written_views";
 /// kernels also compiles each kernel for the host, as `nl_emu.NAME`.
 inline constexpr llvm::StringLiteral kGpuEmulationAttr = "nlc.gpu_emulation";
 
+/// The address (an index) of element `indices` of `memref`: its aligned
+/// pointer plus its offset and the indices times its strides, in bytes.
+mlir::Value elementAddress(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value memref, mlir::ValueRange indices);
+
 /// "file:line:col" of the first file location in `loc` (for messages the
 /// program prints), else "?".
 std::string sourcePosition(mlir::Location loc);

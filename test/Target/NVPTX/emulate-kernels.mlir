@@ -202,3 +202,43 @@ module attributes {gpu.container_module, nlc.gpu_emulation} {
     }
   }
 }
+
+// -----
+
+module attributes {gpu.container_module, nlc.gpu_emulation} {
+  gpu.module @nl_kernels {
+    gpu.func @wide_shuffle(%v: i64) kernel {
+      %c1 = arith.constant 1 : i32
+      %c32 = arith.constant 32 : i32
+      // expected-error @+1 {{cannot emulate a shuffle of 'i64'}}
+      %r, %ok = gpu.shuffle xor %v, %c1, %c32 : i64
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// ldmatrix's address must be the shared pointer cast from the integer of
+// a generic one, as nlc-gpu-distribute-tiles makes it.
+module attributes {gpu.container_module, nlc.gpu_emulation} {
+  gpu.module @nl_kernels {
+    gpu.func @ld_pointer() kernel {
+      %p = llvm.mlir.zero : !llvm.ptr<3>
+      // expected-error @+1 {{cannot emulate this form of ldmatrix}}
+      %m = nvvm.ldmatrix %p {eltType = #nvvm.ld_st_matrix_elt_type<b16>, layout = #nvvm.mma_layout<row>, num = 1 : i32, shape = #nvvm.ld_st_matrix_shape<m = 8, n = 8>} : (!llvm.ptr<3>) -> i32
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+module attributes {gpu.container_module, nlc.gpu_emulation} {
+  gpu.module @nl_kernels {
+    // expected-error @+1 {{cannot emulate a kernel that takes a '!llvm.ptr'}}
+    gpu.func @pointer_argument(%p: !llvm.ptr) kernel {
+      gpu.return
+    }
+  }
+}
