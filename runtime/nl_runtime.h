@@ -283,6 +283,20 @@ void nl_emu_mma(NlEmuThread *t, int32_t kind, uint32_t a0, uint32_t a1,
                 uint32_t c1, uint32_t c2, uint32_t c3);
 void nl_emu_ldmatrix(NlEmuThread *t, int32_t count, uint64_t address);
 uint32_t nl_emu_result(NlEmuThread *t, int32_t i);
+/// The sm_90a warpgroup operations: nvvm.wgmma.mma_async (\p kind 0:
+/// m64nNk16 bf16 into f32, 1: m64nNk32 s8 into s32, wrapping; A and B
+/// K-major in shared memory, descriptors without swizzle; this thread's
+/// \p n / 2 accumulators at \p acc, read and written in place),
+/// wgmma.fence, commit_group and wait_group, fence.proxy.async.shared::cta,
+/// and a shared-memory address as the shared window's (the offset in the
+/// block's shared memory of the generic address \p address).
+void nl_emu_wgmma(NlEmuThread *t, int32_t kind, int32_t n, uint64_t desc_a,
+                  uint64_t desc_b, uint32_t *acc);
+void nl_emu_wgmma_fence(NlEmuThread *t);
+void nl_emu_wgmma_commit(NlEmuThread *t);
+void nl_emu_wgmma_wait(NlEmuThread *t, int32_t pending);
+void nl_emu_fence_proxy_async(NlEmuThread *t);
+uint64_t nl_emu_shared_offset(NlEmuThread *t, uint64_t address);
 /// An access of \p bytes at \p address (a write when \p write): checked
 /// for data races where it lies in the block's shared memory.
 void nl_emu_access(NlEmuThread *t, uint64_t address, uint32_t bytes,

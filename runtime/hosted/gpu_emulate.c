@@ -76,7 +76,22 @@ struct NlEmuThread {
   char *stack;
   uint32_t tid;
   bool done;
+  /// fence.proxy.async.shared::cta so far.
+  uint32_t proxy_fences;
+  /// A wgmma.fence since the last wgmma.wait_group (or the start).
+  bool wgmma_fenced;
+  /// wgmma.mma_async not yet committed; committed groups not yet waited
+  /// for.
+  uint32_t wgmma_uncommitted, wgmma_groups;
 };
+
+/// A warpgroup (4 warps, 128 threads) at a wgmma.mma_async.
+typedef struct Group {
+  uint32_t arrived, generation;
+  int32_t kind, n;
+  uint64_t desc_a, desc_b;
+  uint32_t *acc[4 * kWarp];
+} Group;
 
 struct Launch {
   NlEmuKernel body;
@@ -98,6 +113,12 @@ struct Launch {
   /// barriers (a new one at each barrier and each block).
   Shadow *shadow;
   uint32_t epoch;
+  Group *groups;
+  /// For each byte of shared memory, the thread that last wrote it (index
+  /// + 1; 0: none in this block) and its proxy_fences then: whether the
+  /// write is visible to the async proxy (wgmma).
+  uint16_t *last_writer;
+  uint32_t *writer_fences;
 };
 
 static _Noreturn void fail(const Launch *l, const char *what) {
@@ -114,10 +135,24 @@ static void yield(NlEmuThread *t) {
 /// The fiber being started (makecontext passes no pointer portably).
 static _Thread_local NlEmuThread *current_fiber;
 
+/// Thread `t` reaches a barrier or its end: the emulation computes wgmma
+/// when it is issued, and asks that it be waited for before either.
+static void check_wgmma_waited(NlEmuThread *t, const char *where) {
+  if (t->wgmma_uncommitted || t->wgmma_groups) {
+    char what[160];
+    snprintf(what, sizeof what,
+             "thread %u reaches %s with wgmma operations not waited for "
+             "(wgmma.commit_group and wgmma.wait_group 0)",
+             t->tid, where);
+    fail(t->launch, what);
+  }
+}
+
 static void run_fiber(void) {
   NlEmuThread *t = current_fiber;
   Launch *l = t->launch;
   l->body(l->params, t);
+  check_wgmma_waited(t, "its end");
   t->done = true;
   --l->live;
   ++l->progress;
@@ -133,14 +168,21 @@ static void run_fiber(void) {
 
 /// Runs every thread of block l->block to its end.
 static void run_block(Launch *l) {
-  memset(l->shared, 0xee, kStaticShared + (size_t)l->dynamic_shared);
+  size_t shared = kStaticShared + (size_t)l->dynamic_shared;
+  memset(l->shared, 0xee, shared);
+  memset(l->last_writer, 0, shared * sizeof *l->last_writer);
   ++l->epoch;
   memset(l->warps, 0, sizeof(Warp) * ((l->threads + kWarp - 1) / kWarp));
+  memset(l->groups, 0,
+         sizeof(Group) * ((l->threads + 4 * kWarp - 1) / (4 * kWarp)));
   l->barrier_arrived = 0;
   l->live = l->threads;
   for (uint32_t i = 0; i < l->threads; ++i) {
     NlEmuThread *t = &l->fibers[i];
     t->done = false;
+    t->proxy_fences = 0;
+    t->wgmma_fenced = false;
+    t->wgmma_uncommitted = t->wgmma_groups = 0;
     getcontext(&t->context);
     t->context.uc_stack.ss_sp = t->stack;
     t->context.uc_stack.ss_size = kStackBytes;
@@ -182,7 +224,13 @@ int32_t nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
   l.warps = malloc(sizeof(Warp) * ((threads + kWarp - 1) / kWarp));
   l.shared = malloc(kStaticShared + (size_t)dynamic_shared);
   l.shadow = calloc(kStaticShared + (size_t)dynamic_shared, sizeof(Shadow));
-  if (stack == MAP_FAILED || !l.fibers || !l.warps || !l.shared || !l.shadow)
+  l.groups = malloc(sizeof(Group) * ((threads + 4 * kWarp - 1) / (4 * kWarp)));
+  l.last_writer =
+      malloc((kStaticShared + (size_t)dynamic_shared) * sizeof(uint16_t));
+  l.writer_fences =
+      malloc((kStaticShared + (size_t)dynamic_shared) * sizeof(uint32_t));
+  if (stack == MAP_FAILED || !l.fibers || !l.warps || !l.shared || !l.shadow ||
+      !l.groups || !l.last_writer || !l.writer_fences)
     fail(&l, "out of memory for the emulation");
   for (uint32_t i = 0; i < threads; ++i) {
     l.fibers[i].launch = &l;
@@ -200,6 +248,9 @@ int32_t nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
   free(l.warps);
   free(l.shared);
   free(l.shadow);
+  free(l.groups);
+  free(l.last_writer);
+  free(l.writer_fences);
   return l.trapped;
 }
 
@@ -241,6 +292,8 @@ void nl_emu_access(NlEmuThread *t, uint64_t address, uint32_t bytes,
       if (s->reader && s->reader != me)
         race(l, s->reader == kMany ? 0 : s->reader, me, i, true, false);
       s->writer = me;
+      l->last_writer[i] = me;
+      l->writer_fences[i] = t->proxy_fences;
     } else {
       s->reader = !s->reader || s->reader == me ? me : kMany;
     }
@@ -285,6 +338,7 @@ void *nl_emu_shared(NlEmuThread *t, int32_t dynamic) {
 }
 
 void nl_emu_barrier(NlEmuThread *t) {
+  check_wgmma_waited(t, "a barrier");
   Launch *l = t->launch;
   uint32_t generation = l->barrier_generation;
   ++l->progress;
@@ -480,6 +534,181 @@ void nl_emu_ldmatrix(NlEmuThread *t, int32_t count, uint64_t address) {
 
 uint32_t nl_emu_result(NlEmuThread *t, int32_t i) {
   return t->launch->warps[t->tid / kWarp].lanes[t->tid % kWarp].out[i];
+}
+
+/// Byte `offset` of shared memory, which warpgroup `group`'s wgmma reads
+/// through the async proxy: the threads' writes of it must be behind a
+/// barrier and, before that, a fence.proxy.async of the thread that wrote
+/// it. The read then counts as several threads' (a later write before the
+/// next barrier is a race).
+static void async_read(Launch *l, uint32_t group, size_t offset) {
+  Shadow *s = &l->shadow[offset];
+  if (s->epoch != l->epoch)
+    *s = (Shadow){.epoch = l->epoch};
+  char what[256];
+  bool dynamic = offset >= kStaticShared;
+  size_t byte = dynamic ? offset - kStaticShared : offset;
+  const char *space = dynamic ? "dynamic" : "static";
+  if (s->writer) {
+    snprintf(what, sizeof what,
+             "data race in shared memory: the wgmma of warpgroup %u reads "
+             "byte %zu of the %s shared memory, which thread %u wrote, with "
+             "no barrier between them",
+             group, byte, space, s->writer - 1u);
+    fail(l, what);
+  }
+  uint16_t writer = l->last_writer[offset];
+  if (writer &&
+      l->fibers[writer - 1].proxy_fences == l->writer_fences[offset]) {
+    snprintf(what, sizeof what,
+             "the wgmma of warpgroup %u reads byte %zu of the %s shared "
+             "memory, which thread %u wrote with no fence.proxy.async after "
+             "it",
+             group, byte, space, writer - 1u);
+    fail(l, what);
+  }
+  s->reader = kMany;
+}
+
+/// Element `e` bytes wide at row `row`, k `k` of the K-major operand that
+/// matrix descriptor `desc` describes (PTX ISA, "Matrix Descriptor Format"
+/// of wgmma: bits 0-13 the start address, 16-29 the leading dimension byte
+/// offset (LBO), 32-45 the stride dimension byte offset (SBO), each >> 4;
+/// bits 49-51 the base offset and 62-63 the swizzle mode, both 0 here).
+/// Without swizzle, the operand is made of core matrices of 8 rows of 16
+/// bytes (128 consecutive bytes, row after row); the next core matrix
+/// along K is LBO bytes on, the next along M or N SBO bytes on.
+static const unsigned char *operand_at(Launch *l, uint32_t group, uint64_t desc,
+                                       unsigned row, unsigned k, unsigned e) {
+  if ((desc >> 49 & 7) || (desc >> 62))
+    fail(l, "a wgmma descriptor with a base offset or a swizzle mode, which "
+            "the emulation does not know");
+  size_t start = (desc & 0x3fff) << 4, lbo = (desc >> 16 & 0x3fff) << 4,
+         sbo = (desc >> 32 & 0x3fff) << 4;
+  size_t byte = (size_t)k * e;
+  size_t offset =
+      start + row / 8 * sbo + byte / 16 * lbo + row % 8 * 16 + byte % 16;
+  if (offset + e > kStaticShared + (size_t)l->dynamic_shared)
+    fail(l, "a wgmma operand beyond the block's shared memory");
+  for (unsigned i = 0; i < e; ++i)
+    async_read(l, group, offset + i);
+  return l->shared + offset;
+}
+
+/// wgmma.mma_async.sync.aligned.m64nNk16.f32.bf16.bf16 (kBf16) or
+/// m64nNk32.s32.s8.s8 (kS8, sums wrapping) with both operands K-major in
+/// shared memory (imm-trans 0) and scale-d 1: D = A B + D for the 128
+/// threads of warpgroup `g`. Thread t (warp w = t / 32, lane l) holds D's
+/// element i at row 16 w + l / 4 + 8 ((i / 2) % 2), column 8 (i / 4) + 2
+/// (l % 4) + i % 2 (PTX ISA, wgmma's D register fragments).
+static void wgmma(Launch *l, uint32_t g) {
+  Group *grp = &l->groups[g];
+  bool s8 = grp->kind == 1;
+  unsigned n = (unsigned)grp->n, k = s8 ? 32 : 16, e = s8 ? 1 : 2;
+  enum { M = 64, MaxN = 256 };
+  static _Thread_local float af[M][16], bf[MaxN][16];
+  static _Thread_local int32_t ai[M][32], bi[MaxN][32];
+  for (unsigned m = 0; m < M; ++m)
+    for (unsigned kk = 0; kk < k; ++kk) {
+      const unsigned char *x = operand_at(l, g, grp->desc_a, m, kk, e);
+      if (s8) {
+        ai[m][kk] = (int8_t)x[0];
+      } else {
+        uint32_t bits = (uint32_t)(x[0] | x[1] << 8) << 16;
+        memcpy(&af[m][kk], &bits, sizeof bits);
+      }
+    }
+  for (unsigned col = 0; col < n; ++col)
+    for (unsigned kk = 0; kk < k; ++kk) {
+      const unsigned char *x = operand_at(l, g, grp->desc_b, col, kk, e);
+      if (s8) {
+        bi[col][kk] = (int8_t)x[0];
+      } else {
+        uint32_t bits = (uint32_t)(x[0] | x[1] << 8) << 16;
+        memcpy(&bf[col][kk], &bits, sizeof bits);
+      }
+    }
+  for (unsigned t = 0; t < 4 * kWarp; ++t) {
+    unsigned w = t / kWarp, lane = t % kWarp;
+    for (unsigned i = 0; i < n / 2; ++i) {
+      unsigned row = 16 * w + lane / 4 + 8 * ((i / 2) % 2);
+      unsigned col = 8 * (i / 4) + 2 * (lane % 4) + i % 2;
+      uint32_t *d = &grp->acc[t][i];
+      if (s8) {
+        uint32_t sum = *d;
+        for (unsigned kk = 0; kk < k; ++kk)
+          sum += (uint32_t)(ai[row][kk] * bi[col][kk]);
+        *d = sum;
+      } else {
+        float sum;
+        memcpy(&sum, d, sizeof sum);
+        for (unsigned kk = 0; kk < k; ++kk)
+          sum = af[row][kk] * bf[col][kk] + sum;
+        memcpy(d, &sum, sizeof sum);
+      }
+    }
+  }
+}
+
+void nl_emu_wgmma(NlEmuThread *t, int32_t kind, int32_t n, uint64_t desc_a,
+                  uint64_t desc_b, uint32_t *acc) {
+  Launch *l = t->launch;
+  uint32_t g = t->tid / (4 * kWarp);
+  if (l->threads < (g + 1) * 4 * kWarp)
+    fail(l, "wgmma in a warpgroup of fewer than 128 threads");
+  if (!t->wgmma_fenced)
+    fail(l, "wgmma.mma_async with no wgmma.fence before it since its "
+            "accumulators were last accessed");
+  if (kind < 0 || kind > 1 || n < 8 || n > 256 || n % 8)
+    fail(l, "a form of wgmma.mma_async the emulation does not know");
+  Group *grp = &l->groups[g];
+  if (grp->arrived == 0) {
+    grp->kind = kind, grp->n = n, grp->desc_a = desc_a, grp->desc_b = desc_b;
+  } else if (grp->kind != kind || grp->n != n || grp->desc_a != desc_a ||
+             grp->desc_b != desc_b) {
+    fail(l, "threads of one warpgroup at different wgmma operations or with "
+            "different descriptors");
+  }
+  grp->acc[t->tid % (4 * kWarp)] = acc;
+  ++t->wgmma_uncommitted;
+  uint32_t generation = grp->generation;
+  ++l->progress;
+  if (++grp->arrived == 4 * kWarp) {
+    wgmma(l, g);
+    grp->arrived = 0;
+    ++grp->generation;
+    return;
+  }
+  while (grp->generation == generation)
+    yield(t);
+}
+
+void nl_emu_wgmma_fence(NlEmuThread *t) { t->wgmma_fenced = true; }
+
+void nl_emu_wgmma_commit(NlEmuThread *t) {
+  ++t->wgmma_groups;
+  t->wgmma_uncommitted = 0;
+}
+
+void nl_emu_wgmma_wait(NlEmuThread *t, int32_t pending) {
+  if (t->wgmma_groups > (uint32_t)pending)
+    t->wgmma_groups = (uint32_t)pending;
+  // The accumulators are read next: another wgmma needs a fence first.
+  t->wgmma_fenced = false;
+}
+
+void nl_emu_fence_proxy_async(NlEmuThread *t) { ++t->proxy_fences; }
+
+uint64_t nl_emu_shared_offset(NlEmuThread *t, uint64_t address) {
+  Launch *l = t->launch;
+  uintptr_t base = (uintptr_t)l->shared;
+  size_t size = kStaticShared + (size_t)l->dynamic_shared;
+  if (address < base || address - base >= size)
+    fail(l, "a shared-memory address of memory outside shared memory");
+  // A wgmma descriptor holds 18 bits of an address.
+  if (address - base >= (size_t)1 << 18)
+    fail(l, "a shared-memory address beyond 256 KiB in the emulation");
+  return address - base;
 }
 
 //===----------------------------------------------------------------------===//

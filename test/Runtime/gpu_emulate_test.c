@@ -10,7 +10,12 @@
 // operations, data races in shared memory (accesses reported as the
 // compiler reports them, nl_emu_access): a write and another thread's read
 // or write of a byte with no barrier between them, whichever comes first,
-// in this block or after another block's accesses of the same bytes.
+// in this block or after another block's accesses of the same bytes. And
+// warpgroup wgmma (m64nNk16 bf16, m64nNk32 s8) from shared memory through
+// descriptors, against a plain product, and its errors: operands written
+// without a proxy fence or without a barrier, a wgmma without wgmma.fence,
+// a barrier before the wait, descriptors that differ within a warpgroup,
+// a partial warpgroup.
 // RUN: %clang -O1 -I %nlrt_include %s %nlrt_lib -lm -o %t
 // RUN: %t ids | FileCheck %s --check-prefix=IDS --match-full-lines
 // RUN: %t barrier | FileCheck %s --check-prefix=BARRIER --match-full-lines
@@ -29,6 +34,13 @@
 // RUN: not %t race-read 2>&1 | FileCheck %s --check-prefix=RACE-READ
 // RUN: not %t race-write 2>&1 | FileCheck %s --check-prefix=RACE-WRITE
 // RUN: not %t race-readers 2>&1 | FileCheck %s --check-prefix=RACE-READERS
+// RUN: %t wgmma | FileCheck %s --check-prefix=WGMMA --match-full-lines
+// RUN: not %t wgmma-no-proxy-fence 2>&1 | FileCheck %s --check-prefix=WG-PROXY
+// RUN: not %t wgmma-no-barrier 2>&1 | FileCheck %s --check-prefix=WG-RACE
+// RUN: not %t wgmma-no-fence 2>&1 | FileCheck %s --check-prefix=WG-FENCE
+// RUN: not %t wgmma-no-wait 2>&1 | FileCheck %s --check-prefix=WG-WAIT
+// RUN: not %t wgmma-descriptors 2>&1 | FileCheck %s --check-prefix=WG-DESC
+// RUN: not %t wgmma-partial 2>&1 | FileCheck %s --check-prefix=WG-PARTIAL
 
 #include "nl_runtime.h"
 
@@ -232,6 +244,78 @@ static void partial(void **params, NlEmuThread *t) {
   nl_emu_mma(t, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }
 
+// wgmma: two warpgroups (256 threads) share A (64 x K) and take 24 columns
+// each of B (48 x K, K-major), laid out in core matrices (8 rows of 16
+// bytes, 128 bytes together) with the next one along K 128 bytes on (LBO)
+// and the next 8 rows 2 x 128 + 16 bytes on (SBO: padded, so that the two
+// fields differ from any default); every thread writes its share of the
+// operands. Accumulators start at 0.5 (bf16) or 7 (s8). `mode` leaves out
+// one step (1: the proxy fence, 2: the barrier, 3: wgmma.fence, 4: the
+// wait) or gives warp 1 another descriptor (5).
+enum { kWgN = 24, kSbo = 2 * 128 + 16 };
+static int WA[64][32], WB[2 * kWgN][32];
+static uint32_t wg_out[2][256][kWgN / 2];
+
+static uint64_t descriptor(uint64_t offset) {
+  return (offset >> 4 & 0x3fff) | (uint64_t)(128 >> 4) << 16 |
+         (uint64_t)(kSbo >> 4) << 32;
+}
+
+static void wg(void **params, NlEmuThread *t) {
+  int kind = *(int *)params[0], mode = *(int *)params[1];
+  unsigned tid = nl_emu_thread_id(t, 0), k = kind ? 32 : 16, e = kind ? 1 : 2;
+  unsigned char *shared = nl_emu_shared(t, 1);
+  unsigned char *a = shared, *b = shared + 8 * kSbo;
+  // Element (r, kk) of an operand at `base`.
+  for (unsigned i = tid; i < (64 + 2 * kWgN) * k; i += 256) {
+    unsigned r = i / k, kk = i % k;
+    bool isA = r < 64;
+    unsigned row = isA ? r : r - 64;
+    int v = isA ? WA[row][kk] : WB[row][kk];
+    unsigned byte = kk * e;
+    unsigned char *at = (isA ? a : b) + row / 8 * kSbo + byte / 16 * 128 +
+                        row % 8 * 16 + byte % 16;
+    nl_emu_access(t, (uint64_t)(uintptr_t)at, e, 1);
+    if (kind) {
+      *at = (uint8_t)(int8_t)v;
+    } else {
+      uint16_t bits = (uint16_t)bf16_bits(v);
+      memcpy(at, &bits, 2);
+    }
+  }
+  if (mode != 1)
+    nl_emu_fence_proxy_async(t);
+  if (mode != 2)
+    nl_emu_barrier(t);
+  unsigned g = tid / 128;
+  uint64_t da = descriptor(nl_emu_shared_offset(t, (uintptr_t)a));
+  uint64_t db =
+      descriptor(nl_emu_shared_offset(t, (uintptr_t)b) + g * (kWgN / 8) * kSbo);
+  if (mode == 5 && tid / 32 == 1)
+    da += 8;
+  uint32_t acc[kWgN / 2];
+  for (unsigned i = 0; i < kWgN / 2; ++i) {
+    float half = 0.5f;
+    uint32_t seven = 7;
+    memcpy(&acc[i], kind ? (void *)&seven : (void *)&half, 4);
+  }
+  if (mode != 3)
+    nl_emu_wgmma_fence(t);
+  nl_emu_wgmma(t, kind, kWgN, da, db, acc);
+  nl_emu_wgmma_commit(t);
+  if (mode != 4)
+    nl_emu_wgmma_wait(t, 0);
+  nl_emu_barrier(t);
+  memcpy(wg_out[kind][tid], acc, sizeof acc);
+}
+
+static void wg_partial(void **params, NlEmuThread *t) {
+  (void)params;
+  uint32_t acc[4] = {0};
+  nl_emu_wgmma_fence(t);
+  nl_emu_wgmma(t, 0, 8, 0, 0, acc);
+}
+
 int main(int argc, char **argv) {
   const char *what = argc > 1 ? argv[1] : "";
   if (!strcmp(what, "ids")) {
@@ -369,6 +453,65 @@ int main(int argc, char **argv) {
     nl_gpu_emulate(bad_count, "count", NULL, 1, 1, 1, 32, 0);
     // BAD-COUNT: error: emulated kernel 'count', block (0, 0, 0): ldmatrix
     // BAD-COUNT-SAME: of other than 1, 2 or 4 matrices
+  } else if (!strncmp(what, "wgmma", 5)) {
+    for (int r = 0; r < 64; ++r)
+      for (int k = 0; k < 32; ++k)
+        WA[r][k] = (r * 7 + k * 3) % 11 - 5;
+    for (int n = 0; n < 2 * kWgN; ++n)
+      for (int k = 0; k < 32; ++k)
+        WB[n][k] = (k * 5 + n * 13) % 9 - 4;
+    int mode = !strcmp(what, "wgmma-no-proxy-fence") ? 1
+               : !strcmp(what, "wgmma-no-barrier")   ? 2
+               : !strcmp(what, "wgmma-no-fence")     ? 3
+               : !strcmp(what, "wgmma-no-wait")      ? 4
+               : !strcmp(what, "wgmma-descriptors")  ? 5
+                                                     : 0;
+    if (!strcmp(what, "wgmma-partial")) {
+      nl_gpu_emulate(wg_partial, "wgmma", NULL, 1, 1, 1, 96, 0);
+      // WG-PARTIAL: error: emulated kernel 'wgmma', block (0, 0, 0): wgmma
+      // WG-PARTIAL-SAME: in a warpgroup of fewer than 128 threads
+    }
+    for (int kind = 0; kind < 2; ++kind) {
+      void *params[] = {&kind, &mode};
+      nl_gpu_emulate(wg, "wgmma", params, 1, 1, 1, 256, 8 * kSbo * 2);
+      // PTX ISA, wgmma's D fragments: thread t of warpgroup g (warp w =
+      // t % 128 / 32, lane l) holds element i at row 16 w + l / 4 + 8 ((i
+      // / 2) % 2), column 8 (i / 4) + 2 (l % 4) + i % 2 of g's 24 columns.
+      unsigned wrong = 0, k = kind ? 32 : 16;
+      for (unsigned tid = 0; tid < 256; ++tid)
+        for (unsigned i = 0; i < kWgN / 2; ++i) {
+          unsigned w = tid % 128 / 32, lane = tid % 32;
+          unsigned row = 16 * w + lane / 4 + 8 * ((i / 2) % 2);
+          unsigned col =
+              tid / 128 * kWgN + 8 * (i / 4) + 2 * (lane % 4) + i % 2;
+          int sum = 0;
+          for (unsigned kk = 0; kk < k; ++kk)
+            sum += WA[row][kk] * WB[col][kk];
+          uint32_t got = wg_out[kind][tid][i];
+          if (kind) {
+            wrong += (int32_t)got != sum + 7;
+          } else {
+            float f;
+            memcpy(&f, &got, sizeof f);
+            wrong += f != (float)sum + 0.5f;
+          }
+        }
+      printf("wgmma %s: %u wrong of 3072\n", kind ? "s8" : "bf16", wrong);
+    }
+    // WGMMA: wgmma bf16: 0 wrong of 3072
+    // WGMMA-NEXT: wgmma s8: 0 wrong of 3072
+    // WG-PROXY: error: emulated kernel 'wgmma', block (0, 0, 0): the wgmma of
+    // WG-PROXY-SAME: warpgroup 0 reads byte 0 of the dynamic shared memory,
+    // WG-PROXY-SAME: which thread 0 wrote with no fence.proxy.async after it
+    // WG-RACE: data race in shared memory: the wgmma of warpgroup 0 reads
+    // WG-RACE-SAME: byte 0 of the dynamic shared memory, which thread 0
+    // WG-RACE-SAME: wrote, with no barrier between them
+    // WG-FENCE: wgmma.mma_async with no wgmma.fence before it
+    // The last thread of warpgroup 0 to arrive at the wgmma goes on first.
+    // WG-WAIT: thread 127 reaches a barrier with wgmma operations not waited
+    // WG-WAIT-SAME: for (wgmma.commit_group and wgmma.wait_group 0)
+    // WG-DESC: threads of one warpgroup at different wgmma operations or
+    // WG-DESC-SAME: with different descriptors
   } else if (!strcmp(what, "partial")) {
     nl_gpu_emulate(partial, "partial", NULL, 1, 1, 1, 48, 0);
     // PARTIAL: error: emulated kernel 'partial', block (0, 0, 0):

@@ -328,16 +328,73 @@ std::optional<MmaDot> mmaDot(ElementNest &nest,
   return dot;
 }
 
+/// Accumulators one thread may keep in registers across a K loop (4 per
+/// 16 x 8 block of the result).
+constexpr int64_t kMaxRegisterAccumulators = 64;
+
+/// How wgmma (sm_90a) computes a contraction: its result in 64-row blocks,
+/// each cut into `parts` column parts of `n` columns, one `m64nNk16` (bf16)
+/// or `m64nNk32` (i8) chain each; the pieces shared out evenly among
+/// `warpgroups` warpgroups of 128 threads, `perGroup` each, so that a
+/// thread keeps perGroup * n / 2 <= kMaxRegisterAccumulators accumulators.
+struct WgmmaSplit {
+  int64_t n, parts, warpgroups, perGroup;
+};
+
+/// The split of `dot` for wgmma, with as few column parts and warpgroups
+/// (at most 2) as fit, or none: M a multiple of 64 and N a width the
+/// instruction has (bf16: multiples of 8 up to 256; s8: 8, 16, 24 and
+/// multiples of 16 up to 224).
+std::optional<WgmmaSplit> wgmmaSplit(const MmaDot &dot) {
+  if (dot.m % 64)
+    return std::nullopt;
+  auto valid = [&](int64_t n) {
+    if (dot.int8)
+      return n == 8 || n == 16 || n == 24 || (n % 16 == 0 && n <= 224);
+    return n % 8 == 0 && n <= 256;
+  };
+  for (int64_t parts = 1; parts <= dot.n / 8; ++parts) {
+    if (dot.n % parts || !valid(dot.n / parts))
+      continue;
+    int64_t n = dot.n / parts, pieces = dot.m / 64 * parts;
+    for (int64_t groups = 1; groups <= 2; ++groups)
+      if (pieces % groups == 0 &&
+          pieces / groups * n / 2 <= kMaxRegisterAccumulators)
+        return WgmmaSplit{n, parts, groups, pieces / groups};
+  }
+  return std::nullopt;
+}
+
+/// Whether only element loads and stores use `buffer`, a 2-D tile buffer.
+bool onlyElements(Value buffer) {
+  if (!isTileBuffer(buffer.getDefiningOp()) ||
+      cast<MemRefType>(buffer.getType()).getRank() != 2)
+    return false;
+  for (OpOperand &use : buffer.getUses()) {
+    auto store = dyn_cast<memref::StoreOp>(use.getOwner());
+    if (!isa<memref::LoadOp>(use.getOwner()) &&
+        !(store && store.getMemRef() == use.get()))
+      return false;
+  }
+  return true;
+}
+
 /// Lays out the operand buffers of the contractions mmaDot accepts in `fn`
-/// for mma.sync's fragments, where element loads and stores are all that
-/// reads and writes a buffer: B transposed to [N][K], so that the 2 (bf16)
-/// or 4 (i8) consecutive k of a lane's register are one aligned 32-bit
-/// word, as they are in A; and the rows of both padded by 16 bytes, so that
-/// the 8 lane groups of a warp, which read 8 rows at once, find them in
-/// different banks. Returns the transposed buffers. Run before planKernel,
-/// which places buffers by their size.
-DenseSet<Value> layOutMmaOperands(gpu::GPUFuncOp fn) {
+/// for the tensor cores, where element loads and stores are all that reads
+/// and writes a buffer. B is transposed to [N][K], so that the K elements of
+/// A's rows and of B's columns are consecutive, as the instructions read
+/// them. For mma.sync, the rows of both are padded by 16 bytes, so that the
+/// 8 lane groups of a warp, which read 8 rows at once, find them in
+/// different banks. Where `wgmma` holds and every contraction that uses
+/// them wgmmaSplit accepts, in the same role, A and B are rather `chunked`:
+/// laid out in wgmma's core matrices (8 rows of 16 bytes, 128 bytes
+/// together), which chunkBuffers does once the nests are rewritten.
+/// Returns the transposed buffers. Run before planKernel, which places
+/// buffers by their size.
+DenseSet<Value> layOutMmaOperands(gpu::GPUFuncOp fn, bool wgmma,
+                                  DenseSet<Value> &chunked) {
   DenseSet<Value> lhs, rhs, transposed;
+  SmallVector<MmaDot> dots;
   fn.walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
     if (!loop->hasAttr(nlc::cpu::kElementLoopsAttr))
       return WalkResult::advance();
@@ -345,21 +402,30 @@ DenseSet<Value> layOutMmaOperands(gpu::GPUFuncOp fn) {
       if (std::optional<MmaDot> dot = mmaDot(*nest, transposed)) {
         lhs.insert(dot->lhs);
         rhs.insert(dot->rhs);
+        dots.push_back(*dot);
       }
     return WalkResult::skip();
   });
-  auto onlyElements = [](Value buffer) {
-    if (!isTileBuffer(buffer.getDefiningOp()) ||
-        cast<MemRefType>(buffer.getType()).getRank() != 2)
-      return false;
-    for (OpOperand &use : buffer.getUses()) {
-      auto store = dyn_cast<memref::StoreOp>(use.getOwner());
-      if (!isa<memref::LoadOp>(use.getOwner()) &&
-          !(store && store.getMemRef() == use.get()))
-        return false;
-    }
-    return true;
-  };
+  // The contractions wgmma can take: a buffer either contraction's A and
+  // B, or used by one that wgmma cannot take, excludes every contraction
+  // that uses it.
+  SmallVector<bool> onWgmma = llvm::map_to_vector(dots, [&](const MmaDot &d) {
+    return wgmma && d.lhs != d.rhs && !rhs.contains(d.lhs) &&
+           !lhs.contains(d.rhs) && onlyElements(d.lhs) && onlyElements(d.rhs) &&
+           wgmmaSplit(d).has_value();
+  });
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto [i, d] : llvm::enumerate(dots))
+      for (auto [j, e] : llvm::enumerate(dots))
+        if (onWgmma[i] && !onWgmma[j] &&
+            (llvm::is_contained({e.lhs, e.rhs}, d.lhs) ||
+             llvm::is_contained({e.lhs, e.rhs}, d.rhs)))
+          onWgmma[i] = false, changed = true;
+  }
+  for (auto [d, on] : llvm::zip_equal(dots, onWgmma))
+    if (on)
+      chunked.insert(d.lhs), chunked.insert(d.rhs);
   SetVector<Value> buffers;
   buffers.insert(lhs.begin(), lhs.end());
   buffers.insert(rhs.begin(), rhs.end());
@@ -367,7 +433,8 @@ DenseSet<Value> layOutMmaOperands(gpu::GPUFuncOp fn) {
     if (!onlyElements(buffer))
       continue;
     auto type = cast<MemRefType>(buffer.getType());
-    int64_t pad = 16 / (type.getElementTypeBitWidth() / 8);
+    int64_t pad =
+        chunked.contains(buffer) ? 0 : 16 / (type.getElementTypeBitWidth() / 8);
     // A buffer both contractions' A and B stays [K][N].
     bool transpose = rhs.contains(buffer) && !lhs.contains(buffer);
     int64_t rows = type.getDimSize(transpose ? 1 : 0),
@@ -388,14 +455,50 @@ DenseSet<Value> layOutMmaOperands(gpu::GPUFuncOp fn) {
   return transposed;
 }
 
-/// Accumulators one thread may keep in registers across a K loop (4 per
-/// 16 x 8 block of the result).
-constexpr int64_t kMaxRegisterAccumulators = 64;
+/// Lays each `chunked` buffer, [R][C] with elements of E bytes, out in
+/// wgmma's core matrices: as [C E / 16][R][16 / E], element (r, c) at
+/// (c / (16 / E), r, c % (16 / E)), so that 8 consecutive rows of one
+/// 16-byte column chunk are 128 consecutive bytes. Every load and store of
+/// it (element or vector: a vector access, of 16 bytes where a copy nest
+/// made it, starts on a chunk) gets its new indices. Run once the nests
+/// that use the buffers are rewritten, before placeInArena.
+void chunkBuffers(const DenseSet<Value> &chunked) {
+  for (Value buffer : chunked) {
+    auto type = cast<MemRefType>(buffer.getType());
+    int64_t per = 16 / (type.getElementTypeBitWidth() / 8);
+    int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+    buffer.setType(
+        MemRefType::get({cols / per, rows, per}, type.getElementType()));
+    for (Operation *user : buffer.getUsers()) {
+      std::optional<MutableOperandRange> indices;
+      if (auto op = dyn_cast<memref::LoadOp>(user))
+        indices = op.getIndicesMutable();
+      else if (auto op = dyn_cast<memref::StoreOp>(user))
+        indices = op.getIndicesMutable();
+      else if (auto op = dyn_cast<vector::LoadOp>(user))
+        indices = op.getIndicesMutable();
+      else if (auto op = dyn_cast<vector::StoreOp>(user))
+        indices = op.getIndicesMutable();
+      else
+        continue; // wgmma's descriptors: the buffer's address
+      SmallVector<Value, 2> rc(ValueRange(indices->getAsOperandRange()));
+      OpBuilder b(user);
+      Location loc = user->getLoc();
+      Value c = indexConst(b, loc, per);
+      indices->assign(ValueRange{arith::DivUIOp::create(b, loc, rc[1], c),
+                                 rc[0],
+                                 arith::RemUIOp::create(b, loc, rc[1], c)});
+    }
+  }
+}
 
-/// The threads per block that the mma.sync contractions of `fn` want, up
-/// to 256: enough warps that each keeps at most kMaxRegisterAccumulators
-/// accumulators (a 128 x 128 f32 result takes 8 warps); 0 without one.
-int64_t mmaThreads(gpu::GPUFuncOp fn, const DenseSet<Value> &transposed) {
+/// The threads per block that the tensor-core contractions of `fn` want, up
+/// to 256: for mma.sync, enough warps that each keeps at most
+/// kMaxRegisterAccumulators accumulators (a 128 x 128 f32 result takes 8
+/// warps); for wgmma (operands `chunked`), its split's warpgroups; 0
+/// without one.
+int64_t mmaThreads(gpu::GPUFuncOp fn, const DenseSet<Value> &transposed,
+                   const DenseSet<Value> &chunked) {
   int64_t warps = 0;
   fn.walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
     if (!loop->hasAttr(nlc::cpu::kElementLoopsAttr))
@@ -403,8 +506,10 @@ int64_t mmaThreads(gpu::GPUFuncOp fn, const DenseSet<Value> &transposed) {
     if (std::optional<ElementNest> nest = elementNest(loop))
       if (std::optional<MmaDot> dot = mmaDot(*nest, transposed))
         warps = std::max<int64_t>(
-            warps, llvm::divideCeil(dot->m / 16 * (dot->n / 8) * 4,
-                                    kMaxRegisterAccumulators));
+            warps, chunked.contains(dot->lhs)
+                       ? 4 * wgmmaSplit(*dot)->warpgroups
+                       : llvm::divideCeil(dot->m / 16 * (dot->n / 8) * 4,
+                                          kMaxRegisterAccumulators));
     return WalkResult::skip();
   });
   return std::min<int64_t>(warps, 8) * 32;
@@ -413,15 +518,17 @@ int64_t mmaThreads(gpu::GPUFuncOp fn, const DenseSet<Value> &transposed) {
 /// The loop around `nest` across whose iterations its accumulators can stay
 /// in registers, or null: a loop directly around the nest, with `dot.out`
 /// from outside it and read or written inside it by the nest alone, and
-/// the result's 16 x 8 blocks shared evenly among the `warps`, at most
-/// kMaxRegisterAccumulators a thread.
+/// (unless `warps` is 0: wgmma, whose split fits) the result's 16 x 8
+/// blocks shared evenly among the `warps`, at most kMaxRegisterAccumulators
+/// a thread.
 scf::ForOp accumulatorLoop(ElementNest &nest, const MmaDot &dot,
                            int64_t warps) {
   scf::ForOp outer = nest.loops.front();
   auto loop = dyn_cast<scf::ForOp>(outer->getParentOp());
   int64_t blocks = dot.m / 16 * (dot.n / 8);
-  if (!loop || blocks % warps ||
-      blocks / warps * 4 > kMaxRegisterAccumulators ||
+  if (!loop ||
+      (warps &&
+       (blocks % warps || blocks / warps * 4 > kMaxRegisterAccumulators)) ||
       !loop.isDefinedOutsideOfLoop(dot.out))
     return {};
   for (Operation *user : dot.out.getUsers())
@@ -721,6 +828,239 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads,
     storeAcc(at, kLoopOf(at, 1, 1, loadAcc(at)));
   }
   b.setInsertionPointAfter(tilesLoop);
+  gpu::BarrierOp::create(b, loc);
+  outer.erase();
+}
+
+/// The address of `buffer`, a view of the shared arena cast to the generic
+/// address space, in the shared window, as wgmma's descriptors take it.
+Value sharedAddress(OpBuilder &b, Location loc, Value buffer) {
+  MLIRContext *ctx = b.getContext();
+  Value generic = LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(ctx),
+      arith::IndexCastOp::create(
+          b, loc, b.getI64Type(),
+          memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer))
+          .getResult());
+  Value shared = LLVM::AddrSpaceCastOp::create(
+      b, loc, LLVM::LLVMPointerType::get(ctx, 3), generic);
+  return LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), shared);
+}
+
+/// Replaces `nest`, a contraction whose operands layOutMmaOperands chunked,
+/// by warpgroup wgmma (sm_90a), split as wgmmaSplit says: warpgroup g takes
+/// pieces g * perGroup to (g + 1) * perGroup - 1 (piece p: rows 64 (p /
+/// parts) on, columns n (p % parts) on), and for each, the K loop is one
+/// chain of `wgmma.mma_async.m64nNk16` (bf16 into f32) or `m64nNk32` (s8
+/// into s32, wrapping), k step by k step, reading A and B from shared
+/// memory through descriptors: no swizzle, K-major, core matrices of 8 rows
+/// of 16 bytes, the next one along K `LBO` = 16 R bytes on (R: the
+/// buffer's rows), along M or N `SBO` = 128. The chains start after a
+/// `wgmma.fence` and end with one commit group and a wait for it. Thread t
+/// of a warpgroup (warp w = t / 32, lane l) holds accumulator i of a piece
+/// at its row 16 w + l / 4 + 8 ((i / 2) % 2) and column 8 (i / 4) + 2 (l %
+/// 4) + i % 2 (PTX ISA, the wgmma D fragments). Every thread makes its
+/// writes of the operands visible to the tensor cores' async proxy
+/// (`fence.proxy.async.shared::cta`) before the barrier that precedes the
+/// chains. Where accumulatorLoop finds a loop around the nest, the
+/// accumulators are loaded before it, carried through it in registers and
+/// stored after it; otherwise loaded and stored around the chains.
+/// Warpgroups beyond the split's are idle.
+void wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
+               int64_t threads) {
+  WgmmaSplit split = *wgmmaSplit(dot);
+  scf::ForOp outer = nest.loops.front();
+  OpBuilder b(outer);
+  Location loc = outer.getLoc();
+  MLIRContext *ctx = b.getContext();
+  Type i64 = b.getI64Type();
+  Type accType = dot.int8 ? Type(b.getI32Type()) : Type(b.getF32Type());
+  int64_t kStep = dot.int8 ? 32 : 16, bytes = dot.int8 ? 1 : 2;
+  int64_t accs = split.n / 2;
+  auto c = [&](int64_t v) { return indexConst(b, loc, v); };
+  auto add = [&](Value x, Value y) {
+    return arith::AddIOp::create(b, loc, x, y).getResult();
+  };
+  auto mul = [&](Value x, int64_t y) {
+    return arith::MulIOp::create(b, loc, x, c(y)).getResult();
+  };
+  auto div = [&](Value x, int64_t y) {
+    return arith::DivUIOp::create(b, loc, x, c(y)).getResult();
+  };
+  auto rem = [&](Value x, int64_t y) {
+    return arith::RemUIOp::create(b, loc, x, c(y)).getResult();
+  };
+  // This thread's pieces (first row and column) and its accumulators'
+  // places in them.
+  Value lane, warp, active;
+  SmallVector<std::pair<Value, Value>> pieces;
+  auto places = [&]() {
+    Value group = div(tid, 128);
+    warp = div(rem(tid, 128), 32);
+    lane = rem(tid, 32);
+    for (int64_t q = 0; q < split.perGroup; ++q) {
+      Value p = add(mul(group, split.perGroup), c(q));
+      pieces.push_back(
+          {mul(div(p, split.parts), 64), mul(rem(p, split.parts), split.n)});
+    }
+    if (threads > 128 * split.warpgroups)
+      active = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid,
+                                     c(128 * split.warpgroups));
+  };
+  auto accAt = [&](int64_t q, int64_t i) {
+    Value row =
+        add(pieces[q].first,
+            add(mul(warp, 16), add(div(lane, 4), c(8 * ((i / 2) % 2)))));
+    Value col = add(pieces[q].second,
+                    add(c(8 * (i / 4)), add(mul(rem(lane, 4), 2), c(i % 2))));
+    return std::make_pair(row, col);
+  };
+  auto loadAccs = [&]() {
+    SmallVector<Value> v;
+    for (int64_t q = 0; q < split.perGroup; ++q)
+      for (int64_t i = 0; i < accs; ++i) {
+        auto [row, col] = accAt(q, i);
+        v.push_back(
+            memref::LoadOp::create(b, loc, dot.out, ValueRange{row, col}));
+      }
+    return v;
+  };
+  auto storeAccs = [&](ValueRange v) {
+    for (int64_t q = 0; q < split.perGroup; ++q)
+      for (int64_t i = 0; i < accs; ++i) {
+        auto [row, col] = accAt(q, i);
+        memref::StoreOp::create(b, loc, v[q * accs + i], dot.out,
+                                ValueRange{row, col});
+      }
+  };
+  // Only the split's warpgroups run `body`; the others keep `values`.
+  auto guarded = [&](ValueRange values,
+                     function_ref<SmallVector<Value>()> body) {
+    if (!active)
+      return body();
+    auto ifOp = scf::IfOp::create(b, loc, TypeRange(values), active,
+                                  /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      scf::YieldOp::create(b, loc, body());
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      scf::YieldOp::create(b, loc, values);
+    }
+    return SmallVector<Value>(ifOp.getResults());
+  };
+  auto descriptor = [&](Value address, int64_t rows, Value offset) {
+    auto i64c = [&](int64_t v) {
+      return arith::ConstantIntOp::create(b, loc, v, 64).getResult();
+    };
+    Value start = arith::AndIOp::create(
+        b, loc,
+        arith::ShRUIOp::create(b, loc,
+                               arith::AddIOp::create(b, loc, address,
+                                                     arith::IndexCastOp::create(
+                                                         b, loc, i64, offset)),
+                               i64c(4)),
+        i64c(0x3fff));
+    int64_t strides = (rows * 16 >> 4) << 16 | int64_t(128 >> 4) << 32;
+    return arith::OrIOp::create(b, loc, start, i64c(strides)).getResult();
+  };
+  // The chains of all pieces from accumulators `acc`: their new values.
+  auto chains = [&](ValueRange acc) {
+    auto lhsType = cast<MemRefType>(dot.lhs.getType());
+    auto rhsType = cast<MemRefType>(dot.rhs.getType());
+    int64_t lhsRows = lhsType.getDimSize(0), rhsRows = rhsType.getDimSize(0);
+    Value lhsAt = sharedAddress(b, loc, dot.lhs);
+    Value rhsAt = sharedAddress(b, loc, dot.rhs);
+    auto structType =
+        LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(accs, accType));
+    SmallVector<Value> d;
+    for (int64_t q = 0; q < split.perGroup; ++q) {
+      Value v = LLVM::UndefOp::create(b, loc, structType);
+      for (int64_t i = 0; i < accs; ++i)
+        v = LLVM::InsertValueOp::create(b, loc, v, acc[q * accs + i],
+                                        ArrayRef<int64_t>{i});
+      d.push_back(v);
+    }
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    NVVM::WGMMATypes in =
+        dot.int8 ? NVVM::WGMMATypes::s8 : NVVM::WGMMATypes::bf16;
+    NVVM::WGMMATypes out =
+        dot.int8 ? NVVM::WGMMATypes::s32 : NVVM::WGMMATypes::f32;
+    for (int64_t k = 0; k < dot.k; k += kStep) {
+      int64_t chunk = k * bytes / 16;
+      for (int64_t q = 0; q < split.perGroup; ++q) {
+        Value a =
+            descriptor(lhsAt, lhsRows,
+                       add(c(chunk * lhsRows * 16), mul(pieces[q].first, 16)));
+        Value bDesc =
+            descriptor(rhsAt, rhsRows,
+                       add(c(chunk * rhsRows * 16), mul(pieces[q].second, 16)));
+        d[q] = NVVM::WgmmaMmaAsyncOp::create(
+            b, loc, structType, d[q], a, bDesc,
+            NVVM::MMAShapeAttr::get(ctx, 64, split.n, kStep), in, in, out,
+            NVVM::WGMMAScaleOut::one, NVVM::WGMMAScaleIn::one,
+            NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row, NVVM::MMALayout::col,
+            NVVM::MMAIntOverflowAttr());
+      }
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    SmallVector<Value> next;
+    for (Value v : d)
+      for (int64_t i = 0; i < accs; ++i)
+        next.push_back(LLVM::ExtractValueOp::create(b, loc, v, i));
+    return next;
+  };
+  // Every thread's writes of the operands, visible to the async proxy,
+  // then the barrier.
+  auto fenceAndBarrier = [&]() {
+    NVVM::FenceProxyOp::create(
+        b, loc, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
+    gpu::BarrierOp::create(b, loc);
+  };
+
+  if (scf::ForOp loop = accumulatorLoop(nest, dot, /*warps=*/0)) {
+    b.setInsertionPoint(loop);
+    gpu::BarrierOp::create(b, loc);
+    places();
+    // Idle warpgroups carry zeros.
+    SmallVector<Value> zeros;
+    if (active)
+      zeros.assign(split.perGroup * accs,
+                   arith::ConstantOp::create(b, loc, b.getZeroAttr(accType)));
+    SmallVector<Value> inits = guarded(zeros, loadAccs);
+    IRRewriter rewriter(ctx);
+    FailureOr<LoopLikeOpInterface> replaced = loop.replaceWithAdditionalYields(
+        rewriter, inits, /*replaceInitOperandUsesInLoop=*/false,
+        [&](OpBuilder &, Location, ArrayRef<BlockArgument> carried) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(outer);
+          fenceAndBarrier();
+          SmallVector<Value> next =
+              guarded(ValueRange(carried), [&]() { return chains(carried); });
+          gpu::BarrierOp::create(b, loc);
+          return next;
+        });
+    assert(succeeded(replaced) && "scf.for takes more results");
+    auto results = replaced->getLoopResults();
+    b.setInsertionPointAfter(*replaced);
+    ValueRange finals = ValueRange(*results).take_back(inits.size());
+    guarded({}, [&]() {
+      storeAccs(finals);
+      return SmallVector<Value>();
+    });
+    gpu::BarrierOp::create(b, loc);
+    outer.erase();
+    return;
+  }
+
+  fenceAndBarrier();
+  places();
+  guarded({}, [&]() {
+    storeAccs(chains(loadAccs()));
+    return SmallVector<Value>();
+  });
   gpu::BarrierOp::create(b, loc);
   outer.erase();
 }
@@ -1331,15 +1671,19 @@ struct GPUDistributeTiles
     int64_t limit = sharedBytes > 0 ? sharedBytes : sharedBytesOf(chip);
     // mma.sync m16n8k16 on bf16 and m16n8k32 on i8: sm_80 and later.
     bool mmaOk = useMma && smVersion(chip) >= 80;
+    // wgmma: sm_90a alone (the architecture-specific features of sm_90).
+    bool wgmmaOk = mmaOk && useWgmma && chip == "sm_90a";
     module.walk([&](gpu::GPUFuncOp fn) {
       if (!fn.isKernel())
         return;
       markWrittenViews(module, fn);
+      DenseSet<Value> chunked;
       DenseSet<Value> transposed =
-          mmaOk ? layOutMmaOperands(fn) : DenseSet<Value>();
+          mmaOk ? layOutMmaOperands(fn, wgmmaOk, chunked) : DenseSet<Value>();
       std::optional<Plan> plan = planKernel(
           fn, limit,
-          std::max<int64_t>(threads, mmaOk ? mmaThreads(fn, transposed) : 0));
+          std::max<int64_t>(threads,
+                            mmaOk ? mmaThreads(fn, transposed, chunked) : 0));
       if (!plan)
         return;
       int64_t block = plan->block;
@@ -1355,7 +1699,9 @@ struct GPUDistributeTiles
                     parallelTrips(nest.trips, nest.parallel) < block
                 ? lineReduction(nest)
                 : std::nullopt;
-        if (dot)
+        if (dot && chunked.contains(dot->lhs))
+          wgmmaNest(nest, *dot, tid, block);
+        else if (dot)
           mmaNest(nest, *dot, tid, block, ldmatrix);
         else if (line)
           warpReduceNest(nest, *line, tid, block);
@@ -1375,6 +1721,7 @@ struct GPUDistributeTiles
       }
       for (memref::CopyOp copy : plan->copies)
         spreadCopy(copy, tid, block);
+      chunkBuffers(chunked);
       placeInArena(fn, *plan);
       dropRepeatedBarriers(fn);
       fn.setKnownBlockSizeAttr(

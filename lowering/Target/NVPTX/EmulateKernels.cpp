@@ -65,6 +65,12 @@ struct GPUEmulateKernels
     declare("nl_emu_ldmatrix", {ptr, i32, i64}, {});
     declare("nl_emu_trap", {ptr}, {});
     declare("nl_emu_access", {ptr, i64, i32, i32}, {});
+    declare("nl_emu_wgmma", {ptr, i32, i32, i64, i64, ptr}, {});
+    for (StringRef name : {"nl_emu_wgmma_fence", "nl_emu_wgmma_commit",
+                           "nl_emu_fence_proxy_async"})
+      declare(name, {ptr}, {});
+    declare("nl_emu_wgmma_wait", {ptr, i32}, {});
+    declare("nl_emu_shared_offset", {ptr, i64}, {i64});
     printfDecl = dyn_cast_or_null<LLVM::LLVMFuncOp>(
         module.lookupSymbol("nl_emu_printf"));
     if (!printfDecl)
@@ -186,6 +192,7 @@ private:
                                  {ptr, ptr}, {loc, loc});
     Value params = entry->getArgument(0);
     thread = entry->getArgument(1);
+    this->entry = entry;
     SmallVector<Value> args;
     if (failed(unpackArguments(b, loc, fn, params, args)))
       return failure();
@@ -219,8 +226,11 @@ private:
     });
     SmallVector<Operation *> ops;
     emu.walk([&](Operation *op) {
+      auto toInt = dyn_cast<LLVM::PtrToIntOp>(op);
       if (isa<gpu::GPUDialect, NVVM::NVVMDialect>(op->getDialect()) ||
-          isa<memref::MemorySpaceCastOp, LLVM::Trap>(op))
+          isa<memref::MemorySpaceCastOp, LLVM::Trap>(op) ||
+          (toInt && cast<LLVM::LLVMPointerType>(toInt.getArg().getType())
+                            .getAddressSpace() == 3))
         ops.push_back(op);
     });
     for (Operation *op : ops)
@@ -303,6 +313,21 @@ private:
       return rewriteMma(b, mma);
     } else if (auto ld = dyn_cast<NVVM::LdMatrixOp>(op)) {
       return rewriteLdMatrix(b, ld);
+    } else if (auto wgmma = dyn_cast<NVVM::WgmmaMmaAsyncOp>(op)) {
+      return rewriteWgmma(b, wgmma);
+    } else if (isa<NVVM::WgmmaFenceAlignedOp>(op)) {
+      call(b, loc, "nl_emu_wgmma_fence", {}, ValueRange{thread});
+    } else if (isa<NVVM::WgmmaGroupSyncAlignedOp>(op)) {
+      call(b, loc, "nl_emu_wgmma_commit", {}, ValueRange{thread});
+    } else if (auto wait = dyn_cast<NVVM::WgmmaWaitGroupSyncOp>(op)) {
+      call(b, loc, "nl_emu_wgmma_wait", {},
+           ValueRange{thread, i32Const(b, loc, wait.getGroup())});
+    } else if (auto fence = dyn_cast<NVVM::FenceProxyOp>(op);
+               fence && fence.getKind() == NVVM::ProxyKind::async_shared &&
+               fence.getSpace() == NVVM::SharedSpace::shared_cta) {
+      call(b, loc, "nl_emu_fence_proxy_async", {}, ValueRange{thread});
+    } else if (auto toInt = dyn_cast<LLVM::PtrToIntOp>(op)) {
+      return rewriteSharedAddress(b, toInt);
     } else {
       return op->emitError("cannot emulate `")
              << op->getName() << "` on the CPU (nlc --gpu-emulation)";
@@ -380,6 +405,84 @@ private:
       cast.erase();
     if (fromInt->use_empty())
       fromInt.erase();
+    return success();
+  }
+
+  /// A shared-memory address as an integer, of the form
+  /// nlc-gpu-distribute-tiles makes for wgmma's descriptors: a generic
+  /// address (an integer) cast to a pointer and to the shared space. Its
+  /// offset in the block's shared memory here.
+  LogicalResult rewriteSharedAddress(OpBuilder &b, LLVM::PtrToIntOp op) {
+    auto cast = op.getArg().getDefiningOp<LLVM::AddrSpaceCastOp>();
+    auto fromInt =
+        cast ? cast.getArg().getDefiningOp<LLVM::IntToPtrOp>() : nullptr;
+    if (!fromInt || !op.getType().isInteger(64))
+      return op.emitError("cannot emulate this shared-memory address");
+    Value offset = call(b, op.getLoc(), "nl_emu_shared_offset", i64,
+                        ValueRange{thread, fromInt.getArg()});
+    op.getResult().replaceAllUsesWith(offset);
+    op.erase();
+    if (cast->use_empty())
+      cast.erase();
+    if (fromInt->use_empty())
+      fromInt.erase();
+    return success();
+  }
+
+  /// wgmma.mma_async m64nNk16 bf16 into f32 (kind 0) or m64nNk32 s8 into
+  /// s32, wrapping (kind 1), both operands K-major from descriptors, D
+  /// accumulated: what nlc-gpu-distribute-tiles makes. The accumulators go
+  /// through a buffer on the thread's stack (made once, in the entry
+  /// block), which the emulator reads and writes.
+  LogicalResult rewriteWgmma(OpBuilder &b, NVVM::WgmmaMmaAsyncOp op) {
+    Location loc = op.getLoc();
+    NVVM::MMAShapeAttr shape = op.getShape();
+    int64_t kind = -1;
+    if (op.getTypeA() == NVVM::WGMMATypes::bf16 &&
+        op.getTypeB() == NVVM::WGMMATypes::bf16 &&
+        op.getTypeD() == NVVM::WGMMATypes::f32 && shape.getK() == 16)
+      kind = 0;
+    else if (op.getTypeA() == NVVM::WGMMATypes::s8 &&
+             op.getTypeB() == NVVM::WGMMATypes::s8 &&
+             op.getTypeD() == NVVM::WGMMATypes::s32 && shape.getK() == 32 &&
+             !op.getSatfinite())
+      kind = 1;
+    auto type = cast<LLVM::LLVMStructType>(op.getResults().getType());
+    int64_t count = type.getBody().size();
+    if (kind < 0 || shape.getM() != 64 || count != shape.getN() / 2 ||
+        op.getScaleD() != NVVM::WGMMAScaleOut::one ||
+        op.getScaleA() != NVVM::WGMMAScaleIn::one ||
+        op.getScaleB() != NVVM::WGMMAScaleIn::one ||
+        op.getLayoutA() != NVVM::MMALayout::row ||
+        op.getLayoutB() != NVVM::MMALayout::col)
+      return op.emitError("cannot emulate this form of wgmma.mma_async");
+    Type element = type.getBody()[0];
+    Value buffer;
+    {
+      OpBuilder eb = OpBuilder::atBlockBegin(entry);
+      buffer = LLVM::AllocaOp::create(
+          eb, loc, ptr, element,
+          LLVM::ConstantOp::create(eb, loc, i64, eb.getI64IntegerAttr(count)));
+    }
+    auto at = [&](int64_t i) {
+      return LLVM::GEPOp::create(b, loc, ptr, element, buffer,
+                                 ArrayRef<LLVM::GEPArg>{int32_t(i)});
+    };
+    for (int64_t i = 0; i < count; ++i)
+      LLVM::StoreOp::create(
+          b, loc, LLVM::ExtractValueOp::create(b, loc, op.getInouts(), i),
+          at(i));
+    call(b, loc, "nl_emu_wgmma", {},
+         ValueRange{thread, i32Const(b, loc, kind),
+                    i32Const(b, loc, shape.getN()), op.getDescriptorA(),
+                    op.getDescriptorB(), buffer});
+    Value result = LLVM::UndefOp::create(b, loc, type);
+    for (int64_t i = 0; i < count; ++i)
+      result = LLVM::InsertValueOp::create(
+          b, loc, result, LLVM::LoadOp::create(b, loc, element, at(i)),
+          ArrayRef<int64_t>{i});
+    op.getResults().replaceAllUsesWith(result);
+    op.erase();
     return success();
   }
 
@@ -477,8 +580,10 @@ private:
   LLVM::LLVMFuncOp printfDecl;
   /// Formats of printfs so far, for their globals' names.
   int64_t formats = 0;
-  /// The emulated kernel's thread argument, while it is built.
+  /// The emulated kernel's thread argument and entry block, while it is
+  /// built.
   Value thread;
+  Block *entry = nullptr;
 };
 
 } // namespace

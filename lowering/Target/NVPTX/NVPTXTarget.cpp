@@ -69,6 +69,8 @@ void buildKernelPipeline(mlir::OpPassManager &pm) {
   device.addPass(mlir::createSCFToControlFlowPass());
   device.addPass(createGPUExactMath());
   device.addPass(mlir::createConvertGpuOpsToNVVMOps());
+  // NVVM ops without an LLVM intrinsic (wgmma.mma_async) as inline PTX.
+  device.addPass(mlir::createConvertNVVMToLLVMPass());
   device.addPass(mlir::createReconcileUnrealizedCastsPass());
   device.addPass(mlir::createCanonicalizerPass());
 }

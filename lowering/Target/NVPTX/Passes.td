@@ -104,6 +104,22 @@ def GPUDistributeTiles
       contraction gets enough threads (up to 256) that a thread keeps at
       most 64 accumulators. The products are exact and the sums in f32, but
       not in the reference's order: results differ from it by f32 rounding.
+    - On sm_90a (option `wgmma`), such a contraction with M a multiple of
+      64 and N a width the instruction has runs on warpgroup
+      `nvvm.wgmma.mma_async` instead (`m64nNk16` bf16, `m64nNk32` s8,
+      wrapping): A's and B's buffers are laid out in wgmma's core matrices
+      ([K E / 16][rows][16 / E] for E-byte elements: 8 rows of 16 bytes
+      are 128 consecutive bytes; K-major, B transposed, no padding, no
+      swizzle), which the instruction reads through matrix descriptors
+      (leading byte offset 16 rows, stride byte offset 128). The result is
+      cut into 64-row pieces (and column parts, so that a thread keeps at
+      most 64 accumulators), shared among one or two warpgroups of 128
+      threads. Each K step: every thread's `fence.proxy.async.shared::cta`,
+      a barrier, `wgmma.fence`, one chain of `wgmma.mma_async` per piece
+      (one per 16 of K, bf16; 32, i8), one commit group and a wait for it.
+      In a K loop the accumulators stay in registers across it, as above.
+      A buffer that a contraction wgmma cannot take also uses keeps the
+      mma.sync layout, and so do the contractions that use it.
     - A copy of a tile between a view and a buffer (tile.load, tile.store)
       along the view's contiguous dimension, in whole groups of 16 bytes,
       copies a group at a time: one 16-byte access where the group lies in
@@ -144,6 +160,9 @@ def GPUDistributeTiles
     Option<"useMma", "mma", "bool", "true",
            "Contractions of bf16 tiles on the tensor cores (sm_80 and "
            "later)">,
+    Option<"useWgmma", "wgmma", "bool", "true",
+           "Contractions on sm_90a by warpgroup wgmma where their shapes "
+           "allow">,
     Option<"ldmatrix", "ldmatrix", "bool", "true",
            "mma.sync operands by ldmatrix where B is stored transposed">,
     Option<"warpReductions", "warp-reductions", "bool", "true",
@@ -188,7 +207,9 @@ def GPUEmulateKernels : Pass<"nlc-gpu-emulate-kernels", "::mlir::ModuleOp"> {
     arguments from cuLaunchKernel's kernelParams (a memref as its lowered
     fields: allocated and aligned pointers, offset, sizes, strides), and
     thread and block indices, shared memory, barriers, shuffles, mma.sync,
-    ldmatrix, printf and trap become calls of the runtime's emulator
+    ldmatrix, wgmma and its fences (a shared address as an integer: its
+    offset in the block's shared memory), printf and trap become calls of
+    the runtime's emulator
     (`nl_emu_*`, runtime/hosted/gpu_emulate.c), which runs a block's
     threads as fibers; every access of a statically shaped memref (a tile
     buffer) is reported to it first (`nl_emu_access`), for its race check.

@@ -1,7 +1,8 @@
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=warp-reductions=0 | FileCheck %s --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=shared-bytes=256 | FileCheck %s --check-prefix=SMALL
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=ldmatrix=0 | FileCheck %s --check-prefix=MMA --enable-var-scope
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=LDM --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="ldmatrix=0 wgmma=0" | FileCheck %s --check-prefix=MMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=wgmma=0 | FileCheck %s --check-prefix=LDM --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=WGMMA --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=mma=0 | FileCheck %s --check-prefix=SCALAR
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=STACK
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf | FileCheck %s --check-prefix=UNMARKED
@@ -261,6 +262,44 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // MMA-NEXT: memref.store %[[R]]#1, %[[OUT]]
 // MMA: memref.store %[[R]]#8, %[[OUT]]
 // MMA-NEXT: gpu.barrier
+
+// On sm_90a (option `wgmma`), the same loop on warpgroup wgmma: M is a
+// multiple of 64, so one warpgroup (the block's 128 threads) takes the 64
+// x 16 result as one m64n16k16 piece, 8 accumulators a thread, carried
+// through the loop. A and B are laid out in core matrices: [K/8][rows][8]
+// (A's 16-byte groups stored whole, B's transposed elements one by one).
+// Each iteration: every thread's proxy fence, the barrier, then one chain
+// of two wgmma (k = 0 and 16) on descriptors of A (LBO 64 x 16 bytes, SBO
+// 128: 64 << 16 | 8 << 32) and B (LBO 16 x 16: 16 << 16 | 8 << 32), one
+// commit and a wait for it. The 32 x 16 result above (M not a multiple of
+// 64) stays on mma.sync.
+
+// WGMMA-LABEL: gpu.func @mm(
+// WGMMA: nvvm.mma.sync
+// WGMMA-NOT: nvvm.wgmma
+// WGMMA-LABEL: gpu.func @mm_loop(
+// WGMMA-SAME: known_block_size = array<i32: 128, 1, 1>
+// WGMMA: memref.view %{{.+}} to memref<4x64x8xbf16, #gpu.address_space<workgroup>>
+// WGMMA: memref.view %{{.+}} to memref<4x16x8xbf16, #gpu.address_space<workgroup>>
+// WGMMA-COUNT-8: memref.load %[[OUT:.+]][%{{.+}}, %{{.+}}] : memref<64x16xf32>
+// WGMMA: %[[R:.+]]:9 = scf.for %{{.+}} -> (memref<64x16xf32>, f32, f32, f32, f32, f32, f32, f32, f32) {
+// WGMMA: vector.store %{{.+}}, %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<4x64x8xbf16>, vector<8xbf16>
+// WGMMA: memref.store %{{.+}}, %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] : memref<4x16x8xbf16>
+// WGMMA: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// WGMMA-NEXT: gpu.barrier
+// WGMMA: llvm.ptrtoint %{{.+}} : !llvm.ptr<3> to i64
+// WGMMA: nvvm.wgmma.fence.aligned
+// WGMMA: %[[DA:.+]] = arith.ori %{{.+}}, %{{.+}}34363932672{{.*}} : i64
+// WGMMA: %[[DB:.+]] = arith.ori %{{.+}}, %{{.+}}34360786944{{.*}} : i64
+// WGMMA-NEXT: %[[W0:.+]] = nvvm.wgmma.mma_async %[[DA]], %[[DB]], %{{.+}}, <m = 64, n = 16, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>] : !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>
+// WGMMA: nvvm.wgmma.mma_async %{{.+}}, %{{.+}}, %[[W0]], <m = 64, n = 16, k = 16>
+// WGMMA-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// WGMMA-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// WGMMA-NOT: nvvm.wgmma.mma_async
+// WGMMA: gpu.barrier
+// WGMMA: scf.yield
+// WGMMA-COUNT-8: memref.store %{{.+}}, %[[OUT]]
+// WGMMA-NEXT: gpu.barrier
 
 module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features = "", name = "nvptx64-nvidia-cuda", triple = "nvptx64-nvidia-cuda"}} {
   gpu.module @nl_kernels {

@@ -92,7 +92,7 @@ def gen_expr(rng, depth):
     return f"(({at} as {t}) as f32)", f"(({ascal} as {t}) as f32)"
 
 
-def gen_case(rng, idx, seed, mutate=False, amx=False):
+def gen_case(rng, idx, seed, mutate=False, amx=False, wgmma=False):
     rank = rng.choice([1, 2])
     if rank == 1:
         tile = [rng.choice([16, 32, 64])]
@@ -100,10 +100,14 @@ def gen_case(rng, idx, seed, mutate=False, amx=False):
     else:
         tile = [rng.choice([4, 8, 16]), rng.choice([8, 16, 32])]
         dims = [rng.randint(1, 70), rng.randint(1, 70)]
-    contraction = rank == 2 and rng.random() < (2 / 3 if amx else 1 / 3)
+    contraction = rank == 2 and rng.random() < (2 / 3 if amx or wgmma else
+                                                 1 / 3)
     if contraction and amx:
         # Whole AMX tiles (16 x 16 blocks of the result).
         tile = [rng.choice([16, 32, 48]), rng.choice([16, 32, 48])]
+    if contraction and wgmma:
+        # What sm_90a's wgmma takes: M a multiple of 64, N of 8.
+        tile = [rng.choice([64, 128]), rng.choice([8, 16, 24, 32, 48, 64])]
     texpr, sexpr = gen_expr(rng, rng.randint(1, 4))
     if texpr[0].isdigit() or texpr.startswith("-"):
         # The result must be a tile, not a bare constant.
@@ -118,9 +122,11 @@ def gen_case(rng, idx, seed, mutate=False, amx=False):
     if rank == 2 and not contraction and rng.random() < 0.25:
         return gen_reduction(rng, idx, seeds, mutate)
     if contraction and rng.random() < 0.4:
-        return gen_int8_contraction(rng, idx, tile, dims, seeds, mutate, amx)
-    if contraction and (amx or rng.random() < 0.5):
-        return gen_half_contraction(rng, idx, tile, dims, seeds, mutate, amx)
+        return gen_int8_contraction(rng, idx, tile, dims, seeds, mutate, amx,
+                                    wgmma)
+    if contraction and (amx or wgmma or rng.random() < 0.5):
+        return gen_half_contraction(rng, idx, tile, dims, seeds, mutate, amx,
+                                    wgmma)
     if contraction:
         # x = dot(p, q[, y]): p is M x K, q is K x N, y is M x N.
         tk = rng.choice([4, 8, 16])
@@ -282,13 +288,16 @@ def gen_int8_row_sums(rng, idx, seeds, mutate):
     return kernel, body, dims
 
 
-def gen_int8_contraction(rng, idx, tile, dims, seeds, mutate, amx=False):
+def gen_int8_contraction(rng, idx, tile, dims, seeds, mutate, amx=False,
+                         wgmma=False):
     """x = dot(p, q[, y]) of i8 tiles into i32, then an integer epilogue;
     the host sums the products in i32. K steps of 4, 8, 12 and 16 take the
     x86 quad path (vpdpbusd) where AVX512-VNNI is present, 2 and 6 the
     pairs (vpmaddwd), 3 and 5 the reference loops; with `amx`, steps of 64
-    and 128 the AMX tiles (tdpbssd), 16 the quads."""
-    tk = rng.choice([64, 128, 64, 16] if amx else [4, 8, 12, 16, 2, 6, 3, 5])
+    and 128 the AMX tiles (tdpbssd), 16 the quads; with `wgmma`, steps of
+    32 and 64 (m64nNk32)."""
+    tk = rng.choice([64, 128, 64, 16] if amx else [32, 64] if wgmma else
+                    [4, 8, 12, 16, 2, 6, 3, 5])
     kdim = rng.randint(1, 70)
     with_acc = rng.random() < 0.5
     sexpr = rng.choice(["x", "(x + y)", "(x - y)", "max(x, y)"])
@@ -354,7 +363,8 @@ def gen_int8_transposed(idx, tile, dims, tk, kdim, with_acc, sexpr, texpr,
     return kernel, body
 
 
-def gen_half_contraction(rng, idx, tile, dims, seeds, mutate, amx=False):
+def gen_half_contraction(rng, idx, tile, dims, seeds, mutate, amx=False,
+                         wgmma=False):
     """x = dot(p, q[, y]) of bf16 or f16 tiles into f32, no epilogue. The
     fast paths multiply exactly but add in their own order (x86
     `vdpbf16ps` takes k in pairs, the GPU's `mma.sync` 16 at a time), so
@@ -362,9 +372,11 @@ def gen_half_contraction(rng, idx, tile, dims, seeds, mutate, amx=False):
     1e-5 of the sum of their magnitudes (K <= 70 roundings to f32 cost at
     most 70 * 2^-24 of it). Even K steps take the x86 pairs, odd ones the
     reference loops; with `amx`, bf16 steps of 32 and 64 the AMX tiles
-    (tdpbf16ps)."""
-    elem = rng.choice(["bf16", "bf16", "bf16", "f16"] if amx else ["bf16", "f16"])
-    tk = rng.choice([32, 64, 32, 16] if amx else [2, 4, 8, 16, 32, 3])
+    (tdpbf16ps); with `wgmma`, bf16 steps of 16, 32 and 64 (m64nNk16)."""
+    elem = rng.choice(["bf16", "bf16", "bf16", "f16"] if amx or wgmma else
+                      ["bf16", "f16"])
+    tk = rng.choice([32, 64, 32, 16] if amx else [16, 32, 64] if wgmma else
+                    [2, 4, 8, 16, 32, 3])
     kdim = rng.randint(1, 70)
     with_acc = rng.random() < 0.5
     texpr = "(x + 1.0)" if mutate else "x"
@@ -439,6 +451,9 @@ def main():
     ap.add_argument("--amx", action="store_true",
                     help="contractions of whole AMX tiles, compiled with "
                          "--amx-emulation (X86Amx.cpp)")
+    ap.add_argument("--wgmma", action="store_true",
+                    help="contractions of the tile shapes sm_90a's wgmma "
+                         "takes (M a multiple of 64), for the GPU target")
     ap.add_argument("--nlc-arg", action="append", default=[],
                     help="an option for nlc (repeatable)")
     mode = ap.add_mutually_exclusive_group()
@@ -458,7 +473,8 @@ def main():
         n = min(args.per_program, args.cases - start)
         kernels, bodies, calls = [], [], []
         for i in range(start, start + n):
-            k, b, _ = gen_case(rng, i, args.seed, args.mutate, args.amx)
+            k, b, _ = gen_case(rng, i, args.seed, args.mutate, args.amx,
+                               args.wgmma)
             kernels.append(k)
             bodies.append(b)
             calls.append(f"  bad += case{i}();\n")
