@@ -4,8 +4,8 @@
 # as a CPU executable, its output (the expected verdicts: every example
 # checks its results element by element against host code), and the same
 # program with its kernels compiled for the GPU (-mcpu, default sm_90a);
-# the CPU benchmark's matmul (f32, bf16) and memory programs built for the
-# GPU; the differential tester's programs; examples/llama on tiny models; the raw-driver launch probe; the library baselines' script.
+# the CPU benchmark's matmul (f32, bf16, i8; bf16 and i8 also for sm_80's
+# mma.sync) and memory programs built for the GPU; the differential tester's programs; examples/llama on tiny models; the raw-driver launch probe; the library baselines' script.
 #
 #   bash bench/gpu/prepare.sh [-mcpu=sm_XX]   writes bench/gpu/carry/
 #
@@ -30,11 +30,20 @@ for ex in vecadd softmax layernorm tile_matmul attention mma-grids; do
   "$nlc" "${gpu[@]}" "$src" -o "$out/$ex.gpu"
   "$nlc" "${gpu[@]}" --emit=ptx "$src" -o "$out/$ex.ptx"
 done
+# The same grids on sm_80's mma.sync (sm_90a takes wgmma where it can), run
+# on the same GPU for comparison: same expected output.
+sm80=(--target=nvptx64-nvidia-cuda -mcpu=sm_80 --host-cpu=x86-64-v3)
+"$nlc" "${sm80[@]}" "$root/test/Target/NVPTX/mma-grids.nl" -o "$out/mma-grids-sm80.gpu"
+cp "$out/mma-grids.expected" "$out/mma-grids-sm80.expected"
+"$nlc" "${sm80[@]}" --emit=ptx "$root/test/Target/NVPTX/mma-grids.nl" -o "$out/mma-grids-sm80.ptx"
 # The benchmark programs (bench/nl), instantiated as bench/run.sh does.
 for t in f32:f32 bf16:f32 i8:i32; do
   sed -e "s/@T@/${t%%:*}/g" -e "s/@ACC@/${t##*:}/g" "$root/bench/nl/matmul.nl.in" \
     > "$out/matmul_${t%%:*}.nl"
   "$nlc" "${gpu[@]}" "$out/matmul_${t%%:*}.nl" -o "$out/matmul_${t%%:*}.gpu"
+done
+for t in bf16 i8; do
+  "$nlc" "${sm80[@]}" "$out/matmul_$t.nl" -o "$out/matmul_${t}_sm80.gpu"
 done
 "$nlc" "${gpu[@]}" "$root/bench/nl/mem.nl" -o "$out/mem.gpu"
 "$nlc" "${gpu[@]}" "$root/bench/nl/attention.nl" -o "$out/attention_bench.gpu"
@@ -46,6 +55,9 @@ for seed in 7 11; do
   python3 "$dt" --nlc "$nlc" --seed $seed --cases 200 --per-program 25 \
     --workdir "$out/difftest" --build-only "${gpu[@]/#/--nlc-arg=}"
 done
+# Its contractions of the shapes wgmma takes (sm_90a).
+python3 "$dt" --nlc "$nlc" --seed 13 --cases 100 --per-program 25 --wgmma \
+  --workdir "$out/difftest-wgmma" --build-only "${gpu[@]/#/--nlc-arg=}"
 # examples/llama on three tiny random models (scripts/llama_gguf.py): the
 # CPU build's greedy tokens and logits are what the GPU build must print.
 ll=(/usr/bin/python3 "$root/scripts/llama_gguf.py")

@@ -6,7 +6,8 @@
 #     the differential tester's programs, kernels on the GPU; examples/llama
 #     on tiny models (greedy tokens here, logits in check.sh);
 #  2. nlc's launch overhead next to the raw driver's (rawlaunch);
-#  3. the CPU benchmark's matmul and memory programs and flash attention
+#  3. the CPU benchmark's matmul (sm_90a, and bf16 and i8 on sm_80's
+#     mma.sync) and memory programs and flash attention
 #     (bench/nl/attention.nl, checked by itself) on the GPU (their
 #     outputs are kept for bench/gpu/check.sh, run back where nlc is built);
 #  4. the libraries' figures (baselines.py: cuBLAS, PyTorch, Triton).
@@ -23,7 +24,7 @@ export PATH=$PATH:/usr/local/cuda/bin
 nvidia-smi -L || true
 echo "== 1. examples"
 failed=0
-for ex in vecadd softmax layernorm tile_matmul attention mma-grids; do
+for ex in vecadd softmax layernorm tile_matmul attention mma-grids mma-grids-sm80; do
   start=$(date +%s%N)
   timeout 120 "$dir/$ex.gpu" > "$res/$ex.got" 2> "$res/$ex.err"
   status=$?
@@ -37,7 +38,8 @@ for ex in vecadd softmax layernorm tile_matmul attention mma-grids; do
     head -20 "$res/$ex.err"
   fi
   if command -v ptxas > /dev/null; then
-    ptxas -arch=sm_90a -v "$dir/$ex.ptx" -o /dev/null 2>&1 | grep -E 'error|spill|Used|stack' | sort | uniq -c
+    arch=sm_90a && [ $ex = mma-grids-sm80 ] && arch=sm_80
+    ptxas -arch=$arch -v "$dir/$ex.ptx" -o /dev/null 2>&1 | grep -E 'error|spill|Used|stack|Performance' | sort | uniq -c
   fi
 done
 if command -v compute-sanitizer > /dev/null; then
@@ -48,6 +50,8 @@ for seed in 7 11; do
   (cd "$dir" && timeout 100 python3 difftest.py --nlc none --seed $seed --cases 200 \
      --per-program 25 --workdir difftest --run-only 2>&1 | tail -4)
 done
+(cd "$dir" && timeout 100 python3 difftest.py --nlc none --seed 13 --cases 100 \
+   --per-program 25 --wgmma --workdir difftest-wgmma --run-only 2>&1 | tail -4)
 echo "== 1c. examples/llama on tiny models (logits compared by check.sh)"
 for m in f32 bf16 q8_0; do
   start=$(date +%s%N)
@@ -82,6 +86,12 @@ for t in f32 bf16 i8; do
   run_case matmul_$t "0 1024 1024 1024 3" "mm_${t}_grid64_1024" $((2 * 1024 ** 3)) TFLOP/s
   run_case matmul_$t "1 1024 1024 1024 3" "mm_${t}_grid128_1024" $((2 * 1024 ** 3)) TFLOP/s
   run_case matmul_$t "0 4096 4096 4096 2" "mm_${t}_grid64_4096" $((2 * 4096 ** 3)) TFLOP/s
+done
+# The tensor-core grids on sm_80's mma.sync, for comparison with sm_90a's
+# wgmma above (same GPU).
+for t in bf16 i8; do
+  run_case matmul_${t}_sm80 "0 1024 1024 1024 3" "mm_${t}_grid64_1024_sm80" $((2 * 1024 ** 3)) TFLOP/s
+  run_case matmul_${t}_sm80 "0 4096 4096 4096 2" "mm_${t}_grid64_4096_sm80" $((2 * 4096 ** 3)) TFLOP/s
 done
 run_case mem "0 4096 1024 3" softmax_4096x1024 $((8 * 4096 * 1024)) GB/s
 run_case mem "1 4096 1024 3" layernorm_4096x1024 $((8 * 4096 * 1024)) GB/s
