@@ -267,7 +267,8 @@ int32_t nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
 /// static, 1 the dynamic), gpu.barrier, gpu.shuffle (the 32 bits of the
 /// value, bit 32 the `valid` flag; \p mode 0 idx, 1 up, 2 down, 3 xor) and
 /// nvvm.mma.sync (\p kind 0: m16n8k16 bf16 into f32, 1: m16n8k32 s8 into
-/// s32, wrapping; the four results then come from nl_emu_result) and
+/// s32, wrapping, 2: m16n8k16 f16 into f32; the four results then come
+/// from nl_emu_result) and
 /// nvvm.ldmatrix (m8n8 b16, not transposed, \p count matrices, this lane's
 /// row at \p address; result i is matrix i's word).
 uint32_t nl_emu_thread_id(NlEmuThread *t, int32_t dim);
@@ -284,7 +285,8 @@ void nl_emu_mma(NlEmuThread *t, int32_t kind, uint32_t a0, uint32_t a1,
 void nl_emu_ldmatrix(NlEmuThread *t, int32_t count, uint64_t address);
 uint32_t nl_emu_result(NlEmuThread *t, int32_t i);
 /// The sm_90a warpgroup operations: nvvm.wgmma.mma_async (\p kind 0:
-/// m64nNk16 bf16 into f32, 1: m64nNk32 s8 into s32, wrapping; A and B
+/// m64nNk16 bf16 into f32, 1: m64nNk32 s8 into s32, wrapping, 2: m64nNk16
+/// f16 into f32; A and B
 /// K-major in shared memory, descriptors without swizzle; this thread's
 /// \p n / 2 accumulators at \p acc, read and written in place),
 /// wgmma.fence, commit_group and wait_group, fence.proxy.async.shared::cta,

@@ -41,7 +41,7 @@ enum { kWarp = 32, kStackBytes = 512 << 10, kStaticShared = 48 << 10 };
 enum { kShuffle = 1, kMma = 2, kLdmatrix = 3 };
 
 /// Warp-wide operations by kind (nl_emu_mma's `kind`).
-enum { kMmaBf16 = 0, kMmaS8 = 1 };
+enum { kMmaBf16 = 0, kMmaS8 = 1, kMmaF16 = 2 };
 
 typedef struct Lane {
   uint32_t a[4], b[2], c[4]; ///< mma.sync operands.
@@ -352,14 +352,36 @@ void nl_emu_barrier(NlEmuThread *t) {
     yield(t);
 }
 
-/// Element `i` of the bf16 pairs in 32-bit registers `regs` (the first of a
-/// pair in the low bits), widened to f32.
-static float bf16_at(const uint32_t *regs, unsigned i) {
-  uint32_t half = (regs[i / 2] >> (16 * (i % 2))) & 0xffff;
-  uint32_t bits = half << 16;
+/// The 16-bit float `h`, bf16 (`kind` kMmaBf16) or IEEE half (kMmaF16),
+/// as f32 (exactly: both are subsets of f32).
+static float half_to_float(uint32_t h, int32_t kind) {
+  uint32_t bits;
+  if (kind != kMmaF16) {
+    bits = h << 16;
+  } else {
+    uint32_t sign = (h & 0x8000) << 16, exp = h >> 10 & 0x1f, man = h & 0x3ff;
+    if (exp == 0x1f) {
+      bits = sign | 0x7f800000 | man << 13; // inf, nan
+    } else if (exp != 0) {
+      bits = sign | (exp + 112) << 23 | man << 13;
+    } else if (man == 0) {
+      bits = sign;
+    } else { // subnormal: man * 2^-24, normal in f32
+      unsigned shift = 0;
+      while (!(man & 0x400))
+        man <<= 1, ++shift;
+      bits = sign | (113 - shift) << 23 | (man & 0x3ff) << 13;
+    }
+  }
   float f;
   memcpy(&f, &bits, sizeof f);
   return f;
+}
+
+/// Element `i` of the bf16 or f16 pairs in 32-bit registers `regs` (the
+/// first of a pair in the low bits), widened to f32.
+static float half_at(const uint32_t *regs, unsigned i, int32_t kind) {
+  return half_to_float((regs[i / 2] >> (16 * (i % 2))) & 0xffff, kind);
 }
 
 /// Element `i` of the s8 quadruples in `regs`, sign-extended.
@@ -368,8 +390,9 @@ static int32_t s8_at(const uint32_t *regs, unsigned i) {
 }
 
 /// Computes D = A B + C of mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16
-/// .f32 (kMmaBf16) or m16n8k32.row.col.satfinite-less s32.s8.s8.s32
-/// (kMmaS8, sums wrapping) for the 32 lanes of `w`. Fragments, PTX ISA
+/// .f32 (kMmaBf16), the same with f16 (kMmaF16, the same fragments) or
+/// m16n8k32.row.col.satfinite-less s32.s8.s8.s32 (kMmaS8, sums wrapping)
+/// for the 32 lanes of `w`. Fragments, PTX ISA
 /// 9.7.14.5.8 (m16n8k16) and 9.7.14.5.9 (m16n8k32), with groupID = lane / 4
 /// and tig = lane % 4: A's element i of a lane is at row groupID (+8 for
 /// the second and fourth quarter of its elements), column tig * E + i % E
@@ -392,14 +415,14 @@ static void mma(Warp *w, int32_t kind) {
       if (kind == kMmaS8)
         ai[row][col] = s8_at(x->a, i);
       else
-        af[row][col] = bf16_at(x->a, i);
+        af[row][col] = half_at(x->a, i, kind);
     }
     for (unsigned i = 0; i < 2 * e; ++i) {
       unsigned row = tig * e + i % e + (i / e) * 4 * e;
       if (kind == kMmaS8)
         bi[row][group] = s8_at(x->b, i);
       else
-        bf[row][group] = bf16_at(x->b, i);
+        bf[row][group] = half_at(x->b, i, kind);
     }
   }
   for (unsigned lane = 0; lane < kWarp; ++lane) {
@@ -416,8 +439,10 @@ static void mma(Warp *w, int32_t kind) {
         float sum;
         memcpy(&sum, &x->c[i], sizeof sum);
         // A product of two bf16 is exact in f32 (8 significant bits
-        // each; unless it underflows): one rounding, as an fma's, without
-        // libm, which not every program that links the runtime has.
+        // each; unless it underflows), and so is one of two f16 (11 bits
+        // each, exponents well within f32's): one rounding, as an fma's,
+        // without libm, which not every program that links the runtime
+        // has.
         for (unsigned kk = 0; kk < k; ++kk)
           sum = af[row][kk] * bf[kk][col] + sum;
         memcpy(&x->out[i], &sum, sizeof sum);
@@ -595,15 +620,16 @@ static const unsigned char *operand_at(Launch *l, uint32_t group, uint64_t desc,
   return l->shared + offset;
 }
 
-/// wgmma.mma_async.sync.aligned.m64nNk16.f32.bf16.bf16 (kBf16) or
-/// m64nNk32.s32.s8.s8 (kS8, sums wrapping) with both operands K-major in
+/// wgmma.mma_async.sync.aligned.m64nNk16.f32.bf16.bf16 (kMmaBf16), the
+/// same with f16 (kMmaF16) or m64nNk32.s32.s8.s8 (kMmaS8, sums wrapping)
+/// with both operands K-major in
 /// shared memory (imm-trans 0) and scale-d 1: D = A B + D for the 128
 /// threads of warpgroup `g`. Thread t (warp w = t / 32, lane l) holds D's
 /// element i at row 16 w + l / 4 + 8 ((i / 2) % 2), column 8 (i / 4) + 2
 /// (l % 4) + i % 2 (PTX ISA, wgmma's D register fragments).
 static void wgmma(Launch *l, uint32_t g) {
   Group *grp = &l->groups[g];
-  bool s8 = grp->kind == 1;
+  bool s8 = grp->kind == kMmaS8;
   unsigned n = (unsigned)grp->n, k = s8 ? 32 : 16, e = s8 ? 1 : 2;
   enum { M = 64, MaxN = 256 };
   static _Thread_local float af[M][16], bf[MaxN][16];
@@ -611,22 +637,18 @@ static void wgmma(Launch *l, uint32_t g) {
   for (unsigned m = 0; m < M; ++m)
     for (unsigned kk = 0; kk < k; ++kk) {
       const unsigned char *x = operand_at(l, g, grp->desc_a, m, kk, e);
-      if (s8) {
+      if (s8)
         ai[m][kk] = (int8_t)x[0];
-      } else {
-        uint32_t bits = (uint32_t)(x[0] | x[1] << 8) << 16;
-        memcpy(&af[m][kk], &bits, sizeof bits);
-      }
+      else
+        af[m][kk] = half_to_float((uint32_t)(x[0] | x[1] << 8), grp->kind);
     }
   for (unsigned col = 0; col < n; ++col)
     for (unsigned kk = 0; kk < k; ++kk) {
       const unsigned char *x = operand_at(l, g, grp->desc_b, col, kk, e);
-      if (s8) {
+      if (s8)
         bi[col][kk] = (int8_t)x[0];
-      } else {
-        uint32_t bits = (uint32_t)(x[0] | x[1] << 8) << 16;
-        memcpy(&bf[col][kk], &bits, sizeof bits);
-      }
+      else
+        bf[col][kk] = half_to_float((uint32_t)(x[0] | x[1] << 8), grp->kind);
     }
   for (unsigned t = 0; t < 4 * kWarp; ++t) {
     unsigned w = t / kWarp, lane = t % kWarp;
@@ -659,7 +681,7 @@ void nl_emu_wgmma(NlEmuThread *t, int32_t kind, int32_t n, uint64_t desc_a,
   if (!t->wgmma_fenced)
     fail(l, "wgmma.mma_async with no wgmma.fence before it since its "
             "accumulators were last accessed");
-  if (kind < 0 || kind > 1 || n < 8 || n > 256 || n % 8)
+  if (kind < 0 || kind > 2 || n < 8 || n > 256 || n % 8)
     fail(l, "a form of wgmma.mma_async the emulation does not know");
   Group *grp = &l->groups[g];
   if (grp->arrived == 0) {

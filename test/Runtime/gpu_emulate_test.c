@@ -2,20 +2,20 @@
 // driven by hand-written kernel bodies: thread and block indices, barriers
 // over shared memory, shared memory that nobody wrote (0xee), the four
 // shuffle modes with segments narrower than a warp (checked against CUDA's
-// definition of __shfl*_sync, computed here lane by lane), mma.sync m16n8k16
-// bf16 and m16n8k32 s8 against a plain matrix product (each lane's
-// fragments written by the PTX ISA's figures), a printf and a trap (the
-// launch stops: no later block runs), and the errors: threads that wait for
-// others that never come, lanes of a warp at different warp-wide
-// operations, data races in shared memory (accesses reported as the
-// compiler reports them, nl_emu_access): a write and another thread's read
-// or write of a byte with no barrier between them, whichever comes first,
-// in this block or after another block's accesses of the same bytes. And
-// warpgroup wgmma (m64nNk16 bf16, m64nNk32 s8) from shared memory through
-// descriptors, against a plain product, and its errors: operands written
-// without a proxy fence or without a barrier, a wgmma without wgmma.fence,
-// a barrier before the wait, descriptors that differ within a warpgroup,
-// a partial warpgroup.
+// definition of __shfl*_sync, computed here lane by lane), mma.sync
+// m16n8k16 bf16 and f16 and m16n8k32 s8 against a plain matrix product
+// (each lane's fragments written by the PTX ISA's figures; an f16
+// subnormal), a printf and a trap (the launch stops: no later block runs),
+// and the errors: threads that wait for others that never come, lanes of a
+// warp at different warp-wide operations, data races in shared memory
+// (accesses reported as the compiler reports them, nl_emu_access): a write
+// and another thread's read or write of a byte with no barrier between
+// them, whichever comes first, in this block or after another block's
+// accesses of the same bytes. And warpgroup wgmma (m64nNk16 bf16 and f16,
+// m64nNk32 s8) from shared memory through descriptors, against a plain
+// product, and its errors: operands written without a proxy fence or
+// without a barrier, a wgmma without wgmma.fence, a barrier before the
+// wait, descriptors that differ within a warpgroup, a partial warpgroup.
 // RUN: %clang -O1 -I %nlrt_include %s %nlrt_lib -lm -o %t
 // RUN: %t ids | FileCheck %s --check-prefix=IDS --match-full-lines
 // RUN: %t barrier | FileCheck %s --check-prefix=BARRIER --match-full-lines
@@ -95,7 +95,7 @@ static void shuffle(void **params, NlEmuThread *t) {
 // in f32 sums; C = 0.5 (bf16) or 7 (s8).
 enum { kK = 32 };
 static int A[16][kK], B[kK][8];
-static uint32_t mma_out[2][32][4];
+static uint32_t mma_out[3][32][4];
 
 static uint32_t bf16_bits(int v) {
   float f = (float)v;
@@ -104,10 +104,33 @@ static uint32_t bf16_bits(int v) {
   return bits >> 16; // exact: small integers
 }
 
+/// `v` (a small integer, exact) as bf16 (kind 0) or IEEE half (kind 2).
+static uint32_t half_bits(int v, int kind) {
+  if (kind != 2)
+    return bf16_bits(v);
+  _Float16 h = (_Float16)v;
+  uint16_t bits;
+  memcpy(&bits, &h, sizeof bits);
+  return bits;
+}
+
 static void mma(void **params, NlEmuThread *t) {
   int kind = *(int *)params[0];
+  if (kind == 3) {
+    // f16 (kind 2): lane 0's first A and B elements are A[0][0] and
+    // B[0][0], 2^-24 (a subnormal) and 1024; everything else 0.
+    unsigned lane = nl_emu_thread_id(t, 0);
+    float half = 0.5f;
+    uint32_t c;
+    memcpy(&c, &half, 4);
+    nl_emu_mma(t, 2, lane ? 0 : 0x0001, 0, 0, 0, lane ? 0 : 0x6400, 0, c, c, c,
+               c);
+    for (int i = 0; i < 4; ++i)
+      mma_out[2][lane][i] = nl_emu_result(t, i);
+    return;
+  }
   unsigned lane = nl_emu_thread_id(t, 0), g = lane / 4, q = lane % 4;
-  unsigned e = kind ? 4 : 2; // elements to a register
+  unsigned e = kind == 1 ? 4 : 2; // elements to a register
   uint32_t a[4] = {0}, b[2] = {0}, c[4];
   // PTX ISA, mma.m16n8k16 .bf16 and mma.m16n8k32 .s8 fragments: register
   // r of A holds row g (r even) or g + 8 (r odd), columns q * e .. + e - 1,
@@ -117,19 +140,21 @@ static void mma(void **params, NlEmuThread *t) {
   for (unsigned r = 0; r < 4; ++r)
     for (unsigned i = 0; i < e; ++i) {
       int v = A[g + (r % 2) * 8][q * e + i + (r / 2) * 4 * e];
-      uint32_t bits = kind ? (uint32_t)(uint8_t)(int8_t)v : bf16_bits(v);
+      uint32_t bits =
+          kind == 1 ? (uint32_t)(uint8_t)(int8_t)v : half_bits(v, kind);
       a[r] |= bits << (i * (32 / e));
     }
   for (unsigned r = 0; r < 2; ++r)
     for (unsigned i = 0; i < e; ++i) {
       int v = B[q * e + i + r * 4 * e][g];
-      uint32_t bits = kind ? (uint32_t)(uint8_t)(int8_t)v : bf16_bits(v);
+      uint32_t bits =
+          kind == 1 ? (uint32_t)(uint8_t)(int8_t)v : half_bits(v, kind);
       b[r] |= bits << (i * (32 / e));
     }
   for (unsigned i = 0; i < 4; ++i) {
     float half = 0.5f;
     uint32_t seven = 7;
-    memcpy(&c[i], kind ? (void *)&seven : (void *)&half, 4);
+    memcpy(&c[i], kind == 1 ? (void *)&seven : (void *)&half, 4);
   }
   nl_emu_mma(t, kind, a[0], a[1], a[2], a[3], b[0], b[1], c[0], c[1], c[2],
              c[3]);
@@ -254,7 +279,7 @@ static void partial(void **params, NlEmuThread *t) {
 // wait) or gives warp 1 another descriptor (5).
 enum { kWgN = 24, kSbo = 2 * 128 + 16 };
 static int WA[64][32], WB[2 * kWgN][32];
-static uint32_t wg_out[2][256][kWgN / 2];
+static uint32_t wg_out[3][256][kWgN / 2];
 
 static uint64_t descriptor(uint64_t offset) {
   return (offset >> 4 & 0x3fff) | (uint64_t)(128 >> 4) << 16 |
@@ -263,7 +288,8 @@ static uint64_t descriptor(uint64_t offset) {
 
 static void wg(void **params, NlEmuThread *t) {
   int kind = *(int *)params[0], mode = *(int *)params[1];
-  unsigned tid = nl_emu_thread_id(t, 0), k = kind ? 32 : 16, e = kind ? 1 : 2;
+  unsigned tid = nl_emu_thread_id(t, 0), k = kind == 1 ? 32 : 16,
+           e = kind == 1 ? 1 : 2;
   unsigned char *shared = nl_emu_shared(t, 1);
   unsigned char *a = shared, *b = shared + 8 * kSbo;
   // Element (r, kk) of an operand at `base`.
@@ -276,10 +302,10 @@ static void wg(void **params, NlEmuThread *t) {
     unsigned char *at = (isA ? a : b) + row / 8 * kSbo + byte / 16 * 128 +
                         row % 8 * 16 + byte % 16;
     nl_emu_access(t, (uint64_t)(uintptr_t)at, e, 1);
-    if (kind) {
+    if (kind == 1) {
       *at = (uint8_t)(int8_t)v;
     } else {
-      uint16_t bits = (uint16_t)bf16_bits(v);
+      uint16_t bits = (uint16_t)half_bits(v, kind);
       memcpy(at, &bits, 2);
     }
   }
@@ -297,7 +323,7 @@ static void wg(void **params, NlEmuThread *t) {
   for (unsigned i = 0; i < kWgN / 2; ++i) {
     float half = 0.5f;
     uint32_t seven = 7;
-    memcpy(&acc[i], kind ? (void *)&seven : (void *)&half, 4);
+    memcpy(&acc[i], kind == 1 ? (void *)&seven : (void *)&half, 4);
   }
   if (mode != 3)
     nl_emu_wgmma_fence(t);
@@ -369,11 +395,11 @@ int main(int argc, char **argv) {
     for (int k = 0; k < kK; ++k)
       for (int n = 0; n < 8; ++n)
         B[k][n] = (k * 5 + n * 13) % 9 - 4;
-    for (int kind = 0; kind < 2; ++kind) {
+    for (int kind = 0; kind < 3; ++kind) {
       void *params[] = {&kind};
       nl_gpu_emulate(mma, "mma", params, 1, 1, 1, 32, 0);
       unsigned wrong = 0;
-      int k = kind ? 32 : 16;
+      int k = kind == 1 ? 32 : 16;
       for (unsigned lane = 0; lane < 32; ++lane)
         for (unsigned i = 0; i < 4; ++i) {
           unsigned row = lane / 4 + (i / 2) * 8, col = lane % 4 * 2 + i % 2;
@@ -381,7 +407,7 @@ int main(int argc, char **argv) {
           for (int kk = 0; kk < k; ++kk)
             sum += A[row][kk] * B[kk][col];
           uint32_t got = mma_out[kind][lane][i];
-          if (kind) {
+          if (kind == 1) {
             wrong += (int32_t)got != sum + 7;
           } else {
             float f;
@@ -389,10 +415,20 @@ int main(int argc, char **argv) {
             wrong += f != (float)sum + 0.5f;
           }
         }
-      printf("%s: %u wrong of 128\n", kind ? "s8" : "bf16", wrong);
+      printf("%s: %u wrong of 128\n",
+             (const char *[]){"bf16", "s8", "f16"}[kind], wrong);
     }
+    // f16's smallest subnormal (2^-24) times 1024: 2^-14, plus 0.5.
+    int subnormal = 3;
+    void *params[] = {&subnormal};
+    nl_gpu_emulate(mma, "mma", params, 1, 1, 1, 32, 0);
+    float d;
+    memcpy(&d, &mma_out[2][0][0], sizeof d);
+    printf("f16 subnormal: %s\n", d == 0.5f + 0x1p-14f ? "exact" : "wrong");
     // MMA: bf16: 0 wrong of 128
     // MMA-NEXT: s8: 0 wrong of 128
+    // MMA-NEXT: f16: 0 wrong of 128
+    // MMA-NEXT: f16 subnormal: exact
   } else if (!strcmp(what, "ldmatrix")) {
     nl_gpu_emulate(ld, "ld", NULL, 1, 1, 1, 32, 0);
     // PTX ISA: lane l receives, of the matrix whose rows lanes 8 i to
@@ -471,13 +507,13 @@ int main(int argc, char **argv) {
       // WG-PARTIAL: error: emulated kernel 'wgmma', block (0, 0, 0): wgmma
       // WG-PARTIAL-SAME: in a warpgroup of fewer than 128 threads
     }
-    for (int kind = 0; kind < 2; ++kind) {
+    for (int kind = 0; kind < 3; ++kind) {
       void *params[] = {&kind, &mode};
       nl_gpu_emulate(wg, "wgmma", params, 1, 1, 1, 256, 8 * kSbo * 2);
       // PTX ISA, wgmma's D fragments: thread t of warpgroup g (warp w =
       // t % 128 / 32, lane l) holds element i at row 16 w + l / 4 + 8 ((i
       // / 2) % 2), column 8 (i / 4) + 2 (l % 4) + i % 2 of g's 24 columns.
-      unsigned wrong = 0, k = kind ? 32 : 16;
+      unsigned wrong = 0, k = kind == 1 ? 32 : 16;
       for (unsigned tid = 0; tid < 256; ++tid)
         for (unsigned i = 0; i < kWgN / 2; ++i) {
           unsigned w = tid % 128 / 32, lane = tid % 32;
@@ -488,7 +524,7 @@ int main(int argc, char **argv) {
           for (unsigned kk = 0; kk < k; ++kk)
             sum += WA[row][kk] * WB[col][kk];
           uint32_t got = wg_out[kind][tid][i];
-          if (kind) {
+          if (kind == 1) {
             wrong += (int32_t)got != sum + 7;
           } else {
             float f;
@@ -496,10 +532,12 @@ int main(int argc, char **argv) {
             wrong += f != (float)sum + 0.5f;
           }
         }
-      printf("wgmma %s: %u wrong of 3072\n", kind ? "s8" : "bf16", wrong);
+      printf("wgmma %s: %u wrong of 3072\n",
+             (const char *[]){"bf16", "s8", "f16"}[kind], wrong);
     }
     // WGMMA: wgmma bf16: 0 wrong of 3072
     // WGMMA-NEXT: wgmma s8: 0 wrong of 3072
+    // WGMMA-NEXT: wgmma f16: 0 wrong of 3072
     // WG-PROXY: error: emulated kernel 'wgmma', block (0, 0, 0): the wgmma of
     // WG-PROXY-SAME: warpgroup 0 reads byte 0 of the dynamic shared memory,
     // WG-PROXY-SAME: which thread 0 wrote with no fence.proxy.async after it

@@ -265,16 +265,16 @@ emitSpreadNest(OpBuilder &b, Location loc, Value tid, int64_t threads,
 
 /// A contraction the tensor cores can compute: the reference lowering's
 /// nest over (i, k, j) whose body is out[i, j] = fma(lhs[i, k], rhs[k, j],
-/// out[i, j]) on bf16 operands (widened to f32) into f32, with M a
-/// multiple of 16, N of 8 and K of 16 (mma.sync m16n8k16), or out[i, j] +
-/// lhs[i, k] * rhs[k, j] on i8 operands (sign-extended) into i32, K a
-/// multiple of 32 (mma.sync m16n8k32, wrapping as the reference's i32
-/// sums do). (f16 takes the bf16 fragments; it waits for a run on a GPU.)
+/// out[i, j]) on bf16 or f16 operands (widened to f32) into f32, with M a
+/// multiple of 16, N of 8 and K of 16 (mma.sync m16n8k16, whose fragments
+/// are the same for both), or out[i, j] + lhs[i, k] * rhs[k, j] on i8
+/// operands (sign-extended) into i32, K a multiple of 32 (mma.sync
+/// m16n8k32, wrapping as the reference's i32 sums do).
 struct MmaDot {
   Value lhs, rhs, out;
   int64_t m, n, k;
-  /// i8 into i32, else bf16 into f32.
-  bool int8;
+  /// i8 into i32, else bf16 or f16 (`f16`) into f32.
+  bool int8, f16;
   /// `rhs` is stored transposed, [N][K] (layOutMmaOperands).
   bool rhsTransposed;
 };
@@ -319,11 +319,13 @@ std::optional<MmaDot> mmaDot(ElementNest &nest,
     return std::nullopt;
   MmaDot dot{loads[0].getMemRef(), loads[1].getMemRef(), store.getMemRef(),
              nest.trips[0],        nest.trips[2],        nest.trips[1],
-             /*int8=*/!fma,        rhsTransposed};
+             /*int8=*/!fma,        /*f16=*/false,        rhsTransposed};
   Type a = loads[0].getType(), b = loads[1].getType(), c = loads[2].getType();
   bool bf16 = fma && a.isBF16() && b.isBF16() && c.isF32();
+  dot.f16 = fma && a.isF16() && b.isF16() && c.isF32();
   bool int8 = !fma && a.isInteger(8) && b.isInteger(8) && c.isInteger(32);
-  if ((!bf16 && !int8) || dot.m % 16 || dot.n % 8 || dot.k % (int8 ? 32 : 16))
+  if ((!bf16 && !dot.f16 && !int8) || dot.m % 16 || dot.n % 8 ||
+      dot.k % (int8 ? 32 : 16))
     return std::nullopt;
   return dot;
 }
@@ -730,10 +732,20 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads,
     }
     auto result = LLVM::LLVMStructType::getLiteral(
         ctx, {accType, accType, accType, accType});
-    NVVM::MMATypes in = dot.int8 ? NVVM::MMATypes::s8 : NVVM::MMATypes::bf16;
+    NVVM::MMATypes in = dot.int8  ? NVVM::MMATypes::s8
+                        : dot.f16 ? NVVM::MMATypes::f16
+                                  : NVVM::MMATypes::bf16;
     std::optional<NVVM::MMAIntOverflow> overflow;
     if (dot.int8)
       overflow = NVVM::MMAIntOverflow::wrapped;
+    // f16 operands are pairs of halves (mma.sync's f16x2), the same bits.
+    if (dot.f16) {
+      auto halves = VectorType::get({2}, b.getF16Type());
+      for (SmallVector<SmallVector<Value>> *words : {&a, &bv})
+        for (SmallVector<Value> &fragment : *words)
+          for (Value &w : fragment)
+            w = LLVM::BitcastOp::create(b, loc, halves, w);
+    }
     SmallVector<Value> next;
     for (int64_t i = 0; i < rows * cols; ++i) {
       Value d = NVVM::MmaOp::create(
@@ -982,8 +994,9 @@ void wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
       d.push_back(v);
     }
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    NVVM::WGMMATypes in =
-        dot.int8 ? NVVM::WGMMATypes::s8 : NVVM::WGMMATypes::bf16;
+    NVVM::WGMMATypes in = dot.int8  ? NVVM::WGMMATypes::s8
+                          : dot.f16 ? NVVM::WGMMATypes::f16
+                                    : NVVM::WGMMATypes::bf16;
     NVVM::WGMMATypes out =
         dot.int8 ? NVVM::WGMMATypes::s32 : NVVM::WGMMATypes::f32;
     for (int64_t k = 0; k < dot.k; k += kStep) {

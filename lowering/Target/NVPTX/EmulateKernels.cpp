@@ -429,8 +429,9 @@ private:
     return success();
   }
 
-  /// wgmma.mma_async m64nNk16 bf16 into f32 (kind 0) or m64nNk32 s8 into
-  /// s32, wrapping (kind 1), both operands K-major from descriptors, D
+  /// wgmma.mma_async m64nNk16 bf16 into f32 (kind 0), m64nNk32 s8 into
+  /// s32, wrapping (kind 1), or m64nNk16 f16 into f32 (kind 2), both
+  /// operands K-major from descriptors, D
   /// accumulated: what nlc-gpu-distribute-tiles makes. The accumulators go
   /// through a buffer on the thread's stack (made once, in the entry
   /// block), which the emulator reads and writes.
@@ -447,6 +448,10 @@ private:
              op.getTypeD() == NVVM::WGMMATypes::s32 && shape.getK() == 32 &&
              !op.getSatfinite())
       kind = 1;
+    else if (op.getTypeA() == NVVM::WGMMATypes::f16 &&
+             op.getTypeB() == NVVM::WGMMATypes::f16 &&
+             op.getTypeD() == NVVM::WGMMATypes::f32 && shape.getK() == 16)
+      kind = 2;
     auto type = cast<LLVM::LLVMStructType>(op.getResults().getType());
     int64_t count = type.getBody().size();
     if (kind < 0 || shape.getM() != 64 || count != shape.getN() / 2 ||
@@ -525,9 +530,9 @@ private:
     return success();
   }
 
-  /// mma.sync m16n8k16 bf16 into f32 (kind 0) or m16n8k32 s8 into s32,
-  /// wrapping (kind 1), row-major A and column-major B: what
-  /// nlc-gpu-distribute-tiles makes.
+  /// mma.sync m16n8k16 bf16 into f32 (kind 0), m16n8k32 s8 into s32,
+  /// wrapping (kind 1), or m16n8k16 f16 into f32 (kind 2), row-major A and
+  /// column-major B: what nlc-gpu-distribute-tiles makes.
   LogicalResult rewriteMma(OpBuilder &b, NVVM::MmaOp op) {
     Location loc = op.getLoc();
     NVVM::MMAShapeAttr shape = op.getShape();
@@ -541,6 +546,9 @@ private:
     else if (types(NVVM::MMATypes::s8) && shape.getK() == 32 &&
              op.getIntOverflowBehavior() == NVVM::MMAIntOverflow::wrapped)
       kind = 1;
+    else if (types(NVVM::MMATypes::f16) && shape.getK() == 16 &&
+             op.getOperandC()[0].getType().isF32())
+      kind = 2;
     if (kind < 0 || shape.getM() != 16 || shape.getN() != 8 ||
         op.getLayoutA() != NVVM::MMALayout::row ||
         op.getLayoutB() != NVVM::MMALayout::col ||
@@ -548,10 +556,12 @@ private:
         op.getOperandC().size() != 4)
       return op.emitError("cannot emulate this form of mma.sync");
     SmallVector<Value> args = {thread, i32Const(b, loc, kind)};
-    auto bits = [&](Value v) {
-      return v.getType().isF32()
-                 ? arith::BitcastOp::create(b, loc, i32, v).getResult()
-                 : v;
+    auto bits = [&](Value v) -> Value {
+      if (v.getType().isF32())
+        return arith::BitcastOp::create(b, loc, i32, v);
+      if (isa<VectorType>(v.getType())) // f16x2
+        return LLVM::BitcastOp::create(b, loc, i32, v);
+      return v;
     };
     for (Value v : op.getOperandA())
       args.push_back(bits(v));
