@@ -1654,6 +1654,202 @@ void placeInArena(gpu::GPUFuncOp fn, Plan &plan) {
   }
 }
 
+/// What the ops between two barriers do to memory: the tile buffers they
+/// read and write; whether they read or write any other memory (views in
+/// global memory, pointers: one category); whether they access a
+/// statically shaped memref that is not a tile buffer itself (one carried
+/// through a loop: any tile buffer); and whether they do anything else
+/// whose effects are not known, or hold a barrier.
+struct Footprint {
+  DenseSet<Value> reads, writes;
+  bool otherReads = false, otherWrites = false, anyBuffer = false,
+       unknown = false;
+
+  void add(Operation *op) {
+    op->walk([&](Operation *inner) {
+      if (isa<gpu::BarrierOp>(inner)) {
+        unknown = true;
+        return;
+      }
+      // Orderings of the issuing thread's (or warpgroup's) own work; and
+      // wgmma, which reads the buffers whose addresses its descriptors
+      // hold (counted below, where they are taken).
+      if (isa<NVVM::FenceProxyOp, NVVM::WgmmaFenceAlignedOp,
+              NVVM::WgmmaGroupSyncAlignedOp, NVVM::WgmmaWaitGroupSyncOp,
+              NVVM::WgmmaMmaAsyncOp>(inner))
+        return;
+      // The thread's own stack.
+      if (isa<LLVM::StackSaveOp, LLVM::StackRestoreOp>(inner))
+        return;
+      // A buffer's address (ldmatrix, wgmma descriptors): it may be read
+      // and written through it. (Accesses through a view's address, which
+      // the 16-byte copies take for their alignment check, count as other
+      // memory where they happen.)
+      if (auto address =
+              dyn_cast<memref::ExtractAlignedPointerAsIndexOp>(inner)) {
+        if (isTileBuffer(carried(address.getSource()).getDefiningOp()))
+          access(address.getSource(), true, true);
+        return;
+      }
+      if (inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+        return;
+      auto effects = dyn_cast<MemoryEffectOpInterface>(inner);
+      if (!effects) {
+        unknown = true;
+        return;
+      }
+      SmallVector<MemoryEffects::EffectInstance> list;
+      effects.getEffects(list);
+      for (const MemoryEffects::EffectInstance &e : list) {
+        bool read = isa<MemoryEffects::Read>(e.getEffect()),
+             write = isa<MemoryEffects::Write>(e.getEffect());
+        if (!read && !write)
+          continue; // allocation, free
+        if (Value v = e.getValue())
+          access(v, read, write);
+        else
+          unknown = true;
+      }
+    });
+  }
+
+  /// The buffer `v` is where a loop carries it unchanged (its iteration
+  /// argument or result, which the body yields as it came in).
+  static Value carried(Value v) {
+    scf::ForOp loop;
+    unsigned i = 0;
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      loop = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp());
+      if (!loop || arg.getArgNumber() == 0)
+        return v;
+      i = arg.getArgNumber() - 1;
+    } else if ((loop = v.getDefiningOp<scf::ForOp>())) {
+      i = cast<OpResult>(v).getResultNumber();
+    } else {
+      return v;
+    }
+    Value yielded = loop.getBody()->getTerminator()->getOperand(i);
+    if (yielded != loop.getRegionIterArg(i))
+      return v;
+    return carried(loop.getInitArgs()[i]);
+  }
+
+  void access(Value v, bool read, bool write) {
+    v = carried(v);
+    if (isTileBuffer(v.getDefiningOp())) {
+      if (read)
+        reads.insert(v);
+      if (write)
+        writes.insert(v);
+      return;
+    }
+    auto type = dyn_cast<MemRefType>(v.getType());
+    if (type && type.hasStaticShape()) {
+      anyBuffer = true;
+      return;
+    }
+    otherReads |= read;
+    otherWrites |= write;
+  }
+
+  bool touchesBuffers() const {
+    return !reads.empty() || !writes.empty() || anyBuffer;
+  }
+
+  /// Whether a thread's accesses here and another thread's in `o` may
+  /// race: a location one writes and the other accesses.
+  bool conflicts(const Footprint &o) const {
+    if (unknown || o.unknown || (anyBuffer && o.touchesBuffers()) ||
+        (o.anyBuffer && touchesBuffers()))
+      return true;
+    if ((otherWrites && (o.otherReads || o.otherWrites)) ||
+        (otherReads && o.otherWrites))
+      return true;
+    for (Value v : writes)
+      if (o.reads.contains(v) || o.writes.contains(v))
+        return true;
+    for (Value v : reads)
+      if (o.writes.contains(v))
+        return true;
+    return false;
+  }
+
+  void merge(const Footprint &o) {
+    reads.insert(o.reads.begin(), o.reads.end());
+    writes.insert(o.writes.begin(), o.writes.end());
+    otherReads |= o.otherReads;
+    otherWrites |= o.otherWrites;
+    anyBuffer |= o.anyBuffer;
+    unknown |= o.unknown;
+  }
+};
+
+/// The footprint of the ops after `from` and before `to` (null: to the
+/// end of the block).
+Footprint footprintBetween(Operation *from, Operation *to) {
+  Footprint f;
+  for (Operation *op = from->getNextNode(); op != to; op = op->getNextNode())
+    f.add(op);
+  return f;
+}
+
+/// Drops the barriers no data race needs. In a block, a barrier between two
+/// others whose ops before it (since the previous barrier) and after it
+/// (up to the next) access no location that one writes and the other
+/// reads or writes: the copies of a K step's A and B tiles, which write
+/// different buffers and read only global memory; a tile copy and the
+/// proxy fence after it. And the last barrier of a loop's body when the
+/// body's first barrier comes before anything there touches memory (so
+/// the next iteration starts with a barrier) and what follows the loop,
+/// up to the next barrier, does not conflict with what the body does
+/// after its next-to-last barrier: a K loop's closing barrier, which the
+/// next step's opening one repeats. Which thread accesses what is not
+/// known, so any location both access counts. Run while the tile buffers
+/// are still their own values (before placeInArena).
+void dropUnneededBarriers(gpu::GPUFuncOp fn) {
+  SmallVector<Block *> blocks;
+  fn.walk([&](Block *block) { blocks.push_back(block); });
+  for (Block *block : blocks) {
+    SmallVector<gpu::BarrierOp> barriers(block->getOps<gpu::BarrierOp>());
+    if (barriers.size() < 2)
+      continue;
+    // `before`: since the last barrier kept.
+    Footprint before = footprintBetween(barriers[0], barriers[1]);
+    for (size_t i = 1; i + 1 < barriers.size(); ++i) {
+      Footprint after = footprintBetween(barriers[i], barriers[i + 1]);
+      if (before.conflicts(after)) {
+        before = std::move(after);
+        continue;
+      }
+      before.merge(after);
+      barriers[i].erase();
+    }
+    gpu::BarrierOp last = barriers.back();
+    auto loop = dyn_cast<scf::ForOp>(block->getParentOp());
+    if (!loop)
+      continue;
+    auto quiet = [](Footprint f) {
+      return !f.unknown && !f.touchesBuffers() && !f.otherReads &&
+             !f.otherWrites;
+    };
+    Footprint head;
+    for (Operation &op : *block) {
+      if (&op == barriers.front())
+        break;
+      head.add(&op);
+    }
+    auto next = loop->getNextNode();
+    while (next && !isa<gpu::BarrierOp>(next))
+      next = next->getNextNode();
+    if (!next || !quiet(head) ||
+        !quiet(footprintBetween(last, block->getTerminator())))
+      continue;
+    Footprint exit = footprintBetween(loop, next);
+    if (!before.conflicts(exit))
+      last.erase();
+  }
+}
+
 /// Drops each barrier that only memory-effect-free ops separate from the
 /// barrier before it (one nest's closing barrier and the next one's
 /// opening barrier).
@@ -1735,6 +1931,10 @@ struct GPUDistributeTiles
       for (memref::CopyOp copy : plan->copies)
         spreadCopy(copy, tid, block);
       chunkBuffers(chunked);
+      // A nest's closing barrier stays where the next one's opening one
+      // repeats it; then the barriers no race needs go.
+      dropRepeatedBarriers(fn);
+      dropUnneededBarriers(fn);
       placeInArena(fn, *plan);
       dropRepeatedBarriers(fn);
       fn.setKnownBlockSizeAttr(

@@ -85,7 +85,17 @@ def GPUDistributeTiles
       consecutive threads take consecutive elements), around the nest's
       dependent loops (a contraction's k loop); each `memref.copy` of tile
       buffers becomes such a loop too. A `gpu.barrier` comes before and
-      after each of them (one between two).
+      after each of them (one between two); then the barriers no data race
+      needs go: one whose ops before it (since the last barrier kept) and
+      after it (up to the next) access no location that one writes and the
+      other reads or writes (the copies of a K step's A and B, which write
+      different buffers and read global memory; a copy and the proxy fence
+      after it), and the last one of a loop's body where the body's first
+      barrier comes before anything touches memory and what follows the
+      loop does not conflict with the body's end (a K loop's closing
+      barrier, which the next step's opening one repeats). Global memory
+      counts as one location; an op whose effects are not known keeps
+      every barrier around it.
     - On sm_80 and later (option `mma`), a contraction of bf16 tiles into
       f32 with M, N, K multiples of 16, 8, 16 (i8 into i32: K a multiple
       of 32, `m16n8k32`) runs on the tensor cores instead: each warp

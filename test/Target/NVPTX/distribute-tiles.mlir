@@ -50,32 +50,37 @@
 // CHECK-NEXT: }
 // CHECK-NEXT: }
 // CHECK-NEXT: }
-// CHECK-NEXT: gpu.barrier
-// The second at 512 (after 512 bytes), 64 groups over 128 threads; one
-// barrier between two nests.
+// The second at 512 (after 512 bytes), 64 groups over 128 threads, with
+// no barrier between the two copies: they write different tiles and read
+// only global memory (a barrier stays only where two threads could access
+// one location, one of them writing, without it).
 // CHECK-NOT: gpu.barrier
 // CHECK: %[[C512:.+]] = arith.constant 512 : index
 // CHECK: %[[V1:.+]] = memref.view %[[ARENA]][%[[C512]]][] : {{.*}} to memref<16x16xf32, #gpu.address_space<workgroup>>
 // CHECK: %[[W:.+]] = memref.memory_space_cast %[[V1]]
+// CHECK-NOT: gpu.barrier
 // CHECK: scf.for %{{.+}} = %[[TID]] to %c64{{(_[0-9]+)?}} step %c128{{(_[0-9]+)?}} {
-// CHECK: gpu.barrier
 // The row sums at 1536 (warp-reductions=0: warp-reductions.mlir has the
-// default): each of 8 threads sums a row, in order.
+// default), after a barrier (they read the first tile): each of 8 threads
+// sums a row, in order.
 // CHECK: %[[C1536:.+]] = arith.constant 1536 : index
 // CHECK: %[[V2:.+]] = memref.view %[[ARENA]][%[[C1536]]][] : {{.*}} to memref<8xf32, #gpu.address_space<workgroup>>
 // CHECK: %[[S:.+]] = memref.memory_space_cast %[[V2]]
+// CHECK: gpu.barrier
 // CHECK: scf.for %[[R:.+]] = %[[TID]] to %c8{{(_[0-9]+)?}} step %c128{{(_[0-9]+)?}} {
 // CHECK: %[[SUM:.+]] = scf.for %[[C:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}) -> (f32) {
 // CHECK: memref.load %[[A]][%[[R]], %[[C]]]
 // CHECK: memref.store %[[SUM]], %[[S]][%[[R]]]
-// CHECK: gpu.barrier
-// The broadcast at 1568, then the product at 2080, zeroed: spread too.
+// The broadcast at 1568 (after a barrier: it reads the sums), then the
+// product at 2080, zeroed (no barrier between: other buffers): spread too.
 // CHECK: %[[C1568:.+]] = arith.constant 1568 : index
 // CHECK: %[[V3:.+]] = memref.view %[[ARENA]][%[[C1568]]][]
 // CHECK: %[[B:.+]] = memref.memory_space_cast %[[V3]]
+// CHECK: gpu.barrier
 // CHECK: %[[C2080:.+]] = arith.constant 2080 : index
 // CHECK: %[[V4:.+]] = memref.view %[[ARENA]][%[[C2080]]][]
 // CHECK: %[[OUT:.+]] = memref.memory_space_cast %[[V4]]
+// CHECK-NOT: gpu.barrier
 // CHECK: scf.for
 // CHECK: memref.store %{{.+}}, %[[OUT]]
 // CHECK: gpu.barrier
@@ -296,7 +301,9 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // WGMMA-NEXT: nvvm.wgmma.commit.group.sync.aligned
 // WGMMA-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
 // WGMMA-NOT: nvvm.wgmma.mma_async
-// WGMMA: gpu.barrier
+// No barrier closes the step: the next one opens with one before it
+// writes A or B, and what follows the loop writes neither.
+// WGMMA-NOT: gpu.barrier
 // WGMMA: scf.yield
 // WGMMA-COUNT-8: memref.store %{{.+}}, %[[OUT]]
 // WGMMA-NEXT: gpu.barrier
