@@ -76,8 +76,9 @@ struct NlEmuThread {
   char *stack;
   uint32_t tid;
   bool done;
-  /// fence.proxy.async.shared::cta so far.
-  uint32_t proxy_fences;
+  /// fence.proxy.async.shared::cta so far, and so far as of the thread's
+  /// last barrier (the fences another thread's wgmma may rely on).
+  uint32_t proxy_fences, proxy_fences_released;
   /// A wgmma.fence since the last wgmma.wait_group (or the start).
   bool wgmma_fenced;
   /// wgmma.mma_async not yet committed; committed groups not yet waited
@@ -180,7 +181,7 @@ static void run_block(Launch *l) {
   for (uint32_t i = 0; i < l->threads; ++i) {
     NlEmuThread *t = &l->fibers[i];
     t->done = false;
-    t->proxy_fences = 0;
+    t->proxy_fences = t->proxy_fences_released = 0;
     t->wgmma_fenced = false;
     t->wgmma_uncommitted = t->wgmma_groups = 0;
     getcontext(&t->context);
@@ -339,6 +340,7 @@ void *nl_emu_shared(NlEmuThread *t, int32_t dynamic) {
 
 void nl_emu_barrier(NlEmuThread *t) {
   check_wgmma_waited(t, "a barrier");
+  t->proxy_fences_released = t->proxy_fences;
   Launch *l = t->launch;
   uint32_t generation = l->barrier_generation;
   ++l->progress;
@@ -563,9 +565,9 @@ uint32_t nl_emu_result(NlEmuThread *t, int32_t i) {
 
 /// Byte `offset` of shared memory, which warpgroup `group`'s wgmma reads
 /// through the async proxy: the threads' writes of it must be behind a
-/// barrier and, before that, a fence.proxy.async of the thread that wrote
-/// it. The read then counts as several threads' (a later write before the
-/// next barrier is a race).
+/// barrier and, before that barrier, a fence.proxy.async of the thread
+/// that wrote it. The read then counts as several threads' (a later write
+/// before the next barrier is a race).
 static void async_read(Launch *l, uint32_t group, size_t offset) {
   Shadow *s = &l->shadow[offset];
   if (s->epoch != l->epoch)
@@ -582,13 +584,15 @@ static void async_read(Launch *l, uint32_t group, size_t offset) {
              group, byte, space, s->writer - 1u);
     fail(l, what);
   }
+  // The writer's fence must come after its write and before a barrier
+  // (which then orders it before this read).
   uint16_t writer = l->last_writer[offset];
   if (writer &&
-      l->fibers[writer - 1].proxy_fences == l->writer_fences[offset]) {
+      l->fibers[writer - 1].proxy_fences_released <= l->writer_fences[offset]) {
     snprintf(what, sizeof what,
              "the wgmma of warpgroup %u reads byte %zu of the %s shared "
-             "memory, which thread %u wrote with no fence.proxy.async after "
-             "it",
+             "memory, which thread %u wrote with no fence.proxy.async and "
+             "barrier after it",
              group, byte, space, writer - 1u);
     fail(l, what);
   }

@@ -13,9 +13,10 @@
 // them, whichever comes first, in this block or after another block's
 // accesses of the same bytes. And warpgroup wgmma (m64nNk16 bf16 and f16,
 // m64nNk32 s8) from shared memory through descriptors, against a plain
-// product, and its errors: operands written without a proxy fence or
-// without a barrier, a wgmma without wgmma.fence, a barrier before the
-// wait, descriptors that differ within a warpgroup, a partial warpgroup.
+// product, and its errors: operands written without a proxy fence (or
+// with it after the barrier) or without a barrier, a wgmma without
+// wgmma.fence, a barrier before the wait, descriptors that differ within a
+// warpgroup, a partial warpgroup.
 // RUN: %clang -O1 -I %nlrt_include %s %nlrt_lib -lm -o %t
 // RUN: %t ids | FileCheck %s --check-prefix=IDS --match-full-lines
 // RUN: %t barrier | FileCheck %s --check-prefix=BARRIER --match-full-lines
@@ -40,6 +41,7 @@
 // RUN: not %t wgmma-no-fence 2>&1 | FileCheck %s --check-prefix=WG-FENCE
 // RUN: not %t wgmma-no-wait 2>&1 | FileCheck %s --check-prefix=WG-WAIT
 // RUN: not %t wgmma-descriptors 2>&1 | FileCheck %s --check-prefix=WG-DESC
+// RUN: not %t wgmma-late-fence 2>&1 | FileCheck %s --check-prefix=WG-LATE
 // RUN: not %t wgmma-partial 2>&1 | FileCheck %s --check-prefix=WG-PARTIAL
 
 #include "nl_runtime.h"
@@ -276,7 +278,9 @@ static void partial(void **params, NlEmuThread *t) {
 // fields differ from any default); every thread writes its share of the
 // operands. Accumulators start at 0.5 (bf16) or 7 (s8). `mode` leaves out
 // one step (1: the proxy fence, 2: the barrier, 3: wgmma.fence, 4: the
-// wait) or gives warp 1 another descriptor (5).
+// wait), gives warp 1 another descriptor (5), or fences after the barrier
+// (6: too late, though every thread of the warpgroup has fenced when its
+// wgmma runs).
 enum { kWgN = 24, kSbo = 2 * 128 + 16 };
 static int WA[64][32], WB[2 * kWgN][32];
 static uint32_t wg_out[3][256][kWgN / 2];
@@ -309,10 +313,12 @@ static void wg(void **params, NlEmuThread *t) {
       memcpy(at, &bits, 2);
     }
   }
-  if (mode != 1)
+  if (mode != 1 && mode != 6)
     nl_emu_fence_proxy_async(t);
   if (mode != 2)
     nl_emu_barrier(t);
+  if (mode == 6)
+    nl_emu_fence_proxy_async(t);
   unsigned g = tid / 128;
   uint64_t da = descriptor(nl_emu_shared_offset(t, (uintptr_t)a));
   uint64_t db =
@@ -501,6 +507,7 @@ int main(int argc, char **argv) {
                : !strcmp(what, "wgmma-no-fence")     ? 3
                : !strcmp(what, "wgmma-no-wait")      ? 4
                : !strcmp(what, "wgmma-descriptors")  ? 5
+               : !strcmp(what, "wgmma-late-fence")   ? 6
                                                      : 0;
     if (!strcmp(what, "wgmma-partial")) {
       nl_gpu_emulate(wg_partial, "wgmma", NULL, 1, 1, 1, 96, 0);
@@ -540,7 +547,9 @@ int main(int argc, char **argv) {
     // WGMMA-NEXT: wgmma f16: 0 wrong of 3072
     // WG-PROXY: error: emulated kernel 'wgmma', block (0, 0, 0): the wgmma of
     // WG-PROXY-SAME: warpgroup 0 reads byte 0 of the dynamic shared memory,
-    // WG-PROXY-SAME: which thread 0 wrote with no fence.proxy.async after it
+    // WG-PROXY-SAME: which thread 0 wrote with no fence.proxy.async and
+    // WG-PROXY-SAME: barrier after it
+    // WG-LATE: which thread 0 wrote with no fence.proxy.async and barrier
     // WG-RACE: data race in shared memory: the wgmma of warpgroup 0 reads
     // WG-RACE-SAME: byte 0 of the dynamic shared memory, which thread 0
     // WG-RACE-SAME: wrote, with no barrier between them

@@ -551,8 +551,8 @@ scf::ForOp accumulatorLoop(ElementNest &nest, const MmaDot &dot,
 /// nest (a grid's K loop), each warp's blocks are fixed (warp w takes w,
 /// w + warps, ...) and their accumulators are loaded before that loop,
 /// carried through it in registers and stored after it.
-void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads,
-             bool useLdmatrix) {
+scf::ForOp mmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
+                   int64_t threads, bool useLdmatrix) {
   scf::ForOp outer = nest.loops.front();
   OpBuilder b(outer);
   Location loc = outer.getLoc();
@@ -827,7 +827,7 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads,
       storeAcc(at, finals.slice(4 * i, 4));
     gpu::BarrierOp::create(b, loc);
     outer.erase();
-    return;
+    return cast<scf::ForOp>(replaced->getOperation());
   }
 
   gpu::BarrierOp::create(b, loc);
@@ -842,6 +842,7 @@ void mmaNest(ElementNest &nest, const MmaDot &dot, Value tid, int64_t threads,
   b.setInsertionPointAfter(tilesLoop);
   gpu::BarrierOp::create(b, loc);
   outer.erase();
+  return {};
 }
 
 /// The address of `buffer`, a view of the shared arena cast to the generic
@@ -878,8 +879,8 @@ Value sharedAddress(OpBuilder &b, Location loc, Value buffer) {
 /// accumulators are loaded before it, carried through it in registers and
 /// stored after it; otherwise loaded and stored around the chains.
 /// Warpgroups beyond the split's are idle.
-void wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
-               int64_t threads) {
+scf::ForOp wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
+                     int64_t threads) {
   WgmmaSplit split = *wgmmaSplit(dot);
   scf::ForOp outer = nest.loops.front();
   OpBuilder b(outer);
@@ -1065,7 +1066,7 @@ void wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
     });
     gpu::BarrierOp::create(b, loc);
     outer.erase();
-    return;
+    return cast<scf::ForOp>(replaced->getOperation());
   }
 
   fenceAndBarrier();
@@ -1076,6 +1077,7 @@ void wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
   });
   gpu::BarrierOp::create(b, loc);
   outer.erase();
+  return {};
 }
 
 /// The reference lowering's copy of a tile between a view and a tile
@@ -1663,7 +1665,7 @@ void placeInArena(gpu::GPUFuncOp fn, Plan &plan) {
 struct Footprint {
   DenseSet<Value> reads, writes;
   bool otherReads = false, otherWrites = false, anyBuffer = false,
-       unknown = false;
+       unknown = false, proxyFence = false, asyncReads = false;
 
   void add(Operation *op) {
     op->walk([&](Operation *inner) {
@@ -1671,12 +1673,23 @@ struct Footprint {
         unknown = true;
         return;
       }
-      // Orderings of the issuing thread's (or warpgroup's) own work; and
-      // wgmma, which reads the buffers whose addresses its descriptors
-      // hold (counted below, where they are taken).
-      if (isa<NVVM::FenceProxyOp, NVVM::WgmmaFenceAlignedOp,
-              NVVM::WgmmaGroupSyncAlignedOp, NVVM::WgmmaWaitGroupSyncOp,
-              NVVM::WgmmaMmaAsyncOp>(inner))
+      // A proxy fence makes the thread's writes visible to the tensor
+      // cores' async proxy, which wgmma reads through: the barrier after
+      // the fence stays wherever a wgmma follows it (the buffers it reads
+      // are counted below, where their addresses are taken).
+      if (isa<NVVM::FenceProxyOp>(inner)) {
+        proxyFence = true;
+        return;
+      }
+      if (isa<NVVM::WgmmaMmaAsyncOp>(inner)) {
+        asyncReads = true;
+        return;
+      }
+      // Orderings of the issuing warpgroup's own work; mma.sync, on
+      // registers; ldmatrix, which reads the buffer whose address it is
+      // given (counted below).
+      if (isa<NVVM::WgmmaFenceAlignedOp, NVVM::WgmmaGroupSyncAlignedOp,
+              NVVM::WgmmaWaitGroupSyncOp, NVVM::MmaOp, NVVM::LdMatrixOp>(inner))
         return;
       // The thread's own stack.
       if (isa<LLVM::StackSaveOp, LLVM::StackRestoreOp>(inner))
@@ -1760,7 +1773,8 @@ struct Footprint {
   /// race: a location one writes and the other accesses.
   bool conflicts(const Footprint &o) const {
     if (unknown || o.unknown || (anyBuffer && o.touchesBuffers()) ||
-        (o.anyBuffer && touchesBuffers()))
+        (o.anyBuffer && touchesBuffers()) || (proxyFence && o.asyncReads) ||
+        (asyncReads && o.proxyFence))
       return true;
     if ((otherWrites && (o.otherReads || o.otherWrites)) ||
         (otherReads && o.otherWrites))
@@ -1781,6 +1795,8 @@ struct Footprint {
     otherWrites |= o.otherWrites;
     anyBuffer |= o.anyBuffer;
     unknown |= o.unknown;
+    proxyFence |= o.proxyFence;
+    asyncReads |= o.asyncReads;
   }
 };
 
@@ -1791,6 +1807,341 @@ Footprint footprintBetween(Operation *from, Operation *to) {
   for (Operation *op = from->getNextNode(); op != to; op = op->getNextNode())
     f.add(op);
   return f;
+}
+
+/// A spread 16-byte copy of a tile into tile buffer `buffer` (what
+/// vectorizeCopyNest and spreadNest make of a tile.load): `loop` over the
+/// groups from the thread's index by the block's size, to a constant; its
+/// body pure ops (indices, conditions) and last `fast`: scf.if (the
+/// group lies in the view, on 16 bytes) { `load` of the view; stores into
+/// the buffer } else { the elements one by one }.
+struct GroupCopy {
+  scf::ForOp loop;
+  scf::IfOp fast;
+  vector::LoadOp load;
+  Value buffer;
+  int64_t groups, threads;
+};
+
+std::optional<GroupCopy> groupCopy(scf::ForOp loop, Value tid) {
+  std::optional<int64_t> groups = getConstantIntValue(loop.getUpperBound());
+  std::optional<int64_t> threads = getConstantIntValue(loop.getStep());
+  Block *body = loop.getBody();
+  if (loop.getLowerBound() != tid || !groups || !threads ||
+      body->getOperations().size() < 2 || loop.getNumResults())
+    return std::nullopt;
+  auto fast = dyn_cast<scf::IfOp>(*std::prev(body->end(), 2));
+  if (!fast || fast.getNumResults() || !fast.elseBlock())
+    return std::nullopt;
+  for (Operation &op : body->without_terminator())
+    if (&op != fast && !isPure(&op))
+      return std::nullopt;
+  GroupCopy copy{loop, fast, {}, {}, *groups, *threads};
+  // Into one tile buffer, from memory that is not one.
+  bool ok = true;
+  fast->walk([&](Operation *op) {
+    Value m;
+    if (auto load = dyn_cast<vector::LoadOp>(op)) {
+      if (op->getBlock() == fast.thenBlock())
+        copy.load = copy.load ? vector::LoadOp() : load;
+      m = load.getBase();
+      ok &= !isTileBuffer(m.getDefiningOp());
+    } else if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      ok &= !isTileBuffer(load.getMemRef().getDefiningOp());
+    } else if (auto store = dyn_cast<vector::StoreOp>(op)) {
+      m = store.getBase();
+    } else if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      m = store.getMemRef();
+    } else if (!isPure(op) && !isa<scf::IfOp, scf::ForOp, scf::YieldOp>(op)) {
+      ok = false;
+    }
+    if (m && isa<vector::StoreOp, memref::StoreOp>(op)) {
+      ok &=
+          isTileBuffer(m.getDefiningOp()) && (!copy.buffer || copy.buffer == m);
+      copy.buffer = m;
+    }
+  });
+  if (!ok || !copy.load || !copy.buffer)
+    return std::nullopt;
+  return copy;
+}
+
+/// Software pipelining of a K loop whose accumulators mmaNest or wgmmaNest
+/// keep in registers: where the loop's body copies the contraction's tiles
+/// (groupCopy) and computes on them, the tiles of step k + 1 are loaded
+/// from global memory into registers at the start of step k, before its
+/// contraction, and stored into a second set of buffers after it, so that
+/// the loads' latency overlaps the tensor cores' work; the contraction of
+/// step k reads the set its parity picks. Before the loop, the first step's
+/// tiles are copied as before. Each step then has one barrier before the
+/// contraction (with the proxy fence for wgmma) and the one that opens it.
+/// A group that leaves the view or is not on 16 bytes is copied element by
+/// element after the contraction. The second buffers come after the arena's
+/// end; without room for them (`limit`), or for a body of another shape,
+/// the loop stays as it is.
+void prefetchKLoop(scf::ForOp loop, Value tid, Plan &plan, int64_t limit,
+                   DenseSet<Value> &chunked) {
+  Block *body = loop.getBody();
+  SmallVector<GroupCopy> copies;
+  for (Operation &op : body->without_terminator())
+    if (auto inner = dyn_cast<scf::ForOp>(op))
+      if (std::optional<GroupCopy> copy = groupCopy(inner, tid))
+        copies.push_back(*copy);
+  if (copies.empty())
+    return;
+  // Every buffer the body's other ops use is one the copies fill, or
+  // none: only the copies write them.
+  DenseSet<Value> filled;
+  for (const GroupCopy &c : copies)
+    if (!filled.insert(c.buffer).second)
+      return;
+  // Only the loop uses the buffers (nothing after it expects the last
+  // step's tiles in them).
+  for (Value buffer : filled)
+    if (!llvm::all_of(buffer.getUsers(),
+                      [&](Operation *user) { return loop->isAncestor(user); }))
+      return;
+  // What the copies use of the body's values is pure, so that it can be
+  // computed again for the next step.
+  DenseSet<Value> checked;
+  std::function<bool(Value)> pureInBody = [&](Value v) {
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getBlock() != body || filled.contains(v) ||
+        !checked.insert(v).second)
+      return true;
+    return isPure(def) && def->getNumRegions() == 0 &&
+           llvm::all_of(def->getOperands(), pureInBody);
+  };
+  for (const GroupCopy &copy : copies) {
+    bool ok = true;
+    copy.loop->walk([&](Operation *op) {
+      for (Value operand : op->getOperands())
+        ok &= pureInBody(operand);
+    });
+    if (!ok)
+      return;
+  }
+  // Buffers from outside the loop, or allocated at the top of its body
+  // (which then moves before the loop: the step fills them whole before
+  // it reads them, and their arena offsets are the body's, which nothing
+  // live across the loop shares).
+  SmallVector<Operation *> hoist;
+  for (Value buffer : filled) {
+    Operation *def = buffer.getDefiningOp();
+    if (def->getBlock() == body && def->getNumOperands() == 0)
+      hoist.push_back(def);
+    else if (!loop->getParentRegion()->isAncestor(buffer.getParentRegion()) ||
+             loop->isAncestor(def))
+      return;
+  }
+  // The rest of the body: barriers, pure ops, at most one proxy fence, and
+  // after the copies the contraction, which touches no memory but their
+  // buffers (it reads them; a buffer's address counts as a write too).
+  NVVM::FenceProxyOp fence;
+  Operation *lastCopy = copies.back().loop;
+  bool afterCopies = false;
+  for (Operation &op : body->without_terminator()) {
+    if (&op == lastCopy) {
+      afterCopies = true;
+      continue;
+    }
+    if (isa<gpu::BarrierOp, LLVM::StackSaveOp, LLVM::StackRestoreOp>(op) ||
+        isPure(&op) || llvm::is_contained(hoist, &op) ||
+        llvm::any_of(copies, [&](const GroupCopy &c) { return c.loop == &op; }))
+      continue;
+    if (!afterCopies)
+      return;
+    if (auto f = dyn_cast<NVVM::FenceProxyOp>(op)) {
+      if (fence)
+        return;
+      fence = f;
+      continue;
+    }
+    Footprint f;
+    f.add(&op);
+    if (f.unknown || f.otherReads || f.otherWrites || f.anyBuffer ||
+        llvm::any_of(f.reads, [&](Value v) { return !filled.contains(v); }) ||
+        llvm::any_of(f.writes, [&](Value v) { return !filled.contains(v); }))
+      return;
+  }
+  // Room for the second buffers.
+  int64_t arena = plan.arenaBytes;
+  SmallVector<std::pair<Operation *, int64_t>> placed;
+  for (const GroupCopy &c : copies) {
+    arena = llvm::alignTo(arena, 16);
+    placed.push_back({c.buffer.getDefiningOp(), arena});
+    arena +=
+        llvm::alignTo(bufferBytes(cast<MemRefType>(c.buffer.getType())), 16);
+  }
+  if (arena > limit)
+    return;
+  for (Operation *def : hoist)
+    def->moveBefore(loop);
+  OpBuilder b(loop);
+  Location loc = loop.getLoc();
+  auto c = [&](int64_t v) { return indexConst(b, loc, v); };
+  // The second buffers, after the first ones.
+  IRMapping second;
+  for (auto [op, offset] : placed) {
+    OpBuilder ab(op);
+    ab.setInsertionPointAfter(op);
+    Operation *copy = ab.clone(*op);
+    plan.offsets[copy] = offset;
+    second.map(op->getResult(0), copy->getResult(0));
+    if (chunked.contains(op->getResult(0)))
+      chunked.insert(copy->getResult(0));
+  }
+  plan.arenaBytes = arena;
+  Value iv = loop.getInductionVar();
+  // The body's ops before the first copy that `v` needs, cloned at `b`
+  // with the mapping (the induction variable mapped to the step to load).
+  std::function<Value(Value, IRMapping &)> remat =
+      [&](Value v, IRMapping &map) -> Value {
+    if (Value m = map.lookupOrNull(v))
+      return m;
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getBlock() != body)
+      return v;
+    for (Value operand : def->getOperands())
+      remat(operand, map);
+    for (Region &region : def->getRegions())
+      region.walk([&](Operation *inner) {
+        for (Value operand : inner->getOperands())
+          if (!def->isAncestor(operand.getParentRegion()->getParentOp()))
+            remat(operand, map);
+      });
+    return Value(
+        b.clone(*def, map)->getResult(cast<OpResult>(v).getResultNumber()));
+  };
+  auto rematAll = [&](Operation *op, IRMapping &map) {
+    op->walk([&](Operation *inner) {
+      for (Value operand : inner->getOperands())
+        if (!op->isAncestor(operand.getParentRegion()->getParentOp()))
+          remat(operand, map);
+    });
+  };
+  // Before the loop: the first step's copies, as they are.
+  {
+    IRMapping map;
+    map.map(iv, loop.getLowerBound());
+    for (const GroupCopy &copy : copies) {
+      rematAll(copy.loop, map);
+      b.clone(*copy.loop, map);
+    }
+  }
+  // In the body: the step's buffers by its parity, the next step's loads
+  // where the copies were, its stores after the contraction.
+  b.setInsertionPointToStart(body);
+  Value parity = arith::RemUIOp::create(
+      b, loc,
+      arith::DivUIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, iv, loop.getLowerBound()),
+          loop.getStep()),
+      c(2));
+  Value even =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, parity, c(0));
+  DenseMap<Value, Value> current, next;
+  for (const GroupCopy &copy : copies) {
+    Value x = copy.buffer, y = second.lookup(x);
+    current[x] = arith::SelectOp::create(b, loc, even, x, y);
+    next[x] = arith::SelectOp::create(b, loc, even, y, x);
+  }
+  b.setInsertionPoint(copies.front().loop);
+  Value nextIv = arith::AddIOp::create(b, loc, iv, loop.getStep());
+  Value more = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, nextIv,
+                                     loop.getUpperBound());
+  struct Group {
+    GroupCopy *copy;
+    IRMapping map;
+    Value valid, fast, data;
+  };
+  SmallVector<std::unique_ptr<Group>> groups;
+  IRMapping nextStep;
+  nextStep.map(iv, nextIv);
+  for (GroupCopy &copy : copies) {
+    int64_t perThread = llvm::divideCeil(copy.groups, copy.threads);
+    for (int64_t u = 0; u < perThread; ++u) {
+      auto g = std::make_unique<Group>();
+      g->copy = &copy;
+      g->map = nextStep;
+      Value index = arith::AddIOp::create(b, loc, tid, c(u * copy.threads));
+      g->map.map(copy.loop.getInductionVar(), index);
+      g->valid = arith::AndIOp::create(
+          b, loc, more,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, index,
+                                c(copy.groups)));
+      for (Operation &op : copy.loop.getBody()->without_terminator()) {
+        if (&op == copy.fast)
+          break;
+        rematAll(&op, g->map);
+        b.clone(op, g->map);
+      }
+      g->fast = arith::AndIOp::create(
+          b, loc, g->valid, g->map.lookupOrDefault(copy.fast.getCondition()));
+      VectorType type = copy.load.getVectorType();
+      auto ifOp = scf::IfOp::create(b, loc, TypeRange{type}, g->fast,
+                                    /*withElseRegion=*/true);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+        Value v = b.clone(*copy.load, g->map)->getResult(0);
+        scf::YieldOp::create(b, loc, v);
+        b.setInsertionPointToStart(ifOp.elseBlock());
+        scf::YieldOp::create(
+            b, loc,
+            arith::ConstantOp::create(b, loc, b.getZeroAttr(type)).getResult());
+      }
+      g->data = ifOp.getResult(0);
+      g->map.map(copy.load.getResult(), g->data);
+      g->map.map(copy.buffer, next[copy.buffer]);
+      groups.push_back(std::move(g));
+    }
+  }
+  // After it: the stores into the next step's buffers.
+  b.setInsertionPoint(body->getTerminator());
+  for (std::unique_ptr<Group> &g : groups) {
+    auto store = scf::IfOp::create(b, loc, TypeRange{}, g->valid,
+                                   /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(store.thenBlock()->getTerminator());
+    auto ifOp = scf::IfOp::create(b, loc, TypeRange{}, g->fast,
+                                  /*withElseRegion=*/true);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    for (Operation &op : g->copy->fast.thenBlock()->without_terminator())
+      if (&op != g->copy->load) {
+        rematAll(&op, g->map);
+        b.clone(op, g->map);
+      }
+    b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+    for (Operation &op : g->copy->fast.elseBlock()->without_terminator()) {
+      rematAll(&op, g->map);
+      b.clone(op, g->map);
+    }
+  }
+  // One barrier a step, before the contraction (after the proxy fence):
+  // it orders the last step's stores before this step's contraction, and
+  // the last step's contraction before this step's stores, which write
+  // the other buffers.
+  Operation *contraction = lastCopy->getNextNode();
+  while (isa<gpu::BarrierOp>(contraction))
+    contraction = contraction->getNextNode();
+  for (GroupCopy &copy : copies)
+    copy.loop.erase();
+  for (Operation &op : llvm::make_early_inc_range(body->getOperations()))
+    if (isa<gpu::BarrierOp>(op))
+      op.erase();
+  if (fence)
+    b.setInsertionPointAfter(fence);
+  else
+    b.setInsertionPoint(contraction);
+  gpu::BarrierOp::create(b, loc);
+  // The contraction reads the step's buffers.
+  for (auto [x, cur] : current)
+    x.replaceUsesWithIf(cur, [&](OpOperand &use) {
+      return loop->isAncestor(use.getOwner()) &&
+             use.getOwner() != cur.getDefiningOp() &&
+             use.getOwner() != next[x].getDefiningOp();
+    });
 }
 
 /// Drops the barriers no data race needs. In a block, a barrier between two
@@ -1830,7 +2181,7 @@ void dropUnneededBarriers(gpu::GPUFuncOp fn) {
       continue;
     auto quiet = [](Footprint f) {
       return !f.unknown && !f.touchesBuffers() && !f.otherReads &&
-             !f.otherWrites;
+             !f.otherWrites && !f.proxyFence && !f.asyncReads;
     };
     Footprint head;
     for (Operation &op : *block) {
@@ -1898,6 +2249,8 @@ struct GPUDistributeTiles
       int64_t block = plan->block;
       OpBuilder b(fn.getBody());
       Value tid = gpu::ThreadIdOp::create(b, fn.getLoc(), gpu::Dimension::x);
+      // The K loops that carry tensor-core accumulators.
+      SmallVector<scf::ForOp> kLoops;
       for (ElementNest &nest : plan->nests) {
         std::optional<MmaDot> dot =
             mmaOk ? mmaDot(nest, transposed) : std::nullopt;
@@ -1909,9 +2262,9 @@ struct GPUDistributeTiles
                 ? lineReduction(nest)
                 : std::nullopt;
         if (dot && chunked.contains(dot->lhs))
-          wgmmaNest(nest, *dot, tid, block);
+          kLoops.push_back(wgmmaNest(nest, *dot, tid, block));
         else if (dot)
-          mmaNest(nest, *dot, tid, block, ldmatrix);
+          kLoops.push_back(mmaNest(nest, *dot, tid, block, ldmatrix));
         else if (line)
           warpReduceNest(nest, *line, tid, block);
         else {
@@ -1931,6 +2284,10 @@ struct GPUDistributeTiles
       for (memref::CopyOp copy : plan->copies)
         spreadCopy(copy, tid, block);
       chunkBuffers(chunked);
+      if (prefetch)
+        for (scf::ForOp loop : kLoops)
+          if (loop)
+            prefetchKLoop(loop, tid, *plan, limit, chunked);
       // A nest's closing barrier stays where the next one's opening one
       // repeats it; then the barriers no race needs go.
       dropRepeatedBarriers(fn);

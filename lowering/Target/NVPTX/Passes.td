@@ -130,6 +130,16 @@ def GPUDistributeTiles
       In a K loop the accumulators stay in registers across it, as above.
       A buffer that a contraction wgmma cannot take also uses keeps the
       mma.sync layout, and so do the contractions that use it.
+    - Software pipelining (option `prefetch`): in such a K loop whose body
+      copies the contraction's tiles from views 16 bytes at a time and then
+      computes on them, each step loads the next step's groups from global
+      memory into registers before its contraction and stores them into a
+      second set of tile buffers after it; the contraction of a step reads
+      the set its parity picks, the first step's tiles are copied before
+      the loop, and the step has one barrier (after the proxy fence, for
+      wgmma). The second buffers come after the arena's end (without room,
+      or for another body, the loop stays as it is); a buffer the body
+      allocates moves before the loop.
     - A copy of a tile between a view and a buffer (tile.load, tile.store)
       along the view's contiguous dimension, in whole groups of 16 bytes,
       copies a group at a time: one 16-byte access where the group lies in
@@ -173,6 +183,10 @@ def GPUDistributeTiles
     Option<"useWgmma", "wgmma", "bool", "true",
            "Contractions on sm_90a by warpgroup wgmma where their shapes "
            "allow">,
+    Option<"prefetch", "prefetch", "bool", "true",
+           "A tensor-core K loop loads the next step's tiles into registers "
+           "before its contraction and stores them into second buffers "
+           "after it">,
     Option<"ldmatrix", "ldmatrix", "bool", "true",
            "mma.sync operands by ldmatrix where B is stored transposed">,
     Option<"warpReductions", "warp-reductions", "bool", "true",

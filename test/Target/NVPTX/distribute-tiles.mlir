@@ -1,8 +1,10 @@
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=warp-reductions=0 | FileCheck %s --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=shared-bytes=256 | FileCheck %s --check-prefix=SMALL
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="ldmatrix=0 wgmma=0" | FileCheck %s --check-prefix=MMA --enable-var-scope
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=wgmma=0 | FileCheck %s --check-prefix=LDM --enable-var-scope
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=WGMMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="ldmatrix=0 wgmma=0 prefetch=0" | FileCheck %s --check-prefix=MMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="wgmma=0 prefetch=0" | FileCheck %s --check-prefix=LDM --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=prefetch=0 | FileCheck %s --check-prefix=WGMMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=PREFETCH --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=wgmma=0 | FileCheck %s --check-prefix=PREFETCH-MMA --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=mma=0 | FileCheck %s --check-prefix=SCALAR
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=STACK
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf | FileCheck %s --check-prefix=UNMARKED
@@ -261,8 +263,10 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // MMA-NOT: vector.load
 // MMA: scf.yield
 // MMA-NOT: %[[OUT]]
-// MMA: gpu.barrier
-// MMA-NEXT: scf.yield %{{.+}}, %[[K]]#0, %[[K]]#1, %[[K]]#2, %[[K]]#3, %[[K]]#4, %[[K]]#5, %[[K]]#6, %[[K]]#7 :
+// No barrier closes the step: the next step opens with one, and what
+// follows the loop writes no buffer the step reads.
+// MMA-NOT: gpu.barrier
+// MMA: scf.yield %{{.+}}, %[[K]]#0, %[[K]]#1, %[[K]]#2, %[[K]]#3, %[[K]]#4, %[[K]]#5, %[[K]]#6, %[[K]]#7 :
 // MMA-NEXT: }
 // MMA-NEXT: memref.store %[[R]]#1, %[[OUT]]
 // MMA: memref.store %[[R]]#8, %[[OUT]]
@@ -307,6 +311,57 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // WGMMA: scf.yield
 // WGMMA-COUNT-8: memref.store %{{.+}}, %[[OUT]]
 // WGMMA-NEXT: gpu.barrier
+
+// With `prefetch` (the default) the K loop is pipelined: second buffers
+// for A and B after the arena's others (at 13312 and 17408), the first
+// step's tiles copied before the loop, and in each step: the buffers by
+// the step's parity, the next step's 16-byte groups loaded from the view
+// into registers before the contraction (A: two a thread, B: one), the
+// proxy fence and the step's only barrier, the chain on this step's
+// buffers, then the next step's groups stored into the other buffers.
+// PREFETCH-LABEL: gpu.func @mm_loop(
+// PREFETCH-SAME: memref<18432xi8, #gpu.address_space<workgroup>>
+// PREFETCH: %[[A0:.+]] = memref.memory_space_cast %{{.+}} : memref<4x64x8xbf16, #gpu.address_space<workgroup>> to memref<4x64x8xbf16>
+// PREFETCH: %[[A1:.+]] = memref.memory_space_cast %{{.+}} : memref<4x64x8xbf16, #gpu.address_space<workgroup>> to memref<4x64x8xbf16>
+// PREFETCH: %[[B0:.+]] = memref.memory_space_cast %{{.+}} : memref<4x16x8xbf16, #gpu.address_space<workgroup>> to memref<4x16x8xbf16>
+// PREFETCH: %[[B1:.+]] = memref.memory_space_cast %{{.+}} : memref<4x16x8xbf16, #gpu.address_space<workgroup>> to memref<4x16x8xbf16>
+// PREFETCH: vector.store %{{.+}}, %[[A0]][
+// PREFETCH: memref.store %{{.+}}, %[[B0]][
+// PREFETCH: scf.for %{{.+}} -> (memref<64x16xf32>, f32, f32, f32, f32, f32, f32, f32, f32) {
+// PREFETCH: %[[EVEN:.+]] = arith.cmpi eq
+// PREFETCH-NEXT: %[[CA:.+]] = arith.select %[[EVEN]], %[[A0]], %[[A1]]
+// PREFETCH-NEXT: %[[NA:.+]] = arith.select %[[EVEN]], %[[A1]], %[[A0]]
+// PREFETCH-NEXT: %[[CB:.+]] = arith.select %[[EVEN]], %[[B0]], %[[B1]]
+// PREFETCH-NEXT: %[[NB:.+]] = arith.select %[[EVEN]], %[[B1]], %[[B0]]
+// PREFETCH-NOT: gpu.barrier
+// PREFETCH-COUNT-3: scf.if %{{.+}} -> (vector<8xbf16>)
+// PREFETCH-NOT: gpu.barrier
+// PREFETCH: nvvm.fence.proxy
+// PREFETCH-NEXT: gpu.barrier
+// PREFETCH: memref.extract_aligned_pointer_as_index %[[CA]]
+// PREFETCH: memref.extract_aligned_pointer_as_index %[[CB]]
+// PREFETCH-COUNT-2: nvvm.wgmma.mma_async
+// PREFETCH: nvvm.wgmma.wait.group.sync.aligned 0
+// PREFETCH-NOT: gpu.barrier
+// PREFETCH: vector.store %{{.+}}, %[[NA]][
+// PREFETCH: memref.store %{{.+}}, %[[NB]][
+// PREFETCH-NOT: gpu.barrier
+// PREFETCH: scf.yield %{{.+}} : memref<64x16xf32>, f32
+
+// mma.sync (here with ldmatrix) is pipelined alike: one barrier a step,
+// before the fragments are loaded.
+// PREFETCH-MMA-LABEL: gpu.func @mm_loop(
+// PREFETCH-MMA: scf.for %{{.+}} -> (memref<64x16xf32>, f32, f32, f32, f32, f32, f32, f32, f32) {
+// PREFETCH-MMA: arith.select
+// PREFETCH-MMA-NOT: gpu.barrier
+// PREFETCH-MMA: scf.if %{{.+}} -> (vector<8xbf16>)
+// PREFETCH-MMA-NOT: nvvm.ldmatrix
+// PREFETCH-MMA: gpu.barrier
+// PREFETCH-MMA-NOT: gpu.barrier
+// PREFETCH-MMA: nvvm.ldmatrix
+// PREFETCH-MMA: nvvm.mma.sync
+// PREFETCH-MMA-NOT: gpu.barrier
+// PREFETCH-MMA: scf.yield %{{.+}} : memref<64x16xf32>, f32
 
 module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features = "", name = "nvptx64-nvidia-cuda", triple = "nvptx64-nvidia-cuda"}} {
   gpu.module @nl_kernels {
