@@ -638,21 +638,18 @@ static void wgmma(Launch *l, uint32_t g) {
   enum { M = 64, MaxN = 256 };
   static _Thread_local float af[M][16], bf[MaxN][16];
   static _Thread_local int32_t ai[M][32], bi[MaxN][32];
-  for (unsigned m = 0; m < M; ++m)
+  // Row r of A (r < M) or B (r >= M: its row r - M), k at a time.
+  for (unsigned r = 0; r < M + n; ++r)
     for (unsigned kk = 0; kk < k; ++kk) {
-      const unsigned char *x = operand_at(l, g, grp->desc_a, m, kk, e);
+      bool a = r < M;
+      unsigned row = a ? r : r - M;
+      const unsigned char *x =
+          operand_at(l, g, a ? grp->desc_a : grp->desc_b, row, kk, e);
       if (s8)
-        ai[m][kk] = (int8_t)x[0];
+        (a ? ai : bi)[row][kk] = (int8_t)x[0];
       else
-        af[m][kk] = half_to_float((uint32_t)(x[0] | x[1] << 8), grp->kind);
-    }
-  for (unsigned col = 0; col < n; ++col)
-    for (unsigned kk = 0; kk < k; ++kk) {
-      const unsigned char *x = operand_at(l, g, grp->desc_b, col, kk, e);
-      if (s8)
-        bi[col][kk] = (int8_t)x[0];
-      else
-        bf[col][kk] = half_to_float((uint32_t)(x[0] | x[1] << 8), grp->kind);
+        (a ? af : bf)[row][kk] =
+            half_to_float((uint32_t)(x[0] | x[1] << 8), grp->kind);
     }
   for (unsigned t = 0; t < 4 * kWarp; ++t) {
     unsigned w = t / kWarp, lane = t % kWarp;

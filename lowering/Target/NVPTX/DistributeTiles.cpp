@@ -539,6 +539,29 @@ scf::ForOp accumulatorLoop(ElementNest &nest, const MmaDot &dot,
   return loop;
 }
 
+/// Carries `inits` through `loop` as more iteration arguments: `step`,
+/// run with `b` before `at` in the body, makes their next values from the
+/// carried ones. Returns the new loop and sets `finals` to their values
+/// after it, `b` after it.
+scf::ForOp carryThrough(scf::ForOp loop, Operation *at, OpBuilder &b,
+                        ValueRange inits,
+                        function_ref<SmallVector<Value>(ValueRange)> step,
+                        SmallVector<Value> &finals) {
+  IRRewriter rewriter(loop.getContext());
+  FailureOr<LoopLikeOpInterface> replaced = loop.replaceWithAdditionalYields(
+      rewriter, inits, /*replaceInitOperandUsesInLoop=*/false,
+      [&](OpBuilder &, Location, ArrayRef<BlockArgument> carried) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(at);
+        return step(ValueRange(carried));
+      });
+  assert(succeeded(replaced) && "scf.for takes more results");
+  auto results = replaced->getLoopResults();
+  finals = llvm::to_vector(ValueRange(*results).take_back(inits.size()));
+  b.setInsertionPointAfter(*replaced);
+  return cast<scf::ForOp>(replaced->getOperation());
+}
+
 /// Replaces `nest`, a contraction mmaDot accepts, by warp-wide mma.sync:
 /// each warp of the block takes 16x8 blocks of `out` in turn, loads its
 /// lanes' accumulators, runs the K loop 16 (bf16) or 32 (i8) at a time
@@ -797,37 +820,31 @@ scf::ForOp mmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
       for (int64_t i = 0; i < tiles / warps; ++i)
         blocks.push_back(blockAt(add(warp, c(i * warps))));
     }
-    SmallVector<Value> inits;
+    SmallVector<Value> inits, finals;
     for (const Block16x8 &at : blocks)
       llvm::append_range(inits, loadAcc(at));
-    IRRewriter rewriter(ctx);
-    FailureOr<LoopLikeOpInterface> replaced = loop.replaceWithAdditionalYields(
-        rewriter, inits, /*replaceInitOperandUsesInLoop=*/false,
-        [&](OpBuilder &, Location, ArrayRef<BlockArgument> carried) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(outer);
+    scf::ForOp carried = carryThrough(
+        loop, outer, b, inits,
+        [&](ValueRange carried) {
           gpu::BarrierOp::create(b, loc);
           SmallVector<Value> next;
           if (rows) {
-            next = kLoopOf(blocks, rows, cols, ValueRange(carried));
+            next = kLoopOf(blocks, rows, cols, carried);
           } else {
             for (auto [i, at] : llvm::enumerate(blocks))
-              llvm::append_range(
-                  next, kLoopOf(at, 1, 1, ValueRange(carried.slice(4 * i, 4))));
+              llvm::append_range(next,
+                                 kLoopOf(at, 1, 1, carried.slice(4 * i, 4)));
           }
           gpu::BarrierOp::create(b, loc);
           return next;
-        });
-    assert(succeeded(replaced) && "scf.for takes more results");
+        },
+        finals);
     // After it: the accumulators back into `out`.
-    auto results = replaced->getLoopResults();
-    b.setInsertionPointAfter(*replaced);
-    ValueRange finals = ValueRange(*results).take_back(inits.size());
     for (auto [i, at] : llvm::enumerate(blocks))
-      storeAcc(at, finals.slice(4 * i, 4));
+      storeAcc(at, ValueRange(finals).slice(4 * i, 4));
     gpu::BarrierOp::create(b, loc);
     outer.erase();
-    return cast<scf::ForOp>(replaced->getOperation());
+    return carried;
   }
 
   gpu::BarrierOp::create(b, loc);
@@ -1043,30 +1060,24 @@ scf::ForOp wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
     if (active)
       zeros.assign(split.perGroup * accs,
                    arith::ConstantOp::create(b, loc, b.getZeroAttr(accType)));
-    SmallVector<Value> inits = guarded(zeros, loadAccs);
-    IRRewriter rewriter(ctx);
-    FailureOr<LoopLikeOpInterface> replaced = loop.replaceWithAdditionalYields(
-        rewriter, inits, /*replaceInitOperandUsesInLoop=*/false,
-        [&](OpBuilder &, Location, ArrayRef<BlockArgument> carried) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(outer);
+    SmallVector<Value> inits = guarded(zeros, loadAccs), finals;
+    scf::ForOp carried = carryThrough(
+        loop, outer, b, inits,
+        [&](ValueRange carried) {
           fenceAndBarrier();
           SmallVector<Value> next =
-              guarded(ValueRange(carried), [&]() { return chains(carried); });
+              guarded(carried, [&]() { return chains(carried); });
           gpu::BarrierOp::create(b, loc);
           return next;
-        });
-    assert(succeeded(replaced) && "scf.for takes more results");
-    auto results = replaced->getLoopResults();
-    b.setInsertionPointAfter(*replaced);
-    ValueRange finals = ValueRange(*results).take_back(inits.size());
+        },
+        finals);
     guarded({}, [&]() {
       storeAccs(finals);
       return SmallVector<Value>();
     });
     gpu::BarrierOp::create(b, loc);
     outer.erase();
-    return cast<scf::ForOp>(replaced->getOperation());
+    return carried;
   }
 
   fenceAndBarrier();
@@ -1839,11 +1850,12 @@ std::optional<GroupCopy> groupCopy(scf::ForOp loop, Value tid) {
   GroupCopy copy{loop, fast, {}, {}, *groups, *threads};
   // Into one tile buffer, from memory that is not one.
   bool ok = true;
+  int loads = 0;
   fast->walk([&](Operation *op) {
     Value m;
     if (auto load = dyn_cast<vector::LoadOp>(op)) {
       if (op->getBlock() == fast.thenBlock())
-        copy.load = copy.load ? vector::LoadOp() : load;
+        copy.load = load, ++loads;
       m = load.getBase();
       ok &= !isTileBuffer(m.getDefiningOp());
     } else if (auto load = dyn_cast<memref::LoadOp>(op)) {
@@ -1861,7 +1873,7 @@ std::optional<GroupCopy> groupCopy(scf::ForOp loop, Value tid) {
       copy.buffer = m;
     }
   });
-  if (!ok || !copy.load || !copy.buffer)
+  if (!ok || loads != 1 || !copy.buffer)
     return std::nullopt;
   return copy;
 }

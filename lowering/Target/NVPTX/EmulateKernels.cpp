@@ -371,21 +371,39 @@ private:
     return success();
   }
 
+  /// The integer of the generic address that `shared`, a pointer in the
+  /// shared space, was cast from, as nlc-gpu-distribute-tiles makes it
+  /// (llvm.inttoptr, llvm.addrspacecast), or null.
+  static Value genericAddress(Value shared) {
+    auto cast = shared.getDefiningOp<LLVM::AddrSpaceCastOp>();
+    auto fromInt =
+        cast ? cast.getArg().getDefiningOp<LLVM::IntToPtrOp>() : nullptr;
+    return fromInt ? fromInt.getArg() : Value();
+  }
+
+  /// Erases the casts genericAddress looked through, once unused.
+  static void eraseCasts(Value shared) {
+    auto cast = shared.getDefiningOp<LLVM::AddrSpaceCastOp>();
+    auto fromInt = cast.getArg().getDefiningOp<LLVM::IntToPtrOp>();
+    if (cast->use_empty())
+      cast.erase();
+    if (fromInt->use_empty())
+      fromInt.erase();
+  }
+
   /// ldmatrix (m8n8, b16, not transposed) of the address
   /// nlc-gpu-distribute-tiles gives it: a shared-memory pointer cast from
   /// the integer of a generic one.
   LogicalResult rewriteLdMatrix(OpBuilder &b, NVVM::LdMatrixOp op) {
     Location loc = op.getLoc();
-    auto cast = op.getPtr().getDefiningOp<LLVM::AddrSpaceCastOp>();
-    auto fromInt =
-        cast ? cast.getArg().getDefiningOp<LLVM::IntToPtrOp>() : nullptr;
-    if (!fromInt || op.getLayout() != NVVM::MMALayout::row ||
+    Value address = genericAddress(op.getPtr());
+    if (!address || op.getLayout() != NVVM::MMALayout::row ||
         op.getShape().getM() != 8 || op.getShape().getN() != 8 ||
         op.getEltType() != NVVM::LdStMatrixEltType::B16)
       return op.emitError("cannot emulate this form of ldmatrix");
     int64_t count = op.getNum();
     call(b, loc, "nl_emu_ldmatrix", {},
-         ValueRange{thread, i32Const(b, loc, count), fromInt.getArg()});
+         ValueRange{thread, i32Const(b, loc, count), address});
     Value result;
     if (count == 1) {
       result = call(b, loc, "nl_emu_result", i32,
@@ -399,12 +417,10 @@ private:
                  ValueRange{thread, i32Const(b, loc, i)}),
             ArrayRef<int64_t>{i});
     }
+    Value shared = op.getPtr();
     op.getRes().replaceAllUsesWith(result);
     op.erase();
-    if (cast->use_empty())
-      cast.erase();
-    if (fromInt->use_empty())
-      fromInt.erase();
+    eraseCasts(shared);
     return success();
   }
 
@@ -413,19 +429,15 @@ private:
   /// address (an integer) cast to a pointer and to the shared space. Its
   /// offset in the block's shared memory here.
   LogicalResult rewriteSharedAddress(OpBuilder &b, LLVM::PtrToIntOp op) {
-    auto cast = op.getArg().getDefiningOp<LLVM::AddrSpaceCastOp>();
-    auto fromInt =
-        cast ? cast.getArg().getDefiningOp<LLVM::IntToPtrOp>() : nullptr;
-    if (!fromInt || !op.getType().isInteger(64))
+    Value address = genericAddress(op.getArg());
+    if (!address || !op.getType().isInteger(64))
       return op.emitError("cannot emulate this shared-memory address");
     Value offset = call(b, op.getLoc(), "nl_emu_shared_offset", i64,
-                        ValueRange{thread, fromInt.getArg()});
+                        ValueRange{thread, address});
+    Value shared = op.getArg();
     op.getResult().replaceAllUsesWith(offset);
     op.erase();
-    if (cast->use_empty())
-      cast.erase();
-    if (fromInt->use_empty())
-      fromInt.erase();
+    eraseCasts(shared);
     return success();
   }
 
