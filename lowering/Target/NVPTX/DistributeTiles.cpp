@@ -1914,11 +1914,14 @@ void prefetchKLoop(scf::ForOp loop, Value tid, Plan &plan, int64_t limit,
                       [&](Operation *user) { return loop->isAncestor(user); }))
       return;
   // What the copies use of the body's values is pure, so that it can be
-  // computed again for the next step.
+  // computed again for the next step (and before the loop, for the first).
   DenseSet<Value> checked;
   std::function<bool(Value)> pureInBody = [&](Value v) {
+    // A value the loop carries has no next step's value here.
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return arg.getOwner() != body || arg == loop.getInductionVar();
     Operation *def = v.getDefiningOp();
-    if (!def || def->getBlock() != body || filled.contains(v) ||
+    if (def->getBlock() != body || filled.contains(v) ||
         !checked.insert(v).second)
       return true;
     return isPure(def) && def->getNumRegions() == 0 &&

@@ -384,6 +384,40 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 
 // -----
 
+// A K loop whose tiles' position the loop carries (not its induction
+// variable): the next step's position is not known before the step ends,
+// so the loop is not pipelined (one set of buffers, the copies in the
+// step), and is correct as it was.
+// PREFETCH-LABEL: gpu.func @mm_carried_position(
+// PREFETCH-NOT: arith.select
+// PREFETCH: scf.for
+// PREFETCH: vector.store %{{.+}} : memref<4x64x8xbf16>, vector<8xbf16>
+// PREFETCH: nvvm.fence.proxy
+// PREFETCH-NEXT: gpu.barrier
+// PREFETCH: nvvm.wgmma.mma_async
+
+module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features = "", name = "nvptx64-nvidia-cuda", triple = "nvptx64-nvidia-cuda"}} {
+  gpu.module @nl_kernels {
+    gpu.func @mm_carried_position(%x: memref<?x?xbf16>, %y: memref<?x?xf32>, %kt: index) kernel {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %f0 = arith.constant 0.0 : f32
+      %zero = tile.splat %f0 : f32 -> !tile.tile<64x16xf32>
+      %r:2 = scf.for %k = %c0 to %kt step %c1 iter_args(%acc = %zero, %at = %c0) -> (!tile.tile<64x16xf32>, index) {
+        %a = tile.load %x[%c0, %at] : memref<?x?xbf16> -> !tile.tile<64x32xbf16>
+        %b = tile.load %x[%at, %c0] : memref<?x?xbf16> -> !tile.tile<32x16xbf16, col_major>
+        %d = tile.dot %a, %b, %acc : !tile.tile<64x32xbf16>, !tile.tile<32x16xbf16, col_major> -> !tile.tile<64x16xf32>
+        %next = arith.addi %at, %c1 : index
+        scf.yield %d, %next : !tile.tile<64x16xf32>, index
+      }
+      tile.store %r#0, %y[%c0, %c0] : !tile.tile<64x16xf32>, memref<?x?xf32>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
 // An i8 contraction into i32 on sm_80 and later: mma.sync m16n8k32, the K
 // loop 32 at a time, four i8 to a register (the lowest k in the low byte:
 // one 32-bit word of A, or of B stored transposed; rows padded by 16),
