@@ -16,7 +16,8 @@
 // product, and its errors: operands written without a proxy fence (or
 // with it after the barrier) or without a barrier, a wgmma without
 // wgmma.fence, a barrier before the wait, descriptors that differ within a
-// warpgroup, a partial warpgroup.
+// warpgroup, a partial warpgroup, and the emulation's limits (swizzled
+// descriptors, operands past shared memory, other widths).
 // RUN: %clang -O1 -I %nlrt_include %s %nlrt_lib -lm -o %t
 // RUN: %t ids | FileCheck %s --check-prefix=IDS --match-full-lines
 // RUN: %t barrier | FileCheck %s --check-prefix=BARRIER --match-full-lines
@@ -42,6 +43,10 @@
 // RUN: not %t wgmma-no-wait 2>&1 | FileCheck %s --check-prefix=WG-WAIT
 // RUN: not %t wgmma-descriptors 2>&1 | FileCheck %s --check-prefix=WG-DESC
 // RUN: not %t wgmma-late-fence 2>&1 | FileCheck %s --check-prefix=WG-LATE
+// RUN: not %t wgmma-bad-0 2>&1 | FileCheck %s --check-prefix=WG-BAD0
+// RUN: not %t wgmma-bad-1 2>&1 | FileCheck %s --check-prefix=WG-BAD1
+// RUN: not %t wgmma-bad-2 2>&1 | FileCheck %s --check-prefix=WG-BAD2
+// RUN: not %t wgmma-bad-3 2>&1 | FileCheck %s --check-prefix=WG-BAD3
 // RUN: not %t wgmma-partial 2>&1 | FileCheck %s --check-prefix=WG-PARTIAL
 
 #include "nl_runtime.h"
@@ -104,6 +109,16 @@ static uint32_t bf16_bits(int v) {
   uint32_t bits;
   memcpy(&bits, &f, sizeof bits);
   return bits >> 16; // exact: small integers
+}
+
+/// Whether result `got` of an mma or wgmma of `kind` (1: s32, else f32)
+/// misses `sum` plus the accumulator's start (7, 0.5).
+static unsigned wrong_result(uint32_t got, int kind, int sum) {
+  if (kind == 1)
+    return (int32_t)got != sum + 7;
+  float f;
+  memcpy(&f, &got, sizeof f);
+  return f != (float)sum + 0.5f;
 }
 
 /// `v` (a small integer, exact) as bf16 (kind 0) or IEEE half (kind 2).
@@ -341,6 +356,26 @@ static void wg(void **params, NlEmuThread *t) {
   memcpy(wg_out[kind][tid], acc, sizeof acc);
 }
 
+// The emulation's limits, each an error: a swizzled descriptor (mode 0),
+// an operand past the block's shared memory (1), a shared address of other
+// memory (2), a wgmma width it does not know (3).
+static void wg_bad(void **params, NlEmuThread *t) {
+  int mode = *(int *)params[0];
+  uint32_t acc[8] = {0};
+  uint64_t start = nl_emu_shared_offset(t, (uintptr_t)nl_emu_shared(t, 0));
+  if (mode == 2)
+    nl_emu_shared_offset(t, (uintptr_t)acc);
+  uint64_t desc = descriptor(start);
+  if (mode == 0)
+    desc |= (uint64_t)1 << 62;
+  if (mode == 1)
+    desc = descriptor(47 << 10); // 1 KiB before the end of 48 KiB
+  nl_emu_wgmma_fence(t);
+  nl_emu_wgmma(t, 0, mode == 3 ? 12 : 16, desc, desc, acc);
+  nl_emu_wgmma_commit(t);
+  nl_emu_wgmma_wait(t, 0);
+}
+
 static void wg_partial(void **params, NlEmuThread *t) {
   (void)params;
   uint32_t acc[4] = {0};
@@ -412,14 +447,7 @@ int main(int argc, char **argv) {
           int sum = 0;
           for (int kk = 0; kk < k; ++kk)
             sum += A[row][kk] * B[kk][col];
-          uint32_t got = mma_out[kind][lane][i];
-          if (kind == 1) {
-            wrong += (int32_t)got != sum + 7;
-          } else {
-            float f;
-            memcpy(&f, &got, sizeof f);
-            wrong += f != (float)sum + 0.5f;
-          }
+          wrong += wrong_result(mma_out[kind][lane][i], kind, sum);
         }
       printf("%s: %u wrong of 128\n",
              (const char *[]){"bf16", "s8", "f16"}[kind], wrong);
@@ -509,6 +537,16 @@ int main(int argc, char **argv) {
                : !strcmp(what, "wgmma-descriptors")  ? 5
                : !strcmp(what, "wgmma-late-fence")   ? 6
                                                      : 0;
+    if (!strncmp(what, "wgmma-bad-", 10)) {
+      int bad = what[10] - '0';
+      void *params[] = {&bad};
+      nl_gpu_emulate(wg_bad, "wgmma", params, 1, 1, 1, 128, 0);
+      // WG-BAD0: a wgmma descriptor with a base offset or a swizzle mode,
+      // WG-BAD0-SAME: which the emulation does not know
+      // WG-BAD1: a wgmma operand beyond the block's shared memory
+      // WG-BAD2: a shared-memory address of memory outside shared memory
+      // WG-BAD3: a form of wgmma.mma_async the emulation does not know
+    }
     if (!strcmp(what, "wgmma-partial")) {
       nl_gpu_emulate(wg_partial, "wgmma", NULL, 1, 1, 1, 96, 0);
       // WG-PARTIAL: error: emulated kernel 'wgmma', block (0, 0, 0): wgmma
@@ -530,14 +568,7 @@ int main(int argc, char **argv) {
           int sum = 0;
           for (unsigned kk = 0; kk < k; ++kk)
             sum += WA[row][kk] * WB[col][kk];
-          uint32_t got = wg_out[kind][tid][i];
-          if (kind == 1) {
-            wrong += (int32_t)got != sum + 7;
-          } else {
-            float f;
-            memcpy(&f, &got, sizeof f);
-            wrong += f != (float)sum + 0.5f;
-          }
+          wrong += wrong_result(wg_out[kind][tid][i], kind, sum);
         }
       printf("wgmma %s: %u wrong of 3072\n",
              (const char *[]){"bf16", "s8", "f16"}[kind], wrong);

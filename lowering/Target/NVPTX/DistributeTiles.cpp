@@ -2017,14 +2017,9 @@ void prefetchKLoop(scf::ForOp loop, Value tid, Plan &plan, int64_t limit,
     Operation *def = v.getDefiningOp();
     if (!def || def->getBlock() != body)
       return v;
+    // Pure and without regions (pureInBody): its operands, then itself.
     for (Value operand : def->getOperands())
       remat(operand, map);
-    for (Region &region : def->getRegions())
-      region.walk([&](Operation *inner) {
-        for (Value operand : inner->getOperands())
-          if (!def->isAncestor(operand.getParentRegion()->getParentOp()))
-            remat(operand, map);
-      });
     return Value(
         b.clone(*def, map)->getResult(cast<OpResult>(v).getResultNumber()));
   };

@@ -443,8 +443,8 @@ private:
 
   /// wgmma.mma_async m64nNk16 bf16 into f32 (kind 0), m64nNk32 s8 into
   /// s32, wrapping (kind 1), or m64nNk16 f16 into f32 (kind 2), both
-  /// operands K-major from descriptors, D
-  /// accumulated: what nlc-gpu-distribute-tiles makes. The accumulators go
+  /// operands K-major from descriptors, D accumulated: what
+  /// nlc-gpu-distribute-tiles makes. The accumulators go
   /// through a buffer on the thread's stack (made once, in the entry
   /// block), which the emulator reads and writes.
   LogicalResult rewriteWgmma(OpBuilder &b, NVVM::WgmmaMmaAsyncOp op) {
