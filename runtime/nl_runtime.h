@@ -286,14 +286,15 @@ void nl_emu_ldmatrix(NlEmuThread *t, int32_t count, uint64_t address);
 uint32_t nl_emu_result(NlEmuThread *t, int32_t i);
 /// The sm_90a warpgroup operations: nvvm.wgmma.mma_async (\p kind 0:
 /// m64nNk16 bf16 into f32, 1: m64nNk32 s8 into s32, wrapping, 2: m64nNk16
-/// f16 into f32; A and B
-/// K-major in shared memory, descriptors without swizzle; this thread's
-/// \p n / 2 accumulators at \p acc, read and written in place),
+/// f16 into f32; A K-major and B K-major or, where \p trans_b is 1 (16-bit
+/// kinds only), N-major in shared memory, descriptors without swizzle;
+/// this thread's \p n / 2 accumulators at \p acc, read and written in
+/// place),
 /// wgmma.fence, commit_group and wait_group, fence.proxy.async.shared::cta,
 /// and a shared-memory address as the shared window's (the offset in the
 /// block's shared memory of the generic address \p address).
-void nl_emu_wgmma(NlEmuThread *t, int32_t kind, int32_t n, uint64_t desc_a,
-                  uint64_t desc_b, uint32_t *acc);
+void nl_emu_wgmma(NlEmuThread *t, int32_t kind, int32_t trans_b, int32_t n,
+                  uint64_t desc_a, uint64_t desc_b, uint32_t *acc);
 void nl_emu_wgmma_fence(NlEmuThread *t);
 void nl_emu_wgmma_commit(NlEmuThread *t);
 void nl_emu_wgmma_wait(NlEmuThread *t, int32_t pending);

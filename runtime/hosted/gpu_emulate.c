@@ -89,7 +89,7 @@ struct NlEmuThread {
 /// A warpgroup (4 warps, 128 threads) at a wgmma.mma_async.
 typedef struct Group {
   uint32_t arrived, generation;
-  int32_t kind, n;
+  int32_t kind, trans_b, n;
   uint64_t desc_a, desc_b;
   uint32_t *acc[4 * kWarp];
 } Group;
@@ -599,24 +599,33 @@ static void async_read(Launch *l, uint32_t group, size_t offset) {
   s->reader = kMany;
 }
 
-/// Element `e` bytes wide at row `row`, k `k` of the K-major operand that
-/// matrix descriptor `desc` describes (PTX ISA, "Matrix Descriptor Format"
-/// of wgmma: bits 0-13 the start address, 16-29 the leading dimension byte
-/// offset (LBO), 32-45 the stride dimension byte offset (SBO), each >> 4;
-/// bits 49-51 the base offset and 62-63 the swizzle mode, both 0 here).
-/// Without swizzle, the operand is made of core matrices of 8 rows of 16
-/// bytes (128 consecutive bytes, row after row); the next core matrix
-/// along K is LBO bytes on, the next along M or N SBO bytes on.
+/// Element `e` bytes wide at row `row` (of M or N), k `k` of the operand
+/// that matrix descriptor `desc` describes, K-major or (`mn_major`) M- or
+/// N-major (PTX ISA, "Matrix Descriptor Format" of wgmma: bits 0-13 the
+/// start address, 16-29 the leading dimension byte offset (LBO), 32-45 the
+/// stride dimension byte offset (SBO), each >> 4; bits 49-51 the base
+/// offset and 62-63 the swizzle mode, both 0 here). Without swizzle, the
+/// operand is made of core matrices of 8 rows of 16 bytes (128 consecutive
+/// bytes, row after row): K-major, a row holds one row's k values; M- or
+/// N-major, one k's row values ("Canonical Layouts": ((T, 1, m), (8, k)) :
+/// ((1, T, SBO), (T, LBO)) elements, T = 16 / e). Either way the next core
+/// matrix along K is LBO bytes on, the next along M or N SBO bytes on.
 static const unsigned char *operand_at(Launch *l, uint32_t group, uint64_t desc,
-                                       unsigned row, unsigned k, unsigned e) {
+                                       bool mn_major, unsigned row, unsigned k,
+                                       unsigned e) {
   if ((desc >> 49 & 7) || (desc >> 62))
     fail(l, "a wgmma descriptor with a base offset or a swizzle mode, which "
             "the emulation does not know");
   size_t start = (desc & 0x3fff) << 4, lbo = (desc >> 16 & 0x3fff) << 4,
          sbo = (desc >> 32 & 0x3fff) << 4;
-  size_t byte = (size_t)k * e;
-  size_t offset =
-      start + row / 8 * sbo + byte / 16 * lbo + row % 8 * 16 + byte % 16;
+  size_t offset;
+  if (mn_major) {
+    size_t byte = (size_t)row * e;
+    offset = start + byte / 16 * sbo + k / 8 * lbo + k % 8 * 16 + byte % 16;
+  } else {
+    size_t byte = (size_t)k * e;
+    offset = start + row / 8 * sbo + byte / 16 * lbo + row % 8 * 16 + byte % 16;
+  }
   if (offset + e > kStaticShared + (size_t)l->dynamic_shared)
     fail(l, "a wgmma operand beyond the block's shared memory");
   for (unsigned i = 0; i < e; ++i)
@@ -626,8 +635,8 @@ static const unsigned char *operand_at(Launch *l, uint32_t group, uint64_t desc,
 
 /// wgmma.mma_async.sync.aligned.m64nNk16.f32.bf16.bf16 (kMmaBf16), the
 /// same with f16 (kMmaF16) or m64nNk32.s32.s8.s8 (kMmaS8, sums wrapping)
-/// with both operands K-major in
-/// shared memory (imm-trans 0) and scale-d 1: D = A B + D for the 128
+/// with A K-major in shared memory (imm-trans-a 0), B K-major or
+/// (trans_b, imm-trans-b 1) N-major, and scale-d 1: D = A B + D for the 128
 /// threads of warpgroup `g`. Thread t (warp w = t / 32, lane l) holds D's
 /// element i at row 16 w + l / 4 + 8 ((i / 2) % 2), column 8 (i / 4) + 2
 /// (l % 4) + i % 2 (PTX ISA, wgmma's D register fragments).
@@ -644,7 +653,8 @@ static void wgmma(Launch *l, uint32_t g) {
       bool a = r < M;
       unsigned row = a ? r : r - M;
       const unsigned char *x =
-          operand_at(l, g, a ? grp->desc_a : grp->desc_b, row, kk, e);
+          operand_at(l, g, a ? grp->desc_a : grp->desc_b, !a && grp->trans_b,
+                     row, kk, e);
       if (s8)
         (a ? ai : bi)[row][kk] = (int8_t)x[0];
       else
@@ -673,8 +683,8 @@ static void wgmma(Launch *l, uint32_t g) {
   }
 }
 
-void nl_emu_wgmma(NlEmuThread *t, int32_t kind, int32_t n, uint64_t desc_a,
-                  uint64_t desc_b, uint32_t *acc) {
+void nl_emu_wgmma(NlEmuThread *t, int32_t kind, int32_t trans_b, int32_t n,
+                  uint64_t desc_a, uint64_t desc_b, uint32_t *acc) {
   Launch *l = t->launch;
   uint32_t g = t->tid / (4 * kWarp);
   if (l->threads < (g + 1) * 4 * kWarp)
@@ -682,13 +692,15 @@ void nl_emu_wgmma(NlEmuThread *t, int32_t kind, int32_t n, uint64_t desc_a,
   if (!t->wgmma_fenced)
     fail(l, "wgmma.mma_async with no wgmma.fence before it since its "
             "accumulators were last accessed");
-  if (kind < 0 || kind > 2 || n < 8 || n > 256 || n % 8)
+  if (kind < 0 || kind > 2 || n < 8 || n > 256 || n % 8 ||
+      (trans_b != 0 && trans_b != 1) || (trans_b && kind == kMmaS8))
     fail(l, "a form of wgmma.mma_async the emulation does not know");
   Group *grp = &l->groups[g];
   if (grp->arrived == 0) {
-    grp->kind = kind, grp->n = n, grp->desc_a = desc_a, grp->desc_b = desc_b;
-  } else if (grp->kind != kind || grp->n != n || grp->desc_a != desc_a ||
-             grp->desc_b != desc_b) {
+    grp->kind = kind, grp->trans_b = trans_b, grp->n = n;
+    grp->desc_a = desc_a, grp->desc_b = desc_b;
+  } else if (grp->kind != kind || grp->trans_b != trans_b || grp->n != n ||
+             grp->desc_a != desc_a || grp->desc_b != desc_b) {
     fail(l, "threads of one warpgroup at different wgmma operations or with "
             "different descriptors");
   }

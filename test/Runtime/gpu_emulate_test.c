@@ -47,6 +47,7 @@
 // RUN: not %t wgmma-bad-1 2>&1 | FileCheck %s --check-prefix=WG-BAD1
 // RUN: not %t wgmma-bad-2 2>&1 | FileCheck %s --check-prefix=WG-BAD2
 // RUN: not %t wgmma-bad-3 2>&1 | FileCheck %s --check-prefix=WG-BAD3
+// RUN: not %t wgmma-bad-4 2>&1 | FileCheck %s --check-prefix=WG-BAD4
 // RUN: not %t wgmma-partial 2>&1 | FileCheck %s --check-prefix=WG-PARTIAL
 
 #include "nl_runtime.h"
@@ -291,14 +292,17 @@ static void partial(void **params, NlEmuThread *t) {
 // bytes, 128 bytes together) with the next one along K 128 bytes on (LBO)
 // and the next 8 rows 2 x 128 + 16 bytes on (SBO: padded, so that the two
 // fields differ from any default); every thread writes its share of the
-// operands. Accumulators start at 0.5 (bf16) or 7 (s8). `mode` leaves out
+// operands. Kind 3 is bf16 with B N-major (imm-trans-b 1): core matrices
+// of 8 k rows of 16 bytes (8 columns), the same descriptor fields, the next
+// 8 k 128 bytes on (LBO), the next 8 columns 2 x 128 + 16 (SBO).
+// Accumulators start at 0.5 (bf16) or 7 (s8). `mode` leaves out
 // one step (1: the proxy fence, 2: the barrier, 3: wgmma.fence, 4: the
 // wait), gives warp 1 another descriptor (5), or fences after the barrier
 // (6: too late, though every thread of the warpgroup has fenced when its
 // wgmma runs).
 enum { kWgN = 24, kSbo = 2 * 128 + 16 };
 static int WA[64][32], WB[2 * kWgN][32];
-static uint32_t wg_out[3][256][kWgN / 2];
+static uint32_t wg_out[4][256][kWgN / 2];
 
 static uint64_t descriptor(uint64_t offset) {
   return (offset >> 4 & 0x3fff) | (uint64_t)(128 >> 4) << 16 |
@@ -307,6 +311,9 @@ static uint64_t descriptor(uint64_t offset) {
 
 static void wg(void **params, NlEmuThread *t) {
   int kind = *(int *)params[0], mode = *(int *)params[1];
+  bool nMajor = kind == 3;
+  if (nMajor)
+    kind = 0;
   unsigned tid = nl_emu_thread_id(t, 0), k = kind == 1 ? 32 : 16,
            e = kind == 1 ? 1 : 2;
   unsigned char *shared = nl_emu_shared(t, 1);
@@ -318,8 +325,11 @@ static void wg(void **params, NlEmuThread *t) {
     unsigned row = isA ? r : r - 64;
     int v = isA ? WA[row][kk] : WB[row][kk];
     unsigned byte = kk * e;
-    unsigned char *at = (isA ? a : b) + row / 8 * kSbo + byte / 16 * 128 +
-                        row % 8 * 16 + byte % 16;
+    unsigned char *at =
+        !isA && nMajor
+            ? b + row * e / 16 * kSbo + kk / 8 * 128 + kk % 8 * 16 + row * e % 16
+            : (isA ? a : b) + row / 8 * kSbo + byte / 16 * 128 + row % 8 * 16 +
+                  byte % 16;
     nl_emu_access(t, (uint64_t)(uintptr_t)at, e, 1);
     if (kind == 1) {
       *at = (uint8_t)(int8_t)v;
@@ -348,17 +358,18 @@ static void wg(void **params, NlEmuThread *t) {
   }
   if (mode != 3)
     nl_emu_wgmma_fence(t);
-  nl_emu_wgmma(t, kind, kWgN, da, db, acc);
+  nl_emu_wgmma(t, kind, nMajor, kWgN, da, db, acc);
   nl_emu_wgmma_commit(t);
   if (mode != 4)
     nl_emu_wgmma_wait(t, 0);
   nl_emu_barrier(t);
-  memcpy(wg_out[kind][tid], acc, sizeof acc);
+  memcpy(wg_out[nMajor ? 3 : kind][tid], acc, sizeof acc);
 }
 
 // The emulation's limits, each an error: a swizzled descriptor (mode 0),
 // an operand past the block's shared memory (1), a shared address of other
-// memory (2), a wgmma width it does not know (3).
+// memory (2), a wgmma width it does not know (3), an s8 B N-major, which
+// wgmma cannot read (4).
 static void wg_bad(void **params, NlEmuThread *t) {
   int mode = *(int *)params[0];
   uint32_t acc[8] = {0};
@@ -371,7 +382,8 @@ static void wg_bad(void **params, NlEmuThread *t) {
   if (mode == 1)
     desc = descriptor(47 << 10); // 1 KiB before the end of 48 KiB
   nl_emu_wgmma_fence(t);
-  nl_emu_wgmma(t, 0, mode == 3 ? 12 : 16, desc, desc, acc);
+  nl_emu_wgmma(t, mode == 4 ? 1 : 0, mode == 4, mode == 3 ? 12 : 16, desc,
+               desc, acc);
   nl_emu_wgmma_commit(t);
   nl_emu_wgmma_wait(t, 0);
 }
@@ -380,7 +392,7 @@ static void wg_partial(void **params, NlEmuThread *t) {
   (void)params;
   uint32_t acc[4] = {0};
   nl_emu_wgmma_fence(t);
-  nl_emu_wgmma(t, 0, 8, 0, 0, acc);
+  nl_emu_wgmma(t, 0, 0, 8, 0, 0, acc);
 }
 
 int main(int argc, char **argv) {
@@ -546,13 +558,14 @@ int main(int argc, char **argv) {
       // WG-BAD1: a wgmma operand beyond the block's shared memory
       // WG-BAD2: a shared-memory address of memory outside shared memory
       // WG-BAD3: a form of wgmma.mma_async the emulation does not know
+      // WG-BAD4: a form of wgmma.mma_async the emulation does not know
     }
     if (!strcmp(what, "wgmma-partial")) {
       nl_gpu_emulate(wg_partial, "wgmma", NULL, 1, 1, 1, 96, 0);
       // WG-PARTIAL: error: emulated kernel 'wgmma', block (0, 0, 0): wgmma
       // WG-PARTIAL-SAME: in a warpgroup of fewer than 128 threads
     }
-    for (int kind = 0; kind < 3; ++kind) {
+    for (int kind = 0; kind < 4; ++kind) {
       void *params[] = {&kind, &mode};
       nl_gpu_emulate(wg, "wgmma", params, 1, 1, 1, 256, 8 * kSbo * 2);
       // PTX ISA, wgmma's D fragments: thread t of warpgroup g (warp w =
@@ -568,14 +581,16 @@ int main(int argc, char **argv) {
           int sum = 0;
           for (unsigned kk = 0; kk < k; ++kk)
             sum += WA[row][kk] * WB[col][kk];
-          wrong += wrong_result(wg_out[kind][tid][i], kind, sum);
+          wrong += wrong_result(wg_out[kind][tid][i], kind % 3, sum);
         }
       printf("wgmma %s: %u wrong of 3072\n",
-             (const char *[]){"bf16", "s8", "f16"}[kind], wrong);
+             (const char *[]){"bf16", "s8", "f16", "bf16 N-major B"}[kind],
+             wrong);
     }
     // WGMMA: wgmma bf16: 0 wrong of 3072
     // WGMMA-NEXT: wgmma s8: 0 wrong of 3072
     // WGMMA-NEXT: wgmma f16: 0 wrong of 3072
+    // WGMMA-NEXT: wgmma bf16 N-major B: 0 wrong of 3072
     // WG-PROXY: error: emulated kernel 'wgmma', block (0, 0, 0): the wgmma of
     // WG-PROXY-SAME: warpgroup 0 reads byte 0 of the dynamic shared memory,
     // WG-PROXY-SAME: which thread 0 wrote with no fence.proxy.async and

@@ -390,7 +390,11 @@ bool onlyElements(Value buffer) {
 /// different banks. Where `wgmma` holds and every contraction that uses
 /// them wgmmaSplit accepts, in the same role, A and B are rather `chunked`:
 /// laid out in wgmma's core matrices (8 rows of 16 bytes, 128 bytes
-/// together), which chunkBuffers does once the nests are rewritten.
+/// together), which chunkBuffers does once the nests are rewritten. A
+/// chunked bf16 or f16 B stays [K][N]: wgmma reads it N-major (transposed,
+/// which its 16-bit forms allow), so that a row of B's tile in global
+/// memory is a row of the buffer, 16 bytes at a time; an i8 B is
+/// transposed (wgmma's 8-bit forms read K-major operands only).
 /// Returns the transposed buffers. Run before planKernel, which places
 /// buffers by their size.
 DenseSet<Value> layOutMmaOperands(gpu::GPUFuncOp fn, bool wgmma,
@@ -438,7 +442,9 @@ DenseSet<Value> layOutMmaOperands(gpu::GPUFuncOp fn, bool wgmma,
     int64_t pad =
         chunked.contains(buffer) ? 0 : 16 / (type.getElementTypeBitWidth() / 8);
     // A buffer both contractions' A and B stays [K][N].
-    bool transpose = rhs.contains(buffer) && !lhs.contains(buffer);
+    bool transpose = rhs.contains(buffer) && !lhs.contains(buffer) &&
+                     !(chunked.contains(buffer) &&
+                       type.getElementTypeBitWidth() == 16);
     int64_t rows = type.getDimSize(transpose ? 1 : 0),
             cols = type.getDimSize(transpose ? 0 : 1);
     buffer.setType(MemRefType::get({rows, cols + pad}, type.getElementType()));
@@ -462,8 +468,10 @@ DenseSet<Value> layOutMmaOperands(gpu::GPUFuncOp fn, bool wgmma,
 /// (c / (16 / E), r, c % (16 / E)), so that 8 consecutive rows of one
 /// 16-byte column chunk are 128 consecutive bytes. Every load and store of
 /// it (element or vector: a vector access, of 16 bytes where a copy nest
-/// made it, starts on a chunk) gets its new indices. Run once the nests
-/// that use the buffers are rewritten, before placeInArena.
+/// made it, starts on a chunk) gets its new indices. (An N-major B, [K][N],
+/// becomes [N E / 16][K][16 / E]: for wgmma, core matrices of 8 k rows of
+/// 16 bytes of N.) Run once the nests that use the buffers are rewritten,
+/// before placeInArena.
 void chunkBuffers(const DenseSet<Value> &chunked) {
   for (Value buffer : chunked) {
     auto type = cast<MemRefType>(buffer.getType());
@@ -883,9 +891,13 @@ Value sharedAddress(OpBuilder &b, Location loc, Value buffer) {
 /// parts) on, columns n (p % parts) on), and for each, the K loop is one
 /// chain of `wgmma.mma_async.m64nNk16` (bf16 into f32) or `m64nNk32` (s8
 /// into s32, wrapping), k step by k step, reading A and B from shared
-/// memory through descriptors: no swizzle, K-major, core matrices of 8 rows
-/// of 16 bytes, the next one along K `LBO` = 16 R bytes on (R: the
-/// buffer's rows), along M or N `SBO` = 128. The chains start after a
+/// memory through descriptors: no swizzle, core matrices of 8 rows of 16
+/// bytes. A, and an i8 B, K-major: the next core matrix along K `LBO` =
+/// 16 R bytes on (R: the buffer's rows), along M or N `SBO` = 128. A bf16
+/// or f16 B N-major (imm-trans-b 1; PTX ISA, "Canonical Layouts": ((8, 1,
+/// n), (8, k)) : ((1, 8, SBO), (8, LBO)) elements): rows of 8 columns at
+/// one k, the next core matrix along K `LBO` = 128 bytes on, along N `SBO`
+/// = 16 K bytes. The chains start after a
 /// `wgmma.fence` and end with one commit group and a wait for it. Thread t
 /// of a warpgroup (warp w = t / 32, lane l) holds accumulator i of a piece
 /// at its row 16 w + l / 4 + 8 ((i / 2) % 2) and column 8 (i / 4) + 2 (l %
@@ -979,7 +991,10 @@ scf::ForOp wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
     }
     return SmallVector<Value>(ifOp.getResults());
   };
-  auto descriptor = [&](Value address, int64_t rows, Value offset) {
+  // A descriptor of the operand at byte `offset` from `address`, core
+  // matrices `lbo` bytes apart along K and `sbo` along M or N.
+  auto descriptor = [&](Value address, int64_t lbo, int64_t sbo,
+                        Value offset) {
     auto i64c = [&](int64_t v) {
       return arith::ConstantIntOp::create(b, loc, v, 64).getResult();
     };
@@ -991,13 +1006,15 @@ scf::ForOp wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
                                                          b, loc, i64, offset)),
                                i64c(4)),
         i64c(0x3fff));
-    int64_t strides = (rows * 16 >> 4) << 16 | int64_t(128 >> 4) << 32;
+    int64_t strides = (lbo >> 4) << 16 | (sbo >> 4) << 32;
     return arith::OrIOp::create(b, loc, start, i64c(strides)).getResult();
   };
   // The chains of all pieces from accumulators `acc`: their new values.
   auto chains = [&](ValueRange acc) {
     auto lhsType = cast<MemRefType>(dot.lhs.getType());
     auto rhsType = cast<MemRefType>(dot.rhs.getType());
+    // B N-major ([K][N], read transposed) or, stored transposed, K-major.
+    bool nMajor = !dot.rhsTransposed;
     int64_t lhsRows = lhsType.getDimSize(0), rhsRows = rhsType.getDimSize(0);
     Value lhsAt = sharedAddress(b, loc, dot.lhs);
     Value rhsAt = sharedAddress(b, loc, dot.rhs);
@@ -1021,16 +1038,23 @@ scf::ForOp wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
       int64_t chunk = k * bytes / 16;
       for (int64_t q = 0; q < split.perGroup; ++q) {
         Value a =
-            descriptor(lhsAt, lhsRows,
+            descriptor(lhsAt, lhsRows * 16, 128,
                        add(c(chunk * lhsRows * 16), mul(pieces[q].first, 16)));
+        // N-major: k's rows of 16 bytes, 8 of N each; the piece's first
+        // column in chunk n / 8 of K rows.
         Value bDesc =
-            descriptor(rhsAt, rhsRows,
-                       add(c(chunk * rhsRows * 16), mul(pieces[q].second, 16)));
+            nMajor ? descriptor(rhsAt, 128, rhsRows * 16,
+                                add(c(k * 16), mul(div(pieces[q].second, 8),
+                                                   rhsRows * 16)))
+                   : descriptor(rhsAt, rhsRows * 16, 128,
+                                add(c(chunk * rhsRows * 16),
+                                    mul(pieces[q].second, 16)));
         d[q] = NVVM::WgmmaMmaAsyncOp::create(
             b, loc, structType, d[q], a, bDesc,
             NVVM::MMAShapeAttr::get(ctx, 64, split.n, kStep), in, in, out,
             NVVM::WGMMAScaleOut::one, NVVM::WGMMAScaleIn::one,
-            NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row, NVVM::MMALayout::col,
+            NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
+            nMajor ? NVVM::MMALayout::row : NVVM::MMALayout::col,
             NVVM::MMAIntOverflowAttr());
       }
     }

@@ -65,7 +65,7 @@ struct GPUEmulateKernels
     declare("nl_emu_ldmatrix", {ptr, i32, i64}, {});
     declare("nl_emu_trap", {ptr}, {});
     declare("nl_emu_access", {ptr, i64, i32, i32}, {});
-    declare("nl_emu_wgmma", {ptr, i32, i32, i64, i64, ptr}, {});
+    declare("nl_emu_wgmma", {ptr, i32, i32, i32, i64, i64, ptr}, {});
     for (StringRef name : {"nl_emu_wgmma_fence", "nl_emu_wgmma_commit",
                            "nl_emu_fence_proxy_async"})
       declare(name, {ptr}, {});
@@ -442,8 +442,9 @@ private:
   }
 
   /// wgmma.mma_async m64nNk16 bf16 into f32 (kind 0), m64nNk32 s8 into
-  /// s32, wrapping (kind 1), or m64nNk16 f16 into f32 (kind 2), both
-  /// operands K-major from descriptors, D accumulated: what
+  /// s32, wrapping (kind 1), or m64nNk16 f16 into f32 (kind 2), A K-major
+  /// and B K-major or (bf16 and f16, layout `row`: imm-trans-b 1) N-major
+  /// from descriptors, D accumulated: what
   /// nlc-gpu-distribute-tiles makes. The accumulators go
   /// through a buffer on the thread's stack (made once, in the entry
   /// block), which the emulator reads and writes.
@@ -471,7 +472,7 @@ private:
         op.getScaleA() != NVVM::WGMMAScaleIn::one ||
         op.getScaleB() != NVVM::WGMMAScaleIn::one ||
         op.getLayoutA() != NVVM::MMALayout::row ||
-        op.getLayoutB() != NVVM::MMALayout::col)
+        (op.getLayoutB() != NVVM::MMALayout::col && kind == 1))
       return op.emitError("cannot emulate this form of wgmma.mma_async");
     Type element = type.getBody()[0];
     Value buffer;
@@ -491,6 +492,7 @@ private:
           at(i));
     call(b, loc, "nl_emu_wgmma", {},
          ValueRange{thread, i32Const(b, loc, kind),
+                    i32Const(b, loc, op.getLayoutB() == NVVM::MMALayout::row),
                     i32Const(b, loc, shape.getN()), op.getDescriptorA(),
                     op.getDescriptorB(), buffer});
     Value result = LLVM::UndefOp::create(b, loc, type);

@@ -275,12 +275,13 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // On sm_90a (option `wgmma`), the same loop on warpgroup wgmma: M is a
 // multiple of 64, so one warpgroup (the block's 128 threads) takes the 64
 // x 16 result as one m64n16k16 piece, 8 accumulators a thread, carried
-// through the loop. A and B are laid out in core matrices: [K/8][rows][8]
-// (A's 16-byte groups stored whole, B's transposed elements one by one).
-// Each iteration: every thread's proxy fence, the barrier, then one chain
-// of two wgmma (k = 0 and 16) on descriptors of A (LBO 64 x 16 bytes, SBO
-// 128: 64 << 16 | 8 << 32) and B (LBO 16 x 16: 16 << 16 | 8 << 32), one
-// commit and a wait for it. The 32 x 16 result above (M not a multiple of
+// through the loop. A and B are laid out in core matrices: A K-major,
+// [K/8][rows][8]; B N-major, [N/8][K][8] (both tiles' 16-byte groups
+// stored whole). Each iteration: every thread's proxy fence, the barrier,
+// then one chain of two wgmma (k = 0 and 16) on descriptors of A (LBO 64 x
+// 16 bytes, SBO 128: 64 << 16 | 8 << 32) and of B, read transposed (`row`:
+// imm-trans-b 1; LBO 128 along K, SBO 32 x 16 along N: 8 << 16 | 32 <<
+// 32), one commit and a wait for it. The 32 x 16 result above (M not a multiple of
 // 64) stays on mma.sync.
 
 // WGMMA-LABEL: gpu.func @mm(
@@ -289,18 +290,18 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // WGMMA-LABEL: gpu.func @mm_loop(
 // WGMMA-SAME: known_block_size = array<i32: 128, 1, 1>
 // WGMMA: memref.view %{{.+}} to memref<4x64x8xbf16, #gpu.address_space<workgroup>>
-// WGMMA: memref.view %{{.+}} to memref<4x16x8xbf16, #gpu.address_space<workgroup>>
+// WGMMA: memref.view %{{.+}} to memref<2x32x8xbf16, #gpu.address_space<workgroup>>
 // WGMMA-COUNT-8: memref.load %[[OUT:.+]][%{{.+}}, %{{.+}}] : memref<64x16xf32>
 // WGMMA: %[[R:.+]]:9 = scf.for %{{.+}} -> (memref<64x16xf32>, f32, f32, f32, f32, f32, f32, f32, f32) {
 // WGMMA: vector.store %{{.+}}, %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<4x64x8xbf16>, vector<8xbf16>
-// WGMMA: memref.store %{{.+}}, %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] : memref<4x16x8xbf16>
+// WGMMA: vector.store %{{.+}}, %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<2x32x8xbf16>, vector<8xbf16>
 // WGMMA: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // WGMMA-NEXT: gpu.barrier
 // WGMMA: llvm.ptrtoint %{{.+}} : !llvm.ptr<3> to i64
 // WGMMA: nvvm.wgmma.fence.aligned
 // WGMMA: %[[DA:.+]] = arith.ori %{{.+}}, %{{.+}}34363932672{{.*}} : i64
-// WGMMA: %[[DB:.+]] = arith.ori %{{.+}}, %{{.+}}34360786944{{.*}} : i64
-// WGMMA-NEXT: %[[W0:.+]] = nvvm.wgmma.mma_async %[[DA]], %[[DB]], %{{.+}}, <m = 64, n = 16, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>] : !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>
+// WGMMA: %[[DB:.+]] = arith.ori %{{.+}}, %{{.+}}137439477760{{.*}} : i64
+// WGMMA-NEXT: %[[W0:.+]] = nvvm.wgmma.mma_async %[[DA]], %[[DB]], %{{.+}}, <m = 64, n = 16, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>] : !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>
 // WGMMA: nvvm.wgmma.mma_async %{{.+}}, %{{.+}}, %[[W0]], <m = 64, n = 16, k = 16>
 // WGMMA-NEXT: nvvm.wgmma.commit.group.sync.aligned
 // WGMMA-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
@@ -323,10 +324,10 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // PREFETCH-SAME: memref<18432xi8, #gpu.address_space<workgroup>>
 // PREFETCH: %[[A0:.+]] = memref.memory_space_cast %{{.+}} : memref<4x64x8xbf16, #gpu.address_space<workgroup>> to memref<4x64x8xbf16>
 // PREFETCH: %[[A1:.+]] = memref.memory_space_cast %{{.+}} : memref<4x64x8xbf16, #gpu.address_space<workgroup>> to memref<4x64x8xbf16>
-// PREFETCH: %[[B0:.+]] = memref.memory_space_cast %{{.+}} : memref<4x16x8xbf16, #gpu.address_space<workgroup>> to memref<4x16x8xbf16>
-// PREFETCH: %[[B1:.+]] = memref.memory_space_cast %{{.+}} : memref<4x16x8xbf16, #gpu.address_space<workgroup>> to memref<4x16x8xbf16>
+// PREFETCH: %[[B0:.+]] = memref.memory_space_cast %{{.+}} : memref<2x32x8xbf16, #gpu.address_space<workgroup>> to memref<2x32x8xbf16>
+// PREFETCH: %[[B1:.+]] = memref.memory_space_cast %{{.+}} : memref<2x32x8xbf16, #gpu.address_space<workgroup>> to memref<2x32x8xbf16>
 // PREFETCH: vector.store %{{.+}}, %[[A0]][
-// PREFETCH: memref.store %{{.+}}, %[[B0]][
+// PREFETCH: vector.store %{{.+}}, %[[B0]][
 // PREFETCH: scf.for %{{.+}} -> (memref<64x16xf32>, f32, f32, f32, f32, f32, f32, f32, f32) {
 // PREFETCH: %[[EVEN:.+]] = arith.cmpi eq
 // PREFETCH-NEXT: %[[CA:.+]] = arith.select %[[EVEN]], %[[A0]], %[[A1]]
@@ -344,7 +345,7 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // PREFETCH: nvvm.wgmma.wait.group.sync.aligned 0
 // PREFETCH-NOT: gpu.barrier
 // PREFETCH: vector.store %{{.+}}, %[[NA]][
-// PREFETCH: memref.store %{{.+}}, %[[NB]][
+// PREFETCH: vector.store %{{.+}}, %[[NB]][
 // PREFETCH-NOT: gpu.barrier
 // PREFETCH: scf.yield %{{.+}} : memref<64x16xf32>, f32
 

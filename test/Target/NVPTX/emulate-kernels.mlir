@@ -162,7 +162,8 @@ module attributes {gpu.container_module, nlc.gpu_emulation} {
 
 // wgmma: the fences, commit and wait become calls; a shared address as an
 // integer is its offset in the block's shared memory; wgmma.mma_async
-// hands the emulator its kind (0: bf16 into f32), N, the descriptors and
+// hands the emulator its kind (0: bf16 into f32), whether B is read
+// transposed (layout `row`, N-major: 1), N, the descriptors and
 // the accumulators in a stack buffer made once in the entry block, and
 // reads them back.
 // CHECK-LABEL: func.func @nl_emu.wg(
@@ -173,7 +174,7 @@ module attributes {gpu.container_module, nlc.gpu_emulation} {
 // CHECK: %[[OFF:.+]] = call @nl_emu_shared_offset(%[[T]], %[[ADDR]]) : (!llvm.ptr, i64) -> i64
 // CHECK: call @nl_emu_wgmma_fence(%[[T]])
 // CHECK-COUNT-4: llvm.store %{{.+}}, %{{.+}} : f32, !llvm.ptr
-// CHECK: call @nl_emu_wgmma(%[[T]], %c0_i32{{.*}}, %c8_i32{{.*}}, %[[OFF]], %[[OFF]], %[[BUF]]) : (!llvm.ptr, i32, i32, i64, i64, !llvm.ptr) -> ()
+// CHECK: call @nl_emu_wgmma(%[[T]], %c0_i32{{.*}}, %c1_i32{{.*}}, %c8_i32{{.*}}, %[[OFF]], %[[OFF]], %[[BUF]]) : (!llvm.ptr, i32, i32, i32, i64, i64, !llvm.ptr) -> ()
 // CHECK-COUNT-4: llvm.load %{{.+}} : !llvm.ptr -> f32
 // CHECK: call @nl_emu_wgmma_commit(%[[T]])
 // CHECK: call @nl_emu_wgmma_wait(%[[T]], %c0_i32
@@ -190,7 +191,7 @@ module attributes {gpu.container_module, nlc.gpu_emulation} {
       %a2 = llvm.insertvalue %x, %a1[2] : !llvm.struct<(f32, f32, f32, f32)>
       %a3 = llvm.insertvalue %x, %a2[3] : !llvm.struct<(f32, f32, f32, f32)>
       nvvm.wgmma.fence.aligned
-      %r = nvvm.wgmma.mma_async %d, %d, %a3, <m = 64, n = 8, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>] : !llvm.struct<(f32, f32, f32, f32)> -> !llvm.struct<(f32, f32, f32, f32)>
+      %r = nvvm.wgmma.mma_async %d, %d, %a3, <m = 64, n = 8, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>] : !llvm.struct<(f32, f32, f32, f32)> -> !llvm.struct<(f32, f32, f32, f32)>
       nvvm.wgmma.commit.group.sync.aligned
       nvvm.wgmma.wait.group.sync.aligned 0
       %v = llvm.extractvalue %r[3] : !llvm.struct<(f32, f32, f32, f32)>
@@ -203,14 +204,14 @@ module attributes {gpu.container_module, nlc.gpu_emulation} {
 
 // -----
 
-// Forms of wgmma nlc does not make (here B transposed) are errors, and so
+// Forms of wgmma nlc does not make (here A transposed) are errors, and so
 // is a shared address that is not a cast generic address.
 module attributes {gpu.container_module, nlc.gpu_emulation} {
   gpu.module @nl_kernels {
     gpu.func @wg_transposed(%d: i64, %x: f32) kernel {
       %u = llvm.mlir.undef : !llvm.struct<(f32, f32, f32, f32)>
       // expected-error @+1 {{cannot emulate this form of wgmma.mma_async}}
-      %r = nvvm.wgmma.mma_async %d, %d, %u, <m = 64, n = 8, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>] : !llvm.struct<(f32, f32, f32, f32)> -> !llvm.struct<(f32, f32, f32, f32)>
+      %r = nvvm.wgmma.mma_async %d, %d, %u, <m = 64, n = 8, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <col>], B[<bf16>, <one>, <col>] : !llvm.struct<(f32, f32, f32, f32)> -> !llvm.struct<(f32, f32, f32, f32)>
       gpu.return
     }
   }
