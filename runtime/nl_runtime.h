@@ -217,6 +217,31 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
                    int32_t threads, int32_t shared_bytes, void **params,
                    int32_t nparams, const NlGpuMap *maps, int32_t nmaps);
 
+/// A tensor map that a launch makes for a kernel's TMA copies
+/// (nlc-gpu-distribute-tiles, sm_90a): 2-D, over the view of maps[view]
+/// (`rows` x `cols` elements of `elem_bytes` from element `offset` of its
+/// aligned pointer, `stride` elements from a row to the next), in boxes of
+/// `box_rows` x `box_cols`, elements outside the view read as zeros; written
+/// into the slot of parameter `param` (a CUtensorMap the kernel takes by
+/// value: 128 bytes, 64-byte aligned). `type` is its CUtensorMapDataType.
+typedef struct NlGpuTensorMap {
+  int32_t param, view, type, elem_bytes;
+  int32_t box_rows, box_cols;
+  int64_t offset, rows, cols, stride;
+} NlGpuTensorMap;
+
+/// nl_gpu_launch for a kernel with TMA copies: the maps' device addresses
+/// are known, it encodes \p tmaps (cuTensorMapEncodeTiled). A view whose
+/// address is not on 16 bytes, whose row stride is not a multiple of 16
+/// bytes or that has no element is first copied (cuMemcpy2D) into device
+/// memory with such rows (at least one element, zero), which the map
+/// describes instead; the kernel only reads it. Sizes beyond 2^31 - 1 are
+/// an error.
+void nl_gpu_launch_tma(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
+                       int32_t threads, int32_t shared_bytes, void **params,
+                       int32_t nparams, const NlGpuMap *maps, int32_t nmaps,
+                       const NlGpuTensorMap *tmaps, int32_t ntmaps);
+
 /// How many GPUs a program built for one may use: 1 when the CUDA driver
 /// loads and sets up device 0 (loading it if no launch has yet), else 0.
 /// Never fails. `device::get(i)` asks it.
@@ -299,6 +324,19 @@ void nl_emu_wgmma_fence(NlEmuThread *t);
 void nl_emu_wgmma_commit(NlEmuThread *t);
 void nl_emu_wgmma_wait(NlEmuThread *t, int32_t pending);
 void nl_emu_fence_proxy_async(NlEmuThread *t);
+/// sm_90's mbarrier objects (init with \p count arrivals a phase, inval,
+/// arrive.expect_tx of \p bytes, try_wait.parity until the phase of
+/// \p parity has completed) and TMA's 2-D tile load (cp.async.bulk.tensor
+/// of the box at column \p c0, row \p c1 of the tensor \p map describes,
+/// into shared memory at \p dst, completing on \p mbarrier), on generic
+/// shared addresses.
+void nl_emu_mbarrier_init(NlEmuThread *t, uint64_t address, int32_t count);
+void nl_emu_mbarrier_inval(NlEmuThread *t, uint64_t address);
+void nl_emu_mbarrier_arrive_expect_tx(NlEmuThread *t, uint64_t address,
+                                      int32_t bytes);
+void nl_emu_mbarrier_wait(NlEmuThread *t, uint64_t address, int32_t parity);
+void nl_emu_tma_load(NlEmuThread *t, uint64_t dst, const void *map, int32_t c0,
+                     int32_t c1, uint64_t mbarrier);
 uint64_t nl_emu_shared_offset(NlEmuThread *t, uint64_t address);
 /// An access of \p bytes at \p address (a write when \p write): checked
 /// for data races where it lies in the block's shared memory.

@@ -99,10 +99,58 @@ typedef CUresult (*NlCuGetProcAddressV1)(const char *symbol, void **pfn,
   X(cuEventSynchronize, (CUevent event))                                       \
   X(cuEventElapsedTime, (float *ms, CUevent start, CUevent end))
 
+/// A TMA tensor map (CUtensorMap: 128 opaque bytes, 64-byte aligned), what
+/// cuTensorMapEncodeTiled writes and a kernel takes by value.
+typedef struct CUtensorMap {
+  _Alignas(64) uint64_t opaque[16];
+} CUtensorMap;
+
+/// CUtensorMapDataType values nlc uses.
+enum {
+  CU_TENSOR_MAP_DATA_TYPE_FLOAT16 = 6,
+  CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 = 9
+};
+/// CUtensorMapL2promotion: lines of 128 bytes.
+enum { CU_TENSOR_MAP_L2_PROMOTION_L2_128B = 2 };
+
+/// CUmemorytype, and cuMemcpy2D's description of a copy (CUDA_MEMCPY2D).
+enum {
+  CU_MEMORYTYPE_HOST = 1,
+  CU_MEMORYTYPE_DEVICE = 2,
+  CU_MEMORYTYPE_ARRAY = 3,
+  CU_MEMORYTYPE_UNIFIED = 4,
+};
+typedef struct CUDA_MEMCPY2D {
+  size_t srcXInBytes, srcY;
+  int srcMemoryType;
+  const void *srcHost;
+  CUdeviceptr srcDevice;
+  void *srcArray;
+  size_t srcPitch;
+  size_t dstXInBytes, dstY;
+  int dstMemoryType;
+  void *dstHost;
+  CUdeviceptr dstDevice;
+  void *dstArray;
+  size_t dstPitch;
+  size_t WidthInBytes, Height;
+} CUDA_MEMCPY2D;
+
+/// The entry points a launch with TMA copies needs (CUDA 12), resolved at
+/// the first one.
+#define NL_CUDA_TMA_FUNCTIONS(X)                                               \
+  X(cuTensorMapEncodeTiled,                                                    \
+    (CUtensorMap * map, int type, uint32_t rank, void *address,                \
+     const uint64_t *dims, const uint64_t *strides, const uint32_t *box,       \
+     const uint32_t *elementStrides, int interleave, int swizzle,              \
+     int l2Promotion, int oobFill))                                            \
+  X(cuMemcpy2D, (const CUDA_MEMCPY2D *copy))
+
 #define NL_CUDA_TYPEDEF(name, params) typedef CUresult(*NlCu_##name) params;
 NL_CUDA_ERROR_FUNCTIONS(NL_CUDA_TYPEDEF)
 NL_CUDA_FUNCTIONS(NL_CUDA_TYPEDEF)
 NL_CUDA_TIMING_FUNCTIONS(NL_CUDA_TYPEDEF)
+NL_CUDA_TMA_FUNCTIONS(NL_CUDA_TYPEDEF)
 #undef NL_CUDA_TYPEDEF
 
 #endif // NL_HOSTED_CUDA_DRIVER_H

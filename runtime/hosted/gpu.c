@@ -67,7 +67,13 @@ static struct {
   NL_CUDA_ERROR_FUNCTIONS(NL_CUDA_FIELD)
   NL_CUDA_FUNCTIONS(NL_CUDA_FIELD)
   NL_CUDA_TIMING_FUNCTIONS(NL_CUDA_FIELD)
+  NL_CUDA_TMA_FUNCTIONS(NL_CUDA_FIELD)
 #undef NL_CUDA_FIELD
+  /// The driver's cuGetProcAddress, for entry points resolved later.
+  NlCuGetProcAddressV2 get_v2;
+  NlCuGetProcAddressV1 get_v1;
+  /// The TMA entry points have been looked up (resolved or not).
+  bool tma_looked_up;
   /// NL_GPU_TIMING is set and its entry points resolved.
   bool timing;
   CUevent start, stop;
@@ -243,6 +249,7 @@ static bool load_driver(const NlGpuKernel *k) {
     cu.name = (NlCu_##name)fn;
   NL_CUDA_ERROR_FUNCTIONS(NL_CUDA_RESOLVE_OPTIONAL)
 #undef NL_CUDA_RESOLVE_OPTIONAL
+  cu.get_v2 = get_v2, cu.get_v1 = get_v1;
   CUresult r;
 #define NL_CUDA_RESOLVE(name, params)                                          \
   if ((r = resolve(get_v2, get_v1, #name, &fn)) != CUDA_SUCCESS && !k)         \
@@ -751,13 +758,168 @@ static void *take(size_t count, size_t size) {
   return p;
 }
 
+/// Encoded tensor maps, kept for the launches that ask for the same again
+/// (a map is a pure function of its arguments).
+enum { kKeptTensorMaps = 16 };
+static struct {
+  pthread_mutex_t lock;
+  int count, next;
+  struct {
+    uintptr_t base;
+    NlGpuTensorMap request;
+    CUtensorMap map;
+  } entry[kKeptTensorMaps];
+} kept_maps = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/// Writes into \p map the tensor map of \p tm over \p base (\p rows x \p
+/// cols elements, \p pitch bytes a row), from kept_maps where it is there.
+static void encode_tensor_map(const NlGpuKernel *k, CUtensorMap *map,
+                              const NlGpuTensorMap *tm, uintptr_t base,
+                              uint64_t rows, uint64_t cols, uint64_t pitch) {
+  NlGpuTensorMap key = *tm;
+  key.param = key.view = 0;
+  key.offset = 0, key.rows = (int64_t)rows, key.cols = (int64_t)cols;
+  key.stride = (int64_t)pitch;
+  pthread_mutex_lock(&kept_maps.lock);
+  for (int i = 0; i < kept_maps.count; ++i)
+    if (kept_maps.entry[i].base == base &&
+        !memcmp(&kept_maps.entry[i].request, &key, sizeof key)) {
+      *map = kept_maps.entry[i].map;
+      pthread_mutex_unlock(&kept_maps.lock);
+      return;
+    }
+  uint64_t dims[2] = {cols, rows}, strides[1] = {pitch};
+  uint32_t box[2] = {(uint32_t)tm->box_cols, (uint32_t)tm->box_rows};
+  uint32_t unit[2] = {1, 1};
+  CUresult r = cu.cuTensorMapEncodeTiled(
+      map, tm->type, 2, (void *)base, dims, strides, box, unit,
+      /*interleave=*/0, /*swizzle=*/0, CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
+      /*oobFill=*/0);
+  if (r != CUDA_SUCCESS) {
+    pthread_mutex_unlock(&kept_maps.lock);
+    fail_launch(k, "cuTensorMapEncodeTiled", r);
+  }
+  int i = kept_maps.count < kKeptTensorMaps
+              ? kept_maps.count++
+              : kept_maps.next++ % kKeptTensorMaps;
+  kept_maps.entry[i].base = base;
+  kept_maps.entry[i].request = key;
+  kept_maps.entry[i].map = *map;
+  pthread_mutex_unlock(&kept_maps.lock);
+}
+
+/// Makes the tensor maps \p tmaps of a launch of \p k into their
+/// parameters, the views' pointers already the device's. Sets \p copies
+/// (\p ntmaps entries) to the device blocks of the views that had to be
+/// copied (0: none) and \p kept to their sizes, for give_block after the
+/// launch.
+static void make_tensor_maps(const NlGpuKernel *k, void **params,
+                             int32_t nparams, const NlGpuMap *maps,
+                             int32_t nmaps, const NlGpuTensorMap *tmaps,
+                             int32_t ntmaps, CUdeviceptr *copies,
+                             size_t *kept) {
+  char storage[512];
+  NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
+  if (ntmaps > 0) {
+    pthread_mutex_lock(&cu.lock);
+    if (!cu.tma_looked_up) {
+      void *fn;
+#define NL_CUDA_RESOLVE_TMA(name, params)                                      \
+  if (resolve(cu.get_v2, cu.get_v1, #name, &fn) == CUDA_SUCCESS)               \
+    cu.name = (NlCu_##name)fn;
+      NL_CUDA_TMA_FUNCTIONS(NL_CUDA_RESOLVE_TMA)
+#undef NL_CUDA_RESOLVE_TMA
+      cu.tma_looked_up = true;
+    }
+    pthread_mutex_unlock(&cu.lock);
+  }
+  if (ntmaps > 0 && (!cu.cuTensorMapEncodeTiled || !cu.cuMemcpy2D)) {
+    begin_launch_error(&err, k);
+    nl_writer_put_cstr(&err, "the CUDA driver has no cuTensorMapEncodeTiled "
+                             "or cuMemcpy2D, which TMA copies need (CUDA 12 "
+                             "or later)");
+    end_error(&err);
+  }
+  for (int32_t i = 0; i < ntmaps; ++i) {
+    const NlGpuTensorMap *tm = &tmaps[i];
+    copies[i] = 0;
+    int64_t limit = ((int64_t)1 << 31) - 1;
+    if (tm->param < 0 || tm->param >= nparams || tm->view < 0 ||
+        tm->view >= nmaps || tm->elem_bytes < 1 || tm->rows < 0 ||
+        tm->cols < 0 || tm->rows > limit || tm->cols > limit) {
+      begin_launch_error(&err, k);
+      nl_writer_put_cstr(&err, "tensor map ");
+      nl_writer_put_i64(&err, i);
+      nl_writer_put_cstr(&err, " names parameter ");
+      nl_writer_put_i64(&err, tm->param);
+      nl_writer_put_cstr(&err, " and view ");
+      nl_writer_put_i64(&err, tm->view);
+      nl_writer_put_cstr(&err, " of a view of ");
+      nl_writer_put_i64(&err, tm->rows);
+      nl_writer_put_cstr(&err, " x ");
+      nl_writer_put_i64(&err, tm->cols);
+      nl_writer_put_cstr(&err, " elements (the tensor memory accelerator "
+                               "takes at most 2^31 - 1 a side)");
+      end_error(&err);
+    }
+    size_t e = (size_t)tm->elem_bytes;
+    uintptr_t base = (uintptr_t) * (void **)params[maps[tm->view].aligned] +
+                     (uintptr_t)(tm->offset * (int64_t)e);
+    uint64_t rows = (uint64_t)tm->rows, cols = (uint64_t)tm->cols;
+    uint64_t pitch = (uint64_t)tm->stride * e;
+    if (base % 16 || pitch % 16 || rows == 0 || cols == 0) {
+      // Rows of a multiple of 16 bytes; an empty view is one zero element.
+      bool empty = rows == 0 || cols == 0;
+      uint64_t width = cols * e;
+      uint64_t padded = empty ? 16 : (width + 15) / 16 * 16;
+      uint64_t height = empty ? 1 : rows;
+      CUresult r = take_block(&copies[i], padded * height, &kept[i]);
+      if (r != CUDA_SUCCESS)
+        fail_launch(k, "cuMemAlloc", r);
+      if (!empty) {
+        CUDA_MEMCPY2D copy = {.srcMemoryType = CU_MEMORYTYPE_UNIFIED,
+                              .srcDevice = base,
+                              .srcPitch = pitch,
+                              .dstMemoryType = CU_MEMORYTYPE_UNIFIED,
+                              .dstDevice = copies[i],
+                              .dstPitch = padded,
+                              .WidthInBytes = width,
+                              .Height = rows};
+        r = cu.cuMemcpy2D(&copy);
+        if (r != CUDA_SUCCESS)
+          fail_launch(k, "cuMemcpy2D", r);
+      } else {
+        static const unsigned char zeros[16];
+        r = cu.cuMemcpyHtoD(copies[i], zeros, sizeof zeros);
+        if (r != CUDA_SUCCESS)
+          fail_launch(k, "cuMemcpyHtoD", r);
+        rows = cols = 1;
+      }
+      base = (uintptr_t)copies[i];
+      pitch = padded;
+    }
+    encode_tensor_map(k, (CUtensorMap *)params[tm->param], tm, base, rows, cols,
+                      pitch);
+  }
+}
+
 void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
                    int32_t threads, int32_t shared_bytes, void **params,
                    int32_t nparams, const NlGpuMap *maps, int32_t nmaps) {
+  nl_gpu_launch_tma(k, gx, gy, gz, threads, shared_bytes, params, nparams, maps,
+                    nmaps, NULL, 0);
+}
+
+void nl_gpu_launch_tma(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
+                       int32_t threads, int32_t shared_bytes, void **params,
+                       int32_t nparams, const NlGpuMap *maps, int32_t nmaps,
+                       const NlGpuTensorMap *tmaps, int32_t ntmaps) {
   if (gx <= 0 || gy <= 0 || gz <= 0)
     return;
   if (nmaps < 0)
     nmaps = 0;
+  if (ntmaps < 0)
+    ntmaps = 0;
   check_launch(k, gx, gy, gz, threads, nparams, maps, nmaps);
   use_driver(k);
   CUfunction function = function_of(k);
@@ -811,6 +973,11 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
     *(void **)params[maps[i].allocated] = (void *)(allocated[i] + shift);
   }
 
+  CUdeviceptr *copies = take((size_t)ntmaps, sizeof *copies);
+  size_t *copies_kept = take((size_t)ntmaps, sizeof *copies_kept);
+  make_tensor_maps(k, params, nparams, maps, nmaps, tmaps, ntmaps, copies,
+                   copies_kept);
+
   CUresult r = CUDA_SUCCESS;
   // Beyond 48 KiB a kernel must be allowed its dynamic shared memory.
   if (shared_bytes > 48 * 1024)
@@ -856,6 +1023,12 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
     if (r != CUDA_SUCCESS)
       fail_launch(k, "cuMemFree", r);
   }
+  for (int32_t i = 0; i < ntmaps; ++i)
+    if (copies[i] &&
+        (r = give_block(copies[i], copies_kept[i])) != CUDA_SUCCESS)
+      fail_launch(k, "cuMemFree", r);
+  free(copies_kept);
+  free(copies);
   free(dirty);
   free(kept);
   free(device);

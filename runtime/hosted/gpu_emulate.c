@@ -36,12 +36,30 @@
 #include <ucontext.h>
 
 enum { kWarp = 32, kStackBytes = 512 << 10, kStaticShared = 48 << 10 };
+/// Shared addresses the emulation gives (a wgmma descriptor holds 18 bits).
+enum { kSharedWindow = 256 << 10 };
 
 /// A warp-wide operation.
 enum { kShuffle = 1, kMma = 2, kLdmatrix = 3 };
 
 /// Warp-wide operations by kind (nl_emu_mma's `kind`).
 enum { kMmaBf16 = 0, kMmaS8 = 1, kMmaF16 = 2 };
+
+/// The most mbarrier objects a block may have in the emulation.
+enum { kMaxMbarriers = 16 };
+
+/// An mbarrier object (PTX ISA, "Parallel Synchronization and
+/// Communication Instructions: mbarrier"), at byte `offset` of shared
+/// memory: while `valid` (from mbarrier.init to mbarrier.inval), its
+/// current phase completes once `pending` arrivals (of `count` a phase)
+/// and `tx` bytes of asynchronous copies (expected by expect-tx, delivered
+/// by complete-tx) are all in; `completed` phases so far.
+typedef struct Mbarrier {
+  size_t offset;
+  bool valid;
+  uint32_t count, pending, completed;
+  int64_t tx;
+} Mbarrier;
 
 typedef struct Lane {
   uint32_t a[4], b[2], c[4]; ///< mma.sync operands.
@@ -84,6 +102,10 @@ struct NlEmuThread {
   /// wgmma.mma_async not yet committed; committed groups not yet waited
   /// for.
   uint32_t wgmma_uncommitted, wgmma_groups;
+  /// For each mbarrier of the block, the phases this thread has seen
+  /// completed (mbarrier.try_wait.parity); -1 while it waits on one.
+  uint32_t observed[kMaxMbarriers];
+  int32_t waiting_on;
 };
 
 /// A warpgroup (4 warps, 128 threads) at a wgmma.mma_async.
@@ -101,6 +123,10 @@ struct Launch {
   uint32_t grid[3], block[3], threads;
   unsigned char *shared;
   uint32_t dynamic_shared;
+  /// Bytes of static shared memory, before the dynamic: 48 KiB, less where
+  /// the dynamic would leave the shared window (the kernel's static then
+  /// is its arena's symbol, a few bytes).
+  size_t static_shared;
   NlEmuThread *fibers;
   Warp *warps;
   ucontext_t scheduler;
@@ -120,6 +146,18 @@ struct Launch {
   /// write is visible to the async proxy (wgmma).
   uint16_t *last_writer;
   uint32_t *writer_fences;
+  /// The block's mbarriers, in the order of their first mbarrier.init.
+  Mbarrier mbarriers[kMaxMbarriers];
+  uint32_t nmbarriers;
+  /// For each byte of shared memory a TMA copy wrote: its mbarrier (index
+  /// + 1; 0: none since the byte's last generic write) and the phases of it
+  /// that must have completed (the copy's phase included) before a thread
+  /// reads the byte.
+  uint8_t *tma_mbarrier;
+  uint32_t *tma_phases;
+  /// During a wgmma: for each mbarrier, the fewest phases any thread of the
+  /// warpgroup has seen completed.
+  uint32_t group_observed[kMaxMbarriers];
 };
 
 static _Noreturn void fail(const Launch *l, const char *what) {
@@ -169,9 +207,11 @@ static void run_fiber(void) {
 
 /// Runs every thread of block l->block to its end.
 static void run_block(Launch *l) {
-  size_t shared = kStaticShared + (size_t)l->dynamic_shared;
+  size_t shared = l->static_shared + (size_t)l->dynamic_shared;
   memset(l->shared, 0xee, shared);
   memset(l->last_writer, 0, shared * sizeof *l->last_writer);
+  memset(l->tma_mbarrier, 0, shared);
+  l->nmbarriers = 0;
   ++l->epoch;
   memset(l->warps, 0, sizeof(Warp) * ((l->threads + kWarp - 1) / kWarp));
   memset(l->groups, 0,
@@ -184,6 +224,8 @@ static void run_block(Launch *l) {
     t->proxy_fences = t->proxy_fences_released = 0;
     t->wgmma_fenced = false;
     t->wgmma_uncommitted = t->wgmma_groups = 0;
+    memset(t->observed, 0, sizeof t->observed);
+    t->waiting_on = -1;
     getcontext(&t->context);
     t->context.uc_stack.ss_sp = t->stack;
     t->context.uc_stack.ss_size = kStackBytes;
@@ -201,9 +243,19 @@ static void run_block(Launch *l) {
       if (l->trapped)
         return;
     }
-    if (l->live && l->progress == before)
+    if (l->live && l->progress == before) {
+      for (uint32_t i = 0; i < l->threads; ++i)
+        if (!l->fibers[i].done && l->fibers[i].waiting_on >= 0) {
+          char what[160];
+          snprintf(what, sizeof what,
+                   "thread %u waits on a phase of the mbarrier at byte %zu "
+                   "of shared memory that never completes",
+                   i, l->mbarriers[l->fibers[i].waiting_on].offset);
+          fail(l, what);
+        }
       fail(l, "threads wait at a barrier or a warp-wide operation that "
               "other threads of the block or warp never reach");
+    }
   }
 }
 
@@ -218,20 +270,32 @@ int32_t nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
               .threads = threads,
               .dynamic_shared = dynamic_shared,
               .grid = {gx, gy, gz}};
+  l.static_shared = kStaticShared;
+  if (dynamic_shared > kSharedWindow - kStaticShared)
+    l.static_shared = dynamic_shared + 1024 > kSharedWindow
+                          ? 1024
+                          : (kSharedWindow - dynamic_shared) / 1024 * 1024;
   size_t stacks = (size_t)threads * kStackBytes;
   char *stack = mmap(NULL, stacks, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   l.fibers = calloc(threads, sizeof *l.fibers);
   l.warps = malloc(sizeof(Warp) * ((threads + kWarp - 1) / kWarp));
-  l.shared = malloc(kStaticShared + (size_t)dynamic_shared);
-  l.shadow = calloc(kStaticShared + (size_t)dynamic_shared, sizeof(Shadow));
+  // Aligned as the GPU's shared window, so that an address aligned for TMA
+  // is an aligned offset.
+  l.shared = aligned_alloc(
+      1024, (l.static_shared + (size_t)dynamic_shared + 1023) / 1024 * 1024);
+  l.shadow = calloc(l.static_shared + (size_t)dynamic_shared, sizeof(Shadow));
   l.groups = malloc(sizeof(Group) * ((threads + 4 * kWarp - 1) / (4 * kWarp)));
   l.last_writer =
-      malloc((kStaticShared + (size_t)dynamic_shared) * sizeof(uint16_t));
+      malloc((l.static_shared + (size_t)dynamic_shared) * sizeof(uint16_t));
   l.writer_fences =
-      malloc((kStaticShared + (size_t)dynamic_shared) * sizeof(uint32_t));
+      malloc((l.static_shared + (size_t)dynamic_shared) * sizeof(uint32_t));
+  l.tma_mbarrier = malloc(l.static_shared + (size_t)dynamic_shared);
+  l.tma_phases =
+      malloc((l.static_shared + (size_t)dynamic_shared) * sizeof(uint32_t));
   if (stack == MAP_FAILED || !l.fibers || !l.warps || !l.shared || !l.shadow ||
-      !l.groups || !l.last_writer || !l.writer_fences)
+      !l.groups || !l.last_writer || !l.writer_fences || !l.tma_mbarrier ||
+      !l.tma_phases)
     fail(&l, "out of memory for the emulation");
   for (uint32_t i = 0; i < threads; ++i) {
     l.fibers[i].launch = &l;
@@ -252,6 +316,8 @@ int32_t nl_gpu_emulate(NlEmuKernel body, const char *name, void **params,
   free(l.groups);
   free(l.last_writer);
   free(l.writer_fences);
+  free(l.tma_mbarrier);
+  free(l.tma_phases);
   return l.trapped;
 }
 
@@ -268,9 +334,30 @@ static _Noreturn void race(const Launch *l, uint32_t first, uint32_t second,
            "data race in shared memory: thread %u %s byte %zu of the %s "
            "shared memory, which %s %s, with no barrier between them",
            second - 1, write ? "writes" : "reads",
-           offset >= kStaticShared ? offset - kStaticShared : offset,
-           offset >= kStaticShared ? "dynamic" : "static", other,
+           offset >= l->static_shared ? offset - l->static_shared : offset,
+           offset >= l->static_shared ? "dynamic" : "static", other,
            wrote ? "wrote" : "read");
+  fail(l, what);
+}
+
+/// `who` (thread `tid`, or a warpgroup's wgmma where `tid` is -1 - the
+/// warpgroup) `does` byte `offset`, which a TMA copy writes, before waiting
+/// for the copy's mbarrier phase.
+static _Noreturn void tma_unwaited(const Launch *l, int64_t tid,
+                                   const char *does, size_t offset) {
+  char who[48], what[320];
+  if (tid >= 0)
+    snprintf(who, sizeof who, "thread %u", (unsigned)tid);
+  else
+    snprintf(who, sizeof who, "the wgmma of warpgroup %u",
+             (unsigned)(-1 - tid));
+  snprintf(what, sizeof what,
+           "%s %s byte %zu of the %s shared memory, which a TMA copy "
+           "writes, before the mbarrier phase that completes the copy "
+           "(mbarrier.try_wait.parity)",
+           who, does,
+           offset >= l->static_shared ? offset - l->static_shared : offset,
+           offset >= l->static_shared ? "dynamic" : "static");
   fail(l, what);
 }
 
@@ -278,7 +365,7 @@ void nl_emu_access(NlEmuThread *t, uint64_t address, uint32_t bytes,
                    int32_t write) {
   Launch *l = t->launch;
   uintptr_t base = (uintptr_t)l->shared;
-  size_t size = kStaticShared + (size_t)l->dynamic_shared;
+  size_t size = l->static_shared + (size_t)l->dynamic_shared;
   if (address < base || address - base >= size)
     return; // not shared memory
   size_t offset = address - base;
@@ -289,6 +376,12 @@ void nl_emu_access(NlEmuThread *t, uint64_t address, uint32_t bytes,
       *s = (Shadow){.epoch = l->epoch};
     if (s->writer && s->writer != me)
       race(l, s->writer, me, i, write, true);
+    if (l->tma_mbarrier[i]) {
+      if (t->observed[l->tma_mbarrier[i] - 1] < l->tma_phases[i])
+        tma_unwaited(l, t->tid, write ? "writes" : "reads", i);
+      if (write)
+        l->tma_mbarrier[i] = 0;
+    }
     if (write) {
       if (s->reader && s->reader != me)
         race(l, s->reader == kMany ? 0 : s->reader, me, i, true, false);
@@ -335,7 +428,7 @@ uint32_t nl_emu_grid_dim(NlEmuThread *t, int32_t dim) {
 }
 
 void *nl_emu_shared(NlEmuThread *t, int32_t dynamic) {
-  return t->launch->shared + (dynamic ? kStaticShared : 0);
+  return t->launch->shared + (dynamic ? t->launch->static_shared : 0);
 }
 
 void nl_emu_barrier(NlEmuThread *t) {
@@ -573,8 +666,8 @@ static void async_read(Launch *l, uint32_t group, size_t offset) {
   if (s->epoch != l->epoch)
     *s = (Shadow){.epoch = l->epoch};
   char what[256];
-  bool dynamic = offset >= kStaticShared;
-  size_t byte = dynamic ? offset - kStaticShared : offset;
+  bool dynamic = offset >= l->static_shared;
+  size_t byte = dynamic ? offset - l->static_shared : offset;
   const char *space = dynamic ? "dynamic" : "static";
   if (s->writer) {
     snprintf(what, sizeof what,
@@ -596,6 +689,9 @@ static void async_read(Launch *l, uint32_t group, size_t offset) {
              group, byte, space, writer - 1u);
     fail(l, what);
   }
+  if (l->tma_mbarrier[offset] &&
+      l->group_observed[l->tma_mbarrier[offset] - 1] < l->tma_phases[offset])
+    tma_unwaited(l, -1 - (int64_t)group, "reads", offset);
   s->reader = kMany;
 }
 
@@ -626,7 +722,7 @@ static const unsigned char *operand_at(Launch *l, uint32_t group, uint64_t desc,
     size_t byte = (size_t)k * e;
     offset = start + row / 8 * sbo + byte / 16 * lbo + row % 8 * 16 + byte % 16;
   }
-  if (offset + e > kStaticShared + (size_t)l->dynamic_shared)
+  if (offset + e > l->static_shared + (size_t)l->dynamic_shared)
     fail(l, "a wgmma operand beyond the block's shared memory");
   for (unsigned i = 0; i < e; ++i)
     async_read(l, group, offset + i);
@@ -642,6 +738,12 @@ static const unsigned char *operand_at(Launch *l, uint32_t group, uint64_t desc,
 /// (l % 4) + i % 2 (PTX ISA, wgmma's D register fragments).
 static void wgmma(Launch *l, uint32_t g) {
   Group *grp = &l->groups[g];
+  for (uint32_t m = 0; m < l->nmbarriers; ++m) {
+    l->group_observed[m] = UINT32_MAX;
+    for (uint32_t t = g * 4 * kWarp; t < (g + 1) * 4 * kWarp; ++t)
+      if (l->fibers[t].observed[m] < l->group_observed[m])
+        l->group_observed[m] = l->fibers[t].observed[m];
+  }
   bool s8 = grp->kind == kMmaS8;
   unsigned n = (unsigned)grp->n, k = s8 ? 32 : 16, e = s8 ? 1 : 2;
   enum { M = 64, MaxN = 256 };
@@ -737,13 +839,170 @@ void nl_emu_fence_proxy_async(NlEmuThread *t) { ++t->proxy_fences; }
 uint64_t nl_emu_shared_offset(NlEmuThread *t, uint64_t address) {
   Launch *l = t->launch;
   uintptr_t base = (uintptr_t)l->shared;
-  size_t size = kStaticShared + (size_t)l->dynamic_shared;
+  size_t size = l->static_shared + (size_t)l->dynamic_shared;
   if (address < base || address - base >= size)
     fail(l, "a shared-memory address of memory outside shared memory");
   // A wgmma descriptor holds 18 bits of an address.
-  if (address - base >= (size_t)1 << 18)
+  if (address - base >= kSharedWindow)
     fail(l, "a shared-memory address beyond 256 KiB in the emulation");
   return address - base;
+}
+
+//===----------------------------------------------------------------------===//
+// mbarrier objects and TMA copies (sm_90). A copy completes when it is
+// issued: it writes the box into shared memory (zeros where the box leaves
+// the tensor), then performs complete-tx of its bytes on its mbarrier. Its
+// writes race with other threads' accesses since the last barrier (a stage
+// overwritten while another warpgroup still reads it). Its bytes are
+// readable (by a thread, or by a warpgroup's wgmma: all 128 threads) only
+// by a thread that has seen the copy's phase of the mbarrier complete
+// (mbarrier.try_wait.parity); until then a read is an error, as on the GPU
+// it would read whatever the copy had not yet written.
+//===----------------------------------------------------------------------===//
+
+/// The mbarrier at shared address `address` (generic): a new one where
+/// `init`, else one mbarrier.init made valid.
+static Mbarrier *mbarrier_at(NlEmuThread *t, uint64_t address, bool init) {
+  Launch *l = t->launch;
+  size_t offset = nl_emu_shared_offset(t, address);
+  if (offset % 8)
+    fail(l, "an mbarrier object not aligned to 8 bytes");
+  for (uint32_t i = 0; i < l->nmbarriers; ++i) {
+    Mbarrier *m = &l->mbarriers[i];
+    if (m->offset != offset)
+      continue;
+    if (init && m->valid)
+      fail(l, "mbarrier.init of a valid mbarrier object (mbarrier.inval "
+              "first)");
+    if (!init && !m->valid)
+      fail(l, "an mbarrier operation on an invalidated mbarrier object");
+    return m;
+  }
+  if (!init)
+    fail(l, "an mbarrier operation on shared memory that holds no mbarrier "
+            "object (mbarrier.init first)");
+  if (l->nmbarriers == kMaxMbarriers)
+    fail(l, "more mbarrier objects in a block than the emulation keeps (16)");
+  Mbarrier *m = &l->mbarriers[l->nmbarriers++];
+  *m = (Mbarrier){.offset = offset};
+  return m;
+}
+
+/// Completes `m`'s current phase if nothing is pending.
+static void mbarrier_progress(Launch *l, Mbarrier *m) {
+  if (m->pending == 0 && m->tx == 0) {
+    ++m->completed;
+    m->pending = m->count;
+    ++l->progress;
+  }
+}
+
+void nl_emu_mbarrier_init(NlEmuThread *t, uint64_t address, int32_t count) {
+  if (count < 1 || count >= 1 << 20)
+    fail(t->launch, "mbarrier.init with a count outside [1, 2^20 - 1]");
+  Mbarrier *m = mbarrier_at(t, address, true);
+  m->valid = true;
+  m->count = m->pending = (uint32_t)count;
+  m->tx = 0;
+  m->completed = 0;
+}
+
+void nl_emu_mbarrier_inval(NlEmuThread *t, uint64_t address) {
+  mbarrier_at(t, address, false)->valid = false;
+}
+
+void nl_emu_mbarrier_arrive_expect_tx(NlEmuThread *t, uint64_t address,
+                                      int32_t bytes) {
+  Mbarrier *m = mbarrier_at(t, address, false);
+  m->tx += bytes;
+  --m->pending;
+  mbarrier_progress(t->launch, m);
+}
+
+void nl_emu_mbarrier_wait(NlEmuThread *t, uint64_t address, int32_t parity) {
+  Launch *l = t->launch;
+  Mbarrier *m = mbarrier_at(t, address, false);
+  int32_t index = (int32_t)(m - l->mbarriers);
+  // The phase of that parity has completed once the current one's parity
+  // differs.
+  t->waiting_on = index;
+  while ((m->completed & 1) == (uint32_t)(parity & 1))
+    yield(t);
+  t->waiting_on = -1;
+  t->observed[index] = m->completed;
+}
+
+/// A tensor map as the emulated driver encodes it (cuTensorMapEncodeTiled:
+/// 2-D, tiled, no interleave, swizzle or element strides), in the 128
+/// bytes of a CUtensorMap.
+typedef struct EmuTensorMap {
+  uint64_t magic;
+  const unsigned char *base;
+  uint64_t dims[2]; ///< Elements, innermost first.
+  uint64_t stride;  ///< Bytes from one row (dimension 1) to the next.
+  uint32_t box[2];  ///< Elements, innermost first.
+  uint32_t elem_bytes;
+} EmuTensorMap;
+
+static const uint64_t kTensorMapMagic = 0x50414d54726c6e00; // "\0nlrTMAP"
+
+/// A TMA copy that thread `t` issued writes `bytes` bytes at `offset`: a
+/// race with an access of another thread since the last barrier, and an
+/// error where an earlier copy's bytes are not yet known to be written
+/// (its phase not seen by `t`). The bytes are the async proxy's: readable
+/// once the copy's phase completes, whoever reads them, with no barrier
+/// or proxy fence needed.
+static void tma_write(NlEmuThread *t, size_t offset, size_t bytes) {
+  Launch *l = t->launch;
+  uint16_t me = (uint16_t)(t->tid + 1);
+  for (size_t i = offset; i < offset + bytes; ++i) {
+    Shadow *s = &l->shadow[i];
+    if (s->epoch != l->epoch)
+      *s = (Shadow){.epoch = l->epoch};
+    if (s->writer && s->writer != me)
+      race(l, s->writer, me, i, true, true);
+    if (s->reader && s->reader != me)
+      race(l, s->reader == kMany ? 0 : s->reader, me, i, true, false);
+    if (l->tma_mbarrier[i] &&
+        t->observed[l->tma_mbarrier[i] - 1] < l->tma_phases[i])
+      tma_unwaited(l, t->tid, "writes (by a TMA copy)", i);
+    l->last_writer[i] = 0;
+  }
+}
+
+void nl_emu_tma_load(NlEmuThread *t, uint64_t dst, const void *map, int32_t c0,
+                     int32_t c1, uint64_t mbarrier) {
+  Launch *l = t->launch;
+  const EmuTensorMap *tm = map;
+  if (tm->magic != kTensorMapMagic)
+    fail(l, "a TMA copy through a tensor map the driver did not make");
+  size_t offset = nl_emu_shared_offset(t, dst);
+  size_t bytes = (size_t)tm->box[0] * tm->box[1] * tm->elem_bytes;
+  if (offset % 128)
+    fail(l, "a TMA copy into shared memory not aligned to 128 bytes");
+  if (offset + bytes > l->static_shared + (size_t)l->dynamic_shared)
+    fail(l, "a TMA copy beyond the block's shared memory");
+  Mbarrier *m = mbarrier_at(t, mbarrier, false);
+  uint8_t index = (uint8_t)(m - l->mbarriers + 1);
+  size_t e = tm->elem_bytes;
+  for (uint32_t r = 0; r < tm->box[1]; ++r)
+    for (uint32_t c = 0; c < tm->box[0]; ++c) {
+      int64_t row = (int64_t)c1 + r, col = (int64_t)c0 + c;
+      size_t at = offset + ((size_t)r * tm->box[0] + c) * e;
+      tma_write(t, at, e);
+      if (row >= 0 && col >= 0 && (uint64_t)row < tm->dims[1] &&
+          (uint64_t)col < tm->dims[0])
+        memcpy(l->shared + at, tm->base + (uint64_t)row * tm->stride + col * e,
+               e);
+      else
+        memset(l->shared + at, 0, e);
+      for (size_t i = at; i < at + e; ++i) {
+        l->tma_mbarrier[i] = index;
+        l->tma_phases[i] = m->completed + 1;
+      }
+    }
+  m->tx -= (int64_t)bytes;
+  mbarrier_progress(l, m);
 }
 
 //===----------------------------------------------------------------------===//
@@ -913,6 +1172,67 @@ static CUresult emu_cuEventElapsedTime(float *ms, CUevent start, CUevent end) {
   return CUDA_SUCCESS;
 }
 
+/// Size in bytes of CUtensorMapDataType `type`'s elements, 0 if unknown.
+static unsigned tensor_map_element_bytes(int type) {
+  static const unsigned bytes[] = {1, 2, 4, 4, 8, 8, 2, 4, 8, 2};
+  return type >= 0 && type < 10 ? bytes[type] : 0;
+}
+
+/// cuTensorMapEncodeTiled for the maps nlc makes (2-D; no interleave,
+/// swizzle, element strides or NaN fill), checking what the driver
+/// documents: a global address on 16 bytes, sizes from 1 to 2^32, a row
+/// stride a multiple of 16 below 2^40, box sizes from 1 to 256 with a
+/// multiple of 16 bytes innermost.
+static CUresult
+emu_cuTensorMapEncodeTiled(CUtensorMap *map, int type, uint32_t rank,
+                           void *address, const uint64_t *dims,
+                           const uint64_t *strides, const uint32_t *box,
+                           const uint32_t *element_strides, int interleave,
+                           int swizzle, int l2_promotion, int oob_fill) {
+  (void)l2_promotion;
+  unsigned e = tensor_map_element_bytes(type);
+  if (!map || !e || rank != 2 || (uintptr_t)address % 16 || interleave ||
+      swizzle || oob_fill)
+    return CUDA_ERROR_INVALID_VALUE;
+  for (int d = 0; d < 2; ++d)
+    if (dims[d] < 1 || dims[d] > (uint64_t)1 << 32 || box[d] < 1 ||
+        box[d] > 256 || element_strides[d] != 1)
+      return CUDA_ERROR_INVALID_VALUE;
+  if (strides[0] % 16 || strides[0] >= (uint64_t)1 << 40 || (box[0] * e) % 16)
+    return CUDA_ERROR_INVALID_VALUE;
+  EmuTensorMap tm = {.magic = kTensorMapMagic,
+                     .base = address,
+                     .dims = {dims[0], dims[1]},
+                     .stride = strides[0],
+                     .box = {box[0], box[1]},
+                     .elem_bytes = e};
+  _Static_assert(sizeof tm <= sizeof(CUtensorMap), "a tensor map's bytes");
+  memset(map, 0, sizeof *map);
+  memcpy(map, &tm, sizeof tm);
+  return CUDA_SUCCESS;
+}
+
+/// cuMemcpy2D: every memory type is host memory here.
+static CUresult emu_cuMemcpy2D(const CUDA_MEMCPY2D *copy) {
+  const unsigned char *src =
+      copy->srcMemoryType == CU_MEMORYTYPE_HOST
+          ? copy->srcHost
+          : (const unsigned char *)(uintptr_t)copy->srcDevice;
+  unsigned char *dst = copy->dstMemoryType == CU_MEMORYTYPE_HOST
+                           ? copy->dstHost
+                           : (unsigned char *)(uintptr_t)copy->dstDevice;
+  if (copy->srcMemoryType == CU_MEMORYTYPE_ARRAY ||
+      copy->dstMemoryType == CU_MEMORYTYPE_ARRAY ||
+      copy->WidthInBytes > copy->srcPitch ||
+      copy->WidthInBytes > copy->dstPitch)
+    return CUDA_ERROR_INVALID_VALUE;
+  for (size_t y = 0; y < copy->Height; ++y)
+    memcpy(dst + (copy->dstY + y) * copy->dstPitch + copy->dstXInBytes,
+           src + (copy->srcY + y) * copy->srcPitch + copy->srcXInBytes,
+           copy->WidthInBytes);
+  return CUDA_SUCCESS;
+}
+
 CUresult nl_gpu_emulated_driver(const char *symbol, void **pfn, int version,
                                 uint64_t flags, int *status) {
   (void)version, (void)flags;
@@ -925,6 +1245,7 @@ CUresult nl_gpu_emulated_driver(const char *symbol, void **pfn, int version,
   NL_CUDA_ERROR_FUNCTIONS(NL_EMU_ENTRY)
   NL_CUDA_FUNCTIONS(NL_EMU_ENTRY)
   NL_CUDA_TIMING_FUNCTIONS(NL_EMU_ENTRY)
+  NL_CUDA_TMA_FUNCTIONS(NL_EMU_ENTRY)
 #undef NL_EMU_ENTRY
   return *pfn ? CUDA_SUCCESS : CUDA_ERROR_NOT_FOUND;
 }

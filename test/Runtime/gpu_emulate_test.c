@@ -17,7 +17,13 @@
 // with it after the barrier) or without a barrier, a wgmma without
 // wgmma.fence, a barrier before the wait, descriptors that differ within a
 // warpgroup, a partial warpgroup, and the emulation's limits (swizzled
-// descriptors, operands past shared memory, other widths).
+// descriptors, operands past shared memory, other widths). And sm_90's
+// mbarriers and TMA tile loads through the emulated driver's tensor maps
+// (cuTensorMapEncodeTiled, which rejects what the driver documents as
+// invalid): a box partly outside the tensor (zeros there), and the errors:
+// a read before waiting for the copy's phase, a destination not on 128
+// bytes, a map the driver did not make, an mbarrier initialized twice or
+// never, a phase that never completes (more bytes expected than copied).
 // RUN: %clang -O1 -I %nlrt_include %s %nlrt_lib -lm -o %t
 // RUN: %t ids | FileCheck %s --check-prefix=IDS --match-full-lines
 // RUN: %t barrier | FileCheck %s --check-prefix=BARRIER --match-full-lines
@@ -49,7 +55,15 @@
 // RUN: not %t wgmma-bad-3 2>&1 | FileCheck %s --check-prefix=WG-BAD3
 // RUN: not %t wgmma-bad-4 2>&1 | FileCheck %s --check-prefix=WG-BAD4
 // RUN: not %t wgmma-partial 2>&1 | FileCheck %s --check-prefix=WG-PARTIAL
+// RUN: %t tma | FileCheck %s --check-prefix=TMA --match-full-lines
+// RUN: not %t tma-1 2>&1 | FileCheck %s --check-prefix=TMA1
+// RUN: not %t tma-2 2>&1 | FileCheck %s --check-prefix=TMA2
+// RUN: not %t tma-3 2>&1 | FileCheck %s --check-prefix=TMA3
+// RUN: not %t tma-4 2>&1 | FileCheck %s --check-prefix=TMA4
+// RUN: not %t tma-5 2>&1 | FileCheck %s --check-prefix=TMA5
+// RUN: not %t tma-6 2>&1 | FileCheck %s --check-prefix=TMA6
 
+#include "hosted/cuda_driver.h"
 #include "nl_runtime.h"
 
 #include <stdio.h>
@@ -395,8 +409,102 @@ static void wg_partial(void **params, NlEmuThread *t) {
   nl_emu_wgmma(t, 0, 0, 8, 0, 0, acc);
 }
 
+// Tile loads: a 20 x 24 tensor of 16-bit elements; thread 0 loads the box of 16
+// rows x 8 columns at row 12, column 8 (rows 20 to 27 lie outside: zeros)
+// into shared memory, 256 bytes completing on an mbarrier, and every
+// thread reads its elements of it after waiting for the phase. `mode`
+// breaks one thing: 1 a destination 16 bytes off 128, 2 a map the driver
+// did not make, 3 no wait (thread 0 reads), 4 the mbarrier initialized twice, 5
+// 512 bytes expected (the phase never completes), 6 a wait on memory that holds
+// no mbarrier.
+CUresult nl_gpu_emulated_driver(const char *symbol, void **pfn, int version,
+                                uint64_t flags, int *status);
+static uint16_t tma_src[20][24] __attribute__((aligned(16)));
+static uint16_t tma_seen[16][8];
+static CUtensorMap tma_map;
+
+static void tma(void **params, NlEmuThread *t) {
+  int mode = *(int *)params[0];
+  unsigned tid = nl_emu_thread_id(t, 0);
+  unsigned char *shared = nl_emu_shared(t, 0);
+  uint64_t bar = (uintptr_t)(shared + 1024);
+  uint64_t dst = (uintptr_t)(shared + (mode == 1 ? 16 : 0));
+  if (tid == 0 && mode != 6) {
+    nl_emu_mbarrier_init(t, bar, 1);
+    if (mode == 4)
+      nl_emu_mbarrier_init(t, bar, 1);
+  }
+  nl_emu_barrier(t);
+  if (tid == 0 && mode != 6) {
+    nl_emu_mbarrier_arrive_expect_tx(t, bar, mode == 5 ? 512 : 256);
+    nl_emu_tma_load(t, dst, mode == 2 ? (void *)tma_src : (void *)&tma_map, 8,
+                    12, bar);
+  }
+  if (mode != 3)
+    nl_emu_mbarrier_wait(t, bar, 0);
+  // Without the wait, thread 0 alone reads (after its copy).
+  for (unsigned i = tid; i < 128 && (mode != 3 || tid == 0); i += 64) {
+    nl_emu_access(t, dst + 2 * i, 2, 0);
+    memcpy(&tma_seen[i / 8][i % 8], (void *)(uintptr_t)(dst + 2 * i), 2);
+  }
+  nl_emu_barrier(t);
+  if (tid == 0)
+    nl_emu_mbarrier_inval(t, bar);
+}
+
 int main(int argc, char **argv) {
   const char *what = argc > 1 ? argv[1] : "";
+  if (!strncmp(what, "tma", 3)) {
+    NlCu_cuTensorMapEncodeTiled encode;
+    nl_gpu_emulated_driver("cuTensorMapEncodeTiled", (void **)&encode,
+                           NL_CUDA_API_VERSION, 0, NULL);
+    for (int r = 0; r < 20; ++r)
+      for (int c = 0; c < 24; ++c)
+        tma_src[r][c] = (uint16_t)(1000 + 100 * r + c);
+    uint64_t dims[2] = {24, 20}, strides[1] = {48};
+    uint32_t box[2] = {8, 16}, unit[2] = {1, 1};
+    CUresult r = encode(&tma_map, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, 2, tma_src,
+                        dims, strides, box, unit, 0, 0, 0, 0);
+    // What the driver documents as invalid: a row stride not a multiple of
+    // 16, an address not on 16 bytes, a box side beyond 256, an innermost
+    // box side not a multiple of 16 bytes, an empty dimension.
+    uint64_t odd[1] = {40}, empty[2] = {0, 20};
+    uint32_t big[2] = {8, 300}, narrow[2] = {4, 16};
+    CUtensorMap scratch;
+    int rejected = (encode(&scratch, 9, 2, tma_src, dims, odd, box, unit, 0, 0,
+                           0, 0) == CUDA_ERROR_INVALID_VALUE) +
+                   (encode(&scratch, 9, 2, &tma_src[0][1], dims, strides, box,
+                           unit, 0, 0, 0, 0) == CUDA_ERROR_INVALID_VALUE) +
+                   (encode(&scratch, 9, 2, tma_src, dims, strides, big, unit, 0,
+                           0, 0, 0) == CUDA_ERROR_INVALID_VALUE) +
+                   (encode(&scratch, 9, 2, tma_src, dims, strides, narrow, unit,
+                           0, 0, 0, 0) == CUDA_ERROR_INVALID_VALUE) +
+                   (encode(&scratch, 9, 2, tma_src, empty, strides, box, unit,
+                           0, 0, 0, 0) == CUDA_ERROR_INVALID_VALUE);
+    int mode = what[3] == '-' ? what[4] - '0' : 0;
+    void *params[] = {&mode};
+    nl_gpu_emulate(tma, "tma", params, 1, 1, 1, 64, 0);
+    unsigned wrong = 0;
+    for (int row = 0; row < 16; ++row)
+      for (int c = 0; c < 8; ++c)
+        wrong +=
+            tma_seen[row][c] != (12 + row < 20 ? tma_src[12 + row][8 + c] : 0);
+    printf("encode: %d, %d of 5 invalid rejected\n", r, rejected);
+    printf("tma: %u wrong of 128\n", wrong);
+    // TMA: encode: 0, 5 of 5 invalid rejected
+    // TMA-NEXT: tma: 0 wrong of 128
+    // TMA1: a TMA copy into shared memory not aligned to 128 bytes
+    // TMA2: a TMA copy through a tensor map the driver did not make
+    // TMA3: thread 0 reads byte 0 of the static shared memory, which a
+    // TMA3-SAME: TMA copy writes, before the mbarrier phase that completes
+    // TMA3-SAME: the copy (mbarrier.try_wait.parity)
+    // TMA4: mbarrier.init of a valid mbarrier object (mbarrier.inval first)
+    // TMA5: thread 0 waits on a phase of the mbarrier at byte 1024 of shared
+    // TMA5-SAME: memory that never completes
+    // TMA6: an mbarrier operation on shared memory that holds no mbarrier
+    // TMA6-SAME: object (mbarrier.init first)
+    return 0;
+  }
   if (!strcmp(what, "ids")) {
     // 4 x 3 blocks of 64 threads: each thread runs once; an empty grid
     // runs nothing.

@@ -281,6 +281,52 @@ static CUresult fake_cuEventElapsedTime(float *ms, CUevent start, CUevent end) {
   return injected("cuEventElapsedTime");
 }
 
+/// TMA's entry points: those of the program's emulated driver (a program
+/// built with --gpu-emulation; runtime/hosted/gpu_emulate.c), whose tensor
+/// maps its emulated kernels read.
+typedef CUresult (*EmulatedDriver)(const char *symbol, void **pfn, int version,
+                                   uint64_t flags, int *status);
+static void *emulated_entry(const char *name) {
+  EmulatedDriver driver =
+      (EmulatedDriver)dlsym(RTLD_DEFAULT, "nl_gpu_emulated_driver");
+  void *fn = NULL;
+  if (driver)
+    driver(name, &fn, NL_CUDA_API_VERSION, 0, NULL);
+  return fn;
+}
+
+static CUresult
+fake_cuTensorMapEncodeTiled(CUtensorMap *map, int type, uint32_t rank,
+                            void *address, const uint64_t *dims,
+                            const uint64_t *strides, const uint32_t *box,
+                            const uint32_t *elementStrides, int interleave,
+                            int swizzle, int l2Promotion, int oobFill) {
+  note("cuTensorMapEncodeTiled type %d rank %u dims %llu x %llu stride %llu "
+       "box %u x %u",
+       type, rank, (unsigned long long)dims[0], (unsigned long long)dims[1],
+       (unsigned long long)strides[0], box[0], box[1]);
+  CUresult r = injected("cuTensorMapEncodeTiled");
+  NlCu_cuTensorMapEncodeTiled encode =
+      (NlCu_cuTensorMapEncodeTiled)emulated_entry("cuTensorMapEncodeTiled");
+  if (r != CUDA_SUCCESS)
+    return r;
+  if (!encode)
+    return CUDA_ERROR_NOT_FOUND;
+  return encode(map, type, rank, address, dims, strides, box, elementStrides,
+                interleave, swizzle, l2Promotion, oobFill);
+}
+
+static CUresult fake_cuMemcpy2D(const CUDA_MEMCPY2D *copy) {
+  note("cuMemcpy2D %zu x %zu", copy->WidthInBytes, copy->Height);
+  CUresult r = injected("cuMemcpy2D");
+  NlCu_cuMemcpy2D memcpy2d = (NlCu_cuMemcpy2D)emulated_entry("cuMemcpy2D");
+  if (r != CUDA_SUCCESS)
+    return r;
+  if (!memcpy2d)
+    return CUDA_ERROR_NOT_FOUND;
+  return memcpy2d(copy);
+}
+
 /// The entry points by name; the initializers check their types.
 static const struct {
   const char *name;
@@ -288,7 +334,7 @@ static const struct {
 } entries[] = {
 #define FAKE_ENTRY(name, params) {#name, (void *)(NlCu_##name)fake_##name},
     NL_CUDA_ERROR_FUNCTIONS(FAKE_ENTRY) NL_CUDA_FUNCTIONS(FAKE_ENTRY)
-        NL_CUDA_TIMING_FUNCTIONS(FAKE_ENTRY)
+        NL_CUDA_TIMING_FUNCTIONS(FAKE_ENTRY) NL_CUDA_TMA_FUNCTIONS(FAKE_ENTRY)
 #undef FAKE_ENTRY
 };
 
