@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/Support/MathExtras.h"
@@ -2178,6 +2179,433 @@ void prefetchKLoop(scf::ForOp loop, Value tid, Plan &plan, int64_t limit,
     });
 }
 
+/// A tile load TMA can make: the reference lowering's copy nest (copyNest)
+/// of two loops that reads `view`, an argument of the kernel (bf16 or f16,
+/// rank 2), at (rowBase + i, colBase + j) into element (i, j) of `buffer`
+/// (`rows` x `cols`), with +0 where its guard fails: a conjunction of `ult`
+/// checks of those two indices against the view's sizes and of conditions
+/// computed outside the nest (`invariant`). The tensor memory accelerator
+/// reads zeros outside the view, so the copy is its box wherever the
+/// invariant conditions hold, and a box wholly outside the view where they
+/// do not. A null base is 0.
+struct TmaLoad {
+  scf::ForOp outer;
+  BlockArgument view;
+  Value buffer, rowBase, colBase;
+  SmallVector<Value> invariant;
+  int64_t rows = 0, cols = 0;
+};
+
+std::optional<TmaLoad> tmaLoad(ElementNest &nest) {
+  std::optional<CopyNest> copy = copyNest(nest);
+  if (!copy || copy->intoView || nest.loops.size() != 2)
+    return std::nullopt;
+  auto view = dyn_cast<BlockArgument>(copy->view());
+  if (!view || !isa<gpu::GPUFuncOp>(view.getOwner()->getParentOp()))
+    return std::nullopt;
+  auto type = cast<MemRefType>(view.getType());
+  if (type.getRank() != 2 ||
+      !(type.getElementType().isBF16() || type.getElementType().isF16()))
+    return std::nullopt;
+  scf::ForOp outer = nest.loops[0];
+  Value i = outer.getInductionVar(), j = nest.loops[1].getInductionVar();
+  ValueRange at = copy->bufferIndices(), in = copy->viewIndices();
+  if (at[0] != i || at[1] != j)
+    return std::nullopt;
+  TmaLoad load;
+  load.outer = outer;
+  load.view = view;
+  load.buffer = copy->buffer();
+  load.rows = nest.trips[0];
+  load.cols = nest.trips[1];
+  // Whether `v` depends on the nest's variables (it is computed in the
+  // innermost body, from them or not).
+  DenseMap<Value, bool> memo;
+  std::function<bool(Value)> inside = [&](Value v) -> bool {
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return outer->isAncestor(arg.getOwner()->getParentOp());
+    Operation *def = v.getDefiningOp();
+    if (!outer->isAncestor(def))
+      return false;
+    auto [it, inserted] = memo.try_emplace(v, true);
+    if (!inserted)
+      return it->second;
+    bool result =
+        def->getNumRegions() != 0 || llvm::any_of(def->getOperands(), inside);
+    memo[v] = result;
+    return result;
+  };
+  // `index` is `iv` plus a base from outside the nest, or `iv`.
+  auto baseOf = [&](Value index, Value iv, Value &base) {
+    if (index == iv)
+      return true;
+    auto add = index.getDefiningOp<arith::AddIOp>();
+    if (!add || (add.getLhs() != iv && add.getRhs() != iv))
+      return false;
+    base = add.getLhs() == iv ? add.getRhs() : add.getLhs();
+    return !inside(base);
+  };
+  if (!baseOf(in[0], i, load.rowBase) || !baseOf(in[1], j, load.colBase))
+    return std::nullopt;
+  if (!copy->guard)
+    return load;
+  Value pad = copy->guard.elseBlock()->getTerminator()->getOperand(0);
+  if (!matchPattern(pad, m_PosZeroFloat()))
+    return std::nullopt;
+  bool ok = true, rowChecked = false, colChecked = false;
+  std::function<void(Value)> leaves = [&](Value c) {
+    if (!inside(c)) {
+      load.invariant.push_back(c);
+      return;
+    }
+    if (auto both = c.getDefiningOp<arith::AndIOp>()) {
+      leaves(both.getLhs());
+      leaves(both.getRhs());
+      return;
+    }
+    auto cmp = c.getDefiningOp<arith::CmpIOp>();
+    auto dim = cmp ? cmp.getRhs().getDefiningOp<memref::DimOp>() : nullptr;
+    std::optional<int64_t> d = dim ? dim.getConstantIndex() : std::nullopt;
+    if (!cmp || cmp.getPredicate() != arith::CmpIPredicate::ult || !d ||
+        dim.getSource() != view)
+      ok = false;
+    else if (*d == 0 && cmp.getLhs() == in[0])
+      rowChecked = true;
+    else if (*d == 1 && cmp.getLhs() == in[1])
+      colChecked = true;
+    else
+      ok = false;
+  };
+  leaves(copy->guard.getCondition());
+  if (!ok || !rowChecked || !colChecked)
+    return std::nullopt;
+  return load;
+}
+
+/// A wgmma contraction whose tiles TMA loads: the copy nests of its A and
+/// B, the ring's stages and its buffer's arena offset.
+struct TmaPlan {
+  TmaLoad a, b;
+  int64_t stages = 0;
+  Operation *ring = nullptr;
+};
+
+/// Stages of a TMA ring at most; bytes the ring adds to its stages (for
+/// aligning them to 128 bytes, as TMA wants, and the mbarriers).
+constexpr int64_t kMaxTmaStages = 4;
+int64_t tmaRingExtra(int64_t stages) { return 128 + 8 * stages; }
+
+/// Whether `v`, computed in `loop` (at any depth), can be computed for any
+/// step from the induction variable alone: a value from outside the loop,
+/// the induction variable, or a pure op without regions on such values.
+bool computableForStep(Value v, scf::ForOp loop) {
+  if (auto arg = dyn_cast<BlockArgument>(v))
+    return arg == loop.getInductionVar() ||
+           !loop->isAncestor(arg.getOwner()->getParentOp());
+  Operation *def = v.getDefiningOp();
+  if (!loop->isAncestor(def))
+    return true;
+  return isPure(def) && def->getNumRegions() == 0 &&
+         llvm::all_of(def->getOperands(),
+                      [&](Value o) { return computableForStep(o, loop); });
+}
+
+/// Clones at `b` what `v` (computableForStep) needs of `loop`, with `map`
+/// (the induction variable mapped to the step's value).
+Value cloneForStep(OpBuilder &b, Value v, scf::ForOp loop, IRMapping &map) {
+  if (Value m = map.lookupOrNull(v))
+    return m;
+  Operation *def = v.getDefiningOp();
+  if (!def || !loop->isAncestor(def))
+    return v;
+  for (Value operand : def->getOperands())
+    cloneForStep(b, operand, loop, map);
+  return b.clone(*def, map)->getResult(cast<OpResult>(v).getResultNumber());
+}
+
+/// The TMA plan of the contraction `nest` (a wgmma one on bf16 or f16 whose
+/// accumulators a loop around it carries), or none: its A and B tiles
+/// TmaLoad copies in that loop's body, used by nothing else, at positions
+/// computableForStep, and room in `limit` bytes of shared memory for a ring
+/// of at least 2 stages after the arena (then reserved in `plan`).
+std::optional<TmaPlan> planTma(ElementNest &nest, const MmaDot &dot, Plan &plan,
+                               int64_t limit) {
+  scf::ForOp loop = accumulatorLoop(nest, dot, /*warps=*/0);
+  if (!loop || dot.int8 || dot.rhsTransposed)
+    return std::nullopt;
+  TmaPlan tp;
+  bool haveA = false, haveB = false;
+  for (ElementNest &other : plan.nests) {
+    if (other.loops.front()->getBlock() != loop.getBody())
+      continue;
+    std::optional<TmaLoad> load = tmaLoad(other);
+    if (load && load->buffer == dot.lhs && !haveA)
+      tp.a = *load, haveA = true;
+    else if (load && load->buffer == dot.rhs && !haveB)
+      tp.b = *load, haveB = true;
+  }
+  if (!haveA || !haveB)
+    return std::nullopt;
+  // The body is the two copies, the contraction and pure ops: the rewrite
+  // replaces its synchronization with the ring's.
+  for (Operation &op : loop.getBody()->without_terminator())
+    if (&op != tp.a.outer && &op != tp.b.outer && &op != nest.loops[0] &&
+        !(isPure(&op) && op.getNumRegions() == 0))
+      return std::nullopt;
+  for (TmaLoad *load : {&tp.a, &tp.b}) {
+    // Boxes of at most 256 rows and 16 bytes, 128-byte aligned.
+    if (load->rows > 256 || load->rows % 8 || load->cols % 8)
+      return std::nullopt;
+    for (Operation *user : load->buffer.getUsers())
+      if (!load->outer->isAncestor(user) && !nest.loops[0]->isAncestor(user))
+        return std::nullopt;
+    SmallVector<Value> used = load->invariant;
+    for (Value base : {load->rowBase, load->colBase})
+      if (base)
+        used.push_back(base);
+    for (Value v : used)
+      if (!computableForStep(v, loop))
+        return std::nullopt;
+  }
+  int64_t stageBytes = (tp.a.rows * tp.a.cols + tp.b.rows * tp.b.cols) * 2;
+  int64_t offset = llvm::alignTo(plan.arenaBytes, 16);
+  for (tp.stages = kMaxTmaStages; tp.stages >= 2; --tp.stages)
+    if (offset + tp.stages * stageBytes + tmaRingExtra(tp.stages) <= limit)
+      break;
+  if (tp.stages < 2)
+    return std::nullopt;
+  int64_t ringBytes = tp.stages * stageBytes + tmaRingExtra(tp.stages);
+  OpBuilder b(loop);
+  tp.ring = memref::AllocaOp::create(
+      b, loop.getLoc(), MemRefType::get({ringBytes}, b.getI8Type()));
+  plan.offsets[tp.ring] = offset;
+  plan.arenaBytes = offset + ringBytes;
+  return tp;
+}
+
+/// The kernel argument holding the tensor map of `load`'s view in boxes of
+/// 16 bytes x its rows: an `!llvm.ptr` to a CUtensorMap passed by value,
+/// listed in `fn`'s kTensorMapsAttr; added (with a null pointer for it in
+/// each launch) where `fn` has none yet.
+Value tensorMapArgument(ModuleOp module, gpu::GPUFuncOp fn,
+                        const TmaLoad &load) {
+  MLIRContext *ctx = fn.getContext();
+  bool bf16 = cast<MemRefType>(load.view.getType()).getElementType().isBF16();
+  // CUtensorMapDataType: CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 or FLOAT16.
+  SmallVector<int64_t> entry = {
+      0, load.view.getArgNumber(), load.rows, 8, bf16 ? 9 : 6, 2};
+  SmallVector<Attribute> maps;
+  if (auto list = fn->getAttrOfType<ArrayAttr>(nlc::nvptx::kTensorMapsAttr))
+    maps.assign(list.begin(), list.end());
+  for (Attribute a : maps) {
+    ArrayRef<int64_t> m = cast<DenseI64ArrayAttr>(a).asArrayRef();
+    if (ArrayRef<int64_t>(m).drop_front() ==
+        ArrayRef<int64_t>(entry).drop_front())
+      return fn.getArgument(m[0]);
+  }
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  unsigned index = fn.getNumArguments();
+  LogicalResult inserted =
+      fn.insertArgument(index, ptr, DictionaryAttr::get(ctx, {}), fn.getLoc());
+  assert(succeeded(inserted) && "a gpu.func takes one more argument");
+  (void)inserted;
+  entry[0] = index;
+  maps.push_back(DenseI64ArrayAttr::get(ctx, entry));
+  fn->setAttr(nlc::nvptx::kTensorMapsAttr, ArrayAttr::get(ctx, maps));
+  for (gpu::LaunchFuncOp launch : launchesOf(module, fn)) {
+    OpBuilder b(launch);
+    launch.getKernelOperandsMutable().append(
+        LLVM::ZeroOp::create(b, launch.getLoc(), ptr).getResult());
+  }
+  return fn.getArgument(index);
+}
+
+/// Rewrites `loop`, the K loop wgmmaNest made of the contraction `tp`
+/// planned, to load its tiles with TMA into `tp`'s ring (see the pass's
+/// description): the copy nests go, and so do the body's proxy fence and
+/// barriers; the chains' descriptors take the step's stage. The tile
+/// buffers, then unused, go too (and out of `chunked`).
+void tmaKLoop(ModuleOp module, gpu::GPUFuncOp fn, scf::ForOp loop, TmaPlan &tp,
+              Value tid, Plan &plan, DenseSet<Value> &chunked) {
+  MLIRContext *ctx = fn.getContext();
+  Location loc = loop.getLoc();
+  Block *body = loop.getBody();
+  Type i64 = IntegerType::get(ctx, 64), i32 = IntegerType::get(ctx, 32);
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  Value mapA = tensorMapArgument(module, fn, tp.a);
+  Value mapB = tensorMapArgument(module, fn, tp.b);
+  int64_t aBytes = tp.a.rows * tp.a.cols * 2,
+          bBytes = tp.b.rows * tp.b.cols * 2;
+  int64_t stageBytes = aBytes + bBytes, stages = tp.stages;
+  OpBuilder b(loop);
+  auto c = [&](int64_t v) { return indexConst(b, loc, v); };
+  auto c64 = [&](int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, v, 64).getResult();
+  };
+  auto add64 = [&](Value x, Value y) {
+    return arith::AddIOp::create(b, loc, x, y).getResult();
+  };
+  auto toI64 = [&](Value index) {
+    return arith::IndexCastOp::create(b, loc, i64, index).getResult();
+  };
+  auto toI32 = [&](Value index) {
+    return arith::IndexCastOp::create(b, loc, i32, index).getResult();
+  };
+  // The ring's first stage on 128 bytes (generic addresses: the shared
+  // window is aligned further), its mbarriers after the stages.
+  Value at = toI64(memref::ExtractAlignedPointerAsIndexOp::create(
+      b, loc, tp.ring->getResult(0)));
+  Value base = arith::AndIOp::create(b, loc, add64(at, c64(127)), c64(-128));
+  auto stageA = [&](Value stage) {
+    return add64(base, arith::MulIOp::create(b, loc, stage, c64(stageBytes)));
+  };
+  auto stageB = [&](Value stage) { return add64(stageA(stage), c64(aBytes)); };
+  auto mbarrier = [&](Value stage) {
+    return add64(add64(base, c64(stages * stageBytes)),
+                 arith::MulIOp::create(b, loc, stage, c64(8)));
+  };
+  auto shared = [&](Value generic) {
+    return LLVM::AddrSpaceCastOp::create(
+        b, loc, LLVM::LLVMPointerType::get(ctx, 3),
+        LLVM::IntToPtrOp::create(b, loc, ptr, generic));
+  };
+  // Only thread 0 runs `then`.
+  auto byThreadZero = [&](function_ref<void()> then) {
+    auto ifOp = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0)),
+        /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    then();
+  };
+  Value iv = loop.getInductionVar(), lb = loop.getLowerBound(),
+        ub = loop.getUpperBound(), step = loop.getStep();
+  Value trips = arith::SelectOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, ub, lb),
+      arith::CeilDivUIOp::create(b, loc, arith::SubIOp::create(b, loc, ub, lb),
+                                 step),
+      c(0));
+  // Step `u`'s tiles into stage u % stages, where u < trips.
+  auto issue = [&](Value u) {
+    auto more = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, u, trips),
+        /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(more.thenBlock()->getTerminator());
+    IRMapping map;
+    map.map(iv, arith::AddIOp::create(b, loc, lb,
+                                      arith::MulIOp::create(b, loc, u, step))
+                    .getResult());
+    Value stage = toI64(arith::RemUIOp::create(b, loc, u, c(stages)));
+    Value bar = shared(mbarrier(stage));
+    NVVM::MBarrierArriveExpectTxOp::create(
+        b, loc, Type(), bar,
+        arith::ConstantIntOp::create(b, loc, stageBytes, 32),
+        NVVM::MemScopeKind::CTA, /*relaxed=*/false, Value());
+    for (auto [load, tensorMap, dst] :
+         {std::tuple(&tp.a, mapA, stageA(stage)),
+          std::tuple(&tp.b, mapB, stageB(stage))}) {
+      Value row =
+          load->rowBase ? cloneForStep(b, load->rowBase, loop, map) : c(0);
+      Value col =
+          load->colBase ? cloneForStep(b, load->colBase, loop, map) : c(0);
+      // Where an invariant condition fails, or the box starts past the
+      // view's last row or column, a box there: zeros. (The coordinates
+      // are then at most the view's sizes, which the runtime keeps below
+      // 2^31: 32 bits hold them.)
+      Value rows = memref::DimOp::create(b, loc, load->view, 0);
+      Value cols = memref::DimOp::create(b, loc, load->view, 1);
+      Value ok =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, rows);
+      for (Value cond : load->invariant)
+        ok =
+            arith::AndIOp::create(b, loc, ok, cloneForStep(b, cond, loop, map));
+      Value r32 = toI32(arith::SelectOp::create(b, loc, ok, row, rows));
+      Value c32 = toI32(arith::MinUIOp::create(b, loc, col, cols));
+      for (int64_t chunk = 0; chunk < load->cols / 8; ++chunk) {
+        Value to = LLVM::AddrSpaceCastOp::create(
+            b, loc, LLVM::LLVMPointerType::get(ctx, 7),
+            shared(add64(dst, c64(chunk * load->rows * 16))));
+        Value x = arith::AddIOp::create(
+            b, loc, c32, arith::ConstantIntOp::create(b, loc, 8 * chunk, 32));
+        NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+            b, loc, to, tensorMap, ValueRange{x, r32}, bar, ValueRange{},
+            Value(), Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
+            NVVM::CTAGroupKindAttr(), Value());
+      }
+    }
+  };
+
+  // Before the loop: the mbarriers (one arrival a phase: thread 0's
+  // expect-tx), then the first stages but one.
+  byThreadZero([&]() {
+    for (int64_t s = 0; s < stages; ++s)
+      NVVM::MBarrierInitOp::create(b, loc, shared(mbarrier(c64(s))),
+                                   arith::ConstantIntOp::create(b, loc, 1, 32),
+                                   Value());
+  });
+  gpu::BarrierOp::create(b, loc);
+  byThreadZero([&]() {
+    for (int64_t u = 0; u + 1 < stages; ++u)
+      issue(c(u));
+  });
+
+  // The body: no fence or barrier of its own (nor copies, below, once the
+  // next steps' positions are computed from them).
+  for (Operation &op : llvm::make_early_inc_range(body->getOperations()))
+    if (isa<gpu::BarrierOp, NVVM::FenceProxyOp>(op))
+      op.erase();
+  b.setInsertionPointToStart(body);
+  Value t = arith::DivUIOp::create(b, loc,
+                                   arith::SubIOp::create(b, loc, iv, lb), step);
+  Value stage = toI64(arith::RemUIOp::create(b, loc, t, c(stages)));
+  Value phase = toI32(arith::RemUIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, t, c(stages)), c(2)));
+  // Every thread is done with the last step's stage, which the step
+  // `stages - 1` ahead fills.
+  gpu::BarrierOp::create(b, loc);
+  byThreadZero(
+      [&]() { issue(arith::AddIOp::create(b, loc, t, c(stages - 1))); });
+  NVVM::MBarrierTryWaitParityOp::create(
+      b, loc, shared(mbarrier(stage)), phase,
+      arith::ConstantIntOp::create(b, loc, 10000000, 32));
+  Value aAt =
+      arith::IndexCastOp::create(b, loc, b.getIndexType(), stageA(stage));
+  Value bAt =
+      arith::IndexCastOp::create(b, loc, b.getIndexType(), stageB(stage));
+  body->walk([&](memref::ExtractAlignedPointerAsIndexOp op) {
+    if (op.getSource() == tp.a.buffer)
+      op.replaceAllUsesWith(aAt);
+    else if (op.getSource() == tp.b.buffer)
+      op.replaceAllUsesWith(bAt);
+  });
+
+  tp.a.outer.erase();
+  tp.b.outer.erase();
+
+  // After it: every thread past its last wait, then the mbarriers go.
+  b.setInsertionPointAfter(loop);
+  gpu::BarrierOp::create(b, loc);
+  byThreadZero([&]() {
+    for (int64_t s = 0; s < stages; ++s)
+      NVVM::MBarrierInvalOp::create(b, loc, shared(mbarrier(c64(s))));
+  });
+  for (Value buffer : {tp.a.buffer, tp.b.buffer}) {
+    Operation *def = buffer.getDefiningOp();
+    for (Operation *user : llvm::make_early_inc_range(def->getUsers()))
+      if (isa<memref::ExtractAlignedPointerAsIndexOp>(user) &&
+          user->use_empty())
+        user->erase();
+    chunked.erase(buffer);
+    if (def->use_empty()) {
+      plan.offsets.erase(def);
+      def->erase();
+    }
+  }
+}
+
 /// Drops the barriers no data race needs. In a block, a barrier between two
 /// others whose ops before it (since the previous barrier) and after it
 /// (up to the next) access no location that one writes and the other
@@ -2283,9 +2711,26 @@ struct GPUDistributeTiles
       int64_t block = plan->block;
       OpBuilder b(fn.getBody());
       Value tid = gpu::ThreadIdOp::create(b, fn.getLoc(), gpu::Dimension::x);
+      // The wgmma contractions whose tiles TMA loads (by their nest), and
+      // those tiles' copy nests, which stay as they are until then.
+      DenseMap<Operation *, TmaPlan> tmaPlans;
+      DenseSet<Operation *> tmaCopies;
+      if (wgmmaOk && tma)
+        for (ElementNest &nest : plan->nests) {
+          std::optional<MmaDot> dot = mmaDot(nest, transposed);
+          if (!dot || !chunked.contains(dot->lhs))
+            continue;
+          if (std::optional<TmaPlan> tp = planTma(nest, *dot, *plan, limit)) {
+            tmaCopies.insert(tp->a.outer);
+            tmaCopies.insert(tp->b.outer);
+            tmaPlans[nest.loops.front()] = *tp;
+          }
+        }
       // The K loops that carry tensor-core accumulators.
       SmallVector<scf::ForOp> kLoops;
       for (ElementNest &nest : plan->nests) {
+        if (tmaCopies.contains(nest.loops.front()))
+          continue;
         std::optional<MmaDot> dot =
             mmaOk ? mmaDot(nest, transposed) : std::nullopt;
         // Lines reduced by warps where the nest has fewer lines than the
@@ -2295,7 +2740,11 @@ struct GPUDistributeTiles
                     parallelTrips(nest.trips, nest.parallel) < block
                 ? lineReduction(nest)
                 : std::nullopt;
-        if (dot && chunked.contains(dot->lhs))
+        auto tp = tmaPlans.find(nest.loops.front());
+        if (dot && tp != tmaPlans.end())
+          tmaKLoop(module, fn, wgmmaNest(nest, *dot, tid, block), tp->second,
+                   tid, *plan, chunked);
+        else if (dot && chunked.contains(dot->lhs))
           kLoops.push_back(wgmmaNest(nest, *dot, tid, block));
         else if (dot)
           kLoops.push_back(mmaNest(nest, *dot, tid, block, ldmatrix));

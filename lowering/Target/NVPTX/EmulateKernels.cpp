@@ -71,6 +71,11 @@ struct GPUEmulateKernels
       declare(name, {ptr}, {});
     declare("nl_emu_wgmma_wait", {ptr, i32}, {});
     declare("nl_emu_shared_offset", {ptr, i64}, {i64});
+    declare("nl_emu_mbarrier_init", {ptr, i64, i32}, {});
+    declare("nl_emu_mbarrier_inval", {ptr, i64}, {});
+    declare("nl_emu_mbarrier_arrive_expect_tx", {ptr, i64, i32}, {});
+    declare("nl_emu_mbarrier_wait", {ptr, i64, i32}, {});
+    declare("nl_emu_tma_load", {ptr, i64, ptr, i32, i32, i64}, {});
     printfDecl = dyn_cast_or_null<LLVM::LLVMFuncOp>(
         module.lookupSymbol("nl_emu_printf"));
     if (!printfDecl)
@@ -156,9 +161,16 @@ private:
     auto load = [&](Type type) {
       return LLVM::LoadOp::create(b, loc, type, slot()).getResult();
     };
+    // Tensor maps (kTensorMapsAttr) are passed by value: their slot.
+    DenseSet<int64_t> tensorMaps;
+    if (auto maps = fn->getAttrOfType<ArrayAttr>(nlc::nvptx::kTensorMapsAttr))
+      for (Attribute m : maps)
+        tensorMaps.insert(cast<DenseI64ArrayAttr>(m).asArrayRef()[0]);
     // The body's first arguments; the attributions follow.
-    for (Type type : fn.getFunctionType().getInputs()) {
-      if (auto m = dyn_cast<MemRefType>(type)) {
+    for (auto [i, type] : llvm::enumerate(fn.getFunctionType().getInputs())) {
+      if (tensorMaps.contains(i)) {
+        args.push_back(slot());
+      } else if (auto m = dyn_cast<MemRefType>(type)) {
         Value allocated = load(ptr), aligned = load(ptr), offset = load(i64);
         SmallVector<Value> sizes, strides;
         for (int64_t d = 0; d < m.getRank(); ++d)
@@ -328,6 +340,11 @@ private:
       call(b, loc, "nl_emu_fence_proxy_async", {}, ValueRange{thread});
     } else if (auto toInt = dyn_cast<LLVM::PtrToIntOp>(op)) {
       return rewriteSharedAddress(b, toInt);
+    } else if (isa<NVVM::MBarrierInitOp, NVVM::MBarrierInvalOp,
+                   NVVM::MBarrierArriveExpectTxOp,
+                   NVVM::MBarrierTryWaitParityOp,
+                   NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp>(op)) {
+      return rewriteMbarrierOrTma(b, op);
     } else {
       return op->emitError("cannot emulate `")
              << op->getName() << "` on the CPU (nlc --gpu-emulation)";
@@ -438,6 +455,75 @@ private:
     op.getResult().replaceAllUsesWith(offset);
     op.erase();
     eraseCasts(shared);
+    return success();
+  }
+
+  /// An mbarrier operation or a TMA load (2-D tile) as
+  /// nlc-gpu-distribute-tiles makes them: shared addresses cast from the
+  /// integer of a generic one (a TMA destination once more, to the
+  /// cluster's shared space), plain forms (no predicate, multicast, cache
+  /// hint or result), become calls of the emulator with generic addresses.
+  LogicalResult rewriteMbarrierOrTma(OpBuilder &b, Operation *op) {
+    Location loc = op->getLoc();
+    // The generic address under a pointer to shared memory, and the casts
+    // to erase once it is used no more.
+    SmallVector<Value> casts;
+    auto addressOf = [&](Value shared) -> Value {
+      while (auto cast = shared.getDefiningOp<LLVM::AddrSpaceCastOp>()) {
+        casts.push_back(shared);
+        shared = cast.getArg();
+      }
+      auto fromInt = shared.getDefiningOp<LLVM::IntToPtrOp>();
+      if (!fromInt)
+        return Value();
+      casts.push_back(shared);
+      return fromInt.getArg();
+    };
+    auto fail = [&]() {
+      return op->emitError("cannot emulate this form of ") << op->getName();
+    };
+    if (auto init = dyn_cast<NVVM::MBarrierInitOp>(op)) {
+      Value address = addressOf(init.getAddr());
+      if (!address || init.getPredicate())
+        return fail();
+      call(b, loc, "nl_emu_mbarrier_init", {},
+           ValueRange{thread, address, init.getCount()});
+    } else if (auto inval = dyn_cast<NVVM::MBarrierInvalOp>(op)) {
+      Value address = addressOf(inval.getAddr());
+      if (!address)
+        return fail();
+      call(b, loc, "nl_emu_mbarrier_inval", {}, ValueRange{thread, address});
+    } else if (auto arrive = dyn_cast<NVVM::MBarrierArriveExpectTxOp>(op)) {
+      Value address = addressOf(arrive.getAddr());
+      if (!address || arrive.getPredicate() || arrive.getRes() ||
+          arrive.getRelaxed() || arrive.getScope() != NVVM::MemScopeKind::CTA)
+        return fail();
+      call(b, loc, "nl_emu_mbarrier_arrive_expect_tx", {},
+           ValueRange{thread, address, arrive.getTxcount()});
+    } else if (auto wait = dyn_cast<NVVM::MBarrierTryWaitParityOp>(op)) {
+      Value address = addressOf(wait.getAddr());
+      if (!address)
+        return fail();
+      call(b, loc, "nl_emu_mbarrier_wait", {},
+           ValueRange{thread, address, wait.getPhase()});
+    } else {
+      auto tma = cast<NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp>(op);
+      Value to = addressOf(tma.getDstMem());
+      Value bar = addressOf(tma.getMbar());
+      if (!to || !bar || tma.getCoordinates().size() != 2 ||
+          !tma.getIm2colOffsets().empty() || tma.getMulticastMask() ||
+          tma.getL2CacheHint() || tma.getPredicate() ||
+          tma.getMode() != NVVM::TMALoadMode::TILE)
+        return fail();
+      call(b, loc, "nl_emu_tma_load", {},
+           ValueRange{thread, to, tma.getTmaDescriptor(),
+                      tma.getCoordinates()[0], tma.getCoordinates()[1], bar});
+    }
+    op->erase();
+    // The casts, outermost first, once unused.
+    for (Value shared : casts)
+      if (Operation *def = shared.getDefiningOp(); def && def->use_empty())
+        def->erase();
     return success();
   }
 

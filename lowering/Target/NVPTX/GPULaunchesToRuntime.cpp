@@ -23,6 +23,7 @@ using namespace mlir;
 namespace {
 
 constexpr llvm::StringLiteral kLaunch = "nl_gpu_launch";
+constexpr llvm::StringLiteral kLaunchTma = "nl_gpu_launch_tma";
 
 struct GPULaunchesToRuntime
     : nlc::nvptx::impl::GPULaunchesToRuntimeBase<GPULaunchesToRuntime> {
@@ -41,10 +42,13 @@ struct GPULaunchesToRuntime
     }
     ctx = &getContext();
     records.clear();
+    tensorMaps.clear();
     ptrType = LLVM::LLVMPointerType::get(ctx);
     i32 = IntegerType::get(ctx, 32);
     i64 = IntegerType::get(ctx, 64);
     mapType = LLVM::LLVMStructType::getLiteral(ctx, {i32, i32, i64, i64, i32});
+    tensorMapType = LLVM::LLVMStructType::getLiteral(
+        ctx, {i32, i32, i32, i32, i32, i32, i64, i64, i64, i64});
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     if (!module.lookupSymbol(kLaunch))
       LLVM::LLVMFuncOp::create(
@@ -52,6 +56,12 @@ struct GPULaunchesToRuntime
           LLVM::LLVMFunctionType::get(
               LLVM::LLVMVoidType::get(ctx),
               {ptrType, i64, i64, i64, i32, i32, ptrType, i32, ptrType, i32}));
+    if (!module.lookupSymbol(kLaunchTma))
+      LLVM::LLVMFuncOp::create(b, module.getLoc(), kLaunchTma,
+                               LLVM::LLVMFunctionType::get(
+                                   LLVM::LLVMVoidType::get(ctx),
+                                   {ptrType, i64, i64, i64, i32, i32, ptrType,
+                                    i32, ptrType, i32, ptrType, i32}));
     SymbolTable table(module);
     symbols = &table;
 
@@ -65,8 +75,14 @@ struct GPULaunchesToRuntime
       LLVM::GlobalOp image =
           addString(b, gm.getLoc(), (gm.getName() + ".ptx").str(), ptx);
       for (auto fn : gm.getOps<LLVM::LLVMFuncOp>())
-        if (!fn.isExternal())
-          records[{gm.getName().str(), fn.getName().str()}] = addRecord(b, image, fn);
+        if (!fn.isExternal()) {
+          std::pair<std::string, std::string> key = {gm.getName().str(),
+                                                     fn.getName().str()};
+          records[key] = addRecord(b, image, fn);
+          if (auto maps =
+                  fn->getAttrOfType<ArrayAttr>(nlc::nvptx::kTensorMapsAttr))
+            tensorMaps[key] = maps;
+        }
     }
 
     WalkResult result = module.walk([&](gpu::LaunchFuncOp launch) {
@@ -161,16 +177,36 @@ private:
     if (auto mark = launch->getAttrOfType<DenseBoolArrayAttr>(
             nlc::nvptx::kWrittenViewsAttr))
       written = mark.asArrayRef();
+    // The tensor maps the kernel takes, by argument (kTensorMapsAttr).
+    DenseMap<int64_t, ArrayRef<int64_t>> tensorMapOf;
+    if (auto maps = tensorMaps.find(it->first); maps != tensorMaps.end())
+      for (Attribute m : maps->second) {
+        ArrayRef<int64_t> entry = cast<DenseI64ArrayAttr>(m).asArrayRef();
+        if (entry.size() != 6)
+          return launch.emitOpError("has a malformed tensor map list");
+        tensorMapOf[entry[0]] = entry;
+      }
     // The kernel's parameters as its lowered signature has them, and for
-    // each memref the bytes it can reach from its aligned pointer.
+    // each memref the bytes it can reach from its aligned pointer. A tensor
+    // map's parameter is its own 128 bytes (`mapSlots`), not a value.
     SmallVector<Value> params;
+    DenseMap<unsigned, int64_t> mapSlots;
     struct Map {
       unsigned allocated;
       Value lo, hi;
     };
     SmallVector<Map> maps;
-    for (Value arg : launch.getKernelOperands()) {
+    // For each operand that is a memref, its map's index.
+    DenseMap<unsigned, unsigned> mapOfOperand;
+    for (auto [operand, arg] : llvm::enumerate(launch.getKernelOperands())) {
+      if (tensorMapOf.count(operand)) {
+        mapSlots[params.size()] = operand;
+        params.push_back(Value());
+        continue;
+      }
       auto memref = dyn_cast<MemRefType>(arg.getType());
+      if (memref)
+        mapOfOperand[operand] = maps.size();
       if (!memref) {
         if (!arg.getType().isIntOrIndexOrFloat())
           return launch.emitOpError("passes a ")
@@ -237,12 +273,57 @@ private:
         LLVM::AllocaOp::create(eb, loc, ptrType, mapType, count(maps.size()));
 
     for (auto [k, v] : llvm::enumerate(params)) {
-      Value slot = LLVM::GEPOp::create(b, loc, ptrType, i64, slots,
-                                       ArrayRef<LLVM::GEPArg>{int32_t(k)});
-      LLVM::StoreOp::create(b, loc, v, slot);
+      Value slot;
+      if (v) {
+        slot = LLVM::GEPOp::create(b, loc, ptrType, i64, slots,
+                                   ArrayRef<LLVM::GEPArg>{int32_t(k)});
+        LLVM::StoreOp::create(b, loc, v, slot);
+      } else {
+        // A CUtensorMap: 128 bytes on 64, which the runtime fills.
+        slot = LLVM::AllocaOp::create(eb, loc, ptrType, i64, count(16), 64);
+      }
       Value entry = LLVM::GEPOp::create(b, loc, ptrType, ptrType, pointers,
                                         ArrayRef<LLVM::GEPArg>{int32_t(k)});
       LLVM::StoreOp::create(b, loc, slot, entry);
+    }
+    // The tensor maps' requests (NlGpuTensorMap), from their views'
+    // metadata.
+    Value tensorMapArray;
+    if (!mapSlots.empty()) {
+      tensorMapArray = LLVM::AllocaOp::create(eb, loc, ptrType, tensorMapType,
+                                              count(mapSlots.size()));
+      SmallVector<std::pair<unsigned, int64_t>> ordered(mapSlots.begin(),
+                                                        mapSlots.end());
+      llvm::sort(ordered);
+      for (auto [k, slotAndOperand] : llvm::enumerate(ordered)) {
+        auto [param, operand] = slotAndOperand;
+        ArrayRef<int64_t> entry = tensorMapOf[operand];
+        auto view = mapOfOperand.find(entry[1]);
+        if (view == mapOfOperand.end())
+          return launch.emitOpError("has a tensor map of operand ")
+                 << entry[1] << ", which is not a memref";
+        Value memref = launch.getKernelOperands()[entry[1]];
+        if (cast<MemRefType>(memref.getType()).getRank() != 2)
+          return launch.emitOpError("has a tensor map of a view not 2-D");
+        auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+        auto field = [&](int32_t f) {
+          return LLVM::GEPOp::create(b, loc, ptrType, tensorMapType,
+                                     tensorMapArray,
+                                     ArrayRef<LLVM::GEPArg>{int32_t(k), f});
+        };
+        SmallVector<Value> fields = {i32Const(b, loc, param),
+                                     i32Const(b, loc, view->second),
+                                     i32Const(b, loc, entry[4]),
+                                     i32Const(b, loc, entry[5]),
+                                     i32Const(b, loc, entry[2]),
+                                     i32Const(b, loc, entry[3]),
+                                     toSlot(b, loc, meta.getOffset()),
+                                     toSlot(b, loc, meta.getSizes()[0]),
+                                     toSlot(b, loc, meta.getSizes()[1]),
+                                     toSlot(b, loc, meta.getStrides()[0])};
+        for (auto [f, v] : llvm::enumerate(fields))
+          LLVM::StoreOp::create(b, loc, v, field(f));
+      }
     }
     for (auto [k, map] : llvm::enumerate(maps)) {
       auto field = [&](int32_t f) {
@@ -267,19 +348,30 @@ private:
     Value shared = launch.getDynamicSharedMemorySize();
     if (!shared)
       shared = i32Const(b, loc, 0);
-    LLVM::CallOp::create(
-        b, loc, TypeRange{}, kLaunch,
-        ValueRange{record, toSlot(b, loc, grid.x), toSlot(b, loc, grid.y),
-                   toSlot(b, loc, grid.z),
-                   arith::IndexCastOp::create(b, loc, i32, threads), shared,
-                   pointers, i32Const(b, loc, params.size()), mapArray,
-                   i32Const(b, loc, maps.size())});
+    SmallVector<Value> args = {record,
+                               toSlot(b, loc, grid.x),
+                               toSlot(b, loc, grid.y),
+                               toSlot(b, loc, grid.z),
+                               arith::IndexCastOp::create(b, loc, i32, threads),
+                               shared,
+                               pointers,
+                               i32Const(b, loc, params.size()),
+                               mapArray,
+                               i32Const(b, loc, maps.size())};
+    if (tensorMapArray) {
+      args.push_back(tensorMapArray);
+      args.push_back(i32Const(b, loc, mapSlots.size()));
+    }
+    LLVM::CallOp::create(b, loc, TypeRange{},
+                         tensorMapArray ? kLaunchTma : kLaunch, args);
     launch.erase();
     return success();
   }
 
   MLIRContext *ctx = nullptr;
-  Type ptrType, i32, i64, mapType;
+  Type ptrType, i32, i64, mapType, tensorMapType;
+  /// The kTensorMapsAttr of each (gpu.module, kernel) that has one.
+  std::map<std::pair<std::string, std::string>, ArrayAttr> tensorMaps;
   /// The module's, during runOnOperation.
   SymbolTable *symbols = nullptr;
   /// The `NlGpuKernel` record of each (gpu.module, kernel).

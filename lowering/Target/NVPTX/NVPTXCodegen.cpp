@@ -10,6 +10,7 @@
 #include "lowering/Target/Codegen.h"
 #include "lowering/Target/TargetInfo.h"
 
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -88,8 +89,43 @@ static std::string withPTXVersion(const TargetInfo &target) {
   return target.features.empty() ? "+ptx78" : target.features + ",+ptx78";
 }
 
+/// The tensor-map arguments of each kernel (kTensorMapsAttr: its last
+/// ones, which the lowering to the LLVM dialect leaves one pointer each,
+/// last) are CUtensorMaps passed by value: 128 bytes on 64 in the parameter
+/// space, `__grid_constant__`, so that TMA reads them where they are (that
+/// lowering keeps only `llvm.*` argument attributes, so they are set here).
+static bool passTensorMapsByValue(mlir::gpu::GPUModuleOp kernels,
+                                  std::string &error) {
+  mlir::MLIRContext *ctx = kernels.getContext();
+  for (auto fn : kernels.getOps<mlir::LLVM::LLVMFuncOp>()) {
+    auto maps = fn->getAttrOfType<mlir::ArrayAttr>(kTensorMapsAttr);
+    if (!maps)
+      continue;
+    unsigned first = fn.getNumArguments() - maps.size();
+    for (unsigned arg = first; arg < fn.getNumArguments(); ++arg) {
+      if (!llvm::isa<mlir::LLVM::LLVMPointerType>(
+              fn.getArgument(arg).getType())) {
+        error = "kernel " + fn.getName().str() +
+                " does not end with its tensor-map arguments";
+        return false;
+      }
+      fn.setArgAttr(arg, mlir::LLVM::LLVMDialect::getByValAttrName(),
+                    mlir::TypeAttr::get(mlir::LLVM::LLVMArrayType::get(
+                        mlir::IntegerType::get(ctx, 8), 128)));
+      fn.setArgAttr(
+          arg, mlir::LLVM::LLVMDialect::getAlignAttrName(),
+          mlir::IntegerAttr::get(mlir::IntegerType::get(ctx, 64), 64));
+      fn.setArgAttr(arg, mlir::NVVM::NVVMDialect::getGridConstantAttrName(),
+                    mlir::UnitAttr::get(ctx));
+    }
+  }
+  return true;
+}
+
 bool emitPTX(mlir::gpu::GPUModuleOp kernels, const TargetInfo &target,
              unsigned optLevel, std::string &ptx, std::string &error) {
+  if (!passTensorMapsByValue(kernels, error))
+    return false;
   CodegenOptions opts;
   opts.optLevel = optLevel;
   opts.triple = target.triple;

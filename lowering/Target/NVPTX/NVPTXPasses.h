@@ -31,6 +31,13 @@ inline constexpr llvm::StringLiteral kKernelModuleName = "nl_kernels";
 /// in order, whether the kernel may write it. The runtime copies back only
 /// the host memory of views a kernel may write. Without it, every view.
 inline constexpr llvm::StringLiteral kWrittenViewsAttr = "nlc.written_views";
+/// On a kernel (nlc-gpu-distribute-tiles, TMA): an array of the tensor maps
+/// it takes, each [argument, view argument, box rows, box columns,
+/// CUtensorMapDataType, element bytes] (a DenseI64ArrayAttr): the argument
+/// is a CUtensorMap passed by value (128 bytes), of the view argument's
+/// memory, that the runtime makes at each launch. They are the kernel's
+/// last arguments, in order.
+inline constexpr llvm::StringLiteral kTensorMapsAttr = "nlc.tensor_maps";
 /// A unit attribute of the module (nlc --gpu-emulation): nlc-gpu-emulate-
 /// kernels also compiles each kernel for the host, as `nl_emu.NAME`.
 inline constexpr llvm::StringLiteral kGpuEmulationAttr = "nlc.gpu_emulation";

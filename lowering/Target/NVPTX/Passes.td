@@ -140,6 +140,27 @@ def GPUDistributeTiles
       wgmma). The second buffers come after the arena's end (without room,
       or for another body, the loop stays as it is); a buffer the body
       allocates moves before the loop.
+    - TMA (option `tma`, sm_90a): a wgmma K loop over bf16 or f16 tiles
+      whose A and B tiles are loaded, padded with zeros, from views the
+      kernel takes, at positions that do not depend on what the loop
+      carries, loads them with the tensor memory accelerator instead:
+      `cp.async.bulk.tensor.2d` of boxes of 16 bytes x the tile's rows
+      (one per 16-byte column chunk, into the core-matrix layout wgmma
+      reads), into a ring of 2 to 4 stages (as many as fit in shared
+      memory, aligned to 128 bytes), each completing on its own mbarrier.
+      Thread 0 initializes the mbarriers and issues the first stages
+      before the loop; each step: a barrier, thread 0 issues the loads of
+      the step stages - 1 ahead (arrive.expect_tx of their bytes on its
+      stage's mbarrier, then the copies), every thread waits for its
+      step's stage (`mbarrier.try_wait.parity`), and the warpgroups'
+      chains read it through descriptors. After the loop, a barrier and
+      the mbarriers' invalidation. The kernel takes one tensor map per
+      view and box (a 128-byte `!llvm.ptr` argument passed by value,
+      listed in the function's `nlc.tensor_maps`: [argument, view
+      argument, box rows, box columns, CUtensorMapDataType, element
+      bytes]); each launch gets a null pointer for it, which
+      nlc-gpu-launches-to-runtime replaces by the map the runtime encodes
+      at the launch.
     - A copy of a tile between a view and a buffer (tile.load, tile.store)
       along the view's contiguous dimension, in whole groups of 16 bytes,
       copies a group at a time: one 16-byte access where the group lies in
@@ -187,6 +208,9 @@ def GPUDistributeTiles
            "A tensor-core K loop loads the next step's tiles into registers "
            "before its contraction and stores them into second buffers "
            "after it">,
+    Option<"tma", "tma", "bool", "true",
+           "A wgmma K loop loads its bf16 and f16 tiles from the kernel's "
+           "views with TMA into a ring of stages on mbarriers (sm_90a)">,
     Option<"ldmatrix", "ldmatrix", "bool", "true",
            "mma.sync operands by ldmatrix where B is stored transposed">,
     Option<"warpReductions", "warp-reductions", "bool", "true",

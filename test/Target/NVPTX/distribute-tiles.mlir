@@ -2,8 +2,9 @@
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=shared-bytes=256 | FileCheck %s --check-prefix=SMALL
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="ldmatrix=0 wgmma=0 prefetch=0" | FileCheck %s --check-prefix=MMA --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="wgmma=0 prefetch=0" | FileCheck %s --check-prefix=LDM --enable-var-scope
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=prefetch=0 | FileCheck %s --check-prefix=WGMMA --enable-var-scope
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=PREFETCH --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="prefetch=0 tma=0" | FileCheck %s --check-prefix=WGMMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=tma=0 | FileCheck %s --check-prefix=PREFETCH --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=TMA --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=wgmma=0 | FileCheck %s --check-prefix=PREFETCH-MMA --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=mma=0 | FileCheck %s --check-prefix=SCALAR
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=STACK
@@ -351,6 +352,52 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 
 // mma.sync (here with ldmatrix) is pipelined alike: one barrier a step,
 // before the fragments are loaded.
+// TMA (the default on sm_90a): A and B are loaded from %x, padded with
+// zeros, at positions the loop's variable gives, so the tensor memory
+// accelerator loads them. The kernel takes two tensor maps of %x (argument
+// 0), by value (!llvm.ptr arguments, listed in nlc.tensor_maps: boxes of
+// 64 and 32 rows of 8 bf16, CUtensorMapDataType 9, 2 bytes). The ring
+// (4 stages of 4 + 1 KiB, on 128 bytes, then 4 mbarriers) is one buffer
+// of the arena; the tile buffers are gone. Thread 0 initializes the
+// mbarriers (one arrival each), a barrier, then it issues the first 3
+// steps: expect-tx of 5120 bytes, A as 4 boxes of 16 bytes x 64 rows and B
+// as 2 of 16 bytes x 32 rows, each completing on the mbarrier. Each step:
+// one barrier, thread 0 issues the step 3 ahead, every thread waits on its
+// step's mbarrier (phase parity t / 4 mod 2), and the chain reads the
+// stage: no proxy fence (TMA writes through the async proxy). After the
+// loop: a barrier, then the mbarriers are invalidated.
+// TMA-LABEL: gpu.func @mm_loop(
+// TMA-SAME: %[[MA:[^:]+]]: !llvm.ptr, %[[MB:[^:]+]]: !llvm.ptr)
+// TMA-SAME: nlc.tensor_maps = [array<i64: 3, 0, 64, 8, 9, 2>, array<i64: 4, 0, 32, 8, 9, 2>]
+// TMA-NOT: memref<4x64x8xbf16
+// TMA: memref.view %{{.+}} to memref<20640xi8, #gpu.address_space<workgroup>>
+// TMA: arith.andi %{{.+}}, %c-128_i64 : i64
+// TMA-COUNT-4: nvvm.mbarrier.init %{{.+}}, %c1_i32{{.*}} : !llvm.ptr<3>, i32
+// TMA-NEXT: }
+// TMA-NEXT: gpu.barrier
+// TMA-COUNT-3: nvvm.mbarrier.arrive.expect_tx %{{.+}}, %c5120_i32
+// TMA: scf.for
+// TMA: arith.remui %{{.+}}, %c4{{.*}} : index
+// TMA: gpu.barrier
+// TMA-NEXT: arith.constant 0 : index
+// TMA-NEXT: arith.cmpi eq, %thread_id_x
+// TMA: nvvm.mbarrier.arrive.expect_tx %[[BAR:.+]], %c5120_i32 : !llvm.ptr<3>, i32
+// TMA-COUNT-4: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.+}}, %[[MA]], %[[BAR]], box[%{{.+}}, %{{.+}}] : !llvm.ptr<7>, !llvm.ptr
+// TMA-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.+}}, %[[MB]], %[[BAR]], box[%{{.+}}, %{{.+}}] : !llvm.ptr<7>, !llvm.ptr
+// TMA-NOT: gpu.barrier
+// TMA: nvvm.mbarrier.try_wait.parity
+// TMA-NOT: nvvm.fence.proxy
+// TMA-NOT: gpu.barrier
+// TMA: nvvm.wgmma.fence.aligned
+// TMA-COUNT-2: nvvm.wgmma.mma_async {{.+}} B[<bf16>, <one>, <row>]
+// TMA: nvvm.wgmma.wait.group.sync.aligned 0
+// TMA-NOT: gpu.barrier
+// TMA: scf.yield
+// TMA-NEXT: }
+// TMA-NEXT: gpu.barrier
+// TMA: scf.if
+// TMA-COUNT-4: nvvm.mbarrier.inval
+
 // PREFETCH-MMA-LABEL: gpu.func @mm_loop(
 // PREFETCH-MMA: scf.for %{{.+}} -> (memref<64x16xf32>, f32, f32, f32, f32, f32, f32, f32, f32) {
 // PREFETCH-MMA: arith.select
@@ -389,6 +436,11 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // variable): the next step's position is not known before the step ends,
 // so the loop is not pipelined (one set of buffers, the copies in the
 // step), and is correct as it was.
+// Nor does TMA load them.
+// TMA-LABEL: gpu.func @mm_carried_position(
+// TMA-NOT: nlc.tensor_maps
+// TMA-NOT: nvvm.cp.async.bulk.tensor
+// TMA: nvvm.wgmma.mma_async
 // PREFETCH-LABEL: gpu.func @mm_carried_position(
 // PREFETCH-NOT: arith.select
 // PREFETCH: scf.for

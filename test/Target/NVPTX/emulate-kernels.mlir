@@ -232,6 +232,67 @@ module attributes {gpu.container_module, nlc.gpu_emulation} {
 
 // -----
 
+// TMA: a tensor map argument (listed in nlc.tensor_maps) is its parameter
+// slot itself (a CUtensorMap passed by value); the mbarrier operations and
+// the tile load become calls with generic addresses (the casts to the
+// shared spaces gone), the load with the map and its coordinates.
+// CHECK-LABEL: func.func @nl_emu.tma(
+// CHECK-SAME: %[[P:[^:]+]]: !llvm.ptr, %[[T:[^:]+]]: !llvm.ptr) {
+// CHECK: %[[SLOT:.+]] = llvm.getelementptr %[[P]][3] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[MAP:.+]] = llvm.load %[[SLOT]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NOT: llvm.load %[[MAP]]
+// CHECK: ^bb1(%[[D:[^:]+]]: i64, %[[B:[^:]+]]: i64, %[[X:[^:]+]]: i32, %[[M:[^:]+]]: !llvm.ptr):
+// CHECK-NOT: llvm.addrspacecast
+// CHECK: call @nl_emu_mbarrier_init(%[[T]], %[[B]], %{{.+}}) : (!llvm.ptr, i64, i32) -> ()
+// CHECK: call @nl_emu_mbarrier_arrive_expect_tx(%[[T]], %[[B]], %{{.+}}) : (!llvm.ptr, i64, i32) -> ()
+// CHECK: call @nl_emu_tma_load(%[[T]], %[[D]], %[[M]], %[[X]], %[[X]], %[[B]]) : (!llvm.ptr, i64, !llvm.ptr, i32, i32, i64) -> ()
+// CHECK: call @nl_emu_mbarrier_wait(%[[T]], %[[B]], %{{.+}}) : (!llvm.ptr, i64, i32) -> ()
+// CHECK: call @nl_emu_mbarrier_inval(%[[T]], %[[B]]) : (!llvm.ptr, i64) -> ()
+// CHECK-NOT: llvm.addrspacecast
+// CHECK: return
+module attributes {gpu.container_module, nlc.gpu_emulation} {
+  gpu.module @nl_kernels {
+    gpu.func @tma(%d: i64, %b: i64, %x: i32, %map: !llvm.ptr) kernel attributes {nlc.tensor_maps = [array<i64: 3, 0, 64, 8, 9, 2>]} {
+      %bp = llvm.inttoptr %b : i64 to !llvm.ptr
+      %bs = llvm.addrspacecast %bp : !llvm.ptr to !llvm.ptr<3>
+      %c1 = arith.constant 1 : i32
+      nvvm.mbarrier.init %bs, %c1 : !llvm.ptr<3>, i32
+      %n = arith.constant 256 : i32
+      nvvm.mbarrier.arrive.expect_tx %bs, %n : !llvm.ptr<3>, i32
+      %dp = llvm.inttoptr %d : i64 to !llvm.ptr
+      %ds = llvm.addrspacecast %dp : !llvm.ptr to !llvm.ptr<3>
+      %dc = llvm.addrspacecast %ds : !llvm.ptr<3> to !llvm.ptr<7>
+      nvvm.cp.async.bulk.tensor.shared.cluster.global %dc, %map, %bs, box[%x, %x] : !llvm.ptr<7>, !llvm.ptr
+      %z = arith.constant 0 : i32
+      %w = arith.constant 1000 : i32
+      nvvm.mbarrier.try_wait.parity %bs, %z, %w : !llvm.ptr<3>, i32, i32
+      nvvm.mbarrier.inval %bs : !llvm.ptr<3>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// A TMA load nlc does not make (here with a cache hint) is an error.
+module attributes {gpu.container_module, nlc.gpu_emulation} {
+  gpu.module @nl_kernels {
+    gpu.func @tma_hint(%d: i64, %b: i64, %x: i32, %h: i64, %map: !llvm.ptr) kernel attributes {nlc.tensor_maps = [array<i64: 4, 0, 64, 8, 9, 2>]} {
+      %bp = llvm.inttoptr %b : i64 to !llvm.ptr
+      %bs = llvm.addrspacecast %bp : !llvm.ptr to !llvm.ptr<3>
+      %dp = llvm.inttoptr %d : i64 to !llvm.ptr
+      %ds = llvm.addrspacecast %dp : !llvm.ptr to !llvm.ptr<3>
+      %dc = llvm.addrspacecast %ds : !llvm.ptr<3> to !llvm.ptr<7>
+      // expected-error @+1 {{cannot emulate this form of nvvm.cp.async.bulk.tensor.shared.cluster.global}}
+      nvvm.cp.async.bulk.tensor.shared.cluster.global %dc, %map, %bs, box[%x, %x] l2_cache_hint = %h : !llvm.ptr<7>, !llvm.ptr
+      gpu.return
+    }
+  }
+}
+
+
+// -----
+
 // Without the mark, nothing changes.
 // CHECK-LABEL: gpu.func @plain(
 // CHECK-NOT: nl_emu
@@ -314,4 +375,5 @@ module attributes {gpu.container_module, nlc.gpu_emulation} {
     }
   }
 }
+
 

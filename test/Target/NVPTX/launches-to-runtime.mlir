@@ -48,8 +48,33 @@
 // CHECK-NEXT: %[[ONE:.+]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: llvm.store %[[ONE]], %[[YW]] : i32, !llvm.ptr
 // CHECK: llvm.call @nl_gpu_launch(
+// A kernel whose tiles TMA loads (nlc-gpu-distribute-tiles on sm_90a)
+// takes its two tensor maps of %x as its last parameters (15 and 16, after
+// the two 2-D views' 7 and %kt): each is its own 128 bytes on 64, which the
+// runtime fills; the launch is nl_gpu_launch_tma with the maps' requests
+// (NlGpuTensorMap: parameter, view, CUtensorMapDataType 9, 2 bytes, box
+// rows and columns, then the view's offset, sizes and row stride).
+// CHECK-LABEL: func.func @host_tma(
+// CHECK-SAME: %[[TX:[a-z0-9]+]]: memref<?x?xbf16>
+// CHECK-COUNT-2: llvm.alloca %{{.+}} x i64 {alignment = 64 : i64}
+// CHECK: %[[TMAPS:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(i32, i32, i32, i32, i32, i32, i64, i64, i64, i64)>
+// CHECK: %[[TO:.+]], %[[TS:.+]]:2, %[[TST:.+]]:2 = memref.extract_strided_metadata %[[TX]]
+// CHECK: %[[F0:.+]] = llvm.getelementptr %[[TMAPS]][0, 0]
+// CHECK-NEXT: llvm.store %{{.+}}, %[[F0]]
+// CHECK: %[[F4:.+]] = llvm.getelementptr %[[TMAPS]][0, 4]
+// CHECK-NEXT: llvm.store %{{.+}}, %[[F4]]
+// CHECK: llvm.getelementptr %[[TMAPS]][1, 9]
+// The maps' count (2) after the views' (2):
+// CHECK: llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT: %[[NT:.+]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT: llvm.call @nl_gpu_launch_tma(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[TMAPS]], %[[NT]])
 // CHECK: llvm.func @nl_gpu_launch(!llvm.ptr, i64, i64, i64, i32, i32, !llvm.ptr, i32, !llvm.ptr, i32)
+// CHECK: llvm.func @nl_gpu_launch_tma(!llvm.ptr, i64, i64, i64, i32, i32, !llvm.ptr, i32, !llvm.ptr, i32, !llvm.ptr, i32)
+// The PTX: the maps are .param .align 64 .b8 [128] (by value, grid
+// constants), and TMA reads them there.
 // CHECK: llvm.mlir.global private constant @nl_kernels.ptx("{{.*}}.target sm_90a{{.*}}.visible .entry k(
+// CHECK-SAME: .visible .entry mm({{.*}}.param .align 64 .b8 mm_param_15[128],{{.*}}.param .align 64 .b8 mm_param_16[128]
+// CHECK-SAME: cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
 // CHECK: llvm.mlir.global private constant @nl_gpu.k.name("k\00")
 // CHECK: llvm.mlir.global private constant @nl_gpu.k.where("{{[^ ]*}}launches-to-runtime.mlir:[[@LINE+8]]:1\00")
 // CHECK: llvm.mlir.global internal @nl_gpu.k()
@@ -78,6 +103,24 @@ func.func private @copy(%x: memref<?xf32>, %y: memref<?xf32>) attributes {tile.k
 }
 func.func @host_copy(%x: memref<?xf32>, %y: memref<?xf32>, %n: index) {
   tile.launch @copy[%n] (%x, %y) : memref<?xf32>, memref<?xf32>
+  return
+}
+func.func private @mm(%x: memref<?x?xbf16>, %y: memref<?x?xf32>, %kt: index) attributes {tile.kernel} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %f0 = arith.constant 0.0 : f32
+  %zero = tile.splat %f0 : f32 -> !tile.tile<64x16xf32>
+  %r = scf.for %k = %c0 to %kt step %c1 iter_args(%acc = %zero) -> (!tile.tile<64x16xf32>) {
+    %a = tile.load %x[%c0, %k] : memref<?x?xbf16> -> !tile.tile<64x32xbf16>
+    %b = tile.load %x[%k, %c0] : memref<?x?xbf16> -> !tile.tile<32x16xbf16, col_major>
+    %d = tile.dot %a, %b, %acc : !tile.tile<64x32xbf16>, !tile.tile<32x16xbf16, col_major> -> !tile.tile<64x16xf32>
+    scf.yield %d : !tile.tile<64x16xf32>
+  }
+  tile.store %r, %y[%c0, %c0] : !tile.tile<64x16xf32>, memref<?x?xf32>
+  return
+}
+func.func @host_tma(%x: memref<?x?xbf16>, %y: memref<?x?xf32>, %kt: index, %n: index) {
+  tile.launch @mm[%n] (%x, %y, %kt) : memref<?x?xbf16>, memref<?x?xf32>, index
   return
 }
 }
