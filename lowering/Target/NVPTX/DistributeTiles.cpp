@@ -126,6 +126,62 @@ bool insideNest(Operation *op, const DenseSet<Operation *> &inNest) {
   return false;
 }
 
+/// Whether `use`, an initial value of `loop`'s iteration arguments, is
+/// only carried through it unchanged and never read: the region argument
+/// goes to the yield at its own position alone, and the result is unused.
+bool carriedUnread(scf::ForOp loop, OpOperand &use) {
+  if (use.getOperandNumber() < loop.getNumControlOperands())
+    return false;
+  unsigned k = use.getOperandNumber() - loop.getNumControlOperands();
+  BlockArgument arg = loop.getRegionIterArg(k);
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  return arg.hasOneUse() && yield.getOperand(k) == arg &&
+         loop.getResult(k).use_empty();
+}
+
+/// Elides the reference lowering's copies of a tile buffer into another
+/// (`acc` of a K loop: the loop's buffer is a copy of the initial one) where
+/// neither can tell: the target is allocated in the copy's block and not
+/// used before it, and the source is not read after it (its uses after the
+/// copy at most carried through a loop unchanged and unused, carriedUnread).
+/// The target's uses then take the source, so that shared memory holds one
+/// buffer instead of two (64 KiB less for a 128 x 128 f32 accumulator) and
+/// no thread copies it. Run before planKernel.
+void elideTileCopies(gpu::GPUFuncOp fn) {
+  SmallVector<memref::CopyOp> copies;
+  fn.walk([&](memref::CopyOp copy) { copies.push_back(copy); });
+  for (memref::CopyOp copy : copies) {
+    Value src = copy.getSource(), dst = copy.getTarget();
+    Operation *dstDef = dst.getDefiningOp();
+    Block *block = copy->getBlock();
+    if (!isTileBuffer(src.getDefiningOp()) || !isTileBuffer(dstDef) ||
+        src.getType() != dst.getType() || dstDef->getBlock() != block)
+      continue;
+    auto after = [&](Operation *user) {
+      Operation *at = block->findAncestorOpInBlock(*user);
+      return !at || !at->isBeforeInBlock(copy);
+    };
+    bool ok = llvm::all_of(dst.getUses(), [&](OpOperand &use) {
+      return use.getOwner() == copy || after(use.getOwner());
+    });
+    for (OpOperand &use : src.getUses()) {
+      Operation *user = use.getOwner();
+      auto loop = dyn_cast<scf::ForOp>(user);
+      if (user != copy && after(user) &&
+          !(loop && loop->getBlock() == block && carriedUnread(loop, use)))
+        ok = false;
+    }
+    if (!ok)
+      continue;
+    dst.replaceAllUsesWith(src);
+    copy.erase();
+    for (Operation *user : llvm::make_early_inc_range(dstDef->getUsers()))
+      if (isa<memref::DeallocOp>(user))
+        user->erase();
+    dstDef->erase();
+  }
+}
+
 /// The plan for `fn`, or nullopt when it cannot be spread: a marked nest
 /// of an unexpected shape, a tile buffer written outside the element nests
 /// or used by an op this pass does not know, or an arena over `limit`.
@@ -542,9 +598,14 @@ scf::ForOp accumulatorLoop(ElementNest &nest, const MmaDot &dot,
        (blocks % warps || blocks / warps * 4 > kMaxRegisterAccumulators)) ||
       !loop.isDefinedOutsideOfLoop(dot.out))
     return {};
-  for (Operation *user : dot.out.getUsers())
+  // (The loop may carry the buffer itself unread: elideTileCopies.)
+  for (OpOperand &use : dot.out.getUses()) {
+    Operation *user = use.getOwner();
+    if (user == loop.getOperation() && carriedUnread(loop, use))
+      continue;
     if (loop->isAncestor(user) && !outer->isAncestor(user))
       return {};
+  }
   return loop;
 }
 
@@ -2346,11 +2407,15 @@ std::optional<TmaPlan> planTma(ElementNest &nest, const MmaDot &dot, Plan &plan,
   }
   if (!haveA || !haveB)
     return std::nullopt;
-  // The body is the two copies, the contraction and pure ops: the rewrite
+  // The body is the two copies, the contraction, pure ops and the tiles'
+  // buffers (with the stack's save and restore around them): the rewrite
   // replaces its synchronization with the ring's.
   for (Operation &op : loop.getBody()->without_terminator())
     if (&op != tp.a.outer && &op != tp.b.outer && &op != nest.loops[0] &&
-        !(isPure(&op) && op.getNumRegions() == 0))
+        !(isPure(&op) && op.getNumRegions() == 0) &&
+        !isa<LLVM::StackSaveOp, LLVM::StackRestoreOp>(op) &&
+        !llvm::is_contained({tp.a.buffer, tp.b.buffer},
+                            op.getNumResults() ? op.getResult(0) : Value()))
       return std::nullopt;
   for (TmaLoad *load : {&tp.a, &tp.b}) {
     // Boxes of at most 256 rows and 16 bytes, 128-byte aligned.
@@ -2699,6 +2764,7 @@ struct GPUDistributeTiles
       if (!fn.isKernel())
         return;
       markWrittenViews(module, fn);
+      elideTileCopies(fn);
       DenseSet<Value> chunked;
       DenseSet<Value> transposed =
           mmaOk ? layOutMmaOperands(fn, wgmmaOk, chunked) : DenseSet<Value>();

@@ -140,6 +140,11 @@ def GPUDistributeTiles
       wgmma). The second buffers come after the arena's end (without room,
       or for another body, the loop stays as it is); a buffer the body
       allocates moves before the loop.
+    - A copy of a tile buffer into another allocated in its block and not
+      used before it, whose source nothing reads afterwards (at most a
+      loop carries it unchanged and unused: the reference lowering's copy
+      of a K loop's initial accumulator) is elided: the target's uses take
+      the source. One buffer instead of two, and no copy.
     - TMA (option `tma`, sm_90a): a wgmma K loop over bf16 or f16 tiles
       whose A and B tiles are loaded, padded with zeros, from views the
       kernel takes, at positions that do not depend on what the loop

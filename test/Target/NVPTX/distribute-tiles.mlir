@@ -315,14 +315,14 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // WGMMA-NEXT: gpu.barrier
 
 // With `prefetch` (the default) the K loop is pipelined: second buffers
-// for A and B after the arena's others (at 13312 and 17408), the first
+// for A and B after the arena's others (at 9216 and 13312), the first
 // step's tiles copied before the loop, and in each step: the buffers by
 // the step's parity, the next step's 16-byte groups loaded from the view
 // into registers before the contraction (A: two a thread, B: one), the
 // proxy fence and the step's only barrier, the chain on this step's
 // buffers, then the next step's groups stored into the other buffers.
 // PREFETCH-LABEL: gpu.func @mm_loop(
-// PREFETCH-SAME: memref<18432xi8, #gpu.address_space<workgroup>>
+// PREFETCH-SAME: memref<14336xi8, #gpu.address_space<workgroup>>
 // PREFETCH: %[[A0:.+]] = memref.memory_space_cast %{{.+}} : memref<4x64x8xbf16, #gpu.address_space<workgroup>> to memref<4x64x8xbf16>
 // PREFETCH: %[[A1:.+]] = memref.memory_space_cast %{{.+}} : memref<4x64x8xbf16, #gpu.address_space<workgroup>> to memref<4x64x8xbf16>
 // PREFETCH: %[[B0:.+]] = memref.memory_space_cast %{{.+}} : memref<2x32x8xbf16, #gpu.address_space<workgroup>> to memref<2x32x8xbf16>
@@ -369,7 +369,13 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // TMA-LABEL: gpu.func @mm_loop(
 // TMA-SAME: %[[MA:[^:]+]]: !llvm.ptr, %[[MB:[^:]+]]: !llvm.ptr)
 // TMA-SAME: nlc.tensor_maps = [array<i64: 3, 0, 64, 8, 9, 2>, array<i64: 4, 0, 32, 8, 9, 2>]
+// The accumulator is the buffer of the zeros it starts from: the copy the
+// reference lowering makes of it for the loop is elided (nothing reads the
+// zeros' buffer after it), so one 64 x 16 f32 buffer, and no thread copies.
+// TMA-NOT: memref.copy
 // TMA-NOT: memref<4x64x8xbf16
+// TMA: memref.view %{{.+}} to memref<64x16xf32, #gpu.address_space<workgroup>>
+// TMA-NOT: to memref<64x16xf32, #gpu.address_space<workgroup>>
 // TMA: memref.view %{{.+}} to memref<20640xi8, #gpu.address_space<workgroup>>
 // TMA: arith.andi %{{.+}}, %c-128_i64 : i64
 // TMA-COUNT-4: nvvm.mbarrier.init %{{.+}}, %c1_i32{{.*}} : !llvm.ptr<3>, i32
