@@ -28,6 +28,8 @@ for t in bf16 i8; do
   chk mm_${t}_grid64_1024_sm80 mm $t 1024 1024 1024
   chk mm_${t}_grid64_4096_sm80 mm $t 4096 4096 4096
 done
+chk mm_bf16_grid128_1024_notma mm bf16 1024 1024 1024
+chk mm_bf16_grid64_4096_notma mm bf16 4096 4096 4096
 chk softmax_4096x1024 mem 0 4096 1024
 chk softmax_4096x4096 mem 0 4096 4096
 chk layernorm_4096x1024 mem 1 4096 1024

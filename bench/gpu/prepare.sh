@@ -45,6 +45,9 @@ done
 for t in bf16 i8; do
   "$nlc" "${sm80[@]}" "$out/matmul_$t.nl" -o "$out/matmul_${t}_sm80.gpu"
 done
+# bf16 on sm_90a without TMA (the threads' pipelined copies): TMA's gain,
+# or a TMA fault ruled out, on the same GPU.
+"$nlc" "${gpu[@]}" --gpu-tma=false "$out/matmul_bf16.nl" -o "$out/matmul_bf16_notma.gpu"
 "$nlc" "${gpu[@]}" "$root/bench/nl/mem.nl" -o "$out/mem.gpu"
 "$nlc" "${gpu[@]}" "$root/bench/nl/attention.nl" -o "$out/attention_bench.gpu"
 # The differential tester's programs (kernels on the GPU, host code the

@@ -6,8 +6,8 @@
 #     the differential tester's programs, kernels on the GPU; examples/llama
 #     on tiny models (greedy tokens here, logits in check.sh);
 #  2. nlc's launch overhead next to the raw driver's (rawlaunch);
-#  3. the CPU benchmark's matmul (sm_90a, and bf16 and i8 on sm_80's
-#     mma.sync) and memory programs and flash attention
+#  3. the CPU benchmark's matmul (sm_90a, bf16 also without TMA, and bf16
+#     and i8 on sm_80's mma.sync) and memory programs and flash attention
 #     (bench/nl/attention.nl, checked by itself) on the GPU (their
 #     outputs are kept for bench/gpu/check.sh, run back where nlc is built);
 #  4. the libraries' figures (baselines.py: cuBLAS, PyTorch, Triton).
@@ -93,6 +93,9 @@ for t in bf16 i8; do
   run_case matmul_${t}_sm80 "0 1024 1024 1024 3" "mm_${t}_grid64_1024_sm80" $((2 * 1024 ** 3)) TFLOP/s
   run_case matmul_${t}_sm80 "0 4096 4096 4096 2" "mm_${t}_grid64_4096_sm80" $((2 * 4096 ** 3)) TFLOP/s
 done
+# bf16 on sm_90a without TMA (--gpu-tma=false), next to the TMA runs above.
+run_case matmul_bf16_notma "1 1024 1024 1024 3" mm_bf16_grid128_1024_notma $((2 * 1024 ** 3)) TFLOP/s
+run_case matmul_bf16_notma "0 4096 4096 4096 2" mm_bf16_grid64_4096_notma $((2 * 4096 ** 3)) TFLOP/s
 run_case mem "0 4096 1024 3" softmax_4096x1024 $((8 * 4096 * 1024)) GB/s
 run_case mem "1 4096 1024 3" layernorm_4096x1024 $((8 * 4096 * 1024)) GB/s
 run_case mem "0 4096 4096 3" softmax_4096x4096 $((8 * 4096 * 4096)) GB/s

@@ -99,6 +99,13 @@ cl::opt<bool> gpuEmulation(
              "`nl_emu.NAME`, and run the kernels on the CPU as the GPU "
              "would (nvptx64-nvidia-cuda; slow)"),
     cl::cat(nlcCategory));
+cl::opt<bool> gpuTma(
+    "gpu-tma",
+    cl::desc("On sm_90a, load the bf16 and f16 tiles of wgmma K loops with "
+             "TMA (default); --gpu-tma=false keeps the threads' pipelined "
+             "copies, to compare or to rule TMA out "
+             "(nvptx64-nvidia-cuda)"),
+    cl::init(true), cl::cat(nlcCategory));
 cl::opt<unsigned> runTimeout(
     "run-timeout",
     cl::desc("With --run, stop the program after this many seconds (0: "
@@ -320,6 +327,14 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   opts.gpuEmulation = gpuEmulation;
   if (gpuEmulation && opts.target->name != "nvptx64-nvidia-cuda") {
     llvm::errs() << "nlc: error: --gpu-emulation needs "
+                    "--target=nvptx64-nvidia-cuda, not "
+                 << opts.target->name << "\n";
+    return 1;
+  }
+  opts.gpuTma = gpuTma;
+  if (gpuTma.getNumOccurrences() > 0 &&
+      opts.target->name != "nvptx64-nvidia-cuda") {
+    llvm::errs() << "nlc: error: --gpu-tma needs "
                     "--target=nvptx64-nvidia-cuda, not "
                  << opts.target->name << "\n";
     return 1;

@@ -50,6 +50,8 @@ struct Options {
   bool amxEmulation = false;
   /// --gpu-emulation (nvptx::kGpuEmulationAttr).
   bool gpuEmulation = false;
+  /// --gpu-tma (off: nvptx::kNoTmaAttr).
+  bool gpuTma = true;
   std::optional<unsigned> runTimeout;
   std::vector<std::string> includeDirs;
   /// `--file`: (name in the guest, path here) of each file for a unikernel.

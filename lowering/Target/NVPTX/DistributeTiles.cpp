@@ -2781,7 +2781,7 @@ struct GPUDistributeTiles
       // those tiles' copy nests, which stay as they are until then.
       DenseMap<Operation *, TmaPlan> tmaPlans;
       DenseSet<Operation *> tmaCopies;
-      if (wgmmaOk && tma)
+      if (wgmmaOk && tma && !module->hasAttr(nlc::nvptx::kNoTmaAttr))
         for (ElementNest &nest : plan->nests) {
           std::optional<MmaDot> dot = mmaDot(nest, transposed);
           if (!dot || !chunked.contains(dot->lhs))

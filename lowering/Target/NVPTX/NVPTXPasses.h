@@ -38,6 +38,9 @@ inline constexpr llvm::StringLiteral kWrittenViewsAttr = "nlc.written_views";
 /// memory, that the runtime makes at each launch. They are the kernel's
 /// last arguments, in order.
 inline constexpr llvm::StringLiteral kTensorMapsAttr = "nlc.tensor_maps";
+/// A unit attribute of the module (nlc --gpu-tma=false):
+/// nlc-gpu-distribute-tiles loads no tile with TMA.
+inline constexpr llvm::StringLiteral kNoTmaAttr = "nlc.no_tma";
 /// A unit attribute of the module (nlc --gpu-emulation): nlc-gpu-emulate-
 /// kernels also compiles each kernel for the host, as `nl_emu.NAME`.
 inline constexpr llvm::StringLiteral kGpuEmulationAttr = "nlc.gpu_emulation";

@@ -165,7 +165,8 @@ def GPUDistributeTiles
       argument, box rows, box columns, CUtensorMapDataType, element
       bytes]); each launch gets a null pointer for it, which
       nlc-gpu-launches-to-runtime replaces by the map the runtime encodes
-      at the launch.
+      at the launch. Not in a module marked `nlc.no_tma` (nlc
+      --gpu-tma=false).
     - A copy of a tile between a view and a buffer (tile.load, tile.store)
       along the view's contiguous dimension, in whole groups of 16 bytes,
       copies a group at a time: one 16-byte access where the group lies in
