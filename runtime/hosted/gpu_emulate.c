@@ -59,6 +59,9 @@ typedef struct Mbarrier {
   bool valid;
   uint32_t count, pending, completed;
   int64_t tx;
+  /// The thread that initialized it and its proxy fences then: a TMA copy
+  /// needs one since (the init made visible to the async proxy).
+  uint32_t init_thread, init_fences;
 } Mbarrier;
 
 typedef struct Lane {
@@ -902,6 +905,8 @@ void nl_emu_mbarrier_init(NlEmuThread *t, uint64_t address, int32_t count) {
     fail(t->launch, "mbarrier.init with a count outside [1, 2^20 - 1]");
   Mbarrier *m = mbarrier_at(t, address, true);
   m->valid = true;
+  m->init_thread = t->tid;
+  m->init_fences = t->proxy_fences;
   m->count = m->pending = (uint32_t)count;
   m->tx = 0;
   m->completed = 0;
@@ -983,6 +988,9 @@ void nl_emu_tma_load(NlEmuThread *t, uint64_t dst, const void *map, int32_t c0,
   if (offset + bytes > l->static_shared + (size_t)l->dynamic_shared)
     fail(l, "a TMA copy beyond the block's shared memory");
   Mbarrier *m = mbarrier_at(t, mbarrier, false);
+  if (l->fibers[m->init_thread].proxy_fences <= m->init_fences)
+    fail(l, "a TMA copy completes on an mbarrier whose initialization no "
+            "fence.proxy.async made visible to the async proxy");
   uint8_t index = (uint8_t)(m - l->mbarriers + 1);
   size_t e = tm->elem_bytes;
   for (uint32_t r = 0; r < tm->box[1]; ++r)

@@ -23,7 +23,8 @@
 // invalid): a box partly outside the tensor (zeros there), and the errors:
 // a read before waiting for the copy's phase, a destination not on 128
 // bytes, a map the driver did not make, an mbarrier initialized twice or
-// never, a phase that never completes (more bytes expected than copied).
+// never, a phase that never completes (more bytes expected than copied),
+// an mbarrier's init not made visible to the async proxy.
 // RUN: %clang -O1 -I %nlrt_include %s %nlrt_lib -lm -o %t
 // RUN: %t ids | FileCheck %s --check-prefix=IDS --match-full-lines
 // RUN: %t barrier | FileCheck %s --check-prefix=BARRIER --match-full-lines
@@ -62,6 +63,7 @@
 // RUN: not %t tma-4 2>&1 | FileCheck %s --check-prefix=TMA4
 // RUN: not %t tma-5 2>&1 | FileCheck %s --check-prefix=TMA5
 // RUN: not %t tma-6 2>&1 | FileCheck %s --check-prefix=TMA6
+// RUN: not %t tma-7 2>&1 | FileCheck %s --check-prefix=TMA7
 
 #include "hosted/cuda_driver.h"
 #include "nl_runtime.h"
@@ -416,7 +418,8 @@ static void wg_partial(void **params, NlEmuThread *t) {
 // breaks one thing: 1 a destination 16 bytes off 128, 2 a map the driver
 // did not make, 3 no wait (thread 0 reads), 4 the mbarrier initialized twice, 5
 // 512 bytes expected (the phase never completes), 6 a wait on memory that holds
-// no mbarrier.
+// no mbarrier, 7 no fence.proxy.async after the init (the async proxy would
+// not see the mbarrier).
 CUresult nl_gpu_emulated_driver(const char *symbol, void **pfn, int version,
                                 uint64_t flags, int *status);
 static uint16_t tma_src[20][24] __attribute__((aligned(16)));
@@ -433,6 +436,8 @@ static void tma(void **params, NlEmuThread *t) {
     nl_emu_mbarrier_init(t, bar, 1);
     if (mode == 4)
       nl_emu_mbarrier_init(t, bar, 1);
+    if (mode != 7)
+      nl_emu_fence_proxy_async(t);
   }
   nl_emu_barrier(t);
   if (tid == 0 && mode != 6) {
@@ -503,6 +508,8 @@ int main(int argc, char **argv) {
     // TMA5-SAME: memory that never completes
     // TMA6: an mbarrier operation on shared memory that holds no mbarrier
     // TMA6-SAME: object (mbarrier.init first)
+    // TMA7: a TMA copy completes on an mbarrier whose initialization no
+    // TMA7-SAME: fence.proxy.async made visible to the async proxy
     return 0;
   }
   if (!strcmp(what, "ids")) {

@@ -2604,12 +2604,17 @@ void tmaKLoop(ModuleOp module, gpu::GPUFuncOp fn, scf::ForOp loop, TmaPlan &tp,
   };
 
   // Before the loop: the mbarriers (one arrival a phase: thread 0's
-  // expect-tx), then the first stages but one.
+  // expect-tx), made visible to the async proxy, whose copies complete on
+  // them (as the CUDA programming guide's TMA example does:
+  // fence.proxy.async after the init), then the first stages but one.
   byThreadZero([&]() {
     for (int64_t s = 0; s < stages; ++s)
       NVVM::MBarrierInitOp::create(b, loc, shared(mbarrier(c64(s))),
                                    arith::ConstantIntOp::create(b, loc, 1, 32),
                                    Value());
+    NVVM::FenceProxyOp::create(
+        b, loc, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
   });
   gpu::BarrierOp::create(b, loc);
   byThreadZero([&]() {

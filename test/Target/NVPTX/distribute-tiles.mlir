@@ -359,7 +359,8 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // 64 and 32 rows of 8 bf16, CUtensorMapDataType 9, 2 bytes). The ring
 // (4 stages of 4 + 1 KiB, on 128 bytes, then 4 mbarriers) is one buffer
 // of the arena; the tile buffers are gone. Thread 0 initializes the
-// mbarriers (one arrival each), a barrier, then it issues the first 3
+// mbarriers (one arrival each) and makes them visible to the async
+// proxy (fence.proxy.async), a barrier, then it issues the first 3
 // steps: expect-tx of 5120 bytes, A as 4 boxes of 16 bytes x 64 rows and B
 // as 2 of 16 bytes x 32 rows, each completing on the mbarrier. Each step:
 // one barrier, thread 0 issues the step 3 ahead, every thread waits on its
@@ -379,6 +380,7 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // TMA: memref.view %{{.+}} to memref<20640xi8, #gpu.address_space<workgroup>>
 // TMA: arith.andi %{{.+}}, %c-128_i64 : i64
 // TMA-COUNT-4: nvvm.mbarrier.init %{{.+}}, %c1_i32{{.*}} : !llvm.ptr<3>, i32
+// TMA-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // TMA-NEXT: }
 // TMA-NEXT: gpu.barrier
 // TMA-COUNT-3: nvvm.mbarrier.arrive.expect_tx %{{.+}}, %c5120_i32
