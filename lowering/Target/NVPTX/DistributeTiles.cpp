@@ -102,11 +102,13 @@ struct Plan {
 };
 
 /// Gives the tile buffers of `block` arena offsets from `base` on, and those
-/// of its nested regions offsets from where the block's are so far.
-void placeBuffers(Block &block, int64_t base, Plan &plan) {
+/// of its nested regions offsets from where the block's are so far; none
+/// to those in `skip`.
+void placeBuffers(Block &block, int64_t base, Plan &plan,
+                  const DenseSet<Operation *> *skip = nullptr) {
   int64_t next = base;
   for (Operation &op : block) {
-    if (isTileBuffer(&op)) {
+    if (isTileBuffer(&op) && !(skip && skip->contains(&op))) {
       plan.offsets[&op] = next;
       next += llvm::alignTo(
           bufferBytes(cast<MemRefType>(op.getResult(0).getType())), 16);
@@ -114,8 +116,16 @@ void placeBuffers(Block &block, int64_t base, Plan &plan) {
     }
     for (Region &region : op.getRegions())
       for (Block &inner : region)
-        placeBuffers(inner, next, plan);
+        placeBuffers(inner, next, plan, skip);
   }
+}
+
+/// The arena `fn`'s tile buffers but those of `skip` would take.
+int64_t arenaWithout(gpu::GPUFuncOp fn, const DenseSet<Operation *> &skip) {
+  Plan plan;
+  for (Block &block : fn.getBody())
+    placeBuffers(block, 0, plan, &skip);
+  return plan.arenaBytes;
 }
 
 /// Whether `op` lies inside one of the element nests of `inNest`.
@@ -2240,45 +2250,37 @@ void prefetchKLoop(scf::ForOp loop, Value tid, Plan &plan, int64_t limit,
     });
 }
 
-/// A tile load TMA can make: the reference lowering's copy nest (copyNest)
-/// of two loops that reads `view`, an argument of the kernel (bf16 or f16,
-/// rank 2), at (rowBase + i, colBase + j) into element (i, j) of `buffer`
-/// (`rows` x `cols`), with +0 where its guard fails: a conjunction of `ult`
-/// checks of those two indices against the view's sizes and of conditions
-/// computed outside the nest (`invariant`). The tensor memory accelerator
-/// reads zeros outside the view, so the copy is its box wherever the
-/// invariant conditions hold, and a box wholly outside the view where they
-/// do not. A null base is 0.
-struct TmaLoad {
+/// A tile copy between a 2-D view and a tile buffer by the reference
+/// lowering's copy nest (copyNest) of two loops: element (i, j) of
+/// `buffer` (`rows` x `cols`) and element (rowBase + i, colBase + j) of
+/// `view`, under a guard that is a conjunction of `ult` checks of those two
+/// indices against the view's sizes and of conditions computed outside the
+/// nest (`invariant`). A load pads with +0 where the guard fails. A null
+/// base is 0; a base and the invariant conditions may be computed in the
+/// nest, from values outside it.
+struct ViewCopy {
   scf::ForOp outer;
-  BlockArgument view;
-  Value buffer, rowBase, colBase;
+  Value view, buffer, rowBase, colBase;
   SmallVector<Value> invariant;
   int64_t rows = 0, cols = 0;
 };
 
-std::optional<TmaLoad> tmaLoad(ElementNest &nest) {
+std::optional<ViewCopy> viewCopy(ElementNest &nest, bool intoView) {
   std::optional<CopyNest> copy = copyNest(nest);
-  if (!copy || copy->intoView || nest.loops.size() != 2)
-    return std::nullopt;
-  auto view = dyn_cast<BlockArgument>(copy->view());
-  if (!view || !isa<gpu::GPUFuncOp>(view.getOwner()->getParentOp()))
-    return std::nullopt;
-  auto type = cast<MemRefType>(view.getType());
-  if (type.getRank() != 2 ||
-      !(type.getElementType().isBF16() || type.getElementType().isF16()))
+  if (!copy || copy->intoView != intoView || nest.loops.size() != 2 ||
+      cast<MemRefType>(copy->view().getType()).getRank() != 2)
     return std::nullopt;
   scf::ForOp outer = nest.loops[0];
   Value i = outer.getInductionVar(), j = nest.loops[1].getInductionVar();
   ValueRange at = copy->bufferIndices(), in = copy->viewIndices();
   if (at[0] != i || at[1] != j)
     return std::nullopt;
-  TmaLoad load;
-  load.outer = outer;
-  load.view = view;
-  load.buffer = copy->buffer();
-  load.rows = nest.trips[0];
-  load.cols = nest.trips[1];
+  ViewCopy vc;
+  vc.outer = outer;
+  vc.view = copy->view();
+  vc.buffer = copy->buffer();
+  vc.rows = nest.trips[0];
+  vc.cols = nest.trips[1];
   // Whether `v` depends on the nest's variables (it is computed in the
   // innermost body, from them or not).
   DenseMap<Value, bool> memo;
@@ -2296,6 +2298,8 @@ std::optional<TmaLoad> tmaLoad(ElementNest &nest) {
     memo[v] = result;
     return result;
   };
+  if (inside(vc.view))
+    return std::nullopt;
   // `index` is `iv` plus a base from outside the nest, or `iv`.
   auto baseOf = [&](Value index, Value iv, Value &base) {
     if (index == iv)
@@ -2306,17 +2310,18 @@ std::optional<TmaLoad> tmaLoad(ElementNest &nest) {
     base = add.getLhs() == iv ? add.getRhs() : add.getLhs();
     return !inside(base);
   };
-  if (!baseOf(in[0], i, load.rowBase) || !baseOf(in[1], j, load.colBase))
+  if (!baseOf(in[0], i, vc.rowBase) || !baseOf(in[1], j, vc.colBase))
     return std::nullopt;
   if (!copy->guard)
-    return load;
-  Value pad = copy->guard.elseBlock()->getTerminator()->getOperand(0);
-  if (!matchPattern(pad, m_PosZeroFloat()))
+    return vc;
+  if (!intoView &&
+      !matchPattern(copy->guard.elseBlock()->getTerminator()->getOperand(0),
+                    m_PosZeroFloat()))
     return std::nullopt;
   bool ok = true, rowChecked = false, colChecked = false;
   std::function<void(Value)> leaves = [&](Value c) {
     if (!inside(c)) {
-      load.invariant.push_back(c);
+      vc.invariant.push_back(c);
       return;
     }
     if (auto both = c.getDefiningOp<arith::AndIOp>()) {
@@ -2328,7 +2333,7 @@ std::optional<TmaLoad> tmaLoad(ElementNest &nest) {
     auto dim = cmp ? cmp.getRhs().getDefiningOp<memref::DimOp>() : nullptr;
     std::optional<int64_t> d = dim ? dim.getConstantIndex() : std::nullopt;
     if (!cmp || cmp.getPredicate() != arith::CmpIPredicate::ult || !d ||
-        dim.getSource() != view)
+        dim.getSource() != vc.view)
       ok = false;
     else if (*d == 0 && cmp.getLhs() == in[0])
       rowChecked = true;
@@ -2339,6 +2344,24 @@ std::optional<TmaLoad> tmaLoad(ElementNest &nest) {
   };
   leaves(copy->guard.getCondition());
   if (!ok || !rowChecked || !colChecked)
+    return std::nullopt;
+  return vc;
+}
+
+/// A tile load TMA can make (see the pass's description): a ViewCopy into
+/// a buffer, padded with +0, from an argument of the kernel (bf16 or f16).
+/// The tensor memory accelerator reads zeros outside the view, so the copy
+/// is its box wherever the invariant conditions hold, and a box wholly
+/// outside the view where they do not.
+using TmaLoad = ViewCopy;
+
+std::optional<TmaLoad> tmaLoad(ElementNest &nest) {
+  std::optional<ViewCopy> load = viewCopy(nest, /*intoView=*/false);
+  auto view = load ? dyn_cast<BlockArgument>(load->view) : BlockArgument();
+  if (!view || !isa<gpu::GPUFuncOp>(view.getOwner()->getParentOp()))
+    return std::nullopt;
+  Type e = cast<MemRefType>(view.getType()).getElementType();
+  if (!e.isBF16() && !e.isF16())
     return std::nullopt;
   return load;
 }
@@ -2388,9 +2411,13 @@ Value cloneForStep(OpBuilder &b, Value v, scf::ForOp loop, IRMapping &map) {
 /// accumulators a loop around it carries), or none: its A and B tiles
 /// TmaLoad copies in that loop's body, used by nothing else, at positions
 /// computableForStep, and room in `limit` bytes of shared memory for a ring
-/// of at least 2 stages after the arena (then reserved in `plan`).
-std::optional<TmaPlan> planTma(ElementNest &nest, const MmaDot &dot, Plan &plan,
-                               int64_t limit) {
+/// of at least 2 stages: in the arena without the tiles' buffers and those
+/// of `removed` (which other rewrites erase), the ring added (then reserved
+/// in `plan` after its arena, so that later growth there stays within the
+/// limit too; the arena is placed anew once every rewrite is done).
+std::optional<TmaPlan> planTma(gpu::GPUFuncOp fn, ElementNest &nest,
+                               const MmaDot &dot, Plan &plan, int64_t limit,
+                               const DenseSet<Operation *> &removed) {
   scf::ForOp loop = accumulatorLoop(nest, dot, /*warps=*/0);
   if (!loop || dot.int8 || dot.rhsTransposed)
     return std::nullopt;
@@ -2433,9 +2460,12 @@ std::optional<TmaPlan> planTma(ElementNest &nest, const MmaDot &dot, Plan &plan,
         return std::nullopt;
   }
   int64_t stageBytes = (tp.a.rows * tp.a.cols + tp.b.rows * tp.b.cols) * 2;
-  int64_t offset = llvm::alignTo(plan.arenaBytes, 16);
+  DenseSet<Operation *> skip = removed;
+  skip.insert(tp.a.buffer.getDefiningOp());
+  skip.insert(tp.b.buffer.getDefiningOp());
+  int64_t left = limit - llvm::alignTo(arenaWithout(fn, skip), 16);
   for (tp.stages = kMaxTmaStages; tp.stages >= 2; --tp.stages)
-    if (offset + tp.stages * stageBytes + tmaRingExtra(tp.stages) <= limit)
+    if (tp.stages * stageBytes + tmaRingExtra(tp.stages) <= left)
       break;
   if (tp.stages < 2)
     return std::nullopt;
@@ -2443,6 +2473,7 @@ std::optional<TmaPlan> planTma(ElementNest &nest, const MmaDot &dot, Plan &plan,
   OpBuilder b(loop);
   tp.ring = memref::AllocaOp::create(
       b, loop.getLoc(), MemRefType::get({ringBytes}, b.getI8Type()));
+  int64_t offset = llvm::alignTo(plan.arenaBytes, 16);
   plan.offsets[tp.ring] = offset;
   plan.arenaBytes = offset + ringBytes;
   return tp;
@@ -2457,8 +2488,12 @@ Value tensorMapArgument(ModuleOp module, gpu::GPUFuncOp fn,
   MLIRContext *ctx = fn.getContext();
   bool bf16 = cast<MemRefType>(load.view.getType()).getElementType().isBF16();
   // CUtensorMapDataType: CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 or FLOAT16.
-  SmallVector<int64_t> entry = {
-      0, load.view.getArgNumber(), load.rows, 8, bf16 ? 9 : 6, 2};
+  SmallVector<int64_t> entry = {0,
+                                cast<BlockArgument>(load.view).getArgNumber(),
+                                load.rows,
+                                8,
+                                bf16 ? 9 : 6,
+                                2};
   SmallVector<Attribute> maps;
   if (auto list = fn->getAttrOfType<ArrayAttr>(nlc::nvptx::kTensorMapsAttr))
     maps.assign(list.begin(), list.end());
@@ -2676,6 +2711,224 @@ void tmaKLoop(ModuleOp module, gpu::GPUFuncOp fn, scf::ForOp loop, TmaPlan &tp,
   }
 }
 
+/// The value a fill nest of `buffer` stores in every element: a nest of two
+/// loops over the buffer's shape whose body stores, at (i, j), one value
+/// from outside the nest or a constant, with pure ops besides.
+std::optional<Value> fillValue(ElementNest &nest, Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  if (nest.loops.size() != 2 || type.getRank() != 2 ||
+      nest.trips[0] != type.getDimSize(0) ||
+      nest.trips[1] != type.getDimSize(1))
+    return std::nullopt;
+  memref::StoreOp store;
+  for (Operation &op : nest.loops[1].getBody()->without_terminator()) {
+    auto st = dyn_cast<memref::StoreOp>(op);
+    if ((st && store) || (!st && !isPure(&op)))
+      return std::nullopt;
+    if (st)
+      store = st;
+  }
+  if (!store || store.getMemRef() != buffer ||
+      store.getIndices()[0] != nest.loops[0].getInductionVar() ||
+      store.getIndices()[1] != nest.loops[1].getInductionVar())
+    return std::nullopt;
+  Value v = store.getValueToStore();
+  Operation *def = v.getDefiningOp();
+  bool outside = def ? !nest.loops[0]->isAncestor(def)
+                     : !nest.loops[0]->isAncestor(
+                           cast<BlockArgument>(v).getOwner()->getParentOp());
+  if (!outside && !matchPattern(v, m_Constant()))
+    return std::nullopt;
+  return v;
+}
+
+/// A contraction whose accumulators a K loop carries in registers and whose
+/// result buffer `out` only holds them: filled with `init` before the loop
+/// (`fill`), stored into a view after it (`store`, a ViewCopy), carried
+/// through the loop unread at most. Its accumulators can start as `init`
+/// and end in the view directly, and `out` go.
+struct DirectEpilogue {
+  Value out, init;
+  scf::ForOp fill;
+  ViewCopy store;
+};
+
+std::optional<DirectEpilogue> planEpilogue(ElementNest &nest, const MmaDot &dot,
+                                           Plan &plan, int64_t warps) {
+  scf::ForOp loop = accumulatorLoop(nest, dot, warps);
+  if (!loop || !isTileBuffer(dot.out.getDefiningOp()))
+    return std::nullopt;
+  Block *block = loop->getBlock();
+  DirectEpilogue e;
+  e.out = dot.out;
+  bool haveFill = false, haveStore = false;
+  for (ElementNest &other : plan.nests) {
+    Operation *at = other.loops.front();
+    if (at->getBlock() != block)
+      continue;
+    if (!haveFill && at->isBeforeInBlock(loop))
+      if (std::optional<Value> v = fillValue(other, dot.out)) {
+        e.fill = other.loops.front();
+        e.init = *v;
+        haveFill = true;
+        continue;
+      }
+    if (!haveStore && loop->isBeforeInBlock(at))
+      if (std::optional<ViewCopy> vc = viewCopy(other, /*intoView=*/true);
+          vc && vc->buffer == dot.out) {
+        e.store = *vc;
+        haveStore = true;
+      }
+  }
+  if (!haveFill || !haveStore)
+    return std::nullopt;
+  for (OpOperand &use : dot.out.getUses()) {
+    Operation *user = use.getOwner();
+    if (e.fill->isAncestor(user) || e.store.outer->isAncestor(user) ||
+        nest.loops[0]->isAncestor(user) ||
+        (user == loop.getOperation() && carriedUnread(loop, use)))
+      continue;
+    return std::nullopt;
+  }
+  // The store nest's bases and conditions can be computed before it (pure
+  // ops on values from outside it).
+  std::function<bool(Value)> computable = [&](Value v) {
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return !e.store.outer->isAncestor(arg.getOwner()->getParentOp());
+    Operation *def = v.getDefiningOp();
+    return !e.store.outer->isAncestor(def) ||
+           (isPure(def) && def->getNumRegions() == 0 &&
+            llvm::all_of(def->getOperands(), computable));
+  };
+  SmallVector<Value> used = e.store.invariant;
+  for (Value base : {e.store.rowBase, e.store.colBase})
+    if (base)
+      used.push_back(base);
+  if (!llvm::all_of(used, computable))
+    return std::nullopt;
+  return e;
+}
+
+/// Clones at `b` what `v` needs of the ops inside `scope` (pure, on values
+/// from outside it), with `map`.
+Value cloneOutOf(OpBuilder &b, Value v, Operation *scope, IRMapping &map) {
+  if (Value m = map.lookupOrNull(v))
+    return m;
+  Operation *def = v.getDefiningOp();
+  if (!def || !scope->isAncestor(def))
+    return v;
+  for (Value operand : def->getOperands())
+    cloneOutOf(b, operand, scope, map);
+  return b.clone(*def, map)->getResult(cast<OpResult>(v).getResultNumber());
+}
+
+/// `loop` without its iteration argument `k`, which carriedUnread says it
+/// carries unread: a new loop with the same body.
+scf::ForOp dropIterArg(scf::ForOp loop, unsigned k) {
+  OpBuilder b(loop);
+  SmallVector<Value> inits(loop.getInitArgs());
+  inits.erase(inits.begin() + k);
+  auto next = scf::ForOp::create(b, loop.getLoc(), loop.getLowerBound(),
+                                 loop.getUpperBound(), loop.getStep(), inits);
+  next->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
+  Block *body = next.getBody();
+  while (!body->empty())
+    body->back().erase();
+  body->getOperations().splice(body->end(), loop.getBody()->getOperations());
+  cast<scf::YieldOp>(body->getTerminator())->eraseOperand(k);
+  loop.getInductionVar().replaceAllUsesWith(next.getInductionVar());
+  for (unsigned i = 0, j = 0; i < loop.getNumRegionIterArgs(); ++i) {
+    if (i == k)
+      continue;
+    loop.getRegionIterArg(i).replaceAllUsesWith(next.getRegionIterArg(j));
+    loop.getResult(i).replaceAllUsesWith(next.getResult(j));
+    ++j;
+  }
+  loop.erase();
+  return next;
+}
+
+/// Rewrites the epilogue `e` of the contraction whose accumulators `loop`
+/// carries (mmaNest, wgmmaNest): their loads from `out` before the loop
+/// become `init`; their stores into `out` after it, moved to the store
+/// nest's place, become stores into its view where its guard holds (the
+/// element's position in the view inside the view's sizes, and its
+/// invariant conditions); the fill and store nests go, the loop no longer
+/// carries `out`, and `out` goes. Returns the loop.
+scf::ForOp directEpilogue(DirectEpilogue &e, scf::ForOp loop, Plan &plan) {
+  Operation *storeNest = e.store.outer;
+  Block *block = loop->getBlock();
+  SmallVector<memref::LoadOp> loads;
+  SmallVector<memref::StoreOp> stores;
+  for (Operation *user : e.out.getUsers()) {
+    if (e.fill->isAncestor(user) || storeNest->isAncestor(user) ||
+        user == loop.getOperation())
+      continue;
+    if (auto load = dyn_cast<memref::LoadOp>(user))
+      loads.push_back(load);
+    else
+      stores.push_back(cast<memref::StoreOp>(user));
+  }
+  for (memref::LoadOp load : loads) {
+    Value init = e.init;
+    if (e.fill->isAncestor(init.getDefiningOp())) {
+      OpBuilder b(load);
+      init = b.clone(*init.getDefiningOp())->getResult(0);
+    }
+    load.getResult().replaceAllUsesWith(init);
+    load.erase();
+  }
+  SmallVector<Operation *> tops;
+  for (memref::StoreOp store : stores)
+    if (Operation *top = block->findAncestorOpInBlock(*store);
+        !llvm::is_contained(tops, top))
+      tops.push_back(top);
+  llvm::sort(tops,
+             [](Operation *x, Operation *y) { return x->isBeforeInBlock(y); });
+  for (Operation *top : tops)
+    top->moveBefore(storeNest);
+  for (memref::StoreOp store : stores) {
+    OpBuilder b(store);
+    Location loc = store.getLoc();
+    IRMapping map;
+    Value row = store.getIndices()[0], col = store.getIndices()[1];
+    if (e.store.rowBase)
+      row = arith::AddIOp::create(
+          b, loc, cloneOutOf(b, e.store.rowBase, storeNest, map), row);
+    if (e.store.colBase)
+      col = arith::AddIOp::create(
+          b, loc, cloneOutOf(b, e.store.colBase, storeNest, map), col);
+    Value ok = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                              memref::DimOp::create(b, loc, e.store.view, 0)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
+                              memref::DimOp::create(b, loc, e.store.view, 1)));
+    for (Value cond : e.store.invariant)
+      ok = arith::AndIOp::create(b, loc, ok,
+                                 cloneOutOf(b, cond, storeNest, map));
+    auto inside = scf::IfOp::create(b, loc, ok, /*withElseRegion=*/false);
+    b.setInsertionPoint(inside.thenBlock()->getTerminator());
+    memref::StoreOp::create(b, loc, store.getValueToStore(), e.store.view,
+                            ValueRange{row, col});
+    store.erase();
+  }
+  storeNest->erase();
+  e.fill->erase();
+  for (OpOperand &use : e.out.getUses())
+    if (use.getOwner() == loop.getOperation()) {
+      loop = dropIterArg(loop,
+                         use.getOperandNumber() - loop.getNumControlOperands());
+      break;
+    }
+  Operation *def = e.out.getDefiningOp();
+  if (def->use_empty()) {
+    plan.offsets.erase(def);
+    def->erase();
+  }
+  return loop;
+}
+
 /// Drops the barriers no data race needs. In a block, a barrier between two
 /// others whose ops before it (since the previous barrier) and after it
 /// (up to the next) access no location that one writes and the other
@@ -2782,25 +3035,43 @@ struct GPUDistributeTiles
       int64_t block = plan->block;
       OpBuilder b(fn.getBody());
       Value tid = gpu::ThreadIdOp::create(b, fn.getLoc(), gpu::Dimension::x);
-      // The wgmma contractions whose tiles TMA loads (by their nest), and
-      // those tiles' copy nests, which stay as they are until then.
+      // The tensor-core contractions whose accumulators go straight from
+      // and to their registers (by their nest), and the wgmma ones whose
+      // tiles TMA loads; the nests these rewrites replace (fills, copies),
+      // which stay as they are until then, and the buffers they erase.
+      DenseMap<Operation *, DirectEpilogue> epilogues;
       DenseMap<Operation *, TmaPlan> tmaPlans;
-      DenseSet<Operation *> tmaCopies;
+      DenseSet<Operation *> leftAlone, removed;
+      if (mmaOk && epilogue)
+        for (ElementNest &nest : plan->nests) {
+          std::optional<MmaDot> dot = mmaDot(nest, transposed);
+          if (!dot)
+            continue;
+          int64_t warps = chunked.contains(dot->lhs) ? 0 : block / 32;
+          if (std::optional<DirectEpilogue> e =
+                  planEpilogue(nest, *dot, *plan, warps)) {
+            leftAlone.insert(e->fill);
+            leftAlone.insert(e->store.outer);
+            removed.insert(e->out.getDefiningOp());
+            epilogues[nest.loops.front()] = *e;
+          }
+        }
       if (wgmmaOk && tma && !module->hasAttr(nlc::nvptx::kNoTmaAttr))
         for (ElementNest &nest : plan->nests) {
           std::optional<MmaDot> dot = mmaDot(nest, transposed);
           if (!dot || !chunked.contains(dot->lhs))
             continue;
-          if (std::optional<TmaPlan> tp = planTma(nest, *dot, *plan, limit)) {
-            tmaCopies.insert(tp->a.outer);
-            tmaCopies.insert(tp->b.outer);
+          if (std::optional<TmaPlan> tp =
+                  planTma(fn, nest, *dot, *plan, limit, removed)) {
+            leftAlone.insert(tp->a.outer);
+            leftAlone.insert(tp->b.outer);
             tmaPlans[nest.loops.front()] = *tp;
           }
         }
       // The K loops that carry tensor-core accumulators.
       SmallVector<scf::ForOp> kLoops;
       for (ElementNest &nest : plan->nests) {
-        if (tmaCopies.contains(nest.loops.front()))
+        if (leftAlone.contains(nest.loops.front()))
           continue;
         std::optional<MmaDot> dot =
             mmaOk ? mmaDot(nest, transposed) : std::nullopt;
@@ -2812,14 +3083,18 @@ struct GPUDistributeTiles
                 ? lineReduction(nest)
                 : std::nullopt;
         auto tp = tmaPlans.find(nest.loops.front());
-        if (dot && tp != tmaPlans.end())
-          tmaKLoop(module, fn, wgmmaNest(nest, *dot, tid, block), tp->second,
-                   tid, *plan, chunked);
-        else if (dot && chunked.contains(dot->lhs))
-          kLoops.push_back(wgmmaNest(nest, *dot, tid, block));
-        else if (dot)
-          kLoops.push_back(mmaNest(nest, *dot, tid, block, ldmatrix));
-        else if (line)
+        auto epilogue = epilogues.find(nest.loops.front());
+        if (dot) {
+          scf::ForOp kLoop = chunked.contains(dot->lhs)
+                                 ? wgmmaNest(nest, *dot, tid, block)
+                                 : mmaNest(nest, *dot, tid, block, ldmatrix);
+          if (epilogue != epilogues.end())
+            kLoop = directEpilogue(epilogue->second, kLoop, *plan);
+          if (tp != tmaPlans.end())
+            tmaKLoop(module, fn, kLoop, tp->second, tid, *plan, chunked);
+          else
+            kLoops.push_back(kLoop);
+        } else if (line)
           warpReduceNest(nest, *line, tid, block);
         else {
           // Tile loads and stores 16 bytes at a time where the innermost
@@ -2846,6 +3121,16 @@ struct GPUDistributeTiles
       // repeats it; then the barriers no race needs go.
       dropRepeatedBarriers(fn);
       dropUnneededBarriers(fn);
+      // The buffers left, placed anew: the rewrites erased some (TMA's
+      // tiles, accumulators in registers throughout) and added some, with
+      // room checked against offsets that were not the final ones.
+      Plan placed;
+      for (Block &block : fn.getBody())
+        placeBuffers(block, 0, placed);
+      if (placed.arenaBytes <= plan->arenaBytes) {
+        plan->offsets = std::move(placed.offsets);
+        plan->arenaBytes = placed.arenaBytes;
+      }
       placeInArena(fn, *plan);
       dropRepeatedBarriers(fn);
       fn.setKnownBlockSizeAttr(

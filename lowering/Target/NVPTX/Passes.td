@@ -140,6 +140,14 @@ def GPUDistributeTiles
       wgmma). The second buffers come after the arena's end (without room,
       or for another body, the loop stays as it is); a buffer the body
       allocates moves before the loop.
+    - Accumulators in registers throughout (option `epilogue`): where a
+      tensor-core K loop carries them in registers and their tile is only
+      filled with one value before the loop and stored into a view after
+      it (the reference's `zeros()` or `full(x)`, and `store`), they start
+      as that value and go from their registers into the view, under the
+      store's guard (the element inside the view, its other conditions);
+      the tile, its fill and its copy go. The buffers left are placed
+      anew once every rewrite is done.
     - A copy of a tile buffer into another allocated in its block and not
       used before it, whose source nothing reads afterwards (at most a
       loop carries it unchanged and unused: the reference lowering's copy
@@ -214,6 +222,10 @@ def GPUDistributeTiles
            "A tensor-core K loop loads the next step's tiles into registers "
            "before its contraction and stores them into second buffers "
            "after it">,
+    Option<"epilogue", "epilogue", "bool", "true",
+           "Accumulators a K loop carries in registers start from the value "
+           "their tile is filled with and end in the view it is stored "
+           "into, without the tile">,
     Option<"tma", "tma", "bool", "true",
            "A wgmma K loop loads its bf16 and f16 tiles from the kernel's "
            "views with TMA into a ring of stages on mbarriers (sm_90a)">,

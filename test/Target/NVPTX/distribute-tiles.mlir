@@ -1,11 +1,12 @@
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=warp-reductions=0 | FileCheck %s --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=shared-bytes=256 | FileCheck %s --check-prefix=SMALL
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="ldmatrix=0 wgmma=0 prefetch=0" | FileCheck %s --check-prefix=MMA --enable-var-scope
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="wgmma=0 prefetch=0" | FileCheck %s --check-prefix=LDM --enable-var-scope
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="prefetch=0 tma=0" | FileCheck %s --check-prefix=WGMMA --enable-var-scope
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=tma=0 | FileCheck %s --check-prefix=PREFETCH --enable-var-scope
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=TMA --enable-var-scope
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=wgmma=0 | FileCheck %s --check-prefix=PREFETCH-MMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="ldmatrix=0 wgmma=0 prefetch=0 epilogue=0" | FileCheck %s --check-prefix=MMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="wgmma=0 prefetch=0 epilogue=0" | FileCheck %s --check-prefix=LDM --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="prefetch=0 tma=0 epilogue=0" | FileCheck %s --check-prefix=WGMMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="tma=0 epilogue=0" | FileCheck %s --check-prefix=PREFETCH --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=epilogue=0 | FileCheck %s --check-prefix=TMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=EPI --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="wgmma=0 epilogue=0" | FileCheck %s --check-prefix=PREFETCH-MMA --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=mma=0 | FileCheck %s --check-prefix=SCALAR
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=STACK
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf | FileCheck %s --check-prefix=UNMARKED
@@ -405,6 +406,26 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // TMA-NEXT: gpu.barrier
 // TMA: scf.if
 // TMA-COUNT-4: nvvm.mbarrier.inval
+
+// By default (option `epilogue`) the accumulators need no tile at all:
+// they start as the zeros the tile is filled with (the fill goes) and end,
+// after the loop, stored from their registers into %y where the tile's
+// store would have put them (the element inside %y, and the tile's own
+// condition); the arena holds the TMA ring alone.
+// EPI-LABEL: gpu.func @mm_loop(
+// EPI-SAME: workgroup(%{{.+}} : memref<20640xi8, #gpu.address_space<workgroup>>
+// EPI-NOT: memref<64x16xf32
+// EPI: %[[Z:.+]] = arith.constant 0.000000e+00 : f32
+// EPI: %[[R:.+]]:8 = scf.for %{{.+}} iter_args(%{{[^ ]+}} = %[[Z]], %{{[^ ]+}} = %[[Z]],
+// EPI: scf.yield %{{.+}} : f32, f32, f32, f32, f32, f32, f32, f32
+// EPI: nvvm.mbarrier.inval
+// EPI: memref.dim %[[Y:arg[0-9]+]], %{{.+}} : memref<?x?xf32>
+// EPI: arith.cmpi ult
+// EPI: scf.if %{{.+}} {
+// EPI-NEXT: memref.store %[[R]]#0, %[[Y]][%{{.+}}, %{{.+}}] : memref<?x?xf32>
+// EPI-COUNT-7: memref.store %[[R]]#{{[1-7]}}, %[[Y]][%{{.+}}, %{{.+}}] : memref<?x?xf32>
+// EPI-NOT: memref.store
+// EPI: gpu.return
 
 // PREFETCH-MMA-LABEL: gpu.func @mm_loop(
 // PREFETCH-MMA: scf.for %{{.+}} -> (memref<64x16xf32>, f32, f32, f32, f32, f32, f32, f32, f32) {
