@@ -2394,16 +2394,17 @@ bool computableForStep(Value v, scf::ForOp loop) {
                       [&](Value o) { return computableForStep(o, loop); });
 }
 
-/// Clones at `b` what `v` (computableForStep) needs of `loop`, with `map`
-/// (the induction variable mapped to the step's value).
-Value cloneForStep(OpBuilder &b, Value v, scf::ForOp loop, IRMapping &map) {
+/// Clones at `b` what `v` needs of the ops inside `scope` (pure, on values
+/// from outside it, or on what `map` maps: a loop's induction variable to
+/// the step's value, computableForStep), with `map`.
+Value cloneOutOf(OpBuilder &b, Value v, Operation *scope, IRMapping &map) {
   if (Value m = map.lookupOrNull(v))
     return m;
   Operation *def = v.getDefiningOp();
-  if (!def || !loop->isAncestor(def))
+  if (!def || !scope->isAncestor(def))
     return v;
   for (Value operand : def->getOperands())
-    cloneForStep(b, operand, loop, map);
+    cloneOutOf(b, operand, scope, map);
   return b.clone(*def, map)->getResult(cast<OpResult>(v).getResultNumber());
 }
 
@@ -2608,9 +2609,9 @@ void tmaKLoop(ModuleOp module, gpu::GPUFuncOp fn, scf::ForOp loop, TmaPlan &tp,
          {std::tuple(&tp.a, mapA, stageA(stage)),
           std::tuple(&tp.b, mapB, stageB(stage))}) {
       Value row =
-          load->rowBase ? cloneForStep(b, load->rowBase, loop, map) : c(0);
+          load->rowBase ? cloneOutOf(b, load->rowBase, loop, map) : c(0);
       Value col =
-          load->colBase ? cloneForStep(b, load->colBase, loop, map) : c(0);
+          load->colBase ? cloneOutOf(b, load->colBase, loop, map) : c(0);
       // Where an invariant condition fails, or the box starts past the
       // view's last row or column, a box there: zeros. (The coordinates
       // are then at most the view's sizes, which the runtime keeps below
@@ -2620,8 +2621,7 @@ void tmaKLoop(ModuleOp module, gpu::GPUFuncOp fn, scf::ForOp loop, TmaPlan &tp,
       Value ok =
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, rows);
       for (Value cond : load->invariant)
-        ok =
-            arith::AndIOp::create(b, loc, ok, cloneForStep(b, cond, loop, map));
+        ok = arith::AndIOp::create(b, loc, ok, cloneOutOf(b, cond, loop, map));
       Value r32 = toI32(arith::SelectOp::create(b, loc, ok, row, rows));
       Value c32 = toI32(arith::MinUIOp::create(b, loc, col, cols));
       for (int64_t chunk = 0; chunk < load->cols / 8; ++chunk) {
@@ -2807,19 +2807,6 @@ std::optional<DirectEpilogue> planEpilogue(ElementNest &nest, const MmaDot &dot,
   if (!llvm::all_of(used, computable))
     return std::nullopt;
   return e;
-}
-
-/// Clones at `b` what `v` needs of the ops inside `scope` (pure, on values
-/// from outside it), with `map`.
-Value cloneOutOf(OpBuilder &b, Value v, Operation *scope, IRMapping &map) {
-  if (Value m = map.lookupOrNull(v))
-    return m;
-  Operation *def = v.getDefiningOp();
-  if (!def || !scope->isAncestor(def))
-    return v;
-  for (Value operand : def->getOperands())
-    cloneOutOf(b, operand, scope, map);
-  return b.clone(*def, map)->getResult(cast<OpResult>(v).getResultNumber());
 }
 
 /// `loop` without its iteration argument `k`, which carriedUnread says it
