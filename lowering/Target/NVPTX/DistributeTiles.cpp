@@ -2255,12 +2255,12 @@ void prefetchKLoop(scf::ForOp loop, Value tid, Plan &plan, int64_t limit,
 /// `buffer` (`rows` x `cols`) and element (rowBase + i, colBase + j) of
 /// `view`, under a guard that is a conjunction of `ult` checks of those two
 /// indices against the view's sizes and of conditions computed outside the
-/// nest (`invariant`). A load pads with +0 where the guard fails. A null
-/// base is 0; a base and the invariant conditions may be computed in the
-/// nest, from values outside it.
+/// nest (`invariant`). A load gives `pad` (from outside the nest) where the
+/// guard fails. A null base is 0; a base and the invariant conditions may
+/// be computed in the nest, from values outside it.
 struct ViewCopy {
   scf::ForOp outer;
-  Value view, buffer, rowBase, colBase;
+  Value view, buffer, rowBase, colBase, pad;
   SmallVector<Value> invariant;
   int64_t rows = 0, cols = 0;
 };
@@ -2314,10 +2314,8 @@ std::optional<ViewCopy> viewCopy(ElementNest &nest, bool intoView) {
     return std::nullopt;
   if (!copy->guard)
     return vc;
-  if (!intoView &&
-      !matchPattern(copy->guard.elseBlock()->getTerminator()->getOperand(0),
-                    m_PosZeroFloat()))
-    return std::nullopt;
+  if (!intoView)
+    vc.pad = copy->guard.elseBlock()->getTerminator()->getOperand(0);
   bool ok = true, rowChecked = false, colChecked = false;
   std::function<void(Value)> leaves = [&](Value c) {
     if (!inside(c)) {
@@ -2358,7 +2356,8 @@ using TmaLoad = ViewCopy;
 std::optional<TmaLoad> tmaLoad(ElementNest &nest) {
   std::optional<ViewCopy> load = viewCopy(nest, /*intoView=*/false);
   auto view = load ? dyn_cast<BlockArgument>(load->view) : BlockArgument();
-  if (!view || !isa<gpu::GPUFuncOp>(view.getOwner()->getParentOp()))
+  if (!view || !isa<gpu::GPUFuncOp>(view.getOwner()->getParentOp()) ||
+      (load->pad && !matchPattern(load->pad, m_PosZeroFloat())))
     return std::nullopt;
   Type e = cast<MemRefType>(view.getType()).getElementType();
   if (!e.isBF16() && !e.isF16())
@@ -2744,12 +2743,14 @@ std::optional<Value> fillValue(ElementNest &nest, Value buffer) {
 
 /// A contraction whose accumulators a K loop carries in registers and whose
 /// result buffer `out` only holds them: filled with `init` before the loop
-/// (`fill`), stored into a view after it (`store`, a ViewCopy), carried
+/// (`fill`) or loaded from a view (`load`, a ViewCopy: then `fill` is its
+/// nest), stored into a view after it (`store`, a ViewCopy), carried
 /// through the loop unread at most. Its accumulators can start as `init`
-/// and end in the view directly, and `out` go.
+/// (or the view's elements) and end in the view directly, and `out` go.
 struct DirectEpilogue {
   Value out, init;
   scf::ForOp fill;
+  std::optional<ViewCopy> load;
   ViewCopy store;
 };
 
@@ -2766,13 +2767,22 @@ std::optional<DirectEpilogue> planEpilogue(ElementNest &nest, const MmaDot &dot,
     Operation *at = other.loops.front();
     if (at->getBlock() != block)
       continue;
-    if (!haveFill && at->isBeforeInBlock(loop))
+    if (!haveFill && at->isBeforeInBlock(loop)) {
       if (std::optional<Value> v = fillValue(other, dot.out)) {
         e.fill = other.loops.front();
         e.init = *v;
         haveFill = true;
         continue;
       }
+      if (std::optional<ViewCopy> vc = viewCopy(other, /*intoView=*/false);
+          vc && vc->buffer == dot.out && vc->rows == dot.m &&
+          vc->cols == dot.n) {
+        e.fill = other.loops.front();
+        e.load = *vc;
+        haveFill = true;
+        continue;
+      }
+    }
     if (!haveStore && loop->isBeforeInBlock(at))
       if (std::optional<ViewCopy> vc = viewCopy(other, /*intoView=*/true);
           vc && vc->buffer == dot.out) {
@@ -2790,23 +2800,61 @@ std::optional<DirectEpilogue> planEpilogue(ElementNest &nest, const MmaDot &dot,
       continue;
     return std::nullopt;
   }
-  // The store nest's bases and conditions can be computed before it (pure
-  // ops on values from outside it).
-  std::function<bool(Value)> computable = [&](Value v) {
-    if (auto arg = dyn_cast<BlockArgument>(v))
-      return !e.store.outer->isAncestor(arg.getOwner()->getParentOp());
-    Operation *def = v.getDefiningOp();
-    return !e.store.outer->isAncestor(def) ||
-           (isPure(def) && def->getNumRegions() == 0 &&
-            llvm::all_of(def->getOperands(), computable));
+  // The copies' bases and conditions can be computed outside them (pure
+  // ops on values from outside them).
+  auto computableOutOf = [](const ViewCopy &vc) {
+    std::function<bool(Value)> computable = [&](Value v) {
+      if (auto arg = dyn_cast<BlockArgument>(v))
+        return !vc.outer->isAncestor(arg.getOwner()->getParentOp());
+      Operation *def = v.getDefiningOp();
+      return !vc.outer->isAncestor(def) ||
+             (isPure(def) && def->getNumRegions() == 0 &&
+              llvm::all_of(def->getOperands(), computable));
+    };
+    SmallVector<Value> used = vc.invariant;
+    for (Value base : {vc.rowBase, vc.colBase})
+      if (base)
+        used.push_back(base);
+    return llvm::all_of(used, computable);
   };
-  SmallVector<Value> used = e.store.invariant;
-  for (Value base : {e.store.rowBase, e.store.colBase})
-    if (base)
-      used.push_back(base);
-  if (!llvm::all_of(used, computable))
+  if (!computableOutOf(e.store) || (e.load && !computableOutOf(*e.load)))
     return std::nullopt;
+  // A load moves to just before the loop: nothing between may write other
+  // memory than tile buffers.
+  if (e.load)
+    for (Operation *op = e.fill->getNextNode(); op != loop.getOperation();
+         op = op->getNextNode()) {
+      Footprint f;
+      f.add(op);
+      if (f.unknown || f.otherWrites)
+        return std::nullopt;
+    }
   return e;
+}
+
+/// The element (row, col) of `vc`'s tile in its view, at `b`: its position
+/// there and whether the copy's guard holds for it (inside the view, and
+/// the copy's invariant conditions), computed from the copy nest's values
+/// (with `map`).
+std::pair<std::pair<Value, Value>, Value> elementOf(OpBuilder &b, Location loc,
+                                                    const ViewCopy &vc,
+                                                    Value row, Value col,
+                                                    IRMapping &map) {
+  if (vc.rowBase)
+    row = arith::AddIOp::create(b, loc,
+                                cloneOutOf(b, vc.rowBase, vc.outer, map), row);
+  if (vc.colBase)
+    col = arith::AddIOp::create(b, loc,
+                                cloneOutOf(b, vc.colBase, vc.outer, map), col);
+  Value ok = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                            memref::DimOp::create(b, loc, vc.view, 0)),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
+                            memref::DimOp::create(b, loc, vc.view, 1)));
+  for (Value cond : vc.invariant)
+    ok = arith::AndIOp::create(b, loc, ok, cloneOutOf(b, cond, vc.outer, map));
+  return {{row, col}, ok};
 }
 
 /// `loop` without its iteration argument `k`, which carriedUnread says it
@@ -2857,9 +2905,32 @@ scf::ForOp directEpilogue(DirectEpilogue &e, scf::ForOp loop, Plan &plan) {
       stores.push_back(cast<memref::StoreOp>(user));
   }
   for (memref::LoadOp load : loads) {
+    OpBuilder b(load);
+    Location loc = load.getLoc();
     Value init = e.init;
-    if (e.fill->isAncestor(init.getDefiningOp())) {
-      OpBuilder b(load);
+    if (e.load) {
+      // The view's element where the load's guard holds, else its pad.
+      IRMapping map;
+      auto [at, ok] = elementOf(b, loc, *e.load, load.getIndices()[0],
+                                load.getIndices()[1], map);
+      Type type = load.getType();
+      auto inside = scf::IfOp::create(b, loc, TypeRange{type}, ok,
+                                      /*withElseRegion=*/true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(inside.thenBlock());
+      scf::YieldOp::create(
+          b, loc,
+          memref::LoadOp::create(b, loc, e.load->view,
+                                 ValueRange{at.first, at.second})
+              .getResult());
+      b.setInsertionPointToStart(inside.elseBlock());
+      Value pad = e.load->pad
+                      ? e.load->pad
+                      : arith::ConstantOp::create(b, loc, b.getZeroAttr(type))
+                            .getResult();
+      scf::YieldOp::create(b, loc, pad);
+      init = inside.getResult(0);
+    } else if (e.fill->isAncestor(init.getDefiningOp())) {
       init = b.clone(*init.getDefiningOp())->getResult(0);
     }
     load.getResult().replaceAllUsesWith(init);
@@ -2878,26 +2949,12 @@ scf::ForOp directEpilogue(DirectEpilogue &e, scf::ForOp loop, Plan &plan) {
     OpBuilder b(store);
     Location loc = store.getLoc();
     IRMapping map;
-    Value row = store.getIndices()[0], col = store.getIndices()[1];
-    if (e.store.rowBase)
-      row = arith::AddIOp::create(
-          b, loc, cloneOutOf(b, e.store.rowBase, storeNest, map), row);
-    if (e.store.colBase)
-      col = arith::AddIOp::create(
-          b, loc, cloneOutOf(b, e.store.colBase, storeNest, map), col);
-    Value ok = arith::AndIOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
-                              memref::DimOp::create(b, loc, e.store.view, 0)),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
-                              memref::DimOp::create(b, loc, e.store.view, 1)));
-    for (Value cond : e.store.invariant)
-      ok = arith::AndIOp::create(b, loc, ok,
-                                 cloneOutOf(b, cond, storeNest, map));
+    auto [at, ok] = elementOf(b, loc, e.store, store.getIndices()[0],
+                              store.getIndices()[1], map);
     auto inside = scf::IfOp::create(b, loc, ok, /*withElseRegion=*/false);
     b.setInsertionPoint(inside.thenBlock()->getTerminator());
     memref::StoreOp::create(b, loc, store.getValueToStore(), e.store.view,
-                            ValueRange{row, col});
+                            ValueRange{at.first, at.second});
     store.erase();
   }
   storeNest->erase();

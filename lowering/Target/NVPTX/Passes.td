@@ -142,11 +142,12 @@ def GPUDistributeTiles
       allocates moves before the loop.
     - Accumulators in registers throughout (option `epilogue`): where a
       tensor-core K loop carries them in registers and their tile is only
-      filled with one value before the loop and stored into a view after
-      it (the reference's `zeros()` or `full(x)`, and `store`), they start
-      as that value and go from their registers into the view, under the
-      store's guard (the element inside the view, its other conditions);
-      the tile, its fill and its copy go. The buffers left are placed
+      filled with one value (the reference's `zeros()` or `full(x)`) or
+      loaded from a view before the loop, and stored into a view after it,
+      they start as that value (or the view's element where the load's
+      guard holds, else its pad) and go from their registers into the
+      view, under the store's guard (the element inside the view, its
+      other conditions); the tile, its fill or load and its copy go. The buffers left are placed
       anew once every rewrite is done.
     - A copy of a tile buffer into another allocated in its block and not
       used before it, whose source nothing reads afterwards (at most a
