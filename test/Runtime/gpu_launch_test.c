@@ -42,6 +42,17 @@
 // RUN: FileCheck %s --check-prefix=NO-GPU-LOG --match-full-lines < %t.err
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuMemAllocManaged=2 not %t --device-oom 2>&1 | FileCheck %s --check-prefix=DEVICE-OOM --match-full-lines
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_SUMMARY=1 %t --threads 2>&1 | FileCheck %s --check-prefix=THREADS --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 not %t --tma-huge 2>&1 | FileCheck %s --check-prefix=TMA-HUGE
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuTensorMapEncodeTiled=-500 not %t --tma 2>&1 | FileCheck %s --check-prefix=TMA-NO-DRIVER
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so %t --tma 2>&1 >/dev/null | FileCheck %s --check-prefix=TMA-LOG
+// TMA-LOG: cuTensorMapEncodeTiled type 2 rank 2 dims 8 x 4 stride 32 box 4 x 4
+// TMA-LOG: cuLaunchKernel inc_kernel
+// TMA-LOG-NOT: cuTensorMapEncodeTiled
+// TMA-LOG: cuLaunchKernel inc_kernel
+// TMA-HUGE: error: GPU launch of kernel 'inc_kernel' {{.*}}tensor map 0 names parameter 2 and view 0 of a view of 2147483648 x 8 elements (the tensor memory accelerator takes at most 2^31 - 1 a side)
+// TMA-HUGE-NOT: launched
+// TMA-NO-DRIVER: error: GPU launch of kernel 'inc_kernel' {{.*}}the CUDA driver has no cuTensorMapEncodeTiled or cuMemcpy2D, which TMA copies need (CUDA 12 or later)
+// TMA-NO-DRIVER-NOT: launched
 //
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuLaunchKernel=1 not %t --one > %t.out 2> %t.err
 // RUN: FileCheck %s --check-prefix=BEFORE --match-full-lines --strict-whitespace < %t.out
@@ -510,6 +521,35 @@ int32_t nl_main(void) {
   if (mode_is("--device-count")) {
     say("devices: %d\n", nl_gpu_device_count());
     say("devices, again: %d\n", nl_gpu_device_count());
+    return 0;
+  }
+  if (mode_is("--tma-huge") || mode_is("--tma")) {
+    // Launches with one tensor map (parameter 2) of a view of 4 x 8 int32
+    // (rows of 32 bytes): the second, with the same arguments (the view in
+    // the same kept device block), reuses the map the first encoded. 2^31
+    // rows is past what TMA takes; without the driver's TMA entry points no
+    // map can be made.
+    int32_t c[32] = {0};
+    void *alloc = c, *aligned = c;
+    _Alignas(64) unsigned char map[128];
+    void *params[] = {&alloc, &aligned, map};
+    NlGpuMap view = {0, 1, 0, sizeof c, 1};
+    NlGpuTensorMap tm = {.param = 2,
+                         .view = 0,
+                         .type = 2,
+                         .elem_bytes = 4,
+                         .box_rows = 4,
+                         .box_cols = 4,
+                         .offset = 0,
+                         .rows = mode_is("--tma-huge") ? INT64_C(1) << 31 : 4,
+                         .cols = 8,
+                         .stride = 8};
+    for (int i = 0; i < 2; ++i) {
+      alloc = aligned = c;
+      nl_gpu_launch_tma(&inc_kernel_desc, 1, 1, 1, 1, 0, params, 3, &view, 1,
+                        &tm, 1);
+      say("launched\n");
+    }
     return 0;
   }
   if (mode_is("--device-oom")) {

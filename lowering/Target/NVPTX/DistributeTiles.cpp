@@ -2930,8 +2930,9 @@ scf::ForOp directEpilogue(DirectEpilogue &e, scf::ForOp loop, Plan &plan) {
                             .getResult();
       scf::YieldOp::create(b, loc, pad);
       init = inside.getResult(0);
-    } else if (e.fill->isAncestor(init.getDefiningOp())) {
-      init = b.clone(*init.getDefiningOp())->getResult(0);
+    } else if (Operation *def = init.getDefiningOp();
+               def && e.fill->isAncestor(def)) {
+      init = b.clone(*def)->getResult(0);
     }
     load.getResult().replaceAllUsesWith(init);
     load.erase();

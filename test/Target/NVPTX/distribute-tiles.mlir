@@ -461,6 +461,34 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 
 // -----
 
+// The accumulators start as a kernel argument the tile is filled with (a
+// value no op defines): the loop's initial values are that argument.
+// EPI-LABEL: gpu.func @mm_fill_argument(
+// EPI-SAME: %[[S:[^:]+]]: f32
+// EPI-NOT: memref<64x16xf32
+// EPI: scf.for %{{.+}} iter_args(%{{[^ ]+}} = %[[S]], %{{[^ ]+}} = %[[S]],
+// EPI: memref.store
+
+module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features = "", name = "nvptx64-nvidia-cuda", triple = "nvptx64-nvidia-cuda"}} {
+  gpu.module @nl_kernels {
+    gpu.func @mm_fill_argument(%x: memref<?x?xbf16>, %y: memref<?x?xf32>, %kt: index, %s: f32) kernel {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %init = tile.splat %s : f32 -> !tile.tile<64x16xf32>
+      %r = scf.for %k = %c0 to %kt step %c1 iter_args(%acc = %init) -> (!tile.tile<64x16xf32>) {
+        %a = tile.load %x[%c0, %k] : memref<?x?xbf16> -> !tile.tile<64x32xbf16>
+        %b = tile.load %x[%k, %c0] : memref<?x?xbf16> -> !tile.tile<32x16xbf16, col_major>
+        %d = tile.dot %a, %b, %acc : !tile.tile<64x32xbf16>, !tile.tile<32x16xbf16, col_major> -> !tile.tile<64x16xf32>
+        scf.yield %d : !tile.tile<64x16xf32>
+      }
+      tile.store %r, %y[%c0, %c0] : !tile.tile<64x16xf32>, memref<?x?xf32>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
 // A K loop whose tiles' position the loop carries (not its induction
 // variable): the next step's position is not known before the step ends,
 // so the loop is not pipelined (one set of buffers, the copies in the
