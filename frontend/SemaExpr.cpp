@@ -1494,6 +1494,8 @@ const Type *Sema::checkBuiltinCall(CallExpr &e, Builtin b,
     return types.getDevice();
   case Builtin::DeviceCpu:
     return types.getDevice();
+  case Builtin::DeviceSynchronize:
+    return types.getVoid();
   case Builtin::Allclose: {
     // allclose(a, b, rtol, atol): |a - b| <= atol + rtol * |b| everywhere.
     const Type *a = checkValue(*e.args[0].value);

@@ -200,7 +200,11 @@ typedef struct NlGpuMap {
 
 /// Runs \p k on a grid of \p gx x \p gy x \p gz blocks of \p threads threads
 /// with \p shared_bytes of dynamic shared memory each (more than 48 KiB is
-/// asked of the driver first) and returns when it is done. \p params are
+/// asked of the driver first). A launch whose maps all lie in device memory
+/// (nl_gpu_alloc_at) returns once the kernel is queued, before it runs
+/// (nl_gpu_pending, nl_gpu_wait); any other waits for its kernel and for
+/// the launches before it, as every launch does with CUDA_LAUNCH_BLOCKING or
+/// NL_GPU_TIMING set. \p params are
 /// cuLaunchKernel's kernelParams (params[i] points to the value of parameter
 /// i); the slots they point to belong to this launch, which overwrites the
 /// pointers of \p maps with device addresses. The host memory of the maps is
@@ -241,6 +245,16 @@ void nl_gpu_launch_tma(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
                        int32_t threads, int32_t shared_bytes, void **params,
                        int32_t nparams, const NlGpuMap *maps, int32_t nmaps,
                        const NlGpuTensorMap *tmaps, int32_t ntmaps);
+
+/// Nonzero while a launch the host has not waited for may run. Code that
+/// touches device memory on the host calls nl_gpu_wait first if it is set.
+extern int32_t nl_gpu_pending;
+
+/// Waits for every launch that may still run; a kernel's failure ends the
+/// program with a message naming the launches it may come from. Also called
+/// before device memory is freed, by `device::synchronize()` and at the end
+/// of the program.
+void nl_gpu_wait(void);
 
 /// How many GPUs a program built for one may use: 1 when the CUDA driver
 /// loads and sets up device 0 (loading it if no launch has yet), else 0.

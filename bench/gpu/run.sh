@@ -66,7 +66,7 @@ done
 echo "== 2. launch overhead"
 "$dir/rawlaunch" 20000
 echo "4 0 0 20000" | timeout 60 "$dir/mem.gpu" > "$res/launch.out" 2>&1
-grep time_ns "$res/launch.out" | awk '{ print "nlc launch grid=[4] on 1024 f32 tensors on the GPU (nothing copied), ns per launch:", $2 / 20000 }'
+grep time_ns "$res/launch.out" | awk '{ print "nlc launch grid=[4] on 1024 f32 tensors on the GPU (nothing copied, one wait at the end: compare raw_launch_async_ns), ns per launch:", $2 / 20000 }'
 echo "5 0 0 20000" | timeout 60 "$dir/mem.gpu" > "$res/launch_host.out" 2>&1
 grep time_ns "$res/launch_host.out" | awk '{ print "nlc launch grid=[4] on 1024 f32 host tensors (4 KiB in, 4 KiB out), ns per launch:", $2 / 20000 }'
 echo "== 3. nlc benchmark programs on the GPU (kernel times from NL_GPU_TIMING: CUDA events around the launch)"

@@ -430,6 +430,10 @@ private:
                           mlir::Value device, mlir::Location l);
   /// The device value of the memory `tensor` (a memref) lies in.
   mlir::Value deviceOf(mlir::Value tensor, mlir::Location l);
+  /// In a program built for a GPU, before host code touches tensor memory:
+  /// waits for the launches that may still run (nl_gpu_wait, called only
+  /// when nl_gpu_pending says so). Nothing on the CPU targets.
+  void waitForGpu(mlir::Location l);
 
   // Runtime interface.
   mlir::func::FuncOp runtimeFn(llvm::StringRef name,

@@ -811,6 +811,11 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
   switch (e.builtin) {
   case Builtin::DeviceCpu:
     return one(constInt(builder.getI32Type(), 0, l));
+  case Builtin::DeviceSynchronize:
+    // Launches on the CPU are synchronous: nothing to wait for there.
+    if (options.gpu)
+      callRuntime("nl_gpu_wait", {}, nullptr, l);
+    return {};
   case Builtin::DeviceGet: {
     // Device 0 is the CPU, or in a program built for a GPU, the GPU when
     // there is one (device value 1), else the CPU.
@@ -891,6 +896,7 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
     // A copy in new memory: on device `d` for `to(d)`, on the tensor's own
     // for `clone`.
     mlir::Value t = genScalar(*e.receiver);
+    waitForGpu(l);
     mlir::Value device = e.builtin == Builtin::TensorTo
                              ? genScalar(*e.orderedArgs[0])
                              : deviceOf(t, l);
@@ -905,6 +911,7 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
   case Builtin::TensorPrint: {
     // [a, b, c] for rank 1; for rank 2, rows of that, one per line.
     mlir::Value t = genScalar(*e.receiver);
+    waitForGpu(l);
     auto type = mlir::cast<mlir::MemRefType>(t.getType());
     const Type *elem = e.receiver->type->getElementType();
     auto text = [&](const char *s) {
@@ -986,18 +993,21 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
   case Builtin::TensorGet: {
     mlir::Value t = genScalar(*e.receiver);
     auto idx = indicesFrom(0, t);
+    waitForGpu(l);
     return one(mlir::memref::LoadOp::create(builder, l, t, idx));
   }
   case Builtin::TensorSet: {
     mlir::Value t = genScalar(*e.receiver);
     auto idx = indicesFrom(0, t);
     mlir::Value v = genScalar(*e.orderedArgs.back());
+    waitForGpu(l);
     mlir::memref::StoreOp::create(builder, l, v, t, idx);
     return {};
   }
   case Builtin::TensorFill: {
     mlir::Value t = genScalar(*e.receiver);
     mlir::Value v = genScalar(*e.orderedArgs[0]);
+    waitForGpu(l);
     forEachTensorElement(t, l,
                          [&](mlir::OpBuilder &b, mlir::Location bl,
                              mlir::ValueRange iv) {
@@ -1039,6 +1049,7 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
         cmp(mlir::arith::CmpIPredicate::sgt, bytes,
             mlir::arith::SubIOp::create(builder, l, srcLen, off)));
     genCheck(bad, "copy_bytes out of bounds", e.range);
+    waitForGpu(l);
     auto dstMeta =
         mlir::memref::ExtractStridedMetadataOp::create(builder, l, t);
     auto srcMeta =
@@ -1090,6 +1101,7 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
     // Floats: uniform in [-1, 1) with 24-bit resolution; integers: [-8, 8).
     mlir::Value t = genScalar(*e.receiver);
     mlir::Value seed = genScalar(*e.orderedArgs[0]);
+    waitForGpu(l);
     auto type = mlir::cast<mlir::MemRefType>(t.getType());
     mlir::Type elem = type.getElementType();
     // The position of an element is its row-major index.
@@ -1148,6 +1160,7 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
     mlir::Value b = genScalar(*e.orderedArgs[1]);
     mlir::Value rtol = genScalar(*e.orderedArgs[2]);
     mlir::Value atol = genScalar(*e.orderedArgs[3]);
+    waitForGpu(l);
     auto type = mlir::cast<mlir::MemRefType>(a.getType());
     mlir::Type f64 = builder.getF64Type();
     mlir::Type i1 = builder.getI1Type();
@@ -1430,6 +1443,32 @@ mlir::Value MLIRGenImpl::allocTensor(mlir::MemRefType type,
         mlir::scf::YieldOp::create(b, bl, mem);
       });
   return choice.getResult(0);
+}
+
+void MLIRGenImpl::waitForGpu(mlir::Location l) {
+  if (!options.gpu)
+    return;
+  static constexpr llvm::StringLiteral kPending = "nl_gpu_pending";
+  mlir::Type i32 = builder.getI32Type();
+  auto global = module.lookupSymbol<mlir::LLVM::GlobalOp>(kPending);
+  if (!global) {
+    mlir::OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToEnd(module.getBody());
+    global = mlir::LLVM::GlobalOp::create(builder, l, i32, /*isConstant=*/false,
+                                          mlir::LLVM::Linkage::External,
+                                          kPending, mlir::Attribute());
+  }
+  mlir::Value addr = mlir::LLVM::AddressOfOp::create(builder, l, global);
+  mlir::Value pending = mlir::LLVM::LoadOp::create(
+      builder, l, i32, addr, /*alignment=*/4, /*isVolatile=*/false,
+      /*isNonTemporal=*/false, /*isInvariant=*/false,
+      /*isInvariantGroup=*/false, mlir::LLVM::AtomicOrdering::monotonic);
+  mlir::Value any = mlir::arith::CmpIOp::create(
+      builder, l, mlir::arith::CmpIPredicate::ne, pending, constInt(i32, 0, l));
+  auto ifOp = mlir::scf::IfOp::create(builder, l, any, /*withElse=*/false);
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+  callRuntime("nl_gpu_wait", {}, nullptr, l);
 }
 
 mlir::Value MLIRGenImpl::deviceOf(mlir::Value tensor, mlir::Location l) {

@@ -155,6 +155,7 @@ void nl_scratch_release(void) {
 }
 
 bool (*nl_rt_free_device_memory)(void *p);
+void (*nl_rt_before_exit)(void);
 
 void nl_dealloc(void *p) {
   if (give_scratch(p))

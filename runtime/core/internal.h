@@ -41,6 +41,12 @@ void nl_writer_flush(NlWriter *w);
 /// \p p is such memory, else returns false. nl_dealloc asks it first.
 extern bool (*nl_rt_free_device_memory)(void *p);
 
+/// Set by the hosted GPU runtime once a launch may still run when it
+/// returns (runtime/hosted/gpu.c): waits for every such launch. nl_exit
+/// calls it before it claims the end, so that a kernel's failure is still
+/// reported as one.
+extern void (*nl_rt_before_exit)(void);
+
 _Noreturn void nl_rt_fatal(const char *msg);
 
 /// Claims the end of the program for the calling thread: true for the first

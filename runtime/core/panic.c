@@ -122,6 +122,9 @@ void nl_rt_fatal(const char *msg) {
 }
 
 void nl_exit(int32_t status) {
+  void (*before)(void) = __atomic_load_n(&nl_rt_before_exit, __ATOMIC_ACQUIRE);
+  if (before)
+    before();
   begin_end();
   nl_scratch_release();
   nl_profile_report();

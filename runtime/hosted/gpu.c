@@ -11,9 +11,10 @@
 // memory of its views to the device (views whose ranges overlap or touch
 // share one block, so that two views of one tensor stay one memory), points
 // the kernel's parameters at the copies, runs the kernel, waits for it and
-// copies everything back: launches are synchronous, like grids on the CPU.
-// Views of tensors on the GPU (managed memory, nl_gpu_alloc_at) go to the
-// kernel as they are.
+// copies everything back. Views of tensors on the GPU (managed memory,
+// nl_gpu_alloc_at) go to the kernel as they are; a launch with only such
+// views returns without waiting for its kernel, and the host waits for it
+// when it needs to (nl_gpu_wait).
 // Any CUDA error ends the program with one message naming the kernel.
 //
 //===----------------------------------------------------------------------===//
@@ -76,6 +77,8 @@ static struct {
   bool tma_looked_up;
   /// NL_GPU_TIMING is set and its entry points resolved.
   bool timing;
+  /// CUDA_LAUNCH_BLOCKING is set (not "0"): every launch waits.
+  bool blocking;
   CUevent start, stop;
 } cu = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
@@ -273,6 +276,8 @@ static bool load_driver(const NlGpuKernel *k) {
     return false;
   if (failed)
     fail_no_device(k, failed, r);
+  const char *blocking = getenv("CUDA_LAUNCH_BLOCKING");
+  cu.blocking = blocking && *blocking && strcmp(blocking, "0") != 0;
   const char *timing = getenv("NL_GPU_TIMING");
   if (timing && *timing && strcmp(timing, "0") != 0)
     start_timing(get_v2, get_v1);
@@ -444,6 +449,91 @@ static CUfunction function_of(NlGpuKernel *k) {
 }
 
 //===----------------------------------------------------------------------===//
+// Launches the host has not waited for
+//===----------------------------------------------------------------------===//
+
+// A launch whose views all lie in device memory copies nothing, so it does
+// not wait for its kernel: it returns once the driver has queued it (on the
+// default stream, in launch order), and the host goes on. The host waits
+// (nl_gpu_wait) before it touches device memory (the code nlc generates
+// tests nl_gpu_pending first), before a launch that copies host memory,
+// before it frees device memory, at `device::synchronize()` and at the end
+// of the program. A kernel's failure is reported at that wait; the message
+// names the launches it may come from. With CUDA_LAUNCH_BLOCKING set every
+// launch waits, as the CUDA runtime's do.
+
+int32_t nl_gpu_pending;
+
+enum { kPendingNamed = 4 };
+static struct {
+  pthread_mutex_t lock;
+  int64_t count; ///< Launches not waited for.
+  int32_t named; ///< The first kernels among them, each once.
+  const NlGpuKernel *kernel[kPendingNamed];
+} pending = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/// The wait for the launches in `pending` failed in \p call with \p r;
+/// pending.lock is held.
+static _Noreturn void fail_pending(const char *call, CUresult r) {
+  char storage[1024];
+  NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
+  if (pending.count == 1) {
+    begin_launch_error(&err, pending.kernel[0]);
+  } else {
+    begin_error(&err);
+    nl_writer_put_cstr(&err, "one of ");
+    nl_writer_put_i64(&err, pending.count);
+    nl_writer_put_cstr(&err, " GPU launches the host had not waited for "
+                             "failed (");
+    for (int32_t i = 0; i < pending.named; ++i) {
+      if (i)
+        nl_writer_put_cstr(&err, ", ");
+      put_kernel(&err, pending.kernel[i]);
+    }
+    if (pending.named == kPendingNamed)
+      nl_writer_put_cstr(&err, ", ...");
+    nl_writer_put_cstr(&err, "; CUDA_LAUNCH_BLOCKING=1 makes each launch "
+                             "wait, to tell which): ");
+  }
+  put_failed_call(&err, call, r);
+  end_error(&err);
+}
+
+void nl_gpu_wait(void) {
+  if (!__atomic_load_n(&nl_gpu_pending, __ATOMIC_ACQUIRE))
+    return;
+  pthread_mutex_lock(&pending.lock);
+  if (pending.count > 0) {
+    const char *call = "cuCtxSetCurrent";
+    CUresult r = make_current();
+    if (r == CUDA_SUCCESS) {
+      call = "cuCtxSynchronize";
+      r = cu.cuCtxSynchronize();
+    }
+    if (r != CUDA_SUCCESS)
+      fail_pending(call, r);
+    pending.count = 0;
+    pending.named = 0;
+  }
+  __atomic_store_n(&nl_gpu_pending, 0, __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&pending.lock);
+}
+
+/// Records a launch of \p k that the host did not wait for.
+static void add_pending(const NlGpuKernel *k) {
+  pthread_mutex_lock(&pending.lock);
+  bool named = false;
+  for (int32_t i = 0; i < pending.named; ++i)
+    named = named || pending.kernel[i] == k;
+  if (!named && pending.named < kPendingNamed)
+    pending.kernel[pending.named++] = k;
+  ++pending.count;
+  __atomic_store_n(&nl_gpu_pending, 1, __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&pending.lock);
+  __atomic_store_n(&nl_rt_before_exit, nl_gpu_wait, __ATOMIC_RELEASE);
+}
+
+//===----------------------------------------------------------------------===//
 // Device blocks
 //===----------------------------------------------------------------------===//
 
@@ -515,8 +605,8 @@ static CUresult give_block(CUdeviceptr ptr, size_t bytes) {
 // A tensor on the GPU (`Tensor::alloc(..., device=gpu)`, `t.to(gpu)`) is
 // CUDA managed memory: one address for the host and the GPU, the driver
 // moving its pages to whichever touches them. Host code reads and writes it
-// as any memory (launches are synchronous: the GPU is done with it whenever
-// host code runs), and a launch hands a view of it to the kernel as it is,
+// as any memory (after nl_gpu_wait: the GPU is done with it then), and a
+// launch hands a view of it to the kernel as it is,
 // with no copy. The blocks given out are recorded, sorted by address, so
 // that a launch can tell them from host memory and nl_dealloc can free
 // them.
@@ -576,6 +666,8 @@ static bool free_device_memory(void *p) {
   pthread_mutex_unlock(&device_memory.lock);
   if (!ours)
     return false;
+  // A kernel still running may use it.
+  nl_gpu_wait();
   const char *call = "cuCtxSetCurrent";
   CUresult r = make_current();
   if (r == CUDA_SUCCESS) {
@@ -750,6 +842,44 @@ static void check_launch(const NlGpuKernel *k, int64_t gx, int64_t gy,
   }
 }
 
+/// The dynamic shared memory each function has been allowed beyond 48 KiB,
+/// so that a launch asks the driver only the first time.
+enum { kAllowedFunctions = 64 };
+static struct {
+  pthread_mutex_t lock;
+  int count, next;
+  struct {
+    CUfunction function;
+    int32_t bytes;
+  } entry[kAllowedFunctions];
+} allowed = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/// Beyond 48 KiB a kernel must be allowed its dynamic shared memory
+/// (cuFuncSetAttribute); returns the driver's error.
+static CUresult allow_shared(CUfunction f, int32_t bytes) {
+  if (bytes <= 48 * 1024)
+    return CUDA_SUCCESS;
+  pthread_mutex_lock(&allowed.lock);
+  int at = -1;
+  for (int i = 0; i < allowed.count && at < 0; ++i)
+    if (allowed.entry[i].function == f)
+      at = i;
+  CUresult r = CUDA_SUCCESS;
+  if (at < 0 || allowed.entry[at].bytes < bytes) {
+    r = cu.cuFuncSetAttribute(
+        f, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes);
+    if (r == CUDA_SUCCESS && at < 0) {
+      at = allowed.count < kAllowedFunctions ? allowed.count++ : allowed.next;
+      allowed.next = (at + 1) % kAllowedFunctions;
+      allowed.entry[at].function = f;
+    }
+    if (r == CUDA_SUCCESS)
+      allowed.entry[at].bytes = bytes;
+  }
+  pthread_mutex_unlock(&allowed.lock);
+  return r;
+}
+
 /// malloc for the bookkeeping of a launch.
 static void *take(size_t count, size_t size) {
   void *p = malloc(count ? count * size : 1);
@@ -812,12 +942,14 @@ static void encode_tensor_map(const NlGpuKernel *k, CUtensorMap *map,
 /// parameters, the views' pointers already the device's. Sets \p copies
 /// (\p ntmaps entries) to the device blocks of the views that had to be
 /// copied (0: none) and \p kept to their sizes, for give_block after the
-/// launch.
-static void make_tensor_maps(const NlGpuKernel *k, void **params,
+/// launch. Returns whether it copied one; it waits for the launches before
+/// it does.
+static bool make_tensor_maps(const NlGpuKernel *k, void **params,
                              int32_t nparams, const NlGpuMap *maps,
                              int32_t nmaps, const NlGpuTensorMap *tmaps,
                              int32_t ntmaps, CUdeviceptr *copies,
                              size_t *kept) {
+  bool copied = false;
   char storage[512];
   NlWriter err = {storage, sizeof storage, 0, NL_PLAT_STDERR};
   if (ntmaps > 0) {
@@ -873,6 +1005,9 @@ static void make_tensor_maps(const NlGpuKernel *k, void **params,
       uint64_t width = cols * e;
       uint64_t padded = empty ? 16 : (width + 15) / 16 * 16;
       uint64_t height = empty ? 1 : rows;
+      if (!copied)
+        nl_gpu_wait();
+      copied = true;
       CUresult r = take_block(&copies[i], padded * height, &kept[i]);
       if (r != CUDA_SUCCESS)
         fail_launch(k, "cuMemAlloc", r);
@@ -901,6 +1036,7 @@ static void make_tensor_maps(const NlGpuKernel *k, void **params,
     encode_tensor_map(k, (CUtensorMap *)params[tm->param], tm, base, rows, cols,
                       pitch);
   }
+  return copied;
 }
 
 void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
@@ -943,6 +1079,11 @@ void nl_gpu_launch_tma(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
       ranges[i].hi = ranges[i].lo;
   }
   int32_t blocks = nl_gpu_merge_ranges(ranges, nmaps);
+  // A launch that copies host memory waits for its kernel, and first for
+  // the launches before it, whose failures are theirs.
+  bool wait = blocks > 0 || cu.timing || cu.blocking;
+  if (wait)
+    nl_gpu_wait();
 
   CUdeviceptr *device = take((size_t)blocks, sizeof *device);
   size_t *kept = take((size_t)blocks, sizeof *kept);
@@ -975,15 +1116,11 @@ void nl_gpu_launch_tma(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
 
   CUdeviceptr *copies = take((size_t)ntmaps, sizeof *copies);
   size_t *copies_kept = take((size_t)ntmaps, sizeof *copies_kept);
-  make_tensor_maps(k, params, nparams, maps, nmaps, tmaps, ntmaps, copies,
-                   copies_kept);
+  if (make_tensor_maps(k, params, nparams, maps, nmaps, tmaps, ntmaps, copies,
+                       copies_kept))
+    wait = true;
 
-  CUresult r = CUDA_SUCCESS;
-  // Beyond 48 KiB a kernel must be allowed its dynamic shared memory.
-  if (shared_bytes > 48 * 1024)
-    r = cu.cuFuncSetAttribute(function,
-                              CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                              shared_bytes);
+  CUresult r = allow_shared(function, shared_bytes);
   if (r != CUDA_SUCCESS)
     fail_launch(k, "cuFuncSetAttribute", r);
   bool timed = cu.timing;
@@ -998,13 +1135,17 @@ void nl_gpu_launch_tma(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
   r = cu.cuLaunchKernel(function, (unsigned)gx, (unsigned)gy, (unsigned)gz,
                         (unsigned)threads, 1, 1, (unsigned)shared_bytes, NULL,
                         params, NULL);
-  if (r != CUDA_SUCCESS)
+  if (r != CUDA_SUCCESS) {
+    // The error may be an earlier launch's, which the wait reports.
+    nl_gpu_wait();
     fail_launch(k, "cuLaunchKernel", r);
+  }
   if (timed && (r = cu.cuEventRecord(cu.stop, NULL)) != CUDA_SUCCESS)
     fail_launch(k, "cuEventRecord", r);
-  // Faults inside the kernel are reported here.
-  r = cu.cuCtxSynchronize();
-  if (r != CUDA_SUCCESS)
+  if (!wait)
+    add_pending(k);
+  // Faults inside the kernel are reported here, or at the wait for it.
+  if (wait && (r = cu.cuCtxSynchronize()) != CUDA_SUCCESS)
     fail_launch(k, "cuCtxSynchronize", r);
   if (timed) {
     float ms = 0;

@@ -1019,19 +1019,95 @@ void nl_emu_tma_load(NlEmuThread *t, uint64_t dst, const void *map, int32_t c0,
 // (nl_gpu_emulated_driver). "Device" memory is malloc'd, filled with 0xee
 // as a missing copy would show; a module is its image; kernel NAME is the
 // program's `nl_emu.NAME` (exported: the executable is linked with
-// -rdynamic), which a launch runs on nl_gpu_emulate. Events are host
-// clocks.
+// -rdynamic), which runs on nl_gpu_emulate. Events are host clocks.
+//
+// A launch runs as late as CUDA allows: cuLaunchKernel copies the kernel's
+// parameters (their sizes are `nl_emu_params.NAME`) and queues it; the
+// queue runs, in order, at the next call that waits for the GPU
+// (cuCtxSynchronize, cuEventSynchronize, cuEventRecord, a copy). Until then
+// every block of managed memory is inaccessible to the host (mprotect), so
+// that a host access the runtime has not waited for faults instead of
+// reading what the kernel has not yet written. cuMemFree with launches
+// queued is an error: the runtime waits first. A kernel that fails makes
+// that wait, and every later one, fail (CUDA_ERROR_LAUNCH_FAILED), as the
+// GPU's context does.
 //===----------------------------------------------------------------------===//
 
 #include "hosted/cuda_driver.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct EmulatedFunction {
   NlEmuKernel body;
+  /// The number of parameter slots, then each one's size in bytes.
+  const int32_t *param_bytes;
   char name[128];
 } EmulatedFunction;
+
+/// A queued launch, its parameters copied into `storage`.
+typedef struct EmuLaunch {
+  EmulatedFunction *fn;
+  unsigned grid[3], threads, shared;
+  void **params;
+  unsigned char *storage;
+} EmuLaunch;
+
+/// The launches not yet run, and the blocks of managed memory.
+enum { kMaxQueued = 256 };
+static struct {
+  pthread_mutex_t lock;
+  EmuLaunch launch[kMaxQueued];
+  int queued;
+  bool failed; ///< A kernel failed: the context is lost.
+  struct {
+    uintptr_t lo;
+    size_t bytes;
+    bool closed; ///< PROT_NONE.
+  } * managed;
+  int nmanaged, managed_capacity;
+} emu = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/// Closes the managed blocks to the host (\p close) or opens them; emu.lock
+/// is held.
+static void protect_managed(bool close) {
+  for (int i = 0; i < emu.nmanaged; ++i) {
+    if (emu.managed[i].closed == close)
+      continue;
+    if (mprotect((void *)emu.managed[i].lo, emu.managed[i].bytes,
+                 close ? PROT_NONE : PROT_READ | PROT_WRITE) != 0) {
+      perror("emulated GPU: mprotect");
+      abort();
+    }
+    emu.managed[i].closed = close;
+  }
+}
+
+/// Runs the queued launches in order; emu.lock is held. Returns
+/// CUDA_ERROR_LAUNCH_FAILED once one has failed.
+static CUresult run_queue(void) {
+  protect_managed(false);
+  for (int i = 0; i < emu.queued; ++i) {
+    EmuLaunch *l = &emu.launch[i];
+    if (!emu.failed &&
+        nl_gpu_emulate(l->fn->body, l->fn->name, l->params, l->grid[0],
+                       l->grid[1], l->grid[2], l->threads, l->shared))
+      emu.failed = true;
+    free(l->storage);
+  }
+  emu.queued = 0;
+  return emu.failed ? CUDA_ERROR_LAUNCH_FAILED : CUDA_SUCCESS;
+}
+
+/// What a call that waits for the GPU does first.
+static CUresult wait_for_queue(void) {
+  pthread_mutex_lock(&emu.lock);
+  CUresult r = run_queue();
+  pthread_mutex_unlock(&emu.lock);
+  return r;
+}
 
 static CUresult emu_cuGetErrorName(CUresult error, const char **str) {
   *str = error == CUDA_ERROR_LAUNCH_FAILED   ? "CUDA_ERROR_LAUNCH_FAILED"
@@ -1075,7 +1151,7 @@ static CUresult emu_cuCtxSetCurrent(CUcontext ctx) {
   return CUDA_SUCCESS;
 }
 
-static CUresult emu_cuCtxSynchronize(void) { return CUDA_SUCCESS; }
+static CUresult emu_cuCtxSynchronize(void) { return wait_for_queue(); }
 
 static CUresult emu_cuModuleLoadData(CUmodule *module, const void *image) {
   *module = (CUmodule)image;
@@ -1095,6 +1171,8 @@ static CUresult emu_cuModuleGetFunction(CUfunction *function, CUmodule module,
     free(f);
     return CUDA_ERROR_NOT_FOUND;
   }
+  snprintf(symbol, sizeof symbol, "nl_emu_params.%s", name);
+  f->param_bytes = dlsym(RTLD_DEFAULT, symbol);
   snprintf(f->name, sizeof f->name, "%s", name);
   *function = (CUfunction)f;
   return CUDA_SUCCESS;
@@ -1113,26 +1191,74 @@ static CUresult emu_cuMemAlloc(CUdeviceptr *dptr, size_t bytes) {
   return emu_alloc(dptr, bytes);
 }
 
+/// Managed memory: pages of their own, which protect_managed can close.
 static CUresult emu_cuMemAllocManaged(CUdeviceptr *dptr, size_t bytes,
                                       unsigned flags) {
   (void)flags;
-  return emu_alloc(dptr, bytes);
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t len = (bytes ? bytes + page - 1 : page) / page * page;
+  void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                 -1, 0);
+  if (p == MAP_FAILED)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  pthread_mutex_lock(&emu.lock);
+  if (emu.nmanaged == emu.managed_capacity) {
+    int capacity = emu.managed_capacity ? 2 * emu.managed_capacity : 64;
+    void *grown = realloc(emu.managed, (size_t)capacity * sizeof *emu.managed);
+    if (!grown) {
+      pthread_mutex_unlock(&emu.lock);
+      munmap(p, len);
+      return CUDA_ERROR_OUT_OF_MEMORY;
+    }
+    emu.managed = grown;
+    emu.managed_capacity = capacity;
+  }
+  emu.managed[emu.nmanaged].lo = (uintptr_t)p;
+  emu.managed[emu.nmanaged].bytes = len;
+  emu.managed[emu.nmanaged].closed = false;
+  ++emu.nmanaged;
+  pthread_mutex_unlock(&emu.lock);
+  memset(p, 0xee, bytes);
+  *dptr = (CUdeviceptr)(uintptr_t)p;
+  return CUDA_SUCCESS;
 }
 
 static CUresult emu_cuMemFree(CUdeviceptr dptr) {
+  pthread_mutex_lock(&emu.lock);
+  if (emu.queued > 0) {
+    fprintf(stderr,
+            "emulated GPU: cuMemFree while %d launches are queued "
+            "(the runtime must wait for them first)\n",
+            emu.queued);
+    pthread_mutex_unlock(&emu.lock);
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  for (int i = 0; i < emu.nmanaged; ++i) {
+    if (emu.managed[i].lo != (uintptr_t)dptr)
+      continue;
+    munmap((void *)emu.managed[i].lo, emu.managed[i].bytes);
+    emu.managed[i] = emu.managed[--emu.nmanaged];
+    pthread_mutex_unlock(&emu.lock);
+    return CUDA_SUCCESS;
+  }
+  pthread_mutex_unlock(&emu.lock);
   free((void *)(uintptr_t)dptr);
   return CUDA_SUCCESS;
 }
 
 static CUresult emu_cuMemcpyHtoD(CUdeviceptr dst, const void *src,
                                  size_t bytes) {
-  memcpy((void *)(uintptr_t)dst, src, bytes);
-  return CUDA_SUCCESS;
+  CUresult r = wait_for_queue();
+  if (r == CUDA_SUCCESS)
+    memcpy((void *)(uintptr_t)dst, src, bytes);
+  return r;
 }
 
 static CUresult emu_cuMemcpyDtoH(void *dst, CUdeviceptr src, size_t bytes) {
-  memcpy(dst, (const void *)(uintptr_t)src, bytes);
-  return CUDA_SUCCESS;
+  CUresult r = wait_for_queue();
+  if (r == CUDA_SUCCESS)
+    memcpy(dst, (const void *)(uintptr_t)src, bytes);
+  return r;
 }
 
 static CUresult emu_cuFuncSetAttribute(CUfunction f, int attribute, int value) {
@@ -1147,9 +1273,41 @@ static CUresult emu_cuLaunchKernel(CUfunction f, unsigned gridX, unsigned gridY,
                                    void **params, void **extra) {
   (void)stream, (void)extra;
   EmulatedFunction *fn = (EmulatedFunction *)f;
-  if (nl_gpu_emulate(fn->body, fn->name, params, gridX, gridY, gridZ,
-                     blockX * blockY * blockZ, sharedBytes))
-    return CUDA_ERROR_LAUNCH_FAILED;
+  if (!fn->param_bytes)
+    return CUDA_ERROR_NOT_FOUND;
+  // The parameters are copied now, as CUDA does: the caller's slots die
+  // with its frame.
+  int32_t n = fn->param_bytes[0];
+  size_t bytes = 0;
+  for (int32_t i = 0; i < n; ++i)
+    bytes += (size_t)fn->param_bytes[1 + i];
+  unsigned char *storage = malloc(n * sizeof(void *) + bytes + 1);
+  if (!storage)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  void **copy = (void **)storage;
+  unsigned char *at = storage + n * sizeof(void *);
+  for (int32_t i = 0; i < n; ++i) {
+    memcpy(at, params[i], (size_t)fn->param_bytes[1 + i]);
+    copy[i] = at;
+    at += fn->param_bytes[1 + i];
+  }
+  pthread_mutex_lock(&emu.lock);
+  CUresult r = emu.failed ? CUDA_ERROR_LAUNCH_FAILED : CUDA_SUCCESS;
+  if (r == CUDA_SUCCESS && emu.queued == kMaxQueued)
+    r = run_queue();
+  if (r != CUDA_SUCCESS) {
+    pthread_mutex_unlock(&emu.lock);
+    free(storage);
+    return r;
+  }
+  emu.launch[emu.queued++] = (EmuLaunch){fn,
+                                         {gridX, gridY, gridZ},
+                                         blockX * blockY * blockZ,
+                                         sharedBytes,
+                                         copy,
+                                         storage};
+  protect_managed(true);
+  pthread_mutex_unlock(&emu.lock);
   return CUDA_SUCCESS;
 }
 
@@ -1162,8 +1320,13 @@ static CUresult emu_cuEventCreate(CUevent *event, unsigned flags) {
   return CUDA_SUCCESS;
 }
 
+/// The event completes when the work before it has: its time is taken
+/// once the queue has run.
 static CUresult emu_cuEventRecord(CUevent event, CUstream stream) {
   (void)stream;
+  CUresult r = wait_for_queue();
+  if (r != CUDA_SUCCESS)
+    return r;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
   *(double *)event = now.tv_sec * 1e3 + now.tv_nsec * 1e-6;
@@ -1172,7 +1335,7 @@ static CUresult emu_cuEventRecord(CUevent event, CUstream stream) {
 
 static CUresult emu_cuEventSynchronize(CUevent event) {
   (void)event;
-  return CUDA_SUCCESS;
+  return wait_for_queue();
 }
 
 static CUresult emu_cuEventElapsedTime(float *ms, CUevent start, CUevent end) {
@@ -1222,6 +1385,9 @@ emu_cuTensorMapEncodeTiled(CUtensorMap *map, int type, uint32_t rank,
 
 /// cuMemcpy2D: every memory type is host memory here.
 static CUresult emu_cuMemcpy2D(const CUDA_MEMCPY2D *copy) {
+  CUresult r = wait_for_queue();
+  if (r != CUDA_SUCCESS)
+    return r;
   const unsigned char *src =
       copy->srcMemoryType == CU_MEMORYTYPE_HOST
           ? copy->srcHost

@@ -12,8 +12,13 @@
 // allocation that runs out of memory frees the kept blocks and is tried
 // once more; a module is loaded once per image and a function looked up
 // once per kernel, also when four threads launch
-// at once; a launch with more than 48 KiB of shared memory asks for it
-// first; with NL_GPU_TIMING, launches are timed with events and the times
+// at once; a launch whose views all lie in device memory returns without
+// waiting for its kernel, and the host waits (one cuCtxSynchronize) at
+// nl_gpu_wait, before a launch that copies host memory, before freeing
+// device memory and at the end, where a failure names the launches it may
+// come from (every launch waits under CUDA_LAUNCH_BLOCKING); a launch with
+// more than 48 KiB of shared memory asks for it first, once per kernel and
+// size; with NL_GPU_TIMING, launches are timed with events and the times
 // written at exit; an empty grid does nothing. Every failure ends the program with
 // status 101, one message naming the kernel and the CUDA error on stderr,
 // and the output printed before it on stdout.
@@ -36,6 +41,60 @@
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so %t --device-memory > %t.out 2> %t.err
 // RUN: FileCheck %s --check-prefix=DEVICE-OUT --match-full-lines < %t.out
 // RUN: FileCheck %s --check-prefix=DEVICE --match-full-lines < %t.err
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so %t --async > %t.out 2> %t.err
+// RUN: FileCheck %s --check-prefix=ASYNC-OUT --match-full-lines < %t.out
+// RUN: FileCheck %s --check-prefix=ASYNC --match-full-lines < %t.err
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuCtxSynchronize=700 sh -c '%t --async 2>&1; echo status=$?' | FileCheck %s --check-prefix=ASYNC-FAIL --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuCtxSynchronize=700@5 sh -c '%t --async 2>&1; echo status=$?' | FileCheck %s --check-prefix=ASYNC-END --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so CUDA_LAUNCH_BLOCKING=1 %t --async 2>&1 > /dev/null | FileCheck %s --check-prefix=BLOCKING --match-full-lines
+//      ASYNC:cuMemAllocManaged 16 1
+// ASYNC-NEXT:-- two launches on device memory
+// ASYNC-NEXT:cuModuleLoadData "ptx image one"
+// ASYNC-NEXT:cuModuleGetFunction "inc_kernel" in "ptx image one"
+// ASYNC-NEXT:cuLaunchKernel inc_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
+// ASYNC-NEXT:cuModuleGetFunction "inc_kernel" in "ptx image one"
+// ASYNC-NEXT:cuLaunchKernel inc_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
+// ASYNC-NEXT:-- the host waits
+// ASYNC-NEXT:cuCtxSynchronize
+// ASYNC-NEXT:-- a wait with nothing pending
+// ASYNC-NEXT:-- a launch on device memory, then one on host memory
+// ASYNC-NEXT:cuLaunchKernel inc_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
+// ASYNC-NEXT:cuCtxSynchronize
+// ASYNC-NEXT:cuMemAlloc 16
+// ASYNC-NEXT:cuMemcpyHtoD 16
+// ASYNC-NEXT:cuLaunchKernel inc_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
+// ASYNC-NEXT:cuCtxSynchronize
+// ASYNC-NEXT:cuMemcpyDtoH 16
+// ASYNC-NEXT:-- a launch, then the free
+// ASYNC-NEXT:cuLaunchKernel inc_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
+// ASYNC-NEXT:cuCtxSynchronize
+// ASYNC-NEXT:cuMemFree
+// ASYNC-NEXT:-- a launch left for the end
+// ASYNC-NEXT:cuMemAllocManaged 16 1
+// ASYNC-NEXT:cuLaunchKernel inc_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
+// ASYNC-NEXT:-- end
+// ASYNC-NEXT:cuCtxSynchronize
+//  ASYNC-NOT:{{.}}
+//      ASYNC-OUT:pending after them: 1
+// ASYNC-OUT-NEXT:pending after the wait: 0, a = 2 3 4 5
+// ASYNC-OUT-NEXT:pending after the second: 0, c = 1 1 1 1
+// ASYNC-OUT-NEXT:end
+//      ASYNC-FAIL:pending after them: 1
+// ASYNC-FAIL-NEXT:error: one of 2 GPU launches the host had not waited for failed (kernel 'inc_kernel' (gpu_launch.nl:6:1), kernel 'inc_kernel' (gpu_launch.nl:20:5); CUDA_LAUNCH_BLOCKING=1 makes each launch wait, to tell which): cuCtxSynchronize failed: CUDA_ERROR_ILLEGAL_ADDRESS: an illegal memory access was encountered
+// ASYNC-FAIL-NEXT:status=101
+//      ASYNC-END:end
+// ASYNC-END-NEXT:error: GPU launch of kernel 'inc_kernel' (gpu_launch.nl:6:1): cuCtxSynchronize failed: CUDA_ERROR_ILLEGAL_ADDRESS: an illegal memory access was encountered
+// ASYNC-END-NEXT:status=101
+//      BLOCKING:-- two launches on device memory
+// BLOCKING-NEXT:cuModuleLoadData "ptx image one"
+// BLOCKING-NEXT:cuModuleGetFunction "inc_kernel" in "ptx image one"
+// BLOCKING-NEXT:cuLaunchKernel inc_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
+// BLOCKING-NEXT:cuCtxSynchronize
+// BLOCKING-NEXT:cuModuleGetFunction "inc_kernel" in "ptx image one"
+// BLOCKING-NEXT:cuLaunchKernel inc_kernel grid 1 x 1 x 1 block 1 x 1 x 1 shared 0 stream null extra null
+// BLOCKING-NEXT:cuCtxSynchronize
+// BLOCKING-NEXT:-- the host waits
+// BLOCKING-NEXT:-- a wait with nothing pending
 // RUN: env NL_CUDA_LIBRARY=/nonexistent/libcuda.so %t --device-count | FileCheck %s --check-prefix=NO-GPU --match-full-lines
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_FAIL=cuInit=100 %t --device-count > %t.out 2> %t.err
 // RUN: FileCheck %s --check-prefix=NO-GPU --match-full-lines < %t.out
@@ -110,6 +169,20 @@
 // LOG-NEXT:cuMemcpyHtoD 32
 // LOG-NEXT:cuFuncSetAttribute alias_kernel 8 65536
 // LOG-NEXT:cuLaunchKernel alias_kernel grid 1 x 1 x 1 block 32 x 1 x 1 shared 65536 stream null extra null
+// LOG-NEXT:cuCtxSynchronize
+// LOG-NEXT:cuMemcpyDtoH 48
+// LOG-NEXT:cuMemcpyDtoH 32
+// LOG-NEXT:-- the same shared memory again, then more
+// LOG-NEXT:cuMemcpyHtoD 48
+// LOG-NEXT:cuMemcpyHtoD 32
+// LOG-NEXT:cuLaunchKernel alias_kernel grid 1 x 1 x 1 block 32 x 1 x 1 shared 65536 stream null extra null
+// LOG-NEXT:cuCtxSynchronize
+// LOG-NEXT:cuMemcpyDtoH 48
+// LOG-NEXT:cuMemcpyDtoH 32
+// LOG-NEXT:cuMemcpyHtoD 48
+// LOG-NEXT:cuMemcpyHtoD 32
+// LOG-NEXT:cuFuncSetAttribute alias_kernel 8 98304
+// LOG-NEXT:cuLaunchKernel alias_kernel grid 1 x 1 x 1 block 32 x 1 x 1 shared 98304 stream null extra null
 // LOG-NEXT:cuCtxSynchronize
 // LOG-NEXT:cuMemcpyDtoH 48
 // LOG-NEXT:cuMemcpyDtoH 32
@@ -202,7 +275,7 @@
 // TIMING-NEXT:cuEventRecord null
 // TIMING-NEXT:cuCtxSynchronize
 // TIMING-NEXT:cuEventElapsedTime
-//      TIMING:gpu time: alias_kernel: 2 launches, total 3.000 ms, best 1500.000 us, mean 1500.000 us
+//      TIMING:gpu time: alias_kernel: 4 launches, total 6.000 ms, best 1500.000 us, mean 1500.000 us
 // TIMING-NEXT:gpu time: inc_kernel: 1 launches, total 1.500 ms, best 1500.000 us, mean 1500.000 us
 // TIMING-NEXT:gpu time: inc_kernel: 1 launches, total 1.500 ms, best 1500.000 us, mean 1500.000 us
 //  TIMING-NOT:gpu time
@@ -400,6 +473,9 @@ static void run_basic(void) {
   launch_alias(1, 1, 1, 32, 64 * 1024, false);
   print_floats("after launch 2: a =", mem, 16);
   print_floats("out =", mem + 20, 8);
+  mark("the same shared memory again, then more");
+  launch_alias(1, 1, 1, 32, 64 * 1024, false);
+  launch_alias(1, 1, 1, 32, 96 * 1024, false);
   int32_t c[4] = {0, 1, 2, 3};
   mark("another kernel of the same image");
   launch_inc(&inc_kernel_desc, c, 1);
@@ -474,6 +550,42 @@ static void run_device_memory(void) {
   mark("done");
 }
 
+static NlGpuKernel inc_again_desc = {"ptx image one", "inc_kernel",
+                                     "gpu_launch.nl:20:5", NULL};
+
+/// Launches on device memory alone return without waiting for their
+/// kernel; the host waits at nl_gpu_wait, before a launch that copies host
+/// memory, before device memory is freed and at the end.
+static void run_async(void) {
+  int32_t *a = nl_gpu_alloc_at(16, "t.nl", 4, 1, 1);
+  for (int i = 0; i < 4; ++i)
+    a[i] = i;
+  mark("two launches on device memory");
+  launch_inc(&inc_kernel_desc, a, 1);
+  launch_inc(&inc_again_desc, a, 1);
+  say("pending after them: %d\n", nl_gpu_pending);
+  mark("the host waits");
+  nl_gpu_wait();
+  say("pending after the wait: %d, a = %d %d %d %d\n", nl_gpu_pending, a[0],
+      a[1], a[2], a[3]);
+  mark("a wait with nothing pending");
+  nl_gpu_wait();
+  mark("a launch on device memory, then one on host memory");
+  int32_t c[4] = {0, 0, 0, 0};
+  launch_inc(&inc_kernel_desc, a, 1);
+  launch_inc(&inc_kernel_desc, c, 1);
+  say("pending after the second: %d, c = %d %d %d %d\n", nl_gpu_pending, c[0],
+      c[1], c[2], c[3]);
+  mark("a launch, then the free");
+  launch_inc(&inc_kernel_desc, a, 1);
+  nl_dealloc(a);
+  mark("a launch left for the end");
+  int32_t *b = nl_gpu_alloc_at(16, "t.nl", 4, 2, 1);
+  launch_inc(&inc_kernel_desc, b, 1);
+  say("end\n");
+  mark("end");
+}
+
 static NlGpuKernel sum_kernel_desc = {"ptx image one", "sum_kernel",
                                       "gpu_launch.nl:12:5", NULL};
 
@@ -512,6 +624,10 @@ int32_t nl_main(void) {
   }
   if (mode_is("--device-memory")) {
     run_device_memory();
+    return 0;
+  }
+  if (mode_is("--async")) {
+    run_async();
     return 0;
   }
   if (mode_is("--read-only")) {

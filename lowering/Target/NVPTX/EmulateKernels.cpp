@@ -149,13 +149,17 @@ private:
 
   /// The kernel's arguments from cuLaunchKernel's `params`, in the slots
   /// nlc-gpu-launches-to-runtime fills: a memref as its lowered fields, a
-  /// scalar in the low bytes of its slot.
+  /// scalar in the low bytes of its slot. `slotBytes` gets the size of each
+  /// slot (8; a tensor map's 128), which the emulated driver copies at the
+  /// launch as CUDA does.
   LogicalResult unpackArguments(OpBuilder &b, Location loc, gpu::GPUFuncOp fn,
-                                Value params, SmallVectorImpl<Value> &args) {
+                                Value params, SmallVectorImpl<Value> &args,
+                                SmallVectorImpl<int32_t> &slotBytes) {
     int32_t next = 0;
-    auto slot = [&]() {
+    auto slot = [&](int32_t bytes = 8) {
       Value at = LLVM::GEPOp::create(b, loc, ptr, ptr, params,
                                      ArrayRef<LLVM::GEPArg>{next++});
+      slotBytes.push_back(bytes);
       return LLVM::LoadOp::create(b, loc, ptr, at).getResult();
     };
     auto load = [&](Type type) {
@@ -169,7 +173,7 @@ private:
     // The body's first arguments; the attributions follow.
     for (auto [i, type] : llvm::enumerate(fn.getFunctionType().getInputs())) {
       if (tensorMaps.contains(i)) {
-        args.push_back(slot());
+        args.push_back(slot(128));
       } else if (auto m = dyn_cast<MemRefType>(type)) {
         Value allocated = load(ptr), aligned = load(ptr), offset = load(i64);
         SmallVector<Value> sizes, strides;
@@ -206,8 +210,21 @@ private:
     thread = entry->getArgument(1);
     this->entry = entry;
     SmallVector<Value> args;
-    if (failed(unpackArguments(b, loc, fn, params, args)))
+    SmallVector<int32_t> slotBytes;
+    if (failed(unpackArguments(b, loc, fn, params, args, slotBytes)))
       return failure();
+    // nl_emu_params.NAME: the number of slots, then each one's size.
+    {
+      OpBuilder g = OpBuilder::atBlockEnd(module.getBody());
+      slotBytes.insert(slotBytes.begin(), int32_t(slotBytes.size()));
+      auto type = LLVM::LLVMArrayType::get(i32, slotBytes.size());
+      LLVM::GlobalOp::create(
+          g, loc, type, /*isConstant=*/true, LLVM::Linkage::External,
+          ("nl_emu_params." + fn.getName()).str(),
+          DenseElementsAttr::get(
+              RankedTensorType::get({int64_t(slotBytes.size())}, i32),
+              ArrayRef<int32_t>(slotBytes)));
+    }
     // The workgroup attributions, one after the other in static shared
     // memory.
     Value shared = call(b, loc, "nl_emu_shared", ptr,
