@@ -92,6 +92,15 @@ typedef CUresult (*NlCuGetProcAddressV1)(const char *symbol, void **pfn,
      unsigned blockX, unsigned blockY, unsigned blockZ, unsigned sharedBytes,  \
      CUstream stream, void **params, void **extra))
 
+/// Entry points asked for once device 0 is set up that a driver may lack
+/// (what they tell is then assumed).
+#define NL_CUDA_OPTIONAL_FUNCTIONS(X)                                          \
+  X(cuDeviceGetAttribute, (int *value, int attribute, CUdevice device))
+
+/// CUdevice_attribute: whether the host may touch managed memory while a
+/// kernel runs.
+enum { CU_DEVICE_ATTRIBUTE_CONCURRENT_MANAGED_ACCESS = 89 };
+
 /// The entry points NL_GPU_TIMING needs, resolved only when it is set.
 #define NL_CUDA_TIMING_FUNCTIONS(X)                                            \
   X(cuEventCreate, (CUevent * event, unsigned flags))                          \
@@ -149,6 +158,7 @@ typedef struct CUDA_MEMCPY2D {
 #define NL_CUDA_TYPEDEF(name, params) typedef CUresult(*NlCu_##name) params;
 NL_CUDA_ERROR_FUNCTIONS(NL_CUDA_TYPEDEF)
 NL_CUDA_FUNCTIONS(NL_CUDA_TYPEDEF)
+NL_CUDA_OPTIONAL_FUNCTIONS(NL_CUDA_TYPEDEF)
 NL_CUDA_TIMING_FUNCTIONS(NL_CUDA_TYPEDEF)
 NL_CUDA_TMA_FUNCTIONS(NL_CUDA_TYPEDEF)
 #undef NL_CUDA_TYPEDEF

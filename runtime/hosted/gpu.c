@@ -278,6 +278,16 @@ static bool load_driver(const NlGpuKernel *k) {
     fail_no_device(k, failed, r);
   const char *blocking = getenv("CUDA_LAUNCH_BLOCKING");
   cu.blocking = blocking && *blocking && strcmp(blocking, "0") != 0;
+  // Where the host may not touch managed memory while a kernel runs (no
+  // concurrent managed access), no launch may return before its kernel is
+  // done.
+  int concurrent = 1;
+  if (resolve(get_v2, get_v1, "cuDeviceGetAttribute", &fn) == CUDA_SUCCESS &&
+      ((NlCu_cuDeviceGetAttribute)fn)(
+          &concurrent, CU_DEVICE_ATTRIBUTE_CONCURRENT_MANAGED_ACCESS, device) ==
+          CUDA_SUCCESS &&
+      !concurrent)
+    cu.blocking = true;
   const char *timing = getenv("NL_GPU_TIMING");
   if (timing && *timing && strcmp(timing, "0") != 0)
     start_timing(get_v2, get_v1);

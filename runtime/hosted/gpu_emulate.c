@@ -1153,6 +1153,16 @@ static CUresult emu_cuCtxSetCurrent(CUcontext ctx) {
 
 static CUresult emu_cuCtxSynchronize(void) { return wait_for_queue(); }
 
+/// Concurrent managed access, as on Linux with a GPU since Pascal: the
+/// runtime's launches on GPU memory do not wait.
+static CUresult emu_cuDeviceGetAttribute(int *value, int attribute,
+                                         CUdevice device) {
+  if (device != 0 || attribute != CU_DEVICE_ATTRIBUTE_CONCURRENT_MANAGED_ACCESS)
+    return CUDA_ERROR_INVALID_VALUE;
+  *value = 1;
+  return CUDA_SUCCESS;
+}
+
 static CUresult emu_cuModuleLoadData(CUmodule *module, const void *image) {
   *module = (CUmodule)image;
   return CUDA_SUCCESS;
@@ -1418,6 +1428,7 @@ CUresult nl_gpu_emulated_driver(const char *symbol, void **pfn, int version,
     *pfn = (void *)emu_##name;
   NL_CUDA_ERROR_FUNCTIONS(NL_EMU_ENTRY)
   NL_CUDA_FUNCTIONS(NL_EMU_ENTRY)
+  NL_CUDA_OPTIONAL_FUNCTIONS(NL_EMU_ENTRY)
   NL_CUDA_TIMING_FUNCTIONS(NL_EMU_ENTRY)
   NL_CUDA_TMA_FUNCTIONS(NL_EMU_ENTRY)
 #undef NL_EMU_ENTRY

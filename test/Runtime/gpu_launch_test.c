@@ -16,7 +16,8 @@
 // waiting for its kernel, and the host waits (one cuCtxSynchronize) at
 // nl_gpu_wait, before a launch that copies host memory, before freeing
 // device memory and at the end, where a failure names the launches it may
-// come from (every launch waits under CUDA_LAUNCH_BLOCKING); a launch with
+// come from (every launch waits under CUDA_LAUNCH_BLOCKING, and on a device
+// without concurrent managed access); a launch with
 // more than 48 KiB of shared memory asks for it first, once per kernel and
 // size; with NL_GPU_TIMING, launches are timed with events and the times
 // written at exit; an empty grid does nothing. Every failure ends the program with
@@ -47,6 +48,8 @@
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuCtxSynchronize=700 sh -c '%t --async 2>&1; echo status=$?' | FileCheck %s --check-prefix=ASYNC-FAIL --match-full-lines
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuCtxSynchronize=700@5 sh -c '%t --async 2>&1; echo status=$?' | FileCheck %s --check-prefix=ASYNC-END --match-full-lines
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so CUDA_LAUNCH_BLOCKING=1 %t --async 2>&1 > /dev/null | FileCheck %s --check-prefix=BLOCKING --match-full-lines
+// A device without concurrent managed access: every launch waits too.
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_NO_CONCURRENT_ACCESS=1 %t --async 2>&1 > /dev/null | FileCheck %s --check-prefix=BLOCKING --match-full-lines
 //      ASYNC:cuMemAllocManaged 16 1
 // ASYNC-NEXT:-- two launches on device memory
 // ASYNC-NEXT:cuModuleLoadData "ptx image one"
@@ -153,6 +156,8 @@
 // LOG-NEXT:cuInit 0
 // LOG-NEXT:cuDeviceGet 0
 // LOG-NEXT:cuDevicePrimaryCtxRetain 0
+// LOG-NEXT:cuGetProcAddress_v2 cuDeviceGetAttribute 12000 0
+// LOG-NEXT:cuDeviceGetAttribute 89 0
 // LOG-NEXT:cuCtxSetCurrent primary
 // LOG-NEXT:cuModuleLoadData "ptx image one"
 // LOG-NEXT:cuModuleGetFunction "alias_kernel" in "ptx image one"

@@ -128,6 +128,16 @@ static CUresult fake_cuDeviceGet(CUdevice *device, int ordinal) {
   return injected("cuDeviceGet");
 }
 
+/// FAKE_CUDA_NO_CONCURRENT_ACCESS set: a device whose managed memory the
+/// host may not touch while a kernel runs.
+static CUresult fake_cuDeviceGetAttribute(int *value, int attribute,
+                                          CUdevice device) {
+  note("cuDeviceGetAttribute %d %d", attribute, device);
+  *value = attribute == CU_DEVICE_ATTRIBUTE_CONCURRENT_MANAGED_ACCESS &&
+           !getenv("FAKE_CUDA_NO_CONCURRENT_ACCESS");
+  return injected("cuDeviceGetAttribute");
+}
+
 static CUresult fake_cuDevicePrimaryCtxRetain(CUcontext *ctx, CUdevice device) {
   note("cuDevicePrimaryCtxRetain %d", device);
   *ctx = (CUcontext)&counts;
@@ -334,7 +344,9 @@ static const struct {
 } entries[] = {
 #define FAKE_ENTRY(name, params) {#name, (void *)(NlCu_##name)fake_##name},
     NL_CUDA_ERROR_FUNCTIONS(FAKE_ENTRY) NL_CUDA_FUNCTIONS(FAKE_ENTRY)
-        NL_CUDA_TIMING_FUNCTIONS(FAKE_ENTRY) NL_CUDA_TMA_FUNCTIONS(FAKE_ENTRY)
+        NL_CUDA_OPTIONAL_FUNCTIONS(FAKE_ENTRY)
+            NL_CUDA_TIMING_FUNCTIONS(FAKE_ENTRY)
+                NL_CUDA_TMA_FUNCTIONS(FAKE_ENTRY)
 #undef FAKE_ENTRY
 };
 
