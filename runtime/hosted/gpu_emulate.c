@@ -102,21 +102,36 @@ struct NlEmuThread {
   uint32_t proxy_fences, proxy_fences_released;
   /// A wgmma.fence since the last wgmma.wait_group (or the start).
   bool wgmma_fenced;
-  /// wgmma.mma_async not yet committed; committed groups not yet waited
-  /// for.
-  uint32_t wgmma_uncommitted, wgmma_groups;
+  /// wgmma.mma_async not yet committed; wgmma groups committed, and of
+  /// them those a wgmma.wait_group has retired.
+  uint32_t wgmma_uncommitted, wgmma_committed, wgmma_retired;
   /// For each mbarrier of the block, the phases this thread has seen
   /// completed (mbarrier.try_wait.parity); -1 while it waits on one.
   uint32_t observed[kMaxMbarriers];
   int32_t waiting_on;
 };
 
-/// A warpgroup (4 warps, 128 threads) at a wgmma.mma_async.
+/// The shared memory a group of wgmma operations (one wgmma.commit_group)
+/// reads: spans [lo, hi) of bytes, each the bounds of an operand.
+enum { kMaxSpans = 32, kMaxBatches = 8 };
+typedef struct Batch {
+  struct {
+    size_t lo, hi;
+  } span[kMaxSpans];
+  uint32_t count;
+} Batch;
+
+/// A warpgroup (4 warps, 128 threads) at a wgmma.mma_async, and its wgmma
+/// groups that may still read shared memory: batches `retired` (the fewest
+/// any of its threads has retired) to `committed` (the most any has
+/// committed: the one wgmma adds to now), in batch[i % kMaxBatches].
 typedef struct Group {
   uint32_t arrived, generation;
   int32_t kind, trans_b, n;
   uint64_t desc_a, desc_b;
   uint32_t *acc[4 * kWarp];
+  uint32_t committed, retired;
+  Batch batch[kMaxBatches];
 } Group;
 
 struct Launch {
@@ -177,10 +192,10 @@ static void yield(NlEmuThread *t) {
 /// The fiber being started (makecontext passes no pointer portably).
 static _Thread_local NlEmuThread *current_fiber;
 
-/// Thread `t` reaches a barrier or its end: the emulation computes wgmma
-/// when it is issued, and asks that it be waited for before either.
+/// Thread `t` reaches its end: its wgmma operations must have been waited
+/// for.
 static void check_wgmma_waited(NlEmuThread *t, const char *where) {
-  if (t->wgmma_uncommitted || t->wgmma_groups) {
+  if (t->wgmma_uncommitted || t->wgmma_committed != t->wgmma_retired) {
     char what[160];
     snprintf(what, sizeof what,
              "thread %u reaches %s with wgmma operations not waited for "
@@ -226,7 +241,7 @@ static void run_block(Launch *l) {
     t->done = false;
     t->proxy_fences = t->proxy_fences_released = 0;
     t->wgmma_fenced = false;
-    t->wgmma_uncommitted = t->wgmma_groups = 0;
+    t->wgmma_uncommitted = t->wgmma_committed = t->wgmma_retired = 0;
     memset(t->observed, 0, sizeof t->observed);
     t->waiting_on = -1;
     getcontext(&t->context);
@@ -364,6 +379,32 @@ static _Noreturn void tma_unwaited(const Launch *l, int64_t tid,
   fail(l, what);
 }
 
+/// Fails if byte `offset` of shared memory, which `who` writes, may still
+/// be read by a wgmma committed but not waited for by every thread of its
+/// warpgroup (or not yet committed).
+static void check_wgmma_reads(Launch *l, size_t offset, const char *who) {
+  uint32_t groups = l->threads / (4 * kWarp);
+  for (uint32_t g = 0; g < groups; ++g) {
+    Group *grp = &l->groups[g];
+    for (uint32_t b = grp->retired; b <= grp->committed; ++b) {
+      Batch *batch = &grp->batch[b % kMaxBatches];
+      for (uint32_t i = 0; i < batch->count; ++i) {
+        if (offset < batch->span[i].lo || offset >= batch->span[i].hi)
+          continue;
+        char what[256];
+        bool dynamic = offset >= l->static_shared;
+        snprintf(what, sizeof what,
+                 "%s byte %zu of the %s shared memory, which a wgmma of "
+                 "warpgroup %u may still read (no wgmma.wait_group of every "
+                 "thread of the warpgroup has retired it)",
+                 who, dynamic ? offset - l->static_shared : offset,
+                 dynamic ? "dynamic" : "static", g);
+        fail(l, what);
+      }
+    }
+  }
+}
+
 void nl_emu_access(NlEmuThread *t, uint64_t address, uint32_t bytes,
                    int32_t write) {
   Launch *l = t->launch;
@@ -388,6 +429,7 @@ void nl_emu_access(NlEmuThread *t, uint64_t address, uint32_t bytes,
     if (write) {
       if (s->reader && s->reader != me)
         race(l, s->reader == kMany ? 0 : s->reader, me, i, true, false);
+      check_wgmma_reads(l, i, "a thread writes");
       s->writer = me;
       l->last_writer[i] = me;
       l->writer_fences[i] = t->proxy_fences;
@@ -435,7 +477,6 @@ void *nl_emu_shared(NlEmuThread *t, int32_t dynamic) {
 }
 
 void nl_emu_barrier(NlEmuThread *t) {
-  check_wgmma_waited(t, "a barrier");
   t->proxy_fences_released = t->proxy_fences;
   Launch *l = t->launch;
   uint32_t generation = l->barrier_generation;
@@ -711,7 +752,7 @@ static void async_read(Launch *l, uint32_t group, size_t offset) {
 /// matrix along K is LBO bytes on, the next along M or N SBO bytes on.
 static const unsigned char *operand_at(Launch *l, uint32_t group, uint64_t desc,
                                        bool mn_major, unsigned row, unsigned k,
-                                       unsigned e) {
+                                       unsigned e, size_t bounds[2]) {
   if ((desc >> 49 & 7) || (desc >> 62))
     fail(l, "a wgmma descriptor with a base offset or a swizzle mode, which "
             "the emulation does not know");
@@ -729,6 +770,10 @@ static const unsigned char *operand_at(Launch *l, uint32_t group, uint64_t desc,
     fail(l, "a wgmma operand beyond the block's shared memory");
   for (unsigned i = 0; i < e; ++i)
     async_read(l, group, offset + i);
+  if (offset < bounds[0])
+    bounds[0] = offset;
+  if (offset + e > bounds[1])
+    bounds[1] = offset + e;
   return l->shared + offset;
 }
 
@@ -752,20 +797,42 @@ static void wgmma(Launch *l, uint32_t g) {
   enum { M = 64, MaxN = 256 };
   static _Thread_local float af[M][16], bf[MaxN][16];
   static _Thread_local int32_t ai[M][32], bi[MaxN][32];
-  // Row r of A (r < M) or B (r >= M: its row r - M), k at a time.
+  // Row r of A (r < M) or B (r >= M: its row r - M), k at a time; the
+  // bounds of the bytes each operand reads.
+  size_t bounds[2][2] = {{SIZE_MAX, 0}, {SIZE_MAX, 0}};
   for (unsigned r = 0; r < M + n; ++r)
     for (unsigned kk = 0; kk < k; ++kk) {
       bool a = r < M;
       unsigned row = a ? r : r - M;
       const unsigned char *x =
           operand_at(l, g, a ? grp->desc_a : grp->desc_b, !a && grp->trans_b,
-                     row, kk, e);
+                     row, kk, e, bounds[!a]);
       if (s8)
         (a ? ai : bi)[row][kk] = (int8_t)x[0];
       else
         (a ? af : bf)[row][kk] =
             half_to_float((uint32_t)(x[0] | x[1] << 8), grp->kind);
     }
+  // The operands' bytes are read until a wgmma.wait_group retires this
+  // one's group: they join the open batch, merged with a span they touch.
+  Batch *batch = &grp->batch[grp->committed % kMaxBatches];
+  for (int o = 0; o < 2; ++o) {
+    uint32_t i = 0;
+    while (i < batch->count && (bounds[o][1] < batch->span[i].lo ||
+                                bounds[o][0] > batch->span[i].hi))
+      ++i;
+    if (i == batch->count) {
+      if (batch->count == kMaxSpans)
+        fail(l, "more than 32 operands in one wgmma group in the emulation");
+      batch->span[batch->count].lo = bounds[o][0];
+      batch->span[batch->count++].hi = bounds[o][1];
+    } else {
+      if (bounds[o][0] < batch->span[i].lo)
+        batch->span[i].lo = bounds[o][0];
+      if (bounds[o][1] > batch->span[i].hi)
+        batch->span[i].hi = bounds[o][1];
+    }
+  }
   for (unsigned t = 0; t < 4 * kWarp; ++t) {
     unsigned w = t / kWarp, lane = t % kWarp;
     for (unsigned i = 0; i < n / 2; ++i) {
@@ -826,13 +893,31 @@ void nl_emu_wgmma(NlEmuThread *t, int32_t kind, int32_t trans_b, int32_t n,
 void nl_emu_wgmma_fence(NlEmuThread *t) { t->wgmma_fenced = true; }
 
 void nl_emu_wgmma_commit(NlEmuThread *t) {
-  ++t->wgmma_groups;
+  Launch *l = t->launch;
+  Group *grp = &l->groups[t->tid / (4 * kWarp)];
   t->wgmma_uncommitted = 0;
+  // The first thread to commit opens the warpgroup's next batch.
+  if (++t->wgmma_committed > grp->committed) {
+    grp->committed = t->wgmma_committed;
+    if (grp->committed - grp->retired >= kMaxBatches)
+      fail(l, "more wgmma groups in flight than the emulation keeps (7)");
+    grp->batch[grp->committed % kMaxBatches].count = 0;
+  }
 }
 
 void nl_emu_wgmma_wait(NlEmuThread *t, int32_t pending) {
-  if (t->wgmma_groups > (uint32_t)pending)
-    t->wgmma_groups = (uint32_t)pending;
+  Launch *l = t->launch;
+  uint32_t g = t->tid / (4 * kWarp);
+  if (pending < 0)
+    pending = 0;
+  if (t->wgmma_committed - t->wgmma_retired > (uint32_t)pending)
+    t->wgmma_retired = t->wgmma_committed - (uint32_t)pending;
+  // A batch is read until every thread of the warpgroup has retired it.
+  uint32_t fewest = UINT32_MAX;
+  for (uint32_t i = g * 4 * kWarp; i < (g + 1) * 4 * kWarp; ++i)
+    if (l->fibers[i].wgmma_retired < fewest)
+      fewest = l->fibers[i].wgmma_retired;
+  l->groups[g].retired = fewest;
   // The accumulators are read next: another wgmma needs a fence first.
   t->wgmma_fenced = false;
 }
@@ -971,6 +1056,7 @@ static void tma_write(NlEmuThread *t, size_t offset, size_t bytes) {
     if (l->tma_mbarrier[i] &&
         t->observed[l->tma_mbarrier[i] - 1] < l->tma_phases[i])
       tma_unwaited(l, t->tid, "writes (by a TMA copy)", i);
+    check_wgmma_reads(l, i, "a TMA copy writes");
     l->last_writer[i] = 0;
   }
 }

@@ -48,6 +48,7 @@
 // RUN: not %t wgmma-no-barrier 2>&1 | FileCheck %s --check-prefix=WG-RACE
 // RUN: not %t wgmma-no-fence 2>&1 | FileCheck %s --check-prefix=WG-FENCE
 // RUN: not %t wgmma-no-wait 2>&1 | FileCheck %s --check-prefix=WG-WAIT
+// RUN: not %t wgmma-in-flight 2>&1 | FileCheck %s --check-prefix=WG-FLIGHT
 // RUN: not %t wgmma-descriptors 2>&1 | FileCheck %s --check-prefix=WG-DESC
 // RUN: not %t wgmma-late-fence 2>&1 | FileCheck %s --check-prefix=WG-LATE
 // RUN: not %t wgmma-bad-0 2>&1 | FileCheck %s --check-prefix=WG-BAD0
@@ -376,9 +377,16 @@ static void wg(void **params, NlEmuThread *t) {
     nl_emu_wgmma_fence(t);
   nl_emu_wgmma(t, kind, nMajor, kWgN, da, db, acc);
   nl_emu_wgmma_commit(t);
-  if (mode != 4)
+  // Mode 7: the group is left in flight over the barrier (allowed), and a
+  // thread then writes what it reads (not).
+  if (mode != 4 && mode != 7)
     nl_emu_wgmma_wait(t, 0);
   nl_emu_barrier(t);
+  // Once every thread has retired the group, its operands may be written.
+  if (tid == 0)
+    nl_emu_access(t, (uint64_t)(uintptr_t)(a + 16), 2, 1);
+  if (mode == 7)
+    nl_emu_wgmma_wait(t, 0);
   memcpy(wg_out[nMajor ? 3 : kind][tid], acc, sizeof acc);
 }
 
@@ -663,6 +671,7 @@ int main(int argc, char **argv) {
                : !strcmp(what, "wgmma-no-wait")      ? 4
                : !strcmp(what, "wgmma-descriptors")  ? 5
                : !strcmp(what, "wgmma-late-fence")   ? 6
+               : !strcmp(what, "wgmma-in-flight")    ? 7
                                                      : 0;
     if (!strncmp(what, "wgmma-bad-", 10)) {
       int bad = what[10] - '0';
@@ -715,9 +724,14 @@ int main(int argc, char **argv) {
     // WG-RACE-SAME: byte 0 of the dynamic shared memory, which thread 0
     // WG-RACE-SAME: wrote, with no barrier between them
     // WG-FENCE: wgmma.mma_async with no wgmma.fence before it
-    // The last thread of warpgroup 0 to arrive at the wgmma goes on first.
-    // WG-WAIT: thread 127 reaches a barrier with wgmma operations not waited
-    // WG-WAIT-SAME: for (wgmma.commit_group and wgmma.wait_group 0)
+    // A barrier may pass with wgmma groups in flight; a thread's end not.
+    // WG-WAIT: thread {{[0-9]+}} reaches its end with wgmma operations not
+    // WG-WAIT-SAME: waited for (wgmma.commit_group and wgmma.wait_group 0)
+    // WG-FLIGHT: error: emulated kernel 'wgmma', block (0, 0, 0): a thread
+    // WG-FLIGHT-SAME: writes byte 16 of the dynamic shared memory, which a
+    // WG-FLIGHT-SAME: wgmma of warpgroup 0 may still read (no
+    // WG-FLIGHT-SAME: wgmma.wait_group of every thread of the warpgroup has
+    // WG-FLIGHT-SAME: retired it)
     // WG-DESC: threads of one warpgroup at different wgmma operations or
     // WG-DESC-SAME: with different descriptors
   } else if (!strcmp(what, "partial")) {

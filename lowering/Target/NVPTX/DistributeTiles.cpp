@@ -2523,8 +2523,10 @@ Value tensorMapArgument(ModuleOp module, gpu::GPUFuncOp fn,
 /// Rewrites `loop`, the K loop wgmmaNest made of the contraction `tp`
 /// planned, to load its tiles with TMA into `tp`'s ring (see the pass's
 /// description): the copy nests go, and so do the body's proxy fence and
-/// barriers; the chains' descriptors take the step's stage. The tile
-/// buffers, then unused, go too (and out of `chunked`).
+/// barriers; the chains' descriptors take the step's stage and their wait
+/// leaves the step's group in flight, the step's one barrier and next
+/// copies after it. The tile buffers, then unused, go too (and out of
+/// `chunked`).
 void tmaKLoop(ModuleOp module, gpu::GPUFuncOp fn, scf::ForOp loop, TmaPlan &tp,
               Value tid, Plan &plan, DenseSet<Value> &chunked) {
   MLIRContext *ctx = fn.getContext();
@@ -2667,11 +2669,6 @@ void tmaKLoop(ModuleOp module, gpu::GPUFuncOp fn, scf::ForOp loop, TmaPlan &tp,
   Value stage = toI64(arith::RemUIOp::create(b, loc, t, c(stages)));
   Value phase = toI32(arith::RemUIOp::create(
       b, loc, arith::DivUIOp::create(b, loc, t, c(stages)), c(2)));
-  // Every thread is done with the last step's stage, which the step
-  // `stages - 1` ahead fills.
-  gpu::BarrierOp::create(b, loc);
-  byThreadZero(
-      [&]() { issue(arith::AddIOp::create(b, loc, t, c(stages - 1))); });
   NVVM::MBarrierTryWaitParityOp::create(
       b, loc, shared(mbarrier(stage)), phase,
       arith::ConstantIntOp::create(b, loc, 10000000, 32));
@@ -2686,11 +2683,29 @@ void tmaKLoop(ModuleOp module, gpu::GPUFuncOp fn, scf::ForOp loop, TmaPlan &tp,
       op.replaceAllUsesWith(bAt);
   });
 
+  // The step's wgmma group stays in flight while the next step begins:
+  // waiting for all but one retires the last step's, after which (every
+  // thread past it: the barrier) its stage is free for the step `stages -
+  // 1` ahead.
+  SmallVector<NVVM::WgmmaWaitGroupSyncOp> waits;
+  body->walk([&](NVVM::WgmmaWaitGroupSyncOp wait) { waits.push_back(wait); });
+  for (NVVM::WgmmaWaitGroupSyncOp wait : waits) {
+    OpBuilder w(wait);
+    NVVM::WgmmaWaitGroupSyncOp::create(w, wait.getLoc(), 1);
+    wait.erase();
+  }
+  b.setInsertionPoint(body->getTerminator());
+  gpu::BarrierOp::create(b, loc);
+  byThreadZero(
+      [&]() { issue(arith::AddIOp::create(b, loc, t, c(stages - 1))); });
+
   tp.a.outer.erase();
   tp.b.outer.erase();
 
-  // After it: every thread past its last wait, then the mbarriers go.
+  // After it: the last group retired, every thread past its last wait,
+  // then the mbarriers go.
   b.setInsertionPointAfter(loop);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
   gpu::BarrierOp::create(b, loc);
   byThreadZero([&]() {
     for (int64_t s = 0; s < stages; ++s)

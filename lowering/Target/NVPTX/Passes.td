@@ -163,12 +163,13 @@ def GPUDistributeTiles
       reads), into a ring of 2 to 4 stages (as many as fit in shared
       memory, aligned to 128 bytes), each completing on its own mbarrier.
       Thread 0 initializes the mbarriers and issues the first stages
-      before the loop; each step: a barrier, thread 0 issues the loads of
-      the step stages - 1 ahead (arrive.expect_tx of their bytes on its
-      stage's mbarrier, then the copies), every thread waits for its
-      step's stage (`mbarrier.try_wait.parity`), and the warpgroups'
-      chains read it through descriptors. After the loop, a barrier and
-      the mbarriers' invalidation. The kernel takes one tensor map per
+      before the loop; each step: every thread waits for its step's
+      stage (`mbarrier.try_wait.parity`), the warpgroups' chains read it
+      through descriptors and stay in flight (`wgmma.wait_group 1` retires
+      the last step's), a barrier, then thread 0 issues the loads of the
+      step stages - 1 ahead into the last step's stage (arrive.expect_tx
+      of their bytes on its mbarrier, then the copies). After the loop,
+      `wgmma.wait_group 0`, a barrier and the mbarriers' invalidation. The kernel takes one tensor map per
       view and box (a 128-byte `!llvm.ptr` argument passed by value,
       listed in the function's `nlc.tensor_maps`: [argument, view
       argument, box rows, box columns, CUtensorMapDataType, element

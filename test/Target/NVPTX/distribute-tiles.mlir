@@ -364,10 +364,12 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // proxy (fence.proxy.async), a barrier, then it issues the first 3
 // steps: expect-tx of 5120 bytes, A as 4 boxes of 16 bytes x 64 rows and B
 // as 2 of 16 bytes x 32 rows, each completing on the mbarrier. Each step:
-// one barrier, thread 0 issues the step 3 ahead, every thread waits on its
-// step's mbarrier (phase parity t / 4 mod 2), and the chain reads the
-// stage: no proxy fence (TMA writes through the async proxy). After the
-// loop: a barrier, then the mbarriers are invalidated.
+// every thread waits on its step's mbarrier (phase parity t / 4 mod 2),
+// the chain reads the stage (no proxy fence: TMA writes through the async
+// proxy) and stays in flight (wait_group 1 retires the last step's chain),
+// then one barrier, after which thread 0 issues the step 3 ahead into the
+// last step's stage. After the loop: wait_group 0, a barrier, then the
+// mbarriers are invalidated.
 // TMA-LABEL: gpu.func @mm_loop(
 // TMA-SAME: %[[MA:[^:]+]]: !llvm.ptr, %[[MB:[^:]+]]: !llvm.ptr)
 // TMA-SAME: nlc.tensor_maps = [array<i64: 3, 0, 64, 8, 9, 2>, array<i64: 4, 0, 32, 8, 9, 2>]
@@ -387,6 +389,15 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // TMA-COUNT-3: nvvm.mbarrier.arrive.expect_tx %{{.+}}, %c5120_i32
 // TMA: scf.for
 // TMA: arith.remui %{{.+}}, %c4{{.*}} : index
+// TMA-NOT: gpu.barrier
+// TMA: nvvm.mbarrier.try_wait.parity
+// TMA-NOT: nvvm.fence.proxy
+// TMA-NOT: gpu.barrier
+// TMA: nvvm.wgmma.fence.aligned
+// TMA-COUNT-2: nvvm.wgmma.mma_async {{.+}} B[<bf16>, <one>, <row>]
+// TMA: nvvm.wgmma.commit.group.sync.aligned
+// TMA-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
+// TMA-NOT: nvvm.wgmma.wait.group.sync.aligned 0
 // TMA: gpu.barrier
 // TMA-NEXT: arith.constant 0 : index
 // TMA-NEXT: arith.cmpi eq, %thread_id_x
@@ -394,15 +405,9 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // TMA-COUNT-4: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.+}}, %[[MA]], %[[BAR]], box[%{{.+}}, %{{.+}}] : !llvm.ptr<7>, !llvm.ptr
 // TMA-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.+}}, %[[MB]], %[[BAR]], box[%{{.+}}, %{{.+}}] : !llvm.ptr<7>, !llvm.ptr
 // TMA-NOT: gpu.barrier
-// TMA: nvvm.mbarrier.try_wait.parity
-// TMA-NOT: nvvm.fence.proxy
-// TMA-NOT: gpu.barrier
-// TMA: nvvm.wgmma.fence.aligned
-// TMA-COUNT-2: nvvm.wgmma.mma_async {{.+}} B[<bf16>, <one>, <row>]
-// TMA: nvvm.wgmma.wait.group.sync.aligned 0
-// TMA-NOT: gpu.barrier
 // TMA: scf.yield
 // TMA-NEXT: }
+// TMA-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
 // TMA-NEXT: gpu.barrier
 // TMA: scf.if
 // TMA-COUNT-4: nvvm.mbarrier.inval
