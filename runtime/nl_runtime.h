@@ -227,10 +227,12 @@ void nl_gpu_launch(NlGpuKernel *k, int64_t gx, int64_t gy, int64_t gz,
 /// aligned pointer, `stride` elements from a row to the next), in boxes of
 /// `box_rows` x `box_cols`, elements outside the view read as zeros; written
 /// into the slot of parameter `param` (a CUtensorMap the kernel takes by
-/// value: 128 bytes, 64-byte aligned). `type` is its CUtensorMapDataType.
+/// value: 128 bytes, 64-byte aligned). `type` is its CUtensorMapDataType,
+/// `swizzle` its CUtensorMapSwizzle (0: none; 1, 2, 3: 32, 64, 128 bytes,
+/// a box's rows then that wide).
 typedef struct NlGpuTensorMap {
   int32_t param, view, type, elem_bytes;
-  int32_t box_rows, box_cols;
+  int32_t box_rows, box_cols, swizzle, reserved;
   int64_t offset, rows, cols, stride;
 } NlGpuTensorMap;
 

@@ -933,7 +933,7 @@ static void encode_tensor_map(const NlGpuKernel *k, CUtensorMap *map,
   uint32_t unit[2] = {1, 1};
   CUresult r = cu.cuTensorMapEncodeTiled(
       map, tm->type, 2, (void *)base, dims, strides, box, unit,
-      /*interleave=*/0, /*swizzle=*/0, CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
+      /*interleave=*/0, tm->swizzle, CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
       /*oobFill=*/0);
   if (r != CUDA_SUCCESS) {
     pthread_mutex_unlock(&kept_maps.lock);

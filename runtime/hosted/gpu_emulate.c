@@ -739,33 +739,64 @@ static void async_read(Launch *l, uint32_t group, size_t offset) {
   s->reader = kMany;
 }
 
+/// Where byte `offset` of shared memory lies under swizzle pattern `mode`
+/// (CUtensorMapSwizzle, and wgmma's layout type 1 = 3, 2 = 2, 3 = 1): the
+/// 16-byte chunk bits 4 .. 4 + B XORed with bits 7 .. 7 + B (B = 3, 2, 1
+/// for 128, 64 and 32-byte rows: CUTLASS's Swizzle<B, 4, 3>, which TMA and
+/// wgmma both apply to the address; the emulation's shared memory is on
+/// 1024 bytes).
+static size_t swizzled(size_t offset, uint32_t mode) {
+  size_t bits = mode;
+  return bits ? offset ^ ((offset >> 7 & ((1u << bits) - 1)) << 4) : offset;
+}
+
 /// Element `e` bytes wide at row `row` (of M or N), k `k` of the operand
 /// that matrix descriptor `desc` describes, K-major or (`mn_major`) M- or
 /// N-major (PTX ISA, "Matrix Descriptor Format" of wgmma: bits 0-13 the
 /// start address, 16-29 the leading dimension byte offset (LBO), 32-45 the
 /// stride dimension byte offset (SBO), each >> 4; bits 49-51 the base
-/// offset and 62-63 the swizzle mode, both 0 here). Without swizzle, the
-/// operand is made of core matrices of 8 rows of 16 bytes (128 consecutive
-/// bytes, row after row): K-major, a row holds one row's k values; M- or
-/// N-major, one k's row values ("Canonical Layouts": ((T, 1, m), (8, k)) :
-/// ((1, T, SBO), (T, LBO)) elements, T = 16 / e). Either way the next core
-/// matrix along K is LBO bytes on, the next along M or N SBO bytes on.
+/// offset, 0 here, and 62-63 the layout type). Without swizzle (type 0),
+/// the operand is made of core matrices of 8 rows of 16 bytes (128
+/// consecutive bytes, row after row): K-major, a row holds one row's k
+/// values; M- or N-major, one k's row values ("Canonical Layouts": ((T, 1,
+/// m), (8, k)) : ((1, T, SBO), (T, LBO)) elements, T = 16 / e). Either way
+/// the next core matrix along K is LBO bytes on, the next along M or N SBO
+/// bytes on. Swizzled (type 1, 2, 3: rows of S = 128, 64, 32 bytes), rows
+/// of S bytes, 8 a pattern: K-major ((8, m), (T, 2)) : ((S / e, SBO), (1,
+/// T)), a row's k values in one row (LBO unused); M- or N-major ((T, S / 16,
+/// m), (8, k)) : ((1, T, LBO), (S / e, SBO)), one k's S bytes of rows in
+/// one row, the next S bytes LBO on; then the pattern (swizzled) moves
+/// each 16 bytes. The start must be where a pattern starts (the base
+/// offset, which would say otherwise, is not emulated).
 static const unsigned char *operand_at(Launch *l, uint32_t group, uint64_t desc,
                                        bool mn_major, unsigned row, unsigned k,
                                        unsigned e, size_t bounds[2]) {
-  if ((desc >> 49 & 7) || (desc >> 62))
-    fail(l, "a wgmma descriptor with a base offset or a swizzle mode, which "
-            "the emulation does not know");
+  if (desc >> 49 & 7)
+    fail(l, "a wgmma descriptor with a base offset, which the emulation "
+            "does not know");
   size_t start = (desc & 0x3fff) << 4, lbo = (desc >> 16 & 0x3fff) << 4,
          sbo = (desc >> 32 & 0x3fff) << 4;
+  unsigned type = (unsigned)(desc >> 62), bits = type ? 4 - type : 0;
+  size_t span = type ? (size_t)16 << bits : 0;
+  if (type && (start >> 7 & ((1u << bits) - 1)))
+    fail(l, "a swizzled wgmma descriptor whose start is not where a pattern "
+            "of 8 rows starts (a base offset), which the emulation does not "
+            "know");
   size_t offset;
-  if (mn_major) {
+  if (mn_major && span) {
+    size_t byte = (size_t)row * e;
+    offset =
+        start + byte / span * lbo + byte % span + k / 8 * sbo + k % 8 * span;
+  } else if (span) {
+    offset = start + row / 8 * sbo + row % 8 * span + (size_t)k * e;
+  } else if (mn_major) {
     size_t byte = (size_t)row * e;
     offset = start + byte / 16 * sbo + k / 8 * lbo + k % 8 * 16 + byte % 16;
   } else {
     size_t byte = (size_t)k * e;
     offset = start + row / 8 * sbo + byte / 16 * lbo + row % 8 * 16 + byte % 16;
   }
+  offset = swizzled(offset, bits);
   if (offset + e > l->static_shared + (size_t)l->dynamic_shared)
     fail(l, "a wgmma operand beyond the block's shared memory");
   for (unsigned i = 0; i < e; ++i)
@@ -1032,6 +1063,8 @@ typedef struct EmuTensorMap {
   uint64_t stride;  ///< Bytes from one row (dimension 1) to the next.
   uint32_t box[2];  ///< Elements, innermost first.
   uint32_t elem_bytes;
+  /// CUtensorMapSwizzle: 0 none, 1, 2, 3 the 32, 64, 128-byte pattern.
+  uint32_t swizzle;
 } EmuTensorMap;
 
 static const uint64_t kTensorMapMagic = 0x50414d54726c6e00; // "\0nlrTMAP"
@@ -1071,6 +1104,11 @@ void nl_emu_tma_load(NlEmuThread *t, uint64_t dst, const void *map, int32_t c0,
   size_t bytes = (size_t)tm->box[0] * tm->box[1] * tm->elem_bytes;
   if (offset % 128)
     fail(l, "a TMA copy into shared memory not aligned to 128 bytes");
+  // The emulation places a swizzled box where the pattern starts, so that
+  // the pattern of the address is the box's own.
+  if (tm->swizzle && offset % (256u << (tm->swizzle - 1)))
+    fail(l, "a swizzled TMA copy into shared memory not aligned to the "
+            "pattern's 8 rows, which the emulation does not know");
   if (offset + bytes > l->static_shared + (size_t)l->dynamic_shared)
     fail(l, "a TMA copy beyond the block's shared memory");
   Mbarrier *m = mbarrier_at(t, mbarrier, false);
@@ -1082,7 +1120,8 @@ void nl_emu_tma_load(NlEmuThread *t, uint64_t dst, const void *map, int32_t c0,
   for (uint32_t r = 0; r < tm->box[1]; ++r)
     for (uint32_t c = 0; c < tm->box[0]; ++c) {
       int64_t row = (int64_t)c1 + r, col = (int64_t)c0 + c;
-      size_t at = offset + ((size_t)r * tm->box[0] + c) * e;
+      size_t at =
+          swizzled(offset + ((size_t)r * tm->box[0] + c) * e, tm->swizzle);
       tma_write(t, at, e);
       if (row >= 0 && col >= 0 && (uint64_t)row < tm->dims[1] &&
           (uint64_t)col < tm->dims[0])
@@ -1446,10 +1485,11 @@ static unsigned tensor_map_element_bytes(int type) {
 }
 
 /// cuTensorMapEncodeTiled for the maps nlc makes (2-D; no interleave,
-/// swizzle, element strides or NaN fill), checking what the driver
-/// documents: a global address on 16 bytes, sizes from 1 to 2^32, a row
-/// stride a multiple of 16 below 2^40, box sizes from 1 to 256 with a
-/// multiple of 16 bytes innermost.
+/// element strides or NaN fill), checking what the driver documents: a
+/// global address on 16 bytes, sizes from 1 to 2^32, a row stride a
+/// multiple of 16 below 2^40, box sizes from 1 to 256 with a multiple of 16
+/// bytes innermost, at most the swizzle's 32, 64 or 128 bytes where there
+/// is one.
 static CUresult
 emu_cuTensorMapEncodeTiled(CUtensorMap *map, int type, uint32_t rank,
                            void *address, const uint64_t *dims,
@@ -1459,7 +1499,10 @@ emu_cuTensorMapEncodeTiled(CUtensorMap *map, int type, uint32_t rank,
   (void)l2_promotion;
   unsigned e = tensor_map_element_bytes(type);
   if (!map || !e || rank != 2 || (uintptr_t)address % 16 || interleave ||
-      swizzle || oob_fill)
+      swizzle < 0 || swizzle > 3 || oob_fill)
+    return CUDA_ERROR_INVALID_VALUE;
+  // A swizzled box's rows fit in the pattern's (32, 64 or 128 bytes).
+  if (swizzle && box[0] * e > 16u << swizzle)
     return CUDA_ERROR_INVALID_VALUE;
   for (int d = 0; d < 2; ++d)
     if (dims[d] < 1 || dims[d] > (uint64_t)1 << 32 || box[d] < 1 ||
@@ -1472,7 +1515,8 @@ emu_cuTensorMapEncodeTiled(CUtensorMap *map, int type, uint32_t rank,
                      .dims = {dims[0], dims[1]},
                      .stride = strides[0],
                      .box = {box[0], box[1]},
-                     .elem_bytes = e};
+                     .elem_bytes = e,
+                     .swizzle = (uint32_t)swizzle};
   _Static_assert(sizeof tm <= sizeof(CUtensorMap), "a tensor map's bytes");
   memset(map, 0, sizeof *map);
   memcpy(map, &tm, sizeof tm);

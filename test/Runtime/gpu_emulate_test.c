@@ -56,6 +56,7 @@
 // RUN: not %t wgmma-bad-2 2>&1 | FileCheck %s --check-prefix=WG-BAD2
 // RUN: not %t wgmma-bad-3 2>&1 | FileCheck %s --check-prefix=WG-BAD3
 // RUN: not %t wgmma-bad-4 2>&1 | FileCheck %s --check-prefix=WG-BAD4
+// RUN: not %t wgmma-bad-5 2>&1 | FileCheck %s --check-prefix=WG-BAD5
 // RUN: not %t wgmma-partial 2>&1 | FileCheck %s --check-prefix=WG-PARTIAL
 // RUN: %t tma | FileCheck %s --check-prefix=TMA --match-full-lines
 // RUN: not %t tma-1 2>&1 | FileCheck %s --check-prefix=TMA1
@@ -390,10 +391,11 @@ static void wg(void **params, NlEmuThread *t) {
   memcpy(wg_out[nMajor ? 3 : kind][tid], acc, sizeof acc);
 }
 
-// The emulation's limits, each an error: a swizzled descriptor (mode 0),
-// an operand past the block's shared memory (1), a shared address of other
-// memory (2), a wgmma width it does not know (3), an s8 B N-major, which
-// wgmma cannot read (4).
+// The emulation's limits, each an error: a descriptor with a base offset
+// (mode 0), an operand past the block's shared memory (1), a shared address
+// of other memory (2), a wgmma width it does not know (3), an s8 B N-major,
+// which wgmma cannot read (4), a swizzled descriptor that starts inside a
+// pattern (5).
 static void wg_bad(void **params, NlEmuThread *t) {
   int mode = *(int *)params[0];
   uint32_t acc[8] = {0};
@@ -402,7 +404,10 @@ static void wg_bad(void **params, NlEmuThread *t) {
     nl_emu_shared_offset(t, (uintptr_t)acc);
   uint64_t desc = descriptor(start);
   if (mode == 0)
-    desc |= (uint64_t)1 << 62;
+    desc |= (uint64_t)1 << 49;
+  // 128-byte swizzle from 128 bytes into a pattern of 8 rows.
+  if (mode == 5)
+    desc = descriptor(start + 128) | (uint64_t)1 << 62;
   if (mode == 1)
     desc = descriptor(47 << 10); // 1 KiB before the end of 48 KiB
   nl_emu_wgmma_fence(t);
@@ -677,8 +682,11 @@ int main(int argc, char **argv) {
       int bad = what[10] - '0';
       void *params[] = {&bad};
       nl_gpu_emulate(wg_bad, "wgmma", params, 1, 1, 1, 128, 0);
-      // WG-BAD0: a wgmma descriptor with a base offset or a swizzle mode,
-      // WG-BAD0-SAME: which the emulation does not know
+      // WG-BAD0: a wgmma descriptor with a base offset, which the
+      // WG-BAD0-SAME: emulation does not know
+      // WG-BAD5: a swizzled wgmma descriptor whose start is not where a
+      // WG-BAD5-SAME: pattern of 8 rows starts (a base offset), which the
+      // WG-BAD5-SAME: emulation does not know
       // WG-BAD1: a wgmma operand beyond the block's shared memory
       // WG-BAD2: a shared-memory address of memory outside shared memory
       // WG-BAD3: a form of wgmma.mma_async the emulation does not know

@@ -107,7 +107,7 @@
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 not %t --tma-huge 2>&1 | FileCheck %s --check-prefix=TMA-HUGE
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_QUIET=1 FAKE_CUDA_FAIL=cuTensorMapEncodeTiled=-500 not %t --tma 2>&1 | FileCheck %s --check-prefix=TMA-NO-DRIVER
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so %t --tma 2>&1 >/dev/null | FileCheck %s --check-prefix=TMA-LOG
-// TMA-LOG: cuTensorMapEncodeTiled type 2 rank 2 dims 8 x 4 stride 32 box 4 x 4
+// TMA-LOG: cuTensorMapEncodeTiled type 2 rank 2 dims 8 x 4 stride 32 box 4 x 4 swizzle 1
 // TMA-LOG: cuLaunchKernel inc_kernel
 // TMA-LOG-NOT: cuTensorMapEncodeTiled
 // TMA-LOG: cuLaunchKernel inc_kernel
@@ -661,6 +661,7 @@ int32_t nl_main(void) {
                          .elem_bytes = 4,
                          .box_rows = 4,
                          .box_cols = 4,
+                         .swizzle = 1,
                          .offset = 0,
                          .rows = mode_is("--tma-huge") ? INT64_C(1) << 31 : 4,
                          .cols = 8,

@@ -401,6 +401,20 @@ std::optional<MmaDot> mmaDot(ElementNest &nest,
 /// 16 x 8 block of the result).
 constexpr int64_t kMaxRegisterAccumulators = 64;
 
+/// The widest swizzle span (128, 64 or 32 bytes) that divides a row of
+/// `rowBytes`, or 0.
+int64_t swizzleSpan(int64_t rowBytes) {
+  for (int64_t span : {128, 64, 32})
+    if (rowBytes % span == 0)
+      return span;
+  return 0;
+}
+
+/// A wgmma descriptor's layout type (bits 62-63) for a swizzle span.
+int64_t swizzleLayoutType(int64_t span) {
+  return span == 128 ? 1 : span == 64 ? 2 : span == 32 ? 3 : 0;
+}
+
 /// How wgmma (sm_90a) computes a contraction: its result in 64-row blocks,
 /// each cut into `parts` column parts of `n` columns, one `m64nNk16` (bf16)
 /// or `m64nNk32` (i8) chain each; the pieces shared out evenly among
@@ -981,7 +995,7 @@ Value sharedAddress(OpBuilder &b, Location loc, Value buffer) {
 /// stored after it; otherwise loaded and stored around the chains.
 /// Warpgroups beyond the split's are idle.
 scf::ForOp wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
-                     int64_t threads) {
+                     int64_t threads, int64_t spanA, int64_t spanB) {
   WgmmaSplit split = *wgmmaSplit(dot);
   scf::ForOp outer = nest.loops.front();
   OpBuilder b(outer);
@@ -1063,10 +1077,11 @@ scf::ForOp wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
     }
     return SmallVector<Value>(ifOp.getResults());
   };
-  // A descriptor of the operand at byte `offset` from `address`, core
-  // matrices `lbo` bytes apart along K and `sbo` along M or N.
-  auto descriptor = [&](Value address, int64_t lbo, int64_t sbo,
-                        Value offset) {
+  // A descriptor of the operand at byte `offset` from `address`, its
+  // leading and stride byte offsets `lbo` and `sbo`, swizzled in rows of
+  // `span` bytes (0: none).
+  auto descriptor = [&](Value address, int64_t lbo, int64_t sbo, Value offset,
+                        int64_t span) {
     auto i64c = [&](int64_t v) {
       return arith::ConstantIntOp::create(b, loc, v, 64).getResult();
     };
@@ -1078,7 +1093,8 @@ scf::ForOp wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
                                                          b, loc, i64, offset)),
                                i64c(4)),
         i64c(0x3fff));
-    int64_t strides = (lbo >> 4) << 16 | (sbo >> 4) << 32;
+    int64_t strides =
+        (lbo >> 4) << 16 | (sbo >> 4) << 32 | swizzleLayoutType(span) << 62;
     return arith::OrIOp::create(b, loc, start, i64c(strides)).getResult();
   };
   // The chains of all pieces from accumulators `acc`: their new values.
@@ -1109,18 +1125,42 @@ scf::ForOp wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
     for (int64_t k = 0; k < dot.k; k += kStep) {
       int64_t chunk = k * bytes / 16;
       for (int64_t q = 0; q < split.perGroup; ++q) {
-        Value a =
-            descriptor(lhsAt, lhsRows * 16, 128,
-                       add(c(chunk * lhsRows * 16), mul(pieces[q].first, 16)));
+        // Swizzled K-major A (PTX ISA's canonical ((8,m),(T,2)) :
+        // ((8T,SBO),(1,T)) for 128 bytes): rows of `spanA` bytes of K, 8
+        // rows a pattern (SBO), the next span of K a box of all rows on;
+        // LBO unused (16). Else core matrices: along K LBO = 16 rows, along
+        // M SBO = 128.
+        Value a = spanA ? descriptor(lhsAt, 16, 8 * spanA,
+                                     add(c(k * bytes / spanA * lhsRows * spanA +
+                                           k * bytes % spanA),
+                                         mul(pieces[q].first, spanA)),
+                                     spanA)
+                        : descriptor(lhsAt, lhsRows * 16, 128,
+                                     add(c(chunk * lhsRows * 16),
+                                         mul(pieces[q].first, 16)),
+                                     0);
         // N-major: k's rows of 16 bytes, 8 of N each; the piece's first
-        // column in chunk n / 8 of K rows.
+        // column in chunk n / 8 of K rows. Swizzled (((T,8,m),(8,k)) :
+        // ((1,T,LBO),(8T,SBO)) for 128 bytes): k's rows of `spanB` bytes
+        // of N, 8 k a pattern (SBO), the next span of N a box of all K
+        // rows on (LBO).
         Value bDesc =
-            nMajor ? descriptor(rhsAt, 128, rhsRows * 16,
-                                add(c(k * 16), mul(div(pieces[q].second, 8),
-                                                   rhsRows * 16)))
-                   : descriptor(rhsAt, rhsRows * 16, 128,
-                                add(c(chunk * rhsRows * 16),
-                                    mul(pieces[q].second, 16)));
+            nMajor && spanB
+                ? descriptor(
+                      rhsAt, rhsRows * spanB, 8 * spanB,
+                      add(c(k * spanB),
+                          add(mul(div(mul(pieces[q].second, bytes), spanB),
+                                  rhsRows * spanB),
+                              rem(mul(pieces[q].second, bytes), spanB))),
+                      spanB)
+            : nMajor ? descriptor(rhsAt, 128, rhsRows * 16,
+                                  add(c(k * 16), mul(div(pieces[q].second, 8),
+                                                     rhsRows * 16)),
+                                  0)
+                     : descriptor(rhsAt, rhsRows * 16, 128,
+                                  add(c(chunk * rhsRows * 16),
+                                      mul(pieces[q].second, 16)),
+                                  0);
         d[q] = NVVM::WgmmaMmaAsyncOp::create(
             b, loc, structType, d[q], a, bDesc,
             NVVM::MMAShapeAttr::get(ctx, 64, split.n, kStep), in, in, out,
@@ -2366,17 +2406,21 @@ std::optional<TmaLoad> tmaLoad(ElementNest &nest) {
 }
 
 /// A wgmma contraction whose tiles TMA loads: the copy nests of its A and
-/// B, the ring's stages and its buffer's arena offset.
+/// B, their swizzle spans (bytes: 128, 64 or 32, a row of the swizzled
+/// layout and a box's width; 0: 16-byte boxes into the plain core-matrix
+/// layout), A's bytes in a stage and a stage's (both multiples of 1024,
+/// where every swizzle pattern repeats), the ring's stages and its buffer.
 struct TmaPlan {
   TmaLoad a, b;
+  int64_t spanA = 0, spanB = 0, aBytes = 0, stageBytes = 0;
   int64_t stages = 0;
   Operation *ring = nullptr;
 };
 
 /// Stages of a TMA ring at most; bytes the ring adds to its stages (for
-/// aligning them to 128 bytes, as TMA wants, and the mbarriers).
+/// aligning them to 1024 bytes, and the mbarriers).
 constexpr int64_t kMaxTmaStages = 4;
-int64_t tmaRingExtra(int64_t stages) { return 128 + 8 * stages; }
+int64_t tmaRingExtra(int64_t stages) { return 1024 + 8 * stages; }
 
 /// Whether `v`, computed in `loop` (at any depth), can be computed for any
 /// step from the induction variable alone: a value from outside the loop,
@@ -2417,7 +2461,8 @@ Value cloneOutOf(OpBuilder &b, Value v, Operation *scope, IRMapping &map) {
 /// limit too; the arena is placed anew once every rewrite is done).
 std::optional<TmaPlan> planTma(gpu::GPUFuncOp fn, ElementNest &nest,
                                const MmaDot &dot, Plan &plan, int64_t limit,
-                               const DenseSet<Operation *> &removed) {
+                               const DenseSet<Operation *> &removed,
+                               bool swizzle) {
   scf::ForOp loop = accumulatorLoop(nest, dot, /*warps=*/0);
   if (!loop || dot.int8 || dot.rhsTransposed)
     return std::nullopt;
@@ -2459,7 +2504,19 @@ std::optional<TmaPlan> planTma(gpu::GPUFuncOp fn, ElementNest &nest,
       if (!computableForStep(v, loop))
         return std::nullopt;
   }
-  int64_t stageBytes = (tp.a.rows * tp.a.cols + tp.b.rows * tp.b.cols) * 2;
+  // A's rows run along K, B's along N (N-major). A piece of B starts at a
+  // multiple of the split's columns: within one row of the pattern, or at
+  // its start.
+  if (swizzle) {
+    tp.spanA = swizzleSpan(tp.a.cols * 2);
+    tp.spanB = swizzleSpan(tp.b.cols * 2);
+    int64_t piece = wgmmaSplit(dot)->n * 2;
+    if (tp.spanB && piece % tp.spanB && tp.spanB % piece)
+      tp.spanB = 0;
+  }
+  tp.aBytes = llvm::alignTo(tp.a.rows * tp.a.cols * 2, 1024);
+  tp.stageBytes = llvm::alignTo(tp.aBytes + tp.b.rows * tp.b.cols * 2, 1024);
+  int64_t stageBytes = tp.stageBytes;
   DenseSet<Operation *> skip = removed;
   skip.insert(tp.a.buffer.getDefiningOp());
   skip.insert(tp.b.buffer.getDefiningOp());
@@ -2480,20 +2537,25 @@ std::optional<TmaPlan> planTma(gpu::GPUFuncOp fn, ElementNest &nest,
 }
 
 /// The kernel argument holding the tensor map of `load`'s view in boxes of
-/// 16 bytes x its rows: an `!llvm.ptr` to a CUtensorMap passed by value,
-/// listed in `fn`'s kTensorMapsAttr; added (with a null pointer for it in
-/// each launch) where `fn` has none yet.
-Value tensorMapArgument(ModuleOp module, gpu::GPUFuncOp fn,
-                        const TmaLoad &load) {
+/// `span` bytes (16 without swizzle) x its rows: an `!llvm.ptr` to a
+/// CUtensorMap passed by value, listed in `fn`'s kTensorMapsAttr; added
+/// (with a null pointer for it in each launch) where `fn` has none yet.
+Value tensorMapArgument(ModuleOp module, gpu::GPUFuncOp fn, const TmaLoad &load,
+                        int64_t span) {
   MLIRContext *ctx = fn.getContext();
   bool bf16 = cast<MemRefType>(load.view.getType()).getElementType().isBF16();
-  // CUtensorMapDataType: CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 or FLOAT16.
+  // CUtensorMapDataType: CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 or FLOAT16;
+  // CUtensorMapSwizzle: NONE, 32B, 64B or 128B.
   SmallVector<int64_t> entry = {0,
                                 cast<BlockArgument>(load.view).getArgNumber(),
                                 load.rows,
-                                8,
+                                span ? span / 2 : 8,
                                 bf16 ? 9 : 6,
-                                2};
+                                2,
+                                span == 128  ? 3
+                                : span == 64 ? 2
+                                : span == 32 ? 1
+                                             : 0};
   SmallVector<Attribute> maps;
   if (auto list = fn->getAttrOfType<ArrayAttr>(nlc::nvptx::kTensorMapsAttr))
     maps.assign(list.begin(), list.end());
@@ -2534,11 +2596,10 @@ void tmaKLoop(ModuleOp module, gpu::GPUFuncOp fn, scf::ForOp loop, TmaPlan &tp,
   Block *body = loop.getBody();
   Type i64 = IntegerType::get(ctx, 64), i32 = IntegerType::get(ctx, 32);
   auto ptr = LLVM::LLVMPointerType::get(ctx);
-  Value mapA = tensorMapArgument(module, fn, tp.a);
-  Value mapB = tensorMapArgument(module, fn, tp.b);
-  int64_t aBytes = tp.a.rows * tp.a.cols * 2,
-          bBytes = tp.b.rows * tp.b.cols * 2;
-  int64_t stageBytes = aBytes + bBytes, stages = tp.stages;
+  Value mapA = tensorMapArgument(module, fn, tp.a, tp.spanA);
+  Value mapB = tensorMapArgument(module, fn, tp.b, tp.spanB);
+  int64_t aBytes = tp.aBytes, stageBytes = tp.stageBytes, stages = tp.stages;
+  int64_t copyBytes = (tp.a.rows * tp.a.cols + tp.b.rows * tp.b.cols) * 2;
   OpBuilder b(loop);
   auto c = [&](int64_t v) { return indexConst(b, loc, v); };
   auto c64 = [&](int64_t v) {
@@ -2553,11 +2614,11 @@ void tmaKLoop(ModuleOp module, gpu::GPUFuncOp fn, scf::ForOp loop, TmaPlan &tp,
   auto toI32 = [&](Value index) {
     return arith::IndexCastOp::create(b, loc, i32, index).getResult();
   };
-  // The ring's first stage on 128 bytes (generic addresses: the shared
+  // The ring's first stage on 1024 bytes (generic addresses: the shared
   // window is aligned further), its mbarriers after the stages.
   Value at = toI64(memref::ExtractAlignedPointerAsIndexOp::create(
       b, loc, tp.ring->getResult(0)));
-  Value base = arith::AndIOp::create(b, loc, add64(at, c64(127)), c64(-128));
+  Value base = arith::AndIOp::create(b, loc, add64(at, c64(1023)), c64(-1024));
   auto stageA = [&](Value stage) {
     return add64(base, arith::MulIOp::create(b, loc, stage, c64(stageBytes)));
   };
@@ -2604,11 +2665,11 @@ void tmaKLoop(ModuleOp module, gpu::GPUFuncOp fn, scf::ForOp loop, TmaPlan &tp,
     Value bar = shared(mbarrier(stage));
     NVVM::MBarrierArriveExpectTxOp::create(
         b, loc, Type(), bar,
-        arith::ConstantIntOp::create(b, loc, stageBytes, 32),
+        arith::ConstantIntOp::create(b, loc, copyBytes, 32),
         NVVM::MemScopeKind::CTA, /*relaxed=*/false, Value());
-    for (auto [load, tensorMap, dst] :
-         {std::tuple(&tp.a, mapA, stageA(stage)),
-          std::tuple(&tp.b, mapB, stageB(stage))}) {
+    for (auto [load, tensorMap, dst, span] :
+         {std::tuple(&tp.a, mapA, stageA(stage), tp.spanA),
+          std::tuple(&tp.b, mapB, stageB(stage), tp.spanB)}) {
       Value row =
           load->rowBase ? cloneOutOf(b, load->rowBase, loop, map) : c(0);
       Value col =
@@ -2625,12 +2686,15 @@ void tmaKLoop(ModuleOp module, gpu::GPUFuncOp fn, scf::ForOp loop, TmaPlan &tp,
         ok = arith::AndIOp::create(b, loc, ok, cloneOutOf(b, cond, loop, map));
       Value r32 = toI32(arith::SelectOp::create(b, loc, ok, row, rows));
       Value c32 = toI32(arith::MinUIOp::create(b, loc, col, cols));
-      for (int64_t chunk = 0; chunk < load->cols / 8; ++chunk) {
+      // One box per `width` bytes of a row: 16, or the swizzle's span.
+      int64_t width = span ? span : 16;
+      for (int64_t chunk = 0; chunk < load->cols * 2 / width; ++chunk) {
         Value to = LLVM::AddrSpaceCastOp::create(
             b, loc, LLVM::LLVMPointerType::get(ctx, 7),
-            shared(add64(dst, c64(chunk * load->rows * 16))));
+            shared(add64(dst, c64(chunk * load->rows * width))));
         Value x = arith::AddIOp::create(
-            b, loc, c32, arith::ConstantIntOp::create(b, loc, 8 * chunk, 32));
+            b, loc, c32,
+            arith::ConstantIntOp::create(b, loc, width / 2 * chunk, 32));
         NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
             b, loc, to, tensorMap, ValueRange{x, r32}, bar, ValueRange{},
             Value(), Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
@@ -3122,7 +3186,7 @@ struct GPUDistributeTiles
           if (!dot || !chunked.contains(dot->lhs))
             continue;
           if (std::optional<TmaPlan> tp =
-                  planTma(fn, nest, *dot, *plan, limit, removed)) {
+                  planTma(fn, nest, *dot, *plan, limit, removed, swizzle)) {
             leftAlone.insert(tp->a.outer);
             leftAlone.insert(tp->b.outer);
             tmaPlans[nest.loops.front()] = *tp;
@@ -3145,8 +3209,11 @@ struct GPUDistributeTiles
         auto tp = tmaPlans.find(nest.loops.front());
         auto epilogue = epilogues.find(nest.loops.front());
         if (dot) {
+          bool viaTma = tp != tmaPlans.end();
           scf::ForOp kLoop = chunked.contains(dot->lhs)
-                                 ? wgmmaNest(nest, *dot, tid, block)
+                                 ? wgmmaNest(nest, *dot, tid, block,
+                                             viaTma ? tp->second.spanA : 0,
+                                             viaTma ? tp->second.spanB : 0)
                                  : mmaNest(nest, *dot, tid, block, ldmatrix);
           if (epilogue != epilogues.end())
             kLoop = directEpilogue(epilogue->second, kLoop, *plan);

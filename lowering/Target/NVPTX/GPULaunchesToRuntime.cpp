@@ -48,7 +48,7 @@ struct GPULaunchesToRuntime
     i64 = IntegerType::get(ctx, 64);
     mapType = LLVM::LLVMStructType::getLiteral(ctx, {i32, i32, i64, i64, i32});
     tensorMapType = LLVM::LLVMStructType::getLiteral(
-        ctx, {i32, i32, i32, i32, i32, i32, i64, i64, i64, i64});
+        ctx, {i32, i32, i32, i32, i32, i32, i32, i32, i64, i64, i64, i64});
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     if (!module.lookupSymbol(kLaunch))
       LLVM::LLVMFuncOp::create(
@@ -182,7 +182,7 @@ private:
     if (auto maps = tensorMaps.find(it->first); maps != tensorMaps.end())
       for (Attribute m : maps->second) {
         ArrayRef<int64_t> entry = cast<DenseI64ArrayAttr>(m).asArrayRef();
-        if (entry.size() != 6)
+        if (entry.size() != 6 && entry.size() != 7)
           return launch.emitOpError("has a malformed tensor map list");
         tensorMapOf[entry[0]] = entry;
       }
@@ -311,16 +311,19 @@ private:
                                      tensorMapArray,
                                      ArrayRef<LLVM::GEPArg>{int32_t(k), f});
         };
-        SmallVector<Value> fields = {i32Const(b, loc, param),
-                                     i32Const(b, loc, view->second),
-                                     i32Const(b, loc, entry[4]),
-                                     i32Const(b, loc, entry[5]),
-                                     i32Const(b, loc, entry[2]),
-                                     i32Const(b, loc, entry[3]),
-                                     toSlot(b, loc, meta.getOffset()),
-                                     toSlot(b, loc, meta.getSizes()[0]),
-                                     toSlot(b, loc, meta.getSizes()[1]),
-                                     toSlot(b, loc, meta.getStrides()[0])};
+        SmallVector<Value> fields = {
+            i32Const(b, loc, param),
+            i32Const(b, loc, view->second),
+            i32Const(b, loc, entry[4]),
+            i32Const(b, loc, entry[5]),
+            i32Const(b, loc, entry[2]),
+            i32Const(b, loc, entry[3]),
+            i32Const(b, loc, entry.size() > 6 ? entry[6] : 0),
+            i32Const(b, loc, 0),
+            toSlot(b, loc, meta.getOffset()),
+            toSlot(b, loc, meta.getSizes()[0]),
+            toSlot(b, loc, meta.getSizes()[1]),
+            toSlot(b, loc, meta.getStrides()[0])};
         for (auto [f, v] : llvm::enumerate(fields))
           LLVM::StoreOp::create(b, loc, v, field(f));
       }

@@ -158,10 +158,14 @@ def GPUDistributeTiles
       whose A and B tiles are loaded, padded with zeros, from views the
       kernel takes, at positions that do not depend on what the loop
       carries, loads them with the tensor memory accelerator instead:
-      `cp.async.bulk.tensor.2d` of boxes of 16 bytes x the tile's rows
-      (one per 16-byte column chunk, into the core-matrix layout wgmma
-      reads), into a ring of 2 to 4 stages (as many as fit in shared
-      memory, aligned to 128 bytes), each completing on its own mbarrier.
+      `cp.async.bulk.tensor.2d` of boxes of 128, 64 or 32 bytes x the
+      tile's rows (the widest that divides a row: A's along K, B's along
+      N) into the layout wgmma reads with the same swizzle (tensor map and
+      descriptors), or without option `swizzle`, or for rows of another
+      width, of 16 bytes x the tile's rows (one per 16-byte column chunk,
+      into the plain core-matrix layout), into a ring of 2 to 4 stages (as
+      many as fit in shared memory, aligned to 1024 bytes, where every
+      swizzle pattern starts), each completing on its own mbarrier.
       Thread 0 initializes the mbarriers and issues the first stages
       before the loop; each step: every thread waits for its step's
       stage (`mbarrier.try_wait.parity`), the warpgroups' chains read it
@@ -173,7 +177,8 @@ def GPUDistributeTiles
       view and box (a 128-byte `!llvm.ptr` argument passed by value,
       listed in the function's `nlc.tensor_maps`: [argument, view
       argument, box rows, box columns, CUtensorMapDataType, element
-      bytes]); each launch gets a null pointer for it, which
+      bytes, CUtensorMapSwizzle]); each launch gets a null pointer for it,
+      which
       nlc-gpu-launches-to-runtime replaces by the map the runtime encodes
       at the launch. Not in a module marked `nlc.no_tma` (nlc
       --gpu-tma=false).
@@ -231,6 +236,10 @@ def GPUDistributeTiles
     Option<"tma", "tma", "bool", "true",
            "A wgmma K loop loads its bf16 and f16 tiles from the kernel's "
            "views with TMA into a ring of stages on mbarriers (sm_90a)">,
+    Option<"swizzle", "swizzle", "bool", "true",
+           "TMA boxes as wide as a tile's rows allow (32, 64 or 128 bytes) "
+           "into the matching swizzled layout wgmma reads, instead of "
+           "16-byte boxes into the plain core-matrix layout">,
     Option<"ldmatrix", "ldmatrix", "bool", "true",
            "mma.sync operands by ldmatrix where B is stored transposed">,
     Option<"warpReductions", "warp-reductions", "bool", "true",

@@ -312,9 +312,9 @@ fake_cuTensorMapEncodeTiled(CUtensorMap *map, int type, uint32_t rank,
                             const uint32_t *elementStrides, int interleave,
                             int swizzle, int l2Promotion, int oobFill) {
   note("cuTensorMapEncodeTiled type %d rank %u dims %llu x %llu stride %llu "
-       "box %u x %u",
+       "box %u x %u swizzle %d",
        type, rank, (unsigned long long)dims[0], (unsigned long long)dims[1],
-       (unsigned long long)strides[0], box[0], box[1]);
+       (unsigned long long)strides[0], box[0], box[1], swizzle);
   CUresult r = injected("cuTensorMapEncodeTiled");
   NlCu_cuTensorMapEncodeTiled encode =
       (NlCu_cuTensorMapEncodeTiled)emulated_entry("cuTensorMapEncodeTiled");

@@ -4,7 +4,8 @@
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="wgmma=0 prefetch=0 epilogue=0" | FileCheck %s --check-prefix=LDM --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="prefetch=0 tma=0 epilogue=0" | FileCheck %s --check-prefix=WGMMA --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="tma=0 epilogue=0" | FileCheck %s --check-prefix=PREFETCH --enable-var-scope
-// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=epilogue=0 | FileCheck %s --check-prefix=TMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="epilogue=0 swizzle=0" | FileCheck %s --check-prefix=TMA --enable-var-scope
+// RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=epilogue=0 | FileCheck %s --check-prefix=SWZ --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles | FileCheck %s --check-prefix=EPI --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles="wgmma=0 epilogue=0" | FileCheck %s --check-prefix=PREFETCH-MMA --enable-var-scope
 // RUN: %nlc-opt %s -split-input-file -convert-tile-to-scf=mark-element-loops -nlc-gpu-distribute-tiles=mma=0 | FileCheck %s --check-prefix=SCALAR
@@ -372,7 +373,7 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // mbarriers are invalidated.
 // TMA-LABEL: gpu.func @mm_loop(
 // TMA-SAME: %[[MA:[^:]+]]: !llvm.ptr, %[[MB:[^:]+]]: !llvm.ptr)
-// TMA-SAME: nlc.tensor_maps = [array<i64: 3, 0, 64, 8, 9, 2>, array<i64: 4, 0, 32, 8, 9, 2>]
+// TMA-SAME: nlc.tensor_maps = [array<i64: 3, 0, 64, 8, 9, 2, 0>, array<i64: 4, 0, 32, 8, 9, 2, 0>]
 // The accumulator is the buffer of the zeros it starts from: the copy the
 // reference lowering makes of it for the loop is elided (nothing reads the
 // zeros' buffer after it), so one 64 x 16 f32 buffer, and no thread copies.
@@ -380,8 +381,8 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // TMA-NOT: memref<4x64x8xbf16
 // TMA: memref.view %{{.+}} to memref<64x16xf32, #gpu.address_space<workgroup>>
 // TMA-NOT: to memref<64x16xf32, #gpu.address_space<workgroup>>
-// TMA: memref.view %{{.+}} to memref<20640xi8, #gpu.address_space<workgroup>>
-// TMA: arith.andi %{{.+}}, %c-128_i64 : i64
+// TMA: memref.view %{{.+}} to memref<21536xi8, #gpu.address_space<workgroup>>
+// TMA: arith.andi %{{.+}}, %c-1024_i64 : i64
 // TMA-COUNT-4: nvvm.mbarrier.init %{{.+}}, %c1_i32{{.*}} : !llvm.ptr<3>, i32
 // TMA-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // TMA-NEXT: }
@@ -412,13 +413,37 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // TMA: scf.if
 // TMA-COUNT-4: nvvm.mbarrier.inval
 
+// By default (option `swizzle`) a box is as wide as the tile's rows allow:
+// A's rows of 32 bf16 of K (64 bytes) one box of 64 x 32 with the 64-byte
+// pattern (CUtensorMapSwizzle 2), B's of 16 of N (32 bytes) one of 32 x 16
+// with the 32-byte one (1), so one copy each a step; the ring's stages
+// on 1024 bytes. The descriptors say so: A's layout type 2 (64 bytes), SBO
+// = 8 rows of 64 bytes, LBO unused (16): 2 << 62 | 32 << 32 | 1 << 16;
+// B's type 3 (32 bytes), SBO 8 k of 32 bytes, LBO 32 k rows of 32 bytes
+// (the next 16 of N): 3 << 62 | 16 << 32 | 64 << 16.
+// SWZ-LABEL: gpu.func @mm_loop(
+// SWZ-SAME: %[[MA:[^:]+]]: !llvm.ptr, %[[MB:[^:]+]]: !llvm.ptr)
+// SWZ-SAME: nlc.tensor_maps = [array<i64: 3, 0, 64, 32, 9, 2, 2>, array<i64: 4, 0, 32, 16, 9, 2, 1>]
+// SWZ: arith.andi %{{.+}}, %c-1024_i64 : i64
+// SWZ: nvvm.mbarrier.arrive.expect_tx %[[BAR:.+]], %c5120_i32 : !llvm.ptr<3>, i32
+// SWZ-NEXT: arith.constant
+// SWZ-NOT: nvvm.mbarrier.arrive.expect_tx
+// SWZ-COUNT-1: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.+}}, %[[MA]], %[[BAR]], box[%{{.+}}, %{{.+}}] : !llvm.ptr<7>, !llvm.ptr
+// SWZ-NOT: nvvm.mbarrier.arrive.expect_tx
+// SWZ-COUNT-1: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.+}}, %[[MB]], %[[BAR]], box[%{{.+}}, %{{.+}}] : !llvm.ptr<7>, !llvm.ptr
+// SWZ-NEXT: }
+// SWZ: scf.for
+// SWZ: arith.constant -9223371899415756800 : i64
+// SWZ: arith.constant -4611685949703716864 : i64
+// SWZ: nvvm.wgmma.mma_async
+
 // By default (option `epilogue`) the accumulators need no tile at all:
 // they start as the zeros the tile is filled with (the fill goes) and end,
 // after the loop, stored from their registers into %y where the tile's
 // store would have put them (the element inside %y, and the tile's own
 // condition); the arena holds the TMA ring alone.
 // EPI-LABEL: gpu.func @mm_loop(
-// EPI-SAME: workgroup(%{{.+}} : memref<20640xi8, #gpu.address_space<workgroup>>
+// EPI-SAME: workgroup(%{{.+}} : memref<21536xi8, #gpu.address_space<workgroup>>
 // EPI-NOT: memref<64x16xf32
 // EPI: %[[Z:.+]] = arith.constant 0.000000e+00 : f32
 // EPI: %[[R:.+]]:8 = scf.for %{{.+}} iter_args(%{{[^ ]+}} = %[[Z]], %{{[^ ]+}} = %[[Z]],

@@ -53,17 +53,26 @@
 // the two 2-D views' 7 and %kt): each is its own 128 bytes on 64, which the
 // runtime fills; the launch is nl_gpu_launch_tma with the maps' requests
 // (NlGpuTensorMap: parameter, view, CUtensorMapDataType 9, 2 bytes, box
-// rows and columns, then the view's offset, sizes and row stride).
+// rows and columns, CUtensorMapSwizzle, a reserved 0, then the view's
+// offset, sizes and row stride). A's map: boxes of 64 rows of 32 bf16 (its
+// K: 64 bytes), swizzle 2 (64-byte rows).
 // CHECK-LABEL: func.func @host_tma(
 // CHECK-SAME: %[[TX:[a-z0-9]+]]: memref<?x?xbf16>
 // CHECK-COUNT-2: llvm.alloca %{{.+}} x i64 {alignment = 64 : i64}
-// CHECK: %[[TMAPS:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(i32, i32, i32, i32, i32, i32, i64, i64, i64, i64)>
+// CHECK: %[[TMAPS:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(i32, i32, i32, i32, i32, i32, i32, i32, i64, i64, i64, i64)>
 // CHECK: %[[TO:.+]], %[[TS:.+]]:2, %[[TST:.+]]:2 = memref.extract_strided_metadata %[[TX]]
+// CHECK: llvm.mlir.constant(64 : i32) : i32
+// CHECK-NEXT: %[[BOXC:.+]] = llvm.mlir.constant(32 : i32) : i32
+// CHECK-NEXT: %[[SW:.+]] = llvm.mlir.constant(2 : i32) : i32
 // CHECK: %[[F0:.+]] = llvm.getelementptr %[[TMAPS]][0, 0]
 // CHECK-NEXT: llvm.store %{{.+}}, %[[F0]]
 // CHECK: %[[F4:.+]] = llvm.getelementptr %[[TMAPS]][0, 4]
 // CHECK-NEXT: llvm.store %{{.+}}, %[[F4]]
-// CHECK: llvm.getelementptr %[[TMAPS]][1, 9]
+// CHECK: %[[F5:.+]] = llvm.getelementptr %[[TMAPS]][0, 5]
+// CHECK-NEXT: llvm.store %[[BOXC]], %[[F5]]
+// CHECK-NEXT: %[[F6:.+]] = llvm.getelementptr %[[TMAPS]][0, 6]
+// CHECK-NEXT: llvm.store %[[SW]], %[[F6]]
+// CHECK: llvm.getelementptr %[[TMAPS]][1, 11]
 // The maps' count (2) after the views' (2):
 // CHECK: llvm.mlir.constant(2 : i32) : i32
 // CHECK-NEXT: %[[NT:.+]] = llvm.mlir.constant(2 : i32) : i32
