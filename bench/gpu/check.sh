@@ -30,6 +30,8 @@ for t in bf16 i8; do
 done
 chk mm_bf16_grid128_1024_notma mm bf16 1024 1024 1024
 chk mm_bf16_grid64_4096_notma mm bf16 4096 4096 4096
+chk mm_bf16_grid128_1024_noswz mm bf16 1024 1024 1024
+chk mm_bf16_grid64_4096_noswz mm bf16 4096 4096 4096
 chk softmax_4096x1024 mem 0 4096 1024
 chk softmax_4096x4096 mem 0 4096 4096
 chk layernorm_4096x1024 mem 1 4096 1024

@@ -48,6 +48,9 @@ done
 # bf16 on sm_90a without TMA (the threads' pipelined copies): TMA's gain,
 # or a TMA fault ruled out, on the same GPU.
 "$nlc" "${gpu[@]}" --gpu-tma=false "$out/matmul_bf16.nl" -o "$out/matmul_bf16_notma.gpu"
+# And with TMA's 16-byte boxes, unswizzled: the swizzle's gain, or a
+# swizzle fault ruled out.
+"$nlc" "${gpu[@]}" --gpu-swizzle=false "$out/matmul_bf16.nl" -o "$out/matmul_bf16_noswz.gpu"
 "$nlc" "${gpu[@]}" "$root/bench/nl/mem.nl" -o "$out/mem.gpu"
 "$nlc" "${gpu[@]}" "$root/bench/nl/attention.nl" -o "$out/attention_bench.gpu"
 # The differential tester's programs (kernels on the GPU, host code the

@@ -96,6 +96,9 @@ done
 # bf16 on sm_90a without TMA (--gpu-tma=false), next to the TMA runs above.
 run_case matmul_bf16_notma "1 1024 1024 1024 3" mm_bf16_grid128_1024_notma $((2 * 1024 ** 3)) TFLOP/s
 run_case matmul_bf16_notma "0 4096 4096 4096 2" mm_bf16_grid64_4096_notma $((2 * 4096 ** 3)) TFLOP/s
+# And with TMA's 16-byte boxes, unswizzled (--gpu-swizzle=false).
+run_case matmul_bf16_noswz "1 1024 1024 1024 3" mm_bf16_grid128_1024_noswz $((2 * 1024 ** 3)) TFLOP/s
+run_case matmul_bf16_noswz "0 4096 4096 4096 2" mm_bf16_grid64_4096_noswz $((2 * 4096 ** 3)) TFLOP/s
 run_case mem "0 4096 1024 3" softmax_4096x1024 $((8 * 4096 * 1024)) GB/s
 run_case mem "1 4096 1024 3" layernorm_4096x1024 $((8 * 4096 * 1024)) GB/s
 run_case mem "0 4096 4096 3" softmax_4096x4096 $((8 * 4096 * 4096)) GB/s

@@ -348,6 +348,8 @@ int Compilation::run() {
     (*module)->setAttr(nvptx::kGpuEmulationAttr, mlir::UnitAttr::get(&context));
   if (!opts.gpuTma)
     (*module)->setAttr(nvptx::kNoTmaAttr, mlir::UnitAttr::get(&context));
+  if (!opts.gpuSwizzle)
+    (*module)->setAttr(nvptx::kNoSwizzleAttr, mlir::UnitAttr::get(&context));
   if (opts.emit == Emit::MLIR) {
     std::string text;
     llvm::raw_string_ostream os(text);

@@ -106,6 +106,13 @@ cl::opt<bool> gpuTma(
              "copies, to compare or to rule TMA out "
              "(nvptx64-nvidia-cuda)"),
     cl::init(true), cl::cat(nlcCategory));
+cl::opt<bool> gpuSwizzle(
+    "gpu-swizzle",
+    cl::desc("On sm_90a, TMA boxes as wide as the tiles' rows into swizzled "
+             "layouts (default); --gpu-swizzle=false keeps 16-byte boxes "
+             "into the plain core-matrix layout, to compare or to rule the "
+             "swizzle out (nvptx64-nvidia-cuda)"),
+    cl::init(true), cl::cat(nlcCategory));
 cl::opt<unsigned> runTimeout(
     "run-timeout",
     cl::desc("With --run, stop the program after this many seconds (0: "
@@ -335,6 +342,14 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   if (gpuTma.getNumOccurrences() > 0 &&
       opts.target->name != "nvptx64-nvidia-cuda") {
     llvm::errs() << "nlc: error: --gpu-tma needs "
+                    "--target=nvptx64-nvidia-cuda, not "
+                 << opts.target->name << "\n";
+    return 1;
+  }
+  opts.gpuSwizzle = gpuSwizzle;
+  if (gpuSwizzle.getNumOccurrences() > 0 &&
+      opts.target->name != "nvptx64-nvidia-cuda") {
+    llvm::errs() << "nlc: error: --gpu-swizzle needs "
                     "--target=nvptx64-nvidia-cuda, not "
                  << opts.target->name << "\n";
     return 1;

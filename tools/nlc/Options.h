@@ -52,6 +52,8 @@ struct Options {
   bool gpuEmulation = false;
   /// --gpu-tma (off: nvptx::kNoTmaAttr).
   bool gpuTma = true;
+  /// --gpu-swizzle (off: nvptx::kNoSwizzleAttr).
+  bool gpuSwizzle = true;
   std::optional<unsigned> runTimeout;
   std::vector<std::string> includeDirs;
   /// `--file`: (name in the guest, path here) of each file for a unikernel.

@@ -3185,8 +3185,9 @@ struct GPUDistributeTiles
           std::optional<MmaDot> dot = mmaDot(nest, transposed);
           if (!dot || !chunked.contains(dot->lhs))
             continue;
-          if (std::optional<TmaPlan> tp =
-                  planTma(fn, nest, *dot, *plan, limit, removed, swizzle)) {
+          if (std::optional<TmaPlan> tp = planTma(
+                  fn, nest, *dot, *plan, limit, removed,
+                  swizzle && !module->hasAttr(nlc::nvptx::kNoSwizzleAttr))) {
             leftAlone.insert(tp->a.outer);
             leftAlone.insert(tp->b.outer);
             tmaPlans[nest.loops.front()] = *tp;

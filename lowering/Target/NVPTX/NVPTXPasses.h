@@ -42,6 +42,9 @@ inline constexpr llvm::StringLiteral kTensorMapsAttr = "nlc.tensor_maps";
 /// A unit attribute of the module (nlc --gpu-tma=false):
 /// nlc-gpu-distribute-tiles loads no tile with TMA.
 inline constexpr llvm::StringLiteral kNoTmaAttr = "nlc.no_tma";
+/// A unit attribute of the module (nlc --gpu-swizzle=false):
+/// nlc-gpu-distribute-tiles's TMA boxes are 16 bytes wide, unswizzled.
+inline constexpr llvm::StringLiteral kNoSwizzleAttr = "nlc.no_swizzle";
 /// A unit attribute of the module (nlc --gpu-emulation): nlc-gpu-emulate-
 /// kernels also compiles each kernel for the host, as `nl_emu.NAME`.
 inline constexpr llvm::StringLiteral kGpuEmulationAttr = "nlc.gpu_emulation";

@@ -239,7 +239,8 @@ def GPUDistributeTiles
     Option<"swizzle", "swizzle", "bool", "true",
            "TMA boxes as wide as a tile's rows allow (32, 64 or 128 bytes) "
            "into the matching swizzled layout wgmma reads, instead of "
-           "16-byte boxes into the plain core-matrix layout">,
+           "16-byte boxes into the plain core-matrix layout (also off in a "
+           "module marked nlc.no_swizzle: nlc --gpu-swizzle=false)">,
     Option<"ldmatrix", "ldmatrix", "bool", "true",
            "mma.sync operands by ldmatrix where B is stored transposed">,
     Option<"warpReductions", "warp-reductions", "bool", "true",
