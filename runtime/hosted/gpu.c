@@ -469,8 +469,9 @@ static CUfunction function_of(NlGpuKernel *k) {
 // tests nl_gpu_pending first), before a launch that copies host memory,
 // before it frees device memory, at `device::synchronize()` and at the end
 // of the program. A kernel's failure is reported at that wait; the message
-// names the launches it may come from. With CUDA_LAUNCH_BLOCKING set every
-// launch waits, as the CUDA runtime's do.
+// names the launches it may come from. Every launch waits with
+// CUDA_LAUNCH_BLOCKING set (as the CUDA runtime's do), with NL_GPU_TIMING,
+// and on a device without concurrent managed access.
 
 int32_t nl_gpu_pending;
 
