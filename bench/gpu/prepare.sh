@@ -20,11 +20,13 @@ nlc=$root/build/bin/nlc
 # Host code for any x86-64 with AVX2: the GPU machine has another CPU.
 gpu=(--target=nvptx64-nvidia-cuda "$chip" --host-cpu=x86-64-v3)
 rm -rf "$out" && mkdir -p "$out"
-# The kernel examples, and the grid matmuls of the tensor-core path
-# (test/Target/NVPTX/mma-grids.nl: every element checked in the program).
-for ex in vecadd softmax layernorm tile_matmul attention mma-grids; do
+# The kernel examples, the grid matmuls of the tensor-core path
+# (test/Target/NVPTX/mma-grids.nl: every element checked in the program)
+# and the host's waits for launches that do not wait (async-launches.nl).
+for ex in vecadd softmax layernorm tile_matmul attention mma-grids async-launches; do
   src=$root/examples/$ex/$ex.nl
   [ $ex = mma-grids ] && src=$root/test/Target/NVPTX/mma-grids.nl
+  [ $ex = async-launches ] && src=$root/test/Target/NVPTX/async-launches.nl
   "$nlc" "$src" -o "$out/$ex.cpu"
   "$out/$ex.cpu" > "$out/$ex.expected"
   "$nlc" "${gpu[@]}" "$src" -o "$out/$ex.gpu"

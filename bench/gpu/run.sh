@@ -24,7 +24,7 @@ export PATH=$PATH:/usr/local/cuda/bin
 nvidia-smi -L || true
 echo "== 1. examples"
 failed=0
-for ex in vecadd softmax layernorm tile_matmul attention mma-grids mma-grids-sm80; do
+for ex in vecadd softmax layernorm tile_matmul attention mma-grids mma-grids-sm80 async-launches; do
   start=$(date +%s%N)
   timeout 120 "$dir/$ex.gpu" > "$res/$ex.got" 2> "$res/$ex.err"
   status=$?
