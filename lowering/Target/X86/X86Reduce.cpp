@@ -38,6 +38,7 @@
 #include "lowering/Target/X86/X86VectorCode.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "llvm/ADT/APFloat.h"
 
 #include <functional>
@@ -708,13 +709,16 @@ private:
 };
 
 /// The `tile.fused` that `op` sums when `op` is a row sum into i32 of the
-/// products of two i8 tiles (`sum((a as i32) * (b as i32), 1)`):
-/// two tile inputs of the result's shape, each widened by `extsi`, one
-/// `muli`. Null otherwise.
-tl::FusedOp pairProducts(tl::ReduceOp op) {
+/// products of two i8 tiles (`sum((a as i32) * (b as i32), 1)`), or
+/// (`bf16`) into f32 of the products of two bf16 tiles (`sum((a as f32) *
+/// (b as f32), 1)`): two tile inputs of the result's shape, each widened
+/// (`extsi`, `extf`), one `muli` (`mulf`). Null otherwise.
+tl::FusedOp pairProducts(tl::ReduceOp op, bool bf16 = false) {
   tl::TileType src = op.getSource().getType();
   if (op.getKind() != tl::ReduceKind::sum || src.getRank() != 2 ||
-      op.getAxis() != 1 || !src.getElementType().isInteger(32))
+      op.getAxis() != 1 ||
+      !(bf16 ? src.getElementType().isF32()
+             : src.getElementType().isInteger(32)))
     return {};
   auto fused = op.getSource().getDefiningOp<tl::FusedOp>();
   if (!fused || !fused->hasOneUse() || fused.getInputs().size() != 2 ||
@@ -723,21 +727,26 @@ tl::FusedOp pairProducts(tl::ReduceOp op) {
   for (Type t : fused.getInputs().getTypes()) {
     auto tile = dyn_cast<tl::TileType>(t);
     if (!tile || tile.getShape() != src.getShape() ||
-        !tile.getElementType().isInteger(8))
+        !(bf16 ? tile.getElementType().isBF16()
+               : tile.getElementType().isInteger(8)))
       return {};
   }
   Block &body = fused.getBody().front();
   Operation *yield = body.getTerminator();
-  auto mul = yield->getOperand(0).getDefiningOp<arith::MulIOp>();
-  if (!mul || std::distance(body.begin(), body.end()) != 4)
+  Operation *mul = yield->getOperand(0).getDefiningOp();
+  if (!mul || !(bf16 ? isa<arith::MulFOp>(mul) : isa<arith::MulIOp>(mul)) ||
+      std::distance(body.begin(), body.end()) != 4)
     return {};
   auto widened = [&](Value v, BlockArgument &arg) {
-    auto ext = v.getDefiningOp<arith::ExtSIOp>();
-    arg = ext ? dyn_cast<BlockArgument>(ext.getIn()) : BlockArgument();
+    Operation *ext = v.getDefiningOp();
+    arg = ext && (bf16 ? isa<arith::ExtFOp>(ext) : isa<arith::ExtSIOp>(ext))
+              ? dyn_cast<BlockArgument>(ext->getOperand(0))
+              : BlockArgument();
     return arg && arg.getOwner() == &body;
   };
   BlockArgument x, y;
-  if (!widened(mul.getLhs(), x) || !widened(mul.getRhs(), y) || x == y)
+  if (!widened(mul->getOperand(0), x) || !widened(mul->getOperand(1), y) ||
+      x == y)
     return {};
   return fused;
 }
@@ -762,6 +771,17 @@ tl::FusedOp pairProducts(tl::ReduceOp op) {
 /// the reference's, bit for bit. Against `vpmaddwd`, a row step is one
 /// xor and two `vpdpbusd` instead of two sign extensions, one `vpmaddwd`
 /// and one add, for twice the bytes.
+///
+/// With AVX512-BF16 and rows of whole 32-element steps, the bf16 form:
+/// `vdpbf16ps` multiplies 32 bf16 elements of each input and adds each
+/// pair's two products into 16 f32 lanes, the odd one first, rounding
+/// after each (the products are exact: bf16 times bf16 fits in f32), which
+/// accumulate over the row; the lanes are added at the end. A float sum in
+/// another order than the reference's, with the bound of the file comment
+/// (each product added as by an FMA, k = 2 ceil(n / 32) + 4 roundings a
+/// lane); the instruction also takes subnormal inputs and results as zero,
+/// as `dot`'s bf16 pairs do (docs/Kernels.md). A step reads 64 bytes of
+/// each input instead of widening them into four vectors of f32.
 struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
   RowSumsOfPairs(TypeConverter &converter, MLIRContext *ctx,
                  const VectorTarget &target)
@@ -770,14 +790,22 @@ struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
   LogicalResult
   matchAndRewrite(tl::ReduceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    bool bf16 = false;
     tl::FusedOp fused = pairProducts(op);
+    if (!fused && target.bf16Pairs && target.f32Lanes == 16) {
+      fused = pairProducts(op, /*bf16=*/true);
+      bf16 = fused != nullptr;
+    }
     int64_t lanes = target.f32Lanes;
     if (!fused || lineProducer(op, target) != fused.getOperation())
-      return rewriter.notifyMatchFailure(op, "not a row sum of i8 products");
+      return rewriter.notifyMatchFailure(
+          op, "not a row sum of i8 or bf16 products");
     int64_t m = op.getSource().getType().getShape()[0];
     int64_t n = op.getSource().getType().getShape()[1];
+    if (bf16 && n % (2 * lanes))
+      return rewriter.notifyMatchFailure(op, "bf16 rows not in whole steps");
     bool quads = false;
-    if (target.int8Quads)
+    if (target.int8Quads && !bf16)
       for (int64_t r : {int64_t(16), int64_t(8), int64_t(4)})
         if (n % (4 * r) == 0 && (r == 16 || target.narrowQuads)) {
           lanes = r;
@@ -789,9 +817,11 @@ struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
     // Bytes of each input a step reads.
     int64_t step = quads ? 4 * lanes : 2 * lanes;
     Location loc = op.getLoc();
-    auto acc = VectorType::get({lanes}, rewriter.getI32Type());
+    auto acc = VectorType::get({lanes}, bf16 ? Type(rewriter.getF32Type())
+                                             : Type(rewriter.getI32Type()));
     auto pairType = VectorType::get({2 * lanes}, rewriter.getI16Type());
-    auto byteType = VectorType::get({step}, rewriter.getI8Type());
+    auto byteType = VectorType::get({step}, bf16 ? Type(rewriter.getBF16Type())
+                                                 : Type(rewriter.getI8Type()));
     SmallVector<Value, 2> inputs;
     for (Value in : fused.getInputs())
       inputs.push_back(rewriter.getRemappedValue(in));
@@ -811,6 +841,12 @@ struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
             for (Value in : inputs)
               bytes.push_back(vector::LoadOp::create(fb, fl, byteType, in,
                                                      ValueRange{row, col}));
+            if (bf16) {
+              Value sum = x86vector::DotBF16Op::create(fb, fl, acc, carried[0],
+                                                       bytes[0], bytes[1]);
+              scf::YieldOp::create(fb, fl, ValueRange{sum});
+              return;
+            }
             if (quads) {
               // 0x80 in every byte: the sign bit, and 128 as unsigned.
               Value high =
