@@ -332,25 +332,17 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   opts.verifyEach = verifyEach;
   opts.amxEmulation = amxEmulation;
   opts.gpuEmulation = gpuEmulation;
-  if (gpuEmulation && opts.target->name != "nvptx64-nvidia-cuda") {
-    llvm::errs() << "nlc: error: --gpu-emulation needs "
-                    "--target=nvptx64-nvidia-cuda, not "
-                 << opts.target->name << "\n";
-    return 1;
-  }
   opts.gpuTma = gpuTma;
-  if (gpuTma.getNumOccurrences() > 0 &&
-      opts.target->name != "nvptx64-nvidia-cuda") {
-    llvm::errs() << "nlc: error: --gpu-tma needs "
-                    "--target=nvptx64-nvidia-cuda, not "
-                 << opts.target->name << "\n";
-    return 1;
-  }
   opts.gpuSwizzle = gpuSwizzle;
-  if (gpuSwizzle.getNumOccurrences() > 0 &&
-      opts.target->name != "nvptx64-nvidia-cuda") {
-    llvm::errs() << "nlc: error: --gpu-swizzle needs "
-                    "--target=nvptx64-nvidia-cuda, not "
+  // Options of the GPU target alone: given for another, an error.
+  for (auto [given, name] :
+       {std::pair(bool(gpuEmulation), "--gpu-emulation"),
+        std::pair(gpuTma.getNumOccurrences() > 0, "--gpu-tma"),
+        std::pair(gpuSwizzle.getNumOccurrences() > 0, "--gpu-swizzle")}) {
+    if (!given || opts.target->name == "nvptx64-nvidia-cuda")
+      continue;
+    llvm::errs() << "nlc: error: " << name
+                 << " needs --target=nvptx64-nvidia-cuda, not "
                  << opts.target->name << "\n";
     return 1;
   }
