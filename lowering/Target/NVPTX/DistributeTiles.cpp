@@ -1097,6 +1097,34 @@ scf::ForOp wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
         (lbo >> 4) << 16 | (sbo >> 4) << 32 | swizzleLayoutType(span) << 62;
     return arith::OrIOp::create(b, loc, start, i64c(strides)).getResult();
   };
+  // The descriptor of a K-major operand (A, an i8 B) of `rows` rows at
+  // `at`, from row `first` and k `k`: rows of `w` bytes of K, 8 a group,
+  // the next `w` bytes of K a block of all rows on; `w` is 16 (core
+  // matrices: along K LBO = that block, along M or N SBO = 128) or the
+  // swizzle's span (PTX ISA's canonical ((8,m),(T,2)) : ((8T,SBO),(1,T))
+  // for 128 bytes: SBO = the 8 rows, LBO unused, 16).
+  auto kMajorDescriptor = [&](Value at, int64_t rows, Value first, int64_t k,
+                              int64_t span) {
+    int64_t w = span ? span : 16, byte = k * bytes;
+    Value offset = add(c(byte / w * rows * w + byte % w), mul(first, w));
+    return span ? descriptor(at, 16, 8 * w, offset, span)
+                : descriptor(at, rows * w, 128, offset, 0);
+  };
+  // The descriptor of an N-major B of `rows` rows of K at `at`, from column
+  // `first` and k `k`: k's rows of `w` bytes of N, 8 k a group, the next
+  // `w` bytes of N a block of all K rows on; `w` is 16 (core matrices:
+  // along K LBO = 128, along N SBO = that block) or the swizzle's span
+  // (((T,8,m),(8,k)) : ((1,T,LBO),(8T,SBO)) for 128 bytes: LBO = that
+  // block, SBO = the 8 k; a piece may start inside a row).
+  auto nMajorDescriptor = [&](Value at, int64_t rows, Value first, int64_t k,
+                              int64_t span) {
+    int64_t w = span ? span : 16;
+    Value offset = add(c(k * w), mul(div(first, w / bytes), rows * w));
+    if (!span)
+      return descriptor(at, 128, rows * w, offset, 0);
+    offset = add(offset, mul(rem(first, w / bytes), bytes));
+    return descriptor(at, rows * w, 8 * w, offset, span);
+  };
   // The chains of all pieces from accumulators `acc`: their new values.
   auto chains = [&](ValueRange acc) {
     auto lhsType = cast<MemRefType>(dot.lhs.getType());
@@ -1123,44 +1151,12 @@ scf::ForOp wgmmaNest(ElementNest &nest, const MmaDot &dot, Value tid,
     NVVM::WGMMATypes out =
         dot.int8 ? NVVM::WGMMATypes::s32 : NVVM::WGMMATypes::f32;
     for (int64_t k = 0; k < dot.k; k += kStep) {
-      int64_t chunk = k * bytes / 16;
       for (int64_t q = 0; q < split.perGroup; ++q) {
-        // Swizzled K-major A (PTX ISA's canonical ((8,m),(T,2)) :
-        // ((8T,SBO),(1,T)) for 128 bytes): rows of `spanA` bytes of K, 8
-        // rows a pattern (SBO), the next span of K a box of all rows on;
-        // LBO unused (16). Else core matrices: along K LBO = 16 rows, along
-        // M SBO = 128.
-        Value a = spanA ? descriptor(lhsAt, 16, 8 * spanA,
-                                     add(c(k * bytes / spanA * lhsRows * spanA +
-                                           k * bytes % spanA),
-                                         mul(pieces[q].first, spanA)),
-                                     spanA)
-                        : descriptor(lhsAt, lhsRows * 16, 128,
-                                     add(c(chunk * lhsRows * 16),
-                                         mul(pieces[q].first, 16)),
-                                     0);
-        // N-major: k's rows of 16 bytes, 8 of N each; the piece's first
-        // column in chunk n / 8 of K rows. Swizzled (((T,8,m),(8,k)) :
-        // ((1,T,LBO),(8T,SBO)) for 128 bytes): k's rows of `spanB` bytes
-        // of N, 8 k a pattern (SBO), the next span of N a box of all K
-        // rows on (LBO).
+        Value a = kMajorDescriptor(lhsAt, lhsRows, pieces[q].first, k, spanA);
         Value bDesc =
-            nMajor && spanB
-                ? descriptor(
-                      rhsAt, rhsRows * spanB, 8 * spanB,
-                      add(c(k * spanB),
-                          add(mul(div(mul(pieces[q].second, bytes), spanB),
-                                  rhsRows * spanB),
-                              rem(mul(pieces[q].second, bytes), spanB))),
-                      spanB)
-            : nMajor ? descriptor(rhsAt, 128, rhsRows * 16,
-                                  add(c(k * 16), mul(div(pieces[q].second, 8),
-                                                     rhsRows * 16)),
-                                  0)
-                     : descriptor(rhsAt, rhsRows * 16, 128,
-                                  add(c(chunk * rhsRows * 16),
-                                      mul(pieces[q].second, 16)),
-                                  0);
+            nMajor
+                ? nMajorDescriptor(rhsAt, rhsRows, pieces[q].second, k, spanB)
+                : kMajorDescriptor(rhsAt, rhsRows, pieces[q].second, k, 0);
         d[q] = NVVM::WgmmaMmaAsyncOp::create(
             b, loc, structType, d[q], a, bDesc,
             NVVM::MMAShapeAttr::get(ctx, 64, split.n, kStep), in, in, out,

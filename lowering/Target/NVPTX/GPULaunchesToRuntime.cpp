@@ -182,7 +182,7 @@ private:
     if (auto maps = tensorMaps.find(it->first); maps != tensorMaps.end())
       for (Attribute m : maps->second) {
         ArrayRef<int64_t> entry = cast<DenseI64ArrayAttr>(m).asArrayRef();
-        if (entry.size() != 6 && entry.size() != 7)
+        if (entry.size() != 7)
           return launch.emitOpError("has a malformed tensor map list");
         tensorMapOf[entry[0]] = entry;
       }
@@ -311,19 +311,18 @@ private:
                                      tensorMapArray,
                                      ArrayRef<LLVM::GEPArg>{int32_t(k), f});
         };
-        SmallVector<Value> fields = {
-            i32Const(b, loc, param),
-            i32Const(b, loc, view->second),
-            i32Const(b, loc, entry[4]),
-            i32Const(b, loc, entry[5]),
-            i32Const(b, loc, entry[2]),
-            i32Const(b, loc, entry[3]),
-            i32Const(b, loc, entry.size() > 6 ? entry[6] : 0),
-            i32Const(b, loc, 0),
-            toSlot(b, loc, meta.getOffset()),
-            toSlot(b, loc, meta.getSizes()[0]),
-            toSlot(b, loc, meta.getSizes()[1]),
-            toSlot(b, loc, meta.getStrides()[0])};
+        SmallVector<Value> fields = {i32Const(b, loc, param),
+                                     i32Const(b, loc, view->second),
+                                     i32Const(b, loc, entry[4]),
+                                     i32Const(b, loc, entry[5]),
+                                     i32Const(b, loc, entry[2]),
+                                     i32Const(b, loc, entry[3]),
+                                     i32Const(b, loc, entry[6]),
+                                     i32Const(b, loc, 0),
+                                     toSlot(b, loc, meta.getOffset()),
+                                     toSlot(b, loc, meta.getSizes()[0]),
+                                     toSlot(b, loc, meta.getSizes()[1]),
+                                     toSlot(b, loc, meta.getStrides()[0])};
         for (auto [f, v] : llvm::enumerate(fields))
           LLVM::StoreOp::create(b, loc, v, field(f));
       }

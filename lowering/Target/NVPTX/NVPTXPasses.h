@@ -34,7 +34,7 @@ inline constexpr llvm::StringLiteral kWrittenViewsAttr = "nlc.written_views";
 /// On a kernel (nlc-gpu-distribute-tiles, TMA): an array of the tensor maps
 /// it takes, each [argument, view argument, box rows, box columns,
 /// CUtensorMapDataType, element bytes, CUtensorMapSwizzle] (a
-/// DenseI64ArrayAttr; the swizzle may be left out: none): the argument
+/// DenseI64ArrayAttr): the argument
 /// is a CUtensorMap passed by value (128 bytes), of the view argument's
 /// memory, that the runtime makes at each launch. They are the kernel's
 /// last arguments, in order.

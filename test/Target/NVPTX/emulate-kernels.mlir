@@ -252,7 +252,7 @@ module attributes {gpu.container_module, nlc.gpu_emulation} {
 // CHECK: return
 module attributes {gpu.container_module, nlc.gpu_emulation} {
   gpu.module @nl_kernels {
-    gpu.func @tma(%d: i64, %b: i64, %x: i32, %map: !llvm.ptr) kernel attributes {nlc.tensor_maps = [array<i64: 3, 0, 64, 8, 9, 2>]} {
+    gpu.func @tma(%d: i64, %b: i64, %x: i32, %map: !llvm.ptr) kernel attributes {nlc.tensor_maps = [array<i64: 3, 0, 64, 8, 9, 2, 0>]} {
       %bp = llvm.inttoptr %b : i64 to !llvm.ptr
       %bs = llvm.addrspacecast %bp : !llvm.ptr to !llvm.ptr<3>
       %c1 = arith.constant 1 : i32
@@ -277,7 +277,7 @@ module attributes {gpu.container_module, nlc.gpu_emulation} {
 // A TMA load nlc does not make (here with a cache hint) is an error.
 module attributes {gpu.container_module, nlc.gpu_emulation} {
   gpu.module @nl_kernels {
-    gpu.func @tma_hint(%d: i64, %b: i64, %x: i32, %h: i64, %map: !llvm.ptr) kernel attributes {nlc.tensor_maps = [array<i64: 4, 0, 64, 8, 9, 2>]} {
+    gpu.func @tma_hint(%d: i64, %b: i64, %x: i32, %h: i64, %map: !llvm.ptr) kernel attributes {nlc.tensor_maps = [array<i64: 4, 0, 64, 8, 9, 2, 0>]} {
       %bp = llvm.inttoptr %b : i64 to !llvm.ptr
       %bs = llvm.addrspacecast %bp : !llvm.ptr to !llvm.ptr<3>
       %dp = llvm.inttoptr %d : i64 to !llvm.ptr
