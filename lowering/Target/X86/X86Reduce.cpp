@@ -772,16 +772,22 @@ tl::FusedOp pairProducts(tl::ReduceOp op, bool bf16 = false) {
 /// xor and two `vpdpbusd` instead of two sign extensions, one `vpmaddwd`
 /// and one add, for twice the bytes.
 ///
+/// Every form keeps A = 4 accumulators (2 or 1 where the row has no
+/// multiple of 4 or 2 steps) taking the steps in turn, added pairwise at
+/// the end: a row of 768 bf16 is 6 iterations of 4 independent
+/// `vdpbf16ps` instead of one chain of 24, each waiting for the last.
+///
 /// With AVX512-BF16 and rows of whole 32-element steps, the bf16 form:
 /// `vdpbf16ps` multiplies 32 bf16 elements of each input and adds each
 /// pair's two products into 16 f32 lanes, the odd one first, rounding
 /// after each (the products are exact: bf16 times bf16 fits in f32), which
 /// accumulate over the row; the lanes are added at the end. A float sum in
 /// another order than the reference's, with the bound of the file comment
-/// (each product added as by an FMA, k = 2 ceil(n / 32) + 4 roundings a
-/// lane); the instruction also takes subnormal inputs and results as zero,
-/// as `dot`'s bf16 pairs do (docs/Kernels.md). A step reads 64 bytes of
-/// each input instead of widening them into four vectors of f32.
+/// (each product added as by an FMA, k = 2 ceil(n / 32A) + log2(A) + 4
+/// roundings a lane, A the accumulators below); the instruction also takes
+/// subnormal inputs and results as zero, as `dot`'s bf16 pairs do
+/// (docs/Kernels.md). A step reads 64 bytes of each input instead of widening
+/// them into four vectors of f32.
 struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
   RowSumsOfPairs(TypeConverter &converter, MLIRContext *ctx,
                  const VectorTarget &target)
@@ -830,54 +836,75 @@ struct RowSumsOfPairs : OpConversionPattern<tl::ReduceOp> {
     auto index = [&](OpBuilder &b, Location l, int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, l, v);
     };
+    // Steps in flight: `accs` accumulators take the row's steps in turn
+    // (4, or 2 or 1 where the row has no multiple of 4 or 2 steps), so that
+    // a step does not wait for the last one's result.
+    int64_t steps = n / step;
+    int64_t accs = steps % 4 == 0 ? 4 : steps % 2 == 0 ? 2 : 1;
+    // Values each accumulator carries: quads carry their 128 b sums too.
+    int64_t per = quads ? 2 : 1;
+    auto add = [&](OpBuilder &b, Location l, Value x, Value y) -> Value {
+      if (bf16)
+        return arith::AddFOp::create(b, l, x, y);
+      return arith::AddIOp::create(b, l, x, y);
+    };
     // The sum of row `row`'s pairs (or quads), in L lanes.
     auto rowSums = [&](OpBuilder &b, Location l, Value row) -> Value {
       Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(acc));
-      SmallVector<Value, 2> init(quads ? 2 : 1, zero);
+      SmallVector<Value, 8> init(accs * per, zero);
       auto loop = scf::ForOp::create(
-          b, l, index(b, l, 0), index(b, l, n), index(b, l, step), init,
-          [&](OpBuilder &fb, Location fl, Value col, ValueRange carried) {
-            SmallVector<Value, 2> bytes;
-            for (Value in : inputs)
-              bytes.push_back(vector::LoadOp::create(fb, fl, byteType, in,
-                                                     ValueRange{row, col}));
-            if (bf16) {
-              Value sum = x86vector::DotBF16Op::create(fb, fl, acc, carried[0],
-                                                       bytes[0], bytes[1]);
-              scf::YieldOp::create(fb, fl, ValueRange{sum});
-              return;
+          b, l, index(b, l, 0), index(b, l, n), index(b, l, accs * step), init,
+          [&](OpBuilder &fb, Location fl, Value first, ValueRange carried) {
+            SmallVector<Value, 8> next;
+            for (int64_t k = 0; k < accs; ++k) {
+              Value col =
+                  arith::AddIOp::create(fb, fl, first, index(fb, fl, k * step));
+              SmallVector<Value, 2> bytes;
+              for (Value in : inputs)
+                bytes.push_back(vector::LoadOp::create(fb, fl, byteType, in,
+                                                       ValueRange{row, col}));
+              ValueRange a = carried.slice(k * per, per);
+              if (bf16) {
+                next.push_back(x86vector::DotBF16Op::create(
+                    fb, fl, acc, a[0], bytes[0], bytes[1]));
+              } else if (quads) {
+                // 0x80 in every byte: the sign bit, and 128 as unsigned.
+                Value high =
+                    splatConstant(fb, fl, byteType, fb.getI8IntegerAttr(-128));
+                Value flipped = arith::XOrIOp::create(fb, fl, bytes[0], high);
+                next.push_back(
+                    multiplyAddQuads(fb, fl, a[0], flipped, bytes[1]));
+                next.push_back(multiplyAddQuads(fb, fl, a[1], high, bytes[1]));
+              } else {
+                Value pairs = multiplyAddPairs(
+                    fb, fl, arith::ExtSIOp::create(fb, fl, pairType, bytes[0]),
+                    arith::ExtSIOp::create(fb, fl, pairType, bytes[1]));
+                next.push_back(arith::AddIOp::create(fb, fl, a[0], pairs));
+              }
             }
-            if (quads) {
-              // 0x80 in every byte: the sign bit, and 128 as unsigned.
-              Value high =
-                  splatConstant(fb, fl, byteType, fb.getI8IntegerAttr(-128));
-              Value flipped = arith::XOrIOp::create(fb, fl, bytes[0], high);
-              scf::YieldOp::create(
-                  fb, fl,
-                  ValueRange{
-                      multiplyAddQuads(fb, fl, carried[0], flipped, bytes[1]),
-                      multiplyAddQuads(fb, fl, carried[1], high, bytes[1])});
-              return;
-            }
-            Value pairs = multiplyAddPairs(
-                fb, fl, arith::ExtSIOp::create(fb, fl, pairType, bytes[0]),
-                arith::ExtSIOp::create(fb, fl, pairType, bytes[1]));
-            scf::YieldOp::create(
-                fb, fl,
-                ValueRange{arith::AddIOp::create(fb, fl, carried[0], pairs)});
+            scf::YieldOp::create(fb, fl, next);
           });
+      // The accumulators added pairwise.
+      SmallVector<Value, 8> sums(loop.getResults());
+      for (int64_t width = accs; width > 1; width /= 2)
+        for (int64_t k = 0; k < width / 2; ++k)
+          for (int64_t j = 0; j < per; ++j)
+            sums[k * per + j] =
+                add(b, l, sums[k * per + j], sums[(k + width / 2) * per + j]);
       if (quads)
-        return arith::SubIOp::create(b, l, loop.getResult(0),
-                                     loop.getResult(1));
-      return loop.getResult(0);
+        return arith::SubIOp::create(b, l, sums[0], sums[1]);
+      return sums[0];
     };
     if (m < lanes) {
       // Fewer rows than lanes: each row's lanes added on their own.
       for (int64_t r = 0; r < m; ++r) {
         Value row = index(rewriter, loc, r);
+        // A float row's lanes are added pairwise (a tree), as the bound
+        // assumes, not in a chain of L - 1 dependent adds.
         Value total = vector::ReductionOp::create(
             rewriter, loc, vector::CombiningKind::ADD,
-            rowSums(rewriter, loc, row));
+            rowSums(rewriter, loc, row),
+            bf16 ? arith::FastMathFlags::reassoc : arith::FastMathFlags::none);
         memref::StoreOp::create(rewriter, loc, total, out, ValueRange{row});
       }
     } else {
