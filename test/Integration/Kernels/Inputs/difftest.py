@@ -11,7 +11,8 @@ with an integer epilogue (one in four of these a grid kernel's
 bf16 or f16 tiles into f32, checked within a tolerance, see
 gen_half_contraction; a quarter of the
 other rank-2 cases are grid kernels that reduce whole rows or columns:
-sums of products, maxima, minima, see gen_reduction), compiles them
+sums of products, maxima, minima, the row sums of i8 or bf16 products,
+see gen_reduction), compiles them
 with nlc, and compares every output element with the same expression evaluated by plain scalar host code
 in the same program (the contraction as fused multiply-adds in k order,
 which is how `dot` is defined). The two sides go through
@@ -175,9 +176,12 @@ def gen_reduction(rng, idx, seeds, mutate):
     the case's index) also stores the products, which then have a buffer
     that the loop computing them sums as it goes (a softmax's `e` and
     `sum(e)`: x86 planFusedSums); each stored product must be the host's."""
-    if idx % 4 == 3:
-        # One in four (by the case's index): the row sums of i8 products.
+    if idx % 8 == 3:
+        # One in eight (by the case's index): the row sums of i8 products,
+        # one in eight those of bf16 products.
         return gen_int8_row_sums(rng, idx, seeds, mutate)
+    if idx % 8 == 7:
+        return gen_bf16_row_sums(rng, idx, seeds, mutate)
     stored = idx % 4 == 1
     kind = "sum" if stored else rng.choice(["sum", "max", "min"])
     axis = 1 if stored else rng.choice([0, 1])
@@ -283,6 +287,47 @@ def gen_int8_row_sums(rng, idx, seeds, mutate):
             f"s += (a.get(o, q) as i32) * (b.get(o, q) as i32); }}\n"
             f"    total += 1;\n"
             f"    if r.get(o) != s {{ bad += 1; }}\n  }}\n"
+            f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
+            f"  return bad;\n}}\n")
+    return kernel, body, dims
+
+
+def gen_bf16_row_sums(rng, idx, seeds, mutate):
+    """A grid kernel of the row sums into f32 of the products of two bf16
+    tiles, `sum((x as f32) * (y as f32), 1)` (a BF16 matrix-vector
+    product's step), one tile of rows per instance, padding 0 past the
+    ragged edges. On x86 with AVX512-BF16: vdpbf16ps on rows of whole
+    32-element steps, in 4, 2 or 1 accumulators; the other vector paths
+    else. Each sum must be within 1e-5 of the sum of the products'
+    magnitudes from the exact (f64) sum, as the other sums."""
+    tile = [rng.choice([1, 4, 8, 16, 24, 32]),
+            rng.choice([32, 64, 96, 128, 256, 768, 20, 48])]
+    dims = [rng.randint(1, 100), rng.randint(1, tile[1])]
+    shape = f"{tile[0]}, {tile[1]}"
+    bump = " + 1.0" if mutate else ""
+    kernel = (f"@kernel\nfn k{idx}(a: View<bf16, 2>, b: View<bf16, 2>, "
+              f"r: View<f32, 1>) {{\n"
+              f"  let x: Tile<{shape}, bf16> = load(a, [program_id(0), 0]);\n"
+              f"  let y: Tile<{shape}, bf16> = load(b, [program_id(0), 0]);\n"
+              f"  let s: Tile<{tile[0]}, f32> = "
+              f"sum((x as f32) * (y as f32), 1){bump};\n"
+              f"  store(r, [program_id(0)], s);\n}}\n")
+    tiles = f"({dims[0]} + {tile[0] - 1}) / {tile[0]}"
+    body = (f"fn case{idx}() -> i64 {{\n"
+            f"  let a = Tensor::alloc([{dims[0]}, {dims[1]}], bf16);\n"
+            f"  let b = Tensor::alloc([{dims[0]}, {dims[1]}], bf16);\n"
+            f"  let r = Tensor::alloc([{dims[0]}], f32);\n"
+            f"  a.fill_random({seeds[0]});\n"
+            f"  b.fill_random({seeds[1]});\n"
+            f"  k{idx}(a.view(), b.view(), r.view(), grid=[{tiles}]);\n"
+            f"  var bad = 0;\n  var total = 0;\n"
+            f"  for o in 0..{dims[0]} {{\n"
+            f"    var s: f64 = 0.0;\n    var m: f64 = 0.0;\n"
+            f"    for q in 0..{dims[1]} {{ "
+            f"let t = (a.get(o, q) as f64) * (b.get(o, q) as f64); "
+            f"s += t; m += abs(t); }}\n"
+            f"    total += 1;\n"
+            f"    if !(abs((r.get(o) as f64) - s) <= 1e-5 * m) {{ bad += 1; }}\n  }}\n"
             f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
             f"  return bad;\n}}\n")
     return kernel, body, dims
