@@ -275,6 +275,17 @@ void *nl_gpu_alloc_at(int64_t size, const char *file, int64_t file_len,
 /// nl_gpu_alloc_at, else 0 (the CPU).
 int32_t nl_gpu_device_of(int64_t addr);
 
+/// Copies \p bytes from \p src to \p dst (`to`, `clone`). Where either
+/// lies in GPU memory (nl_gpu_alloc_at) and the copy is of 64 KiB or more,
+/// the driver copies (cuMemcpy: by DMA, staged through the driver's pinned
+/// buffers for host memory), after a prefetch of the destination's pages
+/// to the GPU (cuMemPrefetchAsync) when it lies there; a copy between two
+/// GPU tensors is waited for. Otherwise the host copies (memcpy). A driver
+/// failure is a panic at FILE:LINE:COL. The launches the host had not
+/// waited for are waited for first (nl_gpu_wait).
+void nl_gpu_copy(void *dst, const void *src, int64_t bytes, const char *file,
+                 int64_t file_len, int64_t line, int64_t col);
+
 //===----------------------------------------------------------------------===//
 // GPU kernels emulated on the CPU (nlc --gpu-emulation; hosted flavour only;
 // runtime/hosted/gpu_emulate.c): a test of nlc's GPU code generation where

@@ -97,9 +97,28 @@ def main():
         f = lambda: torch.nn.functional.scaled_dot_product_attention(q, k_, v, is_causal=False)
         line(f"torch sdpa bf16 b{batch} h{heads} s{seq} d{d}", do_bench(f),
              4 * batch * heads * seq * seq * d, "TFLOP/s", 1e12)
+    import time
+
+    def wall(fn, reps=3):
+        """The best wall time of `fn` in ms, synchronized."""
+        best = 1e30
+        for _ in range(reps + 1):
+            torch.cuda.synchronize()
+            t0 = time.perf_counter()
+            fn()
+            torch.cuda.synchronize()
+            best = min(best, time.perf_counter() - t0)
+        return best * 1e3
+    n = 1 << 26
+    host = torch.rand(n)
+    pinned = host.pin_memory()
+    on_gpu = host.to(dev)
+    line("torch to(cuda) 256 MiB pageable", wall(lambda: host.to(dev)), 4 * n, "GB/s", 1e9)
+    line("torch to(cuda) 256 MiB pinned", wall(lambda: pinned.to(dev)), 4 * n, "GB/s", 1e9)
+    line("torch to(cpu) 256 MiB pageable", wall(lambda: on_gpu.to("cpu")), 4 * n, "GB/s", 1e9)
+    del host, pinned, on_gpu
     x = torch.zeros(1, device=dev)
     torch.cuda.synchronize()
-    import time
     best = 1e30
     for _ in range(5):
         t0 = time.perf_counter()

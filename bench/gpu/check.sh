@@ -36,6 +36,7 @@ chk softmax_4096x1024 mem 0 4096 1024
 chk softmax_4096x4096 mem 0 4096 4096
 chk layernorm_4096x1024 mem 1 4096 1024
 chk vecadd_4M mem 2 4096 1024
+chk copies_256MiB mem 6 8192 8192
 # examples/llama: the GPU's logits against the CPU build's, within 1e-4.
 for m in f32 bf16 q8_0; do
   sed '/^ids: /,$d' "$root/bench/gpu/carry/llama/$m.expected" > "$work/$m.ref"

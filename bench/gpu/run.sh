@@ -7,7 +7,8 @@
 #     on tiny models (greedy tokens here, logits in check.sh);
 #  2. nlc's launch overhead next to the raw driver's (rawlaunch);
 #  3. the CPU benchmark's matmul (sm_90a, bf16 also without TMA, and bf16
-#     and i8 on sm_80's mma.sync) and memory programs and flash attention
+#     and i8 on sm_80's mma.sync) and memory programs (with `to` copies of
+#     256 MiB there and back) and flash attention
 #     (bench/nl/attention.nl, checked by itself) on the GPU (their
 #     outputs are kept for bench/gpu/check.sh, run back where nlc is built);
 #  4. the libraries' figures (baselines.py: cuBLAS, PyTorch, Triton).
@@ -103,6 +104,12 @@ run_case mem "0 4096 1024 3" softmax_4096x1024 $((8 * 4096 * 1024)) GB/s
 run_case mem "1 4096 1024 3" layernorm_4096x1024 $((8 * 4096 * 1024)) GB/s
 run_case mem "0 4096 4096 3" softmax_4096x4096 $((8 * 4096 * 4096)) GB/s
 run_case mem "2 4096 1024 3" vecadd_4M $((12 * 4096 * 1024)) GB/s
+# `to`: a host tensor of 256 MiB to the GPU and back (nl_gpu_copy: cuMemcpy).
+run_case mem "6 8192 8192 3" copies_256MiB $((4 * 8192 * 8192)) GB/s
+for d in time_ns back_ns; do
+  grep "^$d" "$res/copies_256MiB.out" | awk -v d="$d" -v w=$((4 * 8192 * 8192)) \
+    'NR == 1 || $2 < b { b = $2 } END { printf "  %s best %.1f ms = %.1f GB/s\n", d == "time_ns" ? "to(gpu)" : "to(cpu)", b / 1e6, w / b }'
+done
 # Flash attention (bf16), the shapes of baselines.py's PyTorch SDPA: batch
 # and heads folded together.
 run_case attention_bench "32 1024 64 3" attention_b1h32_s1024_d64 $((4 * 32 * 1024 * 1024 * 64)) TFLOP/s

@@ -256,7 +256,9 @@ static int check_mem(char **argv) {
       tol = kind == 0 ? 1e-4 * fabs(r) + 1e-9 : 1e-4 + 1e-4 * fabs(r);
     } else if (kind == 2 || kind == 3) {  // x + y, one f32 addition: exact
       r = (double)(nl_random_float(1, s[q].j) + nl_random_float(2, s[q].j));
-    } else {  // launch overhead kernel: y = 2x, exact
+    } else if (kind == 6) { // x copied there and back: exact
+      r = nl_random_float(1, s[q].j);
+    } else { // launch overhead kernel: y = 2x, exact
       r = 2.0 * nl_random_float(1, s[q].j);
     }
     double d = fabs(s[q].v - r);

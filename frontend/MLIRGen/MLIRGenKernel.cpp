@@ -905,7 +905,31 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
     for (int64_t d = 0; d < type.getRank(); ++d)
       dims.push_back(mlir::memref::DimOp::create(builder, l, t, d));
     mlir::Value copy = allocTensor(type, dims, device, l);
-    mlir::memref::CopyOp::create(builder, l, t, copy);
+    unsigned bits = type.getElementTypeBitWidth();
+    if (!options.gpu || bits % 8 || !type.getLayout().isIdentity()) {
+      mlir::memref::CopyOp::create(builder, l, t, copy);
+      return one(copy);
+    }
+    // For the GPU target, the runtime copies: through the driver where
+    // either side is GPU memory (nl_gpu_copy).
+    mlir::Value bytes = constIndex(bits / 8, l);
+    for (mlir::Value d : dims)
+      bytes = mlir::arith::MulIOp::create(builder, l, bytes, d);
+    auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
+    auto address = [&](mlir::Value memref) -> mlir::Value {
+      mlir::Value at = mlir::memref::ExtractAlignedPointerAsIndexOp::create(
+          builder, l, memref);
+      at = mlir::arith::IndexCastOp::create(builder, l, i64, at);
+      return mlir::LLVM::IntToPtrOp::create(builder, l, ptrTy, at);
+    };
+    LineCol lc = sm.getLineCol(e.range.begin);
+    Leaves file = genStr(sm.getName(e.range.begin.file), l);
+    callRuntime("nl_gpu_copy",
+                {address(copy), address(t),
+                 mlir::arith::IndexCastOp::create(builder, l, i64, bytes),
+                 file[0].value, file[1].value, constInt(i64, lc.line, l),
+                 constInt(i64, lc.col, l)},
+                {}, l);
     return one(copy);
   }
   case Builtin::TensorPrint: {

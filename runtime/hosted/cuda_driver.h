@@ -97,6 +97,14 @@ typedef CUresult (*NlCuGetProcAddressV1)(const char *symbol, void **pfn,
 #define NL_CUDA_OPTIONAL_FUNCTIONS(X)                                          \
   X(cuDeviceGetAttribute, (int *value, int attribute, CUdevice device))
 
+/// Entry points for copies of tensors that touch GPU memory (`to`,
+/// `clone`: nl_gpu_copy), asked for once device 0 is set up; without them
+/// those copies are the host's.
+#define NL_CUDA_COPY_FUNCTIONS(X)                                              \
+  X(cuMemcpy, (CUdeviceptr dst, CUdeviceptr src, size_t bytes))                \
+  X(cuMemPrefetchAsync,                                                        \
+    (CUdeviceptr ptr, size_t bytes, CUdevice device, CUstream stream))
+
 /// CUdevice_attribute: whether the host may touch managed memory while a
 /// kernel runs.
 enum { CU_DEVICE_ATTRIBUTE_CONCURRENT_MANAGED_ACCESS = 89 };
@@ -159,6 +167,7 @@ typedef struct CUDA_MEMCPY2D {
 NL_CUDA_ERROR_FUNCTIONS(NL_CUDA_TYPEDEF)
 NL_CUDA_FUNCTIONS(NL_CUDA_TYPEDEF)
 NL_CUDA_OPTIONAL_FUNCTIONS(NL_CUDA_TYPEDEF)
+NL_CUDA_COPY_FUNCTIONS(NL_CUDA_TYPEDEF)
 NL_CUDA_TIMING_FUNCTIONS(NL_CUDA_TYPEDEF)
 NL_CUDA_TMA_FUNCTIONS(NL_CUDA_TYPEDEF)
 #undef NL_CUDA_TYPEDEF

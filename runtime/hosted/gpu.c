@@ -67,6 +67,7 @@ static struct {
 #define NL_CUDA_FIELD(name, params) NlCu_##name name;
   NL_CUDA_ERROR_FUNCTIONS(NL_CUDA_FIELD)
   NL_CUDA_FUNCTIONS(NL_CUDA_FIELD)
+  NL_CUDA_COPY_FUNCTIONS(NL_CUDA_FIELD)
   NL_CUDA_TIMING_FUNCTIONS(NL_CUDA_FIELD)
   NL_CUDA_TMA_FUNCTIONS(NL_CUDA_FIELD)
 #undef NL_CUDA_FIELD
@@ -79,6 +80,10 @@ static struct {
   bool timing;
   /// CUDA_LAUNCH_BLOCKING is set (not "0"): every launch waits.
   bool blocking;
+  /// Device 0, and whether the host may touch managed memory while a
+  /// kernel runs (prefetches need it).
+  CUdevice device;
+  bool concurrent;
   CUevent start, stop;
 } cu = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
@@ -288,6 +293,13 @@ static bool load_driver(const NlGpuKernel *k) {
           CUDA_SUCCESS &&
       !concurrent)
     cu.blocking = true;
+  cu.device = device;
+  cu.concurrent = concurrent != 0;
+#define NL_CUDA_RESOLVE_OPTIONAL(name, params)                                 \
+  if (resolve(get_v2, get_v1, #name, &fn) == CUDA_SUCCESS)                     \
+    cu.name = (NlCu_##name)fn;
+  NL_CUDA_COPY_FUNCTIONS(NL_CUDA_RESOLVE_OPTIONAL)
+#undef NL_CUDA_RESOLVE_OPTIONAL
   const char *timing = getenv("NL_GPU_TIMING");
   if (timing && *timing && strcmp(timing, "0") != 0)
     start_timing(get_v2, get_v1);
@@ -764,6 +776,59 @@ static bool in_device_memory(uintptr_t lo, uintptr_t hi) {
   bool in = device_block_holding(lo, hi) >= 0;
   pthread_mutex_unlock(&device_memory.lock);
   return in;
+}
+
+/// Bytes from which a copy that touches GPU memory goes through the driver;
+/// a smaller one is the host's memcpy (a driver call costs microseconds).
+static const int64_t kDriverCopyBytes = (int64_t)64 << 10;
+
+void nl_gpu_copy(void *dst, const void *src, int64_t bytes, const char *file,
+                 int64_t file_len, int64_t line, int64_t col) {
+  if (bytes <= 0)
+    return;
+  uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src;
+  bool toGpu = false, fromGpu = false;
+  if (bytes >= kDriverCopyBytes &&
+      __atomic_load_n(&cu.ready, __ATOMIC_ACQUIRE) && cu.cuMemcpy) {
+    toGpu = in_device_memory(d, d + (uintptr_t)bytes);
+    fromGpu = in_device_memory(s, s + (uintptr_t)bytes);
+  }
+  if (!toGpu && !fromGpu) {
+    memcpy(dst, src, (size_t)bytes);
+    return;
+  }
+  // The copy is ordered after the launches on the stream; the wait only
+  // reports an earlier kernel's failure as its own.
+  nl_gpu_wait();
+  const char *call = "cuCtxSetCurrent";
+  CUresult r = make_current();
+  // The destination's pages to the GPU first, so that the copy writes them
+  // there and the next kernel finds them (else the host's memcpy would
+  // leave them in host memory, for the kernel to fault over one by one). A
+  // hint: its failure changes nothing.
+  if (r == CUDA_SUCCESS && toGpu && cu.concurrent && cu.cuMemPrefetchAsync)
+    (void)cu.cuMemPrefetchAsync((CUdeviceptr)d, (size_t)bytes, cu.device, NULL);
+  if (r == CUDA_SUCCESS) {
+    call = "cuMemcpy";
+    r = cu.cuMemcpy((CUdeviceptr)d, (CUdeviceptr)s, (size_t)bytes);
+  }
+  // A copy between two GPU tensors may return before it is done; the host
+  // may read either next.
+  if (r == CUDA_SUCCESS && toGpu && fromGpu) {
+    call = "cuCtxSynchronize";
+    r = cu.cuCtxSynchronize();
+  }
+  if (r != CUDA_SUCCESS) {
+    char text[512];
+    NlWriter msg = {text, sizeof text, 0, NL_PLAT_STDERR};
+    nl_writer_put_cstr(&msg, "copying a tensor of ");
+    nl_writer_put_i64(&msg, bytes);
+    nl_writer_put_cstr(&msg, toGpu && fromGpu ? " bytes on the GPU: "
+                             : toGpu          ? " bytes to the GPU: "
+                                              : " bytes from the GPU: ");
+    put_failed_call(&msg, call, r);
+    nl_panic(text, (int64_t)msg.len, file, file_len, line, col);
+  }
 }
 
 //===----------------------------------------------------------------------===//

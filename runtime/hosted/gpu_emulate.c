@@ -1396,6 +1396,31 @@ static CUresult emu_cuMemcpyDtoH(void *dst, CUdeviceptr src, size_t bytes) {
   return r;
 }
 
+/// Any memory to any (unified addressing), once the queue has run.
+static CUresult emu_cuMemcpy(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
+  CUresult r = wait_for_queue();
+  if (r == CUDA_SUCCESS)
+    memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes);
+  return r;
+}
+
+/// Nothing moves; as the driver, only a range of managed memory to device
+/// 0 is valid.
+static CUresult emu_cuMemPrefetchAsync(CUdeviceptr ptr, size_t bytes,
+                                       CUdevice device, CUstream stream) {
+  (void)stream;
+  if (device != 0)
+    return CUDA_ERROR_INVALID_VALUE;
+  pthread_mutex_lock(&emu.lock);
+  bool managed = false;
+  for (int i = 0; i < emu.nmanaged; ++i)
+    managed = managed || (emu.managed[i].lo <= (uintptr_t)ptr &&
+                          (uintptr_t)ptr + bytes <=
+                              emu.managed[i].lo + emu.managed[i].bytes);
+  pthread_mutex_unlock(&emu.lock);
+  return managed ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
 static CUresult emu_cuFuncSetAttribute(CUfunction f, int attribute, int value) {
   (void)f, (void)attribute, (void)value;
   return CUDA_SUCCESS;
@@ -1559,6 +1584,7 @@ CUresult nl_gpu_emulated_driver(const char *symbol, void **pfn, int version,
   NL_CUDA_ERROR_FUNCTIONS(NL_EMU_ENTRY)
   NL_CUDA_FUNCTIONS(NL_EMU_ENTRY)
   NL_CUDA_OPTIONAL_FUNCTIONS(NL_EMU_ENTRY)
+  NL_CUDA_COPY_FUNCTIONS(NL_EMU_ENTRY)
   NL_CUDA_TIMING_FUNCTIONS(NL_EMU_ENTRY)
   NL_CUDA_TMA_FUNCTIONS(NL_EMU_ENTRY)
 #undef NL_EMU_ENTRY

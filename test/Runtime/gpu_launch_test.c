@@ -158,6 +158,8 @@
 // LOG-NEXT:cuDevicePrimaryCtxRetain 0
 // LOG-NEXT:cuGetProcAddress_v2 cuDeviceGetAttribute 12000 0
 // LOG-NEXT:cuDeviceGetAttribute 89 0
+// LOG-NEXT:cuGetProcAddress_v2 cuMemcpy 12000 0
+// LOG-NEXT:cuGetProcAddress_v2 cuMemPrefetchAsync 12000 0
 // LOG-NEXT:cuCtxSetCurrent primary
 // LOG-NEXT:cuModuleLoadData "ptx image one"
 // LOG-NEXT:cuModuleGetFunction "alias_kernel" in "ptx image one"

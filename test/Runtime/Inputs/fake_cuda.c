@@ -228,6 +228,19 @@ static CUresult fake_cuMemcpyDtoH(void *dst, CUdeviceptr src, size_t bytes) {
   return injected("cuMemcpyDtoH");
 }
 
+static CUresult fake_cuMemcpy(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
+  note("cuMemcpy %zu", bytes);
+  memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes);
+  return injected("cuMemcpy");
+}
+
+static CUresult fake_cuMemPrefetchAsync(CUdeviceptr ptr, size_t bytes,
+                                        CUdevice device, CUstream stream) {
+  (void)ptr;
+  note("cuMemPrefetchAsync %zu %d %s", bytes, device, stream ? "set" : "null");
+  return injected("cuMemPrefetchAsync");
+}
+
 static CUresult fake_cuFuncSetAttribute(CUfunction f, int attribute,
                                         int value) {
   note("cuFuncSetAttribute %s %d %d", ((FakeFunction *)f)->name, attribute,
@@ -345,8 +358,9 @@ static const struct {
 #define FAKE_ENTRY(name, params) {#name, (void *)(NlCu_##name)fake_##name},
     NL_CUDA_ERROR_FUNCTIONS(FAKE_ENTRY) NL_CUDA_FUNCTIONS(FAKE_ENTRY)
         NL_CUDA_OPTIONAL_FUNCTIONS(FAKE_ENTRY)
-            NL_CUDA_TIMING_FUNCTIONS(FAKE_ENTRY)
-                NL_CUDA_TMA_FUNCTIONS(FAKE_ENTRY)
+            NL_CUDA_COPY_FUNCTIONS(FAKE_ENTRY)
+                NL_CUDA_TIMING_FUNCTIONS(FAKE_ENTRY)
+                    NL_CUDA_TMA_FUNCTIONS(FAKE_ENTRY)
 #undef FAKE_ENTRY
 };
 
