@@ -286,6 +286,13 @@ int32_t nl_gpu_device_of(int64_t addr);
 void nl_gpu_copy(void *dst, const void *src, int64_t bytes, const char *file,
                  int64_t file_len, int64_t line, int64_t col);
 
+/// After host code wrote \p bytes at \p p (`fill`, `fill_random` of a
+/// whole tensor): where they are GPU memory, 64 KiB or more, starts moving
+/// their pages to the GPU (cuMemPrefetchAsync, on devices with concurrent
+/// managed access), so that the next kernel does not fault over them one
+/// by one. Does nothing otherwise, and never fails.
+void nl_gpu_prefetch(const void *p, int64_t bytes);
+
 //===----------------------------------------------------------------------===//
 // GPU kernels emulated on the CPU (nlc --gpu-emulation; hosted flavour only;
 // runtime/hosted/gpu_emulate.c): a test of nlc's GPU code generation where

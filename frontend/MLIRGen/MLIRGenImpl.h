@@ -434,6 +434,16 @@ private:
   /// waits for the launches that may still run (nl_gpu_wait, called only
   /// when nl_gpu_pending says so). Nothing on the CPU targets.
   void waitForGpu(mlir::Location l);
+  /// The address (!llvm.ptr) and size in bytes (i64) of a tensor's
+  /// elements, where they are one run of memory of whole bytes (identity
+  /// layout, elements of a multiple of 8 bits); else {}.
+  std::optional<std::pair<mlir::Value, mlir::Value>>
+  tensorBytes(mlir::Value tensor, mlir::Location l);
+  /// In a program built for a GPU, after host code wrote a whole tensor
+  /// (`fill`, `fill_random`): its pages go to the GPU when it is a GPU
+  /// tensor (nl_gpu_prefetch), for the next kernel. Nothing on the CPU
+  /// targets.
+  void prefetchToGpu(mlir::Value tensor, mlir::Location l);
 
   // Runtime interface.
   mlir::func::FuncOp runtimeFn(llvm::StringRef name,

@@ -905,28 +905,17 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
     for (int64_t d = 0; d < type.getRank(); ++d)
       dims.push_back(mlir::memref::DimOp::create(builder, l, t, d));
     mlir::Value copy = allocTensor(type, dims, device, l);
-    unsigned bits = type.getElementTypeBitWidth();
-    if (!options.gpu || bits % 8 || !type.getLayout().isIdentity()) {
+    auto from = options.gpu ? tensorBytes(t, l) : std::nullopt;
+    if (!from) {
       mlir::memref::CopyOp::create(builder, l, t, copy);
       return one(copy);
     }
     // For the GPU target, the runtime copies: through the driver where
     // either side is GPU memory (nl_gpu_copy).
-    mlir::Value bytes = constIndex(bits / 8, l);
-    for (mlir::Value d : dims)
-      bytes = mlir::arith::MulIOp::create(builder, l, bytes, d);
-    auto ptrTy = mlir::LLVM::LLVMPointerType::get(&ctx);
-    auto address = [&](mlir::Value memref) -> mlir::Value {
-      mlir::Value at = mlir::memref::ExtractAlignedPointerAsIndexOp::create(
-          builder, l, memref);
-      at = mlir::arith::IndexCastOp::create(builder, l, i64, at);
-      return mlir::LLVM::IntToPtrOp::create(builder, l, ptrTy, at);
-    };
     LineCol lc = sm.getLineCol(e.range.begin);
     Leaves file = genStr(sm.getName(e.range.begin.file), l);
     callRuntime("nl_gpu_copy",
-                {address(copy), address(t),
-                 mlir::arith::IndexCastOp::create(builder, l, i64, bytes),
+                {tensorBytes(copy, l)->first, from->first, from->second,
                  file[0].value, file[1].value, constInt(i64, lc.line, l),
                  constInt(i64, lc.col, l)},
                 {}, l);
@@ -1037,6 +1026,7 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
                              mlir::ValueRange iv) {
                            mlir::memref::StoreOp::create(b, bl, v, t, iv);
                          });
+    prefetchToGpu(t, l);
     return {};
   }
   case Builtin::TensorCopyBytes: {
@@ -1175,6 +1165,7 @@ Leaves MLIRGenImpl::genTensorBuiltin(CallExpr &e) {
           }
           mlir::memref::StoreOp::create(builder, bl, v, t, iv);
         });
+    prefetchToGpu(t, l);
     return {};
   }
   case Builtin::Allclose: {
@@ -1493,6 +1484,36 @@ void MLIRGenImpl::waitForGpu(mlir::Location l) {
   mlir::OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPoint(ifOp.thenBlock()->getTerminator());
   callRuntime("nl_gpu_wait", {}, nullptr, l);
+}
+
+std::optional<std::pair<mlir::Value, mlir::Value>>
+MLIRGenImpl::tensorBytes(mlir::Value tensor, mlir::Location l) {
+  auto type = mlir::cast<mlir::MemRefType>(tensor.getType());
+  unsigned bits = type.getElementTypeBitWidth();
+  if (bits % 8 || !type.getLayout().isIdentity())
+    return std::nullopt;
+  mlir::Type i64 = builder.getI64Type();
+  mlir::Value bytes = constInt(i64, bits / 8, l);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    bytes = mlir::arith::MulIOp::create(
+        builder, l, bytes,
+        mlir::arith::IndexCastOp::create(
+            builder, l, i64,
+            mlir::memref::DimOp::create(builder, l, tensor, d)));
+  mlir::Value at =
+      mlir::memref::ExtractAlignedPointerAsIndexOp::create(builder, l, tensor);
+  at = mlir::arith::IndexCastOp::create(builder, l, i64, at);
+  return std::pair(mlir::LLVM::IntToPtrOp::create(
+                       builder, l, mlir::LLVM::LLVMPointerType::get(&ctx), at)
+                       .getResult(),
+                   bytes);
+}
+
+void MLIRGenImpl::prefetchToGpu(mlir::Value tensor, mlir::Location l) {
+  if (!options.gpu)
+    return;
+  if (auto span = tensorBytes(tensor, l))
+    callRuntime("nl_gpu_prefetch", {span->first, span->second}, {}, l);
 }
 
 mlir::Value MLIRGenImpl::deviceOf(mlir::Value tensor, mlir::Location l) {

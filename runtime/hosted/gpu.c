@@ -782,6 +782,23 @@ static bool in_device_memory(uintptr_t lo, uintptr_t hi) {
 /// a smaller one is the host's memcpy (a driver call costs microseconds).
 static const int64_t kDriverCopyBytes = (int64_t)64 << 10;
 
+/// Starts moving the pages of GPU memory [p, p + bytes) to the GPU, for the
+/// next kernel (else it faults over them one by one), where the device
+/// allows it; the context is current. A hint: its failure changes nothing.
+static void prefetch(uintptr_t p, int64_t bytes) {
+  if (cu.concurrent && cu.cuMemPrefetchAsync)
+    (void)cu.cuMemPrefetchAsync((CUdeviceptr)p, (size_t)bytes, cu.device, NULL);
+}
+
+void nl_gpu_prefetch(const void *p, int64_t bytes) {
+  uintptr_t at = (uintptr_t)p;
+  if (bytes >= kDriverCopyBytes &&
+      __atomic_load_n(&cu.ready, __ATOMIC_ACQUIRE) &&
+      in_device_memory(at, at + (uintptr_t)bytes) &&
+      make_current() == CUDA_SUCCESS)
+    prefetch(at, bytes);
+}
+
 void nl_gpu_copy(void *dst, const void *src, int64_t bytes, const char *file,
                  int64_t file_len, int64_t line, int64_t col) {
   if (bytes <= 0)
@@ -803,11 +820,9 @@ void nl_gpu_copy(void *dst, const void *src, int64_t bytes, const char *file,
   const char *call = "cuCtxSetCurrent";
   CUresult r = make_current();
   // The destination's pages to the GPU first, so that the copy writes them
-  // there and the next kernel finds them (else the host's memcpy would
-  // leave them in host memory, for the kernel to fault over one by one). A
-  // hint: its failure changes nothing.
-  if (r == CUDA_SUCCESS && toGpu && cu.concurrent && cu.cuMemPrefetchAsync)
-    (void)cu.cuMemPrefetchAsync((CUdeviceptr)d, (size_t)bytes, cu.device, NULL);
+  // there and the next kernel finds them.
+  if (r == CUDA_SUCCESS && toGpu)
+    prefetch(d, bytes);
   if (r == CUDA_SUCCESS) {
     call = "cuMemcpy";
     r = cu.cuMemcpy((CUdeviceptr)d, (CUdeviceptr)s, (size_t)bytes);
