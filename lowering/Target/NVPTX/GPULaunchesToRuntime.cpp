@@ -181,9 +181,10 @@ private:
     DenseMap<int64_t, ArrayRef<int64_t>> tensorMapOf;
     if (auto maps = tensorMaps.find(it->first); maps != tensorMaps.end())
       for (Attribute m : maps->second) {
-        ArrayRef<int64_t> entry = cast<DenseI64ArrayAttr>(m).asArrayRef();
-        if (entry.size() != 7)
+        auto list = dyn_cast<DenseI64ArrayAttr>(m);
+        if (!list || list.size() != 7)
           return launch.emitOpError("has a malformed tensor map list");
+        ArrayRef<int64_t> entry = list.asArrayRef();
         tensorMapOf[entry[0]] = entry;
       }
     // The kernel's parameters as its lowered signature has them, and for
