@@ -125,12 +125,17 @@ typedef struct Batch {
 /// groups that may still read shared memory: batches `retired` (the fewest
 /// any of its threads has retired) to `committed` (the most any has
 /// committed: the one wgmma adds to now), in batch[i % kMaxBatches].
+/// Batches `retired_from` to `retired` were retired since the last barrier
+/// (epoch `retired_epoch`): until the next one, only the warpgroup's own
+/// threads may write what they read.
 typedef struct Group {
   uint32_t arrived, generation;
   int32_t kind, trans_b, n;
   uint64_t desc_a, desc_b;
   uint32_t *acc[4 * kWarp];
   uint32_t committed, retired;
+  uint32_t retired_from;
+  uint32_t retired_epoch;
   Batch batch[kMaxBatches];
 } Group;
 
@@ -379,13 +384,37 @@ static _Noreturn void tma_unwaited(const Launch *l, int64_t tid,
   fail(l, what);
 }
 
-/// Fails if byte `offset` of shared memory, which `who` writes, may still
-/// be read by a wgmma committed but not waited for by every thread of its
-/// warpgroup (or not yet committed).
-static void check_wgmma_reads(Launch *l, size_t offset, const char *who) {
+/// Fails if byte `offset` of shared memory, which `who` (thread `tid`, or
+/// a TMA copy it issued) writes, may still be read by a wgmma committed
+/// but not waited for by every thread of its warpgroup (or not yet
+/// committed), or was read by one of another warpgroup retired since the
+/// last barrier: the wait orders the read before the warpgroup's own
+/// threads' next accesses only, and a barrier after it before the others'.
+static void check_wgmma_reads(Launch *l, size_t offset, const char *who,
+                              uint32_t tid) {
   uint32_t groups = l->threads / (4 * kWarp);
   for (uint32_t g = 0; g < groups; ++g) {
     Group *grp = &l->groups[g];
+    if (grp->retired_epoch == l->epoch && g != tid / (4 * kWarp))
+      for (uint32_t b = grp->retired_from; b < grp->retired; ++b) {
+        // (A batch reused since, in the ring, is not checked.)
+        if (grp->committed - b >= kMaxBatches)
+          continue;
+        Batch *batch = &grp->batch[b % kMaxBatches];
+        for (uint32_t i = 0; i < batch->count; ++i)
+          if (offset >= batch->span[i].lo && offset < batch->span[i].hi) {
+            char what[256];
+            bool dynamic = offset >= l->static_shared;
+            snprintf(what, sizeof what,
+                     "data race in shared memory: %s byte %zu of the %s "
+                     "shared memory, which a wgmma of warpgroup %u read, "
+                     "with no barrier after the wgmma.wait_group that "
+                     "retired it",
+                     who, dynamic ? offset - l->static_shared : offset,
+                     dynamic ? "dynamic" : "static", g);
+            fail(l, what);
+          }
+      }
     for (uint32_t b = grp->retired; b <= grp->committed; ++b) {
       Batch *batch = &grp->batch[b % kMaxBatches];
       for (uint32_t i = 0; i < batch->count; ++i) {
@@ -429,7 +458,7 @@ void nl_emu_access(NlEmuThread *t, uint64_t address, uint32_t bytes,
     if (write) {
       if (s->reader && s->reader != me)
         race(l, s->reader == kMany ? 0 : s->reader, me, i, true, false);
-      check_wgmma_reads(l, i, "a thread writes");
+      check_wgmma_reads(l, i, "a thread writes", t->tid);
       s->writer = me;
       l->last_writer[i] = me;
       l->writer_fences[i] = t->proxy_fences;
@@ -948,7 +977,12 @@ void nl_emu_wgmma_wait(NlEmuThread *t, int32_t pending) {
   for (uint32_t i = g * 4 * kWarp; i < (g + 1) * 4 * kWarp; ++i)
     if (l->fibers[i].wgmma_retired < fewest)
       fewest = l->fibers[i].wgmma_retired;
-  l->groups[g].retired = fewest;
+  Group *grp = &l->groups[g];
+  if (fewest > grp->retired && grp->retired_epoch != l->epoch) {
+    grp->retired_from = grp->retired;
+    grp->retired_epoch = l->epoch;
+  }
+  grp->retired = fewest;
   // The accumulators are read next: another wgmma needs a fence first.
   t->wgmma_fenced = false;
 }
@@ -1089,7 +1123,7 @@ static void tma_write(NlEmuThread *t, size_t offset, size_t bytes) {
     if (l->tma_mbarrier[i] &&
         t->observed[l->tma_mbarrier[i] - 1] < l->tma_phases[i])
       tma_unwaited(l, t->tid, "writes (by a TMA copy)", i);
-    check_wgmma_reads(l, i, "a TMA copy writes");
+    check_wgmma_reads(l, i, "a TMA copy writes", t->tid);
     l->last_writer[i] = 0;
   }
 }
