@@ -2020,9 +2020,10 @@ std::optional<GroupCopy> groupCopy(scf::ForOp loop, Value tid) {
 /// tiles are copied as before. Each step then has one barrier before the
 /// contraction (with the proxy fence for wgmma) and the one that opens it.
 /// A group that leaves the view or is not on 16 bytes is copied element by
-/// element after the contraction. The second buffers come after the arena's
-/// end; without room for them (`limit`), or for a body of another shape,
-/// the loop stays as it is.
+/// element after the contraction. A wgmma contraction's group is retired
+/// at the next step's barrier, not at once. The second buffers come after
+/// the arena's end; without room for them (`limit`), or for a body of
+/// another shape, the loop stays as it is.
 void prefetchKLoop(scf::ForOp loop, Value tid, Plan &plan, int64_t limit,
                    DenseSet<Value> &chunked) {
   Block *body = loop.getBody();
@@ -2276,7 +2277,22 @@ void prefetchKLoop(scf::ForOp loop, Value tid, Plan &plan, int64_t limit,
     b.setInsertionPointAfter(fence);
   else
     b.setInsertionPoint(contraction);
-  gpu::BarrierOp::create(b, loc);
+  auto barrier = gpu::BarrierOp::create(b, loc);
+  // With wgmma, the step's group stays in flight over the step's stores of
+  // the next step's tiles (into the other buffers, which it does not read)
+  // and the next step's loads: a step retires the last step's group before
+  // its barrier, after which that group's buffers are written again, and
+  // the loop's end retires the last group.
+  SmallVector<NVVM::WgmmaWaitGroupSyncOp> waits;
+  body->walk([&](NVVM::WgmmaWaitGroupSyncOp wait) { waits.push_back(wait); });
+  if (!waits.empty()) {
+    for (NVVM::WgmmaWaitGroupSyncOp wait : waits)
+      wait.erase();
+    b.setInsertionPoint(barrier);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    b.setInsertionPointAfter(loop);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  }
   // The contraction reads the step's buffers.
   for (auto [x, cur] : current)
     x.replaceUsesWithIf(cur, [&](OpOperand &use) {

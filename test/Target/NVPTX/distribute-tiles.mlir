@@ -321,8 +321,10 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // step's tiles copied before the loop, and in each step: the buffers by
 // the step's parity, the next step's 16-byte groups loaded from the view
 // into registers before the contraction (A: two a thread, B: one), the
-// proxy fence and the step's only barrier, the chain on this step's
-// buffers, then the next step's groups stored into the other buffers.
+// proxy fence, the last step's wgmma group retired (wait_group 0) and the
+// step's only barrier, the chain on this step's buffers, committed and
+// left in flight while the next step's groups are stored into the other
+// buffers (which it does not read); wait_group 0 after the loop.
 // PREFETCH-LABEL: gpu.func @mm_loop(
 // PREFETCH-SAME: memref<14336xi8, #gpu.address_space<workgroup>>
 // PREFETCH: %[[A0:.+]] = memref.memory_space_cast %{{.+}} : memref<4x64x8xbf16, #gpu.address_space<workgroup>> to memref<4x64x8xbf16>
@@ -341,16 +343,21 @@ module attributes {gpu.container_module, nlc.target = {cpu = "sm_90a", features 
 // PREFETCH-COUNT-3: scf.if %{{.+}} -> (vector<8xbf16>)
 // PREFETCH-NOT: gpu.barrier
 // PREFETCH: nvvm.fence.proxy
+// PREFETCH-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
 // PREFETCH-NEXT: gpu.barrier
 // PREFETCH: memref.extract_aligned_pointer_as_index %[[CA]]
 // PREFETCH: memref.extract_aligned_pointer_as_index %[[CB]]
 // PREFETCH-COUNT-2: nvvm.wgmma.mma_async
-// PREFETCH: nvvm.wgmma.wait.group.sync.aligned 0
+// PREFETCH-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// PREFETCH-NOT: nvvm.wgmma.wait.group
 // PREFETCH-NOT: gpu.barrier
 // PREFETCH: vector.store %{{.+}}, %[[NA]][
 // PREFETCH: vector.store %{{.+}}, %[[NB]][
 // PREFETCH-NOT: gpu.barrier
+// PREFETCH-NOT: nvvm.wgmma.wait.group
 // PREFETCH: scf.yield %{{.+}} : memref<64x16xf32>, f32
+// PREFETCH-NEXT: }
+// PREFETCH-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
 
 // mma.sync (here with ldmatrix) is pipelined alike: one barrier a step,
 // before the fragments are loaded.
