@@ -49,18 +49,18 @@
 // RUN: not %t wgmma-no-fence 2>&1 | FileCheck %s --check-prefix=WG-FENCE
 // RUN: not %t wgmma-no-wait 2>&1 | FileCheck %s --check-prefix=WG-WAIT
 // RUN: not %t wgmma-in-flight 2>&1 | FileCheck %s --check-prefix=WG-FLIGHT
-// RUN: not %t wgmma-retired-late 2>&1 | FileCheck %s
-// --check-prefix=WG-LATE-WAIT RUN: not %t wgmma-descriptors 2>&1 | FileCheck %s
-// --check-prefix=WG-DESC RUN: not %t wgmma-late-fence 2>&1 | FileCheck %s
-// --check-prefix=WG-LATE RUN: not %t wgmma-bad-0 2>&1 | FileCheck %s
-// --check-prefix=WG-BAD0 RUN: not %t wgmma-bad-1 2>&1 | FileCheck %s
-// --check-prefix=WG-BAD1 RUN: not %t wgmma-bad-2 2>&1 | FileCheck %s
-// --check-prefix=WG-BAD2 RUN: not %t wgmma-bad-3 2>&1 | FileCheck %s
-// --check-prefix=WG-BAD3 RUN: not %t wgmma-bad-4 2>&1 | FileCheck %s
-// --check-prefix=WG-BAD4 RUN: not %t wgmma-bad-5 2>&1 | FileCheck %s
-// --check-prefix=WG-BAD5 RUN: not %t wgmma-partial 2>&1 | FileCheck %s
-// --check-prefix=WG-PARTIAL RUN: %t tma | FileCheck %s --check-prefix=TMA
-// --match-full-lines RUN: not %t tma-1 2>&1 | FileCheck %s --check-prefix=TMA1
+// RUN: not %t wgmma-retired-late 2>&1 | FileCheck %s --check-prefix=WG-RETIRE
+// RUN: not %t wgmma-descriptors 2>&1 | FileCheck %s --check-prefix=WG-DESC
+// RUN: not %t wgmma-late-fence 2>&1 | FileCheck %s --check-prefix=WG-LATE
+// RUN: not %t wgmma-bad-0 2>&1 | FileCheck %s --check-prefix=WG-BAD0
+// RUN: not %t wgmma-bad-1 2>&1 | FileCheck %s --check-prefix=WG-BAD1
+// RUN: not %t wgmma-bad-2 2>&1 | FileCheck %s --check-prefix=WG-BAD2
+// RUN: not %t wgmma-bad-3 2>&1 | FileCheck %s --check-prefix=WG-BAD3
+// RUN: not %t wgmma-bad-4 2>&1 | FileCheck %s --check-prefix=WG-BAD4
+// RUN: not %t wgmma-bad-5 2>&1 | FileCheck %s --check-prefix=WG-BAD5
+// RUN: not %t wgmma-partial 2>&1 | FileCheck %s --check-prefix=WG-PARTIAL
+// RUN: %t tma | FileCheck %s --check-prefix=TMA --match-full-lines
+// RUN: not %t tma-1 2>&1 | FileCheck %s --check-prefix=TMA1
 // RUN: not %t tma-2 2>&1 | FileCheck %s --check-prefix=TMA2
 // RUN: not %t tma-3 2>&1 | FileCheck %s --check-prefix=TMA3
 // RUN: not %t tma-4 2>&1 | FileCheck %s --check-prefix=TMA4
@@ -747,11 +747,11 @@ int main(int argc, char **argv) {
     // WG-FLIGHT-SAME: wgmma of warpgroup 0 may still read (no
     // WG-FLIGHT-SAME: wgmma.wait_group of every thread of the warpgroup has
     // WG-FLIGHT-SAME: retired it)
-    // WG-LATE-WAIT: error: emulated kernel 'wgmma', block (0, 0, 0): data
-    // WG-LATE-WAIT-SAME: race in shared memory: a thread writes byte 16 of
-    // WG-LATE-WAIT-SAME: the dynamic shared memory, which a wgmma of
-    // WG-LATE-WAIT-SAME: warpgroup 0 read, with no barrier after the
-    // WG-LATE-WAIT-SAME: wgmma.wait_group that retired it
+    // WG-RETIRE: error: emulated kernel 'wgmma', block (0, 0, 0): data
+    // WG-RETIRE-SAME: race in shared memory: a thread writes byte 16 of
+    // WG-RETIRE-SAME: the dynamic shared memory, which a wgmma of
+    // WG-RETIRE-SAME: warpgroup 0 read, with no barrier after the
+    // WG-RETIRE-SAME: wgmma.wait_group that retired it
     // WG-DESC: threads of one warpgroup at different wgmma operations or
     // WG-DESC-SAME: with different descriptors
   } else if (!strcmp(what, "partial")) {
