@@ -184,6 +184,11 @@ typedef struct NlGpuKernel {
   /// name differs from the entry's; for messages.
   const char *where;
   void *function;    ///< The CUfunction, filled in by the first launch.
+  /// The image compiled by ptxas for the chip nlc compiled for (a cubin),
+  /// or NULL. Loaded instead of the PTX where there is one, unless
+  /// NL_GPU_PTX is set (not "0"); the PTX is loaded where the driver
+  /// refuses the cubin (a GPU of another architecture).
+  const void *cubin;
 } NlGpuKernel;
 
 /// A view argument of a launch: host memory the kernel reads or writes.

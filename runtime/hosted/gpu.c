@@ -424,7 +424,8 @@ static void use_driver(const NlGpuKernel *k) {
     fail_launch(k, "cuCtxSetCurrent", r);
 }
 
-/// A loaded PTX image. Several kernels of a program may share one image.
+/// A loaded image (a kernel's PTX, or the cubin made of it). Several
+/// kernels of a program may share one image.
 typedef struct Module {
   const char *image;
   CUmodule module;
@@ -442,7 +443,16 @@ static CUmodule module_of(const NlGpuKernel *k) {
   Module *m = malloc(sizeof *m);
   if (!m)
     nl_rt_fatal("out of memory");
-  CUresult r = cu.cuModuleLoadData(&m->module, k->image);
+  // The cubin, made for the chip at compile time; the PTX, which the
+  // driver compiles, where the GPU is of another architecture (the driver
+  // refuses the cubin) or NL_GPU_PTX asks for it.
+  const char *ptx = getenv("NL_GPU_PTX");
+  bool cubin = k->cubin && !(ptx && *ptx && strcmp(ptx, "0") != 0);
+  CUresult r = CUDA_ERROR_INVALID_VALUE;
+  if (cubin)
+    r = cu.cuModuleLoadData(&m->module, k->cubin);
+  if (!cubin || r != CUDA_SUCCESS)
+    r = cu.cuModuleLoadData(&m->module, k->image);
   if (r != CUDA_SUCCESS)
     fail_launch(k, "cuModuleLoadData", r);
   m->image = k->image;

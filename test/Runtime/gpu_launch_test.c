@@ -36,6 +36,22 @@
 // RUN: FileCheck %s --check-prefix=OOM-OUT --match-full-lines < %t.out
 // RUN: FileCheck %s --check-prefix=OOM --match-full-lines < %t.err
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so NL_GPU_TIMING=1 %t --basic 2>&1 > /dev/null | FileCheck %s --check-prefix=TIMING --match-full-lines
+// A kernel with a cubin (made by ptxas at compile time) loads it, not its
+// PTX; where the driver refuses it (CUDA_ERROR_NO_BINARY_FOR_GPU: a GPU of
+// another architecture) the PTX, and with NL_GPU_PTX set only the PTX.
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so %t --cubin 2>&1 | FileCheck %s --check-prefix=CUBIN --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so FAKE_CUDA_FAIL=cuModuleLoadData=209@1 %t --cubin 2>&1 | FileCheck %s --check-prefix=CUBIN-REFUSED --match-full-lines
+// RUN: env NL_CUDA_LIBRARY=%t.fake.so NL_GPU_PTX=1 %t --cubin 2>&1 | FileCheck %s --check-prefix=CUBIN-PTX --match-full-lines
+//      CUBIN:cuModuleLoadData cubin
+// CUBIN-NEXT:cuModuleGetFunction "inc_kernel" in "cubin"
+//      CUBIN:c = 1 1 1 1
+//      CUBIN-REFUSED:cuModuleLoadData cubin
+// CUBIN-REFUSED-NEXT:cuModuleLoadData "ptx image four"
+// CUBIN-REFUSED-NEXT:cuModuleGetFunction "inc_kernel" in "ptx image four"
+//      CUBIN-REFUSED:c = 1 1 1 1
+//      CUBIN-PTX:cuModuleLoadData "ptx image four"
+// CUBIN-PTX-NEXT:cuModuleGetFunction "inc_kernel" in "ptx image four"
+//      CUBIN-PTX:c = 1 1 1 1
 // RUN: env NL_CUDA_LIBRARY=%t.fake.so %t --read-only > %t.out 2> %t.err
 // RUN: FileCheck %s --check-prefix=RO-OUT --match-full-lines < %t.out
 // RUN: FileCheck %s --check-prefix=RO --match-full-lines < %t.err
@@ -639,6 +655,15 @@ int32_t nl_main(void) {
   }
   if (mode_is("--read-only")) {
     run_read_only();
+    return 0;
+  }
+  if (mode_is("--cubin")) {
+    static const char cubin[] = "\177ELF, as a cubin starts";
+    static NlGpuKernel with_cubin = {"ptx image four", "inc_kernel",
+                                     "gpu_launch.nl:6:1", NULL, cubin};
+    int32_t c[4] = {0, 0, 0, 0};
+    launch_inc(&with_cubin, c, 1);
+    say("c = %d %d %d %d\n", c[0], c[1], c[2], c[3]);
     return 0;
   }
   if (mode_is("--device-count")) {

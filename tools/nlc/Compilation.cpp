@@ -350,6 +350,9 @@ int Compilation::run() {
     (*module)->setAttr(nvptx::kNoTmaAttr, mlir::UnitAttr::get(&context));
   if (!opts.gpuSwizzle)
     (*module)->setAttr(nvptx::kNoSwizzleAttr, mlir::UnitAttr::get(&context));
+  if (!opts.ptxas.empty())
+    (*module)->setAttr(nvptx::kPtxasAttr,
+                       mlir::StringAttr::get(&context, opts.ptxas));
   if (opts.emit == Emit::MLIR) {
     std::string text;
     llvm::raw_string_ostream os(text);

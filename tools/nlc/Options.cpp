@@ -20,8 +20,10 @@
 
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace cl = llvm::cl;
@@ -113,6 +115,18 @@ cl::opt<bool> gpuSwizzle(
              "into the plain core-matrix layout, to compare or to rule the "
              "swizzle out (nvptx64-nvidia-cuda)"),
     cl::init(true), cl::cat(nlcCategory));
+cl::opt<bool> gpuCubin(
+    "gpu-cubin",
+    cl::desc("Embed each GPU module also compiled by ptxas for the chip (a "
+             "cubin, which the runtime loads instead of having the driver "
+             "compile the PTX) where ptxas is found: --ptxas, else "
+             "$CUDA_HOME/bin, /usr/local/cuda/bin, then PATH (default on; "
+             "not with --gpu-emulation; nvptx64-nvidia-cuda)"),
+    cl::init(true), cl::cat(nlcCategory));
+cl::opt<std::string>
+    ptxasPath("ptxas",
+              cl::desc("The ptxas that makes the cubins (nvptx64-nvidia-cuda)"),
+              cl::value_desc("path"), cl::cat(nlcCategory));
 cl::opt<unsigned> runTimeout(
     "run-timeout",
     cl::desc("With --run, stop the program after this many seconds (0: "
@@ -338,13 +352,42 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   for (auto [given, name] :
        {std::pair(bool(gpuEmulation), "--gpu-emulation"),
         std::pair(gpuTma.getNumOccurrences() > 0, "--gpu-tma"),
-        std::pair(gpuSwizzle.getNumOccurrences() > 0, "--gpu-swizzle")}) {
+        std::pair(gpuSwizzle.getNumOccurrences() > 0, "--gpu-swizzle"),
+        std::pair(gpuCubin.getNumOccurrences() > 0, "--gpu-cubin"),
+        std::pair(ptxasPath.getNumOccurrences() > 0, "--ptxas")}) {
     if (!given || opts.target->name == "nvptx64-nvidia-cuda")
       continue;
     llvm::errs() << "nlc: error: " << name
                  << " needs --target=nvptx64-nvidia-cuda, not "
                  << opts.target->name << "\n";
     return 1;
+  }
+  // The ptxas for the cubins: the one named, which must be there, else the
+  // CUDA toolkit's where there is one. Emulated kernels need none.
+  if (opts.target->name == "nvptx64-nvidia-cuda" && gpuCubin && !gpuEmulation) {
+    if (ptxasPath.getNumOccurrences() > 0) {
+      // A path, or a program's name looked up in PATH.
+      opts.ptxas = ptxasPath;
+      if (!llvm::StringRef(ptxasPath).contains('/'))
+        if (auto found = llvm::sys::findProgramByName(ptxasPath))
+          opts.ptxas = *found;
+      if (!llvm::sys::fs::can_execute(opts.ptxas)) {
+        llvm::errs() << "nlc: error: --ptxas: '" << ptxasPath
+                     << "' is not an executable program\n";
+        return 1;
+      }
+    } else {
+      llvm::SmallVector<llvm::StringRef, 2> dirs;
+      std::string home;
+      if (const char *cudaHome = std::getenv("CUDA_HOME");
+          cudaHome && *cudaHome)
+        home = (llvm::Twine(cudaHome) + "/bin").str(), dirs.push_back(home);
+      dirs.push_back("/usr/local/cuda/bin");
+      if (auto found = llvm::sys::findProgramByName("ptxas", dirs))
+        opts.ptxas = *found;
+      else if (auto inPath = llvm::sys::findProgramByName("ptxas"))
+        opts.ptxas = *inPath;
+    }
   }
   if (runTimeout.getNumOccurrences() > 0)
     opts.runTimeout = runTimeout;

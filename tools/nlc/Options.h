@@ -54,6 +54,9 @@ struct Options {
   bool gpuTma = true;
   /// --gpu-swizzle (off: nvptx::kNoSwizzleAttr).
   bool gpuSwizzle = true;
+  /// The ptxas that makes the cubins a GPU program embeds (--ptxas, else
+  /// found; nvptx::kPtxasAttr), or empty: PTX alone.
+  std::string ptxas;
   std::optional<unsigned> runTimeout;
   std::vector<std::string> includeDirs;
   /// `--file`: (name in the guest, path here) of each file for a unikernel.

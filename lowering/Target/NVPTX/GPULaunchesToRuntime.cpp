@@ -10,6 +10,10 @@
 
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
 
 #include <map>
 
@@ -74,11 +78,30 @@ struct GPULaunchesToRuntime
       }
       LLVM::GlobalOp image =
           addString(b, gm.getLoc(), (gm.getName() + ".ptx").str(), ptx);
+      LLVM::GlobalOp cubin;
+      if (auto ptxas =
+              module->getAttrOfType<StringAttr>(nlc::nvptx::kPtxasAttr)) {
+        std::string bytes;
+        if (!runPtxas(ptxas.getValue(), target->cpu, ptx, bytes, error)) {
+          // At the module's first kernel, which has a place in the source.
+          Operation *at = gm;
+          for (auto fn : gm.getOps<LLVM::LLVMFuncOp>())
+            if (!fn.isExternal()) {
+              at = fn;
+              break;
+            }
+          at->emitError("ptxas cannot compile the kernels for ")
+              << target->cpu << ": " << error;
+          return signalPassFailure();
+        }
+        cubin =
+            addString(b, gm.getLoc(), (gm.getName() + ".cubin").str(), bytes);
+      }
       for (auto fn : gm.getOps<LLVM::LLVMFuncOp>())
         if (!fn.isExternal()) {
           std::pair<std::string, std::string> key = {gm.getName().str(),
                                                      fn.getName().str()};
-          records[key] = addRecord(b, image, fn);
+          records[key] = addRecord(b, image, cubin, fn);
           if (auto maps =
                   fn->getAttrOfType<ArrayAttr>(nlc::nvptx::kTensorMapsAttr))
             tensorMaps[key] = maps;
@@ -98,6 +121,54 @@ struct GPULaunchesToRuntime
   }
 
 private:
+  /// Runs `ptxas` on `ptx` for `chip`; the cubin into `cubin`, or false
+  /// with ptxas's complaint (its first lines) in `error`.
+  static bool runPtxas(StringRef ptxas, StringRef chip, StringRef ptx,
+                       std::string &cubin, std::string &error) {
+    SmallString<128> in, out, err;
+    int fd;
+    for (auto [path, ext] : {std::pair(&in, "ptx"), std::pair(&out, "cubin"),
+                             std::pair(&err, "txt")})
+      if (llvm::sys::fs::createTemporaryFile("nlc-ptxas", ext, *path)) {
+        error = "cannot create a temporary file";
+        return false;
+      }
+    llvm::FileRemover removeIn(in), removeOut(out), removeErr(err);
+    if (llvm::sys::fs::openFileForWrite(in, fd)) {
+      error = "cannot write " + in.str().str();
+      return false;
+    }
+    {
+      llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+      os << ptx;
+    }
+    std::string arch = ("-arch=" + chip).str();
+    SmallVector<StringRef> args{ptxas, arch, in, "-o", out};
+    std::optional<StringRef> redirects[] = {std::nullopt, std::nullopt,
+                                            StringRef(err)};
+    std::string message;
+    int status = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects,
+                                           /*SecondsToWait=*/600,
+                                           /*MemoryLimit=*/0, &message);
+    auto bytes = llvm::MemoryBuffer::getFile(out, /*IsText=*/false,
+                                             /*RequiresNullTerminator=*/false);
+    if (status == 0 && bytes && (*bytes)->getBufferSize() > 0) {
+      cubin = (*bytes)->getBuffer().str();
+      return true;
+    }
+    error = (ptxas + " failed").str();
+    if (status < 0 && !message.empty())
+      error += ": " + message;
+    if (auto text = llvm::MemoryBuffer::getFile(err)) {
+      // Its first lines: enough to say what it refused.
+      SmallVector<StringRef> lines;
+      (*text)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
+      for (StringRef line : ArrayRef(lines).take_front(4))
+        error += "\n  " + line.str();
+    }
+    return false;
+  }
+
   /// A private constant global holding `text` and a NUL.
   LLVM::GlobalOp addString(OpBuilder &b, Location loc, StringRef name,
                            StringRef text) {
@@ -112,10 +183,10 @@ private:
     return global;
   }
 
-  /// The `NlGpuKernel` record of `fn`, an entry of the PTX `image`:
-  /// { image, name, where, function = null }.
+  /// The `NlGpuKernel` record of `fn`, an entry of the PTX `image` (and of
+  /// `cubin`, or none): { image, name, where, function = null, cubin }.
   LLVM::GlobalOp addRecord(OpBuilder &b, LLVM::GlobalOp image,
-                           LLVM::LLVMFuncOp fn) {
+                           LLVM::GlobalOp cubin, LLVM::LLVMFuncOp fn) {
     Location loc = fn.getLoc();
     std::string prefix = ("nl_gpu." + fn.getName()).str();
     LLVM::GlobalOp name = addString(b, loc, prefix + ".name", fn.getName());
@@ -127,7 +198,7 @@ private:
       position = (source.getValue() + " at " + position).str();
     LLVM::GlobalOp where = addString(b, loc, prefix + ".where", position);
     auto type = LLVM::LLVMStructType::getLiteral(
-        ctx, {ptrType, ptrType, ptrType, ptrType});
+        ctx, {ptrType, ptrType, ptrType, ptrType, ptrType});
     auto record = LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/false,
                                          LLVM::Linkage::Internal, prefix,
                                          Attribute());
@@ -139,6 +210,8 @@ private:
     for (LLVM::GlobalOp g : {image, name, where})
       fields.push_back(LLVM::AddressOfOp::create(ib, loc, g));
     fields.push_back(LLVM::ZeroOp::create(ib, loc, ptrType));
+    fields.push_back(cubin ? Value(LLVM::AddressOfOp::create(ib, loc, cubin))
+                           : Value(LLVM::ZeroOp::create(ib, loc, ptrType)));
     for (auto [i, f] : llvm::enumerate(fields))
       value = LLVM::InsertValueOp::create(ib, loc, value, f, i);
     LLVM::ReturnOp::create(ib, loc, value);

@@ -48,6 +48,10 @@ inline constexpr llvm::StringLiteral kNoSwizzleAttr = "nlc.no_swizzle";
 /// A unit attribute of the module (nlc --gpu-emulation): nlc-gpu-emulate-
 /// kernels also compiles each kernel for the host, as `nl_emu.NAME`.
 inline constexpr llvm::StringLiteral kGpuEmulationAttr = "nlc.gpu_emulation";
+/// A string attribute of the module (nlc, where it finds ptxas and
+/// --gpu-cubin is on): the ptxas that nlc-gpu-launches-to-runtime runs on
+/// each gpu.module's PTX, to embed the cubin next to it.
+inline constexpr llvm::StringLiteral kPtxasAttr = "nlc.ptxas";
 
 /// The address (an index) of element `indices` of `memref`: its aligned
 /// pointer plus its offset and the indices times its strides, in bytes.

@@ -43,9 +43,12 @@ def GPULaunchesToRuntime
     The host side of GPU launches. Each `gpu.module` (already lowered to
     the NVVM and LLVM dialects) is compiled to PTX for the module's
     `nlc.target` chip by LLVM's NVPTX backend and becomes a constant string
-    in the host module; the `gpu.module` is then removed. Each kernel gets
-    one `NlGpuKernel` record (the PTX, its entry name and source location,
-    and the runtime's cache of the loaded function), and each
+    in the host module; where the module names a ptxas (`nlc.ptxas`),
+    ptxas compiles that PTX for the chip and the cubin becomes a constant
+    too (a ptxas failure is an error). The `gpu.module` is then removed.
+    Each kernel gets one `NlGpuKernel` record (the PTX, its entry name and
+    source location, the runtime's cache of the loaded function, and the
+    cubin or null), and each
     `gpu.launch_func` becomes one call of `nl_gpu_launch` with the
     kernel's parameters in launch-private slots (memrefs expanded as the
     kernel's signature expands them) and, for each memref, the bytes the

@@ -155,8 +155,16 @@ static CUresult fake_cuCtxSynchronize(void) {
   return injected("cuCtxSynchronize");
 }
 
+/// Whether `image` is an ELF file (a cubin) rather than PTX text.
+static int is_cubin(const void *image) {
+  return memcmp(image, "\177ELF", 4) == 0;
+}
+
 static CUresult fake_cuModuleLoadData(CUmodule *module, const void *image) {
-  note("cuModuleLoadData \"%s\"", (const char *)image);
+  if (is_cubin(image))
+    note("cuModuleLoadData cubin");
+  else
+    note("cuModuleLoadData \"%s\"", (const char *)image);
   count(&counts.loads);
   *module = (CUmodule)image;
   return injected("cuModuleLoadData");
@@ -164,7 +172,8 @@ static CUresult fake_cuModuleLoadData(CUmodule *module, const void *image) {
 
 static CUresult fake_cuModuleGetFunction(CUfunction *function, CUmodule module,
                                          const char *name) {
-  note("cuModuleGetFunction \"%s\" in \"%s\"", name, (const char *)module);
+  note("cuModuleGetFunction \"%s\" in \"%s\"", name,
+       is_cubin(module) ? "cubin" : (const char *)module);
   count(&counts.lookups);
   CUresult r = injected("cuModuleGetFunction");
   if (r != CUDA_SUCCESS)
