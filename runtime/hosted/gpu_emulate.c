@@ -384,6 +384,39 @@ static _Noreturn void tma_unwaited(const Launch *l, int64_t tid,
   fail(l, what);
 }
 
+/// Whether one of `batch`'s operand spans holds byte `offset`.
+static bool batch_reads(const Batch *batch, size_t offset) {
+  for (uint32_t i = 0; i < batch->count; ++i)
+    if (offset >= batch->span[i].lo && offset < batch->span[i].hi)
+      return true;
+  return false;
+}
+
+/// `who` writes byte `offset` of shared memory, which a wgmma group of
+/// warpgroup `g` reads: still (not `retired`), or did, retired with no
+/// barrier since.
+static _Noreturn void wgmma_conflict(const Launch *l, size_t offset,
+                                     const char *who, uint32_t g,
+                                     bool retired) {
+  char what[256];
+  bool dynamic = offset >= l->static_shared;
+  size_t byte = dynamic ? offset - l->static_shared : offset;
+  const char *space = dynamic ? "dynamic" : "static";
+  if (retired)
+    snprintf(what, sizeof what,
+             "data race in shared memory: %s byte %zu of the %s shared "
+             "memory, which a wgmma of warpgroup %u read, with no barrier "
+             "after the wgmma.wait_group that retired it",
+             who, byte, space, g);
+  else
+    snprintf(what, sizeof what,
+             "%s byte %zu of the %s shared memory, which a wgmma of "
+             "warpgroup %u may still read (no wgmma.wait_group of every "
+             "thread of the warpgroup has retired it)",
+             who, byte, space, g);
+  fail(l, what);
+}
+
 /// Fails if byte `offset` of shared memory, which `who` (thread `tid`, or
 /// a TMA copy it issued) writes, may still be read by a wgmma committed
 /// but not waited for by every thread of its warpgroup (or not yet
@@ -396,41 +429,14 @@ static void check_wgmma_reads(Launch *l, size_t offset, const char *who,
   for (uint32_t g = 0; g < groups; ++g) {
     Group *grp = &l->groups[g];
     if (grp->retired_epoch == l->epoch && g != tid / (4 * kWarp))
-      for (uint32_t b = grp->retired_from; b < grp->retired; ++b) {
+      for (uint32_t b = grp->retired_from; b < grp->retired; ++b)
         // (A batch reused since, in the ring, is not checked.)
-        if (grp->committed - b >= kMaxBatches)
-          continue;
-        Batch *batch = &grp->batch[b % kMaxBatches];
-        for (uint32_t i = 0; i < batch->count; ++i)
-          if (offset >= batch->span[i].lo && offset < batch->span[i].hi) {
-            char what[256];
-            bool dynamic = offset >= l->static_shared;
-            snprintf(what, sizeof what,
-                     "data race in shared memory: %s byte %zu of the %s "
-                     "shared memory, which a wgmma of warpgroup %u read, "
-                     "with no barrier after the wgmma.wait_group that "
-                     "retired it",
-                     who, dynamic ? offset - l->static_shared : offset,
-                     dynamic ? "dynamic" : "static", g);
-            fail(l, what);
-          }
-      }
-    for (uint32_t b = grp->retired; b <= grp->committed; ++b) {
-      Batch *batch = &grp->batch[b % kMaxBatches];
-      for (uint32_t i = 0; i < batch->count; ++i) {
-        if (offset < batch->span[i].lo || offset >= batch->span[i].hi)
-          continue;
-        char what[256];
-        bool dynamic = offset >= l->static_shared;
-        snprintf(what, sizeof what,
-                 "%s byte %zu of the %s shared memory, which a wgmma of "
-                 "warpgroup %u may still read (no wgmma.wait_group of every "
-                 "thread of the warpgroup has retired it)",
-                 who, dynamic ? offset - l->static_shared : offset,
-                 dynamic ? "dynamic" : "static", g);
-        fail(l, what);
-      }
-    }
+        if (grp->committed - b < kMaxBatches &&
+            batch_reads(&grp->batch[b % kMaxBatches], offset))
+          wgmma_conflict(l, offset, who, g, /*retired=*/true);
+    for (uint32_t b = grp->retired; b <= grp->committed; ++b)
+      if (batch_reads(&grp->batch[b % kMaxBatches], offset))
+        wgmma_conflict(l, offset, who, g, /*retired=*/false);
   }
 }
 

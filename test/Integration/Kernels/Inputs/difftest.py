@@ -179,9 +179,9 @@ def gen_reduction(rng, idx, seeds, mutate):
     if idx % 8 == 3:
         # One in eight (by the case's index): the row sums of i8 products,
         # one in eight those of bf16 products.
-        return gen_int8_row_sums(rng, idx, seeds, mutate)
+        return gen_row_sums(rng, idx, seeds, mutate, "i8")
     if idx % 8 == 7:
-        return gen_bf16_row_sums(rng, idx, seeds, mutate)
+        return gen_row_sums(rng, idx, seeds, mutate, "bf16")
     stored = idx % 4 == 1
     kind = "sum" if stored else rng.choice(["sum", "max", "min"])
     axis = 1 if stored else rng.choice([0, 1])
@@ -252,82 +252,57 @@ def gen_reduction(rng, idx, seeds, mutate):
     return kernel, body, dims
 
 
-def gen_int8_row_sums(rng, idx, seeds, mutate):
-    """A grid kernel of the int8 block dot products of a Q8_0 matrix-vector
-    product: the row sums into i32 of the products of two i8 tiles,
-    `sum((x as i32) * (y as i32), 1)`, one tile of rows per instance,
-    padding 0 past the ragged edges. On x86: vpdpbusd on rows of whole
-    16-byte quads (AVX512-VNNI), vpmaddwd on rows of whole pairs of
-    vectors, the other vector paths else. Integer sums are exact: every
-    sum must equal the host's."""
-    tile = [rng.choice([1, 4, 8, 16, 24, 32]),
-            rng.choice([16, 32, 48, 64, 96, 128, 20])]
+def gen_row_sums(rng, idx, seeds, mutate, elem):
+    """A grid kernel of the row sums of the products of two tiles of `elem`,
+    one tile of rows per instance, padding 0 past the ragged edges:
+    - "i8": into i32, `sum((x as i32) * (y as i32), 1)`, the int8 block dot
+      products of a Q8_0 matrix-vector product. On x86: vpdpbusd on rows of
+      whole 16-byte quads (AVX512-VNNI), vpmaddwd on rows of whole pairs of
+      vectors, the other vector paths else. Integer sums are exact: every
+      sum must equal the host's.
+    - "bf16": into f32, `sum((x as f32) * (y as f32), 1)`, a BF16
+      matrix-vector product's step. On x86 with AVX512-BF16: vdpbf16ps on
+      rows of whole 32-element steps, in 4, 2 or 1 accumulators; the other
+      vector paths else. Each sum must be within 1e-5 of the sum of the
+      products' magnitudes from the exact (f64) sum, as the other sums."""
+    int8 = elem == "i8"
+    acc = "i32" if int8 else "f32"
+    widths = ([16, 32, 48, 64, 96, 128, 20] if int8 else
+              [32, 64, 96, 128, 256, 768, 20, 48])
+    tile = [rng.choice([1, 4, 8, 16, 24, 32]), rng.choice(widths)]
     dims = [rng.randint(1, 100), rng.randint(1, tile[1])]
     shape = f"{tile[0]}, {tile[1]}"
-    bump = " + 1" if mutate else ""
-    kernel = (f"@kernel\nfn k{idx}(a: View<i8, 2>, b: View<i8, 2>, "
-              f"r: View<i32, 1>) {{\n"
-              f"  let x: Tile<{shape}, i8> = load(a, [program_id(0), 0]);\n"
-              f"  let y: Tile<{shape}, i8> = load(b, [program_id(0), 0]);\n"
-              f"  let s: Tile<{tile[0]}, i32> = "
-              f"sum((x as i32) * (y as i32), 1){bump};\n"
+    bump = (" + 1" if int8 else " + 1.0") if mutate else ""
+    kernel = (f"@kernel\nfn k{idx}(a: View<{elem}, 2>, b: View<{elem}, 2>, "
+              f"r: View<{acc}, 1>) {{\n"
+              f"  let x: Tile<{shape}, {elem}> = load(a, [program_id(0), 0]);\n"
+              f"  let y: Tile<{shape}, {elem}> = load(b, [program_id(0), 0]);\n"
+              f"  let s: Tile<{tile[0]}, {acc}> = "
+              f"sum((x as {acc}) * (y as {acc}), 1){bump};\n"
               f"  store(r, [program_id(0)], s);\n}}\n")
+    if int8:
+        init = "var s: i32 = 0;"
+        step = "s += (a.get(o, q) as i32) * (b.get(o, q) as i32);"
+        wrong = "r.get(o) != s"
+    else:
+        init = "var s: f64 = 0.0;\n    var m: f64 = 0.0;"
+        step = ("let t = (a.get(o, q) as f64) * (b.get(o, q) as f64); "
+                "s += t; m += abs(t);")
+        wrong = "!(abs((r.get(o) as f64) - s) <= 1e-5 * m)"
     tiles = f"({dims[0]} + {tile[0] - 1}) / {tile[0]}"
     body = (f"fn case{idx}() -> i64 {{\n"
-            f"  let a = Tensor::alloc([{dims[0]}, {dims[1]}], i8);\n"
-            f"  let b = Tensor::alloc([{dims[0]}, {dims[1]}], i8);\n"
-            f"  let r = Tensor::alloc([{dims[0]}], i32);\n"
+            f"  let a = Tensor::alloc([{dims[0]}, {dims[1]}], {elem});\n"
+            f"  let b = Tensor::alloc([{dims[0]}, {dims[1]}], {elem});\n"
+            f"  let r = Tensor::alloc([{dims[0]}], {acc});\n"
             f"  a.fill_random({seeds[0]});\n"
             f"  b.fill_random({seeds[1]});\n"
             f"  k{idx}(a.view(), b.view(), r.view(), grid=[{tiles}]);\n"
             f"  var bad = 0;\n  var total = 0;\n"
             f"  for o in 0..{dims[0]} {{\n"
-            f"    var s: i32 = 0;\n"
-            f"    for q in 0..{dims[1]} {{ "
-            f"s += (a.get(o, q) as i32) * (b.get(o, q) as i32); }}\n"
+            f"    {init}\n"
+            f"    for q in 0..{dims[1]} {{ {step} }}\n"
             f"    total += 1;\n"
-            f"    if r.get(o) != s {{ bad += 1; }}\n  }}\n"
-            f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
-            f"  return bad;\n}}\n")
-    return kernel, body, dims
-
-
-def gen_bf16_row_sums(rng, idx, seeds, mutate):
-    """A grid kernel of the row sums into f32 of the products of two bf16
-    tiles, `sum((x as f32) * (y as f32), 1)` (a BF16 matrix-vector
-    product's step), one tile of rows per instance, padding 0 past the
-    ragged edges. On x86 with AVX512-BF16: vdpbf16ps on rows of whole
-    32-element steps, in 4, 2 or 1 accumulators; the other vector paths
-    else. Each sum must be within 1e-5 of the sum of the products'
-    magnitudes from the exact (f64) sum, as the other sums."""
-    tile = [rng.choice([1, 4, 8, 16, 24, 32]),
-            rng.choice([32, 64, 96, 128, 256, 768, 20, 48])]
-    dims = [rng.randint(1, 100), rng.randint(1, tile[1])]
-    shape = f"{tile[0]}, {tile[1]}"
-    bump = " + 1.0" if mutate else ""
-    kernel = (f"@kernel\nfn k{idx}(a: View<bf16, 2>, b: View<bf16, 2>, "
-              f"r: View<f32, 1>) {{\n"
-              f"  let x: Tile<{shape}, bf16> = load(a, [program_id(0), 0]);\n"
-              f"  let y: Tile<{shape}, bf16> = load(b, [program_id(0), 0]);\n"
-              f"  let s: Tile<{tile[0]}, f32> = "
-              f"sum((x as f32) * (y as f32), 1){bump};\n"
-              f"  store(r, [program_id(0)], s);\n}}\n")
-    tiles = f"({dims[0]} + {tile[0] - 1}) / {tile[0]}"
-    body = (f"fn case{idx}() -> i64 {{\n"
-            f"  let a = Tensor::alloc([{dims[0]}, {dims[1]}], bf16);\n"
-            f"  let b = Tensor::alloc([{dims[0]}, {dims[1]}], bf16);\n"
-            f"  let r = Tensor::alloc([{dims[0]}], f32);\n"
-            f"  a.fill_random({seeds[0]});\n"
-            f"  b.fill_random({seeds[1]});\n"
-            f"  k{idx}(a.view(), b.view(), r.view(), grid=[{tiles}]);\n"
-            f"  var bad = 0;\n  var total = 0;\n"
-            f"  for o in 0..{dims[0]} {{\n"
-            f"    var s: f64 = 0.0;\n    var m: f64 = 0.0;\n"
-            f"    for q in 0..{dims[1]} {{ "
-            f"let t = (a.get(o, q) as f64) * (b.get(o, q) as f64); "
-            f"s += t; m += abs(t); }}\n"
-            f"    total += 1;\n"
-            f"    if !(abs((r.get(o) as f64) - s) <= 1e-5 * m) {{ bad += 1; }}\n  }}\n"
+            f"    if {wrong} {{ bad += 1; }}\n  }}\n"
             f"  println(\"case {idx}: \", total, \" elements, \", bad, \" wrong\");\n"
             f"  return bad;\n}}\n")
     return kernel, body, dims
