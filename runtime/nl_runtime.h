@@ -284,8 +284,9 @@ int32_t nl_gpu_device_of(int64_t addr);
 /// lies in GPU memory (nl_gpu_alloc_at) and the copy is of 64 KiB or more,
 /// the driver copies (cuMemcpy: by DMA, staged through the driver's pinned
 /// buffers for host memory), after a prefetch of the destination's pages
-/// to the GPU (cuMemPrefetchAsync) when it lies there; a copy between two
-/// GPU tensors is waited for. Otherwise the host copies (memcpy). A driver
+/// to the GPU (cuMemPrefetchAsync) when it lies there; a copy into GPU
+/// memory is waited for (cuCtxSynchronize: cuMemcpy may return once host
+/// bytes are staged). Otherwise the host copies (memcpy). A driver
 /// failure is a panic at FILE:LINE:COL. The launches the host had not
 /// waited for are waited for first (nl_gpu_wait).
 void nl_gpu_copy(void *dst, const void *src, int64_t bytes, const char *file,

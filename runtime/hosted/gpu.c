@@ -837,9 +837,10 @@ void nl_gpu_copy(void *dst, const void *src, int64_t bytes, const char *file,
     call = "cuMemcpy";
     r = cu.cuMemcpy((CUdeviceptr)d, (CUdeviceptr)s, (size_t)bytes);
   }
-  // A copy between two GPU tensors may return before it is done; the host
-  // may read either next.
-  if (r == CUDA_SUCCESS && toGpu && fromGpu) {
+  // A copy into GPU memory may return before it is done (from pageable
+  // host memory, once the bytes are staged; between two GPU tensors, at
+  // once), and the host may read the destination next.
+  if (r == CUDA_SUCCESS && toGpu) {
     call = "cuCtxSynchronize";
     r = cu.cuCtxSynchronize();
   }
