@@ -120,7 +120,8 @@ cl::opt<bool> gpuCubin(
     cl::desc("Embed each GPU module also compiled by ptxas for the chip (a "
              "cubin, which the runtime loads instead of having the driver "
              "compile the PTX) where ptxas is found: --ptxas, else "
-             "$CUDA_HOME/bin, /usr/local/cuda/bin, then PATH (default on; "
+             "$CUDA_PATH/bin, $CUDA_HOME/bin, /usr/local/cuda/bin, then PATH "
+             "(default on; "
              "not with --gpu-emulation; nvptx64-nvidia-cuda)"),
     cl::init(true), cl::cat(nlcCategory));
 cl::opt<std::string>
@@ -377,12 +378,14 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
         return 1;
       }
     } else {
-      llvm::SmallVector<llvm::StringRef, 2> dirs;
-      std::string home;
-      if (const char *cudaHome = std::getenv("CUDA_HOME");
-          cudaHome && *cudaHome)
-        home = (llvm::Twine(cudaHome) + "/bin").str(), dirs.push_back(home);
-      dirs.push_back("/usr/local/cuda/bin");
+      // $CUDA_PATH's toolkit (libdevice's too), $CUDA_HOME's, the usual
+      // place.
+      std::vector<std::string> roots;
+      for (const char *var : {"CUDA_PATH", "CUDA_HOME"})
+        if (const char *root = std::getenv(var); root && *root)
+          roots.push_back(std::string(root) + "/bin");
+      roots.push_back("/usr/local/cuda/bin");
+      llvm::SmallVector<llvm::StringRef, 3> dirs(roots.begin(), roots.end());
       if (auto found = llvm::sys::findProgramByName("ptxas", dirs))
         opts.ptxas = *found;
       else if (auto inPath = llvm::sys::findProgramByName("ptxas"))
