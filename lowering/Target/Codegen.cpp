@@ -19,6 +19,11 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Passes/StandardInstrumentations.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Target/TargetMachine.h"
@@ -350,6 +355,35 @@ bool optimizeAndEmitInParallel(llvm::Module &module, const CodegenOptions &opts,
       return false;
     }
   return true;
+}
+
+int runProgram(llvm::StringRef program, const std::vector<std::string> &args,
+               std::string &log) {
+  llvm::SmallString<128> logPath;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("nlc-tool", "log", fd, logPath))
+    logPath.clear();
+  else
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  llvm::sys::RemoveFileOnSignal(logPath);
+  std::vector<llvm::StringRef> refs(args.begin(), args.end());
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, std::nullopt,
+                                                llvm::StringRef(logPath)};
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(
+      program, refs, std::nullopt,
+      logPath.empty() ? llvm::ArrayRef<std::optional<llvm::StringRef>>()
+                      : redirects,
+      0, 0, &error);
+  if (!logPath.empty()) {
+    if (auto text = llvm::MemoryBuffer::getFile(logPath))
+      log = (*text)->getBuffer().str();
+    llvm::sys::fs::remove(logPath);
+    llvm::sys::DontRemoveFileOnSignal(logPath);
+  }
+  if (!error.empty())
+    log += error + "\n";
+  return rc;
 }
 
 } // namespace nlc

@@ -106,6 +106,12 @@ bool optimizeAndEmitInParallel(llvm::Module &module, const CodegenOptions &opts,
 /// optimized) into on this machine: 1 for a small module or one CPU.
 unsigned codegenPieces(const llvm::Module &module);
 
+/// Runs the external tool `program` (the linker, ptxas) with `args`
+/// (args[0] its name). Returns its exit status (-1: it could not run); its
+/// messages (stderr, and why it could not run) end up in `log`.
+int runProgram(llvm::StringRef program, const std::vector<std::string> &args,
+               std::string &log);
+
 } // namespace nlc
 
 #endif // NLC_LOWERING_CODEGEN_H

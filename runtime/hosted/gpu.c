@@ -256,7 +256,6 @@ static bool load_driver(const NlGpuKernel *k) {
   if (resolve(get_v2, get_v1, #name, &fn) == CUDA_SUCCESS)                     \
     cu.name = (NlCu_##name)fn;
   NL_CUDA_ERROR_FUNCTIONS(NL_CUDA_RESOLVE_OPTIONAL)
-#undef NL_CUDA_RESOLVE_OPTIONAL
   cu.get_v2 = get_v2, cu.get_v1 = get_v1;
   CUresult r;
 #define NL_CUDA_RESOLVE(name, params)                                          \
@@ -295,9 +294,6 @@ static bool load_driver(const NlGpuKernel *k) {
     cu.blocking = true;
   cu.device = device;
   cu.concurrent = concurrent != 0;
-#define NL_CUDA_RESOLVE_OPTIONAL(name, params)                                 \
-  if (resolve(get_v2, get_v1, #name, &fn) == CUDA_SUCCESS)                     \
-    cu.name = (NlCu_##name)fn;
   NL_CUDA_COPY_FUNCTIONS(NL_CUDA_RESOLVE_OPTIONAL)
 #undef NL_CUDA_RESOLVE_OPTIONAL
   const char *timing = getenv("NL_GPU_TIMING");

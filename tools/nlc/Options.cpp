@@ -268,6 +268,35 @@ static std::optional<int> parseTarget(Options &opts) {
   return std::nullopt;
 }
 
+/// The ptxas for the cubins into `path`: the one --ptxas names (a path, or
+/// a program's name looked up in PATH), which must be an executable, else
+/// $CUDA_PATH's (the toolkit libdevice comes from), $CUDA_HOME's, the usual
+/// place's or PATH's, else none (empty: PTX alone). False after an error.
+static bool findPtxas(std::string &path) {
+  if (ptxasPath.getNumOccurrences() > 0) {
+    path = ptxasPath;
+    if (!llvm::StringRef(path).contains('/'))
+      if (auto found = llvm::sys::findProgramByName(path))
+        path = *found;
+    if (llvm::sys::fs::can_execute(path))
+      return true;
+    llvm::errs() << "nlc: error: --ptxas: '" << ptxasPath
+                 << "' is not an executable program\n";
+    return false;
+  }
+  std::vector<std::string> roots;
+  for (const char *var : {"CUDA_PATH", "CUDA_HOME"})
+    if (const char *root = std::getenv(var); root && *root)
+      roots.push_back(std::string(root) + "/bin");
+  roots.push_back("/usr/local/cuda/bin");
+  llvm::SmallVector<llvm::StringRef, 3> dirs(roots.begin(), roots.end());
+  if (auto found = llvm::sys::findProgramByName("ptxas", dirs))
+    path = *found;
+  else if (auto inPath = llvm::sys::findProgramByName("ptxas"))
+    path = *inPath;
+  return true;
+}
+
 std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
   mlir::registerMLIRContextCLOptions();
   // --mlir-print-ir-before=PASS and --mlir-print-ir-after=PASS take the
@@ -363,35 +392,10 @@ std::optional<int> parseOptions(int argc, char **argv, Options &opts) {
                  << opts.target->name << "\n";
     return 1;
   }
-  // The ptxas for the cubins: the one named, which must be there, else the
-  // CUDA toolkit's where there is one. Emulated kernels need none.
-  if (opts.target->name == "nvptx64-nvidia-cuda" && gpuCubin && !gpuEmulation) {
-    if (ptxasPath.getNumOccurrences() > 0) {
-      // A path, or a program's name looked up in PATH.
-      opts.ptxas = ptxasPath;
-      if (!llvm::StringRef(ptxasPath).contains('/'))
-        if (auto found = llvm::sys::findProgramByName(ptxasPath))
-          opts.ptxas = *found;
-      if (!llvm::sys::fs::can_execute(opts.ptxas)) {
-        llvm::errs() << "nlc: error: --ptxas: '" << ptxasPath
-                     << "' is not an executable program\n";
-        return 1;
-      }
-    } else {
-      // $CUDA_PATH's toolkit (libdevice's too), $CUDA_HOME's, the usual
-      // place.
-      std::vector<std::string> roots;
-      for (const char *var : {"CUDA_PATH", "CUDA_HOME"})
-        if (const char *root = std::getenv(var); root && *root)
-          roots.push_back(std::string(root) + "/bin");
-      roots.push_back("/usr/local/cuda/bin");
-      llvm::SmallVector<llvm::StringRef, 3> dirs(roots.begin(), roots.end());
-      if (auto found = llvm::sys::findProgramByName("ptxas", dirs))
-        opts.ptxas = *found;
-      else if (auto inPath = llvm::sys::findProgramByName("ptxas"))
-        opts.ptxas = *inPath;
-    }
-  }
+  // The ptxas for the cubins. Emulated kernels need none.
+  if (opts.target->name == "nvptx64-nvidia-cuda" && gpuCubin && !gpuEmulation &&
+      !findPtxas(opts.ptxas))
+    return 1;
   if (runTimeout.getNumOccurrences() > 0)
     opts.runTimeout = runTimeout;
   if (amxEmulation && opts.target->name != "x86_64-linux") {

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowering/Target/Codegen.h"
 #include "lowering/Target/NVPTX/NVPTXPasses.h"
 #include "lowering/Target/TargetInfo.h"
 
@@ -13,7 +14,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Program.h"
 
 #include <map>
 
@@ -125,47 +125,35 @@ private:
   /// with ptxas's complaint (its first lines) in `error`.
   static bool runPtxas(StringRef ptxas, StringRef chip, StringRef ptx,
                        std::string &cubin, std::string &error) {
-    SmallString<128> in, out, err;
+    SmallString<128> in, out;
     int fd;
-    for (auto [path, ext] : {std::pair(&in, "ptx"), std::pair(&out, "cubin"),
-                             std::pair(&err, "txt")})
-      if (llvm::sys::fs::createTemporaryFile("nlc-ptxas", ext, *path)) {
-        error = "cannot create a temporary file";
-        return false;
-      }
-    llvm::FileRemover removeIn(in), removeOut(out), removeErr(err);
-    if (llvm::sys::fs::openFileForWrite(in, fd)) {
-      error = "cannot write " + in.str().str();
+    if (llvm::sys::fs::createTemporaryFile("nlc-ptxas", "ptx", fd, in) ||
+        llvm::sys::fs::createTemporaryFile("nlc-ptxas", "cubin", out)) {
+      error = "cannot create a temporary file";
       return false;
     }
+    llvm::FileRemover removeIn(in), removeOut(out);
     {
       llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
       os << ptx;
     }
-    std::string arch = ("-arch=" + chip).str();
-    SmallVector<StringRef> args{ptxas, arch, in, "-o", out};
-    std::optional<StringRef> redirects[] = {std::nullopt, std::nullopt,
-                                            StringRef(err)};
-    std::string message;
-    int status = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects,
-                                           /*SecondsToWait=*/600,
-                                           /*MemoryLimit=*/0, &message);
+    std::string log;
+    int status = nlc::runProgram(ptxas,
+                                 {ptxas.str(), ("-arch=" + chip).str(),
+                                  in.str().str(), "-o", out.str().str()},
+                                 log);
     auto bytes = llvm::MemoryBuffer::getFile(out, /*IsText=*/false,
                                              /*RequiresNullTerminator=*/false);
     if (status == 0 && bytes && (*bytes)->getBufferSize() > 0) {
       cubin = (*bytes)->getBuffer().str();
       return true;
     }
+    // Its first lines: enough to say what it refused.
     error = (ptxas + " failed").str();
-    if (status < 0 && !message.empty())
-      error += ": " + message;
-    if (auto text = llvm::MemoryBuffer::getFile(err)) {
-      // Its first lines: enough to say what it refused.
-      SmallVector<StringRef> lines;
-      (*text)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
-      for (StringRef line : ArrayRef(lines).take_front(4))
-        error += "\n  " + line.str();
-    }
+    SmallVector<StringRef> lines;
+    StringRef(log).split(lines, '\n', -1, /*KeepEmpty=*/false);
+    for (StringRef line : ArrayRef(lines).take_front(4))
+      error += "\n  " + line.str();
     return false;
   }
 

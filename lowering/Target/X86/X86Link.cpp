@@ -7,14 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowering/Target/Codegen.h"
 #include "lowering/Target/X86/X86Targets.h"
 
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
-#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #ifndef NLC_CLANG_PATH
@@ -25,37 +21,6 @@
 #endif
 
 namespace nlc::x86 {
-
-/// Runs the linker `program` with `args`. Returns its exit status (-1: it
-/// could not run); its messages end up in `log`.
-static int runLinker(llvm::StringRef program,
-                     const std::vector<std::string> &args, std::string &log) {
-  llvm::SmallString<128> logPath;
-  int fd;
-  if (llvm::sys::fs::createTemporaryFile("nlc-link", "log", fd, logPath))
-    logPath.clear();
-  else
-    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
-  llvm::sys::RemoveFileOnSignal(logPath);
-  std::vector<llvm::StringRef> refs(args.begin(), args.end());
-  std::optional<llvm::StringRef> redirects[] = {std::nullopt, std::nullopt,
-                                                llvm::StringRef(logPath)};
-  std::string error;
-  int rc = llvm::sys::ExecuteAndWait(
-      program, refs, std::nullopt,
-      logPath.empty() ? llvm::ArrayRef<std::optional<llvm::StringRef>>()
-                      : redirects,
-      0, 0, &error);
-  if (!logPath.empty()) {
-    if (auto text = llvm::MemoryBuffer::getFile(logPath))
-      log = (*text)->getBuffer().str();
-    llvm::sys::fs::remove(logPath);
-    llvm::sys::DontRemoveFileOnSignal(logPath);
-  }
-  if (!error.empty())
-    log += error + "\n";
-  return rc;
-}
 
 bool linkExecutable(const LinkJob &job, std::string &error) {
   llvm::ErrorOr<std::string> clang =
@@ -73,7 +38,7 @@ bool linkExecutable(const LinkJob &job, std::string &error) {
   args.insert(args.end(),
               {job.libDir + "/libnlrt.a", "-lm", "-pthread", "-o", job.output});
   std::string log;
-  int rc = runLinker(*clang, args, log);
+  int rc = runProgram(*clang, args, log);
   if (rc != 0) {
     error = log + "linking failed (clang exited with status " +
             std::to_string(rc) + ")";
@@ -106,7 +71,7 @@ bool linkBareImage(const LinkJob &job, std::string &error) {
   args.insert(args.end(), job.objects.begin(), job.objects.end());
   args.push_back(job.libDir + "/libnlrt_bare.a");
   std::string log;
-  int rc = runLinker(*lld, args, log);
+  int rc = runProgram(*lld, args, log);
   if (rc != 0) {
     error = log + "linking the image failed (ld.lld exited with status " +
             std::to_string(rc) + ")";
