@@ -19,8 +19,11 @@
 // bit-identical. `tdpbf16ps` adds, by Intel's description, the two
 // products of a pair one after the other, the even k first, rounding each
 // time; a product of two bf16 is exact in f32, so that is the reference's
-// fused multiply-add in k order. It treats subnormal inputs and results as
-// zero, where it can differ (docs/Kernels.md).
+// fused multiply-add in k order, and what the emulation below does. A
+// Sapphire Rapids rounds otherwise (each pair's sum rounded once, the
+// pairs of a step not added in k order: docs/Kernels.md), so on AMX
+// hardware bf16 results agree with the reference within a bound, not bit
+// for bit. It treats subnormal inputs and results as zero.
 //
 // Emulation (`x86-emulate-amx`): on a CPU without AMX the tile
 // instructions can be replaced by vector code with the same semantics

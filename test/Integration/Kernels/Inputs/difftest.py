@@ -471,6 +471,9 @@ def main():
     ap.add_argument("--amx", action="store_true",
                     help="contractions of whole AMX tiles, compiled with "
                          "--amx-emulation (X86Amx.cpp)")
+    ap.add_argument("--amx-native", action="store_true",
+                    help="as --amx, run on the CPU's own AMX tiles (a CPU with "
+                         "amx-bf16 and amx-int8; nlc's default -mcpu=native)")
     ap.add_argument("--wgmma", action="store_true",
                     help="contractions of the tile shapes sm_90a's wgmma "
                          "takes (M a multiple of 64), for the GPU target")
@@ -484,6 +487,8 @@ def main():
     args = ap.parse_args()
     if args.amx:
         args.nlc_arg.append("--amx-emulation")
+    elif args.amx_native:
+        args.amx = True
     os.makedirs(args.workdir, exist_ok=True)
     rng = random.Random(args.seed)
     total_cases = total_elems = total_bad = 0
