@@ -34,7 +34,7 @@ LIB_LABEL = {"openblas_f32": "OpenBLAS sgemm", "dnnl_f32": "oneDNN f32", "dnnl_b
 # zmm probe ran (an AVX2-only machine: nlc's kernels are ymm ones there).
 PEAK_FOR = {"f32": ["fma_f32_zmm", "fma_f32_ymm"], "f16": ["fma_f32_zmm", "fma_f32_ymm"],
             "bf16": ["amx_tdpbf16ps", "vdpbf16ps", "fma_f32_zmm", "fma_f32_ymm"],
-            "i8": ["vpdpbusd_i8", "fma_f32_zmm", "fma_f32_ymm"]}
+            "i8": ["amx_tdpbssd_i8", "vpdpbusd_i8", "fma_f32_zmm", "fma_f32_ymm"]}
 MEM_KINDS = {0: "softmax", 1: "layernorm", 2: "vecadd grid", 3: "vecadd tile-map"}
 
 

@@ -1,7 +1,7 @@
 // Measured compute peaks of this machine, per thread count: zmm FMA (f32),
 // ymm FMA (f32, AVX2 + FMA: the peak of AVX2-only machines, where nlc's
 // kernels use ymm registers), vdpbf16ps (AVX512-BF16), vpdpbusd
-// (AVX512-VNNI int8) and AMX tdpbf16ps, each only where /proc/cpuinfo
+// (AVX512-VNNI int8) and AMX tdpbf16ps and tdpbssd, each only where /proc/cpuinfo
 // lists the feature. Every loop keeps enough
 // independent accumulators in registers to saturate the units and touches
 // no memory. Output: `peak,<name>,<threads>,<best>,<median>` in GFLOP/s
@@ -139,6 +139,31 @@ __attribute__((target("amx-tile,amx-bf16"), noinline)) static double amx_bf16(lo
   return out[0];
 }
 
+// The same block with tdpbssd (16x16x64 signed bytes into i32, 32768 OP
+// each): the peak nlc's i8 `dot` on AMX tiles is judged against.
+__attribute__((target("amx-tile,amx-int8"), noinline)) static double amx_i8(long iters) {
+  static __thread struct tilecfg cfg __attribute__((aligned(64)));
+  static __thread int8_t buf[16 * 64] __attribute__((aligned(64)));
+  memset(&cfg, 0, sizeof cfg);
+  cfg.palette = 1;
+  for (int t = 0; t < 8; ++t) { cfg.rows[t] = 16; cfg.colsb[t] = 64; }
+  for (int i = 0; i < 16 * 64; ++i) buf[i] = 1;
+  _tile_loadconfig(&cfg);
+  _tile_zero(0); _tile_zero(1); _tile_zero(2); _tile_zero(3);
+  _tile_loadd(4, buf, 64); _tile_loadd(5, buf, 64);
+  _tile_loadd(6, buf, 64); _tile_loadd(7, buf, 64);
+  for (long it = 0; it < iters; ++it) {
+    _tile_dpbssd(0, 4, 6);
+    _tile_dpbssd(1, 4, 7);
+    _tile_dpbssd(2, 5, 6);
+    _tile_dpbssd(3, 5, 7);
+  }
+  static __thread int32_t out[16 * 16] __attribute__((aligned(64)));
+  _tile_stored(0, out, 64);
+  _tile_release();
+  return out[0];
+}
+
 typedef double (*loop_fn)(long);
 
 // Runs `fn` on `threads` threads, `reps` times; prints best and median of
@@ -176,6 +201,8 @@ int main(int argc, char **argv) {
   }
   int amx = has_flag("amx_bf16") && has_flag("amx_tile") &&
             !syscall(SYS_arch_prctl, 0x1023, 18);
+  int amx_int8 = has_flag("amx_int8") && has_flag("amx_tile") &&
+                 !syscall(SYS_arch_prctl, 0x1023, 18);
   for (int a = 1; a < argc; ++a) {
     int t = atoi(argv[a]);
     if (has_flag("avx512f")) measure("fma_f32_zmm", fma_f32, 12 * 16 * 2, 20000000, t);
@@ -185,6 +212,7 @@ int main(int argc, char **argv) {
     if (has_flag("avx512_bf16")) measure("vdpbf16ps", dp_bf16, 12 * 16 * 4, 20000000, t);
     if (has_flag("avx512_vnni")) measure("vpdpbusd_i8", dp_i8, 12 * 16 * 8, 20000000, t);
     if (amx) measure("amx_tdpbf16ps", amx_bf16, 4 * 16384, 1000000, t);
+    if (amx_int8) measure("amx_tdpbssd_i8", amx_i8, 4 * 32768, 1000000, t);
   }
   return 0;
 }
