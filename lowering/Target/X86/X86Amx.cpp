@@ -133,26 +133,66 @@ void nlc::x86::forEachAmxBlock(OpBuilder &b, Location loc, Value out, int64_t m,
         amx::TileStoreOp::create(bb, l, out, at(r, t),
                                  result[r * colTiles + t]);
   };
-  // The row blocks of the columns from `j0`: pairs of row tiles up to the
-  // live rows (rounded up to a pair), then the last row tile where M is an
-  // odd number of tiles and it holds a live row.
+  // The row blocks of the columns from `j0`: pairs of row tiles, then the
+  // last row tile where M is an odd number of tiles. With `live`, only those
+  // holding live rows: the pairs wholly below it, then, where live rows
+  // remain below the pairs' end, a pair if they reach the pair's second
+  // tile, else one row tile (a decoding step's one row: half the products),
+  // then the odd last tile if it holds a live row.
   auto column = [&](OpBuilder &cb, Location cl, Value j0, int64_t colTiles) {
     int64_t whole = m - m % span;
+    auto when = [&](OpBuilder &ib, Location il, Value cond,
+                    function_ref<void(OpBuilder &, Location)> then,
+                    function_ref<void(OpBuilder &, Location)> otherwise = {}) {
+      scf::IfOp::create(
+          ib, il, cond,
+          [&](OpBuilder &tb, Location tl) {
+            then(tb, tl);
+            scf::YieldOp::create(tb, tl);
+          },
+          otherwise ? function_ref<void(OpBuilder &, Location)>(
+                          [&](OpBuilder &eb, Location el) {
+                            otherwise(eb, el);
+                            scf::YieldOp::create(eb, el);
+                          })
+                    : function_ref<void(OpBuilder &, Location)>());
+    };
     Value end = index(cb, cl, whole);
     if (live)
       end = arith::MinUIOp::create(
           cb, cl, end,
           arith::MulIOp::create(
-              cb, cl,
-              arith::CeilDivUIOp::create(cb, cl, live, index(cb, cl, span)),
+              cb, cl, arith::DivUIOp::create(cb, cl, live, index(cb, cl, span)),
               index(cb, cl, span)));
-    if (whole)
+    if (whole) {
       scf::ForOp::create(cb, cl, index(cb, cl, 0), end, index(cb, cl, span),
                          ValueRange{},
                          [&](OpBuilder &lb, Location ll, Value i0, ValueRange) {
                            block(lb, ll, i0, 2, j0, colTiles);
                            scf::YieldOp::create(lb, ll);
                          });
+      // Live rows past the last whole pair, before `whole`: fewer than a
+      // pair's.
+      if (live) {
+        auto ult = [&](OpBuilder &ib, Location il, Value x, Value y) {
+          return arith::CmpIOp::create(ib, il, arith::CmpIPredicate::ult, x, y);
+        };
+        Value rest = arith::AndIOp::create(
+            cb, cl, ult(cb, cl, end, index(cb, cl, whole)),
+            ult(cb, cl, end, live));
+        when(cb, cl, rest, [&](OpBuilder &tb, Location tl) {
+          Value second = plus(tb, tl, end, kTileRows);
+          when(
+              tb, tl, ult(tb, tl, second, live),
+              [&](OpBuilder &pb, Location pl) {
+                block(pb, pl, end, 2, j0, colTiles);
+              },
+              [&](OpBuilder &sb, Location sl) {
+                block(sb, sl, end, 1, j0, colTiles);
+              });
+        });
+      }
+    }
     if (m % span == 0)
       return;
     Value last = index(cb, cl, whole);
@@ -160,13 +200,11 @@ void nlc::x86::forEachAmxBlock(OpBuilder &b, Location loc, Value out, int64_t m,
       block(cb, cl, last, 1, j0, colTiles);
       return;
     }
-    scf::IfOp::create(
-        cb, cl,
-        arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::ugt, live, last),
-        [&](OpBuilder &tb, Location tl) {
-          block(tb, tl, last, 1, j0, colTiles);
-          scf::YieldOp::create(tb, tl);
-        });
+    when(cb, cl,
+         arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::ugt, live, last),
+         [&](OpBuilder &tb, Location tl) {
+           block(tb, tl, last, 1, j0, colTiles);
+         });
   };
   int64_t whole = n - n % span;
   if (whole)
