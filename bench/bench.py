@@ -13,6 +13,7 @@ import csv
 import datetime
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -303,6 +304,30 @@ def machine_info():
     return model, have, os.cpu_count()
 
 
+def choose_openblas_core(build):
+    """OpenBLAS 0.3.21 names the CPU it tunes for (OPENBLAS_VERBOSE=2); on a
+    processor it does not know (Sapphire Rapids, model 207) it falls back to
+    `Prescott`, SSE3 kernels about 6x slower than its AVX-512 ones there.
+    Where that happens on a CPU with AVX-512, this sets OPENBLAS_CORETYPE to
+    SkylakeX, so that the library is measured at its speed. Returns the line
+    results.md reports (an OPENBLAS_CORETYPE already set is left alone)."""
+    if os.environ.get("OPENBLAS_CORETYPE"):
+        return f"OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} (set before the run)"
+    env = dict(os.environ, OPENBLAS_VERBOSE="2", OPENBLAS_NUM_THREADS="1")
+    try:
+        p = subprocess.run([os.path.join(build, "libmm"), "gemm", "openblas_f32", "16", "16", "16",
+                            "1", "1", "1"], capture_output=True, text=True, env=env, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    m = re.search(r"Core: (\S+)", p.stdout + p.stderr)
+    core = m.group(1) if m else "unknown"
+    if core == "Prescott" and "avx512f" in machine_info()[1]:
+        os.environ["OPENBLAS_CORETYPE"] = "SkylakeX"
+        return ("Prescott as detected (a processor OpenBLAS does not know), "
+                "SkylakeX set by bench.py (OPENBLAS_CORETYPE)")
+    return f"{core} (as detected)"
+
+
 def write_markdown(b, path, args, when=None):
     model, flags, ncpu = machine_info()
     try:
@@ -319,6 +344,8 @@ def write_markdown(b, path, args, when=None):
         L.append(f"- nlc: `{args.nlc}` (file dated {args.nlc_date} when the run started): "
                  f"{' '.join(ver.split())[:120]}")
     L.append(f"- Load average {'when these tables were rewritten' if args.report_only else 'at the end of the run'}: {' '.join(load)}")
+    if getattr(args, "openblas_core", None):
+        L.append(f"- OpenBLAS kernels: {args.openblas_core}")
     L.append(f"- Mode: {'quick' if args.quick else 'full'}; threads {args.threads}; "
              f"nlc budget {args.budget:.0f} s per case; up to {args.reps} timed launches after a "
              f"warm-up; host {platform.node()}")
@@ -480,6 +507,8 @@ def main():
         write_markdown(b, os.path.join(a.out, "results.md"), a, when)
         plot(b, os.path.join(a.out, "matmul.png"))
         return 0
+    a.openblas_core = choose_openblas_core(a.build)
+    log(f"OpenBLAS kernels: {a.openblas_core}")
     b.peaks("start")
     b.stream()
     b.libs(shapes)
