@@ -114,53 +114,56 @@ struct tilecfg {
   uint8_t rows[16];
 };
 
-// A 2x2 block of AMX accumulators: 4 tdpbf16ps (16x16x32, 16384 FLOP
-// each) per iteration on tiles loaded once.
-__attribute__((target("amx-tile,amx-bf16"), noinline)) static double amx_bf16(long iters) {
+// Tiles for a 2x2 block of AMX accumulators: all 8 of 16 rows x 64 bytes,
+// the 4 accumulators (0-3) zeroed, the 4 operands (4-7) loaded from `buf`.
+__attribute__((target("amx-tile"), noinline)) static void amx_block_start(const void *buf) {
   static __thread struct tilecfg cfg __attribute__((aligned(64)));
-  static __thread uint16_t buf[16 * 32] __attribute__((aligned(64)));
   memset(&cfg, 0, sizeof cfg);
   cfg.palette = 1;
   for (int t = 0; t < 8; ++t) { cfg.rows[t] = 16; cfg.colsb[t] = 64; }
-  for (int i = 0; i < 16 * 32; ++i) buf[i] = to_bf16_bits(1e-3f);
   _tile_loadconfig(&cfg);
   _tile_zero(0); _tile_zero(1); _tile_zero(2); _tile_zero(3);
   _tile_loadd(4, buf, 64); _tile_loadd(5, buf, 64);
   _tile_loadd(6, buf, 64); _tile_loadd(7, buf, 64);
+}
+
+// Accumulator 0 into `out` (16 x 16 of 4 bytes), the tiles released.
+__attribute__((target("amx-tile"), noinline)) static void amx_block_end(void *out) {
+  _tile_stored(0, out, 64);
+  _tile_release();
+}
+
+// The block's 4 products per iteration on tiles loaded once: tdpbf16ps
+// (16x16x32, 16384 FLOP each) and tdpbssd (16x16x64 signed bytes into
+// i32, 32768 OP each: the peak nlc's i8 `dot` on AMX tiles is judged
+// against).
+__attribute__((target("amx-tile,amx-bf16"), noinline)) static double amx_bf16(long iters) {
+  static __thread uint16_t buf[16 * 32] __attribute__((aligned(64)));
+  static __thread float out[16 * 16] __attribute__((aligned(64)));
+  for (int i = 0; i < 16 * 32; ++i) buf[i] = to_bf16_bits(1e-3f);
+  amx_block_start(buf);
   for (long it = 0; it < iters; ++it) {
     _tile_dpbf16ps(0, 4, 6);
     _tile_dpbf16ps(1, 4, 7);
     _tile_dpbf16ps(2, 5, 6);
     _tile_dpbf16ps(3, 5, 7);
   }
-  static __thread float out[16 * 16] __attribute__((aligned(64)));
-  _tile_stored(0, out, 64);
-  _tile_release();
+  amx_block_end(out);
   return out[0];
 }
 
-// The same block with tdpbssd (16x16x64 signed bytes into i32, 32768 OP
-// each): the peak nlc's i8 `dot` on AMX tiles is judged against.
 __attribute__((target("amx-tile,amx-int8"), noinline)) static double amx_i8(long iters) {
-  static __thread struct tilecfg cfg __attribute__((aligned(64)));
   static __thread int8_t buf[16 * 64] __attribute__((aligned(64)));
-  memset(&cfg, 0, sizeof cfg);
-  cfg.palette = 1;
-  for (int t = 0; t < 8; ++t) { cfg.rows[t] = 16; cfg.colsb[t] = 64; }
+  static __thread int32_t out[16 * 16] __attribute__((aligned(64)));
   for (int i = 0; i < 16 * 64; ++i) buf[i] = 1;
-  _tile_loadconfig(&cfg);
-  _tile_zero(0); _tile_zero(1); _tile_zero(2); _tile_zero(3);
-  _tile_loadd(4, buf, 64); _tile_loadd(5, buf, 64);
-  _tile_loadd(6, buf, 64); _tile_loadd(7, buf, 64);
+  amx_block_start(buf);
   for (long it = 0; it < iters; ++it) {
     _tile_dpbssd(0, 4, 6);
     _tile_dpbssd(1, 4, 7);
     _tile_dpbssd(2, 5, 6);
     _tile_dpbssd(3, 5, 7);
   }
-  static __thread int32_t out[16 * 16] __attribute__((aligned(64)));
-  _tile_stored(0, out, 64);
-  _tile_release();
+  amx_block_end(out);
   return out[0];
 }
 
