@@ -784,6 +784,8 @@ std::optional<DotPlan> planDot(tl::DotOp op, const VectorTarget &target) {
 }
 
 constexpr StringLiteral kInPlace = "nlc.x86_dot_in_place";
+constexpr StringLiteral kInPlaceAnyRowStride =
+    "nlc.x86_dot_in_place_any_row_stride";
 
 /// On a `tile.transpose` whose one use is the right operand of a `dot` in
 /// quads (not AMX) with K a multiple of 32, of a row-major i8 tile: the
@@ -891,12 +893,14 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
         fillWith(rewriter, loc, out, m, n, vt);
     }
     // An operand read in place: its window of the view where the tile lies
-    // inside it, else the buffer its load filled.
+    // inside it, else the buffer its load filled (B packed into pairs or
+    // quads: at the view's row stride).
     auto source = [&](Value original, Value buffer) -> Value {
       auto load = original.getDefiningOp<tl::LoadOp>();
       if (!load || !readInPlaceByDot(load))
         return buffer;
-      InPlaceTile t = inPlaceTile(rewriter, loc, load);
+      InPlaceTile t =
+          inPlaceTile(rewriter, loc, load, {}, readInPlaceAnyRowStride(load));
       Value cast =
           memref::CastOp::create(rewriter, loc, t.window.getType(), buffer);
       return arith::SelectOp::create(rewriter, loc, t.inside, t.window, cast);
@@ -1766,15 +1770,23 @@ void nlc::x86::markInPlaceDotOperands(ModuleOp module,
       t->setAttr(kTransposedQuads, UnitAttr::get(t.getContext()));
   });
   module.walk([&](tl::LoadOp load) {
-    if (qualifiesInPlace(load, target))
+    if (qualifiesInPlace(load, target)) {
       load->setAttr(kInPlace, UnitAttr::get(load.getContext()));
-    else if (qualifiesForPairsInPlace(load, target))
+      auto dot = cast<tl::DotOp>(*load->user_begin());
+      std::optional<DotPlan> plan = planDot(dot, target);
+      if (dot.getRhs() == load.getResult() && (plan->pairs || plan->quads))
+        load->setAttr(kInPlaceAnyRowStride, UnitAttr::get(load.getContext()));
+    } else if (qualifiesForPairsInPlace(load, target))
       load->setAttr(kPairsInPlace, UnitAttr::get(load.getContext()));
   });
 }
 
 bool nlc::x86::readInPlaceByDot(tl::LoadOp load) {
   return load->hasAttr(kInPlace);
+}
+
+bool nlc::x86::readInPlaceAnyRowStride(tl::LoadOp load) {
+  return load->hasAttr(kInPlaceAnyRowStride);
 }
 
 bool nlc::x86::readInPlaceByPairRows(tl::LoadOp load) {

@@ -584,18 +584,20 @@ struct VectorLoad : VectorPattern<tl::LoadOp> {
           padEnd);
     };
     // Where the tile lies wholly inside the view with its rows one run of
-    // memory, a `dot` operand is read there by the micro-kernel, and a
-    // tile marked by markInPlaceLoads is the view's memory itself, unless
-    // a later store may write it (a view of the same tensor).
+    // memory, a `dot` operand is read there by the micro-kernel (with rows
+    // at any stride: B of a `dot` that packs it into pairs or quads, and a
+    // tile a `tile.pair_rows` groups), and a tile marked by
+    // markInPlaceLoads is the view's memory itself, unless a later store may
+    // write it (a view of the same tensor).
     Value inPlace;
     std::function<Value(OpBuilder &, Location)> needsCopy;
-    if (readInPlaceByDot(op)) {
-      needsCopy = [&](OpBuilder &b, Location l) {
-        return notContiguous(b, l, e);
-      };
-    } else if (readInPlaceByPairRows(op)) {
+    if (readInPlaceAnyRowStride(op) || readInPlaceByPairRows(op)) {
       needsCopy = [&](OpBuilder &b, Location l) -> Value {
         return arith::ConstantIntOp::create(b, l, 0, 1);
+      };
+    } else if (readInPlaceByDot(op)) {
+      needsCopy = [&](OpBuilder &b, Location l) {
+        return notContiguous(b, l, e);
       };
     } else if (op->hasAttr(kReadInPlace)) {
       Value contiguous = arith::XOrIOp::create(

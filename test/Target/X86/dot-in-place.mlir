@@ -1,4 +1,5 @@
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=256" | FileCheck %s --enable-var-scope
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 bf16-dot=1" | FileCheck %s --check-prefix=PAIRS --enable-var-scope
 // `dot` operands read in place (X86Dot.cpp, X86Memory.cpp). A tile.load
 // whose only use is a tile.dot copies its tile into its buffer only when the
 // micro-kernel cannot read it from the view: at the view's edges, for
@@ -74,5 +75,33 @@ func.func @copies(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index) {
   %d = tile.dot %x, %y, %acc : !tile.tile<12x4xf32>, !tile.tile<4x16xf32, col_major> -> !tile.tile<12x16xf32>
   tile.store %y, %a[%i, %i] : !tile.tile<4x16xf32, col_major>, memref<?x?xf32, strided<[?, ?], offset: ?>>
   tile.store %d, %a[%i, %i] : !tile.tile<12x16xf32>, memref<?x?xf32, strided<[?, ?], offset: ?>>
+  return
+}
+
+// B of a `dot` that packs it into pairs (vdpbf16ps; the same for quads and
+// AMX): the packing reads B's rows at the view's row stride, so B's tile is
+// read in place wherever it lies inside a unit-stride view (a tile of a
+// plain matrix, rows a long stride apart), not only where its rows are
+// contiguous: the load copies it only at the view's edges.
+// PAIRS-LABEL: func.func @pairs_strided(
+// PAIRS-SAME: %{{[^:]+}}: memref<?x?xbf16, {{[^%]+}}, %[[B:[^:]+]]: memref<?x?xbf16
+// PAIRS: %[[BBUF:.+]] = memref.alloca() : memref<32x32xbf16>
+// The whole tile inside a unit-stride view: never copied.
+// PAIRS: scf.if %false {
+// At an edge: the masked copy with the pad value, as before.
+// PAIRS: } else {
+// PAIRS: vector.maskedload
+// PAIRS: vector.store {{.+}}, %[[BBUF]]
+// PAIRS: %[[BWIN:.+]] = memref.reinterpret_cast %[[B]] to offset: [%{{.+}}], sizes: [32, 32], strides: [%{{.+}}, 1]
+// PAIRS: %[[BCAST:.+]] = memref.cast %[[BBUF]] : memref<32x32xbf16> to memref<32x32xbf16, strided<[?, 1], offset: ?>>
+// PAIRS: %[[BSRC:.+]] = arith.select %{{.+}}, %[[BWIN]], %[[BCAST]] : memref<32x32xbf16, strided<[?, 1], offset: ?>>
+// PAIRS: vector.load %[[BSRC]]
+func.func @pairs_strided(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
+                         %b: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
+                         %c: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index, %k: index) {
+  %x = tile.load %a[%i, %k] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<16x32xbf16>
+  %y = tile.load %b[%k, %i] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xbf16, col_major>
+  %d = tile.dot %x, %y : !tile.tile<16x32xbf16>, !tile.tile<32x32xbf16, col_major> -> !tile.tile<16x32xf32>
+  tile.store %d, %c[%i, %i] : !tile.tile<16x32xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   return
 }
