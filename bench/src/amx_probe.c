@@ -19,20 +19,9 @@
 //
 // Build: cc -O2 -march=native amx_probe.c -o amx_probe (bench/run.sh does
 // not run it: it is a probe, not a benchmark case).
-#include <immintrin.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
+#include "common.h"
 
-struct tilecfg {
-  uint8_t palette, start_row, reserved[14];
-  uint16_t colsb[16];
-  uint8_t rows[16];
-};
+#include <stdio.h>
 
 static float from_bf16(uint16_t h) {
   uint32_t u = (uint32_t)h << 16;
@@ -41,32 +30,7 @@ static float from_bf16(uint16_t h) {
   return f;
 }
 
-static uint16_t to_bf16(float f) {
-  uint32_t u;
-  memcpy(&u, &f, 4);
-  u += 0x7fff + ((u >> 16) & 1);
-  return (uint16_t)(u >> 16);
-}
-
 static float uniform(float scale) { return ((float)rand() / (float)RAND_MAX - 0.5f) * scale; }
-
-static double now_s(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-// Every tile 16 rows of 64 bytes.
-static void configure(void) {
-  static struct tilecfg cfg __attribute__((aligned(64)));
-  memset(&cfg, 0, sizeof cfg);
-  cfg.palette = 1;
-  for (int t = 0; t < 8; ++t) {
-    cfg.rows[t] = 16;
-    cfg.colsb[t] = 64;
-  }
-  _tile_loadconfig(&cfg);
-}
 
 // C (16 x 16) += A (16 x 32 bf16) B (16 pairs x 16 columns x 2), on the
 // tiles and by three models; prints how many results each model matches.
@@ -77,9 +41,11 @@ static void rounding(int pairs, int trials) {
   srand(1);
   for (int t = 0; t < trials; ++t) {
     for (int i = 0; i < 16; ++i)
-      for (int k = 0; k < 32; ++k) a[i][k] = to_bf16(uniform(4));
+      for (int k = 0; k < 32; ++k)
+        a[i][k] = to_bf16_bits(uniform(4));
     for (int p = 0; p < 16; ++p)
-      for (int n = 0; n < 32; ++n) b[p][n] = p < pairs ? to_bf16(uniform(4)) : 0;
+      for (int n = 0; n < 32; ++n)
+        b[p][n] = p < pairs ? to_bf16_bits(uniform(4)) : 0;
     for (int i = 0; i < 16; ++i)
       for (int n = 0; n < 16; ++n) c0[i][n] = c[i][n] = uniform(8);
     _tile_loadd(0, c, 64);
@@ -130,10 +96,7 @@ static void step_2x2(const uint16_t *a0, const uint16_t *a1, long a_stride, cons
   _tile_loadd(5, a1, a_stride);
   _tile_loadd(6, b0, b_stride);
   _tile_loadd(7, b1, b_stride);
-  _tile_dpbf16ps(0, 4, 6);
-  _tile_dpbf16ps(1, 4, 7);
-  _tile_dpbf16ps(2, 5, 6);
-  _tile_dpbf16ps(3, 5, 7);
+  AMX_BLOCK_PRODUCTS(_tile_dpbf16ps);
 }
 
 static void store_block(float *c) {
@@ -146,8 +109,10 @@ static void store_block(float *c) {
 static void ceiling(int k, int rounds) {
   uint16_t *a = aligned_alloc(4096, (size_t)BM * k * 2), *b = aligned_alloc(4096, (size_t)k * BN * 2);
   float *c = aligned_alloc(4096, (size_t)BM * BN * 4);
-  for (long i = 0; i < (long)BM * k; ++i) a[i] = to_bf16(1.0f + (float)(i % 7) / 64);
-  for (long i = 0; i < (long)k * BN; ++i) b[i] = to_bf16(1.0f + (float)(i % 5) / 64);
+  for (long i = 0; i < (long)BM * k; ++i)
+    a[i] = to_bf16_bits(1.0f + (float)(i % 7) / 64);
+  for (long i = 0; i < (long)k * BN; ++i)
+    b[i] = to_bf16_bits(1.0f + (float)(i % 5) / 64);
   double best[2] = {1e30, 1e30};
   for (int r = 0; r < rounds; ++r)
     for (int layout = 0; layout < 2; ++layout) {
@@ -191,13 +156,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: amx_probe rounding | ceiling\n");
     return 2;
   }
-  // Linux hands out the AMX tile state only on request (else SIGILL).
-  if (!__builtin_cpu_supports("amx-bf16") ||
-      syscall(SYS_arch_prctl, 0x1023 /* ARCH_REQ_XCOMP_PERM */, 18 /* XTILEDATA */)) {
+  if (!__builtin_cpu_supports("amx-bf16") || !amx_request()) {
     fprintf(stderr, "amx_probe: no AMX-BF16 on this CPU (or Linux refused the tile state)\n");
     return 1;
   }
-  configure();
+  amx_configure();
   if (!strcmp(argv[1], "rounding")) {
     rounding(1, 300);
     rounding(2, 300);

@@ -1,12 +1,16 @@
 // Shared by the benchmark's C programs: nlc's fill_random generator, 16-bit
-// float conversions, a clock and small statistics helpers.
+// float conversions, a clock, small statistics helpers and the AMX setup of
+// the tile probes.
 #ifndef NLC_BENCH_COMMON_H
 #define NLC_BENCH_COMMON_H
 
+#include <immintrin.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 static inline double now_s(void) {
   struct timespec ts;
@@ -75,5 +79,40 @@ static inline int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
 }
+
+// AMX (peak.c, amx_probe.c). Linux hands out the tile state only on
+// request, else the first tile instruction is SIGILL: 1 where granted.
+static inline int amx_request(void) {
+  return !syscall(SYS_arch_prctl, 0x1023 /* ARCH_REQ_XCOMP_PERM */,
+                  18 /* XTILEDATA */);
+}
+
+// Configures this thread's 8 tile registers, each 16 rows of 64 bytes (the
+// one shape nlc's AMX code uses).
+__attribute__((target("amx-tile"))) static inline void amx_configure(void) {
+  static __thread struct {
+    uint8_t palette, start_row, reserved[14];
+    uint16_t colsb[16];
+    uint8_t rows[16];
+  } cfg __attribute__((aligned(64)));
+  memset(&cfg, 0, sizeof cfg);
+  cfg.palette = 1;
+  for (int t = 0; t < 8; ++t) {
+    cfg.rows[t] = 16;
+    cfg.colsb[t] = 64;
+  }
+  _tile_loadconfig(&cfg);
+}
+
+// The four products of a 2x2 block of accumulator tiles (0-3) from two
+// tiles of A (4, 5) and two of B (6, 7); `product` is _tile_dpbf16ps or
+// _tile_dpbssd.
+#define AMX_BLOCK_PRODUCTS(product)                                            \
+  do {                                                                         \
+    product(0, 4, 6);                                                          \
+    product(1, 4, 7);                                                          \
+    product(2, 5, 6);                                                          \
+    product(3, 5, 7);                                                          \
+  } while (0)
 
 #endif

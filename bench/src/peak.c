@@ -13,7 +13,6 @@
 #include <immintrin.h>
 #include <omp.h>
 #include <stdio.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 static int has_flag(const char *flag) {
@@ -108,20 +107,10 @@ __attribute__((target("avx512f,avx512vnni"), noinline)) static double dp_i8(long
   return (double)_mm512_reduce_add_epi32(s);
 }
 
-struct tilecfg {
-  uint8_t palette, start_row, reserved[14];
-  uint16_t colsb[16];
-  uint8_t rows[16];
-};
-
-// Tiles for a 2x2 block of AMX accumulators: all 8 of 16 rows x 64 bytes,
-// the 4 accumulators (0-3) zeroed, the 4 operands (4-7) loaded from `buf`.
+// Tiles for a 2x2 block of AMX accumulators: the 4 accumulators (0-3)
+// zeroed, the 4 operands (4-7) loaded from `buf`.
 __attribute__((target("amx-tile"), noinline)) static void amx_block_start(const void *buf) {
-  static __thread struct tilecfg cfg __attribute__((aligned(64)));
-  memset(&cfg, 0, sizeof cfg);
-  cfg.palette = 1;
-  for (int t = 0; t < 8; ++t) { cfg.rows[t] = 16; cfg.colsb[t] = 64; }
-  _tile_loadconfig(&cfg);
+  amx_configure();
   _tile_zero(0); _tile_zero(1); _tile_zero(2); _tile_zero(3);
   _tile_loadd(4, buf, 64); _tile_loadd(5, buf, 64);
   _tile_loadd(6, buf, 64); _tile_loadd(7, buf, 64);
@@ -142,12 +131,8 @@ __attribute__((target("amx-tile,amx-bf16"), noinline)) static double amx_bf16(lo
   static __thread float out[16 * 16] __attribute__((aligned(64)));
   for (int i = 0; i < 16 * 32; ++i) buf[i] = to_bf16_bits(1e-3f);
   amx_block_start(buf);
-  for (long it = 0; it < iters; ++it) {
-    _tile_dpbf16ps(0, 4, 6);
-    _tile_dpbf16ps(1, 4, 7);
-    _tile_dpbf16ps(2, 5, 6);
-    _tile_dpbf16ps(3, 5, 7);
-  }
+  for (long it = 0; it < iters; ++it)
+    AMX_BLOCK_PRODUCTS(_tile_dpbf16ps);
   amx_block_end(out);
   return out[0];
 }
@@ -157,12 +142,8 @@ __attribute__((target("amx-tile,amx-int8"), noinline)) static double amx_i8(long
   static __thread int32_t out[16 * 16] __attribute__((aligned(64)));
   for (int i = 0; i < 16 * 64; ++i) buf[i] = 1;
   amx_block_start(buf);
-  for (long it = 0; it < iters; ++it) {
-    _tile_dpbssd(0, 4, 6);
-    _tile_dpbssd(1, 4, 7);
-    _tile_dpbssd(2, 5, 6);
-    _tile_dpbssd(3, 5, 7);
-  }
+  for (long it = 0; it < iters; ++it)
+    AMX_BLOCK_PRODUCTS(_tile_dpbssd);
   amx_block_end(out);
   return out[0];
 }
@@ -197,15 +178,12 @@ static void measure(const char *name, loop_fn fn, double flop_per_iter, long ite
 }
 
 int main(int argc, char **argv) {
-  if (has_flag("amx_tile")) {
-    // Linux hands out the AMX tile state only on request (else SIGILL).
-    if (syscall(SYS_arch_prctl, 0x1023 /* ARCH_REQ_XCOMP_PERM */, 18 /* XTILEDATA */))
-      fprintf(stderr, "peak: arch_prctl(ARCH_REQ_XCOMP_PERM) failed: no AMX peak\n");
-  }
-  int amx = has_flag("amx_bf16") && has_flag("amx_tile") &&
-            !syscall(SYS_arch_prctl, 0x1023, 18);
-  int amx_int8 = has_flag("amx_int8") && has_flag("amx_tile") &&
-                 !syscall(SYS_arch_prctl, 0x1023, 18);
+  int tiles = has_flag("amx_tile") && amx_request();
+  if (has_flag("amx_tile") && !tiles)
+    fprintf(stderr,
+            "peak: arch_prctl(ARCH_REQ_XCOMP_PERM) failed: no AMX peak\n");
+  int amx = tiles && has_flag("amx_bf16");
+  int amx_int8 = tiles && has_flag("amx_int8");
   for (int a = 1; a < argc; ++a) {
     int t = atoi(argv[a]);
     if (has_flag("avx512f")) measure("fma_f32_zmm", fma_f32, 12 * 16 * 2, 20000000, t);

@@ -141,22 +141,6 @@ void nlc::x86::forEachAmxBlock(OpBuilder &b, Location loc, Value out, int64_t m,
   // then the odd last tile if it holds a live row.
   auto column = [&](OpBuilder &cb, Location cl, Value j0, int64_t colTiles) {
     int64_t whole = m - m % span;
-    auto when = [&](OpBuilder &ib, Location il, Value cond,
-                    function_ref<void(OpBuilder &, Location)> then,
-                    function_ref<void(OpBuilder &, Location)> otherwise = {}) {
-      scf::IfOp::create(
-          ib, il, cond,
-          [&](OpBuilder &tb, Location tl) {
-            then(tb, tl);
-            scf::YieldOp::create(tb, tl);
-          },
-          otherwise ? function_ref<void(OpBuilder &, Location)>(
-                          [&](OpBuilder &eb, Location el) {
-                            otherwise(eb, el);
-                            scf::YieldOp::create(eb, el);
-                          })
-                    : function_ref<void(OpBuilder &, Location)>());
-    };
     Value end = index(cb, cl, whole);
     if (live)
       end = arith::MinUIOp::create(
@@ -171,26 +155,25 @@ void nlc::x86::forEachAmxBlock(OpBuilder &b, Location loc, Value out, int64_t m,
                            block(lb, ll, i0, 2, j0, colTiles);
                            scf::YieldOp::create(lb, ll);
                          });
-      // Live rows past the last whole pair, before `whole`: fewer than a
-      // pair's.
+      // Live rows past the last whole pair, below `whole`: a pair where
+      // they reach its second row tile, else one row tile.
       if (live) {
-        auto ult = [&](OpBuilder &ib, Location il, Value x, Value y) {
-          return arith::CmpIOp::create(ib, il, arith::CmpIPredicate::ult, x, y);
+        auto below = [&](OpBuilder &ib, Value x, Value y) -> Value {
+          return arith::CmpIOp::create(ib, cl, arith::CmpIPredicate::ult, x, y);
         };
-        Value rest = arith::AndIOp::create(
-            cb, cl, ult(cb, cl, end, index(cb, cl, whole)),
-            ult(cb, cl, end, live));
-        when(cb, cl, rest, [&](OpBuilder &tb, Location tl) {
-          Value second = plus(tb, tl, end, kTileRows);
-          when(
-              tb, tl, ult(tb, tl, second, live),
-              [&](OpBuilder &pb, Location pl) {
-                block(pb, pl, end, 2, j0, colTiles);
-              },
-              [&](OpBuilder &sb, Location sl) {
-                block(sb, sl, end, 1, j0, colTiles);
-              });
-        });
+        auto rest = scf::IfOp::create(
+            cb, cl,
+            arith::AndIOp::create(cb, cl, below(cb, end, index(cb, cl, whole)),
+                                  below(cb, end, live)),
+            /*withElseRegion=*/false);
+        OpBuilder tb = rest.getThenBodyBuilder();
+        auto pair = scf::IfOp::create(
+            tb, cl, below(tb, plus(tb, cl, end, kTileRows), live),
+            /*withElseRegion=*/true);
+        OpBuilder pb = pair.getThenBodyBuilder();
+        block(pb, cl, end, 2, j0, colTiles);
+        OpBuilder sb = pair.getElseBodyBuilder();
+        block(sb, cl, end, 1, j0, colTiles);
       }
     }
     if (m % span == 0)
@@ -200,11 +183,13 @@ void nlc::x86::forEachAmxBlock(OpBuilder &b, Location loc, Value out, int64_t m,
       block(cb, cl, last, 1, j0, colTiles);
       return;
     }
-    when(cb, cl,
-         arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::ugt, live, last),
-         [&](OpBuilder &tb, Location tl) {
-           block(tb, tl, last, 1, j0, colTiles);
-         });
+    scf::IfOp::create(
+        cb, cl,
+        arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::ugt, live, last),
+        [&](OpBuilder &tb, Location tl) {
+          block(tb, tl, last, 1, j0, colTiles);
+          scf::YieldOp::create(tb, tl);
+        });
   };
   int64_t whole = n - n % span;
   if (whole)

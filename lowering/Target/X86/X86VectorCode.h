@@ -136,8 +136,8 @@ mlir::Operation *storedProducer(tile::StoreOp op, const VectorTarget &target);
 /// Whether `load` was marked by markInPlaceDotOperands.
 bool readInPlaceByDot(tile::LoadOp load);
 /// Whether such a load is B of a `dot` that packs B into pairs or quads
-/// (vdpbf16ps, vpdpbusd, AMX) before it multiplies: the packing reads the
-/// tile's rows in the view at any row stride, so the load copies it only
+/// (vdpbf16ps, vpdpbusd, vpmaddwd, AMX) before it multiplies: the packing reads
+/// the tile's rows in the view at any row stride, so the load copies it only
 /// where it leaves the view (or the view's inner stride is not 1).
 bool readInPlaceAnyRowStride(tile::LoadOp load);
 /// Whether `load` was marked by markInPlaceDotOperands for the
