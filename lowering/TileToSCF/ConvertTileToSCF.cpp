@@ -527,12 +527,25 @@ struct PairRowsLowering : public GatherLowering<tl::PairRowsOp> {
   using GatherLowering::GatherLowering;
   SmallVector<Value, 2> sourceIndex(tl::PairRowsOp op, OpBuilder &b, Location l,
                                     ValueRange ivs) const override {
-    // Result (p, q) is source (g p + q % g, q / g), g the group size.
+    // Result (p, q) is source (g p + q % g, q / g), g the group size; with
+    // blocks of c columns and K/g rows each, source (g (p % (K/g)) + q % g,
+    // (p / (K/g)) c + q / g).
     Value g = indexConst(b, l, op.getGroup());
-    Value first = arith::MulIOp::create(b, l, ivs[0], g);
+    Value p = ivs[0], blockColumn;
+    if (int64_t c = op.getBlock()) {
+      Value rows = indexConst(
+          b, l, op.getSource().getType().getShape()[0] / op.getGroup());
+      blockColumn = arith::MulIOp::create(
+          b, l, arith::DivUIOp::create(b, l, p, rows), indexConst(b, l, c));
+      p = arith::RemUIOp::create(b, l, p, rows);
+    }
+    Value first = arith::MulIOp::create(b, l, p, g);
     Value within = arith::RemUIOp::create(b, l, ivs[1], g);
     Value row = arith::AddIOp::create(b, l, first, within);
-    return {row, arith::DivUIOp::create(b, l, ivs[1], g)};
+    Value column = arith::DivUIOp::create(b, l, ivs[1], g);
+    if (blockColumn)
+      column = arith::AddIOp::create(b, l, blockColumn, column);
+    return {row, column};
   }
 };
 
@@ -540,10 +553,22 @@ struct UnpairRowsLowering : public GatherLowering<tl::UnpairRowsOp> {
   using GatherLowering::GatherLowering;
   SmallVector<Value, 2> sourceIndex(tl::UnpairRowsOp op, OpBuilder &b,
                                     Location l, ValueRange ivs) const override {
-    // Result (r, c) is source (r / g, g c + r % g), g the group size.
+    // Result (r, c) is source (r / g, g c + r % g), g the group size; with
+    // blocks of c' columns and K/g rows each, source ((c / c') (K/g) + r /
+    // g, g (c % c') + r % g).
     Value g = indexConst(b, l, op.getGroup());
-    Value row = arith::DivUIOp::create(b, l, ivs[0], g);
-    Value first = arith::MulIOp::create(b, l, ivs[1], g);
+    Value row = arith::DivUIOp::create(b, l, ivs[0], g), column = ivs[1];
+    if (int64_t c = op.getBlock()) {
+      Value block = indexConst(b, l, c);
+      Value rows = indexConst(b, l, op.getType().getShape()[0] / op.getGroup());
+      row = arith::AddIOp::create(
+          b, l,
+          arith::MulIOp::create(
+              b, l, arith::DivUIOp::create(b, l, column, block), rows),
+          row);
+      column = arith::RemUIOp::create(b, l, column, block);
+    }
+    Value first = arith::MulIOp::create(b, l, column, g);
     Value within = arith::RemUIOp::create(b, l, ivs[0], g);
     return {row, arith::AddIOp::create(b, l, first, within)};
   }

@@ -509,6 +509,54 @@ func.func @pair_rows(%v: memref<?x?xbf16>, %w: memref<?x?xbf16>, %i: index) {
 
 // -----
 
+// In blocks of c = 4 columns (4 x 8: two blocks of K/2 = 2 rows): pair_rows'
+// result (p, q) is source (2 (p % 2) + q % 2, (p / 2) 4 + q / 2);
+// unpair_rows' result (r, j) is source ((j / 4) 2 + r / 2, 2 (j % 4) + r % 2).
+// CHECK-LABEL: func.func @pair_rows_blocks(
+// CHECK: %[[SRC:.+]] = memref.alloca() : memref<4x8xbf16>
+// CHECK: %[[P:.+]] = memref.alloca() : memref<4x8xbf16>
+// CHECK: scf.for %[[R:[^ ]+]] =
+// CHECK-NEXT: scf.for %[[Q:[^ ]+]] =
+// CHECK-NEXT: %[[TWO:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[ROWS:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[C:.+]] = arith.constant 4 : index
+// CHECK-NEXT: %[[BLOCK:.+]] = arith.divui %[[R]], %[[ROWS]] : index
+// CHECK-NEXT: %[[BCOL:.+]] = arith.muli %[[BLOCK]], %[[C]] : index
+// CHECK-NEXT: %[[IN:.+]] = arith.remui %[[R]], %[[ROWS]] : index
+// CHECK-NEXT: %[[EVEN:.+]] = arith.muli %[[IN]], %[[TWO]] : index
+// CHECK-NEXT: %[[ODD:.+]] = arith.remui %[[Q]], %[[TWO]] : index
+// CHECK-NEXT: %[[ROW:.+]] = arith.addi %[[EVEN]], %[[ODD]] : index
+// CHECK-NEXT: %[[QC:.+]] = arith.divui %[[Q]], %[[TWO]] : index
+// CHECK-NEXT: %[[COL:.+]] = arith.addi %[[BCOL]], %[[QC]] : index
+// CHECK-NEXT: %[[X:.+]] = memref.load %[[SRC]][%[[ROW]], %[[COL]]] : memref<4x8xbf16>
+// CHECK-NEXT: memref.store %[[X]], %[[P]][%[[R]], %[[Q]]]
+// CHECK: %[[U:.+]] = memref.alloca() : memref<4x8xbf16>
+// CHECK: scf.for %[[R2:[^ ]+]] =
+// CHECK-NEXT: scf.for %[[J:[^ ]+]] =
+// CHECK-NEXT: %[[TWO2:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[PAIR:.+]] = arith.divui %[[R2]], %[[TWO2]] : index
+// CHECK-NEXT: %[[C2:.+]] = arith.constant 4 : index
+// CHECK-NEXT: %[[ROWS2:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[BLOCK2:.+]] = arith.divui %[[J]], %[[C2]] : index
+// CHECK-NEXT: %[[FIRST:.+]] = arith.muli %[[BLOCK2]], %[[ROWS2]] : index
+// CHECK-NEXT: %[[ROW2:.+]] = arith.addi %[[FIRST]], %[[PAIR]] : index
+// CHECK-NEXT: %[[JC:.+]] = arith.remui %[[J]], %[[C2]] : index
+// CHECK-NEXT: %[[EVEN2:.+]] = arith.muli %[[JC]], %[[TWO2]] : index
+// CHECK-NEXT: %[[ODD2:.+]] = arith.remui %[[R2]], %[[TWO2]] : index
+// CHECK-NEXT: %[[COL2:.+]] = arith.addi %[[EVEN2]], %[[ODD2]] : index
+// CHECK-NEXT: %[[Y:.+]] = memref.load %[[P]][%[[ROW2]], %[[COL2]]] : memref<4x8xbf16>
+// CHECK-NEXT: memref.store %[[Y]], %[[U]][%[[R2]], %[[J]]]
+func.func @pair_rows_blocks(%v: memref<?x?xbf16>, %w: memref<?x?xbf16>, %i: index) {
+  %t = tile.load %v[%i, %i] : memref<?x?xbf16> -> !tile.tile<4x8xbf16>
+  %p = tile.pair_rows %t block 4 : !tile.tile<4x8xbf16> -> !tile.tile<4x8xbf16>
+  %u = tile.unpair_rows %p block 4 : !tile.tile<4x8xbf16> -> !tile.tile<4x8xbf16, col_major>
+  tile.store %p, %w[%i, %i] : !tile.tile<4x8xbf16>, memref<?x?xbf16>
+  tile.store %u, %v[%i, %i] : !tile.tile<4x8xbf16, col_major>, memref<?x?xbf16>
+  return
+}
+
+// -----
+
 // Quads (group 4): result (p, q) is source (4p + q % 4, q / 4); back,
 // result (r, c) is source (r / 4, 4c + r % 4).
 // CHECK-LABEL: func.func @quad_rows(

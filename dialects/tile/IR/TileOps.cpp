@@ -340,11 +340,15 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
 
 /// Whether `paired` is `whole` with its rows interleaved in groups of
 /// `group` (tile.pair_rows): (K/g)x(gN) for KxN, K a multiple of g (2 or
-/// 4), the same element type, any layouts.
+/// 4), or with blocks of c columns ((N/c)(K/g))x(gc), N a multiple of c;
+/// the same element type, any layouts.
 static LogicalResult verifyPairedRows(Operation *op, TileType whole,
-                                      TileType paired, int64_t group) {
+                                      TileType paired, int64_t group,
+                                      int64_t block) {
   if (group != 2 && group != 4)
     return op->emitOpError("groups rows by 2 or 4, found ") << group;
+  if (block < 0)
+    return op->emitOpError("needs a positive block, found ") << block;
   if (whole.getRank() != 2 || paired.getRank() != 2)
     return op->emitOpError("needs rank-2 tiles, found ")
            << whole << " and " << paired;
@@ -352,10 +356,16 @@ static LogicalResult verifyPairedRows(Operation *op, TileType whole,
   if (w[0] % group != 0)
     return op->emitOpError("needs a number of rows that is a multiple of ")
            << group << ", found " << whole;
-  if (p[0] * group != w[0] || p[1] != w[1] * group)
+  if (block && w[1] % block != 0)
+    return op->emitOpError("needs a number of columns that is a multiple of "
+                           "the block ")
+           << block << ", found " << whole;
+  int64_t columns = block ? block : w[1];
+  int64_t rows = w[0] / group * (w[1] / columns);
+  if (p[0] != rows || p[1] != columns * group)
     return op->emitOpError("groups the rows of ")
-           << whole << " into " << w[0] / group << "x" << w[1] * group
-           << ", found " << paired;
+           << whole << " into " << rows << "x" << columns * group << ", found "
+           << paired;
   if (whole.getElementType() != paired.getElementType())
     return op->emitOpError("element types differ: ")
            << whole << " and " << paired;
@@ -363,18 +373,20 @@ static LogicalResult verifyPairedRows(Operation *op, TileType whole,
 }
 
 LogicalResult PairRowsOp::verify() {
-  return verifyPairedRows(*this, getSource().getType(), getType(), getGroup());
+  return verifyPairedRows(*this, getSource().getType(), getType(), getGroup(),
+                          getBlock());
 }
 
 LogicalResult UnpairRowsOp::verify() {
-  return verifyPairedRows(*this, getType(), getSource().getType(), getGroup());
+  return verifyPairedRows(*this, getType(), getSource().getType(), getGroup(),
+                          getBlock());
 }
 
 OpFoldResult UnpairRowsOp::fold(FoldAdaptor) {
   // unpair_rows(pair_rows(x)) is x, when the layouts and groups agree.
   if (auto inner = getSource().getDefiningOp<PairRowsOp>())
     if (inner.getSource().getType() == getType() &&
-        inner.getGroup() == getGroup())
+        inner.getGroup() == getGroup() && inner.getBlock() == getBlock())
       return inner.getSource();
   return {};
 }

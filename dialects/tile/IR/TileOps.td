@@ -412,15 +412,25 @@ def Tile_PairRowsOp : Tile_Op<"pair_rows", [Pure]> {
     `tile-pack-dot-operands` stores packed tiles so (`pack-rhs-pairs`,
     `pack-rhs-quads`), and `tile.unpair_rows` gives them back.
 
+    With `block c` (N a multiple of c), the source's columns are taken c at
+    a time, each block of c columns grouped as above into `(K/g)x(gc)`, and
+    the blocks stored one below the other: the result is `((N/c)(K/g))x(gc)`,
+    element `(b(K/g) + p, gc' + s)` being the source's `(gp + s, bc + c')`.
+    With c = 16 and 32-bit groups each row is 64 bytes, and the rows of one
+    block follow each other: the tile an AMX tile load reads is one run of
+    memory (`pack-pair-blocks`).
+
     ```mlir
     %p = tile.pair_rows %b : !tile.tile<64x128xbf16> -> !tile.tile<32x256xbf16>
     %q = tile.pair_rows %w group 4 : !tile.tile<64x64xi8> -> !tile.tile<16x256xi8>
+    %r = tile.pair_rows %b block 16 : !tile.tile<64x128xbf16> -> !tile.tile<256x32xbf16>
     ```
   }];
   let arguments = (ins Tile_TileType:$source,
-                       DefaultValuedAttr<I64Attr, "2">:$group);
+                       DefaultValuedAttr<I64Attr, "2">:$group,
+                       DefaultValuedAttr<I64Attr, "0">:$block);
   let results = (outs Tile_TileType:$result);
-  let assemblyFormat = "$source (`group` $group^)? attr-dict `:` qualified(type($source)) `->` qualified(type($result))";
+  let assemblyFormat = "$source (`group` $group^)? (`block` $block^)? attr-dict `:` qualified(type($source)) `->` qualified(type($result))";
   let hasVerifier = 1;
 }
 
@@ -429,17 +439,22 @@ def Tile_UnpairRowsOp : Tile_Op<"unpair_rows", [Pure]> {
   let description = [{
     For a source of shape `(K/g)x(gN)` (`g` the group size, 2 by default,
     or 4), the result is `KxN`, element `(r, c)` being the source's
-    `(r / g, gc + r % g)`. The result may have either layout.
+    `(r / g, gc + r % g)`. With `block c`, the source is
+    `((N/c)(K/g))x(gc)` as `tile.pair_rows ... block c` makes it, and
+    element `(r, j)` is the source's `((j / c)(K/g) + r / g, g(j % c) +
+    r % g)`. The result may have either layout.
 
     ```mlir
     %b = tile.unpair_rows %p : !tile.tile<32x256xbf16> -> !tile.tile<64x128xbf16, col_major>
     %w = tile.unpair_rows %q group 4 : !tile.tile<16x256xi8> -> !tile.tile<64x64xi8, col_major>
+    %c = tile.unpair_rows %r block 16 : !tile.tile<256x32xbf16> -> !tile.tile<64x128xbf16, col_major>
     ```
   }];
   let arguments = (ins Tile_TileType:$source,
-                       DefaultValuedAttr<I64Attr, "2">:$group);
+                       DefaultValuedAttr<I64Attr, "2">:$group,
+                       DefaultValuedAttr<I64Attr, "0">:$block);
   let results = (outs Tile_TileType:$result);
-  let assemblyFormat = "$source (`group` $group^)? attr-dict `:` qualified(type($source)) `->` qualified(type($result))";
+  let assemblyFormat = "$source (`group` $group^)? (`block` $block^)? attr-dict `:` qualified(type($source)) `->` qualified(type($result))";
   let hasVerifier = 1;
   let hasFolder = 1;
 }

@@ -82,6 +82,9 @@ struct PackPlan {
   /// Its tiles stored with their rows grouped by this many: 2
   /// (`pack-rhs-pairs`), 4 (`pack-rhs-quads`), or 1 (as they are).
   int64_t group = 1;
+  /// Grouped tiles stored in blocks of this many columns (`pair-blocks`,
+  /// tile.pair_rows block), or 0 (one block).
+  int64_t block = 0;
   /// Stored with -128 added to each byte (`bias-i8-lhs`, an i8 left
   /// operand).
   bool biased = false;
@@ -94,12 +97,15 @@ struct PackPlan {
   int64_t lhsTileRows = 0;
 
   /// The tile as the packed view stores it: `tile`, or with its rows
-  /// grouped, (TK/g)x(g TN), row-major.
+  /// grouped, (TK/g)x(g TN), row-major, or in blocks of c columns
+  /// ((TN/c)(TK/g))x(g c).
   tl::TileType stored() const {
     if (group == 1)
       return tile;
     ArrayRef<int64_t> s = tile.getShape();
-    return tl::TileType::get(tile.getContext(), {s[0] / group, s[1] * group},
+    int64_t columns = block ? block : s[1];
+    return tl::TileType::get(tile.getContext(),
+                             {s[0] / group * (s[1] / columns), columns * group},
                              tile.getElementType(), tl::Layout::RowMajor);
   }
 };
@@ -270,8 +276,11 @@ struct TilePackDotOperands
                                                         : 1;
     plan.biased = biasI8Lhs && !plan.byColumns && elem.isInteger(8);
     if (plan.byColumns && plan.tile.getShape()[0] % group == 0 &&
-        plan.tile.getShape()[1] % std::max<int64_t>(1, pairColumns) == 0)
+        plan.tile.getShape()[1] % std::max<int64_t>(1, pairColumns) == 0) {
       plan.group = group;
+      if (group != 1 && pairBlocks && pairColumns > 1)
+        plan.block = pairColumns;
+    }
     return plan;
   }
 
@@ -309,7 +318,7 @@ struct TilePackDotOperands
           tile = addMinus128(lb, load.getLoc(), tile);
         if (p.group != 1)
           tile = tl::UnpairRowsOp::create(lb, load.getLoc(), load.getType(),
-                                          tile, p.group);
+                                          tile, p.group, p.block);
         load.replaceAllUsesWith(tile);
         load.erase();
       }
@@ -367,7 +376,7 @@ struct TilePackDotOperands
     if (p.biased)
       t = addMinus128(b, loc, t);
     if (p.group != 1)
-      t = tl::PairRowsOp::create(b, loc, p.stored(), t, p.group);
+      t = tl::PairRowsOp::create(b, loc, p.stored(), t, p.group, p.block);
     tl::StoreOp::create(b, loc, t, body->getArgument(1),
                         ValueRange{i, j, zero, zero});
     func::ReturnOp::create(b, loc);

@@ -88,7 +88,10 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     `tile.unpair_rows` of that tile. With `pack-rhs-quads`, an i8 view read
     only as right operands, its tiles of a multiple of 4 rows, is stored
     with each tile's rows in quads (`tile.pair_rows group 4`, a tensor
-    `[.., .., TK/4, 4*TN]`), read through `tile.unpair_rows group 4`. With
+    `[.., .., TK/4, 4*TN]`), read through `tile.unpair_rows group 4`.
+    With `pair-blocks`, grouped tiles are stored in blocks of `pair-columns`
+    columns (`tile.pair_rows ... block c`, `[.., .., (TN/c)(TK/g), g*c]`).
+    With
     `bias-i8-lhs`, a packed i8 left operand is stored with -128 added to
     each byte (wrapping; its pad value too), and the packed kernel adds -128
     to the tile it loads, which gives the bytes back.
@@ -161,6 +164,12 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
            "With pack-rhs-pairs or pack-rhs-quads: group only tiles whose "
            "columns are a multiple of this (the backend's vector lanes: x86 "
            "groups and ungroups such rows with vector shuffles)">,
+    Option<"pairBlocks", "pair-blocks", "bool", "false",
+           "With pack-rhs-pairs or pack-rhs-quads: store each grouped tile "
+           "in blocks of pair-columns columns, one below the other "
+           "(tile.pair_rows block, rows of 64 bytes for 16 columns: each "
+           "block's rows one run of memory, as x86 AMX tile loads read "
+           "them best)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

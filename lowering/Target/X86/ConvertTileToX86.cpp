@@ -150,6 +150,10 @@ struct X86PackDotOperandsPass
       // (emulated AMX included, so that it runs the K loops AMX runs).
       options.biasI8Lhs = options.packRhsQuads && !on.lookup("amx-int8") &&
                           !nlc::x86::emulatingAmx(module);
+      // AMX reads B's tiles best as one run of memory each (X86Amx.cpp):
+      // grouped B in blocks of 16 columns, which the vector code reads too.
+      options.pairBlocks = on.lookup("amx-bf16") || on.lookup("amx-int8") ||
+                           nlc::x86::emulatingAmx(module);
     }
     OpPassManager pm(ModuleOp::getOperationName());
     pm.addPass(nlc::tile::createTilePackDotOperands(options));

@@ -11,9 +11,15 @@
 // rows as they lie (any row stride); B's from its rows packed in pairs
 // (bf16) or quads (i8), as packPairsInto and packQuadsInto in X86Dot.cpp
 // pack them: the layout the instructions read (`[K/2][N][2]`,
-// `[K/4][N][4]`). Every tile has the same shape, 16 rows of 64 bytes, so
-// LLVM configures the tiles once per function (`ldtilecfg` at its entry)
-// and keeps the accumulators in tile registers across the k loop.
+// `[K/4][N][4]`), or that layout for each 16 columns, the blocks one below
+// the other (`[N/16][K/2][16][2]`: tile.pair_rows block 16, as
+// tile-pack-dot-operands stores B for AMX targets and DotKLoop packs it),
+// where a B tile's 16 rows of 64 bytes are one run of 1 KiB: on a Sapphire
+// Rapids, tiles streamed from L2 so ran 1.15-1.4x those whose rows lie 256
+// or 512 bytes apart (docs/Performance.md). Every tile has the same shape,
+// 16 rows of 64 bytes, so LLVM configures the tiles once per function
+// (`ldtilecfg` at its entry) and keeps the accumulators in tile registers
+// across the k loop.
 //
 // Results: `tdpbssd`'s sums wrap modulo 2^32 as the reference's do:
 // bit-identical. `tdpbf16ps` adds, by Intel's description, the two
@@ -73,9 +79,10 @@ bool nlc::x86::amxDot(Type in, Type acc, int64_t m, int64_t n, int64_t k,
 }
 
 SmallVector<Value> nlc::x86::amxSteps(OpBuilder &b, Location loc, Value a,
-                                      Value packed, int64_t k, Value i0,
-                                      int64_t rowTiles, Value j0,
-                                      int64_t colTiles, ValueRange acc) {
+                                      Value packed, int64_t blockRows,
+                                      int64_t k, Value i0, int64_t rowTiles,
+                                      Value j0, int64_t colTiles,
+                                      ValueRange acc) {
   Type in = cast<MemRefType>(a.getType()).getElementType();
   int64_t group = groupOf(in);
   // k per step: one tile of A's columns, one of B's rows of groups.
@@ -87,7 +94,7 @@ SmallVector<Value> nlc::x86::amxSteps(OpBuilder &b, Location loc, Value a,
       [&](OpBuilder &lb, Location l, Value s, ValueRange c) {
         Value ka = arith::MulIOp::create(lb, l, s, index(lb, l, kStep));
         Value kb = arith::MulIOp::create(lb, l, s, index(lb, l, kTileRows));
-        Value jb = arith::MulIOp::create(lb, l, j0, index(lb, l, group));
+        GroupedRows rows{group, kTileRows, blockRows};
         SmallVector<Value, 2> as, bs;
         for (int64_t r = 0; r < rowTiles; ++r)
           as.push_back(amx::TileLoadOp::create(
@@ -96,7 +103,7 @@ SmallVector<Value> nlc::x86::amxSteps(OpBuilder &b, Location loc, Value a,
         for (int64_t t = 0; t < colTiles; ++t)
           bs.push_back(amx::TileLoadOp::create(
               lb, l, operand, packed,
-              ValueRange{kb, plus(lb, l, jb, t * group * kTileRows)}));
+              rows.at(lb, l, kb, plus(lb, l, j0, t * kTileRows))));
         SmallVector<Value, 4> next;
         for (int64_t r = 0; r < rowTiles; ++r)
           for (int64_t t = 0; t < colTiles; ++t) {
@@ -114,7 +121,8 @@ SmallVector<Value> nlc::x86::amxSteps(OpBuilder &b, Location loc, Value a,
 }
 
 void nlc::x86::forEachAmxBlock(OpBuilder &b, Location loc, Value out, int64_t m,
-                               int64_t n, Value live, AmxBlockFn body) {
+                               int64_t n, Value live, AmxBlockFn body,
+                               bool zeroStart) {
   Type elem = cast<MemRefType>(out.getType()).getElementType();
   auto accTile = amx::TileType::get({kTileRows, kTileRows}, elem);
   int64_t span = 2 * kTileRows;
@@ -126,7 +134,9 @@ void nlc::x86::forEachAmxBlock(OpBuilder &b, Location loc, Value out, int64_t m,
     SmallVector<Value, 4> acc;
     for (int64_t r = 0; r < rowTiles; ++r)
       for (int64_t t = 0; t < colTiles; ++t)
-        acc.push_back(amx::TileLoadOp::create(bb, l, accTile, out, at(r, t)));
+        acc.push_back(zeroStart ? Value(amx::TileZeroOp::create(bb, l, accTile))
+                                : Value(amx::TileLoadOp::create(
+                                      bb, l, accTile, out, at(r, t))));
     SmallVector<Value> result = body(bb, l, i0, rowTiles, j0, colTiles, acc);
     for (int64_t r = 0; r < rowTiles; ++r)
       for (int64_t t = 0; t < colTiles; ++t)

@@ -315,10 +315,12 @@ void fillWith(OpBuilder &b, Location loc, Value out, int64_t m, int64_t n,
 /// holds the pairs (B(2p, j), B(2p + 1, j)) for j = 0 .. np - 1 (np: n
 /// rounded up to whole vectors; columns past n are zero), as `pairElem`
 /// (bf16 stays bf16, i8 is sign-extended to i16), so that one vector load
-/// of 2 * lanes elements gives the pairs of `lanes` columns.
+/// of 2 * lanes elements gives the pairs of `lanes` columns. With
+/// `blockRows`, in blocks of `lanes` columns (GroupedRows): the pairs of
+/// columns j .. j + lanes - 1 in row (j / lanes) * blockRows + row0 + p.
 void packPairsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
                    int64_t np, int64_t lanes, Type pairElem, Value packed,
-                   Value row0) {
+                   Value row0, int64_t blockRows = 0) {
   Type in = cast<MemRefType>(bm.getType()).getElementType();
   auto half = VectorType::get({lanes}, in);
   auto wide = VectorType::get({lanes}, pairElem);
@@ -336,13 +338,14 @@ void packPairsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
         Value even = arith::MulIOp::create(lb, ll, p, index(lb, ll, 2));
         Value odd = arith::AddIOp::create(lb, ll, even, index(lb, ll, 1));
         Value to = arith::AddIOp::create(lb, ll, row0, p);
+        GroupedRows rows{2, lanes, blockRows};
         for (int64_t j = 0; j < np; j += lanes) {
           int64_t width = std::max<int64_t>(0, std::min<int64_t>(lanes, n - j));
           Value pairs = vector::ShuffleOp::create(
               lb, ll, row(lb, ll, even, j, width), row(lb, ll, odd, j, width),
               interleave);
           vector::StoreOp::create(lb, ll, pairs, packed,
-                                  ValueRange{to, index(lb, ll, 2 * j)});
+                                  rows.at(lb, ll, to, index(lb, ll, j)));
         }
         scf::YieldOp::create(lb, ll);
       });
@@ -429,10 +432,11 @@ void quadColumnLoops(
 /// B packed for `vpdpbusd` (as above) into rows `row0` .. `row0 + k / 4 -
 /// 1` of `packed` (at least 4 * np wide), and its bias stored into `bias`
 /// (np i32), or added to what `bias` holds with `accumulate`; no bias
-/// where `bias` is null (AMX's tdpbssd multiplies signed bytes).
+/// where `bias` is null (AMX's tdpbssd multiplies signed bytes). With
+/// `blockRows`, in blocks of `lanes` columns (GroupedRows).
 void packQuadsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
                    int64_t np, int64_t lanes, Value packed, Value row0,
-                   Value bias, bool accumulate) {
+                   Value bias, bool accumulate, int64_t blockRows = 0) {
   Type i8 = b.getI8Type(), i16 = b.getI16Type();
   auto row = VectorType::get({lanes}, i8);
   auto quads = VectorType::get({4 * lanes}, i8);
@@ -460,10 +464,11 @@ void packQuadsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
             lb, ll, quads,
             vector::ShuffleOp::create(lb, ll, pairs(rows[0], rows[1]),
                                       pairs(rows[2], rows[3]), interleave));
-        vector::StoreOp::create(
-            lb, ll, v, packed,
-            ValueRange{arith::AddIOp::create(lb, ll, row0, q),
-                       index(lb, ll, 4 * j)});
+        vector::StoreOp::create(lb, ll, v, packed,
+                                GroupedRows{4, lanes, blockRows}.at(
+                                    lb, ll,
+                                    arith::AddIOp::create(lb, ll, row0, q),
+                                    index(lb, ll, j)));
         return {v};
       });
 }
@@ -608,18 +613,19 @@ void packQuadsTransposedInto(OpBuilder &b, Location loc, Value bt, int64_t k,
 }
 
 /// Adds the bias of B's quads already packed (`quads`, k / 4 rows of np
-/// quads, as packQuadsInto makes them) to `bias` (np i32): 128 times each
-/// column's sum, one `vpdpbusd` of ones per vector of quads.
-void addQuadColumnBias(OpBuilder &b, Location loc, Value quads, int64_t k,
-                       int64_t np, int64_t lanes, Value bias) {
-  auto quadType = VectorType::get({4 * lanes}, b.getI8Type());
-  quadColumnLoops(b, loc, np, lanes, k / 4, bias, /*accumulate=*/true,
-                  [&](OpBuilder &lb, Location ll, Value q,
-                      int64_t j) -> SmallVector<Value> {
-                    return {vector::LoadOp::create(
-                        lb, ll, quadType, quads,
-                        ValueRange{q, index(lb, ll, 4 * j)})};
-                  });
+/// quads, as packQuadsInto makes them, laid out as `rows` says) to `bias`
+/// (np i32): 128 times each column's sum, one `vpdpbusd` of ones per vector
+/// of quads.
+void addQuadColumnBias(OpBuilder &b, Location loc, Value quads,
+                       GroupedRows rows, int64_t k, int64_t np, Value bias) {
+  auto quadType = VectorType::get({4 * rows.lanes}, b.getI8Type());
+  quadColumnLoops(
+      b, loc, np, rows.lanes, k / 4, bias, /*accumulate=*/true,
+      [&](OpBuilder &lb, Location ll, Value q,
+          int64_t j) -> SmallVector<Value> {
+        return {vector::LoadOp::create(lb, ll, quadType, quads,
+                                       rows.at(lb, ll, q, index(lb, ll, j)))};
+      });
 }
 
 /// B packed for `vpdpbusd` and its bias, into new buffers: from B (`bm`,
@@ -708,27 +714,28 @@ Value widenRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
 }
 
 /// One step of `group` k at a time (2: pairs, 4: quads) of a block: B's
-/// vectors of groups from `packed` (row `kg`, column group * (j0 + v *
-/// lanes) for each vector v), and for each row A's group at (row, group *
+/// vectors of groups from `packed` (group row `kg`, columns j0 + v * lanes
+/// for each vector v, laid out as `blockRows` says: GroupedRows), and for
+/// each row A's group at (row, group *
 /// kg), `in` elements widened to `groupElem` (bf16 stays bf16, i8 becomes
 /// i16 for pairs, stays i8 for quads), as one 32-bit word broadcast to
 /// every lane; `mac` adds the products of a broadcast and a B vector to an
 /// accumulator.
 void groupStep(
     OpBuilder &b, Location l, int64_t group, int64_t lanes, Value packed,
-    Value a, Type in, Type groupElem, Value kg, ArrayRef<Value> rowIdx,
-    Value j0, ValueRange acc, SmallVectorImpl<Value> &next,
+    int64_t blockRows, Value a, Type in, Type groupElem, Value kg,
+    ArrayRef<Value> rowIdx, Value j0, ValueRange acc,
+    SmallVectorImpl<Value> &next,
     function_ref<Value(OpBuilder &, Location, Value acc, Value a, Value b)>
         mac) {
   int64_t vectors = acc.size() / rowIdx.size();
   auto groupType = VectorType::get({group * lanes}, groupElem);
   Type i32 = b.getI32Type();
-  Value first = arith::MulIOp::create(b, l, j0, index(b, l, group));
+  GroupedRows rows{group, lanes, blockRows};
   SmallVector<Value> bv;
   for (int64_t v = 0; v < vectors; ++v)
     bv.push_back(vector::LoadOp::create(
-        b, l, groupType, packed,
-        ValueRange{kg, plus(b, l, first, group * v * lanes)}));
+        b, l, groupType, packed, rows.at(b, l, kg, plus(b, l, j0, v * lanes))));
   Value k = arith::MulIOp::create(b, l, kg, index(b, l, group));
   for (size_t r = 0; r < rowIdx.size(); ++r) {
     Value elems = vector::LoadOp::create(b, l, VectorType::get({group}, in), a,
@@ -841,6 +848,12 @@ bool groupsInVectors(tl::TileType whole, int64_t group, int64_t lanes) {
          whole.getShape()[1] % lanes == 0;
 }
 
+/// Whether a grouped tile's blocks (tile.pair_rows block) are ones the
+/// vector code reads and writes: none, or a vector's columns each.
+bool blocksInVectors(int64_t block, int64_t lanes) {
+  return block == 0 || block == lanes;
+}
+
 /// A load whose one use is a `tile.pair_rows` that groups in vectors, in
 /// the same block, with nothing between them that may write memory: the
 /// grouping reads the tile's rows in the view itself.
@@ -850,6 +863,7 @@ bool qualifiesForPairsInPlace(tl::LoadOp load, const VectorTarget &target) {
   auto pair = dyn_cast<tl::PairRowsOp>(*load->user_begin());
   return pair &&
          groupsInVectors(load.getType(), pair.getGroup(), target.f32Lanes) &&
+         blocksInVectors(pair.getBlock(), target.f32Lanes) &&
          readCanMoveTo(load, pair);
 }
 
@@ -909,21 +923,24 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     Value bm = source(op.getRhs(), adaptor.getRhs());
 
     if (plan->amx) {
-      Value packed;
-      if (quads) {
-        packed = memref::AllocaOp::create(rewriter, loc,
-                                          MemRefType::get({k / 4, 4 * n}, in));
+      // B in blocks of 16 columns (GroupedRows), each block's tiles one run
+      // of memory.
+      int64_t group = quads ? 4 : 2, blockRows = k / group;
+      Value packed = memref::AllocaOp::create(
+          rewriter, loc,
+          MemRefType::get({n / lanes * blockRows, group * lanes}, in));
+      if (quads)
         packQuadsInto(rewriter, loc, bm, k, n, n, lanes, packed,
                       index(rewriter, loc, 0), /*bias=*/{},
-                      /*accumulate=*/false);
-      } else {
-        packed = packPairs(rewriter, loc, bm, k, n, n, lanes, in);
-      }
+                      /*accumulate=*/false, blockRows);
+      else
+        packPairsInto(rewriter, loc, bm, k, n, n, lanes, in, packed,
+                      index(rewriter, loc, 0), blockRows);
       forEachAmxBlock(rewriter, loc, out, m, n, live.lookup(op),
                       [&](OpBuilder &b, Location l, Value i0, int64_t rowTiles,
                           Value j0, int64_t colTiles, ValueRange acc) {
-                        return amxSteps(b, l, a, packed, k, i0, rowTiles, j0,
-                                        colTiles, acc);
+                        return amxSteps(b, l, a, packed, blockRows, k, i0,
+                                        rowTiles, j0, colTiles, acc);
                       });
       rewriter.replaceOp(op, out);
       return success();
@@ -955,15 +972,15 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     auto pairStep = [&](OpBuilder &b, Location l, Value kp,
                         ArrayRef<Value> rowIdx, Value j0, int64_t,
                         ValueRange acc, SmallVectorImpl<Value> &next) {
-      groupStep(b, l, 2, lanes, packed, a, in, pairElem, kp, rowIdx, j0, acc,
-                next, multiplyAddPairsInto);
+      groupStep(b, l, 2, lanes, packed, /*blockRows=*/0, a, in, pairElem, kp,
+                rowIdx, j0, acc, next, multiplyAddPairsInto);
     };
     // vpdpbusd: A's quad (biased) broadcast, B's quads of each vector.
     auto quadStep = [&](OpBuilder &b, Location l, Value kq,
                         ArrayRef<Value> rowIdx, Value j0, int64_t,
                         ValueRange acc, SmallVectorImpl<Value> &next) {
-      groupStep(b, l, 4, lanes, packedQuads.packed, a, in, in, kq, rowIdx, j0,
-                acc, next, multiplyAddQuads);
+      groupStep(b, l, 4, lanes, packedQuads.packed, /*blockRows=*/0, a, in, in,
+                kq, rowIdx, j0, acc, next, multiplyAddQuads);
     };
     // A block's accumulators less the bias of their columns, then the quad
     // steps.
@@ -1169,13 +1186,15 @@ std::optional<KLoop> matchKLoop(scf::ForOp loop, const VectorTarget &target) {
       !rhs || lhs == rhs)
     return std::nullopt;
   // B's tiles stored in pairs or quads (tile-pack-dot-operands'
-  // pack-rhs-pairs, pack-rhs-quads) are read as they are by bf16 pair steps
-  // or i8 quad steps over whole vectors of columns.
+  // pack-rhs-pairs, pack-rhs-quads), in one block or in blocks of a vector's
+  // columns (pair-blocks), are read as they are by bf16 pair steps or i8
+  // quad steps over whole vectors of columns.
   bool pairedInPlace =
       unpair && unpair->getBlock() == body && rhs->hasOneUse() &&
       unpair->hasOneUse() &&
       ((plan->pairs && plan->in.isBF16() && unpair.getGroup() == 2) ||
        (plan->quads && plan->in.isInteger(8) && unpair.getGroup() == 4)) &&
+      (!unpair.getBlock() || unpair.getBlock() == target.f32Lanes) &&
       dot.getType().getShape()[1] % target.f32Lanes == 0;
   if (unpair && !pairedInPlace)
     return std::nullopt;
@@ -1251,6 +1270,15 @@ std::array<InPlaceTile, 2> iterationTiles(OpBuilder &b, Location loc,
           inPlaceTile(b, loc, k.rhs, bi, /*anyRowStride=*/true)};
 }
 
+/// Whether a K loop's carried tile `init` starts as a splat of +0
+/// (`zeros()`): AMX blocks then start from `amx.tile_zero`, the same
+/// values.
+bool startsFromZero(Value init) {
+  auto splat = init.getDefiningOp<tl::SplatOp>();
+  return splat && (matchPattern(splat.getValue(), m_PosZeroFloat()) ||
+                   matchPattern(splat.getValue(), m_Zero()));
+}
+
 /// The marked K loop (splitDotKLoops) as register blocks that each run a
 /// chunk of its iterations at a time.
 struct DotKLoop : OpConversionPattern<scf::ForOp> {
@@ -1285,24 +1313,49 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     if (target.direct)
       if (auto it = target.direct->find(loop); it != target.direct->end())
         direct = &it->second;
+    // AMX tiles have no non-temporal store: where the store would stream,
+    // the blocks write the buffer, copied into the view after them with
+    // non-temporal stores (`copyOut`).
+    Value copyOut;
     if (direct) {
       Value typed =
           memref::CastOp::create(rewriter, loc, direct->window.getType(), buffer);
-      out = arith::SelectOp::create(rewriter, loc, direct->direct,
-                                    direct->window, typed);
-      if (Value streams = storeStreams(
-              rewriter, loc, cast<tl::StoreOp>(direct->store), target))
+      auto select = [&](Value writesView) {
+        out = arith::SelectOp::create(rewriter, loc, writesView, direct->window,
+                                      typed);
+      };
+      // Vector blocks write the view wherever they may (non-temporal where
+      // the store streams), AMX blocks only where it does not stream.
+      if (!k->amx)
+        select(direct->direct);
+      Value streams =
+          storeStreams(rewriter, loc, cast<tl::StoreOp>(direct->store), target);
+      if (streams)
         nontemporal =
             arith::AndIOp::create(rewriter, loc, direct->direct, streams);
+      if (k->amx) {
+        Value tilesInView = direct->direct;
+        if (streams) {
+          copyOut = nontemporal;
+          tilesInView = arith::AndIOp::create(
+              rewriter, loc, tilesInView,
+              arith::XOrIOp::create(
+                  rewriter, loc, streams,
+                  arith::ConstantIntOp::create(rewriter, loc, 1, 1)));
+        }
+        select(tilesInView);
+      }
     }
     // A carried tile that starts as a splat (`zeros()`) is not copied from
     // the splat's buffer (which is then unused): the blocks of the first
-    // chunk start from its scalar in registers, and the buffer is filled
-    // with it only when the loop runs no iteration.
-    // AMX blocks load their tiles from the buffer: it holds the splat.
+    // chunk start from its scalar in registers (AMX: from zeroed tiles,
+    // where it is +0), and the buffer is filled with it only when the loop
+    // runs no iteration. Other AMX blocks load their tiles from the
+    // buffer: it holds the splat.
     Value splatValue;
     auto splat = loop.getInitArgs()[0].getDefiningOp<tl::SplatOp>();
-    if (splat && k->amx) {
+    bool zeroStart = k->amx && startsFromZero(loop.getInitArgs()[0]);
+    if (splat && k->amx && !zeroStart) {
       fillWith(rewriter, loc, out, m, n, vt,
                rewriter.getRemappedValue(splat.getValue()));
     } else if (splat) {
@@ -1333,6 +1386,13 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     // B stored in pairs or quads is read in place: no packing (quads still
     // sum its columns and bias A).
     bool paired = bool(k->unpair);
+    // How an iteration's B is laid out (GroupedRows): as stored, or as
+    // packed here, for AMX in blocks of 16 columns (X86Amx.cpp), else in
+    // rows of every column. `slotRows` x `slotCols`: its packed slot.
+    int64_t blockRows =
+        (paired ? k->unpair.getBlock() != 0 : k->amx) ? kt / group : 0;
+    int64_t slotRows = blockRows ? np / lanes * blockRows : kt / group;
+    int64_t slotCols = blockRows ? group * lanes : group * np;
     Value packed, bias, biasedA;
     if (group > 1 && (!paired || (group == 4 && !k->amx))) {
       Value trips =
@@ -1349,8 +1409,8 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
       if (!paired)
         packed = memref::AllocaOp::create(
             rewriter, loc,
-            MemRefType::get({ShapedType::kDynamic, group * np}, groupElem),
-            ValueRange{rows(kt / group)});
+            MemRefType::get({ShapedType::kDynamic, slotCols}, groupElem),
+            ValueRange{rows(slotRows)});
       if (group == 4 && !k->amx) {
         bias = memref::AllocaOp::create(
             rewriter, loc, MemRefType::get({np}, rewriter.getI32Type()));
@@ -1421,16 +1481,19 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                    auto [a, bt] = iterationTiles(b, l, loop, *k, iv);
                    Value at = place(b, l, iv);
                    Value row0 =
-                       arith::MulIOp::create(b, l, at, index(b, l, kt / group));
+                       arith::MulIOp::create(b, l, at, index(b, l, slotRows));
                    if (group == 2) {
                      packPairsInto(b, l, bt.window, kt, n, np, lanes, groupElem,
-                                   packed, row0);
+                                   packed, row0, blockRows);
                    } else {
                      if (paired)
-                       addQuadColumnBias(b, l, bt.window, kt, np, lanes, bias);
+                       addQuadColumnBias(b, l, bt.window,
+                                         GroupedRows{4, lanes, blockRows}, kt,
+                                         np, bias);
                      else
                        packQuadsInto(b, l, bt.window, kt, n, np, lanes, packed,
-                                     row0, bias, /*accumulate=*/true);
+                                     row0, bias, /*accumulate=*/true,
+                                     blockRows);
                      if (biasedA)
                        biasRowsInto(
                            b, l, a.window, m, kt, biasedA,
@@ -1468,9 +1531,8 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
             // groupStep reads rows of this iteration's packed B (and
             // biased A) tile.
             Value at = place(tb, tl, iv);
-            Value pb = paired
-                           ? bt.window
-                           : slot(tb, tl, packed, at, kt / group, group * np);
+            Value pb = paired ? bt.window
+                              : slot(tb, tl, packed, at, slotRows, slotCols);
             Value pa =
                 biasedA ? slot(tb, tl, biasedA, at, m, kt) : a.window;
             return stepLoop(
@@ -1479,33 +1541,78 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                     Value j, int64_t, ValueRange sacc,
                     SmallVectorImpl<Value> &next) {
                   if (group == 2)
-                    groupStep(sb, sl, 2, lanes, pb, pa, in, groupElem, kg, rows,
-                              j, sacc, next, multiplyAddPairsInto);
+                    groupStep(sb, sl, 2, lanes, pb, blockRows, pa, in,
+                              groupElem, kg, rows, j, sacc, next,
+                              multiplyAddPairsInto);
                   else
-                    groupStep(sb, sl, 4, lanes, pb, pa, in, in, kg, rows, j,
-                              sacc, next, multiplyAddQuads);
+                    groupStep(sb, sl, 4, lanes, pb, blockRows, pa, in, in, kg,
+                              rows, j, sacc, next, multiplyAddQuads);
                 });
           });
     };
     // AMX: each block's tiles through the chunk's iterations, each
-    // iteration's A read in place and B packed (or stored in pairs).
+    // iteration's A read in place and B packed (or stored in pairs); from
+    // zeroed tiles in the first chunk of a loop from zeros.
     if (k->amx) {
-      forEachAmxBlock(
-          rewriter, loc, out, m, n, live.lookup(k->dot),
-          [&](OpBuilder &b, Location l, Value i0, int64_t rowTiles, Value j0,
-              int64_t colTiles, ValueRange acc) {
-            return iterations(
-                b, l, acc,
-                [&](OpBuilder &tb, Location tl, Value iv, ValueRange tiles) {
-                  auto [a, bt] = iterationTiles(tb, tl, loop, *k, iv);
-                  Value pb = paired ? bt.window
-                                    : slot(tb, tl, packed, place(tb, tl, iv),
-                                           kt / group, group * np);
-                  return amxSteps(tb, tl, a.window, pb, kt, i0, rowTiles, j0,
-                                  colTiles, tiles);
-                });
-          });
+      auto blocks = [&](OpBuilder &cb, Location cl, bool first) {
+        forEachAmxBlock(
+            cb, cl, out, m, n, live.lookup(k->dot),
+            [&](OpBuilder &b, Location l, Value i0, int64_t rowTiles, Value j0,
+                int64_t colTiles, ValueRange acc) {
+              return iterations(
+                  b, l, acc,
+                  [&](OpBuilder &tb, Location tl, Value iv, ValueRange tiles) {
+                    auto [a, bt] = iterationTiles(tb, tl, loop, *k, iv);
+                    Value pb = paired ? bt.window
+                                      : slot(tb, tl, packed, place(tb, tl, iv),
+                                             slotRows, slotCols);
+                    return amxSteps(tb, tl, a.window, pb, blockRows, kt, i0,
+                                    rowTiles, j0, colTiles, tiles);
+                  });
+            },
+            first);
+      };
+      if (zeroStart)
+        scf::IfOp::create(
+            rewriter, loc,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, from,
+                                  adaptor.getLowerBound()),
+            [&](OpBuilder &b, Location l) {
+              blocks(b, l, /*first=*/true);
+              scf::YieldOp::create(b, l);
+            },
+            [&](OpBuilder &b, Location l) {
+              blocks(b, l, /*first=*/false);
+              scf::YieldOp::create(b, l);
+            });
+      else
+        blocks(rewriter, loc, /*first=*/false);
       rewriter.setInsertionPointAfter(chunks);
+      // Where the store would stream: the buffer copied into its view with
+      // non-temporal stores (the store itself does not run).
+      if (copyOut)
+        scf::IfOp::create(
+            rewriter, loc, copyOut, [&](OpBuilder &b, Location l) {
+              scf::ForOp::create(
+                  b, l, index(b, l, 0), index(b, l, m), index(b, l, 1),
+                  ValueRange{},
+                  [&](OpBuilder &rb, Location rl, Value r, ValueRange) {
+                    for (int64_t c = 0; c < n; c += lanes) {
+                      SmallVector<Value, 2> at{r, index(rb, rl, c)};
+                      auto store = vector::StoreOp::create(
+                          rb, rl,
+                          vector::LoadOp::create(rb, rl, vt, buffer, at),
+                          direct->window, at);
+                      store.setNontemporal(true);
+                      store.setAlignment(lanes * vt.getElementTypeBitWidth() /
+                                         8);
+                    }
+                    scf::YieldOp::create(rb, rl);
+                  });
+              LLVM::CallIntrinsicOp::create(
+                  b, l, b.getStringAttr("llvm.x86.sse.sfence"), ValueRange{});
+              scf::YieldOp::create(b, l);
+            });
       rewriter.replaceOp(loop, buffer);
       return success();
     }
@@ -1607,16 +1714,19 @@ struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
     Type elem = type.getElementType();
     int64_t k = type.getShape()[0], n = type.getShape()[1];
     int64_t lanes = target.f32Lanes, group = op.getGroup();
-    if (!pairsInVectors(type, group, adaptor.getSource(), lanes))
+    if (!pairsInVectors(type, group, adaptor.getSource(), lanes) ||
+        !blocksInVectors(op.getBlock(), lanes))
       return rewriter.notifyMatchFailure(op, "rows not in whole vectors");
     Location loc = op.getLoc();
+    int64_t blockRows = op.getBlock() ? k / group : 0;
     // Rows `row0` .. of `dest` hold the groups.
     auto pack = [&](OpBuilder &b, Location l, Value source, Value dest) {
       if (group == 4)
         packQuadsInto(b, l, source, k, n, n, lanes, dest, index(b, l, 0),
-                      /*bias=*/nullptr, /*accumulate=*/false);
+                      /*bias=*/nullptr, /*accumulate=*/false, blockRows);
       else
-        packPairsInto(b, l, source, k, n, n, lanes, elem, dest, index(b, l, 0));
+        packPairsInto(b, l, source, k, n, n, lanes, elem, dest, index(b, l, 0),
+                      blockRows);
     };
     // A tile loaded for this alone is read in its view where it lies
     // inside it (at the view's row stride, the inner one 1 as the
@@ -1652,7 +1762,7 @@ struct PairRowsToVectors : VectorPattern<tl::PairRowsOp> {
       Value inside = arith::CmpIOp::create(
           rewriter, loc, arith::CmpIPredicate::eq,
           validRows(rewriter, loc, store, store.getIndices()),
-          index(rewriter, loc, k / group));
+          index(rewriter, loc, op.getType().getShape()[0]));
       scf::IfOp::create(rewriter, loc, inside, [&](OpBuilder &b, Location l) {
         pack(b, l, source,
              memref::SubViewOp::create(b, l, cast<MemRefType>(windowType), view,
@@ -1711,11 +1821,13 @@ struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
     Type elem = type.getElementType();
     int64_t k = type.getShape()[0], n = type.getShape()[1];
     int64_t lanes = target.f32Lanes, group = op.getGroup();
-    if (!pairsInVectors(type, group, adaptor.getSource(), lanes))
+    if (!pairsInVectors(type, group, adaptor.getSource(), lanes) ||
+        !blocksInVectors(op.getBlock(), lanes))
       return rewriter.notifyMatchFailure(op, "rows not in whole vectors");
     Location loc = op.getLoc();
     Value out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
     auto groups = VectorType::get({group * lanes}, elem);
+    GroupedRows stored{group, lanes, op.getBlock() ? k / group : 0};
     scf::ForOp::create(
         rewriter, loc, index(rewriter, loc, 0), index(rewriter, loc, k / group),
         index(rewriter, loc, 1), ValueRange{},
@@ -1726,7 +1838,7 @@ struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
             // vector holds one row.
             SmallVector<Value, 4> rows = {
                 vector::LoadOp::create(b, l, groups, adaptor.getSource(),
-                                       ValueRange{p, index(b, l, group * j)})};
+                                       stored.at(b, l, p, index(b, l, j)))};
             while (rows.size() < size_t(group)) {
               // Deinterleaving a vector of rows s, s + d, ... (d apart)
               // gives rows s, s + 2d, ... and s + d, s + 3d, ...
@@ -1801,14 +1913,18 @@ bool nlc::x86::writtenByPairRows(tl::StoreOp store) {
 /// nothing between them that touches memory, and whose view and indices
 /// are defined before the loop (or can move there), the loop starting
 /// from a splat: the one the blocks of the whole loop may write for
-/// (DirectStore); null otherwise (AMX blocks, other element types).
+/// (DirectStore); null otherwise (AMX blocks from another start, other
+/// element types).
 static tl::StoreOp directStoreOf(scf::ForOp loop, KLoop k,
                                  DominanceInfo &dom) {
   Type elem = k.dot.getType().getElementType();
   Value result = loop.getResult(0);
   // From a splat (`zeros()`): the first chunk's blocks start from it in
   // registers, nothing is copied into the view before the loop.
-  if (k.amx || !(elem.isF32() || elem.isInteger(32)) || !result.hasOneUse() ||
+  // AMX blocks, from zeros only (startsFromZero: no tile is loaded from
+  // the view before the blocks write it).
+  if ((k.amx && !startsFromZero(loop.getInitArgs()[0])) ||
+      !(elem.isF32() || elem.isInteger(32)) || !result.hasOneUse() ||
       !loop.getInitArgs()[0].getDefiningOp<tl::SplatOp>())
     return {};
   auto store = dyn_cast<tl::StoreOp>(*result.user_begin());
@@ -1920,6 +2036,17 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
     OpBuilder other = split.getElseBodyBuilder();
     loop->moveBefore(other.getInsertionBlock(), other.getInsertionPoint());
     scf::YieldOp::create(other, loc, loop->getResults());
+    // The loop as it was starts from its own copy of a splat, so that the
+    // splat's buffer, which the whole loop does not read (DotKLoop), is
+    // filled only on that path.
+    Value init = loop.getInitArgs()[0];
+    if (auto splat = init.getDefiningOp<tl::SplatOp>();
+        splat && llvm::all_of(init.getUsers(), [&](Operation *user) {
+          return user == loop || user == whole;
+        })) {
+      OpBuilder eb(loop);
+      loop.getInitArgsMutable()[0].assign(eb.clone(*splat)->getResult(0));
+    }
     if (!store)
       continue;
     // The whole loop writes the store's tile where it may; the store runs

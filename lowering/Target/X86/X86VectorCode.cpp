@@ -18,6 +18,19 @@ Value nlc::x86::index(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+SmallVector<Value, 2> nlc::x86::GroupedRows::at(OpBuilder &b, Location loc,
+                                                Value p, Value j) const {
+  if (!blockRows)
+    return {p, b.createOrFold<arith::MulIOp>(loc, j, index(b, loc, group))};
+  Value block = b.createOrFold<arith::DivUIOp>(loc, j, index(b, loc, lanes));
+  return {
+      b.createOrFold<arith::AddIOp>(
+          loc,
+          b.createOrFold<arith::MulIOp>(loc, block, index(b, loc, blockRows)),
+          p),
+      index(b, loc, 0)};
+}
+
 Value nlc::x86::plus(OpBuilder &b, Location loc, Value base, int64_t offset) {
   if (!offset)
     return base;

@@ -186,6 +186,20 @@ mlir::Value storeStreams(mlir::OpBuilder &b, mlir::Location loc,
 bool amxDot(mlir::Type in, mlir::Type acc, int64_t m, int64_t n, int64_t k,
             const VectorTarget &target);
 
+/// Where B's rows grouped by `group` along k (pairs or quads, as
+/// tile.pair_rows stores them) hold the groups of the `lanes` columns from
+/// `j` (a multiple of `lanes`) at group row `p`: (p, group * j) in rows of
+/// every column, or ((j / lanes) * blockRows + p, 0) in blocks of `lanes`
+/// columns of `blockRows` group rows each (tile.pair_rows block), where
+/// each block's rows are one run of memory.
+struct GroupedRows {
+  int64_t group, lanes;
+  /// 0: one block of every column.
+  int64_t blockRows = 0;
+  llvm::SmallVector<mlir::Value, 2> at(mlir::OpBuilder &b, mlir::Location loc,
+                                       mlir::Value p, mlir::Value j) const;
+};
+
 /// What a block of AMX accumulator tiles (`rowTiles` x `colTiles` tiles of
 /// 16 x 16 from (i0, j0), row-major in `acc`) becomes: the tiles after its
 /// k steps.
@@ -193,20 +207,23 @@ using AmxBlockFn = llvm::function_ref<llvm::SmallVector<mlir::Value>(
     mlir::OpBuilder &, mlir::Location, mlir::Value i0, int64_t rowTiles,
     mlir::Value j0, int64_t colTiles, mlir::ValueRange acc)>;
 /// For each block of up to 2 x 2 accumulator tiles of `out` (an m x n
-/// buffer, multiples of 16): its tiles loaded, updated by `body` and stored
-/// back. With `live` (findLiveDotRows), only the row tiles holding rows
-/// below it.
+/// buffer, multiples of 16): its tiles loaded (zeroed, `amx.tile_zero`,
+/// with `zeroStart`), updated by `body` and stored back. With `live`
+/// (findLiveDotRows), only the row tiles holding rows below it.
 void forEachAmxBlock(mlir::OpBuilder &b, mlir::Location loc, mlir::Value out,
-                     int64_t m, int64_t n, mlir::Value live, AmxBlockFn body);
+                     int64_t m, int64_t n, mlir::Value live, AmxBlockFn body,
+                     bool zeroStart = false);
 /// The accumulator tiles `acc` of a block (as forEachAmxBlock gives them)
 /// after the k steps of A (`a`, rows from i0, k columns, any row stride)
 /// times B packed in pairs (bf16) or quads (i8) in `packed` (k / 2 or
-/// k / 4 rows from 0, columns of groups from j0).
+/// k / 4 group rows from 0, columns of groups from j0, laid out as
+/// `blockRows` says: GroupedRows).
 llvm::SmallVector<mlir::Value> amxSteps(mlir::OpBuilder &b, mlir::Location loc,
                                         mlir::Value a, mlir::Value packed,
-                                        int64_t k, mlir::Value i0,
-                                        int64_t rowTiles, mlir::Value j0,
-                                        int64_t colTiles, mlir::ValueRange acc);
+                                        int64_t blockRows, int64_t k,
+                                        mlir::Value i0, int64_t rowTiles,
+                                        mlir::Value j0, int64_t colTiles,
+                                        mlir::ValueRange acc);
 
 /// What a host's vector loop (planSpreadPrefetches) emits per vector: the
 /// prefetches for the vector whose first element is at `row` (null: the

@@ -118,3 +118,21 @@ func.func @select(%a: !tile.tile<4xf32>, %b: !tile.tile<4xf32>, %c: !tile.tile<4
   %2 = tile.select %c, %a, %a : !tile.tile<4xi1>, !tile.tile<4xf32>
   return %0, %1, %2 : !tile.tile<4xf32>, !tile.tile<4xf32>, !tile.tile<4xf32>
 }
+
+// -----
+
+// In blocks of columns (block 16) they fold when the blocks agree; a
+// block of every column (block 16 of 16 columns) is the layout without
+// blocks, but the fold asks for the same attribute and leaves it.
+// CHECK-LABEL: func.func @blocks_unpair(
+// CHECK-SAME: %[[A:.+]]: !tile.tile<8x32xbf16>, %[[B:.+]]: !tile.tile<8x16xbf16>)
+// CHECK-NEXT: %[[P:.+]] = tile.pair_rows %[[B]] block 16 :
+// CHECK-NEXT: %[[U:.+]] = tile.unpair_rows %[[P]] : !tile.tile<4x32xbf16> -> !tile.tile<8x16xbf16>
+// CHECK-NEXT: return %[[A]], %[[U]]
+func.func @blocks_unpair(%a: !tile.tile<8x32xbf16>, %b: !tile.tile<8x16xbf16>) -> (!tile.tile<8x32xbf16>, !tile.tile<8x16xbf16>) {
+  %p = tile.pair_rows %a block 16 : !tile.tile<8x32xbf16> -> !tile.tile<8x32xbf16>
+  %u = tile.unpair_rows %p block 16 : !tile.tile<8x32xbf16> -> !tile.tile<8x32xbf16>
+  %q = tile.pair_rows %b block 16 : !tile.tile<8x16xbf16> -> !tile.tile<4x32xbf16>
+  %w = tile.unpair_rows %q : !tile.tile<4x32xbf16> -> !tile.tile<8x16xbf16>
+  return %u, %w : !tile.tile<8x32xbf16>, !tile.tile<8x16xbf16>
+}

@@ -242,6 +242,30 @@ func.func @unpair_rows_type(%a: !tile.tile<2x16xbf16>) {
 
 // -----
 
+func.func @pair_rows_block_columns(%a: !tile.tile<4x24xbf16>) {
+  // expected-error@+1 {{needs a number of columns that is a multiple of the block 16, found '!tile.tile<4x24xbf16>'}}
+  %r = tile.pair_rows %a block 16 : !tile.tile<4x24xbf16> -> !tile.tile<2x48xbf16>
+  return
+}
+
+// -----
+
+func.func @pair_rows_block_shape(%a: !tile.tile<4x32xbf16>) {
+  // expected-error@+1 {{groups the rows of '!tile.tile<4x32xbf16>' into 4x32, found '!tile.tile<2x64xbf16>'}}
+  %r = tile.pair_rows %a block 16 : !tile.tile<4x32xbf16> -> !tile.tile<2x64xbf16>
+  return
+}
+
+// -----
+
+func.func @unpair_rows_block_negative(%a: !tile.tile<4x32xbf16>) {
+  // expected-error@+1 {{needs a positive block, found -16}}
+  %r = tile.unpair_rows %a block -16 : !tile.tile<4x32xbf16> -> !tile.tile<4x32xbf16>
+  return
+}
+
+// -----
+
 func.func @reshape_count(%a: !tile.tile<4x8xf32>) {
   // expected-error@+1 {{element count changes: '!tile.tile<4x8xf32>' has 32, '!tile.tile<30xf32>' has 30}}
   %r = tile.reshape %a : !tile.tile<4x8xf32> -> !tile.tile<30xf32>

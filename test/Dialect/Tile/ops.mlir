@@ -102,6 +102,19 @@ func.func @elementwise(%a: !tile.tile<64x64xf32>, %b: !tile.tile<64x64xf32>,
   return %14 : !tile.tile<64x64xf32>
 }
 
+// Blocks of columns: 16 x 32 in blocks of 16, pairs (2 blocks of 8 rows of
+// 32) and quads (2 blocks of 4 rows of 64).
+// CHECK-LABEL: func.func @blocks(
+func.func @blocks(%b: !tile.tile<16x32xbf16>) {
+  // CHECK: tile.pair_rows %{{.+}} block 16 : !tile.tile<16x32xbf16> -> !tile.tile<16x32xbf16>
+  %pb = tile.pair_rows %b block 16 : !tile.tile<16x32xbf16> -> !tile.tile<16x32xbf16>
+  // CHECK: tile.pair_rows %{{.+}} group 4 block 16 : !tile.tile<16x32xbf16> -> !tile.tile<8x64xbf16>
+  %qb = tile.pair_rows %b group 4 block 16 : !tile.tile<16x32xbf16> -> !tile.tile<8x64xbf16>
+  // CHECK: tile.unpair_rows %{{.+}} group 4 block 16 : !tile.tile<8x64xbf16> -> !tile.tile<16x32xbf16, col_major>
+  %ub = tile.unpair_rows %qb group 4 block 16 : !tile.tile<8x64xbf16> -> !tile.tile<16x32xbf16, col_major>
+  return
+}
+
 // CHECK-LABEL: func.func @shapes(
 func.func @shapes(%a: !tile.tile<16x8xf32>, %v: !tile.tile<8xf32>) {
   // CHECK: tile.cast %{{.+}} : !tile.tile<16x8xf32> -> !tile.tile<16x8xbf16>

@@ -2,8 +2,9 @@
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 bf16-dot=1 vnni-dot=1" | FileCheck %s --check-prefix=VEC --implicit-check-not=amx.
 // `dot` on AMX tiles (X86Amx.cpp): bf16 into f32 and i8 into i32 of whole
 // tiles (M, N multiples of 16; K of 32 bf16, 64 i8). B is packed in pairs
-// (bf16: K/2 x 2N) or quads (i8: K/4 x 4N, no bias: tdpbssd multiplies
-// signed bytes); C's 16 x 16 tiles go in blocks of 2 x 2 (48 x 80: pairs of
+// (bf16) or quads (i8, no bias: tdpbssd multiplies signed bytes) in blocks
+// of 16 columns, one below the other (bf16 64 x 80: 5 blocks of 32 rows of
+// 32, so that a B tile is 16 rows one after the other); C's 16 x 16 tiles go in blocks of 2 x 2 (48 x 80: pairs of
 // row tiles, then the last row tile; pairs of column tiles, then the
 // last), each block's tiles loaded from the accumulator buffer, carried by
 // the k loop (one step per 32 bf16 or 64 i8: a tile of A per row tile, of
@@ -12,9 +13,12 @@
 // every `dot` takes the vector micro-kernels.
 
 // CHECK-LABEL: func.func @bf16_48x80x64(
-// CHECK: %[[PACKED:.+]] = memref.alloca() : memref<32x160xbf16>
+// CHECK: %[[PACKED:.+]] = memref.alloca() : memref<160x32xbf16>
 // CHECK: vector.interleave
-// CHECK: vector.store {{.+}}, %[[PACKED]]
+// CHECK: vector.store {{.+}}, %[[PACKED]][%{{.+}}, %c0]
+// CHECK: vector.interleave
+// CHECK: %[[ROW:.+]] = arith.addi %{{.+}}, %c32
+// CHECK: vector.store {{.+}}, %[[PACKED]][%[[ROW]], %c0]
 // Columns: pairs of column tiles, then the last one (80 = 2 * 32 + 16);
 // rows: pairs of row tiles up to the live rows (the store's), then the
 // last one (48 = 32 + 16) where it holds a live row.
@@ -23,7 +27,7 @@
 // CHECK-COUNT-4: amx.tile_load %{{.+}} : memref<48x80xf32> into !amx.tile<16x16xf32>
 // CHECK: scf.for %{{.+}} = %c0 to %c2 step %c1 iter_args(
 // CHECK-COUNT-2: amx.tile_load %{{.+}} : memref<48x64xbf16, strided<[64, 1], offset: ?>> into !amx.tile<16x32xbf16>
-// CHECK-COUNT-2: amx.tile_load %[[PACKED]]{{.+}} into !amx.tile<16x32xbf16>
+// CHECK-COUNT-2: amx.tile_load %[[PACKED]][%{{.+}}, %c0] : memref<160x32xbf16> into !amx.tile<16x32xbf16>
 // CHECK-COUNT-4: amx.tile_mulf {{.+}} : !amx.tile<16x32xbf16>, !amx.tile<16x32xbf16>, !amx.tile<16x16xf32>
 // CHECK: scf.yield
 // CHECK-COUNT-4: amx.tile_store

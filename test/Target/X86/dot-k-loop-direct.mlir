@@ -1,4 +1,5 @@
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 bf16-dot=1" -canonicalize | FileCheck %s --enable-var-scope
+// RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 bf16-dot=1 amx=1" -canonicalize | FileCheck %s --check-prefix=AMX --enable-var-scope
 // A K loop run whole whose result one store writes right after it
 // (DirectStore, X86Dot.cpp): where the store's tile lies wholly inside its
 // view, the loop runs in one chunk and the view shares no base pointer
@@ -7,6 +8,14 @@
 // copies, with non-temporal stores where the store would stream (a 64 x 64
 // f32 tile, K at most 512, a large aligned C: streaming-store.mlir), then
 // one sfence; the store runs only where they did not.
+// On AMX, from zeros: the first chunk's blocks start from zeroed tiles (no
+// buffer filled, no tile loaded) and store their tiles straight into the
+// store's tile; where the store would stream they store into the buffer
+// instead (a tile store is never non-temporal), which is then copied into
+// the store's tile with non-temporal stores and one sfence. The loop as it
+// was (the else branch) fills its own copy of the splat's buffer; the
+// whole loop reads the splat's value only (the splat's buffer is then read
+// by nothing, and LLVM deletes its stores).
 
 // CHECK-LABEL: func.func @direct(
 // CHECK-SAME: %[[A:[^:]+]]: memref<?x?x64x32xbf16
@@ -33,6 +42,44 @@
 // CHECK-NEXT: scf.if %[[RUNS]] {
 // CHECK: vector.load %[[BUF]]
 // CHECK: return
+// AMX-LABEL: func.func @direct(
+// AMX-SAME: %[[C:[^:]+]]: memref<?x?xf32
+// AMX: %[[WINDOW:.+]] = memref.reinterpret_cast %[[C]] to offset: [%{{.+}}], sizes: [64, 64], strides: [%{{.+}}, 1]
+// AMX: %[[BUF:.+]] = memref.alloca() : memref<64x64xf32>
+// AMX: scf.if %[[ALL:.+]] {
+// AMX: %[[CAST:.+]] = memref.cast %[[BUF]]
+// AMX: %[[NOTSTREAMS:.+]] = arith.xori %[[STREAMS:[0-9]+]], %true : i1
+// AMX-NEXT: %[[TILES:.+]] = arith.andi %[[DIRECT:[0-9]+]], %[[NOTSTREAMS]] : i1
+// AMX-NEXT: %[[OUT:.+]] = arith.select %[[TILES]], %[[WINDOW]], %[[CAST]]
+// Zeros only where the loop runs no iteration.
+// AMX: scf.if %{{.+}} {
+// AMX: vector.store %{{.+}}, %[[OUT]]
+// AMX: scf.for %[[FROM:.+]] = %c0 to %{{.+}} step %c64 {
+// AMX: %[[FIRST:.+]] = arith.cmpi eq, %[[FROM]], %c0 : index
+// AMX-NEXT: scf.if %[[FIRST]] {
+// AMX-NOT: amx.tile_load %[[OUT]]
+// AMX-COUNT-4: amx.tile_zero : !amx.tile<16x16xf32>
+// AMX: amx.tile_mulf
+// AMX: amx.tile_store %[[OUT]]
+// Later chunks start from the tiles stored.
+// AMX: } else {
+// AMX: amx.tile_load %[[OUT]]
+// AMX: amx.tile_mulf
+// AMX: amx.tile_store %[[OUT]]
+// After the chunks, where the store streams:
+// AMX: %[[V:.+]] = vector.load %[[BUF]][%{{.+}}, %c0]
+// AMX-NEXT: vector.store %[[V]], %[[WINDOW]][%{{.+}}, %c0] {alignment = 64 : i64, nontemporal = true}
+// AMX: llvm.call_intrinsic "llvm.x86.sse.sfence"()
+// AMX: } else {
+// AMX-NEXT: %[[OWN:.+]] = memref.alloca() : memref<64x64xf32>
+// AMX-NEXT: %[[FLAT:.+]] = memref.collapse_shape %[[OWN]]
+// AMX-NEXT: scf.for %{{.+}} = %c0 to %c4096 step %c16 {
+// AMX-NEXT: vector.store %{{.+}}, %[[FLAT]]
+// AMX: memref.copy %[[OWN]], %[[BUF]]
+// AMX: %[[WROTE:.+]] = arith.andi %[[ALL]], %[[DIRECT]] : i1
+// AMX-NEXT: %[[RUNS:.+]] = arith.xori %[[WROTE]], %true : i1
+// AMX-NEXT: scf.if %[[RUNS]] {
+// AMX: return
 func.func @direct(%a: memref<?x?x64x32xbf16, strided<[?, ?, 32, 1], offset: ?>>,
                   %b: memref<?x?x16x128xbf16, strided<[?, ?, 128, 1], offset: ?>>,
                   %c: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index, %n: index) {
@@ -56,6 +103,13 @@ func.func @direct(%a: memref<?x?x64x32xbf16, strided<[?, ?, 32, 1], offset: ?>>,
 // CHECK-LABEL: func.func @accumulated(
 // CHECK-NOT: memref<64x64xf32, strided<[?, 1], offset: ?>>
 // CHECK: return
+// On AMX, the blocks start from the tiles the buffer holds.
+// AMX-LABEL: func.func @accumulated(
+// AMX-NOT: amx.tile_zero
+// AMX-NOT: memref<64x64xf32, strided<[?, 1], offset: ?>>
+// AMX: amx.tile_load
+// AMX-NOT: amx.tile_zero
+// AMX: return
 func.func @accumulated(%a: memref<?x?x64x32xbf16, strided<[?, ?, 32, 1], offset: ?>>,
                        %b: memref<?x?x16x128xbf16, strided<[?, ?, 128, 1], offset: ?>>,
                        %c: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index, %n: index) {

@@ -4,7 +4,8 @@
 // bf16 B is stored in pairs where the module's target has AVX-512F and
 // AVX512-BF16 (znver4), not elsewhere (znver3; or -avx512bf16), and only
 // for tiles of whole zmm vectors of columns (16); i8 B in quads, and i8 A
-// biased, where it has AVX-512F and AVX512-VNNI (A not biased with AMX);
+// biased, where it has AVX-512F and AVX512-VNNI (A not biased with AMX;
+// with AMX, pairs and quads in blocks of 16 columns);
 // `rhs-pairs` and `rhs-quads` decide for a module without a target. An f32
 // A is not packed.
 
@@ -229,13 +230,18 @@ module {
 !i2 = memref<?x?xi8, strided<[?, ?], offset: ?>>
 !w2 = memref<?x?xi32, strided<[?, ?], offset: ?>>
 
-// With AMX (tdpbssd multiplies signed bytes) B is in quads, A not biased.
+// With AMX (tdpbssd multiplies signed bytes) B is in quads, A not biased,
+// and the quads in blocks of 16 columns (a 32 x 32 tile: two blocks of 8
+// rows of 64 bytes, 16 x 64), so that an AMX tile of B is one run of
+// memory.
 // CHECK-LABEL: module attributes {nlc.target = {cpu = "sapphirerapids"
 // CHECK: func.func private @q.packed(
-// CHECK-SAME: memref<?x?x8x128xi8, strided<[?, ?, 128, 1], offset: ?>>)
+// CHECK-SAME: memref<?x?x16x64xi8, strided<[?, ?, 64, 1], offset: ?>>)
 // CHECK-NOT: tile.add
-// CHECK: tile.unpair_rows %{{.+}} group 4
+// CHECK: tile.unpair_rows %{{.+}} group 4 block 16 : !tile.tile<16x64xi8> -> !tile.tile<32x32xi8, col_major>
 // CHECK-NOT: tile.add
+// CHECK: func.func private @q.pack1(
+// CHECK: tile.pair_rows %{{.+}} group 4 block 16 : !tile.tile<32x32xi8> -> !tile.tile<16x64xi8>
 // CHECK-LABEL: func.func @host(
 module attributes {nlc.target = {name = "x86_64-linux", triple = "x86_64-unknown-linux-gnu", cpu = "sapphirerapids", features = ""}} {
   func.func private @q(%a: !i2, %b: !i2, %c: !w2) attributes {tile.kernel} {
