@@ -13,10 +13,11 @@
 // pack them: the layout the instructions read (`[K/2][N][2]`,
 // `[K/4][N][4]`), or that layout for each 16 columns, the blocks one below
 // the other (`[N/16][K/2][16][2]`: tile.pair_rows block 16, as
-// tile-pack-dot-operands stores B for AMX targets and DotKLoop packs it),
+// tile-pack-dot-operands stores B for AMX targets and X86Dot.cpp packs it),
 // where a B tile's 16 rows of 64 bytes are one run of 1 KiB: on a Sapphire
-// Rapids, tiles streamed from L2 so ran 1.15-1.4x those whose rows lie 256
-// or 512 bytes apart (docs/Performance.md). Every tile has the same shape,
+// Rapids, a probe streaming such tiles from L2 ran 1.15-1.4x one whose rows
+// lie 256 or 512 bytes apart, whole products 1.02-1.07x
+// (docs/Performance.md). Every tile has the same shape,
 // 16 rows of 64 bytes, so LLVM configures the tiles once per function
 // (`ldtilecfg` at its entry) and keeps the accumulators in tile registers
 // across the k loop.
