@@ -2007,11 +2007,16 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
                                     index(b, loc, kF32StridedElements));
     }
     // Whether every tile the loop loads lies inside its view (for f32,
-    // B's with contiguous rows unless its view is small).
+    // B's with contiguous rows unless its view is small); for pairs and
+    // quads also the first iteration where one does not (the upper bound
+    // where none).
+    bool leadingWhole = k.group > 1;
+    SmallVector<Value, 2> start{arith::ConstantIntOp::create(b, loc, 1, 1)};
+    if (leadingWhole)
+      start.push_back(loop.getUpperBound());
     auto check = scf::ForOp::create(
         b, loc, loop.getLowerBound(), loop.getUpperBound(), loop.getStep(),
-        ValueRange{arith::ConstantIntOp::create(b, loc, 1, 1)},
-        [&](OpBuilder &lb, Location ll, Value iv, ValueRange all) {
+        start, [&](OpBuilder &lb, Location ll, Value iv, ValueRange carried) {
           auto [ai, bi] = cloneIndices(lb, loop, k, iv);
           Value ok = arith::AndIOp::create(
               lb, ll,
@@ -2022,9 +2027,18 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
                 lb, ll, ok,
                 arith::OrIOp::create(lb, ll, small,
                                      inPlaceTile(lb, ll, k.rhs, bi).inside));
-          scf::YieldOp::create(lb, ll,
-                               ValueRange{arith::AndIOp::create(
-                                   lb, ll, all[0], ok)});
+          Value all = carried[0];
+          SmallVector<Value, 2> next{arith::AndIOp::create(lb, ll, all, ok)};
+          if (leadingWhole)
+            next.push_back(arith::SelectOp::create(
+                lb, ll,
+                arith::AndIOp::create(
+                    lb, ll, all,
+                    arith::XOrIOp::create(
+                        lb, ll, ok,
+                        arith::ConstantIntOp::create(lb, ll, 1, 1))),
+                iv, carried[1]));
+          scf::YieldOp::create(lb, ll, next);
         });
     auto split = scf::IfOp::create(b, loc, loop.getResultTypes(),
                                    check.getResult(0), /*withElse=*/true);
@@ -2034,19 +2048,34 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
     whole->setAttr(kKLoop, UnitAttr::get(loop.getContext()));
     scf::YieldOp::create(then, loc, whole->getResults());
     OpBuilder other = split.getElseBodyBuilder();
-    loop->moveBefore(other.getInsertionBlock(), other.getInsertionPoint());
-    scf::YieldOp::create(other, loc, loop->getResults());
-    // The loop as it was starts from its own copy of a splat, so that the
-    // splat's buffer, which the whole loop does not read (DotKLoop), is
-    // filled only on that path.
     Value init = loop.getInitArgs()[0];
-    if (auto splat = init.getDefiningOp<tl::SplatOp>();
-        splat && llvm::all_of(init.getUsers(), [&](Operation *user) {
-          return user == loop || user == whole;
-        })) {
-      OpBuilder eb(loop);
-      loop.getInitArgsMutable()[0].assign(eb.clone(*splat)->getResult(0));
+    if (leadingWhole) {
+      // Pairs and quads (whose per-iteration `dot` packs B each time): the
+      // iterations before the first whose tiles leave their views run
+      // whole too, the loop as it was only from there. A K that is not a
+      // multiple of the K step leaves only the last iteration to it (1000^3
+      // bf16 in 64 x 64 k32 tiles, A read in place: every instance's last
+      // tile of A leaves A's view).
+      auto leading = cast<scf::ForOp>(other.clone(*loop));
+      leading->setAttr(kKLoop, UnitAttr::get(loop.getContext()));
+      leading.getUpperBoundMutable().assign(check.getResult(1));
+      loop->moveBefore(other.getInsertionBlock(), other.getInsertionPoint());
+      loop.getLowerBoundMutable().assign(check.getResult(1));
+      loop.getInitArgsMutable()[0].assign(leading.getResult(0));
+    } else {
+      loop->moveBefore(other.getInsertionBlock(), other.getInsertionPoint());
+      // The loop as it was starts from its own copy of a splat, so that the
+      // splat's buffer, which the whole loop does not read (DotKLoop), is
+      // filled only on that path.
+      if (auto splat = init.getDefiningOp<tl::SplatOp>();
+          splat && llvm::all_of(init.getUsers(), [&](Operation *user) {
+            return user == loop || user == whole;
+          })) {
+        OpBuilder eb(loop);
+        loop.getInitArgsMutable()[0].assign(eb.clone(*splat)->getResult(0));
+      }
     }
+    scf::YieldOp::create(other, loc, loop->getResults());
     if (!store)
       continue;
     // The whole loop writes the store's tile where it may; the store runs

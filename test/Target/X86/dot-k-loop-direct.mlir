@@ -12,10 +12,12 @@
 // buffer filled, no tile loaded) and store their tiles straight into the
 // store's tile; where the store would stream they store into the buffer
 // instead (a tile store is never non-temporal), which is then copied into
-// the store's tile with non-temporal stores and one sfence. The loop as it
-// was (the else branch) fills its own copy of the splat's buffer; the
-// whole loop reads the splat's value only (the splat's buffer is then read
-// by nothing, and LLVM deletes its stores).
+// the store's tile with non-temporal stores and one sfence. Otherwise (the
+// else branch) the iterations before the first whose tiles leave their
+// views run whole too, from zeroed tiles into their own buffer, then the
+// loop as written from that iteration on; both whole loops read the
+// splat's value only (the splat's buffer is then read by nothing, and LLVM
+// deletes its stores).
 
 // CHECK-LABEL: func.func @direct(
 // CHECK-SAME: %[[A:[^:]+]]: memref<?x?x64x32xbf16
@@ -72,10 +74,14 @@
 // AMX: llvm.call_intrinsic "llvm.x86.sse.sfence"()
 // AMX: } else {
 // AMX-NEXT: %[[OWN:.+]] = memref.alloca() : memref<64x64xf32>
-// AMX-NEXT: %[[FLAT:.+]] = memref.collapse_shape %[[OWN]]
-// AMX-NEXT: scf.for %{{.+}} = %c0 to %c4096 step %c16 {
-// AMX-NEXT: vector.store %{{.+}}, %[[FLAT]]
+// AMX-NEXT: %[[NONE:.+]] = arith.cmpi sle, %[[SPLIT:[0-9]+#1]], %c0 : index
+// AMX-NEXT: scf.if %[[NONE]] {
+// AMX: vector.store %{{.+}}, %[[OWN]]
+// AMX: scf.for %{{.+}} = %c0 to %[[SPLIT]] step %c64 {
+// AMX: amx.tile_zero
+// AMX: amx.tile_store %{{.+}}[%{{.+}}, %{{.+}}], %{{.+}} : memref<64x64xf32>
 // AMX: memref.copy %[[OWN]], %[[BUF]]
+// AMX-NEXT: scf.for %{{.+}} = %[[SPLIT]] to %{{.+}} step %c1 {
 // AMX: %[[WROTE:.+]] = arith.andi %[[ALL]], %[[DIRECT]] : i1
 // AMX-NEXT: %[[RUNS:.+]] = arith.xori %[[WROTE]], %true : i1
 // AMX-NEXT: scf.if %[[RUNS]] {

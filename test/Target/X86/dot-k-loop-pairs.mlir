@@ -16,8 +16,10 @@
 // BF16-SAME: %[[A:[^:]+]]: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
 // BF16-SAME: %[[B:[^:]+]]: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
 // BF16-SAME: %[[N:[^:]+]]: index)
-// BF16: %[[ALL:.+]] = scf.for %{{.+}} = %c0 to %[[N]] step %c1 iter_args(%{{.+}} = %true) -> (i1) {
-// BF16: scf.if %[[ALL]] {
+// The check carries whether all iterations' tiles lie inside their views
+// and the first whose do not (N where none).
+// BF16: %[[ALL:.+]]:2 = scf.for %{{.+}} = %c0 to %[[N]] step %c1 iter_args(%{{.+}} = %true, %{{.+}} = %[[N]]) -> (i1, index) {
+// BF16: scf.if %[[ALL]]#0 {
 // The buffer holds a chunk's iterations, or the loop's if it has fewer,
 // sized at run time.
 // BF16: %[[FEWER:.+]] = arith.minsi %[[N]], %c32 : index
@@ -56,9 +58,14 @@
 // BF16-NOT: %[[OUT]]
 // BF16: scf.yield %[[STEPS]]#0,
 // BF16: vector.store %[[ACC]]#0, %[[OUT]][%[[I0]], %c0]
-// The loop as written: a micro-kernel per iteration.
+// Otherwise the iterations before the first whose tiles leave their views
+// run whole as well (a K that is not a multiple of the K step leaves only
+// the last), then the loop as written, a micro-kernel per iteration, from
+// that one.
 // BF16: } else {
-// BF16: scf.for %{{.+}} = %c0 to %[[N]] step %c1 {
+// BF16: scf.for %{{.+}} = %c0 to %[[ALL]]#1 step %c32 {
+// BF16: x86vector.avx512.dot
+// BF16: scf.for %{{.+}} = %[[ALL]]#1 to %[[N]] step %c1 {
 // BF16: x86vector.avx512.dot
 // BF16: return
 
