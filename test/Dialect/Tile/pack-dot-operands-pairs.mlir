@@ -1,12 +1,15 @@
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-rhs-pairs=true" | FileCheck %s --enable-var-scope
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-rhs-pairs=true pair-columns=16" | FileCheck %s --check-prefix=WIDE
 // RUN: nlc-opt %s -tile-pack-dot-operands | FileCheck %s --check-prefix=PLAIN
+// RUN: nlc-opt %s -tile-pack-dot-operands="pack-rhs-pairs=true pair-columns=4 pair-blocks=true" | FileCheck %s --check-prefix=BLOCKS
 // With `pack-rhs-pairs`, a bf16 view read only as right operands of `dot`s
 // is packed with each tile's rows paired (tile.pair_rows: a tile of 16x8
 // is stored as 8x16), and the packed kernel unpairs the tile it loads; the
 // left operand, an f16 right operand and a bf16 one of an odd number of
 // rows are packed as before. With `pair-columns=16`, tiles of 8 columns
-// are not paired.
+// are not paired. With `pair-blocks` (and `pair-columns=4`), each tile's
+// pairs are stored in blocks of 4 columns one below the other: the 16x8
+// tile as two blocks of 8x8, 16x8.
 
 !b2 = memref<?x?xbf16, strided<[?, ?], offset: ?>>
 !h2 = memref<?x?xf16, strided<[?, ?], offset: ?>>
@@ -35,6 +38,11 @@ func.func private @bf(%a: !b2, %b: !b2, %c: !v2) attributes {tile.kernel} {
 // WIDE-SAME: memref<?x?x16x8xbf16, strided<[?, ?, 8, 1], offset: ?>>)
 // WIDE-NOT: pair_rows
 // WIDE-LABEL: func.func @host(
+// BLOCKS-LABEL: func.func private @bf.packed(
+// BLOCKS-SAME: %{{[^:]+}}: memref<?x?x16x8xbf16, strided<[?, ?, 8, 1], offset: ?>>)
+// BLOCKS: tile.unpair_rows %{{.+}} block 4 : !tile.tile<16x8xbf16> -> !tile.tile<16x8xbf16, col_major>
+// BLOCKS-LABEL: func.func private @bf.pack1(
+// BLOCKS: tile.pair_rows %{{.+}} block 4 : !tile.tile<16x8xbf16> -> !tile.tile<16x8xbf16>
 // PLAIN-LABEL: func.func private @bf.packed(
 // PLAIN-SAME: memref<?x?x16x8xbf16, strided<[?, ?, 8, 1], offset: ?>>)
 // PLAIN-NOT: unpair_rows
