@@ -144,74 +144,79 @@ void nlc::x86::forEachAmxBlock(OpBuilder &b, Location loc, Value out, int64_t m,
         amx::TileStoreOp::create(bb, l, out, at(r, t),
                                  result[r * colTiles + t]);
   };
-  // The row blocks of the columns from `j0`: pairs of row tiles, then the
+  // Blocks go along the rows: every column block of a row block, then the
+  // next row block, so that consecutive blocks read the same strip of A,
+  // which a K loop reads in place, its rows a long stride apart (B's tiles
+  // are packed: one run of memory each). On a Sapphire Rapids this ran bf16
+  // grids of 64 x 64 tiles 1.04x (1024^3) to 1.15x (512^3) faster than
+  // blocks down the columns (best of 10 alternated runs, 2026-12-07); 128 x
+  // 128 tiles the same. The row blocks: pairs of row tiles, then the
   // last row tile where M is an odd number of tiles. With `live`, only those
   // holding live rows: the pairs wholly below it, then, where live rows
   // remain below the pairs' end, a pair if they reach the pair's second
   // tile, else one row tile (a decoding step's one row: half the products),
   // then the odd last tile if it holds a live row.
-  auto column = [&](OpBuilder &cb, Location cl, Value j0, int64_t colTiles) {
-    int64_t whole = m - m % span;
-    Value end = index(cb, cl, whole);
-    if (live)
-      end = arith::MinUIOp::create(
-          cb, cl, end,
-          arith::MulIOp::create(
-              cb, cl, arith::DivUIOp::create(cb, cl, live, index(cb, cl, span)),
-              index(cb, cl, span)));
-    if (whole) {
-      scf::ForOp::create(cb, cl, index(cb, cl, 0), end, index(cb, cl, span),
-                         ValueRange{},
-                         [&](OpBuilder &lb, Location ll, Value i0, ValueRange) {
-                           block(lb, ll, i0, 2, j0, colTiles);
-                           scf::YieldOp::create(lb, ll);
+  auto row = [&](OpBuilder &rb, Location rl, Value i0, int64_t rowTiles) {
+    int64_t whole = n - n % span;
+    if (whole)
+      scf::ForOp::create(rb, rl, index(rb, rl, 0), index(rb, rl, whole),
+                         index(rb, rl, span), ValueRange{},
+                         [&](OpBuilder &cb, Location cl, Value j0, ValueRange) {
+                           block(cb, cl, i0, rowTiles, j0, 2);
+                           scf::YieldOp::create(cb, cl);
                          });
-      // Live rows past the last whole pair, below `whole`: a pair where
-      // they reach its second row tile, else one row tile.
-      if (live) {
-        auto below = [&](OpBuilder &ib, Value x, Value y) -> Value {
-          return arith::CmpIOp::create(ib, cl, arith::CmpIPredicate::ult, x, y);
-        };
-        auto rest = scf::IfOp::create(
-            cb, cl,
-            arith::AndIOp::create(cb, cl, below(cb, end, index(cb, cl, whole)),
-                                  below(cb, end, live)),
-            /*withElseRegion=*/false);
-        OpBuilder tb = rest.getThenBodyBuilder();
-        auto pair = scf::IfOp::create(
-            tb, cl, below(tb, plus(tb, cl, end, kTileRows), live),
-            /*withElseRegion=*/true);
-        OpBuilder pb = pair.getThenBodyBuilder();
-        block(pb, cl, end, 2, j0, colTiles);
-        OpBuilder sb = pair.getElseBodyBuilder();
-        block(sb, cl, end, 1, j0, colTiles);
-      }
-    }
-    if (m % span == 0)
-      return;
-    Value last = index(cb, cl, whole);
-    if (!live) {
-      block(cb, cl, last, 1, j0, colTiles);
-      return;
-    }
-    scf::IfOp::create(
-        cb, cl,
-        arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::ugt, live, last),
-        [&](OpBuilder &tb, Location tl) {
-          block(tb, tl, last, 1, j0, colTiles);
-          scf::YieldOp::create(tb, tl);
-        });
+    if (n % span)
+      block(rb, rl, i0, rowTiles, index(rb, rl, whole), 1);
   };
-  int64_t whole = n - n % span;
-  if (whole)
-    scf::ForOp::create(b, loc, index(b, loc, 0), index(b, loc, whole),
-                       index(b, loc, span), ValueRange{},
-                       [&](OpBuilder &cb, Location cl, Value j0, ValueRange) {
-                         column(cb, cl, j0, 2);
-                         scf::YieldOp::create(cb, cl);
+  int64_t whole = m - m % span;
+  Value end = index(b, loc, whole);
+  if (live)
+    end = arith::MinUIOp::create(
+        b, loc, end,
+        arith::MulIOp::create(
+            b, loc, arith::DivUIOp::create(b, loc, live, index(b, loc, span)),
+            index(b, loc, span)));
+  if (whole) {
+    scf::ForOp::create(b, loc, index(b, loc, 0), end, index(b, loc, span),
+                       ValueRange{},
+                       [&](OpBuilder &lb, Location ll, Value i0, ValueRange) {
+                         row(lb, ll, i0, 2);
+                         scf::YieldOp::create(lb, ll);
                        });
-  if (n % span)
-    column(b, loc, index(b, loc, whole), 1);
+    // Live rows past the last whole pair, below `whole`: a pair where
+    // they reach its second row tile, else one row tile.
+    if (live) {
+      auto below = [&](OpBuilder &ib, Value x, Value y) -> Value {
+        return arith::CmpIOp::create(ib, loc, arith::CmpIPredicate::ult, x, y);
+      };
+      auto rest = scf::IfOp::create(
+          b, loc,
+          arith::AndIOp::create(b, loc, below(b, end, index(b, loc, whole)),
+                                below(b, end, live)),
+          /*withElseRegion=*/false);
+      OpBuilder tb = rest.getThenBodyBuilder();
+      auto pair = scf::IfOp::create(
+          tb, loc, below(tb, plus(tb, loc, end, kTileRows), live),
+          /*withElseRegion=*/true);
+      OpBuilder pb = pair.getThenBodyBuilder();
+      row(pb, loc, end, 2);
+      OpBuilder sb = pair.getElseBodyBuilder();
+      row(sb, loc, end, 1);
+    }
+  }
+  if (m % span == 0)
+    return;
+  Value last = index(b, loc, whole);
+  if (!live) {
+    row(b, loc, last, 1);
+    return;
+  }
+  scf::IfOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, live, last),
+      [&](OpBuilder &tb, Location tl) {
+        row(tb, tl, last, 1);
+        scf::YieldOp::create(tb, tl);
+      });
 }
 
 //===----------------------------------------------------------------------===//

@@ -208,8 +208,9 @@ using AmxBlockFn = llvm::function_ref<llvm::SmallVector<mlir::Value>(
     mlir::Value j0, int64_t colTiles, mlir::ValueRange acc)>;
 /// For each block of up to 2 x 2 accumulator tiles of `out` (an m x n
 /// buffer, multiples of 16): its tiles loaded (zeroed, `amx.tile_zero`,
-/// with `zeroStart`), updated by `body` and stored back. With `live`
-/// (findLiveDotRows), only the row tiles holding rows below it.
+/// with `zeroStart`), updated by `body` and stored back, every block of a
+/// row block before the next row block. With `live` (findLiveDotRows), only
+/// the row tiles holding rows below it.
 void forEachAmxBlock(mlir::OpBuilder &b, mlir::Location loc, mlir::Value out,
                      int64_t m, int64_t n, mlir::Value live, AmxBlockFn body,
                      bool zeroStart = false);

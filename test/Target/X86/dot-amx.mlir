@@ -1,16 +1,16 @@
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 bf16-dot=1 vnni-dot=1 amx=1" -canonicalize | FileCheck %s
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 bf16-dot=1 vnni-dot=1" | FileCheck %s --check-prefix=VEC --implicit-check-not=amx.
-// `dot` on AMX tiles (X86Amx.cpp): bf16 into f32 and i8 into i32 of whole
-// tiles (M, N multiples of 16; K of 32 bf16, 64 i8). B is packed in pairs
-// (bf16) or quads (i8, no bias: tdpbssd multiplies signed bytes) in blocks
-// of 16 columns, one below the other (bf16 64 x 80: 5 blocks of 32 rows of
-// 32, so that a B tile is 16 rows one after the other); C's 16 x 16 tiles go in blocks of 2 x 2 (48 x 80: pairs of
-// row tiles, then the last row tile; pairs of column tiles, then the
-// last), each block's tiles loaded from the accumulator buffer, carried by
-// the k loop (one step per 32 bf16 or 64 i8: a tile of A per row tile, of
-// B per column tile, one product per accumulator) and stored back. A shape
-// that is not whole tiles keeps the vector micro-kernel. Without `amx`,
-// every `dot` takes the vector micro-kernels.
+// `dot` on AMX tiles (X86Amx.cpp): bf16 into f32 and i8 into i32 of whole tiles
+// (M, N multiples of 16; K of 32 bf16, 64 i8). B is packed in pairs (bf16) or
+// quads (i8, no bias: tdpbssd multiplies signed bytes) in blocks of 16 columns,
+// one below the other (bf16 64 x 80: 5 blocks of 32 rows of 32, so that a B
+// tile is 16 rows one after the other); C's 16 x 16 tiles go in blocks of 2 x 2
+// along the rows (48 x 80: pairs of row tiles, then the last row tile; in each,
+// pairs of column tiles, then the last), each block's tiles loaded from the
+// accumulator buffer, carried by the k loop (one step per 32 bf16 or 64 i8: a
+// tile of A per row tile, of B per column tile, one product per accumulator)
+// and stored back. A shape that is not whole tiles keeps the vector micro-
+// kernel. Without `amx`, every `dot` takes the vector micro-kernels.
 
 // CHECK-LABEL: func.func @bf16_48x80x64(
 // CHECK: %[[PACKED:.+]] = memref.alloca() : memref<160x32xbf16>
@@ -19,28 +19,41 @@
 // CHECK: vector.interleave
 // CHECK: %[[ROW:.+]] = arith.addi %{{.+}}, %c32
 // CHECK: vector.store {{.+}}, %[[PACKED]][%[[ROW]], %c0]
-// Columns: pairs of column tiles, then the last one (80 = 2 * 32 + 16);
-// rows: pairs of row tiles up to the live rows (the store's), then the
-// last one (48 = 32 + 16) where it holds a live row.
-// CHECK: scf.for %{{.+}} = %c0 to %c64 step %c32
-// CHECK: scf.for %{{.+}} = %c0 to %{{.+}} step %c32
+// Blocks go along the rows. Rows: pairs of row tiles up to the live rows
+// (the store's), then the last one (48 = 32 + 16) where it holds a live
+// row; in each, columns: pairs of column tiles, then the last one
+// (80 = 2 * 32 + 16).
+// CHECK: scf.for %[[I:.+]] = %c0 to %{{.+}} step %c32
+// CHECK-NEXT: scf.for %[[J:.+]] = %c0 to %c64 step %c32
 // CHECK-COUNT-4: amx.tile_load %{{.+}} : memref<48x80xf32> into !amx.tile<16x16xf32>
 // CHECK: scf.for %{{.+}} = %c0 to %c2 step %c1 iter_args(
 // CHECK-COUNT-2: amx.tile_load %{{.+}} : memref<48x64xbf16, strided<[64, 1], offset: ?>> into !amx.tile<16x32xbf16>
 // CHECK-COUNT-2: amx.tile_load %[[PACKED]][%{{.+}}, %c0] : memref<160x32xbf16> into !amx.tile<16x32xbf16>
 // CHECK-COUNT-4: amx.tile_mulf {{.+}} : !amx.tile<16x32xbf16>, !amx.tile<16x32xbf16>, !amx.tile<16x16xf32>
 // CHECK: scf.yield
-// CHECK-COUNT-4: amx.tile_store
+// CHECK: amx.tile_store %{{.+}}[%[[I]], %[[J]]]
+// CHECK-COUNT-3: amx.tile_store
+// The row pair's last column tile: a 2 x 1 block.
+// CHECK: scf.for
+// CHECK-COUNT-2: amx.tile_mulf
+// CHECK: scf.yield
+// CHECK: amx.tile_store %{{.+}}[%[[I]], %c64]
+// CHECK: amx.tile_store
+// Live rows past the pairs: a pair of row tiles or one.
 // CHECK: scf.if
+// CHECK: scf.if
+// CHECK: scf.for %{{.+}} = %c0 to %c64 step %c32
+// CHECK-COUNT-4: amx.tile_mulf
+// CHECK: } else {
+// CHECK: scf.for %{{.+}} = %c0 to %c64 step %c32
+// CHECK-COUNT-2: amx.tile_mulf
+// The last row tile where it holds a live row: 1 x 2 blocks, then 1 x 1.
+// CHECK: scf.if
+// CHECK: scf.for %{{.+}} = %c0 to %c64 step %c32
 // CHECK-COUNT-2: amx.tile_mulf
 // CHECK: scf.yield
 // CHECK-COUNT-2: amx.tile_store
-// The last column tile: 2 x 1 blocks, then 1 x 1.
-// CHECK: scf.for %{{.+}} = %c0 to %{{.+}} step %c32
-// CHECK-COUNT-2: amx.tile_mulf
-// CHECK: scf.yield
-// CHECK-COUNT-2: amx.tile_store
-// CHECK: scf.if
+// CHECK: scf.for
 // CHECK-COUNT-1: amx.tile_mulf
 // CHECK: scf.yield
 // CHECK-COUNT-1: amx.tile_store
