@@ -1,14 +1,14 @@
 //===- X86Amx.cpp - tile.dot on AMX tile registers ------------------------===//
 //
-// With AMX (amx-bf16, amx-int8), a `tile.dot` of bf16 into f32 or of i8
-// into i32 whose shape is made of whole AMX tiles (M and N multiples of 16,
-// K of 32 bf16 or 64 i8) runs on the tile registers. C is cut into 16 x 16
-// accumulator tiles, taken in blocks of 2 x 2 (the one block that fits the
-// 8 tile registers: 4 accumulators, 2 tiles of A, 2 of B; 1 x 2, 2 x 1 or
-// 1 x 1 at the edges). A block's accumulators are loaded from the output
-// buffer, updated by one `tdpbf16ps` (`tdpbssd`) per accumulator and k
-// step of 32 bf16 (64 i8), and stored back. A's tiles are read from its
-// rows as they lie (any row stride); B's from its rows packed in pairs
+// With AMX (amx-bf16, amx-int8), a `tile.dot` of bf16 into f32 or of i8 into
+// i32 whose shape is made of whole AMX tiles (M and N multiples of 16, K of
+// 32 bf16 or 64 i8, or of 32 i8: stepOf) runs on the tile registers. C is
+// cut into 16 x 16 accumulator tiles, taken in blocks of 2 x 2 (the one
+// block that fits the 8 tile registers: 4 accumulators, 2 tiles of A, 2 of
+// B; 1 x 2, 2 x 1 or 1 x 1 at the edges). A block's accumulators are loaded
+// from the output buffer, updated by one `tdpbf16ps` (`tdpbssd`) per
+// accumulator and k step of 32 bf16 (64 i8, or 32), and stored back. A's
+// tiles are read from its rows as they lie (any row stride); B's from its rows packed in pairs
 // (bf16) or quads (i8), as packPairsInto and packQuadsInto in X86Dot.cpp
 // pack them: the layout the instructions read (`[K/2][N][2]`,
 // `[K/4][N][4]`), or that layout for each 16 columns, the blocks one below
@@ -17,8 +17,9 @@
 // where a B tile's 16 rows of 64 bytes are one run of 1 KiB: on a Sapphire
 // Rapids, a probe streaming such tiles from L2 ran 1.15-1.4x one whose rows
 // lie 256 or 512 bytes apart, whole products 1.02-1.07x
-// (docs/Performance.md). Every tile has the same shape,
-// 16 rows of 64 bytes, so LLVM configures the tiles once per function
+// (docs/Performance.md). Every tile has a shape known at compile time (16
+// rows of 64 bytes; A's 32 bytes and B's 8 rows in i8 steps of half a
+// tile's depth), so LLVM configures the tiles once per function
 // (`ldtilecfg` at its entry) and keeps the accumulators in tile registers
 // across the k loop.
 //
@@ -66,6 +67,18 @@ constexpr int64_t kTileRows = 16;
 /// k per row of a packed B (pairs or quads): 32-bit groups of `in`.
 int64_t groupOf(Type in) { return 32 / in.getIntOrFloatBitWidth(); }
 
+/// k per step of a product of depth `k`: a whole tile of A's columns (64
+/// bytes: 32 bf16, 64 i8), or for i8 where `k` is an odd multiple of 32,
+/// half a tile (32 i8, B's tiles 8 rows of quads). A half-depth `tdpbssd`
+/// takes as long as a whole one (Sapphire Rapids, 2026-12-07: 5.6-5.8 ns
+/// each, 2800-2960 GOP/s against 5660-5810), still 4x `vpdpbusd`'s peak:
+/// the K step of 32 a user writes first (64 x 64 tiles, k 32) runs on the
+/// tiles rather than the vector units.
+int64_t stepOf(Type in, int64_t k) {
+  int64_t whole = groupOf(in) * kTileRows;
+  return k % whole == 0 ? whole : whole / 2;
+}
+
 } // namespace
 
 bool nlc::x86::amxDot(Type in, Type acc, int64_t m, int64_t n, int64_t k,
@@ -75,7 +88,7 @@ bool nlc::x86::amxDot(Type in, Type acc, int64_t m, int64_t n, int64_t k,
   if (in.isBF16() && acc.isF32())
     return target.amxBf16 && k % (2 * kTileRows) == 0;
   if (in.isInteger(8) && acc.isInteger(32))
-    return target.amxInt8 && k % (4 * kTileRows) == 0;
+    return target.amxInt8 && k % (2 * kTileRows) == 0;
   return false;
 }
 
@@ -87,23 +100,25 @@ SmallVector<Value> nlc::x86::amxSteps(OpBuilder &b, Location loc, Value a,
   Type in = cast<MemRefType>(a.getType()).getElementType();
   int64_t group = groupOf(in);
   // k per step: one tile of A's columns, one of B's rows of groups.
-  int64_t kStep = group * kTileRows;
-  auto operand = amx::TileType::get({kTileRows, kStep}, in);
+  int64_t kStep = stepOf(in, k);
+  auto lhsTile = amx::TileType::get({kTileRows, kStep}, in);
+  auto rhsTile = amx::TileType::get({kStep / group, group * kTileRows}, in);
   Type accType = acc.front().getType();
   auto loop = scf::ForOp::create(
       b, loc, index(b, loc, 0), index(b, loc, k / kStep), index(b, loc, 1), acc,
       [&](OpBuilder &lb, Location l, Value s, ValueRange c) {
         Value ka = arith::MulIOp::create(lb, l, s, index(lb, l, kStep));
-        Value kb = arith::MulIOp::create(lb, l, s, index(lb, l, kTileRows));
+        Value kb =
+            arith::MulIOp::create(lb, l, s, index(lb, l, kStep / group));
         GroupedRows rows{group, kTileRows, blockRows};
         SmallVector<Value, 2> as, bs;
         for (int64_t r = 0; r < rowTiles; ++r)
           as.push_back(amx::TileLoadOp::create(
-              lb, l, operand, a,
+              lb, l, lhsTile, a,
               ValueRange{plus(lb, l, i0, r * kTileRows), ka}));
         for (int64_t t = 0; t < colTiles; ++t)
           bs.push_back(amx::TileLoadOp::create(
-              lb, l, operand, packed,
+              lb, l, rhsTile, packed,
               rows.at(lb, l, kb, plus(lb, l, j0, t * kTileRows))));
         SmallVector<Value, 4> next;
         for (int64_t r = 0; r < rowTiles; ++r)

@@ -1,16 +1,17 @@
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 bf16-dot=1 vnni-dot=1 amx=1" -canonicalize | FileCheck %s
 // RUN: %nlc-opt %s -convert-tile-to-x86="vector-bits=512 bf16-dot=1 vnni-dot=1" | FileCheck %s --check-prefix=VEC --implicit-check-not=amx.
 // `dot` on AMX tiles (X86Amx.cpp): bf16 into f32 and i8 into i32 of whole tiles
-// (M, N multiples of 16; K of 32 bf16, 64 i8). B is packed in pairs (bf16) or
-// quads (i8, no bias: tdpbssd multiplies signed bytes) in blocks of 16 columns,
-// one below the other (bf16 64 x 80: 5 blocks of 32 rows of 32, so that a B
-// tile is 16 rows one after the other); C's 16 x 16 tiles go in blocks of 2 x 2
-// along the rows (48 x 80: pairs of row tiles, then the last row tile; in each,
-// pairs of column tiles, then the last), each block's tiles loaded from the
-// accumulator buffer, carried by the k loop (one step per 32 bf16 or 64 i8: a
-// tile of A per row tile, of B per column tile, one product per accumulator)
-// and stored back. A shape that is not whole tiles keeps the vector micro-
-// kernel. Without `amx`, every `dot` takes the vector micro-kernels.
+// (M, N multiples of 16; K of 32 bf16, 64 i8, or 32 i8 in steps of half a
+// tile's depth). B is packed in pairs (bf16) or quads (i8, no bias: tdpbssd
+// multiplies signed bytes) in blocks of 16 columns, one below the other (bf16
+// 64 x 80: 5 blocks of 32 rows of 32, so that a B tile is 16 rows one after the
+// other); C's 16 x 16 tiles go in blocks of 2 x 2 along the rows (48 x 80:
+// pairs of row tiles, then the last row tile; in each, pairs of column tiles,
+// then the last), each block's tiles loaded from the accumulator buffer,
+// carried by the k loop (one step per 32 bf16 or 64 i8 (or 32): a tile of A per
+// row tile, of B per column tile, one product per accumulator) and stored back.
+// A shape that is not whole tiles keeps the vector micro-kernel. Without `amx`,
+// every `dot` takes the vector micro-kernels.
 
 // CHECK-LABEL: func.func @bf16_48x80x64(
 // CHECK: %[[PACKED:.+]] = memref.alloca() : memref<160x32xbf16>
@@ -64,6 +65,15 @@
 // CHECK-COUNT-2: amx.tile_load %{{.+}} into !amx.tile<16x64xi8>
 // CHECK-COUNT-4: amx.tile_muli {{.+}} : !amx.tile<16x64xi8>, !amx.tile<16x64xi8>, !amx.tile<16x16xi32>
 
+// K an odd multiple of 32 i8 (96): steps of half a tile's depth, A's tiles
+// 16 rows of 32 bytes, B's 8 rows of quads (64 bytes), 3 steps.
+// CHECK-LABEL: func.func @i8_32x32x96(
+// CHECK-NOT: x86vector
+// CHECK: scf.for %{{.+}} = %c0 to %c3 step %c1 iter_args(
+// CHECK-COUNT-2: amx.tile_load %{{.+}} into !amx.tile<16x32xi8>
+// CHECK-COUNT-2: amx.tile_load %{{.+}} into !amx.tile<8x64xi8>
+// CHECK-COUNT-4: amx.tile_muli {{.+}} : !amx.tile<16x32xi8>, !amx.tile<8x64xi8>, !amx.tile<16x16xi32>
+
 // CHECK-LABEL: func.func @ragged_m(
 // CHECK-NOT: amx.
 // CHECK: x86vector.avx512.dot
@@ -74,6 +84,8 @@
 // VEC-LABEL: func.func @bf16_48x80x64(
 // VEC: x86vector.avx512.dot
 // VEC-LABEL: func.func @i8_32x32x128(
+// VEC: vpdpbusd.512
+// VEC-LABEL: func.func @i8_32x32x96(
 // VEC: vpdpbusd.512
 
 func.func @bf16_48x80x64(%v: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
@@ -89,6 +101,14 @@ func.func @i8_32x32x128(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
   %a = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x128xi8>
   %b = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<128x32xi8, col_major>
   %c = tile.dot %a, %b : !tile.tile<32x128xi8>, !tile.tile<128x32xi8, col_major> -> !tile.tile<32x32xi32>
+  tile.store %c, %w[%i, %i] : !tile.tile<32x32xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
+  return
+}
+func.func @i8_32x32x96(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
+                        %w: memref<?x?xi32, strided<[?, 1], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x96xi8>
+  %b = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<96x32xi8, col_major>
+  %c = tile.dot %a, %b : !tile.tile<32x96xi8>, !tile.tile<96x32xi8, col_major> -> !tile.tile<32x32xi32>
   tile.store %c, %w[%i, %i] : !tile.tile<32x32xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
   return
 }
