@@ -9,7 +9,9 @@
 
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -27,13 +29,22 @@ using namespace mlir;
 namespace {
 
 constexpr llvm::StringLiteral kLaunch = "nl_grid_launch";
+constexpr llvm::StringLiteral kGroupRowsFn = "nl_grid_group_rows";
 
 /// Rows of the first grid dimension per group of instances (see
 /// instancePosition). Two threads work on two groups at once: with 64-row
 /// tiles of a K of 4096 f32, the two groups' rows of A are 8 MiB, which the
 /// L3 of the machines nlc runs on keeps beside other processes' data
 /// (groups of 8 did as well on one thread of a Zen 5 and worse on two;
-/// 16, worse on both).
+/// 16, worse on both). A grid marked with kRowStripAttrName (the left
+/// operand of bf16 or i8 products) takes as many rows, up to this, as the
+/// runtime's nl_grid_group_rows finds fit half of L2: there the products
+/// read their operands faster than L3 gives them (AMX: 1000-2300 GFLOP/s
+/// on one core). On a Sapphire Rapids (2 MiB of L2), bf16 grids of 64 x 64
+/// tiles at 4096^3, whose rows of instances read 512 KiB of A each, ran
+/// 1.25x in groups of 2 rather than 4 (best of 6 alternated runs,
+/// 2026-12-07), 128 x 128 tiles at 2048^3 1.15x; where 4 rows fit (64 x 64
+/// tiles at 2048^3) 4 did best; i8 likewise.
 constexpr int64_t kGroupRows = 4;
 
 struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
@@ -58,6 +69,11 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
       LLVM::LLVMFuncOp::create(
           mb, module.getLoc(), kLaunch,
           LLVM::LLVMFunctionType::get(voidType, {ptr, ptr, i64}));
+    if (!module.lookupSymbol(kGroupRowsFn) &&
+        llvm::any_of(grids,
+                     [](scf::ParallelOp p) { return bool(markedCall(p)); }))
+      LLVM::LLVMFuncOp::create(mb, module.getLoc(), kGroupRowsFn,
+                               LLVM::LLVMFunctionType::get(i64, {i64}));
     SymbolTable symbols(module);
     for (scf::ParallelOp grid : grids)
       if (failed(outline(grid, converter, symbols)))
@@ -67,19 +83,19 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
   /// The position, one index per dimension, of the instance numbered
   /// `linear` in a grid of `trips` instances along each dimension. The
   /// first dimension goes fastest, but with two or more dimensions, the
-  /// first two go in groups of kGroupRows positions of the first: all of
+  /// first two go in groups of `group` positions of the first: all of
   /// the second dimension for the group's first rows, then the next group.
   /// A 2-D grid of matmul tiles then reuses the group's rows of A for every
   /// column, from the cache, instead of streaming all of A again for each
   /// column (a 4096^3 f32 product: about 1.5x on one thread of a Zen 5).
   static SmallVector<Value> instancePosition(OpBuilder &b, Location l,
                                              Value linear,
-                                             ArrayRef<Value> trips) {
+                                             ArrayRef<Value> trips,
+                                             Value group) {
     SmallVector<Value> position;
     Value rest = linear;
     size_t d = 0;
     if (trips.size() >= 2) {
-      Value group = arith::ConstantIndexOp::create(b, l, kGroupRows);
       Value plane = arith::MulIOp::create(b, l, trips[0], trips[1]);
       Value inPlane = arith::RemUIOp::create(b, l, rest, plane);
       rest = arith::DivUIOp::create(b, l, rest, plane);
@@ -122,6 +138,15 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
           b, loc, arith::MaxSIOp::create(b, loc, ub, lb), lb);
       trips.push_back(arith::CeilDivUIOp::create(b, loc, span, step));
     }
+    // Rows per group of instances (instancePosition): kGroupRows, or what
+    // the runtime finds fit L2 for the grid's rows of its left operand.
+    Value group = arith::ConstantIndexOp::create(b, loc, kGroupRows);
+    if (Value bytes = trips.size() >= 2 ? stripBytes(b, loc, grid) : Value())
+      group = arith::IndexCastOp::create(
+          b, loc, b.getIndexType(),
+          LLVM::CallOp::create(b, loc, TypeRange{i64}, kGroupRowsFn,
+                               ValueRange{bytes})
+              .getResult());
 
     // What the body uses from outside, constants aside (cloned), and the
     // bounds (to recover each instance's position).
@@ -136,8 +161,9 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
       else
         captured.insert(v);
     }
-    for (ValueRange r : {ValueRange(grid.getLowerBound()),
-                         ValueRange(grid.getStep()), ValueRange(trips)})
+    for (ValueRange r :
+         {ValueRange(grid.getLowerBound()), ValueRange(grid.getStep()),
+          ValueRange(trips), ValueRange(group)})
       for (Value v : r)
         if (!v.getDefiningOp() ||
             !v.getDefiningOp()->hasTrait<OpTrait::ConstantLike>())
@@ -195,8 +221,8 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
           // Instance `linear`, first dimension fastest, except that the
           // first two go in groups of kGroupRows positions of the first
           // (see Passes.td).
-          SmallVector<Value> position =
-              instancePosition(b, l, linear, llvm::map_to_vector(trips, inFn));
+          SmallVector<Value> position = instancePosition(
+              b, l, linear, llvm::map_to_vector(trips, inFn), inFn(group));
           for (auto [iv, lb, step, k] :
                llvm::zip_equal(grid.getInductionVars(), grid.getLowerBound(),
                                grid.getStep(), position))
@@ -231,6 +257,41 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
                          ValueRange{body, base, n});
     grid.erase();
     return success();
+  }
+
+  /// The kernel call in `grid`'s body marked with kRowStripAttrName, or
+  /// null.
+  static func::CallOp markedCall(scf::ParallelOp grid) {
+    for (Operation &op : grid.getBody()->without_terminator())
+      if (auto call = dyn_cast<func::CallOp>(op))
+        if (call->hasAttr(nlc::kRowStripAttrName))
+          return call;
+    return nullptr;
+  }
+
+  /// The bytes of the rows of its left operand that each row of `grid`'s
+  /// instances reads (kRowStripAttrName: `rows` times the bytes of a row,
+  /// as i64), or null where the grid is not marked or its kernel call
+  /// does not take that view from outside the grid.
+  static Value stripBytes(OpBuilder &b, Location loc, scf::ParallelOp grid) {
+    func::CallOp call = markedCall(grid);
+    if (!call)
+      return nullptr;
+    auto strip = call->getAttrOfType<DenseI64ArrayAttr>(nlc::kRowStripAttrName);
+    if (strip.size() != 2 || strip[0] < 0 ||
+        strip[0] >= int64_t(call.getNumOperands()))
+      return nullptr;
+    Value view = call.getOperand(strip[0]);
+    auto type = dyn_cast<MemRefType>(view.getType());
+    if (!type || !type.getElementType().isIntOrFloat() ||
+        grid.getRegion().isAncestor(view.getParentRegion()))
+      return nullptr;
+    Value bytes = arith::ConstantIndexOp::create(
+        b, loc, strip[1] * type.getElementTypeBitWidth() / 8);
+    for (int64_t d = 1; d < type.getRank(); ++d)
+      bytes = arith::MulIOp::create(
+          b, loc, bytes, b.createOrFold<memref::DimOp>(loc, view, d));
+    return arith::IndexCastOp::create(b, loc, b.getI64Type(), bytes);
   }
 
   /// `v` as `type`: the two sides of the type conversion the LLVM lowering

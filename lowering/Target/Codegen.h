@@ -35,6 +35,14 @@ namespace nlc {
 /// addTargetAttributes tunes for the target CPU.
 inline constexpr llvm::StringLiteral kGridBodyAttrName = "nlc-grid-body";
 
+/// The attribute `[arg, rows]` of a grid's kernel call (the `func.call`
+/// in an `scf.parallel`, set by `convert-tile-launch-to-scf`): the grid's
+/// instances with the same first position read `rows` rows (one leading
+/// index where `rows` is 1) of the view the call takes as operand `arg`,
+/// whole, as the left operand of bf16 or i8 products.
+/// `nlc-grids-to-runtime` sizes its groups of rows of instances by it.
+inline constexpr llvm::StringLiteral kRowStripAttrName = "nlc.row_strip";
+
 struct CodegenOptions {
   unsigned optLevel = 2;
   /// Target triple; empty means the host.

@@ -5,10 +5,14 @@
 // arguments, which replace `tile.program_id` and `tile.num_programs`, and
 // each `tile.launch` becomes an `scf.parallel` over the grid that calls the
 // kernel once per point. The host pipeline then runs the loop on threads
-// (Linux) or in order (bare metal).
+// (Linux) or in order (bare metal). Where the kernel's products take their
+// bf16 or i8 left operand from tiles of a view at row `program_id(0)`, the
+// call is marked with that view and the rows each row of instances reads
+// (nlc::kRowStripAttrName), by which the Linux pipeline groups instances.
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowering/Target/Codegen.h"
 #include "lowering/TileToSCF/Passes.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
@@ -51,6 +55,38 @@ namespace {
 /// Position (3) and sizes (3) of the grid, appended to each grid kernel.
 constexpr unsigned kGridArgs = 6;
 
+/// `[arg, rows]` of kRowStripAttrName for `kernel`: a `tile.dot` of bf16 or
+/// i8 whose left operand is loaded from the view argument `arg` at first
+/// index `program_id(0)`, reading `rows` of its rows (the tile's rows where
+/// the view has the tile's rank, else one leading index); the first such
+/// `dot`, or none.
+std::optional<std::array<int64_t, 2>> rowStrip(func::FuncOp kernel) {
+  std::optional<std::array<int64_t, 2>> strip;
+  kernel.walk([&](tl::DotOp dot) {
+    auto load = dot.getLhs().getDefiningOp<tl::LoadOp>();
+    Type elem = dot.getLhs().getType().getElementType();
+    if (!load || !(elem.isBF16() || elem.isInteger(8)))
+      return WalkResult::advance();
+    auto view = dyn_cast<BlockArgument>(load.getView());
+    // The first index, through the casts between index and i64 that a
+    // `let i = program_id(0)` makes.
+    Value first = load.getIndices().empty() ? Value() : load.getIndices()[0];
+    while (first && isa_and_nonnull<arith::IndexCastOp, arith::IndexCastUIOp>(
+                        first.getDefiningOp()))
+      first = first.getDefiningOp()->getOperand(0);
+    auto pid = first ? first.getDefiningOp<tl::ProgramIdOp>() : nullptr;
+    if (!view || view.getOwner() != &kernel.front() || !pid ||
+        pid.getAxis() != 0)
+      return WalkResult::advance();
+    auto type = cast<MemRefType>(view.getType());
+    tl::TileType tile = load.getType();
+    int64_t rows = type.getRank() == tile.getRank() ? tile.getShape()[0] : 1;
+    strip = {int64_t(view.getArgNumber()), rows};
+    return WalkResult::interrupt();
+  });
+  return strip;
+}
+
 struct ConvertTileLaunchToSCF
     : nlc::cpu::impl::ConvertTileLaunchToSCFBase<ConvertTileLaunchToSCF> {
   void runOnOperation() override {
@@ -62,6 +98,10 @@ struct ConvertTileLaunchToSCF
 
     OpBuilder b(&getContext());
     Type index = b.getIndexType();
+    llvm::DenseMap<func::FuncOp, std::array<int64_t, 2>> strips;
+    for (func::FuncOp fn : kernels)
+      if (auto strip = rowStrip(fn))
+        strips[fn] = *strip;
     for (func::FuncOp fn : kernels) {
       unsigned first = fn.getNumArguments();
       SmallVector<Type> types(kGridArgs, index);
@@ -97,7 +137,10 @@ struct ConvertTileLaunchToSCF
             SmallVector<Value> operands(args);
             operands.append(iv.begin(), iv.end());
             operands.append(sizes.begin(), sizes.end());
-            func::CallOp::create(nb, nl, fn, operands);
+            auto call = func::CallOp::create(nb, nl, fn, operands);
+            if (auto it = strips.find(fn); it != strips.end())
+              call->setAttr(nlc::kRowStripAttrName,
+                            nb.getDenseI64ArrayAttr(it->second));
           });
       launch.erase();
     });

@@ -241,6 +241,22 @@ static void start_pool(void) {
   }
 }
 
+int64_t nl_grid_group_rows(int64_t strip_bytes) {
+  // Half of L2 (the other half for the tiles of B and C), 1 MiB where the
+  // C library does not know the size.
+  static int64_t budget;
+  int64_t b = __atomic_load_n(&budget, __ATOMIC_RELAXED);
+  if (b == 0) {
+    long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    b = l2 > 0 ? l2 / 2 : 1 << 20;
+    __atomic_store_n(&budget, b, __ATOMIC_RELAXED);
+  }
+  if (strip_bytes <= 0)
+    return 4;
+  int64_t rows = b / strip_bytes;
+  return rows < 1 ? 1 : rows > 4 ? 4 : rows;
+}
+
 int64_t nl_grid_threads(void) {
   pthread_once(&pool_once, start_pool);
   return pool.workers + 1;

@@ -38,6 +38,7 @@
 // CHECK-SAME: %[[P:[^:]+]]: !llvm.ptr, %[[B:[^:]+]]: i64, %[[E:[^:]+]]: i64)
 // CHECK-SAME: attributes {passthrough = ["nlc-grid-body"]}
 // CHECK: %[[TWO:.+]] = arith.constant 2.0
+// CHECK: %[[G:.+]] = arith.constant 4 : index
 // CHECK: %[[SV:.+]] = llvm.load %{{.+}} : !llvm.ptr -> f32
 // CHECK: llvm.load {{.+}} -> !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
 // CHECK: %[[MEM:.+]] = builtin.unrealized_conversion_cast %{{.+}} to memref<?xf32>
@@ -46,7 +47,6 @@
 // CHECK-DAG: %[[EI:.+]] = arith.index_cast %[[E]] : i64 to index
 // CHECK-DAG: %[[BI:.+]] = arith.index_cast %[[B]] : i64 to index
 // CHECK: scf.for %[[L:.+]] = %[[BI]] to %[[EI]] step
-// CHECK: %[[G:.+]] = arith.constant 4 : index
 // CHECK: %[[PLANE:.+]] = arith.muli %[[SX]], %[[SY]]
 // CHECK: %[[IN:.+]] = arith.remui %[[L]], %[[PLANE]]
 // CHECK: %[[SPAN:.+]] = arith.muli %[[G]], %[[SY]]
@@ -107,6 +107,41 @@ func.func @strided(%buf: memref<?xf32>, %lb: index, %ub: index) {
   %one = arith.constant 1.0 : f32
   scf.parallel (%i) = (%lb) to (%ub) step (%c3) {
     memref.store %one, %buf[%i] : memref<?xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A kernel call marked `nlc.row_strip = [arg, rows]`
+// (convert-tile-launch-to-scf: operand `arg` is the left operand of bf16
+// or i8 products, `rows` of its rows per row of instances): the groups
+// take nl_grid_group_rows(rows x the bytes of a row) rows, computed at the
+// launch and passed in the context, instead of 4. Here 64 rows of a bf16
+// matrix of %k columns: 128 * %k bytes.
+// CHECK-LABEL: func.func @marked(
+// CHECK-SAME: %[[A:[^:]+]]: memref<?x?xbf16>
+// CHECK: %[[K:.+]] = memref.dim %[[A]], %c1
+// CHECK: %[[BYTES:.+]] = arith.muli %{{.+}}, %[[K]]
+// CHECK: %[[B64:.+]] = arith.index_cast %[[BYTES]] : index to i64
+// CHECK: %[[ROWS:.+]] = llvm.call @nl_grid_group_rows(%[[B64]]) : (i64) -> i64
+// CHECK: %[[G:.+]] = arith.index_cast %[[ROWS]] : i64 to index
+// CHECK: %[[GI:.+]] = builtin.unrealized_conversion_cast %[[G]] : index to i64
+// CHECK: llvm.store %[[GI]]
+// CHECK: llvm.call @nl_grid_launch
+// CHECK: llvm.func @nl_grid_group_rows(i64) -> i64
+// CHECK-LABEL: llvm.func internal @marked.grid(
+// CHECK: %[[SG:.+]] = builtin.unrealized_conversion_cast %{{.+}} : i64 to index
+// CHECK: scf.for
+// CHECK: arith.muli %[[SG]], %{{.+}}
+// CHECK: func.call @k(
+func.func private @k(%a: memref<?x?xbf16>, %i: index, %j: index)
+func.func @marked(%a: memref<?x?xbf16>, %x: index, %y: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%x, %y) step (%c1, %c1) {
+    func.call @k(%a, %i, %j) {nlc.row_strip = array<i64: 0, 64>} : (memref<?x?xbf16>, index, index) -> ()
     scf.reduce
   }
   return
