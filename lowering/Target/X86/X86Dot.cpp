@@ -764,6 +764,12 @@ struct DotPlan {
   bool int8Dot, pairs, quads, amx;
 };
 
+/// On a `dot` that adds to the tile its loop carries (its accumulator the
+/// loop's iteration argument, its result yielded in its place): a K loop,
+/// whose i8 steps of 32 run on AMX tiles (amxDot). Set before the
+/// conversion (markInPlaceDotOperands), which moves the loops' blocks.
+constexpr StringLiteral kCarriedDot = "nlc.x86_carried_dot";
+
 /// The plan for `op`, or nothing where the micro-kernel does not apply.
 std::optional<DotPlan> planDot(tl::DotOp op, const VectorTarget &target) {
   tl::TileType type = op.getType();
@@ -779,7 +785,7 @@ std::optional<DotPlan> planDot(tl::DotOp op, const VectorTarget &target) {
       !(floatDot || p.int8Dot))
     return std::nullopt;
   p.amx = amxDot(p.in, p.accType, type.getShape()[0], type.getShape()[1], p.k,
-                 target);
+                 target, op->hasAttr(kCarriedDot));
   p.quads =
       p.int8Dot &&
       ((target.int8Quads && target.f32Lanes == 16 && p.k % 4 == 0) || p.amx);
@@ -1867,6 +1873,16 @@ struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
 
 void nlc::x86::markInPlaceDotOperands(ModuleOp module,
                                       const VectorTarget &target) {
+  module.walk([&](tl::DotOp dot) {
+    auto loop = dyn_cast<scf::ForOp>(dot->getParentOp());
+    auto acc = dyn_cast_or_null<BlockArgument>(dot.getAcc());
+    if (!loop || !acc || acc.getOwner() != loop.getBody() ||
+        acc.getArgNumber() == 0)
+      return;
+    unsigned at = acc.getArgNumber() - 1;
+    if (loop.getBody()->getTerminator()->getOperand(at) == dot.getResult())
+      dot->setAttr(kCarriedDot, UnitAttr::get(dot.getContext()));
+  });
   module.walk([&](tl::TransposeOp t) {
     tl::TileType src = t.getSource().getType();
     if (!t->hasOneUse() || src.getRank() != 2 ||

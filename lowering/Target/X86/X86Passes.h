@@ -132,7 +132,8 @@ void populateX86DotPatterns(mlir::TypeConverter &converter,
 /// buffer anyway) and nothing between them may write memory (the read
 /// moves from the load to the dot). Decided before the conversion, which
 /// inserts stores between them. Also marks, alike, the loads read only by a
-/// `tile.pair_rows` of rows of whole vectors (readInPlaceByPairRows).
+/// `tile.pair_rows` of rows of whole vectors (readInPlaceByPairRows), and
+/// first the `dot`s that add to the tile their loop carries (amxDot).
 void markInPlaceDotOperands(mlir::ModuleOp module, const VectorTarget &target);
 
 /// Marks the other `tile.load`s whose tile is read in the view itself where

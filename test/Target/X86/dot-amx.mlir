@@ -74,6 +74,14 @@
 // CHECK-COUNT-2: amx.tile_load %{{.+}} into !amx.tile<8x64xi8>
 // CHECK-COUNT-4: amx.tile_muli {{.+}} : !amx.tile<16x32xi8>, !amx.tile<8x64xi8>, !amx.tile<16x16xi32>
 
+// K of 32 i8: AMX (half-depth steps) only where the `dot` adds to the
+// tile a loop carries; one step alone keeps vpdpbusd.
+// CHECK-LABEL: func.func @i8_k32_loop(
+// CHECK: amx.tile_muli {{.+}} : !amx.tile<16x32xi8>, !amx.tile<8x64xi8>, !amx.tile<16x16xi32>
+// CHECK-LABEL: func.func @i8_k32_alone(
+// CHECK-NOT: amx.
+// CHECK: vpdpbusd.512
+
 // CHECK-LABEL: func.func @ragged_m(
 // CHECK-NOT: amx.
 // CHECK: x86vector.avx512.dot
@@ -109,6 +117,29 @@ func.func @i8_32x32x96(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
   %a = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x96xi8>
   %b = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<96x32xi8, col_major>
   %c = tile.dot %a, %b : !tile.tile<32x96xi8>, !tile.tile<96x32xi8, col_major> -> !tile.tile<32x32xi32>
+  tile.store %c, %w[%i, %i] : !tile.tile<32x32xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
+  return
+}
+func.func @i8_k32_loop(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
+                       %w: memref<?x?xi32, strided<[?, 1], offset: ?>>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0 : i32
+  %init = tile.splat %z : i32 -> !tile.tile<32x32xi32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<32x32xi32>) {
+    %a = tile.load %v[%c0, %k] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi8>
+    %b = tile.load %v[%k, %c0] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi8, col_major>
+    %c = tile.dot %a, %b, %acc : !tile.tile<32x32xi8>, !tile.tile<32x32xi8, col_major> -> !tile.tile<32x32xi32>
+    scf.yield %c : !tile.tile<32x32xi32>
+  }
+  tile.store %r, %w[%c0, %c0] : !tile.tile<32x32xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
+  return
+}
+func.func @i8_k32_alone(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
+                        %w: memref<?x?xi32, strided<[?, 1], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi8>
+  %b = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi8, col_major>
+  %c = tile.dot %a, %b : !tile.tile<32x32xi8>, !tile.tile<32x32xi8, col_major> -> !tile.tile<32x32xi32>
   tile.store %c, %w[%i, %i] : !tile.tile<32x32xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
   return
 }
