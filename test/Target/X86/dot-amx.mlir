@@ -75,9 +75,14 @@
 // CHECK-COUNT-4: amx.tile_muli {{.+}} : !amx.tile<16x32xi8>, !amx.tile<8x64xi8>, !amx.tile<16x16xi32>
 
 // K of 32 i8: AMX (half-depth steps) only where the `dot` adds to the
-// tile a loop carries; one step alone keeps vpdpbusd.
+// tile a loop carries and reads B stored in quads by the launch
+// (tile.unpair_rows); from a plain B (a decoding step's launch, which does
+// not pack B) or alone it keeps vpdpbusd.
 // CHECK-LABEL: func.func @i8_k32_loop(
 // CHECK: amx.tile_muli {{.+}} : !amx.tile<16x32xi8>, !amx.tile<8x64xi8>, !amx.tile<16x16xi32>
+// CHECK-LABEL: func.func @i8_k32_loop_plain(
+// CHECK-NOT: amx.
+// CHECK: vpdpbusd.512
 // CHECK-LABEL: func.func @i8_k32_alone(
 // CHECK-NOT: amx.
 // CHECK: vpdpbusd.512
@@ -121,6 +126,23 @@ func.func @i8_32x32x96(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
   return
 }
 func.func @i8_k32_loop(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
+                       %q: memref<?x?x16x64xi8, strided<[?, ?, 64, 1], offset: ?>>,
+                       %w: memref<?x?xi32, strided<[?, 1], offset: ?>>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0 : i32
+  %init = tile.splat %z : i32 -> !tile.tile<32x32xi32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (!tile.tile<32x32xi32>) {
+    %a = tile.load %v[%c0, %k] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi8>
+    %p = tile.load %q[%k, %c0, %c0, %c0] : memref<?x?x16x64xi8, strided<[?, ?, 64, 1], offset: ?>> -> !tile.tile<16x64xi8>
+    %b = tile.unpair_rows %p group 4 block 16 : !tile.tile<16x64xi8> -> !tile.tile<32x32xi8, col_major>
+    %c = tile.dot %a, %b, %acc : !tile.tile<32x32xi8>, !tile.tile<32x32xi8, col_major> -> !tile.tile<32x32xi32>
+    scf.yield %c : !tile.tile<32x32xi32>
+  }
+  tile.store %r, %w[%c0, %c0] : !tile.tile<32x32xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
+  return
+}
+func.func @i8_k32_loop_plain(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
                        %w: memref<?x?xi32, strided<[?, 1], offset: ?>>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

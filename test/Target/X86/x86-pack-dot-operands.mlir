@@ -233,7 +233,9 @@ module {
 // With AMX (tdpbssd multiplies signed bytes) B is in quads, A not biased,
 // and the quads in blocks of 16 columns (a 32 x 32 tile: two blocks of 8
 // rows of 64 bytes, 16 x 64), so that an AMX tile of B is one run of
-// memory.
+// memory. i8 packs from `min-elements` (32768) there, not from
+// `min-i8-elements` (131072, tuned for vpdpbusd): the tiles take i8 K steps
+// of 32 only from B stored in quads.
 // CHECK-LABEL: module attributes {nlc.target = {cpu = "sapphirerapids"
 // CHECK: func.func private @q.packed(
 // CHECK-SAME: memref<?x?x16x64xi8, strided<[?, ?, 64, 1], offset: ?>>)
@@ -243,6 +245,10 @@ module {
 // CHECK: func.func private @q.pack1(
 // CHECK: tile.pair_rows %{{.+}} group 4 block 16 : !tile.tile<32x32xi8> -> !tile.tile<16x64xi8>
 // CHECK-LABEL: func.func @host(
+// CHECK-NOT: 131072
+// CHECK: arith.constant 32768
+// CHECK-NOT: 131072
+// CHECK: tile.launch @q.packed
 module attributes {nlc.target = {name = "x86_64-linux", triple = "x86_64-unknown-linux-gnu", cpu = "sapphirerapids", features = ""}} {
   func.func private @q(%a: !i2, %b: !i2, %c: !w2) attributes {tile.kernel} {
     %i = tile.program_id 0
