@@ -8,20 +8,19 @@
 // B; 1 x 2, 2 x 1 or 1 x 1 at the edges). A block's accumulators are loaded
 // from the output buffer, updated by one `tdpbf16ps` (`tdpbssd`) per
 // accumulator and k step of 32 bf16 (64 i8, or 32), and stored back. A's
-// tiles are read from its rows as they lie (any row stride); B's from its rows packed in pairs
-// (bf16) or quads (i8), as packPairsInto and packQuadsInto in X86Dot.cpp
-// pack them: the layout the instructions read (`[K/2][N][2]`,
-// `[K/4][N][4]`), or that layout for each 16 columns, the blocks one below
-// the other (`[N/16][K/2][16][2]`: tile.pair_rows block 16, as
-// tile-pack-dot-operands stores B for AMX targets and X86Dot.cpp packs it),
-// where a B tile's 16 rows of 64 bytes are one run of 1 KiB: on a Sapphire
-// Rapids, a probe streaming such tiles from L2 ran 1.15-1.4x one whose rows
-// lie 256 or 512 bytes apart, whole products 1.02-1.07x
+// tiles are read from its rows as they lie (any row stride); B's from its
+// rows packed in pairs (bf16) or quads (i8), as packPairsInto and
+// packQuadsInto in X86Dot.cpp pack them: the layout the instructions read
+// (`[K/2][N][2]`, `[K/4][N][4]`), or that layout for each 16 columns, the
+// blocks one below the other (`[N/16][K/2][16][2]`: tile.pair_rows block 16,
+// as tile-pack-dot-operands stores B for AMX targets and X86Dot.cpp packs
+// it), where a B tile's 16 rows of 64 bytes are one run of 1 KiB: on a
+// Sapphire Rapids, a probe streaming such tiles from L2 ran 1.15-1.4x one
+// whose rows lie 256 or 512 bytes apart, whole products 1.02-1.07x
 // (docs/Performance.md). Every tile has a shape known at compile time (16
-// rows of 64 bytes; A's 32 bytes and B's 8 rows in i8 steps of half a
-// tile's depth), so LLVM configures the tiles once per function
-// (`ldtilecfg` at its entry) and keeps the accumulators in tile registers
-// across the k loop.
+// rows of 64 bytes; A's 32 bytes and B's 8 rows in i8 steps of half a tile's
+// depth), so LLVM configures the tiles once per function (`ldtilecfg` at its
+// entry) and keeps the accumulators in tile registers across the k loop.
 //
 // Results: `tdpbssd`'s sums wrap modulo 2^32 as the reference's do:
 // bit-identical. `tdpbf16ps` adds, by Intel's description, the two
@@ -89,7 +88,8 @@ bool nlc::x86::amxDot(Type in, Type acc, int64_t m, int64_t n, int64_t k,
     return target.amxBf16 && k % (2 * kTileRows) == 0;
   // One half-depth step alone (a Q8_0 block's product, scaled right
   // after it) would load and store its accumulator tiles for one product
-  // each: llama's Q8_0 prefill ran 2.4x slower so than with `vpdpbusd`.
+  // each: llama's 125M Q8_0 prefill ran at 0.41x llama.cpp so, 0.88x with
+  // `vpdpbusd` (runs minutes apart, docs/Performance.md).
   if (in.isInteger(8) && acc.isInteger(32))
     return target.amxInt8 &&
            (k % (4 * kTileRows) == 0 ||
