@@ -314,8 +314,10 @@ def gen_int8_contraction(rng, idx, tile, dims, seeds, mutate, amx=False,
     the host sums the products in i32. K steps of 4, 8, 12 and 16 take the
     x86 quad path (vpdpbusd) where AVX512-VNNI is present, 2 and 6 the
     pairs (vpmaddwd), 3 and 5 the reference loops; with `amx`, steps of 64
-    and 128 the AMX tiles (tdpbssd), 32 and 96 the AMX tiles in steps of
-    half their depth, 16 the quads; with `wgmma`, steps of 32 and 64
+    and 128 the AMX tiles (tdpbssd), 96 the AMX tiles in steps of half
+    their depth (32 takes the quads: only B stored in quads by the launch,
+    which views this small do not reach, takes the tiles so), 16 the
+    quads; with `wgmma`, steps of 32 and 64
     (m64nNk32)."""
     tk = rng.choice([64, 128, 64, 32, 96, 16] if amx else [32, 64] if wgmma else
                     [4, 8, 12, 16, 2, 6, 3, 5])
