@@ -171,8 +171,8 @@ int64_t nl_grid_threads(void);
 
 /// Rows of instances per group of a 2-D grid (nlc-grids-to-runtime) whose
 /// rows of instances each read \p strip_bytes of their left operand: as
-/// many as fit half of this CPU's L2 cache, at least 1, at most 4.
-int64_t nl_grid_group_rows(int64_t strip_bytes);
+/// many as fit half of this CPU's L2 cache, at least 1, at most \p most.
+int64_t nl_grid_group_rows(int64_t strip_bytes, int64_t most);
 
 //===----------------------------------------------------------------------===//
 // Kernels on an NVIDIA GPU (hosted flavour only; runtime/hosted/gpu.c). The

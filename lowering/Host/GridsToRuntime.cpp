@@ -73,7 +73,7 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
         llvm::any_of(grids,
                      [](scf::ParallelOp p) { return bool(markedCall(p)); }))
       LLVM::LLVMFuncOp::create(mb, module.getLoc(), kGroupRowsFn,
-                               LLVM::LLVMFunctionType::get(i64, {i64}));
+                               LLVM::LLVMFunctionType::get(i64, {i64, i64}));
     SymbolTable symbols(module);
     for (scf::ParallelOp grid : grids)
       if (failed(outline(grid, converter, symbols)))
@@ -144,8 +144,11 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
     if (Value bytes = trips.size() >= 2 ? stripBytes(b, loc, grid) : Value())
       group = arith::IndexCastOp::create(
           b, loc, b.getIndexType(),
-          LLVM::CallOp::create(b, loc, TypeRange{i64}, kGroupRowsFn,
-                               ValueRange{bytes})
+          LLVM::CallOp::create(
+              b, loc, TypeRange{i64}, kGroupRowsFn,
+              ValueRange{bytes, LLVM::ConstantOp::create(
+                                    b, loc, i64, b.getI64IntegerAttr(
+                                                     kGroupRows))})
               .getResult());
 
     // What the body uses from outside, constants aside (cloned), and the

@@ -31,6 +31,13 @@ namespace nlc::cpu {
 using namespace mlir;
 namespace tl = nlc::tile;
 
+Value nlc::cpu::stripIndexCasts(Value v) {
+  while (isa_and_nonnull<arith::IndexCastOp, arith::IndexCastUIOp>(
+      v.getDefiningOp()))
+    v = v.getDefiningOp()->getOperand(0);
+  return v;
+}
+
 LogicalResult
 nlc::cpu::findLaunchedKernels(ModuleOp module, SymbolTable &symbols,
                               llvm::SetVector<func::FuncOp> &kernels) {
@@ -68,13 +75,10 @@ std::optional<std::array<int64_t, 2>> rowStrip(func::FuncOp kernel) {
     if (!load || !(elem.isBF16() || elem.isInteger(8)))
       return WalkResult::advance();
     auto view = dyn_cast<BlockArgument>(load.getView());
-    // The first index, through the casts between index and i64 that a
-    // `let i = program_id(0)` makes.
-    Value first = load.getIndices().empty() ? Value() : load.getIndices()[0];
-    while (first && isa_and_nonnull<arith::IndexCastOp, arith::IndexCastUIOp>(
-                        first.getDefiningOp()))
-      first = first.getDefiningOp()->getOperand(0);
-    auto pid = first ? first.getDefiningOp<tl::ProgramIdOp>() : nullptr;
+    auto pid = load.getIndices().empty()
+                   ? nullptr
+                   : nlc::cpu::stripIndexCasts(load.getIndices()[0])
+                         .getDefiningOp<tl::ProgramIdOp>();
     if (!view || view.getOwner() != &kernel.front() || !pid ||
         pid.getAxis() != 0)
       return WalkResult::advance();

@@ -47,6 +47,11 @@ void emitReferenceStore(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value argmaxBetter(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                          mlir::Value best);
 
+/// `v` through the `arith.index_cast` (and `index_castui`) ops that made
+/// it, such as those between index and i64 that `let i = program_id(0)`
+/// makes.
+mlir::Value stripIndexCasts(mlir::Value v);
+
 /// The grid kernels `module`'s launches name, in module order (a launch
 /// lowering's input). Reports a grid query (`tile.program_id`,
 /// `tile.num_programs`) outside them and fails.

@@ -241,7 +241,7 @@ static void start_pool(void) {
   }
 }
 
-int64_t nl_grid_group_rows(int64_t strip_bytes) {
+int64_t nl_grid_group_rows(int64_t strip_bytes, int64_t most) {
   // Half of L2 (the other half for the tiles of B and C), 1 MiB where the
   // C library does not know the size.
   static int64_t budget;
@@ -251,10 +251,8 @@ int64_t nl_grid_group_rows(int64_t strip_bytes) {
     b = l2 > 0 ? l2 / 2 : 1 << 20;
     __atomic_store_n(&budget, b, __ATOMIC_RELAXED);
   }
-  if (strip_bytes <= 0)
-    return 4;
-  int64_t rows = b / strip_bytes;
-  return rows < 1 ? 1 : rows > 4 ? 4 : rows;
+  int64_t rows = strip_bytes > 0 ? b / strip_bytes : most;
+  return rows < 1 ? 1 : rows > most ? most : rows;
 }
 
 int64_t nl_grid_threads(void) {

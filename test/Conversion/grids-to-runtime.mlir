@@ -117,20 +117,21 @@ func.func @strided(%buf: memref<?xf32>, %lb: index, %ub: index) {
 // A kernel call marked `nlc.row_strip = [arg, rows]`
 // (convert-tile-launch-to-scf: operand `arg` is the left operand of bf16
 // or i8 products, `rows` of its rows per row of instances): the groups
-// take nl_grid_group_rows(rows x the bytes of a row) rows, computed at the
-// launch and passed in the context, instead of 4. Here 64 rows of a bf16
-// matrix of %k columns: 128 * %k bytes.
+// take nl_grid_group_rows(rows x the bytes of a row, at most 4) rows,
+// computed at the launch and passed in the context, instead of 4. Here 64
+// rows of a bf16 matrix of %k columns: 128 * %k bytes.
 // CHECK-LABEL: func.func @marked(
 // CHECK-SAME: %[[A:[^:]+]]: memref<?x?xbf16>
 // CHECK: %[[K:.+]] = memref.dim %[[A]], %c1
 // CHECK: %[[BYTES:.+]] = arith.muli %{{.+}}, %[[K]]
 // CHECK: %[[B64:.+]] = arith.index_cast %[[BYTES]] : index to i64
-// CHECK: %[[ROWS:.+]] = llvm.call @nl_grid_group_rows(%[[B64]]) : (i64) -> i64
+// CHECK: %[[MOST:.+]] = llvm.mlir.constant(4 : i64) : i64
+// CHECK: %[[ROWS:.+]] = llvm.call @nl_grid_group_rows(%[[B64]], %[[MOST]]) : (i64, i64) -> i64
 // CHECK: %[[G:.+]] = arith.index_cast %[[ROWS]] : i64 to index
 // CHECK: %[[GI:.+]] = builtin.unrealized_conversion_cast %[[G]] : index to i64
 // CHECK: llvm.store %[[GI]]
 // CHECK: llvm.call @nl_grid_launch
-// CHECK: llvm.func @nl_grid_group_rows(i64) -> i64
+// CHECK: llvm.func @nl_grid_group_rows(i64, i64) -> i64
 // CHECK-LABEL: llvm.func internal @marked.grid(
 // CHECK: %[[SG:.+]] = builtin.unrealized_conversion_cast %{{.+}} : i64 to index
 // CHECK: scf.for

@@ -81,7 +81,7 @@ int64_t stepOf(Type in, int64_t k) {
 } // namespace
 
 bool nlc::x86::amxDot(Type in, Type acc, int64_t m, int64_t n, int64_t k,
-                      const VectorTarget &target, bool carried) {
+                      const VectorTarget &target, bool halfDepth) {
   if (target.f32Lanes != 16 || m % kTileRows || n % kTileRows)
     return false;
   if (in.isBF16() && acc.isF32())
@@ -93,7 +93,7 @@ bool nlc::x86::amxDot(Type in, Type acc, int64_t m, int64_t n, int64_t k,
   if (in.isInteger(8) && acc.isInteger(32))
     return target.amxInt8 &&
            (k % (4 * kTileRows) == 0 ||
-            (k % (2 * kTileRows) == 0 && (k > 2 * kTileRows || carried)));
+            (k % (2 * kTileRows) == 0 && (k > 2 * kTileRows || halfDepth)));
   return false;
 }
 

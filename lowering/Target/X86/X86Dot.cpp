@@ -764,16 +764,16 @@ struct DotPlan {
   bool int8Dot, pairs, quads, amx;
 };
 
-/// On a `dot` that adds to the tile its loop carries (its accumulator the
-/// loop's iteration argument, its result yielded in its place) and reads B
-/// stored in quads by the launch (`tile.unpair_rows`: tile-pack-dot-operands
-/// packs B where A has more than one row tile): a K loop whose i8 steps of
-/// 32 run on AMX tiles (amxDot). A decoding step's one row of A keeps the
+/// On an i8 `dot` that adds to the tile its loop carries (its accumulator
+/// the loop's iteration argument, its result yielded in its place) and
+/// reads B stored in quads by the launch (`tile.unpair_rows`:
+/// tile-pack-dot-operands packs B where A has more than one row tile): a K
+/// loop whose steps of 32 may run on AMX tiles, half their depth (amxDot). A decoding step's one row of A keeps the
 /// vector rows: on the tiles (16 rows for one) the 1 x 4096 x 4096 product
 /// of 64 x 64 k32 tiles ran 8.5 GOP/s against 16.5 (Sapphire Rapids). Set
 /// before the conversion (markInPlaceDotOperands), which moves the loops'
 /// blocks.
-constexpr StringLiteral kCarriedDot = "nlc.x86_carried_dot";
+constexpr StringLiteral kHalfDepthAmx = "nlc.x86_amx_half_depth";
 
 /// The plan for `op`, or nothing where the micro-kernel does not apply.
 std::optional<DotPlan> planDot(tl::DotOp op, const VectorTarget &target) {
@@ -790,7 +790,7 @@ std::optional<DotPlan> planDot(tl::DotOp op, const VectorTarget &target) {
       !(floatDot || p.int8Dot))
     return std::nullopt;
   p.amx = amxDot(p.in, p.accType, type.getShape()[0], type.getShape()[1], p.k,
-                 target, op->hasAttr(kCarriedDot));
+                 target, op->hasAttr(kHalfDepthAmx));
   p.quads =
       p.int8Dot &&
       ((target.int8Quads && target.f32Lanes == 16 && p.k % 4 == 0) || p.amx);
@@ -1886,8 +1886,9 @@ void nlc::x86::markInPlaceDotOperands(ModuleOp module,
       return;
     unsigned at = acc.getArgNumber() - 1;
     if (loop.getBody()->getTerminator()->getOperand(at) == dot.getResult() &&
+        dot.getLhs().getType().getElementType().isInteger(8) &&
         dot.getRhs().getDefiningOp<tl::UnpairRowsOp>())
-      dot->setAttr(kCarriedDot, UnitAttr::get(dot.getContext()));
+      dot->setAttr(kHalfDepthAmx, UnitAttr::get(dot.getContext()));
   });
   module.walk([&](tl::TransposeOp t) {
     tl::TileType src = t.getSource().getType();

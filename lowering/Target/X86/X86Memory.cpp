@@ -391,14 +391,9 @@ std::optional<unsigned> nextInstanceIndex(tl::AccessOpInterface op) {
   if (!fn || !fn->hasAttr(tl::kKernelAttrName) || fn.getNumArguments() < 6)
     return std::nullopt;
   Value pid0 = fn.getArgument(fn.getNumArguments() - 6);
-  auto strip = [](Value v) {
-    while (auto cast = v.getDefiningOp<arith::IndexCastOp>())
-      v = cast.getIn();
-    return v;
-  };
   std::optional<unsigned> at;
   for (auto [d, v] : llvm::enumerate(op.getIndices()))
-    if (strip(v) == pid0) {
+    if (nlc::cpu::stripIndexCasts(v) == pid0) {
       if (at)
         return std::nullopt;
       at = d;

@@ -183,11 +183,11 @@ mlir::Value storeStreams(mlir::OpBuilder &b, mlir::Location loc,
 /// Whether a `dot` of `in` into `acc`, m x n by k, runs on AMX tiles
 /// (X86Amx.cpp): bf16 into f32 or i8 into i32 where `target` has AMX for
 /// it, m and n multiples of 16, k of 32 (bf16) or 64 (i8); i8 with k of 32
-/// too (steps of half a tile's depth) where k is more than 32 or
-/// `carried` (the `dot` adds to the tile a loop carries, its K loop, and
-/// reads B stored in quads by the launch).
+/// too (steps of half a tile's depth) where k is more than 32 or with
+/// `halfDepth` (a K loop's `dot` reading B stored in quads by the launch,
+/// X86Dot.cpp's kHalfDepthAmx).
 bool amxDot(mlir::Type in, mlir::Type acc, int64_t m, int64_t n, int64_t k,
-            const VectorTarget &target, bool carried);
+            const VectorTarget &target, bool halfDepth);
 
 /// Where B's rows grouped by `group` along k (pairs or quads, as
 /// tile.pair_rows stores them) hold the groups of the `lanes` columns from
