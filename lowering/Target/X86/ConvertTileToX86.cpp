@@ -94,6 +94,14 @@ struct ConvertTileToX86Pass
     target.amxInt8 = amxInt8 && bits == 512;
     target.f32Lanes = bits / 32;
     target.smallCode = smallCode;
+    // f32 K loops in chunks of 2048 k where B's tiles are one run of memory
+    // (a column of packed tiles), on the Xeons with AMX (2 MiB of L2 per
+    // core): on a Sapphire Rapids, against chunks of 256, bench/'s f32
+    // forms ran 1.01-1.14x at 1024^3-4096^3 (docs/Performance.md). Tiles
+    // of B a power of two apart (a user's tensor of tiles stored k-major)
+    // keep 256: in chunks of 2048 k they ran 0.55x, their lines in the
+    // same sets of L2.
+    target.f32ChunkK = f32ChunkK ? f32ChunkK : target.amxBf16 ? 2048 : 0;
     // AVX-512 has 32 vector registers: 24 accumulators, 4 rows of B, one
     // broadcast; AVX2 has 16: 12 accumulators, 2 rows, one broadcast.
     target.dotVectors = bits >= 512 ? 4 : 2;

@@ -82,6 +82,10 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
            "vpdpbusd (AVX512-VNNI; row sums on ymm and xmm too, AVX512VL)">,
     Option<"amx", "amx", "bool", /*default=*/"false",
            "With vector-bits=512: bf16 and i8 dot of whole tiles on AMX">,
+    Option<"f32ChunkK", "f32-chunk-k", "unsigned", /*default=*/"0",
+           "k per chunk of an f32 K loop whose tiles of B follow each other "
+           "in memory; 0: 2048 where the target has AMX, else the 256 of "
+           "other loops">,
     Option<"smallCode", "small-code", "bool", /*default=*/"false",
            "Code size over speed: a tile load or store is one masked copy, "
            "without a second, unmasked one for tiles wholly inside their "

@@ -1436,11 +1436,27 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     // next, so that a block's strip of B (and of A) for the chunk stays in
     // L1 while the next row block reads it.
     Value step = adaptor.getStep();
-    Value chunk = arith::MulIOp::create(
-        rewriter, loc, step,
-        arith::ConstantOp::create(
-            rewriter, loc,
-            rewriter.getIntegerAttr(step.getType(), chunkIters)));
+    auto iterationsOf = [&](int64_t n) -> Value {
+      return arith::ConstantOp::create(
+          rewriter, loc, rewriter.getIntegerAttr(step.getType(), n));
+    };
+    Value iters = iterationsOf(chunkIters);
+    // f32 where the target takes longer chunks: those where the first two
+    // iterations' tiles of B follow each other in memory (VectorTarget's
+    // f32ChunkK).
+    int64_t longer = target.f32ChunkK / kt;
+    if (group == 1 && longer > chunkIters) {
+      Value lb = adaptor.getLowerBound();
+      std::array<SmallVector<Value, 4>, 2> first =
+          cloneIndices(rewriter, loop, *k, lb);
+      std::array<SmallVector<Value, 4>, 2> second = cloneIndices(
+          rewriter, loop, *k, arith::AddIOp::create(rewriter, loc, lb, step));
+      iters = arith::SelectOp::create(
+          rewriter, loc,
+          tileFollows(rewriter, loc, k->rhs, first[1], second[1]),
+          iterationsOf(longer), iters);
+    }
+    Value chunk = arith::MulIOp::create(rewriter, loc, step, iters);
     auto chunks = scf::ForOp::create(rewriter, loc, adaptor.getLowerBound(),
                                      adaptor.getUpperBound(), chunk);
     rewriter.setInsertionPointToStart(chunks.getBody());

@@ -972,6 +972,21 @@ InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
   return {inside, window};
 }
 
+Value nlc::x86::tileFollows(OpBuilder &b, Location loc,
+                            tl::AccessOpInterface access, ValueRange at,
+                            ValueRange next) {
+  Extent first = extentOf(b, loc, access, at);
+  Extent second = extentOf(b, loc, access, next);
+  Value end = tileOffset(b, loc, first);
+  if (first.strides.size() >= 2)
+    end = arith::AddIOp::create(
+        b, loc, end,
+        arith::MulIOp::create(b, loc, index(b, loc, first.rows),
+                              first.strides[first.strides.size() - 2]));
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                               tileOffset(b, loc, second), end);
+}
+
 Value nlc::x86::storeStreams(OpBuilder &b, Location loc, tl::StoreOp store,
                              const VectorTarget &target) {
   if (!target.streaming || !target.streaming->count(store))

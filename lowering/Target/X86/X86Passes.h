@@ -63,6 +63,10 @@ struct VectorTarget {
   /// `dot` of whole AMX tiles on the tile registers: bf16 with tdpbf16ps
   /// (AMX-BF16), i8 with tdpbssd (AMX-INT8); X86Amx.cpp.
   bool amxBf16 = false, amxInt8 = false;
+  /// k per chunk of an f32 K loop whose B tiles follow each other in
+  /// memory (DotKLoop; tileFollows), where more than kChunkK: 0 keeps
+  /// kChunkK.
+  unsigned f32ChunkK = 0;
   /// Code size over speed: tile copies take their masked path only
   /// (X86Memory.cpp, emitPaths).
   bool smallCode = false;

@@ -174,6 +174,14 @@ InPlaceTile inPlaceTile(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::ValueRange indices = {},
                         bool anyRowStride = false);
 
+/// Whether the tile `access` reads at `next` starts where its rows would
+/// continue from the tile at `at` (offset + rows x row stride): the tiles
+/// of consecutive iterations one run of memory, as the rows of a matrix
+/// or a column of packed tiles lie. An i1 built at `b`'s insertion point.
+mlir::Value tileFollows(mlir::OpBuilder &b, mlir::Location loc,
+                        tile::AccessOpInterface access, mlir::ValueRange at,
+                        mlir::ValueRange next);
+
 /// Whether `store` (planned by planStreamingStores) streams at run time,
 /// as its x86 lowering decides it; null where it never does. Built at
 /// `b`'s insertion point, which the store's operands must dominate.
