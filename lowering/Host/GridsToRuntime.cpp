@@ -44,7 +44,9 @@ constexpr llvm::StringLiteral kGroupRowsFn = "nl_grid_group_rows";
 /// tiles at 4096^3, whose rows of instances read 512 KiB of A each, ran
 /// 1.25x in groups of 2 rather than 4 (best of 6 alternated runs,
 /// 2026-12-07), 128 x 128 tiles at 2048^3 1.15x; where 4 rows fit (64 x 64
-/// tiles at 2048^3) 4 did best; i8 likewise.
+/// tiles at 2048^3) 4 did best; i8 likewise. A call marked with
+/// kGroupRowsAttrName takes its rows (f32 products on AMX targets:
+/// convert-tile-to-x86's kF32GroupRows).
 constexpr int64_t kGroupRows = 4;
 
 struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
@@ -138,10 +140,18 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
           b, loc, arith::MaxSIOp::create(b, loc, ub, lb), lb);
       trips.push_back(arith::CeilDivUIOp::create(b, loc, span, step));
     }
-    // Rows per group of instances (instancePosition): kGroupRows, or what
-    // the runtime finds fit L2 for the grid's rows of its left operand.
+    // Rows per group of instances (instancePosition): kGroupRows, what the
+    // target's kernel lowering fixed (kGroupRowsAttrName), or what the
+    // runtime finds fit L2 for the grid's rows of its left operand.
     Value group = arith::ConstantIndexOp::create(b, loc, kGroupRows);
-    if (Value bytes = trips.size() >= 2 ? stripBytes(b, loc, grid) : Value())
+    func::CallOp marked = markedCall(grid);
+    if (auto fixed =
+            marked ? marked->getAttrOfType<IntegerAttr>(nlc::kGroupRowsAttrName)
+                   : IntegerAttr();
+        fixed && fixed.getInt() > 0)
+      group = arith::ConstantIndexOp::create(b, loc, fixed.getInt());
+    else if (Value bytes =
+                 trips.size() >= 2 ? stripBytes(b, loc, grid) : Value())
       group = arith::IndexCastOp::create(
           b, loc, b.getIndexType(),
           LLVM::CallOp::create(
@@ -274,8 +284,10 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
 
   /// The bytes of the rows of its left operand that each row of `grid`'s
   /// instances reads (kRowStripAttrName: `rows` times the bytes of a row,
-  /// as i64), or null where the grid is not marked or its kernel call
-  /// does not take that view from outside the grid.
+  /// as i64), or null where the grid is not marked, its kernel call does
+  /// not take that view from outside the grid, or the view is of f32: an
+  /// f32 micro-kernel reads A once per instance and B's tiles once per
+  /// block of 6 rows, so that B's, not A's, are the ones to keep in L2.
   static Value stripBytes(OpBuilder &b, Location loc, scf::ParallelOp grid) {
     func::CallOp call = markedCall(grid);
     if (!call)
@@ -287,6 +299,7 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
     Value view = call.getOperand(strip[0]);
     auto type = dyn_cast<MemRefType>(view.getType());
     if (!type || !type.getElementType().isIntOrFloat() ||
+        type.getElementType().isF32() ||
         grid.getRegion().isAncestor(view.getParentRegion()))
       return nullptr;
     Value bytes = arith::ConstantIndexOp::create(

@@ -39,9 +39,15 @@ inline constexpr llvm::StringLiteral kGridBodyAttrName = "nlc-grid-body";
 /// in an `scf.parallel`, set by `convert-tile-launch-to-scf`): the grid's
 /// instances with the same first position read `rows` rows (one leading
 /// index where `rows` is 1) of the view the call takes as operand `arg`,
-/// whole, as the left operand of bf16 or i8 products.
-/// `nlc-grids-to-runtime` sizes its groups of rows of instances by it.
+/// whole, as the left operand of bf16, i8 or f32 products.
+/// `nlc-grids-to-runtime` sizes its groups of rows of instances by it
+/// (bf16 and i8).
 inline constexpr llvm::StringLiteral kRowStripAttrName = "nlc.row_strip";
+
+/// An i64 attribute of a grid's kernel call marked kRowStripAttrName, set
+/// by the target's kernel lowering (`convert-tile-to-x86`): the rows of
+/// instances per group, which `nlc-grids-to-runtime` then takes as they are.
+inline constexpr llvm::StringLiteral kGroupRowsAttrName = "nlc.group_rows";
 
 struct CodegenOptions {
   unsigned optLevel = 2;

@@ -6,7 +6,7 @@
 // each `tile.launch` becomes an `scf.parallel` over the grid that calls the
 // kernel once per point. The host pipeline then runs the loop on threads
 // (Linux) or in order (bare metal). Where the kernel's products take their
-// bf16 or i8 left operand from tiles of a view at row `program_id(0)`, the
+// bf16, i8 or f32 left operand from tiles of a view at row `program_id(0)`, the
 // call is marked with that view and the rows each row of instances reads
 // (nlc::kRowStripAttrName), by which the Linux pipeline groups instances.
 //
@@ -62,8 +62,8 @@ namespace {
 /// Position (3) and sizes (3) of the grid, appended to each grid kernel.
 constexpr unsigned kGridArgs = 6;
 
-/// `[arg, rows]` of kRowStripAttrName for `kernel`: a `tile.dot` of bf16 or
-/// i8 whose left operand is loaded from the view argument `arg` at first
+/// `[arg, rows]` of kRowStripAttrName for `kernel`: a `tile.dot` of bf16,
+/// i8 or f32 whose left operand is loaded from the view argument `arg` at first
 /// index `program_id(0)`, reading `rows` of its rows (the tile's rows where
 /// the view has the tile's rank, else one leading index); the first such
 /// `dot`, or none.
@@ -72,7 +72,7 @@ std::optional<std::array<int64_t, 2>> rowStrip(func::FuncOp kernel) {
   kernel.walk([&](tl::DotOp dot) {
     auto load = dot.getLhs().getDefiningOp<tl::LoadOp>();
     Type elem = dot.getLhs().getType().getElementType();
-    if (!load || !(elem.isBF16() || elem.isInteger(8)))
+    if (!load || !(elem.isBF16() || elem.isInteger(8) || elem.isF32()))
       return WalkResult::advance();
     auto view = dyn_cast<BlockArgument>(load.getView());
     auto pid = load.getIndices().empty()

@@ -147,3 +147,39 @@ func.func @marked(%a: memref<?x?xbf16>, %x: index, %y: index) {
   }
   return
 }
+
+// -----
+
+// A marked call with `nlc.group_rows` (set by convert-tile-to-x86: f32
+// products on AMX targets) takes that many rows per group, a constant;
+// an f32 strip without it keeps 4: neither asks the runtime.
+// CHECK-LABEL: func.func @fixed(
+// CHECK-NOT: llvm.call @nl_grid_group_rows
+// CHECK: llvm.call @nl_grid_launch
+// CHECK-NOT: llvm.call @nl_grid_group_rows
+// CHECK: llvm.call @nl_grid_launch
+// CHECK-NOT: llvm.call @nl_grid_group_rows
+// CHECK-LABEL: llvm.func internal @fixed.grid(
+// CHECK: %[[G:.+]] = arith.constant 64 : index
+// CHECK: scf.for
+// CHECK: arith.muli %[[G]], %{{.+}}
+// CHECK: func.call @k(
+// CHECK-LABEL: llvm.func internal @fixed.grid_0(
+// CHECK: %[[G4:.+]] = arith.constant 4 : index
+// CHECK: scf.for
+// CHECK: arith.muli %[[G4]], %{{.+}}
+// CHECK: func.call @k(
+func.func private @k(%a: memref<?x?xf32>, %i: index, %j: index)
+func.func @fixed(%a: memref<?x?xf32>, %x: index, %y: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%x, %y) step (%c1, %c1) {
+    func.call @k(%a, %i, %j) {nlc.group_rows = 64 : i64, nlc.row_strip = array<i64: 0, 64>} : (memref<?x?xf32>, index, index) -> ()
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%x, %y) step (%c1, %c1) {
+    func.call @k(%a, %i, %j) {nlc.row_strip = array<i64: 0, 64>} : (memref<?x?xf32>, index, index) -> ()
+    scf.reduce
+  }
+  return
+}

@@ -43,15 +43,17 @@ func.func @not_a_kernel() -> index {
 
 // -----
 
-// A kernel whose bf16 (or i8) products take their left operand from tiles
-// of a view argument at row `program_id(0)` (through the casts a `let`
-// makes): the call is marked with that argument and the rows each row of
-// instances reads (`nlc.row_strip = [arg, rows]`, for
-// nlc-grids-to-runtime), here argument 1's tile rows, 64. An f32 product
+// A kernel whose bf16 (or i8, or f32) products take their left operand
+// from tiles of a view argument at row `program_id(0)` (through the casts a
+// `let` makes): the call is marked with that argument and the rows each
+// row of instances reads (`nlc.row_strip = [arg, rows]`, for
+// nlc-grids-to-runtime and convert-tile-to-x86), here argument 1's tile
+// rows, 64, and the f32 product's argument 0, 16 rows. An f16 product
 // leaves its call unmarked, as does a left operand at row program_id(1).
 // CHECK-LABEL: func.func @host2(
 // CHECK: func.call @mm({{.+}}) {nlc.row_strip = array<i64: 1, 64>}
-// CHECK: func.call @mm_f32(
+// CHECK: func.call @mm_f32({{.+}}) {nlc.row_strip = array<i64: 0, 16>}
+// CHECK: func.call @mm_f16(
 // CHECK-NOT: nlc.row_strip
 // CHECK: func.call @mm_cols(
 // CHECK-NOT: nlc.row_strip
@@ -75,6 +77,14 @@ func.func private @mm_f32(%a: memref<?x?xf32, strided<[?, 1], offset: ?>>, %c: m
   tile.store %z, %c[%i, %i] : !tile.tile<16x16xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   return
 }
+func.func private @mm_f16(%a: memref<?x?xf16, strided<[?, 1], offset: ?>>, %c: memref<?x?xf32, strided<[?, 1], offset: ?>>) attributes {tile.kernel} {
+  %i = tile.program_id 0
+  %x = tile.load %a[%i, %i] : memref<?x?xf16, strided<[?, 1], offset: ?>> -> !tile.tile<16x16xf16>
+  %y = tile.load %a[%i, %i] : memref<?x?xf16, strided<[?, 1], offset: ?>> -> !tile.tile<16x16xf16, col_major>
+  %z = tile.dot %x, %y : !tile.tile<16x16xf16>, !tile.tile<16x16xf16, col_major> -> !tile.tile<16x16xf32>
+  tile.store %z, %c[%i, %i] : !tile.tile<16x16xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  return
+}
 func.func private @mm_cols(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>, %c: memref<?x?xf32, strided<[?, 1], offset: ?>>) attributes {tile.kernel} {
   %i = tile.program_id 0
   %j = tile.program_id 1
@@ -84,9 +94,10 @@ func.func private @mm_cols(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>, %c:
   tile.store %z, %c[%i, %j] : !tile.tile<32x32xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   return
 }
-func.func @host2(%s: f32, %a: memref<?x?xbf16, strided<[?, 1], offset: ?>>, %c: memref<?x?xf32, strided<[?, 1], offset: ?>>, %f: memref<?x?xf32, strided<[?, 1], offset: ?>>, %m: index) {
+func.func @host2(%s: f32, %a: memref<?x?xbf16, strided<[?, 1], offset: ?>>, %c: memref<?x?xf32, strided<[?, 1], offset: ?>>, %f: memref<?x?xf32, strided<[?, 1], offset: ?>>, %h: memref<?x?xf16, strided<[?, 1], offset: ?>>, %m: index) {
   tile.launch @mm[%m, %m] (%s, %a, %a, %c) : f32, memref<?x?xbf16, strided<[?, 1], offset: ?>>, memref<?x?xbf16, strided<[?, 1], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   tile.launch @mm_f32[%m] (%f, %f) : memref<?x?xf32, strided<[?, 1], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  tile.launch @mm_f16[%m] (%h, %f) : memref<?x?xf16, strided<[?, 1], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   tile.launch @mm_cols[%m, %m] (%a, %c) : memref<?x?xbf16, strided<[?, 1], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   return
 }
