@@ -972,12 +972,21 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
       a = biasRows(rewriter, loc, a, m, k);
     } else if (pairs)
       packed = packPairs(rewriter, loc, bm, k, n, np, lanes, pairElem);
-    else if (in != f32)
+    // f16 (or bf16 without its pair instruction): A widened once, and B
+    // too where more than one block of rows reads it (each would convert
+    // every row of B again: 4 conversions per 24 FMAs on AVX-512).
+    Type rhsIn = in;
+    if (!quads && !pairs && in != f32) {
       a = widenRows(rewriter, loc, a, m, k, lanes);
+      if (m > int64_t(target.dotRows)) {
+        bm = widenRows(rewriter, loc, bm, k, n, lanes);
+        rhsIn = f32;
+      }
+    }
     auto step = [&](OpBuilder &b, Location l, Value kk, ArrayRef<Value> rowIdx,
                     Value j0, int64_t cols, ValueRange acc,
                     SmallVectorImpl<Value> &next) {
-      fmaStep(b, l, a, bm, vt, in, kk, rowIdx, j0, cols, acc, next);
+      fmaStep(b, l, a, bm, vt, rhsIn, kk, rowIdx, j0, cols, acc, next);
     };
     // Pairs: vpmaddwd (i8 widened to i16) or vdpbf16ps.
     auto pairStep = [&](OpBuilder &b, Location l, Value kp,
