@@ -69,9 +69,9 @@ namespace {
 /// after another, so that B's tiles for a column, which every block of 6
 /// rows reads again, stay in L2 across the column's instances, while A's
 /// rows, read once per instance, come from L3. On a Sapphire Rapids (2 MiB
-/// of L2 per core), best of 2-3 alternated runs against groups of 4: 2048^3
-/// 1.11-1.12x, 4096^3 1.16-1.26x on one thread, 1.09-1.28x on two; groups
-/// of 16 did nearly as well.
+/// of L2 per core), best of 2-8 alternated runs against groups of 4: 2048^3
+/// 1.09-1.12x, 4096^3 1.08-1.26x on one thread, 1.11-1.28x on two, 4096 x
+/// 4096 x 128 0.96-0.98x; groups of 16 did nearly as well.
 constexpr int64_t kF32GroupRows = 64;
 
 /// Fixes the groups of rows (kGroupRowsAttrName) of grids whose products
