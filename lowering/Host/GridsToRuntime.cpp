@@ -71,11 +71,6 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
       LLVM::LLVMFuncOp::create(
           mb, module.getLoc(), kLaunch,
           LLVM::LLVMFunctionType::get(voidType, {ptr, ptr, i64}));
-    if (!module.lookupSymbol(kGroupRowsFn) &&
-        llvm::any_of(grids,
-                     [](scf::ParallelOp p) { return bool(markedCall(p)); }))
-      LLVM::LLVMFuncOp::create(mb, module.getLoc(), kGroupRowsFn,
-                               LLVM::LLVMFunctionType::get(i64, {i64, i64}));
     SymbolTable symbols(module);
     for (scf::ParallelOp grid : grids)
       if (failed(outline(grid, converter, symbols)))
@@ -151,7 +146,14 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
         fixed && fixed.getInt() > 0)
       group = arith::ConstantIndexOp::create(b, loc, fixed.getInt());
     else if (Value bytes =
-                 trips.size() >= 2 ? stripBytes(b, loc, grid) : Value())
+                 trips.size() >= 2 ? stripBytes(b, loc, grid) : Value()) {
+      // Declared by the first grid that calls it.
+      if (!symbols.lookup(kGroupRowsFn)) {
+        OpBuilder mb = OpBuilder::atBlockEnd(getOperation().getBody());
+        symbols.insert(LLVM::LLVMFuncOp::create(
+            mb, loc, kGroupRowsFn,
+            LLVM::LLVMFunctionType::get(i64, {i64, i64})));
+      }
       group = arith::IndexCastOp::create(
           b, loc, b.getIndexType(),
           LLVM::CallOp::create(
@@ -160,6 +162,7 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
                                     b, loc, i64, b.getI64IntegerAttr(
                                                      kGroupRows))})
               .getResult());
+    }
 
     // What the body uses from outside, constants aside (cloned), and the
     // bounds (to recover each instance's position).

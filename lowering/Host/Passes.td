@@ -54,12 +54,14 @@ def GridsToRuntime : Pass<"nlc-grids-to-runtime", "mlir::ModuleOp"> {
     4 positions of the first, all of the second for each group: a 2-D grid
     of matmul tiles then takes A's rows from the cache for every column
     of the group instead of from memory, 1.55x for a 4096^3 f32 product on
-    one thread of a Zen 5; a grid marked `nlc.row_strip = [arg, rows]`
+    one thread of a Zen 5; a grid whose kernel call has `nlc.group_rows =
+    G` (set by `convert-tile-to-x86`: f32 products on AMX targets) goes in
+    groups of G; one marked `nlc.row_strip = [arg, rows]`
     (`convert-tile-launch-to-scf`: the kernel call's operand `arg` is the
     left operand of bf16 or i8 products, of which each row of instances
-    reads `rows` rows) goes in groups of `nl_grid_group_rows(bytes of those
-    rows)`, 1 to 4, as many as fit half of the L2 cache) with the loop's
-    body; `ctx` is a struct on the caller's stack holding
+    reads `rows` rows) in groups of `nl_grid_group_rows(bytes of those
+    rows)`, 1 to 4, as many as fit half of the L2 cache; f32 strips keep 4)
+    with the loop's body; `ctx` is a struct on the caller's stack holding
     what the body uses from outside, as LLVM values (a memref as its
     descriptor), and the bounds. Constants are cloned instead.
     The Linux host pipeline runs it where it used to convert grids to

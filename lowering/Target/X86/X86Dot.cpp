@@ -768,11 +768,11 @@ struct DotPlan {
 /// the loop's iteration argument, its result yielded in its place) and
 /// reads B stored in quads by the launch (`tile.unpair_rows`:
 /// tile-pack-dot-operands packs B where A has more than one row tile): a K
-/// loop whose steps of 32 may run on AMX tiles, half their depth (amxDot). A decoding step's one row of A keeps the
-/// vector rows: on the tiles (16 rows for one) the 1 x 4096 x 4096 product
-/// of 64 x 64 k32 tiles ran 8.5 GOP/s against 16.5 (Sapphire Rapids). Set
-/// before the conversion (markInPlaceDotOperands), which moves the loops'
-/// blocks.
+/// loop whose steps of 32 may run on AMX tiles, half their depth (amxDot).
+/// A decoding step's one row of A keeps the vector rows: on the tiles (16
+/// rows for one) the 1 x 4096 x 4096 product of 64 x 64 k32 tiles ran 8.5
+/// GOP/s against 16.5 (Sapphire Rapids). Set before the conversion
+/// (markInPlaceDotOperands), which moves the loops' blocks.
 constexpr StringLiteral kHalfDepthAmx = "nlc.x86_amx_half_depth";
 
 /// The plan for `op`, or nothing where the micro-kernel does not apply.

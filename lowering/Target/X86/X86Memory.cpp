@@ -410,15 +410,16 @@ std::optional<unsigned> nextInstanceIndex(tl::AccessOpInterface op) {
 /// `program_id(0)` is followed on the same thread by the same access of the
 /// next instance at that index plus one (instances run in chunks of
 /// consecutive ids, axis 0 fastest: nl_grid_launch; in 2-D grids within
-/// groups of up to 4 along axis 0, where the prefetch past a group's last
-/// row is wasted). Prefetches that tile's cache lines (for writing with
-/// `write`) where it lies in a unit-stride view, so that its memory traffic
-/// overlaps this instance's work instead of stalling the next one: a row kernel
-/// (softmax, layernorm: one row per instance) otherwise starts each row on a
-/// cold page, which the hardware prefetchers do not enter on their own. Nothing
-/// for larger tiles (the prefetched lines would evict the current ones) or
-/// other accesses, nor for an access whose prefetches a vector loop issues
-/// instead (planSpreadPrefetches): these are all issued here at once.
+/// groups of rows along axis 0, nlc-grids-to-runtime's, where the prefetch
+/// past a group's last row is wasted). Prefetches that tile's cache lines (for
+/// writing with `write`) where it lies in a unit-stride view, so that its
+/// memory traffic overlaps this instance's work instead of stalling the next
+/// one: a row kernel (softmax, layernorm: one row per instance) otherwise
+/// starts each row on a cold page, which the hardware prefetchers do not enter
+/// on their own. Nothing for larger tiles (the prefetched lines would evict the
+/// current ones) or other accesses, nor for an access whose prefetches a vector
+/// loop issues instead (planSpreadPrefetches): these are all issued here at
+/// once.
 void prefetchNext(OpBuilder &b, Location loc, tl::AccessOpInterface op,
                   bool write, const VectorTarget &target) {
   std::optional<unsigned> at = nextInstanceIndex(op);
