@@ -47,9 +47,9 @@ def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
 
-def run(cmd, stdin=None, threads=None, timeout=None):
+def run(cmd, stdin=None, threads=None, timeout=None, extra_env=None):
     """Runs cmd; returns (stdout, timed_out)."""
-    env = dict(os.environ)
+    env = dict(os.environ, **(extra_env or {}))
     if threads is not None:
         env["OMP_NUM_THREADS"] = str(threads)  # oneDNN's OpenMP
         env["NL_NUM_THREADS"] = str(threads)  # nlc's grid threads
@@ -262,22 +262,30 @@ class Bench:
                 if t in self.copy:
                     row["pct_peak"] = 100.0 * row["best"] / self.copy[t]
                 log(f"{name} {rows}x{cols} x{t}: {row['best']:.1f} GB/s ({chk})")
-            # Launch overhead: `launches` launches of a 4-instance grid, timed together.
-            samples = []
-            chk = ""
-            for _ in range(self.a.reps):
-                out, _ = run([exe], stdin=f"4 0 0 {self.a.launches}\n", threads=t, timeout=120)
-                samples += times_of(out)
-            if samples:
-                c, _ = run([os.path.join(self.build, "libmm"), "check", "mem", "4", "1", "1024"],
-                           stdin=out)
-                chk = c.strip()[6:] if c.startswith("check ") else "FAIL"
-                us = [s / self.a.launches * 1e6 for s in samples]
-                self.add(kind="launch", case="nlc launch, grid=[4], 256 f32 each", threads=t,
-                         reps=len(us), best=min(us), median=statistics.median(us),
-                         unit="us/launch", check=chk.split()[0], note=f"{self.a.launches} launches")
-                log(f"launch x{t}: {min(us):.2f} us ({chk})")
-
+            # Launch overhead: `launches` launches of a 4-instance grid, timed
+            # together. On more than one thread, also with the grid spread
+            # over the threads (the runtime runs a grid this short on the
+            # calling thread alone: runtime/hosted/grid.c).
+            variants = [("nlc launch, grid=[4], 256 f32 each", {})]
+            if t > 1:
+                variants.append(("nlc launch spread over the threads "
+                                 "(NL_GRID_INLINE_TICKS=0)", {"NL_GRID_INLINE_TICKS": "0"}))
+            for case, extra in variants:
+                samples = []
+                chk = ""
+                for _ in range(self.a.reps):
+                    out, _ = run([exe], stdin=f"4 0 0 {self.a.launches}\n", threads=t,
+                                 timeout=120, extra_env=extra)
+                    samples += times_of(out)
+                if samples:
+                    c, _ = run([os.path.join(self.build, "libmm"), "check", "mem", "4", "1",
+                                "1024"], stdin=out)
+                    chk = c.strip()[6:] if c.startswith("check ") else "FAIL"
+                    us = [s / self.a.launches * 1e6 for s in samples]
+                    self.add(kind="launch", case=case, threads=t, reps=len(us), best=min(us),
+                             median=statistics.median(us), unit="us/launch",
+                             check=chk.split()[0], note=f"{self.a.launches} launches")
+                    log(f"{case} x{t}: {min(us):.2f} us ({chk})")
 
 def fmt(v, digits=1):
     if v == "" or v is None:

@@ -162,8 +162,11 @@ typedef void (*NlGridBody)(void *ctx, int64_t begin, int64_t end);
 
 /// Runs instances 0 .. count - 1 of a grid on a persistent pool of threads
 /// (the caller and NL_NUM_THREADS - 1 workers, else OMP_NUM_THREADS, else
-/// the CPUs the process may use) and returns when all are done. Hosted
-/// flavour only: the bare-metal target runs grids as plain loops.
+/// the CPUs the process may use) and returns when all are done; a grid whose
+/// instances took less than handing some to another thread costs, the last
+/// time \p body ran, runs on the caller alone (NL_GRID_INLINE_TICKS). Not
+/// reentrant: one thread launches at a time. Hosted flavour only: the
+/// bare-metal target runs grids as plain loops.
 void nl_grid_launch(NlGridBody body, void *ctx, int64_t count);
 
 /// The threads nl_grid_launch uses, the caller included.

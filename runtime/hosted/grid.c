@@ -2,29 +2,34 @@
 //
 // nl_grid_launch runs the instances of a kernel grid on the calling thread
 // and on NL_NUM_THREADS - 1 worker threads created at the first launch and
-// kept for the life of the process. A launch publishes its job by bumping a
-// generation counter; workers wait for it spinning for a while (a launch
-// right after another finds them awake: no system call on either side),
-// then sleeping on a futex. The instances are cut into one run per thread
-// (thread 0 the launching one, the workers 1, 2, ... in the order they
-// were started); a thread takes chunks of its own run first, from an
-// atomic counter of that run, then chunks of the other runs in turn, so a
-// thread that falls behind is helped. Consecutive launches of the same
-// shape thus give each thread the same instances while no thread falls
-// behind: a grid that reads what the previous one wrote (a matmul reading
-// the tiles of B the launch before packed, a pack overwriting the tiles
-// the matmul before read) finds them in its own core's cache instead of
-// taking them, line by line, from the other core's. A worker joins a
-// launch while it is open and checks in after its last chunk; the launching
-// thread, once it finds no chunk left, closes the launch (no one joins it any
-// more) and waits for the workers that joined: no worker can then still be
-// touching this launch's state when the next one writes it, and launches are
-// synchronous like any call. A worker that had not joined by then (asleep, or
-// descheduled because another process holds the CPU) does not hold the launch
-// up: waiting for every worker to check in cost a scheduler time slice per
-// launch on a busy machine (a decoding step of about 30 launches fell from
-// 15,000 to 43 steps per second).
+// kept for the life of the process. A launch publishes its job under a
+// sequence number; workers wait for it spinning for a while (a launch right
+// after another finds them awake: no system call on either side), then
+// sleeping on a futex. The instances are cut into one run per thread
+// (thread 0 the launching one, the workers 1, 2, ... in the order they were
+// started) of about four chunks each; a thread takes the chunks of its own
+// run, then, where they are long enough for it to pay, those left in the
+// other runs. Consecutive launches of the same shape thus give each thread
+// the same instances: a grid that reads what the previous one wrote (a
+// matmul reading the tiles of B the launch before packed) finds them in its
+// own core's cache instead of taking them, line by line, from the other
+// core's.
 //
+// What a launch costs is the cache lines that cross between cores (a round
+// trip between the two vCPUs of the machines measured is 165-204 ns), so
+// each line has one writer where it can: the job's line (the launcher),
+// each run's count of chunks taken (its thread, unless another takes
+// chunks from it) and each worker's count of chunks done (that worker).
+// Nothing is reset between launches: a count of an older launch counts as
+// zero. The launching thread, done with its run, waits for the workers'
+// counts of chunks done to add up to the grid's; a worker that took no
+// chunk is not waited for (it finds none left when it comes), and one that
+// is late (asleep, or descheduled because another process holds the CPU)
+// has the chunks left in its run taken by the launcher after a few us:
+// waiting for every worker cost a scheduler time slice per launch on a busy
+// machine (a decoding step of about 30 launches fell from 15,000 to 43
+// steps per second). A grid whose instances took less the last time than
+// handing some to another thread costs runs on the calling thread alone.
 //===----------------------------------------------------------------------===//
 
 #ifndef _GNU_SOURCE
@@ -38,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 /// More threads than this are not started, whatever NL_NUM_THREADS says.
@@ -47,37 +53,63 @@
 /// (about 100 us on current x86).
 #define NL_SPIN_LIMIT 20000
 
+/// Grids whose instances took less than this the last time they ran, in
+/// ticks (below; about 1.4 us at 2.1 GHz), run on the launching thread
+/// alone: handing instances to another thread costs about 0.5-1 us on the
+/// 2-vCPU machines measured (docs/Performance.md), more than half of such
+/// a grid's work. NL_GRID_INLINE_TICKS sets another bound (0: never).
+#define NL_INLINE_TICKS 3000
+
+/// How long the launching thread, done with its own run, waits for the
+/// others to finish theirs before it takes their chunks (see finish), in
+/// ticks (below): about 1-3 us.
+#define NL_STEAL_AFTER_TICKS 5000
+
+/// A worker takes chunks of other runs only if its own took at least this
+/// long each (see run_chunks): about 0.5-1.5 us.
+#define NL_STEAL_CHUNK_TICKS 2500
+
 typedef struct {
   NlGridBody body;
   void *ctx;
-  int64_t count, chunk, threads;
+  /// Instances per chunk; per run (the first `extra` runs one more).
+  int64_t chunk, base;
+  int32_t threads, extra;
 } Job;
 
-/// The next instance to hand out of one thread's run, on a cache line of
-/// its own.
+/// A launch's sequence number in the high 32 bits of a word, a count in
+/// the low 32.
+#define NL_SEQ_SHIFT 32
+
+/// One thread's run and what it has done, 128 bytes apart (the spatial
+/// prefetcher of current x86 cores fetches lines in pairs). `claims`: the
+/// chunks of the run taken, by any thread; a word of an older launch counts
+/// as none taken, so a launch resets nothing and the line stays in the
+/// cache of the thread that runs the run (the launcher reads `done`, not
+/// `claims`, unless it takes chunks of the run). `done`: the chunks this
+/// worker finished in the launch (of any run), stored once, after its last
+/// chunk, and read by the launching thread.
 typedef struct {
-  _Alignas(64) int64_t next;
-} RunCounter;
+  _Alignas(128) uint64_t claims;
+  _Alignas(128) uint64_t done;
+} Run;
 
 static struct {
-  Job job;
-  /// Bumped once per launch; workers wait for it to change.
-  uint32_t generation;
-  /// One per thread: the next instance of its run.
-  RunCounter next[NL_MAX_THREADS];
-  /// kOpen while workers may join the current launch, plus the number
-  /// that joined; the number of those done with it.
-  uint32_t joined;
-  uint32_t arrived;
-  /// Workers asleep on `generation`.
+  /// The launch line: the current launch's sequence number (bumped by 2
+  /// per launch; odd while the launcher writes the job: a sequence lock),
+  /// the job, and the workers asleep on `seq`.
+  _Alignas(128) uint32_t seq;
   int32_t sleepers;
+  Job job;
+  /// One per thread.
+  _Alignas(128) Run runs[NL_MAX_THREADS];
   int32_t workers;
+  /// Grids measured to take less than this run on the calling thread alone
+  /// (NL_GRID_INLINE_TICKS; 0: never).
+  int64_t inline_ticks;
 } pool;
 
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
-
-/// The bit of `pool.joined` that says the launch is open.
-#define NL_OPEN 0x80000000u
 
 static void futex_wait(uint32_t *addr, uint32_t expected) {
   syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
@@ -93,28 +125,126 @@ static void cpu_relax(void) {
 #endif
 }
 
-/// The first instance of thread \p t's run (of \p job->threads).
-static int64_t run_begin(const Job *job, int64_t t) {
-  // count * t / threads, without the product (which could overflow).
-  return job->count / job->threads * t +
-         job->count % job->threads * t / job->threads;
+/// A clock for short waits: the time-stamp counter on x86 (counting at the
+/// processor's base frequency, 2-3.5 GHz on current parts: a few ns to
+/// read), nanoseconds elsewhere.
+static int64_t ticks(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  return (int64_t)__builtin_ia32_rdtsc();
+#else
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+#endif
 }
 
-/// Runs chunks of the current job until none is left: those of thread
-/// \p self's run, then those of the next runs in turn.
-static void run_chunks(const Job *job, int64_t self) {
-  for (int64_t i = 0; i < job->threads; ++i) {
-    int64_t t = (self + i) % job->threads;
-    int64_t last = run_begin(job, t + 1);
-    for (;;) {
-      int64_t begin =
-          __atomic_fetch_add(&pool.next[t].next, job->chunk, __ATOMIC_RELAXED);
-      if (begin >= last)
-        break;
-      int64_t end = begin + job->chunk < last ? begin + job->chunk : last;
-      job->body(job->ctx, begin, end);
-    }
+/// The first instance of thread \p t's run.
+static int64_t run_begin(const Job *job, int64_t t) {
+  return job->base * t + (t < job->extra ? t : job->extra);
+}
+
+/// The number of chunks of thread \p t's run: a few (about four per thread).
+static int64_t chunks_of(const Job *job, int64_t t) {
+  int64_t size = job->base + (t < job->extra);
+  return (size + job->chunk - 1) / job->chunk;
+}
+
+/// Takes the next of the \p chunks chunks of thread \p t's run in the
+/// launch whose sequence number is \p seq and runs it: false when all are
+/// taken (or the run is a later launch's).
+static bool run_one(const Job *job, uint32_t seq, int64_t t, int64_t chunks) {
+  if (chunks == 0)
+    return false;
+  uint64_t *claims = &pool.runs[t].claims;
+  uint64_t w = __atomic_load_n(claims, __ATOMIC_RELAXED);
+  int64_t c;
+  for (;;) {
+    // Sequence numbers wrap: compare their difference.
+    int32_t age = (int32_t)(seq - (uint32_t)(w >> NL_SEQ_SHIFT));
+    c = age == 0 ? (int64_t)(uint32_t)w : 0;
+    if (age < 0 || c >= chunks)
+      return false;
+    uint64_t next = (uint64_t)seq << NL_SEQ_SHIFT | (uint64_t)(c + 1);
+    if (__atomic_compare_exchange_n(claims, &w, next, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_RELAXED))
+      break;
   }
+  int64_t begin = run_begin(job, t) + c * job->chunk;
+  int64_t last = run_begin(job, t + 1);
+  job->body(job->ctx, begin,
+            begin + job->chunk < last ? begin + job->chunk : last);
+  return true;
+}
+
+/// A worker's part of launch \p seq: the chunks of its own run, then, if
+/// they took long enough for it to pay (a chunk taken from another run
+/// moves the chunk's data and the run's line to this core, some hundreds
+/// of ns), those left in the other runs. It says how many it ran once, at
+/// the end: a store to a line the launcher reads would hold up the next
+/// compare-and-swap until the line is back.
+static void run_chunks(const Job *job, uint32_t seq, int64_t self) {
+  uint32_t done = 0;
+  int64_t start = ticks();
+  int64_t own = chunks_of(job, self);
+  while (run_one(job, seq, self, own))
+    ++done;
+  if (done > 0 && (ticks() - start) / done >= NL_STEAL_CHUNK_TICKS)
+    for (int64_t i = 1; i < job->threads; ++i) {
+      int64_t t = (self + i) % job->threads;
+      int64_t chunks = chunks_of(job, t);
+      while (run_one(job, seq, t, chunks))
+        ++done;
+    }
+  if (done > 0)
+    __atomic_store_n(&pool.runs[self].done,
+                     (uint64_t)seq << NL_SEQ_SHIFT | done, __ATOMIC_RELEASE);
+}
+
+/// The launching thread's part of launch \p seq once its own run is taken
+/// (\p done of its chunks finished, \p total in all): it waits for the
+/// workers' counts to add up, taking the chunks left in their runs (one at a
+/// time) if they are not done within NL_STEAL_AFTER_TICKS or one is asleep. A
+/// worker that took no chunk is not waited for: it finds none left.
+static void finish(const Job *job, uint32_t seq, uint32_t done, int64_t total) {
+  int64_t since = ticks();
+  bool left = true;
+  for (unsigned spins = 0;; ++spins) {
+    int64_t all = done;
+    for (int64_t t = 1; t < job->threads; ++t) {
+      uint64_t w = __atomic_load_n(&pool.runs[t].done, __ATOMIC_ACQUIRE);
+      if ((uint32_t)(w >> NL_SEQ_SHIFT) == seq)
+        all += (uint32_t)w;
+    }
+    if (all == total)
+      return;
+    if (left && (spins % 16 == 15) &&
+        (__atomic_load_n(&pool.sleepers, __ATOMIC_RELAXED) > 0 ||
+         ticks() - since > NL_STEAL_AFTER_TICKS)) {
+      // Take what is left, one chunk at a time.
+      left = false;
+      for (int64_t t = 1; t < job->threads && !left; ++t)
+        left = run_one(job, seq, t, chunks_of(job, t));
+      if (left) {
+        ++done;
+        spins = 14; // Look again at once.
+      }
+      continue;
+    }
+    cpu_relax();
+  }
+}
+
+/// Reads the job of launch \p seq (even), or returns false if the launcher
+/// wrote another one meanwhile.
+static bool read_job(uint32_t seq, Job *job) {
+  job->body = __atomic_load_n(&pool.job.body, __ATOMIC_RELAXED);
+  job->ctx = __atomic_load_n(&pool.job.ctx, __ATOMIC_RELAXED);
+  job->chunk = __atomic_load_n(&pool.job.chunk, __ATOMIC_RELAXED);
+  job->base = __atomic_load_n(&pool.job.base, __ATOMIC_RELAXED);
+  job->threads = __atomic_load_n(&pool.job.threads, __ATOMIC_RELAXED);
+  job->extra = __atomic_load_n(&pool.job.extra, __ATOMIC_RELAXED);
+  __atomic_thread_fence(__ATOMIC_ACQUIRE);
+  return __atomic_load_n(&pool.seq, __ATOMIC_RELAXED) == seq;
 }
 
 static void *worker(void *arg) {
@@ -123,34 +253,24 @@ static void *worker(void *arg) {
   for (;;) {
     uint32_t now;
     int spins = 0;
-    while ((now = __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE)) ==
-           seen) {
+    while ((now = __atomic_load_n(&pool.seq, __ATOMIC_ACQUIRE)) == seen ||
+           (now & 1)) {
       if (++spins < NL_SPIN_LIMIT) {
         cpu_relax();
         continue;
       }
       __atomic_fetch_add(&pool.sleepers, 1, __ATOMIC_SEQ_CST);
       // Sleeps only if no launch came in between (futex checks the value).
-      futex_wait(&pool.generation, seen);
+      futex_wait(&pool.seq, now);
       __atomic_fetch_sub(&pool.sleepers, 1, __ATOMIC_SEQ_CST);
       spins = 0;
     }
     seen = now;
-    // Join the launch if it is still open. (A launch opened after `now`
-    // may be the one joined: its job is written before it opens, and the
-    // worker then joins the next generation again, which is counted like
-    // any join.)
-    uint32_t state = __atomic_load_n(&pool.joined, __ATOMIC_ACQUIRE);
-    bool joined = false;
-    while ((state & NL_OPEN) && !joined)
-      joined = __atomic_compare_exchange_n(&pool.joined, &state, state + 1,
-                                           false, __ATOMIC_ACQ_REL,
-                                           __ATOMIC_ACQUIRE);
-    if (!joined)
-      continue;
-    Job job = pool.job;
-    run_chunks(&job, self);
-    __atomic_fetch_add(&pool.arrived, 1, __ATOMIC_RELEASE);
+    // A launch that is over (or being replaced) leaves nothing to take: its
+    // runs are all taken, or belong to a later launch.
+    Job job;
+    if (read_job(now, &job))
+      run_chunks(&job, now, self);
   }
   return NULL;
 }
@@ -210,6 +330,8 @@ static bool pin_threads(int n, cpu_set_t *allowed) {
 }
 
 static void start_pool(void) {
+  const char *v = getenv("NL_GRID_INLINE_TICKS");
+  pool.inline_ticks = v && *v ? strtol(v, NULL, 10) : NL_INLINE_TICKS;
   int n = thread_count();
   cpu_set_t allowed;
   bool pin = pin_threads(n, &allowed);
@@ -260,6 +382,25 @@ int64_t nl_grid_threads(void) {
   return pool.workers + 1;
 }
 
+/// What running a kernel's instances took the last time it was launched,
+/// per body (a small table indexed by the body's address): ticks per 1024
+/// instances.
+typedef struct {
+  NlGridBody body;
+  int64_t per1k;
+} Cost;
+
+static Cost costs[64];
+
+static Cost *cost_of(NlGridBody body) {
+  return &costs[((uintptr_t)body >> 4) % (sizeof costs / sizeof *costs)];
+}
+
+static void record(Cost *cost, NlGridBody body, int64_t took, int64_t n) {
+  cost->body = body;
+  cost->per1k = n > 0 ? took * 1024 / n : 0;
+}
+
 void nl_grid_launch(NlGridBody body, void *ctx, int64_t count) {
   if (count <= 0)
     return;
@@ -268,22 +409,47 @@ void nl_grid_launch(NlGridBody body, void *ctx, int64_t count) {
     body(ctx, 0, count);
     return;
   }
-  int64_t threads = pool.workers + 1;
-  // About four chunks per thread: balance without a fetch-add per instance.
+  // A grid whose instances took less the last time than it takes to hand
+  // some to another thread runs here (measured again each time).
+  Cost *cost = cost_of(body);
+  if (cost->body == body && pool.inline_ticks > 0 &&
+      cost->per1k < pool.inline_ticks * 1024 / count) {
+    int64_t start = ticks();
+    body(ctx, 0, count);
+    record(cost, body, ticks() - start, count);
+    return;
+  }
+  int32_t threads = pool.workers + 1;
+  // About four chunks per thread: balance without a compare-and-swap per
+  // instance.
   int64_t chunk = (count + 4 * threads - 1) / (4 * threads);
-  pool.job = (Job){body, ctx, count, chunk, threads};
-  for (int64_t t = 0; t < threads; ++t)
-    __atomic_store_n(&pool.next[t].next, run_begin(&pool.job, t),
-                     __ATOMIC_RELAXED);
-  __atomic_store_n(&pool.arrived, 0, __ATOMIC_RELAXED);
-  __atomic_store_n(&pool.joined, NL_OPEN, __ATOMIC_RELEASE);
-  __atomic_fetch_add(&pool.generation, 1, __ATOMIC_SEQ_CST);
+  Job job = {
+      body, ctx, chunk, count / threads, threads, (int32_t)(count % threads)};
+  // Publish under the sequence lock: a worker that reads the job while it
+  // is written sees `seq` change and leaves it.
+  uint32_t seq = pool.seq + 2;
+  __atomic_store_n(&pool.seq, seq - 1, __ATOMIC_RELAXED);
+  __atomic_thread_fence(__ATOMIC_RELEASE);
+  __atomic_store_n(&pool.job.body, body, __ATOMIC_RELAXED);
+  __atomic_store_n(&pool.job.ctx, ctx, __ATOMIC_RELAXED);
+  __atomic_store_n(&pool.job.chunk, job.chunk, __ATOMIC_RELAXED);
+  __atomic_store_n(&pool.job.base, job.base, __ATOMIC_RELAXED);
+  __atomic_store_n(&pool.job.threads, job.threads, __ATOMIC_RELAXED);
+  __atomic_store_n(&pool.job.extra, job.extra, __ATOMIC_RELAXED);
+  __atomic_store_n(&pool.seq, seq, __ATOMIC_SEQ_CST);
   if (__atomic_load_n(&pool.sleepers, __ATOMIC_SEQ_CST) > 0)
-    futex_wake_all(&pool.generation);
-  run_chunks(&pool.job, 0);
-  // Close the launch, then wait for the workers that joined it.
-  uint32_t joined =
-      __atomic_fetch_and(&pool.joined, ~NL_OPEN, __ATOMIC_ACQ_REL) & ~NL_OPEN;
-  while (__atomic_load_n(&pool.arrived, __ATOMIC_ACQUIRE) < joined)
-    cpu_relax();
+    futex_wake_all(&pool.seq);
+  int64_t own = chunks_of(&job, 0), start = ticks();
+  uint32_t done = 0;
+  while (run_one(&job, seq, 0, own))
+    ++done;
+  int64_t ran = done * chunk < job.base + (job.extra > 0)
+                    ? done * chunk
+                    : job.base + (job.extra > 0);
+  if (done > 0)
+    record(cost, body, ticks() - start, ran);
+  int64_t total = 0;
+  for (int64_t t = 0; t < threads; ++t)
+    total += chunks_of(&job, t);
+  finish(&job, seq, done, total);
 }
