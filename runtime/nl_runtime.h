@@ -158,6 +158,7 @@ uint64_t nl_hash_bytes(const void *p, int64_t n);
 
 /// The body of a kernel grid: runs instances [begin, end) of the launch
 /// whose arguments \p ctx holds (the instance index linearized x-major).
+/// It only reads them.
 typedef void (*NlGridBody)(void *ctx, int64_t begin, int64_t end);
 
 /// Runs instances 0 .. count - 1 of a grid on a persistent pool of threads
@@ -165,9 +166,10 @@ typedef void (*NlGridBody)(void *ctx, int64_t begin, int64_t end);
 /// the CPUs the process may use) and returns when all are done; a grid whose
 /// instances took less than handing some to another thread costs, the last
 /// time \p body ran, runs on the caller alone (NL_GRID_INLINE_TICKS). Not
-/// reentrant: one thread launches at a time. Hosted flavour only: the
-/// bare-metal target runs grids as plain loops.
-void nl_grid_launch(NlGridBody body, void *ctx, int64_t count);
+/// reentrant: one thread launches at a time. \p args, \p size bytes, is the
+/// block handed to \p body (a copy of it, or itself). Hosted flavour only:
+/// the bare-metal target runs grids as plain loops.
+void nl_grid_launch(NlGridBody body, void *args, int64_t size, int64_t count);
 
 /// The threads nl_grid_launch uses, the caller included.
 int64_t nl_grid_threads(void);

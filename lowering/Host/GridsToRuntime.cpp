@@ -70,7 +70,7 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
     if (!module.lookupSymbol(kLaunch))
       LLVM::LLVMFuncOp::create(
           mb, module.getLoc(), kLaunch,
-          LLVM::LLVMFunctionType::get(voidType, {ptr, ptr, i64}));
+          LLVM::LLVMFunctionType::get(voidType, {ptr, ptr, i64, i64}));
     SymbolTable symbols(module);
     for (scf::ParallelOp grid : grids)
       if (failed(outline(grid, converter, symbols)))
@@ -269,8 +269,16 @@ struct GridsToRuntime : nlc::impl::GridsToRuntimeBase<GridsToRuntime> {
     }
     Value body = LLVM::AddressOfOp::create(b, loc, ptr, fn.getSymName());
     Value n = arith::IndexCastOp::create(b, loc, i64, count);
+    // The context's size (the runtime copies small ones where workers read
+    // them): the address of the element past it, from null, which LLVM
+    // folds with the target's data layout.
+    Value null = LLVM::ZeroOp::create(b, loc, ptr);
+    Value size = LLVM::PtrToIntOp::create(
+        b, loc, i64,
+        LLVM::GEPOp::create(b, loc, ptr, context, null,
+                            ArrayRef<LLVM::GEPArg>{1}));
     LLVM::CallOp::create(b, loc, TypeRange{}, kLaunch,
-                         ValueRange{body, base, n});
+                         ValueRange{body, base, size, n});
     grid.erase();
     return success();
   }

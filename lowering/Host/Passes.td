@@ -47,7 +47,7 @@ def GridsToRuntime : Pass<"nlc-grids-to-runtime", "mlir::ModuleOp"> {
   let description = [{
     Each `scf.parallel` without reductions (nlc makes them only for kernel
     grids: `convert-tile-launch-to-scf`) becomes a call of the runtime's
-    `nl_grid_launch(body, ctx, count)`. `body` is a new internal
+    `nl_grid_launch(body, ctx, size, count)`. `body` is a new internal
     `llvm.func @<function>.grid(ptr ctx, i64 begin, i64 end)` that runs
     iterations `begin .. end - 1` (linearized, first dimension fastest,
     except that with two or more dimensions the first two go in groups of
@@ -63,7 +63,9 @@ def GridsToRuntime : Pass<"nlc-grids-to-runtime", "mlir::ModuleOp"> {
     rows)`, 1 to 4, as many as fit half of the L2 cache; f32 strips keep 4)
     with the loop's body; `ctx` is a struct on the caller's stack holding
     what the body uses from outside, as LLVM values (a memref as its
-    descriptor), and the bounds. Constants are cloned instead.
+    descriptor), and the bounds, `size` its size in bytes (the runtime
+    copies a small context to where the workers read it, only where it
+    changed). Constants are cloned instead.
     The Linux host pipeline runs it where it used to convert grids to
     OpenMP: the runtime's threads stay alive between launches, so a small
     launch costs no thread wake-up.

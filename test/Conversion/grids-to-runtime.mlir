@@ -28,10 +28,14 @@
 // CHECK: llvm.store %[[YI]]
 // CHECK: %[[F:.+]] = llvm.mlir.addressof @launch.grid : !llvm.ptr
 // CHECK: %[[N:.+]] = arith.index_cast %[[N2]] : index to i64
-// CHECK: llvm.call @nl_grid_launch(%[[F]], %[[CTX]], %[[N]])
+// The block's size, for the runtime's copy: one past it, from null.
+// CHECK: %[[NULL:.+]] = llvm.mlir.zero : !llvm.ptr
+// CHECK: %[[END:.+]] = llvm.getelementptr %[[NULL]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(f32, struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, i64, i64)>
+// CHECK: %[[SIZE:.+]] = llvm.ptrtoint %[[END]] : !llvm.ptr to i64
+// CHECK: llvm.call @nl_grid_launch(%[[F]], %[[CTX]], %[[SIZE]], %[[N]])
 // The loop with a reduction stays.
 // CHECK: scf.parallel {{.+}} -> f32
-// CHECK: llvm.func @nl_grid_launch(!llvm.ptr, !llvm.ptr, i64)
+// CHECK: llvm.func @nl_grid_launch(!llvm.ptr, !llvm.ptr, i64, i64)
 // The body is marked as kernel code, which code generation tunes for the
 // CPU (test/Driver/kernel-tuning.nl).
 // CHECK-LABEL: llvm.func internal @launch.grid(

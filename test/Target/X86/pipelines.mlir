@@ -18,8 +18,8 @@
 // LINUX: %[[T:.+]] = llvm.intr.smax(%[[N]], %{{.+}})
 // LINUX: llvm.store %{{.+}}, %{{.+}} : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, !llvm.ptr
 // LINUX: llvm.store %[[T]], %{{.+}} : i64, !llvm.ptr
-// LINUX: llvm.call @nl_grid_launch(%[[BODY]], %[[CTX]], %[[T]])
-// LINUX: llvm.func @nl_grid_launch(!llvm.ptr, !llvm.ptr, i64)
+// LINUX: llvm.call @nl_grid_launch(%[[BODY]], %[[CTX]], %{{.+}}, %[[T]])
+// LINUX: llvm.func @nl_grid_launch(!llvm.ptr, !llvm.ptr, i64, i64)
 // LINUX-LABEL: llvm.func internal @grid.grid(
 // LINUX-SAME: %[[C:[^:]+]]: !llvm.ptr, %[[BEGIN:[^:]+]]: i64, %[[END:[^:]+]]: i64)
 // LINUX: %[[D:.+]] = llvm.load %{{.+}} : !llvm.ptr -> !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
