@@ -19,7 +19,9 @@
 // trip between the two vCPUs of the machines measured is 165-204 ns), so
 // each line has one writer where it can: the job's line (the launcher),
 // each run's count of chunks taken (its thread, unless another takes
-// chunks from it) and each worker's count of chunks done (that worker).
+// chunks from it) and each worker's count of chunks done (that worker); a
+// small argument block is copied next to the job's line only where it
+// changed.
 // Nothing is reset between launches: a count of an older launch counts as
 // zero. The launching thread, done with its run, waits for the workers'
 // counts of chunks done to add up to the grid's; a worker that took no
