@@ -192,25 +192,34 @@ static bool run_one(const Job *job, uint32_t seq, int64_t t, int64_t chunks) {
 /// A worker's part of launch \p seq: the chunks of its own run, then, if
 /// they took long enough for it to pay (a chunk taken from another run
 /// moves the chunk's data and the run's line to this core, some hundreds
-/// of ns), those left in the other runs. It says how many it ran once, at
-/// the end: a store to a line the launcher reads would hold up the next
-/// compare-and-swap until the line is back.
+/// of ns), those left in the other runs. It says how many it ran after its
+/// own run and again only if it took more: a store to a line the launcher
+/// reads holds up the next compare-and-swap until the line is back.
 static void run_chunks(const Job *job, uint32_t seq, int64_t self) {
   uint32_t done = 0;
   int64_t start = ticks();
   int64_t own = chunks_of(job, self);
   while (run_one(job, seq, self, own))
     ++done;
-  if (done > 0 && (ticks() - start) / done >= NL_STEAL_CHUNK_TICKS)
-    for (int64_t i = 1; i < job->threads; ++i) {
-      int64_t t = (self + i) % job->threads;
-      int64_t chunks = chunks_of(job, t);
-      while (run_one(job, seq, t, chunks))
-        ++done;
-    }
-  if (done > 0)
-    __atomic_store_n(&pool.runs[self].done,
-                     (uint64_t)seq << NL_SEQ_SHIFT | done, __ATOMIC_RELEASE);
+  if (done == 0)
+    return;
+  // Said before looking at the other runs (a miss): the launcher may be
+  // waiting for no more than these.
+  uint64_t *said = &pool.runs[self].done;
+  __atomic_store_n(said, (uint64_t)seq << NL_SEQ_SHIFT | done,
+                   __ATOMIC_RELEASE);
+  if ((ticks() - start) / done < NL_STEAL_CHUNK_TICKS)
+    return;
+  uint32_t mine = done;
+  for (int64_t i = 1; i < job->threads; ++i) {
+    int64_t t = (self + i) % job->threads;
+    int64_t chunks = chunks_of(job, t);
+    while (run_one(job, seq, t, chunks))
+      ++done;
+  }
+  if (done > mine)
+    __atomic_store_n(said, (uint64_t)seq << NL_SEQ_SHIFT | done,
+                     __ATOMIC_RELEASE);
 }
 
 /// The launching thread's part of launch \p seq once its own run is taken
@@ -221,7 +230,7 @@ static void run_chunks(const Job *job, uint32_t seq, int64_t self) {
 static void finish(const Job *job, uint32_t seq, uint32_t done, int64_t total) {
   int64_t since = ticks();
   bool left = true;
-  for (unsigned spins = 0;; ++spins) {
+  for (;;) {
     int64_t all = done;
     for (int64_t t = 1; t < job->threads; ++t) {
       uint64_t w = __atomic_load_n(&pool.runs[t].done, __ATOMIC_ACQUIRE);
@@ -230,17 +239,13 @@ static void finish(const Job *job, uint32_t seq, uint32_t done, int64_t total) {
     }
     if (all == total)
       return;
-    if (left && (spins % 16 == 15) &&
-        (__atomic_load_n(&pool.sleepers, __ATOMIC_RELAXED) > 0 ||
-         ticks() - since > NL_STEAL_AFTER_TICKS)) {
+    if (left && (__atomic_load_n(&pool.sleepers, __ATOMIC_RELAXED) > 0 ||
+                 ticks() - since > NL_STEAL_AFTER_TICKS)) {
       // Take what is left, one chunk at a time.
       left = false;
       for (int64_t t = 1; t < job->threads && !left; ++t)
         left = run_one(job, seq, t, chunks_of(job, t));
-      if (left) {
-        ++done;
-        spins = 14; // Look again at once.
-      }
+      done += left;
       continue;
     }
     cpu_relax();
