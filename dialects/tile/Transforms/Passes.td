@@ -81,7 +81,11 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     argument per packed view) loads tile `[ti, tj, 0, 0]` of it instead.
     A view loaded as the left operand of an f16 or bf16 `dot` is packed
     only with `pack-narrow-float-lhs`, of an f32 `dot` only with
-    `pack-f32-lhs` (the default). With `pack-rhs-pairs`, a bf16 view read
+    `pack-f32-lhs` (the default). With `i8-lhs-in-place`, a kernel whose
+    packed views include an i8 left operand gets a second packed clone
+    (`@k.packed_0`) without it, which the launch runs where that operand's
+    rows are a whole number of tiles of fewer than 4096 bytes (read in
+    place there), the first elsewhere. With `pack-rhs-pairs`, a bf16 view read
     only as right operands, its tiles of an even number of rows, is stored
     with each tile's rows paired (`tile.pair_rows`, a tensor
     `[.., .., TK/2, 2*TN]`), and the packed kernel reads
@@ -144,6 +148,11 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
            "Also pack views loaded as the left operand of an f16 or bf16 dot "
            "(the x86 micro-kernel widens that operand into a buffer anyway, "
            "so packing it only adds a pass)">,
+    Option<"i8LhsInPlace", "i8-lhs-in-place", "bool", "false",
+           "Where an i8 left operand's rows are a whole number of tiles and "
+           "under 4 KiB long, read it in place rather than packing it (a "
+           "second packed clone, with only the other views packed): AMX's "
+           "tdpbssd, whose A needs no bias, reads such rows as fast">,
     Option<"packRhsPairs", "pack-rhs-pairs", "bool", "false",
            "Store packed bf16 right operands with their rows paired "
            "(tile.pair_rows, K even), which the packed kernel unpairs "

@@ -2,6 +2,7 @@
 // RUN: nlc-opt %s -tile-pack-dot-operands="min-elements=1000 min-f32-elements=2000 min-i8-elements=3000" | FileCheck %s --check-prefix=MIN
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-narrow-float-lhs=true" | FileCheck %s --check-prefix=NARROW
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-f32-lhs=false" | FileCheck %s --check-prefix=NOLHS --enable-var-scope
+// RUN: nlc-opt %s -tile-pack-dot-operands="i8-lhs-in-place=true" | FileCheck %s --check-prefix=INPLACE --enable-var-scope
 // tile-pack-dot-operands: a rank-2 view read only by loads of one tile type
 // (and memref.dim) whose tiles feed dot operands alone is packed into tiles
 // once per launch; everything else keeps the launch as it was.
@@ -195,6 +196,32 @@ func.func private @bytes(%a: !b2, %b: !b2, %c: !w2) attributes {tile.kernel} {
 // CHECK: tile.launch @bytes[
 // MIN-LABEL: func.func @host_bytes(
 // MIN: arith.constant 3000 : index
+// With i8-lhs-in-place, a second clone takes B's packed view only, and the
+// packed branch runs it where A's columns are whole tiles (of 8) and fewer
+// than 4096, the first clone (A packed too) elsewhere; no such clone without
+// the option.
+// CHECK-NOT: @bytes.packed_0
+// INPLACE-LABEL: func.func private @bytes.packed(
+// INPLACE-SAME: memref<?x?x8x8xi8, strided<[?, ?, 8, 1], offset: ?>>, %{{[^:]+}}: memref<?x?x8x16xi8, strided<[?, ?, 16, 1], offset: ?>>) attributes
+// INPLACE-LABEL: func.func private @bytes.packed_0(
+// INPLACE-SAME: %{{[^:]+}}: memref<?x?xi32, strided<[?, ?], offset: ?>>, %{{[^:]+}}: memref<?x?x8x16xi8, strided<[?, ?, 16, 1], offset: ?>>) attributes
+// INPLACE-LABEL: func.func @host_bytes(
+// INPLACE: scf.if
+// INPLACE: %[[K:.+]] = memref.dim %arg0, %c1
+// INPLACE: %[[R:.+]] = arith.remui %[[K]], %c8
+// INPLACE: %[[RAGGED:.+]] = arith.cmpi ne, %[[R]], %c0
+// INPLACE: %[[WIDE:.+]] = arith.cmpi uge, %[[K]], %c4096
+// INPLACE: %[[PACKA:.+]] = arith.ori %[[RAGGED]], %[[WIDE]] : i1
+// INPLACE: scf.if %[[PACKA]] {
+// INPLACE: tile.launch @bytes.pack0
+// INPLACE: tile.launch @bytes.pack1
+// INPLACE: tile.launch @bytes.packed[
+// INPLACE: } else {
+// INPLACE-NOT: @bytes.pack0
+// INPLACE: tile.launch @bytes.pack1
+// INPLACE: tile.launch @bytes.packed_0[
+// INPLACE: } else {
+// INPLACE: tile.launch @bytes[
 func.func @host_bytes(%a: !b2, %b: !b2, %c: !w2, %n: index) {
   tile.launch @bytes[%n, %n](%a, %b, %c) : !b2, !b2, !w2
   return
