@@ -85,7 +85,9 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     packed views include an i8 left operand gets a second packed clone
     (`@k.packed_0`) without it, which the launch runs where that operand's
     rows are a whole number of tiles of fewer than 4096 bytes (read in
-    place there), the first elsewhere. With `pack-rhs-pairs`, a bf16 view read
+    place there), the first elsewhere; `bf16-lhs-in-place` does the same
+    for a bf16 left operand, packed only where its rows are not a whole
+    number of tiles. With `pack-rhs-pairs`, a bf16 view read
     only as right operands, its tiles of an even number of rows, is stored
     with each tile's rows paired (`tile.pair_rows`, a tensor
     `[.., .., TK/2, 2*TN]`), and the packed kernel reads
@@ -153,6 +155,12 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
            "under 4 KiB long, read it in place rather than packing it (a "
            "second packed clone, with only the other views packed): AMX's "
            "tdpbssd, whose A needs no bias, reads such rows as fast">,
+    Option<"bf16LhsInPlace", "bf16-lhs-in-place", "bool", "false",
+           "The same for a bf16 left operand (planned even without "
+           "pack-narrow-float-lhs), packed only where its rows are not a "
+           "whole number of tiles: AMX's tdpbf16ps reads such rows in place "
+           "as fast, and a ragged last tile would run the K loop's last step "
+           "as written">,
     Option<"packRhsPairs", "pack-rhs-pairs", "bool", "false",
            "Store packed bf16 right operands with their rows paired "
            "(tile.pair_rows, K even), which the packed kernel unpairs "

@@ -263,3 +263,63 @@ module attributes {nlc.target = {name = "x86_64-linux", triple = "x86_64-unknown
     return
   }
 }
+
+// -----
+
+!i2 = memref<?x?xi8, strided<[?, ?], offset: ?>>
+!b2 = memref<?x?xbf16, strided<[?, ?], offset: ?>>
+!w2 = memref<?x?xi32, strided<[?, ?], offset: ?>>
+!v2 = memref<?x?xf32, strided<[?, ?], offset: ?>>
+
+// With AMX, A is read in place where its rows are whole tiles (and, for
+// i8, under 4096 bytes): a second packed clone takes B's packed view only
+// (i8-lhs-in-place, bf16-lhs-in-place); A is packed too elsewhere.
+// CHECK-LABEL: module attributes {nlc.target = {cpu = "sapphirerapids"
+// CHECK: func.func private @qi.packed(
+// CHECK-SAME: memref<?x?x16x32xi8, strided<[?, ?, 32, 1], offset: ?>>, %{{[^:]+}}: memref<?x?x16x64xi8, strided<[?, ?, 64, 1], offset: ?>>)
+// CHECK: func.func private @qi.packed_0(
+// CHECK-SAME: %{{[^:]+}}: memref<?x?xi32, strided<[?, ?], offset: ?>>, %{{[^:]+}}: memref<?x?x16x64xi8, strided<[?, ?, 64, 1], offset: ?>>)
+// CHECK: func.func private @bh.packed(
+// CHECK-SAME: memref<?x?x16x32xbf16, strided<[?, ?, 32, 1], offset: ?>>, %{{[^:]+}}: memref<?x?x32x32xbf16, strided<[?, ?, 32, 1], offset: ?>>)
+// CHECK: func.func private @[[BH0:bh.packed_[0-9]+]](
+// CHECK-SAME: %{{[^:]+}}: memref<?x?xf32, strided<[?, ?], offset: ?>>, %{{[^:]+}}: memref<?x?x32x32xbf16, strided<[?, ?, 32, 1], offset: ?>>)
+// CHECK-LABEL: func.func @host(
+// CHECK: %[[RI:.+]] = arith.remui %[[KI:[^,]+]], %c32{{[_0-9]*}} : index
+// CHECK-NEXT: %[[RAGI:.+]] = arith.cmpi ne, %[[RI]], %c0
+// CHECK: %[[WIDE:.+]] = arith.cmpi uge, %[[KI]], %c4096
+// CHECK: %[[PACKI:.+]] = arith.ori %[[RAGI]], %[[WIDE]] : i1
+// CHECK: scf.if %[[PACKI]] {
+// CHECK: tile.launch @qi.packed[
+// CHECK: } else {
+// CHECK: tile.launch @qi.packed_0[
+// The bf16 product packs A only where its last tile is ragged.
+// CHECK: %[[RB:.+]] = arith.remui %{{[^,]+}}, %c32{{[_0-9]*}} : index
+// CHECK-NEXT: %[[RAGB:.+]] = arith.cmpi ne, %[[RB]], %c0
+// CHECK-NOT: 4096
+// CHECK: scf.if %[[RAGB]] {
+// CHECK: tile.launch @bh.packed[
+// CHECK: } else {
+// CHECK: tile.launch @[[BH0]][
+module attributes {nlc.target = {name = "x86_64-linux", triple = "x86_64-unknown-linux-gnu", cpu = "sapphirerapids", features = ""}} {
+  func.func private @qi(%a: !i2, %b: !i2, %c: !w2) attributes {tile.kernel} {
+    %i = tile.program_id 0
+    %x = tile.load %a[%i, %i] : !i2 -> !tile.tile<16x32xi8>
+    %y = tile.load %b[%i, %i] : !i2 -> !tile.tile<32x32xi8, col_major>
+    %d = tile.dot %x, %y : !tile.tile<16x32xi8>, !tile.tile<32x32xi8, col_major> -> !tile.tile<16x32xi32>
+    tile.store %d, %c[%i, %i] : !tile.tile<16x32xi32>, !w2
+    return
+  }
+  func.func private @bh(%a: !b2, %b: !b2, %c: !v2) attributes {tile.kernel} {
+    %i = tile.program_id 0
+    %x = tile.load %a[%i, %i] : !b2 -> !tile.tile<16x32xbf16>
+    %y = tile.load %b[%i, %i] : !b2 -> !tile.tile<32x32xbf16, col_major>
+    %d = tile.dot %x, %y : !tile.tile<16x32xbf16>, !tile.tile<32x32xbf16, col_major> -> !tile.tile<16x32xf32>
+    tile.store %d, %c[%i, %i] : !tile.tile<16x32xf32>, !v2
+    return
+  }
+  func.func @host(%a: !i2, %b: !i2, %c: !w2, %fa: !b2, %fb: !b2, %fc: !v2, %n: index) {
+    tile.launch @qi[%n](%a, %b, %c) : !i2, !i2, !w2
+    tile.launch @bh[%n](%fa, %fb, %fc) : !b2, !b2, !v2
+    return
+  }
+}
