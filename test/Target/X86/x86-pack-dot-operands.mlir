@@ -292,7 +292,11 @@ module attributes {nlc.target = {name = "x86_64-linux", triple = "x86_64-unknown
 // CHECK: tile.launch @qi.packed[
 // CHECK: } else {
 // CHECK: tile.launch @qi.packed_0[
-// The bf16 product packs A only where its last tile is ragged.
+// The bf16 product packs A only where its last tile is ragged; whether
+// the launch packs at all is B's size alone, as before A was planned.
+// CHECK: tile.launch @qi[
+// CHECK: arith.cmpi uge, %{{.+}}, %c32768
+// CHECK-NOT: arith.cmpi uge, %{{.+}}, %c32768
 // CHECK: %[[RB:.+]] = arith.remui %{{[^,]+}}, %c32{{[_0-9]*}} : index
 // CHECK-NEXT: %[[RAGB:.+]] = arith.cmpi ne, %[[RB]], %c0
 // CHECK-NOT: 4096
