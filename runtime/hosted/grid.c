@@ -89,8 +89,8 @@ typedef struct {
 /// as none taken, so a launch resets nothing and the line stays in the
 /// cache of the thread that runs the run (the launcher reads `done`, not
 /// `claims`, unless it takes chunks of the run). `done`: the chunks this
-/// worker finished in the launch (of any run), stored once, after its last
-/// chunk, and read by the launching thread.
+/// worker finished in the launch (of any run), stored when its own run is
+/// done and again if it takes more, and read by the launching thread.
 typedef struct {
   _Alignas(128) uint64_t claims;
   _Alignas(128) uint64_t done;
@@ -467,9 +467,9 @@ void nl_grid_launch(NlGridBody body, void *args, int64_t size, int64_t count) {
   uint32_t done = 0;
   while (run_one(&job, seq, 0, own))
     ++done;
-  int64_t ran = done * chunk < job.base + (job.extra > 0)
-                    ? done * chunk
-                    : job.base + (job.extra > 0);
+  // (Its last chunk may be short.)
+  int64_t ran =
+      done * chunk < run_begin(&job, 1) ? done * chunk : run_begin(&job, 1);
   if (done > 0)
     record(cost, body, ticks() - start, ran);
   int64_t total = 0;

@@ -211,12 +211,12 @@ struct X86PackDotOperandsPass
       options.biasI8Lhs = options.packRhsQuads && !on.lookup("amx-int8") &&
                           !nlc::x86::emulatingAmx(module);
       // And reads it in place where its rows allow (i8-lhs-in-place):
-      // 1.06-1.33x at 256^3-1024^3 on one thread, 1.52x at 256^3 on two (a
-      // Sapphire Rapids, docs/Performance.md).
+      // 1.04-1.14x at 256^3-2048^3 on one thread on a Sapphire Rapids
+      // (docs/Performance.md).
       options.i8LhsInPlace =
           on.lookup("amx-int8") || nlc::x86::emulatingAmx(module);
       // bf16 A, otherwise never packed, is where its last tile is ragged
-      // (bf16-lhs-in-place): 1000^3 1.66x on a Sapphire Rapids.
+      // (bf16-lhs-in-place): 1000^3 1.46-2.19x on a Sapphire Rapids.
       options.bf16LhsInPlace =
           on.lookup("amx-bf16") || nlc::x86::emulatingAmx(module);
       // AMX reads B's tiles best as one run of memory each (X86Amx.cpp):
