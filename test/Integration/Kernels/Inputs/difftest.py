@@ -25,8 +25,12 @@ exceptions are the bf16 and f16 contraction and the sum reduction, whose
 fast paths add in their own order: there each element must be within
 1e-5 of the sum of the terms' magnitudes from the exact (f64) sum.
 
+With --large every case is a contraction of views past the launch's
+packing thresholds (contraction_sizes), so that the packed clones run.
+
 Usage: difftest.py --nlc NLC --seed S --cases N [--per-program K] --workdir D
-                   [--mutate] [--nlc-arg ARG ...] [--build-only | --run-only]
+                   [--mutate] [--large] [--amx | --amx-native | --wgmma]
+                   [--nlc-arg ARG ...] [--build-only | --run-only]
 --nlc-arg passes an option to nlc (--nlc-arg=--target=nvptx64-nvidia-cuda
 runs the kernels on a GPU). --build-only writes each program's executable
 into the work directory and stops; --run-only runs those executables (on
@@ -93,16 +97,18 @@ def gen_expr(rng, depth):
     return f"(({at} as {t}) as f32)", f"(({ascal} as {t}) as f32)"
 
 
-def gen_case(rng, idx, seed, mutate=False, amx=False, wgmma=False):
-    rank = rng.choice([1, 2])
+def gen_case(rng, idx, seed, mutate=False, amx=False, wgmma=False,
+             large=False):
+    rank = 2 if large else rng.choice([1, 2])
     if rank == 1:
         tile = [rng.choice([16, 32, 64])]
         dims = [rng.randint(1, 300)]
     else:
         tile = [rng.choice([4, 8, 16]), rng.choice([8, 16, 32])]
         dims = [rng.randint(1, 70), rng.randint(1, 70)]
-    contraction = rank == 2 and rng.random() < (2 / 3 if amx or wgmma else
-                                                 1 / 3)
+    contraction = rank == 2 and (large or
+                                 rng.random() < (2 / 3 if amx or wgmma else
+                                                 1 / 3))
     if contraction and amx:
         # Whole AMX tiles (16 x 16 blocks of the result).
         tile = [rng.choice([16, 32, 48]), rng.choice([16, 32, 48])]
@@ -124,14 +130,14 @@ def gen_case(rng, idx, seed, mutate=False, amx=False, wgmma=False):
         return gen_reduction(rng, idx, seeds, mutate)
     if contraction and rng.random() < 0.4:
         return gen_int8_contraction(rng, idx, tile, dims, seeds, mutate, amx,
-                                    wgmma)
+                                    wgmma, large)
     if contraction and (amx or wgmma or rng.random() < 0.5):
         return gen_half_contraction(rng, idx, tile, dims, seeds, mutate, amx,
-                                    wgmma)
+                                    wgmma, large)
     if contraction:
         # x = dot(p, q[, y]): p is M x K, q is K x N, y is M x N.
         tk = rng.choice([4, 8, 16])
-        kdim = rng.randint(1, 70)
+        dims, kdim = contraction_sizes(rng, dims, tk, "f32", large)
         with_acc = rng.random() < 0.5
         kernel = contraction_kernel(idx, tile, tk, "f32", "f32", with_acc,
                                     texpr)
@@ -309,7 +315,7 @@ def gen_row_sums(rng, idx, seeds, mutate, elem):
 
 
 def gen_int8_contraction(rng, idx, tile, dims, seeds, mutate, amx=False,
-                         wgmma=False):
+                         wgmma=False, large=False):
     """x = dot(p, q[, y]) of i8 tiles into i32, then an integer epilogue;
     the host sums the products in i32. K steps of 4, 8, 12 and 16 take the
     x86 quad path (vpdpbusd) where AVX512-VNNI is present, 2 and 6 the
@@ -321,7 +327,7 @@ def gen_int8_contraction(rng, idx, tile, dims, seeds, mutate, amx=False,
     (m64nNk32)."""
     tk = rng.choice([64, 128, 64, 32, 96, 16] if amx else [32, 64] if wgmma else
                     [4, 8, 12, 16, 2, 6, 3, 5])
-    kdim = rng.randint(1, 70)
+    dims, kdim = contraction_sizes(rng, dims, tk, "i8", large)
     with_acc = rng.random() < 0.5
     sexpr = rng.choice(["x", "(x + y)", "(x - y)", "max(x, y)"])
     texpr = f"(({sexpr}) + 1)" if mutate else sexpr
@@ -387,20 +393,20 @@ def gen_int8_transposed(idx, tile, dims, tk, kdim, with_acc, sexpr, texpr,
 
 
 def gen_half_contraction(rng, idx, tile, dims, seeds, mutate, amx=False,
-                         wgmma=False):
+                         wgmma=False, large=False):
     """x = dot(p, q[, y]) of bf16 or f16 tiles into f32, no epilogue. The
     fast paths multiply exactly but add in their own order (x86
     `vdpbf16ps` takes k in pairs, the GPU's `mma.sync` 16 at a time), so
     the host sums the products in f64 and each element must be within
     1e-5 of the sum of their magnitudes (K <= 70 roundings to f32 cost at
-    most 70 * 2^-24 of it). Even K steps take the x86 pairs, odd ones the
+    most 70 * 2^-24 of it; larger K, half_tolerance). Even K steps take the x86 pairs, odd ones the
     reference loops; with `amx`, bf16 steps of 32 and 64 the AMX tiles
     (tdpbf16ps); with `wgmma`, bf16 steps of 16, 32 and 64 (m64nNk16)."""
     elem = rng.choice(["bf16", "bf16", "bf16", "f16"] if amx or wgmma else
                       ["bf16", "f16"])
     tk = rng.choice([32, 64, 32, 16] if amx else [16, 32, 64] if wgmma else
                     [2, 4, 8, 16, 32, 3])
-    kdim = rng.randint(1, 70)
+    dims, kdim = contraction_sizes(rng, dims, tk, elem, large)
     with_acc = rng.random() < 0.5
     texpr = "(x + 1.0)" if mutate else "x"
     kernel = contraction_kernel(idx, tile, tk, elem, "f32", with_acc, texpr)
@@ -409,8 +415,36 @@ def gen_half_contraction(rng, idx, tile, dims, seeds, mutate, amx=False,
         idx, dims, kdim, elem, "f64", seeds, init,
         "let t = (a.get(i, kk) as f64) * (b.get(kk, j) as f64); s += t; "
         "m += abs(t);",
-        "!(abs((r.get(i, j) as f64) - s) <= 1e-5 * m)",
+        f"!(abs((r.get(i, j) as f64) - s) <= {half_tolerance(kdim)} * m)",
         result_elem="f32"), dims
+
+
+def contraction_sizes(rng, dims, tk, elem, large):
+    """The result's M x N and K of a contraction case: `dims` and K up to
+    70, or with `large` views past the launch's packing thresholds
+    (tile-pack-dot-operands packs only where every packed view has 32768
+    elements, and one f32 view 524288), so that the packed clones run: K
+    256-700 (f32: 600-1000), half the time a whole number of K tiles (a
+    left operand AMX reads in place) and half not (one it packs)."""
+    if not large:
+        return dims, rng.randint(1, 70)
+    kdim = rng.randint(600, 1000) if elem == "f32" else rng.randint(256, 700)
+    if rng.random() < 0.5:
+        kdim -= kdim % tk
+    least = -(-32768 // kdim)
+    widest = -(-524288 // kdim) if elem == "f32" else least
+    return [rng.randint(least, least + 40),
+            rng.randint(widest, widest + 64)], kdim
+
+
+def half_tolerance(kdim):
+    """How far a bf16 or f16 contraction's element may lie from the exact
+    sum, as a fraction of the sum of the terms' magnitudes: the products
+    are exact in f32, and each of the K additions (and the accumulator's)
+    rounds by at most 2^-24 of it, in whatever order the fast path adds;
+    twice that, and at least 1e-5 (as nlc source text)."""
+    tolerance = 2 * (kdim + 1) * 2.0 ** -24
+    return "1e-5" if tolerance <= 1e-5 else f"{tolerance:.3e}"
 
 
 def contraction_kernel(idx, tile, tk, elem, acc_elem, with_acc, texpr):
@@ -477,6 +511,10 @@ def main():
     ap.add_argument("--amx-native", action="store_true",
                     help="as --amx, run on the CPU's own AMX tiles (a CPU with "
                          "amx-bf16 and amx-int8; nlc's default -mcpu=native)")
+    ap.add_argument("--large", action="store_true",
+                    help="contractions only, of views large enough for the "
+                         "launch to pack their operands (the packed clones "
+                         "of tile-pack-dot-operands)")
     ap.add_argument("--wgmma", action="store_true",
                     help="contractions of the tile shapes sm_90a's wgmma "
                          "takes (M a multiple of 64), for the GPU target")
@@ -502,7 +540,7 @@ def main():
         kernels, bodies, calls = [], [], []
         for i in range(start, start + n):
             k, b, _ = gen_case(rng, i, args.seed, args.mutate, args.amx,
-                               args.wgmma)
+                               args.wgmma, args.large)
             kernels.append(k)
             bodies.append(b)
             calls.append(f"  bad += case{i}();\n")
