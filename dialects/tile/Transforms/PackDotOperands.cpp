@@ -95,6 +95,9 @@ struct PackPlan {
   /// than one (1.4-2.0x for bf16 at 1 x 4096 x 4096 on a Zen 5).
   std::optional<unsigned> lhsArg;
   int64_t lhsTileRows = 0;
+  /// For a left operand: whether every `dot` reading it may read it in
+  /// place (the pass's `readsLhsInPlace`, where it has one).
+  bool inPlaceDots = true;
 
   /// The tile as the packed view stores it: `tile`, or with its rows
   /// grouped, (TK/g)x(g TN), row-major, or in blocks of c columns
@@ -163,6 +166,10 @@ struct TilePackDotOperands
     : nlc::tile::impl::TilePackDotOperandsBase<TilePackDotOperands> {
   using TilePackDotOperandsBase::TilePackDotOperandsBase;
 
+  /// Which `dot`s i8-lhs-in-place and bf16-lhs-in-place apply to (null:
+  /// all).
+  std::function<bool(Operation *)> readsLhsInPlace;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
@@ -219,8 +226,9 @@ struct TilePackDotOperands
   /// place (i8-lhs-in-place, bf16-lhs-in-place).
   bool inPlaceLhs(const PackPlan &p) const {
     Type elem = p.tile.getElementType();
-    return !p.byColumns && ((elem.isInteger(8) && i8LhsInPlace) ||
-                            (elem.isBF16() && bf16LhsInPlace));
+    return !p.byColumns && p.inPlaceDots &&
+           ((elem.isInteger(8) && i8LhsInPlace) ||
+            (elem.isBF16() && bf16LhsInPlace));
   }
 
   /// Whether `arg` of `kernel` is only read by loads of one tile shape, element
@@ -261,6 +269,7 @@ struct TilePackDotOperands
           return std::nullopt;
         if (dot.getRhs() != load.getResult()) {
           plan.byColumns = false;
+          plan.inPlaceDots &= !readsLhsInPlace || readsLhsInPlace(dot);
         } else if (lhsAgrees) {
           auto lhs = dot.getLhs().getDefiningOp<tl::LoadOp>();
           auto lhsView = lhs ? dyn_cast<BlockArgument>(lhs.getView()) : nullptr;
@@ -277,7 +286,8 @@ struct TilePackDotOperands
         }
         if (!packNarrowFloatLhs && dot.getLhs() == load.getResult() &&
             (t.getElementType().isF16() ||
-             (t.getElementType().isBF16() && !bf16LhsInPlace)))
+             (t.getElementType().isBF16() &&
+              !(bf16LhsInPlace && plan.inPlaceDots))))
           return std::nullopt;
       }
     }
@@ -556,3 +566,11 @@ struct TilePackDotOperands
 };
 
 } // namespace
+
+std::unique_ptr<Pass> nlc::tile::createTilePackDotOperands(
+    TilePackDotOperandsOptions options,
+    std::function<bool(Operation *)> readsLhsInPlace) {
+  auto pass = std::make_unique<TilePackDotOperands>(std::move(options));
+  pass->readsLhsInPlace = std::move(readsLhsInPlace);
+  return pass;
+}

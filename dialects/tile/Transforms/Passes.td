@@ -106,6 +106,9 @@ def TilePackDotOperands : Pass<"tile-pack-dot-operands", "::mlir::ModuleOp"> {
     left operand from one rank-2 view argument is packed only when that
     view has more than one row tile (otherwise each of its tiles is read
     once).
+    A backend may restrict `i8-lhs-in-place` and `bf16-lhs-in-place` to
+    the `dot`s it reads A in place for (createTilePackDotOperands with a
+    predicate: x86 passes the products AMX runs).
     The launch takes the packed form only
     when every packed view has at least `min-elements` elements (and, when
     they are all f32, one of them at least `min-f32-elements`; all i8,

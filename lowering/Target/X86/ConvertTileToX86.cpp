@@ -15,6 +15,7 @@
 #include "lowering/Target/TargetInfo.h"
 #include "lowering/Target/X86/X86Passes.h"
 #include "lowering/Target/X86/X86Targets.h"
+#include "lowering/Target/X86/X86VectorCode.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
 #include "mlir/Dialect/AMX/AMXDialect.h"
@@ -230,8 +231,24 @@ struct X86PackDotOperandsPass
       if (on.lookup("amx-int8") || nlc::x86::emulatingAmx(module))
         options.minI8Elements = options.minElements;
     }
+    // A is read in place only for the products AMX runs: the vector paths
+    // gain nothing from a second clone (bf16's widen A into a buffer
+    // anyway; i8's bias it), which took a fifth of examples/tile_matmul's
+    // compile time.
+    nlc::x86::VectorTarget tiles;
+    tiles.f32Lanes = 16;
+    tiles.amxBf16 = options.bf16LhsInPlace;
+    tiles.amxInt8 = options.i8LhsInPlace;
+    auto readsLhsInPlace = [tiles](Operation *op) {
+      auto dot = cast<nlc::tile::DotOp>(op);
+      ArrayRef<int64_t> a = dot.getLhs().getType().getShape();
+      return nlc::x86::amxDot(dot.getLhs().getType().getElementType(),
+                              dot.getType().getElementType(), a[0],
+                              dot.getRhs().getType().getShape()[1], a[1], tiles,
+                              /*halfDepth=*/true);
+    };
     OpPassManager pm(ModuleOp::getOperationName());
-    pm.addPass(nlc::tile::createTilePackDotOperands(options));
+    pm.addPass(nlc::tile::createTilePackDotOperands(options, readsLhsInPlace));
     if (failed(runPipeline(pm, module)))
       signalPassFailure();
   }

@@ -327,3 +327,49 @@ module attributes {nlc.target = {name = "x86_64-linux", triple = "x86_64-unknown
     return
   }
 }
+
+// -----
+
+!i2 = memref<?x?xi8, strided<[?, ?], offset: ?>>
+!b2 = memref<?x?xbf16, strided<[?, ?], offset: ?>>
+!w2 = memref<?x?xi32, strided<[?, ?], offset: ?>>
+!v2 = memref<?x?xf32, strided<[?, ?], offset: ?>>
+
+// A is read in place only for the products AMX runs (x86::amxDot): a K
+// step of 16 runs on the vector units (vdpbf16ps, vpdpbusd), so there bf16
+// A is not planned (one packed clone, of B) and i8 A is packed as before
+// AMX (no second clone).
+// CHECK-LABEL: module attributes {nlc.target = {cpu = "sapphirerapids"
+// CHECK: func.func private @vi.packed(
+// CHECK-SAME: memref<?x?x16x16xi8, strided<[?, ?, 16, 1], offset: ?>>, %{{[^:]+}}: memref<?x?x8x64xi8, strided<[?, ?, 64, 1], offset: ?>>)
+// CHECK-NOT: @vi.packed_
+// CHECK: func.func private @vh.packed(
+// CHECK-SAME: %{{[^:]+}}: memref<?x?xf32, strided<[?, ?], offset: ?>>, %{{[^:]+}}: memref<?x?x16x32xbf16, strided<[?, ?, 32, 1], offset: ?>>)
+// CHECK-NOT: @vh.packed_
+// CHECK-LABEL: func.func @host(
+// CHECK-NOT: arith.remui
+// CHECK: tile.launch @vi.packed[
+// CHECK: tile.launch @vh.packed[
+module attributes {nlc.target = {name = "x86_64-linux", triple = "x86_64-unknown-linux-gnu", cpu = "sapphirerapids", features = ""}} {
+  func.func private @vi(%a: !i2, %b: !i2, %c: !w2) attributes {tile.kernel} {
+    %i = tile.program_id 0
+    %x = tile.load %a[%i, %i] : !i2 -> !tile.tile<16x16xi8>
+    %y = tile.load %b[%i, %i] : !i2 -> !tile.tile<16x32xi8, col_major>
+    %d = tile.dot %x, %y : !tile.tile<16x16xi8>, !tile.tile<16x32xi8, col_major> -> !tile.tile<16x32xi32>
+    tile.store %d, %c[%i, %i] : !tile.tile<16x32xi32>, !w2
+    return
+  }
+  func.func private @vh(%a: !b2, %b: !b2, %c: !v2) attributes {tile.kernel} {
+    %i = tile.program_id 0
+    %x = tile.load %a[%i, %i] : !b2 -> !tile.tile<16x16xbf16>
+    %y = tile.load %b[%i, %i] : !b2 -> !tile.tile<16x32xbf16, col_major>
+    %d = tile.dot %x, %y : !tile.tile<16x16xbf16>, !tile.tile<16x32xbf16, col_major> -> !tile.tile<16x32xf32>
+    tile.store %d, %c[%i, %i] : !tile.tile<16x32xf32>, !v2
+    return
+  }
+  func.func @host(%a: !i2, %b: !i2, %c: !w2, %fa: !b2, %fb: !b2, %fc: !v2, %n: index) {
+    tile.launch @vi[%n](%a, %b, %c) : !i2, !i2, !w2
+    tile.launch @vh[%n](%fa, %fb, %fc) : !b2, !b2, !v2
+    return
+  }
+}
