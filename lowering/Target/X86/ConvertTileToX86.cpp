@@ -138,6 +138,7 @@ struct ConvertTileToX86Pass
     target.dotVectors = bits >= 512 ? 4 : 2;
     nlc::x86::markInPlaceDotOperands(module, target);
     nlc::x86::markInPlaceLoads(module, target);
+    nlc::x86::markStreamLoads(module);
     nlc::x86::markInPlaceResults(module);
     nlc::x86::DirectStores direct;
     nlc::x86::splitDotKLoops(module, target, direct);

@@ -149,6 +149,11 @@ void markInPlaceDotOperands(mlir::ModuleOp module, const VectorTarget &target);
 /// whose views must not share the loaded view's tensor (tested at run
 /// time: otherwise the tile is copied). Decided before the conversion.
 void markInPlaceLoads(mlir::ModuleOp module, const VectorTarget &target);
+
+/// Marks the loads that prefetch their stream ahead: in a loop whose
+/// iterations change their indices, tiles of at most 2 KiB (X86Memory.cpp,
+/// "Streams ahead"; the run-time conditions are the lowering's).
+void markStreamLoads(mlir::ModuleOp module);
 /// Marks the `tile.load`s whose row tile index is the induction variable of
 /// the scf.for right around them (`load(b, [k, j])` in a K loop): the next
 /// iteration loads the tile right below, whose first rows the copy of this
