@@ -527,9 +527,10 @@ Value padRowsEnd(tl::LoadOp load, const LiveDotRows &live) {
 // runs of 768 bytes, and their 48 bytes of scales from another array),
 // waits on its loads: the hardware prefetchers follow the stream, but not
 // far enough ahead. A C model of matvec_q8's loop on a Sapphire Rapids
-// (2026-12-07) read 6.6 GB/s without prefetches, 9.4-10.1 with the tiles
-// 1 or 2 steps ahead prefetched, 12.2-12.5 with those 8 steps ahead (the
-// plain read of such a matrix: 12-15). So a load in a loop whose indices
+// (2026-12-07, three runs) read 5.8-6.6 GB/s without prefetches, 7.5-10.1
+// with the tiles 1 or 2 steps ahead prefetched, 9.8-12.5 with those 8
+// steps ahead; Llama 125M decoded 1.34-1.51x faster in Q8_0, 1.35-1.40x in
+// BF16 and F16 (docs/Performance.md). So a load in a loop whose indices
 // change in the loop, of a tile of at most kStreamMaxTileBytes that at run
 // time is whole and one run of memory in a view spanning at least
 // kStreamMinViewBytes, prefetches the run kStreamTilesAhead tiles further

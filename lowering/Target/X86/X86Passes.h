@@ -154,6 +154,7 @@ void markInPlaceLoads(mlir::ModuleOp module, const VectorTarget &target);
 /// iterations change their indices, tiles of at most 2 KiB (X86Memory.cpp,
 /// "Streams ahead"; the run-time conditions are the lowering's).
 void markStreamLoads(mlir::ModuleOp module);
+
 /// Marks the `tile.load`s whose row tile index is the induction variable of
 /// the scf.for right around them (`load(b, [k, j])` in a K loop): the next
 /// iteration loads the tile right below, whose first rows the copy of this
