@@ -204,8 +204,11 @@ struct X86PackDotOperandsPass
     // Whole zmm vectors of f32 lanes: the columns DotKLoop reads in pairs
     // or quads (and pair_rows / unpair_rows shuffle) at a time.
     options.pairColumns = 16;
+    // The target as amxDot sees it (below).
+    nlc::x86::VectorTarget tiles;
     if (std::optional<nlc::TargetInfo> t = nlc::getModuleTarget(module)) {
       llvm::StringMap<bool> on = enabledFeatures(*t);
+      tiles.f32Lanes = on.lookup("avx512f") ? 16 : 8;
       options.packRhsPairs = on.lookup("avx512f") && on.lookup("avx512bf16");
       options.packRhsQuads = on.lookup("avx512f") && on.lookup("avx512vnni");
       // AMX's tdpbssd multiplies signed bytes: A stays as it is there
@@ -236,8 +239,6 @@ struct X86PackDotOperandsPass
     // gain nothing from a second clone (bf16's widen A into a buffer
     // anyway; i8's bias it), which took a fifth of examples/tile_matmul's
     // compile time.
-    nlc::x86::VectorTarget tiles;
-    tiles.f32Lanes = 16;
     tiles.amxBf16 = options.bf16LhsInPlace;
     tiles.amxInt8 = options.i8LhsInPlace;
     auto readsLhsInPlace = [tiles](Operation *op) {

@@ -377,6 +377,12 @@ Value bufferAt(OpBuilder &b, Location loc, MemRefType type, Value ptr) {
   return UnrealizedConversionCastOp::create(b, loc, type, desc).getResult(0);
 }
 
+/// The bytes a tile's elements take (0 for i1 tiles).
+int64_t tileBytes(tl::TileType type) {
+  return type.getNumElements() *
+         (type.getElementType().getIntOrFloatBitWidth() / 8);
+}
+
 /// The largest tile whose successor is prefetched (see prefetchNext): a
 /// row of 32768 f32. The row and the next one then fit an L2 of 512 KiB
 /// (Zen 3) or more; raised from 64 KiB after a softmax of such rows ran
@@ -398,9 +404,7 @@ std::optional<unsigned> nextInstanceIndex(tl::AccessOpInterface op) {
         return std::nullopt;
       at = d;
     }
-  tl::TileType type = op.getAccessedType();
-  int64_t bytes = type.getNumElements() *
-                  (type.getElementType().getIntOrFloatBitWidth() / 8);
+  int64_t bytes = tileBytes(op.getAccessedType());
   if (bytes > kPrefetchBytes || bytes == 0)
     return std::nullopt;
   return at;
@@ -1061,12 +1065,9 @@ Value nlc::x86::storeStreams(OpBuilder &b, Location loc, tl::StoreOp store,
 
 void nlc::x86::markStreamLoads(ModuleOp module) {
   module.walk([&](tl::LoadOp load) {
-    tl::TileType type = load.getType();
-    int64_t bytes =
-        type.getNumElements() *
-        std::max<int64_t>(1, type.getElementType().getIntOrFloatBitWidth() / 8);
     auto loop = load->getParentOfType<scf::ForOp>();
-    if (!loop || bytes > kStreamMaxTileBytes || nextInstanceIndex(load) ||
+    if (!loop || tileBytes(load.getType()) > kStreamMaxTileBytes ||
+        nextInstanceIndex(load) ||
         llvm::all_of(load.getIndices(),
                      [&](Value v) { return loop.isDefinedOutsideOfLoop(v); }))
       return;
@@ -1101,7 +1102,7 @@ void nlc::x86::planStreamingStores(ModuleOp module, const VectorTarget &target,
     tl::TileType type = store.getValue().getType();
     Type elem = type.getElementType();
     int64_t lanes = lanesFor(target, {elem});
-    int64_t bytes = type.getNumElements() * (elem.getIntOrFloatBitWidth() / 8);
+    int64_t bytes = tileBytes(type);
     if (!lanes || type.getShape().back() % lanes)
       return;
     SmallVector<scf::ForOp> loops;
