@@ -169,6 +169,8 @@ struct ConvertTileToX86Pass
       signalPassFailure();
       return;
     }
+    if (target.f32Lanes)
+      nlc::x86::divideByScalars(module);
     // A function on AMX tiles configures them at its entry (`ldtilecfg`,
     // hundreds of cycles) and releases them at its exit: a kernel inlined
     // into its grid's loop of instances does so once per run of instances,

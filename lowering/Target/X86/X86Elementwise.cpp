@@ -20,6 +20,7 @@
 #include "lowering/Target/X86/X86VectorCode.h"
 #include "lowering/TileToSCF/TileToSCF.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
@@ -437,4 +438,94 @@ void nlc::x86::markInPlaceResults(ModuleOp module) {
     op->setAttr(kResultInOperand,
                 IntegerAttr::get(IntegerType::get(op->getContext(), 32), i));
   });
+}
+
+void nlc::x86::divideByScalars(ModuleOp module) {
+  SmallVector<arith::DivFOp> divisions;
+  module.walk([&](arith::DivFOp op) {
+    auto type = dyn_cast<VectorType>(op.getType());
+    if (type && type.getRank() == 1 && type.getElementType().isF32())
+      divisions.push_back(op);
+  });
+  for (arith::DivFOp op : divisions) {
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    auto type = cast<VectorType>(op.getType());
+    // The one value every lane divides by.
+    Value s;
+    if (auto splat = op.getRhs().getDefiningOp<vector::BroadcastOp>())
+      s = splat.getSource().getType().isF32() ? splat.getSource() : Value();
+    DenseElementsAttr constant;
+    if (matchPattern(op.getRhs(), m_Constant(&constant)) && constant.isSplat())
+      s = arith::ConstantOp::create(b, loc,
+                                    constant.getSplatValue<FloatAttr>());
+    if (!s)
+      continue;
+    Type i32 = b.getI32Type();
+    VectorType ints = type.clone(i32);
+    auto ci = [&](uint32_t v) -> Value {
+      return arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(ints, b.getI32IntegerAttr(v)));
+    };
+    // Whether |v| lies in [2^-60, 2^60), from its bits: (bits & 0x7fffffff)
+    // - bits(2^-60) < bits(2^60) - bits(2^-60), unsigned (NaN, infinities
+    // and zero fail).
+    constexpr uint32_t kLow = 0x21800000, kHigh = 0x5d800000;
+    auto inRange = [&](Value v, Type t, auto constantOf) -> Value {
+      Value bits = arith::BitcastOp::create(b, loc, t, v);
+      Value magnitude =
+          arith::AndIOp::create(b, loc, bits, constantOf(0x7fffffffu));
+      Value offset = arith::SubIOp::create(b, loc, magnitude, constantOf(kLow));
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, offset,
+                                   constantOf(kHigh - kLow));
+    };
+    Value x = op.getLhs();
+    Value divisor = op.getRhs();
+    Value zero = arith::CmpFOp::create(
+        b, loc, arith::CmpFPredicate::OEQ, x,
+        arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(type, b.getF32FloatAttr(0.0))));
+    Value laneOk = arith::OrIOp::create(b, loc, zero, inRange(x, ints, ci));
+    Value sOk = inRange(s, i32, [&](uint32_t v) -> Value {
+      return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+    });
+    Value allOk =
+        arith::AndIOp::create(b, loc, sOk,
+                              vector::ReductionOp::create(
+                                  b, loc, vector::CombiningKind::AND, laneOk));
+    // Expected: LLVM then keeps the branch rather than computing both
+    // sides and selecting (which runs the division every time).
+    allOk = LLVM::ExpectOp::create(
+        b, loc, allOk, arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
+    auto fast = scf::IfOp::create(
+        b, loc, allOk,
+        [&](OpBuilder &tb, Location l) {
+          Value r = vector::BroadcastOp::create(
+              tb, l, type,
+              arith::DivFOp::create(
+                  tb, l,
+                  arith::ConstantOp::create(tb, l, tb.getF32FloatAttr(1.0)),
+                  s));
+          // q0 = x r is within 1.5 ulp of x / s; one correction makes it
+          // within one (faithful), the second rounds it correctly
+          // (Markstein's theorem: r rounded to nearest, q faithful, the
+          // remainder x - q s exact, which the ranges above ensure).
+          Value q0 = arith::MulFOp::create(tb, l, x, r);
+          auto correct = [&](Value q) -> Value {
+            Value rem = math::FmaOp::create(
+                tb, l, arith::NegFOp::create(tb, l, q), divisor, x);
+            return math::FmaOp::create(tb, l, rem, r, q);
+          };
+          // x = ±0: q0, the zero of the quotient's sign.
+          Value q =
+              arith::SelectOp::create(tb, l, zero, q0, correct(correct(q0)));
+          scf::YieldOp::create(tb, l, q);
+        },
+        [&](OpBuilder &eb, Location l) {
+          scf::YieldOp::create(
+              eb, l, arith::DivFOp::create(eb, l, x, divisor).getResult());
+        });
+    op.replaceAllUsesWith(fast.getResult(0));
+    op.erase();
+  }
 }

@@ -212,6 +212,15 @@ void populateX86ElementwisePatterns(mlir::TypeConverter &converter,
                                     mlir::RewritePatternSet &patterns,
                                     const VectorTarget &target);
 
+/// Rewrites each division of a vector of f32 by one value (a splat: a
+/// softmax's `e / sum(e)`), which `vdivps` computes at about a vector per
+/// 8-16 cycles, as a multiplication by the value's reciprocal and two FMA
+/// corrections, correctly rounded, so bit-identical to the division, where
+/// every lane's dividend and the divisor lie in [2^-60, 2^60) or the
+/// dividend is zero; other vectors divide (X86Elementwise.cpp). The vector
+/// code has FMA on every target it is built for.
+void divideByScalars(mlir::ModuleOp module);
+
 /// `tile.reduce` in vector lanes (X86Reduce.cpp).
 void populateX86ReducePatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns,
