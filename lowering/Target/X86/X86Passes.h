@@ -217,8 +217,8 @@ void populateX86ElementwisePatterns(mlir::TypeConverter &converter,
 /// 8-16 cycles, as a multiplication by the value's reciprocal and two FMA
 /// corrections, correctly rounded, so bit-identical to the division, where
 /// every lane's dividend and the divisor lie in [2^-60, 2^60) or the
-/// dividend is zero; other vectors divide (X86Elementwise.cpp). The vector
-/// code has FMA on every target it is built for.
+/// dividend is zero; other vectors divide (X86Elementwise.cpp). For the
+/// zmm code of Intel CPUs (ConvertTileToX86.cpp says why).
 void divideByScalars(mlir::ModuleOp module);
 
 /// `tile.reduce` in vector lanes (X86Reduce.cpp).
