@@ -467,28 +467,37 @@ void nlc::x86::divideByScalars(ModuleOp module) {
       return arith::ConstantOp::create(
           b, loc, DenseElementsAttr::get(ints, b.getI32IntegerAttr(v)));
     };
-    // Whether |v| lies in [2^-60, 2^60), from its bits: (bits & 0x7fffffff)
-    // - bits(2^-60) < bits(2^60) - bits(2^-60), unsigned (NaN, infinities
-    // and zero fail).
-    constexpr uint32_t kLow = 0x21800000, kHigh = 0x5d800000;
-    auto inRange = [&](Value v, Type t, auto constantOf) -> Value {
+    // Whether |v| lies in [low, high), from its bits: (bits & 0x7fffffff) -
+    // bits(low) < bits(high) - bits(low), unsigned (NaN, infinities and zero
+    // fail).
+    auto inRange = [&](Value v, Type t, uint32_t low, uint32_t high,
+                       auto constantOf) -> Value {
       Value bits = arith::BitcastOp::create(b, loc, t, v);
       Value magnitude =
           arith::AndIOp::create(b, loc, bits, constantOf(0x7fffffffu));
-      Value offset = arith::SubIOp::create(b, loc, magnitude, constantOf(kLow));
+      Value offset = arith::SubIOp::create(b, loc, magnitude, constantOf(low));
       return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, offset,
-                                   constantOf(kHigh - kLow));
+                                   constantOf(high - low));
     };
+    // The dividend in [2^-100, 2^100), the divisor in [2^-24, 2^24): the
+    // reciprocal and the quotient (within (2^-124, 2^124)) are normal, and
+    // the remainders' lowest bits (about 2^-46 of the dividend) are not
+    // under 2^-149, so they are exact. (Softmax's sums, at least 1, and
+    // its probabilities down to 2^-100, exp(-69), stay inside.)
+    constexpr uint32_t kDividendLow = 0x0d800000, kDividendHigh = 0x71800000;
+    constexpr uint32_t kDivisorLow = 0x33800000, kDivisorHigh = 0x4b800000;
     Value x = op.getLhs();
     Value divisor = op.getRhs();
     Value zero = arith::CmpFOp::create(
         b, loc, arith::CmpFPredicate::OEQ, x,
         arith::ConstantOp::create(
             b, loc, DenseElementsAttr::get(type, b.getF32FloatAttr(0.0))));
-    Value laneOk = arith::OrIOp::create(b, loc, zero, inRange(x, ints, ci));
-    Value sOk = inRange(s, i32, [&](uint32_t v) -> Value {
-      return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
-    });
+    Value laneOk = arith::OrIOp::create(
+        b, loc, zero, inRange(x, ints, kDividendLow, kDividendHigh, ci));
+    Value sOk =
+        inRange(s, i32, kDivisorLow, kDivisorHigh, [&](uint32_t v) -> Value {
+          return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+        });
     Value allOk =
         arith::AndIOp::create(b, loc, sOk,
                               vector::ReductionOp::create(

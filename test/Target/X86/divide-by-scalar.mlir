@@ -3,9 +3,10 @@
 // A division of f32 vectors by one value (divideByScalars,
 // X86Elementwise.cpp): the lanes multiply by the value's reciprocal and
 // take two FMA corrections (rounded correctly, so the same bits as the
-// division), where the divisor and every lane's dividend lie in
-// [2^-60, 2^60) (their magnitudes' bits, offset, below a bound, unsigned)
-// or the dividend is zero (whose quotient is the product, a signed zero);
+// division), where the divisor lies in [2^-24, 2^24) and every lane's
+// dividend in [2^-100, 2^100) (their magnitudes' bits, offset, below a
+// bound, unsigned) or is zero (whose quotient is the product, a signed
+// zero);
 // a vector that has another lane divides. The branch is expected taken.
 // Only with zmm vectors: ymm ones (AVX2) keep the division, which is as
 // fast there.
@@ -22,8 +23,8 @@
 // CHECK-NEXT: %[[LANES:.+]] = arith.ori %[[ZERO]], %[[XIN]] : vector<16xi1>
 // CHECK-NEXT: %[[SB:.+]] = arith.bitcast %[[S]] : f32 to i32
 // CHECK-NEXT: %[[SM:.+]] = arith.andi %[[SB]], %c2147483647_i32 : i32
-// CHECK-NEXT: %[[SO:.+]] = arith.subi %[[SM]], %c562036736_i32 : i32
-// CHECK-NEXT: %[[SIN:.+]] = arith.cmpi ult, %[[SO]], %c1006632960_i32 : i32
+// CHECK-NEXT: %[[SO:.+]] = arith.subi %[[SM]], %c864026624_i32 : i32
+// CHECK-NEXT: %[[SIN:.+]] = arith.cmpi ult, %[[SO]], %c402653184_i32 : i32
 // CHECK-NEXT: %[[ALL:.+]] = vector.reduction <and>, %[[LANES]] : vector<16xi1> into i1
 // CHECK-NEXT: %[[OK:.+]] = arith.andi %[[SIN]], %[[ALL]] : i1
 // CHECK-NEXT: %[[EXPECT:.+]] = llvm.intr.expect %[[OK]], %true : i1
