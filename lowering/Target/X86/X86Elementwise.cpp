@@ -502,8 +502,9 @@ void nlc::x86::divideByScalars(ModuleOp module) {
         arith::AndIOp::create(b, loc, sOk,
                               vector::ReductionOp::create(
                                   b, loc, vector::CombiningKind::AND, laneOk));
-    // Expected: LLVM then keeps the branch rather than computing both
-    // sides and selecting (which runs the division every time).
+    // Expected: LLVM lays the division's blocks out of the loop's straight
+    // path. (A first form of this code, its fast computations before the
+    // branch, had LLVM run the division on every vector and select.)
     allOk = LLVM::ExpectOp::create(
         b, loc, allOk, arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
     auto fast = scf::IfOp::create(
