@@ -461,23 +461,25 @@ void nlc::x86::divideByScalars(ModuleOp module) {
                                     constant.getSplatValue<FloatAttr>());
     if (!s)
       continue;
-    Type i32 = b.getI32Type();
-    VectorType ints = type.clone(i32);
-    auto ci = [&](uint32_t v) -> Value {
-      return arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(ints, b.getI32IntegerAttr(v)));
-    };
-    // Whether |v| lies in [low, high), from its bits: (bits & 0x7fffffff) -
-    // bits(low) < bits(high) - bits(low), unsigned (NaN, infinities and zero
-    // fail).
-    auto inRange = [&](Value v, Type t, uint32_t low, uint32_t high,
-                       auto constantOf) -> Value {
-      Value bits = arith::BitcastOp::create(b, loc, t, v);
+    // Whether |v| (f32, or a vector of f32) lies in [low, high), from its
+    // bits: (bits & 0x7fffffff) - bits(low) < bits(high) - bits(low),
+    // unsigned (NaN, infinities and zero fail).
+    auto inRange = [&](Value v, uint32_t low, uint32_t high) -> Value {
+      Type ints = b.getI32Type();
+      if (auto vector = dyn_cast<VectorType>(v.getType()))
+        ints = vector.clone(ints);
+      auto constant = [&](uint32_t c) -> Value {
+        TypedAttr attr = b.getI32IntegerAttr(c);
+        if (auto vector = dyn_cast<VectorType>(ints))
+          attr = DenseElementsAttr::get(vector, attr);
+        return arith::ConstantOp::create(b, loc, attr);
+      };
+      Value bits = arith::BitcastOp::create(b, loc, ints, v);
       Value magnitude =
-          arith::AndIOp::create(b, loc, bits, constantOf(0x7fffffffu));
-      Value offset = arith::SubIOp::create(b, loc, magnitude, constantOf(low));
+          arith::AndIOp::create(b, loc, bits, constant(0x7fffffffu));
+      Value offset = arith::SubIOp::create(b, loc, magnitude, constant(low));
       return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, offset,
-                                   constantOf(high - low));
+                                   constant(high - low));
     };
     // The dividend in [2^-100, 2^100), the divisor in [2^-24, 2^24): the
     // reciprocal and the quotient (within (2^-124, 2^124)) are normal, and
@@ -493,11 +495,8 @@ void nlc::x86::divideByScalars(ModuleOp module) {
         arith::ConstantOp::create(
             b, loc, DenseElementsAttr::get(type, b.getF32FloatAttr(0.0))));
     Value laneOk = arith::OrIOp::create(
-        b, loc, zero, inRange(x, ints, kDividendLow, kDividendHigh, ci));
-    Value sOk =
-        inRange(s, i32, kDivisorLow, kDivisorHigh, [&](uint32_t v) -> Value {
-          return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
-        });
+        b, loc, zero, inRange(x, kDividendLow, kDividendHigh));
+    Value sOk = inRange(s, kDivisorLow, kDivisorHigh);
     Value allOk =
         arith::AndIOp::create(b, loc, sOk,
                               vector::ReductionOp::create(
