@@ -203,6 +203,7 @@ struct ConvertTileToX86Pass
       signalPassFailure();
       return;
     }
+    keepKernelLoopsRolled(module);
     // Where vdivps is slow: on an Emerald Rapids a zmm vector took 4 ns
     // (1016 ns for 4096 floats) against 2.4 ns multiplied and corrected; a
     // ymm vector 2 ns either way (C probes, 2026-12-07), so AVX2 code keeps
@@ -210,7 +211,6 @@ struct ConvertTileToX86Pass
     // as Intel's cores by the published instruction tables (not measured
     // here): they keep vdivps too.
     std::optional<nlc::TargetInfo> cpu = nlc::getModuleTarget(module);
-    keepKernelLoopsRolled(module);
     if (bits == 512 && !(cpu && StringRef(cpu->cpu).starts_with("znver")))
       nlc::x86::divideByScalars(module);
     // A function on AMX tiles configures them at its entry (`ldtilecfg`,
