@@ -538,7 +538,8 @@ Value padRowsEnd(tl::LoadOp load, const LiveDotRows &live) {
 // change in the loop, of a tile of at most kStreamMaxTileBytes that at run
 // time is whole and one run of memory in a view spanning at least
 // kStreamMinViewBytes, prefetches the run kStreamTilesAhead tiles further
-// on (clamped to the view's last element). A prefetch changes no value.
+// on (moved back to end at the view's last element where it would pass
+// it). A prefetch changes no value.
 // markStreamLoads marks the loads, before the conversion changes the
 // loops around them.
 constexpr StringLiteral kStreamAhead = "nlc.x86_stream_ahead";
@@ -564,19 +565,22 @@ void prefetchStreamAhead(OpBuilder &b, Location loc, tl::LoadOp op,
   scf::IfOp::create(
       b, loc, arith::AndIOp::create(b, loc, run, large),
       [&](OpBuilder &ib, Location il) {
-        Value last = arith::SubIOp::create(
-            ib, il, arith::AddIOp::create(ib, il, e.offset, span),
-            index(ib, il, 1));
+        // The run prefetched, moved back where it would pass the view's
+        // end: one clamp, and each line's address a constant offset from
+        // its start (a decoding step prefetches 12 lines a row of Q8_0
+        // weights).
+        Value end = arith::AddIOp::create(ib, il, e.offset, span);
         Value from =
             arith::AddIOp::create(ib, il, tileOffset(ib, il, e),
                                   index(ib, il, kStreamTilesAhead * elems));
+        Value start = arith::MinSIOp::create(
+            ib, il, from,
+            arith::SubIOp::create(ib, il, end, index(ib, il, elems)));
         Value base = alignedPointer(ib, il, op.getView());
         auto ptrType = LLVM::LLVMPointerType::get(ib.getContext());
         int64_t perLine = std::max<int64_t>(1, 64 / elemBytes);
         for (int64_t at = 0; at < elems; at += perLine) {
-          Value pos = arith::MinSIOp::create(
-              ib, il, arith::AddIOp::create(ib, il, from, index(ib, il, at)),
-              last);
+          Value pos = arith::AddIOp::create(ib, il, start, index(ib, il, at));
           Value addr = LLVM::GEPOp::create(
               ib, il, ptrType, op.getType().getElementType(), base,
               ValueRange{
