@@ -61,11 +61,20 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
       register width (for the widest type; 16-bit floats in f32 lanes),
       ending in one masked vector. exp/log/tanh/erf become the vector form
       of the same polynomials (`nlc-approximate-math`). Tiles of i1 and f64
-      exp/log/tanh/erf stay on the reference.
+      exp/log/tanh/erf stay on the reference. With 512-bit vectors on
+      any CPU but AMD's Zen, an f32 division by one value (a softmax's
+      `e / sum(e)`) multiplies by its reciprocal and takes two FMA
+      corrections, correctly rounded, where the divisor and every lane's
+      dividend lie in the range that keeps this exact; other vectors
+      divide.
     - `tile.broadcast`: row copies or splats, masked at the row end.
     - `tile.reduce` of rank 2: one line per lane (a column along 0, a row
       along 1, read by gathers), combined in the reference's order. Rank 1:
       sum/max/min in one accumulator vector, then across the lanes.
+
+    The loops of kernel functions whose trip count is known only at run
+    time carry `loop_annotation` (LLVM's `llvm.loop.unroll.disable`): the
+    lowering has unrolled their bodies as far as pays.
 
     Results equal the reference lowering's bit for bit (`tile.dot` is
     defined with fused multiply-adds in k order, which the f32 micro-kernel
