@@ -7,7 +7,8 @@
 // block that fits the 8 tile registers: 4 accumulators, 2 tiles of A, 2 of
 // B; 1 x 2, 2 x 1 or 1 x 1 at the edges). A block's accumulators are loaded
 // from the output buffer, updated by one `tdpbf16ps` (`tdpbssd`) per
-// accumulator and k step of 32 bf16 (64 i8, or 32), and stored back. A's
+// accumulator and k step of 32 bf16 (64 i8, or 32), and stored back (zeroed
+// instead of loaded where the `dot` starts from zero). A's
 // tiles are read from its rows as they lie (any row stride); B's from its
 // rows packed in pairs (bf16) or quads (i8), as packPairsInto and
 // packQuadsInto in X86Dot.cpp pack them: the layout the instructions read
@@ -87,9 +88,11 @@ bool nlc::x86::amxDot(Type in, Type acc, int64_t m, int64_t n, int64_t k,
   if (in.isBF16() && acc.isF32())
     return target.amxBf16 && k % (2 * kTileRows) == 0;
   // One half-depth step alone (a Q8_0 block's product, scaled right
-  // after it) would load and store its accumulator tiles for one product
-  // each: llama's 125M Q8_0 prefill ran at 0.41x llama.cpp so, 0.88x with
-  // `vpdpbusd` (runs minutes apart, docs/Performance.md).
+  // after it) only where it starts from zero (kHalfDepthAmx, X86Dot.cpp):
+  // its tiles are zeroed, not loaded, and stored once. With them loaded
+  // from a filled buffer and a transposed B built first, llama's 125M Q8_0
+  // prefill had run at 0.41x llama.cpp, 0.88x with `vpdpbusd`
+  // (docs/Performance.md).
   if (in.isInteger(8) && acc.isInteger(32))
     return target.amxInt8 &&
            (k % (4 * kTileRows) == 0 ||

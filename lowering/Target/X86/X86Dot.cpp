@@ -507,10 +507,11 @@ ShufflePlan shuffleFor(ArrayRef<SmallVector<int64_t>> in, unsigned lhs,
 /// words in three rounds of 8 two-input shuffles (`vpermt2d`), the rows of
 /// each round's outputs twice as many and their quads half as many; where
 /// B itself would be built element by element first. Needs 16 lanes and
-/// k a multiple of 32.
+/// k a multiple of 32. No bias where `bias` is null (AMX); with
+/// `blockRows`, in blocks of `lanes` columns (GroupedRows).
 void packQuadsTransposedInto(OpBuilder &b, Location loc, Value bt, int64_t k,
                              int64_t n, int64_t np, int64_t lanes, Value packed,
-                             Value bias) {
+                             Value bias, int64_t blockRows = 0) {
   assert(lanes == 16 && k % 32 == 0 && "16 lanes and whole groups of 8 quads");
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   auto piece = VectorType::get({32}, i8);
@@ -605,7 +606,8 @@ void packQuadsTransposedInto(OpBuilder &b, Location loc, Value bt, int64_t k,
           Value bytes = vector::BitCastOp::create(lb, ll, quads, v);
           vector::StoreOp::create(
               lb, ll, bytes, packed,
-              ValueRange{plus(lb, ll, first, quadOf[o]), index(lb, ll, 4 * j)});
+              GroupedRows{4, lanes, blockRows}.at(
+                  lb, ll, plus(lb, ll, first, quadOf[o]), index(lb, ll, j)));
           made.push_back(bytes);
         }
         return made;
@@ -773,6 +775,12 @@ struct DotPlan {
 /// rows for one) the 1 x 4096 x 4096 product of 64 x 64 k32 tiles ran 8.5
 /// GOP/s against 16.5 (Sapphire Rapids). Set before the conversion
 /// (markInPlaceDotOperands), which moves the loops' blocks.
+///
+/// Also on an i8 `dot` of its own that starts from zero (no accumulator,
+/// or `zeros()`), such as a Q8_0 block's product, scaled right after it:
+/// its one step starts from zeroed tiles (`tilezero`) and stores them once,
+/// where `vpdpbusd` takes 128 instructions (4x the time at its peak) for
+/// the 16 x 16 x 32 of one `tdpbssd`, and biases A into a buffer first.
 constexpr StringLiteral kHalfDepthAmx = "nlc.x86_amx_half_depth";
 
 /// The plan for `op`, or nothing where the micro-kernel does not apply.
@@ -806,8 +814,8 @@ constexpr StringLiteral kInPlaceAnyRowStride =
     "nlc.x86_dot_in_place_any_row_stride";
 
 /// On a `tile.transpose` whose one use is the right operand of a `dot` in
-/// quads (not AMX) with K a multiple of 32, of a row-major i8 tile: the
-/// `dot` packs B's quads from the transpose's source
+/// quads (`vpdpbusd` or AMX) with K a multiple of 32, of a row-major i8
+/// tile: the `dot` packs B's quads from the transpose's source
 /// (packQuadsTransposedInto) and the transpose builds nothing.
 constexpr StringLiteral kTransposedQuads = "nlc.x86_transposed_quads";
 
@@ -830,12 +838,23 @@ bool readCanMoveTo(tl::LoadOp load, Operation *user) {
   return true;
 }
 
+/// The `dot` that reads `load`'s tile: its one user, or the one user of
+/// a transpose whose `dot` packs B's quads from it (kTransposedQuads),
+/// the load its one use; else null.
+tl::DotOp dotReading(tl::LoadOp load) {
+  if (!load->hasOneUse())
+    return {};
+  Operation *user = *load->user_begin();
+  if (auto t = dyn_cast<tl::TransposeOp>(user))
+    return t->hasAttr(kTransposedQuads) ? cast<tl::DotOp>(*t->user_begin())
+                                        : tl::DotOp();
+  return dyn_cast<tl::DotOp>(user);
+}
+
 /// Whether the micro-kernel may read `load`'s tile in place (see
 /// markInPlaceDotOperands).
 bool qualifiesInPlace(tl::LoadOp load, const VectorTarget &target) {
-  if (!load->hasOneUse())
-    return false;
-  auto dot = dyn_cast<tl::DotOp>(*load->user_begin());
+  tl::DotOp dot = dotReading(load);
   if (!dot || dot.getAcc() == load.getResult())
     return false;
   std::optional<DotPlan> plan = planDot(dot, target);
@@ -878,6 +897,15 @@ bool qualifiesForPairsInPlace(tl::LoadOp load, const VectorTarget &target) {
          readCanMoveTo(load, pair);
 }
 
+/// Whether `init` (where a K loop's carried tile starts, a `dot`'s
+/// accumulator) is a splat of +0 (`zeros()`): AMX blocks then start from
+/// `amx.tile_zero`, the same values.
+bool startsFromZero(Value init) {
+  auto splat = init.getDefiningOp<tl::SplatOp>();
+  return splat && (matchPattern(splat.getValue(), m_PosZeroFloat()) ||
+                   matchPattern(splat.getValue(), m_Zero()));
+}
+
 struct DotMicroKernel : VectorPattern<tl::DotOp> {
   DotMicroKernel(TypeConverter &converter, MLIRContext *ctx,
                  const VectorTarget &target, const LiveDotRows &live)
@@ -905,6 +933,10 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     // block that defines the value: a `dot` inside a loop below that block
     // runs once per iteration, each time from the same accumulator.
     Value out;
+    // On AMX tiles, a product that starts from zero starts from zeroed
+    // tiles (`tilezero`) and stores every tile of its result: no copy, no
+    // fill.
+    bool zeroStart = plan->amx && (!op.getAcc() || startsFromZero(op.getAcc()));
     // (The converted accumulator: a loop's body block, and so its
     // arguments, are replaced when the loop's types are converted.)
     if (adaptor.getAcc() && op.getAcc().hasOneUse() &&
@@ -912,9 +944,9 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
       out = adaptor.getAcc();
     } else {
       out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
-      if (adaptor.getAcc())
+      if (adaptor.getAcc() && !zeroStart)
         memref::CopyOp::create(rewriter, loc, adaptor.getAcc(), out);
-      else
+      else if (!zeroStart)
         fillWith(rewriter, loc, out, m, n, vt);
     }
     // An operand read in place: its window of the view where the tile lies
@@ -932,6 +964,11 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     };
     Value a = source(op.getLhs(), adaptor.getLhs());
     Value bm = source(op.getRhs(), adaptor.getRhs());
+    // The tile B is the transpose of, where the `dot` packs B's quads
+    // from it (packQuadsTransposedInto), read in place as B would be.
+    auto transposedSource = [&](tl::TransposeOp t) {
+      return source(t.getSource(), rewriter.getRemappedValue(t.getSource()));
+    };
 
     if (plan->amx) {
       // B in blocks of 16 columns (GroupedRows), each block's tiles one run
@@ -940,19 +977,24 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
       Value packed = memref::AllocaOp::create(
           rewriter, loc,
           MemRefType::get({n / lanes * blockRows, group * lanes}, in));
-      if (quads)
+      if (tl::TransposeOp t = transposedQuadsOf(op))
+        packQuadsTransposedInto(rewriter, loc, transposedSource(t), k, n, n,
+                                lanes, packed, /*bias=*/{}, blockRows);
+      else if (quads)
         packQuadsInto(rewriter, loc, bm, k, n, n, lanes, packed,
                       index(rewriter, loc, 0), /*bias=*/{},
                       /*accumulate=*/false, blockRows);
       else
         packPairsInto(rewriter, loc, bm, k, n, n, lanes, in, packed,
                       index(rewriter, loc, 0), blockRows);
-      forEachAmxBlock(rewriter, loc, out, m, n, live.lookup(op),
-                      [&](OpBuilder &b, Location l, Value i0, int64_t rowTiles,
-                          Value j0, int64_t colTiles, ValueRange acc) {
-                        return amxSteps(b, l, a, packed, blockRows, k, i0,
-                                        rowTiles, j0, colTiles, acc);
-                      });
+      forEachAmxBlock(
+          rewriter, loc, out, m, n, live.lookup(op),
+          [&](OpBuilder &b, Location l, Value i0, int64_t rowTiles, Value j0,
+              int64_t colTiles, ValueRange acc) {
+            return amxSteps(b, l, a, packed, blockRows, k, i0, rowTiles, j0,
+                            colTiles, acc);
+          },
+          zeroStart);
       rewriter.replaceOp(op, out);
       return success();
     }
@@ -966,9 +1008,8 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     PackedQuads packedQuads;
     if (quads) {
       tl::TransposeOp t = transposedQuadsOf(op);
-      packedQuads = packQuads(rewriter, loc,
-                              t ? rewriter.getRemappedValue(t.getSource()) : bm,
-                              k, n, np, lanes, /*transposed=*/bool(t));
+      packedQuads = packQuads(rewriter, loc, t ? transposedSource(t) : bm, k, n,
+                              np, lanes, /*transposed=*/bool(t));
       a = biasRows(rewriter, loc, a, m, k);
     } else if (pairs)
       packed = packPairs(rewriter, loc, bm, k, n, np, lanes, pairElem);
@@ -1288,15 +1329,6 @@ std::array<InPlaceTile, 2> iterationTiles(OpBuilder &b, Location loc,
   auto [ai, bi] = cloneIndices(b, loop, k, iv);
   return {inPlaceTile(b, loc, k.lhs, ai, /*anyRowStride=*/true),
           inPlaceTile(b, loc, k.rhs, bi, /*anyRowStride=*/true)};
-}
-
-/// Whether a K loop's carried tile `init` starts as a splat of +0
-/// (`zeros()`): AMX blocks then start from `amx.tile_zero`, the same
-/// values.
-bool startsFromZero(Value init) {
-  auto splat = init.getDefiningOp<tl::SplatOp>();
-  return splat && (matchPattern(splat.getValue(), m_PosZeroFloat()) ||
-                   matchPattern(splat.getValue(), m_Zero()));
 }
 
 /// The marked K loop (splitDotKLoops) as register blocks that each run a
@@ -1915,6 +1947,11 @@ void nlc::x86::markInPlaceDotOperands(ModuleOp module,
         dot.getRhs().getDefiningOp<tl::UnpairRowsOp>())
       dot->setAttr(kHalfDepthAmx, UnitAttr::get(dot.getContext()));
   });
+  module.walk([&](tl::DotOp dot) {
+    if (dot.getLhs().getType().getElementType().isInteger(8) &&
+        (!dot.getAcc() || startsFromZero(dot.getAcc())))
+      dot->setAttr(kHalfDepthAmx, UnitAttr::get(dot.getContext()));
+  });
   module.walk([&](tl::TransposeOp t) {
     tl::TileType src = t.getSource().getType();
     if (!t->hasOneUse() || src.getRank() != 2 ||
@@ -1926,15 +1963,18 @@ void nlc::x86::markInPlaceDotOperands(ModuleOp module,
     if (!dot || dot.getRhs() != t.getResult())
       return;
     std::optional<DotPlan> plan = planDot(dot, target);
-    if (plan && plan->quads && !plan->amx)
+    if (plan && plan->quads)
       t->setAttr(kTransposedQuads, UnitAttr::get(t.getContext()));
   });
   module.walk([&](tl::LoadOp load) {
     if (qualifiesInPlace(load, target)) {
       load->setAttr(kInPlace, UnitAttr::get(load.getContext()));
-      auto dot = cast<tl::DotOp>(*load->user_begin());
+      tl::DotOp dot = dotReading(load);
       std::optional<DotPlan> plan = planDot(dot, target);
-      if (dot.getRhs() == load.getResult() && (plan->pairs || plan->quads))
+      // B packed into pairs or quads, and A's tiles on AMX (`tileloadd`
+      // takes a row stride), are read at any row stride.
+      if ((dot.getLhs() != load.getResult() && (plan->pairs || plan->quads)) ||
+          plan->amx)
         load->setAttr(kInPlaceAnyRowStride, UnitAttr::get(load.getContext()));
     } else if (qualifiesForPairsInPlace(load, target))
       load->setAttr(kPairsInPlace, UnitAttr::get(load.getContext()));

@@ -7,8 +7,8 @@
 // 64 x 80: 5 blocks of 32 rows of 32, so that a B tile is 16 rows one after the
 // other); C's 16 x 16 tiles go in blocks of 2 x 2 along the rows (48 x 80:
 // pairs of row tiles, then the last row tile; in each, pairs of column tiles,
-// then the last), each block's tiles loaded from the accumulator buffer,
-// carried by the k loop (one step per 32 bf16 or 64 i8 (or 32): a tile of A per
+// then the last), each block's tiles loaded from the accumulator buffer
+// (zeroed, `tilezero`, where the `dot` starts from zero), carried by the k loop (one step per 32 bf16 or 64 i8 (or 32): a tile of A per
 // row tile, of B per column tile, one product per accumulator) and stored back.
 // A shape that is not whole tiles keeps the vector micro-kernel. Without `amx`,
 // every `dot` takes the vector micro-kernels.
@@ -26,9 +26,9 @@
 // (80 = 2 * 32 + 16).
 // CHECK: scf.for %[[I:.+]] = %c0 to %{{.+}} step %c32
 // CHECK-NEXT: scf.for %[[J:.+]] = %c0 to %c64 step %c32
-// CHECK-COUNT-4: amx.tile_load %{{.+}} : memref<48x80xf32> into !amx.tile<16x16xf32>
+// CHECK-COUNT-4: amx.tile_zero : !amx.tile<16x16xf32>
 // CHECK: scf.for %{{.+}} = %c0 to %c2 step %c1 iter_args(
-// CHECK-COUNT-2: amx.tile_load %{{.+}} : memref<48x64xbf16, strided<[64, 1], offset: ?>> into !amx.tile<16x32xbf16>
+// CHECK-COUNT-2: amx.tile_load %{{.+}} : memref<48x64xbf16, strided<[?, 1], offset: ?>> into !amx.tile<16x32xbf16>
 // CHECK-COUNT-2: amx.tile_load %[[PACKED]][%{{.+}}, %c0] : memref<160x32xbf16> into !amx.tile<16x32xbf16>
 // CHECK-COUNT-4: amx.tile_mulf {{.+}} : !amx.tile<16x32xbf16>, !amx.tile<16x32xbf16>, !amx.tile<16x16xf32>
 // CHECK: scf.yield
@@ -74,18 +74,62 @@
 // CHECK-COUNT-2: amx.tile_load %{{.+}} into !amx.tile<8x64xi8>
 // CHECK-COUNT-4: amx.tile_muli {{.+}} : !amx.tile<16x32xi8>, !amx.tile<8x64xi8>, !amx.tile<16x16xi32>
 
-// K of 32 i8: AMX (half-depth steps) only where the `dot` adds to the
-// tile a loop carries and reads B stored in quads by the launch
-// (tile.unpair_rows); from a plain B (a decoding step's launch, which does
-// not pack B) or alone it keeps vpdpbusd.
+// K of 32 i8: AMX (half-depth steps) where the `dot` adds to the tile a
+// loop carries and reads B stored in quads by the launch
+// (tile.unpair_rows), or where it starts from zero (no accumulator, or
+// zeros(): a Q8_0 block's product, scaled right after it): each block's
+// tiles zeroed (`tilezero`), one step, stored; no fill, no accumulator
+// loaded. A's tiles are read in the view at its row stride where the tile
+// lies inside it. From a plain B in a loop that carries the sum (a
+// decoding step's launch, which does not pack B), or with an accumulator
+// of other values, it keeps vpdpbusd.
 // CHECK-LABEL: func.func @i8_k32_loop(
 // CHECK: amx.tile_muli {{.+}} : !amx.tile<16x32xi8>, !amx.tile<8x64xi8>, !amx.tile<16x16xi32>
 // CHECK-LABEL: func.func @i8_k32_loop_plain(
 // CHECK-NOT: amx.
 // CHECK: vpdpbusd.512
 // CHECK-LABEL: func.func @i8_k32_alone(
+// CHECK-NOT: vector.store %{{.+}}, %{{.+}} : memref<32x32xi32>
+// CHECK: %[[A:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : memref<32x32xi8, strided<[?, 1], offset: ?>>
+// CHECK-NOT: amx.tile_load %{{.+}} into !amx.tile<16x16xi32>
+// CHECK: scf.for
+// CHECK-COUNT-4: amx.tile_zero : !amx.tile<16x16xi32>
+// CHECK-NEXT: amx.tile_load %[[A]][%{{.+}}, %c0] : memref<32x32xi8, strided<[?, 1], offset: ?>> into !amx.tile<16x32xi8>
+// CHECK-NEXT: arith.addi
+// CHECK-NEXT: amx.tile_load %[[A]]
+// CHECK-COUNT-2: amx.tile_load %{{.+}} : memref<16x64xi8> into !amx.tile<8x64xi8>
+// CHECK-COUNT-4: amx.tile_muli {{.+}} : !amx.tile<16x32xi8>, !amx.tile<8x64xi8>, !amx.tile<16x16xi32>
+// CHECK-COUNT-4: amx.tile_store
+// CHECK-NOT: vpdpbusd
+// CHECK-LABEL: func.func @i8_k32_zeros(
+// CHECK-NOT: amx.tile_load %{{.+}} into !amx.tile<16x16xi32>
+// CHECK-COUNT-4: amx.tile_zero : !amx.tile<16x16xi32>
+// CHECK-COUNT-4: amx.tile_muli
+// CHECK-NOT: vpdpbusd
+// CHECK-LABEL: func.func @i8_k32_acc(
 // CHECK-NOT: amx.
 // CHECK: vpdpbusd.512
+// The transpose of a row-major tile as B: its quads packed from the
+// tile's rows (16 x 8 transposes of words, as for vpdpbusd:
+// dot-i8-transposed.mlir) into AMX's blocks of 16 columns (8 rows of
+// quads each), no bias.
+// CHECK-LABEL: func.func @i8_k32_transposed(
+// CHECK: %[[PACKED:.+]] = memref.alloca() : memref<16x64xi8>
+// CHECK: %[[WT:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : memref<32x32xi8, strided<[?, 1], offset: ?>>
+// CHECK: vector.load %[[WT]]
+// CHECK-COUNT-24: vector.shuffle {{.+}} : vector<16xi32>, vector<16xi32>
+// CHECK-COUNT-8: vector.store %{{.+}}, %[[PACKED]][%{{.+}}, %c0] : memref<16x64xi8>, vector<64xi8>
+// CHECK-NOT: vpdpbusd
+// CHECK-COUNT-4: amx.tile_zero
+// CHECK-COUNT-2: amx.tile_load
+// CHECK-NEXT: amx.tile_load %[[PACKED]][%c0, %c0] : memref<16x64xi8> into !amx.tile<8x64xi8>
+// CHECK-NEXT: amx.tile_load %[[PACKED]][%c8, %c0] : memref<16x64xi8> into !amx.tile<8x64xi8>
+// CHECK-COUNT-4: amx.tile_muli
+// A bf16 `dot` alone: its tiles zeroed, not loaded.
+// CHECK-LABEL: func.func @bf16_alone(
+// CHECK-NOT: amx.tile_load %{{.+}} into !amx.tile<16x16xf32>
+// CHECK-COUNT-4: amx.tile_zero : !amx.tile<16x16xf32>
+// CHECK: amx.tile_mulf
 
 // CHECK-LABEL: func.func @ragged_m(
 // CHECK-NOT: amx.
@@ -163,6 +207,42 @@ func.func @i8_k32_alone(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
   %b = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi8, col_major>
   %c = tile.dot %a, %b : !tile.tile<32x32xi8>, !tile.tile<32x32xi8, col_major> -> !tile.tile<32x32xi32>
   tile.store %c, %w[%i, %i] : !tile.tile<32x32xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
+  return
+}
+func.func @i8_k32_zeros(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
+                        %w: memref<?x?xi32, strided<[?, 1], offset: ?>>, %i: index) {
+  %z = arith.constant 0 : i32
+  %init = tile.splat %z : i32 -> !tile.tile<32x32xi32>
+  %a = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi8>
+  %b = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi8, col_major>
+  %c = tile.dot %a, %b, %init : !tile.tile<32x32xi8>, !tile.tile<32x32xi8, col_major> -> !tile.tile<32x32xi32>
+  tile.store %c, %w[%i, %i] : !tile.tile<32x32xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
+  return
+}
+func.func @i8_k32_acc(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
+                      %w: memref<?x?xi32, strided<[?, 1], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi8>
+  %b = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi8, col_major>
+  %old = tile.load %w[%i, %i] : memref<?x?xi32, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi32>
+  %c = tile.dot %a, %b, %old : !tile.tile<32x32xi8>, !tile.tile<32x32xi8, col_major> -> !tile.tile<32x32xi32>
+  tile.store %c, %w[%i, %i] : !tile.tile<32x32xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
+  return
+}
+func.func @i8_k32_transposed(%v: memref<?x?xi8, strided<[?, 1], offset: ?>>,
+                             %w: memref<?x?xi32, strided<[?, 1], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi8>
+  %wt = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xi8>
+  %b = tile.transpose %wt : !tile.tile<32x32xi8> -> !tile.tile<32x32xi8, col_major>
+  %c = tile.dot %a, %b : !tile.tile<32x32xi8>, !tile.tile<32x32xi8, col_major> -> !tile.tile<32x32xi32>
+  tile.store %c, %w[%i, %i] : !tile.tile<32x32xi32>, memref<?x?xi32, strided<[?, 1], offset: ?>>
+  return
+}
+func.func @bf16_alone(%v: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
+                      %w: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xbf16>
+  %b = tile.load %v[%i, %i] : memref<?x?xbf16, strided<[?, 1], offset: ?>> -> !tile.tile<32x32xbf16, col_major>
+  %c = tile.dot %a, %b : !tile.tile<32x32xbf16>, !tile.tile<32x32xbf16, col_major> -> !tile.tile<32x32xf32>
+  tile.store %c, %w[%i, %i] : !tile.tile<32x32xf32>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   return
 }
 func.func @ragged_m(%v: memref<?x?xbf16, strided<[?, 1], offset: ?>>,

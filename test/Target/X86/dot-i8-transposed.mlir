@@ -7,16 +7,19 @@
 // round and per 8 quads (a 16 x 8 transpose), into rows of 4 x 48 bytes
 // (40 columns rounded up to 48; rows 40..47 of the source are zeros), with
 // the column sums times 128 (vpdpbusd of ones, shifted by 7); the transpose
-// builds nothing (a reinterpret_cast of its source stands for it).
+// builds nothing (a reinterpret_cast of its source stands for it). The
+// rows are read where they lie in the view (at its row stride) when the
+// tile is wholly inside it, else from the buffer the load filled.
 // Without VNNI (pairs) the transpose is built as before.
 
 // CHECK-LABEL: func.func @mt(
 // CHECK: memref.reinterpret_cast %{{.+}} to offset: [0], sizes: [64, 40], strides: [40, 1] : memref<40x64xi8> to memref<64x40xi8>
 // CHECK-NOT: memref<64x40xi8>
+// CHECK: %[[WT:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : memref<40x64xi8, strided<[?, 1], offset: ?>>
 // CHECK: %[[PACKED:.+]] = memref.alloca() : memref<16x192xi8>
 // CHECK: %[[BIAS:.+]] = memref.alloca() : memref<48xi32>
 // CHECK: scf.for %{{.+}} = %{{.+}} to %c2{{.*}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}) -> (vector<16xi32>) {
-// CHECK: vector.load %{{.+}} : memref<40x64xi8>, vector<32xi8>
+// CHECK: vector.load %[[WT]][%{{.+}}, %{{.+}}] : memref<40x64xi8, strided<[?, 1], offset: ?>>, vector<32xi8>
 // CHECK: vector.bitcast %{{.+}} : vector<32xi8> to vector<8xi32>
 // CHECK: vector.shuffle %{{.+}}, %{{.+}} [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] : vector<8xi32>, vector<8xi32>
 // CHECK-COUNT-24: vector.shuffle %{{.+}}, %{{.+}} [{{.+}}] : vector<16xi32>, vector<16xi32>
