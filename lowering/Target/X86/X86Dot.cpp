@@ -1931,25 +1931,30 @@ struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
   }
 };
 
+/// Whether `dot`'s steps of 32 i8 may run on AMX tiles (kHalfDepthAmx): it
+/// starts from zero, or adds to the tile its loop carries and reads B stored
+/// in quads by the launch.
+bool halfDepthOnAmx(tl::DotOp dot) {
+  if (!dot.getLhs().getType().getElementType().isInteger(8))
+    return false;
+  if (!dot.getAcc() || startsFromZero(dot.getAcc()))
+    return true;
+  auto loop = dyn_cast<scf::ForOp>(dot->getParentOp());
+  auto acc = dyn_cast<BlockArgument>(dot.getAcc());
+  if (!loop || !acc || acc.getOwner() != loop.getBody() ||
+      acc.getArgNumber() == 0)
+    return false;
+  unsigned at = acc.getArgNumber() - 1;
+  return loop.getBody()->getTerminator()->getOperand(at) == dot.getResult() &&
+         dot.getRhs().getDefiningOp<tl::UnpairRowsOp>();
+}
+
 } // namespace
 
 void nlc::x86::markInPlaceDotOperands(ModuleOp module,
                                       const VectorTarget &target) {
   module.walk([&](tl::DotOp dot) {
-    auto loop = dyn_cast<scf::ForOp>(dot->getParentOp());
-    auto acc = dyn_cast_or_null<BlockArgument>(dot.getAcc());
-    if (!loop || !acc || acc.getOwner() != loop.getBody() ||
-        acc.getArgNumber() == 0)
-      return;
-    unsigned at = acc.getArgNumber() - 1;
-    if (loop.getBody()->getTerminator()->getOperand(at) == dot.getResult() &&
-        dot.getLhs().getType().getElementType().isInteger(8) &&
-        dot.getRhs().getDefiningOp<tl::UnpairRowsOp>())
-      dot->setAttr(kHalfDepthAmx, UnitAttr::get(dot.getContext()));
-  });
-  module.walk([&](tl::DotOp dot) {
-    if (dot.getLhs().getType().getElementType().isInteger(8) &&
-        (!dot.getAcc() || startsFromZero(dot.getAcc())))
+    if (halfDepthOnAmx(dot))
       dot->setAttr(kHalfDepthAmx, UnitAttr::get(dot.getContext()));
   });
   module.walk([&](tl::TransposeOp t) {

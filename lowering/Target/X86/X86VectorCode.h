@@ -135,10 +135,12 @@ mlir::Operation *storedProducer(tile::StoreOp op, const VectorTarget &target);
 
 /// Whether `load` was marked by markInPlaceDotOperands.
 bool readInPlaceByDot(tile::LoadOp load);
-/// Whether such a load is B of a `dot` that packs B into pairs or quads
-/// (vdpbf16ps, vpdpbusd, vpmaddwd, AMX) before it multiplies: the packing reads
-/// the tile's rows in the view at any row stride, so the load copies it only
-/// where it leaves the view (or the view's inner stride is not 1).
+/// Whether such a load is read at any row stride: B of a `dot` that packs B
+/// into pairs or quads (vdpbf16ps, vpdpbusd, vpmaddwd, AMX) before it
+/// multiplies, or the tile whose transpose B is (its rows packed into quads),
+/// or A of a `dot` on AMX tiles (`tileloadd` takes the stride). The load
+/// copies it only where it leaves the view (or the view's inner stride is not
+/// 1).
 bool readInPlaceAnyRowStride(tile::LoadOp load);
 /// Whether `load` was marked by markInPlaceDotOperands for the
 /// `tile.pair_rows` that is its one use (tile-pack-dot-operands' packing of
