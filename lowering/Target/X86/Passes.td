@@ -29,9 +29,11 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
       product of a pair and flushes subnormals: not bit-identical to the
       reference (see docs/Kernels.md for the bound).
     - `tile.dot` of bf16 into f32 (AMX-BF16) or i8 into i32 (AMX-INT8) of
-      whole AMX tiles (M, N multiples of 16, K of 32 bf16 or 64 i8):
-      tdpbf16ps / tdpbssd on the tile registers, B packed in pairs or
-      quads, blocks of 2 x 2 accumulator tiles carried through the k loop
+      whole AMX tiles (M, N multiples of 16, K of 32 bf16 or 64 i8; 32 i8
+      in half steps where the `dot` starts from zero or its K loop reads B
+      stored in quads): tdpbf16ps / tdpbssd on the tile registers, B
+      packed in pairs or quads, blocks of 2 x 2 accumulator tiles (zeroed
+      where the `dot` starts from zero) carried through the k loop
       (X86Amx.cpp); `amx` for tests, or a module marked nlc.amx_emulation
       (then `x86-emulate-amx` emulates the tiles).
     - `tile.dot` of i8 into i32 with an even K: pairs of k widened to i16
