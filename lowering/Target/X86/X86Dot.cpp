@@ -906,6 +906,11 @@ bool startsFromZero(Value init) {
                    matchPattern(splat.getValue(), m_Zero()));
 }
 
+/// Whether `dot` adds to nothing or to `zeros()`.
+bool startsFromZero(tl::DotOp dot) {
+  return !dot.getAcc() || startsFromZero(dot.getAcc());
+}
+
 struct DotMicroKernel : VectorPattern<tl::DotOp> {
   DotMicroKernel(TypeConverter &converter, MLIRContext *ctx,
                  const VectorTarget &target, const LiveDotRows &live)
@@ -936,7 +941,7 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
     // On AMX tiles, a product that starts from zero starts from zeroed
     // tiles (`tilezero`) and stores every tile of its result: no copy, no
     // fill.
-    bool zeroStart = plan->amx && (!op.getAcc() || startsFromZero(op.getAcc()));
+    bool zeroStart = plan->amx && startsFromZero(op);
     // (The converted accumulator: a loop's body block, and so its
     // arguments, are replaced when the loop's types are converted.)
     if (adaptor.getAcc() && op.getAcc().hasOneUse() &&
@@ -944,7 +949,7 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
       out = adaptor.getAcc();
     } else {
       out = nlc::cpu::allocTileBuffer(rewriter, loc, type);
-      if (adaptor.getAcc() && !zeroStart)
+      if (!zeroStart && adaptor.getAcc())
         memref::CopyOp::create(rewriter, loc, adaptor.getAcc(), out);
       else if (!zeroStart)
         fillWith(rewriter, loc, out, m, n, vt);
@@ -1937,7 +1942,7 @@ struct UnpairRowsToVectors : VectorPattern<tl::UnpairRowsOp> {
 bool halfDepthOnAmx(tl::DotOp dot) {
   if (!dot.getLhs().getType().getElementType().isInteger(8))
     return false;
-  if (!dot.getAcc() || startsFromZero(dot.getAcc()))
+  if (startsFromZero(dot))
     return true;
   auto loop = dyn_cast<scf::ForOp>(dot->getParentOp());
   auto acc = dyn_cast<BlockArgument>(dot.getAcc());
