@@ -134,8 +134,9 @@ struct ConvertTileToX86Pass
     unsigned bits = vectorBits;
     bool bf16 = bf16Dot, vnni = vnniDot, vl = vnniDot;
     bool amxBf16 = amx, amxInt8 = amx;
+    std::optional<nlc::TargetInfo> moduleTarget = nlc::getModuleTarget(module);
     if (!bits)
-      if (std::optional<nlc::TargetInfo> t = nlc::getModuleTarget(module)) {
+      if (const std::optional<nlc::TargetInfo> &t = moduleTarget) {
         llvm::StringMap<bool> on = enabledFeatures(*t);
         if (on.lookup("avx512f"))
           bits = 512;
@@ -172,7 +173,17 @@ struct ConvertTileToX86Pass
     target.dotVectors = bits >= 512 ? 4 : 2;
     nlc::x86::markInPlaceDotOperands(module, target);
     nlc::x86::markInPlaceLoads(module, target);
-    nlc::x86::markStreamLoads(module);
+    // Loads streamed ahead (X86Memory.cpp) everywhere but on AMD's Zen
+    // cores: on a Zen 4 (2026-12-08, Llama 125M decode, alternated) they
+    // made the F16 and BF16 matrix-vector products 1.5-1.6x slower on one
+    // thread and 1.2x on two (2, 4 or 16 tiles ahead, every second line,
+    // prefetcht1 or prefetchnta: 0.56-0.90x of none), and Q8_0's 1.02-1.04x
+    // faster, within the noise; on a Sapphire Rapids they made all three
+    // 1.34-1.51x faster.
+    bool zen =
+        moduleTarget && StringRef(moduleTarget->cpu).starts_with("znver");
+    if (streamAhead > 0 || (streamAhead < 0 && !zen))
+      nlc::x86::markStreamLoads(module);
     nlc::x86::markInPlaceResults(module);
     nlc::x86::DirectStores direct;
     nlc::x86::splitDotKLoops(module, target, direct);

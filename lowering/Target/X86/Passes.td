@@ -97,6 +97,10 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
            "k per chunk of an f32 K loop whose tiles of B follow each other "
            "in memory; 0: 2048 where the target has AMX, else the 256 of "
            "other loops">,
+    Option<"streamAhead", "stream-ahead", "int", /*default=*/"-1",
+           "Loads of short runs in a loop over a large view prefetch 8 "
+           "tiles ahead: 1 on, 0 off; -1 on unless the module's target CPU "
+           "is an AMD Zen (znver*)">,
     Option<"smallCode", "small-code", "bool", /*default=*/"false",
            "Code size over speed: a tile load or store is one masked copy, "
            "without a second, unmasked one for tiles wholly inside their "

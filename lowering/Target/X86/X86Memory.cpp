@@ -541,7 +541,8 @@ Value padRowsEnd(tl::LoadOp load, const LiveDotRows &live) {
 // on (moved back to end at the view's last element where it would pass
 // it). A prefetch changes no value.
 // markStreamLoads marks the loads, before the conversion changes the
-// loops around them.
+// loops around them; convert-tile-to-x86 calls it on every target but
+// AMD's Zen cores, where these prefetches made the decode slower.
 constexpr StringLiteral kStreamAhead = "nlc.x86_stream_ahead";
 constexpr int64_t kStreamTilesAhead = 8;
 constexpr int64_t kStreamMaxTileBytes = 2048;
