@@ -399,35 +399,52 @@ void storeColumnBias(OpBuilder &b, Location loc, Value sums, Value bias,
   vector::StoreOp::create(b, loc, columnBias, bias, ValueRange{at});
 }
 
-/// For each vector of `lanes` columns j = 0, lanes, .. below `np`: a loop
-/// of `trips` steps, `step(i, j)` giving the vectors of quads (4 * lanes
-/// bytes) its step `i` makes (after making them), whose column sums the
-/// loop carries where there is a `bias`; then 128 times those sums stored
-/// into `bias` at j, or added to what it holds with `accumulate`.
+/// For each run of up to `width` vectors of `lanes` columns j = 0, lanes,
+/// .. below `np`: a loop of `trips` steps, each step `i` calling
+/// `step(i, j)` for the run's vectors in turn, which gives the vectors of
+/// quads (4 * lanes bytes) it makes (after making them), whose column sums
+/// the loop carries where there is a `bias`; then 128 times those sums
+/// stored into `bias` at j, or added to what it holds with `accumulate`.
 void quadColumnLoops(
     OpBuilder &b, Location loc, int64_t np, int64_t lanes, int64_t trips,
     Value bias, bool accumulate,
     function_ref<SmallVector<Value>(OpBuilder &, Location, Value, int64_t)>
-        step) {
+        step,
+    int64_t width = 1) {
   auto quads = VectorType::get({4 * lanes}, b.getI8Type());
   auto sums = VectorType::get({lanes}, b.getI32Type());
   Value ones = splatConstant(b, loc, quads, b.getI8IntegerAttr(1));
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(sums));
-  for (int64_t j = 0; j < np; j += lanes) {
+  for (int64_t j0 = 0; j0 < np; j0 += width * lanes) {
+    int64_t j1 = std::min(np, j0 + width * lanes);
+    SmallVector<Value> init;
+    if (bias)
+      init.assign((j1 - j0) / lanes, zero);
     auto loop = scf::ForOp::create(
-        b, loc, index(b, loc, 0), index(b, loc, trips), index(b, loc, 1),
-        ValueRange{zero},
+        b, loc, index(b, loc, 0), index(b, loc, trips), index(b, loc, 1), init,
         [&](OpBuilder &lb, Location ll, Value i, ValueRange carried) {
-          Value sum = carried[0];
-          for (Value v : step(lb, ll, i, j))
-            if (bias)
-              sum = multiplyAddQuads(lb, ll, sum, ones, v);
+          SmallVector<Value> sum(carried);
+          for (int64_t j = j0; j < j1; j += lanes)
+            for (Value v : step(lb, ll, i, j))
+              if (bias)
+                sum[(j - j0) / lanes] =
+                    multiplyAddQuads(lb, ll, sum[(j - j0) / lanes], ones, v);
           scf::YieldOp::create(lb, ll, sum);
         });
     if (bias)
-      storeColumnBias(b, loc, loop.getResult(0), bias, j, accumulate);
+      for (int64_t j = j0; j < j1; j += lanes)
+        storeColumnBias(b, loc, loop.getResult((j - j0) / lanes), bias, j,
+                        accumulate);
   }
 }
+
+/// The bytes of each of B's rows that packQuadsInto reads in one step: 4
+/// rows at a time, up to 128 bytes of each (2 lines; the column sums of 8
+/// vectors carried). One vector of columns down all k rows, then the next,
+/// read each line of B again per vector: where B's rows are 4 KiB apart
+/// (a 1 x 4096 x 4096 product's 64 x 128 tiles) those lines share the
+/// level 1 cache's sets and were gone by the next vector's pass.
+constexpr int64_t kQuadRowBytes = 128;
 
 /// B packed for `vpdpbusd` (as above) into rows `row0` .. `row0 + k / 4 -
 /// 1` of `packed` (at least 4 * np wide), and its bias stored into `bias`
@@ -470,7 +487,8 @@ void packQuadsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
                                     arith::AddIOp::create(lb, ll, row0, q),
                                     index(lb, ll, j)));
         return {v};
-      });
+      },
+      kQuadRowBytes / lanes);
 }
 
 /// The shuffle masks that take the vectors `in` (each a list of element

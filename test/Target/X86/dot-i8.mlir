@@ -64,6 +64,27 @@
 // QUADS: llvm.call_intrinsic "llvm.x86.avx512.pmaddw.d.512"
 // QUADS-NOT: vpdpbusd
 // QUADS: return
+
+// B packed by rows (X86Dot.cpp, kQuadRowBytes): each step reads 4 rows of
+// up to 128 bytes (8 vectors of columns, their sums carried), so a wide B
+// (160 columns) takes one loop over K for its first 8 vectors and one for
+// the other 2, not one loop per vector going down all of K again (rows 4
+// KiB apart shared the level 1 cache's sets: a 1 x 4096 x 4096 product
+// ran at half the speed).
+// QUADS-LABEL: func.func @wide(
+// QUADS: %[[PACKED:.+]] = memref.alloca() : memref<4x640xi8>
+// QUADS: scf.for {{.+}} iter_args({{[^)]+}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>) {
+// QUADS-COUNT-8: vector.store %{{.+}}, %[[PACKED]]{{.+}} : memref<4x640xi8>, vector<64xi8>
+// QUADS-NOT: scf.for
+// QUADS: scf.yield
+// QUADS-COUNT-8: vector.store %{{.+}}, %{{.+}} : memref<160xi32>, vector<16xi32>
+// QUADS-NOT: vector.store
+// QUADS: %{{.+}} = scf.for {{.+}} iter_args({{[^)]+}}) -> (vector<16xi32>, vector<16xi32>) {
+// QUADS-COUNT-2: vector.store %{{.+}}, %[[PACKED]]{{.+}} : memref<4x640xi8>, vector<64xi8>
+// QUADS-NOT: scf.for
+// QUADS: scf.yield
+// QUADS-COUNT-2: vector.store %{{.+}}, %{{.+}} : memref<160xi32>, vector<16xi32>
+// QUADS: return
 func.func @mm(%v: memref<?x?xi8, strided<[?, ?], offset: ?>>,
               %w: memref<?x?xi32, strided<[?, ?], offset: ?>>, %i: index) {
   %a = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<6x8xi8>
@@ -86,5 +107,13 @@ func.func @k6(%v: memref<?x?xi8, strided<[?, ?], offset: ?>>,
   %b = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<6x16xi8, col_major>
   %c = tile.dot %a, %b : !tile.tile<6x6xi8>, !tile.tile<6x16xi8, col_major> -> !tile.tile<6x16xi32>
   tile.store %c, %w[%i, %i] : !tile.tile<6x16xi32>, memref<?x?xi32, strided<[?, ?], offset: ?>>
+  return
+}
+func.func @wide(%v: memref<?x?xi8, strided<[?, ?], offset: ?>>,
+                %w: memref<?x?xi32, strided<[?, ?], offset: ?>>, %i: index) {
+  %a = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<6x16xi8>
+  %b = tile.load %v[%i, %i] : memref<?x?xi8, strided<[?, ?], offset: ?>> -> !tile.tile<16x160xi8, col_major>
+  %c = tile.dot %a, %b : !tile.tile<6x16xi8>, !tile.tile<16x160xi8, col_major> -> !tile.tile<6x160xi32>
+  tile.store %c, %w[%i, %i] : !tile.tile<6x160xi32>, memref<?x?xi32, strided<[?, ?], offset: ?>>
   return
 }
