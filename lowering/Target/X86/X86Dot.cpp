@@ -724,13 +724,33 @@ Value biasRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k) {
 /// vector conversions. The k loop then broadcasts f32 elements straight
 /// from memory, as for f32 inputs; widening each element there instead
 /// chains every row's scalar conversion through one register.
+/// `a` may have any row stride (A read in the view): then row by row.
 Value widenRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
                 int64_t lanes) {
   auto wide = VectorType::get({lanes}, b.getF32Type());
-  return mapTile(b, loc, a, m, k, lanes, b.getF32Type(),
-                 [&](OpBuilder &vb, Location vl, Value v) {
-                   return widen(vb, vl, v, wide);
-                 });
+  auto type = cast<MemRefType>(a.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (succeeded(type.getStridesAndOffset(strides, offset)) && strides[0] == k)
+    return mapTile(b, loc, a, m, k, lanes, b.getF32Type(),
+                   [&](OpBuilder &vb, Location vl, Value v) {
+                     return widen(vb, vl, v, wide);
+                   });
+  Value out = nlc::cpu::allocTileBuffer(
+      b, loc, tl::TileType::get({m, k}, b.getF32Type()));
+  auto narrow = VectorType::get({lanes}, type.getElementType());
+  scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, m), index(b, loc, 1),
+      ValueRange{}, [&](OpBuilder &lb, Location ll, Value r, ValueRange) {
+        for (int64_t j = 0; j < k; j += lanes) {
+          int64_t width = std::min(lanes, k - j);
+          Value v = rowPiece(lb, ll, a, r, index(lb, ll, j), width, narrow);
+          rowPiece(lb, ll, out, r, index(lb, ll, j), width, wide,
+                   widen(lb, ll, v, wide));
+        }
+        scf::YieldOp::create(lb, ll);
+      });
+  return out;
 }
 
 /// One step of `group` k at a time (2: pairs, 4: quads) of a block: B's
@@ -875,11 +895,15 @@ bool qualifiesInPlace(tl::LoadOp load, const VectorTarget &target) {
   tl::DotOp dot = dotReading(load);
   if (!dot || dot.getAcc() == load.getResult())
     return false;
-  std::optional<DotPlan> plan = planDot(dot, target);
-  if (!plan || (dot.getLhs() == load.getResult() && !plan->in.isF32() &&
-                !plan->pairs && !plan->quads))
+  if (!planDot(dot, target))
     return false;
   return readCanMoveTo(load, dot);
+}
+
+/// Whether the micro-kernel widens A into an f32 buffer first (f16, or
+/// bf16 without its pair instruction), reading its rows where they lie.
+bool widensLhs(const DotPlan &plan) {
+  return !plan.in.isF32() && !plan.pairs && !plan.quads;
 }
 
 constexpr StringLiteral kPairsInPlace = "nlc.x86_pairs_in_place";
@@ -1999,9 +2023,11 @@ void nlc::x86::markInPlaceDotOperands(ModuleOp module,
       load->setAttr(kInPlace, UnitAttr::get(load.getContext()));
       tl::DotOp dot = dotReading(load);
       std::optional<DotPlan> plan = planDot(dot, target);
-      // B packed into pairs or quads, and A's tiles on AMX (`tileloadd`
-      // takes a row stride), are read at any row stride.
-      if ((dot.getLhs() != load.getResult() && (plan->pairs || plan->quads)) ||
+      // B packed into pairs or quads, A widened to f32 first, and A's
+      // tiles on AMX (`tileloadd` takes a row stride), are read at any row
+      // stride.
+      bool lhs = dot.getLhs() == load.getResult();
+      if ((!lhs && (plan->pairs || plan->quads)) || (lhs && widensLhs(*plan)) ||
           plan->amx)
         load->setAttr(kInPlaceAnyRowStride, UnitAttr::get(load.getContext()));
     } else if (qualifiesForPairsInPlace(load, target))
