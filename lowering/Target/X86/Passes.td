@@ -51,7 +51,11 @@ def ConvertTileToX86 : Pass<"convert-tile-to-x86", "::mlir::ModuleOp"> {
       one use is an operand of a micro-kernel `tile.dot` (nothing that
       writes memory in between) skips the copy when its tile lies inside
       the view with contiguous rows (row stride = tile width: a tile of a
-      packed tensor); the micro-kernel then reads the view in place. The
+      packed tensor), or at any row stride where the `dot` packs it (B in
+      pairs or quads) or widens it (an f16 A) first, or reads it on AMX;
+      the micro-kernel then reads the view in place. Loads of short runs
+      in a loop over a view of 8 MiB or more prefetch 8 tiles ahead, except
+      on AMD Zen targets (`stream-ahead`). The
       store of a `dot`'s result of 16 KiB or more that accumulated at most
       512 k, into a view of 8 MiB or more, aligned (checked at run time),
       uses non-temporal vector stores and an `sfence`; so does the store of

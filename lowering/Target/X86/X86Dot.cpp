@@ -721,10 +721,11 @@ Value biasRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k) {
 }
 
 /// `a` (m x k, f16 or bf16) widened to an f32 buffer, in one pass of
-/// vector conversions. The k loop then broadcasts f32 elements straight
-/// from memory, as for f32 inputs; widening each element there instead
-/// chains every row's scalar conversion through one register.
-/// `a` may have any row stride (A read in the view): then row by row.
+/// vector conversions over the whole tile where its rows are one run of
+/// memory, else row by row (A read in the view at its row stride). The k
+/// loop then broadcasts f32 elements straight from memory, as for f32
+/// inputs; widening each element there instead chains every row's scalar
+/// conversion through one register.
 Value widenRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
                 int64_t lanes) {
   auto wide = VectorType::get({lanes}, b.getF32Type());
