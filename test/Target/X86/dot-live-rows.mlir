@@ -70,19 +70,17 @@ func.func @two_uses(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %b: memref<
   return
 }
 
-// A's padding rows (an f16 `dot`, whose K loop is not run whole and whose A is
-// copied): where A's
-// tile leaves its view, its copy fills the padding rows only up to the live
-// count (the blocks read no row past it unless every row is live).
+// A's padding rows (an f16 `dot`, whose K loop runs whole only where every
+// tile lies inside its view; otherwise the loop as written, whose A is
+// copied): where A's tile leaves its view, its copy fills the padding rows
+// (from the view's last row) only up to the live count (the blocks read no
+// row past it unless every row is live).
 // PAD-LABEL: func.func @pad_rows(
 // PAD: %[[MIN:.+]] = arith.minui %{{.+}}, %c64 : index
 // PAD-NEXT: %[[LIVE:.+]] = arith.select %{{.+}}, %[[MIN]], %c0 : index
-// PAD: scf.for
-// PAD: } else {
-// PAD-NEXT: %[[IN:.+]] = arith.minui %{{.+}}, %c64 : index
-// PAD-NEXT: scf.for %{{.+}} = %c0 to %[[IN]] step %c1 {
 // PAD: %[[PADEND:.+]] = arith.minui %[[LIVE]], %c64 : index
-// PAD-NEXT: scf.for %{{.+}} = %[[IN]] to %[[PADEND]] step %c1 {
+// PAD-NEXT: scf.for %{{.+}} = %{{.+}} to %[[PADEND]] step %c1 {
+// PAD-NEXT: vector.store %cst, %{{.+}} : memref<64x32xf16>, vector<32xf16>
 // PAD: return
 func.func @pad_rows(%a: memref<?x?xf16, strided<[?, ?], offset: ?>>, %b: memref<?x?xf16, strided<[?, ?], offset: ?>>, %c: memref<?x?xf32, strided<[?, ?], offset: ?>>, %i: index, %n: index) {
   %c0 = arith.constant 0 : index
