@@ -1365,8 +1365,8 @@ Value tripCount(OpBuilder &b, Location loc, Value lb, Value ub, Value step) {
 }
 
 /// How many of a K loop's iterations DotKLoop runs per chunk: about
-/// kChunkK k for f32, kPairChunkK for pairs and quads within
-/// kPairChunkBytes of packed B.
+/// kChunkK k for f32 and f16, kPairChunkK for pairs and quads within
+/// kPairChunkBytes of packed B (f16: of widened A and B).
 int64_t chunkIterations(KLoop k, const VectorTarget &target) {
   int64_t n = k.dot.getType().getShape()[1];
   int64_t kt = k.lhs.getType().getShape()[1];
@@ -1378,6 +1378,12 @@ int64_t chunkIterations(KLoop k, const VectorTarget &target) {
   int64_t chunkK = k.group == 1
                        ? kChunkK
                        : std::min(kPairChunkK, kPairChunkBytes / (np * bytes));
+  // Widened (f16): A's and B's f32 tiles of a chunk within kPairChunkBytes
+  // too (both on the stack).
+  if (k.widened) {
+    int64_t m = k.dot.getType().getShape()[0];
+    chunkK = std::min(chunkK, kPairChunkBytes / (4 * (m + n)));
+  }
   return std::max<int64_t>(1, chunkK / kt);
 }
 
