@@ -1176,7 +1176,7 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
 //   tiles into two f32 buffers (widenRowsInto), one below the other; the
 //   k steps are then f32's on those. Against a micro-kernel per iteration
 //   (each widening its tiles, loading and storing its accumulators):
-//   1.02-1.04x at 256^3-4096^3, 1.11x at 4096 x 4096 x 128 on a Zen 4
+//   1.00-1.04x at 256^3-4096^3, 1.11x at 4096 x 4096 x 128 on a Zen 4
 //   (bench's f16 program, one thread).
 //
 // Whether the tiles lie inside is only known at run time: splitDotKLoops
