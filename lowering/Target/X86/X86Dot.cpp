@@ -666,26 +666,38 @@ PackedQuads packQuads(OpBuilder &b, Location loc, Value bm, int64_t k,
   return p;
 }
 
+/// Each row of `a` (m x k, any row stride) in vectors of `in` (masked at
+/// the row's end), mapped by `f` to vectors of `out` (as many lanes),
+/// stored into rows `row0` .. `row0 + m - 1` of `dest`.
+void mapRowsInto(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
+                 VectorType in, VectorType out, Value dest, Value row0,
+                 function_ref<Value(OpBuilder &, Location, Value)> f) {
+  int64_t lanes = in.getNumElements();
+  scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, m), index(b, loc, 1),
+      ValueRange{}, [&](OpBuilder &lb, Location ll, Value r, ValueRange) {
+        Value to = arith::AddIOp::create(lb, ll, row0, r);
+        for (int64_t c = 0; c < k; c += lanes) {
+          int64_t width = std::min(lanes, k - c);
+          Value v = rowPiece(lb, ll, a, r, index(lb, ll, c), width, in);
+          rowPiece(lb, ll, dest, to, index(lb, ll, c), width, out,
+                   f(lb, ll, v));
+        }
+        scf::YieldOp::create(lb, ll);
+      });
+}
+
 /// The bytes of `a` (m x k, i8, any row stride) biased into unsigned bytes,
 /// a + 128 (each byte's top bit flipped), stored into rows `row0` .. `row0
 /// + m - 1` of `dest`, for `vpdpbusd`'s unsigned operand.
 void biasRowsInto(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
                   Value dest, Value row0) {
-  constexpr int64_t bytes = 64;
-  auto vt = VectorType::get({bytes}, b.getI8Type());
+  auto vt = VectorType::get({64}, b.getI8Type());
   Value flip = splatConstant(b, loc, vt, b.getI8IntegerAttr(-128));
-  scf::ForOp::create(
-      b, loc, index(b, loc, 0), index(b, loc, m), index(b, loc, 1),
-      ValueRange{}, [&](OpBuilder &lb, Location ll, Value r, ValueRange) {
-        Value to = arith::AddIOp::create(lb, ll, row0, r);
-        for (int64_t c = 0; c < k; c += bytes) {
-          int64_t width = std::min(bytes, k - c);
-          Value v = rowPiece(lb, ll, a, r, index(lb, ll, c), width, vt);
-          rowPiece(lb, ll, dest, to, index(lb, ll, c), width, vt,
-                   arith::XOrIOp::create(lb, ll, v, flip));
-        }
-        scf::YieldOp::create(lb, ll);
-      });
+  mapRowsInto(b, loc, a, m, k, vt, vt, dest, row0,
+              [&](OpBuilder &vb, Location vl, Value v) -> Value {
+                return arith::XOrIOp::create(vb, vl, v, flip);
+              });
 }
 
 /// `a` (m x k, its rows one run of memory: a tile buffer or a tile read in
@@ -727,18 +739,10 @@ void widenRowsInto(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
   auto wide = VectorType::get({lanes}, b.getF32Type());
   auto narrow =
       VectorType::get({lanes}, cast<MemRefType>(a.getType()).getElementType());
-  scf::ForOp::create(
-      b, loc, index(b, loc, 0), index(b, loc, m), index(b, loc, 1),
-      ValueRange{}, [&](OpBuilder &lb, Location ll, Value r, ValueRange) {
-        Value to = arith::AddIOp::create(lb, ll, row0, r);
-        for (int64_t j = 0; j < k; j += lanes) {
-          int64_t width = std::min(lanes, k - j);
-          Value v = rowPiece(lb, ll, a, r, index(lb, ll, j), width, narrow);
-          rowPiece(lb, ll, dest, to, index(lb, ll, j), width, wide,
-                   widen(lb, ll, v, wide));
-        }
-        scf::YieldOp::create(lb, ll);
-      });
+  mapRowsInto(b, loc, a, m, k, narrow, wide, dest, row0,
+              [&](OpBuilder &vb, Location vl, Value v) {
+                return widen(vb, vl, v, wide);
+              });
 }
 
 /// `a` (m x k, f16 or bf16) widened to an f32 buffer, in one pass of
