@@ -21,6 +21,11 @@
 // (tile.pair_rows group 4, the layout of x86 `vpdpbusd`), and
 // `bias-i8-lhs` stores an i8 left operand with -128 added to each byte (the
 // unsigned bytes `vpdpbusd` multiplies), which the packed kernel adds back.
+// `widen-f16` stores f16 views widened to f32 (exact), left operands
+// included, where every f16 `dot` of the kernel reads both operands from
+// such views; the packed kernel's `dot`s then multiply f32 tiles, which is
+// the same fused multiply-adds in the same order (tile.dot converts its
+// inputs to the accumulator type first).
 //
 // Values are unchanged bit for bit: a tile inside the view holds the same
 // elements and the same padding (the load's own pad value) in both forms,
@@ -33,8 +38,9 @@
 // the next launch (nl_scratch_take_at), so the packing writes pages that
 // are already there.
 // Packing pays from `min-elements` elements per packed view (every packed
-// view must reach it), and when every packed view is f32 (or i8), from
-// `min-f32-elements` (`min-i8-elements`) for one of them at least. i8 with
+// view must reach it), and when every packed view is f32 (i8, widened f16),
+// from `min-f32-elements` (`min-i8-elements`, `min-widened-elements`) for
+// one of them at least. i8 with
 // B in quads and A biased at the launch (x86 with VNNI), on a Zen 4: 512^3
 // ran 1.03-1.04x packed on one thread (best form; the other forms 1.1x),
 // 1.00x on two; 256^3 1.00x on one thread and 0.92x on two (its 128 x 128
@@ -88,6 +94,8 @@ struct PackPlan {
   /// Stored with -128 added to each byte (`bias-i8-lhs`, an i8 left
   /// operand).
   bool biased = false;
+  /// An f16 view stored widened to f32 (`widen-f16`).
+  bool widen = false;
   /// For a right operand (not f32) whose `dot`s all take their left
   /// operand from loads of one rank-2 view argument, with tiles of
   /// `lhsTileRows` rows: that argument. Each tile of B is then read once
@@ -103,6 +111,8 @@ struct PackPlan {
   /// grouped, (TK/g)x(g TN), row-major, or in blocks of c columns
   /// ((TN/c)(TK/g))x(g c).
   tl::TileType stored() const {
+    if (widen)
+      return tile.withElementType(Float32Type::get(tile.getContext()));
     if (group == 1)
       return tile;
     ArrayRef<int64_t> s = tile.getShape();
@@ -190,6 +200,8 @@ struct TilePackDotOperands
       for (unsigned a = 0; a < kernel.getNumArguments(); ++a)
         if (std::optional<PackPlan> p = planArg(kernel, a))
           plans.push_back(*p);
+      if (widenF16)
+        keepWideningIfWhole(kernel, plans);
       SmallVector<PackPlan> packing;
       llvm::copy_if(plans, std::back_inserter(packing),
                     [](const PackPlan &p) { return p.pack; });
@@ -220,6 +232,39 @@ struct TilePackDotOperands
       rewriteLaunch(launch, kernel, plans, packedKernels[kernel],
                     packKernels[kernel], inPlaceKernels.lookup(kernel));
     }
+  }
+
+  /// widen-f16 applies where every f16 `dot` of `kernel` reads both
+  /// operands from loads of views planned to be widened (and packed): the
+  /// packed clone's `dot`s then take f32 tiles alone. Otherwise no view is
+  /// widened, and the f16 left operands planned only for widening are
+  /// dropped (packing one as f16 adds a pass: the x86 micro-kernel widens
+  /// it into a buffer anyway).
+  void keepWideningIfWhole(func::FuncOp kernel,
+                           SmallVector<PackPlan> &plans) const {
+    llvm::SmallDenseSet<unsigned> widened;
+    for (const PackPlan &p : plans)
+      if (p.widen && p.pack)
+        widened.insert(p.arg);
+    auto fromWidened = [&](Value v) {
+      auto load = v.getDefiningOp<tl::LoadOp>();
+      auto arg = load ? dyn_cast<BlockArgument>(load.getView()) : nullptr;
+      return arg && arg.getOwner() == &kernel.front() &&
+             widened.count(arg.getArgNumber());
+    };
+    WalkResult walk = kernel.walk([&](tl::DotOp dot) {
+      if (dot.getLhs().getType().getElementType().isF16() &&
+          !(fromWidened(dot.getLhs()) && fromWidened(dot.getRhs())))
+        return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    if (!walk.wasInterrupted())
+      return;
+    llvm::erase_if(plans, [&](const PackPlan &p) {
+      return p.widen && !p.byColumns && !packNarrowFloatLhs;
+    });
+    for (PackPlan &p : plans)
+      p.widen = false;
   }
 
   /// Whether `p` is a left operand that a second packed clone reads in
@@ -285,7 +330,7 @@ struct TilePackDotOperands
           }
         }
         if (!packNarrowFloatLhs && dot.getLhs() == load.getResult() &&
-            (t.getElementType().isF16() ||
+            ((t.getElementType().isF16() && !widenF16) ||
              (t.getElementType().isBF16() &&
               !(bf16LhsInPlace && plan.inPlaceDots))))
           return std::nullopt;
@@ -306,6 +351,7 @@ struct TilePackDotOperands
                     : packRhsQuads && elem.isInteger(8) ? 4
                                                         : 1;
     plan.biased = biasI8Lhs && !plan.byColumns && elem.isInteger(8);
+    plan.widen = widenF16 && elem.isF16();
     if (plan.byColumns && plan.tile.getShape()[0] % group == 0 &&
         plan.tile.getShape()[1] % std::max<int64_t>(1, pairColumns) == 0) {
       plan.group = group;
@@ -343,6 +389,8 @@ struct TilePackDotOperands
         Value pad = load.getPadding();
         if (p.biased)
           pad = biasedByte(lb, load.getLoc(), p.pad);
+        if (p.widen && pad)
+          pad = arith::ExtFOp::create(lb, load.getLoc(), lb.getF32Type(), pad);
         Value tile = tl::LoadOp::create(lb, load.getLoc(), p.stored(), packed,
                                         idx, pad);
         if (p.biased)
@@ -406,6 +454,8 @@ struct TilePackDotOperands
                                  ValueRange{i, j}, pad);
     if (p.biased)
       t = addMinus128(b, loc, t);
+    if (p.widen)
+      t = tl::CastOp::create(b, loc, p.stored(), t);
     if (p.group != 1)
       t = tl::PairRowsOp::create(b, loc, p.stored(), t, p.group, p.block);
     tl::StoreOp::create(b, loc, t, body->getArgument(1),
@@ -431,8 +481,9 @@ struct TilePackDotOperands
     };
     Value pays = arith::ConstantIntOp::create(b, loc, 1, 1);
     auto both = [&](Value c) { pays = arith::AndIOp::create(b, loc, pays, c); };
-    // Whether some view is neither f32 nor i8, or has min-f32-elements
-    // (f32) or min-i8-elements (i8).
+    // Whether some view is neither f32, i8 nor widened f16, or has
+    // min-f32-elements (f32), min-i8-elements (i8) or min-widened-elements
+    // (widened f16).
     Value large = arith::ConstantIntOp::create(b, loc, 0, 1);
     // Per packed plan: tiles along rows, cols.
     SmallVector<std::pair<Value, Value>> tiles;
@@ -458,14 +509,16 @@ struct TilePackDotOperands
             index(p.lhsTileRows)));
       packing.push_back(p);
       Type elem = p.tile.getElementType();
+      int64_t least = elem.isF32()        ? minF32Elements
+                      : elem.isInteger(8) ? minI8Elements
+                      : p.widen           ? minWidenedElements
+                                          : 0;
       large = arith::OrIOp::create(
           b, loc, large,
-          elem.isF32() || elem.isInteger(8)
-              ? arith::CmpIOp::create(
-                    b, loc, arith::CmpIPredicate::uge, elements,
-                    index(elem.isF32() ? minF32Elements : minI8Elements))
-                    .getResult()
-              : arith::ConstantIntOp::create(b, loc, 1, 1).getResult());
+          least ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge,
+                                        elements, index(least))
+                      .getResult()
+                : arith::ConstantIntOp::create(b, loc, 1, 1).getResult());
       for (unsigned a = 0; a < kernel.getNumArguments(); ++a)
         if (a != p.arg && mayWrite(kernel, a))
           both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
@@ -492,7 +545,7 @@ struct TilePackDotOperands
         ArrayRef<int64_t> shape = p.stored().getShape();
         int64_t dyn = ShapedType::kDynamic;
         auto bufType = MemRefType::get({dyn, dyn, shape[0], shape[1]},
-                                       p.tile.getElementType());
+                                       p.stored().getElementType());
         // B's tiles column by column: a K loop then reads each of its column
         // of tiles, like each row of tiles of A, as one run of memory (tile
         // (k + 1, j) right after tile (k, j)), not one tile every

@@ -256,6 +256,10 @@ struct X86PackDotOperandsPass
     options.packRhsPairs = rhsPairs;
     options.packRhsQuads = rhsQuads;
     options.biasI8Lhs = rhsQuads;
+    // The x86 `dot` widens f16 to f32 (vcvtph2ps): done once, by the
+    // launch's packing, instead of by each program instance (Zen 4, one
+    // thread: 1.03-1.12x at 512^3-4096^3, docs/Performance.md).
+    options.widenF16 = true;
     // Whole zmm vectors of f32 lanes: the columns DotKLoop reads in pairs
     // or quads (and pair_rows / unpair_rows shuffle) at a time.
     options.pairColumns = 16;

@@ -1181,7 +1181,9 @@ struct DotMicroKernel : VectorPattern<tl::DotOp> {
 //   k steps are then f32's on those. Against a micro-kernel per iteration
 //   (each widening its tiles, loading and storing its accumulators):
 //   1.00-1.04x at 256^3-4096^3, 1.11x at 4096 x 4096 x 128 on a Zen 4
-//   (bench's f16 program, one thread).
+//   (bench's f16 program, one thread). A launch large enough to pack its
+//   f16 operands packs them widened instead (tile-pack-dot-operands'
+//   widen-f16): its K loop is then f32's.
 //
 // Whether the tiles lie inside is only known at run time: splitDotKLoops
 // puts the loop in an scf.if on a check of every iteration's indices, its

@@ -1,6 +1,7 @@
 // RUN: nlc-opt %s -tile-pack-dot-operands | FileCheck %s --enable-var-scope
 // RUN: nlc-opt %s -tile-pack-dot-operands="min-elements=1000 min-f32-elements=2000 min-i8-elements=3000" | FileCheck %s --check-prefix=MIN
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-narrow-float-lhs=true" | FileCheck %s --check-prefix=NARROW
+// RUN: nlc-opt %s -tile-pack-dot-operands="widen-f16=true" | FileCheck %s --check-prefix=WIDEN --enable-var-scope
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-f32-lhs=false" | FileCheck %s --check-prefix=NOLHS --enable-var-scope
 // RUN: nlc-opt %s -tile-pack-dot-operands="i8-lhs-in-place=true" | FileCheck %s --check-prefix=INPLACE --enable-var-scope
 // tile-pack-dot-operands: a rank-2 view read only by loads of one tile type
@@ -107,6 +108,20 @@ func.func private @half(%a: !h2, %b: !h2, %c: !v2) attributes {tile.kernel} {
 // NARROW-LABEL: func.func private @half.packed(
 // NARROW-SAME: memref<?x?x8x8xf16, strided<[?, ?, 8, 1], offset: ?>>, %{{[^:]+}}: memref<?x?x8x8xf16
 // NARROW: func.func private @half.pack0(
+// With widen-f16 both are packed widened to f32 and the packed kernel's
+// `dot` takes the f32 tiles.
+// WIDEN-LABEL: func.func private @half.packed(
+// WIDEN-SAME: %[[PA:[^:]+]]: memref<?x?x8x8xf32, strided<[?, ?, 8, 1], offset: ?>>, %[[PB:[^:]+]]: memref<?x?x8x8xf32, strided<[?, ?, 8, 1], offset: ?>>)
+// WIDEN: %[[X:.+]] = tile.load %[[PA]]{{.+}} -> !tile.tile<8x8xf32>
+// WIDEN: %[[Y:.+]] = tile.load %[[PB]]{{.+}} -> !tile.tile<8x8xf32>
+// WIDEN: tile.dot %[[X]], %[[Y]] : !tile.tile<8x8xf32>, !tile.tile<8x8xf32> -> !tile.tile<8x8xf32>
+// WIDEN-LABEL: func.func private @half.pack0(
+// WIDEN-SAME: memref<?x?x8x8xf32, strided<[?, ?, 8, 1], offset: ?>>)
+// WIDEN: %[[T:.+]] = tile.load %{{.+}} -> !tile.tile<8x8xf16>
+// WIDEN: %[[W:.+]] = tile.cast %[[T]] : !tile.tile<8x8xf16> -> !tile.tile<8x8xf32>
+// WIDEN: tile.store %[[W]]
+// WIDEN-LABEL: func.func private @half.pack1(
+// WIDEN: tile.cast %{{.+}} : !tile.tile<8x8xf16> -> !tile.tile<8x8xf32>
 
 // CHECK-LABEL: func.func @host(
 // CHECK-SAME: %[[HA:[^:]+]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %[[HB:[^:]+]]: memref<?x?xf32, strided<[?, ?], offset: ?>>, %[[HC:[^:]+]]: memref<?x?xf32
@@ -162,6 +177,71 @@ func.func @host(%a: !v2, %b: !v2, %c: !v2, %n: index, %p: f32, %ha: !h2, %hb: !h
   tile.launch @mm[%n, %n](%a, %b, %c, %n) : !v2, !v2, !v2, index
   tile.launch @written[%n](%a, %b) : !v2, !v2
   tile.launch @not_dot[%n](%a, %b, %c, %b, %p) : !v2, !v2, !v2, !v2, f32
+  return
+}
+
+// widen-f16 with pad values: the packed loads pad with the widened value.
+func.func private @half_pads(%a: !h2, %b: !h2, %c: !v2) attributes {tile.kernel} {
+  %i = tile.program_id 0
+  %one = arith.constant 1.0 : f16
+  %two = arith.constant 2.0 : f16
+  %x = tile.load %a[%i, %i] padding(%one : f16) : !h2 -> !tile.tile<8x8xf16>
+  %y = tile.load %b[%i, %i] padding(%two : f16) : !h2 -> !tile.tile<8x8xf16>
+  %d = tile.dot %x, %y : !tile.tile<8x8xf16>, !tile.tile<8x8xf16> -> !tile.tile<8x8xf32>
+  tile.store %d, %c[%i, %i] : !tile.tile<8x8xf32>, !v2
+  return
+}
+// WIDEN-LABEL: func.func private @half_pads.packed(
+// WIDEN-DAG: %[[ONE:.+]] = arith.constant 1.000000e+00 : f16
+// WIDEN-DAG: %[[TWO:.+]] = arith.constant 2.000000e+00 : f16
+// WIDEN-DAG: %[[ONE32:.+]] = arith.extf %[[ONE]] : f16 to f32
+// WIDEN-DAG: %[[TWO32:.+]] = arith.extf %[[TWO]] : f16 to f32
+// WIDEN-DAG: tile.load %{{.+}} padding(%[[ONE32]] : f32) : {{.+}} -> !tile.tile<8x8xf32>
+// WIDEN-DAG: tile.load %{{.+}} padding(%[[TWO32]] : f32) : {{.+}} -> !tile.tile<8x8xf32>
+// WIDEN-LABEL: func.func private @half_pads.pack0(
+// WIDEN: padding(%{{.+}} : f16)
+// WIDEN: tile.cast
+
+// An f16 dot whose left operand is no load of a view: nothing is widened,
+// B is packed as it is, and A (a splat) is not.
+func.func private @half_splat(%b: !h2, %c: !v2) attributes {tile.kernel} {
+  %i = tile.program_id 0
+  %h = arith.constant 0.5 : f16
+  %x = tile.splat %h : f16 -> !tile.tile<8x8xf16>
+  %y = tile.load %b[%i, %i] : !h2 -> !tile.tile<8x8xf16>
+  %d = tile.dot %x, %y : !tile.tile<8x8xf16>, !tile.tile<8x8xf16> -> !tile.tile<8x8xf32>
+  tile.store %d, %c[%i, %i] : !tile.tile<8x8xf32>, !v2
+  return
+}
+// WIDEN-LABEL: func.func private @half_splat.packed(
+// WIDEN-SAME: memref<?x?x8x8xf16, strided<[?, ?, 8, 1], offset: ?>>)
+// WIDEN-NOT: tile.cast
+// WIDEN-LABEL: func.func private @half_splat.pack0(
+// WIDEN-NOT: tile.cast
+// WIDEN: return
+
+// The launch packs the widened views into f32 buffers, where one of them
+// has min-widened-elements (2^17); f16 packed as it is needs no such size.
+// WIDEN-LABEL: func.func @host_half(
+// WIDEN: %[[NA:.+]] = arith.muli
+// WIDEN: %[[LA:.+]] = arith.cmpi uge, %[[NA]], %c131072
+// WIDEN: arith.ori %false{{.*}}, %[[LA]] : i1
+// WIDEN: %[[NB:.+]] = arith.muli
+// WIDEN: %[[LB:.+]] = arith.cmpi uge, %[[NB]], %c131072
+// WIDEN: scf.if
+// WIDEN: memref.alloc(%{{.+}}, %{{.+}}) {nlc.scratch} : memref<?x?x8x8xf32>
+// WIDEN: tile.launch @half_pads.pack0
+// WIDEN: memref.alloc(%{{.+}}, %{{.+}}) {nlc.scratch} : memref<?x?x8x8xf32>
+// WIDEN: tile.launch @half_pads.pack1
+// WIDEN: tile.launch @half_pads.packed
+// WIDEN-NOT: 131072
+// WIDEN: scf.if
+// WIDEN: memref.alloc(%{{.+}}, %{{.+}}) {nlc.scratch} : memref<?x?x8x8xf16>
+// WIDEN: tile.launch @half_splat.pack0
+// WIDEN: tile.launch @half_splat.packed
+func.func @host_half(%ha: !h2, %hb: !h2, %c: !v2, %n: index) {
+  tile.launch @half_pads[%n](%ha, %hb, %c) : !h2, !h2, !v2
+  tile.launch @half_splat[%n](%hb, %c) : !h2, !v2
   return
 }
 

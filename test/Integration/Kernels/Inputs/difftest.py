@@ -423,7 +423,8 @@ def contraction_sizes(rng, dims, tk, elem, large):
     """The result's M x N and K of a contraction case: `dims` and K up to
     70, or with `large` views past the launch's packing thresholds
     (tile-pack-dot-operands packs only where every packed view has 32768
-    elements, and one f32 view 524288), so that the packed clones run: K
+    elements, one f32 view 524288, and one f16 view 131072 to widen it),
+    so that the packed clones run: K
     256-700 (f32: 600-1000), half the time a whole number of K tiles (a
     left operand AMX reads in place) and half not (one it packs)."""
     if not large:
@@ -432,7 +433,8 @@ def contraction_sizes(rng, dims, tk, elem, large):
     if rng.random() < 0.5:
         kdim -= kdim % tk
     least = -(-32768 // kdim)
-    widest = -(-524288 // kdim) if elem == "f32" else least
+    widest = (-(-524288 // kdim) if elem == "f32" else
+              -(-131072 // kdim) if elem == "f16" else least)
     return [rng.randint(least, least + 40),
             rng.randint(widest, widest + 64)], kdim
 
