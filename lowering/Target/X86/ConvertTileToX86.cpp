@@ -186,13 +186,13 @@ struct ConvertTileToX86Pass
       nlc::x86::markStreamLoads(module);
     nlc::x86::markInPlaceResults(module);
     nlc::x86::DirectStores direct;
-    nlc::x86::splitDotKLoops(module, target, direct);
+    nlc::x86::LiveDotRows live;
+    nlc::x86::splitDotKLoops(module, target, direct, live);
     target.direct = &direct;
     nlc::x86::markNextTileBelow(module);
     nlc::x86::StreamingStores streaming;
     nlc::x86::planStreamingStores(module, target, streaming);
     target.streaming = &streaming;
-    nlc::x86::LiveDotRows live;
     nlc::x86::findLiveDotRows(module, live);
     nlc::x86::SpreadPrefetches spread;
     nlc::x86::planSpreadPrefetches(module, target, streaming, spread);

@@ -668,14 +668,20 @@ PackedQuads packQuads(OpBuilder &b, Location loc, Value bm, int64_t k,
 
 /// Each row of `a` (m x k, any row stride) in vectors of `in` (masked at
 /// the row's end), mapped by `f` to vectors of `out` (as many lanes),
-/// stored into rows `row0` .. `row0 + m - 1` of `dest`.
+/// stored into rows `row0` .. `row0 + m - 1` of `dest`; with `rows` (an
+/// index), only the first min(rows, m) (the rows a `dot` computes:
+/// LiveDotRows).
 void mapRowsInto(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
                  VectorType in, VectorType out, Value dest, Value row0,
-                 function_ref<Value(OpBuilder &, Location, Value)> f) {
+                 function_ref<Value(OpBuilder &, Location, Value)> f,
+                 Value rows = {}) {
   int64_t lanes = in.getNumElements();
+  Value end = index(b, loc, m);
+  if (rows)
+    end = arith::MinUIOp::create(b, loc, rows, end);
   scf::ForOp::create(
-      b, loc, index(b, loc, 0), index(b, loc, m), index(b, loc, 1),
-      ValueRange{}, [&](OpBuilder &lb, Location ll, Value r, ValueRange) {
+      b, loc, index(b, loc, 0), end, index(b, loc, 1), ValueRange{},
+      [&](OpBuilder &lb, Location ll, Value r, ValueRange) {
         Value to = arith::AddIOp::create(lb, ll, row0, r);
         for (int64_t c = 0; c < k; c += lanes) {
           int64_t width = std::min(lanes, k - c);
@@ -689,15 +695,18 @@ void mapRowsInto(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
 
 /// The bytes of `a` (m x k, i8, any row stride) biased into unsigned bytes,
 /// a + 128 (each byte's top bit flipped), stored into rows `row0` .. `row0
-/// + m - 1` of `dest`, for `vpdpbusd`'s unsigned operand.
+/// + m - 1` of `dest`, for `vpdpbusd`'s unsigned operand (with `rows`,
+/// only the first min(rows, m): mapRowsInto).
 void biasRowsInto(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
-                  Value dest, Value row0) {
+                  Value dest, Value row0, Value rows = {}) {
   auto vt = VectorType::get({64}, b.getI8Type());
   Value flip = splatConstant(b, loc, vt, b.getI8IntegerAttr(-128));
-  mapRowsInto(b, loc, a, m, k, vt, vt, dest, row0,
-              [&](OpBuilder &vb, Location vl, Value v) -> Value {
-                return arith::XOrIOp::create(vb, vl, v, flip);
-              });
+  mapRowsInto(
+      b, loc, a, m, k, vt, vt, dest, row0,
+      [&](OpBuilder &vb, Location vl, Value v) -> Value {
+        return arith::XOrIOp::create(vb, vl, v, flip);
+      },
+      rows);
 }
 
 /// `a` (m x k, its rows one run of memory: a tile buffer or a tile read in
@@ -733,16 +742,19 @@ Value biasRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k) {
 }
 
 /// `a` (m x k, f16 or bf16, any row stride) widened to f32 into rows
-/// `row0` .. `row0 + m - 1` of `dest`, row by row.
+/// `row0` .. `row0 + m - 1` of `dest`, row by row (with `rows`, only the
+/// first min(rows, m): mapRowsInto).
 void widenRowsInto(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
-                   int64_t lanes, Value dest, Value row0) {
+                   int64_t lanes, Value dest, Value row0, Value rows = {}) {
   auto wide = VectorType::get({lanes}, b.getF32Type());
   auto narrow =
       VectorType::get({lanes}, cast<MemRefType>(a.getType()).getElementType());
-  mapRowsInto(b, loc, a, m, k, narrow, wide, dest, row0,
-              [&](OpBuilder &vb, Location vl, Value v) {
-                return widen(vb, vl, v, wide);
-              });
+  mapRowsInto(
+      b, loc, a, m, k, narrow, wide, dest, row0,
+      [&](OpBuilder &vb, Location vl, Value v) {
+        return widen(vb, vl, v, wide);
+      },
+      rows);
 }
 
 /// `a` (m x k, f16 or bf16) widened to an f32 buffer, in one pass of
@@ -1198,6 +1210,14 @@ constexpr StringLiteral kKLoop = "nlc.x86_dot_k_loop";
 /// no faster (docs/Performance.md); on a Zen 3 chunks of 128 k or more had
 /// measured slower at 2048^3.
 constexpr int64_t kChunkK = 256;
+/// The buffers' bytes of a chunk of a K loop run whole whose `dot`
+/// computes fewer rows than a register block has (LiveDotRows: decoding
+/// one token, M = 1): B's packed pairs or quads, widened f16 tiles. Each
+/// chunk's buffers are read once, by one block, so they should stay in L1:
+/// on a Zen 4 (1 x 4096 x 4096, bench's forms, one thread) chunks this
+/// short ran f16 1.12-1.43x, bf16 1.01-1.15x and i8 1.18-1.33x the loop as
+/// written, where the longest chunks gave 0.86-1.28x.
+constexpr int64_t kFewRowsChunkBytes = 16 << 10;
 /// The most k a chunk of pairs or quads holds, and the most bytes its packed
 /// B may take (on the stack, DotKLoop). Each block loads and stores its
 /// accumulators once per chunk, so the fewer chunks the better; the blocks then
@@ -1587,6 +1607,25 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
           rewriter, loc, rewriter.getIntegerAttr(step.getType(), n));
     };
     Value iters = iterationsOf(chunkIters);
+    // Fewer rows computed than a block has (decoding one token): each
+    // chunk's buffers are then read once, by one block, and long chunks
+    // only send them through L2. Chunks of about kFewRowsChunkBytes of
+    // buffers keep them in L1.
+    int64_t bufferBytes =
+        wideA    ? 4 * (m + n) * kt
+        : packed ? slotRows * slotCols * groupElem.getIntOrFloatBitWidth() / 8 +
+                       (biasedA ? m * kt : 0)
+                 : 0;
+    if (Value rowsLive = live.lookup(k->dot); rowsLive && bufferBytes) {
+      int64_t few = std::max<int64_t>(1, kFewRowsChunkBytes / bufferBytes);
+      if (few < chunkIters)
+        iters = arith::SelectOp::create(
+            rewriter, loc,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                                  rowsLive,
+                                  index(rewriter, loc, target.dotRows)),
+            iterationsOf(few), iters);
+    }
     // f32 where the target takes longer chunks: those where the first two
     // iterations' tiles of B follow each other in memory (VectorTarget's
     // f32ChunkK).
@@ -1653,10 +1692,14 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                  [&](OpBuilder &b, Location l, Value iv, ValueRange) {
                    auto [a, bt] = iterationTiles(b, l, loop, *k, iv);
                    Value at = place(b, l, iv);
+                   // A's rows past those the blocks compute may lie past
+                   // its view (splitDotKLoops): never read.
+                   Value liveRows = live.lookup(k->dot);
                    if (wideA) {
                      widenRowsInto(
                          b, l, a.window, m, kt, lanes, wideA,
-                         arith::MulIOp::create(b, l, at, index(b, l, m)));
+                         arith::MulIOp::create(b, l, at, index(b, l, m)),
+                         liveRows);
                      widenRowsInto(
                          b, l, bt.window, kt, n, lanes, wideB,
                          arith::MulIOp::create(b, l, at, index(b, l, kt)));
@@ -1679,7 +1722,8 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                      if (biasedA)
                        biasRowsInto(
                            b, l, a.window, m, kt, biasedA,
-                           arith::MulIOp::create(b, l, at, index(b, l, m)));
+                           arith::MulIOp::create(b, l, at, index(b, l, m)),
+                           liveRows);
                    }
                    return SmallVector<Value>();
                  });
@@ -2128,6 +2172,65 @@ bool nlc::x86::writtenByPairRows(tl::StoreOp store) {
   return store->hasAttr(kPairsStored);
 }
 
+// Rows nothing observes. A 1 x 4096 matrix read in 64 x 32 tiles makes a
+// `dot` of 64 rows of which 63 are padding; their results are never
+// stored. When a `dot`'s result reaches one `tile.store` and nothing else
+// (straight, or as the tile a loop carries from `dot` to `dot`, out of the
+// loop and out of scf.if regions), only the rows that store writes are
+// observable: the micro-kernel computes the register blocks holding those
+// and leaves the rest of the buffer as it was (the values of the rows it
+// skips are never read). The number of rows the store writes (validRows,
+// as the store computes it, any view rank) is computed before the
+// outermost region holding the `dot`, from the store's view and indices,
+// which must be defined there.
+
+/// The store that alone observes `dot`'s result, or null.
+static tl::StoreOp soleStore(tl::DotOp dot) {
+  Value v = dot.getResult();
+  // A K loop: the carried tile goes from this dot to this dot only.
+  if (auto loop = dyn_cast<scf::ForOp>(dot->getParentOp())) {
+    auto acc = dyn_cast_if_present<BlockArgument>(dot.getAcc());
+    if (acc && acc.getOwner() == loop.getBody() && acc.hasOneUse() &&
+        v.hasOneUse() && isa<scf::YieldOp>(*v.user_begin()) &&
+        v.use_begin()->getOperandNumber() + 1 == acc.getArgNumber())
+      v = loop.getResult(acc.getArgNumber() - 1);
+  }
+  while (v.hasOneUse()) {
+    OpOperand &use = *v.use_begin();
+    Operation *user = use.getOwner();
+    if (auto store = dyn_cast<tl::StoreOp>(user))
+      return store.getValue() == v ? store : tl::StoreOp();
+    auto yield = dyn_cast<scf::YieldOp>(user);
+    auto branch = yield ? dyn_cast<scf::IfOp>(yield->getParentOp()) : nullptr;
+    if (!branch)
+      return {};
+    v = branch.getResult(use.getOperandNumber());
+  }
+  return {};
+}
+
+/// The number of rows the store that alone observes `dot` writes
+/// (soleStore, validRows), computed at `b`, before `anchor`, where the
+/// store's view and indices are available there; else null.
+static Value writtenRows(tl::DotOp dot, Operation *anchor, OpBuilder &b,
+                         DominanceInfo &dominance) {
+  tl::StoreOp store = soleStore(dot);
+  if (!store ||
+      dot.getType().getShape() != store.getValue().getType().getShape() ||
+      !dominance.properlyDominates(store.getView(), anchor))
+    return {};
+  // The indices are often computed again after the loop (MLIRGen casts
+  // at each use): a copy of that arithmetic goes before it.
+  SmallVector<Value, 4> indices;
+  for (Value i : store.getIndices())
+    if (Value there = availableBefore(i, anchor, b, dominance))
+      indices.push_back(there);
+    else
+      return {};
+  // The rows the store writes, as the store itself computes them.
+  return validRows(b, dot.getLoc(), store, indices);
+}
+
 /// The store that alone reads `loop`'s result, after it in its block with
 /// nothing between them that touches memory, and whose view and indices
 /// are defined before the loop (or can move there), the loop starting
@@ -2176,7 +2279,7 @@ static tl::StoreOp directStoreOf(scf::ForOp loop, KLoop k,
 }
 
 void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
-                              DirectStores &direct) {
+                              DirectStores &direct, LiveDotRows &live) {
   SmallVector<std::pair<scf::ForOp, KLoop>> loops;
   module.walk([&](scf::ForOp loop) {
     if (std::optional<KLoop> k = matchKLoop(loop, target))
@@ -2226,10 +2329,17 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
       small = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, elements,
                                     index(b, loc, kF32StridedElements));
     }
+    // The rows of the result its one store writes: the blocks of the loop
+    // run whole compute only those (LiveDotRows), so A's tiles need only
+    // those rows inside their view. A 1 x 4096 A in 64-row tiles (decoding
+    // one token) has no whole tile. Not for AMX, whose loads read 16 rows.
+    Value liveRows;
+    if (!k.amx)
+      liveRows = writtenRows(k.dot, loop, b, dom);
     // Whether every tile the loop loads lies inside its view (for f32,
-    // B's with contiguous rows unless its view is small); for pairs and
-    // quads also the first iteration where one does not (the upper bound
-    // where none).
+    // B's with contiguous rows unless its view is small; A's live rows);
+    // for pairs and quads also the first iteration where one does not (the
+    // upper bound where none).
     bool leadingWhole = k.group > 1;
     SmallVector<Value, 2> start{arith::ConstantIntOp::create(b, loc, 1, 1)};
     if (leadingWhole)
@@ -2240,7 +2350,8 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
           auto [ai, bi] = cloneIndices(lb, loop, k, iv);
           Value ok = arith::AndIOp::create(
               lb, ll,
-              inPlaceTile(lb, ll, k.lhs, ai, /*anyRowStride=*/true).inside,
+              inPlaceTile(lb, ll, k.lhs, ai, /*anyRowStride=*/true, liveRows)
+                  .inside,
               inPlaceTile(lb, ll, k.rhs, bi, /*anyRowStride=*/true).inside);
           if (small)
             ok = arith::AndIOp::create(
@@ -2263,9 +2374,17 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
     auto split = scf::IfOp::create(b, loc, loop.getResultTypes(),
                                    check.getResult(0), /*withElse=*/true);
     loop->replaceAllUsesWith(split.getResults());
+    // A loop run whole, its `dot` computing `liveRows` rows.
+    auto runWhole = [&](OpBuilder &at) {
+      IRMapping map;
+      Operation *copy = at.clone(*loop, map);
+      copy->setAttr(kKLoop, UnitAttr::get(loop.getContext()));
+      if (liveRows)
+        live[map.lookup(k.dot.getOperation())] = liveRows;
+      return copy;
+    };
     OpBuilder then = split.getThenBodyBuilder();
-    Operation *whole = then.clone(*loop);
-    whole->setAttr(kKLoop, UnitAttr::get(loop.getContext()));
+    Operation *whole = runWhole(then);
     scf::YieldOp::create(then, loc, whole->getResults());
     OpBuilder other = split.getElseBodyBuilder();
     Value init = loop.getInitArgs()[0];
@@ -2276,8 +2395,7 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
       // multiple of the K step leaves only the last iteration to it (1000^3
       // bf16 in 64 x 64 k32 tiles, A read in place: every instance's last
       // tile of A leaves A's view).
-      auto leading = cast<scf::ForOp>(other.clone(*loop));
-      leading->setAttr(kKLoop, UnitAttr::get(loop.getContext()));
+      auto leading = cast<scf::ForOp>(runWhole(other));
       leading.getUpperBoundMutable().assign(check.getResult(1));
       loop->moveBefore(other.getInsertionBlock(), other.getInsertionPoint());
       loop.getLowerBoundMutable().assign(check.getResult(1));
@@ -2312,69 +2430,25 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
   }
 }
 
-// Rows nothing observes. A 1 x 4096 matrix read in 64 x 32 tiles makes a
-// `dot` of 64 rows of which 63 are padding; their results are never
-// stored. When a `dot`'s result reaches one `tile.store` and nothing else
-// (straight, or as the tile a loop carries from `dot` to `dot`, out of the
-// loop and out of scf.if regions), only the rows that store writes are
-// observable: the micro-kernel computes the register blocks holding those
-// and leaves the rest of the buffer as it was (the values of the rows it
-// skips are never read). The number of rows the store writes (validRows,
-// as the store computes it, any view rank) is computed before the
-// outermost region holding the `dot`, from the store's view and indices,
-// which must be defined there.
-
-/// The store that alone observes `dot`'s result, or null.
-static tl::StoreOp soleStore(tl::DotOp dot) {
-  Value v = dot.getResult();
-  // A K loop: the carried tile goes from this dot to this dot only.
-  if (auto loop = dyn_cast<scf::ForOp>(dot->getParentOp())) {
-    auto acc = dyn_cast_if_present<BlockArgument>(dot.getAcc());
-    if (acc && acc.getOwner() == loop.getBody() && acc.hasOneUse() &&
-        v.hasOneUse() &&
-        isa<scf::YieldOp>(*v.user_begin()) &&
-        v.use_begin()->getOperandNumber() + 1 == acc.getArgNumber())
-      v = loop.getResult(acc.getArgNumber() - 1);
-  }
-  while (v.hasOneUse()) {
-    OpOperand &use = *v.use_begin();
-    Operation *user = use.getOwner();
-    if (auto store = dyn_cast<tl::StoreOp>(user))
-      return store.getValue() == v ? store : tl::StoreOp();
-    auto yield = dyn_cast<scf::YieldOp>(user);
-    auto branch = yield ? dyn_cast<scf::IfOp>(yield->getParentOp()) : nullptr;
-    if (!branch)
-      return {};
-    v = branch.getResult(use.getOperandNumber());
-  }
-  return {};
-}
-
 void nlc::x86::findLiveDotRows(ModuleOp module, LiveDotRows &live) {
   DominanceInfo dominance(module);
   module.walk([&](tl::DotOp dot) {
+    // splitDotKLoops gave the K loops it runs whole theirs.
+    if (live.count(dot))
+      return;
     tl::StoreOp store = soleStore(dot);
-    if (!store ||
-        dot.getType().getShape() != store.getValue().getType().getShape())
+    if (!store)
       return;
     // The outermost op holding the `dot` in a block holding the store (the
     // store may sit in an scf.if of its own: splitDotKLoops).
     Operation *anchor = nullptr;
     for (Operation *at = store; at && !anchor; at = at->getParentOp())
       anchor = at->getBlock()->findAncestorOpInBlock(*dot);
-    if (!anchor || !dominance.properlyDominates(store.getView(), anchor))
+    if (!anchor)
       return;
     OpBuilder b(anchor);
-    // The indices are often computed again after the loop (MLIRGen casts
-    // at each use): a copy of that arithmetic goes before it.
-    SmallVector<Value, 4> indices;
-    for (Value i : store.getIndices())
-      if (Value there = availableBefore(i, anchor, b, dominance))
-        indices.push_back(there);
-      else
-        return;
-    // The rows the store writes, as the store itself computes them.
-    live[dot] = validRows(b, dot.getLoc(), store, indices);
+    if (Value rows = writtenRows(dot, anchor, b, dominance))
+      live[dot] = rows;
   });
 }
 

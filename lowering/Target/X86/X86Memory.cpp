@@ -1015,7 +1015,8 @@ Value nlc::x86::validRows(OpBuilder &b, Location loc, tl::StoreOp store,
 
 InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
                                   tl::AccessOpInterface access,
-                                  ValueRange indices, bool anyRowStride) {
+                                  ValueRange indices, bool anyRowStride,
+                                  Value neededRows) {
   Extent e = extentOf(b, loc, access, indices);
   Value offset = tileOffset(b, loc, e);
   Type elem = access.getAccessedType().getElementType();
@@ -1036,8 +1037,19 @@ InPlaceTile nlc::x86::inPlaceTile(OpBuilder &b, Location loc,
   Value window = memref::ReinterpretCastOp::create(
       b, loc, windowType, access.getView(), OpFoldResult(offset), sizes,
       strides);
-  Value inside =
-      arith::AndIOp::create(b, loc, e.unitStride, wholeTile(b, loc, e));
+  Value whole = wholeTile(b, loc, e);
+  if (neededRows) {
+    // The first min(neededRows, rows) rows inside, every column.
+    Value need =
+        arith::MinUIOp::create(b, loc, neededRows, index(b, loc, e.rows));
+    whole = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, e.validRows,
+                              need),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e.validCols,
+                              index(b, loc, e.cols)));
+  }
+  Value inside = arith::AndIOp::create(b, loc, e.unitStride, whole);
   if (!anyRowStride)
     inside = arith::AndIOp::create(
         b, loc, inside,

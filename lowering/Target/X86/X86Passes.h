@@ -195,9 +195,12 @@ void planFusedSums(mlir::ModuleOp module, const VectorTarget &target,
 /// keeping its accumulators across all the loop's iterations, else the
 /// loop as written. Runs after markInPlaceDotOperands (X86Dot.cpp). A
 /// loop whose result one store writes right after it goes to `direct`,
-/// that store into an scf.if skipping it where the loop wrote it.
+/// that store into an scf.if skipping it where the loop wrote it. A loop
+/// whose result one store alone observes needs only the rows of A that
+/// store writes inside A's view; its copy run whole gets that row count in
+/// `live` (findLiveDotRows keeps it).
 void splitDotKLoops(mlir::ModuleOp module, const VectorTarget &target,
-                    DirectStores &direct);
+                    DirectStores &direct, LiveDotRows &live);
 
 /// `tile.load` and `tile.store` as vector copies (X86Memory.cpp); `live`
 /// from findLiveDotRows (the padding rows of a `dot`'s A past its live rows

@@ -170,11 +170,13 @@ struct InPlaceTile {
 };
 /// With `indices`: the same for the tile at those indices of the access's
 /// view instead of its own. With `anyRowStride`, rows need not be
-/// contiguous: `window` then has the view's row stride (dynamic).
+/// contiguous: `window` then has the view's row stride (dynamic). With
+/// `neededRows` (an index), only the tile's first `neededRows` rows are
+/// read: `inside` then says whether those lie in the view, every column.
 InPlaceTile inPlaceTile(mlir::OpBuilder &b, mlir::Location loc,
                         tile::AccessOpInterface access,
                         mlir::ValueRange indices = {},
-                        bool anyRowStride = false);
+                        bool anyRowStride = false, mlir::Value neededRows = {});
 
 /// Whether the tile `access` reads at `next` starts where its rows would
 /// continue from the tile at `at` (offset + rows x row stride): the tiles

@@ -12,7 +12,14 @@
 // CHECK: scf.if
 // CHECK: %[[WA:.+]] = memref.alloca(%{{.+}}) : memref<?x64xf32>
 // CHECK: %[[WB:.+]] = memref.alloca(%{{.+}}) : memref<?x32xf32>
-// CHECK: scf.for %{{.+}} = %c0 to %{{.+}} step %c4 {
+// Where fewer rows than a block's 6 are stored (the store's rows, %[[L]]),
+// chunks of one iteration, whose buffers stay in L1 (kFewRowsChunkBytes).
+// CHECK: %[[FEW:.+]] = arith.cmpi ult, %[[L:.+]], %c6 : index
+// CHECK: %[[STEP:.+]] = arith.select %[[FEW]], %c1, %c4 : index
+// CHECK: scf.for %{{.+}} = %c0 to %{{.+}} step %[[STEP]] {
+// Only those rows of A are widened (the others may lie past A's view).
+// CHECK: %[[ROWS:.+]] = arith.minui %[[L]], %c12 : index
+// CHECK: scf.for %{{.+}} = %c0 to %[[ROWS]] step %c1 {
 // CHECK: arith.extf %{{.+}} : vector<16xf16> to vector<16xf32>
 // CHECK-NEXT: vector.store %{{.+}}, %[[WA]]
 // CHECK: scf.for %{{.+}} = %c0 to %c64 step %c1 {

@@ -26,7 +26,12 @@
 // BF16-NEXT: %[[ITERS:.+]] = arith.maxsi %[[FEWER]], %c1 : index
 // BF16-NEXT: %[[ROWS:.+]] = arith.muli %[[ITERS]], %c32 : index
 // BF16-NEXT: %[[PACKED:.+]] = memref.alloca(%[[ROWS]]) : memref<?x64xbf16>
-// BF16-NEXT: scf.for %[[C0:.+]] = %c0 to %[[N]] step %c32 {
+// Where the store writes fewer rows than a block's 6, chunks of 4
+// iterations (16 KiB of pairs, kFewRowsChunkBytes: read by one block, they
+// stay in L1).
+// BF16: %[[FEW:.+]] = arith.cmpi ult, %{{.+}}, %c6 : index
+// BF16-NEXT: %[[STEP:.+]] = arith.select %[[FEW]], %c4, %c32 : index
+// BF16-NEXT: scf.for %[[C0:.+]] = %c0 to %[[N]] step %[[STEP]] {
 // BF16: %[[C1:.+]] = arith.minsi %{{.+}}, %[[N]] : index
 // The packing: each iteration's B tile, in the view (its row stride), to
 // rows (iteration - chunk start) * 32 + p of the buffer.
@@ -63,7 +68,8 @@
 // the last), then the loop as written, a micro-kernel per iteration, from
 // that one.
 // BF16: } else {
-// BF16: scf.for %{{.+}} = %c0 to %[[ALL]]#1 step %c32 {
+// BF16: %[[LSTEP:.+]] = arith.select %{{.+}}, %c4, %c32 : index
+// BF16: scf.for %{{.+}} = %c0 to %[[ALL]]#1 step %[[LSTEP]] {
 // BF16: x86vector.avx512.dot
 // BF16: scf.for %{{.+}} = %[[ALL]]#1 to %[[N]] step %c1 {
 // BF16: x86vector.avx512.dot
@@ -102,7 +108,7 @@ func.func @bf16_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
 // BF16-LABEL: func.func @bf16_wide_k_loop(
 // BF16: arith.minsi %{{.+}}, %c16 : index
 // BF16: memref.alloca(%{{.+}}) : memref<?x512xbf16>
-// BF16-NEXT: scf.for %{{.+}} = %c0 to %{{.+}} step %c16 {
+// BF16: arith.select %{{.+}}, %c1, %c16 : index
 func.func @bf16_wide_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
                             %b: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
                             %c: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index, %n: index) {
@@ -135,7 +141,10 @@ func.func @bf16_wide_k_loop(%a: memref<?x?xbf16, strided<[?, 1], offset: ?>>,
 // QUADS-NEXT: %[[PACKED:.+]] = memref.alloca(%[[ROWS]]) : memref<?x64xi8>
 // QUADS-NEXT: %[[AROWS:.+]] = arith.muli %[[ITERS]], %c12 : index
 // QUADS-NEXT: %[[BIASED:.+]] = memref.alloca(%[[AROWS]]) : memref<?x64xi8>
-// QUADS-NEXT: scf.for %[[C0:.+]] = %c0 to %{{.+}} step %c32 {
+// Fewer stored rows than a block's: chunks of 9 iterations (1792 bytes of
+// buffers each, within kFewRowsChunkBytes).
+// QUADS: %[[QSTEP:.+]] = arith.select %{{.+}}, %c9, %c32 : index
+// QUADS-NEXT: scf.for %[[C0:.+]] = %c0 to %{{.+}} step %[[QSTEP]] {
 // QUADS: %[[ZERO:.+]] = memref.expand_shape %[[BIAS]]
 // QUADS-NEXT: vector.store %{{.+}}, %[[ZERO]][%c0, %c0]
 // QUADS: vector.store %{{.+}}, %[[PACKED]][%{{.+}}, %c0] : memref<?x64xi8>, vector<64xi8>

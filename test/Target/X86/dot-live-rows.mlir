@@ -71,13 +71,22 @@ func.func @two_uses(%a: memref<?x?xf32, strided<[?, ?], offset: ?>>, %b: memref<
 }
 
 // A's padding rows (an f16 `dot`, whose K loop runs whole only where every
-// tile lies inside its view; otherwise the loop as written, whose A is
-// copied): where A's tile leaves its view, its copy fills the padding rows
-// (from the view's last row) only up to the live count (the blocks read no
-// row past it unless every row is live).
+// tile lies inside its view, A's up to the live rows; otherwise the loop as
+// written, whose A is copied): where A's tile leaves its view, its copy
+// fills the padding rows (from the view's last row) only up to the live
+// count (the blocks read no row past it unless every row is live).
 // PAD-LABEL: func.func @pad_rows(
 // PAD: %[[MIN:.+]] = arith.minui %{{.+}}, %c64 : index
 // PAD-NEXT: %[[LIVE:.+]] = arith.select %{{.+}}, %[[MIN]], %c0 : index
+// The check asks of A's tiles only that their live rows lie in the view:
+// the loop run whole computes those rows alone, and widens only those.
+// PAD: %[[OK:.+]] = scf.for
+// PAD: %[[NEED:.+]] = arith.minui %[[LIVE]], %c64 : index
+// PAD: arith.cmpi uge, %{{.+}}, %[[NEED]] : index
+// PAD: scf.if %[[OK]] {
+// PAD: %[[AROWS:.+]] = arith.minui %[[LIVE]], %c64 : index
+// PAD-NEXT: scf.for %{{.+}} = %c0 to %[[AROWS]] step %c1 {
+// PAD: arith.extf
 // PAD: %[[PADEND:.+]] = arith.minui %[[LIVE]], %c64 : index
 // PAD-NEXT: scf.for %{{.+}} = %{{.+}} to %[[PADEND]] step %c1 {
 // PAD-NEXT: vector.store %cst, %{{.+}} : memref<64x32xf16>, vector<32xf16>
