@@ -2336,6 +2336,13 @@ void nlc::x86::splitDotKLoops(ModuleOp module, const VectorTarget &target,
     Value liveRows;
     if (!k.amx)
       liveRows = writtenRows(k.dot, loop, b, dom);
+    // f32 with fewer live rows than a block: each B element is read once,
+    // so B is read at its row stride whatever its size.
+    if (small && liveRows)
+      small = arith::OrIOp::create(
+          b, loc, small,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, liveRows,
+                                index(b, loc, target.dotRows)));
     // Whether every tile the loop loads lies inside its view (for f32,
     // B's with contiguous rows unless its view is small; A's live rows);
     // for pairs and quads also the first iteration where one does not (the

@@ -3,7 +3,7 @@
 // whose body only adds the `dot` of two tiles read in place to the tile it
 // carries is split on a check of every iteration's tiles (all inside their
 // views, and for f32 B's rows contiguous unless its view has at most 2^19
-// elements): then each register block loads its accumulators once per
+// elements or fewer than 6 rows are stored): then each register block loads its accumulators once per
 // chunk of the loop's iterations (256 k steps: 64 iterations of K = 4
 // here), runs them with them in registers, reading each iteration's A and
 // B tiles in their views, and stores them once; else the loop as written.
@@ -26,9 +26,14 @@
 // CHECK: %[[DIRECT:.+]] = arith.andi
 // Whether B's view is small: its elements against 2^19.
 // CHECK: memref.dim %[[B]], %c0
-// CHECK: %[[SMALL:.+]] = arith.cmpi ule, %{{.+}}, %c524288 : index
+// CHECK: %[[SMALLVIEW:.+]] = arith.cmpi ule, %{{.+}}, %c524288 : index
+// Or the store writes fewer rows than a block's 6 (decoding one token):
+// each element of B is then read once, at its row stride whatever its
+// size.
+// CHECK: %[[FEW:.+]] = arith.cmpi ult, %{{.+}}, %c6 : index
+// CHECK-NEXT: %[[SMALL:.+]] = arith.ori %[[SMALLVIEW]], %[[FEW]] : i1
 // The check: one and-reduction over the iterations, both tiles inside
-// their views, B's small or contiguous.
+// their views (A's rows the store writes), B's small or contiguous.
 // CHECK: %[[ALL:.+]] = scf.for %{{.+}} = %c0 to %[[N]] step %c1 iter_args(%[[OK:.+]] = %true) -> (i1) {
 // CHECK: arith.ori %[[SMALL]], %{{.+}} : i1
 // CHECK: %[[NEXT:.+]] = arith.andi %[[OK]], %{{.+}} : i1
