@@ -2,7 +2,8 @@
 // f16 K loops run whole (X86Dot.cpp, DotKLoop). Where every iteration's
 // tiles lie inside their views, each chunk of iterations (about 256 k: 4
 // iterations of 64 here) first widens its tiles of A and of B to f32, one
-// below the other, into two buffers sized at run time; then each block of
+// below the other, into two buffers sized at run time (B only where a
+// block's rows are live); then each block of
 // 6 rows keeps its accumulators in registers through the chunk, its k steps
 // those of f32, reading the widened tiles: no conversion in the steps, no
 // accumulator loaded or stored between iterations. Otherwise the loop as
@@ -22,6 +23,10 @@
 // CHECK: scf.for %{{.+}} = %c0 to %[[ROWS]] step %c1 {
 // CHECK: arith.extf %{{.+}} : vector<16xf16> to vector<16xf32>
 // CHECK-NEXT: vector.store %{{.+}}, %[[WA]]
+// B is widened where at least a block's rows are live (else the k steps
+// read it in place, below).
+// CHECK: %[[MANY:.+]] = arith.cmpi uge, %[[L]], %c6 : index
+// CHECK-NEXT: scf.if %[[MANY]] {
 // CHECK: scf.for %{{.+}} = %c0 to %c64 step %c1 {
 // CHECK: arith.extf %{{.+}} : vector<16xf16> to vector<16xf32>
 // CHECK-NEXT: vector.store %{{.+}}, %[[WB]]
@@ -33,6 +38,20 @@
 // CHECK-COUNT-12: vector.fma
 // CHECK-NOT: arith.extf
 // CHECK: scf.yield
+// Blocks of one row (fewer than 6 live): where fewer than 6 rows are live,
+// B's f16 rows read in place and widened as read; else the widened tile.
+// CHECK: memref.subview %[[WA]]
+// CHECK: %[[WBS:.+]] = memref.subview %[[WB]]
+// CHECK-NEXT: scf.if %[[FEW]] -> (vector<16xf32>, vector<16xf32>) {
+// CHECK-NEXT: scf.for %{{.+}} = %c0 to %c64 step %c1 iter_args(
+// CHECK-NEXT: vector.load %{{.+}} : memref<64x32xf16, strided<[?, 1], offset: ?>>, vector<16xf16>
+// CHECK-NEXT: arith.extf
+// CHECK: vector.fma
+// CHECK: } else {
+// CHECK-NEXT: scf.for %{{.+}} = %c0 to %c64 step %c1 iter_args(
+// CHECK-NEXT: vector.load %[[WBS]]
+// CHECK-NOT: arith.extf
+// CHECK: vector.fma
 // CHECK: } else {
 // CHECK: return
 func.func @f16_k_loop(%a: memref<?x?xf16, strided<[?, 1], offset: ?>>,
