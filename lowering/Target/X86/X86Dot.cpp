@@ -318,32 +318,38 @@ void fillWith(OpBuilder &b, Location loc, Value out, int64_t m, int64_t n,
 /// of 2 * lanes elements gives the pairs of `lanes` columns. With
 /// `blockRows`, in blocks of `lanes` columns (GroupedRows): the pairs of
 /// columns j .. j + lanes - 1 in row (j / lanes) * blockRows + row0 + p.
-void packPairsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
-                   int64_t np, int64_t lanes, Type pairElem, Value packed,
-                   Value row0, int64_t blockRows = 0) {
+/// The pairs (B(2p, j + l), B(2p + 1, j + l)) of columns j .. j + lanes - 1
+/// of `bm` (k x n, any row stride), `pairElem` each (i8 sign-extended to
+/// i16), one vector of 2 * lanes; columns from `width` on are zero.
+Value pairsOfRows(OpBuilder &b, Location l, Value bm, Value p, Value j,
+                  int64_t width, int64_t lanes, Type pairElem) {
   Type in = cast<MemRefType>(bm.getType()).getElementType();
   auto half = VectorType::get({lanes}, in);
   auto wide = VectorType::get({lanes}, pairElem);
   SmallVector<int64_t> interleave;
-  for (int64_t l = 0; l < lanes; ++l)
-    interleave.append({l, l + lanes});
-  auto row = [&](OpBuilder &lb, Location ll, Value r, int64_t j,
-                 int64_t width) -> Value {
-    Value v = rowPiece(lb, ll, bm, r, index(lb, ll, j), width, half);
-    return in == pairElem ? v : arith::ExtSIOp::create(lb, ll, wide, v);
+  for (int64_t i = 0; i < lanes; ++i)
+    interleave.append({i, i + lanes});
+  auto row = [&](Value r) -> Value {
+    Value v = rowPiece(b, l, bm, r, j, width, half);
+    return in == pairElem ? v : arith::ExtSIOp::create(b, l, wide, v);
   };
+  Value even = arith::MulIOp::create(b, l, p, index(b, l, 2));
+  Value odd = arith::AddIOp::create(b, l, even, index(b, l, 1));
+  return vector::ShuffleOp::create(b, l, row(even), row(odd), interleave);
+}
+
+void packPairsInto(OpBuilder &b, Location loc, Value bm, int64_t k, int64_t n,
+                   int64_t np, int64_t lanes, Type pairElem, Value packed,
+                   Value row0, int64_t blockRows = 0) {
   scf::ForOp::create(
       b, loc, index(b, loc, 0), index(b, loc, k / 2), index(b, loc, 1),
       ValueRange{}, [&](OpBuilder &lb, Location ll, Value p, ValueRange) {
-        Value even = arith::MulIOp::create(lb, ll, p, index(lb, ll, 2));
-        Value odd = arith::AddIOp::create(lb, ll, even, index(lb, ll, 1));
         Value to = arith::AddIOp::create(lb, ll, row0, p);
         GroupedRows rows{2, lanes, blockRows};
         for (int64_t j = 0; j < np; j += lanes) {
           int64_t width = std::max<int64_t>(0, std::min<int64_t>(lanes, n - j));
-          Value pairs = vector::ShuffleOp::create(
-              lb, ll, row(lb, ll, even, j, width), row(lb, ll, odd, j, width),
-              interleave);
+          Value pairs = pairsOfRows(lb, ll, bm, p, index(lb, ll, j), width,
+                                    lanes, pairElem);
           vector::StoreOp::create(lb, ll, pairs, packed,
                                   rows.at(lb, ll, to, index(lb, ll, j)));
         }
@@ -787,22 +793,28 @@ Value widenRows(OpBuilder &b, Location loc, Value a, int64_t m, int64_t k,
 /// kg), `in` elements widened to `groupElem` (bf16 stays bf16, i8 becomes
 /// i16 for pairs, stays i8 for quads), as one 32-bit word broadcast to
 /// every lane; `mac` adds the products of a broadcast and a B vector to an
-/// accumulator.
+/// accumulator. With `groupsAt`, B's vector v is `groupsAt(kg, j0 + v *
+/// lanes, v)` instead (pairs made from B's rows in place).
 void groupStep(
     OpBuilder &b, Location l, int64_t group, int64_t lanes, Value packed,
     int64_t blockRows, Value a, Type in, Type groupElem, Value kg,
     ArrayRef<Value> rowIdx, Value j0, ValueRange acc,
     SmallVectorImpl<Value> &next,
-    function_ref<Value(OpBuilder &, Location, Value acc, Value a, Value b)>
-        mac) {
+    function_ref<Value(OpBuilder &, Location, Value acc, Value a, Value b)> mac,
+    function_ref<Value(OpBuilder &, Location, Value kg, Value j, int64_t v)>
+        groupsAt = {}) {
   int64_t vectors = acc.size() / rowIdx.size();
   auto groupType = VectorType::get({group * lanes}, groupElem);
   Type i32 = b.getI32Type();
   GroupedRows rows{group, lanes, blockRows};
   SmallVector<Value> bv;
-  for (int64_t v = 0; v < vectors; ++v)
-    bv.push_back(vector::LoadOp::create(
-        b, l, groupType, packed, rows.at(b, l, kg, plus(b, l, j0, v * lanes))));
+  for (int64_t v = 0; v < vectors; ++v) {
+    Value j = plus(b, l, j0, v * lanes);
+    bv.push_back(groupsAt ? groupsAt(b, l, kg, j, v)
+                          : vector::LoadOp::create(b, l, groupType, packed,
+                                                   rows.at(b, l, kg, j))
+                                .getResult());
+  }
   Value k = arith::MulIOp::create(b, l, kg, index(b, l, group));
   for (size_t r = 0; r < rowIdx.size(); ++r) {
     Value elems = vector::LoadOp::create(b, l, VectorType::get({group}, in), a,
@@ -1630,8 +1642,11 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     // f16 with fewer live rows than a block: B, each of whose elements the
     // one block then reads once, is widened as the k steps read it, in
     // place, not into a buffer first (1 x 4096 x 4096 on a Zen 4, one
-    // thread: 1.38-1.66x the buffered widening, 14.0-14.8 GB/s of B).
-    Value readBInPlace = wideA ? fewLive : Value();
+    // thread: 1.38-1.66x the buffered widening, 14.0-14.8 GB/s of B); pairs
+    // likewise, made from B's two rows as the steps read them (the same
+    // pairs the packing stores).
+    Value readBInPlace =
+        wideA || (group == 2 && packed && !k->amx) ? fewLive : Value();
     // f32 where the target takes longer chunks: those where the first two
     // iterations' tiles of B follow each other in memory (VectorTarget's
     // f32ChunkK).
@@ -1729,8 +1744,23 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                    Value row0 =
                        arith::MulIOp::create(b, l, at, index(b, l, slotRows));
                    if (group == 2) {
-                     packPairsInto(b, l, bt.window, kt, n, np, lanes, groupElem,
-                                   packed, row0, blockRows);
+                     auto pack = [&](OpBuilder &pb, Location pl) {
+                       packPairsInto(pb, pl, bt.window, kt, n, np, lanes,
+                                     groupElem, packed, row0, blockRows);
+                     };
+                     if (!readBInPlace) {
+                       pack(b, l);
+                       return SmallVector<Value>();
+                     }
+                     scf::IfOp::create(
+                         b, l,
+                         arith::XOrIOp::create(
+                             b, l, readBInPlace,
+                             arith::ConstantIntOp::create(b, l, 1, 1)),
+                         [&](OpBuilder &ib, Location il) {
+                           pack(ib, il);
+                           scf::YieldOp::create(ib, il);
+                         });
                    } else {
                      if (paired)
                        addQuadColumnBias(b, l, bt.window,
@@ -1807,19 +1837,43 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                               : slot(tb, tl, packed, at, slotRows, slotCols);
             Value pa =
                 biasedA ? slot(tb, tl, biasedA, at, m, kt) : a.window;
-            return stepLoop(
-                tb, tl, kt / group, rowIdx, j0, cols, acc,
-                [&](OpBuilder &sb, Location sl, Value kg, ArrayRef<Value> rows,
-                    Value j, int64_t, ValueRange sacc,
-                    SmallVectorImpl<Value> &next) {
-                  if (group == 2)
-                    groupStep(sb, sl, 2, lanes, pb, blockRows, pa, in,
-                              groupElem, kg, rows, j, sacc, next,
-                              multiplyAddPairsInto);
-                  else
-                    groupStep(sb, sl, 4, lanes, pb, blockRows, pa, in, in, kg,
-                              rows, j, sacc, next, multiplyAddQuads);
-                });
+            auto steps = [&](OpBuilder &sb0, Location sl0, bool inPlace) {
+              return stepLoop(
+                  sb0, sl0, kt / group, rowIdx, j0, cols, acc,
+                  [&](OpBuilder &sb, Location sl, Value kg,
+                      ArrayRef<Value> rows, Value j, int64_t w, ValueRange sacc,
+                      SmallVectorImpl<Value> &next) {
+                    auto pairsInPlace = [&](OpBuilder &gb, Location gl, Value p,
+                                            Value col, int64_t v) {
+                      return pairsOfRows(
+                          gb, gl, bt.window, p, col,
+                          std::min<int64_t>(lanes, w - v * lanes), lanes,
+                          groupElem);
+                    };
+                    if (group == 2)
+                      groupStep(
+                          sb, sl, 2, lanes, pb, blockRows, pa, in, groupElem,
+                          kg, rows, j, sacc, next, multiplyAddPairsInto,
+                          inPlace ? function_ref<Value(OpBuilder &, Location,
+                                                       Value, Value, int64_t)>(
+                                        pairsInPlace)
+                                  : nullptr);
+                    else
+                      groupStep(sb, sl, 4, lanes, pb, blockRows, pa, in, in, kg,
+                                rows, j, sacc, next, multiplyAddQuads);
+                  });
+            };
+            // Few rows (blocks of fewer rows than a block's): B's pairs
+            // made in place.
+            if (group != 2 || !readBInPlace || rowIdx.size() >= target.dotRows)
+              return steps(tb, tl, /*inPlace=*/false);
+            auto branch = scf::IfOp::create(tb, tl, ValueRange(acc).getTypes(),
+                                            readBInPlace, /*withElse=*/true);
+            OpBuilder ib = branch.getThenBodyBuilder();
+            scf::YieldOp::create(ib, tl, steps(ib, tl, /*inPlace=*/true));
+            OpBuilder eb = branch.getElseBodyBuilder();
+            scf::YieldOp::create(eb, tl, steps(eb, tl, /*inPlace=*/false));
+            return SmallVector<Value>(branch.getResults());
           });
     };
     // AMX: each block's tiles through the chunk's iterations, each

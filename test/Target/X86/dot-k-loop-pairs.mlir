@@ -39,6 +39,10 @@
 // BF16: %[[BW:.+]] = memref.reinterpret_cast %[[B]] to offset: [%{{.+}}], sizes: [64, 32], strides: [%[[BSTRIDE:.+]], 1]
 // BF16-NEXT: %[[PLACE:.+]] = arith.subi %[[IT]], %[[C0]] : index
 // BF16-NEXT: %[[ROW0:.+]] = arith.muli %[[PLACE]], %c32 : index
+// Only where a block's 6 rows are stored (else the steps make the pairs
+// from B's rows in place, below).
+// BF16-NEXT: %[[MANY:.+]] = arith.cmpi uge, %{{.+}}, %c6 : index
+// BF16-NEXT: scf.if %[[MANY]] {
 // BF16-NEXT: scf.for %[[P:.+]] = %c0 to %c32 step %c1 {
 // BF16: %[[TO:.+]] = arith.addi %[[ROW0]], %[[P]] : index
 // BF16: vector.load %[[BW]]
@@ -63,6 +67,16 @@
 // BF16-NOT: %[[OUT]]
 // BF16: scf.yield %[[STEPS]]#0,
 // BF16: vector.store %[[ACC]]#0, %[[OUT]][%[[I0]], %c0]
+// Blocks of one row (fewer than 6 stored): where fewer than 6 rows are
+// stored, the pairs made from B's two rows in its view as the steps read
+// them, the same pairs the packing stores; else the packed buffer.
+// BF16: %[[ONE:.+]]:2 = scf.if %[[FEW]] -> (vector<16xf32>, vector<16xf32>) {
+// BF16: vector.load %[[BW2:.+]][%{{.+}}, %c0] : memref<64x32xbf16, strided<[?, 1], offset: ?>>, vector<16xbf16>
+// BF16: vector.interleave
+// BF16: x86vector.avx512.dot
+// BF16: } else {
+// BF16: vector.load %{{.+}} : memref<32x64xbf16, strided<[64, 1], offset: ?>>, vector<32xbf16>
+// BF16: x86vector.avx512.dot
 // Otherwise the iterations before the first whose tiles leave their views
 // run whole as well (a K that is not a multiple of the K step leaves only
 // the last), then the loop as written, a micro-kernel per iteration, from
