@@ -1716,51 +1716,40 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                    // A's rows past those the blocks compute may lie past
                    // its view (splitDotKLoops): never read.
                    Value liveRows = live.lookup(k->dot);
+                   // B into its buffer, unless the steps read it in place.
+                   auto fillB = [&](function_ref<void(OpBuilder &, Location)>
+                                        fill) {
+                     if (!readBInPlace)
+                       return fill(b, l);
+                     scf::IfOp::create(
+                         b, l,
+                         arith::XOrIOp::create(
+                             b, l, readBInPlace,
+                             arith::ConstantIntOp::create(b, l, 1, 1)),
+                         [&](OpBuilder &ib, Location il) {
+                           fill(ib, il);
+                           scf::YieldOp::create(ib, il);
+                         });
+                   };
                    if (wideA) {
                      widenRowsInto(
                          b, l, a.window, m, kt, lanes, wideA,
                          arith::MulIOp::create(b, l, at, index(b, l, m)),
                          liveRows);
-                     auto widenB = [&](OpBuilder &wb, Location wl) {
+                     fillB([&](OpBuilder &wb, Location wl) {
                        widenRowsInto(wb, wl, bt.window, kt, n, lanes, wideB,
                                      arith::MulIOp::create(wb, wl, at,
                                                            index(wb, wl, kt)));
-                     };
-                     if (!readBInPlace) {
-                       widenB(b, l);
-                       return SmallVector<Value>();
-                     }
-                     scf::IfOp::create(
-                         b, l,
-                         arith::XOrIOp::create(
-                             b, l, readBInPlace,
-                             arith::ConstantIntOp::create(b, l, 1, 1)),
-                         [&](OpBuilder &ib, Location il) {
-                           widenB(ib, il);
-                           scf::YieldOp::create(ib, il);
-                         });
+                     });
                      return SmallVector<Value>();
                    }
                    Value row0 =
                        arith::MulIOp::create(b, l, at, index(b, l, slotRows));
                    if (group == 2) {
-                     auto pack = [&](OpBuilder &pb, Location pl) {
+                     fillB([&](OpBuilder &pb, Location pl) {
                        packPairsInto(pb, pl, bt.window, kt, n, np, lanes,
                                      groupElem, packed, row0, blockRows);
-                     };
-                     if (!readBInPlace) {
-                       pack(b, l);
-                       return SmallVector<Value>();
-                     }
-                     scf::IfOp::create(
-                         b, l,
-                         arith::XOrIOp::create(
-                             b, l, readBInPlace,
-                             arith::ConstantIntOp::create(b, l, 1, 1)),
-                         [&](OpBuilder &ib, Location il) {
-                           pack(ib, il);
-                           scf::YieldOp::create(ib, il);
-                         });
+                     });
                    } else {
                      if (paired)
                        addQuadColumnBias(b, l, bt.window,
