@@ -1628,8 +1628,9 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
         : packed ? slotRows * slotCols * groupElem.getIntOrFloatBitWidth() / 8 +
                        (biasedA ? m * kt : 0)
                  : 0;
+    // (Not for AMX blocks, whose tiles hold 16 rows: unmeasured there.)
     Value fewLive;
-    if (Value rowsLive = live.lookup(k->dot))
+    if (Value rowsLive = live.lookup(k->dot); rowsLive && !k->amx)
       fewLive =
           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
                                 rowsLive, index(rewriter, loc, target.dotRows));
@@ -1645,8 +1646,7 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
     // thread: 1.38-1.66x the buffered widening, 14.0-14.8 GB/s of B); pairs
     // likewise, made from B's two rows as the steps read them (the same
     // pairs the packing stores).
-    Value readBInPlace =
-        wideA || (group == 2 && packed && !k->amx) ? fewLive : Value();
+    Value readBInPlace = wideA || (group == 2 && packed) ? fewLive : Value();
     // f32 where the target takes longer chunks: those where the first two
     // iterations' tiles of B follow each other in memory (VectorTarget's
     // f32ChunkK).
@@ -1767,6 +1767,25 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                    }
                    return SmallVector<Value>();
                  });
+    // A block's k steps (`steps`, B from its buffer or, with `inPlace`,
+    // from its view), for a block of fewer rows than a register block's
+    // behind a run-time choice: in place where fewer rows than that are
+    // live (readBInPlace). A block of a register block's rows runs only
+    // where that many rows are live: its steps read the buffer.
+    auto stepsReadingB =
+        [&](OpBuilder &b, Location l, ValueRange acc, size_t blockRows,
+            function_ref<SmallVector<Value>(OpBuilder &, Location, bool)>
+                steps) -> SmallVector<Value> {
+      if (!readBInPlace || blockRows >= target.dotRows)
+        return steps(b, l, /*inPlace=*/false);
+      auto branch = scf::IfOp::create(b, l, acc.getTypes(), readBInPlace,
+                                      /*withElse=*/true);
+      OpBuilder ib = branch.getThenBodyBuilder();
+      scf::YieldOp::create(ib, l, steps(ib, l, /*inPlace=*/true));
+      OpBuilder eb = branch.getElseBodyBuilder();
+      scf::YieldOp::create(eb, l, steps(eb, l, /*inPlace=*/false));
+      return SmallVector<Value>(branch.getResults());
+    };
     auto tiles = [&](OpBuilder &b, Location l, ArrayRef<Value> rowIdx, Value j0,
                      int64_t cols, ValueRange init) {
       SmallVector<Value> start(init);
@@ -1786,38 +1805,30 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
           [&](OpBuilder &tb, Location tl, Value iv, ValueRange acc) {
             auto [a, bt] = iterationTiles(tb, tl, loop, *k, iv);
             if (group == 1) {
-              // f16: this iteration's widened tiles.
+              // f16: this iteration's widened tiles (B's in place: its f16
+              // rows, widened as read).
               Value fa = a.window, fb = bt.window;
               Type stepIn = in;
-              auto steps = [&](OpBuilder &sb0, Location sl0, Value b,
-                               Type bIn) {
-                return stepLoop(sb0, sl0, kt, rowIdx, j0, cols, acc,
-                                [&](OpBuilder &sb, Location sl, Value kk,
-                                    ArrayRef<Value> rows, Value j, int64_t w,
-                                    ValueRange sacc,
-                                    SmallVectorImpl<Value> &next) {
-                                  fmaStep(sb, sl, fa, b, vt, bIn, kk, rows, j,
-                                          w, sacc, next);
-                                });
-              };
               if (wideA) {
                 Value at = place(tb, tl, iv);
                 fa = slot(tb, tl, wideA, at, m, kt);
                 fb = slot(tb, tl, wideB, at, kt, n);
                 stepIn = tb.getF32Type();
               }
-              // (Blocks of a block's rows run only where that many are live.)
-              if (!readBInPlace || rowIdx.size() >= target.dotRows)
-                return steps(tb, tl, fb, stepIn);
-              // Few rows: B's f16 tile in place, widened as read.
-              auto branch =
-                  scf::IfOp::create(tb, tl, ValueRange(acc).getTypes(),
-                                    readBInPlace, /*withElse=*/true);
-              OpBuilder ib = branch.getThenBodyBuilder();
-              scf::YieldOp::create(ib, tl, steps(ib, tl, bt.window, in));
-              OpBuilder eb = branch.getElseBodyBuilder();
-              scf::YieldOp::create(eb, tl, steps(eb, tl, fb, stepIn));
-              return SmallVector<Value>(branch.getResults());
+              return stepsReadingB(
+                  tb, tl, acc, rowIdx.size(),
+                  [&](OpBuilder &sb0, Location sl0, bool inPlace) {
+                    Value bm = inPlace ? bt.window : fb;
+                    Type bIn = inPlace ? in : stepIn;
+                    return stepLoop(
+                        sb0, sl0, kt, rowIdx, j0, cols, acc,
+                        [&](OpBuilder &sb, Location sl, Value kk,
+                            ArrayRef<Value> rows, Value j, int64_t w,
+                            ValueRange sacc, SmallVectorImpl<Value> &next) {
+                          fmaStep(sb, sl, fa, bm, vt, bIn, kk, rows, j, w, sacc,
+                                  next);
+                        });
+                  });
             }
             // groupStep reads rows of this iteration's packed B (and
             // biased A) tile.
@@ -1852,17 +1863,10 @@ struct DotKLoop : OpConversionPattern<scf::ForOp> {
                                 rows, j, sacc, next, multiplyAddQuads);
                   });
             };
-            // Few rows (blocks of fewer rows than a block's): B's pairs
-            // made in place.
-            if (group != 2 || !readBInPlace || rowIdx.size() >= target.dotRows)
+            // Pairs made from B's rows in place where few rows are live.
+            if (group != 2)
               return steps(tb, tl, /*inPlace=*/false);
-            auto branch = scf::IfOp::create(tb, tl, ValueRange(acc).getTypes(),
-                                            readBInPlace, /*withElse=*/true);
-            OpBuilder ib = branch.getThenBodyBuilder();
-            scf::YieldOp::create(ib, tl, steps(ib, tl, /*inPlace=*/true));
-            OpBuilder eb = branch.getElseBodyBuilder();
-            scf::YieldOp::create(eb, tl, steps(eb, tl, /*inPlace=*/false));
-            return SmallVector<Value>(branch.getResults());
+            return stepsReadingB(tb, tl, acc, rowIdx.size(), steps);
           });
     };
     // AMX: each block's tiles through the chunk's iterations, each

@@ -2,6 +2,7 @@
 // RUN: nlc-opt %s -tile-pack-dot-operands="min-elements=1000 min-f32-elements=2000 min-i8-elements=3000" | FileCheck %s --check-prefix=MIN
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-narrow-float-lhs=true" | FileCheck %s --check-prefix=NARROW
 // RUN: nlc-opt %s -tile-pack-dot-operands="widen-f16=true" | FileCheck %s --check-prefix=WIDEN --enable-var-scope
+// RUN: nlc-opt %s -tile-pack-dot-operands="widen-f16=true min-widened-elements=5000" | FileCheck %s --check-prefix=WIDENMIN
 // RUN: nlc-opt %s -tile-pack-dot-operands="pack-f32-lhs=false" | FileCheck %s --check-prefix=NOLHS --enable-var-scope
 // RUN: nlc-opt %s -tile-pack-dot-operands="i8-lhs-in-place=true" | FileCheck %s --check-prefix=INPLACE --enable-var-scope
 // tile-pack-dot-operands: a rank-2 view read only by loads of one tile type
@@ -239,6 +240,10 @@ func.func private @half_splat(%b: !h2, %c: !v2) attributes {tile.kernel} {
 // WIDEN: memref.alloc(%{{.+}}, %{{.+}}) {nlc.scratch} : memref<?x?x8x8xf16>
 // WIDEN: tile.launch @half_splat.pack0
 // WIDEN: tile.launch @half_splat.packed
+// WIDENMIN-LABEL: func.func @host_half(
+// WIDENMIN: arith.cmpi uge, %{{.+}}, %c5000
+// WIDENMIN-NOT: 131072
+// WIDENMIN: tile.launch @half_pads.packed
 func.func @host_half(%ha: !h2, %hb: !h2, %c: !v2, %n: index) {
   tile.launch @half_pads[%n](%ha, %hb, %c) : !h2, !h2, !v2
   tile.launch @half_splat[%n](%hb, %c) : !h2, !v2
